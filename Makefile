@@ -1,0 +1,51 @@
+# Lotse: two commands for a newcomer.
+#   make demo   set everything up and serve http://127.0.0.1:8000 (SQLite, Celery eager)
+#   make test   set everything up and run the whole suite (ruff, import contracts, pytest)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test setup lint pytest browser-deps serve clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
+	fi
+
+setup: $(VENV)/.installed node_modules/.installed
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_taxonomy
+	$(PY) manage.py seed_demo
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0 || true
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve:
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+pytest: setup browser-deps
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .test-db.sqlite3

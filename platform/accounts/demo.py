@@ -1,0 +1,14 @@
+"""Demo logins created by `manage.py seed_demo`. Demo only: never use them on a real system."""
+
+DEMO_PASSWORD = "lotse-demo-2026"
+
+DEMO_LOGINS: dict[str, str] = {
+    "coordinator": "koordination@demo.lotse.example",
+    "case_manager": "casemanagement@demo.lotse.example",
+    "job_coach": "jobcoach@demo.lotse.example",
+    "volunteer": "ehrenamt@demo.lotse.example",
+    "employer": "arbeitgeber@demo.lotse.example",
+    "chamber_editor": "ihk-redaktion@demo.lotse.example",
+    "candidate": "klientin@demo.lotse.example",
+}
+DEMO_LOGIN_EMAILS = frozenset(DEMO_LOGINS.values())

@@ -1,0 +1,131 @@
+"""The access rules every app asks. Selectors call these; views never decide on their own.
+
+Memberships are read once per user object and cached on it, so a page that checks
+access many times costs one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import ROLES_REQUIRING_MFA, Role
+
+from .models import Membership, OrganisationKind, VerificationStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+_CACHE_ATTR = "_lotse_memberships"
+
+
+def memberships(*, user: User) -> list[Membership]:
+    """Active memberships of the user, with organisation and municipality, cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related(
+                "organisation__municipality"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(*, user: User) -> None:
+    """Drop the cached memberships (after a membership changes)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _matching(
+    *, user: User, roles: Iterable[str] | None, municipality_id: int | None, organisation_id: int | None
+) -> list[Membership]:
+    wanted = set(roles) if roles is not None else None
+    found = []
+    for m in memberships(user=user):
+        if wanted is not None and m.role not in wanted:
+            continue
+        if organisation_id is not None and m.organisation_id != organisation_id:
+            continue
+        if municipality_id is not None and m.organisation.municipality_id != municipality_id:
+            continue
+        if m.role == Role.EMPLOYER and m.organisation.verification_status != VerificationStatus.VERIFIED:
+            # An unverified employer's staff hold no employer rights yet.
+            continue
+        found.append(m)
+    return found
+
+
+def has_role(
+    *,
+    user: User,
+    roles: Iterable[str],
+    municipality_id: int | None = None,
+    organisation_id: int | None = None,
+) -> bool:
+    return bool(
+        _matching(user=user, roles=roles, municipality_id=municipality_id, organisation_id=organisation_id)
+    )
+
+
+def require_role(
+    *,
+    user: User,
+    roles: Iterable[str],
+    municipality_id: int | None = None,
+    organisation_id: int | None = None,
+) -> Membership:
+    """The first matching membership, or PermissionDenied (a 403, never a leak)."""
+    found = _matching(user=user, roles=roles, municipality_id=municipality_id, organisation_id=organisation_id)
+    if not found:
+        raise PermissionDenied
+    return found[0]
+
+
+def municipality_ids(*, user: User, roles: Iterable[str] | None = None) -> set[int]:
+    return {
+        m.organisation.municipality_id
+        for m in _matching(user=user, roles=roles, municipality_id=None, organisation_id=None)
+    }
+
+
+def organisation_ids(*, user: User, roles: Iterable[str] | None = None) -> set[int]:
+    return {m.organisation_id for m in _matching(user=user, roles=roles, municipality_id=None, organisation_id=None)}
+
+
+def roles_of(*, user: User) -> set[str]:
+    """Every role the user holds (including candidate), for navigation and MFA policy."""
+    found = {m.role for m in _matching(user=user, roles=None, municipality_id=None, organisation_id=None)}
+    if getattr(user, "is_candidate", False):
+        found.add(Role.CANDIDATE)
+    return found
+
+
+def is_verified_employer(*, user: User) -> bool:
+    return has_role(user=user, roles=[Role.EMPLOYER])
+
+
+def employer_organisation_ids(*, user: User) -> set[int]:
+    return {
+        m.organisation_id
+        for m in _matching(user=user, roles=[Role.EMPLOYER], municipality_id=None, organisation_id=None)
+        if m.organisation.kind == OrganisationKind.EMPLOYER
+    }
+
+
+def requires_mfa(*, user: User) -> bool:
+    """Every role that reads other people's personal data must use a second factor.
+
+    Membership rows of unverified employers count too: they will read personal data
+    as soon as they are verified.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return any(m.role in ROLES_REQUIRING_MFA for m in memberships(user=user))
