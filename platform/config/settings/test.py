@@ -14,6 +14,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True
-# Each test process gets its own database name so a live Celery worker can reach it.
+# SQLite tests use a file (not :memory:) so a live Celery worker subprocess can reach it;
+# one file per test run so that two runs on one machine never share a database.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / ".test-db.sqlite3")  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(  # noqa: F405
+        BASE_DIR / f".test-db-{os.environ.get('LOTSE_TEST_RUN', os.getpid())}.sqlite3"  # noqa: F405
+    )
