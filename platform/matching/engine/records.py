@@ -1,0 +1,170 @@
+"""The plain records the engine takes. Each side (candidates, employers) builds them from
+its own rows; the file interface reads them from JSON lines.
+
+What is deliberately absent: name, nationality, gender, age, religion, residence status
+beyond the permit category. The engine cannot use what it is never given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+PERMIT_CATEGORIES = ("may_work", "needs_approval", "none")
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+class RecordError(ValueError):
+    """A record that cannot be read; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class OccupationYears:
+    uri: str
+    years: float = 0.0
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    id: str
+    occupations: tuple[OccupationYears, ...] = ()
+    skills: tuple[str, ...] = ()
+    german: str | None = None
+    postcode: str | None = None
+    hours: int | None = None
+    available_from: date | None = None
+    permit: str = "may_work"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CandidateRecord:
+        try:
+            occupations = tuple(
+                OccupationYears(uri=str(o["uri"]), years=float(o.get("years") or 0))
+                for o in data.get("occupations") or ()
+            )
+            return cls(
+                id=str(data["id"]),
+                occupations=occupations,
+                skills=tuple(str(s) for s in data.get("skills") or ()),
+                german=_cefr(data.get("german"), "german"),
+                postcode=_postcode(data.get("postcode")),
+                hours=_int_or_none(data.get("hours"), "hours"),
+                available_from=_date_or_none(data.get("available_from"), "available_from"),
+                permit=_permit(data.get("permit", "may_work")),
+            )
+        except KeyError as exc:
+            raise RecordError(f"missing field {exc.args[0]!r}") from exc
+
+
+@dataclass(frozen=True)
+class PlacementRecord:
+    id: str
+    occupation: str | None = None
+    essential: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    min_german: str | None = None
+    language_support: bool = False
+    postcode: str | None = None
+    hours: int | None = None
+    start: date | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlacementRecord:
+        try:
+            return cls(
+                id=str(data["id"]),
+                occupation=str(data["occupation"]) if data.get("occupation") else None,
+                essential=tuple(str(s) for s in data.get("essential") or ()),
+                optional=tuple(str(s) for s in data.get("optional") or ()),
+                min_german=_cefr(data.get("min_german"), "min_german"),
+                language_support=bool(data.get("language_support", False)),
+                postcode=_postcode(data.get("postcode")),
+                hours=_int_or_none(data.get("hours"), "hours"),
+                start=_date_or_none(data.get("start"), "start"),
+            )
+        except KeyError as exc:
+            raise RecordError(f"missing field {exc.args[0]!r}") from exc
+
+
+@dataclass
+class Explanation:
+    essential_met: list[str] = field(default_factory=list)
+    essential_missing: list[str] = field(default_factory=list)
+    other_relevant: list[str] = field(default_factory=list)
+    occupation: str = "none"  # same, isco4, isco3, isco2, none
+    german: str | None = None
+    german_required: str | None = None
+    language_gap: int = 0
+    bridged_by_language_support: bool = False
+    distance_km: float | None = None
+    permit: str = "may_work"
+    hours_fit: bool | None = None
+    available_in_time: bool | None = None
+    components: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "essential_met": self.essential_met,
+            "essential_missing": self.essential_missing,
+            "other_relevant": self.other_relevant,
+            "occupation": self.occupation,
+            "german": self.german,
+            "german_required": self.german_required,
+            "language_gap": self.language_gap,
+            "bridged_by_language_support": self.bridged_by_language_support,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
+            "permit": self.permit,
+            "hours_fit": self.hours_fit,
+            "available_in_time": self.available_in_time,
+            "components": {k: round(v, 4) for k, v in self.components.items()},
+        }
+
+
+@dataclass(frozen=True)
+class RankedMatch:
+    candidate_id: str
+    placement_id: str
+    score: float
+    explanation: Explanation
+
+
+def _cefr(value: Any, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    level = str(value).strip().upper()
+    if level not in CEFR_LEVELS:
+        raise RecordError(f"{name}: {value!r} is not a CEFR level (A1–C2)")
+    return level
+
+
+def _postcode(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return str(value).strip().zfill(5)
+
+
+def _int_or_none(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise RecordError(f"{name}: {value!r} is not a whole number") from exc
+
+
+def _date_or_none(value: Any, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise RecordError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _permit(value: Any) -> str:
+    if value not in PERMIT_CATEGORIES:
+        raise RecordError(f"permit: {value!r} is not one of {', '.join(PERMIT_CATEGORIES)}")
+    return str(value)
