@@ -127,6 +127,8 @@ class RankedMatch:
     placement_id: str
     score: float
     explanation: Explanation
+    base_score: float | None = None  # set when a learned re-ranker changed the score
+    model_version: int | None = None
 
 
 def _cefr(value: Any, name: str) -> str | None:
