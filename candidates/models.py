@@ -1,0 +1,503 @@
+"""Candidates, their skill profile, their case and their consents (DESIGN.md "Candidate", "Case", "Consent").
+
+The models hold data and small read-only properties; every write that carries a rule
+(who may do it, what it sets beside) goes through candidates.services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taxonomy.cefr import CEFR
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("weiblich")
+    MALE = "male", _("männlich")
+    DIVERSE = "diverse", _("divers")
+    UNSPECIFIED = "unspecified", _("keine Angabe")
+
+
+class ResidenceStatus(models.TextChoices):
+    AUFENTHALTSGESTATTUNG = "aufenthaltsgestattung", _("Aufenthaltsgestattung (Asylverfahren läuft)")
+    DULDUNG = "duldung", _("Duldung")
+    AUFENTHALTSERLAUBNIS = "aufenthaltserlaubnis", _("Aufenthaltserlaubnis")
+    NIEDERLASSUNGSERLAUBNIS = "niederlassungserlaubnis", _("Niederlassungserlaubnis")
+    OTHER = "other", _("sonstiger Aufenthaltsstatus")
+
+
+class WorkPermission(models.TextChoices):
+    NONE = "none", _("keine Beschäftigung erlaubt")
+    NEEDS_APPROVAL = "needs_approval", _("Beschäftigung nur mit Erlaubnis der Ausländerbehörde")
+    UNRESTRICTED = "unrestricted", _("Erwerbstätigkeit uneingeschränkt erlaubt")
+
+
+class PermitCategory(models.TextChoices):
+    """What matching and employers need to know, without the legal detail."""
+
+    MAY_WORK = "may_work", _("darf arbeiten")
+    NEEDS_APPROVAL = "needs_approval", _("braucht Erlaubnis der Ausländerbehörde")
+    NONE = "none", _("darf derzeit nicht arbeiten")
+
+
+class ProfileSource(models.TextChoices):
+    CANDIDATE = "candidate", _("von der Person selbst angegeben")
+    STAFF = "staff", _("von einer Fachkraft erfasst")
+
+
+class Candidate(models.Model):
+    """A person with refugee experience (Klient*in) and their profile."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="candidates",
+        verbose_name=_("Kommune"),
+    )
+    # Set once the person uses self-service; many candidates never have a login.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="candidate", verbose_name=_("Benutzerkonto"),
+    )
+    first_name = models.CharField(_("Vorname"), max_length=150)
+    last_name = models.CharField(_("Nachname"), max_length=150)
+    birth_date = models.DateField(_("Geburtsdatum"), null=True, blank=True)
+    # Recorded for the case file only; never an input to matching.
+    nationality = models.CharField(
+        _("Staatsangehörigkeit"), max_length=100, blank=True,
+        help_text=_("Nur für die Fallakte; wird nie für das Matching verwendet."),
+    )
+    gender = models.CharField(_("Geschlecht"), max_length=16, choices=Gender.choices, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("Postleitzahl"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))],
+    )
+    city = models.CharField(_("Ort"), max_length=120, blank=True)
+
+    max_commute_km = models.PositiveSmallIntegerField(
+        _("maximaler Arbeitsweg (km)"), null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    has_driving_licence = models.BooleanField(_("Führerschein"), default=False)
+    has_car = models.BooleanField(_("eigenes Auto"), default=False)
+    hours_per_week_min = models.PositiveSmallIntegerField(
+        _("Stunden pro Woche (mindestens)"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    hours_per_week_max = models.PositiveSmallIntegerField(
+        _("Stunden pro Woche (höchstens)"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    available_from = models.DateField(_("verfügbar ab"), null=True, blank=True)
+
+    residence_status = models.CharField(
+        _("Aufenthaltsstatus"), max_length=32, choices=ResidenceStatus.choices, blank=True
+    )
+    residence_title_kind = models.CharField(
+        _("Art des Aufenthaltstitels"), max_length=120, blank=True,
+        help_text=_("Zum Beispiel „§ 25 Abs. 2 AufenthG“ oder „§ 24 AufenthG“."),
+    )
+    residence_expires = models.DateField(_("Aufenthalt gültig bis"), null=True, blank=True)
+    work_permission = models.CharField(
+        _("Arbeitserlaubnis"), max_length=16, choices=WorkPermission.choices, default=WorkPermission.NONE
+    )
+    work_permission_expires = models.DateField(_("Arbeitserlaubnis gültig bis"), null=True, blank=True)
+
+    # The candidate's own words are kept as written; staff add their notes beside them.
+    preferences_own_words = models.TextField(
+        _("Wünsche in eigenen Worten"), blank=True,
+        help_text=_("So, wie die Person es selbst sagt oder schreibt."),
+    )
+    preferences_staff_notes = models.TextField(
+        _("Ergänzungen der Fachkraft"), blank=True,
+        help_text=_("Ergänzt die Wünsche der Person, ersetzt sie aber nicht."),
+    )
+
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("angelegt von"),
+    )
+
+    class Meta:
+        verbose_name = _("Klient*in")
+        verbose_name_plural = _("Klient*innen")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["municipality", "last_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week_min__isnull=True)
+                | Q(hours_per_week_max__isnull=True)
+                | Q(hours_per_week_min__lte=models.F("hours_per_week_max")),
+                name="candidate_hours_min_le_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def permit_category(self) -> str:
+        """``may_work``, ``needs_approval`` or ``none``: the work permission in one word.
+
+        Expiry dates are shown beside it as a note; an expiring permit does not change the
+        category, because a pending renewal (Fiktionsbescheinigung) usually keeps it alive.
+        """
+        if self.work_permission == WorkPermission.UNRESTRICTED:
+            return PermitCategory.MAY_WORK.value
+        if self.work_permission == WorkPermission.NEEDS_APPROVAL:
+            return PermitCategory.NEEDS_APPROVAL.value
+        return PermitCategory.NONE.value
+
+
+class CandidateOccupation(models.Model):
+    """An occupation the candidate has worked in or trained for (ESCO)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="occupations", verbose_name=_("Klient*in")
+    )
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="candidate_entries",
+        verbose_name=_("Beruf (ESCO)"),
+    )
+    years_experience = models.DecimalField(
+        _("Berufserfahrung (Jahre)"), max_digits=3, decimal_places=1, default=0,
+        validators=[MinValueValidator(0)],
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=16, choices=ProfileSource.choices, default=ProfileSource.STAFF
+    )
+
+    class Meta:
+        verbose_name = _("Beruf der Klient*in")
+        verbose_name_plural = _("Berufe der Klient*innen")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "occupation"], name="candidate_occupation_unique"),
+            models.CheckConstraint(condition=Q(years_experience__gte=0), name="candidate_occupation_years_ge_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.occupation}"
+
+
+class CandidateSkill(models.Model):
+    """A skill or piece of knowledge the candidate has (ESCO)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="skills", verbose_name=_("Klient*in")
+    )
+    skill = models.ForeignKey(
+        "taxonomy.Skill", on_delete=models.PROTECT, related_name="candidate_entries",
+        verbose_name=_("Kompetenz (ESCO)"),
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=16, choices=ProfileSource.choices, default=ProfileSource.STAFF
+    )
+
+    class Meta:
+        verbose_name = _("Kompetenz der Klient*in")
+        verbose_name_plural = _("Kompetenzen der Klient*innen")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "skill"], name="candidate_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.skill}"
+
+
+class Language(models.TextChoices):
+    """ISO 639-1 codes of the languages people here most often speak (German names)."""
+
+    DE = "de", _("Deutsch")
+    AR = "ar", _("Arabisch")
+    FA = "fa", _("Persisch (Farsi/Dari)")
+    PS = "ps", _("Paschtu")
+    UK = "uk", _("Ukrainisch")
+    RU = "ru", _("Russisch")
+    TI = "ti", _("Tigrinya")
+    AM = "am", _("Amharisch")
+    SO = "so", _("Somali")
+    KU = "ku", _("Kurdisch")
+    TR = "tr", _("Türkisch")
+    EN = "en", _("Englisch")
+    FR = "fr", _("Französisch")
+    ES = "es", _("Spanisch")
+    IT = "it", _("Italienisch")
+    PL = "pl", _("Polnisch")
+    RO = "ro", _("Rumänisch")
+    SQ = "sq", _("Albanisch")
+    SR = "sr", _("Serbisch")
+    KA = "ka", _("Georgisch")
+    HY = "hy", _("Armenisch")
+    UR = "ur", _("Urdu")
+    BN = "bn", _("Bengalisch")
+    HI = "hi", _("Hindi")
+    VI = "vi", _("Vietnamesisch")
+    ZH = "zh", _("Chinesisch")
+
+
+class LanguageExam(models.TextChoices):
+    NONE = "none", _("keine Prüfung")
+    TELC = "telc", _("telc")
+    GOETHE = "goethe", _("Goethe-Zertifikat")
+    DTZ = "dtz", _("Deutsch-Test für Zuwanderer (DTZ)")
+    TESTDAF = "testdaf", _("TestDaF")
+    OSD = "osd", _("ÖSD")
+    OTHER = "other", _("andere Prüfung")
+
+
+class LanguageSkill(models.Model):
+    """One language with separate spoken and written CEFR levels and, if any, an exam."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="languages", verbose_name=_("Klient*in")
+    )
+    language = models.CharField(_("Sprache"), max_length=3, choices=Language.choices)
+    spoken = models.CharField(
+        _("mündlich (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True
+    )
+    written = models.CharField(
+        _("schriftlich (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True
+    )
+    is_native = models.BooleanField(_("Erstsprache"), default=False)
+    exam = models.CharField(
+        _("Prüfung"), max_length=16, choices=LanguageExam.choices, default=LanguageExam.NONE
+    )
+    exam_level = models.CharField(
+        _("Prüfungsniveau (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True
+    )
+    exam_date = models.DateField(_("Prüfungsdatum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Sprachkenntnis")
+        verbose_name_plural = _("Sprachkenntnisse")
+        ordering = ["-is_native", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "language"], name="candidate_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()} ({self.spoken or '–'}/{self.written or '–'})"
+
+
+class QualificationKind(models.TextChoices):
+    SCHOOL = "school", _("Schulabschluss")
+    VOCATIONAL = "vocational", _("Berufsausbildung")
+    UNIVERSITY = "university", _("Studium")
+    OTHER = "other", _("Sonstiges (Kurs, Zertifikat)")
+
+
+class RecognitionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Anerkennung nicht begonnen")
+    IN_PROGRESS = "in_progress", _("Anerkennung läuft")
+    PARTIAL = "partial", _("teilweise anerkannt")
+    FULL = "full", _("voll anerkannt")
+    NOT_NEEDED = "not_needed", _("keine Anerkennung nötig")
+
+
+class Qualification(models.Model):
+    """A school, vocational or university qualification and its recognition (Anerkennung)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("Klient*in")
+    )
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=16, choices=QualificationKind.choices)
+    country = models.CharField(_("Land"), max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("Jahr"), null=True, blank=True, validators=[MinValueValidator(1940), MaxValueValidator(2100)]
+    )
+    recognition_status = models.CharField(
+        _("Anerkennung"), max_length=16, choices=RecognitionStatus.choices,
+        default=RecognitionStatus.NOT_STARTED,
+    )
+    recognition_authority = models.CharField(
+        _("anerkennende Stelle"), max_length=200, blank=True,
+        help_text=_("Zum Beispiel IHK FOSA, Handwerkskammer, Regierungspräsidium."),
+    )
+
+    class Meta:
+        verbose_name = _("Qualifikation")
+        verbose_name_plural = _("Qualifikationen")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CasePhase(models.TextChoices):
+    INTAKE = "intake", _("Erstgespräch")
+    ASSESSMENT = "assessment", _("Kompetenzfeststellung")
+    PLANNING = "planning", _("Integrationsplanung")
+    LINKING = "linking", _("Vermittlung")
+    MONITORING = "monitoring", _("Begleitung")
+    CLOSED = "closed", _("abgeschlossen")
+
+
+class LegalCircle(models.TextChoices):
+    ASYLBLG = "asylblg", _("AsylbLG")
+    SGB2 = "sgb2", _("SGB II (Jobcenter)")
+    SGB3 = "sgb3", _("SGB III (Agentur für Arbeit)")
+    NONE = "none", _("kein Leistungsbezug")
+
+
+class Case(models.Model):
+    """The case-management cycle of one candidate with one responsible organisation."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="cases", verbose_name=_("Klient*in")
+    )
+    # Denormalised tenant boundary so every case query can filter on it directly;
+    # it must equal the candidate's municipality (checked in clean(), set by the services).
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("Kommune"),
+    )
+    responsible_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("zuständige Organisation"),
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="managed_cases", verbose_name=_("Case Manager*in"),
+    )
+    phase = models.CharField(_("Phase"), max_length=16, choices=CasePhase.choices, default=CasePhase.INTAKE)
+    legal_circle = models.CharField(
+        _("Rechtskreis"), max_length=16, choices=LegalCircle.choices, default=LegalCircle.NONE
+    )
+    opened_at = models.DateTimeField(_("eröffnet am"), default=timezone.now)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Fall")
+        verbose_name_plural = _("Fälle")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["municipality", "phase"]),
+            models.Index(fields=["case_manager", "phase"]),
+        ]
+        constraints = [
+            # A closed case has a closing date and an open one has none.
+            models.CheckConstraint(
+                condition=(Q(phase="closed") & Q(closed_at__isnull=False))
+                | (~Q(phase="closed") & Q(closed_at__isnull=True)),
+                name="case_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} ({self.get_phase_display()})"
+
+    def clean(self) -> None:
+        if self.candidate_id and self.municipality_id and self.candidate.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"municipality": _("Der Fall muss zur Kommune der Klient*in gehören.")}
+            )
+        if (
+            self.responsible_organisation_id
+            and self.municipality_id
+            and self.responsible_organisation.municipality_id != self.municipality_id
+        ):
+            raise ValidationError(
+                {"responsible_organisation": _("Die zuständige Organisation gehört zu einer anderen Kommune.")}
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != CasePhase.CLOSED
+
+
+class ConsentScope(models.TextChoices):
+    LISTING = "listing", _("anonymisiertes Profil für geprüfte Arbeitgeber der Region")
+    CONTACT = "contact", _("Kontaktdaten für einen Arbeitgeber")
+    CASE_DATA = "case_data", _("Falldaten für eine Organisation")
+    VOLUNTEER = "volunteer", _("Zugang für eine*n zugeordnete*n Ehrenamtliche*n")
+
+
+class ConsentSource(models.TextChoices):
+    SELF_SERVICE = "self_service", _("von der Person selbst online erteilt")
+    STAFF_PAPER_FORM = "staff_paper_form", _("von einer Fachkraft nach unterschriebenem Formular erfasst")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def live(self) -> ConsentQuerySet:
+        """Grants that have not been revoked: the only ones any access check may rely on."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A dated, revocable grant by the candidate: one scope for one recipient (or the listing)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="consents", verbose_name=_("Klient*in")
+    )
+    scope = models.CharField(_("Umfang"), max_length=16, choices=ConsentScope.choices)
+    recipient_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="received_consents", verbose_name=_("empfangende Organisation"),
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="received_consents", verbose_name=_("empfangende Person"),
+    )
+    reference = models.CharField(
+        _("Bezug"), max_length=100, blank=True, help_text=_("Zum Beispiel die Nummer einer Vorstellung.")
+    )
+    granted_at = models.DateTimeField(_("erteilt am"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    source = models.CharField(
+        _("Herkunft"), max_length=20, choices=ConsentSource.choices, default=ConsentSource.SELF_SERVICE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("erfasst von"),
+    )
+    paper_form_reference = models.CharField(
+        _("Formular-Referenz"), max_length=100, blank=True,
+        help_text=_("Ablageort oder Nummer des unterschriebenen Papierformulars."),
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["candidate", "scope", "revoked_at"], name="consent_cand_scope_live")]
+        constraints = [
+            # Every scope but the listing names its recipient.
+            models.CheckConstraint(
+                condition=Q(scope="listing")
+                | (Q(scope__in=["contact", "case_data"]) & Q(recipient_organisation__isnull=False))
+                | (Q(scope="volunteer") & Q(recipient_user__isnull=False)),
+                name="consent_scope_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
+                name="consent_revoked_after_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.get_scope_display()}"
+
+    def clean(self) -> None:
+        if self.source == ConsentSource.STAFF_PAPER_FORM and not self.recorded_by_id:
+            raise ValidationError(
+                {"recorded_by": _("Bitte angeben, wer das unterschriebene Formular erfasst hat.")}
+            )
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LotseConfig(AppConfig):
+    """The composition root as an app, so that its management commands (seed_demo) are found."""
+
+    name = "config"
+    label = "config"
+    verbose_name = _("Lotse-Konfiguration")
