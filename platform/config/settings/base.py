@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "privacy",
     "taxonomy",
     "matching",
+    # composition root: an app only so that its management commands (seed_demo) are found
+    "config",
     # apps
     "candidates",
     "employers",
@@ -164,7 +166,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
-    BASE_DIR / "platform" / "config" / "static",
+    # platform/config/static is found by the app finder now that config is an installed app.
     ("vendor/kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
