@@ -1,4 +1,9 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -7,3 +12,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Staff join by invitation; open sign-up (e.g. employer registration) is a setting.
         return settings.ACCOUNT_ALLOW_REGISTRATION
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Do not ask for the password again right after login when setting up the first factor.
+
+        RequireMFAMiddleware sends case managers & co. to TOTP set-up straight after they
+        logged in; asking for the password a second time there only confuses. Changing or
+        removing an existing factor still needs re-authentication.
+        """
+        request = self.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not Authenticator.objects.filter(user=request.user).exists()
+        ):
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)

@@ -1,0 +1,59 @@
+"""Where each role goes from the start page. Apps name their entry pages by these URL names;
+a destination that does not resolve (yet) is simply not shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Destination:
+    label: str | Promise
+    url_name: str
+
+
+ROLE_DESTINATIONS: dict[str, list[Destination]] = {
+    Role.CANDIDATE: [Destination(_("Mein Profil"), "candidates:my_profile")],
+    Role.CASE_MANAGER: [Destination(_("Meine Fälle"), "candidates:case_list")],
+    Role.JOB_COACH: [Destination(_("Begleitung nach der Vermittlung"), "coaching:home")],
+    Role.VOLUNTEER: [Destination(_("Meine Begleitungen"), "coaching:volunteer_home")],
+    Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
+    Role.CHAMBER_EDITOR: [
+        Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),
+        Destination(_("Redaktion (CMS)"), "wagtailadmin_home"),
+    ],
+    Role.COORDINATOR: [
+        Destination(_("Organisationen der Kommune"), "organisations:list"),
+        Destination(_("Audit-Protokoll"), "organisations:audit_log"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url: str
+
+
+def destinations(roles: set[str]) -> list[Link]:
+    """Links for the given roles, in the order of ``Role``, each URL once."""
+    links: list[Link] = []
+    seen: set[str] = set()
+    for role in Role.values:
+        if role not in roles:
+            continue
+        for destination in ROLE_DESTINATIONS.get(role, []):
+            try:
+                url = reverse(destination.url_name)
+            except NoReverseMatch:
+                continue
+            if url not in seen:
+                seen.add(url)
+                links.append(Link(destination.label, url))
+    return links

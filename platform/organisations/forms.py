@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+from .models import Municipality, Organisation, OrganisationKind
+
+postcode_validator = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
+
+
+class KernFormMixin:
+    """Give widgets the KERN UX classes, so forms look right without per-template markup."""
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "kern-form-check__input"
+            elif isinstance(widget, forms.Select):
+                css = "kern-form-input__select"
+            else:
+                css = "kern-form-input__input"
+            widget.attrs.setdefault("class", css)
+
+
+class OrganisationForm(KernFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "street", "postcode", "city", "email", "phone"]
+
+    def __init__(self, *args, municipalities: list[Municipality], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities = municipalities
+        if len(municipalities) > 1:
+            # Only a coordinator of several municipalities has to choose; most coordinate one.
+            self.fields = {
+                "municipality": forms.ModelChoiceField(
+                    queryset=Municipality.objects.filter(pk__in=[m.pk for m in municipalities]),
+                    label=_("Kommune"),
+                ),
+                **self.fields,
+            }
+        self.fields["kind"].choices = [("", "---------"), *OrganisationKind.choices]
+        self.fields["postcode"].validators.append(postcode_validator)
+        self.style_widgets()
+
+    def chosen_municipality(self) -> Municipality:
+        return self.cleaned_data.get("municipality") or self.municipalities[0]
+
+    def validate_unique(self):
+        # Uniqueness of the name is checked (case-insensitively) by the service.
+        pass
+
+
+class MembershipAddForm(KernFormMixin, forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
+    role = forms.ChoiceField(label=_("Rolle"))
+    is_lead = forms.BooleanField(label=_("Leitung"), required=False)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        self.style_widgets()
