@@ -1,0 +1,117 @@
+"""Matching as the apps use it: the ESCO index from the database, the learned re-ranker
+when one exists, and training from decisions. Apps pass plain records in."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from django.core.cache import cache
+from django.db import transaction
+
+from taxonomy.models import Occupation, OccupationSkill, Skill
+from taxonomy.postcodes import coordinates
+
+from .engine import rerank
+from .engine.records import CandidateRecord, PlacementRecord, RankedMatch
+from .engine.scoring import Matcher
+from .engine.taxonomy import TaxonomyIndex
+from .models import RerankerModel
+from .registry import outcome_samples
+
+RERANK_DEPTH = 200  # the learned model reorders only the base score's best pairs
+
+_index: tuple[int, TaxonomyIndex] | None = None
+_TAXONOMY_VERSION_KEY = "matching:taxonomy-version"
+
+
+def taxonomy_index() -> TaxonomyIndex:
+    """The ESCO index, built once per process and rebuilt after the taxonomy is reloaded."""
+    global _index
+    version = cache.get(_TAXONOMY_VERSION_KEY, 0)
+    if _index is None or _index[0] != version:
+        index = TaxonomyIndex.build(
+            occupations=Occupation.objects.values_list("uri", "isco_code"),
+            relations=OccupationSkill.objects.values_list("occupation__uri", "relation", "skill__uri"),
+            skills=Skill.objects.values_list("uri", flat=True),
+        )
+        _index = (version, index)
+    return _index[1]
+
+
+def taxonomy_index_invalidate() -> None:
+    try:
+        cache.incr(_TAXONOMY_VERSION_KEY)
+    except ValueError:
+        cache.set(_TAXONOMY_VERSION_KEY, 1, None)
+
+
+def active_reranker() -> RerankerModel | None:
+    return RerankerModel.objects.filter(is_active=True).order_by("-version").first()
+
+
+def _apply_reranker(ranked: list[RankedMatch], model: RerankerModel | None) -> list[RankedMatch]:
+    if model is None or not ranked:
+        return ranked
+    params = rerank.RerankerParams(
+        features=tuple(model.features),
+        coefficients=tuple(model.coefficients),
+        intercept=model.intercept,
+        samples=model.samples,
+        positives=model.positives,
+        auc=model.auc,
+    )
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    rescored = [
+        dataclasses.replace(
+            match,
+            # Half transparent base score, half learned likelihood: the explanation still holds.
+            score=round(0.5 * match.score + 0.5 * params.probability(match.explanation.components), 4),
+            base_score=match.score,
+            model_version=model.version,
+        )
+        for match in head
+    ]
+    rescored.sort(key=lambda m: (-m.score, m.candidate_id, m.placement_id))
+    return rescored + tail
+
+
+def match_candidates(
+    *, placement: PlacementRecord, candidates: Sequence[CandidateRecord], top: int | None = None
+) -> list[RankedMatch]:
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    ranked = matcher.rank_candidates(placement, candidates, top=max(top or 0, RERANK_DEPTH) if top else None)
+    ranked = _apply_reranker(ranked, active_reranker())
+    return ranked[:top] if top else ranked
+
+
+def match_placements(
+    *, candidate: CandidateRecord, placements: Sequence[PlacementRecord], top: int | None = None
+) -> list[RankedMatch]:
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    ranked = matcher.rank_placements(candidate, placements, top=max(top or 0, RERANK_DEPTH) if top else None)
+    ranked = _apply_reranker(ranked, active_reranker())
+    return ranked[:top] if top else ranked
+
+
+@transaction.atomic
+def reranker_train(*, samples: Sequence[tuple[dict[str, float], int]] | None = None) -> RerankerModel | None:
+    """Train a new version from introduction outcomes; None while there are too few."""
+    samples = outcome_samples() if samples is None else samples
+    params = rerank.train(samples)
+    if params is None:
+        return None
+    # Lock the newest row so two trainers running at once cannot take the same version.
+    latest = (
+        RerankerModel.objects.select_for_update().order_by("-version").values_list("version", flat=True).first()
+        or 0
+    )
+    return RerankerModel.objects.create(
+        version=latest + 1,
+        features=list(params.features),
+        coefficients=list(params.coefficients),
+        intercept=params.intercept,
+        samples=params.samples,
+        positives=params.positives,
+        auc=params.auc,
+    )
