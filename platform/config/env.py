@@ -5,7 +5,9 @@ A missing or malformed required variable stops start-up with a message that name
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +46,17 @@ def str_(name: str, default: Any = _REQUIRED) -> str:
 def bool_(name: str, default: Any = _REQUIRED) -> bool:
     raw = os.environ.get(name)
     if raw is not None and raw.strip().lower() not in {
-        "1", "0", "true", "false", "yes", "no", "on", "off", ""
+        "1",
+        "0",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "",
     }:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be true or false, not {raw!r}."
-        )
+        raise ImproperlyConfigured(f"The environment variable {name} must be true or false, not {raw!r}.")
     return _read("bool", name, default)
 
 
@@ -60,6 +68,13 @@ def list_(name: str, default: Any = _REQUIRED) -> list[str]:
     return _read("list", name, default)
 
 
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def db(name: str = "DATABASE_URL", default: Any = _REQUIRED) -> dict[str, Any]:
     raw = os.environ.get(name)
     if not raw:
@@ -67,11 +82,19 @@ def db(name: str = "DATABASE_URL", default: Any = _REQUIRED) -> dict[str, Any]:
             raise ImproperlyConfigured(f"Set the environment variable {name} (see .env.example).")
         raw = default
     try:
-        config = environ.Env.db_url_config(raw)
+        with warnings.catch_warnings():
+            # django-environ only warns about an unknown scheme; here it is an error (below).
+            warnings.simplefilter("ignore", UserWarning)
+            config = environ.Env.db_url_config(raw)
     except (ValueError, KeyError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"The environment variable {name} is not a database URL: {exc}") from exc
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"The environment variable {name} names an unknown database scheme: {raw!r}")
+    engine = config.get("ENGINE") or ""
+    # An unknown scheme comes back as ENGINE=<scheme>: refuse it now, not at the first query.
+    if not engine or not _importable(engine):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} names an unknown database scheme: {raw!r} "
+            "(use postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3)."
+        )
     return config
 
 

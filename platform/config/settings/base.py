@@ -182,7 +182,8 @@ MEDIA_ROOT = env.str_("LOTSE_MEDIA_ROOT", str(BASE_DIR / "media"))
 CELERY_BROKER_URL = env.str_("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = None
+# Results are not kept unless a backend is configured (tasks here write to the database instead).
+CELERY_RESULT_BACKEND = env.str_("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"]["NAME"] = str(  # noqa: F405
         BASE_DIR / f".test-db-{os.environ.get('LOTSE_TEST_RUN', os.getpid())}.sqlite3"  # noqa: F405
     )
+# Tasks run in-process even where CI exports a broker, so no test depends on a worker being up;
+# the tests that need a real worker start one (tests/config/celery_helpers.py sets this false).
+CELERY_TASK_ALWAYS_EAGER = env.bool_("LOTSE_TEST_CELERY_EAGER", True)  # noqa: F405
