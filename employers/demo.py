@@ -1,0 +1,307 @@
+"""Demo employers and placements for `manage.py seed_demo`.
+
+Forty local businesses (Faker de_DE names shaped by their trade), most verified, a few waiting
+for the chamber's check, and eighty placements coded with real ESCO occupations. A placement
+asks for a sample of its occupation's ESCO essential skills and a few optional ones, so that
+matches against the demo candidates are partial and explainable, as in real life.
+
+Demo only: never run this on a real system.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.text import slugify
+from faker import Faker
+
+from accounts.roles import Role
+from candidates.demo import CORE_SKILLS, DemoOccupation, load_occupations, skill_relations
+from organisations.demo import REGION_PLACES
+from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
+from taxonomy.models import OccupationSkill, Skill
+
+from .models import (
+    CompanySize,
+    EmployerProfile,
+    Placement,
+    PlacementKind,
+    PlacementSkill,
+    PlacementStatus,
+    Sector,
+)
+
+# (sector, occupation family, name pattern, how many): 40 employers in all.
+_EMPLOYER_PLAN: tuple[tuple[str, str, str, int], ...] = (
+    (Sector.GASTRONOMIE, "gastro", "Gasthaus {last}", 2),
+    (Sector.GASTRONOMIE, "gastro", "{last} Catering GmbH", 2),
+    (Sector.GASTRONOMIE, "gastro", "Hotel {last} am Park", 1),
+    (Sector.GASTRONOMIE, "gastro", "Kantine {last} & Partner GmbH", 1),
+    (Sector.HANDWERK, "electrical", "Elektro {last} GmbH", 2),
+    (Sector.HANDWERK, "shk", "{last} Haustechnik GmbH", 2),
+    (Sector.HANDWERK, "construction", "Malerbetrieb {last}", 1),
+    (Sector.HANDWERK, "wood", "Tischlerei {last}", 1),
+    (Sector.HANDWERK, "vehicle", "Kfz-Meisterbetrieb {last}", 1),
+    (Sector.HANDWERK, "beauty", "Friseursalon {first}", 1),
+    (Sector.HANDWERK, "food", "Bäckerei {last}", 1),
+    (Sector.HANDWERK, "food", "Metzgerei {last}", 1),
+    (Sector.PFLEGE, "care", "Ambulanter Pflegedienst {last}", 2),
+    (Sector.PFLEGE, "care", "Seniorenzentrum {last}-Stift gGmbH", 2),
+    (Sector.PFLEGE, "care", "Kita {last}straße", 1),
+    (Sector.LOGISTIK, "logistics", "{last} Logistik GmbH", 3),
+    (Sector.LOGISTIK, "logistics", "Spedition {last} GmbH & Co. KG", 2),
+    (Sector.LOGISTIK, "logistics", "{last} Kurierdienst e. K.", 1),
+    (Sector.HANDEL, "retail", "{last} Frischemarkt e. K.", 2),
+    (Sector.HANDEL, "retail", "Getränkemarkt {last}", 1),
+    (Sector.HANDEL, "retail", "{last} Baumarkt GmbH", 2),
+    (Sector.INDUSTRIE, "metal", "{last} Metallbau GmbH", 2),
+    (Sector.INDUSTRIE, "metal", "{last} Maschinenbau AG", 1),
+    (Sector.BAU, "construction", "{last} Bau GmbH", 2),
+    (Sector.REINIGUNG, "cleaning", "{last} Gebäudeservice GmbH", 2),
+    (Sector.IT, "it", "{last} IT-Service GmbH", 1),
+)
+_PENDING = 4  # employers still waiting for the chamber's check
+
+_SECTOR_TEXT = {
+    Sector.GASTRONOMIE: "Familiengeführter Gastronomiebetrieb mit regionaler Küche und festem Stammteam.",
+    Sector.HANDWERK: "Meisterbetrieb im Handwerk; wir bilden seit vielen Jahren aus.",
+    Sector.PFLEGE: "Pflege und Betreuung älterer Menschen im Landkreis, ambulant und stationär.",
+    Sector.LOGISTIK: "Lager- und Transportdienstleistungen für Handel und Industrie in Nordhessen.",
+    Sector.HANDEL: "Einzelhandel mit Filialen in Kassel und Umgebung.",
+    Sector.INDUSTRIE: "Mittelständischer Industriebetrieb mit eigener Fertigung.",
+    Sector.BAU: "Hoch- und Ausbau für private und öffentliche Auftraggeber.",
+    Sector.REINIGUNG: "Unterhalts- und Glasreinigung für Büros, Praxen und Schulen.",
+    Sector.IT: "IT-Betreuung für kleine und mittlere Unternehmen.",
+}
+_LANGUAGE_SUPPORT = [
+    "Deutschkurs während der Arbeitszeit, zweimal pro Woche.",
+    "Eine Sprachpatin bzw. ein Sprachpate im Team begleitet die Einarbeitung.",
+    "Wir übernehmen die Freistellung für einen Berufssprachkurs (DeuFöV).",
+    "Einarbeitung mit Bildkarten und einem Glossar der wichtigsten Fachbegriffe.",
+    "Ausbildungsbegleitende Hilfen und Nachhilfe in Fachdeutsch für die Berufsschule.",
+]
+
+
+@dataclass
+class DemoEmployers:
+    created: bool
+    employers: int
+    placements: int
+    login_employer: Organisation | None
+
+
+def _german_minimum(rng: random.Random, demo: DemoOccupation, kind: str) -> str | None:
+    if rng.random() < 0.1:
+        return None  # no stated minimum
+    if kind == PlacementKind.AUSBILDUNG:
+        return rng.choices(("A2", "B1", "B2"), weights=(20, 70, 10))[0]
+    if demo.family == "care" and demo.skilled:
+        return rng.choices(("B1", "B2"), weights=(30, 70))[0]
+    if demo.skilled:
+        return rng.choices(("A2", "B1", "B2"), weights=(25, 55, 20))[0]
+    return rng.choices(("A1", "A2", "B1"), weights=(25, 55, 20))[0]
+
+
+def _employer_organisations(
+    *, municipality: Any, rng: random.Random, faker: Faker, verified_by: Any
+) -> list[tuple[Organisation, EmployerProfile, str]]:
+    now = timezone.now()
+    places = [(plz, city) for plz, city, _ in REGION_PLACES]
+    weights = [w for _, _, w in REGION_PLACES]
+    plan = [(sector, family, pattern) for sector, family, pattern, n in _EMPLOYER_PLAN for _ in range(n)]
+    # The first employer is the demo employer's; it is always verified.
+    pending = set(rng.sample(range(1, len(plan)), k=_PENDING))
+    names: set[str] = set()
+    out = []
+    for i, (sector, family, pattern) in enumerate(plan):
+        name = pattern.format(last=faker.last_name(), first=faker.first_name())
+        while name in names:
+            name = pattern.format(last=faker.last_name(), first=faker.first_name())
+        names.add(name)
+        domain = slugify(name.split(" GmbH")[0].split(" e. K.")[0])[:40] + ".example"
+        postcode, city = rng.choices(places, weights=weights, k=1)[0]
+        is_pending = i in pending
+        org = Organisation(
+            municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name,
+            street=f"{faker.street_name()} {rng.randint(1, 90)}", postcode=postcode, city=city,
+            email=f"info@{domain}", phone=faker.phone_number(),
+            verification_status=VerificationStatus.PENDING if is_pending else VerificationStatus.VERIFIED,
+            verified_at=None if is_pending else now - timedelta(days=rng.randint(5, 400)),
+            verified_by=None if is_pending else verified_by,
+        )
+        contact_first, contact_last = faker.first_name(), faker.last_name()
+        if any(form in name for form in ("GmbH", "AG", "KG")):
+            register = f"HRB {rng.randint(1000, 19999)}"
+        elif "e. K." in name:
+            register = f"HRA {rng.randint(1000, 9999)}"
+        elif sector == Sector.HANDWERK:
+            register = f"Handwerksrolle Nr. {rng.randint(10000, 99999)}"
+        else:
+            register = ""
+        profile = EmployerProfile(
+            sector=sector,
+            size=rng.choices([c.value for c in CompanySize], weights=(35, 40, 18, 7))[0],
+            contact_name=f"{contact_first} {contact_last}",
+            contact_email=f"{slugify(contact_first)}.{slugify(contact_last)}@{domain}",
+            contact_phone=faker.phone_number(),
+            register_number=register,
+            description=_SECTOR_TEXT[sector],
+        )
+        out.append((org, profile, family))
+    return out
+
+
+def seed(
+    *,
+    municipality: Any,
+    employer_login: Any,
+    verified_by: Any | None = None,
+    placements: int = 80,
+    seed: int = 2026,
+    today: date | None = None,
+) -> DemoEmployers:
+    """Create 40 employers and ``placements`` placements in ``municipality`` unless it has employers.
+
+    ``employer_login`` becomes the lead of the first (verified) employer.
+    """
+    existing = EmployerProfile.objects.filter(organisation__municipality=municipality)
+    if existing.exists():
+        login_employer = _join(employer_login, municipality=municipality)
+        return DemoEmployers(
+            created=False, employers=existing.count(),
+            placements=Placement.objects.filter(municipality=municipality).count(),
+            login_employer=login_employer,
+        )
+
+    rng = random.Random(seed)
+    faker = Faker("de_DE")
+    faker.seed_instance(seed)
+    today = today or timezone.localdate()
+
+    built = _employer_organisations(municipality=municipality, rng=rng, faker=faker, verified_by=verified_by)
+    orgs = Organisation.objects.bulk_create([org for org, _, _ in built])
+    profiles = []
+    for org, (_, profile, _) in zip(orgs, built, strict=True):
+        profile.organisation = org
+        profiles.append(profile)
+    EmployerProfile.objects.bulk_create(profiles)
+    families = [family for _, _, family in built]
+    Membership.objects.update_or_create(
+        user=employer_login, organisation=orgs[0], role=Role.EMPLOYER,
+        defaults={"is_lead": True, "is_active": True},
+    )
+
+    catalogue = load_occupations()
+    relations = skill_relations([occupation.pk for _, occupation in catalogue])
+    by_family: dict[str, list[tuple[DemoOccupation, Any]]] = {}
+    for demo, occupation in catalogue:
+        by_family.setdefault(demo.family, []).append((demo, occupation))
+
+    # How many placements each employer has: the demo employer four, pending employers one draft,
+    # every verified employer at least one, the rest spread by chance.
+    counts = [1] * len(profiles)
+    counts[0] = 4
+    verified = [i for i, org in enumerate(orgs) if org.is_verified and i != 0]
+    for _ in range(placements - sum(counts)):
+        counts[rng.choice(verified)] += 1
+
+    rows: list[tuple[Placement, list[tuple[int, str]]]] = []
+    for i, (profile, family, n) in enumerate(zip(profiles, families, counts, strict=True)):
+        org = profile.organisation
+        options = by_family.get(family) or catalogue
+        # Different occupations first, so that one employer's placements are not all alike.
+        picks = rng.sample(options, k=min(n, len(options)))
+        picks += [rng.choice(options) for _ in range(n - len(picks))]
+        for demo, occupation in picks:
+            kind = PlacementKind.JOB
+            if demo.skilled:
+                kind = rng.choices(
+                    (PlacementKind.JOB, PlacementKind.AUSBILDUNG, PlacementKind.EQ, PlacementKind.PRAKTIKUM),
+                    weights=(60, 25, 8, 7),
+                )[0]
+            elif rng.random() < 0.1:
+                kind = PlacementKind.PRAKTIKUM
+            if not org.is_verified:
+                status = PlacementStatus.DRAFT  # a pending employer can prepare, not publish
+            else:
+                status = rng.choices(
+                    (PlacementStatus.OPEN, PlacementStatus.DRAFT, PlacementStatus.FILLED, PlacementStatus.CLOSED),
+                    weights=(70, 10, 12, 8),
+                )[0]
+            hours = {PlacementKind.AUSBILDUNG: 39, PlacementKind.EQ: 35}.get(
+                kind, rng.choice((20, 25, 30, 35, 38, 40, 40)))
+            if status in (PlacementStatus.FILLED, PlacementStatus.CLOSED):
+                start = today - timedelta(days=rng.randint(10, 200))
+            elif kind == PlacementKind.AUSBILDUNG:
+                start = date(today.year + (today.month >= 8), 8, 1)  # training starts on 1 August
+            else:
+                start = today + timedelta(days=rng.randint(7, 120))
+            prefix = {PlacementKind.AUSBILDUNG: "Ausbildung ", PlacementKind.PRAKTIKUM: "Praktikum ",
+                      PlacementKind.EQ: "Einstiegsqualifizierung "}.get(kind, "")
+            suffix = "" if kind != PlacementKind.JOB else (" – Vollzeit" if hours >= 35 else " – Teilzeit")
+            support = rng.random() < 0.4
+            placement = Placement(
+                employer=profile, municipality=municipality, title=f"{prefix}{demo.title}{suffix}",
+                kind=kind, occupation=occupation,
+                min_german_spoken=_german_minimum(rng, demo, kind),
+                offers_language_support=support,
+                language_support_details=rng.choice(_LANGUAGE_SUPPORT) if support else "",
+                postcode=org.postcode, city=org.city, hours_per_week=hours, start_date=start,
+                openings=rng.choices((1, 2, 3), weights=(75, 18, 7))[0], status=status,
+                created_by=employer_login if i == 0 else None,
+            )
+            essential, optional = relations[occupation.pk]
+            core = essential[:CORE_SKILLS]
+            skills = [(s, OccupationSkill.Relation.ESSENTIAL)
+                      for s in rng.sample(core, k=min(len(core), rng.randint(8, 12)))]
+            skills += [(s, OccupationSkill.Relation.OPTIONAL)
+                       for s in rng.sample(optional, k=min(len(optional), rng.randint(2, 4)))]
+            rows.append((placement, skills))
+
+    # The description names a few of the essential skills in German.
+    labels = dict(Skill.objects.filter(
+        pk__in={s for _, skills in rows for s, _ in skills}).values_list("pk", "label_de"))
+    for placement, skills in rows:
+        tasks = [labels[s] for s, relation in skills[:3] if relation == OccupationSkill.Relation.ESSENTIAL and labels.get(s)]
+        placement.description = (
+            f"{placement.employer.organisation.name} sucht Verstärkung ({placement.get_kind_display()}). "
+            + (f"Ihre Aufgaben unter anderem: {', '.join(tasks)}. " if tasks else "")
+            + ("Wir unterstützen beim Deutschlernen. " if placement.offers_language_support else "")
+            + "Bewerbungen mit Unterstützung Ihrer Jobcoachin oder Ihres Jobcoaches sind willkommen."
+        )
+    created = Placement.objects.bulk_create([p for p, _ in rows], batch_size=500)
+    PlacementSkill.objects.bulk_create(
+        [PlacementSkill(placement=p, skill_id=s, relation=relation)
+         for p, (_, skills) in zip(created, rows, strict=True) for s, relation in skills],
+        batch_size=1000,
+    )
+    return DemoEmployers(created=True, employers=len(profiles), placements=len(created), login_employer=orgs[0])
+
+
+def _join(user: Any, *, municipality: Any) -> Organisation | None:
+    """Make sure the demo employer login leads a verified demo employer (first by id)."""
+    org = (
+        Organisation.objects.filter(
+            municipality=municipality, kind=OrganisationKind.EMPLOYER,
+            verification_status=VerificationStatus.VERIFIED, employer_profile__isnull=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if org is not None:
+        Membership.objects.update_or_create(
+            user=user, organisation=org, role=Role.EMPLOYER, defaults={"is_lead": True, "is_active": True}
+        )
+    return org
+
+
+def clear(*, municipality: Any) -> int:
+    """Delete the municipality's placements, employer profiles and employer organisations (for --reset)."""
+    deleted, _ = Placement.objects.filter(municipality=municipality).delete()
+    n, _ = Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER).delete()
+    return deleted + n
+

@@ -1,0 +1,84 @@
+"""`manage.py seed_demo`: the demo municipality, partners, employers, candidates, placements and logins.
+
+Thin on purpose: each package seeds its own data (organisations.demo, employers.demo,
+candidates.demo); this command only passes the pieces between them. Idempotent: a second run
+refreshes the demo logins and leaves the existing demo data as it is; ``--reset`` rebuilds it.
+Needs the ESCO taxonomy (`manage.py load_taxonomy`). Demo only: never run it on a real system.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+import candidates.demo
+import employers.demo
+import organisations.demo
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from accounts.roles import Role
+from candidates.models import Candidate, Consent, ConsentScope
+from employers.models import EmployerProfile, Placement, PlacementStatus
+from organisations.models import Organisation
+
+SEED = 2026
+
+
+class Command(BaseCommand):
+    help = "Legt die Demo-Kommune mit Partnern, 40 Arbeitgebern, 400 Klient*innen, 80 Stellen und Demo-Logins an."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Delete the demo municipality's candidates, employers and placements first, then rebuild them.",
+        )
+
+    def handle(self, *args, reset: bool = False, **options) -> None:
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                platform = organisations.demo.seed()
+                municipality = platform.municipality
+                if reset:
+                    candidates.demo.clear(municipality=municipality)
+                    employers.demo.clear(municipality=municipality)
+                emp = employers.demo.seed(
+                    municipality=municipality,
+                    employer_login=platform.logins[Role.EMPLOYER],
+                    verified_by=platform.logins[Role.CHAMBER_EDITOR],
+                    seed=SEED,
+                )
+                cand = candidates.demo.seed(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    case_managers=platform.case_managers,
+                    candidate_user=platform.logins[Role.CANDIDATE],
+                    volunteer_user=platform.logins[Role.VOLUNTEER],
+                    seed=SEED,
+                )
+        except candidates.demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+
+        out = self.stdout.write
+        state = "angelegt" if cand.created or emp.created else "bereits vorhanden (Demo-Logins aufgefrischt)"
+        out(self.style.SUCCESS(f"Demo-Daten für „{municipality}“ {state} ({elapsed:.1f} s)."))
+        live_listing = Consent.objects.live().filter(
+            candidate__municipality=municipality, scope=ConsentScope.LISTING
+        ).count()
+        placements = Placement.objects.filter(municipality=municipality)
+        out(f"  Organisationen (ohne Arbeitgeber): {len(platform.organisations)}")
+        out(f"  Arbeitgeber: {EmployerProfile.objects.filter(organisation__municipality=municipality).count()}"
+            f" (davon geprüft: {Organisation.objects.filter(employer_profile__isnull=False, municipality=municipality, verification_status='verified').count()})")
+        out(f"  Klient*innen: {Candidate.objects.filter(municipality=municipality).count()}"
+            f" (mit Einwilligung in die anonyme Liste: {live_listing})")
+        out(f"  Stellen: {placements.count()} (offen: {placements.filter(status=PlacementStatus.OPEN).count()})")
+        out("")
+        out(f"Demo-Logins (nur für die Demo!), Passwort für alle: {DEMO_PASSWORD}")
+        for role, email in DEMO_LOGINS.items():
+            out(f"  {Role(role).label:<22} {email}")
+        if cand.demo_candidate is not None:
+            out(f"  (Klient*innen-Login gehört zu: {cand.demo_candidate.full_name})")
+        if emp.login_employer is not None:
+            out(f"  (Arbeitgeber-Login leitet: {emp.login_employer.name})")
