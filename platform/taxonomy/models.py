@@ -12,7 +12,9 @@ class IscoGroup(models.Model):
     uri = models.CharField(max_length=255, unique=True)
     label_de = models.CharField(max_length=255)
     label_en = models.CharField(max_length=255, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("ISCO-Gruppe")
@@ -33,6 +35,9 @@ class LabelledConcept(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         """German first; English for English-speaking users when there is one."""
@@ -40,12 +45,11 @@ class LabelledConcept(models.Model):
             return self.label_en
         return self.label_de or self.label_en
 
-    def __str__(self) -> str:
-        return self.label
-
 
 class Occupation(LabelledConcept):
-    isco_group = models.ForeignKey(IscoGroup, null=True, on_delete=models.SET_NULL, related_name="occupations")
+    isco_group = models.ForeignKey(
+        IscoGroup, null=True, on_delete=models.SET_NULL, related_name="occupations"
+    )
     isco_code = models.CharField(_("ISCO-Code"), max_length=4, db_index=True)
     esco_code = models.CharField(_("ESCO-Code"), max_length=64, blank=True)
     description_de = models.TextField(blank=True)
@@ -55,6 +59,10 @@ class Occupation(LabelledConcept):
         verbose_name = _("Beruf (ESCO)")
         verbose_name_plural = _("Berufe (ESCO)")
         ordering = ["label_de"]
+
+
+# Skill.label_de_source when ESCO has no German label and the English one stands in for it.
+EN_FALLBACK = "en_fallback"
 
 
 class Skill(LabelledConcept):
@@ -88,3 +96,6 @@ class OccupationSkill(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["occupation", "skill"], name="occupation_skill_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} – {self.skill_id} ({self.relation})"
