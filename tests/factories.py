@@ -60,7 +60,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     kind = OrganisationKind.WELFARE
-    name = factory.Sequence(lambda n: f"Organisation {n}")
+    name = factory.Sequence(lambda n: f"Organisation {n:04d}")
     street = "Hauptstraße 1"
     postcode = "44135"
     city = "Dortmund"

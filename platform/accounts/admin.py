@@ -49,3 +49,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Daten"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_inlines(self, request, obj):
+        # As in Django's own user admin, the add page only sets e-mail and password.
+        return self.inlines if obj is not None else []
