@@ -40,7 +40,7 @@ serve:
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	PYTHONPATH=.:platform $(VENV)/bin/lint-imports
 
 pytest: setup browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -48,4 +48,4 @@ pytest: setup browser-deps
 test: lint pytest
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .test-db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .test-db*.sqlite3*

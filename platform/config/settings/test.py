@@ -23,3 +23,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Tasks run in-process even where CI exports a broker, so no test depends on a worker being up;
 # the tests that need a real worker start one (tests/config/celery_helpers.py sets this false).
 CELERY_TASK_ALWAYS_EAGER = env.bool_("LOTSE_TEST_CELERY_EAGER", True)  # noqa: F405
+# CI shares one Redis cache (REDIS_CACHE_URL) between runs: namespace it per run, and let what a
+# run leaves behind expire, so no run ever reads another's entries.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{os.environ.get('LOTSE_TEST_RUN', os.getpid())}"  # noqa: F405
+    CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
