@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@# platform/ and the project root go on the venv's path *after* the standard library
+	@# (a .pth entry is appended), so tools like lint-imports and celery find `config`.
+	$(PY) -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "lotse-paths.pth").write_text("$(CURDIR)/platform\n$(CURDIR)\n")'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

