@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CandidatesConfig(AppConfig):
     name = "candidates"
     verbose_name = _("Klient*innen")
+
+    def ready(self) -> None:
+        # Registers the matching source and the signal handlers that keep indexes fresh.
+        from . import matching  # noqa: F401

@@ -24,3 +24,19 @@ class RerankerModel(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.samples} Entscheidungen, AUC {self.auc or '–'})"
+
+
+class IndexChange(models.Model):
+    """A candidate whose matching data changed; processes apply these to their indexes."""
+
+    municipality_id = models.BigIntegerField(db_index=True)
+    candidate_id = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Index-Änderung")
+        verbose_name_plural = _("Index-Änderungen")
+        indexes = [models.Index(fields=["municipality_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} candidate {self.candidate_id}"

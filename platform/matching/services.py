@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from taxonomy.models import Occupation, OccupationSkill, Skill
 from taxonomy.postcodes import coordinates
@@ -16,7 +18,7 @@ from .engine import rerank
 from .engine.records import CandidateRecord, PlacementRecord, RankedMatch
 from .engine.scoring import Matcher
 from .engine.taxonomy import TaxonomyIndex
-from .models import RerankerModel
+from .models import IndexChange, RerankerModel
 from .registry import outcome_samples
 
 RERANK_DEPTH = 200  # the learned model reorders only the base score's best pairs
@@ -115,3 +117,17 @@ def reranker_train(*, samples: Sequence[tuple[dict[str, float], int]] | None = N
         positives=params.positives,
         auc=params.auc,
     )
+
+
+def index_record_changes(*, municipality_id: int, candidate_ids: Sequence[int]) -> int:
+    IndexChange.objects.bulk_create(
+        [IndexChange(municipality_id=municipality_id, candidate_id=cid) for cid in set(candidate_ids)]
+    )
+    return len(set(candidate_ids))
+
+
+def index_prune_changes(*, older_than_hours: int = 48) -> int:
+    """Processes older than this rebuild from scratch anyway (they restart on deploy)."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    deleted, _ = IndexChange.objects.filter(at__lt=cutoff).delete()
+    return deleted

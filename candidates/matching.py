@@ -1,0 +1,100 @@
+"""The candidates side of matching: turns candidate rows into the engine's plain records.
+
+Only what matching may use leaves this module: occupations with years, skills, German level,
+postcode, hours, availability and the permit *category*. Name, nationality, gender, birth
+date and the residence status itself never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.db.transaction import on_commit
+from django.dispatch import receiver
+
+from matching.engine.records import CandidateRecord, OccupationYears
+from matching.index import register_candidate_source
+
+from .models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Consent,
+    ConsentScope,
+    Language,
+    LanguageSkill,
+)
+
+
+def _queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    return queryset.prefetch_related(
+        Prefetch("occupations", queryset=CandidateOccupation.objects.select_related("occupation")),
+        Prefetch("skills", queryset=CandidateSkill.objects.select_related("skill")),
+        Prefetch("languages", queryset=LanguageSkill.objects.filter(language=Language.DE), to_attr="german"),
+    )
+
+
+def candidate_record(candidate: Candidate) -> CandidateRecord:
+    german = getattr(candidate, "german", None)
+    if german is None:
+        german = [entry for entry in candidate.languages.all() if entry.language == Language.DE]
+    spoken = german[0].spoken if german else None
+    return CandidateRecord(
+        id=str(candidate.pk),
+        occupations=tuple(
+            OccupationYears(uri=o.occupation.uri, years=float(o.years_experience)) for o in candidate.occupations.all()
+        ),
+        skills=tuple(s.skill.uri for s in candidate.skills.all()),
+        german=spoken or None,
+        postcode=candidate.postcode or None,
+        hours=candidate.hours_per_week_max or candidate.hours_per_week_min,
+        available_from=candidate.available_from,
+        permit=candidate.permit_category,
+    )
+
+
+def candidate_records(*, queryset: QuerySet[Candidate]) -> list[CandidateRecord]:
+    """Records for many candidates in a constant number of queries (one per relation)."""
+    return [candidate_record(c) for c in _queryset(queryset)]
+
+
+def listable_records(*, municipality_id: int, candidate_ids: Iterable[int] | None = None) -> list[CandidateRecord]:
+    """Candidates of a municipality who live-consented to the anonymised listing."""
+    queryset = Candidate.objects.filter(
+        municipality_id=municipality_id,
+        consents__scope=ConsentScope.LISTING,
+        consents__revoked_at__isnull=True,
+    ).distinct()
+    if candidate_ids is not None:
+        queryset = queryset.filter(pk__in=list(candidate_ids))
+    return candidate_records(queryset=queryset)
+
+
+register_candidate_source(listable_records)
+
+
+# --- freshness: every change that can alter a match reaches the index through a task -------
+
+
+def _changed(candidate_id: int | None, municipality_id: int | None) -> None:
+    if candidate_id is None or municipality_id is None:
+        return
+    from matching.tasks import index_candidates_changed
+
+    on_commit(lambda: index_candidates_changed.delay(municipality_id, [candidate_id]))
+
+
+@receiver([post_save, post_delete], sender=Candidate, dispatch_uid="matching-candidate")
+def _candidate_changed(sender, instance: Candidate, **kwargs) -> None:
+    _changed(instance.pk, instance.municipality_id)
+
+
+@receiver([post_save, post_delete], sender=CandidateOccupation, dispatch_uid="matching-occupation")
+@receiver([post_save, post_delete], sender=CandidateSkill, dispatch_uid="matching-skill")
+@receiver([post_save, post_delete], sender=LanguageSkill, dispatch_uid="matching-language")
+@receiver([post_save, post_delete], sender=Consent, dispatch_uid="matching-consent")
+def _part_changed(sender, instance, **kwargs) -> None:
+    candidate = Candidate.objects.filter(pk=instance.candidate_id).values_list("municipality_id", flat=True).first()
+    _changed(instance.candidate_id, candidate)

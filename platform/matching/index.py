@@ -1,0 +1,80 @@
+"""Candidate indexes for the platform: one per municipality, built once per process and kept
+fresh by a change log that tasks write.
+
+Every web or worker process holds its own index (no home-made distribution). Changes reach it
+through ``IndexChange`` rows: before each ranking the process applies the rows it has not seen
+(one small query). Trust never depends on this: callers still check live consent on the rows
+they show, so a revocation takes effect on the next request even before its task has run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from taxonomy.postcodes import coordinates
+
+from .engine.records import CandidateRecord
+from .engine.scoring import CandidateIndex
+from .models import IndexChange
+
+CandidateSource = Callable[..., list[CandidateRecord]]
+
+_source: list[CandidateSource] = []
+_lock = threading.Lock()
+
+
+@dataclass
+class _Entry:
+    index: CandidateIndex
+    last_change: int
+    taxonomy_id: int
+
+
+_indexes: dict[int, _Entry] = {}
+
+
+def register_candidate_source(source: CandidateSource) -> None:
+    """The candidates app registers ``source(*, municipality_id, candidate_ids=None)``."""
+    _source[:] = [source]
+
+
+def _records(municipality_id: int, candidate_ids: Iterable[int] | None = None) -> list[CandidateRecord]:
+    if not _source:
+        raise RuntimeError("No candidate source registered (is the candidates app installed?)")
+    return _source[0](municipality_id=municipality_id, candidate_ids=candidate_ids)
+
+
+def candidate_index(*, municipality_id: int) -> CandidateIndex:
+    """The municipality's index with every change recorded so far applied."""
+    from .services import taxonomy_index
+
+    taxonomy = taxonomy_index()
+    with _lock:
+        entry = _indexes.get(municipality_id)
+        if entry is None or entry.taxonomy_id != id(taxonomy):
+            last = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
+            index = CandidateIndex(_records(municipality_id), taxonomy=taxonomy, coordinates=coordinates)
+            entry = _indexes[municipality_id] = _Entry(index=index, last_change=last, taxonomy_id=id(taxonomy))
+            return entry.index
+        changes = list(
+            IndexChange.objects.filter(municipality_id=municipality_id, pk__gt=entry.last_change).values_list(
+                "pk", "candidate_id"
+            )
+        )
+        if changes:
+            ids = {candidate_id for _pk, candidate_id in changes}
+            fresh = _records(municipality_id, ids)
+            entry.index.remove([str(i) for i in ids])
+            entry.index.append(fresh)
+            entry.last_change = max(pk for pk, _id in changes)
+        return entry.index
+
+
+def forget_indexes() -> None:
+    """Drop every index of this process (tests, or after a bulk import)."""
+    with _lock:
+        _indexes.clear()
