@@ -1,6 +1,7 @@
 """The site root is Lotse's German home page, made by cms' data migration."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
@@ -108,3 +109,16 @@ def test_german_content_keeps_its_language_and_direction_inside_the_arabic_inter
 
     assert '<html lang="ar" dir="rtl"' in html
     assert '<div lang="de" dir="ltr">' in html
+
+
+def test_editors_can_open_and_save_the_home_page_in_the_wagtail_admin(signed_in, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    client = signed_in(admin)
+    home = HomePage.objects.get()
+
+    response = client.get(f"/cms-admin/pages/{home.pk}/edit/", **HOST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Für Arbeitgeber" in html and "Einleitung" in html
