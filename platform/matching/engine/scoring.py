@@ -37,6 +37,7 @@ DISTANCE_HALF_KM = 25.0  # the distance score halves every 25 km
 LATE_START_DAYS = 90  # availability this many days after the start scores zero
 HOURS_TOLERANCE = 20  # a difference of 20 hours a week scores zero
 BRIDGED_LANGUAGE_SCORE = 0.6  # one level below the minimum, with employer language support
+UNKNOWN_LANGUAGE_SCORE = 0.3  # no German level recorded yet
 OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0.25))
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7}
 
@@ -82,10 +83,15 @@ def placement_skill_weights(placement: PlacementRecord, taxonomy: TaxonomyIndex)
 
 
 def language_component(cand_rank: np.ndarray, required_rank: np.ndarray, support: np.ndarray):
-    """Returns (score, qualifies, gap). No minimum → everyone qualifies fully."""
-    gap = np.maximum(required_rank - cand_rank, 0)
+    """Returns (score, qualifies, gap). No minimum → everyone qualifies fully.
+
+    An unknown level (rank 0) is not a known gap: such a person stays in the list, ranked
+    low on language, and the explanation says the level is missing.
+    """
+    unknown = (cand_rank == 0) & (required_rank > 0)
+    gap = np.where(unknown, 0, np.maximum(required_rank - cand_rank, 0))
     qualifies = (gap == 0) | ((gap == 1) & support)
-    score = np.where(gap == 0, 1.0, np.where(qualifies, BRIDGED_LANGUAGE_SCORE, 0.0))
+    score = np.where(unknown, UNKNOWN_LANGUAGE_SCORE, np.where(gap == 0, 1.0, np.where(qualifies, BRIDGED_LANGUAGE_SCORE, 0.0)))
     return score, qualifies, gap
 
 
@@ -493,7 +499,7 @@ class Matcher:
             optional = tuple(sorted(self.taxonomy.occupation_optional.get(placement.occupation, ())))
         has = set(c_weights)
         c_rank, p_rank = cefr_rank(candidate.german), cefr_rank(placement.min_german)
-        gap = max(p_rank - c_rank, 0)
+        gap = max(p_rank - c_rank, 0) if c_rank else 0
         km = None
         if self.coordinates and candidate.postcode and placement.postcode:
             a, b = self.coordinates(candidate.postcode), self.coordinates(placement.postcode)

@@ -1,0 +1,149 @@
+"""Matching on real rows: records carry nothing protected, the index follows changes."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from candidates.matching import candidate_records
+from candidates.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Consent,
+    ConsentScope,
+    Gender,
+    LanguageSkill,
+    ResidenceStatus,
+    WorkPermission,
+)
+from matching import services
+from matching.engine.records import PlacementRecord
+from matching.index import candidate_index, forget_indexes
+from tests.factories import MunicipalityFactory
+
+COOK_ISCO = "5120"
+
+
+@pytest.fixture
+def cook(esco):
+    from taxonomy.models import Occupation
+
+    return Occupation.objects.filter(isco_code=COOK_ISCO).order_by("uri").first()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_indexes():
+    forget_indexes()
+    yield
+    forget_indexes()
+
+
+def make_candidate(municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, **fields):
+    defaults = dict(
+        first_name="Amal", last_name="Haddad", postcode="34117", hours_per_week_max=40,
+        work_permission=WorkPermission.UNRESTRICTED, available_from=date(2026, 12, 1),
+    )
+    defaults.update(fields)
+    candidate = Candidate.objects.create(municipality=municipality, **defaults)
+    if occupation is not None:
+        CandidateOccupation.objects.create(candidate=candidate, occupation=occupation, years_experience=years)
+    for skill in skills:
+        CandidateSkill.objects.create(candidate=candidate, skill=skill)
+    LanguageSkill.objects.create(candidate=candidate, language="de", spoken=german, written=german)
+    if listed:
+        Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
+    return candidate
+
+
+def cook_placement(cook, skills):
+    return PlacementRecord(
+        id="kitchen", occupation=cook.uri, essential=tuple(s.uri for s in skills), min_german="A2",
+        postcode="34117", hours=40, start=date(2027, 1, 4),
+    )
+
+
+def test_records_cost_the_same_queries_for_few_and_many(esco, cook, django_assert_num_queries):
+    municipality = MunicipalityFactory()
+    skills = list(cook.skills.all()[:3])
+    for i in range(3):
+        make_candidate(municipality, occupation=cook, skills=skills, last_name=f"A{i}")
+    with django_assert_num_queries(4):
+        few = candidate_records(queryset=Candidate.objects.filter(municipality=municipality))
+    for i in range(12):
+        make_candidate(municipality, occupation=cook, skills=skills, last_name=f"B{i}")
+    with django_assert_num_queries(4):
+        many = candidate_records(queryset=Candidate.objects.filter(municipality=municipality))
+    assert (len(few), len(many)) == (3, 15)
+    assert many[0].german == "B1" and many[0].permit == "may_work" and many[0].occupations[0].uri == cook.uri
+
+
+def test_swapping_protected_attributes_leaves_ranks_unchanged(esco, cook):
+    """Nationality, gender, age, residence status (same permit category) never move a rank."""
+    municipality = MunicipalityFactory()
+    skills = list(cook.skills.order_by("pk")[:6])
+    a = make_candidate(
+        municipality, occupation=cook, skills=skills[:4], years=2, nationality="syrisch", gender=Gender.FEMALE,
+        birth_date=date(1995, 3, 1), residence_status=ResidenceStatus.AUFENTHALTSERLAUBNIS,
+    )
+    b = make_candidate(
+        municipality, occupation=cook, skills=skills[2:], years=5, nationality="ukrainisch", gender=Gender.MALE,
+        birth_date=date(1971, 8, 9), residence_status=ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, postcode="34119",
+    )
+    placement = cook_placement(cook, skills)
+
+    def ranking():
+        records = candidate_records(queryset=Candidate.objects.filter(pk__in=[a.pk, b.pk]))
+        return [(m.candidate_id, m.score) for m in services.match_candidates(placement=placement, candidates=records)]
+
+    before = ranking()
+    swapped = ("nationality", "gender", "birth_date", "residence_status")
+    values_a = {f: getattr(a, f) for f in swapped}
+    values_b = {f: getattr(b, f) for f in swapped}
+    Candidate.objects.filter(pk=a.pk).update(**values_b)
+    Candidate.objects.filter(pk=b.pk).update(**values_a)
+    after = ranking()
+    assert len(before) == 2
+    assert before == after
+
+
+def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on_commit_callbacks):
+    municipality = MunicipalityFactory()
+    skills = list(cook.skills.order_by("pk")[:4])
+    placement = cook_placement(cook, skills)
+    with django_capture_on_commit_callbacks(execute=True):
+        strong = make_candidate(municipality, occupation=cook, skills=skills[:2], last_name="Strong")
+        weak = make_candidate(municipality, skills=skills[:1], last_name="Weak")
+        unlisted = make_candidate(municipality, occupation=cook, skills=skills, listed=False, last_name="Hidden")
+
+    def ranked_ids():
+        index = candidate_index(municipality_id=municipality.pk)
+        return [m.candidate_id for m in services.match_candidates(placement=placement, candidates=index)]
+
+    assert ranked_ids() == [str(strong.pk), str(weak.pk)]  # no listing consent, never listed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for skill in skills[1:]:
+            CandidateSkill.objects.create(candidate=weak, skill=skill)
+        CandidateOccupation.objects.create(candidate=weak, occupation=cook, years_experience=9)
+        LanguageSkill.objects.filter(candidate=weak).update(spoken="C1")  # update() sends no signal…
+        weak.save()  # …so the profile save announces the change (services always save)
+    assert ranked_ids()[0] == str(weak.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Consent.objects.filter(candidate=strong).update(revoked_at=timezone.now())
+        strong.save()
+        Consent.objects.create(candidate=unlisted, scope=ConsentScope.LISTING)
+    assert set(ranked_ids()) == {str(weak.pk), str(unlisted.pk)}
+
+
+def test_match_with_empty_profile_and_unknown_postcode_does_not_fail(esco, cook):
+    municipality = MunicipalityFactory()
+    empty = Candidate.objects.create(municipality=municipality, first_name="X", last_name="Y", postcode="00000",
+                                     work_permission=WorkPermission.UNRESTRICTED)
+    records = candidate_records(queryset=Candidate.objects.filter(pk=empty.pk))
+    ranked = services.match_candidates(placement=cook_placement(cook, []), candidates=records)
+    assert len(ranked) == 1
+    explanation = ranked[0].explanation
+    assert explanation.distance_km is None and explanation.german is None
+    assert explanation.essential_missing  # the placement's ESCO skills, none met
