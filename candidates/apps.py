@@ -9,3 +9,8 @@ class CandidatesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the matching source and the signal handlers that keep indexes fresh.
         from . import matching  # noqa: F401
+
+        # GDPR export and erasure of candidate data through the privacy registry.
+        from .services import register_privacy
+
+        register_privacy()

@@ -123,6 +123,8 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("angelegt von"),
     )
+    # Set by a GDPR erasure: the row stays only as an anonymous count; every selector skips it.
+    erased_at = models.DateTimeField(_("gelöscht am (DSGVO)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Klient*in")
@@ -467,6 +469,12 @@ class Consent(models.Model):
         _("Formular-Referenz"), max_length=100, blank=True,
         help_text=_("Ablageort oder Nummer des unterschriebenen Papierformulars."),
     )
+    # When staff typed a paper grant in (granted_at is the date on the signed form).
+    recorded_at = models.DateTimeField(_("erfasst am"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("widerrufen durch"),
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -501,3 +509,135 @@ class Consent(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+# --- integration plan, notes, self-service invitations, expiry warnings (issue 3) ------------
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    ACHIEVED = "achieved", _("erreicht")
+    DROPPED = "dropped", _("nicht weiter verfolgt")
+
+
+class StepStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    DONE = "done", _("erledigt")
+    CANCELLED = "cancelled", _("entfallen")
+
+
+class Goal(models.Model):
+    """A goal of the integration plan of one case (e.g. "B1 certificate", "job as a welder")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals", verbose_name=_("Fall"))
+    title = models.CharField(_("Ziel"), max_length=200)
+    status = models.CharField(_("Status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Ziel")
+        verbose_name_plural = _("Ziele")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Step(models.Model):
+    """One step towards a goal, with a due date and who is responsible for it."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps", verbose_name=_("Ziel"))
+    title = models.CharField(_("Schritt"), max_length=200)
+    due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=StepStatus.choices, default=StepStatus.OPEN)
+    responsible = models.CharField(
+        _("verantwortlich"), max_length=150, blank=True,
+        help_text=_("Zum Beispiel „Klient*in“, „Case Manager*in“ oder „Sprachkursträger“."),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Schritt")
+        verbose_name_plural = _("Schritte")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == StepStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class CaseNote(models.Model):
+    """A dated note in the case file, written by staff."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Fall"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("verfasst von"),
+    )
+    text = models.TextField(_("Notiz"), max_length=5000)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Fallnotiz")
+        verbose_name_plural = _("Fallnotizen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.created_at:%Y-%m-%d}"
+
+
+class Invitation(models.Model):
+    """A self-service invitation: the link carries a signed token naming this row; used once."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Klient*in")
+    )
+    email = models.EmailField(_("E-Mail"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("eingeladen von"),
+    )
+    created_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.created_at:%Y-%m-%d}"
+
+
+class PermitKind(models.TextChoices):
+    RESIDENCE = "residence", _("Aufenthaltstitel")
+    WORK = "work", _("Arbeitserlaubnis")
+
+
+class PermitExpiryWarning(models.Model):
+    """A sent expiry warning: one per candidate, permit and expiry date, so nobody is warned twice."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="expiry_warnings", verbose_name=_("Klient*in")
+    )
+    kind = models.CharField(_("Art"), max_length=16, choices=PermitKind.choices)
+    expires_on = models.DateField(_("läuft ab am"))
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gewarnt wurde"),
+    )
+    sent_at = models.DateTimeField(_("gewarnt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Ablaufwarnung")
+        verbose_name_plural = _("Ablaufwarnungen")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "kind", "expires_on"], name="permit_warning_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.kind} {self.expires_on}"

@@ -1,0 +1,620 @@
+"""Writes of candidate data. Keyword-only arguments; each write leaves an audit entry
+(who, which record, which fields — never the values) through privacy.services.audit_record.
+
+Access is checked by the caller (views use candidates.selectors); services enforce the
+data rules (consistent municipality, recipients of a consent, one warning per permit).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from privacy.models import AuditEntry
+from privacy.services import audit_record
+from taxonomy.selectors import occupation_by_uri, skills_by_uris
+
+from .models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Case,
+    CaseNote,
+    CasePhase,
+    Consent,
+    ConsentScope,
+    ConsentSource,
+    Goal,
+    Invitation,
+    LanguageSkill,
+    LegalCircle,
+    PermitExpiryWarning,
+    PermitKind,
+    ProfileSource,
+    Qualification,
+    Step,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+INVITATION_SALT = "candidates.invitation"
+INVITATION_MAX_AGE = timedelta(days=14)
+EXPIRY_WARNING_AHEAD = timedelta(weeks=8)
+
+# Fields the candidate edits in self-service (everything else is kept by staff).
+SELF_SERVICE_FIELDS = (
+    "email", "phone", "postcode", "city", "max_commute_km", "has_driving_licence", "has_car",
+    "hours_per_week_min", "hours_per_week_max", "available_from", "preferences_own_words",
+)
+# Fields staff may change on the profile. The candidate's own words are not among them:
+# staff write beside them (preferences_staff_notes), never over them.
+STAFF_PROFILE_FIELDS = (
+    "first_name", "last_name", "birth_date", "nationality", "gender", "email", "phone", "street",
+    "postcode", "city", "max_commute_km", "has_driving_licence", "has_car", "hours_per_week_min",
+    "hours_per_week_max", "available_from", "residence_status", "residence_title_kind",
+    "residence_expires", "work_permission", "work_permission_expires", "preferences_staff_notes",
+)
+
+
+def _audit(*, actor: Any, action: str, candidate: Candidate, fields=(), note: str = "") -> None:
+    audit_record(
+        actor=actor, action=action, record=candidate, municipality_id=candidate.municipality_id,
+        fields=fields, note=note,
+    )
+
+
+def candidate_audit_view(*, candidate: Candidate, actor: Any, fields=(), note: str = "") -> None:
+    """Record that ``actor`` looked at the candidate's personal data (every detail page does)."""
+    _audit(actor=actor, action=AuditEntry.Action.VIEW, candidate=candidate, fields=fields, note=note)
+
+
+# --- intake and profile ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    actor: User,
+    municipality,
+    responsible_organisation: Organisation,
+    legal_circle: str = LegalCircle.NONE,
+    case_manager: User | None = None,
+    **fields: Any,
+) -> Candidate:
+    """Intake: the candidate and their first case (phase "intake"), with the actor as case manager."""
+    if responsible_organisation.municipality_id != municipality.pk:
+        raise ValidationError(_("Die zuständige Organisation gehört zu einer anderen Kommune."))
+    allowed = set(STAFF_PROFILE_FIELDS) | {"preferences_own_words"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown candidate fields: {sorted(unknown)}")
+    candidate = Candidate(municipality=municipality, created_by=actor, **fields)
+    candidate.full_clean()
+    candidate.save()
+    _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=sorted(fields))
+    case_open(
+        candidate=candidate, actor=actor, responsible_organisation=responsible_organisation,
+        legal_circle=legal_circle, case_manager=case_manager or actor,
+    )
+    return candidate
+
+
+def _apply(candidate: Candidate, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+    changed = []
+    for name in allowed:
+        if name in data and getattr(candidate, name) != data[name]:
+            setattr(candidate, name, data[name])
+            changed.append(name)
+    return changed
+
+
+def candidate_update_profile(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
+    """Staff change the profile; the candidate's own words are never touched here. Returns changed fields."""
+    changed = _apply(candidate, data, STAFF_PROFILE_FIELDS)
+    if changed:
+        candidate.full_clean()
+        candidate.save(update_fields=[*changed, "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed)
+    return changed
+
+
+def candidate_update_own(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
+    """The candidate changes their own profile (self-service fields only)."""
+    changed = _apply(candidate, data, SELF_SERVICE_FIELDS)
+    if changed:
+        candidate.full_clean()
+        candidate.save(update_fields=[*changed, "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed,
+               note="self-service")
+    return changed
+
+
+def _source(candidate: Candidate, actor: Any) -> str:
+    return ProfileSource.CANDIDATE if candidate.user_id and candidate.user_id == actor.pk else ProfileSource.STAFF
+
+
+def occupation_add(
+    *, candidate: Candidate, actor: User, occupation_uri: str, years_experience: Decimal | float = 0
+) -> CandidateOccupation:
+    occupation = occupation_by_uri(uri=occupation_uri)
+    if occupation is None:
+        raise ValidationError(_("Diesen Beruf kennt die ESCO-Liste nicht. Bitte aus den Vorschlägen wählen."))
+    entry, _created = CandidateOccupation.objects.update_or_create(
+        candidate=candidate, occupation=occupation,
+        defaults={"years_experience": years_experience, "source": _source(candidate, actor)},
+    )
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["occupations"])
+    return entry
+
+
+def occupation_remove(*, entry: CandidateOccupation, actor: User) -> None:
+    candidate = entry.candidate
+    entry.delete()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["occupations"])
+
+
+def skill_add(*, candidate: Candidate, actor: User, skill_uri: str) -> CandidateSkill:
+    skill = skills_by_uris(uris=[skill_uri]).get(skill_uri)
+    if skill is None:
+        raise ValidationError(_("Diese Kompetenz kennt die ESCO-Liste nicht. Bitte aus den Vorschlägen wählen."))
+    entry, _created = CandidateSkill.objects.get_or_create(
+        candidate=candidate, skill=skill, defaults={"source": _source(candidate, actor)}
+    )
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["skills"])
+    return entry
+
+
+def skill_remove(*, entry: CandidateSkill, actor: User) -> None:
+    candidate = entry.candidate
+    entry.delete()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["skills"])
+
+
+def language_set(*, candidate: Candidate, actor: User, language: str, **values: Any) -> LanguageSkill:
+    """Add a language or replace its levels (one row per language)."""
+    entry = LanguageSkill.objects.filter(candidate=candidate, language=language).first() or LanguageSkill(
+        candidate=candidate, language=language
+    )
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["languages"])
+    return entry
+
+
+def language_remove(*, entry: LanguageSkill, actor: User) -> None:
+    candidate = entry.candidate
+    entry.delete()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["languages"])
+
+
+def qualification_add(*, candidate: Candidate, actor: User, **values: Any) -> Qualification:
+    entry = Qualification(candidate=candidate, **values)
+    entry.full_clean()
+    entry.save()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["qualifications"])
+    return entry
+
+
+def qualification_remove(*, entry: Qualification, actor: User) -> None:
+    candidate = entry.candidate
+    entry.delete()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["qualifications"])
+
+
+# --- cases and integration plan ------------------------------------------------------------------
+
+
+def case_open(
+    *,
+    candidate: Candidate,
+    actor: User,
+    responsible_organisation: Organisation,
+    legal_circle: str = LegalCircle.NONE,
+    case_manager: User | None = None,
+) -> Case:
+    case = Case(
+        candidate=candidate, municipality_id=candidate.municipality_id,
+        responsible_organisation=responsible_organisation, legal_circle=legal_circle, case_manager=case_manager,
+    )
+    case.full_clean()
+    case.save()
+    _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=["case"])
+    return case
+
+
+def case_set_phase(*, case: Case, actor: User, phase: str) -> Case:
+    if phase not in CasePhase.values:
+        raise ValidationError(_("Unbekannte Phase."))
+    if phase != case.phase:
+        case.phase = phase
+        case.closed_at = timezone.now() if phase == CasePhase.CLOSED else None
+        case.save(update_fields=["phase", "closed_at", "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.phase"])
+    return case
+
+
+def case_update(
+    *, case: Case, actor: User, phase: str, legal_circle: str, case_manager: User | None
+) -> Case:
+    changed = []
+    if legal_circle != case.legal_circle:
+        case.legal_circle = legal_circle
+        changed.append("legal_circle")
+    if case_manager != case.case_manager:
+        case.case_manager = case_manager
+        changed.append("case_manager")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate,
+               fields=[f"case.{name}" for name in changed])
+    return case_set_phase(case=case, actor=actor, phase=phase)
+
+
+def goal_add(*, case: Case, actor: User, title: str) -> Goal:
+    goal = Goal(case=case, title=title)
+    goal.full_clean()
+    goal.save()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
+    return goal
+
+
+def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
+    goal.status = status
+    goal.full_clean()
+    goal.save(update_fields=["status"])
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.goals"])
+    return goal
+
+
+def step_add(
+    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = ""
+) -> Step:
+    step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible)
+    step.full_clean()
+    step.save()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
+    return step
+
+
+def step_set_status(*, step: Step, actor: User, status: str) -> Step:
+    step.status = status
+    step.full_clean()
+    step.save(update_fields=["status"])
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=step.goal.case.candidate,
+           fields=["case.steps"])
+    return step
+
+
+def note_add(*, case: Case, actor: User, text: str) -> CaseNote:
+    note = CaseNote(case=case, author=actor, text=text)
+    note.full_clean()
+    note.save()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.notes"])
+    return note
+
+
+# --- consent -------------------------------------------------------------------------------------
+
+
+def consent_grant(
+    *,
+    candidate: Candidate,
+    scope: str,
+    actor: User,
+    recipient_organisation: Organisation | None = None,
+    recipient_user: User | None = None,
+    reference: str = "",
+    paper_form_reference: str = "",
+    granted_at=None,
+) -> Consent:
+    """Record a grant. By the candidate themself it is a self-service grant; by anyone else it is
+    recorded from a signed paper form (who recorded it, when, which form).
+
+    An identical live grant is returned as it is rather than duplicated.
+    """
+    if scope not in ConsentScope.values:
+        raise ValidationError(_("Unbekannter Umfang der Einwilligung."))
+    if scope in (ConsentScope.CONTACT, ConsentScope.CASE_DATA) and recipient_organisation is None:
+        raise ValidationError(_("Bitte die empfangende Organisation angeben."))
+    if scope == ConsentScope.VOLUNTEER and recipient_user is None:
+        raise ValidationError(_("Bitte die*den Ehrenamtliche*n angeben."))
+    if scope == ConsentScope.LISTING:
+        recipient_organisation = recipient_user = None
+    self_service = candidate.user_id is not None and candidate.user_id == getattr(actor, "pk", None)
+    existing = Consent.objects.live().filter(
+        candidate=candidate, scope=scope, recipient_organisation=recipient_organisation,
+        recipient_user=recipient_user, reference=reference,
+    ).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    consent = Consent.objects.create(
+        candidate=candidate, scope=scope, recipient_organisation=recipient_organisation,
+        recipient_user=recipient_user, reference=reference[:100],
+        granted_at=min(granted_at or now, now),
+        source=ConsentSource.SELF_SERVICE if self_service else ConsentSource.STAFF_PAPER_FORM,
+        recorded_by=None if self_service else actor,
+        recorded_at=None if self_service else now,
+        paper_form_reference=paper_form_reference[:100],
+    )
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=[f"consent.{scope}"],
+           note="consent granted")
+    return consent
+
+
+def consent_revoke(*, consent: Consent, actor: User) -> Consent:
+    """Revoke at once: every selector reads live rows only, so the next request no longer sees the data."""
+    if consent.revoked_at is None:
+        consent.revoked_at = timezone.now()
+        consent.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        consent.save(update_fields=["revoked_at", "revoked_by"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=consent.candidate,
+               fields=[f"consent.{consent.scope}"], note="consent revoked")
+    return consent
+
+
+# --- self-service invitation ---------------------------------------------------------------------
+
+
+def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitation:
+    """Create the invitation and send its link by e-mail after the transaction commits."""
+    from .tasks import send_invitation_email
+
+    invitation = Invitation.objects.create(candidate=candidate, email=email.strip().lower(), created_by=actor)
+    if not candidate.email:
+        candidate.email = invitation.email
+        candidate.save(update_fields=["email", "updated_at"])
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["invitation"])
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+def invitation_token(*, invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(*, token: str) -> Invitation | None:
+    """The open invitation the token names, or None if forged, expired, used or the person erased."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        return None
+    return (
+        Invitation.objects.filter(
+            pk=data["i"], accepted_at__isnull=True, candidate__user__isnull=True, candidate__erased_at__isnull=True
+        )
+        .select_related("candidate")
+        .first()
+    )
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Send the invitation link (called by the Celery task)."""
+    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is None:
+        return False
+    path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
+    base = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{getattr(settings, 'LOTSE_SITE_HOST', 'localhost:8000')}"
+    with translation.override("de"):
+        send_mail(
+            subject=_("[Lotse] Ihr Zugang zu Ihrem Profil"),
+            message=_(
+                "Guten Tag,\n\nIhre Ansprechperson hat Sie zu Lotse eingeladen. Mit diesem Link legen Sie "
+                "Ihr Konto an und sehen Ihr Profil (auch auf Englisch, Arabisch, Ukrainisch und Farsi):\n\n"
+                "%(link)s\n\nDer Link gilt 14 Tage.\n"
+            ) % {"link": base + path},
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Create the candidate's login (is_candidate, verified e-mail) and link it to the record."""
+    from allauth.account.models import EmailAddress
+
+    user_model = get_user_model()
+    if user_model.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("Zu dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an."))
+    user = user_model.objects.create_user(email=invitation.email, password=password, is_candidate=True)
+    # The link reached this address, so the address is verified.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    candidate = Candidate.objects.select_for_update().get(pk=invitation.candidate_id)
+    if candidate.user_id is not None:
+        raise ValidationError(_("Dieses Profil ist schon mit einem Konto verknüpft."))
+    candidate.user = user
+    candidate.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _audit(actor=user, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["user"],
+           note="self-service account created")
+    return user
+
+
+# --- GDPR: export and erasure --------------------------------------------------------------------
+
+
+def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
+    """Everything this app holds about the candidate, as JSON-ready data (GDPR Art. 15/20)."""
+    from django.forms.models import model_to_dict
+
+    def plain(obj, exclude=()) -> dict[str, Any]:
+        data = model_to_dict(obj, exclude=["id", "candidate", *exclude])
+        return {k: (str(v) if not isinstance(v, (str, int, float, bool, type(None), list)) else v)
+                for k, v in data.items()}
+
+    profile = plain(candidate, exclude=["user", "created_by", "municipality"])
+    profile["municipality"] = candidate.municipality.name
+    return {
+        "profile": profile,
+        "occupations": [
+            {"esco_uri": o.occupation.uri, "label": o.occupation.label_de, "years": str(o.years_experience)}
+            for o in candidate.occupations.select_related("occupation")
+        ],
+        "skills": [{"esco_uri": s.skill.uri, "label": s.skill.label_de} for s in candidate.skills.select_related("skill")],
+        "languages": [plain(x) for x in candidate.languages.all()],
+        "qualifications": [plain(x) for x in candidate.qualifications.all()],
+        "cases": [
+            {
+                "organisation": case.responsible_organisation.name,
+                "phase": case.phase,
+                "legal_circle": case.legal_circle,
+                "opened_at": case.opened_at.isoformat(),
+                "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+                "goals": [
+                    {"title": g.title, "status": g.status,
+                     "steps": [{"title": s.title, "due_date": str(s.due_date or ""), "status": s.status,
+                                "responsible": s.responsible} for s in g.steps.all()]}
+                    for g in case.goals.all()
+                ],
+                "notes": [{"at": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
+            }
+            for case in candidate.cases.select_related("responsible_organisation")
+        ],
+        "consents": [
+            {
+                "scope": c.scope,
+                "recipient_organisation": c.recipient_organisation.name if c.recipient_organisation else None,
+                "recipient_user": str(c.recipient_user) if c.recipient_user else None,
+                "granted_at": c.granted_at.isoformat(),
+                "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+                "source": c.source,
+                "paper_form_reference": c.paper_form_reference,
+            }
+            for c in candidate.consents.select_related("recipient_organisation", "recipient_user")
+        ],
+    }
+
+
+def candidate_export_for(*, candidate: Candidate, actor: Any) -> dict[str, Any]:
+    """The JSON download: through the privacy registry when the person has a login (so every app's
+    data is in it), else this app's data alone. Audited either way."""
+    from privacy.services import gdpr_export
+
+    if candidate.user_id:
+        data = gdpr_export(subject_user=candidate.user, actor=actor)
+    else:
+        data = {"candidates": candidate_export(candidate=candidate)}
+    _audit(actor=actor, action=AuditEntry.Action.EXPORT, candidate=candidate, note="GDPR export")
+    return data
+
+
+ERASED_NAME = "gelöscht"
+
+
+@transaction.atomic
+def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
+    """Erase the person's data and keep only anonymous aggregates: the candidate row stays with the
+    municipality and the cases keep phase, legal circle, organisation and dates (for counts such as
+    time to placement); every name, contact, date of birth, free text, profile entry, consent,
+    invitation and note goes. Returns the number of rows deleted or blanked."""
+    count = 0
+    for related in (
+        candidate.occupations, candidate.skills, candidate.languages, candidate.qualifications,
+        candidate.consents, candidate.invitations, candidate.expiry_warnings,
+    ):
+        deleted, _ = related.all().delete()
+        count += deleted
+    for case in candidate.cases.all():
+        deleted, _ = case.notes.all().delete()
+        count += deleted
+        deleted, _ = Goal.objects.filter(case=case).delete()
+        count += deleted
+    blank = {
+        "first_name": ERASED_NAME, "last_name": ERASED_NAME, "birth_date": None, "nationality": "",
+        "gender": "", "email": "", "phone": "", "street": "", "postcode": "", "city": "",
+        "max_commute_km": None, "hours_per_week_min": None, "hours_per_week_max": None,
+        "available_from": None, "residence_title_kind": "", "residence_expires": None,
+        "work_permission_expires": None, "preferences_own_words": "", "preferences_staff_notes": "",
+        "user": None, "created_by": None, "erased_at": timezone.now(),
+    }
+    Candidate.objects.filter(pk=candidate.pk).update(**blank)
+    for name, value in blank.items():
+        setattr(candidate, name, value)
+    _audit(actor=actor, action=AuditEntry.Action.ERASE, candidate=candidate, note="GDPR erasure")
+    return count + 1
+
+
+def _export_for_user(user) -> dict[str, Any] | None:
+    candidate = Candidate.objects.filter(user=user, erased_at__isnull=True).first()
+    return candidate_export(candidate=candidate) if candidate else None
+
+
+def _erase_for_user(user) -> int:
+    candidate = Candidate.objects.filter(user=user, erased_at__isnull=True).first()
+    return candidate_erase(candidate=candidate, actor=user) if candidate else 0
+
+
+def register_privacy() -> None:
+    """Called from CandidatesConfig.ready()."""
+    from privacy.registry import registry
+
+    registry.register("candidates", exporter=_export_for_user, eraser=_erase_for_user)
+
+
+# --- expiry watch --------------------------------------------------------------------------------
+
+
+def permit_expiry_warn(*, today: date | None = None) -> int:
+    """Warn case managers eight weeks ahead of a residence or work permit expiring — once per permit
+    and expiry date (a PermitExpiryWarning row guards it; a renewed permit has a new date). Returns
+    how many warnings went out."""
+    today = today or timezone.localdate()
+    horizon = today + EXPIRY_WARNING_AHEAD
+    sent = 0
+    candidates = Candidate.objects.filter(erased_at__isnull=True).prefetch_related("cases__case_manager")
+    for kind, field in ((PermitKind.RESIDENCE, "residence_expires"), (PermitKind.WORK, "work_permission_expires")):
+        warned = PermitExpiryWarning.objects.filter(candidate=OuterRef("pk"), kind=kind, expires_on=OuterRef(field))
+        due = candidates.filter(**{f"{field}__gte": today, f"{field}__lte": horizon}).exclude(Exists(warned))
+        for candidate in due:
+            managers = [c.case_manager for c in candidate.cases.all() if c.is_open and c.case_manager]
+            if not managers:
+                continue
+            expires_on = getattr(candidate, field)
+            try:
+                with transaction.atomic():
+                    PermitExpiryWarning.objects.create(
+                        candidate=candidate, kind=kind, expires_on=expires_on, sent_to=managers[0]
+                    )
+            except IntegrityError:
+                continue  # another worker got there first
+            with translation.override("de"):
+                send_mail(
+                    subject=_("[Lotse] %(permit)s läuft am %(date)s ab")
+                    % {"permit": PermitKind(kind).label, "date": expires_on.strftime("%d.%m.%Y")},
+                    message=_(
+                        "Der/die %(permit)s einer Person in Ihrer Fallverantwortung läuft am %(date)s ab. "
+                        "Bitte klären Sie rechtzeitig die Verlängerung.\n\nZur Fallakte: %(link)s\n"
+                    ) % {
+                        "permit": PermitKind(kind).label,
+                        "date": expires_on.strftime("%d.%m.%Y"),
+                        "link": reverse("candidates:detail", kwargs={"pk": candidate.pk}),
+                    },
+                    from_email=None,
+                    recipient_list=sorted({m.email for m in managers}),
+                )
+            sent += 1
+    return sent
+
