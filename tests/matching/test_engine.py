@@ -171,3 +171,14 @@ def test_scores_lie_between_zero_and_one(matcher):
 def test_bad_candidate_records_say_which_field(data, message):
     with pytest.raises(RecordError, match=message):
         CandidateRecord.from_dict(data)
+
+
+def test_index_replaces_a_candidate_listed_twice_and_removes_at_once(matcher):
+    index = matcher.candidate_index([person("a", skills=("s/menu",)), person("a", skills=("s/cook",))])
+    assert len(index) == 1
+    ranked = matcher.rank_candidates(cook_job(), index)
+    assert ids(ranked) == ["a"] and ranked[0].explanation.essential_met == ["s/cook"]
+    index.append([person("b", skills=("s/cook", "s/hygiene"))])
+    assert ids(matcher.rank_candidates(cook_job(), index)) == ["b", "a"]
+    index.remove(["b"])
+    assert ids(matcher.rank_candidates(cook_job(), index)) == ["a"]

@@ -253,10 +253,11 @@ class CandidateIndex:
         candidates = list(candidates)
         if not candidates and self._parts:
             return
+        replaced = []
         for c in candidates:
             old = self.row_of.get(c.id)
             if old is not None:
-                self.alive[old] = False
+                replaced.append(old)
             self.row_of[c.id] = len(self.records)
             self.records.append(c)
             self.ids.append(c.id)
@@ -265,6 +266,7 @@ class CandidateIndex:
         for key in self._DENSE:
             setattr(self, key, np.concatenate([getattr(self, key, np.zeros(0)), part[key]]))
         self.alive = np.concatenate([self.alive, np.ones(len(candidates), dtype=bool)])
+        self.alive[replaced] = False
         if merge and len(self._parts) > self.MAX_BLOCKS:
             self._merge()
 
