@@ -196,6 +196,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_audit_retention",
         "schedule": 60 * 60 * 24,
     },
+    "matching-train-reranker": {
+        "task": "matching.tasks.train_reranker",
+        "schedule": 60 * 60 * 24 * 7,
+    },
+    "matching-prune-index-changes": {
+        "task": "matching.tasks.prune_index_changes",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
