@@ -173,3 +173,267 @@ class PlacementSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} – {self.skill} ({self.get_relation_display()})"
+
+
+# --- selection pipeline, employments, saved searches, shortlists, notifications (issue 4) ------
+
+
+class Introduction(models.Model):
+    """One candidate on one placement: the selection pipeline (DESIGN.md "Introduction").
+
+    Stages move forward through employers.services only; every move writes an IntroductionStage row.
+    """
+
+    class Stage(models.TextChoices):
+        SUGGESTED = "suggested", _("vorgeschlagen")
+        SELECTED = "selected", _("ausgewählt")
+        ACCEPTED = "accepted", _("zugestimmt")
+        DECLINED = "declined", _("abgelehnt")
+        CONTACT_REVEALED = "contact_revealed", _("Kontakt freigegeben")
+        INTERVIEW = "interview", _("Vorstellungsgespräch")
+        OFFER = "offer", _("Angebot")
+        HIRED = "hired", _("eingestellt")
+        CLOSED = "closed", _("abgeschlossen")
+
+    class CloseReason(models.TextChoices):
+        DECLINED_BY_CANDIDATE = "declined_by_candidate", _("Klient*in hat abgelehnt")
+        NOT_SUITABLE = "not_suitable", _("passt nicht zur Stelle")
+        NO_RESPONSE = "no_response", _("keine Rückmeldung")
+        OFFER_DECLINED = "offer_declined", _("Angebot nicht angenommen")
+        HIRED_ELSEWHERE = "hired_elsewhere", _("anderswo eingestellt")
+        PLACEMENT_FILLED = "placement_filled", _("Stelle besetzt")
+        PLACEMENT_CLOSED = "placement_closed", _("Stelle geschlossen")
+        CONSENT_REVOKED = "consent_revoked", _("Einwilligung widerrufen")
+        OTHER = "other", _("anderer Grund")
+
+    # Stages after which nothing moves any more.
+    TERMINAL = frozenset({Stage.DECLINED, Stage.HIRED, Stage.CLOSED})
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("Stelle")
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="introductions",
+        verbose_name=_("Klient*in"),
+    )
+    stage = models.CharField(_("Stand"), max_length=20, choices=Stage.choices, default=Stage.SELECTED)
+    close_reason = models.CharField(
+        _("Grund für den Abschluss"), max_length=24, choices=CloseReason.choices, blank=True
+    )
+    interview_at = models.DateTimeField(_("Vorstellungsgespräch am"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("angelegt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Vorstellung")
+        verbose_name_plural = _("Vorstellungen")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["placement", "stage"]),
+            models.Index(fields=["candidate", "stage"]),
+        ]
+        constraints = [
+            # One running introduction per candidate and placement; a finished one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["placement", "candidate"],
+                condition=~models.Q(stage__in=["declined", "hired", "closed"]),
+                name="introduction_one_open_per_candidate_placement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage="closed") | models.Q(close_reason=""),
+                name="introduction_close_reason_only_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} – #{self.candidate_id} ({self.get_stage_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in self.TERMINAL
+
+    @property
+    def contact_visible(self) -> bool:
+        """Contact details may be shown from acceptance on, unless it ended without a hire."""
+        return self.stage in {
+            self.Stage.ACCEPTED, self.Stage.CONTACT_REVEALED, self.Stage.INTERVIEW, self.Stage.OFFER,
+            self.Stage.HIRED,
+        }
+
+
+class IntroductionStage(models.Model):
+    """The stage history of an introduction: who moved it where, and when."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="history", verbose_name=_("Vorstellung")
+    )
+    stage = models.CharField(_("Stand"), max_length=20, choices=Introduction.Stage.choices)
+    at = models.DateTimeField(_("am"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("durch"),
+    )
+    note = models.CharField(_("Notiz"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Stand der Vorstellung")
+        verbose_name_plural = _("Verlauf der Vorstellungen")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.introduction_id}: {self.get_stage_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class EmploymentEndReason(models.TextChoices):
+    COMPLETED = "completed", _("regulär beendet (Befristung, Praktikum, Ausbildung abgeschlossen)")
+    TAKEN_OVER = "taken_over", _("übernommen in eine andere Stelle")
+    CANDIDATE_RESIGNED = "candidate_resigned", _("Kündigung durch die beschäftigte Person")
+    EMPLOYER_TERMINATED = "employer_terminated", _("Kündigung durch den Betrieb")
+    PROBATION = "probation", _("in der Probezeit beendet")
+    MUTUAL = "mutual", _("Aufhebungsvertrag")
+    MOVED = "moved", _("Umzug")
+    OTHER = "other", _("anderer Grund")
+
+
+class Employment(models.Model):
+    """What a hire becomes (DESIGN.md "Employment"). Follow-along support hangs off it.
+
+    An employment is running while it has no end reason; ``end_date`` alone may be a planned end
+    (fixed-term contract, internship). At most one running employment per candidate.
+    """
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="employments",
+        verbose_name=_("Klient*in"),
+    )
+    employer = models.ForeignKey(
+        EmployerProfile, on_delete=models.PROTECT, related_name="employments", verbose_name=_("Arbeitgeber")
+    )
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments",
+        verbose_name=_("Stelle"),
+    )
+    introduction = models.OneToOneField(
+        Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="employment",
+        verbose_name=_("Vorstellung"),
+    )
+    kind = models.CharField(_("Art"), max_length=16, choices=PlacementKind.choices, default=PlacementKind.JOB)
+    start_date = models.DateField(_("Beginn"))
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("Grund für das Ende"), max_length=24, choices=EmploymentEndReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("angelegt von"),
+    )
+
+    class Meta:
+        verbose_name = _("Beschäftigung")
+        verbose_name_plural = _("Beschäftigungen")
+        ordering = ["-start_date"]
+        indexes = [models.Index(fields=["start_date"]), models.Index(fields=["employer", "start_date"])]
+        constraints = [
+            # No candidate hired twice: the database refuses a second running employment.
+            models.UniqueConstraint(
+                fields=["candidate"], condition=models.Q(end_reason=""),
+                name="employment_one_running_per_candidate",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="employment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.candidate_id} bei {self.employer} ab {self.start_date}"
+
+    @property
+    def is_running(self) -> bool:
+        return not self.end_reason
+
+
+class SavedSearch(models.Model):
+    """A browse query an employer wants to run again: the URL query string and a name."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches",
+        verbose_name=_("Person"),
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    query = models.CharField(_("Suchanfrage"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gespeicherte Suche")
+        verbose_name_plural = _("gespeicherte Suchen")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShortlistEntry(models.Model):
+    """A candidate the employer keeps in mind for a placement, with a note."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="shortlist", verbose_name=_("Stelle")
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="shortlist_entries",
+        verbose_name=_("Klient*in"),
+    )
+    note = models.CharField(_("Notiz"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("hinzugefügt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Merkliste-Eintrag")
+        verbose_name_plural = _("Merkliste")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "candidate"], name="shortlist_unique_candidate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} – #{self.candidate_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice about an introduction. The text is rendered from ``kind`` in the reader's language."""
+
+    class Kind(models.TextChoices):
+        SELECTED = "selected", _("Ein Betrieb möchte Sie kennenlernen")
+        ACCEPTED = "accepted", _("Zustimmung zur Vorstellung")
+        DECLINED = "declined", _("Vorstellung abgelehnt")
+        UPDATED = "updated", _("Vorstellung aktualisiert")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_notifications",
+        verbose_name=_("Person"),
+    )
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
+    introduction = models.ForeignKey(
+        Introduction, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("Vorstellung"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.get_kind_display()}"
