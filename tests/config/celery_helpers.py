@@ -7,8 +7,11 @@
     def test_something():
         require_redis()
         with running_worker() as celery:
-            celery.client().send_task("app.tasks.name", queue=celery.queue).get(timeout=30)
+            result = celery.send_task("app.tasks.name", args=[42])
+            assert celery.get(result, timeout=60) == ...
 
+``get`` needs a task that keeps its result (``ignore_result=False``); the project's tasks do not
+(CELERY_TASK_IGNORE_RESULT), so for those poll the database with ``wait_for`` instead.
 Every run gets its own queue name, so two test runs on one machine never take each other's
 messages. The subprocesses are killed when the block ends, whatever happens inside it.
 """
@@ -115,15 +118,24 @@ class RunningCelery:
     def queue(self) -> str:
         return self.queues[0]
 
-    def client(self) -> Any:
-        """A Celery app in this process that sends to the worker's broker and reads its results."""
+    def send_task(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> Any:
+        """Send a task by name to this worker's queue; returns an AsyncResult bound to its backend.
+
+        Broker and backend are given explicitly: Celery otherwise prefers the environment's
+        CELERY_BROKER_URL / CELERY_RESULT_BACKEND (CI exports a broker) over the app's own.
+        """
         from celery import Celery
+        from celery.backends.redis import RedisBackend
 
         # Not the current app: the project's shared tasks in this process must stay on
         # config.celery_app (eager in tests), not on this client.
-        return Celery(
-            "lotse-test-client", broker=self.broker_url, backend=self.result_backend, set_as_current=False
-        )
+        client = Celery("lotse-test-client", set_as_current=False)
+        backend = RedisBackend(app=client, url=self.result_backend)
+        with client.connection_for_write(self.broker_url) as connection:
+            sent = client.send_task(
+                name, args=list(args), kwargs=kwargs or {}, queue=self.queue, connection=connection
+            )
+        return client.AsyncResult(sent.id, backend=backend)
 
     def log(self, name: str) -> str:
         """The whole output of one process so far: "worker" or "beat"."""

@@ -81,11 +81,6 @@ def test_ruff_a005_would_catch_a_shadowing_module(tmp_path):
 def test_a_celery_task_in_a_real_worker_imports_the_stdlib_platform():
     require_redis()
     with running_worker() as celery:
-        client = celery.client()
-        try:
-            result = client.send_task("config.stdlib_platform_probe", queue=celery.queue)
-            answer = celery.get(result, timeout=60)
-        finally:
-            client.close()
+        answer = celery.get(celery.send_task("config.stdlib_platform_probe"), timeout=60)
     assert answer["system"] == "Linux"
     assert _is_stdlib(answer["file"]), answer["file"]
