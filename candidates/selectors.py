@@ -322,3 +322,25 @@ def audit_trail(*, candidate: Candidate):
         else:
             entry.who = labels.get(entry.actor_id) or ""
     return entries
+
+
+def missing_for_matching(candidate: Candidate) -> list[str]:
+    """What the profile still lacks before matching can use it (uses prefetched rows, no query)."""
+    from django.utils.translation import gettext as _
+
+    from .models import Language, WorkPermission
+
+    missing = []
+    if not candidate.occupations.all() and not candidate.skills.all():
+        missing.append(_("Beruf oder Kompetenzen"))
+    if not any(lang.language == Language.DE and lang.spoken for lang in candidate.languages.all()):
+        missing.append(_("Deutschkenntnisse (Niveau)"))
+    if not candidate.postcode:
+        missing.append(_("Postleitzahl"))
+    if candidate.work_permission == WorkPermission.NONE:
+        missing.append(_("Arbeitserlaubnis"))
+    if candidate.hours_per_week_min is None and candidate.hours_per_week_max is None:
+        missing.append(_("Stunden pro Woche"))
+    if candidate.available_from is None:
+        missing.append(_("verfügbar ab"))
+    return missing

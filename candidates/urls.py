@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "candidates"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.candidate_create, name="create"),
+    path("<int:pk>/", views.candidate_detail, name="detail"),
+    path("<int:pk>/edit/", views.profile_edit, name="edit"),
+    path("<int:pk>/occupations/add/", views.occupation_add, name="occupation_add"),
+    path("<int:pk>/skills/add/", views.skill_add, name="skill_add"),
+    path("<int:pk>/languages/add/", views.language_add, name="language_add"),
+    path("<int:pk>/qualifications/add/", views.qualification_add, name="qualification_add"),
+    path("<int:pk>/<str:kind>/<int:entry_pk>/remove/", views.entry_remove, name="entry_remove"),
+    path("<int:pk>/consents/", views.consent_list, name="consents"),
+    path("<int:pk>/invite/", views.invitation_send, name="invite"),
+    path("<int:pk>/export/", views.export, name="export"),
+    path("<int:pk>/erase/", views.erase, name="erase"),
+    path("cases/<int:case_pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_pk>/goals/add/", views.goal_add, name="goal_add"),
+    path("cases/<int:case_pk>/goals/<int:goal_pk>/status/", views.goal_status, name="goal_status"),
+    path("cases/<int:case_pk>/goals/<int:goal_pk>/steps/add/", views.step_add, name="step_add"),
+    path("cases/<int:case_pk>/steps/<int:step_pk>/status/", views.step_status, name="step_status"),
+    path("cases/<int:case_pk>/notes/add/", views.note_add, name="note_add"),
+    path("consents/<int:consent_pk>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("me/", views.my_profile, name="my_profile"),
+    path("me/edit/", views.my_profile_edit, name="my_profile_edit"),
+    path("me/languages/", views.my_languages, name="my_languages"),
+    path("me/consents/", views.my_consents, name="my_consents"),
+    path("me/audit/", views.my_audit, name="my_audit"),
+    path("me/export/", views.my_export, name="my_export"),
+]

@@ -1,0 +1,330 @@
+"""Forms of the candidates app. Every form gives a clear error and keeps the input; none raises."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from organisations.models import Membership, Organisation
+from taxonomy.postcodes import is_valid_postcode
+from taxonomy.selectors import occupation_by_uri, skills_by_uris
+
+from .models import (
+    Candidate,
+    CasePhase,
+    ConsentScope,
+    GoalStatus,
+    LanguageExam,
+    LanguageSkill,
+    LegalCircle,
+    Qualification,
+    StepStatus,
+)
+from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
+
+TEXT_MAX = 5000
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _DateFieldsMixin:
+    """HTML date inputs for every date field, and no field longer than it may be."""
+
+    def _setup_widgets(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE_WIDGET
+            if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                field.max_length = field.max_length or TEXT_MAX
+                field.validators.append(_max_length(field.max_length))
+
+
+def _max_length(n: int):
+    from django.core.validators import MaxLengthValidator
+
+    return MaxLengthValidator(n)
+
+
+class _ProfileChecks(forms.ModelForm):
+    """Checks shared by the staff and the self-service profile forms."""
+
+    def clean_postcode(self) -> str:
+        postcode = (self.cleaned_data.get("postcode") or "").strip()
+        if postcode and not is_valid_postcode(postcode):
+            raise forms.ValidationError(_("Diese Postleitzahl gibt es in Deutschland nicht."))
+        return postcode
+
+    def _new_expiry_in_past(self, name: str) -> None:
+        value = self.cleaned_data.get(name)
+        # Only a NEW or changed date must lie ahead; an old permit already on file may have expired.
+        if value and value != getattr(self.instance, name) and value < timezone.localdate():
+            self.add_error(name, _("Das Ablaufdatum liegt in der Vergangenheit. Bitte das Datum des gültigen Dokuments angeben."))
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("hours_per_week_min"), data.get("hours_per_week_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("hours_per_week_max", _("Die Höchststundenzahl muss mindestens so groß sein wie die Mindeststundenzahl."))
+        for name in ("residence_expires", "work_permission_expires"):
+            if name in self.fields:
+                self._new_expiry_in_past(name)
+        return data
+
+
+class ProfileForm(_DateFieldsMixin, _ProfileChecks):
+    """Staff edit the profile. The candidate's own words are shown beside, never edited here."""
+
+    class Meta:
+        model = Candidate
+        fields = list(STAFF_PROFILE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_widgets()
+
+
+class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
+    """The candidate's self-service form (simple language in the labels)."""
+
+    class Meta:
+        model = Candidate
+        fields = list(SELF_SERVICE_FIELDS)
+        labels = {
+            "email": _("Ihre E-Mail-Adresse"),
+            "phone": _("Ihre Telefonnummer"),
+            "postcode": _("Ihre Postleitzahl"),
+            "city": _("Ihr Wohnort"),
+            "max_commute_km": _("So weit darf der Weg zur Arbeit sein (km)"),
+            "has_driving_licence": _("Ich habe einen Führerschein"),
+            "has_car": _("Ich habe ein Auto"),
+            "hours_per_week_min": _("So viele Stunden pro Woche möchte ich mindestens arbeiten"),
+            "hours_per_week_max": _("So viele Stunden pro Woche kann ich höchstens arbeiten"),
+            "available_from": _("Ich kann anfangen ab"),
+            "preferences_own_words": _("Was ich mir wünsche (in meinen Worten)"),
+        }
+        help_texts = {"preferences_own_words": _("Schreiben Sie in Ihrer Sprache oder auf Deutsch.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_widgets()
+
+
+class IntakeForm(_DateFieldsMixin, _ProfileChecks):
+    responsible_organisation = forms.ModelChoiceField(
+        label=_("zuständige Organisation"), queryset=Organisation.objects.none()
+    )
+    legal_circle = forms.ChoiceField(label=_("Rechtskreis"), choices=LegalCircle.choices, initial=LegalCircle.NONE)
+    confirm_duplicate = forms.BooleanField(
+        label=_("Trotzdem anlegen: Es ist eine andere Person."), required=False
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "first_name", "last_name", "birth_date", "gender", "nationality", "email", "phone",
+            "street", "postcode", "city", "preferences_own_words",
+        ]
+        help_texts = {
+            "preferences_own_words": _("So, wie die Person es selbst sagt; später ergänzen Sie nur daneben."),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_widgets()
+        self.fields["responsible_organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["responsible_organisation"].initial = organisations.first()
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and (value > timezone.localdate() or value.year < 1900):
+            raise forms.ValidationError(_("Bitte ein gültiges Geburtsdatum angeben."))
+        return value
+
+
+class OccupationAddForm(forms.Form):
+    """A text input with HTMX suggestions; choosing one fills the hidden ESCO URI."""
+
+    occupation_label = forms.CharField(label=_("Beruf"), max_length=200, required=False)
+    occupation_uri = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
+    years_experience = forms.DecimalField(
+        label=_("Berufserfahrung (Jahre)"), min_value=Decimal(0), max_value=Decimal(60), max_digits=3,
+        decimal_places=1, initial=0,
+    )
+
+    def clean(self):
+        data = super().clean()
+        uri = data.get("occupation_uri") or ""
+        occupation = occupation_by_uri(uri=uri) if uri else None
+        if occupation is None:
+            self.add_error("occupation_label", _("Bitte einen Beruf aus den Vorschlägen auswählen."))
+        data["occupation"] = occupation
+        return data
+
+
+class SkillAddForm(forms.Form):
+    skill_label = forms.CharField(label=_("Kompetenz"), max_length=200, required=False)
+    skill_uri = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        uri = data.get("skill_uri") or ""
+        skill = skills_by_uris(uris=[uri]).get(uri) if uri else None
+        if skill is None:
+            self.add_error("skill_label", _("Bitte eine Kompetenz aus den Vorschlägen auswählen."))
+        data["skill"] = skill
+        return data
+
+
+class LanguageForm(_DateFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = LanguageSkill
+        fields = ["language", "spoken", "written", "is_native", "exam", "exam_level", "exam_date"]
+        labels = {
+            "language": _("Sprache"),
+            "spoken": _("Sprechen (Niveau)"),
+            "written": _("Schreiben (Niveau)"),
+            "is_native": _("Das ist meine Erstsprache"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_widgets()
+
+    def validate_unique(self) -> None:
+        # One row per language: the service replaces an existing entry instead of failing.
+        pass
+
+    def clean(self):
+        data = super().clean()
+        exam, level = data.get("exam"), data.get("exam_level")
+        if exam and exam != LanguageExam.NONE and not level:
+            self.add_error("exam_level", _("Bitte das Niveau der Prüfung angeben."))
+        exam_date = data.get("exam_date")
+        if exam_date and exam_date > timezone.localdate():
+            self.add_error("exam_date", _("Das Prüfungsdatum liegt in der Zukunft."))
+        return data
+
+
+class QualificationForm(forms.ModelForm):
+    class Meta:
+        model = Qualification
+        fields = ["title", "kind", "country", "year", "recognition_status", "recognition_authority"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("recognition_status") == "in_progress" and not data.get("recognition_authority"):
+            self.add_error("recognition_authority", _("Bitte angeben, bei welcher Stelle die Anerkennung läuft."))
+        return data
+
+
+class CaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=CasePhase.choices)
+    legal_circle = forms.ChoiceField(label=_("Rechtskreis"), choices=LegalCircle.choices)
+    case_manager = forms.ModelChoiceField(
+        label=_("Case Manager*in"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {"phase": case.phase, "legal_circle": case.legal_circle,
+                                      "case_manager": case.case_manager_id})
+        super().__init__(*args, **kwargs)
+        member_ids = Membership.objects.filter(
+            organisation_id=case.responsible_organisation_id, role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
+            is_active=True,
+        ).values("user_id")
+        self.fields["case_manager"].queryset = get_user_model().objects.filter(pk__in=member_ids).order_by("email")
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("Neues Ziel"), max_length=200)
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=GoalStatus.choices)
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label=_("Schritt"), max_length=200)
+    due_date = forms.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
+    responsible = forms.CharField(label=_("verantwortlich"), max_length=150, required=False)
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=StepStatus.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX)
+
+
+class PaperConsentForm(forms.Form):
+    """Staff record a grant the person signed on paper."""
+
+    scope = forms.ChoiceField(label=_("Umfang"), choices=ConsentScope.choices)
+    recipient_organisation = forms.ModelChoiceField(
+        label=_("empfangende Organisation"), queryset=Organisation.objects.none(), required=False,
+        help_text=_("Für Kontaktdaten (ein Arbeitgeber) und Falldaten (Übergabe an eine Organisation)."),
+    )
+    recipient_user = forms.ModelChoiceField(
+        label=_("Ehrenamtliche*r"), queryset=get_user_model().objects.none(), required=False,
+        help_text=_("Nur für den Zugang einer*eines Ehrenamtlichen."),
+    )
+    granted_on = forms.DateField(label=_("unterschrieben am"), widget=DATE_WIDGET)
+    paper_form_reference = forms.CharField(
+        label=_("Formular-Referenz"), max_length=100,
+        help_text=_("Ablageort oder Nummer des unterschriebenen Formulars."),
+    )
+    reference = forms.CharField(label=_("Bezug"), max_length=100, required=False)
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_organisation"].queryset = Organisation.objects.filter(
+            municipality_id=candidate.municipality_id
+        ).order_by("name")
+        volunteers = Membership.objects.filter(
+            role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=candidate.municipality_id
+        ).values("user_id")
+        self.fields["recipient_user"].queryset = get_user_model().objects.filter(pk__in=volunteers).order_by("email")
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope in (ConsentScope.CONTACT, ConsentScope.CASE_DATA) and not data.get("recipient_organisation"):
+            self.add_error("recipient_organisation", _("Bitte die empfangende Organisation auswählen."))
+        if scope == ConsentScope.VOLUNTEER and not data.get("recipient_user"):
+            self.add_error("recipient_user", _("Bitte die*den Ehrenamtliche*n auswählen."))
+        granted_on = data.get("granted_on")
+        if granted_on and granted_on > timezone.localdate():
+            self.add_error("granted_on", _("Das Datum der Unterschrift liegt in der Zukunft."))
+        return data
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
+
+
+class InvitationAcceptForm(forms.Form):
+    password1 = forms.CharField(label=_("Passwort"), widget=forms.PasswordInput, max_length=128)
+    password2 = forms.CharField(label=_("Passwort noch einmal"), widget=forms.PasswordInput, max_length=128)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Die beiden Passwörter sind nicht gleich."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(data["password1"])
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, alle personenbezogenen Daten dieser Person endgültig löschen."), required=True
+    )

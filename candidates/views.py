@@ -1,0 +1,516 @@
+"""Views of the candidates app: thin — parse, check access, call a service, render.
+
+Access answers (see candidates.selectors): anonymous → login; a role that may never use a view
+→ 403; an object outside the user's scope → 404 (nobody learns whether a person exists).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from organisations import access
+from organisations.models import Organisation
+
+from . import forms, hooks, selectors, services
+from .filters import CaseloadFilter
+from .models import CandidateOccupation, CandidateSkill, Goal, LanguageSkill, Qualification, Step
+
+STAFF = selectors.CASE_STAFF_ROLES
+PAGE_SIZE = 25
+
+
+def _require(request: HttpRequest, roles) -> None:
+    if not access.has_role(user=request.user, roles=roles):
+        raise PermissionDenied
+
+
+def _require_candidate(request: HttpRequest):
+    """The signed-in candidate's own record; 403 for other roles, 404 if no record is linked."""
+    if not request.user.is_candidate:
+        raise PermissionDenied
+    candidate = selectors.own_candidate(user=request.user)
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def _back(candidate_pk: int) -> HttpResponse:
+    return redirect("candidates:detail", pk=candidate_pk)
+
+
+# --- caseload and intake ---------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _require(request, [*STAFF, Role.COORDINATOR])
+    filterset = CaseloadFilter(request.GET, queryset=selectors.caseload(user=request.user), request=request)
+    # Invalid filter values (tampered URLs) show the form errors and an empty list, never a 500.
+    cases = filterset.qs if filterset.is_valid() else selectors.caseload(user=request.user).none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "candidates/case_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+        "can_intake": access.has_role(user=request.user, roles=[Role.CASE_MANAGER]),
+    })
+
+
+@login_required
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    _require(request, [Role.CASE_MANAGER])
+    organisations = Organisation.objects.filter(
+        pk__in=access.organisation_ids(user=request.user, roles=[Role.CASE_MANAGER])
+    ).order_by("name")
+    form = forms.IntakeForm(request.POST or None, organisations=organisations)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = data.pop("responsible_organisation")
+        legal_circle = data.pop("legal_circle")
+        confirmed = data.pop("confirm_duplicate")
+        duplicates = selectors.duplicate_candidates(
+            user=request.user, municipality_id=organisation.municipality_id, first_name=data["first_name"],
+            last_name=data["last_name"], birth_date=data.get("birth_date"),
+        )
+        if duplicates and not confirmed:
+            form.add_error(None, _("Es gibt schon ähnliche Personen. Bitte prüfen Sie die Liste; wenn es eine "
+                                   "andere Person ist, bestätigen Sie „Trotzdem anlegen“."))
+        else:
+            try:
+                candidate = services.candidate_create(
+                    actor=request.user, municipality=organisation.municipality,
+                    responsible_organisation=organisation, legal_circle=legal_circle, **data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Person angelegt. Ergänzen Sie jetzt das Profil."))
+                return _back(candidate.pk)
+    return render(request, "candidates/candidate_form.html", {"form": form, "duplicates": duplicates})
+
+
+# --- the candidate's page -----------------------------------------------------------------------
+
+
+@login_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, selectors.READ_ROLES)
+    user = request.user
+    if access.has_role(user=user, roles=[*STAFF, Role.COORDINATOR]):
+        try:
+            candidate = selectors.candidate_get(user=user, pk=pk)
+        except Http404:
+            candidate = None
+        if candidate is not None:
+            services.candidate_audit_view(candidate=candidate, actor=user, fields=["profile", "cases"])
+            can_edit = selectors.editable_candidates(user=user).filter(pk=pk).exists()
+            return render(request, "candidates/candidate_detail.html", {
+                "candidate": candidate,
+                "missing": selectors.missing_for_matching(candidate),
+                "can_edit": can_edit,
+                "occupation_form": forms.OccupationAddForm(),
+                "skill_form": forms.SkillAddForm(),
+            })
+    if access.has_role(user=user, roles=[Role.VOLUNTEER]):
+        view = selectors.volunteer_view(user=user, pk=pk)
+        services.candidate_audit_view(
+            candidate=selectors.volunteer_candidates(user=user).get(pk=pk), actor=user,
+            fields=list(selectors.VOLUNTEER_FIELDS), note="volunteer",
+        )
+        return render(request, "candidates/volunteer_detail.html", {"candidate": view})
+    raise Http404
+
+
+@login_required
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.ProfileForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.STAFF_PROFILE_FIELDS}
+        # Fresh instance: the form has already set the attributes on ``candidate``.
+        fresh = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+        services.candidate_update_profile(candidate=fresh, actor=request.user, data=data)
+        messages.success(request, _("Profil gespeichert."))
+        return _back(pk)
+    return render(request, "candidates/profile_form.html", {"form": form, "candidate": candidate})
+
+
+def _entry_post(request: HttpRequest, pk: int, form_class, add):
+    """Shared shape of the small "add to profile" forms: errors re-render the page with the input."""
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add(candidate, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Gespeichert."))
+            return _back(pk)
+    return candidate, form
+
+
+@login_required
+@require_POST
+def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _entry_post(request, pk, forms.OccupationAddForm, lambda c, d: services.occupation_add(
+        candidate=c, actor=request.user, occupation_uri=d["occupation"].uri, years_experience=d["years_experience"]))
+    if isinstance(result, HttpResponse):
+        return result
+    candidate, form = result
+    return _detail_with(request, candidate, occupation_form=form)
+
+
+@login_required
+@require_POST
+def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _entry_post(request, pk, forms.SkillAddForm, lambda c, d: services.skill_add(
+        candidate=c, actor=request.user, skill_uri=d["skill"].uri))
+    if isinstance(result, HttpResponse):
+        return result
+    candidate, form = result
+    return _detail_with(request, candidate, skill_form=form)
+
+
+def _detail_with(request, candidate, **form_overrides) -> HttpResponse:
+    context = {
+        "candidate": candidate, "missing": selectors.missing_for_matching(candidate), "can_edit": True,
+        "occupation_form": forms.OccupationAddForm(), "skill_form": forms.SkillAddForm(), **form_overrides,
+    }
+    return render(request, "candidates/candidate_detail.html", context, status=200)
+
+
+@login_required
+def language_add(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _entry_post(request, pk, forms.LanguageForm, lambda c, d: services.language_set(
+        candidate=c, actor=request.user, **d))
+    if isinstance(result, HttpResponse):
+        return result
+    candidate, form = result
+    return render(request, "candidates/entry_form.html", {
+        "candidate": candidate, "form": form, "title": _("Sprache hinzufügen")})
+
+
+@login_required
+def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _entry_post(request, pk, forms.QualificationForm, lambda c, d: services.qualification_add(
+        candidate=c, actor=request.user, **d))
+    if isinstance(result, HttpResponse):
+        return result
+    candidate, form = result
+    return render(request, "candidates/entry_form.html", {
+        "candidate": candidate, "form": form, "title": _("Abschluss oder Qualifikation hinzufügen")})
+
+
+_ENTRY_MODELS = {
+    "occupations": (CandidateOccupation, services.occupation_remove),
+    "skills": (CandidateSkill, services.skill_remove),
+    "languages": (LanguageSkill, services.language_remove),
+    "qualifications": (Qualification, services.qualification_remove),
+}
+
+
+@login_required
+@require_POST
+def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    if kind not in _ENTRY_MODELS:
+        raise Http404
+    model, remove = _ENTRY_MODELS[kind]
+    entry = get_object_or_404(model, pk=entry_pk, candidate=candidate)
+    remove(entry=entry, actor=request.user)
+    messages.success(request, _("Entfernt."))
+    return _back(pk)
+
+
+# --- case and integration plan --------------------------------------------------------------------
+
+
+@login_required
+def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, [*STAFF, Role.COORDINATOR])
+    case = selectors.case_get(user=request.user, pk=case_pk)
+    can_edit = selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
+    form = forms.CaseForm(request.POST or None, case=case)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            services.case_update(case=case, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Fall gespeichert."))
+            return redirect("candidates:case_detail", case_pk=case.pk)
+    services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["case"])
+    goals = Goal.objects.filter(case=case).prefetch_related("steps")
+    return render(request, "candidates/case_detail.html", {
+        "case": case, "form": form, "can_edit": can_edit, "goals": goals, "notes": case.notes.select_related("author"),
+        "goal_form": forms.GoalForm(), "step_form": forms.StepForm(), "note_form": forms.NoteForm(),
+        "goal_statuses": forms.GoalStatus.choices, "step_statuses": forms.StepStatus.choices,
+    })
+
+
+def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
+    _require(request, STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(case, form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Gespeichert."))
+    else:
+        messages.error(request, _("Bitte prüfen Sie Ihre Eingaben: ") + "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()
+            if name in form.fields
+        ))
+    return redirect("candidates:case_detail", case_pk=case.pk)
+
+
+@login_required
+@require_POST
+def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _case_post(request, case_pk, forms.GoalForm,
+                      lambda case, d: services.goal_add(case=case, actor=request.user, **d))
+
+
+@login_required
+@require_POST
+def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    def act(case, d):
+        goal = get_object_or_404(Goal, pk=goal_pk, case=case)
+        services.goal_set_status(goal=goal, actor=request.user, status=d["status"])
+    return _case_post(request, case_pk, forms.GoalStatusForm, act)
+
+
+@login_required
+@require_POST
+def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    def act(case, d):
+        goal = get_object_or_404(Goal, pk=goal_pk, case=case)
+        services.step_add(goal=goal, actor=request.user, **d)
+    return _case_post(request, case_pk, forms.StepForm, act)
+
+
+@login_required
+@require_POST
+def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpResponse:
+    def act(case, d):
+        step = get_object_or_404(Step, pk=step_pk, goal__case=case)
+        services.step_set_status(step=step, actor=request.user, status=d["status"])
+    return _case_post(request, case_pk, forms.StepStatusForm, act)
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _case_post(request, case_pk, forms.NoteForm,
+                      lambda case, d: services.note_add(case=case, actor=request.user, **d))
+
+
+# --- consent (staff side) ---------------------------------------------------------------------
+
+
+@login_required
+def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.PaperConsentForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        granted_at = timezone.make_aware(datetime.datetime.combine(d["granted_on"], datetime.time(12)))
+        try:
+            services.consent_grant(
+                candidate=candidate, scope=d["scope"], actor=request.user,
+                recipient_organisation=d["recipient_organisation"], recipient_user=d["recipient_user"],
+                reference=d["reference"], paper_form_reference=d["paper_form_reference"], granted_at=granted_at,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Einwilligung erfasst."))
+            return redirect("candidates:consents", pk=pk)
+    services.candidate_audit_view(candidate=candidate, actor=request.user, fields=["consents"])
+    consents = candidate.consents.select_related("recipient_organisation", "recipient_user", "recorded_by")
+    return render(request, "candidates/consent_list.html", {"candidate": candidate, "consents": consents, "form": form})
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
+    if not (request.user.is_candidate or access.has_role(user=request.user, roles=STAFF)):
+        raise PermissionDenied
+    consent = selectors.consent_get(user=request.user, pk=consent_pk)
+    services.consent_revoke(consent=consent, actor=request.user)
+    messages.success(request, _("Die Einwilligung ist widerrufen. Sie gilt ab sofort nicht mehr."))
+    if consent.candidate.user_id == request.user.pk:
+        return redirect("candidates:my_consents")
+    return redirect("candidates:consents", pk=consent.candidate_id)
+
+
+# --- invitation, export, erasure (staff side) ------------------------------------------------------
+
+
+@login_required
+def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    if candidate.user_id:
+        messages.info(request, _("Die Person hat schon ein Konto."))
+        return _back(pk)
+    form = forms.InvitationForm(request.POST or None, initial={"email": candidate.email})
+    if request.method == "POST" and form.is_valid():
+        services.invitation_send(candidate=candidate, actor=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("Einladung verschickt."))
+        return _back(pk)
+    return render(request, "candidates/entry_form.html", {
+        "candidate": candidate, "form": form, "title": _("Zum eigenen Profil einladen")})
+
+
+def _json_download(data, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    return _json_download(services.candidate_export_for(candidate=candidate, actor=request.user),
+                          f"lotse-daten-{candidate.pk}.json")
+
+
+@login_required
+def erase(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    if not (
+        selectors.editable_candidates(user=request.user).filter(pk=pk).exists()
+        or access.has_role(user=request.user, roles=[Role.COORDINATOR], municipality_id=candidate.municipality_id)
+    ):
+        raise Http404
+    form = forms.EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if candidate.user_id:
+                from privacy.services import gdpr_erase
+
+                gdpr_erase(subject_user=candidate.user, actor=request.user)
+            services.candidate_erase(candidate=candidate, actor=request.user)
+        messages.success(request, _("Die personenbezogenen Daten sind gelöscht."))
+        return redirect("candidates:case_list")
+    return render(request, "candidates/erase_form.html", {"candidate": candidate, "form": form})
+
+
+# --- self-service --------------------------------------------------------------------------------
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_token(token=token)
+    if invitation is None:
+        return render(request, "candidates/invitation_invalid.html", status=404)
+    form = forms.InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("candidates:my_profile")
+    return render(request, "candidates/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_candidate:
+        raise PermissionDenied
+    candidate = selectors.own_candidate(user=request.user)
+    if candidate is None:
+        return render(request, "candidates/my_not_linked.html")
+    services.candidate_audit_view(candidate=candidate, actor=request.user, note="self-service")
+    return render(request, "candidates/my_profile.html", {
+        "candidate": candidate,
+        "missing": selectors.missing_for_matching(candidate),
+        "statuses": hooks.status_items(candidate),
+    })
+
+
+@login_required
+def my_profile_edit(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    form = forms.OwnProfileForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.SELF_SERVICE_FIELDS}
+        services.candidate_update_own(candidate=selectors.own_candidate(user=request.user), actor=request.user, data=data)
+        messages.success(request, _("Gespeichert."))
+        return redirect("candidates:my_profile")
+    return render(request, "candidates/my_profile_form.html", {"form": form, "candidate": candidate})
+
+
+@login_required
+def my_languages(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    form = forms.LanguageForm(request.POST or None)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove:
+            entry = get_object_or_404(LanguageSkill, pk=remove if remove.isdigit() else 0, candidate=candidate)
+            services.language_remove(entry=entry, actor=request.user)
+            return redirect("candidates:my_languages")
+        if form.is_valid():
+            services.language_set(candidate=candidate, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_languages")
+    return render(request, "candidates/my_languages.html", {
+        "candidate": candidate, "languages": candidate.languages.all(), "form": form})
+
+
+@login_required
+def my_consents(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    if request.method == "POST" and request.POST.get("grant") == "listing":
+        services.consent_grant(candidate=candidate, scope="listing", actor=request.user)
+        messages.success(request, _("Danke. Geprüfte Betriebe aus Ihrer Region sehen jetzt Ihr Profil ohne Namen."))
+        return redirect("candidates:my_consents")
+    consents = candidate.consents.select_related("recipient_organisation", "recipient_user")
+    return render(request, "candidates/my_consents.html", {
+        "candidate": candidate,
+        "live": [c for c in consents if c.is_live],
+        "revoked": [c for c in consents if not c.is_live],
+        "has_listing": any(c.is_live and c.scope == "listing" for c in consents),
+    })
+
+
+@login_required
+def my_audit(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    return render(request, "candidates/my_audit.html", {"entries": selectors.audit_trail(candidate=candidate)})
+
+
+@login_required
+def my_export(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    return _json_download(services.candidate_export_for(candidate=candidate, actor=request.user),
+                          "lotse-meine-daten.json")
