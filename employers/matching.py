@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from matching.engine.records import PlacementRecord
+from matching.registry import register_outcome_provider
 from taxonomy.models import OccupationSkill
 
 from .models import Placement, PlacementSkill
@@ -35,3 +36,58 @@ def placement_records(*, queryset: QuerySet[Placement]) -> list[PlacementRecord]
             Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill"))
         )
     ]
+
+
+# --- what the re-ranker learns from ------------------------------------------------------------
+
+# An introduction that got this far was a good match in the employer's eyes.
+POSITIVE_STAGES = frozenset({"interview", "offer", "hired"})
+# Closed for a reason that says something about the match (not "hired elsewhere" or a filled post).
+NEGATIVE_REASONS = frozenset({"not_suitable", "no_response", "offer_declined", "declined_by_candidate"})
+
+
+def introduction_outcomes() -> list[tuple[dict[str, float], int]]:
+    """(components of the pair's base score, 1 = went to interview or further, 0 = did not)."""
+    from candidates.matching import candidate_records
+    from candidates.models import Candidate
+    from matching.engine.scoring import Matcher
+    from matching.services import taxonomy_index
+    from taxonomy.postcodes import coordinates
+
+    from .models import Introduction, IntroductionStage
+
+    reached = set(
+        IntroductionStage.objects.filter(stage__in=POSITIVE_STAGES).values_list("introduction_id", flat=True)
+    )
+    decided = list(
+        Introduction.objects.filter(stage__in=["hired", "closed", "declined"]).values_list(
+            "pk", "placement_id", "candidate_id", "stage", "close_reason"
+        )
+    )
+    labelled = []
+    for pk, placement_id, candidate_id, stage, reason in decided:
+        if pk in reached or stage == "hired":
+            labelled.append((placement_id, candidate_id, 1))
+        elif stage == "declined" or reason in NEGATIVE_REASONS:
+            labelled.append((placement_id, candidate_id, 0))
+    if not labelled:
+        return []
+    placements = {
+        r.id: r for r in placement_records(queryset=Placement.objects.filter(pk__in={p for p, _c, _y in labelled}))
+    }
+    candidates = {
+        r.id: r for r in candidate_records(queryset=Candidate.objects.filter(pk__in={c for _p, c, _y in labelled}))
+    }
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    samples = []
+    for placement_id, candidate_id, label in labelled:
+        placement, candidate = placements.get(str(placement_id)), candidates.get(str(candidate_id))
+        if placement is None or candidate is None:
+            continue
+        match = matcher.score_pair(candidate, placement)
+        if match is not None:
+            samples.append((match.explanation.components, label))
+    return samples
+
+
+register_outcome_provider("employers.introductions", introduction_outcomes)
