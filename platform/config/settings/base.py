@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_audit_retention",
         "schedule": 60 * 60 * 24,
     },
+    "candidates-warn-expiring-permits": {
+        "task": "candidates.tasks.warn_expiring_permits",
+        "schedule": 60 * 60 * 24,
+    },
     "matching-train-reranker": {
         "task": "matching.tasks.train_reranker",
         "schedule": 60 * 60 * 24 * 7,

@@ -1,0 +1,169 @@
+"""Every role × every URL of the candidates app → the designed answer.
+
+The design (candidates/selectors.py): anonymous → login redirect (302); a role that may never use
+a view → 403; an object outside the user's scope → 404 (nobody learns whether a person exists).
+Objects are of the case manager's own organisation; "other org" and "other municipality" are
+the same role one and two steps further away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from candidates.models import Consent, ConsentScope
+from tests.candidates.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
+from tests.fixtures.users import login_with_mfa, new_member
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    case: object
+    goal: object
+    step: object
+    language: object
+    consent: object
+    users: dict
+
+    @property
+    def pk(self) -> int:
+        return self.case.candidate_id
+
+
+@pytest.fixture
+def world(team, case_manager_team, municipality, other_municipality) -> World:
+    org = case_manager_team.organisation
+    case = CaseFactory(responsible_organisation=org, candidate__municipality=municipality,
+                       case_manager=case_manager_team.own)
+    goal = GoalFactory(case=case)
+    step = StepFactory(goal=goal)
+    language = LanguageSkillFactory(candidate=case.candidate)
+    consent = Consent.objects.create(candidate=case.candidate, scope=ConsentScope.LISTING)
+    self_user = new_member("candidate")
+    case.candidate.user = self_user
+    case.candidate.save()
+    other_candidate_user = new_member("candidate")
+    CaseFactory(responsible_organisation=case_manager_team.other_organisation,
+                candidate__municipality=municipality, candidate__user=other_candidate_user)
+    volunteer, unassigned = new_member("volunteer", municipality=municipality), new_member(
+        "volunteer", municipality=municipality)
+    Consent.objects.create(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
+    coordinators = team("coordinator")
+    users = {
+        "anonymous": None,
+        "candidate_self": self_user,
+        "candidate_other": other_candidate_user,
+        "case_manager_own": case_manager_team.own,
+        "case_manager_colleague": case_manager_team.colleague,
+        "case_manager_other_org": case_manager_team.outsider,
+        "case_manager_other_municipality": case_manager_team.elsewhere,
+        "job_coach_own_org": new_member("job_coach", organisation=org),
+        "volunteer_assigned": volunteer,
+        "volunteer_unassigned": unassigned,
+        "employer": team("employer").own,
+        "unverified_employer": team("unverified_employer").own,
+        "chamber_editor": team("chamber_editor").own,
+        "coordinator_own_municipality": coordinators.own,
+        "coordinator_other_municipality": coordinators.elsewhere,
+    }
+    return World(case=case, goal=goal, step=step, language=language, consent=consent, users=users)
+
+
+# (name, method, url builder). POSTs that change something come last.
+URLS = [
+    ("case_list", "get", lambda w: reverse("candidates:case_list")),
+    ("create", "get", lambda w: reverse("candidates:create")),
+    ("detail", "get", lambda w: reverse("candidates:detail", args=[w.pk])),
+    ("edit", "get", lambda w: reverse("candidates:edit", args=[w.pk])),
+    ("language_add", "get", lambda w: reverse("candidates:language_add", args=[w.pk])),
+    ("qualification_add", "get", lambda w: reverse("candidates:qualification_add", args=[w.pk])),
+    ("consents", "get", lambda w: reverse("candidates:consents", args=[w.pk])),
+    ("invite", "get", lambda w: reverse("candidates:invite", args=[w.pk])),
+    ("export", "get", lambda w: reverse("candidates:export", args=[w.pk])),
+    ("erase", "get", lambda w: reverse("candidates:erase", args=[w.pk])),
+    ("case_detail", "get", lambda w: reverse("candidates:case_detail", args=[w.case.pk])),
+    ("my_profile", "get", lambda w: reverse("candidates:my_profile")),
+    ("my_profile_edit", "get", lambda w: reverse("candidates:my_profile_edit")),
+    ("my_languages", "get", lambda w: reverse("candidates:my_languages")),
+    ("my_consents", "get", lambda w: reverse("candidates:my_consents")),
+    ("my_audit", "get", lambda w: reverse("candidates:my_audit")),
+    ("my_export", "get", lambda w: reverse("candidates:my_export")),
+    ("invitation_bad_token", "get", lambda w: reverse("candidates:invitation_accept", args=["forged"])),
+    ("occupation_add", "post", lambda w: reverse("candidates:occupation_add", args=[w.pk])),
+    ("skill_add", "post", lambda w: reverse("candidates:skill_add", args=[w.pk])),
+    ("goal_add", "post", lambda w: reverse("candidates:goal_add", args=[w.case.pk])),
+    ("goal_status", "post", lambda w: reverse("candidates:goal_status", args=[w.case.pk, w.goal.pk])),
+    ("step_add", "post", lambda w: reverse("candidates:step_add", args=[w.case.pk, w.goal.pk])),
+    ("step_status", "post", lambda w: reverse("candidates:step_status", args=[w.case.pk, w.step.pk])),
+    ("note_add", "post", lambda w: reverse("candidates:note_add", args=[w.case.pk])),
+    ("entry_remove", "post", lambda w: reverse("candidates:entry_remove", args=[w.pk, "languages", w.language.pk])),
+    ("consent_revoke", "post", lambda w: reverse("candidates:consent_revoke", args=[w.consent.pk])),
+]
+NAMES = [name for name, _m, _u in URLS]
+SELF_PAGES = ["my_profile", "my_profile_edit", "my_languages", "my_consents", "my_audit", "my_export"]
+STAFF_FULL = {  # a case manager of the responsible organisation
+    "case_list": 200, "create": 200, "detail": 200, "edit": 200, "language_add": 200, "qualification_add": 200,
+    # the person already has a login, so the invitation page sends the case manager back
+    "consents": 200, "invite": 302, "export": 200, "erase": 200, "case_detail": 200,
+    # invalid (empty) posts re-render the page with errors, the plan forms go back to the case page
+    "occupation_add": 200, "skill_add": 200, "goal_add": 302, "goal_status": 302, "step_add": 302,
+    "step_status": 302, "note_add": 302, "entry_remove": 302, "consent_revoke": 302,
+}
+
+
+def forbidden(**overrides) -> dict[str, int]:
+    return {**dict.fromkeys(NAMES, 403), "invitation_bad_token": 404, **overrides}
+
+
+def outside(**overrides) -> dict[str, int]:
+    """Same role, object out of scope: lists and intake work, every object page is 404."""
+    expected = dict.fromkeys(STAFF_FULL, 404)
+    expected.update(case_list=200, create=200, **dict.fromkeys(SELF_PAGES, 403), invitation_bad_token=404)
+    return {**expected, **overrides}
+
+
+EXPECTED = {
+    "anonymous": {**dict.fromkeys(NAMES, 302), "invitation_bad_token": 404},
+    "candidate_self": forbidden(**dict.fromkeys(SELF_PAGES, 200), consent_revoke=302),
+    "candidate_other": forbidden(**dict.fromkeys(SELF_PAGES, 200), consent_revoke=404),
+    "case_manager_own": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
+    "case_manager_colleague": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
+    "case_manager_other_org": outside(),
+    "case_manager_other_municipality": outside(),
+    # Job coaches work on the case but neither do the intake nor erase a person.
+    "job_coach_own_org": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404,
+                          "create": 403, "erase": 403},
+    "volunteer_assigned": forbidden(detail=200),
+    "volunteer_unassigned": forbidden(detail=404),
+    "employer": forbidden(),
+    "unverified_employer": forbidden(),
+    "chamber_editor": forbidden(),
+    # Coordinators read the municipality's files and may carry out an erasure; they change nothing else.
+    "coordinator_own_municipality": forbidden(case_list=200, detail=200, case_detail=200, erase=200),
+    "coordinator_other_municipality": forbidden(case_list=200, detail=404, case_detail=404, erase=404),
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_access_matrix(world, role):
+    user = world.users[role]
+    client = Client() if user is None else login_with_mfa(Client(), user)
+    got = {}
+    for name, method, url in URLS:
+        response = getattr(client, method)(url(world))
+        got[name] = response.status_code
+        if user is None and response.status_code == 302:
+            assert "/accounts/login/" in response["Location"], name
+    assert got == EXPECTED[role]
+
+
+def test_the_matrix_covers_every_url_of_the_app():
+    from candidates.urls import urlpatterns
+
+    covered = (set(NAMES) - {"invitation_bad_token"}) | {"invitation_accept"}
+    assert {p.name for p in urlpatterns} == covered
