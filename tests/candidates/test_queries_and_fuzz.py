@@ -1,0 +1,120 @@
+"""The caseload costs the same number of queries for 3 or 25 cases; no input makes a profile form fail."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
+from tests.fixtures.users import login_with_mfa
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(team, n: int) -> None:
+    for i in range(n):
+        case = CaseFactory(responsible_organisation=team.organisation, candidate__municipality=team.municipality,
+                           case_manager=team.own)
+        due = datetime.date.today() + datetime.timedelta(days=(i % 5) - 2)
+        StepFactory(goal=GoalFactory(case=case), due_date=due)
+
+
+def _queries(client, django_assert_max_num_queries, limit: int) -> None:
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse("candidates:case_list")).status_code == 200
+
+
+CASELOAD_QUERIES = 10  # measured: 8 for 3, 25 and 60 cases
+
+
+@pytest.mark.parametrize("cases", [3, 25])
+def test_the_caseload_query_count_does_not_grow_with_the_page(
+    case_manager_team, django_assert_max_num_queries, cases
+):
+    _fill(case_manager_team, cases)
+    client = login_with_mfa(Client(), case_manager_team.own)
+    _queries(client, django_assert_max_num_queries, CASELOAD_QUERIES)
+
+
+def test_the_candidate_page_query_count_does_not_grow_with_the_profile(desk, django_assert_max_num_queries):
+    client = login_with_mfa(Client(), desk.user)
+    for i in range(8):
+        StepFactory(goal=GoalFactory(case=desk.case), title=f"s{i}")
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("candidates:detail", args=[desk.candidate.pk])).status_code == 200
+
+
+# --- property-based: arbitrary posts to the profile forms never give a 500 -----------------------
+
+PROFILE_FIELDS = [
+    "first_name", "last_name", "birth_date", "nationality", "gender", "email", "phone", "street", "postcode",
+    "city", "max_commute_km", "has_driving_licence", "has_car", "hours_per_week_min", "hours_per_week_max",
+    "available_from", "residence_status", "residence_title_kind", "residence_expires", "work_permission",
+    "work_permission_expires", "preferences_staff_notes", "preferences_own_words",
+]
+LANGUAGE_FIELDS = ["language", "spoken", "written", "is_native", "exam", "exam_level", "exam_date"]
+OCCUPATION_FIELDS = ["occupation_label", "occupation_uri", "years_experience"]
+
+values = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet="0123456789-.:/", max_size=12),
+    st.sampled_from(["", "A1", "C2", "D9", "2001-01-01", "2099-12-31", "9999-99-99", "-1", "1e9", "NaN",
+                     "unrestricted", "duldung", "<script>x</script>", "0" * 5000, "\x00", "de", "telc"]),
+    st.integers(min_value=-10**12, max_value=10**12).map(str),
+)
+
+
+def _posts(fields):
+    return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
+
+
+FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(data=_posts(PROFILE_FIELDS))
+def test_the_staff_profile_form_never_fails(desk, data):
+    client = login_with_mfa(Client(), desk.user)
+    response = client.post(reverse("candidates:edit", args=[desk.candidate.pk]), data)
+    assert response.status_code in (200, 302)
+
+
+@FUZZ
+@given(data=_posts(LANGUAGE_FIELDS))
+def test_the_language_form_never_fails(desk, data):
+    client = login_with_mfa(Client(), desk.user)
+    response = client.post(reverse("candidates:language_add", args=[desk.candidate.pk]), data)
+    assert response.status_code in (200, 302)
+
+
+@FUZZ
+@given(data=_posts(OCCUPATION_FIELDS))
+def test_the_occupation_form_never_fails(desk, data):
+    client = login_with_mfa(Client(), desk.user)
+    response = client.post(reverse("candidates:occupation_add", args=[desk.candidate.pk]), data)
+    assert response.status_code == 200  # no real ESCO URI can be guessed: always a form error
+
+
+@FUZZ
+@given(data=_posts([f for f in PROFILE_FIELDS if f not in ("first_name", "last_name")]))
+def test_the_self_service_form_never_fails(desk, candidate_team, data):
+    from candidates.models import Candidate
+
+    Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
+    client = login_with_mfa(Client(), candidate_team.own, mfa=False)
+    response = client.post(reverse("candidates:my_profile_edit"), data)
+    assert response.status_code in (200, 302)
+
+
+@FUZZ
+@given(data=_posts(["first_name", "last_name", "birth_date", "postcode", "responsible_organisation",
+                    "legal_circle", "confirm_duplicate", "email"]))
+def test_the_intake_form_never_fails(desk, data):
+    client = login_with_mfa(Client(), desk.user)
+    response = client.post(reverse("candidates:create"), data)
+    assert response.status_code in (200, 302)
