@@ -7,5 +7,9 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Arbeitgeber und Stellen")
 
     def ready(self) -> None:
-        # Registers the re-ranker's source of decisions (introduction outcomes).
-        from . import matching  # noqa: F401
+        from candidates.hooks import register_status_provider
+
+        from .selectors import candidate_status_items
+
+        # Candidates see their introductions in plain words without candidates importing us.
+        register_status_provider(candidate_status_items)

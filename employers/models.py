@@ -7,7 +7,7 @@ what only an employer has. Writes go through employers.services.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,9 +116,9 @@ class Placement(models.Model):
         _("Stunden pro Woche"), null=True, blank=True, validators=[MaxValueValidator(60)]
     )
     start_date = models.DateField(_("Beginn"), null=True, blank=True)
-    openings = models.PositiveSmallIntegerField(
-        _("Anzahl Plätze"), default=1, validators=[MinValueValidator(1)]
-    )
+    # At least one while draft or open; a hire counts it down to zero and fills the placement
+    # (employers.services.introduction_hire). Forms ask for at least one.
+    openings = models.PositiveSmallIntegerField(_("Anzahl Plätze"), default=1)
     status = models.CharField(
         _("Status"), max_length=16, choices=PlacementStatus.choices, default=PlacementStatus.DRAFT
     )
@@ -138,7 +138,10 @@ class Placement(models.Model):
             models.Index(fields=["employer", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(openings__gte=1), name="placement_openings_ge_1"),
+            models.CheckConstraint(
+                condition=models.Q(openings__gte=1) | models.Q(status__in=["filled", "closed"]),
+                name="placement_openings_ge_1",
+            ),
         ]
 
     def __str__(self) -> str:

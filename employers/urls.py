@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "employers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("verification/", views.verification_list, name="verification_list"),
+    path("verification/<int:pk>/", views.verification_decide, name="verification_decide"),
+    path("placements/new/", views.placement_create, name="placement_create"),
+    path("placements/skills/", views.placement_skill_suggestions, name="placement_skill_suggestions"),
+    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
+    path("placements/<int:pk>/matches/", views.placement_matches, name="placement_matches"),
+    path("placements/<int:pk>/shortlist/", views.shortlist_add, name="shortlist_add"),
+    path("placements/<int:pk>/shortlist/<int:entry_pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path("candidates/", views.browse, name="browse"),
+    path("candidates/export.csv", views.browse_export, name="browse_export"),
+    path("candidates/<int:ref>/select/", views.select_candidate, name="select_candidate"),
+    path("searches/", views.saved_search_create, name="saved_search_create"),
+    path("searches/<int:pk>/delete/", views.saved_search_delete, name="saved_search_delete"),
+    path("introductions/<int:pk>/", views.introduction_detail, name="introduction_detail"),
+    path("introductions/<int:pk>/answer/", views.introduction_answer, name="introduction_answer"),
+    path("introductions/<int:pk>/<slug:action>/", views.introduction_action, name="introduction_action"),
+    path("my/introductions/", views.my_introductions, name="my_introductions"),
+    path("team/introductions/", views.staff_introductions, name="staff_introductions"),
+    path("notifications/", views.notifications, name="notifications"),
+]

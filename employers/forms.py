@@ -1,0 +1,196 @@
+"""Forms of the employers app: clear errors in German, the input always kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Municipality
+from taxonomy.cefr import CEFR
+from taxonomy.models import Occupation, OccupationSkill, Skill
+from taxonomy.postcodes import is_valid_postcode
+
+from .models import CompanySize, Introduction, Placement, PlacementKind, PlacementStatus, Sector
+
+
+def _postcode(value: str) -> str:
+    value = (value or "").strip()
+    if not is_valid_postcode(value):
+        raise forms.ValidationError(_("Diese Postleitzahl gibt es nicht. Bitte fünf Ziffern einer deutschen PLZ."))
+    return value
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Name des Betriebs"), max_length=200)
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"), queryset=Municipality.objects.order_by("name"),
+        help_text=_("Die Kommune, in der Ihr Betrieb Menschen sucht."),
+    )
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=5)
+    city = forms.CharField(label=_("Ort"), max_length=120)
+    sector = forms.ChoiceField(label=_("Branche"), choices=Sector.choices)
+    size = forms.ChoiceField(label=_("Betriebsgröße"), choices=[("", "–"), *CompanySize.choices], required=False)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150)
+    contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), required=False)
+    contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
+    register_number = forms.CharField(
+        label=_("Handelsregister- oder HWK-Nummer"), max_length=40, required=False,
+        help_text=_("Zum Beispiel HRB 12345 oder die Nummer in der Handwerksrolle. Das beschleunigt die Prüfung."),
+    )
+
+    def clean_postcode(self) -> str:
+        return _postcode(self.cleaned_data["postcode"])
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", _("bestätigen")), ("reject", _("ablehnen"))])
+    note = forms.CharField(label=_("Notiz"), max_length=200, required=False)
+
+
+class PlacementForm(forms.ModelForm):
+    """The placement; the occupation comes as an ESCO URI from the autocomplete."""
+
+    occupation_uri = forms.CharField(
+        label=_("Beruf (ESCO)"), max_length=255,
+        help_text=_("Tippen Sie die Berufsbezeichnung und wählen Sie einen Vorschlag."),
+    )
+    skill_ids = forms.TypedMultipleChoiceField(
+        label=_("Kompetenzen"), required=False, coerce=int, choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["title", "kind", "description", "min_german_spoken", "offers_language_support",
+                  "language_support_details", "postcode", "city", "hours_per_week", "start_date", "openings",
+                  "status"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = PlacementKind.choices
+        self.fields["min_german_spoken"].choices = [("", _("keine Vorgabe")), *CEFR.choices]
+        self.fields["openings"].min_value = 1
+        self.fields["openings"].widget.attrs["min"] = 1
+        self.fields["status"].choices = [
+            (PlacementStatus.DRAFT, PlacementStatus.DRAFT.label), (PlacementStatus.OPEN, PlacementStatus.OPEN.label),
+            (PlacementStatus.CLOSED, PlacementStatus.CLOSED.label),
+        ]
+        if self.instance.pk and self.instance.status == PlacementStatus.FILLED:
+            self.fields["status"].choices.insert(2, (PlacementStatus.FILLED, PlacementStatus.FILLED.label))
+        if self.instance.pk and not self.is_bound:
+            self.initial["occupation_uri"] = self.instance.occupation.uri
+        self.occupation = None
+        self.suggestions: list[tuple[Skill, str]] = []
+        uri = (self.data.get(self.add_prefix("occupation_uri")) if self.is_bound else self.initial.get("occupation_uri"))
+        if uri:
+            self.occupation = Occupation.objects.filter(uri=uri).first()
+        if self.occupation is not None:
+            from .services import suggested_skills
+
+            self.suggestions = suggested_skills(occupation=self.occupation)
+            self.fields["skill_ids"].choices = [(s.pk, s.label) for s, _rel in self.suggestions]
+            if not self.is_bound:
+                if self.instance.pk:
+                    self.initial["skill_ids"] = list(self.instance.skills.values_list("skill_id", flat=True))
+                else:
+                    self.initial["skill_ids"] = [
+                        s.pk for s, rel in self.suggestions if rel == OccupationSkill.Relation.ESSENTIAL
+                    ]
+
+    def clean_occupation_uri(self) -> str:
+        if self.occupation is None:
+            raise forms.ValidationError(_("Diesen Beruf kennen wir nicht. Bitte wählen Sie einen Vorschlag aus der Liste."))
+        return self.cleaned_data["occupation_uri"]
+
+    def clean_postcode(self) -> str:
+        return _postcode(self.cleaned_data["postcode"])
+
+    def clean_openings(self) -> int:
+        openings = self.cleaned_data["openings"]
+        if openings is None or openings < 1:
+            raise forms.ValidationError(_("Bitte mindestens einen Platz angeben."))
+        return openings
+
+    def clean_start_date(self):
+        start = self.cleaned_data.get("start_date")
+        unchanged = self.instance.pk and start == self.instance.start_date
+        if start and not unchanged and start < timezone.localdate():
+            raise forms.ValidationError(_("Der Beginn darf nicht in der Vergangenheit liegen."))
+        return start
+
+    def clean(self):
+        data = super().clean()
+        if data.get("offers_language_support") and not (data.get("language_support_details") or "").strip():
+            self.add_error("language_support_details", _("Bitte kurz beschreiben, welche Sprachförderung Sie anbieten."))
+        return data
+
+    def _post_clean(self):
+        # The occupation is set from the URI before the model validates.
+        if self.occupation is not None:
+            self.instance.occupation = self.occupation
+        super()._post_clean()
+
+    def placement_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["occupation"] = self.occupation
+        return data
+
+    def chosen_skills(self) -> list[tuple[Skill, str]]:
+        chosen = set(self.cleaned_data.get("skill_ids") or [])
+        return [(skill, rel) for skill, rel in self.suggestions if skill.pk in chosen]
+
+
+class SelectForm(forms.Form):
+    placement = forms.TypedChoiceField(label=_("Für welche Stelle?"), coerce=int)
+    note = forms.CharField(label=_("Notiz (intern)"), max_length=500, required=False)
+
+    def __init__(self, *args, placements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].choices = [(p.pk, p.title) for p in placements]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Ja, ich möchte mich vorstellen")),
+                                        ("decline", _("Nein, danke"))], widget=forms.RadioSelect,
+                               label=_("Ihre Antwort"))
+    note = forms.CharField(
+        label=_("Notiz oder Formular-Referenz (bei Antwort über die Fachkraft)"), max_length=100, required=False
+    )
+
+
+class InterviewForm(forms.Form):
+    interview_at = forms.DateTimeField(
+        label=_("Termin des Vorstellungsgesprächs"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+    )
+
+
+class OfferForm(forms.Form):
+    note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+class HireForm(forms.Form):
+    start_date = forms.DateField(label=_("Beginn der Beschäftigung"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Grund"),
+        choices=[(r.value, r.label) for r in Introduction.CloseReason
+                 if r not in (Introduction.CloseReason.HIRED_ELSEWHERE, Introduction.CloseReason.PLACEMENT_FILLED)],
+    )
+    note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+class ShortlistForm(forms.Form):
+    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name der Suche"), max_length=100)
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)

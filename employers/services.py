@@ -1,0 +1,393 @@
+"""Writes of the employers app: registration, verification, placements, the selection pipeline.
+
+Keyword-only arguments, ``<entity>_<action>``. Views check who may call what (selectors and
+organisations.access); services check what the data allows (stages, openings, consent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from candidates.models import Candidate, ConsentScope
+from candidates.selectors import case_managers_for, listed_candidates_for_employer
+from candidates.services import consent_grant
+from organisations import access
+from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
+from privacy.models import AuditEntry
+from privacy.services import audit_record
+from taxonomy.models import OccupationSkill, Skill
+
+from .models import (
+    EmployerProfile,
+    Employment,
+    Introduction,
+    IntroductionStage,
+    Notification,
+    Placement,
+    PlacementSkill,
+    PlacementStatus,
+    SavedSearch,
+    ShortlistEntry,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Stage = Introduction.Stage
+Reason = Introduction.CloseReason
+
+# Where each step of the pipeline may start from.
+_INTERVIEW_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW}
+_OFFER_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW}
+_HIRE_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW, Stage.OFFER}
+
+
+def contact_reference(introduction: Introduction) -> str:
+    """The consent reference that ties a contact grant to exactly this introduction."""
+    return f"introduction:{introduction.pk}"
+
+
+# --- registration and verification --------------------------------------------------------
+
+
+def employer_register(
+    *,
+    user: User,
+    municipality: Municipality,
+    name: str,
+    street: str,
+    postcode: str,
+    city: str,
+    sector: str,
+    size: str = "",
+    contact_name: str,
+    contact_email: str = "",
+    contact_phone: str = "",
+    register_number: str = "",
+) -> EmployerProfile:
+    """A business signs up: a pending employer organisation, its profile and the user as its lead."""
+    if getattr(user, "is_candidate", False):
+        raise PermissionDenied
+    if Organisation.objects.filter(municipality=municipality, name__iexact=name.strip()).exists():
+        raise ValidationError({"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")})
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name.strip(), street=street,
+            postcode=postcode, city=city, email=contact_email, phone=contact_phone,
+            verification_status=VerificationStatus.PENDING,
+        )
+        profile = EmployerProfile.objects.create(
+            organisation=organisation, sector=sector, size=size, contact_name=contact_name,
+            contact_email=contact_email, contact_phone=contact_phone, register_number=register_number,
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=Role.EMPLOYER, is_lead=True)
+        audit_record(actor=user, action=AuditEntry.Action.CREATE, record=organisation,
+                     municipality_id=municipality.pk, note="employer registered")
+    access.forget(user=user)
+    return profile
+
+
+def employer_decide(*, organisation: Organisation, actor: User, verify: bool, note: str = "") -> Organisation:
+    """Verify or reject a pending employer (the view checks organisations.verify_organisation)."""
+    if organisation.kind != OrganisationKind.EMPLOYER:
+        raise ValidationError(_("Nur Arbeitgeber werden geprüft."))
+    organisation.verification_status = VerificationStatus.VERIFIED if verify else VerificationStatus.REJECTED
+    organisation.verified_at = timezone.now()
+    organisation.verified_by = actor
+    organisation.save(update_fields=["verification_status", "verified_at", "verified_by"])
+    audit_record(actor=actor, action=AuditEntry.Action.CHANGE, record=organisation,
+                 municipality_id=organisation.municipality_id, fields=["verification_status"],
+                 note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""))
+    return organisation
+
+
+# --- placements -----------------------------------------------------------------------------
+
+
+def _set_skills(placement: Placement, skills: Iterable[tuple[Skill, str]]) -> None:
+    wanted = {skill.pk: relation for skill, relation in skills}
+    PlacementSkill.objects.filter(placement=placement).exclude(skill_id__in=wanted).delete()
+    existing = {ps.skill_id: ps for ps in PlacementSkill.objects.filter(placement=placement)}
+    for skill_id, relation in wanted.items():
+        entry = existing.get(skill_id)
+        if entry is None:
+            PlacementSkill.objects.create(placement=placement, skill_id=skill_id, relation=relation)
+        elif entry.relation != relation:
+            entry.relation = relation
+            entry.save(update_fields=["relation"])
+
+
+def placement_create(
+    *, employer: EmployerProfile, actor: User, data: dict[str, Any], skills: Iterable[tuple[Skill, str]] = ()
+) -> Placement:
+    with transaction.atomic():
+        placement = Placement(
+            employer=employer, municipality_id=employer.organisation.municipality_id, created_by=actor, **data
+        )
+        placement.full_clean()
+        placement.save()
+        _set_skills(placement, skills)
+    return placement
+
+
+def placement_update(
+    *, placement: Placement, actor: User, data: dict[str, Any], skills: Iterable[tuple[Skill, str]] | None = None
+) -> Placement:
+    with transaction.atomic():
+        for field, value in data.items():
+            setattr(placement, field, value)
+        placement.full_clean()
+        placement.save()
+        if skills is not None:
+            _set_skills(placement, skills)
+        if placement.status == PlacementStatus.CLOSED:
+            for intro in placement.introductions.exclude(stage__in=Introduction.TERMINAL):
+                _move(intro, Stage.CLOSED, actor, reason=Reason.PLACEMENT_CLOSED)
+    return placement
+
+
+def suggested_skills(*, occupation) -> list[tuple[Skill, str]]:
+    """The occupation's ESCO skills with their relation, essential first."""
+    relations = (
+        OccupationSkill.objects.filter(occupation=occupation).select_related("skill")
+        .order_by("relation", "skill__label_de")
+    )
+    return [(rel.skill, rel.relation) for rel in relations]
+
+
+# --- the selection pipeline -----------------------------------------------------------------
+
+
+def _move(intro: Introduction, stage: str, actor: User | None, *, reason: str = "", note: str = "") -> Introduction:
+    intro.stage = stage
+    intro.close_reason = reason if stage == Stage.CLOSED else ""
+    intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at"])
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    IntroductionStage.objects.create(introduction=intro, stage=stage, by=by, note=note[:500])
+    return intro
+
+
+def _notify(intro: Introduction, kind: str, users: Iterable[Any]) -> list[Notification]:
+    from .tasks import send_notification_email
+
+    created = []
+    seen: set[int] = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        created.append(Notification.objects.create(user=user, kind=kind, introduction=intro))
+    for notification in created:
+        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return created
+
+
+def _candidate_side(candidate: Candidate) -> list[Any]:
+    """The candidate (if they use self-service) and the case managers of their open cases."""
+    return [candidate.user, *case_managers_for(candidate=candidate)]
+
+
+def introduction_select(*, placement: Placement, candidate: Candidate, actor: User, note: str = "") -> Introduction:
+    """The employer picks a listed candidate for one of its open placements."""
+    if placement.employer.organisation_id not in access.employer_organisation_ids(user=actor):
+        raise PermissionDenied
+    if placement.status != PlacementStatus.OPEN:
+        raise ValidationError(_("Vorschläge sind nur für offene Stellen möglich."))
+    # Trust the consent rows, not the page the employer came from.
+    if not listed_candidates_for_employer(user=actor).filter(pk=candidate.pk).exists():
+        raise ValidationError(_("Dieses Profil ist nicht mehr freigegeben."))
+    try:
+        with transaction.atomic():
+            intro = Introduction.objects.create(
+                placement=placement, candidate=candidate, stage=Stage.SELECTED, created_by=actor
+            )
+            IntroductionStage.objects.create(introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500])
+            _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
+    except IntegrityError as exc:
+        raise ValidationError(_("Für diese Stelle läuft mit dieser Person schon eine Vorstellung.")) from exc
+    return intro
+
+
+def can_answer_for(*, user: User, candidate: Candidate) -> bool:
+    """The candidate themself, or case staff who work on the candidate's case."""
+    if candidate.user_id is not None and candidate.user_id == getattr(user, "pk", None):
+        return True
+    from candidates.selectors import visible_candidates
+
+    return access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]) and (
+        visible_candidates(user=user).filter(pk=candidate.pk).exists()
+    )
+
+
+def introduction_answer(*, introduction: Introduction, actor: User, accept: bool, note: str = "") -> Introduction:
+    """The candidate's answer, given in self-service or recorded by their coach / case manager.
+
+    Accepting grants a ``contact`` consent to this employer for this introduction only.
+    """
+    if not can_answer_for(user=actor, candidate=introduction.candidate):
+        raise PermissionDenied
+    with transaction.atomic():
+        intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        if intro.stage not in (Stage.SUGGESTED, Stage.SELECTED):
+            raise ValidationError(_("Auf diese Vorstellung wurde schon geantwortet."))
+        if accept:
+            consent_grant(
+                candidate=intro.candidate, scope=ConsentScope.CONTACT, actor=actor,
+                recipient_organisation=intro.placement.employer.organisation,
+                reference=contact_reference(intro),
+                paper_form_reference=note if intro.candidate.user_id != actor.pk else "",
+            )
+            _move(intro, Stage.ACCEPTED, actor, note=note)
+        else:
+            _move(intro, Stage.DECLINED, actor, note=note)
+        employer_users = [
+            m.user for m in Membership.objects.filter(
+                organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
+            ).select_related("user")
+        ]
+        _notify(intro, Notification.Kind.ACCEPTED if accept else Notification.Kind.DECLINED, employer_users)
+    return intro
+
+
+def introduction_contact_viewed(*, introduction: Introduction, actor: User) -> None:
+    """The employer opened the contact details: audit every view, record the first as a stage."""
+    audit_record(actor=actor, action=AuditEntry.Action.VIEW, record=introduction.candidate,
+                 municipality_id=introduction.candidate.municipality_id, fields=["name", "email", "phone"],
+                 note=f"contact via {contact_reference(introduction)}")
+    if introduction.stage == Stage.ACCEPTED:
+        _move(introduction, Stage.CONTACT_REVEALED, actor)
+
+
+def _locked(introduction: Introduction, allowed: set[str], message) -> Introduction:
+    intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    if intro.stage not in allowed:
+        raise ValidationError(message)
+    return intro
+
+
+def introduction_schedule_interview(*, introduction: Introduction, actor: User, at: datetime) -> Introduction:
+    with transaction.atomic():
+        intro = _locked(introduction, _INTERVIEW_FROM,
+                        _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."))
+        intro.interview_at = at
+        return _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+
+
+def introduction_offer(*, introduction: Introduction, actor: User, note: str = "") -> Introduction:
+    with transaction.atomic():
+        intro = _locked(introduction, _OFFER_FROM, _("Ein Angebot ist erst nach der Zustimmung der Person möglich."))
+        return _move(intro, Stage.OFFER, actor, note=note)
+
+
+def introduction_close(*, introduction: Introduction, actor: User | None, reason: str, note: str = "") -> Introduction:
+    if reason not in Reason.values:
+        raise ValidationError(_("Bitte einen Grund auswählen."))
+    with transaction.atomic():
+        intro = _locked(introduction, set(Stage.values) - Introduction.TERMINAL,
+                        _("Diese Vorstellung ist schon abgeschlossen."))
+        return _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
+
+
+def introduction_hire(*, introduction: Introduction, actor: User, start_date: date) -> Employment:
+    """Hire: one Employment, one opening fewer, the placement filled at zero.
+
+    Races are settled by the database: the candidate row is locked first, then the placement
+    (always in this order, so two hires cannot deadlock); openings drop through a conditional
+    UPDATE that never goes below zero; a unique constraint refuses a second running employment.
+    """
+    with transaction.atomic():
+        intro = Introduction.objects.select_related("placement").get(pk=introduction.pk)
+        Candidate.objects.select_for_update().filter(pk=intro.candidate_id).first()
+        placement = Placement.objects.select_for_update().get(pk=intro.placement_id)
+        intro = _locked(intro, _HIRE_FROM, _("Einstellen ist erst nach der Zustimmung der Person möglich."))
+        if Employment.objects.filter(candidate_id=intro.candidate_id, end_reason="").exists():
+            raise ValidationError(_("Diese Person ist bereits eingestellt."))
+        taken = Placement.objects.filter(pk=placement.pk, openings__gt=0, status=PlacementStatus.OPEN).update(
+            openings=F("openings") - 1,
+            # Both right-hand sides read the row as it was before this UPDATE.
+            status=Case(When(openings=1, then=Value(PlacementStatus.FILLED)), default=F("status")),
+        )
+        if not taken:
+            raise ValidationError(_("Für diese Stelle ist kein Platz mehr frei."))
+        try:
+            with transaction.atomic():
+                employment = Employment.objects.create(
+                    candidate_id=intro.candidate_id, employer_id=placement.employer_id, placement=placement,
+                    introduction=intro, kind=placement.kind, start_date=start_date, created_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(_("Diese Person ist bereits eingestellt.")) from exc
+        _move(intro, Stage.HIRED, actor, note=start_date.isoformat())
+        for other in Introduction.objects.filter(candidate_id=intro.candidate_id).exclude(pk=intro.pk).exclude(
+            stage__in=Introduction.TERMINAL
+        ):
+            _move(other, Stage.CLOSED, actor, reason=Reason.HIRED_ELSEWHERE)
+        placement.refresh_from_db(fields=["openings", "status"])
+        if placement.status == PlacementStatus.FILLED:
+            for other in placement.introductions.exclude(pk=intro.pk).exclude(stage__in=Introduction.TERMINAL):
+                _move(other, Stage.CLOSED, actor, reason=Reason.PLACEMENT_FILLED)
+        _notify(intro, Notification.Kind.UPDATED, _candidate_side(intro.candidate))
+    return employment
+
+
+# --- shortlist, saved searches, notifications --------------------------------------------
+
+
+def shortlist_add(*, placement: Placement, candidate: Candidate, actor: User, note: str = "") -> ShortlistEntry:
+    if not listed_candidates_for_employer(user=actor).filter(pk=candidate.pk).exists():
+        raise ValidationError(_("Dieses Profil ist nicht mehr freigegeben."))
+    entry, created = ShortlistEntry.objects.get_or_create(
+        placement=placement, candidate=candidate, defaults={"note": note[:500], "added_by": actor}
+    )
+    if not created and note:
+        entry.note = note[:500]
+        entry.save(update_fields=["note"])
+    return entry
+
+
+def shortlist_remove(*, entry: ShortlistEntry, actor: User) -> None:
+    entry.delete()
+
+
+def saved_search_save(*, user: User, name: str, query: str) -> SavedSearch:
+    search, _created = SavedSearch.objects.update_or_create(
+        user=user, name=name.strip()[:100], defaults={"query": query.lstrip("?")[:2000]}
+    )
+    return search
+
+
+def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
+    if search.user_id != actor.pk:
+        raise PermissionDenied
+    search.delete()
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """One short e-mail without personal details: something happened, please sign in."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or not notification.user.email:
+        return False
+    subject = str(_("Neuigkeiten zu einer Vorstellung"))
+    body = str(_(
+        "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
+        "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
+    )).format(what=notification.get_kind_display(), path=reverse("employers:notifications"))
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [notification.user.email])
+    return True

@@ -1,0 +1,422 @@
+"""Thin views: parse, check access (selectors raise 403/404), call a service, render.
+
+403 when the role may never use a page; 404 when an object exists outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role
+from candidates.models import Candidate
+from organisations import access
+from taxonomy.models import Occupation
+
+from . import selectors, services
+from .filters import CandidateBrowseFilter
+from .forms import (
+    AnswerForm,
+    CloseForm,
+    HireForm,
+    InterviewForm,
+    OfferForm,
+    PlacementForm,
+    RegistrationForm,
+    SavedSearchForm,
+    SelectForm,
+    ShortlistForm,
+    VerificationForm,
+)
+from .models import Introduction, PlacementStatus, SavedSearch, ShortlistEntry
+
+EXPORT_LIMIT = 500
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- dashboard and registration -----------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    pending = selectors.pending_organisations(user=request.user)
+    if not access.is_verified_employer(user=request.user):
+        if pending:
+            return render(request, "employers/pending.html", {"pending": pending})
+        raise PermissionDenied
+    placements = list(selectors.dashboard_placements(user=request.user))
+    return render(request, "employers/home.html", {
+        "profile": selectors.require_employer(user=request.user),
+        "placements": placements,
+        "totals": selectors.pipeline_counts(placements),
+        "coach_url": selectors.coach_contact_url(),
+        "introductions": selectors.employer_introductions(user=request.user).exclude(
+            stage__in=Introduction.TERMINAL)[:20],
+    })
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if getattr(user, "is_candidate", False):
+        raise PermissionDenied
+    roles = {m.role for m in access.memberships(user=user)}
+    if Role.EMPLOYER in roles:
+        return redirect("employers:home")
+    if roles:
+        raise PermissionDenied  # staff register businesses with their own, separate login
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_register(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Danke! Ihr Betrieb ist registriert und wird jetzt geprüft."))
+            return redirect("employers:home")
+    return render(request, "employers/register.html", {"form": form})
+
+
+@login_required
+def verification_list(request: HttpRequest) -> HttpResponse:
+    queue = selectors.verification_queue(user=request.user)
+    return render(request, "employers/verification_list.html", {"queue": queue, "form": VerificationForm()})
+
+
+@login_required
+@require_POST
+def verification_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.verification_get(user=request.user, pk=pk)
+    if not request.user.has_perm("organisations.verify_organisation", organisation):
+        raise PermissionDenied
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte bestätigen oder ablehnen."))
+        return redirect("employers:verification_list")
+    verify = form.cleaned_data["decision"] == "verify"
+    services.employer_decide(organisation=organisation, actor=request.user, verify=verify,
+                             note=form.cleaned_data["note"])
+    messages.success(request, (_("%(name)s ist jetzt geprüft.") if verify else _("%(name)s wurde abgelehnt."))
+                     % {"name": organisation.name})
+    return redirect("employers:verification_list")
+
+
+# --- placements -----------------------------------------------------------------------------
+
+
+def _placement_form_page(request: HttpRequest, form: PlacementForm, placement=None) -> HttpResponse:
+    return render(request, "employers/placement_form.html", {"form": form, "placement": placement})
+
+
+@login_required
+def placement_create(request: HttpRequest) -> HttpResponse:
+    profile = selectors.require_employer(user=request.user)
+    form = PlacementForm(request.POST or None, initial={"status": PlacementStatus.OPEN, "openings": 1,
+                                                        "postcode": profile.organisation.postcode,
+                                                        "city": profile.organisation.city})
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_create(
+                employer=profile, actor=request.user, data=form.placement_data(), skills=form.chosen_skills()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Die Stelle ist gespeichert."))
+            return redirect("employers:placement_detail", pk=placement.pk)
+    return _placement_form_page(request, form)
+
+
+@login_required
+def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    form = PlacementForm(request.POST or None, instance=placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(placement=placement, actor=request.user, data=form.placement_data(),
+                                      skills=form.chosen_skills())
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Die Stelle ist gespeichert."))
+            return redirect("employers:placement_detail", pk=placement.pk)
+    return _placement_form_page(request, form, placement)
+
+
+@login_required
+@require_GET
+def placement_skill_suggestions(request: HttpRequest) -> HttpResponse:
+    """HTMX: the chosen occupation's ESCO skills as checkboxes, essential ones pre-checked."""
+    selectors.require_employer(user=request.user)
+    occupation = Occupation.objects.filter(uri=request.GET.get("occupation_uri", "")[:255]).first()
+    form = PlacementForm(initial={"occupation_uri": occupation.uri} if occupation else {})
+    return render(request, "employers/_skill_suggestions.html", {"form": form, "occupation": occupation})
+
+
+@login_required
+def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    return render(request, "employers/placement_detail.html", {
+        "placement": placement,
+        "skills": selectors.placement_skills(placement=placement),
+        "shortlist": selectors.shortlist(placement=placement),
+        "introductions": placement.introductions.order_by("-updated_at"),
+    })
+
+
+@login_required
+def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    return render(request, "employers/placement_matches.html", {
+        "placement": placement, "matches": selectors.placement_matches(user=request.user, placement=placement),
+    })
+
+
+@login_required
+@require_POST
+def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    form = ShortlistForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    candidate = selectors.listed_candidate_get(user=request.user, pk=form.cleaned_data["candidate"])
+    try:
+        services.shortlist_add(placement=placement, candidate=candidate, actor=request.user,
+                               note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Auf der Merkliste gespeichert."))
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse(
+        "employers:placement_detail", args=[placement.pk]))
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/") and not target.startswith("//")
+
+
+@login_required
+@require_POST
+def shortlist_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    placement = selectors.placement_get(user=request.user, pk=pk)
+    entry = get_object_or_404(ShortlistEntry, pk=entry_pk, placement=placement)
+    services.shortlist_remove(entry=entry, actor=request.user)
+    messages.success(request, _("Von der Merkliste entfernt."))
+    return redirect("employers:placement_detail", pk=placement.pk)
+
+
+# --- browse -----------------------------------------------------------------------------------
+
+
+def _browse(request: HttpRequest):
+    base = selectors.browse_base(user=request.user)
+    filterset = CandidateBrowseFilter(request.GET or None, queryset=base)
+    valid = filterset.is_bound and filterset.form.is_valid()
+    origin = (filterset.form.cleaned_data.get("postcode") if valid else None) or selectors.default_origin(
+        user=request.user)
+    return filterset, origin
+
+
+@login_required
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    filterset, origin = _browse(request)
+    paginator = Paginator(selectors.anonymous_queryset(filterset.qs), filterset.page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    cards = selectors.anonymous_cards(page.object_list, origin_postcode=origin)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset, "page": page, "cards": cards, "origin": origin, "query": query.urlencode(),
+        "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),
+    }
+    if request.htmx:
+        return render(request, "employers/_browse_results.html", context)
+    context["saved_searches"] = selectors.saved_searches(user=request.user)
+    return render(request, "employers/browse.html", context)
+
+
+@login_required
+@require_GET
+def browse_export(request: HttpRequest) -> HttpResponse:
+    """CSV of the filtered result: the same anonymous cards, nothing more."""
+    filterset, origin = _browse(request)
+    rows = selectors.anonymous_queryset(filterset.qs)[:EXPORT_LIMIT]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lotse-profile.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Referenz"), _("Berufe (Jahre)"), _("Kompetenzen"), _("Sprachen"), _("Entfernung (km)"),
+                     _("verfügbar ab"), _("Stunden pro Woche"), _("Arbeitserlaubnis")])
+    for card in selectors.anonymous_cards(rows, origin_postcode=origin):
+        writer.writerow([
+            card.ref,
+            ", ".join(f"{label} ({years:g})" for label, years in card.occupations),
+            ", ".join(card.skills),
+            ", ".join(f"{lang} {spoken}/{written}" for lang, spoken, written in card.languages),
+            "" if card.distance_km is None else card.distance_km,
+            card.available_from.isoformat() if card.available_from else "",
+            f"{card.hours_min or ''}–{card.hours_max or ''}",
+            card.permit_label,
+        ])
+    return response
+
+
+@login_required
+@require_POST
+def saved_search_create(request: HttpRequest) -> HttpResponse:
+    selectors.require_employer(user=request.user)
+    form = SavedSearchForm(request.POST)
+    if form.is_valid():
+        services.saved_search_save(user=request.user, name=form.cleaned_data["name"],
+                                   query=form.cleaned_data["query"])
+        messages.success(request, _("Suche gespeichert."))
+    else:
+        messages.error(request, _("Bitte der Suche einen Namen geben."))
+    return redirect(f"{reverse('employers:browse')}?{form.data.get('query', '')}")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    services.saved_search_delete(search=search, actor=request.user)
+    messages.success(request, _("Gespeicherte Suche gelöscht."))
+    return redirect("employers:browse")
+
+
+@login_required
+def select_candidate(request: HttpRequest, ref: int) -> HttpResponse:
+    """Choose a listed candidate for one of the employer's open placements."""
+    candidate_row = selectors.listed_candidate_get(user=request.user, pk=ref)
+    placements = list(selectors.placements_for(user=request.user).filter(status=PlacementStatus.OPEN))
+    form = SelectForm(request.POST or None, placements=placements,
+                      initial={"placement": request.GET.get("placement")})
+    if request.method == "POST" and form.is_valid():
+        placement = selectors.placement_get(user=request.user, pk=form.cleaned_data["placement"])
+        try:
+            intro = services.introduction_select(
+                placement=placement, candidate=Candidate.objects.get(pk=candidate_row.pk), actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Angefragt. Die Person und ihre Ansprechperson werden benachrichtigt."))
+            return redirect("employers:introduction_detail", pk=intro.pk)
+    card = selectors.anonymous_cards([candidate_row], origin_postcode=selectors.default_origin(user=request.user))[0]
+    return render(request, "employers/select.html", {"card": card, "form": form, "placements": placements})
+
+
+# --- introductions: employer side ------------------------------------------------------------
+
+
+@login_required
+def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intro = selectors.employer_introduction_get(user=request.user, pk=pk)
+    contact = selectors.introduction_contact(user=request.user, introduction=intro)
+    if contact is not None:
+        services.introduction_contact_viewed(introduction=intro, actor=request.user)
+    card = None
+    if contact is None:
+        row = selectors.anonymous_queryset(Candidate.objects.filter(pk=intro.candidate_id)).first()
+        card = selectors.anonymous_cards([row], origin_postcode=intro.placement.postcode)[0] if row else None
+    return render(request, "employers/introduction_detail.html", {
+        "intro": intro, "contact": contact, "card": card,
+        "history": intro.history.select_related("by"),
+        "interview_form": InterviewForm(), "offer_form": OfferForm(),
+        "hire_form": HireForm(initial={"start_date": intro.placement.start_date}), "close_form": CloseForm(),
+    })
+
+
+_ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "hire": HireForm, "close": CloseForm}
+
+
+@login_required
+@require_POST
+def introduction_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    intro = selectors.employer_introduction_get(user=request.user, pk=pk)
+    form_class = _ACTIONS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte die Angaben prüfen: %(errors)s") % {
+            "errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)})
+        return redirect("employers:introduction_detail", pk=intro.pk)
+    data = form.cleaned_data
+    try:
+        if action == "interview":
+            services.introduction_schedule_interview(introduction=intro, actor=request.user, at=data["interview_at"])
+        elif action == "offer":
+            services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
+        elif action == "hire":
+            services.introduction_hire(introduction=intro, actor=request.user, start_date=data["start_date"])
+        else:
+            services.introduction_close(introduction=intro, actor=request.user, reason=data["reason"],
+                                        note=data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Gespeichert."))
+    return redirect("employers:introduction_detail", pk=intro.pk)
+
+
+# --- introductions: candidate and case staff ---------------------------------------------------
+
+
+@login_required
+def my_introductions(request: HttpRequest) -> HttpResponse:
+    intros = list(selectors.own_introductions(user=request.user))
+    rows = [(i, selectors.candidate_status_text(i)) for i in intros]
+    return render(request, "employers/my_introductions.html", {"rows": rows, "form": AnswerForm()})
+
+
+@login_required
+def staff_introductions(request: HttpRequest) -> HttpResponse:
+    intros = selectors.staff_introductions(user=request.user)[:200]
+    return render(request, "employers/staff_introductions.html", {"intros": intros, "form": AnswerForm()})
+
+
+@login_required
+@require_POST
+def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    intro = selectors.answerable_introduction_get(user=request.user, pk=pk)
+    form = AnswerForm(request.POST)
+    target = "employers:my_introductions" if request.user.is_candidate else "employers:staff_introductions"
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie Ja oder Nein."))
+        return redirect(target)
+    accept = form.cleaned_data["answer"] == "accept"
+    try:
+        services.introduction_answer(introduction=intro, actor=request.user, accept=accept,
+                                     note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Danke, Ihre Antwort ist gespeichert.") if accept else
+                         _("Danke, die Absage ist gespeichert."))
+    return redirect(target)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.notifications(user=request.user))
+    services.notifications_mark_read(user=request.user)
+    return render(request, "employers/notifications.html", {"items": items})
