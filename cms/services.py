@@ -1,12 +1,38 @@
-"""Writes for the website. The migration 0002 makes the first home page; this does the same
-for a database that lost it (a test flush, a wiped demo) and is safe to call repeatedly."""
+"""Writes for the website: the home page, event registrations, the chambers' editorial groups.
+
+The migration 0002 makes the first home page; ``home_page_ensure`` does the same for a database
+that lost it (a test flush, a wiped demo) and is safe to call repeatedly.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
-from wagtail.models import Locale, Page, Site
+import logging
+from dataclasses import dataclass
 
-from .models import HomePage
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from accounts.roles import Role
+from organisations.models import Membership, OrganisationKind
+
+from .models import ChamberGroups, ChamberSectionPage, EventPage, EventRegistration, HomePage
+
+logger = logging.getLogger(__name__)
 
 CONTENT_LOCALES = ("de", "en", "ar", "uk", "fa")
 HOME_TITLE = "Lotse – Arbeit und Ausbildung für Geflüchtete"
@@ -44,3 +70,217 @@ def home_page_ensure() -> HomePage:
         site.root_page = home
         site.save(update_fields=["root_page"])
     return home
+
+
+# --- event registration ------------------------------------------------------------------------
+
+
+class RegistrationRefused(Exception):
+    """A registration the event cannot take; ``field`` is the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _duplicate_message() -> str:
+    return _(
+        "Mit dieser E-Mail-Adresse ist bereits eine Anmeldung für diese Veranstaltung eingegangen. "
+        "Wenn Sie etwas ändern möchten, schreiben Sie bitte den Veranstalter*innen."
+    )
+
+
+@transaction.atomic
+def event_registration_create(
+    *,
+    event: EventPage,
+    name: str,
+    email: str,
+    organisation: str = "",
+    people: int = 1,
+    consent: bool,
+    now=None,
+) -> EventRegistration:
+    """Store a registration if the event still takes it; tell the organiser once it is committed.
+
+    The event row is locked (PostgreSQL) so that two registrations for the last seats cannot
+    both pass the capacity check.
+    """
+    if not consent:
+        raise RegistrationRefused(_("Ohne Ihre Einwilligung können wir die Anmeldung nicht speichern."), "consent")
+    now = now or timezone.now()
+    locked = EventPage.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    if not locked.registration_open:
+        raise RegistrationRefused(_("Für diese Veranstaltung ist keine Anmeldung über Lotse möglich."))
+    if now >= locked.closes_at:
+        closes = formats.date_format(timezone.localtime(locked.closes_at), "DATETIME_FORMAT")
+        raise RegistrationRefused(
+            _("Die Anmeldung ist geschlossen (Anmeldeschluss: %(closes)s).") % {"closes": closes}
+        )
+    email = email.strip().lower()
+    if EventRegistration.objects.filter(event=locked, email=email).exists():
+        raise RegistrationRefused(_duplicate_message(), "email")
+    if locked.capacity is not None:
+        left = locked.seats_left()
+        if left <= 0:
+            raise RegistrationRefused(_("Die Veranstaltung ist leider ausgebucht."))
+        if people > left:
+            raise RegistrationRefused(
+                _("Es sind nur noch %(left)s Plätze frei. Bitte melden Sie höchstens so viele Personen an.")
+                % {"left": left},
+                "people",
+            )
+    try:
+        with transaction.atomic():
+            registration = EventRegistration.objects.create(
+                event=locked, name=name.strip(), email=email, organisation=organisation.strip(),
+                people=people, consent_at=now,
+            )
+    except IntegrityError as exc:  # the same e-mail raced in from a second request
+        raise RegistrationRefused(_duplicate_message(), "email") from exc
+
+    from . import tasks  # tasks imports this module
+
+    transaction.on_commit(lambda: tasks.notify_event_organiser.delay(registration.pk))
+    return registration
+
+
+def event_registration_notify(*, registration_id: int) -> bool:
+    """E-mail the organiser about one registration, once. False when there was nothing to send."""
+    registration = (
+        EventRegistration.objects.select_related("event").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.organiser_notified_at is not None:
+        return False
+    event = registration.event
+    start = formats.date_format(timezone.localtime(event.start), "DATETIME_FORMAT")
+    left = event.seats_left()
+    lines = [
+        _("Neue Anmeldung für „%(title)s“ am %(start)s:") % {"title": event.title, "start": start},
+        "",
+        f"{_('Name')}: {registration.name}",
+        f"{_('E-Mail')}: {registration.email}",
+        f"{_('Betrieb oder Organisation')}: {registration.organisation or '–'}",
+        f"{_('Personen')}: {registration.people}",
+        "",
+        _("Anmeldungen insgesamt: %(count)s Personen") % {"count": event.seats_taken()},
+    ]
+    if left is not None:
+        lines.append(_("Freie Plätze: %(left)s") % {"left": left})
+    send_mail(
+        subject=_("[Lotse] Neue Anmeldung: %(title)s") % {"title": event.title},
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[event.organiser_email],
+    )
+    EventRegistration.objects.filter(pk=registration.pk).update(organiser_notified_at=timezone.now())
+    return True
+
+
+# --- chamber sections: groups, page permissions, moderation workflow ----------------------------
+
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+LEAD_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+IMAGE_PERMISSIONS = ("add_image", "choose_image")
+DOCUMENT_PERMISSIONS = ("add_document", "choose_document")
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _grant_group(group: Group, *, section: Page, page_permissions: tuple[str, ...]) -> None:
+    group.permissions.add(_permission("wagtailadmin", "access_admin"))
+    for codename in page_permissions:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=section, permission=_permission("wagtailcore", codename)
+        )
+    root_collection = Collection.get_first_root_node()
+    for app_label, codenames in (("wagtailimages", IMAGE_PERMISSIONS), ("wagtaildocs", DOCUMENT_PERMISSIONS)):
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=_permission(app_label, codename)
+            )
+
+
+@dataclass
+class ChamberGroupNames:
+    editors: str
+    leads: str
+    workflow: str
+    task: str
+
+
+def chamber_group_names(organisation) -> ChamberGroupNames:
+    return ChamberGroupNames(
+        editors=f"{organisation.name} Redaktion",
+        leads=f"{organisation.name} Leitung",
+        workflow=f"{organisation.name}: Freigabe",
+        task=f"{organisation.name}: Freigabe durch die Leitung",
+    )
+
+
+@transaction.atomic
+def chamber_section_setup(*, section: ChamberSectionPage) -> ChamberGroups:
+    """Make (or repair) the chamber's two groups, their rights on the section and its workflow.
+
+    Redaktion may add and edit pages in the section and submit them for moderation; Leitung may
+    also publish and is the group that approves the workflow's single task. Idempotent.
+    """
+    organisation = section.organisation
+    names = chamber_group_names(organisation)
+    existing = ChamberGroups.objects.filter(organisation=organisation).select_related("editors", "leads").first()
+    editors = existing.editors if existing else Group.objects.get_or_create(name=names.editors)[0]
+    leads = existing.leads if existing else Group.objects.get_or_create(name=names.leads)[0]
+
+    if existing and existing.section_id != section.pk:
+        # The chamber moved to another section page: take the rights off the old one.
+        GroupPagePermission.objects.filter(group__in=[editors, leads], page_id=existing.section_id).delete()
+    _grant_group(editors, section=section, page_permissions=EDITOR_PAGE_PERMISSIONS)
+    _grant_group(leads, section=section, page_permissions=LEAD_PAGE_PERMISSIONS)
+
+    workflow = existing.workflow if existing else Workflow.objects.get_or_create(name=names.workflow)[0]
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    task = GroupApprovalTask.objects.filter(name=names.task).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=names.task)
+    task.groups.set([leads])
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
+
+    groups, _created = ChamberGroups.objects.update_or_create(
+        organisation=organisation,
+        defaults={"section": section, "editors": editors, "leads": leads, "workflow": workflow},
+    )
+    for membership in Membership.objects.filter(organisation=organisation, role=Role.CHAMBER_EDITOR):
+        chamber_editor_sync(user=membership.user)
+    return groups
+
+
+def chamber_editor_sync(*, user) -> set[int]:
+    """Put ``user`` into exactly the chamber groups their active chamber-editor memberships call for.
+
+    A lead editor (``is_lead``) joins the chamber's Leitung, everyone else its Redaktion. Groups
+    of chambers the user no longer edits for are taken away. Returns the chamber group ids kept.
+    """
+    all_groups = list(ChamberGroups.objects.all())
+    managed = {group_id for groups in all_groups for group_id in groups.group_ids}
+    memberships = Membership.objects.filter(
+        user=user, role=Role.CHAMBER_EDITOR, is_active=True, organisation__kind=OrganisationKind.CHAMBER
+    )
+    by_organisation = {groups.organisation_id: groups for groups in all_groups}
+    wanted: set[int] = set()
+    for membership in memberships:
+        groups = by_organisation.get(membership.organisation_id)
+        if groups is not None:
+            wanted.add(groups.leads_id if membership.is_lead else groups.editors_id)
+    current = set(user.groups.filter(pk__in=managed).values_list("pk", flat=True))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+    return wanted
