@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = _("Begleitung (Coaching)")
+
+    def ready(self) -> None:
+        # The follow-along plan is made at hire without the employers app knowing about coaching.
+        from . import signals  # noqa: F401

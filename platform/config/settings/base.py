@@ -208,6 +208,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 60 * 60 * 24,
     },
+    "coaching-follow-up-reminders": {
+        "task": "coaching.tasks.send_follow_up_reminders",
+        "schedule": 60 * 60 * 24,
+    },
+    "coaching-escalate-support-requests": {
+        "task": "coaching.tasks.escalate_overdue_support_requests",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,786 @@
+"""Coaching after placement: "place, then train" (DESIGN.md "Coaching", "Services directory", "Handover").
+
+Follow-along support hangs off employers.Employment and goes on with no fixed end. Writes go through
+coaching.services; reads through coaching.selectors (always scoped to the requesting user).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import ResidenceStatus
+from taxonomy.cefr import CEFR
+
+# --- follow-along plan, schedule and log -------------------------------------------------------
+
+
+class FollowAlong(models.Model):
+    """The follow-along support of one employment: who coaches it. Created at hire (signals.py)."""
+
+    employment = models.OneToOneField(
+        "employers.Employment", on_delete=models.CASCADE, related_name="follow_along",
+        verbose_name=_("Beschäftigung"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="follow_alongs", verbose_name=_("Jobcoach"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="follow_alongs", verbose_name=_("begleitende Organisation"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="follow_alongs",
+        verbose_name=_("Kommune"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Nachbetreuung")
+        verbose_name_plural = _("Nachbetreuungen")
+        indexes = [models.Index(fields=["coach"]), models.Index(fields=["municipality"])]
+
+    def __str__(self) -> str:
+        return f"{self.employment} – {self.coach or '–'}"
+
+
+class FollowUpDue(models.Model):
+    """One planned follow-up (after 1 week, 4 weeks, 3/6/12 months, then every 3 months).
+
+    Materialised a few at a time (services.SCHEDULE_AHEAD); the next ones are added when one is done.
+    """
+
+    employment = models.ForeignKey(
+        "employers.Employment", on_delete=models.CASCADE, related_name="follow_up_dues",
+        verbose_name=_("Beschäftigung"),
+    )
+    sequence = models.PositiveSmallIntegerField(_("Nummer im Plan"))
+    due_date = models.DateField(_("fällig am"))
+    label = models.CharField(_("Anlass"), max_length=80)
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "FollowUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="fulfils",
+        verbose_name=_("erledigt durch"),
+    )
+
+    class Meta:
+        verbose_name = _("geplante Nachbetreuung")
+        verbose_name_plural = _("geplante Nachbetreuungen")
+        ordering = ["due_date", "sequence"]
+        indexes = [models.Index(fields=["done_at", "due_date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["employment", "sequence"], name="followup_due_unique_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id}: {self.label} ({self.due_date})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    def is_overdue(self, today=None) -> bool:
+        return self.done_at is None and self.due_date < (today or timezone.localdate())
+
+
+class FollowUpReminder(models.Model):
+    """The claim on one due follow-up's reminder: the unique row is taken BEFORE anything is sent,
+    so two runs (or a rerun) never both send. ``sending`` → ``sent``; see services.reminders_send."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("wird gesendet")
+        SENT = "sent", _("gesendet")
+        NO_RECIPIENT = "no_recipient", _("niemand zuständig")
+
+    due = models.OneToOneField(
+        FollowUpDue, on_delete=models.CASCADE, related_name="reminder", verbose_name=_("fällige Nachbetreuung")
+    )
+    state = models.CharField(_("Stand"), max_length=16, choices=State.choices, default=State.SENDING)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("erinnert wurde"),
+    )
+    claimed_at = models.DateTimeField(_("übernommen am"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=1)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.due_id}: {self.state}"
+
+
+class Mode(models.TextChoices):
+    WORKPLACE = "workplace", _("am Arbeitsplatz")
+    PHONE = "phone", _("Telefon")
+    VIDEO = "video", _("Video")
+    MESSAGE = "message", _("Nachricht")
+    OFFICE = "office", _("im Büro")
+
+
+class WithWhom(models.TextChoices):
+    CANDIDATE = "candidate", _("Klient*in")
+    EMPLOYER = "employer", _("Betrieb")
+    BOTH = "both", _("beide")
+    SCHOOL = "school", _("Berufsschule")
+
+
+class Topic(models.TextChoices):
+    TASKS = "tasks", _("Aufgaben und Fertigkeiten im Betrieb")
+    WORKPLACE_LANGUAGE = "workplace_language", _("Sprache am Arbeitsplatz")
+    TECHNICAL_LANGUAGE = "technical_language", _("Fachsprache")
+    EXAM = "exam", _("Prüfungsvorbereitung")
+    CONFLICT = "conflict", _("Konflikt")
+    PERMITS = "permits", _("Aufenthalt und Papiere")
+    HOUSING = "housing", _("Wohnen")
+    HEALTH = "health", _("Gesundheit")
+    CHILDCARE = "childcare", _("Kinderbetreuung")
+    MONEY = "money", _("Geld")
+
+
+class FollowUp(models.Model):
+    """One logged follow-up contact. ``token`` is the form's one-time token: a replayed post is refused."""
+
+    employment = models.ForeignKey(
+        "employers.Employment", on_delete=models.CASCADE, related_name="follow_ups",
+        verbose_name=_("Beschäftigung"),
+    )
+    date = models.DateField(_("Datum"))
+    mode = models.CharField(_("Art des Kontakts"), max_length=16, choices=Mode.choices)
+    with_whom = models.CharField(_("mit wem"), max_length=16, choices=WithWhom.choices)
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    topics = models.JSONField(_("Themen"), default=list, blank=True)
+    notes = models.TextField(_("Notizen"), max_length=5000, blank=True)
+    next_date = models.DateField(_("nächster Termin"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    token = models.UUIDField(_("Formular-Token"), unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Nachbetreuungskontakt")
+        verbose_name_plural = _("Nachbetreuungskontakte")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["employment", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_date__isnull=True) | Q(next_date__gte=F("date")), name="followup_next_after_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} {self.date}"
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [str(labels.get(t, t)) for t in self.topics]
+
+
+# --- in-app notifications ------------------------------------------------------------------------
+
+
+class CoachingNotification(models.Model):
+    """An in-app notice for coaching staff (and employers about their requests)."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP_DUE = "follow_up_due", _("Nachbetreuung fällig")
+        REQUEST_NEW = "request_new", _("Neue Anfrage eines Betriebs")
+        REQUEST_ANSWERED = "request_answered", _("Ihre Anfrage wurde beantwortet")
+        REQUEST_ESCALATED = "request_escalated", _("Anfrage eines Betriebs überfällig")
+        RISK_ESCALATED = "risk_escalated", _("Risiko gemeldet")
+        HANDOVER_PROPOSED = "handover_proposed", _("Übergabe angefragt")
+        HANDOVER_DECIDED = "handover_decided", _("Übergabe entschieden")
+        REFERRAL = "referral", _("Verweisung aktualisiert")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_notifications",
+        verbose_name=_("Person"),
+    )
+    kind = models.CharField(_("Art"), max_length=24, choices=Kind.choices)
+    text = models.CharField(_("Text"), max_length=300, blank=True)
+    url = models.CharField(_("Link"), max_length=300, blank=True)
+    due = models.ForeignKey(FollowUpDue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Hinweis (Begleitung)")
+        verbose_name_plural = _("Hinweise (Begleitung)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # One in-app reminder per due follow-up and person, whatever happens to the task.
+            models.UniqueConstraint(
+                fields=["user", "due"], condition=Q(kind="follow_up_due"), name="coaching_notification_due_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.get_kind_display()}"
+
+
+# --- language support ---------------------------------------------------------------------------
+
+
+class LanguageArea(models.TextChoices):
+    WORKPLACE = "workplace", _("Sprache am Arbeitsplatz")
+    TECHNICAL = "technical", _("Fachsprache")
+    EXAM = "exam", _("Prüfungsvorbereitung")
+
+
+class LanguageMeasure(models.TextChoices):
+    BERUFSSPRACHKURS = "berufssprachkurs", _("Berufssprachkurs (DeuFöV)")
+    EMPLOYER_COURSE = "employer_course", _("Kurs des Betriebs")
+    VOCATIONAL_SCHOOL = "vocational_school", _("Förderung an der Berufsschule")
+    VOLUNTEER_TUTORING = "volunteer_tutoring", _("ehrenamtliche Sprachpatenschaft")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    PLANNED = "planned", _("geplant")
+    IN_PROGRESS = "in_progress", _("läuft")
+    DONE = "done", _("abgeschlossen")
+    CANCELLED = "cancelled", _("entfallen")
+
+
+OPEN_NEED_STATUSES = (NeedStatus.OPEN, NeedStatus.PLANNED)
+
+
+class Funding(models.TextChoices):
+    UNCLEAR = "unclear", _("noch offen")
+    BAMF = "bamf", _("BAMF")
+    JOBCENTER = "jobcenter", _("Jobcenter / Agentur für Arbeit")
+    EMPLOYER = "employer", _("Betrieb")
+    FREE = "free", _("kostenfrei")
+    OTHER = "other", _("andere")
+
+
+class LanguageSupportNeed(models.Model):
+    employment = models.ForeignKey(
+        "employers.Employment", on_delete=models.CASCADE, related_name="language_needs",
+        verbose_name=_("Beschäftigung"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Kommune")
+    )
+    area = models.CharField(_("Bereich"), max_length=16, choices=LanguageArea.choices)
+    current_level = models.CharField(_("jetziges Niveau (GER)"), max_length=2, choices=CEFR.choices)
+    target_level = models.CharField(_("Zielniveau (GER)"), max_length=2, choices=CEFR.choices)
+    measure = models.CharField(_("Maßnahme"), max_length=24, choices=LanguageMeasure.choices)
+    provider = models.ForeignKey(
+        "Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="language_needs",
+        verbose_name=_("Anbieter (Angebot)"),
+    )
+    # Where the course is needed (work place or home), for planning courses by place.
+    place = models.CharField(_("Ort"), max_length=120, blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    funding = models.CharField(_("Finanzierung"), max_length=16, choices=Funding.choices, default=Funding.UNCLEAR)
+    note = models.CharField(_("Notiz"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Sprachförderbedarf")
+        verbose_name_plural = _("Sprachförderbedarfe")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["municipality", "status", "measure"])]
+        constraints = [
+            # CEFR codes sort as strings in level order (A1 < A2 < B1 < ... < C2).
+            models.CheckConstraint(condition=Q(target_level__gt=F("current_level")), name="language_need_target_above"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} {self.current_level}→{self.target_level}"
+
+
+# --- risks ----------------------------------------------------------------------------------------
+
+
+class RiskKind(models.TextChoices):
+    DROPOUT = "dropout", _("Abbruchgefahr")
+    EXAM = "exam", _("Prüfung gefährdet")
+    CONFLICT = "conflict", _("Konflikt")
+    PERMIT = "permit", _("Aufenthaltserlaubnis läuft ab")
+    HEALTH = "health", _("Gesundheit")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("gering")
+    MEDIUM = "medium", _("mittel")
+    HIGH = "high", _("hoch")
+
+
+class RiskFlag(models.Model):
+    employment = models.ForeignKey(
+        "employers.Employment", on_delete=models.CASCADE, related_name="risk_flags",
+        verbose_name=_("Beschäftigung"),
+    )
+    kind = models.CharField(_("Art"), max_length=16, choices=RiskKind.choices)
+    severity = models.CharField(_("Schwere"), max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
+    note = models.CharField(_("Beschreibung"), max_length=1000, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gemeldet von"),
+    )
+    raised_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("eskaliert an"),
+    )
+    escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("gelöst am"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gelöst von"),
+    )
+    resolution_note = models.CharField(_("Lösung"), max_length=1000, blank=True)
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("Risiko")
+        verbose_name_plural = _("Risiken")
+        ordering = ["resolved_at", "-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="risk_resolution_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+# --- employer support requests ("heißer Draht") -----------------------------------------------
+
+
+class RequestTopic(models.TextChoices):
+    LANGUAGE = "language", _("Sprache und Verständigung")
+    TASKS = "tasks", _("Aufgaben und Einarbeitung")
+    CONFLICT = "conflict", _("Konflikt im Team")
+    PERMITS = "permits", _("Aufenthalt, Arbeitserlaubnis, Papiere")
+    SCHOOL = "school", _("Berufsschule und Prüfung")
+    FUNDING = "funding", _("Förderung und Zuschüsse")
+    OTHER = "other", _("Sonstiges")
+
+
+class SupportRequest(models.Model):
+    """An employer's question to the coach. Routed at creation; due in two working days."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ESCALATED = "escalated", _("eskaliert")
+        ANSWERED = "answered", _("beantwortet")
+
+    employer_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="support_requests",
+        verbose_name=_("Betrieb"),
+    )
+    employment = models.ForeignKey(
+        "employers.Employment", null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests",
+        verbose_name=_("Beschäftigung"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Kommune")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("gefragt von"),
+    )
+    topic = models.CharField(_("Thema"), max_length=16, choices=RequestTopic.choices)
+    message = models.TextField(_("Nachricht"), max_length=3000)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests",
+        verbose_name=_("zuständig"),
+    )
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    due_date = models.DateField(_("Antwort fällig am"))
+    answer = models.TextField(_("Antwort"), max_length=3000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("beantwortet von"),
+    )
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("eskaliert an"),
+    )
+    escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Anfrage eines Betriebs")
+        verbose_name_plural = _("Anfragen von Betrieben")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="support_request_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.ANSWERED
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+
+# --- volunteers ------------------------------------------------------------------------------------
+
+
+class VolunteerFocus(models.TextChoices):
+    LANGUAGE = "language", _("Sprachpatenschaft")
+    MENTORING = "mentoring", _("Mentoring")
+    BUDDY = "buddy", _("Alltagsbegleitung")
+
+
+class VolunteerAssignment(models.Model):
+    """A volunteer assigned to a candidate. Only valid while the candidate's live volunteer consent names them."""
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="volunteer_assignments",
+        verbose_name=_("Klient*in"),
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_assignments",
+        verbose_name=_("Ehrenamtliche*r"),
+    )
+    focus = models.CharField(_("Schwerpunkt"), max_length=16, choices=VolunteerFocus.choices,
+                             default=VolunteerFocus.LANGUAGE)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("zugeordnet von"),
+    )
+    started_at = models.DateTimeField(_("seit"), default=timezone.now)
+    ended_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Ehrenamtliche Begleitung")
+        verbose_name_plural = _("Ehrenamtliche Begleitungen")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "volunteer"], condition=Q(ended_at__isnull=True),
+                name="volunteer_assignment_one_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} – {self.volunteer_id}"
+
+
+class TutoringSession(models.Model):
+    assignment = models.ForeignKey(
+        VolunteerAssignment, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("Begleitung")
+    )
+    date = models.DateField(_("Datum"))
+    minutes = models.PositiveSmallIntegerField(_("Dauer (Minuten)"))
+    topic = models.CharField(_("Thema"), max_length=200)
+    notes = models.TextField(_("Notizen"), max_length=3000, blank=True)
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Lerntreffen")
+        verbose_name_plural = _("Lerntreffen")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="tutoring_minutes_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.date}"
+
+
+# --- services directory (after Open Referral HSDS) --------------------------------------------
+
+
+class ServiceOrganisation(models.Model):
+    """HSDS ``organization``: who offers services. May be a platform organisation, or not."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="service_organisations",
+        verbose_name=_("Kommune"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("Organisation auf Lotse"),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+
+    class Meta:
+        verbose_name = _("Träger")
+        verbose_name_plural = _("Träger")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="service_org_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceLocation(models.Model):
+    """HSDS ``location`` (with its physical address)."""
+
+    organisation = models.ForeignKey(
+        ServiceOrganisation, on_delete=models.CASCADE, related_name="locations", verbose_name=_("Träger")
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    city = models.CharField(_("Ort"), max_length=120, blank=True)
+    accessible = models.BooleanField(_("barrierefrei"), default=False)
+
+    class Meta:
+        verbose_name = _("Standort")
+        verbose_name_plural = _("Standorte")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
+class ServiceCategory(models.TextChoices):
+    LANGUAGE_COURSE = "language_course", _("Sprachkurs")
+    RECOGNITION = "recognition", _("Anerkennungsberatung")
+    PSYCHOSOCIAL = "psychosocial", _("psychosoziale Beratung")
+    HOUSING = "housing", _("Wohnungshilfe")
+    CHILDCARE = "childcare", _("Kinderbetreuung")
+    MIGRATION_COUNSELLING = "migration_counselling", _("Migrationsberatung (MBE/JMD)")
+    TRAINING = "training", _("Qualifizierung")
+    OTHER = "other", _("Sonstiges")
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("kostenlos")
+    REDUCED = "reduced", _("ermäßigt / gefördert möglich")
+    PAID = "paid", _("kostenpflichtig")
+
+
+class Service(models.Model):
+    """HSDS ``service`` with languages, eligibility (by residence status), cost option and contact."""
+
+    organisation = models.ForeignKey(
+        ServiceOrganisation, on_delete=models.CASCADE, related_name="services", verbose_name=_("Träger")
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="services", verbose_name=_("Kommune")
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    category = models.CharField(_("Art"), max_length=24, choices=ServiceCategory.choices)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    locations = models.ManyToManyField(ServiceLocation, blank=True, related_name="services",
+                                       verbose_name=_("Standorte"))
+    # ISO 639-1 codes (candidates.models.Language).
+    languages = models.JSONField(_("Sprachen des Angebots"), default=list, blank=True)
+    # Residence statuses that may use the service; empty = everybody (HSDS ``eligibility``).
+    eligible_residence_statuses = models.JSONField(_("zugänglich bei Aufenthaltsstatus"), default=list, blank=True)
+    cost = models.CharField(_("Kosten"), max_length=16, choices=Cost.choices, default=Cost.FREE)
+    cost_details = models.CharField(_("Kosten (Einzelheiten)"), max_length=300, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    url = models.URLField(_("Website"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["municipality", "category"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_eligible(self, residence_status: str) -> bool:
+        return not self.eligible_residence_statuses or residence_status in self.eligible_residence_statuses
+
+    def eligibility_labels(self) -> list[str]:
+        labels = dict(ResidenceStatus.choices)
+        return [str(labels.get(s, s)) for s in self.eligible_residence_statuses]
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        SENT = "sent", _("gesendet")
+        ACCEPTED = "accepted", _("angenommen")
+        DECLINED = "declined", _("abgelehnt")
+        COMPLETED = "completed", _("abgeschlossen")
+
+    # Which status may follow which.
+    NEXT = {
+        "sent": ("accepted", "declined"),
+        "accepted": ("completed", "declined"),
+        "declined": (),
+        "completed": (),
+    }
+
+    case = models.ForeignKey("candidates.Case", on_delete=models.CASCADE, related_name="referrals",
+                             verbose_name=_("Fall"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Angebot"))
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.SENT)
+    note = models.CharField(_("Anlass"), max_length=1000, blank=True)
+    outcome = models.CharField(_("Ergebnis"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("verwiesen von"),
+    )
+    created_at = models.DateTimeField(_("verwiesen am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Verweisung")
+        verbose_name_plural = _("Verweisungen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "service"], condition=Q(status__in=["sent", "accepted"]),
+                name="referral_one_open_per_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.service} ({self.get_status_display()})"
+
+
+# --- warm handover ---------------------------------------------------------------------------------
+
+
+class HandoverKind(models.Model):
+    """A kind of handover with its checklist (configurable in the admin)."""
+
+    slug = models.SlugField(_("Kurzname"), max_length=60, unique=True)
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Art der Übergabe")
+        verbose_name_plural = _("Arten der Übergabe")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HandoverChecklistTemplate(models.Model):
+    kind = models.ForeignKey(HandoverKind, on_delete=models.CASCADE, related_name="checklist",
+                             verbose_name=_("Art der Übergabe"))
+    label = models.CharField(_("Punkt"), max_length=300)
+    required = models.BooleanField(_("Pflicht"), default=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Checklisten-Punkt (Vorlage)")
+        verbose_name_plural = _("Checklisten-Punkte (Vorlage)")
+        ordering = ["kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Handover(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("angefragt")
+        ACCEPTED = "accepted", _("angenommen")
+        REJECTED = "rejected", _("abgelehnt")
+        CANCELLED = "cancelled", _("zurückgezogen")
+
+    case = models.ForeignKey("candidates.Case", on_delete=models.CASCADE, related_name="handovers",
+                             verbose_name=_("Fall"))
+    kind = models.ForeignKey(HandoverKind, on_delete=models.PROTECT, related_name="handovers",
+                             verbose_name=_("Art"))
+    from_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="handovers_out",
+        verbose_name=_("abgebende Organisation"),
+    )
+    to_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="handovers_in",
+        verbose_name=_("aufnehmende Organisation"),
+    )
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    note = models.TextField(_("Hinweise für die Übernahme"), max_length=3000, blank=True)
+    reason = models.CharField(_("Begründung"), max_length=1000, blank=True)
+    joint_appointment_at = models.DateTimeField(_("gemeinsamer Termin am"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("angefragt von"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Übergabe")
+        verbose_name_plural = _("Übergaben")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"), name="handover_one_open_per_case"),
+            models.CheckConstraint(condition=~Q(from_organisation=F("to_organisation")), name="handover_other_org"),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""), name="handover_rejection_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_organisation} → {self.to_organisation}"
+
+    @property
+    def is_warm(self) -> bool:
+        return self.joint_appointment_at is not None
+
+
+class HandoverChecklistItem(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items",
+                                 verbose_name=_("Übergabe"))
+    label = models.CharField(_("Punkt"), max_length=300)
+    required = models.BooleanField(_("Pflicht"), default=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("erledigt von"),
+    )
+
+    class Meta:
+        verbose_name = _("Checklisten-Punkt")
+        verbose_name_plural = _("Checkliste")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label

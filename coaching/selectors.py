@@ -1,0 +1,327 @@
+"""Reads of the coaching app. Every function takes the requesting ``user`` and scopes on the server,
+building on candidates.selectors (roles, organisations, municipality and live consent).
+
+403 when the role may never use a page, 404 when an object lies outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import DateField as DateOutput
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+from candidates import selectors as candidate_selectors
+from candidates.models import Case, CasePhase
+from employers.models import Employment
+from organisations import access
+
+from .models import (
+    OPEN_NEED_STATUSES,
+    CoachingNotification,
+    FollowAlong,
+    FollowUpDue,
+    Handover,
+    LanguageSupportNeed,
+    Referral,
+    RiskFlag,
+    Service,
+    SupportRequest,
+    TutoringSession,
+    VolunteerAssignment,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CASE_STAFF = candidate_selectors.CASE_STAFF_ROLES
+STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
+
+
+def is_staff(user: User) -> bool:
+    return access.has_role(user=user, roles=CASE_STAFF)
+
+
+def is_coordinator(user: User) -> bool:
+    return access.has_role(user=user, roles=[Role.COORDINATOR])
+
+
+# --- employments ----------------------------------------------------------------------------------
+
+
+def visible_employments(*, user: User) -> QuerySet[Employment]:
+    """Employments of candidates whose record the user may read (case staff, coordinators)."""
+    return Employment.objects.filter(candidate__in=candidate_selectors.visible_candidates(user=user))
+
+
+def editable_employments(*, user: User) -> QuerySet[Employment]:
+    """Employments the user may log follow-ups, needs and risks for: case staff only."""
+    return Employment.objects.filter(candidate__in=candidate_selectors.editable_candidates(user=user))
+
+
+def employment_get(*, user: User, pk: int, for_edit: bool = False) -> Employment:
+    base = editable_employments(user=user) if for_edit else visible_employments(user=user)
+    employment = (
+        base.filter(pk=pk)
+        .select_related("candidate", "employer__organisation", "placement", "follow_along__coach")
+        .first()
+    )
+    if employment is None:
+        raise Http404
+    return employment
+
+
+def employment_page(*, employment: Employment) -> dict:
+    """Everything the employment page shows, in a fixed number of queries."""
+    return {
+        "dues": list(FollowUpDue.objects.filter(employment=employment).order_by("due_date", "sequence")),
+        "follow_ups": list(employment.follow_ups.select_related("author")[:50]),
+        "needs": list(employment.language_needs.select_related("provider")),
+        "risks": list(employment.risk_flags.select_related("raised_by", "escalated_to", "resolved_by")),
+        "requests": list(employment.support_requests.select_related("employer_organisation")),
+    }
+
+
+# --- caseload -----------------------------------------------------------------------------------------
+
+
+def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowAlong]:
+    """The coach's running employments, overdue first, with counts from annotations (one query)."""
+    today = today or timezone.localdate()
+    open_dues = FollowUpDue.objects.filter(employment=OuterRef("employment"), done_at__isnull=True)
+    return (
+        FollowAlong.objects.filter(coach=user, employment__end_reason="",
+                                   employment__candidate__in=candidate_selectors.visible_candidates(user=user))
+        .select_related("employment__candidate", "employment__employer__organisation", "employment__placement")
+        .annotate(
+            has_overdue=Exists(open_dues.filter(due_date__lt=today)),
+            next_due=Min("employment__follow_up_dues__due_date",
+                         filter=Q(employment__follow_up_dues__done_at__isnull=True)),
+            last_contact=Max("employment__follow_ups__date"),
+            open_risks=Count("employment__risk_flags", filter=Q(employment__risk_flags__resolved_at__isnull=True),
+                             distinct=True),
+            open_requests=Count("employment__support_requests",
+                                filter=~Q(employment__support_requests__status=SupportRequest.Status.ANSWERED),
+                                distinct=True),
+        )
+        .order_by("-has_overdue", "next_due", "employment__candidate__last_name", "pk")
+    )
+
+
+def unassigned_employments(*, user: User) -> QuerySet[Employment]:
+    """Running employments the user may coach that have no coach yet (to take over)."""
+    return (
+        editable_employments(user=user).filter(end_reason="")
+        .filter(Q(follow_along__isnull=True) | Q(follow_along__coach__isnull=True))
+        .select_related("candidate", "employer__organisation")
+        .order_by("start_date")
+    )
+
+
+def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowUpDue]:
+    today = today or timezone.localdate()
+    return (
+        FollowUpDue.objects.filter(employment__follow_along__coach=user, employment__end_reason="",
+                                   done_at__isnull=True, due_date__lte=today + timedelta(days=7))
+        .select_related("employment__candidate", "employment__employer__organisation")
+        .order_by("due_date")
+    )
+
+
+def notifications(*, user: User, limit: int = 10) -> list[CoachingNotification]:
+    return list(CoachingNotification.objects.filter(user=user, read_at__isnull=True)[:limit])
+
+
+@dataclass(frozen=True)
+class Retention:
+    months: int
+    eligible: int
+    retained: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.retained / self.eligible) if self.eligible else None
+
+
+RETENTION_DAYS = {3: 91, 6: 182, 12: 365}
+
+
+def coordinator_figures(*, user: User, today: date | None = None) -> dict:
+    """Cases per coach (Betreuungsschlüssel) and retention at 3/6/12 months: aggregate queries only."""
+    today = today or timezone.localdate()
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    employments = Employment.objects.filter(candidate__municipality_id__in=municipalities,
+                                            candidate__erased_at__isnull=True)
+    aggregates = {}
+    for months, days in RETENTION_DAYS.items():
+        reached = ExpressionWrapper(F("start_date") + timedelta(days=days), output_field=DateOutput())
+        employments = employments.alias(**{f"reached_{months}": reached})
+        eligible = Q(start_date__lte=today - timedelta(days=days))
+        kept = Q(end_reason="") | Q(end_date__gte=F(f"reached_{months}"))
+        aggregates[f"eligible_{months}"] = Count("pk", filter=eligible)
+        aggregates[f"retained_{months}"] = Count("pk", filter=eligible & kept)
+    counts = employments.aggregate(**aggregates)
+    retention = [Retention(m, counts[f"eligible_{m}"], counts[f"retained_{m}"]) for m in RETENTION_DAYS]
+    per_coach = list(
+        FollowAlong.objects.filter(municipality_id__in=municipalities, employment__end_reason="")
+        .values("coach_id", "coach__display_name", "coach__email")
+        .annotate(n=Count("pk")).order_by("-n", "coach__display_name")
+    )
+    per_case_manager = list(
+        Case.objects.filter(municipality_id__in=municipalities).exclude(phase=CasePhase.CLOSED)
+        .values("case_manager_id", "case_manager__display_name", "case_manager__email")
+        .annotate(n=Count("pk")).order_by("-n", "case_manager__display_name")
+    )
+    open_requests = SupportRequest.objects.filter(municipality_id__in=municipalities).exclude(
+        status=SupportRequest.Status.ANSWERED).aggregate(
+        n=Count("pk"), escalated=Count("pk", filter=Q(status=SupportRequest.Status.ESCALATED)))
+    return {"retention": retention, "per_coach": per_coach, "per_case_manager": per_case_manager,
+            "open_requests": open_requests}
+
+
+# --- language support -----------------------------------------------------------------------------
+
+
+def language_need_get(*, user: User, pk: int) -> LanguageSupportNeed:
+    need = LanguageSupportNeed.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
+        "employment__candidate").first()
+    if need is None:
+        raise Http404
+    return need
+
+
+def open_needs_grouped(*, user: User) -> list[dict]:
+    """Open language-support needs of the coordinator's municipalities by measure and place (one query)."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    return list(
+        LanguageSupportNeed.objects.filter(municipality_id__in=municipalities, status__in=OPEN_NEED_STATUSES,
+                                           employment__candidate__erased_at__isnull=True)
+        .values("measure", "place", "area")
+        .annotate(n=Count("pk"), lowest=Min("current_level"), highest=Max("target_level"))
+        .order_by("measure", "place", "area")
+    )
+
+
+# --- risks ---------------------------------------------------------------------------------------
+
+
+def risk_get(*, user: User, pk: int) -> RiskFlag:
+    risk = RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
+        "employment__candidate").first()
+    if risk is None:
+        raise Http404
+    return risk
+
+
+# --- support requests -------------------------------------------------------------------------------
+
+
+def employer_requests(*, user: User) -> QuerySet[SupportRequest]:
+    return SupportRequest.objects.filter(
+        employer_organisation_id__in=access.employer_organisation_ids(user=user)
+    ).select_related("employer_organisation", "assigned_to")
+
+
+def staff_requests(*, user: User) -> QuerySet[SupportRequest]:
+    """Requests the user answers: assigned or escalated to them, of candidates they work with, or of
+    the municipality they coordinate."""
+    if not access.has_role(user=user, roles=STAFF_AND_COORDINATOR):
+        return SupportRequest.objects.none()
+    q = Q(assigned_to=user) | Q(escalated_to=user)
+    if is_staff(user):
+        q |= Q(employment__in=editable_employments(user=user))
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    if municipalities:
+        q |= Q(municipality_id__in=municipalities)
+    return SupportRequest.objects.filter(q).select_related("employer_organisation", "assigned_to", "employment")
+
+
+def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
+    """The request and whether the user answers it (staff) or asked it (employer)."""
+    request = staff_requests(user=user).filter(pk=pk).first()
+    if request is not None:
+        return request, True
+    request = employer_requests(user=user).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request, False
+
+
+def employer_employments(*, user: User) -> QuerySet[Employment]:
+    """Running employments at the employer's own verified organisations (for the request form)."""
+    return Employment.objects.filter(
+        employer__organisation_id__in=access.employer_organisation_ids(user=user), end_reason=""
+    ).select_related("candidate", "placement", "employer__organisation")
+
+
+# --- volunteers ----------------------------------------------------------------------------------
+
+
+def volunteer_assignments(*, user: User) -> QuerySet[VolunteerAssignment]:
+    """The volunteer's live assignments — only while the candidate's consent naming them is live."""
+    return VolunteerAssignment.objects.filter(
+        volunteer=user, ended_at__isnull=True,
+        candidate__in=candidate_selectors.volunteer_candidates(user=user),
+    ).order_by("started_at")
+
+
+def volunteer_assignment_get(*, user: User, pk: int) -> VolunteerAssignment:
+    assignment = volunteer_assignments(user=user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def tutoring_sessions(*, assignment: VolunteerAssignment) -> list[TutoringSession]:
+    return list(assignment.sessions.all()[:50])
+
+
+# --- cases: referrals, handovers, volunteers ----------------------------------------------------
+
+
+def case_page(*, case: Case) -> dict:
+    return {
+        "referrals": list(case.referrals.select_related("service__organisation")),
+        "handovers": list(case.handovers.select_related("kind", "from_organisation", "to_organisation")),
+        "volunteers": list(case.candidate.volunteer_assignments.filter(ended_at__isnull=True).select_related(
+            "volunteer")),
+    }
+
+
+def referral_get(*, user: User, pk: int) -> Referral:
+    referral = Referral.objects.filter(
+        pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user)
+    ).select_related("case__candidate", "service").first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def visible_services(*, user: User) -> QuerySet[Service]:
+    """The directory of the user's municipalities (staff, coordinators, volunteers)."""
+    municipalities = access.municipality_ids(user=user, roles=[*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    return Service.objects.filter(municipality_id__in=municipalities).select_related("organisation").prefetch_related(
+        "locations")
+
+
+def handovers_for(*, user: User) -> QuerySet[Handover]:
+    """Handovers from or to one of the user's organisations (case staff)."""
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
+    return Handover.objects.filter(Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids)).select_related(
+        "case__candidate", "kind", "from_organisation", "to_organisation", "proposed_by", "decided_by")
+
+
+def handover_get(*, user: User, pk: int) -> Handover:
+    handover = handovers_for(user=user).filter(pk=pk).first()
+    if handover is None:
+        raise Http404
+    return handover
+
+
+def can_decide_handover(*, user: User, handover: Handover) -> bool:
+    return access.has_role(user=user, roles=CASE_STAFF, organisation_id=handover.to_organisation_id)

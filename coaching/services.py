@@ -1,0 +1,751 @@
+"""Writes of the coaching app. Keyword-only arguments; access is checked by the caller (views use
+coaching.selectors), services enforce the data rules, write audit entries for personal data, and
+start e-mails after commit.
+
+Replayed posts: every create form carries a one-time token that becomes a unique column; a second
+post with the same token raises :class:`AlreadySaved` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from candidates.models import Candidate, Case, CasePhase, ConsentScope
+from candidates.selectors import candidate_has_live_consent
+from employers.models import Employment
+from organisations.models import Membership, Organisation
+from privacy.models import AuditEntry
+from privacy.services import audit_record
+from taxonomy.cefr import cefr_rank
+
+from .models import (
+    CoachingNotification,
+    FollowAlong,
+    FollowUp,
+    FollowUpDue,
+    FollowUpReminder,
+    Handover,
+    HandoverChecklistItem,
+    HandoverKind,
+    LanguageSupportNeed,
+    Referral,
+    RiskFlag,
+    Service,
+    SupportRequest,
+    TutoringSession,
+    VolunteerAssignment,
+)
+from .workdays import add_working_days
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
+# Open planned follow-ups kept materialised per employment; the next is added when one is done.
+SCHEDULE_AHEAD = 3
+# A logged contact counts for a planned follow-up due up to this many days later.
+FULFIL_AHEAD = timedelta(days=7)
+# A reminder claim still "sending" after this long was lost (worker died): a later run sends it.
+REMINDER_STALE_AFTER = timedelta(minutes=30)
+RESPONSE_WORKING_DAYS = 2
+
+
+class AlreadySaved(ValidationError):
+    """The same form was posted twice (double tap, reload, replay): nothing was changed again."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Dieser Eintrag wurde bereits gespeichert."), code="replayed")
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _token(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Das Formular ist ungültig. Bitte laden Sie die Seite neu."), code="token") from exc
+
+
+def _audit(*, actor: Any, action: str, candidate: Candidate, fields: Iterable[str] = (), note: str = "") -> None:
+    audit_record(actor=actor, action=action, record=candidate, municipality_id=candidate.municipality_id,
+                 fields=fields, note=note)
+
+
+def audit_view(*, actor: Any, candidate: Candidate, fields: Iterable[str], note: str = "") -> None:
+    """Every coaching page that shows a candidate's personal data records the view."""
+    _audit(actor=actor, action=AuditEntry.Action.VIEW, candidate=candidate, fields=fields, note=note)
+
+
+# --- who is responsible ---------------------------------------------------------------------------
+
+
+def _open_case(candidate_id: int) -> Case | None:
+    return (
+        Case.objects.filter(candidate_id=candidate_id).exclude(phase=CasePhase.CLOSED)
+        .select_related("responsible_organisation", "case_manager").order_by("-opened_at").first()
+    )
+
+
+def _members(*, organisation_ids: Iterable[int] = (), municipality_id: int | None = None, roles: Iterable[str]):
+    """Active members with one of ``roles``, leads first (stable order)."""
+    q = Q(is_active=True, role__in=list(roles))
+    if municipality_id is not None:
+        q &= Q(organisation__municipality_id=municipality_id)
+    else:
+        q &= Q(organisation_id__in=list(organisation_ids))
+    return [m.user for m in Membership.objects.filter(q).select_related("user").order_by("-is_lead", "pk")]
+
+
+def coordinator_for(*, municipality_id: int) -> User | None:
+    found = _members(municipality_id=municipality_id, roles=[Role.COORDINATOR])
+    return found[0] if found else None
+
+
+def _default_coach(case: Case | None) -> User | None:
+    """A job coach of the organisation responsible for the case, else its case manager."""
+    if case is None:
+        return None
+    coaches = _members(organisation_ids=[case.responsible_organisation_id], roles=[Role.JOB_COACH])
+    if case.case_manager_id and any(c.pk == case.case_manager_id for c in coaches):
+        return case.case_manager
+    if coaches:
+        return coaches[0]
+    return case.case_manager
+
+
+def responsible_coach(*, employment: Employment) -> User | None:
+    plan = FollowAlong.objects.filter(employment=employment).select_related("coach").first()
+    if plan is not None and plan.coach is not None:
+        return plan.coach
+    return _default_coach(_open_case(employment.candidate_id))
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+def _notify(users: Iterable[Any], kind: str, text: str, url: str, *, email: bool = True) -> list[CoachingNotification]:
+    from .tasks import send_notification_email
+
+    made = []
+    seen: set[int] = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notification = CoachingNotification.objects.create(user=user, kind=kind, text=text[:300], url=url[:300])
+        made.append(notification)
+        if email:
+            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return made
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """A short e-mail without personal details: what happened, and where to sign in."""
+    notification = CoachingNotification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or not notification.user.email:
+        return False
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.get_kind_display()}"
+    body = _("Guten Tag,\n\n{what}.\nBitte melden Sie sich bei Lotse an: {path}\n\nIhr Lotse-Team").format(
+        what=notification.get_kind_display(), path=notification.url or reverse("coaching:home"),
+    )
+    EmailMessage(subject, body, None, [notification.user.email]).send()
+    return True
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return CoachingNotification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- follow-along plan ------------------------------------------------------------------------------
+
+# (months, weeks, label) of the first planned follow-ups; afterwards every 3 months.
+PLAN = (
+    (0, 1, "nach 1 Woche"),
+    (0, 4, "nach 4 Wochen"),
+    (3, 0, "nach 3 Monaten"),
+    (6, 0, "nach 6 Monaten"),
+    (12, 0, "nach 12 Monaten"),
+)
+
+
+def plan_entry(start: date, sequence: int) -> tuple[date, str]:
+    """Due date and label of the ``sequence``-th planned follow-up (0-based)."""
+    if sequence < len(PLAN):
+        months, weeks, label = PLAN[sequence]
+        return start + relativedelta(months=months, weeks=weeks), label
+    months = 12 + 3 * (sequence - len(PLAN) + 1)
+    return start + relativedelta(months=months), f"nach {months} Monaten"
+
+
+def schedule_extend(*, employment: Employment) -> int:
+    """Keep SCHEDULE_AHEAD open entries while the employment lasts; none beyond an end date."""
+    if not employment.is_running:
+        return 0
+    existing = list(FollowUpDue.objects.filter(employment=employment).values_list("sequence", "done_at"))
+    open_count = sum(1 for _seq, done in existing if done is None)
+    sequence = max((s for s, _d in existing), default=-1) + 1
+    made = 0
+    while open_count < SCHEDULE_AHEAD:
+        due_date, label = plan_entry(employment.start_date, sequence)
+        if employment.end_date is not None and due_date > employment.end_date:
+            break
+        _obj, created = FollowUpDue.objects.get_or_create(
+            employment=employment, sequence=sequence, defaults={"due_date": due_date, "label": label}
+        )
+        made += created
+        open_count += 1
+        sequence += 1
+    return made
+
+
+def follow_along_start(*, employment_id: int) -> FollowAlong | None:
+    """At hire: the follow-along plan with its coach and first due dates. Safe to call twice."""
+    employment = Employment.objects.select_related("candidate").filter(pk=employment_id).first()
+    if employment is None:
+        return None
+    case = _open_case(employment.candidate_id)
+    try:
+        with transaction.atomic():
+            plan, _created = FollowAlong.objects.get_or_create(
+                employment=employment,
+                defaults={
+                    "coach": _default_coach(case),
+                    "organisation": case.responsible_organisation if case else None,
+                    "municipality_id": employment.candidate.municipality_id,
+                },
+            )
+    except IntegrityError:
+        plan = FollowAlong.objects.get(employment=employment)
+    schedule_extend(employment=employment)
+    return plan
+
+
+def follow_along_take_over(*, employment: Employment, actor: User) -> FollowAlong:
+    plan = follow_along_start(employment_id=employment.pk)
+    plan.coach = actor
+    plan.save(update_fields=["coach"])
+    return plan
+
+
+# --- follow-up log ---------------------------------------------------------------------------------
+
+FOLLOW_UP_FIELDS = ("date", "mode", "with_whom", "place", "topics", "notes", "next_date")
+
+
+def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: Any) -> FollowUp:
+    """Log one contact; it fulfils the earliest open planned follow-up due within a week of it."""
+    unknown = set(data) - set(FOLLOW_UP_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    token = _token(token)
+    when = data["date"]
+    if when < employment.start_date:
+        raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Beschäftigung ({start}).").format(
+            start=employment.start_date.strftime("%d.%m.%Y"))})
+    if when > timezone.localdate():
+        raise ValidationError({"date": _("Das Datum liegt in der Zukunft. Bitte den Tag des Kontakts angeben.")})
+    if data.get("next_date") and data["next_date"] < when:
+        raise ValidationError({"next_date": _("Der nächste Termin muss nach dem Kontakt liegen.")})
+    try:
+        with transaction.atomic():
+            entry = FollowUp.objects.create(employment=employment, author=actor, token=token, **data)
+            due = (
+                FollowUpDue.objects.select_for_update()
+                .filter(employment=employment, done_at__isnull=True, due_date__lte=when + FULFIL_AHEAD)
+                .order_by("due_date", "sequence").first()
+            )
+            if due is not None:
+                FollowUpDue.objects.filter(pk=due.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=entry)
+            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=employment.candidate, fields=["follow_up"])
+    except IntegrityError as exc:
+        if FollowUp.objects.filter(token=token).exists():
+            raise AlreadySaved() from exc
+        raise
+    schedule_extend(employment=employment)
+    return entry
+
+
+# --- reminders (exactly one e-mail per due follow-up) ---------------------------------------------
+
+
+def _due_for_reminder(today: date):
+    return (
+        FollowUpDue.objects.filter(
+            done_at__isnull=True, due_date__lte=today, reminder__isnull=True, employment__end_reason="",
+        )
+        .filter(Q(employment__end_date__isnull=True) | Q(employment__end_date__gte=F("due_date")))
+        .select_related("employment__candidate", "employment__follow_along__coach")
+        .order_by("due_date", "pk")
+    )
+
+
+def _reminder_recipient(due: FollowUpDue) -> User | None:
+    plan = getattr(due.employment, "follow_along", None)
+    if plan is not None and plan.coach is not None:
+        return plan.coach
+    case = _open_case(due.employment.candidate_id)
+    coach = _default_coach(case)
+    if coach is not None:
+        return coach
+    return coordinator_for(municipality_id=due.employment.candidate.municipality_id)
+
+
+def _claim(due: FollowUpDue) -> FollowUpReminder | None:
+    """INSERT the claim row; the unique constraint lets exactly one run win. Committed at once."""
+    try:
+        with transaction.atomic():
+            return FollowUpReminder.objects.create(due=due)
+    except IntegrityError:
+        return None
+
+
+def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpReminder]:
+    """Claims left in "sending" by a run that died: take each over with a conditional UPDATE."""
+    cutoff = now - stale_after
+    taken = []
+    for reminder in FollowUpReminder.objects.filter(state=FollowUpReminder.State.SENDING, claimed_at__lt=cutoff):
+        won = FollowUpReminder.objects.filter(
+            pk=reminder.pk, state=FollowUpReminder.State.SENDING, claimed_at=reminder.claimed_at
+        ).update(claimed_at=now, attempts=reminder.attempts + 1)
+        if won:
+            taken.append(reminder)
+    return taken
+
+
+def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
+    due = (
+        FollowUpDue.objects.select_related("employment__candidate", "employment__follow_along__coach",
+                                           "employment__employer__organisation")
+        .get(pk=reminder.due_id)
+    )
+    recipient = _reminder_recipient(due)
+    if recipient is None or not recipient.email:
+        FollowUpReminder.objects.filter(pk=reminder.pk).update(state=FollowUpReminder.State.NO_RECIPIENT)
+        logger.warning("no coach to remind of planned follow-up %s", due.pk)
+        return False
+    url = reverse("coaching:employment_detail", args=[due.employment_id])
+    text = _("Nachbetreuung {label} fällig am {day} (Beschäftigung bei {employer})").format(
+        label=due.label, day=due.due_date.strftime("%d.%m.%Y"), employer=due.employment.employer)
+    # In the app: at most one row per person and due entry (conditional unique constraint).
+    CoachingNotification.objects.get_or_create(
+        user=recipient, due=due, kind=CoachingNotification.Kind.FOLLOW_UP_DUE, defaults={"text": text[:300], "url": url}
+    )
+    message = EmailMessage(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_('Nachbetreuung fällig')}",
+        _("Guten Tag,\n\neine Nachbetreuung ist fällig: {label}, fällig am {day}.\n"
+          "Bitte melden Sie sich bei Lotse an: {url}\n\nIhr Lotse-Team").format(
+            label=due.label, day=due.due_date.strftime("%d.%m.%Y"), url=url),
+        None, [recipient.email],
+        # The same Message-ID on a (rare) second delivery lets mail programs drop the duplicate.
+        headers={"Message-ID": f"<followup-due-{due.pk}@lotse.reminder>"},
+    )
+    message.send()
+    FollowUpReminder.objects.filter(pk=reminder.pk).update(
+        state=FollowUpReminder.State.SENT, sent_at=timezone.now(), recipient=recipient
+    )
+    return True
+
+
+def reminders_send(*, today: date | None = None, now: datetime | None = None,
+                   stale_after: timedelta = REMINDER_STALE_AFTER) -> int:
+    """Daily: remind the coach of every due or overdue planned follow-up, once.
+
+    1. claim: INSERT a FollowUpReminder (state "sending", unique per due entry) and commit it — a
+       second, concurrent or later run finds the row and skips;
+    2. send the in-app notice (unique) and the e-mail;
+    3. mark "sent".
+    A run that dies between 1 and 3 leaves "sending"; a run more than ``stale_after`` later takes
+    the claim over and sends. So a crash before the e-mail left never loses it, and a rerun never
+    repeats a sent one. The one window left is a crash after the mail server accepted the e-mail
+    and before step 3 (one UPDATE): then it goes out twice, with the same Message-ID — we prefer
+    that (at least once) to losing a reminder (at most once).
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    sent = 0
+    for reminder in _reclaim_stale(now, stale_after):
+        sent += _send_reminder(reminder, now)
+    for due in _due_for_reminder(today):
+        reminder = _claim(due)
+        if reminder is None:
+            continue
+        sent += _send_reminder(reminder, now)
+    return sent
+
+
+# --- employer support requests ---------------------------------------------------------------------
+
+
+def support_request_create(
+    *, actor: User, organisation: Organisation, topic: str, message: str, token: Any,
+    employment: Employment | None = None, today: date | None = None,
+) -> SupportRequest:
+    """Route to the responsible coach (or the coordinator when there is none); due in 2 working days."""
+    token = _token(token)
+    today = today or timezone.localdate()
+    if employment is not None and employment.employer.organisation_id != organisation.pk:
+        raise ValidationError({"employment": _("Diese Beschäftigung gehört nicht zu Ihrem Betrieb.")})
+    if employment is not None:
+        municipality_id = employment.candidate.municipality_id
+        assignee = responsible_coach(employment=employment)
+    else:
+        municipality_id = organisation.municipality_id
+        assignee = None
+    assignee = assignee or coordinator_for(municipality_id=municipality_id)
+    try:
+        with transaction.atomic():
+            request = SupportRequest.objects.create(
+                employer_organisation=organisation, employment=employment, municipality_id=municipality_id,
+                requested_by=actor, topic=topic, message=message, assigned_to=assignee,
+                due_date=add_working_days(today, RESPONSE_WORKING_DAYS), token=token,
+            )
+            url = reverse("coaching:support_request_detail", args=[request.pk])
+            _notify([assignee], CoachingNotification.Kind.REQUEST_NEW,
+                    _("Anfrage von {org}: {topic}").format(org=organisation.name, topic=request.get_topic_display()),
+                    url)
+    except IntegrityError as exc:
+        if SupportRequest.objects.filter(token=token).exists():
+            raise AlreadySaved() from exc
+        raise
+    return request
+
+
+def support_request_answer(*, request: SupportRequest, actor: User, answer: str) -> SupportRequest:
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Bitte eine Antwort schreiben.")})
+    with transaction.atomic():
+        # Conditional UPDATE: a replayed post or a colleague's answer at the same moment changes nothing.
+        done = SupportRequest.objects.filter(pk=request.pk).exclude(status=SupportRequest.Status.ANSWERED).update(
+            status=SupportRequest.Status.ANSWERED, answer=answer, answered_by=actor, answered_at=timezone.now()
+        )
+        if not done:
+            raise ValidationError(_("Diese Anfrage ist bereits beantwortet."), code="answered")
+        request.refresh_from_db()
+        _notify([request.requested_by], CoachingNotification.Kind.REQUEST_ANSWERED,
+                request.get_topic_display(), reverse("coaching:support_request_detail", args=[request.pk]))
+    return request
+
+
+def support_requests_escalate(*, today: date | None = None) -> int:
+    """Daily: open requests past their due date go to the coordinator (once: status changes)."""
+    today = today or timezone.localdate()
+    count = 0
+    for request in SupportRequest.objects.filter(status=SupportRequest.Status.OPEN, due_date__lt=today):
+        coordinator = coordinator_for(municipality_id=request.municipality_id)
+        with transaction.atomic():
+            won = SupportRequest.objects.filter(pk=request.pk, status=SupportRequest.Status.OPEN).update(
+                status=SupportRequest.Status.ESCALATED, escalated_at=timezone.now(), escalated_to=coordinator
+            )
+            if not won:
+                continue
+            count += 1
+            _notify([coordinator, request.assigned_to], CoachingNotification.Kind.REQUEST_ESCALATED,
+                    _("Anfrage von {org} ist seit {day} überfällig").format(
+                        org=request.employer_organisation, day=request.due_date.strftime("%d.%m.%Y")),
+                    reverse("coaching:support_request_detail", args=[request.pk]))
+    return count
+
+
+# --- language support --------------------------------------------------------------------------------
+
+NEED_FIELDS = ("area", "current_level", "target_level", "measure", "provider", "status", "funding", "note")
+
+
+def language_need_create(*, employment: Employment, actor: User, token: Any, **data: Any) -> LanguageSupportNeed:
+    unknown = set(data) - set(NEED_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    token = _token(token)
+    if cefr_rank(data.get("target_level")) <= cefr_rank(data.get("current_level")):
+        raise ValidationError({"target_level": _("Das Zielniveau muss über dem jetzigen Niveau liegen.")})
+    candidate = employment.candidate
+    provider = data.get("provider")
+    if provider is not None and provider.municipality_id != candidate.municipality_id:
+        raise ValidationError({"provider": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
+    place = (employment.placement.city if employment.placement_id else "") or candidate.city
+    try:
+        with transaction.atomic():
+            need = LanguageSupportNeed.objects.create(
+                employment=employment, municipality_id=candidate.municipality_id, place=place,
+                created_by=actor, token=token, **data,
+            )
+            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["language_need"])
+    except IntegrityError as exc:
+        if LanguageSupportNeed.objects.filter(token=token).exists():
+            raise AlreadySaved() from exc
+        raise
+    return need
+
+
+def language_need_set_status(*, need: LanguageSupportNeed, actor: User, status: str) -> LanguageSupportNeed:
+    if status not in dict(LanguageSupportNeed._meta.get_field("status").choices):
+        raise ValidationError(_("Unbekannter Status."))
+    if need.status != status:
+        need.status = status
+        need.save(update_fields=["status"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=need.employment.candidate,
+               fields=["language_need.status"])
+    return need
+
+
+# --- risks ----------------------------------------------------------------------------------------------
+
+
+def _risk_escalation_target(risk: RiskFlag, actor: User) -> User | None:
+    case = _open_case(risk.employment.candidate_id)
+    if case is not None and case.case_manager_id and case.case_manager_id != actor.pk:
+        return case.case_manager
+    return coordinator_for(municipality_id=risk.employment.candidate.municipality_id)
+
+
+def risk_raise(*, employment: Employment, actor: User, kind: str, severity: str, note: str = "",
+               escalate: bool = False, token: Any) -> RiskFlag:
+    token = _token(token)
+    try:
+        with transaction.atomic():
+            risk = RiskFlag.objects.create(employment=employment, kind=kind, severity=severity, note=note,
+                                           raised_by=actor, token=token)
+            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=employment.candidate, fields=["risk"])
+    except IntegrityError as exc:
+        if RiskFlag.objects.filter(token=token).exists():
+            raise AlreadySaved() from exc
+        raise
+    if escalate:
+        risk_escalate(risk=risk, actor=actor)
+    return risk
+
+
+def risk_escalate(*, risk: RiskFlag, actor: User) -> RiskFlag:
+    """To the case manager (or the coordinator when the actor is the case manager); once."""
+    target = _risk_escalation_target(risk, actor)
+    if target is None:
+        raise ValidationError(_("Es gibt keine Case Manager*in und keine Koordinator*in, an die eskaliert werden kann."))
+    with transaction.atomic():
+        won = RiskFlag.objects.filter(pk=risk.pk, escalated_at__isnull=True, resolved_at__isnull=True).update(
+            escalated_at=timezone.now(), escalated_to=target)
+        if not won:
+            raise ValidationError(_("Dieses Risiko ist bereits eskaliert oder gelöst."), code="escalated")
+        risk.refresh_from_db()
+        _notify([target], CoachingNotification.Kind.RISK_ESCALATED,
+                _("{kind} ({severity})").format(kind=risk.get_kind_display(), severity=risk.get_severity_display()),
+                reverse("coaching:employment_detail", args=[risk.employment_id]))
+    return risk
+
+
+def risk_resolve(*, risk: RiskFlag, actor: User, note: str) -> RiskFlag:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"resolution_note": _("Bitte beschreiben, wie das Risiko gelöst wurde.")})
+    won = RiskFlag.objects.filter(pk=risk.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor, resolution_note=note)
+    if not won:
+        raise ValidationError(_("Dieses Risiko ist bereits gelöst."), code="resolved")
+    risk.refresh_from_db()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=risk.employment.candidate, fields=["risk"])
+    return risk
+
+
+# --- volunteers ----------------------------------------------------------------------------------------
+
+
+def volunteer_assign(*, candidate: Candidate, volunteer: User, actor: User, focus: str) -> VolunteerAssignment:
+    """Only with the candidate's live ``volunteer`` consent naming this volunteer."""
+    is_volunteer = Membership.objects.filter(
+        user=volunteer, role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=candidate.municipality_id
+    ).exists()
+    if not is_volunteer:
+        raise ValidationError({"volunteer": _("Diese Person ist keine Ehrenamtliche in der Kommune.")})
+    if not candidate_has_live_consent(candidate=candidate, scope=ConsentScope.VOLUNTEER, user=volunteer):
+        raise ValidationError({"volunteer": _(
+            "Die Person hat dieser*diesem Ehrenamtlichen keine Einwilligung gegeben. Bitte zuerst die "
+            "Einwilligung erfassen.")})
+    try:
+        with transaction.atomic():
+            assignment = VolunteerAssignment.objects.create(candidate=candidate, volunteer=volunteer, focus=focus,
+                                                            assigned_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError({"volunteer": _("Diese*r Ehrenamtliche ist bereits zugeordnet.")}) from exc
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["volunteer_assignment"])
+    return assignment
+
+
+def volunteer_unassign(*, assignment: VolunteerAssignment, actor: User) -> VolunteerAssignment:
+    VolunteerAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    assignment.refresh_from_db()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=assignment.candidate,
+           fields=["volunteer_assignment"])
+    return assignment
+
+
+def tutoring_session_log(*, assignment: VolunteerAssignment, actor: User, token: Any, date: date, minutes: int,
+                         topic: str, notes: str = "") -> TutoringSession:
+    token = _token(token)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Das Datum liegt in der Zukunft.")})
+    if date < assignment.started_at.date():
+        raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Begleitung.")})
+    try:
+        with transaction.atomic():
+            return TutoringSession.objects.create(assignment=assignment, date=date, minutes=minutes, topic=topic,
+                                                  notes=notes, token=token)
+    except IntegrityError as exc:
+        if TutoringSession.objects.filter(token=token).exists():
+            raise AlreadySaved() from exc
+        raise
+
+
+# --- services directory and referrals -----------------------------------------------------------------
+
+
+def referral_create(*, case: Case, service: Service, actor: User, note: str = "") -> Referral:
+    if service.municipality_id != case.municipality_id:
+        raise ValidationError({"service": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
+    if not service.is_active:
+        raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})
+    status = case.candidate.residence_status
+    if status and not service.is_eligible(status):
+        raise ValidationError({"service": _("Mit dem Aufenthaltsstatus der Person ist dieses Angebot nicht zugänglich.")})
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(case=case, service=service, note=note, created_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError({"service": _("An dieses Angebot ist die Person bereits verwiesen.")}) from exc
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["referral"])
+    return referral
+
+
+def referral_update(*, referral: Referral, actor: User, status: str, outcome: str = "") -> Referral:
+    outcome = (outcome or "").strip()
+    if status not in Referral.NEXT.get(referral.status, ()):
+        raise ValidationError({"status": _("Von „{now}“ geht es nicht nach „{then}“.").format(
+            now=referral.get_status_display(), then=dict(Referral.Status.choices).get(status, status))})
+    if status in (Referral.Status.COMPLETED, Referral.Status.DECLINED) and not outcome:
+        raise ValidationError({"outcome": _("Bitte das Ergebnis angeben.")})
+    won = Referral.objects.filter(pk=referral.pk, status=referral.status).update(
+        status=status, outcome=outcome or referral.outcome, updated_at=timezone.now())
+    if not won:
+        raise ValidationError(_("Die Verweisung wurde inzwischen geändert. Bitte laden Sie die Seite neu."))
+    referral.refresh_from_db()
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=referral.case.candidate, fields=["referral"])
+    return referral
+
+
+# --- warm handover --------------------------------------------------------------------------------------
+
+
+def _staff_of(organisation_id: int) -> list:
+    return _members(organisation_ids=[organisation_id], roles=CASE_STAFF)
+
+
+def handover_propose(*, case: Case, actor: User, kind: HandoverKind, to_organisation: Organisation,
+                     note: str = "") -> Handover:
+    if to_organisation.pk == case.responsible_organisation_id:
+        raise ValidationError({"to_organisation": _(
+            "Die aufnehmende Organisation ist schon zuständig. Bitte eine andere Organisation wählen.")})
+    if not candidate_has_live_consent(candidate=case.candidate, scope=ConsentScope.CASE_DATA,
+                                      organisation=to_organisation):
+        raise ValidationError({"to_organisation": _(
+            "Die Person hat der Weitergabe ihrer Falldaten an diese Organisation nicht zugestimmt. "
+            "Bitte zuerst die Einwilligung erfassen.")})
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(
+                case=case, kind=kind, from_organisation_id=case.responsible_organisation_id,
+                to_organisation=to_organisation, note=note, proposed_by=actor,
+            )
+            HandoverChecklistItem.objects.bulk_create([
+                HandoverChecklistItem(handover=handover, label=t.label, required=t.required, order=t.order)
+                for t in kind.checklist.all()
+            ])
+            _notify(_staff_of(to_organisation.pk), CoachingNotification.Kind.HANDOVER_PROPOSED,
+                    _("Übergabe von {org}: {kind}").format(org=case.responsible_organisation, kind=kind.name),
+                    reverse("coaching:handover_detail", args=[handover.pk]))
+    except IntegrityError as exc:
+        raise ValidationError(_("Für diesen Fall läuft bereits eine Übergabe.")) from exc
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["handover"])
+    return handover
+
+
+def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -> HandoverChecklistItem:
+    if item.handover.status != Handover.Status.PROPOSED:
+        raise ValidationError(_("Diese Übergabe ist schon entschieden."))
+    item.done_at = timezone.now() if done else None
+    item.done_by = actor if done else None
+    item.save(update_fields=["done_at", "done_by"])
+    return item
+
+
+def handover_record_appointment(*, handover: Handover, actor: User, at: datetime) -> Handover:
+    """The joint appointment (old and new side with the person): this makes the handover warm."""
+    if at > timezone.now():
+        raise ValidationError({"joint_appointment_at": _("Bitte erst eintragen, wenn der Termin stattgefunden hat.")})
+    if at < handover.created_at - timedelta(days=60):
+        raise ValidationError({"joint_appointment_at": _("Dieser Termin liegt zu lange vor der Übergabe.")})
+    handover.joint_appointment_at = at
+    handover.save(update_fields=["joint_appointment_at"])
+    return handover
+
+
+def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: str = "") -> Handover:
+    """The receiving side accepts (ownership moves) or rejects with a reason; both sides are told."""
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": _("Bitte begründen Sie die Ablehnung.")})
+    with transaction.atomic():
+        locked = Handover.objects.select_for_update().select_related("case__candidate").get(pk=handover.pk)
+        if locked.status != Handover.Status.PROPOSED:
+            raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+        case = locked.case
+        if accept:
+            missing = locked.items.filter(required=True, done_at__isnull=True).count()
+            if missing:
+                raise ValidationError(_("Es sind noch {n} Pflichtpunkte der Checkliste offen.").format(n=missing))
+            if not candidate_has_live_consent(candidate=case.candidate, scope=ConsentScope.CASE_DATA,
+                                              organisation=locked.to_organisation):
+                raise ValidationError(_("Die Einwilligung zur Weitergabe der Falldaten wurde widerrufen."))
+            case.responsible_organisation = locked.to_organisation
+            is_case_manager = Membership.objects.filter(
+                user=actor, organisation=locked.to_organisation, role=Role.CASE_MANAGER, is_active=True).exists()
+            case.case_manager = actor if is_case_manager else None
+            fields = ["responsible_organisation", "case_manager", "updated_at"]
+            new_municipality = locked.to_organisation.municipality_id
+            if new_municipality != case.municipality_id:
+                # A move: the person and their case now belong to the new municipality.
+                Candidate.objects.filter(pk=case.candidate_id).update(municipality_id=new_municipality)
+                case.municipality_id = new_municipality
+                fields.append("municipality")
+            case.save(update_fields=fields)
+            FollowAlong.objects.filter(employment__candidate_id=case.candidate_id).update(
+                organisation=locked.to_organisation)
+        locked.status = Handover.Status.ACCEPTED if accept else Handover.Status.REJECTED
+        locked.reason = reason
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        both_sides = [locked.proposed_by, *_staff_of(locked.from_organisation_id), *_staff_of(locked.to_organisation_id)]
+        _notify(both_sides, CoachingNotification.Kind.HANDOVER_DECIDED,
+                _("Übergabe an {org}: {status}").format(org=locked.to_organisation, status=locked.get_status_display()),
+                reverse("coaching:handover_detail", args=[locked.pk]))
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate,
+               fields=["handover", *(["responsible_organisation"] if accept else [])])
+    return locked

@@ -1,0 +1,27 @@
+"""Thin Celery tasks: take ids (or nothing) and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_follow_up_reminders(stale_seconds: int | None = None) -> int:
+    """Daily (beat): remind coaches of due and overdue follow-ups, exactly once each."""
+    from datetime import timedelta
+
+    stale = services.REMINDER_STALE_AFTER if stale_seconds is None else timedelta(seconds=stale_seconds)
+    return services.reminders_send(stale_after=stale)
+
+
+@shared_task
+def escalate_overdue_support_requests() -> int:
+    """Daily (beat): employers' requests not answered within two working days go to the coordinator."""
+    return services.support_requests_escalate()
+
+
+@shared_task
+def send_notification_email(notification_id: int) -> bool:
+    return services.notification_email_send(notification_id=notification_id)
