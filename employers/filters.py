@@ -83,9 +83,9 @@ class CandidateBrowseFilter(django_filters.FilterSet):
             ("recent", _("zuletzt aktualisiert")),
         ],
     )
-    size = django_filters.TypedChoiceFilter(
-        label=_("Treffer pro Seite"), method="noop", empty_label=None, coerce=int,
-        choices=[(n, str(n)) for n in PAGE_SIZES],
+    size = django_filters.ChoiceFilter(
+        label=_("Treffer pro Seite"), method="noop", empty_label=None,
+        choices=[(str(n), str(n)) for n in PAGE_SIZES],
     )
 
     class Meta:

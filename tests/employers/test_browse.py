@@ -1,0 +1,155 @@
+"""Browsing anonymised candidates: nothing identifying leaks, filters work, queries stay constant."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Consent, ConsentScope, WorkPermission
+from employers.models import SavedSearch
+from tests.employers.conftest import (
+    SECRET_BIRTH,
+    SECRET_EMAIL_DOMAIN,
+    SECRET_FIRST,
+    SECRET_LAST,
+    SECRET_NATIONALITY,
+    SECRET_STREET,
+    make_candidate,
+)
+
+BROWSE = "employers:browse"
+
+
+def _leaks(text: str) -> list[str]:
+    secrets = [SECRET_FIRST, SECRET_LAST, SECRET_NATIONALITY, SECRET_STREET, SECRET_EMAIL_DOMAIN, "+49 170",
+               SECRET_BIRTH.isoformat(), SECRET_BIRTH.strftime("%d.%m.%Y"), "weiblich", "female"]
+    return [s for s in secrets if s.lower() in text.lower()]
+
+
+@pytest.fixture
+def listed(municipality, cook_taxonomy):
+    skills = cook_taxonomy.skills
+    return {
+        "cook": make_candidate(municipality, occupation=cook_taxonomy.cook, years=6, skills=skills[:2], german="B2"),
+        "junior": make_candidate(municipality, occupation=cook_taxonomy.cook, years=0, skills=skills[:1],
+                                 german="A2", work_permission=WorkPermission.NEEDS_APPROVAL),
+        "welder": make_candidate(municipality, occupation=cook_taxonomy.welder, years=2, german="B1",
+                                 postcode="80331", available_from=date.today() + timedelta(days=200)),
+        "unlisted": make_candidate(municipality, occupation=cook_taxonomy.cook, listed=False),
+    }
+
+
+def _refs(response) -> list[int]:
+    return [card.ref for card in response.context["cards"]]
+
+
+def test_cards_show_work_facts_and_nothing_identifying(employer, listed, signed_in):
+    response = signed_in(employer.own).get(reverse(BROWSE))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _leaks(html) == []
+    assert "Koch/Köchin" in html and "Messer handhaben" in html
+    assert "Deutsch" in html and "mündlich B2" in html
+    assert "darf arbeiten" in html and "braucht Zustimmung der Ausländerbehörde" in html
+    assert "ca. 0 km" in html  # same postcode as the employer
+
+
+def test_only_live_listing_consents_appear(employer, listed, signed_in):
+    client = signed_in(employer.own)
+    assert listed["unlisted"].pk not in _refs(client.get(reverse(BROWSE)))
+    Consent.objects.filter(candidate=listed["cook"], scope=ConsentScope.LISTING).update(revoked_at=timezone.now())
+    refs = _refs(client.get(reverse(BROWSE)))
+    assert listed["cook"].pk not in refs and listed["junior"].pk in refs
+
+
+def test_employers_of_another_municipality_see_none_of_them(employer, listed, signed_in):
+    assert _refs(signed_in(employer.elsewhere).get(reverse(BROWSE))) == []
+
+
+def test_csv_export_is_anonymous_too(employer, listed, signed_in):
+    response = signed_in(employer.own).get(reverse("employers:browse_export"))
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert _leaks(text) == []
+    assert "Koch/Köchin (6)" in text and str(listed["cook"].pk) in text
+
+
+def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
+    employer, listed, signed_in, cook_taxonomy
+):
+    from employers import services
+    from tests.employers.conftest import make_placement, make_profile
+
+    client = signed_in(employer.own)
+    page = client.get(reverse("employers:select_candidate", args=[listed["cook"].pk]))
+    assert page.status_code == 200 and _leaks(page.content.decode()) == []
+    placement = make_placement(make_profile(employer.organisation), cook_taxonomy.cook)
+    intro = services.introduction_select(placement=placement, candidate=listed["cook"], actor=employer.own)
+    detail = client.get(reverse("employers:introduction_detail", args=[intro.pk]))
+    assert _leaks(detail.content.decode()) == []
+    matches = client.get(reverse("employers:placement_matches", args=[placement.pk]))
+    assert matches.status_code == 200 and _leaks(matches.content.decode()) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"occupation": "http://esco.test/occupation/cook"}, {"cook", "junior"}),
+        ({"skills": ["http://esco.test/skill/knife", "http://esco.test/skill/hygiene"]}, {"cook"}),
+        ({"skills": ["http://esco.test/skill/knife", "http://esco.test/skill/hygiene"], "skills_mode": "any"},
+         {"cook", "junior"}),
+        ({"german": "B1"}, {"cook", "welder"}),
+        ({"postcode": "44135", "radius": "30"}, {"cook", "junior"}),
+        ({"kind": "job"}, {"cook", "welder"}),
+        ({"available_by": (date.today() + timedelta(days=30)).isoformat()}, {"cook", "junior"}),
+    ],
+)
+def test_filters(employer, listed, signed_in, query, expected):
+    refs = set(_refs(signed_in(employer.own).get(reverse(BROWSE), query)))
+    assert refs == {listed[name].pk for name in expected}
+
+
+def test_sorting_by_experience_puts_the_most_experienced_first(employer, listed, signed_in):
+    refs = _refs(signed_in(employer.own).get(reverse(BROWSE), {"sort": "experience"}))
+    assert refs[0] == listed["cook"].pk
+
+
+def test_an_unknown_postcode_is_a_form_error_with_the_input_kept(employer, listed, signed_in):
+    response = signed_in(employer.own).get(reverse(BROWSE), {"postcode": "00000", "radius": "10"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Diese Postleitzahl gibt es nicht." in html and 'value="00000"' in html
+
+
+def test_htmx_requests_get_only_the_results(employer, listed, signed_in):
+    response = signed_in(employer.own).get(reverse(BROWSE), {"german": "B1"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and 'data-testid="candidate-card"' in html
+
+
+def test_saved_search_round_trip(employer, listed, signed_in):
+    client = signed_in(employer.own)
+    client.post(reverse("employers:saved_search_create"), {"name": "Köche", "query": "german=B1&sort=hours"})
+    search = SavedSearch.objects.get(user=employer.own)
+    assert search.query == "german=B1&sort=hours"
+    page = client.get(reverse(BROWSE)).content.decode()
+    assert "Köche" in page and "?german=B1&amp;sort=hours" in page
+    # Someone else's saved search cannot be deleted: 404.
+    assert signed_in(employer.colleague).post(
+        reverse("employers:saved_search_delete", args=[search.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [10, 50])
+def test_queries_per_page_do_not_grow_with_page_size(
+    employer, municipality, cook_taxonomy, signed_in, django_assert_max_num_queries, size
+):
+    for i in range(60):
+        make_candidate(municipality, occupation=cook_taxonomy.cook, years=i % 7, skills=cook_taxonomy.skills[:3])
+    client = signed_in(employer.own)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(BROWSE), {"size": size, "german": "A1", "sort": "experience",
+                                                "postcode": "44135", "radius": "50"})
+    assert len(response.context["cards"]) == size
