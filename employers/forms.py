@@ -72,8 +72,10 @@ class PlacementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = PlacementKind.choices
         self.fields["min_german_spoken"].choices = [("", _("keine Vorgabe")), *CEFR.choices]
-        self.fields["openings"].min_value = 1
-        self.fields["openings"].widget.attrs["min"] = 1
+        self.fields["openings"] = forms.IntegerField(
+            label=_("Anzahl Plätze"), min_value=1, max_value=999,
+            error_messages={"min_value": _("Bitte mindestens einen Platz angeben.")},
+        )
         self.fields["status"].choices = [
             (PlacementStatus.DRAFT, PlacementStatus.DRAFT.label), (PlacementStatus.OPEN, PlacementStatus.OPEN.label),
             (PlacementStatus.CLOSED, PlacementStatus.CLOSED.label),
