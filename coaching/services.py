@@ -46,6 +46,8 @@ from .models import (
     Referral,
     RiskFlag,
     Service,
+    ServiceLocation,
+    ServiceOrganisation,
     SupportRequest,
     TutoringSession,
     VolunteerAssignment,
@@ -615,6 +617,20 @@ def tutoring_session_log(*, assignment: VolunteerAssignment, actor: User, token:
 
 
 # --- services directory and referrals -----------------------------------------------------------------
+
+
+def service_create(*, municipality_id: int, actor: User, organisation_name: str, location_name: str = "",
+                   street: str = "", postcode: str = "", city: str = "", **fields: Any) -> Service:
+    """A directory entry (HSDS service) with its provider and, if given, one location."""
+    with transaction.atomic():
+        provider, _created = ServiceOrganisation.objects.get_or_create(
+            municipality_id=municipality_id, name=organisation_name.strip())
+        service = Service.objects.create(organisation=provider, municipality_id=municipality_id, **fields)
+        if location_name or street:
+            location = ServiceLocation.objects.create(organisation=provider, name=location_name or provider.name,
+                                                      street=street, postcode=postcode, city=city)
+            service.locations.add(location)
+    return service
 
 
 def referral_create(*, case: Case, service: Service, actor: User, note: str = "") -> Referral:

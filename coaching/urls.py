@@ -1,4 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coaching"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("employments/<int:pk>/", views.employment_detail, name="employment_detail"),
+    path("employments/<int:pk>/take/", views.follow_along_take, name="follow_along_take"),
+    path("employments/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+    path("employments/<int:pk>/language-needs/new/", views.language_need_create, name="language_need_create"),
+    path("employments/<int:pk>/risks/new/", views.risk_create, name="risk_create"),
+    path("language-needs/", views.language_needs_overview, name="language_needs_overview"),
+    path("language-needs/<int:pk>/status/", views.language_need_status, name="language_need_status"),
+    path("risks/<int:pk>/escalate/", views.risk_escalate, name="risk_escalate"),
+    path("risks/<int:pk>/resolve/", views.risk_resolve, name="risk_resolve"),
+    path("requests/", views.support_request_list, name="support_request_list"),
+    path("requests/new/", views.support_request_create, name="support_request_create"),
+    path("requests/<int:pk>/", views.support_request_detail, name="support_request_detail"),
+    path("volunteer/", views.volunteer_home, name="volunteer_home"),
+    path("volunteer/<int:pk>/", views.volunteer_assignment, name="volunteer_assignment"),
+    path("cases/<int:case_pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_pk>/volunteers/new/", views.volunteer_assign, name="volunteer_assign"),
+    path("cases/<int:case_pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path("cases/<int:case_pk>/handovers/new/", views.handover_create, name="handover_create"),
+    path("referrals/<int:pk>/status/", views.referral_update, name="referral_update"),
+    path("handovers/", views.handover_list, name="handover_list"),
+    path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
+    path("handovers/<int:pk>/items/<int:item_pk>/", views.handover_item, name="handover_item"),
+    path("handovers/<int:pk>/appointment/", views.handover_appointment, name="handover_appointment"),
+    path("handovers/<int:pk>/decide/", views.handover_decide, name="handover_decide"),
+    path("services/", views.service_list, name="service_list"),
+    path("services/new/", views.service_create, name="service_create"),
+    path("services/<int:pk>/", views.service_detail, name="service_detail"),
+]

@@ -1,0 +1,268 @@
+"""Forms of the coaching app: KERN-styled, clear errors, input kept; none raises."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Language, ResidenceStatus
+from organisations.forms import KernFormMixin
+from organisations.models import Organisation
+from taxonomy.cefr import cefr_rank
+
+from .models import (
+    Cost,
+    Funding,
+    HandoverKind,
+    LanguageArea,
+    LanguageMeasure,
+    Mode,
+    NeedStatus,
+    Referral,
+    RequestTopic,
+    RiskKind,
+    Service,
+    ServiceCategory,
+    Severity,
+    Topic,
+    VolunteerFocus,
+    WithWhom,
+)
+from .services import new_token
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _Base(KernFormMixin, forms.Form):
+    """Every create form carries a one-time token; a replayed post is refused by the service."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", new_token())
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "kern-form-check__input"
+
+    def apply_errors(self, error) -> None:
+        """Put a service's ValidationError on the right fields (or on the form)."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class FollowUpForm(_Base):
+    date = forms.DateField(label=_("Datum des Kontakts"), widget=DATE)
+    mode = forms.ChoiceField(label=_("Art des Kontakts"), choices=Mode.choices, widget=forms.RadioSelect)
+    with_whom = forms.ChoiceField(label=_("Mit wem"), choices=WithWhom.choices, widget=forms.RadioSelect)
+    topics = forms.MultipleChoiceField(label=_("Themen"), choices=Topic.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    place = forms.CharField(label=_("Ort"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notizen"), max_length=5000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    next_date = forms.DateField(label=_("Nächster Termin"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        for name in ("mode", "with_whom"):
+            self.fields[name].widget.attrs["class"] = "kern-form-check__input"
+
+
+class LanguageNeedForm(_Base):
+    area = forms.ChoiceField(label=_("Bereich"), choices=LanguageArea.choices)
+    current_level = forms.ChoiceField(label=_("Jetziges Niveau (GER)"), choices=[("", "---------"), *[
+        (c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]])
+    target_level = forms.ChoiceField(label=_("Zielniveau (GER)"), choices=[("", "---------"), *[
+        (c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]])
+    measure = forms.ChoiceField(label=_("Maßnahme"), choices=LanguageMeasure.choices)
+    provider = forms.ModelChoiceField(label=_("Anbieter aus dem Verzeichnis"), queryset=Service.objects.none(),
+                                      required=False)
+    funding = forms.ChoiceField(label=_("Finanzierung"), choices=Funding.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices, initial=NeedStatus.OPEN)
+    note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            self.fields["provider"].queryset = providers
+
+    def clean(self):
+        data = super().clean()
+        current, target = data.get("current_level"), data.get("target_level")
+        if current and target and cefr_rank(target) <= cefr_rank(current):
+            self.add_error("target_level", _("Das Zielniveau muss über dem jetzigen Niveau liegen."))
+        return data
+
+
+class NeedStatusForm(KernFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
+
+
+class RiskForm(_Base):
+    kind = forms.ChoiceField(label=_("Art des Risikos"), choices=RiskKind.choices)
+    severity = forms.ChoiceField(label=_("Schwere"), choices=Severity.choices, initial=Severity.MEDIUM)
+    note = forms.CharField(label=_("Beschreibung"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    escalate = forms.BooleanField(label=_("Sofort an Case Management / Koordination melden"), required=False)
+
+
+class RiskResolveForm(KernFormMixin, forms.Form):
+    resolution_note = forms.CharField(label=_("Wie wurde das Risiko gelöst?"), max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class SupportRequestForm(_Base):
+    organisation = forms.ModelChoiceField(label=_("Betrieb"), queryset=Organisation.objects.none())
+    employment = forms.ModelChoiceField(label=_("Um wen geht es?"), queryset=None, required=False,
+                                        empty_label=_("allgemeine Frage"))
+    topic = forms.ChoiceField(label=_("Thema"), choices=RequestTopic.choices)
+    message = forms.CharField(label=_("Ihre Frage"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, organisations, employments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["employment"].queryset = employments
+        self.fields["employment"].label_from_instance = lambda e: (
+            f"{e.candidate.first_name} {e.candidate.last_name} – {e.placement.title if e.placement_id else e.get_kind_display()}"
+        )
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+
+class AnswerForm(KernFormMixin, forms.Form):
+    answer = forms.CharField(label=_("Antwort"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class VolunteerAssignForm(KernFormMixin, forms.Form):
+    volunteer_email = forms.EmailField(label=_("E-Mail-Adresse der*des Ehrenamtlichen"))
+    focus = forms.ChoiceField(label=_("Schwerpunkt"), choices=VolunteerFocus.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class TutoringForm(_Base):
+    date = forms.DateField(label=_("Datum"), widget=DATE)
+    minutes = forms.IntegerField(label=_("Dauer (Minuten)"), min_value=1, max_value=600, initial=60)
+    topic = forms.CharField(label=_("Thema"), max_length=200)
+    notes = forms.CharField(label=_("Notizen"), max_length=3000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class ServiceForm(KernFormMixin, forms.Form):
+    organisation_name = forms.CharField(label=_("Träger"), max_length=200)
+    name = forms.CharField(label=_("Name des Angebots"), max_length=200)
+    category = forms.ChoiceField(label=_("Art"), choices=ServiceCategory.choices)
+    description = forms.CharField(label=_("Beschreibung"), required=False, max_length=3000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    languages = forms.MultipleChoiceField(label=_("Sprachen des Angebots"), choices=Language.choices,
+                                          required=False, widget=forms.CheckboxSelectMultiple)
+    eligible_residence_statuses = forms.MultipleChoiceField(
+        label=_("Zugänglich bei Aufenthaltsstatus"), choices=ResidenceStatus.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Nichts angekreuzt: für alle zugänglich."))
+    cost = forms.ChoiceField(label=_("Kosten"), choices=Cost.choices)
+    cost_details = forms.CharField(label=_("Kosten (Einzelheiten)"), max_length=300, required=False)
+    location_name = forms.CharField(label=_("Standort"), max_length=200, required=False)
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
+    postcode = forms.RegexField(label=_("Postleitzahl"), regex=r"^\d{5}$", required=False,
+                                error_messages={"invalid": _("Bitte eine fünfstellige Postleitzahl angeben.")})
+    city = forms.CharField(label=_("Ort"), max_length=120, required=False)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-Mail"), required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+        for name in ("languages", "eligible_residence_statuses"):
+            self.fields[name].widget.attrs["class"] = "kern-form-check__input"
+
+
+class ServiceFilterForm(KernFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("Art"), choices=[("", _("alle")), *ServiceCategory.choices], required=False)
+    language = forms.ChoiceField(label=_("Sprache"), choices=[("", _("alle")), *Language.choices], required=False)
+    residence_status = forms.ChoiceField(label=_("Aufenthaltsstatus"),
+                                         choices=[("", _("alle")), *ResidenceStatus.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class ReferralForm(KernFormMixin, forms.Form):
+    service = forms.ModelChoiceField(label=_("Angebot"), queryset=Service.objects.none())
+    note = forms.CharField(label=_("Anlass"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.style_widgets()
+
+
+class ReferralStatusForm(KernFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Neuer Status"), choices=[
+        c for c in Referral.Status.choices if c[0] != Referral.Status.SENT])
+    outcome = forms.CharField(label=_("Ergebnis"), max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class HandoverForm(KernFormMixin, forms.Form):
+    kind = forms.ModelChoiceField(label=_("Art der Übergabe"), queryset=HandoverKind.objects.all())
+    to_organisation = forms.ModelChoiceField(label=_("Aufnehmende Organisation"), queryset=Organisation.objects.none())
+    note = forms.CharField(label=_("Hinweise für die Übernahme"), max_length=3000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = organisations
+        self.fields["to_organisation"].label_from_instance = lambda o: f"{o.name} ({o.municipality.name})"
+        self.style_widgets()
+
+
+class HandoverDecisionForm(KernFormMixin, forms.Form):
+    accept = forms.TypedChoiceField(label=_("Entscheidung"), coerce=lambda v: v == "yes",
+                                    choices=[("yes", _("Übernehmen")), ("no", _("Ablehnen"))],
+                                    widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Begründung (bei Ablehnung Pflicht)"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+        self.fields["accept"].widget.attrs["class"] = "kern-form-check__input"
+
+
+class AppointmentForm(KernFormMixin, forms.Form):
+    joint_appointment_at = forms.DateTimeField(
+        label=_("Gemeinsamer Termin fand statt am"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

@@ -1,0 +1,547 @@
+"""Views of the coaching app: thin — parse, check access, call a service, render.
+
+Anonymous → login; a role that may never use a page → 403; an object outside the user's scope → 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from candidates import selectors as candidate_selectors
+from organisations import access
+from organisations.models import Organisation
+
+from . import forms, selectors, services
+from .models import (
+    HandoverChecklistItem,
+    LanguageArea,
+    LanguageMeasure,
+    Service,
+)
+
+STAFF = selectors.CASE_STAFF
+STAFF_AND_COORDINATOR = selectors.STAFF_AND_COORDINATOR
+
+
+def _require(request: HttpRequest, roles) -> None:
+    if not access.has_role(user=request.user, roles=roles):
+        raise PermissionDenied
+
+
+def _save_error(form, error: ValidationError) -> None:
+    if isinstance(error, services.AlreadySaved):
+        form.add_error(None, error)
+    else:
+        form.apply_errors(error) if hasattr(form, "apply_errors") else form.add_error(None, error)
+
+
+# --- home and caseload -------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _require(request, STAFF_AND_COORDINATOR)
+    user = request.user
+    context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
+    if selectors.is_staff(user):
+        context.update(
+            caseload=list(selectors.coach_caseload(user=user)),
+            due=list(selectors.due_follow_ups(user=user)[:20]),
+            unassigned=list(selectors.unassigned_employments(user=user)[:20]),
+            requests=list(selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]),
+            handovers=list(selectors.handovers_for(user=user).filter(status="proposed")[:20]),
+        )
+    if selectors.is_coordinator(user):
+        context["figures"] = selectors.coordinator_figures(user=user)
+        if "requests" not in context:
+            context["requests"] = list(
+                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20])
+    return render(request, "coaching/home.html", context)
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/app/") else "coaching:home")
+
+
+# --- employment page, follow-ups --------------------------------------------------------------------
+
+
+@login_required
+def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF_AND_COORDINATOR)
+    employment = selectors.employment_get(user=request.user, pk=pk)
+    services.audit_view(actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"])
+    can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
+    return render(request, "coaching/employment_detail.html", {
+        "employment": employment, "can_edit": can_edit, "today": timezone.localdate(),
+        "plan": getattr(employment, "follow_along", None), **selectors.employment_page(employment=employment),
+        "status_form": forms.NeedStatusForm(), "resolve_form": forms.RiskResolveForm(),
+    })
+
+
+@login_required
+@require_POST
+def follow_along_take(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
+    services.follow_along_take_over(employment=employment, actor=request.user)
+    messages.success(request, _("Sie begleiten diese Beschäftigung jetzt."))
+    return redirect("coaching:employment_detail", pk=pk)
+
+
+@login_required
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("token")
+        try:
+            services.follow_up_log(employment=employment, actor=request.user, token=token, **data)
+        except ValidationError as error:
+            _save_error(form, error)
+        else:
+            messages.success(request, _("Kontakt gespeichert."))
+            return redirect("coaching:employment_detail", pk=pk)
+    return render(request, "coaching/follow_up_form.html", {"form": form, "employment": employment})
+
+
+# --- language needs ---------------------------------------------------------------------------------
+
+
+@login_required
+def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
+    providers = Service.objects.filter(municipality_id=employment.candidate.municipality_id, is_active=True)
+    form = forms.LanguageNeedForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("token")
+        try:
+            services.language_need_create(employment=employment, actor=request.user, token=token, **data)
+        except ValidationError as error:
+            _save_error(form, error)
+        else:
+            messages.success(request, _("Sprachförderbedarf gespeichert."))
+            return redirect("coaching:employment_detail", pk=pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Sprachförderbedarf erfassen"), "subtitle": employment.candidate.full_name,
+        "back": ("coaching:employment_detail", pk)})
+
+
+@login_required
+@require_POST
+def language_need_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    need = selectors.language_need_get(user=request.user, pk=pk)
+    form = forms.NeedStatusForm(request.POST)
+    if form.is_valid():
+        services.language_need_set_status(need=need, actor=request.user, status=form.cleaned_data["status"])
+        messages.success(request, _("Status geändert."))
+    else:
+        messages.error(request, _("Unbekannter Status."))
+    return redirect("coaching:employment_detail", pk=need.employment_id)
+
+
+@login_required
+def language_needs_overview(request: HttpRequest) -> HttpResponse:
+    _require(request, [Role.COORDINATOR])
+    groups = selectors.open_needs_grouped(user=request.user)
+    labels = dict(LanguageMeasure.choices)
+    areas = dict(LanguageArea.choices)
+    by_measure: dict[str, list] = {}
+    for row in groups:
+        row["area_label"] = areas.get(row["area"], row["area"])
+        by_measure.setdefault(str(labels.get(row["measure"], row["measure"])), []).append(row)
+    return render(request, "coaching/language_needs_overview.html", {"by_measure": by_measure,
+                                                                     "total": sum(r["n"] for r in groups)})
+
+
+# --- risks ------------------------------------------------------------------------------------------
+
+
+@login_required
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.risk_raise(employment=employment, actor=request.user, **data)
+        except ValidationError as error:
+            _save_error(form, error)
+        else:
+            messages.success(request, _("Risiko gespeichert."))
+            return redirect("coaching:employment_detail", pk=pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Risiko melden"), "subtitle": employment.candidate.full_name,
+        "back": ("coaching:employment_detail", pk)})
+
+
+@login_required
+@require_POST
+def risk_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    try:
+        services.risk_escalate(risk=risk, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Risiko gemeldet an {who}.").format(who=risk.escalated_to))
+    return redirect("coaching:employment_detail", pk=risk.employment_id)
+
+
+@login_required
+def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    risk = selectors.risk_get(user=request.user, pk=pk)
+    form = forms.RiskResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_resolve(risk=risk, actor=request.user, note=form.cleaned_data["resolution_note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Risiko als gelöst vermerkt."))
+            return redirect("coaching:employment_detail", pk=risk.employment_id)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Risiko lösen"), "subtitle": str(risk),
+        "back": ("coaching:employment_detail", risk.employment_id)})
+
+
+# --- employer support requests ---------------------------------------------------------------------
+
+
+@login_required
+def support_request_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if access.is_verified_employer(user=user):
+        return render(request, "coaching/support_request_list.html", {
+            "requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True})
+    _require(request, STAFF_AND_COORDINATOR)
+    return render(request, "coaching/support_request_list.html", {
+        "requests": selectors.staff_requests(user=user).order_by("status", "due_date"), "employer": False,
+        "today": timezone.localdate()})
+
+
+@login_required
+def support_request_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.is_verified_employer(user=user):
+        raise PermissionDenied
+    organisations = list(Organisation.objects.filter(pk__in=access.employer_organisation_ids(user=user)))
+    if not organisations:
+        raise PermissionDenied
+    employments = selectors.employer_employments(user=user)
+    form = forms.SupportRequestForm(request.POST or None, organisations=Organisation.objects.filter(
+        pk__in=[o.pk for o in organisations]), employments=employments)
+    if len(organisations) == 1:
+        form.fields["organisation"].queryset = Organisation.objects.filter(pk=organisations[0].pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.support_request_create(
+                actor=user, organisation=data["organisation"], employment=data.get("employment"),
+                topic=data["topic"], message=data["message"], token=data["token"])
+        except ValidationError as error:
+            _save_error(form, error)
+        else:
+            messages.success(request, _("Ihre Anfrage ist angekommen. Sie bekommen bis {day} eine Antwort.").format(
+                day=created.due_date.strftime("%d.%m.%Y")))
+            return redirect("coaching:support_request_detail", pk=created.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": _("Frage an das Jobcoaching"),
+                                                  "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
+                                                  "back": ("coaching:support_request_list", None)})
+
+
+@login_required
+def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, [*STAFF_AND_COORDINATOR, Role.EMPLOYER])
+    support, answers = selectors.support_request_get(user=request.user, pk=pk)
+    form = forms.AnswerForm(request.POST or None) if answers else None
+    if request.method == "POST":
+        if not answers:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.support_request_answer(request=support, actor=request.user, answer=form.cleaned_data["answer"])
+            except ValidationError as error:
+                form.add_error("answer" if getattr(error, "error_dict", None) else None, error)
+            else:
+                messages.success(request, _("Antwort gesendet."))
+                return redirect("coaching:support_request_detail", pk=pk)
+    return render(request, "coaching/support_request_detail.html", {
+        "support": support, "form": form, "answers": answers, "today": timezone.localdate()})
+
+
+# --- volunteers --------------------------------------------------------------------------------------
+
+
+@login_required
+def volunteer_home(request: HttpRequest) -> HttpResponse:
+    _require(request, [Role.VOLUNTEER])
+    rows = []
+    for assignment in selectors.volunteer_assignments(user=request.user):
+        view = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
+        rows.append((assignment, view))
+    return render(request, "coaching/volunteer_home.html", {"rows": rows})
+
+
+@login_required
+def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, [Role.VOLUNTEER])
+    assignment = selectors.volunteer_assignment_get(user=request.user, pk=pk)
+    # Only the consented fields, through the candidates app's reduced view.
+    person = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
+    services.audit_view(actor=request.user, candidate=assignment.candidate, fields=["volunteer_view"])
+    form = forms.TutoringForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.tutoring_session_log(assignment=assignment, actor=request.user, **data)
+        except ValidationError as error:
+            _save_error(form, error)
+        else:
+            messages.success(request, _("Lerntreffen gespeichert."))
+            return redirect("coaching:volunteer_assignment", pk=pk)
+    return render(request, "coaching/volunteer_assignment.html", {
+        "assignment": assignment, "person": person, "form": form,
+        "sessions": selectors.tutoring_sessions(assignment=assignment)})
+
+
+@login_required
+def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    form = forms.VolunteerAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        volunteer = get_user_model().objects.filter(email__iexact=form.cleaned_data["volunteer_email"]).first()
+        if volunteer is None:
+            form.add_error("volunteer_email", _("Unter dieser Adresse ist niemand auf Lotse."))
+        else:
+            try:
+                services.volunteer_assign(candidate=case.candidate, volunteer=volunteer, actor=request.user,
+                                          focus=form.cleaned_data["focus"])
+            except ValidationError as error:
+                form.add_error("volunteer_email", error.message_dict.get("volunteer") if hasattr(
+                    error, "error_dict") else error)
+            else:
+                messages.success(request, _("Ehrenamtliche*r zugeordnet."))
+                return redirect("coaching:case_detail", case_pk=case_pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Ehrenamtliche*n zuordnen"), "subtitle": case.candidate.full_name,
+        "back": ("coaching:case_detail", case_pk)})
+
+
+# --- cases: referrals and handovers ------------------------------------------------------------------
+
+
+@login_required
+def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, STAFF_AND_COORDINATOR)
+    case = candidate_selectors.case_get(user=request.user, pk=case_pk)
+    services.audit_view(actor=request.user, candidate=case.candidate, fields=["referrals", "handovers"])
+    can_edit = candidate_selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
+    return render(request, "coaching/case_detail.html", {
+        "case": case, "can_edit": can_edit, "status_form": forms.ReferralStatusForm(),
+        "employments": list(case.candidate.employments.select_related("employer__organisation")),
+        **selectors.case_page(case=case)})
+
+
+@login_required
+def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    offer = Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related("organisation")
+    form = forms.ReferralForm(request.POST or None, services=offer, initial={"service": request.GET.get("service")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(case=case, service=form.cleaned_data["service"], actor=request.user,
+                                     note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error("service", error.message_dict.get("service") if hasattr(error, "error_dict") else error)
+        else:
+            messages.success(request, _("Verweisung gespeichert."))
+            return redirect("coaching:case_detail", case_pk=case_pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("An ein Angebot verweisen"), "subtitle": case.candidate.full_name,
+        "back": ("coaching:case_detail", case_pk)})
+
+
+@login_required
+@require_POST
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    form = forms.ReferralStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_update(referral=referral, actor=request.user, status=form.cleaned_data["status"],
+                                     outcome=form.cleaned_data["outcome"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Verweisung aktualisiert."))
+    else:
+        messages.error(request, _("Bitte einen gültigen Status wählen."))
+    return redirect("coaching:case_detail", case_pk=referral.case_id)
+
+
+@login_required
+def handover_list(request: HttpRequest) -> HttpResponse:
+    _require(request, STAFF)
+    return render(request, "coaching/handover_list.html", {"handovers": selectors.handovers_for(user=request.user)})
+
+
+@login_required
+def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    organisations = Organisation.objects.exclude(kind="employer").select_related("municipality").order_by(
+        "municipality__name", "name")
+    form = forms.HandoverForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.handover_propose(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errs in error.error_dict.items():
+                    form.add_error(name, errs)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Übergabe angefragt. Die aufnehmende Organisation ist benachrichtigt."))
+            return redirect("coaching:handover_detail", pk=handover.pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Warme Übergabe anfragen"), "subtitle": case.candidate.full_name,
+        "back": ("coaching:case_detail", case_pk)})
+
+
+@login_required
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    handover = selectors.handover_get(user=request.user, pk=pk)
+    services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
+    can_decide = selectors.can_decide_handover(user=request.user, handover=handover)
+    return render(request, "coaching/handover_detail.html", {
+        "handover": handover, "items": list(handover.items.all()), "can_decide": can_decide,
+        "decision_form": forms.HandoverDecisionForm(), "appointment_form": forms.AppointmentForm()})
+
+
+@login_required
+@require_POST
+def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    handover = selectors.handover_get(user=request.user, pk=pk)
+    item = get_object_or_404(HandoverChecklistItem, pk=item_pk, handover=handover)
+    try:
+        services.handover_item_set(item=item, actor=request.user, done=request.POST.get("done") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("coaching:handover_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    handover = selectors.handover_get(user=request.user, pk=pk)
+    form = forms.AppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handover_record_appointment(handover=handover, actor=request.user,
+                                                 at=form.cleaned_data["joint_appointment_at"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Gemeinsamer Termin eingetragen: die Übergabe ist warm."))
+            return redirect("coaching:handover_detail", pk=pk)
+    else:
+        messages.error(request, _("Bitte Datum und Uhrzeit des Termins angeben."))
+    return redirect("coaching:handover_detail", pk=pk)
+
+
+@login_required
+def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, STAFF)
+    handover = selectors.handover_get(user=request.user, pk=pk)
+    if not selectors.can_decide_handover(user=request.user, handover=handover):
+        raise PermissionDenied
+    form = forms.HandoverDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_decide(handover=handover, actor=request.user, accept=form.cleaned_data["accept"],
+                                     reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errs in error.error_dict.items():
+                    form.add_error(name, errs)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Entscheidung gespeichert. Beide Seiten sind benachrichtigt."))
+            return redirect("coaching:handover_detail", pk=pk)
+    return render(request, "coaching/form.html", {
+        "form": form, "title": _("Übergabe entscheiden"), "subtitle": str(handover),
+        "back": ("coaching:handover_detail", pk)})
+
+
+# --- services directory -------------------------------------------------------------------------------
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    _require(request, [*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    form = forms.ServiceFilterForm(request.GET or None)
+    offer = selectors.visible_services(user=request.user).filter(is_active=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("category"):
+            offer = offer.filter(category=data["category"])
+        chosen = list(offer)
+        if data.get("language"):
+            chosen = [s for s in chosen if data["language"] in s.languages]
+        if data.get("residence_status"):
+            chosen = [s for s in chosen if s.is_eligible(data["residence_status"])]
+    else:
+        chosen = list(offer)
+    return render(request, "coaching/service_list.html", {
+        "form": form, "services": chosen,
+        "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])})
+
+
+@login_required
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, [*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    service = get_object_or_404(selectors.visible_services(user=request.user), pk=pk)
+    return render(request, "coaching/service_detail.html", {"service": service})
+
+
+@login_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
+    municipality_ids = sorted(access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]))
+    form = forms.ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.service_create(municipality_id=municipality_ids[0], actor=request.user,
+                                          **form.cleaned_data)
+        messages.success(request, _("Angebot gespeichert."))
+        return redirect("coaching:service_detail", pk=service.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": _("Angebot eintragen"),
+                                                  "back": ("coaching:service_list", None)})

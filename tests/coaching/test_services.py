@@ -1,0 +1,324 @@
+"""The rules of coaching, through the services: plan at hire, follow-up log, reminders once,
+employer requests with a two-working-day deadline, language needs, risks, volunteers, referrals
+and the warm handover."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from candidates.models import ConsentScope
+from candidates.services import consent_grant, consent_revoke
+from coaching import services
+from coaching.models import (
+    CoachingNotification,
+    FollowAlong,
+    FollowUpDue,
+    FollowUpReminder,
+    Handover,
+    LanguageSupportNeed,
+    Referral,
+    SupportRequest,
+    VolunteerAssignment,
+)
+from coaching.workdays import add_working_days
+from organisations.models import OrganisationKind
+from tests.coaching.conftest import handover_kind, make_employment
+from tests.factories import OrganisationFactory
+from tests.fixtures.users import new_member
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+# --- plan at hire ------------------------------------------------------------------------------------
+
+
+def test_hire_creates_the_default_plan_with_the_case_offices_coach(world, django_capture_on_commit_callbacks):
+    world.employment.end_reason = "other"
+    world.employment.save()
+    start = datetime.date(2025, 1, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        employment = make_employment(world.case, world.employer_org, start=start)
+    plan = FollowAlong.objects.get(employment=employment)
+    assert plan.coach == world.coach
+    dues = list(FollowUpDue.objects.filter(employment=employment).values_list("due_date", "label"))
+    assert dues == [
+        (datetime.date(2025, 1, 22), "nach 1 Woche"),
+        (datetime.date(2025, 2, 12), "nach 4 Wochen"),
+        (datetime.date(2025, 4, 15), "nach 3 Monaten"),
+    ]
+
+
+def test_plan_rolls_on_every_three_months_after_a_year_and_stops_at_the_end_date():
+    start = datetime.date(2024, 3, 1)
+    assert services.plan_entry(start, 4) == (datetime.date(2025, 3, 1), "nach 12 Monaten")
+    assert services.plan_entry(start, 5) == (datetime.date(2025, 6, 1), "nach 15 Monaten")
+    assert services.plan_entry(start, 6) == (datetime.date(2025, 9, 1), "nach 18 Monaten")
+
+
+def test_no_planned_follow_up_beyond_a_fixed_end(world):
+    FollowUpDue.objects.all().delete()
+    world.employment.end_date = world.employment.start_date + datetime.timedelta(days=20)
+    world.employment.save()
+    services.schedule_extend(employment=world.employment)
+    assert list(FollowUpDue.objects.values_list("label", flat=True)) == ["nach 1 Woche"]
+
+
+def test_starting_the_plan_twice_changes_nothing(world):
+    before = FollowUpDue.objects.count()
+    services.follow_along_start(employment_id=world.employment.pk)
+    assert FollowUpDue.objects.count() == before == services.SCHEDULE_AHEAD
+
+
+# --- follow-up log -------------------------------------------------------------------------------------
+
+
+def _log(world, **overrides):
+    data = {"date": TODAY, "mode": "phone", "with_whom": "both", "place": "", "topics": ["conflict"],
+            "notes": "Alles gut", "next_date": None, "token": uuid.uuid4()}
+    data.update(overrides)
+    return services.follow_up_log(employment=world.employment, actor=world.coach, **data)
+
+
+def test_a_follow_up_fulfils_the_overdue_plan_entry_and_the_plan_extends(world):
+    week = FollowUpDue.objects.get(employment=world.employment, sequence=0)
+    entry = _log(world)
+    week.refresh_from_db()
+    assert week.done_by == entry
+    assert FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).count() == 3
+
+
+def test_follow_up_before_the_employment_started_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        _log(world, date=world.employment.start_date - datetime.timedelta(days=1))
+    assert "vor dem Beginn" in str(error.value.message_dict["date"])
+    assert not world.employment.follow_ups.exists()
+
+
+def test_a_replayed_follow_up_post_is_saved_once(world):
+    token = uuid.uuid4()
+    _log(world, token=token)
+    with pytest.raises(services.AlreadySaved):
+        _log(world, token=token)
+    assert world.employment.follow_ups.count() == 1
+
+
+# --- reminders -----------------------------------------------------------------------------------------
+
+
+def test_reminders_go_out_once_per_due_follow_up(world):
+    overdue = FollowUpDue.objects.filter(employment=world.employment, due_date__lte=TODAY).count()
+    assert overdue == 2  # after 1 and after 4 weeks; the employment began 40 days ago
+    assert services.reminders_send() == 2
+    assert services.reminders_send() == 0
+    assert len(mail.outbox) == 2
+    assert {m.to[0] for m in mail.outbox} == {world.coach.email}
+    assert CoachingNotification.objects.filter(user=world.coach, kind="follow_up_due").count() == 2
+    assert set(FollowUpReminder.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_claim_left_by_a_dead_run_is_sent_later_but_a_fresh_one_is_not_stolen(world):
+    due = FollowUpDue.objects.filter(employment=world.employment).order_by("due_date").first()
+    FollowUpReminder.objects.create(due=due)  # claimed, then the worker died before sending
+    services.reminders_send()
+    assert len(mail.outbox) == 1  # only the other due entry: the claim is still fresh
+    later = timezone.now() + services.REMINDER_STALE_AFTER + datetime.timedelta(minutes=1)
+    services.reminders_send(now=later)
+    services.reminders_send(now=later)
+    assert len(mail.outbox) == 2
+    assert FollowUpReminder.objects.get(due=due).state == "sent"
+
+
+def test_no_reminder_for_an_ended_employment(world):
+    world.employment.end_reason = "probation"
+    world.employment.end_date = TODAY
+    world.employment.save()
+    assert services.reminders_send() == 0
+
+
+# --- employer support requests -------------------------------------------------------------------------
+
+
+def test_working_days_skip_weekends_and_national_holidays():
+    assert add_working_days(datetime.date(2025, 6, 6), 2) == datetime.date(2025, 6, 11)  # Fri → Pfingstmontag → Wed
+    assert add_working_days(datetime.date(2025, 12, 23), 2) == datetime.date(2025, 12, 29)
+    assert add_working_days(datetime.date(2025, 4, 16), 2) == datetime.date(2025, 4, 22)  # over Easter
+
+
+def test_request_about_an_employee_goes_to_their_coach_due_in_two_working_days(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.support_request_create(
+            actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
+            topic="language", message="Versteht die Sicherheitsunterweisung nicht.", token=uuid.uuid4(),
+            today=datetime.date(2025, 6, 6))
+    assert request.assigned_to == world.coach
+    assert request.due_date == datetime.date(2025, 6, 11)
+    assert [m.to for m in mail.outbox] == [[world.coach.email]]
+
+
+def test_general_request_without_coach_goes_to_the_coordinator(world):
+    request = services.support_request_create(
+        actor=world.people["employer"], organisation=world.employer_org, topic="funding",
+        message="Gibt es Zuschüsse?", token=uuid.uuid4())
+    assert request.assigned_to == world.coordinator
+
+
+def test_request_about_someone_elses_employee_is_refused(world):
+    other = world.people["employer_other"].memberships.get().organisation
+    with pytest.raises(ValidationError):
+        services.support_request_create(actor=world.people["employer_other"], organisation=other,
+                                        employment=world.employment, topic="other", message="?", token=uuid.uuid4())
+
+
+def test_overdue_request_is_escalated_once_then_answered(world):
+    request = services.support_request_create(
+        actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
+        topic="conflict", message="Streit im Team", token=uuid.uuid4(), today=TODAY - datetime.timedelta(days=10))
+    assert services.support_requests_escalate() == 1
+    assert services.support_requests_escalate() == 0
+    request.refresh_from_db()
+    assert request.status == SupportRequest.Status.ESCALATED
+    assert request.escalated_to == world.coordinator
+    services.support_request_answer(request=request, actor=world.coach, answer="Ich komme morgen vorbei.")
+    with pytest.raises(ValidationError):
+        services.support_request_answer(request=request, actor=world.coach, answer="Noch einmal")
+    request.refresh_from_db()
+    assert (request.status, request.answer) == ("answered", "Ich komme morgen vorbei.")
+
+
+# --- language needs, risks ----------------------------------------------------------------------------
+
+
+def test_language_need_target_must_be_above_current(world, language_school):
+    common = {"area": "technical", "measure": "berufssprachkurs", "funding": "bamf", "status": "open",
+              "provider": language_school, "note": ""}
+    with pytest.raises(ValidationError) as error:
+        services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
+                                      current_level="B1", target_level="B1", **common)
+    assert "target_level" in error.value.message_dict
+    need = services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
+                                         current_level="B1", target_level="B2", **common)
+    assert need.place == "Dortmund"
+    assert LanguageSupportNeed.objects.count() == 1
+
+
+def test_risk_escalates_to_the_case_manager_once_and_resolves_only_with_a_note(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        risk = services.risk_raise(employment=world.employment, actor=world.coach, kind="dropout", severity="high",
+                                   note="Fehlt oft in der Berufsschule", escalate=True, token=uuid.uuid4())
+    assert risk.escalated_to == world.case_manager
+    assert [m.to for m in mail.outbox] == [[world.case_manager.email]]
+    with pytest.raises(ValidationError):
+        services.risk_escalate(risk=risk, actor=world.coach)
+    with pytest.raises(ValidationError):
+        services.risk_resolve(risk=risk, actor=world.coach, note="  ")
+    services.risk_resolve(risk=risk, actor=world.coach, note="Nachhilfe organisiert")
+    risk.refresh_from_db()
+    assert not risk.is_open
+
+
+def test_case_manager_escalates_to_the_coordinator(world):
+    risk = services.risk_raise(employment=world.employment, actor=world.case_manager, kind="permit",
+                               severity="medium", escalate=True, token=uuid.uuid4())
+    assert risk.escalated_to == world.coordinator
+
+
+# --- volunteers -------------------------------------------------------------------------------------------
+
+
+def test_volunteer_needs_a_live_consent_naming_them(world):
+    stranger = world.people["volunteer_other"]
+    with pytest.raises(ValidationError):
+        services.volunteer_assign(candidate=world.candidate, volunteer=stranger, actor=world.case_manager,
+                                  focus="language")
+    services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
+                              actor=world.case_manager, focus="language")
+    assert VolunteerAssignment.objects.count() == 1
+
+
+# --- referrals -------------------------------------------------------------------------------------------
+
+
+def test_referral_respects_eligibility_and_moves_only_forward(world, language_school):
+    world.candidate.residence_status = "duldung"
+    world.candidate.save()
+    with pytest.raises(ValidationError):
+        services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
+    world.candidate.residence_status = "aufenthaltserlaubnis"
+    world.candidate.save()
+    referral = services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
+    with pytest.raises(ValidationError):
+        services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
+    with pytest.raises(ValidationError):
+        services.referral_update(referral=referral, actor=world.case_manager, status="completed", outcome="x")
+    services.referral_update(referral=referral, actor=world.case_manager, status="accepted")
+    with pytest.raises(ValidationError):
+        services.referral_update(referral=referral, actor=world.case_manager, status="completed")
+    services.referral_update(referral=referral, actor=world.case_manager, status="completed", outcome="B2 bestanden")
+    assert Referral.objects.get().status == "completed"
+
+
+# --- handover ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def jobcenter(world):
+    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter")
+    return org, new_member("case_manager", organisation=org)
+
+
+def test_handover_to_the_same_organisation_or_without_consent_is_refused(world, jobcenter):
+    org, _person = jobcenter
+    with pytest.raises(ValidationError) as error:
+        services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
+                                  to_organisation=world.office)
+    assert "to_organisation" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org)
+    assert not Handover.objects.exists()
+
+
+def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
+    org, receiver = jobcenter
+    consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
+                  recipient_organisation=org)
+    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
+                                         to_organisation=org)
+    assert CoachingNotification.objects.filter(user=receiver, kind="handover_proposed").exists()
+    world.case.refresh_from_db()
+    assert world.case.responsible_organisation == world.office
+    with pytest.raises(ValidationError):  # a required checklist item is open
+        services.handover_decide(handover=handover, actor=receiver, accept=True)
+    for item in handover.items.filter(required=True):
+        services.handover_item_set(item=item, actor=world.case_manager, done=True)
+    services.handover_record_appointment(handover=handover, actor=world.case_manager, at=timezone.now())
+    services.handover_decide(handover=handover, actor=receiver, accept=True)
+    with pytest.raises(ValidationError):
+        services.handover_decide(handover=handover, actor=receiver, accept=False, reason="doch nicht")
+    handover.refresh_from_db()
+    world.case.refresh_from_db()
+    assert handover.status == "accepted" and handover.is_warm
+    assert world.case.responsible_organisation == org
+    assert world.case.case_manager == receiver
+    assert CoachingNotification.objects.filter(user=world.case_manager, kind="handover_decided").exists()
+    assert CoachingNotification.objects.filter(user=receiver, kind="handover_decided").exists()
+
+
+def test_rejection_needs_a_reason_and_keeps_ownership(world, jobcenter):
+    org, receiver = jobcenter
+    consent = consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
+                            recipient_organisation=org)
+    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
+                                         to_organisation=org)
+    with pytest.raises(ValidationError):
+        services.handover_decide(handover=handover, actor=receiver, accept=False)
+    consent_revoke(consent=consent, actor=world.case_manager)
+    services.handover_decide(handover=handover, actor=receiver, accept=False, reason="nicht zuständig")
+    world.case.refresh_from_db()
+    assert world.case.responsible_organisation == world.office
