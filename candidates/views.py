@@ -416,8 +416,11 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             if candidate.user_id:
                 from privacy.services import gdpr_erase
 
+                # Every app's eraser, this app's included (registered in CandidatesConfig.ready()).
                 gdpr_erase(subject_user=candidate.user, actor=request.user)
-            services.candidate_erase(candidate=candidate, actor=request.user)
+                candidate.refresh_from_db()
+            if candidate.erased_at is None:
+                services.candidate_erase(candidate=candidate, actor=request.user)
         messages.success(request, _("Die personenbezogenen Daten sind gelöscht."))
         return redirect("candidates:case_list")
     return render(request, "candidates/erase_form.html", {"candidate": candidate, "form": form})

@@ -121,3 +121,12 @@ def test_the_daily_beat_task_runs_the_watch(desk):
     assert tasks.warn_expiring_permits.delay().get() == 1
     assert tasks.warn_expiring_permits.delay().get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_erasing_a_person_with_a_login_runs_every_apps_eraser_once(desk, signed_in, candidate_team):
+    Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
+    response = signed_in(desk.user).post(reverse("candidates:erase", args=[desk.candidate.pk]), {"confirm": "on"})
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(pk=desk.candidate.pk)
+    assert candidate.erased_at is not None and candidate.user_id is None
+    assert AuditEntry.objects.filter(action="erase", record_type="candidates.candidate").count() == 1
