@@ -23,11 +23,17 @@ def _no_markup(value: str) -> str:
 
 
 class EventRegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Bitte geben Sie Ihren Namen an.")},
+    )
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
         max_length=254,
-        error_messages={"invalid": _("Bitte eine gültige E-Mail-Adresse angeben, z. B. name@betrieb.de.")},
+        error_messages={
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+            "invalid": _("Bitte eine gültige E-Mail-Adresse angeben, z. B. name@betrieb.de."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation = forms.CharField(
