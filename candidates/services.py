@@ -415,7 +415,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     if invitation is None:
         return False
     path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
-    base = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{getattr(settings, 'LOTSE_SITE_HOST', 'localhost:8000')}"
+    base = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.LOTSE_SITE_HOST}"
     with translation.override("de"):
         send_mail(
             subject=_("[Lotse] Ihr Zugang zu Ihrem Profil"),
