@@ -7,9 +7,14 @@ from .models import (
     CandidateOccupation,
     CandidateSkill,
     Case,
+    CaseNote,
     Consent,
+    Goal,
+    Invitation,
     LanguageSkill,
+    PermitExpiryWarning,
     Qualification,
+    Step,
 )
 
 
@@ -87,3 +92,35 @@ class LanguageSkillAdmin(admin.ModelAdmin):
     list_filter = ["language", "spoken", "written", "is_native", "exam"]
     search_fields = ["candidate__last_name", "candidate__first_name"]
     raw_id_fields = ["candidate"]
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("title", "case", "status", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("case",)
+    inlines = [StepInline]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(admin.ModelAdmin):
+    list_display = ("case", "author", "created_at")
+    raw_id_fields = ("case", "author")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("candidate", "email", "created_at", "accepted_at")
+    raw_id_fields = ("candidate", "created_by")
+
+
+@admin.register(PermitExpiryWarning)
+class PermitExpiryWarningAdmin(admin.ModelAdmin):
+    list_display = ("candidate", "kind", "expires_on", "sent_to", "sent_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("candidate", "sent_to")
