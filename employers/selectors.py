@@ -102,6 +102,7 @@ def placements_for(*, user: User) -> QuerySet[Placement]:
 
 def placement_get(*, user: User, pk: int) -> Placement:
     """One of the user's placements; someone else's is a 404, as if it did not exist."""
+    require_employer(user=user)
     placement = placements_for(user=user).filter(pk=pk).first()
     if placement is None:
         raise Http404
@@ -401,6 +402,7 @@ def employer_introductions(*, user: User) -> QuerySet[Introduction]:
 
 
 def employer_introduction_get(*, user: User, pk: int) -> Introduction:
+    require_employer(user=user)
     intro = employer_introductions(user=user).filter(pk=pk).first()
     if intro is None:
         raise Http404

@@ -295,6 +295,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.require_employer(user=request.user)
     search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
     services.saved_search_delete(search=search, actor=request.user)
     messages.success(request, _("Gespeicherte Suche gelöscht."))
