@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("app/candidates/", include("candidates.urls")),
     path("app/employers/", include("employers.urls")),
     path("app/coaching/", include("coaching.urls")),
+    path("app/monitoring/", include("monitoring.urls")),
     # Wagtail serves everything else, starting with the site root.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "employers",
     "coaching",
     "cms",
+    "monitoring",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
