@@ -160,9 +160,9 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
     aggregates = {}
     for months, days in RETENTION_DAYS.items():
         reached = ExpressionWrapper(F("start_date") + timedelta(days=days), output_field=DateOutput())
-        employments = employments.alias(**{f"reached_{months}": reached})
         eligible = Q(start_date__lte=today - timedelta(days=days))
-        kept = Q(end_reason="") | Q(end_date__gte=F(f"reached_{months}"))
+        # Still employed then: running, or ended no earlier than N months after the start.
+        kept = Q(end_reason="") | Q(end_date__gte=reached)
         aggregates[f"eligible_{months}"] = Count("pk", filter=eligible)
         aggregates[f"retained_{months}"] = Count("pk", filter=eligible & kept)
     counts = employments.aggregate(**aggregates)

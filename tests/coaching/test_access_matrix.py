@@ -1,0 +1,133 @@
+"""Every URL of the coaching app × every role → the designed status.
+
+302 = anonymous sent to the login (or a POST that did its work and redirected), 403 = the role
+may never use the page, 404 = the object lies outside the user's scope (nobody learns it exists).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import ConsentScope
+from candidates.services import consent_grant
+from coaching import services
+from organisations.models import OrganisationKind
+from tests.coaching.conftest import handover_kind
+from tests.factories import OrganisationFactory
+from tests.fixtures.users import login_with_mfa
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "candidate", "case_manager", "coach", "coach_other_org", "coach_elsewhere", "volunteer",
+         "volunteer_other", "employer", "employer_other", "employer_unverified", "chamber", "coordinator",
+         "coordinator_elsewhere"]
+
+
+
+def _row(*, own, staff_other=404, coordinator=403, coordinator_elsewhere=None, volunteer=403, volunteer_other=None,
+         employer=403, employer_other=None, employer_unverified=403, coach_elsewhere=None, anonymous=302):
+    """Statuses by role from a few choices; the rest is 403."""
+    return {
+        "anonymous": anonymous, "candidate": 403, "case_manager": own, "coach": own,
+        "coach_other_org": staff_other, "coach_elsewhere": staff_other if coach_elsewhere is None else coach_elsewhere,
+        "volunteer": volunteer, "volunteer_other": volunteer if volunteer_other is None else volunteer_other,
+        "employer": employer, "employer_other": employer if employer_other is None else employer_other,
+        "employer_unverified": employer_unverified, "chamber": 403, "coordinator": coordinator,
+        "coordinator_elsewhere": coordinator if coordinator_elsewhere is None else coordinator_elsewhere,
+    }
+
+
+STAFF_EDIT = _row(own=200)
+STAFF_POST = _row(own=302)
+
+# name, kwargs key, method, expected
+MATRIX = [
+    ("home", None, "get", _row(own=200, staff_other=200, coordinator=200)),
+    ("notifications_read", None, "post", dict.fromkeys(ROLES, 302)),
+    ("employment_detail", "employment", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    ("follow_along_take", "employment", "post", STAFF_POST),
+    ("follow_up_create", "employment", "get", STAFF_EDIT),
+    ("language_need_create", "employment", "get", STAFF_EDIT),
+    ("risk_create", "employment", "get", STAFF_EDIT),
+    ("language_needs_overview", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    ("language_need_status", "need", "post", STAFF_POST),
+    ("risk_escalate", "risk", "post", STAFF_POST),
+    ("risk_resolve", "risk", "get", STAFF_EDIT),
+    ("support_request_list", None, "get", _row(own=200, staff_other=200, coordinator=200, employer=200)),
+    ("support_request_create", None, "get", _row(own=403, staff_other=403, employer=200)),
+    ("support_request_detail", "request", "get",
+     _row(own=200, coordinator=200, coordinator_elsewhere=404, employer=200, employer_other=404)),
+    ("volunteer_home", None, "get", _row(own=403, staff_other=403, volunteer=200)),
+    ("volunteer_assignment", "assignment", "get", _row(own=403, staff_other=403, volunteer=200, volunteer_other=404)),
+    ("case_detail", "case", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    ("volunteer_assign", "case", "get", STAFF_EDIT),
+    ("referral_create", "case", "get", STAFF_EDIT),
+    ("handover_create", "case", "get", STAFF_EDIT),
+    ("referral_update", "referral", "post", STAFF_POST),
+    ("handover_list", None, "get", _row(own=200, staff_other=200)),
+    ("handover_detail", "handover", "get", STAFF_EDIT),
+    ("handover_item", "item", "post", STAFF_POST),
+    ("handover_appointment", "handover", "post", STAFF_POST),
+    # The sending side may not decide on its own handover; only the receiving organisation does.
+    ("handover_decide", "handover", "get", _row(own=403)),
+    ("service_list", None, "get", _row(own=200, staff_other=200, coordinator=200, volunteer=200)),
+    ("service_create", None, "get", {**_row(own=403, staff_other=403, coordinator=200), "case_manager": 200}),
+    ("service_detail", "service", "get",
+     _row(own=200, staff_other=200, coach_elsewhere=404, coordinator=200, coordinator_elsewhere=404, volunteer=200)),
+]
+
+
+@pytest.fixture
+def objects(world, language_school):
+    assignment = services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
+                                           actor=world.case_manager, focus="language")
+    need = services.language_need_create(
+        employment=world.employment, actor=world.coach, token=uuid.uuid4(), area="workplace", current_level="A2",
+        target_level="B1", measure="berufssprachkurs", provider=None, status="open", funding="unclear", note="")
+    risk = services.risk_raise(employment=world.employment, actor=world.coach, kind="conflict", severity="low",
+                               token=uuid.uuid4())
+    request = services.support_request_create(
+        actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
+        topic="tasks", message="Frage", token=uuid.uuid4())
+    referral = services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
+    receiving = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
+    consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
+                  recipient_organisation=receiving)
+    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
+                                         to_organisation=receiving)
+    return {
+        "employment": {"pk": world.employment.pk}, "need": {"pk": need.pk}, "risk": {"pk": risk.pk},
+        "request": {"pk": request.pk}, "assignment": {"pk": assignment.pk}, "case": {"case_pk": world.case.pk},
+        "referral": {"pk": referral.pk}, "handover": {"pk": handover.pk},
+        "item": {"pk": handover.pk, "item_pk": handover.items.first().pk}, "service": {"pk": language_school.pk},
+    }
+
+
+POST_DATA = {
+    "language_need_status": {"status": "planned"},
+    "referral_update": {"status": "accepted", "outcome": ""},
+    "handover_item": {"done": "1"},
+    "handover_appointment": {"joint_appointment_at": timezone.now().strftime("%Y-%m-%dT%H:%M")},
+}
+
+
+def test_matrix_covers_every_url_of_the_app():
+    from coaching.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} == {name for name, *_ in MATRIX}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_access(world, objects, client, role, name, key, method, expected):
+    if role != "anonymous":
+        login_with_mfa(client, world.people[role])
+    url = reverse(f"coaching:{name}", kwargs=objects[key] if key else None)
+    response = client.post(url, POST_DATA.get(name, {})) if method == "post" else client.get(url)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    if role == "anonymous":
+        assert "/login" in response["Location"] or "/accounts/" in response["Location"]

@@ -1,0 +1,174 @@
+"""Pages as a user meets them: caseload with constant queries, quick entry with bad input kept,
+replayed posts, the employer's request round trip, the coordinator's figures and grouped needs."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from coaching import services
+from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
+from tests.candidates.factories import CaseFactory
+from tests.coaching.conftest import make_employment
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def _more_employments(world, n: int) -> None:
+    for i in range(n):
+        case = CaseFactory(responsible_organisation=world.office, candidate__municipality=world.municipality,
+                           case_manager=world.case_manager)
+        employer = OrganisationFactory(municipality=world.municipality, kind="employer", name=f"Betrieb {i}")
+        employment = make_employment(case, employer, start=TODAY - datetime.timedelta(days=30 * (i + 1)))
+        services.follow_along_start(employment_id=employment.pk)
+        services.risk_raise(employment=employment, actor=world.coach, kind="health", severity="low",
+                            token=uuid.uuid4())
+
+
+def test_caseload_shows_due_follow_ups_and_costs_the_same_queries_for_more_cases(
+    world, signed_in, django_assert_max_num_queries
+):
+    client = signed_in(world.coach)
+    client.get(reverse("coaching:home"))  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(30) as few:
+        response = client.get(reverse("coaching:home"))
+    assert response.status_code == 200
+    assert world.candidate.full_name in response.content.decode()
+    assert "überfällig" in response.content.decode()
+    _more_employments(world, 8)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(reverse("coaching:home"))
+    assert response.content.decode().count("Betrieb ") >= 8
+    print(f"caseload queries: {len(few.captured_queries)} with 1 case, {len(many.captured_queries)} with 9")
+
+
+def test_coordinator_sees_cases_per_coach_and_retention_with_constant_queries(
+    world, signed_in, django_assert_max_num_queries
+):
+    client = signed_in(world.coordinator)
+    client.get(reverse("coaching:home"))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("coaching:home"))
+    _more_employments(world, 8)
+    # Five began more than 91 days ago (120…240 days); the oldest ended after 20 days.
+    from employers.models import Employment
+
+    ended = Employment.objects.order_by("start_date").first()
+    ended.end_reason, ended.end_date = "probation", ended.start_date + datetime.timedelta(days=20)
+    ended.save()
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(reverse("coaching:home"))
+    page = response.content.decode()
+    assert "Jonas Coach: 8" in page
+    three, six, twelve = response.context["figures"]["retention"]
+    assert (three.eligible, three.retained, three.percent) == (5, 4, 80)
+    assert (six.eligible, six.retained) == (2, 1)
+    assert (twelve.eligible, twelve.percent) == (0, None)
+    print(f"coordinator queries: {len(few.captured_queries)} / {len(many.captured_queries)}")
+
+
+def test_follow_up_quick_entry_keeps_input_on_a_bad_date_and_saves_once(world, signed_in):
+    client = signed_in(world.coach)
+    url = reverse("coaching:follow_up_create", args=[world.employment.pk])
+    form = client.get(url).context["form"]
+    token = form.initial["token"]
+    too_early = (world.employment.start_date - datetime.timedelta(days=3)).isoformat()
+    data = {"token": token, "date": too_early, "mode": "workplace", "with_whom": "both", "topics": ["exam"],
+            "notes": "Prüfungsangst besprochen", "place": "Backstube"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "vor dem Beginn der Beschäftigung" in page
+    assert "Prüfungsangst besprochen" in page and "Backstube" in page
+    assert not FollowUp.objects.exists()
+    data["date"] = TODAY.isoformat()
+    assert client.post(url, data).status_code == 302
+    replay = client.post(url, data)
+    assert "bereits gespeichert" in replay.content.decode()
+    assert FollowUp.objects.count() == 1
+
+
+def test_tampered_ids_are_404(world, signed_in):
+    client = signed_in(world.coach)
+    assert client.get(reverse("coaching:follow_up_create", args=[999999])).status_code == 404
+    assert client.post(reverse("coaching:risk_escalate", args=[999999])).status_code == 404
+
+
+def test_language_need_form_refuses_target_below_current_and_keeps_input(world, signed_in):
+    client = signed_in(world.coach)
+    url = reverse("coaching:language_need_create", args=[world.employment.pk])
+    token = client.get(url).context["form"].initial["token"]
+    response = client.post(url, {"token": token, "area": "exam", "current_level": "B2", "target_level": "B1",
+                                 "measure": "volunteer_tutoring", "funding": "free", "status": "open",
+                                 "note": "Abschlussprüfung Juni"})
+    assert "Zielniveau muss über dem jetzigen" in response.content.decode()
+    assert "Abschlussprüfung Juni" in response.content.decode()
+    assert not LanguageSupportNeed.objects.exists()
+
+
+def test_coordinator_plans_courses_from_needs_grouped_by_measure_and_place(world, signed_in,
+                                                                            django_assert_max_num_queries):
+    for current, target in [("A2", "B1"), ("B1", "B2")]:
+        services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
+                                      area="workplace", current_level=current, target_level=target,
+                                      measure="berufssprachkurs", provider=None, status="open", funding="bamf",
+                                      note="")
+    client = signed_in(world.coordinator)
+    client.get(reverse("coaching:language_needs_overview"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("coaching:language_needs_overview"))
+    rows = response.context["by_measure"]["Berufssprachkurs (DeuFöV)"]
+    assert [(r["place"], r["n"], r["lowest"], r["highest"]) for r in rows] == [("Dortmund", 2, "A2", "B2")]
+
+
+def test_employer_asks_coach_answers_employer_sees_the_answer(world, signed_in):
+    employer = signed_in(world.people["employer"])
+    form = employer.get(reverse("coaching:support_request_create")).context["form"]
+    response = employer.post(reverse("coaching:support_request_create"), {
+        "token": form.initial["token"], "organisation": world.employer_org.pk, "employment": world.employment.pk,
+        "topic": "language", "message": "Wie erklären wir die Hygieneregeln?"})
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302 and request.assigned_to == world.coach
+    coach = signed_in(world.coach)
+    coach.post(reverse("coaching:support_request_detail", args=[request.pk]), {"answer": "Mit Bildkarten."})
+    page = employer.get(reverse("coaching:support_request_detail", args=[request.pk])).content.decode()
+    assert "Mit Bildkarten." in page and "beantwortet" in page
+    # The employer cannot answer their own request.
+    assert employer.post(reverse("coaching:support_request_detail", args=[request.pk]),
+                         {"answer": "x"}).status_code == 403
+
+
+def test_employer_cannot_ask_about_another_companys_employee(world, signed_in):
+    other = signed_in(world.people["employer_other"])
+    form = other.get(reverse("coaching:support_request_create")).context["form"]
+    org = world.people["employer_other"].memberships.get().organisation
+    response = other.post(reverse("coaching:support_request_create"), {
+        "token": form.initial["token"], "organisation": org.pk, "employment": world.employment.pk,
+        "topic": "other", "message": "?"})
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+
+
+def test_volunteer_sees_only_consented_fields(world, signed_in):
+    assignment = services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
+                                           actor=world.case_manager, focus="language")
+    page = signed_in(world.people["volunteer"]).get(
+        reverse("coaching:volunteer_assignment", args=[assignment.pk])).content.decode()
+    assert world.candidate.first_name in page
+    assert world.candidate.phone not in page and world.candidate.email not in page
+    assert "1990" not in page  # no birth date
+
+
+def test_handover_to_the_same_organisation_is_a_form_error(world, signed_in):
+    client = signed_in(world.case_manager)
+    from tests.coaching.conftest import handover_kind
+
+    response = client.post(reverse("coaching:handover_create", args=[world.case.pk]), {
+        "kind": handover_kind().pk, "to_organisation": world.office.pk, "note": "Bitte übernehmen"})
+    assert response.status_code == 200
+    assert "schon zuständig" in response.content.decode()
+    assert "Bitte übernehmen" in response.content.decode()
