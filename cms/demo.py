@@ -374,13 +374,16 @@ def translate_page(page: Page, *, language_code: str, strings: dict[str, str]) -
 
     ``strings`` maps each German source segment to its translation. The page gets a
     TranslationSource and a Translation, so editors see its status (and can update it) in the
-    admin; untranslated segments (the slug, say) fall back to the source.
+    admin; the slug stays the German one, other untranslated segments fall back to the source.
+    The translation is published when the surrounding transaction commits (wagtail-localize).
     """
     locale = Locale.objects.get(language_code=language_code)
     source, _ = TranslationSource.get_or_create_from_instance(page)
     translation, _ = Translation.objects.get_or_create(source=source, target_locale=locale)
     for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
         text = strings.get(segment.string.data)
+        if text is None and segment.context.path == "slug":
+            text = segment.string.data  # one address in every language: /ar/<slug>/, /uk/<slug>/
         if text is None:
             continue
         StringTranslation.objects.update_or_create(

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from cms.models import ChamberSectionPage, EventIndexPage, EventPage, HomePage, SuccessStoryIndexPage
 from cms.services import chamber_section_setup
 from organisations.models import OrganisationKind
+from tests.employers.conftest import cook_taxonomy  # noqa: F401  (a small ESCO corner for the figures)
 from tests.factories import OrganisationFactory
 
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}

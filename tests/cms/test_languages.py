@@ -1,0 +1,113 @@
+"""German source, translations through wagtail-localize; Arabic and Farsi pages right to left."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from wagtail.models import Locale
+from wagtail_localize.models import Translation
+
+from cms.demo import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
+from cms.models import CandidateInfoPage
+from tests.cms.conftest import HOST
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def info(home) -> CandidateInfoPage:
+    de = CANDIDATE_INFO_DE
+    page = CandidateInfoPage(
+        title=de["title"], slug="informationen", intro=de["intro"],
+        body=[("heading", de["h1"]), ("paragraph", f"<p>{de['p1']}</p>"), ("heading", de["h2"]),
+              ("paragraph", f"<p>{de['p3']}</p>")],
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def translate(django_capture_on_commit_callbacks):
+    """Translate like the demo does; wagtail-localize publishes on commit, so run those callbacks."""
+
+    def run(page, code: str):
+        texts = CANDIDATE_INFO_TRANSLATIONS[code]
+        with django_capture_on_commit_callbacks(execute=True):
+            translated = translate_page(
+                page, language_code=code, strings={CANDIDATE_INFO_DE[k]: v for k, v in texts.items()}
+            )
+        translated.refresh_from_db()
+        return translated
+
+    return run
+
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("uk", "ltr"), ("en", "ltr")])
+def test_translated_candidate_page_renders_in_its_language_and_direction(client, info, code, direction, translate):
+    translated = translate(info, code)
+
+    response = client.get(f"/{code}/informationen/", **HOST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{code}" dir="{direction}"' in html
+    assert f'<div lang="{code}" dir="{direction}">' in html
+    assert CANDIDATE_INFO_TRANSLATIONS[code]["p1"] in html
+    assert CANDIDATE_INFO_DE["p1"] not in html
+    assert translated.locale.language_code == code
+    assert translated.live
+
+
+def test_arabic_page_links_to_the_other_languages(client, info, translate):
+    for code in ("ar", "uk", "fa"):
+        translate(info, code)
+
+    html = client.get("/ar/informationen/", **HOST).content.decode()
+
+    assert 'href="/uk/informationen/" lang="uk" hreflang="uk">Українська' in html
+    assert 'href="/fa/informationen/" lang="fa" hreflang="fa">فارسی' in html
+    assert 'href="/informationen/" lang="de" hreflang="de">Deutsch' in html
+
+
+def test_german_page_stays_german_and_ltr(client, info, translate):
+    translate(info, "ar")
+    html = client.get("/informationen/", **HOST).content.decode()
+    assert '<html lang="de" dir="ltr"' in html
+    assert CANDIDATE_INFO_DE["p1"] in html
+
+
+def test_untranslated_parent_in_another_language_is_marked_with_the_source_language(client, info, translate):
+    # Translating a page creates its parents in the target tree as aliases of the German ones.
+    translate(info, "ar")
+    html = client.get("/ar/", **HOST).content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert '<div lang="de" dir="ltr">' in html
+
+
+def test_editors_see_the_translation_status(info, signed_in, django_user_model, translate):
+    translated = translate(info, "ar")
+    translation = Translation.objects.get(source__object_id=info.translation_key, target_locale__language_code="ar")
+    total, done = translation.get_progress()
+    assert total == done > 0
+    admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+
+    response = signed_in(admin).get(reverse("wagtailadmin_pages:edit", args=(translated.pk,)), **HOST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    # wagtail-localize's translation editor (segments with their status) replaces the page form.
+    assert 'id="translation-editor"' in html or "translation-editor" in html
+    assert "&quot;sourceLocale&quot;: {&quot;code&quot;: &quot;de&quot;" in html
+    assert f"/cms-admin/localize/translate/{translation.pk}/pofile/download/" in html
+
+
+def test_changed_source_strings_can_be_translated_again(info, translate):
+    translate(info, "uk")
+    info.intro = "Neuer Einleitungstext."
+    info.save_revision().publish()
+
+    uk = info.get_translation(Locale.objects.get(language_code="uk"))
+    assert uk.specific.intro == CANDIDATE_INFO_TRANSLATIONS["uk"]["intro"]  # translations are never overwritten by the source
