@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_jobs
 
 app_name = "employers"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
     path("my/introductions/", views.my_introductions, name="my_introductions"),
     path("team/introductions/", views.staff_introductions, name="staff_introductions"),
     path("notifications/", views.notifications, name="notifications"),
+    path("jobs/", views_jobs.my_jobs, name="my_jobs"),
+    path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),
 ]

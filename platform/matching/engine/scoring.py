@@ -522,7 +522,10 @@ class Matcher:
             hours_fit=None
             if candidate.hours is None or placement.hours is None
             else abs(candidate.hours - placement.hours) <= 5,
-            available_in_time=candidate.available_from is None or candidate.available_from <= max(start, self.today),
+            # Without a start date the placement is flexible: nothing to say about timing.
+            available_in_time=None
+            if placement.start is None
+            else candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
         )
 

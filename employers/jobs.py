@@ -1,0 +1,99 @@
+"""Open placements ranked for one candidate: the "jobs for me" direction of matching.
+
+Used by the candidate's own page and by the staff who may see that candidate. Placements are
+business data; what is personal here is the candidate's profile, which only reaches this
+module through the candidates app's selectors (own_candidate, candidate_get).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from candidates.matching import candidate_record
+from candidates.models import Candidate
+from matching.services import match_placements
+from organisations.models import VerificationStatus
+from taxonomy.models import Skill
+
+from .matching import placement_records
+from .models import Placement, PlacementStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass
+class JobRow:
+    placement: Placement
+    score: int  # 0–100
+    skills_met: list[str]
+    skills_missing: list[str]
+    skills_total: int
+    german: str | None
+    german_required: str | None
+    language_gap: int
+    bridged: bool
+    distance_km: int | None
+    available_in_time: bool | None
+
+
+def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
+    """Open placements with a free place at verified employers of the municipality."""
+    return Placement.objects.filter(
+        municipality_id=municipality_id,
+        status=PlacementStatus.OPEN,
+        openings__gt=0,
+        employer__organisation__verification_status=VerificationStatus.VERIFIED,
+    )
+
+
+def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
+    """Ranked, explained open placements for a candidate the caller was allowed to load."""
+    placements = {
+        str(p.pk): p
+        for p in open_placements(municipality_id=candidate.municipality_id).select_related(
+            "employer__organisation", "occupation"
+        )
+    }
+    if not placements:
+        return []
+    records = placement_records(queryset=Placement.objects.filter(pk__in=[int(pk) for pk in placements]))
+    ranked = match_placements(candidate=candidate_record(candidate), placements=records, top=top)
+    uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
+    labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    rows = []
+    for m in ranked:
+        ex = m.explanation
+        rows.append(
+            JobRow(
+                placement=placements[m.placement_id],
+                score=round(m.score * 100),
+                skills_met=[labels.get(u, u) for u in ex.essential_met],
+                skills_missing=[labels.get(u, u) for u in ex.essential_missing],
+                skills_total=len(ex.essential_met) + len(ex.essential_missing),
+                german=ex.german,
+                german_required=ex.german_required,
+                language_gap=ex.language_gap,
+                bridged=ex.bridged_by_language_support,
+                distance_km=None if ex.distance_km is None else round(ex.distance_km),
+                available_in_time=ex.available_in_time,
+            )
+        )
+    return rows
+
+
+def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:
+    """The candidate whose jobs are asked for: oneself, or one the staff user may see (else 404/403)."""
+    from django.core.exceptions import PermissionDenied
+
+    from candidates.selectors import candidate_get, own_candidate
+
+    if pk is None:
+        candidate = own_candidate(user=user)
+        if candidate is None:
+            raise PermissionDenied
+        return candidate
+    return candidate_get(user=user, pk=pk)

@@ -1,0 +1,91 @@
+"""'Jobs for me': open placements ranked for one candidate, for them and for their case manager."""
+
+import pytest
+from django.urls import reverse
+
+from candidates.models import Case
+from employers.models import EmployerProfile, Placement, PlacementSkill
+from organisations.models import OrganisationKind, VerificationStatus
+from tests.factories import OrganisationFactory, UserFactory
+from tests.matching.test_platform_matching import make_candidate
+
+
+@pytest.fixture
+def setting(esco, municipality, case_manager_team):
+    from taxonomy.models import Occupation
+
+    cook = Occupation.objects.filter(isco_code="5120").order_by("uri").first()
+    welder = Occupation.objects.filter(isco_code="7212").order_by("uri").first()
+    skills = list(cook.skills.order_by("pk")[:5])
+    user = UserFactory(candidate=True)
+    person = make_candidate(municipality, occupation=cook, skills=skills, user=user, last_name="Kochova")
+    Case.objects.create(candidate=person, municipality=municipality,
+                        responsible_organisation=case_manager_team.organisation, case_manager=case_manager_team.own)
+
+    def employer(verified=True):
+        org = OrganisationFactory(
+            municipality=municipality, kind=OrganisationKind.EMPLOYER,
+            **({} if verified else {"verification_status": VerificationStatus.PENDING}),
+        )
+        return EmployerProfile.objects.create(organisation=org, sector="gastronomie")
+
+    def placement(title, occupation, employer_profile, status="open", skills=(), **fields):
+        p = Placement.objects.create(employer=employer_profile, municipality=municipality, title=title,
+                                     occupation=occupation, postcode="34117", hours_per_week=40, status=status,
+                                     min_german_spoken="B1", **fields)
+        for skill in skills:
+            PlacementSkill.objects.create(placement=p, skill=skill, relation="essential")
+        return p
+
+    good = employer()
+    placements = {
+        "kitchen": placement("Koch/Köchin im Gasthaus", cook, good, skills=skills),
+        "welding": placement("Schweißer*in", welder, good, skills=list(welder.skills.order_by("pk")[:5])),
+        "draft": placement("Entwurf Küche", cook, good, status="draft", skills=skills),
+        "unverified": placement("Küche ungeprüft", cook, employer(verified=False), skills=skills),
+    }
+    return person, placements
+
+
+def test_candidate_sees_open_jobs_best_first_explained_in_words(setting, signed_in):
+    person, placements = setting
+    page = signed_in(person.user).get(reverse("employers:my_jobs"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("Koch/Köchin im Gasthaus") < html.index("Schweißer*in")
+    assert "Entwurf Küche" not in html and "Küche ungeprüft" not in html
+    assert "5 von 5 wichtigen Fähigkeiten passen" in html
+    assert "Gefordert ist Deutsch B1 – Ihr Niveau B1 reicht." in html
+
+
+def test_case_manager_sees_jobs_for_own_caseload_only(setting, signed_in, case_manager_team, employer_team):
+    person, _ = setting
+    url = reverse("employers:candidate_jobs", args=[person.pk])
+    assert signed_in(case_manager_team.own).get(url).status_code == 200
+    assert signed_in(case_manager_team.outsider).get(url).status_code == 404
+    assert signed_in(case_manager_team.elsewhere).get(url).status_code == 404
+    assert signed_in(employer_team.own).get(url).status_code in (403, 404)
+    assert signed_in(person.user).get(url).status_code == 200  # their own page
+
+
+def test_people_without_a_profile_get_no_jobs_page(db, signed_in, client):
+    assert client.get(reverse("employers:my_jobs")).status_code == 302
+    assert signed_in(UserFactory()).get(reverse("employers:my_jobs")).status_code == 403
+
+
+def test_queries_do_not_grow_with_the_number_of_placements(setting, signed_in, django_assert_max_num_queries):
+    person, placements = setting
+    client = signed_in(person.user)
+    client.get(reverse("employers:my_jobs"))  # warm the ESCO index
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("employers:my_jobs"))
+    kitchen = placements["kitchen"]
+    for i in range(15):
+        copy = Placement.objects.create(employer=kitchen.employer, municipality=kitchen.municipality,
+                                        title=f"Küche {i}", occupation=kitchen.occupation, postcode="34117",
+                                        status="open")
+        PlacementSkill.objects.bulk_create(
+            [PlacementSkill(placement=copy, skill=s.skill, relation=s.relation) for s in kitchen.skills.all()]
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("employers:my_jobs"))
