@@ -1,6 +1,6 @@
 """Demo logins created by `manage.py seed_demo`. Demo only: never use them on a real system."""
 
-DEMO_PASSWORD = "lotse-demo-2026"
+DEMO_PASSWORD = "lotse-demo-2026"  # noqa: S105 — demo only, documented in the README
 
 DEMO_LOGINS: dict[str, str] = {
     "coordinator": "koordination@demo.lotse.example",

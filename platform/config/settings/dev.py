@@ -6,9 +6,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-p
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 os.environ.setdefault("LOTSE_HTTP_PROTOCOL", "http")
 
-from .base import *  # noqa: E402,F403
-
 from accounts.demo import DEMO_LOGIN_EMAILS  # noqa: E402
+
+from .base import *  # noqa: E402,F403
 
 DEBUG = env.bool_("DJANGO_DEBUG", True)  # noqa: F405
 # Only the demo logins skip the MFA requirement, so that `make demo` stays easy to try.

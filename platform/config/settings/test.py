@@ -16,15 +16,17 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # SQLite tests use a file (not :memory:) so a live Celery worker subprocess can reach it;
 # one file per test run so that two runs on one machine never share a database.
+_RUN = os.environ.get("LOTSE_TEST_RUN", str(os.getpid()))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"]["NAME"] = str(  # noqa: F405
-        BASE_DIR / f".test-db-{os.environ.get('LOTSE_TEST_RUN', os.getpid())}.sqlite3"  # noqa: F405
-    )
+    DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / f".test-db-{_RUN}.sqlite3")  # noqa: F405
+else:
+    # Likewise on PostgreSQL: two runs on one server never share (or drop) a test database.
+    DATABASES["default"]["TEST"]["NAME"] = f"test_{DATABASES['default']['NAME']}_{_RUN}"  # noqa: F405
 # Tasks run in-process even where CI exports a broker, so no test depends on a worker being up;
 # the tests that need a real worker start one (tests/config/celery_helpers.py sets this false).
 CELERY_TASK_ALWAYS_EAGER = env.bool_("LOTSE_TEST_CELERY_EAGER", True)  # noqa: F405
 # CI shares one Redis cache (REDIS_CACHE_URL) between runs: namespace it per run, and let what a
 # run leaves behind expire, so no run ever reads another's entries.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{os.environ.get('LOTSE_TEST_RUN', os.getpid())}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{_RUN}"  # noqa: F405
     CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
