@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, LanguageSkill
@@ -150,7 +150,12 @@ class CandidateBrowseFilter(django_filters.FilterSet):
             return queryset.order_by("-hours_per_week_max", "pk")
         if sort == "recent":
             return queryset.order_by("-updated_at", "pk")
-        return queryset.annotate(_years=Max("occupations__years_experience")).order_by("-_years", "pk")
+        # A correlated subquery rather than a join with GROUP BY: the count query can drop it.
+        most_years = (
+            CandidateOccupation.objects.filter(candidate=OuterRef("pk"))
+            .order_by("-years_experience").values("years_experience")[:1]
+        )
+        return queryset.annotate(_years=Subquery(most_years)).order_by(F("_years").desc(nulls_last=True), "pk")
 
     @property
     def page_size(self) -> int:

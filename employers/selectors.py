@@ -28,6 +28,7 @@ from candidates.models import (
     CandidateOccupation,
     CandidateSkill,
     ConsentScope,
+    Language,
     LanguageSkill,
     PermitCategory,
 )
@@ -172,9 +173,13 @@ def anonymous_queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
 def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | None) -> list[AnonymousCandidate]:
     """Turn candidate rows (from :func:`anonymous_queryset`) into cards. The rows never leave here."""
     cards = []
+    # Labels once per call: get_FOO_display() would translate every choice for every row.
+    language_names = {code: str(label) for code, label in Language.choices}
+    permit_words = {key: str(label) for key, label in PERMIT_WORDS.items()}
     for c in candidates:
         languages = tuple(
-            (entry.get_language_display(), entry.spoken or "", entry.written or "") for entry in c.languages.all()
+            (language_names.get(entry.language, entry.language), entry.spoken or "", entry.written or "")
+            for entry in c.languages.all()
         )
         german = next((entry.spoken or "" for entry in c.languages.all() if entry.language == "de"), "")
         permit = _permit(c.work_permission)
@@ -189,7 +194,7 @@ def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | N
             hours_min=c.hours_per_week_min,
             hours_max=c.hours_per_week_max,
             permit=permit,
-            permit_label=str(PERMIT_WORDS[permit]),
+            permit_label=permit_words[permit],
         ))
     return cards
 
