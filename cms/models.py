@@ -229,10 +229,13 @@ class StandardPage(ContentPage):
 class ChamberSectionPage(ContentPage):
     """The root of a chamber's own section (IHK, HWK). Its editors may edit below it only."""
 
+    # SET_NULL: the section (public content) outlives the organisation record; without a chamber
+    # it simply has no editors of its own any more.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("Kammer"),
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"kind": "chamber"},
     )

@@ -229,6 +229,8 @@ def chamber_section_setup(*, section: ChamberSectionPage) -> ChamberGroups:
     also publish and is the group that approves the workflow's single task. Idempotent.
     """
     organisation = section.organisation
+    if organisation is None:
+        raise ValueError("A chamber section needs its chamber organisation.")
     names = chamber_group_names(organisation)
     existing = ChamberGroups.objects.filter(organisation=organisation).select_related("editors", "leads").first()
     editors = existing.editors if existing else Group.objects.get_or_create(name=names.editors)[0]

@@ -13,10 +13,11 @@ from .models import ChamberSectionPage, EventRegistration
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def _chamber_section_setup(request, page) -> None:
-    if isinstance(page.specific, ChamberSectionPage) and page.alias_of_id is None:
+    specific = page.specific
+    if isinstance(specific, ChamberSectionPage) and page.alias_of_id is None and specific.organisation_id:
         from .services import chamber_section_setup
 
-        chamber_section_setup(section=page.specific)
+        chamber_section_setup(section=specific)
 
 
 class EventRegistrationViewSet(ModelViewSet):

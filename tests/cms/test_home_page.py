@@ -13,7 +13,7 @@ HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 
 
 def test_migration_makes_the_german_home_page_the_default_sites_root():
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="de")
     site = Site.objects.get(is_default_site=True)
 
     assert site.root_page_id == home.pk
@@ -46,7 +46,7 @@ def test_call_to_action_without_a_chosen_page_leads_to_the_login(client):
 
 
 def test_call_to_action_leads_to_the_page_editors_chose(client):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="de")
     target = home.add_child(instance=Page(title="Für Betriebe", slug="fuer-betriebe"))
     home.employer_cta_page = target
     home.save()
@@ -57,7 +57,7 @@ def test_call_to_action_leads_to_the_page_editors_chose(client):
 
 
 def test_body_blocks_are_rendered(client):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="de")
     home.body = [
         ("heading", "Für Kammern"),
         ("paragraph", "<p>Willkommenslots*innen arbeiten mit.</p>"),
@@ -115,7 +115,7 @@ def test_editors_can_open_and_save_the_home_page_in_the_wagtail_admin(signed_in,
     admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
     EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
     client = signed_in(admin)
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="de")
 
     response = client.get(f"/cms-admin/pages/{home.pk}/edit/", **HOST)
 

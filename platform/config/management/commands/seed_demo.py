@@ -82,3 +82,11 @@ class Command(BaseCommand):
             out(f"  (Klient*innen-Login gehört zu: {cand.demo_candidate.full_name})")
         if emp.login_employer is not None:
             out(f"  (Arbeitgeber-Login leitet: {emp.login_employer.name})")
+
+        # The website (cms owns it): chamber sections, guides, stories, events, translated pages.
+        import cms.demo
+
+        site = cms.demo.seed(municipality=municipality)
+        out(f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:")
+        for _key, email, _first, _last, lead in cms.demo.EDITOR_LOGINS:
+            out(f"  {'Leitung' if lead else 'Redaktion':<22} {email}")
