@@ -29,6 +29,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Redaktion (CMS)"), "wagtailadmin_home"),
     ],
     Role.COORDINATOR: [
+        Destination(_("Kennzahlen"), "monitoring:dashboard"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
     ],

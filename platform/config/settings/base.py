@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.escalate_overdue_support_requests",
         "schedule": 60 * 60 * 24,
     },
+    "monitoring-refresh-dashboards": {
+        "task": "monitoring.tasks.refresh_dashboards",
+        "schedule": 60 * 15,
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

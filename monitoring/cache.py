@@ -1,0 +1,45 @@
+"""Cached dashboard figures with the time they were computed.
+
+The key holds the scope, the filters and the language (labels are translated when computed).
+The Celery task (monitoring.tasks.refresh_dashboards) recomputes every municipality's default
+view ahead of time, so the coordinator's first look of the day is warm.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from . import selectors
+from .selectors import Figure, Filters, Scope
+
+TIMEOUT = 60 * 60  # an hour; the task refreshes every 15 minutes
+VERSION = 1
+
+
+@dataclass
+class Dashboard:
+    figures: list[Figure]
+    computed_at: datetime.datetime
+    from_cache: bool = False
+
+
+def key_for(scope: Scope, filters: Filters, language: str | None = None) -> str:
+    language = language or translation.get_language() or "de"
+    return f"monitoring:v{VERSION}:{scope.key}:{filters.key}:{language}"
+
+
+def dashboard(*, scope: Scope, filters: Filters, refresh: bool = False) -> Dashboard:
+    key = key_for(scope, filters)
+    if not refresh:
+        cached = cache.get(key)
+        if cached is not None:
+            figures, computed_at = cached
+            return Dashboard(figures, computed_at, from_cache=True)
+    figures = selectors.dashboard_figures(scope=scope, filters=filters)
+    computed_at = timezone.now()
+    cache.set(key, (figures, computed_at), TIMEOUT)
+    return Dashboard(figures, computed_at)

@@ -1,0 +1,526 @@
+"""The municipality's key figures, as SQL aggregates scoped to the requesting user.
+
+Every figure is a fixed number of queries (aggregate / values+annotate / one ordered slice for a
+median), whatever the amount of data; nothing loops over rows in Python. Figures hold counts only:
+no names, no ids of people. Staff in the caseload figures appear as "Fachkraft 1, 2, …".
+
+Scope (who sees what):
+- coordinator: their municipality (filterable by organisation and legal circle);
+- team lead (Membership.is_lead as case manager or job coach): their organisation;
+- case manager / job coach: their own caseload (cases they manage, employments they coach);
+- everybody else: PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from candidates.models import Case, CasePhase, LanguageSkill, LegalCircle
+from coaching.models import (
+    OPEN_NEED_STATUSES,
+    FollowAlong,
+    FollowUpDue,
+    Handover,
+    LanguageMeasure,
+    LanguageSupportNeed,
+    Referral,
+    ServiceCategory,
+    SupportRequest,
+)
+from employers.models import Employment, EmploymentEndReason, Introduction, PlacementKind, Sector
+from organisations import access
+from organisations.models import Membership, Municipality, Organisation
+from taxonomy.cefr import CEFR_ORDER
+
+from .models import MonitoringSettings
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
+# Time buckets (upper bounds in days, exclusive) for "time to first contact / to placement".
+DAY_BUCKETS = (15, 31, 91, 181)
+RETENTION_DAYS = {3: 91, 6: 182, 12: 365}
+DUE_SOON_DAYS = 14
+STAFF_ROWS_MAX = 200
+
+
+# --- scope and filters ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "municipality" | "organisation" | "own"
+    municipality_id: int
+    organisation_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.municipality_id}:{self.organisation_id or '-'}:{self.user_id or '-'}"
+
+
+def scope_for(*, user: User) -> Scope:
+    """The widest view the user has: municipality > organisation (team lead) > own caseload."""
+    coordinator = sorted(access.municipality_ids(user=user, roles=[Role.COORDINATOR]))
+    if coordinator:
+        return Scope("municipality", coordinator[0])
+    mine = [m for m in access.memberships(user=user) if m.role in CASE_STAFF]
+    leads = sorted((m for m in mine if m.is_lead), key=lambda m: m.organisation_id)
+    if leads:
+        return Scope("organisation", leads[0].organisation.municipality_id, organisation_id=leads[0].organisation_id)
+    if mine:
+        return Scope("own", mine[0].organisation.municipality_id, user_id=user.pk)
+    raise PermissionDenied
+
+
+def may_see_dashboard(*, user: User) -> bool:
+    try:
+        scope_for(user=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def filter_organisations(*, scope: Scope) -> QuerySet[Organisation]:
+    """Organisations a coordinator may filter by: their municipality's, except employers."""
+    if scope.kind != "municipality":
+        return Organisation.objects.none()
+    return Organisation.objects.filter(municipality_id=scope.municipality_id).exclude(kind="employer").order_by("name")
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date
+    organisation_id: int | None = None
+    legal_circle: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.isoformat()}:{self.end.isoformat()}:{self.organisation_id or '-'}:{self.legal_circle or '-'}"
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        """The first moment after the period (the end date counts in full)."""
+        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
+
+
+def default_filters(today: datetime.date | None = None) -> Filters:
+    today = today or timezone.localdate()
+    return Filters(start=datetime.date(today.year, 1, 1), end=today)
+
+
+def settings_for(*, municipality_id: int) -> MonitoringSettings:
+    found = MonitoringSettings.objects.filter(municipality_id=municipality_id).first()
+    return found or MonitoringSettings(municipality_id=municipality_id)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One figure: a table (first column the label) that the page also draws as a chart."""
+
+    key: str
+    title: str
+    description: str
+    columns: list[str]
+    rows: list[list]
+    chart: str = "bar"  # bar | stacked | doughnut
+    note: str = ""
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    # URL name and query of the list behind the figure, and the roles that may open that list.
+    link: tuple[str, dict, tuple[str, ...]] | None = None
+    target: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(isinstance(v, int) and v for row in self.rows for v in row[1:])
+
+
+FIGURE_KEYS = (
+    "phases", "first_contact", "time_to_placement", "placements_kind", "placements_sector", "retention",
+    "apprenticeships_ended", "language_levels", "language_needs", "follow_ups", "requests",
+    "caseload_case_managers", "caseload_coaches", "referrals", "handovers",
+)
+
+
+class _Base:
+    """The scoped base querysets, built once per computation."""
+
+    def __init__(self, scope: Scope, filters: Filters, today: datetime.date) -> None:
+        self.scope, self.f, self.today = scope, filters, today
+        cases = Case.objects.filter(municipality_id=scope.municipality_id, candidate__erased_at__isnull=True)
+        if scope.kind == "organisation":
+            cases = cases.filter(responsible_organisation_id=scope.organisation_id)
+        elif scope.kind == "own":
+            cases = cases.filter(case_manager_id=scope.user_id)
+        if filters.organisation_id:
+            cases = cases.filter(responsible_organisation_id=filters.organisation_id)
+        if filters.legal_circle:
+            cases = cases.filter(legal_circle=filters.legal_circle)
+        self.cases = cases
+        self.candidate_ids = cases.values("candidate_id")
+        # A job coach's own caseload is the employments they coach, whoever manages the case.
+        employment_q = Q(candidate_id__in=self.candidate_ids)
+        if scope.kind == "own":
+            employment_q |= Q(follow_along__coach_id=scope.user_id, candidate__erased_at__isnull=True)
+        self.employments = Employment.objects.filter(employment_q)
+        self.narrowed = scope.kind != "municipality" or bool(filters.organisation_id or filters.legal_circle)
+
+    def active_cases(self) -> QuerySet[Case]:
+        """Cases open at some time in the period."""
+        return self.cases.filter(opened_at__lt=self.f.end_before).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=self.f.start_at))
+
+    def opened_cases(self) -> QuerySet[Case]:
+        return self.cases.filter(opened_at__gte=self.f.start_at, opened_at__lt=self.f.end_before)
+
+
+def _days(value: datetime.timedelta | int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return value.days
+    return int(value)
+
+
+def _median(queryset: QuerySet, expression: str, n: int) -> float | None:
+    """Median of ``expression`` over ``n`` rows: order in SQL and fetch the one or two middle rows."""
+    if n <= 0:
+        return None
+    lo, hi = (n - 1) // 2, n // 2
+    middle = [_days(v) for v in queryset.order_by(expression).values_list(expression, flat=True)[lo:hi + 1]]
+    middle = [v for v in middle if v is not None]
+    return sum(middle) / len(middle) if middle else None
+
+
+def _bucket_labels() -> list[str]:
+    labels, low = [], 0
+    for high in DAY_BUCKETS:
+        labels.append(_("%(a)s–%(b)s Tage") % {"a": low, "b": high - 1})
+        low = high
+    labels.append(_("%(a)s Tage und mehr") % {"a": low})
+    return labels
+
+
+def _duration_figure(key, title, description, queryset, duration, reached_label, note) -> Figure:
+    """Distribution and median of a duration (cases as rows) in two queries."""
+    def at_least(days: int):
+        return GreaterThanOrEqual(duration, Value(datetime.timedelta(days=days), output_field=DurationField()))
+
+    def below(days: int):
+        return LessThan(duration, Value(datetime.timedelta(days=days), output_field=DurationField()))
+
+    aggregates = {"total": Count("pk"), "reached": Count("pk", filter=IsNull(duration, False))}
+    low = 0
+    for i, high in enumerate(DAY_BUCKETS):
+        aggregates[f"b{i}"] = Count("pk", filter=Q(at_least(low), below(high)))
+        low = high
+    aggregates["last"] = Count("pk", filter=at_least(low))
+    counts = queryset.aggregate(**aggregates)
+    median = _median(queryset.annotate(dd=duration).filter(dd__isnull=False), "dd", counts["reached"])
+    labels = _bucket_labels()
+    rows = [[label, counts[f"b{i}"]] for i, label in enumerate(labels[:-1])]
+    rows.append([labels[-1], counts["last"]])
+    rows.append([_("noch nicht erreicht"), counts["total"] - counts["reached"]])
+    summary = [(_("Fälle im Zeitraum eröffnet"), str(counts["total"])), (reached_label, str(counts["reached"])),
+               (_("Median"), _("%(d)s Tage") % {"d": f"{median:.0f}"} if median is not None else "–")]
+    return Figure(key, title, description, [_("Dauer"), _("Fälle")], rows, note=note, summary=summary)
+
+
+def _choice_rows(counts: dict, choices) -> list[list]:
+    return [[str(label), counts.get(value, 0)] for value, label in choices]
+
+
+def figure_phases(b: _Base) -> Figure:
+    counts = dict(b.active_cases().values("phase").annotate(n=Count("pk")).order_by().values_list("phase", "n"))
+    return Figure(
+        "phases", _("Klient*innen nach Phase des Fallmanagements"),
+        _("Fälle, die im Zeitraum offen waren, nach ihrer heutigen Phase."),
+        [_("Phase"), _("Fälle")], _choice_rows(counts, CasePhase.choices),
+        link=("candidates:case_list", {"legal_circle": b.f.legal_circle} if b.f.legal_circle else {},
+              (Role.COORDINATOR, *CASE_STAFF)),
+    )
+
+
+def figure_first_contact(b: _Base) -> Figure:
+    first = Subquery(
+        Introduction.objects.filter(candidate_id=OuterRef("candidate_id"), created_at__gte=OuterRef("opened_at"))
+        .order_by("created_at").values("created_at")[:1], output_field=DateTimeField())
+    duration = ExpressionWrapper(first - F("opened_at"), output_field=DurationField())
+    return _duration_figure(
+        "first_contact", _("Zeit vom Erstgespräch bis zum ersten Arbeitgeberkontakt"),
+        _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zur ersten Vorstellung bei einem Betrieb."),
+        b.opened_cases(), duration, _("davon mit Arbeitgeberkontakt"),
+        _("Erster Arbeitgeberkontakt = erste Vorstellung (vorgeschlagen oder ausgewählt) nach Eröffnung des Falls."),
+    )
+
+
+def figure_time_to_placement(b: _Base) -> Figure:
+    first = Subquery(
+        Employment.objects.filter(candidate_id=OuterRef("candidate_id"), start_date__gte=TruncDate(ExpressionWrapper(OuterRef("opened_at"), output_field=DateTimeField())))
+        .order_by("start_date").values("start_date")[:1], output_field=DateField())
+    qs = b.opened_cases()
+    duration = ExpressionWrapper(first - TruncDate("opened_at"), output_field=DurationField())
+    return _duration_figure(
+        "time_to_placement", _("Zeit vom Erstgespräch bis zur Vermittlung"),
+        _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zum Beginn der ersten Beschäftigung."),
+        qs, duration, _("davon vermittelt"),
+        _("Vermittlung = Beginn einer Beschäftigung (Arbeit, Ausbildung, Praktikum, EQ)."),
+    )
+
+
+def _placements(b: _Base) -> QuerySet[Employment]:
+    return b.employments.filter(start_date__gte=b.f.start, start_date__lte=b.f.end)
+
+
+def figure_placements_kind(b: _Base) -> Figure:
+    counts = dict(_placements(b).values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n"))
+    return Figure("placements_kind", _("Vermittlungen nach Art"),
+                  _("Beschäftigungen, die im Zeitraum begonnen haben."),
+                  [_("Art"), _("Vermittlungen")], _choice_rows(counts, PlacementKind.choices), chart="doughnut")
+
+
+def figure_placements_sector(b: _Base) -> Figure:
+    counts = dict(_placements(b).values("employer__sector").annotate(n=Count("pk")).order_by()
+                  .values_list("employer__sector", "n"))
+    return Figure("placements_sector", _("Vermittlungen nach Branche"),
+                  _("Beschäftigungen, die im Zeitraum begonnen haben, nach Branche des Betriebs."),
+                  [_("Branche"), _("Vermittlungen")], _choice_rows(counts, Sector.choices))
+
+
+def figure_retention(b: _Base) -> Figure:
+    qs = _placements(b)
+    aggregates = {}
+    for months, days in RETENTION_DAYS.items():
+        reached = ExpressionWrapper(F("start_date") + datetime.timedelta(days=days), output_field=DateField())
+        eligible = Q(start_date__lte=b.today - datetime.timedelta(days=days))
+        kept = Q(end_reason="") | Q(end_date__gte=reached)
+        aggregates[f"eligible_{months}"] = Count("pk", filter=eligible)
+        aggregates[f"retained_{months}"] = Count("pk", filter=eligible & kept)
+    counts = qs.aggregate(**aggregates)
+    rows, summary = [], []
+    for months in RETENTION_DAYS:
+        eligible, retained = counts[f"eligible_{months}"], counts[f"retained_{months}"]
+        rows.append([_("nach %(m)s Monaten") % {"m": months}, retained, eligible - retained])
+        summary.append((_("nach %(m)s Monaten") % {"m": months},
+                        f"{round(100 * retained / eligible)} %" if eligible else "–"))
+    return Figure("retention", _("Verbleib nach 3, 6 und 12 Monaten"),
+                  _("Von den im Zeitraum begonnenen Beschäftigungen, die den Zeitpunkt schon erreicht haben."),
+                  [_("Zeitpunkt"), _("noch beschäftigt"), _("beendet")], rows, chart="stacked", summary=summary,
+                  note=_("Als beschäftigt zählt auch, wer vor dem Zeitpunkt in eine andere Stelle übernommen "
+                         "wurde, nur wenn das Ende danach liegt."))
+
+
+def figure_apprenticeships_ended(b: _Base) -> Figure:
+    qs = b.employments.filter(kind=PlacementKind.AUSBILDUNG).exclude(end_reason__in=["", EmploymentEndReason.COMPLETED])
+    counts = dict(qs.filter(end_date__gte=b.f.start, end_date__lte=b.f.end).values("end_reason")
+                  .annotate(n=Count("pk")).order_by().values_list("end_reason", "n"))
+    choices = [c for c in EmploymentEndReason.choices if c[0] != EmploymentEndReason.COMPLETED]
+    return Figure("apprenticeships_ended", _("Vorzeitig beendete Ausbildungen und Gründe"),
+                  _("Ausbildungen, die im Zeitraum vor dem Abschluss endeten, nach Grund."),
+                  [_("Grund"), _("Ausbildungen")], _choice_rows(counts, choices))
+
+
+def figure_language_levels(b: _Base) -> Figure:
+    qs = LanguageSkill.objects.filter(language="de", candidate_id__in=b.active_cases().values("candidate_id"))
+    intake = Coalesce("candidate__first_language_level__spoken", "spoken")
+    aggregates = {"fallback": Count("pk", filter=Q(candidate__first_language_level__isnull=True))}
+    for level in CEFR_ORDER:
+        aggregates[f"intake_{level}"] = Count("pk", filter=Exact(intake, Value(level)))
+        aggregates[f"now_{level}"] = Count("pk", filter=Q(spoken=level))
+    counts = qs.aggregate(**aggregates)
+    rows = [[level, counts[f"intake_{level}"], counts[f"now_{level}"]] for level in CEFR_ORDER]
+    note = _("„Beim Erstkontakt“ ist das erste erfasste Niveau. Für %(n)s Personen, deren Niveau vor "
+             "Einführung des Monitorings oder per Import erfasst wurde, gibt es keinen früheren Wert; dort "
+             "steht das heutige Niveau.") % {"n": counts["fallback"]}
+    return Figure("language_levels", _("Deutsch (mündlich) beim Erstkontakt und heute"),
+                  _("Klient*innen mit im Zeitraum offenem Fall, nach GER-Niveau."),
+                  [_("Niveau"), _("beim Erstkontakt"), _("heute")], rows, note=note)
+
+
+def figure_language_needs(b: _Base) -> Figure:
+    counts = dict(LanguageSupportNeed.objects.filter(status__in=OPEN_NEED_STATUSES, employment__in=b.employments)
+                  .values("measure").annotate(n=Count("pk")).order_by().values_list("measure", "n"))
+    return Figure("language_needs", _("Offene Sprachförderbedarfe nach Maßnahme"),
+                  _("Offene und geplante Bedarfe, Stand heute."),
+                  [_("Maßnahme"), _("Bedarfe")], _choice_rows(counts, LanguageMeasure.choices),
+                  link=("coaching:language_needs_overview", {}, (Role.COORDINATOR,)))
+
+
+def figure_follow_ups(b: _Base) -> Figure:
+    today = b.today
+    counts = FollowUpDue.objects.filter(employment__in=b.employments).aggregate(
+        overdue=Count("pk", filter=Q(done_at__isnull=True, due_date__lt=today)),
+        soon=Count("pk", filter=Q(done_at__isnull=True, due_date__gte=today,
+                                  due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))),
+        done=Count("pk", filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before)),
+        done_on_time=Count("pk", filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before,
+                                          done_at__date__lte=F("due_date"))),
+    )
+    rows = [[_("überfällig (heute)"), counts["overdue"]],
+            [_("fällig in den nächsten %(d)s Tagen") % {"d": DUE_SOON_DAYS}, counts["soon"]],
+            [_("im Zeitraum erledigt, rechtzeitig"), counts["done_on_time"]],
+            [_("im Zeitraum erledigt, verspätet"), counts["done"] - counts["done_on_time"]]]
+    return Figure("follow_ups", _("Nachbetreuung: fällig und überfällig"),
+                  _("Geplante Nachbetreuungskontakte der Beschäftigungen."), [_("Stand"), _("Kontakte")], rows,
+                  link=("coaching:home", {}, (Role.COORDINATOR, *CASE_STAFF)))
+
+
+def figure_requests(b: _Base) -> Figure:
+    qs = SupportRequest.objects.filter(municipality_id=b.scope.municipality_id,
+                                       created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
+    if b.scope.kind == "own":
+        qs = qs.filter(Q(assigned_to_id=b.scope.user_id) | Q(employment__in=b.employments))
+    elif b.narrowed:
+        qs = qs.filter(employment__in=b.employments)
+    answered = Q(status=SupportRequest.Status.ANSWERED)
+    counts = qs.aggregate(
+        on_time=Count("pk", filter=answered & Q(answered_at__date__lte=F("due_date"))),
+        answered=Count("pk", filter=answered),
+        open_overdue=Count("pk", filter=~answered & Q(due_date__lt=b.today)),
+        open=Count("pk", filter=~answered),
+    )
+    rows = [[_("fristgerecht beantwortet"), counts["on_time"]],
+            [_("verspätet beantwortet"), counts["answered"] - counts["on_time"]],
+            [_("offen, Frist läuft"), counts["open"] - counts["open_overdue"]],
+            [_("offen, Frist überschritten"), counts["open_overdue"]]]
+    total = counts["answered"] + counts["open"]
+    summary = [(_("Anfragen im Zeitraum"), str(total)),
+               (_("fristgerecht beantwortet"), f"{round(100 * counts['on_time'] / total)} %" if total else "–")]
+    return Figure("requests", _("Anfragen von Betrieben: innerhalb der Frist beantwortet"),
+                  _("Anfragen („heißer Draht“), die im Zeitraum gestellt wurden."), [_("Stand"), _("Anfragen")],
+                  rows, chart="doughnut", summary=summary,
+                  link=("coaching:support_request_list", {}, (Role.COORDINATOR, *CASE_STAFF)))
+
+
+def _staff_figure(key, title, description, role, count_subquery, b: _Base, target: int, unit: str) -> Figure:
+    members = Membership.objects.filter(role=role, is_active=True, organisation__municipality_id=b.scope.municipality_id)
+    if b.scope.organisation_id or b.f.organisation_id:
+        members = members.filter(organisation_id=b.scope.organisation_id or b.f.organisation_id)
+    people = get_user_model().objects.filter(pk__in=members.values("user_id"))
+    if b.scope.kind == "own":
+        people = people.filter(pk=b.scope.user_id)
+    loads = list(people.annotate(n=Coalesce(Subquery(count_subquery, output_field=IntegerField()), Value(0)))
+                 .order_by("-n").values_list("n", flat=True)[:STAFF_ROWS_MAX])
+    own_label = _("Sie")
+    rows = [[own_label if b.scope.kind == "own" else _("Fachkraft %(i)s") % {"i": i + 1}, n, target]
+            for i, n in enumerate(loads)]
+    over = sum(1 for n in loads if n > target)  # at most STAFF_ROWS_MAX fetched values, not data rows
+    summary = [(_("Zielwert"), str(target)), (_("über dem Zielwert"), f"{over} / {len(loads)}")]
+    return Figure(key, title, description, [_("Fachkraft"), unit, _("Zielwert")], rows, summary=summary,
+                  target=target, note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
+
+
+def figure_caseload_case_managers(b: _Base, settings: MonitoringSettings) -> Figure:
+    count = (b.cases.exclude(phase=CasePhase.CLOSED).filter(case_manager_id=OuterRef("pk"))
+             .order_by().values("case_manager_id").annotate(c=Count("pk")).values("c"))
+    return _staff_figure("caseload_case_managers", _("Fälle je Case Manager*in"),
+                         _("Offene Fälle je Case Manager*in, Stand heute, mit dem Zielwert der Kommune."),
+                         Role.CASE_MANAGER, count, b, settings.target_cases_per_case_manager, _("offene Fälle"))
+
+
+def figure_caseload_coaches(b: _Base, settings: MonitoringSettings) -> Figure:
+    count = (FollowAlong.objects.filter(municipality_id=b.scope.municipality_id, coach_id=OuterRef("pk"),
+                                        employment__end_reason="")
+             .order_by().values("coach_id").annotate(c=Count("pk")).values("c"))
+    return _staff_figure("caseload_coaches", _("Begleitungen je Jobcoach"),
+                         _("Laufende Nachbetreuungen je Jobcoach, Stand heute, mit dem Zielwert der Kommune."),
+                         Role.JOB_COACH, count, b, settings.target_cases_per_coach, _("Begleitungen"))
+
+
+def figure_referrals(b: _Base) -> Figure:
+    grouped = (Referral.objects.filter(case__in=b.cases, created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
+               .values("service__category", "status").annotate(n=Count("pk")).order_by())
+    counts = {(r["service__category"], r["status"]): r["n"] for r in grouped}  # at most 8 × 4 groups
+    statuses = Referral.Status.choices
+    rows = [[str(label), *[counts.get((value, s), 0) for s, _l in statuses]] for value, label in ServiceCategory.choices]
+    return Figure("referrals", _("Verweisungen nach Angebot und Ergebnis"),
+                  _("Verweisungen an Angebote, die im Zeitraum ausgesprochen wurden."),
+                  [_("Art des Angebots"), *[str(label) for _v, label in statuses]], rows, chart="stacked")
+
+
+def figure_handovers(b: _Base) -> Figure:
+    qs = Handover.objects.filter(created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
+    if b.scope.kind == "organisation" and not (b.f.organisation_id or b.f.legal_circle):
+        qs = qs.filter(Q(from_organisation_id=b.scope.organisation_id) | Q(to_organisation_id=b.scope.organisation_id))
+    elif b.scope.kind == "own":
+        qs = qs.filter(Q(proposed_by_id=b.scope.user_id) | Q(case__in=b.cases))
+    else:
+        qs = qs.filter(case__in=b.cases)
+    counts = qs.aggregate(
+        warm=Count("pk", filter=Q(joint_appointment_at__isnull=False)),
+        total=Count("pk"),
+        accepted=Count("pk", filter=Q(status=Handover.Status.ACCEPTED)),
+        rejected=Count("pk", filter=Q(status=Handover.Status.REJECTED)),
+    )
+    rows = [[_("warm (mit gemeinsamem Termin)"), counts["warm"]],
+            [_("ohne gemeinsamen Termin"), counts["total"] - counts["warm"]]]
+    summary = [(_("Übergaben im Zeitraum"), str(counts["total"])), (_("angenommen"), str(counts["accepted"])),
+               (_("abgelehnt"), str(counts["rejected"]))]
+    return Figure("handovers", _("Übergaben und wie viele davon warm"),
+                  _("Übergaben zwischen Organisationen, die im Zeitraum angefragt wurden."),
+                  [_("Art"), _("Übergaben")], rows, chart="doughnut", summary=summary,
+                  link=("coaching:handover_list", {}, CASE_STAFF))
+
+
+def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
+    """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
+    b = _Base(scope, filters, today or timezone.localdate())
+    settings = settings_for(municipality_id=scope.municipality_id)
+    return [
+        figure_phases(b), figure_first_contact(b), figure_time_to_placement(b), figure_placements_kind(b),
+        figure_placements_sector(b), figure_retention(b), figure_apprenticeships_ended(b),
+        figure_language_levels(b), figure_language_needs(b), figure_follow_ups(b), figure_requests(b),
+        figure_caseload_case_managers(b, settings), figure_caseload_coaches(b, settings), figure_referrals(b),
+        figure_handovers(b),
+    ]
+
+
+def data_basis(*, scope: Scope, filters: Filters) -> str:
+    """One sentence that says whose data the figures rest on (for exports and the funders' report)."""
+    municipality = Municipality.objects.filter(pk=scope.municipality_id).values_list("name", flat=True).first()
+    if scope.kind == "organisation":
+        org = Organisation.objects.filter(pk=scope.organisation_id).values_list("name", flat=True).first()
+        text = _("Fälle der Organisation „%(o)s“ in %(m)s") % {"o": org, "m": municipality}
+    elif scope.kind == "own":
+        text = _("eigene Fälle und Begleitungen in %(m)s") % {"m": municipality}
+    else:
+        text = _("alle Fälle der Kommune %(m)s") % {"m": municipality}
+    if filters.organisation_id:
+        org = Organisation.objects.filter(pk=filters.organisation_id).values_list("name", flat=True).first()
+        text += _(", zuständige Organisation „%(o)s“") % {"o": org}
+    if filters.legal_circle:
+        text += _(", Rechtskreis %(r)s") % {"r": LegalCircle(filters.legal_circle).label}
+    return text + _(" (ohne gelöschte Personen; nur Anzahlen, keine personenbezogenen Daten).")

@@ -1,0 +1,202 @@
+"""Views of the monitoring app: thin — parse the filters, check the scope, read (cached) figures, render.
+
+Anonymous → login; a role without figures (employer, volunteer, chamber editor, candidate) → 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations import access
+
+from . import cache, comparison, exports, selectors, services
+from .forms import DashboardFilterForm, ReportForm, SettingsForm
+from .selectors import Figure, Filters, Scope
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return selectors.scope_for(user=request.user)
+
+
+def _filter_form(request: HttpRequest, scope: Scope) -> DashboardFilterForm:
+    return DashboardFilterForm(request.GET or None, organisations=selectors.filter_organisations(scope=scope))
+
+
+def _links(figures: list[Figure], user) -> dict[str, dict]:
+    """For each figure the list behind it, if this user may open that list and its URL resolves."""
+    out = {}
+    for figure in figures:
+        if figure.link is None:
+            continue
+        url_name, params, roles = figure.link
+        if not access.has_role(user=user, roles=roles):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        entry = {"url": url + (f"?{urlencode(params)}" if params else "")}
+        if figure.key == "phases":
+            from candidates.models import CasePhase
+
+            entry["rows"] = [url + "?" + urlencode({**params, "phase": value}) for value in CasePhase.values]
+        out[figure.key] = entry
+    return out
+
+
+def table_rows(figure: Figure, urls: list[str] | None = None) -> list[dict]:
+    return [{"label": row[0], "values": row[1:], "url": urls[i] if urls and i < len(urls) else None}
+            for i, row in enumerate(figure.rows)]
+
+
+def _chart(figure: Figure) -> dict:
+    """What charts.js needs: labels, one dataset per value column, the chart type and a target line."""
+    return {
+        "type": figure.chart,
+        "labels": [str(r[0]) for r in figure.rows],
+        "datasets": [
+            {"label": str(column), "data": [r[i] for r in figure.rows]}
+            for i, column in enumerate(figure.columns[1:], start=1)
+            if not (figure.target is not None and i == len(figure.columns) - 1)
+        ],
+        "target": figure.target,
+        "targetLabel": _("Zielwert"),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = _filter_form(request, scope)
+    context = {"form": form, "scope": scope, "query": request.GET.urlencode(),
+               "is_coordinator": scope.kind == "municipality"}
+    if form.is_bound and not form.is_valid():
+        return render(request, "monitoring/dashboard.html", {**context, "invalid": True}, status=400)
+    filters = form.filters()
+    data = cache.dashboard(scope=scope, filters=filters)
+    figures = data.figures
+    links = _links(figures, request.user)
+    context.update(
+        filters=filters, computed_at=data.computed_at, from_cache=data.from_cache,
+        all_empty=all(f.is_empty for f in figures),
+        figures=[{"figure": f, "chart": _chart(f), "link": links.get(f.key), "chart_id": f"chart-{f.key}",
+                  "data_id": f"chart-{f.key}-data", "rows": table_rows(f, (links.get(f.key) or {}).get("rows"))}
+                 for f in figures],
+    )
+    return render(request, "monitoring/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = _filter_form(request, scope)
+    cache.dashboard(scope=scope, filters=form.filters(), refresh=True)
+    messages.success(request, _("Die Kennzahlen wurden neu berechnet."))
+    return redirect(reverse("monitoring:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+
+@login_required
+def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    scope = _scope(request)
+    if key not in selectors.FIGURE_KEYS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = _filter_form(request, scope)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Der Export war nicht möglich: bitte korrigieren Sie die Filter."))
+        return redirect(reverse("monitoring:dashboard") + f"?{request.GET.urlencode()}")
+    filters = form.filters()
+    figure = next(f for f in cache.dashboard(scope=scope, filters=filters).figures if f.key == key)
+    basis = selectors.data_basis(scope=scope, filters=filters)
+    name = f"lotse-{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.figure_csv(figure, filters, basis), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.figure_xlsx(figure, filters, basis),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _report(request: HttpRequest):
+    scope = _scope(request)
+    form = ReportForm(request.GET or None)
+    today = timezone.localdate()
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    year = year or today.year - (1 if today.month < 3 else 0)  # early in the year, last year's report
+    filters = Filters(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+    data = cache.dashboard(scope=scope, filters=filters)
+    return scope, form, filters, data
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    scope, form, filters, data = _report(request)
+    return render(request, "monitoring/report.html", {
+        "form": form, "filters": filters, "computed_at": data.computed_at,
+        "basis": selectors.data_basis(scope=scope, filters=filters), "year": filters.start.year,
+        "figures": [{"figure": f, "rows": table_rows(f)} for f in data.figures],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    scope, form, filters, data = _report(request)
+    if form.errors:
+        messages.error(request, _("Bitte ein gültiges Berichtsjahr angeben."))
+        return redirect("monitoring:report")
+    pdf = exports.report_pdf(
+        title=_("Jahresbericht Integration in Arbeit %(y)s") % {"y": filters.start.year},
+        period=f"{filters.start:%d.%m.%Y} – {filters.end:%d.%m.%Y}",
+        basis=selectors.data_basis(scope=scope, filters=filters),
+        figures=data.figures,
+        computed_at=formats.date_format(timezone.localtime(data.computed_at), "DATETIME_FORMAT"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lotse-jahresbericht-{filters.start.year}.pdf"'
+    return response
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    if scope.kind != "municipality":
+        raise PermissionDenied
+    form = _filter_form(request, scope)
+    if form.is_bound and not form.is_valid():
+        return render(request, "monitoring/compare.html", {"form": form, "invalid": True}, status=400)
+    filters = form.filters()
+    participants, tables = comparison.comparison_tables(scope=scope, filters=filters)
+    opted_in = selectors.settings_for(municipality_id=scope.municipality_id).comparison_opt_in
+    return render(request, "monitoring/compare.html", {
+        "form": form, "filters": filters, "participants": participants, "tables": tables, "opted_in": opted_in,
+        "threshold": comparison.THRESHOLD,
+    })
+
+
+@login_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    if scope.kind != "municipality":
+        raise PermissionDenied
+    instance = selectors.settings_for(municipality_id=scope.municipality_id)
+    form = SettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.monitoring_settings_save(actor=request.user, municipality_id=scope.municipality_id,
+                                          **form.cleaned_data)
+        messages.success(request, _("Die Einstellungen wurden gespeichert."))
+        return redirect("monitoring:settings")
+    return render(request, "monitoring/settings.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
