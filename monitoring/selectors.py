@@ -162,10 +162,13 @@ class Figure:
     # URL name and query of the list behind the figure, and the roles that may open that list.
     link: tuple[str, dict, tuple[str, ...]] | None = None
     target: int | None = None
+    # False for figures that show the state today (open needs, caseloads), whatever the period.
+    period_bound: bool = True
 
     @property
     def is_empty(self) -> bool:
-        return not any(isinstance(v, int) and v for row in self.rows for v in row[1:])
+        last = -1 if self.target is not None else None  # the target column is no data
+        return not any(isinstance(v, int) and v for row in self.rows for v in row[1:last])
 
 
 FIGURE_KEYS = (
@@ -375,7 +378,7 @@ def figure_language_needs(b: _Base) -> Figure:
                   .values("measure").annotate(n=Count("pk")).order_by().values_list("measure", "n"))
     return Figure("language_needs", _("Offene Sprachförderbedarfe nach Maßnahme"),
                   _("Offene und geplante Bedarfe, Stand heute."),
-                  [_("Maßnahme"), _("Bedarfe")], _choice_rows(counts, LanguageMeasure.choices),
+                  [_("Maßnahme"), _("Bedarfe")], _choice_rows(counts, LanguageMeasure.choices), period_bound=False,
                   link=("coaching:language_needs_overview", {}, (Role.COORDINATOR,)))
 
 
@@ -395,6 +398,7 @@ def figure_follow_ups(b: _Base) -> Figure:
             [_("im Zeitraum erledigt, verspätet"), counts["done"] - counts["done_on_time"]]]
     return Figure("follow_ups", _("Nachbetreuung: fällig und überfällig"),
                   _("Geplante Nachbetreuungskontakte der Beschäftigungen."), [_("Stand"), _("Kontakte")], rows,
+                  period_bound=False,
                   link=("coaching:home", {}, (Role.COORDINATOR, *CASE_STAFF)))
 
 
@@ -440,7 +444,7 @@ def _staff_figure(key, title, description, role, count_subquery, b: _Base, targe
     over = sum(1 for n in loads if n > target)  # at most STAFF_ROWS_MAX fetched values, not data rows
     summary = [(_("Zielwert"), str(target)), (_("über dem Zielwert"), f"{over} / {len(loads)}")]
     return Figure(key, title, description, [_("Fachkraft"), unit, _("Zielwert")], rows, summary=summary,
-                  target=target, note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
+                  target=target, period_bound=False, note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
 
 
 def figure_caseload_case_managers(b: _Base, settings: MonitoringSettings) -> Figure:

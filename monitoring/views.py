@@ -89,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     links = _links(figures, request.user)
     context.update(
         filters=filters, computed_at=data.computed_at, from_cache=data.from_cache,
-        all_empty=all(f.is_empty for f in figures),
+        all_empty=all(f.is_empty for f in figures if f.period_bound),
         figures=[{"figure": f, "chart": _chart(f), "link": links.get(f.key), "chart_id": f"chart-{f.key}",
                   "data_id": f"chart-{f.key}-data", "rows": table_rows(f, (links.get(f.key) or {}).get("rows"))}
                  for f in figures],

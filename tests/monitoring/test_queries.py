@@ -1,0 +1,48 @@
+"""The dashboard costs the same number of SQL queries for little and for much data."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from monitoring import selectors
+from tests.monitoring.conftest import populate
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 30
+
+
+def _cold_page(client) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("monitoring:dashboard")).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_data(monitoring_world, signed_in, django_assert_max_num_queries):
+    client = signed_in(monitoring_world["coordinator"])
+    populate(monitoring_world, 5)
+    cache.clear()
+    with django_assert_max_num_queries(MAX_QUERIES):
+        client.get(reverse("monitoring:dashboard"))
+    small = _cold_page(client)
+    populate(monitoring_world, 60)
+    cache.clear()
+    with django_assert_max_num_queries(MAX_QUERIES):
+        client.get(reverse("monitoring:dashboard"))
+    large = _cold_page(client)
+    assert small == large
+
+
+def test_warm_page_does_not_compute_figures(monitoring_world, signed_in):
+    client = signed_in(monitoring_world["coordinator"])
+    populate(monitoring_world, 10)
+    cold = _cold_page(client)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("monitoring:dashboard"))
+    assert len(queries) < cold - len(selectors.FIGURE_KEYS)  # the figures come from the cache
+
