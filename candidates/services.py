@@ -415,7 +415,8 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     if invitation is None:
         return False
     path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
-    base = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.LOTSE_SITE_HOST}"
+    # The site's public base URL (one setting for every link that leaves by e-mail).
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override("de"):
         send_mail(
             subject=_("[Lotse] Ihr Zugang zu Ihrem Profil"),

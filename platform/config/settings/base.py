@@ -233,9 +233,6 @@ WAGTAILADMIN_BASE_URL = env.str_("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 
-# Host name used in links that leave the site by e-mail (invitations, reminders).
-LOTSE_SITE_HOST = env.str_("LOTSE_SITE_HOST", "127.0.0.1:8000")
-
 # How long the audit log is kept (days); applied daily by a Celery beat task.
 LOTSE_AUDIT_RETENTION_DAYS = env.int_("LOTSE_AUDIT_RETENTION_DAYS", 730)
 
