@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 import candidates.demo
+import coaching.demo
 import employers.demo
 import organisations.demo
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 platform = organisations.demo.seed()
                 municipality = platform.municipality
                 if reset:
+                    coaching.demo.clear(municipality=municipality)
                     candidates.demo.clear(municipality=municipality)
                     employers.demo.clear(municipality=municipality)
                 emp = employers.demo.seed(
@@ -55,6 +57,16 @@ class Command(BaseCommand):
                     case_managers=platform.case_managers,
                     candidate_user=platform.logins[Role.CANDIDATE],
                     volunteer_user=platform.logins[Role.VOLUNTEER],
+                    seed=SEED,
+                )
+                # The job coach's caseload: hires, follow-along plans, requests, services, a handover.
+                coach = coaching.demo.seed(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    job_coach=platform.logins[Role.JOB_COACH],
+                    volunteer=platform.logins[Role.VOLUNTEER],
+                    employer_user=platform.logins[Role.EMPLOYER],
+                    employer_organisation=emp.login_employer,
                     seed=SEED,
                 )
         except candidates.demo.DemoDataError as exc:
@@ -74,6 +86,9 @@ class Command(BaseCommand):
         out(f"  Klient*innen: {Candidate.objects.filter(municipality=municipality).count()}"
             f" (mit Einwilligung in die anonyme Liste: {live_listing})")
         out(f"  Stellen: {placements.count()} (offen: {placements.filter(status=PlacementStatus.OPEN).count()})")
+        out(f"  Begleitung: {coach.employments} Beschäftigungen, {coach.follow_ups} Kontakte, "
+            f"{coach.overdue} Nachbetreuungen überfällig, {coach.due_soon} in den nächsten 7 Tagen fällig, "
+            f"{coach.services} Angebote vor Ort")
         out("")
         out(f"Demo-Logins (nur für die Demo!), Passwort für alle: {DEMO_PASSWORD}")
         for role, email in DEMO_LOGINS.items():

@@ -1,0 +1,165 @@
+"""The coaching demo in `manage.py seed_demo`: the demo job coach has a real caseload with due follow-ups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+import candidates.demo
+import coaching.demo
+import employers.demo
+from accounts.demo import DEMO_LOGINS
+from candidates.models import Consent, ConsentScope
+from coaching.models import (
+    FollowAlong,
+    FollowUp,
+    FollowUpDue,
+    Handover,
+    LanguageSupportNeed,
+    Referral,
+    RiskFlag,
+    Service,
+    ServiceLocation,
+    SupportRequest,
+    TutoringSession,
+    VolunteerAssignment,
+)
+from employers.models import Employment, Introduction
+from organisations.demo import MUNICIPALITY_SLUG
+from organisations.models import Municipality, Organisation, OrganisationKind
+from taxonomy.models import Occupation
+
+DEMO_DOMAIN = "@demo.lotse.example"
+
+
+def _clear_demo() -> None:
+    municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
+    if municipality is not None:
+        coaching.demo.clear(municipality=municipality)
+        candidates.demo.clear(municipality=municipality)
+        employers.demo.clear(municipality=municipality)
+        Organisation.objects.filter(municipality=municipality).delete()
+        municipality.delete()
+    get_user_model().objects.filter(email__endswith=DEMO_DOMAIN).delete()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The whole `seed_demo`, committed as `make demo` does, removed afterwards."""
+    with django_db_blocker.unblock():
+        assert Occupation.objects.exists(), "the session set-up loads ESCO for tests that ask for `esco`"
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield {"output": out.getvalue(), "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG),
+               "coach": get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])}
+        _clear_demo()
+
+
+def _counts(municipality) -> dict[str, int]:
+    in_town = {"employment__candidate__municipality": municipality}
+    return {
+        "employments": Employment.objects.filter(candidate__municipality=municipality).count(),
+        "follow_alongs": FollowAlong.objects.filter(municipality=municipality).count(),
+        "dues": FollowUpDue.objects.filter(**in_town).count(),
+        "follow_ups": FollowUp.objects.filter(**in_town).count(),
+        "needs": LanguageSupportNeed.objects.filter(municipality=municipality).count(),
+        "risks": RiskFlag.objects.filter(**in_town).count(),
+        "requests": SupportRequest.objects.filter(municipality=municipality).count(),
+        "services": Service.objects.filter(municipality=municipality).count(),
+        "locations": ServiceLocation.objects.filter(organisation__municipality=municipality).count(),
+        "referrals": Referral.objects.filter(case__municipality=municipality).count(),
+        "assignments": VolunteerAssignment.objects.filter(candidate__municipality=municipality).count(),
+        "sessions": TutoringSession.objects.filter(assignment__candidate__municipality=municipality).count(),
+        "handovers": Handover.objects.filter(case__municipality=municipality).count(),
+        "consents": Consent.objects.filter(candidate__municipality=municipality).count(),
+    }
+
+
+def test_the_demo_job_coach_follows_twelve_hires_over_fourteen_months(seeded, esco):
+    municipality, coach = seeded["municipality"], seeded["coach"]
+    employments = Employment.objects.filter(candidate__municipality=municipality)
+    assert employments.count() == 12
+    # Every one of them was hired through the pipeline and is coached by the demo job coach.
+    assert set(FollowAlong.objects.filter(municipality=municipality).values_list("coach", flat=True)) == {coach.pk}
+    assert not employments.exclude(introduction__stage=Introduction.Stage.HIRED).exists()
+    today = timezone.localdate()
+    starts = sorted(employments.values_list("start_date", flat=True))
+    assert today - starts[0] > timedelta(days=365) and starts[0] >= today - timedelta(days=14 * 31)
+    assert today - starts[-1] < timedelta(days=30)
+
+    open_dues = FollowUpDue.objects.filter(employment__in=employments, done_at__isnull=True)
+    assert open_dues.filter(due_date__lt=today).count() >= 3  # overdue
+    assert open_dues.filter(due_date__gte=today, due_date__lte=today + timedelta(days=7)).count() >= 3  # due
+    assert FollowUp.objects.filter(employment__in=employments, author=coach).count() >= 12
+    assert "Begleitung: 12 Beschäftigungen" in seeded["output"]
+
+
+def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, esco):
+    municipality, coach = seeded["municipality"], seeded["coach"]
+    today = timezone.localdate()
+    needs = LanguageSupportNeed.objects.filter(municipality=municipality)
+    assert needs.count() == 3 and len(set(needs.values_list("measure", flat=True))) == 3
+
+    risks = RiskFlag.objects.filter(employment__candidate__municipality=municipality)
+    assert risks.count() == 2 and risks.filter(escalated_at__isnull=False).count() == 1
+
+    employer_user = get_user_model().objects.get(email=DEMO_LOGINS["employer"])
+    requests = SupportRequest.objects.filter(requested_by=employer_user)
+    assert requests.count() == 2
+    assert requests.filter(status=SupportRequest.Status.ANSWERED).exclude(answer="").count() == 1
+    open_request = requests.exclude(status=SupportRequest.Status.ANSWERED).get()
+    assert open_request.assigned_to == coach and open_request.due_date <= today
+
+    directory = Service.objects.filter(municipality=municipality)
+    assert directory.count() == 6
+    for service in directory:
+        assert service.locations.exists() and service.languages, service.name
+    assert Referral.objects.filter(case__municipality=municipality).count() == 3
+
+    volunteer = get_user_model().objects.get(email=DEMO_LOGINS["volunteer"])
+    assignment = VolunteerAssignment.objects.get(volunteer=volunteer, ended_at__isnull=True)
+    assert Consent.objects.live().filter(candidate=assignment.candidate, scope=ConsentScope.VOLUNTEER,
+                                         recipient_user=volunteer).exists()
+    assert assignment.sessions.count() == 2
+
+    handover = Handover.objects.get(case__municipality=municipality)
+    assert handover.status == Handover.Status.PROPOSED
+    assert handover.from_organisation.kind == OrganisationKind.WELFARE
+    assert handover.to_organisation.kind == OrganisationKind.JOBCENTER
+    assert Consent.objects.live().filter(candidate=handover.case.candidate, scope=ConsentScope.CASE_DATA,
+                                         recipient_organisation=handover.to_organisation).exists()
+    assert handover.items.filter(done_at__isnull=False).exists()
+    assert handover.items.filter(required=True, done_at__isnull=True).exists()  # still in progress
+
+
+def test_running_seed_demo_again_adds_nothing(seeded, esco):
+    before = _counts(seeded["municipality"])
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts(seeded["municipality"]) == before
+
+
+def test_the_demo_job_coachs_caseload_page_shows_due_and_overdue_follow_ups(seeded, esco, signed_in):
+    coach = seeded["coach"]
+    today = timezone.localdate()
+    client = signed_in(coach)
+    response = client.get(reverse("coaching:home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Meine Begleitungen (12)" in page
+    assert "überfällig" in page
+    overdue = FollowUpDue.objects.filter(employment__follow_along__coach=coach, done_at__isnull=True,
+                                         due_date__lt=today).select_related("employment__candidate")
+    assert overdue.exists()
+    for due in overdue:
+        assert due.due_date.strftime("%d.%m.%Y") in page
+        assert escape(due.employment.candidate.full_name) in page
+    # The open employer request is on the coach's page too.
+    assert reverse("coaching:support_request_detail", args=[
+        SupportRequest.objects.filter(assigned_to=coach).exclude(status="answered").get().pk]) in page
