@@ -22,19 +22,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     DateField,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
+    Min,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull, LessThan
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +39,6 @@ from accounts.roles import Role
 from candidates.models import Case, CasePhase, LanguageSkill, LegalCircle
 from coaching.models import (
     OPEN_NEED_STATUSES,
-    FollowAlong,
     FollowUpDue,
     Handover,
     LanguageMeasure,
@@ -51,7 +47,7 @@ from coaching.models import (
     ServiceCategory,
     SupportRequest,
 )
-from employers.models import Employment, EmploymentEndReason, Introduction, PlacementKind, Sector
+from employers.models import Employment, EmploymentEndReason, PlacementKind, Sector
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER
@@ -238,21 +234,21 @@ def _bucket_labels() -> list[str]:
 
 
 def _duration_figure(key, title, description, queryset, duration, reached_label, note) -> Figure:
-    """Distribution and median of a duration (cases as rows) in two queries."""
-    def at_least(days: int):
-        return GreaterThanOrEqual(duration, Value(datetime.timedelta(days=days), output_field=DurationField()))
+    """Distribution and median of a duration (cases as rows) in two queries.
 
-    def below(days: int):
-        return LessThan(duration, Value(datetime.timedelta(days=days), output_field=DurationField()))
-
-    aggregates = {"total": Count("pk"), "reached": Count("pk", filter=IsNull(duration, False))}
+    The duration is annotated, so the aggregate runs over a subquery that computes it once per row
+    (PostgreSQL would otherwise evaluate the correlated subquery once per bucket).
+    """
+    qs = queryset.annotate(d=duration)
+    aggregates = {"total": Count("pk"), "reached": Count("pk", filter=Q(d__isnull=False))}
     low = 0
     for i, high in enumerate(DAY_BUCKETS):
-        aggregates[f"b{i}"] = Count("pk", filter=Q(at_least(low), below(high)))
+        aggregates[f"b{i}"] = Count("pk", filter=Q(d__gte=datetime.timedelta(days=low),
+                                                   d__lt=datetime.timedelta(days=high)))
         low = high
-    aggregates["last"] = Count("pk", filter=at_least(low))
-    counts = queryset.aggregate(**aggregates)
-    median = _median(queryset.annotate(dd=duration).filter(dd__isnull=False), "dd", counts["reached"])
+    aggregates["last"] = Count("pk", filter=Q(d__gte=datetime.timedelta(days=low)))
+    counts = qs.aggregate(**aggregates)
+    median = _median(qs.filter(d__isnull=False), "d", counts["reached"])
     labels = _bucket_labels()
     rows = [[label, counts[f"b{i}"]] for i, label in enumerate(labels[:-1])]
     rows.append([labels[-1], counts["last"]])
@@ -278,24 +274,25 @@ def figure_phases(b: _Base) -> Figure:
 
 
 def figure_first_contact(b: _Base) -> Figure:
-    first = Subquery(
-        Introduction.objects.filter(candidate_id=OuterRef("candidate_id"), created_at__gte=OuterRef("opened_at"))
-        .order_by("created_at").values("created_at")[:1], output_field=DateTimeField())
-    duration = ExpressionWrapper(first - F("opened_at"), output_field=DurationField())
+    # A grouped join (hash join in PostgreSQL) instead of a correlated subquery per case.
+    intro_at = "candidate__introductions__created_at"
+    qs = b.opened_cases().annotate(first=Min(intro_at, filter=Q(**{f"{intro_at}__gte": F("opened_at")})))
+    duration = ExpressionWrapper(F("first") - F("opened_at"), output_field=DurationField())
     return _duration_figure(
         "first_contact", _("Zeit vom Erstgespräch bis zum ersten Arbeitgeberkontakt"),
         _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zur ersten Vorstellung bei einem Betrieb."),
-        b.opened_cases(), duration, _("davon mit Arbeitgeberkontakt"),
+        qs, duration, _("davon mit Arbeitgeberkontakt"),
         _("Erster Arbeitgeberkontakt = erste Vorstellung (vorgeschlagen oder ausgewählt) nach Eröffnung des Falls."),
     )
 
 
 def figure_time_to_placement(b: _Base) -> Figure:
-    first = Subquery(
-        Employment.objects.filter(candidate_id=OuterRef("candidate_id"), start_date__gte=TruncDate(ExpressionWrapper(OuterRef("opened_at"), output_field=DateTimeField())))
-        .order_by("start_date").values("start_date")[:1], output_field=DateField())
-    qs = b.opened_cases()
-    duration = ExpressionWrapper(first - TruncDate("opened_at"), output_field=DurationField())
+    start = "candidate__employments__start_date"
+    qs = b.opened_cases().annotate(
+        opened_date=TruncDate("opened_at"),
+        first=Min(start, filter=Q(**{f"{start}__gte": TruncDate("opened_at")})),
+    )
+    duration = ExpressionWrapper(F("first") - F("opened_date"), output_field=DurationField())
     return _duration_figure(
         "time_to_placement", _("Zeit vom Erstgespräch bis zur Vermittlung"),
         _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zum Beginn der ersten Beschäftigung."),
@@ -429,39 +426,39 @@ def figure_requests(b: _Base) -> Figure:
                   link=("coaching:support_request_list", {}, (Role.COORDINATOR, *CASE_STAFF)))
 
 
-def _staff_figure(key, title, description, role, count_subquery, b: _Base, target: int, unit: str) -> Figure:
+def _staff_figure(key, title, description, role, load, b: _Base, target: int, unit: str) -> Figure:
+    """Each member of staff's load (a grouped count, zero for nobody) against the target; no names."""
     members = Membership.objects.filter(role=role, is_active=True, organisation__municipality_id=b.scope.municipality_id)
     if b.scope.organisation_id or b.f.organisation_id:
         members = members.filter(organisation_id=b.scope.organisation_id or b.f.organisation_id)
     people = get_user_model().objects.filter(pk__in=members.values("user_id"))
     if b.scope.kind == "own":
         people = people.filter(pk=b.scope.user_id)
-    loads = list(people.annotate(n=Coalesce(Subquery(count_subquery, output_field=IntegerField()), Value(0)))
-                 .order_by("-n").values_list("n", flat=True)[:STAFF_ROWS_MAX])
+    loads = list(people.annotate(n=load).order_by("-n").values_list("n", flat=True)[:STAFF_ROWS_MAX])
     own_label = _("Sie")
     rows = [[own_label if b.scope.kind == "own" else _("Fachkraft %(i)s") % {"i": i + 1}, n, target]
             for i, n in enumerate(loads)]
     over = sum(1 for n in loads if n > target)  # at most STAFF_ROWS_MAX fetched values, not data rows
     summary = [(_("Zielwert"), str(target)), (_("über dem Zielwert"), f"{over} / {len(loads)}")]
     return Figure(key, title, description, [_("Fachkraft"), unit, _("Zielwert")], rows, summary=summary,
-                  target=target, period_bound=False, note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
+                  target=target, period_bound=False,
+                  note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
 
 
 def figure_caseload_case_managers(b: _Base, settings: MonitoringSettings) -> Figure:
-    count = (b.cases.exclude(phase=CasePhase.CLOSED).filter(case_manager_id=OuterRef("pk"))
-             .order_by().values("case_manager_id").annotate(c=Count("pk")).values("c"))
+    open_cases = b.cases.exclude(phase=CasePhase.CLOSED).values("pk")
+    load = Count("managed_cases", filter=Q(managed_cases__in=open_cases))
     return _staff_figure("caseload_case_managers", _("Fälle je Case Manager*in"),
                          _("Offene Fälle je Case Manager*in, Stand heute, mit dem Zielwert der Kommune."),
-                         Role.CASE_MANAGER, count, b, settings.target_cases_per_case_manager, _("offene Fälle"))
+                         Role.CASE_MANAGER, load, b, settings.target_cases_per_case_manager, _("offene Fälle"))
 
 
 def figure_caseload_coaches(b: _Base, settings: MonitoringSettings) -> Figure:
-    count = (FollowAlong.objects.filter(municipality_id=b.scope.municipality_id, coach_id=OuterRef("pk"),
-                                        employment__end_reason="")
-             .order_by().values("coach_id").annotate(c=Count("pk")).values("c"))
+    load = Count("follow_alongs", filter=Q(follow_alongs__municipality_id=b.scope.municipality_id,
+                                           follow_alongs__employment__end_reason=""))
     return _staff_figure("caseload_coaches", _("Begleitungen je Jobcoach"),
                          _("Laufende Nachbetreuungen je Jobcoach, Stand heute, mit dem Zielwert der Kommune."),
-                         Role.JOB_COACH, count, b, settings.target_cases_per_coach, _("Begleitungen"))
+                         Role.JOB_COACH, load, b, settings.target_cases_per_coach, _("Begleitungen"))
 
 
 def figure_referrals(b: _Base) -> Figure:
