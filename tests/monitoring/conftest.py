@@ -129,8 +129,10 @@ def populate(world: MonitoringWorld, n: int, *, today: datetime.date | None = No
             end_date=start + datetime.timedelta(days=20) if ended and start + datetime.timedelta(days=20) <= today else None,
             end_reason="candidate_resigned" if ended and start + datetime.timedelta(days=20) <= today else "",
         )
-        FollowAlong.objects.create(employment=employment, coach=coach, organisation=organisation,
-                                   municipality=municipality)
+        # Outside a test transaction the hire signal already made a plan: replace it by a known one.
+        FollowAlong.objects.update_or_create(employment=employment, defaults={
+            "coach": coach, "organisation": organisation, "municipality": municipality})
+        FollowUpDue.objects.filter(employment=employment).delete()
         FollowUpDue.objects.create(employment=employment, sequence=1, label="nach 1 Woche",
                                    due_date=start + datetime.timedelta(days=7))
         LanguageSupportNeed.objects.create(employment=employment, municipality=municipality, area="workplace",
