@@ -11,7 +11,15 @@ from taxonomy.cefr import CEFR
 from taxonomy.models import Occupation, OccupationSkill, Skill
 from taxonomy.postcodes import is_valid_postcode
 
-from .models import CompanySize, Introduction, Placement, PlacementKind, PlacementStatus, Sector
+from .models import (
+    CompanySize,
+    EmploymentEndReason,
+    Introduction,
+    Placement,
+    PlacementKind,
+    PlacementStatus,
+    Sector,
+)
 
 
 def _postcode(value: str) -> str:
@@ -196,3 +204,17 @@ class ShortlistForm(forms.Form):
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label=_("Name der Suche"), max_length=100)
     query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+
+
+class EmploymentEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Letzter Arbeitstag"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"required": _("Bitte den letzten Arbeitstag angeben."),
+                        "invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 31.01.2026.")},
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Grund für das Ende"), choices=[("", "–"), *EmploymentEndReason.choices],
+        error_messages={"required": _("Bitte einen Grund für das Ende auswählen."),
+                        "invalid_choice": _("Bitte einen Grund für das Ende auswählen.")},
+    )

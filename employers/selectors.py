@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,16 +35,18 @@ from candidates.models import (
 )
 from candidates.selectors import (
     candidate_has_live_consent,
+    editable_candidates,
     listed_candidates_for_employer,
     visible_candidates,
 )
 from organisations import access
 from organisations.models import Organisation, OrganisationKind, VerificationStatus
-from taxonomy.models import Skill
+from taxonomy.models import Occupation, Skill
 from taxonomy.postcodes import distance_km, haversine_km
 
 from .models import (
     EmployerProfile,
+    Employment,
     Introduction,
     Notification,
     Placement,
@@ -254,6 +257,24 @@ def saved_searches(*, user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user)
 
 
+def concept_labels(uris: Iterable[str]) -> dict[str, str]:
+    """ESCO labels for occupation and skill URIs, in one query (a UNION of both tables).
+
+    The same rule as ``LabelledConcept.label``: German, English only on English pages. Unknown
+    URIs are simply missing from the result.
+    """
+    uris = [uri for uri in dict.fromkeys(uris) if uri]
+    if not uris:
+        return {}
+    columns = ("uri", "label_de", "label_en")
+    # Both models order by label by default; a compound statement allows no ORDER BY in its parts.
+    rows = Occupation.objects.filter(uri__in=uris).order_by().values_list(*columns).union(
+        Skill.objects.filter(uri__in=uris).order_by().values_list(*columns)
+    )
+    english = (get_language() or "de").startswith("en")
+    return {uri: (label_en if english and label_en else label_de or label_en) for uri, label_de, label_en in rows}
+
+
 # --- matches ----------------------------------------------------------------------------------
 
 
@@ -454,7 +475,8 @@ def staff_introductions(*, user: User) -> QuerySet[Introduction]:
     """Introductions of the candidates a case manager / job coach works with."""
     if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
         raise PermissionDenied
-    return _introductions().filter(candidate__in=visible_candidates(user=user)).select_related("candidate")
+    return _introductions().filter(candidate__in=visible_candidates(user=user)).select_related(
+        "candidate", "employment")
 
 
 def answerable_introduction_get(*, user: User, pk: int) -> Introduction:
@@ -469,6 +491,31 @@ def answerable_introduction_get(*, user: User, pk: int) -> Introduction:
     if intro is None:
         raise Http404
     return intro
+
+
+# --- employments -------------------------------------------------------------------------------
+
+
+def endable_employment_get(*, user: User, pk: int) -> Employment:
+    """An employment the user may end: the employer's own staff, or case staff of the candidate's case.
+
+    403 for roles that never end employments, 404 for one outside the user's reach.
+    """
+    employer_orgs = access.employer_organisation_ids(user=user)
+    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    if not employer_orgs and not case_staff:
+        raise PermissionDenied
+    reach = Q(employer__organisation_id__in=employer_orgs)
+    if case_staff:
+        reach |= Q(candidate__in=editable_candidates(user=user))
+    employment = (
+        Employment.objects.filter(reach, pk=pk)
+        .select_related("employer__organisation", "placement", "candidate")
+        .first()
+    )
+    if employment is None:
+        raise Http404
+    return employment
 
 
 def notifications(*, user: User) -> QuerySet[Notification]:

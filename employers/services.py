@@ -29,6 +29,7 @@ from taxonomy.models import OccupationSkill, Skill
 from .models import (
     EmployerProfile,
     Employment,
+    EmploymentEndReason,
     Introduction,
     IntroductionStage,
     Notification,
@@ -337,6 +338,35 @@ def introduction_hire(*, introduction: Introduction, actor: User, start_date: da
                 _move(other, Stage.CLOSED, actor, reason=Reason.PLACEMENT_FILLED)
         _notify(intro, Notification.Kind.UPDATED, _candidate_side(intro.candidate))
     return employment
+
+
+# --- employments ------------------------------------------------------------------------------
+
+
+def employment_end(*, employment: Employment, actor: User, end_date: date, end_reason: str) -> Employment:
+    """End a running employment with a date and a reason (the view checks who may).
+
+    The row is locked so that two people ending it at once get one end and one clear error.
+    """
+    if end_reason not in EmploymentEndReason.values:
+        raise ValidationError({"end_reason": _("Bitte einen Grund für das Ende auswählen.")})
+    with transaction.atomic():
+        current = Employment.objects.select_for_update().get(pk=employment.pk)
+        if not current.is_running:
+            raise ValidationError(_("Diese Beschäftigung ist schon beendet."))
+        if end_date < current.start_date:
+            raise ValidationError({"end_date": _(
+                "Das Ende kann nicht vor dem Beginn am %(start)s liegen."
+            ) % {"start": current.start_date.strftime("%d.%m.%Y")}})
+        current.end_date = end_date
+        current.end_reason = end_reason
+        current.save(update_fields=["end_date", "end_reason"])
+        municipality_id = Candidate.objects.filter(pk=current.candidate_id).values_list(
+            "municipality_id", flat=True).first()
+        audit_record(actor=actor, action=AuditEntry.Action.CHANGE, record=current, municipality_id=municipality_id,
+                     fields=["end_date", "end_reason"], note=f"employment ended: {end_reason}")
+    employment.end_date, employment.end_reason = current.end_date, current.end_reason
+    return current
 
 
 # --- shortlist, saved searches, notifications --------------------------------------------

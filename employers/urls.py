@@ -25,6 +25,7 @@ urlpatterns = [
     path("introductions/<int:pk>/<slug:action>/", views.introduction_action, name="introduction_action"),
     path("my/introductions/", views.my_introductions, name="my_introductions"),
     path("team/introductions/", views.staff_introductions, name="staff_introductions"),
+    path("employments/<int:pk>/end/", views.employment_end, name="employment_end"),
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/", views_jobs.my_jobs, name="my_jobs"),
     path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),

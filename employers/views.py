@@ -27,6 +27,7 @@ from .filters import CandidateBrowseFilter
 from .forms import (
     AnswerForm,
     CloseForm,
+    EmploymentEndForm,
     HireForm,
     InterviewForm,
     OfferForm,
@@ -250,7 +251,19 @@ def browse(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "employers/_browse_results.html", context)
     context["saved_searches"] = selectors.saved_searches(user=request.user)
+    context.update(_chosen_concepts(filterset.form))
     return render(request, "employers/browse.html", context)
+
+
+def _chosen_concepts(form) -> dict:
+    """The chosen occupation and skills as (URI, label) pairs: labels for people, URIs for the URL."""
+    occupation = (form["occupation"].value() or "").strip()[:255]
+    skills = form.fields["skills"].to_python(form["skills"].value())
+    labels = selectors.concept_labels([occupation, *skills])
+    return {
+        "chosen_occupation": (occupation, labels.get(occupation, occupation)) if occupation else None,
+        "chosen_skills": [(uri, labels.get(uri, uri)) for uri in skills],
+    }
 
 
 @login_required
@@ -414,6 +427,25 @@ def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Danke, Ihre Antwort ist gespeichert.") if accept else
                          _("Danke, die Absage ist gespeichert."))
     return redirect(target)
+
+
+# --- employments -----------------------------------------------------------------------------
+
+
+@login_required
+def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a running employment: the employer's staff or the case staff of the candidate."""
+    employment = selectors.endable_employment_get(user=request.user, pk=pk)
+    form = EmploymentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_end(employment=employment, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Das Ende der Beschäftigung ist gespeichert."))
+            return redirect("employers:employment_end", pk=employment.pk)
+    return render(request, "employers/employment_end.html", {"employment": employment, "form": form})
 
 
 @login_required

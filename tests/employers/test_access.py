@@ -6,11 +6,13 @@ page, 404 = the object exists but lies outside the user's scope.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from employers.models import Introduction, SavedSearch, ShortlistEntry
+from employers.models import Employment, Introduction, SavedSearch, ShortlistEntry
 from organisations.models import OrganisationKind
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
@@ -53,6 +55,8 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "my_introductions": ("get", {"candidate": 200}, 403),
     "staff_introductions": ("get", {"case_manager": 200, "job_coach": 200}, 403),
     "notifications": ("get", {}, 200),
+    # The employer's own staff and the candidate's case manager end an employment; nobody else reaches it.
+    "employment_end": ("post", {**OWN_ONLY_POST, "case_manager": 302, "job_coach": 404}, 403),
 }
 
 
@@ -98,6 +102,10 @@ def world(team, employer, cook_taxonomy, municipality):
         placement=make_placement(profile, cook_taxonomy.cook, title="Zweite Stelle"), candidate=candidate,
     )
     args["introduction_answer"] = [answer_intro.pk]
+    employment = Employment.objects.create(candidate=candidate, employer=profile, placement=placement,
+                                           start_date=date(2025, 3, 1))
+    args["employment_end"] = [employment.pk]
+    data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
     return users, args, data
 
 
