@@ -8,7 +8,7 @@ Bulk-creates (at ``--scale 1``) 50,000 candidates with a case and a German level
 20,000 placements (hires: employments with their follow-along plan), 200,000 planned follow-ups,
 5,000 language-support needs, 4,000 employer requests, 10,000 referrals and 3,000 handovers in one
 municipality, then prints the number of SQL queries of the dashboard page and its median render time
-cold (cache cleared before each request) and warm (from the cache). Targets from the monitoring issue:
+cold (a new cache namespace before each request) and warm (from the cache). Targets from the monitoring issue:
 warm ≤ 500 ms median, cold ≤ 5 s, queries independent of the data size.
 """
 
@@ -35,7 +35,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -178,11 +177,18 @@ def seed(scale: float, rng: random.Random):
                          "introductions": len(intros)}
 
 
+def _forget() -> None:
+    """Cold: a new cache namespace for the figures (never cache.clear() on a shared Redis)."""
+    from monitoring import cache as monitoring_cache
+
+    monitoring_cache.VERSION = f"bench-{time.perf_counter_ns()}"
+
+
 def _timed(client, url, n: int, *, cold: bool) -> list[float]:
     times = []
     for _ in range(n):
         if cold:
-            cache.clear()
+            _forget()
         t0 = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
@@ -193,7 +199,7 @@ def _timed(client, url, n: int, *, cold: bool) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="share of the issue's data sizes (1 = full)")
-    parser.add_argument("--cold", type=int, default=5, help="cold requests (cache cleared before each)")
+    parser.add_argument("--cold", type=int, default=5, help="cold requests (nothing cached)")
     parser.add_argument("--warm", type=int, default=30, help="warm requests")
     args = parser.parse_args()
 
@@ -215,7 +221,7 @@ def main() -> None:
 
     client = login_with_mfa(Client(), coordinator)
     url = reverse("monitoring:dashboard")
-    cache.clear()
+    _forget()
     with CaptureQueriesContext(connection) as cold_queries:
         client.get(url)
     with CaptureQueriesContext(connection) as warm_queries:
@@ -227,7 +233,7 @@ def main() -> None:
 
     cold = _timed(client, url, args.cold, cold=True)
     warm = _timed(client, url, args.warm, cold=False)
-    print(f"cold (cache cleared, {args.cold} requests): median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
+    print(f"cold (nothing cached, {args.cold} requests): median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
           f"  (target ≤ 5000 ms)")
     print(f"warm (from cache, {args.warm} requests): median {statistics.median(warm):.1f} ms, max {max(warm):.1f} ms"
           f"  (target ≤ 500 ms)")

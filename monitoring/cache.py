@@ -17,7 +17,7 @@ from . import selectors
 from .selectors import Figure, Filters, Scope
 
 TIMEOUT = 60 * 60  # an hour; the task refreshes every 15 minutes
-VERSION = 1
+VERSION = "1"  # bump when the shape of Figure changes
 
 
 @dataclass

@@ -85,6 +85,24 @@ def _world(municipality, other_municipality) -> MonitoringWorld:
     return MonitoringWorld(municipality, office, jobcenter, profile, placement, service, kind, people)
 
 
+def forget_dashboards() -> None:
+    """A new cache namespace for the monitoring figures: the next page is cold.
+
+    Never cache.clear(): on the Redis that CI shares, that would wipe other runs' entries too.
+    """
+    from monitoring import cache as monitoring_cache
+
+    monitoring_cache.VERSION = f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
+def _own_dashboard_cache(monkeypatch):
+    from monitoring import cache as monitoring_cache
+
+    monkeypatch.setattr(monitoring_cache, "VERSION", monitoring_cache.VERSION)
+    forget_dashboards()
+
+
 @pytest.fixture
 def monitoring_world(municipality, other_municipality) -> MonitoringWorld:
     return _world(municipality, other_municipality)

@@ -11,7 +11,6 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -45,12 +44,6 @@ MATRIX = [
      _row(COORDINATORS, 302)),
 ]
 
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _client(world, role: str) -> Client:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,7 +69,6 @@ def test_no_suppressed_cell_can_be_recovered_from_the_total(raw):
 @pytest.fixture
 def peers(monitoring_world, other_municipality):
     """Dortmund and Bochum both opt in; Bochum has a phase with only 1–4 cases."""
-    cache.clear()
     populate(monitoring_world, 30)
     bochum_office = OrganisationFactory(municipality=other_municipality, kind="municipality_office")
     populate(monitoring_world, 27, municipality=other_municipality, organisation=bochum_office,

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,12 +15,6 @@ from tests.monitoring.conftest import populate
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -158,3 +151,12 @@ def test_last_refresh_time_is_shown_and_the_task_refreshes_the_cache(monitoring_
                                       filters=selectors.default_filters())
     assert data.from_cache and sum(r[1] for r in data.figures[0].rows) == 7
     assert timezone.now() - data.computed_at < datetime.timedelta(minutes=1)
+
+
+def test_beat_refreshes_the_dashboards_every_quarter_hour():
+    from django.conf import settings
+
+    from monitoring.tasks import refresh_dashboards
+
+    entry = settings.CELERY_BEAT_SCHEDULE["monitoring-refresh-dashboards"]
+    assert entry == {"task": refresh_dashboards.name, "schedule": 15 * 60}
