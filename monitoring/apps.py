@@ -8,3 +8,6 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .privacy import register_privacy
+
+        register_privacy()

@@ -100,3 +100,15 @@ def test_job_coach_counts_the_employments_they_coach(monitoring_world):
 def test_roles_without_figures_get_no_scope(monitoring_world, role):
     with pytest.raises(PermissionDenied):
         selectors.scope_for(user=monitoring_world[role])
+
+
+def test_erasing_a_candidate_erases_their_first_level_but_keeps_the_counts(monitoring_world):
+    from candidates.services import candidate_erase
+    from monitoring.models import FirstLanguageLevel
+
+    cases = populate(monitoring_world, 3)
+    assert FirstLanguageLevel.objects.filter(candidate=cases[0].candidate).exists()
+    candidate_erase(candidate=cases[0].candidate, actor=monitoring_world["case_manager"])
+    assert not FirstLanguageLevel.objects.filter(candidate=cases[0].candidate).exists()
+    phases = _fig(_figures(monitoring_world["coordinator"]), "phases")
+    assert sum(r[1] for r in phases.rows) == 2  # erased people drop out of every figure
