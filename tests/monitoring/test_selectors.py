@@ -112,3 +112,13 @@ def test_erasing_a_candidate_erases_their_first_level_but_keeps_the_counts(monit
     assert not FirstLanguageLevel.objects.filter(candidate=cases[0].candidate).exists()
     phases = _fig(_figures(monitoring_world["coordinator"]), "phases")
     assert sum(r[1] for r in phases.rows) == 2  # erased people drop out of every figure
+
+
+def test_leads_of_employers_or_volunteer_initiatives_are_no_team_leads(monitoring_world):
+    from accounts.roles import Role
+    from tests.fixtures.users import new_member
+
+    for role in (Role.EMPLOYER, Role.VOLUNTEER, Role.CHAMBER_EDITOR):
+        lead = new_member(role, municipality=monitoring_world.municipality, lead=True)
+        with pytest.raises(PermissionDenied):
+            selectors.scope_for(user=lead)

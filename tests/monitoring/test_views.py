@@ -180,3 +180,9 @@ def test_beat_refreshes_the_dashboards_every_quarter_hour():
 
     entry = settings.CELERY_BEAT_SCHEDULE["monitoring-refresh-dashboards"]
     assert entry == {"task": refresh_dashboards.name, "schedule": 15 * 60}
+
+
+def test_comparison_with_a_period_that_ends_before_it_starts(coordinator):
+    response = coordinator.get(reverse("monitoring:compare"), {"start": "2026-06-01", "end": "2025-06-01"})
+    assert response.status_code == 400
+    assert "Der Zeitraum endet vor seinem Beginn" in response.content.decode()
