@@ -18,8 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -142,7 +141,7 @@ class AnonymousCandidate:
         """A neutral heading: the first occupation, or "Profil" with the reference number."""
         if self.occupations:
             return self.occupations[0][0]
-        return _gettext("Profil %(ref)s") % {"ref": self.ref}
+        return gettext("Profil %(ref)s") % {"ref": self.ref}
 
 
 def _permit(work_permission: str) -> str:
@@ -527,30 +526,44 @@ def notifications(*, user: User) -> QuerySet[Notification]:
 # --- the candidate's plain-language status (candidates.hooks) ----------------------------------
 
 
+# Close reasons the candidate hears as "you said no" or "the place is gone" rather than "it did not fit".
+_DECLINED_REASONS = frozenset({Introduction.CloseReason.DECLINED_BY_CANDIDATE})
+_PLACE_GONE_REASONS = frozenset({Introduction.CloseReason.PLACEMENT_FILLED, Introduction.CloseReason.PLACEMENT_CLOSED})
+
+
 def candidate_status_text(introduction: Introduction) -> str:
-    """Where an introduction stands, in plain, kind words for the candidate."""
+    """Where an introduction stands, in plain, kind words for the candidate (in the active language).
+
+    The strings are translated in employers/locale (ar, en, fa, uk); the internal early stage
+    "suggested" has no text because the candidate never sees it.
+    """
     stage = introduction.stage
     if stage == Stage.SELECTED:
-        return _gettext("Ein Betrieb möchte Sie kennenlernen. Bitte sagen Sie, ob Sie das möchten.")
+        return gettext("Ein Betrieb möchte Sie kennenlernen. Bitte sagen Sie, ob Sie das möchten.")
     if stage in (Stage.ACCEPTED, Stage.CONTACT_REVEALED):
-        return _gettext("Sie haben zugestimmt. Der Betrieb meldet sich bei Ihnen.")
+        return gettext("Sie haben zugestimmt. Der Betrieb meldet sich bei Ihnen.")
     if stage == Stage.INTERVIEW:
         if introduction.interview_at:
             from django.utils import formats, timezone
 
             when = formats.date_format(timezone.localtime(introduction.interview_at), "DATETIME_FORMAT")
-            return _gettext("Sie haben ein Vorstellungsgespräch am %(when)s.") % {"when": when}
-        return _gettext("Sie haben ein Vorstellungsgespräch.")
+            return gettext("Sie haben ein Vorstellungsgespräch am %(when)s.") % {"when": when}
+        return gettext("Sie haben ein Vorstellungsgespräch.")
     if stage == Stage.OFFER:
-        return _gettext("Der Betrieb möchte Ihnen die Stelle anbieten.")
+        return gettext("Der Betrieb möchte Ihnen die Stelle anbieten.")
     if stage == Stage.HIRED:
-        return _gettext("Sie haben die Stelle bekommen. Herzlichen Glückwunsch!")
-    if stage == Stage.DECLINED:
-        return _gettext("Sie haben abgesagt. Das ist in Ordnung.")
+        return gettext("Sie haben die Stelle bekommen. Herzlichen Glückwunsch!")
+    if stage == Stage.DECLINED or (stage == Stage.CLOSED and introduction.close_reason in _DECLINED_REASONS):
+        return gettext("Sie haben abgesagt. Das ist in Ordnung.")
     if stage == Stage.CLOSED:
         if introduction.close_reason == Introduction.CloseReason.HIRED_ELSEWHERE:
-            return _gettext("Beendet, weil Sie eine andere Stelle gefunden haben.")
-        return _gettext(
+            return gettext("Beendet, weil Sie eine andere Stelle gefunden haben.")
+        if introduction.close_reason in _PLACE_GONE_REASONS:
+            return gettext(
+                "Die Stelle ist nicht mehr frei. Das liegt nicht an Ihnen – "
+                "Ihre Ansprechperson sucht gern mit Ihnen weiter."
+            )
+        return gettext(
             "Diesmal hat es nicht gepasst. Das sagt nichts über Ihren Wert – "
             "Ihre Ansprechperson sucht gern mit Ihnen weiter."
         )
@@ -561,7 +574,7 @@ def candidate_status_items(candidate: Candidate) -> list[StatusItem]:
     """The status provider registered with candidates.hooks."""
     items = []
     for intro in _introductions().filter(candidate=candidate).exclude(stage=Stage.SUGGESTED):
-        title = _gettext("%(title)s bei %(employer)s") % {
+        title = gettext("%(title)s bei %(employer)s") % {
             "title": intro.placement.title, "employer": intro.placement.employer.organisation.name,
         }
         try:

@@ -410,14 +410,21 @@ def notification_email_send(*, notification_id: int) -> bool:
     from django.conf import settings
     from django.core.mail import send_mail
     from django.urls import reverse
+    from django.utils import translation
 
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.email:
         return False
-    subject = str(_("Neuigkeiten zu einer Vorstellung"))
-    body = str(_(
-        "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
-        "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
-    )).format(what=notification.get_kind_display(), path=reverse("employers:notifications"))
+    # The task runs outside any request: write in the reader's own language (and link to it).
+    language = notification.user.preferred_language
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = str(_("Neuigkeiten zu einer Vorstellung"))
+        body = str(_(
+            "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
+            "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
+        )).format(what=notification.get_kind_display(),
+                  path=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("employers:notifications"))
     send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [notification.user.email])
     return True

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -395,10 +397,21 @@ def introduction_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 # --- introductions: candidate and case staff ---------------------------------------------------
 
 
+def _introduction_heading(intro: Introduction) -> str:
+    """"<title> bei <employer>" in the reader's language; the employer wrote both names in German,
+    so each sits in its own <bdi> and reads right inside Arabic or Farsi text."""
+    names = {
+        "title": format_html('<bdi lang="de">{}</bdi>', intro.placement.title),
+        "employer": format_html('<bdi lang="de">{}</bdi>', intro.placement.employer.organisation.name),
+    }
+    # The pattern comes from our own catalogue; the names are escaped by format_html.
+    return mark_safe(_("%(title)s bei %(employer)s") % names)  # noqa: S308
+
+
 @login_required
 def my_introductions(request: HttpRequest) -> HttpResponse:
     intros = list(selectors.own_introductions(user=request.user))
-    rows = [(i, selectors.candidate_status_text(i)) for i in intros]
+    rows = [(i, _introduction_heading(i), selectors.candidate_status_text(i)) for i in intros]
     return render(request, "employers/my_introductions.html", {"rows": rows, "form": AnswerForm()})
 
 
