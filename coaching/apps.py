@@ -9,3 +9,8 @@ class CoachingConfig(AppConfig):
     def ready(self) -> None:
         # The follow-along plan is made at hire without the employers app knowing about coaching.
         from . import signals  # noqa: F401
+
+        # GDPR export and erasure of coaching records through the privacy registry.
+        from .privacy import register_privacy
+
+        register_privacy()
