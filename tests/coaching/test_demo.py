@@ -163,3 +163,10 @@ def test_the_demo_job_coachs_caseload_page_shows_due_and_overdue_follow_ups(seed
     # The open employer request is on the coach's page too.
     assert reverse("coaching:support_request_detail", args=[
         SupportRequest.objects.filter(assigned_to=coach).exclude(status="answered").get().pk]) in page
+
+
+def test_the_case_page_of_the_candidates_app_links_to_the_coaching_case_page(world, signed_in):
+    """The demo walk-through goes from a case to its referrals and handovers by URL name (no import)."""
+    page = signed_in(world.case_manager).get(reverse("candidates:case_detail", args=[world.case.pk]))
+    assert page.status_code == 200
+    assert f'href="{reverse("coaching:case_detail", args=[world.case.pk])}"' in page.content.decode()
