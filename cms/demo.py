@@ -434,6 +434,11 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
             body=HWK_BODY,
         ),
     }
+    for key, section in sections.items():
+        # A section outlives its chamber organisation (SET_NULL): a later seed links it to the new one.
+        if section.organisation_id != chambers[key].pk:
+            section.organisation = chambers[key]
+            section.save_revision().publish()
     site = DemoSite(home=home, sections=sections)
     now = timezone.localtime()
     for key, section in sections.items():
