@@ -19,7 +19,10 @@ class Destination:
 
 
 ROLE_DESTINATIONS: dict[str, list[Destination]] = {
-    Role.CANDIDATE: [Destination(_("Mein Profil"), "candidates:my_profile")],
+    Role.CANDIDATE: [
+        Destination(_("Mein Profil"), "candidates:my_profile"),
+        Destination(_("Stellen für mich"), "employers:my_jobs"),
+    ],
     Role.CASE_MANAGER: [Destination(_("Meine Fälle"), "candidates:case_list")],
     Role.JOB_COACH: [Destination(_("Begleitung nach der Vermittlung"), "coaching:home")],
     Role.VOLUNTEER: [Destination(_("Meine Begleitungen"), "coaching:volunteer_home")],

@@ -98,3 +98,12 @@ def test_jobs_page_speaks_the_candidates_language(setting, signed_in, language, 
     html = signed_in(person.user).get(f"/{language}/app/employers/jobs/").content.decode()
     assert heading in html
     assert ('dir="rtl"' in html) == (language in ("ar", "fa"))
+
+
+def test_jobs_are_one_click_away_for_candidate_and_case_manager(setting, signed_in, case_manager_team):
+    person, _ = setting
+    jobs = reverse("employers:my_jobs")
+    assert f'href="{jobs}"' in signed_in(person.user).get(reverse("accounts:home")).content.decode()
+    case = person.cases.get()
+    page = signed_in(case_manager_team.own).get(reverse("candidates:case_detail", args=[case.pk])).content.decode()
+    assert f'href="{reverse("employers:candidate_jobs", args=[person.pk])}"' in page
