@@ -12,9 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-import candidates.demo
-import coaching.demo
-import employers.demo
 from accounts.demo import DEMO_LOGINS
 from candidates.models import Consent, ConsentScope
 from coaching.models import (
@@ -33,21 +30,9 @@ from coaching.models import (
 )
 from employers.models import Employment, Introduction
 from organisations.demo import MUNICIPALITY_SLUG
-from organisations.models import Municipality, Organisation, OrganisationKind
+from organisations.models import Municipality, OrganisationKind
 from taxonomy.models import Occupation
-
-DEMO_DOMAIN = "@demo.lotse.example"
-
-
-def _clear_demo() -> None:
-    municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
-    if municipality is not None:
-        coaching.demo.clear(municipality=municipality)
-        candidates.demo.clear(municipality=municipality)
-        employers.demo.clear(municipality=municipality)
-        Organisation.objects.filter(municipality=municipality).delete()
-        municipality.delete()
-    get_user_model().objects.filter(email__endswith=DEMO_DOMAIN).delete()
+from tests.fixtures.demo import clear_demo
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +44,7 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=out)
         yield {"output": out.getvalue(), "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG),
                "coach": get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])}
-        _clear_demo()
+        clear_demo()
 
 
 def _counts(municipality) -> dict[str, int]:

