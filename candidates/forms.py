@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -23,6 +24,8 @@ from .models import (
     LanguageSkill,
     LegalCircle,
     Qualification,
+    QualificationKind,
+    RecognitionStatus,
     StepStatus,
 )
 from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
@@ -219,6 +222,122 @@ class QualificationForm(forms.ModelForm):
         data = super().clean()
         if data.get("recognition_status") == "in_progress" and not data.get("recognition_authority"):
             self.add_error("recognition_authority", _("Bitte angeben, bei welcher Stelle die Anerkennung läuft."))
+        return data
+
+
+# --- self-service: the candidate's own occupations, skills and qualifications (simple language) ---
+
+_MARKUP = re.compile(r"[<>]")
+_YEARS_ERROR = _("Bitte eine Zahl von 0 bis 60 eingeben, zum Beispiel 3 oder 1,5.")
+
+
+def _no_markup(value: str) -> str:
+    # Angle brackets have no place in these fields; say so plainly instead of storing markup.
+    if _MARKUP.search(value or ""):
+        raise forms.ValidationError(_("Bitte ohne die Zeichen < und > schreiben."))
+    return (value or "").strip()
+
+
+class OwnOccupationForm(OccupationAddForm):
+    """The candidate adds a job they know (ESCO) and how long they did it."""
+
+    occupation_label = forms.CharField(
+        label=_("Mein Beruf"), max_length=200,
+        help_text=_("Schreiben Sie ein paar Buchstaben und wählen Sie dann aus der Liste."),
+    )
+    # No max_digits: a too big number gets one clear message, not two.
+    years_experience = forms.DecimalField(
+        label=_("So viele Jahre habe ich in diesem Beruf gearbeitet"), min_value=Decimal(0),
+        max_value=Decimal(60), decimal_places=1, initial=0,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value", "max_decimal_places"), _YEARS_ERROR),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "occupation_label" in self.errors:
+            self.errors["occupation_label"] = self.error_class(
+                [_("Diesen Beruf kennen wir nicht. Bitte wählen Sie einen Beruf aus der Liste.")]
+            )
+        return data
+
+
+class OwnSkillForm(SkillAddForm):
+    """The candidate adds something they can do (ESCO skill)."""
+
+    skill_label = forms.CharField(
+        label=_("Das kann ich"), max_length=200,
+        help_text=_("Schreiben Sie ein paar Buchstaben und wählen Sie dann aus der Liste."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "skill_label" in self.errors:
+            self.errors["skill_label"] = self.error_class(
+                [_("Das kennen wir nicht. Bitte wählen Sie aus der Liste.")]
+            )
+        return data
+
+
+# Simple words for the candidate; the stored values are those of the model.
+OWN_QUALIFICATION_KINDS = [
+    (QualificationKind.SCHOOL, _("Schule")),
+    (QualificationKind.VOCATIONAL, _("Ausbildung für einen Beruf")),
+    (QualificationKind.UNIVERSITY, _("Studium (Universität, Hochschule)")),
+    (QualificationKind.OTHER, _("Anderes (Kurs, Zertifikat)")),
+]
+OWN_RECOGNITION_STATUSES = [
+    (RecognitionStatus.NOT_STARTED, _("Noch nicht beantragt")),
+    (RecognitionStatus.IN_PROGRESS, _("Beantragt, ich warte auf die Antwort")),
+    (RecognitionStatus.PARTIAL, _("Zum Teil anerkannt")),
+    (RecognitionStatus.FULL, _("Ganz anerkannt")),
+    (RecognitionStatus.NOT_NEEDED, _("Nicht nötig")),
+]
+
+
+class OwnQualificationForm(QualificationForm):
+    """The candidate corrects one of their qualifications."""
+
+    class Meta(QualificationForm.Meta):
+        labels = {
+            "title": _("Name des Abschlusses"),
+            "kind": _("Art des Abschlusses"),
+            "country": _("Land"),
+            "year": _("Jahr des Abschlusses"),
+            "recognition_status": _("Anerkennung in Deutschland"),
+            "recognition_authority": _("Bei welcher Stelle? (zum Beispiel IHK FOSA)"),
+        }
+        help_texts = {"recognition_authority": ""}
+        error_messages = {
+            "title": {"required": _("Bitte schreiben Sie den Namen des Abschlusses.")},
+            "year": {
+                "invalid": _("Bitte ein Jahr wie 2015 eingeben."),
+                "min_value": _("Bitte ein Jahr wie 2015 eingeben."),
+                "max_value": _("Bitte ein Jahr wie 2015 eingeben."),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OWN_QUALIFICATION_KINDS
+        self.fields["recognition_status"].choices = OWN_RECOGNITION_STATUSES
+
+    def clean_title(self) -> str:
+        return _no_markup(self.cleaned_data.get("title"))
+
+    def clean_country(self) -> str:
+        return _no_markup(self.cleaned_data.get("country"))
+
+    def clean_recognition_authority(self) -> str:
+        return _no_markup(self.cleaned_data.get("recognition_authority"))
+
+    def clean(self):
+        data = super().clean()
+        if "recognition_authority" in self.errors and data.get("recognition_status") == "in_progress":
+            # The shared check speaks to staff; tell the candidate in simple words.
+            self.errors["recognition_authority"] = self.error_class(
+                [_("Bitte schreiben Sie, bei welcher Stelle Sie die Anerkennung beantragt haben.")]
+            )
         return data
 
 

@@ -214,6 +214,27 @@ def qualification_add(*, candidate: Candidate, actor: User, **values: Any) -> Qu
     return entry
 
 
+QUALIFICATION_FIELDS = frozenset(
+    {"title", "kind", "country", "year", "recognition_status", "recognition_authority"}
+)
+
+
+def qualification_update(*, entry: Qualification, actor: User, **values: Any) -> list[str]:
+    """Change a qualification (staff or the candidate themself). Returns the changed fields."""
+    unknown = set(values) - QUALIFICATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown qualification fields: {sorted(unknown)}")
+    changed = [name for name, value in values.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, values[name])
+    if changed:
+        entry.full_clean()
+        entry.save(update_fields=changed)
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=entry.candidate,
+               fields=[f"qualifications.{name}" for name in changed])
+    return changed
+
+
 def qualification_remove(*, entry: Qualification, actor: User) -> None:
     candidate = entry.candidate
     entry.delete()

@@ -27,7 +27,15 @@ from organisations.models import Organisation
 
 from . import forms, hooks, selectors, services
 from .filters import CaseloadFilter
-from .models import CandidateOccupation, CandidateSkill, Goal, LanguageSkill, Qualification, Step
+from .models import (
+    CandidateOccupation,
+    CandidateSkill,
+    Goal,
+    LanguageSkill,
+    ProfileSource,
+    Qualification,
+    Step,
+)
 
 STAFF = selectors.CASE_STAFF_ROLES
 PAGE_SIZE = 25
@@ -517,3 +525,88 @@ def my_export(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     return _json_download(services.candidate_export_for(candidate=candidate, actor=request.user),
                           "lotse-meine-daten.json")
+
+
+# The candidate's own occupations and skills: added with source "candidate" (the services see that the
+# actor is the person themself) and kept beside the entries staff made, which the candidate cannot remove.
+_OWN_ENTRIES = {
+    "occupations": (CandidateOccupation, services.occupation_remove),
+    "skills": (CandidateSkill, services.skill_remove),
+}
+
+
+@login_required
+def my_occupations(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    form = forms.OwnOccupationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        occupation = form.cleaned_data["occupation"]
+        existing = candidate.occupations.filter(occupation=occupation).first()
+        if existing is not None and existing.source != ProfileSource.CANDIDATE:
+            # Staff entered it: leave their entry (and its years) as they are.
+            form.add_error("occupation_label", _("Dieser Beruf steht schon in Ihrem Profil."))
+        else:
+            try:
+                services.occupation_add(candidate=candidate, actor=request.user, occupation_uri=occupation.uri,
+                                        years_experience=form.cleaned_data["years_experience"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Gespeichert."))
+                return redirect("candidates:my_occupations")
+    return render(request, "candidates/my_occupations.html", {
+        "candidate": candidate, "entries": candidate.occupations.select_related("occupation"), "form": form})
+
+
+@login_required
+def my_skills(request: HttpRequest) -> HttpResponse:
+    candidate = _require_candidate(request)
+    form = forms.OwnSkillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        skill = form.cleaned_data["skill"]
+        if candidate.skills.filter(skill=skill).exists():
+            form.add_error("skill_label", _("Das steht schon in Ihrem Profil."))
+        else:
+            try:
+                services.skill_add(candidate=candidate, actor=request.user, skill_uri=skill.uri)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Gespeichert."))
+                return redirect("candidates:my_skills")
+    return render(request, "candidates/my_skills.html", {
+        "candidate": candidate, "entries": candidate.skills.select_related("skill").order_by("skill__label_de"),
+        "form": form})
+
+
+@login_required
+@require_POST
+def my_entry_remove(request: HttpRequest, kind: str, entry_pk: int) -> HttpResponse:
+    candidate = _require_candidate(request)
+    if kind not in _OWN_ENTRIES:
+        raise Http404
+    model, remove = _OWN_ENTRIES[kind]
+    # Only the person's own entries of their own record: anything else is "not found".
+    entry = get_object_or_404(model, pk=entry_pk, candidate=candidate, source=ProfileSource.CANDIDATE)
+    remove(entry=entry, actor=request.user)
+    messages.success(request, _("Entfernt."))
+    return redirect(f"candidates:my_{kind}")
+
+
+@login_required
+def my_qualification_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    candidate = _require_candidate(request)
+    entry = get_object_or_404(Qualification, pk=entry_pk, candidate=candidate)
+    form = forms.OwnQualificationForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            # A fresh row: the form has already set the attributes on ``entry``.
+            services.qualification_update(
+                entry=Qualification.objects.get(pk=entry.pk), actor=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_profile")
+    return render(request, "candidates/my_qualification_form.html", {"candidate": candidate, "form": form})

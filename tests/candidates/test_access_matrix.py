@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from candidates.models import Consent, ConsentScope
+from candidates.models import CandidateOccupation, Consent, ConsentScope, Qualification
+from taxonomy.models import Occupation
 from tests.candidates.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
@@ -28,6 +29,8 @@ class World:
     step: object
     language: object
     consent: object
+    qualification: object
+    own_occupation: object
     users: dict
 
     @property
@@ -44,6 +47,12 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
     step = StepFactory(goal=goal)
     language = LanguageSkillFactory(candidate=case.candidate)
     consent = Consent.objects.create(candidate=case.candidate, scope=ConsentScope.LISTING)
+    qualification = Qualification.objects.create(candidate=case.candidate, title="Abitur", kind="school")
+    # An occupation the person entered themself (self-service may remove only such entries).
+    own_occupation = CandidateOccupation.objects.create(
+        candidate=case.candidate, source="candidate",
+        occupation=Occupation.objects.create(uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin"),
+    )
     self_user = new_member("candidate")
     case.candidate.user = self_user
     case.candidate.save()
@@ -71,7 +80,8 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "coordinator_own_municipality": coordinators.own,
         "coordinator_other_municipality": coordinators.elsewhere,
     }
-    return World(case=case, goal=goal, step=step, language=language, consent=consent, users=users)
+    return World(case=case, goal=goal, step=step, language=language, consent=consent, qualification=qualification,
+                 own_occupation=own_occupation, users=users)
 
 
 # (name, method, url builder). POSTs that change something come last.
@@ -90,6 +100,9 @@ URLS = [
     ("my_profile", "get", lambda w: reverse("candidates:my_profile")),
     ("my_profile_edit", "get", lambda w: reverse("candidates:my_profile_edit")),
     ("my_languages", "get", lambda w: reverse("candidates:my_languages")),
+    ("my_occupations", "get", lambda w: reverse("candidates:my_occupations")),
+    ("my_skills", "get", lambda w: reverse("candidates:my_skills")),
+    ("my_qualification_edit", "get", lambda w: reverse("candidates:my_qualification_edit", args=[w.qualification.pk])),
     ("my_consents", "get", lambda w: reverse("candidates:my_consents")),
     ("my_audit", "get", lambda w: reverse("candidates:my_audit")),
     ("my_export", "get", lambda w: reverse("candidates:my_export")),
@@ -103,9 +116,12 @@ URLS = [
     ("note_add", "post", lambda w: reverse("candidates:note_add", args=[w.case.pk])),
     ("entry_remove", "post", lambda w: reverse("candidates:entry_remove", args=[w.pk, "languages", w.language.pk])),
     ("consent_revoke", "post", lambda w: reverse("candidates:consent_revoke", args=[w.consent.pk])),
+    ("my_entry_remove", "post",
+     lambda w: reverse("candidates:my_entry_remove", args=["occupations", w.own_occupation.pk])),
 ]
 NAMES = [name for name, _m, _u in URLS]
-SELF_PAGES = ["my_profile", "my_profile_edit", "my_languages", "my_consents", "my_audit", "my_export"]
+SELF_PAGES = ["my_profile", "my_profile_edit", "my_languages", "my_occupations", "my_skills",
+              "my_qualification_edit", "my_consents", "my_audit", "my_export", "my_entry_remove"]
 STAFF_FULL = {  # a case manager of the responsible organisation
     "case_list": 200, "create": 200, "detail": 200, "edit": 200, "language_add": 200, "qualification_add": 200,
     # the person already has a login, so the invitation page sends the case manager back
@@ -129,8 +145,10 @@ def outside(**overrides) -> dict[str, int]:
 
 EXPECTED = {
     "anonymous": {**dict.fromkeys(NAMES, 302), "invitation_bad_token": 404},
-    "candidate_self": forbidden(**dict.fromkeys(SELF_PAGES, 200), consent_revoke=302),
-    "candidate_other": forbidden(**dict.fromkeys(SELF_PAGES, 200), consent_revoke=404),
+    "candidate_self": forbidden(**{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302}, consent_revoke=302),
+    # Another person's qualification or entry is simply not there for them.
+    "candidate_other": forbidden(**{**dict.fromkeys(SELF_PAGES, 200), "my_qualification_edit": 404,
+                                    "my_entry_remove": 404}, consent_revoke=404),
     "case_manager_own": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_colleague": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_other_org": outside(),
