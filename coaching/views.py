@@ -5,6 +5,9 @@ Anonymous → login; a role that may never use a page → 403; an object outside
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -42,6 +45,18 @@ def _save_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
     else:
         form.apply_errors(error) if hasattr(form, "apply_errors") else form.add_error(None, error)
+
+
+def _save_form(request: HttpRequest, form, save: Callable[[dict], Any]) -> Any:
+    """The one shape of every coaching form post: valid → call the service; a ValidationError from
+    the service lands on the form (the input stays). Returns the service's result, or None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(dict(form.cleaned_data)) or True
+    except ValidationError as error:
+        _save_error(form, error)
+        return None
 
 
 # --- home and caseload -------------------------------------------------------------------------------
@@ -106,16 +121,10 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        token = data.pop("token")
-        try:
-            services.follow_up_log(employment=employment, actor=request.user, token=token, **data)
-        except ValidationError as error:
-            _save_error(form, error)
-        else:
-            messages.success(request, _("Kontakt gespeichert."))
-            return redirect("coaching:employment_detail", pk=pk)
+    if _save_form(request, form, lambda data: services.follow_up_log(
+            employment=employment, actor=request.user, **data)):
+        messages.success(request, _("Kontakt gespeichert."))
+        return redirect("coaching:employment_detail", pk=pk)
     return render(request, "coaching/follow_up_form.html", {"form": form, "employment": employment})
 
 
@@ -128,16 +137,10 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     providers = Service.objects.filter(municipality_id=employment.candidate.municipality_id, is_active=True)
     form = forms.LanguageNeedForm(request.POST or None, providers=providers)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        token = data.pop("token")
-        try:
-            services.language_need_create(employment=employment, actor=request.user, token=token, **data)
-        except ValidationError as error:
-            _save_error(form, error)
-        else:
-            messages.success(request, _("Sprachförderbedarf gespeichert."))
-            return redirect("coaching:employment_detail", pk=pk)
+    if _save_form(request, form, lambda data: services.language_need_create(
+            employment=employment, actor=request.user, **data)):
+        messages.success(request, _("Sprachförderbedarf gespeichert."))
+        return redirect("coaching:employment_detail", pk=pk)
     return render(request, "coaching/form.html", {
         "form": form, "title": _("Sprachförderbedarf erfassen"), "subtitle": employment.candidate.full_name,
         "back": ("coaching:employment_detail", pk)})
@@ -179,15 +182,9 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.risk_raise(employment=employment, actor=request.user, **data)
-        except ValidationError as error:
-            _save_error(form, error)
-        else:
-            messages.success(request, _("Risiko gespeichert."))
-            return redirect("coaching:employment_detail", pk=pk)
+    if _save_form(request, form, lambda data: services.risk_raise(employment=employment, actor=request.user, **data)):
+        messages.success(request, _("Risiko gespeichert."))
+        return redirect("coaching:employment_detail", pk=pk)
     return render(request, "coaching/form.html", {
         "form": form, "title": _("Risiko melden"), "subtitle": employment.candidate.full_name,
         "back": ("coaching:employment_detail", pk)})
@@ -253,18 +250,13 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
         pk__in=[o.pk for o in organisations]), employments=employments)
     if len(organisations) == 1:
         form.fields["organisation"].queryset = Organisation.objects.filter(pk=organisations[0].pk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.support_request_create(
-                actor=user, organisation=data["organisation"], employment=data.get("employment"),
-                topic=data["topic"], message=data["message"], token=data["token"])
-        except ValidationError as error:
-            _save_error(form, error)
-        else:
-            messages.success(request, _("Ihre Anfrage ist angekommen. Sie bekommen bis {day} eine Antwort.").format(
-                day=created.due_date.strftime("%d.%m.%Y")))
-            return redirect("coaching:support_request_detail", pk=created.pk)
+    created = _save_form(request, form, lambda data: services.support_request_create(
+        actor=user, organisation=data["organisation"], employment=data.get("employment"),
+        topic=data["topic"], message=data["message"], token=data["token"]))
+    if created:
+        messages.success(request, _("Ihre Anfrage ist angekommen. Sie bekommen bis {day} eine Antwort.").format(
+            day=created.due_date.strftime("%d.%m.%Y")))
+        return redirect("coaching:support_request_detail", pk=created.pk)
     return render(request, "coaching/form.html", {"form": form, "title": _("Frage an das Jobcoaching"),
                                                   "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
                                                   "back": ("coaching:support_request_list", None)})
@@ -311,15 +303,10 @@ def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     person = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
     services.audit_view(actor=request.user, candidate=assignment.candidate, fields=["volunteer_view"])
     form = forms.TutoringForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.tutoring_session_log(assignment=assignment, actor=request.user, **data)
-        except ValidationError as error:
-            _save_error(form, error)
-        else:
-            messages.success(request, _("Lerntreffen gespeichert."))
-            return redirect("coaching:volunteer_assignment", pk=pk)
+    if _save_form(request, form, lambda data: services.tutoring_session_log(
+            assignment=assignment, actor=request.user, **data)):
+        messages.success(request, _("Lerntreffen gespeichert."))
+        return redirect("coaching:volunteer_assignment", pk=pk)
     return render(request, "coaching/volunteer_assignment.html", {
         "assignment": assignment, "person": person, "form": form,
         "sessions": selectors.tutoring_sessions(assignment=assignment)})
