@@ -57,6 +57,10 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "notifications": ("get", {}, 200),
     # The employer's own staff and the candidate's case manager end an employment; nobody else reaches it.
     "employment_end": ("post", {**OWN_ONLY_POST, "case_manager": 302, "job_coach": 404}, 403),
+    # "Jobs for me": the candidate's own page; staff who may see that candidate (case manager of the case,
+    # coordinator of the municipality) open it for them; a job coach of another organisation does not.
+    "my_jobs": ("get", {"candidate": 200}, 403),
+    "candidate_jobs": ("get", {"candidate": 200, "case_manager": 200, "coordinator": 200, "job_coach": 404}, 403),
 }
 
 
@@ -90,6 +94,7 @@ def world(team, employer, cook_taxonomy, municipality):
         "shortlist_remove": [placement.pk, entry.pk], "select_candidate": [candidate.pk],
         "saved_search_delete": [search.pk], "introduction_detail": [intro.pk],
         "introduction_action": [intro.pk, "offer"], "introduction_answer": [intro.pk],
+        "candidate_jobs": [candidate.pk],
     }
     data = {
         "verification_decide": {"decision": "verify"}, "shortlist_add": {"candidate": candidate.pk, "note": "x"},
@@ -122,3 +127,10 @@ def test_access_matrix(world, signed_in, role, url_name):
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
     if role == "anonymous":
         assert "/accounts/login/" in response["Location"]
+
+
+def test_every_url_of_the_app_is_in_the_matrix():
+    from django.urls import get_resolver
+
+    names = {p.name for p in get_resolver("employers.urls").url_patterns if getattr(p, "name", None)}
+    assert names == set(MATRIX)

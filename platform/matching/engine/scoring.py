@@ -43,6 +43,7 @@ PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7}
 
 
 def cefr_rank(level: str | None) -> int:
+    # Mirrors taxonomy.cefr.cefr_rank: the engine may not import Django (taxonomy.cefr uses TextChoices).
     return CEFR_LEVELS.index(level) + 1 if level else 0
 
 
