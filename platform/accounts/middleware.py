@@ -1,4 +1,10 @@
-"""Require a second factor (TOTP) from every role that reads other people's personal data."""
+"""Require a second factor (TOTP) from every role but the candidate's - in *this* session.
+
+Having set up a TOTP device is not enough: the session must have passed it. allauth records
+every factor a session passed ("authentication records"); a session signed in by any other way
+(an old login form, a session made before the rule) has only the password on record and is sent
+to allauth's second-factor prompt before it sees anything.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,26 +28,39 @@ _OPEN_PREFIXES = ("/static/", "/media/", "/i18n/", "/health/")
 _ALLAUTH_PATH = re.compile(r"^/(?:[a-z]{2}(?:-[a-z0-9]+)?/)?accounts/")
 
 
+def session_passed_mfa(request: HttpRequest) -> bool:
+    """True if the signed-in user proved a second factor in this session."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
 class RequireMFAMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self._allowed(request):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+        if user is not None and user.is_authenticated and not self._open(request):
+            target = self._missing_step(request)
+            if target is not None:
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
-    def _allowed(self, request: HttpRequest) -> bool:
+    @staticmethod
+    def _open(request: HttpRequest) -> bool:
         path = request.path_info
-        if path.startswith(_OPEN_PREFIXES):
-            return True
-        if _ALLAUTH_PATH.match(path):
-            return True
+        return path.startswith(_OPEN_PREFIXES) or bool(_ALLAUTH_PATH.match(path))
+
+    @staticmethod
+    def _missing_step(request: HttpRequest) -> str | None:
+        """The allauth page the user must pass first, or None."""
         user = request.user
         if user.email.lower() in settings.LOTSE_MFA_EXEMPT_EMAILS:
-            return True
+            return None
         if not requires_mfa(user=user):
-            return True
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            return None
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return "mfa_activate_totp"
+        if not session_passed_mfa(request):
+            return "mfa_reauthenticate"
+        return None

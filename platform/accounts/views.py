@@ -1,7 +1,13 @@
+from urllib.parse import urlencode
+
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from organisations.access import memberships, roles_of
 
@@ -23,3 +29,50 @@ def home(request: HttpRequest) -> HttpResponse:
             "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
         },
     )
+
+
+# --- one way in -------------------------------------------------------------------------------
+# Django's admin and Wagtail bring password forms of their own that know neither allauth's rate
+# limit and lockout nor the second factor. Their addresses lead to allauth instead (config/urls.py
+# mounts these before the packages' own routes; a test walks the resolver for any that is left).
+
+
+def _to(url_name: str, request: HttpRequest) -> HttpResponse:
+    target = reverse(url_name)
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        target = f"{target}?{urlencode({'next': next_url})}"
+    return redirect(target)
+
+
+def to_login(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any other login form: nothing is authenticated here, whatever is posted."""
+    return _to("account_login", request)
+
+
+def to_password_reset(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any other password reset: allauth's is throttled and never says whether an account exists."""
+    return _to("account_reset_password", request)
+
+
+def to_password_change(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    return _to("account_change_password", request)
+
+
+def no_shared_passwords(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Wagtail's shared page passwords are switched off: private pages need a login."""
+    raise Http404
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    """allauth's TOTP set-up; typing a valid code there means this session passed the factor.
+
+    Without the record, RequireMFAMiddleware would ask for a code again right after set-up.
+    (allauth's ``authenticator_added`` signal fires only on commit, too late for the session.)
+    """
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        totp = Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP)
+        record_authentication(self.request, self.request.user, "mfa", type=totp.type, id=totp.pk)
+        return response

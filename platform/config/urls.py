@@ -1,15 +1,27 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from config import views
 
+# One way in: the packages' own password forms lead to allauth (rate limit, lockout, TOTP).
+# These routes come before the packages' own; tests/security/test_one_way_in.py walks the
+# resolver for any login or password view that is still reachable.
+_one_way_in = [
+    path("django-admin/login/", accounts_views.to_login),
+    re_path(r"^django-admin/password_change/", accounts_views.to_password_change),
+    path("cms-admin/login/", accounts_views.to_login),
+    re_path(r"^cms-admin/password_reset/", accounts_views.to_password_reset),
+]
+
 urlpatterns = [
+    *_one_way_in,
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -20,6 +32,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before allauth's own route of the same address (reverse("mfa_activate_totp") still works).
+    path("accounts/2fa/totp/activate/", accounts_views.ActivateTOTPView.as_view()),
     path("accounts/", include("allauth.urls")),
     path("app/", include("accounts.urls")),
     path("app/organisations/", include("organisations.urls")),
@@ -28,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("app/employers/", include("employers.urls")),
     path("app/coaching/", include("coaching.urls")),
     path("app/monitoring/", include("monitoring.urls")),
+    path("_util/login/", accounts_views.to_login),
+    re_path(r"^_util/authenticate_with_password/", accounts_views.no_shared_passwords),
     # Wagtail serves everything else, starting with the site root.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -19,7 +19,7 @@ EXPECTED = {
     "volunteer":           ("totp", 200),
     "employer":            ("totp", 200),
     "unverified_employer": ("totp", 200),
-    "chamber_editor":      (200, 200),
+    "chamber_editor":      ("totp", 200),  # they verify employers, the gate to candidate data
     "coordinator":         ("totp", 200),
 }
 

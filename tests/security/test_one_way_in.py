@@ -21,7 +21,6 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from wagtail import views as wagtail_core_views
@@ -30,8 +29,6 @@ from accounts.roles import ROLES_REQUIRING_MFA, Role
 from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
-# Written against the defect first; the fix removes this marker.
-DEFECT = pytest.mark.xfail(strict=True, reason="password alone gets in (trust issue, finding 1 and 7)")
 
 PASSWORD = "pw"
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}
@@ -43,14 +40,6 @@ _AUTH_VIEW_CLASSES = (
     auth_views.PasswordResetConfirmView,
     auth_views.PasswordChangeView,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth counts attempts in the cache; every test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _walk(patterns, prefix=""):
@@ -94,7 +83,6 @@ def test_the_resolver_walk_finds_the_known_password_logins():
     assert any(r.startswith("django-admin/") for r in routes)
 
 
-@DEFECT
 def test_no_route_reaches_a_login_or_password_view_outside_allauth():
     reachable = []
     for route in _authenticating_routes():
@@ -104,7 +92,6 @@ def test_no_route_reaches_a_login_or_password_view_outside_allauth():
     assert reachable == []
 
 
-@DEFECT
 @pytest.mark.parametrize(
     "path", ["/_util/login/", "/en/_util/login/", "/cms-admin/login/", "/django-admin/login/"]
 )
@@ -123,7 +110,6 @@ def test_password_alone_never_signs_in_anywhere(path, make_member):
     assert follow.status_code == 302 and "/accounts/login/" in follow["Location"]
 
 
-@DEFECT
 @pytest.mark.parametrize("path", ["/cms-admin/login/", "/_util/login/", "/django-admin/login/"])
 def test_old_login_addresses_lead_to_the_one_login(path):
     response = Client().get(path + "?next=/cms-admin/pages/", **HOST)
@@ -132,7 +118,6 @@ def test_old_login_addresses_lead_to_the_one_login(path):
     assert "next=%2Fcms-admin%2Fpages%2F" in response["Location"]
 
 
-@DEFECT
 def test_wagtail_redirects_to_the_one_login(make_member):
     response = Client().get("/cms-admin/", **HOST)
     assert response.status_code == 302
@@ -148,7 +133,6 @@ def _force_password_only_session(client: Client, user) -> None:
     session.save()
 
 
-@DEFECT
 @pytest.mark.parametrize("path", ["/app/", "/app/candidates/", "/cms-admin/", "/django-admin/"])
 def test_a_session_without_the_second_factor_is_asked_for_it(path, make_member):
     manager = make_member("case_manager", password=PASSWORD, is_staff=True)
@@ -193,7 +177,6 @@ def test_setting_up_totp_counts_as_passing_it(make_member):
     assert client.get("/app/", **HOST).status_code == 200
 
 
-@DEFECT
 def test_chamber_editors_need_totp(make_member):
     editor = make_member("chamber_editor", password=PASSWORD)
     client = Client()
@@ -205,12 +188,10 @@ def test_chamber_editors_need_totp(make_member):
         assert response["Location"].startswith("/accounts/2fa/totp/activate/")
 
 
-@DEFECT
 def test_every_role_but_the_candidate_needs_totp():
     assert set(ROLES_REQUIRING_MFA) == set(Role.values) - {Role.CANDIDATE}
 
 
-@DEFECT
 def test_locked_account_stays_locked_on_every_login_path(make_member, settings):
     manager = make_member("case_manager", password=PASSWORD)
     activate_totp(manager)
@@ -225,7 +206,6 @@ def test_locked_account_stays_locked_on_every_login_path(make_member, settings):
         assert "_auth_user_id" not in client.session
 
 
-@DEFECT
 def test_password_reset_is_throttled_on_every_path(make_member):
     manager = make_member("case_manager", password=PASSWORD)
     client = Client(REMOTE_ADDR="203.0.113.8")

@@ -1,6 +1,5 @@
 """Search as a case manager types it: typos, ß/ss, umlauts, English, partial words."""
 
-import time
 
 import pytest
 
@@ -98,15 +97,15 @@ def test_limit_is_respected(esco):
     assert len(search_skills(query="Pflege", limit=3)) == 3
 
 
-def test_search_is_fast_once_the_index_is_built(esco):
+def test_the_index_is_built_once_and_reused(esco, django_assert_max_num_queries):
+    """Latency is measured by bench/bench_taxonomy.py; here: a warm search never rebuilds the
+    index, it only fetches the found rows (at most one query per search)."""
     search_skills(query="warm up")
     search_occupations(query="warm up")
-    started = time.perf_counter()
-    for query in ("Schweisser", "Altenpflger", "Gabelstapler", "forklift", "Koch", "Elektriker") * 5:
-        search_skills(query=query)
-        search_occupations(query=query)
-    per_search_ms = (time.perf_counter() - started) * 1000 / 60
-    assert per_search_ms < 50
+    queries = ("Schweisser", "Altenpflger", "Gabelstapler", "forklift", "Koch", "Elektriker")
+    with django_assert_max_num_queries(2 * len(queries)):
+        found = [(search_skills(query=q), search_occupations(query=q)) for q in queries]
+    assert all(skills or occupations for skills, occupations in found)
 
 
 def test_index_follows_label_changes(esco):
