@@ -26,7 +26,7 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_CHAMBER_EDITOR_EMAILS, DEMO_PASSWORD
 from accounts.roles import Role
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind
 
@@ -49,9 +49,9 @@ from .models import (
 # Extra chamber logins (the lead IHK editor is the platform's demo login ihk-redaktion@…).
 EDITOR_LOGINS: list[tuple[str, str, str, str, bool]] = [
     # chamber key, e-mail, first name, last name, lead
-    ("ihk", "ihk-redakteurin@demo.lotse.example", "Lena", "Albrecht", False),
-    ("hwk", "hwk-redaktion@demo.lotse.example", "Murat", "Demir", True),
-    ("hwk", "hwk-redakteur@demo.lotse.example", "Paul", "Neumann", False),
+    ("ihk", DEMO_CHAMBER_EDITOR_EMAILS["ihk_editor"], "Lena", "Albrecht", False),
+    ("hwk", DEMO_CHAMBER_EDITOR_EMAILS["hwk_lead"], "Murat", "Demir", True),
+    ("hwk", DEMO_CHAMBER_EDITOR_EMAILS["hwk_editor"], "Paul", "Neumann", False),
 ]
 
 

@@ -11,4 +11,11 @@ DEMO_LOGINS: dict[str, str] = {
     "chamber_editor": "ihk-redaktion@demo.lotse.example",
     "candidate": "klientin@demo.lotse.example",
 }
-DEMO_LOGIN_EMAILS = frozenset(DEMO_LOGINS.values())
+# The website's extra chamber logins for the CMS workflow (cms/demo.py creates them).
+DEMO_CHAMBER_EDITOR_EMAILS: dict[str, str] = {
+    "ihk_editor": "ihk-redakteurin@demo.lotse.example",
+    "hwk_lead": "hwk-redaktion@demo.lotse.example",
+    "hwk_editor": "hwk-redakteur@demo.lotse.example",
+}
+# Every demo login; dev settings exempt exactly these from the second factor.
+DEMO_LOGIN_EMAILS = frozenset(DEMO_LOGINS.values()) | frozenset(DEMO_CHAMBER_EDITOR_EMAILS.values())
