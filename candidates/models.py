@@ -6,6 +6,8 @@ The models hold data and small read-only properties; every write that carries a 
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -15,6 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taxonomy.cefr import CEFR
+
+# Crockford's base32: no I, L, O or U, so a reference read out on the phone is not misheard.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What a public reference looks like (also the URL converter's pattern in employers.urls).
+REFERENCE_PATTERN = "[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}"
+
+
+def public_reference() -> str:
+    """A random reference such as ``7KQ2M-9XD3A`` (50 bits): nothing to count, guess or link to an id."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"{chars[:5]}-{chars[5:]}"
 
 
 class Gender(models.TextChoices):
@@ -65,6 +78,11 @@ class Candidate(models.Model):
     )
     first_name = models.CharField(_("Vorname"), max_length=150)
     last_name = models.CharField(_("Nachname"), max_length=150)
+    # The only handle employers get on an anonymised profile: random, never the database id
+    # (ids are counted, guessed and shared with staff pages and consent references).
+    public_ref = models.CharField(
+        _("öffentliche Referenz"), max_length=11, unique=True, default=public_reference, editable=False
+    )
     birth_date = models.DateField(_("Geburtsdatum"), null=True, blank=True)
     # Recorded for the case file only; never an input to matching.
     nationality = models.CharField(

@@ -197,7 +197,7 @@ class CloseForm(forms.Form):
 
 
 class ShortlistForm(forms.Form):
-    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    candidate = forms.CharField(max_length=11, widget=forms.HiddenInput)  # Candidate.public_ref
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
 
 

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import public_reference
 from taxonomy.cefr import CEFR
 from taxonomy.models import OccupationSkill
 
@@ -218,6 +219,10 @@ class Introduction(models.Model):
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.CASCADE, related_name="introductions",
         verbose_name=_("Klient*in"),
+    )
+    # What the employer's pages and URLs name the introduction by: random, never the database id.
+    reference = models.CharField(
+        _("Referenz"), max_length=11, unique=True, default=public_reference, editable=False
     )
     stage = models.CharField(_("Stand"), max_length=20, choices=Stage.choices, default=Stage.SELECTED)
     close_reason = models.CharField(

@@ -4,13 +4,17 @@ Anonymity: candidates reach employers only as :class:`AnonymousCandidate` values
 an explicit list of columns. Name, photo, nationality, birth date, gender, religion, address and
 contact never enter them; contact details come only through :func:`introduction_contact`, after
 the candidate accepted, with a live ``contact`` consent for this employer and this introduction.
+A card itself needs a live consent too (the listing, or the grant for that introduction), read at
+request time. Employers know candidates and introductions only by random references
+(``Candidate.public_ref``, ``Introduction.reference``), never by database id, and the history
+names nobody outside the employer's own organisation (:func:`introduction_history`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -27,6 +31,7 @@ from candidates.models import (
     Candidate,
     CandidateOccupation,
     CandidateSkill,
+    Consent,
     ConsentScope,
     Language,
     LanguageSkill,
@@ -39,7 +44,7 @@ from candidates.selectors import (
     visible_candidates,
 )
 from organisations import access
-from organisations.models import Organisation, OrganisationKind, VerificationStatus
+from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.models import Occupation, Skill
 from taxonomy.postcodes import distance_km, haversine_km
 
@@ -67,7 +72,7 @@ PERMIT_WORDS = {
 }
 
 # The only candidate columns an anonymised card is ever built from.
-ANONYMOUS_COLUMNS = ("id", "postcode", "hours_per_week_min", "hours_per_week_max", "available_from",
+ANONYMOUS_COLUMNS = ("id", "public_ref", "postcode", "hours_per_week_min", "hours_per_week_max", "available_from",
                      "work_permission")
 
 
@@ -123,7 +128,7 @@ def placement_skills(*, placement: Placement) -> list[PlacementSkill]:
 class AnonymousCandidate:
     """What an employer may know about a listed candidate before an introduction is accepted."""
 
-    ref: int
+    ref: str  # Candidate.public_ref: random, never the database id
     occupations: tuple[tuple[str, float], ...] = ()
     skills: tuple[str, ...] = ()
     languages: tuple[tuple[str, str, str], ...] = ()  # (language, spoken, written)
@@ -186,7 +191,7 @@ def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | N
         german = next((entry.spoken or "" for entry in c.languages.all() if entry.language == "de"), "")
         permit = _permit(c.work_permission)
         cards.append(AnonymousCandidate(
-            ref=c.pk,
+            ref=c.public_ref,
             occupations=tuple((o.occupation.label, float(o.years_experience)) for o in c.occupations.all()),
             skills=tuple(s.skill.label for s in c.skills.all()),
             languages=languages,
@@ -236,9 +241,9 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
     return listed_candidates_for_employer(user=user)
 
 
-def listed_candidate_get(*, user: User, pk: int) -> Candidate:
-    """A listed candidate by reference (anonymous columns only), or 404."""
-    candidate = anonymous_queryset(browse_base(user=user).filter(pk=pk)).first()
+def listed_candidate_get(*, user: User, ref: str) -> Candidate:
+    """A listed candidate by public reference (anonymous columns only), or 404. An id is no reference."""
+    candidate = anonymous_queryset(browse_base(user=user).filter(public_ref=str(ref)[:11])).first()
     if candidate is None:
         raise Http404
     return candidate
@@ -316,10 +321,10 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     ranked = [m for m in ranked if int(m.candidate_id) in rows][:top]
     uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
-    cards = {
-        card.ref: card for card in anonymous_cards([rows[int(m.candidate_id)] for m in ranked],
-                                                   origin_postcode=placement.postcode)
-    }
+    listed = [rows[int(m.candidate_id)] for m in ranked]
+    # Cards carry no id; they come back in the order of the rows they were built from.
+    cards = dict(zip([c.pk for c in listed], anonymous_cards(listed, origin_postcode=placement.postcode),
+                     strict=True))
     notes = dict(ShortlistEntry.objects.filter(placement=placement).values_list("candidate_id", "note"))
     result = []
     for m in ranked:
@@ -342,18 +347,12 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     return result
 
 
-def shortlist(*, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
+def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
     entries = list(placement.shortlist.all())
-    # Cards only for candidates still listed; a revoked listing shows as "no longer shared".
-    rows = {
-        c.pk: c for c in anonymous_queryset(
-            Candidate.objects.filter(
-                pk__in=[e.candidate_id for e in entries], consents__scope=ConsentScope.LISTING,
-                consents__revoked_at__isnull=True, erased_at__isnull=True,
-            ).distinct()
-        )
-    }
-    cards = {card.ref: card for card in anonymous_cards(rows.values(), origin_postcode=placement.postcode)}
+    # Cards only for candidates this employer may still browse (live listing, same municipality);
+    # a revoked listing shows as "no longer shared".
+    rows = list(anonymous_queryset(browse_base(user=user).filter(pk__in=[e.candidate_id for e in entries])))
+    cards = dict(zip([c.pk for c in rows], anonymous_cards(rows, origin_postcode=placement.postcode), strict=True))
     return [(e, cards.get(e.candidate_id)) for e in entries]
 
 
@@ -426,9 +425,10 @@ def employer_introductions(*, user: User) -> QuerySet[Introduction]:
     )
 
 
-def employer_introduction_get(*, user: User, pk: int) -> Introduction:
+def employer_introduction_get(*, user: User, ref: str) -> Introduction:
+    """One of the employer's introductions by its reference (an id finds nothing), else 404."""
     require_employer(user=user)
-    intro = employer_introductions(user=user).filter(pk=pk).first()
+    intro = employer_introductions(user=user).filter(reference=str(ref)[:11]).first()
     if intro is None:
         raise Http404
     return intro
@@ -461,6 +461,64 @@ def introduction_contact(*, user: User, introduction: Introduction) -> Contact |
     return Contact(name=candidate.full_name, email=candidate.email, phone=candidate.phone)
 
 
+def introduction_card(*, user: User, introduction: Introduction) -> AnonymousCandidate | None:
+    """The anonymised card on an introduction page, only while the person still shares it.
+
+    A live ``listing`` consent this employer may browse, or the person's live grant for this very
+    introduction; without either (all revoked, or erased) there is no card at all.
+    """
+    from .services import contact_reference
+
+    organisation_id = introduction.placement.employer.organisation_id
+    if organisation_id not in access.employer_organisation_ids(user=user):
+        return None
+    granted = Consent.objects.live().filter(
+        scope=ConsentScope.CONTACT, recipient_organisation_id=organisation_id,
+        reference=contact_reference(introduction),
+    ).values("candidate_id")
+    shared = Q(pk__in=browse_base(user=user).values("pk")) | Q(pk__in=granted)
+    row = anonymous_queryset(
+        Candidate.objects.filter(shared, pk=introduction.candidate_id, erased_at__isnull=True)
+    ).first()
+    if row is None:
+        return None
+    return anonymous_cards([row], origin_postcode=introduction.placement.postcode)[0]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    stage: str
+    by: str  # empty when nobody is named
+
+
+def introduction_history(*, user: User, introduction: Introduction) -> list[HistoryEntry]:
+    """The stage history as the employer reads it.
+
+    Only people of the employer's own organisation are named. A step by anyone else (the candidate
+    in self-service, the case manager who recorded the answer) reads "die Person": the employer
+    learns what happened, never the person's name or e-mail through the account that did it.
+    """
+    organisation_id = introduction.placement.employer.organisation_id
+    if organisation_id not in access.employer_organisation_ids(user=user):
+        raise PermissionDenied
+    from django.contrib.auth import get_user_model
+
+    entries = list(introduction.history.only("at", "stage", "by_id", "introduction_id"))
+    colleagues = Membership.objects.filter(organisation_id=organisation_id, role=Role.EMPLOYER).values("user_id")
+    names = {
+        pk: display_name or email
+        for pk, display_name, email in get_user_model().objects.filter(
+            pk__in={e.by_id for e in entries if e.by_id}, is_candidate=False
+        ).filter(pk__in=colleagues).values_list("pk", "display_name", "email")
+    }
+    someone = gettext("die Person")
+    return [
+        HistoryEntry(at=e.at, stage=e.get_stage_display(), by="" if e.by_id is None else names.get(e.by_id, someone))
+        for e in entries
+    ]
+
+
 def own_introductions(*, user: User) -> QuerySet[Introduction]:
     """The signed-in candidate's introductions, without the internal early stage."""
     if not getattr(user, "is_candidate", False):
@@ -478,7 +536,7 @@ def staff_introductions(*, user: User) -> QuerySet[Introduction]:
         "candidate", "employment")
 
 
-def answerable_introduction_get(*, user: User, pk: int) -> Introduction:
+def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
     """An introduction the user may answer for (the candidate or their case staff), else 404."""
     if getattr(user, "is_candidate", False):
         queryset = own_introductions(user=user)
@@ -486,7 +544,7 @@ def answerable_introduction_get(*, user: User, pk: int) -> Introduction:
         queryset = staff_introductions(user=user)
     else:
         raise PermissionDenied
-    intro = queryset.filter(pk=pk).first()
+    intro = queryset.filter(reference=str(ref)[:11]).first()
     if intro is None:
         raise Http404
     return intro

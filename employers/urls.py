@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from candidates.models import REFERENCE_PATTERN
 
 from . import views, views_jobs
+
+
+class ReferenceConverter:
+    """A random public reference (``7KQ2M-9XD3A``); a database id does not even resolve."""
+
+    regex = REFERENCE_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "publicref")
 
 app_name = "employers"
 urlpatterns = [
@@ -17,12 +34,12 @@ urlpatterns = [
     path("placements/<int:pk>/shortlist/<int:entry_pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
     path("candidates/", views.browse, name="browse"),
     path("candidates/export.csv", views.browse_export, name="browse_export"),
-    path("candidates/<int:ref>/select/", views.select_candidate, name="select_candidate"),
+    path("candidates/<publicref:ref>/select/", views.select_candidate, name="select_candidate"),
     path("searches/", views.saved_search_create, name="saved_search_create"),
     path("searches/<int:pk>/delete/", views.saved_search_delete, name="saved_search_delete"),
-    path("introductions/<int:pk>/", views.introduction_detail, name="introduction_detail"),
-    path("introductions/<int:pk>/answer/", views.introduction_answer, name="introduction_answer"),
-    path("introductions/<int:pk>/<slug:action>/", views.introduction_action, name="introduction_action"),
+    path("introductions/<publicref:ref>/", views.introduction_detail, name="introduction_detail"),
+    path("introductions/<publicref:ref>/answer/", views.introduction_answer, name="introduction_answer"),
+    path("introductions/<publicref:ref>/<slug:action>/", views.introduction_action, name="introduction_action"),
     path("my/introductions/", views.my_introductions, name="my_introductions"),
     path("team/introductions/", views.staff_introductions, name="staff_introductions"),
     path("employments/<int:pk>/end/", views.employment_end, name="employment_end"),

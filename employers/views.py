@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
-from candidates.models import Candidate
 from organisations import access
 from taxonomy.models import Occupation
 
@@ -178,7 +177,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employers/placement_detail.html", {
         "placement": placement,
         "skills": selectors.placement_skills(placement=placement),
-        "shortlist": selectors.shortlist(placement=placement),
+        "shortlist": selectors.shortlist(user=request.user, placement=placement),
         "introductions": placement.introductions.order_by("-updated_at"),
     })
 
@@ -198,7 +197,7 @@ def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShortlistForm(request.POST)
     if not form.is_valid():
         raise Http404
-    candidate = selectors.listed_candidate_get(user=request.user, pk=form.cleaned_data["candidate"])
+    candidate = selectors.listed_candidate_get(user=request.user, ref=form.cleaned_data["candidate"])
     try:
         services.shortlist_add(placement=placement, candidate=candidate, actor=request.user,
                                note=form.cleaned_data["note"])
@@ -318,9 +317,9 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def select_candidate(request: HttpRequest, ref: int) -> HttpResponse:
-    """Choose a listed candidate for one of the employer's open placements."""
-    candidate_row = selectors.listed_candidate_get(user=request.user, pk=ref)
+def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
+    """Choose a listed candidate (by public reference) for one of the employer's open placements."""
+    candidate_row = selectors.listed_candidate_get(user=request.user, ref=ref)
     placements = list(selectors.placements_for(user=request.user).filter(status=PlacementStatus.OPEN))
     form = SelectForm(request.POST or None, placements=placements,
                       initial={"placement": request.GET.get("placement")})
@@ -328,14 +327,14 @@ def select_candidate(request: HttpRequest, ref: int) -> HttpResponse:
         placement = selectors.placement_get(user=request.user, pk=form.cleaned_data["placement"])
         try:
             intro = services.introduction_select(
-                placement=placement, candidate=Candidate.objects.get(pk=candidate_row.pk), actor=request.user,
+                placement=placement, candidate=candidate_row, actor=request.user,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Angefragt. Die Person und ihre Ansprechperson werden benachrichtigt."))
-            return redirect("employers:introduction_detail", pk=intro.pk)
+            return redirect("employers:introduction_detail", ref=intro.reference)
     card = selectors.anonymous_cards([candidate_row], origin_postcode=selectors.default_origin(user=request.user))[0]
     return render(request, "employers/select.html", {"card": card, "form": form, "placements": placements})
 
@@ -344,18 +343,16 @@ def select_candidate(request: HttpRequest, ref: int) -> HttpResponse:
 
 
 @login_required
-def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    intro = selectors.employer_introduction_get(user=request.user, pk=pk)
+def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    intro = selectors.employer_introduction_get(user=request.user, ref=ref)
     contact = selectors.introduction_contact(user=request.user, introduction=intro)
     if contact is not None:
         services.introduction_contact_viewed(introduction=intro, actor=request.user)
-    card = None
-    if contact is None:
-        row = selectors.anonymous_queryset(Candidate.objects.filter(pk=intro.candidate_id)).first()
-        card = selectors.anonymous_cards([row], origin_postcode=intro.placement.postcode)[0] if row else None
+    # Without the contact, the card only while the person still shares it (checked in the selector).
+    card = None if contact is not None else selectors.introduction_card(user=request.user, introduction=intro)
     return render(request, "employers/introduction_detail.html", {
         "intro": intro, "contact": contact, "card": card,
-        "history": intro.history.select_related("by"),
+        "history": selectors.introduction_history(user=request.user, introduction=intro),
         "interview_form": InterviewForm(), "offer_form": OfferForm(),
         "hire_form": HireForm(initial={"start_date": intro.placement.start_date}), "close_form": CloseForm(),
     })
@@ -366,8 +363,8 @@ _ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "hire": HireForm, "c
 
 @login_required
 @require_POST
-def introduction_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    intro = selectors.employer_introduction_get(user=request.user, pk=pk)
+def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+    intro = selectors.employer_introduction_get(user=request.user, ref=ref)
     form_class = _ACTIONS.get(action)
     if form_class is None:
         raise Http404
@@ -375,7 +372,7 @@ def introduction_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("Bitte die Angaben prüfen: %(errors)s") % {
             "errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)})
-        return redirect("employers:introduction_detail", pk=intro.pk)
+        return redirect("employers:introduction_detail", ref=intro.reference)
     data = form.cleaned_data
     try:
         if action == "interview":
@@ -391,7 +388,7 @@ def introduction_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Gespeichert."))
-    return redirect("employers:introduction_detail", pk=intro.pk)
+    return redirect("employers:introduction_detail", ref=intro.reference)
 
 
 # --- introductions: candidate and case staff ---------------------------------------------------
@@ -423,8 +420,8 @@ def staff_introductions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    intro = selectors.answerable_introduction_get(user=request.user, pk=pk)
+def introduction_answer(request: HttpRequest, ref: str) -> HttpResponse:
+    intro = selectors.answerable_introduction_get(user=request.user, ref=ref)
     form = AnswerForm(request.POST)
     target = "employers:my_introductions" if request.user.is_candidate else "employers:staff_introductions"
     if not form.is_valid():

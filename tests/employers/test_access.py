@@ -91,13 +91,13 @@ def world(team, employer, cook_taxonomy, municipality):
     args = {
         "verification_decide": [pending.pk], "placement_detail": [placement.pk], "placement_edit": [placement.pk],
         "placement_matches": [placement.pk], "shortlist_add": [placement.pk],
-        "shortlist_remove": [placement.pk, entry.pk], "select_candidate": [candidate.pk],
-        "saved_search_delete": [search.pk], "introduction_detail": [intro.pk],
-        "introduction_action": [intro.pk, "offer"], "introduction_answer": [intro.pk],
+        "shortlist_remove": [placement.pk, entry.pk], "select_candidate": [candidate.public_ref],
+        "saved_search_delete": [search.pk], "introduction_detail": [intro.reference],
+        "introduction_action": [intro.reference, "offer"], "introduction_answer": [intro.reference],
         "candidate_jobs": [candidate.pk],
     }
     data = {
-        "verification_decide": {"decision": "verify"}, "shortlist_add": {"candidate": candidate.pk, "note": "x"},
+        "verification_decide": {"decision": "verify"}, "shortlist_add": {"candidate": candidate.public_ref, "note": "x"},
         "saved_search_create": {"name": "Suche", "query": "german=A2"}, "introduction_answer": {"answer": "decline"},
         "introduction_action": {"note": ""},
     }
@@ -106,7 +106,7 @@ def world(team, employer, cook_taxonomy, municipality):
     answer_intro = Introduction.objects.create(
         placement=make_placement(profile, cook_taxonomy.cook, title="Zweite Stelle"), candidate=candidate,
     )
-    args["introduction_answer"] = [answer_intro.pk]
+    args["introduction_answer"] = [answer_intro.reference]
     employment = Employment.objects.create(candidate=candidate, employer=profile, placement=placement,
                                            start_date=date(2025, 3, 1))
     args["employment_end"] = [employment.pk]
@@ -134,3 +134,29 @@ def test_every_url_of_the_app_is_in_the_matrix():
 
     names = {p.name for p in get_resolver("employers.urls").url_patterns if getattr(p, "name", None)}
     assert names == set(MATRIX)
+
+
+# Candidates and introductions are named by random references; their database ids lead nowhere, for
+# every role (own employer, another organisation, another municipality, the candidate, case staff).
+ID_ROUTES = {
+    "select_candidate": "/app/employers/candidates/{candidate}/select/",
+    "introduction_detail": "/app/employers/introductions/{intro}/",
+    "introduction_action": "/app/employers/introductions/{intro}/offer/",
+    "introduction_answer": "/app/employers/introductions/{intro}/answer/",
+}
+
+
+@pytest.mark.parametrize("url_name", list(ID_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_database_ids_are_no_address(world, signed_in, role, url_name):
+    users, args, data = world
+    intro = Introduction.objects.get(reference=args["introduction_detail"][0])
+    path = ID_ROUTES[url_name].format(candidate=intro.candidate_id, intro=intro.pk)
+    assert reverse(f"employers:{url_name}", args=args[url_name]) != path
+    user = users[role]
+    client = Client() if user is None else signed_in(user)
+    before = list(Introduction.objects.order_by("pk").values_list("pk", "stage"))
+    method, _statuses, _default = MATRIX[url_name]
+    response = client.post(path, data.get(url_name, {})) if method == "post" else client.get(path)
+    assert response.status_code == 404, f"{role} {path}"
+    assert list(Introduction.objects.order_by("pk").values_list("pk", "stage")) == before

@@ -59,10 +59,10 @@ def test_cards_show_work_facts_and_nothing_identifying(employer, listed, signed_
 
 def test_only_live_listing_consents_appear(employer, listed, signed_in):
     client = signed_in(employer.own)
-    assert listed["unlisted"].pk not in _refs(client.get(reverse(BROWSE)))
+    assert listed["unlisted"].public_ref not in _refs(client.get(reverse(BROWSE)))
     Consent.objects.filter(candidate=listed["cook"], scope=ConsentScope.LISTING).update(revoked_at=timezone.now())
     refs = _refs(client.get(reverse(BROWSE)))
-    assert listed["cook"].pk not in refs and listed["junior"].pk in refs
+    assert listed["cook"].public_ref not in refs and listed["junior"].public_ref in refs
 
 
 def test_employers_of_another_municipality_see_none_of_them(employer, listed, signed_in):
@@ -74,7 +74,7 @@ def test_csv_export_is_anonymous_too(employer, listed, signed_in):
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert _leaks(text) == []
-    assert "Koch/Köchin (6)" in text and str(listed["cook"].pk) in text
+    assert "Koch/Köchin (6)" in text and listed["cook"].public_ref in text
 
 
 def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
@@ -84,11 +84,11 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
     from tests.employers.conftest import make_placement, make_profile
 
     client = signed_in(employer.own)
-    page = client.get(reverse("employers:select_candidate", args=[listed["cook"].pk]))
+    page = client.get(reverse("employers:select_candidate", args=[listed["cook"].public_ref]))
     assert page.status_code == 200 and _leaks(page.content.decode()) == []
     placement = make_placement(make_profile(employer.organisation), cook_taxonomy.cook)
     intro = services.introduction_select(placement=placement, candidate=listed["cook"], actor=employer.own)
-    detail = client.get(reverse("employers:introduction_detail", args=[intro.pk]))
+    detail = client.get(reverse("employers:introduction_detail", args=[intro.reference]))
     assert _leaks(detail.content.decode()) == []
     matches = client.get(reverse("employers:placement_matches", args=[placement.pk]))
     assert matches.status_code == 200 and _leaks(matches.content.decode()) == []
@@ -109,12 +109,12 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
 )
 def test_filters(employer, listed, signed_in, query, expected):
     refs = set(_refs(signed_in(employer.own).get(reverse(BROWSE), query)))
-    assert refs == {listed[name].pk for name in expected}
+    assert refs == {listed[name].public_ref for name in expected}
 
 
 def test_sorting_by_experience_puts_the_most_experienced_first(employer, listed, signed_in):
     refs = _refs(signed_in(employer.own).get(reverse(BROWSE), {"sort": "experience"}))
-    assert refs[0] == listed["cook"].pk
+    assert refs[0] == listed["cook"].public_ref
 
 
 def test_an_unknown_postcode_is_a_form_error_with_the_input_kept(employer, listed, signed_in):

@@ -131,7 +131,7 @@ def test_introductions_page_speaks_the_candidates_language(world, signed_in, lan
 def test_answer_is_confirmed_in_the_candidates_language(world, signed_in, lang):
     client = signed_in(world.user)
     with translation.override(lang):
-        url = reverse("employers:introduction_answer", args=[world.selected.pk])
+        url = reverse("employers:introduction_answer", args=[world.selected.reference])
     assert url.startswith(f"/{lang}/")
 
     response = client.post(url, {"answer": "accept", "note": ""}, follow=True)

@@ -175,5 +175,5 @@ def test_a_tampered_id_is_a_404(employment, employer, signed_in):
 
 def test_the_hired_introduction_links_to_the_end_page(employment, employer, signed_in):
     intro = Introduction.objects.get(employment=employment)
-    html = signed_in(employer.own).get(reverse("employers:introduction_detail", args=[intro.pk])).content.decode()
+    html = signed_in(employer.own).get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
     assert _url(employment) in html

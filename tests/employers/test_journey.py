@@ -36,18 +36,18 @@ def test_employer_journey_from_registration_to_accepted_introduction(
     placement = Placement.objects.get(employer__organisation=org)
 
     found = owner.get(reverse("employers:browse"), {"occupation": cook_taxonomy.cook.uri})
-    assert [card.ref for card in found.context["cards"]] == [candidate.pk]
+    assert [card.ref for card in found.context["cards"]] == [candidate.public_ref]
     matches = owner.get(reverse("employers:placement_matches", args=[placement.pk]))
-    assert [row.card.ref for row in matches.context["matches"]] == [candidate.pk]
+    assert [row.card.ref for row in matches.context["matches"]] == [candidate.public_ref]
 
     with django_capture_on_commit_callbacks(execute=True):
-        owner.post(reverse("employers:select_candidate", args=[candidate.pk]), {"placement": placement.pk})
+        owner.post(reverse("employers:select_candidate", args=[candidate.public_ref]), {"placement": placement.pk})
     intro = Introduction.objects.get(placement=placement, candidate=candidate)
     assert candidate.last_name not in owner.get(
-        reverse("employers:introduction_detail", args=[intro.pk])).content.decode()
+        reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
 
     me = signed_in(candidate_user)
     assert "Gasthaus Linde" in me.get(reverse("employers:notifications")).content.decode()
-    me.post(reverse("employers:introduction_answer", args=[intro.pk]), {"answer": "accept"})
-    page = owner.get(reverse("employers:introduction_detail", args=[intro.pk])).content.decode()
+    me.post(reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"})
+    page = owner.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
     assert candidate.full_name in page and candidate.email in page

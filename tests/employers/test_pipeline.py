@@ -170,11 +170,11 @@ def test_candidate_accepts_in_self_service_through_the_page(
     client = signed_in(candidate_user)
     page = client.get(reverse("employers:my_introductions"))
     assert "Ein Betrieb möchte Sie kennenlernen" in page.content.decode()
-    response = client.post(reverse("employers:introduction_answer", args=[intro.pk]), {"answer": "accept"})
+    response = client.post(reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"})
     assert response.status_code == 302
     intro.refresh_from_db()
     assert intro.stage == Stage.ACCEPTED
-    detail = signed_in(employer.own).get(reverse("employers:introduction_detail", args=[intro.pk]))
+    detail = signed_in(employer.own).get(reverse("employers:introduction_detail", args=[intro.reference]))
     assert candidate.phone in detail.content.decode()
     intro.refresh_from_db()
     assert intro.stage == Stage.CONTACT_REVEALED
@@ -183,7 +183,7 @@ def test_candidate_accepts_in_self_service_through_the_page(
 def test_employer_steps_through_the_pages_to_hire(placement, candidate, employer, candidate_user, signed_in):
     intro = _accepted(placement, candidate, employer, candidate_user)
     client = signed_in(employer.own)
-    url = lambda action: reverse("employers:introduction_action", args=[intro.pk, action])  # noqa: E731
+    url = lambda action: reverse("employers:introduction_action", args=[intro.reference, action])  # noqa: E731
     client.post(url("interview"), {"interview_at": "2027-01-02T10:00"})
     client.post(url("offer"), {"note": ""})
     bad = client.post(url("hire"), {"start_date": "kein Datum"}, follow=True)

@@ -181,7 +181,7 @@ def test_matches_are_explained_in_words_and_respect_revoked_consent(
     selectors.placement_matches(user=employer.own, placement=placement)  # builds the index with both
     Consent.objects.filter(candidate=gone).update(revoked_at=timezone.now())  # no task ran: the index is stale
     rows = selectors.placement_matches(user=employer.own, placement=placement)
-    assert [r.card.ref for r in rows] == [good.pk]
+    assert [r.card.ref for r in rows] == [good.public_ref]
     row = rows[0]
     assert row.essential_met == ["Messer handhaben"] and row.essential_missing == ["Lebensmittelhygiene einhalten"]
     html = signed_in(employer.own).get(reverse("employers:placement_matches", args=[placement.pk])).content.decode()
@@ -194,15 +194,17 @@ def test_shortlist_with_notes(employer, placement, municipality, cook_taxonomy, 
     candidate = make_candidate(municipality, occupation=cook_taxonomy.cook)
     client = signed_in(employer.own)
     client.post(reverse("employers:shortlist_add", args=[placement.pk]),
-                {"candidate": candidate.pk, "note": "Probearbeit anbieten"})
+                {"candidate": candidate.public_ref, "note": "Probearbeit anbieten"})
     entry = ShortlistEntry.objects.get()
     assert (entry.candidate, entry.note, entry.added_by) == (candidate, "Probearbeit anbieten", employer.own)
     assert "Probearbeit anbieten" in client.get(
         reverse("employers:placement_detail", args=[placement.pk])).content.decode()
-    # A tampered candidate id (unlisted) is a 404 and adds nothing.
+    # A tampered reference (unlisted), or the database id of a listed person, is a 404 and adds nothing.
     hidden = make_candidate(municipality, listed=False)
     assert client.post(reverse("employers:shortlist_add", args=[placement.pk]),
-                       {"candidate": hidden.pk}).status_code == 404
+                       {"candidate": hidden.public_ref}).status_code == 404
+    assert client.post(reverse("employers:shortlist_add", args=[placement.pk]),
+                       {"candidate": candidate.pk}).status_code == 404
     assert ShortlistEntry.objects.count() == 1
 
 

@@ -157,7 +157,6 @@ def _crawl(client, paths) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the history names the candidate who declined")
 def test_a_decline_in_self_service_names_nobody_on_any_employer_page_mail_or_export(story):
     accepted_page = reverse("employers:introduction_detail", args=[_ref(story.accepted)])
     paths = [p for p in _app_get_paths(story) if p != accepted_page]
@@ -174,7 +173,6 @@ def test_a_decline_in_self_service_names_nobody_on_any_employer_page_mail_or_exp
     assert story.employer.own.display_name in history
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the history names whoever recorded the answer")
 def test_a_decline_recorded_by_the_case_manager_reads_die_person_too(story, placement, signed_in):
     from employers import services
 
@@ -199,7 +197,6 @@ def test_the_accepted_introduction_shows_the_contact_while_the_grant_lives(story
     assert story.candidate.user.email not in history
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the introduction page keeps the card without consent")
 def test_after_every_consent_is_revoked_no_card_and_no_contact_remains_anywhere(
     story, django_capture_on_commit_callbacks
 ):
@@ -226,7 +223,6 @@ def test_after_every_consent_is_revoked_no_card_and_no_contact_remains_anywhere(
     assert export.count("\n") == 1  # the header row only
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the card is built without a consent check")
 def test_the_card_needs_a_live_listing_or_a_live_consent_for_that_introduction(story):
     from employers import services
 
@@ -246,7 +242,6 @@ def test_the_card_needs_a_live_listing_or_a_live_consent_for_that_introduction(s
     assert 'data-testid="candidate-card"' not in story.owner.get(detail).content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: references are database ids")
 def test_references_are_random_tokens_not_ids(municipality, employer, cook_taxonomy, signed_in):
     profile = make_profile(employer.organisation)
     placement = make_placement(profile, cook_taxonomy.cook)
@@ -262,11 +257,10 @@ def test_references_are_random_tokens_not_ids(municipality, employer, cook_taxon
         assert len({ref[:3] for ref in refs}) > 6
     browse = signed_in(employer.own).get(reverse("employers:browse"))
     shown = {card.ref for card in browse.context["cards"]}
-    assert shown == {c.public_ref for c in candidates}
+    assert shown and shown <= {c.public_ref for c in candidates}  # the first page of results
     assert not any(f"Profil {c.pk})" in browse.content.decode() for c in candidates)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: employer URLs take database ids")
 def test_old_id_urls_lead_nowhere_and_change_nothing(story):
     owner = story.owner
     before = list(Introduction.objects.order_by("pk").values_list("pk", "stage"))
@@ -305,7 +299,6 @@ def test_notifications_and_mails_to_the_employer_say_what_happened_not_who(story
     assert not any(secret in text for text in texts for secret in story.secrets)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the introduction card ignores erasure")
 def test_the_candidate_erased_leaves_no_card_either(story):
     Candidate.objects.filter(pk=story.candidate.pk).update(erased_at=timezone.now())
     page = story.owner.get(
