@@ -59,7 +59,13 @@ def _app_get_paths(story) -> list[str]:
     """Every route under app/, its parameters filled with the story's objects (a crawl as the employer)."""
     values = {
         "ref": [_ref(story.candidate), _ref(story.declined), _ref(story.accepted)],
-        "pk": [story.placement.pk, story.candidate.pk, story.declined.pk, story.accepted.pk],
+        "pk": [
+            story.placement.pk,
+            story.candidate.pk,
+            story.declined.pk,
+            story.accepted.pk,
+            *story.extra_pks,
+        ],
         "case_pk": [story.case.pk],
     }
     paths = set()
@@ -89,6 +95,7 @@ def story(municipality, employer, cook_taxonomy, coach, signed_in, django_captur
     """A listed candidate with a login; one introduction accepted, one declined in self-service."""
     s = Story()
     s.employer = employer
+    s.extra_pks = []
     profile = make_profile(employer.organisation)
     s.placement = make_placement(profile, cook_taxonomy.cook, title="Koch (m/w/d)")
     s.second = make_placement(profile, cook_taxonomy.cook, title="Beikoch (m/w/d)")
@@ -305,3 +312,25 @@ def test_the_candidate_erased_leaves_no_card_either(story):
         reverse("employers:introduction_detail", args=[_ref(story.declined)])
     ).content.decode()
     assert not any(marker in page for marker in CARD_MARKERS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11: coaching's support-request form labels running employments with the employee's name "
+    "without asking for a live contact consent (coaching/ lies outside the disclosure slice)",
+)
+def test_a_hired_person_who_revokes_every_consent_is_named_nowhere(story):
+    from employers import services
+
+    services.introduction_hire(
+        introduction=story.accepted, actor=story.employer.own, start_date=date(2031, 8, 1)
+    )
+    for consent in Consent.objects.filter(candidate=story.candidate, revoked_at__isnull=True):
+        assert story.me.post(reverse("candidates:consent_revoke", args=[consent.pk])).status_code == 302
+    story.extra_pks.append(story.accepted.employment.pk)
+    paths = _app_get_paths(story)
+    assert reverse("employers:employment_end", args=[story.accepted.employment.pk]) in paths
+    assert reverse("coaching:support_request_create") in paths
+    pages = _crawl(story.owner, paths)
+    leaks = {(where, secret) for where, text in pages.items() for secret in story.secrets if secret in text}
+    assert leaks == set()
