@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from inputs import dates
 from organisations.models import Membership, Organisation
 from taxonomy.postcodes import is_valid_postcode
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
@@ -34,13 +35,19 @@ TEXT_MAX = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Dates that lie behind us by nature; every other date keeps the default window (inputs.dates.ANY).
+PAST_DATES = ("birth_date", "exam_date")
+
+
 class _DateFieldsMixin:
     """HTML date inputs for every date field, and no field longer than it may be."""
 
     def _setup_widgets(self) -> None:
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_WIDGET
+                if name in PAST_DATES:
+                    dates.narrow(field, dates.PAST)
             if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
                 field.max_length = field.max_length or TEXT_MAX
                 field.validators.append(_max_length(field.max_length))
@@ -54,6 +61,9 @@ def _max_length(n: int):
 
 class _ProfileChecks(forms.ModelForm):
     """Checks shared by the staff and the self-service profile forms."""
+
+    class Meta:
+        formfield_callback = dates.formfield_callback  # every model date keeps a window
 
     def clean_postcode(self) -> str:
         postcode = (self.cleaned_data.get("postcode") or "").strip()
@@ -81,7 +91,7 @@ class _ProfileChecks(forms.ModelForm):
 class ProfileForm(_DateFieldsMixin, _ProfileChecks):
     """Staff edit the profile. The candidate's own words are shown beside, never edited here."""
 
-    class Meta:
+    class Meta(_ProfileChecks.Meta):
         model = Candidate
         fields = list(STAFF_PROFILE_FIELDS)
 
@@ -93,7 +103,7 @@ class ProfileForm(_DateFieldsMixin, _ProfileChecks):
 class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
     """The candidate's self-service form (simple language in the labels)."""
 
-    class Meta:
+    class Meta(_ProfileChecks.Meta):
         model = Candidate
         fields = list(SELF_SERVICE_FIELDS)
         labels = {
@@ -125,7 +135,7 @@ class IntakeForm(_DateFieldsMixin, _ProfileChecks):
         label=_("Trotzdem anlegen: Es ist eine andere Person."), required=False
     )
 
-    class Meta:
+    class Meta(_ProfileChecks.Meta):
         model = Candidate
         fields = [
             "first_name", "last_name", "birth_date", "gender", "nationality", "email", "phone",
@@ -186,6 +196,7 @@ class SkillAddForm(forms.Form):
 class LanguageForm(_DateFieldsMixin, forms.ModelForm):
     class Meta:
         model = LanguageSkill
+        formfield_callback = dates.formfield_callback
         fields = ["language", "spoken", "written", "is_native", "exam", "exam_level", "exam_date"]
         labels = {
             "language": _("Sprache"),
@@ -369,7 +380,7 @@ class GoalStatusForm(forms.Form):
 
 class StepForm(forms.Form):
     title = forms.CharField(label=_("Schritt"), max_length=200)
-    due_date = forms.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
+    due_date = dates.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
     responsible = forms.CharField(label=_("verantwortlich"), max_length=150, required=False)
 
 
@@ -393,7 +404,7 @@ class PaperConsentForm(forms.Form):
         label=_("Ehrenamtliche*r"), queryset=get_user_model().objects.none(), required=False,
         help_text=_("Nur für den Zugang einer*eines Ehrenamtlichen."),
     )
-    granted_on = forms.DateField(label=_("unterschrieben am"), widget=DATE_WIDGET)
+    granted_on = dates.DateField(label=_("unterschrieben am"), widget=DATE_WIDGET, window=dates.PAST)
     paper_form_reference = forms.CharField(
         label=_("Formular-Referenz"), max_length=100,
         help_text=_("Ablageort oder Nummer des unterschriebenen Formulars."),

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inputs.dates import stored_range_constraints
 from taxonomy.cefr import CEFR
 
 # Crockford's base32: no I, L, O or U, so a reference read out on the phone is not misheard.
@@ -150,6 +151,7 @@ class Candidate(models.Model):
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["municipality", "last_name"])]
         constraints = [
+            *stored_range_constraints("candidate", dates=["birth_date", "available_from", "residence_expires", "work_permission_expires"]),
             models.CheckConstraint(
                 condition=Q(hours_per_week_min__isnull=True)
                 | Q(hours_per_week_max__isnull=True)
@@ -302,6 +304,7 @@ class LanguageSkill(models.Model):
         verbose_name_plural = _("Sprachkenntnisse")
         ordering = ["-is_native", "language"]
         constraints = [
+            *stored_range_constraints("languageskill", dates=["exam_date"]),
             models.UniqueConstraint(fields=["candidate", "language"], name="candidate_language_unique")
         ]
 
@@ -502,6 +505,7 @@ class Consent(models.Model):
         ordering = ["-granted_at"]
         indexes = [models.Index(fields=["candidate", "scope", "revoked_at"], name="consent_cand_scope_live")]
         constraints = [
+            *stored_range_constraints("consent", datetimes=["granted_at"]),
             # Every scope but the listing names its recipient.
             models.CheckConstraint(
                 condition=Q(scope="listing")
@@ -575,6 +579,7 @@ class Step(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:
+        constraints = stored_range_constraints("step", dates=["due_date"])
         verbose_name = _("Schritt")
         verbose_name_plural = _("Schritte")
         ordering = ["due_date", "pk"]

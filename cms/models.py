@@ -31,6 +31,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from inputs.dates import stored_range_constraints
+
 from .blocks import BodyBlock, CallToActionBlock
 
 logger = logging.getLogger(__name__)
@@ -489,6 +491,7 @@ class EventPage(ContentPage):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
     class Meta:
+        constraints = stored_range_constraints("eventpage", datetimes=["start", "end", "registration_deadline"])
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
 
@@ -552,6 +555,7 @@ class NewsPage(ContentPage):
     template = "cms/article_page.html"
 
     class Meta:
+        constraints = stored_range_constraints("newspage", dates=["date"])
         verbose_name = _("Neuigkeit")
         verbose_name_plural = _("Neuigkeiten")
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Language, ResidenceStatus
+from inputs import dates
 from organisations.forms import KernFormMixin
 from organisations.models import Organisation
 from taxonomy.cefr import cefr_rank
@@ -57,7 +58,7 @@ class _Base(KernFormMixin, forms.Form):
 
 
 class FollowUpForm(_Base):
-    date = forms.DateField(label=_("Datum des Kontakts"), widget=DATE)
+    date = dates.DateField(label=_("Datum des Kontakts"), widget=DATE, window=dates.APPOINTMENT)
     mode = forms.ChoiceField(label=_("Art des Kontakts"), choices=Mode.choices, widget=forms.RadioSelect)
     with_whom = forms.ChoiceField(label=_("Mit wem"), choices=WithWhom.choices, widget=forms.RadioSelect)
     topics = forms.MultipleChoiceField(label=_("Themen"), choices=Topic.choices, required=False,
@@ -65,7 +66,7 @@ class FollowUpForm(_Base):
     place = forms.CharField(label=_("Ort"), max_length=200, required=False)
     notes = forms.CharField(label=_("Notizen"), max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
-    next_date = forms.DateField(label=_("Nächster Termin"), required=False, widget=DATE)
+    next_date = dates.DateField(label=_("Nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
@@ -158,7 +159,7 @@ class VolunteerAssignForm(KernFormMixin, forms.Form):
 
 
 class TutoringForm(_Base):
-    date = forms.DateField(label=_("Datum"), widget=DATE)
+    date = dates.DateField(label=_("Datum"), widget=DATE, window=dates.APPOINTMENT)
     minutes = forms.IntegerField(label=_("Dauer (Minuten)"), min_value=1, max_value=600, initial=60)
     topic = forms.CharField(label=_("Thema"), max_length=200)
     notes = forms.CharField(label=_("Notizen"), max_length=3000, required=False,
@@ -257,8 +258,8 @@ class HandoverDecisionForm(KernFormMixin, forms.Form):
 
 
 class AppointmentForm(KernFormMixin, forms.Form):
-    joint_appointment_at = forms.DateTimeField(
-        label=_("Gemeinsamer Termin fand statt am"),
+    joint_appointment_at = dates.DateTimeField(
+        label=_("Gemeinsamer Termin fand statt am"), window=dates.APPOINTMENT,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

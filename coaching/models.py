@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import ResidenceStatus
+from inputs.dates import stored_range_constraints
 from taxonomy.cefr import CEFR
 
 # --- follow-along plan, schedule and log -------------------------------------------------------
@@ -174,6 +175,7 @@ class FollowUp(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["employment", "date"])]
         constraints = [
+            *stored_range_constraints("followup", dates=["date", "next_date"]),
             models.CheckConstraint(
                 condition=Q(next_date__isnull=True) | Q(next_date__gte=F("date")), name="followup_next_after_date"
             ),
@@ -513,6 +515,7 @@ class TutoringSession(models.Model):
         verbose_name_plural = _("Lerntreffen")
         ordering = ["-date", "-pk"]
         constraints = [
+            *stored_range_constraints("tutoringsession", dates=["date"]),
             models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="tutoring_minutes_range"),
         ]
 
@@ -750,6 +753,7 @@ class Handover(models.Model):
         verbose_name_plural = _("Übergaben")
         ordering = ["-created_at"]
         constraints = [
+            *stored_range_constraints("handover", datetimes=["joint_appointment_at"]),
             models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"), name="handover_one_open_per_case"),
             models.CheckConstraint(condition=~Q(from_organisation=F("to_organisation")), name="handover_other_org"),
             models.CheckConstraint(

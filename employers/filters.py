@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, LanguageSkill
+from inputs.dates import DateFilter
 from taxonomy.cefr import CEFR, CEFR_ORDER
 from taxonomy.postcodes import is_valid_postcode
 
@@ -64,7 +65,7 @@ class CandidateBrowseFilter(django_filters.FilterSet):
     )
     postcode = django_filters.CharFilter(label=_("Entfernung von PLZ"), method="noop", max_length=5)
     radius = django_filters.NumberFilter(label=_("Umkreis (km)"), method="noop", min_value=1, max_value=300)
-    available_by = django_filters.DateFilter(
+    available_by = DateFilter(
         label=_("verfügbar bis spätestens"), method="filter_available",
         widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inputs import dates
 from organisations.models import Municipality
 from taxonomy.cefr import CEFR
 from taxonomy.models import Occupation, OccupationSkill, Skill
@@ -75,6 +76,7 @@ class PlacementForm(forms.ModelForm):
                   "language_support_details", "postcode", "city", "hours_per_week", "start_date", "openings",
                   "status"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        formfield_callback = dates.formfield_callback  # the start date keeps a window
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,8 +174,8 @@ class AnswerForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    interview_at = forms.DateTimeField(
-        label=_("Termin des Vorstellungsgesprächs"),
+    interview_at = dates.DateTimeField(
+        label=_("Termin des Vorstellungsgesprächs"), window=dates.APPOINTMENT,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
@@ -184,7 +186,9 @@ class OfferForm(forms.Form):
 
 
 class HireForm(forms.Form):
-    start_date = forms.DateField(label=_("Beginn der Beschäftigung"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = dates.DateField(
+        label=_("Beginn der Beschäftigung"), widget=forms.DateInput(attrs={"type": "date"}), window=dates.APPOINTMENT
+    )
 
 
 class CloseForm(forms.Form):
@@ -207,7 +211,7 @@ class SavedSearchForm(forms.Form):
 
 
 class EmploymentEndForm(forms.Form):
-    end_date = forms.DateField(
+    end_date = dates.DateField(
         label=_("Letzter Arbeitstag"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         error_messages={"required": _("Bitte den letzten Arbeitstag angeben."),

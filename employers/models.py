@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import public_reference
+from inputs.dates import stored_range_constraints
 from taxonomy.cefr import CEFR
 from taxonomy.models import OccupationSkill
 
@@ -139,6 +140,7 @@ class Placement(models.Model):
             models.Index(fields=["employer", "status"]),
         ]
         constraints = [
+            *stored_range_constraints("placement", dates=["start_date"]),
             models.CheckConstraint(
                 condition=models.Q(openings__gte=1) | models.Q(status__in=["filled", "closed"]),
                 name="placement_openings_ge_1",
@@ -245,6 +247,7 @@ class Introduction(models.Model):
             models.Index(fields=["candidate", "stage"]),
         ]
         constraints = [
+            *stored_range_constraints("introduction", datetimes=["interview_at"]),
             # One running introduction per candidate and placement; a finished one may be followed by a new one.
             models.UniqueConstraint(
                 fields=["placement", "candidate"],
@@ -347,6 +350,7 @@ class Employment(models.Model):
         ordering = ["-start_date"]
         indexes = [models.Index(fields=["start_date"]), models.Index(fields=["employer", "start_date"])]
         constraints = [
+            *stored_range_constraints("employment", dates=["start_date", "end_date"]),
             # No candidate hired twice: the database refuses a second running employment.
             models.UniqueConstraint(
                 fields=["candidate"], condition=models.Q(end_reason=""),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LegalCircle
+from inputs import dates
 
 from .models import MonitoringSettings
 from .selectors import Filters, default_filters
@@ -28,10 +29,10 @@ class OrganisationChoice(forms.ModelChoiceField):
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("Zeitraum von"), required=False,
+    start = dates.DateField(label=_("Zeitraum von"), required=False,
                             widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 01.01.2026.")})
-    end = forms.DateField(label=_("Zeitraum bis"), required=False,
+    end = dates.DateField(label=_("Zeitraum bis"), required=False,
                           widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
                           error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 31.12.2026.")})
     organisation = OrganisationChoice(label=_("zuständige Organisation"), required=False, queryset=None,

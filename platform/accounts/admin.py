@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from inputs.dates import formfield_callback
 from organisations.models import Membership
 
 from .models import User
@@ -26,6 +27,7 @@ class LotseUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+        formfield_callback = formfield_callback  # last login and joined keep a window
 
 
 @admin.register(User)
