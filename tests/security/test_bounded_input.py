@@ -45,7 +45,7 @@ def _pages_that_load_the_introduction(intro, employer, candidate, signed_in) -> 
     employer_client, candidate_client = signed_in(employer), signed_in(candidate, mfa=False)
     return {
         "introduction": employer_client.get(
-            reverse("employers:introduction_detail", args=[intro.pk])
+            reverse("employers:introduction_detail", args=[intro.reference])
         ).status_code,
         "placement": employer_client.get(
             reverse("employers:placement_detail", args=[intro.placement_id])
@@ -65,7 +65,7 @@ def test_an_implausible_interview_date_is_refused_and_every_page_keeps_working(
     client = signed_in(employer_team.own)
 
     response = client.post(
-        reverse("employers:introduction_action", args=[accepted.pk, "interview"]),
+        reverse("employers:introduction_action", args=[accepted.reference, "interview"]),
         {"interview_at": value},
         follow=True,
     )
@@ -83,7 +83,7 @@ def test_a_plausible_interview_date_is_taken(accepted, employer_team, candidate_
     when = timezone.localtime() + datetime.timedelta(days=7)
 
     client.post(
-        reverse("employers:introduction_action", args=[accepted.pk, "interview"]),
+        reverse("employers:introduction_action", args=[accepted.reference, "interview"]),
         {"interview_at": when.strftime("%Y-%m-%dT%H:%M")},
     )
 
