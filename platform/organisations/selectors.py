@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.roles import Role
 
@@ -82,3 +83,22 @@ def invitation_by_token(*, token: str) -> MembershipInvitation | None:
         .first()
     )
     return invitation if invitation is not None and invitation.is_open else None
+
+
+def invitations_for(*, user: User) -> list[MembershipInvitation]:
+    """Open invitations to the user's own address, once that address is verified.
+
+    Someone who signed up after being invited finds the invitation on their start page; without
+    a verified address (or the link from the e-mail) nobody sees an invitation.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.email:
+        return []
+    from allauth.account.models import EmailAddress
+
+    email = user.email.strip().lower()
+    if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+        return []
+    found = MembershipInvitation.objects.filter(
+        email=email, status=MembershipInvitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).select_related("organisation__municipality")
+    return list(found)

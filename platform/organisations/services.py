@@ -241,6 +241,8 @@ def acceptance_refusal(*, user: User, organisation: Organisation, role: str) -> 
     - on the public side, an account works for one municipality. Someone who changes employer ends
       the old membership first (or uses an account of their own for each).
     """
+    if not organisation.is_verified:
+        return _("Die Einladung kann nicht angenommen werden: Die Organisation ist derzeit nicht geprüft.")
     if getattr(user, "is_candidate", False):
         return _(
             "Die Einladung kann nicht angenommen werden: Sie nutzen dieses Konto als Klient*in. Bitte legen "

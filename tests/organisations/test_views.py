@@ -293,3 +293,39 @@ def test_audit_log_shows_own_municipality_only(client_c, municipality, other_mun
     assert "hier@stadt.example" not in filtered
     # Nonsense filter values are ignored, not a 500.
     assert client_c.get(reverse("organisations:audit_log"), {"action": "x", "page": "zz"}).status_code == 200
+
+
+def _invitation(org, email="neu@awo.example"):
+    from organisations import services
+
+    return services.membership_invite(
+        actor=UserFactory(is_superuser=True), organisation=org, email=email, role="job_coach"
+    )
+
+
+def test_an_invitation_link_opens_signup_where_open_registration_is_off(client, municipality, settings):
+    settings.ACCOUNT_ALLOW_REGISTRATION = False
+    closed = client.get(reverse("account_signup"))
+    assert closed.status_code == 200 and 'name="password1"' not in closed.content.decode()
+
+    invitation = _invitation(OrganisationFactory(municipality=municipality))
+    assert client.get(reverse("organisations:invitation", args=[invitation.token])).status_code == 200
+    assert 'name="password1"' in client.get(reverse("account_signup")).content.decode()
+
+    MembershipInvitation.objects.filter(pk=invitation.pk).update(status="revoked")
+    assert 'name="password1"' not in client.get(reverse("account_signup")).content.decode()
+
+
+def test_the_start_page_lists_invitations_to_a_verified_address_only(municipality, signed_in):
+    from allauth.account.models import EmailAddress
+
+    org = OrganisationFactory(municipality=municipality, name="AWO Dortmund")
+    person = UserFactory(email="neu@awo.example")
+    invitation = _invitation(org)
+    client = signed_in(person, mfa=False)
+    body = client.get(reverse("accounts:home")).content.decode()
+    assert "AWO Dortmund" in body and invitation.token in body
+
+    EmailAddress.objects.filter(user=person).update(verified=False)
+    body = client.get(reverse("accounts:home")).content.decode()
+    assert "AWO Dortmund" not in body and invitation.token not in body

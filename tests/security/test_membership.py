@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -349,6 +349,19 @@ def test_a_candidate_account_takes_no_staff_role(
     response = signed_in(candidate, mfa=False).post(_link_for(candidate.email), {"action": "accept"})
     assert response.status_code == 403
     assert _roles(candidate) == set()
+
+
+def test_an_organisation_no_longer_verified_gives_no_role(
+    employer_lead, employer_org, signed_in, django_capture_on_commit_callbacks
+):
+    invitee = UserFactory(email="neu@mail.example")
+    _invite(signed_in(employer_lead), employer_org, invitee.email, capture=django_capture_on_commit_callbacks)
+    Organisation.objects.filter(pk=employer_org.pk).update(verification_status="rejected")
+
+    response = signed_in(invitee, mfa=False).post(_link_for(invitee.email), {"action": "accept"})
+
+    assert response.status_code == 403
+    assert _roles(invitee) == set()
 
 
 # --- throttle --------------------------------------------------------------------------------
