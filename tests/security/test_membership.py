@@ -446,3 +446,24 @@ def test_a_candidate_invitation_never_links_or_signs_in_an_existing_account(
     case.candidate.refresh_from_db()
     staff.refresh_from_db()
     assert case.candidate.user_id is None and not staff.is_candidate
+
+
+# --- the same class elsewhere: allauth's own forms --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/accounts/signup/", {"password1": "Sonnenblume-2024!", "password2": "Sonnenblume-2024!"}),
+        ("/accounts/password/reset/", {}),
+    ],
+)
+def test_signup_and_password_reset_answer_the_same_for_existing_accounts(path, data):
+    from django.test import Client
+
+    existing = UserFactory(email="amina@mail.example")
+    answers = []
+    for email in (existing.email, "niemand@mail.example"):
+        response = Client(REMOTE_ADDR="203.0.113.30").post(path, {"email": email, **data})
+        answers.append((response.status_code, response.get("Location")))
+    assert answers[0] == answers[1]
