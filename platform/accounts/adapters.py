@@ -11,7 +11,15 @@ from django.http import HttpRequest
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Staff join by invitation; open sign-up (e.g. employer registration) is a setting.
-        return settings.ACCOUNT_ALLOW_REGISTRATION
+        if settings.ACCOUNT_ALLOW_REGISTRATION:
+            return True
+        # Someone who opened a valid invitation link may sign up even where open sign-up is off:
+        # the invitation is what gives them a role, and only once they accept it.
+        from organisations.models import INVITATION_SESSION_KEY
+        from organisations.selectors import invitation_by_token
+
+        token = request.session.get(INVITATION_SESSION_KEY) if hasattr(request, "session") else None
+        return bool(token) and invitation_by_token(token=token) is not None
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Do not ask for the password again right after login when setting up the first factor.

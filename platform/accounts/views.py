@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from organisations.access import memberships, roles_of
+from organisations.selectors import invitations_for
 
 from .navigation import destinations
 
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "roles": roles,
             "destinations": destinations(roles),
             "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+            "invitations": invitations_for(user=user),
         },
     )
 

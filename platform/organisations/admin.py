@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Municipality, Organisation
+from .models import Membership, MembershipInvitation, Municipality, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,3 +36,20 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(admin.ModelAdmin):
+    """Read only (deleting is allowed): a role comes from the person accepting, never from here."""
+
+    list_display = ["email", "organisation", "role", "status", "expires_at"]
+    list_filter = ["status", "role", "organisation__municipality"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -55,7 +55,7 @@ class OrganisationForm(KernFormMixin, forms.ModelForm):
         pass
 
 
-class MembershipAddForm(KernFormMixin, forms.Form):
+class MembershipInviteForm(KernFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
     role = forms.ChoiceField(label=_("Rolle"))
     is_lead = forms.BooleanField(label=_("Leitung"), required=False)

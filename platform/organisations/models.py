@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -13,7 +16,9 @@ class Municipality(models.Model):
     name = models.CharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
     ags = models.CharField(
-        _("Amtlicher Gemeindeschlüssel"), max_length=12, blank=True,
+        _("Amtlicher Gemeindeschlüssel"),
+        max_length=12,
+        blank=True,
         help_text=_("8-stelliger AGS oder 12-stelliger ARS, falls bekannt."),
     )
     state = models.CharField(_("Bundesland"), max_length=80, blank=True)
@@ -61,13 +66,19 @@ class Organisation(models.Model):
     # Employers (and only they) must be verified by chamber or municipality staff
     # before any of their members sees a candidate.
     verification_status = models.CharField(
-        _("Prüfstatus"), max_length=16, choices=VerificationStatus.choices,
+        _("Prüfstatus"),
+        max_length=16,
+        choices=VerificationStatus.choices,
         default=VerificationStatus.VERIFIED,
     )
     verified_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("geprüft von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geprüft von"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -92,7 +103,9 @@ class Membership(models.Model):
     """A user's role in one organisation. A person may hold several memberships."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("Benutzer*in"),
     )
     organisation = models.ForeignKey(
@@ -116,3 +129,78 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+# The session remembers an invitation link opened before signing in (see accounts.adapters).
+INVITATION_SESSION_KEY = "organisations.invitation_token"
+
+
+def new_invitation_token() -> str:
+    """A random, unguessable token for the invitation link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class MembershipInvitation(models.Model):
+    """An offer of a role in an organisation, sent to an e-mail address.
+
+    Nobody gains a role without accepting it: the membership is created only when the person,
+    signed in with the invited address, accepts. Until then the organisation knows nothing but
+    the address its lead typed - not whether an account exists, not a name.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("offen")
+        ACCEPTED = "accepted", _("angenommen")
+        DECLINED = "declined", _("abgelehnt")
+        REVOKED = "revoked", _("zurückgezogen")
+        EXPIRED = "expired", _("abgelaufen")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Organisation")
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    role = models.CharField(
+        _("Rolle"), max_length=32, choices=[c for c in Role.choices if c[0] != Role.CANDIDATE]
+    )
+    is_lead = models.BooleanField(_("Leitung"), default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("eingeladen von"),
+    )
+    created_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angenommen von"),
+    )
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per organisation and address: a second one re-sends the first.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(status="pending"),
+                name="membership_invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()} – {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.roles import Role
 
 from . import access
-from .models import Membership, Municipality, Organisation
+from .models import Membership, MembershipInvitation, Municipality, Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{20,64}")
 
 
 def coordinated_municipalities(*, user: User) -> QuerySet[Municipality]:
@@ -51,3 +55,50 @@ def membership_list(*, user: User, organisation: Organisation) -> QuerySet[Membe
         .select_related("user")
         .order_by("-is_active", "user__email", "role")
     )
+
+
+def invitation_list(*, user: User, organisation: Organisation) -> QuerySet[MembershipInvitation]:
+    """Invitations not (yet) accepted, for those who manage the organisation's memberships.
+
+    They carry only the address the lead typed: an invited account's name appears on the member
+    list once the person has accepted, never before.
+    """
+    if not user.has_perm("organisations.manage_memberships", organisation):
+        raise PermissionDenied
+    return (
+        MembershipInvitation.objects.filter(organisation=organisation)
+        .exclude(status=MembershipInvitation.Status.ACCEPTED)
+        .order_by("-created_at")[:100]
+    )
+
+
+def invitation_by_token(*, token: str) -> MembershipInvitation | None:
+    """The open invitation the link names, or None. The token itself is the credential: it
+    reached the invited mailbox; who may answer it is checked when answering."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None  # also keeps NUL bytes and the like away from the database
+    invitation = (
+        MembershipInvitation.objects.filter(token=token, status=MembershipInvitation.Status.PENDING)
+        .select_related("organisation__municipality")
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+def invitations_for(*, user: User) -> list[MembershipInvitation]:
+    """Open invitations to the user's own address, once that address is verified.
+
+    Someone who signed up after being invited finds the invitation on their start page; without
+    a verified address (or the link from the e-mail) nobody sees an invitation.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.email:
+        return []
+    from allauth.account.models import EmailAddress
+
+    email = user.email.strip().lower()
+    if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+        return []
+    found = MembershipInvitation.objects.filter(
+        email=email, status=MembershipInvitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).select_related("organisation__municipality")
+    return list(found)

@@ -24,6 +24,7 @@ def admin_client_mfa(signed_in):
         "admin:organisations_organisation_changelist",
         "admin:organisations_organisation_add",
         "admin:organisations_membership_changelist",
+        "admin:organisations_membershipinvitation_changelist",
         "admin:privacy_auditentry_changelist",
     ],
 )
@@ -51,7 +52,11 @@ def test_organisation_list_filters_and_search(admin_client_mfa):
 def test_add_user_by_email_without_username(admin_client_mfa):
     response = admin_client_mfa.post(
         reverse("admin:accounts_user_add"),
-        {"email": "neu@stadt.example", "password1": "ein-langes-Passwort-2026", "password2": "ein-langes-Passwort-2026"},
+        {
+            "email": "neu@stadt.example",
+            "password1": "ein-langes-Passwort-2026",
+            "password2": "ein-langes-Passwort-2026",
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email="neu@stadt.example").exists()
@@ -59,15 +64,24 @@ def test_add_user_by_email_without_username(admin_client_mfa):
 
 def test_organisation_page_has_membership_inline(admin_client_mfa):
     membership = MembershipFactory()
-    response = admin_client_mfa.get(reverse("admin:organisations_organisation_change", args=[membership.organisation.pk]))
+    response = admin_client_mfa.get(
+        reverse("admin:organisations_organisation_change", args=[membership.organisation.pk])
+    )
     assert str(membership.user) in response.content.decode()
 
 
 def test_audit_log_is_read_only(admin_client_mfa):
     entry = AuditEntry.objects.create(action="view", record_type="candidates.case", record_id="1")
-    assert admin_client_mfa.get(reverse("admin:privacy_auditentry_change", args=[entry.pk])).status_code == 200
+    assert (
+        admin_client_mfa.get(reverse("admin:privacy_auditentry_change", args=[entry.pk])).status_code == 200
+    )
     assert admin_client_mfa.get(reverse("admin:privacy_auditentry_add")).status_code == 403
-    assert admin_client_mfa.post(reverse("admin:privacy_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client_mfa.post(
+            reverse("admin:privacy_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     admin_client_mfa.post(reverse("admin:privacy_auditentry_change", args=[entry.pk]), {"note": "geändert"})
     entry.refresh_from_db()
     assert entry.note == "" and AuditEntry.objects.filter(pk=entry.pk).exists()
@@ -76,4 +90,3 @@ def test_audit_log_is_read_only(admin_client_mfa):
 def test_non_staff_cannot_use_the_admin(signed_in, make_member):
     response = signed_in(make_member("coordinator")).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302 and "login" in response["Location"]
-
