@@ -246,10 +246,12 @@ def test_an_invitation_of_another_organisation_cannot_be_revoked_through_this_on
 
 
 def test_a_broken_invitation_link_is_a_clear_404(client):
-    for token in ("x" * 43, "kurz", "a%00b" * 9):
+    for token in ("x" * 43, "kurz"):
         response = client.get(f"/app/organisations/invitations/{token}/")
         assert response.status_code == 404
         assert "gilt nicht mehr" in response.content.decode()
+    # A NUL byte never reaches the view: the input middleware refuses it with a clear 400.
+    assert client.get("/app/organisations/invitations/" + "a%00b" * 9 + "/").status_code == 400
 
 
 def test_deactivate_needs_post(client_c, make_member, municipality):
