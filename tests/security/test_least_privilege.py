@@ -298,12 +298,7 @@ def test_the_walk_sees_the_secrets_where_they_are_shown(world):
 @pytest.mark.parametrize(
     "who",
     [
-        pytest.param(
-            "coordinator",
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 11: coordinators read every case file of their municipality"
-            ),
-        ),
+        "coordinator",
         "coordinator_elsewhere",
     ],
 )
@@ -329,7 +324,6 @@ def test_no_page_shows_a_coordinator_case_notes_special_categories_or_contact(wo
     assert leaks == {}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: coordinators read every case file of their municipality")
 def test_case_pages_refuse_or_drop_the_file_for_a_coordinator(world):
     client = _signed_in(world.coordinator)
     # The person's page and the case page answer with metadata only ...
@@ -398,9 +392,6 @@ def _options(content: bytes, name: str) -> set[str]:
     return {v for v in re.findall(r'<option value="([^"]*)"', match.group(1)) if v}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11: the handover form lists every organisation of every municipality"
-)
 def test_handover_form_lists_only_receiving_organisations_it_may_name(world):
     client = _signed_in(world.case_manager)
     url = reverse("coaching:handover_create", args=[world.managed_case.pk])
@@ -423,9 +414,6 @@ def test_handover_form_lists_only_receiving_organisations_it_may_name(world):
     assert Handover.objects.count() == before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11: the handover form lists every organisation of every municipality"
-)
 def test_a_move_to_another_municipality_is_offered_once_the_person_consented(world):
     # DESIGN.md: people move; with their consent the receiving office elsewhere is offered, by municipality.
     Consent.objects.create(
@@ -441,7 +429,6 @@ def test_a_move_to_another_municipality_is_offered_once_the_person_consented(wor
     assert f'label="{world.other_municipality.name}"'.encode() in page
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the consent form offers organisations of every kind")
 def test_paper_consent_form_offers_only_organisations_that_can_receive(world):
     client = _signed_in(world.case_manager)
     url = reverse("candidates:consents", args=[world.candidate.pk])
@@ -530,7 +517,6 @@ def test_intake_refuses_an_organisation_the_case_manager_does_not_belong_to(worl
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the volunteer form finds any account on the platform")
 def test_volunteer_assignment_stays_in_the_municipality_and_reveals_no_account(world):
     client = _signed_in(world.case_manager)
     url = reverse("coaching:volunteer_assign", args=[world.case.pk])
