@@ -29,6 +29,7 @@ from .models import (
     RecognitionStatus,
     StepStatus,
 )
+from .selectors import consent_recipients, consent_volunteers
 from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
 
 TEXT_MAX = 5000
@@ -413,17 +414,18 @@ class PaperConsentForm(forms.Form):
 
     def __init__(self, *args, candidate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_organisation"].queryset = Organisation.objects.filter(
-            municipality_id=candidate.municipality_id
-        ).order_by("name")
-        volunteers = Membership.objects.filter(
-            role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=candidate.municipality_id
-        ).values("user_id")
-        self.fields["recipient_user"].queryset = get_user_model().objects.filter(pk__in=volunteers).order_by("email")
+        # Only what this person's consent may name: their municipality, organisations of a fitting kind.
+        self.fields["recipient_organisation"].queryset = consent_recipients(candidate=candidate)
+        self.fields["recipient_user"].queryset = consent_volunteers(candidate=candidate)
 
     def clean(self):
         data = super().clean()
         scope = data.get("scope")
+        organisation = data.get("recipient_organisation")
+        if organisation is not None and scope == ConsentScope.CONTACT and organisation.kind != "employer":
+            self.add_error("recipient_organisation", _("Kontaktdaten gehen nur an einen geprüften Betrieb."))
+        if organisation is not None and scope == ConsentScope.CASE_DATA and organisation.kind == "employer":
+            self.add_error("recipient_organisation", _("Falldaten gehen nie an einen Betrieb."))
         if scope in (ConsentScope.CONTACT, ConsentScope.CASE_DATA) and not data.get("recipient_organisation"):
             self.add_error("recipient_organisation", _("Bitte die empfangende Organisation auswählen."))
         if scope == ConsentScope.VOLUNTEER and not data.get("recipient_user"):

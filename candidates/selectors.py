@@ -6,7 +6,11 @@ revocation takes effect on the very next request):
 * case managers and job coaches: candidates with an *open* case whose responsible organisation is
   one of theirs, plus candidates with a live ``case_data`` consent to one of their organisations
   (warm handover);
-* coordinators: every candidate of the municipalities they coordinate (read-only management);
+* coordinators: the *metadata* of every case of the municipalities they coordinate (who is
+  responsible, the stage, dates: :func:`overseen_candidates`, :func:`candidate_overview`,
+  :func:`case_file`); the full record — case notes, special categories, contact data — only of
+  the people whose case they are responsible for themselves, as its assigned case manager or as
+  the job coach of the person's employment (DESIGN.md "Least privilege");
 * volunteers: only candidates with a live ``volunteer`` consent naming them, and only
   ``VOLUNTEER_FIELDS`` (see :class:`VolunteerView`);
 * a candidate user: only themself;
@@ -25,13 +29,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
 from organisations import access
-from organisations.models import Membership
+from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
 from .models import (
     Candidate,
@@ -73,20 +78,53 @@ def _staff_q(*, user: User) -> Q | None:
     return Q(pk__in=open_cases.values("candidate_id")) | Q(pk__in=handed_over.values("candidate_id"))
 
 
+def _responsible_coordinator_q(*, user: User) -> Q | None:
+    """Candidates of the coordinated municipalities whose case the coordinator is responsible for
+    themself: assigned case manager of an open case, or job coach of the person's employment."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    if not municipalities:
+        return None
+    managed = Case.objects.filter(case_manager=user, municipality_id__in=municipalities).exclude(
+        phase=CasePhase.CLOSED
+    )
+    # A lookup by name, not an import: candidates imports neither employers nor coaching.
+    coached = Candidate.objects.filter(municipality_id__in=municipalities, employments__follow_along__coach=user)
+    return Q(municipality_id__in=municipalities) & (
+        Q(pk__in=managed.values("candidate_id")) | Q(pk__in=coached.values("pk"))
+    )
+
+
 def visible_candidates(*, user: User) -> QuerySet[Candidate]:
-    """Candidates whose full record the user may read (not volunteers: see volunteer_candidates)."""
+    """Candidates whose full record (notes, special categories, contact) the user may read.
+
+    Not volunteers (see volunteer_candidates), and not coordinators as such: they read the full
+    record only where they are responsible for the case (see overseen_candidates for the rest).
+    """
     if not getattr(user, "is_authenticated", False):
         return Candidate.objects.none()
     q = Q(pk__in=[])
     staff = _staff_q(user=user)
     if staff is not None:
         q |= staff
-    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
-    if municipalities:
-        q |= Q(municipality_id__in=municipalities)
+    responsible = _responsible_coordinator_q(user=user)
+    if responsible is not None:
+        q |= responsible
     if getattr(user, "is_candidate", False):
         q |= Q(user=user)
     return Candidate.objects.filter(q, erased_at__isnull=True)
+
+
+def overseen_candidates(*, user: User) -> QuerySet[Candidate]:
+    """Candidates of the municipalities the user coordinates: their case *metadata* only."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    if not municipalities:
+        return Candidate.objects.none()
+    return Candidate.objects.filter(municipality_id__in=municipalities, erased_at__isnull=True)
+
+
+def may_read_file(*, user: User, candidate: Candidate) -> bool:
+    """Whether the user reads this person's full record (and not only the case metadata)."""
+    return visible_candidates(user=user).filter(pk=candidate.pk).exists()
 
 
 def editable_candidates(*, user: User) -> QuerySet[Candidate]:
@@ -116,6 +154,128 @@ def candidate_get(*, user: User, pk: int, for_edit: bool = False) -> Candidate:
     """One candidate with the whole profile, or Http404 if outside the user's scope."""
     base = editable_candidates(user=user) if for_edit else visible_candidates(user=user)
     candidate = _prefetched(base.filter(pk=pk)).first()
+    if candidate is None:
+        _refuse_overseen(user=user, candidate_pk=pk)
+        raise Http404
+    return candidate
+
+
+def _refuse_overseen(*, user: User, candidate_pk: int) -> None:
+    """A coordinator knows the person is there (the caseload shows the metadata): 403, not 404."""
+    if overseen_candidates(user=user).filter(pk=candidate_pk).exists():
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class CaseMetadata:
+    """What a coordinator sees of a case they are not responsible for: who, which stage, when."""
+
+    pk: int
+    phase: str
+    phase_label: str
+    legal_circle_label: str
+    responsible_organisation: str
+    case_manager: str
+    opened_at: object
+    closed_at: object
+    updated_at: object
+
+
+@dataclass(frozen=True)
+class CandidateOverview:
+    """A person as a coordinator sees them without being responsible: name, municipality, cases.
+
+    Built field by field from an allowlist, so nothing else (contact, residence, wishes, notes, the
+    profile) can reach the page, whatever a template asks for.
+    """
+
+    pk: int
+    full_name: str
+    municipality: str
+    cases: tuple[CaseMetadata, ...]
+
+
+def _case_metadata(case: Case) -> CaseMetadata:
+    return CaseMetadata(
+        pk=case.pk,
+        phase=case.phase,
+        phase_label=str(case.get_phase_display()),
+        legal_circle_label=str(case.get_legal_circle_display()),
+        responsible_organisation=case.responsible_organisation.name,
+        case_manager=str(case.case_manager) if case.case_manager_id else "",
+        opened_at=case.opened_at,
+        closed_at=case.closed_at,
+        updated_at=case.updated_at,
+    )
+
+
+def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
+    """The metadata view of one person of a coordinated municipality, else Http404."""
+    candidate = (
+        overseen_candidates(user=user)
+        .filter(pk=pk)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.select_related("responsible_organisation", "case_manager"))
+        )
+        .first()
+    )
+    if candidate is None:
+        raise Http404
+    return CandidateOverview(
+        pk=candidate.pk,
+        full_name=candidate.full_name,
+        municipality=candidate.municipality.name,
+        cases=tuple(_case_metadata(case) for case in candidate.cases.all()),
+    )
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as the requesting user may see it: the file (plan, notes) only for those who read it."""
+
+    case: Case
+    metadata: CaseMetadata
+    full: bool
+    goals: tuple[Goal, ...]
+    notes: tuple
+    open_steps: int
+    overdue_steps: int
+
+
+def case_file(*, user: User, pk: int) -> CaseFile:
+    """One case for the case page: full for case staff and responsible coordinators, metadata (and
+    plan figures) for the coordinators of its municipality, else Http404."""
+    full = visible_candidates(user=user)
+    case = (
+        Case.objects.filter(Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk)
+        .select_related("candidate", "responsible_organisation", "case_manager")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    readable = full.filter(pk=case.candidate_id).exists()
+    today = timezone.localdate()
+    steps = Step.objects.filter(goal__case=case, status=StepStatus.OPEN)
+    return CaseFile(
+        case=case,
+        metadata=_case_metadata(case),
+        full=readable,
+        goals=tuple(Goal.objects.filter(case=case).prefetch_related("steps")) if readable else (),
+        notes=tuple(case.notes.select_related("author")) if readable else (),
+        open_steps=steps.count(),
+        overdue_steps=steps.filter(due_date__lt=today).count(),
+    )
+
+
+def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
+    """A person the user may erase on request: case managers of the case, coordinators of the
+    municipality (who see only the name on the confirmation page)."""
+    may = Q(pk__in=editable_candidates(user=user).values("pk")) if access.has_role(
+        user=user, roles=[Role.CASE_MANAGER]
+    ) else Q(pk__in=[])
+    may |= Q(pk__in=overseen_candidates(user=user).values("pk"))
+    candidate = Candidate.objects.filter(may, pk=pk, erased_at__isnull=True).first()
     if candidate is None:
         raise Http404
     return candidate
@@ -210,6 +370,46 @@ def candidate_has_live_consent(
     return consents.exists()
 
 
+# --- choice lists ------------------------------------------------------------------------------
+
+# Organisations that take over or receive a case file: never the Ausländerbehörde (it never sees case
+# files), a chamber, a training provider or a volunteer initiative; employers receive contact data only.
+RECEIVING_KINDS = (
+    OrganisationKind.MUNICIPALITY_OFFICE,
+    OrganisationKind.JOBCENTER,
+    OrganisationKind.EMPLOYMENT_AGENCY,
+    OrganisationKind.WELFARE,
+)
+
+
+def case_data_recipients(*, candidate: Candidate) -> QuerySet:
+    """Ids of the organisations the person gave a live ``case_data`` consent to."""
+    return _live_consents(ConsentScope.CASE_DATA).filter(candidate=candidate).values("recipient_organisation_id")
+
+
+def consent_recipients(*, candidate: Candidate) -> QuerySet[Organisation]:
+    """Organisations a paper consent may name: the receiving organisations and the verified employers
+    of the person's municipality (the form checks that the kind fits the scope)."""
+    return (
+        Organisation.objects.filter(municipality_id=candidate.municipality_id)
+        .filter(
+            Q(kind__in=RECEIVING_KINDS)
+            | Q(kind=OrganisationKind.EMPLOYER, verification_status=VerificationStatus.VERIFIED)
+        )
+        .order_by("name")
+    )
+
+
+def consent_volunteers(*, candidate: Candidate) -> QuerySet:
+    """Volunteers of the person's municipality (the volunteer consent's choices)."""
+    from django.contrib.auth import get_user_model
+
+    volunteers = Membership.objects.filter(
+        role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=candidate.municipality_id
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=volunteers).order_by("email")
+
+
 # --- cases and caseload -----------------------------------------------------------------------
 
 
@@ -257,6 +457,8 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
         .first()
     )
     if case is None:
+        overseen = Case.objects.filter(pk=pk, candidate__in=overseen_candidates(user=user)).values("candidate_id")
+        _refuse_overseen(user=user, candidate_pk=overseen[0]["candidate_id"] if overseen else 0)
         raise Http404
     return case
 

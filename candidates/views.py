@@ -124,6 +124,13 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             candidate = selectors.candidate_get(user=user, pk=pk)
         except Http404:
             candidate = None
+        except PermissionDenied:
+            # A coordinator who is not responsible for the case: its metadata, nothing of the file.
+            overview = selectors.candidate_overview(user=user, pk=pk)
+            services.candidate_audit_view(
+                candidate=selectors.overseen_candidates(user=user).get(pk=pk), actor=user, fields=["case_metadata"]
+            )
+            return render(request, "candidates/candidate_overview.html", {"candidate": overview})
         if candidate is not None:
             services.candidate_audit_view(candidate=candidate, actor=user, fields=["profile", "cases"])
             can_edit = selectors.editable_candidates(user=user).filter(pk=pk).exists()
@@ -255,7 +262,8 @@ def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
 @login_required
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, [*STAFF, Role.COORDINATOR])
-    case = selectors.case_get(user=request.user, pk=case_pk)
+    file = selectors.case_file(user=request.user, pk=case_pk)
+    case = file.case
     can_edit = selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
     form = forms.CaseForm(request.POST or None, case=case)
     if request.method == "POST":
@@ -265,10 +273,11 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             services.case_update(case=case, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Fall gespeichert."))
             return redirect("candidates:case_detail", case_pk=case.pk)
-    services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["case"])
-    goals = Goal.objects.filter(case=case).prefetch_related("steps")
+    services.candidate_audit_view(
+        candidate=case.candidate, actor=request.user, fields=["case"] if file.full else ["case_metadata"]
+    )
     return render(request, "candidates/case_detail.html", {
-        "case": case, "form": form, "can_edit": can_edit, "goals": goals, "notes": case.notes.select_related("author"),
+        "case": case, "file": file, "form": form, "can_edit": can_edit, "goals": file.goals, "notes": file.notes,
         "goal_form": forms.GoalForm(), "step_form": forms.StepForm(), "note_form": forms.NoteForm(),
         "goal_statuses": forms.GoalStatus.choices, "step_statuses": forms.StepStatus.choices,
     })
@@ -412,12 +421,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
-    candidate = selectors.candidate_get(user=request.user, pk=pk)
-    if not (
-        selectors.editable_candidates(user=request.user).filter(pk=pk).exists()
-        or access.has_role(user=request.user, roles=[Role.COORDINATOR], municipality_id=candidate.municipality_id)
-    ):
-        raise Http404
+    candidate = selectors.erasable_candidate_get(user=request.user, pk=pk)
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

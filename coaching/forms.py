@@ -231,16 +231,40 @@ class ReferralStatusForm(KernFormMixin, forms.Form):
         self.style_widgets()
 
 
+class _ByMunicipality(forms.models.ModelChoiceIterator):
+    """Options grouped by municipality (<optgroup>), in the queryset's order (the case's own first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for organisation in self.queryset:
+            groups.setdefault(organisation.municipality.name, []).append(self.choice(organisation))
+        yield from groups.items()
+
+
+class _OrganisationByMunicipality(forms.ModelChoiceField):
+    iterator = _ByMunicipality
+    default_error_messages = {
+        "invalid_choice": _("Diese Organisation kann den Fall nicht übernehmen (oder die Person hat der Weitergabe "
+                            "nicht zugestimmt). Bitte wählen Sie eine aus der Liste."),
+    }
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class HandoverForm(KernFormMixin, forms.Form):
     kind = forms.ModelChoiceField(label=_("Art der Übergabe"), queryset=HandoverKind.objects.all())
-    to_organisation = forms.ModelChoiceField(label=_("Aufnehmende Organisation"), queryset=Organisation.objects.none())
+    # Never a person of another organisation: the receiving side decides who takes the case over.
+    to_organisation = _OrganisationByMunicipality(label=_("Aufnehmende Organisation"),
+                                                  queryset=Organisation.objects.none())
     note = forms.CharField(label=_("Hinweise für die Übernahme"), max_length=3000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = organisations
-        self.fields["to_organisation"].label_from_instance = lambda o: f"{o.name} ({o.municipality.name})"
         self.style_widgets()
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet
 from django.db.models import DateField as DateOutput
 from django.http import Http404
@@ -20,6 +21,7 @@ from candidates import selectors as candidate_selectors
 from candidates.models import Case, CasePhase
 from employers.models import Employment
 from organisations import access
+from organisations.models import Membership, Organisation
 
 from .models import (
     OPEN_NEED_STATUSES,
@@ -64,26 +66,49 @@ def editable_employments(*, user: User) -> QuerySet[Employment]:
     return Employment.objects.filter(candidate__in=candidate_selectors.editable_candidates(user=user))
 
 
+def _escalated_to(*, user: User) -> QuerySet[Employment]:
+    """Employments of the coordinated municipalities with an open risk escalated to this coordinator:
+    the escalation makes them responsible for that risk (and only for it, see employment_page)."""
+    return Employment.objects.filter(
+        candidate__in=candidate_selectors.overseen_candidates(user=user),
+        risk_flags__escalated_to=user,
+        risk_flags__resolved_at__isnull=True,
+    )
+
+
 def employment_get(*, user: User, pk: int, for_edit: bool = False) -> Employment:
-    base = editable_employments(user=user) if for_edit else visible_employments(user=user)
+    """An employment the user reads (or edits); a coordinator's own municipality's otherwise → 403."""
+    if for_edit:
+        base = editable_employments(user=user)
+    else:
+        base = visible_employments(user=user) | _escalated_to(user=user)
     employment = (
         base.filter(pk=pk)
         .select_related("candidate", "employer__organisation", "placement", "follow_along__coach")
         .first()
     )
     if employment is None:
+        if Employment.objects.filter(pk=pk, candidate__in=candidate_selectors.overseen_candidates(user=user)).exists():
+            raise PermissionDenied
         raise Http404
     return employment
 
 
-def employment_page(*, employment: Employment) -> dict:
-    """Everything the employment page shows, in a fixed number of queries."""
+def employment_page(*, user: User, employment: Employment) -> dict:
+    """Everything the employment page shows, in a fixed number of queries.
+
+    Follow-up notes, language needs, risks and requests belong to the file: a coordinator who is
+    not responsible for the case reads only the risks escalated to them (``file_hidden``).
+    """
+    full = candidate_selectors.may_read_file(user=user, candidate=employment.candidate)
+    risks = employment.risk_flags.select_related("raised_by", "escalated_to", "resolved_by")
     return {
+        "file_hidden": not full,
         "dues": list(FollowUpDue.objects.filter(employment=employment).order_by("due_date", "sequence")),
-        "follow_ups": list(employment.follow_ups.select_related("author")[:50]),
-        "needs": list(employment.language_needs.select_related("provider")),
-        "risks": list(employment.risk_flags.select_related("raised_by", "escalated_to", "resolved_by")),
-        "requests": list(employment.support_requests.select_related("employer_organisation")),
+        "follow_ups": list(employment.follow_ups.select_related("author")[:50]) if full else [],
+        "needs": list(employment.language_needs.select_related("provider")) if full else [],
+        "risks": list(risks if full else risks.filter(escalated_to=user)),
+        "requests": list(employment.support_requests.select_related("employer_organisation")) if full else [],
     }
 
 
@@ -307,6 +332,52 @@ def visible_services(*, user: User) -> QuerySet[Service]:
     municipalities = access.municipality_ids(user=user, roles=[*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
     return Service.objects.filter(municipality_id__in=municipalities).select_related("organisation").prefetch_related(
         "locations")
+
+
+# Organisations that take over a case (warm handover): never the Ausländerbehörde (it never sees
+# case files), a chamber, an employer, a training provider or a volunteer initiative.
+RECEIVING_KINDS = candidate_selectors.RECEIVING_KINDS
+
+
+def handover_recipients(*, user: User, case: Case) -> QuerySet[Organisation]:
+    """Organisations the handover form offers for this case: receiving organisations of the case's
+    municipality, and — people move (DESIGN.md) — of another municipality only where the person
+    consented to hand their case data to it. Ordered by municipality, the case's own first."""
+    consented = candidate_selectors.case_data_recipients(candidate=case.candidate)
+    if not candidate_selectors.editable_candidates(user=user).filter(pk=case.candidate_id).exists():
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(kind__in=RECEIVING_KINDS)
+        .filter(Q(municipality_id=case.municipality_id) | Q(pk__in=consented))
+        .exclude(pk=case.responsible_organisation_id)
+        .select_related("municipality")
+        .annotate(elsewhere=~Q(municipality_id=case.municipality_id))
+        .order_by("elsewhere", "municipality__name", "name")
+    )
+
+
+def referral_offer(*, case: Case) -> QuerySet[Service]:
+    """The active offers of the case's municipality (the referral form's choices)."""
+    return Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related("organisation")
+
+
+def language_providers(*, employment: Employment) -> QuerySet[Service]:
+    """The active offers of the person's municipality (the language need form's choices)."""
+    return Service.objects.filter(municipality_id=employment.candidate.municipality_id, is_active=True)
+
+
+def municipality_volunteer(*, case: Case, email: str) -> User | None:
+    """A volunteer of the case's municipality by e-mail, or None — whether or not an account with that
+    address exists elsewhere on the platform (the answer must not tell)."""
+    member = (
+        Membership.objects.filter(
+            role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=case.municipality_id,
+            user__email__iexact=email.strip(),
+        )
+        .select_related("user")
+        .first()
+    )
+    return member.user if member else None
 
 
 def handovers_for(*, user: User) -> QuerySet[Handover]:

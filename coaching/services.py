@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
-from candidates.selectors import candidate_has_live_consent
+from candidates.selectors import RECEIVING_KINDS, candidate_has_live_consent
 from employers.models import Employment
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
@@ -675,6 +675,10 @@ def _staff_of(organisation_id: int) -> list:
 
 def handover_propose(*, case: Case, actor: User, kind: HandoverKind, to_organisation: Organisation,
                      note: str = "") -> Handover:
+    if to_organisation.kind not in RECEIVING_KINDS:
+        raise ValidationError({"to_organisation": _(
+            "Diese Organisation kann keinen Fall übernehmen. Bitte eine Kommune, ein Jobcenter, eine Agentur "
+            "für Arbeit oder eine Beratungsstelle wählen.")})
     if to_organisation.pk == case.responsible_organisation_id:
         raise ValidationError({"to_organisation": _(
             "Die aufnehmende Organisation ist schon zuständig. Bitte eine andere Organisation wählen.")})

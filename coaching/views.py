@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +27,6 @@ from .models import (
     HandoverChecklistItem,
     LanguageArea,
     LanguageMeasure,
-    Service,
 )
 
 STAFF = selectors.CASE_STAFF
@@ -101,7 +99,8 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
     return render(request, "coaching/employment_detail.html", {
         "employment": employment, "can_edit": can_edit, "today": timezone.localdate(),
-        "plan": getattr(employment, "follow_along", None), **selectors.employment_page(employment=employment),
+        "plan": getattr(employment, "follow_along", None),
+        **selectors.employment_page(user=request.user, employment=employment),
         "status_form": forms.NeedStatusForm(), "resolve_form": forms.RiskResolveForm(),
     })
 
@@ -135,8 +134,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
-    providers = Service.objects.filter(municipality_id=employment.candidate.municipality_id, is_active=True)
-    form = forms.LanguageNeedForm(request.POST or None, providers=providers)
+    form = forms.LanguageNeedForm(request.POST or None, providers=selectors.language_providers(employment=employment))
     if _save_form(request, form, lambda data: services.language_need_create(
             employment=employment, actor=request.user, **data)):
         messages.success(request, _("Sprachförderbedarf gespeichert."))
@@ -318,9 +316,11 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.VolunteerAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        volunteer = get_user_model().objects.filter(email__iexact=form.cleaned_data["volunteer_email"]).first()
+        volunteer = selectors.municipality_volunteer(case=case, email=form.cleaned_data["volunteer_email"])
         if volunteer is None:
-            form.add_error("volunteer_email", _("Unter dieser Adresse ist niemand auf Lotse."))
+            # The same answer whether or not the address has an account elsewhere on Lotse.
+            form.add_error("volunteer_email", _("Unter dieser Adresse ist keine Ehrenamtliche*r Ihrer Kommune "
+                                                "eingetragen."))
         else:
             try:
                 services.volunteer_assign(candidate=case.candidate, volunteer=volunteer, actor=request.user,
@@ -355,8 +355,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
 def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    offer = Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related("organisation")
-    form = forms.ReferralForm(request.POST or None, services=offer, initial={"service": request.GET.get("service")})
+    form = forms.ReferralForm(request.POST or None, services=selectors.referral_offer(case=case), initial={"service": request.GET.get("service")})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_create(case=case, service=form.cleaned_data["service"], actor=request.user,
@@ -400,9 +399,8 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    organisations = Organisation.objects.exclude(kind="employer").select_related("municipality").order_by(
-        "municipality__name", "name")
-    form = forms.HandoverForm(request.POST or None, organisations=organisations)
+    form = forms.HandoverForm(request.POST or None, organisations=selectors.handover_recipients(
+        user=request.user, case=case))
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.handover_propose(case=case, actor=request.user, **form.cleaned_data)

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from candidates.models import CandidateOccupation, Consent, ConsentScope, Qualification
+from candidates.models import CandidateOccupation, CaseNote, Consent, ConsentScope, Qualification
 from taxonomy.models import Occupation
 from tests.candidates.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
 from tests.fixtures.users import login_with_mfa, new_member
@@ -63,6 +63,10 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "volunteer", municipality=municipality)
     Consent.objects.create(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
     coordinators = team("coordinator")
+    # A coordinator who is also the assigned case manager of a second case of the same person.
+    coordinator_responsible = new_member("coordinator", municipality=municipality)
+    CaseFactory(responsible_organisation=org, candidate=case.candidate, case_manager=coordinator_responsible)
+    CaseNote.objects.create(case=case, author=case_manager_team.own, text=FILE_MARKER)
     users = {
         "anonymous": None,
         "candidate_self": self_user,
@@ -78,6 +82,7 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "unverified_employer": team("unverified_employer").own,
         "chamber_editor": team("chamber_editor").own,
         "coordinator_own_municipality": coordinators.own,
+        "coordinator_responsible": coordinator_responsible,
         "coordinator_other_municipality": coordinators.elsewhere,
     }
     return World(case=case, goal=goal, step=step, language=language, consent=consent, qualification=qualification,
@@ -161,9 +166,21 @@ EXPECTED = {
     "employer": forbidden(),
     "unverified_employer": forbidden(),
     "chamber_editor": forbidden(),
-    # Coordinators read the municipality's files and may carry out an erasure; they change nothing else.
+    # Coordinators see the municipality's case metadata (the person's page and the case page answer
+    # with who, which stage, when) and may carry out an erasure; they change nothing. The file itself
+    # only where they are responsible for the case (FILE_SHOWN below).
     "coordinator_own_municipality": forbidden(case_list=200, detail=200, case_detail=200, erase=200),
+    "coordinator_responsible": forbidden(case_list=200, detail=200, case_detail=200, erase=200),
     "coordinator_other_municipality": forbidden(case_list=200, detail=404, case_detail=404, erase=404),
+}
+
+# Pages that answer 200 and carry the case file (contact data, notes): by role, where the 200 is
+# only metadata the file must be absent. Only the roles whose answer depends on responsibility.
+FILE_MARKER = "Matrix-Notiz: nur für Zuständige"
+FILE_SHOWN = {
+    "case_manager_own": {"detail", "case_detail"},
+    "coordinator_own_municipality": set(),
+    "coordinator_responsible": {"detail", "case_detail"},
 }
 
 
@@ -172,12 +189,18 @@ def test_access_matrix(world, role):
     user = world.users[role]
     client = Client() if user is None else login_with_mfa(Client(), user)
     got = {}
+    shown = set()
     for name, method, url in URLS:
         response = getattr(client, method)(url(world))
         got[name] = response.status_code
         if user is None and response.status_code == 302:
             assert "/accounts/login/" in response["Location"], name
+        text = response.content.decode("utf-8", errors="replace")
+        if name in ("detail", "case_detail") and (FILE_MARKER in text or world.case.candidate.email in text):
+            shown.add(name)
     assert got == EXPECTED[role]
+    if role in FILE_SHOWN:
+        assert shown == FILE_SHOWN[role]
 
 
 def test_the_matrix_covers_every_url_of_the_app():

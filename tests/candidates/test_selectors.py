@@ -54,6 +54,10 @@ def test_a_handover_consent_opens_the_case_data_and_its_revocation_closes_it_at_
 def test_coordinators_see_their_municipality_and_nothing_beyond(coordinator_team):
     here = CandidateFactory(municipality=coordinator_team.municipality)
     CandidateFactory(municipality=coordinator_team.foreign_organisation.municipality)
+    # The metadata of their municipality's people; the full record only where responsible (issue 11).
+    assert list(selectors.overseen_candidates(user=coordinator_team.own)) == [here]
+    assert not selectors.visible_candidates(user=coordinator_team.own).exists()
+    CaseFactory(candidate=here, case_manager=coordinator_team.own)
     assert list(selectors.visible_candidates(user=coordinator_team.own)) == [here]
     # Reading is not editing: coordinators never change a case file.
     assert not selectors.editable_candidates(user=coordinator_team.own).exists()

@@ -12,26 +12,35 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from candidates.models import ConsentScope
 from candidates.services import consent_grant
 from coaching import services
 from organisations.models import OrganisationKind
+from tests.candidates.factories import CaseFactory
 from tests.coaching.conftest import handover_kind
 from tests.factories import OrganisationFactory
-from tests.fixtures.users import login_with_mfa
+from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "candidate", "case_manager", "coach", "coach_other_org", "coach_elsewhere", "volunteer",
          "volunteer_other", "employer", "employer_other", "employer_unverified", "chamber", "coordinator",
-         "coordinator_elsewhere"]
+         "coordinator_responsible", "coordinator_elsewhere"]
 
 
 
-def _row(*, own, staff_other=404, coordinator=403, coordinator_elsewhere=None, volunteer=403, volunteer_other=None,
-         employer=403, employer_other=None, employer_unverified=403, coach_elsewhere=None, anonymous=302):
-    """Statuses by role from a few choices; the rest is 403."""
+def _row(*, own, staff_other=404, coordinator=403, coordinator_elsewhere=None, coordinator_responsible=None,
+         volunteer=403, volunteer_other=None, employer=403, employer_other=None, employer_unverified=403,
+         coach_elsewhere=None, anonymous=302):
+    """Statuses by role from a few choices; the rest is 403.
+
+    Coordinators in three columns: of the municipality but not responsible for the case (metadata
+    only, so the pages that consist of the case file answer 403), responsible for it (the assigned
+    case manager of one of the person's cases: they read the file), and of another municipality (404).
+    """
     return {
+        "coordinator_responsible": coordinator if coordinator_responsible is None else coordinator_responsible,
         "anonymous": anonymous, "candidate": 403, "case_manager": own, "coach": own,
         "coach_other_org": staff_other, "coach_elsewhere": staff_other if coach_elsewhere is None else coach_elsewhere,
         "volunteer": volunteer, "volunteer_other": volunteer if volunteer_other is None else volunteer_other,
@@ -48,7 +57,8 @@ STAFF_POST = _row(own=302)
 MATRIX = [
     ("home", None, "get", _row(own=200, staff_other=200, coordinator=200)),
     ("notifications_read", None, "post", dict.fromkeys(ROLES, 302)),
-    ("employment_detail", "employment", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    ("employment_detail", "employment", "get",
+     _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404)),
     ("follow_along_take", "employment", "post", STAFF_POST),
     ("follow_up_create", "employment", "get", STAFF_EDIT),
     ("language_need_create", "employment", "get", STAFF_EDIT),
@@ -63,7 +73,8 @@ MATRIX = [
      _row(own=200, coordinator=200, coordinator_elsewhere=404, employer=200, employer_other=404)),
     ("volunteer_home", None, "get", _row(own=403, staff_other=403, volunteer=200)),
     ("volunteer_assignment", "assignment", "get", _row(own=403, staff_other=403, volunteer=200, volunteer_other=404)),
-    ("case_detail", "case", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    ("case_detail", "case", "get",
+     _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404)),
     ("volunteer_assign", "case", "get", STAFF_EDIT),
     ("referral_create", "case", "get", STAFF_EDIT),
     ("handover_create", "case", "get", STAFF_EDIT),
@@ -99,6 +110,10 @@ def objects(world, language_school):
                   recipient_organisation=receiving)
     handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
                                          to_organisation=receiving)
+    # A coordinator who is also the assigned case manager of (another) case of the same person.
+    responsible = new_member(Role.COORDINATOR, municipality=world.municipality)
+    CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
+    world.people["coordinator_responsible"] = responsible
     return {
         "employment": {"pk": world.employment.pk}, "need": {"pk": need.pk}, "risk": {"pk": risk.pk},
         "request": {"pk": request.pk}, "assignment": {"pk": assignment.pk}, "case": {"case_pk": world.case.pk},

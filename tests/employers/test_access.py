@@ -57,10 +57,11 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "notifications": ("get", {}, 200),
     # The employer's own staff and the candidate's case manager end an employment; nobody else reaches it.
     "employment_end": ("post", {**OWN_ONLY_POST, "case_manager": 302, "job_coach": 404}, 403),
-    # "Jobs for me": the candidate's own page; staff who may see that candidate (case manager of the case,
-    # coordinator of the municipality) open it for them; a job coach of another organisation does not.
+    # "Jobs for me": the candidate's own page; staff who read that candidate's file (case manager of the
+    # case) open it for them; a job coach of another organisation does not. A coordinator of the
+    # municipality sees the case metadata only, not the profile a match is made of (issue 11): 403.
     "my_jobs": ("get", {"candidate": 200}, 403),
-    "candidate_jobs": ("get", {"candidate": 200, "case_manager": 200, "coordinator": 200, "job_coach": 404}, 403),
+    "candidate_jobs": ("get", {"candidate": 200, "case_manager": 200, "job_coach": 404}, 403),
 }
 
 
