@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inputs.middleware import UNSTORABLE
 from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
 
@@ -69,6 +70,11 @@ values = st.one_of(
 )
 
 
+def refused_as_unstorable(response, data) -> bool:
+    """A NUL byte or lone surrogate is refused by the input middleware with a 400 before any form."""
+    return response.status_code == 400 and any(UNSTORABLE.search(f"{k}{v}") for k, v in data.items())
+
+
 def _posts(fields):
     return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
 
@@ -81,7 +87,7 @@ FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthChe
 def test_the_staff_profile_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:edit", args=[desk.candidate.pk]), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
 
 
 @FUZZ
@@ -89,7 +95,7 @@ def test_the_staff_profile_form_never_fails(desk, data):
 def test_the_language_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:language_add", args=[desk.candidate.pk]), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
 
 
 @FUZZ
@@ -97,7 +103,8 @@ def test_the_language_form_never_fails(desk, data):
 def test_the_occupation_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:occupation_add", args=[desk.candidate.pk]), data)
-    assert response.status_code == 200  # no real ESCO URI can be guessed: always a form error
+    # no real ESCO URI can be guessed: always a form error
+    assert response.status_code == 200 or refused_as_unstorable(response, data)
 
 
 @FUZZ
@@ -108,7 +115,7 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_profile_edit"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
 
 
 @FUZZ
@@ -117,4 +124,4 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
 def test_the_intake_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:create"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
