@@ -332,6 +332,10 @@ class Employment(models.Model):
         Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="employment",
         verbose_name=_("Vorstellung"),
     )
+    # What URLs name the employment by (the employer's staff open it): random, never the database id.
+    reference = models.CharField(
+        _("Referenz"), max_length=11, unique=True, default=public_reference, editable=False
+    )
     kind = models.CharField(_("Art"), max_length=16, choices=PlacementKind.choices, default=PlacementKind.JOB)
     start_date = models.DateField(_("Beginn"))
     end_date = models.DateField(_("Ende"), null=True, blank=True)

@@ -553,7 +553,7 @@ def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
 # --- employments -------------------------------------------------------------------------------
 
 
-def endable_employment_get(*, user: User, pk: int) -> Employment:
+def endable_employment_get(*, user: User, ref: str) -> Employment:
     """An employment the user may end: the employer's own staff, or case staff of the candidate's case.
 
     403 for roles that never end employments, 404 for one outside the user's reach.
@@ -566,7 +566,7 @@ def endable_employment_get(*, user: User, pk: int) -> Employment:
     if case_staff:
         reach |= Q(candidate__in=editable_candidates(user=user))
     employment = (
-        Employment.objects.filter(reach, pk=pk)
+        Employment.objects.filter(reach, reference=str(ref)[:11])
         .select_related("employer__organisation", "placement", "candidate")
         .first()
     )

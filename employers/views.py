@@ -443,9 +443,9 @@ def introduction_answer(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 @login_required
-def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
     """End a running employment: the employer's staff or the case staff of the candidate."""
-    employment = selectors.endable_employment_get(user=request.user, pk=pk)
+    employment = selectors.endable_employment_get(user=request.user, ref=ref)
     form = EmploymentEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -454,7 +454,7 @@ def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Das Ende der Beschäftigung ist gespeichert."))
-            return redirect("employers:employment_end", pk=employment.pk)
+            return redirect("employers:employment_end", ref=employment.reference)
     return render(request, "employers/employment_end.html", {"employment": employment, "form": form})
 
 

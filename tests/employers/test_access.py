@@ -110,7 +110,7 @@ def world(team, employer, cook_taxonomy, municipality):
     args["introduction_answer"] = [answer_intro.reference]
     employment = Employment.objects.create(candidate=candidate, employer=profile, placement=placement,
                                            start_date=date(2025, 3, 1))
-    args["employment_end"] = [employment.pk]
+    args["employment_end"] = [employment.reference]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
     return users, args, data
 
@@ -144,6 +144,7 @@ ID_ROUTES = {
     "introduction_detail": "/app/employers/introductions/{intro}/",
     "introduction_action": "/app/employers/introductions/{intro}/offer/",
     "introduction_answer": "/app/employers/introductions/{intro}/answer/",
+    "employment_end": "/app/employers/employments/{employment}/end/",
 }
 
 
@@ -152,7 +153,8 @@ ID_ROUTES = {
 def test_database_ids_are_no_address(world, signed_in, role, url_name):
     users, args, data = world
     intro = Introduction.objects.get(reference=args["introduction_detail"][0])
-    path = ID_ROUTES[url_name].format(candidate=intro.candidate_id, intro=intro.pk)
+    employment = Employment.objects.get(reference=args["employment_end"][0])
+    path = ID_ROUTES[url_name].format(candidate=intro.candidate_id, intro=intro.pk, employment=employment.pk)
     assert reverse(f"employers:{url_name}", args=args[url_name]) != path
     user = users[role]
     client = Client() if user is None else signed_in(user)
@@ -161,3 +163,5 @@ def test_database_ids_are_no_address(world, signed_in, role, url_name):
     response = client.post(path, data.get(url_name, {})) if method == "post" else client.get(path)
     assert response.status_code == 404, f"{role} {path}"
     assert list(Introduction.objects.order_by("pk").values_list("pk", "stage")) == before
+    employment.refresh_from_db()
+    assert employment.is_running

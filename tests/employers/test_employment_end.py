@@ -32,7 +32,7 @@ def employment(candidate, placement, employer):
 
 
 def _url(employment) -> str:
-    return reverse("employers:employment_end", args=[employment.pk])
+    return reverse("employers:employment_end", args=[employment.reference])
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -166,11 +166,13 @@ def test_posting_to_an_ended_employment_says_so(employment, employer, signed_in)
     assert employment.end_reason == EmploymentEndReason.MOVED
 
 
-def test_a_tampered_id_is_a_404(employment, employer, signed_in):
+def test_a_tampered_reference_or_an_id_is_a_404(employment, employer, signed_in):
     client = signed_in(employer.own)
-    assert client.get(reverse("employers:employment_end", args=[employment.pk + 999])).status_code == 404
-    assert client.post(reverse("employers:employment_end", args=[employment.pk + 999]),
-                       {"end_date": "2025-06-30", "end_reason": "mutual"}).status_code == 404
+    for path in ("/app/employers/employments/ABCDE-FGHJK/end/", f"/app/employers/employments/{employment.pk}/end/"):
+        assert client.get(path).status_code == 404
+        assert client.post(path, {"end_date": "2025-06-30", "end_reason": "mutual"}).status_code == 404
+    employment.refresh_from_db()
+    assert employment.is_running
 
 
 def test_the_hired_introduction_links_to_the_end_page(employment, employer, signed_in):

@@ -58,7 +58,7 @@ def _walk(patterns, prefix=""):
 def _app_get_paths(story) -> list[str]:
     """Every route under app/, its parameters filled with the story's objects (a crawl as the employer)."""
     values = {
-        "ref": [_ref(story.candidate), _ref(story.declined), _ref(story.accepted)],
+        "ref": [_ref(story.candidate), _ref(story.declined), _ref(story.accepted), *story.extra_refs],
         "pk": [
             story.placement.pk,
             story.candidate.pk,
@@ -95,7 +95,7 @@ def story(municipality, employer, cook_taxonomy, coach, signed_in, django_captur
     """A listed candidate with a login; one introduction accepted, one declined in self-service."""
     s = Story()
     s.employer = employer
-    s.extra_pks = []
+    s.extra_pks, s.extra_refs = [], []
     profile = make_profile(employer.organisation)
     s.placement = make_placement(profile, cook_taxonomy.cook, title="Koch (m/w/d)")
     s.second = make_placement(profile, cook_taxonomy.cook, title="Beikoch (m/w/d)")
@@ -327,9 +327,11 @@ def test_a_hired_person_who_revokes_every_consent_is_named_nowhere(story):
     )
     for consent in Consent.objects.filter(candidate=story.candidate, revoked_at__isnull=True):
         assert story.me.post(reverse("candidates:consent_revoke", args=[consent.pk])).status_code == 302
-    story.extra_pks.append(story.accepted.employment.pk)
+    employment = story.accepted.employment
+    story.extra_pks.append(employment.pk)
+    story.extra_refs.append(_ref(employment))
     paths = _app_get_paths(story)
-    assert reverse("employers:employment_end", args=[story.accepted.employment.pk]) in paths
+    assert reverse("employers:employment_end", args=[_ref(employment)]) in paths
     assert reverse("coaching:support_request_create") in paths
     pages = _crawl(story.owner, paths)
     leaks = {(where, secret) for where, text in pages.items() for secret in story.secrets if secret in text}
