@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Language, ResidenceStatus
@@ -133,8 +134,12 @@ class SupportRequestForm(_Base):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["employment"].queryset = employments
-        self.fields["employment"].label_from_instance = lambda e: (
-            f"{e.candidate.first_name} {e.candidate.last_name} – {e.placement.title if e.placement_id else e.get_kind_display()}"
+        # The employer knows the hire by its reference, job and start date; a name would outlive the
+        # person's contact consent (issue 11: disclosure only through live consent).
+        self.fields["employment"].label_from_instance = lambda e: _("{ref} – {job}, seit {start}").format(
+            ref=e.reference,
+            job=e.placement.title if e.placement_id else e.get_kind_display(),
+            start=date_format(e.start_date, "SHORT_DATE_FORMAT"),
         )
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0].pk

@@ -314,11 +314,6 @@ def test_the_candidate_erased_leaves_no_card_either(story):
     assert not any(marker in page for marker in CARD_MARKERS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: coaching's support-request form labels running employments with the employee's name "
-    "without asking for a live contact consent (coaching/ lies outside the disclosure slice)",
-)
 def test_a_hired_person_who_revokes_every_consent_is_named_nowhere(story):
     from employers import services
 

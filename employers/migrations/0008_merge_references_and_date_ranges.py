@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employers', '0004_dates_in_stored_range'),
-        ('employers', '0005_introduction_reference_unique'),
+        ('employers', '0007_employment_reference_unique'),
     ]
 
     operations = [
