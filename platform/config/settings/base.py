@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP on every response, no-store on personal data (config/headers.py).
+    "config.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Flashed messages live in the session, never in a cookie: they may name people
+# ("Erfolgreich als … angemeldet", "Mitgliedschaft von … beendet").
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -229,6 +235,11 @@ if _redis_cache:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
 
 WAGTAIL_SITE_NAME = "Lotse"
+# No avatars from gravatar.com: they would tell a third party which staff use the admin (and the
+# admin's CSP allows images from our own origin only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for news (updates come through the lock file).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # One way in: Wagtail's admin and private pages send people to allauth's login (rate limit,
 # lockout, second factor); Wagtail's own password reset and change are off, and so are shared
 # page passwords (config/urls.py routes the old addresses to allauth).
