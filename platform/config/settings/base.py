@@ -139,6 +139,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lotse] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str_("LOTSE_HTTP_PROTOCOL", "https")
 ACCOUNT_ALLOW_REGISTRATION = env.bool_("LOTSE_ALLOW_SIGNUP", True)
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's throttles, per hour rather than its per-minute defaults: a reset mail at most three
+# times an hour to one address, whatever path or address the request comes from. The same
+# mechanism throttles event registration (cms/throttle.py): per address and per e-mail.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "lotse_event_registration": "20/h/ip,5/h/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lotse"
 # E-mail addresses exempt from the MFA requirement. Empty everywhere but dev (demo logins only).
