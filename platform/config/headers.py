@@ -20,7 +20,8 @@ from django.utils.cache import add_never_cache_headers
 
 # Optional language prefix (/en/app/…): i18n_patterns puts it before every app address.
 _ADMIN_PATHS = re.compile(r"^/(cms-admin|django-admin)/")
-_PERSONAL_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?(app|accounts)/|^/(cms-admin|django-admin)/")
+# The API (/api/, once it exists) authenticates in the view, not by session: listed by path.
+_PERSONAL_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?(app|accounts)/|^/(cms-admin|django-admin|api)/")
 
 
 def _policy(nonce: str) -> str:
@@ -65,8 +66,8 @@ def _admin_policy(nonce: str) -> str:
 class SecurityHeadersMiddleware:
     """CSP on every response; ``no-store, private`` where the response may carry personal data.
 
-    Personal data: everything under /app/ and /accounts/ (in every language), the admins, and any
-    page shown to a signed-in person (the header bar names them).
+    Personal data: everything under /app/ and /accounts/ (in every language), the admins, the API,
+    and any page shown to a signed-in person (the header bar names them).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

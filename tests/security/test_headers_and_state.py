@@ -125,7 +125,6 @@ def world(municipality, make_member, cook_taxonomy):
 _STRICT_FORBIDDEN = {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: no Content-Security-Policy at all")
 def test_every_kind_of_response_carries_a_strict_policy(world, signed_in, client):
     staff = signed_in(world.coach)
     responses = {
@@ -153,7 +152,6 @@ def test_every_kind_of_response_carries_a_strict_policy(world, signed_in, client
     assert len(nonces) == len(responses), "a fresh nonce per response"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: no Content-Security-Policy at all")
 def test_the_admins_get_their_own_policy_that_still_forbids_foreign_sources(world, signed_in, make_member):
     editor = signed_in(make_member(Role.CHAMBER_EDITOR))
     for path in ("/cms-admin/", "/django-admin/"):
@@ -181,7 +179,6 @@ _INLINE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: inline handlers, styles and eval in templates")
 def test_our_templates_need_no_inline_script_style_or_eval():
     found = []
     for root in _TEMPLATE_ROOTS:
@@ -194,7 +191,6 @@ def test_our_templates_need_no_inline_script_style_or_eval():
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: htmx injects an inline <style> and may eval")
 def test_htmx_is_told_not_to_inject_styles_or_eval(client):
     body = client.get("/accounts/login/", **HOST).content.decode()
     config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', body)
@@ -210,7 +206,6 @@ def _no_store(response) -> bool:
     return {"no-store", "private"} <= value
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: pages with personal data may be cached")
 def test_every_app_url_answers_no_store_whatever_the_outcome(world, signed_in, client):
     paths = _app_paths()
     assert "/app/candidates/me/export/" in paths and len(paths) > 50
@@ -225,7 +220,6 @@ def test_every_app_url_answers_no_store_whatever_the_outcome(world, signed_in, c
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: exports and account pages may be cached")
 def test_exports_and_account_pages_answer_no_store(world, signed_in):
     me = signed_in(world.candidate_user)
     export = me.get(reverse("candidates:my_export"), **HOST)
@@ -244,7 +238,6 @@ def _cookie_values(response) -> str:
     return " ".join(f"{m.key}={m.value}" for m in response.cookies.values())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the messages cookie carries the user's name")
 def test_no_cookie_carries_a_name_or_an_e_mail_after_flashed_messages(world, make_member, signed_in):
     settings_storage = settings.MESSAGE_STORAGE
     assert settings_storage == "django.contrib.messages.storage.session.SessionStorage"
@@ -281,7 +274,6 @@ def test_no_cookie_carries_a_name_or_an_e_mail_after_flashed_messages(world, mak
 # --- GETs change nothing -----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: GET of the notifications page marks everything read")
 def test_notifications_are_marked_read_only_by_post(world, signed_in):
     me = signed_in(world.candidate_user)
     unread = Notification.objects.filter(user=world.candidate_user, read_at__isnull=True)
@@ -306,7 +298,6 @@ def test_notifications_are_marked_read_only_by_post(world, signed_in):
     assert me.get(reverse("employers:notifications_read"), **HOST).status_code == 405
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: GET of an introduction moved its stage")
 def test_opening_an_introduction_moves_no_stage(world, signed_in):
     owner = signed_in(world.employer)
     intro = world.intro
@@ -342,19 +333,21 @@ class _WriteRecorder:
         return execute(sql, params, many, context)
 
 
-_SKIP = re.compile(r"/(export|logout)|\.csv$|\.json$|/end/$")
+# Only logging out ends the walk; exports and every form page are GETs like any other.
+_SKIP = re.compile(r"/logout/")
 
 
 def _links(html: str) -> set[str]:
     return set(re.findall(r'href="(/[^"]*)"', html))
 
 
-def _crawl(client: Client, recorder: _WriteRecorder, *, limit: int = 120) -> set[str]:
+def _crawl(client: Client, recorder: _WriteRecorder, *, limit: int = 150) -> set[str]:
     seen: set[str] = set()
     queue = deque(["/app/", *(p for p in _app_paths() if "/1/" not in p and "/x" not in p)])
     while queue and len(seen) < limit:
         path = urldefrag(queue.popleft()).url.replace("&amp;", "&")
-        if path in seen or not urlsplit(path).path.startswith(("/app/", "/en/app/")):
+        where = urlsplit(path).path
+        if path in seen or where.startswith(("/cms-admin/", "/django-admin/", "/i18n/", "/static/")):
             continue
         seen.add(path)
         recorder.path = path
@@ -365,7 +358,6 @@ def _crawl(client: Client, recorder: _WriteRecorder, *, limit: int = 120) -> set
     return seen
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: GETs mark notifications read and move stages")
 @pytest.mark.parametrize(
     "role",
     ["candidate", "case_manager", "employer", "job_coach", "volunteer", "chamber_editor", "coordinator"],
@@ -374,7 +366,7 @@ def test_no_get_a_role_can_reach_writes_anything(role, world, signed_in):
     client = signed_in(world.people[role])
     recorder = _WriteRecorder()
     seen = _crawl(client, recorder)
-    assert len(seen) >= 5, seen
+    assert len([p for p in seen if p.startswith("/app/")]) >= 5, seen
     assert recorder.writes == []
 
 
@@ -393,7 +385,6 @@ def _reset_paths() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: reset mails limited per minute, not per hour")
 def test_every_password_reset_path_sends_at_most_three_mails_an_hour_to_one_address(make_member, monkeypatch):
     from allauth.core.internal import ratelimit
 
@@ -412,7 +403,6 @@ def test_every_password_reset_path_sends_at_most_three_mails_an_hour_to_one_addr
     assert 1 <= len(sent) <= 3
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: reset limits left at allauth's per-minute defaults")
 def test_reset_limits_are_configured_explicitly():
     limits = settings.ACCOUNT_RATE_LIMITS
     assert "/h/key" in limits["reset_password"] and "/h/ip" in limits["reset_password"]
@@ -452,7 +442,6 @@ def _register(event, *, email, people=10, ip="203.0.113.50"):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: 4 requests from one address booked 39 of 40 seats")
 def test_one_address_cannot_book_out_an_event(event):
     answers = [_register(event, email=f"p{i}@example.org") for i in range(4)]
     assert answers[0].status_code == 302
@@ -466,7 +455,6 @@ def test_one_address_cannot_book_out_an_event(event):
     assert event.seats_taken() <= 15
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: no throttle per e-mail address on event registration")
 def test_one_e_mail_address_registers_at_most_five_times_an_hour(event):
     from cms.models import EventPage, EventRegistration
     from cms.services import home_page_ensure
