@@ -474,21 +474,32 @@ class EventPage(ContentPage):
         # Registration posts to the page's own address; the service decides, the form explains.
         from .forms import EventRegistrationForm
         from .services import RegistrationRefused, event_registration_create
+        from .throttle import Throttled, registration_admit, seats_release
 
         event = self.registration_target()
         form = EventRegistrationForm(request.POST or None)
+        status = 200
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                event_registration_create(event=event, **form.cleaned_data)
-            except RegistrationRefused as refused:
-                form.add_error(refused.field, refused.message)
+                seats = registration_admit(request=request, event_id=event.pk, email=data["email"],
+                                           people=data["people"])
+            except Throttled as throttled:
+                form.add_error(None, throttled.message)
+                status = 429
             else:
-                return redirect(f"{self.get_url(request)}?angemeldet=1#anmeldung")
+                try:
+                    event_registration_create(event=event, **data)
+                except RegistrationRefused as refused:
+                    seats_release(key=seats, people=data["people"])
+                    form.add_error(refused.field, refused.message)
+                else:
+                    return redirect(f"{self.get_url(request)}?angemeldet=1#anmeldung")
         context = self.get_context(request, *args, **kwargs)
         context["event"] = event
         context["form"] = form
         context["registered"] = request.GET.get("angemeldet") == "1" and request.method != "POST"
-        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context, status=status)
 
     class Meta:
         constraints = stored_range_constraints("eventpage", datetimes=["start", "end", "registration_deadline"])

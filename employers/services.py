@@ -260,12 +260,19 @@ def introduction_answer(*, introduction: Introduction, actor: User, accept: bool
 
 
 def introduction_contact_viewed(*, introduction: Introduction, actor: User) -> None:
-    """The employer opened the contact details: audit every view, record the first as a stage."""
+    """The employer saw the contact details: audit every view (a GET records nothing else)."""
     audit_record(actor=actor, action=AuditEntry.Action.VIEW, record=introduction.candidate,
                  municipality_id=introduction.candidate.municipality_id, fields=["name", "email", "phone"],
                  note=f"contact via {contact_reference(introduction)}")
-    if introduction.stage == Stage.ACCEPTED:
-        _move(introduction, Stage.CONTACT_REVEALED, actor)
+
+
+def introduction_contact_reveal(*, introduction: Introduction, actor: User) -> Introduction:
+    """The employer asked to see the contact (a POST): record it as a stage, once."""
+    with transaction.atomic():
+        intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+        if intro.stage == Stage.ACCEPTED:
+            intro = _move(intro, Stage.CONTACT_REVEALED, actor)
+        return intro
 
 
 def _locked(introduction: Introduction, allowed: set[str], message) -> Introduction:
@@ -402,7 +409,16 @@ def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
 
 
 def notifications_mark_read(*, user: User) -> int:
+    """Mark all of the user's notices read (a POST; opening the page marks nothing)."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_mark_read(*, user: User, pk: int) -> bool:
+    """Mark one of the user's own notices read; False when it is not theirs (or not there)."""
+    if not Notification.objects.filter(user=user, pk=pk).exists():
+        return False
+    Notification.objects.filter(user=user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    return True
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -346,12 +346,19 @@ def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
 def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
     intro = selectors.employer_introduction_get(user=request.user, ref=ref)
     contact = selectors.introduction_contact(user=request.user, introduction=intro)
+    # Right after the person's yes, the employer reveals the contact with a POST (recorded as a
+    # stage); opening the page only shows, and audits what it shows.
+    reveal = contact is not None and intro.stage == Introduction.Stage.ACCEPTED
+    if reveal:
+        contact = None
     if contact is not None:
         services.introduction_contact_viewed(introduction=intro, actor=request.user)
     # Without the contact, the card only while the person still shares it (checked in the selector).
-    card = None if contact is not None else selectors.introduction_card(user=request.user, introduction=intro)
+    card = None
+    if contact is None and not reveal:
+        card = selectors.introduction_card(user=request.user, introduction=intro)
     return render(request, "employers/introduction_detail.html", {
-        "intro": intro, "contact": contact, "card": card,
+        "intro": intro, "contact": contact, "card": card, "reveal": reveal,
         "history": selectors.introduction_history(user=request.user, introduction=intro),
         "interview_form": InterviewForm(), "offer_form": OfferForm(),
         "hire_form": HireForm(initial={"start_date": intro.placement.start_date}), "close_form": CloseForm(),
@@ -365,6 +372,11 @@ _ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "hire": HireForm, "c
 @require_POST
 def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     intro = selectors.employer_introduction_get(user=request.user, ref=ref)
+    if action == "reveal":
+        if selectors.introduction_contact(user=request.user, introduction=intro) is None:
+            raise PermissionDenied
+        services.introduction_contact_reveal(introduction=intro, actor=request.user)
+        return redirect("employers:introduction_detail", ref=intro.reference)
     form_class = _ACTIONS.get(action)
     if form_class is None:
         raise Http404
@@ -460,6 +472,22 @@ def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    # Reading the page changes nothing: notices are marked read by the POSTs below.
     items = list(selectors.notifications(user=request.user))
-    services.notifications_mark_read(user=request.user)
     return render(request, "employers/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
+    return redirect("employers:notifications")
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.notification_mark_read(user=request.user, pk=pk):
+        raise Http404
+    return redirect("employers:notifications")

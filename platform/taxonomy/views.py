@@ -18,7 +18,9 @@ SUGGESTION_LIMIT = 10
 
 
 def _suggestions(request: HttpRequest, search, kind: str) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # The browse filter names its skill field "skill_q" ("q" is the occupation's); htmx sends the
+    # field under its own name, since a "js:" hx-vals would need eval (forbidden by the CSP).
+    query = (request.GET.get("q") or request.GET.get("skill_q", "")).strip()[:MAX_QUERY_LENGTH]
     searched = len(query) >= MIN_QUERY_LENGTH
     results = search(query=query, limit=SUGGESTION_LIMIT, language=get_language() or "de") if searched else []
     return render(

@@ -49,5 +49,8 @@ def test_employer_journey_from_registration_to_accepted_introduction(
     me = signed_in(candidate_user)
     assert "Gasthaus Linde" in me.get(reverse("employers:notifications")).content.decode()
     me.post(reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"})
+    # The contact is revealed by a POST (a GET changes nothing), then shown.
+    assert "Kontaktdaten anzeigen" in owner.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
+    owner.post(reverse("employers:introduction_action", args=[intro.reference, "reveal"]))
     page = owner.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
     assert candidate.full_name in page and candidate.email in page

@@ -91,6 +91,7 @@ def test_a_stranger_cannot_answer_for_the_candidate(placement, candidate, employ
 
 def test_full_pipeline_to_hire_with_history_and_filled_placement(placement, candidate, employer, candidate_user):
     intro = _accepted(placement, candidate, employer, candidate_user)
+    services.introduction_contact_reveal(introduction=intro, actor=employer.own)
     services.introduction_contact_viewed(introduction=intro, actor=employer.own)
     services.introduction_schedule_interview(introduction=intro, actor=employer.own,
                                              at=timezone.now() + timedelta(days=3))
@@ -174,7 +175,13 @@ def test_candidate_accepts_in_self_service_through_the_page(
     assert response.status_code == 302
     intro.refresh_from_db()
     assert intro.stage == Stage.ACCEPTED
-    detail = signed_in(employer.own).get(reverse("employers:introduction_detail", args=[intro.reference]))
+    owner = signed_in(employer.own)
+    # Opening the page moves no stage; the employer reveals the contact with a POST.
+    owner.get(reverse("employers:introduction_detail", args=[intro.reference]))
+    intro.refresh_from_db()
+    assert intro.stage == Stage.ACCEPTED
+    owner.post(reverse("employers:introduction_action", args=[intro.reference, "reveal"]))
+    detail = owner.get(reverse("employers:introduction_detail", args=[intro.reference]))
     assert candidate.phone in detail.content.decode()
     intro.refresh_from_db()
     assert intro.stage == Stage.CONTACT_REVEALED

@@ -123,7 +123,7 @@ def test_funders_report_as_page_and_pdf_states_period_and_basis(monitoring_world
     html = page.content.decode()
     assert page.status_code == 200
     assert f"01.01.{year} – 31.12.{year}" in html and "alle Fälle der Kommune Dortmund" in html
-    assert "window.print()" in html
+    assert "data-lotse-print" in html and "monitoring/print.js" in html  # no inline handler (CSP)
     pdf = coordinator.get(reverse("monitoring:report_pdf"), {"year": year})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 2000

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Before anything reads a parameter: NUL bytes and other unstorable input get a 400 here.
     "inputs.middleware.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP on every response, no-store on personal data (config/headers.py).
+    "config.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +111,10 @@ TEMPLATES = [
     }
 ]
 
+# Flashed messages live in the session, never in a cookie: they may name people
+# ("Erfolgreich als … angemeldet", "Mitgliedschaft von … beendet").
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -135,6 +141,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lotse] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str_("LOTSE_HTTP_PROTOCOL", "https")
 ACCOUNT_ALLOW_REGISTRATION = env.bool_("LOTSE_ALLOW_SIGNUP", True)
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's throttles, per hour rather than its per-minute defaults: a reset mail at most three
+# times an hour to one address, whatever path or address the request comes from. The same
+# mechanism throttles event registration (cms/throttle.py): per address and per e-mail.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "lotse_event_registration": "20/h/ip,5/h/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lotse"
 # E-mail addresses exempt from the MFA requirement. Empty everywhere but dev (demo logins only).
@@ -231,6 +245,11 @@ if _redis_cache:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
 
 WAGTAIL_SITE_NAME = "Lotse"
+# No avatars from gravatar.com: they would tell a third party which staff use the admin (and the
+# admin's CSP allows images from our own origin only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for news (updates come through the lock file).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # One way in: Wagtail's admin and private pages send people to allauth's login (rate limit,
 # lockout, second factor); Wagtail's own password reset and change are off, and so are shared
 # page passwords (config/urls.py routes the old addresses to allauth).

@@ -1,0 +1,143 @@
+"""The Content-Security-Policy in Chromium: every role's pages, HTMX, Chart.js and the admins work
+under it with no violation (Chromium reports each one on the console as "… Content Security Policy …").
+
+Each role's pages are found by following the links from its start page, as a person would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.test import Client
+
+from accounts.roles import Role
+from tests.fixtures.users import login_with_mfa
+from tests.security import test_headers_and_state as hostile
+
+# The same small world as the hostile tests: a candidate, an employer, an introduction, a hire.
+world = hostile.world
+cook_taxonomy = hostile.cook_taxonomy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+_SKIP = re.compile(r"/(export|logout|erase|figures)/?|\.(csv|json|pdf|xlsx)$|/end/$|/i18n/")
+
+
+@pytest.fixture
+def violations(page):
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda m: found.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None,
+    )
+    page.on("pageerror", lambda e: found.append(f"{page.url}: script error {e}"))
+    return found
+
+
+def _sign_in(page, live_server, user) -> None:
+    client = login_with_mfa(Client(), user)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def _walk(
+    page, live_server, start: list[str], *, prefixes: tuple[str, ...], limit: int, avoid: tuple[str, ...] = ()
+) -> list[str]:
+    seen: list[str] = []
+    queue = deque(start)
+    while queue and len(seen) < limit:
+        path = urldefrag(queue.popleft()).url
+        where = urlsplit(path).path
+        if path in seen or not where.startswith(prefixes) or where.startswith(avoid) or _SKIP.search(path):
+            continue
+        seen.append(path)
+        response = page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        if response is None or response.status != 200:
+            continue
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            if href and href.startswith("/"):
+                queue.append(href)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["candidate", "case_manager", "employer", "job_coach", "volunteer", "chamber_editor", "coordinator"],
+)
+def test_every_page_a_role_reaches_loads_without_a_violation(
+    role,
+    live_server,
+    page,
+    home_page,
+    world,
+    violations,
+):
+    _sign_in(page, live_server, world.people[role])
+    seen = _walk(
+        page,
+        live_server,
+        ["/app/", "/"],
+        prefixes=("/",),
+        limit=30,
+        avoid=("/cms-admin/", "/django-admin/", "/documents/"),
+    )
+    assert len(seen) >= 3
+    assert violations == [], "\n".join(violations)
+
+
+def test_htmx_search_and_swap_work_under_the_policy(live_server, page, home_page, world, violations):
+    _sign_in(page, live_server, world.employer)
+    page.goto(live_server.url + "/app/employers/candidates/")
+    page.get_by_label("Beruf (ESCO)").fill("Koch")
+    page.locator("#occupation-results").get_by_text("Koch/Köchin").first.wait_for()
+    page.get_by_label("Kompetenzen", exact=True).fill("Messer")
+    page.locator("#skill-results").get_by_text("Messer handhaben").first.wait_for()
+    assert violations == [], "\n".join(violations)
+
+
+def test_charts_and_the_print_button_work_under_the_policy(
+    live_server,
+    page,
+    home_page,
+    world,
+    make_member,
+    violations,
+):
+    coordinator = make_member(Role.COORDINATOR, organisation=world.coach.memberships.first().organisation)
+    _sign_in(page, live_server, coordinator)
+    page.goto(live_server.url + "/app/monitoring/")
+    page.wait_for_load_state("networkidle")
+    # Chart.js drew: its canvases have a size.
+    canvases = page.locator("canvas")
+    if canvases.count():
+        assert canvases.first.bounding_box()["width"] > 0
+    page.add_init_script("window.print = () => { document.title = 'printed'; };")
+    page.goto(live_server.url + "/app/monitoring/report/")
+    page.get_by_role("button", name="Drucken").click()
+    assert page.title() == "printed"
+    assert violations == [], "\n".join(violations)
+
+
+def test_the_admins_load_under_their_policy(live_server, page, home_page, make_member, violations):
+    admin = make_member(Role.CHAMBER_EDITOR, is_superuser=True, is_staff=True)
+    _sign_in(page, live_server, admin)
+    seen = _walk(
+        page,
+        live_server,
+        ["/cms-admin/", f"/cms-admin/pages/{home_page.pk}/edit/", "/django-admin/"],
+        prefixes=("/cms-admin/", "/django-admin/"),
+        limit=40,
+    )
+    assert len(seen) >= 10
+    assert violations == [], "\n".join(violations)
