@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     # Liveness (process up, no dependencies) under both addresses; readiness names what failed.
+    # config.health answers these before the host check and the HTTPS redirect; here for reverse().
     path("health/", views.health_live, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),

@@ -459,3 +459,15 @@ def test_readiness_names_every_failed_dependency_at_once(database_down, dead_cac
         response = Client(raise_request_exception=False).get("/health/ready/", **HOST)
     assert response.status_code == 503
     assert _json(response) == {"status": "unavailable", "failed": ["database", "cache", "broker"]}
+
+
+@pytest.mark.parametrize("path", ["/health/", "/health/live/", "/health/ready/"])
+def test_a_probe_by_ip_over_plain_http_gets_its_answer(path, settings):
+    # Production: only the public host name is allowed and plain HTTP is redirected. A load
+    # balancer's probe still gets JSON, not a 400 for the host or a 301 to HTTPS.
+    settings.ALLOWED_HOSTS = ["lotse.example-kommune.de"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client(raise_request_exception=False).get(path, HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200
+    assert _json(response) == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
