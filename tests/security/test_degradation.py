@@ -219,19 +219,25 @@ def test_every_cache_call_on_a_dead_redis_acts_like_an_empty_cache(dead_cache):
 
 
 def test_a_hung_redis_costs_a_page_milliseconds_not_seconds(settings, silent_redis, make_event):
+    from config import cache as failsafe
+
     make_event()
-    _point_cache_at(settings, silent_redis)
+    paths = ("/", EVENT, "/accounts/login/", "/")
     client = Client(raise_request_exception=False)
+    for path in paths:  # warm up (templates, first queries) with the cache of the test settings
+        client.get(path, **HOST)
+    _point_cache_at(settings, silent_redis)
     timings = []
-    for path in ("/accounts/login/", "/", EVENT, "/accounts/login/"):
+    for path in paths:
         started = time.monotonic()
         response = client.get(path, **HOST)
         timings.append(time.monotonic() - started)
         assert response.status_code == 200, path
     print("page times with a hung Redis (s):", [round(t, 3) for t in timings])
-    # The first page waits for one short socket timeout; later pages do not try again at once.
-    assert timings[0] < 1.5
-    assert max(timings[1:]) < 0.5
+    # The first page waits for one short socket timeout (a machine shared with other test runs
+    # gets some slack); the pages after it do not wait for Redis again.
+    assert failsafe.SOCKET_TIMEOUT <= timings[0] < failsafe.SOCKET_TIMEOUT + 1.0
+    assert max(timings[1:]) < failsafe.SOCKET_TIMEOUT
 
 
 def test_sessions_live_in_the_database_and_production_uses_the_fail_safe_cache():
@@ -471,3 +477,37 @@ def test_a_probe_by_ip_over_plain_http_gets_its_answer(path, settings):
     assert response.status_code == 200
     assert _json(response) == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_task_that_fails_by_itself_waits_longer_and_never_blocks_the_others(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # Without a broker tasks run in-process: a task's own error is kept for a later retry (with
+    # a growing pause), and the drain goes on with the other jobs.
+    from matching.tasks import prune_index_changes, train_reranker
+    from outbox import services
+    from outbox.services import enqueue, outbox_drain
+
+    real_publish = services._publish
+
+    def publish(job):
+        if job.task == train_reranker.name:
+            raise ValueError("the task itself failed")
+        real_publish(job)
+
+    monkeypatch.setattr(services, "_publish", publish)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(train_reranker)
+    [failed] = _jobs(train_reranker.name)
+    assert failed.attempts == 1 and "the task itself failed" in failed.last_error
+    assert failed.next_attempt_at > failed.created_at
+
+    from outbox.models import OutboxJob
+
+    OutboxJob.objects.filter(pk=failed.pk).update(next_attempt_at=failed.created_at)  # due again
+    enqueue(prune_index_changes)
+    OutboxJob.objects.update(next_attempt_at=failed.created_at)
+    assert outbox_drain() == 1
+    assert _jobs(prune_index_changes.name) == []
+    [failed] = _jobs(train_reranker.name)
+    assert failed.attempts == 2
