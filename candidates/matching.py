@@ -11,11 +11,11 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.db.transaction import on_commit
 from django.dispatch import receiver
 
 from matching.engine.records import CandidateRecord, OccupationYears
 from matching.index import register_candidate_source
+from outbox.services import enqueue
 
 from .models import (
     Candidate,
@@ -83,7 +83,7 @@ def _changed(candidate_id: int | None, municipality_id: int | None) -> None:
         return
     from matching.tasks import index_candidates_changed
 
-    on_commit(lambda: index_candidates_changed.delay(municipality_id, [candidate_id]))
+    enqueue(index_candidates_changed, municipality_id, [candidate_id])
 
 
 @receiver([post_save, post_delete], sender=Candidate, dispatch_uid="matching-candidate")

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
@@ -405,7 +406,7 @@ def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitat
         candidate.email = invitation.email
         candidate.save(update_fields=["email", "updated_at"])
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["invitation"])
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    enqueue(send_invitation_email, invitation.pk)
     return invitation
 
 

@@ -29,6 +29,7 @@ from wagtail.models import (
 
 from accounts.roles import Role
 from organisations.models import Membership, OrganisationKind
+from outbox.services import enqueue
 
 from .models import ChamberGroups, ChamberSectionPage, EventPage, EventRegistration, HomePage
 
@@ -142,7 +143,7 @@ def event_registration_create(
 
     from . import tasks  # tasks imports this module
 
-    transaction.on_commit(lambda: tasks.notify_event_organiser.delay(registration.pk))
+    enqueue(tasks.notify_event_organiser, registration.pk)
     return registration
 
 

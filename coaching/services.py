@@ -29,6 +29,7 @@ from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import RECEIVING_KINDS, candidate_has_live_consent
 from employers.models import Employment
 from organisations.models import Membership, Organisation
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.cefr import cefr_rank
@@ -156,7 +157,7 @@ def _notify(users: Iterable[Any], kind: str, text: str, url: str, *, email: bool
         notification = CoachingNotification.objects.create(user=user, kind=kind, text=text[:300], url=url[:300])
         made.append(notification)
         if email:
-            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+            enqueue(send_notification_email, notification.pk)
     return made
 
 

@@ -22,6 +22,7 @@ from candidates.selectors import case_managers_for, listed_candidates_for_employ
 from candidates.services import consent_grant
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.models import OccupationSkill, Skill
@@ -188,7 +189,7 @@ def _notify(intro: Introduction, kind: str, users: Iterable[Any]) -> list[Notifi
         seen.add(user.pk)
         created.append(Notification.objects.create(user=user, kind=kind, introduction=intro))
     for notification in created:
-        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+        enqueue(send_notification_email, notification.pk)
     return created
 
 

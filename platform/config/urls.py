@@ -26,7 +26,11 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("health/", views.health, name="health"),
+    # Liveness (process up, no dependencies) under both addresses; readiness names what failed.
+    # config.health answers these before the host check and the HTTPS redirect; here for reverse().
+    path("health/", views.health_live, name="health"),
+    path("health/live/", views.health_live, name="health_live"),
+    path("health/ready/", views.health_ready, name="health_ready"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from config.cache import redis_cache_settings
 from config.env import BASE_DIR
 
 SECRET_KEY = env.str_("DJANGO_SECRET_KEY")
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "privacy",
     "taxonomy",
     "matching",
+    "outbox",
     # composition root: an app only so that its management commands (seed_demo) are found
     "config",
     # apps
@@ -71,12 +73,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes by IP over plain HTTP get their JSON, not a host error or HTTPS redirect.
+    "config.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads a parameter: NUL bytes and other unstorable input get a 400 here.
-    "inputs.middleware.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP on every response, no-store on personal data (config/headers.py).
     "config.headers.SecurityHeadersMiddleware",
+    # Before anything reads a parameter: NUL bytes and other unstorable input get a 400 here
+    # (after the headers middleware, so that the 400 page carries the CSP too).
+    "inputs.middleware.UnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,6 +211,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request never waits long for a dead broker: the outbox (platform/outbox) keeps every
+# job that could not be sent and a beat task sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -233,16 +248,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.escalate_overdue_support_requests",
         "schedule": 60 * 60 * 24,
     },
+    "outbox-drain": {
+        "task": "outbox.tasks.drain",
+        "schedule": 60,
+    },
     "monitoring-refresh-dashboards": {
         "task": "monitoring.tasks.refresh_dashboards",
         "schedule": 60 * 15,
     },
 }
 
+# The cache holds nothing that cannot be recomputed, and a dead Redis never fails a page
+# (config.cache: short timeouts, an in-process stand-in). Sessions therefore live in the
+# database, never in the cache (no "cache" or "cached_db" engine).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 _redis_cache = env.str_("REDIS_CACHE_URL", "")
 if _redis_cache:
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
+    CACHES["default"] = redis_cache_settings(_redis_cache)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 WAGTAIL_SITE_NAME = "Lotse"
 # No avatars from gravatar.com: they would tell a third party which staff use the admin (and the

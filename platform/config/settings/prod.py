@@ -7,7 +7,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import SECRET_KEY, env, redis_cache_settings
 
 # Django's own deploy check (security.W009) asks for at least 50 characters and 5 distinct
 # ones; refuse to start at all rather than serve sessions signed with a guessable key.
@@ -31,12 +31,9 @@ CSRF_TRUSTED_ORIGINS = env.list_("DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host
 # A worker and beat are part of production: never run tasks inside the web process.
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.url("REDIS_CACHE_URL"),
-    }
-}
+# Fail-safe: a dead Redis costs a page one short timeout, never an error (config.cache).
+CACHES = {"default": redis_cache_settings(env.url("REDIS_CACHE_URL"))}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Links in Wagtail's notification e-mails must point at the real site.
