@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -32,6 +33,34 @@ from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
 
 TEXT_MAX = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SubmissionKeyField(forms.CharField):
+    """A hidden one-time key rendered into a create form. The service stores it with a unique
+    constraint per author, so the same form posted twice (double click, resend) saves once and the
+    repeat answers like the first. A missing or tampered key is no error: that post is simply its
+    own submission."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(str(value or "").strip()[:64])
+        except ValueError:
+            return None
+
+
+class OneSubmissionMixin:
+    """Adds ``submission_key`` (see :class:`SubmissionKeyField`) to a create form."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"] = SubmissionKeyField()
 
 
 class _DateFieldsMixin:
@@ -116,7 +145,7 @@ class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
         self._setup_widgets()
 
 
-class IntakeForm(_DateFieldsMixin, _ProfileChecks):
+class IntakeForm(OneSubmissionMixin, _DateFieldsMixin, _ProfileChecks):
     responsible_organisation = forms.ModelChoiceField(
         label=_("zuständige Organisation"), queryset=Organisation.objects.none()
     )
@@ -377,7 +406,7 @@ class StepStatusForm(forms.Form):
     status = forms.ChoiceField(choices=StepStatus.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(OneSubmissionMixin, forms.Form):
     text = forms.CharField(label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX)
 
 
