@@ -270,6 +270,14 @@ def introduction_select(*, placement: Placement, candidate: Candidate, actor: Us
             IntroductionStage.objects.create(introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500])
             _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
     except IntegrityError as exc:
+        # The same selection sent twice (double click, resend): answer with the one the first made.
+        running = (
+            Introduction.objects.filter(placement=placement, candidate=candidate, created_by=actor,
+                                        stage=Stage.SELECTED)
+            .first()
+        )
+        if running is not None:
+            return running
         raise ValidationError(_("Für diese Stelle läuft mit dieser Person schon eine Vorstellung.")) from exc
     return intro
 

@@ -32,11 +32,17 @@ from candidates.models import (
     Language,
     LanguageSkill,
 )
-from employers.models import Placement
+from employers import services as employer_services
+from employers.models import Introduction, IntroductionStage, Placement
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory
-from tests.employers.conftest import cook_taxonomy, make_profile  # noqa: F401 - the fixture is used below
+from tests.employers.conftest import (  # noqa: F401 - cook_taxonomy is a fixture used below
+    cook_taxonomy,
+    make_candidate,
+    make_placement,
+    make_profile,
+)
 from tests.factories import UserFactory
 from tests.fixtures.users import login_with_mfa
 
@@ -339,6 +345,24 @@ def _placement(employer_team, taxonomy) -> None:
         }
 
 
+def _selection(employer_team, taxonomy) -> None:
+    """An employer's "ask this person" sent twice: one introduction, one notification round."""
+    placement = make_placement(make_profile(employer_team.organisation), taxonomy.cook, openings=ROUNDS)
+    for _ in range(ROUNDS):
+        candidate = make_candidate(employer_team.municipality, occupation=taxonomy.cook)
+        results = _race(
+            [
+                lambda candidate=candidate: employer_services.introduction_select(
+                    placement=placement, candidate=candidate, actor=employer_team.own
+                )
+                for _ in range(3)
+            ]
+        )
+        assert all(isinstance(r, Introduction) for r in results), results
+        assert len({r.pk for r in results}) == 1
+        assert IntroductionStage.objects.filter(introduction__candidate=candidate).count() == 1
+
+
 def _language(case_manager_team) -> None:
     """Not a duplicate but a 500 before: two posts of the same language at once."""
     candidate = CaseFactory(candidate__municipality=case_manager_team.municipality).candidate
@@ -448,6 +472,7 @@ def test_double_submitted_forms_save_once_and_answer_alike(case_manager_team, em
     _intake(case_manager_team)
     _case_note(case_manager_team)
     _placement(employer_team, cook_taxonomy)
+    _selection(employer_team, cook_taxonomy)
     _language(case_manager_team)
 
 
