@@ -482,3 +482,46 @@ def test_simultaneous_registrations_make_one_organisation_and_never_a_500(munici
     _one_form_from_three_tabs(municipality)
     _two_businesses_by_one_user(municipality)
     _two_businesses_racing_for_one_name(municipality)
+
+
+@pytest.mark.django_db
+def test_a_form_key_counts_only_for_its_author_and_a_tampered_key_is_no_error(case_manager_team):
+    organisation = case_manager_team.organisation
+    own, colleague = (
+        login_with_mfa(Client(), case_manager_team.own),
+        login_with_mfa(Client(), case_manager_team.colleague),
+    )
+    key = _key(own.get(reverse("candidates:create")).content.decode())
+    form = {
+        **INTAKE,
+        "first_name": "Amina",
+        "last_name": "Haddad",
+        "responsible_organisation": organisation.pk,
+    }
+    mine = own.post(reverse("candidates:create"), {**form, "submission_key": key})
+    person = Candidate.objects.get(last_name="Haddad")
+    assert mine["Location"] == reverse("candidates:detail", args=[person.pk])
+
+    # A colleague who sends the same key makes their own intake (after the duplicate warning), never
+    # lands on someone else's person through it.
+    theirs = colleague.post(
+        reverse("candidates:create"), {**form, "last_name": "Nouri", "submission_key": key}
+    )
+    assert theirs.status_code == 302
+    assert theirs["Location"] == reverse(
+        "candidates:detail", args=[Candidate.objects.get(last_name="Nouri").pk]
+    )
+    for tampered in ("kein-schlüssel", "' OR 1=1 --", "1" * 500):
+        response = own.post(
+            reverse("candidates:create"),
+            {
+                **form,
+                "first_name": "Yonas",
+                "last_name": "Tesfaye",
+                "submission_key": tampered,
+                "confirm_duplicate": "on",
+            },
+        )
+        assert response.status_code in (200, 302)
+    # Each tampered post was its own submission (no key, no de-duplication) — and none failed.
+    assert Candidate.objects.filter(last_name="Tesfaye").count() == 3
