@@ -60,7 +60,9 @@ class OneSubmissionMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["submission_key"] = SubmissionKeyField()
+        # Several of these forms share a page (case notes, goals, steps): one id each.
+        widget = forms.HiddenInput(attrs={"id": f"id_submission_key_{type(self).__name__.lower()}"})
+        self.fields["submission_key"] = SubmissionKeyField(widget=widget)
 
 
 class _DateFieldsMixin:
@@ -388,7 +390,7 @@ class CaseForm(forms.Form):
         self.fields["case_manager"].queryset = get_user_model().objects.filter(pk__in=member_ids).order_by("email")
 
 
-class GoalForm(forms.Form):
+class GoalForm(OneSubmissionMixin, forms.Form):
     title = forms.CharField(label=_("Neues Ziel"), max_length=200)
 
 
@@ -396,7 +398,7 @@ class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(choices=GoalStatus.choices)
 
 
-class StepForm(forms.Form):
+class StepForm(OneSubmissionMixin, forms.Form):
     title = forms.CharField(label=_("Schritt"), max_length=200)
     due_date = forms.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
     responsible = forms.CharField(label=_("verantwortlich"), max_length=150, required=False)

@@ -556,11 +556,14 @@ class Goal(models.Model):
     title = models.CharField(_("Ziel"), max_length=200)
     status = models.CharField(_("Status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The goal form's one-time key: a double submit adds one goal (unique per case).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Ziel")
         verbose_name_plural = _("Ziele")
         ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "submission_key"], name="goal_one_per_form")]
 
     def __str__(self) -> str:
         return self.title
@@ -578,12 +581,15 @@ class Step(models.Model):
         help_text=_("Zum Beispiel „Klient*in“, „Case Manager*in“ oder „Sprachkursträger“."),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The step form's one-time key: a double submit adds one step (unique per goal).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Schritt")
         verbose_name_plural = _("Schritte")
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [models.UniqueConstraint(fields=["goal", "submission_key"], name="step_one_per_form")]
 
     def __str__(self) -> str:
         return self.title

@@ -339,12 +339,20 @@ def case_update(
     return case_set_phase(case=case, actor=actor, phase=phase)
 
 
-def goal_add(*, case: Case, actor: User, title: str) -> Goal:
-    goal = Goal(case=case, title=title)
-    goal.full_clean()
-    goal.save()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
-    return goal
+def goal_add(*, case: Case, actor: User, title: str, submission_key: uuid.UUID | None = None) -> Goal:
+    """A goal of the plan; the goal form's one-time key makes a double submit add it once."""
+
+    def find() -> Goal | None:
+        return None if submission_key is None else Goal.objects.filter(case=case, submission_key=submission_key).first()
+
+    def create() -> Goal:
+        goal = Goal(case=case, title=title, submission_key=submission_key)
+        goal.full_clean(exclude=["submission_key"])
+        goal.save()
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
+        return goal
+
+    return _created_once(find, create)
 
 
 def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
@@ -356,13 +364,22 @@ def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
 
 
 def step_add(
-    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = ""
+    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Step:
-    step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible)
-    step.full_clean()
-    step.save()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
-    return step
+    """A step towards a goal; the step form's one-time key makes a double submit add it once."""
+
+    def find() -> Step | None:
+        return None if submission_key is None else Step.objects.filter(goal=goal, submission_key=submission_key).first()
+
+    def create() -> Step:
+        step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible, submission_key=submission_key)
+        step.full_clean(exclude=["submission_key"])
+        step.save()
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
+        return step
+
+    return _created_once(find, create)
 
 
 def step_set_status(*, step: Step, actor: User, status: str) -> Step:

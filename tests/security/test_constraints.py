@@ -29,6 +29,7 @@ from candidates.models import (
     CaseNote,
     Consent,
     ConsentScope,
+    Goal,
     Language,
     LanguageSkill,
 )
@@ -309,6 +310,27 @@ def _case_note(case_manager_team) -> None:
     assert CaseNote.objects.filter(case=case).count() == ROUNDS
 
 
+def _goals_and_steps(case_manager_team) -> None:
+    manager = case_manager_team.own
+    case = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+        case_manager=manager,
+    )
+    tabs = _clients(manager, 2)
+    for n in range(ROUNDS):
+        key = _key(tabs[0].get(reverse("candidates:case_detail", args=[case.pk])).content.decode())
+        goal_form = {"title": f"B1-Zertifikat ({n})", "submission_key": key}
+        url = reverse("candidates:goal_add", args=[case.pk])
+        assert _statuses(_race([lambda c=c, f=goal_form, u=url: c.post(u, f) for c in tabs])) == [302, 302]
+        goal = Goal.objects.get(case=case, title=goal_form["title"])
+
+        step_form = {"title": "Anmeldung zum Kurs", "submission_key": key}
+        url = reverse("candidates:step_add", args=[case.pk, goal.pk])
+        assert _statuses(_race([lambda c=c, f=step_form, u=url: c.post(u, f) for c in tabs])) == [302, 302]
+        assert goal.steps.count() == 1
+
+
 def _placement_form(taxonomy, key: str, title: str) -> dict:
     return {
         "title": title,
@@ -471,6 +493,7 @@ def test_simultaneous_grants_leave_one_live_consent_and_one_revoke_ends_it(
 def test_double_submitted_forms_save_once_and_answer_alike(case_manager_team, employer_team, cook_taxonomy):  # noqa: F811
     _intake(case_manager_team)
     _case_note(case_manager_team)
+    _goals_and_steps(case_manager_team)
     _placement(employer_team, cook_taxonomy)
     _selection(employer_team, cook_taxonomy)
     _language(case_manager_team)
