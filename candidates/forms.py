@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -38,6 +39,36 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Dates that lie behind us by nature; every other date keeps the default window (inputs.dates.ANY).
 PAST_DATES = ("birth_date", "exam_date")
+
+
+class SubmissionKeyField(forms.CharField):
+    """A hidden one-time key rendered into a create form. The service stores it with a unique
+    constraint per author, so the same form posted twice (double click, resend) saves once and the
+    repeat answers like the first. A missing or tampered key is no error: that post is simply its
+    own submission."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(str(value or "").strip()[:64])
+        except ValueError:
+            return None
+
+
+class OneSubmissionMixin:
+    """Adds ``submission_key`` (see :class:`SubmissionKeyField`) to a create form."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Several of these forms share a page (case notes, goals, steps): one id each.
+        widget = forms.HiddenInput(attrs={"id": f"id_submission_key_{type(self).__name__.lower()}"})
+        self.fields["submission_key"] = SubmissionKeyField(widget=widget)
 
 
 class _DateFieldsMixin:
@@ -127,7 +158,7 @@ class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
         self._setup_widgets()
 
 
-class IntakeForm(_DateFieldsMixin, _ProfileChecks):
+class IntakeForm(OneSubmissionMixin, _DateFieldsMixin, _ProfileChecks):
     responsible_organisation = forms.ModelChoiceField(
         label=_("zuständige Organisation"), queryset=Organisation.objects.none()
     )
@@ -371,7 +402,7 @@ class CaseForm(forms.Form):
         self.fields["case_manager"].queryset = get_user_model().objects.filter(pk__in=member_ids).order_by("email")
 
 
-class GoalForm(forms.Form):
+class GoalForm(OneSubmissionMixin, forms.Form):
     title = forms.CharField(label=_("Neues Ziel"), max_length=200)
 
 
@@ -379,7 +410,7 @@ class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(choices=GoalStatus.choices)
 
 
-class StepForm(forms.Form):
+class StepForm(OneSubmissionMixin, forms.Form):
     title = forms.CharField(label=_("Schritt"), max_length=200)
     due_date = dates.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
     responsible = forms.CharField(label=_("verantwortlich"), max_length=150, required=False)
@@ -389,7 +420,7 @@ class StepStatusForm(forms.Form):
     status = forms.ChoiceField(choices=StepStatus.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(OneSubmissionMixin, forms.Form):
     text = forms.CharField(label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX)
 
 

@@ -144,6 +144,9 @@ class Candidate(models.Model):
     )
     # Set by a GDPR erasure: the row stays only as an anonymous count; every selector skips it.
     erased_at = models.DateTimeField(_("gelöscht am (DSGVO)"), null=True, blank=True)
+    # The intake form's one-time key: the same form posted twice (double click, resend) finds
+    # this person again instead of making a second one. Unique per case manager (see Meta).
+    intake_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Klient*in")
@@ -157,7 +160,8 @@ class Candidate(models.Model):
                 | Q(hours_per_week_max__isnull=True)
                 | Q(hours_per_week_min__lte=models.F("hours_per_week_max")),
                 name="candidate_hours_min_le_max",
-            )
+            ),
+            models.UniqueConstraint(fields=["created_by", "intake_key"], name="candidate_one_per_intake_form"),
         ]
 
     def __str__(self) -> str:
@@ -453,6 +457,16 @@ class ConsentSource(models.TextChoices):
     STAFF_PAPER_FORM = "staff_paper_form", _("von einer Fachkraft nach unterschriebenem Formular erfasst")
 
 
+# What makes two grants "the same" while both are live: the recipient of the scope, and for
+# contact details the introduction they were given for (the reference).
+LIVE_CONSENT_KEY: dict[str, tuple[str, ...]] = {
+    "listing": (),
+    "contact": ("recipient_organisation", "reference"),
+    "case_data": ("recipient_organisation",),
+    "volunteer": ("recipient_user",),
+}
+
+
 class ConsentQuerySet(models.QuerySet):
     def live(self) -> ConsentQuerySet:
         """Grants that have not been revoked: the only ones any access check may rely on."""
@@ -517,6 +531,15 @@ class Consent(models.Model):
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
                 name="consent_revoked_after_granted",
             ),
+            # One live grant per person, scope and recipient (contact: per introduction), so that
+            # one revoke always ends the access. The database holds this, not a check before insert.
+            *(
+                models.UniqueConstraint(
+                    fields=["candidate", *key], condition=Q(scope=scope, revoked_at__isnull=True),
+                    name=f"consent_one_live_{scope}",
+                )
+                for scope, key in LIVE_CONSENT_KEY.items()
+            ),
         ]
 
     def __str__(self) -> str:
@@ -555,11 +578,14 @@ class Goal(models.Model):
     title = models.CharField(_("Ziel"), max_length=200)
     status = models.CharField(_("Status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The goal form's one-time key: a double submit adds one goal (unique per case).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Ziel")
         verbose_name_plural = _("Ziele")
         ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "submission_key"], name="goal_one_per_form")]
 
     def __str__(self) -> str:
         return self.title
@@ -577,13 +603,18 @@ class Step(models.Model):
         help_text=_("Zum Beispiel „Klient*in“, „Case Manager*in“ oder „Sprachkursträger“."),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The step form's one-time key: a double submit adds one step (unique per goal).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
-        constraints = stored_range_constraints("step", dates=["due_date"])
         verbose_name = _("Schritt")
         verbose_name_plural = _("Schritte")
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            *stored_range_constraints("step", dates=["due_date"]),
+            models.UniqueConstraint(fields=["goal", "submission_key"], name="step_one_per_form"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -603,11 +634,16 @@ class CaseNote(models.Model):
     )
     text = models.TextField(_("Notiz"), max_length=5000)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The note form's one-time key: a double submit saves one note (unique per author).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Fallnotiz")
         verbose_name_plural = _("Fallnotizen")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "submission_key"], name="case_note_one_per_form"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.created_at:%Y-%m-%d}"

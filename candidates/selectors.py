@@ -25,6 +25,7 @@ outside the user's scope, so that nobody learns whether a person is on the platf
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -347,6 +348,14 @@ def listed_candidates_for_employer(*, user: User) -> QuerySet[Candidate]:
         return Candidate.objects.none()
     listed = _live_consents(ConsentScope.LISTING).values("candidate_id")
     return Candidate.objects.filter(municipality_id__in=municipalities, pk__in=listed, erased_at__isnull=True)
+
+
+def intake_made(*, user: User, submission_key: uuid.UUID | None) -> Candidate | None:
+    """The person that this user's intake form (its one-time key) already made, if any and still
+    visible to them — a double submit answers with that person instead of making a second."""
+    if submission_key is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Candidate.objects.filter(created_by=user, intake_key=submission_key, erased_at__isnull=True).first()
 
 
 def candidate_has_live_consent(

@@ -8,9 +8,11 @@ data rules (consistent municipality, recipients of a consent, one warning per pe
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +31,7 @@ from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from .models import (
+    LIVE_CONSENT_KEY,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -48,12 +51,14 @@ from .models import (
     Qualification,
     Step,
 )
+from .selectors import intake_made
 
 if TYPE_CHECKING:
     from accounts.models import User
     from organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 INVITATION_SALT = "candidates.invitation"
 INVITATION_MAX_AGE = timedelta(days=14)
@@ -89,7 +94,26 @@ def candidate_audit_view(*, candidate: Candidate, actor: Any, fields=(), note: s
 # --- intake and profile ------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _created_once(find: Callable[[], _T | None], create: Callable[[], _T]) -> _T:
+    """Create a row for one submitted form at most once.
+
+    ``find`` looks the form's one-time key up; ``create`` writes. A repeat finds the first row; a
+    simultaneous repeat loses on the unique index (its insert waits for the first transaction),
+    its savepoint is undone, and it answers with the row the first one made.
+    """
+    existing = find()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = find()
+        if existing is None:
+            raise
+        return existing
+
+
 def candidate_create(
     *,
     actor: User,
@@ -97,24 +121,34 @@ def candidate_create(
     responsible_organisation: Organisation,
     legal_circle: str = LegalCircle.NONE,
     case_manager: User | None = None,
+    submission_key: uuid.UUID | None = None,
     **fields: Any,
 ) -> Candidate:
-    """Intake: the candidate and their first case (phase "intake"), with the actor as case manager."""
+    """Intake: the candidate and their first case (phase "intake"), with the actor as case manager.
+
+    With the intake form's ``submission_key``, the same form posted twice makes one person: the
+    repeat returns the person the first post made.
+    """
     if responsible_organisation.municipality_id != municipality.pk:
         raise ValidationError(_("Die zuständige Organisation gehört zu einer anderen Kommune."))
     allowed = set(STAFF_PROFILE_FIELDS) | {"preferences_own_words"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown candidate fields: {sorted(unknown)}")
-    candidate = Candidate(municipality=municipality, created_by=actor, **fields)
-    candidate.full_clean()
-    candidate.save()
-    _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=sorted(fields))
-    case_open(
-        candidate=candidate, actor=actor, responsible_organisation=responsible_organisation,
-        legal_circle=legal_circle, case_manager=case_manager or actor,
-    )
-    return candidate
+
+    def create() -> Candidate:
+        candidate = Candidate(municipality=municipality, created_by=actor, intake_key=submission_key, **fields)
+        # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
+        candidate.full_clean(exclude=["intake_key"])
+        candidate.save()
+        _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=sorted(fields))
+        case_open(
+            candidate=candidate, actor=actor, responsible_organisation=responsible_organisation,
+            legal_circle=legal_circle, case_manager=case_manager or actor,
+        )
+        return candidate
+
+    return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
 
 
 def _apply(candidate: Candidate, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
@@ -189,14 +223,29 @@ def skill_remove(*, entry: CandidateSkill, actor: User) -> None:
 
 
 def language_set(*, candidate: Candidate, actor: User, language: str, **values: Any) -> LanguageSkill:
-    """Add a language or replace its levels (one row per language)."""
-    entry = LanguageSkill.objects.filter(candidate=candidate, language=language).first() or LanguageSkill(
-        candidate=candidate, language=language
-    )
-    for name, value in values.items():
-        setattr(entry, name, value)
-    entry.full_clean()
-    entry.save()
+    """Add a language or replace its levels (one row per language, held by a unique constraint).
+
+    Two posts of the same language at once: the later insert loses on the index and replaces the
+    levels of the row the first one made, instead of failing.
+    """
+
+    def write() -> LanguageSkill:
+        entry = LanguageSkill.objects.filter(candidate=candidate, language=language).first() or LanguageSkill(
+            candidate=candidate, language=language
+        )
+        for name, value in values.items():
+            setattr(entry, name, value)
+        # The one-per-language rule is the index's (a check here could not see a simultaneous post).
+        entry.full_clean(validate_constraints=False)
+        entry.save()
+        return entry
+
+    try:
+        with transaction.atomic():
+            entry = write()
+    except IntegrityError:
+        with transaction.atomic():
+            entry = write()
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["languages"])
     return entry
 
@@ -291,12 +340,20 @@ def case_update(
     return case_set_phase(case=case, actor=actor, phase=phase)
 
 
-def goal_add(*, case: Case, actor: User, title: str) -> Goal:
-    goal = Goal(case=case, title=title)
-    goal.full_clean()
-    goal.save()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
-    return goal
+def goal_add(*, case: Case, actor: User, title: str, submission_key: uuid.UUID | None = None) -> Goal:
+    """A goal of the plan; the goal form's one-time key makes a double submit add it once."""
+
+    def find() -> Goal | None:
+        return None if submission_key is None else Goal.objects.filter(case=case, submission_key=submission_key).first()
+
+    def create() -> Goal:
+        goal = Goal(case=case, title=title, submission_key=submission_key)
+        goal.full_clean(exclude=["submission_key"])
+        goal.save()
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
+        return goal
+
+    return _created_once(find, create)
 
 
 def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
@@ -308,13 +365,22 @@ def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
 
 
 def step_add(
-    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = ""
+    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Step:
-    step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible)
-    step.full_clean()
-    step.save()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
-    return step
+    """A step towards a goal; the step form's one-time key makes a double submit add it once."""
+
+    def find() -> Step | None:
+        return None if submission_key is None else Step.objects.filter(goal=goal, submission_key=submission_key).first()
+
+    def create() -> Step:
+        step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible, submission_key=submission_key)
+        step.full_clean(exclude=["submission_key"])
+        step.save()
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
+        return step
+
+    return _created_once(find, create)
 
 
 def step_set_status(*, step: Step, actor: User, status: str) -> Step:
@@ -326,12 +392,22 @@ def step_set_status(*, step: Step, actor: User, status: str) -> Step:
     return step
 
 
-def note_add(*, case: Case, actor: User, text: str) -> CaseNote:
-    note = CaseNote(case=case, author=actor, text=text)
-    note.full_clean()
-    note.save()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.notes"])
-    return note
+def note_add(*, case: Case, actor: User, text: str, submission_key: uuid.UUID | None = None) -> CaseNote:
+    """A note in the case file; the note form's one-time key makes a double submit save it once."""
+
+    def find() -> CaseNote | None:
+        if submission_key is None:
+            return None
+        return CaseNote.objects.filter(author=actor, submission_key=submission_key).first()
+
+    def create() -> CaseNote:
+        note = CaseNote(case=case, author=actor, text=text, submission_key=submission_key)
+        note.full_clean(exclude=["submission_key"])
+        note.save()
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.notes"])
+        return note
+
+    return _created_once(find, create)
 
 
 # --- consent -------------------------------------------------------------------------------------
@@ -351,7 +427,10 @@ def consent_grant(
     """Record a grant. By the candidate themself it is a self-service grant; by anyone else it is
     recorded from a signed paper form (who recorded it, when, which form).
 
-    An identical live grant is returned as it is rather than duplicated.
+    A live grant of the same scope to the same recipient (contact details: for the same
+    introduction) is returned as it is rather than duplicated. The database holds that rule
+    (``consent_one_live_<scope>``): two grants at the same moment both end with the one row,
+    so one revoke always ends the access.
     """
     if scope not in ConsentScope.values:
         raise ValidationError(_("Unbekannter Umfang der Einwilligung."))
@@ -359,25 +438,39 @@ def consent_grant(
         raise ValidationError(_("Bitte die empfangende Organisation angeben."))
     if scope == ConsentScope.VOLUNTEER and recipient_user is None:
         raise ValidationError(_("Bitte die*den Ehrenamtliche*n angeben."))
+    # Each scope has exactly one kind of recipient; anything else would make a second key.
     if scope == ConsentScope.LISTING:
         recipient_organisation = recipient_user = None
-    self_service = candidate.user_id is not None and candidate.user_id == getattr(actor, "pk", None)
-    existing = Consent.objects.live().filter(
-        candidate=candidate, scope=scope, recipient_organisation=recipient_organisation,
-        recipient_user=recipient_user, reference=reference,
-    ).first()
+    elif scope == ConsentScope.VOLUNTEER:
+        recipient_organisation = None
+    else:
+        recipient_user = None
+    reference = reference[:100]
+    values = {"candidate": candidate, "scope": scope, "recipient_organisation": recipient_organisation,
+              "recipient_user": recipient_user, "reference": reference}
+    key = {"candidate": candidate, "scope": scope, **{name: values[name] for name in LIVE_CONSENT_KEY[scope]}}
+    existing = Consent.objects.live().filter(**key).first()
     if existing is not None:
         return existing
+    self_service = candidate.user_id is not None and candidate.user_id == getattr(actor, "pk", None)
     now = timezone.now()
-    consent = Consent.objects.create(
-        candidate=candidate, scope=scope, recipient_organisation=recipient_organisation,
-        recipient_user=recipient_user, reference=reference[:100],
-        granted_at=min(granted_at or now, now),
-        source=ConsentSource.SELF_SERVICE if self_service else ConsentSource.STAFF_PAPER_FORM,
-        recorded_by=None if self_service else actor,
-        recorded_at=None if self_service else now,
-        paper_form_reference=paper_form_reference[:100],
-    )
+    try:
+        # A savepoint: if a simultaneous grant wins the unique index, only this insert is undone.
+        with transaction.atomic():
+            consent = Consent.objects.create(
+                **values,
+                granted_at=min(granted_at or now, now),
+                source=ConsentSource.SELF_SERVICE if self_service else ConsentSource.STAFF_PAPER_FORM,
+                recorded_by=None if self_service else actor,
+                recorded_at=None if self_service else now,
+                paper_form_reference=paper_form_reference[:100],
+            )
+    except IntegrityError:
+        # The other grant has committed by now (the insert waited for it): answer with that one.
+        existing = Consent.objects.live().filter(**key).first()
+        if existing is None:
+            raise
+        return existing
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=[f"consent.{scope}"],
            note="consent granted")
     return consent

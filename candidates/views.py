@@ -91,6 +91,12 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         organisation = data.pop("responsible_organisation")
         legal_circle = data.pop("legal_circle")
         confirmed = data.pop("confirm_duplicate")
+        submission_key = data.pop("submission_key")
+        # The same form again (double click, resend): answer as the first post did.
+        already = selectors.intake_made(user=request.user, submission_key=submission_key)
+        if already is not None:
+            messages.success(request, _("Person angelegt. Ergänzen Sie jetzt das Profil."))
+            return _back(already.pk)
         duplicates = selectors.duplicate_candidates(
             user=request.user, municipality_id=organisation.municipality_id, first_name=data["first_name"],
             last_name=data["last_name"], birth_date=data.get("birth_date"),
@@ -102,7 +108,8 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             try:
                 candidate = services.candidate_create(
                     actor=request.user, municipality=organisation.municipality,
-                    responsible_organisation=organisation, legal_circle=legal_circle, **data,
+                    responsible_organisation=organisation, legal_circle=legal_circle,
+                    submission_key=submission_key, **data,
                 )
             except ValidationError as error:
                 form.add_error(None, error)

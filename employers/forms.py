@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.forms import OneSubmissionMixin
 from inputs import dates
 from organisations.models import Municipality
 from taxonomy.cefr import CEFR
@@ -58,7 +59,7 @@ class VerificationForm(forms.Form):
     note = forms.CharField(label=_("Notiz"), max_length=200, required=False)
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(OneSubmissionMixin, forms.ModelForm):
     """The placement; the occupation comes as an ESCO URI from the autocomplete."""
 
     occupation_uri = forms.CharField(

@@ -130,6 +130,8 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("angelegt von"),
     )
+    # The placement form's one-time key: a double submit creates one placement (unique per author).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Stelle")
@@ -145,6 +147,7 @@ class Placement(models.Model):
                 condition=models.Q(openings__gte=1) | models.Q(status__in=["filled", "closed"]),
                 name="placement_openings_ge_1",
             ),
+            models.UniqueConstraint(fields=["created_by", "submission_key"], name="placement_one_per_form"),
         ]
 
     def __str__(self) -> str:

@@ -6,10 +6,12 @@ organisations.access); services check what the data allows (stages, openings, co
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
@@ -76,17 +78,46 @@ def employer_register(
     contact_phone: str = "",
     register_number: str = "",
 ) -> EmployerProfile:
-    """A business signs up: a pending employer organisation, its profile and the user as its lead."""
+    """A business signs up: a pending employer organisation, its profile and the user as its lead.
+
+    One registering user leads at most one business, and one name is registered once per
+    municipality — held by row locks, not by a check that a simultaneous post could pass too: the
+    user's row and the municipality's row are locked (always in this order) before anything is
+    checked. The same form posted twice answers with the business the first post registered.
+    """
     if getattr(user, "is_candidate", False):
         raise PermissionDenied
-    if Organisation.objects.filter(municipality=municipality, name__iexact=name.strip()).exists():
-        raise ValidationError({"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")})
+    name = name.strip()
+    duplicate_name = ValidationError(
+        {"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")}
+    )
     with transaction.atomic():
-        organisation = Organisation.objects.create(
-            municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name.strip(), street=street,
-            postcode=postcode, city=city, email=contact_email, phone=contact_phone,
-            verification_status=VerificationStatus.PENDING,
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        own = (
+            Membership.objects.filter(user=user, role=Role.EMPLOYER, is_active=True,
+                                      organisation__kind=OrganisationKind.EMPLOYER)
+            .select_related("organisation").first()
         )
+        if own is not None:
+            registered = own.organisation
+            if registered.municipality_id == municipality.pk and registered.name.casefold() == name.casefold():
+                return EmployerProfile.objects.get(organisation=registered)
+            raise ValidationError(_("Sie haben schon einen Betrieb registriert. Weitere Kolleg*innen lädt "
+                                    "Ihr Betrieb über die Mitgliederverwaltung ein."))
+        if Organisation.objects.filter(municipality=municipality, name__iexact=name).exists():
+            raise duplicate_name
+        try:
+            # Another way of creating organisations (the coordinator's) takes no lock: the unique
+            # index still refuses the name, and the person gets the same answer.
+            with transaction.atomic():
+                organisation = Organisation.objects.create(
+                    municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name, street=street,
+                    postcode=postcode, city=city, email=contact_email, phone=contact_phone,
+                    verification_status=VerificationStatus.PENDING,
+                )
+        except IntegrityError as exc:
+            raise duplicate_name from exc
         profile = EmployerProfile.objects.create(
             organisation=organisation, sector=sector, size=size, contact_name=contact_name,
             contact_email=contact_email, contact_phone=contact_phone, register_number=register_number,
@@ -129,15 +160,40 @@ def _set_skills(placement: Placement, skills: Iterable[tuple[Skill, str]]) -> No
 
 
 def placement_create(
-    *, employer: EmployerProfile, actor: User, data: dict[str, Any], skills: Iterable[tuple[Skill, str]] = ()
+    *,
+    employer: EmployerProfile,
+    actor: User,
+    data: dict[str, Any],
+    skills: Iterable[tuple[Skill, str]] = (),
+    submission_key: uuid.UUID | None = None,
 ) -> Placement:
-    with transaction.atomic():
-        placement = Placement(
-            employer=employer, municipality_id=employer.organisation.municipality_id, created_by=actor, **data
-        )
-        placement.full_clean()
-        placement.save()
-        _set_skills(placement, skills)
+    """A new placement. With the form's one-time ``submission_key`` the same form posted twice
+    creates one placement: a repeat (even a simultaneous one, which loses on the unique index)
+    returns the placement the first post made."""
+
+    def made() -> Placement | None:
+        if submission_key is None:
+            return None
+        return Placement.objects.filter(created_by=actor, submission_key=submission_key).first()
+
+    existing = made()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            placement = Placement(
+                employer=employer, municipality_id=employer.organisation.municipality_id, created_by=actor,
+                submission_key=submission_key, **data,
+            )
+            # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
+            placement.full_clean(exclude=["submission_key"])
+            placement.save()
+            _set_skills(placement, skills)
+    except IntegrityError:
+        existing = made()
+        if existing is None:
+            raise
+        return existing
     return placement
 
 
@@ -215,6 +271,14 @@ def introduction_select(*, placement: Placement, candidate: Candidate, actor: Us
             IntroductionStage.objects.create(introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500])
             _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
     except IntegrityError as exc:
+        # The same selection sent twice (double click, resend): answer with the one the first made.
+        running = (
+            Introduction.objects.filter(placement=placement, candidate=candidate, created_by=actor,
+                                        stage=Stage.SELECTED)
+            .first()
+        )
+        if running is not None:
+            return running
         raise ValidationError(_("Für diese Stelle läuft mit dieser Person schon eine Vorstellung.")) from exc
     return intro
 

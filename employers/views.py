@@ -135,7 +135,8 @@ def placement_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             placement = services.placement_create(
-                employer=profile, actor=request.user, data=form.placement_data(), skills=form.chosen_skills()
+                employer=profile, actor=request.user, data=form.placement_data(), skills=form.chosen_skills(),
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)

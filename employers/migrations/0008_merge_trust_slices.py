@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('employers', '0004_one_placement_per_form'),
         ('employers', '0004_dates_in_stored_range'),
         ('employers', '0007_employment_reference_unique'),
     ]

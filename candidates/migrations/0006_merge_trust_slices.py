@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('candidates', '0005_one_goal_one_step_per_form'),
         ('candidates', '0003_dates_in_stored_range'),
         ('candidates', '0004_candidate_public_ref_unique'),
     ]
