@@ -15,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 
@@ -190,7 +191,7 @@ def membership_invite(
             fields=["email", "role", "is_lead"],
             note="membership invitation sent",
         )
-        transaction.on_commit(lambda: send_membership_invitation.delay(invitation.pk))
+        enqueue(send_membership_invitation, invitation.pk)
     return invitation
 
 

@@ -73,14 +73,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: probes by IP over plain HTTP get their JSON, not a host error or HTTPS redirect.
+    # CSP on every response (health probes and the input middleware's 400 included), no-store on
+    # personal data (config/headers.py).
+    "config.headers.SecurityHeadersMiddleware",
+    # Then: probes by IP over plain HTTP get their JSON, not a host error or HTTPS redirect.
     "config.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # CSP on every response, no-store on personal data (config/headers.py).
-    "config.headers.SecurityHeadersMiddleware",
-    # Before anything reads a parameter: NUL bytes and other unstorable input get a 400 here
-    # (after the headers middleware, so that the 400 page carries the CSP too).
+    # Before anything reads a parameter: NUL bytes and other unstorable input get a 400 here.
     "inputs.middleware.UnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
