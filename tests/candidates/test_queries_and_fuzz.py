@@ -81,7 +81,7 @@ FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthChe
 def test_the_staff_profile_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:edit", args=[desk.candidate.pk]), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
 
 
 @FUZZ
@@ -89,7 +89,7 @@ def test_the_staff_profile_form_never_fails(desk, data):
 def test_the_language_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:language_add", args=[desk.candidate.pk]), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
 
 
 @FUZZ
@@ -97,7 +97,7 @@ def test_the_language_form_never_fails(desk, data):
 def test_the_occupation_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:occupation_add", args=[desk.candidate.pk]), data)
-    assert response.status_code == 200  # no real ESCO URI can be guessed: always a form error
+    assert response.status_code in (200, 400)  # no real ESCO URI can be guessed: a form error (or NUL: 400)
 
 
 @FUZZ
@@ -108,7 +108,7 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_profile_edit"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
 
 
 @FUZZ
@@ -117,4 +117,4 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
 def test_the_intake_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:create"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
