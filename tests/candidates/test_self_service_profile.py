@@ -256,7 +256,7 @@ def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
         "title": "Abitur", "kind": "school"})
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
 
 
 @FUZZ
@@ -267,5 +267,5 @@ def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data,
         data = {**data, "occupation_uri": welder.uri}  # reach the service with arbitrary years
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_occupations"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 302, 400)  # 400: a NUL byte, refused before the view
     assert all(0 <= e.years_experience <= 60 for e in CandidateOccupation.objects.filter(candidate=desk.candidate))
