@@ -3,7 +3,7 @@
 PostgreSQL cannot store a NUL character in text, and a lone surrogate cannot be encoded at all;
 either one reaching a query or a save used to answer 500. Rather than teach every form and filter,
 this middleware answers 400 with a short German page for any path, query or form parameter (names
-included) or cookie that carries one, and for over-long query parameters.
+included) that carries one, and for over-long query parameters; a cookie that carries one is dropped.
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ def unstorable_reason(request: HttpRequest) -> str | None:
             return "unstorable character in query"
         if len(value) > MAX_QUERY_VALUE:
             return "query parameter too long"
-    for value in _values((name, [value]) for name, value in request.COOKIES.items()):
-        if UNSTORABLE.search(value):
-            return "unstorable character in cookie"
     if request.method == "POST":
         for value in _values(request.POST.lists()):
             if UNSTORABLE.search(value):
@@ -77,6 +74,11 @@ class UnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A cookie can be planted (from a sibling subdomain): refusing it would lock the person out
+        # of every page, so an unusable cookie is dropped and the request goes on without it.
+        for name, value in list(request.COOKIES.items()):
+            if UNSTORABLE.search(name) or UNSTORABLE.search(value):
+                del request.COOKIES[name]
         if unstorable_reason(request) is not None:
             return bad_input_page()
         return self.get_response(request)
