@@ -41,7 +41,10 @@ HOME_TITLE = "Lotse – Arbeit und Ausbildung für Geflüchtete"
 
 @transaction.atomic
 def home_page_ensure() -> HomePage:
-    """The German home page as the default site's root, creating locales, page and site if missing."""
+    """The German home page as the default site's root, creating locales, page and site if missing
+    (and Wagtail's root collection: a database flushed after a transactional test has none)."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     for code in CONTENT_LOCALES:
         Locale.objects.get_or_create(language_code=code)
     german = Locale.objects.get(language_code="de")
