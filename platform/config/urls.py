@@ -18,6 +18,8 @@ _one_way_in = [
     re_path(r"^django-admin/password_change/", accounts_views.to_password_change),
     path("cms-admin/login/", accounts_views.to_login),
     re_path(r"^cms-admin/password_reset/", accounts_views.to_password_reset),
+    # Wagtail's shared password for a document collection: no shared passwords (as for pages).
+    re_path(r"^documents/authenticate_with_password/", accounts_views.no_shared_passwords),
 ]
 
 urlpatterns = [

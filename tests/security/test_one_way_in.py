@@ -42,6 +42,13 @@ _AUTH_VIEW_CLASSES = (
 )
 
 
+_PASSWORD_WORDS = re.compile(r"login|passw|authenticat", re.IGNORECASE)
+
+
+# Named like a login but signs nobody in: a superuser (past TOTP) sets another account's password.
+_NOT_A_LOGIN = {("django.contrib.auth.admin", "user_change_password")}
+
+
 def _walk(patterns, prefix=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -59,7 +66,15 @@ def _authenticates(callback) -> bool:
     bound_self = getattr(callback, "__self__", None)
     if isinstance(bound_self, admin.AdminSite) and callback.__name__ in {"login", "password_change"}:
         return True
-    return callback is wagtail_core_views.authenticate_with_password
+    if callback is wagtail_core_views.authenticate_with_password:
+        return True
+    # The class, not the instances we know: any view outside allauth (and our redirects to it) whose
+    # name speaks of a login, a password or authenticating (Wagtail's document password form was one).
+    name = getattr(callback, "__name__", "") or getattr(getattr(callback, "view_class", None), "__name__", "")
+    module = getattr(callback, "__module__", "") or ""
+    if (module, name) in _NOT_A_LOGIN:
+        return False
+    return bool(_PASSWORD_WORDS.search(name)) and not module.startswith(("allauth.", "accounts."))
 
 
 def _example_path(pattern: str) -> str:
