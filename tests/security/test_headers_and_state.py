@@ -482,3 +482,25 @@ def test_one_e_mail_address_registers_at_most_five_times_an_hour(event):
     ]
     assert [a.status_code for a in answers] == [302] * 5 + [429] * 2
     assert EventRegistration.objects.filter(email=f"same-{_RUN}@example.org").count() == 5
+
+
+def test_rate_limits_count_per_visitor_behind_the_production_proxy(rf, settings):
+    """Behind the reverse proxy every request comes from its address: allauth must read the
+    visitor's from X-Forwarded-For (the last hop the proxy appended), not share one bucket."""
+    from allauth.core.internal.httpkit import get_client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    first = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    second = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    forged = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert (get_client_ip(first), get_client_ip(second), get_client_ip(forged)) == (
+        "198.51.100.7", "203.0.113.9", "203.0.113.9"
+    )
+
+
+def test_production_trusts_one_proxy_unless_told_otherwise():
+    import re
+    from pathlib import Path
+
+    prod = (Path(__file__).resolve().parents[2] / "platform/config/settings/prod.py").read_text()
+    assert re.search(r'ALLAUTH_TRUSTED_PROXY_COUNT = env\.int_\("LOTSE_TRUSTED_PROXY_COUNT", 1\)', prod)

@@ -43,6 +43,10 @@ LOTSE_MFA_EXEMPT_EMAILS: frozenset[str] = frozenset()
 
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The per-address rate limits (login, reset, sign-up, event registration) must see the visitor's
+# address, not the proxy's: otherwise every visitor shares one bucket and a few requests lock out
+# all. The proxy appends the client to X-Forwarded-For; allauth trusts that many hops from the end.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int_("LOTSE_TRUSTED_PROXY_COUNT", 1)
 SECURE_SSL_REDIRECT = env.bool_("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
