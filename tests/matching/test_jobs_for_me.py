@@ -91,10 +91,14 @@ def test_queries_do_not_grow_with_the_number_of_placements(setting, signed_in, d
         client.get(reverse("employers:my_jobs"))
 
 
-@pytest.mark.parametrize(("language", "heading"), [("en", "Jobs for me"), ("ar", "وظائف لي"),
-                                                   ("uk", "Вакансії для мене"), ("fa", "شغل‌های مناسب من")])
-def test_jobs_page_speaks_the_candidates_language(setting, signed_in, language, heading):
+@pytest.mark.parametrize("language", ["en", "ar", "uk", "fa"])
+def test_jobs_page_speaks_the_candidates_language(setting, signed_in, language):
+    from django.utils import translation
+
     person, _ = setting
+    with translation.override(language):
+        heading = translation.gettext("Stellen für mich")
+    assert heading != "Stellen für mich"  # the catalogue has it
     html = signed_in(person.user).get(f"/{language}/app/employers/jobs/").content.decode()
     assert heading in html
     assert ('dir="rtl"' in html) == (language in ("ar", "fa"))
