@@ -468,7 +468,7 @@ class PaperConsentForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"), max_length=254)
 
 
 class InvitationAcceptForm(forms.Form):

@@ -155,7 +155,7 @@ class AnswerForm(KernFormMixin, forms.Form):
 
 
 class VolunteerAssignForm(KernFormMixin, forms.Form):
-    volunteer_email = forms.EmailField(label=_("E-Mail-Adresse der*des Ehrenamtlichen"))
+    volunteer_email = forms.EmailField(label=_("E-Mail-Adresse der*des Ehrenamtlichen"), max_length=254)
     focus = forms.ChoiceField(label=_("Schwerpunkt"), choices=VolunteerFocus.choices)
 
     def __init__(self, *args, **kwargs):
@@ -194,9 +194,9 @@ class ServiceForm(KernFormMixin, forms.Form):
                                 error_messages={"invalid": _("Bitte eine fünfstellige Postleitzahl angeben.")})
     city = forms.CharField(label=_("Ort"), max_length=120, required=False)
     contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-Mail"), required=False)
+    email = forms.EmailField(label=_("E-Mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
-    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@ class RegistrationForm(forms.Form):
     sector = forms.ChoiceField(label=_("Branche"), choices=Sector.choices)
     size = forms.ChoiceField(label=_("Betriebsgröße"), choices=[("", "–"), *CompanySize.choices], required=False)
     contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150)
-    contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), required=False)
+    contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), max_length=254, required=False)
     contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
     register_number = forms.CharField(
         label=_("Handelsregister- oder HWK-Nummer"), max_length=40, required=False,

@@ -56,7 +56,7 @@ class OrganisationForm(KernFormMixin, forms.ModelForm):
 
 
 class MembershipInviteForm(KernFormMixin, forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"), max_length=254)
     role = forms.ChoiceField(label=_("Rolle"))
     is_lead = forms.BooleanField(label=_("Leitung"), required=False)
 
