@@ -675,3 +675,29 @@ def test_a_new_organisation_submitted_from_three_tabs_is_made_once_and_never_a_5
         assert Organisation.objects.filter(name__iexact=f"Beratung Nord {n}").count() == 1
         refused = [r for r in results if r.status_code == 200]
         assert all("bereits eine Organisation" in r.content.decode() for r in refused)
+
+
+def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admin():
+    from django.contrib.auth.models import Group, Permission
+    from django.test import Client
+
+    from tests.fixtures.users import activate_totp
+    from tests.security.test_one_way_in import HOST, _force_password_only_session
+
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    newcomer, veteran = UserFactory(), UserFactory()
+    activate_totp(veteran)
+    for user in (newcomer, veteran):
+        user.groups.add(editors)
+        assert not user.is_staff and not Membership.objects.filter(user=user).exists()
+        client = Client()
+        _force_password_only_session(client, user)
+
+        for path in ("/cms-admin/", "/cms-admin/pages/"):
+            response = client.get(path, **HOST)
+            assert response.status_code == 302
+            expected = "/accounts/2fa/reauthenticate/" if user is veteran else "/accounts/2fa/totp/activate/"
+            assert response["Location"].startswith(expected)
