@@ -94,6 +94,23 @@ def employer_register(
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        public_side = (
+            Membership.objects.filter(user=user, is_active=True)
+            .exclude(role=Role.EMPLOYER)
+            .select_related("organisation")
+            .first()
+        )
+        if public_side is not None:
+            # The same rule as accepting an invitation (organisations.services.acceptance_refusal),
+            # checked under the user's row lock that accepting takes too.
+            raise ValidationError(
+                _(
+                    "Rollen bei Arbeitgebern und Rollen in Kommune, Jobcenter, Beratung, Ehrenamt oder Kammer "
+                    "schließen sich aus. Sie haben bereits die Rolle „%(role)s“ bei %(organisation)s. Bitte "
+                    "registrieren Sie Ihren Betrieb mit einem eigenen Konto."
+                )
+                % {"role": public_side.get_role_display(), "organisation": public_side.organisation.name}
+            )
         own = (
             Membership.objects.filter(user=user, role=Role.EMPLOYER, is_active=True,
                                       organisation__kind=OrganisationKind.EMPLOYER)

@@ -122,10 +122,15 @@ def requires_mfa(*, user: User) -> bool:
     """Every role that reads other people's personal data must use a second factor.
 
     Membership rows of unverified employers count too: they will read personal data
-    as soon as they are verified.
+    as soon as they are verified. So does every way into Wagtail's admin, which is not a Lotse
+    role: staff, superusers and anyone holding ``wagtailadmin.access_admin`` directly or through
+    a group (Wagtail's "Editors" and "Moderators" groups hold it).
     """
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return any(m.role in ROLES_REQUIRING_MFA for m in memberships(user=user))
+    if any(m.role in ROLES_REQUIRING_MFA for m in memberships(user=user)):
+        return True
+    # Last: Django caches the permissions on the user object, but the first look costs queries.
+    return user.has_perm("wagtailadmin.access_admin")

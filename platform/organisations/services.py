@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -66,23 +67,31 @@ def organisation_create(
 ) -> Organisation:
     """Create a partner organisation. A coordinator's own entry counts as verified."""
     name = name.strip()
-    if Organisation.objects.filter(municipality=municipality, name__iexact=name).exists():
-        raise ValidationError(
-            {"name": _("In dieser Kommune gibt es bereits eine Organisation mit diesem Namen.")}
-        )
-    organisation = Organisation.objects.create(
-        municipality=municipality,
-        kind=kind,
-        name=name,
-        street=street,
-        postcode=postcode,
-        city=city,
-        email=email,
-        phone=phone,
-        verification_status=VerificationStatus.VERIFIED,
-        verified_at=timezone.now(),
-        verified_by=actor,
+    taken = ValidationError(
+        {"name": _("In dieser Kommune gibt es bereits eine Organisation mit diesem Namen.")}
     )
+    # The municipality's row lock makes a double submit (several tabs) wait for the first one and
+    # then see its organisation; the unique index still answers any writer that takes no lock.
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+    if Organisation.objects.filter(municipality=municipality, name__iexact=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                municipality=municipality,
+                kind=kind,
+                name=name,
+                street=street,
+                postcode=postcode,
+                city=city,
+                email=email,
+                phone=phone,
+                verification_status=VerificationStatus.VERIFIED,
+                verified_at=timezone.now(),
+                verified_by=actor,
+            )
+    except IntegrityError as exc:
+        raise taken from exc
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, record=organisation, municipality_id=municipality.pk
     )
@@ -151,9 +160,19 @@ def membership_invite(
     ):
         # A team lead may invite colleagues, but only coordinators make coordinators.
         raise ValidationError({"role": _("Nur Koordinator*innen der Kommune können diese Rolle vergeben.")})
+    email = email.strip().lower()
+    if email == (actor.email or "").strip().lower():
+        # Nobody gives themselves a role (a lead would otherwise make themselves coordinator).
+        raise ValidationError(
+            {
+                "email": _(
+                    "Sie können nicht Ihre eigene E-Mail-Adresse einladen. Eine weitere Rolle für Sie vergibt "
+                    "eine andere Person mit Leitungs- oder Koordinationsrechten."
+                )
+            }
+        )
     _check_invitation_throttle(actor=actor, organisation=organisation)
 
-    email = email.strip().lower()
     now = timezone.now()
     with transaction.atomic():
         open_ones = MembershipInvitation.objects.select_for_update().filter(
@@ -230,7 +249,9 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     return True
 
 
-def acceptance_refusal(*, user: User, organisation: Organisation, role: str) -> str | None:
+def acceptance_refusal(
+    *, user: User, organisation: Organisation, role: str, invitation: MembershipInvitation | None = None
+) -> str | None:
     """Why ``user`` may not take ``role`` in ``organisation``, or None.
 
     Accepting never widens what an account sees across municipalities or across sides:
@@ -244,6 +265,12 @@ def acceptance_refusal(*, user: User, organisation: Organisation, role: str) -> 
     """
     if not organisation.is_verified:
         return _("Die Einladung kann nicht angenommen werden: Die Organisation ist derzeit nicht geprüft.")
+    if invitation is not None and invitation.invited_by_id == user.pk:
+        # Also when the inviter's own address changed to the invited one after sending it.
+        return _(
+            "Die Einladung kann nicht angenommen werden: Sie haben sie selbst verschickt. Eine Rolle für Sie "
+            "vergibt eine andere Person mit Leitungs- oder Koordinationsrechten."
+        )
     if getattr(user, "is_candidate", False):
         return _(
             "Die Einladung kann nicht angenommen werden: Sie nutzen dieses Konto als Klient*in. Bitte legen "
@@ -299,11 +326,19 @@ def _check_addressee(*, user: User, invitation: MembershipInvitation) -> None:
 
 @transaction.atomic
 def invitation_accept(*, user: User, invitation: MembershipInvitation) -> Membership:
-    """The invited person takes the role: only now does a membership exist."""
+    """The invited person takes the role: only now does a membership exist.
+
+    The user's row is locked first, as ``employers.services.employer_register`` does: accepts
+    (and registrations) of one account run one after the other, so each sees the roles the one
+    before gave, and no two of them give roles on both sides or in two municipalities.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     invitation = _lock_open(invitation)
     _check_addressee(user=user, invitation=invitation)
     organisation = invitation.organisation
-    refusal = acceptance_refusal(user=user, organisation=organisation, role=invitation.role)
+    refusal = acceptance_refusal(
+        user=user, organisation=organisation, role=invitation.role, invitation=invitation
+    )
     if refusal:
         raise PermissionDenied(refusal)
     membership, created = Membership.objects.get_or_create(

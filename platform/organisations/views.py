@@ -152,7 +152,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"invitation": found, "refusal": refusal, "next": here, "may_answer": False},
             status=403,
         )
-    refusal = services.acceptance_refusal(user=request.user, organisation=found.organisation, role=found.role)
+    refusal = services.acceptance_refusal(
+        user=request.user, organisation=found.organisation, role=found.role, invitation=found
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")

@@ -467,3 +467,237 @@ def test_signup_and_password_reset_answer_the_same_for_existing_accounts(path, d
         response = Client(REMOTE_ADDR="203.0.113.30").post(path, {"email": email, **data})
         answers.append((response.status_code, response.get("Location")))
     assert answers[0] == answers[1]
+
+
+# --- review findings: simultaneous accepts, self-invitation, double submit, Wagtail's groups ----
+
+ROUNDS = 5
+
+
+def _race(calls):
+    """Run the calls at the same moment, one thread and one connection each; results or exceptions."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the tests assert on
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for r in results:
+        if isinstance(r, Exception):
+            raise r
+    return results
+
+
+def _tabs(user, n):
+    from django.test import Client
+
+    from tests.fixtures.users import login_with_mfa
+
+    return [login_with_mfa(Client(), user) for _ in range(n)]
+
+
+def _open_invitation(organisation, email, role):
+    from organisations.models import MembershipInvitation
+
+    invitation = MembershipInvitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return reverse("organisations:invitation", args=[invitation.token])
+
+
+def _one_side_only(user) -> None:
+    held = list(Membership.objects.filter(user=user, is_active=True).select_related("organisation"))
+    employer_side = {m.role == "employer" for m in held}
+    assert len(employer_side) <= 1, [(m.role, m.organisation.name) for m in held]
+    public_municipalities = {m.organisation.municipality_id for m in held if m.role != "employer"}
+    assert len(public_municipalities) <= 1, [(m.role, m.organisation.name) for m in held]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_accepts_never_give_roles_on_both_sides(municipality, other_municipality):
+    employer = OrganisationFactory(municipality=municipality, kind="employer", verification_status="verified")
+    office_a = OrganisationFactory(municipality=municipality, kind="municipality_office")
+    office_b = OrganisationFactory(municipality=other_municipality, kind="municipality_office")
+    for n in range(ROUNDS):
+        person = UserFactory(email=f"drei-tabs-{n}@mail.example")
+        links = [
+            _open_invitation(employer, person.email, "employer"),
+            _open_invitation(office_a, person.email, "case_manager"),
+            _open_invitation(office_b, person.email, "case_manager"),
+        ]
+        tabs = _tabs(person, 3)
+
+        results = _race(
+            [
+                lambda c=c, link=link: c.post(link, {"action": "accept"})
+                for c, link in zip(tabs, links, strict=True)
+            ]
+        )
+
+        assert sorted(r.status_code for r in results) == [302, 403, 403]
+        assert Membership.objects.filter(user=person, is_active=True).count() == 1
+        _one_side_only(person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_a_business_while_accepting_a_public_role_gives_one_side_only(municipality):
+    office = OrganisationFactory(municipality=municipality, kind="municipality_office")
+    for n in range(ROUNDS):
+        person = UserFactory(email=f"zwei-wege-{n}@mail.example")
+        link = _open_invitation(office, person.email, "case_manager")
+        tabs = _tabs(person, 2)
+        form = {
+            "name": f"Bäckerei Zwei Wege {n}",
+            "municipality": municipality.pk,
+            "street": "Markt 3",
+            "postcode": "44135",
+            "city": "Dortmund",
+            "sector": "handwerk",
+            "size": "10-49",
+            "contact_name": "Petra Sonnenschein",
+            "contact_email": "petra@baeckerei.example",
+            "contact_phone": "0231 1234",
+        }
+
+        results = _race(
+            [
+                lambda tab=tabs[0], link=link: tab.post(link, {"action": "accept"}),
+                lambda tab=tabs[1], form=form: tab.post(reverse("employers:register"), form),
+            ]
+        )
+
+        assert all(r.status_code in (200, 302, 403) for r in results)
+        assert Membership.objects.filter(user=person, is_active=True).count() == 1
+        _one_side_only(person)
+
+
+def test_a_case_manager_cannot_register_a_business(make_member):
+    from django.core.exceptions import ValidationError
+
+    from employers.services import employer_register
+
+    case_manager = make_member("case_manager")
+    before = _roles(case_manager)
+    with pytest.raises(ValidationError) as refused:
+        employer_register(
+            user=case_manager,
+            municipality=case_manager.memberships.get().organisation.municipality,
+            name="Bäckerei Seitenwechsel",
+            street="Markt 3",
+            postcode="44135",
+            city="Dortmund",
+            sector="handwerk",
+            contact_name="Petra Sonnenschein",
+        )
+    assert "schließen sich aus" in str(refused.value)
+    assert _roles(case_manager) == before
+    assert not Organisation.objects.filter(name="Bäckerei Seitenwechsel").exists()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "case_manager"])
+def test_nobody_invites_their_own_address(role, make_member, signed_in, django_capture_on_commit_callbacks):
+    from organisations.models import MembershipInvitation
+
+    lead = make_member(role, lead=True)
+    office = lead.memberships.get().organisation
+    before = _roles(lead)
+
+    response = _invite(
+        signed_in(lead),
+        office,
+        lead.email.upper(),
+        role="coordinator" if role == "coordinator" else "job_coach",
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert response.status_code == 200
+    assert "eigene" in response.content.decode()
+    assert not MembershipInvitation.objects.exists()
+    assert not [m for m in mail.outbox if lead.email in m.to]
+    assert _roles(lead) == before
+
+
+def test_the_account_that_sent_an_invitation_cannot_accept_it(make_member, signed_in):
+    from organisations.models import MembershipInvitation
+
+    lead = make_member("case_manager", lead=True)
+    office = lead.memberships.get().organisation
+    # An invitation that reached the inviter's own address anyway (the address changed since).
+    invitation = MembershipInvitation.objects.create(
+        organisation=office,
+        email=lead.email,
+        role="coordinator",
+        is_lead=True,
+        invited_by=lead,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    before = _roles(lead)
+
+    response = signed_in(lead).post(
+        reverse("organisations:invitation", args=[invitation.token]), {"action": "accept"}
+    )
+
+    assert response.status_code == 403
+    assert "selbst" in response.content.decode()
+    assert _roles(lead) == before
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_organisation_submitted_from_three_tabs_is_made_once_and_never_a_500(make_member):
+    coordinator = make_member("coordinator")
+    tabs = _tabs(coordinator, 3)
+    for n in range(ROUNDS):
+        form = {"kind": "welfare", "name": f"Beratung Nord {n}", "postcode": "44135", "city": "Dortmund"}
+
+        results = _race([lambda c=c, form=form: c.post(reverse("organisations:create"), form) for c in tabs])
+
+        assert sorted(r.status_code for r in results) == [200, 200, 302]
+        assert Organisation.objects.filter(name__iexact=f"Beratung Nord {n}").count() == 1
+        refused = [r for r in results if r.status_code == 200]
+        assert all("bereits eine Organisation" in r.content.decode() for r in refused)
+
+
+def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admin():
+    from django.contrib.auth.models import Group, Permission
+    from django.test import Client
+
+    from tests.fixtures.users import activate_totp
+    from tests.security.test_one_way_in import HOST, _force_password_only_session
+
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    newcomer, veteran = UserFactory(), UserFactory()
+    activate_totp(veteran)
+    for user in (newcomer, veteran):
+        user.groups.add(editors)
+        assert not user.is_staff and not Membership.objects.filter(user=user).exists()
+        client = Client()
+        _force_password_only_session(client, user)
+
+        for path in ("/cms-admin/", "/cms-admin/pages/"):
+            response = client.get(path, **HOST)
+            assert response.status_code == 302
+            expected = "/accounts/2fa/reauthenticate/" if user is veteran else "/accounts/2fa/totp/activate/"
+            assert response["Location"].startswith(expected)
