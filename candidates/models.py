@@ -662,6 +662,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    # Set when a newer invitation for the same person went out: only the newest link is valid.
+    voided_at = models.DateTimeField(_("ungültig seit"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Einladung")

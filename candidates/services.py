@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -490,16 +491,59 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
 # --- self-service invitation ---------------------------------------------------------------------
 
 
+# Per person and per sender, in a fixed hour: enough to correct a mistyped address, too few to
+# flood somebody's inbox from Lotse's mail server.
+INVITATIONS_PER_CANDIDATE_PER_HOUR = 5
+INVITATIONS_PER_SENDER_PER_HOUR = 30
+_INVITATION_THROTTLE_WINDOW = 60 * 60
+
+
+class InvitationThrottled(Exception):
+    """Too many invitations in the last hour (for this person or from this sender)."""
+
+
+class InvitationUsed(Exception):
+    """The invitation was accepted in the meantime (a double submit of the accept form)."""
+
+
+def _count_invitation(key: str) -> int:
+    # add() starts the window only once; incr() keeps its expiry, so the window is fixed.
+    cache.add(key, 0, timeout=_INVITATION_THROTTLE_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=_INVITATION_THROTTLE_WINDOW)
+        return 1
+
+
+def _check_invitation_throttle(*, candidate: Candidate, actor: User) -> None:
+    if _count_invitation(f"candidates:invitations:candidate:{candidate.pk}") > INVITATIONS_PER_CANDIDATE_PER_HOUR:
+        raise InvitationThrottled
+    if _count_invitation(f"candidates:invitations:user:{actor.pk}") > INVITATIONS_PER_SENDER_PER_HOUR:
+        raise InvitationThrottled
+
+
 def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitation:
-    """Create the invitation and send its link by e-mail after the transaction commits."""
+    """Create the invitation and send its link by e-mail after the transaction commits.
+
+    Every earlier open invitation of the person is voided: a link sent to a mistyped address
+    must not claim the profile once the right one went out.
+    """
     from .tasks import send_invitation_email
 
-    invitation = Invitation.objects.create(candidate=candidate, email=email.strip().lower(), created_by=actor)
-    if not candidate.email:
-        candidate.email = invitation.email
-        candidate.save(update_fields=["email", "updated_at"])
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["invitation"])
-    enqueue(send_invitation_email, invitation.pk)
+    _check_invitation_throttle(candidate=candidate, actor=actor)
+    with transaction.atomic():
+        # The lock on the person serialises two sends (and a send against an accept).
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        Invitation.objects.filter(candidate=candidate, accepted_at__isnull=True, voided_at__isnull=True).update(
+            voided_at=timezone.now()
+        )
+        invitation = Invitation.objects.create(candidate=candidate, email=email.strip().lower(), created_by=actor)
+        if not candidate.email:
+            candidate.email = invitation.email
+            candidate.save(update_fields=["email", "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["invitation"])
+        enqueue(send_invitation_email, invitation.pk)
     return invitation
 
 
@@ -515,18 +559,29 @@ def invitation_from_token(*, token: str) -> Invitation | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
         return None
-    return (
-        Invitation.objects.filter(
-            pk=data["i"], accepted_at__isnull=True, candidate__user__isnull=True, candidate__erased_at__isnull=True
-        )
+    invitation = (
+        _open_invitations()
+        .filter(pk=data["i"], created_at__gt=timezone.now() - INVITATION_MAX_AGE)
         .select_related("candidate")
         .first()
+    )
+    if invitation is None or _open_invitations().filter(
+        candidate_id=invitation.candidate_id, created_at__gt=invitation.created_at
+    ).exists():
+        return None  # only the newest link counts (voided_at covers rows from before it existed)
+    return invitation
+
+
+def _open_invitations():
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, voided_at__isnull=True, candidate__user__isnull=True,
+        candidate__erased_at__isnull=True,
     )
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Send the invitation link (called by the Celery task)."""
-    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at__isnull=True).first()
+    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at__isnull=True, voided_at__isnull=True).first()
     if invitation is None:
         return False
     path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
@@ -548,22 +603,35 @@ def invitation_email_send(*, invitation_id: int) -> bool:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
-    """Create the candidate's login (is_candidate, verified e-mail) and link it to the record."""
+    """Create the candidate's login (is_candidate, verified e-mail) and link it to the record.
+
+    Raises InvitationUsed when a simultaneous submit of the same form accepted it first.
+    """
     from allauth.account.models import EmailAddress
 
-    user_model = get_user_model()
-    if user_model.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("Zu dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an."))
-    user = user_model.objects.create_user(email=invitation.email, password=password, is_candidate=True)
-    # The link reached this address, so the address is verified.
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    # Person first, then invitation: the same order as invitation_send, so the two cannot deadlock.
     candidate = Candidate.objects.select_for_update().get(pk=invitation.candidate_id)
-    if candidate.user_id is not None:
-        raise ValidationError(_("Dieses Profil ist schon mit einem Konto verknüpft."))
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise InvitationUsed
+    if locked.voided_at is not None or candidate.user_id is not None or candidate.erased_at is not None:
+        raise ValidationError(_("Dieser Link gilt nicht mehr. Bitte fragen Sie Ihre Ansprechperson nach einer neuen "
+                                "Einladung."))
+    user_model = get_user_model()
+    exists = ValidationError(_("Zu dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an."))
+    if user_model.objects.filter(email__iexact=locked.email).exists():
+        raise exists
+    try:
+        with transaction.atomic():  # a savepoint: an account made at this moment elsewhere wins
+            user = user_model.objects.create_user(email=locked.email, password=password, is_candidate=True)
+            # The link reached this address, so the address is verified.
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    except IntegrityError:
+        raise exists from None
     candidate.user = user
     candidate.save(update_fields=["user", "updated_at"])
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
     _audit(actor=user, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["user"],
            note="self-service account created")
     return user

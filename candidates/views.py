@@ -10,13 +10,13 @@ import datetime
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -401,12 +401,22 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Die Person hat schon ein Konto."))
         return _back(pk)
     form = forms.InvitationForm(request.POST or None, initial={"email": candidate.email})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.invitation_send(candidate=candidate, actor=request.user, email=form.cleaned_data["email"])
-        messages.success(request, _("Einladung verschickt."))
-        return _back(pk)
+        try:
+            services.invitation_send(candidate=candidate, actor=request.user, email=form.cleaned_data["email"])
+        except services.InvitationThrottled:
+            form.add_error(None, _(
+                "Zu viele Einladungen in kurzer Zeit: höchstens %(per_person)s pro Person und %(per_sender)s "
+                "insgesamt pro Stunde. Bitte versuchen Sie es später noch einmal."
+            ) % {"per_person": services.INVITATIONS_PER_CANDIDATE_PER_HOUR,
+                 "per_sender": services.INVITATIONS_PER_SENDER_PER_HOUR})
+            status = 429
+        else:
+            messages.success(request, _("Einladung verschickt. Frühere Einladungslinks gelten nicht mehr."))
+            return _back(pk)
     return render(request, "candidates/entry_form.html", {
-        "candidate": candidate, "form": form, "title": _("Zum eigenen Profil einladen")})
+        "candidate": candidate, "form": form, "title": _("Zum eigenen Profil einladen")}, status=status)
 
 
 def _json_download(data, filename: str) -> HttpResponse:
@@ -456,11 +466,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        except services.InvitationUsed:
+            # A double submit: the first one made the account; this one sends the person to sign in.
+            messages.info(request, _("Ihr Konto ist angelegt. Bitte melden Sie sich mit Ihrem Passwort an."))
+            return redirect("account_login")
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("candidates:my_profile")
+            # allauth's own sign-in, so the session carries its authentication record like any login.
+            from allauth.account.internal.flows.login import perform_password_login
+            from allauth.account.models import Login
+
+            return perform_password_login(
+                request, {"email": user.email}, Login(user=user, redirect_url=reverse("candidates:my_profile"))
+            )
     return render(request, "candidates/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

@@ -300,7 +300,7 @@ SET_BY_THE_CODE = {
     "candidates.candidate": {"erased_at"},
     "candidates.case": {"opened_at", "closed_at"},
     "candidates.consent": {"revoked_at", "recorded_at"},
-    "candidates.invitation": {"accepted_at"},
+    "candidates.invitation": {"accepted_at", "voided_at"},
     "candidates.permitexpirywarning": {"expires_on"},  # copied from the candidate's bounded dates
     "employers.notification": {"read_at"},
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
