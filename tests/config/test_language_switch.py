@@ -1,0 +1,141 @@
+"""Issue 13, finding 1: the language switcher, from every language to every language, on every page.
+
+The walk reads the switcher form exactly as the page renders it (its ``action`` and hidden ``next``),
+posts it with each target language and follows the answer: the page must come back with 200 in the
+target language, with one language prefix at most (none for German, the unprefixed default), and
+with its query string.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from candidates.models import Candidate
+from tests.candidates.factories import CandidateFactory
+from tests.fixtures.users import login_with_mfa, new_member
+
+pytestmark = pytest.mark.django_db
+
+HOST = {"HTTP_HOST": "127.0.0.1:8000"}
+CODES = [code for code, _name in settings.LANGUAGES]
+PREFIXED = [code for code in CODES if code != settings.LANGUAGE_CODE]
+
+# Pages without and with a sign-in; one of each carries a query string that must survive.
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/login/?next=/app/"]
+CANDIDATE_PAGES = [
+    "/app/",
+    "/app/candidates/me/",
+    "/app/candidates/me/languages/",
+    "/app/candidates/me/consents/?page=1",
+]
+
+_BROKEN = pytest.mark.xfail(
+    strict=True, reason="issue 13: switching from a prefixed language builds /uk/ar/…"
+)
+SOURCES = [code if code == settings.LANGUAGE_CODE else pytest.param(code, marks=_BROKEN) for code in CODES]
+
+FORM = re.compile(r'<form class="lotse-language" method="post" action="([^"]+)">(.*?)</form>', re.S)
+NEXT = re.compile(r'<input type="hidden" name="next" value="([^"]*)">')
+
+
+def _prefixed(page: str, code: str) -> str:
+    return page if code == settings.LANGUAGE_CODE else f"/{code}{page}"
+
+
+def _html_lang(html: str) -> str:
+    match = re.search(r'<html lang="([^"]+)"', html)
+    assert match, "no <html lang>"
+    return match.group(1)
+
+
+def _language_segments(path: str) -> list[str]:
+    return [segment for segment in path.split("?")[0].strip("/").split("/") if segment in PREFIXED]
+
+
+def _switch(client: Client, page: str, source: str, target: str) -> None:
+    """Open ``page`` in ``source``, choose ``target`` in its switcher, land on the page in ``target``."""
+    start = _prefixed(page, source)
+    response = client.get(start, **HOST)
+    assert response.status_code == 200, start
+    html = response.content.decode()
+    assert _html_lang(html) == source, start
+    form = FORM.search(html)
+    assert form, f"no language switcher on {start}"
+    action, body = form.groups()
+    next_url = NEXT.search(body).group(1).replace("&amp;", "&")
+
+    response = client.post(action, {"language": target, "next": next_url}, **HOST)
+    assert response.status_code == 302, (start, target)
+    location = response["Location"]
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == target, (start, target)
+
+    expected = _prefixed(page, target)
+    assert location == expected, (start, target, location)
+    assert len(_language_segments(location)) == (0 if target == settings.LANGUAGE_CODE else 1), location
+
+    landed = client.get(location, **HOST)
+    assert landed.status_code == 200, (start, target, location)
+    assert _html_lang(landed.content.decode()) == target, (start, target, location)
+
+
+@pytest.fixture
+def candidate_client() -> Client:
+    user = new_member("candidate")
+    candidate = CandidateFactory(user=user)
+    assert Candidate.objects.filter(pk=candidate.pk, user=user).exists()
+    return login_with_mfa(Client(), user)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_public_page_switches_from_every_language_to_every_language(client, source):
+    for page in PUBLIC_PAGES:
+        for target in CODES:
+            _switch(client, page, source, target)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_candidate_page_switches_from_every_language_to_every_language(candidate_client, source):
+    for page in CANDIDATE_PAGES:
+        for target in CODES:
+            _switch(candidate_client, page, source, target)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: choosing Deutsch keeps the current language")
+@pytest.mark.parametrize("source", PREFIXED)
+def test_choosing_deutsch_really_switches_to_german(candidate_client, source):
+    response = candidate_client.post(
+        "/i18n/setlang/", {"language": "de", "next": f"/{source}/app/candidates/me/"}, **HOST
+    )
+    assert response["Location"] == "/app/candidates/me/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    page = candidate_client.get(response["Location"], **HOST)
+    assert _html_lang(page.content.decode()) == "de"
+
+
+@pytest.mark.parametrize(
+    "hostile_next",
+    ["https://evil.example/", "//evil.example/ar/", "/\\evil.example/", "javascript:alert(1)"],
+)
+def test_a_foreign_next_address_is_refused_and_leads_home_in_the_target_language(client, hostile_next):
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": hostile_next}, **HOST)
+    assert response.status_code == 302
+    assert response["Location"] == "/ar/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: a doubled prefix is kept")
+def test_a_doubled_prefix_in_next_collapses_to_the_target_alone(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "fa", "next": "/uk/ar/app/candidates/me/?x=1"}, **HOST
+    )
+    assert response["Location"] == "/fa/app/candidates/me/?x=1"
+
+
+def test_the_switcher_still_refuses_an_unknown_language(client):
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "/uk/"}, **HOST)
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
