@@ -1,4 +1,5 @@
-"""Issue 13, finding 1: the language switcher, from every language to every language, on every page.
+"""Issue 13: the language switcher, from every language to every language, on every page; and the
+candidate's pages right to left (numbers, addresses and German text isolated and marked).
 
 The walk reads the switcher form exactly as the page renders it (its ``action`` and hidden ``next``),
 posts it with each target language and follows the answer: the page must come back with 200 in the
@@ -8,14 +9,19 @@ with its query string.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.test import Client
+from django.utils import translation
 
-from candidates.models import Candidate
-from tests.candidates.factories import CandidateFactory
+from candidates.models import Candidate, CandidateOccupation, CandidateSkill, ConsentScope
+from taxonomy.models import Occupation, Skill
+from tests.candidates.factories import CandidateFactory, ConsentFactory
+from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +139,103 @@ def test_the_switcher_still_refuses_an_unknown_language(client):
     response = client.post("/i18n/setlang/", {"language": "xx", "next": "/uk/"}, **HOST)
     assert response.status_code == 302
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+# --- right to left ----------------------------------------------------------------------------
+
+PHONE = "+49 (0)231 5578 9"
+EMAIL = "amina.haddad@mail.example"
+LTR = '<bdi dir="ltr">{}</bdi>'
+
+
+@pytest.fixture
+def amina():
+    """A signed-in candidate with contact data, dates, an untranslated ESCO occupation and skill,
+    and a consent for a German-named organisation."""
+    user = new_member("candidate")
+    candidate = CandidateFactory(
+        user=user,
+        phone=PHONE,
+        email=EMAIL,
+        postcode="44135",
+        city="Dortmund",
+        available_from=datetime.date(2027, 1, 4),
+        work_permission_expires=datetime.date(2028, 6, 30),
+    )
+    occupation = Occupation.objects.create(
+        uri="http://data.europa.eu/esco/occupation/test-rtl",
+        label_de="Altenpfleger/Altenpflegerin",
+        isco_code="5322",
+    )
+    skill = Skill.objects.create(
+        uri="http://data.europa.eu/esco/skill/test-rtl", label_de="Gabelstapler fahren"
+    )
+    CandidateOccupation.objects.create(candidate=candidate, occupation=occupation)
+    CandidateSkill.objects.create(candidate=candidate, skill=skill)
+    ConsentFactory(
+        candidate=candidate,
+        scope=ConsentScope.CASE_DATA,
+        recipient_organisation=OrganisationFactory(name="Jobcenter Dortmund"),
+    )
+    return candidate, login_with_mfa(Client(), user)
+
+
+def _page(client: Client, path: str) -> str:
+    response = client.get(path, **HOST)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def _bare(html: str, text: str) -> int:
+    """How often ``text`` stands as element content outside an LTR isolate."""
+    return html.count(f">{text}<") - html.count(LTR.format(text))
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: phone, e-mail, postcode and dates are not isolated")
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_numbers_and_addresses_are_isolated_left_to_right_on_the_profile(amina, code):
+    _candidate, client = amina
+    html = _page(client, f"/{code}/app/candidates/me/")
+    assert f'<html lang="{code}" dir="rtl"' in html
+    assert LTR.format(PHONE) in html
+    assert LTR.format(EMAIL) in html
+    # Postcode and city in one isolate, in that order, so they cannot swap.
+    assert LTR.format("44135 Dortmund") in html
+    assert LTR.format("04.01.2027") in html and LTR.format("30.06.2028") in html
+    assert _bare(html, PHONE) <= 0 and _bare(html, EMAIL) <= 0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: German text on Arabic pages carries no lang")
+@pytest.mark.parametrize("code", ["ar", "uk", "fa", "en"])
+def test_german_text_on_a_candidate_page_is_marked_german(amina, code):
+    _candidate, client = amina
+    rtl = ' dir="ltr"' if code in ("ar", "fa") else ""
+    for path, german in [
+        ("/app/candidates/me/", "Altenpfleger/Altenpflegerin"),
+        ("/app/candidates/me/", "Gabelstapler fahren"),
+        ("/app/candidates/me/occupations/", "Altenpfleger/Altenpflegerin"),
+        ("/app/candidates/me/skills/", "Gabelstapler fahren"),
+        ("/app/candidates/me/consents/", "Jobcenter Dortmund"),
+    ]:
+        html = _page(client, f"/{code}{path}")
+        assert f'<span lang="de"{rtl}>{german}</span>' in html, (code, path, german)
+
+
+def test_german_pages_do_not_mark_german_text_again(amina):
+    _candidate, client = amina
+    html = _page(client, "/app/candidates/me/")
+    assert '<span lang="de">Altenpfleger/Altenpflegerin</span>' not in html
+    assert ">Altenpfleger/Altenpflegerin<" in html
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13: no bidi filters yet")
+def test_the_bidi_filters_escape_what_they_wrap():
+    template = Template(
+        "{% load lotse_bidi %}{{ phone|ltr }}|{{ name|lang:'de' }}|{{ who|isolate }}|{{ empty|ltr }}"
+    )
+    with translation.override("ar"):
+        html = template.render(Context({"phone": "<b>1</b>", "name": "<i>x</i>", "who": "A&B", "empty": ""}))
+    assert html == (
+        '<bdi dir="ltr">&lt;b&gt;1&lt;/b&gt;</bdi>|<span lang="de" dir="ltr">&lt;i&gt;x&lt;/i&gt;</span>'
+        "|<bdi>A&amp;B</bdi>|"
+    )
