@@ -31,11 +31,15 @@ CODES = [code for code, _name in settings.LANGUAGES]
 PREFIXED = [code for code in CODES if code != settings.LANGUAGE_CODE]
 
 # Pages without and with a sign-in; one of each carries a query string that must survive.
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/login/?next=/app/"]
+PUBLIC_PAGES = ["/", "/suche/?q=pflege", "/accounts/login/", "/accounts/login/?next=/app/"]
 CANDIDATE_PAGES = [
     "/app/",
     "/app/candidates/me/",
+    "/app/candidates/me/edit/",
     "/app/candidates/me/languages/",
+    "/app/candidates/me/occupations/",
+    "/app/candidates/me/skills/",
+    "/app/candidates/me/audit/",
     "/app/candidates/me/consents/?page=1",
 ]
 
@@ -236,3 +240,19 @@ def test_the_bidi_filters_escape_what_they_wrap():
         '<bdi dir="ltr">&lt;b&gt;1&lt;/b&gt;</bdi>|<span lang="de" dir="ltr">&lt;i&gt;x&lt;/i&gt;</span>'
         "|<bdi>A&amp;B</bdi>|"
     )
+
+
+def test_without_next_the_switcher_returns_to_the_referring_page_of_this_site(client):
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "de"},
+        HTTP_REFERER="http://127.0.0.1:8000/ar/suche/?q=pflege",
+        **HOST,
+    )
+    assert response["Location"] == "/suche/?q=pflege"
+
+
+def test_switching_by_get_is_refused(client):
+    response = client.get("/i18n/setlang/?language=ar&next=/", **HOST)
+    assert response.status_code == 405
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
