@@ -256,3 +256,15 @@ def test_switching_by_get_is_refused(client):
     response = client.get("/i18n/setlang/?language=ar&next=/", **HOST)
     assert response.status_code == 405
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_invitation_shows_the_address_isolated_inside_the_arabic_sentence():
+    from candidates import services
+
+    candidate = CandidateFactory()
+    invitation = services.invitation_send(
+        candidate=candidate, actor=new_member("case_manager"), email="amina.haddad@mail.example"
+    )
+    token = services.invitation_token(invitation=invitation)
+    html = _page(Client(), f"/ar/app/candidates/invitation/{token}/")
+    assert LTR.format("amina.haddad@mail.example") in html
