@@ -268,3 +268,26 @@ def test_the_invitation_shows_the_address_isolated_inside_the_arabic_sentence():
     token = services.invitation_token(invitation=invitation)
     html = _page(Client(), f"/ar/app/candidates/invitation/{token}/")
     assert LTR.format("amina.haddad@mail.example") in html
+
+
+def test_an_esco_label_is_marked_with_the_language_it_is_really_in():
+    from taxonomy.models import EN_FALLBACK
+
+    template = Template("{% load lotse_bidi %}{{ concept|esco_label }}")
+    english_stand_in = Skill(
+        label_de="drive forklifts", label_en="drive forklifts", label_de_source=EN_FALLBACK
+    )
+    german_only = Occupation(label_de="Altenpfleger/Altenpflegerin")
+    with translation.override("de"):
+        assert (
+            template.render(Context({"concept": english_stand_in}))
+            == '<span lang="en">drive forklifts</span>'
+        )
+        assert template.render(Context({"concept": german_only})) == "Altenpfleger/Altenpflegerin"
+    with translation.override("en"):
+        assert template.render(Context({"concept": english_stand_in})) == "drive forklifts"
+    with translation.override("fa"):
+        assert (
+            template.render(Context({"concept": german_only}))
+            == '<span lang="de" dir="ltr">Altenpfleger/Altenpflegerin</span>'
+        )
