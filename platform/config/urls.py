@@ -27,7 +27,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Our own switcher view: Django's resolves ``next`` in the wrong language (issue 13).
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # Liveness (process up, no dependencies) under both addresses; readiness names what failed.
     # config.health answers these before the host check and the HTTPS redirect; here for reverse().
     path("health/", views.health_live, name="health"),
