@@ -183,7 +183,7 @@ def test_an_over_long_query_parameter_is_refused(employer_team, signed_in):
 
 
 @pytest.mark.parametrize("cookie", ["sessionid=abc\x00def", "csrftoken=\x00", "django_language=de\x00"])
-def test_a_cookie_with_a_nul_byte_is_dropped_not_served_a_500(employer_team, signed_in, cookie):
+def test_a_cookie_with_a_nul_byte_is_dropped_not_served_a_500(site_home, employer_team, signed_in, cookie):
     # A planted cookie must not lock anyone out: the request goes on as if it were absent.
     assert Client().get("/", HTTP_COOKIE=cookie, **HOST).status_code == 200
     client = signed_in(employer_team.own)

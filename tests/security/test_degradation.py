@@ -185,7 +185,9 @@ def test_password_reset_sends_its_mail_while_the_cache_is_down(dead_cache, make_
     assert [m.to for m in mail.outbox] == [[person.email]]
 
 
-def test_signed_in_pages_that_use_the_cache_answer_while_it_is_down(dead_cache, coordinator_team, signed_in):
+def test_signed_in_pages_that_use_the_cache_answer_while_it_is_down(
+    dead_cache, home, coordinator_team, signed_in
+):
     client = signed_in(coordinator_team.own)
     client.raise_request_exception = False
     assert client.get(reverse("monitoring:dashboard"), **HOST).status_code == 200
