@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 
@@ -132,5 +133,9 @@ def requires_mfa(*, user: User) -> bool:
         return True
     if any(m.role in ROLES_REQUIRING_MFA for m in memberships(user=user)):
         return True
-    # Last: Django caches the permissions on the user object, but the first look costs queries.
-    return user.has_perm("wagtailadmin.access_admin")
+    # Last, and in one query (has_perm would load all of the user's and the groups' permissions).
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), content_type__app_label="wagtailadmin", codename="access_admin"
+    ).exists()

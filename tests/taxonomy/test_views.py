@@ -86,4 +86,6 @@ def test_query_count_does_not_grow_with_results(esco, user_client, django_assert
         counts.append(len(ctx.captured_queries))
         assert response.content.decode().count("data-uri=") >= 1
     assert len(set(counts)) == 1
-    assert counts[0] <= 6
+    # session, user, memberships, the second-factor gate's one look at Wagtail's admin permission,
+    # the taxonomy lookups: a handful, whatever the number of results.
+    assert counts[0] <= 7
