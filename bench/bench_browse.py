@@ -67,8 +67,13 @@ def seed(n_candidates: int, seed_value: int = 11):
         Skill(uri=f"http://esco.bench/skill/{i}", label_de=f"Kompetenz {i}") for i in range(400)
     )
     postcodes = sorted(postcodes_within("44135", 40))
-    org = Organisation.objects.create(municipality=municipality, kind=OrganisationKind.EMPLOYER,
-                                      name="Bench GmbH", postcode="44135", city="Dortmund")
+    org = Organisation.objects.create(
+        municipality=municipality,
+        kind=OrganisationKind.EMPLOYER,
+        name="Bench GmbH",
+        postcode="44135",
+        city="Dortmund",
+    )
     EmployerProfile.objects.create(organisation=org, sector="gastronomie", contact_name="Bench")
     from tests.factories import UserFactory
 
@@ -79,8 +84,12 @@ def seed(n_candidates: int, seed_value: int = 11):
     for start in range(0, n_candidates, BATCH):
         rows = Candidate.objects.bulk_create(
             Candidate(
-                municipality=municipality, first_name=f"Vorname{i}", last_name=f"Nachname{i}",
-                postcode=rng.choice(postcodes), hours_per_week_min=20, hours_per_week_max=rng.choice([20, 30, 40]),
+                municipality=municipality,
+                first_name=f"Vorname{i}",
+                last_name=f"Nachname{i}",
+                postcode=rng.choice(postcodes),
+                hours_per_week_min=20,
+                hours_per_week_max=rng.choice([20, 30, 40]),
                 available_from=today + timedelta(days=rng.randint(-30, 120)),
                 work_permission=rng.choice(["unrestricted", "unrestricted", "needs_approval"]),
             )
@@ -89,7 +98,9 @@ def seed(n_candidates: int, seed_value: int = 11):
         occ, sk, lang, consent = [], [], [], []
         for c in rows:
             for o in rng.sample(occupations, k=rng.randint(1, 2)):
-                occ.append(CandidateOccupation(candidate=c, occupation=o, years_experience=rng.randint(0, 10)))
+                occ.append(
+                    CandidateOccupation(candidate=c, occupation=o, years_experience=rng.randint(0, 10))
+                )
             for s in rng.sample(skills, k=5):
                 sk.append(CandidateSkill(candidate=c, skill=s))
             lang.append(LanguageSkill(candidate=c, language="de", spoken=rng.choice(LEVELS), written="A2"))
@@ -118,22 +129,32 @@ def main() -> None:
     user, occupations, skills = seed(args.candidates)
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum would soon give a live database
         cursor.execute("ANALYZE")
-    print(f"database: {connection.vendor}; seeded {Candidate.objects.count()} listed candidates "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"database: {connection.vendor}; seeded {Candidate.objects.count()} listed candidates "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     from tests.fixtures.users import login_with_mfa
 
     client = login_with_mfa(Client(), user)
     url = reverse("employers:browse")
-    filtered = {"german": "A2", "postcode": "44135", "radius": "25", "sort": "experience",
-                "skills": [skills[1].uri, skills[2].uri, skills[3].uri], "skills_mode": "any"}
+    filtered = {
+        "german": "A2",
+        "postcode": "44135",
+        "radius": "25",
+        "sort": "experience",
+        "skills": [skills[1].uri, skills[2].uri, skills[3].uri],
+        "skills_mode": "any",
+    }
 
     for size in (10, 25, 50):
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url, {**filtered, "size": size})
         assert response.status_code == 200, response.status_code
-        print(f"page size {size:>2}: {len(ctx.captured_queries)} SQL queries, "
-              f"{len(response.context['cards'])} cards of {response.context['page'].paginator.count} found")
+        print(
+            f"page size {size:>2}: {len(ctx.captured_queries)} SQL queries, "
+            f"{len(response.context['cards'])} cards of {response.context['page'].paginator.count} found"
+        )
 
     for label, params in (("unfiltered", {"size": 25}), ("filtered", {**filtered, "size": 25})):
         client.get(url, params)  # warm-up
@@ -146,8 +167,10 @@ def main() -> None:
             assert response.status_code == 200
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{label} page (25 cards, {args.requests} requests): median {statistics.median(times):.1f} ms, "
-              f"p95 {p95:.1f} ms")
+        print(
+            f"{label} page (25 cards, {args.requests} requests): median {statistics.median(times):.1f} ms, "
+            f"p95 {p95:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

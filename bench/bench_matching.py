@@ -97,7 +97,9 @@ def main() -> None:
     build = time.perf_counter() - t
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"index build for {len(candidates):,} candidates: {build:.2f} s")
-    print(f"index arrays and matrices: {index.nbytes / 2**20:.1f} MiB; peak RSS grew by {(rss_after - rss_before) / 1024:.0f} MiB")
+    print(
+        f"index arrays and matrices: {index.nbytes / 2**20:.1f} MiB; peak RSS grew by {(rss_after - rss_before) / 1024:.0f} MiB"
+    )
 
     timings = []
     for placement in placements:
@@ -106,8 +108,10 @@ def main() -> None:
         timings.append(time.perf_counter() - t)
         assert len(ranked) <= args.top
     ms = sorted(x * 1000 for x in timings)
-    print(f"rank {len(candidates):,} candidates, explanations for top {args.top}: "
-          f"median {statistics.median(ms):.1f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, max {ms[-1]:.1f} ms")
+    print(
+        f"rank {len(candidates):,} candidates, explanations for top {args.top}: "
+        f"median {statistics.median(ms):.1f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, max {ms[-1]:.1f} ms"
+    )
 
     # Floor: nothing but the sparse product of the skill matrix with one placement vector.
     floor = []
@@ -123,16 +127,20 @@ def main() -> None:
         _ = csr @ vector
         floor.append(time.perf_counter() - t)
     floor_ms = statistics.median(floor) * 1000
-    print(f"floor (bare SciPy sparse matrix-vector product): median {floor_ms:.1f} ms; "
-          f"matcher is {statistics.median(ms) / floor_ms:.1f}x the floor")
+    print(
+        f"floor (bare SciPy sparse matrix-vector product): median {floor_ms:.1f} ms; "
+        f"matcher is {statistics.median(ms) / floor_ms:.1f}x the floor"
+    )
 
     subset = candidates[:10_000]
     t = time.perf_counter()
     for placement in placements[:3]:
         plain_loop(matcher, placement, subset, args.top)
     loop_ms = (time.perf_counter() - t) / 3 * 1000 * (len(candidates) / len(subset))
-    print(f"plain Python loop (skills only, extrapolated from 10,000): {loop_ms:.0f} ms per placement; "
-          f"speed-up of the index {loop_ms / statistics.median(ms):.0f}x")
+    print(
+        f"plain Python loop (skills only, extrapolated from 10,000): {loop_ms:.0f} ms per placement; "
+        f"speed-up of the index {loop_ms / statistics.median(ms):.0f}x"
+    )
 
     t = time.perf_counter()
     pindex = matcher.placement_index(placements * (20_000 // len(placements)))
@@ -142,8 +150,10 @@ def main() -> None:
         t = time.perf_counter()
         matcher.rank_placements(candidate, pindex, top=20)
         jobs.append(time.perf_counter() - t)
-    print(f"jobs for me: rank {len(pindex.records):,} placements for one candidate: "
-          f"median {statistics.median(jobs) * 1000:.1f} ms (index build {pbuild:.2f} s)")
+    print(
+        f"jobs for me: rank {len(pindex.records):,} placements for one candidate: "
+        f"median {statistics.median(jobs) * 1000:.1f} ms (index build {pbuild:.2f} s)"
+    )
 
     t = time.perf_counter()
     index.remove([c.id for c in candidates[:1000]])

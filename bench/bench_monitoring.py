@@ -71,7 +71,7 @@ END_REASONS = ["completed", "candidate_resigned", "employer_terminated", "probat
 def _bulk(model, rows):
     created = []
     for start in range(0, len(rows), BATCH):
-        created += model.objects.bulk_create(rows[start:start + BATCH])
+        created += model.objects.bulk_create(rows[start : start + BATCH])
     return created
 
 
@@ -83,44 +83,94 @@ def seed(scale: float, rng: random.Random):
     from tests.factories import UserFactory
 
     municipality = Municipality.objects.create(name="Benchstadt", slug="benchstadt", postcode="44135")
-    offices = [Organisation.objects.create(municipality=municipality, kind=kind, name=f"{kind} {i}")
-               for i, kind in enumerate([OrganisationKind.MUNICIPALITY_OFFICE, OrganisationKind.JOBCENTER,
-                                         OrganisationKind.WELFARE])]
+    offices = [
+        Organisation.objects.create(municipality=municipality, kind=kind, name=f"{kind} {i}")
+        for i, kind in enumerate(
+            [OrganisationKind.MUNICIPALITY_OFFICE, OrganisationKind.JOBCENTER, OrganisationKind.WELFARE]
+        )
+    ]
     coordinator = UserFactory(email="bench-coordinator@lotse.example")
     Membership.objects.create(user=coordinator, organisation=offices[0], role=Role.COORDINATOR)
     managers = [UserFactory(email=f"bench-cm{i}@lotse.example") for i in range(60)]
     coaches = [UserFactory(email=f"bench-coach{i}@lotse.example") for i in range(30)]
-    _bulk(Membership, [Membership(user=u, organisation=offices[i % 3], role=Role.CASE_MANAGER)
-                       for i, u in enumerate(managers)]
-          + [Membership(user=u, organisation=offices[2], role=Role.JOB_COACH) for u in coaches])
+    _bulk(
+        Membership,
+        [
+            Membership(user=u, organisation=offices[i % 3], role=Role.CASE_MANAGER)
+            for i, u in enumerate(managers)
+        ]
+        + [Membership(user=u, organisation=offices[2], role=Role.JOB_COACH) for u in coaches],
+    )
     employers = []
     for i in range(200):
-        org = Organisation.objects.create(municipality=municipality, kind=OrganisationKind.EMPLOYER, name=f"Betrieb {i}")
+        org = Organisation.objects.create(
+            municipality=municipality, kind=OrganisationKind.EMPLOYER, name=f"Betrieb {i}"
+        )
         employers.append(EmployerProfile(organisation=org, sector=SECTORS[i % len(SECTORS)]))
     employers = _bulk(EmployerProfile, employers)
     occupation = Occupation.objects.create(uri="http://esco.bench/occupation/monitoring", label_de="Beruf")
-    placements = _bulk(Placement, [Placement(employer=employers[i % 200], municipality=municipality, title=f"Stelle {i}",
-                                             kind=KINDS[i % len(KINDS)], occupation=occupation, postcode="44135",
-                                             status="filled", openings=1) for i in range(max(1, n_placements // 10))])
+    placements = _bulk(
+        Placement,
+        [
+            Placement(
+                employer=employers[i % 200],
+                municipality=municipality,
+                title=f"Stelle {i}",
+                kind=KINDS[i % len(KINDS)],
+                occupation=occupation,
+                postcode="44135",
+                status="filled",
+                openings=1,
+            )
+            for i in range(max(1, n_placements // 10))
+        ],
+    )
 
     now = timezone.now()
     today = timezone.localdate()
-    candidates = _bulk(Candidate, [Candidate(municipality=municipality, first_name=f"V{i}", last_name=f"N{i}")
-                                   for i in range(n_candidates)])
-    _bulk(LanguageSkill, [LanguageSkill(candidate=c, language="de", spoken=rng.choice(LEVELS)) for c in candidates])
+    candidates = _bulk(
+        Candidate,
+        [
+            Candidate(municipality=municipality, first_name=f"V{i}", last_name=f"N{i}")
+            for i in range(n_candidates)
+        ],
+    )
+    _bulk(
+        LanguageSkill,
+        [LanguageSkill(candidate=c, language="de", spoken=rng.choice(LEVELS)) for c in candidates],
+    )
     opened = [now - timedelta(days=rng.randint(0, 720), hours=rng.randint(0, 23)) for _ in candidates]
     cases = []
     for i, c in enumerate(candidates):
         phase = PHASES[i % len(PHASES)]
-        cases.append(Case(candidate=c, municipality=municipality, responsible_organisation=offices[i % 3],
-                          case_manager=managers[i % len(managers)], phase=phase, legal_circle=CIRCLES[i % 4],
-                          opened_at=opened[i], closed_at=now if phase == "closed" else None))
+        cases.append(
+            Case(
+                candidate=c,
+                municipality=municipality,
+                responsible_organisation=offices[i % 3],
+                case_manager=managers[i % len(managers)],
+                phase=phase,
+                legal_circle=CIRCLES[i % 4],
+                opened_at=opened[i],
+                closed_at=now if phase == "closed" else None,
+            )
+        )
     cases = _bulk(Case, cases)
 
     # Introductions: created_at is auto_now_add; realistic times are set in a bulk_update afterwards.
     intro_idx = rng.sample(range(n_candidates), k=min(n_intros, n_candidates))
-    intros = _bulk(Introduction, [Introduction(placement=placements[i % len(placements)], candidate=candidates[i],
-                                               stage="closed", close_reason="other") for i in intro_idx])
+    intros = _bulk(
+        Introduction,
+        [
+            Introduction(
+                placement=placements[i % len(placements)],
+                candidate=candidates[i],
+                stage="closed",
+                close_reason="other",
+            )
+            for i in intro_idx
+        ],
+    )
     for intro, i in zip(intros, intro_idx, strict=True):
         intro.created_at = opened[i] + timedelta(days=rng.randint(1, 120))
     Introduction.objects.bulk_update(intros, ["created_at"], batch_size=BATCH)
@@ -133,48 +183,110 @@ def seed(scale: float, rng: random.Random):
         end = start + timedelta(days=rng.randint(10, 400)) if ended else None
         if end and end > today:
             end, ended = None, False
-        employments.append(Employment(candidate=candidates[i], employer=employers[i % 200],
-                                      kind=KINDS[i % len(KINDS)], start_date=start, end_date=end,
-                                      end_reason=rng.choice(END_REASONS) if ended else ""))
+        employments.append(
+            Employment(
+                candidate=candidates[i],
+                employer=employers[i % 200],
+                kind=KINDS[i % len(KINDS)],
+                start_date=start,
+                end_date=end,
+                end_reason=rng.choice(END_REASONS) if ended else "",
+            )
+        )
     employments = _bulk(Employment, employments)
-    _bulk(FollowAlong, [FollowAlong(employment=e, coach=coaches[k % len(coaches)], organisation=offices[2],
-                                    municipality=municipality) for k, e in enumerate(employments)])
+    _bulk(
+        FollowAlong,
+        [
+            FollowAlong(
+                employment=e,
+                coach=coaches[k % len(coaches)],
+                organisation=offices[2],
+                municipality=municipality,
+            )
+            for k, e in enumerate(employments)
+        ],
+    )
     per = max(1, n_followups // max(1, len(employments)))
     dues = []
     for e in employments:
         for seq in range(per):
             due = e.start_date + timedelta(days=7 + 30 * seq)
             done = now - timedelta(days=rng.randint(0, 30)) if due < today and rng.random() < 0.8 else None
-            dues.append(FollowUpDue(employment=e, sequence=seq + 1, label=f"#{seq + 1}", due_date=due, done_at=done))
+            dues.append(
+                FollowUpDue(employment=e, sequence=seq + 1, label=f"#{seq + 1}", due_date=due, done_at=done)
+            )
     _bulk(FollowUpDue, dues)
-    _bulk(LanguageSupportNeed, [LanguageSupportNeed(
-        employment=e, municipality=municipality, area="workplace", current_level="A2", target_level="B1",
-        measure=rng.choice(["berufssprachkurs", "employer_course", "volunteer_tutoring"]),
-        status=rng.choice(["open", "planned", "in_progress", "done"])) for e in employments[: len(employments) // 4]])
+    _bulk(
+        LanguageSupportNeed,
+        [
+            LanguageSupportNeed(
+                employment=e,
+                municipality=municipality,
+                area="workplace",
+                current_level="A2",
+                target_level="B1",
+                measure=rng.choice(["berufssprachkurs", "employer_course", "volunteer_tutoring"]),
+                status=rng.choice(["open", "planned", "in_progress", "done"]),
+            )
+            for e in employments[: len(employments) // 4]
+        ],
+    )
     requests = []
     for e in employments[: len(employments) // 5]:
         answered = rng.random() < 0.7
-        requests.append(SupportRequest(
-            employer_organisation_id=e.employer.organisation_id, employment=e, municipality=municipality,
-            topic="language", message="Frage", assigned_to=coaches[0], due_date=today - timedelta(days=rng.randint(0, 200)),
-            status="answered" if answered else "open", answer="ok" if answered else "",
-            answered_at=now - timedelta(days=rng.randint(0, 200)) if answered else None))
+        requests.append(
+            SupportRequest(
+                employer_organisation_id=e.employer.organisation_id,
+                employment=e,
+                municipality=municipality,
+                topic="language",
+                message="Frage",
+                assigned_to=coaches[0],
+                due_date=today - timedelta(days=rng.randint(0, 200)),
+                status="answered" if answered else "open",
+                answer="ok" if answered else "",
+                answered_at=now - timedelta(days=rng.randint(0, 200)) if answered else None,
+            )
+        )
     _bulk(SupportRequest, requests)
     provider = ServiceOrganisation.objects.create(municipality=municipality, name="Träger")
-    services = [Service.objects.create(organisation=provider, municipality=municipality, name=f"Angebot {cat}",
-                                       category=cat) for cat in ["language_course", "recognition", "housing", "childcare"]]
+    services = [
+        Service.objects.create(
+            organisation=provider, municipality=municipality, name=f"Angebot {cat}", category=cat
+        )
+        for cat in ["language_course", "recognition", "housing", "childcare"]
+    ]
     referral_cases = rng.sample(cases, k=min(len(cases), int(10_000 * scale)))
-    _bulk(Referral, [Referral(case=c, service=services[k % 4], status=rng.choice(["completed", "declined"]))
-                     for k, c in enumerate(referral_cases)])
+    _bulk(
+        Referral,
+        [
+            Referral(case=c, service=services[k % 4], status=rng.choice(["completed", "declined"]))
+            for k, c in enumerate(referral_cases)
+        ],
+    )
     kind = HandoverKind.objects.create(slug="bench", name="Rechtskreiswechsel")
     handover_cases = rng.sample(cases, k=min(len(cases), int(3_000 * scale)))
     position = {o.pk: i for i, o in enumerate(offices)}
-    _bulk(Handover, [Handover(case=c, kind=kind, from_organisation_id=c.responsible_organisation_id,
-                              to_organisation=offices[(position[c.responsible_organisation_id] + 1) % 3],
-                              status="accepted", joint_appointment_at=now if rng.random() < 0.6 else None)
-                     for c in handover_cases])
-    return coordinator, {"candidates": n_candidates, "employments": len(employments), "follow_ups": len(dues),
-                         "introductions": len(intros)}
+    _bulk(
+        Handover,
+        [
+            Handover(
+                case=c,
+                kind=kind,
+                from_organisation_id=c.responsible_organisation_id,
+                to_organisation=offices[(position[c.responsible_organisation_id] + 1) % 3],
+                status="accepted",
+                joint_appointment_at=now if rng.random() < 0.6 else None,
+            )
+            for c in handover_cases
+        ],
+    )
+    return coordinator, {
+        "candidates": n_candidates,
+        "employments": len(employments),
+        "follow_ups": len(dues),
+        "introductions": len(intros),
+    }
 
 
 def _forget() -> None:
@@ -233,10 +345,14 @@ def main() -> None:
 
     cold = _timed(client, url, args.cold, cold=True)
     warm = _timed(client, url, args.warm, cold=False)
-    print(f"cold (nothing cached, {args.cold} requests): median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
-          f"  (target ≤ 5000 ms)")
-    print(f"warm (from cache, {args.warm} requests): median {statistics.median(warm):.1f} ms, max {max(warm):.1f} ms"
-          f"  (target ≤ 500 ms)")
+    print(
+        f"cold (nothing cached, {args.cold} requests): median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
+        f"  (target ≤ 5000 ms)"
+    )
+    print(
+        f"warm (from cache, {args.warm} requests): median {statistics.median(warm):.1f} ms, max {max(warm):.1f} ms"
+        f"  (target ≤ 500 ms)"
+    )
 
     from monitoring import services
 

@@ -33,8 +33,12 @@ def noisy_candidates(taxonomy, occupations, per_occupation, overlap, rng, all_sk
             noise = rng.sample(all_skills, k=max(2, len(kept) // 2))
             people.append(
                 CandidateRecord(
-                    id=f"{occupation}#{k}", skills=tuple(kept + noise), german="B2", postcode="34117",
-                    hours=40, permit="may_work",
+                    id=f"{occupation}#{k}",
+                    skills=tuple(kept + noise),
+                    german="B2",
+                    postcode="34117",
+                    hours=40,
+                    permit="may_work",
                 )
             )
     return people
@@ -44,7 +48,8 @@ def siblings(taxonomy, occupation, limit=3):
     """Occupations in the same ISCO-08 unit group: the hardest people to tell apart."""
     code = taxonomy.occupation_isco.get(occupation, "")
     return sorted(
-        o for o, c in taxonomy.occupation_isco.items()
+        o
+        for o, c in taxonomy.occupation_isco.items()
         if c == code and o != occupation and len(taxonomy.occupation_essential.get(o, ())) >= 4
     )[:limit]
 
@@ -65,8 +70,11 @@ def evaluate(taxonomy, occupations, per_occupation, overlap, background, seed=11
     recalls, ndcgs = [], []
     for occupation in occupations:
         placement = PlacementRecord(
-            id=occupation, essential=tuple(sorted(taxonomy.occupation_essential[occupation])),
-            min_german="B1", postcode="34117", hours=40,
+            id=occupation,
+            essential=tuple(sorted(taxonomy.occupation_essential[occupation])),
+            min_german="B1",
+            postcode="34117",
+            hours=40,
         )
         top = matcher.rank_candidates(placement, index, top=10)
         hits = [r.candidate_id.split("#")[0] == occupation for r in top]
@@ -88,11 +96,17 @@ def main() -> None:
     rng = random.Random(5)
     eligible = sorted(o for o, s in taxonomy.occupation_essential.items() if len(s) >= 8)
     occupations = rng.sample(eligible, k=args.occupations)
-    print(f"{args.occupations} occupations × {args.per_occupation} candidates each (ESCO essential skills ≥ 8)")
+    print(
+        f"{args.occupations} occupations × {args.per_occupation} candidates each (ESCO essential skills ≥ 8)"
+    )
     for overlap in (0.7, 0.5, 0.3):
-        recall, ndcg, n, confusers = evaluate(taxonomy, occupations, args.per_occupation, overlap, args.background)
-        print(f"overlap {overlap:.0%}: recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}  "
-              f"({n:,} candidates, incl. {confusers} sibling occupations in the same ISCO group)")
+        recall, ndcg, n, confusers = evaluate(
+            taxonomy, occupations, args.per_occupation, overlap, args.background
+        )
+        print(
+            f"overlap {overlap:.0%}: recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}  "
+            f"({n:,} candidates, incl. {confusers} sibling occupations in the same ISCO group)"
+        )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,14 @@ class QualificationInline(admin.TabularInline):
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
     list_display = [
-        "last_name", "first_name", "municipality", "postcode", "city",
-        "residence_status", "work_permission", "created_at",
+        "last_name",
+        "first_name",
+        "municipality",
+        "postcode",
+        "city",
+        "residence_status",
+        "work_permission",
+        "created_at",
     ]
     list_filter = ["municipality", "residence_status", "work_permission", "gender"]
     search_fields = ["last_name", "first_name", "email", "postcode", "city"]
@@ -57,8 +63,16 @@ class CandidateAdmin(admin.ModelAdmin):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "municipality", "responsible_organisation", "case_manager", "phase",
-                    "legal_circle", "opened_at", "closed_at"]
+    list_display = [
+        "candidate",
+        "municipality",
+        "responsible_organisation",
+        "case_manager",
+        "phase",
+        "legal_circle",
+        "opened_at",
+        "closed_at",
+    ]
     list_filter = ["municipality", "phase", "legal_circle", "responsible_organisation"]
     search_fields = ["candidate__last_name", "candidate__first_name", "case_manager__email"]
     raw_id_fields = ["candidate", "case_manager"]
@@ -69,8 +83,15 @@ class CaseAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "scope", "recipient_organisation", "recipient_user", "granted_at",
-                    "revoked_at", "source"]
+    list_display = [
+        "candidate",
+        "scope",
+        "recipient_organisation",
+        "recipient_user",
+        "granted_at",
+        "revoked_at",
+        "source",
+    ]
     list_filter = ["scope", "source", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["candidate__last_name", "candidate__first_name", "reference", "paper_form_reference"]
     raw_id_fields = ["candidate", "recipient_organisation", "recipient_user", "recorded_by"]

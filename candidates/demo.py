@@ -75,74 +75,288 @@ _ESCO = "http://data.europa.eu/esco/occupation/"
 
 # Occupations in which people with refugee experience in Germany often worked or train (ESCO v1.2 de).
 OCCUPATIONS: tuple[DemoOccupation, ...] = (
-    DemoOccupation("cook", "Koch/Köchin", _ESCO + "90f75f67-495d-49fa-ab57-2f320e251d7e",
-                   "Koch/Köchin", "gastro", 9, True),
-    DemoOccupation("kitchen_assistant", "Küchenhilfe", _ESCO + "e1cf6897-158d-4b48-a39e-2a3a8cac216c",
-                   "Küchenhilfe", "gastro", 9, False),
-    DemoOccupation("waiter", "Kellner/Kellnerin", _ESCO + "d5db9d5c-2ebf-4a54-a79a-1b7e7ff70471",
-                   "Servicekraft (Kellner*in)", "gastro", 4, False),
-    DemoOccupation("baker", "Bäcker/Bäckerin", _ESCO + "1aadb308-432a-4d01-b54b-b4f7f76dd419",
-                   "Bäcker*in", "food", 3, True),
-    DemoOccupation("butcher", "Fleischer/Fleischerin", _ESCO + "37c7880e-cfee-4c41-a41b-061682fefde3",
-                   "Fleischer*in", "food", 2, True),
-    DemoOccupation("warehouse_worker", "Lagerarbeiter/Lagerarbeiterin",
-                   _ESCO + "bea705fe-06ac-4147-b8e0-6e8ac1208d8f", "Lagerhelfer*in", "logistics", 10, False),
-    DemoOccupation("order_picker", "Warenkommissionierer/Warenkommissioniererin",
-                   _ESCO + "cd94def5-3442-4c2e-ae3d-0761a3008bcb", "Kommissionierer*in", "logistics", 5, False),
-    DemoOccupation("forklift", "Gabelstaplerfahrer/Gabelstaplerfahrerin",
-                   _ESCO + "eeac6251-1974-42f5-91ed-513c6c883755", "Staplerfahrer*in", "logistics", 4, False),
-    DemoOccupation("truck_driver", "Lastkraftwagenfahrer/Lastkraftwagenfahrerin",
-                   _ESCO + "45037d43-a8f5-4f46-b332-b2935bc305f4", "Berufskraftfahrer*in (Lkw)",
-                   "logistics", 5, True),
-    DemoOccupation("delivery_driver", "Pkw- und Kleintransporter-Lieferfahrer/Pkw- und Kleintransporter-Lieferfahrerin",
-                   _ESCO + "0c408028-c48f-4df8-ba5d-c3d3be15f5a2", "Auslieferungsfahrer*in", "logistics", 4, False),
-    DemoOccupation("care_assistant", "Pflegehelfer/Pflegehelferin", _ESCO + "d38c2107-98f2-47b7-8bb4-f69750d51082",
-                   "Pflegehelfer*in", "care", 8, False),
-    DemoOccupation("nurse_assistant", "Gesundheits- und Krankenpfleger/Gesundheits- und Krankenschwester",
-                   _ESCO + "87d0795a-d41f-47ee-979f-0ab7d73836e7", "Pflegefachkraft", "care", 3, True),
-    DemoOccupation("elderly_care", "Sozialbetreuer in Betreuungseinrichtung für ältere Menschen/Sozialbetreuerin "
-                   "in Betreuungseinrichtung für ältere Menschen", _ESCO + "50743f62-3d5b-4ef6-b706-00d2b1adfcc3",
-                   "Altenpfleger*in / Betreuungskraft", "care", 3, True),
-    DemoOccupation("childcare", "Kinderbetreuer/Kinderbetreuerin", _ESCO + "3413f234-6230-47a8-8cc7-2691fd54ce3a",
-                   "Kinderbetreuer*in", "care", 2, False),
-    DemoOccupation("electrician", "Elektroniker für Energie- und Gebäudetechnik/Elektronikerin für Energie- "
-                   "und Gebäudetechnik", _ESCO + "5dbb9cf0-b226-402c-a295-2f42ef05ff8b",
-                   "Elektriker*in (Energie- und Gebäudetechnik)", "electrical", 5, True),
-    DemoOccupation("building_electrician", "Bauelektriker/Bauelektrikerin",
-                   _ESCO + "33960bab-4423-4808-af6c-ec2b485dba41", "Bauelektriker*in", "electrical", 2, True),
-    DemoOccupation("shk", "Anlagenmechaniker Sanitär-, Heizungs- und Klimatechnik/Anlagenmechanikerin Sanitär-, "
-                   "Heizungs- und Klimatechnik", _ESCO + "3ce9c89d-6f1a-48b5-942d-386e46e2fd06",
-                   "Anlagenmechaniker*in SHK", "shk", 4, True),
-    DemoOccupation("painter", "Maler/Malerin", _ESCO + "15620506-fb5d-49cd-87a2-1c9047fb406a",
-                   "Maler*in und Lackierer*in", "construction", 5, True),
-    DemoOccupation("construction_worker", "Hochbauhelfer/Hochbauhelferin",
-                   _ESCO + "fb7e2f4f-1545-42f1-972e-94082e49c6dc", "Bauhelfer*in", "construction", 7, False),
-    DemoOccupation("bricklayer", "Maurer/Maurerin", _ESCO + "05f321f8-055b-407d-bf19-e0ddabda56b7",
-                   "Maurer*in", "construction", 3, True),
-    DemoOccupation("carpenter", "Tischler/Tischlerin", _ESCO + "e1416610-ad08-4f37-8b46-9f99632a5c0f",
-                   "Tischler*in", "wood", 3, True),
-    DemoOccupation("gardener", "Landschaftsgärtner/Landschaftsgärtnerin",
-                   _ESCO + "e7970c7a-7769-4002-87d3-0a8ea94fdd6f", "Garten- und Landschaftsbauer*in",
-                   "construction", 2, True),
-    DemoOccupation("welder", "Schweißer/Schweißerin", _ESCO + "7aedaa07-3884-4c5b-88f9-80997b2aa54b",
-                   "Schweißer*in", "metal", 4, True),
-    DemoOccupation("industrial_mechanic", "Industriemechaniker/Industriemechanikerin",
-                   _ESCO + "269c47e7-9017-4aa6-bce8-49e89a696a64", "Industriemechaniker*in", "metal", 2, True),
-    DemoOccupation("vehicle_technician", "Kraftfahrzeugmechatroniker Schwerpunkt Personenkraftwagentechnik/"
-                   "Kraftfahrzeugmechatronikerin Schwerpunkt Personenkraftwagentechnik",
-                   _ESCO + "4ad4024e-d1d3-4dea-b6d1-2c7948111dce", "Kfz-Mechatroniker*in", "vehicle", 5, True),
-    DemoOccupation("hairdresser", "Friseur/Friseurin", _ESCO + "099c6bb0-22d3-4c5d-8bf5-70910af381ef",
-                   "Friseur*in", "beauty", 4, True),
-    DemoOccupation("cleaner", "Gebäudereiniger Innenreinigung/Gebäudereinigerin Innenreinigung",
-                   _ESCO + "303a1e34-cb16-4054-b323-81e5eec17397", "Reinigungskraft", "cleaning", 8, False),
-    DemoOccupation("sales_assistant", "Verkäufer/Verkäuferin", _ESCO + "9ba74e8a-c40c-4228-9998-eb3c7a5c11df",
-                   "Verkäufer*in", "retail", 5, True),
-    DemoOccupation("shop_assistant", "Verkaufshilfskraft", _ESCO + "0b15375e-dfdd-4047-9efb-096e0aaee7d2",
-                   "Verkaufshilfe / Regalservice", "retail", 4, False),
-    DemoOccupation("cashier", "Kassierer/Kassiererin", _ESCO + "2b871272-bd61-4206-bd1a-0b96d7023098",
-                   "Kassierer*in", "retail", 2, False),
-    DemoOccupation("it_support", "IT-Helpdesk-Manager/IT-Helpdesk-Managerin",
-                   _ESCO + "aaeec9a7-dc57-4485-890c-86b3eef735f9", "IT-Support (Helpdesk)", "it", 3, True),
+    DemoOccupation(
+        "cook",
+        "Koch/Köchin",
+        _ESCO + "90f75f67-495d-49fa-ab57-2f320e251d7e",
+        "Koch/Köchin",
+        "gastro",
+        9,
+        True,
+    ),
+    DemoOccupation(
+        "kitchen_assistant",
+        "Küchenhilfe",
+        _ESCO + "e1cf6897-158d-4b48-a39e-2a3a8cac216c",
+        "Küchenhilfe",
+        "gastro",
+        9,
+        False,
+    ),
+    DemoOccupation(
+        "waiter",
+        "Kellner/Kellnerin",
+        _ESCO + "d5db9d5c-2ebf-4a54-a79a-1b7e7ff70471",
+        "Servicekraft (Kellner*in)",
+        "gastro",
+        4,
+        False,
+    ),
+    DemoOccupation(
+        "baker",
+        "Bäcker/Bäckerin",
+        _ESCO + "1aadb308-432a-4d01-b54b-b4f7f76dd419",
+        "Bäcker*in",
+        "food",
+        3,
+        True,
+    ),
+    DemoOccupation(
+        "butcher",
+        "Fleischer/Fleischerin",
+        _ESCO + "37c7880e-cfee-4c41-a41b-061682fefde3",
+        "Fleischer*in",
+        "food",
+        2,
+        True,
+    ),
+    DemoOccupation(
+        "warehouse_worker",
+        "Lagerarbeiter/Lagerarbeiterin",
+        _ESCO + "bea705fe-06ac-4147-b8e0-6e8ac1208d8f",
+        "Lagerhelfer*in",
+        "logistics",
+        10,
+        False,
+    ),
+    DemoOccupation(
+        "order_picker",
+        "Warenkommissionierer/Warenkommissioniererin",
+        _ESCO + "cd94def5-3442-4c2e-ae3d-0761a3008bcb",
+        "Kommissionierer*in",
+        "logistics",
+        5,
+        False,
+    ),
+    DemoOccupation(
+        "forklift",
+        "Gabelstaplerfahrer/Gabelstaplerfahrerin",
+        _ESCO + "eeac6251-1974-42f5-91ed-513c6c883755",
+        "Staplerfahrer*in",
+        "logistics",
+        4,
+        False,
+    ),
+    DemoOccupation(
+        "truck_driver",
+        "Lastkraftwagenfahrer/Lastkraftwagenfahrerin",
+        _ESCO + "45037d43-a8f5-4f46-b332-b2935bc305f4",
+        "Berufskraftfahrer*in (Lkw)",
+        "logistics",
+        5,
+        True,
+    ),
+    DemoOccupation(
+        "delivery_driver",
+        "Pkw- und Kleintransporter-Lieferfahrer/Pkw- und Kleintransporter-Lieferfahrerin",
+        _ESCO + "0c408028-c48f-4df8-ba5d-c3d3be15f5a2",
+        "Auslieferungsfahrer*in",
+        "logistics",
+        4,
+        False,
+    ),
+    DemoOccupation(
+        "care_assistant",
+        "Pflegehelfer/Pflegehelferin",
+        _ESCO + "d38c2107-98f2-47b7-8bb4-f69750d51082",
+        "Pflegehelfer*in",
+        "care",
+        8,
+        False,
+    ),
+    DemoOccupation(
+        "nurse_assistant",
+        "Gesundheits- und Krankenpfleger/Gesundheits- und Krankenschwester",
+        _ESCO + "87d0795a-d41f-47ee-979f-0ab7d73836e7",
+        "Pflegefachkraft",
+        "care",
+        3,
+        True,
+    ),
+    DemoOccupation(
+        "elderly_care",
+        "Sozialbetreuer in Betreuungseinrichtung für ältere Menschen/Sozialbetreuerin "
+        "in Betreuungseinrichtung für ältere Menschen",
+        _ESCO + "50743f62-3d5b-4ef6-b706-00d2b1adfcc3",
+        "Altenpfleger*in / Betreuungskraft",
+        "care",
+        3,
+        True,
+    ),
+    DemoOccupation(
+        "childcare",
+        "Kinderbetreuer/Kinderbetreuerin",
+        _ESCO + "3413f234-6230-47a8-8cc7-2691fd54ce3a",
+        "Kinderbetreuer*in",
+        "care",
+        2,
+        False,
+    ),
+    DemoOccupation(
+        "electrician",
+        "Elektroniker für Energie- und Gebäudetechnik/Elektronikerin für Energie- und Gebäudetechnik",
+        _ESCO + "5dbb9cf0-b226-402c-a295-2f42ef05ff8b",
+        "Elektriker*in (Energie- und Gebäudetechnik)",
+        "electrical",
+        5,
+        True,
+    ),
+    DemoOccupation(
+        "building_electrician",
+        "Bauelektriker/Bauelektrikerin",
+        _ESCO + "33960bab-4423-4808-af6c-ec2b485dba41",
+        "Bauelektriker*in",
+        "electrical",
+        2,
+        True,
+    ),
+    DemoOccupation(
+        "shk",
+        "Anlagenmechaniker Sanitär-, Heizungs- und Klimatechnik/Anlagenmechanikerin Sanitär-, "
+        "Heizungs- und Klimatechnik",
+        _ESCO + "3ce9c89d-6f1a-48b5-942d-386e46e2fd06",
+        "Anlagenmechaniker*in SHK",
+        "shk",
+        4,
+        True,
+    ),
+    DemoOccupation(
+        "painter",
+        "Maler/Malerin",
+        _ESCO + "15620506-fb5d-49cd-87a2-1c9047fb406a",
+        "Maler*in und Lackierer*in",
+        "construction",
+        5,
+        True,
+    ),
+    DemoOccupation(
+        "construction_worker",
+        "Hochbauhelfer/Hochbauhelferin",
+        _ESCO + "fb7e2f4f-1545-42f1-972e-94082e49c6dc",
+        "Bauhelfer*in",
+        "construction",
+        7,
+        False,
+    ),
+    DemoOccupation(
+        "bricklayer",
+        "Maurer/Maurerin",
+        _ESCO + "05f321f8-055b-407d-bf19-e0ddabda56b7",
+        "Maurer*in",
+        "construction",
+        3,
+        True,
+    ),
+    DemoOccupation(
+        "carpenter",
+        "Tischler/Tischlerin",
+        _ESCO + "e1416610-ad08-4f37-8b46-9f99632a5c0f",
+        "Tischler*in",
+        "wood",
+        3,
+        True,
+    ),
+    DemoOccupation(
+        "gardener",
+        "Landschaftsgärtner/Landschaftsgärtnerin",
+        _ESCO + "e7970c7a-7769-4002-87d3-0a8ea94fdd6f",
+        "Garten- und Landschaftsbauer*in",
+        "construction",
+        2,
+        True,
+    ),
+    DemoOccupation(
+        "welder",
+        "Schweißer/Schweißerin",
+        _ESCO + "7aedaa07-3884-4c5b-88f9-80997b2aa54b",
+        "Schweißer*in",
+        "metal",
+        4,
+        True,
+    ),
+    DemoOccupation(
+        "industrial_mechanic",
+        "Industriemechaniker/Industriemechanikerin",
+        _ESCO + "269c47e7-9017-4aa6-bce8-49e89a696a64",
+        "Industriemechaniker*in",
+        "metal",
+        2,
+        True,
+    ),
+    DemoOccupation(
+        "vehicle_technician",
+        "Kraftfahrzeugmechatroniker Schwerpunkt Personenkraftwagentechnik/"
+        "Kraftfahrzeugmechatronikerin Schwerpunkt Personenkraftwagentechnik",
+        _ESCO + "4ad4024e-d1d3-4dea-b6d1-2c7948111dce",
+        "Kfz-Mechatroniker*in",
+        "vehicle",
+        5,
+        True,
+    ),
+    DemoOccupation(
+        "hairdresser",
+        "Friseur/Friseurin",
+        _ESCO + "099c6bb0-22d3-4c5d-8bf5-70910af381ef",
+        "Friseur*in",
+        "beauty",
+        4,
+        True,
+    ),
+    DemoOccupation(
+        "cleaner",
+        "Gebäudereiniger Innenreinigung/Gebäudereinigerin Innenreinigung",
+        _ESCO + "303a1e34-cb16-4054-b323-81e5eec17397",
+        "Reinigungskraft",
+        "cleaning",
+        8,
+        False,
+    ),
+    DemoOccupation(
+        "sales_assistant",
+        "Verkäufer/Verkäuferin",
+        _ESCO + "9ba74e8a-c40c-4228-9998-eb3c7a5c11df",
+        "Verkäufer*in",
+        "retail",
+        5,
+        True,
+    ),
+    DemoOccupation(
+        "shop_assistant",
+        "Verkaufshilfskraft",
+        _ESCO + "0b15375e-dfdd-4047-9efb-096e0aaee7d2",
+        "Verkaufshilfe / Regalservice",
+        "retail",
+        4,
+        False,
+    ),
+    DemoOccupation(
+        "cashier",
+        "Kassierer/Kassiererin",
+        _ESCO + "2b871272-bd61-4206-bd1a-0b96d7023098",
+        "Kassierer*in",
+        "retail",
+        2,
+        False,
+    ),
+    DemoOccupation(
+        "it_support",
+        "IT-Helpdesk-Manager/IT-Helpdesk-Managerin",
+        _ESCO + "aaeec9a7-dc57-4485-890c-86b3eef735f9",
+        "IT-Support (Helpdesk)",
+        "it",
+        3,
+        True,
+    ),
 )
 
 
@@ -193,10 +407,42 @@ def skill_relations(occupation_ids: Sequence[int]) -> dict[int, tuple[list[int],
 # --- names -------------------------------------------------------------------------------------
 
 _UK_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
-    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "", "ʼ": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
+    "’": "",
+    "ʼ": "",
 }
 _UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 
@@ -221,51 +467,331 @@ def transliterate_uk(text: str) -> str:
 
 _NAMES: dict[str, dict[str, list[str]]] = {
     "arabic": {
-        "male": ["Mohammed", "Ahmad", "Omar", "Khaled", "Yousef", "Hassan", "Ali", "Mahmoud", "Mustafa",
-                 "Ibrahim", "Abdullah", "Hamza", "Bilal", "Samer", "Fadi", "Rami", "Tarek", "Karim", "Jamal",
-                 "Walid", "Anas", "Majd", "Ammar", "Firas", "Hussein", "Adnan", "Rashid", "Zaid", "Mazen"],
-        "female": ["Fatima", "Aisha", "Rania", "Layla", "Mariam", "Noor", "Hiba", "Rasha", "Amal", "Dalia",
-                   "Salma", "Yasmin", "Reem", "Lina", "Hala", "Sara", "Zeinab", "Douaa", "Aya", "Bushra",
-                   "Ghada", "Nisreen", "Safaa", "Samira", "Huda"],
-        "last": ["Al-Hassan", "Haddad", "Khalil", "Mansour", "Hamdan", "Nasser", "Darwish", "Ibrahim",
-                 "Youssef", "Saleh", "Othman", "Al-Ahmad", "Hussein", "Aboud", "Kassem", "Shaheen",
-                 "Al-Khatib", "Barakat", "Hijazi", "Jaber", "Qasem", "Sabbagh", "Zaher", "Al-Ali", "Mahmoud",
-                 "Suleiman", "Al-Jabouri", "Al-Obeidi", "Kareem", "Abbas", "Al-Masri", "Taha", "Rahal"],
+        "male": [
+            "Mohammed",
+            "Ahmad",
+            "Omar",
+            "Khaled",
+            "Yousef",
+            "Hassan",
+            "Ali",
+            "Mahmoud",
+            "Mustafa",
+            "Ibrahim",
+            "Abdullah",
+            "Hamza",
+            "Bilal",
+            "Samer",
+            "Fadi",
+            "Rami",
+            "Tarek",
+            "Karim",
+            "Jamal",
+            "Walid",
+            "Anas",
+            "Majd",
+            "Ammar",
+            "Firas",
+            "Hussein",
+            "Adnan",
+            "Rashid",
+            "Zaid",
+            "Mazen",
+        ],
+        "female": [
+            "Fatima",
+            "Aisha",
+            "Rania",
+            "Layla",
+            "Mariam",
+            "Noor",
+            "Hiba",
+            "Rasha",
+            "Amal",
+            "Dalia",
+            "Salma",
+            "Yasmin",
+            "Reem",
+            "Lina",
+            "Hala",
+            "Sara",
+            "Zeinab",
+            "Douaa",
+            "Aya",
+            "Bushra",
+            "Ghada",
+            "Nisreen",
+            "Safaa",
+            "Samira",
+            "Huda",
+        ],
+        "last": [
+            "Al-Hassan",
+            "Haddad",
+            "Khalil",
+            "Mansour",
+            "Hamdan",
+            "Nasser",
+            "Darwish",
+            "Ibrahim",
+            "Youssef",
+            "Saleh",
+            "Othman",
+            "Al-Ahmad",
+            "Hussein",
+            "Aboud",
+            "Kassem",
+            "Shaheen",
+            "Al-Khatib",
+            "Barakat",
+            "Hijazi",
+            "Jaber",
+            "Qasem",
+            "Sabbagh",
+            "Zaher",
+            "Al-Ali",
+            "Mahmoud",
+            "Suleiman",
+            "Al-Jabouri",
+            "Al-Obeidi",
+            "Kareem",
+            "Abbas",
+            "Al-Masri",
+            "Taha",
+            "Rahal",
+        ],
     },
     "kurdish": {
-        "male": ["Azad", "Rojhat", "Dilshad", "Sherwan", "Baran", "Rezan", "Hozan", "Kawa", "Rebwar", "Shivan",
-                 "Zana", "Dilovan", "Serhat", "Welat", "Ciwan"],
-        "female": ["Berfin", "Rojin", "Nesrin", "Dilan", "Zilan", "Hevin", "Avesta", "Shirin", "Jiyan", "Rojda",
-                   "Gulistan", "Newroz"],
-        "last": ["Hasso", "Ali", "Mamo", "Khalaf", "Sheikho", "Osman", "Murad", "Xelil", "Bakir", "Ibo", "Haji",
-                 "Saeed", "Rashid", "Kheder", "Hemo", "Qasim", "Sido"],
+        "male": [
+            "Azad",
+            "Rojhat",
+            "Dilshad",
+            "Sherwan",
+            "Baran",
+            "Rezan",
+            "Hozan",
+            "Kawa",
+            "Rebwar",
+            "Shivan",
+            "Zana",
+            "Dilovan",
+            "Serhat",
+            "Welat",
+            "Ciwan",
+        ],
+        "female": [
+            "Berfin",
+            "Rojin",
+            "Nesrin",
+            "Dilan",
+            "Zilan",
+            "Hevin",
+            "Avesta",
+            "Shirin",
+            "Jiyan",
+            "Rojda",
+            "Gulistan",
+            "Newroz",
+        ],
+        "last": [
+            "Hasso",
+            "Ali",
+            "Mamo",
+            "Khalaf",
+            "Sheikho",
+            "Osman",
+            "Murad",
+            "Xelil",
+            "Bakir",
+            "Ibo",
+            "Haji",
+            "Saeed",
+            "Rashid",
+            "Kheder",
+            "Hemo",
+            "Qasim",
+            "Sido",
+        ],
     },
     "dari": {
-        "male": ["Ahmad", "Mohammad", "Ali Reza", "Hamid", "Farid", "Jawad", "Mustafa", "Sohrab", "Naveed",
-                 "Bashir", "Zabihullah", "Rahim", "Habib", "Wahid", "Masoud", "Shafiq", "Samiullah", "Aziz",
-                 "Khalid", "Nasir", "Omid", "Sayed", "Ehsan"],
-        "female": ["Zahra", "Maryam", "Fatima", "Farzana", "Shabnam", "Nargis", "Parwana", "Sima", "Mursal",
-                   "Marzia", "Hosai", "Laila", "Nilofar", "Sadaf", "Tahmina", "Roya", "Fariba"],
-        "last": ["Ahmadi", "Hakimi", "Karimi", "Rahimi", "Sultani", "Haidari", "Mohammadi", "Azizi", "Noori",
-                 "Hashimi", "Rezaei", "Sadat", "Jafari", "Amiri", "Safi", "Stanikzai", "Popal", "Wardak",
-                 "Nazari", "Yousufi", "Qaderi", "Rasuli", "Niazi", "Hussaini", "Sharifi"],
+        "male": [
+            "Ahmad",
+            "Mohammad",
+            "Ali Reza",
+            "Hamid",
+            "Farid",
+            "Jawad",
+            "Mustafa",
+            "Sohrab",
+            "Naveed",
+            "Bashir",
+            "Zabihullah",
+            "Rahim",
+            "Habib",
+            "Wahid",
+            "Masoud",
+            "Shafiq",
+            "Samiullah",
+            "Aziz",
+            "Khalid",
+            "Nasir",
+            "Omid",
+            "Sayed",
+            "Ehsan",
+        ],
+        "female": [
+            "Zahra",
+            "Maryam",
+            "Fatima",
+            "Farzana",
+            "Shabnam",
+            "Nargis",
+            "Parwana",
+            "Sima",
+            "Mursal",
+            "Marzia",
+            "Hosai",
+            "Laila",
+            "Nilofar",
+            "Sadaf",
+            "Tahmina",
+            "Roya",
+            "Fariba",
+        ],
+        "last": [
+            "Ahmadi",
+            "Hakimi",
+            "Karimi",
+            "Rahimi",
+            "Sultani",
+            "Haidari",
+            "Mohammadi",
+            "Azizi",
+            "Noori",
+            "Hashimi",
+            "Rezaei",
+            "Sadat",
+            "Jafari",
+            "Amiri",
+            "Safi",
+            "Stanikzai",
+            "Popal",
+            "Wardak",
+            "Nazari",
+            "Yousufi",
+            "Qaderi",
+            "Rasuli",
+            "Niazi",
+            "Hussaini",
+            "Sharifi",
+        ],
     },
     "persian": {
-        "male": ["Reza", "Amir", "Mehdi", "Hossein", "Saeed", "Babak", "Arash", "Kian", "Navid", "Pouya",
-                 "Farhad", "Omid", "Behnam"],
-        "female": ["Shirin", "Neda", "Parisa", "Maryam", "Fereshteh", "Mahsa", "Narges", "Leila", "Sepideh",
-                   "Azadeh", "Roya", "Yasaman"],
-        "last": ["Hosseini", "Moradi", "Rostami", "Ebrahimi", "Kazemi", "Jafari", "Sadeghi", "Tehrani",
-                 "Shirazi", "Bagheri", "Rahmani", "Nouri", "Mirzaei", "Ghasemi", "Abbasi"],
+        "male": [
+            "Reza",
+            "Amir",
+            "Mehdi",
+            "Hossein",
+            "Saeed",
+            "Babak",
+            "Arash",
+            "Kian",
+            "Navid",
+            "Pouya",
+            "Farhad",
+            "Omid",
+            "Behnam",
+        ],
+        "female": [
+            "Shirin",
+            "Neda",
+            "Parisa",
+            "Maryam",
+            "Fereshteh",
+            "Mahsa",
+            "Narges",
+            "Leila",
+            "Sepideh",
+            "Azadeh",
+            "Roya",
+            "Yasaman",
+        ],
+        "last": [
+            "Hosseini",
+            "Moradi",
+            "Rostami",
+            "Ebrahimi",
+            "Kazemi",
+            "Jafari",
+            "Sadeghi",
+            "Tehrani",
+            "Shirazi",
+            "Bagheri",
+            "Rahmani",
+            "Nouri",
+            "Mirzaei",
+            "Ghasemi",
+            "Abbasi",
+        ],
     },
     "tigrinya": {
-        "male": ["Yonas", "Tesfay", "Dawit", "Filmon", "Mikael", "Samuel", "Robel", "Habtom", "Kidane",
-                 "Biniam", "Yohannes", "Merhawi", "Amanuel", "Semere", "Tekle", "Henok", "Efrem", "Natnael"],
-        "female": ["Helen", "Senait", "Feven", "Selam", "Luwam", "Ruta", "Winta", "Saba", "Yordanos", "Hiwet",
-                   "Meron", "Eden", "Abrehet", "Tsega", "Rahel"],
-        "last": ["Tesfamariam", "Haile", "Gebremedhin", "Tekle", "Berhane", "Kidane", "Ghebreyesus", "Woldu",
-                 "Mehari", "Habte", "Asmerom", "Abraha", "Yemane", "Okbazghi", "Solomon", "Weldemichael",
-                 "Ghirmay", "Andemariam"],
+        "male": [
+            "Yonas",
+            "Tesfay",
+            "Dawit",
+            "Filmon",
+            "Mikael",
+            "Samuel",
+            "Robel",
+            "Habtom",
+            "Kidane",
+            "Biniam",
+            "Yohannes",
+            "Merhawi",
+            "Amanuel",
+            "Semere",
+            "Tekle",
+            "Henok",
+            "Efrem",
+            "Natnael",
+        ],
+        "female": [
+            "Helen",
+            "Senait",
+            "Feven",
+            "Selam",
+            "Luwam",
+            "Ruta",
+            "Winta",
+            "Saba",
+            "Yordanos",
+            "Hiwet",
+            "Meron",
+            "Eden",
+            "Abrehet",
+            "Tsega",
+            "Rahel",
+        ],
+        "last": [
+            "Tesfamariam",
+            "Haile",
+            "Gebremedhin",
+            "Tekle",
+            "Berhane",
+            "Kidane",
+            "Ghebreyesus",
+            "Woldu",
+            "Mehari",
+            "Habte",
+            "Asmerom",
+            "Abraha",
+            "Yemane",
+            "Okbazghi",
+            "Solomon",
+            "Weldemichael",
+            "Ghirmay",
+            "Andemariam",
+        ],
     },
 }
 
@@ -285,86 +811,180 @@ class Origin:
 
 # A mix close to the main countries of origin of people seeking protection in Germany.
 ORIGINS: tuple[Origin, ...] = (
-    Origin("Syrien", "syrisch", 28, 0.38, "arabic", (("ar", 0.85), ("ku", 0.15)), (("tr", 0.1),), 0.35, (
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (subsidiärer Schutz)", 0.35),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.25),
-        (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.2),
-        (ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, "§ 26 Abs. 3 AufenthG", 0.15),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 1 AufenthG (Asylberechtigung)", 0.05),
-    )),
-    Origin("Afghanistan", "afghanisch", 20, 0.35, "dari", (("fa", 0.8), ("ps", 0.2)), (("fa", 0.3), ("ps", 0.1)),
-           0.3, (
-               (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.3),
-               (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.1),
-               (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (subsidiärer Schutz)", 0.25),
-               (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 3 AufenthG (Abschiebungsverbot)", 0.2),
-               (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 22 Satz 2 AufenthG (Bundesaufnahmeprogramm)", 0.15),
-           )),
-    Origin("Ukraine", "ukrainisch", 22, 0.72, "uk_UA", (("uk", 0.8), ("ru", 0.2)), (("ru", 0.7), ("uk", 0.2)),
-           0.5, ((ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 24 AufenthG (vorübergehender Schutz)", 1.0),)),
-    Origin("Eritrea", "eritreisch", 7, 0.4, "tigrinya", (("ti", 1.0),), (("ar", 0.2), ("am", 0.3)), 0.35, (
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.7),
-        (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.2),
-        (ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, "§ 26 Abs. 3 AufenthG", 0.1),
-    )),
-    Origin("Irak", "irakisch", 9, 0.4, "arabic", (("ar", 0.6), ("ku", 0.4)), (("ar", 0.3),), 0.3, (
-        (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.3),
-        (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.2),
-        (ResidenceStatus.DULDUNG, "§ 60c AufenthG (Ausbildungsduldung)", 0.05),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 3 AufenthG (Abschiebungsverbot)", 0.2),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25b AufenthG", 0.1),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.15),
-    )),
-    Origin("Türkei", "türkisch", 8, 0.3, "tr_TR", (("tr", 0.6), ("ku", 0.4)), (("tr", 0.4),), 0.4, (
-        (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.6),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.3),
-        (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.1),
-    )),
-    Origin("Iran", "iranisch", 6, 0.45, "persian", (("fa", 1.0),), (), 0.55, (
-        (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.4),
-        (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.4),
-        (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.2),
-    )),
+    Origin(
+        "Syrien",
+        "syrisch",
+        28,
+        0.38,
+        "arabic",
+        (("ar", 0.85), ("ku", 0.15)),
+        (("tr", 0.1),),
+        0.35,
+        (
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (subsidiärer Schutz)", 0.35),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.25),
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.2),
+            (ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, "§ 26 Abs. 3 AufenthG", 0.15),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 1 AufenthG (Asylberechtigung)", 0.05),
+        ),
+    ),
+    Origin(
+        "Afghanistan",
+        "afghanisch",
+        20,
+        0.35,
+        "dari",
+        (("fa", 0.8), ("ps", 0.2)),
+        (("fa", 0.3), ("ps", 0.1)),
+        0.3,
+        (
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.3),
+            (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.1),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (subsidiärer Schutz)", 0.25),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 3 AufenthG (Abschiebungsverbot)", 0.2),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 22 Satz 2 AufenthG (Bundesaufnahmeprogramm)", 0.15),
+        ),
+    ),
+    Origin(
+        "Ukraine",
+        "ukrainisch",
+        22,
+        0.72,
+        "uk_UA",
+        (("uk", 0.8), ("ru", 0.2)),
+        (("ru", 0.7), ("uk", 0.2)),
+        0.5,
+        ((ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 24 AufenthG (vorübergehender Schutz)", 1.0),),
+    ),
+    Origin(
+        "Eritrea",
+        "eritreisch",
+        7,
+        0.4,
+        "tigrinya",
+        (("ti", 1.0),),
+        (("ar", 0.2), ("am", 0.3)),
+        0.35,
+        (
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.7),
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.2),
+            (ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, "§ 26 Abs. 3 AufenthG", 0.1),
+        ),
+    ),
+    Origin(
+        "Irak",
+        "irakisch",
+        9,
+        0.4,
+        "arabic",
+        (("ar", 0.6), ("ku", 0.4)),
+        (("ar", 0.3),),
+        0.3,
+        (
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.3),
+            (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.2),
+            (ResidenceStatus.DULDUNG, "§ 60c AufenthG (Ausbildungsduldung)", 0.05),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 3 AufenthG (Abschiebungsverbot)", 0.2),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25b AufenthG", 0.1),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.15),
+        ),
+    ),
+    Origin(
+        "Türkei",
+        "türkisch",
+        8,
+        0.3,
+        "tr_TR",
+        (("tr", 0.6), ("ku", 0.4)),
+        (("tr", 0.4),),
+        0.4,
+        (
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.6),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.3),
+            (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.1),
+        ),
+    ),
+    Origin(
+        "Iran",
+        "iranisch",
+        6,
+        0.45,
+        "persian",
+        (("fa", 1.0),),
+        (),
+        0.55,
+        (
+            (ResidenceStatus.AUFENTHALTSGESTATTUNG, "§ 55 AsylG", 0.4),
+            (ResidenceStatus.AUFENTHALTSERLAUBNIS, "§ 25 Abs. 2 AufenthG (Flüchtlingseigenschaft)", 0.4),
+            (ResidenceStatus.DULDUNG, "§ 60a AufenthG", 0.2),
+        ),
+    ),
 )
 
 # German spoken levels: mostly A2–B1, some A1 and B2, few C1.
 _GERMAN_SPOKEN = (("A1", 12), ("A2", 33), ("B1", 34), ("B2", 15), ("C1", 6))
 
 _PHASES = (
-    (CasePhase.INTAKE, 10), (CasePhase.ASSESSMENT, 15), (CasePhase.PLANNING, 18),
-    (CasePhase.LINKING, 30), (CasePhase.MONITORING, 17), (CasePhase.CLOSED, 10),
+    (CasePhase.INTAKE, 10),
+    (CasePhase.ASSESSMENT, 15),
+    (CasePhase.PLANNING, 18),
+    (CasePhase.LINKING, 30),
+    (CasePhase.MONITORING, 17),
+    (CasePhase.CLOSED, 10),
 )
 
 # What people say about themselves, in simple German and without a gendered job title.
 _OWN_WORDS: dict[str, list[str]] = {
-    "gastro": ["Ich habe in Damaskus in einem Restaurant gekocht. Ich möchte wieder in einer Küche arbeiten.",
-               "Ich arbeite gern im Team und kann früh anfangen. Am liebsten in einem Restaurant oder einer Kantine.",
-               "Kochen ist meine Leidenschaft. Später möchte ich eine Ausbildung in der Küche machen."],
-    "food": ["Ich habe zehn Jahre in einer Bäckerei gearbeitet. Ich kann nachts arbeiten, kein Problem.",
-             "Ich möchte in einer Bäckerei oder Metzgerei arbeiten, gern mit Ausbildung."],
-    "logistics": ["Ich suche Arbeit im Lager, auch Schicht. Ich habe einen Führerschein.",
-                  "Ich bin acht Jahre Lkw gefahren. Ich möchte den deutschen Führerschein C/CE machen.",
-                  "Arbeit im Lager oder Auslieferung. Wichtig ist mir ein fester Vertrag."],
-    "care": ["Ich habe meine Mutter lange gepflegt. Ich möchte mit älteren Menschen arbeiten.",
-             "Ich habe im Krankenhaus in der Pflege gearbeitet. Ich möchte meine Anerkennung machen.",
-             "Ich möchte in einem Pflegeheim arbeiten, aber nicht nachts wegen meiner Kinder."],
-    "electrical": ["Ich habe viele Häuser elektrisch installiert. Ich möchte in einem Betrieb arbeiten.",
-                   "Ich möchte wieder mit Elektrik arbeiten und mein Deutsch für die Arbeit verbessern."],
+    "gastro": [
+        "Ich habe in Damaskus in einem Restaurant gekocht. Ich möchte wieder in einer Küche arbeiten.",
+        "Ich arbeite gern im Team und kann früh anfangen. Am liebsten in einem Restaurant oder einer Kantine.",
+        "Kochen ist meine Leidenschaft. Später möchte ich eine Ausbildung in der Küche machen.",
+    ],
+    "food": [
+        "Ich habe zehn Jahre in einer Bäckerei gearbeitet. Ich kann nachts arbeiten, kein Problem.",
+        "Ich möchte in einer Bäckerei oder Metzgerei arbeiten, gern mit Ausbildung.",
+    ],
+    "logistics": [
+        "Ich suche Arbeit im Lager, auch Schicht. Ich habe einen Führerschein.",
+        "Ich bin acht Jahre Lkw gefahren. Ich möchte den deutschen Führerschein C/CE machen.",
+        "Arbeit im Lager oder Auslieferung. Wichtig ist mir ein fester Vertrag.",
+    ],
+    "care": [
+        "Ich habe meine Mutter lange gepflegt. Ich möchte mit älteren Menschen arbeiten.",
+        "Ich habe im Krankenhaus in der Pflege gearbeitet. Ich möchte meine Anerkennung machen.",
+        "Ich möchte in einem Pflegeheim arbeiten, aber nicht nachts wegen meiner Kinder.",
+    ],
+    "electrical": [
+        "Ich habe viele Häuser elektrisch installiert. Ich möchte in einem Betrieb arbeiten.",
+        "Ich möchte wieder mit Elektrik arbeiten und mein Deutsch für die Arbeit verbessern.",
+    ],
     "shk": ["Ich habe Heizungen und Wasserleitungen eingebaut. Ich suche Arbeit im Handwerk."],
-    "construction": ["Ich habe auf dem Bau gearbeitet. Ich kann schwer arbeiten und lerne schnell.",
-                     "Ich habe viele Jahre Wohnungen gestrichen. Ich möchte das wieder machen, gern in Kassel.",
-                     "Arbeit draußen ist gut für mich. Bau oder Garten."],
+    "construction": [
+        "Ich habe auf dem Bau gearbeitet. Ich kann schwer arbeiten und lerne schnell.",
+        "Ich habe viele Jahre Wohnungen gestrichen. Ich möchte das wieder machen, gern in Kassel.",
+        "Arbeit draußen ist gut für mich. Bau oder Garten.",
+    ],
     "wood": ["Ich mache Möbel aus Holz, seit ich jung bin. Ich möchte in einer Werkstatt arbeiten."],
-    "metal": ["Ich habe viel Erfahrung mit Schweißen. Ich möchte ein deutsches Schweißzertifikat.",
-              "Ich habe Maschinen in einer Fabrik repariert. Ich suche Arbeit in der Industrie."],
+    "metal": [
+        "Ich habe viel Erfahrung mit Schweißen. Ich möchte ein deutsches Schweißzertifikat.",
+        "Ich habe Maschinen in einer Fabrik repariert. Ich suche Arbeit in der Industrie.",
+    ],
     "vehicle": ["Ich hatte eine eigene Autowerkstatt. Ich möchte in einer Werkstatt arbeiten."],
-    "beauty": ["Ich habe lange Haare geschnitten und hatte einen eigenen Salon. Ich möchte Teilzeit arbeiten."],
-    "cleaning": ["Ich suche Arbeit, gern am Vormittag, wenn die Kinder in der Schule sind.",
-                 "Reinigung ist für mich in Ordnung. Ich möchte schnell arbeiten und Geld verdienen."],
-    "retail": ["Ich habe in einem Geschäft verkauft. Ich spreche gern mit Kundschaft.",
-               "Ich möchte im Supermarkt arbeiten, Kasse oder Regale."],
-    "it": ["Ich habe Informatik studiert und im IT-Support gearbeitet. Ich suche Arbeit in der IT.",
-           "Ich kenne Windows-Netzwerke und Hardware. Ich möchte im Helpdesk arbeiten."],
+    "beauty": [
+        "Ich habe lange Haare geschnitten und hatte einen eigenen Salon. Ich möchte Teilzeit arbeiten."
+    ],
+    "cleaning": [
+        "Ich suche Arbeit, gern am Vormittag, wenn die Kinder in der Schule sind.",
+        "Reinigung ist für mich in Ordnung. Ich möchte schnell arbeiten und Geld verdienen.",
+    ],
+    "retail": [
+        "Ich habe in einem Geschäft verkauft. Ich spreche gern mit Kundschaft.",
+        "Ich möchte im Supermarkt arbeiten, Kasse oder Regale.",
+    ],
+    "it": [
+        "Ich habe Informatik studiert und im IT-Support gearbeitet. Ich suche Arbeit in der IT.",
+        "Ich kenne Windows-Netzwerke und Hardware. Ich möchte im Helpdesk arbeiten.",
+    ],
 }
 _STAFF_NOTES = [
     "Integrationskurs abgeschlossen; Berufssprachkurs B2 beantragt.",
@@ -376,11 +996,20 @@ _STAFF_NOTES = [
     "Führerscheinumschreibung läuft bei der Fahrerlaubnisbehörde.",
 ]
 _VOCATIONAL = {
-    "gastro": "Ausbildung in der Gastronomie", "food": "Lebensmittelhandwerk (Berufsschule)",
-    "logistics": "Berufskraftfahrer-Lizenz", "care": "Krankenpflegeschule", "electrical": "Elektrotechnik (Fachschule)",
-    "shk": "Installateur (Fachschule)", "construction": "Bauhandwerk (Berufsschule)", "wood": "Tischlerlehre",
-    "metal": "Metallbau (Berufsschule)", "vehicle": "Kfz-Technik (Fachschule)", "beauty": "Friseurlehre",
-    "cleaning": "Hauswirtschaft (Kurs)", "retail": "Handelsschule", "it": "IT-Techniker (College)",
+    "gastro": "Ausbildung in der Gastronomie",
+    "food": "Lebensmittelhandwerk (Berufsschule)",
+    "logistics": "Berufskraftfahrer-Lizenz",
+    "care": "Krankenpflegeschule",
+    "electrical": "Elektrotechnik (Fachschule)",
+    "shk": "Installateur (Fachschule)",
+    "construction": "Bauhandwerk (Berufsschule)",
+    "wood": "Tischlerlehre",
+    "metal": "Metallbau (Berufsschule)",
+    "vehicle": "Kfz-Technik (Fachschule)",
+    "beauty": "Friseurlehre",
+    "cleaning": "Hauswirtschaft (Kurs)",
+    "retail": "Handelsschule",
+    "it": "IT-Techniker (College)",
 }
 _IHK_FAMILIES = {"gastro", "logistics", "metal", "retail", "it"}
 
@@ -439,8 +1068,9 @@ class _Builder:
 
     def when(self, *, days_ago_min: int, days_ago_max: int) -> datetime:
         day = self.today - timedelta(days=self.rng.randint(days_ago_min, days_ago_max))
-        return timezone.make_aware(datetime(day.year, day.month, day.day, self.rng.randint(8, 16),
-                                            self.rng.choice((0, 15, 30, 45))))
+        return timezone.make_aware(
+            datetime(day.year, day.month, day.day, self.rng.randint(8, 16), self.rng.choice((0, 15, 30, 45)))
+        )
 
 
 def _residence(b: _Builder, origin: Origin) -> dict[str, Any]:
@@ -456,20 +1086,29 @@ def _residence(b: _Builder, origin: Origin) -> dict[str, Any]:
         else:
             # Some titles run out soon, so that the expiry warnings have something to show.
             expires = today + timedelta(days=rng.choice((rng.randint(20, 80), rng.randint(120, 1000))))
-        out.update(residence_expires=expires, work_permission=WorkPermission.UNRESTRICTED,
-                   work_permission_expires=expires)
+        out.update(
+            residence_expires=expires,
+            work_permission=WorkPermission.UNRESTRICTED,
+            work_permission_expires=expires,
+        )
     elif status == ResidenceStatus.AUFENTHALTSGESTATTUNG:
         expires = today + timedelta(days=rng.randint(30, 180))
         permission = WorkPermission.NEEDS_APPROVAL if rng.random() < 0.85 else WorkPermission.NONE
-        out.update(residence_expires=expires, work_permission=permission,
-                   work_permission_expires=expires if permission != WorkPermission.NONE else None)
+        out.update(
+            residence_expires=expires,
+            work_permission=permission,
+            work_permission_expires=expires if permission != WorkPermission.NONE else None,
+        )
     else:  # Duldung
         expires = today + timedelta(days=rng.randint(20, 180))
         permission = WorkPermission.NEEDS_APPROVAL if rng.random() < 0.7 else WorkPermission.NONE
         if "§ 60c" in title:
             permission = WorkPermission.NEEDS_APPROVAL
-        out.update(residence_expires=expires, work_permission=permission,
-                   work_permission_expires=expires if permission != WorkPermission.NONE else None)
+        out.update(
+            residence_expires=expires,
+            work_permission=permission,
+            work_permission_expires=expires if permission != WorkPermission.NONE else None,
+        )
     return out
 
 
@@ -487,9 +1126,18 @@ def _languages(b: _Builder, origin: Origin) -> list[dict[str, Any]]:
     written = _level_above(spoken, 1) if shift == -1 else _level_below(spoken, shift)
     german: dict[str, Any] = {"language": "de", "spoken": spoken, "written": written, "is_native": False}
     if spoken != "A1" and rng.random() < 0.6:
-        exam = _pick(rng, ((LanguageExam.DTZ, 60), (LanguageExam.TELC, 22), (LanguageExam.GOETHE, 12),
-                           (LanguageExam.OSD, 6)))
-        level = "A2" if exam == LanguageExam.DTZ and spoken == "A2" else _level_below(spoken, rng.randint(0, 1))
+        exam = _pick(
+            rng,
+            (
+                (LanguageExam.DTZ, 60),
+                (LanguageExam.TELC, 22),
+                (LanguageExam.GOETHE, 12),
+                (LanguageExam.OSD, 6),
+            ),
+        )
+        level = (
+            "A2" if exam == LanguageExam.DTZ and spoken == "A2" else _level_below(spoken, rng.randint(0, 1))
+        )
         if exam == LanguageExam.DTZ:
             level = min(level, "B1")  # the DTZ certifies A2 or B1 only
         german.update(exam=exam, exam_level=level, exam_date=b.today - timedelta(days=rng.randint(30, 900)))
@@ -501,50 +1149,118 @@ def _languages(b: _Builder, origin: Origin) -> list[dict[str, Any]]:
     for code, probability in origin.second:
         if code != native and rng.random() < probability:
             level = rng.choice(("B1", "B2", "C1", "C2"))
-            out.append({"language": code, "spoken": level, "written": _level_below(level, rng.randint(0, 2)),
-                        "is_native": False})
+            out.append(
+                {
+                    "language": code,
+                    "spoken": level,
+                    "written": _level_below(level, rng.randint(0, 2)),
+                    "is_native": False,
+                }
+            )
     if rng.random() < origin.english:
         level = _pick(rng, (("A1", 15), ("A2", 30), ("B1", 30), ("B2", 18), ("C1", 7)))
-        out.append({"language": "en", "spoken": level, "written": _level_below(level, rng.randint(0, 1)),
-                    "is_native": False})
+        out.append(
+            {
+                "language": "en",
+                "spoken": level,
+                "written": _level_below(level, rng.randint(0, 1)),
+                "is_native": False,
+            }
+        )
     return out
 
 
-def _qualifications(b: _Builder, origin: Origin, demo: DemoOccupation | None, age: int) -> list[dict[str, Any]]:
+def _qualifications(
+    b: _Builder, origin: Origin, demo: DemoOccupation | None, age: int
+) -> list[dict[str, Any]]:
     rng, out = b.rng, []
     year_school = b.today.year - age + rng.randint(16, 19)
-    school = _pick(rng, (("Abschluss der Sekundarstufe II (Hochschulreife)", 35),
-                         ("Abschluss der Sekundarstufe I (9–10 Jahre)", 40),
-                         ("Grundschulabschluss (6 Jahre)", 25)))
+    school = _pick(
+        rng,
+        (
+            ("Abschluss der Sekundarstufe II (Hochschulreife)", 35),
+            ("Abschluss der Sekundarstufe I (9–10 Jahre)", 40),
+            ("Grundschulabschluss (6 Jahre)", 25),
+        ),
+    )
     if rng.random() < 0.8:
-        recognition = RecognitionStatus.FULL if "Hochschulreife" in school and rng.random() < 0.3 else \
-            RecognitionStatus.NOT_NEEDED
-        out.append({"title": school, "kind": QualificationKind.SCHOOL, "country": origin.country,
-                    "year": min(year_school, b.today.year), "recognition_status": recognition,
-                    "recognition_authority": "Hessische Lehrkräfteakademie (Zeugnisanerkennung)"
-                    if recognition == RecognitionStatus.FULL else ""})
+        recognition = (
+            RecognitionStatus.FULL
+            if "Hochschulreife" in school and rng.random() < 0.3
+            else RecognitionStatus.NOT_NEEDED
+        )
+        out.append(
+            {
+                "title": school,
+                "kind": QualificationKind.SCHOOL,
+                "country": origin.country,
+                "year": min(year_school, b.today.year),
+                "recognition_status": recognition,
+                "recognition_authority": "Hessische Lehrkräfteakademie (Zeugnisanerkennung)"
+                if recognition == RecognitionStatus.FULL
+                else "",
+            }
+        )
     if demo is not None and demo.skilled and rng.random() < 0.45:
-        status = _pick(rng, ((RecognitionStatus.NOT_STARTED, 45), (RecognitionStatus.IN_PROGRESS, 25),
-                             (RecognitionStatus.PARTIAL, 18), (RecognitionStatus.FULL, 12)))
+        status = _pick(
+            rng,
+            (
+                (RecognitionStatus.NOT_STARTED, 45),
+                (RecognitionStatus.IN_PROGRESS, 25),
+                (RecognitionStatus.PARTIAL, 18),
+                (RecognitionStatus.FULL, 12),
+            ),
+        )
         if demo.family == "care":
             authority = "Hessisches Landesamt für Gesundheit und Pflege"
         elif demo.family in _IHK_FAMILIES:
             authority = "IHK FOSA"
         else:
             authority = "Handwerkskammer Musterland"
-        out.append({"title": f"{_VOCATIONAL[demo.family]} – {demo.title}", "kind": QualificationKind.VOCATIONAL,
-                    "country": origin.country, "year": min(year_school + rng.randint(2, 4), b.today.year),
-                    "recognition_status": status,
-                    "recognition_authority": "" if status == RecognitionStatus.NOT_STARTED else authority})
+        out.append(
+            {
+                "title": f"{_VOCATIONAL[demo.family]} – {demo.title}",
+                "kind": QualificationKind.VOCATIONAL,
+                "country": origin.country,
+                "year": min(year_school + rng.randint(2, 4), b.today.year),
+                "recognition_status": status,
+                "recognition_authority": "" if status == RecognitionStatus.NOT_STARTED else authority,
+            }
+        )
     if rng.random() < 0.1 or (demo is not None and demo.family == "it" and rng.random() < 0.7):
-        subject = "Informatik" if demo is not None and demo.family == "it" else rng.choice(
-            ("Betriebswirtschaft", "Bauingenieurwesen", "Englische Literatur", "Agrarwissenschaft", "Jura"))
-        status = _pick(rng, ((RecognitionStatus.NOT_STARTED, 50), (RecognitionStatus.IN_PROGRESS, 30),
-                             (RecognitionStatus.FULL, 20)))
-        out.append({"title": f"Bachelor {subject}", "kind": QualificationKind.UNIVERSITY, "country": origin.country,
-                    "year": min(year_school + rng.randint(4, 6), b.today.year), "recognition_status": status,
-                    "recognition_authority": "" if status == RecognitionStatus.NOT_STARTED else
-                    "Zentralstelle für ausländisches Bildungswesen (ZAB)"})
+        subject = (
+            "Informatik"
+            if demo is not None and demo.family == "it"
+            else rng.choice(
+                (
+                    "Betriebswirtschaft",
+                    "Bauingenieurwesen",
+                    "Englische Literatur",
+                    "Agrarwissenschaft",
+                    "Jura",
+                )
+            )
+        )
+        status = _pick(
+            rng,
+            (
+                (RecognitionStatus.NOT_STARTED, 50),
+                (RecognitionStatus.IN_PROGRESS, 30),
+                (RecognitionStatus.FULL, 20),
+            ),
+        )
+        out.append(
+            {
+                "title": f"Bachelor {subject}",
+                "kind": QualificationKind.UNIVERSITY,
+                "country": origin.country,
+                "year": min(year_school + rng.randint(4, 6), b.today.year),
+                "recognition_status": status,
+                "recognition_authority": ""
+                if status == RecognitionStatus.NOT_STARTED
+                else "Zentralstelle für ausländisches Bildungswesen (ZAB)",
+            }
+        )
     return out
 
 
@@ -590,7 +1306,9 @@ def seed(
         gender = Gender.FEMALE if rng.random() < origin.share_female else Gender.MALE
         if rng.random() < 0.01:
             gender = Gender.DIVERSE
-        first, last = b.name(origin, gender if gender != Gender.DIVERSE else rng.choice((Gender.FEMALE, Gender.MALE)))
+        first, last = b.name(
+            origin, gender if gender != Gender.DIVERSE else rng.choice((Gender.FEMALE, Gender.MALE))
+        )
         age = min(62, max(18, int(rng.gauss(33, 9))))
         birth = b.today - timedelta(days=age * 365 + rng.randint(0, 364))
         postcode, city = rng.choices(places, weights=place_weights, k=1)[0]
@@ -609,21 +1327,32 @@ def seed(
             occupations.append(second)
 
         own_words = rng.choice(_OWN_WORDS[main[0].family]) if main and rng.random() < 0.8 else ""
-        candidates.append(Candidate(
-            municipality=municipality,
-            first_name=first, last_name=last, birth_date=birth,
-            nationality=origin.nationality, gender=gender,
-            email=f"{_ascii(first)}.{_ascii(last)}.{i + 1:03d}@mail.example" if rng.random() < 0.85 else "",
-            phone=de.phone_number() if rng.random() < 0.95 else "",
-            street=f"{de.street_name()} {rng.randint(1, 120)}", postcode=postcode, city=city,
-            max_commute_km=rng.choice((10, 15, 20, 25, 30, 40, 50)),
-            has_driving_licence=licence, has_car=licence and rng.random() < 0.4,
-            hours_per_week_min=hours_min, hours_per_week_max=hours_max,
-            available_from=b.today + timedelta(days=rng.choice((0, 0, 14, 30, 60, 90, -30))),
-            preferences_own_words=own_words,
-            preferences_staff_notes=rng.choice(_STAFF_NOTES) if rng.random() < 0.4 else "",
-            **residence,
-        ))
+        candidates.append(
+            Candidate(
+                municipality=municipality,
+                first_name=first,
+                last_name=last,
+                birth_date=birth,
+                nationality=origin.nationality,
+                gender=gender,
+                email=f"{_ascii(first)}.{_ascii(last)}.{i + 1:03d}@mail.example"
+                if rng.random() < 0.85
+                else "",
+                phone=de.phone_number() if rng.random() < 0.95 else "",
+                street=f"{de.street_name()} {rng.randint(1, 120)}",
+                postcode=postcode,
+                city=city,
+                max_commute_km=rng.choice((10, 15, 20, 25, 30, 40, 50)),
+                has_driving_licence=licence,
+                has_car=licence and rng.random() < 0.4,
+                hours_per_week_min=hours_min,
+                hours_per_week_max=hours_max,
+                available_from=b.today + timedelta(days=rng.choice((0, 0, 14, 30, 60, 90, -30))),
+                preferences_own_words=own_words,
+                preferences_staff_notes=rng.choice(_STAFF_NOTES) if rng.random() < 0.4 else "",
+                **residence,
+            )
+        )
         plans.append({"origin": origin, "age": age, "occupations": occupations, "residence": residence})
 
     Candidate.objects.bulk_create(candidates, batch_size=500)
@@ -639,9 +1368,16 @@ def seed(
         seen: set[int] = set()
         for rank, (_demo, occupation) in enumerate(plan["occupations"]):
             max_years = max(0, plan["age"] - 18)
-            years = Decimal(rng.randint(0, min(15, max_years) * 2)) / 2 if rank == 0 else Decimal(rng.randint(0, 4))
-            occupation_rows.append(CandidateOccupation(
-                candidate=candidate, occupation=occupation, years_experience=years, source=source))
+            years = (
+                Decimal(rng.randint(0, min(15, max_years) * 2)) / 2
+                if rank == 0
+                else Decimal(rng.randint(0, 4))
+            )
+            occupation_rows.append(
+                CandidateOccupation(
+                    candidate=candidate, occupation=occupation, years_experience=years, source=source
+                )
+            )
             essential, optional = relations[occupation.pk]
             core, rest = essential[:CORE_SKILLS], essential[CORE_SKILLS:]
             # Experienced people hold most of the core skills, newcomers to the trade fewer.
@@ -661,7 +1397,8 @@ def seed(
 
         legal_circle = _legal_circle(b, candidate.residence_status)
         org_key = {
-            LegalCircle.SGB2: "jobcenter", LegalCircle.SGB3: "employment_agency",
+            LegalCircle.SGB2: "jobcenter",
+            LegalCircle.SGB3: "employment_agency",
             LegalCircle.ASYLBLG: rng.choice(("municipal_office", "municipal_office", "welfare")),
             LegalCircle.NONE: rng.choice(("municipal_office", "welfare")),
         }[legal_circle]
@@ -676,18 +1413,30 @@ def seed(
         opened = b.when(days_ago_min=3, days_ago_max=720)
         closed = None
         if phase == CasePhase.CLOSED:
-            closed = min(opened + timedelta(days=rng.randint(60, 500)), b.when(days_ago_min=0, days_ago_max=2))
-        case_rows.append(Case(
-            candidate=candidate, municipality=municipality, responsible_organisation=organisations[org_key],
-            case_manager=manager, phase=phase, legal_circle=legal_circle, opened_at=opened, closed_at=closed,
-        ))
+            closed = min(
+                opened + timedelta(days=rng.randint(60, 500)), b.when(days_ago_min=0, days_ago_max=2)
+            )
+        case_rows.append(
+            Case(
+                candidate=candidate,
+                municipality=municipality,
+                responsible_organisation=organisations[org_key],
+                case_manager=manager,
+                phase=phase,
+                legal_circle=legal_circle,
+                opened_at=opened,
+                closed_at=closed,
+            )
+        )
         candidate.created_by = manager
 
         now = timezone.now()
         granted = min(opened + timedelta(days=rng.randint(0, 20)), now)
         on_paper = rng.random() < 0.6 and manager is not None
         consent = {
-            "candidate": candidate, "scope": ConsentScope.LISTING, "granted_at": granted,
+            "candidate": candidate,
+            "scope": ConsentScope.LISTING,
+            "granted_at": granted,
             "source": ConsentSource.STAFF_PAPER_FORM if on_paper else ConsentSource.SELF_SERVICE,
             "recorded_by": manager if on_paper else None,
             "paper_form_reference": f"EW-{granted.year}-{candidate.pk:05d}" if on_paper else "",
@@ -704,10 +1453,15 @@ def seed(
     if volunteer_user is not None:
         # The demo volunteer accompanies a handful of people who agreed to it.
         for candidate in rng.sample(candidates, k=min(8, len(candidates))):
-            consent_rows.append(Consent(
-                candidate=candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer_user,
-                granted_at=b.when(days_ago_min=5, days_ago_max=200), source=ConsentSource.SELF_SERVICE,
-            ))
+            consent_rows.append(
+                Consent(
+                    candidate=candidate,
+                    scope=ConsentScope.VOLUNTEER,
+                    recipient_user=volunteer_user,
+                    granted_at=b.when(days_ago_min=5, days_ago_max=200),
+                    source=ConsentSource.SELF_SERVICE,
+                )
+            )
 
     CandidateOccupation.objects.bulk_create(occupation_rows, batch_size=1000)
     CandidateSkill.objects.bulk_create(skill_rows, batch_size=1000)
@@ -728,18 +1482,21 @@ def _link_candidate_login(*, municipality: Any, user: Any) -> Candidate | None:
     candidate = Candidate.objects.filter(user=user).first()
     if candidate is None:
         listed = Candidate.objects.filter(
-            municipality=municipality, user__isnull=True, occupations__isnull=False,
-            consents__scope=ConsentScope.LISTING, consents__revoked_at__isnull=True,
+            municipality=municipality,
+            user__isnull=True,
+            occupations__isnull=False,
+            consents__scope=ConsentScope.LISTING,
+            consents__revoked_at__isnull=True,
         ).order_by("pk")
-        candidate = (
-            listed.filter(nationality="ukrainisch", gender=Gender.FEMALE).first() or listed.first()
-        )
+        candidate = listed.filter(nationality="ukrainisch", gender=Gender.FEMALE).first() or listed.first()
     if candidate is None:
         return None
     candidate.user = user
     candidate.email = user.email
-    candidate.first_name, candidate.last_name = user.first_name or candidate.first_name, user.last_name or \
-        candidate.last_name
+    candidate.first_name, candidate.last_name = (
+        user.first_name or candidate.first_name,
+        user.last_name or candidate.last_name,
+    )
     candidate.save(update_fields=["user", "email", "first_name", "last_name", "updated_at"])
     return candidate
 

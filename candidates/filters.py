@@ -22,7 +22,9 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         for word in value.split()[:5]:
-            queryset = queryset.filter(Q(candidate__first_name__icontains=word) | Q(candidate__last_name__icontains=word))
+            queryset = queryset.filter(
+                Q(candidate__first_name__icontains=word) | Q(candidate__last_name__icontains=word)
+            )
         return queryset
 
     def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:

@@ -107,13 +107,21 @@ class _ProfileChecks(forms.ModelForm):
         value = self.cleaned_data.get(name)
         # Only a NEW or changed date must lie ahead; an old permit already on file may have expired.
         if value and value != getattr(self.instance, name) and value < timezone.localdate():
-            self.add_error(name, _("Das Ablaufdatum liegt in der Vergangenheit. Bitte das Datum des gültigen Dokuments angeben."))
+            self.add_error(
+                name,
+                _(
+                    "Das Ablaufdatum liegt in der Vergangenheit. Bitte das Datum des gültigen Dokuments angeben."
+                ),
+            )
 
     def clean(self):
         data = super().clean()
         low, high = data.get("hours_per_week_min"), data.get("hours_per_week_max")
         if low is not None and high is not None and low > high:
-            self.add_error("hours_per_week_max", _("Die Höchststundenzahl muss mindestens so groß sein wie die Mindeststundenzahl."))
+            self.add_error(
+                "hours_per_week_max",
+                _("Die Höchststundenzahl muss mindestens so groß sein wie die Mindeststundenzahl."),
+            )
         for name in ("residence_expires", "work_permission_expires"):
             if name in self.fields:
                 self._new_expiry_in_past(name)
@@ -162,7 +170,9 @@ class IntakeForm(OneSubmissionMixin, _DateFieldsMixin, _ProfileChecks):
     responsible_organisation = forms.ModelChoiceField(
         label=_("zuständige Organisation"), queryset=Organisation.objects.none()
     )
-    legal_circle = forms.ChoiceField(label=_("Rechtskreis"), choices=LegalCircle.choices, initial=LegalCircle.NONE)
+    legal_circle = forms.ChoiceField(
+        label=_("Rechtskreis"), choices=LegalCircle.choices, initial=LegalCircle.NONE
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Trotzdem anlegen: Es ist eine andere Person."), required=False
     )
@@ -170,8 +180,17 @@ class IntakeForm(OneSubmissionMixin, _DateFieldsMixin, _ProfileChecks):
     class Meta(_ProfileChecks.Meta):
         model = Candidate
         fields = [
-            "first_name", "last_name", "birth_date", "gender", "nationality", "email", "phone",
-            "street", "postcode", "city", "preferences_own_words",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "gender",
+            "nationality",
+            "email",
+            "phone",
+            "street",
+            "postcode",
+            "city",
+            "preferences_own_words",
         ]
         help_texts = {
             "preferences_own_words": _("So, wie die Person es selbst sagt; später ergänzen Sie nur daneben."),
@@ -197,8 +216,12 @@ class OccupationAddForm(forms.Form):
     occupation_label = forms.CharField(label=_("Beruf"), max_length=200, required=False)
     occupation_uri = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
     years_experience = forms.DecimalField(
-        label=_("Berufserfahrung (Jahre)"), min_value=Decimal(0), max_value=Decimal(60), max_digits=3,
-        decimal_places=1, initial=0,
+        label=_("Berufserfahrung (Jahre)"),
+        min_value=Decimal(0),
+        max_value=Decimal(60),
+        max_digits=3,
+        decimal_places=1,
+        initial=0,
     )
 
     def clean(self):
@@ -264,7 +287,9 @@ class QualificationForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("recognition_status") == "in_progress" and not data.get("recognition_authority"):
-            self.add_error("recognition_authority", _("Bitte angeben, bei welcher Stelle die Anerkennung läuft."))
+            self.add_error(
+                "recognition_authority", _("Bitte angeben, bei welcher Stelle die Anerkennung läuft.")
+            )
         return data
 
 
@@ -285,15 +310,20 @@ class OwnOccupationForm(OccupationAddForm):
     """The candidate adds a job they know (ESCO) and how long they did it."""
 
     occupation_label = forms.CharField(
-        label=_("Mein Beruf"), max_length=200,
+        label=_("Mein Beruf"),
+        max_length=200,
         help_text=_("Schreiben Sie ein paar Buchstaben und wählen Sie dann aus der Liste."),
     )
     # No max_digits: a too big number gets one clear message, not two.
     years_experience = forms.DecimalField(
-        label=_("So viele Jahre habe ich in diesem Beruf gearbeitet"), min_value=Decimal(0),
-        max_value=Decimal(60), decimal_places=1, initial=0,
+        label=_("So viele Jahre habe ich in diesem Beruf gearbeitet"),
+        min_value=Decimal(0),
+        max_value=Decimal(60),
+        decimal_places=1,
+        initial=0,
         error_messages=dict.fromkeys(
-            ("required", "invalid", "min_value", "max_value", "max_decimal_places"), _YEARS_ERROR),
+            ("required", "invalid", "min_value", "max_value", "max_decimal_places"), _YEARS_ERROR
+        ),
     )
 
     def clean(self):
@@ -309,7 +339,8 @@ class OwnSkillForm(SkillAddForm):
     """The candidate adds something they can do (ESCO skill)."""
 
     skill_label = forms.CharField(
-        label=_("Das kann ich"), max_length=200,
+        label=_("Das kann ich"),
+        max_length=200,
         help_text=_("Schreiben Sie ein paar Buchstaben und wählen Sie dann aus der Liste."),
     )
 
@@ -392,14 +423,19 @@ class CaseForm(forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
-        kwargs.setdefault("initial", {"phase": case.phase, "legal_circle": case.legal_circle,
-                                      "case_manager": case.case_manager_id})
+        kwargs.setdefault(
+            "initial",
+            {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": case.case_manager_id},
+        )
         super().__init__(*args, **kwargs)
         member_ids = Membership.objects.filter(
-            organisation_id=case.responsible_organisation_id, role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
+            organisation_id=case.responsible_organisation_id,
+            role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
             is_active=True,
         ).values("user_id")
-        self.fields["case_manager"].queryset = get_user_model().objects.filter(pk__in=member_ids).order_by("email")
+        self.fields["case_manager"].queryset = (
+            get_user_model().objects.filter(pk__in=member_ids).order_by("email")
+        )
 
 
 class GoalForm(OneSubmissionMixin, forms.Form):
@@ -429,16 +465,21 @@ class PaperConsentForm(forms.Form):
 
     scope = forms.ChoiceField(label=_("Umfang"), choices=ConsentScope.choices)
     recipient_organisation = forms.ModelChoiceField(
-        label=_("empfangende Organisation"), queryset=Organisation.objects.none(), required=False,
+        label=_("empfangende Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
         help_text=_("Für Kontaktdaten (ein Arbeitgeber) und Falldaten (Übergabe an eine Organisation)."),
     )
     recipient_user = forms.ModelChoiceField(
-        label=_("Ehrenamtliche*r"), queryset=get_user_model().objects.none(), required=False,
+        label=_("Ehrenamtliche*r"),
+        queryset=get_user_model().objects.none(),
+        required=False,
         help_text=_("Nur für den Zugang einer*eines Ehrenamtlichen."),
     )
     granted_on = dates.DateField(label=_("unterschrieben am"), widget=DATE_WIDGET, window=dates.PAST)
     paper_form_reference = forms.CharField(
-        label=_("Formular-Referenz"), max_length=100,
+        label=_("Formular-Referenz"),
+        max_length=100,
         help_text=_("Ablageort oder Nummer des unterschriebenen Formulars."),
     )
     reference = forms.CharField(label=_("Bezug"), max_length=100, required=False)

@@ -44,7 +44,8 @@ def candidate_record(candidate: Candidate) -> CandidateRecord:
     return CandidateRecord(
         id=str(candidate.pk),
         occupations=tuple(
-            OccupationYears(uri=o.occupation.uri, years=float(o.years_experience)) for o in candidate.occupations.all()
+            OccupationYears(uri=o.occupation.uri, years=float(o.years_experience))
+            for o in candidate.occupations.all()
         ),
         skills=tuple(s.skill.uri for s in candidate.skills.all()),
         german=spoken or None,
@@ -60,7 +61,9 @@ def candidate_records(*, queryset: QuerySet[Candidate]) -> list[CandidateRecord]
     return [candidate_record(c) for c in _queryset(queryset)]
 
 
-def listable_records(*, municipality_id: int, candidate_ids: Iterable[int] | None = None) -> list[CandidateRecord]:
+def listable_records(
+    *, municipality_id: int, candidate_ids: Iterable[int] | None = None
+) -> list[CandidateRecord]:
     """Candidates of a municipality who live-consented to the anonymised listing."""
     queryset = Candidate.objects.filter(
         municipality_id=municipality_id,
@@ -96,5 +99,7 @@ def _candidate_changed(sender, instance: Candidate, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=LanguageSkill, dispatch_uid="matching-language")
 @receiver([post_save, post_delete], sender=Consent, dispatch_uid="matching-consent")
 def _part_changed(sender, instance, **kwargs) -> None:
-    candidate = Candidate.objects.filter(pk=instance.candidate_id).values_list("municipality_id", flat=True).first()
+    candidate = (
+        Candidate.objects.filter(pk=instance.candidate_id).values_list("municipality_id", flat=True).first()
+    )
     _changed(instance.candidate_id, candidate)

@@ -69,13 +69,19 @@ class Candidate(models.Model):
     """A person with refugee experience (Klient*in) and their profile."""
 
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="candidates",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="candidates",
         verbose_name=_("Kommune"),
     )
     # Set once the person uses self-service; many candidates never have a login.
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="candidate", verbose_name=_("Benutzerkonto"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="candidate",
+        verbose_name=_("Benutzerkonto"),
     )
     first_name = models.CharField(_("Vorname"), max_length=150)
     last_name = models.CharField(_("Nachname"), max_length=150)
@@ -87,7 +93,9 @@ class Candidate(models.Model):
     birth_date = models.DateField(_("Geburtsdatum"), null=True, blank=True)
     # Recorded for the case file only; never an input to matching.
     nationality = models.CharField(
-        _("Staatsangehörigkeit"), max_length=100, blank=True,
+        _("Staatsangehörigkeit"),
+        max_length=100,
+        blank=True,
         help_text=_("Nur für die Fallakte; wird nie für das Matching verwendet."),
     )
     gender = models.CharField(_("Geschlecht"), max_length=16, choices=Gender.choices, blank=True)
@@ -95,7 +103,9 @@ class Candidate(models.Model):
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(
-        _("Postleitzahl"), max_length=5, blank=True,
+        _("Postleitzahl"),
+        max_length=5,
+        blank=True,
         validators=[RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))],
     )
     city = models.CharField(_("Ort"), max_length=120, blank=True)
@@ -117,7 +127,9 @@ class Candidate(models.Model):
         _("Aufenthaltsstatus"), max_length=32, choices=ResidenceStatus.choices, blank=True
     )
     residence_title_kind = models.CharField(
-        _("Art des Aufenthaltstitels"), max_length=120, blank=True,
+        _("Art des Aufenthaltstitels"),
+        max_length=120,
+        blank=True,
         help_text=_("Zum Beispiel „§ 25 Abs. 2 AufenthG“ oder „§ 24 AufenthG“."),
     )
     residence_expires = models.DateField(_("Aufenthalt gültig bis"), null=True, blank=True)
@@ -128,19 +140,25 @@ class Candidate(models.Model):
 
     # The candidate's own words are kept as written; staff add their notes beside them.
     preferences_own_words = models.TextField(
-        _("Wünsche in eigenen Worten"), blank=True,
+        _("Wünsche in eigenen Worten"),
+        blank=True,
         help_text=_("So, wie die Person es selbst sagt oder schreibt."),
     )
     preferences_staff_notes = models.TextField(
-        _("Ergänzungen der Fachkraft"), blank=True,
+        _("Ergänzungen der Fachkraft"),
+        blank=True,
         help_text=_("Ergänzt die Wünsche der Person, ersetzt sie aber nicht."),
     )
 
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("angelegt von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
     )
     # Set by a GDPR erasure: the row stays only as an anonymous count; every selector skips it.
     erased_at = models.DateTimeField(_("gelöscht am (DSGVO)"), null=True, blank=True)
@@ -154,14 +172,19 @@ class Candidate(models.Model):
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["municipality", "last_name"])]
         constraints = [
-            *stored_range_constraints("candidate", dates=["birth_date", "available_from", "residence_expires", "work_permission_expires"]),
+            *stored_range_constraints(
+                "candidate",
+                dates=["birth_date", "available_from", "residence_expires", "work_permission_expires"],
+            ),
             models.CheckConstraint(
                 condition=Q(hours_per_week_min__isnull=True)
                 | Q(hours_per_week_max__isnull=True)
                 | Q(hours_per_week_min__lte=models.F("hours_per_week_max")),
                 name="candidate_hours_min_le_max",
             ),
-            models.UniqueConstraint(fields=["created_by", "intake_key"], name="candidate_one_per_intake_form"),
+            models.UniqueConstraint(
+                fields=["created_by", "intake_key"], name="candidate_one_per_intake_form"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,11 +215,16 @@ class CandidateOccupation(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="occupations", verbose_name=_("Klient*in")
     )
     occupation = models.ForeignKey(
-        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="candidate_entries",
+        "taxonomy.Occupation",
+        on_delete=models.PROTECT,
+        related_name="candidate_entries",
         verbose_name=_("Beruf (ESCO)"),
     )
     years_experience = models.DecimalField(
-        _("Berufserfahrung (Jahre)"), max_digits=3, decimal_places=1, default=0,
+        _("Berufserfahrung (Jahre)"),
+        max_digits=3,
+        decimal_places=1,
+        default=0,
         validators=[MinValueValidator(0)],
     )
     source = models.CharField(
@@ -208,7 +236,9 @@ class CandidateOccupation(models.Model):
         verbose_name_plural = _("Berufe der Klient*innen")
         constraints = [
             models.UniqueConstraint(fields=["candidate", "occupation"], name="candidate_occupation_unique"),
-            models.CheckConstraint(condition=Q(years_experience__gte=0), name="candidate_occupation_years_ge_0"),
+            models.CheckConstraint(
+                condition=Q(years_experience__gte=0), name="candidate_occupation_years_ge_0"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,7 +252,9 @@ class CandidateSkill(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="skills", verbose_name=_("Klient*in")
     )
     skill = models.ForeignKey(
-        "taxonomy.Skill", on_delete=models.PROTECT, related_name="candidate_entries",
+        "taxonomy.Skill",
+        on_delete=models.PROTECT,
+        related_name="candidate_entries",
         verbose_name=_("Kompetenz (ESCO)"),
     )
     source = models.CharField(
@@ -232,9 +264,7 @@ class CandidateSkill(models.Model):
     class Meta:
         verbose_name = _("Kompetenz der Klient*in")
         verbose_name_plural = _("Kompetenzen der Klient*innen")
-        constraints = [
-            models.UniqueConstraint(fields=["candidate", "skill"], name="candidate_skill_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["candidate", "skill"], name="candidate_skill_unique")]
 
     def __str__(self) -> str:
         return f"{self.candidate} – {self.skill}"
@@ -288,9 +318,7 @@ class LanguageSkill(models.Model):
         Candidate, on_delete=models.CASCADE, related_name="languages", verbose_name=_("Klient*in")
     )
     language = models.CharField(_("Sprache"), max_length=3, choices=Language.choices)
-    spoken = models.CharField(
-        _("mündlich (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True
-    )
+    spoken = models.CharField(_("mündlich (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True)
     written = models.CharField(
         _("schriftlich (GER)"), max_length=2, choices=CEFR.choices, null=True, blank=True
     )
@@ -309,7 +337,7 @@ class LanguageSkill(models.Model):
         ordering = ["-is_native", "language"]
         constraints = [
             *stored_range_constraints("languageskill", dates=["exam_date"]),
-            models.UniqueConstraint(fields=["candidate", "language"], name="candidate_language_unique")
+            models.UniqueConstraint(fields=["candidate", "language"], name="candidate_language_unique"),
         ]
 
     def __str__(self) -> str:
@@ -344,11 +372,15 @@ class Qualification(models.Model):
         _("Jahr"), null=True, blank=True, validators=[MinValueValidator(1940), MaxValueValidator(2100)]
     )
     recognition_status = models.CharField(
-        _("Anerkennung"), max_length=16, choices=RecognitionStatus.choices,
+        _("Anerkennung"),
+        max_length=16,
+        choices=RecognitionStatus.choices,
         default=RecognitionStatus.NOT_STARTED,
     )
     recognition_authority = models.CharField(
-        _("anerkennende Stelle"), max_length=200, blank=True,
+        _("anerkennende Stelle"),
+        max_length=200,
+        blank=True,
         help_text=_("Zum Beispiel IHK FOSA, Handwerkskammer, Regierungspräsidium."),
     )
 
@@ -386,16 +418,24 @@ class Case(models.Model):
     # Denormalised tenant boundary so every case query can filter on it directly;
     # it must equal the candidate's municipality (checked in clean(), set by the services).
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="cases",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("Kommune"),
     )
     responsible_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("zuständige Organisation"),
     )
     case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="managed_cases", verbose_name=_("Case Manager*in"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_cases",
+        verbose_name=_("Case Manager*in"),
     )
     phase = models.CharField(_("Phase"), max_length=16, choices=CasePhase.choices, default=CasePhase.INTAKE)
     legal_circle = models.CharField(
@@ -427,17 +467,23 @@ class Case(models.Model):
         return f"{self.candidate} ({self.get_phase_display()})"
 
     def clean(self) -> None:
-        if self.candidate_id and self.municipality_id and self.candidate.municipality_id != self.municipality_id:
-            raise ValidationError(
-                {"municipality": _("Der Fall muss zur Kommune der Klient*in gehören.")}
-            )
+        if (
+            self.candidate_id
+            and self.municipality_id
+            and self.candidate.municipality_id != self.municipality_id
+        ):
+            raise ValidationError({"municipality": _("Der Fall muss zur Kommune der Klient*in gehören.")})
         if (
             self.responsible_organisation_id
             and self.municipality_id
             and self.responsible_organisation.municipality_id != self.municipality_id
         ):
             raise ValidationError(
-                {"responsible_organisation": _("Die zuständige Organisation gehört zu einer anderen Kommune.")}
+                {
+                    "responsible_organisation": _(
+                        "Die zuständige Organisation gehört zu einer anderen Kommune."
+                    )
+                }
             )
 
     @property
@@ -481,12 +527,20 @@ class Consent(models.Model):
     )
     scope = models.CharField(_("Umfang"), max_length=16, choices=ConsentScope.choices)
     recipient_organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="received_consents", verbose_name=_("empfangende Organisation"),
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="received_consents",
+        verbose_name=_("empfangende Organisation"),
     )
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="received_consents", verbose_name=_("empfangende Person"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="received_consents",
+        verbose_name=_("empfangende Person"),
     )
     reference = models.CharField(
         _("Bezug"), max_length=100, blank=True, help_text=_("Zum Beispiel die Nummer einer Vorstellung.")
@@ -497,18 +551,28 @@ class Consent(models.Model):
         _("Herkunft"), max_length=20, choices=ConsentSource.choices, default=ConsentSource.SELF_SERVICE
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("erfasst von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("erfasst von"),
     )
     paper_form_reference = models.CharField(
-        _("Formular-Referenz"), max_length=100, blank=True,
+        _("Formular-Referenz"),
+        max_length=100,
+        blank=True,
         help_text=_("Ablageort oder Nummer des unterschriebenen Papierformulars."),
     )
     # When staff typed a paper grant in (granted_at is the date on the signed form).
     recorded_at = models.DateTimeField(_("erfasst am"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("widerrufen durch"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("widerrufen durch"),
     )
 
     objects = ConsentQuerySet.as_manager()
@@ -535,7 +599,8 @@ class Consent(models.Model):
             # one revoke always ends the access. The database holds this, not a check before insert.
             *(
                 models.UniqueConstraint(
-                    fields=["candidate", *key], condition=Q(scope=scope, revoked_at__isnull=True),
+                    fields=["candidate", *key],
+                    condition=Q(scope=scope, revoked_at__isnull=True),
                     name=f"consent_one_live_{scope}",
                 )
                 for scope, key in LIVE_CONSENT_KEY.items()
@@ -599,7 +664,9 @@ class Step(models.Model):
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
     status = models.CharField(_("Status"), max_length=16, choices=StepStatus.choices, default=StepStatus.OPEN)
     responsible = models.CharField(
-        _("verantwortlich"), max_length=150, blank=True,
+        _("verantwortlich"),
+        max_length=150,
+        blank=True,
         help_text=_("Zum Beispiel „Klient*in“, „Case Manager*in“ oder „Sprachkursträger“."),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -621,7 +688,11 @@ class Step(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == StepStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+        return (
+            self.status == StepStatus.OPEN
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
 
 
 class CaseNote(models.Model):
@@ -629,7 +700,11 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Fall"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("verfasst von"),
     )
     text = models.TextField(_("Notiz"), max_length=5000)
@@ -657,7 +732,11 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("E-Mail"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("eingeladen von"),
     )
     created_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
@@ -688,7 +767,11 @@ class PermitExpiryWarning(models.Model):
     kind = models.CharField(_("Art"), max_length=16, choices=PermitKind.choices)
     expires_on = models.DateField(_("läuft ab am"))
     sent_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("gewarnt wurde"),
     )
     sent_at = models.DateTimeField(_("gewarnt am"), auto_now_add=True)

@@ -89,7 +89,9 @@ def _responsible_coordinator_q(*, user: User) -> Q | None:
         phase=CasePhase.CLOSED
     )
     # A lookup by name, not an import: candidates imports neither employers nor coaching.
-    coached = Candidate.objects.filter(municipality_id__in=municipalities, employments__follow_along__coach=user)
+    coached = Candidate.objects.filter(
+        municipality_id__in=municipalities, employments__follow_along__coach=user
+    )
     return Q(municipality_id__in=municipalities) & (
         Q(pk__in=managed.values("candidate_id")) | Q(pk__in=coached.values("pk"))
     )
@@ -139,7 +141,9 @@ def editable_candidates(*, user: User) -> QuerySet[Candidate]:
 def _prefetched(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
     return queryset.select_related("municipality", "user").prefetch_related(
         Prefetch("occupations", queryset=CandidateOccupation.objects.select_related("occupation")),
-        Prefetch("skills", queryset=CandidateSkill.objects.select_related("skill").order_by("skill__label_de")),
+        Prefetch(
+            "skills", queryset=CandidateSkill.objects.select_related("skill").order_by("skill__label_de")
+        ),
         "languages",
         "qualifications",
         Prefetch(
@@ -217,7 +221,9 @@ def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
         .filter(pk=pk)
         .select_related("municipality")
         .prefetch_related(
-            Prefetch("cases", queryset=Case.objects.select_related("responsible_organisation", "case_manager"))
+            Prefetch(
+                "cases", queryset=Case.objects.select_related("responsible_organisation", "case_manager")
+            )
         )
         .first()
     )
@@ -272,9 +278,11 @@ def case_file(*, user: User, pk: int) -> CaseFile:
 def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
     """A person the user may erase on request: case managers of the case, coordinators of the
     municipality (who see only the name on the confirmation page)."""
-    may = Q(pk__in=editable_candidates(user=user).values("pk")) if access.has_role(
-        user=user, roles=[Role.CASE_MANAGER]
-    ) else Q(pk__in=[])
+    may = (
+        Q(pk__in=editable_candidates(user=user).values("pk"))
+        if access.has_role(user=user, roles=[Role.CASE_MANAGER])
+        else Q(pk__in=[])
+    )
     may |= Q(pk__in=overseen_candidates(user=user).values("pk"))
     candidate = Candidate.objects.filter(may, pk=pk, erased_at__isnull=True).first()
     if candidate is None:
@@ -317,8 +325,11 @@ def volunteer_candidates(*, user: User) -> QuerySet[Candidate]:
 
 def volunteer_view(*, user: User, pk: int) -> VolunteerView:
     candidate = (
-        volunteer_candidates(user=user).filter(pk=pk).only(*VOLUNTEER_FIELDS[:2], "preferences_own_words")
-        .prefetch_related("languages").first()
+        volunteer_candidates(user=user)
+        .filter(pk=pk)
+        .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words")
+        .prefetch_related("languages")
+        .first()
     )
     if candidate is None:
         raise Http404
@@ -355,7 +366,9 @@ def intake_made(*, user: User, submission_key: uuid.UUID | None) -> Candidate | 
     visible to them — a double submit answers with that person instead of making a second."""
     if submission_key is None or not getattr(user, "is_authenticated", False):
         return None
-    return Candidate.objects.filter(created_by=user, intake_key=submission_key, erased_at__isnull=True).first()
+    return Candidate.objects.filter(
+        created_by=user, intake_key=submission_key, erased_at__isnull=True
+    ).first()
 
 
 def candidate_has_live_consent(
@@ -393,7 +406,9 @@ RECEIVING_KINDS = (
 
 def case_data_recipients(*, candidate: Candidate) -> QuerySet:
     """Ids of the organisations the person gave a live ``case_data`` consent to."""
-    return _live_consents(ConsentScope.CASE_DATA).filter(candidate=candidate).values("recipient_organisation_id")
+    return (
+        _live_consents(ConsentScope.CASE_DATA).filter(candidate=candidate).values("recipient_organisation_id")
+    )
 
 
 def consent_recipients(*, candidate: Candidate) -> QuerySet[Organisation]:
@@ -466,7 +481,9 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
         .first()
     )
     if case is None:
-        overseen = Case.objects.filter(pk=pk, candidate__in=overseen_candidates(user=user)).values("candidate_id")
+        overseen = Case.objects.filter(pk=pk, candidate__in=overseen_candidates(user=user)).values(
+            "candidate_id"
+        )
         _refuse_overseen(user=user, candidate_pk=overseen[0]["candidate_id"] if overseen else 0)
         raise Http404
     return case
@@ -478,7 +495,11 @@ def consent_get(*, user: User, pk: int) -> Consent:
     q = Q(candidate__in=candidates)
     if getattr(user, "is_candidate", False):
         q |= Q(candidate__user=user)
-    consent = Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True).select_related("candidate").first()
+    consent = (
+        Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True)
+        .select_related("candidate")
+        .first()
+    )
     if consent is None:
         raise Http404
     return consent
@@ -494,7 +515,12 @@ def case_managers_for(*, candidate: Candidate) -> list:
 
 
 def duplicate_candidates(
-    *, user: User, municipality_id: int, first_name: str, last_name: str, birth_date: date | None,
+    *,
+    user: User,
+    municipality_id: int,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None,
     threshold: float = 85.0,
 ) -> list[Candidate]:
     """Possible duplicates for an intake: fuzzy name (rapidfuzz) with the same birth date, in the

@@ -67,23 +67,54 @@ EXPIRY_WARNING_AHEAD = timedelta(weeks=8)
 
 # Fields the candidate edits in self-service (everything else is kept by staff).
 SELF_SERVICE_FIELDS = (
-    "email", "phone", "postcode", "city", "max_commute_km", "has_driving_licence", "has_car",
-    "hours_per_week_min", "hours_per_week_max", "available_from", "preferences_own_words",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "max_commute_km",
+    "has_driving_licence",
+    "has_car",
+    "hours_per_week_min",
+    "hours_per_week_max",
+    "available_from",
+    "preferences_own_words",
 )
 # Fields staff may change on the profile. The candidate's own words are not among them:
 # staff write beside them (preferences_staff_notes), never over them.
 STAFF_PROFILE_FIELDS = (
-    "first_name", "last_name", "birth_date", "nationality", "gender", "email", "phone", "street",
-    "postcode", "city", "max_commute_km", "has_driving_licence", "has_car", "hours_per_week_min",
-    "hours_per_week_max", "available_from", "residence_status", "residence_title_kind",
-    "residence_expires", "work_permission", "work_permission_expires", "preferences_staff_notes",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "nationality",
+    "gender",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "max_commute_km",
+    "has_driving_licence",
+    "has_car",
+    "hours_per_week_min",
+    "hours_per_week_max",
+    "available_from",
+    "residence_status",
+    "residence_title_kind",
+    "residence_expires",
+    "work_permission",
+    "work_permission_expires",
+    "preferences_staff_notes",
 )
 
 
 def _audit(*, actor: Any, action: str, candidate: Candidate, fields=(), note: str = "") -> None:
     audit_record(
-        actor=actor, action=action, record=candidate, municipality_id=candidate.municipality_id,
-        fields=fields, note=note,
+        actor=actor,
+        action=action,
+        record=candidate,
+        municipality_id=candidate.municipality_id,
+        fields=fields,
+        note=note,
     )
 
 
@@ -138,14 +169,19 @@ def candidate_create(
         raise TypeError(f"unknown candidate fields: {sorted(unknown)}")
 
     def create() -> Candidate:
-        candidate = Candidate(municipality=municipality, created_by=actor, intake_key=submission_key, **fields)
+        candidate = Candidate(
+            municipality=municipality, created_by=actor, intake_key=submission_key, **fields
+        )
         # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
         candidate.full_clean(exclude=["intake_key"])
         candidate.save()
         _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=sorted(fields))
         case_open(
-            candidate=candidate, actor=actor, responsible_organisation=responsible_organisation,
-            legal_circle=legal_circle, case_manager=case_manager or actor,
+            candidate=candidate,
+            actor=actor,
+            responsible_organisation=responsible_organisation,
+            legal_circle=legal_circle,
+            case_manager=case_manager or actor,
         )
         return candidate
 
@@ -177,13 +213,22 @@ def candidate_update_own(*, candidate: Candidate, actor: User, data: dict[str, A
     if changed:
         candidate.full_clean()
         candidate.save(update_fields=[*changed, "updated_at"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed,
-               note="self-service")
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=candidate,
+            fields=changed,
+            note="self-service",
+        )
     return changed
 
 
 def _source(candidate: Candidate, actor: Any) -> str:
-    return ProfileSource.CANDIDATE if candidate.user_id and candidate.user_id == actor.pk else ProfileSource.STAFF
+    return (
+        ProfileSource.CANDIDATE
+        if candidate.user_id and candidate.user_id == actor.pk
+        else ProfileSource.STAFF
+    )
 
 
 def occupation_add(
@@ -193,7 +238,8 @@ def occupation_add(
     if occupation is None:
         raise ValidationError(_("Diesen Beruf kennt die ESCO-Liste nicht. Bitte aus den Vorschlägen wählen."))
     entry, _created = CandidateOccupation.objects.update_or_create(
-        candidate=candidate, occupation=occupation,
+        candidate=candidate,
+        occupation=occupation,
         defaults={"years_experience": years_experience, "source": _source(candidate, actor)},
     )
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["occupations"])
@@ -209,7 +255,9 @@ def occupation_remove(*, entry: CandidateOccupation, actor: User) -> None:
 def skill_add(*, candidate: Candidate, actor: User, skill_uri: str) -> CandidateSkill:
     skill = skills_by_uris(uris=[skill_uri]).get(skill_uri)
     if skill is None:
-        raise ValidationError(_("Diese Kompetenz kennt die ESCO-Liste nicht. Bitte aus den Vorschlägen wählen."))
+        raise ValidationError(
+            _("Diese Kompetenz kennt die ESCO-Liste nicht. Bitte aus den Vorschlägen wählen.")
+        )
     entry, _created = CandidateSkill.objects.get_or_create(
         candidate=candidate, skill=skill, defaults={"source": _source(candidate, actor)}
     )
@@ -281,8 +329,12 @@ def qualification_update(*, entry: Qualification, actor: User, **values: Any) ->
     if changed:
         entry.full_clean()
         entry.save(update_fields=changed)
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=entry.candidate,
-               fields=[f"qualifications.{name}" for name in changed])
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=entry.candidate,
+            fields=[f"qualifications.{name}" for name in changed],
+        )
     return changed
 
 
@@ -304,8 +356,11 @@ def case_open(
     case_manager: User | None = None,
 ) -> Case:
     case = Case(
-        candidate=candidate, municipality_id=candidate.municipality_id,
-        responsible_organisation=responsible_organisation, legal_circle=legal_circle, case_manager=case_manager,
+        candidate=candidate,
+        municipality_id=candidate.municipality_id,
+        responsible_organisation=responsible_organisation,
+        legal_circle=legal_circle,
+        case_manager=case_manager,
     )
     case.full_clean()
     case.save()
@@ -324,9 +379,7 @@ def case_set_phase(*, case: Case, actor: User, phase: str) -> Case:
     return case
 
 
-def case_update(
-    *, case: Case, actor: User, phase: str, legal_circle: str, case_manager: User | None
-) -> Case:
+def case_update(*, case: Case, actor: User, phase: str, legal_circle: str, case_manager: User | None) -> Case:
     changed = []
     if legal_circle != case.legal_circle:
         case.legal_circle = legal_circle
@@ -336,8 +389,12 @@ def case_update(
         changed.append("case_manager")
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate,
-               fields=[f"case.{name}" for name in changed])
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=case.candidate,
+            fields=[f"case.{name}" for name in changed],
+        )
     return case_set_phase(case=case, actor=actor, phase=phase)
 
 
@@ -345,7 +402,11 @@ def goal_add(*, case: Case, actor: User, title: str, submission_key: uuid.UUID |
     """A goal of the plan; the goal form's one-time key makes a double submit add it once."""
 
     def find() -> Goal | None:
-        return None if submission_key is None else Goal.objects.filter(case=case, submission_key=submission_key).first()
+        return (
+            None
+            if submission_key is None
+            else Goal.objects.filter(case=case, submission_key=submission_key).first()
+        )
 
     def create() -> Goal:
         goal = Goal(case=case, title=title, submission_key=submission_key)
@@ -366,19 +427,32 @@ def goal_set_status(*, goal: Goal, actor: User, status: str) -> Goal:
 
 
 def step_add(
-    *, goal: Goal, actor: User, title: str, due_date: date | None = None, responsible: str = "",
+    *,
+    goal: Goal,
+    actor: User,
+    title: str,
+    due_date: date | None = None,
+    responsible: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> Step:
     """A step towards a goal; the step form's one-time key makes a double submit add it once."""
 
     def find() -> Step | None:
-        return None if submission_key is None else Step.objects.filter(goal=goal, submission_key=submission_key).first()
+        return (
+            None
+            if submission_key is None
+            else Step.objects.filter(goal=goal, submission_key=submission_key).first()
+        )
 
     def create() -> Step:
-        step = Step(goal=goal, title=title, due_date=due_date, responsible=responsible, submission_key=submission_key)
+        step = Step(
+            goal=goal, title=title, due_date=due_date, responsible=responsible, submission_key=submission_key
+        )
         step.full_clean(exclude=["submission_key"])
         step.save()
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"])
+        _audit(
+            actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"]
+        )
         return step
 
     return _created_once(find, create)
@@ -388,8 +462,12 @@ def step_set_status(*, step: Step, actor: User, status: str) -> Step:
     step.status = status
     step.full_clean()
     step.save(update_fields=["status"])
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=step.goal.case.candidate,
-           fields=["case.steps"])
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=step.goal.case.candidate,
+        fields=["case.steps"],
+    )
     return step
 
 
@@ -447,8 +525,13 @@ def consent_grant(
     else:
         recipient_user = None
     reference = reference[:100]
-    values = {"candidate": candidate, "scope": scope, "recipient_organisation": recipient_organisation,
-              "recipient_user": recipient_user, "reference": reference}
+    values = {
+        "candidate": candidate,
+        "scope": scope,
+        "recipient_organisation": recipient_organisation,
+        "recipient_user": recipient_user,
+        "reference": reference,
+    }
     key = {"candidate": candidate, "scope": scope, **{name: values[name] for name in LIVE_CONSENT_KEY[scope]}}
     existing = Consent.objects.live().filter(**key).first()
     if existing is not None:
@@ -472,8 +555,13 @@ def consent_grant(
         if existing is None:
             raise
         return existing
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=[f"consent.{scope}"],
-           note="consent granted")
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=candidate,
+        fields=[f"consent.{scope}"],
+        note="consent granted",
+    )
     return consent
 
 
@@ -483,8 +571,13 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
         consent.revoked_at = timezone.now()
         consent.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         consent.save(update_fields=["revoked_at", "revoked_by"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=consent.candidate,
-               fields=[f"consent.{consent.scope}"], note="consent revoked")
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=consent.candidate,
+            fields=[f"consent.{consent.scope}"],
+            note="consent revoked",
+        )
     return consent
 
 
@@ -517,7 +610,10 @@ def _count_invitation(key: str) -> int:
 
 
 def _check_invitation_throttle(*, candidate: Candidate, actor: User) -> None:
-    if _count_invitation(f"candidates:invitations:candidate:{candidate.pk}") > INVITATIONS_PER_CANDIDATE_PER_HOUR:
+    if (
+        _count_invitation(f"candidates:invitations:candidate:{candidate.pk}")
+        > INVITATIONS_PER_CANDIDATE_PER_HOUR
+    ):
         raise InvitationThrottled
     if _count_invitation(f"candidates:invitations:user:{actor.pk}") > INVITATIONS_PER_SENDER_PER_HOUR:
         raise InvitationThrottled
@@ -535,10 +631,12 @@ def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitat
     with transaction.atomic():
         # The lock on the person serialises two sends (and a send against an accept).
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        Invitation.objects.filter(candidate=candidate, accepted_at__isnull=True, voided_at__isnull=True).update(
-            voided_at=timezone.now()
+        Invitation.objects.filter(
+            candidate=candidate, accepted_at__isnull=True, voided_at__isnull=True
+        ).update(voided_at=timezone.now())
+        invitation = Invitation.objects.create(
+            candidate=candidate, email=email.strip().lower(), created_by=actor
         )
-        invitation = Invitation.objects.create(candidate=candidate, email=email.strip().lower(), created_by=actor)
         if not candidate.email:
             candidate.email = invitation.email
             candidate.save(update_fields=["email", "updated_at"])
@@ -565,23 +663,30 @@ def invitation_from_token(*, token: str) -> Invitation | None:
         .select_related("candidate")
         .first()
     )
-    if invitation is None or _open_invitations().filter(
-        candidate_id=invitation.candidate_id, created_at__gt=invitation.created_at
-    ).exists():
+    if (
+        invitation is None
+        or _open_invitations()
+        .filter(candidate_id=invitation.candidate_id, created_at__gt=invitation.created_at)
+        .exists()
+    ):
         return None  # only the newest link counts (voided_at covers rows from before it existed)
     return invitation
 
 
 def _open_invitations():
     return Invitation.objects.filter(
-        accepted_at__isnull=True, voided_at__isnull=True, candidate__user__isnull=True,
+        accepted_at__isnull=True,
+        voided_at__isnull=True,
+        candidate__user__isnull=True,
         candidate__erased_at__isnull=True,
     )
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Send the invitation link (called by the Celery task)."""
-    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at__isnull=True, voided_at__isnull=True).first()
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, accepted_at__isnull=True, voided_at__isnull=True
+    ).first()
     if invitation is None:
         return False
     path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
@@ -594,7 +699,8 @@ def invitation_email_send(*, invitation_id: int) -> bool:
                 "Guten Tag,\n\nIhre Ansprechperson hat Sie zu Lotse eingeladen. Mit diesem Link legen Sie "
                 "Ihr Konto an und sehen Ihr Profil (auch auf Englisch, Arabisch, Ukrainisch und Farsi):\n\n"
                 "%(link)s\n\nDer Link gilt 14 Tage.\n"
-            ) % {"link": base + path},
+            )
+            % {"link": base + path},
             from_email=None,
             recipient_list=[invitation.email],
         )
@@ -615,8 +721,9 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     if locked.accepted_at is not None:
         raise InvitationUsed
     if locked.voided_at is not None or candidate.user_id is not None or candidate.erased_at is not None:
-        raise ValidationError(_("Dieser Link gilt nicht mehr. Bitte fragen Sie Ihre Ansprechperson nach einer neuen "
-                                "Einladung."))
+        raise ValidationError(
+            _("Dieser Link gilt nicht mehr. Bitte fragen Sie Ihre Ansprechperson nach einer neuen Einladung.")
+        )
     user_model = get_user_model()
     exists = ValidationError(_("Zu dieser E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an."))
     if user_model.objects.filter(email__iexact=locked.email).exists():
@@ -632,8 +739,13 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     candidate.save(update_fields=["user", "updated_at"])
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
-    _audit(actor=user, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["user"],
-           note="self-service account created")
+    _audit(
+        actor=user,
+        action=AuditEntry.Action.CHANGE,
+        candidate=candidate,
+        fields=["user"],
+        note="self-service account created",
+    )
     return user
 
 
@@ -646,8 +758,10 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
 
     def plain(obj, exclude=()) -> dict[str, Any]:
         data = model_to_dict(obj, exclude=["id", "candidate", *exclude])
-        return {k: (str(v) if not isinstance(v, (str, int, float, bool, type(None), list)) else v)
-                for k, v in data.items()}
+        return {
+            k: (str(v) if not isinstance(v, (str, int, float, bool, type(None), list)) else v)
+            for k, v in data.items()
+        }
 
     profile = plain(candidate, exclude=["user", "created_by", "municipality"])
     profile["municipality"] = candidate.municipality.name
@@ -657,7 +771,10 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
             {"esco_uri": o.occupation.uri, "label": o.occupation.label_de, "years": str(o.years_experience)}
             for o in candidate.occupations.select_related("occupation")
         ],
-        "skills": [{"esco_uri": s.skill.uri, "label": s.skill.label_de} for s in candidate.skills.select_related("skill")],
+        "skills": [
+            {"esco_uri": s.skill.uri, "label": s.skill.label_de}
+            for s in candidate.skills.select_related("skill")
+        ],
         "languages": [plain(x) for x in candidate.languages.all()],
         "qualifications": [plain(x) for x in candidate.qualifications.all()],
         "cases": [
@@ -668,9 +785,19 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "opened_at": case.opened_at.isoformat(),
                 "closed_at": case.closed_at.isoformat() if case.closed_at else None,
                 "goals": [
-                    {"title": g.title, "status": g.status,
-                     "steps": [{"title": s.title, "due_date": str(s.due_date or ""), "status": s.status,
-                                "responsible": s.responsible} for s in g.steps.all()]}
+                    {
+                        "title": g.title,
+                        "status": g.status,
+                        "steps": [
+                            {
+                                "title": s.title,
+                                "due_date": str(s.due_date or ""),
+                                "status": s.status,
+                                "responsible": s.responsible,
+                            }
+                            for s in g.steps.all()
+                        ],
+                    }
                     for g in case.goals.all()
                 ],
                 "notes": [{"at": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
@@ -716,8 +843,13 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
     invitation and note goes. Returns the number of rows deleted or blanked."""
     count = 0
     for related in (
-        candidate.occupations, candidate.skills, candidate.languages, candidate.qualifications,
-        candidate.consents, candidate.invitations, candidate.expiry_warnings,
+        candidate.occupations,
+        candidate.skills,
+        candidate.languages,
+        candidate.qualifications,
+        candidate.consents,
+        candidate.invitations,
+        candidate.expiry_warnings,
     ):
         deleted, _ = related.all().delete()
         count += deleted
@@ -727,12 +859,28 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         deleted, _ = Goal.objects.filter(case=case).delete()
         count += deleted
     blank = {
-        "first_name": ERASED_NAME, "last_name": ERASED_NAME, "birth_date": None, "nationality": "",
-        "gender": "", "email": "", "phone": "", "street": "", "postcode": "", "city": "",
-        "max_commute_km": None, "hours_per_week_min": None, "hours_per_week_max": None,
-        "available_from": None, "residence_title_kind": "", "residence_expires": None,
-        "work_permission_expires": None, "preferences_own_words": "", "preferences_staff_notes": "",
-        "user": None, "created_by": None, "erased_at": timezone.now(),
+        "first_name": ERASED_NAME,
+        "last_name": ERASED_NAME,
+        "birth_date": None,
+        "nationality": "",
+        "gender": "",
+        "email": "",
+        "phone": "",
+        "street": "",
+        "postcode": "",
+        "city": "",
+        "max_commute_km": None,
+        "hours_per_week_min": None,
+        "hours_per_week_max": None,
+        "available_from": None,
+        "residence_title_kind": "",
+        "residence_expires": None,
+        "work_permission_expires": None,
+        "preferences_own_words": "",
+        "preferences_staff_notes": "",
+        "user": None,
+        "created_by": None,
+        "erased_at": timezone.now(),
     }
     Candidate.objects.filter(pk=candidate.pk).update(**blank)
     for name, value in blank.items():
@@ -769,8 +917,13 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
     horizon = today + EXPIRY_WARNING_AHEAD
     sent = 0
     candidates = Candidate.objects.filter(erased_at__isnull=True).prefetch_related("cases__case_manager")
-    for kind, field in ((PermitKind.RESIDENCE, "residence_expires"), (PermitKind.WORK, "work_permission_expires")):
-        warned = PermitExpiryWarning.objects.filter(candidate=OuterRef("pk"), kind=kind, expires_on=OuterRef(field))
+    for kind, field in (
+        (PermitKind.RESIDENCE, "residence_expires"),
+        (PermitKind.WORK, "work_permission_expires"),
+    ):
+        warned = PermitExpiryWarning.objects.filter(
+            candidate=OuterRef("pk"), kind=kind, expires_on=OuterRef(field)
+        )
         due = candidates.filter(**{f"{field}__gte": today, f"{field}__lte": horizon}).exclude(Exists(warned))
         for candidate in due:
             managers = [c.case_manager for c in candidate.cases.all() if c.is_open and c.case_manager]
@@ -791,7 +944,8 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
                     message=_(
                         "Der/die %(permit)s einer Person in Ihrer Fallverantwortung läuft am %(date)s ab. "
                         "Bitte klären Sie rechtzeitig die Verlängerung.\n\nZur Fallakte: %(link)s\n"
-                    ) % {
+                    )
+                    % {
                         "permit": PermitKind(kind).label,
                         "date": expires_on.strftime("%d.%m.%Y"),
                         "link": reverse("candidates:detail", kwargs={"pk": candidate.pk}),
@@ -801,4 +955,3 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
                 )
             sent += 1
     return sent
-

@@ -72,10 +72,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "candidates/case_list.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-        "can_intake": access.has_role(user=request.user, roles=[Role.CASE_MANAGER]),
-    })
+    return render(
+        request,
+        "candidates/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_intake": access.has_role(user=request.user, roles=[Role.CASE_MANAGER]),
+        },
+    )
 
 
 @login_required
@@ -98,18 +105,29 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Person angelegt. Ergänzen Sie jetzt das Profil."))
             return _back(already.pk)
         duplicates = selectors.duplicate_candidates(
-            user=request.user, municipality_id=organisation.municipality_id, first_name=data["first_name"],
-            last_name=data["last_name"], birth_date=data.get("birth_date"),
+            user=request.user,
+            municipality_id=organisation.municipality_id,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data.get("birth_date"),
         )
         if duplicates and not confirmed:
-            form.add_error(None, _("Es gibt schon ähnliche Personen. Bitte prüfen Sie die Liste; wenn es eine "
-                                   "andere Person ist, bestätigen Sie „Trotzdem anlegen“."))
+            form.add_error(
+                None,
+                _(
+                    "Es gibt schon ähnliche Personen. Bitte prüfen Sie die Liste; wenn es eine "
+                    "andere Person ist, bestätigen Sie „Trotzdem anlegen“."
+                ),
+            )
         else:
             try:
                 candidate = services.candidate_create(
-                    actor=request.user, municipality=organisation.municipality,
-                    responsible_organisation=organisation, legal_circle=legal_circle,
-                    submission_key=submission_key, **data,
+                    actor=request.user,
+                    municipality=organisation.municipality,
+                    responsible_organisation=organisation,
+                    legal_circle=legal_circle,
+                    submission_key=submission_key,
+                    **data,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -135,24 +153,32 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # A coordinator who is not responsible for the case: its metadata, nothing of the file.
             overview = selectors.candidate_overview(user=user, pk=pk)
             services.candidate_audit_view(
-                candidate=selectors.overseen_candidates(user=user).get(pk=pk), actor=user, fields=["case_metadata"]
+                candidate=selectors.overseen_candidates(user=user).get(pk=pk),
+                actor=user,
+                fields=["case_metadata"],
             )
             return render(request, "candidates/candidate_overview.html", {"candidate": overview})
         if candidate is not None:
             services.candidate_audit_view(candidate=candidate, actor=user, fields=["profile", "cases"])
             can_edit = selectors.editable_candidates(user=user).filter(pk=pk).exists()
-            return render(request, "candidates/candidate_detail.html", {
-                "candidate": candidate,
-                "missing": selectors.missing_for_matching(candidate),
-                "can_edit": can_edit,
-                "occupation_form": forms.OccupationAddForm(),
-                "skill_form": forms.SkillAddForm(),
-            })
+            return render(
+                request,
+                "candidates/candidate_detail.html",
+                {
+                    "candidate": candidate,
+                    "missing": selectors.missing_for_matching(candidate),
+                    "can_edit": can_edit,
+                    "occupation_form": forms.OccupationAddForm(),
+                    "skill_form": forms.SkillAddForm(),
+                },
+            )
     if access.has_role(user=user, roles=[Role.VOLUNTEER]):
         view = selectors.volunteer_view(user=user, pk=pk)
         services.candidate_audit_view(
-            candidate=selectors.volunteer_candidates(user=user).get(pk=pk), actor=user,
-            fields=list(selectors.VOLUNTEER_FIELDS), note="volunteer",
+            candidate=selectors.volunteer_candidates(user=user).get(pk=pk),
+            actor=user,
+            fields=list(selectors.VOLUNTEER_FIELDS),
+            note="volunteer",
         )
         return render(request, "candidates/volunteer_detail.html", {"candidate": view})
     raise Http404
@@ -192,8 +218,17 @@ def _entry_post(request: HttpRequest, pk: int, form_class, add):
 @login_required
 @require_POST
 def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(request, pk, forms.OccupationAddForm, lambda c, d: services.occupation_add(
-        candidate=c, actor=request.user, occupation_uri=d["occupation"].uri, years_experience=d["years_experience"]))
+    result = _entry_post(
+        request,
+        pk,
+        forms.OccupationAddForm,
+        lambda c, d: services.occupation_add(
+            candidate=c,
+            actor=request.user,
+            occupation_uri=d["occupation"].uri,
+            years_experience=d["years_experience"],
+        ),
+    )
     if isinstance(result, HttpResponse):
         return result
     candidate, form = result
@@ -203,8 +238,12 @@ def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(request, pk, forms.SkillAddForm, lambda c, d: services.skill_add(
-        candidate=c, actor=request.user, skill_uri=d["skill"].uri))
+    result = _entry_post(
+        request,
+        pk,
+        forms.SkillAddForm,
+        lambda c, d: services.skill_add(candidate=c, actor=request.user, skill_uri=d["skill"].uri),
+    )
     if isinstance(result, HttpResponse):
         return result
     candidate, form = result
@@ -213,32 +252,50 @@ def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_with(request, candidate, **form_overrides) -> HttpResponse:
     context = {
-        "candidate": candidate, "missing": selectors.missing_for_matching(candidate), "can_edit": True,
-        "occupation_form": forms.OccupationAddForm(), "skill_form": forms.SkillAddForm(), **form_overrides,
+        "candidate": candidate,
+        "missing": selectors.missing_for_matching(candidate),
+        "can_edit": True,
+        "occupation_form": forms.OccupationAddForm(),
+        "skill_form": forms.SkillAddForm(),
+        **form_overrides,
     }
     return render(request, "candidates/candidate_detail.html", context, status=200)
 
 
 @login_required
 def language_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(request, pk, forms.LanguageForm, lambda c, d: services.language_set(
-        candidate=c, actor=request.user, **d))
+    result = _entry_post(
+        request,
+        pk,
+        forms.LanguageForm,
+        lambda c, d: services.language_set(candidate=c, actor=request.user, **d),
+    )
     if isinstance(result, HttpResponse):
         return result
     candidate, form = result
-    return render(request, "candidates/entry_form.html", {
-        "candidate": candidate, "form": form, "title": _("Sprache hinzufügen")})
+    return render(
+        request,
+        "candidates/entry_form.html",
+        {"candidate": candidate, "form": form, "title": _("Sprache hinzufügen")},
+    )
 
 
 @login_required
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(request, pk, forms.QualificationForm, lambda c, d: services.qualification_add(
-        candidate=c, actor=request.user, **d))
+    result = _entry_post(
+        request,
+        pk,
+        forms.QualificationForm,
+        lambda c, d: services.qualification_add(candidate=c, actor=request.user, **d),
+    )
     if isinstance(result, HttpResponse):
         return result
     candidate, form = result
-    return render(request, "candidates/entry_form.html", {
-        "candidate": candidate, "form": form, "title": _("Abschluss oder Qualifikation hinzufügen")})
+    return render(
+        request,
+        "candidates/entry_form.html",
+        {"candidate": candidate, "form": form, "title": _("Abschluss oder Qualifikation hinzufügen")},
+    )
 
 
 _ENTRY_MODELS = {
@@ -283,11 +340,23 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     services.candidate_audit_view(
         candidate=case.candidate, actor=request.user, fields=["case"] if file.full else ["case_metadata"]
     )
-    return render(request, "candidates/case_detail.html", {
-        "case": case, "file": file, "form": form, "can_edit": can_edit, "goals": file.goals, "notes": file.notes,
-        "goal_form": forms.GoalForm(), "step_form": forms.StepForm(), "note_form": forms.NoteForm(),
-        "goal_statuses": forms.GoalStatus.choices, "step_statuses": forms.StepStatus.choices,
-    })
+    return render(
+        request,
+        "candidates/case_detail.html",
+        {
+            "case": case,
+            "file": file,
+            "form": form,
+            "can_edit": can_edit,
+            "goals": file.goals,
+            "notes": file.notes,
+            "goal_form": forms.GoalForm(),
+            "step_form": forms.StepForm(),
+            "note_form": forms.NoteForm(),
+            "goal_statuses": forms.GoalStatus.choices,
+            "step_statuses": forms.StepStatus.choices,
+        },
+    )
 
 
 def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
@@ -302,18 +371,27 @@ def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpRespo
         else:
             messages.success(request, _("Gespeichert."))
     else:
-        messages.error(request, _("Bitte prüfen Sie Ihre Eingaben: ") + "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items()
-            if name in form.fields
-        ))
+        messages.error(
+            request,
+            _("Bitte prüfen Sie Ihre Eingaben: ")
+            + "; ".join(
+                f"{form.fields[name].label or name}: {' '.join(errs)}"
+                for name, errs in form.errors.items()
+                if name in form.fields
+            ),
+        )
     return redirect("candidates:case_detail", case_pk=case.pk)
 
 
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
-    return _case_post(request, case_pk, forms.GoalForm,
-                      lambda case, d: services.goal_add(case=case, actor=request.user, **d))
+    return _case_post(
+        request,
+        case_pk,
+        forms.GoalForm,
+        lambda case, d: services.goal_add(case=case, actor=request.user, **d),
+    )
 
 
 @login_required
@@ -322,6 +400,7 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
     def act(case, d):
         goal = get_object_or_404(Goal, pk=goal_pk, case=case)
         services.goal_set_status(goal=goal, actor=request.user, status=d["status"])
+
     return _case_post(request, case_pk, forms.GoalStatusForm, act)
 
 
@@ -331,6 +410,7 @@ def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     def act(case, d):
         goal = get_object_or_404(Goal, pk=goal_pk, case=case)
         services.step_add(goal=goal, actor=request.user, **d)
+
     return _case_post(request, case_pk, forms.StepForm, act)
 
 
@@ -340,14 +420,19 @@ def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpRespons
     def act(case, d):
         step = get_object_or_404(Step, pk=step_pk, goal__case=case)
         services.step_set_status(step=step, actor=request.user, status=d["status"])
+
     return _case_post(request, case_pk, forms.StepStatusForm, act)
 
 
 @login_required
 @require_POST
 def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
-    return _case_post(request, case_pk, forms.NoteForm,
-                      lambda case, d: services.note_add(case=case, actor=request.user, **d))
+    return _case_post(
+        request,
+        case_pk,
+        forms.NoteForm,
+        lambda case, d: services.note_add(case=case, actor=request.user, **d),
+    )
 
 
 # --- consent (staff side) ---------------------------------------------------------------------
@@ -363,9 +448,14 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
         granted_at = timezone.make_aware(datetime.datetime.combine(d["granted_on"], datetime.time(12)))
         try:
             services.consent_grant(
-                candidate=candidate, scope=d["scope"], actor=request.user,
-                recipient_organisation=d["recipient_organisation"], recipient_user=d["recipient_user"],
-                reference=d["reference"], paper_form_reference=d["paper_form_reference"], granted_at=granted_at,
+                candidate=candidate,
+                scope=d["scope"],
+                actor=request.user,
+                recipient_organisation=d["recipient_organisation"],
+                recipient_user=d["recipient_user"],
+                reference=d["reference"],
+                paper_form_reference=d["paper_form_reference"],
+                granted_at=granted_at,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -374,7 +464,9 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("candidates:consents", pk=pk)
     services.candidate_audit_view(candidate=candidate, actor=request.user, fields=["consents"])
     consents = candidate.consents.select_related("recipient_organisation", "recipient_user", "recorded_by")
-    return render(request, "candidates/consent_list.html", {"candidate": candidate, "consents": consents, "form": form})
+    return render(
+        request, "candidates/consent_list.html", {"candidate": candidate, "consents": consents, "form": form}
+    )
 
 
 @login_required
@@ -404,24 +496,37 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_send(candidate=candidate, actor=request.user, email=form.cleaned_data["email"])
+            services.invitation_send(
+                candidate=candidate, actor=request.user, email=form.cleaned_data["email"]
+            )
         except services.InvitationThrottled:
-            form.add_error(None, _(
-                "Zu viele Einladungen in kurzer Zeit: höchstens %(per_person)s pro Person und %(per_sender)s "
-                "insgesamt pro Stunde. Bitte versuchen Sie es später noch einmal."
-            ) % {"per_person": services.INVITATIONS_PER_CANDIDATE_PER_HOUR,
-                 "per_sender": services.INVITATIONS_PER_SENDER_PER_HOUR})
+            form.add_error(
+                None,
+                _(
+                    "Zu viele Einladungen in kurzer Zeit: höchstens %(per_person)s pro Person und %(per_sender)s "
+                    "insgesamt pro Stunde. Bitte versuchen Sie es später noch einmal."
+                )
+                % {
+                    "per_person": services.INVITATIONS_PER_CANDIDATE_PER_HOUR,
+                    "per_sender": services.INVITATIONS_PER_SENDER_PER_HOUR,
+                },
+            )
             status = 429
         else:
             messages.success(request, _("Einladung verschickt. Frühere Einladungslinks gelten nicht mehr."))
             return _back(pk)
-    return render(request, "candidates/entry_form.html", {
-        "candidate": candidate, "form": form, "title": _("Zum eigenen Profil einladen")}, status=status)
+    return render(
+        request,
+        "candidates/entry_form.html",
+        {"candidate": candidate, "form": form, "title": _("Zum eigenen Profil einladen")},
+        status=status,
+    )
 
 
 def _json_download(data, filename: str) -> HttpResponse:
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -431,8 +536,10 @@ def _json_download(data, filename: str) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    return _json_download(services.candidate_export_for(candidate=candidate, actor=request.user),
-                          f"lotse-daten-{candidate.pk}.json")
+    return _json_download(
+        services.candidate_export_for(candidate=candidate, actor=request.user),
+        f"lotse-daten-{candidate.pk}.json",
+    )
 
 
 @login_required
@@ -478,7 +585,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             from allauth.account.models import Login
 
             return perform_password_login(
-                request, {"email": user.email}, Login(user=user, redirect_url=reverse("candidates:my_profile"))
+                request,
+                {"email": user.email},
+                Login(user=user, redirect_url=reverse("candidates:my_profile")),
             )
     return render(request, "candidates/invitation_accept.html", {"form": form, "invitation": invitation})
 
@@ -491,11 +600,15 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     if candidate is None:
         return render(request, "candidates/my_not_linked.html")
     services.candidate_audit_view(candidate=candidate, actor=request.user, note="self-service")
-    return render(request, "candidates/my_profile.html", {
-        "candidate": candidate,
-        "missing": selectors.missing_for_matching(candidate),
-        "statuses": hooks.status_items(candidate),
-    })
+    return render(
+        request,
+        "candidates/my_profile.html",
+        {
+            "candidate": candidate,
+            "missing": selectors.missing_for_matching(candidate),
+            "statuses": hooks.status_items(candidate),
+        },
+    )
 
 
 @login_required
@@ -504,7 +617,9 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
     form = forms.OwnProfileForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.SELF_SERVICE_FIELDS}
-        services.candidate_update_own(candidate=selectors.own_candidate(user=request.user), actor=request.user, data=data)
+        services.candidate_update_own(
+            candidate=selectors.own_candidate(user=request.user), actor=request.user, data=data
+        )
         messages.success(request, _("Gespeichert."))
         return redirect("candidates:my_profile")
     return render(request, "candidates/my_profile_form.html", {"form": form, "candidate": candidate})
@@ -517,15 +632,20 @@ def my_languages(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            entry = get_object_or_404(LanguageSkill, pk=remove if remove.isdigit() else 0, candidate=candidate)
+            entry = get_object_or_404(
+                LanguageSkill, pk=remove if remove.isdigit() else 0, candidate=candidate
+            )
             services.language_remove(entry=entry, actor=request.user)
             return redirect("candidates:my_languages")
         if form.is_valid():
             services.language_set(candidate=candidate, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Gespeichert."))
             return redirect("candidates:my_languages")
-    return render(request, "candidates/my_languages.html", {
-        "candidate": candidate, "languages": candidate.languages.all(), "form": form})
+    return render(
+        request,
+        "candidates/my_languages.html",
+        {"candidate": candidate, "languages": candidate.languages.all(), "form": form},
+    )
 
 
 @login_required
@@ -533,28 +653,37 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     if request.method == "POST" and request.POST.get("grant") == "listing":
         services.consent_grant(candidate=candidate, scope="listing", actor=request.user)
-        messages.success(request, _("Danke. Geprüfte Betriebe aus Ihrer Region sehen jetzt Ihr Profil ohne Namen."))
+        messages.success(
+            request, _("Danke. Geprüfte Betriebe aus Ihrer Region sehen jetzt Ihr Profil ohne Namen.")
+        )
         return redirect("candidates:my_consents")
     consents = candidate.consents.select_related("recipient_organisation", "recipient_user")
-    return render(request, "candidates/my_consents.html", {
-        "candidate": candidate,
-        "live": [c for c in consents if c.is_live],
-        "revoked": [c for c in consents if not c.is_live],
-        "has_listing": any(c.is_live and c.scope == "listing" for c in consents),
-    })
+    return render(
+        request,
+        "candidates/my_consents.html",
+        {
+            "candidate": candidate,
+            "live": [c for c in consents if c.is_live],
+            "revoked": [c for c in consents if not c.is_live],
+            "has_listing": any(c.is_live and c.scope == "listing" for c in consents),
+        },
+    )
 
 
 @login_required
 def my_audit(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
-    return render(request, "candidates/my_audit.html", {"entries": selectors.audit_trail(candidate=candidate)})
+    return render(
+        request, "candidates/my_audit.html", {"entries": selectors.audit_trail(candidate=candidate)}
+    )
 
 
 @login_required
 def my_export(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
-    return _json_download(services.candidate_export_for(candidate=candidate, actor=request.user),
-                          "lotse-meine-daten.json")
+    return _json_download(
+        services.candidate_export_for(candidate=candidate, actor=request.user), "lotse-meine-daten.json"
+    )
 
 
 # The candidate's own occupations and skills: added with source "candidate" (the services see that the
@@ -577,15 +706,22 @@ def my_occupations(request: HttpRequest) -> HttpResponse:
             form.add_error("occupation_label", _("Dieser Beruf steht schon in Ihrem Profil."))
         else:
             try:
-                services.occupation_add(candidate=candidate, actor=request.user, occupation_uri=occupation.uri,
-                                        years_experience=form.cleaned_data["years_experience"])
+                services.occupation_add(
+                    candidate=candidate,
+                    actor=request.user,
+                    occupation_uri=occupation.uri,
+                    years_experience=form.cleaned_data["years_experience"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Gespeichert."))
                 return redirect("candidates:my_occupations")
-    return render(request, "candidates/my_occupations.html", {
-        "candidate": candidate, "entries": candidate.occupations.select_related("occupation"), "form": form})
+    return render(
+        request,
+        "candidates/my_occupations.html",
+        {"candidate": candidate, "entries": candidate.occupations.select_related("occupation"), "form": form},
+    )
 
 
 @login_required
@@ -604,9 +740,15 @@ def my_skills(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Gespeichert."))
                 return redirect("candidates:my_skills")
-    return render(request, "candidates/my_skills.html", {
-        "candidate": candidate, "entries": candidate.skills.select_related("skill").order_by("skill__label_de"),
-        "form": form})
+    return render(
+        request,
+        "candidates/my_skills.html",
+        {
+            "candidate": candidate,
+            "entries": candidate.skills.select_related("skill").order_by("skill__label_de"),
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -633,7 +775,8 @@ def my_qualification_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
         try:
             # A fresh row: the form has already set the attributes on ``entry``.
             services.qualification_update(
-                entry=Qualification.objects.get(pk=entry.pk), actor=request.user, **data)
+                entry=Qualification.objects.get(pk=entry.pk), actor=request.user, **data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

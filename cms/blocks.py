@@ -88,7 +88,9 @@ class BodyBlock(blocks.StreamBlock):
     """The body of every content page."""
 
     heading = blocks.CharBlock(
-        label=_("Zwischenüberschrift"), form_classname="title", max_length=120,
+        label=_("Zwischenüberschrift"),
+        form_classname="title",
+        max_length=120,
         template="cms/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(

@@ -98,8 +98,13 @@ def _chamber(municipality: Municipality, *, name: str, street: str) -> Organisat
     ).first()
     if organisation is None:
         organisation = Organisation.objects.create(
-            municipality=municipality, kind=OrganisationKind.CHAMBER, name=name, street=street,
-            postcode="34117", city="Kassel", email=f"kontakt.{name.split()[0].lower()}@demo.lotse.example",
+            municipality=municipality,
+            kind=OrganisationKind.CHAMBER,
+            name=name,
+            street=street,
+            postcode="34117",
+            city="Kassel",
+            email=f"kontakt.{name.split()[0].lower()}@demo.lotse.example",
         )
     return organisation
 
@@ -108,13 +113,20 @@ def _editor(*, organisation: Organisation, email: str, first: str, last: str, le
     user, _ = get_user_model().objects.update_or_create(
         email=email,
         defaults={
-            "first_name": first, "last_name": last, "display_name": f"{first} {last}",
-            "password": password_hash, "is_active": True,
+            "first_name": first,
+            "last_name": last,
+            "display_name": f"{first} {last}",
+            "password": password_hash,
+            "is_active": True,
         },
     )
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     Membership.objects.update_or_create(
-        user=user, organisation=organisation, role=Role.CHAMBER_EDITOR,
+        user=user,
+        organisation=organisation,
+        role=Role.CHAMBER_EDITOR,
         defaults={"is_lead": lead, "is_active": True},
     )
     return user
@@ -128,11 +140,18 @@ IHK_BODY = [
         "Unsere Willkommenslots*innen beraten Betriebe kostenlos, wenn sie Geflüchtete einstellen oder "
         "ausbilden möchten: von der ersten Frage zur Arbeitserlaubnis bis zur Begleitung in der Probezeit."
     ),
-    ("contact", {
-        "title": "Ihr Kontakt bei der IHK", "name": "Team Willkommenslotsen", "organisation": "IHK Musterland",
-        "email": "willkommenslotsen@ihk-musterland.demo.lotse.example", "phone": "0561 000000-10",
-        "address": "Kammerweg 9\n34117 Kassel", "hours": "Mo–Do 9–16 Uhr, Fr 9–13 Uhr",
-    }),
+    (
+        "contact",
+        {
+            "title": "Ihr Kontakt bei der IHK",
+            "name": "Team Willkommenslotsen",
+            "organisation": "IHK Musterland",
+            "email": "willkommenslotsen@ihk-musterland.demo.lotse.example",
+            "phone": "0561 000000-10",
+            "address": "Kammerweg 9\n34117 Kassel",
+            "hours": "Mo–Do 9–16 Uhr, Fr 9–13 Uhr",
+        },
+    ),
 ]
 HWK_BODY = [
     ("heading", "Fachkräfte für das Handwerk"),
@@ -140,11 +159,18 @@ HWK_BODY = [
         "Viele Geflüchtete bringen handwerkliche Erfahrung mit. Die Handwerkskammer hilft Betrieben, "
         "diese Erfahrung einzuschätzen, Abschlüsse anerkennen zu lassen und Ausbildungen erfolgreich abzuschließen."
     ),
-    ("contact", {
-        "title": "Ihr Kontakt bei der Handwerkskammer", "name": "Beratung Integration in Ausbildung",
-        "organisation": "Handwerkskammer Musterland", "email": "integration@hwk-musterland.demo.lotse.example",
-        "phone": "0561 000000-20", "address": "Kammerweg 2\n34117 Kassel", "hours": "",
-    }),
+    (
+        "contact",
+        {
+            "title": "Ihr Kontakt bei der Handwerkskammer",
+            "name": "Beratung Integration in Ausbildung",
+            "organisation": "Handwerkskammer Musterland",
+            "email": "integration@hwk-musterland.demo.lotse.example",
+            "phone": "0561 000000-20",
+            "address": "Kammerweg 2\n34117 Kassel",
+            "hours": "",
+        },
+    ),
 ]
 
 GUIDES: dict[str, list[dict]] = {
@@ -154,23 +180,37 @@ GUIDES: dict[str, list[dict]] = {
             "title": "Arbeitserlaubnis: Was Betriebe wissen müssen",
             "topic": GuideTopic.WORK_PERMIT,
             "intro": "Ob und ab wann Geflüchtete arbeiten dürfen, hängt von ihrem Aufenthaltsstatus ab. "
-                     "Die wichtigsten Fälle im Überblick.",
+            "Die wichtigsten Fälle im Überblick.",
             "body": [
                 ("heading", "Im Aufenthaltstitel steht, was erlaubt ist"),
-                _p("Auf dem Aufenthaltstitel oder dem Zusatzblatt steht, ob eine Beschäftigung erlaubt ist. "
-                   "Anerkannte Flüchtlinge und Menschen mit Schutz nach § 24 AufenthG (zum Beispiel aus der "
-                   "Ukraine) dürfen jede Beschäftigung aufnehmen."),
-                _p("Menschen im Asylverfahren (Aufenthaltsgestattung) und Geduldete brauchen in der Regel eine "
-                   "Beschäftigungserlaubnis der Ausländerbehörde für die konkrete Stelle. Oft muss die "
-                   "Bundesagentur für Arbeit zustimmen."),
-                ("faq", {"title": "Häufige Fragen", "items": [
-                    {"question": "Wie lange dauert die Erlaubnis?",
-                     "answer": "<p>Meist zwei bis sechs Wochen. Reichen Sie die Stellenbeschreibung "
-                               "vollständig ein, das beschleunigt die Prüfung.</p>"},
-                    {"question": "Darf ein Praktikum sofort beginnen?",
-                     "answer": "<p>Auch Praktika sind eine Beschäftigung. Klären Sie vorher mit der "
-                               "Ausländerbehörde, ob eine Erlaubnis nötig ist.</p>"},
-                ]}),
+                _p(
+                    "Auf dem Aufenthaltstitel oder dem Zusatzblatt steht, ob eine Beschäftigung erlaubt ist. "
+                    "Anerkannte Flüchtlinge und Menschen mit Schutz nach § 24 AufenthG (zum Beispiel aus der "
+                    "Ukraine) dürfen jede Beschäftigung aufnehmen."
+                ),
+                _p(
+                    "Menschen im Asylverfahren (Aufenthaltsgestattung) und Geduldete brauchen in der Regel eine "
+                    "Beschäftigungserlaubnis der Ausländerbehörde für die konkrete Stelle. Oft muss die "
+                    "Bundesagentur für Arbeit zustimmen."
+                ),
+                (
+                    "faq",
+                    {
+                        "title": "Häufige Fragen",
+                        "items": [
+                            {
+                                "question": "Wie lange dauert die Erlaubnis?",
+                                "answer": "<p>Meist zwei bis sechs Wochen. Reichen Sie die Stellenbeschreibung "
+                                "vollständig ein, das beschleunigt die Prüfung.</p>",
+                            },
+                            {
+                                "question": "Darf ein Praktikum sofort beginnen?",
+                                "answer": "<p>Auch Praktika sind eine Beschäftigung. Klären Sie vorher mit der "
+                                "Ausländerbehörde, ob eine Erlaubnis nötig ist.</p>",
+                            },
+                        ],
+                    },
+                ),
             ],
         },
         {
@@ -178,21 +218,31 @@ GUIDES: dict[str, list[dict]] = {
             "title": "Ausbildungsduldung und Beschäftigungsduldung",
             "topic": GuideTopic.DULDUNG,
             "intro": "Sicherheit für Betrieb und Auszubildende: Wer eine qualifizierte Ausbildung macht, "
-                     "kann für deren Dauer eine Duldung erhalten.",
+            "kann für deren Dauer eine Duldung erhalten.",
             "body": [
                 ("heading", "Ausbildungsduldung (§ 60c AufenthG)"),
-                _p("Geduldete, die eine qualifizierte Berufsausbildung beginnen, können für die Dauer der "
-                   "Ausbildung eine Ausbildungsduldung erhalten. Nach dem Abschluss ist bei einer passenden "
-                   "Beschäftigung eine Aufenthaltserlaubnis möglich."),
+                _p(
+                    "Geduldete, die eine qualifizierte Berufsausbildung beginnen, können für die Dauer der "
+                    "Ausbildung eine Ausbildungsduldung erhalten. Nach dem Abschluss ist bei einer passenden "
+                    "Beschäftigung eine Aufenthaltserlaubnis möglich."
+                ),
                 ("heading", "Beschäftigungsduldung (§ 60d AufenthG)"),
-                _p("Wer seit längerer Zeit geduldet ist, seinen Lebensunterhalt durch Arbeit sichert und "
-                   "weitere Voraussetzungen erfüllt, kann eine Beschäftigungsduldung erhalten. Die "
-                   "Ausländerbehörde prüft den Einzelfall."),
-                ("call_to_action", {
-                    "title": "Einzelfall klären", "text": "Die Willkommenslots*innen klären mit Ihnen, "
-                    "welche Unterlagen die Ausländerbehörde braucht.", "link_label": "Kontakt aufnehmen",
-                    "page": None, "url": "mailto:willkommenslotsen@ihk-musterland.demo.lotse.example",
-                }),
+                _p(
+                    "Wer seit längerer Zeit geduldet ist, seinen Lebensunterhalt durch Arbeit sichert und "
+                    "weitere Voraussetzungen erfüllt, kann eine Beschäftigungsduldung erhalten. Die "
+                    "Ausländerbehörde prüft den Einzelfall."
+                ),
+                (
+                    "call_to_action",
+                    {
+                        "title": "Einzelfall klären",
+                        "text": "Die Willkommenslots*innen klären mit Ihnen, "
+                        "welche Unterlagen die Ausländerbehörde braucht.",
+                        "link_label": "Kontakt aufnehmen",
+                        "page": None,
+                        "url": "mailto:willkommenslotsen@ihk-musterland.demo.lotse.example",
+                    },
+                ),
             ],
         },
     ],
@@ -202,12 +252,16 @@ GUIDES: dict[str, list[dict]] = {
             "title": "Anerkennung ausländischer Berufsabschlüsse im Handwerk",
             "topic": GuideTopic.RECOGNITION,
             "intro": "Die Handwerkskammer prüft, ob ein ausländischer Abschluss einem deutschen "
-                     "Gesellen- oder Meisterbrief entspricht.",
+            "Gesellen- oder Meisterbrief entspricht.",
             "body": [
-                _p("Grundlage ist das Berufsqualifikationsfeststellungsgesetz. Fehlen Teile, beschreibt der "
-                   "Bescheid genau, welche. Eine Anpassungsqualifizierung im Betrieb kann diese Lücke schließen."),
-                _p("Auch ohne Zeugnisse ist eine Anerkennung möglich: In einer Qualifikationsanalyse zeigen "
-                   "Bewerber*innen ihr Können in einer Arbeitsprobe."),
+                _p(
+                    "Grundlage ist das Berufsqualifikationsfeststellungsgesetz. Fehlen Teile, beschreibt der "
+                    "Bescheid genau, welche. Eine Anpassungsqualifizierung im Betrieb kann diese Lücke schließen."
+                ),
+                _p(
+                    "Auch ohne Zeugnisse ist eine Anerkennung möglich: In einer Qualifikationsanalyse zeigen "
+                    "Bewerber*innen ihr Können in einer Arbeitsprobe."
+                ),
             ],
         },
         {
@@ -216,11 +270,15 @@ GUIDES: dict[str, list[dict]] = {
             "topic": GuideTopic.LANGUAGE,
             "intro": "Deutsch lernt man am besten bei der Arbeit – mit etwas Unterstützung.",
             "body": [
-                _p("Berufssprachkurse des Bundesamts für Migration und Flüchtlinge lassen sich neben der Arbeit "
-                   "besuchen, manche auch in Teilzeit oder online. Fachbegriffe lernen Auszubildende am besten "
-                   "mit einer festen Ansprechperson im Team."),
-                _p("Ehrenamtliche Sprachpat*innen aus der Region unterstützen zusätzlich, etwa bei der "
-                   "Vorbereitung auf die Berufsschule."),
+                _p(
+                    "Berufssprachkurse des Bundesamts für Migration und Flüchtlinge lassen sich neben der Arbeit "
+                    "besuchen, manche auch in Teilzeit oder online. Fachbegriffe lernen Auszubildende am besten "
+                    "mit einer festen Ansprechperson im Team."
+                ),
+                _p(
+                    "Ehrenamtliche Sprachpat*innen aus der Region unterstützen zusätzlich, etwa bei der "
+                    "Vorbereitung auf die Berufsschule."
+                ),
             ],
         },
     ],
@@ -231,39 +289,54 @@ STORIES: dict[str, list[dict]] = {
         {
             "slug": "vom-praktikum-zur-festanstellung",
             "title": "Vom Praktikum zur Festanstellung in der Logistik",
-            "company_name": "Nordhessen Logistik GmbH", "sector": "Logistik",
+            "company_name": "Nordhessen Logistik GmbH",
+            "sector": "Logistik",
             "placement_kind": PlacementKindChoice.JOB,
             "intro": "Nach einem vierwöchigen Praktikum hat die Nordhessen Logistik GmbH einen Lagerlogistiker "
-                     "aus Eritrea fest eingestellt.",
+            "aus Eritrea fest eingestellt.",
             "quote": "Die Sprache war am Anfang eine Hürde. Mit einem Kollegen als Paten war sie nach drei Monaten "
-                     "kein Thema mehr.",
+            "kein Thema mehr.",
             "quote_author": "Sandra Weber, Standortleiterin",
-            "body": [_p("Der Jobcoach von Lotse hat den Kontakt hergestellt und war in den ersten Wochen "
-                        "regelmäßig vor Ort. Heute arbeitet er im Wareneingang und lernt die Arbeit am Stapler.")],
+            "body": [
+                _p(
+                    "Der Jobcoach von Lotse hat den Kontakt hergestellt und war in den ersten Wochen "
+                    "regelmäßig vor Ort. Heute arbeitet er im Wareneingang und lernt die Arbeit am Stapler."
+                )
+            ],
         },
         {
             "slug": "ausbildung-im-einzelhandel",
             "title": "Ausbildung zur Kauffrau im Einzelhandel",
-            "company_name": "Kaufhaus Am Markt", "sector": "Handel",
+            "company_name": "Kaufhaus Am Markt",
+            "sector": "Handel",
             "placement_kind": PlacementKindChoice.AUSBILDUNG,
             "intro": "Über eine Einstiegsqualifizierung kam eine junge Frau aus Afghanistan in die Ausbildung.",
             "quote": "Die Einstiegsqualifizierung hat uns beiden Zeit gegeben, uns kennenzulernen.",
             "quote_author": "Thomas Berger, Inhaber",
-            "body": [_p("Die Assistierte Ausbildung der Agentur für Arbeit unterstützt sie in der Berufsschule. "
-                        "Im zweiten Lehrjahr betreut sie bereits die Kasse allein.")],
+            "body": [
+                _p(
+                    "Die Assistierte Ausbildung der Agentur für Arbeit unterstützt sie in der Berufsschule. "
+                    "Im zweiten Lehrjahr betreut sie bereits die Kasse allein."
+                )
+            ],
         },
     ],
     "hwk": [
         {
             "slug": "tischlerlehre-mit-sprachpatin",
             "title": "Tischlerlehre mit Sprachpatin",
-            "company_name": "Tischlerei Brandt", "sector": "Handwerk",
+            "company_name": "Tischlerei Brandt",
+            "sector": "Handwerk",
             "placement_kind": PlacementKindChoice.AUSBILDUNG,
             "intro": "Ein Auszubildender aus Syrien hat seine Gesellenprüfung als Jahrgangsbester bestanden.",
             "quote": "Er hatte schon in Aleppo Möbel gebaut. Wir mussten ihm nur die deutschen Wörter dafür geben.",
             "quote_author": "Jürgen Brandt, Tischlermeister",
-            "body": [_p("Eine ehrenamtliche Sprachpatin hat ihn drei Jahre lang einmal pro Woche begleitet. "
-                        "Die Handwerkskammer hat die Ausbildungsduldung mit der Ausländerbehörde geklärt.")],
+            "body": [
+                _p(
+                    "Eine ehrenamtliche Sprachpatin hat ihn drei Jahre lang einmal pro Woche begleitet. "
+                    "Die Handwerkskammer hat die Ausbildungsduldung mit der Ausländerbehörde geklärt."
+                )
+            ],
         },
     ],
 }
@@ -272,24 +345,42 @@ EVENTS: dict[str, dict] = {
     "ihk": {
         "slug": "unternehmensfruehstueck",
         "title": "Unternehmensfrühstück: Geflüchtete ausbilden und beschäftigen",
-        "kind": EventKind.BREAKFAST, "days_ahead": 21, "hour": 8, "hours": 2,
-        "place": "IHK Musterland, Saal 1", "address": "Kammerweg 9\n34117 Kassel", "capacity": 40,
+        "kind": EventKind.BREAKFAST,
+        "days_ahead": 21,
+        "hour": 8,
+        "hours": 2,
+        "place": "IHK Musterland, Saal 1",
+        "address": "Kammerweg 9\n34117 Kassel",
+        "capacity": 40,
         "organiser_email": "veranstaltungen@ihk-musterland.demo.lotse.example",
         "intro": "Betriebe berichten, wie sie Geflüchtete eingestellt haben; Ausländerbehörde und Jobcenter "
-                 "beantworten Fragen.",
-        "body": [_p("Bei Kaffee und Brötchen lernen Sie Betriebe kennen, die schon Erfahrung haben, und die "
-                    "Menschen, die Sie dabei unterstützen. Die Teilnahme ist kostenlos.")],
+        "beantworten Fragen.",
+        "body": [
+            _p(
+                "Bei Kaffee und Brötchen lernen Sie Betriebe kennen, die schon Erfahrung haben, und die "
+                "Menschen, die Sie dabei unterstützen. Die Teilnahme ist kostenlos."
+            )
+        ],
     },
     "hwk": {
         "slug": "azubi-speed-dating",
         "title": "Azubi-Speed-Dating im Handwerk",
-        "kind": EventKind.SPEED_DATING, "days_ahead": 42, "hour": 14, "hours": 3,
-        "place": "Bildungszentrum der Handwerkskammer", "address": "Werkstattstraße 5\n34123 Kassel",
-        "capacity": 60, "organiser_email": "ausbildung@hwk-musterland.demo.lotse.example",
+        "kind": EventKind.SPEED_DATING,
+        "days_ahead": 42,
+        "hour": 14,
+        "hours": 3,
+        "place": "Bildungszentrum der Handwerkskammer",
+        "address": "Werkstattstraße 5\n34123 Kassel",
+        "capacity": 60,
+        "organiser_email": "ausbildung@hwk-musterland.demo.lotse.example",
         "intro": "Zehn Minuten, ein Gespräch, vielleicht ein Ausbildungsplatz: Handwerksbetriebe treffen "
-                 "junge Geflüchtete.",
-        "body": [_p("Betriebe melden sich hier an, Bewerber*innen über ihre Jobcoaches. Dolmetscher*innen für "
-                    "Arabisch, Dari und Ukrainisch sind vor Ort.")],
+        "junge Geflüchtete.",
+        "body": [
+            _p(
+                "Betriebe melden sich hier an, Bewerber*innen über ihre Jobcoaches. Dolmetscher*innen für "
+                "Arabisch, Dari und Ukrainisch sind vor Ort."
+            )
+        ],
     },
 }
 
@@ -299,15 +390,15 @@ CANDIDATE_INFO_DE = {
     "intro": "Hier erfahren Sie, wie Lotse Sie auf dem Weg in Arbeit oder Ausbildung unterstützt.",
     "h1": "So unterstützt Sie Lotse",
     "p1": "Ihre Ansprechperson im Integrationsmanagement oder im Jobcenter legt mit Ihnen ein Profil an: "
-          "Was Sie können, welche Sprachen Sie sprechen und was Sie suchen.",
+    "Was Sie können, welche Sprachen Sie sprechen und was Sie suchen.",
     "p2": "Sie entscheiden selbst, wer Ihr Profil sehen darf. Betriebe sehen Ihren Namen erst, wenn Sie "
-          "zugestimmt haben.",
+    "zugestimmt haben.",
     "h2": "Arbeitserlaubnis",
     "p3": "Bevor Sie eine Arbeit beginnen, prüft die Ausländerbehörde, ob Sie arbeiten dürfen. Ihre "
-          "Ansprechperson hilft Ihnen bei dem Antrag.",
+    "Ansprechperson hilft Ihnen bei dem Antrag.",
     "h3": "Deutsch lernen",
     "p4": "Viele Betriebe bieten Unterstützung beim Deutschlernen an, zum Beispiel einen Kurs während der "
-          "Arbeitszeit. Ehrenamtliche Sprachpat*innen helfen zusätzlich.",
+    "Arbeitszeit. Ehrenamtliche Sprachpat*innen helfen zusätzlich.",
 }
 CANDIDATE_INFO_TRANSLATIONS: dict[str, dict[str, str]] = {
     "en": {
@@ -315,56 +406,56 @@ CANDIDATE_INFO_TRANSLATIONS: dict[str, dict[str, str]] = {
         "intro": "Find out how Lotse supports you on your way into work or vocational training.",
         "h1": "How Lotse supports you",
         "p1": "Your contact person at the integration management office or the Jobcenter creates a profile "
-              "with you: what you can do, which languages you speak and what you are looking for.",
+        "with you: what you can do, which languages you speak and what you are looking for.",
         "p2": "You decide who may see your profile. Employers only see your name once you have agreed.",
         "h2": "Work permit",
         "p3": "Before you start a job, the immigration office checks whether you are allowed to work. Your "
-              "contact person helps you with the application.",
+        "contact person helps you with the application.",
         "h3": "Learning German",
         "p4": "Many employers support you in learning German, for example with a course during working hours. "
-              "Volunteer language mentors help as well.",
+        "Volunteer language mentors help as well.",
     },
     "ar": {
         "title": "العمل والتدريب المهني: معلومات للاجئين",
         "intro": "تعرّف هنا على كيفية دعم Lotse لك في طريقك إلى العمل أو التدريب المهني.",
         "h1": "كيف يدعمك Lotse",
         "p1": "يُنشئ معك الشخص المسؤول عنك في إدارة الاندماج أو في مركز العمل (Jobcenter) ملفًا شخصيًا: "
-              "ما الذي تجيده، وما اللغات التي تتحدثها، وما الذي تبحث عنه.",
+        "ما الذي تجيده، وما اللغات التي تتحدثها، وما الذي تبحث عنه.",
         "p2": "أنت من يقرر من يُسمح له برؤية ملفك الشخصي. لا ترى الشركات اسمك إلا بعد موافقتك.",
         "h2": "تصريح العمل",
         "p3": "قبل أن تبدأ العمل، تتحقق دائرة الأجانب مما إذا كان مسموحًا لك بالعمل. "
-              "يساعدك الشخص المسؤول عنك في تقديم الطلب.",
+        "يساعدك الشخص المسؤول عنك في تقديم الطلب.",
         "h3": "تعلّم اللغة الألمانية",
         "p4": "تقدّم كثير من الشركات دعمًا لتعلّم اللغة الألمانية، مثل دورة لغة خلال ساعات العمل. "
-              "كما يساعدك متطوعون في تعلّم اللغة أيضًا.",
+        "كما يساعدك متطوعون في تعلّم اللغة أيضًا.",
     },
     "uk": {
         "title": "Робота та професійне навчання: інформація для біженців",
         "intro": "Тут ви дізнаєтеся, як Lotse підтримує вас на шляху до роботи або професійного навчання.",
         "h1": "Як Lotse вас підтримує",
         "p1": "Ваша контактна особа в службі інтеграції або в Jobcenter разом з вами створює профіль: що ви "
-              "вмієте, якими мовами розмовляєте і що шукаєте.",
+        "вмієте, якими мовами розмовляєте і що шукаєте.",
         "p2": "Ви самі вирішуєте, хто може бачити ваш профіль. Роботодавці бачать ваше ім'я лише після вашої згоди.",
         "h2": "Дозвіл на роботу",
         "p3": "Перш ніж ви почнете працювати, відомство у справах іноземців перевіряє, чи маєте ви право на "
-              "роботу. Ваша контактна особа допоможе вам із заявою.",
+        "роботу. Ваша контактна особа допоможе вам із заявою.",
         "h3": "Вивчення німецької мови",
         "p4": "Багато роботодавців підтримують вивчення німецької мови, наприклад курсом у робочий час. "
-              "Додатково допомагають волонтери — мовні наставники.",
+        "Додатково допомагають волонтери — мовні наставники.",
     },
     "fa": {
         "title": "کار و آموزش حرفه‌ای: اطلاعات برای پناهجویان",
         "intro": "در اینجا می‌خوانید که Lotse چگونه شما را در مسیر یافتن کار یا آموزش حرفه‌ای همراهی می‌کند.",
         "h1": "Lotse چگونه به شما کمک می‌کند",
         "p1": "فرد مسئول شما در دفتر مدیریت ادغام یا در جاب‌سنتر (Jobcenter) همراه با شما یک پروفایل می‌سازد: "
-              "چه توانایی‌هایی دارید، به چه زبان‌هایی صحبت می‌کنید و به دنبال چه کاری هستید.",
+        "چه توانایی‌هایی دارید، به چه زبان‌هایی صحبت می‌کنید و به دنبال چه کاری هستید.",
         "p2": "خودتان تصمیم می‌گیرید چه کسی پروفایل شما را ببیند. کارفرمایان نام شما را فقط پس از موافقت شما می‌بینند.",
         "h2": "اجازه کار",
         "p3": "پیش از آنکه کاری را شروع کنید، اداره اتباع خارجی بررسی می‌کند که آیا اجازه کار دارید یا نه. "
-              "فرد مسئول شما در تهیه درخواست به شما کمک می‌کند.",
+        "فرد مسئول شما در تهیه درخواست به شما کمک می‌کند.",
         "h3": "یادگیری زبان آلمانی",
         "p4": "بسیاری از کارفرمایان در یادگیری زبان آلمانی کمک می‌کنند، برای مثال با یک کلاس زبان در ساعات کاری. "
-              "داوطلبان نیز به‌عنوان همراه زبانی کمک می‌کنند.",
+        "داوطلبان نیز به‌عنوان همراه زبانی کمک می‌کنند.",
     },
 }
 
@@ -387,7 +478,9 @@ def translate_page(page: Page, *, language_code: str, strings: dict[str, str]) -
         if text is None:
             continue
         StringTranslation.objects.update_or_create(
-            translation_of=segment.string, locale=locale, context=segment.context,
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
             defaults={"data": text, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
         )
     translation.save_target(publish=True)
@@ -397,10 +490,20 @@ def translate_page(page: Page, *, language_code: str, strings: dict[str, str]) -
 def _candidate_info(builder: _Builder, home: HomePage) -> CandidateInfoPage:
     de = CANDIDATE_INFO_DE
     page = builder.child(
-        home, CandidateInfoPage, "informationen-fuer-gefluechtete",
-        title=de["title"], intro=de["intro"],
-        body=[("heading", de["h1"]), _p(de["p1"]), _p(de["p2"]), ("heading", de["h2"]), _p(de["p3"]),
-              ("heading", de["h3"]), _p(de["p4"])],
+        home,
+        CandidateInfoPage,
+        "informationen-fuer-gefluechtete",
+        title=de["title"],
+        intro=de["intro"],
+        body=[
+            ("heading", de["h1"]),
+            _p(de["p1"]),
+            _p(de["p2"]),
+            ("heading", de["h2"]),
+            _p(de["p3"]),
+            ("heading", de["h3"]),
+            _p(de["p4"]),
+        ],
     )
     for code, texts in CANDIDATE_INFO_TRANSLATIONS.items():
         if page.has_translation(Locale.objects.get(language_code=code)):
@@ -422,13 +525,19 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
     }
     sections = {
         "ihk": builder.child(
-            home, ChamberSectionPage, "ihk", title="IHK Musterland: Geflüchtete im Betrieb",
+            home,
+            ChamberSectionPage,
+            "ihk",
+            title="IHK Musterland: Geflüchtete im Betrieb",
             organisation=chambers["ihk"],
             intro="Die Industrie- und Handelskammer unterstützt Betriebe, die Geflüchtete einstellen und ausbilden.",
             body=IHK_BODY,
         ),
         "hwk": builder.child(
-            home, ChamberSectionPage, "hwk", title="Handwerkskammer Musterland: Ausbildung im Handwerk",
+            home,
+            ChamberSectionPage,
+            "hwk",
+            title="Handwerkskammer Musterland: Ausbildung im Handwerk",
             organisation=chambers["hwk"],
             intro="Das Handwerk sucht Nachwuchs – und viele Geflüchtete bringen Erfahrung mit.",
             body=HWK_BODY,
@@ -446,14 +555,20 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
             data = dict(guide)
             builder.child(section, EmployerGuidePage, data.pop("slug"), **data)
         stories_index = builder.child(
-            section, SuccessStoryIndexPage, "erfolgsgeschichten", title="Erfolgsgeschichten",
+            section,
+            SuccessStoryIndexPage,
+            "erfolgsgeschichten",
+            title="Erfolgsgeschichten",
             intro="Betriebe erzählen, wie die Einstellung geklappt hat.",
         )
         for story in STORIES[key]:
             data = dict(story)
             site.stories.append(builder.child(stories_index, SuccessStoryPage, data.pop("slug"), **data))
         events_index = builder.child(
-            section, EventIndexPage, "veranstaltungen", title="Veranstaltungen",
+            section,
+            EventIndexPage,
+            "veranstaltungen",
+            title="Veranstaltungen",
             intro="Treffen Sie Betriebe, Kammer und Beratungsstellen.",
         )
         data = dict(EVENTS[key])
@@ -462,8 +577,13 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
         )
         end = start + timedelta(hours=data.pop("hours"))
         event = builder.child(
-            events_index, EventPage, data.pop("slug"), start=start, end=end,
-            registration_deadline=start - timedelta(days=2), **data,
+            events_index,
+            EventPage,
+            data.pop("slug"),
+            start=start,
+            end=end,
+            registration_deadline=start - timedelta(days=2),
+            **data,
         )
         if event.start <= timezone.now():  # a demo re-run weeks later: the event moves ahead again
             event.start, event.end, event.registration_deadline = start, end, start - timedelta(days=2)
@@ -472,35 +592,72 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
         services.chamber_section_setup(section=section)
 
     overview = builder.child(
-        home, StandardPage, "gefluechtete-einstellen", title="Geflüchtete einstellen: der Überblick",
+        home,
+        StandardPage,
+        "gefluechtete-einstellen",
+        title="Geflüchtete einstellen: der Überblick",
         intro="Welche Schritte Betriebe gehen, wer hilft und was es kostet – kurz erklärt.",
         body=[
             ("heading", "In vier Schritten zur Einstellung"),
-            ("paragraph", "<ol><li>Stelle in Lotse anlegen</li><li>Passende Bewerber*innen ansehen und "
-                          "auswählen</li><li>Vorstellungsgespräch mit Unterstützung des Jobcoaches</li>"
-                          "<li>Arbeitserlaubnis klären und starten</li></ol>"),
-            ("faq", {"title": "Häufige Fragen", "items": [
-                {"question": "Was kostet Lotse?", "answer": "<p>Nichts. Lotse ist ein Angebot der Kommune.</p>"},
-                {"question": "Gibt es Zuschüsse?",
-                 "answer": "<p>Ja, zum Beispiel den Eingliederungszuschuss der Agentur für Arbeit oder die "
-                           "Förderung einer Einstiegsqualifizierung. Der Arbeitgeberservice berät Sie.</p>"},
-            ]}),
-            ("call_to_action", {
-                "title": "Jetzt Stelle anbieten", "text": "Melden Sie sich an und legen Sie Ihre erste Stelle an.",
-                "link_label": "Zur Anmeldung", "page": None, "url": "/accounts/login/",
-            }),
+            (
+                "paragraph",
+                "<ol><li>Stelle in Lotse anlegen</li><li>Passende Bewerber*innen ansehen und "
+                "auswählen</li><li>Vorstellungsgespräch mit Unterstützung des Jobcoaches</li>"
+                "<li>Arbeitserlaubnis klären und starten</li></ol>",
+            ),
+            (
+                "faq",
+                {
+                    "title": "Häufige Fragen",
+                    "items": [
+                        {
+                            "question": "Was kostet Lotse?",
+                            "answer": "<p>Nichts. Lotse ist ein Angebot der Kommune.</p>",
+                        },
+                        {
+                            "question": "Gibt es Zuschüsse?",
+                            "answer": "<p>Ja, zum Beispiel den Eingliederungszuschuss der Agentur für Arbeit oder die "
+                            "Förderung einer Einstiegsqualifizierung. Der Arbeitgeberservice berät Sie.</p>",
+                        },
+                    ],
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "title": "Jetzt Stelle anbieten",
+                    "text": "Melden Sie sich an und legen Sie Ihre erste Stelle an.",
+                    "link_label": "Zur Anmeldung",
+                    "page": None,
+                    "url": "/accounts/login/",
+                },
+            ),
         ],
     )
     builder.child(
-        home, StandardPage, "impressum", title="Impressum",
-        body=[_p("Landkreis Musterland, Integrationsmanagement, Rathausplatz 1, 34117 Kassel. "
-                 "Dies ist eine Demo-Installation von Lotse.")],
+        home,
+        StandardPage,
+        "impressum",
+        title="Impressum",
+        body=[
+            _p(
+                "Landkreis Musterland, Integrationsmanagement, Rathausplatz 1, 34117 Kassel. "
+                "Dies ist eine Demo-Installation von Lotse."
+            )
+        ],
     )
     builder.child(
-        home, StandardPage, "datenschutz", title="Datenschutz",
-        body=[_p("Anmeldungen zu Veranstaltungen speichern wir nur, um die Veranstaltung zu organisieren, "
-                 "und geben sie nur an die Veranstalter*innen weiter. Auf den öffentlichen Seiten zeigt Lotse "
-                 "ausschließlich Gesamtzahlen, niemals Angaben zu einzelnen Personen.")],
+        home,
+        StandardPage,
+        "datenschutz",
+        title="Datenschutz",
+        body=[
+            _p(
+                "Anmeldungen zu Veranstaltungen speichern wir nur, um die Veranstaltung zu organisieren, "
+                "und geben sie nur an die Veranstalter*innen weiter. Auf den öffentlichen Seiten zeigt Lotse "
+                "ausschließlich Gesamtzahlen, niemals Angaben zu einzelnen Personen."
+            )
+        ],
     )
     site.candidate_info = _candidate_info(builder, home)
 
@@ -519,7 +676,13 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
 
     password_hash = make_password(password)
     for key, email, first, last, lead in EDITOR_LOGINS:
-        _editor(organisation=chambers[key], email=email, first=first, last=last, lead=lead,
-                password_hash=password_hash)
+        _editor(
+            organisation=chambers[key],
+            email=email,
+            first=first,
+            last=last,
+            lead=lead,
+            password_hash=password_hash,
+        )
     site.created = builder.created
     return site

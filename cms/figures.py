@@ -35,7 +35,9 @@ def compute() -> LiveFigures:
     year_start = timezone.localdate().replace(month=1, day=1)
     return LiveFigures(
         open_placements=_count("employers", "Placement", status="open") or 0,
-        verified_employers=_count("organisations", "Organisation", kind="employer", verification_status="verified")
+        verified_employers=_count(
+            "organisations", "Organisation", kind="employer", verification_status="verified"
+        )
         or 0,
         hires_this_year=_count(
             "employers", "Employment", start_date__gte=year_start, start_date__lte=timezone.localdate()

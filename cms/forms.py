@@ -24,7 +24,9 @@ def _no_markup(value: str) -> str:
 
 class EventRegistrationForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        label=_("Name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Bitte geben Sie Ihren Namen an.")},
     )
     email = forms.EmailField(
@@ -37,7 +39,9 @@ class EventRegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation = forms.CharField(
-        label=_("Betrieb oder Organisation"), max_length=200, required=False,
+        label=_("Betrieb oder Organisation"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     people = forms.IntegerField(
@@ -52,15 +56,19 @@ class EventRegistrationForm(forms.Form):
         },
     )
     consent = forms.BooleanField(
-        label=_("Ich bin einverstanden, dass meine Angaben zur Organisation der Veranstaltung gespeichert "
-                "und an die Veranstalter*innen weitergegeben werden."),
+        label=_(
+            "Ich bin einverstanden, dass meine Angaben zur Organisation der Veranstaltung gespeichert "
+            "und an die Veranstalter*innen weitergegeben werden."
+        ),
         error_messages={"required": _("Ohne Ihre Einwilligung können wir die Anmeldung nicht speichern.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form, not at import: the help text must follow the visitor's language.
-        self.fields["people"].help_text = _("Sie selbst eingeschlossen, höchstens %(max)s.") % {"max": MAX_PEOPLE}
+        self.fields["people"].help_text = _("Sie selbst eingeschlossen, höchstens %(max)s.") % {
+            "max": MAX_PEOPLE
+        }
 
     def clean_name(self) -> str:
         return _no_markup(self.cleaned_data["name"])

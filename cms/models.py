@@ -162,7 +162,10 @@ class HomePage(LotsePageMixin, RoutablePageMixin, Page):
         context["figures"] = live_figures()
         context["sections"] = ChamberSectionPage.objects.child_of(self).live().order_by("title")
         context["upcoming_events"] = (
-            EventPage.objects.descendant_of(self).live().filter(start__gte=timezone.now()).order_by("start")[:3]
+            EventPage.objects.descendant_of(self)
+            .live()
+            .filter(start__gte=timezone.now())
+            .order_by("start")[:3]
         )
         return context
 
@@ -173,8 +176,12 @@ class HomePage(LotsePageMixin, RoutablePageMixin, Page):
         results = Page.objects.none()
         if query:
             results = (
-                Page.objects.live().public().descendant_of(self, inclusive=True)
-                .filter(locale=self.locale).specific().search(query)
+                Page.objects.live()
+                .public()
+                .descendant_of(self, inclusive=True)
+                .filter(locale=self.locale)
+                .specific()
+                .search(query)
             )
         page_number = request.GET.get("seite", "1")
         paginator = Paginator(results, 10)
@@ -242,7 +249,11 @@ class ChamberSectionPage(ContentPage):
         limit_choices_to={"kind": "chamber"},
     )
 
-    content_panels = [*ContentPage.content_panels[:1], FieldPanel("organisation"), *ContentPage.content_panels[1:]]
+    content_panels = [
+        *ContentPage.content_panels[:1],
+        FieldPanel("organisation"),
+        *ContentPage.content_panels[1:],
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = [
         "cms.StandardPage",
@@ -261,7 +272,10 @@ class ChamberSectionPage(ContentPage):
             SuccessStoryPage.objects.descendant_of(self).live().order_by("-first_published_at")[:3]
         )
         context["events"] = (
-            EventPage.objects.descendant_of(self).live().filter(start__gte=timezone.now()).order_by("start")[:3]
+            EventPage.objects.descendant_of(self)
+            .live()
+            .filter(start__gte=timezone.now())
+            .order_by("start")[:3]
         )
         context["more"] = (
             self.get_children().live().public().not_type(EmployerGuidePage).specific().order_by("title")
@@ -328,11 +342,18 @@ class SuccessStoryPage(ContentPage):
     company_name = models.CharField(_("Betrieb"), max_length=200)
     sector = models.CharField(_("Branche"), max_length=120, blank=True)
     placement_kind = models.CharField(
-        _("Art der Stelle"), max_length=16, choices=PlacementKindChoice.choices, default=PlacementKindChoice.JOB
+        _("Art der Stelle"),
+        max_length=16,
+        choices=PlacementKindChoice.choices,
+        default=PlacementKindChoice.JOB,
     )
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     quote = models.TextField(_("Zitat"), blank=True)
     quote_author = models.CharField(_("Zitat von"), max_length=200, blank=True)
@@ -405,7 +426,10 @@ class EventPage(ContentPage):
     place = models.CharField(_("Ort"), max_length=200)
     address = models.TextField(_("Anschrift"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("Plätze"), null=True, blank=True, help_text=_("Leer lassen, wenn die Teilnehmendenzahl nicht begrenzt ist.")
+        _("Plätze"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, wenn die Teilnehmendenzahl nicht begrenzt ist."),
     )
     registration_deadline = models.DateTimeField(
         _("Anmeldeschluss"), null=True, blank=True, help_text=_("Leer lassen: Anmeldung bis zum Beginn.")
@@ -482,8 +506,9 @@ class EventPage(ContentPage):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                seats = registration_admit(request=request, event_id=event.pk, email=data["email"],
-                                           people=data["people"])
+                seats = registration_admit(
+                    request=request, event_id=event.pk, email=data["email"], people=data["people"]
+                )
             except Throttled as throttled:
                 form.add_error(None, throttled.message)
                 status = 429
@@ -502,7 +527,9 @@ class EventPage(ContentPage):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context, status=status)
 
     class Meta:
-        constraints = stored_range_constraints("eventpage", datetimes=["start", "end", "registration_deadline"])
+        constraints = stored_range_constraints(
+            "eventpage", datetimes=["start", "end", "registration_deadline"]
+        )
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
 
@@ -554,12 +581,20 @@ class NewsPage(ContentPage):
     og_type = "article"
     date = models.DateField(_("Datum"), default=timezone.localdate)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     content_panels = [
-        *Page.content_panels, FieldPanel("date"), FieldPanel("image"), FieldPanel("intro"), FieldPanel("body")
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("image"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
     ]
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types: list[str] = []
@@ -578,8 +613,12 @@ class AwardPage(ContentPage):
 
     year = models.PositiveSmallIntegerField(_("Jahr"))
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     winners = StreamField(
         [
@@ -599,8 +638,12 @@ class AwardPage(ContentPage):
     )
 
     content_panels = [
-        *Page.content_panels, FieldPanel("year"), FieldPanel("image"), FieldPanel("intro"),
-        FieldPanel("winners"), FieldPanel("body"),
+        *Page.content_panels,
+        FieldPanel("year"),
+        FieldPanel("image"),
+        FieldPanel("intro"),
+        FieldPanel("winners"),
+        FieldPanel("body"),
     ]
     search_fields = [*ContentPage.search_fields, index.SearchField("winners")]
     parent_page_types = [*CONTENT_PARENTS, "cms.NewsIndexPage"]

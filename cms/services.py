@@ -112,7 +112,9 @@ def event_registration_create(
     both pass the capacity check.
     """
     if not consent:
-        raise RegistrationRefused(_("Ohne Ihre Einwilligung können wir die Anmeldung nicht speichern."), "consent")
+        raise RegistrationRefused(
+            _("Ohne Ihre Einwilligung können wir die Anmeldung nicht speichern."), "consent"
+        )
     now = now or timezone.now()
     locked = EventPage.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if not locked.registration_open:
@@ -138,8 +140,12 @@ def event_registration_create(
     try:
         with transaction.atomic():
             registration = EventRegistration.objects.create(
-                event=locked, name=name.strip(), email=email, organisation=organisation.strip(),
-                people=people, consent_at=now,
+                event=locked,
+                name=name.strip(),
+                email=email,
+                organisation=organisation.strip(),
+                people=people,
+                consent_at=now,
             )
     except IntegrityError as exc:  # the same e-mail raced in from a second request
         raise RegistrationRefused(_duplicate_message(), "email") from exc
@@ -152,9 +158,7 @@ def event_registration_create(
 
 def event_registration_notify(*, registration_id: int) -> bool:
     """E-mail the organiser about one registration, once. False when there was nothing to send."""
-    registration = (
-        EventRegistration.objects.select_related("event").filter(pk=registration_id).first()
-    )
+    registration = EventRegistration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None or registration.organiser_notified_at is not None:
         return False
     event = registration.event
@@ -236,7 +240,9 @@ def chamber_section_setup(*, section: ChamberSectionPage) -> ChamberGroups:
     if organisation is None:
         raise ValueError("A chamber section needs its chamber organisation.")
     names = chamber_group_names(organisation)
-    existing = ChamberGroups.objects.filter(organisation=organisation).select_related("editors", "leads").first()
+    existing = (
+        ChamberGroups.objects.filter(organisation=organisation).select_related("editors", "leads").first()
+    )
     editors = existing.editors if existing else Group.objects.get_or_create(name=names.editors)[0]
     leads = existing.leads if existing else Group.objects.get_or_create(name=names.leads)[0]
 

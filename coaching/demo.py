@@ -65,18 +65,18 @@ from .workdays import add_working_days
 # How the twelve employments sit in their plans today: (start, leave the latest past follow-up open).
 # "due" ones have a planned follow-up within the next seven days, "overdue" ones missed the last one.
 _STARTS: tuple[tuple[relativedelta, bool], ...] = (
-    (relativedelta(months=14, days=-10), False),   # 15-month follow-up in about a month
-    (relativedelta(months=12, days=-2), False),    # 12-month follow-up in 2 days (due)
-    (relativedelta(months=6, days=12), True),      # 6-month follow-up 12 days overdue
-    (relativedelta(months=3, days=20), True),      # 3-month follow-up 20 days overdue
-    (relativedelta(weeks=4, days=3), True),        # 4-week follow-up 3 days overdue
-    (relativedelta(months=12, days=25), True),     # 12-month follow-up 25 days overdue
-    (relativedelta(days=5), False),                # first week: due in 2 days
-    (relativedelta(months=3, days=-4), False),     # 3-month follow-up in 4 days (due)
-    (relativedelta(months=6, days=-6), False),     # 6-month follow-up in 6 days (due)
-    (relativedelta(months=8), False),              # next at 12 months
-    (relativedelta(months=2), False),              # next at 3 months
-    (relativedelta(months=13, days=15), False),    # next at 15 months
+    (relativedelta(months=14, days=-10), False),  # 15-month follow-up in about a month
+    (relativedelta(months=12, days=-2), False),  # 12-month follow-up in 2 days (due)
+    (relativedelta(months=6, days=12), True),  # 6-month follow-up 12 days overdue
+    (relativedelta(months=3, days=20), True),  # 3-month follow-up 20 days overdue
+    (relativedelta(weeks=4, days=3), True),  # 4-week follow-up 3 days overdue
+    (relativedelta(months=12, days=25), True),  # 12-month follow-up 25 days overdue
+    (relativedelta(days=5), False),  # first week: due in 2 days
+    (relativedelta(months=3, days=-4), False),  # 3-month follow-up in 4 days (due)
+    (relativedelta(months=6, days=-6), False),  # 6-month follow-up in 6 days (due)
+    (relativedelta(months=8), False),  # next at 12 months
+    (relativedelta(months=2), False),  # next at 3 months
+    (relativedelta(months=13, days=15), False),  # next at 15 months
 )
 # How many of the hires are at the demo employer (who asks the coach two questions).
 _AT_DEMO_EMPLOYER = 2
@@ -95,9 +95,13 @@ _NOTES = {
         "Fachbegriffe aus der Berufsschule wiederholt; Lernkarten vereinbart.",
         "Sicherheitsunterweisung noch einmal in einfacher Sprache durchgegangen.",
     ],
-    Topic.EXAM: ["Zwischenprüfung im Frühjahr; Prüfungsvorbereitung mit ausbildungsbegleitender Hilfe geplant."],
+    Topic.EXAM: [
+        "Zwischenprüfung im Frühjahr; Prüfungsvorbereitung mit ausbildungsbegleitender Hilfe geplant."
+    ],
     Topic.CONFLICT: ["Missverständnis im Team wegen Pausenregelung geklärt, beide Seiten zufrieden."],
-    Topic.PERMITS: ["Verlängerung der Aufenthaltserlaubnis beantragt, Termin bei der Ausländerbehörde steht."],
+    Topic.PERMITS: [
+        "Verlängerung der Aufenthaltserlaubnis beantragt, Termin bei der Ausländerbehörde steht."
+    ],
     Topic.HOUSING: ["Sucht eine Wohnung näher am Betrieb; Verweis an die Fachstelle Wohnen besprochen."],
     Topic.HEALTH: ["Rückenschmerzen nach langen Schichten; Termin beim Betriebsarzt empfohlen."],
     Topic.CHILDCARE: ["Betreuung des Kindes in den Ferien unklar; Kita-Platz-Beratung angesprochen."],
@@ -107,65 +111,111 @@ _NOTES = {
 # The local services directory (after Open Referral HSDS). Addresses and contacts are made up.
 _SERVICES: tuple[dict[str, Any], ...] = (
     {
-        "organisation_name": "Volkshochschule Region Musterland", "location_name": "VHS-Bildungszentrum Kassel",
-        "street": "Wilhelmshöher Allee 19", "postcode": "34117", "city": "Kassel",
-        "name": "Berufssprachkurs B1/B2 (DeuFöV)", "category": ServiceCategory.LANGUAGE_COURSE,
+        "organisation_name": "Volkshochschule Region Musterland",
+        "location_name": "VHS-Bildungszentrum Kassel",
+        "street": "Wilhelmshöher Allee 19",
+        "postcode": "34117",
+        "city": "Kassel",
+        "name": "Berufssprachkurs B1/B2 (DeuFöV)",
+        "category": ServiceCategory.LANGUAGE_COURSE,
         "description": "Berufsbezogener Deutschkurs nach der Deutschsprachförderverordnung, auch berufsbegleitend "
-                       "am Abend und samstags. Abschluss mit telc-Prüfung.",
-        "languages": ["de"], "eligible_residence_statuses": [], "cost": Cost.REDUCED,
+        "am Abend und samstags. Abschluss mit telc-Prüfung.",
+        "languages": ["de"],
+        "eligible_residence_statuses": [],
+        "cost": Cost.REDUCED,
         "cost_details": "kostenfrei mit Berechtigung des BAMF oder des Jobcenters, sonst 2,32 € je Unterrichtseinheit",
-        "contact_name": "Frau Lehmann", "email": "berufssprache@vhs-musterland.example", "phone": "0561 0001001",
+        "contact_name": "Frau Lehmann",
+        "email": "berufssprache@vhs-musterland.example",
+        "phone": "0561 0001001",
         "url": "https://vhs-musterland.example/berufssprachkurse",
     },
     {
-        "organisation_name": "IQ Netzwerk Hessen", "location_name": "IQ Anlaufstelle Nordhessen",
-        "street": "Ständeplatz 13", "postcode": "34117", "city": "Kassel",
-        "name": "Anerkennungs- und Qualifizierungsberatung", "category": ServiceCategory.RECOGNITION,
+        "organisation_name": "IQ Netzwerk Hessen",
+        "location_name": "IQ Anlaufstelle Nordhessen",
+        "street": "Ständeplatz 13",
+        "postcode": "34117",
+        "city": "Kassel",
+        "name": "Anerkennungs- und Qualifizierungsberatung",
+        "category": ServiceCategory.RECOGNITION,
         "description": "Beratung zur Anerkennung ausländischer Berufs- und Studienabschlüsse und zu "
-                       "Anpassungsqualifizierungen; Hilfe beim Antrag.",
-        "languages": ["de", "en", "ar", "fa", "uk"], "eligible_residence_statuses": [], "cost": Cost.FREE,
-        "contact_name": "Herr Demir", "email": "anerkennung@iq-nordhessen.example", "phone": "0561 0001002",
+        "Anpassungsqualifizierungen; Hilfe beim Antrag.",
+        "languages": ["de", "en", "ar", "fa", "uk"],
+        "eligible_residence_statuses": [],
+        "cost": Cost.FREE,
+        "contact_name": "Herr Demir",
+        "email": "anerkennung@iq-nordhessen.example",
+        "phone": "0561 0001002",
         "url": "https://iq-nordhessen.example",
     },
     {
         "organisation_name": "Psychosoziales Zentrum für Geflüchtete Nordhessen",
-        "location_name": "PSZ Kassel", "street": "Friedrich-Ebert-Straße 104", "postcode": "34119",
+        "location_name": "PSZ Kassel",
+        "street": "Friedrich-Ebert-Straße 104",
+        "postcode": "34119",
         "city": "Kassel",
-        "name": "Psychosoziale Beratung für Geflüchtete", "category": ServiceCategory.PSYCHOSOCIAL,
+        "name": "Psychosoziale Beratung für Geflüchtete",
+        "category": ServiceCategory.PSYCHOSOCIAL,
         "description": "Beratung und Stabilisierung bei Belastungen nach Flucht; Gespräche mit Sprachmittlung.",
-        "languages": ["de", "ar", "fa", "ku", "ti"], "eligible_residence_statuses": [], "cost": Cost.FREE,
-        "contact_name": "Team Erstgespräch", "email": "beratung@psz-nordhessen.example", "phone": "0561 0001003",
+        "languages": ["de", "ar", "fa", "ku", "ti"],
+        "eligible_residence_statuses": [],
+        "cost": Cost.FREE,
+        "contact_name": "Team Erstgespräch",
+        "email": "beratung@psz-nordhessen.example",
+        "phone": "0561 0001003",
         "url": "https://psz-nordhessen.example",
     },
     {
-        "organisation_name": "Kita-Servicestelle Landkreis Musterland", "location_name": "Kreishaus",
-        "street": "Rathausplatz 1", "postcode": "34117", "city": "Kassel",
-        "name": "Kita-Platz-Beratung", "category": ServiceCategory.CHILDCARE,
+        "organisation_name": "Kita-Servicestelle Landkreis Musterland",
+        "location_name": "Kreishaus",
+        "street": "Rathausplatz 1",
+        "postcode": "34117",
+        "city": "Kassel",
+        "name": "Kita-Platz-Beratung",
+        "category": ServiceCategory.CHILDCARE,
         "description": "Hilfe bei der Suche nach einem Platz in Kita oder Kindertagespflege, auch bei "
-                       "Schichtarbeit der Eltern; Beratung zu Gebühren und Zuschüssen.",
-        "languages": ["de", "en", "uk", "ar"], "eligible_residence_statuses": [], "cost": Cost.FREE,
-        "contact_name": "Frau Nowak", "email": "kita-service@musterland.example", "phone": "0561 0001004",
+        "Schichtarbeit der Eltern; Beratung zu Gebühren und Zuschüssen.",
+        "languages": ["de", "en", "uk", "ar"],
+        "eligible_residence_statuses": [],
+        "cost": Cost.FREE,
+        "contact_name": "Frau Nowak",
+        "email": "kita-service@musterland.example",
+        "phone": "0561 0001004",
         "url": "https://musterland.example/kita",
     },
     {
-        "organisation_name": "Caritasverband Musterland", "location_name": "Fachstelle Wohnen Baunatal",
-        "street": "Marktplatz 5", "postcode": "34225", "city": "Baunatal",
-        "name": "Wohnungshilfe und Wohnberatung", "category": ServiceCategory.HOUSING,
+        "organisation_name": "Caritasverband Musterland",
+        "location_name": "Fachstelle Wohnen Baunatal",
+        "street": "Marktplatz 5",
+        "postcode": "34225",
+        "city": "Baunatal",
+        "name": "Wohnungshilfe und Wohnberatung",
+        "category": ServiceCategory.HOUSING,
         "description": "Unterstützung bei Wohnungssuche, Mietvertrag, Wohnberechtigungsschein und Umzug.",
-        "languages": ["de", "ar", "tr"], "eligible_residence_statuses": [], "cost": Cost.FREE,
-        "contact_name": "Herr Albrecht", "email": "wohnen@caritas-musterland.example", "phone": "0561 0001005",
+        "languages": ["de", "ar", "tr"],
+        "eligible_residence_statuses": [],
+        "cost": Cost.FREE,
+        "contact_name": "Herr Albrecht",
+        "email": "wohnen@caritas-musterland.example",
+        "phone": "0561 0001005",
         "url": "https://caritas-musterland.example/wohnen",
     },
     {
-        "organisation_name": "Jobcenter Musterland", "location_name": "Jobcenter – Team Migration",
-        "street": "Am Bahnhof 12", "postcode": "34117", "city": "Kassel",
-        "name": "Beratung zu Bürgergeld, Förderung und Arbeit", "category": ServiceCategory.OTHER,
+        "organisation_name": "Jobcenter Musterland",
+        "location_name": "Jobcenter – Team Migration",
+        "street": "Am Bahnhof 12",
+        "postcode": "34117",
+        "city": "Kassel",
+        "name": "Beratung zu Bürgergeld, Förderung und Arbeit",
+        "category": ServiceCategory.OTHER,
         "description": "Beratung zu Leistungen nach dem SGB II, Förderung von Sprachkursen und "
-                       "Weiterbildung, Eingliederungszuschuss für Betriebe.",
+        "Weiterbildung, Eingliederungszuschuss für Betriebe.",
         "languages": ["de", "en", "ar", "uk"],
-        "eligible_residence_statuses": ["aufenthaltserlaubnis", "niederlassungserlaubnis"], "cost": Cost.FREE,
-        "contact_name": "Team Migration", "email": "team-migration@jobcenter-musterland.example",
-        "phone": "0561 0001006", "url": "https://jobcenter-musterland.example",
+        "eligible_residence_statuses": ["aufenthaltserlaubnis", "niederlassungserlaubnis"],
+        "cost": Cost.FREE,
+        "contact_name": "Team Migration",
+        "email": "team-migration@jobcenter-musterland.example",
+        "phone": "0561 0001006",
+        "url": "https://jobcenter-musterland.example",
     },
 )
 
@@ -185,8 +235,12 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _counts(municipality: Any, coach: Any, today: date) -> DemoCoaching:
-    dues = FollowUpDue.objects.filter(employment__follow_along__coach=coach, employment__end_reason="",
-                                      done_at__isnull=True, employment__candidate__municipality=municipality)
+    dues = FollowUpDue.objects.filter(
+        employment__follow_along__coach=coach,
+        employment__end_reason="",
+        done_at__isnull=True,
+        employment__candidate__municipality=municipality,
+    )
     return DemoCoaching(
         created=False,
         employments=Employment.objects.filter(candidate__municipality=municipality).count(),
@@ -201,17 +255,24 @@ def _pick_candidates(municipality: Any, welfare: Organisation, rng: random.Rando
     """Listed people with an open case at the welfare organisation (the demo job coach's office)."""
     listed = Consent.objects.live().filter(scope=ConsentScope.LISTING).values("candidate_id")
     cases = list(
-        Case.objects.filter(municipality=municipality, responsible_organisation=welfare,
-                            candidate_id__in=listed, candidate__user__isnull=True,
-                            candidate__erased_at__isnull=True)
+        Case.objects.filter(
+            municipality=municipality,
+            responsible_organisation=welfare,
+            candidate_id__in=listed,
+            candidate__user__isnull=True,
+            candidate__erased_at__isnull=True,
+        )
         .exclude(phase__in=[CasePhase.CLOSED, CasePhase.INTAKE])
-        .select_related("candidate").order_by("pk")
+        .select_related("candidate")
+        .order_by("pk")
     )
     rng.shuffle(cases)
     return cases
 
 
-def _placement_for(candidate: Candidate, open_placements: list[Placement], rng: random.Random) -> Placement | None:
+def _placement_for(
+    candidate: Candidate, open_placements: list[Placement], rng: random.Random
+) -> Placement | None:
     occupations = set(candidate.occupations.values_list("occupation_id", flat=True))
     same = [p for p in open_placements if p.occupation_id in occupations]
     pool = same or open_placements
@@ -220,47 +281,71 @@ def _placement_for(candidate: Candidate, open_placements: list[Placement], rng: 
 
 def _hire(*, case: Case, placement: Placement, coach: Any, actor: Any, start: date) -> Employment:
     """The employer picked the person, the person agreed (recorded by the coach), then the hire."""
-    intro = Introduction.objects.create(placement=placement, candidate=case.candidate,
-                                        stage=Introduction.Stage.SELECTED, created_by=actor)
+    intro = Introduction.objects.create(
+        placement=placement, candidate=case.candidate, stage=Introduction.Stage.SELECTED, created_by=actor
+    )
     IntroductionStage.objects.create(introduction=intro, stage=Introduction.Stage.SELECTED, by=actor)
     intro = employer_services.introduction_answer(
-        introduction=intro, actor=coach, accept=True, note=f"EW-{start.year}-{case.candidate_id:05d}-K")
+        introduction=intro, actor=coach, accept=True, note=f"EW-{start.year}-{case.candidate_id:05d}-K"
+    )
     employment = employer_services.introduction_hire(introduction=intro, actor=actor, start_date=start)
     # The plan is normally made after the hire commits (coaching.signals); the demo needs it now.
     services.follow_along_start(employment_id=employment.pk)
     return employment
 
 
-def _log_history(*, employment: Employment, coach: Any, leave_last_open: bool, today: date,
-                 rng: random.Random, place: str) -> int:
+def _log_history(
+    *, employment: Employment, coach: Any, leave_last_open: bool, today: date, rng: random.Random, place: str
+) -> int:
     """Log a contact around each planned follow-up already past, as a diligent coach would have."""
     past = [d for d in (services.plan_entry(employment.start_date, s)[0] for s in range(40)) if d <= today]
     log_before = past[-1] if (leave_last_open and past) else today + timedelta(days=1)
     logged = 0
     while True:
-        due = (FollowUpDue.objects.filter(employment=employment, done_at__isnull=True)
-               .order_by("due_date", "sequence").first())
+        due = (
+            FollowUpDue.objects.filter(employment=employment, done_at__isnull=True)
+            .order_by("due_date", "sequence")
+            .first()
+        )
         if due is None or due.due_date >= log_before or due.due_date > today:
             return logged
         day = min(max(due.due_date + timedelta(days=rng.randint(-2, 3)), employment.start_date), today)
-        topics = rng.sample([Topic.TASKS, Topic.WORKPLACE_LANGUAGE, Topic.TECHNICAL_LANGUAGE, Topic.PERMITS,
-                             Topic.HOUSING, Topic.MONEY, Topic.CHILDCARE, Topic.HEALTH], k=rng.choice((1, 1, 2)))
+        topics = rng.sample(
+            [
+                Topic.TASKS,
+                Topic.WORKPLACE_LANGUAGE,
+                Topic.TECHNICAL_LANGUAGE,
+                Topic.PERMITS,
+                Topic.HOUSING,
+                Topic.MONEY,
+                Topic.CHILDCARE,
+                Topic.HEALTH,
+            ],
+            k=rng.choice((1, 1, 2)),
+        )
         mode = rng.choice((Mode.WORKPLACE, Mode.WORKPLACE, Mode.PHONE, Mode.OFFICE, Mode.VIDEO, Mode.MESSAGE))
         next_due = services.plan_entry(employment.start_date, due.sequence + 1)[0]
         services.follow_up_log(
-            employment=employment, actor=coach, token=services.new_token(),
-            date=day, mode=mode,
+            employment=employment,
+            actor=coach,
+            token=services.new_token(),
+            date=day,
+            mode=mode,
             with_whom=rng.choice((WithWhom.BOTH, WithWhom.BOTH, WithWhom.CANDIDATE, WithWhom.EMPLOYER)),
             place=place if mode == Mode.WORKPLACE else ("Beratungsstelle" if mode == Mode.OFFICE else ""),
-            topics=[str(t) for t in topics], notes=" ".join(rng.choice(_NOTES[t]) for t in topics),
+            topics=[str(t) for t in topics],
+            notes=" ".join(rng.choice(_NOTES[t]) for t in topics),
             next_date=next_due if next_due >= day else None,
         )
         logged += 1
 
 
 def _german(candidate: Candidate) -> str:
-    level = (LanguageSkill.objects.filter(candidate=candidate, language="de")
-             .values_list("spoken", flat=True).first())
+    level = (
+        LanguageSkill.objects.filter(candidate=candidate, language="de")
+        .values_list("spoken", flat=True)
+        .first()
+    )
     return level if level in CEFR_ORDER else "A2"
 
 
@@ -292,17 +377,31 @@ def seed(
     rng = random.Random(seed)
     welfare, jobcenter = organisations["welfare"], organisations["jobcenter"]
     picked = _pick_candidates(municipality, welfare, rng)
-    hired_cases = picked[:len(_STARTS)]
+    hired_cases = picked[: len(_STARTS)]
     # The handover is a Rechtskreiswechsel: someone under the AsylbLG, recognised, goes to the Jobcenter.
-    handover_case = next((c for c in picked[len(_STARTS):] if c.legal_circle == LegalCircle.ASYLBLG), None)
+    handover_case = next((c for c in picked[len(_STARTS) :] if c.legal_circle == LegalCircle.ASYLBLG), None)
 
     # --- hires: the first few at the demo employer, always leaving it one open placement ---------
-    verified = Placement.objects.filter(
-        municipality=municipality, status=PlacementStatus.OPEN, openings__gt=0,
-        employer__organisation__verification_status="verified",
-    ).select_related("employer__organisation").order_by("pk")
-    own = [p for p in verified if employer_organisation and p.employer.organisation_id == employer_organisation.pk]
-    others = [p for p in verified if not employer_organisation or p.employer.organisation_id != employer_organisation.pk]
+    verified = (
+        Placement.objects.filter(
+            municipality=municipality,
+            status=PlacementStatus.OPEN,
+            openings__gt=0,
+            employer__organisation__verification_status="verified",
+        )
+        .select_related("employer__organisation")
+        .order_by("pk")
+    )
+    own = [
+        p
+        for p in verified
+        if employer_organisation and p.employer.organisation_id == employer_organisation.pk
+    ]
+    others = [
+        p
+        for p in verified
+        if not employer_organisation or p.employer.organisation_id != employer_organisation.pk
+    ]
     at_demo = min(_AT_DEMO_EMPLOYER, max(0, sum(p.openings for p in own) - 1))
     employments: list[tuple[Employment, bool]] = []
     for i, (case, (ago, leave_open)) in enumerate(zip(hired_cases, _STARTS, strict=False)):
@@ -319,8 +418,14 @@ def seed(
 
     follow_ups = 0
     for employment, leave_open in employments:
-        follow_ups += _log_history(employment=employment, coach=job_coach, leave_last_open=leave_open,
-                                   today=today, rng=rng, place=employment.employer.organisation.city)
+        follow_ups += _log_history(
+            employment=employment,
+            coach=job_coach,
+            leave_last_open=leave_open,
+            today=today,
+            rng=rng,
+            place=employment.employer.organisation.city,
+        )
 
     # --- services directory -----------------------------------------------------------------------
     directory: dict[str, Service] = {}
@@ -328,65 +433,136 @@ def seed(
         data = dict(entry)
         existing = Service.objects.filter(municipality=municipality, name=data["name"]).first()
         directory[data["category"]] = existing or services.service_create(
-            municipality_id=municipality.pk, actor=job_coach, **data)
-    ServiceOrganisation.objects.filter(municipality=municipality, name=jobcenter.name).update(organisation=jobcenter)
+            municipality_id=municipality.pk, actor=job_coach, **data
+        )
+    ServiceOrganisation.objects.filter(municipality=municipality, name=jobcenter.name).update(
+        organisation=jobcenter
+    )
 
     # --- language support, risks, requests -----------------------------------------------------
     emp = [e for e, _ in employments]
     if len(emp) >= 3:
         needs = (
-            (emp[2], LanguageArea.TECHNICAL, LanguageMeasure.BERUFSSPRACHKURS, directory.get(ServiceCategory.LANGUAGE_COURSE),
-             NeedStatus.PLANNED, Funding.BAMF, "Abendkurs ab dem nächsten Modul, Freistellung mit dem Betrieb abgestimmt."),
-            (emp[0], LanguageArea.WORKPLACE, LanguageMeasure.EMPLOYER_COURSE, None, NeedStatus.IN_PROGRESS,
-             Funding.EMPLOYER, "Betrieb bietet zweimal pro Woche Deutsch während der Arbeitszeit."),
-            (emp[1], LanguageArea.EXAM, LanguageMeasure.VOLUNTEER_TUTORING, None, NeedStatus.OPEN, Funding.FREE,
-             "Lernpatenschaft zur Vorbereitung auf die Prüfung gewünscht."),
+            (
+                emp[2],
+                LanguageArea.TECHNICAL,
+                LanguageMeasure.BERUFSSPRACHKURS,
+                directory.get(ServiceCategory.LANGUAGE_COURSE),
+                NeedStatus.PLANNED,
+                Funding.BAMF,
+                "Abendkurs ab dem nächsten Modul, Freistellung mit dem Betrieb abgestimmt.",
+            ),
+            (
+                emp[0],
+                LanguageArea.WORKPLACE,
+                LanguageMeasure.EMPLOYER_COURSE,
+                None,
+                NeedStatus.IN_PROGRESS,
+                Funding.EMPLOYER,
+                "Betrieb bietet zweimal pro Woche Deutsch während der Arbeitszeit.",
+            ),
+            (
+                emp[1],
+                LanguageArea.EXAM,
+                LanguageMeasure.VOLUNTEER_TUTORING,
+                None,
+                NeedStatus.OPEN,
+                Funding.FREE,
+                "Lernpatenschaft zur Vorbereitung auf die Prüfung gewünscht.",
+            ),
         )
         for employment, area, measure, provider, status, funding, note in needs:
             current = _german(employment.candidate)
             if current == CEFR_ORDER[-1]:
                 current = CEFR_ORDER[-2]
             services.language_need_create(
-                employment=employment, actor=job_coach, token=services.new_token(), area=area,
-                current_level=current, target_level=_above(current), measure=measure, provider=provider,
-                status=status, funding=funding, note=note)
-        services.risk_raise(employment=emp[3], actor=job_coach, kind=RiskKind.EXAM, severity=Severity.MEDIUM,
-                            note="Berufsschulnoten in Fachkunde gesunken; Nachhilfe wird gesucht.",
-                            token=services.new_token())
-        services.risk_raise(employment=emp[2], actor=job_coach, kind=RiskKind.DROPOUT, severity=Severity.HIGH,
-                            note="Überlegt zu kündigen: lange Anfahrt und Schichtdienst, Kinderbetreuung ungeklärt.",
-                            escalate=True, token=services.new_token())
+                employment=employment,
+                actor=job_coach,
+                token=services.new_token(),
+                area=area,
+                current_level=current,
+                target_level=_above(current),
+                measure=measure,
+                provider=provider,
+                status=status,
+                funding=funding,
+                note=note,
+            )
+        services.risk_raise(
+            employment=emp[3],
+            actor=job_coach,
+            kind=RiskKind.EXAM,
+            severity=Severity.MEDIUM,
+            note="Berufsschulnoten in Fachkunde gesunken; Nachhilfe wird gesucht.",
+            token=services.new_token(),
+        )
+        services.risk_raise(
+            employment=emp[2],
+            actor=job_coach,
+            kind=RiskKind.DROPOUT,
+            severity=Severity.HIGH,
+            note="Überlegt zu kündigen: lange Anfahrt und Schichtdienst, Kinderbetreuung ungeklärt.",
+            escalate=True,
+            token=services.new_token(),
+        )
 
     if employer_organisation is not None:
         at_own = [e for e in emp if e.employer.organisation_id == employer_organisation.pk]
         first = at_own[0] if at_own else None
         second = at_own[1] if len(at_own) > 1 else first
         answered = services.support_request_create(
-            actor=employer_user, organisation=employer_organisation, topic=RequestTopic.LANGUAGE, employment=first,
+            actor=employer_user,
+            organisation=employer_organisation,
+            topic=RequestTopic.LANGUAGE,
+            employment=first,
             message="Bei der Hygieneunterweisung gab es Verständnisprobleme. Gibt es die Unterlagen in einfacher "
-                    "Sprache oder eine Übersetzung?",
-            token=services.new_token(), today=today - timedelta(days=12))
+            "Sprache oder eine Übersetzung?",
+            token=services.new_token(),
+            today=today - timedelta(days=12),
+        )
         services.support_request_answer(
-            request=answered, actor=job_coach,
+            request=answered,
+            actor=job_coach,
             answer="Ich bringe beim nächsten Besuch die Hygieneregeln in einfacher Sprache und in der "
-                   "Herkunftssprache mit und gehe sie mit Ihnen beiden durch.")
+            "Herkunftssprache mit und gehe sie mit Ihnen beiden durch.",
+        )
         asked = today - timedelta(days=1)
         while add_working_days(asked, services.RESPONSE_WORKING_DAYS) > today:
             asked -= timedelta(days=1)
         services.support_request_create(
-            actor=employer_user, organisation=employer_organisation, topic=RequestTopic.PERMITS, employment=second,
+            actor=employer_user,
+            organisation=employer_organisation,
+            topic=RequestTopic.PERMITS,
+            employment=second,
             message="Die Arbeitserlaubnis läuft in zwei Monaten ab. Was müssen wir als Betrieb tun, damit die "
-                    "Beschäftigung weitergehen kann?",
-            token=services.new_token(), today=asked)
+            "Beschäftigung weitergehen kann?",
+            token=services.new_token(),
+            today=asked,
+        )
 
     # --- referrals --------------------------------------------------------------------------------------
     plan = (
-        (ServiceCategory.RECOGNITION, "Berufsabschluss aus dem Herkunftsland prüfen lassen.",
-         [(Referral.Status.ACCEPTED, ""), (Referral.Status.COMPLETED, "Bescheid: teilweise gleichwertig, "
-                                                                      "Anpassungsqualifizierung empfohlen.")]),
-        (ServiceCategory.CHILDCARE, "Betreuung für das Kind (3 Jahre) passend zur Frühschicht.",
-         [(Referral.Status.ACCEPTED, "")]),
-        (ServiceCategory.PSYCHOSOCIAL, "Belastet seit dem Umzug; wünscht ein Gespräch mit Sprachmittlung.", []),
+        (
+            ServiceCategory.RECOGNITION,
+            "Berufsabschluss aus dem Herkunftsland prüfen lassen.",
+            [
+                (Referral.Status.ACCEPTED, ""),
+                (
+                    Referral.Status.COMPLETED,
+                    "Bescheid: teilweise gleichwertig, Anpassungsqualifizierung empfohlen.",
+                ),
+            ],
+        ),
+        (
+            ServiceCategory.CHILDCARE,
+            "Betreuung für das Kind (3 Jahre) passend zur Frühschicht.",
+            [(Referral.Status.ACCEPTED, "")],
+        ),
+        (
+            ServiceCategory.PSYCHOSOCIAL,
+            "Belastet seit dem Umzug; wünscht ein Gespräch mit Sprachmittlung.",
+            [],
+        ),
     )
     referred = 0
     for case in hired_cases:
@@ -398,39 +574,74 @@ def seed(
             continue
         referral = services.referral_create(case=case, service=service, actor=job_coach, note=note)
         for status, outcome in steps:
-            referral = services.referral_update(referral=referral, actor=job_coach, status=status, outcome=outcome)
+            referral = services.referral_update(
+                referral=referral, actor=job_coach, status=status, outcome=outcome
+            )
         referred += 1
 
     # --- volunteer tutoring for the exam-preparation need -----------------------------------------
-    is_volunteer = Membership.objects.filter(user=volunteer, role=Role.VOLUNTEER, is_active=True,
-                                             organisation__municipality=municipality).exists()
+    is_volunteer = Membership.objects.filter(
+        user=volunteer, role=Role.VOLUNTEER, is_active=True, organisation__municipality=municipality
+    ).exists()
     if len(emp) >= 2 and is_volunteer:
         candidate = emp[1].candidate
         started = today - timedelta(days=45)
-        consent_grant(candidate=candidate, scope=ConsentScope.VOLUNTEER, actor=job_coach, recipient_user=volunteer,
-                      paper_form_reference=f"EW-{started.year}-{candidate.pk:05d}-E", granted_at=_at(started, 9))
-        assignment = services.volunteer_assign(candidate=candidate, volunteer=volunteer, actor=job_coach,
-                                               focus=VolunteerFocus.LANGUAGE)
+        consent_grant(
+            candidate=candidate,
+            scope=ConsentScope.VOLUNTEER,
+            actor=job_coach,
+            recipient_user=volunteer,
+            paper_form_reference=f"EW-{started.year}-{candidate.pk:05d}-E",
+            granted_at=_at(started, 9),
+        )
+        assignment = services.volunteer_assign(
+            candidate=candidate, volunteer=volunteer, actor=job_coach, focus=VolunteerFocus.LANGUAGE
+        )
         # Demo only: the assignment began weeks ago, so that sessions can lie in the past.
         VolunteerAssignment.objects.filter(pk=assignment.pk).update(started_at=_at(started))
         assignment.refresh_from_db()
         for days, minutes, topic, notes in (
-            (31, 90, "Fachbegriffe aus dem Prüfungskatalog", "Lernkarten zu Werkzeugen und Sicherheit angelegt."),
-            (10, 60, "Mündliche Prüfung üben", "Fachgespräch durchgespielt; sicherer beim Erklären der Arbeitsschritte."),
+            (
+                31,
+                90,
+                "Fachbegriffe aus dem Prüfungskatalog",
+                "Lernkarten zu Werkzeugen und Sicherheit angelegt.",
+            ),
+            (
+                10,
+                60,
+                "Mündliche Prüfung üben",
+                "Fachgespräch durchgespielt; sicherer beim Erklären der Arbeitsschritte.",
+            ),
         ):
-            services.tutoring_session_log(assignment=assignment, actor=volunteer, token=services.new_token(),
-                                          date=today - timedelta(days=days), minutes=minutes, topic=topic, notes=notes)
+            services.tutoring_session_log(
+                assignment=assignment,
+                actor=volunteer,
+                token=services.new_token(),
+                date=today - timedelta(days=days),
+                minutes=minutes,
+                topic=topic,
+                notes=notes,
+            )
 
     # --- a warm handover in progress: Rechtskreiswechsel to the Jobcenter ------------------------------
     kind = HandoverKind.objects.filter(slug="rechtskreiswechsel-asylblg-sgb2").first()
     if handover_case is not None and kind is not None:
-        consent_grant(candidate=handover_case.candidate, scope=ConsentScope.CASE_DATA, actor=job_coach,
-                      recipient_organisation=jobcenter,
-                      paper_form_reference=f"EW-{today.year}-{handover_case.candidate_id:05d}-F")
+        consent_grant(
+            candidate=handover_case.candidate,
+            scope=ConsentScope.CASE_DATA,
+            actor=job_coach,
+            recipient_organisation=jobcenter,
+            paper_form_reference=f"EW-{today.year}-{handover_case.candidate_id:05d}-F",
+        )
         handover = services.handover_propose(
-            case=handover_case, actor=job_coach, kind=kind, to_organisation=jobcenter,
+            case=handover_case,
+            actor=job_coach,
+            kind=kind,
+            to_organisation=jobcenter,
             note="Anerkennung als Flüchtling liegt vor; Antrag auf Bürgergeld ist gestellt. Sprachkurs B1 läuft "
-                 "bis Ende des Quartals.")
+            "bis Ende des Quartals.",
+        )
         for item in handover.items.filter(required=True).order_by("order")[:2]:
             services.handover_item_set(item=item, actor=job_coach, done=True)
 

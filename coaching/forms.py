@@ -62,12 +62,16 @@ class FollowUpForm(_Base):
     date = dates.DateField(label=_("Datum des Kontakts"), widget=DATE, window=dates.APPOINTMENT)
     mode = forms.ChoiceField(label=_("Art des Kontakts"), choices=Mode.choices, widget=forms.RadioSelect)
     with_whom = forms.ChoiceField(label=_("Mit wem"), choices=WithWhom.choices, widget=forms.RadioSelect)
-    topics = forms.MultipleChoiceField(label=_("Themen"), choices=Topic.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        label=_("Themen"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     place = forms.CharField(label=_("Ort"), max_length=200, required=False)
-    notes = forms.CharField(label=_("Notizen"), max_length=5000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 4}))
-    next_date = dates.DateField(label=_("Nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT)
+    notes = forms.CharField(
+        label=_("Notizen"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_date = dates.DateField(
+        label=_("Nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
@@ -78,13 +82,18 @@ class FollowUpForm(_Base):
 
 class LanguageNeedForm(_Base):
     area = forms.ChoiceField(label=_("Bereich"), choices=LanguageArea.choices)
-    current_level = forms.ChoiceField(label=_("Jetziges Niveau (GER)"), choices=[("", "---------"), *[
-        (c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]])
-    target_level = forms.ChoiceField(label=_("Zielniveau (GER)"), choices=[("", "---------"), *[
-        (c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]])
+    current_level = forms.ChoiceField(
+        label=_("Jetziges Niveau (GER)"),
+        choices=[("", "---------"), *[(c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]],
+    )
+    target_level = forms.ChoiceField(
+        label=_("Zielniveau (GER)"),
+        choices=[("", "---------"), *[(c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]],
+    )
     measure = forms.ChoiceField(label=_("Maßnahme"), choices=LanguageMeasure.choices)
-    provider = forms.ModelChoiceField(label=_("Anbieter aus dem Verzeichnis"), queryset=Service.objects.none(),
-                                      required=False)
+    provider = forms.ModelChoiceField(
+        label=_("Anbieter aus dem Verzeichnis"), queryset=Service.objects.none(), required=False
+    )
     funding = forms.ChoiceField(label=_("Finanzierung"), choices=Funding.choices)
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices, initial=NeedStatus.OPEN)
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
@@ -109,14 +118,16 @@ class NeedStatusForm(KernFormMixin, forms.Form):
 class RiskForm(_Base):
     kind = forms.ChoiceField(label=_("Art des Risikos"), choices=RiskKind.choices)
     severity = forms.ChoiceField(label=_("Schwere"), choices=Severity.choices, initial=Severity.MEDIUM)
-    note = forms.CharField(label=_("Beschreibung"), max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Beschreibung"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     escalate = forms.BooleanField(label=_("Sofort an Case Management / Koordination melden"), required=False)
 
 
 class RiskResolveForm(KernFormMixin, forms.Form):
-    resolution_note = forms.CharField(label=_("Wie wurde das Risiko gelöst?"), max_length=1000,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+    resolution_note = forms.CharField(
+        label=_("Wie wurde das Risiko gelöst?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,10 +136,13 @@ class RiskResolveForm(KernFormMixin, forms.Form):
 
 class SupportRequestForm(_Base):
     organisation = forms.ModelChoiceField(label=_("Betrieb"), queryset=Organisation.objects.none())
-    employment = forms.ModelChoiceField(label=_("Um wen geht es?"), queryset=None, required=False,
-                                        empty_label=_("allgemeine Frage"))
+    employment = forms.ModelChoiceField(
+        label=_("Um wen geht es?"), queryset=None, required=False, empty_label=_("allgemeine Frage")
+    )
     topic = forms.ChoiceField(label=_("Thema"), choices=RequestTopic.choices)
-    message = forms.CharField(label=_("Ihre Frage"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+    message = forms.CharField(
+        label=_("Ihre Frage"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, organisations, employments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,8 +181,9 @@ class TutoringForm(_Base):
     date = dates.DateField(label=_("Datum"), widget=DATE, window=dates.APPOINTMENT)
     minutes = forms.IntegerField(label=_("Dauer (Minuten)"), min_value=1, max_value=600, initial=60)
     topic = forms.CharField(label=_("Thema"), max_length=200)
-    notes = forms.CharField(label=_("Notizen"), max_length=3000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notizen"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
@@ -179,19 +194,32 @@ class ServiceForm(KernFormMixin, forms.Form):
     organisation_name = forms.CharField(label=_("Träger"), max_length=200)
     name = forms.CharField(label=_("Name des Angebots"), max_length=200)
     category = forms.ChoiceField(label=_("Art"), choices=ServiceCategory.choices)
-    description = forms.CharField(label=_("Beschreibung"), required=False, max_length=3000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    languages = forms.MultipleChoiceField(label=_("Sprachen des Angebots"), choices=Language.choices,
-                                          required=False, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Sprachen des Angebots"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     eligible_residence_statuses = forms.MultipleChoiceField(
-        label=_("Zugänglich bei Aufenthaltsstatus"), choices=ResidenceStatus.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Nichts angekreuzt: für alle zugänglich."))
+        label=_("Zugänglich bei Aufenthaltsstatus"),
+        choices=ResidenceStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nichts angekreuzt: für alle zugänglich."),
+    )
     cost = forms.ChoiceField(label=_("Kosten"), choices=Cost.choices)
     cost_details = forms.CharField(label=_("Kosten (Einzelheiten)"), max_length=300, required=False)
     location_name = forms.CharField(label=_("Standort"), max_length=200, required=False)
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
-    postcode = forms.RegexField(label=_("Postleitzahl"), regex=r"^\d{5}$", required=False,
-                                error_messages={"invalid": _("Bitte eine fünfstellige Postleitzahl angeben.")})
+    postcode = forms.RegexField(
+        label=_("Postleitzahl"),
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": _("Bitte eine fünfstellige Postleitzahl angeben.")},
+    )
     city = forms.CharField(label=_("Ort"), max_length=120, required=False)
     contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-Mail"), max_length=254, required=False)
@@ -206,10 +234,15 @@ class ServiceForm(KernFormMixin, forms.Form):
 
 
 class ServiceFilterForm(KernFormMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Art"), choices=[("", _("alle")), *ServiceCategory.choices], required=False)
-    language = forms.ChoiceField(label=_("Sprache"), choices=[("", _("alle")), *Language.choices], required=False)
-    residence_status = forms.ChoiceField(label=_("Aufenthaltsstatus"),
-                                         choices=[("", _("alle")), *ResidenceStatus.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Art"), choices=[("", _("alle")), *ServiceCategory.choices], required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Sprache"), choices=[("", _("alle")), *Language.choices], required=False
+    )
+    residence_status = forms.ChoiceField(
+        label=_("Aufenthaltsstatus"), choices=[("", _("alle")), *ResidenceStatus.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,7 +251,9 @@ class ServiceFilterForm(KernFormMixin, forms.Form):
 
 class ReferralForm(KernFormMixin, forms.Form):
     service = forms.ModelChoiceField(label=_("Angebot"), queryset=Service.objects.none())
-    note = forms.CharField(label=_("Anlass"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Anlass"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,8 +262,9 @@ class ReferralForm(KernFormMixin, forms.Form):
 
 
 class ReferralStatusForm(KernFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Neuer Status"), choices=[
-        c for c in Referral.Status.choices if c[0] != Referral.Status.SENT])
+    status = forms.ChoiceField(
+        label=_("Neuer Status"), choices=[c for c in Referral.Status.choices if c[0] != Referral.Status.SENT]
+    )
     outcome = forms.CharField(label=_("Ergebnis"), max_length=1000, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -251,8 +287,10 @@ class _ByMunicipality(forms.models.ModelChoiceIterator):
 class _OrganisationByMunicipality(forms.ModelChoiceField):
     iterator = _ByMunicipality
     default_error_messages = {
-        "invalid_choice": _("Diese Organisation kann den Fall nicht übernehmen (oder die Person hat der Weitergabe "
-                            "nicht zugestimmt). Bitte wählen Sie eine aus der Liste."),
+        "invalid_choice": _(
+            "Diese Organisation kann den Fall nicht übernehmen (oder die Person hat der Weitergabe "
+            "nicht zugestimmt). Bitte wählen Sie eine aus der Liste."
+        ),
     }
 
     def label_from_instance(self, obj) -> str:
@@ -262,10 +300,15 @@ class _OrganisationByMunicipality(forms.ModelChoiceField):
 class HandoverForm(KernFormMixin, forms.Form):
     kind = forms.ModelChoiceField(label=_("Art der Übergabe"), queryset=HandoverKind.objects.all())
     # Never a person of another organisation: the receiving side decides who takes the case over.
-    to_organisation = _OrganisationByMunicipality(label=_("Aufnehmende Organisation"),
-                                                  queryset=Organisation.objects.none())
-    note = forms.CharField(label=_("Hinweise für die Übernahme"), max_length=3000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    to_organisation = _OrganisationByMunicipality(
+        label=_("Aufnehmende Organisation"), queryset=Organisation.objects.none()
+    )
+    note = forms.CharField(
+        label=_("Hinweise für die Übernahme"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,11 +317,18 @@ class HandoverForm(KernFormMixin, forms.Form):
 
 
 class HandoverDecisionForm(KernFormMixin, forms.Form):
-    accept = forms.TypedChoiceField(label=_("Entscheidung"), coerce=lambda v: v == "yes",
-                                    choices=[("yes", _("Übernehmen")), ("no", _("Ablehnen"))],
-                                    widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Begründung (bei Ablehnung Pflicht)"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    accept = forms.TypedChoiceField(
+        label=_("Entscheidung"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Übernehmen")), ("no", _("Ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Begründung (bei Ablehnung Pflicht)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,7 +338,8 @@ class HandoverDecisionForm(KernFormMixin, forms.Form):
 
 class AppointmentForm(KernFormMixin, forms.Form):
     joint_appointment_at = dates.DateTimeField(
-        label=_("Gemeinsamer Termin fand statt am"), window=dates.APPOINTMENT,
+        label=_("Gemeinsamer Termin fand statt am"),
+        window=dates.APPOINTMENT,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

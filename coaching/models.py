@@ -25,19 +25,31 @@ class FollowAlong(models.Model):
     """The follow-along support of one employment: who coaches it. Created at hire (signals.py)."""
 
     employment = models.OneToOneField(
-        "employers.Employment", on_delete=models.CASCADE, related_name="follow_along",
+        "employers.Employment",
+        on_delete=models.CASCADE,
+        related_name="follow_along",
         verbose_name=_("Beschäftigung"),
     )
     coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="follow_alongs", verbose_name=_("Jobcoach"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_alongs",
+        verbose_name=_("Jobcoach"),
     )
     organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="follow_alongs", verbose_name=_("begleitende Organisation"),
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_alongs",
+        verbose_name=_("begleitende Organisation"),
     )
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="follow_alongs",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="follow_alongs",
         verbose_name=_("Kommune"),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -58,7 +70,9 @@ class FollowUpDue(models.Model):
     """
 
     employment = models.ForeignKey(
-        "employers.Employment", on_delete=models.CASCADE, related_name="follow_up_dues",
+        "employers.Employment",
+        on_delete=models.CASCADE,
+        related_name="follow_up_dues",
         verbose_name=_("Beschäftigung"),
     )
     sequence = models.PositiveSmallIntegerField(_("Nummer im Plan"))
@@ -66,7 +80,11 @@ class FollowUpDue(models.Model):
     label = models.CharField(_("Anlass"), max_length=80)
     done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
     done_by = models.ForeignKey(
-        "FollowUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="fulfils",
+        "FollowUp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fulfils",
         verbose_name=_("erledigt durch"),
     )
 
@@ -100,11 +118,18 @@ class FollowUpReminder(models.Model):
         NO_RECIPIENT = "no_recipient", _("niemand zuständig")
 
     due = models.OneToOneField(
-        FollowUpDue, on_delete=models.CASCADE, related_name="reminder", verbose_name=_("fällige Nachbetreuung")
+        FollowUpDue,
+        on_delete=models.CASCADE,
+        related_name="reminder",
+        verbose_name=_("fällige Nachbetreuung"),
     )
     state = models.CharField(_("Stand"), max_length=16, choices=State.choices, default=State.SENDING)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("erinnert wurde"),
     )
     claimed_at = models.DateTimeField(_("übernommen am"), default=timezone.now)
@@ -152,7 +177,9 @@ class FollowUp(models.Model):
     """One logged follow-up contact. ``token`` is the form's one-time token: a replayed post is refused."""
 
     employment = models.ForeignKey(
-        "employers.Employment", on_delete=models.CASCADE, related_name="follow_ups",
+        "employers.Employment",
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
         verbose_name=_("Beschäftigung"),
     )
     date = models.DateField(_("Datum"))
@@ -163,7 +190,11 @@ class FollowUp(models.Model):
     notes = models.TextField(_("Notizen"), max_length=5000, blank=True)
     next_date = models.DateField(_("nächster Termin"), null=True, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("erfasst von"),
     )
     token = models.UUIDField(_("Formular-Token"), unique=True, default=uuid.uuid4, editable=False)
@@ -177,7 +208,8 @@ class FollowUp(models.Model):
         constraints = [
             *stored_range_constraints("followup", dates=["date", "next_date"]),
             models.CheckConstraint(
-                condition=Q(next_date__isnull=True) | Q(next_date__gte=F("date")), name="followup_next_after_date"
+                condition=Q(next_date__isnull=True) | Q(next_date__gte=F("date")),
+                name="followup_next_after_date",
             ),
         ]
 
@@ -206,7 +238,9 @@ class CoachingNotification(models.Model):
         REFERRAL = "referral", _("Verweisung aktualisiert")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coaching_notifications",
         verbose_name=_("Person"),
     )
     kind = models.CharField(_("Art"), max_length=24, choices=Kind.choices)
@@ -224,7 +258,9 @@ class CoachingNotification(models.Model):
         constraints = [
             # One in-app reminder per due follow-up and person, whatever happens to the task.
             models.UniqueConstraint(
-                fields=["user", "due"], condition=Q(kind="follow_up_due"), name="coaching_notification_due_once"
+                fields=["user", "due"],
+                condition=Q(kind="follow_up_due"),
+                name="coaching_notification_due_once",
             ),
         ]
 
@@ -270,7 +306,9 @@ class Funding(models.TextChoices):
 
 class LanguageSupportNeed(models.Model):
     employment = models.ForeignKey(
-        "employers.Employment", on_delete=models.CASCADE, related_name="language_needs",
+        "employers.Employment",
+        on_delete=models.CASCADE,
+        related_name="language_needs",
         verbose_name=_("Beschäftigung"),
     )
     municipality = models.ForeignKey(
@@ -281,16 +319,26 @@ class LanguageSupportNeed(models.Model):
     target_level = models.CharField(_("Zielniveau (GER)"), max_length=2, choices=CEFR.choices)
     measure = models.CharField(_("Maßnahme"), max_length=24, choices=LanguageMeasure.choices)
     provider = models.ForeignKey(
-        "Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="language_needs",
+        "Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="language_needs",
         verbose_name=_("Anbieter (Angebot)"),
     )
     # Where the course is needed (work place or home), for planning courses by place.
     place = models.CharField(_("Ort"), max_length=120, blank=True)
     status = models.CharField(_("Status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
-    funding = models.CharField(_("Finanzierung"), max_length=16, choices=Funding.choices, default=Funding.UNCLEAR)
+    funding = models.CharField(
+        _("Finanzierung"), max_length=16, choices=Funding.choices, default=Funding.UNCLEAR
+    )
     note = models.CharField(_("Notiz"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("angelegt von"),
     )
     token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
@@ -303,7 +351,9 @@ class LanguageSupportNeed(models.Model):
         indexes = [models.Index(fields=["municipality", "status", "measure"])]
         constraints = [
             # CEFR codes sort as strings in level order (A1 < A2 < B1 < ... < C2).
-            models.CheckConstraint(condition=Q(target_level__gt=F("current_level")), name="language_need_target_above"),
+            models.CheckConstraint(
+                condition=Q(target_level__gt=F("current_level")), name="language_need_target_above"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,25 +379,39 @@ class Severity(models.TextChoices):
 
 class RiskFlag(models.Model):
     employment = models.ForeignKey(
-        "employers.Employment", on_delete=models.CASCADE, related_name="risk_flags",
+        "employers.Employment",
+        on_delete=models.CASCADE,
+        related_name="risk_flags",
         verbose_name=_("Beschäftigung"),
     )
     kind = models.CharField(_("Art"), max_length=16, choices=RiskKind.choices)
     severity = models.CharField(_("Schwere"), max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
     note = models.CharField(_("Beschreibung"), max_length=1000, blank=True)
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("gemeldet von"),
     )
     raised_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
     escalated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("eskaliert an"),
     )
     escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("gelöst am"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("gelöst von"),
     )
     resolution_note = models.CharField(_("Lösung"), max_length=1000, blank=True)
@@ -359,7 +423,8 @@ class RiskFlag(models.Model):
         ordering = ["resolved_at", "-raised_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="risk_resolution_has_note"
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""),
+                name="risk_resolution_has_note",
             ),
         ]
 
@@ -393,36 +458,57 @@ class SupportRequest(models.Model):
         ANSWERED = "answered", _("beantwortet")
 
     employer_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="support_requests",
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="support_requests",
         verbose_name=_("Betrieb"),
     )
     employment = models.ForeignKey(
-        "employers.Employment", null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests",
+        "employers.Employment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
         verbose_name=_("Beschäftigung"),
     )
     municipality = models.ForeignKey(
         "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Kommune")
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("gefragt von"),
     )
     topic = models.CharField(_("Thema"), max_length=16, choices=RequestTopic.choices)
     message = models.TextField(_("Nachricht"), max_length=3000)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
         verbose_name=_("zuständig"),
     )
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     due_date = models.DateField(_("Antwort fällig am"))
     answer = models.TextField(_("Antwort"), max_length=3000, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("beantwortet von"),
     )
     answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
     escalated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("eskaliert an"),
     )
     escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)
@@ -468,17 +554,26 @@ class VolunteerAssignment(models.Model):
     """A volunteer assigned to a candidate. Only valid while the candidate's live volunteer consent names them."""
 
     candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="volunteer_assignments",
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="volunteer_assignments",
         verbose_name=_("Klient*in"),
     )
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="volunteer_assignments",
         verbose_name=_("Ehrenamtliche*r"),
     )
-    focus = models.CharField(_("Schwerpunkt"), max_length=16, choices=VolunteerFocus.choices,
-                             default=VolunteerFocus.LANGUAGE)
+    focus = models.CharField(
+        _("Schwerpunkt"), max_length=16, choices=VolunteerFocus.choices, default=VolunteerFocus.LANGUAGE
+    )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("zugeordnet von"),
     )
     started_at = models.DateTimeField(_("seit"), default=timezone.now)
@@ -490,7 +585,8 @@ class VolunteerAssignment(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["candidate", "volunteer"], condition=Q(ended_at__isnull=True),
+                fields=["candidate", "volunteer"],
+                condition=Q(ended_at__isnull=True),
                 name="volunteer_assignment_one_live",
             ),
         ]
@@ -516,7 +612,9 @@ class TutoringSession(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             *stored_range_constraints("tutoringsession", dates=["date"]),
-            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="tutoring_minutes_range"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="tutoring_minutes_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -530,11 +628,17 @@ class ServiceOrganisation(models.Model):
     """HSDS ``organization``: who offers services. May be a platform organisation, or not."""
 
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="service_organisations",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="service_organisations",
         verbose_name=_("Kommune"),
     )
     organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("Organisation auf Lotse"),
     )
     name = models.CharField(_("Name"), max_length=200)
@@ -600,17 +704,23 @@ class Service(models.Model):
         ServiceOrganisation, on_delete=models.CASCADE, related_name="services", verbose_name=_("Träger")
     )
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="services", verbose_name=_("Kommune")
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("Kommune"),
     )
     name = models.CharField(_("Name"), max_length=200)
     category = models.CharField(_("Art"), max_length=24, choices=ServiceCategory.choices)
     description = models.TextField(_("Beschreibung"), blank=True)
-    locations = models.ManyToManyField(ServiceLocation, blank=True, related_name="services",
-                                       verbose_name=_("Standorte"))
+    locations = models.ManyToManyField(
+        ServiceLocation, blank=True, related_name="services", verbose_name=_("Standorte")
+    )
     # ISO 639-1 codes (candidates.models.Language).
     languages = models.JSONField(_("Sprachen des Angebots"), default=list, blank=True)
     # Residence statuses that may use the service; empty = everybody (HSDS ``eligibility``).
-    eligible_residence_statuses = models.JSONField(_("zugänglich bei Aufenthaltsstatus"), default=list, blank=True)
+    eligible_residence_statuses = models.JSONField(
+        _("zugänglich bei Aufenthaltsstatus"), default=list, blank=True
+    )
     cost = models.CharField(_("Kosten"), max_length=16, choices=Cost.choices, default=Cost.FREE)
     cost_details = models.CharField(_("Kosten (Einzelheiten)"), max_length=300, blank=True)
     contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
@@ -651,14 +761,21 @@ class Referral(models.Model):
         "completed": (),
     }
 
-    case = models.ForeignKey("candidates.Case", on_delete=models.CASCADE, related_name="referrals",
-                             verbose_name=_("Fall"))
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Angebot"))
+    case = models.ForeignKey(
+        "candidates.Case", on_delete=models.CASCADE, related_name="referrals", verbose_name=_("Fall")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Angebot")
+    )
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.SENT)
     note = models.CharField(_("Anlass"), max_length=1000, blank=True)
     outcome = models.CharField(_("Ergebnis"), max_length=1000, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("verwiesen von"),
     )
     created_at = models.DateTimeField(_("verwiesen am"), auto_now_add=True)
@@ -670,7 +787,8 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "service"], condition=Q(status__in=["sent", "accepted"]),
+                fields=["case", "service"],
+                condition=Q(status__in=["sent", "accepted"]),
                 name="referral_one_open_per_service",
             ),
         ]
@@ -699,8 +817,9 @@ class HandoverKind(models.Model):
 
 
 class HandoverChecklistTemplate(models.Model):
-    kind = models.ForeignKey(HandoverKind, on_delete=models.CASCADE, related_name="checklist",
-                             verbose_name=_("Art der Übergabe"))
+    kind = models.ForeignKey(
+        HandoverKind, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("Art der Übergabe")
+    )
     label = models.CharField(_("Punkt"), max_length=300)
     required = models.BooleanField(_("Pflicht"), default=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -721,16 +840,22 @@ class Handover(models.Model):
         REJECTED = "rejected", _("abgelehnt")
         CANCELLED = "cancelled", _("zurückgezogen")
 
-    case = models.ForeignKey("candidates.Case", on_delete=models.CASCADE, related_name="handovers",
-                             verbose_name=_("Fall"))
-    kind = models.ForeignKey(HandoverKind, on_delete=models.PROTECT, related_name="handovers",
-                             verbose_name=_("Art"))
+    case = models.ForeignKey(
+        "candidates.Case", on_delete=models.CASCADE, related_name="handovers", verbose_name=_("Fall")
+    )
+    kind = models.ForeignKey(
+        HandoverKind, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("Art")
+    )
     from_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="handovers_out",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="handovers_out",
         verbose_name=_("abgebende Organisation"),
     )
     to_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="handovers_in",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="handovers_in",
         verbose_name=_("aufnehmende Organisation"),
     )
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
@@ -738,11 +863,19 @@ class Handover(models.Model):
     reason = models.CharField(_("Begründung"), max_length=1000, blank=True)
     joint_appointment_at = models.DateTimeField(_("gemeinsamer Termin am"), null=True, blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("angefragt von"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("entschieden von"),
     )
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
@@ -754,8 +887,12 @@ class Handover(models.Model):
         ordering = ["-created_at"]
         constraints = [
             *stored_range_constraints("handover", datetimes=["joint_appointment_at"]),
-            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"), name="handover_one_open_per_case"),
-            models.CheckConstraint(condition=~Q(from_organisation=F("to_organisation")), name="handover_other_org"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="proposed"), name="handover_one_open_per_case"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=F("to_organisation")), name="handover_other_org"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reason=""), name="handover_rejection_has_reason"
             ),
@@ -770,14 +907,19 @@ class Handover(models.Model):
 
 
 class HandoverChecklistItem(models.Model):
-    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items",
-                                 verbose_name=_("Übergabe"))
+    handover = models.ForeignKey(
+        Handover, on_delete=models.CASCADE, related_name="items", verbose_name=_("Übergabe")
+    )
     label = models.CharField(_("Punkt"), max_length=300)
     required = models.BooleanField(_("Pflicht"), default=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("erledigt von"),
     )
 

@@ -56,63 +56,121 @@ def coaching_export(*, candidate: Candidate) -> dict[str, Any]:
     employments = Employment.objects.filter(candidate=candidate).select_related("employer__organisation")
     out_employments = []
     for employment in employments:
-        plan = FollowAlong.objects.filter(employment=employment).select_related("coach", "organisation").first()
-        out_employments.append({
-            "employer": employment.employer.organisation.name,
-            "start_date": _iso(employment.start_date),
-            "end_date": _iso(employment.end_date),
-            "coach": _name(plan.coach) if plan else None,
-            "coaching_organisation": plan.organisation.name if plan and plan.organisation else None,
-            "planned_follow_ups": [
-                {"due_date": _iso(d.due_date), "label": d.label, "done_at": _iso(d.done_at)}
-                for d in FollowUpDue.objects.filter(employment=employment)
-            ],
-            "follow_ups": [
-                {"date": _iso(f.date), "mode": f.mode, "with_whom": f.with_whom, "place": f.place,
-                 "topics": list(f.topics), "notes": f.notes, "next_date": _iso(f.next_date),
-                 "author": _name(f.author)}
-                for f in FollowUp.objects.filter(employment=employment).select_related("author")
-            ],
-            "language_needs": [
-                {"area": n.area, "current_level": n.current_level, "target_level": n.target_level,
-                 "measure": n.measure, "provider": n.provider.name if n.provider else None, "place": n.place,
-                 "status": n.status, "funding": n.funding, "note": n.note, "created_at": _iso(n.created_at)}
-                for n in LanguageSupportNeed.objects.filter(employment=employment).select_related("provider")
-            ],
-            "risks": [
-                {"kind": r.kind, "severity": r.severity, "note": r.note, "raised_at": _iso(r.raised_at),
-                 "escalated_at": _iso(r.escalated_at), "resolved_at": _iso(r.resolved_at),
-                 "resolution_note": r.resolution_note}
-                for r in RiskFlag.objects.filter(employment=employment)
-            ],
-            "employer_requests": [
-                {"topic": s.topic, "message": s.message, "status": s.status, "due_date": _iso(s.due_date),
-                 "answer": s.answer, "answered_at": _iso(s.answered_at), "created_at": _iso(s.created_at)}
-                for s in SupportRequest.objects.filter(employment=employment)
-            ],
-        })
+        plan = (
+            FollowAlong.objects.filter(employment=employment).select_related("coach", "organisation").first()
+        )
+        out_employments.append(
+            {
+                "employer": employment.employer.organisation.name,
+                "start_date": _iso(employment.start_date),
+                "end_date": _iso(employment.end_date),
+                "coach": _name(plan.coach) if plan else None,
+                "coaching_organisation": plan.organisation.name if plan and plan.organisation else None,
+                "planned_follow_ups": [
+                    {"due_date": _iso(d.due_date), "label": d.label, "done_at": _iso(d.done_at)}
+                    for d in FollowUpDue.objects.filter(employment=employment)
+                ],
+                "follow_ups": [
+                    {
+                        "date": _iso(f.date),
+                        "mode": f.mode,
+                        "with_whom": f.with_whom,
+                        "place": f.place,
+                        "topics": list(f.topics),
+                        "notes": f.notes,
+                        "next_date": _iso(f.next_date),
+                        "author": _name(f.author),
+                    }
+                    for f in FollowUp.objects.filter(employment=employment).select_related("author")
+                ],
+                "language_needs": [
+                    {
+                        "area": n.area,
+                        "current_level": n.current_level,
+                        "target_level": n.target_level,
+                        "measure": n.measure,
+                        "provider": n.provider.name if n.provider else None,
+                        "place": n.place,
+                        "status": n.status,
+                        "funding": n.funding,
+                        "note": n.note,
+                        "created_at": _iso(n.created_at),
+                    }
+                    for n in LanguageSupportNeed.objects.filter(employment=employment).select_related(
+                        "provider"
+                    )
+                ],
+                "risks": [
+                    {
+                        "kind": r.kind,
+                        "severity": r.severity,
+                        "note": r.note,
+                        "raised_at": _iso(r.raised_at),
+                        "escalated_at": _iso(r.escalated_at),
+                        "resolved_at": _iso(r.resolved_at),
+                        "resolution_note": r.resolution_note,
+                    }
+                    for r in RiskFlag.objects.filter(employment=employment)
+                ],
+                "employer_requests": [
+                    {
+                        "topic": s.topic,
+                        "message": s.message,
+                        "status": s.status,
+                        "due_date": _iso(s.due_date),
+                        "answer": s.answer,
+                        "answered_at": _iso(s.answered_at),
+                        "created_at": _iso(s.created_at),
+                    }
+                    for s in SupportRequest.objects.filter(employment=employment)
+                ],
+            }
+        )
     return {
         "employments": out_employments,
         "volunteers": [
-            {"volunteer": _name(a.volunteer), "focus": a.focus, "started_at": _iso(a.started_at),
-             "ended_at": _iso(a.ended_at),
-             "sessions": [{"date": _iso(s.date), "minutes": s.minutes, "topic": s.topic, "notes": s.notes}
-                          for s in a.sessions.all()]}
+            {
+                "volunteer": _name(a.volunteer),
+                "focus": a.focus,
+                "started_at": _iso(a.started_at),
+                "ended_at": _iso(a.ended_at),
+                "sessions": [
+                    {"date": _iso(s.date), "minutes": s.minutes, "topic": s.topic, "notes": s.notes}
+                    for s in a.sessions.all()
+                ],
+            }
             for a in VolunteerAssignment.objects.filter(candidate=candidate).select_related("volunteer")
         ],
         "referrals": [
-            {"service": r.service.name, "provider": r.service.organisation.name, "status": r.status, "note": r.note,
-             "outcome": r.outcome, "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at)}
-            for r in Referral.objects.filter(case__candidate=candidate).select_related("service__organisation")
+            {
+                "service": r.service.name,
+                "provider": r.service.organisation.name,
+                "status": r.status,
+                "note": r.note,
+                "outcome": r.outcome,
+                "created_at": _iso(r.created_at),
+                "updated_at": _iso(r.updated_at),
+            }
+            for r in Referral.objects.filter(case__candidate=candidate).select_related(
+                "service__organisation"
+            )
         ],
         "handovers": [
-            {"kind": h.kind.name, "from": h.from_organisation.name, "to": h.to_organisation.name,
-             "status": h.status, "note": h.note, "reason": h.reason,
-             "joint_appointment_at": _iso(h.joint_appointment_at), "created_at": _iso(h.created_at),
-             "decided_at": _iso(h.decided_at),
-             "checklist": [{"label": i.label, "done_at": _iso(i.done_at)} for i in h.items.all()]}
+            {
+                "kind": h.kind.name,
+                "from": h.from_organisation.name,
+                "to": h.to_organisation.name,
+                "status": h.status,
+                "note": h.note,
+                "reason": h.reason,
+                "joint_appointment_at": _iso(h.joint_appointment_at),
+                "created_at": _iso(h.created_at),
+                "decided_at": _iso(h.decided_at),
+                "checklist": [{"label": i.label, "done_at": _iso(i.done_at)} for i in h.items.all()],
+            }
             for h in Handover.objects.filter(case__candidate=candidate).select_related(
-                "kind", "from_organisation", "to_organisation")
+                "kind", "from_organisation", "to_organisation"
+            )
         ],
     }
 
@@ -153,14 +211,22 @@ def export_for_user(user: Any) -> dict[str, Any] | None:
     """As a candidate: everything about them; as employer staff: the questions they asked."""
     candidate = Candidate.objects.filter(user=user, erased_at__isnull=True).first()
     asked = [
-        {"organisation": s.employer_organisation.name, "topic": s.topic, "message": s.message, "status": s.status,
-         "created_at": _iso(s.created_at), "answer": s.answer}
+        {
+            "organisation": s.employer_organisation.name,
+            "topic": s.topic,
+            "message": s.message,
+            "status": s.status,
+            "created_at": _iso(s.created_at),
+            "answer": s.answer,
+        }
         for s in SupportRequest.objects.filter(requested_by=user).select_related("employer_organisation")
     ]
     if candidate is None and not asked:
         return None
-    return {"as_candidate": coaching_export(candidate=candidate) if candidate else None,
-            "requests_asked": asked}
+    return {
+        "as_candidate": coaching_export(candidate=candidate) if candidate else None,
+        "requests_asked": asked,
+    }
 
 
 def erase_for_user(user: Any) -> int:
@@ -170,7 +236,12 @@ def erase_for_user(user: Any) -> int:
 
 def _on_audit_entry(sender, instance: AuditEntry, created: bool, raw: bool = False, **kwargs) -> None:
     """A candidate was erased (with or without a login): erase their coaching records too."""
-    if raw or not created or instance.action != AuditEntry.Action.ERASE or instance.record_type != CANDIDATE_RECORD:
+    if (
+        raw
+        or not created
+        or instance.action != AuditEntry.Action.ERASE
+        or instance.record_type != CANDIDATE_RECORD
+    ):
         return
     coaching_erase(candidate_id=int(instance.record_id))
 

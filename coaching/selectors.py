@@ -88,7 +88,9 @@ def employment_get(*, user: User, pk: int, for_edit: bool = False) -> Employment
         .first()
     )
     if employment is None:
-        if Employment.objects.filter(pk=pk, candidate__in=candidate_selectors.overseen_candidates(user=user)).exists():
+        if Employment.objects.filter(
+            pk=pk, candidate__in=candidate_selectors.overseen_candidates(user=user)
+        ).exists():
             raise PermissionDenied
         raise Http404
     return employment
@@ -120,19 +122,31 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
     today = today or timezone.localdate()
     open_dues = FollowUpDue.objects.filter(employment=OuterRef("employment"), done_at__isnull=True)
     return (
-        FollowAlong.objects.filter(coach=user, employment__end_reason="",
-                                   employment__candidate__in=candidate_selectors.visible_candidates(user=user))
-        .select_related("employment__candidate", "employment__employer__organisation", "employment__placement")
+        FollowAlong.objects.filter(
+            coach=user,
+            employment__end_reason="",
+            employment__candidate__in=candidate_selectors.visible_candidates(user=user),
+        )
+        .select_related(
+            "employment__candidate", "employment__employer__organisation", "employment__placement"
+        )
         .annotate(
             has_overdue=Exists(open_dues.filter(due_date__lt=today)),
-            next_due=Min("employment__follow_up_dues__due_date",
-                         filter=Q(employment__follow_up_dues__done_at__isnull=True)),
+            next_due=Min(
+                "employment__follow_up_dues__due_date",
+                filter=Q(employment__follow_up_dues__done_at__isnull=True),
+            ),
             last_contact=Max("employment__follow_ups__date"),
-            open_risks=Count("employment__risk_flags", filter=Q(employment__risk_flags__resolved_at__isnull=True),
-                             distinct=True),
-            open_requests=Count("employment__support_requests",
-                                filter=~Q(employment__support_requests__status=SupportRequest.Status.ANSWERED),
-                                distinct=True),
+            open_risks=Count(
+                "employment__risk_flags",
+                filter=Q(employment__risk_flags__resolved_at__isnull=True),
+                distinct=True,
+            ),
+            open_requests=Count(
+                "employment__support_requests",
+                filter=~Q(employment__support_requests__status=SupportRequest.Status.ANSWERED),
+                distinct=True,
+            ),
         )
         .order_by("-has_overdue", "next_due", "employment__candidate__last_name", "pk")
     )
@@ -141,7 +155,8 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
 def unassigned_employments(*, user: User) -> QuerySet[Employment]:
     """Running employments the user may coach that have no coach yet (to take over)."""
     return (
-        editable_employments(user=user).filter(end_reason="")
+        editable_employments(user=user)
+        .filter(end_reason="")
         .filter(Q(follow_along__isnull=True) | Q(follow_along__coach__isnull=True))
         .select_related("candidate", "employer__organisation")
         .order_by("start_date")
@@ -151,8 +166,12 @@ def unassigned_employments(*, user: User) -> QuerySet[Employment]:
 def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowUpDue]:
     today = today or timezone.localdate()
     return (
-        FollowUpDue.objects.filter(employment__follow_along__coach=user, employment__end_reason="",
-                                   done_at__isnull=True, due_date__lte=today + timedelta(days=7))
+        FollowUpDue.objects.filter(
+            employment__follow_along__coach=user,
+            employment__end_reason="",
+            done_at__isnull=True,
+            due_date__lte=today + timedelta(days=7),
+        )
         .select_related("employment__candidate", "employment__employer__organisation")
         .order_by("due_date")
     )
@@ -180,8 +199,9 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
     """Cases per coach (Betreuungsschlüssel) and retention at 3/6/12 months: aggregate queries only."""
     today = today or timezone.localdate()
     municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
-    employments = Employment.objects.filter(candidate__municipality_id__in=municipalities,
-                                            candidate__erased_at__isnull=True)
+    employments = Employment.objects.filter(
+        candidate__municipality_id__in=municipalities, candidate__erased_at__isnull=True
+    )
     aggregates = {}
     for months, days in RETENTION_DAYS.items():
         reached = ExpressionWrapper(F("start_date") + timedelta(days=days), output_field=DateOutput())
@@ -195,26 +215,38 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
     per_coach = list(
         FollowAlong.objects.filter(municipality_id__in=municipalities, employment__end_reason="")
         .values("coach_id", "coach__display_name", "coach__email")
-        .annotate(n=Count("pk")).order_by("-n", "coach__display_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "coach__display_name")
     )
     per_case_manager = list(
-        Case.objects.filter(municipality_id__in=municipalities).exclude(phase=CasePhase.CLOSED)
+        Case.objects.filter(municipality_id__in=municipalities)
+        .exclude(phase=CasePhase.CLOSED)
         .values("case_manager_id", "case_manager__display_name", "case_manager__email")
-        .annotate(n=Count("pk")).order_by("-n", "case_manager__display_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "case_manager__display_name")
     )
-    open_requests = SupportRequest.objects.filter(municipality_id__in=municipalities).exclude(
-        status=SupportRequest.Status.ANSWERED).aggregate(
-        n=Count("pk"), escalated=Count("pk", filter=Q(status=SupportRequest.Status.ESCALATED)))
-    return {"retention": retention, "per_coach": per_coach, "per_case_manager": per_case_manager,
-            "open_requests": open_requests}
+    open_requests = (
+        SupportRequest.objects.filter(municipality_id__in=municipalities)
+        .exclude(status=SupportRequest.Status.ANSWERED)
+        .aggregate(n=Count("pk"), escalated=Count("pk", filter=Q(status=SupportRequest.Status.ESCALATED)))
+    )
+    return {
+        "retention": retention,
+        "per_coach": per_coach,
+        "per_case_manager": per_case_manager,
+        "open_requests": open_requests,
+    }
 
 
 # --- language support -----------------------------------------------------------------------------
 
 
 def language_need_get(*, user: User, pk: int) -> LanguageSupportNeed:
-    need = LanguageSupportNeed.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
-        "employment__candidate").first()
+    need = (
+        LanguageSupportNeed.objects.filter(pk=pk, employment__in=editable_employments(user=user))
+        .select_related("employment__candidate")
+        .first()
+    )
     if need is None:
         raise Http404
     return need
@@ -224,8 +256,11 @@ def open_needs_grouped(*, user: User) -> list[dict]:
     """Open language-support needs of the coordinator's municipalities by measure and place (one query)."""
     municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
     return list(
-        LanguageSupportNeed.objects.filter(municipality_id__in=municipalities, status__in=OPEN_NEED_STATUSES,
-                                           employment__candidate__erased_at__isnull=True)
+        LanguageSupportNeed.objects.filter(
+            municipality_id__in=municipalities,
+            status__in=OPEN_NEED_STATUSES,
+            employment__candidate__erased_at__isnull=True,
+        )
         .values("measure", "place", "area")
         .annotate(n=Count("pk"), lowest=Min("current_level"), highest=Max("target_level"))
         .order_by("measure", "place", "area")
@@ -236,8 +271,11 @@ def open_needs_grouped(*, user: User) -> list[dict]:
 
 
 def risk_get(*, user: User, pk: int) -> RiskFlag:
-    risk = RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
-        "employment__candidate").first()
+    risk = (
+        RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user))
+        .select_related("employment__candidate")
+        .first()
+    )
     if risk is None:
         raise Http404
     return risk
@@ -263,7 +301,9 @@ def staff_requests(*, user: User) -> QuerySet[SupportRequest]:
     municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
     if municipalities:
         q |= Q(municipality_id__in=municipalities)
-    return SupportRequest.objects.filter(q).select_related("employer_organisation", "assigned_to", "employment")
+    return SupportRequest.objects.filter(q).select_related(
+        "employer_organisation", "assigned_to", "employment"
+    )
 
 
 def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
@@ -290,7 +330,8 @@ def employer_employments(*, user: User) -> QuerySet[Employment]:
 def volunteer_assignments(*, user: User) -> QuerySet[VolunteerAssignment]:
     """The volunteer's live assignments — only while the candidate's consent naming them is live."""
     return VolunteerAssignment.objects.filter(
-        volunteer=user, ended_at__isnull=True,
+        volunteer=user,
+        ended_at__isnull=True,
         candidate__in=candidate_selectors.volunteer_candidates(user=user),
     ).order_by("started_at")
 
@@ -313,15 +354,18 @@ def case_page(*, case: Case) -> dict:
     return {
         "referrals": list(case.referrals.select_related("service__organisation")),
         "handovers": list(case.handovers.select_related("kind", "from_organisation", "to_organisation")),
-        "volunteers": list(case.candidate.volunteer_assignments.filter(ended_at__isnull=True).select_related(
-            "volunteer")),
+        "volunteers": list(
+            case.candidate.volunteer_assignments.filter(ended_at__isnull=True).select_related("volunteer")
+        ),
     }
 
 
 def referral_get(*, user: User, pk: int) -> Referral:
-    referral = Referral.objects.filter(
-        pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user)
-    ).select_related("case__candidate", "service").first()
+    referral = (
+        Referral.objects.filter(pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user))
+        .select_related("case__candidate", "service")
+        .first()
+    )
     if referral is None:
         raise Http404
     return referral
@@ -330,8 +374,11 @@ def referral_get(*, user: User, pk: int) -> Referral:
 def visible_services(*, user: User) -> QuerySet[Service]:
     """The directory of the user's municipalities (staff, coordinators, volunteers)."""
     municipalities = access.municipality_ids(user=user, roles=[*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
-    return Service.objects.filter(municipality_id__in=municipalities).select_related("organisation").prefetch_related(
-        "locations")
+    return (
+        Service.objects.filter(municipality_id__in=municipalities)
+        .select_related("organisation")
+        .prefetch_related("locations")
+    )
 
 
 # Organisations that take over a case (warm handover): never the Ausländerbehörde (it never sees
@@ -358,7 +405,9 @@ def handover_recipients(*, user: User, case: Case) -> QuerySet[Organisation]:
 
 def referral_offer(*, case: Case) -> QuerySet[Service]:
     """The active offers of the case's municipality (the referral form's choices)."""
-    return Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related("organisation")
+    return Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related(
+        "organisation"
+    )
 
 
 def language_providers(*, employment: Employment) -> QuerySet[Service]:
@@ -371,7 +420,9 @@ def municipality_volunteer(*, case: Case, email: str) -> User | None:
     address exists elsewhere on the platform (the answer must not tell)."""
     member = (
         Membership.objects.filter(
-            role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=case.municipality_id,
+            role=Role.VOLUNTEER,
+            is_active=True,
+            organisation__municipality_id=case.municipality_id,
             user__email__iexact=email.strip(),
         )
         .select_related("user")
@@ -383,8 +434,11 @@ def municipality_volunteer(*, case: Case, email: str) -> User | None:
 def handovers_for(*, user: User) -> QuerySet[Handover]:
     """Handovers from or to one of the user's organisations (case staff)."""
     org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
-    return Handover.objects.filter(Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids)).select_related(
-        "case__candidate", "kind", "from_organisation", "to_organisation", "proposed_by", "decided_by")
+    return Handover.objects.filter(
+        Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids)
+    ).select_related(
+        "case__candidate", "kind", "from_organisation", "to_organisation", "proposed_by", "decided_by"
+    )
 
 
 def handover_get(*, user: User, pk: int) -> Handover:

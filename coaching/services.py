@@ -85,12 +85,22 @@ def _token(value: Any) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError) as exc:
-        raise ValidationError(_("Das Formular ist ungültig. Bitte laden Sie die Seite neu."), code="token") from exc
+        raise ValidationError(
+            _("Das Formular ist ungültig. Bitte laden Sie die Seite neu."), code="token"
+        ) from exc
 
 
-def _audit(*, actor: Any, action: str, candidate: Candidate, fields: Iterable[str] = (), note: str = "") -> None:
-    audit_record(actor=actor, action=action, record=candidate, municipality_id=candidate.municipality_id,
-                 fields=fields, note=note)
+def _audit(
+    *, actor: Any, action: str, candidate: Candidate, fields: Iterable[str] = (), note: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        record=candidate,
+        municipality_id=candidate.municipality_id,
+        fields=fields,
+        note=note,
+    )
 
 
 def audit_view(*, actor: Any, candidate: Candidate, fields: Iterable[str], note: str = "") -> None:
@@ -103,12 +113,17 @@ def audit_view(*, actor: Any, candidate: Candidate, fields: Iterable[str], note:
 
 def _open_case(candidate_id: int) -> Case | None:
     return (
-        Case.objects.filter(candidate_id=candidate_id).exclude(phase=CasePhase.CLOSED)
-        .select_related("responsible_organisation", "case_manager").order_by("-opened_at").first()
+        Case.objects.filter(candidate_id=candidate_id)
+        .exclude(phase=CasePhase.CLOSED)
+        .select_related("responsible_organisation", "case_manager")
+        .order_by("-opened_at")
+        .first()
     )
 
 
-def _members(*, organisation_ids: Iterable[int] = (), municipality_id: int | None = None, roles: Iterable[str]):
+def _members(
+    *, organisation_ids: Iterable[int] = (), municipality_id: int | None = None, roles: Iterable[str]
+):
     """Active members with one of ``roles``, leads first (stable order)."""
     q = Q(is_active=True, role__in=list(roles))
     if municipality_id is not None:
@@ -145,7 +160,9 @@ def responsible_coach(*, employment: Employment) -> User | None:
 # --- notifications ----------------------------------------------------------------------------------
 
 
-def _notify(users: Iterable[Any], kind: str, text: str, url: str, *, email: bool = True) -> list[CoachingNotification]:
+def _notify(
+    users: Iterable[Any], kind: str, text: str, url: str, *, email: bool = True
+) -> list[CoachingNotification]:
     from .tasks import send_notification_email
 
     made = []
@@ -154,7 +171,9 @@ def _notify(users: Iterable[Any], kind: str, text: str, url: str, *, email: bool
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        notification = CoachingNotification.objects.create(user=user, kind=kind, text=text[:300], url=url[:300])
+        notification = CoachingNotification.objects.create(
+            user=user, kind=kind, text=text[:300], url=url[:300]
+        )
         made.append(notification)
         if email:
             enqueue(send_notification_email, notification.pk)
@@ -168,7 +187,8 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.get_kind_display()}"
     body = _("Guten Tag,\n\n{what}.\nBitte melden Sie sich bei Lotse an: {path}\n\nIhr Lotse-Team").format(
-        what=notification.get_kind_display(), path=notification.url or reverse("coaching:home"),
+        what=notification.get_kind_display(),
+        path=notification.url or reverse("coaching:home"),
     )
     EmailMessage(subject, body, None, [notification.user.email]).send()
     return True
@@ -262,10 +282,17 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
     token = _token(token)
     when = data["date"]
     if when < employment.start_date:
-        raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Beschäftigung ({start}).").format(
-            start=employment.start_date.strftime("%d.%m.%Y"))})
+        raise ValidationError(
+            {
+                "date": _("Das Datum liegt vor dem Beginn der Beschäftigung ({start}).").format(
+                    start=employment.start_date.strftime("%d.%m.%Y")
+                )
+            }
+        )
     if when > timezone.localdate():
-        raise ValidationError({"date": _("Das Datum liegt in der Zukunft. Bitte den Tag des Kontakts angeben.")})
+        raise ValidationError(
+            {"date": _("Das Datum liegt in der Zukunft. Bitte den Tag des Kontakts angeben.")}
+        )
     if data.get("next_date") and data["next_date"] < when:
         raise ValidationError({"next_date": _("Der nächste Termin muss nach dem Kontakt liegen.")})
     try:
@@ -274,11 +301,19 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
             due = (
                 FollowUpDue.objects.select_for_update()
                 .filter(employment=employment, done_at__isnull=True, due_date__lte=when + FULFIL_AHEAD)
-                .order_by("due_date", "sequence").first()
+                .order_by("due_date", "sequence")
+                .first()
             )
             if due is not None:
-                FollowUpDue.objects.filter(pk=due.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=entry)
-            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=employment.candidate, fields=["follow_up"])
+                FollowUpDue.objects.filter(pk=due.pk, done_at__isnull=True).update(
+                    done_at=timezone.now(), done_by=entry
+                )
+            _audit(
+                actor=actor,
+                action=AuditEntry.Action.CHANGE,
+                candidate=employment.candidate,
+                fields=["follow_up"],
+            )
     except IntegrityError as exc:
         if FollowUp.objects.filter(token=token).exists():
             raise AlreadySaved() from exc
@@ -293,7 +328,10 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
 def _due_for_reminder(today: date):
     return (
         FollowUpDue.objects.filter(
-            done_at__isnull=True, due_date__lte=today, reminder__isnull=True, employment__end_reason="",
+            done_at__isnull=True,
+            due_date__lte=today,
+            reminder__isnull=True,
+            employment__end_reason="",
         )
         .filter(Q(employment__end_date__isnull=True) | Q(employment__end_date__gte=F("due_date")))
         .select_related("employment__candidate", "employment__follow_along__coach")
@@ -325,7 +363,9 @@ def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpRemind
     """Claims left in "sending" by a run that died: take each over with a conditional UPDATE."""
     cutoff = now - stale_after
     taken = []
-    for reminder in FollowUpReminder.objects.filter(state=FollowUpReminder.State.SENDING, claimed_at__lt=cutoff):
+    for reminder in FollowUpReminder.objects.filter(
+        state=FollowUpReminder.State.SENDING, claimed_at__lt=cutoff
+    ):
         won = FollowUpReminder.objects.filter(
             pk=reminder.pk, state=FollowUpReminder.State.SENDING, claimed_at=reminder.claimed_at
         ).update(claimed_at=now, attempts=reminder.attempts + 1)
@@ -335,11 +375,9 @@ def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpRemind
 
 
 def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
-    due = (
-        FollowUpDue.objects.select_related("employment__candidate", "employment__follow_along__coach",
-                                           "employment__employer__organisation")
-        .get(pk=reminder.due_id)
-    )
+    due = FollowUpDue.objects.select_related(
+        "employment__candidate", "employment__follow_along__coach", "employment__employer__organisation"
+    ).get(pk=reminder.due_id)
     recipient = _reminder_recipient(due)
     if recipient is None or not recipient.email:
         FollowUpReminder.objects.filter(pk=reminder.pk).update(state=FollowUpReminder.State.NO_RECIPIENT)
@@ -347,17 +385,23 @@ def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
         return False
     url = reverse("coaching:employment_detail", args=[due.employment_id])
     text = _("Nachbetreuung {label} fällig am {day} (Beschäftigung bei {employer})").format(
-        label=due.label, day=due.due_date.strftime("%d.%m.%Y"), employer=due.employment.employer)
+        label=due.label, day=due.due_date.strftime("%d.%m.%Y"), employer=due.employment.employer
+    )
     # In the app: at most one row per person and due entry (conditional unique constraint).
     CoachingNotification.objects.get_or_create(
-        user=recipient, due=due, kind=CoachingNotification.Kind.FOLLOW_UP_DUE, defaults={"text": text[:300], "url": url}
+        user=recipient,
+        due=due,
+        kind=CoachingNotification.Kind.FOLLOW_UP_DUE,
+        defaults={"text": text[:300], "url": url},
     )
     message = EmailMessage(
         f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_('Nachbetreuung fällig')}",
-        _("Guten Tag,\n\neine Nachbetreuung ist fällig: {label}, fällig am {day}.\n"
-          "Bitte melden Sie sich bei Lotse an: {url}\n\nIhr Lotse-Team").format(
-            label=due.label, day=due.due_date.strftime("%d.%m.%Y"), url=url),
-        None, [recipient.email],
+        _(
+            "Guten Tag,\n\neine Nachbetreuung ist fällig: {label}, fällig am {day}.\n"
+            "Bitte melden Sie sich bei Lotse an: {url}\n\nIhr Lotse-Team"
+        ).format(label=due.label, day=due.due_date.strftime("%d.%m.%Y"), url=url),
+        None,
+        [recipient.email],
         # The same Message-ID on a (rare) second delivery lets mail programs drop the duplicate.
         headers={"Message-ID": f"<followup-due-{due.pk}@lotse.reminder>"},
     )
@@ -368,8 +412,9 @@ def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
     return True
 
 
-def reminders_send(*, today: date | None = None, now: datetime | None = None,
-                   stale_after: timedelta = REMINDER_STALE_AFTER) -> int:
+def reminders_send(
+    *, today: date | None = None, now: datetime | None = None, stale_after: timedelta = REMINDER_STALE_AFTER
+) -> int:
     """Daily: remind the coach of every due or overdue planned follow-up, once.
 
     1. claim: INSERT a FollowUpReminder (state "sending", unique per due entry) and commit it — a
@@ -399,8 +444,14 @@ def reminders_send(*, today: date | None = None, now: datetime | None = None,
 
 
 def support_request_create(
-    *, actor: User, organisation: Organisation, topic: str, message: str, token: Any,
-    employment: Employment | None = None, today: date | None = None,
+    *,
+    actor: User,
+    organisation: Organisation,
+    topic: str,
+    message: str,
+    token: Any,
+    employment: Employment | None = None,
+    today: date | None = None,
 ) -> SupportRequest:
     """Route to the responsible coach (or the coordinator when there is none); due in 2 working days."""
     token = _token(token)
@@ -417,14 +468,25 @@ def support_request_create(
     try:
         with transaction.atomic():
             request = SupportRequest.objects.create(
-                employer_organisation=organisation, employment=employment, municipality_id=municipality_id,
-                requested_by=actor, topic=topic, message=message, assigned_to=assignee,
-                due_date=add_working_days(today, RESPONSE_WORKING_DAYS), token=token,
+                employer_organisation=organisation,
+                employment=employment,
+                municipality_id=municipality_id,
+                requested_by=actor,
+                topic=topic,
+                message=message,
+                assigned_to=assignee,
+                due_date=add_working_days(today, RESPONSE_WORKING_DAYS),
+                token=token,
             )
             url = reverse("coaching:support_request_detail", args=[request.pk])
-            _notify([assignee], CoachingNotification.Kind.REQUEST_NEW,
-                    _("Anfrage von {org}: {topic}").format(org=organisation.name, topic=request.get_topic_display()),
-                    url)
+            _notify(
+                [assignee],
+                CoachingNotification.Kind.REQUEST_NEW,
+                _("Anfrage von {org}: {topic}").format(
+                    org=organisation.name, topic=request.get_topic_display()
+                ),
+                url,
+            )
     except IntegrityError as exc:
         if SupportRequest.objects.filter(token=token).exists():
             raise AlreadySaved() from exc
@@ -438,14 +500,25 @@ def support_request_answer(*, request: SupportRequest, actor: User, answer: str)
         raise ValidationError({"answer": _("Bitte eine Antwort schreiben.")})
     with transaction.atomic():
         # Conditional UPDATE: a replayed post or a colleague's answer at the same moment changes nothing.
-        done = SupportRequest.objects.filter(pk=request.pk).exclude(status=SupportRequest.Status.ANSWERED).update(
-            status=SupportRequest.Status.ANSWERED, answer=answer, answered_by=actor, answered_at=timezone.now()
+        done = (
+            SupportRequest.objects.filter(pk=request.pk)
+            .exclude(status=SupportRequest.Status.ANSWERED)
+            .update(
+                status=SupportRequest.Status.ANSWERED,
+                answer=answer,
+                answered_by=actor,
+                answered_at=timezone.now(),
+            )
         )
         if not done:
             raise ValidationError(_("Diese Anfrage ist bereits beantwortet."), code="answered")
         request.refresh_from_db()
-        _notify([request.requested_by], CoachingNotification.Kind.REQUEST_ANSWERED,
-                request.get_topic_display(), reverse("coaching:support_request_detail", args=[request.pk]))
+        _notify(
+            [request.requested_by],
+            CoachingNotification.Kind.REQUEST_ANSWERED,
+            request.get_topic_display(),
+            reverse("coaching:support_request_detail", args=[request.pk]),
+        )
     return request
 
 
@@ -462,10 +535,14 @@ def support_requests_escalate(*, today: date | None = None) -> int:
             if not won:
                 continue
             count += 1
-            _notify([coordinator, request.assigned_to], CoachingNotification.Kind.REQUEST_ESCALATED,
-                    _("Anfrage von {org} ist seit {day} überfällig").format(
-                        org=request.employer_organisation, day=request.due_date.strftime("%d.%m.%Y")),
-                    reverse("coaching:support_request_detail", args=[request.pk]))
+            _notify(
+                [coordinator, request.assigned_to],
+                CoachingNotification.Kind.REQUEST_ESCALATED,
+                _("Anfrage von {org} ist seit {day} überfällig").format(
+                    org=request.employer_organisation, day=request.due_date.strftime("%d.%m.%Y")
+                ),
+                reverse("coaching:support_request_detail", args=[request.pk]),
+            )
     return count
 
 
@@ -474,7 +551,9 @@ def support_requests_escalate(*, today: date | None = None) -> int:
 NEED_FIELDS = ("area", "current_level", "target_level", "measure", "provider", "status", "funding", "note")
 
 
-def language_need_create(*, employment: Employment, actor: User, token: Any, **data: Any) -> LanguageSupportNeed:
+def language_need_create(
+    *, employment: Employment, actor: User, token: Any, **data: Any
+) -> LanguageSupportNeed:
     unknown = set(data) - set(NEED_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -489,10 +568,16 @@ def language_need_create(*, employment: Employment, actor: User, token: Any, **d
     try:
         with transaction.atomic():
             need = LanguageSupportNeed.objects.create(
-                employment=employment, municipality_id=candidate.municipality_id, place=place,
-                created_by=actor, token=token, **data,
+                employment=employment,
+                municipality_id=candidate.municipality_id,
+                place=place,
+                created_by=actor,
+                token=token,
+                **data,
             )
-            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["language_need"])
+            _audit(
+                actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["language_need"]
+            )
     except IntegrityError as exc:
         if LanguageSupportNeed.objects.filter(token=token).exists():
             raise AlreadySaved() from exc
@@ -506,8 +591,12 @@ def language_need_set_status(*, need: LanguageSupportNeed, actor: User, status: 
     if need.status != status:
         need.status = status
         need.save(update_fields=["status"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=need.employment.candidate,
-               fields=["language_need.status"])
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=need.employment.candidate,
+            fields=["language_need.status"],
+        )
     return need
 
 
@@ -521,14 +610,25 @@ def _risk_escalation_target(risk: RiskFlag, actor: User) -> User | None:
     return coordinator_for(municipality_id=risk.employment.candidate.municipality_id)
 
 
-def risk_raise(*, employment: Employment, actor: User, kind: str, severity: str, note: str = "",
-               escalate: bool = False, token: Any) -> RiskFlag:
+def risk_raise(
+    *,
+    employment: Employment,
+    actor: User,
+    kind: str,
+    severity: str,
+    note: str = "",
+    escalate: bool = False,
+    token: Any,
+) -> RiskFlag:
     token = _token(token)
     try:
         with transaction.atomic():
-            risk = RiskFlag.objects.create(employment=employment, kind=kind, severity=severity, note=note,
-                                           raised_by=actor, token=token)
-            _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=employment.candidate, fields=["risk"])
+            risk = RiskFlag.objects.create(
+                employment=employment, kind=kind, severity=severity, note=note, raised_by=actor, token=token
+            )
+            _audit(
+                actor=actor, action=AuditEntry.Action.CHANGE, candidate=employment.candidate, fields=["risk"]
+            )
     except IntegrityError as exc:
         if RiskFlag.objects.filter(token=token).exists():
             raise AlreadySaved() from exc
@@ -542,16 +642,24 @@ def risk_escalate(*, risk: RiskFlag, actor: User) -> RiskFlag:
     """To the case manager (or the coordinator when the actor is the case manager); once."""
     target = _risk_escalation_target(risk, actor)
     if target is None:
-        raise ValidationError(_("Es gibt keine Case Manager*in und keine Koordinator*in, an die eskaliert werden kann."))
+        raise ValidationError(
+            _("Es gibt keine Case Manager*in und keine Koordinator*in, an die eskaliert werden kann.")
+        )
     with transaction.atomic():
         won = RiskFlag.objects.filter(pk=risk.pk, escalated_at__isnull=True, resolved_at__isnull=True).update(
-            escalated_at=timezone.now(), escalated_to=target)
+            escalated_at=timezone.now(), escalated_to=target
+        )
         if not won:
             raise ValidationError(_("Dieses Risiko ist bereits eskaliert oder gelöst."), code="escalated")
         risk.refresh_from_db()
-        _notify([target], CoachingNotification.Kind.RISK_ESCALATED,
-                _("{kind} ({severity})").format(kind=risk.get_kind_display(), severity=risk.get_severity_display()),
-                reverse("coaching:employment_detail", args=[risk.employment_id]))
+        _notify(
+            [target],
+            CoachingNotification.Kind.RISK_ESCALATED,
+            _("{kind} ({severity})").format(
+                kind=risk.get_kind_display(), severity=risk.get_severity_display()
+            ),
+            reverse("coaching:employment_detail", args=[risk.employment_id]),
+        )
     return risk
 
 
@@ -560,7 +668,8 @@ def risk_resolve(*, risk: RiskFlag, actor: User, note: str) -> RiskFlag:
     if not note:
         raise ValidationError({"resolution_note": _("Bitte beschreiben, wie das Risiko gelöst wurde.")})
     won = RiskFlag.objects.filter(pk=risk.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=actor, resolution_note=note)
+        resolved_at=timezone.now(), resolved_by=actor, resolution_note=note
+    )
     if not won:
         raise ValidationError(_("Dieses Risiko ist bereits gelöst."), code="resolved")
     risk.refresh_from_db()
@@ -571,21 +680,32 @@ def risk_resolve(*, risk: RiskFlag, actor: User, note: str) -> RiskFlag:
 # --- volunteers ----------------------------------------------------------------------------------------
 
 
-def volunteer_assign(*, candidate: Candidate, volunteer: User, actor: User, focus: str) -> VolunteerAssignment:
+def volunteer_assign(
+    *, candidate: Candidate, volunteer: User, actor: User, focus: str
+) -> VolunteerAssignment:
     """Only with the candidate's live ``volunteer`` consent naming this volunteer."""
     is_volunteer = Membership.objects.filter(
-        user=volunteer, role=Role.VOLUNTEER, is_active=True, organisation__municipality_id=candidate.municipality_id
+        user=volunteer,
+        role=Role.VOLUNTEER,
+        is_active=True,
+        organisation__municipality_id=candidate.municipality_id,
     ).exists()
     if not is_volunteer:
         raise ValidationError({"volunteer": _("Diese Person ist keine Ehrenamtliche in der Kommune.")})
     if not candidate_has_live_consent(candidate=candidate, scope=ConsentScope.VOLUNTEER, user=volunteer):
-        raise ValidationError({"volunteer": _(
-            "Die Person hat dieser*diesem Ehrenamtlichen keine Einwilligung gegeben. Bitte zuerst die "
-            "Einwilligung erfassen.")})
+        raise ValidationError(
+            {
+                "volunteer": _(
+                    "Die Person hat dieser*diesem Ehrenamtlichen keine Einwilligung gegeben. Bitte zuerst die "
+                    "Einwilligung erfassen."
+                )
+            }
+        )
     try:
         with transaction.atomic():
-            assignment = VolunteerAssignment.objects.create(candidate=candidate, volunteer=volunteer, focus=focus,
-                                                            assigned_by=actor)
+            assignment = VolunteerAssignment.objects.create(
+                candidate=candidate, volunteer=volunteer, focus=focus, assigned_by=actor
+            )
     except IntegrityError as exc:
         raise ValidationError({"volunteer": _("Diese*r Ehrenamtliche ist bereits zugeordnet.")}) from exc
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["volunteer_assignment"])
@@ -593,15 +713,29 @@ def volunteer_assign(*, candidate: Candidate, volunteer: User, actor: User, focu
 
 
 def volunteer_unassign(*, assignment: VolunteerAssignment, actor: User) -> VolunteerAssignment:
-    VolunteerAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    VolunteerAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
     assignment.refresh_from_db()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=assignment.candidate,
-           fields=["volunteer_assignment"])
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=assignment.candidate,
+        fields=["volunteer_assignment"],
+    )
     return assignment
 
 
-def tutoring_session_log(*, assignment: VolunteerAssignment, actor: User, token: Any, date: date, minutes: int,
-                         topic: str, notes: str = "") -> TutoringSession:
+def tutoring_session_log(
+    *,
+    assignment: VolunteerAssignment,
+    actor: User,
+    token: Any,
+    date: date,
+    minutes: int,
+    topic: str,
+    notes: str = "",
+) -> TutoringSession:
     token = _token(token)
     if date > timezone.localdate():
         raise ValidationError({"date": _("Das Datum liegt in der Zukunft.")})
@@ -609,8 +743,9 @@ def tutoring_session_log(*, assignment: VolunteerAssignment, actor: User, token:
         raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Begleitung.")})
     try:
         with transaction.atomic():
-            return TutoringSession.objects.create(assignment=assignment, date=date, minutes=minutes, topic=topic,
-                                                  notes=notes, token=token)
+            return TutoringSession.objects.create(
+                assignment=assignment, date=date, minutes=minutes, topic=topic, notes=notes, token=token
+            )
     except IntegrityError as exc:
         if TutoringSession.objects.filter(token=token).exists():
             raise AlreadySaved() from exc
@@ -620,16 +755,31 @@ def tutoring_session_log(*, assignment: VolunteerAssignment, actor: User, token:
 # --- services directory and referrals -----------------------------------------------------------------
 
 
-def service_create(*, municipality_id: int, actor: User, organisation_name: str, location_name: str = "",
-                   street: str = "", postcode: str = "", city: str = "", **fields: Any) -> Service:
+def service_create(
+    *,
+    municipality_id: int,
+    actor: User,
+    organisation_name: str,
+    location_name: str = "",
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    **fields: Any,
+) -> Service:
     """A directory entry (HSDS service) with its provider and, if given, one location."""
     with transaction.atomic():
         provider, _created = ServiceOrganisation.objects.get_or_create(
-            municipality_id=municipality_id, name=organisation_name.strip())
+            municipality_id=municipality_id, name=organisation_name.strip()
+        )
         service = Service.objects.create(organisation=provider, municipality_id=municipality_id, **fields)
         if location_name or street:
-            location = ServiceLocation.objects.create(organisation=provider, name=location_name or provider.name,
-                                                      street=street, postcode=postcode, city=city)
+            location = ServiceLocation.objects.create(
+                organisation=provider,
+                name=location_name or provider.name,
+                street=street,
+                postcode=postcode,
+                city=city,
+            )
             service.locations.add(location)
     return service
 
@@ -641,7 +791,9 @@ def referral_create(*, case: Case, service: Service, actor: User, note: str = ""
         raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})
     status = case.candidate.residence_status
     if status and not service.is_eligible(status):
-        raise ValidationError({"service": _("Mit dem Aufenthaltsstatus der Person ist dieses Angebot nicht zugänglich.")})
+        raise ValidationError(
+            {"service": _("Mit dem Aufenthaltsstatus der Person ist dieses Angebot nicht zugänglich.")}
+        )
     try:
         with transaction.atomic():
             referral = Referral.objects.create(case=case, service=service, note=note, created_by=actor)
@@ -654,16 +806,24 @@ def referral_create(*, case: Case, service: Service, actor: User, note: str = ""
 def referral_update(*, referral: Referral, actor: User, status: str, outcome: str = "") -> Referral:
     outcome = (outcome or "").strip()
     if status not in Referral.NEXT.get(referral.status, ()):
-        raise ValidationError({"status": _("Von „{now}“ geht es nicht nach „{then}“.").format(
-            now=referral.get_status_display(), then=dict(Referral.Status.choices).get(status, status))})
+        raise ValidationError(
+            {
+                "status": _("Von „{now}“ geht es nicht nach „{then}“.").format(
+                    now=referral.get_status_display(), then=dict(Referral.Status.choices).get(status, status)
+                )
+            }
+        )
     if status in (Referral.Status.COMPLETED, Referral.Status.DECLINED) and not outcome:
         raise ValidationError({"outcome": _("Bitte das Ergebnis angeben.")})
     won = Referral.objects.filter(pk=referral.pk, status=referral.status).update(
-        status=status, outcome=outcome or referral.outcome, updated_at=timezone.now())
+        status=status, outcome=outcome or referral.outcome, updated_at=timezone.now()
+    )
     if not won:
         raise ValidationError(_("Die Verweisung wurde inzwischen geändert. Bitte laden Sie die Seite neu."))
     referral.refresh_from_db()
-    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=referral.case.candidate, fields=["referral"])
+    _audit(
+        actor=actor, action=AuditEntry.Action.CHANGE, candidate=referral.case.candidate, fields=["referral"]
+    )
     return referral
 
 
@@ -674,33 +834,61 @@ def _staff_of(organisation_id: int) -> list:
     return _members(organisation_ids=[organisation_id], roles=CASE_STAFF)
 
 
-def handover_propose(*, case: Case, actor: User, kind: HandoverKind, to_organisation: Organisation,
-                     note: str = "") -> Handover:
+def handover_propose(
+    *, case: Case, actor: User, kind: HandoverKind, to_organisation: Organisation, note: str = ""
+) -> Handover:
     if to_organisation.kind not in RECEIVING_KINDS:
-        raise ValidationError({"to_organisation": _(
-            "Diese Organisation kann keinen Fall übernehmen. Bitte eine Kommune, ein Jobcenter, eine Agentur "
-            "für Arbeit oder eine Beratungsstelle wählen.")})
+        raise ValidationError(
+            {
+                "to_organisation": _(
+                    "Diese Organisation kann keinen Fall übernehmen. Bitte eine Kommune, ein Jobcenter, eine Agentur "
+                    "für Arbeit oder eine Beratungsstelle wählen."
+                )
+            }
+        )
     if to_organisation.pk == case.responsible_organisation_id:
-        raise ValidationError({"to_organisation": _(
-            "Die aufnehmende Organisation ist schon zuständig. Bitte eine andere Organisation wählen.")})
-    if not candidate_has_live_consent(candidate=case.candidate, scope=ConsentScope.CASE_DATA,
-                                      organisation=to_organisation):
-        raise ValidationError({"to_organisation": _(
-            "Die Person hat der Weitergabe ihrer Falldaten an diese Organisation nicht zugestimmt. "
-            "Bitte zuerst die Einwilligung erfassen.")})
+        raise ValidationError(
+            {
+                "to_organisation": _(
+                    "Die aufnehmende Organisation ist schon zuständig. Bitte eine andere Organisation wählen."
+                )
+            }
+        )
+    if not candidate_has_live_consent(
+        candidate=case.candidate, scope=ConsentScope.CASE_DATA, organisation=to_organisation
+    ):
+        raise ValidationError(
+            {
+                "to_organisation": _(
+                    "Die Person hat der Weitergabe ihrer Falldaten an diese Organisation nicht zugestimmt. "
+                    "Bitte zuerst die Einwilligung erfassen."
+                )
+            }
+        )
     try:
         with transaction.atomic():
             handover = Handover.objects.create(
-                case=case, kind=kind, from_organisation_id=case.responsible_organisation_id,
-                to_organisation=to_organisation, note=note, proposed_by=actor,
+                case=case,
+                kind=kind,
+                from_organisation_id=case.responsible_organisation_id,
+                to_organisation=to_organisation,
+                note=note,
+                proposed_by=actor,
             )
-            HandoverChecklistItem.objects.bulk_create([
-                HandoverChecklistItem(handover=handover, label=t.label, required=t.required, order=t.order)
-                for t in kind.checklist.all()
-            ])
-            _notify(_staff_of(to_organisation.pk), CoachingNotification.Kind.HANDOVER_PROPOSED,
-                    _("Übergabe von {org}: {kind}").format(org=case.responsible_organisation, kind=kind.name),
-                    reverse("coaching:handover_detail", args=[handover.pk]))
+            HandoverChecklistItem.objects.bulk_create(
+                [
+                    HandoverChecklistItem(
+                        handover=handover, label=t.label, required=t.required, order=t.order
+                    )
+                    for t in kind.checklist.all()
+                ]
+            )
+            _notify(
+                _staff_of(to_organisation.pk),
+                CoachingNotification.Kind.HANDOVER_PROPOSED,
+                _("Übergabe von {org}: {kind}").format(org=case.responsible_organisation, kind=kind.name),
+                reverse("coaching:handover_detail", args=[handover.pk]),
+            )
     except IntegrityError as exc:
         raise ValidationError(_("Für diesen Fall läuft bereits eine Übergabe.")) from exc
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["handover"])
@@ -719,7 +907,9 @@ def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -
 def handover_record_appointment(*, handover: Handover, actor: User, at: datetime) -> Handover:
     """The joint appointment (old and new side with the person): this makes the handover warm."""
     if at > timezone.now():
-        raise ValidationError({"joint_appointment_at": _("Bitte erst eintragen, wenn der Termin stattgefunden hat.")})
+        raise ValidationError(
+            {"joint_appointment_at": _("Bitte erst eintragen, wenn der Termin stattgefunden hat.")}
+        )
     if at < handover.created_at - timedelta(days=60):
         raise ValidationError({"joint_appointment_at": _("Dieser Termin liegt zu lange vor der Übergabe.")})
     handover.joint_appointment_at = at
@@ -740,13 +930,17 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
         if accept:
             missing = locked.items.filter(required=True, done_at__isnull=True).count()
             if missing:
-                raise ValidationError(_("Es sind noch {n} Pflichtpunkte der Checkliste offen.").format(n=missing))
-            if not candidate_has_live_consent(candidate=case.candidate, scope=ConsentScope.CASE_DATA,
-                                              organisation=locked.to_organisation):
+                raise ValidationError(
+                    _("Es sind noch {n} Pflichtpunkte der Checkliste offen.").format(n=missing)
+                )
+            if not candidate_has_live_consent(
+                candidate=case.candidate, scope=ConsentScope.CASE_DATA, organisation=locked.to_organisation
+            ):
                 raise ValidationError(_("Die Einwilligung zur Weitergabe der Falldaten wurde widerrufen."))
             case.responsible_organisation = locked.to_organisation
             is_case_manager = Membership.objects.filter(
-                user=actor, organisation=locked.to_organisation, role=Role.CASE_MANAGER, is_active=True).exists()
+                user=actor, organisation=locked.to_organisation, role=Role.CASE_MANAGER, is_active=True
+            ).exists()
             case.case_manager = actor if is_case_manager else None
             fields = ["responsible_organisation", "case_manager", "updated_at"]
             new_municipality = locked.to_organisation.municipality_id
@@ -757,16 +951,30 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
                 fields.append("municipality")
             case.save(update_fields=fields)
             FollowAlong.objects.filter(employment__candidate_id=case.candidate_id).update(
-                organisation=locked.to_organisation)
+                organisation=locked.to_organisation
+            )
         locked.status = Handover.Status.ACCEPTED if accept else Handover.Status.REJECTED
         locked.reason = reason
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        both_sides = [locked.proposed_by, *_staff_of(locked.from_organisation_id), *_staff_of(locked.to_organisation_id)]
-        _notify(both_sides, CoachingNotification.Kind.HANDOVER_DECIDED,
-                _("Übergabe an {org}: {status}").format(org=locked.to_organisation, status=locked.get_status_display()),
-                reverse("coaching:handover_detail", args=[locked.pk]))
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate,
-               fields=["handover", *(["responsible_organisation"] if accept else [])])
+        both_sides = [
+            locked.proposed_by,
+            *_staff_of(locked.from_organisation_id),
+            *_staff_of(locked.to_organisation_id),
+        ]
+        _notify(
+            both_sides,
+            CoachingNotification.Kind.HANDOVER_DECIDED,
+            _("Übergabe an {org}: {status}").format(
+                org=locked.to_organisation, status=locked.get_status_display()
+            ),
+            reverse("coaching:handover_detail", args=[locked.pk]),
+        )
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=case.candidate,
+            fields=["handover", *(["responsible_organisation"] if accept else [])],
+        )
     return locked

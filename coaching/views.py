@@ -70,14 +70,17 @@ def home(request: HttpRequest) -> HttpResponse:
             caseload=list(selectors.coach_caseload(user=user)),
             due=list(selectors.due_follow_ups(user=user)[:20]),
             unassigned=list(selectors.unassigned_employments(user=user)[:20]),
-            requests=list(selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]),
+            requests=list(
+                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
+            ),
             handovers=list(selectors.handovers_for(user=user).filter(status="proposed")[:20]),
         )
     if selectors.is_coordinator(user):
         context["figures"] = selectors.coordinator_figures(user=user)
         if "requests" not in context:
             context["requests"] = list(
-                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20])
+                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
+            )
     return render(request, "coaching/home.html", context)
 
 
@@ -85,7 +88,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_read(user=request.user)
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/app/") else "coaching:home")
+    return redirect(
+        request.POST.get("next") if request.POST.get("next", "").startswith("/app/") else "coaching:home"
+    )
 
 
 # --- employment page, follow-ups --------------------------------------------------------------------
@@ -95,14 +100,23 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF_AND_COORDINATOR)
     employment = selectors.employment_get(user=request.user, pk=pk)
-    services.audit_view(actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"])
+    services.audit_view(
+        actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
+    )
     can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
-    return render(request, "coaching/employment_detail.html", {
-        "employment": employment, "can_edit": can_edit, "today": timezone.localdate(),
-        "plan": getattr(employment, "follow_along", None),
-        **selectors.employment_page(user=request.user, employment=employment),
-        "status_form": forms.NeedStatusForm(), "resolve_form": forms.RiskResolveForm(),
-    })
+    return render(
+        request,
+        "coaching/employment_detail.html",
+        {
+            "employment": employment,
+            "can_edit": can_edit,
+            "today": timezone.localdate(),
+            "plan": getattr(employment, "follow_along", None),
+            **selectors.employment_page(user=request.user, employment=employment),
+            "status_form": forms.NeedStatusForm(),
+            "resolve_form": forms.RiskResolveForm(),
+        },
+    )
 
 
 @login_required
@@ -120,8 +134,9 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.FollowUpForm(request.POST or None)
-    if _save_form(request, form, lambda data: services.follow_up_log(
-            employment=employment, actor=request.user, **data)):
+    if _save_form(
+        request, form, lambda data: services.follow_up_log(employment=employment, actor=request.user, **data)
+    ):
         messages.success(request, _("Kontakt gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
     return render(request, "coaching/follow_up_form.html", {"form": form, "employment": employment})
@@ -134,14 +149,26 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.LanguageNeedForm(request.POST or None, providers=selectors.language_providers(employment=employment))
-    if _save_form(request, form, lambda data: services.language_need_create(
-            employment=employment, actor=request.user, **data)):
+    form = forms.LanguageNeedForm(
+        request.POST or None, providers=selectors.language_providers(employment=employment)
+    )
+    if _save_form(
+        request,
+        form,
+        lambda data: services.language_need_create(employment=employment, actor=request.user, **data),
+    ):
         messages.success(request, _("Sprachförderbedarf gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Sprachförderbedarf erfassen"), "subtitle": employment.candidate.full_name,
-        "back": ("coaching:employment_detail", pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Sprachförderbedarf erfassen"),
+            "subtitle": employment.candidate.full_name,
+            "back": ("coaching:employment_detail", pk),
+        },
+    )
 
 
 @login_required
@@ -168,8 +195,11 @@ def language_needs_overview(request: HttpRequest) -> HttpResponse:
     for row in groups:
         row["area_label"] = areas.get(row["area"], row["area"])
         by_measure.setdefault(str(labels.get(row["measure"], row["measure"])), []).append(row)
-    return render(request, "coaching/language_needs_overview.html", {"by_measure": by_measure,
-                                                                     "total": sum(r["n"] for r in groups)})
+    return render(
+        request,
+        "coaching/language_needs_overview.html",
+        {"by_measure": by_measure, "total": sum(r["n"] for r in groups)},
+    )
 
 
 # --- risks ------------------------------------------------------------------------------------------
@@ -180,12 +210,21 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.RiskForm(request.POST or None)
-    if _save_form(request, form, lambda data: services.risk_raise(employment=employment, actor=request.user, **data)):
+    if _save_form(
+        request, form, lambda data: services.risk_raise(employment=employment, actor=request.user, **data)
+    ):
         messages.success(request, _("Risiko gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Risiko melden"), "subtitle": employment.candidate.full_name,
-        "back": ("coaching:employment_detail", pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Risiko melden"),
+            "subtitle": employment.candidate.full_name,
+            "back": ("coaching:employment_detail", pk),
+        },
+    )
 
 
 @login_required
@@ -215,9 +254,16 @@ def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Risiko als gelöst vermerkt."))
             return redirect("coaching:employment_detail", pk=risk.employment_id)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Risiko lösen"), "subtitle": str(risk),
-        "back": ("coaching:employment_detail", risk.employment_id)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Risiko lösen"),
+            "subtitle": str(risk),
+            "back": ("coaching:employment_detail", risk.employment_id),
+        },
+    )
 
 
 # --- employer support requests ---------------------------------------------------------------------
@@ -227,12 +273,21 @@ def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def support_request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if access.is_verified_employer(user=user):
-        return render(request, "coaching/support_request_list.html", {
-            "requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True})
+        return render(
+            request,
+            "coaching/support_request_list.html",
+            {"requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True},
+        )
     _require(request, STAFF_AND_COORDINATOR)
-    return render(request, "coaching/support_request_list.html", {
-        "requests": selectors.staff_requests(user=user).order_by("status", "due_date"), "employer": False,
-        "today": timezone.localdate()})
+    return render(
+        request,
+        "coaching/support_request_list.html",
+        {
+            "requests": selectors.staff_requests(user=user).order_by("status", "due_date"),
+            "employer": False,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -244,20 +299,43 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied
     employments = selectors.employer_employments(user=user)
-    form = forms.SupportRequestForm(request.POST or None, organisations=Organisation.objects.filter(
-        pk__in=[o.pk for o in organisations]), employments=employments)
+    form = forms.SupportRequestForm(
+        request.POST or None,
+        organisations=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+        employments=employments,
+    )
     if len(organisations) == 1:
         form.fields["organisation"].queryset = Organisation.objects.filter(pk=organisations[0].pk)
-    created = _save_form(request, form, lambda data: services.support_request_create(
-        actor=user, organisation=data["organisation"], employment=data.get("employment"),
-        topic=data["topic"], message=data["message"], token=data["token"]))
+    created = _save_form(
+        request,
+        form,
+        lambda data: services.support_request_create(
+            actor=user,
+            organisation=data["organisation"],
+            employment=data.get("employment"),
+            topic=data["topic"],
+            message=data["message"],
+            token=data["token"],
+        ),
+    )
     if created:
-        messages.success(request, _("Ihre Anfrage ist angekommen. Sie bekommen bis {day} eine Antwort.").format(
-            day=created.due_date.strftime("%d.%m.%Y")))
+        messages.success(
+            request,
+            _("Ihre Anfrage ist angekommen. Sie bekommen bis {day} eine Antwort.").format(
+                day=created.due_date.strftime("%d.%m.%Y")
+            ),
+        )
         return redirect("coaching:support_request_detail", pk=created.pk)
-    return render(request, "coaching/form.html", {"form": form, "title": _("Frage an das Jobcoaching"),
-                                                  "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
-                                                  "back": ("coaching:support_request_list", None)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Frage an das Jobcoaching"),
+            "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
+            "back": ("coaching:support_request_list", None),
+        },
+    )
 
 
 @login_required
@@ -270,14 +348,19 @@ def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.support_request_answer(request=support, actor=request.user, answer=form.cleaned_data["answer"])
+                services.support_request_answer(
+                    request=support, actor=request.user, answer=form.cleaned_data["answer"]
+                )
             except ValidationError as error:
                 form.add_error("answer" if getattr(error, "error_dict", None) else None, error)
             else:
                 messages.success(request, _("Antwort gesendet."))
                 return redirect("coaching:support_request_detail", pk=pk)
-    return render(request, "coaching/support_request_detail.html", {
-        "support": support, "form": form, "answers": answers, "today": timezone.localdate()})
+    return render(
+        request,
+        "coaching/support_request_detail.html",
+        {"support": support, "form": form, "answers": answers, "today": timezone.localdate()},
+    )
 
 
 # --- volunteers --------------------------------------------------------------------------------------
@@ -301,13 +384,23 @@ def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     person = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
     services.audit_view(actor=request.user, candidate=assignment.candidate, fields=["volunteer_view"])
     form = forms.TutoringForm(request.POST or None)
-    if _save_form(request, form, lambda data: services.tutoring_session_log(
-            assignment=assignment, actor=request.user, **data)):
+    if _save_form(
+        request,
+        form,
+        lambda data: services.tutoring_session_log(assignment=assignment, actor=request.user, **data),
+    ):
         messages.success(request, _("Lerntreffen gespeichert."))
         return redirect("coaching:volunteer_assignment", pk=pk)
-    return render(request, "coaching/volunteer_assignment.html", {
-        "assignment": assignment, "person": person, "form": form,
-        "sessions": selectors.tutoring_sessions(assignment=assignment)})
+    return render(
+        request,
+        "coaching/volunteer_assignment.html",
+        {
+            "assignment": assignment,
+            "person": person,
+            "form": form,
+            "sessions": selectors.tutoring_sessions(assignment=assignment),
+        },
+    )
 
 
 @login_required
@@ -319,21 +412,36 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
         volunteer = selectors.municipality_volunteer(case=case, email=form.cleaned_data["volunteer_email"])
         if volunteer is None:
             # The same answer whether or not the address has an account elsewhere on Lotse.
-            form.add_error("volunteer_email", _("Unter dieser Adresse ist keine Ehrenamtliche*r Ihrer Kommune "
-                                                "eingetragen."))
+            form.add_error(
+                "volunteer_email",
+                _("Unter dieser Adresse ist keine Ehrenamtliche*r Ihrer Kommune eingetragen."),
+            )
         else:
             try:
-                services.volunteer_assign(candidate=case.candidate, volunteer=volunteer, actor=request.user,
-                                          focus=form.cleaned_data["focus"])
+                services.volunteer_assign(
+                    candidate=case.candidate,
+                    volunteer=volunteer,
+                    actor=request.user,
+                    focus=form.cleaned_data["focus"],
+                )
             except ValidationError as error:
-                form.add_error("volunteer_email", error.message_dict.get("volunteer") if hasattr(
-                    error, "error_dict") else error)
+                form.add_error(
+                    "volunteer_email",
+                    error.message_dict.get("volunteer") if hasattr(error, "error_dict") else error,
+                )
             else:
                 messages.success(request, _("Ehrenamtliche*r zugeordnet."))
                 return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Ehrenamtliche*n zuordnen"), "subtitle": case.candidate.full_name,
-        "back": ("coaching:case_detail", case_pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Ehrenamtliche*n zuordnen"),
+            "subtitle": case.candidate.full_name,
+            "back": ("coaching:case_detail", case_pk),
+        },
+    )
 
 
 # --- cases: referrals and handovers ------------------------------------------------------------------
@@ -344,30 +452,56 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF_AND_COORDINATOR)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk)
     services.audit_view(actor=request.user, candidate=case.candidate, fields=["referrals", "handovers"])
-    can_edit = candidate_selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
-    return render(request, "coaching/case_detail.html", {
-        "case": case, "can_edit": can_edit, "status_form": forms.ReferralStatusForm(),
-        "employments": list(case.candidate.employments.select_related("employer__organisation")),
-        **selectors.case_page(case=case)})
+    can_edit = (
+        candidate_selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
+    )
+    return render(
+        request,
+        "coaching/case_detail.html",
+        {
+            "case": case,
+            "can_edit": can_edit,
+            "status_form": forms.ReferralStatusForm(),
+            "employments": list(case.candidate.employments.select_related("employer__organisation")),
+            **selectors.case_page(case=case),
+        },
+    )
 
 
 @login_required
 def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    form = forms.ReferralForm(request.POST or None, services=selectors.referral_offer(case=case), initial={"service": request.GET.get("service")})
+    form = forms.ReferralForm(
+        request.POST or None,
+        services=selectors.referral_offer(case=case),
+        initial={"service": request.GET.get("service")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_create(case=case, service=form.cleaned_data["service"], actor=request.user,
-                                     note=form.cleaned_data["note"])
+            services.referral_create(
+                case=case,
+                service=form.cleaned_data["service"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
-            form.add_error("service", error.message_dict.get("service") if hasattr(error, "error_dict") else error)
+            form.add_error(
+                "service", error.message_dict.get("service") if hasattr(error, "error_dict") else error
+            )
         else:
             messages.success(request, _("Verweisung gespeichert."))
             return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("An ein Angebot verweisen"), "subtitle": case.candidate.full_name,
-        "back": ("coaching:case_detail", case_pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("An ein Angebot verweisen"),
+            "subtitle": case.candidate.full_name,
+            "back": ("coaching:case_detail", case_pk),
+        },
+    )
 
 
 @login_required
@@ -378,8 +512,12 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReferralStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_update(referral=referral, actor=request.user, status=form.cleaned_data["status"],
-                                     outcome=form.cleaned_data["outcome"])
+            services.referral_update(
+                referral=referral,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -392,15 +530,18 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def handover_list(request: HttpRequest) -> HttpResponse:
     _require(request, STAFF)
-    return render(request, "coaching/handover_list.html", {"handovers": selectors.handovers_for(user=request.user)})
+    return render(
+        request, "coaching/handover_list.html", {"handovers": selectors.handovers_for(user=request.user)}
+    )
 
 
 @login_required
 def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    form = forms.HandoverForm(request.POST or None, organisations=selectors.handover_recipients(
-        user=request.user, case=case))
+    form = forms.HandoverForm(
+        request.POST or None, organisations=selectors.handover_recipients(user=request.user, case=case)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.handover_propose(case=case, actor=request.user, **form.cleaned_data)
@@ -411,11 +552,20 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, _("Übergabe angefragt. Die aufnehmende Organisation ist benachrichtigt."))
+            messages.success(
+                request, _("Übergabe angefragt. Die aufnehmende Organisation ist benachrichtigt.")
+            )
             return redirect("coaching:handover_detail", pk=handover.pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Warme Übergabe anfragen"), "subtitle": case.candidate.full_name,
-        "back": ("coaching:case_detail", case_pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Warme Übergabe anfragen"),
+            "subtitle": case.candidate.full_name,
+            "back": ("coaching:case_detail", case_pk),
+        },
+    )
 
 
 @login_required
@@ -424,9 +574,17 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = selectors.handover_get(user=request.user, pk=pk)
     services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
     can_decide = selectors.can_decide_handover(user=request.user, handover=handover)
-    return render(request, "coaching/handover_detail.html", {
-        "handover": handover, "items": list(handover.items.all()), "can_decide": can_decide,
-        "decision_form": forms.HandoverDecisionForm(), "appointment_form": forms.AppointmentForm()})
+    return render(
+        request,
+        "coaching/handover_detail.html",
+        {
+            "handover": handover,
+            "items": list(handover.items.all()),
+            "can_decide": can_decide,
+            "decision_form": forms.HandoverDecisionForm(),
+            "appointment_form": forms.AppointmentForm(),
+        },
+    )
 
 
 @login_required
@@ -450,8 +608,9 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AppointmentForm(request.POST)
     if form.is_valid():
         try:
-            services.handover_record_appointment(handover=handover, actor=request.user,
-                                                 at=form.cleaned_data["joint_appointment_at"])
+            services.handover_record_appointment(
+                handover=handover, actor=request.user, at=form.cleaned_data["joint_appointment_at"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -471,8 +630,12 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HandoverDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.handover_decide(handover=handover, actor=request.user, accept=form.cleaned_data["accept"],
-                                     reason=form.cleaned_data["reason"])
+            services.handover_decide(
+                handover=handover,
+                actor=request.user,
+                accept=form.cleaned_data["accept"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errs in error.error_dict.items():
@@ -482,9 +645,16 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Entscheidung gespeichert. Beide Seiten sind benachrichtigt."))
             return redirect("coaching:handover_detail", pk=pk)
-    return render(request, "coaching/form.html", {
-        "form": form, "title": _("Übergabe entscheiden"), "subtitle": str(handover),
-        "back": ("coaching:handover_detail", pk)})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Übergabe entscheiden"),
+            "subtitle": str(handover),
+            "back": ("coaching:handover_detail", pk),
+        },
+    )
 
 
 # --- services directory -------------------------------------------------------------------------------
@@ -506,9 +676,15 @@ def service_list(request: HttpRequest) -> HttpResponse:
             chosen = [s for s in chosen if s.is_eligible(data["residence_status"])]
     else:
         chosen = list(offer)
-    return render(request, "coaching/service_list.html", {
-        "form": form, "services": chosen,
-        "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])})
+    return render(
+        request,
+        "coaching/service_list.html",
+        {
+            "form": form,
+            "services": chosen,
+            "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]),
+        },
+    )
 
 
 @login_required
@@ -521,12 +697,18 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def service_create(request: HttpRequest) -> HttpResponse:
     _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
-    municipality_ids = sorted(access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]))
+    municipality_ids = sorted(
+        access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    )
     form = forms.ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = services.service_create(municipality_id=municipality_ids[0], actor=request.user,
-                                          **form.cleaned_data)
+        service = services.service_create(
+            municipality_id=municipality_ids[0], actor=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Angebot gespeichert."))
         return redirect("coaching:service_detail", pk=service.pk)
-    return render(request, "coaching/form.html", {"form": form, "title": _("Angebot eintragen"),
-                                                  "back": ("coaching:service_list", None)})
+    return render(
+        request,
+        "coaching/form.html",
+        {"form": form, "title": _("Angebot eintragen"), "back": ("coaching:service_list", None)},
+    )

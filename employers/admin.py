@@ -29,8 +29,19 @@ class PlacementSkillInline(admin.TabularInline):
 
 @admin.register(Placement)
 class PlacementAdmin(admin.ModelAdmin):
-    list_display = ["title", "employer", "kind", "occupation", "postcode", "city", "min_german_spoken",
-                    "offers_language_support", "openings", "status", "created_at"]
+    list_display = [
+        "title",
+        "employer",
+        "kind",
+        "occupation",
+        "postcode",
+        "city",
+        "min_german_spoken",
+        "offers_language_support",
+        "openings",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "municipality", "offers_language_support", "min_german_spoken"]
     search_fields = ["title", "employer__organisation__name", "occupation__label_de", "city", "postcode"]
     raw_id_fields = ["employer", "occupation", "created_by"]

@@ -126,9 +126,14 @@ def _employer_organisations(
         postcode, city = rng.choices(places, weights=weights, k=1)[0]
         is_pending = i in pending
         org = Organisation(
-            municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name,
-            street=f"{faker.street_name()} {rng.randint(1, 90)}", postcode=postcode, city=city,
-            email=f"info@{domain}", phone=faker.phone_number(),
+            municipality=municipality,
+            kind=OrganisationKind.EMPLOYER,
+            name=name,
+            street=f"{faker.street_name()} {rng.randint(1, 90)}",
+            postcode=postcode,
+            city=city,
+            email=f"info@{domain}",
+            phone=faker.phone_number(),
             verification_status=VerificationStatus.PENDING if is_pending else VerificationStatus.VERIFIED,
             verified_at=None if is_pending else now - timedelta(days=rng.randint(5, 400)),
             verified_by=None if is_pending else verified_by,
@@ -172,7 +177,8 @@ def seed(
     if existing.exists():
         login_employer = _join(employer_login, municipality=municipality)
         return DemoEmployers(
-            created=False, employers=existing.count(),
+            created=False,
+            employers=existing.count(),
             placements=Placement.objects.filter(municipality=municipality).count(),
             login_employer=login_employer,
         )
@@ -191,7 +197,9 @@ def seed(
     EmployerProfile.objects.bulk_create(profiles)
     families = [family for _, _, family in built]
     Membership.objects.update_or_create(
-        user=employer_login, organisation=orgs[0], role=Role.EMPLOYER,
+        user=employer_login,
+        organisation=orgs[0],
+        role=Role.EMPLOYER,
         defaults={"is_lead": True, "is_active": True},
     )
 
@@ -229,44 +237,71 @@ def seed(
                 status = PlacementStatus.DRAFT  # a pending employer can prepare, not publish
             else:
                 status = rng.choices(
-                    (PlacementStatus.OPEN, PlacementStatus.DRAFT, PlacementStatus.FILLED, PlacementStatus.CLOSED),
+                    (
+                        PlacementStatus.OPEN,
+                        PlacementStatus.DRAFT,
+                        PlacementStatus.FILLED,
+                        PlacementStatus.CLOSED,
+                    ),
                     weights=(70, 10, 12, 8),
                 )[0]
             hours = {PlacementKind.AUSBILDUNG: 39, PlacementKind.EQ: 35}.get(
-                kind, rng.choice((20, 25, 30, 35, 38, 40, 40)))
+                kind, rng.choice((20, 25, 30, 35, 38, 40, 40))
+            )
             if status in (PlacementStatus.FILLED, PlacementStatus.CLOSED):
                 start = today - timedelta(days=rng.randint(10, 200))
             elif kind == PlacementKind.AUSBILDUNG:
                 start = date(today.year + (today.month >= 8), 8, 1)  # training starts on 1 August
             else:
                 start = today + timedelta(days=rng.randint(7, 120))
-            prefix = {PlacementKind.AUSBILDUNG: "Ausbildung ", PlacementKind.PRAKTIKUM: "Praktikum ",
-                      PlacementKind.EQ: "Einstiegsqualifizierung "}.get(kind, "")
+            prefix = {
+                PlacementKind.AUSBILDUNG: "Ausbildung ",
+                PlacementKind.PRAKTIKUM: "Praktikum ",
+                PlacementKind.EQ: "Einstiegsqualifizierung ",
+            }.get(kind, "")
             suffix = "" if kind != PlacementKind.JOB else (" – Vollzeit" if hours >= 35 else " – Teilzeit")
             support = rng.random() < 0.4
             placement = Placement(
-                employer=profile, municipality=municipality, title=f"{prefix}{demo.title}{suffix}",
-                kind=kind, occupation=occupation,
+                employer=profile,
+                municipality=municipality,
+                title=f"{prefix}{demo.title}{suffix}",
+                kind=kind,
+                occupation=occupation,
                 min_german_spoken=_german_minimum(rng, demo, kind),
                 offers_language_support=support,
                 language_support_details=rng.choice(_LANGUAGE_SUPPORT) if support else "",
-                postcode=org.postcode, city=org.city, hours_per_week=hours, start_date=start,
-                openings=rng.choices((1, 2, 3), weights=(75, 18, 7))[0], status=status,
+                postcode=org.postcode,
+                city=org.city,
+                hours_per_week=hours,
+                start_date=start,
+                openings=rng.choices((1, 2, 3), weights=(75, 18, 7))[0],
+                status=status,
                 created_by=employer_login if i == 0 else None,
             )
             essential, optional = relations[occupation.pk]
             core = essential[:CORE_SKILLS]
-            skills = [(s, OccupationSkill.Relation.ESSENTIAL)
-                      for s in rng.sample(core, k=min(len(core), rng.randint(8, 12)))]
-            skills += [(s, OccupationSkill.Relation.OPTIONAL)
-                       for s in rng.sample(optional, k=min(len(optional), rng.randint(2, 4)))]
+            skills = [
+                (s, OccupationSkill.Relation.ESSENTIAL)
+                for s in rng.sample(core, k=min(len(core), rng.randint(8, 12)))
+            ]
+            skills += [
+                (s, OccupationSkill.Relation.OPTIONAL)
+                for s in rng.sample(optional, k=min(len(optional), rng.randint(2, 4)))
+            ]
             rows.append((placement, skills))
 
     # The description names a few of the essential skills in German.
-    labels = dict(Skill.objects.filter(
-        pk__in={s for _, skills in rows for s, _ in skills}).values_list("pk", "label_de"))
+    labels = dict(
+        Skill.objects.filter(pk__in={s for _, skills in rows for s, _ in skills}).values_list(
+            "pk", "label_de"
+        )
+    )
     for placement, skills in rows:
-        tasks = [labels[s] for s, relation in skills[:3] if relation == OccupationSkill.Relation.ESSENTIAL and labels.get(s)]
+        tasks = [
+            labels[s]
+            for s, relation in skills[:3]
+            if relation == OccupationSkill.Relation.ESSENTIAL and labels.get(s)
+        ]
         placement.description = (
             f"{placement.employer.organisation.name} sucht Verstärkung ({placement.get_kind_display()}). "
             + (f"Ihre Aufgaben unter anderem: {', '.join(tasks)}. " if tasks else "")
@@ -275,19 +310,26 @@ def seed(
         )
     created = Placement.objects.bulk_create([p for p, _ in rows], batch_size=500)
     PlacementSkill.objects.bulk_create(
-        [PlacementSkill(placement=p, skill_id=s, relation=relation)
-         for p, (_, skills) in zip(created, rows, strict=True) for s, relation in skills],
+        [
+            PlacementSkill(placement=p, skill_id=s, relation=relation)
+            for p, (_, skills) in zip(created, rows, strict=True)
+            for s, relation in skills
+        ],
         batch_size=1000,
     )
-    return DemoEmployers(created=True, employers=len(profiles), placements=len(created), login_employer=orgs[0])
+    return DemoEmployers(
+        created=True, employers=len(profiles), placements=len(created), login_employer=orgs[0]
+    )
 
 
 def _join(user: Any, *, municipality: Any) -> Organisation | None:
     """Make sure the demo employer login leads a verified demo employer (first by id)."""
     org = (
         Organisation.objects.filter(
-            municipality=municipality, kind=OrganisationKind.EMPLOYER,
-            verification_status=VerificationStatus.VERIFIED, employer_profile__isnull=False,
+            municipality=municipality,
+            kind=OrganisationKind.EMPLOYER,
+            verification_status=VerificationStatus.VERIFIED,
+            employer_profile__isnull=False,
         )
         .order_by("pk")
         .first()
@@ -304,4 +346,3 @@ def clear(*, municipality: Any) -> int:
     deleted, _ = Placement.objects.filter(municipality=municipality).delete()
     n, _ = Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER).delete()
     return deleted + n
-

@@ -56,17 +56,22 @@ class CandidateBrowseFilter(django_filters.FilterSet):
     )
     skills = SkillUrisFilter(label=_("Kompetenzen"), method="filter_skills")
     skills_mode = django_filters.ChoiceFilter(
-        label=_("Kompetenzen verknüpfen"), method="noop", empty_label=None,
+        label=_("Kompetenzen verknüpfen"),
+        method="noop",
+        empty_label=None,
         choices=[("all", _("alle gewählten")), ("any", _("mindestens eine"))],
     )
     german = django_filters.ChoiceFilter(
-        label=_("Deutsch mündlich mindestens"), choices=CEFR.choices, method="filter_german",
+        label=_("Deutsch mündlich mindestens"),
+        choices=CEFR.choices,
+        method="filter_german",
         empty_label=_("egal"),
     )
     postcode = django_filters.CharFilter(label=_("Entfernung von PLZ"), method="noop", max_length=5)
     radius = django_filters.NumberFilter(label=_("Umkreis (km)"), method="noop", min_value=1, max_value=300)
     available_by = DateFilter(
-        label=_("verfügbar bis spätestens"), method="filter_available",
+        label=_("verfügbar bis spätestens"),
+        method="filter_available",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     hours = django_filters.NumberFilter(
@@ -76,7 +81,9 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         label=_("Art der Stelle"), choices=PlacementKind.choices, method="filter_kind", empty_label=_("egal")
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sortieren nach"), method="noop", empty_label=None,
+        label=_("Sortieren nach"),
+        method="noop",
+        empty_label=None,
         choices=[
             ("experience", _("Berufserfahrung")),
             ("available", _("frühester Beginn")),
@@ -85,7 +92,9 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         ],
     )
     size = django_filters.ChoiceFilter(
-        label=_("Treffer pro Seite"), method="noop", empty_label=None,
+        label=_("Treffer pro Seite"),
+        method="noop",
+        empty_label=None,
         choices=[(str(n), str(n)) for n in PAGE_SIZES],
     )
 
@@ -115,7 +124,7 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         return queryset
 
     def filter_german(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        levels = CEFR_ORDER[CEFR_ORDER.index(value):]
+        levels = CEFR_ORDER[CEFR_ORDER.index(value) :]
         return queryset.filter(
             Exists(LanguageSkill.objects.filter(candidate=OuterRef("pk"), language="de", spoken__in=levels))
         )
@@ -154,9 +163,12 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         # A correlated subquery rather than a join with GROUP BY: the count query can drop it.
         most_years = (
             CandidateOccupation.objects.filter(candidate=OuterRef("pk"))
-            .order_by("-years_experience").values("years_experience")[:1]
+            .order_by("-years_experience")
+            .values("years_experience")[:1]
         )
-        return queryset.annotate(_years=Subquery(most_years)).order_by(F("_years").desc(nulls_last=True), "pk")
+        return queryset.annotate(_years=Subquery(most_years)).order_by(
+            F("_years").desc(nulls_last=True), "pk"
+        )
 
     @property
     def page_size(self) -> int:

@@ -27,27 +27,36 @@ from .models import (
 def _postcode(value: str) -> str:
     value = (value or "").strip()
     if not is_valid_postcode(value):
-        raise forms.ValidationError(_("Diese Postleitzahl gibt es nicht. Bitte fünf Ziffern einer deutschen PLZ."))
+        raise forms.ValidationError(
+            _("Diese Postleitzahl gibt es nicht. Bitte fünf Ziffern einer deutschen PLZ.")
+        )
     return value
 
 
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Name des Betriebs"), max_length=200)
     municipality = forms.ModelChoiceField(
-        label=_("Kommune"), queryset=Municipality.objects.order_by("name"),
+        label=_("Kommune"),
+        queryset=Municipality.objects.order_by("name"),
         help_text=_("Die Kommune, in der Ihr Betrieb Menschen sucht."),
     )
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200)
     postcode = forms.CharField(label=_("Postleitzahl"), max_length=5)
     city = forms.CharField(label=_("Ort"), max_length=120)
     sector = forms.ChoiceField(label=_("Branche"), choices=Sector.choices)
-    size = forms.ChoiceField(label=_("Betriebsgröße"), choices=[("", "–"), *CompanySize.choices], required=False)
+    size = forms.ChoiceField(
+        label=_("Betriebsgröße"), choices=[("", "–"), *CompanySize.choices], required=False
+    )
     contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150)
     contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), max_length=254, required=False)
     contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
     register_number = forms.CharField(
-        label=_("Handelsregister- oder HWK-Nummer"), max_length=40, required=False,
-        help_text=_("Zum Beispiel HRB 12345 oder die Nummer in der Handwerksrolle. Das beschleunigt die Prüfung."),
+        label=_("Handelsregister- oder HWK-Nummer"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Zum Beispiel HRB 12345 oder die Nummer in der Handwerksrolle. Das beschleunigt die Prüfung."
+        ),
     )
 
     def clean_postcode(self) -> str:
@@ -63,19 +72,34 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
     """The placement; the occupation comes as an ESCO URI from the autocomplete."""
 
     occupation_uri = forms.CharField(
-        label=_("Beruf (ESCO)"), max_length=255,
+        label=_("Beruf (ESCO)"),
+        max_length=255,
         help_text=_("Tippen Sie die Berufsbezeichnung und wählen Sie einen Vorschlag."),
     )
     skill_ids = forms.TypedMultipleChoiceField(
-        label=_("Kompetenzen"), required=False, coerce=int, choices=[],
+        label=_("Kompetenzen"),
+        required=False,
+        coerce=int,
+        choices=[],
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Placement
-        fields = ["title", "kind", "description", "min_german_spoken", "offers_language_support",
-                  "language_support_details", "postcode", "city", "hours_per_week", "start_date", "openings",
-                  "status"]
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "min_german_spoken",
+            "offers_language_support",
+            "language_support_details",
+            "postcode",
+            "city",
+            "hours_per_week",
+            "start_date",
+            "openings",
+            "status",
+        ]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         formfield_callback = dates.formfield_callback  # the start date keeps a window
 
@@ -84,11 +108,14 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
         self.fields["kind"].choices = PlacementKind.choices
         self.fields["min_german_spoken"].choices = [("", _("keine Vorgabe")), *CEFR.choices]
         self.fields["openings"] = forms.IntegerField(
-            label=_("Anzahl Plätze"), min_value=1, max_value=999,
+            label=_("Anzahl Plätze"),
+            min_value=1,
+            max_value=999,
             error_messages={"min_value": _("Bitte mindestens einen Platz angeben.")},
         )
         self.fields["status"].choices = [
-            (PlacementStatus.DRAFT, PlacementStatus.DRAFT.label), (PlacementStatus.OPEN, PlacementStatus.OPEN.label),
+            (PlacementStatus.DRAFT, PlacementStatus.DRAFT.label),
+            (PlacementStatus.OPEN, PlacementStatus.OPEN.label),
             (PlacementStatus.CLOSED, PlacementStatus.CLOSED.label),
         ]
         if self.instance.pk and self.instance.status == PlacementStatus.FILLED:
@@ -97,7 +124,11 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
             self.initial["occupation_uri"] = self.instance.occupation.uri
         self.occupation = None
         self.suggestions: list[tuple[Skill, str]] = []
-        uri = (self.data.get(self.add_prefix("occupation_uri")) if self.is_bound else self.initial.get("occupation_uri"))
+        uri = (
+            self.data.get(self.add_prefix("occupation_uri"))
+            if self.is_bound
+            else self.initial.get("occupation_uri")
+        )
         if uri:
             self.occupation = Occupation.objects.filter(uri=uri).first()
         if self.occupation is not None:
@@ -115,7 +146,9 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
 
     def clean_occupation_uri(self) -> str:
         if self.occupation is None:
-            raise forms.ValidationError(_("Diesen Beruf kennen wir nicht. Bitte wählen Sie einen Vorschlag aus der Liste."))
+            raise forms.ValidationError(
+                _("Diesen Beruf kennen wir nicht. Bitte wählen Sie einen Vorschlag aus der Liste.")
+            )
         return self.cleaned_data["occupation_uri"]
 
     def clean_postcode(self) -> str:
@@ -137,7 +170,9 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("offers_language_support") and not (data.get("language_support_details") or "").strip():
-            self.add_error("language_support_details", _("Bitte kurz beschreiben, welche Sprachförderung Sie anbieten."))
+            self.add_error(
+                "language_support_details", _("Bitte kurz beschreiben, welche Sprachförderung Sie anbieten.")
+            )
         return data
 
     def _post_clean(self):
@@ -166,17 +201,22 @@ class SelectForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.ChoiceField(choices=[("accept", _("Ja, ich möchte mich vorstellen")),
-                                        ("decline", _("Nein, danke"))], widget=forms.RadioSelect,
-                               label=_("Ihre Antwort"))
+    answer = forms.ChoiceField(
+        choices=[("accept", _("Ja, ich möchte mich vorstellen")), ("decline", _("Nein, danke"))],
+        widget=forms.RadioSelect,
+        label=_("Ihre Antwort"),
+    )
     note = forms.CharField(
-        label=_("Notiz oder Formular-Referenz (bei Antwort über die Fachkraft)"), max_length=100, required=False
+        label=_("Notiz oder Formular-Referenz (bei Antwort über die Fachkraft)"),
+        max_length=100,
+        required=False,
     )
 
 
 class InterviewForm(forms.Form):
     interview_at = dates.DateTimeField(
-        label=_("Termin des Vorstellungsgesprächs"), window=dates.APPOINTMENT,
+        label=_("Termin des Vorstellungsgesprächs"),
+        window=dates.APPOINTMENT,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
@@ -188,15 +228,20 @@ class OfferForm(forms.Form):
 
 class HireForm(forms.Form):
     start_date = dates.DateField(
-        label=_("Beginn der Beschäftigung"), widget=forms.DateInput(attrs={"type": "date"}), window=dates.APPOINTMENT
+        label=_("Beginn der Beschäftigung"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        window=dates.APPOINTMENT,
     )
 
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Grund"),
-        choices=[(r.value, r.label) for r in Introduction.CloseReason
-                 if r not in (Introduction.CloseReason.HIRED_ELSEWHERE, Introduction.CloseReason.PLACEMENT_FILLED)],
+        choices=[
+            (r.value, r.label)
+            for r in Introduction.CloseReason
+            if r not in (Introduction.CloseReason.HIRED_ELSEWHERE, Introduction.CloseReason.PLACEMENT_FILLED)
+        ],
     )
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
 
@@ -213,13 +258,19 @@ class SavedSearchForm(forms.Form):
 
 class EmploymentEndForm(forms.Form):
     end_date = dates.DateField(
-        label=_("Letzter Arbeitstag"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Letzter Arbeitstag"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"required": _("Bitte den letzten Arbeitstag angeben."),
-                        "invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 31.01.2026.")},
+        error_messages={
+            "required": _("Bitte den letzten Arbeitstag angeben."),
+            "invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 31.01.2026."),
+        },
     )
     end_reason = forms.ChoiceField(
-        label=_("Grund für das Ende"), choices=[("", "–"), *EmploymentEndReason.choices],
-        error_messages={"required": _("Bitte einen Grund für das Ende auswählen."),
-                        "invalid_choice": _("Bitte einen Grund für das Ende auswählen.")},
+        label=_("Grund für das Ende"),
+        choices=[("", "–"), *EmploymentEndReason.choices],
+        error_messages={
+            "required": _("Bitte einen Grund für das Ende auswählen."),
+            "invalid_choice": _("Bitte einen Grund für das Ende auswählen."),
+        },
     )

@@ -14,7 +14,9 @@ from .models import Placement, PlacementSkill
 def placement_record(placement: Placement) -> PlacementRecord:
     essential, optional = [], []
     for entry in placement.skills.all():
-        (essential if entry.relation == OccupationSkill.Relation.ESSENTIAL else optional).append(entry.skill.uri)
+        (essential if entry.relation == OccupationSkill.Relation.ESSENTIAL else optional).append(
+            entry.skill.uri
+        )
     return PlacementRecord(
         id=str(placement.pk),
         occupation=placement.occupation.uri if placement.occupation_id else None,
@@ -73,10 +75,12 @@ def introduction_outcomes() -> list[tuple[dict[str, float], int]]:
     if not labelled:
         return []
     placements = {
-        r.id: r for r in placement_records(queryset=Placement.objects.filter(pk__in={p for p, _c, _y in labelled}))
+        r.id: r
+        for r in placement_records(queryset=Placement.objects.filter(pk__in={p for p, _c, _y in labelled}))
     }
     candidates = {
-        r.id: r for r in candidate_records(queryset=Candidate.objects.filter(pk__in={c for _p, c, _y in labelled}))
+        r.id: r
+        for r in candidate_records(queryset=Candidate.objects.filter(pk__in={c for _p, c, _y in labelled}))
     }
     matcher = Matcher(taxonomy_index(), coordinates=coordinates)
     samples = []

@@ -41,7 +41,9 @@ class EmployerProfile(models.Model):
     """What an employer organisation tells candidates and coaches about itself."""
 
     organisation = models.OneToOneField(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="employer_profile",
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="employer_profile",
         verbose_name=_("Organisation"),
     )
     sector = models.CharField(_("Branche"), max_length=16, choices=Sector.choices)
@@ -50,7 +52,9 @@ class EmployerProfile(models.Model):
     contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=40, blank=True)
     register_number = models.CharField(
-        _("Register-Nummer"), max_length=40, blank=True,
+        _("Register-Nummer"),
+        max_length=40,
+        blank=True,
         help_text=_("Handelsregister-Nummer (z. B. HRB 12345) oder Nummer in der Handwerksrolle."),
     )
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -91,13 +95,17 @@ class Placement(models.Model):
         EmployerProfile, on_delete=models.CASCADE, related_name="placements", verbose_name=_("Arbeitgeber")
     )
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="placements",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="placements",
         verbose_name=_("Kommune"),
     )
     title = models.CharField(_("Titel"), max_length=200)
     kind = models.CharField(_("Art"), max_length=16, choices=PlacementKind.choices, default=PlacementKind.JOB)
     occupation = models.ForeignKey(
-        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="placements",
+        "taxonomy.Occupation",
+        on_delete=models.PROTECT,
+        related_name="placements",
         verbose_name=_("Beruf (ESCO)"),
     )
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -106,11 +114,13 @@ class Placement(models.Model):
     )
     offers_language_support = models.BooleanField(_("Sprachförderung im Betrieb"), default=False)
     language_support_details = models.TextField(
-        _("Art der Sprachförderung"), blank=True,
+        _("Art der Sprachförderung"),
+        blank=True,
         help_text=_("Zum Beispiel Deutschkurs in der Arbeitszeit, Sprachpat*in im Team."),
     )
     postcode = models.CharField(
-        _("Postleitzahl des Arbeitsorts"), max_length=5,
+        _("Postleitzahl des Arbeitsorts"),
+        max_length=5,
         validators=[RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))],
     )
     city = models.CharField(_("Arbeitsort"), max_length=120, blank=True)
@@ -127,8 +137,12 @@ class Placement(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("angelegt von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
     )
     # The placement form's one-time key: a double submit creates one placement (unique per author).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -165,20 +179,22 @@ class PlacementSkill(models.Model):
         Placement, on_delete=models.CASCADE, related_name="skills", verbose_name=_("Stelle")
     )
     skill = models.ForeignKey(
-        "taxonomy.Skill", on_delete=models.PROTECT, related_name="placement_entries",
+        "taxonomy.Skill",
+        on_delete=models.PROTECT,
+        related_name="placement_entries",
         verbose_name=_("Kompetenz (ESCO)"),
     )
     relation = models.CharField(
-        _("Gewicht"), max_length=16, choices=OccupationSkill.Relation.choices,
+        _("Gewicht"),
+        max_length=16,
+        choices=OccupationSkill.Relation.choices,
         default=OccupationSkill.Relation.ESSENTIAL,
     )
 
     class Meta:
         verbose_name = _("Kompetenz der Stelle")
         verbose_name_plural = _("Kompetenzen der Stelle")
-        constraints = [
-            models.UniqueConstraint(fields=["placement", "skill"], name="placement_skill_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["placement", "skill"], name="placement_skill_unique")]
 
     def __str__(self) -> str:
         return f"{self.placement} – {self.skill} ({self.get_relation_display()})"
@@ -222,7 +238,9 @@ class Introduction(models.Model):
         Placement, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("Stelle")
     )
     candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="introductions",
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="introductions",
         verbose_name=_("Klient*in"),
     )
     # What the employer's pages and URLs name the introduction by: random, never the database id.
@@ -235,8 +253,12 @@ class Introduction(models.Model):
     )
     interview_at = models.DateTimeField(_("Vorstellungsgespräch am"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("angelegt von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -274,7 +296,10 @@ class Introduction(models.Model):
     def contact_visible(self) -> bool:
         """Contact details may be shown from acceptance on, unless it ended without a hire."""
         return self.stage in {
-            self.Stage.ACCEPTED, self.Stage.CONTACT_REVEALED, self.Stage.INTERVIEW, self.Stage.OFFER,
+            self.Stage.ACCEPTED,
+            self.Stage.CONTACT_REVEALED,
+            self.Stage.INTERVIEW,
+            self.Stage.OFFER,
             self.Stage.HIRED,
         }
 
@@ -288,8 +313,12 @@ class IntroductionStage(models.Model):
     stage = models.CharField(_("Stand"), max_length=20, choices=Introduction.Stage.choices)
     at = models.DateTimeField(_("am"), auto_now_add=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("durch"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("durch"),
     )
     note = models.CharField(_("Notiz"), max_length=500, blank=True)
 
@@ -321,18 +350,28 @@ class Employment(models.Model):
     """
 
     candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="employments",
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="employments",
         verbose_name=_("Klient*in"),
     )
     employer = models.ForeignKey(
         EmployerProfile, on_delete=models.PROTECT, related_name="employments", verbose_name=_("Arbeitgeber")
     )
     placement = models.ForeignKey(
-        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments",
+        Placement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employments",
         verbose_name=_("Stelle"),
     )
     introduction = models.OneToOneField(
-        Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="employment",
+        Introduction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employment",
         verbose_name=_("Vorstellung"),
     )
     # What URLs name the employment by (the employer's staff open it): random, never the database id.
@@ -347,8 +386,12 @@ class Employment(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("angelegt von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
     )
 
     class Meta:
@@ -360,7 +403,8 @@ class Employment(models.Model):
             *stored_range_constraints("employment", dates=["start_date", "end_date"]),
             # No candidate hired twice: the database refuses a second running employment.
             models.UniqueConstraint(
-                fields=["candidate"], condition=models.Q(end_reason=""),
+                fields=["candidate"],
+                condition=models.Q(end_reason=""),
                 name="employment_one_running_per_candidate",
             ),
             models.CheckConstraint(
@@ -381,7 +425,9 @@ class SavedSearch(models.Model):
     """A browse query an employer wants to run again: the URL query string and a name."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
         verbose_name=_("Person"),
     )
     name = models.CharField(_("Name"), max_length=100)
@@ -405,13 +451,19 @@ class ShortlistEntry(models.Model):
         Placement, on_delete=models.CASCADE, related_name="shortlist", verbose_name=_("Stelle")
     )
     candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="shortlist_entries",
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="shortlist_entries",
         verbose_name=_("Klient*in"),
     )
     note = models.CharField(_("Notiz"), max_length=500, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("hinzugefügt von"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hinzugefügt von"),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
@@ -437,12 +489,18 @@ class Notification(models.Model):
         UPDATED = "updated", _("Vorstellung aktualisiert")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="employer_notifications",
         verbose_name=_("Person"),
     )
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
     introduction = models.ForeignKey(
-        Introduction, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        Introduction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("Vorstellung"),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)

@@ -72,8 +72,15 @@ PERMIT_WORDS = {
 }
 
 # The only candidate columns an anonymised card is ever built from.
-ANONYMOUS_COLUMNS = ("id", "public_ref", "postcode", "hours_per_week_min", "hours_per_week_max", "available_from",
-                     "work_permission")
+ANONYMOUS_COLUMNS = (
+    "id",
+    "public_ref",
+    "postcode",
+    "hours_per_week_min",
+    "hours_per_week_max",
+    "available_from",
+    "work_permission",
+)
 
 
 # --- employers and placements --------------------------------------------------------------
@@ -97,7 +104,8 @@ def require_employer(*, user: User) -> EmployerProfile:
 def pending_organisations(*, user: User) -> list[Organisation]:
     """Employer organisations the user belongs to that are not verified (yet)."""
     return [
-        m.organisation for m in access.memberships(user=user)
+        m.organisation
+        for m in access.memberships(user=user)
         if m.role == Role.EMPLOYER and m.organisation.verification_status != VerificationStatus.VERIFIED
     ]
 
@@ -172,12 +180,18 @@ def anonymous_queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
             .only("candidate_id", "skill__label_de", "skill__label_en", "skill__uri")
             .order_by("skill__label_de"),
         ),
-        Prefetch("languages", queryset=LanguageSkill.objects.only(
-            "candidate_id", "language", "spoken", "written", "is_native").order_by("-is_native", "language")),
+        Prefetch(
+            "languages",
+            queryset=LanguageSkill.objects.only(
+                "candidate_id", "language", "spoken", "written", "is_native"
+            ).order_by("-is_native", "language"),
+        ),
     )
 
 
-def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | None) -> list[AnonymousCandidate]:
+def anonymous_cards(
+    candidates: Iterable[Candidate], *, origin_postcode: str | None
+) -> list[AnonymousCandidate]:
     """Turn candidate rows (from :func:`anonymous_queryset`) into cards. The rows never leave here."""
     cards = []
     # Labels once per call: get_FOO_display() would translate every choice for every row.
@@ -190,19 +204,23 @@ def anonymous_cards(candidates: Iterable[Candidate], *, origin_postcode: str | N
         )
         german = next((entry.spoken or "" for entry in c.languages.all() if entry.language == "de"), "")
         permit = _permit(c.work_permission)
-        cards.append(AnonymousCandidate(
-            ref=c.public_ref,
-            occupations=tuple((o.occupation.label, float(o.years_experience)) for o in c.occupations.all()),
-            skills=tuple(s.skill.label for s in c.skills.all()),
-            languages=languages,
-            german_spoken=german,
-            distance_km=_distance(origin_postcode, c.postcode),
-            available_from=c.available_from,
-            hours_min=c.hours_per_week_min,
-            hours_max=c.hours_per_week_max,
-            permit=permit,
-            permit_label=permit_words[permit],
-        ))
+        cards.append(
+            AnonymousCandidate(
+                ref=c.public_ref,
+                occupations=tuple(
+                    (o.occupation.label, float(o.years_experience)) for o in c.occupations.all()
+                ),
+                skills=tuple(s.skill.label for s in c.skills.all()),
+                languages=languages,
+                german_spoken=german,
+                distance_km=_distance(origin_postcode, c.postcode),
+                available_from=c.available_from,
+                hours_min=c.hours_per_week_min,
+                hours_max=c.hours_per_week_max,
+                permit=permit,
+                permit_label=permit_words[permit],
+            )
+        )
     return cards
 
 
@@ -272,11 +290,16 @@ def concept_labels(uris: Iterable[str]) -> dict[str, str]:
         return {}
     columns = ("uri", "label_de", "label_en")
     # Both models order by label by default; a compound statement allows no ORDER BY in its parts.
-    rows = Occupation.objects.filter(uri__in=uris).order_by().values_list(*columns).union(
-        Skill.objects.filter(uri__in=uris).order_by().values_list(*columns)
+    rows = (
+        Occupation.objects.filter(uri__in=uris)
+        .order_by()
+        .values_list(*columns)
+        .union(Skill.objects.filter(uri__in=uris).order_by().values_list(*columns))
     )
     english = (get_language() or "de").startswith("en")
-    return {uri: (label_en if english and label_en else label_de or label_en) for uri, label_de, label_en in rows}
+    return {
+        uri: (label_en if english and label_en else label_de or label_en) for uri, label_de, label_en in rows
+    }
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -308,9 +331,11 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
 
     from .matching import placement_record
 
-    placement = Placement.objects.select_related("occupation").prefetch_related(
-        Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill"))
-    ).get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_related("occupation")
+        .prefetch_related(Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill")))
+        .get(pk=placement.pk)
+    )
     record = placement_record(placement)
     ranked = match_candidates(
         placement=record, candidates=candidate_index(municipality_id=placement.municipality_id), top=top * 2
@@ -323,27 +348,30 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
-    cards = dict(zip([c.pk for c in listed], anonymous_cards(listed, origin_postcode=placement.postcode),
-                     strict=True))
+    cards = dict(
+        zip([c.pk for c in listed], anonymous_cards(listed, origin_postcode=placement.postcode), strict=True)
+    )
     notes = dict(ShortlistEntry.objects.filter(placement=placement).values_list("candidate_id", "note"))
     result = []
     for m in ranked:
         ex = m.explanation
         cid = int(m.candidate_id)
-        result.append(MatchRow(
-            card=cards[cid],
-            score=round(m.score * 100),
-            essential_met=[labels.get(u, u) for u in ex.essential_met],
-            essential_missing=[labels.get(u, u) for u in ex.essential_missing],
-            german=ex.german,
-            german_required=ex.german_required,
-            language_gap=ex.language_gap,
-            bridged=ex.bridged_by_language_support,
-            distance_km=None if ex.distance_km is None else round(ex.distance_km),
-            permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
-            shortlisted=cid in notes,
-            note=notes.get(cid, ""),
-        ))
+        result.append(
+            MatchRow(
+                card=cards[cid],
+                score=round(m.score * 100),
+                essential_met=[labels.get(u, u) for u in ex.essential_met],
+                essential_missing=[labels.get(u, u) for u in ex.essential_missing],
+                german=ex.german,
+                german_required=ex.german_required,
+                language_gap=ex.language_gap,
+                bridged=ex.bridged_by_language_support,
+                distance_km=None if ex.distance_km is None else round(ex.distance_km),
+                permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
+                shortlisted=cid in notes,
+                note=notes.get(cid, ""),
+            )
+        )
     return result
 
 
@@ -352,7 +380,9 @@ def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry,
     # Cards only for candidates this employer may still browse (live listing, same municipality);
     # a revoked listing shows as "no longer shared".
     rows = list(anonymous_queryset(browse_base(user=user).filter(pk__in=[e.candidate_id for e in entries])))
-    cards = dict(zip([c.pk for c in rows], anonymous_cards(rows, origin_postcode=placement.postcode), strict=True))
+    cards = dict(
+        zip([c.pk for c in rows], anonymous_cards(rows, origin_postcode=placement.postcode), strict=True)
+    )
     return [(e, cards.get(e.candidate_id)) for e in entries]
 
 
@@ -364,13 +394,19 @@ ACTIVE_STAGES = (Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW, Stage.
 
 def dashboard_placements(*, user: User) -> QuerySet[Placement]:
     """The user's placements with pipeline counts, in one aggregate query."""
-    return placements_for(user=user).annotate(
-        n_waiting=Count("introductions", filter=Q(introductions__stage__in=OPEN_STAGES)),
-        n_active=Count("introductions", filter=Q(introductions__stage__in=ACTIVE_STAGES)),
-        n_interview=Count("introductions", filter=Q(introductions__stage=Stage.INTERVIEW)),
-        n_hired=Count("introductions", filter=Q(introductions__stage=Stage.HIRED)),
-        n_closed=Count("introductions", filter=Q(introductions__stage__in=(Stage.CLOSED, Stage.DECLINED))),
-    ).order_by("status", "-created_at")
+    return (
+        placements_for(user=user)
+        .annotate(
+            n_waiting=Count("introductions", filter=Q(introductions__stage__in=OPEN_STAGES)),
+            n_active=Count("introductions", filter=Q(introductions__stage__in=ACTIVE_STAGES)),
+            n_interview=Count("introductions", filter=Q(introductions__stage=Stage.INTERVIEW)),
+            n_hired=Count("introductions", filter=Q(introductions__stage=Stage.HIRED)),
+            n_closed=Count(
+                "introductions", filter=Q(introductions__stage__in=(Stage.CLOSED, Stage.DECLINED))
+            ),
+        )
+        .order_by("status", "-created_at")
+    )
 
 
 def coach_contact_url() -> str | None:
@@ -395,7 +431,8 @@ def verification_queue(*, user: User) -> QuerySet[Organisation]:
     municipalities = access.municipality_ids(user=user, roles=[Role.CHAMBER_EDITOR, Role.COORDINATOR])
     return (
         Organisation.objects.filter(
-            kind=OrganisationKind.EMPLOYER, municipality_id__in=municipalities,
+            kind=OrganisationKind.EMPLOYER,
+            municipality_id__in=municipalities,
             verification_status=VerificationStatus.PENDING,
         )
         .select_related("municipality", "employer_profile")
@@ -454,7 +491,9 @@ def introduction_contact(*, user: User, introduction: Introduction) -> Contact |
         "first_name", "last_name", "email", "phone", "erased_at", "municipality_id"
     ).get(pk=introduction.candidate_id)
     if not candidate_has_live_consent(
-        candidate=candidate, scope=ConsentScope.CONTACT, organisation=organisation,
+        candidate=candidate,
+        scope=ConsentScope.CONTACT,
+        organisation=organisation,
         reference=contact_reference(introduction),
     ):
         return None
@@ -472,10 +511,15 @@ def introduction_card(*, user: User, introduction: Introduction) -> AnonymousCan
     organisation_id = introduction.placement.employer.organisation_id
     if organisation_id not in access.employer_organisation_ids(user=user):
         return None
-    granted = Consent.objects.live().filter(
-        scope=ConsentScope.CONTACT, recipient_organisation_id=organisation_id,
-        reference=contact_reference(introduction),
-    ).values("candidate_id")
+    granted = (
+        Consent.objects.live()
+        .filter(
+            scope=ConsentScope.CONTACT,
+            recipient_organisation_id=organisation_id,
+            reference=contact_reference(introduction),
+        )
+        .values("candidate_id")
+    )
     shared = Q(pk__in=browse_base(user=user).values("pk")) | Q(pk__in=granted)
     row = anonymous_queryset(
         Candidate.objects.filter(shared, pk=introduction.candidate_id, erased_at__isnull=True)
@@ -505,16 +549,21 @@ def introduction_history(*, user: User, introduction: Introduction) -> list[Hist
     from django.contrib.auth import get_user_model
 
     entries = list(introduction.history.only("at", "stage", "by_id", "introduction_id"))
-    colleagues = Membership.objects.filter(organisation_id=organisation_id, role=Role.EMPLOYER).values("user_id")
+    colleagues = Membership.objects.filter(organisation_id=organisation_id, role=Role.EMPLOYER).values(
+        "user_id"
+    )
     names = {
         pk: display_name or email
-        for pk, display_name, email in get_user_model().objects.filter(
-            pk__in={e.by_id for e in entries if e.by_id}, is_candidate=False
-        ).filter(pk__in=colleagues).values_list("pk", "display_name", "email")
+        for pk, display_name, email in get_user_model()
+        .objects.filter(pk__in={e.by_id for e in entries if e.by_id}, is_candidate=False)
+        .filter(pk__in=colleagues)
+        .values_list("pk", "display_name", "email")
     }
     someone = gettext("die Person")
     return [
-        HistoryEntry(at=e.at, stage=e.get_stage_display(), by="" if e.by_id is None else names.get(e.by_id, someone))
+        HistoryEntry(
+            at=e.at, stage=e.get_stage_display(), by="" if e.by_id is None else names.get(e.by_id, someone)
+        )
         for e in entries
     ]
 
@@ -523,8 +572,10 @@ def own_introductions(*, user: User) -> QuerySet[Introduction]:
     """The signed-in candidate's introductions, without the internal early stage."""
     if not getattr(user, "is_candidate", False):
         raise PermissionDenied
-    return _introductions().filter(candidate__user=user, candidate__erased_at__isnull=True).exclude(
-        stage=Stage.SUGGESTED
+    return (
+        _introductions()
+        .filter(candidate__user=user, candidate__erased_at__isnull=True)
+        .exclude(stage=Stage.SUGGESTED)
     )
 
 
@@ -532,8 +583,11 @@ def staff_introductions(*, user: User) -> QuerySet[Introduction]:
     """Introductions of the candidates a case manager / job coach works with."""
     if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
         raise PermissionDenied
-    return _introductions().filter(candidate__in=visible_candidates(user=user)).select_related(
-        "candidate", "employment")
+    return (
+        _introductions()
+        .filter(candidate__in=visible_candidates(user=user))
+        .select_related("candidate", "employment")
+    )
 
 
 def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
@@ -586,7 +640,9 @@ def notifications(*, user: User) -> QuerySet[Notification]:
 
 # Close reasons the candidate hears as "you said no" or "the place is gone" rather than "it did not fit".
 _DECLINED_REASONS = frozenset({Introduction.CloseReason.DECLINED_BY_CANDIDATE})
-_PLACE_GONE_REASONS = frozenset({Introduction.CloseReason.PLACEMENT_FILLED, Introduction.CloseReason.PLACEMENT_CLOSED})
+_PLACE_GONE_REASONS = frozenset(
+    {Introduction.CloseReason.PLACEMENT_FILLED, Introduction.CloseReason.PLACEMENT_CLOSED}
+)
 
 
 def candidate_status_text(introduction: Introduction) -> str:
@@ -633,14 +689,16 @@ def candidate_status_items(candidate: Candidate) -> list[StatusItem]:
     items = []
     for intro in _introductions().filter(candidate=candidate).exclude(stage=Stage.SUGGESTED):
         title = gettext("%(title)s bei %(employer)s") % {
-            "title": intro.placement.title, "employer": intro.placement.employer.organisation.name,
+            "title": intro.placement.title,
+            "employer": intro.placement.employer.organisation.name,
         }
         try:
             url = reverse("employers:my_introductions")
         except NoReverseMatch:  # pragma: no cover - the URL is ours
             url = ""
-        items.append(StatusItem(title=title, status=candidate_status_text(intro), updated_at=intro.updated_at,
-                                url=url))
+        items.append(
+            StatusItem(title=title, status=candidate_status_text(intro), updated_at=intro.updated_at, url=url)
+        )
     return items
 
 

@@ -112,16 +112,25 @@ def employer_register(
                 % {"role": public_side.get_role_display(), "organisation": public_side.organisation.name}
             )
         own = (
-            Membership.objects.filter(user=user, role=Role.EMPLOYER, is_active=True,
-                                      organisation__kind=OrganisationKind.EMPLOYER)
-            .select_related("organisation").first()
+            Membership.objects.filter(
+                user=user, role=Role.EMPLOYER, is_active=True, organisation__kind=OrganisationKind.EMPLOYER
+            )
+            .select_related("organisation")
+            .first()
         )
         if own is not None:
             registered = own.organisation
-            if registered.municipality_id == municipality.pk and registered.name.casefold() == name.casefold():
+            if (
+                registered.municipality_id == municipality.pk
+                and registered.name.casefold() == name.casefold()
+            ):
                 return EmployerProfile.objects.get(organisation=registered)
-            raise ValidationError(_("Sie haben schon einen Betrieb registriert. Weitere Kolleg*innen lädt "
-                                    "Ihr Betrieb über die Mitgliederverwaltung ein."))
+            raise ValidationError(
+                _(
+                    "Sie haben schon einen Betrieb registriert. Weitere Kolleg*innen lädt "
+                    "Ihr Betrieb über die Mitgliederverwaltung ein."
+                )
+            )
         if Organisation.objects.filter(municipality=municipality, name__iexact=name).exists():
             raise duplicate_name
         try:
@@ -129,19 +138,35 @@ def employer_register(
             # index still refuses the name, and the person gets the same answer.
             with transaction.atomic():
                 organisation = Organisation.objects.create(
-                    municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name, street=street,
-                    postcode=postcode, city=city, email=contact_email, phone=contact_phone,
+                    municipality=municipality,
+                    kind=OrganisationKind.EMPLOYER,
+                    name=name,
+                    street=street,
+                    postcode=postcode,
+                    city=city,
+                    email=contact_email,
+                    phone=contact_phone,
                     verification_status=VerificationStatus.PENDING,
                 )
         except IntegrityError as exc:
             raise duplicate_name from exc
         profile = EmployerProfile.objects.create(
-            organisation=organisation, sector=sector, size=size, contact_name=contact_name,
-            contact_email=contact_email, contact_phone=contact_phone, register_number=register_number,
+            organisation=organisation,
+            sector=sector,
+            size=size,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            register_number=register_number,
         )
         Membership.objects.create(user=user, organisation=organisation, role=Role.EMPLOYER, is_lead=True)
-        audit_record(actor=user, action=AuditEntry.Action.CREATE, record=organisation,
-                     municipality_id=municipality.pk, note="employer registered")
+        audit_record(
+            actor=user,
+            action=AuditEntry.Action.CREATE,
+            record=organisation,
+            municipality_id=municipality.pk,
+            note="employer registered",
+        )
     access.forget(user=user)
     return profile
 
@@ -154,9 +179,14 @@ def employer_decide(*, organisation: Organisation, actor: User, verify: bool, no
     organisation.verified_at = timezone.now()
     organisation.verified_by = actor
     organisation.save(update_fields=["verification_status", "verified_at", "verified_by"])
-    audit_record(actor=actor, action=AuditEntry.Action.CHANGE, record=organisation,
-                 municipality_id=organisation.municipality_id, fields=["verification_status"],
-                 note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        record=organisation,
+        municipality_id=organisation.municipality_id,
+        fields=["verification_status"],
+        note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""),
+    )
     return organisation
 
 
@@ -199,8 +229,11 @@ def placement_create(
     try:
         with transaction.atomic():
             placement = Placement(
-                employer=employer, municipality_id=employer.organisation.municipality_id, created_by=actor,
-                submission_key=submission_key, **data,
+                employer=employer,
+                municipality_id=employer.organisation.municipality_id,
+                created_by=actor,
+                submission_key=submission_key,
+                **data,
             )
             # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
             placement.full_clean(exclude=["submission_key"])
@@ -215,7 +248,11 @@ def placement_create(
 
 
 def placement_update(
-    *, placement: Placement, actor: User, data: dict[str, Any], skills: Iterable[tuple[Skill, str]] | None = None
+    *,
+    placement: Placement,
+    actor: User,
+    data: dict[str, Any],
+    skills: Iterable[tuple[Skill, str]] | None = None,
 ) -> Placement:
     with transaction.atomic():
         for field, value in data.items():
@@ -233,7 +270,8 @@ def placement_update(
 def suggested_skills(*, occupation) -> list[tuple[Skill, str]]:
     """The occupation's ESCO skills with their relation, essential first."""
     relations = (
-        OccupationSkill.objects.filter(occupation=occupation).select_related("skill")
+        OccupationSkill.objects.filter(occupation=occupation)
+        .select_related("skill")
         .order_by("relation", "skill__label_de")
     )
     return [(rel.skill, rel.relation) for rel in relations]
@@ -242,7 +280,9 @@ def suggested_skills(*, occupation) -> list[tuple[Skill, str]]:
 # --- the selection pipeline -----------------------------------------------------------------
 
 
-def _move(intro: Introduction, stage: str, actor: User | None, *, reason: str = "", note: str = "") -> Introduction:
+def _move(
+    intro: Introduction, stage: str, actor: User | None, *, reason: str = "", note: str = ""
+) -> Introduction:
     intro.stage = stage
     intro.close_reason = reason if stage == Stage.CLOSED else ""
     intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at"])
@@ -271,7 +311,9 @@ def _candidate_side(candidate: Candidate) -> list[Any]:
     return [candidate.user, *case_managers_for(candidate=candidate)]
 
 
-def introduction_select(*, placement: Placement, candidate: Candidate, actor: User, note: str = "") -> Introduction:
+def introduction_select(
+    *, placement: Placement, candidate: Candidate, actor: User, note: str = ""
+) -> Introduction:
     """The employer picks a listed candidate for one of its open placements."""
     if placement.employer.organisation_id not in access.employer_organisation_ids(user=actor):
         raise PermissionDenied
@@ -285,15 +327,15 @@ def introduction_select(*, placement: Placement, candidate: Candidate, actor: Us
             intro = Introduction.objects.create(
                 placement=placement, candidate=candidate, stage=Stage.SELECTED, created_by=actor
             )
-            IntroductionStage.objects.create(introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500])
+            IntroductionStage.objects.create(
+                introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500]
+            )
             _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
     except IntegrityError as exc:
         # The same selection sent twice (double click, resend): answer with the one the first made.
-        running = (
-            Introduction.objects.filter(placement=placement, candidate=candidate, created_by=actor,
-                                        stage=Stage.SELECTED)
-            .first()
-        )
+        running = Introduction.objects.filter(
+            placement=placement, candidate=candidate, created_by=actor, stage=Stage.SELECTED
+        ).first()
         if running is not None:
             return running
         raise ValidationError(_("Für diese Stelle läuft mit dieser Person schon eine Vorstellung.")) from exc
@@ -311,7 +353,9 @@ def can_answer_for(*, user: User, candidate: Candidate) -> bool:
     )
 
 
-def introduction_answer(*, introduction: Introduction, actor: User, accept: bool, note: str = "") -> Introduction:
+def introduction_answer(
+    *, introduction: Introduction, actor: User, accept: bool, note: str = ""
+) -> Introduction:
     """The candidate's answer, given in self-service or recorded by their coach / case manager.
 
     Accepting grants a ``contact`` consent to this employer for this introduction only.
@@ -324,7 +368,9 @@ def introduction_answer(*, introduction: Introduction, actor: User, accept: bool
             raise ValidationError(_("Auf diese Vorstellung wurde schon geantwortet."))
         if accept:
             consent_grant(
-                candidate=intro.candidate, scope=ConsentScope.CONTACT, actor=actor,
+                candidate=intro.candidate,
+                scope=ConsentScope.CONTACT,
+                actor=actor,
                 recipient_organisation=intro.placement.employer.organisation,
                 reference=contact_reference(intro),
                 paper_form_reference=note if intro.candidate.user_id != actor.pk else "",
@@ -333,7 +379,8 @@ def introduction_answer(*, introduction: Introduction, actor: User, accept: bool
         else:
             _move(intro, Stage.DECLINED, actor, note=note)
         employer_users = [
-            m.user for m in Membership.objects.filter(
+            m.user
+            for m in Membership.objects.filter(
                 organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
             ).select_related("user")
         ]
@@ -343,9 +390,14 @@ def introduction_answer(*, introduction: Introduction, actor: User, accept: bool
 
 def introduction_contact_viewed(*, introduction: Introduction, actor: User) -> None:
     """The employer saw the contact details: audit every view (a GET records nothing else)."""
-    audit_record(actor=actor, action=AuditEntry.Action.VIEW, record=introduction.candidate,
-                 municipality_id=introduction.candidate.municipality_id, fields=["name", "email", "phone"],
-                 note=f"contact via {contact_reference(introduction)}")
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.VIEW,
+        record=introduction.candidate,
+        municipality_id=introduction.candidate.municipality_id,
+        fields=["name", "email", "phone"],
+        note=f"contact via {contact_reference(introduction)}",
+    )
 
 
 def introduction_contact_reveal(*, introduction: Introduction, actor: User) -> Introduction:
@@ -366,24 +418,34 @@ def _locked(introduction: Introduction, allowed: set[str], message) -> Introduct
 
 def introduction_schedule_interview(*, introduction: Introduction, actor: User, at: datetime) -> Introduction:
     with transaction.atomic():
-        intro = _locked(introduction, _INTERVIEW_FROM,
-                        _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."))
+        intro = _locked(
+            introduction,
+            _INTERVIEW_FROM,
+            _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."),
+        )
         intro.interview_at = at
         return _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
 
 
 def introduction_offer(*, introduction: Introduction, actor: User, note: str = "") -> Introduction:
     with transaction.atomic():
-        intro = _locked(introduction, _OFFER_FROM, _("Ein Angebot ist erst nach der Zustimmung der Person möglich."))
+        intro = _locked(
+            introduction, _OFFER_FROM, _("Ein Angebot ist erst nach der Zustimmung der Person möglich.")
+        )
         return _move(intro, Stage.OFFER, actor, note=note)
 
 
-def introduction_close(*, introduction: Introduction, actor: User | None, reason: str, note: str = "") -> Introduction:
+def introduction_close(
+    *, introduction: Introduction, actor: User | None, reason: str, note: str = ""
+) -> Introduction:
     if reason not in Reason.values:
         raise ValidationError(_("Bitte einen Grund auswählen."))
     with transaction.atomic():
-        intro = _locked(introduction, set(Stage.values) - Introduction.TERMINAL,
-                        _("Diese Vorstellung ist schon abgeschlossen."))
+        intro = _locked(
+            introduction,
+            set(Stage.values) - Introduction.TERMINAL,
+            _("Diese Vorstellung ist schon abgeschlossen."),
+        )
         return _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
 
 
@@ -411,19 +473,28 @@ def introduction_hire(*, introduction: Introduction, actor: User, start_date: da
         try:
             with transaction.atomic():
                 employment = Employment.objects.create(
-                    candidate_id=intro.candidate_id, employer_id=placement.employer_id, placement=placement,
-                    introduction=intro, kind=placement.kind, start_date=start_date, created_by=actor,
+                    candidate_id=intro.candidate_id,
+                    employer_id=placement.employer_id,
+                    placement=placement,
+                    introduction=intro,
+                    kind=placement.kind,
+                    start_date=start_date,
+                    created_by=actor,
                 )
         except IntegrityError as exc:
             raise ValidationError(_("Diese Person ist bereits eingestellt.")) from exc
         _move(intro, Stage.HIRED, actor, note=start_date.isoformat())
-        for other in Introduction.objects.filter(candidate_id=intro.candidate_id).exclude(pk=intro.pk).exclude(
-            stage__in=Introduction.TERMINAL
+        for other in (
+            Introduction.objects.filter(candidate_id=intro.candidate_id)
+            .exclude(pk=intro.pk)
+            .exclude(stage__in=Introduction.TERMINAL)
         ):
             _move(other, Stage.CLOSED, actor, reason=Reason.HIRED_ELSEWHERE)
         placement.refresh_from_db(fields=["openings", "status"])
         if placement.status == PlacementStatus.FILLED:
-            for other in placement.introductions.exclude(pk=intro.pk).exclude(stage__in=Introduction.TERMINAL):
+            for other in placement.introductions.exclude(pk=intro.pk).exclude(
+                stage__in=Introduction.TERMINAL
+            ):
                 _move(other, Stage.CLOSED, actor, reason=Reason.PLACEMENT_FILLED)
         _notify(intro, Notification.Kind.UPDATED, _candidate_side(intro.candidate))
     return employment
@@ -444,16 +515,28 @@ def employment_end(*, employment: Employment, actor: User, end_date: date, end_r
         if not current.is_running:
             raise ValidationError(_("Diese Beschäftigung ist schon beendet."))
         if end_date < current.start_date:
-            raise ValidationError({"end_date": _(
-                "Das Ende kann nicht vor dem Beginn am %(start)s liegen."
-            ) % {"start": current.start_date.strftime("%d.%m.%Y")}})
+            raise ValidationError(
+                {
+                    "end_date": _("Das Ende kann nicht vor dem Beginn am %(start)s liegen.")
+                    % {"start": current.start_date.strftime("%d.%m.%Y")}
+                }
+            )
         current.end_date = end_date
         current.end_reason = end_reason
         current.save(update_fields=["end_date", "end_reason"])
-        municipality_id = Candidate.objects.filter(pk=current.candidate_id).values_list(
-            "municipality_id", flat=True).first()
-        audit_record(actor=actor, action=AuditEntry.Action.CHANGE, record=current, municipality_id=municipality_id,
-                     fields=["end_date", "end_reason"], note=f"employment ended: {end_reason}")
+        municipality_id = (
+            Candidate.objects.filter(pk=current.candidate_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            record=current,
+            municipality_id=municipality_id,
+            fields=["end_date", "end_reason"],
+            note=f"employment ended: {end_reason}",
+        )
     employment.end_date, employment.end_reason = current.end_date, current.end_reason
     return current
 
@@ -461,7 +544,9 @@ def employment_end(*, employment: Employment, actor: User, end_date: date, end_r
 # --- shortlist, saved searches, notifications --------------------------------------------
 
 
-def shortlist_add(*, placement: Placement, candidate: Candidate, actor: User, note: str = "") -> ShortlistEntry:
+def shortlist_add(
+    *, placement: Placement, candidate: Candidate, actor: User, note: str = ""
+) -> ShortlistEntry:
     if not listed_candidates_for_employer(user=actor).filter(pk=candidate.pk).exists():
         raise ValidationError(_("Dieses Profil ist nicht mehr freigegeben."))
     entry, created = ShortlistEntry.objects.get_or_create(
@@ -519,10 +604,14 @@ def notification_email_send(*, notification_id: int) -> bool:
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         subject = str(_("Neuigkeiten zu einer Vorstellung"))
-        body = str(_(
-            "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
-            "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
-        )).format(what=notification.get_kind_display(),
-                  path=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("employers:notifications"))
+        body = str(
+            _(
+                "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
+                "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
+            )
+        ).format(
+            what=notification.get_kind_display(),
+            path=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("employers:notifications"),
+        )
     send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [notification.user.email])
     return True

@@ -31,7 +31,11 @@ urlpatterns = [
     path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
     path("placements/<int:pk>/matches/", views.placement_matches, name="placement_matches"),
     path("placements/<int:pk>/shortlist/", views.shortlist_add, name="shortlist_add"),
-    path("placements/<int:pk>/shortlist/<int:entry_pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path(
+        "placements/<int:pk>/shortlist/<int:entry_pk>/remove/",
+        views.shortlist_remove,
+        name="shortlist_remove",
+    ),
     path("candidates/", views.browse, name="browse"),
     path("candidates/export.csv", views.browse_export, name="browse_export"),
     path("candidates/<publicref:ref>/select/", views.select_candidate, name="select_candidate"),
@@ -39,7 +43,9 @@ urlpatterns = [
     path("searches/<int:pk>/delete/", views.saved_search_delete, name="saved_search_delete"),
     path("introductions/<publicref:ref>/", views.introduction_detail, name="introduction_detail"),
     path("introductions/<publicref:ref>/answer/", views.introduction_answer, name="introduction_answer"),
-    path("introductions/<publicref:ref>/<slug:action>/", views.introduction_action, name="introduction_action"),
+    path(
+        "introductions/<publicref:ref>/<slug:action>/", views.introduction_action, name="introduction_action"
+    ),
     path("my/introductions/", views.my_introductions, name="my_introductions"),
     path("team/introductions/", views.staff_introductions, name="staff_introductions"),
     path("employments/<publicref:ref>/end/", views.employment_end, name="employment_end"),

@@ -63,14 +63,19 @@ def home(request: HttpRequest) -> HttpResponse:
             return render(request, "employers/pending.html", {"pending": pending})
         raise PermissionDenied
     placements = list(selectors.dashboard_placements(user=request.user))
-    return render(request, "employers/home.html", {
-        "profile": selectors.require_employer(user=request.user),
-        "placements": placements,
-        "totals": selectors.pipeline_counts(placements),
-        "coach_url": selectors.coach_contact_url(),
-        "introductions": selectors.employer_introductions(user=request.user).exclude(
-            stage__in=Introduction.TERMINAL)[:20],
-    })
+    return render(
+        request,
+        "employers/home.html",
+        {
+            "profile": selectors.require_employer(user=request.user),
+            "placements": placements,
+            "totals": selectors.pipeline_counts(placements),
+            "coach_url": selectors.coach_contact_url(),
+            "introductions": selectors.employer_introductions(user=request.user).exclude(
+                stage__in=Introduction.TERMINAL
+            )[:20],
+        },
+    )
 
 
 @login_required
@@ -112,10 +117,14 @@ def verification_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bitte bestätigen oder ablehnen."))
         return redirect("employers:verification_list")
     verify = form.cleaned_data["decision"] == "verify"
-    services.employer_decide(organisation=organisation, actor=request.user, verify=verify,
-                             note=form.cleaned_data["note"])
-    messages.success(request, (_("%(name)s ist jetzt geprüft.") if verify else _("%(name)s wurde abgelehnt."))
-                     % {"name": organisation.name})
+    services.employer_decide(
+        organisation=organisation, actor=request.user, verify=verify, note=form.cleaned_data["note"]
+    )
+    messages.success(
+        request,
+        (_("%(name)s ist jetzt geprüft.") if verify else _("%(name)s wurde abgelehnt."))
+        % {"name": organisation.name},
+    )
     return redirect("employers:verification_list")
 
 
@@ -129,13 +138,22 @@ def _placement_form_page(request: HttpRequest, form: PlacementForm, placement=No
 @login_required
 def placement_create(request: HttpRequest) -> HttpResponse:
     profile = selectors.require_employer(user=request.user)
-    form = PlacementForm(request.POST or None, initial={"status": PlacementStatus.OPEN, "openings": 1,
-                                                        "postcode": profile.organisation.postcode,
-                                                        "city": profile.organisation.city})
+    form = PlacementForm(
+        request.POST or None,
+        initial={
+            "status": PlacementStatus.OPEN,
+            "openings": 1,
+            "postcode": profile.organisation.postcode,
+            "city": profile.organisation.city,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             placement = services.placement_create(
-                employer=profile, actor=request.user, data=form.placement_data(), skills=form.chosen_skills(),
+                employer=profile,
+                actor=request.user,
+                data=form.placement_data(),
+                skills=form.chosen_skills(),
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
@@ -152,8 +170,12 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlacementForm(request.POST or None, instance=placement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_update(placement=placement, actor=request.user, data=form.placement_data(),
-                                      skills=form.chosen_skills())
+            services.placement_update(
+                placement=placement,
+                actor=request.user,
+                data=form.placement_data(),
+                skills=form.chosen_skills(),
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -175,20 +197,29 @@ def placement_skill_suggestions(request: HttpRequest) -> HttpResponse:
 @login_required
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    return render(request, "employers/placement_detail.html", {
-        "placement": placement,
-        "skills": selectors.placement_skills(placement=placement),
-        "shortlist": selectors.shortlist(user=request.user, placement=placement),
-        "introductions": placement.introductions.order_by("-updated_at"),
-    })
+    return render(
+        request,
+        "employers/placement_detail.html",
+        {
+            "placement": placement,
+            "skills": selectors.placement_skills(placement=placement),
+            "shortlist": selectors.shortlist(user=request.user, placement=placement),
+            "introductions": placement.introductions.order_by("-updated_at"),
+        },
+    )
 
 
 @login_required
 def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    return render(request, "employers/placement_matches.html", {
-        "placement": placement, "matches": selectors.placement_matches(user=request.user, placement=placement),
-    })
+    return render(
+        request,
+        "employers/placement_matches.html",
+        {
+            "placement": placement,
+            "matches": selectors.placement_matches(user=request.user, placement=placement),
+        },
+    )
 
 
 @login_required
@@ -200,14 +231,18 @@ def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     candidate = selectors.listed_candidate_get(user=request.user, ref=form.cleaned_data["candidate"])
     try:
-        services.shortlist_add(placement=placement, candidate=candidate, actor=request.user,
-                               note=form.cleaned_data["note"])
+        services.shortlist_add(
+            placement=placement, candidate=candidate, actor=request.user, note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Auf der Merkliste gespeichert."))
-    return redirect(request.POST.get("next") if _safe_next(request) else reverse(
-        "employers:placement_detail", args=[placement.pk]))
+    return redirect(
+        request.POST.get("next")
+        if _safe_next(request)
+        else reverse("employers:placement_detail", args=[placement.pk])
+    )
 
 
 def _safe_next(request: HttpRequest) -> bool:
@@ -233,7 +268,8 @@ def _browse(request: HttpRequest):
     filterset = CandidateBrowseFilter(request.GET or None, queryset=base)
     valid = filterset.is_bound and filterset.form.is_valid()
     origin = (filterset.form.cleaned_data.get("postcode") if valid else None) or selectors.default_origin(
-        user=request.user)
+        user=request.user
+    )
     return filterset, origin
 
 
@@ -247,7 +283,11 @@ def browse(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "filter": filterset, "page": page, "cards": cards, "origin": origin, "query": query.urlencode(),
+        "filter": filterset,
+        "page": page,
+        "cards": cards,
+        "origin": origin,
+        "query": query.urlencode(),
         "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),
     }
     if request.htmx:
@@ -277,19 +317,31 @@ def browse_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lotse-profile.csv"'
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Referenz"), _("Berufe (Jahre)"), _("Kompetenzen"), _("Sprachen"), _("Entfernung (km)"),
-                     _("verfügbar ab"), _("Stunden pro Woche"), _("Arbeitserlaubnis")])
+    writer.writerow(
+        [
+            _("Referenz"),
+            _("Berufe (Jahre)"),
+            _("Kompetenzen"),
+            _("Sprachen"),
+            _("Entfernung (km)"),
+            _("verfügbar ab"),
+            _("Stunden pro Woche"),
+            _("Arbeitserlaubnis"),
+        ]
+    )
     for card in selectors.anonymous_cards(rows, origin_postcode=origin):
-        writer.writerow([
-            card.ref,
-            ", ".join(f"{label} ({years:g})" for label, years in card.occupations),
-            ", ".join(card.skills),
-            ", ".join(f"{lang} {spoken}/{written}" for lang, spoken, written in card.languages),
-            "" if card.distance_km is None else card.distance_km,
-            card.available_from.isoformat() if card.available_from else "",
-            f"{card.hours_min or ''}–{card.hours_max or ''}",
-            card.permit_label,
-        ])
+        writer.writerow(
+            [
+                card.ref,
+                ", ".join(f"{label} ({years:g})" for label, years in card.occupations),
+                ", ".join(card.skills),
+                ", ".join(f"{lang} {spoken}/{written}" for lang, spoken, written in card.languages),
+                "" if card.distance_km is None else card.distance_km,
+                card.available_from.isoformat() if card.available_from else "",
+                f"{card.hours_min or ''}–{card.hours_max or ''}",
+                card.permit_label,
+            ]
+        )
     return response
 
 
@@ -299,8 +351,9 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     selectors.require_employer(user=request.user)
     form = SavedSearchForm(request.POST)
     if form.is_valid():
-        services.saved_search_save(user=request.user, name=form.cleaned_data["name"],
-                                   query=form.cleaned_data["query"])
+        services.saved_search_save(
+            user=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+        )
         messages.success(request, _("Suche gespeichert."))
     else:
         messages.error(request, _("Bitte der Suche einen Namen geben."))
@@ -322,21 +375,28 @@ def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
     """Choose a listed candidate (by public reference) for one of the employer's open placements."""
     candidate_row = selectors.listed_candidate_get(user=request.user, ref=ref)
     placements = list(selectors.placements_for(user=request.user).filter(status=PlacementStatus.OPEN))
-    form = SelectForm(request.POST or None, placements=placements,
-                      initial={"placement": request.GET.get("placement")})
+    form = SelectForm(
+        request.POST or None, placements=placements, initial={"placement": request.GET.get("placement")}
+    )
     if request.method == "POST" and form.is_valid():
         placement = selectors.placement_get(user=request.user, pk=form.cleaned_data["placement"])
         try:
             intro = services.introduction_select(
-                placement=placement, candidate=candidate_row, actor=request.user,
+                placement=placement,
+                candidate=candidate_row,
+                actor=request.user,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Angefragt. Die Person und ihre Ansprechperson werden benachrichtigt."))
+            messages.success(
+                request, _("Angefragt. Die Person und ihre Ansprechperson werden benachrichtigt.")
+            )
             return redirect("employers:introduction_detail", ref=intro.reference)
-    card = selectors.anonymous_cards([candidate_row], origin_postcode=selectors.default_origin(user=request.user))[0]
+    card = selectors.anonymous_cards(
+        [candidate_row], origin_postcode=selectors.default_origin(user=request.user)
+    )[0]
     return render(request, "employers/select.html", {"card": card, "form": form, "placements": placements})
 
 
@@ -358,12 +418,21 @@ def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
     card = None
     if contact is None and not reveal:
         card = selectors.introduction_card(user=request.user, introduction=intro)
-    return render(request, "employers/introduction_detail.html", {
-        "intro": intro, "contact": contact, "card": card, "reveal": reveal,
-        "history": selectors.introduction_history(user=request.user, introduction=intro),
-        "interview_form": InterviewForm(), "offer_form": OfferForm(),
-        "hire_form": HireForm(initial={"start_date": intro.placement.start_date}), "close_form": CloseForm(),
-    })
+    return render(
+        request,
+        "employers/introduction_detail.html",
+        {
+            "intro": intro,
+            "contact": contact,
+            "card": card,
+            "reveal": reveal,
+            "history": selectors.introduction_history(user=request.user, introduction=intro),
+            "interview_form": InterviewForm(),
+            "offer_form": OfferForm(),
+            "hire_form": HireForm(initial={"start_date": intro.placement.start_date}),
+            "close_form": CloseForm(),
+        },
+    )
 
 
 _ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "hire": HireForm, "close": CloseForm}
@@ -383,20 +452,26 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
         raise Http404
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Bitte die Angaben prüfen: %(errors)s") % {
-            "errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("Bitte die Angaben prüfen: %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
         return redirect("employers:introduction_detail", ref=intro.reference)
     data = form.cleaned_data
     try:
         if action == "interview":
-            services.introduction_schedule_interview(introduction=intro, actor=request.user, at=data["interview_at"])
+            services.introduction_schedule_interview(
+                introduction=intro, actor=request.user, at=data["interview_at"]
+            )
         elif action == "offer":
             services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
         elif action == "hire":
             services.introduction_hire(introduction=intro, actor=request.user, start_date=data["start_date"])
         else:
-            services.introduction_close(introduction=intro, actor=request.user, reason=data["reason"],
-                                        note=data["note"])
+            services.introduction_close(
+                introduction=intro, actor=request.user, reason=data["reason"], note=data["note"]
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -408,7 +483,7 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
 
 
 def _introduction_heading(intro: Introduction) -> str:
-    """"<title> bei <employer>" in the reader's language; the employer wrote both names in German,
+    """ "<title> bei <employer>" in the reader's language; the employer wrote both names in German,
     so each sits in its own <bdi> and reads right inside Arabic or Farsi text."""
     names = {
         "title": format_html('<bdi lang="de">{}</bdi>', intro.placement.title),
@@ -442,13 +517,16 @@ def introduction_answer(request: HttpRequest, ref: str) -> HttpResponse:
         return redirect(target)
     accept = form.cleaned_data["answer"] == "accept"
     try:
-        services.introduction_answer(introduction=intro, actor=request.user, accept=accept,
-                                     note=form.cleaned_data["note"])
+        services.introduction_answer(
+            introduction=intro, actor=request.user, accept=accept, note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Danke, Ihre Antwort ist gespeichert.") if accept else
-                         _("Danke, die Absage ist gespeichert."))
+        messages.success(
+            request,
+            _("Danke, Ihre Antwort ist gespeichert.") if accept else _("Danke, die Absage ist gespeichert."),
+        )
     return redirect(target)
 
 

@@ -26,8 +26,14 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
 def candidate_jobs(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for_jobs(user=request.user, pk=pk)
     audit_record(
-        actor=request.user, action=AuditEntry.Action.VIEW, record=candidate,
-        municipality_id=candidate.municipality_id, fields=["skills", "languages", "postcode"], note="jobs",
+        actor=request.user,
+        action=AuditEntry.Action.VIEW,
+        record=candidate,
+        municipality_id=candidate.municipality_id,
+        fields=["skills", "languages", "postcode"],
+        note="jobs",
     )
     rows = jobs_for_candidate(candidate=candidate)
-    return render(request, "employers/jobs_for_candidate.html", {"rows": rows, "own": False, "candidate": candidate})
+    return render(
+        request, "employers/jobs_for_candidate.html", {"rows": rows, "own": False, "candidate": candidate}
+    )

@@ -51,8 +51,11 @@ def suppress(cells: dict[str, int], threshold: int = THRESHOLD) -> tuple[dict[st
         return dict.fromkeys(cells), None
     small = {k for k, v in cells.items() if 0 < v < threshold}
     hidden = set(small)
-    while hidden and (len(hidden) < 2 or sum(cells[k] for k in hidden) < threshold
-                      or _pinned(cells, hidden, small, threshold)):
+    while hidden and (
+        len(hidden) < 2
+        or sum(cells[k] for k in hidden) < threshold
+        or _pinned(cells, hidden, small, threshold)
+    ):
         visible = sorted((v, k) for k, v in cells.items() if k not in hidden)
         if not visible:
             return dict.fromkeys(cells), None
@@ -80,15 +83,25 @@ def participants_for(*, scope: Scope) -> list[Municipality]:
     """The similar participating municipalities (own first); PermissionDenied unless own takes part."""
     if scope.kind != "municipality":
         raise PermissionDenied
-    opted = set(MonitoringSettings.objects.filter(comparison_opt_in=True).values_list("municipality_id", flat=True))
+    opted = set(
+        MonitoringSettings.objects.filter(comparison_opt_in=True).values_list("municipality_id", flat=True)
+    )
     if scope.municipality_id not in opted:
         return []
-    sizes = dict(Case.objects.filter(municipality_id__in=opted, candidate__erased_at__isnull=True).order_by()
-                 .values("municipality_id").annotate(n=Count("candidate_id", distinct=True))
-                 .values_list("municipality_id", "n"))
+    sizes = dict(
+        Case.objects.filter(municipality_id__in=opted, candidate__erased_at__isnull=True)
+        .order_by()
+        .values("municipality_id")
+        .annotate(n=Count("candidate_id", distinct=True))
+        .values_list("municipality_id", "n")
+    )
     own = sizes.get(scope.municipality_id, 0)
     others = [m for m in opted if m != scope.municipality_id]
-    close = [m for m in others if own and sizes.get(m, 0) and own / SIMILAR_FACTOR <= sizes[m] <= own * SIMILAR_FACTOR]
+    close = [
+        m
+        for m in others
+        if own and sizes.get(m, 0) and own / SIMILAR_FACTOR <= sizes[m] <= own * SIMILAR_FACTOR
+    ]
     chosen = close or others
     found = {m.pk: m for m in Municipality.objects.filter(pk__in=[scope.municipality_id, *chosen])}
     return [found[scope.municipality_id], *sorted((found[m] for m in chosen), key=lambda m: m.name)]
@@ -119,15 +132,27 @@ def comparison_tables(*, scope: Scope, filters: Filters) -> tuple[list[Municipal
     if len(participants) < 2:
         return participants, []
     ids = [m.pk for m in participants]
-    active = (Case.objects.filter(municipality_id__in=ids, candidate__erased_at__isnull=True,
-                                  opened_at__lt=filters.end_before)
-              .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=filters.start_at)))
-    placements = Employment.objects.filter(candidate__municipality_id__in=ids, candidate__erased_at__isnull=True,
-                                           start_date__gte=filters.start, start_date__lte=filters.end)
+    active = Case.objects.filter(
+        municipality_id__in=ids, candidate__erased_at__isnull=True, opened_at__lt=filters.end_before
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=filters.start_at))
+    placements = Employment.objects.filter(
+        candidate__municipality_id__in=ids,
+        candidate__erased_at__isnull=True,
+        start_date__gte=filters.start,
+        start_date__lte=filters.end,
+    )
     phases = _grouped(active, "phase", "municipality_id")
     kinds = _grouped(placements, "kind", "candidate__municipality_id")
     return participants, [
-        _table("phases", _("Fälle nach Phase"), CasePhase.choices, phases, participants, scope.municipality_id),
-        _table("placements_kind", _("Vermittlungen nach Art"), PlacementKind.choices, kinds, participants,
-               scope.municipality_id),
+        _table(
+            "phases", _("Fälle nach Phase"), CasePhase.choices, phases, participants, scope.municipality_id
+        ),
+        _table(
+            "placements_kind",
+            _("Vermittlungen nach Art"),
+            PlacementKind.choices,
+            kinds,
+            participants,
+            scope.municipality_id,
+        ),
     ]

@@ -75,7 +75,9 @@ def report_pdf(*, title: str, period: str, basis: str, figures: Iterable[Figure]
 
     styles = getSampleStyleSheet()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=title, author="Lotse", leftMargin=2 * cm, rightMargin=2 * cm)
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, title=title, author="Lotse", leftMargin=2 * cm, rightMargin=2 * cm
+    )
     story = [
         Paragraph(escape(title), styles["Title"]),
         Paragraph(f"<b>{escape(_('Zeitraum'))}:</b> {escape(period)}", styles["Normal"]),
@@ -87,18 +89,27 @@ def report_pdf(*, title: str, period: str, basis: str, figures: Iterable[Figure]
         data = [[Paragraph(escape(str(c)), styles["BodyText"]) for c in figure.columns]]
         data += [[escape(str(v)) for v in row] for row in figure.rows]
         table = Table(data, repeatRows=1, hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-            ("FONTSIZE", (0, 1), (-1, -1), 9),
-        ]))
-        block = [Paragraph(escape(figure.title), styles["Heading2"]),
-                 Paragraph(escape(figure.description), styles["BodyText"]), table]
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                    ("FONTSIZE", (0, 1), (-1, -1), 9),
+                ]
+            )
+        )
+        block = [
+            Paragraph(escape(figure.title), styles["Heading2"]),
+            Paragraph(escape(figure.description), styles["BodyText"]),
+            table,
+        ]
         for label, value in figure.summary:
             block.append(Paragraph(f"{escape(label)}: {escape(value)}", styles["BodyText"]))
         if figure.is_empty:
-            block.append(Paragraph(escape(_("Im Berichtszeitraum gibt es dazu keine Daten.")), styles["Italic"]))
+            block.append(
+                Paragraph(escape(_("Im Berichtszeitraum gibt es dazu keine Daten.")), styles["Italic"])
+            )
         if figure.note:
             block.append(Paragraph(escape(figure.note), styles["Italic"]))
         story.append(KeepTogether(block))

@@ -20,8 +20,10 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 class OrganisationChoice(forms.ModelChoiceField):
     default_error_messages = {
-        "invalid_choice": _("Diese Organisation gibt es in Ihrer Kommune nicht (oder Sie dürfen sie nicht "
-                            "auswählen). Bitte wählen Sie eine aus der Liste."),
+        "invalid_choice": _(
+            "Diese Organisation gibt es in Ihrer Kommune nicht (oder Sie dürfen sie nicht "
+            "auswählen). Bitte wählen Sie eine aus der Liste."
+        ),
     }
 
     def label_from_instance(self, obj) -> str:
@@ -29,20 +31,34 @@ class OrganisationChoice(forms.ModelChoiceField):
 
 
 class DashboardFilterForm(forms.Form):
-    start = dates.DateField(label=_("Zeitraum von"), required=False,
-                            widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 01.01.2026.")})
-    end = dates.DateField(label=_("Zeitraum bis"), required=False,
-                          widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
-                          error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 31.12.2026.")})
-    organisation = OrganisationChoice(label=_("zuständige Organisation"), required=False, queryset=None,
-                                      empty_label=_("alle Organisationen"),
-                                      widget=forms.Select(attrs=KERN_SELECT))
-    legal_circle = forms.ChoiceField(label=_("Rechtskreis"), required=False,
-                                     choices=[("", _("alle Rechtskreise")), *LegalCircle.choices],
-                                     widget=forms.Select(attrs=KERN_SELECT),
-                                     error_messages={"invalid_choice": _("Diesen Rechtskreis gibt es nicht. "
-                                                                          "Bitte wählen Sie einen aus der Liste.")})
+    start = dates.DateField(
+        label=_("Zeitraum von"),
+        required=False,
+        widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 01.01.2026.")},
+    )
+    end = dates.DateField(
+        label=_("Zeitraum bis"),
+        required=False,
+        widget=forms.DateInput(attrs={**KERN_INPUT, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 31.12.2026.")},
+    )
+    organisation = OrganisationChoice(
+        label=_("zuständige Organisation"),
+        required=False,
+        queryset=None,
+        empty_label=_("alle Organisationen"),
+        widget=forms.Select(attrs=KERN_SELECT),
+    )
+    legal_circle = forms.ChoiceField(
+        label=_("Rechtskreis"),
+        required=False,
+        choices=[("", _("alle Rechtskreise")), *LegalCircle.choices],
+        widget=forms.Select(attrs=KERN_SELECT),
+        error_messages={
+            "invalid_choice": _("Diesen Rechtskreis gibt es nicht. Bitte wählen Sie einen aus der Liste.")
+        },
+    )
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -57,8 +73,11 @@ class DashboardFilterForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return data
         if end < start:
-            self.add_error("end", _("Der Zeitraum endet vor seinem Beginn. Bitte ein Enddatum nach dem "
-                                    "%(start)s wählen.") % {"start": start.strftime("%d.%m.%Y")})
+            self.add_error(
+                "end",
+                _("Der Zeitraum endet vor seinem Beginn. Bitte ein Enddatum nach dem %(start)s wählen.")
+                % {"start": start.strftime("%d.%m.%Y")},
+            )
         if start < EARLIEST:
             self.add_error("start", _("Bitte ein Datum ab dem 01.01.2000 wählen."))
         if (end - start).days > 366 * 10:
@@ -72,17 +91,27 @@ class DashboardFilterForm(forms.Form):
             return defaults
         data = self.cleaned_data
         organisation = data.get("organisation")
-        return Filters(start=data.get("start") or defaults.start, end=data.get("end") or defaults.end,
-                       organisation_id=organisation.pk if organisation else None,
-                       legal_circle=data.get("legal_circle") or "")
+        return Filters(
+            start=data.get("start") or defaults.start,
+            end=data.get("end") or defaults.end,
+            organisation_id=organisation.pk if organisation else None,
+            legal_circle=data.get("legal_circle") or "",
+        )
 
 
 class ReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Berichtsjahr"), min_value=2000, max_value=2100, required=False,
-                              widget=forms.NumberInput(attrs=KERN_INPUT),
-                              error_messages={"invalid": _("Bitte ein Jahr angeben, z. B. 2026."),
-                                              "min_value": _("Bitte ein Jahr ab 2000 angeben."),
-                                              "max_value": _("Bitte ein Jahr bis 2100 angeben.")})
+    year = forms.IntegerField(
+        label=_("Berichtsjahr"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        widget=forms.NumberInput(attrs=KERN_INPUT),
+        error_messages={
+            "invalid": _("Bitte ein Jahr angeben, z. B. 2026."),
+            "min_value": _("Bitte ein Jahr ab 2000 angeben."),
+            "max_value": _("Bitte ein Jahr bis 2100 angeben."),
+        },
+    )
 
 
 class SettingsForm(forms.ModelForm):

@@ -17,20 +17,27 @@ class MonitoringSettings(models.Model):
     """What the coordinator decides for their municipality's monitoring."""
 
     municipality = models.OneToOneField(
-        "organisations.Municipality", on_delete=models.CASCADE, related_name="monitoring_settings",
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="monitoring_settings",
         verbose_name=_("Kommune"),
     )
     comparison_opt_in = models.BooleanField(
-        _("am Vergleich mit ähnlichen Kommunen teilnehmen"), default=False,
-        help_text=_("Nur zusammengefasste Zahlen verlassen die Kommune; Zellen mit weniger als 5 Personen "
-                    "werden unterdrückt. Nur wer teilnimmt, sieht auch die anderen."),
+        _("am Vergleich mit ähnlichen Kommunen teilnehmen"),
+        default=False,
+        help_text=_(
+            "Nur zusammengefasste Zahlen verlassen die Kommune; Zellen mit weniger als 5 Personen "
+            "werden unterdrückt. Nur wer teilnimmt, sieht auch die anderen."
+        ),
     )
     target_cases_per_case_manager = models.PositiveSmallIntegerField(
-        _("Zielwert: Fälle je Case Manager*in"), default=40,
+        _("Zielwert: Fälle je Case Manager*in"),
+        default=40,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     target_cases_per_coach = models.PositiveSmallIntegerField(
-        _("Zielwert: Begleitungen je Jobcoach"), default=25,
+        _("Zielwert: Begleitungen je Jobcoach"),
+        default=25,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -52,10 +59,14 @@ class FirstLanguageLevel(models.Model):
     """
 
     candidate = models.OneToOneField(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="first_language_level",
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="first_language_level",
         verbose_name=_("Klient*in"),
     )
-    spoken = models.CharField(_("Deutsch mündlich beim Erstkontakt (GER)"), max_length=2, choices=CEFR.choices)
+    spoken = models.CharField(
+        _("Deutsch mündlich beim Erstkontakt (GER)"), max_length=2, choices=CEFR.choices
+    )
     recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
 
     class Meta:

@@ -28,7 +28,12 @@ def erase_for_user(user: Any) -> int:
 
 def _on_audit_entry(sender, instance: AuditEntry, created: bool, raw: bool = False, **kwargs) -> None:
     """A candidate was erased (with or without a login): their first level goes too."""
-    if raw or not created or instance.action != AuditEntry.Action.ERASE or instance.record_type != CANDIDATE_RECORD:
+    if (
+        raw
+        or not created
+        or instance.action != AuditEntry.Action.ERASE
+        or instance.record_type != CANDIDATE_RECORD
+    ):
         return
     FirstLanguageLevel.objects.filter(candidate_id=int(instance.record_id)).delete()
 

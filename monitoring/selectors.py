@@ -88,7 +88,9 @@ def scope_for(*, user: User) -> Scope:
     mine = [m for m in access.memberships(user=user) if m.role in CASE_STAFF]
     leads = sorted((m for m in mine if m.is_lead), key=lambda m: m.organisation_id)
     if leads:
-        return Scope("organisation", leads[0].organisation.municipality_id, organisation_id=leads[0].organisation_id)
+        return Scope(
+            "organisation", leads[0].organisation.municipality_id, organisation_id=leads[0].organisation_id
+        )
     if mine:
         return Scope("own", mine[0].organisation.municipality_id, user_id=user.pk)
     raise PermissionDenied
@@ -106,7 +108,11 @@ def filter_organisations(*, scope: Scope) -> QuerySet[Organisation]:
     """Organisations a coordinator may filter by: their municipality's, except employers."""
     if scope.kind != "municipality":
         return Organisation.objects.none()
-    return Organisation.objects.filter(municipality_id=scope.municipality_id).exclude(kind="employer").order_by("name")
+    return (
+        Organisation.objects.filter(municipality_id=scope.municipality_id)
+        .exclude(kind="employer")
+        .order_by("name")
+    )
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,9 @@ class Filters:
     @property
     def end_before(self) -> datetime.datetime:
         """The first moment after the period (the end date counts in full)."""
-        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
+        return timezone.make_aware(
+            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min)
+        )
 
 
 def default_filters(today: datetime.date | None = None) -> Filters:
@@ -168,9 +176,21 @@ class Figure:
 
 
 FIGURE_KEYS = (
-    "phases", "first_contact", "time_to_placement", "placements_kind", "placements_sector", "retention",
-    "apprenticeships_ended", "language_levels", "language_needs", "follow_ups", "requests",
-    "caseload_case_managers", "caseload_coaches", "referrals", "handovers",
+    "phases",
+    "first_contact",
+    "time_to_placement",
+    "placements_kind",
+    "placements_sector",
+    "retention",
+    "apprenticeships_ended",
+    "language_levels",
+    "language_needs",
+    "follow_ups",
+    "requests",
+    "caseload_case_managers",
+    "caseload_coaches",
+    "referrals",
+    "handovers",
 )
 
 
@@ -200,7 +220,8 @@ class _Base:
     def active_cases(self) -> QuerySet[Case]:
         """Cases open at some time in the period."""
         return self.cases.filter(opened_at__lt=self.f.end_before).filter(
-            Q(closed_at__isnull=True) | Q(closed_at__gte=self.f.start_at))
+            Q(closed_at__isnull=True) | Q(closed_at__gte=self.f.start_at)
+        )
 
     def opened_cases(self) -> QuerySet[Case]:
         return self.cases.filter(opened_at__gte=self.f.start_at, opened_at__lt=self.f.end_before)
@@ -219,7 +240,7 @@ def _median(queryset: QuerySet, expression: str, n: int) -> float | None:
     if n <= 0:
         return None
     lo, hi = (n - 1) // 2, n // 2
-    middle = [_days(v) for v in queryset.order_by(expression).values_list(expression, flat=True)[lo:hi + 1]]
+    middle = [_days(v) for v in queryset.order_by(expression).values_list(expression, flat=True)[lo : hi + 1]]
     middle = [v for v in middle if v is not None]
     return sum(middle) / len(middle) if middle else None
 
@@ -243,8 +264,9 @@ def _duration_figure(key, title, description, queryset, duration, reached_label,
     aggregates = {"total": Count("pk"), "reached": Count("pk", filter=Q(d__isnull=False))}
     low = 0
     for i, high in enumerate(DAY_BUCKETS):
-        aggregates[f"b{i}"] = Count("pk", filter=Q(d__gte=datetime.timedelta(days=low),
-                                                   d__lt=datetime.timedelta(days=high)))
+        aggregates[f"b{i}"] = Count(
+            "pk", filter=Q(d__gte=datetime.timedelta(days=low), d__lt=datetime.timedelta(days=high))
+        )
         low = high
     aggregates["last"] = Count("pk", filter=Q(d__gte=datetime.timedelta(days=low)))
     counts = qs.aggregate(**aggregates)
@@ -253,8 +275,11 @@ def _duration_figure(key, title, description, queryset, duration, reached_label,
     rows = [[label, counts[f"b{i}"]] for i, label in enumerate(labels[:-1])]
     rows.append([labels[-1], counts["last"]])
     rows.append([_("noch nicht erreicht"), counts["total"] - counts["reached"]])
-    summary = [(_("Fälle im Zeitraum eröffnet"), str(counts["total"])), (reached_label, str(counts["reached"])),
-               (_("Median"), _("%(d)s Tage") % {"d": f"{median:.0f}"} if median is not None else "–")]
+    summary = [
+        (_("Fälle im Zeitraum eröffnet"), str(counts["total"])),
+        (reached_label, str(counts["reached"])),
+        (_("Median"), _("%(d)s Tage") % {"d": f"{median:.0f}"} if median is not None else "–"),
+    ]
     return Figure(key, title, description, [_("Dauer"), _("Fälle")], rows, note=note, summary=summary)
 
 
@@ -263,13 +288,20 @@ def _choice_rows(counts: dict, choices) -> list[list]:
 
 
 def figure_phases(b: _Base) -> Figure:
-    counts = dict(b.active_cases().values("phase").annotate(n=Count("pk")).order_by().values_list("phase", "n"))
+    counts = dict(
+        b.active_cases().values("phase").annotate(n=Count("pk")).order_by().values_list("phase", "n")
+    )
     return Figure(
-        "phases", _("Klient*innen nach Phase des Fallmanagements"),
+        "phases",
+        _("Klient*innen nach Phase des Fallmanagements"),
         _("Fälle, die im Zeitraum offen waren, nach ihrer heutigen Phase."),
-        [_("Phase"), _("Fälle")], _choice_rows(counts, CasePhase.choices),
-        link=("candidates:case_list", {"legal_circle": b.f.legal_circle} if b.f.legal_circle else {},
-              (Role.COORDINATOR, *CASE_STAFF)),
+        [_("Phase"), _("Fälle")],
+        _choice_rows(counts, CasePhase.choices),
+        link=(
+            "candidates:case_list",
+            {"legal_circle": b.f.legal_circle} if b.f.legal_circle else {},
+            (Role.COORDINATOR, *CASE_STAFF),
+        ),
     )
 
 
@@ -279,10 +311,15 @@ def figure_first_contact(b: _Base) -> Figure:
     qs = b.opened_cases().annotate(first=Min(intro_at, filter=Q(**{f"{intro_at}__gte": F("opened_at")})))
     duration = ExpressionWrapper(F("first") - F("opened_at"), output_field=DurationField())
     return _duration_figure(
-        "first_contact", _("Zeit vom Erstgespräch bis zum ersten Arbeitgeberkontakt"),
+        "first_contact",
+        _("Zeit vom Erstgespräch bis zum ersten Arbeitgeberkontakt"),
         _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zur ersten Vorstellung bei einem Betrieb."),
-        qs, duration, _("davon mit Arbeitgeberkontakt"),
-        _("Erster Arbeitgeberkontakt = erste Vorstellung (vorgeschlagen oder ausgewählt) nach Eröffnung des Falls."),
+        qs,
+        duration,
+        _("davon mit Arbeitgeberkontakt"),
+        _(
+            "Erster Arbeitgeberkontakt = erste Vorstellung (vorgeschlagen oder ausgewählt) nach Eröffnung des Falls."
+        ),
     )
 
 
@@ -294,9 +331,12 @@ def figure_time_to_placement(b: _Base) -> Figure:
     )
     duration = ExpressionWrapper(F("first") - F("opened_date"), output_field=DurationField())
     return _duration_figure(
-        "time_to_placement", _("Zeit vom Erstgespräch bis zur Vermittlung"),
+        "time_to_placement",
+        _("Zeit vom Erstgespräch bis zur Vermittlung"),
         _("Für Fälle, die im Zeitraum eröffnet wurden: Tage bis zum Beginn der ersten Beschäftigung."),
-        qs, duration, _("davon vermittelt"),
+        qs,
+        duration,
+        _("davon vermittelt"),
         _("Vermittlung = Beginn einer Beschäftigung (Arbeit, Ausbildung, Praktikum, EQ)."),
     )
 
@@ -307,17 +347,31 @@ def _placements(b: _Base) -> QuerySet[Employment]:
 
 def figure_placements_kind(b: _Base) -> Figure:
     counts = dict(_placements(b).values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n"))
-    return Figure("placements_kind", _("Vermittlungen nach Art"),
-                  _("Beschäftigungen, die im Zeitraum begonnen haben."),
-                  [_("Art"), _("Vermittlungen")], _choice_rows(counts, PlacementKind.choices), chart="doughnut")
+    return Figure(
+        "placements_kind",
+        _("Vermittlungen nach Art"),
+        _("Beschäftigungen, die im Zeitraum begonnen haben."),
+        [_("Art"), _("Vermittlungen")],
+        _choice_rows(counts, PlacementKind.choices),
+        chart="doughnut",
+    )
 
 
 def figure_placements_sector(b: _Base) -> Figure:
-    counts = dict(_placements(b).values("employer__sector").annotate(n=Count("pk")).order_by()
-                  .values_list("employer__sector", "n"))
-    return Figure("placements_sector", _("Vermittlungen nach Branche"),
-                  _("Beschäftigungen, die im Zeitraum begonnen haben, nach Branche des Betriebs."),
-                  [_("Branche"), _("Vermittlungen")], _choice_rows(counts, Sector.choices))
+    counts = dict(
+        _placements(b)
+        .values("employer__sector")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("employer__sector", "n")
+    )
+    return Figure(
+        "placements_sector",
+        _("Vermittlungen nach Branche"),
+        _("Beschäftigungen, die im Zeitraum begonnen haben, nach Branche des Betriebs."),
+        [_("Branche"), _("Vermittlungen")],
+        _choice_rows(counts, Sector.choices),
+    )
 
 
 def figure_retention(b: _Base) -> Figure:
@@ -334,23 +388,46 @@ def figure_retention(b: _Base) -> Figure:
     for months in RETENTION_DAYS:
         eligible, retained = counts[f"eligible_{months}"], counts[f"retained_{months}"]
         rows.append([_("nach %(m)s Monaten") % {"m": months}, retained, eligible - retained])
-        summary.append((_("nach %(m)s Monaten") % {"m": months},
-                        f"{round(100 * retained / eligible)} %" if eligible else "–"))
-    return Figure("retention", _("Verbleib nach 3, 6 und 12 Monaten"),
-                  _("Von den im Zeitraum begonnenen Beschäftigungen, die den Zeitpunkt schon erreicht haben."),
-                  [_("Zeitpunkt"), _("noch beschäftigt"), _("beendet")], rows, chart="stacked", summary=summary,
-                  note=_("Als beschäftigt zählt auch, wer vor dem Zeitpunkt in eine andere Stelle übernommen "
-                         "wurde, nur wenn das Ende danach liegt."))
+        summary.append(
+            (
+                _("nach %(m)s Monaten") % {"m": months},
+                f"{round(100 * retained / eligible)} %" if eligible else "–",
+            )
+        )
+    return Figure(
+        "retention",
+        _("Verbleib nach 3, 6 und 12 Monaten"),
+        _("Von den im Zeitraum begonnenen Beschäftigungen, die den Zeitpunkt schon erreicht haben."),
+        [_("Zeitpunkt"), _("noch beschäftigt"), _("beendet")],
+        rows,
+        chart="stacked",
+        summary=summary,
+        note=_(
+            "Als beschäftigt zählt auch, wer vor dem Zeitpunkt in eine andere Stelle übernommen "
+            "wurde, nur wenn das Ende danach liegt."
+        ),
+    )
 
 
 def figure_apprenticeships_ended(b: _Base) -> Figure:
-    qs = b.employments.filter(kind=PlacementKind.AUSBILDUNG).exclude(end_reason__in=["", EmploymentEndReason.COMPLETED])
-    counts = dict(qs.filter(end_date__gte=b.f.start, end_date__lte=b.f.end).values("end_reason")
-                  .annotate(n=Count("pk")).order_by().values_list("end_reason", "n"))
+    qs = b.employments.filter(kind=PlacementKind.AUSBILDUNG).exclude(
+        end_reason__in=["", EmploymentEndReason.COMPLETED]
+    )
+    counts = dict(
+        qs.filter(end_date__gte=b.f.start, end_date__lte=b.f.end)
+        .values("end_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("end_reason", "n")
+    )
     choices = [c for c in EmploymentEndReason.choices if c[0] != EmploymentEndReason.COMPLETED]
-    return Figure("apprenticeships_ended", _("Vorzeitig beendete Ausbildungen und Gründe"),
-                  _("Ausbildungen, die im Zeitraum vor dem Abschluss endeten, nach Grund."),
-                  [_("Grund"), _("Ausbildungen")], _choice_rows(counts, choices))
+    return Figure(
+        "apprenticeships_ended",
+        _("Vorzeitig beendete Ausbildungen und Gründe"),
+        _("Ausbildungen, die im Zeitraum vor dem Abschluss endeten, nach Grund."),
+        [_("Grund"), _("Ausbildungen")],
+        _choice_rows(counts, choices),
+    )
 
 
 def figure_language_levels(b: _Base) -> Figure:
@@ -362,46 +439,79 @@ def figure_language_levels(b: _Base) -> Figure:
         aggregates[f"now_{level}"] = Count("pk", filter=Q(spoken=level))
     counts = qs.aggregate(**aggregates)
     rows = [[level, counts[f"intake_{level}"], counts[f"now_{level}"]] for level in CEFR_ORDER]
-    note = _("„Beim Erstkontakt“ ist das erste erfasste Niveau. Für %(n)s Personen, deren Niveau vor "
-             "Einführung des Monitorings oder per Import erfasst wurde, gibt es keinen früheren Wert; dort "
-             "steht das heutige Niveau.") % {"n": counts["fallback"]}
-    return Figure("language_levels", _("Deutsch (mündlich) beim Erstkontakt und heute"),
-                  _("Klient*innen mit im Zeitraum offenem Fall, nach GER-Niveau."),
-                  [_("Niveau"), _("beim Erstkontakt"), _("heute")], rows, note=note)
+    note = _(
+        "„Beim Erstkontakt“ ist das erste erfasste Niveau. Für %(n)s Personen, deren Niveau vor "
+        "Einführung des Monitorings oder per Import erfasst wurde, gibt es keinen früheren Wert; dort "
+        "steht das heutige Niveau."
+    ) % {"n": counts["fallback"]}
+    return Figure(
+        "language_levels",
+        _("Deutsch (mündlich) beim Erstkontakt und heute"),
+        _("Klient*innen mit im Zeitraum offenem Fall, nach GER-Niveau."),
+        [_("Niveau"), _("beim Erstkontakt"), _("heute")],
+        rows,
+        note=note,
+    )
 
 
 def figure_language_needs(b: _Base) -> Figure:
-    counts = dict(LanguageSupportNeed.objects.filter(status__in=OPEN_NEED_STATUSES, employment__in=b.employments)
-                  .values("measure").annotate(n=Count("pk")).order_by().values_list("measure", "n"))
-    return Figure("language_needs", _("Offene Sprachförderbedarfe nach Maßnahme"),
-                  _("Offene und geplante Bedarfe, Stand heute."),
-                  [_("Maßnahme"), _("Bedarfe")], _choice_rows(counts, LanguageMeasure.choices), period_bound=False,
-                  link=("coaching:language_needs_overview", {}, (Role.COORDINATOR,)))
+    counts = dict(
+        LanguageSupportNeed.objects.filter(status__in=OPEN_NEED_STATUSES, employment__in=b.employments)
+        .values("measure")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("measure", "n")
+    )
+    return Figure(
+        "language_needs",
+        _("Offene Sprachförderbedarfe nach Maßnahme"),
+        _("Offene und geplante Bedarfe, Stand heute."),
+        [_("Maßnahme"), _("Bedarfe")],
+        _choice_rows(counts, LanguageMeasure.choices),
+        period_bound=False,
+        link=("coaching:language_needs_overview", {}, (Role.COORDINATOR,)),
+    )
 
 
 def figure_follow_ups(b: _Base) -> Figure:
     today = b.today
     counts = FollowUpDue.objects.filter(employment__in=b.employments).aggregate(
         overdue=Count("pk", filter=Q(done_at__isnull=True, due_date__lt=today)),
-        soon=Count("pk", filter=Q(done_at__isnull=True, due_date__gte=today,
-                                  due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))),
+        soon=Count(
+            "pk",
+            filter=Q(
+                done_at__isnull=True,
+                due_date__gte=today,
+                due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+            ),
+        ),
         done=Count("pk", filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before)),
-        done_on_time=Count("pk", filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before,
-                                          done_at__date__lte=F("due_date"))),
+        done_on_time=Count(
+            "pk",
+            filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before, done_at__date__lte=F("due_date")),
+        ),
     )
-    rows = [[_("überfällig (heute)"), counts["overdue"]],
-            [_("fällig in den nächsten %(d)s Tagen") % {"d": DUE_SOON_DAYS}, counts["soon"]],
-            [_("im Zeitraum erledigt, rechtzeitig"), counts["done_on_time"]],
-            [_("im Zeitraum erledigt, verspätet"), counts["done"] - counts["done_on_time"]]]
-    return Figure("follow_ups", _("Nachbetreuung: fällig und überfällig"),
-                  _("Geplante Nachbetreuungskontakte der Beschäftigungen."), [_("Stand"), _("Kontakte")], rows,
-                  period_bound=False,
-                  link=("coaching:home", {}, (Role.COORDINATOR, *CASE_STAFF)))
+    rows = [
+        [_("überfällig (heute)"), counts["overdue"]],
+        [_("fällig in den nächsten %(d)s Tagen") % {"d": DUE_SOON_DAYS}, counts["soon"]],
+        [_("im Zeitraum erledigt, rechtzeitig"), counts["done_on_time"]],
+        [_("im Zeitraum erledigt, verspätet"), counts["done"] - counts["done_on_time"]],
+    ]
+    return Figure(
+        "follow_ups",
+        _("Nachbetreuung: fällig und überfällig"),
+        _("Geplante Nachbetreuungskontakte der Beschäftigungen."),
+        [_("Stand"), _("Kontakte")],
+        rows,
+        period_bound=False,
+        link=("coaching:home", {}, (Role.COORDINATOR, *CASE_STAFF)),
+    )
 
 
 def figure_requests(b: _Base) -> Figure:
-    qs = SupportRequest.objects.filter(municipality_id=b.scope.municipality_id,
-                                       created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
+    qs = SupportRequest.objects.filter(
+        municipality_id=b.scope.municipality_id, created_at__gte=b.f.start_at, created_at__lt=b.f.end_before
+    )
     if b.scope.kind == "own":
         qs = qs.filter(Q(assigned_to_id=b.scope.user_id) | Q(employment__in=b.employments))
     elif b.narrowed:
@@ -413,22 +523,34 @@ def figure_requests(b: _Base) -> Figure:
         open_overdue=Count("pk", filter=~answered & Q(due_date__lt=b.today)),
         open=Count("pk", filter=~answered),
     )
-    rows = [[_("fristgerecht beantwortet"), counts["on_time"]],
-            [_("verspätet beantwortet"), counts["answered"] - counts["on_time"]],
-            [_("offen, Frist läuft"), counts["open"] - counts["open_overdue"]],
-            [_("offen, Frist überschritten"), counts["open_overdue"]]]
+    rows = [
+        [_("fristgerecht beantwortet"), counts["on_time"]],
+        [_("verspätet beantwortet"), counts["answered"] - counts["on_time"]],
+        [_("offen, Frist läuft"), counts["open"] - counts["open_overdue"]],
+        [_("offen, Frist überschritten"), counts["open_overdue"]],
+    ]
     total = counts["answered"] + counts["open"]
-    summary = [(_("Anfragen im Zeitraum"), str(total)),
-               (_("fristgerecht beantwortet"), f"{round(100 * counts['on_time'] / total)} %" if total else "–")]
-    return Figure("requests", _("Anfragen von Betrieben: innerhalb der Frist beantwortet"),
-                  _("Anfragen („heißer Draht“), die im Zeitraum gestellt wurden."), [_("Stand"), _("Anfragen")],
-                  rows, chart="doughnut", summary=summary,
-                  link=("coaching:support_request_list", {}, (Role.COORDINATOR, *CASE_STAFF)))
+    summary = [
+        (_("Anfragen im Zeitraum"), str(total)),
+        (_("fristgerecht beantwortet"), f"{round(100 * counts['on_time'] / total)} %" if total else "–"),
+    ]
+    return Figure(
+        "requests",
+        _("Anfragen von Betrieben: innerhalb der Frist beantwortet"),
+        _("Anfragen („heißer Draht“), die im Zeitraum gestellt wurden."),
+        [_("Stand"), _("Anfragen")],
+        rows,
+        chart="doughnut",
+        summary=summary,
+        link=("coaching:support_request_list", {}, (Role.COORDINATOR, *CASE_STAFF)),
+    )
 
 
 def _staff_figure(key, title, description, role, load, b: _Base, target: int, unit: str) -> Figure:
     """Each member of staff's load (a grouped count, zero for nobody) against the target; no names."""
-    members = Membership.objects.filter(role=role, is_active=True, organisation__municipality_id=b.scope.municipality_id)
+    members = Membership.objects.filter(
+        role=role, is_active=True, organisation__municipality_id=b.scope.municipality_id
+    )
     if b.scope.organisation_id or b.f.organisation_id:
         members = members.filter(organisation_id=b.scope.organisation_id or b.f.organisation_id)
     people = get_user_model().objects.filter(pk__in=members.values("user_id"))
@@ -436,46 +558,88 @@ def _staff_figure(key, title, description, role, load, b: _Base, target: int, un
         people = people.filter(pk=b.scope.user_id)
     loads = list(people.annotate(n=load).order_by("-n").values_list("n", flat=True)[:STAFF_ROWS_MAX])
     own_label = _("Sie")
-    rows = [[own_label if b.scope.kind == "own" else _("Fachkraft %(i)s") % {"i": i + 1}, n, target]
-            for i, n in enumerate(loads)]
+    rows = [
+        [own_label if b.scope.kind == "own" else _("Fachkraft %(i)s") % {"i": i + 1}, n, target]
+        for i, n in enumerate(loads)
+    ]
     over = sum(1 for n in loads if n > target)  # at most STAFF_ROWS_MAX fetched values, not data rows
     summary = [(_("Zielwert"), str(target)), (_("über dem Zielwert"), f"{over} / {len(loads)}")]
-    return Figure(key, title, description, [_("Fachkraft"), unit, _("Zielwert")], rows, summary=summary,
-                  target=target, period_bound=False,
-                  note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."))
+    return Figure(
+        key,
+        title,
+        description,
+        [_("Fachkraft"), unit, _("Zielwert")],
+        rows,
+        summary=summary,
+        target=target,
+        period_bound=False,
+        note=_("Ohne Namen: die Reihenfolge ist nach Zahl der Fälle sortiert."),
+    )
 
 
 def figure_caseload_case_managers(b: _Base, settings: MonitoringSettings) -> Figure:
     open_cases = b.cases.exclude(phase=CasePhase.CLOSED).values("pk")
     load = Count("managed_cases", filter=Q(managed_cases__in=open_cases))
-    return _staff_figure("caseload_case_managers", _("Fälle je Case Manager*in"),
-                         _("Offene Fälle je Case Manager*in, Stand heute, mit dem Zielwert der Kommune."),
-                         Role.CASE_MANAGER, load, b, settings.target_cases_per_case_manager, _("offene Fälle"))
+    return _staff_figure(
+        "caseload_case_managers",
+        _("Fälle je Case Manager*in"),
+        _("Offene Fälle je Case Manager*in, Stand heute, mit dem Zielwert der Kommune."),
+        Role.CASE_MANAGER,
+        load,
+        b,
+        settings.target_cases_per_case_manager,
+        _("offene Fälle"),
+    )
 
 
 def figure_caseload_coaches(b: _Base, settings: MonitoringSettings) -> Figure:
-    load = Count("follow_alongs", filter=Q(follow_alongs__municipality_id=b.scope.municipality_id,
-                                           follow_alongs__employment__end_reason=""))
-    return _staff_figure("caseload_coaches", _("Begleitungen je Jobcoach"),
-                         _("Laufende Nachbetreuungen je Jobcoach, Stand heute, mit dem Zielwert der Kommune."),
-                         Role.JOB_COACH, load, b, settings.target_cases_per_coach, _("Begleitungen"))
+    load = Count(
+        "follow_alongs",
+        filter=Q(
+            follow_alongs__municipality_id=b.scope.municipality_id, follow_alongs__employment__end_reason=""
+        ),
+    )
+    return _staff_figure(
+        "caseload_coaches",
+        _("Begleitungen je Jobcoach"),
+        _("Laufende Nachbetreuungen je Jobcoach, Stand heute, mit dem Zielwert der Kommune."),
+        Role.JOB_COACH,
+        load,
+        b,
+        settings.target_cases_per_coach,
+        _("Begleitungen"),
+    )
 
 
 def figure_referrals(b: _Base) -> Figure:
-    grouped = (Referral.objects.filter(case__in=b.cases, created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
-               .values("service__category", "status").annotate(n=Count("pk")).order_by())
+    grouped = (
+        Referral.objects.filter(case__in=b.cases, created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
+        .values("service__category", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts = {(r["service__category"], r["status"]): r["n"] for r in grouped}  # at most 8 × 4 groups
     statuses = Referral.Status.choices
-    rows = [[str(label), *[counts.get((value, s), 0) for s, _l in statuses]] for value, label in ServiceCategory.choices]
-    return Figure("referrals", _("Verweisungen nach Angebot und Ergebnis"),
-                  _("Verweisungen an Angebote, die im Zeitraum ausgesprochen wurden."),
-                  [_("Art des Angebots"), *[str(label) for _v, label in statuses]], rows, chart="stacked")
+    rows = [
+        [str(label), *[counts.get((value, s), 0) for s, _l in statuses]]
+        for value, label in ServiceCategory.choices
+    ]
+    return Figure(
+        "referrals",
+        _("Verweisungen nach Angebot und Ergebnis"),
+        _("Verweisungen an Angebote, die im Zeitraum ausgesprochen wurden."),
+        [_("Art des Angebots"), *[str(label) for _v, label in statuses]],
+        rows,
+        chart="stacked",
+    )
 
 
 def figure_handovers(b: _Base) -> Figure:
     qs = Handover.objects.filter(created_at__gte=b.f.start_at, created_at__lt=b.f.end_before)
     if b.scope.kind == "organisation" and not (b.f.organisation_id or b.f.legal_circle):
-        qs = qs.filter(Q(from_organisation_id=b.scope.organisation_id) | Q(to_organisation_id=b.scope.organisation_id))
+        qs = qs.filter(
+            Q(from_organisation_id=b.scope.organisation_id) | Q(to_organisation_id=b.scope.organisation_id)
+        )
     elif b.scope.kind == "own":
         qs = qs.filter(Q(proposed_by_id=b.scope.user_id) | Q(case__in=b.cases))
     else:
@@ -486,14 +650,25 @@ def figure_handovers(b: _Base) -> Figure:
         accepted=Count("pk", filter=Q(status=Handover.Status.ACCEPTED)),
         rejected=Count("pk", filter=Q(status=Handover.Status.REJECTED)),
     )
-    rows = [[_("warm (mit gemeinsamem Termin)"), counts["warm"]],
-            [_("ohne gemeinsamen Termin"), counts["total"] - counts["warm"]]]
-    summary = [(_("Übergaben im Zeitraum"), str(counts["total"])), (_("angenommen"), str(counts["accepted"])),
-               (_("abgelehnt"), str(counts["rejected"]))]
-    return Figure("handovers", _("Übergaben und wie viele davon warm"),
-                  _("Übergaben zwischen Organisationen, die im Zeitraum angefragt wurden."),
-                  [_("Art"), _("Übergaben")], rows, chart="doughnut", summary=summary,
-                  link=("coaching:handover_list", {}, CASE_STAFF))
+    rows = [
+        [_("warm (mit gemeinsamem Termin)"), counts["warm"]],
+        [_("ohne gemeinsamen Termin"), counts["total"] - counts["warm"]],
+    ]
+    summary = [
+        (_("Übergaben im Zeitraum"), str(counts["total"])),
+        (_("angenommen"), str(counts["accepted"])),
+        (_("abgelehnt"), str(counts["rejected"])),
+    ]
+    return Figure(
+        "handovers",
+        _("Übergaben und wie viele davon warm"),
+        _("Übergaben zwischen Organisationen, die im Zeitraum angefragt wurden."),
+        [_("Art"), _("Übergaben")],
+        rows,
+        chart="doughnut",
+        summary=summary,
+        link=("coaching:handover_list", {}, CASE_STAFF),
+    )
 
 
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
@@ -501,17 +676,29 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
     b = _Base(scope, filters, today or timezone.localdate())
     settings = settings_for(municipality_id=scope.municipality_id)
     return [
-        figure_phases(b), figure_first_contact(b), figure_time_to_placement(b), figure_placements_kind(b),
-        figure_placements_sector(b), figure_retention(b), figure_apprenticeships_ended(b),
-        figure_language_levels(b), figure_language_needs(b), figure_follow_ups(b), figure_requests(b),
-        figure_caseload_case_managers(b, settings), figure_caseload_coaches(b, settings), figure_referrals(b),
+        figure_phases(b),
+        figure_first_contact(b),
+        figure_time_to_placement(b),
+        figure_placements_kind(b),
+        figure_placements_sector(b),
+        figure_retention(b),
+        figure_apprenticeships_ended(b),
+        figure_language_levels(b),
+        figure_language_needs(b),
+        figure_follow_ups(b),
+        figure_requests(b),
+        figure_caseload_case_managers(b, settings),
+        figure_caseload_coaches(b, settings),
+        figure_referrals(b),
         figure_handovers(b),
     ]
 
 
 def data_basis(*, scope: Scope, filters: Filters) -> str:
     """One sentence that says whose data the figures rest on (for exports and the funders' report)."""
-    municipality = Municipality.objects.filter(pk=scope.municipality_id).values_list("name", flat=True).first()
+    municipality = (
+        Municipality.objects.filter(pk=scope.municipality_id).values_list("name", flat=True).first()
+    )
     if scope.kind == "organisation":
         org = Organisation.objects.filter(pk=scope.organisation_id).values_list("name", flat=True).first()
         text = _("Fälle der Organisation „%(o)s“ in %(m)s") % {"o": org, "m": municipality}

@@ -35,18 +35,27 @@ def dashboards_refresh(*, languages: tuple[str, ...] | None = None) -> int:
 
 
 def monitoring_settings_save(
-    *, actor: User, municipality_id: int, comparison_opt_in: bool, target_cases_per_case_manager: int,
+    *,
+    actor: User,
+    municipality_id: int,
+    comparison_opt_in: bool,
+    target_cases_per_case_manager: int,
     target_cases_per_coach: int,
 ) -> MonitoringSettings:
     if not access.has_role(user=actor, roles=[Role.COORDINATOR], municipality_id=municipality_id):
         raise PermissionDenied
     found, _created = MonitoringSettings.objects.update_or_create(
         municipality_id=municipality_id,
-        defaults={"comparison_opt_in": comparison_opt_in,
-                  "target_cases_per_case_manager": target_cases_per_case_manager,
-                  "target_cases_per_coach": target_cases_per_coach},
+        defaults={
+            "comparison_opt_in": comparison_opt_in,
+            "target_cases_per_case_manager": target_cases_per_case_manager,
+            "target_cases_per_coach": target_cases_per_coach,
+        },
     )
     # The targets show in the caseload figures: recompute the default view now, not in 15 minutes.
-    cache.dashboard(scope=selectors.Scope("municipality", municipality_id), filters=selectors.default_filters(),
-                    refresh=True)
+    cache.dashboard(
+        scope=selectors.Scope("municipality", municipality_id),
+        filters=selectors.default_filters(),
+        refresh=True,
+    )
     return found

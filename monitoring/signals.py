@@ -15,4 +15,6 @@ def remember_first_german_level(sender, instance: LanguageSkill, raw: bool = Fal
     if raw or instance.language != "de" or not instance.spoken:
         return
     # get_or_create: only the first level ever saved counts; later changes are "now".
-    FirstLanguageLevel.objects.get_or_create(candidate_id=instance.candidate_id, defaults={"spoken": instance.spoken})
+    FirstLanguageLevel.objects.get_or_create(
+        candidate_id=instance.candidate_id, defaults={"spoken": instance.spoken}
+    )

@@ -56,8 +56,10 @@ def _links(figures: list[Figure], user) -> dict[str, dict]:
 
 
 def table_rows(figure: Figure, urls: list[str] | None = None) -> list[dict]:
-    return [{"label": row[0], "values": row[1:], "url": urls[i] if urls and i < len(urls) else None}
-            for i, row in enumerate(figure.rows)]
+    return [
+        {"label": row[0], "values": row[1:], "url": urls[i] if urls and i < len(urls) else None}
+        for i, row in enumerate(figure.rows)
+    ]
 
 
 def _chart(figure: Figure) -> dict:
@@ -79,8 +81,12 @@ def _chart(figure: Figure) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = _filter_form(request, scope)
-    context = {"form": form, "scope": scope, "query": request.GET.urlencode(),
-               "is_coordinator": scope.kind == "municipality"}
+    context = {
+        "form": form,
+        "scope": scope,
+        "query": request.GET.urlencode(),
+        "is_coordinator": scope.kind == "municipality",
+    }
     if form.is_bound and not form.is_valid():
         return render(request, "monitoring/dashboard.html", {**context, "invalid": True}, status=400)
     filters = form.filters()
@@ -88,11 +94,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = data.figures
     links = _links(figures, request.user)
     context.update(
-        filters=filters, computed_at=data.computed_at, from_cache=data.from_cache,
+        filters=filters,
+        computed_at=data.computed_at,
+        from_cache=data.from_cache,
         all_empty=all(f.is_empty for f in figures if f.period_bound),
-        figures=[{"figure": f, "chart": _chart(f), "link": links.get(f.key), "chart_id": f"chart-{f.key}",
-                  "data_id": f"chart-{f.key}-data", "rows": table_rows(f, (links.get(f.key) or {}).get("rows"))}
-                 for f in figures],
+        figures=[
+            {
+                "figure": f,
+                "chart": _chart(f),
+                "link": links.get(f.key),
+                "chart_id": f"chart-{f.key}",
+                "data_id": f"chart-{f.key}-data",
+                "rows": table_rows(f, (links.get(f.key) or {}).get("rows")),
+            }
+            for f in figures
+        ],
     )
     return render(request, "monitoring/dashboard.html", context)
 
@@ -121,11 +137,14 @@ def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     basis = selectors.data_basis(scope=scope, filters=filters)
     name = f"lotse-{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(exports.figure_csv(figure, filters, basis), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.figure_csv(figure, filters, basis), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             exports.figure_xlsx(figure, filters, basis),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -144,11 +163,19 @@ def _report(request: HttpRequest):
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     scope, form, filters, data = _report(request)
-    return render(request, "monitoring/report.html", {
-        "form": form, "filters": filters, "computed_at": data.computed_at,
-        "basis": selectors.data_basis(scope=scope, filters=filters), "year": filters.start.year,
-        "figures": [{"figure": f, "rows": table_rows(f)} for f in data.figures],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "monitoring/report.html",
+        {
+            "form": form,
+            "filters": filters,
+            "computed_at": data.computed_at,
+            "basis": selectors.data_basis(scope=scope, filters=filters),
+            "year": filters.start.year,
+            "figures": [{"figure": f, "rows": table_rows(f)} for f in data.figures],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -180,10 +207,18 @@ def compare(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     participants, tables = comparison.comparison_tables(scope=scope, filters=filters)
     opted_in = selectors.settings_for(municipality_id=scope.municipality_id).comparison_opt_in
-    return render(request, "monitoring/compare.html", {
-        "form": form, "filters": filters, "participants": participants, "tables": tables, "opted_in": opted_in,
-        "threshold": comparison.THRESHOLD,
-    })
+    return render(
+        request,
+        "monitoring/compare.html",
+        {
+            "form": form,
+            "filters": filters,
+            "participants": participants,
+            "tables": tables,
+            "opted_in": opted_in,
+            "threshold": comparison.THRESHOLD,
+        },
+    )
 
 
 @login_required
@@ -194,9 +229,11 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     instance = selectors.settings_for(municipality_id=scope.municipality_id)
     form = SettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.monitoring_settings_save(actor=request.user, municipality_id=scope.municipality_id,
-                                          **form.cleaned_data)
+        services.monitoring_settings_save(
+            actor=request.user, municipality_id=scope.municipality_id, **form.cleaned_data
+        )
         messages.success(request, _("Die Einstellungen wurden gespeichert."))
         return redirect("monitoring:settings")
-    return render(request, "monitoring/settings.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "monitoring/settings.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )

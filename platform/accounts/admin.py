@@ -43,7 +43,10 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("display_name", "first_name", "last_name", "preferred_language", "is_candidate")}),
+        (
+            _("Person"),
+            {"fields": ("display_name", "first_name", "last_name", "preferred_language", "is_candidate")},
+        ),
         (
             _("Berechtigungen"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

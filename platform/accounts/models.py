@@ -34,11 +34,11 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     display_name = models.CharField(_("Anzeigename"), max_length=150, blank=True)
-    preferred_language = models.CharField(
-        _("bevorzugte Sprache"), max_length=8, blank=True, default="de"
-    )
+    preferred_language = models.CharField(_("bevorzugte Sprache"), max_length=8, blank=True, default="de")
     is_candidate = models.BooleanField(
-        _("Klient*in"), default=False, help_text=_("Person mit Fluchterfahrung, die ihr eigenes Profil nutzt.")
+        _("Klient*in"),
+        default=False,
+        help_text=_("Person mit Fluchterfahrung, die ihr eigenes Profil nutzt."),
     )
 
     USERNAME_FIELD = "email"

@@ -58,7 +58,9 @@ def candidate_index(*, municipality_id: int) -> CandidateIndex:
         if entry is None or entry.taxonomy_id != id(taxonomy):
             last = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
             index = CandidateIndex(_records(municipality_id), taxonomy=taxonomy, coordinates=coordinates)
-            entry = _indexes[municipality_id] = _Entry(index=index, last_change=last, taxonomy_id=id(taxonomy))
+            entry = _indexes[municipality_id] = _Entry(
+                index=index, last_change=last, taxonomy_id=id(taxonomy)
+            )
             return entry.index
         changes = list(
             IndexChange.objects.filter(municipality_id=municipality_id, pk__gt=entry.last_change).values_list(

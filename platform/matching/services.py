@@ -105,7 +105,10 @@ def reranker_train(*, samples: Sequence[tuple[dict[str, float], int]] | None = N
         return None
     # Lock the newest row so two trainers running at once cannot take the same version.
     latest = (
-        RerankerModel.objects.select_for_update().order_by("-version").values_list("version", flat=True).first()
+        RerankerModel.objects.select_for_update()
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
         or 0
     )
     return RerankerModel.objects.create(

@@ -29,9 +29,7 @@ def memberships(*, user: User) -> list[Membership]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user, is_active=True).select_related(
-                "organisation__municipality"
-            )
+            Membership.objects.filter(user=user, is_active=True).select_related("organisation__municipality")
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
@@ -82,7 +80,9 @@ def require_role(
     organisation_id: int | None = None,
 ) -> Membership:
     """The first matching membership, or PermissionDenied (a 403, never a leak)."""
-    found = _matching(user=user, roles=roles, municipality_id=municipality_id, organisation_id=organisation_id)
+    found = _matching(
+        user=user, roles=roles, municipality_id=municipality_id, organisation_id=organisation_id
+    )
     if not found:
         raise PermissionDenied
     return found[0]
@@ -96,7 +96,10 @@ def municipality_ids(*, user: User, roles: Iterable[str] | None = None) -> set[i
 
 
 def organisation_ids(*, user: User, roles: Iterable[str] | None = None) -> set[int]:
-    return {m.organisation_id for m in _matching(user=user, roles=roles, municipality_id=None, organisation_id=None)}
+    return {
+        m.organisation_id
+        for m in _matching(user=user, roles=roles, municipality_id=None, organisation_id=None)
+    }
 
 
 def roles_of(*, user: User) -> set[str]:

@@ -24,35 +24,86 @@ MUNICIPALITY_NAME = "Landkreis Musterland"
 # Real postcodes in and around Kassel (Nordhessen) with their towns, weighted by how many
 # people live there; every one exists in the offline PLZ table (a test checks it).
 REGION_PLACES: list[tuple[str, str, int]] = [
-    ("34117", "Kassel", 10), ("34119", "Kassel", 6), ("34121", "Kassel", 6), ("34123", "Kassel", 7),
-    ("34125", "Kassel", 7), ("34127", "Kassel", 8), ("34128", "Kassel", 4), ("34130", "Kassel", 4),
-    ("34131", "Kassel", 5), ("34132", "Kassel", 4), ("34134", "Kassel", 5),
-    ("34225", "Baunatal", 5), ("34246", "Vellmar", 4), ("34253", "Lohfelden", 3), ("34260", "Kaufungen", 3),
-    ("34266", "Niestetal", 2), ("34270", "Schauenburg", 1), ("34277", "Fuldabrück", 2),
-    ("34292", "Ahnatal", 1), ("34233", "Fuldatal", 2), ("34314", "Espenau", 1), ("34317", "Habichtswald", 1),
-    ("34289", "Zierenberg", 1), ("34376", "Immenhausen", 1), ("34379", "Calden", 1),
-    ("34369", "Hofgeismar", 3), ("34393", "Grebenstein", 1), ("34466", "Wolfhagen", 2),
-    ("34298", "Helsa", 1), ("34320", "Söhrewald", 1),
+    ("34117", "Kassel", 10),
+    ("34119", "Kassel", 6),
+    ("34121", "Kassel", 6),
+    ("34123", "Kassel", 7),
+    ("34125", "Kassel", 7),
+    ("34127", "Kassel", 8),
+    ("34128", "Kassel", 4),
+    ("34130", "Kassel", 4),
+    ("34131", "Kassel", 5),
+    ("34132", "Kassel", 4),
+    ("34134", "Kassel", 5),
+    ("34225", "Baunatal", 5),
+    ("34246", "Vellmar", 4),
+    ("34253", "Lohfelden", 3),
+    ("34260", "Kaufungen", 3),
+    ("34266", "Niestetal", 2),
+    ("34270", "Schauenburg", 1),
+    ("34277", "Fuldabrück", 2),
+    ("34292", "Ahnatal", 1),
+    ("34233", "Fuldatal", 2),
+    ("34314", "Espenau", 1),
+    ("34317", "Habichtswald", 1),
+    ("34289", "Zierenberg", 1),
+    ("34376", "Immenhausen", 1),
+    ("34379", "Calden", 1),
+    ("34369", "Hofgeismar", 3),
+    ("34393", "Grebenstein", 1),
+    ("34466", "Wolfhagen", 2),
+    ("34298", "Helsa", 1),
+    ("34320", "Söhrewald", 1),
 ]
 
 # The partner organisations of the municipality (see DESIGN.md, "Organisation").
 _PARTNERS: list[tuple[str, str, str, str, str]] = [
     # key, kind, name, street, postcode
-    ("municipal_office", OrganisationKind.MUNICIPALITY_OFFICE,
-     "Integrationsmanagement Landkreis Musterland", "Rathausplatz 1", "34117"),
+    (
+        "municipal_office",
+        OrganisationKind.MUNICIPALITY_OFFICE,
+        "Integrationsmanagement Landkreis Musterland",
+        "Rathausplatz 1",
+        "34117",
+    ),
     ("jobcenter", OrganisationKind.JOBCENTER, "Jobcenter Musterland", "Am Bahnhof 12", "34117"),
-    ("employment_agency", OrganisationKind.EMPLOYMENT_AGENCY,
-     "Agentur für Arbeit Musterland", "Am Bahnhof 14", "34117"),
-    ("immigration_office", OrganisationKind.IMMIGRATION_OFFICE,
-     "Ausländerbehörde Landkreis Musterland", "Rathausplatz 3", "34117"),
+    (
+        "employment_agency",
+        OrganisationKind.EMPLOYMENT_AGENCY,
+        "Agentur für Arbeit Musterland",
+        "Am Bahnhof 14",
+        "34117",
+    ),
+    (
+        "immigration_office",
+        OrganisationKind.IMMIGRATION_OFFICE,
+        "Ausländerbehörde Landkreis Musterland",
+        "Rathausplatz 3",
+        "34117",
+    ),
     ("ihk", OrganisationKind.CHAMBER, "IHK Musterland", "Kammerweg 9", "34117"),
     ("hwk", OrganisationKind.CHAMBER, "Handwerkskammer Musterland", "Kammerweg 2", "34117"),
-    ("welfare", OrganisationKind.WELFARE,
-     "Migrationsberatung für Erwachsene – Diakonie Musterland", "Lindenstraße 6", "34117"),
-    ("volunteers_north", OrganisationKind.VOLUNTEER_INITIATIVE,
-     "Willkommensnetz Nordstadt e. V.", "Nordstraße 74", "34127"),
-    ("volunteers_south", OrganisationKind.VOLUNTEER_INITIATIVE,
-     "Sprachpatenschaften Baunatal", "Marktplatz 14", "34225"),
+    (
+        "welfare",
+        OrganisationKind.WELFARE,
+        "Migrationsberatung für Erwachsene – Diakonie Musterland",
+        "Lindenstraße 6",
+        "34117",
+    ),
+    (
+        "volunteers_north",
+        OrganisationKind.VOLUNTEER_INITIATIVE,
+        "Willkommensnetz Nordstadt e. V.",
+        "Nordstraße 74",
+        "34127",
+    ),
+    (
+        "volunteers_south",
+        OrganisationKind.VOLUNTEER_INITIATIVE,
+        "Sprachpatenschaften Baunatal",
+        "Marktplatz 14",
+        "34225",
+    ),
 ]
 
 # Where each demo login works. The employer login joins a verified employer (employers.demo);
@@ -124,7 +175,10 @@ def seed(*, password: str = DEMO_PASSWORD) -> DemoPlatform:
             municipality=municipality,
             name=name,
             defaults={
-                "kind": kind, "street": street, "postcode": postcode, "city": city,
+                "kind": kind,
+                "street": street,
+                "postcode": postcode,
+                "city": city,
                 "email": f"kontakt.{key.replace('_', '-')}@demo.lotse.example",
                 "phone": "0561 000000",
             },
@@ -136,13 +190,18 @@ def seed(*, password: str = DEMO_PASSWORD) -> DemoPlatform:
     for role, email in DEMO_LOGINS.items():
         first, last = _LOGIN_NAMES[role]
         logins[role] = _user(
-            email=email, first_name=first, last_name=last, password_hash=password_hash,
+            email=email,
+            first_name=first,
+            last_name=last,
+            password_hash=password_hash,
             is_candidate=role == Role.CANDIDATE,
         )
         if role in _LOGIN_HOMES:
             home, is_lead = _LOGIN_HOMES[role]
             Membership.objects.update_or_create(
-                user=logins[role], organisation=organisations[home], role=role,
+                user=logins[role],
+                organisation=organisations[home],
+                role=role,
                 defaults={"is_lead": is_lead, "is_active": True},
             )
 
@@ -151,7 +210,9 @@ def seed(*, password: str = DEMO_PASSWORD) -> DemoPlatform:
     for home, email, first, last in _COLLEAGUES:
         user = _user(email=email, first_name=first, last_name=last, password_hash=unusable)
         Membership.objects.update_or_create(
-            user=user, organisation=organisations[home], role=Role.CASE_MANAGER,
+            user=user,
+            organisation=organisations[home],
+            role=Role.CASE_MANAGER,
             defaults={"is_lead": False, "is_active": True},
         )
         case_managers.setdefault(home, []).append(user)

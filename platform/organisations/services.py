@@ -368,18 +368,9 @@ def invitation_accept(*, user: User, invitation: MembershipInvitation) -> Member
 def invitation_decline(*, user: User, invitation: MembershipInvitation) -> MembershipInvitation:
     invitation = _lock_open(invitation)
     _check_addressee(user=user, invitation=invitation)
-    invitation.status = MembershipInvitation.Status.DECLINED
-    invitation.decided_at = timezone.now()
-    invitation.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=user,
-        action=AuditEntry.Action.CHANGE,
-        record=invitation,
-        municipality_id=invitation.organisation.municipality_id,
-        fields=["status"],
-        note="membership invitation declined",
+    return _close_invitation(
+        invitation=invitation, actor=user, status=MembershipInvitation.Status.DECLINED, note="declined"
     )
-    return invitation
 
 
 @transaction.atomic
@@ -387,17 +378,27 @@ def invitation_revoke(*, actor: User, invitation: MembershipInvitation) -> Membe
     """The organisation withdraws an open invitation; its link stops working at once."""
     invitation = MembershipInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status == MembershipInvitation.Status.PENDING:
-        invitation.status = MembershipInvitation.Status.REVOKED
-        invitation.decided_at = timezone.now()
-        invitation.save(update_fields=["status", "decided_at"])
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.CHANGE,
-            record=invitation,
-            municipality_id=invitation.organisation.municipality_id,
-            fields=["status"],
-            note="membership invitation revoked",
+        _close_invitation(
+            invitation=invitation, actor=actor, status=MembershipInvitation.Status.REVOKED, note="revoked"
         )
+    return invitation
+
+
+def _close_invitation(
+    *, invitation: MembershipInvitation, actor: User, status: str, note: str
+) -> MembershipInvitation:
+    # Declined by the person or revoked by the organisation: the same record, audited alike.
+    invitation.status = status
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        record=invitation,
+        municipality_id=invitation.organisation.municipality_id,
+        fields=["status"],
+        note=f"membership invitation {note}",
+    )
     return invitation
 
 

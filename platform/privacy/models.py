@@ -36,6 +36,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["record_type", "record_id", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.record_type}#{self.record_id}"
-
-
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.record_type}#{self.record_id}"
+        )

@@ -12,15 +12,15 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     # role:                without TOTP  with TOTP
-    "anonymous":           ("login", "login"),
-    "candidate":           (200, 200),
-    "case_manager":        ("totp", 200),
-    "job_coach":           ("totp", 200),
-    "volunteer":           ("totp", 200),
-    "employer":            ("totp", 200),
+    "anonymous": ("login", "login"),
+    "candidate": (200, 200),
+    "case_manager": ("totp", 200),
+    "job_coach": ("totp", 200),
+    "volunteer": ("totp", 200),
+    "employer": ("totp", 200),
     "unverified_employer": ("totp", 200),
-    "chamber_editor":      ("totp", 200),  # they verify employers, the gate to candidate data
-    "coordinator":         ("totp", 200),
+    "chamber_editor": ("totp", 200),  # they verify employers, the gate to candidate data
+    "coordinator": ("totp", 200),
 }
 
 

@@ -34,7 +34,9 @@ def test_home_greets_and_lists_organisations_and_roles(make_member, signed_in, m
 def test_inactive_membership_is_not_listed(make_member, signed_in, municipality):
     user = make_member("case_manager")
     MembershipFactory(
-        user=user, organisation=OrganisationFactory(municipality=municipality, name="Altes Amt"), is_active=False
+        user=user,
+        organisation=OrganisationFactory(municipality=municipality, name="Altes Amt"),
+        is_active=False,
     )
     assert "Altes Amt" not in signed_in(user).get(HOME).content.decode()
 

@@ -28,16 +28,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def section(home_page):
     chamber = OrganisationFactory(kind=OrganisationKind.CHAMBER, name="IHK Browserstadt")
-    return home_page.add_child(instance=ChamberSectionPage(title="IHK Browserstadt", slug="ihk", organisation=chamber))
+    return home_page.add_child(
+        instance=ChamberSectionPage(title="IHK Browserstadt", slug="ihk", organisation=chamber)
+    )
 
 
 def test_visitor_registers_for_an_event(live_server, page, section):
     events = section.add_child(instance=EventIndexPage(title="Veranstaltungen", slug="veranstaltungen"))
-    events.add_child(instance=EventPage(
-        title="Unternehmensfrühstück", slug="fruehstueck", start=timezone.now() + timedelta(days=10),
-        place="IHK, Saal 1", capacity=30, organiser_email="veranstaltungen@ihk.example",
-        intro="Betriebe berichten, wie sie Geflüchtete eingestellt haben.",
-    ))
+    events.add_child(
+        instance=EventPage(
+            title="Unternehmensfrühstück",
+            slug="fruehstueck",
+            start=timezone.now() + timedelta(days=10),
+            place="IHK, Saal 1",
+            capacity=30,
+            organiser_email="veranstaltungen@ihk.example",
+            intro="Betriebe berichten, wie sie Geflüchtete eingestellt haben.",
+        )
+    )
 
     page.goto(live_server.url + "/ihk/veranstaltungen/fruehstueck/")
     page.get_by_label("Name").fill("Sandra Weber")
@@ -54,7 +62,11 @@ def test_visitor_registers_for_an_event(live_server, page, section):
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
 
-    assert page.get_by_role("status").filter(has_text="Vielen Dank, Ihre Anmeldung ist eingegangen.").is_visible()
+    assert (
+        page.get_by_role("status")
+        .filter(has_text="Vielen Dank, Ihre Anmeldung ist eingegangen.")
+        .is_visible()
+    )
     assert page.get_by_text("28 von 30").is_visible()
     registration = EventRegistration.objects.get()
     assert (registration.email, registration.people) == ("s.weber@logistik.example", 2)
@@ -62,12 +74,18 @@ def test_visitor_registers_for_an_event(live_server, page, section):
 
 def test_arabic_candidate_information_reads_right_to_left(live_server, page, home_page):
     de = CANDIDATE_INFO_DE
-    info = home_page.add_child(instance=CandidateInfoPage(
-        title=de["title"], slug="informationen", intro=de["intro"],
-        body=[("heading", de["h1"]), ("paragraph", f"<p>{de['p1']}</p>")],
-    ))
+    info = home_page.add_child(
+        instance=CandidateInfoPage(
+            title=de["title"],
+            slug="informationen",
+            intro=de["intro"],
+            body=[("heading", de["h1"]), ("paragraph", f"<p>{de['p1']}</p>")],
+        )
+    )
     texts = CANDIDATE_INFO_TRANSLATIONS["ar"]
-    translate_page(info, language_code="ar", strings={de[k]: v for k, v in texts.items()})  # committed: published
+    translate_page(
+        info, language_code="ar", strings={de[k]: v for k, v in texts.items()}
+    )  # committed: published
 
     page.goto(live_server.url + "/ar/informationen/")
 
@@ -84,13 +102,28 @@ def test_arabic_candidate_information_reads_right_to_left(live_server, page, hom
 
 def test_success_story_has_no_serious_accessibility_violations(live_server, page, section, axe):
     stories = section.add_child(instance=SuccessStoryIndexPage(title="Erfolgsgeschichten", slug="erfolge"))
-    stories.add_child(instance=SuccessStoryPage(
-        title="Tischlerlehre mit Sprachpatin", slug="tischlerlehre", company_name="Tischlerei Brandt",
-        sector="Handwerk", placement_kind="ausbildung", intro="Gesellenprüfung als Jahrgangsbester.",
-        quote="Er hatte schon Möbel gebaut.", quote_author="Jürgen Brandt",
-        body=[("paragraph", "<p>Eine Sprachpatin hat ihn drei Jahre begleitet.</p>"),
-              ("faq", {"title": "Fragen", "items": [{"question": "Wie lange?", "answer": "<p>Drei Jahre.</p>"}]})],
-    ))
+    stories.add_child(
+        instance=SuccessStoryPage(
+            title="Tischlerlehre mit Sprachpatin",
+            slug="tischlerlehre",
+            company_name="Tischlerei Brandt",
+            sector="Handwerk",
+            placement_kind="ausbildung",
+            intro="Gesellenprüfung als Jahrgangsbester.",
+            quote="Er hatte schon Möbel gebaut.",
+            quote_author="Jürgen Brandt",
+            body=[
+                ("paragraph", "<p>Eine Sprachpatin hat ihn drei Jahre begleitet.</p>"),
+                (
+                    "faq",
+                    {
+                        "title": "Fragen",
+                        "items": [{"question": "Wie lange?", "answer": "<p>Drei Jahre.</p>"}],
+                    },
+                ),
+            ],
+        )
+    )
 
     page.goto(live_server.url + "/ihk/erfolge/tischlerlehre/")
     assert page.get_by_role("heading", level=1).inner_text() == "Tischlerlehre mit Sprachpatin"

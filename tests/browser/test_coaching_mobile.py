@@ -16,16 +16,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 375, "height": 812}, "is_mobile": True,
-            "has_touch": True}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 375, "height": 812},
+        "is_mobile": True,
+        "has_touch": True,
+    }
 
 
 def test_coach_logs_a_follow_up_on_a_phone(live_server, page, home_page, world, axe):  # noqa: F811
     client = login_with_mfa(Client(), world.coach)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     page.goto(f"{live_server.url}/app/coaching/employments/{world.employment.pk}/follow-ups/new/")
     assert page.get_by_role("heading", level=1).inner_text() == "Kontakt erfassen"
     # Nothing scrolls sideways on a 375px screen.

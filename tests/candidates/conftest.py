@@ -36,14 +36,17 @@ def desk(case_manager_team) -> Desk:
 def welder(db) -> Occupation:
     """A small stand-in ESCO occupation (tests needing the real taxonomy use ``esco``)."""
     return Occupation.objects.create(
-        uri="http://data.europa.eu/esco/occupation/test-welder", label_de="Schweißer/Schweißerin",
-        label_en="welder", isco_code="7212",
+        uri="http://data.europa.eu/esco/occupation/test-welder",
+        label_de="Schweißer/Schweißerin",
+        label_en="welder",
+        isco_code="7212",
     )
 
 
 @pytest.fixture
 def forklift(db) -> Skill:
     return Skill.objects.create(
-        uri="http://data.europa.eu/esco/skill/test-forklift", label_de="Gabelstapler fahren",
+        uri="http://data.europa.eu/esco/skill/test-forklift",
+        label_de="Gabelstapler fahren",
         label_en="operate forklift",
     )

@@ -41,8 +41,9 @@ class World:
 @pytest.fixture
 def world(team, case_manager_team, municipality, other_municipality) -> World:
     org = case_manager_team.organisation
-    case = CaseFactory(responsible_organisation=org, candidate__municipality=municipality,
-                       case_manager=case_manager_team.own)
+    case = CaseFactory(
+        responsible_organisation=org, candidate__municipality=municipality, case_manager=case_manager_team.own
+    )
     goal = GoalFactory(case=case)
     step = StepFactory(goal=goal)
     language = LanguageSkillFactory(candidate=case.candidate)
@@ -50,17 +51,25 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
     qualification = Qualification.objects.create(candidate=case.candidate, title="Abitur", kind="school")
     # An occupation the person entered themself (self-service may remove only such entries).
     own_occupation = CandidateOccupation.objects.create(
-        candidate=case.candidate, source="candidate",
-        occupation=Occupation.objects.create(uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin"),
+        candidate=case.candidate,
+        source="candidate",
+        occupation=Occupation.objects.create(
+            uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin"
+        ),
     )
     self_user = new_member("candidate")
     case.candidate.user = self_user
     case.candidate.save()
     other_candidate_user = new_member("candidate")
-    CaseFactory(responsible_organisation=case_manager_team.other_organisation,
-                candidate__municipality=municipality, candidate__user=other_candidate_user)
-    volunteer, unassigned = new_member("volunteer", municipality=municipality), new_member(
-        "volunteer", municipality=municipality)
+    CaseFactory(
+        responsible_organisation=case_manager_team.other_organisation,
+        candidate__municipality=municipality,
+        candidate__user=other_candidate_user,
+    )
+    volunteer, unassigned = (
+        new_member("volunteer", municipality=municipality),
+        new_member("volunteer", municipality=municipality),
+    )
     Consent.objects.create(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
     coordinators = team("coordinator")
     # A coordinator who is also the assigned case manager of a second case of the same person.
@@ -85,8 +94,16 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "coordinator_responsible": coordinator_responsible,
         "coordinator_other_municipality": coordinators.elsewhere,
     }
-    return World(case=case, goal=goal, step=step, language=language, consent=consent, qualification=qualification,
-                 own_occupation=own_occupation, users=users)
+    return World(
+        case=case,
+        goal=goal,
+        step=step,
+        language=language,
+        consent=consent,
+        qualification=qualification,
+        own_occupation=own_occupation,
+        users=users,
+    )
 
 
 # (name, method, url builder). POSTs that change something come last.
@@ -107,7 +124,11 @@ URLS = [
     ("my_languages", "get", lambda w: reverse("candidates:my_languages")),
     ("my_occupations", "get", lambda w: reverse("candidates:my_occupations")),
     ("my_skills", "get", lambda w: reverse("candidates:my_skills")),
-    ("my_qualification_edit", "get", lambda w: reverse("candidates:my_qualification_edit", args=[w.qualification.pk])),
+    (
+        "my_qualification_edit",
+        "get",
+        lambda w: reverse("candidates:my_qualification_edit", args=[w.qualification.pk]),
+    ),
     ("my_consents", "get", lambda w: reverse("candidates:my_consents")),
     ("my_audit", "get", lambda w: reverse("candidates:my_audit")),
     ("my_export", "get", lambda w: reverse("candidates:my_export")),
@@ -119,21 +140,54 @@ URLS = [
     ("step_add", "post", lambda w: reverse("candidates:step_add", args=[w.case.pk, w.goal.pk])),
     ("step_status", "post", lambda w: reverse("candidates:step_status", args=[w.case.pk, w.step.pk])),
     ("note_add", "post", lambda w: reverse("candidates:note_add", args=[w.case.pk])),
-    ("entry_remove", "post", lambda w: reverse("candidates:entry_remove", args=[w.pk, "languages", w.language.pk])),
+    (
+        "entry_remove",
+        "post",
+        lambda w: reverse("candidates:entry_remove", args=[w.pk, "languages", w.language.pk]),
+    ),
     ("consent_revoke", "post", lambda w: reverse("candidates:consent_revoke", args=[w.consent.pk])),
-    ("my_entry_remove", "post",
-     lambda w: reverse("candidates:my_entry_remove", args=["occupations", w.own_occupation.pk])),
+    (
+        "my_entry_remove",
+        "post",
+        lambda w: reverse("candidates:my_entry_remove", args=["occupations", w.own_occupation.pk]),
+    ),
 ]
 NAMES = [name for name, _m, _u in URLS]
-SELF_PAGES = ["my_profile", "my_profile_edit", "my_languages", "my_occupations", "my_skills",
-              "my_qualification_edit", "my_consents", "my_audit", "my_export", "my_entry_remove"]
+SELF_PAGES = [
+    "my_profile",
+    "my_profile_edit",
+    "my_languages",
+    "my_occupations",
+    "my_skills",
+    "my_qualification_edit",
+    "my_consents",
+    "my_audit",
+    "my_export",
+    "my_entry_remove",
+]
 STAFF_FULL = {  # a case manager of the responsible organisation
-    "case_list": 200, "create": 200, "detail": 200, "edit": 200, "language_add": 200, "qualification_add": 200,
+    "case_list": 200,
+    "create": 200,
+    "detail": 200,
+    "edit": 200,
+    "language_add": 200,
+    "qualification_add": 200,
     # the person already has a login, so the invitation page sends the case manager back
-    "consents": 200, "invite": 302, "export": 200, "erase": 200, "case_detail": 200,
+    "consents": 200,
+    "invite": 302,
+    "export": 200,
+    "erase": 200,
+    "case_detail": 200,
     # invalid (empty) posts re-render the page with errors, the plan forms go back to the case page
-    "occupation_add": 200, "skill_add": 200, "goal_add": 302, "goal_status": 302, "step_add": 302,
-    "step_status": 302, "note_add": 302, "entry_remove": 302, "consent_revoke": 302,
+    "occupation_add": 200,
+    "skill_add": 200,
+    "goal_add": 302,
+    "goal_status": 302,
+    "step_add": 302,
+    "step_status": 302,
+    "note_add": 302,
+    "entry_remove": 302,
+    "consent_revoke": 302,
 }
 
 
@@ -150,17 +204,26 @@ def outside(**overrides) -> dict[str, int]:
 
 EXPECTED = {
     "anonymous": {**dict.fromkeys(NAMES, 302), "invitation_bad_token": 404},
-    "candidate_self": forbidden(**{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302}, consent_revoke=302),
+    "candidate_self": forbidden(
+        **{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302}, consent_revoke=302
+    ),
     # Another person's qualification or entry is simply not there for them.
-    "candidate_other": forbidden(**{**dict.fromkeys(SELF_PAGES, 200), "my_qualification_edit": 404,
-                                    "my_entry_remove": 404}, consent_revoke=404),
+    "candidate_other": forbidden(
+        **{**dict.fromkeys(SELF_PAGES, 200), "my_qualification_edit": 404, "my_entry_remove": 404},
+        consent_revoke=404,
+    ),
     "case_manager_own": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_colleague": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_other_org": outside(),
     "case_manager_other_municipality": outside(),
     # Job coaches work on the case but neither do the intake nor erase a person.
-    "job_coach_own_org": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404,
-                          "create": 403, "erase": 403},
+    "job_coach_own_org": {
+        **STAFF_FULL,
+        **dict.fromkeys(SELF_PAGES, 403),
+        "invitation_bad_token": 404,
+        "create": 403,
+        "erase": 403,
+    },
     "volunteer_assigned": forbidden(detail=200),
     "volunteer_unassigned": forbidden(detail=404),
     "employer": forbidden(),

@@ -22,7 +22,13 @@ def test_the_candidates_pages_speak_their_language(desk, signed_in, candidate_te
         body = client.get(url).content.decode()
         assert f'lang="{language}"' in body
         assert ('dir="rtl"' in body) == (language in ("ar", "fa"))
-        for german in ("Mein Profil", "Meine Angaben ändern", "Meine Sprachen", "Wer darf meine Daten sehen?",
-                       "Wer hat meine Daten angesehen?", "Speichern", "zurück"):
+        for german in (
+            "Mein Profil",
+            "Meine Angaben ändern",
+            "Meine Sprachen",
+            "Wer darf meine Daten sehen?",
+            "Wer hat meine Daten angesehen?",
+            "Speichern",
+            "zurück",
+        ):
             assert f">{german}<" not in body, (name, german)
-

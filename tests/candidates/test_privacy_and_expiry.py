@@ -33,15 +33,26 @@ def _all_candidate_data_as_text() -> str:
 def test_erasure_removes_every_personal_detail_and_keeps_anonymous_case_counts(desk, signed_in, make_member):
     candidate = desk.candidate
     Candidate.objects.filter(pk=candidate.pk).update(
-        first_name="Zainab", last_name="Quraishi", email="zainab.q@mail.example", phone="+49 170 9876543",
-        street="Lindenweg 12", nationality="afghanisch", preferences_own_words="Ich möchte Zahnarzthelferin werden",
-        preferences_staff_notes="Zainab braucht Kinderbetreuung", residence_title_kind="§ 25 Abs. 2",
+        first_name="Zainab",
+        last_name="Quraishi",
+        email="zainab.q@mail.example",
+        phone="+49 170 9876543",
+        street="Lindenweg 12",
+        nationality="afghanisch",
+        preferences_own_words="Ich möchte Zahnarzthelferin werden",
+        preferences_staff_notes="Zainab braucht Kinderbetreuung",
+        residence_title_kind="§ 25 Abs. 2",
     )
     LanguageSkillFactory(candidate=candidate, language="fa", spoken="C2")
     StepFactory(goal=GoalFactory(case=desk.case, title="Zainab: Anerkennung Zahnmedizin"), title="Termin IQ")
     services.note_add(case=desk.case, actor=desk.user, text="Zainab Quraishi kam pünktlich")
-    services.consent_grant(candidate=candidate, scope=ConsentScope.VOLUNTEER, actor=desk.user,
-                           recipient_user=make_member("volunteer"), paper_form_reference="Ordner Quraishi")
+    services.consent_grant(
+        candidate=candidate,
+        scope=ConsentScope.VOLUNTEER,
+        actor=desk.user,
+        recipient_user=make_member("volunteer"),
+        paper_form_reference="Ordner Quraishi",
+    )
     signed_in(desk.user).get(reverse("candidates:detail", args=[candidate.pk]))
     before = _all_candidate_data_as_text()
     assert "Quraishi" in before  # the check below can fail
@@ -50,12 +61,25 @@ def test_erasure_removes_every_personal_detail_and_keeps_anonymous_case_counts(d
     assert response.status_code == 302
 
     after = _all_candidate_data_as_text()
-    for personal in ("Zainab", "Quraishi", "zainab.q@mail.example", "9876543", "Lindenweg", "afghanisch",
-                     "Zahnarzthelferin", "Kinderbetreuung", "§ 25", "1990-05-17", "Ordner"):
+    for personal in (
+        "Zainab",
+        "Quraishi",
+        "zainab.q@mail.example",
+        "9876543",
+        "Lindenweg",
+        "afghanisch",
+        "Zahnarzthelferin",
+        "Kinderbetreuung",
+        "§ 25",
+        "1990-05-17",
+        "Ordner",
+    ):
         assert personal not in after, personal
     # Anonymous aggregates survive: the case with its phase, legal circle and organisation.
     case = Case.objects.get(pk=desk.case.pk)
-    assert case.phase == "intake" and case.responsible_organisation_id == desk.case.responsible_organisation_id
+    assert (
+        case.phase == "intake" and case.responsible_organisation_id == desk.case.responsible_organisation_id
+    )
     assert not Consent.objects.filter(candidate=candidate).exists()
     # And the erased person is gone from every page.
     assert signed_in(desk.user).get(reverse("candidates:detail", args=[candidate.pk])).status_code == 404
@@ -83,8 +107,11 @@ def _expiring(desk, **dates) -> Candidate:
 
 
 def test_the_case_manager_is_warned_eight_weeks_ahead_once(desk):
-    _expiring(desk, work_permission_expires=TODAY + datetime.timedelta(weeks=8),
-              residence_expires=TODAY + datetime.timedelta(weeks=20))
+    _expiring(
+        desk,
+        work_permission_expires=TODAY + datetime.timedelta(weeks=8),
+        residence_expires=TODAY + datetime.timedelta(weeks=20),
+    )
 
     assert services.permit_expiry_warn(today=TODAY) == 1
     assert services.permit_expiry_warn(today=TODAY) == 0
@@ -107,8 +134,11 @@ def test_a_renewed_permit_is_watched_again(desk):
 
 
 def test_permits_far_ahead_or_already_expired_are_not_warned(desk):
-    _expiring(desk, residence_expires=TODAY + datetime.timedelta(weeks=9),
-              work_permission_expires=TODAY - datetime.timedelta(days=1))
+    _expiring(
+        desk,
+        residence_expires=TODAY + datetime.timedelta(weeks=9),
+        work_permission_expires=TODAY - datetime.timedelta(days=1),
+    )
     assert services.permit_expiry_warn(today=TODAY) == 0
     assert mail.outbox == []
 
@@ -125,7 +155,9 @@ def test_the_daily_beat_task_runs_the_watch(desk):
 
 def test_erasing_a_person_with_a_login_runs_every_apps_eraser_once(desk, signed_in, candidate_team):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
-    response = signed_in(desk.user).post(reverse("candidates:erase", args=[desk.candidate.pk]), {"confirm": "on"})
+    response = signed_in(desk.user).post(
+        reverse("candidates:erase", args=[desk.candidate.pk]), {"confirm": "on"}
+    )
     assert response.status_code == 302
     candidate = Candidate.objects.get(pk=desk.candidate.pk)
     assert candidate.erased_at is not None and candidate.user_id is None

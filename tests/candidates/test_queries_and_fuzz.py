@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def _fill(team, n: int) -> None:
     for i in range(n):
-        case = CaseFactory(responsible_organisation=team.organisation, candidate__municipality=team.municipality,
-                           case_manager=team.own)
+        case = CaseFactory(
+            responsible_organisation=team.organisation,
+            candidate__municipality=team.municipality,
+            case_manager=team.own,
+        )
         due = datetime.date.today() + datetime.timedelta(days=(i % 5) - 2)
         StepFactory(goal=GoalFactory(case=case), due_date=due)
 
@@ -53,10 +56,29 @@ def test_the_candidate_page_query_count_does_not_grow_with_the_profile(desk, dja
 # --- property-based: arbitrary posts to the profile forms never give a 500 -----------------------
 
 PROFILE_FIELDS = [
-    "first_name", "last_name", "birth_date", "nationality", "gender", "email", "phone", "street", "postcode",
-    "city", "max_commute_km", "has_driving_licence", "has_car", "hours_per_week_min", "hours_per_week_max",
-    "available_from", "residence_status", "residence_title_kind", "residence_expires", "work_permission",
-    "work_permission_expires", "preferences_staff_notes", "preferences_own_words",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "nationality",
+    "gender",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "max_commute_km",
+    "has_driving_licence",
+    "has_car",
+    "hours_per_week_min",
+    "hours_per_week_max",
+    "available_from",
+    "residence_status",
+    "residence_title_kind",
+    "residence_expires",
+    "work_permission",
+    "work_permission_expires",
+    "preferences_staff_notes",
+    "preferences_own_words",
 ]
 LANGUAGE_FIELDS = ["language", "spoken", "written", "is_native", "exam", "exam_level", "exam_date"]
 OCCUPATION_FIELDS = ["occupation_label", "occupation_uri", "years_experience"]
@@ -64,9 +86,28 @@ OCCUPATION_FIELDS = ["occupation_label", "occupation_uri", "years_experience"]
 values = st.one_of(
     st.text(max_size=300),
     st.text(alphabet="0123456789-.:/", max_size=12),
-    st.sampled_from(["", "A1", "C2", "D9", "2001-01-01", "2099-12-31", "9999-99-99", "-1", "1e9", "NaN",
-                     "unrestricted", "duldung", "<script>x</script>", "0" * 5000, "\x00", "de", "telc"]),
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
+    st.sampled_from(
+        [
+            "",
+            "A1",
+            "C2",
+            "D9",
+            "2001-01-01",
+            "2099-12-31",
+            "9999-99-99",
+            "-1",
+            "1e9",
+            "NaN",
+            "unrestricted",
+            "duldung",
+            "<script>x</script>",
+            "0" * 5000,
+            "\x00",
+            "de",
+            "telc",
+        ]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
 )
 
 
@@ -119,8 +160,20 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
 
 
 @FUZZ
-@given(data=_posts(["first_name", "last_name", "birth_date", "postcode", "responsible_organisation",
-                    "legal_circle", "confirm_duplicate", "email"]))
+@given(
+    data=_posts(
+        [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "postcode",
+            "responsible_organisation",
+            "legal_circle",
+            "confirm_duplicate",
+            "email",
+        ]
+    )
+)
 def test_the_intake_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     response = client.post(reverse("candidates:create"), data)

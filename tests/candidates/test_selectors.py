@@ -16,10 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_case_managers_see_the_open_cases_of_their_organisation_only(case_manager_team):
-    own = CaseFactory(responsible_organisation=case_manager_team.organisation,
-                      candidate__municipality=case_manager_team.municipality).candidate
-    other = CaseFactory(responsible_organisation=case_manager_team.other_organisation,
-                        candidate__municipality=case_manager_team.municipality).candidate
+    own = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+    ).candidate
+    other = CaseFactory(
+        responsible_organisation=case_manager_team.other_organisation,
+        candidate__municipality=case_manager_team.municipality,
+    ).candidate
 
     assert list(selectors.visible_candidates(user=case_manager_team.own)) == [own]
     assert list(selectors.visible_candidates(user=case_manager_team.colleague)) == [own]
@@ -28,21 +32,28 @@ def test_case_managers_see_the_open_cases_of_their_organisation_only(case_manage
 
 
 def test_closing_the_case_ends_the_organisations_access(case_manager_team):
-    case = CaseFactory(responsible_organisation=case_manager_team.organisation,
-                       candidate__municipality=case_manager_team.municipality)
+    case = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+    )
     services.case_set_phase(case=case, actor=case_manager_team.own, phase=CasePhase.CLOSED)
     assert list(selectors.visible_candidates(user=case_manager_team.own)) == []
 
 
 def test_a_handover_consent_opens_the_case_data_and_its_revocation_closes_it_at_once(case_manager_team):
-    case = CaseFactory(responsible_organisation=case_manager_team.organisation,
-                       candidate__municipality=case_manager_team.municipality)
+    case = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+    )
     receiver = case_manager_team.outsider
     assert not selectors.visible_candidates(user=receiver).exists()
 
     consent = services.consent_grant(
-        candidate=case.candidate, scope=ConsentScope.CASE_DATA, actor=case_manager_team.own,
-        recipient_organisation=case_manager_team.other_organisation, paper_form_reference="Akte 7/24",
+        candidate=case.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=case_manager_team.own,
+        recipient_organisation=case_manager_team.other_organisation,
+        paper_form_reference="Akte 7/24",
     )
     assert selectors.candidate_get(user=receiver, pk=case.candidate.pk) == case.candidate
 
@@ -64,9 +75,13 @@ def test_coordinators_see_their_municipality_and_nothing_beyond(coordinator_team
 
 
 def test_volunteers_see_only_assigned_candidates_and_only_the_consented_fields(volunteer_team):
-    candidate = CandidateFactory(municipality=volunteer_team.municipality, preferences_own_words="Koch werden")
+    candidate = CandidateFactory(
+        municipality=volunteer_team.municipality, preferences_own_words="Koch werden"
+    )
     LanguageSkillFactory(candidate=candidate, language="ar", spoken="C2")
-    consent = ConsentFactory(candidate=candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer_team.own)
+    consent = ConsentFactory(
+        candidate=candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer_team.own
+    )
 
     view = selectors.volunteer_view(user=volunteer_team.own, pk=candidate.pk)
     assert view.full_name == candidate.full_name
@@ -109,35 +124,54 @@ def test_verified_employers_list_only_live_listing_consents_of_their_region(
 
     assert list(selectors.listed_candidates_for_employer(user=employer_team.own)) == [listed]
     assert not selectors.listed_candidates_for_employer(user=unverified_employer_team.own).exists()
-    assert not selectors.listed_candidates_for_employer(user=employer_team.elsewhere).filter(pk=listed.pk).exists()
+    assert (
+        not selectors.listed_candidates_for_employer(user=employer_team.elsewhere)
+        .filter(pk=listed.pk)
+        .exists()
+    )
 
 
 def test_live_consent_check_names_scope_recipient_and_reference(municipality):
     employer = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER)
-    consent = ConsentFactory(candidate__municipality=municipality, scope=ConsentScope.CONTACT,
-                             recipient_organisation=employer, reference="intro-7")
+    consent = ConsentFactory(
+        candidate__municipality=municipality,
+        scope=ConsentScope.CONTACT,
+        recipient_organisation=employer,
+        reference="intro-7",
+    )
     candidate = consent.candidate
     has = selectors.candidate_has_live_consent
     assert has(candidate=candidate, scope=ConsentScope.CONTACT, organisation=employer, reference="intro-7")
-    assert not has(candidate=candidate, scope=ConsentScope.CONTACT, organisation=employer, reference="intro-8")
+    assert not has(
+        candidate=candidate, scope=ConsentScope.CONTACT, organisation=employer, reference="intro-8"
+    )
     assert not has(candidate=candidate, scope=ConsentScope.LISTING)
     services.consent_revoke(consent=consent, actor=None)
     assert not has(candidate=candidate, scope=ConsentScope.CONTACT, organisation=employer)
 
 
 def test_a_paper_grant_records_who_entered_it_when_and_which_form(case_manager_team, make_member):
-    case = CaseFactory(responsible_organisation=case_manager_team.organisation,
-                       candidate__municipality=case_manager_team.municipality)
+    case = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+    )
     volunteer = make_member(Role.VOLUNTEER)
     consent = services.consent_grant(
-        candidate=case.candidate, scope=ConsentScope.VOLUNTEER, actor=case_manager_team.own,
-        recipient_user=volunteer, paper_form_reference="Ordner 3, Blatt 12",
+        candidate=case.candidate,
+        scope=ConsentScope.VOLUNTEER,
+        actor=case_manager_team.own,
+        recipient_user=volunteer,
+        paper_form_reference="Ordner 3, Blatt 12",
     )
     assert consent.source == "staff_paper_form"
     assert consent.recorded_by == case_manager_team.own
     assert consent.recorded_at is not None
     assert consent.paper_form_reference == "Ordner 3, Blatt 12"
     # Granting the same again does not pile up rows.
-    again = services.consent_grant(candidate=case.candidate, scope=ConsentScope.VOLUNTEER,
-                                   actor=case_manager_team.own, recipient_user=volunteer)
+    again = services.consent_grant(
+        candidate=case.candidate,
+        scope=ConsentScope.VOLUNTEER,
+        actor=case_manager_team.own,
+        recipient_user=volunteer,
+    )
     assert again == consent

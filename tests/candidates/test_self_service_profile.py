@@ -38,7 +38,8 @@ def stranger(desk):
 def _audits(candidate, field: str) -> int:
     """How many change entries name ``field`` (or one of its sub-fields) for this candidate."""
     return sum(
-        1 for e in AuditEntry.objects.filter(action="change", record_id=str(candidate.pk))
+        1
+        for e in AuditEntry.objects.filter(action="change", record_id=str(candidate.pk))
         if any(f == field or f.startswith(field + ".") for f in (e.fields or []))
     )
 
@@ -48,8 +49,10 @@ def _audits(candidate, field: str) -> int:
 
 def test_the_candidate_adds_an_occupation_with_years_marked_as_their_own(me, welder):
     candidate, client = me
-    response = client.post(reverse("candidates:my_occupations"), {
-        "occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "4.5"})
+    response = client.post(
+        reverse("candidates:my_occupations"),
+        {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "4.5"},
+    )
     assert response.status_code == 302
     entry = CandidateOccupation.objects.get(candidate=candidate, occupation=welder)
     assert entry.years_experience == Decimal("4.5") and entry.source == "candidate"
@@ -69,7 +72,9 @@ def test_the_candidate_removes_their_own_occupation_and_it_is_audited(me, welder
 
 def test_the_candidate_adds_and_removes_a_skill(me, forklift):
     candidate, client = me
-    response = client.post(reverse("candidates:my_skills"), {"skill_label": "Gabelstapler", "skill_uri": forklift.uri})
+    response = client.post(
+        reverse("candidates:my_skills"), {"skill_label": "Gabelstapler", "skill_uri": forklift.uri}
+    )
     assert response.status_code == 302
     entry = CandidateSkill.objects.get(candidate=candidate, skill=forklift)
     assert entry.source == "candidate"
@@ -81,9 +86,17 @@ def test_the_candidate_adds_and_removes_a_skill(me, forklift):
 def test_the_candidate_corrects_a_qualification(me):
     candidate, client = me
     q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school", country="Syrien")
-    response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), {
-        "title": "Bakkalaureat", "kind": "school", "country": "Syrien", "year": "2012",
-        "recognition_status": "in_progress", "recognition_authority": "Bezirksregierung Düsseldorf"})
+    response = client.post(
+        reverse("candidates:my_qualification_edit", args=[q.pk]),
+        {
+            "title": "Bakkalaureat",
+            "kind": "school",
+            "country": "Syrien",
+            "year": "2012",
+            "recognition_status": "in_progress",
+            "recognition_authority": "Bezirksregierung Düsseldorf",
+        },
+    )
     assert response.status_code == 302
     q.refresh_from_db()
     assert (q.title, q.year, q.recognition_status) == ("Bakkalaureat", 2012, "in_progress")
@@ -94,21 +107,30 @@ def test_the_candidate_corrects_a_qualification(me):
     assert reverse("candidates:my_qualification_edit", args=[q.pk]) in page
 
 
-def test_staff_entries_stay_beside_the_candidates_own_and_cannot_be_removed_by_them(me, desk, signed_in, welder):
+def test_staff_entries_stay_beside_the_candidates_own_and_cannot_be_removed_by_them(
+    me, desk, signed_in, welder
+):
     candidate, client = me
-    signed_in(desk.user).post(reverse("candidates:occupation_add", args=[candidate.pk]), {
-        "occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "10"})
+    signed_in(desk.user).post(
+        reverse("candidates:occupation_add", args=[candidate.pk]),
+        {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "10"},
+    )
     staff_entry = CandidateOccupation.objects.get(candidate=candidate)
     assert staff_entry.source == "staff"
     page = client.get(reverse("candidates:my_occupations")).content.decode()
     assert "von Ihrer Ansprechperson eingetragen" in page
     assert reverse("candidates:my_entry_remove", args=["occupations", staff_entry.pk]) not in page
     # Adding the same job again does not overwrite the staff entry's years.
-    response = client.post(reverse("candidates:my_occupations"), {
-        "occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "1"})
+    response = client.post(
+        reverse("candidates:my_occupations"),
+        {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "1"},
+    )
     assert response.status_code == 200 and "steht schon in Ihrem Profil" in response.content.decode()
     # A forged remove is "not found".
-    assert client.post(reverse("candidates:my_entry_remove", args=["occupations", staff_entry.pk])).status_code == 404
+    assert (
+        client.post(reverse("candidates:my_entry_remove", args=["occupations", staff_entry.pk])).status_code
+        == 404
+    )
     staff_entry.refresh_from_db()
     assert staff_entry.years_experience == 10 and staff_entry.source == "staff"
 
@@ -116,12 +138,15 @@ def test_staff_entries_stay_beside_the_candidates_own_and_cannot_be_removed_by_t
 # --- bad input -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("uri", ["", "http://data.europa.eu/esco/occupation/does-not-exist", "<script>x</script>",
-                                 "x" * 300])
+@pytest.mark.parametrize(
+    "uri", ["", "http://data.europa.eu/esco/occupation/does-not-exist", "<script>x</script>", "x" * 300]
+)
 def test_an_unknown_or_tampered_occupation_gives_a_clear_error_and_keeps_the_input(me, uri):
     candidate, client = me
-    response = client.post(reverse("candidates:my_occupations"), {
-        "occupation_label": "Schweisser <b>", "occupation_uri": uri, "years_experience": "3"})
+    response = client.post(
+        reverse("candidates:my_occupations"),
+        {"occupation_label": "Schweisser <b>", "occupation_uri": uri, "years_experience": "3"},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Bitte wählen Sie einen Beruf aus der Liste." in body
@@ -132,8 +157,10 @@ def test_an_unknown_or_tampered_occupation_gives_a_clear_error_and_keeps_the_inp
 @pytest.mark.parametrize("years", ["-1", "61", "100", "abc", "2.55", "NaN", "Infinity", ""])
 def test_years_outside_0_to_60_are_refused_in_plain_words(me, welder, years):
     candidate, client = me
-    response = client.post(reverse("candidates:my_occupations"), {
-        "occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": years})
+    response = client.post(
+        reverse("candidates:my_occupations"),
+        {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": years},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count("Bitte eine Zahl von 0 bis 60 eingeben") == 1
@@ -143,8 +170,10 @@ def test_years_outside_0_to_60_are_refused_in_plain_words(me, welder, years):
 
 def test_an_unknown_skill_is_refused(me):
     candidate, client = me
-    response = client.post(reverse("candidates:my_skills"), {
-        "skill_label": "Staplerfahren", "skill_uri": "http://data.europa.eu/esco/skill/forged"})
+    response = client.post(
+        reverse("candidates:my_skills"),
+        {"skill_label": "Staplerfahren", "skill_uri": "http://data.europa.eu/esco/skill/forged"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "Das kennen wir nicht." in body and 'value="Staplerfahren"' in body
     assert not candidate.skills.exists()
@@ -153,9 +182,17 @@ def test_an_unknown_skill_is_refused(me):
 def test_markup_and_an_impossible_year_in_a_qualification_are_refused_and_the_input_kept(me):
     candidate, client = me
     q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
-    response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), {
-        "title": "<script>alert(1)</script>", "kind": "school", "country": "Syrien", "year": "1800",
-        "recognition_status": "in_progress", "recognition_authority": ""})
+    response = client.post(
+        reverse("candidates:my_qualification_edit", args=[q.pk]),
+        {
+            "title": "<script>alert(1)</script>",
+            "kind": "school",
+            "country": "Syrien",
+            "year": "1800",
+            "recognition_status": "in_progress",
+            "recognition_authority": "",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Bitte ohne die Zeichen &lt; und &gt; schreiben." in body
@@ -170,8 +207,10 @@ def test_markup_and_an_impossible_year_in_a_qualification_are_refused_and_the_in
 def test_a_tampered_choice_in_a_qualification_is_refused(me):
     candidate, client = me
     q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
-    response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), {
-        "title": "Abitur", "kind": "doctorate", "recognition_status": "bribed"})
+    response = client.post(
+        reverse("candidates:my_qualification_edit", args=[q.pk]),
+        {"title": "Abitur", "kind": "doctorate", "recognition_status": "bribed"},
+    )
     assert response.status_code == 200
     q.refresh_from_db()
     assert q.kind == "school"
@@ -185,12 +224,20 @@ def test_another_candidates_entries_are_not_found(me, stranger, welder, forklift
     occupation = CandidateOccupation.objects.create(candidate=stranger, occupation=welder, source="candidate")
     skill = CandidateSkill.objects.create(candidate=stranger, skill=forklift, source="candidate")
     q = Qualification.objects.create(candidate=stranger, title="Diplom", kind="university")
-    assert client.post(reverse("candidates:my_entry_remove", args=["occupations", occupation.pk])).status_code == 404
+    assert (
+        client.post(reverse("candidates:my_entry_remove", args=["occupations", occupation.pk])).status_code
+        == 404
+    )
     assert client.post(reverse("candidates:my_entry_remove", args=["skills", skill.pk])).status_code == 404
     assert client.post(reverse("candidates:my_entry_remove", args=["languages", 1])).status_code == 404
     assert client.get(reverse("candidates:my_qualification_edit", args=[q.pk])).status_code == 404
-    assert client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), {
-        "title": "gehackt", "kind": "other", "recognition_status": "not_started"}).status_code == 404
+    assert (
+        client.post(
+            reverse("candidates:my_qualification_edit", args=[q.pk]),
+            {"title": "gehackt", "kind": "other", "recognition_status": "not_started"},
+        ).status_code
+        == 404
+    )
     assert CandidateOccupation.objects.filter(pk=occupation.pk).exists()
     assert CandidateSkill.objects.filter(pk=skill.pk).exists()
     q.refresh_from_db()
@@ -206,7 +253,9 @@ def test_staff_cannot_use_the_self_service_pages(desk, signed_in):
 def test_removing_needs_a_post(me, welder):
     candidate, client = me
     entry = CandidateOccupation.objects.create(candidate=candidate, occupation=welder, source="candidate")
-    assert client.get(reverse("candidates:my_entry_remove", args=["occupations", entry.pk])).status_code == 405
+    assert (
+        client.get(reverse("candidates:my_entry_remove", args=["occupations", entry.pk])).status_code == 405
+    )
     assert CandidateOccupation.objects.filter(pk=entry.pk).exists()
 
 
@@ -218,12 +267,24 @@ def test_the_new_pages_are_right_to_left_with_translated_labels(me, language):
     candidate, client = me
     q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
     with translation.override(language):
-        urls = [reverse("candidates:my_occupations"), reverse("candidates:my_skills"),
-                reverse("candidates:my_qualification_edit", args=[q.pk]), reverse("candidates:my_profile")]
+        urls = [
+            reverse("candidates:my_occupations"),
+            reverse("candidates:my_skills"),
+            reverse("candidates:my_qualification_edit", args=[q.pk]),
+            reverse("candidates:my_profile"),
+        ]
     assert urls[0].startswith(f"/{language}/")
-    german = ["Mein Beruf", "So viele Jahre habe ich in diesem Beruf gearbeitet", "Das kann ich",
-              "Name des Abschlusses", "Anerkennung in Deutschland", "Noch nicht beantragt",
-              "Berufe hinzufügen oder entfernen", "Meine Abschlüsse", "Speichern"]
+    german = [
+        "Mein Beruf",
+        "So viele Jahre habe ich in diesem Beruf gearbeitet",
+        "Das kann ich",
+        "Name des Abschlusses",
+        "Anerkennung in Deutschland",
+        "Noch nicht beantragt",
+        "Berufe hinzufügen oder entfernen",
+        "Meine Abschlüsse",
+        "Speichern",
+    ]
     for url in urls:
         body = client.get(url).content.decode()
         assert 'dir="rtl"' in body and f'lang="{language}"' in body
@@ -239,7 +300,9 @@ def test_the_errors_are_translated_too(me):
     _candidate, client = me
     with translation.override("uk"):
         url = reverse("candidates:my_occupations")
-    body = client.post(url, {"occupation_label": "x", "occupation_uri": "forged", "years_experience": "99"}).content.decode()
+    body = client.post(
+        url, {"occupation_label": "x", "occupation_uri": "forged", "years_experience": "99"}
+    ).content.decode()
     assert "Bitte wählen Sie einen Beruf aus der Liste." not in body
     assert "Bitte eine Zahl von 0 bis 60 eingeben" not in body
     assert 'lang="uk"' in body
@@ -252,8 +315,9 @@ def test_the_errors_are_translated_too(me):
 @given(data=_posts(["title", "kind", "country", "year", "recognition_status", "recognition_authority"]))
 def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
-    q, _created = Qualification.objects.get_or_create(candidate=desk.candidate, defaults={
-        "title": "Abitur", "kind": "school"})
+    q, _created = Qualification.objects.get_or_create(
+        candidate=desk.candidate, defaults={"title": "Abitur", "kind": "school"}
+    )
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
@@ -268,4 +332,6 @@ def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data,
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_occupations"), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
-    assert all(0 <= e.years_experience <= 60 for e in CandidateOccupation.objects.filter(candidate=desk.candidate))
+    assert all(
+        0 <= e.years_experience <= 60 for e in CandidateOccupation.objects.filter(candidate=desk.candidate)
+    )

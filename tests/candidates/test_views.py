@@ -17,8 +17,14 @@ from tests.candidates.factories import CaseFactory, GoalFactory
 pytestmark = pytest.mark.django_db
 
 INTAKE = {
-    "first_name": "Amina", "last_name": "Haddad", "birth_date": "1990-05-17", "gender": "female",
-    "postcode": "44135", "city": "Dortmund", "legal_circle": "sgb2", "preferences_own_words": "Ich koche gern.",
+    "first_name": "Amina",
+    "last_name": "Haddad",
+    "birth_date": "1990-05-17",
+    "gender": "female",
+    "postcode": "44135",
+    "city": "Dortmund",
+    "legal_circle": "sgb2",
+    "preferences_own_words": "Ich koche gern.",
 }
 
 
@@ -27,9 +33,13 @@ def test_intake_creates_the_person_and_an_open_case_managed_by_the_case_manager(
     data = {**INTAKE, "responsible_organisation": case_manager_team.organisation.pk}
     response = client.post(reverse("candidates:create"), data)
     candidate = Candidate.objects.get(last_name="Haddad")
-    assert response.status_code == 302 and response["Location"] == reverse("candidates:detail", args=[candidate.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "candidates:detail", args=[candidate.pk]
+    )
     case = candidate.cases.get()
-    assert case.phase == "intake" and case.case_manager == case_manager_team.own and case.legal_circle == "sgb2"
+    assert (
+        case.phase == "intake" and case.case_manager == case_manager_team.own and case.legal_circle == "sgb2"
+    )
     assert AuditEntry.objects.filter(action="create", record_id=str(candidate.pk)).exists()
 
 
@@ -37,8 +47,12 @@ def test_intake_warns_of_a_fuzzy_duplicate_and_needs_an_explicit_create_anyway(d
     desk.candidate.first_name, desk.candidate.last_name = "Amina", "Haddad"
     desk.candidate.save()
     client = signed_in(desk.user)
-    data = {**INTAKE, "first_name": "Amena", "last_name": "Hadad",
-            "responsible_organisation": desk.case.responsible_organisation_id}
+    data = {
+        **INTAKE,
+        "first_name": "Amena",
+        "last_name": "Hadad",
+        "responsible_organisation": desk.case.responsible_organisation_id,
+    }
 
     response = client.post(reverse("candidates:create"), data)
     assert response.status_code == 200
@@ -53,12 +67,17 @@ def test_intake_warns_of_a_fuzzy_duplicate_and_needs_an_explicit_create_anyway(d
 
 
 def test_the_duplicate_warning_never_reveals_people_outside_the_users_scope(case_manager_team, signed_in):
-    hidden = CaseFactory(responsible_organisation=case_manager_team.other_organisation,
-                         candidate__municipality=case_manager_team.municipality,
-                         candidate__first_name="Amina", candidate__last_name="Haddad").candidate
+    hidden = CaseFactory(
+        responsible_organisation=case_manager_team.other_organisation,
+        candidate__municipality=case_manager_team.municipality,
+        candidate__first_name="Amina",
+        candidate__last_name="Haddad",
+    ).candidate
     client = signed_in(case_manager_team.own)
-    response = client.post(reverse("candidates:create"),
-                           {**INTAKE, "responsible_organisation": case_manager_team.organisation.pk})
+    response = client.post(
+        reverse("candidates:create"),
+        {**INTAKE, "responsible_organisation": case_manager_team.organisation.pk},
+    )
     assert response.status_code == 302
     assert Candidate.objects.exclude(pk=hidden.pk).filter(last_name="Haddad").exists()
 
@@ -77,10 +96,16 @@ def test_staff_edits_never_overwrite_the_candidates_own_words(desk, signed_in):
     desk.candidate.preferences_own_words = "Ich möchte in einer Küche arbeiten."
     desk.candidate.save()
     client = signed_in(desk.user)
-    response = client.post(reverse("candidates:edit", args=[desk.candidate.pk]), {
-        "first_name": "Amina", "last_name": "Haddad", "work_permission": "unrestricted",
-        "preferences_own_words": "überschrieben", "preferences_staff_notes": "Gastro, Frühschicht",
-    })
+    response = client.post(
+        reverse("candidates:edit", args=[desk.candidate.pk]),
+        {
+            "first_name": "Amina",
+            "last_name": "Haddad",
+            "work_permission": "unrestricted",
+            "preferences_own_words": "überschrieben",
+            "preferences_staff_notes": "Gastro, Frühschicht",
+        },
+    )
     assert response.status_code == 302
     desk.candidate.refresh_from_db()
     assert desk.candidate.preferences_own_words == "Ich möchte in einer Küche arbeiten."
@@ -89,16 +114,25 @@ def test_staff_edits_never_overwrite_the_candidates_own_words(desk, signed_in):
     assert "preferences_staff_notes" in entry.fields and "Gastro" not in str(entry.fields)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("work_permission_expires", "2001-01-01", "in der Vergangenheit"),
-    ("residence_expires", "2001-01-01", "in der Vergangenheit"),
-    ("postcode", "00000", "Postleitzahl gibt es"),
-    ("hours_per_week_max", "5", "Höchststundenzahl"),
-    ("hours_per_week_min", "abc", "ganze Zahl"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("work_permission_expires", "2001-01-01", "in der Vergangenheit"),
+        ("residence_expires", "2001-01-01", "in der Vergangenheit"),
+        ("postcode", "00000", "Postleitzahl gibt es"),
+        ("hours_per_week_max", "5", "Höchststundenzahl"),
+        ("hours_per_week_min", "abc", "ganze Zahl"),
+    ],
+)
 def test_bad_profile_input_gives_a_clear_error_and_keeps_the_input(desk, signed_in, field, value, message):
-    data = {"first_name": "Amina", "last_name": "Haddad <b>X</b>", "work_permission": "needs_approval",
-            "hours_per_week_min": "20", "preferences_staff_notes": "<script>alert(1)</script>", field: value}
+    data = {
+        "first_name": "Amina",
+        "last_name": "Haddad <b>X</b>",
+        "work_permission": "needs_approval",
+        "hours_per_week_min": "20",
+        "preferences_staff_notes": "<script>alert(1)</script>",
+        field: value,
+    }
     response = signed_in(desk.user).post(reverse("candidates:edit", args=[desk.candidate.pk]), data)
     body = response.content.decode()
     assert response.status_code == 200
@@ -111,10 +145,16 @@ def test_bad_profile_input_gives_a_clear_error_and_keeps_the_input(desk, signed_
 
 def test_an_expired_permit_already_on_file_does_not_block_other_changes(desk, signed_in):
     Candidate.objects.filter(pk=desk.candidate.pk).update(work_permission_expires=datetime.date(2020, 1, 1))
-    response = signed_in(desk.user).post(reverse("candidates:edit", args=[desk.candidate.pk]), {
-        "first_name": "Amina", "last_name": "Haddad", "work_permission": "needs_approval",
-        "work_permission_expires": "2020-01-01", "city": "Dortmund",
-    })
+    response = signed_in(desk.user).post(
+        reverse("candidates:edit", args=[desk.candidate.pk]),
+        {
+            "first_name": "Amina",
+            "last_name": "Haddad",
+            "work_permission": "needs_approval",
+            "work_permission_expires": "2020-01-01",
+            "city": "Dortmund",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -123,18 +163,24 @@ def test_occupations_and_skills_are_picked_by_esco_uri_and_a_tampered_uri_is_ref
 ):
     client = signed_in(desk.user)
     url = reverse("candidates:occupation_add", args=[desk.candidate.pk])
-    response = client.post(url, {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "4.5"})
+    response = client.post(
+        url, {"occupation_label": "Schweißer", "occupation_uri": welder.uri, "years_experience": "4.5"}
+    )
     assert response.status_code == 302
     assert CandidateOccupation.objects.get(candidate=desk.candidate).years_experience == 4.5
 
-    response = client.post(url, {"occupation_label": "Hacker", "occupation_uri": "http://evil.example/x",
-                                 "years_experience": "1"})
+    response = client.post(
+        url,
+        {"occupation_label": "Hacker", "occupation_uri": "http://evil.example/x", "years_experience": "1"},
+    )
     assert response.status_code == 200
     assert "aus den Vorschlägen" in response.content.decode()
     assert 'value="Hacker"' in response.content.decode()
 
-    response = client.post(reverse("candidates:skill_add", args=[desk.candidate.pk]),
-                           {"skill_label": "Gabelstapler", "skill_uri": forklift.uri})
+    response = client.post(
+        reverse("candidates:skill_add", args=[desk.candidate.pk]),
+        {"skill_label": "Gabelstapler", "skill_uri": forklift.uri},
+    )
     assert response.status_code == 302
     assert CandidateSkill.objects.filter(candidate=desk.candidate, skill=forklift).exists()
 
@@ -142,7 +188,9 @@ def test_occupations_and_skills_are_picked_by_esco_uri_and_a_tampered_uri_is_ref
 def test_languages_keep_spoken_and_written_apart_and_refuse_impossible_levels(desk, signed_in):
     client = signed_in(desk.user)
     url = reverse("candidates:language_add", args=[desk.candidate.pk])
-    response = client.post(url, {"language": "de", "spoken": "B1", "written": "A2", "exam": "dtz", "exam_level": "B1"})
+    response = client.post(
+        url, {"language": "de", "spoken": "B1", "written": "A2", "exam": "dtz", "exam_level": "B1"}
+    )
     assert response.status_code == 302
     german = desk.candidate.languages.get(language="de")
     assert (german.spoken, german.written, german.exam) == ("B1", "A2", "dtz")
@@ -156,11 +204,17 @@ def test_languages_keep_spoken_and_written_apart_and_refuse_impossible_levels(de
 
 def test_the_caseload_lists_overdue_steps_first_and_filters(desk, signed_in, case_manager_team):
     calm = desk.case
-    late = CaseFactory(responsible_organisation=case_manager_team.organisation,
-                       candidate__municipality=case_manager_team.municipality, phase="planning",
-                       candidate__last_name="Zeller")
-    Step.objects.create(goal=GoalFactory(case=late), title="Anmeldung Sprachkurs",
-                        due_date=timezone.localdate() - datetime.timedelta(days=3))
+    late = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+        phase="planning",
+        candidate__last_name="Zeller",
+    )
+    Step.objects.create(
+        goal=GoalFactory(case=late),
+        title="Anmeldung Sprachkurs",
+        due_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
     client = signed_in(desk.user)
     body = client.get(reverse("candidates:case_list")).content.decode()
     assert body.index(late.candidate.last_name) < body.index(calm.candidate.last_name)
@@ -179,13 +233,19 @@ def test_the_integration_plan_takes_goals_steps_and_notes(desk, signed_in):
     case_pk = desk.case.pk
     client.post(reverse("candidates:goal_add", args=[case_pk]), {"title": "B1-Zertifikat"})
     goal = desk.case.goals.get()
-    client.post(reverse("candidates:step_add", args=[case_pk, goal.pk]),
-                {"title": "Kurs anmelden", "due_date": "2030-01-31", "responsible": "Klient*in"})
+    client.post(
+        reverse("candidates:step_add", args=[case_pk, goal.pk]),
+        {"title": "Kurs anmelden", "due_date": "2030-01-31", "responsible": "Klient*in"},
+    )
     step = goal.steps.get()
     client.post(reverse("candidates:step_status", args=[case_pk, step.pk]), {"status": "done"})
-    client.post(reverse("candidates:note_add", args=[case_pk]), {"text": "Termin beim Jobcenter <i>wahrgenommen</i>"})
-    client.post(reverse("candidates:case_detail", args=[case_pk]),
-                {"phase": "planning", "legal_circle": "sgb2", "case_manager": desk.user.pk})
+    client.post(
+        reverse("candidates:note_add", args=[case_pk]), {"text": "Termin beim Jobcenter <i>wahrgenommen</i>"}
+    )
+    client.post(
+        reverse("candidates:case_detail", args=[case_pk]),
+        {"phase": "planning", "legal_circle": "sgb2", "case_manager": desk.user.pk},
+    )
     body = client.get(reverse("candidates:case_detail", args=[case_pk])).content.decode()
     step.refresh_from_db()
     desk.case.refresh_from_db()
@@ -200,8 +260,15 @@ def test_staff_record_a_paper_grant_and_a_revocation(desk, signed_in, make_membe
     url = reverse("candidates:consents", args=[desk.candidate.pk])
     response = client.post(url, {"scope": "volunteer", "granted_on": "2024-03-01"})
     assert response.status_code == 200 and "Ehrenamtliche" in response.content.decode()
-    response = client.post(url, {"scope": "volunteer", "recipient_user": volunteer.pk, "granted_on": "2024-03-01",
-                                 "paper_form_reference": "Ordner 2/17"})
+    response = client.post(
+        url,
+        {
+            "scope": "volunteer",
+            "recipient_user": volunteer.pk,
+            "granted_on": "2024-03-01",
+            "paper_form_reference": "Ordner 2/17",
+        },
+    )
     assert response.status_code == 302
     consent = Consent.objects.get(candidate=desk.candidate)
     assert consent.recorded_by == desk.user and consent.paper_form_reference == "Ordner 2/17"
@@ -227,8 +294,9 @@ def test_volunteers_see_only_the_consented_fields(desk, signed_in, make_member):
 
 def _invite(desk, signed_in, django_capture_on_commit_callbacks) -> str:
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(desk.user).post(reverse("candidates:invite", args=[desk.candidate.pk]),
-                                             {"email": "Amina@Mail.example"})
+        response = signed_in(desk.user).post(
+            reverse("candidates:invite", args=[desk.candidate.pk]), {"email": "Amina@Mail.example"}
+        )
     assert response.status_code == 302
     message = mail.outbox[-1]
     assert message.to == ["amina@mail.example"]
@@ -253,16 +321,22 @@ def test_invitation_link_creates_a_candidate_login_linked_to_the_profile(
 def test_the_candidate_edits_own_words_and_languages_in_their_language(desk, signed_in, candidate_team):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
     client = signed_in(candidate_team.own)
-    response = client.post(reverse("candidates:my_profile_edit"), {
-        "postcode": "44137", "preferences_own_words": "أريد العمل في مطبخ", "hours_per_week_min": "20",
-    })
+    response = client.post(
+        reverse("candidates:my_profile_edit"),
+        {
+            "postcode": "44137",
+            "preferences_own_words": "أريد العمل في مطبخ",
+            "hours_per_week_min": "20",
+        },
+    )
     assert response.status_code == 302
     desk.candidate.refresh_from_db()
     assert desk.candidate.preferences_own_words == "أريد العمل في مطبخ"
-    client.post(reverse("candidates:my_languages"), {"language": "ar", "spoken": "C2", "written": "C2",
-                                                      "is_native": "on", "exam": "none"})
+    client.post(
+        reverse("candidates:my_languages"),
+        {"language": "ar", "spoken": "C2", "written": "C2", "is_native": "on", "exam": "none"},
+    )
     assert desk.candidate.languages.get(language="ar").is_native
-
 
 
 def test_the_candidate_grants_and_revokes_the_listing_and_drops_out_of_employer_search(
@@ -281,7 +355,9 @@ def test_the_candidate_grants_and_revokes_the_listing_and_drops_out_of_employer_
     assert not listed_candidates_for_employer(user=employer_team.own).filter(pk=desk.candidate.pk).exists()
 
 
-def test_the_candidate_sees_who_looked_at_their_data_by_role_and_organisation(desk, signed_in, candidate_team):
+def test_the_candidate_sees_who_looked_at_their_data_by_role_and_organisation(
+    desk, signed_in, candidate_team
+):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
     signed_in(desk.user).get(reverse("candidates:detail", args=[desk.candidate.pk]))
     body = signed_in(candidate_team.own).get(reverse("candidates:my_audit")).content.decode()

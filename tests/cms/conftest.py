@@ -71,7 +71,9 @@ def hwk(home, municipality, make_member) -> Chamber:
 
 @pytest.fixture
 def make_event(ihk):
-    def make(*, slug: str = "fruehstueck", capacity: int | None = 20, days_ahead: int = 14, **fields) -> EventPage:
+    def make(
+        *, slug: str = "fruehstueck", capacity: int | None = 20, days_ahead: int = 14, **fields
+    ) -> EventPage:
         start = timezone.now() + timedelta(days=days_ahead)
         event = EventPage(
             title=fields.pop("title", "Unternehmensfrühstück"),

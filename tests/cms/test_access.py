@@ -17,8 +17,17 @@ pytestmark = pytest.mark.django_db
 _seq = itertools.count()
 
 PEOPLE = [
-    "anonymous", "candidate", "case_manager", "job_coach", "volunteer", "employer", "coordinator",
-    "ihk_editor", "ihk_lead", "hwk_editor", "hwk_lead",
+    "anonymous",
+    "candidate",
+    "case_manager",
+    "job_coach",
+    "volunteer",
+    "employer",
+    "coordinator",
+    "ihk_editor",
+    "ihk_lead",
+    "hwk_editor",
+    "hwk_lead",
 ]
 # Who may open the admin edit view of each section (everyone else is sent away).
 EDITS_IHK = {"ihk_editor", "ihk_lead"}
@@ -29,7 +38,10 @@ EDITS_HWK = {"hwk_editor", "hwk_lead"}
 def world(ihk, hwk, make_event, team):
     event = make_event(capacity=100)
     people = {
-        "ihk_editor": ihk.editor, "ihk_lead": ihk.lead, "hwk_editor": hwk.editor, "hwk_lead": hwk.lead,
+        "ihk_editor": ihk.editor,
+        "ihk_lead": ihk.lead,
+        "hwk_editor": hwk.editor,
+        "hwk_lead": hwk.lead,
     }
     for role in ("candidate", "case_manager", "job_coach", "volunteer", "employer", "coordinator"):
         people[role] = team(role).own

@@ -45,7 +45,9 @@ def test_demo_has_sections_guides_stories_events_and_translations(demo, client):
     assert upcoming.count() == 2
     info = CandidateInfoPage.objects.get(**german)
     for code in ("ar", "uk", "fa", "en"):
-        translation = CandidateInfoPage.objects.get(translation_key=info.translation_key, locale__language_code=code)
+        translation = CandidateInfoPage.objects.get(
+            translation_key=info.translation_key, locale__language_code=code
+        )
         assert translation.live and translation.alias_of_id is None
         assert translation.title == cms.demo.CANDIDATE_INFO_TRANSLATIONS[code]["title"]
 
@@ -54,7 +56,15 @@ def test_demo_has_sections_guides_stories_events_and_translations(demo, client):
     assert cms.demo.CANDIDATE_INFO_TRANSLATIONS["ar"]["p2"] in arabic
     # Other language trees mirror the German one, so the chamber pages do not vanish under /ar/.
     assert client.get("/ar/ihk/", **HOST).status_code == 200
-    for url in ("/", "/ihk/", "/hwk/", "/impressum/", "/datenschutz/", "/gefluechtete-einstellen/", demo.events[0].url):
+    for url in (
+        "/",
+        "/ihk/",
+        "/hwk/",
+        "/impressum/",
+        "/datenschutz/",
+        "/gefluechtete-einstellen/",
+        demo.events[0].url,
+    ):
         assert client.get(url, **HOST).status_code == 200, url
 
 
@@ -77,7 +87,9 @@ def test_done_when_ihk_editor_submits_lead_publishes_and_hwk_stays_closed(demo, 
     assert not story.live
     task_state = story.current_workflow_task_state
     lead.post(
-        reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk)), {"comment": ""}, **HOST
+        reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk)),
+        {"comment": ""},
+        **HOST,
     )
     story.refresh_from_db()
     assert story.live

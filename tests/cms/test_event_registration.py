@@ -33,7 +33,9 @@ def _post(client, **overrides):
     return client.post(URL, _form(**overrides), **HOST)
 
 
-def test_visitor_registers_sees_confirmation_and_organiser_is_told(client, make_event, django_capture_on_commit_callbacks):
+def test_visitor_registers_sees_confirmation_and_organiser_is_told(
+    client, make_event, django_capture_on_commit_callbacks
+):
     make_event(capacity=20)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +140,9 @@ def test_registrations_on_a_translated_event_count_on_the_original(make_event):
     from wagtail.models import Locale
 
     event = make_event(capacity=2)
-    english = event.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True, alias=True)
+    english = event.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True, alias=True
+    )
 
     assert english.specific.registration_target() == event
     event_registration_create(event=event, name="A", email="a@b.example", people=2, consent=True)

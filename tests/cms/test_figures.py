@@ -19,9 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def platform_rows(municipality, cook_taxonomy):
-    verified = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Gasthaus Linde")
+    verified = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Gasthaus Linde"
+    )
     OrganisationFactory(
-        municipality=municipality, kind=OrganisationKind.EMPLOYER, verification_status=VerificationStatus.PENDING
+        municipality=municipality,
+        kind=OrganisationKind.EMPLOYER,
+        verification_status=VerificationStatus.PENDING,
     )
     OrganisationFactory(municipality=municipality, kind=OrganisationKind.WELFARE)  # verified, not an employer
     profile = make_profile(verified)
@@ -46,9 +50,13 @@ def test_hires_this_year_count_employments_started_this_year(platform_rows):
     except LookupError:
         pytest.skip("employers.Employment does not exist yet")
     today = date.today()
-    employment.objects.create(candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today)
+    employment.objects.create(
+        candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today
+    )
     other = make_candidate(platform_rows.candidate.municipality)
-    employment.objects.create(candidate=other, employer=platform_rows.profile, start_date=date(today.year - 1, 6, 1))
+    employment.objects.create(
+        candidate=other, employer=platform_rows.profile, start_date=date(today.year - 1, 6, 1)
+    )
     assert figures.compute().hires_this_year == 1
 
 
@@ -56,10 +64,16 @@ def test_home_page_shows_the_figures_and_no_personal_data(client, platform_rows)
     html = client.get("/", **HOST).content.decode()
 
     assert "Lotse in Zahlen" in html
-    assert '<dt>offene Stellen</dt><dd>2</dd>' in html
-    assert '<dt>geprüfte Arbeitgeber</dt><dd>1</dd>' in html
+    assert "<dt>offene Stellen</dt><dd>2</dd>" in html
+    assert "<dt>geprüfte Arbeitgeber</dt><dd>1</dd>" in html
     candidate = platform_rows.candidate
-    for secret in (candidate.first_name, candidate.last_name, candidate.email, candidate.phone, candidate.street):
+    for secret in (
+        candidate.first_name,
+        candidate.last_name,
+        candidate.email,
+        candidate.phone,
+        candidate.street,
+    ):
         assert secret not in html
 
 

@@ -19,9 +19,15 @@ pytestmark = pytest.mark.django_db
 def info(home) -> CandidateInfoPage:
     de = CANDIDATE_INFO_DE
     page = CandidateInfoPage(
-        title=de["title"], slug="informationen", intro=de["intro"],
-        body=[("heading", de["h1"]), ("paragraph", f"<p>{de['p1']}</p>"), ("heading", de["h2"]),
-              ("paragraph", f"<p>{de['p3']}</p>")],
+        title=de["title"],
+        slug="informationen",
+        intro=de["intro"],
+        body=[
+            ("heading", de["h1"]),
+            ("paragraph", f"<p>{de['p1']}</p>"),
+            ("heading", de["h2"]),
+            ("paragraph", f"<p>{de['p3']}</p>"),
+        ],
     )
     home.add_child(instance=page)
     page.save_revision().publish()
@@ -45,7 +51,9 @@ def translate(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("uk", "ltr"), ("en", "ltr")])
-def test_translated_candidate_page_renders_in_its_language_and_direction(client, info, code, direction, translate):
+def test_translated_candidate_page_renders_in_its_language_and_direction(
+    client, info, code, direction, translate
+):
     translated = translate(info, code)
 
     response = client.get(f"/{code}/informationen/", **HOST)
@@ -88,7 +96,9 @@ def test_untranslated_parent_in_another_language_is_marked_with_the_source_langu
 
 def test_editors_see_the_translation_status(info, signed_in, django_user_model, translate):
     translated = translate(info, "ar")
-    translation = Translation.objects.get(source__object_id=info.translation_key, target_locale__language_code="ar")
+    translation = Translation.objects.get(
+        source__object_id=info.translation_key, target_locale__language_code="ar"
+    )
     total, done = translation.get_progress()
     assert total == done > 0
     admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
@@ -110,4 +120,6 @@ def test_changed_source_strings_can_be_translated_again(info, translate):
     info.save_revision().publish()
 
     uk = info.get_translation(Locale.objects.get(language_code="uk"))
-    assert uk.specific.intro == CANDIDATE_INFO_TRANSLATIONS["uk"]["intro"]  # translations are never overwritten by the source
+    assert (
+        uk.specific.intro == CANDIDATE_INFO_TRANSLATIONS["uk"]["intro"]
+    )  # translations are never overwritten by the source

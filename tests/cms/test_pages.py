@@ -41,17 +41,43 @@ def _image(title: str = "Backstube") -> Image:
 
 def test_standard_page_renders_rich_text_faq_contact_and_call_to_action(client, home):
     page = StandardPage(
-        title="Geflüchtete einstellen", slug="einstellen", intro="Kurz erklärt.",
+        title="Geflüchtete einstellen",
+        slug="einstellen",
+        intro="Kurz erklärt.",
         body=[
             ("heading", "Vier Schritte"),
             ("paragraph", "<p>Erst die <b>Stelle</b>, dann das Gespräch.</p>"),
-            ("faq", {"title": "Häufige Fragen", "items": [
-                {"question": "Was kostet Lotse?", "answer": "<p>Nichts.</p>"},
-            ]}),
-            ("contact", {"title": "Ihr Kontakt", "name": "Willkommenslotsen", "organisation": "IHK",
-                         "email": "lotsen@ihk.example", "phone": "0561 1234", "address": "", "hours": ""}),
-            ("call_to_action", {"title": "Los geht's", "text": "", "link_label": "Stelle anlegen",
-                                "page": None, "url": "/accounts/login/"}),
+            (
+                "faq",
+                {
+                    "title": "Häufige Fragen",
+                    "items": [
+                        {"question": "Was kostet Lotse?", "answer": "<p>Nichts.</p>"},
+                    ],
+                },
+            ),
+            (
+                "contact",
+                {
+                    "title": "Ihr Kontakt",
+                    "name": "Willkommenslotsen",
+                    "organisation": "IHK",
+                    "email": "lotsen@ihk.example",
+                    "phone": "0561 1234",
+                    "address": "",
+                    "hours": "",
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "title": "Los geht's",
+                    "text": "",
+                    "link_label": "Stelle anlegen",
+                    "page": None,
+                    "url": "/accounts/login/",
+                },
+            ),
             ("quote", {"quote": "Es hat sich gelohnt.", "attribution": "Ein Betrieb"}),
         ],
     )
@@ -68,9 +94,15 @@ def test_standard_page_renders_rich_text_faq_contact_and_call_to_action(client, 
 
 def test_success_story_shows_company_kind_quote_and_open_graph_image(client, ihk):
     story = SuccessStoryPage(
-        title="Tischlerlehre mit Sprachpatin", slug="tischlerlehre", company_name="Tischlerei Brandt",
-        sector="Handwerk", placement_kind="ausbildung", quote="Er hatte schon Möbel gebaut.",
-        quote_author="Jürgen Brandt", intro="Gesellenprüfung als Jahrgangsbester.", image=_image(),
+        title="Tischlerlehre mit Sprachpatin",
+        slug="tischlerlehre",
+        company_name="Tischlerei Brandt",
+        sector="Handwerk",
+        placement_kind="ausbildung",
+        quote="Er hatte schon Möbel gebaut.",
+        quote_author="Jürgen Brandt",
+        intro="Gesellenprüfung als Jahrgangsbester.",
+        image=_image(),
     )
     ihk.stories.add_child(instance=story)
 
@@ -92,10 +124,15 @@ def test_pages_without_an_image_have_no_og_image(client, ihk):
 
 
 def test_chamber_section_lists_guides_events_and_stories(client, ihk, make_event):
-    ihk.section.add_child(instance=EmployerGuidePage(title="Arbeitserlaubnis", slug="arbeitserlaubnis",
-                                                     topic="work_permit", intro="Wer darf arbeiten?"))
+    ihk.section.add_child(
+        instance=EmployerGuidePage(
+            title="Arbeitserlaubnis", slug="arbeitserlaubnis", topic="work_permit", intro="Wer darf arbeiten?"
+        )
+    )
     make_event(title="Azubi-Speed-Dating", kind="speed_dating")
-    ihk.stories.add_child(instance=SuccessStoryPage(title="Vom Praktikum", slug="praktikum", company_name="Lager AG"))
+    ihk.stories.add_child(
+        instance=SuccessStoryPage(title="Vom Praktikum", slug="praktikum", company_name="Lager AG")
+    )
 
     html = client.get("/ihk/", **HOST).content.decode()
 
@@ -109,10 +146,14 @@ def test_chamber_section_lists_guides_events_and_stories(client, ihk, make_event
 def test_news_and_award_pages_render(client, home):
     news = home.add_child(instance=NewsIndexPage(title="Neuigkeiten", slug="neuigkeiten"))
     news.add_child(instance=NewsPage(title="Neue Sprachkurse", slug="sprachkurse", intro="Ab März."))
-    news.add_child(instance=AwardPage(
-        title="Integrationspreis 2026", slug="preis", year=2026,
-        winners=[("winner", {"company": "Gasthaus Linde", "reason": "Drei Auszubildende aus Eritrea."})],
-    ))
+    news.add_child(
+        instance=AwardPage(
+            title="Integrationspreis 2026",
+            slug="preis",
+            year=2026,
+            winners=[("winner", {"company": "Gasthaus Linde", "reason": "Drei Auszubildende aus Eritrea."})],
+        )
+    )
 
     assert "Neue Sprachkurse" in client.get("/neuigkeiten/", **HOST).content.decode()
     award = client.get("/neuigkeiten/preis/", **HOST).content.decode()
@@ -138,9 +179,14 @@ def test_the_tree_only_takes_what_belongs(child, parent, allowed):
 
 
 def test_search_finds_published_pages_only(client, ihk):
-    ihk.section.add_child(instance=EmployerGuidePage(
-        title="Ausbildungsduldung", slug="duldung", topic="duldung", intro="Sicherheit für Betrieb und Azubi."
-    ))
+    ihk.section.add_child(
+        instance=EmployerGuidePage(
+            title="Ausbildungsduldung",
+            slug="duldung",
+            topic="duldung",
+            intro="Sicherheit für Betrieb und Azubi.",
+        )
+    )
     draft = EmployerGuidePage(title="Ausbildungsduldung Entwurf", slug="entwurf", topic="duldung", live=False)
     ihk.section.add_child(instance=draft)
 

@@ -14,17 +14,25 @@ from cms.services import RegistrationRefused, event_registration_create, home_pa
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the file)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the file)"
+    ),
 ]
 
 
 def test_two_registrations_for_the_last_seat_store_exactly_one():
     home = home_page_ensure()
     index = home.add_child(instance=EventIndexPage(title="Termine", slug="termine"))
-    event = index.add_child(instance=EventPage(
-        title="Speed-Dating", slug="speed", start=timezone.now() + timedelta(days=3), place="HWK",
-        capacity=1, organiser_email="hwk@example.org",
-    ))
+    event = index.add_child(
+        instance=EventPage(
+            title="Speed-Dating",
+            slug="speed",
+            start=timezone.now() + timedelta(days=3),
+            place="HWK",
+            capacity=1,
+            organiser_email="hwk@example.org",
+        )
+    )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -41,13 +41,16 @@ class World:
 
 
 def make_employment(case: Case, employer_org: Organisation, *, start: datetime.date, **kwargs) -> Employment:
-    profile, _ = EmployerProfile.objects.get_or_create(organisation=employer_org, defaults={"sector": "handwerk"})
+    profile, _ = EmployerProfile.objects.get_or_create(
+        organisation=employer_org, defaults={"sector": "handwerk"}
+    )
     return Employment.objects.create(candidate=case.candidate, employer=profile, start_date=start, **kwargs)
 
 
 def handover_kind() -> HandoverKind:
     kind, created = HandoverKind.objects.get_or_create(
-        slug="test-rechtskreiswechsel", defaults={"name": "Rechtskreiswechsel AsylbLG → SGB II"})
+        slug="test-rechtskreiswechsel", defaults={"name": "Rechtskreiswechsel AsylbLG → SGB II"}
+    )
     if created:
         kind.checklist.create(label="Bescheid liegt vor", required=True, order=0)
         kind.checklist.create(label="Termin vereinbart", required=False, order=1)
@@ -56,19 +59,33 @@ def handover_kind() -> HandoverKind:
 
 @pytest.fixture
 def world(municipality, other_municipality) -> World:
-    office = OrganisationFactory(municipality=municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE,
-                                 name="Integrationsmanagement Dortmund")
+    office = OrganisationFactory(
+        municipality=municipality,
+        kind=OrganisationKind.MUNICIPALITY_OFFICE,
+        name="Integrationsmanagement Dortmund",
+    )
     case_manager = new_member(Role.CASE_MANAGER, organisation=office, display_name="Clara Case")
     coach = new_member(Role.JOB_COACH, organisation=office, display_name="Jonas Coach")
     candidate_user = new_member(Role.CANDIDATE)
-    case = CaseFactory(responsible_organisation=office, candidate__municipality=municipality,
-                       case_manager=case_manager, candidate__user=candidate_user, candidate__city="Dortmund")
-    employer_org = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn")
-    employment = make_employment(case, employer_org, start=datetime.date.today() - datetime.timedelta(days=40))
+    case = CaseFactory(
+        responsible_organisation=office,
+        candidate__municipality=municipality,
+        case_manager=case_manager,
+        candidate__user=candidate_user,
+        candidate__city="Dortmund",
+    )
+    employer_org = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn"
+    )
+    employment = make_employment(
+        case, employer_org, start=datetime.date.today() - datetime.timedelta(days=40)
+    )
     services.follow_along_start(employment_id=employment.pk)
     coordinator = new_member(Role.COORDINATOR, municipality=municipality)
     volunteer = new_member(Role.VOLUNTEER, municipality=municipality)
-    consent_grant(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, actor=case_manager, recipient_user=volunteer)
+    consent_grant(
+        candidate=case.candidate, scope=ConsentScope.VOLUNTEER, actor=case_manager, recipient_user=volunteer
+    )
     other_employer_org = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER)
     people = {
         "candidate": candidate_user,
@@ -85,14 +102,27 @@ def world(municipality, other_municipality) -> World:
         "coordinator": coordinator,
         "coordinator_elsewhere": new_member(Role.COORDINATOR, municipality=other_municipality),
     }
-    return World(municipality=municipality, office=office, case=case, employment=employment,
-                 employer_org=employer_org, coach=coach, case_manager=case_manager, coordinator=coordinator,
-                 people=people)
+    return World(
+        municipality=municipality,
+        office=office,
+        case=case,
+        employment=employment,
+        employer_org=employer_org,
+        coach=coach,
+        case_manager=case_manager,
+        coordinator=coordinator,
+        people=people,
+    )
 
 
 @pytest.fixture
 def language_school(world) -> Service:
     provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="VHS Dortmund")
-    return Service.objects.create(organisation=provider, municipality=world.municipality, name="Berufssprachkurs B2",
-                                  category="language_course", languages=["de", "ar"],
-                                  eligible_residence_statuses=["aufenthaltserlaubnis", "niederlassungserlaubnis"])
+    return Service.objects.create(
+        organisation=provider,
+        municipality=world.municipality,
+        name="Berufssprachkurs B2",
+        category="language_course",
+        languages=["de", "ar"],
+        eligible_residence_statuses=["aufenthaltserlaubnis", "niederlassungserlaubnis"],
+    )

@@ -24,15 +24,40 @@ from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "candidate", "case_manager", "coach", "coach_other_org", "coach_elsewhere", "volunteer",
-         "volunteer_other", "employer", "employer_other", "employer_unverified", "chamber", "coordinator",
-         "coordinator_responsible", "coordinator_elsewhere"]
+ROLES = [
+    "anonymous",
+    "candidate",
+    "case_manager",
+    "coach",
+    "coach_other_org",
+    "coach_elsewhere",
+    "volunteer",
+    "volunteer_other",
+    "employer",
+    "employer_other",
+    "employer_unverified",
+    "chamber",
+    "coordinator",
+    "coordinator_responsible",
+    "coordinator_elsewhere",
+]
 
 
-
-def _row(*, own, staff_other=404, coordinator=403, coordinator_elsewhere=None, coordinator_responsible=None,
-         volunteer=403, volunteer_other=None, employer=403, employer_other=None, employer_unverified=403,
-         coach_elsewhere=None, anonymous=302):
+def _row(
+    *,
+    own,
+    staff_other=404,
+    coordinator=403,
+    coordinator_elsewhere=None,
+    coordinator_responsible=None,
+    volunteer=403,
+    volunteer_other=None,
+    employer=403,
+    employer_other=None,
+    employer_unverified=403,
+    coach_elsewhere=None,
+    anonymous=302,
+):
     """Statuses by role from a few choices; the rest is 403.
 
     Coordinators in three columns: of the municipality but not responsible for the case (metadata
@@ -40,12 +65,22 @@ def _row(*, own, staff_other=404, coordinator=403, coordinator_elsewhere=None, c
     case manager of one of the person's cases: they read the file), and of another municipality (404).
     """
     return {
-        "coordinator_responsible": coordinator if coordinator_responsible is None else coordinator_responsible,
-        "anonymous": anonymous, "candidate": 403, "case_manager": own, "coach": own,
-        "coach_other_org": staff_other, "coach_elsewhere": staff_other if coach_elsewhere is None else coach_elsewhere,
-        "volunteer": volunteer, "volunteer_other": volunteer if volunteer_other is None else volunteer_other,
-        "employer": employer, "employer_other": employer if employer_other is None else employer_other,
-        "employer_unverified": employer_unverified, "chamber": 403, "coordinator": coordinator,
+        "coordinator_responsible": coordinator
+        if coordinator_responsible is None
+        else coordinator_responsible,
+        "anonymous": anonymous,
+        "candidate": 403,
+        "case_manager": own,
+        "coach": own,
+        "coach_other_org": staff_other,
+        "coach_elsewhere": staff_other if coach_elsewhere is None else coach_elsewhere,
+        "volunteer": volunteer,
+        "volunteer_other": volunteer if volunteer_other is None else volunteer_other,
+        "employer": employer,
+        "employer_other": employer if employer_other is None else employer_other,
+        "employer_unverified": employer_unverified,
+        "chamber": 403,
+        "coordinator": coordinator,
         "coordinator_elsewhere": coordinator if coordinator_elsewhere is None else coordinator_elsewhere,
     }
 
@@ -57,8 +92,12 @@ STAFF_POST = _row(own=302)
 MATRIX = [
     ("home", None, "get", _row(own=200, staff_other=200, coordinator=200)),
     ("notifications_read", None, "post", dict.fromkeys(ROLES, 302)),
-    ("employment_detail", "employment", "get",
-     _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404)),
+    (
+        "employment_detail",
+        "employment",
+        "get",
+        _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404),
+    ),
     ("follow_along_take", "employment", "post", STAFF_POST),
     ("follow_up_create", "employment", "get", STAFF_EDIT),
     ("language_need_create", "employment", "get", STAFF_EDIT),
@@ -69,12 +108,25 @@ MATRIX = [
     ("risk_resolve", "risk", "get", STAFF_EDIT),
     ("support_request_list", None, "get", _row(own=200, staff_other=200, coordinator=200, employer=200)),
     ("support_request_create", None, "get", _row(own=403, staff_other=403, employer=200)),
-    ("support_request_detail", "request", "get",
-     _row(own=200, coordinator=200, coordinator_elsewhere=404, employer=200, employer_other=404)),
+    (
+        "support_request_detail",
+        "request",
+        "get",
+        _row(own=200, coordinator=200, coordinator_elsewhere=404, employer=200, employer_other=404),
+    ),
     ("volunteer_home", None, "get", _row(own=403, staff_other=403, volunteer=200)),
-    ("volunteer_assignment", "assignment", "get", _row(own=403, staff_other=403, volunteer=200, volunteer_other=404)),
-    ("case_detail", "case", "get",
-     _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404)),
+    (
+        "volunteer_assignment",
+        "assignment",
+        "get",
+        _row(own=403, staff_other=403, volunteer=200, volunteer_other=404),
+    ),
+    (
+        "case_detail",
+        "case",
+        "get",
+        _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404),
+    ),
     ("volunteer_assign", "case", "get", STAFF_EDIT),
     ("referral_create", "case", "get", STAFF_EDIT),
     ("handover_create", "case", "get", STAFF_EDIT),
@@ -87,38 +139,80 @@ MATRIX = [
     ("handover_decide", "handover", "get", _row(own=403)),
     ("service_list", None, "get", _row(own=200, staff_other=200, coordinator=200, volunteer=200)),
     ("service_create", None, "get", {**_row(own=403, staff_other=403, coordinator=200), "case_manager": 200}),
-    ("service_detail", "service", "get",
-     _row(own=200, staff_other=200, coach_elsewhere=404, coordinator=200, coordinator_elsewhere=404, volunteer=200)),
+    (
+        "service_detail",
+        "service",
+        "get",
+        _row(
+            own=200,
+            staff_other=200,
+            coach_elsewhere=404,
+            coordinator=200,
+            coordinator_elsewhere=404,
+            volunteer=200,
+        ),
+    ),
 ]
 
 
 @pytest.fixture
 def objects(world, language_school):
-    assignment = services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
-                                           actor=world.case_manager, focus="language")
+    assignment = services.volunteer_assign(
+        candidate=world.candidate,
+        volunteer=world.people["volunteer"],
+        actor=world.case_manager,
+        focus="language",
+    )
     need = services.language_need_create(
-        employment=world.employment, actor=world.coach, token=uuid.uuid4(), area="workplace", current_level="A2",
-        target_level="B1", measure="berufssprachkurs", provider=None, status="open", funding="unclear", note="")
-    risk = services.risk_raise(employment=world.employment, actor=world.coach, kind="conflict", severity="low",
-                               token=uuid.uuid4())
+        employment=world.employment,
+        actor=world.coach,
+        token=uuid.uuid4(),
+        area="workplace",
+        current_level="A2",
+        target_level="B1",
+        measure="berufssprachkurs",
+        provider=None,
+        status="open",
+        funding="unclear",
+        note="",
+    )
+    risk = services.risk_raise(
+        employment=world.employment, actor=world.coach, kind="conflict", severity="low", token=uuid.uuid4()
+    )
     request = services.support_request_create(
-        actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
-        topic="tasks", message="Frage", token=uuid.uuid4())
+        actor=world.people["employer"],
+        organisation=world.employer_org,
+        employment=world.employment,
+        topic="tasks",
+        message="Frage",
+        token=uuid.uuid4(),
+    )
     referral = services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
     receiving = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
-    consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
-                  recipient_organisation=receiving)
-    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
-                                         to_organisation=receiving)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=receiving,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=receiving
+    )
     # A coordinator who is also the assigned case manager of (another) case of the same person.
     responsible = new_member(Role.COORDINATOR, municipality=world.municipality)
     CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
     world.people["coordinator_responsible"] = responsible
     return {
-        "employment": {"pk": world.employment.pk}, "need": {"pk": need.pk}, "risk": {"pk": risk.pk},
-        "request": {"pk": request.pk}, "assignment": {"pk": assignment.pk}, "case": {"case_pk": world.case.pk},
-        "referral": {"pk": referral.pk}, "handover": {"pk": handover.pk},
-        "item": {"pk": handover.pk, "item_pk": handover.items.first().pk}, "service": {"pk": language_school.pk},
+        "employment": {"pk": world.employment.pk},
+        "need": {"pk": need.pk},
+        "risk": {"pk": risk.pk},
+        "request": {"pk": request.pk},
+        "assignment": {"pk": assignment.pk},
+        "case": {"case_pk": world.case.pk},
+        "referral": {"pk": referral.pk},
+        "handover": {"pk": handover.pk},
+        "item": {"pk": handover.pk, "item_pk": handover.items.first().pk},
+        "service": {"pk": language_school.pk},
     }
 
 

@@ -42,8 +42,11 @@ def seeded(django_db_setup, django_db_blocker):
         assert Occupation.objects.exists(), "the session set-up loads ESCO for tests that ask for `esco`"
         out = StringIO()
         call_command("seed_demo", stdout=out)
-        yield {"output": out.getvalue(), "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG),
-               "coach": get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])}
+        yield {
+            "output": out.getvalue(),
+            "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG),
+            "coach": get_user_model().objects.get(email=DEMO_LOGINS["job_coach"]),
+        }
         clear_demo()
 
 
@@ -72,7 +75,9 @@ def test_the_demo_job_coach_follows_twelve_hires_over_fourteen_months(seeded, es
     employments = Employment.objects.filter(candidate__municipality=municipality)
     assert employments.count() == 12
     # Every one of them was hired through the pipeline and is coached by the demo job coach.
-    assert set(FollowAlong.objects.filter(municipality=municipality).values_list("coach", flat=True)) == {coach.pk}
+    assert set(FollowAlong.objects.filter(municipality=municipality).values_list("coach", flat=True)) == {
+        coach.pk
+    }
     assert not employments.exclude(introduction__stage=Introduction.Stage.HIRED).exists()
     today = timezone.localdate()
     starts = sorted(employments.values_list("start_date", flat=True))
@@ -110,16 +115,26 @@ def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, 
 
     volunteer = get_user_model().objects.get(email=DEMO_LOGINS["volunteer"])
     assignment = VolunteerAssignment.objects.get(volunteer=volunteer, ended_at__isnull=True)
-    assert Consent.objects.live().filter(candidate=assignment.candidate, scope=ConsentScope.VOLUNTEER,
-                                         recipient_user=volunteer).exists()
+    assert (
+        Consent.objects.live()
+        .filter(candidate=assignment.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
+        .exists()
+    )
     assert assignment.sessions.count() == 2
 
     handover = Handover.objects.get(case__municipality=municipality)
     assert handover.status == Handover.Status.PROPOSED
     assert handover.from_organisation.kind == OrganisationKind.WELFARE
     assert handover.to_organisation.kind == OrganisationKind.JOBCENTER
-    assert Consent.objects.live().filter(candidate=handover.case.candidate, scope=ConsentScope.CASE_DATA,
-                                         recipient_organisation=handover.to_organisation).exists()
+    assert (
+        Consent.objects.live()
+        .filter(
+            candidate=handover.case.candidate,
+            scope=ConsentScope.CASE_DATA,
+            recipient_organisation=handover.to_organisation,
+        )
+        .exists()
+    )
     assert handover.items.filter(done_at__isnull=False).exists()
     assert handover.items.filter(required=True, done_at__isnull=True).exists()  # still in progress
 
@@ -139,15 +154,21 @@ def test_the_demo_job_coachs_caseload_page_shows_due_and_overdue_follow_ups(seed
     page = response.content.decode()
     assert "Meine Begleitungen (12)" in page
     assert "überfällig" in page
-    overdue = FollowUpDue.objects.filter(employment__follow_along__coach=coach, done_at__isnull=True,
-                                         due_date__lt=today).select_related("employment__candidate")
+    overdue = FollowUpDue.objects.filter(
+        employment__follow_along__coach=coach, done_at__isnull=True, due_date__lt=today
+    ).select_related("employment__candidate")
     assert overdue.exists()
     for due in overdue:
         assert due.due_date.strftime("%d.%m.%Y") in page
         assert escape(due.employment.candidate.full_name) in page
     # The open employer request is on the coach's page too.
-    assert reverse("coaching:support_request_detail", args=[
-        SupportRequest.objects.filter(assigned_to=coach).exclude(status="answered").get().pk]) in page
+    assert (
+        reverse(
+            "coaching:support_request_detail",
+            args=[SupportRequest.objects.filter(assigned_to=coach).exclude(status="answered").get().pk],
+        )
+        in page
+    )
 
 
 def test_the_case_page_of_the_candidates_app_links_to_the_coaching_case_page(world, signed_in):

@@ -43,31 +43,73 @@ def _filled(world, language_school) -> dict[str, str]:
     text = iter(f"{name}: {s}" for s in SECRETS)
     employment = world.employment
     today = datetime.date.today()
-    services.follow_up_log(employment=employment, actor=world.coach, token=services.new_token(),
-                           date=employment.start_date + datetime.timedelta(days=6), mode="workplace",
-                           with_whom="both", place=f"Backstube, bei {name}", topics=["health"], notes=next(text))
-    services.language_need_create(employment=employment, actor=world.coach, token=services.new_token(),
-                                  area="technical", current_level="A2", target_level="B1",
-                                  measure="berufssprachkurs", provider=None, status="open", funding="bamf",
-                                  note=next(text))
-    risk = services.risk_raise(employment=employment, actor=world.coach, kind="conflict", severity="high",
-                               note=next(text), token=services.new_token())
+    services.follow_up_log(
+        employment=employment,
+        actor=world.coach,
+        token=services.new_token(),
+        date=employment.start_date + datetime.timedelta(days=6),
+        mode="workplace",
+        with_whom="both",
+        place=f"Backstube, bei {name}",
+        topics=["health"],
+        notes=next(text),
+    )
+    services.language_need_create(
+        employment=employment,
+        actor=world.coach,
+        token=services.new_token(),
+        area="technical",
+        current_level="A2",
+        target_level="B1",
+        measure="berufssprachkurs",
+        provider=None,
+        status="open",
+        funding="bamf",
+        note=next(text),
+    )
+    risk = services.risk_raise(
+        employment=employment,
+        actor=world.coach,
+        kind="conflict",
+        severity="high",
+        note=next(text),
+        token=services.new_token(),
+    )
     services.risk_resolve(risk=risk, actor=world.coach, note=next(text))
-    request = services.support_request_create(actor=world.people["employer"], organisation=world.employer_org,
-                                              topic="health", message=next(text), employment=employment,
-                                              token=services.new_token())
+    request = services.support_request_create(
+        actor=world.people["employer"],
+        organisation=world.employer_org,
+        topic="health",
+        message=next(text),
+        employment=employment,
+        token=services.new_token(),
+    )
     services.support_request_answer(request=request, actor=world.coach, answer=next(text))
-    assignment = services.volunteer_assign(candidate=candidate, volunteer=world.people["volunteer"],
-                                           actor=world.coach, focus="language")
-    services.tutoring_session_log(assignment=assignment, actor=world.people["volunteer"],
-                                  token=services.new_token(), date=today, minutes=60, topic=f"Vokabeln mit {name}",
-                                  notes=next(text))
-    referral = services.referral_create(case=world.case, service=language_school, actor=world.coach, note=next(text))
-    services.referral_update(referral=referral, actor=world.coach, status=Referral.Status.DECLINED, outcome=next(text))
+    assignment = services.volunteer_assign(
+        candidate=candidate, volunteer=world.people["volunteer"], actor=world.coach, focus="language"
+    )
+    services.tutoring_session_log(
+        assignment=assignment,
+        actor=world.people["volunteer"],
+        token=services.new_token(),
+        date=today,
+        minutes=60,
+        topic=f"Vokabeln mit {name}",
+        notes=next(text),
+    )
+    referral = services.referral_create(
+        case=world.case, service=language_school, actor=world.coach, note=next(text)
+    )
+    services.referral_update(
+        referral=referral, actor=world.coach, status=Referral.Status.DECLINED, outcome=next(text)
+    )
     jobcenter = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
-    consent_grant(candidate=candidate, scope=ConsentScope.CASE_DATA, actor=world.coach, recipient_organisation=jobcenter)
-    handover = services.handover_propose(case=world.case, actor=world.coach, kind=handover_kind(),
-                                         to_organisation=jobcenter, note=next(text))
+    consent_grant(
+        candidate=candidate, scope=ConsentScope.CASE_DATA, actor=world.coach, recipient_organisation=jobcenter
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.coach, kind=handover_kind(), to_organisation=jobcenter, note=next(text)
+    )
     services.handover_decide(handover=handover, actor=world.coach, accept=False, reason=f"{name} zieht weg")
     return {"first_name": candidate.first_name, "last_name": candidate.last_name}
 
@@ -80,8 +122,11 @@ def _coaching_texts() -> str:
     """Every text and JSON value in every coaching table, as one string to search."""
     chunks = []
     for model in apps.get_app_config("coaching").get_models():
-        fields = [f.name for f in model._meta.concrete_fields
-                  if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+        ]
         for row in model.objects.values_list(*fields):
             chunks.append(json.dumps(row, default=str, ensure_ascii=False))
     return "\n".join(chunks)
@@ -146,6 +191,8 @@ def test_erasing_a_person_without_a_login_erases_their_coaching_records_too(worl
 
 
 def test_erasing_someone_else_leaves_this_persons_records_alone(world, recorded):
-    stranger = CaseFactory(responsible_organisation=world.office, candidate__municipality=world.municipality).candidate
+    stranger = CaseFactory(
+        responsible_organisation=world.office, candidate__municipality=world.municipality
+    ).candidate
     candidate_erase(candidate=stranger, actor=world.case_manager)
     assert all(s in _coaching_texts() for s in SECRETS)

@@ -24,8 +24,10 @@ def _mails(directory: Path) -> list[str]:
 
 
 def _env(directory: Path) -> dict[str, str]:
-    return {"DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
-            "LOTSE_TEST_MAIL_DIR": str(directory)}
+    return {
+        "DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
+        "LOTSE_TEST_MAIL_DIR": str(directory),
+    }
 
 
 def _finished(celery, n: int) -> bool:

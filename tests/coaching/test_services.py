@@ -80,8 +80,16 @@ def test_starting_the_plan_twice_changes_nothing(world):
 
 
 def _log(world, **overrides):
-    data = {"date": TODAY, "mode": "phone", "with_whom": "both", "place": "", "topics": ["conflict"],
-            "notes": "Alles gut", "next_date": None, "token": uuid.uuid4()}
+    data = {
+        "date": TODAY,
+        "mode": "phone",
+        "with_whom": "both",
+        "place": "",
+        "topics": ["conflict"],
+        "notes": "Alles gut",
+        "next_date": None,
+        "token": uuid.uuid4(),
+    }
     data.update(overrides)
     return services.follow_up_log(employment=world.employment, actor=world.coach, **data)
 
@@ -146,17 +154,26 @@ def test_no_reminder_for_an_ended_employment(world):
 
 
 def test_working_days_skip_weekends_and_national_holidays():
-    assert add_working_days(datetime.date(2025, 6, 6), 2) == datetime.date(2025, 6, 11)  # Fri → Pfingstmontag → Wed
+    assert add_working_days(datetime.date(2025, 6, 6), 2) == datetime.date(
+        2025, 6, 11
+    )  # Fri → Pfingstmontag → Wed
     assert add_working_days(datetime.date(2025, 12, 23), 2) == datetime.date(2025, 12, 29)
     assert add_working_days(datetime.date(2025, 4, 16), 2) == datetime.date(2025, 4, 22)  # over Easter
 
 
-def test_request_about_an_employee_goes_to_their_coach_due_in_two_working_days(world, django_capture_on_commit_callbacks):
+def test_request_about_an_employee_goes_to_their_coach_due_in_two_working_days(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         request = services.support_request_create(
-            actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
-            topic="language", message="Versteht die Sicherheitsunterweisung nicht.", token=uuid.uuid4(),
-            today=datetime.date(2025, 6, 6))
+            actor=world.people["employer"],
+            organisation=world.employer_org,
+            employment=world.employment,
+            topic="language",
+            message="Versteht die Sicherheitsunterweisung nicht.",
+            token=uuid.uuid4(),
+            today=datetime.date(2025, 6, 6),
+        )
     assert request.assigned_to == world.coach
     assert request.due_date == datetime.date(2025, 6, 11)
     assert [m.to for m in mail.outbox] == [[world.coach.email]]
@@ -164,22 +181,38 @@ def test_request_about_an_employee_goes_to_their_coach_due_in_two_working_days(w
 
 def test_general_request_without_coach_goes_to_the_coordinator(world):
     request = services.support_request_create(
-        actor=world.people["employer"], organisation=world.employer_org, topic="funding",
-        message="Gibt es Zuschüsse?", token=uuid.uuid4())
+        actor=world.people["employer"],
+        organisation=world.employer_org,
+        topic="funding",
+        message="Gibt es Zuschüsse?",
+        token=uuid.uuid4(),
+    )
     assert request.assigned_to == world.coordinator
 
 
 def test_request_about_someone_elses_employee_is_refused(world):
     other = world.people["employer_other"].memberships.get().organisation
     with pytest.raises(ValidationError):
-        services.support_request_create(actor=world.people["employer_other"], organisation=other,
-                                        employment=world.employment, topic="other", message="?", token=uuid.uuid4())
+        services.support_request_create(
+            actor=world.people["employer_other"],
+            organisation=other,
+            employment=world.employment,
+            topic="other",
+            message="?",
+            token=uuid.uuid4(),
+        )
 
 
 def test_overdue_request_is_escalated_once_then_answered(world):
     request = services.support_request_create(
-        actor=world.people["employer"], organisation=world.employer_org, employment=world.employment,
-        topic="conflict", message="Streit im Team", token=uuid.uuid4(), today=TODAY - datetime.timedelta(days=10))
+        actor=world.people["employer"],
+        organisation=world.employer_org,
+        employment=world.employment,
+        topic="conflict",
+        message="Streit im Team",
+        token=uuid.uuid4(),
+        today=TODAY - datetime.timedelta(days=10),
+    )
     assert services.support_requests_escalate() == 1
     assert services.support_requests_escalate() == 0
     request.refresh_from_db()
@@ -196,22 +229,49 @@ def test_overdue_request_is_escalated_once_then_answered(world):
 
 
 def test_language_need_target_must_be_above_current(world, language_school):
-    common = {"area": "technical", "measure": "berufssprachkurs", "funding": "bamf", "status": "open",
-              "provider": language_school, "note": ""}
+    common = {
+        "area": "technical",
+        "measure": "berufssprachkurs",
+        "funding": "bamf",
+        "status": "open",
+        "provider": language_school,
+        "note": "",
+    }
     with pytest.raises(ValidationError) as error:
-        services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
-                                      current_level="B1", target_level="B1", **common)
+        services.language_need_create(
+            employment=world.employment,
+            actor=world.coach,
+            token=uuid.uuid4(),
+            current_level="B1",
+            target_level="B1",
+            **common,
+        )
     assert "target_level" in error.value.message_dict
-    need = services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
-                                         current_level="B1", target_level="B2", **common)
+    need = services.language_need_create(
+        employment=world.employment,
+        actor=world.coach,
+        token=uuid.uuid4(),
+        current_level="B1",
+        target_level="B2",
+        **common,
+    )
     assert need.place == "Dortmund"
     assert LanguageSupportNeed.objects.count() == 1
 
 
-def test_risk_escalates_to_the_case_manager_once_and_resolves_only_with_a_note(world, django_capture_on_commit_callbacks):
+def test_risk_escalates_to_the_case_manager_once_and_resolves_only_with_a_note(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        risk = services.risk_raise(employment=world.employment, actor=world.coach, kind="dropout", severity="high",
-                                   note="Fehlt oft in der Berufsschule", escalate=True, token=uuid.uuid4())
+        risk = services.risk_raise(
+            employment=world.employment,
+            actor=world.coach,
+            kind="dropout",
+            severity="high",
+            note="Fehlt oft in der Berufsschule",
+            escalate=True,
+            token=uuid.uuid4(),
+        )
     assert risk.escalated_to == world.case_manager
     assert [m.to for m in mail.outbox] == [[world.case_manager.email]]
     with pytest.raises(ValidationError):
@@ -224,8 +284,14 @@ def test_risk_escalates_to_the_case_manager_once_and_resolves_only_with_a_note(w
 
 
 def test_case_manager_escalates_to_the_coordinator(world):
-    risk = services.risk_raise(employment=world.employment, actor=world.case_manager, kind="permit",
-                               severity="medium", escalate=True, token=uuid.uuid4())
+    risk = services.risk_raise(
+        employment=world.employment,
+        actor=world.case_manager,
+        kind="permit",
+        severity="medium",
+        escalate=True,
+        token=uuid.uuid4(),
+    )
     assert risk.escalated_to == world.coordinator
 
 
@@ -235,10 +301,15 @@ def test_case_manager_escalates_to_the_coordinator(world):
 def test_volunteer_needs_a_live_consent_naming_them(world):
     stranger = world.people["volunteer_other"]
     with pytest.raises(ValidationError):
-        services.volunteer_assign(candidate=world.candidate, volunteer=stranger, actor=world.case_manager,
-                                  focus="language")
-    services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
-                              actor=world.case_manager, focus="language")
+        services.volunteer_assign(
+            candidate=world.candidate, volunteer=stranger, actor=world.case_manager, focus="language"
+        )
+    services.volunteer_assign(
+        candidate=world.candidate,
+        volunteer=world.people["volunteer"],
+        actor=world.case_manager,
+        focus="language",
+    )
     assert VolunteerAssignment.objects.count() == 1
 
 
@@ -260,7 +331,9 @@ def test_referral_respects_eligibility_and_moves_only_forward(world, language_sc
     services.referral_update(referral=referral, actor=world.case_manager, status="accepted")
     with pytest.raises(ValidationError):
         services.referral_update(referral=referral, actor=world.case_manager, status="completed")
-    services.referral_update(referral=referral, actor=world.case_manager, status="completed", outcome="B2 bestanden")
+    services.referral_update(
+        referral=referral, actor=world.case_manager, status="completed", outcome="B2 bestanden"
+    )
     assert Referral.objects.get().status == "completed"
 
 
@@ -269,27 +342,37 @@ def test_referral_respects_eligibility_and_moves_only_forward(world, language_sc
 
 @pytest.fixture
 def jobcenter(world):
-    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter")
+    org = OrganisationFactory(
+        municipality=world.municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter"
+    )
     return org, new_member("case_manager", organisation=org)
 
 
 def test_handover_to_the_same_organisation_or_without_consent_is_refused(world, jobcenter):
     org, _person = jobcenter
     with pytest.raises(ValidationError) as error:
-        services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
-                                  to_organisation=world.office)
+        services.handover_propose(
+            case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=world.office
+        )
     assert "to_organisation" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org)
+        services.handover_propose(
+            case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+        )
     assert not Handover.objects.exists()
 
 
 def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
     org, receiver = jobcenter
-    consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
-                  recipient_organisation=org)
-    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
-                                         to_organisation=org)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=org,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+    )
     assert CoachingNotification.objects.filter(user=receiver, kind="handover_proposed").exists()
     world.case.refresh_from_db()
     assert world.case.responsible_organisation == world.office
@@ -312,10 +395,15 @@ def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
 
 def test_rejection_needs_a_reason_and_keeps_ownership(world, jobcenter):
     org, receiver = jobcenter
-    consent = consent_grant(candidate=world.candidate, scope=ConsentScope.CASE_DATA, actor=world.case_manager,
-                            recipient_organisation=org)
-    handover = services.handover_propose(case=world.case, actor=world.case_manager, kind=handover_kind(),
-                                         to_organisation=org)
+    consent = consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=org,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+    )
     with pytest.raises(ValidationError):
         services.handover_decide(handover=handover, actor=receiver, accept=False)
     consent_revoke(consent=consent, actor=world.case_manager)

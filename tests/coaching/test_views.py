@@ -21,13 +21,17 @@ TODAY = datetime.date.today()
 
 def _more_employments(world, n: int) -> None:
     for i in range(n):
-        case = CaseFactory(responsible_organisation=world.office, candidate__municipality=world.municipality,
-                           case_manager=world.case_manager)
+        case = CaseFactory(
+            responsible_organisation=world.office,
+            candidate__municipality=world.municipality,
+            case_manager=world.case_manager,
+        )
         employer = OrganisationFactory(municipality=world.municipality, kind="employer", name=f"Betrieb {i}")
         employment = make_employment(case, employer, start=TODAY - datetime.timedelta(days=30 * (i + 1)))
         services.follow_along_start(employment_id=employment.pk)
-        services.risk_raise(employment=employment, actor=world.coach, kind="health", severity="low",
-                            token=uuid.uuid4())
+        services.risk_raise(
+            employment=employment, actor=world.coach, kind="health", severity="low", token=uuid.uuid4()
+        )
 
 
 def test_caseload_shows_due_follow_ups_and_costs_the_same_queries_for_more_cases(
@@ -78,8 +82,15 @@ def test_follow_up_quick_entry_keeps_input_on_a_bad_date_and_saves_once(world, s
     form = client.get(url).context["form"]
     token = form.initial["token"]
     too_early = (world.employment.start_date - datetime.timedelta(days=3)).isoformat()
-    data = {"token": token, "date": too_early, "mode": "workplace", "with_whom": "both", "topics": ["exam"],
-            "notes": "Prüfungsangst besprochen", "place": "Backstube"}
+    data = {
+        "token": token,
+        "date": too_early,
+        "mode": "workplace",
+        "with_whom": "both",
+        "topics": ["exam"],
+        "notes": "Prüfungsangst besprochen",
+        "place": "Backstube",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -103,21 +114,41 @@ def test_language_need_form_refuses_target_below_current_and_keeps_input(world, 
     client = signed_in(world.coach)
     url = reverse("coaching:language_need_create", args=[world.employment.pk])
     token = client.get(url).context["form"].initial["token"]
-    response = client.post(url, {"token": token, "area": "exam", "current_level": "B2", "target_level": "B1",
-                                 "measure": "volunteer_tutoring", "funding": "free", "status": "open",
-                                 "note": "Abschlussprüfung Juni"})
+    response = client.post(
+        url,
+        {
+            "token": token,
+            "area": "exam",
+            "current_level": "B2",
+            "target_level": "B1",
+            "measure": "volunteer_tutoring",
+            "funding": "free",
+            "status": "open",
+            "note": "Abschlussprüfung Juni",
+        },
+    )
     assert "Zielniveau muss über dem jetzigen" in response.content.decode()
     assert "Abschlussprüfung Juni" in response.content.decode()
     assert not LanguageSupportNeed.objects.exists()
 
 
-def test_coordinator_plans_courses_from_needs_grouped_by_measure_and_place(world, signed_in,
-                                                                            django_assert_max_num_queries):
+def test_coordinator_plans_courses_from_needs_grouped_by_measure_and_place(
+    world, signed_in, django_assert_max_num_queries
+):
     for current, target in [("A2", "B1"), ("B1", "B2")]:
-        services.language_need_create(employment=world.employment, actor=world.coach, token=uuid.uuid4(),
-                                      area="workplace", current_level=current, target_level=target,
-                                      measure="berufssprachkurs", provider=None, status="open", funding="bamf",
-                                      note="")
+        services.language_need_create(
+            employment=world.employment,
+            actor=world.coach,
+            token=uuid.uuid4(),
+            area="workplace",
+            current_level=current,
+            target_level=target,
+            measure="berufssprachkurs",
+            provider=None,
+            status="open",
+            funding="bamf",
+            note="",
+        )
     client = signed_in(world.coordinator)
     client.get(reverse("coaching:language_needs_overview"))
     with django_assert_max_num_queries(12):
@@ -129,9 +160,16 @@ def test_coordinator_plans_courses_from_needs_grouped_by_measure_and_place(world
 def test_employer_asks_coach_answers_employer_sees_the_answer(world, signed_in):
     employer = signed_in(world.people["employer"])
     form = employer.get(reverse("coaching:support_request_create")).context["form"]
-    response = employer.post(reverse("coaching:support_request_create"), {
-        "token": form.initial["token"], "organisation": world.employer_org.pk, "employment": world.employment.pk,
-        "topic": "language", "message": "Wie erklären wir die Hygieneregeln?"})
+    response = employer.post(
+        reverse("coaching:support_request_create"),
+        {
+            "token": form.initial["token"],
+            "organisation": world.employer_org.pk,
+            "employment": world.employment.pk,
+            "topic": "language",
+            "message": "Wie erklären wir die Hygieneregeln?",
+        },
+    )
     request = SupportRequest.objects.get()
     assert response.status_code == 302 and request.assigned_to == world.coach
     coach = signed_in(world.coach)
@@ -139,25 +177,43 @@ def test_employer_asks_coach_answers_employer_sees_the_answer(world, signed_in):
     page = employer.get(reverse("coaching:support_request_detail", args=[request.pk])).content.decode()
     assert "Mit Bildkarten." in page and "beantwortet" in page
     # The employer cannot answer their own request.
-    assert employer.post(reverse("coaching:support_request_detail", args=[request.pk]),
-                         {"answer": "x"}).status_code == 403
+    assert (
+        employer.post(
+            reverse("coaching:support_request_detail", args=[request.pk]), {"answer": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_employer_cannot_ask_about_another_companys_employee(world, signed_in):
     other = signed_in(world.people["employer_other"])
     form = other.get(reverse("coaching:support_request_create")).context["form"]
     org = world.people["employer_other"].memberships.get().organisation
-    response = other.post(reverse("coaching:support_request_create"), {
-        "token": form.initial["token"], "organisation": org.pk, "employment": world.employment.pk,
-        "topic": "other", "message": "?"})
+    response = other.post(
+        reverse("coaching:support_request_create"),
+        {
+            "token": form.initial["token"],
+            "organisation": org.pk,
+            "employment": world.employment.pk,
+            "topic": "other",
+            "message": "?",
+        },
+    )
     assert response.status_code == 200 and not SupportRequest.objects.exists()
 
 
 def test_volunteer_sees_only_consented_fields(world, signed_in):
-    assignment = services.volunteer_assign(candidate=world.candidate, volunteer=world.people["volunteer"],
-                                           actor=world.case_manager, focus="language")
-    page = signed_in(world.people["volunteer"]).get(
-        reverse("coaching:volunteer_assignment", args=[assignment.pk])).content.decode()
+    assignment = services.volunteer_assign(
+        candidate=world.candidate,
+        volunteer=world.people["volunteer"],
+        actor=world.case_manager,
+        focus="language",
+    )
+    page = (
+        signed_in(world.people["volunteer"])
+        .get(reverse("coaching:volunteer_assignment", args=[assignment.pk]))
+        .content.decode()
+    )
     assert world.candidate.first_name in page
     assert world.candidate.phone not in page and world.candidate.email not in page
     assert "1990" not in page  # no birth date
@@ -167,8 +223,10 @@ def test_handover_to_the_same_organisation_is_a_form_error(world, signed_in):
     client = signed_in(world.case_manager)
     from tests.coaching.conftest import handover_kind
 
-    response = client.post(reverse("coaching:handover_create", args=[world.case.pk]), {
-        "kind": handover_kind().pk, "to_organisation": world.office.pk, "note": "Bitte übernehmen"})
+    response = client.post(
+        reverse("coaching:handover_create", args=[world.case.pk]),
+        {"kind": handover_kind().pk, "to_organisation": world.office.pk, "note": "Bitte übernehmen"},
+    )
     assert response.status_code == 200
     # The responsible organisation is not among the choices (issue 11: the list offers only what
     # may be named), so the answer is the form's own error, with the input kept.

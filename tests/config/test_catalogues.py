@@ -26,8 +26,14 @@ pytestmark = pytest.mark.skipif(shutil.which("msgattrib") is None, reason="gette
 
 
 def _msgids(po: Path, *flags: str) -> list[str]:
-    out = subprocess.run(["msgattrib", *flags, "--no-wrap", str(po)], capture_output=True, text=True, check=True)
-    return [line[len('msgid "'):-1] for line in out.stdout.splitlines() if line.startswith('msgid "') and line != 'msgid ""']
+    out = subprocess.run(
+        ["msgattrib", *flags, "--no-wrap", str(po)], capture_output=True, text=True, check=True
+    )
+    return [
+        line[len('msgid "') : -1]
+        for line in out.stdout.splitlines()
+        if line.startswith('msgid "') and line != 'msgid ""'
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +47,19 @@ def extracted(tmp_path_factory) -> Path:
             shutil.copy2(src, copy / name)
     env = {**os.environ, "PYTHONPATH": f"{copy / 'platform'}{os.pathsep}{copy}"}
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "--no-obsolete", "-v0",
-         *[f"-l{code}" for code in LANGUAGES]],
-        cwd=copy, env=env, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "--no-obsolete",
+            "-v0",
+            *[f"-l{code}" for code in LANGUAGES],
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return copy
 
@@ -51,9 +67,13 @@ def extracted(tmp_path_factory) -> Path:
 def test_there_is_one_catalogue_per_language():
     # A second catalogue beside locale/ (an app's own) made one msgid mean two things.
     catalogues = {p.relative_to(ROOT).parts[0] for p in ROOT.glob("*/locale/*/LC_MESSAGES/django.po")}
-    catalogues |= {p.relative_to(ROOT).parts[:2] for p in ROOT.glob("platform/*/locale/*/LC_MESSAGES/django.po")}
+    catalogues |= {
+        p.relative_to(ROOT).parts[:2] for p in ROOT.glob("platform/*/locale/*/LC_MESSAGES/django.po")
+    }
     assert catalogues == set()
-    assert sorted(p.parent.parent.name for p in ROOT.glob("locale/*/LC_MESSAGES/django.po")) == sorted(LANGUAGES)
+    assert sorted(p.parent.parent.name for p in ROOT.glob("locale/*/LC_MESSAGES/django.po")) == sorted(
+        LANGUAGES
+    )
 
 
 @pytest.mark.parametrize("code", LANGUAGES)

@@ -43,8 +43,11 @@ def seeded(django_db_setup, django_db_blocker):
         started = time.perf_counter()
         call_command("seed_demo", stdout=out)
         seconds = time.perf_counter() - started
-        yield {"output": out.getvalue(), "seconds": seconds,
-               "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG)}
+        yield {
+            "output": out.getvalue(),
+            "seconds": seconds,
+            "municipality": Municipality.objects.get(slug=MUNICIPALITY_SLUG),
+        }
         clear_demo()
 
 
@@ -54,7 +57,9 @@ def _counts(municipality) -> dict[str, int]:
         "organisations": Organisation.objects.filter(municipality=municipality).count(),
         "employers": EmployerProfile.objects.filter(organisation__municipality=municipality).count(),
         "candidates": Candidate.objects.filter(municipality=municipality).count(),
-        "candidate_occupations": CandidateOccupation.objects.filter(candidate__municipality=municipality).count(),
+        "candidate_occupations": CandidateOccupation.objects.filter(
+            candidate__municipality=municipality
+        ).count(),
         "candidate_skills": CandidateSkill.objects.filter(candidate__municipality=municipality).count(),
         "languages": LanguageSkill.objects.filter(candidate__municipality=municipality).count(),
         "qualifications": Qualification.objects.filter(candidate__municipality=municipality).count(),
@@ -68,7 +73,9 @@ def _counts(municipality) -> dict[str, int]:
     }
 
 
-def test_seed_creates_the_demo_municipality_with_its_partners_employers_candidates_and_placements(seeded, esco):
+def test_seed_creates_the_demo_municipality_with_its_partners_employers_candidates_and_placements(
+    seeded, esco
+):
     municipality = seeded["municipality"]
     counts = _counts(municipality)
     assert counts["employers"] == 40
@@ -79,17 +86,25 @@ def test_seed_creates_the_demo_municipality_with_its_partners_employers_candidat
     kinds = list(Organisation.objects.filter(municipality=municipality).values_list("kind", flat=True))
     assert kinds.count(OrganisationKind.EMPLOYER) == 40
     for kind, n in [
-        (OrganisationKind.MUNICIPALITY_OFFICE, 1), (OrganisationKind.JOBCENTER, 1),
-        (OrganisationKind.EMPLOYMENT_AGENCY, 1), (OrganisationKind.IMMIGRATION_OFFICE, 1),
-        (OrganisationKind.CHAMBER, 2), (OrganisationKind.WELFARE, 1), (OrganisationKind.VOLUNTEER_INITIATIVE, 2),
+        (OrganisationKind.MUNICIPALITY_OFFICE, 1),
+        (OrganisationKind.JOBCENTER, 1),
+        (OrganisationKind.EMPLOYMENT_AGENCY, 1),
+        (OrganisationKind.IMMIGRATION_OFFICE, 1),
+        (OrganisationKind.CHAMBER, 2),
+        (OrganisationKind.WELFARE, 1),
+        (OrganisationKind.VOLUNTEER_INITIATIVE, 2),
     ]:
         assert kinds.count(kind) == n, kind
     pending = Organisation.objects.filter(
-        municipality=municipality, kind=OrganisationKind.EMPLOYER, verification_status=VerificationStatus.PENDING
+        municipality=municipality,
+        kind=OrganisationKind.EMPLOYER,
+        verification_status=VerificationStatus.PENDING,
     )
     assert 1 <= pending.count() <= 8  # mostly verified, a few waiting for the chamber
     # A pending employer cannot publish yet.
-    assert not Placement.objects.filter(employer__organisation__in=pending).exclude(status=PlacementStatus.DRAFT)
+    assert not Placement.objects.filter(employer__organisation__in=pending).exclude(
+        status=PlacementStatus.DRAFT
+    )
     assert Placement.objects.filter(municipality=municipality, status=PlacementStatus.OPEN).count() >= 40
 
     assert "400" in seeded["output"] and DEMO_LOGINS["case_manager"] in seeded["output"]
@@ -105,13 +120,22 @@ def test_running_seed_demo_again_changes_no_counts(seeded, esco):
 def test_seed_demo_reset_rebuilds_the_same_demo(seeded, esco):
     municipality = seeded["municipality"]
     before = _counts(municipality)
-    names_before = list(Candidate.objects.filter(municipality=municipality).order_by("pk")
-                        .values_list("first_name", "last_name")[:20])
+    names_before = list(
+        Candidate.objects.filter(municipality=municipality)
+        .order_by("pk")
+        .values_list("first_name", "last_name")[:20]
+    )
     call_command("seed_demo", "--reset", stdout=StringIO())
     assert _counts(municipality) == before
     # Same seed, same people (determinism), though with new ids.
-    assert list(Candidate.objects.filter(municipality=municipality).order_by("pk")
-                .values_list("first_name", "last_name")[:20]) == names_before
+    assert (
+        list(
+            Candidate.objects.filter(municipality=municipality)
+            .order_by("pk")
+            .values_list("first_name", "last_name")[:20]
+        )
+        == names_before
+    )
 
 
 @pytest.mark.parametrize("role", list(DEMO_LOGINS))
@@ -140,7 +164,9 @@ def test_every_demo_login_authenticates_and_has_its_role(seeded, esco, role):
     assert membership.organisation.kind == expected_kind
     if role == Role.EMPLOYER:
         assert membership.is_lead and membership.organisation.is_verified
-        assert membership.organisation.employer_profile.placements.filter(status=PlacementStatus.OPEN).exists()
+        assert membership.organisation.employer_profile.placements.filter(
+            status=PlacementStatus.OPEN
+        ).exists()
     if role == Role.CHAMBER_EDITOR:
         assert membership.is_lead and membership.organisation.name.startswith("IHK")
 
@@ -173,7 +199,9 @@ def test_every_candidate_skill_belongs_to_one_of_their_esco_occupations(seeded, 
     )
     assert skills.count() > 400 * 5
     assert not skills.exclude(Exists(related)).exists()
-    with_occupation = Candidate.objects.filter(municipality=municipality, occupations__isnull=False).distinct()
+    with_occupation = Candidate.objects.filter(
+        municipality=municipality, occupations__isnull=False
+    ).distinct()
     assert with_occupation.count() >= 360
     assert not with_occupation.filter(skills__isnull=True).exists()
 
@@ -183,7 +211,9 @@ def test_placement_skills_come_from_their_occupations_esco_relations(seeded, esc
     for relation in (OccupationSkill.Relation.ESSENTIAL, OccupationSkill.Relation.OPTIONAL):
         rows = PlacementSkill.objects.filter(placement__in=placements, relation=relation)
         same = OccupationSkill.objects.filter(
-            occupation_id=OuterRef("placement__occupation_id"), skill_id=OuterRef("skill_id"), relation=relation
+            occupation_id=OuterRef("placement__occupation_id"),
+            skill_id=OuterRef("skill_id"),
+            relation=relation,
         )
         assert rows.exists()
         assert not rows.exclude(Exists(same)).exists(), relation
@@ -217,8 +247,12 @@ def test_addresses_use_real_postcodes_of_the_region(seeded, esco):
     region = {plz for plz, _, _ in REGION_PLACES}
     assert all(plz in PLZ_COORDINATES for plz in region)
     municipality = seeded["municipality"]
-    assert set(Candidate.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
-    assert set(Placement.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
+    assert (
+        set(Candidate.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
+    )
+    assert (
+        set(Placement.objects.filter(municipality=municipality).values_list("postcode", flat=True)) <= region
+    )
 
 
 def test_seed_demo_without_the_taxonomy_names_the_command_to_run(esco, monkeypatch):

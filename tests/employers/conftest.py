@@ -41,14 +41,23 @@ SECRET_EMAIL_DOMAIN = "private-mail.example"
 
 @pytest.fixture
 def cook_taxonomy(db):
-    occupation = Occupation.objects.create(uri="http://esco.test/occupation/cook", label_de="Koch/Köchin",
-                                           label_en="cook", isco_code="5120")
-    other = Occupation.objects.create(uri="http://esco.test/occupation/welder", label_de="Schweißer/Schweißerin",
-                                      label_en="welder", isco_code="7212")
+    occupation = Occupation.objects.create(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code="5120"
+    )
+    other = Occupation.objects.create(
+        uri="http://esco.test/occupation/welder",
+        label_de="Schweißer/Schweißerin",
+        label_en="welder",
+        isco_code="7212",
+    )
     skills = [
         Skill.objects.create(uri=f"http://esco.test/skill/{key}", label_de=label, label_en=key)
-        for key, label in [("knife", "Messer handhaben"), ("hygiene", "Lebensmittelhygiene einhalten"),
-                           ("menu", "Menüs planen"), ("stock", "Lagerbestand kontrollieren")]
+        for key, label in [
+            ("knife", "Messer handhaben"),
+            ("hygiene", "Lebensmittelhygiene einhalten"),
+            ("menu", "Menüs planen"),
+            ("stock", "Lagerbestand kontrollieren"),
+        ]
     ]
     for skill, relation in zip(skills, ["essential", "essential", "optional", "optional"], strict=True):
         OccupationSkill.objects.create(occupation=occupation, skill=skill, relation=relation)
@@ -62,14 +71,24 @@ def cook_taxonomy(db):
     forget_indexes()
 
 
-def make_candidate(municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, user=None,
-                   **fields) -> Candidate:
+def make_candidate(
+    municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, user=None, **fields
+) -> Candidate:
     n = next(_seq)
     defaults = dict(
-        first_name=f"{SECRET_FIRST}{n}", last_name=f"{SECRET_LAST}{n}", nationality=SECRET_NATIONALITY,
-        birth_date=SECRET_BIRTH, gender=Gender.FEMALE, street=SECRET_STREET, postcode="44135", city="Dortmund",
-        email=f"zq{n}@{SECRET_EMAIL_DOMAIN}", phone=f"+49 170 99{n:05d}",
-        hours_per_week_min=20, hours_per_week_max=40, work_permission=WorkPermission.UNRESTRICTED,
+        first_name=f"{SECRET_FIRST}{n}",
+        last_name=f"{SECRET_LAST}{n}",
+        nationality=SECRET_NATIONALITY,
+        birth_date=SECRET_BIRTH,
+        gender=Gender.FEMALE,
+        street=SECRET_STREET,
+        postcode="44135",
+        city="Dortmund",
+        email=f"zq{n}@{SECRET_EMAIL_DOMAIN}",
+        phone=f"+49 170 99{n:05d}",
+        hours_per_week_min=20,
+        hours_per_week_max=40,
+        work_permission=WorkPermission.UNRESTRICTED,
         available_from=date.today() + timedelta(days=14),
     )
     defaults.update(fields)
@@ -80,7 +99,9 @@ def make_candidate(municipality, *, occupation=None, years=3, skills=(), german=
         CandidateSkill.objects.create(candidate=candidate, skill=skill)
     if german:
         LanguageSkill.objects.create(candidate=candidate, language="de", spoken=german, written=german)
-    LanguageSkill.objects.create(candidate=candidate, language="ar", spoken="C2", written="C1", is_native=True)
+    LanguageSkill.objects.create(
+        candidate=candidate, language="ar", spoken="C2", written="C1", is_native=True
+    )
     if listed:
         Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
     return candidate
@@ -92,12 +113,20 @@ def make_profile(organisation) -> EmployerProfile:
     )[0]
 
 
-def make_placement(profile: EmployerProfile, occupation, *, skills=(), openings=1, status=PlacementStatus.OPEN,
-                   **fields) -> Placement:
+def make_placement(
+    profile: EmployerProfile, occupation, *, skills=(), openings=1, status=PlacementStatus.OPEN, **fields
+) -> Placement:
     placement = Placement.objects.create(
-        employer=profile, municipality=profile.organisation.municipality, title=fields.pop("title", "Koch (m/w/d)"),
-        occupation=occupation, postcode=fields.pop("postcode", "44135"), openings=openings, status=status,
-        min_german_spoken=fields.pop("min_german_spoken", "A2"), hours_per_week=40, **fields,
+        employer=profile,
+        municipality=profile.organisation.municipality,
+        title=fields.pop("title", "Koch (m/w/d)"),
+        occupation=occupation,
+        postcode=fields.pop("postcode", "44135"),
+        openings=openings,
+        status=status,
+        min_german_spoken=fields.pop("min_german_spoken", "A2"),
+        hours_per_week=40,
+        **fields,
     )
     for skill, relation in skills:
         PlacementSkill.objects.create(placement=placement, skill=skill, relation=relation)
@@ -107,7 +136,11 @@ def make_placement(profile: EmployerProfile, occupation, *, skills=(), openings=
 @pytest.fixture
 def employer(employer_team):
     """The employer team with a profile for each organisation."""
-    for org in (employer_team.organisation, employer_team.other_organisation, employer_team.foreign_organisation):
+    for org in (
+        employer_team.organisation,
+        employer_team.other_organisation,
+        employer_team.foreign_organisation,
+    ):
         make_profile(org)
     return employer_team
 
@@ -116,7 +149,8 @@ def employer(employer_team):
 def placement(employer, cook_taxonomy):
     skills = cook_taxonomy.skills
     return make_placement(
-        make_profile(employer.organisation), cook_taxonomy.cook,
+        make_profile(employer.organisation),
+        cook_taxonomy.cook,
         skills=[(skills[0], "essential"), (skills[1], "essential"), (skills[2], "optional")],
     )
 
@@ -132,5 +166,9 @@ def coach(municipality):
 
 def open_case(candidate, coach) -> Case:
     membership = coach.memberships.first()
-    return Case.objects.create(candidate=candidate, municipality=candidate.municipality,
-                               responsible_organisation=membership.organisation, case_manager=coach)
+    return Case.objects.create(
+        candidate=candidate,
+        municipality=candidate.municipality,
+        responsible_organisation=membership.organisation,
+        case_manager=coach,
+    )

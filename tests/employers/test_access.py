@@ -18,8 +18,17 @@ from tests.employers.conftest import make_candidate, make_placement, make_profil
 from tests.factories import OrganisationFactory
 
 ROLES = [
-    "anonymous", "candidate", "case_manager", "job_coach", "volunteer", "employer_own", "employer_other_org",
-    "employer_elsewhere", "unverified_employer", "chamber_editor", "coordinator",
+    "anonymous",
+    "candidate",
+    "case_manager",
+    "job_coach",
+    "volunteer",
+    "employer_own",
+    "employer_other_org",
+    "employer_elsewhere",
+    "unverified_employer",
+    "chamber_editor",
+    "coordinator",
 ]
 
 # url name → (method, {role: status}); roles not named get `default`.
@@ -29,8 +38,16 @@ OWN_ONLY_POST = {"employer_own": 302, "employer_other_org": 404, "employer_elsew
 
 MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "home": ("get", {**EMPLOYER_ONLY, "unverified_employer": 200}, 403),
-    "register": ("get", {"employer_own": 302, "employer_other_org": 302, "employer_elsewhere": 302,
-                         "unverified_employer": 302}, 403),
+    "register": (
+        "get",
+        {
+            "employer_own": 302,
+            "employer_other_org": 302,
+            "employer_elsewhere": 302,
+            "unverified_employer": 302,
+        },
+        403,
+    ),
     "verification_list": ("get", {"chamber_editor": 200, "coordinator": 200}, 403),
     "verification_decide": ("post", {"chamber_editor": 302, "coordinator": 302}, 403),
     "placement_create": ("get", EMPLOYER_ONLY, 403),
@@ -43,9 +60,16 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "browse": ("get", EMPLOYER_ONLY, 403),
     "browse_export": ("get", EMPLOYER_ONLY, 403),
     # The listed candidate lives in the team's municipality: an employer elsewhere cannot reach them.
-    "select_candidate": ("get", {"employer_own": 200, "employer_other_org": 200, "employer_elsewhere": 404}, 403),
-    "saved_search_create": ("post", {"employer_own": 302, "employer_other_org": 302, "employer_elsewhere": 302},
-                            403),
+    "select_candidate": (
+        "get",
+        {"employer_own": 200, "employer_other_org": 200, "employer_elsewhere": 404},
+        403,
+    ),
+    "saved_search_create": (
+        "post",
+        {"employer_own": 302, "employer_other_org": 302, "employer_elsewhere": 302},
+        403,
+    ),
     "saved_search_delete": ("post", OWN_ONLY_POST, 403),
     "introduction_detail": ("get", OWN_ONLY, 403),
     "introduction_action": ("post", OWN_ONLY_POST, 403),
@@ -71,16 +95,30 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
 @pytest.fixture
 def world(team, employer, cook_taxonomy, municipality):
     """One of everything, owned by the employer team's own organisation."""
-    teams = {name: team(name) for name in ("candidate", "case_manager", "job_coach", "volunteer",
-                                           "unverified_employer", "chamber_editor", "coordinator")}
+    teams = {
+        name: team(name)
+        for name in (
+            "candidate",
+            "case_manager",
+            "job_coach",
+            "volunteer",
+            "unverified_employer",
+            "chamber_editor",
+            "coordinator",
+        )
+    }
     profile = make_profile(employer.organisation)
     placement = make_placement(profile, cook_taxonomy.cook)
     candidate = make_candidate(municipality, occupation=cook_taxonomy.cook, user=teams["candidate"].own)
     from candidates.models import Case
 
     case_manager = teams["case_manager"]
-    Case.objects.create(candidate=candidate, municipality=municipality,
-                        responsible_organisation=case_manager.organisation, case_manager=case_manager.own)
+    Case.objects.create(
+        candidate=candidate,
+        municipality=municipality,
+        responsible_organisation=case_manager.organisation,
+        case_manager=case_manager.own,
+    )
     intro = Introduction.objects.create(placement=placement, candidate=candidate, created_by=employer.own)
     entry = ShortlistEntry.objects.create(placement=placement, candidate=candidate, added_by=employer.own)
     search = SavedSearch.objects.create(user=employer.own, name="Köche", query="german=B1")
@@ -93,28 +131,40 @@ def world(team, employer, cook_taxonomy, municipality):
         **{name: t.own for name, t in teams.items()},
     }
     args = {
-        "verification_decide": [pending.pk], "placement_detail": [placement.pk], "placement_edit": [placement.pk],
-        "placement_matches": [placement.pk], "shortlist_add": [placement.pk],
-        "shortlist_remove": [placement.pk, entry.pk], "select_candidate": [candidate.public_ref],
-        "saved_search_delete": [search.pk], "introduction_detail": [intro.reference],
-        "introduction_action": [intro.reference, "offer"], "introduction_answer": [intro.reference],
+        "verification_decide": [pending.pk],
+        "placement_detail": [placement.pk],
+        "placement_edit": [placement.pk],
+        "placement_matches": [placement.pk],
+        "shortlist_add": [placement.pk],
+        "shortlist_remove": [placement.pk, entry.pk],
+        "select_candidate": [candidate.public_ref],
+        "saved_search_delete": [search.pk],
+        "introduction_detail": [intro.reference],
+        "introduction_action": [intro.reference, "offer"],
+        "introduction_answer": [intro.reference],
         "candidate_jobs": [candidate.pk],
     }
     data = {
-        "verification_decide": {"decision": "verify"}, "shortlist_add": {"candidate": candidate.public_ref, "note": "x"},
-        "saved_search_create": {"name": "Suche", "query": "german=A2"}, "introduction_answer": {"answer": "decline"},
+        "verification_decide": {"decision": "verify"},
+        "shortlist_add": {"candidate": candidate.public_ref, "note": "x"},
+        "saved_search_create": {"name": "Suche", "query": "german=A2"},
+        "introduction_answer": {"answer": "decline"},
         "introduction_action": {"note": ""},
     }
     # The offer needs an accepted introduction; accept it without the pipeline (the matrix tests access).
     Introduction.objects.filter(pk=intro.pk).update(stage=Introduction.Stage.ACCEPTED)
     answer_intro = Introduction.objects.create(
-        placement=make_placement(profile, cook_taxonomy.cook, title="Zweite Stelle"), candidate=candidate,
+        placement=make_placement(profile, cook_taxonomy.cook, title="Zweite Stelle"),
+        candidate=candidate,
     )
     args["introduction_answer"] = [answer_intro.reference]
-    employment = Employment.objects.create(candidate=candidate, employer=profile, placement=placement,
-                                           start_date=date(2025, 3, 1))
+    employment = Employment.objects.create(
+        candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
+    )
     args["employment_end"] = [employment.reference]
-    args["notification_read"] = [Notification.objects.create(user=employer.own, kind="updated", introduction=intro).pk]
+    args["notification_read"] = [
+        Notification.objects.create(user=employer.own, kind="updated", introduction=intro).pk
+    ]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
     return users, args, data
 

@@ -24,8 +24,18 @@ BROWSE = "employers:browse"
 
 
 def _leaks(text: str) -> list[str]:
-    secrets = [SECRET_FIRST, SECRET_LAST, SECRET_NATIONALITY, SECRET_STREET, SECRET_EMAIL_DOMAIN, "+49 170",
-               SECRET_BIRTH.isoformat(), SECRET_BIRTH.strftime("%d.%m.%Y"), "weiblich", "female"]
+    secrets = [
+        SECRET_FIRST,
+        SECRET_LAST,
+        SECRET_NATIONALITY,
+        SECRET_STREET,
+        SECRET_EMAIL_DOMAIN,
+        "+49 170",
+        SECRET_BIRTH.isoformat(),
+        SECRET_BIRTH.strftime("%d.%m.%Y"),
+        "weiblich",
+        "female",
+    ]
     return [s for s in secrets if s.lower() in text.lower()]
 
 
@@ -33,11 +43,25 @@ def _leaks(text: str) -> list[str]:
 def listed(municipality, cook_taxonomy):
     skills = cook_taxonomy.skills
     return {
-        "cook": make_candidate(municipality, occupation=cook_taxonomy.cook, years=6, skills=skills[:2], german="B2"),
-        "junior": make_candidate(municipality, occupation=cook_taxonomy.cook, years=0, skills=skills[:1],
-                                 german="A2", work_permission=WorkPermission.NEEDS_APPROVAL),
-        "welder": make_candidate(municipality, occupation=cook_taxonomy.welder, years=2, german="B1",
-                                 postcode="80331", available_from=date.today() + timedelta(days=200)),
+        "cook": make_candidate(
+            municipality, occupation=cook_taxonomy.cook, years=6, skills=skills[:2], german="B2"
+        ),
+        "junior": make_candidate(
+            municipality,
+            occupation=cook_taxonomy.cook,
+            years=0,
+            skills=skills[:1],
+            german="A2",
+            work_permission=WorkPermission.NEEDS_APPROVAL,
+        ),
+        "welder": make_candidate(
+            municipality,
+            occupation=cook_taxonomy.welder,
+            years=2,
+            german="B1",
+            postcode="80331",
+            available_from=date.today() + timedelta(days=200),
+        ),
         "unlisted": make_candidate(municipality, occupation=cook_taxonomy.cook, listed=False),
     }
 
@@ -60,7 +84,9 @@ def test_cards_show_work_facts_and_nothing_identifying(employer, listed, signed_
 def test_only_live_listing_consents_appear(employer, listed, signed_in):
     client = signed_in(employer.own)
     assert listed["unlisted"].public_ref not in _refs(client.get(reverse(BROWSE)))
-    Consent.objects.filter(candidate=listed["cook"], scope=ConsentScope.LISTING).update(revoked_at=timezone.now())
+    Consent.objects.filter(candidate=listed["cook"], scope=ConsentScope.LISTING).update(
+        revoked_at=timezone.now()
+    )
     refs = _refs(client.get(reverse(BROWSE)))
     assert listed["cook"].public_ref not in refs and listed["junior"].public_ref in refs
 
@@ -99,8 +125,13 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
     [
         ({"occupation": "http://esco.test/occupation/cook"}, {"cook", "junior"}),
         ({"skills": ["http://esco.test/skill/knife", "http://esco.test/skill/hygiene"]}, {"cook"}),
-        ({"skills": ["http://esco.test/skill/knife", "http://esco.test/skill/hygiene"], "skills_mode": "any"},
-         {"cook", "junior"}),
+        (
+            {
+                "skills": ["http://esco.test/skill/knife", "http://esco.test/skill/hygiene"],
+                "skills_mode": "any",
+            },
+            {"cook", "junior"},
+        ),
         ({"german": "B1"}, {"cook", "welder"}),
         ({"postcode": "44135", "radius": "30"}, {"cook", "junior"}),
         ({"kind": "job"}, {"cook", "welder"}),
@@ -138,8 +169,12 @@ def test_saved_search_round_trip(employer, listed, signed_in):
     page = client.get(reverse(BROWSE)).content.decode()
     assert "Köche" in page and "?german=B1&amp;sort=hours" in page
     # Someone else's saved search cannot be deleted: 404.
-    assert signed_in(employer.colleague).post(
-        reverse("employers:saved_search_delete", args=[search.pk])).status_code == 404
+    assert (
+        signed_in(employer.colleague)
+        .post(reverse("employers:saved_search_delete", args=[search.pk]))
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("size", [10, 50])
@@ -147,9 +182,13 @@ def test_queries_per_page_do_not_grow_with_page_size(
     employer, municipality, cook_taxonomy, signed_in, django_assert_max_num_queries, size
 ):
     for i in range(60):
-        make_candidate(municipality, occupation=cook_taxonomy.cook, years=i % 7, skills=cook_taxonomy.skills[:3])
+        make_candidate(
+            municipality, occupation=cook_taxonomy.cook, years=i % 7, skills=cook_taxonomy.skills[:3]
+        )
     client = signed_in(employer.own)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse(BROWSE), {"size": size, "german": "A1", "sort": "experience",
-                                                "postcode": "44135", "radius": "50"})
+        response = client.get(
+            reverse(BROWSE),
+            {"size": size, "german": "A1", "sort": "experience", "postcode": "44135", "radius": "50"},
+        )
     assert len(response.context["cards"]) == size

@@ -53,7 +53,7 @@ def test_comma_separated_skills_become_one_hidden_field_each(employer, cook_taxo
 
 
 def test_an_unknown_uri_stays_visible_as_it_was_sent_and_nothing_breaks(employer, cook_taxonomy, signed_in):
-    response = signed_in(employer.own).get(reverse(BROWSE), {"skills": 'http://esco.test/skill/<b>nope</b>'})
+    response = signed_in(employer.own).get(reverse(BROWSE), {"skills": "http://esco.test/skill/<b>nope</b>"})
 
     assert response.status_code == 200
     skills = _section(response.content.decode(), "chosen-skills")
@@ -62,7 +62,11 @@ def test_an_unknown_uri_stays_visible_as_it_was_sent_and_nothing_breaks(employer
 
 @pytest.mark.parametrize("n_skills", [1, 4])
 def test_labels_for_every_chosen_uri_in_one_query(cook_taxonomy, django_assert_num_queries, n_skills):
-    uris = [cook_taxonomy.cook.uri, *(s.uri for s in cook_taxonomy.skills[:n_skills]), "http://esco.test/unknown"]
+    uris = [
+        cook_taxonomy.cook.uri,
+        *(s.uri for s in cook_taxonomy.skills[:n_skills]),
+        "http://esco.test/unknown",
+    ]
 
     with django_assert_num_queries(1):
         labels = concept_labels(uris)

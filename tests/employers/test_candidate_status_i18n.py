@@ -30,7 +30,7 @@ EXPECTED = {
         "title": "Anfragen von Betrieben",
         "selected": "Ein Betrieb möchte Sie kennenlernen. Bitte sagen Sie, ob Sie das möchten.",
         "rejected": "Diesmal hat es nicht gepasst. Das sagt nichts über Ihren Wert – "
-                    "Ihre Ansprechperson sucht gern mit Ihnen weiter.",
+        "Ihre Ansprechperson sucht gern mit Ihnen weiter.",
         "accept": "Ja, ich möchte den Betrieb kennenlernen",
         "thanks": "Danke, Ihre Antwort ist gespeichert.",
     },
@@ -39,7 +39,7 @@ EXPECTED = {
         "title": "طلبات من جهات العمل",
         "selected": "ترغب جهة عمل في التعرّف إليك. يُرجى إبلاغنا بقرارك: نعم أو لا.",
         "rejected": "لم يحصل التوافق هذه المرة. وهذا لا يقلّل من قيمتك أبدًا – يسعد الشخص المسؤول عن "
-                    "مرافقتك أن يواصل البحث معك.",
+        "مرافقتك أن يواصل البحث معك.",
         "accept": "نعم، أودّ التعرّف إلى جهة العمل هذه",
         "thanks": "شكرًا، تم حفظ ردّك.",
     },
@@ -48,7 +48,7 @@ EXPECTED = {
         "title": "Запити від підприємств",
         "selected": "Підприємство хоче з вами познайомитися. Будь ласка, скажіть, чи хочете ви цього.",
         "rejected": "Цього разу не склалося. Це нічого не говорить про вашу цінність – ваша контактна "
-                    "особа охоче шукатиме далі разом з вами.",
+        "особа охоче шукатиме далі разом з вами.",
         "accept": "Так, я хочу познайомитися з цим підприємством",
         "thanks": "Дякуємо, вашу відповідь збережено.",
     },
@@ -57,7 +57,7 @@ EXPECTED = {
         "title": "درخواست‌های کارفرمایان",
         "selected": "یک کارفرما مایل است با شما آشنا شود. لطفاً به ما بگویید که آیا شما هم مایل هستید.",
         "rejected": "این بار جور نشد. این هیچ چیزی دربارهٔ ارزش شما نمی‌گوید – فرد رابط شما با کمال میل "
-                    "همراه شما به جست‌وجو ادامه می‌دهد.",
+        "همراه شما به جست‌وجو ادامه می‌دهد.",
         "accept": "بله، می‌خواهم با این کارفرما آشنا شوم",
         "thanks": "متشکریم، پاسخ شما ذخیره شد.",
     },
@@ -66,7 +66,7 @@ EXPECTED = {
         "title": "Requests from employers",
         "selected": "An employer would like to meet you. Please tell us whether you would like that too.",
         "rejected": "It was not the right match this time. That says nothing about your worth – your contact "
-                    "person will gladly keep looking with you.",
+        "person will gladly keep looking with you.",
         "accept": "Yes, I would like to meet this employer",
         "thanks": "Thank you, your answer has been saved.",
     },
@@ -83,20 +83,32 @@ def world(municipality, cook_taxonomy, employer, coach):
     open_case(candidate, coach)
     profile = make_profile(employer.organisation)
     selected = services.introduction_select(
-        placement=make_placement(profile, cook_taxonomy.cook, title="Koch (m/w/d)"), candidate=candidate,
+        placement=make_placement(profile, cook_taxonomy.cook, title="Koch (m/w/d)"),
+        candidate=candidate,
         actor=employer.own,
     )
     rejected = services.introduction_select(
-        placement=make_placement(profile, cook_taxonomy.cook, title="Beikoch (m/w/d)"), candidate=candidate,
+        placement=make_placement(profile, cook_taxonomy.cook, title="Beikoch (m/w/d)"),
+        candidate=candidate,
         actor=employer.own,
     )
     services.introduction_close(introduction=rejected, actor=employer.own, reason=Reason.NOT_SUITABLE)
     suggested = Introduction.objects.create(
-        placement=make_placement(profile, cook_taxonomy.cook, title="Geheimvorschlag"), candidate=candidate,
+        placement=make_placement(profile, cook_taxonomy.cook, title="Geheimvorschlag"),
+        candidate=candidate,
         stage=Stage.SUGGESTED,
     )
-    return type("World", (), {"user": user, "candidate": candidate, "selected": selected,
-                               "rejected": rejected, "suggested": suggested})
+    return type(
+        "World",
+        (),
+        {
+            "user": user,
+            "candidate": candidate,
+            "selected": selected,
+            "rejected": rejected,
+            "suggested": suggested,
+        },
+    )
 
 
 def _page(client, lang: str) -> str:
@@ -142,12 +154,15 @@ def test_answer_is_confirmed_in_the_candidates_language(world, signed_in, lang):
     assert world.selected.stage == Stage.ACCEPTED
 
 
-@pytest.mark.parametrize("reason, words", [
-    (Reason.HIRED_ELSEWHERE, "Завершено, бо ви знайшли іншу роботу."),
-    (Reason.PLACEMENT_FILLED, "Ця вакансія вже недоступна. Це не через вас"),
-    (Reason.DECLINED_BY_CANDIDATE, "Ви відмовилися. Це цілком нормально."),
-    (Reason.NOT_SUITABLE, "Цього разу не склалося."),
-])
+@pytest.mark.parametrize(
+    "reason, words",
+    [
+        (Reason.HIRED_ELSEWHERE, "Завершено, бо ви знайшли іншу роботу."),
+        (Reason.PLACEMENT_FILLED, "Ця вакансія вже недоступна. Це не через вас"),
+        (Reason.DECLINED_BY_CANDIDATE, "Ви відмовилися. Це цілком нормально."),
+        (Reason.NOT_SUITABLE, "Цього разу не склалося."),
+    ],
+)
 def test_every_ending_has_its_own_kind_words(db, reason, words):
     intro = Introduction(stage=Stage.CLOSED, close_reason=reason)
     with translation.override("uk"):
@@ -157,8 +172,18 @@ def test_every_ending_has_its_own_kind_words(db, reason, words):
 
 def test_every_stage_the_candidate_sees_is_translated(db):
     at = timezone.make_aware(datetime(2026, 12, 3, 10, 30))
-    stages = [Introduction(stage=s) for s in (Stage.SELECTED, Stage.ACCEPTED, Stage.CONTACT_REVEALED,
-                                              Stage.INTERVIEW, Stage.OFFER, Stage.HIRED, Stage.DECLINED)]
+    stages = [
+        Introduction(stage=s)
+        for s in (
+            Stage.SELECTED,
+            Stage.ACCEPTED,
+            Stage.CONTACT_REVEALED,
+            Stage.INTERVIEW,
+            Stage.OFFER,
+            Stage.HIRED,
+            Stage.DECLINED,
+        )
+    ]
     stages.append(Introduction(stage=Stage.INTERVIEW, interview_at=at))
     for lang in ("ar", "uk", "fa", "en"):
         for intro in stages:
@@ -181,8 +206,10 @@ def test_status_provider_speaks_the_active_language_and_hides_the_suggestion(wor
     assert EXPECTED["ar"]["rejected"] in statuses
     assert len(items) == 2  # the suggestion is not among them
     assert all("Geheimvorschlag" not in item.title for item in items)
-    assert any(item.title == "Koch (m/w/d) لدى " + world.selected.placement.employer.organisation.name
-               for item in items)
+    assert any(
+        item.title == "Koch (m/w/d) لدى " + world.selected.placement.employer.organisation.name
+        for item in items
+    )
 
 
 def test_notifications_page_in_farsi(world, signed_in):
@@ -194,11 +221,14 @@ def test_notifications_page_in_farsi(world, signed_in):
     assert "Ein Betrieb möchte Sie kennenlernen" not in html
 
 
-@pytest.mark.parametrize("lang, greeting, link", [
-    ("uk", "Добрий день!", "/uk/app/employers/notifications/"),
-    ("ar", "مرحبًا،", "/ar/app/employers/notifications/"),
-    ("de", "Guten Tag,", "/app/employers/notifications/"),
-])
+@pytest.mark.parametrize(
+    "lang, greeting, link",
+    [
+        ("uk", "Добрий день!", "/uk/app/employers/notifications/"),
+        ("ar", "مرحبًا،", "/ar/app/employers/notifications/"),
+        ("de", "Guten Tag,", "/app/employers/notifications/"),
+    ],
+)
 def test_the_email_is_written_in_the_readers_preferred_language(world, lang, greeting, link):
     world.user.preferred_language = lang
     world.user.save(update_fields=["preferred_language"])

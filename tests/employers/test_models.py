@@ -29,8 +29,12 @@ def employer() -> EmployerProfile:
 
 def make_placement(employer: EmployerProfile, occupation: Occupation, **kwargs) -> Placement:
     return Placement.objects.create(
-        employer=employer, municipality=employer.organisation.municipality, title="Koch/Köchin (m/w/d)",
-        occupation=occupation, postcode="34117", **kwargs,
+        employer=employer,
+        municipality=employer.organisation.municipality,
+        title="Koch/Köchin (m/w/d)",
+        occupation=occupation,
+        postcode="34117",
+        **kwargs,
     )
 
 
@@ -58,7 +62,11 @@ def test_a_placement_offers_at_least_one_opening(employer, occupation):
 
 def test_a_placement_lists_each_skill_once(employer, occupation, skill):
     placement = make_placement(employer, occupation)
-    PlacementSkill.objects.create(placement=placement, skill=skill, relation=OccupationSkill.Relation.ESSENTIAL)
+    PlacementSkill.objects.create(
+        placement=placement, skill=skill, relation=OccupationSkill.Relation.ESSENTIAL
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        PlacementSkill.objects.create(placement=placement, skill=skill, relation=OccupationSkill.Relation.OPTIONAL)
+        PlacementSkill.objects.create(
+            placement=placement, skill=skill, relation=OccupationSkill.Relation.OPTIONAL
+        )
     assert [ps.relation for ps in placement.skills.all()] == ["essential"]

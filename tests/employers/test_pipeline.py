@@ -29,8 +29,9 @@ def candidate_user(db):
 
 @pytest.fixture
 def candidate(municipality, cook_taxonomy, candidate_user, coach):
-    c = make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2],
-                       user=candidate_user)
+    c = make_candidate(
+        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
+    )
     open_case(c, coach)
     return c
 
@@ -47,14 +48,17 @@ def test_selecting_notifies_candidate_and_case_manager_in_app_and_by_mail(
         intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
     assert intro.stage == Stage.SELECTED
     assert set(Notification.objects.filter(introduction=intro).values_list("user_id", flat=True)) == {
-        candidate_user.pk, coach.pk
+        candidate_user.pk,
+        coach.pk,
     }
     assert sorted(m.to[0] for m in mail.outbox) == sorted([candidate_user.email, coach.email])
     # The e-mail says that something happened, not who the candidate is.
     assert all(candidate.last_name not in m.body for m in mail.outbox)
 
 
-def test_candidate_accepts_and_only_this_employer_sees_the_contact(placement, candidate, employer, candidate_user):
+def test_candidate_accepts_and_only_this_employer_sees_the_contact(
+    placement, candidate, employer, candidate_user
+):
     intro = _accepted(placement, candidate, employer, candidate_user)
     consent = Consent.objects.get(candidate=candidate, scope=ConsentScope.CONTACT)
     assert consent.recipient_organisation_id == employer.organisation.pk
@@ -63,12 +67,16 @@ def test_candidate_accepts_and_only_this_employer_sees_the_contact(placement, ca
     assert contact.name == candidate.full_name and contact.phone == candidate.phone
     # The other employer of the same town gets nothing, even for its own introduction of the same person.
     other_placement = make_placement(make_profile(employer.other_organisation), placement.occupation)
-    other = services.introduction_select(placement=other_placement, candidate=candidate, actor=employer.outsider)
+    other = services.introduction_select(
+        placement=other_placement, candidate=candidate, actor=employer.outsider
+    )
     assert introduction_contact(user=employer.outsider, introduction=other) is None
     assert introduction_contact(user=employer.outsider, introduction=intro) is None
 
 
-def test_revoking_the_contact_consent_hides_the_contact_at_once(placement, candidate, employer, candidate_user):
+def test_revoking_the_contact_consent_hides_the_contact_at_once(
+    placement, candidate, employer, candidate_user
+):
     intro = _accepted(placement, candidate, employer, candidate_user)
     Consent.objects.filter(candidate=candidate, scope=ConsentScope.CONTACT).update(revoked_at=timezone.now())
     assert introduction_contact(user=employer.own, introduction=intro) is None
@@ -89,30 +97,50 @@ def test_a_stranger_cannot_answer_for_the_candidate(placement, candidate, employ
         services.introduction_answer(introduction=intro, actor=employer.own, accept=True)
 
 
-def test_full_pipeline_to_hire_with_history_and_filled_placement(placement, candidate, employer, candidate_user):
+def test_full_pipeline_to_hire_with_history_and_filled_placement(
+    placement, candidate, employer, candidate_user
+):
     intro = _accepted(placement, candidate, employer, candidate_user)
     services.introduction_contact_reveal(introduction=intro, actor=employer.own)
     services.introduction_contact_viewed(introduction=intro, actor=employer.own)
-    services.introduction_schedule_interview(introduction=intro, actor=employer.own,
-                                             at=timezone.now() + timedelta(days=3))
+    services.introduction_schedule_interview(
+        introduction=intro, actor=employer.own, at=timezone.now() + timedelta(days=3)
+    )
     services.introduction_offer(introduction=intro, actor=employer.own)
-    employment = services.introduction_hire(introduction=intro, actor=employer.own, start_date=date(2027, 1, 4))
+    employment = services.introduction_hire(
+        introduction=intro, actor=employer.own, start_date=date(2027, 1, 4)
+    )
     intro.refresh_from_db()
     placement.refresh_from_db()
     assert intro.stage == Stage.HIRED
     assert [h.stage for h in intro.history.all()] == [
-        "selected", "accepted", "contact_revealed", "interview", "offer", "hired"
+        "selected",
+        "accepted",
+        "contact_revealed",
+        "interview",
+        "offer",
+        "hired",
     ]
     assert intro.history.get(stage="accepted").by == candidate_user
     assert intro.history.get(stage="hired").by == employer.own
     assert (placement.openings, placement.status) == (0, PlacementStatus.FILLED)
-    assert (employment.candidate, employment.kind, employment.start_date) == (candidate, "job", date(2027, 1, 4))
+    assert (employment.candidate, employment.kind, employment.start_date) == (
+        candidate,
+        "job",
+        date(2027, 1, 4),
+    )
     assert AuditEntry.objects.filter(action="view", record_id=str(candidate.pk)).exists()
 
 
-def test_hiring_closes_other_open_introductions_as_hired_elsewhere(placement, candidate, employer, candidate_user):
-    other_placement = make_placement(make_profile(employer.other_organisation), placement.occupation, openings=2)
-    other = services.introduction_select(placement=other_placement, candidate=candidate, actor=employer.outsider)
+def test_hiring_closes_other_open_introductions_as_hired_elsewhere(
+    placement, candidate, employer, candidate_user
+):
+    other_placement = make_placement(
+        make_profile(employer.other_organisation), placement.occupation, openings=2
+    )
+    other = services.introduction_select(
+        placement=other_placement, candidate=candidate, actor=employer.outsider
+    )
     intro = _accepted(placement, candidate, employer, candidate_user)
     services.introduction_hire(introduction=intro, actor=employer.own, start_date=date(2027, 1, 4))
     other.refresh_from_db()
@@ -131,8 +159,9 @@ def test_no_hire_before_the_candidate_accepted(placement, candidate, employer):
 
 
 def test_a_candidate_is_not_hired_twice(placement, candidate, employer, candidate_user):
-    other_placement = make_placement(make_profile(employer.organisation), placement.occupation, openings=3,
-                                     title="Beikoch")
+    other_placement = make_placement(
+        make_profile(employer.organisation), placement.occupation, openings=3, title="Beikoch"
+    )
     first = _accepted(placement, candidate, employer, candidate_user)
     second = _accepted(other_placement, candidate, employer, candidate_user)
     services.introduction_hire(introduction=first, actor=employer.own, start_date=date(2027, 1, 4))
@@ -171,7 +200,9 @@ def test_candidate_accepts_in_self_service_through_the_page(
     client = signed_in(candidate_user)
     page = client.get(reverse("employers:my_introductions"))
     assert "Ein Betrieb möchte Sie kennenlernen" in page.content.decode()
-    response = client.post(reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"})
+    response = client.post(
+        reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"}
+    )
     assert response.status_code == 302
     intro.refresh_from_db()
     assert intro.stage == Stage.ACCEPTED

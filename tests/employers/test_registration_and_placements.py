@@ -18,9 +18,17 @@ from tests.factories import UserFactory
 
 def _registration(municipality, **overrides):
     data = {
-        "name": "Bäckerei Sonnenschein", "municipality": municipality.pk, "street": "Markt 3", "postcode": "44135",
-        "city": "Dortmund", "sector": "handwerk", "size": "10-49", "contact_name": "Petra Sonnenschein",
-        "contact_email": "petra@baeckerei.example", "contact_phone": "0231 1234", "register_number": "HWK 4711",
+        "name": "Bäckerei Sonnenschein",
+        "municipality": municipality.pk,
+        "street": "Markt 3",
+        "postcode": "44135",
+        "city": "Dortmund",
+        "sector": "handwerk",
+        "size": "10-49",
+        "contact_name": "Petra Sonnenschein",
+        "contact_email": "petra@baeckerei.example",
+        "contact_phone": "0231 1234",
+        "register_number": "HWK 4711",
     }
     data.update(overrides)
     return data
@@ -44,9 +52,16 @@ def test_a_business_registers_waits_and_is_verified_by_the_chamber(municipality,
     queue = editor.get(reverse("employers:verification_list")).content.decode()
     assert "Bäckerei Sonnenschein" in queue and "HWK 4711" in queue
     # The chamber of another municipality does not see (nor decide) it.
-    assert "Bäckerei" not in signed_in(chamber.elsewhere).get(reverse("employers:verification_list")).content.decode()
-    assert signed_in(chamber.elsewhere).post(
-        reverse("employers:verification_decide", args=[org.pk]), {"decision": "verify"}).status_code == 404
+    assert (
+        "Bäckerei"
+        not in signed_in(chamber.elsewhere).get(reverse("employers:verification_list")).content.decode()
+    )
+    assert (
+        signed_in(chamber.elsewhere)
+        .post(reverse("employers:verification_decide", args=[org.pk]), {"decision": "verify"})
+        .status_code
+        == 404
+    )
 
     editor.post(reverse("employers:verification_decide", args=[org.pk]), {"decision": "verify"})
     org.refresh_from_db()
@@ -57,9 +72,12 @@ def test_a_business_registers_waits_and_is_verified_by_the_chamber(municipality,
 
 def test_a_rejected_business_still_sees_nothing(municipality, coordinator_team, signed_in):
     owner = UserFactory()
-    profile = services.employer_register(user=owner, **{**_registration(municipality), "municipality": municipality})
+    profile = services.employer_register(
+        user=owner, **{**_registration(municipality), "municipality": municipality}
+    )
     signed_in(coordinator_team.own).post(
-        reverse("employers:verification_decide", args=[profile.organisation.pk]), {"decision": "reject"})
+        reverse("employers:verification_decide", args=[profile.organisation.pk]), {"decision": "reject"}
+    )
     profile.organisation.refresh_from_db()
     assert profile.organisation.verification_status == VerificationStatus.REJECTED
     assert signed_in(owner).get(reverse("employers:browse")).status_code == 403
@@ -84,21 +102,33 @@ def test_the_same_business_name_twice_in_a_town_is_an_error(municipality, signed
 def _placement_post(cook_taxonomy, **overrides):
     skills = cook_taxonomy.skills
     data = {
-        "title": "Koch (m/w/d)", "kind": "ausbildung", "occupation_uri": cook_taxonomy.cook.uri,
-        "skill_ids": [skills[0].pk, skills[2].pk], "min_german_spoken": "A2", "offers_language_support": "on",
-        "language_support_details": "Deutschkurs in der Arbeitszeit", "postcode": "44137", "city": "Dortmund",
-        "hours_per_week": "39", "start_date": (date.today() + timedelta(days=30)).isoformat(), "openings": "2",
-        "status": "open", "description": "",
+        "title": "Koch (m/w/d)",
+        "kind": "ausbildung",
+        "occupation_uri": cook_taxonomy.cook.uri,
+        "skill_ids": [skills[0].pk, skills[2].pk],
+        "min_german_spoken": "A2",
+        "offers_language_support": "on",
+        "language_support_details": "Deutschkurs in der Arbeitszeit",
+        "postcode": "44137",
+        "city": "Dortmund",
+        "hours_per_week": "39",
+        "start_date": (date.today() + timedelta(days=30)).isoformat(),
+        "openings": "2",
+        "status": "open",
+        "description": "",
     }
     data.update(overrides)
     return data
 
 
-def test_creating_a_placement_suggests_esco_skills_and_keeps_the_chosen_ones(employer, cook_taxonomy, signed_in):
+def test_creating_a_placement_suggests_esco_skills_and_keeps_the_chosen_ones(
+    employer, cook_taxonomy, signed_in
+):
     make_profile(employer.organisation)
     client = signed_in(employer.own)
-    fragment = client.get(reverse("employers:placement_skill_suggestions"),
-                          {"occupation_uri": cook_taxonomy.cook.uri}).content.decode()
+    fragment = client.get(
+        reverse("employers:placement_skill_suggestions"), {"occupation_uri": cook_taxonomy.cook.uri}
+    ).content.decode()
     skills = cook_taxonomy.skills
     # Essential skills come pre-checked, optional ones not.
     assert f'value="{skills[0].pk}" id="skill-{skills[0].pk}" checked' in fragment
@@ -108,7 +138,8 @@ def test_creating_a_placement_suggests_esco_skills_and_keeps_the_chosen_ones(emp
     placement = Placement.objects.get()
     assert (placement.kind, placement.openings, placement.occupation) == ("ausbildung", 2, cook_taxonomy.cook)
     assert dict(PlacementSkill.objects.values_list("skill_id", "relation")) == {
-        skills[0].pk: "essential", skills[2].pk: "optional"
+        skills[0].pk: "essential",
+        skills[2].pk: "optional",
     }
 
 
@@ -123,17 +154,22 @@ def test_creating_a_placement_suggests_esco_skills_and_keeps_the_chosen_ones(emp
         ({"language_support_details": ""}, "welche Sprachförderung"),
     ],
 )
-def test_bad_placement_input_is_an_error_with_the_input_kept(employer, cook_taxonomy, signed_in, override, message):
+def test_bad_placement_input_is_an_error_with_the_input_kept(
+    employer, cook_taxonomy, signed_in, override, message
+):
     make_profile(employer.organisation)
-    response = signed_in(employer.own).post(reverse("employers:placement_create"),
-                                            _placement_post(cook_taxonomy, **override))
+    response = signed_in(employer.own).post(
+        reverse("employers:placement_create"), _placement_post(cook_taxonomy, **override)
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html and 'value="Koch (m/w/d)"' in html
     assert not Placement.objects.exists()
 
 
-def test_editing_keeps_a_past_start_date_but_refuses_tampered_ids(employer, placement, signed_in, cook_taxonomy):
+def test_editing_keeps_a_past_start_date_but_refuses_tampered_ids(
+    employer, placement, signed_in, cook_taxonomy
+):
     Placement.objects.filter(pk=placement.pk).update(start_date=date(2020, 1, 1))
     client = signed_in(employer.own)
     data = _placement_post(cook_taxonomy, start_date="2020-01-01", title="Koch, neu")
@@ -147,8 +183,9 @@ def test_editing_keeps_a_past_start_date_but_refuses_tampered_ids(employer, plac
     assert other.title == "Fremd"
 
 
-def test_dashboard_counts_the_pipeline_in_one_query(employer, placement, municipality, cook_taxonomy,
-                                                   django_assert_num_queries):
+def test_dashboard_counts_the_pipeline_in_one_query(
+    employer, placement, municipality, cook_taxonomy, django_assert_num_queries
+):
     for _ in range(3):
         c = make_candidate(municipality, occupation=cook_taxonomy.cook)
         services.introduction_select(placement=placement, candidate=c, actor=employer.own)
@@ -158,7 +195,9 @@ def test_dashboard_counts_the_pipeline_in_one_query(employer, placement, municip
     assert (rows[0].n_waiting, rows[0].n_hired) == (3, 0)
 
 
-def test_dashboard_links_the_coach_only_when_the_coaching_page_exists(employer, placement, signed_in, monkeypatch):
+def test_dashboard_links_the_coach_only_when_the_coaching_page_exists(
+    employer, placement, signed_in, monkeypatch
+):
     monkeypatch.setattr(selectors, "coach_contact_url", lambda: "/app/coaching/support/new/")
     html = signed_in(employer.own).get(reverse("employers:home")).content.decode()
     assert 'href="/app/coaching/support/new/"' in html
@@ -179,12 +218,20 @@ def test_matches_are_explained_in_words_and_respect_revoked_consent(
     good = make_candidate(municipality, occupation=cook_taxonomy.welder, skills=skills[:1], german="A1")
     gone = make_candidate(municipality, occupation=cook_taxonomy.cook, skills=skills[:2])
     selectors.placement_matches(user=employer.own, placement=placement)  # builds the index with both
-    Consent.objects.filter(candidate=gone).update(revoked_at=timezone.now())  # no task ran: the index is stale
+    Consent.objects.filter(candidate=gone).update(
+        revoked_at=timezone.now()
+    )  # no task ran: the index is stale
     rows = selectors.placement_matches(user=employer.own, placement=placement)
     assert [r.card.ref for r in rows] == [good.public_ref]
     row = rows[0]
-    assert row.essential_met == ["Messer handhaben"] and row.essential_missing == ["Lebensmittelhygiene einhalten"]
-    html = signed_in(employer.own).get(reverse("employers:placement_matches", args=[placement.pk])).content.decode()
+    assert row.essential_met == ["Messer handhaben"] and row.essential_missing == [
+        "Lebensmittelhygiene einhalten"
+    ]
+    html = (
+        signed_in(employer.own)
+        .get(reverse("employers:placement_matches", args=[placement.pk]))
+        .content.decode()
+    )
     assert "Wesentliche Kompetenzen fehlen noch: Lebensmittelhygiene einhalten" in html
     assert "Deutsch: A1, gefordert A2." in html and "Ihre Sprachförderung kann die Lücke schließen." in html
     assert "ca. 0 km" in html and "darf arbeiten" in html
@@ -193,22 +240,36 @@ def test_matches_are_explained_in_words_and_respect_revoked_consent(
 def test_shortlist_with_notes(employer, placement, municipality, cook_taxonomy, signed_in):
     candidate = make_candidate(municipality, occupation=cook_taxonomy.cook)
     client = signed_in(employer.own)
-    client.post(reverse("employers:shortlist_add", args=[placement.pk]),
-                {"candidate": candidate.public_ref, "note": "Probearbeit anbieten"})
+    client.post(
+        reverse("employers:shortlist_add", args=[placement.pk]),
+        {"candidate": candidate.public_ref, "note": "Probearbeit anbieten"},
+    )
     entry = ShortlistEntry.objects.get()
     assert (entry.candidate, entry.note, entry.added_by) == (candidate, "Probearbeit anbieten", employer.own)
-    assert "Probearbeit anbieten" in client.get(
-        reverse("employers:placement_detail", args=[placement.pk])).content.decode()
+    assert (
+        "Probearbeit anbieten"
+        in client.get(reverse("employers:placement_detail", args=[placement.pk])).content.decode()
+    )
     # A tampered reference (unlisted), or the database id of a listed person, is a 404 and adds nothing.
     hidden = make_candidate(municipality, listed=False)
-    assert client.post(reverse("employers:shortlist_add", args=[placement.pk]),
-                       {"candidate": hidden.public_ref}).status_code == 404
-    assert client.post(reverse("employers:shortlist_add", args=[placement.pk]),
-                       {"candidate": candidate.pk}).status_code == 404
+    assert (
+        client.post(
+            reverse("employers:shortlist_add", args=[placement.pk]), {"candidate": hidden.public_ref}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("employers:shortlist_add", args=[placement.pk]), {"candidate": candidate.pk}
+        ).status_code
+        == 404
+    )
     assert ShortlistEntry.objects.count() == 1
 
 
 def test_staff_cannot_register_a_business_under_their_login(case_manager_team, signed_in, municipality):
-    response = signed_in(case_manager_team.own).post(reverse("employers:register"), _registration(municipality))
+    response = signed_in(case_manager_team.own).post(
+        reverse("employers:register"), _registration(municipality)
+    )
     assert response.status_code == 403
     assert not Membership.objects.filter(user=case_manager_team.own, role=Role.EMPLOYER).exists()

@@ -45,8 +45,13 @@ def matcher(taxonomy):
 
 def cook_job(**overrides):
     data = dict(
-        id="p", occupation=OCC_COOK, essential=("s/cook", "s/hygiene"), optional=("s/menu",),
-        min_german="B1", postcode="34117", hours=40,
+        id="p",
+        occupation=OCC_COOK,
+        essential=("s/cook", "s/hygiene"),
+        optional=("s/menu",),
+        min_german="B1",
+        postcode="34117",
+        hours=40,
     )
     data.update(overrides)
     return PlacementRecord(**data)
@@ -72,9 +77,9 @@ def test_rarer_skill_counts_more(matcher, taxonomy):
     # s/hygiene is listed by every occupation, s/cook by two of four: cooking is the rarer signal.
     assert taxonomy.idf("s/cook") > taxonomy.idf("s/hygiene")
     job = cook_job(essential=("s/cook", "s/hygiene"), optional=())
-    assert ids(matcher.rank_candidates(job, [person("h", skills=("s/hygiene",)), person("c", skills=("s/cook",))])) == [
-        "c", "h"
-    ]
+    assert ids(
+        matcher.rank_candidates(job, [person("h", skills=("s/hygiene",)), person("c", skills=("s/cook",))])
+    ) == ["c", "h"]
 
 
 def test_years_in_an_occupation_imply_its_skills(matcher):
@@ -154,7 +159,9 @@ def test_both_directions_give_the_same_score(matcher):
 
 
 def test_scores_lie_between_zero_and_one(matcher):
-    ranked = matcher.rank_candidates(cook_job(), [person(str(i), skills=("s/cook",) * (i % 2)) for i in range(10)])
+    ranked = matcher.rank_candidates(
+        cook_job(), [person(str(i), skills=("s/cook",) * (i % 2)) for i in range(10)]
+    )
     assert all(0 <= r.score <= 1 for r in ranked)
 
 

@@ -19,20 +19,33 @@ def setting(esco, municipality, case_manager_team):
     skills = list(cook.skills.order_by("pk")[:5])
     user = UserFactory(candidate=True)
     person = make_candidate(municipality, occupation=cook, skills=skills, user=user, last_name="Kochova")
-    Case.objects.create(candidate=person, municipality=municipality,
-                        responsible_organisation=case_manager_team.organisation, case_manager=case_manager_team.own)
+    Case.objects.create(
+        candidate=person,
+        municipality=municipality,
+        responsible_organisation=case_manager_team.organisation,
+        case_manager=case_manager_team.own,
+    )
 
     def employer(verified=True):
         org = OrganisationFactory(
-            municipality=municipality, kind=OrganisationKind.EMPLOYER,
+            municipality=municipality,
+            kind=OrganisationKind.EMPLOYER,
             **({} if verified else {"verification_status": VerificationStatus.PENDING}),
         )
         return EmployerProfile.objects.create(organisation=org, sector="gastronomie")
 
     def placement(title, occupation, employer_profile, status="open", skills=(), **fields):
-        p = Placement.objects.create(employer=employer_profile, municipality=municipality, title=title,
-                                     occupation=occupation, postcode="34117", hours_per_week=40, status=status,
-                                     min_german_spoken="B1", **fields)
+        p = Placement.objects.create(
+            employer=employer_profile,
+            municipality=municipality,
+            title=title,
+            occupation=occupation,
+            postcode="34117",
+            hours_per_week=40,
+            status=status,
+            min_german_spoken="B1",
+            **fields,
+        )
         for skill in skills:
             PlacementSkill.objects.create(placement=p, skill=skill, relation="essential")
         return p
@@ -81,9 +94,14 @@ def test_queries_do_not_grow_with_the_number_of_placements(setting, signed_in, d
         client.get(reverse("employers:my_jobs"))
     kitchen = placements["kitchen"]
     for i in range(15):
-        copy = Placement.objects.create(employer=kitchen.employer, municipality=kitchen.municipality,
-                                        title=f"Küche {i}", occupation=kitchen.occupation, postcode="34117",
-                                        status="open")
+        copy = Placement.objects.create(
+            employer=kitchen.employer,
+            municipality=kitchen.municipality,
+            title=f"Küche {i}",
+            occupation=kitchen.occupation,
+            postcode="34117",
+            status="open",
+        )
         PlacementSkill.objects.bulk_create(
             [PlacementSkill(placement=copy, skill=s.skill, relation=s.relation) for s in kitchen.skills.all()]
         )
@@ -109,5 +127,9 @@ def test_jobs_are_one_click_away_for_candidate_and_case_manager(setting, signed_
     jobs = reverse("employers:my_jobs")
     assert f'href="{jobs}"' in signed_in(person.user).get(reverse("accounts:home")).content.decode()
     case = person.cases.get()
-    page = signed_in(case_manager_team.own).get(reverse("candidates:case_detail", args=[case.pk])).content.decode()
+    page = (
+        signed_in(case_manager_team.own)
+        .get(reverse("candidates:case_detail", args=[case.pk]))
+        .content.decode()
+    )
     assert f'href="{reverse("employers:candidate_jobs", args=[person.pk])}"' in page

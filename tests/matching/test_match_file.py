@@ -17,7 +17,9 @@ def esco_files():
 
 
 def write_jsonl(path, rows):
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8"
+    )
 
 
 def test_real_esco_files_give_a_full_index(esco_files):
@@ -32,23 +34,53 @@ def test_ranks_from_files_and_reports_unknown_uris(tmp_path, esco_files, capsys)
     write_jsonl(
         tmp_path / "c.jsonl",
         [
-            {"id": "cook", "occupations": [{"uri": COOK, "years": 4}], "skills": cook_skills[:3],
-             "german": "B1", "postcode": "34117", "hours": 40, "available_from": "2026-12-01", "permit": "may_work"},
-            {"id": "stranger", "occupations": [{"uri": "http://example.org/not-esco", "years": 2}],
-             "skills": ["http://example.org/unknown-skill"], "german": "B2", "postcode": "34119",
-             "hours": 40, "permit": "may_work"},
+            {
+                "id": "cook",
+                "occupations": [{"uri": COOK, "years": 4}],
+                "skills": cook_skills[:3],
+                "german": "B1",
+                "postcode": "34117",
+                "hours": 40,
+                "available_from": "2026-12-01",
+                "permit": "may_work",
+            },
+            {
+                "id": "stranger",
+                "occupations": [{"uri": "http://example.org/not-esco", "years": 2}],
+                "skills": ["http://example.org/unknown-skill"],
+                "german": "B2",
+                "postcode": "34119",
+                "hours": 40,
+                "permit": "may_work",
+            },
             {"id": "no-permit", "skills": cook_skills, "german": "C1", "postcode": "34117", "permit": "none"},
             "{not json",
         ],
     )
     write_jsonl(
         tmp_path / "p.jsonl",
-        [{"id": "kitchen", "occupation": COOK, "essential": cook_skills[:5], "optional": [], "min_german": "A2",
-          "language_support": True, "postcode": "34117", "hours": 40, "start": "2027-01-01"}],
+        [
+            {
+                "id": "kitchen",
+                "occupation": COOK,
+                "essential": cook_skills[:5],
+                "optional": [],
+                "min_german": "A2",
+                "language_support": True,
+                "postcode": "34117",
+                "hours": 40,
+                "start": "2027-01-01",
+            }
+        ],
     )
     out = tmp_path / "r.jsonl"
-    call_command("match_file", candidates=str(tmp_path / "c.jsonl"), placements=str(tmp_path / "p.jsonl"),
-                 top=10, out=str(out))
+    call_command(
+        "match_file",
+        candidates=str(tmp_path / "c.jsonl"),
+        placements=str(tmp_path / "p.jsonl"),
+        top=10,
+        out=str(out),
+    )
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(lines) == 1 and lines[0]["placement"] == "kitchen"
     ranked = lines[0]["ranked"]
@@ -66,4 +98,6 @@ def test_ranks_from_files_and_reports_unknown_uris(tmp_path, esco_files, capsys)
 
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="File not found"):
-        call_command("match_file", candidates=str(tmp_path / "nope.jsonl"), placements=str(tmp_path / "p.jsonl"))
+        call_command(
+            "match_file", candidates=str(tmp_path / "nope.jsonl"), placements=str(tmp_path / "p.jsonl")
+        )

@@ -17,11 +17,17 @@ def kitchen(esco):
     cook = Occupation.objects.filter(isco_code="5120").order_by("uri").first()
     municipality = MunicipalityFactory()
     employer = EmployerProfile.objects.create(
-        organisation=OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER), sector="gastronomie"
+        organisation=OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER),
+        sector="gastronomie",
     )
     placement = Placement.objects.create(
-        employer=employer, municipality=municipality, title="Koch/Köchin", occupation=cook, postcode="34117",
-        hours_per_week=40, status="open",
+        employer=employer,
+        municipality=municipality,
+        title="Koch/Köchin",
+        occupation=cook,
+        postcode="34117",
+        hours_per_week=40,
+        status="open",
     )
     skills = list(cook.skills.order_by("pk")[:6])
     for skill in skills:
@@ -63,6 +69,10 @@ def test_training_waits_for_enough_real_decisions(kitchen):
     placement, cook, skills = kitchen
     for i in range(5):
         person = make_candidate(placement.municipality, skills=skills[: 1 + i % 5], last_name=f"P{i}")
-        introduce(placement, person, ["accepted", "interview", "hired"] if i % 2 else ["closed"],
-                  reason="" if i % 2 else "not_suitable")
+        introduce(
+            placement,
+            person,
+            ["accepted", "interview", "hired"] if i % 2 else ["closed"],
+            reason="" if i % 2 else "not_suitable",
+        )
     assert services.reranker_train() is None  # five decisions are not enough to learn from

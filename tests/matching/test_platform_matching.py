@@ -41,8 +41,12 @@ def _fresh_indexes():
 
 def make_candidate(municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, **fields):
     defaults = dict(
-        first_name="Amal", last_name="Haddad", postcode="34117", hours_per_week_max=40,
-        work_permission=WorkPermission.UNRESTRICTED, available_from=date(2026, 12, 1),
+        first_name="Amal",
+        last_name="Haddad",
+        postcode="34117",
+        hours_per_week_max=40,
+        work_permission=WorkPermission.UNRESTRICTED,
+        available_from=date(2026, 12, 1),
     )
     defaults.update(fields)
     candidate = Candidate.objects.create(municipality=municipality, **defaults)
@@ -58,8 +62,13 @@ def make_candidate(municipality, *, occupation=None, years=3, skills=(), german=
 
 def cook_placement(cook, skills):
     return PlacementRecord(
-        id="kitchen", occupation=cook.uri, essential=tuple(s.uri for s in skills), min_german="A2",
-        postcode="34117", hours=40, start=date(2027, 1, 4),
+        id="kitchen",
+        occupation=cook.uri,
+        essential=tuple(s.uri for s in skills),
+        min_german="A2",
+        postcode="34117",
+        hours=40,
+        start=date(2027, 1, 4),
     )
 
 
@@ -83,18 +92,34 @@ def test_swapping_protected_attributes_leaves_ranks_unchanged(esco, cook):
     municipality = MunicipalityFactory()
     skills = list(cook.skills.order_by("pk")[:6])
     a = make_candidate(
-        municipality, occupation=cook, skills=skills[:4], years=2, nationality="syrisch", gender=Gender.FEMALE,
-        birth_date=date(1995, 3, 1), residence_status=ResidenceStatus.AUFENTHALTSERLAUBNIS,
+        municipality,
+        occupation=cook,
+        skills=skills[:4],
+        years=2,
+        nationality="syrisch",
+        gender=Gender.FEMALE,
+        birth_date=date(1995, 3, 1),
+        residence_status=ResidenceStatus.AUFENTHALTSERLAUBNIS,
     )
     b = make_candidate(
-        municipality, occupation=cook, skills=skills[2:], years=5, nationality="ukrainisch", gender=Gender.MALE,
-        birth_date=date(1971, 8, 9), residence_status=ResidenceStatus.NIEDERLASSUNGSERLAUBNIS, postcode="34119",
+        municipality,
+        occupation=cook,
+        skills=skills[2:],
+        years=5,
+        nationality="ukrainisch",
+        gender=Gender.MALE,
+        birth_date=date(1971, 8, 9),
+        residence_status=ResidenceStatus.NIEDERLASSUNGSERLAUBNIS,
+        postcode="34119",
     )
     placement = cook_placement(cook, skills)
 
     def ranking():
         records = candidate_records(queryset=Candidate.objects.filter(pk__in=[a.pk, b.pk]))
-        return [(m.candidate_id, m.score) for m in services.match_candidates(placement=placement, candidates=records)]
+        return [
+            (m.candidate_id, m.score)
+            for m in services.match_candidates(placement=placement, candidates=records)
+        ]
 
     before = ranking()
     swapped = ("nationality", "gender", "birth_date", "residence_status")
@@ -114,7 +139,9 @@ def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         strong = make_candidate(municipality, occupation=cook, skills=skills[:2], last_name="Strong")
         weak = make_candidate(municipality, skills=skills[:1], last_name="Weak")
-        unlisted = make_candidate(municipality, occupation=cook, skills=skills, listed=False, last_name="Hidden")
+        unlisted = make_candidate(
+            municipality, occupation=cook, skills=skills, listed=False, last_name="Hidden"
+        )
 
     def ranked_ids():
         index = candidate_index(municipality_id=municipality.pk)
@@ -139,8 +166,13 @@ def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on
 
 def test_match_with_empty_profile_and_unknown_postcode_does_not_fail(esco, cook):
     municipality = MunicipalityFactory()
-    empty = Candidate.objects.create(municipality=municipality, first_name="X", last_name="Y", postcode="00000",
-                                     work_permission=WorkPermission.UNRESTRICTED)
+    empty = Candidate.objects.create(
+        municipality=municipality,
+        first_name="X",
+        last_name="Y",
+        postcode="00000",
+        work_permission=WorkPermission.UNRESTRICTED,
+    )
     records = candidate_records(queryset=Candidate.objects.filter(pk=empty.pk))
     ranked = services.match_candidates(placement=cook_placement(cook, []), candidates=records)
     assert len(ranked) == 1

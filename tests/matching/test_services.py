@@ -24,7 +24,15 @@ def synthetic_decisions(n=120, seed=3):
 
 
 def test_features_are_only_score_components_never_protected_attributes():
-    assert set(rerank.FEATURES) == {"skills", "occupation", "language", "distance", "hours", "start", "permit"}
+    assert set(rerank.FEATURES) == {
+        "skills",
+        "occupation",
+        "language",
+        "distance",
+        "hours",
+        "start",
+        "permit",
+    }
     assert not PROTECTED & set(rerank.FEATURES)
     assert not PROTECTED & set(CandidateRecord.__dataclass_fields__)
 
@@ -73,7 +81,9 @@ def test_active_reranker_reorders_and_says_so(esco):
     index = services.taxonomy_index()
     cook = next(uri for uri, isco in index.occupation_isco.items() if isco == "5120")
     skills = sorted(index.occupation_essential[cook])
-    placement = PlacementRecord(id="p", occupation=cook, essential=tuple(skills[:4]), postcode="34117", hours=40)
+    placement = PlacementRecord(
+        id="p", occupation=cook, essential=tuple(skills[:4]), postcode="34117", hours=40
+    )
     people = [
         CandidateRecord(id="skilled-far", skills=tuple(skills[:4]), postcode="80331", german="B1"),
         CandidateRecord(id="near-unskilled", skills=(), postcode="34117", german="B1"),

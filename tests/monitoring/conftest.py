@@ -55,20 +55,42 @@ class MonitoringWorld:
 
 
 def _world(municipality, other_municipality) -> MonitoringWorld:
-    office = OrganisationFactory(municipality=municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE,
-                                 name="Integrationsmanagement Dortmund")
-    jobcenter = OrganisationFactory(municipality=municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Dortmund")
-    employer_org = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn")
+    office = OrganisationFactory(
+        municipality=municipality,
+        kind=OrganisationKind.MUNICIPALITY_OFFICE,
+        name="Integrationsmanagement Dortmund",
+    )
+    jobcenter = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Dortmund"
+    )
+    employer_org = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn"
+    )
     profile = EmployerProfile.objects.create(organisation=employer_org, sector="handwerk")
-    occupation = Occupation.objects.create(uri=f"http://esco.test/occupation/{uuid.uuid4()}", label_de="Bäcker/in",
-                                           label_en="baker", isco_code="7512")
-    placement = Placement.objects.create(employer=profile, municipality=municipality, title="Bäcker*in",
-                                         occupation=occupation, postcode="44135", status="open")
+    occupation = Occupation.objects.create(
+        uri=f"http://esco.test/occupation/{uuid.uuid4()}",
+        label_de="Bäcker/in",
+        label_en="baker",
+        isco_code="7512",
+    )
+    placement = Placement.objects.create(
+        employer=profile,
+        municipality=municipality,
+        title="Bäcker*in",
+        occupation=occupation,
+        postcode="44135",
+        status="open",
+    )
     provider = ServiceOrganisation.objects.create(municipality=municipality, name="VHS Dortmund")
-    service = Service.objects.create(organisation=provider, municipality=municipality, name="Berufssprachkurs",
-                                     category="language_course")
-    kind, _ = HandoverKind.objects.get_or_create(slug="monitoring-test", defaults={"name": "Rechtskreiswechsel"})
-    other_office = OrganisationFactory(municipality=other_municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE)
+    service = Service.objects.create(
+        organisation=provider, municipality=municipality, name="Berufssprachkurs", category="language_course"
+    )
+    kind, _ = HandoverKind.objects.get_or_create(
+        slug="monitoring-test", defaults={"name": "Rechtskreiswechsel"}
+    )
+    other_office = OrganisationFactory(
+        municipality=other_municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE
+    )
     people = {
         "candidate": new_member(Role.CANDIDATE),
         "case_manager": new_member(Role.CASE_MANAGER, organisation=office),
@@ -108,8 +130,16 @@ def monitoring_world(municipality, other_municipality) -> MonitoringWorld:
     return _world(municipality, other_municipality)
 
 
-def populate(world: MonitoringWorld, n: int, *, today: datetime.date | None = None,
-             organisation: Organisation | None = None, case_manager=None, coach=None, municipality=None) -> list[Case]:
+def populate(
+    world: MonitoringWorld,
+    n: int,
+    *,
+    today: datetime.date | None = None,
+    organisation: Organisation | None = None,
+    case_manager=None,
+    coach=None,
+    municipality=None,
+) -> list[Case]:
     """Add ``n`` candidates with a case each and the rest of the story, spread over this year."""
     today = today or timezone.localdate()
     now = timezone.now()
@@ -119,15 +149,21 @@ def populate(world: MonitoringWorld, n: int, *, today: datetime.date | None = No
     coach = coach if coach is not None else world["job_coach"]
     cases = []
     for i in range(n):
-        candidate = Candidate.objects.create(municipality=municipality, first_name=f"Geheim{i}",
-                                             last_name=f"Person{i}")
+        candidate = Candidate.objects.create(
+            municipality=municipality, first_name=f"Geheim{i}", last_name=f"Person{i}"
+        )
         LanguageSkill.objects.create(candidate=candidate, language="de", spoken=["A1", "A2", "B1"][i % 3])
         days_ago = 5 + (i * 7) % 300
         opened = now - datetime.timedelta(days=days_ago)
         phase = PHASES[i % len(PHASES)]
         case = Case.objects.create(
-            candidate=candidate, municipality=municipality, responsible_organisation=organisation,
-            case_manager=case_manager, phase=phase, legal_circle=CIRCLES[i % len(CIRCLES)], opened_at=opened,
+            candidate=candidate,
+            municipality=municipality,
+            responsible_organisation=organisation,
+            case_manager=case_manager,
+            phase=phase,
+            legal_circle=CIRCLES[i % len(CIRCLES)],
+            opened_at=opened,
             closed_at=now if phase == "closed" else None,
         )
         cases.append(case)
@@ -137,33 +173,65 @@ def populate(world: MonitoringWorld, n: int, *, today: datetime.date | None = No
         if i % 3 == 2:
             continue  # no employer contact yet
         intro = Introduction.objects.create(placement=world.placement, candidate=candidate, stage="hired")
-        Introduction.objects.filter(pk=intro.pk).update(created_at=opened + datetime.timedelta(days=3 + i % 40))
+        Introduction.objects.filter(pk=intro.pk).update(
+            created_at=opened + datetime.timedelta(days=3 + i % 40)
+        )
         start = opened.date() + datetime.timedelta(days=4 + i % 40)
         if start > today:
             continue
         ended = i % 5 == 4
         employment = Employment.objects.create(
-            candidate=candidate, employer=world.employer_profile, kind=KINDS[i % 4], start_date=start,
-            end_date=start + datetime.timedelta(days=20) if ended and start + datetime.timedelta(days=20) <= today else None,
+            candidate=candidate,
+            employer=world.employer_profile,
+            kind=KINDS[i % 4],
+            start_date=start,
+            end_date=start + datetime.timedelta(days=20)
+            if ended and start + datetime.timedelta(days=20) <= today
+            else None,
             end_reason="candidate_resigned" if ended and start + datetime.timedelta(days=20) <= today else "",
         )
         # Outside a test transaction the hire signal already made a plan: replace it by a known one.
-        FollowAlong.objects.update_or_create(employment=employment, defaults={
-            "coach": coach, "organisation": organisation, "municipality": municipality})
+        FollowAlong.objects.update_or_create(
+            employment=employment,
+            defaults={"coach": coach, "organisation": organisation, "municipality": municipality},
+        )
         FollowUpDue.objects.filter(employment=employment).delete()
-        FollowUpDue.objects.create(employment=employment, sequence=1, label="nach 1 Woche",
-                                   due_date=start + datetime.timedelta(days=7))
-        LanguageSupportNeed.objects.create(employment=employment, municipality=municipality, area="workplace",
-                                           current_level="A2", target_level="B1", measure="berufssprachkurs")
-        SupportRequest.objects.create(employer_organisation=world.employer_profile.organisation, employment=employment,
-                                      municipality=municipality, topic="language", message="Frage",
-                                      due_date=today - datetime.timedelta(days=1), assigned_to=coach,
-                                      **({"status": "answered", "answer": "ok", "answered_at": now} if i % 2 else {}))
+        FollowUpDue.objects.create(
+            employment=employment,
+            sequence=1,
+            label="nach 1 Woche",
+            due_date=start + datetime.timedelta(days=7),
+        )
+        LanguageSupportNeed.objects.create(
+            employment=employment,
+            municipality=municipality,
+            area="workplace",
+            current_level="A2",
+            target_level="B1",
+            measure="berufssprachkurs",
+        )
+        SupportRequest.objects.create(
+            employer_organisation=world.employer_profile.organisation,
+            employment=employment,
+            municipality=municipality,
+            topic="language",
+            message="Frage",
+            due_date=today - datetime.timedelta(days=1),
+            assigned_to=coach,
+            **({"status": "answered", "answer": "ok", "answered_at": now} if i % 2 else {}),
+        )
     for i, case in enumerate(cases):
         if i % 4 == 0:
-            Referral.objects.create(case=case, service=world.service, status=["sent", "accepted", "completed"][i % 3])
+            Referral.objects.create(
+                case=case, service=world.service, status=["sent", "accepted", "completed"][i % 3]
+            )
         if i % 4 == 1 and case.responsible_organisation_id != world.jobcenter.pk:
-            Handover.objects.create(case=case, kind=world.handover_kind, from_organisation=case.responsible_organisation,
-                                    to_organisation=world.jobcenter, status="accepted",
-                                    joint_appointment_at=now if i % 8 == 1 else None)
+            Handover.objects.create(
+                case=case,
+                kind=world.handover_kind,
+                from_organisation=case.responsible_organisation,
+                to_organisation=world.jobcenter,
+                status="accepted",
+                joint_appointment_at=now if i % 8 == 1 else None,
+            )
     return cases

@@ -12,8 +12,11 @@ from tests.browser.conftest import CHROMIUM, browser_type_launch_args  # noqa: F
 from tests.fixtures.users import login_with_mfa
 from tests.monitoring.conftest import _world, populate
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium package is missing")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium package is missing"),
+]
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -23,7 +26,9 @@ def test_dashboard_draws_every_chart_and_is_accessible(live_server, page, munici
     populate(world, 12)
     client = login_with_mfa(Client(), world["coordinator"])
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(live_server.url + "/app/monitoring/")

@@ -15,8 +15,9 @@ from tests.monitoring.conftest import populate
 pytestmark = pytest.mark.django_db
 
 
-def recover(cells: dict[str, int | None], total: int | None, *, small: set[str] = frozenset(),
-            threshold: int = 5) -> dict[str, int]:
+def recover(
+    cells: dict[str, int | None], total: int | None, *, small: set[str] = frozenset(), threshold: int = 5
+) -> dict[str, int]:
     """The attacker: which hidden cells are pinned down by the published column?
 
     A strong attacker: knows the visible cells, the total, that every hidden cell is >= 0 and even which
@@ -58,7 +59,9 @@ def test_a_column_below_five_in_total_is_hidden_entirely():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from("abcdef"), st.integers(min_value=0, max_value=30), min_size=2, max_size=6))
+@given(
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(min_value=0, max_value=30), min_size=2, max_size=6)
+)
 def test_no_suppressed_cell_can_be_recovered_from_the_total(raw):
     cells, total = comparison.suppress(raw)
     small = {k for k, v in raw.items() if 0 < v < comparison.THRESHOLD}
@@ -71,8 +74,14 @@ def peers(monitoring_world, other_municipality):
     """Dortmund and Bochum both opt in; Bochum has a phase with only 1–4 cases."""
     populate(monitoring_world, 30)
     bochum_office = OrganisationFactory(municipality=other_municipality, kind="municipality_office")
-    populate(monitoring_world, 27, municipality=other_municipality, organisation=bochum_office,
-             case_manager=monitoring_world["coordinator_elsewhere"], coach=monitoring_world["coordinator_elsewhere"])
+    populate(
+        monitoring_world,
+        27,
+        municipality=other_municipality,
+        organisation=bochum_office,
+        case_manager=monitoring_world["coordinator_elsewhere"],
+        coach=monitoring_world["coordinator_elsewhere"],
+    )
     for m in (monitoring_world.municipality, other_municipality):
         MonitoringSettings.objects.create(municipality=m, comparison_opt_in=True)
     return other_municipality
@@ -99,5 +108,9 @@ def test_only_municipalities_that_opt_in_see_others(monitoring_world, peers, sig
     scope = selectors.scope_for(user=monitoring_world["coordinator"])
     participants, tables = comparison.comparison_tables(scope=scope, filters=selectors.default_filters())
     assert tables == [] and [m.name for m in participants] == ["Dortmund"]
-    html = signed_in(monitoring_world["coordinator_elsewhere"]).get(reverse("monitoring:compare")).content.decode()
+    html = (
+        signed_in(monitoring_world["coordinator_elsewhere"])
+        .get(reverse("monitoring:compare"))
+        .content.decode()
+    )
     assert "nimmt noch nicht am Vergleich teil" in html and "Dortmund" not in html

@@ -44,4 +44,3 @@ def test_warm_page_does_not_compute_figures(monitoring_world, signed_in):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("monitoring:dashboard"))
     assert len(queries) < cold - len(selectors.FIGURE_KEYS)  # the figures come from the cache
-

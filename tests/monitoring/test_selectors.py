@@ -23,8 +23,12 @@ def _fig(figures, key):
 def _figures(user, **filters):
     scope = selectors.scope_for(user=user)
     base = selectors.default_filters()
-    return selectors.dashboard_figures(scope=scope, filters=selectors.Filters(
-        start=filters.pop("start", base.start), end=filters.pop("end", base.end), **filters))
+    return selectors.dashboard_figures(
+        scope=scope,
+        filters=selectors.Filters(
+            start=filters.pop("start", base.start), end=filters.pop("end", base.end), **filters
+        ),
+    )
 
 
 def test_coordinator_sees_every_figure_of_the_municipality(monitoring_world):
@@ -59,16 +63,27 @@ def test_retention_counts_only_employments_that_reached_the_mark(monitoring_worl
     world = monitoring_world
     today = timezone.localdate()
     for i, (started_days_ago, ended_after) in enumerate([(200, None), (200, 30), (120, None), (30, None)]):
-        candidate = Candidate.objects.create(municipality=world.municipality, first_name="A", last_name=str(i))
+        candidate = Candidate.objects.create(
+            municipality=world.municipality, first_name="A", last_name=str(i)
+        )
 
-
-        Case.objects.create(candidate=candidate, municipality=world.municipality,
-                            responsible_organisation=world.office, opened_at=timezone.now() - datetime.timedelta(days=300))
+        Case.objects.create(
+            candidate=candidate,
+            municipality=world.municipality,
+            responsible_organisation=world.office,
+            opened_at=timezone.now() - datetime.timedelta(days=300),
+        )
         start = today - datetime.timedelta(days=started_days_ago)
-        Employment.objects.create(candidate=candidate, employer=world.employer_profile, start_date=start,
-                                  end_date=start + datetime.timedelta(days=ended_after) if ended_after else None,
-                                  end_reason="employer_terminated" if ended_after else "")
-    figure = _fig(_figures(world["coordinator"], start=today - datetime.timedelta(days=365), end=today), "retention")
+        Employment.objects.create(
+            candidate=candidate,
+            employer=world.employer_profile,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=ended_after) if ended_after else None,
+            end_reason="employer_terminated" if ended_after else "",
+        )
+    figure = _fig(
+        _figures(world["coordinator"], start=today - datetime.timedelta(days=365), end=today), "retention"
+    )
     assert figure.rows[0][1:] == [2, 1]  # 3 months: three reached it, the one ended after 30 days is gone
     assert figure.rows[1][1:] == [1, 1]  # 6 months: two reached it
     assert figure.rows[2][1:] == [0, 0]  # 12 months: nobody yet
@@ -76,11 +91,15 @@ def test_retention_counts_only_employments_that_reached_the_mark(monitoring_worl
 
 def test_language_level_at_intake_is_the_first_recorded(monitoring_world):
     populate(monitoring_world, 0)
-    candidate = Candidate.objects.create(municipality=monitoring_world.municipality, first_name="A", last_name="B")
+    candidate = Candidate.objects.create(
+        municipality=monitoring_world.municipality, first_name="A", last_name="B"
+    )
 
-
-    Case.objects.create(candidate=candidate, municipality=monitoring_world.municipality,
-                        responsible_organisation=monitoring_world.office)
+    Case.objects.create(
+        candidate=candidate,
+        municipality=monitoring_world.municipality,
+        responsible_organisation=monitoring_world.office,
+    )
     skill = LanguageSkill.objects.create(candidate=candidate, language="de", spoken="A1")
     skill.spoken = "B1"
     skill.save()

@@ -16,7 +16,6 @@ from tests.monitoring.conftest import populate
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def coordinator(monitoring_world, signed_in):
     return signed_in(monitoring_world["coordinator"])
@@ -41,7 +40,9 @@ def test_figures_link_to_the_lists_the_user_may_open(monitoring_world, coordinat
     assert f'href="{case_list}?legal_circle=sgb2&amp;phase=intake"' in html  # each phase row opens its list
     assert reverse("coaching:language_needs_overview") in html
     assert reverse("coaching:handover_list") not in html  # coordinators may not open the handover list
-    coach_html = signed_in(monitoring_world["job_coach"]).get(reverse("monitoring:dashboard")).content.decode()
+    coach_html = (
+        signed_in(monitoring_world["job_coach"]).get(reverse("monitoring:dashboard")).content.decode()
+    )
     assert reverse("coaching:handover_list") in coach_html
     assert reverse("coaching:language_needs_overview") not in coach_html
     # Every link shown really opens for that person.
@@ -56,10 +57,18 @@ def test_period_that_ends_before_it_starts_gets_a_clear_message(coordinator):
     assert "<canvas" not in html
 
 
-@pytest.mark.parametrize("query", [
-    {"start": "gestern"}, {"end": "2026-13-45"}, {"organisation": "999999"}, {"organisation": "abc"},
-    {"legal_circle": "sgb9"}, {"start": "1800-01-01"}, {"start": "2026-01-01", "end": "9999-12-31"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "gestern"},
+        {"end": "2026-13-45"},
+        {"organisation": "999999"},
+        {"organisation": "abc"},
+        {"legal_circle": "sgb9"},
+        {"start": "1800-01-01"},
+        {"start": "2026-01-01", "end": "9999-12-31"},
+    ],
+)
 def test_tampered_filters_answer_with_a_message_not_a_500(coordinator, query):
     response = coordinator.get(reverse("monitoring:dashboard"), query)
     assert response.status_code == 400
@@ -91,7 +100,7 @@ def test_export_a_figure_to_xlsx_with_period_and_data_basis(monitoring_world, co
     assert values[1][0] == "Zeitraum" and values[1][1].startswith(f"01.01.{timezone.localdate().year}")
     assert values[2][0] == "Datengrundlage" and "Dortmund" in values[2][1]
     header = next(i for i, r in enumerate(values) if r[0] == "Art")
-    kinds = {r[0]: r[1] for r in values[header + 1:header + 5]}
+    kinds = {r[0]: r[1] for r in values[header + 1 : header + 5]}
     assert set(kinds) == {"Arbeitsstelle", "Ausbildung", "Praktikum", "Einstiegsqualifizierung (EQ)"}
     assert sum(kinds.values()) > 0
     assert coordinator.get(reverse("monitoring:export", args=("nonsense", "xlsx"))).status_code == 404
@@ -137,16 +146,18 @@ def test_funders_report_as_page_and_pdf_states_period_and_basis(monitoring_world
 
 def test_settings_set_the_caseload_target_shown_in_the_figure(monitoring_world, coordinator):
     populate(monitoring_world, 6)
-    response = coordinator.post(reverse("monitoring:settings"), {"target_cases_per_case_manager": "3",
-                                                                 "target_cases_per_coach": "2",
-                                                                 "comparison_opt_in": "on"})
+    response = coordinator.post(
+        reverse("monitoring:settings"),
+        {"target_cases_per_case_manager": "3", "target_cases_per_coach": "2", "comparison_opt_in": "on"},
+    )
     assert response.status_code == 302
     saved = MonitoringSettings.objects.get(municipality=monitoring_world.municipality)
     assert saved.comparison_opt_in and saved.target_cases_per_case_manager == 3
     html = coordinator.get(reverse("monitoring:dashboard")).content.decode()
     assert "über dem Zielwert" in html and "1 / 3" in html  # the case manager with 5 open cases is over 3
-    bad = coordinator.post(reverse("monitoring:settings"), {"target_cases_per_case_manager": "0",
-                                                            "target_cases_per_coach": "x"})
+    bad = coordinator.post(
+        reverse("monitoring:settings"), {"target_cases_per_case_manager": "0", "target_cases_per_coach": "x"}
+    )
     assert bad.status_code == 400 and 'value="0"' in bad.content.decode()
 
 
@@ -167,8 +178,10 @@ def test_last_refresh_time_is_shown_and_the_task_refreshes_the_cache(monitoring_
     from monitoring import cache as monitoring_cache
     from monitoring import selectors
 
-    data = monitoring_cache.dashboard(scope=selectors.Scope("municipality", monitoring_world.municipality.pk),
-                                      filters=selectors.default_filters())
+    data = monitoring_cache.dashboard(
+        scope=selectors.Scope("municipality", monitoring_world.municipality.pk),
+        filters=selectors.default_filters(),
+    )
     assert data.from_cache and sum(r[1] for r in data.figures[0].rows) == 7
     assert timezone.now() - data.computed_at < datetime.timedelta(minutes=1)
 

@@ -88,8 +88,15 @@ def test_forget_drops_the_cache(case_manager_team, municipality):
 
 @pytest.mark.parametrize(
     "role, expected",
-    [("candidate", False), ("chamber_editor", True), ("case_manager", True), ("job_coach", True),
-     ("volunteer", True), ("employer", True), ("coordinator", True)],
+    [
+        ("candidate", False),
+        ("chamber_editor", True),
+        ("case_manager", True),
+        ("job_coach", True),
+        ("volunteer", True),
+        ("employer", True),
+        ("coordinator", True),
+    ],
 )
 def test_requires_mfa_by_role(role, expected, make_member):
     assert access.requires_mfa(user=make_member(role)) is expected

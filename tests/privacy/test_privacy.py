@@ -25,7 +25,11 @@ def test_audit_record_names_actor_record_and_fields(make_member, municipality):
     actor = make_member("case_manager")
     subject = make_member("candidate")
     entry = services.audit_record(
-        actor=actor, action="view", record=subject, municipality_id=municipality.pk, fields=["phone", "address"]
+        actor=actor,
+        action="view",
+        record=subject,
+        municipality_id=municipality.pk,
+        fields=["phone", "address"],
     )
     assert entry.actor_id == actor.pk and entry.actor_label == actor.email
     assert entry.record_type == "accounts.user" and entry.record_id == str(subject.pk)
@@ -111,7 +115,9 @@ def test_coordinator_sees_audit_entries_of_own_municipality_only(coordinator_tea
     _entry_at(timezone.now(), municipality_id=None)
     assert list(selectors.audit_entry_list(user=coordinator_team.own)) == [mine]
     assert list(selectors.audit_entry_list(user=coordinator_team.own, municipality_id=there.pk)) == []
-    assert [e.municipality_id for e in selectors.audit_entry_list(user=coordinator_team.elsewhere)] == [there.pk]
+    assert [e.municipality_id for e in selectors.audit_entry_list(user=coordinator_team.elsewhere)] == [
+        there.pk
+    ]
     assert not selectors.audit_entry_list(user=case_manager_team.own).exists()
     assert selectors.can_read_audit_log(user=coordinator_team.own)
     assert not selectors.can_read_audit_log(user=case_manager_team.own)
@@ -123,7 +129,7 @@ def test_audit_entry_list_filters(coordinator_team):
     AuditEntry.objects.filter(pk=view.pk).update(record_type="candidates.case", record_id="9")
     _entry_at(timezone.now(), municipality_id=m)
     user = coordinator_team.own
-    assert [e.pk for e in selectors.audit_entry_list(user=user, record_type="candidates.case", record_id="9")] == [
-        view.pk
-    ]
+    assert [
+        e.pk for e in selectors.audit_entry_list(user=user, record_type="candidates.case", record_id="9")
+    ] == [view.pk]
     assert not selectors.audit_entry_list(user=user, action="erase").exists()

@@ -145,7 +145,10 @@ def story(municipality, employer, cook_taxonomy, coach, signed_in, django_captur
     ShortlistEntry.objects.create(placement=s.second, candidate=candidate, added_by=employer.own)
     # The employer reveals the contact after the yes (a POST; opening the page changes nothing), so
     # the name is on the employer's pages while the grant lives — and must go with it.
-    assert owner.post(reverse("employers:introduction_action", args=[_ref(s.accepted), "reveal"])).status_code == 302
+    assert (
+        owner.post(reverse("employers:introduction_action", args=[_ref(s.accepted), "reveal"])).status_code
+        == 302
+    )
     s.accepted.refresh_from_db()
     s.declined.refresh_from_db()
     assert (s.accepted.stage, s.declined.stage) == (Stage.CONTACT_REVEALED, Stage.DECLINED)

@@ -11,8 +11,13 @@ import pytest
 from django import forms
 
 FORM_MODULES = [
-    "candidates.forms", "employers.forms", "coaching.forms", "cms.forms", "organisations.forms",
-    "employers.filters", "candidates.filters",
+    "candidates.forms",
+    "employers.forms",
+    "coaching.forms",
+    "cms.forms",
+    "organisations.forms",
+    "employers.filters",
+    "candidates.filters",
 ]
 EMAIL_COLUMN, URL_COLUMN = 254, 200
 

@@ -317,7 +317,9 @@ def test_opening_an_introduction_moves_no_stage(world, signed_in):
     assert intro.stage == Introduction.Stage.CONTACT_REVEALED
     assert (
         world.candidate.phone
-        in owner.get(reverse("employers:introduction_detail", args=[intro.reference]), **HOST).content.decode()
+        in owner.get(
+            reverse("employers:introduction_detail", args=[intro.reference]), **HOST
+        ).content.decode()
     )
 
 
@@ -494,7 +496,9 @@ def test_rate_limits_count_per_visitor_behind_the_production_proxy(rf, settings)
     second = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
     forged = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert (get_client_ip(first), get_client_ip(second), get_client_ip(forged)) == (
-        "198.51.100.7", "203.0.113.9", "203.0.113.9"
+        "198.51.100.7",
+        "203.0.113.9",
+        "203.0.113.9",
     )
 
 

@@ -61,7 +61,9 @@ def _authenticates(callback) -> bool:
     view_class = getattr(callback, "view_class", None)
     if view_class is not None and issubclass(view_class, _AUTH_VIEW_CLASSES):
         return True
-    if getattr(callback, "__func__", callback) is getattr(admin.AdminSite.login, "__func__", admin.AdminSite.login):
+    if getattr(callback, "__func__", callback) is getattr(
+        admin.AdminSite.login, "__func__", admin.AdminSite.login
+    ):
         return True
     bound_self = getattr(callback, "__self__", None)
     if isinstance(bound_self, admin.AdminSite) and callback.__name__ in {"login", "password_change"}:
@@ -143,7 +145,9 @@ def _force_password_only_session(client: Client, user) -> None:
     """A session that passed the password but not the second factor (the old Wagtail login's)."""
     client.force_login(user)
     session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time(), "email": user.email}]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     session.save()
 

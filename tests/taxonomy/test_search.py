@@ -1,6 +1,5 @@
 """Search as a case manager types it: typos, ß/ss, umlauts, English, partial words."""
 
-
 import pytest
 
 from taxonomy.models import Occupation, Skill

@@ -45,7 +45,9 @@ def check_vocabulary(
 ) -> None:
     """Unknown URIs and postcodes are reported, never fatal: they simply match nothing."""
     for c in candidates:
-        report.unknown_occupations.update(o.uri for o in c.occupations if not taxonomy.is_known_occupation(o.uri))
+        report.unknown_occupations.update(
+            o.uri for o in c.occupations if not taxonomy.is_known_occupation(o.uri)
+        )
         report.unknown_skills.update(s for s in c.skills if not taxonomy.is_known_skill(s))
         if c.postcode and coordinates and coordinates(c.postcode) is None:
             report.unknown_postcodes.add(c.postcode)

@@ -37,7 +37,9 @@ class RerankerParams:
 
 def enough_data(labels: Sequence[int]) -> bool:
     positives = sum(1 for y in labels if y)
-    return len(labels) >= MIN_SAMPLES and positives >= MIN_PER_CLASS and len(labels) - positives >= MIN_PER_CLASS
+    return (
+        len(labels) >= MIN_SAMPLES and positives >= MIN_PER_CLASS and len(labels) - positives >= MIN_PER_CLASS
+    )
 
 
 def train(samples: Sequence[tuple[dict[str, float], int]], *, seed: int = 0) -> RerankerParams | None:

@@ -92,7 +92,11 @@ def language_component(cand_rank: np.ndarray, required_rank: np.ndarray, support
     unknown = (cand_rank == 0) & (required_rank > 0)
     gap = np.where(unknown, 0, np.maximum(required_rank - cand_rank, 0))
     qualifies = (gap == 0) | ((gap == 1) & support)
-    score = np.where(unknown, UNKNOWN_LANGUAGE_SCORE, np.where(gap == 0, 1.0, np.where(qualifies, BRIDGED_LANGUAGE_SCORE, 0.0)))
+    score = np.where(
+        unknown,
+        UNKNOWN_LANGUAGE_SCORE,
+        np.where(gap == 0, 1.0, np.where(qualifies, BRIDGED_LANGUAGE_SCORE, 0.0)),
+    )
     return score, qualifies, gap
 
 
@@ -126,7 +130,9 @@ OCCUPATION_CODE_LEVELS = (("same", None), ("isco4", 4), ("isco3", 3), ("isco2", 
 def occupation_codes(uri: str, isco: dict[str, str]) -> list[str | None]:
     """The codes an occupation is compared by, one per level: its URI, then ISCO 4/3/2 digits."""
     code = isco.get(uri, "")
-    return [uri] + [code[:digits] if len(code) >= digits else None for _level, digits in OCCUPATION_CODE_LEVELS[1:]]
+    return [uri] + [
+        code[:digits] if len(code) >= digits else None for _level, digits in OCCUPATION_CODE_LEVELS[1:]
+    ]
 
 
 class Vocabulary:
@@ -145,7 +151,9 @@ class Vocabulary:
         return len(self.columns)
 
 
-def _coords(postcodes: Sequence[str | None], coordinates: Coordinates | None) -> tuple[np.ndarray, np.ndarray]:
+def _coords(
+    postcodes: Sequence[str | None], coordinates: Coordinates | None
+) -> tuple[np.ndarray, np.ndarray]:
     lat = np.full(len(postcodes), np.nan)
     lon = np.full(len(postcodes), np.nan)
     if coordinates is None:
@@ -180,14 +188,20 @@ def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) ->
             data.append(weight)
         indptr.append(len(indices))
     return sparse.csr_matrix(
-        (np.frombuffer(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.frombuffer(indptr, dtype=np.int64)),
+        (
+            np.frombuffer(data, dtype=np.float32),
+            np.asarray(indices, dtype=np.int64),
+            np.frombuffer(indptr, dtype=np.int64),
+        ),
         shape=(len(rows), max(len(vocabulary), 1)),
     )
 
 
 def _vector(weights: dict[str, float], vocabulary: Vocabulary, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and weights of one record, keeping only columns the other side has."""
-    pairs = [(vocabulary.columns[k], w) for k, w in weights.items() if vocabulary.columns.get(k, width) < width]
+    pairs = [
+        (vocabulary.columns[k], w) for k, w in weights.items() if vocabulary.columns.get(k, width) < width
+    ]
     if not pairs:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     columns, values = zip(*pairs, strict=True)
@@ -202,7 +216,11 @@ class CandidateIndex:
     """
 
     def __init__(
-        self, candidates: Sequence[CandidateRecord], *, taxonomy: TaxonomyIndex, coordinates: Coordinates | None
+        self,
+        candidates: Sequence[CandidateRecord],
+        *,
+        taxonomy: TaxonomyIndex,
+        coordinates: Coordinates | None,
     ) -> None:
         self.taxonomy = taxonomy
         self.coordinates = coordinates
@@ -234,8 +252,9 @@ class CandidateIndex:
             code_rows.append(codes)
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
-            "skills": _weights_matrix([candidate_skill_weights(c, self.taxonomy) for c in candidates],
-                                      self.skill_vocabulary),
+            "skills": _weights_matrix(
+                [candidate_skill_weights(c, self.taxonomy) for c in candidates], self.skill_vocabulary
+            ),
             "codes": _weights_matrix(code_rows, self.code_vocabulary),
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
             "lat": lat,
@@ -341,7 +360,11 @@ class PlacementIndex:
     """Open placements as arrays, to rank them for one candidate ("jobs for me")."""
 
     def __init__(
-        self, placements: Sequence[PlacementRecord], *, taxonomy: TaxonomyIndex, coordinates: Coordinates | None
+        self,
+        placements: Sequence[PlacementRecord],
+        *,
+        taxonomy: TaxonomyIndex,
+        coordinates: Coordinates | None,
     ) -> None:
         self.taxonomy = taxonomy
         self.records = list(placements)
@@ -423,7 +446,9 @@ class Matcher:
             "occupation": index.occupation_scores(placement),
             "language": language,
             "distance": distance_component(haversine_km(index.lat, index.lon, lat, lon)),
-            "hours": hours_component(index.hours, np.nan if placement.hours is None else float(placement.hours)),
+            "hours": hours_component(
+                index.hours, np.nan if placement.hours is None else float(placement.hours)
+            ),
             "start": start_component(np.maximum(index.day, today), start),
             "permit": index.permit,
         }
@@ -447,7 +472,9 @@ class Matcher:
             return []
         today = self.today.toordinal()
         lat, lon = self._point(candidate.postcode)
-        language, qualifies, _gap = language_component(cefr_rank(candidate.german), index.german, index.support)
+        language, qualifies, _gap = language_component(
+            cefr_rank(candidate.german), index.german, index.support
+        )
         available = max(candidate.available_from.toordinal() if candidate.available_from else 0, today)
         n = len(index.records)
         components = {
@@ -455,18 +482,26 @@ class Matcher:
             "occupation": index.occupation_scores(candidate),
             "language": language,
             "distance": distance_component(haversine_km(lat, lon, index.lat, index.lon)),
-            "hours": hours_component(np.nan if candidate.hours is None else float(candidate.hours), index.hours),
+            "hours": hours_component(
+                np.nan if candidate.hours is None else float(candidate.hours), index.hours
+            ),
             "start": start_component(available, np.maximum(index.day, today)),
             "permit": np.full(n, PERMIT_SCORE[candidate.permit]),
         }
         rows = self._best(components, np.broadcast_to(qualifies, (n,)), index.ids, top)
         return [
-            self._result(candidate, index.records[i], {k: float(np.broadcast_to(v, (n,))[i]) for k, v in components.items()})
+            self._result(
+                candidate,
+                index.records[i],
+                {k: float(np.broadcast_to(v, (n,))[i]) for k, v in components.items()},
+            )
             for i in rows
         ]
 
     @staticmethod
-    def _best(components: dict[str, np.ndarray], eligible: np.ndarray, ids: list[str], top: int | None) -> list[int]:
+    def _best(
+        components: dict[str, np.ndarray], eligible: np.ndarray, ids: list[str], top: int | None
+    ) -> list[int]:
         n = len(ids)
         total = sum(WEIGHTS[name] * np.broadcast_to(values, (n,)) for name, values in components.items())
         total = np.round(np.where(eligible, total, -np.inf), 6)
@@ -478,7 +513,9 @@ class Matcher:
         order = sorted(candidates.tolist(), key=lambda i: (-total[i], ids[i]))
         return order[:top] if top is not None else order
 
-    def _result(self, candidate: CandidateRecord, placement: PlacementRecord, parts: dict[str, float]) -> RankedMatch:
+    def _result(
+        self, candidate: CandidateRecord, placement: PlacementRecord, parts: dict[str, float]
+    ) -> RankedMatch:
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         return RankedMatch(
             candidate_id=candidate.id,
@@ -529,8 +566,6 @@ class Matcher:
             else candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
         )
-
-
 
 
 def occupation_closeness(

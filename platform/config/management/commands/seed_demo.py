@@ -31,7 +31,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Delete the demo municipality's candidates, employers and placements first, then rebuild them.",
         )
 
@@ -76,19 +77,29 @@ class Command(BaseCommand):
         out = self.stdout.write
         state = "angelegt" if cand.created or emp.created else "bereits vorhanden (Demo-Logins aufgefrischt)"
         out(self.style.SUCCESS(f"Demo-Daten für „{municipality}“ {state} ({elapsed:.1f} s)."))
-        live_listing = Consent.objects.live().filter(
-            candidate__municipality=municipality, scope=ConsentScope.LISTING
-        ).count()
+        live_listing = (
+            Consent.objects.live()
+            .filter(candidate__municipality=municipality, scope=ConsentScope.LISTING)
+            .count()
+        )
         placements = Placement.objects.filter(municipality=municipality)
         out(f"  Organisationen (ohne Arbeitgeber): {len(platform.organisations)}")
-        out(f"  Arbeitgeber: {EmployerProfile.objects.filter(organisation__municipality=municipality).count()}"
-            f" (davon geprüft: {Organisation.objects.filter(employer_profile__isnull=False, municipality=municipality, verification_status='verified').count()})")
-        out(f"  Klient*innen: {Candidate.objects.filter(municipality=municipality).count()}"
-            f" (mit Einwilligung in die anonyme Liste: {live_listing})")
-        out(f"  Stellen: {placements.count()} (offen: {placements.filter(status=PlacementStatus.OPEN).count()})")
-        out(f"  Begleitung: {coach.employments} Beschäftigungen, {coach.follow_ups} Kontakte, "
+        out(
+            f"  Arbeitgeber: {EmployerProfile.objects.filter(organisation__municipality=municipality).count()}"
+            f" (davon geprüft: {Organisation.objects.filter(employer_profile__isnull=False, municipality=municipality, verification_status='verified').count()})"
+        )
+        out(
+            f"  Klient*innen: {Candidate.objects.filter(municipality=municipality).count()}"
+            f" (mit Einwilligung in die anonyme Liste: {live_listing})"
+        )
+        out(
+            f"  Stellen: {placements.count()} (offen: {placements.filter(status=PlacementStatus.OPEN).count()})"
+        )
+        out(
+            f"  Begleitung: {coach.employments} Beschäftigungen, {coach.follow_ups} Kontakte, "
             f"{coach.overdue} Nachbetreuungen überfällig, {coach.due_soon} in den nächsten 7 Tagen fällig, "
-            f"{coach.services} Angebote vor Ort")
+            f"{coach.services} Angebote vor Ort"
+        )
         out("")
         out(f"Demo-Logins (nur für die Demo!), Passwort für alle: {DEMO_PASSWORD}")
         for role, email in DEMO_LOGINS.items():
@@ -102,6 +113,8 @@ class Command(BaseCommand):
         import cms.demo
 
         site = cms.demo.seed(municipality=municipality)
-        out(f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:")
+        out(
+            f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:"
+        )
         for _key, email, _first, _last, lead in cms.demo.EDITOR_LOGINS:
             out(f"  {'Leitung' if lead else 'Redaktion':<22} {email}")

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=10)
         parser.add_argument("--out", type=Path, help="output file (default: standard output)")
 
-    def handle(self, *args, candidates: Path, placements: Path, top: int, out: Path | None, **options) -> None:
+    def handle(
+        self, *args, candidates: Path, placements: Path, top: int, out: Path | None, **options
+    ) -> None:
         candidates, placements = Path(candidates), Path(placements)
         out = Path(out) if out else None
         for path in (candidates, placements):
