@@ -1,0 +1,235 @@
+"""No dead ends: as each demo role, starting at `/app/` and following only the links and GET forms
+the pages show, the crawler reaches every page meant for that role.
+
+The pages each role must reach are written down here by hand (a new page has to be added to a
+role, or to the short list of URLs that are not pages a person opens by clicking, or this fails).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.demo import DEMO_LOGINS
+from tests.fixtures.demo import clear_demo
+from tests.fixtures.users import login_with_mfa
+
+from .crawl import crawl
+
+APP_NAMESPACES = (
+    "accounts",
+    "organisations",
+    "taxonomy",
+    "candidates",
+    "employers",
+    "coaching",
+    "monitoring",
+)
+
+# What each demo login must find by clicking from /app/ (URL names that answered 200).
+ROLE_PAGES: dict[str, set[str]] = {
+    "candidate": {
+        "accounts:home",
+        "candidates:my_profile",
+        "candidates:my_profile_edit",
+        "candidates:my_languages",
+        "candidates:my_occupations",
+        "candidates:my_skills",
+        "candidates:my_consents",
+        "candidates:my_audit",
+        "candidates:my_export",
+        "employers:my_jobs",
+        "employers:my_introductions",
+    },
+    "case_manager": {
+        "accounts:home",
+        "candidates:case_list",
+        "candidates:create",
+        "candidates:detail",
+        "candidates:edit",
+        "candidates:consents",
+        "candidates:invite",
+        "candidates:export",
+        "candidates:erase",
+        "candidates:case_detail",
+        "candidates:language_add",
+        "candidates:qualification_add",
+        "employers:candidate_jobs",
+        "employers:staff_introductions",
+        "coaching:case_detail",
+        "coaching:handover_create",
+        "coaching:handover_list",
+        "coaching:referral_create",
+        "coaching:volunteer_assign",
+    },
+    "job_coach": {
+        "accounts:home",
+        "coaching:home",
+        "coaching:employment_detail",
+        "coaching:follow_up_create",
+        "coaching:language_need_create",
+        "coaching:language_needs_overview",
+        "coaching:risk_create",
+        "coaching:support_request_list",
+        "coaching:support_request_detail",
+        "coaching:handover_list",
+        "coaching:handover_detail",
+        "coaching:service_list",
+        "coaching:service_detail",
+    },
+    "volunteer": {
+        "accounts:home",
+        "coaching:volunteer_home",
+        "coaching:volunteer_assignment",
+        "coaching:service_list",
+        "coaching:service_detail",
+    },
+    "employer": {
+        "accounts:home",
+        "employers:home",
+        "employers:browse",
+        "employers:browse_export",
+        "employers:placement_create",
+        "employers:placement_detail",
+        "employers:placement_edit",
+        "employers:placement_matches",
+        "employers:introduction_detail",
+        "employers:select_candidate",
+        "employers:employment_end",
+        "coaching:support_request_create",
+        "coaching:support_request_list",
+        "coaching:support_request_detail",
+    },
+    "chamber_editor": {
+        "accounts:home",
+        "employers:verification_list",
+    },
+    "coordinator": {
+        "accounts:home",
+        "monitoring:dashboard",
+        "monitoring:compare",
+        "monitoring:export",
+        "monitoring:report",
+        "monitoring:report_pdf",
+        "monitoring:settings",
+        "organisations:list",
+        "organisations:create",
+        "organisations:members",
+        "organisations:audit_log",
+        "coaching:service_list",
+        "coaching:service_create",
+        "coaching:service_detail",
+        "coaching:language_needs_overview",
+    },
+}
+
+# URLs that are not pages a person finds by clicking, and why.
+NOT_PAGES: dict[str, str] = {
+    "organisations:invitation": "the link in an invitation e-mail",
+    "candidates:invitation_accept": "the link in an invitation e-mail",
+    "taxonomy:occupation_search": "JSON for the occupation field",
+    "taxonomy:skill_search": "JSON for the skill field",
+    "employers:placement_skill_suggestions": "HTML fragment for the placement form",
+    "employers:register": "for a signed-in person without a role (its own journey test)",
+    "employers:verification_decide": "the demo has no employer waiting for verification",
+    "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
+    "employers:notifications": "replaced by the one inbox",
+}
+# Actions that answer the forms of the pages above (POST only): buttons, not pages.
+POST_ONLY = {
+    "candidates:consent_revoke",
+    "candidates:entry_remove",
+    "candidates:goal_add",
+    "candidates:goal_status",
+    "candidates:my_entry_remove",
+    "candidates:note_add",
+    "candidates:occupation_add",
+    "candidates:skill_add",
+    "candidates:step_add",
+    "candidates:step_status",
+    "coaching:follow_along_take",
+    "coaching:handover_appointment",
+    "coaching:handover_decide",
+    "coaching:handover_item",
+    "coaching:language_need_status",
+    "coaching:notifications_read",
+    "coaching:referral_update",
+    "coaching:risk_escalate",
+    "coaching:risk_resolve",
+    "employers:introduction_action",
+    "employers:introduction_answer",
+    "employers:notification_read",
+    "employers:notifications_read",
+    "employers:saved_search_create",
+    "employers:saved_search_delete",
+    "employers:shortlist_add",
+    "employers:shortlist_remove",
+    "monitoring:refresh",
+    "organisations:invitation_revoke",
+    "organisations:membership_deactivate",
+}
+# Dead ends found by the crawl and not yet closed (issue 12): the test must fail for these roles.
+DEAD_ENDS = {
+    "candidate": "their introductions are linked from nowhere",
+    "case_manager": "introduction requests and handovers are linked from nowhere",
+    "job_coach": "the language-support overview is linked from nowhere",
+}
+
+
+def _app_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace in APP_NAMESPACES:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver(), None)
+    return names
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo as `make demo` seeds it (committed once for the module, removed afterwards)."""
+    from taxonomy.models import Occupation
+    from taxonomy.services import taxonomy_load
+    from tests.fixtures.taxonomy import ESCO_OCCUPATIONS
+
+    with django_db_blocker.unblock():
+        if Occupation.objects.count() < ESCO_OCCUPATIONS:
+            taxonomy_load()
+        call_command("seed_demo")
+        yield
+        clear_demo()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role",
+    [
+        pytest.param(role, marks=pytest.mark.xfail(strict=True, reason=DEAD_ENDS[role]))
+        if role in DEAD_ENDS
+        else role
+        for role in sorted(ROLE_PAGES)
+    ],
+)
+def test_each_role_finds_its_pages_by_clicking_from_the_start_page(demo, role):
+    user = get_user_model().objects.get(email=DEMO_LOGINS[role])
+    result = crawl(login_with_mfa(Client(), user))
+    assert not result.failures, f"{role}: pages that failed: {result.failures}"
+    missing = ROLE_PAGES[role] - result.reached
+    assert not missing, f"{role} cannot find by clicking: {sorted(missing)}"
+
+
+def test_every_app_page_is_meant_for_a_role_or_said_not_to_be_a_page():
+    listed = set().union(*ROLE_PAGES.values()) | set(NOT_PAGES) | POST_ONLY
+    unlisted = _app_url_names() - listed
+    assert not unlisted, f"pages nobody is meant to find: {sorted(unlisted)}"
