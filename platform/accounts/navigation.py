@@ -22,9 +22,17 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.CANDIDATE: [
         Destination(_("Mein Profil"), "candidates:my_profile"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
+        Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
     ],
-    Role.CASE_MANAGER: [Destination(_("Meine Fälle"), "candidates:case_list")],
-    Role.JOB_COACH: [Destination(_("Begleitung nach der Vermittlung"), "coaching:home")],
+    Role.CASE_MANAGER: [
+        Destination(_("Meine Fälle"), "candidates:case_list"),
+        Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
+        Destination(_("Übergaben"), "coaching:handover_list"),
+    ],
+    Role.JOB_COACH: [
+        Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
+        Destination(_("Übergaben"), "coaching:handover_list"),
+    ],
     Role.VOLUNTEER: [Destination(_("Meine Begleitungen"), "coaching:volunteer_home")],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
