@@ -16,7 +16,7 @@ from candidates.matching import candidate_record
 from candidates.models import Candidate
 from matching.services import match_placements
 from organisations.models import VerificationStatus
-from taxonomy.models import Skill
+from taxonomy.models import LABEL_FIELDS, Skill
 
 from .matching import placement_records
 from .models import Placement, PlacementStatus
@@ -63,7 +63,10 @@ def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
     records = placement_records(queryset=Placement.objects.filter(pk__in=[int(pk) for pk in placements]))
     ranked = match_placements(candidate=candidate_record(candidate), placements=records, top=top)
     uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
-    labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    labels = {
+        s.uri: s.label
+        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    }
     rows = []
     for m in ranked:
         ex = m.explanation
