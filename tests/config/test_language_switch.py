@@ -145,6 +145,17 @@ def test_the_switcher_still_refuses_an_unknown_language(client):
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
+def test_a_signed_in_user_keeps_the_choice_for_mails():
+    user = new_member("candidate")
+    client = login_with_mfa(Client(), user)
+    client.post("/i18n/setlang/", {"language": "uk", "next": "/app/"}, **HOST)
+    user.refresh_from_db()
+    assert user.preferred_language == "uk"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/app/"}, **HOST)
+    user.refresh_from_db()
+    assert user.preferred_language == "uk"
+
+
 # --- right to left ----------------------------------------------------------------------------
 
 PHONE = "+49 (0)231 5578 9"
@@ -291,3 +302,4 @@ def test_an_esco_label_is_marked_with_the_language_it_is_really_in():
             template.render(Context({"concept": german_only}))
             == '<span lang="de" dir="ltr">Altenpfleger/Altenpflegerin</span>'
         )
+
