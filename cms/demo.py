@@ -460,6 +460,100 @@ CANDIDATE_INFO_TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 
+# The home page: German source and its translations (written for the people who read them).
+HOME_DE = {
+    "title": "Lotse – Arbeit und Ausbildung für Geflüchtete",
+    "lead": "Lotse bringt zusammen, wer in der Kommune Geflüchtete auf dem Weg in Arbeit und Ausbildung "
+    "begleitet.",
+    "employer_cta_label": "Für Arbeitgeber",
+    "employer_cta_text": "Stellen anbieten, passende Bewerber*innen finden und bei Fragen schnell Unterstützung "
+    "bekommen.",
+    "candidate_cta_label": "Für Klient*innen",
+    "candidate_cta_text": "Ihr Profil in Ihrer Sprache: Sie entscheiden, wer es sieht, und finden passende Stellen.",
+    "h1": "So funktioniert Lotse",
+    "p1": "Case Manager*innen und Jobcoaches erfassen gemeinsam mit Geflüchteten deren Fähigkeiten, Sprachen "
+    "und Wünsche. Betriebe aus der Region bieten Stellen, Ausbildungsplätze und Praktika an.",
+    "p2": "Lotse schlägt passende Stellen vor und erklärt, warum sie passen. Persönliche Daten sieht ein "
+    "Betrieb erst, wenn die Person zugestimmt hat.",
+    "h2": "Begleitung nach dem Start",
+    "p3": "Nach der Einstellung bleibt der Jobcoach an der Seite von Beschäftigten und Betrieb – beim "
+    "Deutschlernen, bei Fragen im Alltag und wenn es schwierig wird.",
+}
+
+HOME_TRANSLATIONS = {
+    "en": {
+        "title": "Lotse – work and training for refugees",
+        "lead": "Lotse brings together everyone in the municipality who supports refugees on their way into "
+        "work and vocational training.",
+        "employer_cta_label": "For employers",
+        "employer_cta_text": "Offer jobs, find suitable applicants and get support quickly when questions come up.",
+        "candidate_cta_label": "For clients",
+        "candidate_cta_text": "Your profile in your language: you decide who sees it, and you find jobs that fit.",
+        "h1": "How Lotse works",
+        "p1": "Case managers and job coaches record the skills, languages and wishes of refugees together with "
+        "them. Local businesses offer jobs, apprenticeships and internships.",
+        "p2": "Lotse suggests suitable jobs and explains why they fit. A business sees personal details only "
+        "once the person has agreed.",
+        "h2": "Support after the start",
+        "p3": "After the hire, the job coach stays at the side of the employee and the business – with learning "
+        "German, with everyday questions and when things get difficult.",
+    },
+    "ar": {
+        "title": "Lotse – العمل والتدريب المهني للاجئين",
+        "lead": "يجمع Lotse كل من يرافق اللاجئين في البلدية على طريقهم إلى العمل والتدريب المهني.",
+        "employer_cta_label": "لجهات العمل",
+        "employer_cta_text": "اعرضوا وظائفكم، وجِدوا المتقدمين المناسبين، واحصلوا على الدعم بسرعة عندما تكون لديكم أسئلة.",
+        "candidate_cta_label": "للمستفيدين والمستفيدات",
+        "candidate_cta_text": "ملفك الشخصي بلغتك: أنت تقرر من يراه، وتجد الوظائف التي تناسبك.",
+        "h1": "كيف يعمل Lotse",
+        "p1": "يسجّل مديرو الحالات والمدربون الوظيفيون مع اللاجئين مهاراتهم ولغاتهم ورغباتهم. وتعرض الشركات في "
+        "المنطقة وظائف وأماكن للتدريب المهني وفترات تدريب عملي.",
+        "p2": "يقترح Lotse وظائف مناسبة ويشرح لماذا تناسبك. ولا ترى جهة العمل بياناتك الشخصية إلا بعد موافقتك.",
+        "h2": "المرافقة بعد بدء العمل",
+        "p3": "بعد التوظيف يبقى المدرب الوظيفي إلى جانب الموظف وجهة العمل: في تعلّم اللغة الألمانية، وفي أسئلة "
+        "الحياة اليومية، وعندما تظهر صعوبات.",
+    },
+    "uk": {
+        "title": "Lotse – робота та професійне навчання для біженців",
+        "lead": "Lotse об'єднує всіх у громаді, хто супроводжує біженців на шляху до роботи та професійного "
+        "навчання.",
+        "employer_cta_label": "Для роботодавців",
+        "employer_cta_text": "Пропонуйте вакансії, знаходьте відповідних кандидатів і швидко отримуйте підтримку, "
+        "коли виникають питання.",
+        "candidate_cta_label": "Для клієнтів",
+        "candidate_cta_text": "Ваш профіль вашою мовою: ви вирішуєте, хто його бачить, і знаходите відповідні "
+        "вакансії.",
+        "h1": "Як працює Lotse",
+        "p1": "Кейс-менеджери та джоб-коучі разом із біженцями записують їхні вміння, мови та побажання. "
+        "Підприємства регіону пропонують робочі місця, місця для професійного навчання та практики.",
+        "p2": "Lotse пропонує відповідні вакансії та пояснює, чому вони підходять. Персональні дані підприємство "
+        "бачить лише після вашої згоди.",
+        "h2": "Супровід після початку роботи",
+        "p3": "Після працевлаштування джоб-коуч залишається поруч із працівником і підприємством – у вивченні "
+        "німецької, у повсякденних питаннях і тоді, коли стає складно.",
+    },
+    "fa": {
+        "title": "Lotse – کار و آموزش حرفه‌ای برای پناهجویان",
+        "lead": "Lotse همه کسانی را که در شهر و منطقه پناهجویان را در مسیر کار و آموزش حرفه‌ای همراهی می‌کنند، "
+        "کنار هم می‌آورد.",
+        "employer_cta_label": "برای کارفرمایان",
+        "employer_cta_text": "موقعیت‌های شغلی عرضه کنید، متقاضیان مناسب را پیدا کنید و هنگام پرسش به‌سرعت "
+        "پشتیبانی بگیرید.",
+        "candidate_cta_label": "برای مراجعان",
+        "candidate_cta_text": "پروفایل شما به زبان خودتان: شما تصمیم می‌گیرید چه کسی آن را ببیند و کارهای مناسب "
+        "را پیدا می‌کنید.",
+        "h1": "Lotse چگونه کار می‌کند",
+        "p1": "مددکاران پرونده و مربیان شغلی همراه با پناهجویان توانایی‌ها، زبان‌ها و خواسته‌های آنان را ثبت "
+        "می‌کنند. کسب‌وکارهای منطقه موقعیت‌های شغلی، جای آموزش حرفه‌ای و کارآموزی عرضه می‌کنند.",
+        "p2": "Lotse کارهای مناسب را پیشنهاد می‌دهد و توضیح می‌دهد چرا مناسب‌اند. کارفرما اطلاعات شخصی شما را "
+        "فقط پس از موافقت شما می‌بیند.",
+        "h2": "همراهی پس از شروع کار",
+        "p3": "پس از استخدام، مربی شغلی در کنار کارمند و کارفرما می‌ماند: در یادگیری زبان آلمانی، در پرسش‌های "
+        "روزمره و هنگامی که کار دشوار می‌شود.",
+    },
+}
+
+
 def translate_page(page: Page, *, language_code: str, strings: dict[str, str]) -> Page:
     """Translate ``page`` through wagtail-localize, as a translator in the admin would.
 
@@ -505,13 +599,35 @@ def _candidate_info(builder: _Builder, home: HomePage) -> CandidateInfoPage:
             _p(de["p4"]),
         ],
     )
-    for code, texts in CANDIDATE_INFO_TRANSLATIONS.items():
-        if page.has_translation(Locale.objects.get(language_code=code)):
-            existing = page.get_translation(Locale.objects.get(language_code=code))
-            if existing.alias_of_id is None:
-                continue  # translated already (perhaps improved by a translator): leave it
-        translate_page(page, language_code=code, strings={de[key]: text for key, text in texts.items()})
+    _translate_once(page, de, CANDIDATE_INFO_TRANSLATIONS)
     return page
+
+
+def _translate_once(page: Page, source: dict[str, str], translations: dict[str, dict[str, str]]) -> None:
+    """Translate ``page`` into each language that has no real translation yet (aliases count as none;
+    a translation a translator improved is left alone)."""
+    for code, texts in translations.items():
+        locale = Locale.objects.get(language_code=code)
+        if page.has_translation(locale) and page.get_translation(locale).alias_of_id is None:
+            continue
+        translate_page(page, language_code=code, strings={source[key]: text for key, text in texts.items()})
+
+
+def _home_content(home: HomePage) -> None:
+    """The home page's text in German (if an editor has not written any) and in every other language."""
+    de = HOME_DE
+    if not home.body:
+        home.title = de["title"]
+        home.lead = de["lead"]
+        home.employer_cta_label = de["employer_cta_label"]
+        home.employer_cta_text = de["employer_cta_text"]
+        home.candidate_cta_label = de["candidate_cta_label"]
+        home.candidate_cta_text = de["candidate_cta_text"]
+        home.body = _body(
+            ("heading", de["h1"]), _p(de["p1"]), _p(de["p2"]), ("heading", de["h2"]), _p(de["p3"])
+        )
+        home.save_revision().publish()
+    _translate_once(home, de, HOME_TRANSLATIONS)
 
 
 @transaction.atomic
@@ -665,6 +781,7 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
         home.employer_cta_page = home.employer_cta_page or overview
         home.candidate_cta_page = home.candidate_cta_page or site.candidate_info
         home.save_revision().publish()
+    _home_content(home)
 
     # Every language tree mirrors the German one (as aliases until translated), so /en/ihk/ or
     # /ar/ihk/ show the German page instead of a 404; new pages follow through the sync rows.
