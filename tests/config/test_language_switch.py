@@ -303,3 +303,17 @@ def test_an_esco_label_is_marked_with_the_language_it_is_really_in():
             == '<span lang="de" dir="ltr">Altenpfleger/Altenpflegerin</span>'
         )
 
+
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_the_profile_form_keeps_phone_email_and_postcode_left_to_right(amina, code):
+    """Every form renders through config.forms.LotseFormRenderer: no template marks these inputs."""
+    _candidate, client = amina
+    html = _page(client, f"/{code}/app/candidates/me/edit/")
+    assert f'<html lang="{code}" dir="rtl"' in html
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*>', html)}
+    for name in ("phone", "email", "postcode"):
+        assert 'dir="ltr"' in inputs[name], inputs[name]
+    assert 'inputmode="tel"' in inputs["phone"] and f'value="{PHONE}"' in inputs["phone"]
+    assert 'dir="ltr"' not in inputs["city"]  # a city may be written in any script
+    # On the profile, postcode and city stay in their order inside one isolate.
+    assert LTR.format("44135 Dortmund") in _page(client, f"/{code}/app/candidates/me/")
