@@ -106,7 +106,7 @@ def test_the_home_page_speaks_every_language_of_the_site(demo, client):
         texts = cms.demo.HOME_TRANSLATIONS[code]
         html = client.get(f"/{code}/", **HOST).content.decode()
         assert f'<html lang="{code}" dir="{"rtl" if code in ("ar", "fa") else "ltr"}"' in html
-        for key in ("lead", "h1", "p1", "p3", "candidate_cta_text"):
+        for key in ("title", "lead", "h1", "p1", "h2", "p2", "employer_cta_text", "candidate_cta_text"):
             assert texts[key] in html, (code, key)
         assert cms.demo.HOME_DE["p1"] not in html
     german = client.get("/", **HOST).content.decode()
