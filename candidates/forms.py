@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -510,6 +511,16 @@ class PaperConsentForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse der Person"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Sprache der E-Mail"),
+        help_text=_("Die E-Mail ist in dieser Sprache geschrieben, mit dem deutschen Text darunter."),
+        choices=settings.LANGUAGES,
+        initial="de",
+        required=False,  # no choice: German
+    )
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
 
 
 class InvitationAcceptForm(forms.Form):

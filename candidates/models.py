@@ -743,6 +743,8 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
     # Set when a newer invitation for the same person went out: only the newest link is valid.
     voided_at = models.DateTimeField(_("ungültig seit"), null=True, blank=True)
+    # The language the e-mail is written in (German below it); the account starts in it.
+    language = models.CharField(_("Sprache der E-Mail"), max_length=8, default="de")
 
     class Meta:
         verbose_name = _("Einladung")

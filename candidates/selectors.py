@@ -48,6 +48,7 @@ from .models import (
     Consent,
     ConsentScope,
     Goal,
+    Invitation,
     LanguageSkill,
     Step,
     StepStatus,
@@ -288,6 +289,28 @@ def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
     if candidate is None:
         raise Http404
     return candidate
+
+
+def invitation_language(*, candidate: Candidate) -> str:
+    """The language an invitation to ``candidate`` is proposed in: that of the last invitation,
+    else the person's first language if the site speaks it, else German."""
+    from django.conf import settings
+
+    site = [code for code, _name in settings.LANGUAGES]
+    last = (
+        Invitation.objects.filter(candidate=candidate)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+    )
+    for code in last[:1]:
+        if code in site:
+            return code
+    native = (
+        LanguageSkill.objects.filter(candidate=candidate, is_native=True, language__in=site)
+        .order_by("language")
+        .values_list("language", flat=True)
+    )
+    return native.first() or settings.LANGUAGE_CODE
 
 
 def own_candidate(*, user: User) -> Candidate | None:

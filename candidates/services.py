@@ -619,7 +619,7 @@ def _check_invitation_throttle(*, candidate: Candidate, actor: User) -> None:
         raise InvitationThrottled
 
 
-def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitation:
+def invitation_send(*, candidate: Candidate, actor: User, email: str, language: str = "de") -> Invitation:
     """Create the invitation and send its link by e-mail after the transaction commits.
 
     Every earlier open invitation of the person is voided: a link sent to a mistyped address
@@ -634,8 +634,10 @@ def invitation_send(*, candidate: Candidate, actor: User, email: str) -> Invitat
         Invitation.objects.filter(
             candidate=candidate, accepted_at__isnull=True, voided_at__isnull=True
         ).update(voided_at=timezone.now())
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            language = settings.LANGUAGE_CODE
         invitation = Invitation.objects.create(
-            candidate=candidate, email=email.strip().lower(), created_by=actor
+            candidate=candidate, email=email.strip().lower(), created_by=actor, language=language
         )
         if not candidate.email:
             candidate.email = invitation.email
@@ -689,22 +691,34 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     ).first()
     if invitation is None:
         return False
-    path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
+    token = invitation_token(invitation=invitation)
     # The site's public base URL (one setting for every link that leaves by e-mail).
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    with translation.override("de"):
-        send_mail(
-            subject=_("[Lotse] Ihr Zugang zu Ihrem Profil"),
-            message=_(
-                "Guten Tag,\n\nIhre Ansprechperson hat Sie zu Lotse eingeladen. Mit diesem Link legen Sie "
-                "Ihr Konto an und sehen Ihr Profil (auch auf Englisch, Arabisch, Ukrainisch und Farsi):\n\n"
-                "%(link)s\n\nDer Link gilt 14 Tage.\n"
-            )
-            % {"link": base + path},
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+    language = invitation.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = str(_("[Lotse] Ihr Zugang zu Ihrem Profil"))
+    texts = []
+    # In the chosen language first, German below it (a case worker or friend may read it along);
+    # each link opens the site in the language of its text.
+    for code in dict.fromkeys([language, settings.LANGUAGE_CODE]):
+        with translation.override(code):
+            link = base + reverse("candidates:invitation_accept", kwargs={"token": token})
+            texts.append(_invitation_text(link))
+    send_mail(
+        subject=subject,
+        message="\n\n-----\n\n".join(texts),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
     return True
+
+
+def _invitation_text(link: str) -> str:
+    return _(
+        "Guten Tag,\n\nIhre Ansprechperson hat Sie zu Lotse eingeladen. Mit diesem Link legen Sie "
+        "Ihr Konto an und sehen Ihr Profil (auch auf Englisch, Arabisch, Ukrainisch und Farsi):\n\n"
+        "%(link)s\n\nDer Link gilt 14 Tage.\n"
+    ) % {"link": link}
 
 
 @transaction.atomic
@@ -730,7 +744,12 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         raise exists
     try:
         with transaction.atomic():  # a savepoint: an account made at this moment elsewhere wins
-            user = user_model.objects.create_user(email=locked.email, password=password, is_candidate=True)
+            user = user_model.objects.create_user(
+                email=locked.email,
+                password=password,
+                is_candidate=True,
+                preferred_language=locked.language or settings.LANGUAGE_CODE,
+            )
             # The link reached this address, so the address is verified.
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     except IntegrityError:

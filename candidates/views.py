@@ -492,12 +492,18 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     if candidate.user_id:
         messages.info(request, _("Die Person hat schon ein Konto."))
         return _back(pk)
-    form = forms.InvitationForm(request.POST or None, initial={"email": candidate.email})
+    form = forms.InvitationForm(
+        request.POST or None,
+        initial={"email": candidate.email, "language": selectors.invitation_language(candidate=candidate)},
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_send(
-                candidate=candidate, actor=request.user, email=form.cleaned_data["email"]
+                candidate=candidate,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
             )
         except services.InvitationThrottled:
             form.add_error(

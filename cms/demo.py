@@ -460,6 +460,107 @@ CANDIDATE_INFO_TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 
+# The home page: German source (as cms/migrations/0002_home_page.py writes it) and its translations,
+# written for the people who read them.
+HOME_DE = {
+    "title": "Lotse – Arbeit und Ausbildung für Geflüchtete",
+    "lead": "Lotse bringt zusammen, wer in der Kommune Geflüchtete auf dem Weg in Arbeit und Ausbildung "
+    "begleitet: Integrationsmanagement, Jobcenter, Agentur für Arbeit, Ehrenamt, Beratungsstellen, "
+    "Betriebe und Kammern – mit einer Stelle für alle Beteiligten.",
+    "employer_cta_label": "Für Arbeitgeber",
+    "employer_cta_text": "Stellen, Ausbildungsplätze und Praktika anbieten, passende Bewerber*innen finden "
+    "und bei Fragen direkt den Jobcoach erreichen.",
+    "candidate_cta_label": "Für Klient*innen",
+    "candidate_cta_text": "Das eigene Profil pflegen, selbst entscheiden, wer was sehen darf, "
+    "und den Stand der Bewerbungen in der eigenen Sprache sehen.",
+    "h1": "So arbeitet Lotse",
+    "p1": "Klient*innen entscheiden selbst, wer welche Angaben sehen darf. Case Manager*innen "
+    "und Jobcoaches begleiten von der ersten Beratung bis nach der Einstellung. Betriebe "
+    "finden passende Bewerber*innen – anonym, bis beide Seiten zustimmen.",
+    "h2": "Für Kommunen und Kammern",
+    "p2": "Integrationskoordination, Willkommenslots*innen von IHK und HWK und Beratungsstellen "
+    "arbeiten in Lotse mit denselben Fällen, ohne Daten doppelt zu erfassen.",
+}
+
+HOME_TRANSLATIONS = {
+    "en": {
+        "title": "Lotse – work and training for refugees",
+        "lead": "Lotse brings together everyone in the municipality who supports refugees on their way into "
+        "work and vocational training: integration management, Jobcenter, employment agency, volunteers, "
+        "counselling services, businesses and chambers – one place for everyone involved.",
+        "employer_cta_label": "For employers",
+        "employer_cta_text": "Offer jobs, apprenticeships and internships, find suitable applicants and reach "
+        "the job coach directly when you have questions.",
+        "candidate_cta_label": "For clients",
+        "candidate_cta_text": "Keep your own profile, decide yourself who may see what, and see where your "
+        "applications stand in your own language.",
+        "h1": "How Lotse works",
+        "p1": "Clients decide for themselves who may see which details. Case managers and job coaches support "
+        "them from the first advice session until after they are hired. Businesses find suitable applicants "
+        "– anonymously, until both sides agree.",
+        "h2": "For municipalities and chambers",
+        "p2": "Integration coordinators, the welcome guides of the chambers of commerce (IHK) and of crafts "
+        "(HWK) and counselling services work on the same cases in Lotse, without entering data twice.",
+    },
+    "ar": {
+        "title": "Lotse – العمل والتدريب المهني للاجئين",
+        "lead": "يجمع Lotse كل من يرافق اللاجئين في البلدية على طريقهم إلى العمل والتدريب المهني: إدارة الاندماج، "
+        "ومركز العمل (Jobcenter)، ووكالة العمل، والمتطوعين، ومراكز الاستشارة، والشركات، والغرف المهنية – في "
+        "مكان واحد لجميع المعنيين.",
+        "employer_cta_label": "لجهات العمل",
+        "employer_cta_text": "اعرضوا وظائف وأماكن للتدريب المهني وفترات تدريب عملي، وجِدوا المتقدمين المناسبين، "
+        "وتواصلوا مباشرة مع المدرب الوظيفي عندما تكون لديكم أسئلة.",
+        "candidate_cta_label": "للمستفيدين والمستفيدات",
+        "candidate_cta_text": "حدِّث ملفك الشخصي بنفسك، وقرِّر بنفسك من يرى ماذا، وتابِع حالة طلباتك بلغتك.",
+        "h1": "كيف يعمل Lotse",
+        "p1": "يقرر المستفيدون والمستفيدات بأنفسهم من يحق له رؤية أي معلومات. ويرافقهم مديرو الحالات والمدربون "
+        "الوظيفيون من أول استشارة حتى ما بعد التوظيف. وتجد الشركات المتقدمين المناسبين – دون ذكر الأسماء، إلى "
+        "أن يوافق الطرفان.",
+        "h2": "للبلديات والغرف المهنية",
+        "p2": "يعمل منسقو الاندماج، ومرشدو الترحيب في غرفة الصناعة والتجارة (IHK) وغرفة الحرف (HWK)، ومراكز "
+        "الاستشارة في Lotse على الحالات نفسها، دون إدخال البيانات مرتين.",
+    },
+    "uk": {
+        "title": "Lotse – робота та професійне навчання для біженців",
+        "lead": "Lotse об’єднує всіх у громаді, хто супроводжує біженців на шляху до роботи та професійного "
+        "навчання: службу інтеграції, Jobcenter, агентство з працевлаштування, волонтерів, консультаційні "
+        "служби, підприємства та палати – одне місце для всіх учасників.",
+        "employer_cta_label": "Для роботодавців",
+        "employer_cta_text": "Пропонуйте робочі місця, місця для професійного навчання та практики, знаходьте "
+        "відповідних кандидатів і з питаннями звертайтеся безпосередньо до джоб-коуча.",
+        "candidate_cta_label": "Для клієнтів",
+        "candidate_cta_text": "Ведіть власний профіль, самі вирішуйте, хто що може бачити, і стежте за станом "
+        "своїх заявок своєю мовою.",
+        "h1": "Як працює Lotse",
+        "p1": "Клієнти самі вирішують, хто які дані може бачити. Кейс-менеджери та джоб-коучі супроводжують "
+        "їх від першої консультації до періоду після працевлаштування. Підприємства знаходять відповідних "
+        "кандидатів – анонімно, доки обидві сторони не погодяться.",
+        "h2": "Для громад і палат",
+        "p2": "Координатори інтеграції, консультанти Торгово-промислової палати (IHK) і Ремісничої палати "
+        "(HWK) та консультаційні служби працюють у Lotse з тими самими справами, не вносячи дані двічі.",
+    },
+    "fa": {
+        "title": "Lotse – کار و آموزش حرفه‌ای برای پناهجویان",
+        "lead": "Lotse همه کسانی را که در شهر و منطقه پناهجویان را در مسیر کار و آموزش حرفه‌ای همراهی می‌کنند "
+        "کنار هم می‌آورد: مدیریت ادغام، جاب‌سنتر (Jobcenter)، اداره کار، داوطلبان، مراکز مشاوره، کسب‌وکارها و "
+        "اتاق‌های اصناف – یک جا برای همه دست‌اندرکاران.",
+        "employer_cta_label": "برای کارفرمایان",
+        "employer_cta_text": "موقعیت‌های شغلی، جای آموزش حرفه‌ای و کارآموزی عرضه کنید، متقاضیان مناسب را پیدا "
+        "کنید و در صورت پرسش مستقیماً با مربی شغلی تماس بگیرید.",
+        "candidate_cta_label": "برای مراجعان",
+        "candidate_cta_text": "پروفایل خودتان را به‌روز نگه دارید، خودتان تصمیم بگیرید چه کسی چه چیزی را ببیند "
+        "و وضعیت درخواست‌هایتان را به زبان خودتان ببینید.",
+        "h1": "Lotse چگونه کار می‌کند",
+        "p1": "مراجعان خودشان تصمیم می‌گیرند چه کسی کدام اطلاعات را ببیند. مددکاران پرونده و مربیان شغلی از "
+        "نخستین مشاوره تا پس از استخدام آنان را همراهی می‌کنند. کسب‌وکارها متقاضیان مناسب را پیدا می‌کنند – "
+        "بدون نام، تا زمانی که هر دو طرف موافقت کنند.",
+        "h2": "برای شهرداری‌ها و اتاق‌های اصناف",
+        "p2": "هماهنگ‌کنندگان ادغام، راهنمایان خوشامدگویی اتاق صنعت و تجارت (IHK) و اتاق پیشه‌وران (HWK) و "
+        "مراکز مشاوره در Lotse روی همان پرونده‌ها کار می‌کنند، بدون اینکه داده‌ها را دو بار ثبت کنند.",
+    },
+}
+
+
 def translate_page(page: Page, *, language_code: str, strings: dict[str, str]) -> Page:
     """Translate ``page`` through wagtail-localize, as a translator in the admin would.
 
@@ -505,13 +606,37 @@ def _candidate_info(builder: _Builder, home: HomePage) -> CandidateInfoPage:
             _p(de["p4"]),
         ],
     )
-    for code, texts in CANDIDATE_INFO_TRANSLATIONS.items():
-        if page.has_translation(Locale.objects.get(language_code=code)):
-            existing = page.get_translation(Locale.objects.get(language_code=code))
-            if existing.alias_of_id is None:
-                continue  # translated already (perhaps improved by a translator): leave it
-        translate_page(page, language_code=code, strings={de[key]: text for key, text in texts.items()})
+    _translate_once(page, de, CANDIDATE_INFO_TRANSLATIONS)
     return page
+
+
+def _translate_once(page: Page, source: dict[str, str], translations: dict[str, dict[str, str]]) -> None:
+    """Translate ``page`` into each language that has no real translation yet (aliases count as none;
+    a translation a translator improved is left alone)."""
+    for code, texts in translations.items():
+        locale = Locale.objects.get(language_code=code)
+        if page.has_translation(locale) and page.get_translation(locale).alias_of_id is None:
+            continue
+        translate_page(page, language_code=code, strings={source[key]: text for key, text in texts.items()})
+
+
+def _home_content(home: HomePage) -> None:
+    """The home page's text in German (the migration's, if the page has none: a flushed test
+    database rebuilds it bare) and in every other language. Text an editor changed stays German
+    until translated in the admin (wagtail-localize falls back to the source segment)."""
+    de = HOME_DE
+    if not home.body:
+        home.title = de["title"]
+        home.lead = de["lead"]
+        home.employer_cta_label = de["employer_cta_label"]
+        home.employer_cta_text = de["employer_cta_text"]
+        home.candidate_cta_label = de["candidate_cta_label"]
+        home.candidate_cta_text = de["candidate_cta_text"]
+        home.body = _body(
+            ("heading", de["h1"]), _p(de["p1"]), _p(de["p2"]), ("heading", de["h2"]), _p(de["p3"])
+        )
+        home.save_revision().publish()
+    _translate_once(home, de, HOME_TRANSLATIONS)
 
 
 @transaction.atomic
@@ -665,6 +790,7 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
         home.employer_cta_page = home.employer_cta_page or overview
         home.candidate_cta_page = home.candidate_cta_page or site.candidate_info
         home.save_revision().publish()
+    _home_content(home)
 
     # Every language tree mirrors the German one (as aliases until translated), so /en/ihk/ or
     # /ar/ihk/ show the German page instead of a 404; new pages follow through the sync rows.

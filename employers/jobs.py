@@ -16,7 +16,7 @@ from candidates.matching import candidate_record
 from candidates.models import Candidate
 from matching.services import match_placements
 from organisations.models import VerificationStatus
-from taxonomy.models import Skill
+from taxonomy.models import LABEL_FIELDS, Skill
 
 from .matching import placement_records
 from .models import Placement, PlacementStatus
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 class JobRow:
     placement: Placement
     score: int  # 0–100
-    skills_met: list[str]
-    skills_missing: list[str]
+    # ESCO skills (shown with their label in the reader's language and its `lang`).
+    skills_met: list[Skill]
+    skills_missing: list[Skill]
     skills_total: int
     german: str | None
     german_required: str | None
@@ -63,7 +64,9 @@ def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
     records = placement_records(queryset=Placement.objects.filter(pk__in=[int(pk) for pk in placements]))
     ranked = match_placements(candidate=candidate_record(candidate), placements=records, top=top)
     uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
-    labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    skills = {
+        s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    }
     rows = []
     for m in ranked:
         ex = m.explanation
@@ -71,8 +74,8 @@ def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
             JobRow(
                 placement=placements[m.placement_id],
                 score=round(m.score * 100),
-                skills_met=[labels.get(u, u) for u in ex.essential_met],
-                skills_missing=[labels.get(u, u) for u in ex.essential_missing],
+                skills_met=[skills[u] for u in ex.essential_met if u in skills],
+                skills_missing=[skills[u] for u in ex.essential_missing if u in skills],
                 skills_total=len(ex.essential_met) + len(ex.essential_missing),
                 german=ex.german,
                 german_required=ex.german_required,

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -45,7 +45,7 @@ from candidates.selectors import (
 )
 from organisations import access
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
-from taxonomy.models import Occupation, Skill
+from taxonomy.models import LABEL_FIELDS, Occupation, Skill, label_order
 from taxonomy.postcodes import distance_km, haversine_km
 
 from .models import (
@@ -171,13 +171,18 @@ def anonymous_queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
         Prefetch(
             "occupations",
             queryset=CandidateOccupation.objects.select_related("occupation")
-            .only("candidate_id", "years_experience", "occupation__label_de", "occupation__label_en")
+            .only("candidate_id", "years_experience", *(f"occupation__{f}" for f in LABEL_FIELDS))
             .order_by("-years_experience"),
         ),
         Prefetch(
             "skills",
             queryset=CandidateSkill.objects.select_related("skill")
-            .only("candidate_id", "skill__label_de", "skill__label_en", "skill__uri")
+            .only(
+                "candidate_id",
+                "skill__uri",
+                "skill__label_de_source",
+                *(f"skill__{f}" for f in LABEL_FIELDS),
+            )
             .order_by("skill__label_de"),
         ),
         Prefetch(
@@ -282,13 +287,13 @@ def saved_searches(*, user: User) -> QuerySet[SavedSearch]:
 def concept_labels(uris: Iterable[str]) -> dict[str, str]:
     """ESCO labels for occupation and skill URIs, in one query (a UNION of both tables).
 
-    The same rule as ``LabelledConcept.label``: German, English only on English pages. Unknown
-    URIs are simply missing from the result.
+    The same rule as ``LabelledConcept.label``: the reader's language, then English, then German.
+    Unknown URIs are simply missing from the result.
     """
     uris = [uri for uri in dict.fromkeys(uris) if uri]
     if not uris:
         return {}
-    columns = ("uri", "label_de", "label_en")
+    columns = ("uri", *LABEL_FIELDS)
     # Both models order by label by default; a compound statement allows no ORDER BY in its parts.
     rows = (
         Occupation.objects.filter(uri__in=uris)
@@ -296,10 +301,8 @@ def concept_labels(uris: Iterable[str]) -> dict[str, str]:
         .values_list(*columns)
         .union(Skill.objects.filter(uri__in=uris).order_by().values_list(*columns))
     )
-    english = (get_language() or "de").startswith("en")
-    return {
-        uri: (label_en if english and label_en else label_de or label_en) for uri, label_de, label_en in rows
-    }
+    order = [LABEL_FIELDS.index(f"label_{code}") for code in label_order()]
+    return {uri: next((labels[i] for i in order if labels[i]), labels[0]) for uri, *labels in rows}
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -345,7 +348,10 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     rows = {c.pk: c for c in anonymous_queryset(browse_base(user=user).filter(pk__in=ids))}
     ranked = [m for m in ranked if int(m.candidate_id) in rows][:top]
     uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
-    labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    labels = {
+        s.uri: s.label
+        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    }
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
     cards = dict(

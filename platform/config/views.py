@@ -17,6 +17,8 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.services import user_set_preferred_language
+
 logger = logging.getLogger(__name__)
 
 # A readiness probe answers within a few seconds even when the broker hangs.
@@ -135,13 +137,16 @@ def path_in_language(path: str, code: str) -> str:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponseRedirect:
     """The header's language switcher: back to the same page in the chosen language, and the
-    choice remembered in the language cookie (unprefixed pages stay German by design)."""
+    choice remembered in the language cookie (unprefixed pages stay German by design) and, for a
+    signed-in user, on the account, so that mails to them are written in it too."""
     next_url = request.POST.get("next") or request.headers.get("referer") or "/"
     path = _local_path(next_url, request)
     code = request.POST.get("language", "")
     if code not in _language_codes() or not check_for_language(code):
         return HttpResponseRedirect(path)
     response = HttpResponseRedirect(path_in_language(path, code))
+    if request.user.is_authenticated:
+        user_set_preferred_language(user=request.user, language=code)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

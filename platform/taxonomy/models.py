@@ -25,12 +25,36 @@ class IscoGroup(models.Model):
         return f"{self.code} {self.label_de}"
 
 
+# Languages ESCO labels are stored in. Farsi/Dari has none in ESCO.
+LABEL_LANGUAGES = ("de", "en", "uk", "ar")
+# Fields a list must load so that `label` and `label_language` cost no further query.
+LABEL_FIELDS = ("label_de", "label_en", "label_uk", "label_ar")
+
+
+def label_order(language: str | None = None) -> tuple[str, ...]:
+    """In which order label languages are tried for a reader of ``language`` (default: active).
+
+    German readers get German, then English; Ukrainian and Arabic readers their own language,
+    then English, then German; everyone else (English, Farsi) English, then German.
+    """
+    reader = (language or get_language() or "de").split("-")[0].split("_")[0].lower()
+    if reader == "de":
+        return ("de", "en")
+    if reader in ("uk", "ar"):
+        return (reader, "en", "de")
+    return ("en", "de")
+
+
 class LabelledConcept(models.Model):
     uri = models.CharField(max_length=255, unique=True)
     label_de = models.CharField(_("Bezeichnung (de)"), max_length=512)
     label_en = models.CharField(_("Bezeichnung (en)"), max_length=512, blank=True)
+    label_uk = models.CharField(_("Bezeichnung (uk)"), max_length=512, blank=True)
+    label_ar = models.CharField(_("Bezeichnung (ar)"), max_length=512, blank=True)
     alt_labels_de = models.TextField(blank=True, help_text="' | '-separated")
     alt_labels_en = models.TextField(blank=True, help_text="' | '-separated")
+    alt_labels_uk = models.TextField(blank=True, help_text="' | '-separated")
+    alt_labels_ar = models.TextField(blank=True, help_text="' | '-separated")
 
     class Meta:
         abstract = True
@@ -38,11 +62,26 @@ class LabelledConcept(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def _german_is_english(self) -> bool:
+        return False
+
+    @property
+    def label_language(self) -> str:
+        """The language of the label shown to the active reader (see :func:`label_order`)."""
+        for code in label_order():
+            if getattr(self, f"label_{code}"):
+                if code == "de" and self._german_is_english():
+                    return "en"
+                return code
+        return "de"
+
     @property
     def label(self) -> str:
-        """German first; English for English-speaking users when there is one."""
-        if (get_language() or "de").startswith("en") and self.label_en:
-            return self.label_en
+        """The label in the reader's language, else English, else German (see :func:`label_order`)."""
+        for code in label_order():
+            text = getattr(self, f"label_{code}")
+            if text:
+                return text
         return self.label_de or self.label_en
 
 
@@ -79,6 +118,10 @@ class Skill(LabelledConcept):
         verbose_name = _("Kompetenz (ESCO)")
         verbose_name_plural = _("Kompetenzen (ESCO)")
         ordering = ["label_de"]
+
+    def _german_is_english(self) -> bool:
+        # ESCO's English label standing in for a missing German one.
+        return self.label_de_source == EN_FALLBACK
 
 
 class OccupationSkill(models.Model):

@@ -18,7 +18,7 @@ from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from taxonomy.models import EN_FALLBACK, Occupation, OccupationSkill, Skill
+from taxonomy.models import EN_FALLBACK, LABEL_LANGUAGES, Occupation, OccupationSkill, Skill, label_order
 
 MIN_QUERY_LENGTH = 2
 # Shorter query words must appear as written; longer ones may carry a typo or two.
@@ -43,11 +43,13 @@ SUBSTRING = 2  # anywhere: "stapler" -> "gabelstaplerfahrer"
 FUZZY = 1  # words similar to the query's words: "altenpflger" -> "altenpflege"
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Any letter or digit of any script is a word character (Ukrainian and Arabic labels are searched too).
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    """Fold case, ß, umlauts and accents so that 'Schweisser' meets 'Schweißer'."""
+    """Fold case, ß, umlauts and accents so that 'Schweisser' meets 'Schweißer' (and Arabic hamza
+    carriers and short vowels, so that 'احمد' meets 'أحمد')."""
     text = text.casefold().translate(_UMLAUTS)  # casefold turns ß into ss
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -58,7 +60,7 @@ def normalise(text: str) -> str:
 class _Entry:
     concept_id: int
     text: str  # the label as written, shown as "found via" when it is not the preferred one
-    german: bool
+    language: str  # de, en, uk or ar
     preferred: bool
 
 
@@ -75,29 +77,31 @@ class _Index:
     words instead of ~150k long labels.
     """
 
-    def __init__(self, rows: list[tuple[int, str, str, str, str, bool]]):
+    def __init__(self, rows: list[tuple[int, dict[str, tuple[str, str]], bool]]):
+        """``rows``: (id, {language: (preferred label, ' | '-separated alternatives)}, whether the
+        German label is ESCO's English one standing in)."""
         norm_to_entries: dict[str, list[_Entry]] = {}
 
-        def add(concept_id: int, text: str, german: bool, preferred: bool) -> None:
+        def add(concept_id: int, text: str, language: str, preferred: bool) -> None:
             key = normalise(text)
             if len(key) < MIN_QUERY_LENGTH:
                 return
             bucket = norm_to_entries.setdefault(key, [])
-            entry = _Entry(concept_id, text, german, preferred)
+            entry = _Entry(concept_id, text, language, preferred)
             if entry not in bucket:
                 bucket.append(entry)
 
-        for pk, label_de, label_en, alt_de, alt_en, de_is_english in rows:
-            for german, label, alts in ((True, label_de, alt_de), (False, label_en, alt_en)):
-                if not label or (german and de_is_english):
+        for pk, labels, de_is_english in rows:
+            for language, (label, alts) in labels.items():
+                if not label or (language == "de" and de_is_english):
                     continue  # an English stand-in for a missing German label is indexed as English
-                add(pk, label, german, True)
+                add(pk, label, language, True)
                 # "Schweißer/Schweißerin": each gendered form is a preferred label of its own.
                 if "/" in label:
                     for part in label.split("/"):
-                        add(pk, part.strip(), german, True)
+                        add(pk, part.strip(), language, True)
                 for alt in alts.split(" | ") if alts else ():
-                    add(pk, alt.strip(), german, False)
+                    add(pk, alt.strip(), language, False)
 
         self.keys: list[str] = sorted(norm_to_entries)
         self.entries: list[list[_Entry]] = [norm_to_entries[k] for k in self.keys]
@@ -205,13 +209,13 @@ class _Index:
                     hit(i, FUZZY, score)
         return hits
 
-    def search(self, query: str, *, limit: int, german_first: bool) -> list[tuple[int, str]]:
-        """Best (concept id, matched label) pairs, best first."""
+    def search(self, query: str, *, limit: int, first: str) -> list[tuple[int, str]]:
+        """Best (concept id, matched label) pairs, best first; labels in language ``first`` win ties."""
         best: dict[int, tuple] = {}
         for i, (tier, score) in self.match(query, want=limit).items():
             key_len = len(self.keys[i])
             for entry in self.entries[i]:
-                rank = (tier, entry.german == german_first, entry.preferred, score, -key_len)
+                rank = (tier, entry.language == first, entry.preferred, score, -key_len)
                 if entry.concept_id not in best or best[entry.concept_id][0] < rank:
                     best[entry.concept_id] = (rank, entry.text)
         ordered = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
@@ -237,13 +241,17 @@ def _index_for(model: type[Concept]) -> _Index:
         with _lock:
             index = _indexes.get(name)
             if index is None:
-                fields = ["id", "label_de", "label_en", "alt_labels_de", "alt_labels_en"]
-                rows = [
-                    (*row[:5], len(row) > 5 and row[5] == EN_FALLBACK)
-                    for row in model.objects.values_list(
-                        *fields, *(["label_de_source"] if model is Skill else [])
-                    )
-                ]
+                fields = ["id"]
+                for code in LABEL_LANGUAGES:
+                    fields += [f"label_{code}", f"alt_labels_{code}"]
+                if model is Skill:
+                    fields.append("label_de_source")
+                rows = []
+                for row in model.objects.values_list(*fields):
+                    labels = {
+                        code: (row[1 + 2 * i], row[2 + 2 * i]) for i, code in enumerate(LABEL_LANGUAGES)
+                    }
+                    rows.append((row[0], labels, model is Skill and row[-1] == EN_FALLBACK))
                 index = _indexes[name] = _Index(rows)
     return index
 
@@ -255,7 +263,7 @@ def _search(model: type[Concept], query: str, limit: int, language: str) -> list
     query = normalise(query)
     if len(query) < MIN_QUERY_LENGTH or limit <= 0:
         return []
-    found = _index_for(model).search(query, limit=limit, german_first=not language.startswith("en"))
+    found = _index_for(model).search(query, limit=limit, first=label_order(language)[0])
     objects = model.objects.in_bulk([concept_id for concept_id, _text in found])
     results = []
     for concept_id, text in found:
@@ -269,10 +277,11 @@ def _search(model: type[Concept], query: str, limit: int, language: str) -> list
 
 
 def search_occupations(*, query: str, limit: int = 10, language: str = "de") -> list[Occupation]:
-    """Occupations whose preferred or alternative labels (German or English) match the query.
+    """Occupations whose preferred or alternative labels (German, English, Ukrainian or Arabic)
+    match the query.
 
     Exact and prefix matches come first, then matches inside a label, then typo-tolerant ones;
-    at the same level, labels in `language` come first.
+    at the same level, labels in the reader's `language` (or its first fallback) come first.
     """
     return _search(Occupation, query, limit, language)
 

@@ -26,6 +26,9 @@ ISCO_FILE = "isco08_groups_de_en.csv.gz"
 OCCUPATIONS_FILE = "occupations_de_en.csv.gz"
 SKILLS_FILE = "skills_de_en.csv.gz"
 RELATIONS_FILE = "occupation_skill_relations_v1.1.1.csv.gz"
+# Ukrainian and Arabic labels (ESCO v1.2.1): every occupation, the skills of six collections.
+OCCUPATIONS_UK_AR_FILE = "occupations_uk_ar.csv.gz"
+SKILLS_UK_AR_FILE = "skills_uk_ar.csv.gz"
 
 BATCH_SIZE = 2000
 
@@ -51,6 +54,8 @@ class TaxonomyLoadReport:
     skipped_occupation_uris: set[str] = field(default_factory=set)
     skipped_skill_uris: set[str] = field(default_factory=set)
     skills_en_fallback: int = 0
+    occupations_uk_ar: int = 0
+    skills_uk_ar: int = 0
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -59,6 +64,9 @@ class TaxonomyLoadReport:
             c: LoadCounts = getattr(self, name)
             out.append(f"{name}: {c.total} (created {c.created}, updated {c.updated}, deleted {c.deleted})")
         out.append(f"skills without a German label (English shown): {self.skills_en_fallback}")
+        out.append(
+            f"Ukrainian/Arabic labels: {self.occupations_uk_ar} occupations, {self.skills_uk_ar} skills"
+        )
         out.append(
             f"relations skipped (unknown URIs): {self.relations_skipped} "
             f"({len(self.skipped_occupation_uris)} unknown occupations, "
@@ -72,6 +80,24 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as fh:
         yield from csv.DictReader(fh)
+
+
+def _uk_ar_labels(path: Path) -> dict[str, dict[str, str]]:
+    """Ukrainian and Arabic labels by URI; an absent file gives none (German and English stay)."""
+    if not path.exists():
+        return {}
+    return {
+        row["conceptUri"]: {
+            "label_uk": row["preferredLabel_uk"],
+            "alt_labels_uk": row["altLabels_uk"],
+            "label_ar": row["preferredLabel_ar"],
+            "alt_labels_ar": row["altLabels_ar"],
+        }
+        for row in _rows(path)
+    }
+
+
+_NO_UK_AR = {"label_uk": "", "alt_labels_uk": "", "label_ar": "", "alt_labels_ar": ""}
 
 
 def _sync(model, wanted: dict[str, dict], fields: list[str], counts: LoadCounts, key: str = "uri") -> None:
@@ -121,9 +147,11 @@ def _load_isco(data_dir: Path, report: TaxonomyLoadReport) -> dict[str, int]:
 
 
 def _load_occupations(data_dir: Path, isco_ids: dict[str, int], report: TaxonomyLoadReport) -> None:
+    uk_ar = _uk_ar_labels(data_dir / OCCUPATIONS_UK_AR_FILE)
     wanted = {}
     for row in _rows(data_dir / OCCUPATIONS_FILE):
         wanted[row["conceptUri"]] = {
+            **uk_ar.get(row["conceptUri"], _NO_UK_AR),
             "label_de": row["preferredLabel_de"] or row["preferredLabel_en"],
             "label_en": row["preferredLabel_en"],
             "alt_labels_de": row["altLabels_de"],
@@ -133,12 +161,15 @@ def _load_occupations(data_dir: Path, isco_ids: dict[str, int], report: Taxonomy
             "esco_code": row["escoCode"],
             "description_de": row["description_de"],
         }
+    report.occupations_uk_ar = sum(1 for uri in wanted if uri in uk_ar)
     fields = list(next(iter(wanted.values())).keys())
     _sync(Occupation, wanted, fields, report.occupations)
     report.occupations.total = Occupation.objects.count()
 
 
 def _load_skills(data_dir: Path, report: TaxonomyLoadReport) -> None:
+    # 5 skills new in v1.2.1 have Ukrainian and Arabic labels but no German or English row: skipped.
+    uk_ar = _uk_ar_labels(data_dir / SKILLS_UK_AR_FILE)
     wanted = {}
     for row in _rows(data_dir / SKILLS_FILE):
         label_de, source = row["preferredLabel_de"], row["preferredLabel_de_source"]
@@ -148,6 +179,7 @@ def _load_skills(data_dir: Path, report: TaxonomyLoadReport) -> None:
             label_de, source = row["preferredLabel_en"], EN_FALLBACK
             report.skills_en_fallback += 1
         wanted[row["conceptUri"]] = {
+            **uk_ar.get(row["conceptUri"], _NO_UK_AR),
             "label_de": label_de,
             "label_de_source": source,
             "label_en": row["preferredLabel_en"],
@@ -157,6 +189,7 @@ def _load_skills(data_dir: Path, report: TaxonomyLoadReport) -> None:
             "reuse_level": row["reuseLevel"],
             "description_en": row["description_en"],
         }
+    report.skills_uk_ar = sum(1 for uri in wanted if uri in uk_ar)
     fields = list(next(iter(wanted.values())).keys())
     _sync(Skill, wanted, fields, report.skills)
     report.skills.total = Skill.objects.count()

@@ -98,3 +98,24 @@ def test_done_when_ihk_editor_submits_lead_publishes_and_hwk_stays_closed(demo, 
     hwk = demo.sections["hwk"]
     _assert_denied(editor.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
     _assert_denied(lead.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
+
+
+def test_the_home_page_speaks_every_language_of_the_site(demo, client):
+    """Issue 13: /ar/ shows Arabic body text right to left, not the German page."""
+    for code in ("ar", "uk", "fa", "en"):
+        texts = cms.demo.HOME_TRANSLATIONS[code]
+        html = client.get(f"/{code}/", **HOST).content.decode()
+        assert f'<html lang="{code}" dir="{"rtl" if code in ("ar", "fa") else "ltr"}"' in html
+        for key in ("title", "lead", "h1", "p1", "h2", "p2", "employer_cta_text", "candidate_cta_text"):
+            assert texts[key] in html, (code, key)
+        assert cms.demo.HOME_DE["p1"] not in html
+    german = client.get("/", **HOST).content.decode()
+    assert cms.demo.HOME_DE["p1"] in german and cms.demo.HOME_TRANSLATIONS["ar"]["p1"] not in german
+
+
+def test_seeding_twice_keeps_the_home_translations(demo, client, django_capture_on_commit_callbacks):
+    from organisations.models import Municipality
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cms.demo.seed(municipality=Municipality.objects.first())
+    assert cms.demo.HOME_TRANSLATIONS["uk"]["p2"] in client.get("/uk/", **HOST).content.decode()

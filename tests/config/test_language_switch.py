@@ -145,6 +145,17 @@ def test_the_switcher_still_refuses_an_unknown_language(client):
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
+def test_a_signed_in_user_keeps_the_choice_for_mails():
+    user = new_member("candidate")
+    client = login_with_mfa(Client(), user)
+    client.post("/i18n/setlang/", {"language": "uk", "next": "/app/"}, **HOST)
+    user.refresh_from_db()
+    assert user.preferred_language == "uk"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/app/"}, **HOST)
+    user.refresh_from_db()
+    assert user.preferred_language == "uk"
+
+
 # --- right to left ----------------------------------------------------------------------------
 
 PHONE = "+49 (0)231 5578 9"
@@ -291,3 +302,18 @@ def test_an_esco_label_is_marked_with_the_language_it_is_really_in():
             template.render(Context({"concept": german_only}))
             == '<span lang="de" dir="ltr">Altenpfleger/Altenpflegerin</span>'
         )
+
+
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_the_profile_form_keeps_phone_email_and_postcode_left_to_right(amina, code):
+    """Every form renders through config.forms.LotseFormRenderer: no template marks these inputs."""
+    _candidate, client = amina
+    html = _page(client, f"/{code}/app/candidates/me/edit/")
+    assert f'<html lang="{code}" dir="rtl"' in html
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*>', html)}
+    for name in ("phone", "email", "postcode"):
+        assert 'dir="ltr"' in inputs[name], inputs[name]
+    assert 'inputmode="tel"' in inputs["phone"] and f'value="{PHONE}"' in inputs["phone"]
+    assert 'dir="ltr"' not in inputs["city"]  # a city may be written in any script
+    # On the profile, postcode and city stay in their order inside one isolate.
+    assert LTR.format("44135 Dortmund") in _page(client, f"/{code}/app/candidates/me/")

@@ -228,3 +228,52 @@ def test_invitations_per_sender_are_throttled(
             break
     assert sent == services.INVITATIONS_PER_SENDER_PER_HOUR
     assert refused is not None and "Zu viele Einladungen" in refused.content.decode()
+
+
+# --- the e-mail in the person's language (issue 13) ------------------------------------------------
+
+
+def test_the_invitation_is_written_in_the_chosen_language_with_german_below(
+    case, case_manager_team, signed_in, django_capture_on_commit_callbacks
+):
+    staff = signed_in(case_manager_team.own)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            reverse("candidates:invite", args=[case.candidate.pk]),
+            {"email": "olena@mail.example", "language": "uk"},
+        )
+    assert response.status_code == 302
+    message = mail.outbox[-1]
+    assert message.subject == "[Lotse] Ваш доступ до вашого профілю"
+    ukrainian, german = message.body.split("-----")
+    assert "Ваша контактна особа запросила вас до Lotse" in ukrainian and "/uk/" in ukrainian
+    assert "Ihre Ansprechperson hat Sie zu Lotse eingeladen" in german
+    # The link opens the site in Ukrainian, and the new account keeps that language for later mails.
+    assert Client().post(_link(message), PASSWORD).status_code == 302
+    case.candidate.refresh_from_db()
+    assert case.candidate.user.preferred_language == "uk"
+
+
+def test_the_form_proposes_the_last_invitations_language_else_the_first_language(
+    case, case_manager_team, signed_in, django_capture_on_commit_callbacks
+):
+    from candidates.models import LanguageSkill
+
+    staff = signed_in(case_manager_team.own)
+    url = reverse("candidates:invite", args=[case.candidate.pk])
+    assert '<option value="de" selected>' in staff.get(url).content.decode()
+    LanguageSkill.objects.create(candidate=case.candidate, language="ar", is_native=True)
+    assert '<option value="ar" selected>' in staff.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url, {"email": "a@mail.example", "language": "fa"})
+    assert '<option value="fa" selected>' in staff.get(url).content.decode()
+
+
+def test_an_invitation_without_a_language_goes_out_in_german_only(
+    case, case_manager_team, signed_in, django_capture_on_commit_callbacks
+):
+    _invite(
+        signed_in(case_manager_team.own), case.candidate, "a@mail.example", django_capture_on_commit_callbacks
+    )
+    message = mail.outbox[-1]
+    assert message.subject == "[Lotse] Ihr Zugang zu Ihrem Profil" and "-----" not in message.body

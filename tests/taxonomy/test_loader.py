@@ -140,3 +140,15 @@ def test_loader_reads_a_small_folder_and_skips_unknown_uris(tmp_path):
     assert report.skills_en_fallback == 1
     assert Skill.objects.get(uri="http://s/2").label_de == "metallurgy"
     assert IscoGroup.objects.get(code="72").parent.code == "7"
+
+
+def test_ukrainian_and_arabic_labels_are_loaded(esco):
+    welder = Occupation.objects.get(label_de="Schweißer/Schweißerin")
+    assert welder.label_uk == "зварник/зварниця"
+    assert welder.label_ar == "عامل لحام / عاملة لحام"
+    assert esco.report.occupations_uk_ar == 3039
+    assert not Occupation.objects.filter(label_uk="").exists()
+    assert not Occupation.objects.filter(label_ar="").exists()
+    # Only six skill collections are translated; 5 of their skills are newer than our German data.
+    assert esco.report.skills_uk_ar == 2362
+    assert Skill.objects.exclude(label_ar="").count() == 2362

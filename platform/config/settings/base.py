@@ -182,6 +182,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# Phone, e-mail, URL and postcode inputs read left to right on right-to-left pages (config/forms.py).
+FORM_RENDERER = "config.forms.LotseFormRenderer"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 

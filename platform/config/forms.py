@@ -1,0 +1,38 @@
+"""The project's form renderer: fields that read left to right whatever the page's direction.
+
+On an Arabic or Farsi page an input inherits ``dir="rtl"``: a typed phone number
+"+49 (0)231 …" then shows as "…231(0)49+" and an e-mail address jumps about as it is typed.
+Every form of the project renders through this renderer (``FORM_RENDERER``), so phone, e-mail,
+URL and postcode inputs get ``dir="ltr"`` once, here, instead of in each form or template.
+"""
+
+from __future__ import annotations
+
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+LTR_INPUT_TYPES = {"email", "url", "tel"}
+
+
+def _is_phone(name: str) -> bool:
+    return name == "phone" or name.endswith("_phone")
+
+
+def _is_postcode(name: str) -> bool:
+    return name == "postcode" or name.endswith("_postcode")
+
+
+class LotseBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        name = self.name
+        if getattr(widget, "input_type", None) in LTR_INPUT_TYPES or _is_phone(name) or _is_postcode(name):
+            attrs.setdefault("dir", "ltr")
+        if _is_phone(name):
+            attrs.setdefault("inputmode", "tel")  # the phone keypad on a mobile
+        return attrs
+
+
+class LotseFormRenderer(DjangoTemplates):
+    bound_field_class = LotseBoundField

@@ -1,0 +1,114 @@
+"""Issue 13 in Chromium: a candidate reading Arabic signs in and reaches their profile, their
+consents and "Stellen für mich" with the keyboard alone (Tab, Shift+Tab, Enter, Space). Every
+element that takes focus shows it; the skip link leads to the main content; axe-core finds nothing
+serious or critical on those pages."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from candidates.models import ConsentScope
+from tests.candidates.factories import CandidateFactory, ConsentFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "ein-langes-Passwort-42"
+MAX_TABS = 80
+
+# What has focus, and whether it is visibly marked (an outline or a box shadow).
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow && s.boxShadow !== 'none';
+  return {tag: e.tagName, id: e.id, href: e.getAttribute('href') || '', name: e.getAttribute('name') || '',
+          text: (e.innerText || e.value || '').trim().slice(0, 60), visible: Boolean(outline || shadow)};
+}"""
+
+
+def _describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['impact']}: {v['id']} – {v['help']} at {[', '.join(n['target']) for n in v['nodes']]}"
+        for v in violations
+    )
+
+
+def _tab_to(page, matches, *, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element satisfies ``matches``; check on the way
+    that every focused element shows its focus."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        assert focused["visible"], f"focus not visible on {focused}"
+        if matches(focused):
+            return focused
+    raise AssertionError(f"not reached with {MAX_TABS} presses of Tab")
+
+
+def _href_ends(path: str):
+    return lambda f: f["href"].split("?")[0].endswith(path)
+
+
+@pytest.fixture
+def candidate(transactional_db):
+    user = get_user_model().objects.create_user(
+        email="amal@lotse.example", password=PASSWORD, is_candidate=True, preferred_language="ar"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    person = CandidateFactory(user=user, phone="+49 (0)231 5578 9", postcode="44135", city="Dortmund")
+    ConsentFactory(candidate=person, scope=ConsentScope.LISTING)
+    return user
+
+
+def test_an_arabic_candidate_reaches_profile_consents_and_jobs_by_keyboard(
+    live_server, page, home_page, candidate, axe
+):
+    page.goto(f"{live_server.url}/ar/accounts/login/?next=/ar/app/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    # The first Tab reaches the skip link, visibly; Enter moves focus into the main content.
+    page.keyboard.press("Tab")
+    skip = page.evaluate(FOCUSED)
+    assert skip["href"] == "#main" and skip["visible"], skip
+    assert page.locator(".lotse-skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+    _tab_to(page, lambda f: f["name"] == "login")
+    page.keyboard.type(candidate.email)
+    _tab_to(page, lambda f: f["name"] == "password")
+    page.keyboard.type(PASSWORD)
+    # One step back and forth again: Shift+Tab returns to the e-mail field.
+    assert _tab_to(page, lambda f: f["name"] == "login", backwards=True)["name"] == "login"
+    _tab_to(page, lambda f: f["name"] == "password")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/")
+
+    _tab_to(page, _href_ends("/ar/app/candidates/me/"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/candidates/me/")
+    violations = axe()
+    assert not violations, "profile:\n" + _describe(violations)
+
+    _tab_to(page, _href_ends("/ar/app/candidates/me/consents/"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/candidates/me/consents/")
+    violations = axe()
+    assert not violations, "consents:\n" + _describe(violations)
+
+    # Back up through the page to the header's "my area" link, and from there to the jobs.
+    _tab_to(page, _href_ends("/ar/app/"), backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/")
+    _tab_to(page, _href_ends("/ar/app/employers/jobs/"))
+    page.keyboard.press("Space")  # a link does not follow Space: the page stays
+    assert page.url == f"{live_server.url}/ar/app/"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/employers/jobs/")
+    violations = axe()
+    assert not violations, "jobs for me:\n" + _describe(violations)
