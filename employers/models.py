@@ -525,7 +525,7 @@ class Notification(models.Model):
         related_name="employer_notifications",
         verbose_name=_("Person"),
     )
-    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
     introduction = models.ForeignKey(
         Introduction,
         null=True,

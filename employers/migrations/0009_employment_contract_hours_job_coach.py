@@ -32,6 +32,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('selected', 'Ein Betrieb möchte Sie kennenlernen'), ('accepted', 'Zustimmung zur Vorstellung'), ('declined', 'Vorstellung abgelehnt'), ('updated', 'Vorstellung aktualisiert'), ('filled_elsewhere', 'Vorstellung beendet: Die Person hat eine andere Stelle angetreten')], max_length=20, verbose_name='Art'),
+            field=models.CharField(choices=[('selected', 'Ein Betrieb möchte Sie kennenlernen'), ('accepted', 'Zustimmung zur Vorstellung'), ('declined', 'Vorstellung abgelehnt'), ('updated', 'Vorstellung aktualisiert'), ('filled_elsewhere', 'Vorstellung beendet: Die Person hat eine andere Stelle angetreten')], max_length=16, verbose_name='Art'),
         ),
     ]
