@@ -241,3 +241,46 @@ def test_the_coachs_consent_free_reach_is_the_employment_not_the_case_file(world
     client = signed_in(partner_coach)
     assert client.get(reverse("coaching:case_detail", args=[world.case.pk])).status_code == 404
     assert not world.candidate.consents.filter(scope=ConsentScope.CASE_DATA).exists()
+
+
+def test_a_new_hire_appears_in_the_responsible_coachs_follow_along_list(
+    world, signed_in, django_capture_on_commit_callbacks
+):
+    """Found: new hires never appeared in any job coach's list (the case manager had been made coach)."""
+    from employers import services as employer_services
+    from employers.models import EmployerProfile, Introduction, Placement
+    from taxonomy.models import Occupation
+
+    case = CaseFactory(
+        responsible_organisation=world.office,
+        candidate__municipality=world.municipality,
+        case_manager=world.case_manager,
+    )
+    profile, _created = EmployerProfile.objects.get_or_create(
+        organisation=world.employer_org, defaults={"sector": "handwerk"}
+    )
+    occupation = Occupation.objects.create(
+        uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin"
+    )
+    placement = Placement.objects.create(
+        employer=profile,
+        municipality=world.municipality,
+        title="Bäcker*in",
+        occupation=occupation,
+        postcode="44135",
+        status="open",
+    )
+    intro = Introduction.objects.create(placement=placement, candidate=case.candidate, stage="accepted")
+    with django_capture_on_commit_callbacks(execute=True):
+        employment = employer_services.introduction_hire(
+            introduction=intro,
+            actor=world.people["employer"],
+            start_date=MONDAY,
+            contract_type="permanent",
+            hours_per_week=30,
+        )
+    assert employment.job_coach == world.coach
+    assert employment.pk in [p.employment_id for p in selectors.coach_caseload(user=world.coach)]
+    assert not selectors.coach_caseload(user=world.case_manager).filter(employment=employment).exists()
+    home = signed_in(world.coach).get(reverse("coaching:home")).content.decode()
+    assert reverse("coaching:employment_detail", args=[employment.pk]) in home
