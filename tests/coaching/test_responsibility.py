@@ -284,3 +284,39 @@ def test_a_new_hire_appears_in_the_responsible_coachs_follow_along_list(
     assert not selectors.coach_caseload(user=world.case_manager).filter(employment=employment).exists()
     home = signed_in(world.coach).get(reverse("coaching:home")).content.decode()
     assert reverse("coaching:employment_detail", args=[employment.pk]) in home
+
+
+# --- every case keeps a responsible case manager ---------------------------------------------------------
+
+
+def test_a_handover_accepted_by_a_job_coach_gives_the_case_the_receiving_lead_case_manager(world):
+    from candidates.services import consent_grant
+    from tests.coaching.conftest import handover_kind
+
+    receiving = OrganisationFactory(municipality=world.municipality, kind="jobcenter")
+    new_member(Role.CASE_MANAGER, organisation=receiving)
+    lead_manager = new_member(Role.CASE_MANAGER, organisation=receiving, lead=True)
+    accepting_coach = new_member(Role.JOB_COACH, organisation=receiving)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=receiving,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=receiving
+    )
+    for item in handover.items.all():
+        services.handover_item_set(item=item, actor=world.case_manager, done=True)
+    services.handover_decide(handover=handover, actor=accepting_coach, accept=True)
+    world.case.refresh_from_db()
+    assert world.case.responsible_organisation == receiving
+    assert world.case.case_manager == lead_manager
+
+
+def test_the_case_form_does_not_take_the_case_manager_away(world):
+    from candidates.forms import CaseForm
+
+    form = CaseForm({"phase": world.case.phase, "legal_circle": "none", "case_manager": ""}, case=world.case)
+    assert not form.is_valid()
+    assert form.errors["case_manager"] == ["Bitte die zuständige Case Manager*in auswählen."]
