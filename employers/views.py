@@ -516,7 +516,13 @@ def _hire(request: HttpRequest, intro: Introduction) -> HttpResponse:
                 job_coach=data["job_coach"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            if hasattr(exc, "error_dict"):
+                _errors_to_form(form, exc)
+            else:
+                # The introduction moved on meanwhile (closed, already hired): the page may no longer
+                # show the form, so the reason goes where every page shows it.
+                messages.error(request, " ".join(exc.messages))
+                intro = selectors.employer_introduction_get(user=request.user, ref=intro.reference)
         else:
             messages.success(request, _("Gespeichert."))
             return redirect("employers:introduction_detail", ref=intro.reference)

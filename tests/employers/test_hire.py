@@ -216,3 +216,21 @@ def test_hiring_closes_the_other_introductions_and_tells_their_employers_kindly(
     # The employer's notices page says it in words, without the person.
     page_text = str(Notification.Kind.FILLED_ELSEWHERE.label)
     assert candidate.last_name not in page_text
+
+
+def test_a_hire_posted_after_the_introduction_closed_says_why(
+    placement, candidate, employer, coach, signed_in
+):
+    intro = _accepted(placement, candidate, employer, coach)
+    services.introduction_close(introduction=intro, actor=employer.own, reason="not_suitable")
+    response = signed_in(employer.own).post(
+        reverse("employers:introduction_action", args=[intro.reference, "hire"]),
+        {
+            "start_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "contract_type": "permanent",
+            "hours_per_week": "20",
+        },
+    )
+    assert response.status_code == 400
+    assert "Einstellen ist erst nach der Zustimmung der Person möglich." in response.content.decode()
+    assert not Employment.objects.exists()
