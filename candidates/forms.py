@@ -419,8 +419,11 @@ class OwnQualificationForm(QualificationForm):
 class CaseForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), choices=CasePhase.choices)
     legal_circle = forms.ChoiceField(label=_("Rechtskreis"), choices=LegalCircle.choices)
+    # Every case has a responsible case manager: the form never takes one away.
     case_manager = forms.ModelChoiceField(
-        label=_("Case Manager*in"), queryset=get_user_model().objects.none(), required=False
+        label=_("Case Manager*in"),
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": _("Bitte die zuständige Case Manager*in auswählen.")},
     )
 
     def __init__(self, *args, case, **kwargs):

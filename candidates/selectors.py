@@ -529,12 +529,91 @@ def consent_get(*, user: User, pk: int) -> Consent:
 
 
 def case_managers_for(*, candidate: Candidate) -> list:
-    """Case managers of the organisations responsible for the candidate's open cases."""
+    """The responsible case manager of each of the candidate's open cases (see
+    ``responsible_case_manager`` for a case whose case manager left)."""
+    found = [responsible_case_manager(case=case) for case in candidate.cases.all() if case.is_open]
+    return [user for user in found if user is not None]
+
+
+def _active_members(*, organisation_ids, roles) -> list:
+    """Active members with one of ``roles``, leads first, then the longest-standing membership."""
     return [
-        case.case_manager
-        for case in candidate.cases.all()
-        if case.is_open and case.case_manager_id is not None
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id__in=list(organisation_ids), role__in=list(roles), is_active=True
+        )
+        .select_related("user")
+        .order_by("-is_lead", "pk")
     ]
+
+
+def responsible_case_manager(*, case: Case) -> User | None:
+    """Who answers for the case: its case manager, or — when there is none (the case manager's
+    membership ended, or a handover was accepted by someone without the role) — the lead case
+    manager of the responsible organisation, then its longest-standing one. None only when that
+    organisation has no case manager at all; callers then turn to the coordinator."""
+    if case.case_manager_id is not None:
+        return case.case_manager
+    found = _active_members(organisation_ids=[case.responsible_organisation_id], roles=[Role.CASE_MANAGER])
+    return found[0] if found else None
+
+
+def responsible_case(*, candidate_id: int) -> Case | None:
+    """The candidate's open case (the most recently opened one if there are several)."""
+    return (
+        Case.objects.filter(candidate_id=candidate_id)
+        .exclude(phase=CasePhase.CLOSED)
+        .select_related("responsible_organisation", "case_manager")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+
+
+def job_coach_choices(*, candidate: Candidate) -> list:
+    """Who may be the responsible job coach of the candidate's employment: active members with the
+    job-coach role of an organisation of the candidate's municipality — the team of the organisation
+    responsible for the open case first (leads first), then the partner organisations' coaches."""
+    case = responsible_case(candidate_id=candidate.pk)
+    own_org = case.responsible_organisation_id if case else None
+    memberships = (
+        Membership.objects.filter(
+            role=Role.JOB_COACH, is_active=True, organisation__municipality_id=candidate.municipality_id
+        )
+        .select_related("user", "organisation")
+        .order_by("-is_lead", "pk")
+    )
+    ordered = sorted(memberships, key=lambda m: m.organisation_id != own_org)  # stable: own team first
+    seen: set[int] = set()
+    users = []
+    for membership in ordered:
+        if membership.user_id not in seen and membership.user.is_active:
+            seen.add(membership.user_id)
+            users.append(membership.user)
+    return users
+
+
+def default_job_coach(*, candidate: Candidate) -> User | None:
+    """The responsible job coach a hire gets unless someone chooses another (the team's coach).
+
+    1. The case manager of the open case, but only if they hold the job-coach role in the
+       organisation responsible for the case ("often the same person", DESIGN.md).
+    2. Otherwise the job coach of that organisation: its lead job coach, else the longest-standing.
+    3. Otherwise (the organisation has no job coach, e.g. a Jobcenter working with a partner's
+       supported-employment project) the first job coach of the municipality's organisations,
+       leads first.
+    4. Otherwise nobody — never the case manager just because there is no one else. The employment
+       then shows as "ohne Jobcoach" on the coaching start page, a case manager or the coordinator
+       assigns one on the employment page, and requests go to the coordinator until then.
+    """
+    case = responsible_case(candidate_id=candidate.pk)
+    if case is not None:
+        team = _active_members(organisation_ids=[case.responsible_organisation_id], roles=[Role.JOB_COACH])
+        if case.case_manager_id is not None and any(u.pk == case.case_manager_id for u in team):
+            return case.case_manager
+        if team:
+            return team[0]
+    choices = job_coach_choices(candidate=candidate)
+    return choices[0] if choices else None
 
 
 def duplicate_candidates(

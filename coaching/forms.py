@@ -160,6 +160,31 @@ class SupportRequestForm(_Base):
             self.fields["organisation"].widget = forms.HiddenInput()
 
 
+class CoachForm(KernFormMixin, forms.Form):
+    """Choose the employment's responsible job coach among the municipality's job coaches."""
+
+    coach = forms.TypedChoiceField(
+        label=_("Zuständiger Jobcoach"),
+        coerce=int,
+        help_text=_("Zuerst die Jobcoaches der Organisation, die für den Fall zuständig ist."),
+        error_messages={
+            "required": _("Bitte einen Jobcoach auswählen."),
+            "invalid_choice": _("Bitte einen Jobcoach aus der Liste auswählen."),
+        },
+    )
+
+    def __init__(self, *args, coaches=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coaches = {user.pk: user for user in coaches}
+        self.fields["coach"].choices = [("", "–")] + [(user.pk, str(user)) for user in coaches]
+        if current is not None and not self.is_bound:
+            self.initial.setdefault("coach", current.pk)
+        self.style_widgets()
+
+    def clean_coach(self):
+        return self.coaches[self.cleaned_data["coach"]]
+
+
 class AnswerForm(KernFormMixin, forms.Form):
     answer = forms.CharField(label=_("Antwort"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
 

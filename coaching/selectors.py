@@ -56,14 +56,61 @@ def is_coordinator(user: User) -> bool:
 # --- employments ----------------------------------------------------------------------------------
 
 
+def _coached_q(*, user: User) -> Q:
+    """Running employments the user is the responsible job coach of. The coach may work for a
+    partner organisation that is not responsible for the case (a Jobcenter without coaches of its
+    own): being made responsible for the employment lets them follow it along — the employment,
+    not the case file."""
+    if not access.has_role(user=user, roles=[Role.JOB_COACH]):
+        return Q(pk__in=[])
+    return Q(job_coach=user, end_reason="", candidate__erased_at__isnull=True)
+
+
 def visible_employments(*, user: User) -> QuerySet[Employment]:
-    """Employments of candidates whose record the user may read (case staff, coordinators)."""
-    return Employment.objects.filter(candidate__in=candidate_selectors.visible_candidates(user=user))
+    """Employments of candidates whose record the user may read (case staff, coordinators), and
+    the ones the user coaches."""
+    return Employment.objects.filter(
+        Q(candidate__in=candidate_selectors.visible_candidates(user=user)) | _coached_q(user=user)
+    )
 
 
 def editable_employments(*, user: User) -> QuerySet[Employment]:
-    """Employments the user may log follow-ups, needs and risks for: case staff only."""
-    return Employment.objects.filter(candidate__in=candidate_selectors.editable_candidates(user=user))
+    """Employments the user may log follow-ups, needs and risks for: case staff, and the
+    responsible job coach."""
+    return Employment.objects.filter(
+        Q(candidate__in=candidate_selectors.editable_candidates(user=user)) | _coached_q(user=user)
+    )
+
+
+def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
+    """An employment whose job coach the user may change: a case manager working on the case, or
+    a coordinator of the person's municipality. Other roles → 403; out of scope → 404."""
+    if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]):
+        raise PermissionDenied
+    q = Q(candidate__municipality_id__in=access.municipality_ids(user=user, roles=[Role.COORDINATOR]))
+    if access.has_role(user=user, roles=[Role.CASE_MANAGER]):
+        managed = access.organisation_ids(user=user, roles=[Role.CASE_MANAGER])
+        q |= Q(
+            candidate__in=candidate_selectors.editable_candidates(user=user),
+            candidate__cases__responsible_organisation_id__in=managed,
+        )
+    employment = (
+        Employment.objects.filter(q, pk=pk, candidate__erased_at__isnull=True)
+        .select_related("candidate", "job_coach", "employer__organisation")
+        .distinct()
+        .first()
+    )
+    if employment is None:
+        raise Http404
+    return employment
+
+
+def may_change_coach(*, user: User, employment: Employment) -> bool:
+    try:
+        coach_assignable_employment_get(user=user, pk=employment.pk)
+    except (PermissionDenied, Http404):
+        return False
+    return True
 
 
 def _escalated_to(*, user: User) -> QuerySet[Employment]:
@@ -84,7 +131,9 @@ def employment_get(*, user: User, pk: int, for_edit: bool = False) -> Employment
         base = visible_employments(user=user) | _escalated_to(user=user)
     employment = (
         base.filter(pk=pk)
-        .select_related("candidate", "employer__organisation", "placement", "follow_along__coach")
+        .select_related(
+            "candidate", "employer__organisation", "placement", "follow_along__coach", "job_coach"
+        )
         .first()
     )
     if employment is None:
@@ -102,7 +151,10 @@ def employment_page(*, user: User, employment: Employment) -> dict:
     Follow-up notes, language needs, risks and requests belong to the file: a coordinator who is
     not responsible for the case reads only the risks escalated to them (``file_hidden``).
     """
-    full = candidate_selectors.may_read_file(user=user, candidate=employment.candidate)
+    # The responsible coach reads the employment's own records (not the case file).
+    full = employment.job_coach_id == user.pk or candidate_selectors.may_read_file(
+        user=user, candidate=employment.candidate
+    )
     risks = employment.risk_flags.select_related("raised_by", "escalated_to", "resolved_by")
     return {
         "file_hidden": not full,
@@ -124,8 +176,9 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
     return (
         FollowAlong.objects.filter(
             coach=user,
+            employment__job_coach=user,
             employment__end_reason="",
-            employment__candidate__in=candidate_selectors.visible_candidates(user=user),
+            employment__candidate__erased_at__isnull=True,
         )
         .select_related(
             "employment__candidate", "employment__employer__organisation", "employment__placement"
@@ -157,7 +210,9 @@ def unassigned_employments(*, user: User) -> QuerySet[Employment]:
     return (
         editable_employments(user=user)
         .filter(end_reason="")
-        .filter(Q(follow_along__isnull=True) | Q(follow_along__coach__isnull=True))
+        .filter(
+            Q(follow_along__isnull=True) | Q(follow_along__coach__isnull=True) | Q(job_coach__isnull=True)
+        )
         .select_related("candidate", "employer__organisation")
         .order_by("start_date")
     )

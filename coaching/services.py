@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
-from candidates.selectors import RECEIVING_KINDS, candidate_has_live_consent
+from candidates.selectors import (
+    RECEIVING_KINDS,
+    candidate_has_live_consent,
+    default_job_coach,
+    job_coach_choices,
+    responsible_case_manager,
+)
 from employers.models import Employment
 from organisations.models import Membership, Organisation
 from outbox.services import enqueue
@@ -138,23 +144,40 @@ def coordinator_for(*, municipality_id: int) -> User | None:
     return found[0] if found else None
 
 
-def _default_coach(case: Case | None) -> User | None:
-    """A job coach of the organisation responsible for the case, else its case manager."""
-    if case is None:
-        return None
-    coaches = _members(organisation_ids=[case.responsible_organisation_id], roles=[Role.JOB_COACH])
-    if case.case_manager_id and any(c.pk == case.case_manager_id for c in coaches):
-        return case.case_manager
-    if coaches:
-        return coaches[0]
-    return case.case_manager
-
-
 def responsible_coach(*, employment: Employment) -> User | None:
-    plan = FollowAlong.objects.filter(employment=employment).select_related("coach").first()
-    if plan is not None and plan.coach is not None:
-        return plan.coach
-    return _default_coach(_open_case(employment.candidate_id))
+    """The employment's responsible job coach (Employment.job_coach, set at hire and changed only
+    through employment_coach_set); None while nobody is assigned — never the case manager in
+    their stead."""
+    # Read from the row, not from the caller's copy: the coach may have changed since it was loaded.
+    current = Employment.objects.filter(pk=employment.pk).select_related("job_coach").first()
+    return current.job_coach if current is not None else None
+
+
+def team_lead_for(*, employment: Employment, coach: User | None) -> User | None:
+    """Whom an overdue request of the coach goes to: the lead (Membership.is_lead) among the case
+    staff of the coach's own organisation in the person's municipality, not the coach themself."""
+    if coach is None:
+        return None
+    org_ids = Membership.objects.filter(
+        user=coach,
+        role=Role.JOB_COACH,
+        is_active=True,
+        organisation__municipality_id=employment.candidate.municipality_id,
+    ).values("organisation_id")
+    lead = (
+        Membership.objects.filter(
+            organisation_id__in=org_ids,
+            role__in=CASE_STAFF,
+            is_lead=True,
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user=coach)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return lead.user if lead else None
 
 
 # --- notifications ----------------------------------------------------------------------------------
@@ -241,17 +264,27 @@ def schedule_extend(*, employment: Employment) -> int:
 
 
 def follow_along_start(*, employment_id: int) -> FollowAlong | None:
-    """At hire: the follow-along plan with its coach and first due dates. Safe to call twice."""
-    employment = Employment.objects.select_related("candidate").filter(pk=employment_id).first()
+    """At hire: the follow-along plan with its coach and first due dates. Safe to call twice.
+
+    The plan's coach is the employment's responsible job coach; an employment made without one
+    (the admin, an import) gets the team's (candidates.selectors.default_job_coach) here.
+    """
+    employment = Employment.objects.select_related("candidate", "job_coach").filter(pk=employment_id).first()
     if employment is None:
         return None
     case = _open_case(employment.candidate_id)
+    coach = employment.job_coach
+    if coach is None:
+        coach = default_job_coach(candidate=employment.candidate)
+        if coach is not None:
+            Employment.objects.filter(pk=employment.pk, job_coach__isnull=True).update(job_coach=coach)
+            employment.job_coach = coach
     try:
         with transaction.atomic():
             plan, _created = FollowAlong.objects.get_or_create(
                 employment=employment,
                 defaults={
-                    "coach": _default_coach(case),
+                    "coach": coach,
                     "organisation": case.responsible_organisation if case else None,
                     "municipality_id": employment.candidate.municipality_id,
                 },
@@ -262,11 +295,39 @@ def follow_along_start(*, employment_id: int) -> FollowAlong | None:
     return plan
 
 
-def follow_along_take_over(*, employment: Employment, actor: User) -> FollowAlong:
+def employment_coach_set(*, employment: Employment, actor: User, coach: User) -> Employment:
+    """Make ``coach`` the employment's responsible job coach (a case manager or coordinator on the
+    employment page, or a job coach taking it over). Only a job coach of the person's municipality
+    (candidates.selectors.job_coach_choices); audited; the follow-along plan follows."""
+    if not any(user.pk == coach.pk for user in job_coach_choices(candidate=employment.candidate)):
+        raise ValidationError({"coach": _("Diese Person ist hier nicht als Jobcoach tätig.")})
     plan = follow_along_start(employment_id=employment.pk)
-    plan.coach = actor
-    plan.save(update_fields=["coach"])
-    return plan
+    with transaction.atomic():
+        current = Employment.objects.select_for_update().get(pk=employment.pk)
+        if current.job_coach_id == coach.pk and plan is not None and plan.coach_id == coach.pk:
+            employment.job_coach = coach
+            return current
+        before = current.job_coach_id
+        Employment.objects.filter(pk=current.pk).update(job_coach=coach)
+        FollowAlong.objects.filter(employment=current).update(coach=coach)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            record=current,
+            municipality_id=employment.candidate.municipality_id,
+            fields=["job_coach"],
+            note=f"job coach: {before or '-'} -> {coach.pk}",
+        )
+    employment.job_coach = coach
+    if plan is not None:
+        plan.coach = coach
+    return employment
+
+
+def follow_along_take_over(*, employment: Employment, actor: User) -> FollowAlong:
+    """A job coach takes the employment over: the same rule as any change of coach."""
+    employment_coach_set(employment=employment, actor=actor, coach=actor)
+    return FollowAlong.objects.get(employment=employment)
 
 
 # --- follow-up log ---------------------------------------------------------------------------------
@@ -334,19 +395,19 @@ def _due_for_reminder(today: date):
             employment__end_reason="",
         )
         .filter(Q(employment__end_date__isnull=True) | Q(employment__end_date__gte=F("due_date")))
-        .select_related("employment__candidate", "employment__follow_along__coach")
+        .select_related("employment__candidate", "employment__job_coach", "employment__follow_along__coach")
         .order_by("due_date", "pk")
     )
 
 
 def _reminder_recipient(due: FollowUpDue) -> User | None:
+    """The responsible job coach; with nobody assigned, the coordinator (never the case manager)."""
+    coach = responsible_coach(employment=due.employment)
+    if coach is not None:
+        return coach
     plan = getattr(due.employment, "follow_along", None)
     if plan is not None and plan.coach is not None:
         return plan.coach
-    case = _open_case(due.employment.candidate_id)
-    coach = _default_coach(case)
-    if coach is not None:
-        return coach
     return coordinator_for(municipality_id=due.employment.candidate.municipality_id)
 
 
@@ -376,7 +437,10 @@ def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpRemind
 
 def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
     due = FollowUpDue.objects.select_related(
-        "employment__candidate", "employment__follow_along__coach", "employment__employer__organisation"
+        "employment__candidate",
+        "employment__job_coach",
+        "employment__follow_along__coach",
+        "employment__employer__organisation",
     ).get(pk=reminder.due_id)
     recipient = _reminder_recipient(due)
     if recipient is None or not recipient.email:
@@ -522,21 +586,36 @@ def support_request_answer(*, request: SupportRequest, actor: User, answer: str)
     return request
 
 
-def support_requests_escalate(*, today: date | None = None) -> int:
-    """Daily: open requests past their due date go to the coordinator (once: status changes)."""
+def support_request_escalation_target(*, request: SupportRequest) -> User | None:
+    """Whom an unanswered request goes to after its deadline: the team lead of the coach it was
+    routed to (team_lead_for), else the coordinator of the person's municipality."""
+    if request.employment_id is not None and request.assigned_to_id is not None:
+        lead = team_lead_for(employment=request.employment, coach=request.assigned_to)
+        if lead is not None:
+            return lead
+    return coordinator_for(municipality_id=request.municipality_id)
+
+
+def support_requests_escalate(*, today: date | None = None, now: datetime | None = None) -> int:
+    """Daily: open requests past their due date go to the coach's team lead or the coordinator
+    (once: the status changes in a conditional UPDATE)."""
     today = today or timezone.localdate()
+    now = now or timezone.now()
     count = 0
-    for request in SupportRequest.objects.filter(status=SupportRequest.Status.OPEN, due_date__lt=today):
-        coordinator = coordinator_for(municipality_id=request.municipality_id)
+    overdue = SupportRequest.objects.filter(
+        status=SupportRequest.Status.OPEN, due_date__lt=today
+    ).select_related("employment__candidate", "assigned_to", "employer_organisation")
+    for request in overdue:
+        target = support_request_escalation_target(request=request)
         with transaction.atomic():
             won = SupportRequest.objects.filter(pk=request.pk, status=SupportRequest.Status.OPEN).update(
-                status=SupportRequest.Status.ESCALATED, escalated_at=timezone.now(), escalated_to=coordinator
+                status=SupportRequest.Status.ESCALATED, escalated_at=now, escalated_to=target
             )
             if not won:
                 continue
             count += 1
             _notify(
-                [coordinator, request.assigned_to],
+                [target, request.assigned_to],
                 CoachingNotification.Kind.REQUEST_ESCALATED,
                 _("Anfrage von {org} ist seit {day} überfällig").format(
                     org=request.employer_organisation, day=request.due_date.strftime("%d.%m.%Y")
@@ -942,6 +1021,9 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
                 user=actor, organisation=locked.to_organisation, role=Role.CASE_MANAGER, is_active=True
             ).exists()
             case.case_manager = actor if is_case_manager else None
+            if case.case_manager is None:
+                # Every case keeps a responsible case manager: the receiving side's lead one.
+                case.case_manager = responsible_case_manager(case=case)
             fields = ["responsible_organisation", "case_manager", "updated_at"]
             new_municipality = locked.to_organisation.municipality_id
             if new_municipality != case.municipality_id:

@@ -22,7 +22,7 @@ from candidates import selectors as candidate_selectors
 from organisations import access
 from organisations.models import Organisation
 
-from . import forms, selectors, services
+from . import forms, selectors, services, throttle
 from .models import (
     HandoverChecklistItem,
     LanguageArea,
@@ -112,6 +112,10 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "today": timezone.localdate(),
             "plan": getattr(employment, "follow_along", None),
+            "may_change_coach": selectors.may_change_coach(user=request.user, employment=employment),
+            "may_take_over": can_edit
+            and employment.job_coach_id != request.user.pk
+            and access.has_role(user=request.user, roles=[Role.JOB_COACH]),
             **selectors.employment_page(user=request.user, employment=employment),
             "status_form": forms.NeedStatusForm(),
             "resolve_form": forms.RiskResolveForm(),
@@ -124,9 +128,46 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_along_take(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
-    services.follow_along_take_over(employment=employment, actor=request.user)
-    messages.success(request, _("Sie begleiten diese Beschäftigung jetzt."))
+    try:
+        services.follow_along_take_over(employment=employment, actor=request.user)
+    except ValidationError:
+        messages.error(request, _("Nur Jobcoaches können eine Begleitung übernehmen."))
+    else:
+        messages.success(request, _("Sie begleiten diese Beschäftigung jetzt."))
     return redirect("coaching:employment_detail", pk=pk)
+
+
+@login_required
+def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case manager or coordinator chooses the employment's responsible job coach."""
+    employment = selectors.coach_assignable_employment_get(user=request.user, pk=pk)
+    form = forms.CoachForm(
+        request.POST or None,
+        coaches=candidate_selectors.job_coach_choices(candidate=employment.candidate),
+        current=employment.job_coach,
+    )
+    if _save_form(
+        request,
+        form,
+        lambda data: services.employment_coach_set(
+            employment=employment, actor=request.user, coach=data["coach"]
+        ),
+    ):
+        messages.success(request, _("Zuständiger Jobcoach: {who}.").format(who=employment.job_coach))
+        return redirect("coaching:employment_detail", pk=pk)
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Jobcoach ändern"),
+            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
+                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
+            ),
+            "back": ("coaching:employment_detail", pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -306,18 +347,34 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     )
     if len(organisations) == 1:
         form.fields["organisation"].queryset = Organisation.objects.filter(pk=organisations[0].pk)
-    created = _save_form(
-        request,
-        form,
-        lambda data: services.support_request_create(
+    if request.method == "GET" and request.GET.get("employment"):
+        # Linked from a hire ("Unterstützung anfragen"): the employment by its public reference.
+        chosen = employments.filter(reference=request.GET["employment"]).first()
+        if chosen is not None:
+            form.initial["employment"] = chosen.pk
+    throttled = False
+
+    def save(data: dict) -> Any:
+        nonlocal throttled
+        if not throttle.support_request_admit(request=request, organisation_id=data["organisation"].pk):
+            throttled = True
+            raise ValidationError(
+                _(
+                    "Sie haben in kurzer Zeit schon viele Anfragen gestellt. Ihre Nachricht ist unten noch "
+                    "da: Bitte senden Sie sie später noch einmal (spätestens in einer Stunde)."
+                ),
+                code="throttled",
+            )
+        return services.support_request_create(
             actor=user,
             organisation=data["organisation"],
             employment=data.get("employment"),
             topic=data["topic"],
             message=data["message"],
             token=data["token"],
-        ),
-    )
+        )
+
+    created = _save_form(request, form, save)
     if created:
         messages.success(
             request,
@@ -335,6 +392,7 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
             "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
             "back": ("coaching:support_request_list", None),
         },
+        status=429 if throttled else 200,
     )
 
 

@@ -15,6 +15,7 @@ from taxonomy.postcodes import is_valid_postcode
 
 from .models import (
     CompanySize,
+    ContractType,
     EmploymentEndReason,
     Introduction,
     Placement,
@@ -227,11 +228,86 @@ class OfferForm(forms.Form):
 
 
 class HireForm(forms.Form):
+    """The employer records the hire: start date, contract type, hours, and (preset to the team's)
+    the job coach who follows the employment along.
+
+    A date input sends and shows ISO dates only (``YYYY-MM-DD``): the value is rendered in that
+    format whatever the page's language, and the window's bounds become min and max.
+    """
+
     start_date = dates.DateField(
         label=_("Beginn der Beschäftigung"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Erster Arbeitstag, zum Beispiel 15.01.2027."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         window=dates.APPOINTMENT,
+        error_messages={
+            "required": _("Bitte den ersten Arbeitstag angeben."),
+            "invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 15.01.2027."),
+        },
     )
+    contract_type = forms.ChoiceField(
+        label=_("Vertragsart"),
+        choices=[("", "–"), *ContractType.choices],
+        error_messages={
+            "required": _("Bitte eine Vertragsart auswählen."),
+            "invalid_choice": _("Bitte eine Vertragsart auswählen."),
+        },
+    )
+    hours_per_week = forms.IntegerField(
+        label=_("Stunden pro Woche"),
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "required": _("Bitte die Wochenstunden angeben."),
+            "invalid": _("Bitte eine ganze Zahl von 1 bis 60 angeben."),
+            "min_value": _("Bitte eine ganze Zahl von 1 bis 60 angeben."),
+            "max_value": _("Bitte eine ganze Zahl von 1 bis 60 angeben."),
+        },
+    )
+    job_coach = forms.TypedChoiceField(
+        label=_("Jobcoach, der die Beschäftigung begleitet"),
+        help_text=_("Vorausgewählt ist der Jobcoach des Teams der Person."),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, coaches=(), default_coach=None, placement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coaches = {user.pk: user for user in coaches}
+        self.fields["job_coach"].choices = [("", _("– Jobcoach des Teams (Standard) –"))] + [
+            (user.pk, str(user)) for user in coaches
+        ]
+        if not self.is_bound:
+            today = timezone.localdate()
+            start = placement.start_date if placement is not None else None
+            earliest, latest = dates.APPOINTMENT.bounds(today)
+            self.initial.setdefault(
+                "start_date", start if start is not None and earliest <= start <= latest else None
+            )
+            if placement is not None and placement.hours_per_week:
+                self.initial.setdefault("hours_per_week", placement.hours_per_week)
+            if placement is not None and placement.kind in _CONTRACT_FOR_KIND:
+                self.initial.setdefault("contract_type", _CONTRACT_FOR_KIND[placement.kind])
+            if default_coach is not None:
+                self.initial.setdefault("job_coach", default_coach.pk)
+        earliest, latest = dates.APPOINTMENT.bounds()
+        self.fields["start_date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_job_coach(self):
+        value = self.cleaned_data.get("job_coach")
+        if value is None:
+            return None
+        if value not in self.coaches:
+            raise forms.ValidationError(_("Bitte einen Jobcoach aus der Liste auswählen."))
+        return self.coaches[value]
+
+
+_CONTRACT_FOR_KIND = {
+    PlacementKind.AUSBILDUNG: ContractType.APPRENTICESHIP,
+    PlacementKind.PRAKTIKUM: ContractType.INTERNSHIP,
+}
 
 
 class CloseForm(forms.Form):

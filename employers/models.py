@@ -342,6 +342,15 @@ class EmploymentEndReason(models.TextChoices):
     OTHER = "other", _("anderer Grund")
 
 
+class ContractType(models.TextChoices):
+    PERMANENT = "permanent", _("unbefristet")
+    FIXED_TERM = "fixed_term", _("befristet")
+    APPRENTICESHIP = "apprenticeship", _("Ausbildungsvertrag")
+    INTERNSHIP = "internship", _("Praktikumsvertrag")
+    MINI_JOB = "mini_job", _("Minijob")
+    TEMPORARY_AGENCY = "temporary_agency", _("Zeitarbeit")
+
+
 class Employment(models.Model):
     """What a hire becomes (DESIGN.md "Employment"). Follow-along support hangs off it.
 
@@ -380,6 +389,23 @@ class Employment(models.Model):
     )
     kind = models.CharField(_("Art"), max_length=16, choices=PlacementKind.choices, default=PlacementKind.JOB)
     start_date = models.DateField(_("Beginn"))
+    contract_type = models.CharField(
+        _("Vertragsart"), max_length=20, choices=ContractType.choices, blank=True
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("Stunden pro Woche"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    # The responsible job coach: chosen at hire (default: candidates.selectors.default_job_coach),
+    # changed by a case manager or coordinator (coaching.services.employment_coach_set). Support
+    # requests and follow-up reminders go to this person; coaching.FollowAlong.coach mirrors it.
+    job_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_employments",
+        verbose_name=_("zuständige*r Jobcoach"),
+    )
     end_date = models.DateField(_("Ende"), null=True, blank=True)
     end_reason = models.CharField(
         _("Grund für das Ende"), max_length=24, choices=EmploymentEndReason.choices, blank=True
@@ -487,6 +513,11 @@ class Notification(models.Model):
         ACCEPTED = "accepted", _("Zustimmung zur Vorstellung")
         DECLINED = "declined", _("Vorstellung abgelehnt")
         UPDATED = "updated", _("Vorstellung aktualisiert")
+        # To the employers of the other open introductions when the person is hired elsewhere.
+        FILLED_ELSEWHERE = (
+            "filled_elsewhere",
+            _("Vorstellung beendet: Die Person hat eine andere Stelle angetreten"),
+        )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from candidates.models import Candidate, ConsentScope
-from candidates.selectors import case_managers_for, listed_candidates_for_employer
+from candidates.selectors import (
+    case_managers_for,
+    default_job_coach,
+    job_coach_choices,
+    listed_candidates_for_employer,
+)
 from candidates.services import consent_grant
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
@@ -30,6 +35,7 @@ from privacy.services import audit_record
 from taxonomy.models import OccupationSkill, Skill
 
 from .models import (
+    ContractType,
     EmployerProfile,
     Employment,
     EmploymentEndReason,
@@ -449,13 +455,53 @@ def introduction_close(
         return _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
 
 
-def introduction_hire(*, introduction: Introduction, actor: User, start_date: date) -> Employment:
+def _hire_coach(*, candidate: Candidate, job_coach: User | None) -> User | None:
+    """The responsible job coach of a new employment: the one chosen, if they may be (a job coach
+    of the person's municipality, see candidates.selectors.job_coach_choices), else the team's."""
+    if job_coach is None:
+        return default_job_coach(candidate=candidate)
+    if not any(user.pk == job_coach.pk for user in job_coach_choices(candidate=candidate)):
+        raise ValidationError({"job_coach": _("Diese Person ist hier nicht als Jobcoach tätig.")})
+    return job_coach
+
+
+def _notify_hired_elsewhere(introductions: Iterable[Introduction]) -> None:
+    """Tell each employer whose introduction closed because the person took another job: a kind
+    notice without anything about the person (the notice names only the employer's own
+    introduction). The one place the notification system is called for this, to port it in one go."""
+    for intro in introductions:
+        employer_users = [
+            m.user
+            for m in Membership.objects.filter(
+                organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
+            ).select_related("user")
+        ]
+        _notify(intro, Notification.Kind.FILLED_ELSEWHERE, employer_users)
+
+
+def introduction_hire(
+    *,
+    introduction: Introduction,
+    actor: User,
+    start_date: date,
+    contract_type: str = "",
+    hours_per_week: int | None = None,
+    job_coach: User | None = None,
+) -> Employment:
     """Hire: one Employment, one opening fewer, the placement filled at zero.
+
+    The employer records date, contract type and hours; the employment gets its responsible job
+    coach (``job_coach`` if given and allowed, else the team's: candidates.selectors.default_job_coach).
+    The person's other open introductions close ("anderswo eingestellt") and their employers get a
+    kind notice.
 
     Races are settled by the database: the candidate row is locked first, then the placement
     (always in this order, so two hires cannot deadlock); openings drop through a conditional
     UPDATE that never goes below zero; a unique constraint refuses a second running employment.
     """
+    if contract_type and contract_type not in ContractType.values:
+        raise ValidationError({"contract_type": _("Bitte eine Vertragsart auswählen.")})
+    coach = _hire_coach(candidate=introduction.candidate, job_coach=job_coach)
     with transaction.atomic():
         intro = Introduction.objects.select_related("placement").get(pk=introduction.pk)
         Candidate.objects.select_for_update().filter(pk=intro.candidate_id).first()
@@ -479,17 +525,23 @@ def introduction_hire(*, introduction: Introduction, actor: User, start_date: da
                     introduction=intro,
                     kind=placement.kind,
                     start_date=start_date,
+                    contract_type=contract_type,
+                    hours_per_week=hours_per_week,
+                    job_coach=coach,
                     created_by=actor,
                 )
         except IntegrityError as exc:
             raise ValidationError(_("Diese Person ist bereits eingestellt.")) from exc
         _move(intro, Stage.HIRED, actor, note=start_date.isoformat())
-        for other in (
+        elsewhere = list(
             Introduction.objects.filter(candidate_id=intro.candidate_id)
             .exclude(pk=intro.pk)
             .exclude(stage__in=Introduction.TERMINAL)
-        ):
+            .select_related("placement__employer")
+        )
+        for other in elsewhere:
             _move(other, Stage.CLOSED, actor, reason=Reason.HIRED_ELSEWHERE)
+        _notify_hired_elsewhere(elsewhere)
         placement.refresh_from_db(fields=["openings", "status"])
         if placement.status == PlacementStatus.FILLED:
             for other in placement.introductions.exclude(pk=intro.pk).exclude(

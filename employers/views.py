@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
+from candidates import selectors as candidate_selectors
 from organisations import access
 from taxonomy.models import Occupation
 
@@ -403,9 +404,26 @@ def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
 # --- introductions: employer side ------------------------------------------------------------
 
 
+def _hire_form(intro: Introduction, data=None) -> HireForm:
+    """The hire form with the team's job coaches to choose from, the team's coach preselected."""
+    candidate = intro.candidate
+    return HireForm(
+        data,
+        coaches=candidate_selectors.job_coach_choices(candidate=candidate),
+        default_coach=candidate_selectors.default_job_coach(candidate=candidate),
+        placement=intro.placement,
+    )
+
+
 @login_required
 def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
     intro = selectors.employer_introduction_get(user=request.user, ref=ref)
+    return _introduction_page(request, intro)
+
+
+def _introduction_page(
+    request: HttpRequest, intro: Introduction, *, hire_form: HireForm | None = None, status: int = 200
+) -> HttpResponse:
     contact = selectors.introduction_contact(user=request.user, introduction=intro)
     # Right after the person's yes, the employer reveals the contact with a POST (recorded as a
     # stage); opening the page only shows, and audits what it shows.
@@ -429,13 +447,17 @@ def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "history": selectors.introduction_history(user=request.user, introduction=intro),
             "interview_form": InterviewForm(),
             "offer_form": OfferForm(),
-            "hire_form": HireForm(initial={"start_date": intro.placement.start_date}),
+            "hire_form": hire_form
+            if hire_form is not None
+            else (_hire_form(intro) if intro.contact_visible and intro.is_open else None),
             "close_form": CloseForm(),
+            "coach_url": selectors.coach_contact_url(),
         },
+        status=status,
     )
 
 
-_ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "hire": HireForm, "close": CloseForm}
+_ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "close": CloseForm}
 
 
 @login_required
@@ -447,6 +469,8 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
             raise PermissionDenied
         services.introduction_contact_reveal(introduction=intro, actor=request.user)
         return redirect("employers:introduction_detail", ref=intro.reference)
+    if action == "hire":
+        return _hire(request, intro)
     form_class = _ACTIONS.get(action)
     if form_class is None:
         raise Http404
@@ -466,8 +490,6 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
             )
         elif action == "offer":
             services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
-        elif action == "hire":
-            services.introduction_hire(introduction=intro, actor=request.user, start_date=data["start_date"])
         else:
             services.introduction_close(
                 introduction=intro, actor=request.user, reason=data["reason"], note=data["note"]
@@ -477,6 +499,34 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
     else:
         messages.success(request, _("Gespeichert."))
     return redirect("employers:introduction_detail", ref=intro.reference)
+
+
+def _hire(request: HttpRequest, intro: Introduction) -> HttpResponse:
+    """The hire: on bad input the page again with the form's errors and the input kept."""
+    form = _hire_form(intro, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.introduction_hire(
+                introduction=intro,
+                actor=request.user,
+                start_date=data["start_date"],
+                contract_type=data["contract_type"],
+                hours_per_week=data["hours_per_week"],
+                job_coach=data["job_coach"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                _errors_to_form(form, exc)
+            else:
+                # The introduction moved on meanwhile (closed, already hired): the page may no longer
+                # show the form, so the reason goes where every page shows it.
+                messages.error(request, " ".join(exc.messages))
+                intro = selectors.employer_introduction_get(user=request.user, ref=intro.reference)
+        else:
+            messages.success(request, _("Gespeichert."))
+            return redirect("employers:introduction_detail", ref=intro.reference)
+    return _introduction_page(request, intro, hire_form=form, status=400)
 
 
 # --- introductions: candidate and case staff ---------------------------------------------------

@@ -99,6 +99,14 @@ MATRIX = [
         _row(own=200, coordinator=403, coordinator_responsible=200, coordinator_elsewhere=404),
     ),
     ("follow_along_take", "employment", "post", STAFF_POST),
+    # The responsible job coach is chosen by a case manager on the case or a coordinator of the
+    # municipality; a job coach takes an employment over with follow_along_take instead.
+    (
+        "employment_coach",
+        "employment",
+        "get",
+        {**_row(own=200, staff_other=403, coordinator=200, coordinator_elsewhere=404), "coach": 403},
+    ),
     ("follow_up_create", "employment", "get", STAFF_EDIT),
     ("language_need_create", "employment", "get", STAFF_EDIT),
     ("risk_create", "employment", "get", STAFF_EDIT),

@@ -139,6 +139,28 @@ def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, 
     assert handover.items.filter(required=True, done_at__isnull=True).exists()  # still in progress
 
 
+def test_the_demo_job_coach_is_responsible_for_every_demo_hire_and_answers_the_request(
+    seeded, esco, signed_in
+):
+    """Issue 12: the demo request reached the case manager and the demo job coach got 404 on it."""
+    municipality, coach = seeded["municipality"], seeded["coach"]
+    employments = Employment.objects.filter(candidate__municipality=municipality)
+    assert set(employments.values_list("job_coach", flat=True)) == {coach.pk}
+    case_manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    assert not SupportRequest.objects.filter(assigned_to=case_manager).exists()
+    open_request = SupportRequest.objects.filter(municipality=municipality).exclude(status="answered").get()
+    assert open_request.assigned_to == coach == open_request.employment.job_coach
+    client = signed_in(coach)
+    url = reverse("coaching:support_request_detail", args=[open_request.pk])
+    assert client.get(url).status_code == 200
+    assert (
+        client.get(reverse("coaching:employment_detail", args=[open_request.employment_id])).status_code
+        == 200
+    )
+    # Answering (a POST) is exercised in test_responsibility; here the page offers the form.
+    assert 'name="answer"' in client.get(url).content.decode()
+
+
 def test_running_seed_demo_again_adds_nothing(seeded, esco):
     before = _counts(seeded["municipality"])
     call_command("seed_demo", stdout=StringIO())

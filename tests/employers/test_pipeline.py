@@ -224,9 +224,14 @@ def test_employer_steps_through_the_pages_to_hire(placement, candidate, employer
     url = lambda action: reverse("employers:introduction_action", args=[intro.reference, action])  # noqa: E731
     client.post(url("interview"), {"interview_at": "2027-01-02T10:00"})
     client.post(url("offer"), {"note": ""})
-    bad = client.post(url("hire"), {"start_date": "kein Datum"}, follow=True)
-    assert "Bitte die Angaben prüfen" in bad.content.decode()
-    client.post(url("hire"), {"start_date": "2027-01-04"})
+    bad = client.post(
+        url("hire"), {"start_date": "kein Datum", "contract_type": "permanent", "hours_per_week": "40"}
+    )
+    assert bad.status_code == 400
+    assert "Bitte ein gültiges Datum angeben" in bad.content.decode()
+    client.post(
+        url("hire"), {"start_date": "2027-01-04", "contract_type": "permanent", "hours_per_week": "40"}
+    )
     intro.refresh_from_db()
     assert intro.stage == Stage.HIRED
     assert Employment.objects.get(candidate=candidate).start_date == date(2027, 1, 4)

@@ -148,11 +148,14 @@ ACCOUNT_ALLOW_REGISTRATION = env.bool_("LOTSE_ALLOW_SIGNUP", True)
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # allauth's throttles, per hour rather than its per-minute defaults: a reset mail at most three
 # times an hour to one address, whatever path or address the request comes from. The same
-# mechanism throttles event registration (cms/throttle.py): per address and per e-mail.
+# mechanism throttles event registration (cms/throttle.py): per address and per e-mail, and an
+# employer's support requests (coaching/throttle.py): per person and per business.
 ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/h/ip,3/h/key",
     "reset_password_from_key": "20/h/ip",
     "lotse_event_registration": "20/h/ip,5/h/key",
+    # An employer's questions to the job coach (coaching/throttle.py): per person, per business.
+    "lotse_support_request": "10/h/user,30/d/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lotse"

@@ -1,0 +1,79 @@
+"""The employer records a hire in Chromium (issue 12): the date input shows the placement's start
+(an ISO value; a German "15.01.2027" was silently dropped by the browser), contract type and hours
+are asked for, and the employment gets the team's job coach."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from employers.models import EmployerProfile, Employment, Introduction, Placement
+from taxonomy.models import Occupation
+from tests.candidates.factories import CaseFactory
+from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
+from tests.fixtures.users import login_with_mfa
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_employer_hires_with_a_working_date_field(live_server, page, home_page, world, axe):  # noqa: F811
+    Employment.objects.filter(pk=world.employment.pk).update(
+        end_reason="other", end_date=timezone.localdate()
+    )
+    case = CaseFactory(
+        responsible_organisation=world.office,
+        candidate__municipality=world.municipality,
+        case_manager=world.case_manager,
+    )
+    profile, _created = EmployerProfile.objects.get_or_create(
+        organisation=world.employer_org, defaults={"sector": "handwerk"}
+    )
+    start = timezone.localdate() + timedelta(days=30)
+    placement = Placement.objects.create(
+        employer=profile,
+        municipality=world.municipality,
+        title="Bäcker*in",
+        occupation=Occupation.objects.create(
+            uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin"
+        ),
+        postcode="44135",
+        status="open",
+        start_date=start,
+        hours_per_week=38,
+    )
+    intro = Introduction.objects.create(
+        placement=placement, candidate=case.candidate, stage="contact_revealed"
+    )
+
+    client = login_with_mfa(Client(), world.people["employer"])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/app/employers/introductions/{intro.reference}/")
+    date_input = page.get_by_label("Beginn der Beschäftigung")
+    # The browser keeps the value only if it is a valid ISO date.
+    assert date_input.input_value() == start.isoformat()
+    assert page.get_by_label("Stunden pro Woche").input_value() == "38"
+    violations = axe()
+    assert not violations, violations
+
+    page.get_by_label("Vertragsart").select_option("fixed_term")
+    page.get_by_role("button", name="Eingestellt").click()
+    page.wait_for_url(f"{live_server.url}/app/employers/introductions/{intro.reference}/")
+    employment = Employment.objects.get(candidate=case.candidate)
+    assert (employment.start_date, employment.contract_type, employment.hours_per_week) == (
+        start,
+        "fixed_term",
+        38,
+    )
+    assert employment.job_coach == world.coach
