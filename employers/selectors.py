@@ -705,3 +705,87 @@ def candidate_status_items(candidate: Candidate) -> list[StatusItem]:
 def pipeline_counts(placements: Sequence[Placement]) -> dict[str, int]:
     keys = ("n_waiting", "n_active", "n_interview", "n_hired", "n_closed")
     return {k: sum(getattr(p, k, 0) for p in placements) for k in keys}
+
+
+# --- consents: what a grant is for and what revoking it ends (candidates.hooks.ConsentParty) ---
+
+
+def _contact_introduction_id(consent: Consent) -> int | None:
+    from .services import CONTACT_REFERENCE_PREFIX
+
+    if consent.scope != ConsentScope.CONTACT or not consent.reference.startswith(CONTACT_REFERENCE_PREFIX):
+        return None
+    tail = consent.reference[len(CONTACT_REFERENCE_PREFIX) :]
+    return int(tail) if tail.isdigit() else None
+
+
+def consent_labels(consents: Sequence[Consent]) -> dict[int, str]:
+    """{consent pk: "Vorstellung für die Stelle „…“"} for the contact grants of introductions (one query)."""
+    wanted = {c.pk: pk for c in consents if (pk := _contact_introduction_id(c)) is not None}
+    if not wanted:
+        return {}
+    titles = dict(
+        Introduction.objects.filter(pk__in=set(wanted.values())).values_list("pk", "placement__title")
+    )
+    return {
+        consent_pk: gettext("Vorstellung für die Stelle „%(title)s“") % {"title": titles[intro_pk]}
+        for consent_pk, intro_pk in wanted.items()
+        if intro_pk in titles
+    }
+
+
+def introductions_ended_by(consent: Consent) -> list[Introduction]:
+    """The open introductions that end when this grant is revoked.
+
+    A contact grant carries its one introduction (the employer loses the person's details). The
+    listing carries the requests employers made from the anonymised profile and that the person
+    has not answered yet: without the listing the employer no longer sees the profile it asked about.
+    """
+    open_stages = set(Introduction.Stage.values) - Introduction.TERMINAL
+    if consent.scope == ConsentScope.CONTACT:
+        intro_pk = _contact_introduction_id(consent)
+        if intro_pk is None:
+            return []
+        queryset = _introductions().filter(
+            pk=intro_pk,
+            candidate_id=consent.candidate_id,
+            placement__employer__organisation_id=consent.recipient_organisation_id,
+            stage__in=open_stages,
+        )
+    elif consent.scope == ConsentScope.LISTING:
+        queryset = _introductions().filter(
+            candidate_id=consent.candidate_id, stage=Introduction.Stage.SELECTED
+        )
+    else:
+        return []
+    return list(queryset)
+
+
+def revocation_consequences(consent: Consent, *, for_self: bool) -> list[str]:
+    """In the active language: which requests and introductions end, and that a job stays a job."""
+    texts = []
+    for intro in introductions_ended_by(consent):
+        values = {"title": intro.placement.title, "employer": intro.placement.employer.organisation.name}
+        if intro.stage == Introduction.Stage.SELECTED:
+            texts.append(
+                gettext("Die Anfrage von %(employer)s zur Stelle „%(title)s“ wird beendet.") % values
+            )
+        else:
+            texts.append(
+                gettext("Die Vorstellung für die Stelle „%(title)s“ bei %(employer)s wird beendet.") % values
+            )
+    intro_pk = _contact_introduction_id(consent)
+    if intro_pk is not None:
+        employment = (
+            Employment.objects.filter(introduction_id=intro_pk, end_reason="")
+            .select_related("employer__organisation")
+            .first()
+        )
+        if employment is not None:
+            values = {"employer": employment.employer.organisation.name}
+            texts.append(
+                gettext("Ihre Stelle bei %(employer)s bleibt bestehen.") % values
+                if for_self
+                else gettext("Das Arbeitsverhältnis bei %(employer)s bleibt bestehen.") % values
+            )
+    return texts

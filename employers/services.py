@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from candidates.models import Candidate, ConsentScope
+from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import case_managers_for, listed_candidates_for_employer
 from candidates.services import consent_grant
 from organisations import access
@@ -55,9 +55,12 @@ _OFFER_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW}
 _HIRE_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW, Stage.OFFER}
 
 
+CONTACT_REFERENCE_PREFIX = "introduction:"
+
+
 def contact_reference(introduction: Introduction) -> str:
     """The consent reference that ties a contact grant to exactly this introduction."""
-    return f"introduction:{introduction.pk}"
+    return f"{CONTACT_REFERENCE_PREFIX}{introduction.pk}"
 
 
 # --- registration and verification --------------------------------------------------------
@@ -447,6 +450,35 @@ def introduction_close(
             _("Diese Vorstellung ist schon abgeschlossen."),
         )
         return _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
+
+
+def introductions_close_for_revoked_consent(consent: Consent, actor: User | None) -> list[Introduction]:
+    """The person took back a grant: close what it carried (reason "consent revoked") and tell the employer.
+
+    Registered with candidates.hooks, called in the revoking transaction; see
+    selectors.introductions_ended_by for which introductions a grant carries.
+    """
+    from .selectors import introductions_ended_by
+
+    closed = []
+    for intro in introductions_ended_by(consent):
+        intro = Introduction.objects.select_for_update().get(pk=intro.pk)
+        if not intro.is_open:
+            continue
+        closed.append(_move(intro, Stage.CLOSED, actor, reason=Reason.CONSENT_REVOKED))
+        _notify_employer_consent_revoked(intro)
+    return closed
+
+
+def _notify_employer_consent_revoked(intro: Introduction) -> None:
+    # The one place this work calls the notice helper (the notification core replaces it).
+    employer_users = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
+        ).select_related("user")
+    ]
+    _notify(intro, Notification.Kind.UPDATED, employer_users)
 
 
 def introduction_hire(*, introduction: Introduction, actor: User, start_date: date) -> Employment:
