@@ -190,7 +190,49 @@ def employer_decide(*, organisation: Organisation, actor: User, verify: bool, no
         fields=["verification_status"],
         note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""),
     )
+    if verify:
+        from .tasks import send_verified_email
+
+        enqueue(send_verified_email, organisation.pk)
     return organisation
+
+
+def employer_verified_email_send(*, organisation_id: int) -> int:
+    """Tell every member of a newly verified business, in their language, that they can start now.
+
+    A mail of its own rather than an introduction notice (the notification core takes it over):
+    it names nobody but the business and links, absolutely, to where the first placement is made.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    organisation = Organisation.objects.filter(
+        pk=organisation_id, verification_status=VerificationStatus.VERIFIED
+    ).first()
+    if organisation is None:
+        return 0
+    sent = 0
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for membership in Membership.objects.filter(
+        organisation=organisation, role=Role.EMPLOYER, is_active=True
+    ).select_related("user"):
+        user = membership.user
+        if not user.email:
+            continue
+        language = user.preferred_language if user.preferred_language in dict(settings.LANGUAGES) else "de"
+        with translation.override(language):
+            subject = str(_("Ihr Betrieb ist geprüft"))
+            body = str(
+                _(
+                    "Guten Tag,\n\n{name} ist bei Lotse geprüft. Sie können jetzt Ihre erste Stelle anlegen "
+                    "und passende Profile ohne Namen ansehen: {url}\n\nIhr Lotse-Team"
+                )
+            ).format(name=organisation.name, url=base + reverse("employers:placement_create"))
+        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+        sent += 1
+    return sent
 
 
 # --- placements -----------------------------------------------------------------------------
