@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -304,6 +305,8 @@ def concept_labels(uris: Iterable[str]) -> dict[str, str]:
 
 # --- matches ----------------------------------------------------------------------------------
 
+MATCHES_PER_PAGE = 25
+
 
 @dataclass
 class MatchRow:
@@ -321,10 +324,14 @@ class MatchRow:
     note: str = ""
 
 
-def placement_matches(*, user: User, placement: Placement, top: int = 20) -> list[MatchRow]:
-    """Ranked, explained candidates for one placement, filtered again by live listing consent.
+def placement_matches(
+    *, user: User, placement: Placement, page: int | str = 1, per_page: int = MATCHES_PER_PAGE
+) -> Page:
+    """One page of ranked, explained candidates for one placement, filtered again by live listing consent.
 
-    The index may lag behind a revocation by a task run; the consent check here does not.
+    The index may lag behind a revocation by a task run; the consent check here does not. Ranking
+    runs over the in-memory index; cards, labels and notes are read for the page's rows only, so
+    the number of queries does not grow with the page or the number of candidates.
     """
     from matching.index import candidate_index
     from matching.services import match_candidates
@@ -338,20 +345,34 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     )
     record = placement_record(placement)
     ranked = match_candidates(
-        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id), top=top * 2
+        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id)
     )
     ids = [int(m.candidate_id) for m in ranked]
     # One query: which of them are still listed for this employer (live consent, same municipality).
-    rows = {c.pk: c for c in anonymous_queryset(browse_base(user=user).filter(pk__in=ids))}
-    ranked = [m for m in ranked if int(m.candidate_id) in rows][:top]
+    still_listed = set(browse_base(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    result_page = Paginator([m for m in ranked if int(m.candidate_id) in still_listed], per_page).get_page(
+        page
+    )
+    ranked = list(result_page.object_list)
+    rows = {
+        c.pk: c
+        for c in anonymous_queryset(
+            browse_base(user=user).filter(pk__in=[int(m.candidate_id) for m in ranked])
+        )
+    }
     uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     labels = {s.uri: s.label for s in Skill.objects.filter(uri__in=uris).only("uri", "label_de", "label_en")}
+    ranked = [m for m in ranked if int(m.candidate_id) in rows]  # revoked between the two reads
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
     cards = dict(
         zip([c.pk for c in listed], anonymous_cards(listed, origin_postcode=placement.postcode), strict=True)
     )
-    notes = dict(ShortlistEntry.objects.filter(placement=placement).values_list("candidate_id", "note"))
+    notes = dict(
+        ShortlistEntry.objects.filter(placement=placement, candidate_id__in=rows).values_list(
+            "candidate_id", "note"
+        )
+    )
     result = []
     for m in ranked:
         ex = m.explanation
@@ -372,7 +393,8 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
                 note=notes.get(cid, ""),
             )
         )
-    return result
+    result_page.object_list = result
+    return result_page
 
 
 def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
