@@ -138,7 +138,6 @@ def test_the_lists_name_the_placement_not_an_internal_reference(
         assert reverse("candidates:consent_revoke", args=[_contact(candidate).pk]) in body
 
 
-@pytest.mark.xfail(strict=True, reason="the Ukrainian catalogue entries land in their own commit")
 def test_the_confirmation_speaks_the_readers_language(
     placement, candidate, employer, candidate_user, signed_in
 ):
