@@ -25,7 +25,9 @@ outside the user's scope, so that nobody learns whether a person is on the platf
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -34,11 +36,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.roles import Role
 from organisations import access
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
+from . import hooks
 from .models import (
     Candidate,
     CandidateOccupation,
@@ -526,6 +530,77 @@ def consent_get(*, user: User, pk: int) -> Consent:
     if consent is None:
         raise Http404
     return consent
+
+
+# References the platform writes itself ("introduction:4"): never shown, the parties put them in words.
+_INTERNAL_REFERENCE = re.compile(r"^[a-z_]+:\d+$")
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    """One grant as people read it: the scope in words, for whom, and what it is for."""
+
+    consent: Consent
+    recipient: str
+    purpose: str
+
+
+def consent_rows(*, user: User, consents: Sequence[Consent]) -> list[ConsentRow]:
+    """The grants in words: the recipient by name and, instead of an internal reference, what it is for.
+
+    ``consents`` come from :func:`consent_get` or the candidate's own list (already scoped to ``user``).
+    A reference typed by staff from a paper form is shown as typed; one the platform wrote is
+    replaced by the words the owning app registered (candidates.hooks), or left out.
+    """
+    consents = list(consents)
+    labels = hooks.consent_labels(consents)
+    rows = []
+    for c in consents:
+        recipient = ""
+        if c.recipient_organisation_id:
+            recipient = c.recipient_organisation.name
+        elif c.recipient_user_id:
+            recipient = str(c.recipient_user)
+        purpose = labels.get(c.pk, "")
+        if not purpose and c.reference and not _INTERNAL_REFERENCE.match(c.reference):
+            purpose = c.reference
+        rows.append(ConsentRow(consent=c, recipient=recipient, purpose=purpose))
+    return rows
+
+
+def revocation_consequences(*, user: User, consent: Consent) -> list[str]:
+    """What revoking this grant ends, in the active language, addressed to whoever reads it.
+
+    The person themself reads "Ihre Kontaktdaten"; staff recording a revocation read the person's
+    name. The scope's own effect comes first, then what other apps say it ends (introductions).
+    """
+    for_self = consent.candidate.user_id is not None and consent.candidate.user_id == user.pk
+    values = {
+        "organisation": consent.recipient_organisation.name if consent.recipient_organisation_id else "",
+        "person": str(consent.recipient_user) if consent.recipient_user_id else "",
+        "name": consent.candidate.full_name,
+    }
+    if for_self:
+        texts = {
+            ConsentScope.LISTING: gettext("Geprüfte Betriebe aus Ihrer Region finden Ihr Profil nicht mehr."),
+            ConsentScope.CONTACT: gettext("Der Betrieb %(organisation)s sieht Ihre Kontaktdaten nicht mehr."),
+            ConsentScope.CASE_DATA: gettext("%(organisation)s sieht Ihre Falldaten nicht mehr."),
+            ConsentScope.VOLUNTEER: gettext("%(person)s sieht Ihr Profil nicht mehr."),
+        }
+    else:
+        texts = {
+            ConsentScope.LISTING: gettext(
+                "Geprüfte Betriebe aus der Region finden das Profil von %(name)s nicht mehr."
+            ),
+            ConsentScope.CONTACT: gettext(
+                "Der Betrieb %(organisation)s sieht die Kontaktdaten von %(name)s nicht mehr."
+            ),
+            ConsentScope.CASE_DATA: gettext("%(organisation)s sieht die Falldaten von %(name)s nicht mehr."),
+            ConsentScope.VOLUNTEER: gettext("%(person)s sieht das Profil von %(name)s nicht mehr."),
+        }
+    first = texts.get(consent.scope)
+    found = [first % values] if first else []
+    return found + hooks.revocation_consequences(consent, for_self=for_self)
 
 
 def case_managers_for(*, candidate: Candidate) -> list:

@@ -31,6 +31,7 @@ from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
+from . import hooks
 from .models import (
     LIVE_CONSENT_KEY,
     Candidate,
@@ -566,11 +567,21 @@ def consent_grant(
 
 
 def consent_revoke(*, consent: Consent, actor: User) -> Consent:
-    """Revoke at once: every selector reads live rows only, so the next request no longer sees the data."""
-    if consent.revoked_at is None:
-        consent.revoked_at = timezone.now()
-        consent.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
-        consent.save(update_fields=["revoked_at", "revoked_by"])
+    """Revoke at once: every selector reads live rows only, so the next request no longer sees the data.
+
+    A conditional UPDATE revokes once even when two tabs post together; only the request that
+    revoked it closes what the grant carried (candidates.hooks), so the employer hears of it once.
+    """
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        now = timezone.now()
+        changed = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=by
+        )
+        if not changed:
+            consent.refresh_from_db(fields=["revoked_at", "revoked_by"])
+            return consent
+        consent.revoked_at, consent.revoked_by = now, by
         _audit(
             actor=actor,
             action=AuditEntry.Action.CHANGE,
@@ -578,6 +589,8 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
             fields=[f"consent.{consent.scope}"],
             note="consent revoked",
         )
+        # What the grant carried ends too (an introduction closes, its employer hears of it).
+        hooks.consent_revoked(consent, actor)
     return consent
 
 

@@ -464,22 +464,41 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("candidates:consents", pk=pk)
     services.candidate_audit_view(candidate=candidate, actor=request.user, fields=["consents"])
     consents = candidate.consents.select_related("recipient_organisation", "recipient_user", "recorded_by")
+    rows = selectors.consent_rows(user=request.user, consents=consents)
     return render(
-        request, "candidates/consent_list.html", {"candidate": candidate, "consents": consents, "form": form}
+        request, "candidates/consent_list.html", {"candidate": candidate, "rows": rows, "form": form}
     )
 
 
 @login_required
-@require_POST
 def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
+    """GET: what revoking ends, in the reader's words; POST: revoke. For the person and for staff."""
     if not (request.user.is_candidate or access.has_role(user=request.user, roles=STAFF)):
         raise PermissionDenied
     consent = selectors.consent_get(user=request.user, pk=consent_pk)
-    services.consent_revoke(consent=consent, actor=request.user)
-    messages.success(request, _("Die Einwilligung ist widerrufen. Sie gilt ab sofort nicht mehr."))
-    if consent.candidate.user_id == request.user.pk:
-        return redirect("candidates:my_consents")
-    return redirect("candidates:consents", pk=consent.candidate_id)
+    for_self = consent.candidate.user_id == request.user.pk
+    back = (
+        redirect("candidates:my_consents")
+        if for_self
+        else redirect("candidates:consents", pk=consent.candidate_id)
+    )
+    if request.method == "POST":
+        services.consent_revoke(consent=consent, actor=request.user)
+        messages.success(request, _("Die Einwilligung ist widerrufen. Sie gilt ab sofort nicht mehr."))
+        return back
+    if not consent.is_live:
+        messages.info(request, _("Diese Einwilligung ist schon widerrufen."))
+        return back
+    [row] = selectors.consent_rows(user=request.user, consents=[consent])
+    return render(
+        request,
+        "candidates/consent_revoke.html",
+        {
+            "row": row,
+            "for_self": for_self,
+            "consequences": selectors.revocation_consequences(user=request.user, consent=consent),
+        },
+    )
 
 
 # --- invitation, export, erasure (staff side) ------------------------------------------------------
@@ -664,14 +683,15 @@ def my_consents(request: HttpRequest) -> HttpResponse:
         )
         return redirect("candidates:my_consents")
     consents = candidate.consents.select_related("recipient_organisation", "recipient_user")
+    rows = selectors.consent_rows(user=request.user, consents=consents)
     return render(
         request,
         "candidates/my_consents.html",
         {
             "candidate": candidate,
-            "live": [c for c in consents if c.is_live],
-            "revoked": [c for c in consents if not c.is_live],
-            "has_listing": any(c.is_live and c.scope == "listing" for c in consents),
+            "live": [r for r in rows if r.consent.is_live],
+            "revoked": [r for r in rows if not r.consent.is_live],
+            "has_listing": any(r.consent.is_live and r.consent.scope == "listing" for r in rows),
         },
     )
 

@@ -750,11 +750,12 @@ def seed(*, municipality: Municipality, password: str = DEMO_PASSWORD) -> DemoSi
             (
                 "call_to_action",
                 {
-                    "title": "Jetzt Stelle anbieten",
-                    "text": "Melden Sie sich an und legen Sie Ihre erste Stelle an.",
-                    "link_label": "Zur Anmeldung",
+                    "title": "Jetzt Betrieb registrieren",
+                    "text": "Legen Sie ein Konto an und registrieren Sie Ihren Betrieb. Nach der Prüfung "
+                    "durch Kammer oder Kommune legen Sie Ihre erste Stelle an.",
+                    "link_label": "Betrieb registrieren",
                     "page": None,
-                    "url": "/accounts/login/",
+                    "url": "/accounts/signup/?next=/app/employers/register/",
                 },
             ),
         ],

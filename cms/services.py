@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.mail import send_mail
+from django.core import signing
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
@@ -153,6 +158,111 @@ def event_registration_create(
     from . import tasks  # tasks imports this module
 
     enqueue(tasks.notify_event_organiser, registration.pk)
+    enqueue(tasks.confirm_event_registration, registration.pk, translation.get_language() or "de")
+    return registration
+
+
+# The cancellation link: the registration's id signed with this salt (django.core.signing, keyed
+# by SECRET_KEY), so that nobody cancels someone else's seat by counting ids.
+CANCEL_SALT = "lotse.cms.event-registration-cancel"
+
+
+def registration_cancel_token(registration: EventRegistration) -> str:
+    # The e-mail is signed along: a token stays bound to the person it was sent to.
+    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=CANCEL_SALT, compress=True)
+
+
+def registration_for_token(token: str) -> EventRegistration | None:
+    """The registration a cancellation token names, or None (tampered, or already cancelled)."""
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        EventRegistration.objects.select_related("event")
+        .filter(pk=data.get("r"), email=data.get("e"))
+        .first()
+    )
+
+
+def registration_ics(registration: EventRegistration) -> bytes:
+    """The event as an iCalendar file (RFC 5545) for the visitor's calendar."""
+    from icalendar import Calendar, Event
+
+    event = registration.event
+    calendar = Calendar()
+    calendar.add("prodid", "-//Lotse//Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = Event()
+    entry.add("uid", f"event-{event.pk}-registration-{registration.pk}@lotse")
+    entry.add("dtstamp", timezone.now())
+    start = event.start.replace(microsecond=0)
+    entry.add("dtstart", start)
+    entry.add("dtend", event.end.replace(microsecond=0) if event.end else start + timedelta(hours=2))
+    entry.add("summary", event.title)
+    entry.add("location", ", ".join(part for part in [event.place, " ".join(event.address.split())] if part))
+    if event.intro:
+        entry.add("description", event.intro)
+    if event.full_url:  # absolute from the one configured base URL, like every link in a mail
+        entry.add("url", settings.WAGTAILADMIN_BASE_URL.rstrip("/") + urlsplit(event.full_url).path)
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def event_registration_confirm(*, registration_id: int, language: str = "de") -> bool:
+    """E-mail the visitor: what they registered for, the event as .ics, and how to cancel."""
+    registration = EventRegistration.objects.select_related("event").filter(pk=registration_id).first()
+    if registration is None:
+        return False
+    event = registration.event
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        cancel_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+            "cms:registration_cancel", args=[registration_cancel_token(registration)]
+        )
+        start = formats.date_format(timezone.localtime(event.start), "DATETIME_FORMAT")
+        lines = [
+            _("Guten Tag %(name)s,") % {"name": registration.name},
+            "",
+            _("Sie sind angemeldet für „%(title)s“ am %(start)s.") % {"title": event.title, "start": start},
+            _("Ort: %(place)s") % {"place": ", ".join(p for p in [event.place, event.address] if p)},
+            _("Personen: %(people)s") % {"people": registration.people},
+            "",
+            _("Den Termin für Ihren Kalender finden Sie im Anhang."),
+            _(
+                "Falls Sie nicht kommen können, melden Sie sich bitte hier ab, damit jemand anderes den Platz bekommt:"
+            ),
+            cancel_url,
+            "",
+            _("Ihr Lotse-Team"),
+        ]
+        message = EmailMessage(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}"
+            + _("Anmeldung bestätigt: %(title)s") % {"title": event.title},
+            body="\n".join(lines),
+            to=[registration.email],
+        )
+    message.attach(
+        "veranstaltung.ics", registration_ics(registration), "text/calendar; charset=utf-8; method=PUBLISH"
+    )
+    message.send()
+    return True
+
+
+def event_registration_cancel(*, registration: EventRegistration, now=None) -> EventRegistration:
+    """Cancel before the start: the row goes, and with it the seats it held (seats are counted live)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        EventPage.objects.select_for_update(of=("self",)).get(pk=registration.event_id)
+        if now >= registration.event.start:
+            raise RegistrationRefused(
+                _("Die Veranstaltung hat schon begonnen; eine Abmeldung ist nicht mehr nötig.")
+            )
+        EventRegistration.objects.filter(pk=registration.pk).delete()
     return registration
 
 

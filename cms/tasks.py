@@ -10,3 +10,8 @@ from . import services
 @shared_task
 def notify_event_organiser(registration_id: int) -> bool:
     return services.event_registration_notify(registration_id=registration_id)
+
+
+@shared_task
+def confirm_event_registration(registration_id: int, language: str = "de") -> bool:
+    return services.event_registration_confirm(registration_id=registration_id, language=language)

@@ -7,9 +7,18 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Arbeitgeber und Stellen")
 
     def ready(self) -> None:
-        from candidates.hooks import register_status_provider
+        from candidates.hooks import ConsentParty, register_consent_party, register_status_provider
 
-        from .selectors import candidate_status_items
+        from .selectors import candidate_status_items, consent_labels, revocation_consequences
+        from .services import introductions_close_for_revoked_consent
 
         # Candidates see their introductions in plain words without candidates importing us.
         register_status_provider(candidate_status_items)
+        # Consent pages name the introduction a grant is for; revoking closes it.
+        register_consent_party(
+            ConsentParty(
+                labels=consent_labels,
+                consequences=revocation_consequences,
+                revoked=introductions_close_for_revoked_consent,
+            )
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from candidates.matching import candidate_record
@@ -23,6 +24,9 @@ from .models import Placement, PlacementStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+JOBS_PER_PAGE = 25
 
 
 @dataclass
@@ -51,24 +55,30 @@ def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
     )
 
 
-def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
-    """Ranked, explained open placements for a candidate the caller was allowed to load."""
+def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: int = JOBS_PER_PAGE) -> Page:
+    """One page of ranked, explained open placements for a candidate the caller was allowed to load.
+
+    Every open placement is ranked (plain records); placements and skill labels are read for the
+    page's rows only, so the number of queries does not grow with the page or the placements.
+    """
+    records = placement_records(queryset=open_placements(municipality_id=candidate.municipality_id))
+    ranked = match_placements(candidate=candidate_record(candidate), placements=records) if records else []
+    result_page = Paginator(ranked, per_page).get_page(page)
+    ranked = list(result_page.object_list)
     placements = {
         str(p.pk): p
-        for p in open_placements(municipality_id=candidate.municipality_id).select_related(
+        for p in Placement.objects.filter(pk__in=[int(m.placement_id) for m in ranked]).select_related(
             "employer__organisation", "occupation"
         )
     }
-    if not placements:
-        return []
-    records = placement_records(queryset=Placement.objects.filter(pk__in=[int(pk) for pk in placements]))
-    ranked = match_placements(candidate=candidate_record(candidate), placements=records, top=top)
     uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     skills = {
         s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
     }
     rows = []
     for m in ranked:
+        if m.placement_id not in placements:  # closed between the two reads
+            continue
         ex = m.explanation
         rows.append(
             JobRow(
@@ -85,7 +95,8 @@ def jobs_for_candidate(*, candidate: Candidate, top: int = 20) -> list[JobRow]:
                 available_in_time=ex.available_in_time,
             )
         )
-    return rows
+    result_page.object_list = rows
+    return result_page
 
 
 def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -307,6 +308,8 @@ def concept_labels(uris: Iterable[str]) -> dict[str, str]:
 
 # --- matches ----------------------------------------------------------------------------------
 
+MATCHES_PER_PAGE = 25
+
 
 @dataclass
 class MatchRow:
@@ -324,10 +327,14 @@ class MatchRow:
     note: str = ""
 
 
-def placement_matches(*, user: User, placement: Placement, top: int = 20) -> list[MatchRow]:
-    """Ranked, explained candidates for one placement, filtered again by live listing consent.
+def placement_matches(
+    *, user: User, placement: Placement, page: int | str = 1, per_page: int = MATCHES_PER_PAGE
+) -> Page:
+    """One page of ranked, explained candidates for one placement, filtered again by live listing consent.
 
-    The index may lag behind a revocation by a task run; the consent check here does not.
+    The index may lag behind a revocation by a task run; the consent check here does not. Ranking
+    runs over the in-memory index; cards, labels and notes are read for the page's rows only, so
+    the number of queries does not grow with the page or the number of candidates.
     """
     from matching.index import candidate_index
     from matching.services import match_candidates
@@ -341,23 +348,37 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
     )
     record = placement_record(placement)
     ranked = match_candidates(
-        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id), top=top * 2
+        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id)
     )
     ids = [int(m.candidate_id) for m in ranked]
     # One query: which of them are still listed for this employer (live consent, same municipality).
-    rows = {c.pk: c for c in anonymous_queryset(browse_base(user=user).filter(pk__in=ids))}
-    ranked = [m for m in ranked if int(m.candidate_id) in rows][:top]
+    still_listed = set(browse_base(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    result_page = Paginator([m for m in ranked if int(m.candidate_id) in still_listed], per_page).get_page(
+        page
+    )
+    ranked = list(result_page.object_list)
+    rows = {
+        c.pk: c
+        for c in anonymous_queryset(
+            browse_base(user=user).filter(pk__in=[int(m.candidate_id) for m in ranked])
+        )
+    }
     uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     labels = {
         s.uri: s.label
         for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
     }
+    ranked = [m for m in ranked if int(m.candidate_id) in rows]  # revoked between the two reads
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
     cards = dict(
         zip([c.pk for c in listed], anonymous_cards(listed, origin_postcode=placement.postcode), strict=True)
     )
-    notes = dict(ShortlistEntry.objects.filter(placement=placement).values_list("candidate_id", "note"))
+    notes = dict(
+        ShortlistEntry.objects.filter(placement=placement, candidate_id__in=rows).values_list(
+            "candidate_id", "note"
+        )
+    )
     result = []
     for m in ranked:
         ex = m.explanation
@@ -378,7 +399,8 @@ def placement_matches(*, user: User, placement: Placement, top: int = 20) -> lis
                 note=notes.get(cid, ""),
             )
         )
-    return result
+    result_page.object_list = result
+    return result_page
 
 
 def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
@@ -711,3 +733,87 @@ def candidate_status_items(candidate: Candidate) -> list[StatusItem]:
 def pipeline_counts(placements: Sequence[Placement]) -> dict[str, int]:
     keys = ("n_waiting", "n_active", "n_interview", "n_hired", "n_closed")
     return {k: sum(getattr(p, k, 0) for p in placements) for k in keys}
+
+
+# --- consents: what a grant is for and what revoking it ends (candidates.hooks.ConsentParty) ---
+
+
+def _contact_introduction_id(consent: Consent) -> int | None:
+    from .services import CONTACT_REFERENCE_PREFIX
+
+    if consent.scope != ConsentScope.CONTACT or not consent.reference.startswith(CONTACT_REFERENCE_PREFIX):
+        return None
+    tail = consent.reference[len(CONTACT_REFERENCE_PREFIX) :]
+    return int(tail) if tail.isdigit() else None
+
+
+def consent_labels(consents: Sequence[Consent]) -> dict[int, str]:
+    """{consent pk: "Vorstellung für die Stelle „…“"} for the contact grants of introductions (one query)."""
+    wanted = {c.pk: pk for c in consents if (pk := _contact_introduction_id(c)) is not None}
+    if not wanted:
+        return {}
+    titles = dict(
+        Introduction.objects.filter(pk__in=set(wanted.values())).values_list("pk", "placement__title")
+    )
+    return {
+        consent_pk: gettext("Vorstellung für die Stelle „%(title)s“") % {"title": titles[intro_pk]}
+        for consent_pk, intro_pk in wanted.items()
+        if intro_pk in titles
+    }
+
+
+def introductions_ended_by(consent: Consent) -> list[Introduction]:
+    """The open introductions that end when this grant is revoked.
+
+    A contact grant carries its one introduction (the employer loses the person's details). The
+    listing carries the requests employers made from the anonymised profile and that the person
+    has not answered yet: without the listing the employer no longer sees the profile it asked about.
+    """
+    open_stages = set(Introduction.Stage.values) - Introduction.TERMINAL
+    if consent.scope == ConsentScope.CONTACT:
+        intro_pk = _contact_introduction_id(consent)
+        if intro_pk is None:
+            return []
+        queryset = _introductions().filter(
+            pk=intro_pk,
+            candidate_id=consent.candidate_id,
+            placement__employer__organisation_id=consent.recipient_organisation_id,
+            stage__in=open_stages,
+        )
+    elif consent.scope == ConsentScope.LISTING:
+        queryset = _introductions().filter(
+            candidate_id=consent.candidate_id, stage=Introduction.Stage.SELECTED
+        )
+    else:
+        return []
+    return list(queryset)
+
+
+def revocation_consequences(consent: Consent, *, for_self: bool) -> list[str]:
+    """In the active language: which requests and introductions end, and that a job stays a job."""
+    texts = []
+    for intro in introductions_ended_by(consent):
+        values = {"title": intro.placement.title, "employer": intro.placement.employer.organisation.name}
+        if intro.stage == Introduction.Stage.SELECTED:
+            texts.append(
+                gettext("Die Anfrage von %(employer)s zur Stelle „%(title)s“ wird beendet.") % values
+            )
+        else:
+            texts.append(
+                gettext("Die Vorstellung für die Stelle „%(title)s“ bei %(employer)s wird beendet.") % values
+            )
+    intro_pk = _contact_introduction_id(consent)
+    if intro_pk is not None:
+        employment = (
+            Employment.objects.filter(introduction_id=intro_pk, end_reason="")
+            .select_related("employer__organisation")
+            .first()
+        )
+        if employment is not None:
+            values = {"employer": employment.employer.organisation.name}
+            texts.append(
+                gettext("Ihre Stelle bei %(employer)s bleibt bestehen.") % values
+                if for_self
+                else gettext("Das Arbeitsverhältnis bei %(employer)s bleibt bestehen.") % values
+            )
+    return texts

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from candidates.models import Candidate, ConsentScope
+from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
     case_managers_for,
     default_job_coach,
@@ -61,9 +61,12 @@ _OFFER_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW}
 _HIRE_FROM = {Stage.ACCEPTED, Stage.CONTACT_REVEALED, Stage.INTERVIEW, Stage.OFFER}
 
 
+CONTACT_REFERENCE_PREFIX = "introduction:"
+
+
 def contact_reference(introduction: Introduction) -> str:
     """The consent reference that ties a contact grant to exactly this introduction."""
-    return f"introduction:{introduction.pk}"
+    return f"{CONTACT_REFERENCE_PREFIX}{introduction.pk}"
 
 
 # --- registration and verification --------------------------------------------------------
@@ -193,7 +196,49 @@ def employer_decide(*, organisation: Organisation, actor: User, verify: bool, no
         fields=["verification_status"],
         note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""),
     )
+    if verify:
+        from .tasks import send_verified_email
+
+        enqueue(send_verified_email, organisation.pk)
     return organisation
+
+
+def employer_verified_email_send(*, organisation_id: int) -> int:
+    """Tell every member of a newly verified business, in their language, that they can start now.
+
+    A mail of its own rather than an introduction notice (the notification core takes it over):
+    it names nobody but the business and links, absolutely, to where the first placement is made.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    organisation = Organisation.objects.filter(
+        pk=organisation_id, verification_status=VerificationStatus.VERIFIED
+    ).first()
+    if organisation is None:
+        return 0
+    sent = 0
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for membership in Membership.objects.filter(
+        organisation=organisation, role=Role.EMPLOYER, is_active=True
+    ).select_related("user"):
+        user = membership.user
+        if not user.email:
+            continue
+        language = user.preferred_language if user.preferred_language in dict(settings.LANGUAGES) else "de"
+        with translation.override(language):
+            subject = str(_("Ihr Betrieb ist geprüft"))
+            body = str(
+                _(
+                    "Guten Tag,\n\n{name} ist bei Lotse geprüft. Sie können jetzt Ihre erste Stelle anlegen "
+                    "und passende Profile ohne Namen ansehen: {url}\n\nIhr Lotse-Team"
+                )
+            ).format(name=organisation.name, url=base + reverse("employers:placement_create"))
+        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+        sent += 1
+    return sent
 
 
 # --- placements -----------------------------------------------------------------------------
@@ -453,6 +498,35 @@ def introduction_close(
             _("Diese Vorstellung ist schon abgeschlossen."),
         )
         return _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
+
+
+def introductions_close_for_revoked_consent(consent: Consent, actor: User | None) -> list[Introduction]:
+    """The person took back a grant: close what it carried (reason "consent revoked") and tell the employer.
+
+    Registered with candidates.hooks, called in the revoking transaction; see
+    selectors.introductions_ended_by for which introductions a grant carries.
+    """
+    from .selectors import introductions_ended_by
+
+    closed = []
+    for intro in introductions_ended_by(consent):
+        intro = Introduction.objects.select_for_update().get(pk=intro.pk)
+        if not intro.is_open:
+            continue
+        closed.append(_move(intro, Stage.CLOSED, actor, reason=Reason.CONSENT_REVOKED))
+        _notify_employer_consent_revoked(intro)
+    return closed
+
+
+def _notify_employer_consent_revoked(intro: Introduction) -> None:
+    # The one place this work calls the notice helper (the notification core replaces it).
+    employer_users = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
+        ).select_related("user")
+    ]
+    _notify(intro, Notification.Kind.UPDATED, employer_users)
 
 
 def _hire_coach(*, candidate: Candidate, job_coach: User | None) -> User | None:

@@ -10,3 +10,8 @@ from . import services
 @shared_task
 def send_notification_email(notification_id: int) -> bool:
     return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task
+def send_verified_email(organisation_id: int) -> int:
+    return services.employer_verified_email_send(organisation_id=organisation_id)

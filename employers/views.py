@@ -218,7 +218,9 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
         "employers/placement_matches.html",
         {
             "placement": placement,
-            "matches": selectors.placement_matches(user=request.user, placement=placement),
+            "matches": selectors.placement_matches(
+                user=request.user, placement=placement, page=request.GET.get("seite", 1)
+            ),
         },
     )
 

@@ -17,7 +17,7 @@ from .jobs import candidate_for_jobs, jobs_for_candidate
 @login_required
 def my_jobs(request: HttpRequest) -> HttpResponse:
     candidate = candidate_for_jobs(user=request.user, pk=None)
-    rows = jobs_for_candidate(candidate=candidate)
+    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1))
     return render(request, "employers/jobs_for_candidate.html", {"rows": rows, "own": True})
 
 
@@ -33,7 +33,7 @@ def candidate_jobs(request: HttpRequest, pk: int) -> HttpResponse:
         fields=["skills", "languages", "postcode"],
         note="jobs",
     )
-    rows = jobs_for_candidate(candidate=candidate)
+    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1))
     return render(
         request, "employers/jobs_for_candidate.html", {"rows": rows, "own": False, "candidate": candidate}
     )

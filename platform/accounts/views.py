@@ -6,11 +6,11 @@ from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from organisations.access import memberships, roles_of
-from organisations.selectors import invitations_for
+from organisations.selectors import coordination_offices, invitations_for
 
 from .navigation import destinations
 
@@ -20,17 +20,30 @@ def home(request: HttpRequest) -> HttpResponse:
     """The signed-in start page: who you are, your organisations, where to go next."""
     user = request.user
     roles = roles_of(user=user)
+    own_memberships = memberships(user=user)
+    without_role = not own_memberships and not user.is_candidate
     return render(
         request,
         "accounts/home.html",
         {
-            "memberships": memberships(user=user),
+            "memberships": own_memberships,
             "roles": roles,
             "destinations": destinations(roles),
             "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
             "invitations": invitations_for(user=user),
+            # Somebody new: whom to ask, and the one thing they can start on their own.
+            "offices": coordination_offices(user=user) if without_role else [],
+            "register_url": _url_or_empty("employers:register") if without_role else "",
         },
     )
+
+
+def _url_or_empty(url_name: str) -> str:
+    # Linked by URL name: the platform imports no app, and a deployment may leave the app out.
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
 
 
 # --- one way in -------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ urlpatterns += i18n_patterns(
     path("app/employers/", include("employers.urls")),
     path("app/coaching/", include("coaching.urls")),
     path("app/monitoring/", include("monitoring.urls")),
+    # Before Wagtail's catch-all: the cancellation link of an event registration e-mail.
+    path("veranstaltungen/", include("cms.urls")),
     path("_util/login/", accounts_views.to_login),
     re_path(r"^_util/authenticate_with_password/", accounts_views.no_shared_passwords),
     # Wagtail serves everything else, starting with the site root.

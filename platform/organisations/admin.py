@@ -16,6 +16,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "ags", "postcode"]
     search_fields = ["name", "ags", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["coordination_office"]
 
 
 @admin.register(Organisation)

@@ -184,6 +184,10 @@ def seed(*, password: str = DEMO_PASSWORD) -> DemoPlatform:
             },
         )
 
+    if municipality.coordination_office_id != organisations["municipal_office"].pk:
+        municipality.coordination_office = organisations["municipal_office"]
+        municipality.save(update_fields=["coordination_office"])
+
     # One hash for every demo account: hashing is slow by design and the password is the same.
     password_hash = make_password(password)
     logins: dict[str, object] = {}

@@ -23,6 +23,17 @@ class Municipality(models.Model):
     )
     state = models.CharField(_("Bundesland"), max_length=80, blank=True)
     postcode = models.CharField(_("Postleitzahl (Zentrum)"), max_length=5, blank=True)
+    # Whom people without a role (a new business, a volunteer) are told to contact: its name,
+    # address, e-mail and phone are that organisation's own record.
+    coordination_office = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Koordinierungsstelle"),
+        help_text=_("Die Stelle, an die sich neue Betriebe und Interessierte wenden."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -102,3 +102,19 @@ def invitations_for(*, user: User) -> list[MembershipInvitation]:
         email=email, status=MembershipInvitation.Status.PENDING, expires_at__gt=timezone.now()
     ).select_related("organisation__municipality")
     return list(found)
+
+
+def coordination_offices(*, user: User) -> list[Organisation]:
+    """The coordination offices a person without a role is told to contact (public contact details).
+
+    The offices of the user's own municipalities if any (an invited member between roles),
+    otherwise every municipality's: a new business has no municipality yet.
+    """
+    municipalities = Municipality.objects.filter(coordination_office__isnull=False)
+    own = access.municipality_ids(user=user) if user.is_authenticated else set()
+    if own:
+        municipalities = municipalities.filter(pk__in=own)
+    return [
+        m.coordination_office
+        for m in municipalities.select_related("coordination_office__municipality").order_by("name")
+    ]

@@ -145,6 +145,7 @@ URLS = [
         "post",
         lambda w: reverse("candidates:entry_remove", args=[w.pk, "languages", w.language.pk]),
     ),
+    ("consent_revoke_confirm", "get", lambda w: reverse("candidates:consent_revoke", args=[w.consent.pk])),
     ("consent_revoke", "post", lambda w: reverse("candidates:consent_revoke", args=[w.consent.pk])),
     (
         "my_entry_remove",
@@ -188,6 +189,7 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "note_add": 302,
     "entry_remove": 302,
     "consent_revoke": 302,
+    "consent_revoke_confirm": 200,
 }
 
 
@@ -205,12 +207,15 @@ def outside(**overrides) -> dict[str, int]:
 EXPECTED = {
     "anonymous": {**dict.fromkeys(NAMES, 302), "invitation_bad_token": 404},
     "candidate_self": forbidden(
-        **{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302}, consent_revoke=302
+        **{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302},
+        consent_revoke=302,
+        consent_revoke_confirm=200,
     ),
     # Another person's qualification or entry is simply not there for them.
     "candidate_other": forbidden(
         **{**dict.fromkeys(SELF_PAGES, 200), "my_qualification_edit": 404, "my_entry_remove": 404},
         consent_revoke=404,
+        consent_revoke_confirm=404,
     ),
     "case_manager_own": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_colleague": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
@@ -269,5 +274,5 @@ def test_access_matrix(world, role):
 def test_the_matrix_covers_every_url_of_the_app():
     from candidates.urls import urlpatterns
 
-    covered = (set(NAMES) - {"invitation_bad_token"}) | {"invitation_accept"}
+    covered = (set(NAMES) - {"invitation_bad_token", "consent_revoke_confirm"}) | {"invitation_accept"}
     assert {p.name for p in urlpatterns} == covered

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.models import EventRegistration
 from tests.cms.conftest import HOST
@@ -89,3 +90,19 @@ def test_event_registrations_are_not_listed_for_editors_or_others(world, who, si
     client = _client(world, who, signed_in)
     response = client.get("/cms-admin/event_registrations/", **HOST)
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_cancellation_link_works_for_whoever_holds_it_and_for_nobody_without(world, who, signed_in):
+    """The signed token is the only key: any role (or none) may open and use it; without it, 404."""
+    from cms.services import registration_cancel_token
+
+    registration = EventRegistration.objects.create(
+        event=world.event, name="Gast", email=f"gast{next(_seq)}@example.org", consent_at=timezone.now()
+    )
+    client = _client(world, who, signed_in)
+    url = reverse("cms:registration_cancel", args=[registration_cancel_token(registration)])
+    assert client.get(url, **HOST).status_code == 200
+    assert client.get(reverse("cms:registration_cancel", args=["forged"]), **HOST).status_code == 404
+    assert client.post(url, **HOST).status_code == 200
+    assert not EventRegistration.objects.filter(pk=registration.pk).exists()
