@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
@@ -25,12 +24,15 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from notifications.links import absolute_url
+from notifications.services import notify
 
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
+from . import notices
 from .models import (
     LIVE_CONSENT_KEY,
     Candidate,
@@ -690,8 +692,6 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     if invitation is None:
         return False
     path = reverse("candidates:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
-    # The site's public base URL (one setting for every link that leaves by e-mail).
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override("de"):
         send_mail(
             subject=_("[Lotse] Ihr Zugang zu Ihrem Profil"),
@@ -700,7 +700,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
                 "Ihr Konto an und sehen Ihr Profil (auch auf Englisch, Arabisch, Ukrainisch und Farsi):\n\n"
                 "%(link)s\n\nDer Link gilt 14 Tage.\n"
             )
-            % {"link": base + path},
+            % {"link": absolute_url(path)},
             from_email=None,
             recipient_list=[invitation.email],
         )
@@ -937,21 +937,16 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
                     )
             except IntegrityError:
                 continue  # another worker got there first
-            with translation.override("de"):
-                send_mail(
-                    subject=_("[Lotse] %(permit)s läuft am %(date)s ab")
-                    % {"permit": PermitKind(kind).label, "date": expires_on.strftime("%d.%m.%Y")},
-                    message=_(
-                        "Der/die %(permit)s einer Person in Ihrer Fallverantwortung läuft am %(date)s ab. "
-                        "Bitte klären Sie rechtzeitig die Verlängerung.\n\nZur Fallakte: %(link)s\n"
-                    )
-                    % {
-                        "permit": PermitKind(kind).label,
-                        "date": expires_on.strftime("%d.%m.%Y"),
-                        "link": reverse("candidates:detail", kwargs={"pk": candidate.pk}),
-                    },
-                    from_email=None,
-                    recipient_list=sorted({m.email for m in managers}),
-                )
+            # In the inbox, and by mail as each case manager chose (their language, absolute link).
+            notify(
+                recipients=managers,
+                kind=notices.RESIDENCE_EXPIRING
+                if kind == PermitKind.RESIDENCE
+                else notices.WORK_PERMISSION_EXPIRING,
+                params={"day": expires_on.isoformat()},
+                link="candidates:detail",
+                link_kwargs={"pk": candidate.pk},
+                target=candidate,
+            )
             sent += 1
     return sent

@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, Oute
 from django.db.models import DateField as DateOutput
 from django.http import Http404
 from django.utils import timezone
+from notifications.models import Notification
+from notifications.selectors import unread as unread_notifications
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
@@ -25,7 +27,6 @@ from organisations.models import Membership, Organisation
 
 from .models import (
     OPEN_NEED_STATUSES,
-    CoachingNotification,
     FollowAlong,
     FollowUpDue,
     Handover,
@@ -177,8 +178,9 @@ def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowU
     )
 
 
-def notifications(*, user: User, limit: int = 10) -> list[CoachingNotification]:
-    return list(CoachingNotification.objects.filter(user=user, read_at__isnull=True)[:limit])
+def notifications(*, user: User, limit: int = 10) -> list[Notification]:
+    """The unread notices shown on the coaching home page (the same rows as the inbox)."""
+    return unread_notifications(user=user, limit=limit)
 
 
 @dataclass(frozen=True)

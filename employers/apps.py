@@ -7,6 +7,9 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Arbeitgeber und Stellen")
 
     def ready(self) -> None:
+        from .notices import register_kinds
+
+        register_kinds()
         from candidates.hooks import register_status_provider
 
         from .selectors import candidate_status_items

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from notifications.services import notification_mark_read_for, notify
 
 from accounts.roles import Role
 from candidates.models import Candidate, ConsentScope
@@ -24,18 +25,17 @@ from candidates.selectors import case_managers_for, listed_candidates_for_employ
 from candidates.services import consent_grant
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
-from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.models import OccupationSkill, Skill
 
+from . import notices
 from .models import (
     EmployerProfile,
     Employment,
     EmploymentEndReason,
     Introduction,
     IntroductionStage,
-    Notification,
     Placement,
     PlacementSkill,
     PlacementStatus,
@@ -291,24 +291,53 @@ def _move(
     return intro
 
 
-def _notify(intro: Introduction, kind: str, users: Iterable[Any]) -> list[Notification]:
-    from .tasks import send_notification_email
-
-    created = []
-    seen: set[int] = set()
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        created.append(Notification.objects.create(user=user, kind=kind, introduction=intro))
-    for notification in created:
-        enqueue(send_notification_email, notification.pk)
-    return created
+def _about(intro: Introduction) -> dict[str, Any]:
+    """What a notice says about an introduction: the placement and the business, never the person."""
+    placement = intro.placement
+    return {"placement": placement.title, "employer": placement.employer.organisation.name}
 
 
-def _candidate_side(candidate: Candidate) -> list[Any]:
-    """The candidate (if they use self-service) and the case managers of their open cases."""
-    return [candidate.user, *case_managers_for(candidate=candidate)]
+def _notify_candidate_side(
+    intro: Introduction, candidate_kind: str, staff_kind: str, *, extra: dict[str, Any] | None = None
+) -> None:
+    """The candidate (if they use self-service) and the case managers of their open cases, each
+    with a text addressed to them and a link to where they act on it."""
+    params = {**_about(intro), **(extra or {})}
+    candidate = intro.candidate
+    notify(
+        recipients=[candidate.user],
+        kind=candidate_kind,
+        params=params,
+        link="employers:my_introductions",
+        target=intro,
+    )
+    notify(
+        recipients=[u for u in case_managers_for(candidate=candidate) if u.pk != candidate.user_id],
+        kind=staff_kind,
+        params=params,
+        link="employers:staff_introductions",
+        target=intro,
+    )
+
+
+def _employer_users(organisation_id: int) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.EMPLOYER, is_active=True
+        ).select_related("user")
+    ]
+
+
+def _notify_employer(intro: Introduction, kind: str, *, extra: dict[str, Any] | None = None) -> None:
+    notify(
+        recipients=_employer_users(intro.placement.employer.organisation_id),
+        kind=kind,
+        params={**_about(intro), **(extra or {})},
+        link="employers:introduction_detail",
+        link_kwargs={"ref": intro.reference},
+        target=intro,
+    )
 
 
 def introduction_select(
@@ -330,7 +359,7 @@ def introduction_select(
             IntroductionStage.objects.create(
                 introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500]
             )
-            _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
+            _notify_candidate_side(intro, notices.SELECTED_CANDIDATE, notices.SELECTED_STAFF)
     except IntegrityError as exc:
         # The same selection sent twice (double click, resend): answer with the one the first made.
         running = Introduction.objects.filter(
@@ -378,13 +407,9 @@ def introduction_answer(
             _move(intro, Stage.ACCEPTED, actor, note=note)
         else:
             _move(intro, Stage.DECLINED, actor, note=note)
-        employer_users = [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
-            ).select_related("user")
-        ]
-        _notify(intro, Notification.Kind.ACCEPTED if accept else Notification.Kind.DECLINED, employer_users)
+        _notify_employer(intro, notices.ACCEPTED if accept else notices.DECLINED)
+        # The answer is the POST that settles the request: its notices are read.
+        notification_mark_read_for(user=actor, target=intro)
     return intro
 
 
@@ -424,7 +449,11 @@ def introduction_schedule_interview(*, introduction: Introduction, actor: User, 
             _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."),
         )
         intro.interview_at = at
-        return _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        intro = _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        _notify_candidate_side(
+            intro, notices.INTERVIEW_CANDIDATE, notices.INTERVIEW_STAFF, extra={"at": at.isoformat()}
+        )
+        return intro
 
 
 def introduction_offer(*, introduction: Introduction, actor: User, note: str = "") -> Introduction:
@@ -432,7 +461,9 @@ def introduction_offer(*, introduction: Introduction, actor: User, note: str = "
         intro = _locked(
             introduction, _OFFER_FROM, _("Ein Angebot ist erst nach der Zustimmung der Person möglich.")
         )
-        return _move(intro, Stage.OFFER, actor, note=note)
+        intro = _move(intro, Stage.OFFER, actor, note=note)
+        _notify_candidate_side(intro, notices.OFFER_CANDIDATE, notices.OFFER_STAFF)
+        return intro
 
 
 def introduction_close(
@@ -490,13 +521,16 @@ def introduction_hire(*, introduction: Introduction, actor: User, start_date: da
             .exclude(stage__in=Introduction.TERMINAL)
         ):
             _move(other, Stage.CLOSED, actor, reason=Reason.HIRED_ELSEWHERE)
+            _notify_employer(other, notices.CLOSED_EMPLOYER, extra={"reason": Reason.HIRED_ELSEWHERE})
         placement.refresh_from_db(fields=["openings", "status"])
         if placement.status == PlacementStatus.FILLED:
             for other in placement.introductions.exclude(pk=intro.pk).exclude(
                 stage__in=Introduction.TERMINAL
             ):
                 _move(other, Stage.CLOSED, actor, reason=Reason.PLACEMENT_FILLED)
-        _notify(intro, Notification.Kind.UPDATED, _candidate_side(intro.candidate))
+        _notify_candidate_side(
+            intro, notices.HIRED_CANDIDATE, notices.HIRED_STAFF, extra={"start": start_date.isoformat()}
+        )
     return employment
 
 
@@ -573,45 +607,3 @@ def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
     if search.user_id != actor.pk:
         raise PermissionDenied
     search.delete()
-
-
-def notifications_mark_read(*, user: User) -> int:
-    """Mark all of the user's notices read (a POST; opening the page marks nothing)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-
-
-def notification_mark_read(*, user: User, pk: int) -> bool:
-    """Mark one of the user's own notices read; False when it is not theirs (or not there)."""
-    if not Notification.objects.filter(user=user, pk=pk).exists():
-        return False
-    Notification.objects.filter(user=user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
-    return True
-
-
-def notification_email_send(*, notification_id: int) -> bool:
-    """One short e-mail without personal details: something happened, please sign in."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import translation
-
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.email:
-        return False
-    # The task runs outside any request: write in the reader's own language (and link to it).
-    language = notification.user.preferred_language
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = str(_("Neuigkeiten zu einer Vorstellung"))
-        body = str(
-            _(
-                "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
-                "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
-            )
-        ).format(
-            what=notification.get_kind_display(),
-            path=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("employers:notifications"),
-        )
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [notification.user.email])
-    return True
