@@ -39,6 +39,14 @@ def _interview(params: dict[str, Any]) -> str:
     )
 
 
+def _interview_date(params: dict[str, Any]) -> str:
+    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=registry.show_datetime(params["at"]))
+
+
+def _start_date(params: dict[str, Any]) -> str:
+    return _("Beginn am {day}").format(day=registry.show_date(params["start"]))
+
+
 def _hired(params: dict[str, Any]) -> str:
     return _("{placement} – Beginn am {day}").format(
         placement=_placement(params), day=registry.show_date(params["start"])
@@ -66,11 +74,13 @@ def register_kinds() -> None:
         INTERVIEW_CANDIDATE,
         gettext_lazy("Sie sind zu einem Vorstellungsgespräch eingeladen"),
         detail=_interview,
+        mail_detail=_interview_date,
     )
     r(
         INTERVIEW_STAFF,
         gettext_lazy("Vorstellungsgespräch für eine Person aus Ihrer Fallverantwortung vereinbart"),
         detail=_interview,
+        mail_detail=_interview_date,
     )
     r(OFFER_CANDIDATE, gettext_lazy("Ein Betrieb macht Ihnen ein Angebot"), detail=_placement)
     r(
@@ -78,11 +88,12 @@ def register_kinds() -> None:
         gettext_lazy("Ein Betrieb macht einer Person aus Ihrer Fallverantwortung ein Angebot"),
         detail=_placement,
     )
-    r(HIRED_CANDIDATE, gettext_lazy("Sie wurden eingestellt"), detail=_hired)
+    r(HIRED_CANDIDATE, gettext_lazy("Sie wurden eingestellt"), detail=_hired, mail_detail=_start_date)
     r(
         HIRED_STAFF,
         gettext_lazy("Eine Person aus Ihrer Fallverantwortung wurde eingestellt"),
         detail=_hired,
+        mail_detail=_start_date,
     )
     r(CLOSED_EMPLOYER, gettext_lazy("Eine Vorstellung bei Ihnen wurde beendet"), detail=_closed)
     r(UPDATED_CANDIDATE, gettext_lazy("Neuigkeiten zu Ihrer Vorstellung"), detail=_placement)

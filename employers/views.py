@@ -549,6 +549,7 @@ def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "employers/employment_end.html", {"employment": employment, "form": form})
 
 
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The old address of the employer's notices: the one inbox is in notifications now."""
     return redirect("notifications:inbox", permanent=True)
