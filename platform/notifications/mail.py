@@ -24,7 +24,7 @@ def reader_language(user: User) -> str:
 
 
 def _line(notification: Notification) -> str:
-    detail = notification.detail()
+    detail = notification.mail_detail()
     return f"{notification.title()}: {detail}" if detail else notification.title()
 
 

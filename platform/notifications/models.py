@@ -70,11 +70,20 @@ class Notification(models.Model):
         return str(kind.title) if kind is not None else str(_("Benachrichtigung"))
 
     def detail(self) -> str:
+        """The line under the headline on the signed-in pages."""
         kind = registry.get(self.kind)
-        if kind is None or kind.detail is None:
+        return self._render(kind.detail if kind is not None else None)
+
+    def mail_detail(self) -> str:
+        """What an e-mail may say beyond the headline (a date, a deadline), often nothing."""
+        kind = registry.get(self.kind)
+        return self._render(kind.mail_detail if kind is not None else None)
+
+    def _render(self, render) -> str:
+        if render is None:
             return ""
         try:
-            return str(kind.detail(self.params or {}))
+            return str(render(self.params or {}))
         except (KeyError, ValueError, TypeError):
             return ""
 

@@ -3,7 +3,9 @@ title that is addressed to the reader's role (a candidate reads "Sie", a case ma
 Person aus Ihrer Fallverantwortung"): one audience, one kind.
 
 ``detail`` turns a notice's small, non-personal ``params`` into a line of text; it runs when the
-notice is shown or mailed, under the reader's language, so choices and dates come out in it.
+notice is shown, under the reader's language, so choices and dates come out in it. E-mail says
+less than the signed-in page: only ``mail_detail`` (e.g. a date) goes into a mail, never the
+business or the placement — a mail box is not behind our login.
 """
 
 from __future__ import annotations
@@ -20,16 +22,21 @@ class Kind:
     key: str
     title: str | Promise
     detail: Callable[[dict[str, Any]], str] | None = None
+    mail_detail: Callable[[dict[str, Any]], str] | None = None
 
 
 _kinds: dict[str, Kind] = {}
 
 
 def register(
-    key: str, title: str | Promise, *, detail: Callable[[dict[str, Any]], str] | None = None
+    key: str,
+    title: str | Promise,
+    *,
+    detail: Callable[[dict[str, Any]], str] | None = None,
+    mail_detail: Callable[[dict[str, Any]], str] | None = None,
 ) -> Kind:
     """Register (or re-register, e.g. after a reload) one kind of notice."""
-    kind = Kind(key=key, title=title, detail=detail)
+    kind = Kind(key=key, title=title, detail=detail, mail_detail=mail_detail)
     _kinds[key] = kind
     return kind
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
@@ -112,7 +113,7 @@ def notification_mark_read_for(*, user: User, target: models.Model) -> int:
 def email_preference_set(*, user: User, choice: str) -> None:
     if choice not in (EMAIL_ITEM, EMAIL_DIGEST):
         raise ValueError(choice)
-    type(user).objects.filter(pk=user.pk).update(notification_email=choice)
+    get_user_model().objects.filter(pk=user.pk).update(notification_email=choice)
     user.notification_email = choice
 
 
