@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
 from notifications import registry
 
 RESIDENCE_EXPIRING = "candidates.residence_expiring.staff"
@@ -23,9 +24,11 @@ def register_kinds() -> None:
         RESIDENCE_EXPIRING,
         gettext_lazy("Ein Aufenthaltstitel einer Person aus Ihrer Fallverantwortung läuft bald ab"),
         detail=_expiry,
+        mail_detail=_expiry,
     )
     registry.register(
         WORK_PERMISSION_EXPIRING,
         gettext_lazy("Eine Arbeitserlaubnis einer Person aus Ihrer Fallverantwortung läuft bald ab"),
         detail=_expiry,
+        mail_detail=_expiry,
     )

@@ -24,9 +24,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
 from notifications.links import absolute_url
 from notifications.services import notify
-
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record

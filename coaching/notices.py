@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
 from notifications import registry
 
 FOLLOW_UP_DUE = "coaching.follow_up_due"
@@ -41,6 +42,20 @@ def _follow_up(params: dict[str, Any]) -> str:
         day=registry.show_date(params["day"]),
         employer=params.get("employer", ""),
     )
+
+
+def _follow_up_mail(params: dict[str, Any]) -> str:
+    if "day" not in params:
+        return ""
+    return _("{label}, fällig am {day}").format(
+        label=params.get("label", ""), day=registry.show_date(params["day"])
+    )
+
+
+def _escalated_mail(params: dict[str, Any]) -> str:
+    if "day" not in params:
+        return ""
+    return _("überfällig seit {day}").format(day=registry.show_date(params["day"]))
 
 
 @_legacy
@@ -78,10 +93,15 @@ def _handover(params: dict[str, Any]) -> str:
 
 def register_kinds() -> None:
     r = registry.register
-    r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up)
+    r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
     r(REQUEST_NEW, gettext_lazy("Neue Anfrage eines Betriebs an Sie"), detail=_request)
     r(REQUEST_ANSWERED, gettext_lazy("Ihre Anfrage wurde beantwortet"), detail=_request)
-    r(REQUEST_ESCALATED, gettext_lazy("Anfrage eines Betriebs überfällig"), detail=_escalated)
+    r(
+        REQUEST_ESCALATED,
+        gettext_lazy("Anfrage eines Betriebs überfällig"),
+        detail=_escalated,
+        mail_detail=_escalated_mail,
+    )
     r(RISK_ESCALATED, gettext_lazy("Ein Risiko wurde an Sie eskaliert"), detail=_risk)
     r(HANDOVER_PROPOSED, gettext_lazy("Eine Übergabe an Ihre Organisation ist angefragt"), detail=_handover)
     r(HANDOVER_DECIDED, gettext_lazy("Eine Übergabe wurde entschieden"), detail=_handover)

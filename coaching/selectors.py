@@ -15,13 +15,13 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, Oute
 from django.db.models import DateField as DateOutput
 from django.http import Http404
 from django.utils import timezone
-from notifications.models import Notification
-from notifications.selectors import unread as unread_notifications
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from candidates.models import Case, CasePhase
 from employers.models import Employment
+from notifications.models import Notification
+from notifications.selectors import unread as unread_notifications
 from organisations import access
 from organisations.models import Membership, Organisation
 

@@ -23,14 +23,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from notifications.links import absolute_url
-from notifications.mail import reader_language
-from notifications.services import notification_mark_read_for, notify
 
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import RECEIVING_KINDS, candidate_has_live_consent
 from employers.models import Employment
+from notifications.links import absolute_url
+from notifications.mail import reader_language
+from notifications.services import notification_mark_read_for, notify
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
 from privacy.services import audit_record

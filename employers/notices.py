@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
 from notifications import registry
 
 SELECTED_CANDIDATE = "employers.selected.candidate"

@@ -17,12 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from notifications.services import notification_mark_read_for, notify
 
 from accounts.roles import Role
 from candidates.models import Candidate, ConsentScope
 from candidates.selectors import case_managers_for, listed_candidates_for_employer
 from candidates.services import consent_grant
+from notifications.services import notification_mark_read_for, notify
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from privacy.models import AuditEntry

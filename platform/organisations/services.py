@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from notifications.links import absolute_url
 
 from accounts.roles import Role
+from notifications.links import absolute_url
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record

@@ -15,7 +15,6 @@ from django.utils import timezone
 from candidates.models import ConsentScope
 from candidates.services import consent_grant, consent_revoke
 from coaching import services
-from notifications.models import Notification
 from coaching.models import (
     FollowAlong,
     FollowUpDue,
@@ -27,6 +26,7 @@ from coaching.models import (
     VolunteerAssignment,
 )
 from coaching.workdays import add_working_days
+from notifications.models import Notification
 from organisations.models import OrganisationKind
 from tests.coaching.conftest import handover_kind, make_employment
 from tests.factories import OrganisationFactory
@@ -389,7 +389,9 @@ def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
     assert handover.status == "accepted" and handover.is_warm
     assert world.case.responsible_organisation == org
     assert world.case.case_manager == receiver
-    assert Notification.objects.filter(recipient=world.case_manager, kind="coaching.handover_decided").exists()
+    assert Notification.objects.filter(
+        recipient=world.case_manager, kind="coaching.handover_decided"
+    ).exists()
     assert Notification.objects.filter(recipient=receiver, kind="coaching.handover_decided").exists()
 
 

@@ -235,7 +235,9 @@ def test_notifications_page_in_farsi(world, signed_in):
 def test_the_email_is_written_in_the_readers_preferred_language(world, lang, greeting, link):
     world.user.preferred_language = lang
     world.user.save(update_fields=["preferred_language"])
-    notification = Notification.objects.filter(recipient=world.user, kind="employers.selected.candidate").first()
+    notification = Notification.objects.filter(
+        recipient=world.user, kind="employers.selected.candidate"
+    ).first()
     Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
 
     assert notification_services.notification_email_send(notification_id=notification.pk)

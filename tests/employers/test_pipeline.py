@@ -14,8 +14,8 @@ from candidates.hooks import status_items
 from candidates.models import Consent, ConsentScope
 from employers import services
 from employers.models import Employment, Introduction, PlacementStatus
-from notifications.models import Notification
 from employers.selectors import introduction_contact
+from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import UserFactory
