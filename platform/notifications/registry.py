@@ -49,7 +49,7 @@ def is_registered(key: str) -> bool:
     return key in _kinds
 
 
-def keys() -> list[str]:
+def kind_keys() -> list[str]:
     return sorted(_kinds)
 
 
