@@ -57,7 +57,7 @@ def _hired(params: dict[str, Any]) -> str:
 def _closed(params: dict[str, Any]) -> str:
     from .models import Introduction
 
-    reason = dict(Introduction.Reason.choices).get(params.get("reason", ""), "")
+    reason = dict(Introduction.CloseReason.choices).get(params.get("reason", ""), "")
     return f"{_placement(params)} – {reason}" if reason else _placement(params)
 
 
