@@ -2,17 +2,24 @@
 stays as ``params["text"]``, their link becomes a URL name and kwargs. The old model is deleted by
 the next migration."""
 
+import re
+
 from django.db import migrations
 from django.urls import Resolver404, resolve
 
 
 def _link(path):
+    """``/uk/app/coaching/requests/5/`` → ("coaching:support_request_detail", {"pk": 5})."""
     if not path:
         return "", {}
+    # Stored under whichever language was active: resolve without the prefix.
+    path = re.sub(r"^/(?:en|ar|uk|fa)/", "/", path)
     try:
         match = resolve(path)
     except Resolver404:
         return "", {}
+    if not match.view_name.startswith("coaching:"):
+        return "", {}  # not one of ours (e.g. Wagtail's catch-all): the inbox shows it unlinked
     return match.view_name, dict(match.kwargs)
 
 
