@@ -147,3 +147,10 @@ def test_no_badge_without_unread_notices(member, signed_in):
     html = client.get(reverse("accounts:home")).content.decode()
     assert 'data-testid="inbox-link"' in html
     assert 'data-testid="unread-count"' not in html
+
+
+def test_every_url_of_the_inbox_is_covered_here():
+    from django.urls import get_resolver
+
+    names = {p.name for p in get_resolver("notifications.urls").url_patterns}
+    assert names == {"inbox", "read_all", "email_preference", "open", "read"}
