@@ -27,3 +27,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(name_the_site, sender=self, dispatch_uid="notifications.name_the_site")
+        # A person's notices are part of their GDPR export and go with their erasure.
+        from .privacy import register_privacy
+
+        register_privacy()

@@ -123,3 +123,14 @@ def test_an_unknown_language_falls_back_to_german(people, django_capture_on_comm
         services.notify(recipients=[first], kind=KIND, link="coaching:home")
     assert mail.outbox[0].body.startswith("Guten Tag,")
     assert base_url() + "/app/coaching/" in mail.outbox[0].body
+
+
+def test_notices_are_in_the_gdpr_export_and_go_with_the_erasure(people):
+    from privacy.registry import registry
+
+    first, second = people
+    services.notify(recipients=[first, second], kind=KIND)
+    assert [item["kind"] for item in registry.export(first)["notifications"]] == [KIND]
+    registry.erase(first)
+    assert not Notification.objects.filter(recipient=first).exists()
+    assert Notification.objects.filter(recipient=second).exists()
