@@ -272,6 +272,8 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
                 FollowUpDue.objects.filter(pk=due.pk, done_at__isnull=True).update(
                     done_at=timezone.now(), done_by=entry
                 )
+                # Logging the follow-up answers its reminder.
+                notification_mark_read_for(user=actor, target=due)
             _audit(
                 actor=actor,
                 action=AuditEntry.Action.CHANGE,
@@ -653,6 +655,8 @@ def risk_resolve(*, risk: RiskFlag, actor: User, note: str) -> RiskFlag:
     if not won:
         raise ValidationError(_("Dieses Risiko ist bereits gelöst."), code="resolved")
     risk.refresh_from_db()
+    # Resolving answers the escalation: the resolver's notice about it is read.
+    notification_mark_read_for(user=actor, target=risk)
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=risk.employment.candidate, fields=["risk"])
     return risk
 
