@@ -7,6 +7,9 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Klient*innen")
 
     def ready(self) -> None:
+        from .notices import register_kinds
+
+        register_kinds()
         # Registers the matching source and the signal handlers that keep indexes fresh.
         from . import matching  # noqa: F401
 

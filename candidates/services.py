@@ -26,12 +26,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.links import absolute_url
+from notifications.services import notify
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
-from . import hooks
+from . import hooks, notices
 from .models import (
     LIVE_CONSENT_KEY,
     Candidate,
@@ -705,8 +707,6 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     if invitation is None:
         return False
     token = invitation_token(invitation=invitation)
-    # The site's public base URL (one setting for every link that leaves by e-mail).
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     language = invitation.language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject = str(_("[Lotse] Ihr Zugang zu Ihrem Profil"))
@@ -715,7 +715,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     # each link opens the site in the language of its text.
     for code in dict.fromkeys([language, settings.LANGUAGE_CODE]):
         with translation.override(code):
-            link = base + reverse("candidates:invitation_accept", kwargs={"token": token})
+            link = absolute_url(reverse("candidates:invitation_accept", kwargs={"token": token}))
             texts.append(_invitation_text(link))
     send_mail(
         subject=subject,
@@ -969,21 +969,16 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
                     )
             except IntegrityError:
                 continue  # another worker got there first
-            with translation.override("de"):
-                send_mail(
-                    subject=_("[Lotse] %(permit)s läuft am %(date)s ab")
-                    % {"permit": PermitKind(kind).label, "date": expires_on.strftime("%d.%m.%Y")},
-                    message=_(
-                        "Der/die %(permit)s einer Person in Ihrer Fallverantwortung läuft am %(date)s ab. "
-                        "Bitte klären Sie rechtzeitig die Verlängerung.\n\nZur Fallakte: %(link)s\n"
-                    )
-                    % {
-                        "permit": PermitKind(kind).label,
-                        "date": expires_on.strftime("%d.%m.%Y"),
-                        "link": reverse("candidates:detail", kwargs={"pk": candidate.pk}),
-                    },
-                    from_email=None,
-                    recipient_list=sorted({m.email for m in managers}),
-                )
+            # In the inbox, and by mail as each case manager chose (their language, absolute link).
+            notify(
+                recipients=managers,
+                kind=notices.RESIDENCE_EXPIRING
+                if kind == PermitKind.RESIDENCE
+                else notices.WORK_PERMISSION_EXPIRING,
+                params={"day": expires_on.isoformat()},
+                link="candidates:detail",
+                link_kwargs={"pk": candidate.pk},
+                target=candidate,
+            )
             sent += 1
     return sent

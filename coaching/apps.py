@@ -7,6 +7,9 @@ class CoachingConfig(AppConfig):
     verbose_name = _("Begleitung (Coaching)")
 
     def ready(self) -> None:
+        from .notices import register_kinds
+
+        register_kinds()
         # The follow-along plan is made at hire without the employers app knowing about coaching.
         from . import signals  # noqa: F401
 

@@ -221,53 +221,6 @@ class FollowUp(models.Model):
         return [str(labels.get(t, t)) for t in self.topics]
 
 
-# --- in-app notifications ------------------------------------------------------------------------
-
-
-class CoachingNotification(models.Model):
-    """An in-app notice for coaching staff (and employers about their requests)."""
-
-    class Kind(models.TextChoices):
-        FOLLOW_UP_DUE = "follow_up_due", _("Nachbetreuung fällig")
-        REQUEST_NEW = "request_new", _("Neue Anfrage eines Betriebs")
-        REQUEST_ANSWERED = "request_answered", _("Ihre Anfrage wurde beantwortet")
-        REQUEST_ESCALATED = "request_escalated", _("Anfrage eines Betriebs überfällig")
-        RISK_ESCALATED = "risk_escalated", _("Risiko gemeldet")
-        HANDOVER_PROPOSED = "handover_proposed", _("Übergabe angefragt")
-        HANDOVER_DECIDED = "handover_decided", _("Übergabe entschieden")
-        REFERRAL = "referral", _("Verweisung aktualisiert")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="coaching_notifications",
-        verbose_name=_("Person"),
-    )
-    kind = models.CharField(_("Art"), max_length=24, choices=Kind.choices)
-    text = models.CharField(_("Text"), max_length=300, blank=True)
-    url = models.CharField(_("Link"), max_length=300, blank=True)
-    due = models.ForeignKey(FollowUpDue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Hinweis (Begleitung)")
-        verbose_name_plural = _("Hinweise (Begleitung)")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-        constraints = [
-            # One in-app reminder per due follow-up and person, whatever happens to the task.
-            models.UniqueConstraint(
-                fields=["user", "due"],
-                condition=Q(kind="follow_up_due"),
-                name="coaching_notification_due_once",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.get_kind_display()}"
-
-
 # --- language support ---------------------------------------------------------------------------
 
 

@@ -20,12 +20,13 @@ from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from candidates.models import Case, CasePhase
 from employers.models import Employment
+from notifications.models import Notification
+from notifications.selectors import unread as unread_notifications
 from organisations import access
 from organisations.models import Membership, Organisation
 
 from .models import (
     OPEN_NEED_STATUSES,
-    CoachingNotification,
     FollowAlong,
     FollowUpDue,
     Handover,
@@ -232,8 +233,9 @@ def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowU
     )
 
 
-def notifications(*, user: User, limit: int = 10) -> list[CoachingNotification]:
-    return list(CoachingNotification.objects.filter(user=user, read_at__isnull=True)[:limit])
+def notifications(*, user: User, limit: int = 10) -> list[Notification]:
+    """The unread notices shown on the coaching home page (the same rows as the inbox)."""
+    return unread_notifications(user=user, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -34,14 +34,16 @@ from candidates.selectors import (
     responsible_case_manager,
 )
 from employers.models import Employment
+from notifications.links import absolute_url
+from notifications.mail import reader_language
+from notifications.services import notification_mark_read_for, notify
 from organisations.models import Membership, Organisation
-from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.cefr import cefr_rank
 
+from . import notices
 from .models import (
-    CoachingNotification,
     FollowAlong,
     FollowUp,
     FollowUpDue,
@@ -181,44 +183,6 @@ def team_lead_for(*, employment: Employment, coach: User | None) -> User | None:
 
 
 # --- notifications ----------------------------------------------------------------------------------
-
-
-def _notify(
-    users: Iterable[Any], kind: str, text: str, url: str, *, email: bool = True
-) -> list[CoachingNotification]:
-    from .tasks import send_notification_email
-
-    made = []
-    seen: set[int] = set()
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        notification = CoachingNotification.objects.create(
-            user=user, kind=kind, text=text[:300], url=url[:300]
-        )
-        made.append(notification)
-        if email:
-            enqueue(send_notification_email, notification.pk)
-    return made
-
-
-def notification_email_send(*, notification_id: int) -> bool:
-    """A short e-mail without personal details: what happened, and where to sign in."""
-    notification = CoachingNotification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.email:
-        return False
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.get_kind_display()}"
-    body = _("Guten Tag,\n\n{what}.\nBitte melden Sie sich bei Lotse an: {path}\n\nIhr Lotse-Team").format(
-        what=notification.get_kind_display(),
-        path=notification.url or reverse("coaching:home"),
-    )
-    EmailMessage(subject, body, None, [notification.user.email]).send()
-    return True
-
-
-def notifications_mark_read(*, user: User) -> int:
-    return CoachingNotification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- follow-along plan ------------------------------------------------------------------------------
@@ -369,6 +333,8 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
                 FollowUpDue.objects.filter(pk=due.pk, done_at__isnull=True).update(
                     done_at=timezone.now(), done_by=entry
                 )
+                # Logging the follow-up answers its reminder.
+                notification_mark_read_for(user=actor, target=due)
             _audit(
                 actor=actor,
                 action=AuditEntry.Action.CHANGE,
@@ -447,23 +413,36 @@ def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
         FollowUpReminder.objects.filter(pk=reminder.pk).update(state=FollowUpReminder.State.NO_RECIPIENT)
         logger.warning("no coach to remind of planned follow-up %s", due.pk)
         return False
-    url = reverse("coaching:employment_detail", args=[due.employment_id])
-    text = _("Nachbetreuung {label} fällig am {day} (Beschäftigung bei {employer})").format(
-        label=due.label, day=due.due_date.strftime("%d.%m.%Y"), employer=due.employment.employer
+    # In the app: at most one notice per person and due entry (the inbox's dedupe key). The
+    # reminder mails by itself below (its own Message-ID), so the inbox mails nothing more.
+    notify(
+        recipients=[recipient],
+        kind=notices.FOLLOW_UP_DUE,
+        params={
+            "label": due.label,
+            "day": due.due_date.isoformat(),
+            "employer": str(due.employment.employer),
+        },
+        link="coaching:employment_detail",
+        link_kwargs={"pk": due.employment_id},
+        target=due,
+        dedupe_key=f"follow_up_due:{due.pk}",
+        email=False,
     )
-    # In the app: at most one row per person and due entry (conditional unique constraint).
-    CoachingNotification.objects.get_or_create(
-        user=recipient,
-        due=due,
-        kind=CoachingNotification.Kind.FOLLOW_UP_DUE,
-        defaults={"text": text[:300], "url": url},
-    )
-    message = EmailMessage(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_('Nachbetreuung fällig')}",
-        _(
+    # The coach's own language, and an absolute link (a mail program cannot follow "/app/...").
+    with translation.override(reader_language(recipient)):
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_('Nachbetreuung fällig')}"
+        body = _(
             "Guten Tag,\n\neine Nachbetreuung ist fällig: {label}, fällig am {day}.\n"
             "Bitte melden Sie sich bei Lotse an: {url}\n\nIhr Lotse-Team"
-        ).format(label=due.label, day=due.due_date.strftime("%d.%m.%Y"), url=url),
+        ).format(
+            label=due.label,
+            day=due.due_date.strftime("%d.%m.%Y"),
+            url=absolute_url(reverse("coaching:employment_detail", args=[due.employment_id])),
+        )
+    message = EmailMessage(
+        subject,
+        body,
         None,
         [recipient.email],
         # The same Message-ID on a (rare) second delivery lets mail programs drop the duplicate.
@@ -542,14 +521,13 @@ def support_request_create(
                 due_date=add_working_days(today, RESPONSE_WORKING_DAYS),
                 token=token,
             )
-            url = reverse("coaching:support_request_detail", args=[request.pk])
-            _notify(
-                [assignee],
-                CoachingNotification.Kind.REQUEST_NEW,
-                _("Anfrage von {org}: {topic}").format(
-                    org=organisation.name, topic=request.get_topic_display()
-                ),
-                url,
+            notify(
+                recipients=[assignee],
+                kind=notices.REQUEST_NEW,
+                params={"org": organisation.name, "topic": request.topic},
+                link="coaching:support_request_detail",
+                link_kwargs={"pk": request.pk},
+                target=request,
             )
     except IntegrityError as exc:
         if SupportRequest.objects.filter(token=token).exists():
@@ -577,12 +555,16 @@ def support_request_answer(*, request: SupportRequest, actor: User, answer: str)
         if not done:
             raise ValidationError(_("Diese Anfrage ist bereits beantwortet."), code="answered")
         request.refresh_from_db()
-        _notify(
-            [request.requested_by],
-            CoachingNotification.Kind.REQUEST_ANSWERED,
-            request.get_topic_display(),
-            reverse("coaching:support_request_detail", args=[request.pk]),
+        notify(
+            recipients=[request.requested_by],
+            kind=notices.REQUEST_ANSWERED,
+            params={"topic": request.topic},
+            link="coaching:support_request_detail",
+            link_kwargs={"pk": request.pk},
+            target=request,
         )
+        # Answering is the POST that settles the request: the answerer's notices about it are read.
+        notification_mark_read_for(user=actor, target=request)
     return request
 
 
@@ -614,13 +596,13 @@ def support_requests_escalate(*, today: date | None = None, now: datetime | None
             if not won:
                 continue
             count += 1
-            _notify(
-                [target, request.assigned_to],
-                CoachingNotification.Kind.REQUEST_ESCALATED,
-                _("Anfrage von {org} ist seit {day} überfällig").format(
-                    org=request.employer_organisation, day=request.due_date.strftime("%d.%m.%Y")
-                ),
-                reverse("coaching:support_request_detail", args=[request.pk]),
+            notify(
+                recipients=[target, request.assigned_to],
+                kind=notices.REQUEST_ESCALATED,
+                params={"org": str(request.employer_organisation), "day": request.due_date.isoformat()},
+                link="coaching:support_request_detail",
+                link_kwargs={"pk": request.pk},
+                target=request,
             )
     return count
 
@@ -731,13 +713,13 @@ def risk_escalate(*, risk: RiskFlag, actor: User) -> RiskFlag:
         if not won:
             raise ValidationError(_("Dieses Risiko ist bereits eskaliert oder gelöst."), code="escalated")
         risk.refresh_from_db()
-        _notify(
-            [target],
-            CoachingNotification.Kind.RISK_ESCALATED,
-            _("{kind} ({severity})").format(
-                kind=risk.get_kind_display(), severity=risk.get_severity_display()
-            ),
-            reverse("coaching:employment_detail", args=[risk.employment_id]),
+        notify(
+            recipients=[target],
+            kind=notices.RISK_ESCALATED,
+            params={"kind": risk.kind, "severity": risk.severity},
+            link="coaching:employment_detail",
+            link_kwargs={"pk": risk.employment_id},
+            target=risk,
         )
     return risk
 
@@ -752,6 +734,8 @@ def risk_resolve(*, risk: RiskFlag, actor: User, note: str) -> RiskFlag:
     if not won:
         raise ValidationError(_("Dieses Risiko ist bereits gelöst."), code="resolved")
     risk.refresh_from_db()
+    # Resolving answers the escalation: the resolver's notice about it is read.
+    notification_mark_read_for(user=actor, target=risk)
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=risk.employment.candidate, fields=["risk"])
     return risk
 
@@ -962,11 +946,13 @@ def handover_propose(
                     for t in kind.checklist.all()
                 ]
             )
-            _notify(
-                _staff_of(to_organisation.pk),
-                CoachingNotification.Kind.HANDOVER_PROPOSED,
-                _("Übergabe von {org}: {kind}").format(org=case.responsible_organisation, kind=kind.name),
-                reverse("coaching:handover_detail", args=[handover.pk]),
+            notify(
+                recipients=_staff_of(to_organisation.pk),
+                kind=notices.HANDOVER_PROPOSED,
+                params={"org": str(case.responsible_organisation), "kind": kind.name},
+                link="coaching:handover_detail",
+                link_kwargs={"pk": handover.pk},
+                target=handover,
             )
     except IntegrityError as exc:
         raise ValidationError(_("Für diesen Fall läuft bereits eine Übergabe.")) from exc
@@ -1045,14 +1031,16 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
             *_staff_of(locked.from_organisation_id),
             *_staff_of(locked.to_organisation_id),
         ]
-        _notify(
-            both_sides,
-            CoachingNotification.Kind.HANDOVER_DECIDED,
-            _("Übergabe an {org}: {status}").format(
-                org=locked.to_organisation, status=locked.get_status_display()
-            ),
-            reverse("coaching:handover_detail", args=[locked.pk]),
+        notify(
+            recipients=both_sides,
+            kind=notices.HANDOVER_DECIDED,
+            params={"org": str(locked.to_organisation), "status": locked.status},
+            link="coaching:handover_detail",
+            link_kwargs={"pk": locked.pk},
+            target=locked,
         )
+        # The decision is the POST that answers the proposal.
+        notification_mark_read_for(user=actor, target=locked)
         _audit(
             actor=actor,
             action=AuditEntry.Action.CHANGE,

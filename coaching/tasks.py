@@ -24,4 +24,6 @@ def escalate_overdue_support_requests() -> int:
 
 @shared_task
 def send_notification_email(notification_id: int) -> bool:
-    return services.notification_email_send(notification_id=notification_id)
+    """Retired: notices and their mail live in notifications. Kept so that a job still waiting in
+    the outbox from before the move ends quietly instead of failing on an unknown task."""
+    return False

@@ -5,7 +5,6 @@ from . import views
 app_name = "coaching"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("employments/<int:pk>/", views.employment_detail, name="employment_detail"),
     path("employments/<int:pk>/take/", views.follow_along_take, name="follow_along_take"),
     path("employments/<int:pk>/coach/", views.employment_coach, name="employment_coach"),

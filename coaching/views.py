@@ -84,15 +84,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/home.html", context)
 
 
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user)
-    return redirect(
-        request.POST.get("next") if request.POST.get("next", "").startswith("/app/") else "coaching:home"
-    )
-
-
 # --- employment page, follow-ups --------------------------------------------------------------------
 
 

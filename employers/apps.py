@@ -9,6 +9,10 @@ class EmployersConfig(AppConfig):
     def ready(self) -> None:
         from candidates.hooks import ConsentParty, register_consent_party, register_status_provider
 
+        from .notices import register_kinds
+
+        register_kinds()
+
         from .selectors import candidate_status_items, consent_labels, revocation_consequences
         from .services import introductions_close_for_revoked_consent
 

@@ -200,7 +200,7 @@ class PlacementSkill(models.Model):
         return f"{self.placement} – {self.skill} ({self.get_relation_display()})"
 
 
-# --- selection pipeline, employments, saved searches, shortlists, notifications (issue 4) ------
+# --- selection pipeline, employments, saved searches, shortlists (issue 4) ------
 
 
 class Introduction(models.Model):
@@ -503,45 +503,3 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} – #{self.candidate_id}"
-
-
-class Notification(models.Model):
-    """An in-app notice about an introduction. The text is rendered from ``kind`` in the reader's language."""
-
-    class Kind(models.TextChoices):
-        SELECTED = "selected", _("Ein Betrieb möchte Sie kennenlernen")
-        ACCEPTED = "accepted", _("Zustimmung zur Vorstellung")
-        DECLINED = "declined", _("Vorstellung abgelehnt")
-        UPDATED = "updated", _("Vorstellung aktualisiert")
-        # To the employers of the other open introductions when the person is hired elsewhere.
-        FILLED_ELSEWHERE = (
-            "filled_elsewhere",
-            _("Vorstellung beendet: Die Person hat eine andere Stelle angetreten"),
-        )
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="employer_notifications",
-        verbose_name=_("Person"),
-    )
-    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
-    introduction = models.ForeignKey(
-        Introduction,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("Vorstellung"),
-    )
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Benachrichtigung")
-        verbose_name_plural = _("Benachrichtigungen")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.get_kind_display()}"

@@ -53,7 +53,6 @@ from .models import (
     EmployerProfile,
     Employment,
     Introduction,
-    Notification,
     Placement,
     PlacementSkill,
     SavedSearch,
@@ -655,12 +654,6 @@ def endable_employment_get(*, user: User, ref: str) -> Employment:
     if employment is None:
         raise Http404
     return employment
-
-
-def notifications(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related(
-        "introduction__placement__employer__organisation"
-    )[:50]
 
 
 # --- the candidate's plain-language status (candidates.hooks) ----------------------------------

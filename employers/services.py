@@ -27,13 +27,14 @@ from candidates.selectors import (
     listed_candidates_for_employer,
 )
 from candidates.services import consent_grant
+from notifications.services import notification_mark_read_for, notify
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
-from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.models import OccupationSkill, Skill
 
+from . import notices
 from .models import (
     ContractType,
     EmployerProfile,
@@ -41,7 +42,6 @@ from .models import (
     EmploymentEndReason,
     Introduction,
     IntroductionStage,
-    Notification,
     Placement,
     PlacementSkill,
     PlacementStatus,
@@ -197,48 +197,15 @@ def employer_decide(*, organisation: Organisation, actor: User, verify: bool, no
         note=("employer verified" if verify else "employer rejected") + (f": {note}" if note else ""),
     )
     if verify:
-        from .tasks import send_verified_email
-
-        enqueue(send_verified_email, organisation.pk)
+        # Its people learn it where they look (inbox, mail in their language) with the way to the first placement.
+        notify(
+            recipients=_employer_users(organisation.pk),
+            kind=notices.VERIFIED_EMPLOYER,
+            params={"employer": organisation.name},
+            link="employers:placement_create",
+            target=organisation,
+        )
     return organisation
-
-
-def employer_verified_email_send(*, organisation_id: int) -> int:
-    """Tell every member of a newly verified business, in their language, that they can start now.
-
-    A mail of its own rather than an introduction notice (the notification core takes it over):
-    it names nobody but the business and links, absolutely, to where the first placement is made.
-    """
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import translation
-
-    organisation = Organisation.objects.filter(
-        pk=organisation_id, verification_status=VerificationStatus.VERIFIED
-    ).first()
-    if organisation is None:
-        return 0
-    sent = 0
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    for membership in Membership.objects.filter(
-        organisation=organisation, role=Role.EMPLOYER, is_active=True
-    ).select_related("user"):
-        user = membership.user
-        if not user.email:
-            continue
-        language = user.preferred_language if user.preferred_language in dict(settings.LANGUAGES) else "de"
-        with translation.override(language):
-            subject = str(_("Ihr Betrieb ist geprüft"))
-            body = str(
-                _(
-                    "Guten Tag,\n\n{name} ist bei Lotse geprüft. Sie können jetzt Ihre erste Stelle anlegen "
-                    "und passende Profile ohne Namen ansehen: {url}\n\nIhr Lotse-Team"
-                )
-            ).format(name=organisation.name, url=base + reverse("employers:placement_create"))
-        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
-        sent += 1
-    return sent
 
 
 # --- placements -----------------------------------------------------------------------------
@@ -342,24 +309,53 @@ def _move(
     return intro
 
 
-def _notify(intro: Introduction, kind: str, users: Iterable[Any]) -> list[Notification]:
-    from .tasks import send_notification_email
-
-    created = []
-    seen: set[int] = set()
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        created.append(Notification.objects.create(user=user, kind=kind, introduction=intro))
-    for notification in created:
-        enqueue(send_notification_email, notification.pk)
-    return created
+def _about(intro: Introduction) -> dict[str, Any]:
+    """What a notice says about an introduction: the placement and the business, never the person."""
+    placement = intro.placement
+    return {"placement": placement.title, "employer": placement.employer.organisation.name}
 
 
-def _candidate_side(candidate: Candidate) -> list[Any]:
-    """The candidate (if they use self-service) and the case managers of their open cases."""
-    return [candidate.user, *case_managers_for(candidate=candidate)]
+def _notify_candidate_side(
+    intro: Introduction, candidate_kind: str, staff_kind: str, *, extra: dict[str, Any] | None = None
+) -> None:
+    """The candidate (if they use self-service) and the case managers of their open cases, each
+    with a text addressed to them and a link to where they act on it."""
+    params = {**_about(intro), **(extra or {})}
+    candidate = intro.candidate
+    notify(
+        recipients=[candidate.user],
+        kind=candidate_kind,
+        params=params,
+        link="employers:my_introductions",
+        target=intro,
+    )
+    notify(
+        recipients=[u for u in case_managers_for(candidate=candidate) if u.pk != candidate.user_id],
+        kind=staff_kind,
+        params=params,
+        link="employers:staff_introductions",
+        target=intro,
+    )
+
+
+def _employer_users(organisation_id: int) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.EMPLOYER, is_active=True
+        ).select_related("user")
+    ]
+
+
+def _notify_employer(intro: Introduction, kind: str, *, extra: dict[str, Any] | None = None) -> None:
+    notify(
+        recipients=_employer_users(intro.placement.employer.organisation_id),
+        kind=kind,
+        params={**_about(intro), **(extra or {})},
+        link="employers:introduction_detail",
+        link_kwargs={"ref": intro.reference},
+        target=intro,
+    )
 
 
 def introduction_select(
@@ -381,7 +377,7 @@ def introduction_select(
             IntroductionStage.objects.create(
                 introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500]
             )
-            _notify(intro, Notification.Kind.SELECTED, _candidate_side(candidate))
+            _notify_candidate_side(intro, notices.SELECTED_CANDIDATE, notices.SELECTED_STAFF)
     except IntegrityError as exc:
         # The same selection sent twice (double click, resend): answer with the one the first made.
         running = Introduction.objects.filter(
@@ -429,13 +425,9 @@ def introduction_answer(
             _move(intro, Stage.ACCEPTED, actor, note=note)
         else:
             _move(intro, Stage.DECLINED, actor, note=note)
-        employer_users = [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
-            ).select_related("user")
-        ]
-        _notify(intro, Notification.Kind.ACCEPTED if accept else Notification.Kind.DECLINED, employer_users)
+        _notify_employer(intro, notices.ACCEPTED if accept else notices.DECLINED)
+        # The answer is the POST that settles the request: its notices are read.
+        notification_mark_read_for(user=actor, target=intro)
     return intro
 
 
@@ -475,7 +467,11 @@ def introduction_schedule_interview(*, introduction: Introduction, actor: User, 
             _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."),
         )
         intro.interview_at = at
-        return _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        intro = _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        _notify_candidate_side(
+            intro, notices.INTERVIEW_CANDIDATE, notices.INTERVIEW_STAFF, extra={"at": at.isoformat()}
+        )
+        return intro
 
 
 def introduction_offer(*, introduction: Introduction, actor: User, note: str = "") -> Introduction:
@@ -483,7 +479,9 @@ def introduction_offer(*, introduction: Introduction, actor: User, note: str = "
         intro = _locked(
             introduction, _OFFER_FROM, _("Ein Angebot ist erst nach der Zustimmung der Person möglich.")
         )
-        return _move(intro, Stage.OFFER, actor, note=note)
+        intro = _move(intro, Stage.OFFER, actor, note=note)
+        _notify_candidate_side(intro, notices.OFFER_CANDIDATE, notices.OFFER_STAFF)
+        return intro
 
 
 def introduction_close(
@@ -514,19 +512,8 @@ def introductions_close_for_revoked_consent(consent: Consent, actor: User | None
         if not intro.is_open:
             continue
         closed.append(_move(intro, Stage.CLOSED, actor, reason=Reason.CONSENT_REVOKED))
-        _notify_employer_consent_revoked(intro)
+        _notify_employer(intro, notices.CLOSED_EMPLOYER, extra={"reason": Reason.CONSENT_REVOKED})
     return closed
-
-
-def _notify_employer_consent_revoked(intro: Introduction) -> None:
-    # The one place this work calls the notice helper (the notification core replaces it).
-    employer_users = [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
-        ).select_related("user")
-    ]
-    _notify(intro, Notification.Kind.UPDATED, employer_users)
 
 
 def _hire_coach(*, candidate: Candidate, job_coach: User | None) -> User | None:
@@ -537,20 +524,6 @@ def _hire_coach(*, candidate: Candidate, job_coach: User | None) -> User | None:
     if not any(user.pk == job_coach.pk for user in job_coach_choices(candidate=candidate)):
         raise ValidationError({"job_coach": _("Diese Person ist hier nicht als Jobcoach tätig.")})
     return job_coach
-
-
-def _notify_hired_elsewhere(introductions: Iterable[Introduction]) -> None:
-    """Tell each employer whose introduction closed because the person took another job: a kind
-    notice without anything about the person (the notice names only the employer's own
-    introduction). The one place the notification system is called for this, to port it in one go."""
-    for intro in introductions:
-        employer_users = [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=intro.placement.employer.organisation_id, role=Role.EMPLOYER, is_active=True
-            ).select_related("user")
-        ]
-        _notify(intro, Notification.Kind.FILLED_ELSEWHERE, employer_users)
 
 
 def introduction_hire(
@@ -615,14 +588,16 @@ def introduction_hire(
         )
         for other in elsewhere:
             _move(other, Stage.CLOSED, actor, reason=Reason.HIRED_ELSEWHERE)
-        _notify_hired_elsewhere(elsewhere)
+            _notify_employer(other, notices.CLOSED_EMPLOYER, extra={"reason": Reason.HIRED_ELSEWHERE})
         placement.refresh_from_db(fields=["openings", "status"])
         if placement.status == PlacementStatus.FILLED:
             for other in placement.introductions.exclude(pk=intro.pk).exclude(
                 stage__in=Introduction.TERMINAL
             ):
                 _move(other, Stage.CLOSED, actor, reason=Reason.PLACEMENT_FILLED)
-        _notify(intro, Notification.Kind.UPDATED, _candidate_side(intro.candidate))
+        _notify_candidate_side(
+            intro, notices.HIRED_CANDIDATE, notices.HIRED_STAFF, extra={"start": start_date.isoformat()}
+        )
     return employment
 
 
@@ -699,45 +674,3 @@ def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
     if search.user_id != actor.pk:
         raise PermissionDenied
     search.delete()
-
-
-def notifications_mark_read(*, user: User) -> int:
-    """Mark all of the user's notices read (a POST; opening the page marks nothing)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-
-
-def notification_mark_read(*, user: User, pk: int) -> bool:
-    """Mark one of the user's own notices read; False when it is not theirs (or not there)."""
-    if not Notification.objects.filter(user=user, pk=pk).exists():
-        return False
-    Notification.objects.filter(user=user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
-    return True
-
-
-def notification_email_send(*, notification_id: int) -> bool:
-    """One short e-mail without personal details: something happened, please sign in."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import translation
-
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.email:
-        return False
-    # The task runs outside any request: write in the reader's own language (and link to it).
-    language = notification.user.preferred_language
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = str(_("Neuigkeiten zu einer Vorstellung"))
-        body = str(
-            _(
-                "Guten Tag,\n\nes gibt Neuigkeiten zu einer Vorstellung bei Lotse: {what}.\n"
-                "Bitte melden Sie sich an, um mehr zu sehen: {path}\n\nIhr Lotse-Team"
-            )
-        ).format(
-            what=notification.get_kind_display(),
-            path=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("employers:notifications"),
-        )
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [notification.user.email])
-    return True

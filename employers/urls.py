@@ -50,8 +50,6 @@ urlpatterns = [
     path("team/introductions/", views.staff_introductions, name="staff_introductions"),
     path("employments/<publicref:ref>/end/", views.employment_end, name="employment_end"),
     path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("jobs/", views_jobs.my_jobs, name="my_jobs"),
     path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),
 ]

@@ -603,22 +603,5 @@ def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    # Reading the page changes nothing: notices are marked read by the POSTs below.
-    items = list(selectors.notifications(user=request.user))
-    return render(request, "employers/notifications.html", {"items": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user)
-    messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
-    return redirect("employers:notifications")
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    if not services.notification_mark_read(user=request.user, pk=pk):
-        raise Http404
-    return redirect("employers:notifications")
+    """The old address of the employer's notices: the one inbox is in notifications now."""
+    return redirect("notifications:inbox", permanent=True)

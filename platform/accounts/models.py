@@ -41,6 +41,16 @@ class User(AbstractUser):
         help_text=_("Person mit Fluchterfahrung, die ihr eigenes Profil nutzt."),
     )
 
+    notification_email = models.CharField(
+        _("E-Mail zu Benachrichtigungen"),
+        max_length=8,
+        choices=[
+            ("item", _("sofort, eine E-Mail je Benachrichtigung")),
+            ("digest", _("einmal täglich als Zusammenfassung")),
+        ],
+        default="item",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

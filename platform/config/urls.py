@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("accounts/2fa/totp/activate/", accounts_views.ActivateTOTPView.as_view()),
     path("accounts/", include("allauth.urls")),
     path("app/", include("accounts.urls")),
+    path("app/notifications/", include("notifications.urls")),
     path("app/organisations/", include("organisations.urls")),
     path("app/taxonomy/", include("taxonomy.urls")),
     path("app/candidates/", include("candidates.urls")),

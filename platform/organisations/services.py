@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from notifications.links import absolute_url
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
@@ -223,9 +223,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_open:
         return False
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "organisations:invitation", kwargs={"token": invitation.token}
-    )
+    link = absolute_url(reverse("organisations:invitation", kwargs={"token": invitation.token}))
     with translation.override("de"):
         send_mail(
             subject=_("[Lotse] Einladung: %(organisation)s") % {"organisation": invitation.organisation.name},

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from candidates import services, tasks
 from candidates.models import Candidate, Case, Consent, ConsentScope, PermitExpiryWarning
+from notifications.models import Notification
 from privacy.models import AuditEntry
 from privacy.registry import registry
 from tests.candidates.factories import GoalFactory, LanguageSkillFactory, StepFactory
@@ -106,22 +107,29 @@ def _expiring(desk, **dates) -> Candidate:
     return desk.candidate
 
 
-def test_the_case_manager_is_warned_eight_weeks_ahead_once(desk):
+def test_the_case_manager_is_warned_eight_weeks_ahead_once(desk, django_capture_on_commit_callbacks):
     _expiring(
         desk,
         work_permission_expires=TODAY + datetime.timedelta(weeks=8),
         residence_expires=TODAY + datetime.timedelta(weeks=20),
     )
 
-    assert services.permit_expiry_warn(today=TODAY) == 1
-    assert services.permit_expiry_warn(today=TODAY) == 0
-    assert services.permit_expiry_warn(today=TODAY + datetime.timedelta(days=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.permit_expiry_warn(today=TODAY) == 1
+        assert services.permit_expiry_warn(today=TODAY) == 0
+        assert services.permit_expiry_warn(today=TODAY + datetime.timedelta(days=1)) == 0
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [desk.user.email]
     assert "Arbeitserlaubnis" in mail.outbox[0].subject
-    # No name in an e-mail: the link leads to the case file behind the login.
+    # No name in an e-mail: the link leads to the case file behind the login, and it is absolute.
     assert desk.candidate.last_name not in mail.outbox[0].body + mail.outbox[0].subject
+    path = reverse("candidates:detail", kwargs={"pk": desk.candidate.pk})
+    assert f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}" in mail.outbox[0].body
+    # And in the case manager's inbox.
+    assert Notification.objects.filter(
+        recipient=desk.user, kind="candidates.work_permission_expiring.staff"
+    ).exists()
     assert PermitExpiryWarning.objects.get().kind == "work"
 
 
@@ -143,13 +151,14 @@ def test_permits_far_ahead_or_already_expired_are_not_warned(desk):
     assert mail.outbox == []
 
 
-def test_the_daily_beat_task_runs_the_watch(desk):
+def test_the_daily_beat_task_runs_the_watch(desk, django_capture_on_commit_callbacks):
     schedule = settings.CELERY_BEAT_SCHEDULE["candidates-warn-expiring-permits"]
     assert schedule["task"] == "candidates.tasks.warn_expiring_permits"
     assert schedule["schedule"] == 60 * 60 * 24
     _expiring(desk, residence_expires=datetime.date.today() + datetime.timedelta(days=30))
-    assert tasks.warn_expiring_permits.delay().get() == 1
-    assert tasks.warn_expiring_permits.delay().get() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.warn_expiring_permits.delay().get() == 1
+        assert tasks.warn_expiring_permits.delay().get() == 0
     assert len(mail.outbox) == 1
 
 

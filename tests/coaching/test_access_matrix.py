@@ -91,7 +91,6 @@ STAFF_POST = _row(own=302)
 # name, kwargs key, method, expected
 MATRIX = [
     ("home", None, "get", _row(own=200, staff_other=200, coordinator=200)),
-    ("notifications_read", None, "post", dict.fromkeys(ROLES, 302)),
     (
         "employment_detail",
         "employment",

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coaching.models import CoachingNotification, FollowUpDue, FollowUpReminder
+from coaching.models import FollowUpDue, FollowUpReminder
+from notifications.models import Notification
 from tests.config.celery_helpers import require_redis, running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,7 @@ def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path):
     for pk in dues:
         assert sum(f"followup-due-{pk}@" in m for m in mails) == 1
     assert all(world.coach.email in m for m in mails)
-    assert CoachingNotification.objects.filter(user=world.coach, kind="follow_up_due").count() == 2
+    assert Notification.objects.filter(recipient=world.coach, kind="coaching.follow_up_due").count() == 2
 
 
 def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(world, tmp_path):

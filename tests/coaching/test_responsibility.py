@@ -17,10 +17,12 @@ from django.urls import reverse
 from accounts.roles import Role
 from candidates.models import ConsentScope
 from candidates.selectors import default_job_coach, job_coach_choices
+from coaching import notices as coaching_notices
 from coaching import selectors, services
-from coaching.models import CoachingNotification, FollowAlong, SupportRequest
+from coaching.models import FollowAlong, SupportRequest
 from coaching.workdays import add_working_days
 from employers.models import Employment
+from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory
 from tests.coaching.conftest import make_employment
@@ -94,9 +96,9 @@ def test_without_any_job_coach_nobody_is_made_responsible_silently(world):
 def test_a_support_request_on_a_hire_goes_to_its_responsible_job_coach(world, signed_in):
     request = _ask(world)
     assert request.assigned_to == world.coach
-    notice = CoachingNotification.objects.get(kind=CoachingNotification.Kind.REQUEST_NEW)
-    assert notice.user == world.coach
-    assert not CoachingNotification.objects.filter(user=world.case_manager).exists()
+    notice = Notification.objects.get(kind=coaching_notices.REQUEST_NEW)
+    assert notice.recipient == world.coach
+    assert not Notification.objects.filter(recipient=world.case_manager).exists()
     page = signed_in(world.coach).get(reverse("coaching:support_request_detail", args=[request.pk]))
     assert page.status_code == 200 and 'name="answer"' in page.content.decode()
 
@@ -175,8 +177,8 @@ def test_an_unanswered_request_goes_to_the_coachs_team_lead_after_its_deadline(w
     request.refresh_from_db()
     assert (request.status, request.escalated_to, request.escalated_at) == ("escalated", lead, now)
     assert set(
-        CoachingNotification.objects.filter(kind=CoachingNotification.Kind.REQUEST_ESCALATED).values_list(
-            "user", flat=True
+        Notification.objects.filter(kind=coaching_notices.REQUEST_ESCALATED).values_list(
+            "recipient", flat=True
         )
     ) == {lead.pk, world.coach.pk}
     # Escalated once: the next run does nothing.

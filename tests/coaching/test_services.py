@@ -16,7 +16,6 @@ from candidates.models import ConsentScope
 from candidates.services import consent_grant, consent_revoke
 from coaching import services
 from coaching.models import (
-    CoachingNotification,
     FollowAlong,
     FollowUpDue,
     FollowUpReminder,
@@ -27,6 +26,7 @@ from coaching.models import (
     VolunteerAssignment,
 )
 from coaching.workdays import add_working_days
+from notifications.models import Notification
 from organisations.models import OrganisationKind
 from tests.coaching.conftest import handover_kind, make_employment
 from tests.factories import OrganisationFactory
@@ -127,7 +127,7 @@ def test_reminders_go_out_once_per_due_follow_up(world):
     assert services.reminders_send() == 0
     assert len(mail.outbox) == 2
     assert {m.to[0] for m in mail.outbox} == {world.coach.email}
-    assert CoachingNotification.objects.filter(user=world.coach, kind="follow_up_due").count() == 2
+    assert Notification.objects.filter(recipient=world.coach, kind="coaching.follow_up_due").count() == 2
     assert set(FollowUpReminder.objects.values_list("state", flat=True)) == {"sent"}
 
 
@@ -373,7 +373,7 @@ def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
     handover = services.handover_propose(
         case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
     )
-    assert CoachingNotification.objects.filter(user=receiver, kind="handover_proposed").exists()
+    assert Notification.objects.filter(recipient=receiver, kind="coaching.handover_proposed").exists()
     world.case.refresh_from_db()
     assert world.case.responsible_organisation == world.office
     with pytest.raises(ValidationError):  # a required checklist item is open
@@ -389,8 +389,10 @@ def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
     assert handover.status == "accepted" and handover.is_warm
     assert world.case.responsible_organisation == org
     assert world.case.case_manager == receiver
-    assert CoachingNotification.objects.filter(user=world.case_manager, kind="handover_decided").exists()
-    assert CoachingNotification.objects.filter(user=receiver, kind="handover_decided").exists()
+    assert Notification.objects.filter(
+        recipient=world.case_manager, kind="coaching.handover_decided"
+    ).exists()
+    assert Notification.objects.filter(recipient=receiver, kind="coaching.handover_decided").exists()
 
 
 def test_rejection_needs_a_reason_and_keeps_ownership(world, jobcenter):

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from employers.models import Employment, Introduction, Notification, SavedSearch, ShortlistEntry
+from employers.models import Employment, Introduction, SavedSearch, ShortlistEntry
 from organisations.models import OrganisationKind
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
@@ -78,10 +78,8 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "introduction_answer": ("post", {"candidate": 302, "case_manager": 302, "job_coach": 404}, 403),
     "my_introductions": ("get", {"candidate": 200}, 403),
     "staff_introductions": ("get", {"case_manager": 200, "job_coach": 200}, 403),
-    "notifications": ("get", {}, 200),
-    # Marked read only by POST: all of one's own, or one notice of one's own (anyone else's is 404).
-    "notifications_read": ("post", {}, 302),
-    "notification_read": ("post", {"employer_own": 302}, 404),
+    # The old address of the notices leads everyone to the one inbox (tests/notifications).
+    "notifications": ("get", {}, 301),
     # The employer's own staff and the candidate's case manager end an employment; nobody else reaches it.
     "employment_end": ("post", {**OWN_ONLY_POST, "case_manager": 302, "job_coach": 404}, 403),
     # "Jobs for me": the candidate's own page; staff who read that candidate's file (case manager of the
@@ -162,9 +160,6 @@ def world(team, employer, cook_taxonomy, municipality):
         candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
     )
     args["employment_end"] = [employment.reference]
-    args["notification_read"] = [
-        Notification.objects.create(user=employer.own, kind="updated", introduction=intro).pk
-    ]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
     return users, args, data
 

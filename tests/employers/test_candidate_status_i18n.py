@@ -14,8 +14,11 @@ from django.utils import timezone, translation
 
 from candidates.hooks import status_items
 from employers import services
-from employers.models import Introduction, Notification
+from employers.models import Introduction
 from employers.selectors import candidate_status_text
+from notifications import services as notification_services
+from notifications.links import base_url
+from notifications.models import Notification
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import UserFactory
 
@@ -214,7 +217,7 @@ def test_status_provider_speaks_the_active_language_and_hides_the_suggestion(wor
 
 def test_notifications_page_in_farsi(world, signed_in):
     with translation.override("fa"):
-        html = signed_in(world.user).get(reverse("employers:notifications")).content.decode()
+        html = signed_in(world.user).get(reverse("notifications:inbox")).content.decode()
     assert '<html lang="fa" dir="rtl"' in html
     assert "اعلان‌ها" in html
     assert "یک کارفرما مایل است با شما آشنا شود" in html
@@ -224,21 +227,25 @@ def test_notifications_page_in_farsi(world, signed_in):
 @pytest.mark.parametrize(
     "lang, greeting, link",
     [
-        ("uk", "Добрий день!", "/uk/app/employers/notifications/"),
-        ("ar", "مرحبًا،", "/ar/app/employers/notifications/"),
-        ("de", "Guten Tag,", "/app/employers/notifications/"),
+        ("uk", "Добрий день!", "/uk/app/employers/my/introductions/"),
+        ("ar", "مرحبًا،", "/ar/app/employers/my/introductions/"),
+        ("de", "Guten Tag,", "/app/employers/my/introductions/"),
     ],
 )
 def test_the_email_is_written_in_the_readers_preferred_language(world, lang, greeting, link):
     world.user.preferred_language = lang
     world.user.save(update_fields=["preferred_language"])
-    notification = Notification.objects.filter(user=world.user, kind=Notification.Kind.SELECTED).first()
+    notification = Notification.objects.filter(
+        recipient=world.user, kind="employers.selected.candidate"
+    ).first()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
 
-    assert services.notification_email_send(notification_id=notification.pk)
+    assert notification_services.notification_email_send(notification_id=notification.pk)
 
     message = mail.outbox[-1]
     assert message.body.startswith(greeting)
-    assert link in message.body
+    # An absolute link, in the reader's language.
+    assert base_url() + link in message.body
     # Still nothing about the person or the employer in the mail.
     assert world.candidate.last_name not in message.body
     assert world.selected.placement.employer.organisation.name not in message.body
@@ -247,8 +254,9 @@ def test_the_email_is_written_in_the_readers_preferred_language(world, lang, gre
 def test_an_unknown_preferred_language_falls_back_to_german(world):
     world.user.preferred_language = "xx"
     world.user.save(update_fields=["preferred_language"])
-    notification = Notification.objects.filter(user=world.user).first()
+    notification = Notification.objects.filter(recipient=world.user).first()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
 
-    services.notification_email_send(notification_id=notification.pk)
+    notification_services.notification_email_send(notification_id=notification.pk)
 
     assert mail.outbox[-1].body.startswith("Guten Tag,")

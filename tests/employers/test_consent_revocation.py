@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from candidates.models import Consent, ConsentScope
+from employers import notices as employer_notices
 from employers import services
-from employers.models import Employment, Introduction, Notification
+from employers.models import Employment, Introduction
 from employers.selectors import introduction_contact
+from notifications.models import Notification
 from tests.employers.conftest import make_candidate, open_case
 from tests.factories import UserFactory
 
@@ -69,11 +71,12 @@ def test_posting_revokes_closes_the_introduction_and_tells_the_employer(
     assert intro.stage == Stage.CLOSED and intro.close_reason == Introduction.CloseReason.CONSENT_REVOKED
     assert intro.history.last().by == candidate_user
     assert introduction_contact(user=employer.own, introduction=intro) is None
-    told = set(Notification.objects.filter(introduction=intro).values_list("user_id", flat=True))
+    about = Notification.objects.filter(kind=employer_notices.CLOSED_EMPLOYER, target_id=intro.pk)
+    told = set(about.values_list("recipient_id", flat=True))
     assert employer.own.pk in told and candidate_user.pk not in told
     # A second post (another tab) neither closes nor notifies twice.
     signed_in(candidate_user).post(reverse("candidates:consent_revoke", args=[consent.pk]))
-    assert Notification.objects.filter(introduction=intro).count() == len(told)
+    assert about.count() == len(told)
     assert intro.history.filter(stage=Stage.CLOSED).count() == 1
 
 

@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from employers import notices as employer_notices
 from employers import services
-from employers.models import Employment, Introduction, Notification
+from employers.models import Employment, Introduction
+from notifications.models import Notification
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.users import new_member
@@ -184,7 +186,7 @@ def test_a_coach_from_elsewhere_or_without_the_role_cannot_be_chosen(
 
 
 def test_hiring_closes_the_other_introductions_and_tells_their_employers_kindly(
-    placement, candidate, employer, coach, django_capture_on_commit_callbacks
+    placement, candidate, employer, coach, django_capture_on_commit_callbacks, signed_in
 ):
     other_placement = make_placement(
         make_profile(employer.other_organisation), placement.occupation, openings=2
@@ -204,17 +206,18 @@ def test_hiring_closes_the_other_introductions_and_tells_their_employers_kindly(
         _hire(intro, employer, contract_type="permanent", hours_per_week=38)
     other.refresh_from_db()
     assert (other.stage, other.close_reason) == (Stage.CLOSED, "hired_elsewhere")
-    notices = Notification.objects.filter(kind=Notification.Kind.FILLED_ELSEWHERE)
-    assert {n.introduction_id for n in notices} == {other.pk}  # not the declined one, not the hire
-    assert set(notices.values_list("user_id", flat=True)) == {employer.outsider.pk}
+    notices = Notification.objects.filter(kind=employer_notices.CLOSED_EMPLOYER)
+    assert {n.target_id for n in notices} == {other.pk}  # not the declined one, not the hire
+    assert set(notices.values_list("recipient_id", flat=True)) == {employer.outsider.pk}
     notice_mail = [m for m in mail.outbox if m.to == [employer.outsider.email]]
     assert len(notice_mail) == 1
     body = notice_mail[0].body
-    assert "andere Stelle angetreten" in body
+    assert "Eine Vorstellung bei Ihnen wurde beendet" in body
     for secret in (candidate.first_name, candidate.last_name, candidate.email, candidate.phone):
         assert secret not in body
-    # The employer's notices page says it in words, without the person.
-    page_text = str(Notification.Kind.FILLED_ELSEWHERE.label)
+    # The employer's inbox says why in words, without the person.
+    page_text = signed_in(employer.outsider).get(reverse("notifications:inbox")).content.decode()
+    assert str(Introduction.CloseReason.HIRED_ELSEWHERE.label) in page_text
     assert candidate.last_name not in page_text
 
 

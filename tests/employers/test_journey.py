@@ -71,7 +71,7 @@ def test_employer_journey_from_registration_to_accepted_introduction(
     )
 
     me = signed_in(candidate_user)
-    assert "Gasthaus Linde" in me.get(reverse("employers:notifications")).content.decode()
+    assert "Gasthaus Linde" in me.get(reverse("notifications:inbox")).content.decode()
     me.post(reverse("employers:introduction_answer", args=[intro.reference]), {"answer": "accept"})
     # The contact is revealed by a POST (a GET changes nothing), then shown.
     assert (

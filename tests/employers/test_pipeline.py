@@ -13,8 +13,9 @@ from django.utils import timezone
 from candidates.hooks import status_items
 from candidates.models import Consent, ConsentScope
 from employers import services
-from employers.models import Employment, Introduction, Notification, PlacementStatus
+from employers.models import Employment, Introduction, PlacementStatus
 from employers.selectors import introduction_contact
+from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import UserFactory
@@ -47,7 +48,7 @@ def test_selecting_notifies_candidate_and_case_manager_in_app_and_by_mail(
     with django_capture_on_commit_callbacks(execute=True):
         intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
     assert intro.stage == Stage.SELECTED
-    assert set(Notification.objects.filter(introduction=intro).values_list("user_id", flat=True)) == {
+    assert set(Notification.objects.filter(target_id=intro.pk).values_list("recipient_id", flat=True)) == {
         candidate_user.pk,
         coach.pk,
     }

@@ -33,12 +33,14 @@ APP_NAMESPACES = (
 ROLE_PAGES: dict[str, set[str]] = {
     "candidate": {
         "accounts:home",
+        "notifications:inbox",
         "candidates:my_profile",
         "candidates:my_profile_edit",
         "candidates:my_languages",
         "candidates:my_occupations",
         "candidates:my_skills",
         "candidates:my_consents",
+        "candidates:consent_revoke",
         "candidates:my_audit",
         "candidates:my_export",
         "employers:my_jobs",
@@ -46,11 +48,15 @@ ROLE_PAGES: dict[str, set[str]] = {
     },
     "case_manager": {
         "accounts:home",
+        "notifications:inbox",
         "candidates:case_list",
         "candidates:create",
         "candidates:detail",
         "candidates:edit",
         "candidates:consents",
+        "candidates:consent_revoke",
+        "coaching:employment_detail",
+        "coaching:employment_coach",
         "candidates:invite",
         "candidates:export",
         "candidates:erase",
@@ -67,6 +73,7 @@ ROLE_PAGES: dict[str, set[str]] = {
     },
     "job_coach": {
         "accounts:home",
+        "notifications:inbox",
         "coaching:home",
         "coaching:employment_detail",
         "coaching:follow_up_create",
@@ -81,6 +88,7 @@ ROLE_PAGES: dict[str, set[str]] = {
     },
     "volunteer": {
         "accounts:home",
+        "notifications:inbox",
         "coaching:volunteer_home",
         "coaching:volunteer_assignment",
         "coaching:service_list",
@@ -88,6 +96,7 @@ ROLE_PAGES: dict[str, set[str]] = {
     },
     "employer": {
         "accounts:home",
+        "notifications:inbox",
         "employers:home",
         "employers:browse",
         "employers:browse_export",
@@ -104,10 +113,12 @@ ROLE_PAGES: dict[str, set[str]] = {
     },
     "chamber_editor": {
         "accounts:home",
+        "notifications:inbox",
         "employers:verification_list",
     },
     "coordinator": {
         "accounts:home",
+        "notifications:inbox",
         "monitoring:dashboard",
         "monitoring:compare",
         "monitoring:export",
@@ -139,7 +150,6 @@ NOT_PAGES: dict[str, str] = {
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
-    "candidates:consent_revoke",
     "candidates:entry_remove",
     "candidates:goal_add",
     "candidates:goal_status",
@@ -154,19 +164,20 @@ POST_ONLY = {
     "coaching:handover_decide",
     "coaching:handover_item",
     "coaching:language_need_status",
-    "coaching:notifications_read",
     "coaching:referral_update",
     "coaching:risk_escalate",
     "coaching:risk_resolve",
     "employers:introduction_action",
     "employers:introduction_answer",
-    "employers:notification_read",
-    "employers:notifications_read",
     "employers:saved_search_create",
     "employers:saved_search_delete",
     "employers:shortlist_add",
     "employers:shortlist_remove",
     "monitoring:refresh",
+    "notifications:email_preference",
+    "notifications:open",
+    "notifications:read",
+    "notifications:read_all",
     "organisations:invitation_revoke",
     "organisations:membership_deactivate",
 }

@@ -51,7 +51,7 @@ def _pages_that_load_the_introduction(intro, employer, candidate, signed_in) -> 
             reverse("employers:placement_detail", args=[intro.placement_id])
         ).status_code,
         "dashboard": employer_client.get(reverse("employers:home")).status_code,
-        "notifications": employer_client.get(reverse("employers:notifications")).status_code,
+        "notifications": employer_client.get(reverse("notifications:inbox")).status_code,
         "my_introductions": candidate_client.get(reverse("employers:my_introductions")).status_code,
     }
 

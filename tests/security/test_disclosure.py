@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from candidates.models import Candidate, CandidateSkill, Consent, ConsentScope
-from employers.models import Introduction, Notification, ShortlistEntry
+from employers.models import Introduction, ShortlistEntry
+from notifications.models import Notification
 from taxonomy.models import Skill
 from tests.employers import conftest as employers_fixtures
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
@@ -305,8 +306,8 @@ def test_old_id_urls_lead_nowhere_and_change_nothing(story):
 
 
 def test_notifications_and_mails_to_the_employer_say_what_happened_not_who(story):
-    kinds = set(Notification.objects.filter(user=story.employer.own).values_list("kind", flat=True))
-    assert kinds == {Notification.Kind.ACCEPTED, Notification.Kind.DECLINED}
+    kinds = set(Notification.objects.filter(recipient=story.employer.own).values_list("kind", flat=True))
+    assert kinds == {"employers.accepted.employer", "employers.declined.employer"}
     texts = _employer_mail(story)
     assert len(texts) >= 2
     assert not any(secret in text for text in texts for secret in story.secrets)

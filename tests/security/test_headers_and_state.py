@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from employers import services as employer_services
-from employers.models import Introduction, Notification
+from employers.models import Introduction
+from notifications.models import Notification
 from tests.employers import conftest as employers_fixtures
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import UserFactory
@@ -281,26 +282,28 @@ def test_no_cookie_carries_a_name_or_an_e_mail_after_flashed_messages(world, mak
 
 def test_notifications_are_marked_read_only_by_post(world, signed_in):
     me = signed_in(world.candidate_user)
-    unread = Notification.objects.filter(user=world.candidate_user, read_at__isnull=True)
+    # Answering an introduction marks its notices read (a POST); start from unread ones here.
+    Notification.objects.filter(recipient=world.candidate_user).update(read_at=None)
+    unread = Notification.objects.filter(recipient=world.candidate_user, read_at__isnull=True)
     assert unread.count() >= 1
     count = unread.count()
-    page = me.get(reverse("employers:notifications"), **HOST)
+    page = me.get(reverse("notifications:inbox"), **HOST)
     assert page.status_code == 200 and "Alle als gelesen markieren" in page.content.decode()
     assert unread.count() == count
     # One item, then all.
     first = unread.first()
-    one = me.post(reverse("employers:notification_read", args=[first.pk]), **HOST)
+    one = me.post(reverse("notifications:read", args=[first.pk]), **HOST)
     assert one.status_code == 302
     first.refresh_from_db()
     assert first.read_at is not None and unread.count() == count - 1
     # Somebody else's notice is not theirs to mark.
-    other = Notification.objects.filter(user=world.coach, read_at__isnull=True).first()
-    assert me.post(reverse("employers:notification_read", args=[other.pk]), **HOST).status_code == 404
+    other = Notification.objects.filter(recipient=world.coach, read_at__isnull=True).first()
+    assert me.post(reverse("notifications:read", args=[other.pk]), **HOST).status_code == 404
     other.refresh_from_db()
     assert other.read_at is None
-    me.post(reverse("employers:notifications_read"), **HOST)
+    me.post(reverse("notifications:read_all"), **HOST)
     assert unread.count() == 0
-    assert me.get(reverse("employers:notifications_read"), **HOST).status_code == 405
+    assert me.get(reverse("notifications:read_all"), **HOST).status_code == 405
 
 
 def test_opening_an_introduction_moves_no_stage(world, signed_in):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "taxonomy",
     "matching",
     "outbox",
+    "notifications",
     # composition root: an app only so that its management commands (seed_demo) are found
     "config",
     # apps
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.lotse",
+                "notifications.context_processors.unread",
             ],
         },
     }
@@ -256,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
     "coaching-escalate-support-requests": {
         "task": "coaching.tasks.escalate_overdue_support_requests",
         "schedule": 60 * 60 * 24,
+    },
+    "notifications-send-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     "outbox-drain": {
         "task": "outbox.tasks.drain",

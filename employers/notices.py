@@ -1,0 +1,117 @@
+"""The employers app's kinds of notice, registered in EmployersConfig.ready. One kind per
+audience: the candidate reads "Sie", the case manager reads about "eine Person aus Ihrer
+Fallverantwortung", the employer about "eine Person". Params never name the person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications import registry
+
+SELECTED_CANDIDATE = "employers.selected.candidate"
+SELECTED_STAFF = "employers.selected.staff"
+ACCEPTED = "employers.accepted.employer"
+DECLINED = "employers.declined.employer"
+INTERVIEW_CANDIDATE = "employers.interview.candidate"
+INTERVIEW_STAFF = "employers.interview.staff"
+OFFER_CANDIDATE = "employers.offer.candidate"
+OFFER_STAFF = "employers.offer.staff"
+HIRED_CANDIDATE = "employers.hired.candidate"
+HIRED_STAFF = "employers.hired.staff"
+CLOSED_EMPLOYER = "employers.closed.employer"
+UPDATED_CANDIDATE = "employers.updated.candidate"
+UPDATED_STAFF = "employers.updated.staff"
+VERIFIED_EMPLOYER = "employers.verified.employer"
+
+
+def _placement(params: dict[str, Any]) -> str:
+    placement, employer = params.get("placement", ""), params.get("employer", "")
+    if placement and employer:
+        return f"{placement} ({employer})"
+    return placement or employer
+
+
+def _interview(params: dict[str, Any]) -> str:
+    # The introduction has no place of interview: the date only, and where to learn the place.
+    return _("{placement} – am {when}; den Ort nennt Ihnen der Betrieb").format(
+        placement=_placement(params), when=registry.show_datetime(params["at"])
+    )
+
+
+def _interview_date(params: dict[str, Any]) -> str:
+    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=registry.show_datetime(params["at"]))
+
+
+def _start_date(params: dict[str, Any]) -> str:
+    return _("Beginn am {day}").format(day=registry.show_date(params["start"]))
+
+
+def _hired(params: dict[str, Any]) -> str:
+    return _("{placement} – Beginn am {day}").format(
+        placement=_placement(params), day=registry.show_date(params["start"])
+    )
+
+
+def _closed(params: dict[str, Any]) -> str:
+    from .models import Introduction
+
+    reason = dict(Introduction.CloseReason.choices).get(params.get("reason", ""), "")
+    return f"{_placement(params)} – {reason}" if reason else _placement(params)
+
+
+def _own_business(params: dict[str, Any]) -> str:
+    # The reader's own business: the one name a mail may carry.
+    return params.get("employer", "")
+
+
+def register_kinds() -> None:
+    r = registry.register
+    r(SELECTED_CANDIDATE, gettext_lazy("Ein Betrieb möchte Sie kennenlernen"), detail=_placement)
+    r(
+        SELECTED_STAFF,
+        gettext_lazy("Ein Betrieb möchte eine Person aus Ihrer Fallverantwortung kennenlernen"),
+        detail=_placement,
+    )
+    r(ACCEPTED, gettext_lazy("Eine Person hat der Vorstellung zugestimmt"), detail=_placement)
+    r(DECLINED, gettext_lazy("Eine Person hat die Vorstellung abgelehnt"), detail=_placement)
+    r(
+        INTERVIEW_CANDIDATE,
+        gettext_lazy("Sie sind zu einem Vorstellungsgespräch eingeladen"),
+        detail=_interview,
+        mail_detail=_interview_date,
+    )
+    r(
+        INTERVIEW_STAFF,
+        gettext_lazy("Vorstellungsgespräch für eine Person aus Ihrer Fallverantwortung vereinbart"),
+        detail=_interview,
+        mail_detail=_interview_date,
+    )
+    r(OFFER_CANDIDATE, gettext_lazy("Ein Betrieb macht Ihnen ein Angebot"), detail=_placement)
+    r(
+        OFFER_STAFF,
+        gettext_lazy("Ein Betrieb macht einer Person aus Ihrer Fallverantwortung ein Angebot"),
+        detail=_placement,
+    )
+    r(HIRED_CANDIDATE, gettext_lazy("Sie wurden eingestellt"), detail=_hired, mail_detail=_start_date)
+    r(
+        HIRED_STAFF,
+        gettext_lazy("Eine Person aus Ihrer Fallverantwortung wurde eingestellt"),
+        detail=_hired,
+        mail_detail=_start_date,
+    )
+    r(CLOSED_EMPLOYER, gettext_lazy("Eine Vorstellung bei Ihnen wurde beendet"), detail=_closed)
+    r(UPDATED_CANDIDATE, gettext_lazy("Neuigkeiten zu Ihrer Vorstellung"), detail=_placement)
+    r(
+        UPDATED_STAFF,
+        gettext_lazy("Neuigkeiten zur Vorstellung einer Person aus Ihrer Fallverantwortung"),
+        detail=_placement,
+    )
+    r(
+        VERIFIED_EMPLOYER,
+        gettext_lazy("Ihr Betrieb ist geprüft"),
+        detail=_own_business,
+        mail_detail=_own_business,
+    )

@@ -1,0 +1,193 @@
+"""Every e-mail the project sends, rendered: no relative link anywhere, no "example.com".
+
+A mail program cannot follow ``/app/...``: every link must carry the host of the one configured
+base URL. The first test keeps the list below honest — a new ``send_mail``/``EmailMessage`` call
+fails it until it is exercised in the second.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core import mail
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from candidates import services as candidate_services
+from candidates.models import Candidate
+from cms import services as cms_services
+from coaching import services as coaching_services
+from notifications import registry
+from notifications import services as notification_services
+from notifications.links import absolute_url, base_url
+from organisations import services as organisation_services
+from tests.cms.conftest import _fresh_figures_cache, home, ihk, make_event  # noqa: F401
+from tests.coaching.conftest import world  # noqa: F401
+from tests.fixtures.users import new_member
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_mail"}
+# Where the project sends mail (file: number of calls). Each is exercised below.
+KNOWN = {
+    "candidates/services.py": 1,  # the self-service invitation
+    "coaching/services.py": 1,  # the follow-up reminder
+    "cms/services.py": 1,  # the event organiser's notice of a registration
+    "platform/organisations/services.py": 1,  # the membership invitation
+    "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
+}
+# A link without a host: in an href, or a bare path after a space, a quote, a bracket or a line start.
+RELATIVE = re.compile(
+    r"""href=["']/|(?:^|[\s"'(<])/(?:[a-z]{2}/)?(?:app|accounts|cms-admin|django-admin)/""", re.M
+)
+
+SAMPLE = {
+    "placement": "Koch (m/w/d)",
+    "employer": "Gasthaus Linde",
+    "at": "2027-01-15T10:00:00+01:00",
+    "start": "2027-02-01",
+    "reason": "hired_elsewhere",
+    "label": "nach 4 Wochen",
+    "day": "2027-01-15",
+    "org": "Bäckerei Korn",
+    "topic": "language",
+    "kind": "dropout",
+    "severity": "high",
+    "status": "accepted",
+}
+ALLAUTH_PREFIXES = [
+    "account/email/account_already_exists",
+    "account/email/email_changed",
+    "account/email/email_confirm",
+    "account/email/email_confirmation",
+    "account/email/email_confirmation_signup",
+    "account/email/email_deleted",
+    "account/email/login_code",
+    "account/email/password_changed",
+    "account/email/password_reset",
+    "account/email/password_reset_code",
+    "account/email/password_reset_key",
+    "account/email/password_set",
+    "account/email/unknown_account",
+]
+
+
+def _mail_calls(path: Path) -> int:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            count += name in MAIL_CALLS
+    return count
+
+
+def test_every_place_that_sends_mail_is_known():
+    found = {}
+    for top in ("candidates", "employers", "coaching", "cms", "monitoring", "platform"):
+        for path in (ROOT / top).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            calls = _mail_calls(path)
+            if calls:
+                found[str(path.relative_to(ROOT))] = calls
+    assert found == KNOWN
+
+
+def _assert_absolute(messages) -> None:
+    assert messages
+    for message in messages:
+        bodies = [message.subject, message.body]
+        bodies += [content for content, _type in getattr(message, "alternatives", [])]
+        for text in bodies:
+            assert not RELATIVE.search(text), f"relative link in {message.subject!r}:\n{text}"
+            assert "example.com" not in text, message.subject
+
+
+@pytest.mark.django_db(transaction=False)
+def test_no_mail_the_project_sends_carries_a_relative_link(
+    world,  # noqa: F811
+    make_event,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    mail.outbox = []
+    reader_uk = world.coach
+    reader_uk.preferred_language = "uk"
+    reader_uk.save(update_fields=["preferred_language"])
+    notification_services.email_preference_set(user=reader_uk, choice="digest")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # Every kind of notice: by itself (German reader) and in the digest (Ukrainian reader).
+        for key in registry.kind_keys():
+            notification_services.notify(
+                recipients=[world.case_manager, reader_uk], kind=key, params=SAMPLE, link="coaching:home"
+            )
+        # The self-service invitation and the membership invitation.
+        candidate_services.invitation_send(
+            candidate=world.case.candidate, actor=world.case_manager, email="neu@lotse.example"
+        )
+        lead = new_member(Role.CASE_MANAGER, organisation=world.office, lead=True)
+        organisation_services.membership_invite(
+            actor=lead, organisation=world.office, email="kollegin@lotse.example", role=Role.JOB_COACH
+        )
+        # The permit-expiry warning to the case manager.
+        Candidate.objects.filter(pk=world.case.candidate_id).update(
+            work_permission_expires=timezone.localdate() + datetime.timedelta(days=30)
+        )
+        assert candidate_services.permit_expiry_warn() == 1
+        # A registration for an event: the organiser is told.
+        cms_services.event_registration_create(
+            event=make_event(), name="Sandra Weber", email="sandra@firma.example", consent=True
+        )
+    assert notification_services.digests_send() == 1
+    # The follow-up reminder (the world's employment began 40 days ago: two are due).
+    assert coaching_services.reminders_send() == 2
+    sent_by_project = list(mail.outbox)
+    assert len(sent_by_project) >= len(registry.kind_keys()) + 6
+
+    # allauth's own mails, through its adapter, with the links it builds from the request.
+    request = RequestFactory().get("/", HTTP_HOST=Site.objects.get_current().domain)
+    request.user = world.case_manager
+    context = {
+        "request": request,
+        "user": world.case_manager,
+        "email": world.case_manager.email,
+        "current_site": Site.objects.get_current(),
+        "activate_url": absolute_url(reverse("account_confirm_email", args=["KEY"])),
+        "password_reset_url": absolute_url(reverse("account_reset_password_from_key", args=["uid", "key"])),
+        "signup_url": absolute_url(reverse("account_signup")),
+        "key": "KEY",
+        "code": "ABC123",
+        "from_email": "alt@lotse.example",
+        "to_email": world.case_manager.email,
+        "deleted_email": "alt@lotse.example",
+    }
+    adapter = get_adapter(request)
+    allauth_mails = [
+        adapter.render_mail(prefix, world.case_manager.email, context) for prefix in ALLAUTH_PREFIXES
+    ]
+    assert any("Lotse" in m.body for m in allauth_mails)
+
+    _assert_absolute(sent_by_project + allauth_mails)
+    # Every link the project wrote starts with the one configured base URL.
+    links = re.findall(r"https?://[^\s\"'<>]+", "\n".join(m.body for m in sent_by_project))
+    assert links and all(link.startswith(base_url() + "/") for link in links), links
+    assert settings.WAGTAILADMIN_BASE_URL.rstrip("/") == base_url()
+
+
+def test_the_password_reset_mail_greets_from_lotse_with_an_absolute_link(client, world):  # noqa: F811
+    mail.outbox = []
+    response = client.post(reverse("account_reset_password"), {"email": world.case_manager.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "example.com" not in message.subject + message.body
+    assert "Lotse" in message.body
+    _assert_absolute([message])
