@@ -40,7 +40,7 @@ MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_
 KNOWN = {
     "candidates/services.py": 1,  # the self-service invitation
     "coaching/services.py": 1,  # the follow-up reminder
-    "cms/services.py": 1,  # the event organiser's notice of a registration
+    "cms/services.py": 2,  # the visitor's confirmation (.ics, cancellation link), the organiser's notice
     "platform/organisations/services.py": 1,  # the membership invitation
     "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
 }
@@ -143,7 +143,7 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             work_permission_expires=timezone.localdate() + datetime.timedelta(days=30)
         )
         assert candidate_services.permit_expiry_warn() == 1
-        # A registration for an event: the organiser is told.
+        # A registration for an event: the visitor gets a confirmation, the organiser is told.
         cms_services.event_registration_create(
             event=make_event(), name="Sandra Weber", email="sandra@firma.example", consent=True
         )
@@ -151,7 +151,8 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
     # The follow-up reminder (the world's employment began 40 days ago: two are due).
     assert coaching_services.reminders_send() == 2
     sent_by_project = list(mail.outbox)
-    assert len(sent_by_project) >= len(registry.kind_keys()) + 6
+    assert len(sent_by_project) >= len(registry.kind_keys()) + 7
+    assert any(m.attachments for m in sent_by_project), "the event confirmation carries its .ics"
 
     # allauth's own mails, through its adapter, with the links it builds from the request.
     request = RequestFactory().get("/", HTTP_HOST=Site.objects.get_current().domain)
