@@ -14,7 +14,7 @@ from django.urls import Resolver404, resolve
 START = "/app/"
 # Pages of one kind (one URL name) visited at most this often: enough to find what hangs off
 # them, few enough that a caseload of 40 people does not make 40 rounds of the same pages.
-PER_VIEW = 3
+PER_VIEW = 10
 
 
 class _Links(HTMLParser):
