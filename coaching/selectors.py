@@ -460,19 +460,17 @@ def handover_recipients(*, user: User, case: Case) -> QuerySet[Organisation]:
 
 
 def handover_cases(*, user: User) -> QuerySet[Case]:
-    """Open cases the user may hand over: their organisation is responsible and they may change
-    the case (the handover list's "new" action)."""
+    """Open cases the user may hand over — their organisation is responsible and they may change
+    the case — in the order of their caseload (the handover list's "new" action)."""
     org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     return (
-        Case.objects.filter(
+        candidate_selectors.caseload(user=user)
+        .filter(
             responsible_organisation_id__in=org_ids,
             candidate__in=candidate_selectors.editable_candidates(user=user),
         )
         .exclude(phase=CasePhase.CLOSED)
         .exclude(handovers__status=Handover.Status.PROPOSED)
-        .select_related("candidate", "responsible_organisation", "case_manager")
-        .order_by("candidate__last_name", "candidate__first_name", "pk")
-        .distinct()
     )
 
 
