@@ -334,3 +334,12 @@ def test_the_receiving_offices_staff_get_the_proposal_in_their_inbox(world, sign
     assert not Notification.objects.filter(recipient=bystander).exists()
     assert not Notification.objects.filter(recipient=world.coach, kind="coaching.handover_proposed").exists()
     assert handover.to_organisation == elsewhere
+
+
+def test_the_case_page_of_the_file_leads_to_the_handover(world, signed_in):
+    page = (
+        signed_in(world.case_manager)
+        .get(reverse("candidates:case_detail", args=[world.case.pk]))
+        .content.decode()
+    )
+    assert reverse("coaching:handover_create", args=[world.case.pk]) in page
