@@ -492,6 +492,10 @@ class PaperConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only what this person's consent may name: their municipality, organisations of a fitting kind.
         self.fields["recipient_organisation"].queryset = consent_recipients(candidate=candidate)
+        # Another municipality's office is named with its municipality (a move).
+        self.fields["recipient_organisation"].label_from_instance = lambda o: (
+            f"{o.name} ({o.municipality.name})" if getattr(o, "elsewhere", False) else o.name
+        )
         self.fields["recipient_user"].queryset = consent_volunteers(candidate=candidate)
 
     def clean(self):

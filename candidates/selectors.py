@@ -440,14 +440,21 @@ def case_data_recipients(*, candidate: Candidate) -> QuerySet:
 
 def consent_recipients(*, candidate: Candidate) -> QuerySet[Organisation]:
     """Organisations a paper consent may name: the receiving organisations and the verified employers
-    of the person's municipality (the form checks that the kind fits the scope)."""
+    of the person's municipality, and — people move (DESIGN.md) — the receiving organisations of
+    other municipalities, which a handover there needs (the form checks that the kind fits the
+    scope: case data never go to an employer, contact data only to one)."""
     return (
-        Organisation.objects.filter(municipality_id=candidate.municipality_id)
-        .filter(
+        Organisation.objects.filter(
             Q(kind__in=RECEIVING_KINDS)
-            | Q(kind=OrganisationKind.EMPLOYER, verification_status=VerificationStatus.VERIFIED)
+            | Q(
+                municipality_id=candidate.municipality_id,
+                kind=OrganisationKind.EMPLOYER,
+                verification_status=VerificationStatus.VERIFIED,
+            )
         )
-        .order_by("name")
+        .select_related("municipality")
+        .annotate(elsewhere=~Q(municipality_id=candidate.municipality_id))
+        .order_by("elsewhere", "name")
     )
 
 

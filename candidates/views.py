@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -442,7 +444,19 @@ def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.PaperConsentForm(request.POST or None, candidate=candidate)
+    # Another page (e.g. a handover missing its consent) may send staff here with the grant it
+    # needs prefilled and the way back; only a path on this site is followed.
+    back = request.GET.get("next", "")
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+        back = ""
+    form = forms.PaperConsentForm(
+        request.POST or None,
+        candidate=candidate,
+        initial={
+            "scope": request.GET.get("scope"),
+            "recipient_organisation": request.GET.get("recipient_organisation"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         granted_at = timezone.make_aware(datetime.datetime.combine(d["granted_on"], datetime.time(12)))
@@ -461,12 +475,15 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Einwilligung erfasst."))
-            return redirect("candidates:consents", pk=pk)
+            target = reverse("candidates:consents", args=[pk])
+            return redirect(f"{target}?{urlencode({'next': back})}" if back else target)
     services.candidate_audit_view(candidate=candidate, actor=request.user, fields=["consents"])
     consents = candidate.consents.select_related("recipient_organisation", "recipient_user", "recorded_by")
     rows = selectors.consent_rows(user=request.user, consents=consents)
     return render(
-        request, "candidates/consent_list.html", {"candidate": candidate, "rows": rows, "form": form}
+        request,
+        "candidates/consent_list.html",
+        {"candidate": candidate, "rows": rows, "form": form, "back": back},
     )
 
 

@@ -444,20 +444,52 @@ RECEIVING_KINDS = candidate_selectors.RECEIVING_KINDS
 
 
 def handover_recipients(*, user: User, case: Case) -> QuerySet[Organisation]:
-    """Organisations the handover form offers for this case: receiving organisations of the case's
-    municipality, and — people move (DESIGN.md) — of another municipality only where the person
-    consented to hand their case data to it. Ordered by municipality, the case's own first."""
-    consented = candidate_selectors.case_data_recipients(candidate=case.candidate)
+    """Organisations the handover form offers for this case: the receiving organisations of every
+    municipality — people move (DESIGN.md) — grouped by municipality, the case's own first. Never a
+    person: the receiving side decides who takes over. The person's consent to the chosen
+    organisation is checked by the service, whose error leads to the consent page."""
     if not candidate_selectors.editable_candidates(user=user).filter(pk=case.candidate_id).exists():
         return Organisation.objects.none()
     return (
         Organisation.objects.filter(kind__in=RECEIVING_KINDS)
-        .filter(Q(municipality_id=case.municipality_id) | Q(pk__in=consented))
         .exclude(pk=case.responsible_organisation_id)
         .select_related("municipality")
         .annotate(elsewhere=~Q(municipality_id=case.municipality_id))
         .order_by("elsewhere", "municipality__name", "name")
     )
+
+
+def handover_cases(*, user: User) -> QuerySet[Case]:
+    """Open cases the user may hand over — their organisation is responsible and they may change
+    the case — in the order of their caseload (the handover list's "new" action)."""
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
+    return (
+        candidate_selectors.caseload(user=user)
+        .filter(
+            responsible_organisation_id__in=org_ids,
+            candidate__in=candidate_selectors.editable_candidates(user=user),
+        )
+        .exclude(phase=CasePhase.CLOSED)
+        .exclude(handovers__status=Handover.Status.PROPOSED)
+    )
+
+
+def employment_case_links(*, user: User, employment: Employment) -> dict:
+    """The person's open case for the employment page: its page, and its handover where the user
+    may hand it over (their organisation is responsible and they may change the case)."""
+    startable = handover_cases(user=user).filter(candidate_id=employment.candidate_id).first()
+    if startable is not None:
+        return {"case": startable, "may_hand_over": True}
+    visible = (
+        Case.objects.filter(
+            candidate_id=employment.candidate_id,
+            candidate__in=candidate_selectors.visible_candidates(user=user),
+        )
+        .exclude(phase=CasePhase.CLOSED)
+        .order_by("-pk")
+        .first()
+    )
+    return {"case": visible, "may_hand_over": False}
 
 
 def referral_offer(*, case: Case) -> QuerySet[Service]:

@@ -922,9 +922,12 @@ def handover_propose(
     ):
         raise ValidationError(
             {
-                "to_organisation": _(
-                    "Die Person hat der Weitergabe ihrer Falldaten an diese Organisation nicht zugestimmt. "
-                    "Bitte zuerst die Einwilligung erfassen."
+                "to_organisation": ValidationError(
+                    _(
+                        "Die Person hat der Weitergabe ihrer Falldaten an diese Organisation nicht "
+                        "zugestimmt. Bitte zuerst die Einwilligung erfassen."
+                    ),
+                    code="consent_missing",
                 )
             }
         )

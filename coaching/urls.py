@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/handovers/new/", views.handover_create, name="handover_create"),
     path("referrals/<int:pk>/status/", views.referral_update, name="referral_update"),
     path("handovers/", views.handover_list, name="handover_list"),
+    path("handovers/new/", views.handover_start, name="handover_start"),
     path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
     path("handovers/<int:pk>/items/<int:item_pk>/", views.handover_item, name="handover_item"),
     path("handovers/<int:pk>/appointment/", views.handover_appointment, name="handover_appointment"),

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -108,6 +111,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and employment.job_coach_id != request.user.pk
             and access.has_role(user=request.user, roles=[Role.JOB_COACH]),
             **selectors.employment_page(user=request.user, employment=employment),
+            **selectors.employment_case_links(user=request.user, employment=employment),
             "status_form": forms.NeedStatusForm(),
             "resolve_form": forms.RiskResolveForm(),
         },
@@ -580,8 +584,30 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
 def handover_list(request: HttpRequest) -> HttpResponse:
     _require(request, STAFF)
     return render(
-        request, "coaching/handover_list.html", {"handovers": selectors.handovers_for(user=request.user)}
+        request,
+        "coaching/handover_list.html",
+        {
+            "handovers": selectors.handovers_for(user=request.user),
+            "may_start": selectors.handover_cases(user=request.user).exists(),
+        },
     )
+
+
+@login_required
+def handover_start(request: HttpRequest) -> HttpResponse:
+    """The handover list's "new" action: choose one of your open cases, then the handover form."""
+    _require(request, STAFF)
+    return render(
+        request, "coaching/handover_start.html", {"cases": selectors.handover_cases(user=request.user)}
+    )
+
+
+def _consent_link(*, case, organisation: Organisation, kind) -> str:
+    """The consent page of the person, the missing grant prefilled, with the way back here."""
+    back = reverse("coaching:handover_create", args=[case.pk])
+    back += "?" + urlencode({"to_organisation": organisation.pk, "kind": getattr(kind, "pk", "")})
+    query = urlencode({"scope": "case_data", "recipient_organisation": organisation.pk, "next": back})
+    return reverse("candidates:consents", args=[case.candidate_id]) + "?" + query
 
 
 @login_required
@@ -589,7 +615,10 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.HandoverForm(
-        request.POST or None, organisations=selectors.handover_recipients(user=request.user, case=case)
+        request.POST or None,
+        organisations=selectors.handover_recipients(user=request.user, case=case),
+        # Coming back from the consent page: the choice made before is kept.
+        initial={"to_organisation": request.GET.get("to_organisation"), "kind": request.GET.get("kind")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -597,7 +626,23 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errs in error.error_dict.items():
-                    form.add_error(name, errs)
+                    for err in errs:
+                        if err.code == "consent_missing":
+                            # Say where the consent is recorded, as a link in the error itself.
+                            url = _consent_link(
+                                case=case,
+                                organisation=form.cleaned_data["to_organisation"],
+                                kind=form.cleaned_data["kind"],
+                            )
+                            err = ValidationError(
+                                format_html(
+                                    '{} <a class="kern-link" href="{}">{}</a>',
+                                    err.message,
+                                    url,
+                                    _("Einwilligung jetzt erfassen"),
+                                )
+                            )
+                        form.add_error(name, err)
             else:
                 form.add_error(None, error)
         else:

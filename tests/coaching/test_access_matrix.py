@@ -139,6 +139,8 @@ MATRIX = [
     ("handover_create", "case", "get", STAFF_EDIT),
     ("referral_update", "referral", "post", STAFF_POST),
     ("handover_list", None, "get", _row(own=200, staff_other=200)),
+    # The list's "new" action: every case staff member sees their own open cases (perhaps none).
+    ("handover_start", None, "get", _row(own=200, staff_other=200)),
     ("handover_detail", "handover", "get", STAFF_EDIT),
     ("handover_item", "item", "post", STAFF_POST),
     ("handover_appointment", "handover", "post", STAFF_POST),

@@ -233,3 +233,113 @@ def test_handover_to_the_same_organisation_is_a_form_error(world, signed_in):
     assert "kann den Fall nicht übernehmen" in response.content.decode()
     assert "Bitte übernehmen" in response.content.decode()
     assert not world.case.handovers.exists()
+
+
+# --- journey 5 (issue 12): a handover is started by clicking -------------------------------------
+
+
+def _jobcenter_elsewhere(other_municipality):
+    from organisations.models import OrganisationKind
+
+    return OrganisationFactory(
+        municipality=other_municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Bochum"
+    )
+
+
+def test_the_employment_page_leads_the_coach_to_the_case_and_its_handover(world, signed_in):
+    page = (
+        signed_in(world.coach)
+        .get(reverse("coaching:employment_detail", args=[world.employment.pk]))
+        .content.decode()
+    )
+    assert reverse("coaching:case_detail", args=[world.case.pk]) in page
+    assert reverse("coaching:handover_create", args=[world.case.pk]) in page
+
+
+def test_the_handover_list_has_a_new_action_that_lists_the_users_open_cases(world, signed_in):
+    client = signed_in(world.coach)
+    listing = client.get(reverse("coaching:handover_list")).content.decode()
+    assert reverse("coaching:handover_start") in listing
+    start = client.get(reverse("coaching:handover_start")).content.decode()
+    assert reverse("coaching:handover_create", args=[world.case.pk]) in start
+    assert world.case.candidate.full_name in start
+
+
+def test_the_form_lists_other_municipalities_offices_but_no_people(world, signed_in, other_municipality):
+    elsewhere = _jobcenter_elsewhere(other_municipality)
+    page = (
+        signed_in(world.coach).get(reverse("coaching:handover_create", args=[world.case.pk])).content.decode()
+    )
+    assert f'<optgroup label="{other_municipality.name}">' in page
+    assert f'value="{elsewhere.pk}"' in page
+    assert world.case_manager.email not in page
+
+
+def test_a_missing_consent_is_a_form_error_that_links_to_the_consent_page(
+    world, signed_in, other_municipality
+):
+    from tests.coaching.conftest import handover_kind
+
+    elsewhere = _jobcenter_elsewhere(other_municipality)
+    kind = handover_kind()
+    response = signed_in(world.coach).post(
+        reverse("coaching:handover_create", args=[world.case.pk]),
+        {"kind": kind.pk, "to_organisation": elsewhere.pk, "note": "Umzug nach Bochum"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not world.case.handovers.exists()
+    assert "nicht zugestimmt" in page and "Umzug nach Bochum" in page
+    link = reverse("candidates:consents", args=[world.case.candidate_id])
+    assert f'href="{link}?scope=case_data&amp;recipient_organisation={elsewhere.pk}&amp;next=' in page
+    # The consent page prefills the grant and offers the way back to the form.
+    back = reverse("coaching:handover_create", args=[world.case.pk])
+    consent_page = signed_in(world.coach).get(
+        link, {"scope": "case_data", "recipient_organisation": elsewhere.pk, "next": back}
+    )
+    assert consent_page.context["form"]["recipient_organisation"].value() == str(elsewhere.pk)
+    assert f'href="{back}"' in consent_page.content.decode()
+
+
+def test_the_consent_page_follows_no_way_back_off_the_site(world, signed_in):
+    link = reverse("candidates:consents", args=[world.case.candidate_id])
+    for bad in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = signed_in(world.case_manager).get(link, {"next": bad})
+        assert response.context["back"] == "", bad
+
+
+def test_the_receiving_offices_staff_get_the_proposal_in_their_inbox(world, signed_in, other_municipality):
+    from accounts.roles import Role
+    from candidates.models import ConsentScope
+    from candidates.services import consent_grant
+    from notifications.models import Notification
+    from tests.coaching.conftest import handover_kind
+    from tests.fixtures.users import new_member
+
+    elsewhere = _jobcenter_elsewhere(other_municipality)
+    receiver = new_member(Role.CASE_MANAGER, organisation=elsewhere)
+    bystander = new_member(Role.CASE_MANAGER, municipality=other_municipality)
+    consent_grant(
+        candidate=world.case.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.coach,
+        recipient_organisation=elsewhere,
+    )
+    response = signed_in(world.coach).post(
+        reverse("coaching:handover_create", args=[world.case.pk]),
+        {"kind": handover_kind().pk, "to_organisation": elsewhere.pk, "note": ""},
+    )
+    handover = world.case.handovers.get()
+    assert response.status_code == 302
+    assert Notification.objects.filter(recipient=receiver, kind="coaching.handover_proposed").count() == 1
+    assert not Notification.objects.filter(recipient=bystander).exists()
+    assert not Notification.objects.filter(recipient=world.coach, kind="coaching.handover_proposed").exists()
+    assert handover.to_organisation == elsewhere
+
+
+def test_the_case_page_of_the_file_leads_to_the_handover(world, signed_in):
+    page = (
+        signed_in(world.case_manager)
+        .get(reverse("candidates:case_detail", args=[world.case.pk]))
+        .content.decode()
+    )
+    assert reverse("coaching:handover_create", args=[world.case.pk]) in page
