@@ -20,7 +20,7 @@ from organisations.models import VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
 from .matching import placement_records
-from .models import Placement, PlacementStatus
+from .models import Introduction, JobInterest, Placement, PlacementStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,6 +43,8 @@ class JobRow:
     bridged: bool
     distance_km: int | None
     available_in_time: bool | None
+    interested: bool = False  # the person said "interessiert mich"
+    introduction: Introduction | None = None  # the running introduction on this placement, if any
 
 
 def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
@@ -75,6 +77,18 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
     skills = {
         s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
     }
+    # What already happened with each of the page's placements (two queries, whatever the page size).
+    interested = set(
+        JobInterest.objects.filter(
+            candidate=candidate, placement_id__in=[int(k) for k in placements]
+        ).values_list("placement_id", flat=True)
+    )
+    running = {
+        i.placement_id: i
+        for i in Introduction.objects.filter(
+            candidate=candidate, placement_id__in=[int(k) for k in placements]
+        ).exclude(stage__in=Introduction.TERMINAL)
+    }
     rows = []
     for m in ranked:
         if m.placement_id not in placements:  # closed between the two reads
@@ -93,10 +107,28 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
                 bridged=ex.bridged_by_language_support,
                 distance_km=None if ex.distance_km is None else round(ex.distance_km),
                 available_in_time=ex.available_in_time,
+                interested=int(m.placement_id) in interested,
+                introduction=running.get(int(m.placement_id)),
             )
         )
     result_page.object_list = rows
     return result_page
+
+
+def open_placement_get(*, candidate: Candidate, pk: int) -> Placement:
+    """One of the placements the person's jobs pages list (open, a place free, verified, their
+    municipality), else 404."""
+    from django.http import Http404
+
+    placement = (
+        open_placements(municipality_id=candidate.municipality_id)
+        .select_related("employer__organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if placement is None:
+        raise Http404
+    return placement
 
 
 def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:
