@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from candidates.matching import candidate_record
 from candidates.models import Candidate
@@ -44,7 +44,7 @@ class JobRow:
     distance_km: int | None
     available_in_time: bool | None
     interested: bool = False  # the person said "interessiert mich"
-    introduction: Introduction | None = None  # the running introduction on this placement, if any
+    introduction_stage: str = ""  # the stage of a running introduction on this placement, if any
 
 
 def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
@@ -69,25 +69,22 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
     ranked = list(result_page.object_list)
     placements = {
         str(p.pk): p
-        for p in Placement.objects.filter(pk__in=[int(m.placement_id) for m in ranked]).select_related(
-            "employer__organisation", "occupation"
+        for p in Placement.objects.filter(pk__in=[int(m.placement_id) for m in ranked])
+        .select_related("employer__organisation", "occupation")
+        # What already happened with this person on each placement, in the same query.
+        .annotate(
+            interested=Exists(JobInterest.objects.filter(candidate=candidate, placement=OuterRef("pk"))),
+            running_stage=Subquery(
+                Introduction.objects.filter(candidate=candidate, placement=OuterRef("pk"))
+                .exclude(stage__in=Introduction.TERMINAL)
+                .values("stage")[:1]
+            ),
         )
     }
+    stage_labels = dict(Introduction.Stage.choices)
     uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     skills = {
         s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
-    }
-    # What already happened with each of the page's placements (two queries, whatever the page size).
-    interested = set(
-        JobInterest.objects.filter(
-            candidate=candidate, placement_id__in=[int(k) for k in placements]
-        ).values_list("placement_id", flat=True)
-    )
-    running = {
-        i.placement_id: i
-        for i in Introduction.objects.filter(
-            candidate=candidate, placement_id__in=[int(k) for k in placements]
-        ).exclude(stage__in=Introduction.TERMINAL)
     }
     rows = []
     for m in ranked:
@@ -107,8 +104,8 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
                 bridged=ex.bridged_by_language_support,
                 distance_km=None if ex.distance_km is None else round(ex.distance_km),
                 available_in_time=ex.available_in_time,
-                interested=int(m.placement_id) in interested,
-                introduction=running.get(int(m.placement_id)),
+                interested=placements[m.placement_id].interested,
+                introduction_stage=str(stage_labels.get(placements[m.placement_id].running_stage, "")),
             )
         )
     result_page.object_list = rows
