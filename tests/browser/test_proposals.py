@@ -173,7 +173,7 @@ def test_journey_4_the_candidate_is_interested_and_the_case_manager_proposes(
     page.wait_for_url("**/app/employers/jobs/")
     assert axe_on(page) == []
     page.locator("[data-testid=job]", has_text=TITLE).get_by_role("button", name="Interessiert mich").click()
-    page.wait_for_url(re.compile(r".*/app/employers/jobs/#job-\d+$"))
+    page.wait_for_url(re.compile(r".*/app/employers/jobs/(\?seite=\d+)?#job-\d+$"))
     assert "Interesse gemeldet" in page.locator("[data-testid=job]", has_text=TITLE).inner_text()
     assert axe_on(page) == []
     page.context.close()
