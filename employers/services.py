@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -598,6 +598,31 @@ def job_interest_register(*, candidate: Candidate, placement: Placement, actor: 
             dedupe_key=f"employers.interest:{candidate.pk}:{placement.pk}",
         )
     return interest
+
+
+def _export_interests(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"placement": title, "employer": employer, "at": at.isoformat()}
+        for title, employer, at in JobInterest.objects.filter(candidate__user=user).values_list(
+            "placement__title", "placement__employer__organisation__name", "created_at"
+        )
+    ]
+
+
+def _erase_interests(user: Any) -> int:
+    # The candidates app's eraser may run first and unlink the login: an erased person's interests
+    # go too (nobody else's interest belongs to an erased person).
+    deleted, _rows = JobInterest.objects.filter(
+        Q(candidate__user=user) | Q(candidate__erased_at__isnull=False)
+    ).delete()
+    return deleted
+
+
+def register_privacy() -> None:
+    """The person's "interessiert mich" goes with their GDPR export and erasure (called from ready())."""
+    from privacy.registry import registry
+
+    registry.register("employers.interest", exporter=_export_interests, eraser=_erase_interests)
 
 
 def job_interest_withdraw(*, candidate: Candidate, placement: Placement, actor: User) -> None:

@@ -300,3 +300,13 @@ def test_the_employer_accepts_from_the_page(placement, candidate, coach, employe
         "Kontaktdaten anzeigen"
         in client.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
     )
+
+
+def test_interest_goes_with_the_gdpr_export_and_erasure(placement, candidate, candidate_user):
+    from privacy.registry import registry
+
+    services.job_interest_register(candidate=candidate, placement=placement, actor=candidate_user)
+    exported = registry.export(candidate_user)["employers.interest"]
+    assert [row["placement"] for row in exported] == [placement.title]
+    assert registry.erase(candidate_user)["employers.interest"] == 1
+    assert not JobInterest.objects.exists()
