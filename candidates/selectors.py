@@ -488,6 +488,24 @@ def visible_cases(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(q, candidate__erased_at__isnull=True)
 
 
+def in_caseload(*, user: User, candidate: Candidate) -> bool:
+    """Whether the person is in this user's caseload as a case manager: an open case of an
+    organisation where the user is a case manager, or handed over to one (not a coordinator's view)."""
+    org_ids = access.organisation_ids(user=user, roles=[Role.CASE_MANAGER])
+    if not org_ids or candidate.erased_at is not None:
+        return False
+    handed_over = _live_consents(ConsentScope.CASE_DATA).filter(recipient_organisation_id__in=org_ids)
+    return (
+        Case.objects.filter(candidate_id=candidate.pk)
+        .filter(
+            Q(responsible_organisation_id__in=org_ids)
+            | Q(candidate_id__in=handed_over.values("candidate_id"))
+        )
+        .exclude(phase=CasePhase.CLOSED)
+        .exists()
+    )
+
+
 def caseload(*, user: User, today: date | None = None) -> QuerySet[Case]:
     """The caseload: overdue steps first, then by next due date, then by name.
 

@@ -13,6 +13,10 @@ class EmployersConfig(AppConfig):
 
         register_kinds()
 
+        from .services import register_privacy
+
+        register_privacy()
+
         from .selectors import candidate_status_items, consent_labels, revocation_consequences
         from .services import introductions_close_for_revoked_consent
 

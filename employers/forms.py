@@ -350,3 +350,29 @@ class EmploymentEndForm(forms.Form):
             "invalid_choice": _("Bitte einen Grund für das Ende auswählen."),
         },
     )
+
+
+class ProposeForm(forms.Form):
+    """The case manager proposes a person to a placement: only after recording that they agreed."""
+
+    agreed = forms.BooleanField(
+        label=_(
+            "Die Person ist einverstanden, dass ihr anonymisiertes Profil diesem Betrieb vorgeschlagen "
+            "wird und der Betrieb ihre Kontaktdaten erhält, wenn er den Vorschlag annimmt."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie, dass die Person einverstanden ist.")},
+    )
+    paper_form_reference = forms.CharField(
+        label=_("Formular-Referenz"),
+        max_length=100,
+        required=False,
+        help_text=_("Ablageort oder Nummer des unterschriebenen Papierformulars."),
+    )
+
+
+class ProposalDeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Grund"),
+        choices=[(r.value, r.label) for r in Introduction.PROPOSAL_DECLINE_REASONS],
+    )
+    note = forms.CharField(label=_("Notiz"), max_length=500, required=False)

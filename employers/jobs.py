@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from candidates.matching import candidate_record
 from candidates.models import Candidate
@@ -20,7 +20,7 @@ from organisations.models import VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
 from .matching import placement_records
-from .models import Placement, PlacementStatus
+from .models import Introduction, JobInterest, Placement, PlacementStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,6 +43,8 @@ class JobRow:
     bridged: bool
     distance_km: int | None
     available_in_time: bool | None
+    interested: bool = False  # the person said "interessiert mich"
+    introduction_stage: str = ""  # the stage of a running introduction on this placement, if any
 
 
 def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
@@ -67,10 +69,19 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
     ranked = list(result_page.object_list)
     placements = {
         str(p.pk): p
-        for p in Placement.objects.filter(pk__in=[int(m.placement_id) for m in ranked]).select_related(
-            "employer__organisation", "occupation"
+        for p in Placement.objects.filter(pk__in=[int(m.placement_id) for m in ranked])
+        .select_related("employer__organisation", "occupation")
+        # What already happened with this person on each placement, in the same query.
+        .annotate(
+            interested=Exists(JobInterest.objects.filter(candidate=candidate, placement=OuterRef("pk"))),
+            running_stage=Subquery(
+                Introduction.objects.filter(candidate=candidate, placement=OuterRef("pk"))
+                .exclude(stage__in=Introduction.TERMINAL)
+                .values("stage")[:1]
+            ),
         )
     }
+    stage_labels = dict(Introduction.Stage.choices)
     uris = {u for m in ranked for u in (*m.explanation.essential_met, *m.explanation.essential_missing)}
     skills = {
         s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
@@ -93,10 +104,28 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
                 bridged=ex.bridged_by_language_support,
                 distance_km=None if ex.distance_km is None else round(ex.distance_km),
                 available_in_time=ex.available_in_time,
+                interested=placements[m.placement_id].interested,
+                introduction_stage=str(stage_labels.get(placements[m.placement_id].running_stage, "")),
             )
         )
     result_page.object_list = rows
     return result_page
+
+
+def open_placement_get(*, candidate: Candidate, pk: int) -> Placement:
+    """One of the placements the person's jobs pages list (open, a place free, verified, their
+    municipality), else 404."""
+    from django.http import Http404
+
+    placement = (
+        open_placements(municipality_id=candidate.municipality_id)
+        .select_related("employer__organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if placement is None:
+        raise Http404
+    return placement
 
 
 def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:

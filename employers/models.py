@@ -231,8 +231,19 @@ class Introduction(models.Model):
         CONSENT_REVOKED = "consent_revoked", _("Einwilligung widerrufen")
         OTHER = "other", _("anderer Grund")
 
+    class Source(models.TextChoices):
+        """How the introduction came about (DESIGN.md "One source field")."""
+
+        EMPLOYER_SEARCH = "employer_search", _("Suche des Betriebs")
+        STAFF_PROPOSAL = "staff_proposal", _("Vorschlag des Case Managements")
+        CANDIDATE_INTEREST = "candidate_interest", _("Interesse der Person")
+        EVENT = "event", _("Veranstaltung")
+        API = "api", _("Schnittstelle")
+
     # Stages after which nothing moves any more.
     TERMINAL = frozenset({Stage.DECLINED, Stage.HIRED, Stage.CLOSED})
+    # Reasons an employer gives when it declines a proposal.
+    PROPOSAL_DECLINE_REASONS = (CloseReason.NOT_SUITABLE, CloseReason.PLACEMENT_FILLED, CloseReason.OTHER)
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("Stelle")
@@ -248,6 +259,9 @@ class Introduction(models.Model):
         _("Referenz"), max_length=11, unique=True, default=public_reference, editable=False
     )
     stage = models.CharField(_("Stand"), max_length=20, choices=Stage.choices, default=Stage.SELECTED)
+    source = models.CharField(
+        _("Herkunft"), max_length=20, choices=Source.choices, default=Source.EMPLOYER_SEARCH
+    )
     close_reason = models.CharField(
         _("Grund für den Abschluss"), max_length=24, choices=CloseReason.choices, blank=True
     )
@@ -329,6 +343,35 @@ class IntroductionStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.introduction_id}: {self.get_stage_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class JobInterest(models.Model):
+    """A candidate said "interessiert mich" on an open placement; their case manager may propose them.
+
+    Withdrawing deletes the row. Proposing keeps it: the introduction then carries the source
+    "candidate interest".
+    """
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="job_interests",
+        verbose_name=_("Klient*in"),
+    )
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="interests", verbose_name=_("Stelle")
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Interesse an einer Stelle")
+        verbose_name_plural = _("Interesse an Stellen")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "placement"], name="job_interest_one_per_candidate")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.candidate_id} → {self.placement_id}"
 
 
 class EmploymentEndReason(models.TextChoices):

@@ -25,6 +25,10 @@ CLOSED_EMPLOYER = "employers.closed.employer"
 UPDATED_CANDIDATE = "employers.updated.candidate"
 UPDATED_STAFF = "employers.updated.staff"
 VERIFIED_EMPLOYER = "employers.verified.employer"
+PROPOSED_EMPLOYER = "employers.proposed.employer"
+PROPOSAL_ACCEPTED_STAFF = "employers.proposal_accepted.staff"
+PROPOSAL_DECLINED_STAFF = "employers.proposal_declined.staff"
+INTEREST_STAFF = "employers.interest.staff"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -114,4 +118,16 @@ def register_kinds() -> None:
         gettext_lazy("Ihr Betrieb ist geprüft"),
         detail=_own_business,
         mail_detail=_own_business,
+    )
+    r(
+        PROPOSED_EMPLOYER,
+        gettext_lazy("Das Case Management schlägt Ihnen eine Person für eine Stelle vor"),
+        detail=_placement,
+    )
+    r(PROPOSAL_ACCEPTED_STAFF, gettext_lazy("Ein Betrieb hat Ihren Vorschlag angenommen"), detail=_placement)
+    r(PROPOSAL_DECLINED_STAFF, gettext_lazy("Ein Betrieb hat Ihren Vorschlag abgelehnt"), detail=_closed)
+    r(
+        INTEREST_STAFF,
+        gettext_lazy("Eine Person aus Ihrer Fallverantwortung interessiert sich für eine Stelle"),
+        detail=_placement,
     )

@@ -402,6 +402,52 @@ def placement_matches(
     return result_page
 
 
+def proposal_match(*, user: User, introduction: Introduction, card: AnonymousCandidate) -> MatchRow | None:
+    """The explanation of a proposal, as the match pages give it (skills met and missing, German,
+    distance, permit), for the employer that may see its card. Only while it is a proposal."""
+    from candidates.matching import candidate_record
+    from matching.services import match_placements
+
+    from .matching import placement_record
+
+    if introduction.stage != Stage.SUGGESTED:
+        return None
+    if introduction.placement.employer.organisation_id not in access.employer_organisation_ids(user=user):
+        return None
+    placement = (
+        Placement.objects.select_related("occupation")
+        .prefetch_related(Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill")))
+        .get(pk=introduction.placement_id)
+    )
+    candidate = Candidate.objects.prefetch_related(
+        Prefetch("occupations", queryset=CandidateOccupation.objects.select_related("occupation")),
+        Prefetch("skills", queryset=CandidateSkill.objects.select_related("skill")),
+        "languages",
+    ).get(pk=introduction.candidate_id)
+    ranked = match_placements(candidate=candidate_record(candidate), placements=[placement_record(placement)])
+    if not ranked:
+        return None
+    m = ranked[0]
+    ex = m.explanation
+    uris = {*ex.essential_met, *ex.essential_missing}
+    labels = {
+        s.uri: s.label
+        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    }
+    return MatchRow(
+        card=card,
+        score=round(m.score * 100),
+        essential_met=[labels.get(u, u) for u in ex.essential_met],
+        essential_missing=[labels.get(u, u) for u in ex.essential_missing],
+        german=ex.german,
+        german_required=ex.german_required,
+        language_gap=ex.language_gap,
+        bridged=ex.bridged_by_language_support,
+        distance_km=None if ex.distance_km is None else round(ex.distance_km),
+        permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
+    )
+
+
 def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
     entries = list(placement.shortlist.all())
     # Cards only for candidates this employer may still browse (live listing, same municipality);

@@ -14,17 +14,21 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
+    candidate_has_live_consent,
     case_managers_for,
     default_job_coach,
+    in_caseload,
     job_coach_choices,
     listed_candidates_for_employer,
+    responsible_case,
+    responsible_case_manager,
 )
 from candidates.services import consent_grant
 from notifications.services import notification_mark_read_for, notify
@@ -42,6 +46,7 @@ from .models import (
     EmploymentEndReason,
     Introduction,
     IntroductionStage,
+    JobInterest,
     Placement,
     PlacementSkill,
     PlacementStatus,
@@ -411,7 +416,8 @@ def introduction_answer(
         raise PermissionDenied
     with transaction.atomic():
         intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
-        if intro.stage not in (Stage.SUGGESTED, Stage.SELECTED):
+        # A proposal (SUGGESTED) carries the person's agreement already; the employer answers it.
+        if intro.stage != Stage.SELECTED:
             raise ValidationError(_("Auf diese Vorstellung wurde schon geantwortet."))
         if accept:
             consent_grant(
@@ -429,6 +435,200 @@ def introduction_answer(
         # The answer is the POST that settles the request: its notices are read.
         notification_mark_read_for(user=actor, target=intro)
     return intro
+
+
+# --- proposals by the case manager and the candidate's interest (issue 12, journeys 3 and 4) ---
+
+
+def _open_for(placement: Placement, candidate: Candidate) -> bool:
+    """The placement is one the person's "jobs" pages list: open, a place free, a verified
+    employer of the person's municipality."""
+    from .jobs import open_placements
+
+    return open_placements(municipality_id=candidate.municipality_id).filter(pk=placement.pk).exists()
+
+
+def _proposal_staff(intro: Introduction) -> list[Any]:
+    """Who hears the employer's answer to a proposal: who proposed and the case's responsible people."""
+    return [intro.created_by, *case_managers_for(candidate=intro.candidate)]
+
+
+def introduction_propose(
+    *,
+    placement: Placement,
+    candidate: Candidate,
+    actor: User,
+    agreed: bool,
+    paper_form_reference: str = "",
+) -> Introduction:
+    """The case manager proposes a person of their caseload to an open placement (stage SUGGESTED).
+
+    The person's agreement is required and recorded as their grant for this introduction
+    (candidates.services.consent_grant, scope contact, reference ``introduction:<pk>``): with it the
+    employer sees the anonymised card of this introduction (selectors.introduction_card), and the
+    contact once it accepts. Revoking that grant closes the proposal like any introduction it carries.
+    The same proposal posted twice answers with the first; the database's one-open-introduction
+    constraint holds that even for simultaneous posts.
+    """
+    if not agreed:
+        raise ValidationError({"agreed": _("Bitte bestätigen Sie, dass die Person einverstanden ist.")})
+    if not in_caseload(user=actor, candidate=candidate):
+        raise PermissionDenied
+    if not _open_for(placement, candidate):
+        raise ValidationError(_("Vorschläge sind nur für offene Stellen möglich."))
+    interest = JobInterest.objects.filter(candidate=candidate, placement=placement).first()
+    source = Introduction.Source.CANDIDATE_INTEREST if interest else Introduction.Source.STAFF_PROPOSAL
+    try:
+        with transaction.atomic():
+            intro = Introduction.objects.create(
+                placement=placement,
+                candidate=candidate,
+                stage=Stage.SUGGESTED,
+                source=source,
+                created_by=actor,
+            )
+            IntroductionStage.objects.create(introduction=intro, stage=Stage.SUGGESTED, by=actor)
+            consent_grant(
+                candidate=candidate,
+                scope=ConsentScope.CONTACT,
+                actor=actor,
+                recipient_organisation=placement.employer.organisation,
+                reference=contact_reference(intro),
+                paper_form_reference=paper_form_reference,
+            )
+            _notify_employer(intro, notices.PROPOSED_EMPLOYER)
+            if interest is not None:
+                # Proposing is the POST that answers the person's interest.
+                notification_mark_read_for(user=actor, target=interest)
+    except IntegrityError as exc:
+        running = Introduction.objects.filter(
+            placement=placement, candidate=candidate, created_by=actor, stage=Stage.SUGGESTED
+        ).first()
+        if running is not None:
+            return running
+        raise ValidationError(_("Für diese Stelle läuft mit dieser Person schon eine Vorstellung.")) from exc
+    return intro
+
+
+def introduction_proposal_accept(*, introduction: Introduction, actor: User) -> Introduction:
+    """The employer takes up a proposal. The person agreed before being proposed (their grant for
+    this introduction), so it moves straight to "zugestimmt": the employer reveals the contact and
+    goes on as in every introduction (interview, offer, hire)."""
+    if introduction.placement.employer.organisation_id not in access.employer_organisation_ids(user=actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        intro = _locked(introduction, {Stage.SUGGESTED}, _("Über diesen Vorschlag wurde schon entschieden."))
+        if intro.placement.status != PlacementStatus.OPEN:
+            raise ValidationError(_("Vorschläge sind nur für offene Stellen möglich."))
+        if not candidate_has_live_consent(
+            candidate=intro.candidate,
+            scope=ConsentScope.CONTACT,
+            organisation=intro.placement.employer.organisation,
+            reference=contact_reference(intro),
+        ):
+            raise ValidationError(_("Dieses Profil ist nicht mehr freigegeben."))
+        intro = _move(intro, Stage.ACCEPTED, actor)
+        person = intro.candidate.user
+        notify(
+            recipients=[person],
+            kind=notices.SELECTED_CANDIDATE,
+            params=_about(intro),
+            link="employers:my_introductions",
+            target=intro,
+        )
+        notify(
+            recipients=[
+                u for u in _proposal_staff(intro) if u is not None and u.pk != intro.candidate.user_id
+            ],
+            kind=notices.PROPOSAL_ACCEPTED_STAFF,
+            params=_about(intro),
+            link="employers:staff_introductions",
+            target=intro,
+        )
+        notification_mark_read_for(user=actor, target=intro)
+    return intro
+
+
+def introduction_proposal_decline(
+    *, introduction: Introduction, actor: User, reason: str, note: str = ""
+) -> Introduction:
+    """The employer declines a proposal with a reason; the case manager hears it (with the reason)
+    and is led back to the person's matching placements."""
+    if introduction.placement.employer.organisation_id not in access.employer_organisation_ids(user=actor):
+        raise PermissionDenied
+    if reason not in Introduction.PROPOSAL_DECLINE_REASONS:
+        raise ValidationError({"reason": _("Bitte einen Grund auswählen.")})
+    with transaction.atomic():
+        intro = _locked(introduction, {Stage.SUGGESTED}, _("Über diesen Vorschlag wurde schon entschieden."))
+        intro = _move(intro, Stage.CLOSED, actor, reason=reason, note=note)
+        notify(
+            recipients=_proposal_staff(intro),
+            kind=notices.PROPOSAL_DECLINED_STAFF,
+            params={**_about(intro), "reason": reason},
+            link="employers:candidate_jobs",
+            link_kwargs={"pk": intro.candidate_id},
+            target=intro,
+        )
+        notification_mark_read_for(user=actor, target=intro)
+    return intro
+
+
+def job_interest_register(*, candidate: Candidate, placement: Placement, actor: User) -> JobInterest:
+    """The person says "interessiert mich" on one of their listed jobs; their responsible case
+    manager hears it once, with a link to the person's matching placements (where they propose)."""
+    if candidate.user_id is None or candidate.user_id != actor.pk:
+        raise PermissionDenied
+    if not _open_for(placement, candidate):
+        raise ValidationError(_("Diese Stelle ist nicht mehr offen."))
+    try:
+        with transaction.atomic():
+            interest, created = JobInterest.objects.get_or_create(candidate=candidate, placement=placement)
+    except IntegrityError:  # the same click twice at the same moment
+        return JobInterest.objects.get(candidate=candidate, placement=placement)
+    if created:
+        case = responsible_case(candidate_id=candidate.pk)
+        notify(
+            recipients=[responsible_case_manager(case=case) if case is not None else None],
+            kind=notices.INTEREST_STAFF,
+            params={"placement": placement.title, "employer": placement.employer.organisation.name},
+            link="employers:candidate_jobs",
+            link_kwargs={"pk": candidate.pk},
+            target=interest,
+            # Said, withdrawn and said again: the case manager hears it once.
+            dedupe_key=f"employers.interest:{candidate.pk}:{placement.pk}",
+        )
+    return interest
+
+
+def _export_interests(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"placement": title, "employer": employer, "at": at.isoformat()}
+        for title, employer, at in JobInterest.objects.filter(candidate__user=user).values_list(
+            "placement__title", "placement__employer__organisation__name", "created_at"
+        )
+    ]
+
+
+def _erase_interests(user: Any) -> int:
+    # The candidates app's eraser may run first and unlink the login: an erased person's interests
+    # go too (nobody else's interest belongs to an erased person).
+    deleted, _rows = JobInterest.objects.filter(
+        Q(candidate__user=user) | Q(candidate__erased_at__isnull=False)
+    ).delete()
+    return deleted
+
+
+def register_privacy() -> None:
+    """The person's "interessiert mich" goes with their GDPR export and erasure (called from ready())."""
+    from privacy.registry import registry
+
+    registry.register("employers.interest", exporter=_export_interests, eraser=_erase_interests)
+
+
+def job_interest_withdraw(*, candidate: Candidate, placement: Placement, actor: User) -> None:
+    if candidate.user_id is None or candidate.user_id != actor.pk:
+        raise PermissionDenied
+    JobInterest.objects.filter(candidate=candidate, placement=placement).delete()
 
 
 def introduction_contact_viewed(*, introduction: Introduction, actor: User) -> None:

@@ -51,5 +51,7 @@ urlpatterns = [
     path("employments/<publicref:ref>/end/", views.employment_end, name="employment_end"),
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/", views_jobs.my_jobs, name="my_jobs"),
+    path("jobs/<int:pk>/interest/", views_jobs.job_interest, name="job_interest"),
     path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),
+    path("candidates/<int:pk>/jobs/<int:placement_pk>/propose/", views_jobs.propose, name="propose"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     InterviewForm,
     OfferForm,
     PlacementForm,
+    ProposalDeclineForm,
     RegistrationForm,
     SavedSearchForm,
     SelectForm,
@@ -424,7 +425,12 @@ def introduction_detail(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 def _introduction_page(
-    request: HttpRequest, intro: Introduction, *, hire_form: HireForm | None = None, status: int = 200
+    request: HttpRequest,
+    intro: Introduction,
+    *,
+    hire_form: HireForm | None = None,
+    decline_form: ProposalDeclineForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     contact = selectors.introduction_contact(user=request.user, introduction=intro)
     # Right after the person's yes, the employer reveals the contact with a POST (recorded as a
@@ -438,6 +444,9 @@ def _introduction_page(
     card = None
     if contact is None and not reveal:
         card = selectors.introduction_card(user=request.user, introduction=intro)
+    proposal = None
+    if card is not None and intro.stage == Introduction.Stage.SUGGESTED:
+        proposal = selectors.proposal_match(user=request.user, introduction=intro, card=card)
     return render(
         request,
         "employers/introduction_detail.html",
@@ -453,6 +462,8 @@ def _introduction_page(
             if hire_form is not None
             else (_hire_form(intro) if intro.contact_visible and intro.is_open else None),
             "close_form": CloseForm(),
+            "proposal": proposal,
+            "decline_form": decline_form or ProposalDeclineForm(),
             "coach_url": selectors.coach_contact_url(),
         },
         status=status,
@@ -473,6 +484,8 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
         return redirect("employers:introduction_detail", ref=intro.reference)
     if action == "hire":
         return _hire(request, intro)
+    if action in ("accept_proposal", "decline_proposal"):
+        return _proposal_answer(request, intro, accept=action == "accept_proposal")
     form_class = _ACTIONS.get(action)
     if form_class is None:
         raise Http404
@@ -500,6 +513,29 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Gespeichert."))
+    return redirect("employers:introduction_detail", ref=intro.reference)
+
+
+def _proposal_answer(request: HttpRequest, intro: Introduction, *, accept: bool) -> HttpResponse:
+    """The employer takes up or declines a proposal; a decline without a reason shows the page again."""
+    form = None
+    try:
+        if accept:
+            services.introduction_proposal_accept(introduction=intro, actor=request.user)
+        else:
+            form = ProposalDeclineForm(request.POST)
+            if not form.is_valid():
+                return _introduction_page(request, intro, decline_form=form, status=400)
+            services.introduction_proposal_decline(
+                introduction=intro,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Vorschlag angenommen.") if accept else _("Vorschlag abgelehnt."))
     return redirect("employers:introduction_detail", ref=intro.reference)
 
 

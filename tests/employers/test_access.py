@@ -87,6 +87,11 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     # municipality sees the case metadata only, not the profile a match is made of (issue 11): 403.
     "my_jobs": ("get", {"candidate": 200}, 403),
     "candidate_jobs": ("get", {"candidate": 200, "case_manager": 200, "job_coach": 404}, 403),
+    # "Interessiert mich" on one of the person's own jobs: the candidate only.
+    "job_interest": ("post", {"candidate": 302}, 403),
+    # Proposing: the case manager of the person's case; the person themself may open their jobs but
+    # not propose (403); a job coach of another organisation does not reach the person (404).
+    "propose": ("post", {"case_manager": 302, "job_coach": 404}, 403),
 }
 
 
@@ -156,6 +161,10 @@ def world(team, employer, cook_taxonomy, municipality):
         candidate=candidate,
     )
     args["introduction_answer"] = [answer_intro.reference]
+    free = make_placement(profile, cook_taxonomy.cook, title="Dritte Stelle")
+    args["job_interest"] = [free.pk]
+    args["propose"] = [candidate.pk, free.pk]
+    data["propose"] = {"agreed": "on"}
     employment = Employment.objects.create(
         candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
     )

@@ -174,6 +174,8 @@ POST_ONLY = {
     "coaching:risk_resolve",
     "employers:introduction_action",
     "employers:introduction_answer",
+    "employers:job_interest",
+    "employers:propose",
     "employers:saved_search_create",
     "employers:saved_search_delete",
     "employers:shortlist_add",
