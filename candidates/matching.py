@@ -89,6 +89,11 @@ def _changed(candidate_id: int | None, municipality_id: int | None) -> None:
     enqueue(index_candidates_changed, municipality_id, [candidate_id])
 
 
+def index_refresh(*, candidate: Candidate) -> None:
+    """For writes that send no signal (a conditional UPDATE, e.g. revoking a consent)."""
+    _changed(candidate.pk, candidate.municipality_id)
+
+
 @receiver([post_save, post_delete], sender=Candidate, dispatch_uid="matching-candidate")
 def _candidate_changed(sender, instance: Candidate, **kwargs) -> None:
     _changed(instance.pk, instance.municipality_id)

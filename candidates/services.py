@@ -34,6 +34,7 @@ from privacy.services import audit_record
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from . import hooks, notices
+from . import matching as candidate_matching
 from .models import (
     LIVE_CONSENT_KEY,
     Candidate,
@@ -591,6 +592,8 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
             fields=[f"consent.{consent.scope}"],
             note="consent revoked",
         )
+        # The UPDATE sends no post_save: the matching index hears of it here (listing ends).
+        candidate_matching.index_refresh(candidate=consent.candidate)
         # What the grant carried ends too (an introduction closes, its employer hears of it).
         hooks.consent_revoked(consent, actor)
     return consent

@@ -632,9 +632,7 @@ def _home_content(home: HomePage) -> None:
         home.employer_cta_text = de["employer_cta_text"]
         home.candidate_cta_label = de["candidate_cta_label"]
         home.candidate_cta_text = de["candidate_cta_text"]
-        home.body = _body(
-            ("heading", de["h1"]), _p(de["p1"]), _p(de["p2"]), ("heading", de["h2"]), _p(de["p3"])
-        )
+        home.body = _body(("heading", de["h1"]), _p(de["p1"]), ("heading", de["h2"]), _p(de["p2"]))
         home.save_revision().publish()
     _translate_once(home, de, HOME_TRANSLATIONS)
 
