@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -326,6 +326,36 @@ class MatchRow:
     note: str = ""
 
 
+def _skill_labels(ranked: list[Any]) -> dict[str, str]:
+    """The labels (reader's language) of the skills the explanations name, in one query."""
+    uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
+    return {
+        s.uri: s.label
+        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    }
+
+
+def _match_row(
+    m: Any, *, card: AnonymousCandidate, labels: dict[str, str], shortlisted: bool = False, note: str = ""
+) -> MatchRow:
+    """One ranked match as the pages show it (the match list and a proposal)."""
+    ex = m.explanation
+    return MatchRow(
+        card=card,
+        score=round(m.score * 100),
+        essential_met=[labels.get(u, u) for u in ex.essential_met],
+        essential_missing=[labels.get(u, u) for u in ex.essential_missing],
+        german=ex.german,
+        german_required=ex.german_required,
+        language_gap=ex.language_gap,
+        bridged=ex.bridged_by_language_support,
+        distance_km=None if ex.distance_km is None else round(ex.distance_km),
+        permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
+        shortlisted=shortlisted,
+        note=note,
+    )
+
+
 def placement_matches(
     *, user: User, placement: Placement, page: int | str = 1, per_page: int = MATCHES_PER_PAGE
 ) -> Page:
@@ -362,11 +392,7 @@ def placement_matches(
             browse_base(user=user).filter(pk__in=[int(m.candidate_id) for m in ranked])
         )
     }
-    uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
-    labels = {
-        s.uri: s.label
-        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
-    }
+    labels = _skill_labels(ranked)
     ranked = [m for m in ranked if int(m.candidate_id) in rows]  # revoked between the two reads
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
@@ -378,27 +404,16 @@ def placement_matches(
             "candidate_id", "note"
         )
     )
-    result = []
-    for m in ranked:
-        ex = m.explanation
-        cid = int(m.candidate_id)
-        result.append(
-            MatchRow(
-                card=cards[cid],
-                score=round(m.score * 100),
-                essential_met=[labels.get(u, u) for u in ex.essential_met],
-                essential_missing=[labels.get(u, u) for u in ex.essential_missing],
-                german=ex.german,
-                german_required=ex.german_required,
-                language_gap=ex.language_gap,
-                bridged=ex.bridged_by_language_support,
-                distance_km=None if ex.distance_km is None else round(ex.distance_km),
-                permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
-                shortlisted=cid in notes,
-                note=notes.get(cid, ""),
-            )
+    result_page.object_list = [
+        _match_row(
+            m,
+            card=cards[int(m.candidate_id)],
+            labels=labels,
+            shortlisted=int(m.candidate_id) in notes,
+            note=notes.get(int(m.candidate_id), ""),
         )
-    result_page.object_list = result
+        for m in ranked
+    ]
     return result_page
 
 
@@ -427,25 +442,7 @@ def proposal_match(*, user: User, introduction: Introduction, card: AnonymousCan
     ranked = match_placements(candidate=candidate_record(candidate), placements=[placement_record(placement)])
     if not ranked:
         return None
-    m = ranked[0]
-    ex = m.explanation
-    uris = {*ex.essential_met, *ex.essential_missing}
-    labels = {
-        s.uri: s.label
-        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
-    }
-    return MatchRow(
-        card=card,
-        score=round(m.score * 100),
-        essential_met=[labels.get(u, u) for u in ex.essential_met],
-        essential_missing=[labels.get(u, u) for u in ex.essential_missing],
-        german=ex.german,
-        german_required=ex.german_required,
-        language_gap=ex.language_gap,
-        bridged=ex.bridged_by_language_support,
-        distance_km=None if ex.distance_km is None else round(ex.distance_km),
-        permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
-    )
+    return _match_row(ranked[0], card=card, labels=_skill_labels(ranked[:1]))
 
 
 def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:

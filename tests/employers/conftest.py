@@ -164,6 +164,22 @@ def coach(municipality):
     return MembershipFactory(user=UserFactory(), organisation=org, role=Role.CASE_MANAGER).user
 
 
+@pytest.fixture
+def candidate_user(db):
+    """A self-service login for ``candidate``."""
+    return UserFactory(is_candidate=True)
+
+
+@pytest.fixture
+def candidate(municipality, cook_taxonomy, candidate_user, coach):
+    """A listed cook with a self-service login and an open case with ``coach``."""
+    c = make_candidate(
+        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
+    )
+    open_case(c, coach)
+    return c
+
+
 def open_case(candidate, coach) -> Case:
     membership = coach.memberships.first()
     return Case.objects.create(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,24 +11,8 @@ from employers import services
 from employers.models import Employment, Introduction
 from employers.selectors import introduction_contact
 from notifications.models import Notification
-from tests.employers.conftest import make_candidate, open_case
-from tests.factories import UserFactory
 
 Stage = Introduction.Stage
-
-
-@pytest.fixture
-def candidate_user(db):
-    return UserFactory(is_candidate=True)
-
-
-@pytest.fixture
-def candidate(municipality, cook_taxonomy, candidate_user, coach):
-    c = make_candidate(
-        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
-    )
-    open_case(c, coach)
-    return c
 
 
 def _accepted(placement, candidate, employer, candidate_user) -> Introduction:

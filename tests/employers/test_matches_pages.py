@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from employers.models import Placement
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.employers.conftest import make_candidate, make_placement, make_profile
 
 DESCRIPTION = "Wir backen jeden Morgen ab 4 Uhr.\nEin freundliches Team wartet auf Sie."
-
-
-@pytest.fixture
-def candidate_user(db):
-    return UserFactory(is_candidate=True)
-
-
-@pytest.fixture
-def candidate(municipality, cook_taxonomy, candidate_user, coach):
-    c = make_candidate(
-        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
-    )
-    open_case(c, coach)
-    return c
 
 
 def _queries(client, url: str) -> tuple[int, str]:

@@ -17,24 +17,9 @@ from employers.models import Employment, Introduction, PlacementStatus
 from employers.selectors import introduction_contact
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.employers.conftest import make_candidate, make_placement, make_profile
 
 Stage = Introduction.Stage
-
-
-@pytest.fixture
-def candidate_user(db):
-    return UserFactory(is_candidate=True)
-
-
-@pytest.fixture
-def candidate(municipality, cook_taxonomy, candidate_user, coach):
-    c = make_candidate(
-        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
-    )
-    open_case(c, coach)
-    return c
 
 
 def _accepted(placement, candidate, employer, candidate_user):

@@ -24,11 +24,6 @@ Source = Introduction.Source
 
 
 @pytest.fixture
-def candidate_user(db):
-    return UserFactory(is_candidate=True)
-
-
-@pytest.fixture
 def candidate(municipality, cook_taxonomy, candidate_user, coach):
     # Not listed: the employer sees the card of a proposal through the person's grant for it alone.
     c = make_candidate(
