@@ -93,6 +93,26 @@ def test_reading_is_marked_by_post_only(member, signed_in):
     assert Notification.objects.filter(recipient=me, read_at__isnull=True).count() == 0
 
 
+@pytest.mark.parametrize(
+    "given, lands_on",
+    [
+        ("/app/notifications/?page=2", "/app/notifications/?page=2"),
+        ("222-11-01T07:00", None),  # once taken for a URL name: 500
+        ("https://evil.example/", None),
+        ("//evil.example/", None),
+        ("", None),
+    ],
+)
+def test_marking_one_read_goes_back_only_to_a_page_of_this_site(given, lands_on, member, signed_in):
+    me = member()
+    notice = _notice(me)
+    response = signed_in(me).post(reverse("notifications:read", args=[notice.pk]), {"next": given})
+    assert response.status_code == 302
+    assert response["Location"] == (lands_on or reverse("notifications:inbox"))
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
 def test_the_inbox_is_newest_first_paginated_and_marks_unread(member, signed_in):
     me = member()
     for _ in range(30):
