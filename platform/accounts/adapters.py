@@ -7,6 +7,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.signals import LOGIN_AT_SESSION_KEY
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -36,6 +38,9 @@ class AccountAdapter(DefaultAccountAdapter):
             and not Authenticator.objects.filter(user=request.user).exists()
         ):
             records = get_authentication_records(request, request.user)
-            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            # A session signed in by confirming the e-mail address has no allauth record: the
+            # login time kept by accounts.signals counts the same.
+            at = records[-1]["at"] if records else request.session.get(LOGIN_AT_SESSION_KEY)
+            if at and time.time() - at < account_settings.REAUTHENTICATION_TIMEOUT:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)

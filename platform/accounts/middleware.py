@@ -18,11 +18,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from organisations.access import requires_mfa
 
 # Paths that must stay reachable to set up the second factor or to leave.
 _OPEN_PREFIXES = ("/static/", "/media/", "/i18n/", "/health/")
+# Where to go on after setting up the second factor: allauth's set-up ends on the recovery codes
+# page and forgets `next`, so the page the user was on its way to is kept here.
+MFA_NEXT_SESSION_KEY = "lotse_mfa_next"
 # allauth's own pages (login, logout, e-mail, MFA set-up), with or without a language prefix.
 # Anchored, so that "/app/x/accounts/" does not slip through.
 _ALLAUTH_PATH = re.compile(r"^/(?:[a-z]{2}(?:-[a-z0-9]+)?/)?accounts/")
@@ -43,7 +47,12 @@ class RequireMFAMiddleware:
         if user is not None and user.is_authenticated and not self._open(request):
             target = self._missing_step(request)
             if target is not None:
-                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+                next_path = request.get_full_path()
+                if target == "mfa_activate_totp" and url_has_allowed_host_and_scheme(
+                    next_path, allowed_hosts=None
+                ):
+                    request.session[MFA_NEXT_SESSION_KEY] = next_path
+                return redirect(f"{reverse(target)}?{urlencode({'next': next_path})}")
         return self.get_response(request)
 
     @staticmethod

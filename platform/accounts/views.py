@@ -84,10 +84,14 @@ class ActivateTOTPView(AllauthActivateTOTPView):
 
     Without the record, RequireMFAMiddleware would ask for a code again right after set-up.
     (allauth's ``authenticator_added`` signal fires only on commit, too late for the session.)
+    The record counts as a re-authentication: allauth let the set-up through only for a fresh
+    login or after one, and the recovery codes shown next should not ask for the password again.
     """
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         totp = Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP)
-        record_authentication(self.request, self.request.user, "mfa", type=totp.type, id=totp.pk)
+        record_authentication(
+            self.request, self.request.user, "mfa", type=totp.type, id=totp.pk, reauthenticated=True
+        )
         return response

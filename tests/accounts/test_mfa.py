@@ -5,9 +5,12 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import override_settings
 from django.urls import reverse
 
@@ -129,3 +132,35 @@ def test_only_dev_settings_exempt_anyone(module):
 
 def test_dev_settings_exempt_exactly_the_demo_logins():
     assert set(_exempt_emails_in("config.settings.dev")) == set(DEMO_LOGIN_EMAILS)
+
+
+def test_a_session_signed_in_without_a_password_record_sets_up_totp_without_a_second_password(
+    client, make_member
+):
+    # Signing in by the e-mail confirmation link leaves no allauth record; the login a moment
+    # ago still counts, so the set-up form comes straight away.
+    client.force_login(make_member("employer"))
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert "form" in response.context
+
+
+def test_after_totp_setup_the_recovery_codes_page_leads_on_to_where_the_person_was_going(
+    make_member, signed_in
+):
+    client = signed_in(make_member("case_manager"), mfa=False)
+    wanted = reverse("notifications:inbox")
+    assert _goes_to_totp_setup(client.get(wanted))
+    form = client.get(reverse("mfa_activate_totp")).context["form"]
+    code = format_hotp_value(hotp_value(form.secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    done = client.post(reverse("mfa_activate_totp"), {"code": code}, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    assert f'href="{wanted}" data-testid="mfa-continue"' in done.content.decode()
+
+
+def test_the_continue_link_never_leads_off_the_site(make_member, signed_in):
+    client = signed_in(make_member("case_manager"), mfa=False)
+    # A path starting with two slashes would be a link to another host.
+    response = client.get("/", PATH_INFO="//evil.example/phish")
+    assert _goes_to_totp_setup(response)
+    assert "lotse_mfa_next" not in client.session
