@@ -9,17 +9,23 @@ to allauth's second-factor prompt before it sees anything.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
+from accounts.signals import IDLE_SECONDS_SESSION_KEY, LAST_SEEN_SESSION_KEY, LOGIN_AT_SESSION_KEY
 from organisations.access import requires_mfa
 
 # Paths that must stay reachable to set up the second factor or to leave.
@@ -73,3 +79,58 @@ class RequireMFAMiddleware:
         if not session_passed_mfa(request):
             return "mfa_reauthenticate"
         return None
+
+
+class SessionLifetimeMiddleware:
+    """Signed-in sessions end after a time without activity and after a longest lifetime.
+
+    Staff read other people's most sensitive data, often on shared office machines: their sessions
+    end after LOTSE_STAFF_IDLE_MINUTES idle. Candidates get LOTSE_CANDIDATE_IDLE_MINUTES (longer:
+    filling in a profile in a new language takes time). Every session ends LOTSE_SESSION_MAX_HOURS
+    after the login. The last activity is written at most once a minute, not on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ended = session_ended(request)
+            if ended is not None:
+                logout(request)
+                messages.info(request, ended)
+                if request.method == "GET" and not request.path_info.startswith(_OPEN_PREFIXES):
+                    return redirect(
+                        f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                    )
+                return redirect("account_login")
+        return self.get_response(request)
+
+
+def session_ended(request: HttpRequest) -> str | None:
+    """Why this session is over (a message for the login page), or None; notes the activity."""
+    session = request.session
+    now = time.time()
+    login_at = session.setdefault(LOGIN_AT_SESSION_KEY, now)
+    idle_seconds = session.get(IDLE_SECONDS_SESSION_KEY)
+    if idle_seconds is None:
+        idle_seconds = session[IDLE_SECONDS_SESSION_KEY] = idle_seconds_for(request.user)
+    last_seen = session.get(LAST_SEEN_SESSION_KEY, now)
+    if now - last_seen > idle_seconds:
+        return gettext(
+            "Sie wurden nach %(minutes)s Minuten ohne Aktivität abgemeldet. Bitte melden Sie sich neu an."
+        ) % {"minutes": round(idle_seconds / 60)}
+    if now - login_at > settings.LOTSE_SESSION_MAX_HOURS * 3600:
+        return gettext("Sie wurden nach %(hours)s Stunden abgemeldet. Bitte melden Sie sich neu an.") % {
+            "hours": settings.LOTSE_SESSION_MAX_HOURS
+        }
+    if now - last_seen >= 60 or LAST_SEEN_SESSION_KEY not in session:
+        session[LAST_SEEN_SESSION_KEY] = now
+    return None
+
+
+def idle_seconds_for(user: Any) -> int:
+    if requires_mfa(user=user):
+        return settings.LOTSE_STAFF_IDLE_MINUTES * 60
+    return settings.LOTSE_CANDIDATE_IDLE_MINUTES * 60

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +52,9 @@ class User(AbstractUser):
         default="item",
     )
 
+    # Raised by "Überall abmelden": part of the session hash, so every existing session ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -59,6 +63,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("Benutzer*in")
         verbose_name_plural = _("Benutzer*innen")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Generation 0 keeps Django's hash, so sessions made before this field stay valid.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def __str__(self) -> str:
         return self.display_name or self.email

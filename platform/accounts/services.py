@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import F
 
 from accounts.models import User
 
@@ -19,3 +20,9 @@ def user_set_preferred_language(*, user: User, language: str) -> bool:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     return True
+
+
+def user_logout_everywhere(*, user: User) -> None:
+    """End every session of ``user`` on every device (the session hash includes the generation)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])

@@ -10,9 +10,15 @@ from django.dispatch import receiver
 
 # When this session signed in, by any way (password, e-mail confirmation link, invitation).
 LOGIN_AT_SESSION_KEY = "lotse_login_at"
+# The session's last request (written at most once a minute) and its idle limit, fixed at login.
+LAST_SEEN_SESSION_KEY = "lotse_last_seen"
+IDLE_SECONDS_SESSION_KEY = "lotse_idle_seconds"
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.remember_login_time")
 def remember_login_time(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_SESSION_KEY] = time.time()
+        now = time.time()
+        request.session[LOGIN_AT_SESSION_KEY] = now
+        request.session[LAST_SEEN_SESSION_KEY] = now
+        request.session.pop(IDLE_SECONDS_SESSION_KEY, None)  # the role may have changed

@@ -1,18 +1,25 @@
+import time
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from organisations.access import memberships, roles_of
 from organisations.selectors import coordination_offices, invitations_for
 
 from .navigation import destinations
+from .services import user_logout_everywhere
+from .signals import LAST_SEEN_SESSION_KEY
 
 
 @login_required
@@ -36,6 +43,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "register_url": _url_or_empty("employers:register") if without_role else "",
         },
     )
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """The page is in use (typing, clicking, "Angemeldet bleiben"): the session's activity is now."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session[LAST_SEEN_SESSION_KEY] = time.time()
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """One click ends every session of this account, here and on every other device."""
+    user_logout_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, _("Sie wurden auf allen Geräten abgemeldet."))
+    return redirect("account_login")
 
 
 def _url_or_empty(url_name: str) -> str:

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -282,6 +283,12 @@ _redis_cache = env.str_("REDIS_CACHE_URL", "")
 if _redis_cache:
     CACHES["default"] = redis_cache_settings(_redis_cache)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long a signed-in session lives (accounts.middleware.SessionLifetimeMiddleware): staff end
+# after 30 minutes idle, candidates after 2 hours, everyone 12 hours after the login.
+LOTSE_STAFF_IDLE_MINUTES = env.int_("LOTSE_STAFF_IDLE_MINUTES", 30)
+LOTSE_CANDIDATE_IDLE_MINUTES = env.int_("LOTSE_CANDIDATE_IDLE_MINUTES", 120)
+LOTSE_SESSION_MAX_HOURS = env.int_("LOTSE_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = LOTSE_SESSION_MAX_HOURS * 3600
 
 WAGTAIL_SITE_NAME = "Lotse"
 # No avatars from gravatar.com: they would tell a third party which staff use the admin (and the
