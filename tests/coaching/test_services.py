@@ -102,6 +102,32 @@ def test_a_follow_up_fulfils_the_overdue_plan_entry_and_the_plan_extends(world):
     assert FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).count() == 3
 
 
+XFAIL_21 = pytest.mark.xfail(strict=True, reason="issue 21: the coach's next date is ignored by the plan")
+
+
+@XFAIL_21
+def test_the_next_date_the_coach_agrees_is_the_next_due_date(world):
+    agreed = TODAY + datetime.timedelta(days=10)
+    _log(world, next_date=agreed)
+    row = services_selectors().coach_caseload(user=world.coach).get(employment=world.employment)
+    assert row.next_due == agreed
+    nxt = FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).order_by("due_date")[
+        0
+    ]
+    assert nxt.due_date == agreed
+    assert nxt.label == "vereinbarter Termin"
+    # Nothing is due before the agreed date any more: no reminder in between.
+    assert not FollowUpDue.objects.filter(
+        employment=world.employment, done_at__isnull=True, due_date__lt=agreed
+    ).exists()
+
+
+def services_selectors():
+    from coaching import selectors
+
+    return selectors
+
+
 def test_follow_up_before_the_employment_started_is_refused(world):
     with pytest.raises(ValidationError) as error:
         _log(world, date=world.employment.start_date - datetime.timedelta(days=1))
