@@ -346,7 +346,35 @@ def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: An
             raise AlreadySaved() from exc
         raise
     schedule_extend(employment=employment)
+    if data.get("next_date"):
+        _agree_next_date(employment=employment, entry=entry, actor=actor, next_date=data["next_date"])
     return entry
+
+
+# The label of a planned follow-up moved to the date the coach agreed with the person.
+AGREED_LABEL = "vereinbarter Termin"
+
+
+def _agree_next_date(*, employment: Employment, entry: FollowUp, actor: User, next_date: date) -> None:
+    """The next date the coach agreed is the next due date: the earliest open plan entry moves to
+    it (with a fresh reminder), plan entries before it count as covered by the agreement."""
+    with transaction.atomic():
+        open_dues = list(
+            FollowUpDue.objects.select_for_update()
+            .filter(employment=employment, done_at__isnull=True)
+            .order_by("due_date", "sequence")
+        )
+        if not open_dues:
+            return
+        first, rest = open_dues[0], open_dues[1:]
+        # A reminder sent for the old date must not keep the new one from being reminded.
+        FollowUpReminder.objects.filter(due=first).delete()
+        notification_mark_read_for(user=actor, target=first)
+        FollowUpDue.objects.filter(pk=first.pk).update(due_date=next_date, label=AGREED_LABEL)
+        covered = [due.pk for due in rest if due.due_date < next_date]
+        if covered:
+            FollowUpDue.objects.filter(pk__in=covered).update(done_at=timezone.now(), done_by=entry)
+    schedule_extend(employment=employment)
 
 
 # --- reminders (exactly one e-mail per due follow-up) ---------------------------------------------

@@ -102,10 +102,6 @@ def test_a_follow_up_fulfils_the_overdue_plan_entry_and_the_plan_extends(world):
     assert FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).count() == 3
 
 
-XFAIL_21 = pytest.mark.xfail(strict=True, reason="issue 21: the coach's next date is ignored by the plan")
-
-
-@XFAIL_21
 def test_the_next_date_the_coach_agrees_is_the_next_due_date(world):
     agreed = TODAY + datetime.timedelta(days=10)
     _log(world, next_date=agreed)
@@ -120,6 +116,27 @@ def test_the_next_date_the_coach_agrees_is_the_next_due_date(world):
     assert not FollowUpDue.objects.filter(
         employment=world.employment, done_at__isnull=True, due_date__lt=agreed
     ).exists()
+    assert FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).count() == 3
+
+
+def test_an_agreed_date_after_a_reminder_was_sent_is_reminded_again(world):
+    services.reminders_send()
+    agreed = TODAY + datetime.timedelta(days=3)
+    _log(world, next_date=agreed)
+    assert services.reminders_send(today=agreed) == 1
+    assert services.reminders_send(today=agreed) == 0
+
+
+def test_an_agreed_date_beyond_later_plan_points_covers_them_without_repeating_them(world):
+    agreed = world.employment.start_date + datetime.timedelta(days=200)
+    _log(world, next_date=agreed)
+    open_dates = sorted(
+        FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).values_list(
+            "due_date", flat=True
+        )
+    )
+    assert open_dates[0] == agreed
+    assert all(day > agreed for day in open_dates[1:])
 
 
 def services_selectors():

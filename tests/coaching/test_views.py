@@ -345,7 +345,6 @@ def test_the_case_page_of_the_file_leads_to_the_handover(world, signed_in):
     assert reverse("coaching:handover_create", args=[world.case.pk]) in page
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21: the schedule after the plan is not explained")
 def test_the_employment_page_explains_the_follow_along_schedule(world, signed_in):
     page = (
         signed_in(world.coach)
