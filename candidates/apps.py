@@ -17,3 +17,12 @@ class CandidatesConfig(AppConfig):
         from .services import register_privacy
 
         register_privacy()
+
+        # The audit log names candidates' records and finds them by name, reference, birth date.
+        from privacy.registry import record_types
+
+        from .audit_names import candidate_find, candidate_names
+
+        record_types.register(
+            "candidates.candidate", label=_("Klient*in"), describe=candidate_names, find=candidate_find
+        )

@@ -5,9 +5,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from inputs import dates
 
 from .models import Municipality, Organisation, OrganisationKind
 
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 postcode_validator = RegexValidator(r"^\d{5}$", _("Bitte eine fünfstellige Postleitzahl angeben."))
 
 
@@ -64,3 +66,31 @@ class MembershipInviteForm(KernFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         self.style_widgets()
+
+
+class AuditFilterForm(KernFormMixin, forms.Form):
+    """The coordinator's search in the audit log: a person, a period, an action."""
+
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=150,
+        help_text=_("Name, Referenz oder Geburtsdatum der Person – oder die E-Mail-Adresse der Fachkraft."),
+    )
+    since = dates.DateField(label=_("von"), required=False, widget=_DATE, window=dates.PAST)
+    until = dates.DateField(label=_("bis"), required=False, widget=_DATE, window=dates.PAST)
+    action = forms.ChoiceField(label=_("Aktion"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from privacy.models import AuditEntry
+
+        self.fields["action"].choices = [("", _("alle")), *AuditEntry.Action.choices]
+        self.style_widgets()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("„bis“ liegt vor „von“."))
+        return data

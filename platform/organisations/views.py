@@ -14,10 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from privacy import selectors as privacy_selectors
-from privacy.models import AuditEntry
 
 from . import access, selectors, services
-from .forms import MembershipInviteForm, OrganisationForm
+from .forms import AuditFilterForm, MembershipInviteForm, OrganisationForm
 from .models import INVITATION_SESSION_KEY, Membership, MembershipInvitation
 
 
@@ -190,17 +189,29 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """Who viewed or changed which personal record, in the coordinator's municipality."""
+    """Who viewed or changed which personal record, in the coordinator's municipality: searchable
+    by person and period; records are named, not numbered."""
     if not privacy_selectors.can_read_audit_log(user=request.user):
         raise PermissionDenied
-    action = request.GET.get("action", "")
-    if action not in AuditEntry.Action.values:
-        action = ""
-    page = Paginator(privacy_selectors.audit_entry_list(user=request.user, action=action), 50).get_page(
-        request.GET.get("page")
+    form = AuditFilterForm(request.GET or None)
+    search = form.cleaned_data if form.is_valid() else {}
+    entries = privacy_selectors.audit_entry_list(
+        user=request.user,
+        action=search.get("action", ""),
+        person=search.get("person", "").strip(),
+        since=search.get("since"),
+        until=search.get("until"),
     )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "organisations/audit_log.html",
-        {"page": page, "action": action, "actions": AuditEntry.Action.choices},
+        {
+            "page": page,
+            "entries": privacy_selectors.audit_entries_named(page.object_list),
+            "form": form,
+            "query": query.urlencode(),
+        },
     )
