@@ -13,6 +13,9 @@ from rapidfuzz import fuzz
 from .models import REFERENCE_PATTERN, Candidate
 
 _REFERENCE = re.compile(REFERENCE_PATTERN)
+# The note on an audit entry for an employer seeing the anonymised card (list and match pages):
+# the person's own trail says "ein Betrieb" until they let that business contact them.
+ANONYMOUS_CARD_NOTE = "anonymous card"
 # A misspelt name still finds the person (the intake's duplicate check uses the same measure).
 FUZZY_THRESHOLD = 80
 FIND_LIMIT = 200

@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
@@ -743,8 +743,16 @@ def duplicate_candidates(
 
 def audit_trail(*, candidate: Candidate):
     """Who looked at or changed this candidate's record, newest first, labelled by role and
-    organisation (never an internal id). For the candidate's own view."""
+    organisation (never an internal id). For the candidate's own view.
+
+    An employer appears as "ein Betrieb" until the person lets that business contact them (a live
+    contact consent): then by its name. Seeing the anonymised card is said as such."""
+    from django.utils.translation import gettext as _
+
     from privacy.models import AuditEntry
+
+    from .audit_names import ANONYMOUS_CARD_NOTE
+    from .models import Consent, ConsentScope
 
     entries = list(
         AuditEntry.objects.filter(record_type="candidates.candidate", record_id=str(candidate.pk)).order_by(
@@ -753,11 +761,25 @@ def audit_trail(*, candidate: Candidate):
     )
     actor_ids = {e.actor_id for e in entries if e.actor_id}
     labels: dict[int, str] = {}
+    employers: dict[int, Any] = {}
     for m in Membership.objects.filter(user_id__in=actor_ids).select_related("organisation").order_by("pk"):
+        if m.role == Role.EMPLOYER:
+            employers.setdefault(m.user_id, m.organisation)
         labels.setdefault(m.user_id, f"{m.get_role_display()} · {m.organisation.name}")
+    may_contact = set(
+        Consent.objects.filter(
+            candidate=candidate, scope=ConsentScope.CONTACT, revoked_at__isnull=True
+        ).values_list("recipient_organisation_id", flat=True)
+    )
     for entry in entries:
+        entry.what = entry.get_action_display()
+        if entry.note == ANONYMOUS_CARD_NOTE:
+            entry.what = _("anonymisiertes Profil angesehen")
         if candidate.user_id and entry.actor_id == candidate.user_id:
             entry.who = None  # the template says "you"
+        elif entry.actor_id in employers:
+            business = employers[entry.actor_id]
+            entry.who = business.name if business.pk in may_contact else _("ein Betrieb")
         else:
             entry.who = labels.get(entry.actor_id) or ""
     return entries

@@ -80,6 +80,7 @@ ANONYMOUS_COLUMNS = (
     "hours_per_week_max",
     "available_from",
     "work_permission",
+    "municipality_id",  # not on the card: for the audit entry of the card view
 )
 
 
@@ -404,6 +405,8 @@ def placement_matches(
             "candidate_id", "note"
         )
     )
+    # Which people the page shows (for the audit of card views; the rows themselves carry no id).
+    result_page.candidate_ids = [c.pk for c in listed]
     result_page.object_list = [
         _match_row(
             m,

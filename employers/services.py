@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from candidates.audit_names import ANONYMOUS_CARD_NOTE
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
     candidate_has_live_consent,
@@ -35,7 +36,7 @@ from notifications.services import notification_mark_read_for, notify
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from privacy.models import AuditEntry
-from privacy.services import audit_record
+from privacy.services import audit_record, audit_record_views_once_a_day
 from taxonomy.models import OccupationSkill, Skill
 
 from . import notices
@@ -629,6 +630,18 @@ def job_interest_withdraw(*, candidate: Candidate, placement: Placement, actor: 
     if candidate.user_id is None or candidate.user_id != actor.pk:
         raise PermissionDenied
     JobInterest.objects.filter(candidate=candidate, placement=placement).delete()
+
+
+def anonymous_cards_shown(*, actor: User, candidates: Iterable[tuple[int, int | None]]) -> int:
+    """An employer saw these anonymised cards (id, municipality): into each person's audit trail,
+    once a day per employer user and person."""
+    return audit_record_views_once_a_day(
+        actor=actor,
+        record_type="candidates.candidate",
+        records=candidates,
+        fields=["anonymous_card"],
+        note=ANONYMOUS_CARD_NOTE,
+    )
 
 
 def introduction_contact_viewed(*, introduction: Introduction, actor: User) -> None:

@@ -214,16 +214,13 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "employers/placement_matches.html",
-        {
-            "placement": placement,
-            "matches": selectors.placement_matches(
-                user=request.user, placement=placement, page=request.GET.get("seite", 1)
-            ),
-        },
+    matches = selectors.placement_matches(
+        user=request.user, placement=placement, page=request.GET.get("seite", 1)
     )
+    services.anonymous_cards_shown(
+        actor=request.user, candidates=[(pk, placement.municipality_id) for pk in matches.candidate_ids]
+    )
+    return render(request, "employers/placement_matches.html", {"placement": placement, "matches": matches})
 
 
 @login_required
@@ -284,6 +281,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.anonymous_queryset(filterset.qs), filterset.page_size)
     page = paginator.get_page(request.GET.get("page"))
     cards = selectors.anonymous_cards(page.object_list, origin_postcode=origin)
+    services.anonymous_cards_shown(
+        actor=request.user, candidates=[(c.pk, c.municipality_id) for c in page.object_list]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

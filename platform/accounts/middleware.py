@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
@@ -25,7 +24,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from accounts.signals import IDLE_SECONDS_SESSION_KEY, LAST_SEEN_SESSION_KEY, LOGIN_AT_SESSION_KEY
+from accounts.signals import (
+    IDLE_SECONDS_SESSION_KEY,
+    LAST_SEEN_SESSION_KEY,
+    LOGIN_AT_SESSION_KEY,
+    idle_seconds_for,
+)
 from organisations.access import requires_mfa
 
 # Paths that must stay reachable to set up the second factor or to leave.
@@ -128,9 +132,3 @@ def session_ended(request: HttpRequest) -> str | None:
     if now - last_seen >= 60 or LAST_SEEN_SESSION_KEY not in session:
         session[LAST_SEEN_SESSION_KEY] = now
     return None
-
-
-def idle_seconds_for(user: Any) -> int:
-    if requires_mfa(user=user):
-        return settings.LOTSE_STAFF_IDLE_MINUTES * 60
-    return settings.LOTSE_CANDIDATE_IDLE_MINUTES * 60

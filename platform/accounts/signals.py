@@ -21,4 +21,16 @@ def remember_login_time(sender: Any, request: Any, user: Any, **kwargs: Any) -> 
         now = time.time()
         request.session[LOGIN_AT_SESSION_KEY] = now
         request.session[LAST_SEEN_SESSION_KEY] = now
-        request.session.pop(IDLE_SECONDS_SESSION_KEY, None)  # the role may have changed
+        # Fixed at login (the role decides it), so a request does not have to work it out.
+        request.session[IDLE_SECONDS_SESSION_KEY] = idle_seconds_for(user)
+
+
+def idle_seconds_for(user: Any) -> int:
+    """How long a session of ``user`` may sit idle: staff shorter than candidates."""
+    from django.conf import settings
+
+    from organisations.access import requires_mfa
+
+    if requires_mfa(user=user):
+        return settings.LOTSE_STAFF_IDLE_MINUTES * 60
+    return settings.LOTSE_CANDIDATE_IDLE_MINUTES * 60

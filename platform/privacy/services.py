@@ -42,6 +42,51 @@ def audit_record(
     )
 
 
+def audit_record_views_once_a_day(
+    *,
+    actor: Any,
+    record_type: str,
+    records: Iterable[tuple[int | str, int | None]],
+    fields: Iterable[str] = (),
+    note: str = "",
+) -> int:
+    """One VIEW entry per actor, record and day for a page showing many records (two queries).
+
+    A list page shown again and again would otherwise bury a person's own audit trail."""
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    wanted = {str(record_id): municipality_id for record_id, municipality_id in records}
+    if not wanted:
+        return 0
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = set(
+        AuditEntry.objects.filter(
+            actor_id=actor.pk,
+            action=AuditEntry.Action.VIEW,
+            record_type=record_type,
+            record_id__in=wanted,
+            note=note[:255],
+            at__gte=since,
+        ).values_list("record_id", flat=True)
+    )
+    new = [
+        AuditEntry(
+            actor_id=actor.pk,
+            actor_label=str(actor.email)[:255],
+            action=AuditEntry.Action.VIEW,
+            record_type=record_type,
+            record_id=record_id,
+            municipality_id=municipality_id,
+            fields=sorted(fields),
+            note=note[:255],
+        )
+        for record_id, municipality_id in wanted.items()
+        if record_id not in seen
+    ]
+    AuditEntry.objects.bulk_create(new)
+    return len(new)
+
+
 def audit_apply_retention(*, now=None) -> int:
     """Delete audit entries older than the retention period; returns how many went."""
     now = now or timezone.now()
