@@ -524,6 +524,17 @@ def caseload(*, user: User, today: date | None = None) -> QuerySet[Case]:
     )
 
 
+def permit_open_count(*, cases: QuerySet[Case]) -> int:
+    """How many open cases of ``cases`` (a caseload) belong to people whose permit nobody has entered."""
+    from .models import WorkPermission
+
+    return (
+        cases.filter(candidate__work_permission=WorkPermission.UNKNOWN)
+        .exclude(phase=CasePhase.CLOSED)
+        .count()
+    )
+
+
 def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
     """A case of a candidate the user may see (or change), else Http404."""
     candidates = editable_candidates(user=user) if for_edit else visible_candidates(user=user)
@@ -776,8 +787,9 @@ def missing_for_matching(candidate: Candidate) -> list[str]:
         missing.append(_("Deutschkenntnisse (Niveau)"))
     if not candidate.postcode:
         missing.append(_("Postleitzahl"))
-    if candidate.work_permission == WorkPermission.NONE:
-        missing.append(_("Arbeitserlaubnis"))
+    # Only a permit nobody has entered is missing; a recorded "keine Beschäftigung erlaubt" is known.
+    if candidate.work_permission == WorkPermission.UNKNOWN:
+        missing.append(_("Arbeitserlaubnis (noch offen)"))
     if candidate.hours_per_week_min is None and candidate.hours_per_week_max is None:
         missing.append(_("Stunden pro Woche"))
     if candidate.available_from is None:

@@ -83,6 +83,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "can_intake": access.has_role(user=request.user, roles=[Role.CASE_MANAGER]),
+            "permit_open": selectors.permit_open_count(cases=selectors.visible_cases(user=request.user)),
         },
     )
 

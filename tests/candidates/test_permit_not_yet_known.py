@@ -15,10 +15,7 @@ from candidates.models import Candidate, WorkPermission
 from privacy.models import AuditEntry
 from tests.candidates.factories import CandidateFactory, CaseFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 21: the permit has no 'not yet known'"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def intake(desk, **fields):

@@ -12,10 +12,7 @@ from employers import selectors
 
 from .conftest import make_candidate
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 21: the permit has no 'not yet known' and is a hard filter"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def fresh_intake(coach, cook_taxonomy):
