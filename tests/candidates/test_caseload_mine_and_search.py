@@ -31,7 +31,6 @@ def case_of(team, manager, last_name, first_name="Amina", **candidate):
     )
 
 
-@ISSUE_21
 def test_my_cases_are_those_i_answer_for_and_the_team_is_one_click_away(case_manager_team, signed_in):
     team = case_manager_team
     mine = case_of(team, team.own, "Eigenfall")
@@ -49,7 +48,6 @@ def test_my_cases_are_those_i_answer_for_and_the_team_is_one_click_away(case_man
     assert "Fälle des Teams" in html  # the switch
 
 
-@ISSUE_21
 def test_a_client_is_found_by_a_misspelt_name_the_reference_or_the_birth_date(case_manager_team, signed_in):
     team = case_manager_team
     haddad = case_of(team, team.own, "Haddad", birth_date=datetime.date(1990, 5, 17))
@@ -68,7 +66,6 @@ def test_a_client_is_found_by_a_misspelt_name_the_reference_or_the_birth_date(ca
     assert found("Schmidt") == set()
 
 
-@ISSUE_21
 def test_every_search_is_audited_like_a_read(case_manager_team, signed_in):
     team = case_manager_team
     haddad = case_of(team, team.own, "Haddad")
