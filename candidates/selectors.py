@@ -669,6 +669,59 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
     return case
 
 
+# What a person may give again themself after revoking it: the listing, a volunteer (while that
+# person is still a volunteer of the municipality) and case data for an organisation that takes case
+# files. Not contact details: they were given for one introduction, which the revocation closed.
+GRANT_AGAIN_SCOPES = (ConsentScope.LISTING, ConsentScope.VOLUNTEER, ConsentScope.CASE_DATA)
+
+
+def _consent_key(consent: Consent) -> tuple:
+    return (consent.scope, consent.recipient_organisation_id, consent.recipient_user_id)
+
+
+def grant_again_ids(*, candidate: Candidate, consents: Sequence[Consent]) -> set[int]:
+    """Of ``consents`` (the person's own, newest first, recipients loaded), the revoked grants the
+    person may give again: the newest one per recipient, none while a live one exists, only to a
+    recipient who can still take it. One query (the volunteers) whatever the number of grants."""
+    live = {_consent_key(c) for c in consents if c.is_live}
+    newest: dict[tuple, Consent] = {}
+    for consent in consents:
+        key = _consent_key(consent)
+        if consent.is_live or consent.scope not in GRANT_AGAIN_SCOPES or key in live or key in newest:
+            continue
+        if consent.scope == ConsentScope.CASE_DATA and (
+            consent.recipient_organisation.kind not in RECEIVING_KINDS
+        ):
+            continue
+        newest[key] = consent
+    wanted = {c.recipient_user_id for c in newest.values() if c.scope == ConsentScope.VOLUNTEER}
+    volunteers = (
+        set(
+            consent_volunteers(candidate=candidate)
+            .filter(pk__in=wanted, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if wanted
+        else set()
+    )
+    return {
+        c.pk
+        for c in newest.values()
+        if c.scope != ConsentScope.VOLUNTEER or c.recipient_user_id in volunteers
+    }
+
+
+def consent_to_grant_again(*, user: User, pk: int) -> Consent:
+    """A revoked grant of the signed-in person that they may give again, else Http404."""
+    candidate = own_candidate(user=user)
+    if candidate is None:
+        raise Http404
+    consents = list(candidate.consents.select_related("recipient_organisation", "recipient_user"))
+    if int(pk) not in grant_again_ids(candidate=candidate, consents=consents):
+        raise Http404
+    return next(c for c in consents if c.pk == int(pk))
+
+
 def consent_get(*, user: User, pk: int) -> Consent:
     """A consent the user may revoke: their own (candidate) or one of a candidate they edit."""
     candidates = editable_candidates(user=user)

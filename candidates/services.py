@@ -596,6 +596,19 @@ def consent_grant(
     return consent
 
 
+def consent_grant_again(*, consent: Consent, actor: User) -> Consent:
+    """Give a revoked grant again, to the same recipient (a new grant: the revoked one stays as it was).
+    Which grants may be given again is for the caller to check (selectors.consent_to_grant_again)."""
+    return consent_grant(
+        candidate=consent.candidate,
+        scope=consent.scope,
+        actor=actor,
+        recipient_organisation=consent.recipient_organisation,
+        recipient_user=consent.recipient_user,
+        reference=consent.reference,
+    )
+
+
 def consent_revoke(*, consent: Consent, actor: User) -> Consent:
     """Revoke at once: every selector reads live rows only, so the next request no longer sees the data.
 

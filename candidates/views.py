@@ -722,7 +722,14 @@ def my_consents(request: HttpRequest) -> HttpResponse:
             request, _("Danke. Geprüfte Betriebe aus Ihrer Region sehen jetzt Ihr Profil ohne Namen.")
         )
         return redirect("candidates:my_consents")
-    consents = candidate.consents.select_related("recipient_organisation", "recipient_user")
+    if request.method == "POST" and request.POST.get("grant_again", "").isdigit():
+        consent = selectors.consent_to_grant_again(user=request.user, pk=int(request.POST["grant_again"]))
+        services.consent_grant_again(consent=consent, actor=request.user)
+        messages.success(request, _("Sie haben es wieder erlaubt. Das gilt ab sofort."))
+        return redirect("candidates:my_consents")
+    if request.method == "POST" and "grant_again" in request.POST:
+        raise Http404
+    consents = list(candidate.consents.select_related("recipient_organisation", "recipient_user"))
     rows = selectors.consent_rows(user=request.user, consents=consents)
     return render(
         request,
@@ -732,6 +739,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
             "live": [r for r in rows if r.consent.is_live],
             "revoked": [r for r in rows if not r.consent.is_live],
             "has_listing": any(r.consent.is_live and r.consent.scope == "listing" for r in rows),
+            "grant_again": selectors.grant_again_ids(candidate=candidate, consents=consents),
         },
     )
 

@@ -13,10 +13,7 @@ from candidates.models import Candidate, Consent, ConsentScope, ConsentSource
 from organisations.models import Membership, OrganisationKind
 from tests.factories import OrganisationFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 21: a revoked grant cannot be given again in self-service"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
