@@ -9,10 +9,7 @@ from django.urls import reverse
 from coaching.models import VolunteerAssignment
 from organisations.models import MembershipInvitation
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="issue 21: the form tells whether an address is a volunteer here"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def post(client, world, email):
