@@ -47,6 +47,9 @@ class ResidenceStatus(models.TextChoices):
 
 
 class WorkPermission(models.TextChoices):
+    # The default: nobody has entered the permit yet (an intake asks for it later). Not the same
+    # as "none", which a person chose; matching ranks such a person and says the permit is open.
+    UNKNOWN = "unknown", _("noch offen (nicht eingetragen)")
     NONE = "none", _("keine Beschäftigung erlaubt")
     NEEDS_APPROVAL = "needs_approval", _("Beschäftigung nur mit Erlaubnis der Ausländerbehörde")
     UNRESTRICTED = "unrestricted", _("Erwerbstätigkeit uneingeschränkt erlaubt")
@@ -58,6 +61,7 @@ class PermitCategory(models.TextChoices):
     MAY_WORK = "may_work", _("darf arbeiten")
     NEEDS_APPROVAL = "needs_approval", _("braucht Erlaubnis der Ausländerbehörde")
     NONE = "none", _("darf derzeit nicht arbeiten")
+    UNKNOWN = "unknown", _("Arbeitserlaubnis noch offen")
 
 
 class ProfileSource(models.TextChoices):
@@ -134,7 +138,7 @@ class Candidate(models.Model):
     )
     residence_expires = models.DateField(_("Aufenthalt gültig bis"), null=True, blank=True)
     work_permission = models.CharField(
-        _("Arbeitserlaubnis"), max_length=16, choices=WorkPermission.choices, default=WorkPermission.NONE
+        _("Arbeitserlaubnis"), max_length=16, choices=WorkPermission.choices, default=WorkPermission.UNKNOWN
     )
     work_permission_expires = models.DateField(_("Arbeitserlaubnis gültig bis"), null=True, blank=True)
 
@@ -196,7 +200,8 @@ class Candidate(models.Model):
 
     @property
     def permit_category(self) -> str:
-        """``may_work``, ``needs_approval`` or ``none``: the work permission in one word.
+        """``may_work``, ``needs_approval``, ``none`` or ``unknown`` (not entered yet): the work
+        permission in one word.
 
         Expiry dates are shown beside it as a note; an expiring permit does not change the
         category, because a pending renewal (Fiktionsbescheinigung) usually keeps it alive.
@@ -205,6 +210,8 @@ class Candidate(models.Model):
             return PermitCategory.MAY_WORK.value
         if self.work_permission == WorkPermission.NEEDS_APPROVAL:
             return PermitCategory.NEEDS_APPROVAL.value
+        if self.work_permission == WorkPermission.UNKNOWN:
+            return PermitCategory.UNKNOWN.value
         return PermitCategory.NONE.value
 
 

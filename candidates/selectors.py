@@ -25,6 +25,7 @@ outside the user's scope, so that nobody learns whether a person is on the platf
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 from collections.abc import Sequence
@@ -33,7 +34,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -506,7 +508,35 @@ def in_caseload(*, user: User, candidate: Candidate) -> bool:
     )
 
 
-def caseload(*, user: User, today: date | None = None) -> QuerySet[Case]:
+CASELOAD_SCOPES = ("mine", "team")
+
+
+def caseload_default_scope(*, user: User) -> str:
+    """Case managers start with the cases they answer for; everyone else (job coaches,
+    coordinators) with the team's, where their work shows."""
+    return "mine" if access.has_role(user=user, roles=[Role.CASE_MANAGER]) else "team"
+
+
+def scoped_cases(*, user: User, scope: str = "team") -> QuerySet[Case]:
+    """The caseload's cases. ``team``: every case the user may list (:func:`visible_cases`).
+    ``mine``: of those, the ones the user answers for, by the rule of
+    :func:`responsible_case_manager` — the assigned case manager, or, for a case without one,
+    the responsible organisation's lead case manager, then its longest-standing one."""
+    cases = visible_cases(user=user)
+    if scope != "mine":
+        return cases
+    first_case_manager = (
+        Membership.objects.filter(
+            organisation_id=OuterRef("responsible_organisation_id"), role=Role.CASE_MANAGER, is_active=True
+        )
+        .order_by("-is_lead", "pk")
+        .values("user_id")[:1]
+    )
+    answers = Coalesce("case_manager_id", Subquery(first_case_manager), output_field=BigIntegerField())
+    return cases.annotate(answers=answers).filter(answers=user.pk)
+
+
+def caseload(*, user: User, today: date | None = None, scope: str = "team") -> QuerySet[Case]:
     """The caseload: overdue steps first, then by next due date, then by name.
 
     Constant query count whatever the page size: everything shown comes from joins and annotations.
@@ -514,13 +544,111 @@ def caseload(*, user: User, today: date | None = None) -> QuerySet[Case]:
     today = today or timezone.localdate()
     open_steps = Step.objects.filter(goal__case=OuterRef("pk"), status=StepStatus.OPEN)
     return (
-        visible_cases(user=user)
+        scoped_cases(user=user, scope=scope)
         .select_related("candidate", "responsible_organisation", "case_manager")
         .annotate(
             has_overdue=Exists(open_steps.filter(due_date__lt=today)),
             next_due=Min("goals__steps__due_date", filter=Q(goals__steps__status=StepStatus.OPEN)),
         )
         .order_by("-has_overdue", "next_due", "candidate__last_name", "candidate__first_name", "pk")
+    )
+
+
+# --- finding a client: name with typos, reference, date of birth --------------------------------
+
+NAME_MATCH = 80.0  # a search word fits a part of the name (one typo in a five-letter word: 80)
+_NAME_PARTS = re.compile(r"[\s\-']+")
+_BIRTH_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
+# Crockford's reading of a reference typed by hand: I and L are 1, O is 0; case and hyphen ignored.
+_REFERENCE_READING = str.maketrans({"I": "1", "L": "1", "O": "0", "-": None, " ": None})
+
+
+def name_similarity(query: str, first_name: str, last_name: str) -> float:
+    """0–100: how well a typed name fits a person's name, typos allowed (rapidfuzz).
+
+    The higher of: the whole name in any order (``token_sort_ratio``), and the worst of the typed
+    words against the closest part of the name (a typed beginning of three or more letters
+    counts as a full fit). The intake's duplicate check and the caseload search both use it.
+    """
+    from rapidfuzz import fuzz
+
+    query, full = query.casefold().strip(), f"{first_name} {last_name}".casefold().strip()
+    words, parts = query.split(), [p for p in _NAME_PARTS.split(full) if p]
+    if not words or not parts:
+        return 0.0
+
+    def fit(word: str) -> float:
+        return max(
+            100.0 if len(word) >= 3 and part.startswith(word) else fuzz.ratio(word, part) for part in parts
+        )
+
+    return max(float(fuzz.token_sort_ratio(query, full)), min(fit(word) for word in words))
+
+
+def _birth_date(word: str) -> date | None:
+    for fmt in _BIRTH_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(word, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _reference(word: str) -> str | None:
+    """The reference a word may be (``7KQ2M9XD3A`` or ``7kq2m-9xd3a``), normalised, else None."""
+    from .models import REFERENCE_ALPHABET
+
+    chars = word.upper().translate(_REFERENCE_READING)
+    if len(chars) != 10 or any(c not in REFERENCE_ALPHABET for c in chars):
+        return None
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The cases a search found (a filtered caseload) and what it searched by."""
+
+    cases: QuerySet[Case]
+    kinds: tuple[str, ...]  # of "name", "reference", "birth_date"
+
+
+def caseload_search(*, cases: QuerySet[Case], query: str) -> CaseSearch:
+    """The cases of ``cases`` (already scoped to the user) whose person fits ``query``: words of
+    the name with typos, a reference, a date of birth (17.05.1990), in any combination. Every word
+    must fit. Two queries whatever the number of hits: the people of the caseload, then the page."""
+    words = query.split()[:6]
+    birth = next((d for d in map(_birth_date, words) if d is not None), None)
+    rest = [w for w in words if _birth_date(w) is None]
+    kinds = {"birth_date"} if birth else set()
+    people = Candidate.objects.filter(pk__in=cases.values("candidate_id")).values_list(
+        "pk", "first_name", "last_name", "birth_date", "public_ref"
+    )
+    if birth is not None:
+        people = people.filter(birth_date=birth)
+    found = []
+    for pk, first, last, _born, ref in people:
+        fits = True
+        for word in rest:
+            if _reference(word) == ref:
+                kinds.add("reference")
+            elif name_similarity(word, first, last) >= NAME_MATCH:
+                kinds.add("name")
+            else:
+                fits = False
+                break
+        if fits:
+            found.append(pk)
+    return CaseSearch(cases=cases.filter(candidate_id__in=found), kinds=tuple(sorted(kinds)))
+
+
+def permit_open_count(*, cases: QuerySet[Case]) -> int:
+    """How many open cases of ``cases`` (a caseload) belong to people whose permit nobody has entered."""
+    from .models import WorkPermission
+
+    return (
+        cases.filter(candidate__work_permission=WorkPermission.UNKNOWN)
+        .exclude(phase=CasePhase.CLOSED)
+        .count()
     )
 
 
@@ -539,6 +667,59 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
         _refuse_overseen(user=user, candidate_pk=overseen[0]["candidate_id"] if overseen else 0)
         raise Http404
     return case
+
+
+# What a person may give again themself after revoking it: the listing, a volunteer (while that
+# person is still a volunteer of the municipality) and case data for an organisation that takes case
+# files. Not contact details: they were given for one introduction, which the revocation closed.
+GRANT_AGAIN_SCOPES = (ConsentScope.LISTING, ConsentScope.VOLUNTEER, ConsentScope.CASE_DATA)
+
+
+def _consent_key(consent: Consent) -> tuple:
+    return (consent.scope, consent.recipient_organisation_id, consent.recipient_user_id)
+
+
+def grant_again_ids(*, candidate: Candidate, consents: Sequence[Consent]) -> set[int]:
+    """Of ``consents`` (the person's own, newest first, recipients loaded), the revoked grants the
+    person may give again: the newest one per recipient, none while a live one exists, only to a
+    recipient who can still take it. One query (the volunteers) whatever the number of grants."""
+    live = {_consent_key(c) for c in consents if c.is_live}
+    newest: dict[tuple, Consent] = {}
+    for consent in consents:
+        key = _consent_key(consent)
+        if consent.is_live or consent.scope not in GRANT_AGAIN_SCOPES or key in live or key in newest:
+            continue
+        if consent.scope == ConsentScope.CASE_DATA and (
+            consent.recipient_organisation.kind not in RECEIVING_KINDS
+        ):
+            continue
+        newest[key] = consent
+    wanted = {c.recipient_user_id for c in newest.values() if c.scope == ConsentScope.VOLUNTEER}
+    volunteers = (
+        set(
+            consent_volunteers(candidate=candidate)
+            .filter(pk__in=wanted, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if wanted
+        else set()
+    )
+    return {
+        c.pk
+        for c in newest.values()
+        if c.scope != ConsentScope.VOLUNTEER or c.recipient_user_id in volunteers
+    }
+
+
+def consent_to_grant_again(*, user: User, pk: int) -> Consent:
+    """A revoked grant of the signed-in person that they may give again, else Http404."""
+    candidate = own_candidate(user=user)
+    if candidate is None:
+        raise Http404
+    consents = list(candidate.consents.select_related("recipient_organisation", "recipient_user"))
+    if int(pk) not in grant_again_ids(candidate=candidate, consents=consents):
+        raise Http404
+    return next(c for c in consents if c.pk == int(pk))
 
 
 def consent_get(*, user: User, pk: int) -> Consent:
@@ -727,16 +908,13 @@ def duplicate_candidates(
 ) -> list[Candidate]:
     """Possible duplicates for an intake: fuzzy name (rapidfuzz) with the same birth date, in the
     municipality — but only among candidates the user may see (never reveal others)."""
-    from rapidfuzz import fuzz
-
-    wanted = f"{first_name} {last_name}".casefold()
+    wanted = f"{first_name} {last_name}"
     pool = visible_candidates(user=user).filter(municipality_id=municipality_id)
     if birth_date is not None:
         pool = pool.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
     found = []
     for candidate in pool.only("pk", "first_name", "last_name", "birth_date"):
-        score = fuzz.token_sort_ratio(wanted, f"{candidate.first_name} {candidate.last_name}".casefold())
-        if score >= threshold:
+        if name_similarity(wanted, candidate.first_name, candidate.last_name) >= threshold:
             found.append(candidate)
     return found
 
@@ -798,8 +976,9 @@ def missing_for_matching(candidate: Candidate) -> list[str]:
         missing.append(_("Deutschkenntnisse (Niveau)"))
     if not candidate.postcode:
         missing.append(_("Postleitzahl"))
-    if candidate.work_permission == WorkPermission.NONE:
-        missing.append(_("Arbeitserlaubnis"))
+    # Only a permit nobody has entered is missing; a recorded "keine Beschäftigung erlaubt" is known.
+    if candidate.work_permission == WorkPermission.UNKNOWN:
+        missing.append(_("Arbeitserlaubnis (noch offen)"))
     if candidate.hours_per_week_min is None and candidate.hours_per_week_max is None:
         missing.append(_("Stunden pro Woche"))
     if candidate.available_from is None:

@@ -127,6 +127,33 @@ def candidate_audit_view(*, candidate: Candidate, actor: Any, fields=(), note: s
     _audit(actor=actor, action=AuditEntry.Action.VIEW, candidate=candidate, fields=fields, note=note)
 
 
+def caseload_search_audit(*, actor: Any, kinds, found: int, candidates) -> None:
+    """Record a caseload search like a read: one entry for the search (what it searched by and how
+    many it found; not the typed words, which are a name), and a view entry for each person shown.
+    Two queries whatever the number of hits."""
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.VIEW,
+        record_type="candidates.caseload_search",
+        fields=kinds,
+        note=f"caseload search: {found} found",
+    )
+    people = {c.pk: c for c in candidates}
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor_id=actor.pk,
+            actor_label=str(actor.email)[:255],
+            action=AuditEntry.Action.VIEW,
+            record_type="candidates.candidate",
+            record_id=str(pk),
+            municipality_id=person.municipality_id,
+            fields=["caseload_search"],
+            note="caseload search",
+        )
+        for pk, person in people.items()
+    )
+
+
 # --- intake and profile ------------------------------------------------------------------------
 
 
@@ -567,6 +594,19 @@ def consent_grant(
         note="consent granted",
     )
     return consent
+
+
+def consent_grant_again(*, consent: Consent, actor: User) -> Consent:
+    """Give a revoked grant again, to the same recipient (a new grant: the revoked one stays as it was).
+    Which grants may be given again is for the caller to check (selectors.consent_to_grant_again)."""
+    return consent_grant(
+        candidate=consent.candidate,
+        scope=consent.scope,
+        actor=actor,
+        recipient_organisation=consent.recipient_organisation,
+        recipient_user=consent.recipient_user,
+        reference=consent.reference,
+    )
 
 
 def consent_revoke(*, consent: Consent, actor: User) -> Consent:

@@ -68,21 +68,44 @@ def _back(candidate_pk: int) -> HttpResponse:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request, [*STAFF, Role.COORDINATOR])
-    filterset = CaseloadFilter(request.GET, queryset=selectors.caseload(user=request.user), request=request)
+    user = request.user
+    scope = request.GET.get("scope")
+    if scope not in selectors.CASELOAD_SCOPES:
+        scope = selectors.caseload_default_scope(user=user)
+    base = selectors.caseload(user=user, scope=scope)
+    filterset = CaseloadFilter(request.GET, queryset=base, request=request)
     # Invalid filter values (tampered URLs) show the form errors and an empty list, never a 500.
-    cases = filterset.qs if filterset.is_valid() else selectors.caseload(user=request.user).none()
+    cases = filterset.qs if filterset.is_valid() else base.none()
+    query = filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
+    search = selectors.caseload_search(cases=cases, query=query) if query.strip() else None
+    if search is not None:
+        cases = search.cases
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if search is not None:
+        services.caseload_search_audit(
+            actor=user,
+            kinds=search.kinds,
+            found=page.paginator.count,
+            candidates=[case.candidate for case in page.object_list],
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["scope"] = scope
+    other = params.copy()
+    other["scope"] = "team" if scope == "mine" else "mine"
     return render(
         request,
         "candidates/case_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": params.urlencode(),
+            "scope": scope,
+            "searched": search is not None,
+            "other_scope_query": other.urlencode(),
             "today": timezone.localdate(),
-            "can_intake": access.has_role(user=request.user, roles=[Role.CASE_MANAGER]),
+            "can_intake": access.has_role(user=user, roles=[Role.CASE_MANAGER]),
+            "permit_open": selectors.permit_open_count(cases=selectors.scoped_cases(user=user, scope=scope)),
         },
     )
 
@@ -699,7 +722,14 @@ def my_consents(request: HttpRequest) -> HttpResponse:
             request, _("Danke. Geprüfte Betriebe aus Ihrer Region sehen jetzt Ihr Profil ohne Namen.")
         )
         return redirect("candidates:my_consents")
-    consents = candidate.consents.select_related("recipient_organisation", "recipient_user")
+    if request.method == "POST" and request.POST.get("grant_again", "").isdigit():
+        consent = selectors.consent_to_grant_again(user=request.user, pk=int(request.POST["grant_again"]))
+        services.consent_grant_again(consent=consent, actor=request.user)
+        messages.success(request, _("Sie haben es wieder erlaubt. Das gilt ab sofort."))
+        return redirect("candidates:my_consents")
+    if request.method == "POST" and "grant_again" in request.POST:
+        raise Http404
+    consents = list(candidate.consents.select_related("recipient_organisation", "recipient_user"))
     rows = selectors.consent_rows(user=request.user, consents=consents)
     return render(
         request,
@@ -709,6 +739,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
             "live": [r for r in rows if r.consent.is_live],
             "revoked": [r for r in rows if not r.consent.is_live],
             "has_listing": any(r.consent.is_live and r.consent.scope == "listing" for r in rows),
+            "grant_again": selectors.grant_again_ids(candidate=candidate, consents=consents),
         },
     )
 

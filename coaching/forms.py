@@ -194,11 +194,26 @@ class AnswerForm(KernFormMixin, forms.Form):
 
 
 class VolunteerAssignForm(KernFormMixin, forms.Form):
-    volunteer_email = forms.EmailField(label=_("E-Mail-Adresse der*des Ehrenamtlichen"), max_length=254)
+    volunteer_email = forms.EmailField(
+        label=_("E-Mail-Adresse der*des Ehrenamtlichen"),
+        max_length=254,
+        help_text=_(
+            "Ist die Person schon Ehrenamtliche*r Ihrer Kommune und hat die Klient*in ihr die Einwilligung "
+            "gegeben, wird sie zugeordnet. Sonst bekommt sie eine Einladung per E-Mail."
+        ),
+    )
     focus = forms.ChoiceField(label=_("Schwerpunkt"), choices=VolunteerFocus.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Ehrenamtliche Initiative (für eine Einladung)"), queryset=Organisation.objects.none()
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, initiatives=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if initiatives is not None:
+            self.fields["organisation"].queryset = initiatives
+            only = list(initiatives[:2])
+            if len(only) == 1:
+                self.fields["organisation"].initial = only[0]
         self.style_widgets()
 
 

@@ -23,7 +23,7 @@ from employers.models import Employment
 from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
 from organisations import access
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
 from .models import (
     OPEN_NEED_STATUSES,
@@ -518,6 +518,16 @@ def municipality_volunteer(*, case: Case, email: str) -> User | None:
         .first()
     )
     return member.user if member else None
+
+
+def volunteer_initiatives(*, case: Case) -> QuerySet[Organisation]:
+    """The verified volunteer initiatives of the case's municipality: where an invitation to
+    volunteer for the person comes from."""
+    return Organisation.objects.filter(
+        municipality_id=case.municipality_id,
+        kind=OrganisationKind.VOLUNTEER_INITIATIVE,
+        verification_status=VerificationStatus.VERIFIED,
+    ).order_by("name")
 
 
 def handovers_for(*, user: User) -> QuerySet[Handover]:

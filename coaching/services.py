@@ -803,6 +803,33 @@ def volunteer_assign(
     return assignment
 
 
+def volunteer_assign_or_invite(
+    *, case: Case, email: str, focus: str, organisation: Organisation, actor: User
+) -> VolunteerAssignment | None:
+    """Assign the volunteer behind ``email`` if they volunteer in the case's municipality and the
+    person gave them a live consent; otherwise invite the address to volunteer with ``organisation``
+    (organisations.services.membership_invite: the same e-mail for every address, never a lookup).
+
+    The caller answers the same either way, so that nobody learns from the answer whether an
+    address has an account, is a volunteer here, or lacks the person's consent. An assignment that
+    exists already is no error for the same reason.
+    """
+    from organisations.services import membership_invite
+
+    from .selectors import municipality_volunteer
+
+    volunteer = municipality_volunteer(case=case, email=email)
+    if volunteer is not None and candidate_has_live_consent(
+        candidate=case.candidate, scope=ConsentScope.VOLUNTEER, user=volunteer
+    ):
+        try:
+            return volunteer_assign(candidate=case.candidate, volunteer=volunteer, actor=actor, focus=focus)
+        except ValidationError:
+            return None
+    membership_invite(actor=actor, organisation=organisation, email=email, role=Role.VOLUNTEER)
+    return None
+
+
 def volunteer_unassign(*, assignment: VolunteerAssignment, actor: User) -> VolunteerAssignment:
     VolunteerAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
         ended_at=timezone.now()

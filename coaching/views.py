@@ -458,39 +458,52 @@ def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Assign a volunteer, or invite the address: one answer whatever the address is (issue 21)."""
+    from organisations.services import InvitationThrottled
+
     _require(request, STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    form = forms.VolunteerAssignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        volunteer = selectors.municipality_volunteer(case=case, email=form.cleaned_data["volunteer_email"])
-        if volunteer is None:
-            # The same answer whether or not the address has an account elsewhere on Lotse.
-            form.add_error(
-                "volunteer_email",
-                _("Unter dieser Adresse ist keine Ehrenamtliche*r Ihrer Kommune eingetragen."),
+    initiatives = selectors.volunteer_initiatives(case=case)
+    form = forms.VolunteerAssignForm(request.POST or None, initiatives=initiatives)
+    if not form.fields["organisation"].queryset:
+        form.add_error(
+            None,
+            _(
+                "In Ihrer Kommune gibt es noch keine geprüfte ehrenamtliche Initiative auf Lotse. Bitte "
+                "wenden Sie sich an die Koordination."
+            ),
+        )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_assign_or_invite(
+                case=case,
+                email=form.cleaned_data["volunteer_email"],
+                focus=form.cleaned_data["focus"],
+                organisation=form.cleaned_data["organisation"],
+                actor=request.user,
             )
+        except InvitationThrottled:
+            form.add_error(
+                None, _("Zu viele Einladungen in der letzten Stunde. Bitte versuchen Sie es später.")
+            )
+        except ValidationError as error:
+            form.add_error("volunteer_email", error.messages)
         else:
-            try:
-                services.volunteer_assign(
-                    candidate=case.candidate,
-                    volunteer=volunteer,
-                    actor=request.user,
-                    focus=form.cleaned_data["focus"],
-                )
-            except ValidationError as error:
-                form.add_error(
-                    "volunteer_email",
-                    error.message_dict.get("volunteer") if hasattr(error, "error_dict") else error,
-                )
-            else:
-                messages.success(request, _("Ehrenamtliche*r zugeordnet."))
-                return redirect("coaching:case_detail", case_pk=case_pk)
+            messages.success(
+                request,
+                _(
+                    "Erledigt. Ist die Person schon Ehrenamtliche*r Ihrer Kommune und hat die Klient*in ihr die "
+                    "Einwilligung gegeben, ist sie jetzt zugeordnet. Sonst bekommt sie eine Einladung per "
+                    "E-Mail; zuordnen können Sie sie, sobald sie angenommen hat und die Einwilligung erfasst ist."
+                ),
+            )
+            return redirect("coaching:case_detail", case_pk=case_pk)
     return render(
         request,
         "coaching/form.html",
         {
             "form": form,
-            "title": _("Ehrenamtliche*n zuordnen"),
+            "title": _("Ehrenamtliche*n zuordnen oder einladen"),
             "subtitle": case.candidate.full_name,
             "back": ("coaching:case_detail", case_pk),
         },

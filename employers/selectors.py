@@ -65,10 +65,14 @@ if TYPE_CHECKING:
 Stage = Introduction.Stage
 
 # Employers see the permit in these words, and nothing of the residence status behind it.
+# "noch offen" says only that the platform has no entry yet (a fresh intake): it tells an employer
+# less than the other three words do, names no status, title or date, and is true — where the
+# former default "darf derzeit nicht arbeiten" was a claim nobody had made.
 PERMIT_WORDS = {
     PermitCategory.MAY_WORK: _("darf arbeiten"),
     PermitCategory.NEEDS_APPROVAL: _("braucht Zustimmung der Ausländerbehörde"),
     PermitCategory.NONE: _("darf derzeit nicht arbeiten"),
+    PermitCategory.UNKNOWN: _("noch offen"),
 }
 
 # The only candidate columns an anonymised card is ever built from.
@@ -163,6 +167,8 @@ def _permit(work_permission: str) -> str:
         return PermitCategory.MAY_WORK
     if work_permission == "needs_approval":
         return PermitCategory.NEEDS_APPROVAL
+    if work_permission == "unknown":
+        return PermitCategory.UNKNOWN
     return PermitCategory.NONE
 
 
@@ -323,6 +329,7 @@ class MatchRow:
     bridged: bool
     distance_km: float | None
     permit_note: str
+    permit: str = ""  # the category: "unknown" is shown as "Arbeitserlaubnis noch offen"
     shortlisted: bool = False
     note: str = ""
 
@@ -352,6 +359,7 @@ def _match_row(
         bridged=ex.bridged_by_language_support,
         distance_km=None if ex.distance_km is None else round(ex.distance_km),
         permit_note=str(PERMIT_WORDS.get(ex.permit, "")),
+        permit=ex.permit,
         shortlisted=shortlisted,
         note=note,
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from candidates.models import Candidate
+from candidates.models import Candidate, WorkPermission
 from candidates.selectors import in_caseload
 from privacy.models import AuditEntry
 from privacy.services import audit_record
@@ -28,7 +28,11 @@ from .jobs import candidate_for_jobs, jobs_for_candidate, open_placement_get
 def my_jobs(request: HttpRequest) -> HttpResponse:
     candidate = candidate_for_jobs(user=request.user, pk=None)
     rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1))
-    return render(request, "employers/jobs_for_candidate.html", {"rows": rows, "own": True})
+    return render(
+        request,
+        "employers/jobs_for_candidate.html",
+        {"rows": rows, "own": True, "permit_open": candidate.work_permission == WorkPermission.UNKNOWN},
+    )
 
 
 @require_POST
@@ -63,6 +67,7 @@ def _candidate_jobs_page(
             "rows": rows,
             "own": False,
             "candidate": candidate,
+            "permit_open": candidate.work_permission == WorkPermission.UNKNOWN,
             "can_propose": in_caseload(user=request.user, candidate=candidate),
             "failed_pk": failed[0] if failed else None,
             "failed_form": failed[1] if failed else None,

@@ -34,14 +34,15 @@ def make_candidate(**kwargs) -> Candidate:
         (WorkPermission.UNRESTRICTED, "may_work"),
         (WorkPermission.NEEDS_APPROVAL, "needs_approval"),
         (WorkPermission.NONE, "none"),
+        (WorkPermission.UNKNOWN, "unknown"),
     ],
 )
 def test_permit_category_tells_employers_and_matching_whether_the_person_may_work(permission, category):
     assert make_candidate(work_permission=permission).permit_category == category
 
 
-def test_a_new_candidate_may_not_work_until_staff_record_a_permission():
-    assert make_candidate().permit_category == "none"
+def test_a_new_candidate_has_a_permit_not_yet_known_not_one_that_bars_them():
+    assert make_candidate().permit_category == "unknown"
 
 
 def test_live_consents_exclude_revoked_ones_at_once():

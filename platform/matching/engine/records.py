@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-PERMIT_CATEGORIES = ("may_work", "needs_approval", "none")
+# "unknown": nobody has entered the permit yet; ranked and explained, never taken for "none".
+PERMIT_CATEGORIES = ("may_work", "needs_approval", "none", "unknown")
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 

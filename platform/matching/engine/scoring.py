@@ -2,7 +2,9 @@
 
 Every component lies in [0, 1] and the score is their weighted sum, so an explanation
 can say exactly why one person ranks above another. Hard filters (no work permission,
-German too far below the minimum) remove a pair before scoring.
+German too far below the minimum) remove a pair before scoring. A permit nobody has entered
+yet ("unknown") is no filter: such a person is ranked, a little below an equal person whose
+permit is known, and the explanation says the permit is open.
 
 The component formulas are written once over NumPy arrays and used both for whole pools
 (vectorised ranking) and for a single pair (the explanation), so the two cannot drift.
@@ -39,7 +41,9 @@ HOURS_TOLERANCE = 20  # a difference of 20 hours a week scores zero
 BRIDGED_LANGUAGE_SCORE = 0.6  # one level below the minimum, with employer language support
 UNKNOWN_LANGUAGE_SCORE = 0.3  # no German level recorded yet
 OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0.25))
-PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7}
+# Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
+# to order an equal person with a known permit first, too little to bury a good match.
+PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
 
 
 def cefr_rank(level: str | None) -> int:
