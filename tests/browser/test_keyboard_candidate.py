@@ -136,7 +136,7 @@ def test_an_arabic_candidate_adds_an_occupation_with_the_keyboard_alone(
     box = page.locator("#id_occupation_label")
     _tab_to(page, lambda f: f["id"] == "id_occupation_label")
     page.keyboard.type("طاهي", delay=40)
-    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(box).to_have_attribute("aria-expanded", "true", timeout=30_000)
     options = page.locator("#id_occupation_label-listbox [role=option]")
     with translation.override("ar"):
         said = ngettext("%(counter)s Vorschlag", "%(counter)s Vorschläge", options.count()) % {
