@@ -145,6 +145,14 @@ class PlacementForm(OneSubmissionMixin, forms.ModelForm):
                         s.pk for s, rel in self.suggestions if rel == OccupationSkill.Relation.ESSENTIAL
                     ]
 
+    @property
+    def occupation_text(self) -> str:
+        """What the occupation box shows: the chosen occupation's label, or what was typed (kept
+        when the form comes back with "please choose a suggestion")."""
+        if self.occupation is not None:
+            return self.occupation.label
+        return (self.data.get("q") or "")[:200] if self.is_bound else ""
+
     def clean_occupation_uri(self) -> str:
         if self.occupation is None:
             raise forms.ValidationError(

@@ -32,6 +32,46 @@ SKILLS_UK_AR_FILE = "skills_uk_ar.csv.gz"
 
 BATCH_SIZE = 2000
 
+# The German v1.0.3 labels of the BA EURES mapping lost their commas on the way (a comma became a
+# second space: "Gesundheits-  Sicherheits-  Hygiene- und …"). These are the ones where a comma
+# stood; in the other doubled spaces nothing was lost (they are collapsed, see _tidy).
+_LOST_COMMAS = {
+    "Gesundheits-  Sicherheits-  Hygiene- und andere wichtige Rechtsvorschriften in Bezug auf "
+    "Lebensmittel einhalten": "Gesundheits-, Sicherheits-, Hygiene- und andere wichtige "
+    "Rechtsvorschriften in Bezug auf Lebensmittel einhalten",
+    "die Einhaltung von Gesundheits-  Sicherheits- und Hygienestandards sicherstellen": (
+        "die Einhaltung von Gesundheits-, Sicherheits- und Hygienestandards sicherstellen"
+    ),
+    "Sicherstellen  dass Geschirr einsatzbereit ist": "Sicherstellen, dass Geschirr einsatzbereit ist",
+    "Vereinbarungen für Unterkunft  Transport und Aktivitäten treffen": (
+        "Vereinbarungen für Unterkunft, Transport und Aktivitäten treffen"
+    ),
+    "mit Hotels  Busunternehmen  Restaurants kommunizieren": "mit Hotels, Busunternehmen, Restaurants kommunizieren",
+    "ein sicheres  hygienisches und gesichertes Arbeitsumfeld bewahren": (
+        "ein sicheres, hygienisches und gesichertes Arbeitsumfeld bewahren"
+    ),
+    "Kulturveranstaltungen  Festivals und Ausstellungen organisieren": (
+        "Kulturveranstaltungen, Festivals und Ausstellungen organisieren"
+    ),
+    "Werkzeuge für die Extraktion  Transformation und das Laden von Daten": (
+        "Werkzeuge für die Extraktion, Transformation und das Laden von Daten"
+    ),
+    "Werkzeug für Extraktion  Transformation und Laden von Daten": (
+        "Werkzeug für Extraktion, Transformation und Laden von Daten"
+    ),
+    "Extraktion  Transformation  Laden": "Extraktion, Transformation, Laden",
+    "Extract  Transform  Load": "Extract, Transform, Load",
+}
+
+
+def _tidy(label: str) -> str:
+    """A German label with its lost commas put back and doubled spaces made single."""
+    return " ".join(_LOST_COMMAS.get(label, label).split())
+
+
+def _tidy_alternatives(labels: str) -> str:
+    return " | ".join(_tidy(label) for label in labels.split(" | ")) if labels else labels
+
 
 @dataclass
 class LoadCounts:
@@ -152,9 +192,9 @@ def _load_occupations(data_dir: Path, isco_ids: dict[str, int], report: Taxonomy
     for row in _rows(data_dir / OCCUPATIONS_FILE):
         wanted[row["conceptUri"]] = {
             **uk_ar.get(row["conceptUri"], _NO_UK_AR),
-            "label_de": row["preferredLabel_de"] or row["preferredLabel_en"],
+            "label_de": _tidy(row["preferredLabel_de"]) or row["preferredLabel_en"],
             "label_en": row["preferredLabel_en"],
-            "alt_labels_de": row["altLabels_de"],
+            "alt_labels_de": _tidy_alternatives(row["altLabels_de"]),
             "alt_labels_en": row["altLabels_en"],
             "isco_code": row["iscoGroup"],
             "isco_group_id": isco_ids.get(row["iscoGroup"]),
@@ -172,7 +212,7 @@ def _load_skills(data_dir: Path, report: TaxonomyLoadReport) -> None:
     uk_ar = _uk_ar_labels(data_dir / SKILLS_UK_AR_FILE)
     wanted = {}
     for row in _rows(data_dir / SKILLS_FILE):
-        label_de, source = row["preferredLabel_de"], row["preferredLabel_de_source"]
+        label_de, source = _tidy(row["preferredLabel_de"]), row["preferredLabel_de_source"]
         if not label_de:
             # 1,101 skills have no German label in any source we have: show the English one
             # and say so, so that the UI (and a later data update) can tell them apart.
@@ -183,7 +223,7 @@ def _load_skills(data_dir: Path, report: TaxonomyLoadReport) -> None:
             "label_de": label_de,
             "label_de_source": source,
             "label_en": row["preferredLabel_en"],
-            "alt_labels_de": row["altLabels_de"],
+            "alt_labels_de": _tidy_alternatives(row["altLabels_de"]),
             "alt_labels_en": row["altLabels_en"],
             "skill_type": row["skillType"],
             "reuse_level": row["reuseLevel"],

@@ -99,10 +99,10 @@ def test_every_page_a_role_reaches_loads_without_a_violation(
 def test_htmx_search_and_swap_work_under_the_policy(live_server, page, home_page, world, violations):
     _sign_in(page, live_server, world.employer)
     page.goto(live_server.url + "/app/employers/candidates/")
-    page.get_by_label("Beruf (ESCO)").fill("Koch")
-    page.locator("#occupation-results").get_by_text("Koch/Köchin").first.wait_for()
-    page.get_by_label("Kompetenzen", exact=True).fill("Messer")
-    page.locator("#skill-results").get_by_text("Messer handhaben").first.wait_for()
+    page.get_by_role("combobox", name="Beruf (ESCO)").fill("Koch")
+    page.locator("#occupation-search-listbox").get_by_text("Koch/Köchin").first.wait_for()
+    page.get_by_role("combobox", name="Kompetenzen", exact=True).fill("Messer")
+    page.locator("#skill-search-listbox").get_by_text("Messer handhaben").first.wait_for()
     assert violations == [], "\n".join(violations)
 
 

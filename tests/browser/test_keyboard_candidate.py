@@ -1,16 +1,21 @@
 """Issue 13 in Chromium: a candidate reading Arabic signs in and reaches their profile, their
-consents and "Stellen für mich" with the keyboard alone (Tab, Shift+Tab, Enter, Space). Every
-element that takes focus shows it; the skip link leads to the main content; axe-core finds nothing
-serious or critical on those pages."""
+consents and "Stellen für mich" with the keyboard alone (Tab, Shift+Tab, Enter, Space), and adds an
+occupation through the ESCO combobox. Every element that takes focus shows it; the skip link leads
+to the main content; axe-core finds nothing serious or critical on those pages."""
 
 from __future__ import annotations
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import ngettext
+from playwright.sync_api import expect
 
-from candidates.models import ConsentScope
+from candidates.models import CandidateOccupation, ConsentScope
 from tests.candidates.factories import CandidateFactory, ConsentFactory
+from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +117,58 @@ def test_an_arabic_candidate_reaches_profile_consents_and_jobs_by_keyboard(
     page.wait_for_url(f"{live_server.url}/ar/app/employers/jobs/")
     violations = axe()
     assert not violations, "jobs for me:\n" + _describe(violations)
+
+
+def test_an_arabic_candidate_adds_an_occupation_with_the_keyboard_alone(
+    live_server, page, home_page, candidate, esco, axe
+):
+    """The ESCO field is a combobox (taxonomy/combobox.js): typed into in Arabic, ArrowDown moves
+    through the suggestions, Enter chooses one without sending the form, the next Enter saves."""
+    client = login_with_mfa(Client(), candidate)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/ar/app/candidates/me/")
+    _tab_to(page, _href_ends("/ar/app/candidates/me/occupations/"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/ar/app/candidates/me/occupations/")
+
+    box = page.locator("#id_occupation_label")
+    _tab_to(page, lambda f: f["id"] == "id_occupation_label")
+    page.keyboard.type("طاهي", delay=40)
+    expect(box).to_have_attribute("aria-expanded", "true", timeout=30_000)
+    options = page.locator("#id_occupation_label-listbox [role=option]")
+    with translation.override("ar"):
+        said = ngettext("%(counter)s Vorschlag", "%(counter)s Vorschläge", options.count()) % {
+            "counter": options.count()
+        }
+    expect(page.locator("[data-combobox-status]")).to_have_text(said)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = options.nth(1)
+    expect(box).to_have_attribute("aria-activedescendant", second.get_attribute("id"))
+    label, uri = second.get_attribute("data-label"), second.get_attribute("data-uri")
+    # Right to left: the list opens under the box, flush with its right edge.
+    where = page.evaluate(
+        """() => [document.getElementById('id_occupation_label').getBoundingClientRect(),
+                  document.getElementById('id_occupation_label-listbox').getBoundingClientRect()]
+                 .map((r) => ({right: r.right, top: r.top, bottom: r.bottom}))"""
+    )
+    assert abs(where[0]["right"] - where[1]["right"]) < 2 and abs(where[1]["top"] - where[0]["bottom"]) < 4, (
+        where
+    )
+    violations = axe()
+    assert not violations, "occupations with suggestions open:\n" + _describe(violations)
+
+    page.keyboard.press("Enter")  # chooses; the page stays
+    expect(box).to_have_value(label)
+    expect(box).to_have_attribute("aria-expanded", "false")
+    assert page.url == f"{live_server.url}/ar/app/candidates/me/occupations/"
+    _tab_to(page, lambda f: f["name"] == "years_experience")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("2")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".lotse-own-entries")).to_contain_text(label)
+    entry = CandidateOccupation.objects.get(candidate__user=candidate)
+    assert (entry.occupation.uri, entry.years_experience) == (uri, 2)

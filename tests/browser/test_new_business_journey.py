@@ -143,7 +143,7 @@ def test_a_new_business_registers_from_the_public_page_and_posts_its_first_place
     assert _axe(page) == []
     page.locator("input[name=title]").fill("Bäcker*in (m/w/d)")
     page.locator("#occupation-search").press_sequentially("Bäcker", delay=50)
-    page.locator("#occupation-results li[data-uri]").first.click()
+    page.locator("#occupation-search-listbox [role=option][data-uri]").first.click()
     page.locator("textarea[name=description]").fill("Frühschicht ab 4 Uhr, ein freundliches Team.")
     page.locator("input[name=postcode]").fill("34117")
     status = page.locator("select[name=status]")

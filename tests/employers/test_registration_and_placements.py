@@ -167,6 +167,20 @@ def test_bad_placement_input_is_an_error_with_the_input_kept(
     assert not Placement.objects.exists()
 
 
+def test_an_occupation_typed_but_not_chosen_stays_in_the_box_with_the_error(
+    employer, cook_taxonomy, signed_in
+):
+    make_profile(employer.organisation)
+    response = signed_in(employer.own).post(
+        reverse("employers:placement_create"), _placement_post(cook_taxonomy, occupation_uri="", q="Köchin")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="occupation-search" name="q" value="Köchin"' in html
+    assert 'aria-invalid="true"' in html and 'id="occupation-search-error"' in html
+    assert not Placement.objects.exists()
+
+
 def test_editing_keeps_a_past_start_date_but_refuses_tampered_ids(
     employer, placement, signed_in, cook_taxonomy
 ):

@@ -152,3 +152,19 @@ def test_ukrainian_and_arabic_labels_are_loaded(esco):
     # Only six skill collections are translated; 5 of their skills are newer than our German data.
     assert esco.report.skills_uk_ar == 2362
     assert Skill.objects.exclude(label_ar="").count() == 2362
+
+
+def test_german_labels_keep_their_commas_and_single_spaces(esco):
+    """The v1.0.3 labels lost their commas ("Gesundheits-  Sicherheits-  Hygiene-"): the loader
+    puts them back and leaves no doubled space in any German label."""
+    food_safety = Skill.objects.get(
+        uri="http://data.europa.eu/esco/skill/0ff99f51-40d9-42f1-a1ec-377b2bb5e15f"
+    )
+    assert food_safety.label_de == (
+        "Gesundheits-, Sicherheits-, Hygiene- und andere wichtige Rechtsvorschriften in Bezug auf "
+        "Lebensmittel einhalten"
+    )
+    assert Skill.objects.filter(label_de="Sicherstellen, dass Geschirr einsatzbereit ist").exists()
+    for model in (Skill, Occupation):
+        assert not model.objects.filter(label_de__contains="  ").exists()
+        assert not model.objects.filter(alt_labels_de__contains="  ").exists()

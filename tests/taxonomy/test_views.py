@@ -44,6 +44,16 @@ def test_alternative_label_is_shown_as_hint(esco, user_client):
     assert "„<bdi>Lagerist</bdi>“" in html  # the matched label isolated: it may be in another script
 
 
+def test_suggestions_say_how_many_there_are_in_the_readers_language(esco, user_client):
+    """What the combobox's live region announces comes with the suggestions, in the page's language."""
+    html = user_client.get(reverse(SKILLS), {"q": "Gabelstapler"}).content.decode()
+    assert 'data-announce="2 Vorschläge"' in html
+    html = user_client.get(reverse(SKILLS), {"q": "qxzqxzqxz"}).content.decode()
+    assert 'data-announce="Keine Treffer für „qxzqxzqxz“."' in html
+    html = user_client.get("/uk" + reverse(SKILLS), {"q": "Gabelstapler"}).content.decode()
+    assert 'data-announce="2 варіанти"' in html
+
+
 def test_english_interface_shows_english_labels(esco, user_client):
     html = user_client.get("/en" + reverse(OCCUPATIONS), {"q": "welder"}).content.decode()
     assert 'data-label="welder"' in html
