@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from candidates import selectors as candidate_selectors
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import (
     RECEIVING_KINDS,
@@ -142,8 +143,7 @@ def _members(
 
 
 def coordinator_for(*, municipality_id: int) -> User | None:
-    found = _members(municipality_id=municipality_id, roles=[Role.COORDINATOR])
-    return found[0] if found else None
+    return candidate_selectors.coordinator_for(municipality_id=municipality_id)
 
 
 def responsible_coach(*, employment: Employment) -> User | None:
@@ -158,28 +158,9 @@ def responsible_coach(*, employment: Employment) -> User | None:
 def team_lead_for(*, employment: Employment, coach: User | None) -> User | None:
     """Whom an overdue request of the coach goes to: the lead (Membership.is_lead) among the case
     staff of the coach's own organisation in the person's municipality, not the coach themself."""
-    if coach is None:
-        return None
-    org_ids = Membership.objects.filter(
-        user=coach,
-        role=Role.JOB_COACH,
-        is_active=True,
-        organisation__municipality_id=employment.candidate.municipality_id,
-    ).values("organisation_id")
-    lead = (
-        Membership.objects.filter(
-            organisation_id__in=org_ids,
-            role__in=CASE_STAFF,
-            is_lead=True,
-            is_active=True,
-            user__is_active=True,
-        )
-        .exclude(user=coach)
-        .select_related("user")
-        .order_by("pk")
-        .first()
+    return candidate_selectors.team_lead_for(
+        user=coach, role=Role.JOB_COACH, municipality_id=employment.candidate.municipality_id
     )
-    return lead.user if lead else None
 
 
 # --- notifications ----------------------------------------------------------------------------------

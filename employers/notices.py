@@ -29,6 +29,8 @@ PROPOSED_EMPLOYER = "employers.proposed.employer"
 PROPOSAL_ACCEPTED_STAFF = "employers.proposal_accepted.staff"
 PROPOSAL_DECLINED_STAFF = "employers.proposal_declined.staff"
 INTEREST_STAFF = "employers.interest.staff"
+ESCALATED_LEAD = "employers.escalated.lead"
+ESCALATED_STAFF = "employers.escalated.staff"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -64,6 +66,16 @@ def _closed(params: dict[str, Any]) -> str:
 
     reason = dict(Introduction.CloseReason.choices).get(params.get("reason", ""), "")
     return f"{_placement(params)} – {reason}" if reason else _placement(params)
+
+
+def _overdue(params: dict[str, Any]) -> str:
+    return _("{placement} – Antwort war fällig am {day}").format(
+        placement=_placement(params), day=registry.show_date(params["day"])
+    )
+
+
+def _overdue_mail(params: dict[str, Any]) -> str:
+    return _("Antwort war fällig am {day}").format(day=registry.show_date(params["day"]))
 
 
 def _own_business(params: dict[str, Any]) -> str:
@@ -130,4 +142,18 @@ def register_kinds() -> None:
         INTEREST_STAFF,
         gettext_lazy("Eine Person aus Ihrer Fallverantwortung interessiert sich für eine Stelle"),
         detail=_placement,
+    )
+    r(
+        ESCALATED_LEAD,
+        gettext_lazy("Eine Vorstellungsanfrage ist unbeantwortet: bitte erfassen Sie die Antwort der Person"),
+        detail=_overdue,
+        mail_detail=_overdue_mail,
+    )
+    r(
+        ESCALATED_STAFF,
+        gettext_lazy(
+            "Eine Vorstellungsanfrage ist überfällig und wurde an Teamleitung oder Koordination weitergegeben"
+        ),
+        detail=_overdue,
+        mail_detail=_overdue_mail,
     )

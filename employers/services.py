@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,12 +24,14 @@ from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
     candidate_has_live_consent,
     case_managers_for,
+    coordinator_for,
     default_job_coach,
     in_caseload,
     job_coach_choices,
     listed_candidates_for_employer,
     responsible_case,
     responsible_case_manager,
+    team_lead_for,
 )
 from candidates.services import consent_grant
 from notifications.services import notification_mark_read_for, notify
@@ -394,9 +397,16 @@ def introduction_select(
     return intro
 
 
-def can_answer_for(*, user: User, candidate: Candidate) -> bool:
-    """The candidate themself, or case staff who work on the candidate's case."""
+def can_answer_for(*, user: User, candidate: Candidate, introduction: Introduction | None = None) -> bool:
+    """The candidate themself, case staff who work on the candidate's case, or the person an
+    unanswered ``introduction`` was escalated to (a team lead or the coordinator)."""
     if candidate.user_id is not None and candidate.user_id == getattr(user, "pk", None):
+        return True
+    if (
+        introduction is not None
+        and introduction.escalated_to_id is not None
+        and (introduction.escalated_to_id == getattr(user, "pk", None))
+    ):
         return True
     from candidates.selectors import visible_candidates
 
@@ -412,7 +422,7 @@ def introduction_answer(
 
     Accepting grants a ``contact`` consent to this employer for this introduction only.
     """
-    if not can_answer_for(user=actor, candidate=introduction.candidate):
+    if not can_answer_for(user=actor, candidate=introduction.candidate, introduction=introduction):
         raise PermissionDenied
     with transaction.atomic():
         intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
@@ -435,6 +445,57 @@ def introduction_answer(
         # The answer is the POST that settles the request: its notices are read.
         notification_mark_read_for(user=actor, target=intro)
     return intro
+
+
+def introduction_escalation_target(*, introduction: Introduction) -> tuple[User | None, User | None]:
+    """(whom an unanswered selection goes to, the case manager it was waiting on): the team lead of
+    the person's responsible case manager, else the coordinator of the person's municipality."""
+    candidate = introduction.candidate
+    case = responsible_case(candidate_id=candidate.pk)
+    case_manager = responsible_case_manager(case=case) if case is not None else None
+    lead = team_lead_for(user=case_manager, role=Role.CASE_MANAGER, municipality_id=candidate.municipality_id)
+    return lead or coordinator_for(municipality_id=candidate.municipality_id), case_manager
+
+
+def introductions_escalate(*, now: datetime | None = None) -> int:
+    """Daily: selections nobody answered within LOTSE_INTRODUCTION_ANSWER_DAYS go to the team lead
+    of the responsible case manager or the coordinator, who may answer them from then on. Once
+    each: ``escalated_at`` is set in a conditional UPDATE that a second run (or a simultaneous
+    one) does not win."""
+    now = now or timezone.now()
+    days = settings.LOTSE_INTRODUCTION_ANSWER_DAYS
+    overdue = Introduction.objects.filter(
+        stage=Stage.SELECTED,
+        escalated_at__isnull=True,
+        created_at__lt=now - timedelta(days=days),
+        candidate__erased_at__isnull=True,
+    ).select_related("candidate", "placement__employer__organisation")
+    count = 0
+    for intro in overdue:
+        target, case_manager = introduction_escalation_target(introduction=intro)
+        with transaction.atomic():
+            won = Introduction.objects.filter(
+                pk=intro.pk, stage=Stage.SELECTED, escalated_at__isnull=True
+            ).update(escalated_at=now, escalated_to=target)
+            if not won:
+                continue
+            count += 1
+            params = {**_about(intro), "day": intro.answer_due.isoformat()}
+            notify(
+                recipients=[target],
+                kind=notices.ESCALATED_LEAD,
+                params=params,
+                link="employers:staff_introductions",
+                target=intro,
+            )
+            notify(
+                recipients=[case_manager] if case_manager is not None and case_manager != target else [],
+                kind=notices.ESCALATED_STAFF,
+                params=params,
+                link="employers:staff_introductions",
+                target=intro,
+            )
+    return count
 
 
 # --- proposals by the case manager and the candidate's interest (issue 12, journeys 3 and 4) ---

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -591,7 +592,11 @@ def my_introductions(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_introductions(request: HttpRequest) -> HttpResponse:
     intros = selectors.staff_introductions(user=request.user)[:200]
-    return render(request, "employers/staff_introductions.html", {"intros": intros, "form": AnswerForm()})
+    return render(
+        request,
+        "employers/staff_introductions.html",
+        {"intros": intros, "form": AnswerForm(), "answer_days": settings.LOTSE_INTRODUCTION_ANSWER_DAYS},
+    )
 
 
 @login_required

@@ -43,6 +43,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
+        Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
     ],
 }
 

@@ -135,6 +135,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_create",
         "coaching:service_detail",
         "coaching:language_needs_overview",
+        "employers:staff_introductions",
     },
 }
 
