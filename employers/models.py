@@ -269,6 +269,8 @@ class Introduction(models.Model):
         _("Grund für den Abschluss"), max_length=24, choices=CloseReason.choices, blank=True
     )
     interview_at = models.DateTimeField(_("Vorstellungsgespräch am"), null=True, blank=True)
+    # Where the interview takes place: an address, or "Telefon" / "Video" (required by the form).
+    interview_place = models.CharField(_("Ort des Vorstellungsgesprächs"), max_length=200, blank=True)
     # A selection the person's side has not answered in time goes to the case manager's team lead or
     # the coordinator (services.introductions_escalate), once: set in a conditional UPDATE.
     escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)

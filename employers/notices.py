@@ -41,14 +41,15 @@ def _placement(params: dict[str, Any]) -> str:
 
 
 def _interview(params: dict[str, Any]) -> str:
-    # The introduction has no place of interview: the date only, and where to learn the place.
-    return _("{placement} – am {when}; den Ort nennt Ihnen der Betrieb").format(
-        placement=_placement(params), when=registry.show_datetime(params["at"])
-    )
+    return f"{_placement(params)} – {_interview_date(params)}"
 
 
 def _interview_date(params: dict[str, Any]) -> str:
-    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=registry.show_datetime(params["at"]))
+    """Date and place (notices from before the place was asked for carry the date only)."""
+    when = registry.show_datetime(params["at"])
+    if params.get("place"):
+        return _("am {when}, Ort: {place}").format(when=when, place=params["place"])
+    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=when)
 
 
 def _start_date(params: dict[str, Any]) -> str:

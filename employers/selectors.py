@@ -726,6 +726,11 @@ def candidate_status_text(introduction: Introduction) -> str:
             from django.utils import formats, timezone
 
             when = formats.date_format(timezone.localtime(introduction.interview_at), "DATETIME_FORMAT")
+            if introduction.interview_place:
+                return gettext("Sie haben ein Vorstellungsgespräch am %(when)s. Ort: %(place)s") % {
+                    "when": when,
+                    "place": introduction.interview_place,
+                }
             return gettext("Sie haben ein Vorstellungsgespräch am %(when)s.") % {"when": when}
         return gettext("Sie haben ein Vorstellungsgespräch.")
     if stage == Stage.OFFER:

@@ -311,7 +311,7 @@ def _move(
 ) -> Introduction:
     intro.stage = stage
     intro.close_reason = reason if stage == Stage.CLOSED else ""
-    intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at"])
+    intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at", "interview_place"])
     by = actor if getattr(actor, "is_authenticated", False) else None
     IntroductionStage.objects.create(introduction=intro, stage=stage, by=by, note=note[:500])
     return intro
@@ -720,7 +720,13 @@ def _locked(introduction: Introduction, allowed: set[str], message) -> Introduct
     return intro
 
 
-def introduction_schedule_interview(*, introduction: Introduction, actor: User, at: datetime) -> Introduction:
+def introduction_schedule_interview(
+    *, introduction: Introduction, actor: User, at: datetime, place: str
+) -> Introduction:
+    """The employer sets date and place of the interview; the person and their case managers hear both."""
+    place = (place or "").strip()
+    if not place:
+        raise ValidationError({"interview_place": _("Bitte den Ort des Gesprächs angeben.")})
     with transaction.atomic():
         intro = _locked(
             introduction,
@@ -728,9 +734,18 @@ def introduction_schedule_interview(*, introduction: Introduction, actor: User, 
             _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."),
         )
         intro.interview_at = at
-        intro = _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        intro.interview_place = place[:200]
+        intro = _move(
+            intro,
+            Stage.INTERVIEW,
+            actor,
+            note=f"{timezone.localtime(at).strftime('%d.%m.%Y %H:%M')}, {intro.interview_place}",
+        )
         _notify_candidate_side(
-            intro, notices.INTERVIEW_CANDIDATE, notices.INTERVIEW_STAFF, extra={"at": at.isoformat()}
+            intro,
+            notices.INTERVIEW_CANDIDATE,
+            notices.INTERVIEW_STAFF,
+            extra={"at": at.isoformat(), "place": intro.interview_place},
         )
         return intro
 
