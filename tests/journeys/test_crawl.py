@@ -136,6 +136,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_detail",
         "coaching:language_needs_overview",
         "employers:staff_introductions",
+        "coaching:employment_list",
+        "coaching:employment_coach",
     },
 }
 
@@ -150,9 +152,6 @@ NOT_PAGES: dict[str, str] = {
     "employers:verification_decide": "the demo has no employer waiting for verification",
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
-    # Linked from the employment page for the case manager of that person's case and coordinators
-    # (tests/coaching/test_responsibility.py); the demo's hires are not the demo case manager's cases.
-    "coaching:employment_coach": "the demo case manager has no hire to change the coach of",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
