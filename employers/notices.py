@@ -29,6 +29,7 @@ PROPOSED_EMPLOYER = "employers.proposed.employer"
 PROPOSAL_ACCEPTED_STAFF = "employers.proposal_accepted.staff"
 PROPOSAL_DECLINED_STAFF = "employers.proposal_declined.staff"
 INTEREST_STAFF = "employers.interest.staff"
+INTEREST_COORDINATOR = "employers.interest.coordinator"
 ESCALATED_LEAD = "employers.escalated.lead"
 ESCALATED_STAFF = "employers.escalated.staff"
 
@@ -157,4 +158,11 @@ def register_kinds() -> None:
         ),
         detail=_overdue,
         mail_detail=_overdue_mail,
+    )
+    r(
+        INTEREST_COORDINATOR,
+        gettext_lazy(
+            "Eine Person ohne zuständige Case Manager*in interessiert sich für eine Stelle: bitte jemanden zuständig machen"
+        ),
+        detail=_placement,
     )

@@ -648,16 +648,32 @@ def job_interest_register(*, candidate: Candidate, placement: Placement, actor: 
         return JobInterest.objects.get(candidate=candidate, placement=placement)
     if created:
         case = responsible_case(candidate_id=candidate.pk)
-        notify(
-            recipients=[responsible_case_manager(case=case) if case is not None else None],
-            kind=notices.INTEREST_STAFF,
-            params={"placement": placement.title, "employer": placement.employer.organisation.name},
-            link="employers:candidate_jobs",
-            link_kwargs={"pk": candidate.pk},
-            target=interest,
-            # Said, withdrawn and said again: the case manager hears it once.
-            dedupe_key=f"employers.interest:{candidate.pk}:{placement.pk}",
-        )
+        case_manager = responsible_case_manager(case=case) if case is not None else None
+        params = {"placement": placement.title, "employer": placement.employer.organisation.name}
+        # Said, withdrawn and said again: the case manager hears it once.
+        dedupe_key = f"employers.interest:{candidate.pk}:{placement.pk}"
+        if case_manager is not None:
+            notify(
+                recipients=[case_manager],
+                kind=notices.INTEREST_STAFF,
+                params=params,
+                link="employers:candidate_jobs",
+                link_kwargs={"pk": candidate.pk},
+                target=interest,
+                dedupe_key=dedupe_key,
+            )
+        else:
+            # Nobody answers for the person: the coordinator of their municipality hears it, on the
+            # person's page, where they see who is (not) responsible.
+            notify(
+                recipients=[coordinator_for(municipality_id=candidate.municipality_id)],
+                kind=notices.INTEREST_COORDINATOR,
+                params=params,
+                link="candidates:detail",
+                link_kwargs={"pk": candidate.pk},
+                target=interest,
+                dedupe_key=dedupe_key,
+            )
     return interest
 
 
