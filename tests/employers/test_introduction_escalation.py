@@ -117,3 +117,15 @@ def test_the_team_lead_answers_the_escalated_request(selected, lead, signed_in):
     assert client.post(url, {"answer": "decline", "note": "telefonisch"}).status_code == 302
     selected.refresh_from_db()
     assert selected.stage == Stage.DECLINED
+
+
+def test_a_daily_beat_task_runs_the_escalation(selected, lead, settings):
+    from employers.tasks import escalate_overdue_introductions
+
+    entry = settings.CELERY_BEAT_SCHEDULE["employers-escalate-introductions"]
+    assert entry["task"] == escalate_overdue_introductions.name
+    assert entry["schedule"] == 60 * 60 * 24
+    Introduction.objects.filter(pk=selected.pk).update(created_at=timezone.now() - timedelta(days=6))
+    assert escalate_overdue_introductions() == 1
+    selected.refresh_from_db()
+    assert selected.escalated_to == lead
