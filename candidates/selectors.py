@@ -839,6 +839,47 @@ def responsible_case_manager(*, case: Case) -> User | None:
     return found[0] if found else None
 
 
+def coordinator_for(*, municipality_id: int) -> User | None:
+    """The coordinator of a municipality (the lead first, then the longest-standing): whom a
+    request goes to when nobody else answers it in time."""
+    found = [
+        m.user
+        for m in Membership.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            role=Role.COORDINATOR,
+            organisation__municipality_id=municipality_id,
+        )
+        .select_related("user")
+        .order_by("-is_lead", "pk")[:1]
+    ]
+    return found[0] if found else None
+
+
+def team_lead_for(*, user: User | None, role: str, municipality_id: int) -> User | None:
+    """The team lead of ``user``: the lead (Membership.is_lead) among the case staff of the
+    organisations where ``user`` holds ``role`` in the municipality — never the user themself."""
+    if user is None:
+        return None
+    org_ids = Membership.objects.filter(
+        user=user, role=role, is_active=True, organisation__municipality_id=municipality_id
+    ).values("organisation_id")
+    lead = (
+        Membership.objects.filter(
+            organisation_id__in=org_ids,
+            role__in=CASE_STAFF_ROLES,
+            is_lead=True,
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return lead.user if lead else None
+
+
 def responsible_case(*, candidate_id: int) -> Case | None:
     """The candidate's open case (the most recently opened one if there are several)."""
     return (

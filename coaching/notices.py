@@ -18,6 +18,8 @@ RISK_ESCALATED = "coaching.risk_escalated"
 HANDOVER_PROPOSED = "coaching.handover_proposed"
 HANDOVER_DECIDED = "coaching.handover_decided"
 REFERRAL = "coaching.referral"
+COACH_ASSIGNED = "coaching.coach_assigned"
+COACH_RELEASED = "coaching.coach_released"
 
 
 def _legacy(render):
@@ -91,6 +93,16 @@ def _handover(params: dict[str, Any]) -> str:
     return " – ".join(p for p in parts if p)
 
 
+def _employment(params: dict[str, Any]) -> str:
+    return _("{employer}, Beginn am {day}").format(
+        employer=params.get("employer", ""), day=registry.show_date(params["start"])
+    )
+
+
+def _employment_mail(params: dict[str, Any]) -> str:
+    return _("Beginn am {day}").format(day=registry.show_date(params["start"]))
+
+
 def register_kinds() -> None:
     r = registry.register
     r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
@@ -106,3 +118,15 @@ def register_kinds() -> None:
     r(HANDOVER_PROPOSED, gettext_lazy("Eine Übergabe an Ihre Organisation ist angefragt"), detail=_handover)
     r(HANDOVER_DECIDED, gettext_lazy("Eine Übergabe wurde entschieden"), detail=_handover)
     r(REFERRAL, gettext_lazy("Verweisung aktualisiert"), detail=_legacy(lambda params: ""))
+    r(
+        COACH_ASSIGNED,
+        gettext_lazy("Sie begleiten eine Beschäftigung als Jobcoach"),
+        detail=_employment,
+        mail_detail=_employment_mail,
+    )
+    r(
+        COACH_RELEASED,
+        gettext_lazy("Eine Beschäftigung begleitet jetzt ein anderer Jobcoach"),
+        detail=_employment,
+        mail_detail=_employment_mail,
+    )

@@ -83,27 +83,48 @@ def editable_employments(*, user: User) -> QuerySet[Employment]:
     )
 
 
-def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
-    """An employment whose job coach the user may change: a case manager working on the case, or
-    a coordinator of the person's municipality. Other roles → 403; out of scope → 404."""
+def coach_assignable_employments(*, user: User) -> QuerySet[Employment]:
+    """Employments whose job coach the user may change: those of the cases a case manager works
+    on, and every one of the municipalities a coordinator coordinates. Other roles → 403."""
     if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]):
         raise PermissionDenied
     q = Q(candidate__municipality_id__in=access.municipality_ids(user=user, roles=[Role.COORDINATOR]))
     if access.has_role(user=user, roles=[Role.CASE_MANAGER]):
         managed = access.organisation_ids(user=user, roles=[Role.CASE_MANAGER])
-        q |= Q(
-            candidate__in=candidate_selectors.editable_candidates(user=user),
-            candidate__cases__responsible_organisation_id__in=managed,
+        q |= Q(candidate__in=candidate_selectors.editable_candidates(user=user)) & Q(
+            candidate__in=Case.objects.filter(responsible_organisation_id__in=managed).values("candidate_id")
         )
+    return Employment.objects.filter(q, candidate__erased_at__isnull=True)
+
+
+def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
+    """An employment whose job coach the user may change (coach_assignable_employments): a case
+    manager working on the case, or a coordinator of the person's municipality. Other roles → 403;
+    out of scope → 404."""
     employment = (
-        Employment.objects.filter(q, pk=pk, candidate__erased_at__isnull=True)
+        coach_assignable_employments(user=user)
+        .filter(pk=pk)
         .select_related("candidate", "job_coach", "employer__organisation")
-        .distinct()
         .first()
     )
     if employment is None:
         raise Http404
     return employment
+
+
+def coach_overview(*, user: User) -> QuerySet[Employment]:
+    """The running employments whose job coach the user may change, for the coordinator's and the
+    team lead's list: newest first, with what a row shows joined in and ``name_visible`` telling
+    whether the user may read the person's name (their file), else the row shows the reference.
+    One query per page, whatever its length."""
+    readable = candidate_selectors.visible_candidates(user=user).filter(pk=OuterRef("candidate_id"))
+    return (
+        coach_assignable_employments(user=user)
+        .filter(end_reason="")
+        .select_related("candidate", "job_coach", "employer__organisation", "placement")
+        .annotate(name_visible=Exists(readable))
+        .order_by("-start_date", "-pk")
+    )
 
 
 def may_change_coach(*, user: User, employment: Employment) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from candidates import selectors as candidate_selectors
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import (
     RECEIVING_KINDS,
@@ -142,8 +144,7 @@ def _members(
 
 
 def coordinator_for(*, municipality_id: int) -> User | None:
-    found = _members(municipality_id=municipality_id, roles=[Role.COORDINATOR])
-    return found[0] if found else None
+    return candidate_selectors.coordinator_for(municipality_id=municipality_id)
 
 
 def responsible_coach(*, employment: Employment) -> User | None:
@@ -158,28 +159,9 @@ def responsible_coach(*, employment: Employment) -> User | None:
 def team_lead_for(*, employment: Employment, coach: User | None) -> User | None:
     """Whom an overdue request of the coach goes to: the lead (Membership.is_lead) among the case
     staff of the coach's own organisation in the person's municipality, not the coach themself."""
-    if coach is None:
-        return None
-    org_ids = Membership.objects.filter(
-        user=coach,
-        role=Role.JOB_COACH,
-        is_active=True,
-        organisation__municipality_id=employment.candidate.municipality_id,
-    ).values("organisation_id")
-    lead = (
-        Membership.objects.filter(
-            organisation_id__in=org_ids,
-            role__in=CASE_STAFF,
-            is_lead=True,
-            is_active=True,
-            user__is_active=True,
-        )
-        .exclude(user=coach)
-        .select_related("user")
-        .order_by("pk")
-        .first()
+    return candidate_selectors.team_lead_for(
+        user=coach, role=Role.JOB_COACH, municipality_id=employment.candidate.municipality_id
     )
-    return lead.user if lead else None
 
 
 # --- notifications ----------------------------------------------------------------------------------
@@ -245,7 +227,7 @@ def follow_along_start(*, employment_id: int) -> FollowAlong | None:
             employment.job_coach = coach
     try:
         with transaction.atomic():
-            plan, _created = FollowAlong.objects.get_or_create(
+            plan, created = FollowAlong.objects.get_or_create(
                 employment=employment,
                 defaults={
                     "coach": coach,
@@ -254,9 +236,42 @@ def follow_along_start(*, employment_id: int) -> FollowAlong | None:
                 },
             )
     except IntegrityError:
-        plan = FollowAlong.objects.get(employment=employment)
+        plan, created = FollowAlong.objects.get(employment=employment), False
     schedule_extend(employment=employment)
+    if created:
+        _coach_notify(employment, assigned=coach, released_id=None, actor=None)
     return plan
+
+
+def _coach_notify(employment: Employment, *, assigned: User | None, released_id: int | None, actor) -> None:
+    """The coach who now follows the employment hears it with the way to its page; the one who
+    no longer does hears it too. Nobody hears about their own change."""
+    params = {
+        "employer": Organisation.objects.filter(employer_profile__pk=employment.employer_id)
+        .values_list("name", flat=True)
+        .first()
+        or "",
+        "start": employment.start_date.isoformat(),
+    }
+    actor_id = getattr(actor, "pk", None)
+    if assigned is not None and assigned.pk != actor_id:
+        notify(
+            recipients=[assigned],
+            kind=notices.COACH_ASSIGNED,
+            params=params,
+            link="coaching:employment_detail",
+            link_kwargs={"pk": employment.pk},
+            target=employment,
+        )
+    if released_id is not None and released_id != actor_id:
+        released = get_user_model().objects.filter(pk=released_id, is_active=True).first()
+        notify(
+            recipients=[released],
+            kind=notices.COACH_RELEASED,
+            params=params,
+            link="coaching:home",
+            target=employment,
+        )
 
 
 def employment_coach_set(*, employment: Employment, actor: User, coach: User) -> Employment:
@@ -282,6 +297,8 @@ def employment_coach_set(*, employment: Employment, actor: User, coach: User) ->
             fields=["job_coach"],
             note=f"job coach: {before or '-'} -> {coach.pk}",
         )
+        if before != coach.pk:
+            _coach_notify(current, assigned=coach, released_id=before, actor=actor)
     employment.job_coach = coach
     if plan is not None:
         plan.coach = coach

@@ -5,6 +5,7 @@ from . import views
 app_name = "coaching"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("employments/", views.employment_list, name="employment_list"),
     path("employments/<int:pk>/", views.employment_detail, name="employment_detail"),
     path("employments/<int:pk>/take/", views.follow_along_take, name="follow_along_take"),
     path("employments/<int:pk>/coach/", views.employment_coach, name="employment_coach"),

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,6 +89,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- employment page, follow-ups --------------------------------------------------------------------
+
+
+EMPLOYMENTS_PER_PAGE = 25
+
+
+@login_required
+def employment_list(request: HttpRequest) -> HttpResponse:
+    """The running employments whose job coach the user may change (coordinator: the municipality's;
+    a team lead: their team's cases), each with its responsible coach and the way to change it."""
+    employments = selectors.coach_overview(user=request.user)
+    page = Paginator(employments, EMPLOYMENTS_PER_PAGE).get_page(request.GET.get("seite"))
+    return render(request, "coaching/employment_list.html", {"page": page})
 
 
 @login_required

@@ -28,6 +28,8 @@ from taxonomy.models import OccupationSkill, Skill
 from .models import (
     CompanySize,
     EmployerProfile,
+    Introduction,
+    JobInterest,
     Placement,
     PlacementKind,
     PlacementSkill,
@@ -346,3 +348,61 @@ def clear(*, municipality: Any) -> int:
     deleted, _ = Placement.objects.filter(municipality=municipality).delete()
     n, _ = Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER).delete()
     return deleted + n
+
+
+def seed_proposals(
+    *, municipality: Any, case_manager: Any, candidate_user: Any, employer_organisation: Any
+) -> tuple[int, int]:
+    """One proposal of the demo case manager to the demo employer (stage "vorgeschlagen", with the
+    person's agreement recorded) and one "interessiert mich" of the demo candidate, through the
+    services, so that the demo logins find them with their notices. Idempotent: (proposals, interests) made."""
+    from candidates.models import Candidate, Case, CasePhase, ConsentScope
+
+    from . import services
+    from .jobs import open_placements
+
+    placements = list(open_placements(municipality_id=municipality.pk).order_by("pk"))
+    own = [
+        p
+        for p in placements
+        if employer_organisation and p.employer.organisation_id == employer_organisation.pk
+    ]
+    made_proposals = made_interests = 0
+    if (
+        own
+        and not Introduction.objects.filter(
+            placement__municipality=municipality, source=Introduction.Source.STAFF_PROPOSAL
+        ).exists()
+    ):
+        caseload = (
+            Case.objects.filter(
+                municipality=municipality, case_manager=case_manager, candidate__user__isnull=True
+            )
+            .exclude(phase=CasePhase.CLOSED)
+            .filter(candidate__erased_at__isnull=True, candidate__employments__isnull=True)
+            .values("candidate_id")
+        )
+        person = (
+            Candidate.objects.filter(
+                pk__in=caseload, consents__scope=ConsentScope.LISTING, consents__revoked_at__isnull=True
+            )
+            .exclude(introductions__placement__in=own)
+            .order_by("pk")
+            .first()
+        )
+        if person is not None:
+            services.introduction_propose(
+                placement=own[0],
+                candidate=person,
+                actor=case_manager,
+                agreed=True,
+                paper_form_reference="Demo: Zustimmung im Beratungsgespräch",
+            )
+            made_proposals = 1
+    candidate = Candidate.objects.filter(user=candidate_user).first()
+    if candidate is not None and placements and not JobInterest.objects.filter(candidate=candidate).exists():
+        occupations = set(candidate.occupations.values_list("occupation_id", flat=True))
+        fitting = [p for p in placements if p.occupation_id in occupations] or placements
+        services.job_interest_register(candidate=candidate, placement=fitting[0], actor=candidate_user)
+        made_interests = 1
+    return made_proposals, made_interests

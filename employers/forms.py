@@ -229,6 +229,11 @@ class InterviewForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
+    interview_place = forms.CharField(
+        label=_("Ort des Vorstellungsgesprächs"),
+        help_text=_("Adresse, oder „Telefon“ bzw. „Video“ mit dem Link."),
+        max_length=200,
+    )
 
 
 class OfferForm(forms.Form):

@@ -6,9 +6,12 @@ what only an employer has. Writes go through employers.services.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import public_reference
@@ -266,6 +269,19 @@ class Introduction(models.Model):
         _("Grund für den Abschluss"), max_length=24, choices=CloseReason.choices, blank=True
     )
     interview_at = models.DateTimeField(_("Vorstellungsgespräch am"), null=True, blank=True)
+    # Where the interview takes place: an address, or "Telefon" / "Video" (required by the form).
+    interview_place = models.CharField(_("Ort des Vorstellungsgesprächs"), max_length=200, blank=True)
+    # A selection the person's side has not answered in time goes to the case manager's team lead or
+    # the coordinator (services.introductions_escalate), once: set in a conditional UPDATE.
+    escalated_at = models.DateTimeField(_("eskaliert am"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("eskaliert an"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -305,6 +321,18 @@ class Introduction(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage not in self.TERMINAL
+
+    @property
+    def answer_due(self) -> date | None:
+        """The last day for the person's answer to a selection (LOTSE_INTRODUCTION_ANSWER_DAYS after it)."""
+        if self.stage != self.Stage.SELECTED or self.created_at is None:
+            return None
+        return timezone.localdate(self.created_at) + timedelta(days=settings.LOTSE_INTRODUCTION_ANSWER_DAYS)
+
+    @property
+    def answer_overdue(self) -> bool:
+        due = self.answer_due
+        return due is not None and (self.escalated_at is not None or due < timezone.localdate())
 
     @property
     def contact_visible(self) -> bool:

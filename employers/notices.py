@@ -29,6 +29,9 @@ PROPOSED_EMPLOYER = "employers.proposed.employer"
 PROPOSAL_ACCEPTED_STAFF = "employers.proposal_accepted.staff"
 PROPOSAL_DECLINED_STAFF = "employers.proposal_declined.staff"
 INTEREST_STAFF = "employers.interest.staff"
+INTEREST_COORDINATOR = "employers.interest.coordinator"
+ESCALATED_LEAD = "employers.escalated.lead"
+ESCALATED_STAFF = "employers.escalated.staff"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -39,14 +42,15 @@ def _placement(params: dict[str, Any]) -> str:
 
 
 def _interview(params: dict[str, Any]) -> str:
-    # The introduction has no place of interview: the date only, and where to learn the place.
-    return _("{placement} – am {when}; den Ort nennt Ihnen der Betrieb").format(
-        placement=_placement(params), when=registry.show_datetime(params["at"])
-    )
+    return f"{_placement(params)} – {_interview_date(params)}"
 
 
 def _interview_date(params: dict[str, Any]) -> str:
-    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=registry.show_datetime(params["at"]))
+    """Date and place (notices from before the place was asked for carry the date only)."""
+    when = registry.show_datetime(params["at"])
+    if params.get("place"):
+        return _("am {when}, Ort: {place}").format(when=when, place=params["place"])
+    return _("am {when}; den Ort nennt Ihnen der Betrieb").format(when=when)
 
 
 def _start_date(params: dict[str, Any]) -> str:
@@ -64,6 +68,16 @@ def _closed(params: dict[str, Any]) -> str:
 
     reason = dict(Introduction.CloseReason.choices).get(params.get("reason", ""), "")
     return f"{_placement(params)} – {reason}" if reason else _placement(params)
+
+
+def _overdue(params: dict[str, Any]) -> str:
+    return _("{placement} – Antwort war fällig am {day}").format(
+        placement=_placement(params), day=registry.show_date(params["day"])
+    )
+
+
+def _overdue_mail(params: dict[str, Any]) -> str:
+    return _("Antwort war fällig am {day}").format(day=registry.show_date(params["day"]))
 
 
 def _own_business(params: dict[str, Any]) -> str:
@@ -129,5 +143,26 @@ def register_kinds() -> None:
     r(
         INTEREST_STAFF,
         gettext_lazy("Eine Person aus Ihrer Fallverantwortung interessiert sich für eine Stelle"),
+        detail=_placement,
+    )
+    r(
+        ESCALATED_LEAD,
+        gettext_lazy("Eine Vorstellungsanfrage ist unbeantwortet: bitte erfassen Sie die Antwort der Person"),
+        detail=_overdue,
+        mail_detail=_overdue_mail,
+    )
+    r(
+        ESCALATED_STAFF,
+        gettext_lazy(
+            "Eine Vorstellungsanfrage ist überfällig und wurde an Teamleitung oder Koordination weitergegeben"
+        ),
+        detail=_overdue,
+        mail_detail=_overdue_mail,
+    )
+    r(
+        INTEREST_COORDINATOR,
+        gettext_lazy(
+            "Eine Person ohne zuständige Case Manager*in interessiert sich für eine Stelle: bitte jemanden zuständig machen"
+        ),
         detail=_placement,
     )

@@ -661,21 +661,22 @@ def own_introductions(*, user: User) -> QuerySet[Introduction]:
 
 
 def staff_introductions(*, user: User) -> QuerySet[Introduction]:
-    """Introductions of the candidates a case manager / job coach works with."""
-    if not access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
+    """Introductions of the candidates a case manager / job coach works with, and those whose
+    answer was escalated to the user (a team lead or the coordinator: services.introductions_escalate)."""
+    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    if not case_staff and not access.has_role(user=user, roles=[Role.COORDINATOR]):
         raise PermissionDenied
-    return (
-        _introductions()
-        .filter(candidate__in=visible_candidates(user=user))
-        .select_related("candidate", "employment")
-    )
+    reach = Q(escalated_to=user, candidate__erased_at__isnull=True)
+    if case_staff:
+        reach |= Q(candidate__in=visible_candidates(user=user))
+    return _introductions().filter(reach).select_related("candidate", "employment", "escalated_to")
 
 
 def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
     """An introduction the user may answer for (the candidate or their case staff), else 404."""
     if getattr(user, "is_candidate", False):
         queryset = own_introductions(user=user)
-    elif access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]):
+    elif access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH, Role.COORDINATOR]):
         queryset = staff_introductions(user=user)
     else:
         raise PermissionDenied
@@ -736,6 +737,11 @@ def candidate_status_text(introduction: Introduction) -> str:
             from django.utils import formats, timezone
 
             when = formats.date_format(timezone.localtime(introduction.interview_at), "DATETIME_FORMAT")
+            if introduction.interview_place:
+                return gettext("Sie haben ein Vorstellungsgespräch am %(when)s. Ort: %(place)s") % {
+                    "when": when,
+                    "place": introduction.interview_place,
+                }
             return gettext("Sie haben ein Vorstellungsgespräch am %(when)s.") % {"when": when}
         return gettext("Sie haben ein Vorstellungsgespräch.")
     if stage == Stage.OFFER:

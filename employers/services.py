@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,12 +25,14 @@ from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
     candidate_has_live_consent,
     case_managers_for,
+    coordinator_for,
     default_job_coach,
     in_caseload,
     job_coach_choices,
     listed_candidates_for_employer,
     responsible_case,
     responsible_case_manager,
+    team_lead_for,
 )
 from candidates.services import consent_grant
 from notifications.services import notification_mark_read_for, notify
@@ -309,7 +312,7 @@ def _move(
 ) -> Introduction:
     intro.stage = stage
     intro.close_reason = reason if stage == Stage.CLOSED else ""
-    intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at"])
+    intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at", "interview_place"])
     by = actor if getattr(actor, "is_authenticated", False) else None
     IntroductionStage.objects.create(introduction=intro, stage=stage, by=by, note=note[:500])
     return intro
@@ -395,9 +398,16 @@ def introduction_select(
     return intro
 
 
-def can_answer_for(*, user: User, candidate: Candidate) -> bool:
-    """The candidate themself, or case staff who work on the candidate's case."""
+def can_answer_for(*, user: User, candidate: Candidate, introduction: Introduction | None = None) -> bool:
+    """The candidate themself, case staff who work on the candidate's case, or the person an
+    unanswered ``introduction`` was escalated to (a team lead or the coordinator)."""
     if candidate.user_id is not None and candidate.user_id == getattr(user, "pk", None):
+        return True
+    if (
+        introduction is not None
+        and introduction.escalated_to_id is not None
+        and (introduction.escalated_to_id == getattr(user, "pk", None))
+    ):
         return True
     from candidates.selectors import visible_candidates
 
@@ -413,7 +423,7 @@ def introduction_answer(
 
     Accepting grants a ``contact`` consent to this employer for this introduction only.
     """
-    if not can_answer_for(user=actor, candidate=introduction.candidate):
+    if not can_answer_for(user=actor, candidate=introduction.candidate, introduction=introduction):
         raise PermissionDenied
     with transaction.atomic():
         intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
@@ -436,6 +446,57 @@ def introduction_answer(
         # The answer is the POST that settles the request: its notices are read.
         notification_mark_read_for(user=actor, target=intro)
     return intro
+
+
+def introduction_escalation_target(*, introduction: Introduction) -> tuple[User | None, User | None]:
+    """(whom an unanswered selection goes to, the case manager it was waiting on): the team lead of
+    the person's responsible case manager, else the coordinator of the person's municipality."""
+    candidate = introduction.candidate
+    case = responsible_case(candidate_id=candidate.pk)
+    case_manager = responsible_case_manager(case=case) if case is not None else None
+    lead = team_lead_for(user=case_manager, role=Role.CASE_MANAGER, municipality_id=candidate.municipality_id)
+    return lead or coordinator_for(municipality_id=candidate.municipality_id), case_manager
+
+
+def introductions_escalate(*, now: datetime | None = None) -> int:
+    """Daily: selections nobody answered within LOTSE_INTRODUCTION_ANSWER_DAYS go to the team lead
+    of the responsible case manager or the coordinator, who may answer them from then on. Once
+    each: ``escalated_at`` is set in a conditional UPDATE that a second run (or a simultaneous
+    one) does not win."""
+    now = now or timezone.now()
+    days = settings.LOTSE_INTRODUCTION_ANSWER_DAYS
+    overdue = Introduction.objects.filter(
+        stage=Stage.SELECTED,
+        escalated_at__isnull=True,
+        created_at__lt=now - timedelta(days=days),
+        candidate__erased_at__isnull=True,
+    ).select_related("candidate", "placement__employer__organisation")
+    count = 0
+    for intro in overdue:
+        target, case_manager = introduction_escalation_target(introduction=intro)
+        with transaction.atomic():
+            won = Introduction.objects.filter(
+                pk=intro.pk, stage=Stage.SELECTED, escalated_at__isnull=True
+            ).update(escalated_at=now, escalated_to=target)
+            if not won:
+                continue
+            count += 1
+            params = {**_about(intro), "day": intro.answer_due.isoformat()}
+            notify(
+                recipients=[target],
+                kind=notices.ESCALATED_LEAD,
+                params=params,
+                link="employers:staff_introductions",
+                target=intro,
+            )
+            notify(
+                recipients=[case_manager] if case_manager is not None and case_manager != target else [],
+                kind=notices.ESCALATED_STAFF,
+                params=params,
+                link="employers:staff_introductions",
+                target=intro,
+            )
+    return count
 
 
 # --- proposals by the case manager and the candidate's interest (issue 12, journeys 3 and 4) ---
@@ -588,16 +649,32 @@ def job_interest_register(*, candidate: Candidate, placement: Placement, actor: 
         return JobInterest.objects.get(candidate=candidate, placement=placement)
     if created:
         case = responsible_case(candidate_id=candidate.pk)
-        notify(
-            recipients=[responsible_case_manager(case=case) if case is not None else None],
-            kind=notices.INTEREST_STAFF,
-            params={"placement": placement.title, "employer": placement.employer.organisation.name},
-            link="employers:candidate_jobs",
-            link_kwargs={"pk": candidate.pk},
-            target=interest,
-            # Said, withdrawn and said again: the case manager hears it once.
-            dedupe_key=f"employers.interest:{candidate.pk}:{placement.pk}",
-        )
+        case_manager = responsible_case_manager(case=case) if case is not None else None
+        params = {"placement": placement.title, "employer": placement.employer.organisation.name}
+        # Said, withdrawn and said again: the case manager hears it once.
+        dedupe_key = f"employers.interest:{candidate.pk}:{placement.pk}"
+        if case_manager is not None:
+            notify(
+                recipients=[case_manager],
+                kind=notices.INTEREST_STAFF,
+                params=params,
+                link="employers:candidate_jobs",
+                link_kwargs={"pk": candidate.pk},
+                target=interest,
+                dedupe_key=dedupe_key,
+            )
+        else:
+            # Nobody answers for the person: the coordinator of their municipality hears it, on the
+            # person's page, where they see who is (not) responsible.
+            notify(
+                recipients=[coordinator_for(municipality_id=candidate.municipality_id)],
+                kind=notices.INTEREST_COORDINATOR,
+                params=params,
+                link="candidates:detail",
+                link_kwargs={"pk": candidate.pk},
+                target=interest,
+                dedupe_key=dedupe_key,
+            )
     return interest
 
 
@@ -672,7 +749,13 @@ def _locked(introduction: Introduction, allowed: set[str], message) -> Introduct
     return intro
 
 
-def introduction_schedule_interview(*, introduction: Introduction, actor: User, at: datetime) -> Introduction:
+def introduction_schedule_interview(
+    *, introduction: Introduction, actor: User, at: datetime, place: str
+) -> Introduction:
+    """The employer sets date and place of the interview; the person and their case managers hear both."""
+    place = (place or "").strip()
+    if not place:
+        raise ValidationError({"interview_place": _("Bitte den Ort des Gesprächs angeben.")})
     with transaction.atomic():
         intro = _locked(
             introduction,
@@ -680,9 +763,18 @@ def introduction_schedule_interview(*, introduction: Introduction, actor: User, 
             _("Ein Gesprächstermin ist erst nach der Zustimmung der Person möglich."),
         )
         intro.interview_at = at
-        intro = _move(intro, Stage.INTERVIEW, actor, note=timezone.localtime(at).strftime("%d.%m.%Y %H:%M"))
+        intro.interview_place = place[:200]
+        intro = _move(
+            intro,
+            Stage.INTERVIEW,
+            actor,
+            note=f"{timezone.localtime(at).strftime('%d.%m.%Y %H:%M')}, {intro.interview_place}",
+        )
         _notify_candidate_side(
-            intro, notices.INTERVIEW_CANDIDATE, notices.INTERVIEW_STAFF, extra={"at": at.isoformat()}
+            intro,
+            notices.INTERVIEW_CANDIDATE,
+            notices.INTERVIEW_STAFF,
+            extra={"at": at.isoformat(), "place": intro.interview_place},
         )
         return intro
 

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import services
+
+
+@shared_task
+def escalate_overdue_introductions() -> int:
+    """Daily (beat): selections not answered in time go to the team lead or the coordinator."""
+    return services.introductions_escalate()
+
 
 @shared_task
 def send_notification_email(notification_id: int) -> bool:

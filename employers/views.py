@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -429,6 +430,7 @@ def _introduction_page(
     intro: Introduction,
     *,
     hire_form: HireForm | None = None,
+    interview_form: InterviewForm | None = None,
     decline_form: ProposalDeclineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -456,7 +458,7 @@ def _introduction_page(
             "card": card,
             "reveal": reveal,
             "history": selectors.introduction_history(user=request.user, introduction=intro),
-            "interview_form": InterviewForm(),
+            "interview_form": interview_form or InterviewForm(),
             "offer_form": OfferForm(),
             "hire_form": hire_form
             if hire_form is not None
@@ -490,6 +492,9 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
     if form_class is None:
         raise Http404
     form = form_class(request.POST)
+    if action == "interview" and not form.is_valid():
+        # Date and place stay as typed, each error at its field.
+        return _introduction_page(request, intro, interview_form=form, status=400)
     if not form.is_valid():
         messages.error(
             request,
@@ -501,7 +506,7 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
     try:
         if action == "interview":
             services.introduction_schedule_interview(
-                introduction=intro, actor=request.user, at=data["interview_at"]
+                introduction=intro, actor=request.user, at=data["interview_at"], place=data["interview_place"]
             )
         elif action == "offer":
             services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
@@ -591,7 +596,11 @@ def my_introductions(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_introductions(request: HttpRequest) -> HttpResponse:
     intros = selectors.staff_introductions(user=request.user)[:200]
-    return render(request, "employers/staff_introductions.html", {"intros": intros, "form": AnswerForm()})
+    return render(
+        request,
+        "employers/staff_introductions.html",
+        {"intros": intros, "form": AnswerForm(), "answer_days": settings.LOTSE_INTRODUCTION_ANSWER_DAYS},
+    )
 
 
 @login_required

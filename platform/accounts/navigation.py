@@ -16,6 +16,8 @@ from .roles import Role
 class Destination:
     label: str | Promise
     url_name: str
+    # Shown only to the leads (Membership.is_lead) of the role, e.g. a team's lead case manager.
+    lead_only: bool = False
 
 
 ROLE_DESTINATIONS: dict[str, list[Destination]] = {
@@ -28,6 +30,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Meine Fälle"), "candidates:case_list"),
         Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
         Destination(_("Übergaben"), "coaching:handover_list"),
+        Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
@@ -43,6 +46,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
+        Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),
+        Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
     ],
 }
 
@@ -53,14 +58,17 @@ class Link:
     url: str
 
 
-def destinations(roles: set[str]) -> list[Link]:
-    """Links for the given roles, in the order of ``Role``, each URL once."""
+def destinations(roles: set[str], lead_roles: set[str] = frozenset()) -> list[Link]:
+    """Links for the given roles, in the order of ``Role``, each URL once; ``lead_only`` ones
+    only for the roles in ``lead_roles`` (those the user leads a team in)."""
     links: list[Link] = []
     seen: set[str] = set()
     for role in Role.values:
         if role not in roles:
             continue
         for destination in ROLE_DESTINATIONS.get(role, []):
+            if destination.lead_only and role not in lead_roles:
+                continue
             try:
                 url = reverse(destination.url_name)
             except NoReverseMatch:

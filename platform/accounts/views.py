@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": own_memberships,
             "roles": roles,
-            "destinations": destinations(roles),
+            "destinations": destinations(roles, {m.role for m in own_memberships if m.is_lead}),
             "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
             "invitations": invitations_for(user=user),
             # Somebody new: whom to ask, and the one thing they can start on their own.

@@ -172,12 +172,14 @@ def _hire_by_clicking(town, browser, live_server) -> tuple[Person, Introduction]
 
     interview_at = timezone.localtime() + datetime.timedelta(days=7)
     employer.page.locator("input[name=interview_at]").fill(interview_at.strftime("%Y-%m-%dT10:00"))
+    employer.page.get_by_label("Ort des Vorstellungsgesprächs").fill("Hafenstraße 3, Dortmund")
     employer.click(employer.page.get_by_role("button", name="Gesprächstermin speichern"))
     case_manager.click(case_manager.page.get_by_test_id("inbox-link"))
     interview_notice = (
         case_manager.page.get_by_test_id("notifications").locator("li", has_text="Vorstellungsgespräch").first
     )
     assert interview_at.strftime("%d.%m.%Y") in interview_notice.inner_text()
+    assert "Hafenstraße 3, Dortmund" in interview_notice.inner_text()
 
     employer.click(employer.page.get_by_role("button", name="Angebot gemacht"))
     start = employer.page.get_by_label("Beginn der Beschäftigung")

@@ -106,6 +106,14 @@ MATRIX = [
         "get",
         {**_row(own=200, staff_other=403, coordinator=200, coordinator_elsewhere=404), "coach": 403},
     ),
+    # The list of employments to change the coach of: the same people (a coordinator elsewhere sees
+    # an empty list of their own municipality).
+    (
+        "employment_list",
+        None,
+        "get",
+        {**_row(own=200, staff_other=403, coordinator=200), "coach": 403},
+    ),
     ("follow_up_create", "employment", "get", STAFF_EDIT),
     ("language_need_create", "employment", "get", STAFF_EDIT),
     ("risk_create", "employment", "get", STAFF_EDIT),

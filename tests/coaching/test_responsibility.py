@@ -286,6 +286,46 @@ def test_a_new_hire_appears_in_the_responsible_coachs_follow_along_list(
     assert not selectors.coach_caseload(user=world.case_manager).filter(employment=employment).exists()
     home = signed_in(world.coach).get(reverse("coaching:home")).content.decode()
     assert reverse("coaching:employment_detail", args=[employment.pk]) in home
+    # The coach hears it, with the way to the employment's page.
+    notice = Notification.objects.get(
+        recipient=world.coach, kind=coaching_notices.COACH_ASSIGNED, target_id=employment.pk
+    )
+    assert notice.path() == reverse("coaching:employment_detail", args=[employment.pk])
+    assert "Bäckerei Korn" in notice.detail()
+
+
+def test_a_change_of_coach_tells_the_new_and_the_previous_coach(world, signed_in):
+    partner_coach = world.people["coach_other_org"]
+    Notification.objects.all().delete()
+    signed_in(world.coordinator).post(
+        reverse("coaching:employment_coach", args=[world.employment.pk]), {"coach": partner_coach.pk}
+    )
+    new = Notification.objects.get(kind=coaching_notices.COACH_ASSIGNED)
+    assert new.recipient == partner_coach
+    assert new.path() == reverse("coaching:employment_detail", args=[world.employment.pk])
+    assert (
+        signed_in(partner_coach)
+        .get(reverse("notifications:inbox"))
+        .content.decode()
+        .count("Sie begleiten eine Beschäftigung als Jobcoach")
+        == 1
+    )
+    old = Notification.objects.get(kind=coaching_notices.COACH_RELEASED)
+    assert old.recipient == world.coach
+    # Choosing the same coach again tells nobody anything new.
+    signed_in(world.coordinator).post(
+        reverse("coaching:employment_coach", args=[world.employment.pk]), {"coach": partner_coach.pk}
+    )
+    assert Notification.objects.count() == 2
+
+
+def test_a_coach_taking_an_employment_over_is_not_told_what_they_did(world):
+    partner_coach = world.people["coach_other_org"]
+    Notification.objects.all().delete()
+    services.employment_coach_set(employment=world.employment, actor=partner_coach, coach=partner_coach)
+    assert list(Notification.objects.values_list("recipient_id", "kind")) == [
+        (world.coach.pk, coaching_notices.COACH_RELEASED)
+    ]
 
 
 # --- every case keeps a responsible case manager ---------------------------------------------------------

@@ -260,3 +260,19 @@ def test_seed_demo_without_the_taxonomy_names_the_command_to_run(esco, monkeypat
     monkeypatch.setattr(candidates.demo, "OCCUPATIONS", (missing,) * 4)
     with pytest.raises(CommandError, match="load_taxonomy"):
         call_command("seed_demo", "--reset", stdout=StringIO())
+
+
+def test_the_demo_has_a_proposal_for_the_employer_and_an_interest_of_the_candidate(seeded, esco):
+    from employers.models import Introduction, JobInterest
+    from notifications.models import Notification
+
+    employer = get_user_model().objects.get(email=DEMO_LOGINS["employer"])
+    case_manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    proposal = Introduction.objects.get(
+        placement__municipality=seeded["municipality"], source=Introduction.Source.STAFF_PROPOSAL
+    )
+    assert proposal.stage == Introduction.Stage.SUGGESTED and proposal.created_by == case_manager
+    assert proposal.placement.employer.organisation.memberships.filter(user=employer).exists()
+    assert Notification.objects.filter(recipient=employer, target_id=proposal.pk).exists()
+    interest = JobInterest.objects.get(candidate__user__email=DEMO_LOGINS["candidate"])
+    assert Notification.objects.filter(target_id=interest.pk, kind="employers.interest.staff").exists()

@@ -75,9 +75,14 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "introduction_action": ("post", OWN_ONLY_POST, 403),
     # The candidate themself and the case manager responsible for their case; a job coach of another
     # organisation does not reach this candidate.
-    "introduction_answer": ("post", {"candidate": 302, "case_manager": 302, "job_coach": 404}, 403),
+    # A coordinator answers only what was escalated to them (tests/employers/test_introduction_escalation.py).
+    "introduction_answer": (
+        "post",
+        {"candidate": 302, "case_manager": 302, "job_coach": 404, "coordinator": 404},
+        403,
+    ),
     "my_introductions": ("get", {"candidate": 200}, 403),
-    "staff_introductions": ("get", {"case_manager": 200, "job_coach": 200}, 403),
+    "staff_introductions": ("get", {"case_manager": 200, "job_coach": 200, "coordinator": 200}, 403),
     # The old address of the notices leads everyone to the one inbox (tests/notifications).
     "notifications": ("get", {}, 301),
     # The employer's own staff and the candidate's case manager end an employment; nobody else reaches it.

@@ -90,7 +90,7 @@ def test_full_pipeline_to_hire_with_history_and_filled_placement(
     services.introduction_contact_reveal(introduction=intro, actor=employer.own)
     services.introduction_contact_viewed(introduction=intro, actor=employer.own)
     services.introduction_schedule_interview(
-        introduction=intro, actor=employer.own, at=timezone.now() + timedelta(days=3)
+        introduction=intro, actor=employer.own, at=timezone.now() + timedelta(days=3), place="Telefon"
     )
     services.introduction_offer(introduction=intro, actor=employer.own)
     employment = services.introduction_hire(
@@ -208,7 +208,16 @@ def test_employer_steps_through_the_pages_to_hire(placement, candidate, employer
     intro = _accepted(placement, candidate, employer, candidate_user)
     client = signed_in(employer.own)
     url = lambda action: reverse("employers:introduction_action", args=[intro.reference, action])  # noqa: E731
-    client.post(url("interview"), {"interview_at": "2027-01-02T10:00"})
+    missing = client.post(url("interview"), {"interview_at": "2027-01-02T10:00", "interview_place": " "})
+    assert missing.status_code == 400
+    assert 'value="2027-01-02T10:00"' in missing.content.decode()  # the date stays as typed
+    client.post(url("interview"), {"interview_at": "2027-01-02T10:00", "interview_place": "Hauptstr. 5"})
+    intro.refresh_from_db()
+    assert intro.interview_place == "Hauptstr. 5"
+    assert (
+        "Hauptstr. 5"
+        in client.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
+    )
     client.post(url("offer"), {"note": ""})
     bad = client.post(
         url("hire"), {"start_date": "kein Datum", "contract_type": "permanent", "hours_per_week": "40"}

@@ -189,6 +189,20 @@ def test_interest_reaches_the_responsible_case_manager_once(placement, candidate
     assert candidate.last_name not in str(notice.params)
 
 
+def test_interest_of_a_person_without_a_case_manager_reaches_the_coordinator(
+    placement, municipality, cook_taxonomy, make_member, signed_in
+):
+    person = UserFactory(is_candidate=True)
+    candidate = make_candidate(municipality, occupation=cook_taxonomy.cook, user=person)  # no case at all
+    coordinator = make_member(Role.COORDINATOR)
+    services.job_interest_register(candidate=candidate, placement=placement, actor=person)
+    notice = Notification.objects.get(kind=notices.INTEREST_COORDINATOR)
+    assert notice.recipient == coordinator
+    # The link leads to a page the coordinator opens: the person's page with who is responsible.
+    assert signed_in(coordinator).get(notice.path()).status_code == 200
+    assert not Notification.objects.filter(kind=notices.INTEREST_STAFF).exists()
+
+
 def test_only_the_person_themself_says_interest(placement, candidate, coach):
     with pytest.raises(PermissionDenied):
         services.job_interest_register(candidate=candidate, placement=placement, actor=coach)

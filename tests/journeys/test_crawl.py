@@ -135,6 +135,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_create",
         "coaching:service_detail",
         "coaching:language_needs_overview",
+        "employers:staff_introductions",
+        "coaching:employment_list",
+        "coaching:employment_coach",
     },
 }
 
@@ -150,9 +153,6 @@ NOT_PAGES: dict[str, str] = {
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
-    # Linked from the employment page for the case manager of that person's case and coordinators
-    # (tests/coaching/test_responsibility.py); the demo's hires are not the demo case manager's cases.
-    "coaching:employment_coach": "the demo case manager has no hire to change the coach of",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {

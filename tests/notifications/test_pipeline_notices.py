@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from employers import services
+from notifications import registry
 from notifications.models import Notification
 from notifications.selectors import inbox
 from tests.employers.conftest import (  # noqa: F401
@@ -98,7 +99,9 @@ def test_interview_offer_and_hire_notify_the_candidate_and_the_case_manager(
     intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
     intro = services.introduction_answer(introduction=intro, actor=candidate_user, accept=True)
     at = timezone.make_aware(datetime(2027, 1, 12, 10, 30))
-    services.introduction_schedule_interview(introduction=intro, actor=employer.own, at=at)
+    services.introduction_schedule_interview(
+        introduction=intro, actor=employer.own, at=at, place="Hafenstraße 3, Dortmund"
+    )
     services.introduction_offer(introduction=intro, actor=employer.own)
     services.introduction_hire(introduction=intro, actor=employer.own, start_date=date(2027, 2, 1))
 
@@ -108,9 +111,11 @@ def test_interview_offer_and_hire_notify_the_candidate_and_the_case_manager(
             assert f"employers.{step}.{audience}" in kinds, (audience, step)
     interview = Notification.objects.get(recipient=coach, kind="employers.interview.staff")
     with translation.override("de"):
-        # The date, and a word on the place (the introduction has no place of interview).
+        # Date and place, on the page and in the mail.
         assert "12.01.2027 10:30" in interview.detail()
-        assert "Ort" in interview.detail()
+        assert "Hafenstraße 3, Dortmund" in interview.detail()
+        mail_line = registry.get("employers.interview.candidate").mail_detail(interview.params)
+        assert "12.01.2027 10:30" in mail_line and "Hafenstraße 3, Dortmund" in mail_line
         hired = Notification.objects.get(recipient=candidate_user, kind="employers.hired.candidate")
         assert "01.02.2027" in hired.detail()
     # The other employer learns, kindly, that their introduction ended.

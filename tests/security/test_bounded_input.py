@@ -66,11 +66,11 @@ def test_an_implausible_interview_date_is_refused_and_every_page_keeps_working(
 
     response = client.post(
         reverse("employers:introduction_action", args=[accepted.reference, "interview"]),
-        {"interview_at": value},
-        follow=True,
+        {"interview_at": value, "interview_place": "Telefon"},
     )
 
-    assert response.status_code == 200
+    # The page again with the error at the field (the place stays as typed).
+    assert response.status_code == 400
     assert "zwischen dem" in response.content.decode()  # the German message names the range
     accepted.refresh_from_db()
     assert accepted.interview_at is None and accepted.stage == Introduction.Stage.ACCEPTED
@@ -84,7 +84,7 @@ def test_a_plausible_interview_date_is_taken(accepted, employer_team, candidate_
 
     client.post(
         reverse("employers:introduction_action", args=[accepted.reference, "interview"]),
-        {"interview_at": when.strftime("%Y-%m-%dT%H:%M")},
+        {"interview_at": when.strftime("%Y-%m-%dT%H:%M"), "interview_place": "Video"},
     )
 
     accepted.refresh_from_db()
@@ -304,6 +304,7 @@ SET_BY_THE_CODE = {
     "candidates.invitation": {"accepted_at", "voided_at"},
     "candidates.permitexpirywarning": {"expires_on"},  # copied from the candidate's bounded dates
     "employers.notification": {"read_at"},
+    "employers.introduction": {"escalated_at"},
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
     "coaching.followupreminder": {"claimed_at", "sent_at"},
     "coaching.coachingnotification": {"read_at"},

@@ -268,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.escalate_overdue_support_requests",
         "schedule": 60 * 60 * 24,
     },
+    "employers-escalate-introductions": {
+        "task": "employers.tasks.escalate_overdue_introductions",
+        "schedule": 60 * 60 * 24,
+    },
     "notifications-send-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -315,6 +319,10 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILADMIN_BASE_URL = env.str_("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+
+# Days a person (or their case manager) has to answer an employer's selection before it goes to
+# the case manager's team lead or the coordinator (employers.services.introductions_escalate).
+LOTSE_INTRODUCTION_ANSWER_DAYS = env.int_("LOTSE_INTRODUCTION_ANSWER_DAYS", 5)
 
 # How long the audit log is kept (days); applied daily by a Celery beat task.
 LOTSE_AUDIT_RETENTION_DAYS = env.int_("LOTSE_AUDIT_RETENTION_DAYS", 730)

@@ -70,6 +70,13 @@ class Command(BaseCommand):
                     employer_organisation=emp.login_employer,
                     seed=SEED,
                 )
+                # A proposal waiting for the employer and an "interessiert mich" waiting for the case manager.
+                employers.demo.seed_proposals(
+                    municipality=municipality,
+                    case_manager=platform.logins[Role.CASE_MANAGER],
+                    candidate_user=platform.logins[Role.CANDIDATE],
+                    employer_organisation=emp.login_employer,
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
