@@ -187,3 +187,11 @@ def test_on_a_wide_screen_there_is_no_menu_button(live_server, page, home_page, 
     assert nav.get_by_role("link", name="Mein Bereich").is_visible()
     assert page.get_by_label("Sprache", exact=True).is_visible()
     assert page.locator("header.lotse-header").bounding_box()["height"] <= 162
+
+
+@pytest.mark.parametrize("path", ["/", "/ar/", "/accounts/login/"])
+def test_public_pages_fit_a_phone(live_server, page, home_page, path):
+    page.goto(live_server.url + path)
+    measured = page.evaluate(MEASURE)
+    assert measured["header"] <= HEADER_MAX, measured
+    assert measured["scrollWidth"] <= WIDTH, measured
