@@ -18,11 +18,13 @@ import logging
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -57,7 +59,31 @@ class LotsePageMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["og"] = self.open_graph(request)
+        context["language_notice"] = self.language_notice()
         return context
+
+    def language_notice(self) -> dict | None:
+        """For a visitor whose language this page is not written in (an untranslated copy, or the
+        German page served under /ar/…): the real versions of it that exist elsewhere, so the page
+        can say so in the visitor's language and link to them. None if the page speaks it."""
+        visitor = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if self.content_locale.language_code == visitor:
+            return None
+        versions = (
+            Page.objects.filter(translation_key=self.translation_key, alias_of__isnull=True)
+            .live()
+            .public()
+            .exclude(pk=self.pk)
+            .select_related("locale")
+        )
+        order = [code for code, _name in settings.LANGUAGES]
+        ranked = sorted(
+            versions,
+            key=lambda v: (
+                order.index(v.locale.language_code) if v.locale.language_code in order else len(order)
+            ),
+        )
+        return {"versions": ranked}
 
     def open_graph(self, request) -> dict[str, str]:
         """Absolute addresses for og:url and og:image (link previews fetch them from elsewhere)."""
@@ -168,6 +194,18 @@ class HomePage(LotsePageMixin, RoutablePageMixin, Page):
             .order_by("start")[:3]
         )
         return context
+
+    def route(self, request, path_components):
+        """A page that has no copy in the visitor's language tree (/ar/impressum/ while the Arabic
+        tree holds only translated pages) is served from the German tree instead of a 404: the
+        language switcher keeps the page, and the page says it is German (language_notice)."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            german = self.get_translation_or_none(Locale.get_default())
+            if german is None or german.pk == self.pk or not german.live:
+                raise
+            return german.specific.route(request, path_components)
 
     @path("suche/", name="search")
     def search(self, request):

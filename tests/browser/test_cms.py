@@ -130,3 +130,37 @@ def test_success_story_has_no_serious_accessibility_violations(live_server, page
 
     violations = axe()
     assert not violations, "success story:\n" + _describe(violations)
+
+
+def test_a_german_only_page_in_farsi_says_so_and_leads_to_the_languages_it_exists_in(
+    live_server, page, home_page, axe
+):
+    de = CANDIDATE_INFO_DE
+    info = home_page.add_child(
+        instance=CandidateInfoPage(
+            title=de["title"],
+            slug="informationen",
+            intro=de["intro"],
+            body=[("heading", de["h1"]), ("paragraph", f"<p>{de['p1']}</p>")],
+        )
+    )
+    texts = CANDIDATE_INFO_TRANSLATIONS["uk"]
+    translate_page(info, language_code="uk", strings={de[k]: v for k, v in texts.items()})
+
+    page.goto(live_server.url + "/fa/informationen/")
+
+    notice = page.get_by_test_id("language-notice")
+    assert notice.is_visible()
+    assert notice.get_attribute("lang") == "fa" and notice.get_attribute("dir") == "rtl"
+    assert "Diese Seite" not in notice.inner_text()  # said in Farsi
+    # The German body is marked as German, left to right.
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == de["title"]
+    assert heading.evaluate("h => [h.closest('[lang]').lang, getComputedStyle(h).direction]") == ["de", "ltr"]
+    assert axe() == []
+
+    notice.get_by_role("link", name="Українська").click()
+    page.wait_for_url(live_server.url + "/uk/informationen/")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.get_by_role("heading", level=1).inner_text() == texts["title"]
+    assert page.get_by_test_id("language-notice").count() == 0

@@ -1,5 +1,7 @@
 """The Content-Security-Policy in Chromium: every role's pages, HTMX, Chart.js and the admins work
-under it with no violation (Chromium reports each one on the console as "… Content Security Policy …").
+under it with no violation (Chromium reports each one on the console as "… Content Security Policy …"),
+and no page asks another server for anything (no Gravatar in the Wagtail admin, no web fonts or
+scripts from a CDN): every request the browser makes goes to the live server.
 
 Each role's pages are found by following the links from its start page, as a person would.
 """
@@ -11,6 +13,7 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.roles import Role
@@ -34,6 +37,21 @@ def violations(page):
         lambda m: found.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None,
     )
     page.on("pageerror", lambda e: found.append(f"{page.url}: script error {e}"))
+    return found
+
+
+@pytest.fixture
+def outside(page, live_server):
+    """Requests the browser makes to any host but the live server (data: and blob: stay local)."""
+    here = urlsplit(live_server.url).netloc
+    found: list[str] = []
+
+    def record(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != here:
+            found.append(f"{page.url} -> {request.url}")
+
+    page.on("request", record)
     return found
 
 
@@ -82,6 +100,7 @@ def test_every_page_a_role_reaches_loads_without_a_violation(
     home_page,
     world,
     violations,
+    outside,
 ):
     _sign_in(page, live_server, world.people[role])
     seen = _walk(
@@ -94,6 +113,7 @@ def test_every_page_a_role_reaches_loads_without_a_violation(
     )
     assert len(seen) >= 3
     assert violations == [], "\n".join(violations)
+    assert outside == [], "\n".join(outside)
 
 
 def test_htmx_search_and_swap_work_under_the_policy(live_server, page, home_page, world, violations):
@@ -129,7 +149,7 @@ def test_charts_and_the_print_button_work_under_the_policy(
     assert violations == [], "\n".join(violations)
 
 
-def test_the_admins_load_under_their_policy(live_server, page, home_page, make_member, violations):
+def test_the_admins_load_under_their_policy(live_server, page, home_page, make_member, violations, outside):
     admin = make_member(Role.CHAMBER_EDITOR, is_superuser=True, is_staff=True)
     _sign_in(page, live_server, admin)
     seen = _walk(
@@ -141,3 +161,21 @@ def test_the_admins_load_under_their_policy(live_server, page, home_page, make_m
     )
     assert len(seen) >= 10
     assert violations == [], "\n".join(violations)
+    assert outside == [], "\n".join(outside)
+
+
+def test_the_wagtail_dashboard_shows_no_gravatar(live_server, page, home_page, make_member, outside):
+    """An editor's avatar would be fetched from gravatar.com with a hash of the e-mail address."""
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+    admin = make_member(Role.CHAMBER_EDITOR, is_superuser=True, is_staff=True)
+    _sign_in(page, live_server, admin)
+    page.goto(live_server.url + "/cms-admin/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".w-dashboard, main").first.is_visible()
+    avatars = page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+    assert avatars and all(src.startswith(live_server.url) or src.startswith("data:") for src in avatars), (
+        avatars
+    )
+    page.goto(live_server.url + "/cms-admin/account/")
+    page.wait_for_load_state("networkidle")
+    assert outside == [], "\n".join(outside)

@@ -1,6 +1,10 @@
 """Issue 13 in Chromium: the candidate's profile in Arabic is right to left, the phone number and
 the postcode keep their left-to-right order on screen, and the switcher leads to Ukrainian and back
-to German on the same page."""
+to German on the same page.
+
+The screenshot test photographs every self-service page in Arabic and Farsi at 1366 and 375 px
+(PNG files under the test's tmp_path, named in the failure message) and checks each for a
+mirrored layout."""
 
 from __future__ import annotations
 
@@ -10,6 +14,11 @@ from django.test import Client
 
 from tests.candidates.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
+from tests.security import test_headers_and_state as hostile
+
+# A candidate with a case, a matching job and an accepted introduction (as in test_csp).
+world = hostile.world
+cook_taxonomy = hostile.cook_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +85,141 @@ def test_the_switcher_goes_from_arabic_to_ukrainian_and_to_german_on_the_same_pa
     page.locator("form.lotse-language button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/app/candidates/me/")
     assert page.locator("html").get_attribute("lang") == "de"
+
+
+# --- screenshots: the self-service pages mirrored ------------------------------------------------
+
+SELF_SERVICE = [
+    "/app/",
+    "/app/candidates/me/",
+    "/app/candidates/me/edit/",
+    "/app/candidates/me/languages/",
+    "/app/candidates/me/occupations/",
+    "/app/candidates/me/skills/",
+    "/app/candidates/me/consents/",
+    "/app/candidates/me/audit/",
+    "/app/employers/jobs/",
+    "/app/employers/my/introductions/",
+    "/app/notifications/",
+]
+EMAIL = "zainab.q@beispiel.example"
+POSTCODE_CITY = "44135 Dortmund"
+
+# Where things are on the page, in CSS pixels of the viewport.
+LAYOUT = """() => {
+  const content = document.querySelector('main .kern-container');
+  const style = getComputedStyle(content);
+  const contentLeft = content.getBoundingClientRect().left + parseFloat(style.paddingLeft);
+  const contentRight = content.getBoundingClientRect().right - parseFloat(style.paddingRight);
+  const h1 = document.querySelector('main h1');
+  const range = document.createRange(); range.selectNodeContents(h1);
+  const text = range.getBoundingClientRect();
+  const inner = document.querySelector('.lotse-header__inner');
+  const innerStyle = getComputedStyle(inner);
+  const brand = document.querySelector('.lotse-brand').getBoundingClientRect();
+  return {
+    dir: document.documentElement.dir, lang: document.documentElement.lang,
+    contentLeft, contentRight,
+    h1: {left: text.left, right: text.right, align: getComputedStyle(h1).textAlign,
+         direction: getComputedStyle(h1).direction, text: h1.textContent.trim()},
+    brand: {left: brand.left, right: brand.right},
+    headerRight: inner.getBoundingClientRect().right - parseFloat(innerStyle.paddingRight),
+    header: document.querySelector('header.lotse-header').getBoundingClientRect().height,
+    scrollWidth: document.documentElement.scrollWidth,
+    // Left-to-right isolates that the page turned around anyway.
+    ltrTurned: [...document.querySelectorAll('bdi[dir="ltr"]')]
+      .filter((e) => getComputedStyle(e).direction !== 'ltr').map((e) => e.textContent),
+  };
+}"""
+
+
+@pytest.fixture
+def candidate_page(live_server, page, home_page, world):
+    candidate = world.candidate
+    candidate.phone, candidate.email = PHONE, EMAIL
+    candidate.postcode, candidate.city = POSTCODE_CITY.split(" ")
+    candidate.save(update_fields=["phone", "email", "postcode", "city"])
+    client = login_with_mfa(Client(), world.candidate_user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
+
+
+def _mirrored(layout: dict, *, code: str, width: int) -> list[str]:
+    """What is not mirrored on one page; empty if the layout reads from the right."""
+    wrong = []
+    if (layout["dir"], layout["lang"]) != ("rtl", code):
+        wrong.append(f"html dir={layout['dir']} lang={layout['lang']}")
+    h1 = layout["h1"]
+    if h1["direction"] != "rtl" or h1["align"] not in ("start", "right"):
+        wrong.append(f"heading {h1['text']!r} is {h1['direction']}, text-align {h1['align']}")
+    # The heading starts at the content's right edge (a heading of one line ends further left).
+    if abs(h1["right"] - layout["contentRight"]) > 2 or h1["left"] < layout["contentLeft"] - 1:
+        wrong.append(
+            f"heading {h1['text']!r} spans {h1['left']:.0f}–{h1['right']:.0f}, "
+            f"content {layout['contentLeft']:.0f}–{layout['contentRight']:.0f}"
+        )
+    # The brand stands at the right end of the header.
+    if abs(layout["brand"]["right"] - layout["headerRight"]) > 2:
+        wrong.append(f"brand ends at {layout['brand']['right']:.0f}, header at {layout['headerRight']:.0f}")
+    if layout["scrollWidth"] > width:
+        wrong.append(f"scrolls sideways: {layout['scrollWidth']} > {width}")
+    if width < 400 and layout["header"] > 162:
+        wrong.append(f"header {layout['header']:.0f} px high")
+    if layout["ltrTurned"]:
+        wrong.append(f"left-to-right isolates turned around: {layout['ltrTurned']}")
+    return wrong
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_every_self_service_page_is_mirrored(live_server, candidate_page, tmp_path, code, width):
+    page = candidate_page
+    page.set_viewport_size({"width": width, "height": 812 if width < 400 else 900})
+    problems: dict[str, list[str]] = {}
+    shots = []
+    for path in SELF_SERVICE:
+        response = page.goto(f"{live_server.url}/{code}{path}")
+        assert response.status == 200, (path, response.status)
+        shot = tmp_path / f"{code}-{width}-{path.strip('/').replace('/', '-') or 'app'}.png"
+        page.screenshot(path=shot, full_page=True)
+        shots.append(shot)
+        if wrong := _mirrored(page.evaluate(LAYOUT), code=code, width=width):
+            problems[path] = wrong
+    assert all(shot.stat().st_size > 1000 for shot in shots)
+    assert not problems, f"not mirrored (screenshots in {tmp_path}): {problems}"
+
+    # On the profile, phone, postcode and e-mail read left to right with the digits in order.
+    page.goto(f"{live_server.url}/{code}/app/candidates/me/")
+    for text, first, last in ((PHONE, "+", "9"), (POSTCODE_CITY, "4", "D"), (EMAIL, "z", "e")):
+        where = page.evaluate(X_OF, [text, last])
+        assert where, f"{text!r} is not in a left-to-right isolate"
+        assert where["text"].startswith(first)
+        assert where["first"] < where["needle"], (text, where)
+    digits = page.evaluate(
+        """(text) => {
+      const node = [...document.querySelectorAll('bdi[dir="ltr"]')].find((e) => e.textContent === text).firstChild;
+      return [...text].map((c, i) => [c, i]).filter(([c]) => /[0-9]/.test(c)).map(([c, i]) => {
+        const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+        return r.getBoundingClientRect().left; });
+    }""",
+        PHONE,
+    )
+    assert digits == sorted(digits), "the phone number's digits are not in reading order"
+
+
+def test_the_mirror_check_sees_a_left_to_right_page(live_server, candidate_page):
+    """The German profile is left to right: the check above names the heading and the brand."""
+    page = candidate_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/app/candidates/me/")
+    wrong = " ".join(_mirrored(page.evaluate(LAYOUT), code="ar", width=1366))
+    assert "html dir=ltr lang=de" in wrong
+    assert "heading" in wrong and "brand ends at" in wrong

@@ -9,7 +9,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from cms.demo import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
-from cms.models import CandidateInfoPage
+from cms.models import CandidateInfoPage, StandardPage
 from tests.cms.conftest import HOST
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,80 @@ def test_changed_source_strings_can_be_translated_again(info, translate):
     assert (
         uk.specific.intro == CANDIDATE_INFO_TRANSLATIONS["uk"]["intro"]
     )  # translations are never overwritten by the source
+
+
+# --- German-only pages say so in the visitor's language ---------------------------------------
+
+
+@pytest.fixture
+def imprint(home) -> StandardPage:
+    page = StandardPage(title="Impressum", slug="impressum", intro="Wer diese Seite betreibt.", body=[])
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _notice(html: str) -> str:
+    start = html.rindex("<aside", 0, html.index('data-testid="language-notice"'))
+    return html[start : html.index("</aside>", start)]
+
+
+def test_a_german_only_page_in_arabic_says_so_in_arabic_and_keeps_the_body_marked_german(client, imprint):
+    response = client.get("/ar/impressum/", **HOST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    notice = _notice(html)
+    assert 'lang="ar" dir="rtl"' in notice.split(">")[0]
+    # In Arabic: the German sentence is translated, and German is named in Arabic.
+    assert "Diese Seite gibt es noch nicht" not in notice
+    assert "الألمانية" in notice.replace("\u0651", "")
+    assert "<ul" not in notice  # no other language to offer
+    # The body after the notice is German, and says so.
+    assert '<div lang="de" dir="ltr">' in html[html.index(notice) :]
+
+
+def test_the_notice_links_to_the_languages_the_page_exists_in(client, info, translate):
+    translate(info, "uk")
+    translate(info, "en")
+
+    notice = _notice(client.get("/fa/informationen/", **HOST).content.decode())
+
+    assert 'href="/uk/informationen/" lang="uk" hreflang="uk">Українська' in notice
+    assert 'href="/en/informationen/" lang="en" hreflang="en">English' in notice
+    assert "/fa/" not in notice
+
+
+def test_an_untranslated_copy_links_to_the_german_original(client, info, translate):
+    translate(info, "ar")  # the home page gets an untranslated Arabic copy (an alias)
+
+    html = client.get("/ar/", **HOST).content.decode()
+
+    assert 'href="/" lang="de" hreflang="de">Deutsch' in _notice(html)
+
+
+def test_a_page_missing_from_the_visitors_language_tree_is_served_in_german_not_404(
+    client, info, imprint, translate
+):
+    # The Arabic tree exists (home page and the information page), the imprint is not in it.
+    translate(info, "ar")
+
+    response = client.get("/ar/impressum/", **HOST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert 'data-testid="language-notice"' in html
+    assert "Wer diese Seite betreibt." in html
+    # The language switcher from the German imprint leads there.
+    switched = client.post("/i18n/setlang/", {"language": "ar", "next": "/impressum/"}, **HOST)
+    assert switched["Location"] == "/ar/impressum/"
+    # What exists nowhere stays a 404.
+    assert client.get("/ar/gibt-es-nicht/", **HOST).status_code == 404
+
+
+def test_a_page_in_the_visitors_language_has_no_notice(client, info, translate):
+    translate(info, "ar")
+    assert 'data-testid="language-notice"' not in client.get("/ar/informationen/", **HOST).content.decode()
+    assert 'data-testid="language-notice"' not in client.get("/informationen/", **HOST).content.decode()
