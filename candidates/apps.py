@@ -18,6 +18,11 @@ class CandidatesConfig(AppConfig):
 
         register_privacy()
 
+        # The readable export names this app's keys in the reader's language.
+        from .export_labels import register as register_export_labels
+
+        register_export_labels()
+
         # The audit log names candidates' records and finds them by name, reference, birth date.
         from privacy.registry import record_types
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path("me/consents/", views.my_consents, name="my_consents"),
     path("me/audit/", views.my_audit, name="my_audit"),
     path("me/export/", views.my_export, name="my_export"),
+    path("me/export/document/", views.my_export_document, name="my_export_document"),
 ]

@@ -760,6 +760,16 @@ def my_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def my_export_document(request: HttpRequest) -> HttpResponse:
+    """The same data as the download, as a page to read and print in the person's language."""
+    from privacy.document import export_document
+
+    candidate = _require_candidate(request)
+    data = services.candidate_export_for(candidate=candidate, actor=request.user)
+    return render(request, "candidates/my_export_document.html", {"sections": export_document(data)})
+
+
 # The candidate's own occupations and skills: added with source "candidate" (the services see that the
 # actor is the person themself) and kept beside the entries staff made, which the candidate cannot remove.
 _OWN_ENTRIES = {

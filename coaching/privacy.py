@@ -251,4 +251,64 @@ def register_privacy() -> None:
     from privacy.registry import registry
 
     registry.register("coaching", exporter=export_for_user, eraser=erase_for_user)
+    _register_export_labels()
+
+
+def _register_export_labels() -> None:
+    """Labels of this part of the export for the readable document (privacy.document)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from privacy.document import model_words, register_labels
+
+    labels, values = model_words(
+        FollowUp,
+        LanguageSupportNeed,
+        RiskFlag,
+        SupportRequest,
+        VolunteerAssignment,
+        TutoringSession,
+        Referral,
+        Handover,
+    )
+    labels.update(
+        {
+            "coaching": _("Begleitung nach der Arbeitsaufnahme"),
+            "as_candidate": _("Über Sie"),
+            "requests_asked": _("Ihre Anfragen als Betrieb"),
+            "employments": _("Beschäftigungen"),
+            "employer": _("Betrieb"),
+            "start_date": _("Beginn"),
+            "end_date": _("Ende"),
+            "coach": _("Jobcoach"),
+            "coaching_organisation": _("begleitende Organisation"),
+            "planned_follow_ups": _("geplante Kontakte"),
+            "follow_ups": _("Kontakte"),
+            "done_at": _("erledigt am"),
+            "language_needs": _("Sprachförderung"),
+            "risks": _("gemeldete Risiken"),
+            "employer_requests": _("Anfragen des Betriebs"),
+            "volunteers": _("Ehrenamtliche"),
+            "volunteer": _("Ehrenamtliche*r"),
+            "sessions": _("Treffen"),
+            "referrals": _("Vermittlungen an Angebote"),
+            "service": _("Angebot"),
+            "provider": _("Anbieter"),
+            "handovers": _("Übergaben"),
+            "from": _("von"),
+            "to": _("an"),
+            "checklist": _("Checkliste"),
+            "created_at": _("angelegt am"),
+            "updated_at": _("geändert am"),
+            "decided_at": _("entschieden am"),
+            "label": _("Bezeichnung"),
+            "organisation": _("Organisation"),
+        }
+    )
+    # The follow-up's topics are a JSON list of codes; a request's topic shares its key with the
+    # tutoring session's free-text topic, so both code lists are given here.
+    from .models import RequestTopic, Topic
+
+    values["topics"] = {str(code): word for code, word in Topic.choices}
+    values.setdefault("topic", {}).update({str(code): word for code, word in RequestTopic.choices})
+    register_labels(labels=labels, values=values)
     post_save.connect(_on_audit_entry, sender=AuditEntry, dispatch_uid="coaching_erase_with_candidate")

@@ -701,6 +701,16 @@ def register_privacy() -> None:
     from privacy.registry import registry
 
     registry.register("employers.interest", exporter=_export_interests, eraser=_erase_interests)
+    from privacy.document import register_labels
+
+    register_labels(
+        labels={
+            "employers.interest": _("Stellen, für die Sie sich interessiert haben"),
+            "placement": _("Stelle"),
+            "employer": _("Betrieb"),
+            "at": _("Zeitpunkt"),
+        }
+    )
 
 
 def job_interest_withdraw(*, candidate: Candidate, placement: Placement, actor: User) -> None:

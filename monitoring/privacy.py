@@ -43,4 +43,15 @@ def register_privacy() -> None:
     from privacy.registry import registry
 
     registry.register("monitoring", exporter=export_for_user, eraser=erase_for_user)
+    from django.utils.translation import gettext_lazy as _
+
+    from privacy.document import register_labels
+
+    register_labels(
+        labels={
+            "monitoring": _("Für die anonyme Statistik"),
+            "first_german_spoken_level": _("erstes Deutschniveau (Sprechen)"),
+            "recorded_at": _("erfasst am"),
+        }
+    )
     post_save.connect(_on_audit_entry, sender=AuditEntry, dispatch_uid="monitoring_erase_with_candidate")

@@ -28,3 +28,16 @@ def register_privacy() -> None:
     from privacy.registry import registry
 
     registry.register("notifications", exporter=export_for_user, eraser=erase_for_user)
+    from django.utils.translation import gettext_lazy as _
+
+    from privacy.document import register_labels
+
+    register_labels(
+        labels={
+            "notifications": _("Benachrichtigungen"),
+            "title": _("Titel"),
+            "created_at": _("angelegt am"),
+            "read_at": _("gelesen am"),
+        },
+        hidden={"notifications.kind"},  # a code; the title says it in words
+    )

@@ -132,6 +132,7 @@ URLS = [
     ("my_consents", "get", lambda w: reverse("candidates:my_consents")),
     ("my_audit", "get", lambda w: reverse("candidates:my_audit")),
     ("my_export", "get", lambda w: reverse("candidates:my_export")),
+    ("my_export_document", "get", lambda w: reverse("candidates:my_export_document")),
     ("invitation_bad_token", "get", lambda w: reverse("candidates:invitation_accept", args=["forged"])),
     ("occupation_add", "post", lambda w: reverse("candidates:occupation_add", args=[w.pk])),
     ("skill_add", "post", lambda w: reverse("candidates:skill_add", args=[w.pk])),
@@ -164,6 +165,7 @@ SELF_PAGES = [
     "my_consents",
     "my_audit",
     "my_export",
+    "my_export_document",
     "my_entry_remove",
 ]
 STAFF_FULL = {  # a case manager of the responsible organisation

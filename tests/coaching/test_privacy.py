@@ -196,3 +196,28 @@ def test_erasing_someone_else_leaves_this_persons_records_alone(world, recorded)
     ).candidate
     candidate_erase(candidate=stranger, actor=world.case_manager)
     assert all(s in _coaching_texts() for s in SECRETS)
+
+
+def test_the_readable_export_names_every_key_and_reads_in_the_persons_language(world, recorded, signed_in):
+    """Issue 21: beside the JSON, a page in the person's language; no key shows as code."""
+    from django.urls import reverse
+
+    from privacy.document import missing_labels
+    from privacy.models import AuditEntry
+
+    data = gdpr_export(subject_user=world.candidate.user, actor=world.candidate.user)
+    assert missing_labels(data) == set()
+
+    client = signed_in(world.candidate.user, mfa=False)
+    exports_before = AuditEntry.objects.filter(action="export").count()
+    german = client.get(reverse("candidates:my_export_document")).content.decode()
+    assert "Begleitung nach der Arbeitsaufnahme" in german and SECRETS[0] in german
+    assert "abgelehnt" in german  # the referral's status in words, not "declined"
+    assert "<bdi>Gesundheit</bdi>" in german  # the follow-up's topics in words too
+    for code in ("paper_form_reference", "follow_ups", "as_candidate", "esco_uri", '"declined"'):
+        assert code not in german
+    assert AuditEntry.objects.filter(action="export").count() > exports_before
+
+    arabic = client.get("/ar" + reverse("candidates:my_export_document")).content.decode()
+    assert 'dir="rtl"' in arabic
+    assert "Begleitung nach der Arbeitsaufnahme" not in arabic and "Einwilligungen" not in arabic

@@ -43,6 +43,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:consent_revoke",
         "candidates:my_audit",
         "candidates:my_export",
+        "candidates:my_export_document",
         "employers:my_jobs",
         "employers:my_introductions",
     },

@@ -1,0 +1,41 @@
+"""Labels of this app's part of the GDPR export, for the readable document (privacy.document)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from privacy.document import model_words, register_labels
+
+from .models import Candidate, Case, Consent, Goal, LanguageSkill, Qualification, Step
+
+
+def register() -> None:
+    labels, values = model_words(Candidate, LanguageSkill, Qualification, Case, Consent, Goal, Step)
+    labels.update(
+        {
+            "candidates": _("Ihr Profil und Ihr Fall"),
+            "profile": _("Profil"),
+            "occupations": _("Berufe"),
+            "skills": _("Kompetenzen"),
+            "languages": _("Sprachen"),
+            "qualifications": _("Abschlüsse"),
+            "cases": _("Fälle"),
+            "consents": _("Einwilligungen"),
+            "label": _("Bezeichnung"),
+            "years": _("Jahre Erfahrung"),
+            "organisation": _("Organisation"),
+            "opened_at": _("eröffnet am"),
+            "closed_at": _("geschlossen am"),
+            "goals": _("Ziele"),
+            "title": _("Titel"),
+            "steps": _("Schritte"),
+            "responsible": _("zuständig"),
+            "notes": _("Notizen"),
+            "at": _("Zeitpunkt"),
+            "text": _("Text"),
+            "recipient_organisation": _("für die Organisation"),
+            "recipient_user": _("für die Person"),
+            "municipality": _("Kommune"),
+        }
+    )
+    register_labels(labels=labels, values=values, hidden={"esco_uri"})
