@@ -43,6 +43,7 @@ serve:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=.:platform $(VENV)/bin/lint-imports
 
 pytest: setup browser-deps
