@@ -54,3 +54,42 @@ def site_home(db):
     from cms.services import home_page_ensure
 
     return home_page_ensure()
+
+
+# In CI (.ci/run sets CI=true) a test that needs a real service and would skip because the service
+# is missing fails instead: a green CI means PostgreSQL, Redis, Chromium and gettext really ran.
+REAL_SERVICE_WORDS = ("redis", "postgres", "chromium", "gettext", "sqlite serialises")
+_ran_on_real: dict[str, int] = {"Chromium": 0, "PostgreSQL": 0, "Redis": 0}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and _in_ci() and not hasattr(report, "wasxfail"):
+        longrepr = report.longrepr
+        reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
+        if any(word in reason.lower() for word in REAL_SERVICE_WORDS):
+            report.outcome = "failed"
+            report.longrepr = f"CI=true: this test needs a real service and would have been skipped: {reason}"
+    if report.when == "call" and report.passed:
+        if "browser" in item.keywords:
+            _ran_on_real["Chromium"] += 1
+        if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+            getattr(item, "fixturenames", ())
+        ):
+            from django.db import connection
+
+            if connection.vendor == "postgresql":
+                _ran_on_real["PostgreSQL"] += 1
+        if getattr(item, "_used_redis", False):
+            _ran_on_real["Redis"] += 1
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = ", ".join(f"{count} on {service}" for service, count in _ran_on_real.items())
+    terminalreporter.write_line(f"tests that passed against real services: {counts}")

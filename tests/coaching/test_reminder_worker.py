@@ -35,8 +35,8 @@ def _finished(celery, n: int) -> bool:
     return celery.log("worker").count(f"Task {TASK}[") and celery.log("worker").count(" succeeded in ") >= n
 
 
-def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path):
-    require_redis()
+def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path, request):
+    require_redis(request)
     dues = set(FollowUpDue.objects.filter(due_date__lte=datetime.date.today()).values_list("pk", flat=True))
     assert len(dues) == 2
     with running_worker(**_env(tmp_path)) as celery:
@@ -51,8 +51,8 @@ def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path):
     assert Notification.objects.filter(recipient=world.coach, kind="coaching.follow_up_due").count() == 2
 
 
-def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(world, tmp_path):
-    require_redis()
+def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(world, tmp_path, request):
+    require_redis(request)
     (tmp_path / "slow").touch()
     with running_worker(**_env(tmp_path)) as celery:
         celery.send_task(TASK)

@@ -4,8 +4,8 @@
 
     @pytest.mark.worker
     @pytest.mark.django_db(transaction=True)   # the worker must see committed rows
-    def test_something():
-        require_redis()
+    def test_something(request):
+        require_redis(request)
         with running_worker() as celery:
             result = celery.send_task("app.tasks.name", args=[42])
             assert celery.get(result, timeout=60) == ...
@@ -52,10 +52,13 @@ def redis_reachable(timeout: float = 1.0) -> bool:
         return False
 
 
-def require_redis() -> None:
-    """Skip (with the reason) when no Redis listens on 127.0.0.1:6379; .ci/run starts one."""
+def require_redis(request: pytest.FixtureRequest | None = None) -> None:
+    """Skip (with the reason) when no Redis listens on 127.0.0.1:6379; .ci/run starts one (and
+    with CI=true the skip fails the test, tests/conftest.py)."""
     if not redis_reachable():
         pytest.skip(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} (start redis-server; .ci/run does)")
+    if request is not None:
+        request.node._used_redis = True
 
 
 def database_url_for_current_test_db() -> str:

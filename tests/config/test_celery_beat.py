@@ -26,8 +26,8 @@ def test_audit_retention_is_scheduled_daily_by_default():
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)  # beat and the worker are other processes: commit
-def test_beat_and_worker_apply_audit_retention_on_schedule():
-    require_redis()
+def test_beat_and_worker_apply_audit_retention_on_schedule(request):
+    require_redis(request)
     old = audit_record(
         actor=None, action=AuditEntry.Action.VIEW, record_type="candidates.candidate", record_id=1
     )

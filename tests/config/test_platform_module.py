@@ -78,8 +78,8 @@ def test_ruff_a005_would_catch_a_shadowing_module(tmp_path):
 
 @pytest.mark.worker
 @pytest.mark.django_db  # only so that the worker is pointed at the test database
-def test_a_celery_task_in_a_real_worker_imports_the_stdlib_platform():
-    require_redis()
+def test_a_celery_task_in_a_real_worker_imports_the_stdlib_platform(request):
+    require_redis(request)
     with running_worker() as celery:
         answer = celery.get(celery.send_task("config.stdlib_platform_probe"), timeout=60)
     assert answer["system"] == "Linux"
