@@ -874,7 +874,7 @@ def tutoring_session_log(
     token = _token(token)
     if date > timezone.localdate():
         raise ValidationError({"date": _("Das Datum liegt in der Zukunft.")})
-    if date < assignment.started_at.date():
+    if date < timezone.localdate(assignment.started_at):
         raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Begleitung.")})
     try:
         with transaction.atomic():
