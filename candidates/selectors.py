@@ -40,7 +40,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, Role
 from organisations import access
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
@@ -63,11 +63,6 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Roles that work on case files.
-CASE_STAFF_ROLES = (Role.CASE_MANAGER, Role.JOB_COACH)
-# Roles that may open a candidate's page at all (volunteers get the reduced view).
-READ_ROLES = (*CASE_STAFF_ROLES, Role.COORDINATOR, Role.VOLUNTEER)
-
 # What an assigned volunteer sees, and nothing else: name, languages, wishes in own words.
 VOLUNTEER_FIELDS = ("first_name", "last_name", "languages", "preferences_own_words")
 
@@ -78,7 +73,7 @@ def _live_consents(scope: str) -> QuerySet[Consent]:
 
 def _staff_q(*, user: User) -> Q | None:
     """Candidates a case manager / job coach reaches through their organisations."""
-    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF_ROLES)
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     if not org_ids:
         return None
     open_cases = Case.objects.filter(responsible_organisation_id__in=org_ids).exclude(phase=CasePhase.CLOSED)
@@ -479,7 +474,7 @@ def visible_cases(*, user: User) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     q = Q(pk__in=[])
-    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF_ROLES)
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     if org_ids:
         q |= Q(responsible_organisation_id__in=org_ids) & ~Q(phase=CasePhase.CLOSED)
         handed_over = _live_consents(ConsentScope.CASE_DATA).filter(recipient_organisation_id__in=org_ids)
@@ -867,7 +862,7 @@ def team_lead_for(*, user: User | None, role: str, municipality_id: int) -> User
     lead = (
         Membership.objects.filter(
             organisation_id__in=org_ids,
-            role__in=CASE_STAFF_ROLES,
+            role__in=CASE_STAFF,
             is_lead=True,
             is_active=True,
             user__is_active=True,

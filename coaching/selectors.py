@@ -16,7 +16,7 @@ from django.db.models import DateField as DateOutput
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
 from candidates.models import Case, CasePhase
 from employers.models import Employment
@@ -41,9 +41,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-CASE_STAFF = candidate_selectors.CASE_STAFF_ROLES
-STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
 
 
 def is_staff(user: User) -> bool:
@@ -371,7 +368,7 @@ def employer_requests(*, user: User) -> QuerySet[SupportRequest]:
 def staff_requests(*, user: User) -> QuerySet[SupportRequest]:
     """Requests the user answers: assigned or escalated to them, of candidates they work with, or of
     the municipality they coordinate."""
-    if not access.has_role(user=user, roles=STAFF_AND_COORDINATOR):
+    if not access.has_role(user=user, roles=CASE_STAFF_AND_COORDINATOR):
         return SupportRequest.objects.none()
     q = Q(assigned_to=user) | Q(escalated_to=user)
     if is_staff(user):
@@ -451,7 +448,7 @@ def referral_get(*, user: User, pk: int) -> Referral:
 
 def visible_services(*, user: User) -> QuerySet[Service]:
     """The directory of the user's municipalities (staff, coordinators, volunteers)."""
-    municipalities = access.municipality_ids(user=user, roles=[*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    municipalities = access.municipality_ids(user=user, roles=CASE_READERS)
     return (
         Service.objects.filter(municipality_id__in=municipalities)
         .select_related("organisation")

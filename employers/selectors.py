@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates.hooks import StatusItem
 from candidates.models import (
     Candidate,
@@ -663,7 +663,7 @@ def own_introductions(*, user: User) -> QuerySet[Introduction]:
 def staff_introductions(*, user: User) -> QuerySet[Introduction]:
     """Introductions of the candidates a case manager / job coach works with, and those whose
     answer was escalated to the user (a team lead or the coordinator: services.introductions_escalate)."""
-    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    case_staff = access.has_role(user=user, roles=CASE_STAFF)
     if not case_staff and not access.has_role(user=user, roles=[Role.COORDINATOR]):
         raise PermissionDenied
     reach = Q(escalated_to=user, candidate__erased_at__isnull=True)
@@ -676,7 +676,7 @@ def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
     """An introduction the user may answer for (the candidate or their case staff), else 404."""
     if getattr(user, "is_candidate", False):
         queryset = own_introductions(user=user)
-    elif access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH, Role.COORDINATOR]):
+    elif access.has_role(user=user, roles=CASE_STAFF_AND_COORDINATOR):
         queryset = staff_introductions(user=user)
     else:
         raise PermissionDenied
@@ -695,7 +695,7 @@ def endable_employment_get(*, user: User, ref: str) -> Employment:
     403 for roles that never end employments, 404 for one outside the user's reach.
     """
     employer_orgs = access.employer_organisation_ids(user=user)
-    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    case_staff = access.has_role(user=user, roles=CASE_STAFF)
     if not employer_orgs and not case_staff:
         raise PermissionDenied
     reach = Q(employer__organisation_id__in=employer_orgs)
