@@ -218,7 +218,7 @@ def _case_metadata(case: Case) -> CaseMetadata:
 
 def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
     """The metadata view of one person of a coordinated municipality, else Http404."""
-    candidate = (
+    candidate = access.first_or_404(
         overseen_candidates(user=user)
         .filter(pk=pk)
         .select_related("municipality")
@@ -227,10 +227,7 @@ def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
                 "cases", queryset=Case.objects.select_related("responsible_organisation", "case_manager")
             )
         )
-        .first()
     )
-    if candidate is None:
-        raise Http404
     return CandidateOverview(
         pk=candidate.pk,
         full_name=candidate.full_name,
@@ -256,13 +253,11 @@ def case_file(*, user: User, pk: int) -> CaseFile:
     """One case for the case page: full for case staff and responsible coordinators, metadata (and
     plan figures) for the coordinators of its municipality, else Http404."""
     full = visible_candidates(user=user)
-    case = (
-        Case.objects.filter(Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk)
-        .select_related("candidate", "responsible_organisation", "case_manager")
-        .first()
+    case = access.first_or_404(
+        Case.objects.filter(
+            Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk
+        ).select_related("candidate", "responsible_organisation", "case_manager")
     )
-    if case is None:
-        raise Http404
     readable = full.filter(pk=case.candidate_id).exists()
     today = timezone.localdate()
     steps = Step.objects.filter(goal__case=case, status=StepStatus.OPEN)
@@ -286,9 +281,7 @@ def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
         else Q(pk__in=[])
     )
     may |= Q(pk__in=overseen_candidates(user=user).values("pk"))
-    candidate = Candidate.objects.filter(may, pk=pk, erased_at__isnull=True).first()
-    if candidate is None:
-        raise Http404
+    candidate = access.first_or_404(Candidate.objects.filter(may, pk=pk, erased_at__isnull=True))
     return candidate
 
 
@@ -348,15 +341,12 @@ def volunteer_candidates(*, user: User) -> QuerySet[Candidate]:
 
 
 def volunteer_view(*, user: User, pk: int) -> VolunteerView:
-    candidate = (
+    candidate = access.first_or_404(
         volunteer_candidates(user=user)
         .filter(pk=pk)
         .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words")
         .prefetch_related("languages")
-        .first()
     )
-    if candidate is None:
-        raise Http404
     return VolunteerView(
         pk=candidate.pk,
         first_name=candidate.first_name,
@@ -723,13 +713,9 @@ def consent_get(*, user: User, pk: int) -> Consent:
     q = Q(candidate__in=candidates)
     if getattr(user, "is_candidate", False):
         q |= Q(candidate__user=user)
-    consent = (
-        Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True)
-        .select_related("candidate")
-        .first()
+    consent = access.first_or_404(
+        Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True).select_related("candidate")
     )
-    if consent is None:
-        raise Http404
     return consent
 
 

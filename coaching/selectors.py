@@ -98,14 +98,11 @@ def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
     """An employment whose job coach the user may change (coach_assignable_employments): a case
     manager working on the case, or a coordinator of the person's municipality. Other roles → 403;
     out of scope → 404."""
-    employment = (
+    employment = access.first_or_404(
         coach_assignable_employments(user=user)
         .filter(pk=pk)
         .select_related("candidate", "job_coach", "employer__organisation")
-        .first()
     )
-    if employment is None:
-        raise Http404
     return employment
 
 
@@ -317,13 +314,11 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
 
 
 def language_need_get(*, user: User, pk: int) -> LanguageSupportNeed:
-    need = (
-        LanguageSupportNeed.objects.filter(pk=pk, employment__in=editable_employments(user=user))
-        .select_related("employment__candidate")
-        .first()
+    need = access.first_or_404(
+        LanguageSupportNeed.objects.filter(
+            pk=pk, employment__in=editable_employments(user=user)
+        ).select_related("employment__candidate")
     )
-    if need is None:
-        raise Http404
     return need
 
 
@@ -346,13 +341,11 @@ def open_needs_grouped(*, user: User) -> list[dict]:
 
 
 def risk_get(*, user: User, pk: int) -> RiskFlag:
-    risk = (
-        RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user))
-        .select_related("employment__candidate")
-        .first()
+    risk = access.first_or_404(
+        RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
+            "employment__candidate"
+        )
     )
-    if risk is None:
-        raise Http404
     return risk
 
 
@@ -386,9 +379,7 @@ def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
     request = staff_requests(user=user).filter(pk=pk).first()
     if request is not None:
         return request, True
-    request = employer_requests(user=user).filter(pk=pk).first()
-    if request is None:
-        raise Http404
+    request = access.first_or_404(employer_requests(user=user).filter(pk=pk))
     return request, False
 
 
@@ -412,9 +403,7 @@ def volunteer_assignments(*, user: User) -> QuerySet[VolunteerAssignment]:
 
 
 def volunteer_assignment_get(*, user: User, pk: int) -> VolunteerAssignment:
-    assignment = volunteer_assignments(user=user).filter(pk=pk).first()
-    if assignment is None:
-        raise Http404
+    assignment = access.first_or_404(volunteer_assignments(user=user).filter(pk=pk))
     return assignment
 
 
@@ -436,13 +425,11 @@ def case_page(*, case: Case) -> dict:
 
 
 def referral_get(*, user: User, pk: int) -> Referral:
-    referral = (
-        Referral.objects.filter(pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user))
-        .select_related("case__candidate", "service")
-        .first()
+    referral = access.first_or_404(
+        Referral.objects.filter(
+            pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user)
+        ).select_related("case__candidate", "service")
     )
-    if referral is None:
-        raise Http404
     return referral
 
 
@@ -559,9 +546,7 @@ def handovers_for(*, user: User) -> QuerySet[Handover]:
 
 
 def handover_get(*, user: User, pk: int) -> Handover:
-    handover = handovers_for(user=user).filter(pk=pk).first()
-    if handover is None:
-        raise Http404
+    handover = access.first_or_404(handovers_for(user=user).filter(pk=pk))
     return handover
 
 
