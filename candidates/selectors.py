@@ -40,7 +40,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, Role
 from organisations import access
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
@@ -63,11 +63,6 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Roles that work on case files.
-CASE_STAFF_ROLES = (Role.CASE_MANAGER, Role.JOB_COACH)
-# Roles that may open a candidate's page at all (volunteers get the reduced view).
-READ_ROLES = (*CASE_STAFF_ROLES, Role.COORDINATOR, Role.VOLUNTEER)
-
 # What an assigned volunteer sees, and nothing else: name, languages, wishes in own words.
 VOLUNTEER_FIELDS = ("first_name", "last_name", "languages", "preferences_own_words")
 
@@ -78,7 +73,7 @@ def _live_consents(scope: str) -> QuerySet[Consent]:
 
 def _staff_q(*, user: User) -> Q | None:
     """Candidates a case manager / job coach reaches through their organisations."""
-    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF_ROLES)
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     if not org_ids:
         return None
     open_cases = Case.objects.filter(responsible_organisation_id__in=org_ids).exclude(phase=CasePhase.CLOSED)
@@ -223,7 +218,7 @@ def _case_metadata(case: Case) -> CaseMetadata:
 
 def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
     """The metadata view of one person of a coordinated municipality, else Http404."""
-    candidate = (
+    candidate = access.first_or_404(
         overseen_candidates(user=user)
         .filter(pk=pk)
         .select_related("municipality")
@@ -232,10 +227,7 @@ def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
                 "cases", queryset=Case.objects.select_related("responsible_organisation", "case_manager")
             )
         )
-        .first()
     )
-    if candidate is None:
-        raise Http404
     return CandidateOverview(
         pk=candidate.pk,
         full_name=candidate.full_name,
@@ -261,13 +253,11 @@ def case_file(*, user: User, pk: int) -> CaseFile:
     """One case for the case page: full for case staff and responsible coordinators, metadata (and
     plan figures) for the coordinators of its municipality, else Http404."""
     full = visible_candidates(user=user)
-    case = (
-        Case.objects.filter(Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk)
-        .select_related("candidate", "responsible_organisation", "case_manager")
-        .first()
+    case = access.first_or_404(
+        Case.objects.filter(
+            Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk
+        ).select_related("candidate", "responsible_organisation", "case_manager")
     )
-    if case is None:
-        raise Http404
     readable = full.filter(pk=case.candidate_id).exists()
     today = timezone.localdate()
     steps = Step.objects.filter(goal__case=case, status=StepStatus.OPEN)
@@ -291,9 +281,7 @@ def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
         else Q(pk__in=[])
     )
     may |= Q(pk__in=overseen_candidates(user=user).values("pk"))
-    candidate = Candidate.objects.filter(may, pk=pk, erased_at__isnull=True).first()
-    if candidate is None:
-        raise Http404
+    candidate = access.first_or_404(Candidate.objects.filter(may, pk=pk, erased_at__isnull=True))
     return candidate
 
 
@@ -353,15 +341,12 @@ def volunteer_candidates(*, user: User) -> QuerySet[Candidate]:
 
 
 def volunteer_view(*, user: User, pk: int) -> VolunteerView:
-    candidate = (
+    candidate = access.first_or_404(
         volunteer_candidates(user=user)
         .filter(pk=pk)
         .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words")
         .prefetch_related("languages")
-        .first()
     )
-    if candidate is None:
-        raise Http404
     return VolunteerView(
         pk=candidate.pk,
         first_name=candidate.first_name,
@@ -479,7 +464,7 @@ def visible_cases(*, user: User) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     q = Q(pk__in=[])
-    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF_ROLES)
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     if org_ids:
         q |= Q(responsible_organisation_id__in=org_ids) & ~Q(phase=CasePhase.CLOSED)
         handed_over = _live_consents(ConsentScope.CASE_DATA).filter(recipient_organisation_id__in=org_ids)
@@ -728,13 +713,9 @@ def consent_get(*, user: User, pk: int) -> Consent:
     q = Q(candidate__in=candidates)
     if getattr(user, "is_candidate", False):
         q |= Q(candidate__user=user)
-    consent = (
-        Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True)
-        .select_related("candidate")
-        .first()
+    consent = access.first_or_404(
+        Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True).select_related("candidate")
     )
-    if consent is None:
-        raise Http404
     return consent
 
 
@@ -867,7 +848,7 @@ def team_lead_for(*, user: User | None, role: str, municipality_id: int) -> User
     lead = (
         Membership.objects.filter(
             organisation_id__in=org_ids,
-            role__in=CASE_STAFF_ROLES,
+            role__in=CASE_STAFF,
             is_lead=True,
             is_active=True,
             user__is_active=True,

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import CASE_READERS, CASE_STAFF, Role
 from organisations import access
 from organisations.models import Organisation
 
@@ -39,7 +39,6 @@ from .models import (
     Step,
 )
 
-STAFF = selectors.CASE_STAFF_ROLES
 PAGE_SIZE = 25
 
 
@@ -67,7 +66,7 @@ def _back(candidate_pk: int) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    _require(request, [*STAFF, Role.COORDINATOR])
+    _require(request, [*CASE_STAFF, Role.COORDINATOR])
     user = request.user
     scope = request.GET.get("scope")
     if scope not in selectors.CASELOAD_SCOPES:
@@ -167,9 +166,9 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, selectors.READ_ROLES)
+    _require(request, CASE_READERS)
     user = request.user
-    if access.has_role(user=user, roles=[*STAFF, Role.COORDINATOR]):
+    if access.has_role(user=user, roles=[*CASE_STAFF, Role.COORDINATOR]):
         try:
             candidate = selectors.candidate_get(user=user, pk=pk)
         except Http404:
@@ -211,7 +210,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     form = forms.ProfileForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +225,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _entry_post(request: HttpRequest, pk: int, form_class, add):
     """Shared shape of the small "add to profile" forms: errors re-render the page with the input."""
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -334,7 +333,7 @@ _ENTRY_MODELS = {
 @login_required
 @require_POST
 def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     if kind not in _ENTRY_MODELS:
         raise Http404
@@ -350,7 +349,7 @@ def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
 
 @login_required
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, [*STAFF, Role.COORDINATOR])
+    _require(request, [*CASE_STAFF, Role.COORDINATOR])
     file = selectors.case_file(user=request.user, pk=case_pk)
     case = file.case
     can_edit = selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
@@ -385,7 +384,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = form_class(request.POST)
     if form.is_valid():
@@ -465,7 +464,7 @@ def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     # Another page (e.g. a handover missing its consent) may send staff here with the grant it
     # needs prefilled and the way back; only a path on this site is followed.
@@ -513,7 +512,7 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
     """GET: what revoking ends, in the reader's words; POST: revoke. For the person and for staff."""
-    if not (request.user.is_candidate or access.has_role(user=request.user, roles=STAFF)):
+    if not (request.user.is_candidate or access.has_role(user=request.user, roles=CASE_STAFF)):
         raise PermissionDenied
     consent = selectors.consent_get(user=request.user, pk=consent_pk)
     for_self = consent.candidate.user_id == request.user.pk
@@ -546,7 +545,7 @@ def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
 
 @login_required
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     if candidate.user_id:
         messages.info(request, _("Die Person hat schon ein Konto."))
@@ -599,7 +598,7 @@ def _json_download(data, filename: str) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     return _json_download(
         services.candidate_export_for(candidate=candidate, actor=request.user),

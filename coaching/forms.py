@@ -11,7 +11,7 @@ from candidates.models import Language, ResidenceStatus
 from inputs import dates
 from organisations.forms import KernFormMixin
 from organisations.models import Organisation
-from taxonomy.cefr import cefr_rank
+from taxonomy.cefr import CEFR_ORDER, cefr_rank
 
 from .models import (
     Cost,
@@ -84,11 +84,11 @@ class LanguageNeedForm(_Base):
     area = forms.ChoiceField(label=_("Bereich"), choices=LanguageArea.choices)
     current_level = forms.ChoiceField(
         label=_("Jetziges Niveau (GER)"),
-        choices=[("", "---------"), *[(c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]],
+        choices=[("", "---------"), *[(c, c) for c in CEFR_ORDER]],
     )
     target_level = forms.ChoiceField(
         label=_("Zielniveau (GER)"),
-        choices=[("", "---------"), *[(c, c) for c in ("A1", "A2", "B1", "B2", "C1", "C2")]],
+        choices=[("", "---------"), *[(c, c) for c in CEFR_ORDER]],
     )
     measure = forms.ChoiceField(label=_("Maßnahme"), choices=LanguageMeasure.choices)
     provider = forms.ModelChoiceField(

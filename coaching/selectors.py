@@ -16,7 +16,7 @@ from django.db.models import DateField as DateOutput
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
 from candidates.models import Case, CasePhase
 from employers.models import Employment
@@ -41,9 +41,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-CASE_STAFF = candidate_selectors.CASE_STAFF_ROLES
-STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
 
 
 def is_staff(user: User) -> bool:
@@ -101,14 +98,11 @@ def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
     """An employment whose job coach the user may change (coach_assignable_employments): a case
     manager working on the case, or a coordinator of the person's municipality. Other roles → 403;
     out of scope → 404."""
-    employment = (
+    employment = access.first_or_404(
         coach_assignable_employments(user=user)
         .filter(pk=pk)
         .select_related("candidate", "job_coach", "employer__organisation")
-        .first()
     )
-    if employment is None:
-        raise Http404
     return employment
 
 
@@ -320,13 +314,11 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
 
 
 def language_need_get(*, user: User, pk: int) -> LanguageSupportNeed:
-    need = (
-        LanguageSupportNeed.objects.filter(pk=pk, employment__in=editable_employments(user=user))
-        .select_related("employment__candidate")
-        .first()
+    need = access.first_or_404(
+        LanguageSupportNeed.objects.filter(
+            pk=pk, employment__in=editable_employments(user=user)
+        ).select_related("employment__candidate")
     )
-    if need is None:
-        raise Http404
     return need
 
 
@@ -349,13 +341,11 @@ def open_needs_grouped(*, user: User) -> list[dict]:
 
 
 def risk_get(*, user: User, pk: int) -> RiskFlag:
-    risk = (
-        RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user))
-        .select_related("employment__candidate")
-        .first()
+    risk = access.first_or_404(
+        RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
+            "employment__candidate"
+        )
     )
-    if risk is None:
-        raise Http404
     return risk
 
 
@@ -371,7 +361,7 @@ def employer_requests(*, user: User) -> QuerySet[SupportRequest]:
 def staff_requests(*, user: User) -> QuerySet[SupportRequest]:
     """Requests the user answers: assigned or escalated to them, of candidates they work with, or of
     the municipality they coordinate."""
-    if not access.has_role(user=user, roles=STAFF_AND_COORDINATOR):
+    if not access.has_role(user=user, roles=CASE_STAFF_AND_COORDINATOR):
         return SupportRequest.objects.none()
     q = Q(assigned_to=user) | Q(escalated_to=user)
     if is_staff(user):
@@ -389,9 +379,7 @@ def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
     request = staff_requests(user=user).filter(pk=pk).first()
     if request is not None:
         return request, True
-    request = employer_requests(user=user).filter(pk=pk).first()
-    if request is None:
-        raise Http404
+    request = access.first_or_404(employer_requests(user=user).filter(pk=pk))
     return request, False
 
 
@@ -415,9 +403,7 @@ def volunteer_assignments(*, user: User) -> QuerySet[VolunteerAssignment]:
 
 
 def volunteer_assignment_get(*, user: User, pk: int) -> VolunteerAssignment:
-    assignment = volunteer_assignments(user=user).filter(pk=pk).first()
-    if assignment is None:
-        raise Http404
+    assignment = access.first_or_404(volunteer_assignments(user=user).filter(pk=pk))
     return assignment
 
 
@@ -439,19 +425,17 @@ def case_page(*, case: Case) -> dict:
 
 
 def referral_get(*, user: User, pk: int) -> Referral:
-    referral = (
-        Referral.objects.filter(pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user))
-        .select_related("case__candidate", "service")
-        .first()
+    referral = access.first_or_404(
+        Referral.objects.filter(
+            pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user)
+        ).select_related("case__candidate", "service")
     )
-    if referral is None:
-        raise Http404
     return referral
 
 
 def visible_services(*, user: User) -> QuerySet[Service]:
     """The directory of the user's municipalities (staff, coordinators, volunteers)."""
-    municipalities = access.municipality_ids(user=user, roles=[*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    municipalities = access.municipality_ids(user=user, roles=CASE_READERS)
     return (
         Service.objects.filter(municipality_id__in=municipalities)
         .select_related("organisation")
@@ -562,9 +546,7 @@ def handovers_for(*, user: User) -> QuerySet[Handover]:
 
 
 def handover_get(*, user: User, pk: int) -> Handover:
-    handover = handovers_for(user=user).filter(pk=pk).first()
-    if handover is None:
-        raise Http404
+    handover = access.first_or_404(handovers_for(user=user).filter(pk=pk))
     return handover
 
 

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, Role
 from candidates import selectors as candidate_selectors
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import (
@@ -70,7 +70,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
 # Open planned follow-ups kept materialised per employment; the next is added when one is done.
 SCHEDULE_AHEAD = 3
 # A logged contact counts for a planned follow-up due up to this many days later.
@@ -874,7 +873,7 @@ def tutoring_session_log(
     token = _token(token)
     if date > timezone.localdate():
         raise ValidationError({"date": _("Das Datum liegt in der Zukunft.")})
-    if date < assignment.started_at.date():
+    if date < timezone.localdate(assignment.started_at):
         raise ValidationError({"date": _("Das Datum liegt vor dem Beginn der Begleitung.")})
     try:
         with transaction.atomic():

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
 from organisations import access
 from organisations.models import Organisation
@@ -32,9 +32,6 @@ from .models import (
     LanguageArea,
     LanguageMeasure,
 )
-
-STAFF = selectors.CASE_STAFF
-STAFF_AND_COORDINATOR = selectors.STAFF_AND_COORDINATOR
 
 
 def _require(request: HttpRequest, roles) -> None:
@@ -66,7 +63,7 @@ def _save_form(request: HttpRequest, form, save: Callable[[dict], Any]) -> Any:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    _require(request, STAFF_AND_COORDINATOR)
+    _require(request, CASE_STAFF_AND_COORDINATOR)
     user = request.user
     context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
     if selectors.is_staff(user):
@@ -105,7 +102,7 @@ def employment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF_AND_COORDINATOR)
+    _require(request, CASE_STAFF_AND_COORDINATOR)
     employment = selectors.employment_get(user=request.user, pk=pk)
     services.audit_view(
         actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
@@ -134,7 +131,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_along_take(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     try:
         services.follow_along_take_over(employment=employment, actor=request.user)
@@ -180,7 +177,7 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.FollowUpForm(request.POST or None)
     if _save_form(
@@ -196,7 +193,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.LanguageNeedForm(
         request.POST or None, providers=selectors.language_providers(employment=employment)
@@ -223,7 +220,7 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def language_need_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     need = selectors.language_need_get(user=request.user, pk=pk)
     form = forms.NeedStatusForm(request.POST)
     if form.is_valid():
@@ -256,7 +253,7 @@ def language_needs_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.RiskForm(request.POST or None)
     if _save_form(
@@ -279,7 +276,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def risk_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     risk = selectors.risk_get(user=request.user, pk=pk)
     try:
         services.risk_escalate(risk=risk, actor=request.user)
@@ -292,7 +289,7 @@ def risk_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     risk = selectors.risk_get(user=request.user, pk=pk)
     form = forms.RiskResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -327,7 +324,7 @@ def support_request_list(request: HttpRequest) -> HttpResponse:
             "coaching/support_request_list.html",
             {"requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True},
         )
-    _require(request, STAFF_AND_COORDINATOR)
+    _require(request, CASE_STAFF_AND_COORDINATOR)
     return render(
         request,
         "coaching/support_request_list.html",
@@ -406,7 +403,7 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [*STAFF_AND_COORDINATOR, Role.EMPLOYER])
+    _require(request, [*CASE_STAFF_AND_COORDINATOR, Role.EMPLOYER])
     support, answers = selectors.support_request_get(user=request.user, pk=pk)
     form = forms.AnswerForm(request.POST or None) if answers else None
     if request.method == "POST":
@@ -474,7 +471,7 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Assign a volunteer, or invite the address: one answer whatever the address is (issue 21)."""
     from organisations.services import InvitationThrottled
 
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     initiatives = selectors.volunteer_initiatives(case=case)
     form = forms.VolunteerAssignForm(request.POST or None, initiatives=initiatives)
@@ -528,7 +525,7 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, STAFF_AND_COORDINATOR)
+    _require(request, CASE_STAFF_AND_COORDINATOR)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk)
     services.audit_view(actor=request.user, candidate=case.candidate, fields=["referrals", "handovers"])
     can_edit = (
@@ -549,7 +546,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.ReferralForm(
         request.POST or None,
@@ -586,7 +583,7 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     referral = selectors.referral_get(user=request.user, pk=pk)
     form = forms.ReferralStatusForm(request.POST)
     if form.is_valid():
@@ -608,7 +605,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def handover_list(request: HttpRequest) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     return render(
         request,
         "coaching/handover_list.html",
@@ -622,7 +619,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def handover_start(request: HttpRequest) -> HttpResponse:
     """The handover list's "new" action: choose one of your open cases, then the handover form."""
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     return render(
         request, "coaching/handover_start.html", {"cases": selectors.handover_cases(user=request.user)}
     )
@@ -638,7 +635,7 @@ def _consent_link(*, case, organisation: Organisation, kind) -> str:
 
 @login_required
 def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.HandoverForm(
         request.POST or None,
@@ -690,7 +687,7 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
     can_decide = selectors.can_decide_handover(user=request.user, handover=handover)
@@ -710,7 +707,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     item = get_object_or_404(HandoverChecklistItem, pk=item_pk, handover=handover)
     try:
@@ -723,7 +720,7 @@ def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     form = forms.AppointmentForm(request.POST)
     if form.is_valid():
@@ -743,7 +740,7 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, STAFF)
+    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     if not selectors.can_decide_handover(user=request.user, handover=handover):
         raise PermissionDenied
@@ -782,7 +779,7 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
-    _require(request, [*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    _require(request, CASE_READERS)
     form = forms.ServiceFilterForm(request.GET or None)
     offer = selectors.visible_services(user=request.user).filter(is_active=True)
     if form.is_valid():
@@ -809,7 +806,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [*STAFF_AND_COORDINATOR, Role.VOLUNTEER])
+    _require(request, CASE_READERS)
     service = get_object_or_404(selectors.visible_services(user=request.user), pk=pk)
     return render(request, "coaching/service_detail.html", {"service": service})
 

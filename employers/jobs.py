@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from candidates.matching import candidate_record
 from candidates.models import Candidate
 from matching.services import match_placements
+from organisations import access
 from organisations.models import VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
@@ -115,16 +116,12 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
 def open_placement_get(*, candidate: Candidate, pk: int) -> Placement:
     """One of the placements the person's jobs pages list (open, a place free, verified, their
     municipality), else 404."""
-    from django.http import Http404
 
-    placement = (
+    placement = access.first_or_404(
         open_placements(municipality_id=candidate.municipality_id)
         .select_related("employer__organisation")
         .filter(pk=pk)
-        .first()
     )
-    if placement is None:
-        raise Http404
     return placement
 
 

@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates.hooks import StatusItem
 from candidates.models import (
     Candidate,
@@ -124,9 +123,7 @@ def placements_for(*, user: User) -> QuerySet[Placement]:
 def placement_get(*, user: User, pk: int) -> Placement:
     """One of the user's placements; someone else's is a 404, as if it did not exist."""
     require_employer(user=user)
-    placement = placements_for(user=user).filter(pk=pk).first()
-    if placement is None:
-        raise Http404
+    placement = access.first_or_404(placements_for(user=user).filter(pk=pk))
     return placement
 
 
@@ -273,9 +270,9 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
 
 def listed_candidate_get(*, user: User, ref: str) -> Candidate:
     """A listed candidate by public reference (anonymous columns only), or 404. An id is no reference."""
-    candidate = anonymous_queryset(browse_base(user=user).filter(public_ref=str(ref)[:11])).first()
-    if candidate is None:
-        raise Http404
+    candidate = access.first_or_404(
+        anonymous_queryset(browse_base(user=user).filter(public_ref=str(ref)[:11]))
+    )
     return candidate
 
 
@@ -522,9 +519,7 @@ def verification_queue(*, user: User) -> QuerySet[Organisation]:
 
 
 def verification_get(*, user: User, pk: int) -> Organisation:
-    organisation = verification_queue(user=user).filter(pk=pk).first()
-    if organisation is None:
-        raise Http404
+    organisation = access.first_or_404(verification_queue(user=user).filter(pk=pk))
     return organisation
 
 
@@ -546,9 +541,7 @@ def employer_introductions(*, user: User) -> QuerySet[Introduction]:
 def employer_introduction_get(*, user: User, ref: str) -> Introduction:
     """One of the employer's introductions by its reference (an id finds nothing), else 404."""
     require_employer(user=user)
-    intro = employer_introductions(user=user).filter(reference=str(ref)[:11]).first()
-    if intro is None:
-        raise Http404
+    intro = access.first_or_404(employer_introductions(user=user).filter(reference=str(ref)[:11]))
     return intro
 
 
@@ -663,7 +656,7 @@ def own_introductions(*, user: User) -> QuerySet[Introduction]:
 def staff_introductions(*, user: User) -> QuerySet[Introduction]:
     """Introductions of the candidates a case manager / job coach works with, and those whose
     answer was escalated to the user (a team lead or the coordinator: services.introductions_escalate)."""
-    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    case_staff = access.has_role(user=user, roles=CASE_STAFF)
     if not case_staff and not access.has_role(user=user, roles=[Role.COORDINATOR]):
         raise PermissionDenied
     reach = Q(escalated_to=user, candidate__erased_at__isnull=True)
@@ -676,13 +669,11 @@ def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
     """An introduction the user may answer for (the candidate or their case staff), else 404."""
     if getattr(user, "is_candidate", False):
         queryset = own_introductions(user=user)
-    elif access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH, Role.COORDINATOR]):
+    elif access.has_role(user=user, roles=CASE_STAFF_AND_COORDINATOR):
         queryset = staff_introductions(user=user)
     else:
         raise PermissionDenied
-    intro = queryset.filter(reference=str(ref)[:11]).first()
-    if intro is None:
-        raise Http404
+    intro = access.first_or_404(queryset.filter(reference=str(ref)[:11]))
     return intro
 
 
@@ -695,19 +686,17 @@ def endable_employment_get(*, user: User, ref: str) -> Employment:
     403 for roles that never end employments, 404 for one outside the user's reach.
     """
     employer_orgs = access.employer_organisation_ids(user=user)
-    case_staff = access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH])
+    case_staff = access.has_role(user=user, roles=CASE_STAFF)
     if not employer_orgs and not case_staff:
         raise PermissionDenied
     reach = Q(employer__organisation_id__in=employer_orgs)
     if case_staff:
         reach |= Q(candidate__in=editable_candidates(user=user))
-    employment = (
-        Employment.objects.filter(reach, reference=str(ref)[:11])
-        .select_related("employer__organisation", "placement", "candidate")
-        .first()
+    employment = access.first_or_404(
+        Employment.objects.filter(reach, reference=str(ref)[:11]).select_related(
+            "employer__organisation", "placement", "candidate"
+        )
     )
-    if employment is None:
-        raise Http404
     return employment
 
 

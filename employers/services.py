@@ -19,7 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, Role
 from candidates.audit_names import ANONYMOUS_CARD_NOTE
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
@@ -411,7 +411,7 @@ def can_answer_for(*, user: User, candidate: Candidate, introduction: Introducti
         return True
     from candidates.selectors import visible_candidates
 
-    return access.has_role(user=user, roles=[Role.CASE_MANAGER, Role.JOB_COACH]) and (
+    return access.has_role(user=user, roles=CASE_STAFF) and (
         visible_candidates(user=user).filter(pk=candidate.pk).exists()
     )
 

@@ -35,7 +35,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF, Role
 from candidates.models import Case, CasePhase, LanguageSkill, LegalCircle
 from coaching.models import (
     OPEN_NEED_STATUSES,
@@ -57,7 +57,6 @@ from .models import MonitoringSettings
 if TYPE_CHECKING:
     from accounts.models import User
 
-CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
 # Time buckets (upper bounds in days, exclusive) for "time to first contact / to placement".
 DAY_BUCKETS = (15, 31, 91, 181)
 RETENTION_DAYS = {3: 91, 6: 182, 12: 365}

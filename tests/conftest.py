@@ -49,6 +49,23 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
+def freeze_now(monkeypatch):
+    """Stop the app's clock: ``freeze_now(aware_datetime)`` makes ``timezone.now()`` and with it
+    ``timezone.localdate()`` (the Europe/Berlin date) return that moment. Model defaults bound to
+    ``timezone.now`` at import keep the wall clock: set such fields explicitly."""
+    import datetime
+
+    from django.utils import timezone
+
+    def freeze(moment: datetime.datetime) -> datetime.datetime:
+        assert timezone.is_aware(moment), "freeze an aware datetime (tzinfo=datetime.UTC)"
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return freeze
+
+
+@pytest.fixture
 def site_home(db):
     """The website's home page, whatever ran before (a flush or the demo's clean-up may have taken it)."""
     from cms.services import home_page_ensure

@@ -14,6 +14,14 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Koordinator*in")
 
 
+# The role groups the apps check against, defined once here.
+# Roles that work on case files.
+CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
+# The case staff and the coordinator who oversees their work.
+CASE_STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
+# Roles that may open a candidate's page at all (volunteers get the reduced view).
+CASE_READERS = (*CASE_STAFF_AND_COORDINATOR, Role.VOLUNTEER)
+
 # Every role but the candidate's needs a second factor (TOTP) - including roles added later, which
 # is why this is "all but one" and not a list. Chamber editors verify employers, the gate to
 # candidate data; everyone else reads other people's personal data.

@@ -7,10 +7,11 @@ access many times costs one query.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 _CACHE_ATTR = "_lotse_memberships"
+_Row = TypeVar("_Row")
+
+
+def first_or_404(queryset: QuerySet[_Row]) -> _Row:
+    """The first row of a queryset already narrowed to what the user may see, else 404: a row that
+    does not exist and one the user may not see look the same (like ``.first()``, never
+    MultipleObjectsReturned, unlike ``get_object_or_404``)."""
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def memberships(*, user: User) -> list[Membership]:

@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The one list of levels, in order. It lives in the matching engine, which may not import Django
+# (and so cannot import the TextChoices below); tests/taxonomy/test_cefr.py checks the choices against it.
+from matching.engine.records import CEFR_LEVELS
+
 
 class CEFR(models.TextChoices):
     A1 = "A1", _("A1 – Anfänger*in")
@@ -13,7 +17,7 @@ class CEFR(models.TextChoices):
     C2 = "C2", _("C2 – Annähernd muttersprachliche Kenntnisse")
 
 
-CEFR_ORDER: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+CEFR_ORDER: tuple[str, ...] = CEFR_LEVELS
 
 
 def cefr_rank(level: str | None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 
 from candidates.models import Candidate, Case, Consent, ConsentScope, Goal, LanguageSkill, Step
 from organisations.models import OrganisationKind
@@ -72,4 +73,4 @@ class StepFactory(factory.django.DjangoModelFactory):
 
     goal = factory.SubFactory(GoalFactory)
     title = factory.Sequence(lambda n: f"Schritt {n}")
-    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates import services, tasks
 from candidates.models import Candidate, Case, Consent, ConsentScope, PermitExpiryWarning
@@ -155,7 +156,7 @@ def test_the_daily_beat_task_runs_the_watch(desk, django_capture_on_commit_callb
     schedule = settings.CELERY_BEAT_SCHEDULE["candidates-warn-expiring-permits"]
     assert schedule["task"] == "candidates.tasks.warn_expiring_permits"
     assert schedule["schedule"] == 60 * 60 * 24
-    _expiring(desk, residence_expires=datetime.date.today() + datetime.timedelta(days=30))
+    _expiring(desk, residence_expires=timezone.localdate() + datetime.timedelta(days=30))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.warn_expiring_permits.delay().get() == 1
         assert tasks.warn_expiring_permits.delay().get() == 0

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ def _fill(team, n: int) -> None:
             candidate__municipality=team.municipality,
             case_manager=team.own,
         )
-        due = datetime.date.today() + datetime.timedelta(days=(i % 5) - 2)
+        due = timezone.localdate() + datetime.timedelta(days=(i % 5) - 2)
         StepFactory(goal=GoalFactory(case=case), due_date=due)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from cms import figures
 from employers.models import PlacementStatus
@@ -49,7 +50,7 @@ def test_hires_this_year_count_employments_started_this_year(platform_rows):
         employment = apps.get_model("employers", "Employment")
     except LookupError:
         pytest.skip("employers.Employment does not exist yet")
-    today = date.today()
+    today = timezone.localdate()
     employment.objects.create(
         candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today
     )

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.models import Case, ConsentScope
@@ -77,9 +78,7 @@ def world(municipality, other_municipality) -> World:
     employer_org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn"
     )
-    employment = make_employment(
-        case, employer_org, start=datetime.date.today() - datetime.timedelta(days=40)
-    )
+    employment = make_employment(case, employer_org, start=timezone.localdate() - datetime.timedelta(days=40))
     services.follow_along_start(employment_id=employment.pk)
     coordinator = new_member(Role.COORDINATOR, municipality=municipality)
     volunteer = new_member(Role.VOLUNTEER, municipality=municipality)

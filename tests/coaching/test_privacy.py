@@ -8,6 +8,7 @@ import json
 import pytest
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 from candidates.models import Candidate, ConsentScope
 from candidates.services import candidate_erase, consent_grant
@@ -42,7 +43,7 @@ def _filled(world, language_school) -> dict[str, str]:
     name = f"{candidate.first_name} {candidate.last_name}"
     text = iter(f"{name}: {s}" for s in SECRETS)
     employment = world.employment
-    today = datetime.date.today()
+    today = timezone.localdate()
     services.follow_up_log(
         employment=employment,
         actor=world.coach,

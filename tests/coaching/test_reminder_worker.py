@@ -4,13 +4,13 @@ exactly one e-mail per due follow-up when the task runs twice, and when the work
 
 from __future__ import annotations
 
-import datetime
 import os
 import signal
 import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from coaching.models import FollowUpDue, FollowUpReminder
 from notifications.models import Notification
@@ -37,7 +37,7 @@ def _finished(celery, n: int) -> bool:
 
 def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path, request):
     require_redis(request)
-    dues = set(FollowUpDue.objects.filter(due_date__lte=datetime.date.today()).values_list("pk", flat=True))
+    dues = set(FollowUpDue.objects.filter(due_date__lte=timezone.localdate()).values_list("pk", flat=True))
     assert len(dues) == 2
     with running_worker(**_env(tmp_path)) as celery:
         celery.send_task(TASK)

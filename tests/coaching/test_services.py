@@ -33,7 +33,7 @@ from tests.factories import OrganisationFactory
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the app's date (Europe/Berlin), as the services count
 
 
 # --- plan at hire ------------------------------------------------------------------------------------
@@ -354,6 +354,31 @@ def test_volunteer_needs_a_live_consent_naming_them(world):
         focus="language",
     )
     assert VolunteerAssignment.objects.count() == 1
+
+
+def test_the_tutoring_log_counts_days_in_berlin_not_in_utc(world, freeze_now):
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Berlin: the volunteer's "today" is the 1st.
+    freeze_now(datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC))
+    assignment = services.volunteer_assign(
+        candidate=world.candidate,
+        volunteer=world.people["volunteer"],
+        actor=world.case_manager,
+        focus="language",
+    )
+    assignment.started_at = timezone.now()  # the model default reads the real clock
+    assignment.save()
+    volunteer = world.people["volunteer"]
+
+    def log(day):
+        return services.tutoring_session_log(
+            assignment=assignment, actor=volunteer, token=uuid.uuid4(), date=day, minutes=45, topic="Lesen"
+        )
+
+    log(datetime.date(2026, 12, 1))  # today in Berlin, not "in the future"
+    with pytest.raises(ValidationError) as refused:
+        log(datetime.date(2026, 11, 30))  # the day before the assignment began, in Berlin
+    assert "date" in refused.value.message_dict
+    assert list(assignment.sessions.values_list("date", flat=True)) == [datetime.date(2026, 12, 1)]
 
 
 # --- referrals -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching import services
 from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
@@ -16,7 +17,7 @@ from tests.coaching.conftest import make_employment
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the app's date (Europe/Berlin), as the views count
 
 
 def _more_employments(world, n: int) -> None:

@@ -10,6 +10,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.models import (
@@ -89,7 +90,7 @@ def make_candidate(
         hours_per_week_min=20,
         hours_per_week_max=40,
         work_permission=WorkPermission.UNRESTRICTED,
-        available_from=date.today() + timedelta(days=14),
+        available_from=timezone.localdate() + timedelta(days=14),
     )
     defaults.update(fields)
     candidate = Candidate.objects.create(municipality=municipality, user=user, **defaults)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -60,7 +60,7 @@ def listed(municipality, cook_taxonomy):
             years=2,
             german="B1",
             postcode="80331",
-            available_from=date.today() + timedelta(days=200),
+            available_from=timezone.localdate() + timedelta(days=200),
         ),
         "unlisted": make_candidate(municipality, occupation=cook_taxonomy.cook, listed=False),
     }
@@ -135,7 +135,7 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
         ({"german": "B1"}, {"cook", "welder"}),
         ({"postcode": "44135", "radius": "30"}, {"cook", "junior"}),
         ({"kind": "job"}, {"cook", "welder"}),
-        ({"available_by": (date.today() + timedelta(days=30)).isoformat()}, {"cook", "junior"}),
+        ({"available_by": (timezone.localdate() + timedelta(days=30)).isoformat()}, {"cook", "junior"}),
     ],
 )
 def test_filters(employer, listed, signed_in, query, expected):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from employers.models import Introduction, Placement
 from organisations.models import Organisation
@@ -50,7 +51,7 @@ def test_employer_journey_from_registration_to_accepted_introduction(
             "hours_per_week": "40",
             "openings": "1",
             "status": "open",
-            "start_date": (date.today() + timedelta(days=10)).isoformat(),
+            "start_date": (timezone.localdate() + timedelta(days=10)).isoformat(),
         },
     )
     placement = Placement.objects.get(employer__organisation=org)

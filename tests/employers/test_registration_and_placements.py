@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from employers import selectors, services
@@ -112,7 +113,7 @@ def _placement_post(cook_taxonomy, **overrides):
         "postcode": "44137",
         "city": "Dortmund",
         "hours_per_week": "39",
-        "start_date": (date.today() + timedelta(days=30)).isoformat(),
+        "start_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
         "openings": "2",
         "status": "open",
         "description": "",

@@ -12,7 +12,7 @@ import importlib
 import re
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
@@ -128,7 +128,7 @@ def _paper_grants_by_staff(case_manager_team) -> None:
     form = {
         "scope": "case_data",
         "recipient_organisation": receiving.pk,
-        "granted_on": date.today().isoformat(),
+        "granted_on": timezone.localdate().isoformat(),
         "paper_form_reference": "Ordner 3, Blatt 7",
     }
     tabs = _clients(manager)
@@ -341,7 +341,7 @@ def _placement_form(taxonomy, key: str, title: str) -> dict:
         "postcode": "44137",
         "city": "Dortmund",
         "hours_per_week": "39",
-        "start_date": (date.today() + timedelta(days=30)).isoformat(),
+        "start_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
         "openings": "2",
         "status": "open",
         "description": "",

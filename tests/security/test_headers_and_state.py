@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import deque
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -101,7 +101,7 @@ def world(municipality, make_member, cook_taxonomy):
     )
     employer_services.introduction_answer(introduction=hired, actor=coach, accept=True)
     employer_services.introduction_hire(
-        introduction=hired, actor=employer, start_date=date.today() + timedelta(7)
+        introduction=hired, actor=employer, start_date=timezone.localdate() + timedelta(7)
     )
     people = {
         "candidate": candidate_user,

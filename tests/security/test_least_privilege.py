@@ -21,6 +21,7 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CaseNote, Consent, ConsentScope, Goal, Step
@@ -132,13 +133,13 @@ def world(municipality, other_municipality):
     )
     w.note = CaseNote.objects.create(case=w.case, author=w.case_manager, text=CASE_NOTE)
     w.goal = Goal.objects.create(case=w.case, title=SECRETS["goal"])
-    w.step = Step.objects.create(goal=w.goal, title=SECRETS["step"], due_date=datetime.date.today())
+    w.step = Step.objects.create(goal=w.goal, title=SECRETS["step"], due_date=timezone.localdate())
 
     employer_org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Werft Nord"
     )
     w.employment = make_employment(
-        w.case, employer_org, start=datetime.date.today() - datetime.timedelta(days=60)
+        w.case, employer_org, start=timezone.localdate() - datetime.timedelta(days=60)
     )
     from coaching import services as coaching_services
 
@@ -147,7 +148,7 @@ def world(municipality, other_municipality):
     w.plan.save(update_fields=["coach"])
     w.follow_up = FollowUp.objects.create(
         employment=w.employment,
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         mode="workplace",
         with_whom="candidate",
         topics=["health"],
@@ -197,7 +198,7 @@ def world(municipality, other_municipality):
     w.assignment = VolunteerAssignment.objects.create(candidate=w.candidate, volunteer=w.volunteer)
     w.tutoring = TutoringSession.objects.create(
         assignment=w.assignment,
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         minutes=60,
         topic="Bewerbung",
         notes=SECRETS["tutoring"],
@@ -438,7 +439,7 @@ def test_paper_consent_form_offers_only_organisations_that_can_receive(world):
             {
                 "scope": scope,
                 "recipient_organisation": forged.pk,
-                "granted_on": datetime.date.today().isoformat(),
+                "granted_on": timezone.localdate().isoformat(),
                 "paper_form_reference": "A1",
             },
         )
