@@ -44,6 +44,8 @@ OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0
 # Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
 # to order an equal person with a known permit first, too little to bury a good match.
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
+# The most a person sharing no skill and no occupation code with a placement can score.
+NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
 
 
 def cefr_rank(level: str | None) -> int:
@@ -342,6 +344,49 @@ class CandidateIndex:
                 result[offset : offset + block.shape[0]] = block[:, columns] @ values
         return result / total
 
+    def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
+        their skill scores, their occupation scores), read from the CSC columns of its skills and
+        codes only. None when the placement asks for no skill (everyone then scores 0.5)."""
+        weights = placement_skill_weights(placement, self.taxonomy)
+        total = sum(weights.values())
+        if total <= 0:
+            return None
+        skill_rows, skill_values = [], []
+        for offset, block in self._blocks("skills"):
+            columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
+            for column, value in zip(columns.tolist(), values.tolist(), strict=True):
+                start, end = block.indptr[column], block.indptr[column + 1]
+                skill_rows.append(offset + block.indices[start:end])
+                # The same products, added in the same column order, as the full scan's matrix product.
+                skill_values.append(block.data[start:end].astype(float) * value)
+        code_rows, code_values = [], []
+        if placement.occupation:
+            codes = occupation_codes(placement.occupation, self.taxonomy.occupation_isco)
+            levels = zip(OCCUPATION_CODE_LEVELS, codes, OCCUPATION_LEVELS, strict=True)
+            for (level, _digits), code, (_name, value) in levels:
+                column = self.code_vocabulary.columns.get(f"{level}:{code}") if code else None
+                if column is None:
+                    continue
+                for offset, block in self._blocks("codes"):
+                    if column < block.shape[1]:
+                        found = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
+                        code_rows.append(found)
+                        code_values.append(np.full(len(found), value))
+        if not skill_rows and not code_rows:
+            empty = np.zeros(0)
+            return np.zeros(0, dtype=np.int64), empty, empty
+        every = np.concatenate(skill_rows + code_rows).astype(np.int64, copy=False)
+        rows, inverse = np.unique(every, return_inverse=True)
+        n_skill = sum(len(r) for r in skill_rows)
+        skills = np.zeros(len(rows))
+        if skill_rows:
+            skills = np.bincount(inverse[:n_skill], weights=np.concatenate(skill_values), minlength=len(rows))
+        occupation = np.zeros(len(rows))
+        if code_rows:
+            np.maximum.at(occupation, inverse[n_skill:], np.concatenate(code_values))
+        return rows, skills / total, occupation
+
     def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
         result = np.zeros(len(self.records))
         if not placement.occupation:
@@ -358,6 +403,19 @@ class CandidateIndex:
                     rows = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
                     result[rows] = np.maximum(result[rows], value)
         return result
+
+
+class _Ids:
+    """The ids of some rows of an index, read on demand (ties are broken by id)."""
+
+    def __init__(self, ids: list[str], rows: np.ndarray) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> str:
+        return self.ids[self.rows[i]]
 
 
 class PlacementIndex:
@@ -439,6 +497,71 @@ class Matcher:
         index = candidates if isinstance(candidates, CandidateIndex) else self.candidate_index(candidates)
         if not index.records:
             return []
+        if top is not None and top > 0:
+            ranked = self._rank_overlap(placement, index, top)
+            if ranked is not None:
+                return ranked
+        return self._rank_all(placement, index, top)
+
+    def _rank_overlap(
+        self, placement: PlacementRecord, index: CandidateIndex, top: int
+    ) -> list[RankedMatch] | None:
+        """The best ``top`` found by scoring only the people sharing a skill or an occupation code.
+
+        Someone sharing neither scores at most ``NO_OVERLAP_MAX`` (0 for skills and occupation, 1
+        for everything else). When the ``top``-th best of the overlapping people scores more than
+        that, nobody else can enter or tie the list, so it is exactly the full scan's; otherwise
+        None, and the caller scans everyone.
+        """
+        found = index.overlap(placement)
+        if found is None:
+            return None
+        rows, skills, occupation = found
+        components = self._components(placement, index, rows, skills=skills, occupation=occupation)
+        eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+        best = self._best(components, eligible, _Ids(index.ids, rows), top)
+        if len(best) < top:
+            return None
+        kth = best[top - 1]
+        if round(sum(WEIGHTS[name] * float(v[kth]) for name, v in components.items()), 6) <= NO_OVERLAP_MAX:
+            return None
+        return [
+            self._result(index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()})
+            for i in best
+        ]
+
+    def _components(
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        rows: np.ndarray | slice,
+        *,
+        skills: np.ndarray,
+        occupation: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        today = self.today.toordinal()
+        lat, lon = self._point(placement.postcode)
+        language, qualifies, _gap = language_component(
+            index.german[rows], cefr_rank(placement.min_german), placement.language_support
+        )
+        start = max(placement.start.toordinal() if placement.start else 0, today)
+        return {
+            "skills": skills,
+            "occupation": occupation,
+            "language": language,
+            "distance": distance_component(haversine_km(index.lat[rows], index.lon[rows], lat, lon)),
+            "hours": hours_component(
+                index.hours[rows], np.nan if placement.hours is None else float(placement.hours)
+            ),
+            "start": start_component(np.maximum(index.day[rows], today), start),
+            "permit": index.permit[rows],
+            "_qualifies": qualifies,
+        }
+
+    def _rank_all(
+        self, placement: PlacementRecord, index: CandidateIndex, top: int | None
+    ) -> list[RankedMatch]:
+        """Every row scored (the full scan): for a whole list, or when the overlap cannot decide."""
         today = self.today.toordinal()
         lat, lon = self._point(placement.postcode)
         language, qualifies, _gap = language_component(
