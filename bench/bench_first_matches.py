@@ -107,6 +107,7 @@ def run(case: str, *, warm: bool, settle: float, cookie: str, url: str) -> None:
         "DJANGO_DEBUG": "0",
         "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
     }
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / "bench_first_matches.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
@@ -123,7 +124,7 @@ def run(case: str, *, warm: bool, settle: float, cookie: str, url: str) -> None:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=open(Path(os.environ.get("TMPDIR", "/tmp")) / "bench_first_matches.log", "w"),
+        stderr=log,
     )
     try:
         started = time.perf_counter()
@@ -144,6 +145,7 @@ def run(case: str, *, warm: bool, settle: float, cookie: str, url: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def main() -> None:
