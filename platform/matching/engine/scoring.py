@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 from scipy import sparse
 
-from .records import CEFR_LEVELS, CandidateRecord, Explanation, PlacementRecord, RankedMatch
+from .records import CEFR_LEVELS, CandidateRecord, Explanation, OccupationYears, PlacementRecord, RankedMatch
 from .taxonomy import TaxonomyIndex
 
 Coordinates = Callable[[str], tuple[float, float] | None]
@@ -58,8 +58,26 @@ def implied_skill_weight(years: float) -> float:
     return min(1.0, 0.5 + 0.1 * max(years, 0.0))
 
 
-def candidate_skill_weights(candidate: CandidateRecord, taxonomy: TaxonomyIndex) -> dict[str, float]:
-    """Skills named by the person count fully; skills implied by their occupations by years."""
+def candidate_skill_weights(
+    candidate: CandidateRecord,
+    taxonomy: TaxonomyIndex,
+    implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
+) -> dict[str, float]:
+    """Skills named by the person count fully; skills implied by their occupations by years.
+
+    ``implied``: a cache of the occupations' part, shared by the many people with the same
+    occupations and years while an index is built (same result, a copy instead of a loop).
+    """
+    if implied is not None:
+        cached = implied.get(candidate.occupations)
+        if cached is None:
+            cached = implied[candidate.occupations] = candidate_skill_weights(
+                CandidateRecord(id="", occupations=candidate.occupations), taxonomy
+            )
+        weights = dict(cached)
+        for skill in candidate.skills:
+            weights[skill] = 1.0
+        return weights
     weights: dict[str, float] = {}
     for occupation in candidate.occupations:
         strength = implied_skill_weight(occupation.years)
@@ -187,17 +205,19 @@ def _days(values: Sequence[date | None]) -> np.ndarray:
 
 def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) -> sparse.csr_matrix:
     # array.array, not lists: 100,000 candidates hold millions of entries.
-    indptr, indices, data = array("q", [0]), array("l"), array("f")
+    # 32-bit column numbers and row pointers while they fit: half the memory of 64-bit ones.
+    indptr, indices, data = array("q", [0]), array("i"), array("f")
+    columns, column = vocabulary.columns, vocabulary.column
     for weights in rows:
-        for key, weight in weights.items():
-            indices.append(vocabulary.column(key))
-            data.append(weight)
+        indices.extend([columns[key] if key in columns else column(key) for key in weights])
+        data.extend(weights.values())
         indptr.append(len(indices))
+    pointer_type = np.int32 if len(indices) < 2**31 - 1 else np.int64
     return sparse.csr_matrix(
         (
             np.frombuffer(data, dtype=np.float32),
-            np.asarray(indices, dtype=np.int64),
-            np.frombuffer(indptr, dtype=np.int64),
+            np.frombuffer(indices, dtype=np.int32).astype(pointer_type, copy=False),
+            np.frombuffer(indptr, dtype=np.int64).astype(pointer_type),
         ),
         shape=(len(rows), max(len(vocabulary), 1)),
     )
@@ -236,6 +256,7 @@ class CandidateIndex:
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self._parts: list[dict[str, object]] = []
+        self._implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
         self.alive = np.zeros(0, dtype=bool)
         candidates = list(candidates)
         # Built in chunks and merged once: keeps the peak memory of a large build low.
@@ -259,7 +280,8 @@ class CandidateIndex:
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
             "skills": _weights_matrix(
-                [candidate_skill_weights(c, self.taxonomy) for c in candidates], self.skill_vocabulary
+                [candidate_skill_weights(c, self.taxonomy, self._implied) for c in candidates],
+                self.skill_vocabulary,
             ),
             "codes": _weights_matrix(code_rows, self.code_vocabulary),
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
@@ -372,20 +394,21 @@ class CandidateIndex:
                     if column < block.shape[1]:
                         found = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
                         code_rows.append(found)
-                        code_values.append(np.full(len(found), value))
-        if not skill_rows and not code_rows:
-            empty = np.zeros(0)
-            return np.zeros(0, dtype=np.int64), empty, empty
-        every = np.concatenate(skill_rows + code_rows).astype(np.int64, copy=False)
-        rows, inverse = np.unique(every, return_inverse=True)
-        n_skill = sum(len(r) for r in skill_rows)
-        skills = np.zeros(len(rows))
+                        code_values.append(value)
+        n = len(self.records)
+        shared = np.zeros(n, dtype=bool)
+        skills = np.zeros(n)
         if skill_rows:
-            skills = np.bincount(inverse[:n_skill], weights=np.concatenate(skill_values), minlength=len(rows))
-        occupation = np.zeros(len(rows))
-        if code_rows:
-            np.maximum.at(occupation, inverse[n_skill:], np.concatenate(code_values))
-        return rows, skills / total, occupation
+            every = np.concatenate(skill_rows)
+            shared[every] = True
+            # Added row by row in column order, as the full scan's matrix product adds them.
+            skills = np.bincount(every, weights=np.concatenate(skill_values), minlength=n)
+        occupation = np.zeros(n)
+        for found, value in zip(code_rows, code_values, strict=True):
+            shared[found] = True
+            occupation[found] = np.maximum(occupation[found], value)
+        rows = np.flatnonzero(shared)
+        return rows, skills[rows] / total, occupation[rows]
 
     def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
         result = np.zeros(len(self.records))
