@@ -9,6 +9,7 @@ they show, so a revocation takes effect on the next request even before its task
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ CandidateSource = Callable[..., list[CandidateRecord]]
 
 _source: list[CandidateSource] = []
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,6 +76,46 @@ def candidate_index(*, municipality_id: int) -> CandidateIndex:
             entry.index.append(fresh)
             entry.last_change = max(pk for pk, _id in changes)
         return entry.index
+
+
+def warm_indexes() -> int:
+    """Build every municipality's index now (at worker start), so no person waits for it.
+
+    Takes the same lock as a request: a matches page asked for while this runs waits for this
+    build and then uses it, it never starts a second one. Returns how many indexes were built.
+    """
+    from organisations.models import Municipality
+
+    built = 0
+    for municipality_id in Municipality.objects.order_by("pk").values_list("pk", flat=True):
+        candidate_index(municipality_id=municipality_id)
+        built += 1
+    return built
+
+
+def warm_indexes_in_background() -> threading.Thread | None:
+    """Start ``warm_indexes`` in a daemon thread if ``settings.MATCHING_WARM_INDEXES`` is on.
+
+    Called from the WSGI entry point, i.e. once in every server worker (gunicorn without
+    ``--preload``, runserver); management commands, Celery and tests never load it.
+    """
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    if not getattr(settings, "MATCHING_WARM_INDEXES", False):
+        return None
+
+    def run() -> None:
+        try:
+            warm_indexes()
+        except Exception:  # a failed warm-up only means the first request builds it
+            logger.exception("Warming the candidate indexes failed")
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=run, name="matching-warm-indexes", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget_indexes() -> None:

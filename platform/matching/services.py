@@ -4,6 +4,7 @@ when one exists, and training from decisions. Apps pass plain records in."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -25,20 +26,25 @@ RERANK_DEPTH = 200  # the learned model reorders only the base score's best pair
 
 _index: tuple[int, TaxonomyIndex] | None = None
 _TAXONOMY_VERSION_KEY = "matching:taxonomy-version"
+_index_lock = threading.Lock()  # a warm-up thread and a request must not build it twice
 
 
 def taxonomy_index() -> TaxonomyIndex:
     """The ESCO index, built once per process and rebuilt after the taxonomy is reloaded."""
     global _index
     version = cache.get(_TAXONOMY_VERSION_KEY, 0)
-    if _index is None or _index[0] != version:
+    if _index is not None and _index[0] == version:
+        return _index[1]
+    with _index_lock:
+        if _index is not None and _index[0] == version:
+            return _index[1]
         index = TaxonomyIndex.build(
             occupations=Occupation.objects.values_list("uri", "isco_code"),
             relations=OccupationSkill.objects.values_list("occupation__uri", "relation", "skill__uri"),
             skills=Skill.objects.values_list("uri", flat=True),
         )
         _index = (version, index)
-    return _index[1]
+        return index
 
 
 def taxonomy_index_invalidate() -> None:

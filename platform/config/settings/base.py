@@ -333,3 +333,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str_("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Matching: every server worker builds its municipalities' candidate indexes in a background
+# thread as it starts (config/wsgi.py), so the first matches page after a deploy does not wait
+# seconds for it. A request arriving during the build waits for that build, never starts another.
+MATCHING_WARM_INDEXES = env.bool_("MATCHING_WARM_INDEXES", True)

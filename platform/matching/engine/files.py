@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .records import CandidateRecord, PlacementRecord, RecordError
-from .scoring import Coordinates, Matcher
+from .scoring import CandidateIndex, Coordinates, Matcher
 from .taxonomy import TaxonomyIndex
 
 
@@ -74,13 +74,18 @@ def match_files(
     report.candidates, report.placements = len(candidates), len(placements)
     check_vocabulary(candidates, placements, taxonomy, coordinates, report)
     matcher = Matcher(taxonomy, coordinates=coordinates)
-    for line in ranked_lines(matcher, candidates, placements, top):
+    # One index for every placement: each further placement costs one ranking, not a rebuild.
+    index = matcher.candidate_index(candidates)
+    for line in ranked_lines(matcher, index, placements, top):
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return report
 
 
 def ranked_lines(
-    matcher: Matcher, candidates: list[CandidateRecord], placements: list[PlacementRecord], top: int
+    matcher: Matcher,
+    candidates: list[CandidateRecord] | CandidateIndex,
+    placements: list[PlacementRecord],
+    top: int,
 ) -> Iterator[dict[str, Any]]:
     for placement in placements:
         ranked = matcher.rank_candidates(placement, candidates, top=top)

@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 from scipy import sparse
 
-from .records import CEFR_LEVELS, CandidateRecord, Explanation, PlacementRecord, RankedMatch
+from .records import CEFR_LEVELS, CandidateRecord, Explanation, OccupationYears, PlacementRecord, RankedMatch
 from .taxonomy import TaxonomyIndex
 
 Coordinates = Callable[[str], tuple[float, float] | None]
@@ -44,6 +44,8 @@ OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0
 # Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
 # to order an equal person with a known permit first, too little to bury a good match.
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
+# The most a person sharing no skill and no occupation code with a placement can score.
+NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
 
 
 def cefr_rank(level: str | None) -> int:
@@ -56,8 +58,26 @@ def implied_skill_weight(years: float) -> float:
     return min(1.0, 0.5 + 0.1 * max(years, 0.0))
 
 
-def candidate_skill_weights(candidate: CandidateRecord, taxonomy: TaxonomyIndex) -> dict[str, float]:
-    """Skills named by the person count fully; skills implied by their occupations by years."""
+def candidate_skill_weights(
+    candidate: CandidateRecord,
+    taxonomy: TaxonomyIndex,
+    implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
+) -> dict[str, float]:
+    """Skills named by the person count fully; skills implied by their occupations by years.
+
+    ``implied``: a cache of the occupations' part, shared by the many people with the same
+    occupations and years while an index is built (same result, a copy instead of a loop).
+    """
+    if implied is not None:
+        cached = implied.get(candidate.occupations)
+        if cached is None:
+            cached = implied[candidate.occupations] = candidate_skill_weights(
+                CandidateRecord(id="", occupations=candidate.occupations), taxonomy
+            )
+        weights = dict(cached)
+        for skill in candidate.skills:
+            weights[skill] = 1.0
+        return weights
     weights: dict[str, float] = {}
     for occupation in candidate.occupations:
         strength = implied_skill_weight(occupation.years)
@@ -185,17 +205,19 @@ def _days(values: Sequence[date | None]) -> np.ndarray:
 
 def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) -> sparse.csr_matrix:
     # array.array, not lists: 100,000 candidates hold millions of entries.
-    indptr, indices, data = array("q", [0]), array("l"), array("f")
+    # 32-bit column numbers and row pointers while they fit: half the memory of 64-bit ones.
+    indptr, indices, data = array("q", [0]), array("i"), array("f")
+    columns, column = vocabulary.columns, vocabulary.column
     for weights in rows:
-        for key, weight in weights.items():
-            indices.append(vocabulary.column(key))
-            data.append(weight)
+        indices.extend([columns[key] if key in columns else column(key) for key in weights])
+        data.extend(weights.values())
         indptr.append(len(indices))
+    pointer_type = np.int32 if len(indices) < 2**31 - 1 else np.int64
     return sparse.csr_matrix(
         (
             np.frombuffer(data, dtype=np.float32),
-            np.asarray(indices, dtype=np.int64),
-            np.frombuffer(indptr, dtype=np.int64),
+            np.frombuffer(indices, dtype=np.int32).astype(pointer_type, copy=False),
+            np.frombuffer(indptr, dtype=np.int64).astype(pointer_type),
         ),
         shape=(len(rows), max(len(vocabulary), 1)),
     )
@@ -234,6 +256,7 @@ class CandidateIndex:
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self._parts: list[dict[str, object]] = []
+        self._implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
         self.alive = np.zeros(0, dtype=bool)
         candidates = list(candidates)
         # Built in chunks and merged once: keeps the peak memory of a large build low.
@@ -257,7 +280,8 @@ class CandidateIndex:
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
             "skills": _weights_matrix(
-                [candidate_skill_weights(c, self.taxonomy) for c in candidates], self.skill_vocabulary
+                [candidate_skill_weights(c, self.taxonomy, self._implied) for c in candidates],
+                self.skill_vocabulary,
             ),
             "codes": _weights_matrix(code_rows, self.code_vocabulary),
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
@@ -309,10 +333,14 @@ class CandidateIndex:
             width = max(part[key].shape[1] for part in self._parts)
             blocks = []
             for part in self._parts:
-                block = part[key].tocsr()
+                block = part.pop(key).tocsr()  # each block's CSC copy is freed as its CSR is made
                 block.resize((block.shape[0], width))
                 blocks.append(block)
-            merged[key] = sparse.vstack(blocks, format="csc")
+            # Row blocks stack as CSR without an intermediate (COO would take 20 bytes an entry).
+            stacked = sparse.vstack(blocks, format="csr")
+            del blocks
+            merged[key] = stacked.tocsc()
+            del stacked
         self._parts = [merged]
 
     def _blocks(self, key: str):
@@ -342,6 +370,50 @@ class CandidateIndex:
                 result[offset : offset + block.shape[0]] = block[:, columns] @ values
         return result / total
 
+    def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
+        their skill scores, their occupation scores), read from the CSC columns of its skills and
+        codes only. None when the placement asks for no skill (everyone then scores 0.5)."""
+        weights = placement_skill_weights(placement, self.taxonomy)
+        total = sum(weights.values())
+        if total <= 0:
+            return None
+        skill_rows, skill_values = [], []
+        for offset, block in self._blocks("skills"):
+            columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
+            for column, value in zip(columns.tolist(), values.tolist(), strict=True):
+                start, end = block.indptr[column], block.indptr[column + 1]
+                skill_rows.append(offset + block.indices[start:end])
+                # The same products, added in the same column order, as the full scan's matrix product.
+                skill_values.append(block.data[start:end].astype(float) * value)
+        code_rows, code_values = [], []
+        if placement.occupation:
+            codes = occupation_codes(placement.occupation, self.taxonomy.occupation_isco)
+            levels = zip(OCCUPATION_CODE_LEVELS, codes, OCCUPATION_LEVELS, strict=True)
+            for (level, _digits), code, (_name, value) in levels:
+                column = self.code_vocabulary.columns.get(f"{level}:{code}") if code else None
+                if column is None:
+                    continue
+                for offset, block in self._blocks("codes"):
+                    if column < block.shape[1]:
+                        found = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
+                        code_rows.append(found)
+                        code_values.append(value)
+        n = len(self.records)
+        shared = np.zeros(n, dtype=bool)
+        skills = np.zeros(n)
+        if skill_rows:
+            every = np.concatenate(skill_rows)
+            shared[every] = True
+            # Added row by row in column order, as the full scan's matrix product adds them.
+            skills = np.bincount(every, weights=np.concatenate(skill_values), minlength=n)
+        occupation = np.zeros(n)
+        for found, value in zip(code_rows, code_values, strict=True):
+            shared[found] = True
+            occupation[found] = np.maximum(occupation[found], value)
+        rows = np.flatnonzero(shared)
+        return rows, skills[rows] / total, occupation[rows]
+
     def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
         result = np.zeros(len(self.records))
         if not placement.occupation:
@@ -358,6 +430,19 @@ class CandidateIndex:
                     rows = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
                     result[rows] = np.maximum(result[rows], value)
         return result
+
+
+class _Ids:
+    """The ids of some rows of an index, read on demand (ties are broken by id)."""
+
+    def __init__(self, ids: list[str], rows: np.ndarray) -> None:
+        self.ids, self.rows = ids, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> str:
+        return self.ids[self.rows[i]]
 
 
 class PlacementIndex:
@@ -439,6 +524,71 @@ class Matcher:
         index = candidates if isinstance(candidates, CandidateIndex) else self.candidate_index(candidates)
         if not index.records:
             return []
+        if top is not None and top > 0:
+            ranked = self._rank_overlap(placement, index, top)
+            if ranked is not None:
+                return ranked
+        return self._rank_all(placement, index, top)
+
+    def _rank_overlap(
+        self, placement: PlacementRecord, index: CandidateIndex, top: int
+    ) -> list[RankedMatch] | None:
+        """The best ``top`` found by scoring only the people sharing a skill or an occupation code.
+
+        Someone sharing neither scores at most ``NO_OVERLAP_MAX`` (0 for skills and occupation, 1
+        for everything else). When the ``top``-th best of the overlapping people scores more than
+        that, nobody else can enter or tie the list, so it is exactly the full scan's; otherwise
+        None, and the caller scans everyone.
+        """
+        found = index.overlap(placement)
+        if found is None:
+            return None
+        rows, skills, occupation = found
+        components = self._components(placement, index, rows, skills=skills, occupation=occupation)
+        eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+        best = self._best(components, eligible, _Ids(index.ids, rows), top)
+        if len(best) < top:
+            return None
+        kth = best[top - 1]
+        if round(sum(WEIGHTS[name] * float(v[kth]) for name, v in components.items()), 6) <= NO_OVERLAP_MAX:
+            return None
+        return [
+            self._result(index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()})
+            for i in best
+        ]
+
+    def _components(
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        rows: np.ndarray | slice,
+        *,
+        skills: np.ndarray,
+        occupation: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        today = self.today.toordinal()
+        lat, lon = self._point(placement.postcode)
+        language, qualifies, _gap = language_component(
+            index.german[rows], cefr_rank(placement.min_german), placement.language_support
+        )
+        start = max(placement.start.toordinal() if placement.start else 0, today)
+        return {
+            "skills": skills,
+            "occupation": occupation,
+            "language": language,
+            "distance": distance_component(haversine_km(index.lat[rows], index.lon[rows], lat, lon)),
+            "hours": hours_component(
+                index.hours[rows], np.nan if placement.hours is None else float(placement.hours)
+            ),
+            "start": start_component(np.maximum(index.day[rows], today), start),
+            "permit": index.permit[rows],
+            "_qualifies": qualifies,
+        }
+
+    def _rank_all(
+        self, placement: PlacementRecord, index: CandidateIndex, top: int | None
+    ) -> list[RankedMatch]:
+        """Every row scored (the full scan): for a whole list, or when the overlap cannot decide."""
         today = self.today.toordinal()
         lat, lon = self._point(placement.postcode)
         language, qualifies, _gap = language_component(
