@@ -100,7 +100,7 @@ def warm_indexes_in_background() -> threading.Thread | None:
     ``--preload``, runserver); management commands, Celery and tests never load it.
     """
     from django.conf import settings
-    from django.db import close_old_connections
+    from django.db import connection
 
     if not getattr(settings, "MATCHING_WARM_INDEXES", False):
         return None
@@ -111,7 +111,7 @@ def warm_indexes_in_background() -> threading.Thread | None:
         except Exception:  # a failed warm-up only means the first request builds it
             logger.exception("Warming the candidate indexes failed")
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection: not left open for the worker's life
 
     thread = threading.Thread(target=run, name="matching-warm-indexes", daemon=True)
     thread.start()
