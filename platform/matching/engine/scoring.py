@@ -386,19 +386,7 @@ class CandidateIndex:
                 skill_rows.append(offset + block.indices[start:end])
                 # The same products, added in the same column order, as the full scan's matrix product.
                 skill_values.append(block.data[start:end].astype(float) * value)
-        code_rows, code_values = [], []
-        if placement.occupation:
-            codes = occupation_codes(placement.occupation, self.taxonomy.occupation_isco)
-            levels = zip(OCCUPATION_CODE_LEVELS, codes, OCCUPATION_LEVELS, strict=True)
-            for (level, _digits), code, (_name, value) in levels:
-                column = self.code_vocabulary.columns.get(f"{level}:{code}") if code else None
-                if column is None:
-                    continue
-                for offset, block in self._blocks("codes"):
-                    if column < block.shape[1]:
-                        found = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
-                        code_rows.append(found)
-                        code_values.append(value)
+        code_hits = list(self._code_rows(placement))
         n = len(self.records)
         shared = np.zeros(n, dtype=bool)
         skills = np.zeros(n)
@@ -408,16 +396,17 @@ class CandidateIndex:
             # Added row by row in column order, as the full scan's matrix product adds them.
             skills = np.bincount(every, weights=np.concatenate(skill_values), minlength=n)
         occupation = np.zeros(n)
-        for found, value in zip(code_rows, code_values, strict=True):
+        for found, value in code_hits:
             shared[found] = True
             occupation[found] = np.maximum(occupation[found], value)
         rows = np.flatnonzero(shared)
         return rows, skills[rows] / total, occupation[rows]
 
-    def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
-        result = np.zeros(len(self.records))
+    def _code_rows(self, placement: PlacementRecord):
+        """(rows, value) for each occupation code level the placement has: the rows holding
+        that code, read straight from the CSC column, and the level's score."""
         if not placement.occupation:
-            return result
+            return
         codes = occupation_codes(placement.occupation, self.taxonomy.occupation_isco)
         levels = zip(OCCUPATION_CODE_LEVELS, codes, OCCUPATION_LEVELS, strict=True)
         for (level, _digits), code, (_name, value) in levels:
@@ -426,9 +415,12 @@ class CandidateIndex:
                 continue
             for offset, block in self._blocks("codes"):
                 if column < block.shape[1]:
-                    # Rows holding this code, read straight from the CSC column.
-                    rows = offset + block.indices[block.indptr[column] : block.indptr[column + 1]]
-                    result[rows] = np.maximum(result[rows], value)
+                    yield offset + block.indices[block.indptr[column] : block.indptr[column + 1]], value
+
+    def occupation_scores(self, placement: PlacementRecord) -> np.ndarray:
+        result = np.zeros(len(self.records))
+        for rows, value in self._code_rows(placement):
+            result[rows] = np.maximum(result[rows], value)
         return result
 
 
