@@ -4,9 +4,9 @@ exactly one e-mail per due follow-up when the task runs twice, and when the work
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -70,10 +70,13 @@ def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(world, tmp
         assert celery.wait_for(lambda: _finished(celery, 1), timeout=60), celery.logs()
         assert len(_mails(tmp_path)) == 1
         # Later the claim counts as lost (stale) and is sent — once, however often the task runs.
-        time.sleep(1.5)
-        celery.send_task(TASK, kwargs={"stale_seconds": 1})
+        # The dead run's claim is made an hour old instead of waiting on the wall clock.
+        FollowUpReminder.objects.filter(state="sending").update(
+            claimed_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        celery.send_task(TASK, kwargs={"stale_seconds": 600})
         assert celery.wait_for(lambda: _finished(celery, 2), timeout=60), celery.logs()
-        celery.send_task(TASK, kwargs={"stale_seconds": 1})
+        celery.send_task(TASK, kwargs={"stale_seconds": 600})
         assert celery.wait_for(lambda: _finished(celery, 3), timeout=60), celery.logs()
     mails = _mails(tmp_path)
     assert len(mails) == 2, mails

@@ -73,7 +73,8 @@ def test_no_planned_follow_up_beyond_a_fixed_end(world):
 def test_starting_the_plan_twice_changes_nothing(world):
     before = FollowUpDue.objects.count()
     services.follow_along_start(employment_id=world.employment.pk)
-    assert FollowUpDue.objects.count() == before == services.SCHEDULE_AHEAD
+    # The plan keeps the next three follow-ups ahead (1 week, 4 weeks, 3 months), no more.
+    assert FollowUpDue.objects.count() == before == 3
 
 
 # --- follow-up log -------------------------------------------------------------------------------------

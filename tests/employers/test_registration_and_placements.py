@@ -210,15 +210,23 @@ def test_dashboard_counts_the_pipeline_in_one_query(
     assert (rows[0].n_waiting, rows[0].n_hired) == (3, 0)
 
 
-def test_dashboard_links_the_coach_only_when_the_coaching_page_exists(
-    employer, placement, signed_in, monkeypatch
-):
-    monkeypatch.setattr(selectors, "coach_contact_url", lambda: "/app/coaching/support/new/")
-    html = signed_in(employer.own).get(reverse("employers:home")).content.decode()
-    assert 'href="/app/coaching/support/new/"' in html
-    monkeypatch.setattr(selectors, "coach_contact_url", lambda: None)
-    html = signed_in(employer.own).get(reverse("employers:home")).content.decode()
-    assert "/app/coaching/support" not in html and "Jobcoaching" in html
+def test_dashboard_links_the_coach_and_the_link_opens_a_request_form(employer, placement, signed_in):
+    client = signed_in(employer.own)
+    html = client.get(reverse("employers:home")).content.decode()
+    url = reverse("coaching:support_request_create")
+    assert f'href="{url}"' in html
+    answer = client.get(url)  # the employer can use what the link promises
+    assert answer.status_code == 200
+    assert "<form" in answer.content.decode()
+
+
+# A URL configuration without the coaching app, as a deployment without it would have.
+urlpatterns: list = []
+
+
+@pytest.mark.urls(__name__)
+def test_without_the_coaching_app_there_is_no_coach_link():
+    assert selectors.coach_contact_url() is None
 
 
 def test_matches_are_explained_in_words_and_respect_revoked_consent(
