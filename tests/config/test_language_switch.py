@@ -317,3 +317,15 @@ def test_the_profile_form_keeps_phone_email_and_postcode_left_to_right(amina, co
     assert 'dir="ltr"' not in inputs["city"]  # a city may be written in any script
     # On the profile, postcode and city stay in their order inside one isolate.
     assert LTR.format("44135 Dortmund") in _page(client, f"/{code}/app/candidates/me/")
+
+
+@pytest.mark.parametrize(
+    ("language", "joined"),
+    [("de", "Kochen, Backen"), ("uk", "Kochen, Backen"), ("ar", "Kochen، Backen"), ("fa", "Kochen، Backen")],
+)
+def test_list_items_are_separated_by_the_comma_of_the_page_language(language, joined):
+    template = Template(
+        "{% load lotse_bidi %}{% for s in skills %}{{ s }}{% if not forloop.last %}{% list_comma %}{% endif %}{% endfor %}"
+    )
+    with translation.override(language):
+        assert template.render(Context({"skills": ["Kochen", "Backen"]})) == joined

@@ -94,3 +94,13 @@ def esco_label(concept: object) -> SafeString | str:
     if concept is None:
         return ""
     return lang(getattr(concept, "label", ""), label_language(concept))
+
+
+# Arabic and Farsi separate list items with their own comma (U+060C), not the Latin one.
+_LIST_COMMA = {"ar": "، ", "fa": "، "}
+
+
+@register.simple_tag
+def list_comma() -> str:
+    """The comma between list items in the page's language."""
+    return _LIST_COMMA.get(_primary(get_language()), ", ")
