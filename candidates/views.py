@@ -943,7 +943,8 @@ def my_step(request: HttpRequest, step_pk: int) -> HttpResponse:
                 text_lang=get_language(),
             )
             messages.success(request, _("Danke für Ihre Antwort. Ihre Fachkraft sieht sie jetzt."))
-            return redirect("candidates:my_plan")
+            # Back to her task list (a fragment of its own: the browser would keep "#answer").
+            return redirect(reverse("candidates:my_plan") + "#tasks")
     elif which is not None:
         raise Http404
     if request.method == "GET":
