@@ -462,11 +462,16 @@ class StepForm(OneSubmissionMixin, forms.Form):
         label=_("Wer erledigt den Schritt?"),
         choices=StepAssignee.choices,
         initial=StepAssignee.STAFF,
+        required=False,  # left out (older forms, scripts): a staff step, as before
         help_text=_(
             "Schritte der Person selbst hakt sie in ihrem Plan ab; mit Fälligkeitsdatum sind sie "
             "eine Aufgabe auf ihrer Startseite."
         ),
     )
+
+
+    def clean_assignee(self) -> str:
+        return self.cleaned_data.get("assignee") or StepAssignee.STAFF
 
 
 # --- the plan in self-service (issue 22) ---

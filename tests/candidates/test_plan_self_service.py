@@ -69,7 +69,10 @@ def test_the_person_sees_her_plan_and_tasks_with_staff_words_marked_german(perso
     assert "Zertifikat mitbringen" in start and url_in("fa", "candidates:my_step", person.task.pk) in start
     assert "Vokabeln lernen" not in start  # no due date: a step, not a task
     assert AuditEntry.objects.filter(
-        actor_id=person.user.pk, record_id=str(person.goal.case.candidate_id), note="self-service", action="view"
+        actor_id=person.user.pk,
+        record_id=str(person.goal.case.candidate_id),
+        note="self-service",
+        action="view",
     ).exists()
 
 
