@@ -54,6 +54,7 @@ from .models import (
     Consent,
     ConsentScope,
     Goal,
+    GoalStatus,
     Invitation,
     LanguageSkill,
     Step,
@@ -361,9 +362,12 @@ def own_plan(*, user: User) -> OwnPlan | None:
 
 
 def own_goal_get(*, user: User, pk: int) -> Goal:
-    """A goal of the person's own open case, else Http404 (another's goal is simply not there)."""
+    """An open goal of the person's own open case (she adds steps to it), else Http404 (another's
+    goal, or one reached or dropped, is simply not there to add to)."""
     return access.first_or_404(
-        Goal.objects.filter(case__in=_own_open_cases(user=user), pk=pk).select_related("case__candidate")
+        Goal.objects.filter(
+            case__in=_own_open_cases(user=user), pk=pk, status=GoalStatus.OPEN
+        ).select_related("case__candidate")
     )
 
 

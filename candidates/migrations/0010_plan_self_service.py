@@ -6,72 +6,142 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+# Steps written before issue 22 said whose they were only in the free-text "verantwortlich" field.
+# Those that name the person (as the form's hint suggested) become hers to tick; all others stay staff's.
+PERSON_WORDS = ("klient*in", "klientin", "klient", "klient:in", "die person", "person", "teilnehmer*in")
 
+
+def steps_of_the_person(apps, schema_editor):
+    Step = apps.get_model("candidates", "Step")
+    for step in Step.objects.exclude(responsible="").only("pk", "responsible"):
+        if step.responsible.strip().lower() in PERSON_WORDS:
+            Step.objects.filter(pk=step.pk).update(assignee="candidate")
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('candidates', '0009_work_permission_not_yet_known'),
+        ("candidates", "0009_work_permission_not_yet_known"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='goal',
-            name='title_lang',
-            field=models.CharField(default='de', max_length=8, verbose_name='Sprache des Titels'),
+            model_name="goal",
+            name="title_lang",
+            field=models.CharField(default="de", max_length=8, verbose_name="Sprache des Titels"),
         ),
         migrations.AddField(
-            model_name='step',
-            name='answer',
-            field=models.CharField(blank=True, choices=[('done', 'erledigt'), ('answered', 'beantwortet'), ('help', 'braucht Hilfe')], max_length=16, verbose_name='Antwort'),
+            model_name="step",
+            name="answer",
+            field=models.CharField(
+                blank=True,
+                choices=[("done", "erledigt"), ("answered", "beantwortet"), ("help", "braucht Hilfe")],
+                max_length=16,
+                verbose_name="Antwort",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='answer_lang',
-            field=models.CharField(blank=True, max_length=8, verbose_name='Sprache der Antwort'),
+            model_name="step",
+            name="answer_lang",
+            field=models.CharField(blank=True, max_length=8, verbose_name="Sprache der Antwort"),
         ),
         migrations.AddField(
-            model_name='step',
-            name='answer_text',
-            field=models.TextField(blank=True, max_length=1000, verbose_name='Antworttext'),
+            model_name="step",
+            name="answer_text",
+            field=models.TextField(blank=True, max_length=1000, verbose_name="Antworttext"),
         ),
         migrations.AddField(
-            model_name='step',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='beantwortet am'),
+            model_name="step",
+            name="answered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="beantwortet am"),
         ),
         migrations.AddField(
-            model_name='step',
-            name='assignee',
-            field=models.CharField(choices=[('candidate', 'die Person selbst'), ('staff', 'Fachkraft')], default='staff', max_length=16, verbose_name='erledigt von'),
+            model_name="step",
+            name="assignee",
+            field=models.CharField(
+                choices=[("candidate", "die Person selbst"), ("staff", "Fachkraft")],
+                default="staff",
+                max_length=16,
+                verbose_name="erledigt von",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='source',
-            field=models.CharField(choices=[('candidate', 'von der Person selbst angegeben'), ('staff', 'von einer Fachkraft erfasst')], default='staff', max_length=16, verbose_name='Quelle'),
+            model_name="step",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("candidate", "von der Person selbst angegeben"),
+                    ("staff", "von einer Fachkraft erfasst"),
+                ],
+                default="staff",
+                max_length=16,
+                verbose_name="Quelle",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='title_lang',
-            field=models.CharField(default='de', max_length=8, verbose_name='Sprache des Titels'),
+            model_name="step",
+            name="title_lang",
+            field=models.CharField(default="de", max_length=8, verbose_name="Sprache des Titels"),
         ),
         migrations.CreateModel(
-            name='StepEvent',
+            name="StepEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('by_candidate', models.BooleanField(default=False, verbose_name='von der Person selbst')),
-                ('kind', models.CharField(choices=[('created', 'Schritt angelegt'), ('done', 'als erledigt markiert'), ('reopened', 'wieder geöffnet'), ('cancelled', 'als entfallen markiert'), ('comment', 'Kommentar'), ('answered', 'Aufgabe beantwortet'), ('help', 'braucht Hilfe')], max_length=16, verbose_name='Art')),
-                ('text', models.TextField(blank=True, max_length=1000, verbose_name='Text')),
-                ('text_lang', models.CharField(blank=True, max_length=8, verbose_name='Sprache des Texts')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='am')),
-                ('submission_key', models.UUIDField(blank=True, editable=False, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='von')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='candidates.step', verbose_name='Schritt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("by_candidate", models.BooleanField(default=False, verbose_name="von der Person selbst")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Schritt angelegt"),
+                            ("done", "als erledigt markiert"),
+                            ("reopened", "wieder geöffnet"),
+                            ("cancelled", "als entfallen markiert"),
+                            ("comment", "Kommentar"),
+                            ("answered", "Aufgabe beantwortet"),
+                            ("help", "braucht Hilfe"),
+                        ],
+                        max_length=16,
+                        verbose_name="Art",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=1000, verbose_name="Text")),
+                ("text_lang", models.CharField(blank=True, max_length=8, verbose_name="Sprache des Texts")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="am")),
+                ("submission_key", models.UUIDField(blank=True, editable=False, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="von",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="candidates.step",
+                        verbose_name="Schritt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Änderung am Schritt',
-                'verbose_name_plural': 'Änderungen an Schritten',
-                'ordering': ['at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('step', 'submission_key'), name='step_event_one_per_form')],
+                "verbose_name": "Änderung am Schritt",
+                "verbose_name_plural": "Änderungen an Schritten",
+                "ordering": ["at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("step", "submission_key"), name="step_event_one_per_form")
+                ],
             },
         ),
+        migrations.RunPython(steps_of_the_person, migrations.RunPython.noop),
     ]

@@ -364,3 +364,28 @@ def test_the_plan_pages_speak_the_persons_language(person, signed_in, language):
             "offen",
         ):
             assert f">{german}<" not in body, (url, german)
+
+
+def test_she_adds_steps_only_to_an_open_goal(person, signed_in):
+    services.goal_set_status(goal=person.goal, actor=None, status="dropped")
+    client = signed_in(person.user)
+    assert client.get(reverse("candidates:my_step_add", args=[person.goal.pk])).status_code == 404
+    assert "Einen eigenen Schritt" not in client.get(reverse("candidates:my_plan")).content.decode()
+
+
+def test_old_steps_that_name_the_person_in_responsible_become_hers(desk):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("candidates.migrations.0010_plan_self_service")
+    goal = GoalFactory(case=desk.case)
+    hers = StepFactory(goal=goal, responsible="Klient*in")
+    staffs = StepFactory(goal=goal, responsible="Case Manager*in")
+    nobody = StepFactory(goal=goal, responsible="")
+    migration.steps_of_the_person(apps, None)
+    assert [Step.objects.get(pk=s.pk).assignee for s in (hers, staffs, nobody)] == [
+        "candidate",
+        "staff",
+        "staff",
+    ]
