@@ -469,7 +469,6 @@ class StepForm(OneSubmissionMixin, forms.Form):
         ),
     )
 
-
     def clean_assignee(self) -> str:
         return self.cleaned_data.get("assignee") or StepAssignee.STAFF
 
