@@ -1498,7 +1498,63 @@ def _link_candidate_login(*, municipality: Any, user: Any) -> Candidate | None:
         user.last_name or candidate.last_name,
     )
     candidate.save(update_fields=["user", "email", "first_name", "last_name", "updated_at"])
+    _demo_plan(candidate=candidate)
     return candidate
+
+
+# --- the plan in self-service (issue 22) ---
+# The demo login's plan: two goals, her own steps and the staff's, and two open tasks with due
+# dates (one already answered "I need help"), so "Mein Plan" and the case page show it all.
+DEMO_PLAN = (
+    (
+        "Deutsch auf Niveau B1",
+        (
+            ("Kursplatz beim Sprachkursträger anfragen", "staff", None, "done"),
+            ("Zum B1-Kurs an der Volkshochschule anmelden", "candidate", 10, "open"),
+            ("A2-Zertifikat zum nächsten Termin mitbringen", "candidate", 5, "help"),
+        ),
+    ),
+    (
+        "Arbeit im erlernten Beruf finden",
+        (
+            ("Lebenslauf gemeinsam durchgehen", "candidate", None, "open"),
+            ("Anerkennung des Abschlusses beantragen", "staff", 30, "open"),
+        ),
+    ),
+)
+
+
+def _demo_plan(*, candidate: Candidate) -> None:
+    """Give the demo login's open case a plan, once (a case that has goals keeps them)."""
+    from . import services
+
+    case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
+    if case is None or case.goals.exists():
+        return
+    staff = case.case_manager
+    today = timezone.localdate()
+    for title, steps in DEMO_PLAN:
+        goal = services.goal_add(case=case, actor=staff, title=title)
+        for step_title, assignee, due_in, state in steps:
+            step = services.step_add(
+                goal=goal,
+                actor=staff,
+                title=step_title,
+                assignee=assignee,
+                due_date=today + timedelta(days=due_in) if due_in is not None else None,
+            )
+            if state == "done":
+                services.step_set_status(step=step, actor=staff, status="done")
+            elif state == "help" and candidate.user_id:
+                services.task_answer(
+                    step=step,
+                    actor=candidate.user,
+                    answer="help",
+                    text="Ich finde das Zertifikat nicht mehr. Kann ich eine Kopie bekommen?",
+                )
+
+
+# --- end issue 22 ---
 
 
 def clear(*, municipality: Any) -> int:

@@ -6,11 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.document import model_words, register_labels
 
-from .models import Candidate, Case, Consent, Goal, LanguageSkill, Qualification, Step
+from .models import (
+    Candidate,
+    Case,
+    Consent,
+    Goal,
+    LanguageSkill,
+    Qualification,
+    Step,
+    StepAssignee,
+    StepEvent,
+)
 
 
 def register() -> None:
-    labels, values = model_words(Candidate, LanguageSkill, Qualification, Case, Consent, Goal, Step)
+    labels, values = model_words(
+        Candidate, LanguageSkill, Qualification, Case, Consent, Goal, Step, StepEvent
+    )
     labels.update(
         {
             "candidates": _("Ihr Profil und Ihr Fall"),
@@ -36,6 +48,10 @@ def register() -> None:
             "recipient_organisation": _("für die Organisation"),
             "recipient_user": _("für die Person"),
             "municipality": _("Kommune"),
+            # issue 22: a step's history (who, what, when) and the person's answers
+            "history": _("Verlauf"),
+            "by": _("von"),
         }
     )
+    values["by"] = {"candidate": StepAssignee.CANDIDATE.label, "staff": StepAssignee.STAFF.label}
     register_labels(labels=labels, values=values, hidden={"esco_uri"})

@@ -19,6 +19,7 @@ from taxonomy.postcodes import is_valid_postcode
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from .models import (
+    STEP_TEXT_MAX,
     Candidate,
     CasePhase,
     ConsentScope,
@@ -29,7 +30,9 @@ from .models import (
     Qualification,
     QualificationKind,
     RecognitionStatus,
+    StepAssignee,
     StepStatus,
+    TaskAnswer,
 )
 from .selectors import consent_recipients, consent_volunteers
 from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
@@ -454,6 +457,64 @@ class StepForm(OneSubmissionMixin, forms.Form):
     title = forms.CharField(label=_("Schritt"), max_length=200)
     due_date = dates.DateField(label=_("fällig am"), required=False, widget=DATE_WIDGET)
     responsible = forms.CharField(label=_("verantwortlich"), max_length=150, required=False)
+    # Issue 22: a step of the person's with a due date is a task she answers in self-service.
+    assignee = forms.ChoiceField(
+        label=_("Wer erledigt den Schritt?"),
+        choices=StepAssignee.choices,
+        initial=StepAssignee.STAFF,
+        required=False,  # left out (older forms, scripts): a staff step, as before
+        help_text=_(
+            "Schritte der Person selbst hakt sie in ihrem Plan ab; mit Fälligkeitsdatum sind sie "
+            "eine Aufgabe auf ihrer Startseite."
+        ),
+    )
+
+    def clean_assignee(self) -> str:
+        return self.cleaned_data.get("assignee") or StepAssignee.STAFF
+
+
+# --- the plan in self-service (issue 22) ---
+
+
+class OwnStepForm(OneSubmissionMixin, forms.Form):
+    """A step the person adds to a goal of her plan."""
+
+    title = forms.CharField(label=_("Was möchten Sie tun?"), max_length=200)
+    due_date = dates.DateField(label=_("bis wann (freiwillig)"), required=False, widget=DATE_WIDGET)
+
+
+class StepCommentForm(OneSubmissionMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=STEP_TEXT_MAX
+    )
+
+
+class TaskAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Ihre Antwort"), choices=TaskAnswer.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Ihre Nachricht (freiwillig)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=STEP_TEXT_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The person's words for the three answers, not the staff's ("braucht Hilfe").
+        self.fields["answer"].choices = [
+            (TaskAnswer.DONE, _("Erledigt")),
+            (TaskAnswer.ANSWERED, _("Ich antworte mit einer Nachricht")),
+            (TaskAnswer.HELP, _("Ich brauche Hilfe")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == TaskAnswer.ANSWERED and not (data.get("text") or "").strip():
+            self.add_error("text", _("Bitte schreiben Sie Ihre Antwort."))
+        return data
+
+
+# --- end issue 22 ---
 
 
 class StepStatusForm(forms.Form):

@@ -643,11 +643,31 @@ class StepStatus(models.TextChoices):
     CANCELLED = "cancelled", _("entfallen")
 
 
+# --- the plan in self-service (issue 22) ---
+STEP_TEXT_MAX = 1000
+
+
+class StepAssignee(models.TextChoices):
+    CANDIDATE = "candidate", _("die Person selbst")
+    STAFF = "staff", _("Fachkraft")
+
+
+class TaskAnswer(models.TextChoices):
+    DONE = "done", _("erledigt")
+    ANSWERED = "answered", _("beantwortet")
+    HELP = "help", _("braucht Hilfe")
+
+
+# --- end issue 22 ---
+
+
 class Goal(models.Model):
     """A goal of the integration plan of one case (e.g. "B1 certificate", "job as a welder")."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals", verbose_name=_("Fall"))
     title = models.CharField(_("Ziel"), max_length=200)
+    # The language the title was typed in (free text is shown as written, marked with lang=).
+    title_lang = models.CharField(_("Sprache des Titels"), max_length=8, default="de")
     status = models.CharField(_("Status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     # The goal form's one-time key: a double submit adds one goal (unique per case).
@@ -676,6 +696,21 @@ class Step(models.Model):
         blank=True,
         help_text=_("Zum Beispiel „Klient*in“, „Case Manager*in“ oder „Sprachkursträger“."),
     )
+    # --- the plan in self-service (issue 22) ---
+    # Who does the step: the person ticks off only her own steps (and the ones she added).
+    assignee = models.CharField(
+        _("erledigt von"), max_length=16, choices=StepAssignee.choices, default=StepAssignee.STAFF
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=16, choices=ProfileSource.choices, default=ProfileSource.STAFF
+    )
+    title_lang = models.CharField(_("Sprache des Titels"), max_length=8, default="de")
+    # A task (a step of the person's with a due date) is answered in self-service.
+    answer = models.CharField(_("Antwort"), max_length=16, choices=TaskAnswer.choices, blank=True)
+    answer_text = models.TextField(_("Antworttext"), max_length=STEP_TEXT_MAX, blank=True)
+    answer_lang = models.CharField(_("Sprache der Antwort"), max_length=8, blank=True)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    # --- end issue 22 ---
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     # The step form's one-time key: a double submit adds one step (unique per goal).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -700,6 +735,15 @@ class Step(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+    @property
+    def is_task(self) -> bool:
+        """A task for the person: her step with a due date (shown on her start page)."""
+        return self.assignee == StepAssignee.CANDIDATE and self.due_date is not None
+
+    @property
+    def candidate_may_tick(self) -> bool:
+        return self.assignee == StepAssignee.CANDIDATE
 
 
 class CaseNote(models.Model):
@@ -794,3 +838,51 @@ class PermitExpiryWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate_id} {self.kind} {self.expires_on}"
+
+
+# --- the plan in self-service: change history and comments of a step (issue 22) --------------
+
+
+class StepEventKind(models.TextChoices):
+    CREATED = "created", _("Schritt angelegt")
+    DONE = "done", _("als erledigt markiert")
+    REOPENED = "reopened", _("wieder geöffnet")
+    CANCELLED = "cancelled", _("als entfallen markiert")
+    COMMENT = "comment", _("Kommentar")
+    ANSWERED = "answered", _("Aufgabe beantwortet")
+    HELP = "help", _("braucht Hilfe")
+
+
+class StepEvent(models.Model):
+    """One change of a step or one comment on it: who (the person herself or a staff member), what,
+    when. Staff read them as the step's history on the case page; the person reads them on her plan.
+    Erasure deletes them with the plan (the goals go, the case and its dates stay)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="events", verbose_name=_("Schritt"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    # Said apart from the actor: the person's account may be gone, "die Person" stays true.
+    by_candidate = models.BooleanField(_("von der Person selbst"), default=False)
+    kind = models.CharField(_("Art"), max_length=16, choices=StepEventKind.choices)
+    text = models.TextField(_("Text"), max_length=STEP_TEXT_MAX, blank=True)
+    text_lang = models.CharField(_("Sprache des Texts"), max_length=8, blank=True)
+    at = models.DateTimeField(_("am"), default=timezone.now)
+    # The comment form's one-time key: a double submit saves one comment (unique per step).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Änderung am Schritt")
+        verbose_name_plural = _("Änderungen an Schritten")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "submission_key"], name="step_event_one_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -11,6 +11,7 @@ from notifications import registry
 
 RESIDENCE_EXPIRING = "candidates.residence_expiring.staff"
 WORK_PERMISSION_EXPIRING = "candidates.work_permission_expiring.staff"
+PLAN_CHANGED = "candidates.plan_changed.staff"
 
 
 def _expiry(params: dict[str, Any]) -> str:
@@ -19,7 +20,22 @@ def _expiry(params: dict[str, Any]) -> str:
     )
 
 
+def _plan_change(params: dict[str, Any]) -> str:
+    from .models import StepEventKind
+
+    what = params.get("what", "")
+    return str(StepEventKind(what).label) if what in StepEventKind.values else ""
+
+
 def register_kinds() -> None:
+    # Issue 22: the person changed her plan (ticked, answered a task, asked for help, commented).
+    # The mail says only what kind of change, never the step or the words (a mail box is not ours).
+    registry.register(
+        PLAN_CHANGED,
+        gettext_lazy("Eine Person aus Ihrer Fallverantwortung hat in ihrem Plan etwas geändert"),
+        detail=_plan_change,
+        mail_detail=_plan_change,
+    )
     registry.register(
         RESIDENCE_EXPIRING,
         gettext_lazy("Ein Aufenthaltstitel einer Person aus Ihrer Fallverantwortung läuft bald ab"),

@@ -54,9 +54,11 @@ from .models import (
     Consent,
     ConsentScope,
     Goal,
+    GoalStatus,
     Invitation,
     LanguageSkill,
     Step,
+    StepEvent,
     StepStatus,
 )
 
@@ -265,7 +267,13 @@ def case_file(*, user: User, pk: int) -> CaseFile:
         case=case,
         metadata=_case_metadata(case),
         full=readable,
-        goals=tuple(Goal.objects.filter(case=case).prefetch_related("steps")) if readable else (),
+        goals=tuple(
+            Goal.objects.filter(case=case).prefetch_related(
+                Prefetch("steps", queryset=Step.objects.prefetch_related(_EVENTS))
+            )
+        )
+        if readable
+        else (),
         notes=tuple(case.notes.select_related("author")) if readable else (),
         open_steps=steps.count(),
         overdue_steps=steps.filter(due_date__lt=today).count(),
@@ -312,6 +320,67 @@ def own_candidate(*, user: User) -> Candidate | None:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_candidate", False):
         return None
     return _prefetched(Candidate.objects.filter(user=user, erased_at__isnull=True)).first()
+
+
+# --- the plan in self-service (issue 22) ------------------------------------------------------
+
+_EVENTS = Prefetch("events", queryset=StepEvent.objects.select_related("actor"))
+
+
+@dataclass(frozen=True)
+class OwnPlan:
+    """The person's own plan: the goals of her open cases with their steps and history, and her
+    open tasks (her steps with a due date), soonest first."""
+
+    candidate: Candidate
+    goals: tuple[Goal, ...]
+    tasks: tuple[Step, ...]
+
+
+def _own_open_cases(*, user: User) -> QuerySet[Case]:
+    candidate = Candidate.objects.filter(user=user, erased_at__isnull=True)
+    if not getattr(user, "is_candidate", False):
+        return Case.objects.none()
+    return Case.objects.filter(candidate__in=candidate).exclude(phase=CasePhase.CLOSED)
+
+
+def own_plan(*, user: User) -> OwnPlan | None:
+    """The signed-in person's plan, or None when no record is linked to the account."""
+    candidate = own_candidate(user=user)
+    if candidate is None:
+        return None
+    goals = tuple(
+        Goal.objects.filter(case__in=_own_open_cases(user=user))
+        .select_related("case")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.prefetch_related(_EVENTS)))
+    )
+    tasks = sorted(
+        (s for g in goals for s in g.steps.all() if s.is_task and s.status == StepStatus.OPEN),
+        key=lambda s: (s.due_date, s.pk),
+    )
+    return OwnPlan(candidate=candidate, goals=goals, tasks=tuple(tasks))
+
+
+def own_goal_get(*, user: User, pk: int) -> Goal:
+    """An open goal of the person's own open case (she adds steps to it), else Http404 (another's
+    goal, or one reached or dropped, is simply not there to add to)."""
+    return access.first_or_404(
+        Goal.objects.filter(
+            case__in=_own_open_cases(user=user), pk=pk, status=GoalStatus.OPEN
+        ).select_related("case__candidate")
+    )
+
+
+def own_step_get(*, user: User, pk: int) -> Step:
+    """A step of the person's own open case with its history, else Http404."""
+    return access.first_or_404(
+        Step.objects.filter(goal__case__in=_own_open_cases(user=user), pk=pk)
+        .select_related("goal__case__candidate")
+        .prefetch_related(_EVENTS)
+    )
+
+
+# --- end issue 22 ---
 
 
 # --- volunteers ----------------------------------------------------------------------------

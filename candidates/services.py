@@ -55,8 +55,13 @@ from .models import (
     ProfileSource,
     Qualification,
     Step,
+    StepAssignee,
+    StepEvent,
+    StepEventKind,
+    StepStatus,
+    TaskAnswer,
 )
-from .selectors import intake_made
+from .selectors import intake_made, responsible_case_manager
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -429,7 +434,14 @@ def case_update(*, case: Case, actor: User, phase: str, legal_circle: str, case_
     return case_set_phase(case=case, actor=actor, phase=phase)
 
 
-def goal_add(*, case: Case, actor: User, title: str, submission_key: uuid.UUID | None = None) -> Goal:
+def goal_add(
+    *,
+    case: Case,
+    actor: User,
+    title: str,
+    submission_key: uuid.UUID | None = None,
+    title_lang: str = "de",
+) -> Goal:
     """A goal of the plan; the goal form's one-time key makes a double submit add it once."""
 
     def find() -> Goal | None:
@@ -440,7 +452,7 @@ def goal_add(*, case: Case, actor: User, title: str, submission_key: uuid.UUID |
         )
 
     def create() -> Goal:
-        goal = Goal(case=case, title=title, submission_key=submission_key)
+        goal = Goal(case=case, title=title, submission_key=submission_key, title_lang=_lang(title_lang))
         goal.full_clean(exclude=["submission_key"])
         goal.save()
         _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.goals"])
@@ -465,8 +477,12 @@ def step_add(
     due_date: date | None = None,
     responsible: str = "",
     submission_key: uuid.UUID | None = None,
+    assignee: str = StepAssignee.STAFF,
+    title_lang: str = "de",
 ) -> Step:
-    """A step towards a goal; the step form's one-time key makes a double submit add it once."""
+    """A step towards a goal; the step form's one-time key makes a double submit add it once.
+    A step the person added herself (the actor is her) is hers and says so (source, history)."""
+    by_candidate = _is_the_person(goal.case, actor)
 
     def find() -> Step | None:
         return (
@@ -477,10 +493,18 @@ def step_add(
 
     def create() -> Step:
         step = Step(
-            goal=goal, title=title, due_date=due_date, responsible=responsible, submission_key=submission_key
+            goal=goal,
+            title=title,
+            due_date=due_date,
+            responsible=responsible,
+            submission_key=submission_key,
+            assignee=StepAssignee.CANDIDATE if by_candidate else assignee,
+            source=ProfileSource.CANDIDATE if by_candidate else ProfileSource.STAFF,
+            title_lang=_lang(title_lang),
         )
         step.full_clean(exclude=["submission_key"])
         step.save()
+        _step_event(step=step, actor=actor, kind=StepEventKind.CREATED)
         _audit(
             actor=actor, action=AuditEntry.Action.CHANGE, candidate=goal.case.candidate, fields=["case.steps"]
         )
@@ -490,9 +514,12 @@ def step_add(
 
 
 def step_set_status(*, step: Step, actor: User, status: str) -> Step:
+    if step.status == status:
+        return step  # a repeat (double click, a second tab): nothing changed, nothing to record
     step.status = status
     step.full_clean()
     step.save(update_fields=["status"])
+    _step_event(step=step, actor=actor, kind=_STATUS_EVENT[status])
     _audit(
         actor=actor,
         action=AuditEntry.Action.CHANGE,
@@ -518,6 +545,140 @@ def note_add(*, case: Case, actor: User, text: str, submission_key: uuid.UUID | 
         return note
 
     return _created_once(find, create)
+
+
+# --- the plan in self-service (issue 22) -----------------------------------------------------------
+
+_STATUS_EVENT = {
+    StepStatus.DONE: StepEventKind.DONE,
+    StepStatus.OPEN: StepEventKind.REOPENED,
+    StepStatus.CANCELLED: StepEventKind.CANCELLED,
+}
+
+
+class NotYours(Exception):
+    """The person tried to change a step that staff do (views answer 404: no such step of hers)."""
+
+
+def _lang(code: str) -> str:
+    """A language tag for lang=: the base code of a site language, else German (the source)."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in {c for c, _n in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _is_the_person(case: Case, actor: Any) -> bool:
+    user_id = case.candidate.user_id
+    return user_id is not None and getattr(actor, "pk", None) == user_id
+
+
+def _step_event(
+    *,
+    step: Step,
+    actor: Any,
+    kind: str,
+    text: str = "",
+    text_lang: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> StepEvent:
+    """Record one change (history for staff and the person); the person's changes reach the
+    responsible case manager's inbox."""
+    case = step.goal.case
+    by_candidate = _is_the_person(case, actor)
+    event = StepEvent(
+        step=step,
+        actor=actor if getattr(actor, "pk", None) else None,
+        by_candidate=by_candidate,
+        kind=kind,
+        text=text,
+        text_lang=_lang(text_lang) if text else "",
+        submission_key=submission_key,
+    )
+    event.full_clean(exclude=["submission_key", "step", "actor"])
+    event.save()
+    if by_candidate and case.is_open:
+        notify(
+            recipients=[responsible_case_manager(case=case)],
+            kind=notices.PLAN_CHANGED,
+            params={"what": kind},
+            link="candidates:case_detail",
+            link_kwargs={"case_pk": case.pk},
+            target=step,
+        )
+    return event
+
+
+def own_step_tick(*, step: Step, actor: User, done: bool) -> Step:
+    """The person ticks off (or reopens) one of her own steps; staff's steps are not hers to tick."""
+    if not _is_the_person(step.goal.case, actor) or not step.candidate_may_tick:
+        raise NotYours
+    return step_set_status(step=step, actor=actor, status=StepStatus.DONE if done else StepStatus.OPEN)
+
+
+def step_comment(
+    *, step: Step, actor: User, text: str, text_lang: str = "de", submission_key: uuid.UUID | None = None
+) -> StepEvent:
+    """A comment on a step, by the person or by staff; the form's one-time key saves it once."""
+
+    def find() -> StepEvent | None:
+        if submission_key is None:
+            return None
+        return StepEvent.objects.filter(step=step, submission_key=submission_key).first()
+
+    def create() -> StepEvent:
+        event = _step_event(
+            step=step,
+            actor=actor,
+            kind=StepEventKind.COMMENT,
+            text=text,
+            text_lang=text_lang,
+            submission_key=submission_key,
+        )
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=step.goal.case.candidate,
+            fields=["case.steps.comments"],
+        )
+        return event
+
+    return _created_once(find, create)
+
+
+def task_answer(*, step: Step, actor: User, answer: str, text: str = "", text_lang: str = "de") -> Step:
+    """The person answers a task: done (the step is done), an answer text, or "I need help" (the
+    step stays open). The newest answer stands on the step; every answer is in its history."""
+    if not _is_the_person(step.goal.case, actor) or not step.candidate_may_tick:
+        raise NotYours
+    if answer not in TaskAnswer.values:
+        raise ValidationError({"answer": _("Bitte wählen Sie eine Antwort.")})
+    with transaction.atomic():
+        step = Step.objects.select_for_update().select_related("goal__case__candidate").get(pk=step.pk)
+        step.answer = answer
+        step.answer_text = text
+        step.answer_lang = _lang(text_lang) if text else ""
+        step.answered_at = timezone.now()
+        fields = ["answer", "answer_text", "answer_lang", "answered_at"]
+        if answer == TaskAnswer.DONE:
+            step.status = StepStatus.DONE
+            fields.append("status")
+        step.full_clean()
+        step.save(update_fields=fields)
+        kind = {
+            TaskAnswer.DONE: StepEventKind.DONE,
+            TaskAnswer.ANSWERED: StepEventKind.ANSWERED,
+            TaskAnswer.HELP: StepEventKind.HELP,
+        }[answer]
+        _step_event(step=step, actor=actor, kind=kind, text=text, text_lang=text_lang)
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=step.goal.case.candidate,
+            fields=["case.steps.answer"],
+        )
+    return step
+
+
+# --- end issue 22 ---
 
 
 # --- consent -------------------------------------------------------------------------------------
@@ -869,6 +1030,21 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                                 "due_date": str(s.due_date or ""),
                                 "status": s.status,
                                 "responsible": s.responsible,
+                                # issue 22: whose step, her answer, and its history with comments
+                                "assignee": s.assignee,
+                                "source": s.source,
+                                "answer": s.answer,
+                                "answer_text": s.answer_text,
+                                "answered_at": s.answered_at.isoformat() if s.answered_at else None,
+                                "history": [
+                                    {
+                                        "at": e.at.isoformat(),
+                                        "by": "candidate" if e.by_candidate else "staff",
+                                        "kind": e.kind,
+                                        "text": e.text,
+                                    }
+                                    for e in s.events.all()
+                                ],
                             }
                             for s in g.steps.all()
                         ],

@@ -36,4 +36,10 @@ urlpatterns = [
     path("me/audit/", views.my_audit, name="my_audit"),
     path("me/export/", views.my_export, name="my_export"),
     path("me/export/document/", views.my_export_document, name="my_export_document"),
+    # --- the plan in self-service (issue 22) ---
+    path("me/plan/", views.my_plan, name="my_plan"),
+    path("me/plan/goals/<int:goal_pk>/steps/add/", views.my_step_add, name="my_step_add"),
+    path("me/plan/steps/<int:step_pk>/", views.my_step, name="my_step"),
+    path("me/plan/steps/<int:step_pk>/tick/", views.my_step_tick, name="my_step_tick"),
+    # --- end issue 22 ---
 ]

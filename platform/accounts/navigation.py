@@ -23,6 +23,7 @@ class Destination:
 ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.CANDIDATE: [
         Destination(_("Mein Profil"), "candidates:my_profile"),
+        Destination(_("Mein Plan"), "candidates:my_plan"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
     ],

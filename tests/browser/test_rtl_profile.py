@@ -98,6 +98,7 @@ SELF_SERVICE = [
     "/app/candidates/me/skills/",
     "/app/candidates/me/consents/",
     "/app/candidates/me/audit/",
+    "/app/candidates/me/plan/",
     "/app/employers/jobs/",
     "/app/employers/my/introductions/",
     "/app/notifications/",

@@ -32,6 +32,7 @@ class World:
     qualification: object
     own_occupation: object
     users: dict
+    own_step: object = None  # issue 22: a step of the person's own (she may tick it)
 
     @property
     def pk(self) -> int:
@@ -46,6 +47,7 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
     )
     goal = GoalFactory(case=case)
     step = StepFactory(goal=goal)
+    own_step = StepFactory(goal=goal, assignee="candidate")
     language = LanguageSkillFactory(candidate=case.candidate)
     consent = Consent.objects.create(candidate=case.candidate, scope=ConsentScope.LISTING)
     qualification = Qualification.objects.create(candidate=case.candidate, title="Abitur", kind="school")
@@ -103,6 +105,7 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         qualification=qualification,
         own_occupation=own_occupation,
         users=users,
+        own_step=own_step,
     )
 
 
@@ -133,6 +136,10 @@ URLS = [
     ("my_audit", "get", lambda w: reverse("candidates:my_audit")),
     ("my_export", "get", lambda w: reverse("candidates:my_export")),
     ("my_export_document", "get", lambda w: reverse("candidates:my_export_document")),
+    # the plan in self-service (issue 22)
+    ("my_plan", "get", lambda w: reverse("candidates:my_plan")),
+    ("my_step", "get", lambda w: reverse("candidates:my_step", args=[w.own_step.pk])),
+    ("my_step_add", "get", lambda w: reverse("candidates:my_step_add", args=[w.goal.pk])),
     ("invitation_bad_token", "get", lambda w: reverse("candidates:invitation_accept", args=["forged"])),
     ("occupation_add", "post", lambda w: reverse("candidates:occupation_add", args=[w.pk])),
     ("skill_add", "post", lambda w: reverse("candidates:skill_add", args=[w.pk])),
@@ -153,6 +160,7 @@ URLS = [
         "post",
         lambda w: reverse("candidates:my_entry_remove", args=["occupations", w.own_occupation.pk]),
     ),
+    ("my_step_tick", "post", lambda w: reverse("candidates:my_step_tick", args=[w.own_step.pk])),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -167,6 +175,10 @@ SELF_PAGES = [
     "my_export",
     "my_export_document",
     "my_entry_remove",
+    "my_plan",
+    "my_step",
+    "my_step_add",
+    "my_step_tick",
 ]
 STAFF_FULL = {  # a case manager of the responsible organisation
     "case_list": 200,
@@ -209,13 +221,21 @@ def outside(**overrides) -> dict[str, int]:
 EXPECTED = {
     "anonymous": {**dict.fromkeys(NAMES, 302), "invitation_bad_token": 404},
     "candidate_self": forbidden(
-        **{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302},
+        **{**dict.fromkeys(SELF_PAGES, 200), "my_entry_remove": 302, "my_step_tick": 302},
         consent_revoke=302,
         consent_revoke_confirm=200,
     ),
     # Another person's qualification or entry is simply not there for them.
     "candidate_other": forbidden(
-        **{**dict.fromkeys(SELF_PAGES, 200), "my_qualification_edit": 404, "my_entry_remove": 404},
+        **{
+            **dict.fromkeys(SELF_PAGES, 200),
+            "my_qualification_edit": 404,
+            "my_entry_remove": 404,
+            # another person's goal and step are simply not there for her (issue 22)
+            "my_step": 404,
+            "my_step_add": 404,
+            "my_step_tick": 404,
+        },
         consent_revoke=404,
         consent_revoke_confirm=404,
     ),

@@ -276,3 +276,26 @@ def test_the_demo_has_a_proposal_for_the_employer_and_an_interest_of_the_candida
     assert Notification.objects.filter(recipient=employer, target_id=proposal.pk).exists()
     interest = JobInterest.objects.get(candidate__user__email=DEMO_LOGINS["candidate"])
     assert Notification.objects.filter(target_id=interest.pk, kind="employers.interest.staff").exists()
+
+
+def test_the_demo_candidate_has_a_plan_with_an_open_task_and_an_answer(seeded, esco):
+    """Issue 22: after `make demo` the candidate login shows "Mein Plan" with tasks due, one of them
+    answered "I need help", and the case manager reads that on the case page and in the inbox."""
+    from django.test import Client
+
+    from candidates.models import Step, StepEvent
+    from notifications.models import Notification
+    from tests.fixtures.users import login_with_mfa
+
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    steps = Step.objects.filter(goal__case__candidate__user=person)
+    assert steps.filter(assignee="candidate", due_date__isnull=False, status="open").count() == 2
+    helped = steps.get(answer="help")
+    assert StepEvent.objects.filter(step=helped, kind="help", by_candidate=True).exists()
+    case = helped.goal.case
+    assert case.is_open
+    assert Notification.objects.filter(
+        recipient=case.case_manager, kind="candidates.plan_changed.staff"
+    ).exists()
+    page = login_with_mfa(Client(), person).get("/app/candidates/me/")
+    assert "Zum B1-Kurs an der Volkshochschule anmelden" in page.content.decode()

@@ -46,6 +46,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:my_export_document",
         "employers:my_jobs",
         "employers:my_introductions",
+        # the plan in self-service (issue 22)
+        "candidates:my_plan",
+        "candidates:my_step",
+        "candidates:my_step_add",
     },
     "case_manager": {
         "accounts:home",
@@ -162,6 +166,7 @@ POST_ONLY = {
     "candidates:goal_add",
     "candidates:goal_status",
     "candidates:my_entry_remove",
+    "candidates:my_step_tick",
     "candidates:note_add",
     "candidates:occupation_add",
     "candidates:skill_add",

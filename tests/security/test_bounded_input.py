@@ -303,6 +303,8 @@ SET_BY_THE_CODE = {
     "candidates.consent": {"revoked_at", "recorded_at"},
     "candidates.invitation": {"accepted_at", "voided_at"},
     "candidates.permitexpirywarning": {"expires_on"},  # copied from the candidate's bounded dates
+    "candidates.step": {"answered_at"},  # now, when the person answers a task (issue 22)
+    "candidates.stepevent": {"at"},  # now, when the change is made
     "employers.notification": {"read_at"},
     "employers.introduction": {"escalated_at"},
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
