@@ -76,12 +76,7 @@ def _wait_until_up(server: RunningServer, timeout: float) -> None:
     raise AssertionError(f"gunicorn did not answer within {timeout} s\n{server.log()[-4000:]}")
 
 
-@contextlib.contextmanager
-def running_gunicorn(
-    workers: int = 1, timeout: float = 60.0, **env_overrides: str
-) -> Iterator[RunningServer]:
-    """``gunicorn config.wsgi:application`` on a free port of 127.0.0.1, the test database and
-    the test Redis; the matching warm-up is off (no background index build to wait for)."""
+def _start(workers: int, env_overrides: dict[str, str]) -> RunningServer:
     port = free_port()
     env = subprocess_env(MATCHING_WARM_INDEXES="0", **env_overrides)
     logfile = Path(tempfile.mkstemp(prefix="lotse-gunicorn-", suffix=".log")[1])
@@ -105,10 +100,33 @@ def running_gunicorn(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    server = RunningServer(port=port, process=process, logfile=logfile)
+    return RunningServer(port=port, process=process, logfile=logfile)
+
+
+@contextlib.contextmanager
+def running_gunicorns(
+    count: int, workers: int = 1, timeout: float = 60.0, **env_overrides: str
+) -> Iterator[list[RunningServer]]:
+    """``count`` instances of ``gunicorn config.wsgi:application``, started together, each on a
+    free port of 127.0.0.1, on the test database and the test Redis; the matching warm-up is off
+    (no background index build to wait for)."""
+    servers: list[RunningServer] = []
     try:
-        _wait_until_up(server, timeout)
-        yield server
+        for _ in range(count):
+            servers.append(_start(workers, env_overrides))
+        for server in servers:
+            _wait_until_up(server, timeout)
+        yield servers
     finally:
-        _stop(process)
-        logfile.unlink(missing_ok=True)
+        for server in servers:
+            _stop(server.process)
+            server.logfile.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def running_gunicorn(
+    workers: int = 1, timeout: float = 60.0, **env_overrides: str
+) -> Iterator[RunningServer]:
+    """One instance (see ``running_gunicorns``)."""
+    with running_gunicorns(1, workers=workers, timeout=timeout, **env_overrides) as (server,):
+        yield server
