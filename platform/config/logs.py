@@ -140,6 +140,8 @@ def route_name(request: HttpRequest) -> str:
             match = resolve(request.path_info)
         except Resolver404:
             return "<unmatched>"
+        except Exception:  # an address no pattern can even read (bad bytes): still one label
+            return "<unmatched>"
         request.resolver_match = match
     return match.view_name or "<unnamed>"
 

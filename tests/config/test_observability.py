@@ -369,3 +369,29 @@ def test_several_gunicorn_workers_add_up_their_metrics(tmp_path, request):
             counts.add(_metric(body.decode(), "lotse_http_request_duration_seconds_count", view="robots_txt"))
     assert counts == {10.0}
     assert not (folder / "stale_from_last_run.db").exists()
+
+
+def test_metrics_count_failed_and_retried_tasks():
+    from celery import current_app, signals
+
+    @current_app.task(name="tests.observability.fails")
+    def fails() -> None:
+        raise ValueError("kaputt")
+
+    def outcome(name: str) -> float:
+        text = metrics._exposition().decode()
+        return _metric(text, "lotse_celery_tasks_total", task="tests.observability.fails", outcome=name) or 0
+
+    failed, retried = outcome("failed"), outcome("retried")
+    # As in a worker: the failure is recorded, not raised into the caller (tests propagate it).
+    propagates = current_app.conf.task_eager_propagates
+    current_app.conf.task_eager_propagates = False
+    try:
+        assert fails.apply_async().failed()
+    finally:
+        current_app.conf.task_eager_propagates = propagates
+    assert outcome("failed") == failed + 1
+    # No task of Lotse retries yet; the signal a worker sends when one does is counted.
+    signals.task_retry.send(sender=fails, request=None, reason="broker busy", einfo=None)
+    assert outcome("retried") == retried + 1
+    assert outcome("succeeded") == 0
