@@ -55,4 +55,4 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.dev LOTSE_IGNORE_DOTENV=1 \
 USER lotse
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -12,12 +12,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from . import views
+from . import metrics, views
 
+# Prometheus scrapes the same way (by address, plain HTTP inside the network); it is let in by
+# its bearer token, not by the host name.
 PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/health/": views.health_live,
     "/health/live/": views.health_live,
     "/health/ready/": views.health_ready,
+    "/metrics/": metrics.metrics_view,
 }
 
 

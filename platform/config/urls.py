@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
-from config import views
+from config import metrics, views
 
 # One way in: the packages' own password forms lead to allauth (rate limit, lockout, TOTP).
 # These routes come before the packages' own; tests/security/test_one_way_in.py walks the
@@ -34,6 +34,8 @@ urlpatterns = [
     path("health/", views.health_live, name="health"),
     path("health/live/", views.health_live, name="health_live"),
     path("health/ready/", views.health_ready, name="health_ready"),
+    # Prometheus, for a bearer of LOTSE_METRICS_TOKEN only (config.metrics); answered like the probes.
+    path("metrics/", metrics.metrics_view, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from config import env
 from config.cache import redis_cache_settings
 from config.env import BASE_DIR
+from config.logs import logging_settings
+from config.sentry import sentry_init
 
 SECRET_KEY = env.str_("DJANGO_SECRET_KEY")
 DEBUG = env.bool_("DJANGO_DEBUG", False)
@@ -82,6 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log line below (and the response header), then the
+    # latency and query count of everything after it, probes included (config/logs.py, metrics.py).
+    "config.logs.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
     # CSP on every response (health probes and the input middleware's 400 included), no-store on
     # personal data (config/headers.py).
     "config.headers.SecurityHeadersMiddleware",
@@ -327,12 +333,18 @@ LOTSE_INTRODUCTION_ANSWER_DAYS = env.int_("LOTSE_INTRODUCTION_ANSWER_DAYS", 5)
 # How long the audit log is kept (days); applied daily by a Celery beat task.
 LOTSE_AUDIT_RETENTION_DAYS = env.int_("LOTSE_AUDIT_RETENTION_DAYS", 730)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str_("DJANGO_LOG_LEVEL", "INFO")},
-}
+# One JSON object per line with the request id (config/logs.py); "text" for a developer's console.
+LOTSE_LOG_FORMAT = env.str_("LOTSE_LOG_FORMAT", "json")
+LOGGING = logging_settings(level=env.str_("DJANGO_LOG_LEVEL", "INFO"), json_lines=LOTSE_LOG_FORMAT != "text")
+# Workers log through the same configuration (JSON, request id, task name) instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metrics/ for a bearer of this token; unset: the address answers 404.
+LOTSE_METRICS_TOKEN = env.str_("LOTSE_METRICS_TOKEN", "")
+
+# Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
+SENTRY_DSN = env.str_("SENTRY_DSN", "")
+sentry_init(dsn=SENTRY_DSN, environment=env.str_("SENTRY_ENVIRONMENT", "production"))
 
 # Matching: every server worker builds its municipalities' candidate indexes in a background
 # thread as it starts (config/wsgi.py), so the first matches page after a deploy does not wait

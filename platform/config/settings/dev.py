@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 os.environ.setdefault("LOTSE_HTTP_PROTOCOL", "http")
+os.environ.setdefault("LOTSE_LOG_FORMAT", "text")  # readable in a developer's console
 
 from accounts.demo import DEMO_LOGIN_EMAILS  # noqa: E402
 

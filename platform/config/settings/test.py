@@ -25,6 +25,9 @@ else:
 # Tasks run in-process even where CI exports a broker, so no test depends on a worker being up;
 # the tests that need a real worker start one (tests/config/celery_helpers.py sets this false).
 CELERY_TASK_ALWAYS_EAGER = env.bool_("LOTSE_TEST_CELERY_EAGER", True)  # noqa: F405
+# A test that runs web servers, workers and beat together gives them a queue of its own, so
+# that what its servers send reaches only its workers (tests/employers/test_several_processes.py).
+CELERY_TASK_DEFAULT_QUEUE = env.str_("LOTSE_TEST_CELERY_QUEUE", "celery")  # noqa: F405
 # CI shares one Redis cache (REDIS_CACHE_URL) between runs: namespace it per run, and let what a
 # run leaves behind expire, so no run ever reads another's entries.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405

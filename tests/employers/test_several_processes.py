@@ -1,0 +1,134 @@
+"""Several processes, one truth (issue 18): two gunicorn instances, two Celery workers and beat
+on one PostgreSQL and one Redis, as docker-compose scales them out.
+
+- A consent revocation made through instance A: the person is gone from the matches that
+  instance B serves on its very next request (B's in-memory candidate index was built before).
+- The daily follow-up reminder, sent by beat every second and by hand at once to both workers:
+  one e-mail and one notice per due follow-up, whichever worker ran it and however often.
+(A worker killed mid-task losing nothing: tests/coaching/test_reminder_worker.py.)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from candidates.models import Consent, ConsentScope
+from coaching.models import FollowUpDue
+from matching.models import IndexChange
+from notifications.models import Notification
+from tests.coaching import conftest as coaching_fixtures
+from tests.config.celery_helpers import require_redis, running_worker
+from tests.config.servers import RunningServer, running_gunicorns
+
+# The coaching package's fixture: a coach with two follow-ups due.
+world = coaching_fixtures.world
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+REMINDERS = "coaching.tasks.send_follow_up_reminders"
+
+
+def _cookie(client) -> str:
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _get(server: RunningServer, path: str, cookie: str) -> str:
+    status, headers, body = server.request("GET", path, headers={"Cookie": cookie})
+    assert status == 200, (status, headers.get("location"), server.log()[-3000:])
+    return body.decode()
+
+
+def _revoke_through(server: RunningServer, consent: Consent, cookie: str) -> None:
+    """The person's own revocation as the browser does it: the page, then its form with CSRF token."""
+    path = f"/app/candidates/consents/{consent.pk}/revoke/"
+    status, headers, body = server.request("GET", path, headers={"Cookie": cookie})
+    assert status == 200, (status, server.log()[-3000:])
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    status, headers, _body = server.request(
+        "POST",
+        path,
+        body=f"csrfmiddlewaretoken={token}".encode(),
+        headers={
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert status == 302, (status, server.log()[-3000:])
+
+
+def _runs(celery) -> int:
+    log = celery.log("worker")
+    return sum(1 for line in log.splitlines() if f"Task {REMINDERS}[" in line and " succeeded in " in line)
+
+
+def _mails(directory: Path) -> list[str]:
+    return sorted(p.read_text(errors="replace") for p in directory.glob("mail-*.eml"))
+
+
+def test_two_servers_two_workers_and_beat_share_one_truth(
+    request,
+    tmp_path,
+    employer,
+    placement,
+    candidate,
+    candidate_user,
+    world,
+    signed_in,
+):
+    require_redis(request)
+    started = time.monotonic()
+    queue = f"lotse-test-several-{uuid.uuid4().hex[:10]}"
+    shared = {
+        "LOTSE_TEST_CELERY_QUEUE": queue,
+        "DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
+        "LOTSE_TEST_MAIL_DIR": str(tmp_path),
+    }
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
+    dues = list(FollowUpDue.objects.filter(due_date__lte=timezone.localdate()).values_list("pk", flat=True))
+    assert len(dues) == 2  # the coaching world: one due today or earlier per plan, later ones not yet
+    listing = Consent.objects.get(candidate=candidate, scope=ConsentScope.LISTING)
+    employer_cookie = _cookie(signed_in(employer.own))
+    candidate_cookie = _cookie(signed_in(candidate_user))
+    matches = f"/app/employers/placements/{placement.pk}/matches/"
+
+    with (
+        running_gunicorns(2, **shared) as (a, b),
+        running_worker(queues=[queue], beat=True, **shared) as first,
+        running_worker(queues=[queue], **shared) as second,
+    ):
+        # --- consent: revoked through A, gone from B's next answer ----------------------------
+        print(f"\nall processes up after {time.monotonic() - started:.1f} s")
+        assert candidate.public_ref in _get(b, matches, employer_cookie)  # B has built its index
+        assert candidate.public_ref in _get(a, matches, employer_cookie)
+        seen = IndexChange.objects.filter(candidate_id=candidate.pk).count()
+        _revoke_through(a, listing, candidate_cookie)
+        assert candidate.public_ref not in _get(b, matches, employer_cookie)
+        assert candidate.public_ref not in _get(a, matches, employer_cookie)
+        # ... and a worker took the index update A sent (the change log every process reads).
+        assert first.wait_for(
+            lambda: IndexChange.objects.filter(candidate_id=candidate.pk).count() > seen, timeout=30
+        ), first.logs() + second.logs()
+
+        print(f"consent part done after {time.monotonic() - started:.1f} s")
+        # --- reminders: beat every second, plus four at once so both workers run together -----
+        for _ in range(4):
+            first.send_task(REMINDERS)
+        assert first.wait_for(lambda: _runs(first) >= 2 and _runs(second) >= 2, timeout=40), (
+            first.logs() + second.logs()
+        )
+        assert f"Sending due task test {queue} ({REMINDERS})" in first.log("beat")
+    mails = _mails(tmp_path)
+    assert len(mails) == len(dues), mails
+    for pk in dues:
+        assert sum(f"followup-due-{pk}@" in mail for mail in mails) == 1
+    assert Notification.objects.filter(kind="coaching.follow_up_due").count() == len(dues)
+    print(f"\nseveral processes: {time.monotonic() - started:.1f} s")
