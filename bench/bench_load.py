@@ -4,6 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lotse_bench_load \\
     REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/bench_load.py
 
+Before and after in one run: BENCH_BASELINE=/path/to/another/checkout serves that code beside this
+one (the same database and sessions) and measures each page on it right before this checkout's, so
+both see the same load from the rest of the machine:
+
+    git archive <commit> | tar -x -C /tmp/lotse_before && BENCH_BASELINE=/tmp/lotse_before ...
+
 Settings by environment: BENCH_CANDIDATES (default 10,000 listed candidates), BENCH_DURATION
 (seconds per page and concurrency, default 10), BENCH_USERS (default "16,64"), BENCH_PAGES (a
 comma-separated subset of the page names below), BENCH_WORKERS (gunicorn workers, default 2),
@@ -243,14 +249,14 @@ def prepare() -> dict[str, tuple[str, str]]:
 # --- server -------------------------------------------------------------------------------------
 
 
-def start_server() -> subprocess.Popen:
+def start_server(root: Path, port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         **PROD_ENV,
         "MATCHING_WARM_INDEXES": "1",
-        "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
+        "PYTHONPATH": f"{root}:{root / 'platform'}",
     }
-    log = open(Path(tempfile.gettempdir()) / "bench_load_gunicorn.log", "w")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"bench_load_gunicorn_{port}.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
@@ -258,7 +264,7 @@ def start_server() -> subprocess.Popen:
             "gunicorn",
             "config.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
             "--timeout",
@@ -267,19 +273,19 @@ def start_server() -> subprocess.Popen:
             "2048",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/live/", timeout=5).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live/", timeout=5).read()
             return server
         except OSError:
             time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not answer within 60 s (see bench_load_gunicorn.log)")
+    stop(server)
+    sys.exit(f"gunicorn did not answer within 60 s (see {log.name})")
 
 
 def workers(master: int) -> list[int]:
@@ -344,8 +350,8 @@ end
 """
 
 
-def check(path: str, cookie: str) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+def check(port: int, path: str, cookie: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
     request.add_header("X-Forwarded-Proto", "https")
     if cookie:
         request.add_header("Cookie", f"sessionid={cookie}")
@@ -361,7 +367,7 @@ def check(path: str, cookie: str) -> int:
         return -exc.code
 
 
-def run_wrk(path: str, cookie: str, users: int, seconds: int, script: str) -> dict:
+def run_wrk(port: int, path: str, cookie: str, users: int, seconds: int, script: str) -> dict:
     command = [
         "wrk",
         "-t",
@@ -380,7 +386,7 @@ def run_wrk(path: str, cookie: str, users: int, seconds: int, script: str) -> di
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(
-        [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
@@ -401,13 +407,14 @@ def settle(master: int) -> None:
     print("  (the workers did not settle within 300 s)", flush=True)
 
 
-def measure(name: str, path: str, cookie: str, users: int, master: int, script: str) -> dict:
-    run_wrk(path, cookie, users, 2, script)  # warm-up: connections, caches, template loaders
+def measure(name: str, path: str, cookie: str, users: int, server: tuple[int, int], script: str) -> dict:
+    port, master = server
+    run_wrk(port, path, cookie, users, 2, script)  # warm-up: connections, caches, template loaders
     settle(master)
     pids, backends = workers(master), db_backends()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu0, db0 = cpu_by_pid(pids), cpu_by_pid(backends)
-    result = run_wrk(path, cookie, users, DURATION, script)
+    result = run_wrk(port, path, cookie, users, DURATION, script)
     cpu, db = cpu_since(cpu0, workers(master)), cpu_since(db0, db_backends())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     settle(master)
@@ -431,27 +438,33 @@ def measure(name: str, path: str, cookie: str, users: int, master: int, script: 
 def report(rows: list[dict]) -> None:
     print()
     header = (
-        f"{'page':<18}{'users':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'errors':>7}"
+        f"{'page':<20}{'users':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'errors':>7}"
         f"{'CPU ms/req':>11}{'DB ms/req':>10}{'KB':>6}{'of trivial':>11}  targets"
     )
     print(header)
     print("-" * len(header))
     for users in USERS:
-        trivial = next((r["rps"] for r in rows if r["users"] == users and r["page"] == "trivial"), None)
+        trivial = {
+            r["page"].removeprefix("trivial"): r["rps"]
+            for r in rows
+            if r["users"] == users and r["page"].startswith("trivial")
+        }
         for r in (r for r in rows if r["users"] == users):
-            fraction = r["rps"] / trivial if trivial else float("nan")
+            base, _, label = r["page"].partition(" ")
+            label = f" {label}" if label else ""
+            fraction = r["rps"] / trivial[label] if trivial.get(label) else float("nan")
             targets = []
-            if r["page"] not in ("trivial", "probe"):
+            if base not in ("trivial", "probe"):
                 if users == 16:
                     targets.append(f"p95≤{ISSUE_18['p95_16']:.0f} {'ok' if r['p95'] <= 100 else 'MISSED'}")
                 targets.append(f"≥50% {'ok' if fraction >= ISSUE_18['fraction'] else 'MISSED'}")
-                if r["page"] in ISSUE_21:
-                    cpu, share = ISSUE_21[r["page"]]
+                if base in ISSUE_21:
+                    cpu, share = ISSUE_21[base]
                     targets.append(f"CPU≤{cpu:.0f} {'ok' if r['cpu_ms'] <= cpu else 'MISSED'}")
                     targets.append(f"≥{share:.0%} {'ok' if fraction >= share else 'MISSED'}")
             targets.append(f"0 errors {'ok' if r['errors'] == 0 else 'MISSED'}")
             print(
-                f"{r['page']:<18}{users:>6}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}{r['rps']:>8.1f}"
+                f"{r['page']:<20}{users:>6}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}{r['rps']:>8.1f}"
                 f"{r['errors']:>7}{r['cpu_ms']:>11.1f}{r['db_ms']:>10.1f}{r['kb']:>6.1f}{fraction:>11.2f}  "
                 + ", ".join(targets)
             )
@@ -464,39 +477,49 @@ def main() -> None:
     pages = prepare()
     chosen = os.environ.get("BENCH_PAGES")
     if chosen:
-        wanted = {"trivial", *chosen.split(",")}
+        wanted = {"probe", "trivial", *chosen.split(",")}
         pages = {name: page for name, page in pages.items() if name in wanted}
+    # Another checkout (e.g. `git archive <commit> | tar -x -C /tmp/before`) served beside this one
+    # and measured page by page in the same run: before and after under the same load.
+    baseline = os.environ.get("BENCH_BASELINE")
+    roots = {"": ROOT, **({" (before)": Path(baseline).resolve()} if baseline else {})}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     connection.close()
-    server = start_server()
+    servers: dict[str, tuple[int, subprocess.Popen]] = {}
     try:
+        for offset, (label, root) in enumerate(roots.items()):
+            servers[label] = (PORT + offset, start_server(root, PORT + offset))
         started = time.time()
-        for name, (path, cookie) in pages.items():  # first request of each page per worker: not measured
-            for _ in range(WORKERS * 2):
-                size = check(path, cookie)
-                if size < 0:
-                    sys.exit(f"{name} ({path}) answered HTTP {-size}, not 200: fix the set-up first")
+        for port, _server in servers.values():
+            for name, (path, cookie) in pages.items():  # each page's first requests: not measured
+                for _ in range(WORKERS * 2):
+                    size = check(port, path, cookie)
+                    if size < 0:
+                        sys.exit(f"{name} ({path}) answered HTTP {-size}, not 200: fix the set-up first")
         print(
             f"gunicorn: {WORKERS} sync workers, config.settings.prod; every page answered 200 "
             f"(warm-up {time.time() - started:.1f} s); {DURATION} s per page and concurrency; "
-            f"load average before: {os.getloadavg()[0]:.2f}",
+            f"load average before: {os.getloadavg()[0]:.2f}"
+            + (f"; baseline {baseline} measured right before each page" if baseline else ""),
             flush=True,
         )
         rows = []
         for users in USERS:
             for name, (path, cookie) in pages.items():
-                row = measure(name, path, cookie, users, server.pid, script.name)
-                rows.append(row)
-                print(
-                    f"  {name:<18} {users:>3} users: {row['rps']:7.1f} req/s, p95 {row['p95']:7.1f} ms, "
-                    f"{row['cpu_ms']:5.1f} ms CPU/req, {row['errors']} errors",
-                    flush=True,
-                )
+                for label, (port, server) in reversed(servers.items()):
+                    row = measure(name + label, path, cookie, users, (port, server.pid), script.name)
+                    rows.append(row)
+                    print(
+                        f"  {row['page']:<18} {users:>3} users: {row['rps']:7.1f} req/s, p95 {row['p95']:7.1f} ms, "
+                        f"{row['cpu_ms']:5.1f} ms CPU/req, {row['errors']} errors",
+                        flush=True,
+                    )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         report(rows)
     finally:
-        stop(server)
+        for _port, server in servers.values():
+            stop(server)
         os.unlink(script.name)
 
 
