@@ -268,7 +268,7 @@ def start_server(root: Path, port: int) -> subprocess.Popen:
             "--workers",
             str(WORKERS),
             "--timeout",
-            "120",
+            "600",  # a worker's first matches page waits for its index build (long at 100,000)
             "--backlog",
             "2048",
         ],
@@ -361,7 +361,7 @@ def check(port: int, path: str, cookie: str) -> int:
             return None
 
     try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=600) as response:
             return len(response.read()) if response.status == 200 else -response.status
     except urllib.error.HTTPError as exc:
         return -exc.code

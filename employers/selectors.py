@@ -381,7 +381,7 @@ class _AnyOf(Lookup):
 def _no_longer_listed(*, user: User, ids: Sequence[int | str]) -> set[int]:
     """Which of ``ids`` this employer may no longer see (listing consent revoked or expired, erased,
     moved), in one query. The index holds listed people only, so this is normally empty and the
-    answer stays small; on PostgreSQL the ids travel as one array parameter (ten thousand
+    answer stays small; on PostgreSQL the ids travel as one text parameter (ten thousand
     placeholders cost more to build and parse than the query itself)."""
     among = Candidate.objects.filter(
         _AnyOf(F("pk"), ids) if connection.vendor == "postgresql" else Q(pk__in=ids)
