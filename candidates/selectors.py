@@ -440,7 +440,9 @@ def listed_candidates_for_employer(*, user: User) -> QuerySet[Candidate]:
     }
     if not municipalities:
         return Candidate.objects.none()
-    listed = _live_consents(ConsentScope.LISTING).values("candidate_id")
+    # Not _live_consents: its own erased check joins every consent to its candidate again, which
+    # doubled the browse page's count and page queries; the erased check below covers it.
+    listed = Consent.objects.live().filter(scope=ConsentScope.LISTING).values("candidate_id")
     return Candidate.objects.filter(municipality_id__in=municipalities, pk__in=listed, erased_at__isnull=True)
 
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Lookup, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -362,17 +363,44 @@ def _match_row(
     )
 
 
+class _AnyOf(Lookup):
+    """``column = ANY(...)`` with the ids as one text parameter (PostgreSQL): psycopg turns a list
+    of ten thousand numbers into an array literal slowly; one joined string costs nothing."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return (
+            f"{lhs} = ANY(string_to_array(%s, ',')::bigint[])",
+            [*params, ",".join(map(str, self.rhs))],
+        )
+
+
+def _no_longer_listed(*, user: User, ids: Sequence[int | str]) -> set[int]:
+    """Which of ``ids`` this employer may no longer see (listing consent revoked or expired, erased,
+    moved), in one query. The index holds listed people only, so this is normally empty and the
+    answer stays small; on PostgreSQL the ids travel as one text parameter (ten thousand
+    placeholders cost more to build and parse than the query itself)."""
+    among = Candidate.objects.filter(
+        _AnyOf(F("pk"), ids) if connection.vendor == "postgresql" else Q(pk__in=ids)
+    )
+    return set(among.exclude(pk__in=browse_base(user=user).values("pk")).values_list("pk", flat=True))
+
+
 def placement_matches(
     *, user: User, placement: Placement, page: int | str = 1, per_page: int = MATCHES_PER_PAGE
 ) -> Page:
     """One page of ranked, explained candidates for one placement, filtered again by live listing consent.
 
-    The index may lag behind a revocation by a task run; the consent check here does not. Ranking
-    runs over the in-memory index; cards, labels and notes are read for the page's rows only, so
-    the number of queries does not grow with the page or the number of candidates.
+    The index may lag behind a revocation by a task run; the consent check here does not. Only the
+    page's people are ranked in order and explained (the engine's ``top``): the count of the pager
+    needs who qualifies, not their order. Cards, labels and notes are read for the page's rows
+    only, so the number of queries does not grow with the page or the number of candidates.
     """
     from matching.index import candidate_index
-    from matching.services import match_candidates
+    from matching.services import eligible_candidate_ids, match_candidates
 
     from .matching import placement_record
 
@@ -382,16 +410,19 @@ def placement_matches(
         .get(pk=placement.pk)
     )
     record = placement_record(placement)
-    ranked = match_candidates(
-        placement=record, candidates=candidate_index(municipality_id=placement.municipality_id)
-    )
-    ids = [int(m.candidate_id) for m in ranked]
-    # One query: which of them are still listed for this employer (live consent, same municipality).
-    still_listed = set(browse_base(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-    result_page = Paginator([m for m in ranked if int(m.candidate_id) in still_listed], per_page).get_page(
-        page
-    )
-    ranked = list(result_page.object_list)
+    index = candidate_index(municipality_id=placement.municipality_id)
+    eligible = eligible_candidate_ids(placement=record, candidates=index)  # ids as the index keeps them
+    # One query: which of them are no longer listed for this employer (the index may lag).
+    gone = _no_longer_listed(user=user, ids=eligible)
+    result_page = Paginator(range(len(eligible) - len(gone)), per_page).get_page(page)
+    end = result_page.number * per_page
+    # People the index still holds but who are no longer listed can take places in the ranking:
+    # asking for that many more gives exactly the whole ranking's first ``end`` listed people.
+    ranked = [
+        m
+        for m in match_candidates(placement=record, candidates=index, top=end + len(gone))
+        if int(m.candidate_id) not in gone
+    ][end - per_page : end]
     rows = {
         c.pk: c
         for c in anonymous_queryset(

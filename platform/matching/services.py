@@ -84,21 +84,37 @@ def _apply_reranker(ranked: list[RankedMatch], model: RerankerModel | None) -> l
     return rescored + tail
 
 
+def _depth(top: int | None, model: RerankerModel | None) -> int | None:
+    """How many the base ranking must give: the re-ranker reorders its best RERANK_DEPTH, so with a
+    model at least those; without one only ``top`` (scoring and explaining more is wasted)."""
+    if not top:
+        return None
+    return max(top, RERANK_DEPTH) if model is not None else top
+
+
 def match_candidates(
     *, placement: PlacementRecord, candidates: Sequence[CandidateRecord], top: int | None = None
 ) -> list[RankedMatch]:
+    """Candidates for a placement, best first; with ``top`` exactly the first ``top`` of the whole list."""
+    model = active_reranker()
     matcher = Matcher(taxonomy_index(), coordinates=coordinates)
-    ranked = matcher.rank_candidates(placement, candidates, top=max(top or 0, RERANK_DEPTH) if top else None)
-    ranked = _apply_reranker(ranked, active_reranker())
+    ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model))
+    ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
+
+
+def eligible_candidate_ids(*, placement: PlacementRecord, candidates: Sequence[CandidateRecord]) -> list[str]:
+    """The ids ``match_candidates`` without ``top`` would list, unordered (nobody scored or explained)."""
+    return Matcher(taxonomy_index(), coordinates=coordinates).eligible_ids(placement, candidates)
 
 
 def match_placements(
     *, candidate: CandidateRecord, placements: Sequence[PlacementRecord], top: int | None = None
 ) -> list[RankedMatch]:
+    model = active_reranker()
     matcher = Matcher(taxonomy_index(), coordinates=coordinates)
-    ranked = matcher.rank_placements(candidate, placements, top=max(top or 0, RERANK_DEPTH) if top else None)
-    ranked = _apply_reranker(ranked, active_reranker())
+    ranked = matcher.rank_placements(candidate, placements, top=_depth(top, model))
+    ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
 
 

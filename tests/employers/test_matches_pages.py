@@ -83,3 +83,57 @@ def test_jobs_for_me_come_25_a_page_with_the_same_number_of_queries(
         make_placement(profile, cook_taxonomy.cook, title=f"Beikoch {n}")
     more, _body = _queries(client, f"{url}?seite=2")
     assert more == first
+
+
+def test_a_page_shows_exactly_the_whole_rankings_listed_people_even_when_the_index_lags(
+    placement, employer, municipality, cook_taxonomy, signed_in
+):
+    """The page ranks only its own people (issue 21): the first and the second page are the whole
+    ranking filtered by live listing consent, also while the index still holds people whose
+    consent was revoked (the refresh task has not run yet) - they must not leave a page short."""
+    import random
+
+    from django.utils import timezone
+
+    from candidates.models import Candidate, Consent, ConsentScope
+    from employers.matching import placement_record
+    from matching.index import candidate_index, forget_indexes
+    from matching.services import match_candidates
+
+    rng = random.Random(4)
+    skills = cook_taxonomy.skills
+    for _ in range(60):
+        make_candidate(
+            municipality,
+            occupation=rng.choice([cook_taxonomy.cook, cook_taxonomy.welder, None]),
+            years=rng.randint(0, 9),
+            skills=rng.sample(skills, k=rng.randint(0, 4)),
+            german=rng.choice(["A1", "A2", "B1", "B2", None]),
+            hours_per_week_max=rng.choice([20, 30, 40]),
+            postcode=rng.choice(["44135", "44137", "45127", "48143"]),
+        )
+    forget_indexes()
+    client = signed_in(employer.own)
+    url = reverse("employers:placement_matches", args=[placement.pk])
+    client.get(url)  # builds the index with everyone listed
+    index = candidate_index(municipality_id=placement.municipality_id)
+    whole = [
+        int(m.candidate_id) for m in match_candidates(placement=placement_record(placement), candidates=index)
+    ]
+    assert len(whole) > 30
+    # Revoked behind the index's back: four from the top of the ranking, one from the second page.
+    revoked = [whole[0], whole[3], whole[10], whole[11], whole[27]]
+    Consent.objects.filter(candidate_id__in=revoked, scope=ConsentScope.LISTING).update(
+        revoked_at=timezone.now()
+    )
+    assert candidate_index(municipality_id=placement.municipality_id) is index  # still holds them
+    listed = [pk for pk in whole if pk not in revoked]
+    refs = dict(Candidate.objects.values_list("pk", "public_ref"))
+    pages = -(-len(listed) // 25)
+    for number, expected in [(1, listed[:25]), (2, listed[25:50])]:
+        body = client.get(f"{url}?seite={number}").content.decode()
+        shown = [ref for ref in (refs[pk] for pk in listed) if f'name="candidate" value="{ref}"' in body]
+        positions = sorted(shown, key=lambda ref: body.index(f'name="candidate" value="{ref}"'))
+        assert positions == [refs[pk] for pk in expected], number
+        assert f"Seite {number} von {pages}" in body
+        assert not any(f'value="{refs[pk]}"' in body for pk in revoked)

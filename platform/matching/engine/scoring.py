@@ -522,6 +522,24 @@ class Matcher:
                 return ranked
         return self._rank_all(placement, index, top)
 
+    def eligible_ids(
+        self, placement: PlacementRecord, candidates: Sequence[CandidateRecord] | CandidateIndex
+    ) -> list[str]:
+        """Everyone a whole ranking (``rank_candidates`` without ``top``) lists, unordered.
+
+        The same filter as the ranking (alive, German met or bridged, may work) without scoring or
+        explaining anyone: a list page needs how many there are, and ranks only the page it shows.
+        """
+        index = candidates if isinstance(candidates, CandidateIndex) else self.candidate_index(candidates)
+        if not index.records:
+            return []
+        _language, qualifies, _gap = language_component(
+            index.german, cefr_rank(placement.min_german), placement.language_support
+        )
+        eligible = index.alive & qualifies & (index.permit > 0)
+        ids = index.ids
+        return [ids[i] for i in np.flatnonzero(eligible).tolist()]
+
     def _rank_overlap(
         self, placement: PlacementRecord, index: CandidateIndex, top: int
     ) -> list[RankedMatch] | None:
