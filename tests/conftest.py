@@ -23,6 +23,53 @@ def _reset_active_language():
     translation.deactivate()
 
 
+class _ServerRequests:
+    """Requests the live server is still working on (Django's request_started/finished signals)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.active = 0
+
+    def started(self, **_kwargs) -> None:
+        with self.lock:
+            self.active += 1
+
+    def finished(self, **_kwargs) -> None:
+        with self.lock:
+            self.active -= 1
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request):
+    """A browser test can end while the page still has a request in flight (an htmx search fired
+    by a debounce, a keepalive): the live server's thread then queries the database while the
+    test's flush truncates it — a deadlock and a failed flush under load. So the flush waits until
+    the server has answered everything. Set up after the database fixture, so torn down before it;
+    by then the browser page is closed and sends nothing new."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    import time
+
+    from django.core.signals import request_finished, request_started
+
+    if request.node.get_closest_marker("django_db") or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+    requests = _ServerRequests()
+    request_started.connect(requests.started, weak=False, dispatch_uid="lotse-live-started")
+    request_finished.connect(requests.finished, weak=False, dispatch_uid="lotse-live-finished")
+    try:
+        yield
+        deadline = time.monotonic() + 60
+        while requests.active > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        request_started.disconnect(dispatch_uid="lotse-live-started")
+        request_finished.disconnect(dispatch_uid="lotse-live-finished")
+
+
 # A transactional test (browser tests, races) ends with a flush that also removes what the
 # migrations made: Wagtail's root collection, the home page, the site. Tests after it would find
 # "/" a 404 depending on the order they run in. So once its fixtures are torn down (the flush
