@@ -42,6 +42,19 @@ class _ServerRequests:
 
 
 @pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery runs an eager task inside ``denied_join_result()``, which saves and restores a
+    process-wide flag without a lock. Two threads running eager tasks at once (the live server's
+    and the test's) can restore it in the wrong order and leave it set: every later
+    ``EagerResult.get()`` in this process then fails with "Never call result.get() within a task"
+    (seen in CI, depending on test order). Each test starts with the flag as a fresh process has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _live_server_quiet_before_flush(request):
     """A browser test can end while the page still has a request in flight (an htmx search fired
     by a debounce, a keepalive): the live server's thread then queries the database while the

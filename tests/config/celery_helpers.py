@@ -121,8 +121,15 @@ class RunningCelery:
     def queue(self) -> str:
         return self.queues[0]
 
-    def send_task(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> Any:
-        """Send a task by name to this worker's queue; returns an AsyncResult bound to its backend.
+    def send_task(
+        self,
+        name: str,
+        args: Sequence[Any] = (),
+        kwargs: dict[str, Any] | None = None,
+        queue: str | None = None,
+    ) -> Any:
+        """Send a task by name to this worker's (first or given) queue; returns an AsyncResult
+        bound to its backend.
 
         Broker and backend are given explicitly: Celery otherwise prefers the environment's
         CELERY_BROKER_URL / CELERY_RESULT_BACKEND (CI exports a broker) over the app's own.
@@ -136,7 +143,7 @@ class RunningCelery:
         backend = RedisBackend(app=client, url=self.result_backend)
         with client.connection_for_write(self.broker_url) as connection:
             sent = client.send_task(
-                name, args=list(args), kwargs=kwargs or {}, queue=self.queue, connection=connection
+                name, args=list(args), kwargs=kwargs or {}, queue=queue or self.queue, connection=connection
             )
         return client.AsyncResult(sent.id, backend=backend)
 
