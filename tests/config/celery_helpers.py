@@ -201,13 +201,18 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def running_worker(
-    queues: Sequence[str] | None = None, beat: bool = False, **env_overrides: str
+    queues: Sequence[str] | None = None,
+    beat: bool = False,
+    node: str | None = None,
+    **env_overrides: str,
 ) -> Iterator[RunningCelery]:
     """Run ``celery worker`` (solo pool) and, with ``beat=True``, ``celery beat`` with the
     django-celery-beat DatabaseScheduler, both on this test's database and a test Redis.
 
     ``queues`` defaults to one queue unique to this call; send tasks there (``queue=...`` or a
-    PeriodicTask's ``queue``), because the worker consumes nothing else.
+    PeriodicTask's ``queue``), because the worker consumes nothing else. ``node`` names the
+    host part of both processes' node names (``celery@node``, ``celerybeat@node``, as in a
+    container whose hostname is ``node``); beat then answers ``celery inspect ping``.
     """
     queue_names = list(queues) if queues else [f"lotse-test-{uuid.uuid4().hex[:12]}"]
     env = subprocess_env(**env_overrides)
@@ -227,7 +232,7 @@ def running_worker(
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=INFO",
-            f"--hostname=lotse-test-{uuid.uuid4().hex[:8]}@%h",
+            f"--hostname=celery@{node}" if node else f"--hostname=lotse-test-{uuid.uuid4().hex[:8]}@%h",
             "-Q",
             ",".join(queue_names),
         )
@@ -239,6 +244,7 @@ def running_worker(
             "--max-interval=1",
             "--loglevel=INFO",
             f"--schedule={logdir / 'beat-schedule'}",
+            *(["--enable-remote-control", f"--hostname=celerybeat@{node}"] if node else []),
         )
     try:
         for name, command in commands.items():

@@ -100,6 +100,14 @@ def test_beat_runs_celery_beat_with_the_database_scheduler():
     assert command[:4] == ["celery", "-A", "config.celery_app", "beat"]
     joined = " ".join(command)
     assert re.search(r"(--scheduler|-S)[ =]django_celery_beat\.schedulers:DatabaseScheduler", joined)
+    assert "--enable-remote-control" in command  # so that its health check gets an answer
+
+
+def test_web_worker_and_beat_have_health_checks():
+    # What each one runs is exercised against real processes in test_compose_probes.py.
+    assert "/health/ready/" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert "celery@$$HOSTNAME" in SERVICES["worker"]["healthcheck"]["test"][1]
+    assert "celerybeat@$$HOSTNAME" in SERVICES["beat"]["healthcheck"]["test"][1]
 
 
 def test_django_services_wait_for_healthy_postgres_and_redis():
