@@ -149,6 +149,12 @@ def route_name(request: HttpRequest) -> str:
 # --- Celery: the request id travels with the task ------------------------------------------------
 
 
+def current_task_headers() -> dict[str, str]:
+    """The headers a task started now would carry: the request id, when there is a request."""
+    request_id = request_id_var.get()
+    return {TASK_HEADER: request_id} if request_id else {}
+
+
 def task_publish_add_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
     """``before_task_publish``: put the current request id into the task message's headers."""
     request_id = request_id_var.get()
@@ -164,6 +170,8 @@ def task_prerun_restore_request_id(task_id: str | None = None, task: Any = None,
     the task's name and id go into the logging context for the task's run."""
     request = getattr(task, "request", None)
     carried = request.get(TASK_HEADER) if request is not None else None
+    if not carried and request is not None:
+        carried = (getattr(request, "headers", None) or {}).get(TASK_HEADER)  # eager: given to apply()
     if not carried and request is not None and getattr(request, "is_eager", False):
         carried = request_id_var.get()  # eager: same thread, the caller's context is still set
     tokens = (request_id_var.set(carried), task_var.set((getattr(task, "name", "?"), task_id or "")))

@@ -15,6 +15,9 @@ class OutboxJob(models.Model):
     next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(_("Versuche"), default=0)
     last_error = models.TextField(_("letzter Fehler"), blank=True)
+    # What the request that made the job would have put into the task message (its request id),
+    # so a job sent later by the drain still logs under the request that caused it.
+    headers = models.JSONField(_("Kopfzeilen der Aufgabe"), default=dict, blank=True)
 
     class Meta:
         ordering = ["next_attempt_at", "pk"]

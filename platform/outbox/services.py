@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import OutboxJob
@@ -32,6 +35,14 @@ _broker_down_until = 0.0
 _broker_error = ""
 
 
+@cache
+def _header_source() -> Any:
+    # Named in the settings (OUTBOX_TASK_HEADERS, config's request id), because the outbox, a
+    # platform package, does not import config.
+    path = getattr(settings, "OUTBOX_TASK_HEADERS", "")
+    return import_string(path) if path else dict
+
+
 def enqueue(task: Any, *args: Any, **kwargs: Any) -> OutboxJob:
     """Start ``task(*args, **kwargs)`` once the current transaction commits — never lose it.
 
@@ -41,7 +52,11 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> OutboxJob:
     """
     name = task if isinstance(task, str) else task.name
     job = OutboxJob.objects.create(
-        task=name, args=list(args), kwargs=kwargs, next_attempt_at=timezone.now() + GRACE
+        task=name,
+        args=list(args),
+        kwargs=kwargs,
+        headers=_header_source()(),
+        next_attempt_at=timezone.now() + GRACE,
     )
     transaction.on_commit(lambda: _send_after_commit(job))
     return job
@@ -72,7 +87,7 @@ def outbox_drain(*, limit: int = 500) -> int:
 
 
 def _publish(job: OutboxJob) -> None:
-    current_app.tasks[job.task].apply_async(args=job.args, kwargs=job.kwargs)
+    current_app.tasks[job.task].apply_async(args=job.args, kwargs=job.kwargs, headers=job.headers or None)
 
 
 def _broker_skipped() -> bool:

@@ -395,3 +395,25 @@ def test_metrics_count_failed_and_retried_tasks():
     signals.task_retry.send(sender=fails, request=None, reason="broker busy", einfo=None)
     assert outcome("retried") == retried + 1
     assert outcome("succeeded") == 0
+
+
+@pytest.mark.django_db
+def test_a_job_sent_later_by_the_drain_logs_with_the_request_id_that_made_it():
+    from django.utils import timezone
+
+    from outbox.models import OutboxJob
+    from outbox.services import enqueue, outbox_drain
+
+    token = request_id_var.set("req-outbox-5e1d0b")
+    try:
+        # The broker did not take it after the commit (no commit runs here): the row waits.
+        job = enqueue(stdlib_platform_probe)
+    finally:
+        request_id_var.reset(token)
+    assert job.headers == {logs.TASK_HEADER: "req-outbox-5e1d0b"}
+    OutboxJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
+    with json_log_lines() as lines:
+        assert outbox_drain() == 1  # outside any request, as beat's drain runs
+    [done] = [line for line in lines if "succeeded" in line["message"]]
+    assert done["request_id"] == "req-outbox-5e1d0b"
+    assert not OutboxJob.objects.exists()

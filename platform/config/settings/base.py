@@ -248,6 +248,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# A job kept in the outbox keeps the request id of the request that made it (config/logs.py),
+# so its task logs under that request even when the drain sends it minutes later.
+OUTBOX_TASK_HEADERS = "config.logs.current_task_headers"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "privacy-apply-audit-retention": {
