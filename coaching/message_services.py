@@ -73,7 +73,7 @@ def message_send(
     message.save()
     link = "coaching:message_volunteer" if conversation.assignment else "coaching:message_case"
     pk = conversation.assignment.pk if conversation.assignment else conversation.case.pk
-    key = "assignment_pk" if conversation.assignment else "case_pk"
+    key = "pk" if conversation.assignment else "case_pk"
     notify(
         recipients=_recipients(conversation, author),
         kind=MESSAGE_NEW,

@@ -73,9 +73,9 @@ def message_case(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @login_required
-def message_volunteer(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+def message_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, [Role.VOLUNTEER])
-    conversation = sel.volunteer_conversation(user=request.user, assignment_pk=assignment_pk)
+    conversation = sel.volunteer_conversation(user=request.user, assignment_pk=pk)
     return _conversation_page(request, conversation, request.path)
 
 

@@ -38,9 +38,7 @@ urlpatterns = [
     # --- messages (issue 22) ---
     path("messages/", message_views.inbox, name="messages"),
     path("messages/case/<int:case_pk>/", message_views.message_case, name="message_case"),
-    path(
-        "messages/volunteer/<int:assignment_pk>/", message_views.message_volunteer, name="message_volunteer"
-    ),
+    path("messages/volunteer/<int:pk>/", message_views.message_volunteer, name="message_volunteer"),
     path("messages/files/<int:pk>/", message_views.message_file, name="message_file"),
     # --- end issue 22 ---
 ]

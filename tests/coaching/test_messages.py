@@ -129,7 +129,7 @@ def test_volunteer_reads_only_their_assignment_and_loses_it_with_the_consent(wor
         candidate=world.candidate, volunteer=volunteer, actor=world.case_manager, focus="language"
     )
     _send(world, world.case_manager)  # the staff conversation: not the volunteer's
-    url = reverse("coaching:message_volunteer", kwargs={"assignment_pk": assignment.pk})
+    url = reverse("coaching:message_volunteer", kwargs={"pk": assignment.pk})
     login_with_mfa(client, volunteer)
     assert client.get(_url(world)).status_code == 403
     assert client.post(url, {"body": "Treffen am Dienstag?"}).status_code == 302
