@@ -47,14 +47,15 @@ def _conversation_page(request: HttpRequest, conversation: sel.Conversation, her
         )
         messages.success(request, _("Ihre Nachricht ist gesendet."))
         return redirect(here)
-    # Reading messages is reading case data: audited like every other view of it.
-    services.audit_view(
-        actor=request.user,
-        candidate=conversation.case.candidate,
-        fields=["messages"],
-        note="self-service" if conversation.side == sel.CANDIDATE else "",
-    )
     if request.method == "GET":
+        # Reading messages is reading case data: audited like every other view of it. (A refused
+        # post shows the same messages again and writes nothing.)
+        services.audit_view(
+            actor=request.user,
+            candidate=conversation.case.candidate,
+            fields=["messages"],
+            note="self-service" if conversation.side == sel.CANDIDATE else "",
+        )
         message_services.conversation_mark_read(conversation=conversation)
     status = 400 if request.method == "POST" else 200
     return render(

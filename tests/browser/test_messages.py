@@ -88,3 +88,29 @@ def test_a_farsi_speaking_person_answers_and_the_case_manager_finds_it(live_serv
         other.close()
     answer.refresh_from_db()
     assert answer.read_at is not None
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_a_conversation_fits_a_phone(live_server, page, home_page, language):
+    """375 px: a long unbroken word (a pasted link) wraps; nothing scrolls sideways."""
+    manager = new_member("case_manager")
+    person = new_member("candidate", preferred_language=language)
+    organisation = manager.memberships.get().organisation
+    case = CaseFactory(
+        responsible_organisation=organisation,
+        candidate__municipality=organisation.municipality,
+        candidate__user=person,
+        case_manager=manager,
+    )
+    message_services.message_send(
+        conversation=message_selectors.case_conversation(user=manager, case_pk=case.pk),
+        author=manager,
+        body="https://www.example.org/" + "x" * 200,
+        attachment=None,
+    )
+    page.set_viewport_size({"width": 375, "height": 812})
+    _sign_in(page.context, live_server, person)
+    page.goto(f"{live_server.url}/{language}/app/coaching/messages/case/{case.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    violations = _serious(page)
+    assert violations == [], violations
