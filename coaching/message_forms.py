@@ -32,7 +32,10 @@ def sniff(upload) -> str:
 
 class MessageForm(KernFormMixin, forms.Form):
     body = forms.CharField(
-        label=_("Ihre Nachricht"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+        label=_("Ihre Nachricht"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
     attachment = forms.FileField(
         label=_("Anhang (PDF, PNG oder JPEG)"),

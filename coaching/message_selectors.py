@@ -26,11 +26,9 @@ CANDIDATE = "candidate"
 STAFF = "staff"
 VOLUNTEER = "volunteer"
 
-# The roles that may ever open the messages pages; everyone else gets 403.
-MESSAGE_ROLES = (*CASE_STAFF, Role.VOLUNTEER, Role.CANDIDATE)
-
 
 def may_use_messages(*, user: User) -> bool:
+    """The people who may ever open the messages pages; everyone else gets 403."""
     return bool(getattr(user, "is_candidate", False)) or access.has_role(
         user=user, roles=[*CASE_STAFF, Role.VOLUNTEER]
     )

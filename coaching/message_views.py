@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -88,19 +88,16 @@ def message_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     message = sel.message_file_get(user=request.user, pk=pk)
     try:
-        handle = message.attachment.open("rb")
+        with message.attachment.open("rb") as handle:
+            content = handle.read()  # at most MESSAGE_ATTACHMENT_MAX_BYTES
     except FileNotFoundError:
         raise Http404 from None
     services.audit_view(
         actor=request.user, candidate=message.thread.case.candidate, fields=["messages.attachment"]
     )
     extension = EXTENSIONS.get(message.attachment_type, "bin")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"lotse-nachricht-{message.pk}.{extension}",
-        content_type=message.attachment_type or "application/octet-stream",
-    )
+    response = HttpResponse(content, content_type=message.attachment_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="lotse-nachricht-{message.pk}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

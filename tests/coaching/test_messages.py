@@ -186,7 +186,7 @@ def test_attachment_is_served_only_as_a_download_under_a_generated_name(world, c
     assert response["Content-Disposition"] == f'attachment; filename="lotse-nachricht-{message.pk}.png"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == PNG
+    assert response.content == PNG
     assert AuditEntry.objects.filter(fields__contains=["messages.attachment"]).exists()
 
 
