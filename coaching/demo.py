@@ -671,3 +671,56 @@ def clear(*, municipality: Any) -> int:
         n, _ = queryset.delete()
         deleted += n
     return deleted
+
+
+# --- messages (issue 22) ---
+
+
+def seed_messages(*, municipality: Any, case_manager: Any, candidate_user: Any) -> int:
+    """A short conversation between the demo candidate and the demo case manager: her answer (in
+    Farsi, her language) waits unread in the case manager's messages and inbox. Idempotent."""
+    from notifications.services import notify
+
+    from . import message_selectors
+    from .models import Message, MessageThread
+    from .notices import MESSAGE_NEW
+
+    case = (
+        message_selectors.own_cases(user=candidate_user)
+        .filter(municipality=municipality)
+        .order_by("pk")
+        .first()
+    )
+    if case is None or not message_selectors.staff_cases(user=case_manager).filter(pk=case.pk).exists():
+        return 0
+    thread, created = MessageThread.objects.get_or_create(case=case, assignment=None)
+    if not created and thread.messages.exists():
+        return 0
+    now = timezone.now()
+    Message.objects.create(
+        thread=thread,
+        author=case_manager,
+        body="Guten Tag, bitte bringen Sie zu unserem nächsten Termin Ihr B1-Zertifikat mit. "
+        "Wenn Sie es schon eingescannt haben, können Sie es hier als PDF anhängen.",
+        body_lang="de",
+        created_at=now - timedelta(days=2, hours=3),
+        read_at=now - timedelta(days=1, hours=20),
+    )
+    Message.objects.create(
+        thread=thread,
+        author=candidate_user,
+        from_candidate=True,
+        body="سلام، ممنون. گواهی B1 را دارم و به جلسه بعدی می‌آورم.",
+        body_lang="fa",
+        created_at=now - timedelta(hours=5),
+    )
+    # In the inbox only: a demo never sends mail.
+    notify(
+        recipients=[case_manager],
+        kind=MESSAGE_NEW,
+        link="coaching:message_case",
+        link_kwargs={"case_pk": case.pk},
+        target=thread,
+        email=False,
+    )
+    return 2

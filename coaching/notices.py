@@ -20,6 +20,8 @@ HANDOVER_DECIDED = "coaching.handover_decided"
 REFERRAL = "coaching.referral"
 COACH_ASSIGNED = "coaching.coach_assigned"
 COACH_RELEASED = "coaching.coach_released"
+# Never the text of the message: only that there is one (issue 22).
+MESSAGE_NEW = "coaching.message_new"
 
 
 def _legacy(render):
@@ -130,3 +132,4 @@ def register_kinds() -> None:
         detail=_employment,
         mail_detail=_employment_mail,
     )
+    r(MESSAGE_NEW, gettext_lazy("Sie haben eine neue Nachricht"), detail=lambda params: "")

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -31,6 +33,7 @@ from .models import (
     FollowUpDue,
     Handover,
     LanguageSupportNeed,
+    Message,
     Referral,
     RiskFlag,
     SupportRequest,
@@ -172,6 +175,22 @@ def coaching_export(*, candidate: Candidate) -> dict[str, Any]:
                 "kind", "from_organisation", "to_organisation"
             )
         ],
+        # Messages on the case (issue 22): the text and what was attached (not the file's bytes).
+        "messages": [
+            {
+                "date": _iso(m.created_at),
+                "from": _name(m.author) if not m.from_candidate else "self",
+                "with_volunteer": _name(m.thread.assignment.volunteer) if m.thread.assignment_id else None,
+                "body": m.body,
+                "attachment": {"type": m.attachment_type, "size": m.attachment_size}
+                if m.attachment
+                else None,
+                "read_at": _iso(m.read_at),
+            }
+            for m in Message.objects.filter(thread__case__candidate=candidate).select_related(
+                "author", "thread__assignment__volunteer"
+            )
+        ],
     }
 
 
@@ -201,7 +220,24 @@ def coaching_erase(*, candidate_id: int) -> int:
     handovers = Handover.objects.filter(case__candidate_id=candidate_id)
     changed += handovers.update(note="")
     handovers.exclude(reason="").update(reason=ERASED)
+    changed += message_erase(candidate_id=candidate_id, now=now)
     return changed
+
+
+def message_erase(*, candidate_id: int, now: datetime) -> int:
+    """Messages (issue 22): body and attachment file gone; rows, dates and sides kept."""
+    rows = Message.objects.filter(thread__case__candidate_id=candidate_id)
+    for message in rows.exclude(attachment=""):
+        # Delete the file after the commit, so a rolled-back erasure never loses it.
+        name, storage = message.attachment.name, message.attachment.storage
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    return rows.update(
+        body="",
+        attachment="",
+        attachment_type="",
+        attachment_size=None,
+        erased_at=Coalesce("erased_at", Value(now)),
+    )
 
 
 # --- the privacy registry (keyed by user) -----------------------------------------------------------
@@ -269,9 +305,14 @@ def _register_export_labels() -> None:
         TutoringSession,
         Referral,
         Handover,
+        Message,
     )
     labels.update(
         {
+            "messages": _("Nachrichten"),
+            "with_volunteer": _("mit Ehrenamtlicher*m"),
+            "type": _("Dateityp"),
+            "size": _("Dateigröße"),
             "coaching": _("Begleitung nach der Arbeitsaufnahme"),
             "as_candidate": _("Über Sie"),
             "requests_asked": _("Ihre Anfragen als Betrieb"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -35,4 +35,10 @@ urlpatterns = [
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
+    # --- messages (issue 22) ---
+    path("messages/", message_views.inbox, name="messages"),
+    path("messages/case/<int:case_pk>/", message_views.message_case, name="message_case"),
+    path("messages/volunteer/<int:pk>/", message_views.message_volunteer, name="message_volunteer"),
+    path("messages/files/<int:pk>/", message_views.message_file, name="message_file"),
+    # --- end issue 22 ---
 ]

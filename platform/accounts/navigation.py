@@ -24,6 +24,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.CANDIDATE: [
         Destination(_("Mein Profil"), "candidates:my_profile"),
         Destination(_("Mein Plan"), "candidates:my_plan"),
+        Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
     ],
@@ -31,13 +32,18 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Meine Fälle"), "candidates:case_list"),
         Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
         Destination(_("Übergaben"), "coaching:handover_list"),
+        Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
         Destination(_("Übergaben"), "coaching:handover_list"),
+        Destination(_("Nachrichten"), "coaching:messages"),
     ],
-    Role.VOLUNTEER: [Destination(_("Meine Begleitungen"), "coaching:volunteer_home")],
+    Role.VOLUNTEER: [
+        Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
+        Destination(_("Nachrichten"), "coaching:messages"),
+    ],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),

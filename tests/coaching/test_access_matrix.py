@@ -169,6 +169,22 @@ MATRIX = [
             volunteer=200,
         ),
     ),
+    # --- messages (issue 22): the candidate and their case staff; a volunteer only on their
+    # assignment's conversation; employers, chambers and coordinators never.
+    (
+        "messages",
+        None,
+        "get",
+        {**_row(own=200, staff_other=200, volunteer=200, coordinator=403), "candidate": 200},
+    ),
+    ("message_case", "case", "get", {**_row(own=200), "candidate": 200}),
+    (
+        "message_volunteer",
+        "assignment",
+        "get",
+        {**_row(own=403, staff_other=403, volunteer=200, volunteer_other=404), "candidate": 200},
+    ),
+    ("message_file", "file", "get", {**_row(own=200, volunteer=404), "candidate": 200}),
 ]
 
 
@@ -219,7 +235,18 @@ def objects(world, language_school):
     responsible = new_member(Role.COORDINATOR, municipality=world.municipality)
     CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
     world.people["coordinator_responsible"] = responsible
+    from coaching import message_selectors, message_services
+    from tests.coaching.test_messages import png_upload
+
+    message = message_services.message_send(
+        conversation=message_selectors.case_conversation(user=world.case_manager, case_pk=world.case.pk),
+        author=world.case_manager,
+        body="Bitte Zeugnis mitbringen",
+        attachment=png_upload(),
+        kind="image/png",
+    )
     return {
+        "file": {"pk": message.pk},
         "employment": {"pk": world.employment.pk},
         "need": {"pk": need.pk},
         "risk": {"pk": risk.pk},

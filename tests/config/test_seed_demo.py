@@ -299,3 +299,24 @@ def test_the_demo_candidate_has_a_plan_with_an_open_task_and_an_answer(seeded, e
     ).exists()
     page = login_with_mfa(Client(), person).get("/app/candidates/me/")
     assert "Zum B1-Kurs an der Volkshochschule anmelden" in page.content.decode()
+
+
+def test_the_demo_has_a_conversation_with_an_unread_answer_for_the_case_manager(seeded, esco):
+    """Issue 22: after `make demo` the case manager finds the candidate's Farsi answer unread under
+    "Nachrichten", and the candidate sees the conversation in self-service."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from coaching import message_selectors
+    from coaching.models import Message
+    from tests.fixtures.users import login_with_mfa
+
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    messages = Message.objects.filter(thread__case__candidate__user=person)
+    assert messages.count() == 2
+    assert messages.filter(from_candidate=True, read_at__isnull=True, body_lang="fa").exists()
+    rows = message_selectors.inbox(user=manager)
+    assert any(row.unread == 1 for row in rows)
+    page = login_with_mfa(Client(), person, mfa=False).get(reverse("coaching:messages"))
+    assert page.status_code == 200

@@ -50,6 +50,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:my_plan",
         "candidates:my_step",
         "candidates:my_step_add",
+        # messages on the case (issue 22)
+        "coaching:messages",
+        "coaching:message_case",
     },
     "case_manager": {
         "accounts:home",
@@ -74,6 +77,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_start",
         "coaching:referral_create",
         "coaching:volunteer_assign",
+        "coaching:messages",
+        "coaching:message_case",
     },
     "job_coach": {
         "accounts:home",
@@ -92,12 +97,15 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_detail",
         "coaching:service_list",
         "coaching:service_detail",
+        "coaching:messages",
     },
     "volunteer": {
         "accounts:home",
         "notifications:inbox",
         "coaching:volunteer_home",
         "coaching:volunteer_assignment",
+        "coaching:messages",
+        "coaching:message_volunteer",
         "coaching:service_list",
         "coaching:service_detail",
     },
@@ -158,6 +166,7 @@ NOT_PAGES: dict[str, str] = {
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
+    "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {

@@ -225,6 +225,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str_("LOTSE_MEDIA_ROOT", str(BASE_DIR / "media"))
+# Message attachments (issue 22): outside MEDIA_ROOT and every served path; only a view that checks
+# access hands them out, as downloads.
+MESSAGE_ATTACHMENT_ROOT = env.str_("LOTSE_MESSAGE_ATTACHMENT_ROOT", str(BASE_DIR / "private" / "messages"))
+MESSAGE_ATTACHMENT_MAX_BYTES = env.int_("LOTSE_MESSAGE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 # Celery: Redis broker from the environment; without one, tasks run eagerly in-process.
 CELERY_BROKER_URL = env.str_("CELERY_BROKER_URL", "")

@@ -1,6 +1,7 @@
 """Test settings: the database and broker still come from the environment (CI sets them)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
@@ -33,3 +34,5 @@ CELERY_TASK_DEFAULT_QUEUE = env.str_("LOTSE_TEST_CELERY_QUEUE", "celery")  # noq
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{_RUN}"  # noqa: F405
     CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
+# Message attachments of a run go to a folder of its own (issue 22).
+MESSAGE_ATTACHMENT_ROOT = os.path.join(tempfile.gettempdir(), f"lotse-test-messages-{_RUN}")

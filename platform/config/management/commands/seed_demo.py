@@ -77,6 +77,12 @@ class Command(BaseCommand):
                     candidate_user=platform.logins[Role.CANDIDATE],
                     employer_organisation=emp.login_employer,
                 )
+                # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
+                coaching.demo.seed_messages(
+                    municipality=municipality,
+                    case_manager=platform.logins[Role.CASE_MANAGER],
+                    candidate_user=platform.logins[Role.CANDIDATE],
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
