@@ -566,8 +566,14 @@ def service_eligible(*, service: Service, case: Case) -> bool:
     proposals and monitoring's "needs without a service" all ask this."""
     if service.municipality_id != case.municipality_id or not service.is_active:
         return False
-    status = case.candidate.residence_status
-    return not status or service.is_eligible(status)
+    return status_eligible(
+        eligible_statuses=service.eligible_residence_statuses, status=case.candidate.residence_status
+    )
+
+
+def status_eligible(*, eligible_statuses: list[str], status: str) -> bool:
+    """The residence-status part of the rule, on plain values (monitoring counts with it)."""
+    return not status or not eligible_statuses or status in eligible_statuses
 
 
 def eligible_services(*, case: Case, categories=None) -> list[Service]:
