@@ -74,6 +74,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_start",
         "coaching:referral_create",
         "coaching:volunteer_assign",
+        # life-domain assessment (issue 14)
+        "candidates:assessment",
+        "candidates:assessment_edit",
+        "coaching:assessment_proposals",
     },
     "job_coach": {
         "accounts:home",
