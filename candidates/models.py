@@ -943,6 +943,7 @@ class Assessment(models.Model):
         verbose_name_plural = _("Einschätzungen")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *stored_range_constraints("assessment", dates=["assessed_on"]),
             models.UniqueConstraint(fields=["case", "submission_key"], name="assessment_one_per_form"),
         ]
 
@@ -967,6 +968,7 @@ class AssessmentEntry(models.Model):
         verbose_name_plural = _("Lebensbereiche der Einschätzung")
         ordering = ["pk"]
         constraints = [
+            *stored_range_constraints("assessmententry", dates=["reassess_on"]),
             models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_entry_one_per_domain"),
         ]
 
