@@ -1499,6 +1499,7 @@ def _link_candidate_login(*, municipality: Any, user: Any) -> Candidate | None:
     )
     candidate.save(update_fields=["user", "email", "first_name", "last_name", "updated_at"])
     _demo_plan(candidate=candidate)
+    _demo_assessment(candidate=candidate)
     return candidate
 
 
@@ -1555,6 +1556,59 @@ def _demo_plan(*, candidate: Candidate) -> None:
 
 
 # --- end issue 22 ---
+
+
+# --- life-domain assessment (issue 14) ---
+# The demo login's case: a first assessment eight weeks ago and the current one, with open needs
+# in German, recognition, housing and childcare, so the case page, the history, the proposals and
+# the monitoring figure show something after `make demo`.
+DEMO_ASSESSMENT = {
+    "german": (
+        "urgent",
+        "Lernt schnell, übt jeden Tag mit einer App.",
+        "Ich will B1 schaffen, um in meinem Beruf zu arbeiten.",
+    ),
+    "recognition": (
+        "some",
+        "Diplom und Zeugnisse liegen im Original vor.",
+        "Mein Abschluss soll hier zählen.",
+    ),
+    "residence": ("none", "", ""),
+    "housing": ("some", "", "Wir wohnen noch in der Gemeinschaftsunterkunft."),
+    "health": ("none", "", ""),
+    "family": (
+        "some",
+        "Die Großmutter hilft nachmittags.",
+        "Für meine Tochter brauche ich einen Kita-Platz.",
+    ),
+    "finances": ("none", "", ""),
+    "mobility": ("none", "Deutschlandticket", ""),
+    "digital": ("none", "Eigenes Smartphone und Laptop", ""),
+    "network": ("none", "Kontakt zur ukrainischen Gemeinde", ""),
+    "interpreter": ("some", "", "Bei Ämtern brauche ich noch Hilfe beim Übersetzen."),
+}
+
+
+def _demo_assessment(*, candidate: Candidate) -> None:
+    """Two versions of the demo login's assessment, once (a case that has one keeps it)."""
+    from . import services
+
+    case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
+    if case is None or case.assessments.exists():
+        return
+    today = timezone.localdate()
+    rows = [
+        {"domain": d, "need": need, "strengths": strengths, "own_words": words, "reassess_on": None}
+        for d, (need, strengths, words) in DEMO_ASSESSMENT.items()
+    ]
+    earlier = [{**r, "need": "urgent" if r["domain"] == "housing" else r["need"]} for r in rows]
+    services.assessment_create(
+        case=case, actor=case.case_manager, entries=earlier, assessed_on=today - timedelta(days=56)
+    )
+    for r in rows:
+        if r["need"] != "none":
+            r["reassess_on"] = today + timedelta(days=90)
+    services.assessment_create(case=case, actor=case.case_manager, entries=rows, assessed_on=today)
 
 
 def clear(*, municipality: Any) -> int:

@@ -19,6 +19,8 @@ from taxonomy.postcodes import is_valid_postcode
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from .models import (
+    ASSESSMENT_TEXT_MAX,
+    SPECIAL_CATEGORY_DOMAINS,
     STEP_TEXT_MAX,
     Candidate,
     CasePhase,
@@ -27,6 +29,8 @@ from .models import (
     LanguageExam,
     LanguageSkill,
     LegalCircle,
+    LifeDomain,
+    NeedLevel,
     Qualification,
     QualificationKind,
     RecognitionStatus,
@@ -611,3 +615,72 @@ class EraseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Ja, alle personenbezogenen Daten dieser Person endgültig löschen."), required=True
     )
+
+
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+class AssessmentForm(OneSubmissionMixin, forms.Form):
+    """The whole assessment on one page: per life domain a need level, strengths, the person's own
+    words and a re-assessment date. Prefilled from the latest version, so a revision changes only
+    what changed."""
+
+    assessed_on = dates.DateField(label=_("eingeschätzt am"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, latest=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+        before = {e.domain: e for e in latest.entries.all()} if latest is not None else {}
+        self.domains = []
+        for domain, label in LifeDomain.choices:
+            old = before.get(domain)
+            self.fields[f"{domain}-need"] = forms.ChoiceField(
+                label=_("Bedarf"),
+                choices=NeedLevel.choices,
+                initial=old.need if old else NeedLevel.NONE,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{domain}-strengths"] = forms.CharField(
+                label=_("Stärken"),
+                max_length=ASSESSMENT_TEXT_MAX,
+                required=False,
+                initial=old.strengths if old else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"{domain}-own_words"] = forms.CharField(
+                label=_("in eigenen Worten"),
+                max_length=ASSESSMENT_TEXT_MAX,
+                required=False,
+                initial=old.own_words if old else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"{domain}-reassess_on"] = dates.DateField(
+                label=_("erneut einschätzen am"),
+                required=False,
+                initial=old.reassess_on if old else None,
+                widget=DATE_WIDGET,
+            )
+            self.domains.append(
+                {
+                    "key": domain,
+                    "label": label,
+                    "special": domain in SPECIAL_CATEGORY_DOMAINS,
+                    "need": self[f"{domain}-need"],
+                    "strengths": self[f"{domain}-strengths"],
+                    "own_words": self[f"{domain}-own_words"],
+                    "reassess_on": self[f"{domain}-reassess_on"],
+                }
+            )
+
+    def entries(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "domain": domain,
+                "need": data[f"{domain}-need"],
+                "strengths": data[f"{domain}-strengths"],
+                "own_words": data[f"{domain}-own_words"],
+                "reassess_on": data[f"{domain}-reassess_on"],
+            }
+            for domain in LifeDomain.values
+        ]

@@ -886,3 +886,99 @@ class StepEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+class LifeDomain(models.TextChoices):
+    GERMAN = "german", _("Deutsch und Kurszugang")
+    RECOGNITION = "recognition", _("Anerkennung von Abschlüssen")
+    RESIDENCE = "residence", _("Aufenthaltsstatus")
+    HOUSING = "housing", _("Wohnen")
+    HEALTH = "health", _("Gesundheit und Trauma")
+    FAMILY = "family", _("Familie und Kinderbetreuung")
+    FINANCES = "finances", _("Finanzen und Schulden")
+    MOBILITY = "mobility", _("Mobilität")
+    DIGITAL = "digital", _("Digitaler Zugang")
+    NETWORK = "network", _("Unterstützungsnetz")
+    INTERPRETER = "interpreter", _("Sprachmittlung")
+
+
+# GDPR Art. 9: only the responsible organisation's case staff read these domains.
+SPECIAL_CATEGORY_DOMAINS = frozenset({LifeDomain.HEALTH, LifeDomain.FAMILY})
+
+
+class NeedLevel(models.TextChoices):
+    NONE = "none", _("kein Bedarf")
+    SOME = "some", _("Bedarf")
+    URGENT = "urgent", _("dringend")
+
+
+ASSESSMENT_TEXT_MAX = 1000
+
+
+class Assessment(models.Model):
+    """One dated version of a case's life-domain assessment. Never changed once saved: a revision
+    is a new row, so the earlier versions stay readable as the history."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("Fall")
+    )
+    assessed_on = models.DateField(_("eingeschätzt am"), default=timezone.localdate)
+    created_at = models.DateTimeField(_("gespeichert am"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    # The form's one-time key: a double submit saves one version (unique per case).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Einschätzung")
+        verbose_name_plural = _("Einschätzungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            *stored_range_constraints("assessment", dates=["assessed_on"]),
+            models.UniqueConstraint(fields=["case", "submission_key"], name="assessment_one_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.assessed_on}"
+
+
+class AssessmentEntry(models.Model):
+    """One life domain of one assessment version."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="entries", verbose_name=_("Einschätzung")
+    )
+    domain = models.CharField(_("Lebensbereich"), max_length=16, choices=LifeDomain.choices)
+    need = models.CharField(_("Bedarf"), max_length=8, choices=NeedLevel.choices, default=NeedLevel.NONE)
+    strengths = models.TextField(_("Stärken"), max_length=ASSESSMENT_TEXT_MAX, blank=True)
+    own_words = models.TextField(_("in eigenen Worten"), max_length=ASSESSMENT_TEXT_MAX, blank=True)
+    reassess_on = models.DateField(_("erneut einschätzen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Lebensbereich der Einschätzung")
+        verbose_name_plural = _("Lebensbereiche der Einschätzung")
+        ordering = ["pk"]
+        constraints = [
+            *stored_range_constraints("assessmententry", dates=["reassess_on"]),
+            models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_entry_one_per_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.need}"
+
+    @property
+    def is_special_category(self) -> bool:
+        return self.domain in SPECIAL_CATEGORY_DOMAINS
+
+    @property
+    def is_open(self) -> bool:
+        return self.need != NeedLevel.NONE

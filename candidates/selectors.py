@@ -46,6 +46,9 @@ from organisations.models import Membership, Organisation, OrganisationKind, Ver
 
 from . import hooks
 from .models import (
+    SPECIAL_CATEGORY_DOMAINS,
+    Assessment,
+    AssessmentEntry,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -57,6 +60,7 @@ from .models import (
     GoalStatus,
     Invitation,
     LanguageSkill,
+    NeedLevel,
     Step,
     StepEvent,
     StepStatus,
@@ -1077,3 +1081,69 @@ def missing_for_matching(candidate: Candidate) -> list[str]:
     if candidate.available_from is None:
         missing.append(_("verfügbar ab"))
     return missing
+
+
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+def may_read_special_categories(*, user: User, case: Case) -> bool:
+    """Health, trauma and family answers (GDPR Art. 9): only the case staff of the organisation
+    responsible for the case — never volunteers, employers, coordinators or a handover's old owner."""
+    if not getattr(user, "is_authenticated", False) or not case.is_open:
+        return False
+    return case.responsible_organisation_id in access.organisation_ids(user=user, roles=CASE_STAFF)
+
+
+def assessment_case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
+    """A case whose assessment the user reads (anyone who reads the file) or writes (only the
+    responsible organisation's case staff: the form holds the special categories), else 404/403."""
+    case = case_get(user=user, pk=pk, for_edit=for_edit)
+    if for_edit and not may_read_special_categories(user=user, case=case):
+        raise Http404
+    return case
+
+
+@dataclass(frozen=True)
+class AssessmentVersion:
+    """One saved version as the user may see it; ``withheld`` counts the special-category domains
+    left out for this reader."""
+
+    assessment: Assessment
+    entries: tuple[AssessmentEntry, ...]
+    withheld: int
+
+
+def assessment_history(*, user: User, case: Case) -> list[AssessmentVersion]:
+    """Every version of the case's assessment, newest first. The caller has fetched ``case`` with
+    assessment_case_get; the special categories are filtered here, on the server, per reader."""
+    special = may_read_special_categories(user=user, case=case)
+    versions = []
+    for assessment in (
+        Assessment.objects.filter(case=case).select_related("created_by").prefetch_related("entries")
+    ):
+        entries = list(assessment.entries.all())
+        shown = tuple(e for e in entries if special or e.domain not in SPECIAL_CATEGORY_DOMAINS)
+        versions.append(AssessmentVersion(assessment, shown, len(entries) - len(shown)))
+    return versions
+
+
+def assessment_latest(*, case: Case) -> Assessment | None:
+    return Assessment.objects.filter(case=case).prefetch_related("entries").first()
+
+
+def assessment_made(*, case: Case, submission_key: uuid.UUID | None) -> Assessment | None:
+    if submission_key is None:
+        return None
+    return Assessment.objects.filter(case=case, submission_key=submission_key).first()
+
+
+def open_needs(*, user: User, case: Case) -> list[AssessmentEntry]:
+    """The open needs (some or urgent) of the latest version, urgent first, as this user may see them."""
+    latest = assessment_latest(case=case)
+    if latest is None:
+        return []
+    special = may_read_special_categories(user=user, case=case)
+    needs = [
+        e for e in latest.entries.all() if e.is_open and (special or e.domain not in SPECIAL_CATEGORY_DOMAINS)
+    ]
+    return sorted(needs, key=lambda e: (e.need != NeedLevel.URGENT, e.pk))

@@ -37,6 +37,8 @@ from . import hooks, notices
 from . import matching as candidate_matching
 from .models import (
     LIVE_CONSENT_KEY,
+    Assessment,
+    AssessmentEntry,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -50,6 +52,8 @@ from .models import (
     Invitation,
     LanguageSkill,
     LegalCircle,
+    LifeDomain,
+    NeedLevel,
     PermitExpiryWarning,
     PermitKind,
     ProfileSource,
@@ -61,7 +65,7 @@ from .models import (
     StepStatus,
     TaskAnswer,
 )
-from .selectors import intake_made, responsible_case_manager
+from .selectors import assessment_made, intake_made, responsible_case_manager
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -1052,6 +1056,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                     for g in case.goals.all()
                 ],
                 "notes": [{"at": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
+                "assessments": _assessment_export(case),
             }
             for case in candidate.cases.select_related("responsible_organisation")
         ],
@@ -1109,6 +1114,7 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         count += deleted
         deleted, _ = Goal.objects.filter(case=case).delete()
         count += deleted
+    count += _assessment_erase(candidate)
     blank = {
         "first_name": ERASED_NAME,
         "last_name": ERASED_NAME,
@@ -1201,3 +1207,89 @@ def permit_expiry_warn(*, today: date | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+def assessment_create(
+    *,
+    case: Case,
+    actor: User,
+    entries: list[dict[str, Any]],
+    assessed_on: date | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> Assessment:
+    """Save a new dated version of the case's assessment (earlier versions stay as its history).
+    ``entries``: one dict per domain with need, strengths, own_words and reassess_on."""
+    assessed_on = assessed_on or timezone.localdate()
+    domains = [e.get("domain") for e in entries]
+    if len(set(domains)) != len(domains) or not set(domains) <= set(LifeDomain.values):
+        raise ValidationError(_("Jeder Lebensbereich darf nur einmal vorkommen."))
+    errors = {}
+    for entry in entries:
+        reassess_on = entry.get("reassess_on")
+        if reassess_on and reassess_on < assessed_on:
+            errors[f"{entry['domain']}-reassess_on"] = _(
+                "Das Datum der erneuten Einschätzung liegt vor der Einschätzung."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    def create() -> Assessment:
+        assessment = Assessment.objects.create(
+            case=case, assessed_on=assessed_on, created_by=actor, submission_key=submission_key
+        )
+        rows = [
+            AssessmentEntry(
+                assessment=assessment,
+                domain=e["domain"],
+                need=e.get("need") or NeedLevel.NONE,
+                strengths=(e.get("strengths") or "").strip(),
+                own_words=(e.get("own_words") or "").strip(),
+                reassess_on=e.get("reassess_on"),
+            )
+            for e in entries
+        ]
+        for row in rows:
+            row.full_clean(exclude=["assessment"])
+        AssessmentEntry.objects.bulk_create(rows)
+        _audit(
+            actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.assessment"]
+        )
+        return assessment
+
+    return _created_once(lambda: assessment_made(case=case, submission_key=submission_key), create)
+
+
+def assessment_audit_view(*, case: Case, actor: Any, special: bool) -> None:
+    """Every read of an assessment is logged; a read of the Art. 9 domains says so in its fields."""
+    fields = ["case.assessment", "case.assessment.special_category"] if special else ["case.assessment"]
+    candidate_audit_view(candidate=case.candidate, actor=actor, fields=fields)
+
+
+def _assessment_export(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "assessed_on": a.assessed_on.isoformat(),
+            "created_at": a.created_at.isoformat(),
+            "domains": [
+                {
+                    "domain": e.domain,
+                    "need": e.need,
+                    "strengths": e.strengths,
+                    "own_words": e.own_words,
+                    "reassess_on": e.reassess_on.isoformat() if e.reassess_on else None,
+                }
+                for e in a.entries.all()
+            ],
+        }
+        for a in case.assessments.prefetch_related("entries")
+    ]
+
+
+def _assessment_erase(candidate: Candidate) -> int:
+    """Blank the free text (strengths, own words); the need levels stay as anonymous counts."""
+    return AssessmentEntry.objects.filter(assessment__case__candidate=candidate).update(
+        strengths="", own_words=""
+    )

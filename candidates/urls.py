@@ -23,6 +23,9 @@ urlpatterns = [
     path("cases/<int:case_pk>/goals/<int:goal_pk>/steps/add/", views.step_add, name="step_add"),
     path("cases/<int:case_pk>/steps/<int:step_pk>/status/", views.step_status, name="step_status"),
     path("cases/<int:case_pk>/notes/add/", views.note_add, name="note_add"),
+    # --- life-domain assessment (issue 14) ---
+    path("cases/<int:case_pk>/assessment/", views.assessment_detail, name="assessment"),
+    path("cases/<int:case_pk>/assessment/new/", views.assessment_edit, name="assessment_edit"),
     path("consents/<int:consent_pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.my_profile, name="my_profile"),

@@ -380,8 +380,21 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "note_form": forms.NoteForm(),
             "goal_statuses": forms.GoalStatus.choices,
             "step_statuses": forms.StepStatus.choices,
+            **_assessment_summary(request, case, file.full),
         },
     )
+
+
+def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
+    """The case page's assessment line: date and number of open needs (as this reader may see them)."""
+    if not full:
+        return {}
+    assessment = selectors.assessment_latest(case=case)
+    return {
+        "assessment": assessment,
+        "assessment_open": len(selectors.open_needs(user=request.user, case=case)) if assessment else 0,
+        "may_assess": selectors.may_read_special_categories(user=request.user, case=case),
+    }
 
 
 def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
@@ -982,3 +995,53 @@ def my_step_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
 
 
 # --- end issue 22 ---
+
+
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+@login_required
+def assessment_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The latest assessment and every earlier version; the Art. 9 domains only for the
+    responsible organisation's case staff (filtered in the selector). Each read is audited."""
+    _require(request, [*CASE_STAFF, Role.COORDINATOR])
+    case = selectors.assessment_case_get(user=request.user, pk=case_pk)
+    special = selectors.may_read_special_categories(user=request.user, case=case)
+    versions = selectors.assessment_history(user=request.user, case=case)
+    if versions:
+        services.assessment_audit_view(case=case, actor=request.user, special=special)
+    return render(
+        request,
+        "candidates/assessment_detail.html",
+        {"case": case, "versions": versions, "may_assess": special},
+    )
+
+
+@login_required
+def assessment_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The one-page assessment form; saving adds a new dated version."""
+    _require(request, CASE_STAFF)
+    case = selectors.assessment_case_get(user=request.user, pk=case_pk, for_edit=True)
+    latest = selectors.assessment_latest(case=case)
+    form = forms.AssessmentForm(request.POST or None, latest=latest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_create(
+                case=case,
+                actor=request.user,
+                entries=form.entries(),
+                assessed_on=form.cleaned_data["assessed_on"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errs in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errs)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Einschätzung gespeichert."))
+            return redirect("coaching:assessment_proposals", case_pk=case.pk)
+    if latest is not None and request.method == "GET":
+        services.assessment_audit_view(case=case, actor=request.user, special=True)
+    return render(request, "candidates/assessment_form.html", {"case": case, "form": form, "latest": latest})

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from candidates.forms import SubmissionKeyField
 from candidates.models import Language, ResidenceStatus
 from inputs import dates
 from organisations.forms import KernFormMixin
@@ -387,3 +388,17 @@ class AppointmentForm(KernFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
+
+
+# --- assessment proposals (issue 14) -----------------------------------------------------------
+
+
+class ProposalGoalForm(forms.Form):
+    """A draft goal from the assessment, accepted as proposed or edited first."""
+
+    title = forms.CharField(label=_("Ziel"), max_length=200)
+    submission_key = SubmissionKeyField()
+
+
+class ProposalReferralForm(forms.Form):
+    service = forms.IntegerField(min_value=1)

@@ -6,7 +6,8 @@ building on candidates.selectors (roles, organisations, municipality and live co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,11 @@ from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, Oute
 from django.db.models import DateField as DateOutput
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
-from candidates.models import Case, CasePhase
+from candidates.models import AssessmentEntry, Case, CasePhase, Goal, LifeDomain
 from employers.models import Employment
 from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
@@ -34,6 +36,7 @@ from .models import (
     Referral,
     RiskFlag,
     Service,
+    ServiceCategory,
     SupportRequest,
     TutoringSession,
     VolunteerAssignment,
@@ -552,3 +555,103 @@ def handover_get(*, user: User, pk: int) -> Handover:
 
 def can_decide_handover(*, user: User, handover: Handover) -> bool:
     return access.has_role(user=user, roles=CASE_STAFF, organisation_id=handover.to_organisation_id)
+
+
+# --- service eligibility (the one rule: DESIGN.md) and assessment proposals (issue 14) ---------
+
+
+def service_eligible(*, service: Service, case: Case) -> bool:
+    """Whether the person of ``case`` may use ``service``: same municipality, active, and open to
+    the person's residence status (an unknown status excludes nobody). Referrals, the assessment's
+    proposals and monitoring's "needs without a service" all ask this."""
+    if service.municipality_id != case.municipality_id or not service.is_active:
+        return False
+    return status_eligible(
+        eligible_statuses=service.eligible_residence_statuses, status=case.candidate.residence_status
+    )
+
+
+def status_eligible(*, eligible_statuses: list[str], status: str) -> bool:
+    """The residence-status part of the rule, on plain values (monitoring counts with it)."""
+    return not status or not eligible_statuses or status in eligible_statuses
+
+
+def eligible_services(*, case: Case, categories=None) -> list[Service]:
+    """The directory's active services the person may use, optionally of some categories."""
+    offer = referral_offer(case=case).select_related("municipality")
+    if categories is not None:
+        offer = offer.filter(category__in=categories)
+    return [s for s in offer if service_eligible(service=s, case=case)]
+
+
+# Which directory categories answer a need in which life domain. A domain with none (mobility,
+# interpreting) counts as "without a local service" wherever it is open.
+DOMAIN_CATEGORIES: dict[str, tuple[str, ...]] = {
+    LifeDomain.GERMAN: (ServiceCategory.LANGUAGE_COURSE,),
+    LifeDomain.RECOGNITION: (ServiceCategory.RECOGNITION,),
+    LifeDomain.RESIDENCE: (ServiceCategory.MIGRATION_COUNSELLING,),
+    LifeDomain.HOUSING: (ServiceCategory.HOUSING,),
+    LifeDomain.HEALTH: (ServiceCategory.PSYCHOSOCIAL,),
+    LifeDomain.FAMILY: (ServiceCategory.CHILDCARE,),
+    LifeDomain.FINANCES: (ServiceCategory.MIGRATION_COUNSELLING,),
+    LifeDomain.MOBILITY: (),
+    LifeDomain.DIGITAL: (ServiceCategory.TRAINING,),
+    LifeDomain.NETWORK: (ServiceCategory.MIGRATION_COUNSELLING,),
+    LifeDomain.INTERPRETER: (),
+}
+
+
+def draft_goal(domain: str) -> str:
+    """The draft goal the plan gets for an open need, in the active language (the case manager
+    accepts or edits it)."""
+    drafts = {
+        LifeDomain.GERMAN: _("Deutschkurs finden und beginnen"),
+        LifeDomain.RECOGNITION: _("Anerkennung des Abschlusses klären"),
+        LifeDomain.RESIDENCE: _("Aufenthaltsstatus und Arbeitserlaubnis klären"),
+        LifeDomain.HOUSING: _("Wohnsituation verbessern"),
+        LifeDomain.HEALTH: _("Gesundheitliche Unterstützung finden"),
+        LifeDomain.FAMILY: _("Kinderbetreuung sichern"),
+        LifeDomain.FINANCES: _("Finanzen ordnen und Schuldenberatung nutzen"),
+        LifeDomain.MOBILITY: _("Weg zur Arbeit sichern"),
+        LifeDomain.DIGITAL: _("Digitalen Zugang einrichten"),
+        LifeDomain.NETWORK: _("Unterstützungsnetz aufbauen"),
+        LifeDomain.INTERPRETER: _("Sprachmittlung organisieren"),
+    }
+    return str(drafts.get(domain, ""))
+
+
+@dataclass(frozen=True)
+class NeedProposal:
+    """One open need with the services the person may use for it and a draft goal."""
+
+    entry: AssessmentEntry
+    services: tuple[Service, ...]
+    referred: frozenset[int]
+    draft_goal: str
+    goal_exists: bool
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))  # the goal form's one-time key
+
+
+def assessment_proposals(*, user: User, case: Case) -> list[NeedProposal]:
+    """For each open need of the latest assessment (as ``user`` may see it — the caller fetched the
+    case for editing), the eligible services of its categories and a draft goal for the plan."""
+    needs = candidate_selectors.open_needs(user=user, case=case)
+    if not needs:
+        return []
+    offer = eligible_services(case=case)
+    referred = frozenset(case.referrals.values_list("service_id", flat=True))
+    goals = set(Goal.objects.filter(case=case).values_list("title", flat=True))
+    proposals = []
+    for entry in needs:
+        categories = DOMAIN_CATEGORIES.get(entry.domain, ())
+        title = draft_goal(entry.domain)
+        proposals.append(
+            NeedProposal(
+                entry=entry,
+                services=tuple(s for s in offer if s.category in categories),
+                referred=referred,
+                draft_goal=title,
+                goal_exists=title in goals,
+            )
+        )
+    return proposals

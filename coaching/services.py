@@ -63,6 +63,7 @@ from .models import (
     TutoringSession,
     VolunteerAssignment,
 )
+from .selectors import service_eligible
 from .workdays import add_working_days
 
 if TYPE_CHECKING:
@@ -923,8 +924,8 @@ def referral_create(*, case: Case, service: Service, actor: User, note: str = ""
         raise ValidationError({"service": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
     if not service.is_active:
         raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})
-    status = case.candidate.residence_status
-    if status and not service.is_eligible(status):
+    # The one eligibility rule (coaching.selectors), as the assessment's proposals apply it.
+    if not service_eligible(service=service, case=case):
         raise ValidationError(
             {"service": _("Mit dem Aufenthaltsstatus der Person ist dieses Angebot nicht zugänglich.")}
         )

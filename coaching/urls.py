@@ -24,6 +24,9 @@ urlpatterns = [
     path("cases/<int:case_pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_pk>/volunteers/new/", views.volunteer_assign, name="volunteer_assign"),
     path("cases/<int:case_pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path(
+        "cases/<int:case_pk>/assessment/proposals/", views.assessment_proposals, name="assessment_proposals"
+    ),
     path("cases/<int:case_pk>/handovers/new/", views.handover_create, name="handover_create"),
     path("referrals/<int:pk>/status/", views.referral_update, name="referral_update"),
     path("handovers/", views.handover_list, name="handover_list"),

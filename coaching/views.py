@@ -18,11 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
+from candidates import services as candidate_services
 from organisations import access
 from organisations.models import Organisation
 
@@ -829,3 +831,56 @@ def service_create(request: HttpRequest) -> HttpResponse:
         "coaching/form.html",
         {"form": form, "title": _("Angebot eintragen"), "back": ("coaching:service_list", None)},
     )
+
+
+# --- assessment proposals (issue 14) -----------------------------------------------------------
+
+
+@login_required
+def assessment_proposals(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Per open need of the latest assessment: the directory's services the person may use (refer
+    with one click) and a draft goal for the plan (accept as is or edit). Only the responsible
+    organisation's case staff: the needs include the special categories."""
+    _require(request, CASE_STAFF)
+    case = candidate_selectors.assessment_case_get(user=request.user, pk=case_pk, for_edit=True)
+    if request.method == "POST":
+        _proposal_post(request, case)
+        return redirect("coaching:assessment_proposals", case_pk=case.pk)
+    proposals = selectors.assessment_proposals(user=request.user, case=case)
+    candidate_services.assessment_audit_view(case=case, actor=request.user, special=True)
+    return render(request, "coaching/assessment_proposals.html", {"case": case, "proposals": proposals})
+
+
+def _proposal_post(request: HttpRequest, case) -> None:
+    if request.POST.get("action") == "goal":
+        form = forms.ProposalGoalForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Bitte geben Sie ein Ziel an (höchstens 200 Zeichen)."))
+            return
+        try:
+            candidate_services.goal_add(
+                case=case,
+                actor=request.user,
+                title=form.cleaned_data["title"].strip(),
+                submission_key=form.cleaned_data["submission_key"],
+                title_lang=get_language(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Ziel in den Integrationsplan übernommen."))
+        return
+    form = forms.ProposalReferralForm(request.POST)
+    offer = {s.pk: s for s in selectors.eligible_services(case=case)} if form.is_valid() else {}
+    service = offer.get(form.cleaned_data["service"]) if offer else None
+    if service is None:
+        messages.error(request, _("Dieses Angebot steht der Person nicht offen."))
+        return
+    try:
+        services.referral_create(
+            case=case, service=service, actor=request.user, note=_("Vorschlag aus der Einschätzung")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Verweisung gespeichert."))

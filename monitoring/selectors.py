@@ -26,8 +26,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -36,7 +38,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF, Role
-from candidates.models import Case, CasePhase, LanguageSkill, LegalCircle
+from candidates.models import (
+    Assessment,
+    AssessmentEntry,
+    Case,
+    CasePhase,
+    LanguageSkill,
+    LegalCircle,
+    LifeDomain,
+    NeedLevel,
+)
 from coaching.models import (
     OPEN_NEED_STATUSES,
     FollowUpDue,
@@ -44,6 +55,7 @@ from coaching.models import (
     LanguageMeasure,
     LanguageSupportNeed,
     Referral,
+    Service,
     ServiceCategory,
     SupportRequest,
 )
@@ -190,6 +202,7 @@ FIGURE_KEYS = (
     "caseload_coaches",
     "referrals",
     "handovers",
+    "assessment_needs",
 )
 
 
@@ -670,6 +683,66 @@ def figure_handovers(b: _Base) -> Figure:
     )
 
 
+# --- life-domain assessment (issue 14) ---------------------------------------------------------
+
+
+def figure_assessment_needs(b: _Base) -> Figure:
+    """Open needs by life domain in the latest assessment of each open case, and how many of them
+    find no service in the local directory that the person may use ("Bedarfe ohne Angebot", input
+    for the network level). Counts only; cells of 1–4 are suppressed as in the comparison. Three
+    queries: needs grouped by domain and residence status, the directory's categories and rules."""
+    from coaching.selectors import DOMAIN_CATEGORIES, status_eligible
+
+    from .comparison import suppress
+
+    latest = (
+        Assessment.objects.filter(case_id=OuterRef("assessment__case_id"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    grouped = (
+        AssessmentEntry.objects.filter(
+            assessment__case__in=b.cases.exclude(phase=CasePhase.CLOSED),
+            need__in=[NeedLevel.SOME, NeedLevel.URGENT],
+            assessment_id=Subquery(latest),
+        )
+        .values("domain", "assessment__case__candidate__residence_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    directory = list(
+        Service.objects.filter(municipality_id=b.scope.municipality_id, is_active=True).values_list(
+            "category", "eligible_residence_statuses"
+        )
+    )
+    open_by_domain = dict.fromkeys(LifeDomain.values, 0)
+    without = dict.fromkeys(LifeDomain.values, 0)
+    for group in grouped:  # at most 11 domains × the residence statuses
+        domain, status = group["domain"], group["assessment__case__candidate__residence_status"]
+        open_by_domain[domain] += group["n"]
+        categories = DOMAIN_CATEGORIES.get(domain, ())
+        if not any(
+            category in categories and status_eligible(eligible_statuses=rule, status=status)
+            for category, rule in directory
+        ):
+            without[domain] += group["n"]
+    shown_open, _total = suppress(open_by_domain)
+    shown_without, _total = suppress(without)
+    rows = [[str(label), shown_open[value], shown_without[value]] for value, label in LifeDomain.choices]
+    return Figure(
+        "assessment_needs",
+        _("Offene Bedarfe nach Lebensbereich"),
+        _(
+            "Bedarfe (mit oder dringend) in der jeweils letzten Einschätzung offener Fälle, und wie viele "
+            "davon kein Angebot vor Ort finden, das der Person offensteht (Bedarfe ohne Angebot)."
+        ),
+        [_("Lebensbereich"), _("offene Bedarfe"), _("davon ohne Angebot vor Ort")],
+        rows,
+        note=_("Zellen mit weniger als 5 Bedarfen sind unterdrückt (–)."),
+        period_bound=False,
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -690,6 +763,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_caseload_coaches(b, settings),
         figure_referrals(b),
         figure_handovers(b),
+        figure_assessment_needs(b),
     ]
 
 

@@ -122,6 +122,9 @@ URLS = [
     ("export", "get", lambda w: reverse("candidates:export", args=[w.pk])),
     ("erase", "get", lambda w: reverse("candidates:erase", args=[w.pk])),
     ("case_detail", "get", lambda w: reverse("candidates:case_detail", args=[w.case.pk])),
+    # life-domain assessment (issue 14)
+    ("assessment", "get", lambda w: reverse("candidates:assessment", args=[w.case.pk])),
+    ("assessment_edit", "get", lambda w: reverse("candidates:assessment_edit", args=[w.case.pk])),
     ("my_profile", "get", lambda w: reverse("candidates:my_profile")),
     ("my_profile_edit", "get", lambda w: reverse("candidates:my_profile_edit")),
     ("my_languages", "get", lambda w: reverse("candidates:my_languages")),
@@ -193,6 +196,8 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "export": 200,
     "erase": 200,
     "case_detail": 200,
+    "assessment": 200,
+    "assessment_edit": 200,
     # invalid (empty) posts re-render the page with errors, the plan forms go back to the case page
     "occupation_add": 200,
     "skill_add": 200,
@@ -259,9 +264,15 @@ EXPECTED = {
     # Coordinators see the municipality's case metadata (the person's page and the case page answer
     # with who, which stage, when) and may carry out an erasure; they change nothing. The file itself
     # only where they are responsible for the case (FILE_SHOWN below).
+    # The assessment: the responsible coordinator reads it without the Art. 9 domains (see
+    # tests/candidates/test_assessment.py); the others are refused like the file.
     "coordinator_own_municipality": forbidden(case_list=200, detail=200, case_detail=200, erase=200),
-    "coordinator_responsible": forbidden(case_list=200, detail=200, case_detail=200, erase=200),
-    "coordinator_other_municipality": forbidden(case_list=200, detail=404, case_detail=404, erase=404),
+    "coordinator_responsible": forbidden(
+        case_list=200, detail=200, case_detail=200, erase=200, assessment=200
+    ),
+    "coordinator_other_municipality": forbidden(
+        case_list=200, detail=404, case_detail=404, erase=404, assessment=404
+    ),
 }
 
 # Pages that answer 200 and carry the case file (contact data, notes): by role, where the 200 is

@@ -144,6 +144,8 @@ MATRIX = [
     ),
     ("volunteer_assign", "case", "get", STAFF_EDIT),
     ("referral_create", "case", "get", STAFF_EDIT),
+    # issue 14: the proposals for open needs hold the Art. 9 domains: the responsible staff only
+    ("assessment_proposals", "case", "get", STAFF_EDIT),
     ("handover_create", "case", "get", STAFF_EDIT),
     ("referral_update", "referral", "post", STAFF_POST),
     ("handover_list", None, "get", _row(own=200, staff_other=200)),

@@ -320,3 +320,24 @@ def test_the_demo_has_a_conversation_with_an_unread_answer_for_the_case_manager(
     assert any(row.unread == 1 for row in rows)
     page = login_with_mfa(Client(), person, mfa=False).get(reverse("coaching:messages"))
     assert page.status_code == 200
+
+
+def test_the_demo_case_has_an_assessment_with_history(seeded, esco):
+    """Issue 14: after `make demo` the demo login's case manager sees the life-domain assessment,
+    its earlier version and the proposals for the open needs."""
+    from django.test import Client
+
+    from candidates.models import Assessment
+    from tests.fixtures.users import login_with_mfa
+
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    versions = Assessment.objects.filter(case__candidate__user=person)
+    assert versions.count() == 2
+    case = versions.first().case
+    client = login_with_mfa(Client(), case.case_manager)
+    page = client.get(f"/app/candidates/cases/{case.pk}/").content.decode()
+    assert f"/app/candidates/cases/{case.pk}/assessment/" in page
+    history = client.get(f"/app/candidates/cases/{case.pk}/assessment/").content.decode()
+    assert "Frühere Fassungen" in history and "Gemeinschaftsunterkunft" in history
+    proposals = client.get(f"/app/coaching/cases/{case.pk}/assessment/proposals/")
+    assert proposals.status_code == 200

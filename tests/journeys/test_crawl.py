@@ -79,6 +79,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:volunteer_assign",
         "coaching:messages",
         "coaching:message_case",
+        # life-domain assessment (issue 14)
+        "candidates:assessment",
+        "candidates:assessment_edit",
+        "coaching:assessment_proposals",
     },
     "job_coach": {
         "accounts:home",
