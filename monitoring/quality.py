@@ -40,13 +40,13 @@ AGE_BANDS = (
 # Country of origin groups: the main countries of origin of people seeking protection in Germany
 # (nationality as recorded in the case file, lower case); everything else is "other".
 ORIGIN_GROUPS = (
-    ("ukrainisch", gettext_lazy("Ukraine")),
-    ("syrisch", gettext_lazy("Syrien")),
-    ("afghanisch", gettext_lazy("Afghanistan")),
-    ("irakisch", gettext_lazy("Irak")),
-    ("türkisch", gettext_lazy("Türkei")),
-    ("iranisch", gettext_lazy("Iran")),
-    ("eritreisch", gettext_lazy("Eritrea")),
+    ("ukrainisch", gettext_lazy("ukrainisch")),
+    ("syrisch", gettext_lazy("syrisch")),
+    ("afghanisch", gettext_lazy("afghanisch")),
+    ("irakisch", gettext_lazy("irakisch")),
+    ("türkisch", gettext_lazy("türkisch")),
+    ("iranisch", gettext_lazy("iranisch")),
+    ("eritreisch", gettext_lazy("eritreisch")),
 )
 
 COUNT_COLUMNS = ("placements", "recorded", "insured", "minimum", "below", "fixed_term")
@@ -179,7 +179,7 @@ def _dimensions() -> list[tuple[str, str, object, list[tuple[str, str]]]]:
         ),
         (
             "origin",
-            _("nach Herkunftsland"),
+            _("nach Staatsangehörigkeit"),
             _origin_group(),
             [(k, str(label)) for k, label in ORIGIN_GROUPS] + [(OTHER, _("andere")), unknown],
         ),
