@@ -19,6 +19,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -29,6 +30,7 @@ from candidates.models import Candidate, Case, CasePhase, Consent, ConsentScope,
 from candidates.services import consent_grant
 from employers import services as employer_services
 from employers.models import Employment, Introduction, IntroductionStage, Placement, PlacementStatus
+from employers.quality import job_skill_level, minimum_wage_on, person_skill_level
 from organisations.models import Membership, Organisation
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 
@@ -294,6 +296,36 @@ def _hire(*, case: Case, placement: Placement, coach: Any, actor: Any, start: da
     return employment
 
 
+_CONTRACT_BY_KIND = {"ausbildung": "apprenticeship", "praktikum": "internship", "eq": "fixed_term"}
+
+
+def _complete_quality(*, employment: Employment, coach: Any, rng: random.Random) -> None:
+    """Plausible job-quality fields: some helper jobs at the minimum wage, a few Minijobs."""
+    contract = employment.contract_type or _CONTRACT_BY_KIND.get(
+        employment.kind, rng.choice(["permanent", "permanent", "fixed_term", "mini_job", "temporary_agency"])
+    )
+    minimum, _since = minimum_wage_on(employment.start_date)
+    if contract == "apprenticeship":
+        wage = Decimal("7.80")
+    else:
+        wage = minimum + Decimal(rng.choice(["0.00", "0.00", "0.60", "1.40", "2.75", "4.10"]))
+    person = person_skill_level(employment.candidate)
+    employer_services.employment_quality_set(
+        employment=employment,
+        actor=coach,
+        contract_type=contract,
+        hours_per_week=employment.hours_per_week
+        or (10 if contract == "mini_job" else rng.choice([25, 30, 38, 40])),
+        fixed_term=contract in ("fixed_term", "internship"),
+        social_insurance=contract != "mini_job",
+        hourly_wage=wage,
+        job_skill_level=job_skill_level(employment) or 1,
+        person_skill_level=person,
+        training_offered=rng.choice(["none", "induction", "induction", "further", "qualification"]),
+        commute_minutes=rng.choice([None, 15, 25, 40, 55]),
+    )
+
+
 def _log_history(
     *, employment: Employment, coach: Any, leave_last_open: bool, today: date, rng: random.Random, place: str
 ) -> int:
@@ -426,6 +458,10 @@ def seed(
             rng=rng,
             place=employment.employer.organisation.city,
         )
+
+    # --- job quality (issue 20): completed by the coach for all but the newest hire ---------------
+    for employment, _open in employments[:-1]:
+        _complete_quality(employment=employment, coach=job_coach, rng=rng)
 
     # --- services directory -----------------------------------------------------------------------
     directory: dict[str, Service] = {}

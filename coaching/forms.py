@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import SubmissionKeyField
 from candidates.models import Language, ResidenceStatus
+from employers.models import ContractType, TrainingOffered
 from inputs import dates
 from organisations.forms import KernFormMixin
 from organisations.models import Organisation
@@ -402,3 +405,61 @@ class ProposalGoalForm(forms.Form):
 
 class ProposalReferralForm(forms.Form):
     service = forms.IntegerField(min_value=1)
+
+
+# --- job quality (issue 20) ---
+
+
+SKILL_LEVEL_CHOICES = [
+    (1, _("1 – Helfertätigkeit (einfache Routinetätigkeiten)")),
+    (2, _("2 – Fachkraft (Berufsausbildung)")),
+    (3, _("3 – Spezialist*in (Meister*in, Techniker*in)")),
+    (4, _("4 – Expert*in (Hochschulabschluss)")),
+]
+
+
+class JobQualityForm(KernFormMixin, forms.Form):
+    """The job coach completes the job-quality fields; employers.services checks the contradictions."""
+
+    contract_type = forms.ChoiceField(
+        label=_("Vertragsart"), choices=[("", "---------"), *ContractType.choices]
+    )
+    hours_per_week = forms.IntegerField(label=_("Stunden pro Woche"), min_value=1, max_value=60)
+    fixed_term = forms.BooleanField(label=_("befristet"), required=False)
+    social_insurance = forms.BooleanField(label=_("sozialversicherungspflichtig"), required=False)
+    hourly_wage = forms.DecimalField(
+        label=_("Stundenlohn brutto (€)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("500"),
+        max_digits=6,
+        decimal_places=2,
+        localize=True,
+    )
+    job_skill_level = forms.TypedChoiceField(
+        label=_("Anforderungsniveau der Stelle (ISCO)"), choices=SKILL_LEVEL_CHOICES, coerce=int
+    )
+    person_skill_level = forms.TypedChoiceField(
+        label=_("Qualifikationsniveau der Person (ISCO)"),
+        choices=[("", _("unbekannt")), *SKILL_LEVEL_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Anerkannte oder angegebene Qualifikation; vorbelegt aus dem Profil."),
+    )
+    training_offered = forms.ChoiceField(
+        label=_("Qualifizierung im Betrieb"), choices=TrainingOffered.choices
+    )
+    commute_minutes = forms.IntegerField(
+        label=_("Arbeitsweg (Minuten, einfach)"), min_value=0, max_value=240, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def apply_errors(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)

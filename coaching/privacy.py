@@ -24,7 +24,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from candidates.models import Candidate
-from employers.models import Employment
+from employers.models import Employment, EmploymentQuality
 from privacy.models import AuditEntry
 
 from .models import (
@@ -44,6 +44,26 @@ from .models import (
 # Put where a text is required by a constraint (answered request, resolved risk, rejected handover).
 ERASED = "[gelöscht]"
 CANDIDATE_RECORD = "candidates.candidate"
+
+
+def _job_quality(employment: Employment) -> dict | None:
+    """The job-quality fields the job coach completed (issue 20), or None."""
+    q = EmploymentQuality.objects.filter(employment=employment).first()
+    if q is None:
+        return None
+    return {
+        "contract_type": employment.contract_type,
+        "hours_per_week": employment.hours_per_week,
+        "fixed_term": q.fixed_term,
+        "social_insurance": q.social_insurance,
+        "hourly_wage": str(q.hourly_wage),
+        "minimum_wage": str(q.minimum_wage),
+        "job_skill_level": q.job_skill_level,
+        "person_skill_level": q.person_skill_level,
+        "below_qualification": q.below_qualification,
+        "training_offered": q.training_offered,
+        "commute_minutes": q.commute_minutes,
+    }
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -69,6 +89,7 @@ def coaching_export(*, candidate: Candidate) -> dict[str, Any]:
                 "end_date": _iso(employment.end_date),
                 "coach": _name(plan.coach) if plan else None,
                 "coaching_organisation": plan.organisation.name if plan and plan.organisation else None,
+                "job_quality": _job_quality(employment),
                 "planned_follow_ups": [
                     {"due_date": _iso(d.due_date), "label": d.label, "done_at": _iso(d.done_at)}
                     for d in FollowUpDue.objects.filter(employment=employment)
@@ -306,6 +327,8 @@ def _register_export_labels() -> None:
         Referral,
         Handover,
         Message,
+        EmploymentQuality,
+        Employment,
     )
     labels.update(
         {
@@ -317,6 +340,7 @@ def _register_export_labels() -> None:
             "as_candidate": _("Über Sie"),
             "requests_asked": _("Ihre Anfragen als Betrieb"),
             "employments": _("Beschäftigungen"),
+            "job_quality": _("Beschäftigungsqualität"),
             "employer": _("Betrieb"),
             "start_date": _("Beginn"),
             "end_date": _("Ende"),

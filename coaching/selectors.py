@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
 from candidates.models import AssessmentEntry, Case, CasePhase, Goal, LifeDomain
-from employers.models import Employment
+from employers.models import Employment, EmploymentQuality
+from employers.quality import job_skill_level, person_skill_level
 from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
 from organisations import access
@@ -182,6 +183,7 @@ def employment_page(*, user: User, employment: Employment) -> dict:
         "needs": list(employment.language_needs.select_related("provider")) if full else [],
         "risks": list(risks if full else risks.filter(escalated_to=user)),
         "requests": list(employment.support_requests.select_related("employer_organisation")) if full else [],
+        "quality": EmploymentQuality.objects.filter(employment=employment).first() if full else None,
     }
 
 
@@ -655,3 +657,32 @@ def assessment_proposals(*, user: User, case: Case) -> list[NeedProposal]:
             )
         )
     return proposals
+
+
+# --- job quality (issue 20) ---
+
+
+def job_quality_initial(*, employment: Employment) -> dict:
+    """The form's starting values: the saved quality, else the employer's entry at hire and the
+    ISCO skill levels of the occupation and of the person's declared qualifications."""
+    quality = EmploymentQuality.objects.filter(employment=employment).first()
+    initial = {"contract_type": employment.contract_type, "hours_per_week": employment.hours_per_week}
+    if quality is not None:
+        return initial | {
+            name: getattr(quality, name)
+            for name in (
+                "fixed_term",
+                "social_insurance",
+                "hourly_wage",
+                "job_skill_level",
+                "person_skill_level",
+                "training_offered",
+                "commute_minutes",
+            )
+        }
+    return initial | {
+        "fixed_term": employment.contract_type == "fixed_term",
+        "job_skill_level": job_skill_level(employment),
+        "person_skill_level": person_skill_level(employment.candidate),
+        "training_offered": "none",
+    }

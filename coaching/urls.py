@@ -9,6 +9,7 @@ urlpatterns = [
     path("employments/<int:pk>/", views.employment_detail, name="employment_detail"),
     path("employments/<int:pk>/take/", views.follow_along_take, name="follow_along_take"),
     path("employments/<int:pk>/coach/", views.employment_coach, name="employment_coach"),
+    path("employments/<int:pk>/quality/", views.employment_quality, name="employment_quality"),
     path("employments/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("employments/<int:pk>/language-needs/new/", views.language_need_create, name="language_need_create"),
     path("employments/<int:pk>/risks/new/", views.risk_create, name="risk_create"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
+from employers import services as employer_services
 from organisations import access
 from organisations.models import Organisation
 
@@ -119,6 +120,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "plan": getattr(employment, "follow_along", None),
             "may_change_coach": selectors.may_change_coach(user=request.user, employment=employment),
+            "may_edit_quality": can_edit and access.has_role(user=request.user, roles=[Role.JOB_COACH]),
             "may_take_over": can_edit
             and employment.job_coach_id != request.user.pk
             and access.has_role(user=request.user, roles=[Role.JOB_COACH]),
@@ -168,6 +170,38 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Jobcoach ändern"),
+            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
+                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
+            ),
+            "back": ("coaching:employment_detail", pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job coach completes the job-quality fields after the employer recorded the hire."""
+    _require(request, [Role.JOB_COACH])
+    employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.JobQualityForm(
+        request.POST or None, initial=selectors.job_quality_initial(employment=employment)
+    )
+    if _save_form(
+        request,
+        form,
+        lambda data: employer_services.employment_quality_set(
+            employment=employment, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, _("Beschäftigungsqualität gespeichert."))
+        return redirect("coaching:employment_detail", pk=pk)
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Beschäftigungsqualität"),
             "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
                 employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
             ),

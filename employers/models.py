@@ -7,9 +7,10 @@ what only an employer has. Writes go through employers.services.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -574,3 +575,77 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} – #{self.candidate_id}"
+
+
+# --- job quality (issue 20) ---
+
+
+class TrainingOffered(models.TextChoices):
+    NONE = "none", _("keine")
+    INDUCTION = "induction", _("Einarbeitung")
+    FURTHER = "further", _("Weiterbildung im Betrieb")
+    QUALIFICATION = "qualification", _("Qualifizierung mit Abschluss (Teilqualifizierung, Ausbildung)")
+
+
+class EmploymentQuality(models.Model):
+    """The job-quality fields of an employment, completed by the job coach after the employer
+    recorded the hire (DESIGN.md "Hire"). Skill levels are ISCO-08 (1–4); ``below_qualification``
+    and ``minimum_wage`` are fixed when saved, so the figures do not move when the law does."""
+
+    employment = models.OneToOneField(
+        Employment, on_delete=models.CASCADE, related_name="quality", verbose_name=_("Beschäftigung")
+    )
+    fixed_term = models.BooleanField(_("befristet"), default=False)
+    social_insurance = models.BooleanField(_("sozialversicherungspflichtig"), default=False)
+    hourly_wage = models.DecimalField(
+        _("Stundenlohn brutto (€)"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("500"))],
+    )
+    minimum_wage = models.DecimalField(_("gesetzlicher Mindestlohn (€)"), max_digits=6, decimal_places=2)
+    job_skill_level = models.PositiveSmallIntegerField(
+        _("Anforderungsniveau der Stelle (ISCO)"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    person_skill_level = models.PositiveSmallIntegerField(
+        _("Qualifikationsniveau der Person (ISCO)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    below_qualification = models.BooleanField(_("unter der Qualifikation"), default=False)
+    training_offered = models.CharField(
+        _("Qualifizierung im Betrieb"), max_length=16, choices=TrainingOffered.choices, default="none"
+    )
+    commute_minutes = models.PositiveSmallIntegerField(
+        _("Arbeitsweg (Minuten, einfach)"), null=True, blank=True, validators=[MaxValueValidator(240)]
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+
+    class Meta:
+        verbose_name = _("Beschäftigungsqualität")
+        verbose_name_plural = _("Beschäftigungsqualität")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hourly_wage__gt=0), name="employment_quality_wage_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(job_skill_level__gte=1, job_skill_level__lte=4),
+                name="employment_quality_job_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id}: {self.hourly_wage} €"
+
+    @property
+    def at_or_below_minimum_wage(self) -> bool:
+        return self.hourly_wage <= self.minimum_wage

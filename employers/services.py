@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,6 +49,7 @@ from .models import (
     EmployerProfile,
     Employment,
     EmploymentEndReason,
+    EmploymentQuality,
     Introduction,
     IntroductionStage,
     JobInterest,
@@ -56,7 +58,9 @@ from .models import (
     PlacementStatus,
     SavedSearch,
     ShortlistEntry,
+    TrainingOffered,
 )
+from .quality import minimum_wage_on
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -989,3 +993,97 @@ def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
     if search.user_id != actor.pk:
         raise PermissionDenied
     search.delete()
+
+
+# --- job quality (issue 20) ---------------------------------------------------------------
+
+
+# Contracts that may pay less than the statutory minimum wage (MiLoG § 22: apprentices, interns in
+# a compulsory internship); everything else below it is refused.
+MINIMUM_WAGE_EXEMPT = {ContractType.APPRENTICESHIP, ContractType.INTERNSHIP}
+
+
+def employment_quality_set(
+    *,
+    employment: Employment,
+    actor: User,
+    contract_type: str,
+    hours_per_week: int,
+    fixed_term: bool,
+    social_insurance: bool,
+    hourly_wage: Decimal,
+    job_skill_level: int,
+    person_skill_level: int | None,
+    training_offered: str,
+    commute_minutes: int | None = None,
+) -> EmploymentQuality:
+    """The job coach completes (or corrects) the job-quality fields of an employment.
+
+    Contract type and hours are the employer's entry at hire; the coach may correct them here.
+    Contradictions are refused field by field, with the law's figure in the message.
+    """
+    errors: dict[str, Any] = {}
+    if contract_type not in ContractType.values:
+        errors["contract_type"] = _("Bitte eine Vertragsart auswählen.")
+    if not 1 <= (hours_per_week or 0) <= 60:
+        errors["hours_per_week"] = _("Bitte die Wochenstunden zwischen 1 und 60 angeben.")
+    if contract_type == ContractType.PERMANENT and fixed_term:
+        errors["fixed_term"] = _("Ein unbefristeter Vertrag kann nicht befristet sein.")
+    if contract_type == ContractType.MINI_JOB and social_insurance:
+        errors["social_insurance"] = _("Ein Minijob ist nicht voll sozialversicherungspflichtig.")
+    if contract_type == ContractType.APPRENTICESHIP and not social_insurance:
+        errors["social_insurance"] = _("Eine Ausbildung ist immer sozialversicherungspflichtig.")
+    if hourly_wage is None or not Decimal("0.01") <= hourly_wage <= Decimal("500"):
+        errors["hourly_wage"] = _("Bitte einen Stundenlohn zwischen 0,01 € und 500 € angeben.")
+    minimum, since = minimum_wage_on(employment.start_date)
+    if "hourly_wage" not in errors and hourly_wage < minimum and contract_type not in MINIMUM_WAGE_EXEMPT:
+        errors["hourly_wage"] = _(
+            "%(wage)s € liegt unter dem gesetzlichen Mindestlohn von %(minimum)s € (gültig seit "
+            "%(since)s). Nur Ausbildung und Pflichtpraktikum dürfen darunter liegen."
+        ) % {
+            "wage": f"{hourly_wage:.2f}".replace(".", ","),
+            "minimum": f"{minimum:.2f}".replace(".", ","),
+            "since": since.strftime("%d.%m.%Y"),
+        }
+    if job_skill_level not in (1, 2, 3, 4):
+        errors["job_skill_level"] = _("Bitte das Anforderungsniveau der Stelle (1 bis 4) angeben.")
+    if person_skill_level not in (None, 1, 2, 3, 4):
+        errors["person_skill_level"] = _("Bitte ein Qualifikationsniveau von 1 bis 4 angeben.")
+    if training_offered not in TrainingOffered.values:
+        errors["training_offered"] = _("Bitte auswählen, welche Qualifizierung der Betrieb anbietet.")
+    if commute_minutes is not None and not 0 <= commute_minutes <= 240:
+        errors["commute_minutes"] = _("Bitte einen Arbeitsweg zwischen 0 und 240 Minuten angeben.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Employment.objects.select_for_update().get(pk=employment.pk)
+        current.contract_type, current.hours_per_week = contract_type, hours_per_week
+        current.save(update_fields=["contract_type", "hours_per_week"])
+        quality, _created = EmploymentQuality.objects.update_or_create(
+            employment=current,
+            defaults={
+                "fixed_term": fixed_term or contract_type == ContractType.FIXED_TERM,
+                "social_insurance": social_insurance,
+                "hourly_wage": hourly_wage,
+                "minimum_wage": minimum,
+                "job_skill_level": job_skill_level,
+                "person_skill_level": person_skill_level,
+                "below_qualification": person_skill_level is not None
+                and job_skill_level < person_skill_level,
+                "training_offered": training_offered,
+                "commute_minutes": commute_minutes,
+                "updated_by": actor,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            record=quality,
+            municipality_id=Candidate.objects.filter(pk=current.candidate_id)
+            .values_list("municipality_id", flat=True)
+            .first(),
+            fields=["job_quality"],
+            note="job quality completed",
+        )
+    employment.contract_type, employment.hours_per_week = contract_type, hours_per_week
+    return quality

@@ -10,5 +10,6 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.pdf", views.report_pdf, name="report_pdf"),
     path("compare/", views.compare, name="compare"),
+    path("quality/", views.job_quality, name="quality"),
     path("settings/", views.settings_edit, name="settings"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from organisations import access
 
-from . import cache, comparison, exports, selectors, services
+from . import cache, comparison, exports, quality, selectors, services
 from .forms import DashboardFilterForm, ReportForm, SettingsForm
 from .selectors import Figure, Filters, Scope
 
@@ -236,4 +236,28 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         return redirect("monitoring:settings")
     return render(
         request, "monitoring/settings.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+def job_quality(request: HttpRequest) -> HttpResponse:
+    """Job quality and equity figures for the user's scope (the same as the dashboard's)."""
+    scope = _scope(request)
+    form = _filter_form(request, scope)
+    if form.is_bound and not form.is_valid():
+        return render(request, "monitoring/quality.html", {"form": form, "invalid": True}, status=400)
+    filters = form.filters()
+    today = timezone.localdate()
+    return render(
+        request,
+        "monitoring/quality.html",
+        {
+            "form": form,
+            "filters": filters,
+            "summary": quality.job_quality_summary(scope=scope, filters=filters, today=today),
+            "tables": quality.equity_tables(scope=scope, filters=filters, today=today),
+            "columns": quality.column_labels(),
+            "threshold": comparison.THRESHOLD,
+            "basis": selectors.data_basis(scope=scope, filters=filters),
+        },
     )

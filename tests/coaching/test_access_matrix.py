@@ -114,6 +114,9 @@ MATRIX = [
         "get",
         {**_row(own=200, staff_other=403, coordinator=200), "coach": 403},
     ),
+    # Job quality: only a job coach who may edit the employment (not the case manager, not a
+    # coordinator; a coach of another organisation does not learn it exists).
+    ("employment_quality", "employment", "get", {**STAFF_EDIT, "case_manager": 403}),
     ("follow_up_create", "employment", "get", STAFF_EDIT),
     ("language_need_create", "employment", "get", STAFF_EDIT),
     ("risk_create", "employment", "get", STAFF_EDIT),

@@ -57,6 +57,7 @@ MATRIX = [
     ("export", ("retention", "xlsx"), "get", None, _row(SEES, 200)),
     ("report", (), "get", None, _row(SEES, 200)),
     ("report_pdf", (), "get", None, _row(SEES, 200)),
+    ("quality", (), "get", None, _row(SEES, 200)),
     ("compare", (), "get", None, _row(COORDINATORS, 200)),
     ("settings", (), "get", None, _row(COORDINATORS, 200)),
     (

@@ -337,6 +337,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 # the case manager's team lead or the coordinator (employers.services.introductions_escalate).
 LOTSE_INTRODUCTION_ANSWER_DAYS = env.int_("LOTSE_INTRODUCTION_ANSWER_DAYS", 5)
 
+# Statutory minimum wage (Mindestlohngesetz, gross € per hour) and the date each value applies
+# from: job quality compares an employment's hourly wage with the value valid at its start.
+LOTSE_MINIMUM_WAGE = (("2024-01-01", "12.41"), ("2025-01-01", "12.82"), ("2026-01-01", "13.90"))
+
 # How long the audit log is kept (days); applied daily by a Celery beat task.
 LOTSE_AUDIT_RETENTION_DAYS = env.int_("LOTSE_AUDIT_RETENTION_DAYS", 730)
 

@@ -1,0 +1,226 @@
+"""Job quality and equity figures (issue 20): aggregates over the employments that started in the
+period, for the same scope as the dashboard (selectors.scope_for).
+
+- Job quality: of the employments whose job coach completed the quality fields, the share subject
+  to social insurance, the median hourly wage, the share at or below the statutory minimum wage
+  valid at the start, the share below the person's qualification level and the fixed-term share.
+- Equity: the same counts split by gender, age band (at the start of the employment), country of
+  origin group and residence status. Every count column goes through comparison.suppress (cells of
+  1–4 people hidden, plus enough others that none can be recovered from the total).
+One query per table, one more for the median; nothing loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from candidates.models import Gender, ResidenceStatus
+from employers.models import ContractType, Employment
+
+from .comparison import THRESHOLD, suppress
+from .selectors import Filters, Scope, _Base
+
+UNKNOWN = "unknown"
+OTHER = "other"
+
+# Age bands by age at the start of the employment (upper bound exclusive).
+AGE_BANDS = (
+    (25, "u25", gettext_lazy("unter 25")),
+    (35, "25-34", gettext_lazy("25 bis 34")),
+    (50, "35-49", gettext_lazy("35 bis 49")),
+    (None, "50+", gettext_lazy("50 und älter")),
+)
+
+# Country of origin groups: the main countries of origin of people seeking protection in Germany
+# (nationality as recorded in the case file, lower case); everything else is "other".
+ORIGIN_GROUPS = (
+    ("ukrainisch", gettext_lazy("ukrainisch")),
+    ("syrisch", gettext_lazy("syrisch")),
+    ("afghanisch", gettext_lazy("afghanisch")),
+    ("irakisch", gettext_lazy("irakisch")),
+    ("türkisch", gettext_lazy("türkisch")),
+    ("iranisch", gettext_lazy("iranisch")),
+    ("eritreisch", gettext_lazy("eritreisch")),
+)
+
+COUNT_COLUMNS = ("placements", "recorded", "insured", "minimum", "below", "fixed_term")
+
+
+def _fixed_term_q() -> Q:
+    return Q(quality__fixed_term=True) | Q(contract_type=ContractType.FIXED_TERM)
+
+
+def _counts() -> dict:
+    recorded = Q(quality__isnull=False)
+    return {
+        "placements": Count("pk"),
+        "recorded": Count("pk", filter=recorded),
+        "insured": Count("pk", filter=recorded & Q(quality__social_insurance=True)),
+        "minimum": Count("pk", filter=recorded & Q(quality__hourly_wage__lte=F("quality__minimum_wage"))),
+        "below": Count("pk", filter=recorded & Q(quality__below_qualification=True)),
+        "fixed_term": Count("pk", filter=recorded & _fixed_term_q()),
+    }
+
+
+def _share(part: int | None, whole: int | None) -> str:
+    if part is None or not whole:
+        return "–"
+    return f"{round(100 * part / whole)} %"
+
+
+@dataclass
+class Summary:
+    placements: int
+    recorded: int
+    insured: int
+    minimum: int
+    below: int
+    fixed_term: int
+    median_wage: Decimal | None
+
+    def shares(self) -> list[tuple[str, str, str]]:
+        """(label, count, share of recorded) rows for the page and the tests."""
+        return [
+            (_("sozialversicherungspflichtig"), str(self.insured), _share(self.insured, self.recorded)),
+            (_("auf oder unter dem Mindestlohn"), str(self.minimum), _share(self.minimum, self.recorded)),
+            (_("unter der Qualifikation"), str(self.below), _share(self.below, self.recorded)),
+            (_("befristet"), str(self.fixed_term), _share(self.fixed_term, self.recorded)),
+        ]
+
+
+@dataclass
+class EquityTable:
+    key: str
+    title: str
+    rows: list[dict]  # label, cells (column → count or None), shares (column → text)
+    totals: dict
+
+
+def _placements(scope: Scope, filters: Filters, today: datetime.date) -> QuerySet[Employment]:
+    b = _Base(scope, filters, today)
+    return b.employments.filter(start_date__gte=filters.start, start_date__lte=filters.end)
+
+
+def _median_wage(qs: QuerySet[Employment], n: int) -> Decimal | None:
+    if n <= 0:
+        return None
+    lo, hi = (n - 1) // 2, n // 2
+    middle = list(
+        qs.filter(quality__isnull=False)
+        .order_by("quality__hourly_wage")
+        .values_list("quality__hourly_wage", flat=True)[lo : hi + 1]
+    )
+    return (sum(middle) / len(middle)).quantize(Decimal("0.01")) if middle else None
+
+
+def job_quality_summary(*, scope: Scope, filters: Filters, today: datetime.date) -> Summary:
+    qs = _placements(scope, filters, today)
+    counts = qs.aggregate(**_counts())
+    return Summary(**counts, median_wage=_median_wage(qs, counts["recorded"]))
+
+
+def _age_band() -> Case:
+    whens = []
+    for years, key, _label in AGE_BANDS:
+        if years is None:
+            continue
+        # Born after the start date minus ``years`` years → younger than ``years`` at the start.
+        whens.append(
+            When(
+                candidate__birth_date__gt=F("start_date") - datetime.timedelta(days=round(years * 365.25)),
+                then=Value(key),
+            )
+        )
+    return Case(
+        When(candidate__birth_date__isnull=True, then=Value(UNKNOWN)),
+        *whens,
+        default=Value(AGE_BANDS[-1][1]),
+        output_field=CharField(),
+    )
+
+
+def _origin_group() -> Case:
+    return Case(
+        When(candidate__nationality="", then=Value(UNKNOWN)),
+        *[When(candidate__nationality__iexact=key, then=Value(key)) for key, _label in ORIGIN_GROUPS],
+        default=Value(OTHER),
+        output_field=CharField(),
+    )
+
+
+def _choice_group(field: str) -> Case:
+    return Case(When(**{field: ""}, then=Value(UNKNOWN)), default=F(field), output_field=CharField())
+
+
+def _dimensions() -> list[tuple[str, str, object, list[tuple[str, str]]]]:
+    unknown = (UNKNOWN, _("keine Angabe"))
+    return [
+        (
+            "gender",
+            _("nach Geschlecht"),
+            Case(
+                When(candidate__gender="", then=Value(Gender.UNSPECIFIED.value)),
+                default=F("candidate__gender"),
+                output_field=CharField(),
+            ),
+            [(v, str(label)) for v, label in Gender.choices],
+        ),
+        (
+            "age",
+            _("nach Altersgruppe"),
+            _age_band(),
+            [(k, str(label)) for _y, k, label in AGE_BANDS] + [unknown],
+        ),
+        (
+            "origin",
+            _("nach Staatsangehörigkeit"),
+            _origin_group(),
+            [(k, str(label)) for k, label in ORIGIN_GROUPS] + [(OTHER, _("andere")), unknown],
+        ),
+        (
+            "residence",
+            _("nach Aufenthaltsstatus"),
+            _choice_group("candidate__residence_status"),
+            [(v, str(label)) for v, label in ResidenceStatus.choices] + [unknown],
+        ),
+    ]
+
+
+def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> list[EquityTable]:
+    """One table per dimension; every count column suppressed on its own (comparison.suppress)."""
+    qs = _placements(scope, filters, today)
+    tables = []
+    for key, title, expression, groups in _dimensions():
+        found = {
+            row["group"]: row
+            for row in qs.annotate(group=expression).values("group").annotate(**_counts()).order_by()
+        }
+        raw = {column: {g: found.get(g, {}).get(column, 0) for g, _l in groups} for column in COUNT_COLUMNS}
+        shown, totals = {}, {}
+        for column in COUNT_COLUMNS:
+            shown[column], totals[column] = suppress(raw[column], THRESHOLD)
+        rows = []
+        for group, label in groups:
+            cells = {column: shown[column][group] for column in COUNT_COLUMNS}
+            shares = {column: _share(cells[column], cells["recorded"]) for column in COUNT_COLUMNS[2:]}
+            values = [(column, cells[column], shares.get(column, "")) for column in COUNT_COLUMNS]
+            rows.append({"key": group, "label": label, "cells": cells, "shares": shares, "values": values})
+        tables.append(EquityTable(key, title, rows, totals))
+    return tables
+
+
+def column_labels() -> list[tuple[str, str]]:
+    return [
+        ("placements", _("Vermittlungen")),
+        ("recorded", _("Qualität erfasst")),
+        ("insured", _("sozialversicherungspflichtig")),
+        ("minimum", _("auf oder unter dem Mindestlohn")),
+        ("below", _("unter der Qualifikation")),
+        ("fixed_term", _("befristet")),
+    ]
