@@ -26,7 +26,7 @@ from candidates import selectors as candidate_selectors
 from organisations import access
 from organisations.models import Organisation
 
-from . import forms, selectors, services, throttle
+from . import forms, hsds, selectors, services, throttle
 from .models import (
     HandoverChecklistItem,
     LanguageArea,
@@ -800,6 +800,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "services": chosen,
             "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]),
+            "can_exchange_hsds": access.has_role(user=request.user, roles=[Role.COORDINATOR]),
         },
     )
 
@@ -829,3 +830,54 @@ def service_create(request: HttpRequest) -> HttpResponse:
         "coaching/form.html",
         {"form": form, "title": _("Angebot eintragen"), "back": ("coaching:service_list", None)},
     )
+
+
+# --- HSDS exchange of the directory (issue 17) -------------------------------------------------------
+
+
+@login_required
+def hsds_export(request: HttpRequest) -> HttpResponse:
+    """Download the directory as HSDS 3.0 JSON (coordinators; ``?municipality=<id>`` to choose)."""
+    chosen = request.GET.get("municipality")
+    municipality, document = hsds.directory_export(
+        user=request.user, municipality_id=int(chosen) if chosen and chosen.isdigit() else None
+    )
+    response = HttpResponse(hsds.dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hsds-{municipality.slug}.json"'
+    return response
+
+
+@login_required
+def hsds_import(request: HttpRequest) -> HttpResponse:
+    """Upload an HSDS 3.0 document into the coordinator's directory: all or nothing, errors by path."""
+    _require(request, [Role.COORDINATOR])
+    form = forms.HsdsImportForm(
+        request.POST or None,
+        request.FILES or None,
+        municipalities=hsds.coordinator_municipalities(user=request.user),
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = hsds.directory_import(
+                user=request.user,
+                municipality_id=form.cleaned_data["municipality"],
+                document=hsds.parse(form.cleaned_data["document"].read()),
+            )
+        except hsds.HsdsImportError as exc:
+            errors = exc.errors
+            form.add_error(
+                "document",
+                _("„{name}“ wurde nicht importiert, nichts wurde geändert.").format(
+                    name=form.cleaned_data["document"].name
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "HSDS importiert: {organisations} Träger, {locations} Standorte, {services} Angebote."
+                ).format(**counts),
+            )
+            return redirect("coaching:service_list")
+    return render(request, "coaching/hsds_import.html", {"form": form, "errors": errors})
