@@ -308,6 +308,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
         unique(org["id"], f"{op}.id")
         phones = org.get("phones") or []
         provider = {
+            "path": op,
             "hsds_id": org["id"],
             "name": text(org, "name", op, 200),
             "description": org.get("description") or "",
@@ -317,6 +318,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
             "locations": {},
             "services": [],
         }
+        providers.append(provider)
         if not provider["name"].strip():
             errors.append(_("{path}.name: Der Name fehlt.").format(path=op))
         for j, loc in enumerate(org.get("locations") or []):
@@ -389,6 +391,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
             phones = svc.get("phones") or []
             provider["services"].append(
                 {
+                    "path": sp,
                     "hsds_id": svc["id"],
                     "name": text(svc, "name", sp, 200),
                     "description": svc.get("description") or "",
@@ -426,7 +429,7 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     hsds_id=data["hsds_id"],
                     defaults={k: data[k] for k in ("name", "description", "email", "website", "phone")},
                 )
-                provider.full_clean(exclude=["municipality", "organisation"])
+                _clean(provider, data["path"], exclude=["municipality", "organisation"])
                 counts["organisations"] += 1
                 locations = {}
                 for lid, fields in data["locations"].items():
@@ -447,21 +450,45 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                 for fields in data["services"]:
                     fields = dict(fields)
                     location_ids = fields.pop("location_ids")
+                    path = fields.pop("path")
                     service, _created = Service.objects.update_or_create(
                         municipality=municipality,
                         hsds_id=fields.pop("hsds_id"),
                         defaults={"organisation": provider, **fields},
                     )
-                    service.full_clean(exclude=["organisation", "municipality", "locations"])
+                    _clean(service, path, exclude=["organisation", "municipality", "locations"])
                     service.locations.set([locations[lid] for lid in location_ids])
                     counts["services"] += 1
     except IntegrityError as exc:
         raise HsdsImportError(
             [_("$: Ein Träger mit diesem Namen ist in der Kommune schon unter einer anderen ID eingetragen.")]
         ) from exc
-    except ValidationError as exc:
-        raise HsdsImportError([f"$: {m}" for m in exc.messages][:MAX_ERRORS]) from exc
     return counts
+
+
+# Lotse's field names where they differ from HSDS's, for error paths.
+_HSDS_NAMES = {
+    "website": "website",
+    "url": "url",
+    "email": "email",
+    "name": "name",
+    "phone": "phones[0].number",
+}
+
+
+def _clean(row: Any, path: str, *, exclude: list[str]) -> None:
+    """Django's own field checks (URL and e-mail syntax, lengths) with the document's path in the
+    error; raising inside the import's transaction undoes everything before it."""
+    try:
+        row.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        raise HsdsImportError(
+            [
+                f"{path}.{_HSDS_NAMES.get(field, field)}: {message}"
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ][:MAX_ERRORS]
+        ) from exc
 
 
 def directory_import(*, user: User, document: Any, municipality_id: int | None = None) -> dict[str, int]:

@@ -131,6 +131,7 @@ BREAKAGES = {
         lambda d: d[-1]["services"][0].__setitem__("email", "kein-at-zeichen"),
         "$[",
     ),
+    "bad url": (lambda d: d[0]["services"][0].__setitem__("url", "keine Adresse"), "$[0].services[0].url"),
     "not a list": (lambda d: d.clear() or d.append("hello"), "$[0]"),
 }
 
