@@ -265,7 +265,7 @@ def parse(raw: bytes | str) -> Any:
         )
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
         raise HsdsImportError([_("$: Das ist kein gültiges JSON ({error}).").format(error=exc)]) from exc
 
 

@@ -161,6 +161,8 @@ def test_huge_or_garbled_input_is_refused_before_parsing():
     with pytest.raises(hsds.HsdsImportError) as exc:
         hsds.parse(b"\xff\xfe{")
     assert "JSON" in exc.value.errors[0]
+    with pytest.raises(hsds.HsdsImportError):
+        hsds.parse(b"[" * 200_000 + b"]" * 200_000)
 
 
 def test_the_management_commands_round_trip(demo_directory, other_municipality, tmp_path: Path):
