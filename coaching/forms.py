@@ -463,3 +463,29 @@ class JobQualityForm(KernFormMixin, forms.Form):
                 self.add_error(name if name in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+class HsdsImportForm(KernFormMixin, forms.Form):
+    """Upload of an HSDS 3.0 document (issue 17). The file is checked by coaching.hsds; the size
+    limit is checked here too so that a huge upload is refused before it is read."""
+
+    municipality = forms.TypedChoiceField(label=_("Kommune"), coerce=int)
+    document = forms.FileField(
+        label=_("HSDS-Datei (JSON)"),
+        help_text=_("Träger, Standorte und Angebote werden anhand ihrer ID angelegt oder aktualisiert."),
+    )
+
+    def __init__(self, *args, municipalities=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [(m.pk, m.name) for m in municipalities]
+
+    def clean_document(self):
+        from .hsds import MAX_BYTES
+
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß (höchstens %(limit)s MB)."),
+                params={"limit": MAX_BYTES // (1024 * 1024)},
+            )
+        return upload

@@ -599,6 +599,8 @@ class ServiceOrganisation(models.Model):
     email = models.EmailField(_("E-Mail"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     website = models.URLField(_("Website"), blank=True)
+    # HSDS ``id``: stable across exports; an import keeps the document's ids (issue 17).
+    hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("Träger")
@@ -606,6 +608,7 @@ class ServiceOrganisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="service_org_unique_name"),
+            models.UniqueConstraint(fields=["municipality", "hsds_id"], name="service_org_unique_hsds_id"),
         ]
 
     def __str__(self) -> str:
@@ -623,11 +626,18 @@ class ServiceLocation(models.Model):
     postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
     city = models.CharField(_("Ort"), max_length=120, blank=True)
     accessible = models.BooleanField(_("barrierefrei"), default=False)
+    # HSDS ``id``: stable across exports; an import keeps the document's ids (issue 17).
+    hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("Standort")
         verbose_name_plural = _("Standorte")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "hsds_id"], name="service_location_unique_hsds_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -681,12 +691,17 @@ class Service(models.Model):
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     url = models.URLField(_("Website"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # HSDS ``id``: stable across exports; an import keeps the document's ids (issue 17).
+    hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("Angebot")
         verbose_name_plural = _("Angebote")
         ordering = ["name"]
         indexes = [models.Index(fields=["municipality", "category"])]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "hsds_id"], name="service_unique_hsds_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

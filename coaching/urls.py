@@ -38,6 +38,8 @@ urlpatterns = [
     path("handovers/<int:pk>/decide/", views.handover_decide, name="handover_decide"),
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),
+    path("services/hsds/export/", views.hsds_export, name="hsds_export"),
+    path("services/hsds/import/", views.hsds_import, name="hsds_import"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     # --- messages (issue 22) ---
     path("messages/", message_views.inbox, name="messages"),

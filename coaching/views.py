@@ -29,7 +29,7 @@ from employers import services as employer_services
 from organisations import access
 from organisations.models import Organisation
 
-from . import forms, selectors, services, throttle
+from . import forms, hsds, selectors, services, throttle
 from .models import (
     HandoverChecklistItem,
     LanguageArea,
@@ -836,6 +836,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "services": chosen,
             "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]),
+            "can_exchange_hsds": access.has_role(user=request.user, roles=[Role.COORDINATOR]),
         },
     )
 
@@ -918,3 +919,54 @@ def _proposal_post(request: HttpRequest, case) -> None:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Verweisung gespeichert."))
+
+
+# --- HSDS exchange of the directory (issue 17) -------------------------------------------------------
+
+
+@login_required
+def hsds_export(request: HttpRequest) -> HttpResponse:
+    """Download the directory as HSDS 3.0 JSON (coordinators; ``?municipality=<id>`` to choose)."""
+    chosen = request.GET.get("municipality")
+    municipality, document = hsds.directory_export(
+        user=request.user, municipality_id=int(chosen) if chosen and chosen.isdigit() else None
+    )
+    response = HttpResponse(hsds.dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hsds-{municipality.slug}.json"'
+    return response
+
+
+@login_required
+def hsds_import(request: HttpRequest) -> HttpResponse:
+    """Upload an HSDS 3.0 document into the coordinator's directory: all or nothing, errors by path."""
+    _require(request, [Role.COORDINATOR])
+    form = forms.HsdsImportForm(
+        request.POST or None,
+        request.FILES or None,
+        municipalities=hsds.coordinator_municipalities(user=request.user),
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = hsds.directory_import(
+                user=request.user,
+                municipality_id=form.cleaned_data["municipality"],
+                document=hsds.parse(form.cleaned_data["document"].read()),
+            )
+        except hsds.HsdsImportError as exc:
+            errors = exc.errors
+            form.add_error(
+                "document",
+                _("„{name}“ wurde nicht importiert, nichts wurde geändert.").format(
+                    name=form.cleaned_data["document"].name
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "HSDS importiert: {organisations} Träger, {locations} Standorte, {services} Angebote."
+                ).format(**counts),
+            )
+            return redirect("coaching:service_list")
+    return render(request, "coaching/hsds_import.html", {"form": form, "errors": errors})

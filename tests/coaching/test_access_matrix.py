@@ -161,6 +161,10 @@ MATRIX = [
     ("handover_decide", "handover", "get", _row(own=403)),
     ("service_list", None, "get", _row(own=200, staff_other=200, coordinator=200, volunteer=200)),
     ("service_create", None, "get", {**_row(own=403, staff_other=403, coordinator=200), "case_manager": 200}),
+    # HSDS exchange of the directory (issue 17): coordinators only, each for their own municipality
+    # (another municipality's directory by ?municipality= is 404: tests/coaching/test_hsds_views.py).
+    ("hsds_export", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    ("hsds_import", None, "get", _row(own=403, staff_other=403, coordinator=200)),
     (
         "service_detail",
         "service",

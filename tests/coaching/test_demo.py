@@ -198,3 +198,15 @@ def test_the_case_page_of_the_candidates_app_links_to_the_coaching_case_page(wor
     page = signed_in(world.case_manager).get(reverse("candidates:case_detail", args=[world.case.pk]))
     assert page.status_code == 200
     assert f'href="{reverse("coaching:case_detail", args=[world.case.pk])}"' in page.content.decode()
+
+
+def test_the_demo_directory_exports_as_valid_hsds_3(seeded, esco):
+    """Issue 17: what `make demo` seeds is exchangeable as HSDS 3.0 as it stands."""
+    from coaching import hsds
+
+    document = hsds.hsds_document(municipality=seeded["municipality"])
+    assert hsds.validate(document) == []
+    assert (
+        sum(len(org["services"]) for org in document)
+        == Service.objects.filter(municipality=seeded["municipality"]).count()
+    )

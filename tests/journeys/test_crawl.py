@@ -153,6 +153,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_list",
         "coaching:service_create",
         "coaching:service_detail",
+        "coaching:hsds_export",
+        "coaching:hsds_import",
         "coaching:language_needs_overview",
         "employers:staff_introductions",
         "coaching:employment_list",

@@ -1,0 +1,496 @@
+"""The services directory as Open Referral HSDS 3.0 JSON (issue 17): export and import.
+
+The document is an HSDS 3.0 "organization package": a JSON array of ``organization`` objects, each
+with its ``locations`` and its ``services`` (with ``service_at_locations``, ``languages``,
+``cost_options``, ``contacts``, ``phones`` and ``attributes``). It is validated against the compiled
+schema ``coaching/data/hsds/schema/compiled/organization_package.json.gz`` (CC BY-SA 4.0, see
+SOURCE.md there).
+
+Ids: organisations, locations and services carry a stored ``hsds_id``; an import keeps the document's
+ids, so exporting, importing into an empty municipality and exporting again gives the same document.
+Parts without a row of their own (phones, languages, contacts, cost options, attributes, addresses,
+service_at_location links) get uuid5 ids derived from their parent's id, so they are stable too.
+What stays behind: the link of a provider to an organisation on Lotse (``ServiceOrganisation
+.organisation``) is specific to one installation and neither exported nor imported.
+
+Lotse's own fields travel as HSDS attributes with taxonomy terms: the category
+(taxonomy ``lotse-service-category``) and the eligible residence statuses (``lotse-residence-status``).
+
+The functions with a ``user`` check the role on the server (coordinators of that municipality), so
+the page, the management commands (``user=None``: the operator) and a later API share them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+from accounts.roles import Role
+from candidates.models import Language, ResidenceStatus
+from organisations import access
+from organisations.models import Municipality
+
+from .models import Cost, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "hsds" / "schema"
+# Larger uploads are refused before parsing: the demo directory is ~20 kB, a big county's a few 100 kB.
+MAX_BYTES = 2 * 1024 * 1024
+# Errors listed at most; a wholly wrong document would otherwise bury the first, useful ones.
+MAX_ERRORS = 20
+# Namespace of the uuid5 ids derived for parts without a row (taxonomy terms, phones, ...).
+NAMESPACE = uuid.UUID("5b0c1c1e-5a3e-4c57-9f0a-6c6f74736531")
+TAXONOMY_CATEGORY = "lotse-service-category"
+TAXONOMY_RESIDENCE = "lotse-residence-status"
+
+
+class HsdsImportError(Exception):
+    """An HSDS document that cannot be imported; ``errors`` lists "path: message" lines."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@cache
+def package_schema() -> dict:
+    with gzip.open(SCHEMA_DIR / "compiled" / "organization_package.json.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(package_schema(), format_checker=FormatChecker())
+
+
+def _sub(parent: uuid.UUID | str, part: str) -> str:
+    return str(uuid.uuid5(uuid.UUID(str(parent)), part))
+
+
+def _term(taxonomy: str, code: str, name: str) -> dict:
+    term_id = str(uuid.uuid5(NAMESPACE, f"{taxonomy}:{code}"))
+    return {"id": term_id, "code": code, "name": name, "description": name, "taxonomy": taxonomy}
+
+
+def _attribute(service: Service, taxonomy: str, code: str, name: str) -> dict:
+    term = _term(taxonomy, code, name)
+    return {
+        "id": _sub(service.hsds_id, f"attribute:{taxonomy}:{code}"),
+        "link_id": str(service.hsds_id),
+        "link_type": taxonomy,
+        "link_entity": "service",
+        "taxonomy_term_id": term["id"],
+        "value": code,
+        "taxonomy_term": term,
+    }
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _location(location: ServiceLocation, state: str) -> dict:
+    lid = str(location.hsds_id)
+    data: dict[str, Any] = {
+        "id": lid,
+        "location_type": "physical",
+        "organization_id": str(location.organisation.hsds_id),
+        "name": location.name,
+        "addresses": [],
+        "accessibility": [],
+    }
+    if location.street or location.postcode or location.city:
+        data["addresses"].append(
+            {
+                "id": _sub(lid, "address"),
+                "location_id": lid,
+                "address_1": location.street,
+                "city": location.city,
+                "state_province": state,
+                "postal_code": location.postcode,
+                "country": "DE",
+                "address_type": "physical",
+            }
+        )
+    if location.accessible:
+        data["accessibility"].append(
+            {"id": _sub(lid, "accessibility"), "location_id": lid, "description": "barrierefrei"}
+        )
+    return data
+
+
+def _service(service: Service) -> dict:
+    sid = str(service.hsds_id)
+    categories = dict(ServiceCategory.choices)
+    statuses = dict(ResidenceStatus.choices)
+    languages = dict(Language.choices)
+    attributes = [_attribute(service, TAXONOMY_CATEGORY, service.category, str(categories[service.category]))]
+    attributes += [
+        _attribute(service, TAXONOMY_RESIDENCE, code, str(statuses.get(code, code)))
+        for code in service.eligible_residence_statuses
+    ]
+    data: dict[str, Any] = {
+        "id": sid,
+        "organization_id": str(service.organisation.hsds_id),
+        "name": service.name,
+        "description": service.description,
+        "status": "active" if service.is_active else "inactive",
+        "eligibility_description": ", ".join(
+            str(statuses.get(c, c)) for c in service.eligible_residence_statuses
+        ),
+        "languages": [
+            {
+                "id": _sub(sid, f"language:{code}"),
+                "service_id": sid,
+                "code": code,
+                "name": str(languages.get(code, code)),
+            }
+            for code in service.languages
+        ],
+        "cost_options": [
+            {
+                "id": _sub(sid, "cost"),
+                "service_id": sid,
+                "option": service.cost,
+                "amount_description": service.cost_details,
+            }
+        ],
+        "contacts": [],
+        "phones": [],
+        "service_at_locations": [
+            {"id": _sub(sid, f"at:{loc.hsds_id}"), "service_id": sid, "location_id": str(loc.hsds_id)}
+            for loc in sorted(service.locations.all(), key=lambda loc: str(loc.hsds_id))
+        ],
+        "attributes": attributes,
+    }
+    # HSDS types url and email as formats: an empty value is left out rather than sent as an invalid one.
+    if service.url:
+        data["url"] = service.url
+    if service.email:
+        data["email"] = service.email
+    if service.contact_name:
+        data["contacts"].append({"id": _sub(sid, "contact"), "service_id": sid, "name": service.contact_name})
+    if service.phone:
+        data["phones"].append({"id": _sub(sid, "phone"), "service_id": sid, "number": service.phone})
+    return data
+
+
+def hsds_document(*, municipality: Municipality) -> list[dict]:
+    """The municipality's whole directory (active and inactive offers) as an HSDS package."""
+    providers = (
+        ServiceOrganisation.objects.filter(municipality=municipality)
+        .prefetch_related("locations", "services__locations")
+        .order_by("name", "pk")
+    )
+    package = []
+    for provider in providers:
+        oid = str(provider.hsds_id)
+        org: dict[str, Any] = {
+            "id": oid,
+            "name": provider.name,
+            "description": provider.description,
+            "phones": (
+                [{"id": _sub(oid, "phone"), "organization_id": oid, "number": provider.phone}]
+                if provider.phone
+                else []
+            ),
+            "locations": [
+                _location(loc, municipality.state)
+                for loc in sorted(provider.locations.all(), key=lambda loc: (loc.name, str(loc.hsds_id)))
+            ],
+            "services": [
+                _service(s) for s in sorted(provider.services.all(), key=lambda s: (s.name, str(s.hsds_id)))
+            ],
+        }
+        if provider.website:
+            org["website"] = provider.website
+        if provider.email:
+            org["email"] = provider.email
+        package.append(org)
+    return package
+
+
+def coordinator_municipalities(*, user: User):
+    """The municipalities whose directory the user may exchange (as coordinator)."""
+    ids = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def coordinator_municipality(*, user: User, municipality_id: int | None = None) -> Municipality:
+    """The municipality whose directory the coordinator exchanges: 403 for any other role, 404 for a
+    municipality the user does not coordinate."""
+    ids = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    if not ids:
+        raise PermissionDenied
+    chosen = municipality_id if municipality_id is not None else min(ids)
+    if chosen not in ids:
+        raise Http404
+    return Municipality.objects.get(pk=chosen)
+
+
+def directory_export(*, user: User, municipality_id: int | None = None) -> tuple[Municipality, list[dict]]:
+    municipality = coordinator_municipality(user=user, municipality_id=municipality_id)
+    return municipality, hsds_document(municipality=municipality)
+
+
+def dumps(document: list[dict]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _path(parts: Any) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def parse(raw: bytes | str) -> Any:
+    """JSON from an upload or a file, with the size checked before parsing."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > MAX_BYTES:
+        raise HsdsImportError(
+            [_("$: Die Datei ist zu groß (höchstens {limit} MB).").format(limit=MAX_BYTES // (1024 * 1024))]
+        )
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
+        raise HsdsImportError([_("$: Das ist kein gültiges JSON ({error}).").format(error=exc)]) from exc
+
+
+def validate(document: Any) -> list[str]:
+    """Schema errors as "path: message" lines (empty when the document is valid HSDS 3.0)."""
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{_path(e.absolute_path)}: {e.message[:300]}" for e in errors[:MAX_ERRORS]]
+
+
+def _codes(service: dict, taxonomy: str) -> list[str]:
+    return [
+        str(a.get("taxonomy_term", {}).get("code") or a.get("value") or "")
+        for a in service.get("attributes", [])
+        if (a.get("taxonomy_term") or {}).get("taxonomy") == taxonomy
+    ]
+
+
+def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
+    """Check what the schema cannot (references, Lotse's vocabularies, lengths, unique ids) and turn
+    the document into plain rows. Returns (providers, errors)."""
+    errors: list[str] = []
+    seen: set[str] = set()
+
+    def unique(value: str, path: str) -> None:
+        if value in seen:
+            errors.append(_("{path}: Die ID {id} kommt mehrfach vor.").format(path=path, id=value))
+        seen.add(value)
+
+    def text(obj: dict, key: str, path: str, limit: int) -> str:
+        value = obj.get(key) or ""
+        if len(value) > limit:
+            errors.append(
+                _("{path}.{key}: höchstens {limit} Zeichen.").format(path=path, key=key, limit=limit)
+            )
+        return value
+
+    providers = []
+    for i, org in enumerate(document):
+        op = f"$[{i}]"
+        unique(org["id"], f"{op}.id")
+        phones = org.get("phones") or []
+        provider = {
+            "path": op,
+            "hsds_id": org["id"],
+            "name": text(org, "name", op, 200),
+            "description": org.get("description") or "",
+            "email": text(org, "email", op, 254),
+            "website": text(org, "website", op, 200),
+            "phone": (phones[0].get("number") or "")[:40] if phones else "",
+            "locations": {},
+            "services": [],
+        }
+        providers.append(provider)
+        if not provider["name"].strip():
+            errors.append(_("{path}.name: Der Name fehlt.").format(path=op))
+        for j, loc in enumerate(org.get("locations") or []):
+            lp = f"{op}.locations[{j}]"
+            unique(loc["id"], f"{lp}.id")
+            address = (loc.get("addresses") or [{}])[0]
+            postcode = address.get("postal_code") or ""
+            if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+                errors.append(
+                    _("{path}.addresses[0].postal_code: fünfstellige Postleitzahl erwartet.").format(path=lp)
+                )
+            provider["locations"][loc["id"]] = {
+                "name": text(loc, "name", lp, 200) or provider["name"][:200],
+                "street": text(address, "address_1", f"{lp}.addresses[0]", 200),
+                "postcode": postcode,
+                "city": text(address, "city", f"{lp}.addresses[0]", 120),
+                "accessible": bool(loc.get("accessibility")),
+            }
+        for j, svc in enumerate(org.get("services") or []):
+            sp = f"{op}.services[{j}]"
+            unique(svc["id"], f"{sp}.id")
+            if svc.get("organization_id") not in (None, org["id"]):
+                errors.append(
+                    _("{path}.organization_id: verweist nicht auf den Träger {id}.").format(
+                        path=sp, id=org["id"]
+                    )
+                )
+            categories = _codes(svc, TAXONOMY_CATEGORY) or [ServiceCategory.OTHER.value]
+            if categories[0] not in ServiceCategory.values:
+                errors.append(
+                    _("{path}.attributes: unbekannte Art des Angebots „{code}“.").format(
+                        path=sp, code=categories[0]
+                    )
+                )
+            statuses = _codes(svc, TAXONOMY_RESIDENCE)
+            for code in statuses:
+                if code not in ResidenceStatus.values:
+                    errors.append(
+                        _("{path}.attributes: unbekannter Aufenthaltsstatus „{code}“.").format(
+                            path=sp, code=code
+                        )
+                    )
+            languages = [lang.get("code") or "" for lang in svc.get("languages") or []]
+            for k, code in enumerate(languages):
+                if code not in Language.values:
+                    errors.append(
+                        _("{path}.languages[{k}].code: unbekannte Sprache „{code}“.").format(
+                            path=sp, k=k, code=code
+                        )
+                    )
+            cost = (svc.get("cost_options") or [{}])[0]
+            option = cost.get("option") or Cost.FREE.value
+            if option not in Cost.values:
+                errors.append(
+                    _("{path}.cost_options[0].option: unbekannte Kostenangabe „{code}“.").format(
+                        path=sp, code=option
+                    )
+                )
+            location_ids = []
+            for k, link in enumerate(svc.get("service_at_locations") or []):
+                if link.get("location_id") not in provider["locations"]:
+                    errors.append(
+                        _(
+                            "{path}.service_at_locations[{k}].location_id: Standort {id} gibt es bei diesem Träger nicht."
+                        ).format(path=sp, k=k, id=link.get("location_id"))
+                    )
+                else:
+                    location_ids.append(link["location_id"])
+            contacts = svc.get("contacts") or []
+            phones = svc.get("phones") or []
+            provider["services"].append(
+                {
+                    "path": sp,
+                    "hsds_id": svc["id"],
+                    "name": text(svc, "name", sp, 200),
+                    "description": svc.get("description") or "",
+                    "category": categories[0],
+                    "languages": languages,
+                    "eligible_residence_statuses": statuses,
+                    "cost": option,
+                    "cost_details": text(cost, "amount_description", f"{sp}.cost_options[0]", 300),
+                    "contact_name": text(contacts[0], "name", f"{sp}.contacts[0]", 150) if contacts else "",
+                    "email": text(svc, "email", sp, 254),
+                    "phone": text(phones[0], "number", f"{sp}.phones[0]", 40) if phones else "",
+                    "url": text(svc, "url", sp, 200),
+                    "is_active": svc.get("status") == "active",
+                    "location_ids": location_ids,
+                }
+            )
+    return providers, errors
+
+
+def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
+    """Create or update (by HSDS id) the providers, locations and services of ``document`` in the
+    municipality, all or nothing. Rows not in the document stay. Raises HsdsImportError."""
+    errors = validate(document)
+    if errors:
+        raise HsdsImportError(errors)
+    providers, errors = _plan(document)
+    if errors:
+        raise HsdsImportError(errors[:MAX_ERRORS])
+    counts = {"organisations": 0, "locations": 0, "services": 0}
+    try:
+        with transaction.atomic():
+            for data in providers:
+                provider, _created = ServiceOrganisation.objects.update_or_create(
+                    municipality=municipality,
+                    hsds_id=data["hsds_id"],
+                    defaults={k: data[k] for k in ("name", "description", "email", "website", "phone")},
+                )
+                _clean(provider, data["path"], exclude=["municipality", "organisation"])
+                counts["organisations"] += 1
+                locations = {}
+                for lid, fields in data["locations"].items():
+                    # A location id belongs to one provider of the municipality; moving it would
+                    # silently detach it from the other provider's services.
+                    if (
+                        ServiceLocation.objects.filter(organisation__municipality=municipality, hsds_id=lid)
+                        .exclude(organisation=provider)
+                        .exists()
+                    ):
+                        raise HsdsImportError(
+                            [_("$: Der Standort {id} gehört schon zu einem anderen Träger.").format(id=lid)]
+                        )
+                    locations[lid], _created = ServiceLocation.objects.update_or_create(
+                        organisation=provider, hsds_id=lid, defaults=fields
+                    )
+                    counts["locations"] += 1
+                for fields in data["services"]:
+                    fields = dict(fields)
+                    location_ids = fields.pop("location_ids")
+                    path = fields.pop("path")
+                    service, _created = Service.objects.update_or_create(
+                        municipality=municipality,
+                        hsds_id=fields.pop("hsds_id"),
+                        defaults={"organisation": provider, **fields},
+                    )
+                    _clean(service, path, exclude=["organisation", "municipality", "locations"])
+                    service.locations.set([locations[lid] for lid in location_ids])
+                    counts["services"] += 1
+    except IntegrityError as exc:
+        raise HsdsImportError(
+            [_("$: Ein Träger mit diesem Namen ist in der Kommune schon unter einer anderen ID eingetragen.")]
+        ) from exc
+    return counts
+
+
+# Lotse's field names where they differ from HSDS's, for error paths.
+_HSDS_NAMES = {
+    "website": "website",
+    "url": "url",
+    "email": "email",
+    "name": "name",
+    "phone": "phones[0].number",
+}
+
+
+def _clean(row: Any, path: str, *, exclude: list[str]) -> None:
+    """Django's own field checks (URL and e-mail syntax, lengths) with the document's path in the
+    error; raising inside the import's transaction undoes everything before it."""
+    try:
+        row.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        raise HsdsImportError(
+            [
+                f"{path}.{_HSDS_NAMES.get(field, field)}: {message}"
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ][:MAX_ERRORS]
+        ) from exc
+
+
+def directory_import(*, user: User, document: Any, municipality_id: int | None = None) -> dict[str, int]:
+    municipality = coordinator_municipality(user=user, municipality_id=municipality_id)
+    return hsds_import(municipality=municipality, document=document)
