@@ -23,6 +23,10 @@ urlpatterns = [
     path("cases/<int:case_pk>/goals/<int:goal_pk>/steps/add/", views.step_add, name="step_add"),
     path("cases/<int:case_pk>/steps/<int:step_pk>/status/", views.step_status, name="step_status"),
     path("cases/<int:case_pk>/notes/add/", views.note_add, name="note_add"),
+    # appointments (issue 22)
+    path("cases/<int:case_pk>/appointments/add/", views.appointment_add, name="appointment_add"),
+    path("appointments/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("consents/<int:consent_pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.my_profile, name="my_profile"),
