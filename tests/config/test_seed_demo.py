@@ -299,3 +299,18 @@ def test_the_demo_candidate_has_a_plan_with_an_open_task_and_an_answer(seeded, e
     ).exists()
     page = login_with_mfa(Client(), person).get("/app/candidates/me/")
     assert "Zum B1-Kurs an der Volkshochschule anmelden" in page.content.decode()
+
+
+def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
+    """Issue 22: after `make demo` the candidate login sees an upcoming interview on "Mein Plan"."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from candidates.models import Appointment
+    from tests.fixtures.users import login_with_mfa
+
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    appointment = Appointment.objects.get(case__candidate__user=person)
+    assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
+    page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
+    assert "Rathaus, Zimmer 2.14" in page.content.decode()

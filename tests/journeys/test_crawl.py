@@ -74,6 +74,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_start",
         "coaching:referral_create",
         "coaching:volunteer_assign",
+        # appointments (issue 22)
+        "candidates:appointment_add",
+        "candidates:appointment_edit",
     },
     "job_coach": {
         "accounts:home",
@@ -92,6 +95,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_detail",
         "coaching:service_list",
         "coaching:service_detail",
+        # appointments (issue 22): from the case page of the employment's person
+        "candidates:appointment_add",
     },
     "volunteer": {
         "accounts:home",
@@ -162,6 +167,7 @@ NOT_PAGES: dict[str, str] = {
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "candidates:appointment_cancel",
     "candidates:entry_remove",
     "candidates:goal_add",
     "candidates:goal_status",
