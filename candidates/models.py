@@ -961,6 +961,7 @@ class Appointment(models.Model):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["status", "reminder_sent_at", "starts_at"])]
         constraints = [
+            *stored_range_constraints("appointment", datetimes=["starts_at", "ends_at"]),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
             ),

@@ -1223,6 +1223,7 @@ class AppointmentReader:
     language: str
     user: Any = None
     phone: str = ""
+    is_candidate: bool = False
 
 
 def _appointment_readers(appointment: Appointment) -> list[AppointmentReader]:
@@ -1240,6 +1241,7 @@ def _appointment_readers(appointment: Appointment) -> list[AppointmentReader]:
                     language=reader_language(candidate.user),
                     user=candidate.user,
                     phone=candidate.phone,
+                    is_candidate=True,
                 )
             )
         elif candidate.email or candidate.phone:
@@ -1248,6 +1250,7 @@ def _appointment_readers(appointment: Appointment) -> list[AppointmentReader]:
                     email=candidate.email,
                     language=invitation_language(candidate=candidate),
                     phone=candidate.phone,
+                    is_candidate=True,
                 )
             )
     for user in appointment.staff_attendees.filter(is_active=True).order_by("pk"):
@@ -1433,10 +1436,15 @@ def _appointment_announce(*, appointment: Appointment, what: str, dropped=()) ->
         AppointmentStatus.CHANGED: "changed",
         AppointmentStatus.CANCELLED: "cancelled",
     }[what]
-    transaction.on_commit(lambda: appointment_sms_send(appointment_id=appointment.pk, what=sms_text))
+    if getattr(settings, "LOTSE_SMS_SENDER", ""):
+        from .tasks import send_appointment_sms
+
+        enqueue(send_appointment_sms, appointment.pk, sms_text)
 
 
-def _appointment_text(appointment: Appointment, *, what: str) -> tuple[str, str, str]:
+def _appointment_text(
+    appointment: Appointment, *, what: str, for_candidate: bool = True
+) -> tuple[str, str, str]:
     """Summary, subject and body in the active language."""
     from notifications.registry import show_datetime
 
@@ -1459,10 +1467,13 @@ def _appointment_text(appointment: Appointment, *, what: str) -> tuple[str, str,
                 language=appointment.get_interpreter_language_display()
             )
         )
-    lines += [
-        "",
-        _("Ihre Termine nach der Anmeldung: {link}").format(link=absolute_url(reverse("candidates:my_plan"))),
-    ]
+    # The person finds it on her plan, staff on the case page (both behind the login).
+    page = (
+        reverse("candidates:my_plan")
+        if for_candidate
+        else reverse("candidates:case_detail", kwargs={"case_pk": appointment.case_id})
+    )
+    lines += ["", _("Ihre Termine nach der Anmeldung: {link}").format(link=absolute_url(page))]
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{headline}"
     body = _("Guten Tag,") + "\n\n" + "\n".join(lines) + "\n\n" + _("Ihr Lotse-Team")
     return kind, subject, body
@@ -1476,7 +1487,7 @@ def _appointment_mail(
     from .ics import appointment_ics
 
     with translation.override(reader.language):
-        summary, subject, body = _appointment_text(appointment, what=what)
+        summary, subject, body = _appointment_text(appointment, what=what, for_candidate=reader.is_candidate)
         message = EmailMessage(subject, body, None, [reader.email])
         if method:
             ics = appointment_ics(

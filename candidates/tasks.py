@@ -30,3 +30,9 @@ def send_appointment_mail(appointment_id: int, method: str, sequence: int, user_
 def send_appointment_reminders() -> int:
     """Every 15 minutes (Celery beat): the 24-hour reminder of each appointment, once (issue 22)."""
     return services.appointment_reminders_send()
+
+
+@shared_task
+def send_appointment_sms(appointment_id: int, what: str) -> int:
+    """The short SMS about an appointment, where the deployment has a sender (issue 22)."""
+    return services.appointment_sms_send(appointment_id=appointment_id, what=what)
