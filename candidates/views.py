@@ -1056,6 +1056,8 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Termin geändert. Alle Teilnehmenden werden benachrichtigt."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
+    # The form shows the appointment (place, notes): a read of case data like the case page.
+    services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["appointments"])
     return _appointment_form_page(request, case=case, form=form, appointment=appointment)
 
 
