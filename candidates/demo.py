@@ -1500,6 +1500,7 @@ def _link_candidate_login(*, municipality: Any, user: Any) -> Candidate | None:
     candidate.save(update_fields=["user", "email", "first_name", "last_name", "updated_at"])
     _demo_plan(candidate=candidate)
     _demo_assessment(candidate=candidate)
+    _demo_appointment(candidate=candidate)
     return candidate
 
 
@@ -1553,6 +1554,33 @@ def _demo_plan(*, candidate: Candidate) -> None:
                     answer="help",
                     text="Ich finde das Zertifikat nicht mehr. Kann ich eine Kopie bekommen?",
                 )
+
+
+def _demo_appointment(*, candidate: Candidate) -> None:
+    """An interview in three days at 10:00 with a Ukrainian interpreter, the case manager
+    attending: "Mein Plan" and the case page show it (once: a case with appointments keeps them)."""
+    from datetime import datetime, time
+
+    from . import services
+    from .selectors import appointment_staff_choices
+
+    case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
+    if case is None or case.appointments.exists() or case.case_manager is None:
+        return
+    day = timezone.localdate() + timedelta(days=3)
+    starts_at = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    services.appointment_create(
+        case=case,
+        actor=case.case_manager,
+        kind="interview",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        place="Rathaus, Zimmer 2.14",
+        notes="Zeugnisse und Lebenslauf mitbringen.",
+        staff_attendees=appointment_staff_choices(case=case)[:2],
+        interpreter_needed=True,
+        interpreter_language="uk",
+    )
 
 
 # --- end issue 22 ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 from decimal import Decimal
@@ -22,10 +23,12 @@ from .models import (
     ASSESSMENT_TEXT_MAX,
     SPECIAL_CATEGORY_DOMAINS,
     STEP_TEXT_MAX,
+    AppointmentKind,
     Candidate,
     CasePhase,
     ConsentScope,
     GoalStatus,
+    Language,
     LanguageExam,
     LanguageSkill,
     LegalCircle,
@@ -684,3 +687,86 @@ class AssessmentForm(OneSubmissionMixin, forms.Form):
             }
             for domain in LifeDomain.values
         ]
+
+
+# --- appointments (issue 22) -----------------------------------------------------------------------
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AppointmentForm(OneSubmissionMixin, forms.Form):
+    """Plan or change an appointment: day, from–to, place or video link, who attends from staff,
+    interpreter. Times are the municipality's local time."""
+
+    kind = forms.ChoiceField(label=_("Art des Termins"), choices=AppointmentKind.choices)
+    day = dates.DateField(label=_("Tag"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("von"), widget=TIME_WIDGET)
+    end = forms.TimeField(label=_("bis"), widget=TIME_WIDGET)
+    place = forms.CharField(label=_("Ort"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video-Link"), max_length=500, required=False, assume_scheme="https")
+    notes = forms.CharField(
+        label=_("Hinweise"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    staff_attendees = forms.ModelMultipleChoiceField(
+        label=_("Teilnehmende Fachkräfte"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interpreter_needed = forms.BooleanField(label=_("Dolmetschung nötig"), required=False)
+    interpreter_language = forms.ChoiceField(
+        label=_("Sprache der Dolmetschung"), choices=[("", "—"), *Language.choices], required=False
+    )
+
+    def __init__(self, *args, staff_choices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff_attendees"].queryset = get_user_model().objects.filter(
+            pk__in=[u.pk for u in staff_choices]
+        )
+        self.fields["staff_attendees"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, start), tz)
+            data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, end), tz)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end", _("Das Ende muss nach dem Beginn liegen."))
+        if not data.get("place") and not data.get("video_link"):
+            self.add_error("place", _("Bitte geben Sie einen Ort oder einen Video-Link an."))
+        if data.get("interpreter_needed") and not data.get("interpreter_language"):
+            self.add_error("interpreter_language", _("Bitte geben Sie die Sprache der Dolmetschung an."))
+        return data
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "kind": d["kind"],
+            "starts_at": d["starts_at"],
+            "ends_at": d["ends_at"],
+            "place": d["place"],
+            "video_link": d["video_link"],
+            "notes": d["notes"],
+            "staff_attendees": list(d["staff_attendees"]),
+            "interpreter_needed": d["interpreter_needed"],
+            "interpreter_language": d["interpreter_language"] if d["interpreter_needed"] else "",
+        }
+
+    @classmethod
+    def initial_for(cls, appointment) -> dict:
+        start = timezone.localtime(appointment.starts_at)
+        end = timezone.localtime(appointment.ends_at)
+        return {
+            "kind": appointment.kind,
+            "day": start.date(),
+            "start": start.time(),
+            "end": end.time(),
+            "place": appointment.place,
+            "video_link": appointment.video_link,
+            "notes": appointment.notes,
+            "staff_attendees": list(appointment.staff_attendees.all()),
+            "interpreter_needed": appointment.interpreter_needed,
+            "interpreter_language": appointment.interpreter_language,
+        }

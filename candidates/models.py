@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -982,3 +982,95 @@ class AssessmentEntry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.need != NeedLevel.NONE
+
+
+# --- appointments (issue 22) -------------------------------------------------------------------
+
+
+class AppointmentKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Folgetermin")
+    INTERVIEW = "interview", _("Vorstellungsgespräch")
+    HANDOVER = "handover", _("Übergabegespräch")
+    COURSE = "course", _("Kurstermin")
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("geplant")
+    CHANGED = "changed", _("geändert")
+    CANCELLED = "cancelled", _("abgesagt")
+
+
+class Appointment(models.Model):
+    """One dated meeting on a case (follow-up, interview, handover meeting, course date) with its
+    place or video link, the staff who attend beside the person, and whether an interpreter is
+    needed. ``uid`` and ``sequence`` are the calendar invitation's identity (RFC 5545): one UID for
+    the appointment's life, the sequence counts the changes. ``reminder_sent_at`` marks the
+    24-hour reminder sent — it is claimed by one conditional UPDATE, so it goes out once.
+    Erasure blanks place, link and notes and keeps the row and its dates for the figures."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("Fall")
+    )
+    # Denormalised scoping like the case's (filtered on directly, set by the service from the case).
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Kommune")
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Organisation"),
+    )
+    kind = models.CharField(_("Art des Termins"), max_length=16, choices=AppointmentKind.choices)
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    video_link = models.URLField(_("Video-Link"), max_length=500, blank=True)
+    notes = models.TextField(_("Hinweise"), max_length=1000, blank=True)
+    staff_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="appointments",
+        blank=True,
+        verbose_name=_("Teilnehmende Fachkräfte"),
+    )
+    interpreter_needed = models.BooleanField(_("Dolmetschung nötig"), default=False)
+    interpreter_language = models.CharField(
+        _("Sprache der Dolmetschung"), max_length=8, choices=Language.choices, blank=True
+    )
+    status = models.CharField(
+        _("Status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    uid = models.UUIDField(unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The form's one-time key: a double submit plans one appointment (unique per case).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "reminder_sent_at", "starts_at"])]
+        constraints = [
+            *stored_range_constraints("appointment", datetimes=["starts_at", "ends_at"]),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(interpreter_needed=False) | ~Q(interpreter_language=""),
+                name="appointment_interpreter_has_language",
+            ),
+            models.UniqueConstraint(fields=["case", "submission_key"], name="appointment_one_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AppointmentStatus.CANCELLED

@@ -12,6 +12,8 @@ from notifications import registry
 RESIDENCE_EXPIRING = "candidates.residence_expiring.staff"
 WORK_PERMISSION_EXPIRING = "candidates.work_permission_expiring.staff"
 PLAN_CHANGED = "candidates.plan_changed.staff"
+APPOINTMENT_CANDIDATE = "candidates.appointment.candidate"
+APPOINTMENT_STAFF = "candidates.appointment.staff"
 
 
 def _expiry(params: dict[str, Any]) -> str:
@@ -27,7 +29,34 @@ def _plan_change(params: dict[str, Any]) -> str:
     return str(StepEventKind(what).label) if what in StepEventKind.values else ""
 
 
+def _appointment(params: dict[str, Any]) -> str:
+    from .models import AppointmentKind, AppointmentStatus
+
+    what = params.get("what", "")
+    kind = params.get("kind", "")
+    parts = [
+        str(AppointmentKind(kind).label) if kind in AppointmentKind.values else "",
+        registry.show_datetime(params["at"]) if params.get("at") else "",
+        str(AppointmentStatus(what).label) if what in AppointmentStatus.values else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
 def register_kinds() -> None:
+    # Issue 22: an appointment was planned, changed or cancelled (the mail with the .ics is sent
+    # by candidates.services; these notices stay in the inbox).
+    registry.register(
+        APPOINTMENT_CANDIDATE,
+        gettext_lazy("Ihr Termin wurde geplant, geändert oder abgesagt"),
+        detail=_appointment,
+        mail_detail=_appointment,
+    )
+    registry.register(
+        APPOINTMENT_STAFF,
+        gettext_lazy("Ein Termin, zu dem Sie eingeladen sind, wurde geplant, geändert oder abgesagt"),
+        detail=_appointment,
+        mail_detail=_appointment,
+    )
     # Issue 22: the person changed her plan (ticked, answered a task, asked for help, commented).
     # The mail says only what kind of change, never the step or the words (a mail box is not ours).
     registry.register(

@@ -47,6 +47,8 @@ from organisations.models import Membership, Organisation, OrganisationKind, Ver
 from . import hooks
 from .models import (
     SPECIAL_CATEGORY_DOMAINS,
+    Appointment,
+    AppointmentStatus,
     Assessment,
     AssessmentEntry,
     Candidate,
@@ -1147,3 +1149,51 @@ def open_needs(*, user: User, case: Case) -> list[AssessmentEntry]:
         e for e in latest.entries.all() if e.is_open and (special or e.domain not in SPECIAL_CATEGORY_DOMAINS)
     ]
     return sorted(needs, key=lambda e: (e.need != NeedLevel.URGENT, e.pk))
+
+
+# --- appointments (issue 22) ---------------------------------------------------------------------
+
+
+def appointment_staff_choices(*, case: Case) -> list:
+    """Who may be invited to an appointment on the case: the active case managers and job coaches
+    of the responsible organisation, and the case's own case manager (even from elsewhere)."""
+    users = _active_members(organisation_ids=[case.responsible_organisation_id], roles=CASE_STAFF)
+    if case.case_manager_id and case.case_manager.is_active:
+        users.insert(0, case.case_manager)
+    seen: set[int] = set()
+    return [u for u in users if u.is_active and not (u.pk in seen or seen.add(u.pk))]
+
+
+def case_appointments(*, user: User, case: Case) -> tuple[Appointment, ...]:
+    """The appointments of a case for its page: only for those who read the full file."""
+    if not may_read_file(user=user, candidate=case.candidate):
+        return ()
+    return tuple(
+        Appointment.objects.filter(case=case)
+        .prefetch_related("staff_attendees")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def appointment_get(*, user: User, pk: int) -> Appointment:
+    """An appointment on a case the user may change (case staff of the case's organisation or with
+    the case handed over), else Http404."""
+    return access.first_or_404(
+        Appointment.objects.filter(pk=pk, case__candidate__in=editable_candidates(user=user))
+        .select_related("case__candidate", "case__responsible_organisation", "case__case_manager")
+        .prefetch_related("staff_attendees")
+    )
+
+
+def own_appointments(*, user: User, now: datetime.datetime | None = None) -> tuple[Appointment, ...]:
+    """The signed-in person's next appointments (not yet over) on her open cases, soonest first;
+    cancelled ones stay listed, marked, so that she knows not to come."""
+    now = now or timezone.now()
+    return tuple(
+        Appointment.objects.filter(case__in=_own_open_cases(user=user), ends_at__gte=now).order_by(
+            "starts_at", "pk"
+        )[:10]
+    )
+
+
+NEXT_APPOINTMENT_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CHANGED)

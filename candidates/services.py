@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +38,8 @@ from . import hooks, notices
 from . import matching as candidate_matching
 from .models import (
     LIVE_CONSENT_KEY,
+    Appointment,
+    AppointmentStatus,
     Assessment,
     AssessmentEntry,
     Candidate,
@@ -1072,6 +1075,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
             }
             for c in candidate.consents.select_related("recipient_organisation", "recipient_user")
         ],
+        "appointments": appointments_export(candidate=candidate),
     }
 
 
@@ -1109,6 +1113,7 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
     ):
         deleted, _ = related.all().delete()
         count += deleted
+    count += appointments_erase(candidate=candidate)
     for case in candidate.cases.all():
         deleted, _ = case.notes.all().delete()
         count += deleted
@@ -1293,3 +1298,414 @@ def _assessment_erase(candidate: Candidate) -> int:
     return AssessmentEntry.objects.filter(assessment__case__candidate=candidate).update(
         strengths="", own_words=""
     )
+
+
+# --- appointments (issue 22) -----------------------------------------------------------------------
+#
+# Staff of the responsible organisation plan, change and cancel an appointment on the case. Every
+# attendee (the person and the staff who attend) gets a notice in the inbox and an e-mail in their
+# own language with the calendar invitation (.ics) attached; 24 hours ahead a reminder, once.
+
+
+@dataclass(frozen=True)
+class AppointmentReader:
+    """Someone who gets an appointment's mails: an address, a language, and the login if any."""
+
+    email: str
+    language: str
+    user: Any = None
+    phone: str = ""
+    is_candidate: bool = False
+
+
+def _appointment_readers(appointment: Appointment) -> list[AppointmentReader]:
+    from notifications.mail import reader_language
+
+    from .selectors import invitation_language
+
+    candidate = appointment.case.candidate
+    readers: list[AppointmentReader] = []
+    if candidate.erased_at is None:
+        if candidate.user_id and candidate.user.is_active:
+            readers.append(
+                AppointmentReader(
+                    email=candidate.user.email or candidate.email,
+                    language=reader_language(candidate.user),
+                    user=candidate.user,
+                    phone=candidate.phone,
+                    is_candidate=True,
+                )
+            )
+        elif candidate.email or candidate.phone:
+            readers.append(
+                AppointmentReader(
+                    email=candidate.email,
+                    language=invitation_language(candidate=candidate),
+                    phone=candidate.phone,
+                    is_candidate=True,
+                )
+            )
+    for user in appointment.staff_attendees.filter(is_active=True).order_by("pk"):
+        readers.append(AppointmentReader(email=user.email, language=reader_language(user), user=user))
+    return readers
+
+
+def _appointment_check(
+    *, case: Case, starts_at, ends_at, interpreter_needed: bool, interpreter_language: str
+):
+    errors = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
+    if interpreter_needed and not interpreter_language:
+        errors["interpreter_language"] = _("Bitte geben Sie die Sprache der Dolmetschung an.")
+    if not case.is_open:
+        errors["__all__"] = _("Der Fall ist abgeschlossen.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _staff_attendees_allowed(*, case: Case, attendees) -> list:
+    """Only staff of the case's organisations may attend (nobody from elsewhere is invited)."""
+    from .selectors import appointment_staff_choices
+
+    allowed = {u.pk for u in appointment_staff_choices(case=case)}
+    chosen = [u for u in attendees if u.pk in allowed]
+    if len(chosen) != len(list(attendees)):
+        raise ValidationError({"staff_attendees": _("Diese Person kann nicht zum Termin eingeladen werden.")})
+    return chosen
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    case: Case,
+    actor: User,
+    kind: str,
+    starts_at,
+    ends_at,
+    place: str = "",
+    video_link: str = "",
+    notes: str = "",
+    staff_attendees=(),
+    interpreter_needed: bool = False,
+    interpreter_language: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> Appointment:
+    """Plan an appointment on the case; a double submit of one form plans it once."""
+    _appointment_check(
+        case=case,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language,
+    )
+    attendees = _staff_attendees_allowed(case=case, attendees=list(staff_attendees))
+
+    def find() -> Appointment | None:
+        if submission_key is None:
+            return None
+        return Appointment.objects.filter(case=case, submission_key=submission_key).first()
+
+    def create() -> Appointment:
+        appointment = Appointment.objects.create(
+            case=case,
+            municipality_id=case.municipality_id,
+            organisation_id=case.responsible_organisation_id,
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            video_link=video_link,
+            notes=notes,
+            interpreter_needed=interpreter_needed,
+            interpreter_language=interpreter_language if interpreter_needed else "",
+            uid=uuid.uuid4(),
+            created_by=actor,
+            submission_key=submission_key,
+        )
+        appointment.staff_attendees.set(attendees)
+        _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=case.candidate, fields=["appointment"])
+        _appointment_announce(appointment=appointment, what=AppointmentStatus.PLANNED)
+        return appointment
+
+    appointment = _created_once(find, create)
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(*, appointment: Appointment, actor: User, **data: Any) -> Appointment:
+    """Change an appointment: the sequence goes up, everyone gets the changed invitation. A
+    cancelled appointment stays cancelled (plan a new one)."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.is_cancelled:
+        raise ValidationError(_("Ein abgesagter Termin kann nicht mehr geändert werden."))
+    _appointment_check(
+        case=appointment.case,
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        interpreter_needed=data.get("interpreter_needed", False),
+        interpreter_language=data.get("interpreter_language", ""),
+    )
+    attendees = _staff_attendees_allowed(
+        case=appointment.case, attendees=list(data.pop("staff_attendees", ()))
+    )
+    # Those taken off the list are told it is cancelled for them.
+    dropped = list(appointment.staff_attendees.exclude(pk__in=[u.pk for u in attendees]))
+    moved = data["starts_at"] != appointment.starts_at
+    for name in ("kind", "starts_at", "ends_at", "place", "video_link", "notes", "interpreter_needed"):
+        if name in data:
+            setattr(appointment, name, data[name])
+    appointment.interpreter_language = (
+        data.get("interpreter_language", "") if appointment.interpreter_needed else ""
+    )
+    appointment.status = AppointmentStatus.CHANGED
+    appointment.sequence += 1
+    if moved:
+        appointment.reminder_sent_at = None  # a new time earns a new reminder
+    appointment.save()
+    appointment.staff_attendees.set(attendees)
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=appointment.case.candidate,
+        fields=["appointment"],
+    )
+    _appointment_announce(appointment=appointment, what=AppointmentStatus.CHANGED, dropped=dropped)
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, actor: User) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.is_cancelled:
+        return appointment  # a second click changes nothing and sends nothing
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.sequence += 1
+    appointment.save(update_fields=["status", "sequence", "updated_at"])
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=appointment.case.candidate,
+        fields=["appointment"],
+    )
+    _appointment_announce(appointment=appointment, what=AppointmentStatus.CANCELLED)
+    return appointment
+
+
+def _appointment_announce(*, appointment: Appointment, what: str, dropped=()) -> None:
+    """The inbox notice (no mail of its own: the invitation mail below carries the .ics) and the
+    invitation, after the commit through the outbox, one job per reader."""
+    appointment = Appointment.objects.select_related("case__candidate__user").get(pk=appointment.pk)
+    params = {"what": what, "at": appointment.starts_at.isoformat(), "kind": appointment.kind}
+    candidate_user = appointment.case.candidate.user
+    if candidate_user is not None and appointment.case.candidate.erased_at is None:
+        notify(
+            recipients=[candidate_user],
+            kind=notices.APPOINTMENT_CANDIDATE,
+            params=params,
+            link="candidates:my_plan",
+            target=appointment,
+            email=False,
+        )
+    staff = list(appointment.staff_attendees.filter(is_active=True))
+    notify(
+        recipients=staff,
+        kind=notices.APPOINTMENT_STAFF,
+        params=params,
+        link="candidates:case_detail",
+        link_kwargs={"case_pk": appointment.case_id},
+        target=appointment,
+        email=False,
+    )
+    from .tasks import send_appointment_mail
+
+    method = "CANCEL" if what == AppointmentStatus.CANCELLED else "REQUEST"
+    enqueue(send_appointment_mail, appointment.pk, method, appointment.sequence)
+    for user in dropped:
+        enqueue(send_appointment_mail, appointment.pk, "CANCEL", appointment.sequence, user.pk)
+    sms_text = {
+        AppointmentStatus.PLANNED: "planned",
+        AppointmentStatus.CHANGED: "changed",
+        AppointmentStatus.CANCELLED: "cancelled",
+    }[what]
+    if getattr(settings, "LOTSE_SMS_SENDER", ""):
+        from .tasks import send_appointment_sms
+
+        enqueue(send_appointment_sms, appointment.pk, sms_text)
+
+
+def _appointment_text(
+    appointment: Appointment, *, what: str, for_candidate: bool = True
+) -> tuple[str, str, str]:
+    """Summary, subject and body in the active language."""
+    from notifications.registry import show_datetime
+
+    kind = str(appointment.get_kind_display())
+    when = show_datetime(appointment.starts_at.isoformat())
+    headline = {
+        "planned": _("Neuer Termin: {kind} am {when}"),
+        "changed": _("Termin geändert: {kind} am {when}"),
+        "cancelled": _("Termin abgesagt: {kind} am {when}"),
+        "reminder": _("Erinnerung: morgen {kind} am {when}"),
+    }[what].format(kind=kind, when=when)
+    lines = [headline, ""]
+    if appointment.place:
+        lines.append(_("Ort: {place}").format(place=appointment.place))
+    if appointment.video_link:
+        lines.append(_("Video-Link: {link}").format(link=appointment.video_link))
+    if appointment.interpreter_needed:
+        lines.append(
+            _("Eine Dolmetschung ist eingeplant ({language}).").format(
+                language=appointment.get_interpreter_language_display()
+            )
+        )
+    # The person finds it on her plan, staff on the case page (both behind the login).
+    page = (
+        reverse("candidates:my_plan")
+        if for_candidate
+        else reverse("candidates:case_detail", kwargs={"case_pk": appointment.case_id})
+    )
+    lines += ["", _("Ihre Termine nach der Anmeldung: {link}").format(link=absolute_url(page))]
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{headline}"
+    body = _("Guten Tag,") + "\n\n" + "\n".join(lines) + "\n\n" + _("Ihr Lotse-Team")
+    return kind, subject, body
+
+
+def _appointment_mail(
+    appointment: Appointment, reader: AppointmentReader, *, what: str, method: str | None
+) -> None:
+    from django.core.mail import EmailMessage
+
+    from .ics import appointment_ics
+
+    with translation.override(reader.language):
+        summary, subject, body = _appointment_text(appointment, what=what, for_candidate=reader.is_candidate)
+        message = EmailMessage(subject, body, None, [reader.email])
+        if method:
+            ics = appointment_ics(
+                uid=str(appointment.uid),
+                sequence=appointment.sequence,
+                method=method,
+                starts_at=appointment.starts_at,
+                ends_at=appointment.ends_at,
+                summary=summary,
+                location=appointment.place or appointment.video_link,
+                url=appointment.video_link,
+                organizer_email=settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">"),
+                attendee_emails=[reader.email],
+            )
+            message.attach("termin.ics", ics, f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+
+
+def appointment_mail_send(
+    *, appointment_id: int, method: str, sequence: int, user_id: int | None = None
+) -> int:
+    """The invitation (REQUEST) or cancellation (CANCEL) to every attendee, or to one dropped
+    staff member. A job for an older sequence is stale (a later change sent its own) and ends."""
+    appointment = (
+        Appointment.objects.select_related("case__candidate__user").filter(pk=appointment_id).first()
+    )
+    if appointment is None or appointment.sequence != sequence:
+        return 0
+    what = {"REQUEST": "planned" if sequence == 0 else "changed", "CANCEL": "cancelled"}[method]
+    if user_id is not None:
+        from notifications.mail import reader_language
+
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        readers = (
+            [AppointmentReader(email=user.email, language=reader_language(user), user=user)] if user else []
+        )
+        what = "cancelled"
+    else:
+        readers = _appointment_readers(appointment)
+    sent = 0
+    for reader in readers:
+        if reader.email:
+            _appointment_mail(appointment, reader, what=what, method=method)
+            sent += 1
+    return sent
+
+
+def sms_sender():
+    """The deployment's SMS sender (``LOTSE_SMS_SENDER``, a dotted path to a class with
+    ``send(to, text)``), or None: by default no SMS is sent."""
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "LOTSE_SMS_SENDER", "")
+    return import_string(path)() if path else None
+
+
+def appointment_sms_send(*, appointment_id: int, what: str) -> int:
+    """A short SMS to the person (only where a sender is configured and a phone number known):
+    kind and time, in their language — never the place or notes."""
+    sender = sms_sender()
+    if sender is None:
+        return 0
+    appointment = (
+        Appointment.objects.select_related("case__candidate__user").filter(pk=appointment_id).first()
+    )
+    if appointment is None:
+        return 0
+    sent = 0
+    for reader in _appointment_readers(appointment):
+        if reader.phone:
+            with translation.override(reader.language):
+                _summary, subject, _body = _appointment_text(appointment, what=what)
+            sender.send(reader.phone, subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX))
+            sent += 1
+    return sent
+
+
+APPOINTMENT_REMINDER_AHEAD = timedelta(hours=24)
+
+
+def appointment_reminders_send(*, now=None) -> int:
+    """Every appointment that starts within the next 24 hours and is not cancelled gets its
+    reminder once: a conditional UPDATE claims it (``reminder_sent_at`` from NULL), so two runs or
+    two workers never both send. Returns how many appointments were reminded."""
+    now = now or timezone.now()
+    due = Appointment.objects.filter(
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + APPOINTMENT_REMINDER_AHEAD,
+        case__candidate__erased_at__isnull=True,
+    ).exclude(status=AppointmentStatus.CANCELLED)
+    reminded = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        if not Appointment.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            continue  # another run claimed it
+        appointment = Appointment.objects.select_related("case__candidate__user").get(pk=pk)
+        try:
+            for reader in _appointment_readers(appointment):
+                if reader.email:
+                    _appointment_mail(appointment, reader, what="reminder", method=None)
+        except Exception:
+            # Not sent: give the claim back so that the next run sends it.
+            Appointment.objects.filter(pk=pk).update(reminder_sent_at=None)
+            raise
+        appointment_sms_send(appointment_id=pk, what="reminder")
+        reminded += 1
+    return reminded
+
+
+def appointments_export(*, candidate: Candidate) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": a.kind,
+            "starts_at": a.starts_at.isoformat(),
+            "ends_at": a.ends_at.isoformat(),
+            "place": a.place,
+            "video_link": a.video_link,
+            "notes": a.notes,
+            "interpreter_needed": a.interpreter_needed,
+            "interpreter_language": a.interpreter_language,
+            "status": a.status,
+        }
+        for a in Appointment.objects.filter(case__candidate=candidate).order_by("starts_at", "pk")
+    ]
+
+
+def appointments_erase(*, candidate: Candidate) -> int:
+    """Blank what says where and why; keep the rows, kinds, dates and status for the figures."""
+    return Appointment.objects.filter(case__candidate=candidate).update(place="", video_link="", notes="")

@@ -26,6 +26,10 @@ urlpatterns = [
     # --- life-domain assessment (issue 14) ---
     path("cases/<int:case_pk>/assessment/", views.assessment_detail, name="assessment"),
     path("cases/<int:case_pk>/assessment/new/", views.assessment_edit, name="assessment_edit"),
+    # appointments (issue 22)
+    path("cases/<int:case_pk>/appointments/add/", views.appointment_add, name="appointment_add"),
+    path("appointments/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("consents/<int:consent_pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.my_profile, name="my_profile"),

@@ -363,7 +363,9 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             messages.success(request, _("Fall gespeichert."))
             return redirect("candidates:case_detail", case_pk=case.pk)
     services.candidate_audit_view(
-        candidate=case.candidate, actor=request.user, fields=["case"] if file.full else ["case_metadata"]
+        candidate=case.candidate,
+        actor=request.user,
+        fields=["case", "appointments"] if file.full else ["case_metadata"],
     )
     return render(
         request,
@@ -381,6 +383,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "goal_statuses": forms.GoalStatus.choices,
             "step_statuses": forms.StepStatus.choices,
             **_assessment_summary(request, case, file.full),
+            "appointments": selectors.case_appointments(user=request.user, case=case),
         },
     )
 
@@ -907,9 +910,20 @@ def _own_step(request: HttpRequest, step_pk: int) -> Step:
 def my_plan(request: HttpRequest) -> HttpResponse:
     plan = _own_plan(request)
     services.candidate_audit_view(
-        candidate=plan.candidate, actor=request.user, fields=["case.goals", "case.steps"], note="self-service"
+        candidate=plan.candidate,
+        actor=request.user,
+        fields=["case.goals", "case.steps", "appointments"],
+        note="self-service",
     )
-    return render(request, "candidates/my_plan.html", {"plan": plan, "today": timezone.localdate()})
+    return render(
+        request,
+        "candidates/my_plan.html",
+        {
+            "plan": plan,
+            "today": timezone.localdate(),
+            "appointments": selectors.own_appointments(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -1045,3 +1059,84 @@ def assessment_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
     if latest is not None and request.method == "GET":
         services.assessment_audit_view(case=case, actor=request.user, special=True)
     return render(request, "candidates/assessment_form.html", {"case": case, "form": form, "latest": latest})
+
+
+# --- appointments (issue 22) -------------------------------------------------------------------
+# Case managers and job coaches of the responsible organisation plan, change and cancel the
+# appointments of a case; everyone attending gets the invitation (.ics) in their language.
+
+
+def _appointment_form_page(request: HttpRequest, *, case, form, appointment=None) -> HttpResponse:
+    return render(
+        request,
+        "candidates/appointment_form.html",
+        {"case": case, "form": form, "appointment": appointment},
+    )
+
+
+@login_required
+def appointment_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    choices = selectors.appointment_staff_choices(case=case)
+    initial = {"staff_attendees": [u for u in choices if u.pk == request.user.pk]}
+    form = forms.AppointmentForm(
+        request.POST if request.method == "POST" else None, staff_choices=choices, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_create(
+                case=case,
+                actor=request.user,
+                submission_key=form.cleaned_data.get("submission_key"),
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Termin geplant. Alle Teilnehmenden erhalten eine Einladung."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
+    return _appointment_form_page(request, case=case, form=form)
+
+
+@login_required
+def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    appointment = selectors.appointment_get(user=request.user, pk=pk)
+    case = appointment.case
+    choices = selectors.appointment_staff_choices(case=case)
+    choices += [u for u in appointment.staff_attendees.all() if u not in choices]
+    form = forms.AppointmentForm(
+        request.POST if request.method == "POST" else None,
+        staff_choices=choices,
+        initial=forms.AppointmentForm.initial_for(appointment),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_update(appointment=appointment, actor=request.user, **form.service_data())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Termin geändert. Alle Teilnehmenden werden benachrichtigt."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
+    # The form shows the appointment (place, notes): a read of case data like the case page.
+    services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["appointments"])
+    return _appointment_form_page(request, case=case, form=form, appointment=appointment)
+
+
+@login_required
+@require_POST
+def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    appointment = selectors.appointment_get(user=request.user, pk=pk)
+    services.appointment_cancel(appointment=appointment, actor=request.user)
+    messages.success(request, _("Termin abgesagt. Alle Teilnehmenden werden benachrichtigt."))
+    return redirect(reverse("candidates:case_detail", kwargs={"case_pk": appointment.case_id}) + "#termine")
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)

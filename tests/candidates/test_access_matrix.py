@@ -8,11 +8,13 @@ the same role one and two steps further away.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.models import CandidateOccupation, CaseNote, Consent, ConsentScope, Qualification
 from taxonomy.models import Occupation
@@ -33,6 +35,7 @@ class World:
     own_occupation: object
     users: dict
     own_step: object = None  # issue 22: a step of the person's own (she may tick it)
+    appointment: object = None  # issue 22: an appointment on the case
 
     @property
     def pk(self) -> int:
@@ -96,7 +99,18 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "coordinator_responsible": coordinator_responsible,
         "coordinator_other_municipality": coordinators.elsewhere,
     }
+    from candidates.services import appointment_create
+
+    appointment = appointment_create(
+        case=case,
+        actor=case_manager_team.own,
+        kind="follow_up",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
+        place="Matrix-Ort",
+    )
     return World(
+        appointment=appointment,
         case=case,
         goal=goal,
         step=step,
@@ -164,6 +178,15 @@ URLS = [
         lambda w: reverse("candidates:my_entry_remove", args=["occupations", w.own_occupation.pk]),
     ),
     ("my_step_tick", "post", lambda w: reverse("candidates:my_step_tick", args=[w.own_step.pk])),
+    # appointments (issue 22); the cancel comes last (it changes the appointment for good)
+    ("appointment_add", "get", lambda w: reverse("candidates:appointment_add", args=[w.case.pk])),
+    ("appointment_edit", "get", lambda w: reverse("candidates:appointment_edit", args=[w.appointment.pk])),
+    ("appointment_add_post", "post", lambda w: reverse("candidates:appointment_add", args=[w.case.pk])),
+    (
+        "appointment_cancel",
+        "post",
+        lambda w: reverse("candidates:appointment_cancel", args=[w.appointment.pk]),
+    ),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -209,6 +232,10 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "entry_remove": 302,
     "consent_revoke": 302,
     "consent_revoke_confirm": 200,
+    "appointment_add": 200,
+    "appointment_edit": 200,
+    "appointment_add_post": 200,  # an empty post: the form again with its errors
+    "appointment_cancel": 302,
 }
 
 
@@ -307,5 +334,7 @@ def test_access_matrix(world, role):
 def test_the_matrix_covers_every_url_of_the_app():
     from candidates.urls import urlpatterns
 
-    covered = (set(NAMES) - {"invitation_bad_token", "consent_revoke_confirm"}) | {"invitation_accept"}
+    covered = (set(NAMES) - {"invitation_bad_token", "consent_revoke_confirm", "appointment_add_post"}) | {
+        "invitation_accept"
+    }
     assert {p.name for p in urlpatterns} == covered

@@ -341,3 +341,18 @@ def test_the_demo_case_has_an_assessment_with_history(seeded, esco):
     assert "Frühere Fassungen" in history and "Gemeinschaftsunterkunft" in history
     proposals = client.get(f"/app/coaching/cases/{case.pk}/assessment/proposals/")
     assert proposals.status_code == 200
+
+
+def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
+    """Issue 22: after `make demo` the candidate login sees an upcoming interview on "Mein Plan"."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from candidates.models import Appointment
+    from tests.fixtures.users import login_with_mfa
+
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    appointment = Appointment.objects.get(case__candidate__user=person)
+    assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
+    page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
+    assert "Rathaus, Zimmer 2.14" in page.content.decode()

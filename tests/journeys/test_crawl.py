@@ -83,6 +83,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:assessment",
         "candidates:assessment_edit",
         "coaching:assessment_proposals",
+        # appointments (issue 22)
+        "candidates:appointment_add",
+        "candidates:appointment_edit",
     },
     "job_coach": {
         "accounts:home",
@@ -103,6 +106,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_list",
         "coaching:service_detail",
         "coaching:messages",
+        # appointments (issue 22): from the case page of the employment's person
+        "candidates:appointment_add",
     },
     "volunteer": {
         "accounts:home",
@@ -179,6 +184,7 @@ NOT_PAGES: dict[str, str] = {
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "candidates:appointment_cancel",
     "candidates:entry_remove",
     "candidates:goal_add",
     "candidates:goal_status",

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_mail"}
 # Where the project sends mail (file: number of calls). Each is exercised below.
 KNOWN = {
-    "candidates/services.py": 1,  # the self-service invitation
+    "candidates/services.py": 2,  # the self-service invitation; an appointment's invitation/reminder
     "coaching/services.py": 1,  # the follow-up reminder
     "cms/services.py": 2,  # the visitor's confirmation (.ics, cancellation link), the organiser's notice
     "platform/organisations/services.py": 1,  # the membership invitation
@@ -147,6 +147,19 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         cms_services.event_registration_create(
             event=make_event(), name="Sandra Weber", email="sandra@firma.example", consent=True
         )
+        # An appointment (issue 22): the invitation with its .ics, then its change and cancellation.
+        appointment = candidate_services.appointment_create(
+            case=world.case,
+            actor=world.case_manager,
+            kind="interview",
+            starts_at=timezone.now() + datetime.timedelta(hours=20),
+            ends_at=timezone.now() + datetime.timedelta(hours=21),
+            place="Rathaus, Zimmer 3",
+            staff_attendees=[world.case_manager],
+        )
+    assert candidate_services.appointment_reminders_send() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_services.appointment_cancel(appointment=appointment, actor=world.case_manager)
     assert notification_services.digests_send() == 1
     # The follow-up reminder (the world's employment began 40 days ago: two are due).
     assert coaching_services.reminders_send() == 2

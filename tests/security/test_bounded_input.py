@@ -305,6 +305,7 @@ SET_BY_THE_CODE = {
     "candidates.permitexpirywarning": {"expires_on"},  # copied from the candidate's bounded dates
     "candidates.step": {"answered_at"},  # now, when the person answers a task (issue 22)
     "candidates.stepevent": {"at"},  # now, when the change is made
+    "candidates.appointment": {"reminder_sent_at"},  # now, when the reminder is claimed (issue 22)
     "employers.notification": {"read_at"},
     "employers.introduction": {"escalated_at"},
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start

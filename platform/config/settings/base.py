@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 60 * 60 * 24,
     },
+    "candidates-appointment-reminders": {
+        "task": "candidates.tasks.send_appointment_reminders",
+        "schedule": 60 * 15,
+    },
     "coaching-follow-up-reminders": {
         "task": "coaching.tasks.send_follow_up_reminders",
         "schedule": 60 * 60 * 24,
@@ -352,6 +356,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Prometheus metrics at /metrics/ for a bearer of this token; unset: the address answers 404.
 LOTSE_METRICS_TOKEN = env.str_("LOTSE_METRICS_TOKEN", "")
+# Appointment SMS (issue 22): a dotted path to a class with ``send(to, text)`` where the
+# municipality has an SMS provider; empty (the default) sends none.
+LOTSE_SMS_SENDER = env.str_("LOTSE_SMS_SENDER", "")
 
 # Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
 SENTRY_DSN = env.str_("SENTRY_DSN", "")
