@@ -316,6 +316,8 @@ SET_BY_THE_CODE = {
     "coaching.volunteerassignment": {"started_at", "ended_at"},
     "coaching.handover": {"decided_at"},
     "coaching.handoverchecklistitem": {"done_at"},
+    "coaching.messagethread": {"created_at"},  # now, when the first message is written (issue 22)
+    "coaching.message": {"created_at", "read_at", "erased_at"},  # now: sent, opened, erased
     "cms.eventregistration": {"consent_at", "organiser_notified_at"},
 }
 
