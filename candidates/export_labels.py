@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from privacy.document import model_words, register_labels
 
 from .models import (
+    Appointment,
+    Assessment,
+    AssessmentEntry,
     Candidate,
     Case,
     Consent,
@@ -21,7 +24,17 @@ from .models import (
 
 def register() -> None:
     labels, values = model_words(
-        Candidate, LanguageSkill, Qualification, Case, Consent, Goal, Step, StepEvent
+        Candidate,
+        LanguageSkill,
+        Qualification,
+        Case,
+        Consent,
+        Goal,
+        Step,
+        StepEvent,
+        Assessment,
+        AssessmentEntry,
+        Appointment,
     )
     labels.update(
         {
@@ -51,6 +64,10 @@ def register() -> None:
             # issue 22: a step's history (who, what, when) and the person's answers
             "history": _("Verlauf"),
             "by": _("von"),
+            # issue 14: the dated assessments, per life domain; issue 22: appointments
+            "assessments": _("Einschätzungen"),
+            "domains": _("Lebensbereiche"),
+            "appointments": _("Termine"),
         }
     )
     values["by"] = {"candidate": StepAssignee.CANDIDATE.label, "staff": StepAssignee.STAFF.label}

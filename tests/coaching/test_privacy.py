@@ -201,12 +201,32 @@ def test_erasing_someone_else_leaves_this_persons_records_alone(world, recorded)
 
 def test_the_readable_export_names_every_key_and_reads_in_the_persons_language(world, recorded, signed_in):
     """Issue 21: beside the JSON, a page in the person's language; no key shows as code."""
-    from django.urls import reverse
+    import datetime
+    import uuid
 
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from candidates.models import Appointment, Assessment, AssessmentEntry
     from privacy.document import missing_labels
     from privacy.models import AuditEntry
 
+    # The parts other issues added (assessments, appointments) are in the export with every key.
+    assessment = Assessment.objects.create(case=world.case, created_by=world.case_manager)
+    AssessmentEntry.objects.create(assessment=assessment, domain="german", need="urgent", strengths="Geduld")
+    start = timezone.now() + datetime.timedelta(days=3)
+    Appointment.objects.create(
+        case=world.case,
+        municipality=world.case.municipality,
+        organisation=world.case.responsible_organisation,
+        kind=Appointment._meta.get_field("kind").choices[0][0],
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        place="Rathaus",
+        uid=uuid.uuid4(),
+    )
     data = gdpr_export(subject_user=world.candidate.user, actor=world.candidate.user)
+    assert data["candidates"]["appointments"] and data["candidates"]["cases"][0]["assessments"]
     assert missing_labels(data) == set()
 
     client = signed_in(world.candidate.user, mfa=False)
