@@ -699,7 +699,7 @@ class AppointmentForm(OneSubmissionMixin, forms.Form):
     interpreter. Times are the municipality's local time."""
 
     kind = forms.ChoiceField(label=_("Art des Termins"), choices=AppointmentKind.choices)
-    day = dates.DateField(label=_("Tag"), widget=DATE_WIDGET)
+    day = dates.DateField(label=_("Datum"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("von"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("bis"), widget=TIME_WIDGET)
     place = forms.CharField(label=_("Ort"), max_length=200, required=False)

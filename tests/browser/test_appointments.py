@@ -53,10 +53,10 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     checked()
     day = timezone.localdate() + datetime.timedelta(days=4)
     page.get_by_label("Art des Termins").select_option("interview")
-    page.get_by_label("Tag").fill(day.isoformat())
+    page.get_by_label("Datum", exact=True).fill(day.isoformat())
     page.get_by_label("von").fill("10:00")
     page.get_by_label("bis").fill("11:00")
-    page.get_by_label("Ort", exact=True).fill(PLACE)
+    page.locator("#id_place").fill(PLACE)  # labelled "Ort – optional"
     page.get_by_label("Dolmetschung nötig").check()
     page.get_by_label("Sprache der Dolmetschung").select_option("fa")
     page.get_by_role("button", name="Termin planen und einladen").click()
