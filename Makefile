@@ -46,8 +46,12 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=.:platform $(VENV)/bin/lint-imports
 
+# PYTEST_WORKERS=2 runs the suite in two processes (pytest-xdist), a test module's tests in one
+# process; the default (0) runs it in this process, as CI does until a parallel run has proven
+# itself free of shared-state flakes.
+PYTEST_WORKERS ?= 0
 pytest: setup browser-deps
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 test: lint pytest
 

@@ -153,18 +153,26 @@ def pytest_runtest_makereport(item, call):
             report.outcome = "failed"
             report.longrepr = f"CI=true: this test needs a real service and would have been skipped: {reason}"
     if report.when == "call" and report.passed:
+        # Recorded on the report, counted where reports arrive: under pytest-xdist that is the
+        # controller, which never runs the tests itself.
         if "browser" in item.keywords:
-            _ran_on_real["Chromium"] += 1
+            report.user_properties.append(("ran_on_real", "Chromium"))
         if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
             getattr(item, "fixturenames", ())
         ):
             from django.db import connection
 
             if connection.vendor == "postgresql":
-                _ran_on_real["PostgreSQL"] += 1
+                report.user_properties.append(("ran_on_real", "PostgreSQL"))
         if getattr(item, "_used_redis", False):
-            _ran_on_real["Redis"] += 1
+            report.user_properties.append(("ran_on_real", "Redis"))
     return report
+
+
+def pytest_runtest_logreport(report):
+    for key, service in report.user_properties:
+        if key == "ran_on_real":
+            _ran_on_real[service] += 1
 
 
 def pytest_terminal_summary(terminalreporter):

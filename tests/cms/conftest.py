@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -15,6 +14,7 @@ from cms.services import chamber_section_setup, home_page_ensure
 from organisations.models import OrganisationKind
 from tests.employers.conftest import cook_taxonomy  # noqa: F401  (a small ESCO corner for the figures)
 from tests.factories import OrganisationFactory
+from tests.fixtures.caching import clear_own_cache
 
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 
@@ -22,9 +22,9 @@ HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 @pytest.fixture(autouse=True)
 def _fresh_figures_cache():
     # The live figures are cached; every test counts afresh.
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 @pytest.fixture
