@@ -34,11 +34,16 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
+        # issue 14 §4: closed cases (the six-month question) and the cases of departed colleagues
+        Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
+        Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
+        Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),

@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 60 * 60 * 24,
     },
+    "candidates-closure-follow-ups": {
+        "task": "candidates.tasks.send_closure_follow_ups",
+        "schedule": 60 * 60 * 24,
+    },
     "candidates-appointment-reminders": {
         "task": "candidates.tasks.send_appointment_reminders",
         "schedule": 60 * 15,
