@@ -25,14 +25,16 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +45,7 @@ from candidates.models import (
     AssessmentEntry,
     Case,
     CasePhase,
+    CasePhaseChange,
     LanguageSkill,
     LegalCircle,
     LifeDomain,
@@ -203,6 +206,7 @@ FIGURE_KEYS = (
     "referrals",
     "handovers",
     "assessment_needs",
+    "phase_days",
 )
 
 
@@ -743,6 +747,58 @@ def figure_assessment_needs(b: _Base) -> Figure:
     )
 
 
+# --- time in each phase (issue 14 §4) -------------------------------------------------------------
+
+
+def figure_phase_days(b: _Base) -> Figure:
+    """Median days a case stayed in each phase, over the stays that ended in the period (the phase
+    history, candidates.CasePhaseChange). One query: window functions number the stays of each
+    phase by length and fetch only the one or two middle ones. A phase with 1–4 stays shows no
+    median and its count is suppressed as in the comparison."""
+    from .comparison import THRESHOLD
+
+    stays = (
+        CasePhaseChange.objects.filter(
+            case__in=b.cases, left_at__gte=b.f.start_at, left_at__lt=b.f.end_before
+        )
+        .exclude(to_phase=CasePhase.CLOSED)
+        .annotate(d=ExpressionWrapper(F("left_at") - F("changed_at"), output_field=DurationField()))
+        .annotate(
+            rn=Window(RowNumber(), partition_by=[F("to_phase")], order_by=[F("d").asc(), F("pk").asc()]),
+            n=Window(Count("pk"), partition_by=[F("to_phase")]),
+        )
+    )
+    middle = stays.filter(
+        Q(rn=ExpressionWrapper((F("n") + 1) / 2, output_field=IntegerField()))
+        | Q(rn=ExpressionWrapper(F("n") / 2 + 1, output_field=IntegerField()))
+    ).values_list("to_phase", "n", "d")
+    counts = dict.fromkeys(CasePhase.values, 0)
+    lengths: dict[str, list[float]] = {}
+    for phase, n, d in middle:  # at most two rows per phase
+        counts[phase] = n
+        lengths.setdefault(phase, []).append(d.total_seconds() / 86400 if d is not None else 0.0)
+    del counts[CasePhase.CLOSED]
+    # A case counts once in each phase it left and no total is shown, so there is nothing to
+    # subtract from: the small cells themselves (1–4) are hidden, as the comparison's primary rule.
+    shown = {k: (None if 0 < v < THRESHOLD else v) for k, v in counts.items()}
+    rows = []
+    for value, label in CasePhase.choices:
+        if value == CasePhase.CLOSED:
+            continue
+        median = None
+        if shown[value] and lengths.get(value):
+            median = int(sum(lengths[value]) / len(lengths[value]) + 0.5)
+        rows.append([str(label), median, shown[value]])
+    return Figure(
+        "phase_days",
+        _("Tage in jeder Phase (Median)"),
+        _("Wie lange Fälle in jeder Phase waren: Median in Tagen über die Phasen, die im Zeitraum endeten."),
+        [_("Phase"), _("Median in Tagen"), _("beendete Phasen")],
+        rows,
+        note=_("Phasen mit weniger als 5 Fällen zeigen keinen Median; kleine Zahlen sind unterdrückt (–)."),
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -764,6 +820,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_referrals(b),
         figure_handovers(b),
         figure_assessment_needs(b),
+        figure_phase_days(b),
     ]
 
 
