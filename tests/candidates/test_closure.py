@@ -208,3 +208,19 @@ def test_a_lead_cannot_reassign_another_organisations_cases(case, case_manager_t
             cases=[case],
             to_user=case_manager_team.colleague,
         )
+
+
+def test_the_persons_export_names_the_evaluation_and_erasure_drops_its_words(case, case_manager_team):
+    from privacy.document import missing_labels
+
+    services.case_close(
+        case=case, actor=case_manager_team.own, reason="employment", note="Vertrauliche Bemerkung"
+    )
+    data = {"candidates": services.candidate_export(candidate=case.candidate)}
+    exported = data["candidates"]["cases"][0]
+    assert exported["evaluations"][0]["reason"] == "employment"
+    assert [p["phase"] for p in exported["phase_history"]] == ["intake", "linking", "closed"]
+    assert missing_labels(data) == set()
+    services.candidate_erase(candidate=case.candidate, actor=case_manager_team.own)
+    evaluation = CaseEvaluation.objects.get(case=case)
+    assert evaluation.note == "" and evaluation.reason == "employment"  # the count stays, the words go

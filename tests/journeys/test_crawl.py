@@ -86,6 +86,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # appointments (issue 22)
         "candidates:appointment_add",
         "candidates:appointment_edit",
+        # closing a case with an evaluation (issue 14 §4)
+        "candidates:case_close",
+        "candidates:closed_list",
+        "candidates:case_closure",
     },
     "job_coach": {
         "accounts:home",
@@ -180,11 +184,14 @@ NOT_PAGES: dict[str, str] = {
     "employers:notifications": "replaced by the one inbox",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
+    "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
     "candidates:appointment_cancel",
+    "candidates:case_reopen",
+    "candidates:closure_follow_up",
     "candidates:entry_remove",
     "candidates:goal_add",
     "candidates:goal_status",
