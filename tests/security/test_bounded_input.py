@@ -306,6 +306,16 @@ SET_BY_THE_CODE = {
     "candidates.step": {"answered_at"},  # now, when the person answers a task (issue 22)
     "candidates.stepevent": {"at"},  # now, when the change is made
     "candidates.appointment": {"reminder_sent_at"},  # now, when the reminder is claimed (issue 22)
+    # issue 14 §4: now, when the phase changes / the case closes, is reopened or its question
+    # answered; the follow-up is due six months after the closing
+    "candidates.casephasechange": {"changed_at", "left_at"},
+    "candidates.caseevaluation": {
+        "closed_at",
+        "follow_up_due",
+        "follow_up_reminded_at",
+        "follow_up_answered_at",
+        "reopened_at",
+    },
     "employers.notification": {"read_at"},
     "employers.introduction": {"escalated_at"},
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
