@@ -356,3 +356,22 @@ def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
     assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
     page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
     assert "Rathaus, Zimmer 2.14" in page.content.decode()
+
+
+def test_the_demo_has_a_case_closed_with_an_evaluation(seeded, esco):
+    """Issue 14 §4: after `make demo` the demo case manager finds a case closed with an employment
+    under "Abgeschlossene Fälle", its six-month question due, and its phases with their dates."""
+    from django.test import Client
+
+    from candidates.models import CaseEvaluation
+    from tests.fixtures.users import login_with_mfa
+
+    evaluation = CaseEvaluation.objects.get(case__municipality=seeded["municipality"])
+    assert evaluation.reason == "employment" and evaluation.follow_up_is_due
+    assert evaluation.goals_reached.count() == 1
+    manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    client = login_with_mfa(Client(), manager)
+    listing = client.get("/app/candidates/cases/closed/").content.decode()
+    assert f"/app/candidates/cases/{evaluation.case_id}/closure/" in listing
+    page = client.get(f"/app/candidates/cases/{evaluation.case_id}/closure/").content.decode()
+    assert "Beschäftigung aufgenommen" in page and page.count("<tr") == 7  # header and six phases
