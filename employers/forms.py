@@ -389,3 +389,43 @@ class ProposalDeclineForm(forms.Form):
         choices=[(r.value, r.label) for r in Introduction.PROPOSAL_DECLINE_REASONS],
     )
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+# --- placements found by staff (issue 14) ---------------------------------------------------------
+
+
+class AcquisitionBusinessForm(forms.Form):
+    """The business a placement was found with. An existing record of that name is reused."""
+
+    name = forms.CharField(
+        label=_("Name des Betriebs"),
+        max_length=200,
+        help_text=_("Gibt es den Betrieb in Lotse schon, wird sein Eintrag verwendet."),
+    )
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=5)
+    city = forms.CharField(label=_("Ort"), max_length=120, required=False)
+    sector = forms.ChoiceField(label=_("Branche"), choices=Sector.choices)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("E-Mail der Ansprechperson"),
+        max_length=254,
+        help_text=_("An diese Adresse geht der Link, mit dem der Betrieb die Stelle bestätigt."),
+    )
+    contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
+
+    def clean_postcode(self) -> str:
+        return _postcode(self.cleaned_data["postcode"])
+
+
+class AcquisitionPlacementForm(PlacementForm):
+    """The placement form without a status: a placement staff found opens when the business confirms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+
+    def placement_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "status"}
+        data["occupation"] = self.occupation
+        return data

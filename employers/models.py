@@ -649,3 +649,50 @@ class EmploymentQuality(models.Model):
     @property
     def at_or_below_minimum_wage(self) -> bool:
         return self.hourly_wage <= self.minimum_wage
+
+
+# --- placements found by staff (issue 14, "Vermittlung by staff") ---
+
+
+class PlacementAcquisition(models.Model):
+    """A placement that case staff found with a business (Arbeitsplatzakquisition).
+
+    The placement stays a draft until the business confirms it through the signed link e-mailed to
+    ``sent_to`` (employers.services.placement_acquisition_confirm); then it is open. The business
+    takes the record over with a login through the membership invitation.
+    """
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.CASCADE, related_name="acquisition", verbose_name=_("Stelle")
+    )
+    # The public-side organisation whose staff found the placement (scopes the staff's list).
+    found_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="acquisitions",
+        verbose_name=_("gefunden von (Organisation)"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    sent_to = models.EmailField(_("Bestätigungslink gesendet an"))
+    sent_at = models.DateTimeField(_("Bestätigungslink gesendet am"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("vom Betrieb bestätigt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stellenakquise")
+        verbose_name_plural = _("Stellenakquise")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.placement)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

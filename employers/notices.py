@@ -32,6 +32,7 @@ INTEREST_STAFF = "employers.interest.staff"
 INTEREST_COORDINATOR = "employers.interest.coordinator"
 ESCALATED_LEAD = "employers.escalated.lead"
 ESCALATED_STAFF = "employers.escalated.staff"
+ACQUISITION_CONFIRMED_STAFF = "employers.acquisition_confirmed.staff"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -164,5 +165,10 @@ def register_kinds() -> None:
         gettext_lazy(
             "Eine Person ohne zuständige Case Manager*in interessiert sich für eine Stelle: bitte jemanden zuständig machen"
         ),
+        detail=_placement,
+    )
+    r(
+        ACQUISITION_CONFIRMED_STAFF,
+        gettext_lazy("Ein Betrieb hat die Stelle bestätigt, die Sie angelegt haben"),
         detail=_placement,
     )

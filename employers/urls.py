@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from candidates.models import REFERENCE_PATTERN
 
-from . import views, views_jobs
+from . import views, views_acquisitions, views_jobs
 
 
 class ReferenceConverter:
@@ -54,4 +54,10 @@ urlpatterns = [
     path("jobs/<int:pk>/interest/", views_jobs.job_interest, name="job_interest"),
     path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),
     path("candidates/<int:pk>/jobs/<int:placement_pk>/propose/", views_jobs.propose, name="propose"),
+    path("found/", views_acquisitions.acquisition_list, name="acquisition_list"),
+    path("found/new/", views_acquisitions.acquisition_create, name="acquisition_create"),
+    path("found/<int:pk>/resend/", views_acquisitions.acquisition_resend, name="acquisition_resend"),
+    path(
+        "confirm/<int:pk>/<str:token>/", views_acquisitions.acquisition_confirm, name="acquisition_confirm"
+    ),
 ]

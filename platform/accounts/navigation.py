@@ -31,12 +31,14 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.CASE_MANAGER: [
         Destination(_("Meine Fälle"), "candidates:case_list"),
         Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
+        Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
+        Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
     ],

@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from employers.models import Employment, Introduction, SavedSearch, ShortlistEntry
+from employers.models import Employment, Introduction, PlacementAcquisition, SavedSearch, ShortlistEntry
+from employers.services import acquisition_token
 from organisations.models import OrganisationKind
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
@@ -51,7 +52,8 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "verification_list": ("get", {"chamber_editor": 200, "coordinator": 200}, 403),
     "verification_decide": ("post", {"chamber_editor": 302, "coordinator": 302}, 403),
     "placement_create": ("get", EMPLOYER_ONLY, 403),
-    "placement_skill_suggestions": ("get", EMPLOYER_ONLY, 403),
+    # Case staff record placements they found with businesses (issue 14) and use the same fragment.
+    "placement_skill_suggestions": ("get", {**EMPLOYER_ONLY, "case_manager": 200, "job_coach": 200}, 403),
     "placement_detail": ("get", OWN_ONLY, 403),
     "placement_edit": ("get", OWN_ONLY, 403),
     "placement_matches": ("get", OWN_ONLY, 403),
@@ -97,6 +99,13 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     # Proposing: the case manager of the person's case; the person themself may open their jobs but
     # not propose (403); a job coach of another organisation does not reach the person (404).
     "propose": ("post", {"case_manager": 302, "job_coach": 404}, 403),
+    # Placements found by case staff (issue 14): their team's list and form; the found placement
+    # belongs to the case manager's organisation, so a job coach of another organisation gets 404.
+    "acquisition_list": ("get", {"case_manager": 200, "job_coach": 200}, 403),
+    "acquisition_create": ("get", {"case_manager": 200, "job_coach": 200}, 403),
+    "acquisition_resend": ("post", {"case_manager": 302, "job_coach": 404}, 403),
+    # The business's signed link: no login, everybody holding it sees the placement.
+    "acquisition_confirm": ("get", {"anonymous": 200}, 200),
 }
 
 
@@ -173,6 +182,14 @@ def world(team, employer, cook_taxonomy, municipality):
     employment = Employment.objects.create(
         candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
     )
+    found = PlacementAcquisition.objects.create(
+        placement=make_placement(profile, cook_taxonomy.cook, title="Gefunden", status="draft"),
+        found_by_organisation=case_manager.organisation,
+        created_by=case_manager.own,
+        sent_to="chefin@betrieb.example",
+    )
+    args["acquisition_resend"] = [found.pk]
+    args["acquisition_confirm"] = [found.placement_id, acquisition_token(acquisition=found)]
     args["employment_end"] = [employment.reference]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
     return users, args, data
@@ -183,13 +200,13 @@ def world(team, employer, cook_taxonomy, municipality):
 def test_access_matrix(world, signed_in, role, url_name):
     users, args, data = world
     method, statuses, default = MATRIX[url_name]
-    expected = 302 if role == "anonymous" else statuses.get(role, default)
+    expected = statuses.get("anonymous", 302) if role == "anonymous" else statuses.get(role, default)
     user = users[role]
     client = Client() if user is None else signed_in(user)
     url = reverse(f"employers:{url_name}", args=args.get(url_name, []))
     response = client.post(url, data.get(url_name, {})) if method == "post" else client.get(url)
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
-    if role == "anonymous":
+    if role == "anonymous" and expected == 302:
         assert "/accounts/login/" in response["Location"]
 
 

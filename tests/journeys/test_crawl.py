@@ -71,6 +71,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:qualification_add",
         "employers:candidate_jobs",
         "employers:staff_introductions",
+        # placements found by staff (issue 14)
+        "employers:acquisition_list",
+        "employers:acquisition_create",
         "coaching:case_detail",
         "coaching:handover_create",
         "coaching:handover_list",
@@ -108,6 +111,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:messages",
         # appointments (issue 22): from the case page of the employment's person
         "candidates:appointment_add",
+        # placements found by staff (issue 14)
+        "employers:acquisition_list",
+        "employers:acquisition_create",
     },
     "volunteer": {
         "accounts:home",
@@ -178,6 +184,7 @@ NOT_PAGES: dict[str, str] = {
     "employers:verification_decide": "the demo has no employer waiting for verification",
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
+    "employers:acquisition_confirm": "the signed link in the e-mail to a business (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
 }
@@ -203,6 +210,7 @@ POST_ONLY = {
     "coaching:referral_update",
     "coaching:risk_escalate",
     "coaching:risk_resolve",
+    "employers:acquisition_resend",
     "employers:introduction_action",
     "employers:introduction_answer",
     "employers:job_interest",
