@@ -59,7 +59,7 @@ from coaching.models import (
     ServiceCategory,
     SupportRequest,
 )
-from employers.models import Employment, EmploymentEndReason, PlacementKind, Sector
+from employers.models import Employment, EmploymentEndReason, Introduction, PlacementKind, Sector
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER
@@ -192,6 +192,7 @@ FIGURE_KEYS = (
     "time_to_placement",
     "placements_kind",
     "placements_sector",
+    "placements_source",
     "retention",
     "apprenticeships_ended",
     "language_levels",
@@ -383,6 +384,31 @@ def figure_placements_sector(b: _Base) -> Figure:
         _("Beschäftigungen, die im Zeitraum begonnen haben, nach Branche des Betriebs."),
         [_("Branche"), _("Vermittlungen")],
         _choice_rows(counts, Sector.choices),
+    )
+
+
+def figure_placements_source(b: _Base) -> Figure:
+    """Hires by how the introduction came about (DESIGN.md "One source field", issue 14): employer
+    search, staff proposal, candidate interest, event, API; hires recorded without an introduction
+    in a row of their own."""
+    counts = dict(
+        _placements(b)
+        .values("introduction__source")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("introduction__source", "n")
+    )
+    rows = _choice_rows(counts, Introduction.Source.choices)
+    rows.append([_("ohne Vorstellung erfasst"), counts.get(None, 0)])
+    return Figure(
+        "placements_source",
+        _("Vermittlungen nach Herkunft"),
+        _(
+            "Beschäftigungen, die im Zeitraum begonnen haben, nach dem Weg der Vorstellung: Suche des "
+            "Betriebs, Vorschlag des Case Managements, Interesse der Person, Veranstaltung."
+        ),
+        [_("Herkunft"), _("Vermittlungen")],
+        rows,
     )
 
 
@@ -753,6 +779,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_time_to_placement(b),
         figure_placements_kind(b),
         figure_placements_sector(b),
+        figure_placements_source(b),
         figure_retention(b),
         figure_apprenticeships_ended(b),
         figure_language_levels(b),
