@@ -1293,7 +1293,8 @@ def acquisition_link_send(*, acquisition_id: int) -> bool:
     until = timezone.localtime(timezone.now() + ACQUISITION_LINK_VALID_FOR)
     with translation.override("de"):
         send_mail(
-            subject=_("[Lotse] Bitte bestätigen Sie Ihre Stelle: %(placement)s") % {"placement": placement.title},
+            subject=_("[Lotse] Bitte bestätigen Sie Ihre Stelle: %(placement)s")
+            % {"placement": placement.title},
             message=_(
                 "Guten Tag,\n\n%(office)s hat für %(business)s die Stelle „%(placement)s“ bei Lotse "
                 "angelegt. Sie wird erst veröffentlicht, wenn Sie sie bestätigen. Bitte prüfen Sie die "

@@ -57,7 +57,5 @@ urlpatterns = [
     path("found/", views_acquisitions.acquisition_list, name="acquisition_list"),
     path("found/new/", views_acquisitions.acquisition_create, name="acquisition_create"),
     path("found/<int:pk>/resend/", views_acquisitions.acquisition_resend, name="acquisition_resend"),
-    path(
-        "confirm/<int:pk>/<str:token>/", views_acquisitions.acquisition_confirm, name="acquisition_confirm"
-    ),
+    path("confirm/<int:pk>/<str:token>/", views_acquisitions.acquisition_confirm, name="acquisition_confirm"),
 ]

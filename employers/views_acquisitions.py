@@ -80,7 +80,9 @@ def acquisition_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Der Link ist noch einmal an %(email)s gesendet.") % {"email": acquisition.sent_to})
+        messages.success(
+            request, _("Der Link ist noch einmal an %(email)s gesendet.") % {"email": acquisition.sent_to}
+        )
     return redirect("employers:acquisition_list")
 
 

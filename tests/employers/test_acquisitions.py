@@ -30,7 +30,9 @@ LIST = reverse("employers:acquisition_list")
 
 @pytest.fixture
 def office(municipality):
-    return OrganisationFactory(municipality=municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Testkreis")
+    return OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Testkreis"
+    )
 
 
 @pytest.fixture
@@ -100,7 +102,10 @@ def test_a_job_coach_records_a_placement_and_the_business_confirms_it_by_link(
     assert placement.status == PlacementStatus.DRAFT  # a GET publishes nothing
     response = business_side.post(f"/{_link(message)}")
     assert response.status_code == 302
-    assert "Die Stelle ist bestätigt und veröffentlicht." in business_side.get(response["Location"]).content.decode()
+    assert (
+        "Die Stelle ist bestätigt und veröffentlicht."
+        in business_side.get(response["Location"]).content.decode()
+    )
     placement.refresh_from_db()
     acquisition.refresh_from_db()
     assert placement.status == PlacementStatus.OPEN and acquisition.is_confirmed
@@ -140,10 +145,15 @@ def test_the_same_form_posted_twice_records_one_placement(
 def test_an_existing_business_is_found_and_reused_and_gets_its_login_on_confirmation(
     job_coach, municipality, cook_taxonomy, signed_in, django_capture_on_commit_callbacks
 ):
-    known = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Sonnenschein")
+    known = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Sonnenschein"
+    )
     make_profile(known)
     acquisition = _record(
-        signed_in(job_coach), cook_taxonomy, django_capture_on_commit_callbacks, name="  bäckerei SONNENSCHEIN "
+        signed_in(job_coach),
+        cook_taxonomy,
+        django_capture_on_commit_callbacks,
+        name="  bäckerei SONNENSCHEIN ",
     )
     assert acquisition.placement.employer.organisation == known
     assert Organisation.objects.filter(kind=OrganisationKind.EMPLOYER).count() == 1
@@ -189,7 +199,9 @@ def test_self_registration_meets_the_record_staff_made(
             "contact_name": "Frau Sonnenschein",
         },
     )
-    assert "Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert." in response.content.decode()
+    assert (
+        "Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert." in response.content.decode()
+    )
     assert Organisation.objects.filter(kind=OrganisationKind.EMPLOYER).count() == 1
 
 
@@ -309,7 +321,9 @@ def test_the_case_manager_proposes_a_person_to_the_confirmed_placement(
     assert "Bäcker*in (m/w/d)" not in client.get(jobs).content.decode()  # not confirmed: not published
     services.placement_acquisition_confirm(acquisition=acquisition)
     services.employer_decide(
-        organisation=acquisition.placement.employer.organisation, actor=team(Role.CHAMBER_EDITOR).own, verify=True
+        organisation=acquisition.placement.employer.organisation,
+        actor=team(Role.CHAMBER_EDITOR).own,
+        verify=True,
     )
     assert "Bäcker*in (m/w/d)" in client.get(jobs).content.decode()
     propose = reverse("employers:propose", args=[candidate.pk, acquisition.placement_id])
