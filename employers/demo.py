@@ -406,3 +406,57 @@ def seed_proposals(
         services.job_interest_register(candidate=candidate, placement=fitting[0], actor=candidate_user)
         made_interests = 1
     return made_proposals, made_interests
+
+
+def seed_acquisitions(*, municipality: Any, job_coach: Any, employer_organisation: Any) -> int:
+    """Two placements the demo job coach found with businesses (issue 14): one the demo employer
+    confirmed by its link (open, with the coach's notice), one of a business still waiting for the
+    chamber whose confirmation is outstanding. Uses two of the seeded placements, so the demo's
+    counts stay as they are. Idempotent: returns how many were made."""
+    from . import services
+    from .models import PlacementAcquisition
+
+    if PlacementAcquisition.objects.filter(placement__municipality=municipality).exists():
+        return 0
+    office = services.acquiring_office(user=job_coach)
+    if office is None:
+        return 0
+    now = timezone.now()
+    made = 0
+    confirmed = (
+        Placement.objects.filter(employer__organisation=employer_organisation, status=PlacementStatus.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+    if confirmed is not None:
+        Placement.objects.filter(pk=confirmed.pk).update(status=PlacementStatus.DRAFT, created_by=job_coach)
+        acquisition = PlacementAcquisition.objects.create(
+            placement=confirmed,
+            found_by_organisation=office,
+            created_by=job_coach,
+            sent_to=confirmed.employer.contact_email or f"kontakt@{employer_organisation.pk}.demo.example",
+            sent_at=now - timedelta(days=2),
+        )
+        services.placement_acquisition_confirm(acquisition=acquisition)
+        made += 1
+    waiting = (
+        Placement.objects.filter(
+            municipality=municipality,
+            status=PlacementStatus.DRAFT,
+            employer__organisation__verification_status=VerificationStatus.PENDING,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if waiting is not None:
+        Placement.objects.filter(pk=waiting.pk).update(created_by=job_coach)
+        PlacementAcquisition.objects.create(
+            placement=waiting,
+            found_by_organisation=office,
+            created_by=job_coach,
+            sent_to=waiting.employer.contact_email
+            or f"kontakt@{waiting.employer.organisation_id}.demo.example",
+            sent_at=now,
+        )
+        made += 1
+    return made

@@ -278,6 +278,28 @@ def test_the_demo_has_a_proposal_for_the_employer_and_an_interest_of_the_candida
     assert Notification.objects.filter(target_id=interest.pk, kind="employers.interest.staff").exists()
 
 
+def test_the_demo_job_coach_finds_a_confirmed_and_a_waiting_placement(seeded, esco):
+    """Issue 14 §2: "Gefundene Stellen" shows one placement the business confirmed (open, with the
+    coach's notice) and one still waiting for the business's confirmation."""
+    from django.test import Client
+
+    from employers.models import PlacementAcquisition
+    from notifications.models import Notification
+    from tests.fixtures.users import login_with_mfa
+
+    coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
+    found = PlacementAcquisition.objects.filter(
+        placement__municipality=seeded["municipality"], created_by=coach
+    )
+    assert sorted(((a.is_confirmed, a.placement.status) for a in found), reverse=True) == [
+        (True, PlacementStatus.OPEN),
+        (False, PlacementStatus.DRAFT),
+    ]
+    assert Notification.objects.filter(recipient=coach, kind="employers.acquisition_confirmed.staff").exists()
+    page = login_with_mfa(Client(), coach).get("/app/employers/found/").content.decode()
+    assert "wartet auf Bestätigung durch" in page and "vom Betrieb bestätigt am" in page
+
+
 def test_the_demo_candidate_has_a_plan_with_an_open_task_and_an_answer(seeded, esco):
     """Issue 22: after `make demo` the candidate login shows "Mein Plan" with tasks due, one of them
     answered "I need help", and the case manager reads that on the case page and in the inbox."""

@@ -43,6 +43,7 @@ KNOWN = {
     "cms/services.py": 2,  # the visitor's confirmation (.ics, cancellation link), the organiser's notice
     "platform/organisations/services.py": 1,  # the membership invitation
     "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
+    "employers/services.py": 1,  # the confirmation link for a placement staff found (issue 14)
 }
 # A link without a host: in an href, or a bare path after a space, a quote, a bracket or a line start.
 RELATIVE = re.compile(
@@ -156,6 +157,27 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             ends_at=timezone.now() + datetime.timedelta(hours=21),
             place="Rathaus, Zimmer 3",
             staff_attendees=[world.case_manager],
+        )
+        # The confirmation link to a business for a placement the case manager found (issue 14).
+        from employers import services as employer_services
+        from taxonomy.models import Occupation
+
+        occupation = Occupation.objects.create(
+            uri="http://esco.test/occupation/mail-cook", label_de="Koch/Köchin"
+        )
+        employer_services.placement_acquire(
+            actor=world.case_manager,
+            business={
+                "name": world.employer_org.name,
+                "sector": "handwerk",
+                "contact_email": "chefin@betrieb.example",
+            },
+            data={
+                "title": "Gefundene Stelle",
+                "occupation": occupation,
+                "postcode": "44135",
+                "openings": 1,
+            },
         )
     assert candidate_services.appointment_reminders_send() == 1
     with django_capture_on_commit_callbacks(execute=True):

@@ -77,6 +77,12 @@ class Command(BaseCommand):
                     candidate_user=platform.logins[Role.CANDIDATE],
                     employer_organisation=emp.login_employer,
                 )
+                # Placements the job coach found with businesses: one confirmed, one waiting (issue 14).
+                employers.demo.seed_acquisitions(
+                    municipality=municipality,
+                    job_coach=platform.logins[Role.JOB_COACH],
+                    employer_organisation=emp.login_employer,
+                )
                 # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
                 coaching.demo.seed_messages(
                     municipality=municipality,
