@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
+from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, PLACEMENT_FINDERS, Role
 from candidates.hooks import StatusItem
 from candidates.models import (
     Candidate,
@@ -897,8 +897,9 @@ def revocation_consequences(consent: Consent, *, for_self: bool) -> list[str]:
 
 
 def acquisitions_for(*, user: User) -> QuerySet[PlacementAcquisition]:
-    """The placements the user's own public-side organisations found (case staff only, else 403)."""
-    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
+    """The placements the user's own public-side organisations found (case staff and the employer
+    service only, else 403)."""
+    org_ids = access.organisation_ids(user=user, roles=PLACEMENT_FINDERS)
     if not org_ids:
         raise PermissionDenied
     return (

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, Role
+from accounts.roles import CASE_STAFF, PLACEMENT_FINDERS, Role
 from candidates.audit_names import ANONYMOUS_CARD_NOTE
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
@@ -1117,7 +1117,7 @@ def business_duplicate(*, municipality: Municipality, name: str) -> Organisation
 def acquiring_office(*, user: User) -> Organisation | None:
     """The public-side organisation in which ``user`` works as case staff (the first one), or None."""
     for membership in access.memberships(user=user):
-        if membership.role in CASE_STAFF and membership.organisation.kind != OrganisationKind.EMPLOYER:
+        if membership.role in PLACEMENT_FINDERS and membership.organisation.kind != OrganisationKind.EMPLOYER:
             return membership.organisation
     return None
 

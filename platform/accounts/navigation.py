@@ -46,6 +46,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
         Destination(_("Nachrichten"), "coaching:messages"),
     ],
+    Role.EMPLOYER_SERVICE: [Destination(_("Gefundene Stellen"), "employers:acquisition_list")],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),

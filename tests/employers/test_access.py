@@ -30,6 +30,7 @@ ROLES = [
     "unverified_employer",
     "chamber_editor",
     "coordinator",
+    "employer_service",
 ]
 
 # url name → (method, {role: status}); roles not named get `default`.
@@ -53,7 +54,11 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "verification_decide": ("post", {"chamber_editor": 302, "coordinator": 302}, 403),
     "placement_create": ("get", EMPLOYER_ONLY, 403),
     # Case staff record placements they found with businesses (issue 14) and use the same fragment.
-    "placement_skill_suggestions": ("get", {**EMPLOYER_ONLY, "case_manager": 200, "job_coach": 200}, 403),
+    "placement_skill_suggestions": (
+        "get",
+        {**EMPLOYER_ONLY, "case_manager": 200, "job_coach": 200, "employer_service": 200},
+        403,
+    ),
     "placement_detail": ("get", OWN_ONLY, 403),
     "placement_edit": ("get", OWN_ONLY, 403),
     "placement_matches": ("get", OWN_ONLY, 403),
@@ -101,9 +106,10 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "propose": ("post", {"case_manager": 302, "job_coach": 404}, 403),
     # Placements found by case staff (issue 14): their team's list and form; the found placement
     # belongs to the case manager's organisation, so a job coach of another organisation gets 404.
-    "acquisition_list": ("get", {"case_manager": 200, "job_coach": 200}, 403),
-    "acquisition_create": ("get", {"case_manager": 200, "job_coach": 200}, 403),
-    "acquisition_resend": ("post", {"case_manager": 302, "job_coach": 404}, 403),
+    # The Jobcenter's employer service (Arbeitgeber-Service) finds placements too.
+    "acquisition_list": ("get", {"case_manager": 200, "job_coach": 200, "employer_service": 200}, 403),
+    "acquisition_create": ("get", {"case_manager": 200, "job_coach": 200, "employer_service": 200}, 403),
+    "acquisition_resend": ("post", {"case_manager": 302, "job_coach": 404, "employer_service": 404}, 403),
     # The business's signed link: no login, everybody holding it sees the placement.
     "acquisition_confirm": ("get", {"anonymous": 200}, 200),
 }
@@ -122,6 +128,7 @@ def world(team, employer, cook_taxonomy, municipality):
             "unverified_employer",
             "chamber_editor",
             "coordinator",
+            "employer_service",
         )
     }
     profile = make_profile(employer.organisation)

@@ -330,3 +330,24 @@ def test_the_case_manager_proposes_a_person_to_the_confirmed_placement(
     assert client.post(propose, {"agreed": "on"}).status_code == 302
     intro = Introduction.objects.get()
     assert (intro.stage, intro.source) == (Introduction.Stage.SUGGESTED, Introduction.Source.STAFF_PROPOSAL)
+
+
+def test_the_employer_service_is_a_role_of_its_own_that_needs_a_second_factor_and_finds_placements(
+    municipality, cook_taxonomy, signed_in, django_capture_on_commit_callbacks
+):
+    from accounts.roles import ROLES_REQUIRING_MFA
+
+    from organisations.services import roles_for_kind
+
+    assert Role.EMPLOYER_SERVICE in ROLES_REQUIRING_MFA
+    assert Role.EMPLOYER_SERVICE in roles_for_kind(OrganisationKind.JOBCENTER)
+    assert Role.EMPLOYER_SERVICE in roles_for_kind(OrganisationKind.EMPLOYMENT_AGENCY)
+    assert Role.EMPLOYER_SERVICE not in roles_for_kind(OrganisationKind.WELFARE)
+    jobcenter = OrganisationFactory(municipality=municipality, kind=OrganisationKind.JOBCENTER)
+    service = MembershipFactory(user=UserFactory(), organisation=jobcenter, role=Role.EMPLOYER_SERVICE).user
+    without_mfa = signed_in(service, mfa=False).get(LIST)
+    assert without_mfa.status_code == 302 and LIST not in without_mfa["Location"]
+    client = signed_in(service)
+    assert "Gefundene Stellen" in client.get("/app/").content.decode()
+    acquisition = _record(client, cook_taxonomy, django_capture_on_commit_callbacks)
+    assert acquisition.found_by_organisation == jobcenter and acquisition.created_by == service
