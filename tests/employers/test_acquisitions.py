@@ -336,7 +336,6 @@ def test_the_employer_service_is_a_role_of_its_own_that_needs_a_second_factor_an
     municipality, cook_taxonomy, signed_in, django_capture_on_commit_callbacks
 ):
     from accounts.roles import ROLES_REQUIRING_MFA
-
     from organisations.services import roles_for_kind
 
     assert Role.EMPLOYER_SERVICE in ROLES_REQUIRING_MFA
