@@ -991,3 +991,52 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread_id}: {self.created_at:%Y-%m-%d}"
+
+
+# --- the network level: systemic barriers (issue 23) -----------------------------------------------
+
+
+class BarrierCategory(models.TextChoices):
+    INTEGRATION_COURSE_WAIT = "integration_course_wait", _("Wartezeit Integrationskurs")
+    LANGUAGE_COURSE_WAIT = "language_course_wait", _("Wartezeit Berufssprachkurs")
+    RECOGNITION_SLOW = "recognition_slow", _("Anerkennung dauert")
+    NO_CHILDCARE = "no_childcare", _("kein Kita-Platz")
+    IMMIGRATION_OFFICE_SILENT = "immigration_office_silent", _("ABH antwortet nicht")
+    WORK_PERMIT_SLOW = "work_permit_slow", _("Beschäftigungserlaubnis dauert")
+    HOUSING = "housing", _("Wohnung")
+    MOBILITY = "mobility", _("Mobilität und Nahverkehr")
+    OTHER = "other", _("Sonstiges")
+
+
+class Barrier(models.Model):
+    """A systemic barrier that case staff met on a case ("Hürde"), for the network level. On purpose
+    without a link to the case, the person or the member of staff who flagged it, and with the day
+    only (no time): the row carries the municipality, the organisation that met it, the category and
+    an optional note that was checked for the person's name and references. Not personal data, so
+    neither audited nor exported; counted (small cells suppressed) for the coordinator."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="barriers",
+        verbose_name=_("Kommune"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="barriers",
+        verbose_name=_("Organisation"),
+    )
+    category = models.CharField(_("Art der Hürde"), max_length=32, choices=BarrierCategory.choices)
+    note = models.TextField(_("Anmerkung (anonym)"), max_length=500, blank=True)
+    flagged_on = models.DateField(_("gemeldet am"), default=timezone.localdate, db_index=True)
+
+    class Meta:
+        verbose_name = _("Systemische Hürde")
+        verbose_name_plural = _("Systemische Hürden")
+        indexes = [models.Index(fields=["municipality", "flagged_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.flagged_on:%Y-%m-%d})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, views
+from . import barrier_views, message_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -47,4 +47,8 @@ urlpatterns = [
     path("messages/volunteer/<int:pk>/", message_views.message_volunteer, name="message_volunteer"),
     path("messages/files/<int:pk>/", message_views.message_file, name="message_file"),
     # --- end issue 22 ---
+    # --- the network level (issue 23) ---
+    path("cases/<int:case_pk>/barriers/new/", barrier_views.barrier_create, name="barrier_create"),
+    path("network/barriers/", barrier_views.barrier_overview, name="barrier_overview"),
+    # --- end issue 23 ---
 ]

@@ -50,6 +50,8 @@ from candidates.models import (
 )
 from coaching.models import (
     OPEN_NEED_STATUSES,
+    Barrier,
+    BarrierCategory,
     FollowUpDue,
     Handover,
     LanguageMeasure,
@@ -203,6 +205,7 @@ FIGURE_KEYS = (
     "referrals",
     "handovers",
     "assessment_needs",
+    "barriers",
 )
 
 
@@ -743,6 +746,59 @@ def figure_assessment_needs(b: _Base) -> Figure:
     )
 
 
+# --- the network level (issue 23) ---------------------------------------------------------------
+
+
+def _barrier_periods(start: datetime.date, end: datetime.date) -> tuple[list[tuple[int, int]], bool]:
+    """The (year, month) of every month of the period; quarters instead when it spans over a year."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if len(months) <= 12:
+        return months, False
+    return sorted({(y, (m - 1) // 3 + 1) for y, m in months}), True
+
+
+def figure_barriers(b: _Base) -> Figure:
+    """Systemic barriers flagged from cases, by category over time (one query). A barrier carries no
+    case and no person, only municipality, organisation and day: the legal-circle filter and the
+    own caseload do not narrow it (it is the municipality's, or the organisation's for a team lead).
+    Every period's row is suppressed like the comparison (cells of 1–4 shown as –)."""
+    from privacy.disclosure import suppress
+
+    qs = Barrier.objects.filter(
+        municipality_id=b.scope.municipality_id, flagged_on__gte=b.f.start, flagged_on__lte=b.f.end
+    )
+    organisation_id = b.scope.organisation_id or b.f.organisation_id
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    periods, quarterly = _barrier_periods(b.f.start, b.f.end)
+    raw = {p: dict.fromkeys(BarrierCategory.values, 0) for p in periods}
+    grouped = (
+        qs.values("category", "flagged_on__year", "flagged_on__month").annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:  # at most 9 categories × the months of the period
+        year, month = row["flagged_on__year"], row["flagged_on__month"]
+        key = (year, (month - 1) // 3 + 1) if quarterly else (year, month)
+        raw[key][row["category"]] += row["n"]
+    rows = []
+    for (year, part), cells in raw.items():
+        shown, _total = suppress(cells)
+        label = _("Q%(q)s %(y)s") % {"q": part, "y": year} if quarterly else f"{part:02d}/{year}"
+        rows.append([label, *[shown[value] for value in BarrierCategory.values]])
+    return Figure(
+        "barriers",
+        _("Systemische Hürden nach Art im Zeitverlauf"),
+        _("Hürden, die Fachkräfte im Zeitraum aus ihren Fällen gemeldet haben, ohne Bezug zur Person."),
+        [_("Zeitraum"), *[str(label) for _v, label in BarrierCategory.choices]],
+        rows,
+        chart="stacked",
+        note=_("Zellen mit weniger als 5 Hürden sind unterdrückt (–)."),
+        link=("coaching:barrier_overview", {}, (Role.COORDINATOR,)),
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -764,6 +820,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_referrals(b),
         figure_handovers(b),
         figure_assessment_needs(b),
+        figure_barriers(b),
     ]
 
 

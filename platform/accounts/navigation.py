@@ -51,6 +51,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     ],
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
+        Destination(_("Systemische Hürden"), "coaching:barrier_overview"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),

@@ -194,6 +194,11 @@ MATRIX = [
         {**_row(own=403, staff_other=403, volunteer=200, volunteer_other=404), "candidate": 200},
     ),
     ("message_file", "file", "get", {**_row(own=200, volunteer=404), "candidate": 200}),
+    # --- the network level (issue 23): a barrier is flagged from a case by the staff who may change
+    # it (another organisation's or municipality's case: 404); the counts are the coordinator's, each
+    # of their own municipality (a coordinator elsewhere sees their own, never this one's).
+    ("barrier_create", "case", "get", STAFF_EDIT),
+    ("barrier_overview", None, "get", _row(own=403, staff_other=403, coordinator=200)),
 ]
 
 

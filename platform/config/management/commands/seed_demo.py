@@ -83,6 +83,10 @@ class Command(BaseCommand):
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     candidate_user=platform.logins[Role.CANDIDATE],
                 )
+                # Systemic barriers flagged from cases, for the network page and the dashboard (issue 23).
+                coaching.demo.seed_barriers(
+                    municipality=municipality, organisations=platform.organisations, seed=SEED
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
