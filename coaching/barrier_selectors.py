@@ -62,7 +62,7 @@ class BarrierTable:
 
 def _period_labels(period: str, year: int) -> list[str]:
     if period == QUARTER:
-        return [_("Q%(q)s %(y)s") % {"q": q, "y": year} for q in range(1, 5)]
+        return [_("%(q)s. Quartal %(y)s") % {"q": q, "y": year} for q in range(1, 5)]
     return [datetime.date(year, m, 1).strftime("%m/%Y") for m in range(1, 13)]
 
 

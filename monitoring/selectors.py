@@ -785,7 +785,7 @@ def figure_barriers(b: _Base) -> Figure:
     rows = []
     for (year, part), cells in raw.items():
         shown, _total = suppress(cells)
-        label = _("Q%(q)s %(y)s") % {"q": part, "y": year} if quarterly else f"{part:02d}/{year}"
+        label = _("%(q)s. Quartal %(y)s") % {"q": part, "y": year} if quarterly else f"{part:02d}/{year}"
         rows.append([label, *[shown[value] for value in BarrierCategory.values]])
     return Figure(
         "barriers",

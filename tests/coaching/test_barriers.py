@@ -136,7 +136,12 @@ def test_the_coordinator_sees_counts_by_category_and_period_with_small_cells_sup
         municipality_id=world.municipality.pk, year=2026, period=barrier_selectors.QUARTER
     )
     q1 = quarters.columns[0]
-    assert [c.label for c in quarters.columns] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+    assert [c.label for c in quarters.columns] == [
+        "1. Quartal 2026",
+        "2. Quartal 2026",
+        "3. Quartal 2026",
+        "4. Quartal 2026",
+    ]
     assert q1.total == 20 and q1.cells["integration_course_wait"] == 12
     assert q1.cells["no_childcare"] is None and q1.cells["recognition_slow"] is None
 
@@ -144,7 +149,7 @@ def test_the_coordinator_sees_counts_by_category_and_period_with_small_cells_sup
     page = client.get(reverse("coaching:barrier_overview"), {"jahr": 2026, "zeitraum": "quarter"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Q1 2026" in html and "<td>12</td>" in html and "<td>20</td>" in html
+    assert "1. Quartal 2026" in html and "<td>12</td>" in html and "<td>20</td>" in html
     assert "<td>9</td>" not in html  # the other municipality's housing barriers
     # Notes only of categories flagged at least five times: not the two childcare notes.
     assert "integration_course_wait 0" in html and "no_childcare" not in html
