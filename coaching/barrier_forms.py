@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.forms import KernFormMixin
 
 from .barrier_services import barrier_note_problem
-from .models import BarrierCategory
+from .models import BarrierCategory, RoundKind
 
 
 class BarrierForm(KernFormMixin, forms.Form):
@@ -36,3 +36,45 @@ class BarrierForm(KernFormMixin, forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return note
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoundForm(KernFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name der Runde"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art der Runde"), choices=RoundKind.choices)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Mitglieder (Partnerorganisationen)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    next_date = forms.DateField(label=_("nächster Termin"), required=False, widget=DATE)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = organisations
+        self.style_widgets()
+
+
+class RoundActionForm(KernFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Beschluss und Maßnahme"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(label=_("verantwortlich"), queryset=None)
+    deadline = forms.DateField(label=_("Frist"), widget=DATE)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.style_widgets()
+
+
+class RoundHeldForm(KernFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Die Runde hat getagt am"), widget=DATE)
+    next_date = forms.DateField(label=_("nächster Termin"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF, Role
-from notifications.services import notify
+from notifications.services import notification_mark_read_for, notify
 from organisations import access
 
-from .models import Barrier, BarrierCategory
-from .notices import BARRIER_FLAGGED
+from .models import Barrier, BarrierCategory, CoordinationRound, RoundAction
+from .notices import BARRIER_FLAGGED, ROUND_ACTION_ASSIGNED, ROUND_ACTION_OVERDUE
 from .services import _members
 
 if TYPE_CHECKING:
@@ -107,3 +107,85 @@ def barrier_flag(*, case: Case, actor: User, category: str, note: str = "") -> B
         link="coaching:barrier_overview",
     )
     return barrier
+
+
+# --- coordination rounds (issue 23) ------------------------------------------------------------------
+
+
+def round_create(
+    *, actor: User, municipality_id: int, name: str, kind: str, members, next_date=None
+) -> CoordinationRound:
+    """A round of the municipality's alliance; its members are partner organisations of it."""
+    members = list(members)
+    if any(o.municipality_id != municipality_id for o in members):
+        raise ValidationError({"members": [_("Nur Organisationen der eigenen Kommune.")]})
+    new = CoordinationRound.objects.create(
+        municipality_id=municipality_id, name=name, kind=kind, next_date=next_date
+    )
+    new.members.set(members)
+    return new
+
+
+def round_action_create(
+    *, coordination_round: CoordinationRound, actor: User, text: str, owner, deadline
+) -> RoundAction:
+    """A decision with its owner and deadline; the owner is told and finds it on the round's page."""
+    action = RoundAction.objects.create(
+        round=coordination_round, text=text.strip(), owner=owner, deadline=deadline
+    )
+    notify(
+        recipients=[owner],
+        kind=ROUND_ACTION_ASSIGNED,
+        params={"round": coordination_round.name, "day": deadline.isoformat()},
+        link="coaching:round_detail",
+        link_kwargs={"pk": coordination_round.pk},
+        target=action,
+    )
+    return action
+
+
+def round_action_done(*, action: RoundAction, actor: User) -> RoundAction:
+    if action.done_at is None:
+        action.done_at = timezone.now()
+        action.save(update_fields=["done_at"])
+    notification_mark_read_for(user=actor, target=action)
+    return action
+
+
+def round_held(
+    *, coordination_round: CoordinationRound, actor: User, held_on, next_date=None
+) -> CoordinationRound:
+    """The round met on ``held_on``: the next agenda counts the barriers flagged after that day."""
+    coordination_round.last_held_on = held_on
+    coordination_round.next_date = next_date
+    coordination_round.save(update_fields=["last_held_on", "next_date"])
+    return round
+
+
+def round_actions_remind(*, today=None) -> int:
+    """Daily (beat): each action past its deadline and not done is reminded once, to its owner and
+    the municipality's coordinators. Returns the number of actions reminded."""
+    today = today or timezone.localdate()
+    reminded = 0
+    overdue = RoundAction.objects.filter(
+        done_at__isnull=True, reminded_at__isnull=True, deadline__lt=today
+    ).select_related("round", "owner")
+    for action in overdue:
+        with transaction.atomic():
+            # Claimed first: a second worker (or run) finds nothing left to remind.
+            if not RoundAction.objects.filter(pk=action.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            coordinators = _members(municipality_id=action.round.municipality_id, roles=[Role.COORDINATOR])
+            notify(
+                recipients=[action.owner, *coordinators],
+                kind=ROUND_ACTION_OVERDUE,
+                params={"round": action.round.name, "day": action.deadline.isoformat()},
+                link="coaching:round_detail",
+                link_kwargs={"pk": action.round_id},
+                target=action,
+                dedupe_key=f"round-action-overdue-{action.pk}",
+            )
+            reminded += 1
+    return reminded

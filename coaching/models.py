@@ -1040,3 +1040,69 @@ class Barrier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.flagged_on:%Y-%m-%d})"
+
+
+class RoundKind(models.TextChoices):
+    CORE_GROUP = "core_group", _("Bündniskerngruppe (mit Kammern und Jobcenter)")
+    IMMIGRATION_OFFICE = "immigration_office", _("Runde mit der Ausländerbehörde")
+    EMPLOYERS = "employers", _("Arbeitgeberrunde")
+
+
+class CoordinationRound(models.Model):
+    """A recurring round of the local alliance (issue 23). Its agenda lists the barriers flagged
+    since it last met (counts only); decisions become actions with an owner and a deadline."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="coordination_rounds",
+        verbose_name=_("Kommune"),
+    )
+    name = models.CharField(_("Name der Runde"), max_length=200)
+    kind = models.CharField(_("Art der Runde"), max_length=32, choices=RoundKind.choices)
+    members = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="coordination_rounds",
+        verbose_name=_("Mitglieder (Partnerorganisationen)"),
+    )
+    next_date = models.DateField(_("nächster Termin"), null=True, blank=True)
+    last_held_on = models.DateField(_("zuletzt getagt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Koordinationsrunde")
+        verbose_name_plural = _("Koordinationsrunden")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundAction(models.Model):
+    """A decision of a round and the action that follows, with its owner and deadline. Overdue
+    actions are reminded once (beat: coaching.tasks.remind_overdue_round_actions)."""
+
+    round = models.ForeignKey(
+        CoordinationRound, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Runde")
+    )
+    text = models.TextField(_("Beschluss und Maßnahme"), max_length=1000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="round_actions",
+        verbose_name=_("verantwortlich"),
+    )
+    deadline = models.DateField(_("Frist"))
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("erinnert am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Maßnahme einer Runde")
+        verbose_name_plural = _("Maßnahmen der Runden")
+        ordering = ["done_at", "deadline", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.deadline:%Y-%m-%d}"

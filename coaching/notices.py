@@ -24,6 +24,8 @@ COACH_RELEASED = "coaching.coach_released"
 MESSAGE_NEW = "coaching.message_new"
 # Only the category: never the case or the person (issue 23).
 BARRIER_FLAGGED = "coaching.barrier_flagged"
+ROUND_ACTION_ASSIGNED = "coaching.round_action_assigned"
+ROUND_ACTION_OVERDUE = "coaching.round_action_overdue"
 
 
 def _legacy(render):
@@ -113,6 +115,12 @@ def _barrier(params: dict[str, Any]) -> str:
     return str(dict(BarrierCategory.choices).get(params.get("category", ""), ""))
 
 
+def _round_action(params: dict[str, Any]) -> str:
+    return _("{round}, Frist {day}").format(
+        round=params.get("round", ""), day=registry.show_date(params["day"])
+    )
+
+
 def register_kinds() -> None:
     r = registry.register
     r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
@@ -142,3 +150,13 @@ def register_kinds() -> None:
     )
     r(MESSAGE_NEW, gettext_lazy("Sie haben eine neue Nachricht"), detail=lambda params: "")
     r(BARRIER_FLAGGED, gettext_lazy("Eine systemische Hürde wurde gemeldet"), detail=_barrier)
+    r(
+        ROUND_ACTION_ASSIGNED,
+        gettext_lazy("Eine Maßnahme einer Koordinationsrunde liegt bei Ihnen"),
+        detail=_round_action,
+    )
+    r(
+        ROUND_ACTION_OVERDUE,
+        gettext_lazy("Eine Maßnahme einer Koordinationsrunde ist überfällig"),
+        detail=_round_action,
+    )

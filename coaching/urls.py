@@ -50,5 +50,13 @@ urlpatterns = [
     # --- the network level (issue 23) ---
     path("cases/<int:case_pk>/barriers/new/", barrier_views.barrier_create, name="barrier_create"),
     path("network/barriers/", barrier_views.barrier_overview, name="barrier_overview"),
+    path("network/rounds/", barrier_views.round_list, name="round_list"),
+    path("network/rounds/new/", barrier_views.round_create, name="round_create"),
+    path("network/rounds/<int:pk>/", barrier_views.round_detail, name="round_detail"),
+    path(
+        "network/rounds/<int:pk>/actions/new/", barrier_views.round_action_create, name="round_action_create"
+    ),
+    path("network/rounds/<int:pk>/held/", barrier_views.round_held, name="round_held"),
+    path("network/actions/<int:pk>/done/", barrier_views.round_action_done, name="round_action_done"),
     # --- end issue 23 ---
 ]

@@ -34,11 +34,13 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
@@ -52,6 +54,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
         Destination(_("Systemische Hürden"), "coaching:barrier_overview"),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),

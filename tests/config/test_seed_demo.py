@@ -356,3 +356,22 @@ def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
     assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
     page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
     assert "Rathaus, Zimmer 2.14" in page.content.decode()
+
+
+def test_the_demo_coordinator_finds_barriers_counted_on_the_network_page(seeded, esco):
+    """Issue 23: after `make demo` the coordinator's "Systemische Hürden" shows counts of the last
+    months (the frequent categories above the suppression threshold) and anonymous notes."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from coaching.models import Barrier
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
+    barriers = Barrier.objects.filter(municipality=municipality)
+    assert barriers.count() > 100 and barriers.exclude(note="").exists()
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    page = login_with_mfa(Client(), coordinator).get(reverse("coaching:barrier_overview"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Wartezeit Integrationskurs" in html and "Gemeldete Hürden nach Art" in html

@@ -285,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.escalate_overdue_support_requests",
         "schedule": 60 * 60 * 24,
     },
+    "coaching-remind-overdue-round-actions": {
+        "task": "coaching.tasks.remind_overdue_round_actions",
+        "schedule": 60 * 60 * 24,
+    },
     "employers-escalate-introductions": {
         "task": "employers.tasks.escalate_overdue_introductions",
         "schedule": 60 * 60 * 24,
