@@ -37,6 +37,7 @@ from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from . import services
 from .models import (
     Barrier,
+    CoordinationRound,
     Cost,
     FollowAlong,
     FollowUp,
@@ -705,6 +706,7 @@ def clear(*, municipality: Any) -> int:
         Service.objects.filter(municipality=municipality),
         ServiceOrganisation.objects.filter(municipality=municipality),
         Barrier.objects.filter(municipality=municipality),
+        CoordinationRound.objects.filter(municipality=municipality),
     ):
         n, _ = queryset.delete()
         deleted += n
@@ -830,3 +832,57 @@ def seed_barriers(
                 )
     Barrier.objects.bulk_create(rows)
     return len(rows)
+
+
+def seed_rounds(
+    *, municipality: Any, organisations: Mapping[str, Organisation], coordinator: Any, case_manager: Any
+) -> int:
+    """Two coordination rounds: the core group (met six weeks ago, so its agenda counts the barriers
+    since then) with an overdue and an open action, and the round with the Ausländerbehörde. Idempotent."""
+    from . import barrier_services
+
+    if CoordinationRound.objects.filter(municipality=municipality).exists():
+        return 0
+    today = timezone.localdate()
+    core = barrier_services.round_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        name="Bündniskerngruppe Arbeitsmarktintegration",
+        kind="core_group",
+        members=[organisations[k] for k in ("jobcenter", "ihk", "hwk", "welfare", "municipal_office")],
+        next_date=today + timedelta(days=14),
+    )
+    barrier_services.round_held(
+        coordination_round=core,
+        actor=coordinator,
+        held_on=today - timedelta(days=42),
+        next_date=core.next_date,
+    )
+    for text, owner, days in (
+        (
+            "Mit dem BAMF-Regionalkoordinator zusätzliche Integrationskurse mit Kinderbetreuung klären.",
+            coordinator,
+            -5,
+        ),
+        (
+            "Übersicht der Anerkennungsstellen und ihrer Bearbeitungszeiten für die Fachkräfte.",
+            case_manager,
+            21,
+        ),
+    ):
+        barrier_services.round_action_create(
+            coordination_round=core,
+            actor=coordinator,
+            text=text,
+            owner=owner,
+            deadline=today + timedelta(days=days),
+        )
+    barrier_services.round_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        name="Austausch mit der Ausländerbehörde",
+        kind="immigration_office",
+        members=[organisations[k] for k in ("immigration_office", "jobcenter", "welfare")],
+        next_date=today + timedelta(days=30),
+    )
+    return 2

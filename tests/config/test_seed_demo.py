@@ -371,7 +371,11 @@ def test_the_demo_coordinator_finds_barriers_counted_on_the_network_page(seeded,
     barriers = Barrier.objects.filter(municipality=municipality)
     assert barriers.count() > 100 and barriers.exclude(note="").exists()
     coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
-    page = login_with_mfa(Client(), coordinator).get(reverse("coaching:barrier_overview"))
+    client = login_with_mfa(Client(), coordinator)
+    page = client.get(reverse("coaching:barrier_overview"))
     html = page.content.decode()
     assert page.status_code == 200
     assert "Wartezeit Integrationskurs" in html and "Gemeldete Hürden nach Art" in html
+    # Two coordination rounds; the core group's agenda counts the barriers since it last met.
+    rounds = client.get(reverse("coaching:round_list")).content.decode()
+    assert "Bündniskerngruppe Arbeitsmarktintegration" in rounds

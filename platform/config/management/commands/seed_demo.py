@@ -87,6 +87,12 @@ class Command(BaseCommand):
                 coaching.demo.seed_barriers(
                     municipality=municipality, organisations=platform.organisations, seed=SEED
                 )
+                coaching.demo.seed_rounds(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    coordinator=platform.logins[Role.COORDINATOR],
+                    case_manager=platform.logins[Role.CASE_MANAGER],
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
