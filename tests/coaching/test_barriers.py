@@ -197,6 +197,19 @@ def test_nothing_shown_or_sent_about_barriers_carries_the_persons_name_or_case_r
     shown = coordinator.get(reverse("coaching:barrier_overview")).content.decode()
     shown += coordinator.get(reverse("monitoring:dashboard")).content.decode()
     shown += coordinator.get(reverse("notifications:inbox")).content.decode()
+    # The agenda of a round (counts only) and its page, as the coordinator sees them.
+    from coaching import barrier_services
+
+    network = barrier_services.round_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        name="Runde",
+        kind="core_group",
+        members=[],
+    )
+    agenda = coordinator.get(reverse("coaching:round_detail", args=[network.pk])).content.decode()
+    assert "<td>5</td>" in agenda  # the five barriers are on the agenda
+    shown += agenda
     assert Barrier.objects.count() == 5 and "Antwort fehlt" in shown
     for text in forbidden:
         for where in (stored, sent, shown):
