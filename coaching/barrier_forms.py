@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inputs import dates
 from organisations.forms import KernFormMixin
 
 from .barrier_services import barrier_note_problem
@@ -50,7 +51,9 @@ class RoundForm(KernFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    next_date = forms.DateField(label=_("nächster Termin"), required=False, widget=DATE)
+    next_date = dates.DateField(
+        label=_("nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +66,7 @@ class RoundActionForm(KernFormMixin, forms.Form):
         label=_("Beschluss und Maßnahme"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     owner = forms.ModelChoiceField(label=_("verantwortlich"), queryset=None)
-    deadline = forms.DateField(label=_("Frist"), widget=DATE)
+    deadline = dates.DateField(label=_("Frist"), widget=DATE, window=dates.APPOINTMENT)
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,8 +75,10 @@ class RoundActionForm(KernFormMixin, forms.Form):
 
 
 class RoundHeldForm(KernFormMixin, forms.Form):
-    held_on = forms.DateField(label=_("Die Runde hat getagt am"), widget=DATE)
-    next_date = forms.DateField(label=_("nächster Termin"), required=False, widget=DATE)
+    held_on = dates.DateField(label=_("Die Runde hat getagt am"), widget=DATE, window=dates.APPOINTMENT)
+    next_date = dates.DateField(
+        label=_("nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

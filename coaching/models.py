@@ -1037,6 +1037,7 @@ class Barrier(models.Model):
         verbose_name = _("Systemische Hürde")
         verbose_name_plural = _("Systemische Hürden")
         indexes = [models.Index(fields=["municipality", "flagged_on"])]
+        constraints = [*stored_range_constraints("barrier", dates=["flagged_on"])]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.flagged_on:%Y-%m-%d})"
@@ -1074,6 +1075,11 @@ class CoordinationRound(models.Model):
         verbose_name = _("Koordinationsrunde")
         verbose_name_plural = _("Koordinationsrunden")
         ordering = ["name", "pk"]
+        constraints = [
+            *stored_range_constraints(
+                "coordinationround", dates=["next_date", "last_held_on"], datetimes=["created_at"]
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -1103,6 +1109,11 @@ class RoundAction(models.Model):
         verbose_name = _("Maßnahme einer Runde")
         verbose_name_plural = _("Maßnahmen der Runden")
         ordering = ["done_at", "deadline", "pk"]
+        constraints = [
+            *stored_range_constraints(
+                "roundaction", dates=["deadline"], datetimes=["done_at", "reminded_at", "created_at"]
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.deadline:%Y-%m-%d}"

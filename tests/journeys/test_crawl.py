@@ -86,6 +86,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # appointments (issue 22)
         "candidates:appointment_add",
         "candidates:appointment_edit",
+        # the network level (issue 23): flag a barrier from the case; the rounds of their organisation
+        "coaching:barrier_create",
+        "coaching:round_list",
+        "coaching:round_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -108,6 +112,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:messages",
         # appointments (issue 22): from the case page of the employment's person
         "candidates:appointment_add",
+        # the rounds their organisation is a member of (issue 23)
+        "coaching:round_list",
+        "coaching:round_detail",
     },
     "volunteer": {
         "accounts:home",
@@ -164,6 +171,12 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:staff_introductions",
         "coaching:employment_list",
         "coaching:employment_coach",
+        # the network level (issue 23)
+        "coaching:barrier_overview",
+        "coaching:round_list",
+        "coaching:round_create",
+        "coaching:round_detail",
+        "coaching:round_action_create",
     },
 }
 
@@ -184,6 +197,8 @@ NOT_PAGES: dict[str, str] = {
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "coaching:round_held",
+    "coaching:round_action_done",
     "candidates:appointment_cancel",
     "candidates:entry_remove",
     "candidates:goal_add",
