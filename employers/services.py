@@ -526,6 +526,7 @@ def introduction_propose(
     actor: User,
     agreed: bool,
     paper_form_reference: str = "",
+    source: str | None = None,
 ) -> Introduction:
     """The case manager proposes a person of their caseload to an open placement (stage SUGGESTED).
 
@@ -543,7 +544,8 @@ def introduction_propose(
     if not _open_for(placement, candidate):
         raise ValidationError(_("Vorschläge sind nur für offene Stellen möglich."))
     interest = JobInterest.objects.filter(candidate=candidate, placement=placement).first()
-    source = Introduction.Source.CANDIDATE_INTEREST if interest else Introduction.Source.STAFF_PROPOSAL
+    if source is None:  # an event (speed dating) names itself
+        source = Introduction.Source.CANDIDATE_INTEREST if interest else Introduction.Source.STAFF_PROPOSAL
     try:
         with transaction.atomic():
             intro = Introduction.objects.create(

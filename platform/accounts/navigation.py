@@ -27,12 +27,14 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
+        Destination(_("Speed-Dating"), "employers:my_speed_dating"),
     ],
     Role.CASE_MANAGER: [
         Destination(_("Meine Fälle"), "candidates:case_list"),
         Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Speed-Datings"), "employers:speed_dating_list"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
     ],
     Role.JOB_COACH: [
@@ -55,6 +57,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),
         Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
+        Destination(_("Speed-Datings"), "employers:speed_dating_list"),
     ],
 }
 
