@@ -6,13 +6,23 @@ page, 404 = the object exists but lies outside the user's scope.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from employers.models import Employment, Introduction, SavedSearch, ShortlistEntry
+from employers.models import (
+    Employment,
+    Introduction,
+    SavedSearch,
+    ShortlistEntry,
+    SpeedDating,
+    SpeedDatingBusiness,
+    SpeedDatingCandidate,
+    SpeedDatingMeeting,
+)
 from organisations.models import OrganisationKind
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
@@ -35,6 +45,8 @@ ROLES = [
 EMPLOYER_ONLY = {"employer_own": 200, "employer_other_org": 200, "employer_elsewhere": 200}
 OWN_ONLY = {"employer_own": 200, "employer_other_org": 404, "employer_elsewhere": 404}
 OWN_ONLY_POST = {"employer_own": 302, "employer_other_org": 404, "employer_elsewhere": 404}
+ORGANISERS = {"case_manager": 200, "coordinator": 200}
+ORGANISERS_POST = {"case_manager": 302, "coordinator": 302}
 
 MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "home": ("get", {**EMPLOYER_ONLY, "unverified_employer": 200}, 403),
@@ -97,6 +109,21 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     # Proposing: the case manager of the person's case; the person themself may open their jobs but
     # not propose (403); a job coach of another organisation does not reach the person (404).
     "propose": ("post", {"case_manager": 302, "job_coach": 404}, 403),
+    # Speed dating (issue 15): the municipality's coordinators and case managers organise it; another
+    # municipality's session is a 404 (tests/employers/test_speed_dating.py). Inviting and turning an
+    # outcome into an introduction is for the person's case manager only (the coordinator: 403).
+    "speed_dating_list": ("get", ORGANISERS, 403),
+    "speed_dating_create": ("get", ORGANISERS, 403),
+    "speed_dating_detail": ("get", ORGANISERS, 403),
+    "speed_dating_business_add": ("post", ORGANISERS_POST, 403),
+    "speed_dating_propose": ("post", ORGANISERS_POST, 403),
+    "speed_dating_decide": ("post", {"case_manager": 302}, 403),
+    "speed_dating_schedule": ("post", ORGANISERS_POST, 403),
+    "speed_dating_outcome": ("post", ORGANISERS_POST, 403),
+    "speed_dating_introduce": ("post", {"case_manager": 302}, 403),
+    # The invited person's own page and calendar file.
+    "my_speed_dating": ("get", {"candidate": 200}, 403),
+    "my_speed_dating_ics": ("get", {"candidate": 200}, 403),
 }
 
 
@@ -175,6 +202,39 @@ def world(team, employer, cook_taxonomy, municipality):
     )
     args["employment_end"] = [employment.reference]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
+    session = SpeedDating.objects.create(
+        municipality=municipality,
+        title="Speed-Dating",
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Rathaus",
+    )
+    business = SpeedDatingBusiness.objects.create(session=session, employer=profile)
+    business.placements.add(placement)
+    participant = SpeedDatingCandidate.objects.create(
+        session=session, candidate=candidate, status=SpeedDatingCandidate.Status.INVITED
+    )
+    meeting = SpeedDatingMeeting.objects.create(
+        session=session,
+        round=1,
+        table=1,
+        business=business,
+        participant=participant,
+        placement=placement,
+        score=0.8,
+    )
+    for name in (
+        "speed_dating_detail",
+        "speed_dating_business_add",
+        "speed_dating_propose",
+        "speed_dating_schedule",
+    ):
+        args[name] = [session.pk]
+    args["speed_dating_decide"] = [session.pk, participant.pk]
+    args["speed_dating_outcome"] = args["speed_dating_introduce"] = [session.pk, meeting.pk]
+    args["my_speed_dating_ics"] = [participant.pk]
+    data["speed_dating_business_add"] = {"placement": free.pk, "tables": "2"}
+    data["speed_dating_decide"] = {"decision": "invite"}
+    data["speed_dating_outcome"] = {"candidate_interest": "yes", "business_interest": "no"}
     return users, args, data
 
 
