@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -181,7 +181,7 @@ def _labels(*, user: User, candidates: list[Candidate]) -> dict[int, tuple[str, 
     return {
         c.pk: (f"{c.first_name} {c.last_name}", True)
         if c.pk in named
-        else (_t("Person %s") % c.public_ref, False)
+        else (gettext("Person %(ref)s") % {"ref": c.public_ref}, False)
         for c in candidates
     }
 
@@ -595,7 +595,7 @@ def invitation_ics(*, participant: SpeedDatingCandidate) -> bytes:
         method=METHOD_REQUEST,
         starts_at=starts,
         ends_at=ends,
-        summary=_t("Speed-Dating: %(title)s") % {"title": session.title},
+        summary=gettext("Speed-Dating: %(title)s") % {"title": session.title},
         location=session.place,
         organizer_email=settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">"),
     )
@@ -619,21 +619,21 @@ def speed_dating_invitation_send(*, participant_id: int) -> bool:
         return False
     with translation.override(reader_language(user)):
         session = participant.session
-        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}" + _t("Einladung zum Speed-Dating: %(title)s") % {
-            "title": session.title
-        }
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}" + gettext(
+            "Einladung zum Speed-Dating: %(title)s"
+        ) % {"title": session.title}
         body = "\n".join(
             [
-                _t("Guten Tag,"),
+                gettext("Guten Tag,"),
                 "",
-                _t("Ihr Case Management lädt Sie zum Speed-Dating mit Betrieben ein."),
-                _t("Wann: %(when)s") % {"when": show_datetime(session.starts_at.isoformat())},
-                _t("Wo: %(place)s") % {"place": session.place},
+                gettext("Ihr Case Management lädt Sie zum Speed-Dating mit Betrieben ein."),
+                gettext("Wann: %(when)s") % {"when": show_datetime(session.starts_at.isoformat())},
+                gettext("Wo: %(place)s") % {"place": session.place},
                 "",
-                _t("Ihren Plan mit den Gesprächen finden Sie nach der Anmeldung: %(link)s")
+                gettext("Ihren Plan mit den Gesprächen finden Sie nach der Anmeldung: %(link)s")
                 % {"link": absolute_url(reverse("employers:my_speed_dating"))},
                 "",
-                _t("Ihr Lotse-Team"),
+                gettext("Ihr Lotse-Team"),
             ]
         )
         message = EmailMessage(subject, body, None, [user.email])

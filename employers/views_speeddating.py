@@ -101,10 +101,7 @@ def speed_dating_propose(request: HttpRequest, pk: int) -> HttpResponse:
     new = sd.speed_dating_propose(session=session, actor=request.user)
     messages.success(
         request,
-        _(
-            "Der Abgleich hat %(count)s neue Personen vorgeschlagen. Ihre Case Manager*innen bestätigen die Einladung."
-        )
-        % {"count": new},
+        _("Neu vorgeschlagen: %(count)s. Ihre Case Manager*innen bestätigen die Einladung.") % {"count": new},
     )
     return _detail(session.pk, "personen")
 
