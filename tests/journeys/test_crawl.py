@@ -53,6 +53,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         # messages on the case (issue 22)
         "coaching:messages",
         "coaching:message_case",
+        # speed dating (issue 15): the invitation and its calendar file
+        "employers:my_speed_dating",
+        "employers:my_speed_dating_ics",
     },
     "case_manager": {
         "accounts:home",
@@ -86,6 +89,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # appointments (issue 22)
         "candidates:appointment_add",
         "candidates:appointment_edit",
+        # speed dating (issue 15)
+        "employers:speed_dating_list",
+        "employers:speed_dating_create",
+        "employers:speed_dating_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -164,6 +171,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:staff_introductions",
         "coaching:employment_list",
         "coaching:employment_coach",
+        # speed dating (issue 15)
+        "employers:speed_dating_list",
+        "employers:speed_dating_create",
+        "employers:speed_dating_detail",
     },
 }
 
@@ -207,6 +218,12 @@ POST_ONLY = {
     "employers:introduction_answer",
     "employers:job_interest",
     "employers:propose",
+    "employers:speed_dating_business_add",
+    "employers:speed_dating_decide",
+    "employers:speed_dating_introduce",
+    "employers:speed_dating_outcome",
+    "employers:speed_dating_propose",
+    "employers:speed_dating_schedule",
     "employers:saved_search_create",
     "employers:saved_search_delete",
     "employers:shortlist_add",

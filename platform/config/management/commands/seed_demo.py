@@ -126,6 +126,13 @@ class Command(BaseCommand):
         import cms.demo
 
         site = cms.demo.seed(municipality=municipality)
+        # A speed dating scheduled from matches, presented by the speed-dating event page (issue 15).
+        with transaction.atomic():
+            employers.demo.seed_speed_dating(
+                municipality=municipality,
+                coordinator=platform.logins[Role.COORDINATOR],
+                candidate_user=platform.logins[Role.CANDIDATE],
+            )
         out(
             f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:"
         )
