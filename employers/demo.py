@@ -345,6 +345,9 @@ def _join(user: Any, *, municipality: Any) -> Organisation | None:
 
 def clear(*, municipality: Any) -> int:
     """Delete the municipality's placements, employer profiles and employer organisations (for --reset)."""
+    from .models import SpeedDating
+
+    SpeedDating.objects.filter(municipality=municipality).delete()
     deleted, _ = Placement.objects.filter(municipality=municipality).delete()
     n, _ = Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER).delete()
     return deleted + n

@@ -39,8 +39,7 @@ from matching import slots
 from notifications.services import notification_mark_read_for, notify
 from organisations import access
 from outbox.services import enqueue
-from privacy.models import AuditEntry
-from privacy.services import audit_record
+from privacy.services import audit_record_views_once_a_day
 
 from . import notices
 from .models import (
@@ -194,13 +193,11 @@ def session_overview(*, user: User, session: SpeedDating) -> SessionOverview:
     )
     labels = _labels(user=user, candidates=[p.candidate for p in participants])
     named_ids = [p.candidate_id for p in participants if labels[p.candidate_id][1]]
-    if named_ids:
-        audit_record(
+    if named_ids:  # names read: one view entry per person and day, like the card views
+        audit_record_views_once_a_day(
             actor=user,
-            action=AuditEntry.Action.VIEW,
             record_type="candidates.candidate",
-            record_id=",".join(str(i) for i in named_ids)[:64],
-            municipality_id=session.municipality_id,
+            records=[(pk, session.municipality_id) for pk in named_ids],
             fields=["first_name", "last_name"],
             note="speed dating",
         )

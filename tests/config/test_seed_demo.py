@@ -356,3 +356,26 @@ def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
     assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
     page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
     assert "Rathaus, Zimmer 2.14" in page.content.decode()
+
+
+def test_the_demo_has_a_speed_dating_planned_from_matches(seeded, esco):
+    """Issue 15: after `make demo` the coordinator finds a planned speed dating presented by the
+    chamber's event page, the demo candidate is invited with a calendar file, and one mutual
+    interest waits for its case manager's "Vorstellung anlegen"."""
+    from django.test import Client
+
+    from employers.models import SpeedDating, SpeedDatingMeeting
+    from tests.fixtures.users import login_with_mfa
+
+    session = SpeedDating.objects.get()
+    assert session.event is not None and session.status == SpeedDating.Status.SCHEDULED
+    meetings = SpeedDatingMeeting.objects.filter(session=session)
+    assert meetings.count() > 10
+    assert len({(m.round, m.participant_id) for m in meetings}) == meetings.count()  # nobody double-booked
+    assert meetings.filter(candidate_interest=True, business_interest=True, introduction=None).exists()
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    page = login_with_mfa(Client(), person).get("/app/employers/my/speed-dating/")
+    assert session.title in page.content.decode() and ".ics" in page.content.decode()
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    detail = login_with_mfa(Client(), coordinator).get(f"/app/employers/speed-dating/{session.pk}/")
+    assert detail.content.decode().count('data-testid="meeting"') == meetings.count()
