@@ -185,3 +185,20 @@ def test_another_municipalitys_organisers_do_not_reach_the_session(world, make_m
 
     with pytest.raises(Http404):
         sd.speed_dating_get(user=outsider, pk=world.session.pk)
+
+
+def test_the_persons_export_names_the_speed_dating_and_erasure_removes_it(world, candidate_user, coach):
+    from privacy.services import gdpr_erase, gdpr_export
+
+    sd.speed_dating_propose(session=world.session, actor=world.coordinator)
+    exported = gdpr_export(subject_user=candidate_user, actor=candidate_user)["employers.speed_dating"]
+    assert exported == [
+        {
+            "event": "Azubi-Speed-Dating Gastro",
+            "at": world.session.starts_at.isoformat(),
+            "status": "proposed",
+        }
+    ]
+    gdpr_erase(subject_user=candidate_user, actor=candidate_user)
+    assert not SpeedDatingCandidate.objects.filter(candidate=world.candidate).exists()
+    assert SpeedDatingCandidate.objects.filter(candidate=world.other).exists()
