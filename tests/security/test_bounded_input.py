@@ -308,6 +308,7 @@ SET_BY_THE_CODE = {
     "candidates.appointment": {"reminder_sent_at"},  # now, when the reminder is claimed (issue 22)
     "employers.notification": {"read_at"},
     "employers.introduction": {"escalated_at"},
+    "employers.speeddatingcandidate": {"decided_at"},  # now, when the case manager invites (issue 15)
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
     "coaching.followupreminder": {"claimed_at", "sent_at"},
     "coaching.coachingnotification": {"read_at"},
