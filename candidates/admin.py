@@ -76,7 +76,8 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "phase", "legal_circle", "responsible_organisation"]
     search_fields = ["candidate__last_name", "candidate__first_name", "case_manager__email"]
     raw_id_fields = ["candidate", "case_manager"]
-    readonly_fields = ["created_at", "updated_at"]
+    # The phase changes only through the services: closing needs its evaluation (issue 14 §4).
+    readonly_fields = ["phase", "closed_at", "created_at", "updated_at"]
     list_select_related = ["candidate", "municipality", "responsible_organisation", "case_manager"]
     date_hierarchy = "opened_at"
 

@@ -1284,6 +1284,9 @@ def seed(
     existing = Candidate.objects.filter(municipality=municipality)
     if existing.exists():
         demo_candidate = _link_candidate_login(municipality=municipality, user=candidate_user)
+        _demo_closure(
+            municipality=municipality, case_manager=next(iter(case_managers.get("jobcenter", ())), None)
+        )
         return DemoCandidates(created=False, candidates=existing.count(), demo_candidate=demo_candidate)
 
     catalogue = load_occupations()
@@ -1471,6 +1474,9 @@ def seed(
     Consent.objects.bulk_create(consent_rows, batch_size=1000)
 
     demo_candidate = _link_candidate_login(municipality=municipality, user=candidate_user)
+    _demo_closure(
+        municipality=municipality, case_manager=next(iter(case_managers.get("jobcenter", ())), None)
+    )
     return DemoCandidates(created=True, candidates=len(candidates), demo_candidate=demo_candidate)
 
 
@@ -1643,3 +1649,61 @@ def clear(*, municipality: Any) -> int:
     """Delete the municipality's candidates with their profiles, cases and consents (for --reset)."""
     deleted, _ = Candidate.objects.filter(municipality=municipality).delete()
     return deleted
+
+
+# --- closing a case with an evaluation (issue 14 §4) ---
+# One case of the demo case manager closed seven months ago with an employment: its phases have
+# dates, two goals (one reached), and the six-month question is due on "Abgeschlossene Fälle".
+DEMO_CLOSURE_GOALS = (("Deutsch auf Niveau A2", True), ("Führerschein Klasse B", False))
+DEMO_CLOSURE_PHASES = (
+    (CasePhase.ASSESSMENT, 21),
+    (CasePhase.PLANNING, 45),
+    (CasePhase.LINKING, 80),
+    (CasePhase.MONITORING, 150),
+)
+
+
+def _demo_closure(*, municipality: Any, case_manager: Any) -> None:
+    from . import services
+    from .models import CaseEvaluation, CasePhaseChange
+
+    if case_manager is None or CaseEvaluation.objects.filter(case__municipality=municipality).exists():
+        return
+    case = (
+        Case.objects.filter(
+            municipality=municipality, case_manager=case_manager, candidate__user__isnull=True
+        )
+        .exclude(phase=CasePhase.CLOSED)
+        .filter(goals__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if case is None:
+        return
+    now = timezone.now()
+    opened = now - timedelta(days=420)
+    closed = now - timedelta(days=200)
+    Case.objects.filter(pk=case.pk).update(opened_at=opened, phase=CasePhase.INTAKE)
+    case.refresh_from_db()
+    CasePhaseChange.objects.filter(case=case).delete()
+    CasePhaseChange.objects.create(
+        case=case, to_phase=CasePhase.INTAKE, changed_at=opened, changed_by=case_manager
+    )
+    for phase, day in DEMO_CLOSURE_PHASES:
+        services._phase_write(case=case, actor=case_manager, phase=phase, at=opened + timedelta(days=day))
+    goals = [services.goal_add(case=case, actor=case_manager, title=title) for title, _ in DEMO_CLOSURE_GOALS]
+    reached = [goal for goal, (_, done) in zip(goals, DEMO_CLOSURE_GOALS, strict=True) if done]
+    evaluation = services.case_close(
+        case=case,
+        actor=case_manager,
+        reason="employment",
+        goals_reached=reached,
+        note="Festanstellung als Lagerhelfer nach dem Praktikum.",
+    )
+    # Dated as if closed 200 days ago: the question "still employed?" is due now.
+    CaseEvaluation.objects.filter(pk=evaluation.pk).update(
+        closed_at=closed, follow_up_due=timezone.localdate(closed) + timedelta(days=182)
+    )
+    Case.objects.filter(pk=case.pk).update(closed_at=closed)
+    CasePhaseChange.objects.filter(case=case, to_phase=CasePhase.CLOSED).update(changed_at=closed)
+    CasePhaseChange.objects.filter(case=case, to_phase=CasePhase.MONITORING).update(left_at=closed)

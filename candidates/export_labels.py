@@ -12,6 +12,8 @@ from .models import (
     AssessmentEntry,
     Candidate,
     Case,
+    CaseEvaluation,
+    CasePhaseChange,
     Consent,
     Goal,
     LanguageSkill,
@@ -35,6 +37,8 @@ def register() -> None:
         Assessment,
         AssessmentEntry,
         Appointment,
+        CaseEvaluation,
+        CasePhaseChange,
     )
     labels.update(
         {
@@ -68,6 +72,9 @@ def register() -> None:
             "assessments": _("Einschätzungen"),
             "domains": _("Lebensbereiche"),
             "appointments": _("Termine"),
+            # issue 14 §4: the phases with their dates, the evaluations a case closed with
+            "phase_history": _("Verlauf der Phasen"),
+            "evaluations": _("Abschlussbewertungen"),
         }
     )
     values["by"] = {"candidate": StepAssignee.CANDIDATE.label, "staff": StepAssignee.STAFF.label}

@@ -26,7 +26,10 @@ from .models import (
     AppointmentKind,
     Candidate,
     CasePhase,
+    ClosingReason,
     ConsentScope,
+    FollowUpAnswer,
+    Goal,
     GoalStatus,
     Language,
     LanguageExam,
@@ -427,7 +430,10 @@ class OwnQualificationForm(QualificationForm):
 
 
 class CaseForm(forms.Form):
-    phase = forms.ChoiceField(label=_("Phase"), choices=CasePhase.choices)
+    # Closing needs its evaluation (CaseCloseForm) and reopening a reason: neither is a phase here.
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[(v, label) for v, label in CasePhase.choices if v != CasePhase.CLOSED]
+    )
     legal_circle = forms.ChoiceField(label=_("Rechtskreis"), choices=LegalCircle.choices)
     # Every case has a responsible case manager: the form never takes one away.
     case_manager = forms.ModelChoiceField(
@@ -442,6 +448,8 @@ class CaseForm(forms.Form):
             {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": case.case_manager_id},
         )
         super().__init__(*args, **kwargs)
+        if not case.is_open:
+            del self.fields["phase"]
         member_ids = Membership.objects.filter(
             organisation_id=case.responsible_organisation_id,
             role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
@@ -770,3 +778,83 @@ class AppointmentForm(OneSubmissionMixin, forms.Form):
             "interpreter_needed": appointment.interpreter_needed,
             "interpreter_language": appointment.interpreter_language,
         }
+
+
+# --- closing a case with an evaluation; reassigning (issue 14 §4) --------------------------------
+
+
+class CaseCloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Grund des Abschlusses"),
+        choices=ClosingReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie den Grund des Abschlusses.")},
+    )
+    goals_reached = forms.ModelMultipleChoiceField(
+        label=_("Welche Ziele des Integrationsplans wurden erreicht?"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Bemerkung zum Abschluss"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel, was geholfen hat oder was gefehlt hat."),
+    )
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals_reached"].queryset = Goal.objects.filter(case=case)
+        self.fields["goals_reached"].initial = [
+            g.pk for g in self.fields["goals_reached"].queryset if g.status == GoalStatus.ACHIEVED
+        ]
+
+
+class FollowUpAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Läuft die Beschäftigung noch?"),
+        choices=FollowUpAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie eine Antwort.")},
+    )
+
+
+class CaseReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Wiedereröffnung"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Bitte begründen Sie, warum der Fall wieder eröffnet wird.")},
+    )
+
+
+class ReassignForm(forms.Form):
+    cases = forms.MultipleChoiceField(
+        label=_("Fälle"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte wählen Sie mindestens einen Fall.")},
+    )
+    to_user = forms.ChoiceField(
+        label=_("neue zuständige Fachkraft"),
+        error_messages={"required": _("Bitte wählen Sie eine aktive Fachkraft.")},
+    )
+
+    def __init__(self, *args, cases, targets, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_rows = {str(c.pk): c for c in cases}
+        self.target_rows = {str(u.pk): u for u in targets}
+        self.fields["cases"].choices = [
+            (str(c.pk), f"{c.candidate.full_name} – {c.case_manager or _('ohne Case Manager*in')}")
+            for c in cases
+        ]
+        self.fields["to_user"].choices = [("", "—")] + [
+            (str(u.pk), u.get_full_name() or u.email) for u in targets
+        ]
+
+    def selected_cases(self) -> list:
+        return [self.case_rows[pk] for pk in self.cleaned_data["cases"]]
+
+    def selected_user(self):
+        return self.target_rows[self.cleaned_data["to_user"]]

@@ -1074,3 +1074,135 @@ class Appointment(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == AppointmentStatus.CANCELLED
+
+
+# --- closing a case with an evaluation; phase history (issue 14 §4) ----------------------------
+
+FOLLOW_UP_AFTER_DAYS = 182  # "is the employment still running?" six months after closing
+
+
+class ClosingReason(models.TextChoices):
+    EMPLOYMENT = "employment", _("Beschäftigung aufgenommen")
+    TRAINING = "training", _("Ausbildung oder Qualifizierung begonnen")
+    MOVED_AWAY = "moved_away", _("verzogen")
+    HANDED_OVER = "handed_over", _("an eine andere Stelle übergeben")
+    NO_LONGER_WANTED = "no_longer_wanted", _("Unterstützung nicht mehr gewünscht")
+    NO_CONTACT = "no_contact", _("kein Kontakt mehr")
+    OTHER = "other", _("anderer Grund")
+
+
+class FollowUpAnswer(models.TextChoices):
+    RUNNING = "running", _("Ja, die Beschäftigung läuft noch")
+    ENDED = "ended", _("Nein, die Beschäftigung ist beendet")
+    UNKNOWN = "unknown", _("nicht bekannt")
+
+
+class CasePhaseChange(models.Model):
+    """One stay of a case in a phase: entered (with who and when) and, once the case moved on,
+    left. Written only by candidates.services (every phase change goes through one function)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="phase_changes", verbose_name=_("Fall")
+    )
+    from_phase = models.CharField(_("vorherige Phase"), max_length=16, choices=CasePhase.choices, blank=True)
+    to_phase = models.CharField(_("Phase"), max_length=16, choices=CasePhase.choices)
+    changed_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+    left_at = models.DateTimeField(_("verlassen am"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geändert von"),
+    )
+
+    class Meta:
+        verbose_name = _("Phasenwechsel")
+        verbose_name_plural = _("Phasenwechsel")
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["to_phase", "left_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=F("changed_at")),
+                name="case_phase_change_left_after_entered",
+            ),
+            # At most one stay of a case is the current one.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(left_at__isnull=True), name="case_phase_change_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_phase or '-'} → {self.to_phase} {self.changed_at:%Y-%m-%d}"
+
+
+class CaseEvaluation(models.Model):
+    """The evaluation a case is closed with: why, which goals of the plan were reached, and for an
+    employment whether it still runs six months later (a dated follow-up question to the case staff).
+    A reopened case keeps its earlier evaluations (reopened_at set)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("Fall")
+    )
+    reason = models.CharField(_("Grund des Abschlusses"), max_length=20, choices=ClosingReason.choices)
+    note = models.TextField(_("Bemerkung zum Abschluss"), max_length=2000, blank=True)
+    goals_reached = models.ManyToManyField(
+        Goal, blank=True, related_name="+", verbose_name=_("erreichte Ziele")
+    )
+    closed_at = models.DateTimeField(_("abgeschlossen am"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("abgeschlossen von"),
+    )
+    follow_up_due = models.DateField(_("Nachfrage fällig am"), null=True, blank=True)
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_up_answer = models.CharField(
+        _("Beschäftigung nach sechs Monaten"), max_length=16, choices=FollowUpAnswer.choices, blank=True
+    )
+    follow_up_answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    follow_up_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("wieder eröffnet am"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(_("Grund der Wiedereröffnung"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("Abschlussbewertung")
+        verbose_name_plural = _("Abschlussbewertungen")
+        ordering = ["-closed_at", "-pk"]
+        indexes = [models.Index(fields=["follow_up_due", "follow_up_reminded_at"])]
+        constraints = [
+            # An employment is asked after six months; nothing else is.
+            models.CheckConstraint(
+                condition=(Q(reason="employment") & Q(follow_up_due__isnull=False))
+                | (~Q(reason="employment") & Q(follow_up_due__isnull=True)),
+                name="case_evaluation_follow_up_iff_employment",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_answer="") | Q(follow_up_answered_at__isnull=False),
+                name="case_evaluation_answer_dated",
+            ),
+            # One current (not reopened) evaluation per case.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(reopened_at__isnull=True), name="case_evaluation_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_reason_display()} {self.closed_at:%Y-%m-%d}"
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_due is not None and not self.follow_up_answer and self.reopened_at is None
+
+    @property
+    def follow_up_is_due(self) -> bool:
+        return self.follow_up_open and self.follow_up_due <= timezone.localdate()

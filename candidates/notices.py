@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications import registry
 
@@ -14,6 +14,10 @@ WORK_PERMISSION_EXPIRING = "candidates.work_permission_expiring.staff"
 PLAN_CHANGED = "candidates.plan_changed.staff"
 APPOINTMENT_CANDIDATE = "candidates.appointment.candidate"
 APPOINTMENT_STAFF = "candidates.appointment.staff"
+# issue 14 §4: the six-month question after closing with an employment; reassigned cases
+CLOSURE_FOLLOW_UP = "candidates.closure_follow_up.staff"
+NEW_CONTACT_CANDIDATE = "candidates.new_contact.candidate"
+CASES_ASSIGNED_STAFF = "candidates.cases_assigned.staff"
 
 
 def _expiry(params: dict[str, Any]) -> str:
@@ -42,7 +46,39 @@ def _appointment(params: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _closed_on(params: dict[str, Any]) -> str:
+    return _("Fall abgeschlossen am {day}").format(day=registry.show_date(params["day"]))
+
+
+def _new_contact(params: dict[str, Any]) -> str:
+    return str(params.get("name", ""))
+
+
+def _cases_assigned(params: dict[str, Any]) -> str:
+    n = int(params.get("n", 0))
+    return ngettext("{n} Fall", "{n} Fälle", n).format(n=n)
+
+
 def register_kinds() -> None:
+    # Issue 14 §4: six months after a case closed with an employment, the case staff are asked
+    # whether it still runs; a team lead's reassignment tells the person and the new case manager.
+    registry.register(
+        CLOSURE_FOLLOW_UP,
+        gettext_lazy("Nachfrage: Läuft die Beschäftigung einer Person aus Ihrer Fallverantwortung noch?"),
+        detail=_closed_on,
+        mail_detail=_closed_on,
+    )
+    registry.register(
+        NEW_CONTACT_CANDIDATE,
+        gettext_lazy("Sie haben eine neue Ansprechperson"),
+        detail=_new_contact,
+    )
+    registry.register(
+        CASES_ASSIGNED_STAFF,
+        gettext_lazy("Ihnen wurden Fälle von ausgeschiedenen Kolleg*innen übertragen"),
+        detail=_cases_assigned,
+        mail_detail=_cases_assigned,
+    )
     # Issue 22: an appointment was planned, changed or cancelled (the mail with the .ics is sent
     # by candidates.services; these notices stay in the inbox).
     registry.register(

@@ -55,7 +55,9 @@ from .models import (
     CandidateOccupation,
     CandidateSkill,
     Case,
+    CaseEvaluation,
     CasePhase,
+    CasePhaseChange,
     Consent,
     ConsentScope,
     Goal,
@@ -1197,3 +1199,126 @@ def own_appointments(*, user: User, now: datetime.datetime | None = None) -> tup
 
 
 NEXT_APPOINTMENT_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CHANGED)
+
+
+# --- closing a case with an evaluation; phase history; reassigning (issue 14 §4) ---------------
+# A closed case leaves the staff's caseload and file (data minimisation): its staff keep only
+# the closing page (evaluation, phase history, the six-month question, reopening).
+
+
+def phase_history(*, case: Case) -> list[CasePhaseChange]:
+    """The case's phase stays, oldest first, with who changed it."""
+    return list(CasePhaseChange.objects.filter(case=case).select_related("changed_by"))
+
+
+def case_evaluations(*, case: Case) -> list[CaseEvaluation]:
+    """Every evaluation the case was closed with, newest first (earlier ones were reopened)."""
+    return list(
+        CaseEvaluation.objects.filter(case=case)
+        .select_related("closed_by", "reopened_by", "follow_up_answered_by")
+        .prefetch_related("goals_reached")
+    )
+
+
+def closed_case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
+    """A closed case for its closing page: the responsible organisation's case staff (who may
+    answer the follow-up and reopen), and to read only the coordinators of its municipality."""
+    q = Q(pk__in=[])
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
+    if org_ids:
+        q |= Q(responsible_organisation_id__in=org_ids)
+    if not for_edit:
+        municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+        if municipalities:
+            q |= Q(municipality_id__in=municipalities)
+    return access.first_or_404(
+        Case.objects.filter(
+            q, pk=pk, phase=CasePhase.CLOSED, candidate__erased_at__isnull=True
+        ).select_related("candidate", "responsible_organisation", "case_manager")
+    )
+
+
+def closed_cases(*, user: User) -> QuerySet[Case]:
+    """The closed cases of the user's organisations (case staff), those with a due six-month
+    question first, then the most recently closed."""
+    org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
+    current = CaseEvaluation.objects.filter(case_id=OuterRef("pk"), reopened_at__isnull=True)
+    return (
+        Case.objects.filter(
+            responsible_organisation_id__in=org_ids, phase=CasePhase.CLOSED, candidate__erased_at__isnull=True
+        )
+        .annotate(
+            reason=Subquery(current.values("reason")[:1]),
+            follow_up_due=Subquery(current.values("follow_up_due")[:1]),
+            follow_up_answer=Subquery(current.values("follow_up_answer")[:1]),
+            follow_up_waiting=Exists(
+                current.filter(follow_up_due__lte=timezone.localdate(), follow_up_answer="")
+            ),
+        )
+        .select_related("candidate", "responsible_organisation", "case_manager")
+        .order_by("-follow_up_waiting", "-closed_at", "-pk")
+    )
+
+
+def closure_follow_up_recipients(*, case: Case) -> list:
+    """Whom the six-month question goes to: the case manager while still an active member of the
+    responsible organisation's case staff, else its lead (or longest-standing) case staff."""
+    if (
+        case.case_manager_id
+        and Membership.objects.filter(
+            user_id=case.case_manager_id,
+            organisation_id=case.responsible_organisation_id,
+            role__in=CASE_STAFF,
+            is_active=True,
+            user__is_active=True,
+        ).exists()
+    ):
+        return [case.case_manager]
+    found = _active_members(organisation_ids=[case.responsible_organisation_id], roles=CASE_STAFF)
+    return found[:1]
+
+
+def lead_organisations(*, user: User) -> list[Organisation]:
+    """The organisations whose case staff the user leads (Membership.is_lead), by name."""
+    found = {
+        m.organisation_id: m.organisation
+        for m in access.memberships(user=user)
+        if m.is_lead and m.role in CASE_STAFF
+    }
+    return sorted(found.values(), key=lambda o: (o.name, o.pk))
+
+
+def orphaned_cases(*, user: User) -> QuerySet[Case]:
+    """Open cases of the organisations the user leads whose case manager is no longer an active
+    member of that organisation's case staff (deactivated membership or account), or who have none."""
+    org_ids = [o.pk for o in lead_organisations(user=user)]
+    active = Membership.objects.filter(
+        user_id=OuterRef("case_manager_id"),
+        organisation_id=OuterRef("responsible_organisation_id"),
+        role__in=CASE_STAFF,
+        is_active=True,
+        user__is_active=True,
+    )
+    return (
+        Case.objects.filter(responsible_organisation_id__in=org_ids, candidate__erased_at__isnull=True)
+        .exclude(phase=CasePhase.CLOSED)
+        .exclude(Exists(active))
+        .select_related("candidate", "responsible_organisation", "case_manager")
+        .order_by("responsible_organisation__name", "case_manager__email", "candidate__last_name", "pk")
+    )
+
+
+def reassign_targets(*, organisation: Organisation) -> list:
+    """Active case managers and job coaches of the organisation (one entry per person)."""
+    seen, people = set(), []
+    for member in (
+        Membership.objects.filter(
+            organisation=organisation, role__in=CASE_STAFF, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    ):
+        if member.user_id not in seen:
+            seen.add(member.user_id)
+            people.append(member.user)
+    return people

@@ -27,8 +27,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import CASE_STAFF
 from notifications.links import absolute_url
 from notifications.services import notify
+from organisations import access
 from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
@@ -37,6 +39,7 @@ from taxonomy.selectors import occupation_by_uri, skills_by_uris
 from . import hooks, notices
 from . import matching as candidate_matching
 from .models import (
+    FOLLOW_UP_AFTER_DAYS,
     LIVE_CONSENT_KEY,
     Appointment,
     AppointmentStatus,
@@ -46,12 +49,17 @@ from .models import (
     CandidateOccupation,
     CandidateSkill,
     Case,
+    CaseEvaluation,
     CaseNote,
     CasePhase,
+    CasePhaseChange,
+    ClosingReason,
     Consent,
     ConsentScope,
     ConsentSource,
+    FollowUpAnswer,
     Goal,
+    GoalStatus,
     Invitation,
     LanguageSkill,
     LegalCircle,
@@ -407,22 +415,36 @@ def case_open(
     )
     case.full_clean()
     case.save()
+    CasePhaseChange.objects.create(
+        case=case, to_phase=case.phase, changed_at=case.opened_at, changed_by=actor
+    )
     _audit(actor=actor, action=AuditEntry.Action.CREATE, candidate=candidate, fields=["case"])
     return case
 
 
 def case_set_phase(*, case: Case, actor: User, phase: str) -> Case:
+    """Move an open case to another open phase. Closing goes through ``case_close`` (with its
+    evaluation), reopening through ``case_reopen``: neither is possible here."""
     if phase not in CasePhase.values:
         raise ValidationError(_("Unbekannte Phase."))
-    if phase != case.phase:
-        case.phase = phase
-        case.closed_at = timezone.now() if phase == CasePhase.CLOSED else None
-        case.save(update_fields=["phase", "closed_at", "updated_at"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.phase"])
+    if phase == case.phase:
+        return case
+    if phase == CasePhase.CLOSED:
+        raise ValidationError(
+            _("Ein Fall wird nur mit einer Abschlussbewertung abgeschlossen."), code="evaluate"
+        )
+    if case.phase == CasePhase.CLOSED:
+        raise ValidationError(
+            _("Ein abgeschlossener Fall wird über „Wieder eröffnen“ geöffnet."), code="closed"
+        )
+    _phase_write(case=case, actor=actor, phase=phase)
+    _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["case.phase"])
     return case
 
 
-def case_update(*, case: Case, actor: User, phase: str, legal_circle: str, case_manager: User | None) -> Case:
+def case_update(
+    *, case: Case, actor: User, legal_circle: str, case_manager: User | None, phase: str | None = None
+) -> Case:
     changed = []
     if legal_circle != case.legal_circle:
         case.legal_circle = legal_circle
@@ -438,7 +460,7 @@ def case_update(*, case: Case, actor: User, phase: str, legal_circle: str, case_
             candidate=case.candidate,
             fields=[f"case.{name}" for name in changed],
         )
-    return case_set_phase(case=case, actor=actor, phase=phase)
+    return case if phase is None else case_set_phase(case=case, actor=actor, phase=phase)
 
 
 def goal_add(
@@ -1027,6 +1049,28 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "legal_circle": case.legal_circle,
                 "opened_at": case.opened_at.isoformat(),
                 "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+                # issue 14 §4: the phases with their dates and the evaluations the case closed with
+                "phase_history": [
+                    {
+                        "phase": c.to_phase,
+                        "changed_at": c.changed_at.isoformat(),
+                        "left_at": c.left_at.isoformat() if c.left_at else None,
+                    }
+                    for c in case.phase_changes.all()
+                ],
+                "evaluations": [
+                    {
+                        "reason": e.reason,
+                        "note": e.note,
+                        "goals_reached": [g.title for g in e.goals_reached.all()],
+                        "closed_at": e.closed_at.isoformat(),
+                        "follow_up_due": str(e.follow_up_due or ""),
+                        "follow_up_answer": e.follow_up_answer,
+                        "reopened_at": e.reopened_at.isoformat() if e.reopened_at else None,
+                        "reopen_reason": e.reopen_reason,
+                    }
+                    for e in case.evaluations.all()
+                ],
                 "goals": [
                     {
                         "title": g.title,
@@ -1119,6 +1163,12 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         count += deleted
         deleted, _ = Goal.objects.filter(case=case).delete()
         count += deleted
+    # issue 14 §4: the evaluations keep reason and dates (counts), never their free text
+    count += (
+        CaseEvaluation.objects.filter(case__candidate=candidate)
+        .exclude(note="", reopen_reason="")
+        .update(note="", reopen_reason="")
+    )
     count += _assessment_erase(candidate)
     blank = {
         "first_name": ERASED_NAME,
@@ -1709,3 +1759,196 @@ def appointments_export(*, candidate: Candidate) -> list[dict[str, Any]]:
 def appointments_erase(*, candidate: Candidate) -> int:
     """Blank what says where and why; keep the rows, kinds, dates and status for the figures."""
     return Appointment.objects.filter(case__candidate=candidate).update(place="", video_link="", notes="")
+
+
+# --- closing a case with an evaluation; phase history; reassigning (issue 14 §4) ---------------
+
+
+def _phase_write(*, case: Case, actor: User | None, phase: str, at=None) -> Case:
+    """The one place a case's phase changes: the current stay ends, a new dated one begins (the
+    history on the case page and the "days in each phase" figure read these rows)."""
+    at = at or timezone.now()
+    previous = case.phase
+    with transaction.atomic():
+        CasePhaseChange.objects.filter(case=case, left_at__isnull=True).update(left_at=at)
+        case.phase = phase
+        case.closed_at = at if phase == CasePhase.CLOSED else None
+        case.save(update_fields=["phase", "closed_at", "updated_at"])
+        CasePhaseChange.objects.create(
+            case=case, from_phase=previous, to_phase=phase, changed_at=at, changed_by=actor
+        )
+    return case
+
+
+def case_close(*, case: Case, actor: User, reason: str, goals_reached=(), note: str = "") -> CaseEvaluation:
+    """Close an open case with its evaluation: the reason, the plan's goals that were reached
+    (marked achieved) and, for an employment, the follow-up question due six months later."""
+    if reason not in ClosingReason.values:
+        raise ValidationError({"reason": _("Bitte wählen Sie den Grund des Abschlusses.")})
+    goals = list(goals_reached)
+    if any(goal.case_id != case.pk for goal in goals):
+        raise ValidationError({"goals_reached": _("Nur Ziele dieses Falls können erreicht sein.")})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.phase == CasePhase.CLOSED:
+            raise ValidationError(_("Dieser Fall ist schon abgeschlossen."), code="closed")
+        now = timezone.now()
+        evaluation = CaseEvaluation.objects.create(
+            case=case,
+            reason=reason,
+            note=(note or "").strip(),
+            closed_at=now,
+            closed_by=actor,
+            follow_up_due=timezone.localdate(now) + timedelta(days=FOLLOW_UP_AFTER_DAYS)
+            if reason == ClosingReason.EMPLOYMENT
+            else None,
+        )
+        evaluation.goals_reached.set(goals)
+        Goal.objects.filter(pk__in=[g.pk for g in goals]).exclude(status=GoalStatus.ACHIEVED).update(
+            status=GoalStatus.ACHIEVED
+        )
+        case.phase = locked.phase
+        _phase_write(case=case, actor=actor, phase=CasePhase.CLOSED, at=now)
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=case.candidate,
+        fields=["case.phase", "case.evaluation"],
+    )
+    return evaluation
+
+
+def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
+    """Reopen a closed case (with a reason, audited): it goes back to the phase it was closed from;
+    its evaluation is kept, marked reopened, and an open follow-up question is no longer asked."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Bitte begründen Sie, warum der Fall wieder eröffnet wird.")})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.phase != CasePhase.CLOSED:
+            raise ValidationError(_("Dieser Fall ist nicht abgeschlossen."), code="open")
+        last = (
+            CasePhaseChange.objects.filter(case=case, to_phase=CasePhase.CLOSED)
+            .order_by("-changed_at", "-pk")
+            .values_list("from_phase", flat=True)
+            .first()
+        )
+        back_to = last if last and last != CasePhase.CLOSED else CasePhase.MONITORING
+        now = timezone.now()
+        CaseEvaluation.objects.filter(case=case, reopened_at__isnull=True).update(
+            reopened_at=now, reopened_by=actor, reopen_reason=reason[:1000]
+        )
+        case.phase = CasePhase.CLOSED
+        _phase_write(case=case, actor=actor, phase=back_to, at=now)
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=case.candidate,
+        fields=["case.phase", "case.reopened"],
+        note="reopened",
+    )
+    return case
+
+
+def closure_follow_up_answer(*, evaluation: CaseEvaluation, actor: User, answer: str) -> CaseEvaluation:
+    """The case staff's answer to "is the employment still running?" (once; a later answer corrects it)."""
+    if answer not in FollowUpAnswer.values:
+        raise ValidationError({"answer": _("Bitte wählen Sie eine Antwort.")})
+    if evaluation.follow_up_due is None or evaluation.reopened_at is not None:
+        raise ValidationError(_("Zu diesem Abschluss gibt es keine Nachfrage."))
+    evaluation.follow_up_answer = answer
+    evaluation.follow_up_answered_at = timezone.now()
+    evaluation.follow_up_answered_by = actor
+    evaluation.save(update_fields=["follow_up_answer", "follow_up_answered_at", "follow_up_answered_by"])
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=evaluation.case.candidate,
+        fields=["case.evaluation.follow_up"],
+    )
+    return evaluation
+
+
+def closure_follow_ups_remind(*, today: date | None = None) -> int:
+    """Daily (beat): ask the case staff of each case closed with an employment, once, when the
+    six-month question is due. Returns how many questions went out."""
+    from .selectors import closure_follow_up_recipients
+
+    today = today or timezone.localdate()
+    due = CaseEvaluation.objects.filter(
+        follow_up_due__lte=today,
+        follow_up_reminded_at__isnull=True,
+        follow_up_answer="",
+        reopened_at__isnull=True,
+        case__candidate__erased_at__isnull=True,
+    ).select_related("case__case_manager", "case__responsible_organisation")
+    sent = 0
+    for evaluation in due:
+        # Claim the row first: two workers never both send it.
+        if not CaseEvaluation.objects.filter(pk=evaluation.pk, follow_up_reminded_at__isnull=True).update(
+            follow_up_reminded_at=timezone.now()
+        ):
+            continue
+        notify(
+            recipients=closure_follow_up_recipients(case=evaluation.case),
+            kind=notices.CLOSURE_FOLLOW_UP,
+            params={"day": timezone.localdate(evaluation.closed_at).isoformat()},
+            link="candidates:case_closure",
+            link_kwargs={"case_pk": evaluation.case_id},
+            target=evaluation.case,
+            dedupe_key=f"closure-follow-up:{evaluation.pk}",
+        )
+        sent += 1
+    return sent
+
+
+def cases_reassign(*, actor: User, organisation: Organisation, cases, to_user: User) -> int:
+    """A team lead hands the open cases of departed colleagues to an active case manager or job
+    coach of the same organisation; each person is told who their new contact is, the new case
+    manager gets one notice. Returns how many cases moved."""
+    from .selectors import reassign_targets
+
+    if not any(
+        m.is_lead and m.organisation_id == organisation.pk and m.role in CASE_STAFF
+        for m in access.memberships(user=actor)
+    ):
+        raise ValidationError(_("Nur die Leitung der Organisation kann Fälle neu zuweisen."))
+    if to_user not in reassign_targets(organisation=organisation):
+        raise ValidationError({"to_user": _("Bitte wählen Sie eine aktive Fachkraft dieser Organisation.")})
+    moved = []
+    with transaction.atomic():
+        for case in cases:
+            if case.responsible_organisation_id != organisation.pk or not case.is_open:
+                raise ValidationError(
+                    _("Nur offene Fälle der eigenen Organisation können neu zugewiesen werden.")
+                )
+            if case.case_manager_id == to_user.pk:
+                continue
+            case.case_manager = to_user
+            case.save(update_fields=["case_manager", "updated_at"])
+            _audit(
+                actor=actor,
+                action=AuditEntry.Action.CHANGE,
+                candidate=case.candidate,
+                fields=["case.case_manager"],
+                note="reassigned",
+            )
+            moved.append(case)
+    for case in moved:
+        if case.candidate.user_id:
+            notify(
+                recipients=[case.candidate.user],
+                kind=notices.NEW_CONTACT_CANDIDATE,
+                params={"name": to_user.get_full_name() or to_user.email},
+                link="candidates:my_profile",
+                target=case.candidate,
+            )
+    if moved:
+        notify(
+            recipients=[to_user],
+            kind=notices.CASES_ASSIGNED_STAFF,
+            params={"n": len(moved)},
+            link="candidates:case_list",
+        )
+    return len(moved)

@@ -36,3 +36,10 @@ def send_appointment_reminders() -> int:
 def send_appointment_sms(appointment_id: int, what: str) -> int:
     """The short SMS about an appointment, where the deployment has a sender (issue 22)."""
     return services.appointment_sms_send(appointment_id=appointment_id, what=what)
+
+
+@shared_task
+def send_closure_follow_ups() -> int:
+    """Daily (Celery beat): six months after a case closed with an employment, ask its case staff
+    whether the employment still runs, once per closing (issue 14)."""
+    return services.closure_follow_ups_remind()

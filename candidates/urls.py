@@ -30,6 +30,13 @@ urlpatterns = [
     path("cases/<int:case_pk>/appointments/add/", views.appointment_add, name="appointment_add"),
     path("appointments/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    # closing a case with an evaluation, reassigning (issue 14 §4)
+    path("cases/<int:case_pk>/close/", views.case_close, name="case_close"),
+    path("cases/<int:case_pk>/closure/", views.case_closure, name="case_closure"),
+    path("cases/<int:case_pk>/closure/follow-up/", views.closure_follow_up, name="closure_follow_up"),
+    path("cases/<int:case_pk>/reopen/", views.case_reopen, name="case_reopen"),
+    path("cases/closed/", views.closed_list, name="closed_list"),
+    path("cases/reassign/", views.reassign, name="reassign"),
     path("consents/<int:consent_pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/", views.my_profile, name="my_profile"),

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +33,7 @@ from .filters import CaseloadFilter
 from .models import (
     CandidateOccupation,
     CandidateSkill,
+    ClosingReason,
     Goal,
     LanguageSkill,
     ProfileSource,
@@ -384,8 +385,21 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "step_statuses": forms.StepStatus.choices,
             **_assessment_summary(request, case, file.full),
             "appointments": selectors.case_appointments(user=request.user, case=case),
+            **_closure_summary(request, case),
         },
     )
+
+
+def _closure_summary(request: HttpRequest, case) -> dict:
+    """The case page's phase history and, for a closed case, its closing reason (issue 14 §4)."""
+    summary = {"history": selectors.phase_history(case=case)}
+    if not case.is_open:
+        current = next((e for e in selectors.case_evaluations(case=case) if e.reopened_at is None), None)
+        summary["evaluation"] = current
+        summary["may_see_closure"] = access.has_role(
+            user=request.user, roles=CASE_STAFF, organisation_id=case.responsible_organisation_id
+        )
+    return summary
 
 
 def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
@@ -1140,3 +1154,148 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error.messages)
+
+
+# --- closing a case with an evaluation; phase history; reassigning (issue 14 §4) ---------------
+# A case closes only through its evaluation (reason, goals reached, the six-month question for an
+# employment). Closed, it leaves the caseload: its staff keep the closing page to answer the
+# follow-up and to reopen it. Team leads hand the cases of departed colleagues on in bulk.
+
+
+@login_required
+def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    if not case.is_open:
+        return redirect("candidates:case_closure", case_pk=case.pk)
+    form = forms.CaseCloseForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Fall abgeschlossen."))
+            return redirect("candidates:case_closure", case_pk=case.pk)
+    if request.method == "GET":
+        services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["case"])
+    return render(request, "candidates/case_close.html", {"case": case, "form": form})
+
+
+def _closure_page(request: HttpRequest, case, *, follow_up_form=None, reopen_form=None, status=200):
+    evaluations = selectors.case_evaluations(case=case)
+    current = next((e for e in evaluations if e.reopened_at is None), None)
+    services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["case.evaluation"])
+    return render(
+        request,
+        "candidates/case_closure.html",
+        {
+            "case": case,
+            "evaluations": evaluations,
+            "current": current,
+            "earlier": [e for e in evaluations if e.reopened_at is not None],
+            "history": selectors.phase_history(case=case),
+            "follow_up_form": follow_up_form or forms.FollowUpAnswerForm(),
+            "reopen_form": reopen_form or forms.CaseReopenForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_closure(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
+    return _closure_page(request, case)
+
+
+@login_required
+@require_POST
+def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
+    current = next((e for e in selectors.case_evaluations(case=case) if e.reopened_at is None), None)
+    if current is None or current.follow_up_due is None:
+        raise Http404
+    form = forms.FollowUpAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.closure_follow_up_answer(evaluation=current, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Antwort gespeichert."))
+            return redirect("candidates:case_closure", case_pk=case.pk)
+    return _closure_page(request, case, follow_up_form=form)
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
+    form = forms.CaseReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reopen(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Fall wieder eröffnet."))
+            return redirect("candidates:case_detail", case_pk=case.pk)
+    return _closure_page(request, case, reopen_form=form)
+
+
+@login_required
+def closed_list(request: HttpRequest) -> HttpResponse:
+    _require(request, CASE_STAFF)
+    page = Paginator(selectors.closed_cases(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.reason_label = ClosingReason(case.reason).label if case.reason in ClosingReason.values else ""
+    return render(request, "candidates/closed_list.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def reassign(request: HttpRequest) -> HttpResponse:
+    """The team lead's page: open cases of colleagues who left (or of nobody), handed on in bulk."""
+    _require(request, CASE_STAFF)
+    organisations = selectors.lead_organisations(user=request.user)
+    if not organisations:
+        raise PermissionDenied
+    wanted = request.POST.get("organisation") or request.GET.get("organisation")
+    organisation = organisations[0]
+    if wanted:
+        organisation = next((o for o in organisations if str(o.pk) == wanted), None)
+        if organisation is None:
+            raise Http404
+    cases = list(selectors.orphaned_cases(user=request.user).filter(responsible_organisation=organisation))
+    targets = selectors.reassign_targets(organisation=organisation)
+    form = forms.ReassignForm(request.POST or None, cases=cases, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.cases_reassign(
+                actor=request.user,
+                organisation=organisation,
+                cases=form.selected_cases(),
+                to_user=form.selected_user(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s Fall neu zugewiesen. Die Klient*in wurde benachrichtigt.",
+                    "%(n)s Fälle neu zugewiesen. Die Klient*innen wurden benachrichtigt.",
+                    moved,
+                )
+                % {"n": moved},
+            )
+            return redirect(
+                reverse("candidates:reassign") + "?" + urlencode({"organisation": organisation.pk})
+            )
+    return render(
+        request,
+        "candidates/reassign.html",
+        {"organisations": organisations, "organisation": organisation, "form": form, "cases": cases},
+    )

@@ -36,6 +36,8 @@ from taxonomy.cefr import CEFR_ORDER, cefr_rank
 
 from . import services
 from .models import (
+    Barrier,
+    CoordinationRound,
     Cost,
     FollowAlong,
     FollowUp,
@@ -703,6 +705,8 @@ def clear(*, municipality: Any) -> int:
         FollowAlong.objects.filter(municipality=municipality),
         Service.objects.filter(municipality=municipality),
         ServiceOrganisation.objects.filter(municipality=municipality),
+        Barrier.objects.filter(municipality=municipality),
+        CoordinationRound.objects.filter(municipality=municipality),
     ):
         n, _ = queryset.delete()
         deleted += n
@@ -758,5 +762,127 @@ def seed_messages(*, municipality: Any, case_manager: Any, candidate_user: Any) 
         link_kwargs={"case_pk": case.pk},
         target=thread,
         email=False,
+    )
+    return 2
+
+
+# --- systemic barriers (issue 23) ---
+
+# category, organisation key, barriers a month (low, high), anonymous notes to pick from
+_BARRIERS = (
+    (
+        "integration_course_wait",
+        "welfare",
+        (5, 9),
+        (
+            "Nächster Integrationskurs mit Kinderbetreuung beginnt frühestens in fünf Monaten.",
+            "Alphabetisierungskurse sind bis Jahresende ausgebucht.",
+        ),
+    ),
+    (
+        "recognition_slow",
+        "jobcenter",
+        (4, 7),
+        (
+            "Anerkennung Pflegeausbildung: Bescheid steht seit über sechs Monaten aus.",
+            "Kenntnisprüfung erst im nächsten Jahr möglich.",
+        ),
+    ),
+    ("no_childcare", "welfare", (3, 6), ("Kein U3-Platz im Stadtteil; Kurs kann nicht begonnen werden.",)),
+    (
+        "immigration_office_silent",
+        "jobcenter",
+        (2, 6),
+        ("Anfrage zur Beschäftigungserlaubnis seit sieben Wochen ohne Antwort.",),
+    ),
+    ("housing", "welfare", (1, 4), ()),
+    ("other", "jobcenter", (0, 2), ()),
+)
+
+
+def seed_barriers(
+    *,
+    municipality: Any,
+    organisations: Mapping[str, Organisation],
+    seed: int = 2026,
+    today: date | None = None,
+) -> int:
+    """Barriers flagged over the last fourteen months, so that the coordinator's network page and
+    the dashboard figure show counts (and some suppressed cells). Idempotent."""
+    if Barrier.objects.filter(municipality=municipality).exists():
+        return 0
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    rows = []
+    for months_back in range(13, -1, -1):
+        first = (today - relativedelta(months=months_back)).replace(day=1)
+        last_day = today if months_back == 0 else first + relativedelta(months=1) - timedelta(days=1)
+        for category, key, (low, high), notes in _BARRIERS:
+            for _i in range(rng.randint(low, high)):
+                day = first + timedelta(days=rng.randint(0, (last_day - first).days))
+                note = rng.choice(notes) if notes and rng.random() < 0.3 else ""
+                rows.append(
+                    Barrier(
+                        municipality=municipality,
+                        organisation=organisations[key],
+                        category=category,
+                        note=note,
+                        flagged_on=day,
+                    )
+                )
+    Barrier.objects.bulk_create(rows)
+    return len(rows)
+
+
+def seed_rounds(
+    *, municipality: Any, organisations: Mapping[str, Organisation], coordinator: Any, case_manager: Any
+) -> int:
+    """Two coordination rounds: the core group (met six weeks ago, so its agenda counts the barriers
+    since then) with an overdue and an open action, and the round with the Ausländerbehörde. Idempotent."""
+    from . import barrier_services
+
+    if CoordinationRound.objects.filter(municipality=municipality).exists():
+        return 0
+    today = timezone.localdate()
+    core = barrier_services.round_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        name="Bündniskerngruppe Arbeitsmarktintegration",
+        kind="core_group",
+        members=[organisations[k] for k in ("jobcenter", "ihk", "hwk", "welfare", "municipal_office")],
+        next_date=today + timedelta(days=14),
+    )
+    barrier_services.round_held(
+        coordination_round=core,
+        actor=coordinator,
+        held_on=today - timedelta(days=42),
+        next_date=core.next_date,
+    )
+    for text, owner, days in (
+        (
+            "Mit dem BAMF-Regionalkoordinator zusätzliche Integrationskurse mit Kinderbetreuung klären.",
+            coordinator,
+            -5,
+        ),
+        (
+            "Übersicht der Anerkennungsstellen und ihrer Bearbeitungszeiten für die Fachkräfte.",
+            case_manager,
+            21,
+        ),
+    ):
+        barrier_services.round_action_create(
+            coordination_round=core,
+            actor=coordinator,
+            text=text,
+            owner=owner,
+            deadline=today + timedelta(days=days),
+        )
+    barrier_services.round_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        name="Austausch mit der Ausländerbehörde",
+        kind="immigration_office",
+        members=[organisations[k] for k in ("immigration_office", "jobcenter", "welfare")],
+        next_date=today + timedelta(days=30),
     )
     return 2

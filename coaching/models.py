@@ -991,3 +991,129 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread_id}: {self.created_at:%Y-%m-%d}"
+
+
+# --- the network level: systemic barriers (issue 23) -----------------------------------------------
+
+
+class BarrierCategory(models.TextChoices):
+    INTEGRATION_COURSE_WAIT = "integration_course_wait", _("Wartezeit Integrationskurs")
+    LANGUAGE_COURSE_WAIT = "language_course_wait", _("Wartezeit Berufssprachkurs")
+    RECOGNITION_SLOW = "recognition_slow", _("Anerkennung dauert")
+    NO_CHILDCARE = "no_childcare", _("kein Kita-Platz")
+    IMMIGRATION_OFFICE_SILENT = "immigration_office_silent", _("ABH antwortet nicht")
+    WORK_PERMIT_SLOW = "work_permit_slow", _("Beschäftigungserlaubnis dauert")
+    HOUSING = "housing", _("Wohnung")
+    MOBILITY = "mobility", _("Mobilität und Nahverkehr")
+    OTHER = "other", _("Sonstiges")
+
+
+class Barrier(models.Model):
+    """A systemic barrier that case staff met on a case ("Hürde"), for the network level. On purpose
+    without a link to the case, the person or the member of staff who flagged it, and with the day
+    only (no time): the row carries the municipality, the organisation that met it, the category and
+    an optional note that was checked for the person's name and references. Not personal data, so
+    neither audited nor exported; counted (small cells suppressed) for the coordinator."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="barriers",
+        verbose_name=_("Kommune"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="barriers",
+        verbose_name=_("Organisation"),
+    )
+    category = models.CharField(_("Art der Hürde"), max_length=32, choices=BarrierCategory.choices)
+    note = models.TextField(_("Anmerkung (anonym)"), max_length=500, blank=True)
+    flagged_on = models.DateField(_("gemeldet am"), default=timezone.localdate, db_index=True)
+
+    class Meta:
+        verbose_name = _("Systemische Hürde")
+        verbose_name_plural = _("Systemische Hürden")
+        indexes = [models.Index(fields=["municipality", "flagged_on"])]
+        constraints = [*stored_range_constraints("barrier", dates=["flagged_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.flagged_on:%Y-%m-%d})"
+
+
+class RoundKind(models.TextChoices):
+    CORE_GROUP = "core_group", _("Bündniskerngruppe (mit Kammern und Jobcenter)")
+    IMMIGRATION_OFFICE = "immigration_office", _("Runde mit der Ausländerbehörde")
+    EMPLOYERS = "employers", _("Arbeitgeberrunde")
+
+
+class CoordinationRound(models.Model):
+    """A recurring round of the local alliance (issue 23). Its agenda lists the barriers flagged
+    since it last met (counts only); decisions become actions with an owner and a deadline."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="coordination_rounds",
+        verbose_name=_("Kommune"),
+    )
+    name = models.CharField(_("Name der Runde"), max_length=200)
+    kind = models.CharField(_("Art der Runde"), max_length=32, choices=RoundKind.choices)
+    members = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="coordination_rounds",
+        verbose_name=_("Mitglieder (Partnerorganisationen)"),
+    )
+    next_date = models.DateField(_("nächster Termin"), null=True, blank=True)
+    last_held_on = models.DateField(_("zuletzt getagt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Koordinationsrunde")
+        verbose_name_plural = _("Koordinationsrunden")
+        ordering = ["name", "pk"]
+        constraints = [
+            *stored_range_constraints(
+                "coordinationround", dates=["next_date", "last_held_on"], datetimes=["created_at"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundAction(models.Model):
+    """A decision of a round and the action that follows, with its owner and deadline. Overdue
+    actions are reminded once (beat: coaching.tasks.remind_overdue_round_actions)."""
+
+    round = models.ForeignKey(
+        CoordinationRound, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Runde")
+    )
+    text = models.TextField(_("Beschluss und Maßnahme"), max_length=1000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="round_actions",
+        verbose_name=_("verantwortlich"),
+    )
+    deadline = models.DateField(_("Frist"))
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("erinnert am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Maßnahme einer Runde")
+        verbose_name_plural = _("Maßnahmen der Runden")
+        ordering = ["done_at", "deadline", "pk"]
+        constraints = [
+            *stored_range_constraints(
+                "roundaction", dates=["deadline"], datetimes=["done_at", "reminded_at", "created_at"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.deadline:%Y-%m-%d}"

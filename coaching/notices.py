@@ -22,6 +22,10 @@ COACH_ASSIGNED = "coaching.coach_assigned"
 COACH_RELEASED = "coaching.coach_released"
 # Never the text of the message: only that there is one (issue 22).
 MESSAGE_NEW = "coaching.message_new"
+# Only the category: never the case or the person (issue 23).
+BARRIER_FLAGGED = "coaching.barrier_flagged"
+ROUND_ACTION_ASSIGNED = "coaching.round_action_assigned"
+ROUND_ACTION_OVERDUE = "coaching.round_action_overdue"
 
 
 def _legacy(render):
@@ -105,6 +109,18 @@ def _employment_mail(params: dict[str, Any]) -> str:
     return _("Beginn am {day}").format(day=registry.show_date(params["start"]))
 
 
+def _barrier(params: dict[str, Any]) -> str:
+    from .models import BarrierCategory
+
+    return str(dict(BarrierCategory.choices).get(params.get("category", ""), ""))
+
+
+def _round_action(params: dict[str, Any]) -> str:
+    return _("{round}, Frist {day}").format(
+        round=params.get("round", ""), day=registry.show_date(params["day"])
+    )
+
+
 def register_kinds() -> None:
     r = registry.register
     r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
@@ -133,3 +149,14 @@ def register_kinds() -> None:
         mail_detail=_employment_mail,
     )
     r(MESSAGE_NEW, gettext_lazy("Sie haben eine neue Nachricht"), detail=lambda params: "")
+    r(BARRIER_FLAGGED, gettext_lazy("Eine systemische Hürde wurde gemeldet"), detail=_barrier)
+    r(
+        ROUND_ACTION_ASSIGNED,
+        gettext_lazy("Eine Maßnahme einer Koordinationsrunde liegt bei Ihnen"),
+        detail=_round_action,
+    )
+    r(
+        ROUND_ACTION_OVERDUE,
+        gettext_lazy("Eine Maßnahme einer Koordinationsrunde ist überfällig"),
+        detail=_round_action,
+    )

@@ -23,6 +23,14 @@ def escalate_overdue_support_requests() -> int:
 
 
 @shared_task
+def remind_overdue_round_actions() -> int:
+    """Daily (beat): actions of coordination rounds past their deadline are reminded once (issue 23)."""
+    from . import barrier_services
+
+    return barrier_services.round_actions_remind()
+
+
+@shared_task
 def send_notification_email(notification_id: int) -> bool:
     """Retired: notices and their mail live in notifications. Kept so that a job still waiting in
     the outbox from before the move ends quietly instead of failing on an unknown task."""

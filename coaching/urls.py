@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, views
+from . import barrier_views, message_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -47,4 +47,16 @@ urlpatterns = [
     path("messages/volunteer/<int:pk>/", message_views.message_volunteer, name="message_volunteer"),
     path("messages/files/<int:pk>/", message_views.message_file, name="message_file"),
     # --- end issue 22 ---
+    # --- the network level (issue 23) ---
+    path("cases/<int:case_pk>/barriers/new/", barrier_views.barrier_create, name="barrier_create"),
+    path("network/barriers/", barrier_views.barrier_overview, name="barrier_overview"),
+    path("network/rounds/", barrier_views.round_list, name="round_list"),
+    path("network/rounds/new/", barrier_views.round_create, name="round_create"),
+    path("network/rounds/<int:pk>/", barrier_views.round_detail, name="round_detail"),
+    path(
+        "network/rounds/<int:pk>/actions/new/", barrier_views.round_action_create, name="round_action_create"
+    ),
+    path("network/rounds/<int:pk>/held/", barrier_views.round_held, name="round_held"),
+    path("network/actions/<int:pk>/done/", barrier_views.round_action_done, name="round_action_done"),
+    # --- end issue 23 ---
 ]

@@ -17,6 +17,10 @@ class EmployersConfig(AppConfig):
 
         register_privacy()
 
+        from .speeddating import register_privacy as register_speed_dating_privacy
+
+        register_speed_dating_privacy()
+
         from .selectors import candidate_status_items, consent_labels, revocation_consequences
         from .services import introductions_close_for_revoked_consent
 

@@ -345,6 +345,9 @@ def _join(user: Any, *, municipality: Any) -> Organisation | None:
 
 def clear(*, municipality: Any) -> int:
     """Delete the municipality's placements, employer profiles and employer organisations (for --reset)."""
+    from .models import SpeedDating
+
+    SpeedDating.objects.filter(municipality=municipality).delete()
     deleted, _ = Placement.objects.filter(municipality=municipality).delete()
     n, _ = Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER).delete()
     return deleted + n
@@ -406,3 +409,125 @@ def seed_proposals(
         services.job_interest_register(candidate=candidate, placement=fitting[0], actor=candidate_user)
         made_interests = 1
     return made_proposals, made_interests
+
+
+def seed_acquisitions(*, municipality: Any, job_coach: Any, employer_organisation: Any) -> int:
+    """Two placements the demo job coach found with businesses (issue 14): one the demo employer
+    confirmed by its link (open, with the coach's notice), one of a business still waiting for the
+    chamber whose confirmation is outstanding. Uses two of the seeded placements, so the demo's
+    counts stay as they are. Idempotent: returns how many were made."""
+    from . import services
+    from .models import PlacementAcquisition
+
+    if PlacementAcquisition.objects.filter(placement__municipality=municipality).exists():
+        return 0
+    office = services.acquiring_office(user=job_coach)
+    if office is None:
+        return 0
+    now = timezone.now()
+    made = 0
+    confirmed = (
+        Placement.objects.filter(employer__organisation=employer_organisation, status=PlacementStatus.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+    if confirmed is not None:
+        Placement.objects.filter(pk=confirmed.pk).update(status=PlacementStatus.DRAFT, created_by=job_coach)
+        acquisition = PlacementAcquisition.objects.create(
+            placement=confirmed,
+            found_by_organisation=office,
+            created_by=job_coach,
+            sent_to=confirmed.employer.contact_email or f"kontakt@{employer_organisation.pk}.demo.example",
+            sent_at=now - timedelta(days=2),
+        )
+        services.placement_acquisition_confirm(acquisition=acquisition)
+        made += 1
+    waiting = (
+        Placement.objects.filter(
+            municipality=municipality,
+            status=PlacementStatus.DRAFT,
+            employer__organisation__verification_status=VerificationStatus.PENDING,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if waiting is not None:
+        Placement.objects.filter(pk=waiting.pk).update(created_by=job_coach)
+        PlacementAcquisition.objects.create(
+            placement=waiting,
+            found_by_organisation=office,
+            created_by=job_coach,
+            sent_to=waiting.employer.contact_email
+            or f"kontakt@{waiting.employer.organisation_id}.demo.example",
+            sent_at=now,
+        )
+        made += 1
+    return made
+
+
+def seed_speed_dating(*, municipality: Any, coordinator: Any, candidate_user: Any) -> int:
+    """A speed dating of the demo municipality (issue 15), presented by the chamber's speed-dating
+    event page when the website is seeded: six businesses, the matcher's proposals, invitations
+    confirmed by the responsible case managers, the demo candidate among them, a plan, and one
+    mutual interest waiting for its case manager's "Vorstellung anlegen". Idempotent: sessions made."""
+    from django.apps import apps
+
+    from candidates.models import Candidate
+    from candidates.selectors import case_managers_for, in_caseload
+
+    from . import speeddating as sd
+    from .jobs import open_placements
+    from .models import SpeedDating, SpeedDatingBusiness, SpeedDatingCandidate, SpeedDatingFit
+
+    if SpeedDating.objects.filter(municipality=municipality).exists():
+        return 0
+    event = (
+        apps.get_model("cms", "EventPage")
+        .objects.filter(kind="speed_dating", locale__language_code="de", speed_dating__isnull=True)
+        .order_by("start")
+        .first()
+    )
+    starts_at = event.start if event else timezone.now() + timedelta(days=42)
+    session = sd.speed_dating_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        title=event.title if event else "Azubi-Speed-Dating",
+        starts_at=starts_at,
+        place=event.place if event else "Rathaus, Großer Saal",
+        event=event,
+        rounds=8,
+        minutes_per_round=10,
+        pause_round=5,
+        max_meetings=5,
+        proposals_per_placement=8,
+    )
+    seen: set[int] = set()
+    for placement in open_placements(municipality_id=municipality.pk).order_by("pk"):
+        if placement.employer_id in seen:
+            continue
+        seen.add(placement.employer_id)
+        sd.speed_dating_business_add(session=session, actor=coordinator, placement=placement, tables=2)
+        if len(seen) == 6:
+            break
+    sd.speed_dating_propose(session=session, actor=coordinator)
+    own = Candidate.objects.filter(user=candidate_user).first()
+    if own is not None and not SpeedDatingCandidate.objects.filter(session=session, candidate=own).exists():
+        # The demo login is shown among them whatever the matcher says of their profile.
+        participant = SpeedDatingCandidate.objects.create(session=session, candidate=own, best_score=0.6)
+        for business in SpeedDatingBusiness.objects.filter(session=session).order_by("pk")[:2]:
+            SpeedDatingFit.objects.create(
+                participant=participant, business=business, placement=business.placements.first(), score=0.6
+            )
+    for participant in SpeedDatingCandidate.objects.filter(session=session).select_related("candidate"):
+        staff = [u for u in case_managers_for(candidate=participant.candidate) if u is not None]
+        deciding = next((u for u in staff if in_caseload(user=u, candidate=participant.candidate)), None)
+        if deciding is not None:
+            sd.speed_dating_decide(participant=participant, actor=deciding, invite=True)
+    if SpeedDatingCandidate.objects.filter(session=session, status="invited").exists():
+        sd.speed_dating_schedule(session=session, actor=coordinator)
+        meeting = session.meetings.order_by("round", "pk").first()
+        if meeting is not None:
+            sd.speed_dating_outcome(
+                meeting=meeting, actor=coordinator, candidate_interest=True, business_interest=True
+            )
+    return 1

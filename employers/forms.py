@@ -389,3 +389,116 @@ class ProposalDeclineForm(forms.Form):
         choices=[(r.value, r.label) for r in Introduction.PROPOSAL_DECLINE_REASONS],
     )
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+# --- placements found by staff (issue 14) ---------------------------------------------------------
+
+
+class AcquisitionBusinessForm(forms.Form):
+    """The business a placement was found with. An existing record of that name is reused."""
+
+    name = forms.CharField(
+        label=_("Name des Betriebs"),
+        max_length=200,
+        help_text=_("Gibt es den Betrieb in Lotse schon, wird sein Eintrag verwendet."),
+    )
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=5)
+    city = forms.CharField(label=_("Ort"), max_length=120, required=False)
+    sector = forms.ChoiceField(label=_("Branche"), choices=Sector.choices)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("E-Mail der Ansprechperson"),
+        max_length=254,
+        help_text=_("An diese Adresse geht der Link, mit dem der Betrieb die Stelle bestätigt."),
+    )
+    contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
+
+    def clean_postcode(self) -> str:
+        return _postcode(self.cleaned_data["postcode"])
+
+
+class AcquisitionPlacementForm(PlacementForm):
+    """The placement form without a status: a placement staff found opens when the business confirms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+
+    def placement_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "status"}
+        data["occupation"] = self.occupation
+        return data
+
+
+# --- speed dating (issue 15) ----------------------------------------------------------------------
+
+
+class SpeedDatingForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    event = forms.ModelChoiceField(
+        label=_("Veranstaltungsseite"),
+        queryset=None,
+        required=False,
+        empty_label=_("– keine –"),
+        help_text=_("Die Seite im CMS, die das Speed-Dating öffentlich zeigt (Art: Azubi-Speed-Dating)."),
+    )
+    starts_at = dates.DateTimeField(
+        label=_("Beginn"),
+        window=dates.APPOINTMENT,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+    )
+    place = forms.CharField(label=_("Ort"), max_length=200)
+    rounds = forms.IntegerField(label=_("Runden"), min_value=1, max_value=20, initial=8)
+    minutes_per_round = forms.IntegerField(label=_("Minuten je Runde"), min_value=3, max_value=60, initial=10)
+    pause_round = forms.IntegerField(
+        label=_("Pause in Runde"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("In dieser Runde finden keine Gespräche statt. Leer lassen: keine Pause."),
+    )
+    max_meetings = forms.IntegerField(
+        label=_("Gespräche je Person höchstens"), min_value=1, max_value=20, initial=6
+    )
+    proposals_per_placement = forms.IntegerField(
+        label=_("Vorschläge je Stelle"), min_value=1, max_value=50, initial=10
+    )
+    municipality = forms.ModelChoiceField(label=_("Kommune"), queryset=Municipality.objects.none())
+
+    def __init__(self, *args, municipalities=(), events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=municipalities).order_by(
+            "name"
+        )
+        if len(municipalities) == 1:
+            self.fields["municipality"].initial = next(iter(municipalities))
+        self.fields["event"].queryset = events
+
+    def clean(self):
+        data = super().clean()
+        pause, rounds = data.get("pause_round"), data.get("rounds")
+        if pause and rounds and pause > rounds:
+            self.add_error("pause_round", _("Die Pause muss in einer der Runden liegen."))
+        return data
+
+
+class SpeedDatingBusinessForm(forms.Form):
+    placement = forms.ModelChoiceField(label=_("Stelle"), queryset=Placement.objects.none())
+    tables = forms.IntegerField(label=_("Tische"), min_value=1, max_value=10, initial=1)
+
+    def __init__(self, *args, placements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].queryset = placements
+        self.fields["placement"].label_from_instance = lambda p: f"{p.employer.organisation.name}: {p.title}"
+
+
+class SpeedDatingOutcomeForm(forms.Form):
+    CHOICES = [("", _("noch offen")), ("yes", _("ja")), ("no", _("nein"))]
+    candidate_interest = forms.ChoiceField(label=_("Interesse der Person"), choices=CHOICES, required=False)
+    business_interest = forms.ChoiceField(label=_("Interesse des Betriebs"), choices=CHOICES, required=False)
+
+    @staticmethod
+    def as_bool(value: str) -> bool | None:
+        return {"yes": True, "no": False}.get(value)

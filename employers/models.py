@@ -649,3 +649,265 @@ class EmploymentQuality(models.Model):
     @property
     def at_or_below_minimum_wage(self) -> bool:
         return self.hourly_wage <= self.minimum_wage
+
+
+# --- placements found by staff (issue 14, "Vermittlung by staff") ---
+
+
+class PlacementAcquisition(models.Model):
+    """A placement that case staff found with a business (Arbeitsplatzakquisition).
+
+    The placement stays a draft until the business confirms it through the signed link e-mailed to
+    ``sent_to`` (employers.services.placement_acquisition_confirm); then it is open. The business
+    takes the record over with a login through the membership invitation.
+    """
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.CASCADE, related_name="acquisition", verbose_name=_("Stelle")
+    )
+    # The public-side organisation whose staff found the placement (scopes the staff's list).
+    found_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="acquisitions",
+        verbose_name=_("gefunden von (Organisation)"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    sent_to = models.EmailField(_("Bestätigungslink gesendet an"))
+    sent_at = models.DateTimeField(_("Bestätigungslink gesendet am"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("vom Betrieb bestätigt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stellenakquise")
+        verbose_name_plural = _("Stellenakquise")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.placement)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+# --- speed dating scheduled from matches (issue 15) ---------------------------------------------
+
+
+class SpeedDating(models.Model):
+    """A speed-dating session of a municipality: businesses with their placements, the people the
+    matcher proposed and case managers invited, and the schedule (employers/speeddating.py).
+
+    The CMS event page presents it (``event``, a page of kind "Azubi-Speed-Dating"); the session and
+    its schedule live here. The page is referred to by name, never imported (only config imports cms).
+    """
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("in Planung")
+        SCHEDULED = "scheduled", _("Plan erstellt")
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="speed_datings",
+        verbose_name=_("Kommune"),
+    )
+    event = models.OneToOneField(
+        "cms.EventPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speed_dating",
+        verbose_name=_("Veranstaltungsseite"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    starts_at = models.DateTimeField(_("Beginn"))
+    place = models.CharField(_("Ort"), max_length=200)
+    rounds = models.PositiveSmallIntegerField(
+        _("Runden"), default=8, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    minutes_per_round = models.PositiveSmallIntegerField(
+        _("Minuten je Runde"), default=10, validators=[MinValueValidator(3), MaxValueValidator(60)]
+    )
+    pause_round = models.PositiveSmallIntegerField(
+        _("Pause in Runde"),
+        null=True,
+        blank=True,
+        help_text=_("In dieser Runde finden keine Gespräche statt. Leer lassen: keine Pause."),
+    )
+    max_meetings = models.PositiveSmallIntegerField(
+        _("Gespräche je Person höchstens"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    proposals_per_placement = models.PositiveSmallIntegerField(
+        _("Vorschläge je Stelle"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    status = models.CharField(_("Stand"), max_length=12, choices=Status.choices, default=Status.PLANNING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Speed-Dating")
+        verbose_name_plural = _("Speed-Datings")
+        ordering = ["-starts_at"]
+        constraints = [
+            *stored_range_constraints("speeddating", datetimes=["starts_at"]),
+            models.CheckConstraint(
+                condition=models.Q(pause_round__isnull=True) | models.Q(pause_round__gte=1),
+                name="speeddating_pause_round_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def round_start(self, number: int):
+        """When round ``number`` (1-based) begins."""
+        return self.starts_at + timedelta(minutes=self.minutes_per_round * (number - 1))
+
+
+class SpeedDatingBusiness(models.Model):
+    """A business at the session's tables, with the placements it brings."""
+
+    session = models.ForeignKey(
+        SpeedDating, on_delete=models.CASCADE, related_name="businesses", verbose_name=_("Speed-Dating")
+    )
+    employer = models.ForeignKey(
+        EmployerProfile, on_delete=models.CASCADE, related_name="speed_datings", verbose_name=_("Betrieb")
+    )
+    placements = models.ManyToManyField(Placement, related_name="speed_datings", verbose_name=_("Stellen"))
+    tables = models.PositiveSmallIntegerField(
+        _("Tische"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+
+    class Meta:
+        verbose_name = _("Betrieb beim Speed-Dating")
+        verbose_name_plural = _("Betriebe beim Speed-Dating")
+        ordering = ["employer__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "employer"], name="speeddating_business_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.employer}"
+
+
+class SpeedDatingCandidate(models.Model):
+    """A person the matcher proposed for the session; their case manager confirms the invitation."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("vorgeschlagen")
+        INVITED = "invited", _("eingeladen")
+        NOT_INVITED = "not_invited", _("nicht eingeladen")
+
+    session = models.ForeignKey(
+        SpeedDating, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("Speed-Dating")
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="speed_datings",
+        verbose_name=_("Klient*in"),
+    )
+    # The best fit among the session's placements when proposed (0–1), what the scheduler weighs.
+    best_score = models.FloatField(_("beste Passung"), default=0.0)
+    status = models.CharField(_("Stand"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Person beim Speed-Dating")
+        verbose_name_plural = _("Personen beim Speed-Dating")
+        ordering = ["-best_score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "candidate"], name="speeddating_candidate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – #{self.candidate_id}"
+
+
+class SpeedDatingFit(models.Model):
+    """How well a proposed person fits one business of the session (its best placement)."""
+
+    participant = models.ForeignKey(SpeedDatingCandidate, on_delete=models.CASCADE, related_name="fits")
+    business = models.ForeignKey(SpeedDatingBusiness, on_delete=models.CASCADE, related_name="fits")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("Passung"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "business"], name="speeddating_fit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.business_id}: {self.score:.2f}"
+
+
+class SpeedDatingMeeting(models.Model):
+    """One slot of the schedule: a person at a business's table in a round, and what came of it."""
+
+    session = models.ForeignKey(
+        SpeedDating, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Speed-Dating")
+    )
+    round = models.PositiveSmallIntegerField(_("Runde"))
+    table = models.PositiveSmallIntegerField(_("Tisch"))
+    business = models.ForeignKey(
+        SpeedDatingBusiness, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Betrieb")
+    )
+    participant = models.ForeignKey(
+        SpeedDatingCandidate, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Person")
+    )
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="+", verbose_name=_("Stelle")
+    )
+    score = models.FloatField(_("Passung"))
+    # The outcome, recorded on the day: does each side want to go on? (None: not recorded yet)
+    candidate_interest = models.BooleanField(_("Interesse der Person"), null=True, blank=True)
+    business_interest = models.BooleanField(_("Interesse des Betriebs"), null=True, blank=True)
+    introduction = models.OneToOneField(
+        Introduction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speed_dating_meeting",
+        verbose_name=_("Vorstellung"),
+    )
+
+    class Meta:
+        verbose_name = _("Gespräch beim Speed-Dating")
+        verbose_name_plural = _("Gespräche beim Speed-Dating")
+        ordering = ["round", "business__employer__organisation__name", "table"]
+        constraints = [
+            # Nobody double-booked, no table twice, each pair once: the scheduler's rules, held by the database.
+            models.UniqueConstraint(
+                fields=["session", "round", "participant"], name="speeddating_one_seat_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "round", "business", "table"], name="speeddating_table_once"
+            ),
+            models.UniqueConstraint(fields=["business", "participant"], name="speeddating_pair_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.round}/{self.table}"
+
+    @property
+    def mutual(self) -> bool:
+        return bool(self.candidate_interest and self.business_interest)

@@ -32,6 +32,11 @@ INTEREST_STAFF = "employers.interest.staff"
 INTEREST_COORDINATOR = "employers.interest.coordinator"
 ESCALATED_LEAD = "employers.escalated.lead"
 ESCALATED_STAFF = "employers.escalated.staff"
+ACQUISITION_CONFIRMED_STAFF = "employers.acquisition_confirmed.staff"
+
+
+SPEED_DATING_PROPOSED_STAFF = "employers.speed_dating_proposed.staff"
+SPEED_DATING_INVITED_CANDIDATE = "employers.speed_dating_invited.candidate"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -83,6 +88,12 @@ def _overdue_mail(params: dict[str, Any]) -> str:
 def _own_business(params: dict[str, Any]) -> str:
     # The reader's own business: the one name a mail may carry.
     return params.get("employer", "")
+
+
+def _session(params: dict[str, Any]) -> str:
+    return _("{session} am {when}").format(
+        session=params.get("session", ""), when=registry.show_datetime(params["at"])
+    )
 
 
 def register_kinds() -> None:
@@ -165,4 +176,21 @@ def register_kinds() -> None:
             "Eine Person ohne zuständige Case Manager*in interessiert sich für eine Stelle: bitte jemanden zuständig machen"
         ),
         detail=_placement,
+    )
+    r(
+        ACQUISITION_CONFIRMED_STAFF,
+        gettext_lazy("Ein Betrieb hat die Stelle bestätigt, die Sie angelegt haben"),
+        detail=_placement,
+    )
+    r(
+        SPEED_DATING_PROPOSED_STAFF,
+        gettext_lazy(
+            "Eine Person aus Ihrer Fallverantwortung ist für ein Speed-Dating vorgeschlagen: bitte Einladung bestätigen"
+        ),
+        detail=_session,
+    )
+    r(
+        SPEED_DATING_INVITED_CANDIDATE,
+        gettext_lazy("Sie sind zu einem Speed-Dating eingeladen"),
+        detail=_session,
     )

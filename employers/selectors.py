@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
+from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, PLACEMENT_FINDERS, Role
 from candidates.hooks import StatusItem
 from candidates.models import (
     Candidate,
@@ -54,6 +54,7 @@ from .models import (
     Employment,
     Introduction,
     Placement,
+    PlacementAcquisition,
     PlacementSkill,
     SavedSearch,
     ShortlistEntry,
@@ -890,3 +891,58 @@ def revocation_consequences(consent: Consent, *, for_self: bool) -> list[str]:
                 else gettext("Das Arbeitsverhältnis bei %(employer)s bleibt bestehen.") % values
             )
     return texts
+
+
+# --- placements found by staff (issue 14) ---------------------------------------------------------
+
+
+def acquisitions_for(*, user: User) -> QuerySet[PlacementAcquisition]:
+    """The placements the user's own public-side organisations found (case staff and the employer
+    service only, else 403)."""
+    org_ids = access.organisation_ids(user=user, roles=PLACEMENT_FINDERS)
+    if not org_ids:
+        raise PermissionDenied
+    return (
+        PlacementAcquisition.objects.filter(found_by_organisation_id__in=org_ids)
+        .exclude(found_by_organisation__kind=OrganisationKind.EMPLOYER)
+        .select_related("placement__employer__organisation", "placement__occupation", "created_by")
+    )
+
+
+def acquisition_get(*, user: User, pk: int) -> PlacementAcquisition:
+    """One of them, else 404 (403 for roles that never find placements)."""
+    return access.first_or_404(acquisitions_for(user=user).filter(pk=pk))
+
+
+class AcquisitionLinkError(Exception):
+    """A confirmation link that does not work: ``expired`` tells the two answers apart."""
+
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def acquisition_from_link(*, pk: int, token: str) -> PlacementAcquisition:
+    """The acquisition a business's signed link names, for the placement in the same URL. Anybody
+    holding the link may open it (no login): the signature is the authority, and it names both
+    the acquisition and the placement, so a link never confirms another placement."""
+    from django.core import signing
+
+    from .services import ACQUISITION_LINK_SALT, ACQUISITION_LINK_VALID_FOR
+
+    try:
+        data = signing.loads(token, salt=ACQUISITION_LINK_SALT, max_age=ACQUISITION_LINK_VALID_FOR)
+    except signing.SignatureExpired as exc:
+        raise AcquisitionLinkError(expired=True) from exc
+    except signing.BadSignature as exc:
+        raise AcquisitionLinkError from exc
+    if not isinstance(data, dict) or data.get("p") != pk:
+        raise AcquisitionLinkError
+    acquisition = (
+        PlacementAcquisition.objects.filter(pk=data.get("a"), placement_id=pk)
+        .select_related("placement__employer__organisation", "placement__occupation", "found_by_organisation")
+        .first()
+    )
+    if acquisition is None:
+        raise AcquisitionLinkError
+    return acquisition

@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, Role
+from accounts.roles import CASE_STAFF, PLACEMENT_FINDERS, Role
 from candidates.audit_names import ANONYMOUS_CARD_NOTE
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
@@ -36,9 +39,11 @@ from candidates.selectors import (
     team_lead_for,
 )
 from candidates.services import consent_grant
+from notifications.links import absolute_url
 from notifications.services import notification_mark_read_for, notify
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record, audit_record_views_once_a_day
 from taxonomy.models import OccupationSkill, Skill
@@ -54,6 +59,7 @@ from .models import (
     IntroductionStage,
     JobInterest,
     Placement,
+    PlacementAcquisition,
     PlacementSkill,
     PlacementStatus,
     SavedSearch,
@@ -153,7 +159,7 @@ def employer_register(
                     "Ihr Betrieb über die Mitgliederverwaltung ein."
                 )
             )
-        if Organisation.objects.filter(municipality=municipality, name__iexact=name).exists():
+        if business_duplicate(municipality=municipality, name=name) is not None:
             raise duplicate_name
         try:
             # Another way of creating organisations (the coordinator's) takes no lock: the unique
@@ -218,6 +224,11 @@ def employer_decide(*, organisation: Organisation, actor: User, verify: bool, no
             link="employers:placement_create",
             target=organisation,
         )
+        # A business that staff recorded and that confirmed a placement gets its login now.
+        for acquisition in PlacementAcquisition.objects.filter(
+            placement__employer__organisation=organisation, confirmed_at__isnull=False
+        ).order_by("confirmed_at")[:1]:
+            _offer_takeover(acquisition)
     return organisation
 
 
@@ -526,6 +537,7 @@ def introduction_propose(
     actor: User,
     agreed: bool,
     paper_form_reference: str = "",
+    source: str | None = None,
 ) -> Introduction:
     """The case manager proposes a person of their caseload to an open placement (stage SUGGESTED).
 
@@ -543,7 +555,8 @@ def introduction_propose(
     if not _open_for(placement, candidate):
         raise ValidationError(_("Vorschläge sind nur für offene Stellen möglich."))
     interest = JobInterest.objects.filter(candidate=candidate, placement=placement).first()
-    source = Introduction.Source.CANDIDATE_INTEREST if interest else Introduction.Source.STAFF_PROPOSAL
+    if source is None:  # an event (speed dating) names itself
+        source = Introduction.Source.CANDIDATE_INTEREST if interest else Introduction.Source.STAFF_PROPOSAL
     try:
         with transaction.atomic():
             intro = Introduction.objects.create(
@@ -1087,3 +1100,284 @@ def employment_quality_set(
         )
     employment.contract_type, employment.hours_per_week = contract_type, hours_per_week
     return quality
+
+
+# --- placements found by staff (issue 14, "Vermittlung by staff") ------------------------------
+
+# How long the business's confirmation link works; staff send a fresh one from their list.
+ACQUISITION_LINK_VALID_FOR = timedelta(days=14)
+ACQUISITION_LINK_SALT = "employers.placement-acquisition"
+
+
+def business_duplicate(*, municipality: Municipality, name: str) -> Organisation | None:
+    """The one duplicate check for a business record (DESIGN.md "One business record"): an
+    organisation of the same name (case-insensitive) in the municipality. Self-registration refuses
+    it; staff who found a business reuse it."""
+    return Organisation.objects.filter(municipality=municipality, name__iexact=name.strip()).first()
+
+
+def acquiring_office(*, user: User) -> Organisation | None:
+    """The public-side organisation in which ``user`` works as case staff (the first one), or None."""
+    for membership in access.memberships(user=user):
+        if membership.role in PLACEMENT_FINDERS and membership.organisation.kind != OrganisationKind.EMPLOYER:
+            return membership.organisation
+    return None
+
+
+def business_find_or_record(
+    *,
+    actor: User,
+    municipality: Municipality,
+    name: str,
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    sector: str,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> tuple[EmployerProfile, bool]:
+    """The business record for a placement staff found: the existing one of that name in the
+    municipality, or a new one waiting for verification like a self-registered business.
+    Returns the profile and whether it was created."""
+    name = name.strip()
+    with transaction.atomic():
+        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        existing = business_duplicate(municipality=municipality, name=name)
+        if existing is not None:
+            if existing.kind != OrganisationKind.EMPLOYER:
+                raise ValidationError(
+                    {"name": _("So heißt in dieser Kommune schon eine Organisation, die kein Betrieb ist.")}
+                )
+            if existing.verification_status == VerificationStatus.REJECTED:
+                raise ValidationError(
+                    {
+                        "name": _(
+                            "Dieser Betrieb wurde bei der Prüfung abgelehnt. Bitte klären Sie das mit der Kammer."
+                        )
+                    }
+                )
+            profile, _created = EmployerProfile.objects.get_or_create(
+                organisation=existing,
+                defaults={
+                    "sector": sector,
+                    "contact_name": contact_name,
+                    "contact_email": contact_email,
+                    "contact_phone": contact_phone,
+                },
+            )
+            return profile, False
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(
+                    municipality=municipality,
+                    kind=OrganisationKind.EMPLOYER,
+                    name=name,
+                    street=street,
+                    postcode=postcode,
+                    city=city,
+                    email=contact_email,
+                    phone=contact_phone,
+                    verification_status=VerificationStatus.PENDING,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")}
+            ) from exc
+        profile = EmployerProfile.objects.create(
+            organisation=organisation,
+            sector=sector,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            record=organisation,
+            municipality_id=municipality.pk,
+            note="employer recorded by staff",
+        )
+    return profile, True
+
+
+def placement_acquire(
+    *,
+    actor: User,
+    business: dict[str, Any],
+    data: dict[str, Any],
+    skills: Iterable[tuple[Skill, str]] = (),
+    submission_key: uuid.UUID | None = None,
+) -> PlacementAcquisition:
+    """Case staff record a placement they found with a business. It stays a draft until the
+    business confirms it through the signed link mailed to ``business["contact_email"]``. The same
+    form posted twice answers with the first acquisition."""
+    from .tasks import send_acquisition_link
+
+    office = acquiring_office(user=actor)
+    if office is None:
+        raise PermissionDenied
+    if not (business.get("contact_email") or "").strip():
+        raise ValidationError({"contact_email": _("Bitte die E-Mail-Adresse der Ansprechperson angeben.")})
+    if submission_key is not None:
+        earlier = PlacementAcquisition.objects.filter(
+            placement__created_by=actor, placement__submission_key=submission_key
+        ).first()
+        if earlier is not None:
+            return earlier
+    with transaction.atomic():
+        profile, _created = business_find_or_record(actor=actor, municipality=office.municipality, **business)
+        placement = placement_create(
+            employer=profile,
+            actor=actor,
+            data={**data, "status": PlacementStatus.DRAFT},
+            skills=skills,
+            submission_key=submission_key,
+        )
+        acquisition, created = PlacementAcquisition.objects.get_or_create(
+            placement=placement,
+            defaults={
+                "found_by_organisation": office,
+                "created_by": actor,
+                "sent_to": business["contact_email"].strip().lower(),
+            },
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                record=placement,
+                municipality_id=placement.municipality_id,
+                note="placement found by staff",
+            )
+            enqueue(send_acquisition_link, acquisition.pk)
+    return acquisition
+
+
+def acquisition_link_resend(*, acquisition: PlacementAcquisition, actor: User) -> PlacementAcquisition:
+    """A fresh confirmation link (the old one keeps its own expiry). Only before confirmation."""
+    from .tasks import send_acquisition_link
+
+    if acquisition.is_confirmed:
+        raise ValidationError(_("Der Betrieb hat diese Stelle schon bestätigt."))
+    enqueue(send_acquisition_link, acquisition.pk)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        record=acquisition.placement,
+        municipality_id=acquisition.placement.municipality_id,
+        note="confirmation link sent again",
+    )
+    return acquisition
+
+
+def acquisition_token(*, acquisition: PlacementAcquisition) -> str:
+    """The signed, dated token of the confirmation link: names this acquisition and its placement."""
+    return signing.dumps({"a": acquisition.pk, "p": acquisition.placement_id}, salt=ACQUISITION_LINK_SALT)
+
+
+def acquisition_link_send(*, acquisition_id: int) -> bool:
+    """Mail the business its confirmation link (called by the Celery task), in German."""
+    acquisition = (
+        PlacementAcquisition.objects.filter(pk=acquisition_id, confirmed_at__isnull=True)
+        .select_related("placement__employer__organisation", "found_by_organisation")
+        .first()
+    )
+    if acquisition is None:
+        return False
+    placement = acquisition.placement
+    link = absolute_url(
+        reverse(
+            "employers:acquisition_confirm",
+            kwargs={"pk": placement.pk, "token": acquisition_token(acquisition=acquisition)},
+        )
+    )
+    until = timezone.localtime(timezone.now() + ACQUISITION_LINK_VALID_FOR)
+    with translation.override("de"):
+        send_mail(
+            subject=_("[Lotse] Bitte bestätigen Sie Ihre Stelle: %(placement)s")
+            % {"placement": placement.title},
+            message=_(
+                "Guten Tag,\n\n%(office)s hat für %(business)s die Stelle „%(placement)s“ bei Lotse "
+                "angelegt. Sie wird erst veröffentlicht, wenn Sie sie bestätigen. Bitte prüfen Sie die "
+                "Angaben unter diesem Link und bestätigen Sie sie (eine Anmeldung ist dafür nicht nötig):"
+                "\n\n%(link)s\n\nDer Link gilt bis %(until)s. Wenn Sie diese E-Mail nicht erwartet haben, "
+                "können Sie sie einfach ignorieren: dann wird nichts veröffentlicht.\n"
+            )
+            % {
+                "office": acquisition.found_by_organisation.name,
+                "business": placement.employer.organisation.name,
+                "placement": placement.title,
+                "link": link,
+                "until": formats.date_format(until, "DATE_FORMAT"),
+            },
+            from_email=None,
+            recipient_list=[acquisition.sent_to],
+        )
+    PlacementAcquisition.objects.filter(pk=acquisition.pk).update(sent_at=timezone.now())
+    return True
+
+
+def placement_acquisition_confirm(*, acquisition: PlacementAcquisition) -> PlacementAcquisition:
+    """The business confirms the placement staff recorded for it: the placement opens. Confirming
+    twice is harmless. The staff member who recorded it hears it; a verified business without a
+    login yet is invited to take its record over."""
+    with transaction.atomic():
+        acquisition = (
+            PlacementAcquisition.objects.select_for_update()
+            .select_related("placement__employer__organisation")
+            .get(pk=acquisition.pk)
+        )
+        if acquisition.is_confirmed:
+            return acquisition
+        placement = acquisition.placement
+        if placement.status != PlacementStatus.DRAFT:
+            raise ValidationError(_("Diese Stelle kann nicht mehr bestätigt werden."))
+        acquisition.confirmed_at = timezone.now()
+        acquisition.save(update_fields=["confirmed_at"])
+        placement.status = PlacementStatus.OPEN
+        placement.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.CHANGE,
+            record=placement,
+            municipality_id=placement.municipality_id,
+            fields=["status"],
+            note="placement confirmed by the business through the signed link",
+        )
+        notify(
+            recipients=[acquisition.created_by],
+            kind=notices.ACQUISITION_CONFIRMED_STAFF,
+            params={"placement": placement.title, "employer": placement.employer.organisation.name},
+            link="employers:acquisition_list",
+            target=placement,
+        )
+        _offer_takeover(acquisition)
+    return acquisition
+
+
+def _offer_takeover(acquisition: PlacementAcquisition) -> None:
+    """Invite the business's contact to lead its record (organisations' membership invitation),
+    once it is verified and while nobody at the business has a login."""
+    from organisations.models import MembershipInvitation
+    from organisations.services import InvitationThrottled, membership_invite
+
+    organisation = acquisition.placement.employer.organisation
+    if not organisation.is_verified or acquisition.created_by is None:
+        return
+    if Membership.objects.filter(organisation=organisation, is_active=True).exists():
+        return
+    if MembershipInvitation.objects.filter(
+        organisation=organisation, status=MembershipInvitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).exists():
+        return
+    try:
+        membership_invite(
+            actor=acquisition.created_by,
+            organisation=organisation,
+            email=acquisition.sent_to,
+            role=Role.EMPLOYER,
+            is_lead=True,
+        )
+    except (ValidationError, PermissionDenied, InvitationThrottled):
+        return

@@ -18,3 +18,17 @@ def send_notification_email(notification_id: int) -> bool:
     """Retired: notices and their mail live in notifications. Kept so that a job still waiting in
     the outbox from before the move ends quietly instead of failing on an unknown task."""
     return False
+
+
+@shared_task
+def send_acquisition_link(acquisition_id: int) -> bool:
+    """Mail a business the signed link that confirms a placement staff recorded for it."""
+    return services.acquisition_link_send(acquisition_id=acquisition_id)
+
+
+@shared_task
+def send_speed_dating_invitation(participant_id: int) -> bool:
+    """The speed-dating invitation with its calendar file, in the person's language."""
+    from .speeddating import speed_dating_invitation_send
+
+    return speed_dating_invitation_send(participant_id=participant_id)

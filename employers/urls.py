@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from candidates.models import REFERENCE_PATTERN
 
-from . import views, views_jobs
+from . import views, views_acquisitions, views_jobs, views_speeddating
 
 
 class ReferenceConverter:
@@ -54,4 +54,46 @@ urlpatterns = [
     path("jobs/<int:pk>/interest/", views_jobs.job_interest, name="job_interest"),
     path("candidates/<int:pk>/jobs/", views_jobs.candidate_jobs, name="candidate_jobs"),
     path("candidates/<int:pk>/jobs/<int:placement_pk>/propose/", views_jobs.propose, name="propose"),
+    path("found/", views_acquisitions.acquisition_list, name="acquisition_list"),
+    path("found/new/", views_acquisitions.acquisition_create, name="acquisition_create"),
+    path("found/<int:pk>/resend/", views_acquisitions.acquisition_resend, name="acquisition_resend"),
+    path("confirm/<int:pk>/<str:token>/", views_acquisitions.acquisition_confirm, name="acquisition_confirm"),
+    # speed dating scheduled from matches (issue 15)
+    path("speed-dating/", views_speeddating.speed_dating_list, name="speed_dating_list"),
+    path("speed-dating/new/", views_speeddating.speed_dating_create, name="speed_dating_create"),
+    path("speed-dating/<int:pk>/", views_speeddating.speed_dating_detail, name="speed_dating_detail"),
+    path(
+        "speed-dating/<int:pk>/businesses/",
+        views_speeddating.speed_dating_business_add,
+        name="speed_dating_business_add",
+    ),
+    path(
+        "speed-dating/<int:pk>/propose/", views_speeddating.speed_dating_propose, name="speed_dating_propose"
+    ),
+    path(
+        "speed-dating/<int:pk>/people/<int:participant_pk>/",
+        views_speeddating.speed_dating_decide,
+        name="speed_dating_decide",
+    ),
+    path(
+        "speed-dating/<int:pk>/schedule/",
+        views_speeddating.speed_dating_schedule,
+        name="speed_dating_schedule",
+    ),
+    path(
+        "speed-dating/<int:pk>/meetings/<int:meeting_pk>/outcome/",
+        views_speeddating.speed_dating_outcome,
+        name="speed_dating_outcome",
+    ),
+    path(
+        "speed-dating/<int:pk>/meetings/<int:meeting_pk>/introduce/",
+        views_speeddating.speed_dating_introduce,
+        name="speed_dating_introduce",
+    ),
+    path("my/speed-dating/", views_speeddating.my_speed_dating, name="my_speed_dating"),
+    path(
+        "my/speed-dating/<int:participant_pk>.ics",
+        views_speeddating.my_speed_dating_ics,
+        name="my_speed_dating_ics",
+    ),
 ]

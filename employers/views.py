@@ -190,8 +190,10 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def placement_skill_suggestions(request: HttpRequest) -> HttpResponse:
-    """HTMX: the chosen occupation's ESCO skills as checkboxes, essential ones pre-checked."""
-    selectors.require_employer(user=request.user)
+    """HTMX: the chosen occupation's ESCO skills as checkboxes, essential ones pre-checked (for
+    employers and for case staff who record a placement they found)."""
+    if services.acquiring_office(user=request.user) is None:
+        selectors.require_employer(user=request.user)
     occupation = Occupation.objects.filter(uri=request.GET.get("occupation_uri", "")[:255]).first()
     form = PlacementForm(initial={"occupation_uri": occupation.uri} if occupation else {})
     return render(request, "employers/_skill_suggestions.html", {"form": form, "occupation": occupation})

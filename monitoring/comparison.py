@@ -23,44 +23,13 @@ from django.utils.translation import gettext as _
 from candidates.models import Case, CasePhase
 from employers.models import Employment, PlacementKind
 from organisations.models import Municipality
+from privacy.disclosure import THRESHOLD as THRESHOLD  # re-exported: views and quality use it
+from privacy.disclosure import suppress
 
 from .models import MonitoringSettings
 from .selectors import Filters, Scope
 
-THRESHOLD = 5
 SIMILAR_FACTOR = 3
-
-
-def _pinned(cells: dict[str, int], hidden: set[str], small: set[str], threshold: int) -> bool:
-    """Could someone who knows the total, the visible cells and even which hidden cells are the small
-    ones (1..threshold-1) work out any hidden cell exactly? Interval reasoning over the hidden cells."""
-    rest = sum(cells[k] for k in hidden)
-    bounds = {k: (1, threshold - 1) if k in small else (0, rest) for k in hidden}
-    for key in hidden:
-        lowest = max(bounds[key][0], rest - sum(bounds[k][1] for k in hidden if k != key))
-        highest = min(bounds[key][1], rest - sum(bounds[k][0] for k in hidden if k != key))
-        if lowest == highest:
-            return True
-    return False
-
-
-def suppress(cells: dict[str, int], threshold: int = THRESHOLD) -> tuple[dict[str, int | None], int | None]:
-    """Cells with None where suppressed, and the column total (None if the whole column is hidden)."""
-    total = sum(cells.values())
-    if 0 < total < threshold:
-        return dict.fromkeys(cells), None
-    small = {k for k, v in cells.items() if 0 < v < threshold}
-    hidden = set(small)
-    while hidden and (
-        len(hidden) < 2
-        or sum(cells[k] for k in hidden) < threshold
-        or _pinned(cells, hidden, small, threshold)
-    ):
-        visible = sorted((v, k) for k, v in cells.items() if k not in hidden)
-        if not visible:
-            return dict.fromkeys(cells), None
-        hidden.add(visible[0][1])
-    return {k: (None if k in hidden else v) for k, v in cells.items()}, total
 
 
 @dataclass

@@ -25,14 +25,16 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +45,7 @@ from candidates.models import (
     AssessmentEntry,
     Case,
     CasePhase,
+    CasePhaseChange,
     LanguageSkill,
     LegalCircle,
     LifeDomain,
@@ -50,6 +53,8 @@ from candidates.models import (
 )
 from coaching.models import (
     OPEN_NEED_STATUSES,
+    Barrier,
+    BarrierCategory,
     FollowUpDue,
     Handover,
     LanguageMeasure,
@@ -59,7 +64,7 @@ from coaching.models import (
     ServiceCategory,
     SupportRequest,
 )
-from employers.models import Employment, EmploymentEndReason, PlacementKind, Sector
+from employers.models import Employment, EmploymentEndReason, Introduction, PlacementKind, Sector
 from organisations import access
 from organisations.models import Membership, Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER
@@ -192,6 +197,7 @@ FIGURE_KEYS = (
     "time_to_placement",
     "placements_kind",
     "placements_sector",
+    "placements_source",
     "retention",
     "apprenticeships_ended",
     "language_levels",
@@ -203,6 +209,8 @@ FIGURE_KEYS = (
     "referrals",
     "handovers",
     "assessment_needs",
+    "phase_days",
+    "barriers",
 )
 
 
@@ -383,6 +391,31 @@ def figure_placements_sector(b: _Base) -> Figure:
         _("Beschäftigungen, die im Zeitraum begonnen haben, nach Branche des Betriebs."),
         [_("Branche"), _("Vermittlungen")],
         _choice_rows(counts, Sector.choices),
+    )
+
+
+def figure_placements_source(b: _Base) -> Figure:
+    """Hires by how the introduction came about (DESIGN.md "One source field", issue 14): employer
+    search, staff proposal, candidate interest, event, API; hires recorded without an introduction
+    in a row of their own."""
+    counts = dict(
+        _placements(b)
+        .values("introduction__source")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("introduction__source", "n")
+    )
+    rows = _choice_rows(counts, Introduction.Source.choices)
+    rows.append([_("ohne Vorstellung erfasst"), counts.get(None, 0)])
+    return Figure(
+        "placements_source",
+        _("Vermittlungen nach Herkunft"),
+        _(
+            "Beschäftigungen, die im Zeitraum begonnen haben, nach dem Weg der Vorstellung: Suche des "
+            "Betriebs, Vorschlag des Case Managements, Interesse der Person, Veranstaltung."
+        ),
+        [_("Herkunft"), _("Vermittlungen")],
+        rows,
     )
 
 
@@ -743,6 +776,111 @@ def figure_assessment_needs(b: _Base) -> Figure:
     )
 
 
+# --- time in each phase (issue 14 §4) -------------------------------------------------------------
+
+
+def figure_phase_days(b: _Base) -> Figure:
+    """Median days a case stayed in each phase, over the stays that ended in the period (the phase
+    history, candidates.CasePhaseChange). One query: window functions number the stays of each
+    phase by length and fetch only the one or two middle ones. A phase with 1–4 stays shows no
+    median and its count is suppressed as in the comparison."""
+    from .comparison import THRESHOLD
+
+    stays = (
+        CasePhaseChange.objects.filter(
+            case__in=b.cases, left_at__gte=b.f.start_at, left_at__lt=b.f.end_before
+        )
+        .exclude(to_phase=CasePhase.CLOSED)
+        .annotate(d=ExpressionWrapper(F("left_at") - F("changed_at"), output_field=DurationField()))
+        .annotate(
+            rn=Window(RowNumber(), partition_by=[F("to_phase")], order_by=[F("d").asc(), F("pk").asc()]),
+            n=Window(Count("pk"), partition_by=[F("to_phase")]),
+        )
+    )
+    middle = stays.filter(
+        Q(rn=ExpressionWrapper((F("n") + 1) / 2, output_field=IntegerField()))
+        | Q(rn=ExpressionWrapper(F("n") / 2 + 1, output_field=IntegerField()))
+    ).values_list("to_phase", "n", "d")
+    counts = dict.fromkeys(CasePhase.values, 0)
+    lengths: dict[str, list[float]] = {}
+    for phase, n, d in middle:  # at most two rows per phase
+        counts[phase] = n
+        lengths.setdefault(phase, []).append(d.total_seconds() / 86400 if d is not None else 0.0)
+    del counts[CasePhase.CLOSED]
+    # A case counts once in each phase it left and no total is shown, so there is nothing to
+    # subtract from: the small cells themselves (1–4) are hidden, as the comparison's primary rule.
+    shown = {k: (None if 0 < v < THRESHOLD else v) for k, v in counts.items()}
+    rows = []
+    for value, label in CasePhase.choices:
+        if value == CasePhase.CLOSED:
+            continue
+        median = None
+        if shown[value] and lengths.get(value):
+            median = int(sum(lengths[value]) / len(lengths[value]) + 0.5)
+        rows.append([str(label), median, shown[value]])
+    return Figure(
+        "phase_days",
+        _("Tage in jeder Phase (Median)"),
+        _("Wie lange Fälle in jeder Phase waren: Median in Tagen über die Phasen, die im Zeitraum endeten."),
+        [_("Phase"), _("Median in Tagen"), _("beendete Phasen")],
+        rows,
+        note=_("Phasen mit weniger als 5 Fällen zeigen keinen Median; kleine Zahlen sind unterdrückt (–)."),
+    )
+
+
+# --- the network level (issue 23) ---------------------------------------------------------------
+
+
+def _barrier_periods(start: datetime.date, end: datetime.date) -> tuple[list[tuple[int, int]], bool]:
+    """The (year, month) of every month of the period; quarters instead when it spans over a year."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if len(months) <= 12:
+        return months, False
+    return sorted({(y, (m - 1) // 3 + 1) for y, m in months}), True
+
+
+def figure_barriers(b: _Base) -> Figure:
+    """Systemic barriers flagged from cases, by category over time (one query). A barrier carries no
+    case and no person, only municipality, organisation and day: the legal-circle filter and the
+    own caseload do not narrow it (it is the municipality's, or the organisation's for a team lead).
+    Every period's row is suppressed like the comparison (cells of 1–4 shown as –)."""
+    from privacy.disclosure import suppress
+
+    qs = Barrier.objects.filter(
+        municipality_id=b.scope.municipality_id, flagged_on__gte=b.f.start, flagged_on__lte=b.f.end
+    )
+    organisation_id = b.scope.organisation_id or b.f.organisation_id
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    periods, quarterly = _barrier_periods(b.f.start, b.f.end)
+    raw = {p: dict.fromkeys(BarrierCategory.values, 0) for p in periods}
+    grouped = (
+        qs.values("category", "flagged_on__year", "flagged_on__month").annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:  # at most 9 categories × the months of the period
+        year, month = row["flagged_on__year"], row["flagged_on__month"]
+        key = (year, (month - 1) // 3 + 1) if quarterly else (year, month)
+        raw[key][row["category"]] += row["n"]
+    rows = []
+    for (year, part), cells in raw.items():
+        shown, _total = suppress(cells)
+        label = _("%(q)s. Quartal %(y)s") % {"q": part, "y": year} if quarterly else f"{part:02d}/{year}"
+        rows.append([label, *[shown[value] for value in BarrierCategory.values]])
+    return Figure(
+        "barriers",
+        _("Systemische Hürden nach Art im Zeitverlauf"),
+        _("Hürden, die Fachkräfte im Zeitraum aus ihren Fällen gemeldet haben, ohne Bezug zur Person."),
+        [_("Zeitraum"), *[str(label) for _v, label in BarrierCategory.choices]],
+        rows,
+        chart="stacked",
+        note=_("Zellen mit weniger als 5 Hürden sind unterdrückt (–)."),
+        link=("coaching:barrier_overview", {}, (Role.COORDINATOR,)),
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -753,6 +891,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_time_to_placement(b),
         figure_placements_kind(b),
         figure_placements_sector(b),
+        figure_placements_source(b),
         figure_retention(b),
         figure_apprenticeships_ended(b),
         figure_language_levels(b),
@@ -764,6 +903,8 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_referrals(b),
         figure_handovers(b),
         figure_assessment_needs(b),
+        figure_phase_days(b),
+        figure_barriers(b),
     ]
 
 

@@ -27,23 +27,35 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
+        Destination(_("Speed-Dating"), "employers:my_speed_dating"),
     ],
     Role.CASE_MANAGER: [
         Destination(_("Meine Fälle"), "candidates:case_list"),
         Destination(_("Vorstellungen meiner Klient*innen"), "employers:staff_introductions"),
+        Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Speed-Datings"), "employers:speed_dating_list"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list", lead_only=True),
+        # issue 14 §4: closed cases (the six-month question) and the cases of departed colleagues
+        Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
+        Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
+        Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
         Destination(_("Übergaben"), "coaching:handover_list"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
+        Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
         Destination(_("Nachrichten"), "coaching:messages"),
     ],
+    Role.EMPLOYER_SERVICE: [Destination(_("Gefundene Stellen"), "employers:acquisition_list")],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),
@@ -51,10 +63,13 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     ],
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
+        Destination(_("Systemische Hürden"), "coaching:barrier_overview"),
+        Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),
         Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
+        Destination(_("Speed-Datings"), "employers:speed_dating_list"),
     ],
 }
 

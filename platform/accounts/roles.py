@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("Arbeitgeber*in")
     CHAMBER_EDITOR = "chamber_editor", _("Kammer-Redakteur*in")
     COORDINATOR = "coordinator", _("Koordinator*in")
+    # The Jobcenter's / Agentur's employer service: finds placements with businesses (issue 14).
+    EMPLOYER_SERVICE = "employer_service", _("Arbeitgeber-Service")
 
 
 # The role groups the apps check against, defined once here.
@@ -19,6 +21,8 @@ class Role(models.TextChoices):
 CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
 # The case staff and the coordinator who oversees their work.
 CASE_STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
+# Roles that record placements they found with businesses (Arbeitsplatzakquisition, issue 14).
+PLACEMENT_FINDERS = (*CASE_STAFF, Role.EMPLOYER_SERVICE)
 # Roles that may open a candidate's page at all (volunteers get the reduced view).
 CASE_READERS = (*CASE_STAFF_AND_COORDINATOR, Role.VOLUNTEER)
 

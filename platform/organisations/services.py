@@ -41,6 +41,8 @@ _ROLE_ONLY_IN = {
     Role.CHAMBER_EDITOR: OrganisationKind.CHAMBER,
     Role.COORDINATOR: OrganisationKind.MUNICIPALITY_OFFICE,
 }
+# Roles held in one of a few kinds: the employer service works for the Jobcenter or the Agentur.
+_ROLE_ONLY_IN_ANY = {Role.EMPLOYER_SERVICE: (OrganisationKind.JOBCENTER, OrganisationKind.EMPLOYMENT_AGENCY)}
 
 
 def roles_for_kind(kind: str) -> list[str]:
@@ -49,7 +51,13 @@ def roles_for_kind(kind: str) -> list[str]:
         return [Role.EMPLOYER]
     if kind == OrganisationKind.CHAMBER:
         return [Role.CHAMBER_EDITOR]
-    return [r for r in Role.values if r != Role.CANDIDATE and _ROLE_ONLY_IN.get(r, kind) == kind]
+    return [
+        r
+        for r in Role.values
+        if r != Role.CANDIDATE
+        and _ROLE_ONLY_IN.get(r, kind) == kind
+        and kind in _ROLE_ONLY_IN_ANY.get(r, (kind,))
+    ]
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ class World:
     users: dict
     own_step: object = None  # issue 22: a step of the person's own (she may tick it)
     appointment: object = None  # issue 22: an appointment on the case
+    closed_case: object = None  # issue 14 §4: a case of the own organisation closed with an employment
 
     @property
     def pk(self) -> int:
@@ -81,12 +82,20 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
     coordinator_responsible = new_member("coordinator", municipality=municipality)
     CaseFactory(responsible_organisation=org, candidate=case.candidate, case_manager=coordinator_responsible)
     CaseNote.objects.create(case=case, author=case_manager_team.own, text=FILE_MARKER)
+    # Issue 14 §4: another person's case of the own organisation, closed with an employment.
+    from candidates.services import case_close
+
+    closed_case = CaseFactory(
+        responsible_organisation=org, candidate__municipality=municipality, case_manager=case_manager_team.own
+    )
+    case_close(case=closed_case, actor=case_manager_team.own, reason="employment")
     users = {
         "anonymous": None,
         "candidate_self": self_user,
         "candidate_other": other_candidate_user,
         "case_manager_own": case_manager_team.own,
         "case_manager_colleague": case_manager_team.colleague,
+        "case_manager_lead": new_member("case_manager", organisation=org, lead=True),
         "case_manager_other_org": case_manager_team.outsider,
         "case_manager_other_municipality": case_manager_team.elsewhere,
         "job_coach_own_org": new_member("job_coach", organisation=org),
@@ -110,6 +119,7 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         place="Matrix-Ort",
     )
     return World(
+        closed_case=closed_case,
         appointment=appointment,
         case=case,
         goal=goal,
@@ -187,6 +197,14 @@ URLS = [
         "post",
         lambda w: reverse("candidates:appointment_cancel", args=[w.appointment.pk]),
     ),
+    # closing a case with an evaluation, reassigning (issue 14 §4); the posts are empty (form errors)
+    ("case_close", "get", lambda w: reverse("candidates:case_close", args=[w.case.pk])),
+    ("closed_list", "get", lambda w: reverse("candidates:closed_list")),
+    ("case_closure", "get", lambda w: reverse("candidates:case_closure", args=[w.closed_case.pk])),
+    ("reassign", "get", lambda w: reverse("candidates:reassign")),
+    ("closure_follow_up", "post", lambda w: reverse("candidates:closure_follow_up", args=[w.closed_case.pk])),
+    ("case_reopen", "post", lambda w: reverse("candidates:case_reopen", args=[w.closed_case.pk])),
+    ("case_close_post", "post", lambda w: reverse("candidates:case_close", args=[w.case.pk])),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -236,6 +254,14 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "appointment_edit": 200,
     "appointment_add_post": 200,  # an empty post: the form again with its errors
     "appointment_cancel": 302,
+    # issue 14 §4: empty posts answer with the page and its errors; only team leads reassign
+    "case_close": 200,
+    "case_close_post": 200,
+    "closed_list": 200,
+    "case_closure": 200,
+    "closure_follow_up": 200,
+    "case_reopen": 200,
+    "reassign": 403,
 }
 
 
@@ -246,7 +272,14 @@ def forbidden(**overrides) -> dict[str, int]:
 def outside(**overrides) -> dict[str, int]:
     """Same role, object out of scope: lists and intake work, every object page is 404."""
     expected = dict.fromkeys(STAFF_FULL, 404)
-    expected.update(case_list=200, create=200, **dict.fromkeys(SELF_PAGES, 403), invitation_bad_token=404)
+    expected.update(
+        case_list=200,
+        create=200,
+        closed_list=200,  # their own organisation's closed cases
+        reassign=403,  # not a team lead
+        **dict.fromkeys(SELF_PAGES, 403),
+        invitation_bad_token=404,
+    )
     return {**expected, **overrides}
 
 
@@ -273,6 +306,12 @@ EXPECTED = {
     ),
     "case_manager_own": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
     "case_manager_colleague": {**STAFF_FULL, **dict.fromkeys(SELF_PAGES, 403), "invitation_bad_token": 404},
+    "case_manager_lead": {
+        **STAFF_FULL,
+        **dict.fromkeys(SELF_PAGES, 403),
+        "invitation_bad_token": 404,
+        "reassign": 200,
+    },
     "case_manager_other_org": outside(),
     "case_manager_other_municipality": outside(),
     # Job coaches work on the case but neither do the intake nor erase a person.
@@ -334,7 +373,8 @@ def test_access_matrix(world, role):
 def test_the_matrix_covers_every_url_of_the_app():
     from candidates.urls import urlpatterns
 
-    covered = (set(NAMES) - {"invitation_bad_token", "consent_revoke_confirm", "appointment_add_post"}) | {
-        "invitation_accept"
-    }
+    covered = (
+        set(NAMES)
+        - {"invitation_bad_token", "consent_revoke_confirm", "appointment_add_post", "case_close_post"}
+    ) | {"invitation_accept"}
     assert {p.name for p in urlpatterns} == covered

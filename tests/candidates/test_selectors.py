@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.roles import Role
 from candidates import selectors, services
-from candidates.models import CasePhase, ConsentScope
+from candidates.models import ConsentScope
 from organisations.models import OrganisationKind
 from tests.candidates.factories import CandidateFactory, CaseFactory, ConsentFactory, LanguageSkillFactory
 from tests.factories import OrganisationFactory
@@ -36,7 +36,8 @@ def test_closing_the_case_ends_the_organisations_access(case_manager_team):
         responsible_organisation=case_manager_team.organisation,
         candidate__municipality=case_manager_team.municipality,
     )
-    services.case_set_phase(case=case, actor=case_manager_team.own, phase=CasePhase.CLOSED)
+    # Closing needs its evaluation (issue 14 §4): case_close, never case_set_phase.
+    services.case_close(case=case, actor=case_manager_team.own, reason="moved_away")
     assert list(selectors.visible_candidates(user=case_manager_team.own)) == []
 
 

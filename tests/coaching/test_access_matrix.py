@@ -194,6 +194,35 @@ MATRIX = [
         {**_row(own=403, staff_other=403, volunteer=200, volunteer_other=404), "candidate": 200},
     ),
     ("message_file", "file", "get", {**_row(own=200, volunteer=404), "candidate": 200}),
+    # --- the network level (issue 23): a barrier is flagged from a case by the staff who may change
+    # it (another organisation's or municipality's case: 404); the counts are the coordinator's, each
+    # of their own municipality (a coordinator elsewhere sees their own, never this one's).
+    ("barrier_create", "case", "get", STAFF_EDIT),
+    ("barrier_overview", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    # Coordination rounds: the coordinators of the municipality run them; the case staff of a member
+    # organisation read them (and mark their own actions done); everybody else never learns of them.
+    ("round_list", None, "get", _row(own=200, staff_other=200, coordinator=200)),
+    ("round_create", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    ("round_detail", "round", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    (
+        "round_action_create",
+        "round",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "round_held",
+        "round",
+        "post",
+        _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
+    ),
+    # Only the owner (the case manager) or a coordinator of the municipality marks an action done.
+    (
+        "round_action_done",
+        "action",
+        "post",
+        {**_row(own=302, coordinator=302, coordinator_elsewhere=404), "coach": 404},
+    ),
 ]
 
 
@@ -254,7 +283,25 @@ def objects(world, language_school):
         attachment=png_upload(),
         kind="image/png",
     )
+    from coaching import barrier_services
+
+    network = barrier_services.round_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        name="Bündniskerngruppe",
+        kind="core_group",
+        members=[world.office],
+    )
+    action = barrier_services.round_action_create(
+        coordination_round=network,
+        actor=world.coordinator,
+        text="Kita-Plätze mit dem Jugendamt klären",
+        owner=world.case_manager,
+        deadline=timezone.localdate(),
+    )
     return {
+        "round": {"pk": network.pk},
+        "action": {"pk": action.pk},
         "file": {"pk": message.pk},
         "employment": {"pk": world.employment.pk},
         "need": {"pk": need.pk},
@@ -274,6 +321,7 @@ POST_DATA = {
     "referral_update": {"status": "accepted", "outcome": ""},
     "handover_item": {"done": "1"},
     "handover_appointment": {"joint_appointment_at": timezone.now().strftime("%Y-%m-%dT%H:%M")},
+    "round_held": {"held_on": timezone.localdate().isoformat()},
 }
 
 

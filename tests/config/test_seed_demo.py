@@ -278,6 +278,28 @@ def test_the_demo_has_a_proposal_for_the_employer_and_an_interest_of_the_candida
     assert Notification.objects.filter(target_id=interest.pk, kind="employers.interest.staff").exists()
 
 
+def test_the_demo_job_coach_finds_a_confirmed_and_a_waiting_placement(seeded, esco):
+    """Issue 14 §2: "Gefundene Stellen" shows one placement the business confirmed (open, with the
+    coach's notice) and one still waiting for the business's confirmation."""
+    from django.test import Client
+
+    from employers.models import PlacementAcquisition
+    from notifications.models import Notification
+    from tests.fixtures.users import login_with_mfa
+
+    coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
+    found = PlacementAcquisition.objects.filter(
+        placement__municipality=seeded["municipality"], created_by=coach
+    )
+    assert sorted(((a.is_confirmed, a.placement.status) for a in found), reverse=True) == [
+        (True, PlacementStatus.OPEN),
+        (False, PlacementStatus.DRAFT),
+    ]
+    assert Notification.objects.filter(recipient=coach, kind="employers.acquisition_confirmed.staff").exists()
+    page = login_with_mfa(Client(), coach).get("/app/employers/found/").content.decode()
+    assert "wartet auf Bestätigung durch" in page and "vom Betrieb bestätigt am" in page
+
+
 def test_the_demo_candidate_has_a_plan_with_an_open_task_and_an_answer(seeded, esco):
     """Issue 22: after `make demo` the candidate login shows "Mein Plan" with tasks due, one of them
     answered "I need help", and the case manager reads that on the case page and in the inbox."""
@@ -356,3 +378,68 @@ def test_the_demo_candidate_has_an_upcoming_appointment(seeded, esco):
     assert appointment.starts_at > timezone.now() and appointment.interpreter_needed
     page = login_with_mfa(Client(), person).get("/app/candidates/me/plan/")
     assert "Rathaus, Zimmer 2.14" in page.content.decode()
+
+
+def test_the_demo_has_a_case_closed_with_an_evaluation(seeded, esco):
+    """Issue 14 §4: after `make demo` the demo case manager finds a case closed with an employment
+    under "Abgeschlossene Fälle", its six-month question due, and its phases with their dates."""
+    from django.test import Client
+
+    from candidates.models import CaseEvaluation
+    from tests.fixtures.users import login_with_mfa
+
+    evaluation = CaseEvaluation.objects.get(case__municipality=seeded["municipality"])
+    assert evaluation.reason == "employment" and evaluation.follow_up_is_due
+    assert evaluation.goals_reached.count() == 1
+    manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    client = login_with_mfa(Client(), manager)
+    listing = client.get("/app/candidates/cases/closed/").content.decode()
+    assert f"/app/candidates/cases/{evaluation.case_id}/closure/" in listing
+    page = client.get(f"/app/candidates/cases/{evaluation.case_id}/closure/").content.decode()
+    assert "Beschäftigung aufgenommen" in page and page.count("<tr") == 7  # header and six phases
+
+
+def test_the_demo_coordinator_finds_barriers_counted_on_the_network_page(seeded, esco):
+    """Issue 23: after `make demo` the coordinator's "Systemische Hürden" shows counts of the last
+    months (the frequent categories above the suppression threshold) and anonymous notes."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from coaching.models import Barrier
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
+    barriers = Barrier.objects.filter(municipality=municipality)
+    assert barriers.count() > 100 and barriers.exclude(note="").exists()
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    client = login_with_mfa(Client(), coordinator)
+    page = client.get(reverse("coaching:barrier_overview"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Wartezeit Integrationskurs" in html and "Gemeldete Hürden nach Art" in html
+    # Two coordination rounds; the core group's agenda counts the barriers since it last met.
+    rounds = client.get(reverse("coaching:round_list")).content.decode()
+    assert "Bündniskerngruppe Arbeitsmarktintegration" in rounds
+
+
+def test_the_demo_has_a_speed_dating_planned_from_matches(seeded, esco):
+    """Issue 15: after `make demo` the coordinator finds a planned speed dating presented by the
+    chamber's event page, the demo candidate is invited with a calendar file, and one mutual
+    interest waits for its case manager's "Vorstellung anlegen"."""
+    from django.test import Client
+
+    from employers.models import SpeedDating, SpeedDatingMeeting
+    from tests.fixtures.users import login_with_mfa
+
+    session = SpeedDating.objects.get()
+    assert session.event is not None and session.status == SpeedDating.Status.SCHEDULED
+    meetings = SpeedDatingMeeting.objects.filter(session=session)
+    assert meetings.count() > 10
+    assert len({(m.round, m.participant_id) for m in meetings}) == meetings.count()  # nobody double-booked
+    assert meetings.filter(candidate_interest=True, business_interest=True, introduction=None).exists()
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    page = login_with_mfa(Client(), person).get("/app/employers/my/speed-dating/")
+    assert session.title in page.content.decode() and ".ics" in page.content.decode()
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    detail = login_with_mfa(Client(), coordinator).get(f"/app/employers/speed-dating/{session.pk}/")
+    assert detail.content.decode().count('data-testid="meeting"') == meetings.count()

@@ -6,13 +6,25 @@ page, 404 = the object exists but lies outside the user's scope.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from employers.models import Employment, Introduction, SavedSearch, ShortlistEntry
+from employers.models import (
+    Employment,
+    Introduction,
+    PlacementAcquisition,
+    SavedSearch,
+    ShortlistEntry,
+    SpeedDating,
+    SpeedDatingBusiness,
+    SpeedDatingCandidate,
+    SpeedDatingMeeting,
+)
+from employers.services import acquisition_token
 from organisations.models import OrganisationKind
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
@@ -29,12 +41,15 @@ ROLES = [
     "unverified_employer",
     "chamber_editor",
     "coordinator",
+    "employer_service",
 ]
 
 # url name → (method, {role: status}); roles not named get `default`.
 EMPLOYER_ONLY = {"employer_own": 200, "employer_other_org": 200, "employer_elsewhere": 200}
 OWN_ONLY = {"employer_own": 200, "employer_other_org": 404, "employer_elsewhere": 404}
 OWN_ONLY_POST = {"employer_own": 302, "employer_other_org": 404, "employer_elsewhere": 404}
+ORGANISERS = {"case_manager": 200, "coordinator": 200}
+ORGANISERS_POST = {"case_manager": 302, "coordinator": 302}
 
 MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "home": ("get", {**EMPLOYER_ONLY, "unverified_employer": 200}, 403),
@@ -51,7 +66,12 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "verification_list": ("get", {"chamber_editor": 200, "coordinator": 200}, 403),
     "verification_decide": ("post", {"chamber_editor": 302, "coordinator": 302}, 403),
     "placement_create": ("get", EMPLOYER_ONLY, 403),
-    "placement_skill_suggestions": ("get", EMPLOYER_ONLY, 403),
+    # Case staff record placements they found with businesses (issue 14) and use the same fragment.
+    "placement_skill_suggestions": (
+        "get",
+        {**EMPLOYER_ONLY, "case_manager": 200, "job_coach": 200, "employer_service": 200},
+        403,
+    ),
     "placement_detail": ("get", OWN_ONLY, 403),
     "placement_edit": ("get", OWN_ONLY, 403),
     "placement_matches": ("get", OWN_ONLY, 403),
@@ -97,6 +117,29 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     # Proposing: the case manager of the person's case; the person themself may open their jobs but
     # not propose (403); a job coach of another organisation does not reach the person (404).
     "propose": ("post", {"case_manager": 302, "job_coach": 404}, 403),
+    # Placements found by case staff (issue 14): their team's list and form; the found placement
+    # belongs to the case manager's organisation, so a job coach of another organisation gets 404.
+    # The Jobcenter's employer service (Arbeitgeber-Service) finds placements too.
+    "acquisition_list": ("get", {"case_manager": 200, "job_coach": 200, "employer_service": 200}, 403),
+    "acquisition_create": ("get", {"case_manager": 200, "job_coach": 200, "employer_service": 200}, 403),
+    "acquisition_resend": ("post", {"case_manager": 302, "job_coach": 404, "employer_service": 404}, 403),
+    # The business's signed link: no login, everybody holding it sees the placement.
+    "acquisition_confirm": ("get", {"anonymous": 200}, 200),
+    # Speed dating (issue 15): the municipality's coordinators and case managers organise it; another
+    # municipality's session is a 404 (tests/employers/test_speed_dating.py). Inviting and turning an
+    # outcome into an introduction is for the person's case manager only (the coordinator: 403).
+    "speed_dating_list": ("get", ORGANISERS, 403),
+    "speed_dating_create": ("get", ORGANISERS, 403),
+    "speed_dating_detail": ("get", ORGANISERS, 403),
+    "speed_dating_business_add": ("post", ORGANISERS_POST, 403),
+    "speed_dating_propose": ("post", ORGANISERS_POST, 403),
+    "speed_dating_decide": ("post", {"case_manager": 302}, 403),
+    "speed_dating_schedule": ("post", ORGANISERS_POST, 403),
+    "speed_dating_outcome": ("post", ORGANISERS_POST, 403),
+    "speed_dating_introduce": ("post", {"case_manager": 302}, 403),
+    # The invited person's own page and calendar file.
+    "my_speed_dating": ("get", {"candidate": 200}, 403),
+    "my_speed_dating_ics": ("get", {"candidate": 200}, 403),
 }
 
 
@@ -113,6 +156,7 @@ def world(team, employer, cook_taxonomy, municipality):
             "unverified_employer",
             "chamber_editor",
             "coordinator",
+            "employer_service",
         )
     }
     profile = make_profile(employer.organisation)
@@ -173,8 +217,49 @@ def world(team, employer, cook_taxonomy, municipality):
     employment = Employment.objects.create(
         candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
     )
+    found = PlacementAcquisition.objects.create(
+        placement=make_placement(profile, cook_taxonomy.cook, title="Gefunden", status="draft"),
+        found_by_organisation=case_manager.organisation,
+        created_by=case_manager.own,
+        sent_to="chefin@betrieb.example",
+    )
+    args["acquisition_resend"] = [found.pk]
+    args["acquisition_confirm"] = [found.placement_id, acquisition_token(acquisition=found)]
     args["employment_end"] = [employment.reference]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
+    session = SpeedDating.objects.create(
+        municipality=municipality,
+        title="Speed-Dating",
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Rathaus",
+    )
+    business = SpeedDatingBusiness.objects.create(session=session, employer=profile)
+    business.placements.add(placement)
+    participant = SpeedDatingCandidate.objects.create(
+        session=session, candidate=candidate, status=SpeedDatingCandidate.Status.INVITED
+    )
+    meeting = SpeedDatingMeeting.objects.create(
+        session=session,
+        round=1,
+        table=1,
+        business=business,
+        participant=participant,
+        placement=placement,
+        score=0.8,
+    )
+    for name in (
+        "speed_dating_detail",
+        "speed_dating_business_add",
+        "speed_dating_propose",
+        "speed_dating_schedule",
+    ):
+        args[name] = [session.pk]
+    args["speed_dating_decide"] = [session.pk, participant.pk]
+    args["speed_dating_outcome"] = args["speed_dating_introduce"] = [session.pk, meeting.pk]
+    args["my_speed_dating_ics"] = [participant.pk]
+    data["speed_dating_business_add"] = {"placement": free.pk, "tables": "2"}
+    data["speed_dating_decide"] = {"decision": "invite"}
+    data["speed_dating_outcome"] = {"candidate_interest": "yes", "business_interest": "no"}
     return users, args, data
 
 
@@ -183,13 +268,13 @@ def world(team, employer, cook_taxonomy, municipality):
 def test_access_matrix(world, signed_in, role, url_name):
     users, args, data = world
     method, statuses, default = MATRIX[url_name]
-    expected = 302 if role == "anonymous" else statuses.get(role, default)
+    expected = statuses.get("anonymous", 302) if role == "anonymous" else statuses.get(role, default)
     user = users[role]
     client = Client() if user is None else signed_in(user)
     url = reverse(f"employers:{url_name}", args=args.get(url_name, []))
     response = client.post(url, data.get(url_name, {})) if method == "post" else client.get(url)
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
-    if role == "anonymous":
+    if role == "anonymous" and expected == 302:
         assert "/accounts/login/" in response["Location"]
 
 

@@ -53,6 +53,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         # messages on the case (issue 22)
         "coaching:messages",
         "coaching:message_case",
+        # speed dating (issue 15): the invitation and its calendar file
+        "employers:my_speed_dating",
+        "employers:my_speed_dating_ics",
     },
     "case_manager": {
         "accounts:home",
@@ -71,6 +74,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:qualification_add",
         "employers:candidate_jobs",
         "employers:staff_introductions",
+        # placements found by staff (issue 14)
+        "employers:acquisition_list",
+        "employers:acquisition_create",
         "coaching:case_detail",
         "coaching:handover_create",
         "coaching:handover_list",
@@ -86,6 +92,18 @@ ROLE_PAGES: dict[str, set[str]] = {
         # appointments (issue 22)
         "candidates:appointment_add",
         "candidates:appointment_edit",
+        # closing a case with an evaluation (issue 14 §4)
+        "candidates:case_close",
+        "candidates:closed_list",
+        "candidates:case_closure",
+        # the network level (issue 23): flag a barrier from the case; the rounds of their organisation
+        "coaching:barrier_create",
+        "coaching:round_list",
+        "coaching:round_detail",
+        # speed dating (issue 15)
+        "employers:speed_dating_list",
+        "employers:speed_dating_create",
+        "employers:speed_dating_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -108,6 +126,12 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:messages",
         # appointments (issue 22): from the case page of the employment's person
         "candidates:appointment_add",
+        # placements found by staff (issue 14)
+        "employers:acquisition_list",
+        "employers:acquisition_create",
+        # the rounds their organisation is a member of (issue 23)
+        "coaching:round_list",
+        "coaching:round_detail",
     },
     "volunteer": {
         "accounts:home",
@@ -164,6 +188,16 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:staff_introductions",
         "coaching:employment_list",
         "coaching:employment_coach",
+        # the network level (issue 23)
+        "coaching:barrier_overview",
+        "coaching:round_list",
+        "coaching:round_create",
+        "coaching:round_detail",
+        "coaching:round_action_create",
+        # speed dating (issue 15)
+        "employers:speed_dating_list",
+        "employers:speed_dating_create",
+        "employers:speed_dating_detail",
     },
 }
 
@@ -178,13 +212,19 @@ NOT_PAGES: dict[str, str] = {
     "employers:verification_decide": "the demo has no employer waiting for verification",
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
+    "employers:acquisition_confirm": "the signed link in the e-mail to a business (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
+    "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "coaching:round_held",
+    "coaching:round_action_done",
     "candidates:appointment_cancel",
+    "candidates:case_reopen",
+    "candidates:closure_follow_up",
     "candidates:entry_remove",
     "candidates:goal_add",
     "candidates:goal_status",
@@ -203,10 +243,17 @@ POST_ONLY = {
     "coaching:referral_update",
     "coaching:risk_escalate",
     "coaching:risk_resolve",
+    "employers:acquisition_resend",
     "employers:introduction_action",
     "employers:introduction_answer",
     "employers:job_interest",
     "employers:propose",
+    "employers:speed_dating_business_add",
+    "employers:speed_dating_decide",
+    "employers:speed_dating_introduce",
+    "employers:speed_dating_outcome",
+    "employers:speed_dating_propose",
+    "employers:speed_dating_schedule",
     "employers:saved_search_create",
     "employers:saved_search_delete",
     "employers:shortlist_add",

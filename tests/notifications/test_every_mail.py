@@ -41,8 +41,10 @@ KNOWN = {
     "candidates/services.py": 2,  # the self-service invitation; an appointment's invitation/reminder
     "coaching/services.py": 1,  # the follow-up reminder
     "cms/services.py": 2,  # the visitor's confirmation (.ics, cancellation link), the organiser's notice
+    "employers/speeddating.py": 1,  # the speed-dating invitation with its .ics (issue 15)
     "platform/organisations/services.py": 1,  # the membership invitation
     "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
+    "employers/services.py": 1,  # the confirmation link for a placement staff found (issue 14)
 }
 # A link without a host: in an href, or a bare path after a space, a quote, a bracket or a line start.
 RELATIVE = re.compile(
@@ -157,12 +159,48 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             place="Rathaus, Zimmer 3",
             staff_attendees=[world.case_manager],
         )
+        # The confirmation link to a business for a placement the case manager found (issue 14).
+        from employers import services as employer_services
+        from taxonomy.models import Occupation
+
+        occupation = Occupation.objects.create(
+            uri="http://esco.test/occupation/mail-cook", label_de="Koch/Köchin"
+        )
+        employer_services.placement_acquire(
+            actor=world.case_manager,
+            business={
+                "name": world.employer_org.name,
+                "sector": "handwerk",
+                "contact_email": "chefin@betrieb.example",
+            },
+            data={
+                "title": "Gefundene Stelle",
+                "occupation": occupation,
+                "postcode": "44135",
+                "openings": 1,
+            },
+        )
     assert candidate_services.appointment_reminders_send() == 1
     with django_capture_on_commit_callbacks(execute=True):
         candidate_services.appointment_cancel(appointment=appointment, actor=world.case_manager)
     assert notification_services.digests_send() == 1
     # The follow-up reminder (the world's employment began 40 days ago: two are due).
     assert coaching_services.reminders_send() == 2
+    # The speed-dating invitation (issue 15), with its .ics, to the person's own login.
+    from employers.models import SpeedDating, SpeedDatingCandidate
+    from employers.speeddating import speed_dating_invitation_send
+
+    Candidate.objects.filter(pk=world.case.candidate_id).update(user=new_member(Role.CANDIDATE))
+    session = SpeedDating.objects.create(
+        municipality_id=world.case.municipality_id,
+        title="Azubi-Speed-Dating",
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+        place="Rathaus",
+    )
+    participant = SpeedDatingCandidate.objects.create(
+        session=session, candidate_id=world.case.candidate_id, status=SpeedDatingCandidate.Status.INVITED
+    )
+    assert speed_dating_invitation_send(participant_id=participant.pk)
     sent_by_project = list(mail.outbox)
     assert len(sent_by_project) >= len(registry.kind_keys()) + 7
     assert any(m.attachments for m in sent_by_project), "the event confirmation carries its .ics"

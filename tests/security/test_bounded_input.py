@@ -306,8 +306,20 @@ SET_BY_THE_CODE = {
     "candidates.step": {"answered_at"},  # now, when the person answers a task (issue 22)
     "candidates.stepevent": {"at"},  # now, when the change is made
     "candidates.appointment": {"reminder_sent_at"},  # now, when the reminder is claimed (issue 22)
+    # issue 14 §4: now, when the phase changes / the case closes, is reopened or its question
+    # answered; the follow-up is due six months after the closing
+    "candidates.casephasechange": {"changed_at", "left_at"},
+    "candidates.caseevaluation": {
+        "closed_at",
+        "follow_up_due",
+        "follow_up_reminded_at",
+        "follow_up_answered_at",
+        "reopened_at",
+    },
     "employers.notification": {"read_at"},
     "employers.introduction": {"escalated_at"},
+    "employers.placementacquisition": {"sent_at", "confirmed_at"},  # now: link mailed, business confirmed
+    "employers.speeddatingcandidate": {"decided_at"},  # now, when the case manager invites (issue 15)
     "coaching.followupdue": {"due_date", "done_at"},  # computed from the employment's bounded start
     "coaching.followupreminder": {"claimed_at", "sent_at"},
     "coaching.coachingnotification": {"read_at"},

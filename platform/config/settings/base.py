@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 60 * 60 * 24,
     },
+    "candidates-closure-follow-ups": {
+        "task": "candidates.tasks.send_closure_follow_ups",
+        "schedule": 60 * 60 * 24,
+    },
     "candidates-appointment-reminders": {
         "task": "candidates.tasks.send_appointment_reminders",
         "schedule": 60 * 15,
@@ -283,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "coaching-escalate-support-requests": {
         "task": "coaching.tasks.escalate_overdue_support_requests",
+        "schedule": 60 * 60 * 24,
+    },
+    "coaching-remind-overdue-round-actions": {
+        "task": "coaching.tasks.remind_overdue_round_actions",
         "schedule": 60 * 60 * 24,
     },
     "employers-escalate-introductions": {

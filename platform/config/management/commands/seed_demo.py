@@ -77,11 +77,27 @@ class Command(BaseCommand):
                     candidate_user=platform.logins[Role.CANDIDATE],
                     employer_organisation=emp.login_employer,
                 )
+                # Placements the job coach found with businesses: one confirmed, one waiting (issue 14).
+                employers.demo.seed_acquisitions(
+                    municipality=municipality,
+                    job_coach=platform.logins[Role.JOB_COACH],
+                    employer_organisation=emp.login_employer,
+                )
                 # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
                 coaching.demo.seed_messages(
                     municipality=municipality,
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     candidate_user=platform.logins[Role.CANDIDATE],
+                )
+                # Systemic barriers flagged from cases, for the network page and the dashboard (issue 23).
+                coaching.demo.seed_barriers(
+                    municipality=municipality, organisations=platform.organisations, seed=SEED
+                )
+                coaching.demo.seed_rounds(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    coordinator=platform.logins[Role.COORDINATOR],
+                    case_manager=platform.logins[Role.CASE_MANAGER],
                 )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
@@ -126,6 +142,13 @@ class Command(BaseCommand):
         import cms.demo
 
         site = cms.demo.seed(municipality=municipality)
+        # A speed dating scheduled from matches, presented by the speed-dating event page (issue 15).
+        with transaction.atomic():
+            employers.demo.seed_speed_dating(
+                municipality=municipality,
+                coordinator=platform.logins[Role.COORDINATOR],
+                candidate_user=platform.logins[Role.CANDIDATE],
+            )
         out(
             f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:"
         )

@@ -1,0 +1,149 @@
+"""Issue 23: coordination rounds. The agenda counts the barriers flagged since the round last met
+(counts only, small cells suppressed), decisions become actions with an owner and a deadline, and
+an overdue action is reminded once through the daily beat task."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import barrier_selectors, barrier_services, tasks
+from coaching.models import Barrier, CoordinationRound, RoundAction
+from notifications.models import Notification
+from tests.fixtures.users import login_with_mfa
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def network(world):
+    return barrier_services.round_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        name="Runde mit der Ausländerbehörde",
+        kind="immigration_office",
+        members=[world.office],
+    )
+
+
+def _barriers(municipality, day, **counts):
+    Barrier.objects.bulk_create(
+        Barrier(municipality=municipality, category=c, flagged_on=day, note="Kurs voll")
+        for c, n in counts.items()
+        for _i in range(n)
+    )
+
+
+def test_the_coordinator_sets_up_a_round_with_partner_organisations(world, client):
+    login_with_mfa(client, world.coordinator)
+    start = client.get(reverse("coaching:round_list")).content.decode()
+    assert reverse("coaching:round_create") in start
+    response = client.post(
+        reverse("coaching:round_create"),
+        {
+            "name": "Bündniskerngruppe",
+            "kind": "core_group",
+            "members": [world.office.pk],
+            "next_date": "2027-01-12",
+        },
+    )
+    created = CoordinationRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "coaching:round_detail", args=[created.pk]
+    )
+    assert list(created.members.all()) == [world.office] and created.next_date == datetime.date(2027, 1, 12)
+    assert "Bündniskerngruppe" in client.get(reverse("coaching:round_list")).content.decode()
+
+
+def test_the_agenda_counts_the_barriers_flagged_since_the_last_meeting(
+    world, network, client, other_municipality
+):
+    barrier_services.round_held(
+        coordination_round=network, actor=world.coordinator, held_on=TODAY - datetime.timedelta(days=30)
+    )
+    _barriers(world.municipality, TODAY - datetime.timedelta(days=40), integration_course_wait=9)  # before
+    _barriers(
+        world.municipality,
+        TODAY - datetime.timedelta(days=10),
+        immigration_office_silent=6,
+        recognition_slow=5,
+    )
+    _barriers(other_municipality, TODAY, immigration_office_silent=8)  # not theirs
+
+    agenda = dict(barrier_selectors.round_agenda(coordination_round=network).rows)
+    assert agenda["ABH antwortet nicht"] == 6 and agenda["Anerkennung dauert"] == 5
+    assert agenda["Wartezeit Integrationskurs"] == 0
+
+    login_with_mfa(client, world.coordinator)
+    html = client.get(reverse("coaching:round_detail", args=[network.pk])).content.decode()
+    assert "<td>6</td>" in html and "<td>11</td>" in html and "<td>9</td>" not in html
+    assert "Kurs voll" not in html  # counts only, no notes on the agenda
+
+    # The round meets today: the next agenda starts empty.
+    client.post(reverse("coaching:round_held", args=[network.pk]), {"held_on": TODAY.isoformat()})
+    network.refresh_from_db()
+    assert network.last_held_on == TODAY
+    assert all(not n for _label, n in barrier_selectors.round_agenda(coordination_round=network).rows)
+
+
+def test_a_decision_gets_an_owner_from_a_member_organisation_and_a_deadline(world, network, client):
+    login_with_mfa(client, world.coordinator)
+    url = reverse("coaching:round_action_create", args=[network.pk])
+    outsider = world.people["coach_other_org"]  # their organisation is not a member
+    refused = client.post(url, {"text": "Termin mit der ABH", "owner": outsider.pk, "deadline": "2027-01-31"})
+    assert refused.status_code == 400 and not RoundAction.objects.exists()
+
+    response = client.post(
+        url, {"text": "Termin mit der ABH", "owner": world.case_manager.pk, "deadline": "2027-01-31"}
+    )
+
+    assert response.status_code == 302
+    action = RoundAction.objects.get()
+    assert action.owner == world.case_manager and action.deadline == datetime.date(2027, 1, 31)
+    notice = Notification.objects.get(kind="coaching.round_action_assigned")
+    assert notice.recipient == world.case_manager and notice.url_name == "coaching:round_detail"
+    # The owner finds it from their start page's "Koordinationsrunden" and marks it done.
+    owner = login_with_mfa(client.__class__(), world.case_manager)
+    assert reverse("coaching:round_list") in owner.get("/app/").content.decode()
+    page = owner.get(reverse("coaching:round_detail", args=[network.pk])).content.decode()
+    assert "Termin mit der ABH" in page
+    owner.post(reverse("coaching:round_action_done", args=[action.pk]))
+    action.refresh_from_db()
+    assert action.done_at is not None
+
+
+def test_an_overdue_action_is_reminded_once_by_the_daily_task(world, network):
+    assert settings.CELERY_BEAT_SCHEDULE["coaching-remind-overdue-round-actions"]["task"] == (
+        "coaching.tasks.remind_overdue_round_actions"
+    )
+    overdue = barrier_services.round_action_create(
+        coordination_round=network,
+        actor=world.coordinator,
+        text="Kita-Plätze klären",
+        owner=world.case_manager,
+        deadline=TODAY - datetime.timedelta(days=1),
+    )
+    done = barrier_services.round_action_create(
+        coordination_round=network,
+        actor=world.coordinator,
+        text="Liste der Kurse",
+        owner=world.case_manager,
+        deadline=TODAY - datetime.timedelta(days=3),
+    )
+    barrier_services.round_action_done(action=done, actor=world.case_manager)
+    barrier_services.round_action_create(
+        coordination_round=network, actor=world.coordinator, text="Später", owner=world.coach, deadline=TODAY
+    )
+
+    assert tasks.remind_overdue_round_actions() == 1
+    assert tasks.remind_overdue_round_actions() == 0  # once
+
+    reminded = Notification.objects.filter(kind="coaching.round_action_overdue")
+    assert {n.recipient for n in reminded} == {world.case_manager, world.coordinator}
+    assert all(n.target_id == overdue.pk for n in reminded)
