@@ -1578,7 +1578,7 @@ def _appointment_announce(*, appointment: Appointment, what: str, dropped=()) ->
         AppointmentStatus.CHANGED: "changed",
         AppointmentStatus.CANCELLED: "cancelled",
     }[what]
-    if getattr(settings, "LOTSE_SMS_SENDER", ""):
+    if sms_sender(municipality_id=appointment.case.municipality_id) is not None:
         from .tasks import send_appointment_sms
 
         enqueue(send_appointment_sms, appointment.pk, sms_text)
@@ -1677,25 +1677,30 @@ def appointment_mail_send(
     return sent
 
 
-def sms_sender():
+def sms_sender(*, municipality_id: int):
     """The deployment's SMS sender (``LOTSE_SMS_SENDER``, a dotted path to a class with
-    ``send(to, text)``), or None: by default no SMS is sent."""
+    ``send(to, text)``) for a municipality that has opted in (``Municipality.sms_appointments``),
+    or None: by default no SMS is sent."""
     from django.utils.module_loading import import_string
 
+    from organisations.models import Municipality
+
     path = getattr(settings, "LOTSE_SMS_SENDER", "")
-    return import_string(path)() if path else None
+    if not path or not Municipality.objects.filter(pk=municipality_id, sms_appointments=True).exists():
+        return None
+    return import_string(path)()
 
 
 def appointment_sms_send(*, appointment_id: int, what: str) -> int:
     """A short SMS to the person (only where a sender is configured and a phone number known):
     kind and time, in their language — never the place or notes."""
-    sender = sms_sender()
-    if sender is None:
-        return 0
     appointment = (
         Appointment.objects.select_related("case__candidate__user").filter(pk=appointment_id).first()
     )
     if appointment is None:
+        return 0
+    sender = sms_sender(municipality_id=appointment.case.municipality_id)
+    if sender is None:
         return 0
     sent = 0
     for reader in _appointment_readers(appointment):

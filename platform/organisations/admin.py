@@ -13,7 +13,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "state", "ags", "postcode"]
+    list_display = ["name", "state", "ags", "postcode", "sms_appointments"]
+    list_filter = ["sms_appointments"]
     search_fields = ["name", "ags", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["coordination_office"]

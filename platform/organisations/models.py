@@ -34,6 +34,16 @@ class Municipality(models.Model):
         verbose_name=_("Koordinierungsstelle"),
         help_text=_("Die Stelle, an die sich neue Betriebe und Interessierte wenden."),
     )
+    # Issue 22: SMS cost money and need a contract, so each municipality opts in; the gateway itself
+    # is the deployment's (LOTSE_SMS_SENDER). Without both, appointments go by e-mail and in the app.
+    sms_appointments = models.BooleanField(
+        _("Termine auch per SMS"),
+        default=False,
+        help_text=_(
+            "Nur wenn die Kommune einen Vertrag mit dem SMS-Anbieter dieser Installation hat: "
+            "Klient*innen mit Telefonnummer bekommen Termine, Änderungen und Erinnerungen auch per SMS."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -205,8 +205,14 @@ def test_the_person_sees_her_next_appointments_on_my_plan_in_farsi(setup, signed
     assert AuditEntry.objects.filter(actor_id=setup.person.pk, fields__contains=["appointments"]).exists()
 
 
+def _sms_municipality(case, on: bool) -> None:
+    case.municipality.sms_appointments = on
+    case.municipality.save(update_fields=["sms_appointments"])
+
+
 def test_the_reminder_goes_out_24_hours_ahead_once(setup, settings):
     settings.LOTSE_SMS_SENDER = "tests.candidates.test_appointments.RecordingSmsSender"
+    _sms_municipality(setup.case, True)
     SENT_SMS.clear()
     soon = services.appointment_create(
         case=setup.case,
@@ -237,6 +243,32 @@ def test_the_reminder_goes_out_24_hours_ahead_once(setup, settings):
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
     assert [to for to, _text in SENT_SMS] == ["+49 151 000000"]
+
+
+def test_no_sms_where_the_municipality_has_no_sms_contract(setup, settings):
+    """The gateway is the deployment's; a municipality that has not opted in sends no SMS, and one
+    that has sends them for its own people only (issue 22: "where the municipality has one")."""
+    settings.LOTSE_SMS_SENDER = "tests.candidates.test_appointments.RecordingSmsSender"
+    _sms_municipality(setup.case, False)
+    other_case = CaseFactory()
+    other_case.candidate.phone = "+49 160 111111"
+    other_case.candidate.save()
+    _sms_municipality(other_case, True)
+    assert other_case.municipality_id != setup.case.municipality_id
+    SENT_SMS.clear()
+    for case in (setup.case, other_case):
+        services.appointment_create(
+            case=case,
+            actor=setup.coach
+            if case == setup.case
+            else new_member("job_coach", organisation=case.responsible_organisation),
+            kind="follow_up",
+            starts_at=timezone.now() + datetime.timedelta(hours=5),
+            ends_at=timezone.now() + datetime.timedelta(hours=6),
+            place="Büro",
+        )
+    assert services.appointment_reminders_send() == 2  # both reminded by e-mail
+    assert {to for to, _text in SENT_SMS} == {"+49 160 111111"}
 
 
 def test_no_sms_without_a_sender(setup, settings):

@@ -364,8 +364,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Prometheus metrics at /metrics/ for a bearer of this token; unset: the address answers 404.
 LOTSE_METRICS_TOKEN = env.str_("LOTSE_METRICS_TOKEN", "")
-# Appointment SMS (issue 22): a dotted path to a class with ``send(to, text)`` where the
-# municipality has an SMS provider; empty (the default) sends none.
+
+# Appointment SMS (issue 22): a dotted path to a class with ``send(to, text)``, this installation's
+# gateway; only municipalities that opted in (Municipality.sms_appointments) use it. Empty: none.
 LOTSE_SMS_SENDER = env.str_("LOTSE_SMS_SENDER", "")
 
 # Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
