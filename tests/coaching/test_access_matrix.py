@@ -246,7 +246,7 @@ MATRIX = [
         "discrimination_referral",
         "discrimination_link",
         "get",
-        {role: 200 for role in ROLES},
+        dict.fromkeys(ROLES, 200),
     ),
 ]
 
