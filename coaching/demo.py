@@ -939,7 +939,7 @@ def seed_discrimination(
     taken by the job coach. Idempotent."""
     from .discrimination_selectors import Reporter, first_of_month
     from .discrimination_services import report_create
-    from .models import DiscriminationReport, Service, ServiceCategory, ServiceOrganisation
+    from .models import DiscriminationReport, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
 
     provider, _created = ServiceOrganisation.objects.get_or_create(
         municipality=municipality,
@@ -958,6 +958,13 @@ def seed_discrimination(
             },
         },
     )
+    if not service.locations.exists():
+        location, _created = ServiceLocation.objects.get_or_create(
+            organisation=provider,
+            name="ADN Beratungsstelle Kassel",
+            defaults={"street": "Kölnische Straße 44", "postcode": "34117", "city": "Kassel"},
+        )
+        service.locations.add(location)
     if DiscriminationReport.objects.filter(municipality=municipality).exists():
         return 0
     today = today or timezone.localdate()
