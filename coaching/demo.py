@@ -694,9 +694,12 @@ def clear(*, municipality: Any) -> int:
     Call before candidates.demo.clear: referrals keep their services (PROTECT), and the directory
     and employer requests would otherwise outlive the people they were about.
     """
+    from .models import DiscriminationReport
+
     deleted = 0
     for queryset in (
         Referral.objects.filter(case__municipality=municipality),
+        DiscriminationReport.objects.filter(municipality=municipality),  # before their services
         Handover.objects.filter(case__municipality=municipality),
         SupportRequest.objects.filter(municipality=municipality),
         LanguageSupportNeed.objects.filter(municipality=municipality),
@@ -886,3 +889,136 @@ def seed_rounds(
         next_date=today + timedelta(days=30),
     )
     return 2
+
+
+# --- reporting discrimination (issue 15 §3) ---------------------------------------------------------
+
+_COUNSELLING = {
+    "organisation_name": "Antidiskriminierungsnetzwerk Nordhessen",
+    "email": "beratung@adn-nordhessen.example",
+    "name": "Antidiskriminierungsberatung",
+    "description": "Vertrauliche, kostenlose Beratung bei Diskriminierung im Beruf, bei Ämtern, bei der "
+    "Wohnungssuche und im Alltag; Begleitung bei Beschwerden und nach dem AGG.",
+    "languages": ["de", "en", "ar", "fa", "uk"],
+    "contact_name": "Team Beratung",
+    "phone": "0561 0001007",
+    "url": "https://adn-nordhessen.example",
+}
+# (setting, share of reports): discrimination at businesses and in housing are reported most often.
+_DISCRIMINATION_SETTINGS = (
+    ("business", 0.35),
+    ("housing", 0.25),
+    ("office", 0.2),
+    ("public", 0.1),
+    ("education", 0.06),
+    ("other", 0.04),
+)
+_DISCRIMINATION_GROUNDS = (
+    "ethnic",
+    "ethnic",
+    "ethnic",
+    "religion",
+    "language",
+    "residence_status",
+    "gender",
+    "",
+)
+
+
+def seed_discrimination(
+    *,
+    municipality: Any,
+    candidate_user: Any,
+    job_coach: Any,
+    seed: int = 2026,
+    today: date | None = None,
+) -> int:
+    """The anti-discrimination counselling service in the directory, about sixty anonymous reports of
+    the last fourteen months (this month's reports at businesses reach the suppression threshold), a
+    named report by the demo candidate referred to the counselling service with her consent, and one
+    taken by the job coach. Idempotent."""
+    from .discrimination_selectors import Reporter, first_of_month
+    from .discrimination_services import report_create
+    from .models import DiscriminationReport, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
+
+    provider, _created = ServiceOrganisation.objects.get_or_create(
+        municipality=municipality,
+        name=_COUNSELLING["organisation_name"],
+        defaults={"email": _COUNSELLING["email"]},
+    )
+    service, _created = Service.objects.get_or_create(
+        municipality=municipality,
+        organisation=provider,
+        name=_COUNSELLING["name"],
+        defaults={
+            "category": ServiceCategory.ANTI_DISCRIMINATION,
+            **{
+                k: _COUNSELLING[k]
+                for k in ("description", "languages", "contact_name", "email", "phone", "url")
+            },
+        },
+    )
+    if not service.locations.exists():
+        location, _created = ServiceLocation.objects.get_or_create(
+            organisation=provider,
+            name="ADN Beratungsstelle Kassel",
+            defaults={"street": "Kölnische Straße 44", "postcode": "34117", "city": "Kassel"},
+        )
+        service.locations.add(location)
+    if DiscriminationReport.objects.filter(municipality=municipality).exists():
+        return 0
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    businesses = list(
+        Organisation.objects.filter(municipality=municipality, kind="employer").order_by("pk")[:10]
+    )
+    settings_, weights = zip(*_DISCRIMINATION_SETTINGS, strict=True)
+    rows = []
+    for months_back in range(13, -1, -1):
+        month = first_of_month(today - relativedelta(months=months_back))
+        count = rng.randint(2, 6)
+        settings_this_month = list(rng.choices(settings_, weights=weights, k=count))
+        if months_back == 0:
+            settings_this_month += ["business"] * 5  # one cell above the threshold this month
+        for setting in settings_this_month:
+            rows.append(
+                DiscriminationReport(
+                    municipality=municipality,
+                    reporter_kind=rng.choice(("candidate", "candidate", "staff", "volunteer")),
+                    anonymous=True,
+                    setting=setting,
+                    ground=rng.choice(_DISCRIMINATION_GROUNDS),
+                    occurred_on=first_of_month(month - relativedelta(months=rng.randint(0, 1))),
+                    description="",
+                    business=rng.choice(businesses) if setting == "business" and businesses else None,
+                    reported_on=month,
+                )
+            )
+    DiscriminationReport.objects.bulk_create(rows)
+    candidate = Candidate.objects.filter(user=candidate_user).first()
+    if candidate is not None:
+        report_create(
+            actor=candidate_user,
+            reporter=Reporter("candidate", municipality, candidate),
+            setting="housing",
+            ground="ethnic",
+            occurred_on=today - timedelta(days=20),
+            description="Bei der Wohnungsbesichtigung sagte der Vermieter, an Ausländer vermiete er nicht.",
+            refer_to=service,
+            consent=True,
+            contact="Telefon über meine Case Managerin",
+            today=today,
+        )
+    if job_coach is not None and Membership.objects.filter(user=job_coach, is_active=True).exists():
+        org = Membership.objects.filter(user=job_coach, is_active=True).select_related("organisation").first()
+        report_create(
+            actor=job_coach,
+            reporter=Reporter("staff", org.organisation.municipality),
+            setting="business",
+            ground="religion",
+            occurred_on=today - timedelta(days=35),
+            description="Beim Probearbeiten wurde einer Klientin gesagt, mit Kopftuch könne sie nicht an die Kasse.",
+            business=businesses[0] if businesses else None,
+            today=today,
+        )
+    return len(rows) + 2

@@ -242,6 +242,7 @@ def coaching_erase(*, candidate_id: int) -> int:
     changed += handovers.update(note="")
     handovers.exclude(reason="").update(reason=ERASED)
     changed += message_erase(candidate_id=candidate_id, now=now)
+    changed += discrimination_erase_for_candidate(candidate_id=candidate_id)
     return changed
 
 
@@ -309,6 +310,7 @@ def register_privacy() -> None:
 
     registry.register("coaching", exporter=export_for_user, eraser=erase_for_user)
     _register_export_labels()
+    register_discrimination_privacy()
 
 
 def _register_export_labels() -> None:
@@ -377,3 +379,91 @@ def _register_export_labels() -> None:
     values.setdefault("topic", {}).update({str(code): word for code, word in RequestTopic.choices})
     register_labels(labels=labels, values=values)
     post_save.connect(_on_audit_entry, sender=AuditEntry, dispatch_uid="coaching_erase_with_candidate")
+
+
+# --- reported discrimination (issue 15 §3) ------------------------------------------------------------
+# A named report is its reporter's personal data (and, for a candidate's own report, the candidate's):
+# exported with its referrals; erased by blanking the text and the contact and dropping the links to
+# the person, the row kept for the counts. Anonymous reports link to nobody, so nobody's export or
+# erasure can find them.
+
+
+def discrimination_erase_for_candidate(*, candidate_id: int) -> int:
+    from .discrimination_services import reports_erase
+
+    return reports_erase(candidate_id=candidate_id)
+
+
+def discrimination_export_for_user(user: Any) -> list[dict[str, Any]] | None:
+    from django.db.models import Q
+
+    from .models import DiscriminationReport
+
+    candidate = Candidate.objects.filter(user=user).first()
+    q = Q(reporter=user) | (Q(candidate=candidate) if candidate else Q(pk__in=[]))
+    reports = (
+        DiscriminationReport.objects.filter(q, anonymous=False)
+        .select_related("business")
+        .prefetch_related("referrals__service")
+        .order_by("reported_on", "pk")
+    )
+    rows = [
+        {
+            "incident_setting": r.setting,
+            "incident_ground": r.ground,
+            "incident_month": _iso(r.occurred_on),
+            "incident_text": r.description,
+            "business_concerned": r.business.name if r.business else None,
+            "reported_in": _iso(r.reported_on),
+            "passed_on_to": [
+                {
+                    "counselling_service": f.service.name,
+                    "status": f.status,
+                    "contact_for_counselling": f.contact,
+                    "consented_on": _iso(f.consented_at),
+                }
+                for f in r.referrals.all()
+            ],
+        }
+        for r in reports
+    ]
+    return rows or None
+
+
+def discrimination_erase_for_user(user: Any) -> int:
+    from .discrimination_services import reports_erase
+
+    candidate = Candidate.objects.filter(user=user).first()
+    return reports_erase(reporter_id=user.pk, candidate_id=candidate.pk if candidate else None)
+
+
+def register_discrimination_privacy() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from privacy.document import register_labels
+    from privacy.registry import registry
+
+    registry.register(
+        "discrimination", exporter=discrimination_export_for_user, eraser=discrimination_erase_for_user
+    )
+    from .models import DiscriminationGround, DiscriminationSetting
+
+    register_labels(
+        labels={
+            "discrimination": _("Meldungen von Diskriminierung"),
+            "incident_setting": _("Wo ist es passiert?"),
+            "incident_ground": _("Grund"),
+            "incident_month": _("Ungefähr wann?"),
+            "incident_text": _("Was ist passiert?"),
+            "business_concerned": _("betroffener Betrieb"),
+            "reported_in": _("gemeldet am"),
+            "passed_on_to": _("Weitergaben an Beratungsstellen"),
+            "counselling_service": _("Beratungsstelle"),
+            "contact_for_counselling": _("So erreicht Sie die Beratung"),
+            "consented_on": _("Einwilligung am"),
+        },
+        values={
+            "incident_setting": {str(c): w for c, w in DiscriminationSetting.choices},
+            "incident_ground": {str(c): w for c, w in DiscriminationGround.choices},
+        },
+    )

@@ -35,3 +35,11 @@ def send_notification_email(notification_id: int) -> bool:
     """Retired: notices and their mail live in notifications. Kept so that a job still waiting in
     the outbox from before the move ends quietly instead of failing on an unknown task."""
     return False
+
+
+@shared_task
+def send_discrimination_referral(referral_id: int) -> bool:
+    """Mail a counselling service the signed link of a report referred to it (issue 15 §3)."""
+    from .discrimination_services import referral_link_send
+
+    return referral_link_send(referral_id=referral_id)

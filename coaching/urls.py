@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import barrier_views, message_views, views
+from . import barrier_views, discrimination_views, message_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -59,4 +59,21 @@ urlpatterns = [
     path("network/rounds/<int:pk>/held/", barrier_views.round_held, name="round_held"),
     path("network/actions/<int:pk>/done/", barrier_views.round_action_done, name="round_action_done"),
     # --- end issue 23 ---
+    # --- reporting discrimination (issue 15 §3) ---
+    path("discrimination/", discrimination_views.discrimination_list, name="discrimination_list"),
+    path("discrimination/new/", discrimination_views.discrimination_report, name="discrimination_report"),
+    path(
+        "discrimination/<int:pk>/", discrimination_views.discrimination_detail, name="discrimination_detail"
+    ),
+    path(
+        "network/discrimination/",
+        discrimination_views.discrimination_overview,
+        name="discrimination_overview",
+    ),
+    path(
+        "discrimination/referrals/<str:token>/",
+        discrimination_views.discrimination_referral,
+        name="discrimination_referral",
+    ),
+    # --- end issue 15 §3 ---
 ]

@@ -211,6 +211,7 @@ FIGURE_KEYS = (
     "assessment_needs",
     "phase_days",
     "barriers",
+    "discrimination",  # issue 15 §3
 )
 
 
@@ -881,6 +882,45 @@ def figure_barriers(b: _Base) -> Figure:
     )
 
 
+def figure_discrimination(b: _Base) -> Figure:
+    """Reported discrimination by setting over time (issue 15 §3; one query). A report is counted for
+    its municipality; it carries no case and (anonymous) no person, so neither the legal-circle and
+    organisation filters nor a team lead's scope narrow it — a team lead's dashboard counts none
+    (the counts are the coordinator's). Every period's row suppressed like the comparison."""
+    from coaching.models import DiscriminationReport, DiscriminationSetting
+    from privacy.disclosure import suppress
+
+    qs = DiscriminationReport.objects.filter(
+        municipality_id=b.scope.municipality_id, reported_on__gte=b.f.start, reported_on__lte=b.f.end
+    )
+    if b.scope.organisation_id:
+        qs = qs.none()
+    periods, quarterly = _barrier_periods(b.f.start, b.f.end)
+    raw = {p: dict.fromkeys(DiscriminationSetting.values, 0) for p in periods}
+    grouped = (
+        qs.values("setting", "reported_on__year", "reported_on__month").annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:  # at most 6 settings × the months of the period
+        year, month = row["reported_on__year"], row["reported_on__month"]
+        key = (year, (month - 1) // 3 + 1) if quarterly else (year, month)
+        raw[key][row["setting"]] += row["n"]
+    rows = []
+    for (year, part), cells in raw.items():
+        shown, _total = suppress(cells)
+        label = _("%(q)s. Quartal %(y)s") % {"q": part, "y": year} if quarterly else f"{part:02d}/{year}"
+        rows.append([label, *[shown[value] for value in DiscriminationSetting.values]])
+    return Figure(
+        "discrimination",
+        _("Gemeldete Diskriminierung nach Ort im Zeitverlauf"),
+        _("Meldungen von Diskriminierung im Zeitraum, für die ganze Kommune, ohne Texte und ohne Personen."),
+        [_("Zeitraum"), *[str(label) for _v, label in DiscriminationSetting.choices]],
+        rows,
+        chart="stacked",
+        note=_("Zellen mit weniger als 5 Meldungen sind unterdrückt (–)."),
+        link=("coaching:discrimination_overview", {}, (Role.COORDINATOR,)),
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -905,6 +945,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_assessment_needs(b),
         figure_phase_days(b),
         figure_barriers(b),
+        figure_discrimination(b),  # issue 15 §3
     ]
 
 

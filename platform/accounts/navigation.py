@@ -28,6 +28,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),
         Destination(_("Speed-Dating"), "employers:my_speed_dating"),
+        # issue 15 §3
+        Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),
     ],
     Role.CASE_MANAGER: [
         Destination(_("Meine Fälle"), "candidates:case_list"),
@@ -41,6 +43,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
+        Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
@@ -50,10 +53,12 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
+        Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
         Destination(_("Nachrichten"), "coaching:messages"),
+        Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
     ],
     Role.EMPLOYER_SERVICE: [Destination(_("Gefundene Stellen"), "employers:acquisition_list")],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
@@ -64,6 +69,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
         Destination(_("Systemische Hürden"), "coaching:barrier_overview"),
+        Destination(_("Gemeldete Diskriminierung"), "coaching:discrimination_overview"),  # issue 15 §3
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),

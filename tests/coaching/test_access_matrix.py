@@ -223,6 +223,31 @@ MATRIX = [
         "post",
         {**_row(own=302, coordinator=302, coordinator_elsewhere=404), "coach": 404},
     ),
+    # --- reporting discrimination (issue 15 §3): candidates, case staff and volunteers report (each
+    # for their own municipality); a named report's text is read by its writer (the candidate) and the
+    # staff responsible for her case only; coordinators count; no employer or chamber ever gets in,
+    # not even the business the report names ("employer" is that business here).
+    ("discrimination_list", None, "get", {**_row(own=200, staff_other=200, volunteer=200), "candidate": 200}),
+    (
+        "discrimination_report",
+        None,
+        "get",
+        {**_row(own=200, staff_other=200, volunteer=200), "candidate": 200},
+    ),
+    (
+        "discrimination_detail",
+        "discrimination",
+        "get",
+        {**_row(own=200, volunteer=404), "candidate": 200},
+    ),
+    ("discrimination_overview", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    # The counselling service's signed link: the link is the authority (no login), for anybody holding it.
+    (
+        "discrimination_referral",
+        "discrimination_link",
+        "get",
+        dict.fromkeys(ROLES, 200),
+    ),
 ]
 
 
@@ -299,7 +324,30 @@ def objects(world, language_school):
         owner=world.case_manager,
         deadline=timezone.localdate(),
     )
+    from coaching.discrimination_selectors import reporter_of
+    from coaching.discrimination_services import referral_token, report_create
+    from coaching.models import Service, ServiceOrganisation
+
+    counselling = Service.objects.create(
+        organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="ADB"),
+        municipality=world.municipality,
+        name="Antidiskriminierungsberatung",
+        category="anti_discrimination",
+        email="adb@example.org",
+    )
+    report = report_create(
+        actor=world.people["candidate"],
+        reporter=reporter_of(user=world.people["candidate"]),
+        setting="business",
+        occurred_on=timezone.localdate(),
+        description="Beim Vorstellungsgespräch abgewiesen",
+        business=world.employer_org,
+        refer_to=counselling,
+        consent=True,
+    )
     return {
+        "discrimination": {"pk": report.pk},
+        "discrimination_link": {"token": referral_token(referral=report.referrals.get())},
         "round": {"pk": network.pk},
         "action": {"pk": action.pk},
         "file": {"pk": message.pk},
@@ -339,5 +387,5 @@ def test_access(world, objects, client, role, name, key, method, expected):
     url = reverse(f"coaching:{name}", kwargs=objects[key] if key else None)
     response = client.post(url, POST_DATA.get(name, {})) if method == "post" else client.get(url)
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
-    if role == "anonymous":
+    if role == "anonymous" and response.status_code == 302:
         assert "/login" in response["Location"] or "/accounts/" in response["Location"]

@@ -108,7 +108,7 @@ def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, 
     assert open_request.assigned_to == coach and open_request.due_date <= today
 
     directory = Service.objects.filter(municipality=municipality)
-    assert directory.count() == 6
+    assert directory.count() == 7  # with the anti-discrimination counselling (issue 15 §3)
     for service in directory:
         assert service.locations.exists() and service.languages, service.name
     assert Referral.objects.filter(case__municipality=municipality).count() == 3

@@ -443,3 +443,36 @@ def test_the_demo_has_a_speed_dating_planned_from_matches(seeded, esco):
     coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
     detail = login_with_mfa(Client(), coordinator).get(f"/app/employers/speed-dating/{session.pk}/")
     assert detail.content.decode().count('data-testid="meeting"') == meetings.count()
+
+
+def test_the_demo_shows_reported_discrimination_counted_and_referred(seeded, esco):
+    """Issue 15 §3: after `make demo` the directory holds an anti-discrimination counselling service;
+    the coordinator finds reports counted by setting (this month's reports at businesses above the
+    suppression threshold, no text on the page); the demo candidate reads her own report, referred to
+    the counselling service with her consent."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from coaching.models import DiscriminationReport, Service
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
+    assert Service.objects.filter(municipality=municipality, category="anti_discrimination").exists()
+    reports = DiscriminationReport.objects.filter(municipality=municipality)
+    assert reports.count() > 40
+    assert reports.filter(anonymous=True, reporter__isnull=False).count() == 0
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    html = (
+        login_with_mfa(Client(), coordinator)
+        .get(reverse("coaching:discrimination_overview"))
+        .content.decode()
+    )
+    assert "Meldungen nach Ort und Monat" in html and "Wohnungsbesichtigung" not in html
+    this_month = reports.filter(reported_on__gte=timezone.localdate().replace(day=1), setting="business")
+    assert this_month.count() >= 5
+    person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    own = login_with_mfa(Client(), person).get(reverse("coaching:discrimination_list")).content.decode()
+    assert "bei der Wohnungssuche / beim Wohnen" in own
+    report = reports.get(reporter=person)
+    assert report.referrals.get().service.category == "anti_discrimination"

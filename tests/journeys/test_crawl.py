@@ -56,6 +56,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # speed dating (issue 15): the invitation and its calendar file
         "employers:my_speed_dating",
         "employers:my_speed_dating_ics",
+        # reporting discrimination (issue 15 §3): her own named report
+        "coaching:discrimination_list",
+        "coaching:discrimination_report",
+        "coaching:discrimination_detail",
     },
     "case_manager": {
         "accounts:home",
@@ -104,6 +108,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:speed_dating_list",
         "employers:speed_dating_create",
         "employers:speed_dating_detail",
+        # reporting discrimination (issue 15 §3): the demo candidate's report (her case)
+        "coaching:discrimination_list",
+        "coaching:discrimination_report",
+        "coaching:discrimination_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -132,6 +140,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # the rounds their organisation is a member of (issue 23)
         "coaching:round_list",
         "coaching:round_detail",
+        # reporting discrimination (issue 15 §3): the report the coach took
+        "coaching:discrimination_list",
+        "coaching:discrimination_report",
+        "coaching:discrimination_detail",
     },
     "volunteer": {
         "accounts:home",
@@ -142,6 +154,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:message_volunteer",
         "coaching:service_list",
         "coaching:service_detail",
+        # reporting discrimination (issue 15 §3)
+        "coaching:discrimination_list",
+        "coaching:discrimination_report",
     },
     "employer": {
         "accounts:home",
@@ -194,6 +209,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:round_create",
         "coaching:round_detail",
         "coaching:round_action_create",
+        # reported discrimination, counted (issue 15 §3)
+        "coaching:discrimination_overview",
         # speed dating (issue 15)
         "employers:speed_dating_list",
         "employers:speed_dating_create",
@@ -213,6 +230,7 @@ NOT_PAGES: dict[str, str] = {
     "candidates:my_qualification_edit": "the demo candidate keeps no qualification of their own",
     "employers:notifications": "replaced by the one inbox",
     "employers:acquisition_confirm": "the signed link in the e-mail to a business (no login)",
+    "coaching:discrimination_referral": "the signed link in the e-mail to a counselling service (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
     "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",

@@ -45,6 +45,7 @@ KNOWN = {
     "platform/organisations/services.py": 1,  # the membership invitation
     "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
     "employers/services.py": 1,  # the confirmation link for a placement staff found (issue 14)
+    "coaching/discrimination_services.py": 1,  # a counselling service's signed link (issue 15 §3)
 }
 # A link without a host: in an href, or a bare path after a space, a quote, a bracket or a line start.
 RELATIVE = re.compile(
@@ -201,6 +202,29 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         session=session, candidate_id=world.case.candidate_id, status=SpeedDatingCandidate.Status.INVITED
     )
     assert speed_dating_invitation_send(participant_id=participant.pk)
+    # A report of discrimination referred to a counselling service: its signed link (issue 15 §3).
+    from coaching.discrimination_selectors import Reporter
+    from coaching.discrimination_services import report_create
+    from coaching.models import Service, ServiceOrganisation
+
+    counselling = Service.objects.create(
+        organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="ADN"),
+        municipality=world.municipality,
+        name="Antidiskriminierungsberatung",
+        category="anti_discrimination",
+        email="beratung@adn.example",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_create(
+            actor=world.coach,
+            reporter=Reporter("staff", world.municipality),
+            setting="office",
+            occurred_on=timezone.localdate(),
+            description="Am Schalter abgewiesen",
+            refer_to=counselling,
+            consent=True,
+        )
+    assert any("beratung@adn.example" in m.to for m in mail.outbox)
     sent_by_project = list(mail.outbox)
     assert len(sent_by_project) >= len(registry.kind_keys()) + 7
     assert any(m.attachments for m in sent_by_project), "the event confirmation carries its .ics"

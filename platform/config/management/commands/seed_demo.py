@@ -99,6 +99,13 @@ class Command(BaseCommand):
                     coordinator=platform.logins[Role.COORDINATOR],
                     case_manager=platform.logins[Role.CASE_MANAGER],
                 )
+                # Reported discrimination and the counselling service it is referred to (issue 15 §3).
+                coaching.demo.seed_discrimination(
+                    municipality=municipality,
+                    candidate_user=platform.logins[Role.CANDIDATE],
+                    job_coach=platform.logins[Role.JOB_COACH],
+                    seed=SEED,
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
