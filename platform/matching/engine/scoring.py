@@ -35,7 +35,10 @@ WEIGHTS: dict[str, float] = {
 }
 ESSENTIAL_WEIGHT = 2.0  # an essential skill counts twice an optional one
 OPTIONAL_WEIGHT = 1.0
-DISTANCE_HALF_KM = 25.0  # the distance score halves every 25 km
+DISTANCE_HALF_KM = 25.0  # past the near radius, the distance score halves every 25 km
+# Within this radius (a commute inside one city) distance scores full: a few km across town must not
+# outweigh a real difference in skill fit (measured in bench/eval_matching.py, issue 16).
+DISTANCE_NEAR_KM = 10.0
 LATE_START_DAYS = 90  # availability this many days after the start scores zero
 HOURS_TOLERANCE = 20  # a difference of 20 hours a week scores zero
 BRIDGED_LANGUAGE_SCORE = 0.6  # one level below the minimum, with employer language support
@@ -44,6 +47,14 @@ OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0
 # Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
 # to order an equal person with a known permit first, too little to bury a good match.
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
+# Breadth: the skill fit is multiplied by FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the share (by rarity) of
+# the skills a person listed that fit the placement. A listed skill fits when the placement or its
+# occupation asks for it, or when one of the person's own declared occupations explains it (a cook who
+# was also a welder is not lowered for welding). Skills no occupation asks for (languages, transversal
+# skills) are left out of the share. Someone listing three occupations' skills to fit everything keeps
+# part of the fit, below a person whose fewer skills all fit; a person who listed nothing is not
+# lowered. Measured in bench/eval_matching.py (issue 16).
+FOCUS_FLOOR = 0.1
 # The most a person sharing no skill and no occupation code with a placement can score.
 NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
 
@@ -104,6 +115,40 @@ def placement_skill_weights(placement: PlacementRecord, taxonomy: TaxonomyIndex)
     return weights
 
 
+def placement_related_skills(placement: PlacementRecord, taxonomy: TaxonomyIndex) -> set[str]:
+    """The skills that belong to a placement: the ones it asks for and its occupation's ESCO skills."""
+    related = set(placement.essential) | set(placement.optional)
+    if placement.occupation:
+        related |= taxonomy.occupation_essential.get(placement.occupation, frozenset())
+        related |= taxonomy.occupation_optional.get(placement.occupation, frozenset())
+    return related
+
+
+def listed_skill_weights(
+    candidate: CandidateRecord, taxonomy: TaxonomyIndex
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The skills a person listed that count for breadth, each by its rarity: (not explained by their
+    declared occupations, explained by them). Skills no occupation asks for are in neither."""
+    backing: set[str] = set()
+    for occupation in candidate.occupations:
+        backing |= taxonomy.occupation_essential.get(occupation.uri, frozenset())
+        backing |= taxonomy.occupation_optional.get(occupation.uri, frozenset())
+    free: dict[str, float] = {}
+    backed: dict[str, float] = {}
+    for skill in dict.fromkeys(candidate.skills):
+        idf = taxonomy.skill_idf.get(skill)
+        if idf is not None:
+            (backed if skill in backing else free)[skill] = idf
+    return free, backed
+
+
+def focus_factor(related_mass: np.ndarray, listed_mass: np.ndarray) -> np.ndarray:
+    """FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the listed skills' share that fits; 1 when none listed."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(listed_mass > 0, related_mass / np.where(listed_mass > 0, listed_mass, 1), 1.0)
+    return FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * np.minimum(share, 1.0)
+
+
 # --- component formulas (arrays in, arrays out) -------------------------------------------
 
 
@@ -132,7 +177,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 
 def distance_component(km: np.ndarray) -> np.ndarray:
     # Unknown postcode (NaN): neutral, neither rewarded nor punished.
-    return np.where(np.isnan(km), 0.5, 0.5 ** (np.nan_to_num(km) / DISTANCE_HALF_KM))
+    beyond = np.maximum(np.nan_to_num(km) - DISTANCE_NEAR_KM, 0.0)
+    return np.where(np.isnan(km), 0.5, 0.5 ** (beyond / DISTANCE_HALF_KM))
 
 
 def hours_component(cand_hours: np.ndarray, placement_hours: np.ndarray) -> np.ndarray:
@@ -223,6 +269,54 @@ def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) ->
     )
 
 
+def _gather(key_of: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]):
+    """(rows, columns, values) of every row's part, chosen by ``key_of`` from ``parts``: the entries
+    of all keys laid end to end, then each row's slice gathered by index arithmetic."""
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    lengths = np.array([len(c) for c, _v in parts], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    pool_cols = np.concatenate([c for c, _v in parts])
+    pool_vals = np.concatenate([v for _c, v in parts])
+    per_row = lengths[key_of]
+    rows = np.repeat(np.arange(len(key_of), dtype=np.int64), per_row)
+    first = np.cumsum(per_row) - per_row
+    index = np.arange(len(rows), dtype=np.int64) - np.repeat(first - starts[key_of], per_row)
+    return rows, pool_cols[index], pool_vals[index]
+
+
+def _first_per_cell(cells: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Indices keeping one entry per cell (the lowest ``rank``), ordered by cell (row-major)."""
+    order = np.lexsort((rank, cells))
+    ordered = cells[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return order[first]
+
+
+def _duplicates(cells: np.ndarray) -> np.ndarray:
+    """Indices of the second and later occurrences of a cell."""
+    order = np.argsort(cells, kind="stable")
+    ordered = cells[order]
+    repeated = np.zeros(len(order), dtype=bool)
+    repeated[1:] = ordered[1:] == ordered[:-1]
+    return order[repeated]
+
+
+def _csr(rows, cols, vals, n: int, width: int, *, ordered: bool = True) -> sparse.csr_matrix:
+    """A CSR matrix from entries (sorted by row unless ``ordered`` is False), 32-bit indices while they fit."""
+    if not ordered:
+        order = np.argsort(rows, kind="stable")
+        rows, cols, vals = rows[order], cols[order], vals[order]
+    index_type = np.int32 if len(cols) < 2**31 - 1 else np.int64
+    indptr = np.zeros(n + 1, dtype=index_type)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), cols.astype(index_type), indptr), shape=(n, max(width, 1))
+    )
+
+
 def _vector(weights: dict[str, float], vocabulary: Vocabulary, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and weights of one record, keeping only columns the other side has."""
     pairs = [
@@ -256,7 +350,7 @@ class CandidateIndex:
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self._parts: list[dict[str, object]] = []
-        self._implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
+        self._implied: dict[tuple[OccupationYears, ...], tuple[np.ndarray, np.ndarray]] = {}
         self.alive = np.zeros(0, dtype=bool)
         candidates = list(candidates)
         # Built in chunks and merged once: keeps the peak memory of a large build low.
@@ -268,22 +362,58 @@ class CandidateIndex:
         return int(self.alive.sum())
 
     def _build_part(self, candidates: Sequence[CandidateRecord]) -> dict[str, object]:
-        isco = self.taxonomy.occupation_isco
-        code_rows = []
-        for c in candidates:
-            codes: dict[str, float] = {}
-            for o in c.occupations:
-                for level, code in zip(OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, isco), strict=True):
-                    if code is not None:
-                        codes[f"{level[0]}:{code}"] = 1.0
-            code_rows.append(codes)
+        """The part's arrays, built with NumPy: the per-occupation part once per distinct set of
+        occupations and years, then every person's entries gathered and merged as arrays (no
+        per-person dictionaries). The same matrices as ``candidate_skill_weights`` row by row."""
+        n = len(candidates)
+        skill_idf = self.taxonomy.skill_idf
+        columns, column = self.skill_vocabulary.columns, self.skill_vocabulary.column
+        # 1. Each person's set of occupations as a key; its implied skills and codes once per key.
+        keys: dict[tuple[OccupationYears, ...], int] = {}
+        key_of = np.empty(n, dtype=np.int64)
+        implied_parts, code_parts = [], []
+        for i, c in enumerate(candidates):
+            key = keys.get(c.occupations)
+            if key is None:
+                key = keys[c.occupations] = len(keys)
+                implied_parts.append(self._implied_columns(c.occupations))
+                code_parts.append(self._code_columns(c.occupations))
+            key_of[i] = key
+        imp_rows, imp_cols, imp_vals = _gather(key_of, implied_parts)
+        code_rows, code_cols, code_vals = _gather(key_of, code_parts)
+        # 2. The listed skills, flat: one dictionary lookup an entry.
+        flat = [skill for c in candidates for skill in c.skills]
+        counts = np.fromiter((len(c.skills) for c in candidates), dtype=np.int64, count=n)
+        lst_rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        lst_cols = np.fromiter(
+            (columns[k] if k in columns else column(k) for k in flat), dtype=np.int64, count=len(flat)
+        )
+        lst_idf = np.fromiter((skill_idf.get(k, np.nan) for k in flat), dtype=float, count=len(flat))
+        width = max(len(self.skill_vocabulary), 1)
+        # 3. Skills: a listed skill counts fully, above what an occupation implies (the larger kept).
+        rows = np.concatenate([imp_rows, lst_rows])
+        cols = np.concatenate([imp_cols, lst_cols])
+        vals = np.concatenate([imp_vals, np.ones(len(flat), dtype=np.float32)])
+        keep = _first_per_cell(rows * width + cols, -vals)
+        skills = _csr(rows[keep], cols[keep], vals[keep], n, width)
+        # 4. Breadth: listed skills some occupation asks for, split by whether the person's own
+        # occupations explain them (then they always fit) or not (the listed matrix).
+        lst_key = lst_rows * width + lst_cols
+        known = ~np.isnan(lst_idf)
+        known[_duplicates(lst_key)] = False  # a skill listed twice counts once
+        backed = known & np.isin(lst_key, imp_rows * width + imp_cols)
+        free = known & ~backed
+        backed_mass = np.bincount(lst_rows[backed], weights=lst_idf[backed], minlength=n)
+        listed_mass = np.bincount(lst_rows[known], weights=lst_idf[known], minlength=n)
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
-            "skills": _weights_matrix(
-                [candidate_skill_weights(c, self.taxonomy, self._implied) for c in candidates],
-                self.skill_vocabulary,
+            "skills": skills,
+            "codes": _csr(code_rows, code_cols, code_vals, n, max(len(self.code_vocabulary), 1)),
+            "listed": _csr(
+                lst_rows[free], lst_cols[free], lst_idf[free].astype(np.float32), n, width, ordered=False
             ),
-            "codes": _weights_matrix(code_rows, self.code_vocabulary),
+            "listed_mass": listed_mass,
+            "backed_mass": backed_mass,
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
             "lat": lat,
             "lon": lon,
@@ -292,7 +422,28 @@ class CandidateIndex:
             "permit": np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates]),
         }
 
-    _DENSE = ("german", "lat", "lon", "hours", "day", "permit")
+    def _implied_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        cached = self._implied.get(occupations)
+        if cached is None:
+            weights = candidate_skill_weights(CandidateRecord(id="", occupations=occupations), self.taxonomy)
+            column = self.skill_vocabulary.column
+            cached = self._implied[occupations] = (
+                np.array([column(k) for k in weights], dtype=np.int64),
+                np.array(list(weights.values()), dtype=np.float32),
+            )
+        return cached
+
+    def _code_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        isco, column = self.taxonomy.occupation_isco, self.code_vocabulary.column
+        codes: dict[int, None] = {}
+        for o in occupations:
+            for level, code in zip(OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, isco), strict=True):
+                if code is not None:
+                    codes[column(f"{level[0]}:{code}")] = None
+        return np.array(list(codes), dtype=np.int64), np.ones(len(codes), dtype=np.float32)
+
+    _DENSE = ("german", "lat", "lon", "hours", "day", "permit", "listed_mass", "backed_mass")
+    _SPARSE = ("skills", "codes", "listed")
     MAX_BLOCKS = 8  # small updates stay separate blocks; past this many they are merged
     CHUNK = 10_000
 
@@ -310,7 +461,7 @@ class CandidateIndex:
             self.records.append(c)
             self.ids.append(c.id)
         part = self._build_part(candidates)
-        self._parts.append({"skills": part.pop("skills").tocsc(), "codes": part.pop("codes").tocsc()})
+        self._parts.append({key: part.pop(key).tocsc() for key in self._SPARSE})
         for key in self._DENSE:
             setattr(self, key, np.concatenate([getattr(self, key, np.zeros(0)), part[key]]))
         self.alive = np.concatenate([self.alive, np.ones(len(candidates), dtype=bool)])
@@ -329,7 +480,7 @@ class CandidateIndex:
         if len(self._parts) <= 1:
             return
         merged = {}
-        for key in ("skills", "codes"):
+        for key in self._SPARSE:
             width = max(part[key].shape[1] for part in self._parts)
             blocks = []
             for part in self._parts:
@@ -353,7 +504,7 @@ class CandidateIndex:
     @property
     def nbytes(self) -> int:
         arrays = [getattr(self, key) for key in self._DENSE] + [self.alive]
-        matrices = [part[key] for part in self._parts for key in ("skills", "codes")]
+        matrices = [part[key] for part in self._parts for key in self._SPARSE]
         return sum(a.nbytes for a in arrays) + sum(
             m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices
         )
@@ -368,7 +519,29 @@ class CandidateIndex:
             columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
             if len(columns):
                 result[offset : offset + block.shape[0]] = block[:, columns] @ values
-        return result / total
+        return result / total * self.focus(placement)
+
+    def focus(self, placement: PlacementRecord) -> np.ndarray:
+        """Every row's breadth factor for a placement (``focus_factor``), from the CSC columns of the
+        placement's related skills in the listed-skills matrix; one formula for both ranking paths."""
+        related = sorted(
+            column
+            for skill in placement_related_skills(placement, self.taxonomy)
+            if (column := self.skill_vocabulary.columns.get(skill)) is not None
+        )
+        n = len(self.records)
+        mass = np.zeros(n)
+        for offset, block in self._blocks("listed"):
+            rows, values = [], []
+            for column in related:
+                if column >= block.shape[1]:
+                    break
+                start, end = block.indptr[column], block.indptr[column + 1]
+                rows.append(offset + block.indices[start:end])
+                values.append(block.data[start:end].astype(float))
+            if rows:
+                mass += np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=n)
+        return focus_factor(mass + self.backed_mass, self.listed_mass)
 
     def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
@@ -400,7 +573,7 @@ class CandidateIndex:
             shared[found] = True
             occupation[found] = np.maximum(occupation[found], value)
         rows = np.flatnonzero(shared)
-        return rows, skills[rows] / total, occupation[rows]
+        return rows, skills[rows] / total * self.focus(placement)[rows], occupation[rows]
 
     def _code_rows(self, placement: PlacementRecord):
         """(rows, value) for each occupation code level the placement has: the rows holding
@@ -454,6 +627,8 @@ class PlacementIndex:
         rows = [placement_skill_weights(p, taxonomy) for p in self.records]
         self.totals = np.array([sum(r.values()) for r in rows])
         self.skills = _weights_matrix(rows, self.vocabulary).tocsc()
+        related = [dict.fromkeys(placement_related_skills(p, taxonomy), 1.0) for p in self.records]
+        self.related = _weights_matrix(related, self.vocabulary).tocsc()
         isco = taxonomy.occupation_isco
         codes = [occupation_codes(p.occupation, isco) if p.occupation else [None] * 4 for p in self.records]
         self.codes = [np.array([row[level] or "" for row in codes], dtype=object) for level in range(4)]
@@ -467,8 +642,15 @@ class PlacementIndex:
         weights = candidate_skill_weights(candidate, self.taxonomy)
         columns, values = _vector(weights, self.vocabulary, self.skills.shape[1])
         overlap = self.skills[:, columns] @ values if len(columns) else np.zeros(len(self.records))
+        free, backed = listed_skill_weights(candidate, self.taxonomy)
+        columns, values = _vector(free, self.vocabulary, self.related.shape[1])
+        mass = self.related[:, columns] @ values if len(columns) else np.zeros(len(self.records))
+        backed_mass = float(sum(backed.values()))
+        focus = focus_factor(
+            mass + backed_mass, np.full(len(self.records), float(sum(free.values())) + backed_mass)
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1), 0.5)
+            return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1) * focus, 0.5)
 
     def occupation_scores(self, candidate: CandidateRecord) -> np.ndarray:
         result = np.zeros(len(self.records))
@@ -710,6 +892,16 @@ class Matcher:
             if a and b:
                 km = float(haversine_km(a[0], a[1], b[0], b[1]))
         start = placement.start or self.today
+        free, backed = listed_skill_weights(candidate, self.taxonomy)
+        related = placement_related_skills(placement, self.taxonomy)
+        fitting = [skill for skill in free if skill in related]
+        backed_mass = sum(backed.values())
+        focus = focus_factor(
+            np.array([sum(free[skill] for skill in fitting) + backed_mass]),
+            np.array([sum(free.values()) + backed_mass]),
+        )
+        listed = {**free, **backed}
+        fitting += list(backed)
         return Explanation(
             essential_met=[s for s in essential if s in has],
             essential_missing=[s for s in essential if s not in has],
@@ -729,6 +921,9 @@ class Matcher:
             if placement.start is None
             else candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
+            skills_listed=len(listed),
+            skills_listed_fitting=len(fitting),
+            skill_focus=float(focus[0]),
         )
 
 

@@ -1,0 +1,67 @@
+"""The vectorised index build (NumPy gathers instead of per-person dictionaries, issue 16) holds the
+same numbers as the plain per-person formulas: every skill weight, occupation code and breadth mass."""
+
+import numpy as np
+import pytest
+
+from matching.engine.records import CandidateRecord, OccupationYears
+from matching.engine.scoring import (
+    OCCUPATION_CODE_LEVELS,
+    CandidateIndex,
+    candidate_skill_weights,
+    listed_skill_weights,
+    occupation_codes,
+)
+from matching.engine.taxonomy import TaxonomyIndex
+from tests.matching.test_match_file import DATA_DIR
+from tests.matching.test_overlap_ranking import seeded
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return TaxonomyIndex.from_esco_csv(DATA_DIR)
+
+
+def row(matrix, i, vocabulary):
+    names = {c: k for k, c in vocabulary.columns.items()}
+    found = matrix.getrow(i)
+    return {names[c]: float(v) for c, v in zip(found.indices, found.data, strict=True)}
+
+
+def test_the_vectorised_build_holds_what_the_per_person_formulas_say(taxonomy):
+    candidates, _placements = seeded(taxonomy, 600, 0)
+    some = candidates[0]
+    candidates += [
+        # A skill listed twice, a skill nobody knows, an unknown occupation, one also implied.
+        CandidateRecord(
+            id="odd",
+            skills=(*some.skills, some.skills[0], "s/unknown"),
+            occupations=(OccupationYears("occ/unknown", 2), *some.occupations),
+        ),
+        CandidateRecord(id="empty"),
+    ]
+    index = CandidateIndex(candidates, taxonomy=taxonomy, coordinates=None)
+    index.CHUNK = 100
+    index.append(candidates[:250])  # appended blocks, then merged
+    index._merge()
+    skills = index._parts[0]["skills"].tocsr()
+    listed = index._parts[0]["listed"].tocsr()
+    codes = index._parts[0]["codes"].tocsr()
+    for i, c in enumerate(index.records):
+        expected = candidate_skill_weights(c, taxonomy)
+        got = row(skills, i, index.skill_vocabulary)
+        assert got.keys() == expected.keys()
+        assert np.allclose([got[k] for k in expected], list(expected.values()))
+        free, backed = listed_skill_weights(c, taxonomy)
+        assert row(listed, i, index.skill_vocabulary) == pytest.approx(free)
+        assert index.backed_mass[i] == pytest.approx(sum(backed.values()))
+        assert index.listed_mass[i] == pytest.approx(sum(free.values()) + sum(backed.values()))
+        wanted = {
+            f"{level[0]}:{code}"
+            for o in c.occupations
+            for level, code in zip(
+                OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, taxonomy.occupation_isco), strict=True
+            )
+            if code is not None
+        }
+        assert set(row(codes, i, index.code_vocabulary)) == wanted
