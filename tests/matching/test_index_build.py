@@ -9,8 +9,8 @@ from matching.engine.scoring import (
     OCCUPATION_CODE_LEVELS,
     CandidateIndex,
     candidate_skill_weights,
-    listed_skill_weights,
     occupation_codes,
+    profile_skill_mass,
 )
 from matching.engine.taxonomy import TaxonomyIndex
 from tests.matching.test_match_file import DATA_DIR
@@ -45,17 +45,13 @@ def test_the_vectorised_build_holds_what_the_per_person_formulas_say(taxonomy):
     index.append(candidates[:250])  # appended blocks, then merged
     index._merge()
     skills = index._parts[0]["skills"].tocsr()
-    listed = index._parts[0]["listed"].tocsr()
     codes = index._parts[0]["codes"].tocsr()
     for i, c in enumerate(index.records):
         expected = candidate_skill_weights(c, taxonomy)
         got = row(skills, i, index.skill_vocabulary)
         assert got.keys() == expected.keys()
         assert np.allclose([got[k] for k in expected], list(expected.values()))
-        free, backed = listed_skill_weights(c, taxonomy)
-        assert row(listed, i, index.skill_vocabulary) == pytest.approx(free)
-        assert index.backed_mass[i] == pytest.approx(sum(backed.values()))
-        assert index.listed_mass[i] == pytest.approx(sum(free.values()) + sum(backed.values()))
+        assert index.profile_mass[i] == pytest.approx(sum(profile_skill_mass(expected, taxonomy).values()))
         wanted = {
             f"{level[0]}:{code}"
             for o in c.occupations

@@ -69,18 +69,16 @@ def test_a_few_km_inside_one_city_do_not_outweigh_a_real_skill_difference(matche
     assert all(adds_up(r) for r in ranked)
 
 
-def test_skills_explained_by_a_declared_occupation_do_not_count_as_unrelated(matcher):
-    welder_skills = OTHERS["occ/other0"]
-    declared = person(
-        "declared",
-        COOK_SKILLS[:3] + welder_skills,
-        occupations=(OccupationYears("occ/other0", 4),),
+def test_a_thin_profile_with_an_occupation_is_hardly_lowered_by_a_stray_skill(matcher):
+    # Five years as a cook imply the cook's skills; one unrelated listed skill hardly matters beside them.
+    thin = person(
+        "thin", COOK_SKILLS[:2] + OTHERS["occ/other0"][:1], occupations=(OccupationYears("occ/cook", 5),)
     )
-    undeclared = person("undeclared", COOK_SKILLS[:3] + welder_skills)
-    ranked = {r.candidate_id: r for r in matcher.rank_candidates(job(), [declared, undeclared])}
-    assert ranked["declared"].explanation.skill_focus == 1.0
-    assert ranked["undeclared"].explanation.skill_focus < 1.0
-    assert ranked["declared"].score > ranked["undeclared"].score
+    broad = person("broad", COOK_SKILLS[:4] + [s for skills in OTHERS.values() for s in skills])
+    ranked = matcher.rank_candidates(job(), [broad, thin])
+    assert [r.candidate_id for r in ranked] == ["thin", "broad"]
+    assert ranked[0].explanation.skill_focus > 0.8
+    assert all(adds_up(r) for r in ranked)
 
 
 def test_skills_no_occupation_asks_for_do_not_lower_the_fit(matcher):

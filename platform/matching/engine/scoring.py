@@ -47,13 +47,13 @@ OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0
 # Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
 # to order an equal person with a known permit first, too little to bury a good match.
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
-# Breadth: the skill fit is multiplied by FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the share (by rarity) of
-# the skills a person listed that fit the placement. A listed skill fits when the placement or its
-# occupation asks for it, or when one of the person's own declared occupations explains it (a cook who
-# was also a welder is not lowered for welding). Skills no occupation asks for (languages, transversal
-# skills) are left out of the share. Someone listing three occupations' skills to fit everything keeps
-# part of the fit, below a person whose fewer skills all fit; a person who listed nothing is not
-# lowered. Measured in bench/eval_matching.py (issue 16).
+# Breadth: the skill fit is multiplied by FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the share (by rarity and
+# weight) of the person's job-related skills that fit the placement: the skills they listed and those
+# their occupations imply, as the skill fit itself counts them. A skill fits when the placement or its
+# occupation asks for it. Skills no occupation asks for (languages, transversal skills) are left out.
+# Someone listing three occupations' skills to fit everything keeps part of the fit, below a person
+# whose skills fit; a few unrelated skills beside an occupation's whole set hardly matter. Measured in
+# bench/eval_matching.py (issue 16).
 FOCUS_FLOOR = 0.1
 # The most a person sharing no skill and no occupation code with a placement can score.
 NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
@@ -124,26 +124,15 @@ def placement_related_skills(placement: PlacementRecord, taxonomy: TaxonomyIndex
     return related
 
 
-def listed_skill_weights(
-    candidate: CandidateRecord, taxonomy: TaxonomyIndex
-) -> tuple[dict[str, float], dict[str, float]]:
-    """The skills a person listed that count for breadth, each by its rarity: (not explained by their
-    declared occupations, explained by them). Skills no occupation asks for are in neither."""
-    backing: set[str] = set()
-    for occupation in candidate.occupations:
-        backing |= taxonomy.occupation_essential.get(occupation.uri, frozenset())
-        backing |= taxonomy.occupation_optional.get(occupation.uri, frozenset())
-    free: dict[str, float] = {}
-    backed: dict[str, float] = {}
-    for skill in dict.fromkeys(candidate.skills):
-        idf = taxonomy.skill_idf.get(skill)
-        if idf is not None:
-            (backed if skill in backing else free)[skill] = idf
-    return free, backed
+def profile_skill_mass(weights: dict[str, float], taxonomy: TaxonomyIndex) -> dict[str, float]:
+    """Each job-related skill of a person's profile by weight × rarity (skills no occupation asks for
+    are left out): what the breadth share is counted in."""
+    idf = taxonomy.skill_idf
+    return {skill: weight * idf[skill] for skill, weight in weights.items() if skill in idf}
 
 
 def focus_factor(related_mass: np.ndarray, listed_mass: np.ndarray) -> np.ndarray:
-    """FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the listed skills' share that fits; 1 when none listed."""
+    """FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the profile's share that fits; 1 for an empty profile."""
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(listed_mass > 0, related_mass / np.where(listed_mass > 0, listed_mass, 1), 1.0)
     return FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * np.minimum(share, 1.0)
@@ -351,6 +340,9 @@ class CandidateIndex:
         self.row_of: dict[str, int] = {}
         self._parts: list[dict[str, object]] = []
         self._implied: dict[tuple[OccupationYears, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._occupations: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._occupation_codes: dict[str, np.ndarray] = {}
+        self._idf_by_column = np.zeros(0)
         self.alive = np.zeros(0, dtype=bool)
         candidates = list(candidates)
         # Built in chunks and merged once: keeps the peak memory of a large build low.
@@ -366,7 +358,6 @@ class CandidateIndex:
         occupations and years, then every person's entries gathered and merged as arrays (no
         per-person dictionaries). The same matrices as ``candidate_skill_weights`` row by row."""
         n = len(candidates)
-        skill_idf = self.taxonomy.skill_idf
         columns, column = self.skill_vocabulary.columns, self.skill_vocabulary.column
         # 1. Each person's set of occupations as a key; its implied skills and codes once per key.
         keys: dict[tuple[OccupationYears, ...], int] = {}
@@ -388,32 +379,29 @@ class CandidateIndex:
         lst_cols = np.fromiter(
             (columns[k] if k in columns else column(k) for k in flat), dtype=np.int64, count=len(flat)
         )
-        lst_idf = np.fromiter((skill_idf.get(k, np.nan) for k in flat), dtype=float, count=len(flat))
         width = max(len(self.skill_vocabulary), 1)
-        # 3. Skills: a listed skill counts fully, above what an occupation implies (the larger kept).
+        # 3. One sort of every entry by cell (row, column), an implied entry before the listed ones:
+        # a listed skill counts fully, above what an occupation implies (each cell's last entry).
+        imp_n = len(imp_rows)
         rows = np.concatenate([imp_rows, lst_rows])
         cols = np.concatenate([imp_cols, lst_cols])
         vals = np.concatenate([imp_vals, np.ones(len(flat), dtype=np.float32)])
-        keep = _first_per_cell(rows * width + cols, -vals)
+        source = np.concatenate([np.zeros(imp_n, dtype=np.int8), np.ones(len(flat), dtype=np.int8)])
+        cells = rows * width + cols
+        order = np.lexsort((source, cells))
+        ordered = cells[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = ordered[1:] != ordered[:-1]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = starts[1:]
+        keep = order[last]
         skills = _csr(rows[keep], cols[keep], vals[keep], n, width)
-        # 4. Breadth: listed skills some occupation asks for, split by whether the person's own
-        # occupations explain them (then they always fit) or not (the listed matrix).
-        lst_key = lst_rows * width + lst_cols
-        known = ~np.isnan(lst_idf)
-        known[_duplicates(lst_key)] = False  # a skill listed twice counts once
-        backed = known & np.isin(lst_key, imp_rows * width + imp_cols)
-        free = known & ~backed
-        backed_mass = np.bincount(lst_rows[backed], weights=lst_idf[backed], minlength=n)
-        listed_mass = np.bincount(lst_rows[known], weights=lst_idf[known], minlength=n)
+        profile_mass = skills @ self._column_idf(width)
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
             "skills": skills,
             "codes": _csr(code_rows, code_cols, code_vals, n, max(len(self.code_vocabulary), 1)),
-            "listed": _csr(
-                lst_rows[free], lst_cols[free], lst_idf[free].astype(np.float32), n, width, ordered=False
-            ),
-            "listed_mass": listed_mass,
-            "backed_mass": backed_mass,
+            "profile_mass": profile_mass,
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
             "lat": lat,
             "lon": lon,
@@ -422,28 +410,76 @@ class CandidateIndex:
             "permit": np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates]),
         }
 
+    def _column_idf(self, width: int) -> np.ndarray:
+        """Each skill column's rarity (0 for skills no occupation asks for), extended as columns grow."""
+        known = len(self._idf_by_column)
+        if known < width:
+            idf, names = self.taxonomy.skill_idf, list(self.skill_vocabulary.columns)[known:width]
+            self._idf_by_column = np.concatenate(
+                [self._idf_by_column, np.array([idf.get(k, 0.0) for k in names], dtype=float)]
+            )
+        return self._idf_by_column[:width]
+
     def _implied_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The skills a set of occupations implies (``candidate_skill_weights`` without listed skills),
+        from each occupation's columns kept once: essential at the years' strength, optional at half."""
         cached = self._implied.get(occupations)
         if cached is None:
-            weights = candidate_skill_weights(CandidateRecord(id="", occupations=occupations), self.taxonomy)
-            column = self.skill_vocabulary.column
-            cached = self._implied[occupations] = (
-                np.array([column(k) for k in weights], dtype=np.int64),
-                np.array(list(weights.values()), dtype=np.float32),
-            )
+            cols, vals = [], []
+            for o in occupations:
+                essential, optional = self._occupation_columns(o.uri)
+                strength = implied_skill_weight(o.years)
+                cols += [essential, optional]
+                vals += [np.full(len(essential), strength), np.full(len(optional), strength * 0.5)]
+            if not cols:
+                cached = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+            else:
+                columns, values = np.concatenate(cols), np.concatenate(vals).astype(np.float32)
+                if len(occupations) > 1:  # the larger weight where occupations share a skill
+                    keep = _first_per_cell(columns, -values)
+                    columns, values = columns[keep], values[keep]
+                cached = (columns, values)
+            self._implied[occupations] = cached
         return cached
 
-    def _code_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
-        isco, column = self.taxonomy.occupation_isco, self.code_vocabulary.column
-        codes: dict[int, None] = {}
-        for o in occupations:
-            for level, code in zip(OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, isco), strict=True):
-                if code is not None:
-                    codes[column(f"{level[0]}:{code}")] = None
-        return np.array(list(codes), dtype=np.int64), np.ones(len(codes), dtype=np.float32)
+    def _occupation_columns(self, uri: str) -> tuple[np.ndarray, np.ndarray]:
+        """(essential, optional-only) skill columns of one occupation, assigned once."""
+        found = self._occupations.get(uri)
+        if found is None:
+            column = self.skill_vocabulary.column
+            essential = self.taxonomy.occupation_essential.get(uri, frozenset())
+            optional = self.taxonomy.occupation_optional.get(uri, frozenset()) - essential
+            found = self._occupations[uri] = (
+                np.array([column(k) for k in sorted(essential)], dtype=np.int64),
+                np.array([column(k) for k in sorted(optional)], dtype=np.int64),
+            )
+        return found
 
-    _DENSE = ("german", "lat", "lon", "hours", "day", "permit", "listed_mass", "backed_mass")
-    _SPARSE = ("skills", "codes", "listed")
+    def _code_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The occupation-code columns of a set of occupations (each code once), all weighing 1."""
+        parts = [self._codes_of(o.uri) for o in occupations]
+        columns = (
+            np.zeros(0, dtype=np.int64)
+            if not parts
+            else parts[0]
+            if len(parts) == 1
+            else np.unique(np.concatenate(parts))
+        )
+        return columns, np.ones(len(columns), dtype=np.float32)
+
+    def _codes_of(self, uri: str) -> np.ndarray:
+        found = self._occupation_codes.get(uri)
+        if found is None:
+            isco, column = self.taxonomy.occupation_isco, self.code_vocabulary.column
+            levels = zip(OCCUPATION_CODE_LEVELS, occupation_codes(uri, isco), strict=True)
+            found = self._occupation_codes[uri] = np.array(
+                sorted({column(f"{level[0]}:{code}") for level, code in levels if code is not None}),
+                dtype=np.int64,
+            )
+        return found
+
+    _DENSE = ("german", "lat", "lon", "hours", "day", "permit", "profile_mass")
+    _SPARSE = ("skills", "codes")
     MAX_BLOCKS = 8  # small updates stay separate blocks; past this many they are merged
     CHUNK = 10_000
 
@@ -523,7 +559,7 @@ class CandidateIndex:
 
     def focus(self, placement: PlacementRecord) -> np.ndarray:
         """Every row's breadth factor for a placement (``focus_factor``), from the CSC columns of the
-        placement's related skills in the listed-skills matrix; one formula for both ranking paths."""
+        placement's related skills in the skill matrix; one formula for both ranking paths."""
         related = sorted(
             column
             for skill in placement_related_skills(placement, self.taxonomy)
@@ -531,17 +567,18 @@ class CandidateIndex:
         )
         n = len(self.records)
         mass = np.zeros(n)
-        for offset, block in self._blocks("listed"):
+        idf = self._column_idf(len(self.skill_vocabulary))
+        for offset, block in self._blocks("skills"):
             rows, values = [], []
             for column in related:
                 if column >= block.shape[1]:
                     break
                 start, end = block.indptr[column], block.indptr[column + 1]
                 rows.append(offset + block.indices[start:end])
-                values.append(block.data[start:end].astype(float))
+                values.append(block.data[start:end].astype(float) * idf[column])
             if rows:
                 mass += np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=n)
-        return focus_factor(mass + self.backed_mass, self.listed_mass)
+        return focus_factor(mass, self.profile_mass)
 
     def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
@@ -642,13 +679,10 @@ class PlacementIndex:
         weights = candidate_skill_weights(candidate, self.taxonomy)
         columns, values = _vector(weights, self.vocabulary, self.skills.shape[1])
         overlap = self.skills[:, columns] @ values if len(columns) else np.zeros(len(self.records))
-        free, backed = listed_skill_weights(candidate, self.taxonomy)
-        columns, values = _vector(free, self.vocabulary, self.related.shape[1])
+        profile = profile_skill_mass(weights, self.taxonomy)
+        columns, values = _vector(profile, self.vocabulary, self.related.shape[1])
         mass = self.related[:, columns] @ values if len(columns) else np.zeros(len(self.records))
-        backed_mass = float(sum(backed.values()))
-        focus = focus_factor(
-            mass + backed_mass, np.full(len(self.records), float(sum(free.values())) + backed_mass)
-        )
+        focus = focus_factor(mass, np.full(len(self.records), float(sum(profile.values()))))
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1) * focus, 0.5)
 
@@ -892,16 +926,12 @@ class Matcher:
             if a and b:
                 km = float(haversine_km(a[0], a[1], b[0], b[1]))
         start = placement.start or self.today
-        free, backed = listed_skill_weights(candidate, self.taxonomy)
+        profile = profile_skill_mass(c_weights, self.taxonomy)
         related = placement_related_skills(placement, self.taxonomy)
-        fitting = [skill for skill in free if skill in related]
-        backed_mass = sum(backed.values())
+        fitting = [skill for skill in profile if skill in related]
         focus = focus_factor(
-            np.array([sum(free[skill] for skill in fitting) + backed_mass]),
-            np.array([sum(free.values()) + backed_mass]),
+            np.array([sum(profile[skill] for skill in fitting)]), np.array([sum(profile.values())])
         )
-        listed = {**free, **backed}
-        fitting += list(backed)
         return Explanation(
             essential_met=[s for s in essential if s in has],
             essential_missing=[s for s in essential if s not in has],
@@ -921,7 +951,7 @@ class Matcher:
             if placement.start is None
             else candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
-            skills_listed=len(listed),
+            skills_listed=len(profile),
             skills_listed_fitting=len(fitting),
             skill_focus=float(focus[0]),
         )
