@@ -396,7 +396,7 @@ class CandidateIndex:
         last[:-1] = starts[1:]
         keep = order[last]
         skills = _csr(rows[keep], cols[keep], vals[keep], n, width)
-        profile_mass = skills @ self._column_idf(width)
+        profile_mass = skills @ self._column_idf(skills.shape[1])
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
             "skills": skills,
@@ -418,7 +418,9 @@ class CandidateIndex:
             self._idf_by_column = np.concatenate(
                 [self._idf_by_column, np.array([idf.get(k, 0.0) for k in names], dtype=float)]
             )
-        return self._idf_by_column[:width]
+        found = self._idf_by_column[:width]
+        # An empty vocabulary still makes a matrix one column wide: that column weighs nothing.
+        return np.pad(found, (0, width - len(found))) if len(found) < width else found
 
     def _implied_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
         """The skills a set of occupations implies (``candidate_skill_weights`` without listed skills),
