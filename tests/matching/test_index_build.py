@@ -61,3 +61,24 @@ def test_the_vectorised_build_holds_what_the_per_person_formulas_say(taxonomy):
             if code is not None
         }
         assert set(row(codes, i, index.code_vocabulary)) == wanted
+
+
+def test_many_pairs_over_one_index_score_as_each_pair_alone(taxonomy):
+    from datetime import date
+
+    from matching.engine.scoring import Matcher
+    from taxonomy.postcodes import coordinates
+
+    candidates, placements = seeded(taxonomy, 60, 6)
+    matcher = Matcher(taxonomy, coordinates=coordinates, today=date(2026, 11, 26))
+    pairs = [(c, placements[i % len(placements)]) for i, c in enumerate(candidates)]
+    together = matcher.score_pairs(pairs)
+    for candidate, placement in pairs:
+        alone = matcher.score_pair(candidate, placement)
+        got = together.get((candidate.id, placement.id))
+        if alone is None:
+            assert got is None
+            continue
+        assert got.score == pytest.approx(alone.score, abs=1e-4)
+        assert got.explanation.components == pytest.approx(alone.explanation.components, abs=1e-6)
+        assert got.explanation.essential_met == alone.explanation.essential_met

@@ -910,6 +910,36 @@ class Matcher:
         ranked = self.rank_candidates(placement, [candidate])
         return ranked[0] if ranked else None
 
+    def score_pairs(
+        self, pairs: Sequence[tuple[CandidateRecord, PlacementRecord]]
+    ) -> dict[tuple[str, str], RankedMatch]:
+        """Many (candidate, placement) pairs scored over one index of their candidates (training the
+        re-ranker): ``score_pair`` for each, without building an index per pair. Pairs a hard filter
+        removes are absent; keys are (candidate id, placement id)."""
+        people = {c.id: c for c, _p in pairs}
+        if not people:
+            return {}
+        index = self.candidate_index(list(people.values()))
+        wanted: dict[str, tuple[PlacementRecord, set[str]]] = {}
+        for candidate, placement in pairs:
+            wanted.setdefault(placement.id, (placement, set()))[1].add(candidate.id)
+        results: dict[tuple[str, str], RankedMatch] = {}
+        for placement, ids in wanted.values():
+            rows = np.array(sorted(index.row_of[i] for i in ids), dtype=np.int64)
+            components = self._components(
+                placement,
+                index,
+                rows,
+                skills=index.skill_scores(placement)[rows],
+                occupation=index.occupation_scores(placement)[rows],
+            )
+            eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+            for i in np.flatnonzero(eligible).tolist():
+                record = index.records[rows[i]]
+                parts = {k: float(v[i]) for k, v in components.items()}
+                results[(record.id, placement.id)] = self._result(record, placement, parts)
+        return results
+
     def explain(
         self, candidate: CandidateRecord, placement: PlacementRecord, *, components: dict[str, float]
     ) -> Explanation:
