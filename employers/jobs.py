@@ -46,6 +46,10 @@ class JobRow:
     available_in_time: bool | None
     interested: bool = False  # the person said "interessiert mich"
     introduction_stage: str = ""  # the stage of a running introduction on this placement, if any
+    # Breadth (issue 16): listed job-related skills, how many fit, the share the skill fit counts (%).
+    skills_listed: int = 0
+    skills_listed_fitting: int = 0
+    skill_focus_percent: int = 100
 
 
 def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
@@ -107,6 +111,9 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
                 available_in_time=ex.available_in_time,
                 interested=placements[m.placement_id].interested,
                 introduction_stage=str(stage_labels.get(placements[m.placement_id].running_stage, "")),
+                skills_listed=ex.skills_listed,
+                skills_listed_fitting=ex.skills_listed_fitting,
+                skill_focus_percent=round(ex.skill_focus * 100),
             )
         )
     result_page.object_list = rows

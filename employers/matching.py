@@ -83,12 +83,16 @@ def introduction_outcomes() -> list[tuple[dict[str, float], int]]:
         for r in candidate_records(queryset=Candidate.objects.filter(pk__in={c for _p, c, _y in labelled}))
     }
     matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    known = [
+        (candidates[str(c)], placements[str(p)], label)
+        for p, c, label in labelled
+        if str(p) in placements and str(c) in candidates
+    ]
+    # One index for every labelled person, not one per pair (issue 16, "build once, rank many").
+    scored = matcher.score_pairs([(c, p) for c, p, _label in known])
     samples = []
-    for placement_id, candidate_id, label in labelled:
-        placement, candidate = placements.get(str(placement_id)), candidates.get(str(candidate_id))
-        if placement is None or candidate is None:
-            continue
-        match = matcher.score_pair(candidate, placement)
+    for candidate, placement, label in known:
+        match = scored.get((candidate.id, placement.id))
         if match is not None:
             samples.append((match.explanation.components, label))
     return samples

@@ -331,6 +331,10 @@ class MatchRow:
     permit: str = ""  # the category: "unknown" is shown as "Arbeitserlaubnis noch offen"
     shortlisted: bool = False
     note: str = ""
+    # Breadth (issue 16): listed job-related skills, how many fit, the share the skill fit counts (%).
+    skills_listed: int = 0
+    skills_listed_fitting: int = 0
+    skill_focus_percent: int = 100
 
 
 def _skill_labels(ranked: list[Any]) -> dict[str, str]:
@@ -361,6 +365,9 @@ def _match_row(
         permit=ex.permit,
         shortlisted=shortlisted,
         note=note,
+        skills_listed=ex.skills_listed,
+        skills_listed_fitting=ex.skills_listed_fitting,
+        skill_focus_percent=round(ex.skill_focus * 100),
     )
 
 

@@ -81,7 +81,10 @@ def test_overlap_ranking_equals_the_full_scan(taxonomy, top):
         assert [m.explanation.as_dict() for m in full] == [
             m.explanation.as_dict() for m in matcher.rank_candidates(placement, index, top=top)
         ]
-    assert used >= len(placements) // 4  # the fast path did the work, not the fallback
+    # The fast path did the work, not the fallback. For the top 50 of this small pool (about 50 people
+    # an occupation, many filtered out) the 50th best often scores below what someone sharing nothing
+    # could reach, since a broad profile's skill fit is lowered (issue 16): then the full scan decides.
+    assert used >= (len(placements) // 4 if top < 50 else 1)
 
 
 def test_people_sharing_nothing_still_fill_a_list_the_overlap_cannot():

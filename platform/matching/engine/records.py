@@ -103,6 +103,11 @@ class Explanation:
     hours_fit: bool | None = None
     available_in_time: bool | None = None
     components: dict[str, float] = field(default_factory=dict)
+    # Breadth: how many skills the person listed, how many of them belong to the placement, and the
+    # factor (FOCUS_FLOOR..1) the skill fit was multiplied by; 1.0 when nothing lowered it.
+    skills_listed: int = 0
+    skills_listed_fitting: int = 0
+    skill_focus: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +124,9 @@ class Explanation:
             "hours_fit": self.hours_fit,
             "available_in_time": self.available_in_time,
             "components": {k: round(v, 4) for k, v in self.components.items()},
+            "skills_listed": self.skills_listed,
+            "skills_listed_fitting": self.skills_listed_fitting,
+            "skill_focus": round(self.skill_focus, 4),
         }
 
 

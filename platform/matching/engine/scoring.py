@@ -35,7 +35,10 @@ WEIGHTS: dict[str, float] = {
 }
 ESSENTIAL_WEIGHT = 2.0  # an essential skill counts twice an optional one
 OPTIONAL_WEIGHT = 1.0
-DISTANCE_HALF_KM = 25.0  # the distance score halves every 25 km
+DISTANCE_HALF_KM = 25.0  # past the near radius, the distance score halves every 25 km
+# Within this radius (a commute inside one city) distance scores full: a few km across town must not
+# outweigh a real difference in skill fit (measured in bench/eval_matching.py, issue 16).
+DISTANCE_NEAR_KM = 10.0
 LATE_START_DAYS = 90  # availability this many days after the start scores zero
 HOURS_TOLERANCE = 20  # a difference of 20 hours a week scores zero
 BRIDGED_LANGUAGE_SCORE = 0.6  # one level below the minimum, with employer language support
@@ -44,6 +47,14 @@ OCCUPATION_LEVELS = (("same", 1.0), ("isco4", 0.75), ("isco3", 0.5), ("isco2", 0
 # Half the permit component: with its weight (0.04) an open permit costs 0.02 of the score, enough
 # to order an equal person with a known permit first, too little to bury a good match.
 PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
+# Breadth: the skill fit is multiplied by FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the share (by rarity and
+# weight) of the person's job-related skills that fit the placement: the skills they listed and those
+# their occupations imply, as the skill fit itself counts them. A skill fits when the placement or its
+# occupation asks for it. Skills no occupation asks for (languages, transversal skills) are left out.
+# Someone listing three occupations' skills to fit everything keeps part of the fit, below a person
+# whose skills fit; a few unrelated skills beside an occupation's whole set hardly matter. Measured in
+# bench/eval_matching.py (issue 16).
+FOCUS_FLOOR = 0.1
 # The most a person sharing no skill and no occupation code with a placement can score.
 NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
 
@@ -104,6 +115,29 @@ def placement_skill_weights(placement: PlacementRecord, taxonomy: TaxonomyIndex)
     return weights
 
 
+def placement_related_skills(placement: PlacementRecord, taxonomy: TaxonomyIndex) -> set[str]:
+    """The skills that belong to a placement: the ones it asks for and its occupation's ESCO skills."""
+    related = set(placement.essential) | set(placement.optional)
+    if placement.occupation:
+        related |= taxonomy.occupation_essential.get(placement.occupation, frozenset())
+        related |= taxonomy.occupation_optional.get(placement.occupation, frozenset())
+    return related
+
+
+def profile_skill_mass(weights: dict[str, float], taxonomy: TaxonomyIndex) -> dict[str, float]:
+    """Each job-related skill of a person's profile by weight × rarity (skills no occupation asks for
+    are left out): what the breadth share is counted in."""
+    idf = taxonomy.skill_idf
+    return {skill: weight * idf[skill] for skill, weight in weights.items() if skill in idf}
+
+
+def focus_factor(related_mass: np.ndarray, listed_mass: np.ndarray) -> np.ndarray:
+    """FOCUS_FLOOR + (1 - FOCUS_FLOOR) × the profile's share that fits; 1 for an empty profile."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(listed_mass > 0, related_mass / np.where(listed_mass > 0, listed_mass, 1), 1.0)
+    return FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * np.minimum(share, 1.0)
+
+
 # --- component formulas (arrays in, arrays out) -------------------------------------------
 
 
@@ -132,7 +166,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 
 def distance_component(km: np.ndarray) -> np.ndarray:
     # Unknown postcode (NaN): neutral, neither rewarded nor punished.
-    return np.where(np.isnan(km), 0.5, 0.5 ** (np.nan_to_num(km) / DISTANCE_HALF_KM))
+    beyond = np.maximum(np.nan_to_num(km) - DISTANCE_NEAR_KM, 0.0)
+    return np.where(np.isnan(km), 0.5, 0.5 ** (beyond / DISTANCE_HALF_KM))
 
 
 def hours_component(cand_hours: np.ndarray, placement_hours: np.ndarray) -> np.ndarray:
@@ -223,6 +258,54 @@ def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) ->
     )
 
 
+def _gather(key_of: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]):
+    """(rows, columns, values) of every row's part, chosen by ``key_of`` from ``parts``: the entries
+    of all keys laid end to end, then each row's slice gathered by index arithmetic."""
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    lengths = np.array([len(c) for c, _v in parts], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    pool_cols = np.concatenate([c for c, _v in parts])
+    pool_vals = np.concatenate([v for _c, v in parts])
+    per_row = lengths[key_of]
+    rows = np.repeat(np.arange(len(key_of), dtype=np.int64), per_row)
+    first = np.cumsum(per_row) - per_row
+    index = np.arange(len(rows), dtype=np.int64) - np.repeat(first - starts[key_of], per_row)
+    return rows, pool_cols[index], pool_vals[index]
+
+
+def _first_per_cell(cells: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Indices keeping one entry per cell (the lowest ``rank``), ordered by cell (row-major)."""
+    order = np.lexsort((rank, cells))
+    ordered = cells[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return order[first]
+
+
+def _duplicates(cells: np.ndarray) -> np.ndarray:
+    """Indices of the second and later occurrences of a cell."""
+    order = np.argsort(cells, kind="stable")
+    ordered = cells[order]
+    repeated = np.zeros(len(order), dtype=bool)
+    repeated[1:] = ordered[1:] == ordered[:-1]
+    return order[repeated]
+
+
+def _csr(rows, cols, vals, n: int, width: int, *, ordered: bool = True) -> sparse.csr_matrix:
+    """A CSR matrix from entries (sorted by row unless ``ordered`` is False), 32-bit indices while they fit."""
+    if not ordered:
+        order = np.argsort(rows, kind="stable")
+        rows, cols, vals = rows[order], cols[order], vals[order]
+    index_type = np.int32 if len(cols) < 2**31 - 1 else np.int64
+    indptr = np.zeros(n + 1, dtype=index_type)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), cols.astype(index_type), indptr), shape=(n, max(width, 1))
+    )
+
+
 def _vector(weights: dict[str, float], vocabulary: Vocabulary, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and weights of one record, keeping only columns the other side has."""
     pairs = [
@@ -256,7 +339,10 @@ class CandidateIndex:
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
         self._parts: list[dict[str, object]] = []
-        self._implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
+        self._implied: dict[tuple[OccupationYears, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._occupations: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._occupation_codes: dict[str, np.ndarray] = {}
+        self._idf_by_column = np.zeros(0)
         self.alive = np.zeros(0, dtype=bool)
         candidates = list(candidates)
         # Built in chunks and merged once: keeps the peak memory of a large build low.
@@ -268,22 +354,54 @@ class CandidateIndex:
         return int(self.alive.sum())
 
     def _build_part(self, candidates: Sequence[CandidateRecord]) -> dict[str, object]:
-        isco = self.taxonomy.occupation_isco
-        code_rows = []
-        for c in candidates:
-            codes: dict[str, float] = {}
-            for o in c.occupations:
-                for level, code in zip(OCCUPATION_CODE_LEVELS, occupation_codes(o.uri, isco), strict=True):
-                    if code is not None:
-                        codes[f"{level[0]}:{code}"] = 1.0
-            code_rows.append(codes)
+        """The part's arrays, built with NumPy: the per-occupation part once per distinct set of
+        occupations and years, then every person's entries gathered and merged as arrays (no
+        per-person dictionaries). The same matrices as ``candidate_skill_weights`` row by row."""
+        n = len(candidates)
+        columns, column = self.skill_vocabulary.columns, self.skill_vocabulary.column
+        # 1. Each person's set of occupations as a key; its implied skills and codes once per key.
+        keys: dict[tuple[OccupationYears, ...], int] = {}
+        key_of = np.empty(n, dtype=np.int64)
+        implied_parts, code_parts = [], []
+        for i, c in enumerate(candidates):
+            key = keys.get(c.occupations)
+            if key is None:
+                key = keys[c.occupations] = len(keys)
+                implied_parts.append(self._implied_columns(c.occupations))
+                code_parts.append(self._code_columns(c.occupations))
+            key_of[i] = key
+        imp_rows, imp_cols, imp_vals = _gather(key_of, implied_parts)
+        code_rows, code_cols, code_vals = _gather(key_of, code_parts)
+        # 2. The listed skills, flat: one dictionary lookup an entry.
+        flat = [skill for c in candidates for skill in c.skills]
+        counts = np.fromiter((len(c.skills) for c in candidates), dtype=np.int64, count=n)
+        lst_rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        lst_cols = np.fromiter(
+            (columns[k] if k in columns else column(k) for k in flat), dtype=np.int64, count=len(flat)
+        )
+        width = max(len(self.skill_vocabulary), 1)
+        # 3. One sort of every entry by cell (row, column), an implied entry before the listed ones:
+        # a listed skill counts fully, above what an occupation implies (each cell's last entry).
+        imp_n = len(imp_rows)
+        rows = np.concatenate([imp_rows, lst_rows])
+        cols = np.concatenate([imp_cols, lst_cols])
+        vals = np.concatenate([imp_vals, np.ones(len(flat), dtype=np.float32)])
+        source = np.concatenate([np.zeros(imp_n, dtype=np.int8), np.ones(len(flat), dtype=np.int8)])
+        cells = rows * width + cols
+        order = np.lexsort((source, cells))
+        ordered = cells[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = ordered[1:] != ordered[:-1]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = starts[1:]
+        keep = order[last]
+        skills = _csr(rows[keep], cols[keep], vals[keep], n, width)
+        profile_mass = skills @ self._column_idf(skills.shape[1])
         lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
         return {
-            "skills": _weights_matrix(
-                [candidate_skill_weights(c, self.taxonomy, self._implied) for c in candidates],
-                self.skill_vocabulary,
-            ),
-            "codes": _weights_matrix(code_rows, self.code_vocabulary),
+            "skills": skills,
+            "codes": _csr(code_rows, code_cols, code_vals, n, max(len(self.code_vocabulary), 1)),
+            "profile_mass": profile_mass,
             "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
             "lat": lat,
             "lon": lon,
@@ -292,7 +410,78 @@ class CandidateIndex:
             "permit": np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates]),
         }
 
-    _DENSE = ("german", "lat", "lon", "hours", "day", "permit")
+    def _column_idf(self, width: int) -> np.ndarray:
+        """Each skill column's rarity (0 for skills no occupation asks for), extended as columns grow."""
+        known = len(self._idf_by_column)
+        if known < width:
+            idf, names = self.taxonomy.skill_idf, list(self.skill_vocabulary.columns)[known:width]
+            self._idf_by_column = np.concatenate(
+                [self._idf_by_column, np.array([idf.get(k, 0.0) for k in names], dtype=float)]
+            )
+        found = self._idf_by_column[:width]
+        # An empty vocabulary still makes a matrix one column wide: that column weighs nothing.
+        return np.pad(found, (0, width - len(found))) if len(found) < width else found
+
+    def _implied_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The skills a set of occupations implies (``candidate_skill_weights`` without listed skills),
+        from each occupation's columns kept once: essential at the years' strength, optional at half."""
+        cached = self._implied.get(occupations)
+        if cached is None:
+            cols, vals = [], []
+            for o in occupations:
+                essential, optional = self._occupation_columns(o.uri)
+                strength = implied_skill_weight(o.years)
+                cols += [essential, optional]
+                vals += [np.full(len(essential), strength), np.full(len(optional), strength * 0.5)]
+            if not cols:
+                cached = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+            else:
+                columns, values = np.concatenate(cols), np.concatenate(vals).astype(np.float32)
+                if len(occupations) > 1:  # the larger weight where occupations share a skill
+                    keep = _first_per_cell(columns, -values)
+                    columns, values = columns[keep], values[keep]
+                cached = (columns, values)
+            self._implied[occupations] = cached
+        return cached
+
+    def _occupation_columns(self, uri: str) -> tuple[np.ndarray, np.ndarray]:
+        """(essential, optional-only) skill columns of one occupation, assigned once."""
+        found = self._occupations.get(uri)
+        if found is None:
+            column = self.skill_vocabulary.column
+            essential = self.taxonomy.occupation_essential.get(uri, frozenset())
+            optional = self.taxonomy.occupation_optional.get(uri, frozenset()) - essential
+            found = self._occupations[uri] = (
+                np.array([column(k) for k in sorted(essential)], dtype=np.int64),
+                np.array([column(k) for k in sorted(optional)], dtype=np.int64),
+            )
+        return found
+
+    def _code_columns(self, occupations: tuple[OccupationYears, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The occupation-code columns of a set of occupations (each code once), all weighing 1."""
+        parts = [self._codes_of(o.uri) for o in occupations]
+        columns = (
+            np.zeros(0, dtype=np.int64)
+            if not parts
+            else parts[0]
+            if len(parts) == 1
+            else np.unique(np.concatenate(parts))
+        )
+        return columns, np.ones(len(columns), dtype=np.float32)
+
+    def _codes_of(self, uri: str) -> np.ndarray:
+        found = self._occupation_codes.get(uri)
+        if found is None:
+            isco, column = self.taxonomy.occupation_isco, self.code_vocabulary.column
+            levels = zip(OCCUPATION_CODE_LEVELS, occupation_codes(uri, isco), strict=True)
+            found = self._occupation_codes[uri] = np.array(
+                sorted({column(f"{level[0]}:{code}") for level, code in levels if code is not None}),
+                dtype=np.int64,
+            )
+        return found
+
+    _DENSE = ("german", "lat", "lon", "hours", "day", "permit", "profile_mass")
+    _SPARSE = ("skills", "codes")
     MAX_BLOCKS = 8  # small updates stay separate blocks; past this many they are merged
     CHUNK = 10_000
 
@@ -310,7 +499,7 @@ class CandidateIndex:
             self.records.append(c)
             self.ids.append(c.id)
         part = self._build_part(candidates)
-        self._parts.append({"skills": part.pop("skills").tocsc(), "codes": part.pop("codes").tocsc()})
+        self._parts.append({key: part.pop(key).tocsc() for key in self._SPARSE})
         for key in self._DENSE:
             setattr(self, key, np.concatenate([getattr(self, key, np.zeros(0)), part[key]]))
         self.alive = np.concatenate([self.alive, np.ones(len(candidates), dtype=bool)])
@@ -329,7 +518,7 @@ class CandidateIndex:
         if len(self._parts) <= 1:
             return
         merged = {}
-        for key in ("skills", "codes"):
+        for key in self._SPARSE:
             width = max(part[key].shape[1] for part in self._parts)
             blocks = []
             for part in self._parts:
@@ -353,7 +542,7 @@ class CandidateIndex:
     @property
     def nbytes(self) -> int:
         arrays = [getattr(self, key) for key in self._DENSE] + [self.alive]
-        matrices = [part[key] for part in self._parts for key in ("skills", "codes")]
+        matrices = [part[key] for part in self._parts for key in self._SPARSE]
         return sum(a.nbytes for a in arrays) + sum(
             m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices
         )
@@ -368,7 +557,30 @@ class CandidateIndex:
             columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
             if len(columns):
                 result[offset : offset + block.shape[0]] = block[:, columns] @ values
-        return result / total
+        return result / total * self.focus(placement)
+
+    def focus(self, placement: PlacementRecord) -> np.ndarray:
+        """Every row's breadth factor for a placement (``focus_factor``), from the CSC columns of the
+        placement's related skills in the skill matrix; one formula for both ranking paths."""
+        related = sorted(
+            column
+            for skill in placement_related_skills(placement, self.taxonomy)
+            if (column := self.skill_vocabulary.columns.get(skill)) is not None
+        )
+        n = len(self.records)
+        mass = np.zeros(n)
+        idf = self._column_idf(len(self.skill_vocabulary))
+        for offset, block in self._blocks("skills"):
+            rows, values = [], []
+            for column in related:
+                if column >= block.shape[1]:
+                    break
+                start, end = block.indptr[column], block.indptr[column + 1]
+                rows.append(offset + block.indices[start:end])
+                values.append(block.data[start:end].astype(float) * idf[column])
+            if rows:
+                mass += np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=n)
+        return focus_factor(mass, self.profile_mass)
 
     def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
@@ -400,7 +612,7 @@ class CandidateIndex:
             shared[found] = True
             occupation[found] = np.maximum(occupation[found], value)
         rows = np.flatnonzero(shared)
-        return rows, skills[rows] / total, occupation[rows]
+        return rows, skills[rows] / total * self.focus(placement)[rows], occupation[rows]
 
     def _code_rows(self, placement: PlacementRecord):
         """(rows, value) for each occupation code level the placement has: the rows holding
@@ -454,6 +666,8 @@ class PlacementIndex:
         rows = [placement_skill_weights(p, taxonomy) for p in self.records]
         self.totals = np.array([sum(r.values()) for r in rows])
         self.skills = _weights_matrix(rows, self.vocabulary).tocsc()
+        related = [dict.fromkeys(placement_related_skills(p, taxonomy), 1.0) for p in self.records]
+        self.related = _weights_matrix(related, self.vocabulary).tocsc()
         isco = taxonomy.occupation_isco
         codes = [occupation_codes(p.occupation, isco) if p.occupation else [None] * 4 for p in self.records]
         self.codes = [np.array([row[level] or "" for row in codes], dtype=object) for level in range(4)]
@@ -467,8 +681,12 @@ class PlacementIndex:
         weights = candidate_skill_weights(candidate, self.taxonomy)
         columns, values = _vector(weights, self.vocabulary, self.skills.shape[1])
         overlap = self.skills[:, columns] @ values if len(columns) else np.zeros(len(self.records))
+        profile = profile_skill_mass(weights, self.taxonomy)
+        columns, values = _vector(profile, self.vocabulary, self.related.shape[1])
+        mass = self.related[:, columns] @ values if len(columns) else np.zeros(len(self.records))
+        focus = focus_factor(mass, np.full(len(self.records), float(sum(profile.values()))))
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1), 0.5)
+            return np.where(self.totals > 0, overlap / np.where(self.totals > 0, self.totals, 1) * focus, 0.5)
 
     def occupation_scores(self, candidate: CandidateRecord) -> np.ndarray:
         result = np.zeros(len(self.records))
@@ -692,6 +910,36 @@ class Matcher:
         ranked = self.rank_candidates(placement, [candidate])
         return ranked[0] if ranked else None
 
+    def score_pairs(
+        self, pairs: Sequence[tuple[CandidateRecord, PlacementRecord]]
+    ) -> dict[tuple[str, str], RankedMatch]:
+        """Many (candidate, placement) pairs scored over one index of their candidates (training the
+        re-ranker): ``score_pair`` for each, without building an index per pair. Pairs a hard filter
+        removes are absent; keys are (candidate id, placement id)."""
+        people = {c.id: c for c, _p in pairs}
+        if not people:
+            return {}
+        index = self.candidate_index(list(people.values()))
+        wanted: dict[str, tuple[PlacementRecord, set[str]]] = {}
+        for candidate, placement in pairs:
+            wanted.setdefault(placement.id, (placement, set()))[1].add(candidate.id)
+        results: dict[tuple[str, str], RankedMatch] = {}
+        for placement, ids in wanted.values():
+            rows = np.array(sorted(index.row_of[i] for i in ids), dtype=np.int64)
+            components = self._components(
+                placement,
+                index,
+                rows,
+                skills=index.skill_scores(placement)[rows],
+                occupation=index.occupation_scores(placement)[rows],
+            )
+            eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+            for i in np.flatnonzero(eligible).tolist():
+                record = index.records[rows[i]]
+                parts = {k: float(v[i]) for k, v in components.items()}
+                results[(record.id, placement.id)] = self._result(record, placement, parts)
+        return results
+
     def explain(
         self, candidate: CandidateRecord, placement: PlacementRecord, *, components: dict[str, float]
     ) -> Explanation:
@@ -710,6 +958,12 @@ class Matcher:
             if a and b:
                 km = float(haversine_km(a[0], a[1], b[0], b[1]))
         start = placement.start or self.today
+        profile = profile_skill_mass(c_weights, self.taxonomy)
+        related = placement_related_skills(placement, self.taxonomy)
+        fitting = [skill for skill in profile if skill in related]
+        focus = focus_factor(
+            np.array([sum(profile[skill] for skill in fitting)]), np.array([sum(profile.values())])
+        )
         return Explanation(
             essential_met=[s for s in essential if s in has],
             essential_missing=[s for s in essential if s not in has],
@@ -729,6 +983,9 @@ class Matcher:
             if placement.start is None
             else candidate.available_from is None or candidate.available_from <= max(start, self.today),
             components=components,
+            skills_listed=len(profile),
+            skills_listed_fitting=len(fitting),
+            skill_focus=float(focus[0]),
         )
 
 
