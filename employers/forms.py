@@ -557,6 +557,8 @@ class BusinessRelationForm(forms.Form):
     )
 
     def __init__(self, *args, owners=None, chambers=None, **kwargs) -> None:
+        # One page holds three forms with fields of the same name: ids of their own.
+        kwargs.setdefault("auto_id", "rel_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["chamber"].queryset = chambers
@@ -565,9 +567,13 @@ class BusinessRelationForm(forms.Form):
 class BusinessContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     function = forms.CharField(label=_("Funktion"), max_length=120, required=False)
-    email = forms.EmailField(label=_("E-Mail"), required=False)
+    email = forms.EmailField(label=_("E-Mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
     preferred_channel = forms.ChoiceField(label=_("bevorzugter Weg"), choices=ContactChannel.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
 
 
 class BusinessContactLogForm(forms.Form):
@@ -599,6 +605,7 @@ class BusinessContactLogForm(forms.Form):
     )
 
     def __init__(self, *args, contacts=None, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "log_%s")
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = contacts
         if not self.is_bound:

@@ -104,6 +104,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:speed_dating_list",
         "employers:speed_dating_create",
         "employers:speed_dating_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -132,6 +136,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         # the rounds their organisation is a member of (issue 23)
         "coaching:round_list",
         "coaching:round_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
     },
     "volunteer": {
         "accounts:home",
@@ -164,6 +172,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "accounts:home",
         "notifications:inbox",
         "employers:verification_list",
+        # the records of the chamber's member businesses (issue 15 §1)
+        "employers:business_list",
+        "employers:business_detail",
     },
     "coordinator": {
         "accounts:home",
@@ -198,6 +209,11 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:speed_dating_list",
         "employers:speed_dating_create",
         "employers:speed_dating_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
+        "employers:business_merge",
     },
 }
 
@@ -244,6 +260,10 @@ POST_ONLY = {
     "coaching:risk_escalate",
     "coaching:risk_resolve",
     "employers:acquisition_resend",
+    "employers:business_contact_add",
+    "employers:business_log",
+    "employers:business_registration_link",
+    "employers:business_relation_edit",
     "employers:introduction_action",
     "employers:introduction_answer",
     "employers:job_interest",
