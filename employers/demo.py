@@ -543,7 +543,7 @@ def seed_business_records(
     from .models import BusinessContact, BusinessContactLog, BusinessRelation, PartnerLevel
     from .services import business_contact_reminders_send
 
-    businesses = list(
+    verified = (
         Organisation.objects.filter(
             municipality=municipality,
             kind=OrganisationKind.EMPLOYER,
@@ -551,8 +551,12 @@ def seed_business_records(
             business_relation__isnull=True,
         )
         .select_related("employer_profile")
-        .order_by("name")[:5]
+        .order_by("name")
     )
+    # Members of both chambers: three businesses of the IHK, two crafts businesses of the HWK.
+    crafts = ("handwerk", "bau")
+    businesses = list(verified.exclude(employer_profile__sector__in=crafts)[:3])
+    businesses += list(verified.filter(employer_profile__sector__in=crafts)[:2])
     if BusinessRelation.objects.filter(organisation__municipality=municipality).exists() or not businesses:
         return 0
     today = timezone.localdate()
