@@ -172,6 +172,20 @@ def employer_register(
             )
         if business_duplicate(municipality=municipality, name=name) is not None:
             raise duplicate_name
+        if register_number.strip() and any(
+            DuplicateReason.REGISTER in hit.reasons
+            for hit in business_duplicates(municipality=municipality, name=name, register_number=register_number)
+        ):
+            # The same register number is the same business under another name (issue 15 §1): a record
+            # staff created is taken over through the membership invitation, never registered twice.
+            raise ValidationError(
+                {
+                    "register_number": _(
+                        "Ein Betrieb mit dieser Register-Nummer ist in dieser Kommune schon eingetragen. "
+                        "Bitte wenden Sie sich an die Koordinierungsstelle: sie lädt Sie zu Ihrem Eintrag ein."
+                    )
+                }
+            )
         try:
             # Another way of creating organisations (the coordinator's) takes no lock: the unique
             # index still refuses the name, and the person gets the same answer.

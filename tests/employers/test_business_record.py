@@ -334,3 +334,25 @@ def test_business_contact_persons_are_in_the_gdpr_export_and_erasure(municipalit
     assert not BusinessContact.objects.filter(email__iexact="karla@korn.example").exists()
     assert EmployerProfile.objects.get(organisation=org).contact_email == ""
     assert registry.export(person)["employers.business_contacts"] == []
+
+
+def test_self_registration_with_the_register_number_of_a_known_business_is_refused(municipality, signed_in):
+    """A record staff created is taken over through the invitation, never registered a second time."""
+    known = business(municipality, "Metallbau Stahl", street="Eisenweg 1", register_number="HRB 777")
+    response = signed_in(UserFactory()).post(
+        reverse("employers:register"),
+        {
+            "name": "Stahl Metallbau und Schlosserei",
+            "municipality": municipality.pk,
+            "street": "Eisenweg 1a",
+            "postcode": "44135",
+            "city": "Dortmund",
+            "sector": "handwerk",
+            "contact_name": "Sven Stahl",
+            "contact_email": "sven@stahl.example",
+            "register_number": "HRB  777",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "Register-Nummer ist in dieser Kommune schon eingetragen" in response.content.decode()
+    assert list(Organisation.objects.filter(kind=OrganisationKind.EMPLOYER)) == [known]
