@@ -968,7 +968,9 @@ class BusinessRelation(models.Model):
         verbose_name = _("Betriebsbeziehung")
         verbose_name_plural = _("Betriebsbeziehungen")
         indexes = [models.Index(fields=["next_contact_on"])]
-        constraints = [*stored_range_constraints("businessrelation", dates=["next_contact_on"])]
+        constraints = [
+            *stored_range_constraints("businessrelation", dates=["next_contact_on", "reminded_for"])
+        ]
 
     def __str__(self) -> str:
         return str(self.organisation)

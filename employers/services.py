@@ -174,7 +174,9 @@ def employer_register(
             raise duplicate_name
         if register_number.strip() and any(
             DuplicateReason.REGISTER in hit.reasons
-            for hit in business_duplicates(municipality=municipality, name=name, register_number=register_number)
+            for hit in business_duplicates(
+                municipality=municipality, name=name, register_number=register_number
+            )
         ):
             # The same register number is the same business under another name (issue 15 §1): a record
             # staff created is taken over through the membership invitation, never registered twice.
