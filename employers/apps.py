@@ -21,6 +21,10 @@ class EmployersConfig(AppConfig):
 
         register_speed_dating_privacy()
 
+        from .services import register_business_privacy
+
+        register_business_privacy()
+
         from .selectors import candidate_status_items, consent_labels, revocation_consequences
         from .services import introductions_close_for_revoked_consent
 

@@ -531,3 +531,104 @@ def seed_speed_dating(*, municipality: Any, coordinator: Any, candidate_user: An
                 meeting=meeting, actor=coordinator, candidate_interest=True, business_interest=True
             )
     return 1
+
+
+def seed_business_records(
+    *, municipality: Any, organisations: dict[str, Any], job_coach: Any, case_manager: Any, coordinator: Any
+) -> int:
+    """The shared company record (issue 15 §1): five businesses with partner levels, flags, their
+    chamber, contact persons and a contact log by coordination, case management and the job coach;
+    one of the job coach's businesses is due for its next contact today (reminded in the inbox).
+    Idempotent: the number of records made."""
+    from .models import BusinessContact, BusinessContactLog, BusinessRelation, PartnerLevel
+    from .services import business_contact_reminders_send
+
+    verified = (
+        Organisation.objects.filter(
+            municipality=municipality,
+            kind=OrganisationKind.EMPLOYER,
+            verification_status=VerificationStatus.VERIFIED,
+            business_relation__isnull=True,
+        )
+        .select_related("employer_profile")
+        .order_by("name")
+    )
+    # Members of both chambers: three businesses of the IHK, two crafts businesses of the HWK.
+    crafts = ("handwerk", "bau")
+    businesses = list(verified.exclude(employer_profile__sector__in=crafts)[:3])
+    businesses += list(verified.filter(employer_profile__sector__in=crafts)[:2])
+    if BusinessRelation.objects.filter(organisation__municipality=municipality).exists() or not businesses:
+        return 0
+    today = timezone.localdate()
+    offices = {
+        user.pk: next(
+            (m.organisation for m in user.memberships.all() if m.organisation.kind != "employer"), None
+        )
+        for user in (job_coach, case_manager, coordinator)
+    }
+    plan = [
+        # level, training company, EQ, owner, next contact in days (None: none), contacts logged
+        (
+            PartnerLevel.STRATEGIC,
+            True,
+            True,
+            coordinator,
+            30,
+            [("award", 120, coordinator), ("visit", 20, job_coach)],
+        ),
+        (
+            PartnerLevel.ACTIVE,
+            True,
+            False,
+            job_coach,
+            0,
+            [("breakfast", 60, coordinator), ("call", 9, job_coach)],
+        ),
+        (PartnerLevel.ACTIVE, False, True, job_coach, 14, [("call", 3, case_manager)]),
+        (PartnerLevel.FIRST_CONTACT, False, False, None, None, [("call", 40, coordinator)]),
+        (PartnerLevel.FIRST_CONTACT, False, False, case_manager, -5, [("complaint", 12, case_manager)]),
+    ]
+    first_names = ["Petra", "Murat", "Svenja", "Olga", "Karim"]
+    last_names = ["Hoffmann", "Yıldız", "Brandt", "Kowalski", "Haddad"]
+    notes = {
+        "award": "Auszeichnung „Fairer Ausbildungsbetrieb“ überreicht.",
+        "visit": "Betrieb besucht, zwei Ausbildungsplätze ab August in Aussicht.",
+        "breakfast": "Beim Unternehmerfrühstück: Interesse an Einstiegsqualifizierung.",
+        "call": "Telefonat mit der Inhaberin: sucht Verstärkung im Lager, Deutsch A2 reicht.",
+        "complaint": "Beschwerde: Rückmeldung zu einer Vorstellung kam zu spät. Geklärt.",
+    }
+    for i, (organisation, (level, training, eq, owner, next_in, log)) in enumerate(
+        zip(businesses, plan, strict=False)
+    ):
+        sector = getattr(getattr(organisation, "employer_profile", None), "sector", "")
+        chamber = organisations.get("hwk" if sector in ("handwerk", "bau") else "ihk")
+        BusinessRelation.objects.create(
+            organisation=organisation,
+            partner_level=level,
+            training_company=training,
+            eq_ready=eq,
+            chamber=chamber,
+            owner=owner,
+            next_contact_on=today + timedelta(days=next_in) if next_in is not None else None,
+            next_contact_note="Nachfassen: Ausbildungsplätze" if next_in is not None else "",
+        )
+        contact = BusinessContact.objects.create(
+            organisation=organisation,
+            name=f"{first_names[i]} {last_names[i]}",
+            function="Inhaber*in" if i % 2 == 0 else "Personalleitung",
+            email=f"kontakt{i + 1}@betrieb.demo.example",
+            phone=f"0561 70{i + 1} 00",
+            preferred_channel="phone" if i % 2 == 0 else "email",
+        )
+        for kind, days_ago, by in log:
+            BusinessContactLog.objects.create(
+                organisation=organisation,
+                kind=kind,
+                happened_on=today - timedelta(days=days_ago),
+                contact=contact,
+                note=notes[kind],
+                by=by,
+                by_organisation=offices.get(by.pk),
+            )
+    business_contact_reminders_send(today=today)
+    return len(businesses)

@@ -12,7 +12,7 @@ from inputs.dates import DateFilter
 from taxonomy.cefr import CEFR, CEFR_ORDER
 from taxonomy.postcodes import is_valid_postcode
 
-from .models import PlacementKind
+from .models import PartnerLevel, PlacementKind, Sector
 from .selectors import postcodes_within
 
 PAGE_SIZES = (10, 25, 50)
@@ -175,3 +175,60 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("size"):
             return int(self.form.cleaned_data["size"])
         return PAGE_SIZES[0]
+
+
+# --- the shared company record (issue 15 §1) ------------------------------------------------------
+
+
+class BusinessFilter(django_filters.FilterSet):
+    """The list of business records: partner level, sector, owner, next contact due."""
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=100)
+    partner_level = django_filters.ChoiceFilter(
+        label=_("Partnerstufe"), choices=PartnerLevel.choices, method="filter_level", empty_label=_("alle")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Branche"),
+        choices=Sector.choices,
+        field_name="employer_profile__sector",
+        empty_label=_("alle"),
+    )
+    owner = django_filters.ChoiceFilter(
+        label=_("zuständig"),
+        choices=[("me", _("ich")), ("none", _("niemand"))],
+        method="filter_owner",
+        empty_label=_("alle"),
+    )
+    due = django_filters.BooleanFilter(
+        label=_("nächster Kontakt fällig"),
+        method="filter_due",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, user=None, today=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.today = user, today
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(name__icontains=value.strip()) if value.strip() else queryset
+
+    def filter_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == PartnerLevel.FIRST_CONTACT:
+            return queryset.filter(
+                Q(business_relation__isnull=True) | Q(business_relation__partner_level=value)
+            )
+        return queryset.filter(business_relation__partner_level=value)
+
+    def filter_owner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "me":
+            return queryset.filter(business_relation__owner=self.user)
+        if value == "none":
+            return queryset.filter(
+                Q(business_relation__isnull=True) | Q(business_relation__owner__isnull=True)
+            )
+        return queryset
+
+    def filter_due(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if value:
+            return queryset.filter(business_relation__next_contact_on__lte=self.today)
+        return queryset

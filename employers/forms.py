@@ -15,9 +15,12 @@ from taxonomy.postcodes import is_valid_postcode
 
 from .models import (
     CompanySize,
+    ContactChannel,
+    ContactKind,
     ContractType,
     EmploymentEndReason,
     Introduction,
+    PartnerLevel,
     Placement,
     PlacementKind,
     PlacementStatus,
@@ -502,3 +505,122 @@ class SpeedDatingOutcomeForm(forms.Form):
     @staticmethod
     def as_bool(value: str) -> bool | None:
         return {"yes": True, "no": False}.get(value)
+
+
+# --- the shared company record (issue 15 §1) ------------------------------------------------------
+
+_DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+_DATE_ERRORS = {"invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 31.01.2026.")}
+
+
+class BusinessCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name des Betriebs"), max_length=200)
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=5, required=False)
+    city = forms.CharField(label=_("Ort"), max_length=120, required=False)
+    sector = forms.ChoiceField(label=_("Branche"), choices=[("", "–"), *Sector.choices])
+    register_number = forms.CharField(
+        label=_("Register-Nummer"),
+        max_length=40,
+        required=False,
+        help_text=_("Handelsregister-Nummer (z. B. HRB 12345) oder Nummer in der Handwerksrolle."),
+    )
+    confirmed_distinct = forms.BooleanField(
+        label=_("Ich habe die ähnlichen Einträge geprüft: es ist ein anderer Betrieb."), required=False
+    )
+
+    def clean_postcode(self) -> str:
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        return _postcode(value) if value else ""
+
+
+class BusinessRelationForm(forms.Form):
+    partner_level = forms.ChoiceField(label=_("Partnerstufe"), choices=PartnerLevel.choices)
+    training_company = forms.BooleanField(label=_("Ausbildungsbetrieb"), required=False)
+    eq_ready = forms.BooleanField(label=_("bereit für Einstiegsqualifizierung"), required=False)
+    chamber = forms.ModelChoiceField(
+        label=_("Kammer"), queryset=None, required=False, empty_label=_("– keine –")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("zuständig"), queryset=None, required=False, empty_label=_("– niemand –")
+    )
+    next_contact_on = dates.DateField(
+        label=_("nächster Kontakt am"),
+        required=False,
+        window=dates.APPOINTMENT,
+        widget=forms.DateInput(**_DATE_WIDGET),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages=_DATE_ERRORS,
+    )
+    next_contact_note = forms.CharField(
+        label=_("Anlass des nächsten Kontakts"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, owners=None, chambers=None, **kwargs) -> None:
+        # One page holds three forms with fields of the same name: ids of their own.
+        kwargs.setdefault("auto_id", "rel_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["chamber"].queryset = chambers
+
+
+class BusinessContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    function = forms.CharField(label=_("Funktion"), max_length=120, required=False)
+    email = forms.EmailField(label=_("E-Mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    preferred_channel = forms.ChoiceField(label=_("bevorzugter Weg"), choices=ContactChannel.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
+
+
+class BusinessContactLogForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Art des Kontakts"), choices=[("", "–"), *ContactKind.choices])
+    happened_on = dates.DateField(
+        label=_("am"),
+        window=dates.PAST,
+        widget=forms.DateInput(**_DATE_WIDGET),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages=_DATE_ERRORS,
+    )
+    contact = forms.ModelChoiceField(
+        label=_("mit"), queryset=None, required=False, empty_label=_("– keine bestimmte Person –")
+    )
+    note = forms.CharField(
+        label=_("Notiz"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_contact_on = dates.DateField(
+        label=_("Erinnerung: nächster Kontakt am"),
+        required=False,
+        window=dates.APPOINTMENT,
+        widget=forms.DateInput(**_DATE_WIDGET),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages=_DATE_ERRORS,
+        help_text=_("Die zuständige Person bekommt an diesem Tag eine Nachricht."),
+    )
+    next_contact_note = forms.CharField(
+        label=_("Anlass des nächsten Kontakts"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, contacts=None, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "log_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        if not self.is_bound:
+            self.initial.setdefault("happened_on", timezone.localdate())
+
+
+class BusinessMergeForm(forms.Form):
+    drop = forms.ModelChoiceField(
+        label=_("Diesen Eintrag in den aktuellen überführen"), queryset=None, empty_label="–"
+    )
+    confirm = forms.BooleanField(
+        label=_("Ich habe geprüft, dass beide Einträge derselbe Betrieb sind."),
+        error_messages={"required": _("Bitte bestätigen Sie, dass es derselbe Betrieb ist.")},
+    )
+
+    def __init__(self, *args, others=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["drop"].queryset = others

@@ -911,3 +911,187 @@ class SpeedDatingMeeting(models.Model):
     @property
     def mutual(self) -> bool:
         return bool(self.candidate_interest and self.business_interest)
+
+
+# --- the shared company record (issue 15 §1, employer relationship management) ----------------------
+# The employer Organisation is the company record (DESIGN.md "One business record"); what the people
+# who work with businesses keep about it lives here, apart from what the business edits itself
+# (EmployerProfile). Employers never see any of it.
+
+
+class PartnerLevel(models.TextChoices):
+    FIRST_CONTACT = "first_contact", _("Erstkontakt")
+    ACTIVE = "active", _("aktiver Partner")
+    STRATEGIC = "strategic", _("strategischer Partner")
+
+
+class BusinessRelation(models.Model):
+    """The relationship of the public side with one business: level, flags, owner, next contact."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="business_relation",
+        verbose_name=_("Betrieb"),
+    )
+    partner_level = models.CharField(
+        _("Partnerstufe"), max_length=16, choices=PartnerLevel.choices, default=PartnerLevel.FIRST_CONTACT
+    )
+    training_company = models.BooleanField(_("Ausbildungsbetrieb"), default=False)
+    eq_ready = models.BooleanField(_("bereit für Einstiegsqualifizierung"), default=False)
+    # The chamber the business belongs to (IHK or HWK): its editors see the record and its log.
+    chamber = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_businesses",
+        limit_choices_to={"kind": "chamber"},
+        verbose_name=_("Kammer"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_businesses",
+        verbose_name=_("zuständig"),
+    )
+    next_contact_on = models.DateField(_("nächster Kontakt am"), null=True, blank=True)
+    next_contact_note = models.CharField(_("Anlass des nächsten Kontakts"), max_length=200, blank=True)
+    # The date the owner was last reminded for (beat task): a reminder goes out once per date.
+    reminded_for = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Betriebsbeziehung")
+        verbose_name_plural = _("Betriebsbeziehungen")
+        indexes = [models.Index(fields=["next_contact_on"])]
+        constraints = [
+            *stored_range_constraints("businessrelation", dates=["next_contact_on", "reminded_for"])
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Telefon")
+    EMAIL = "email", _("E-Mail")
+    VISIT = "visit", _("Besuch vor Ort")
+    LETTER = "letter", _("Brief")
+
+
+class BusinessContact(models.Model):
+    """A contact person at a business with their channels (personal data: GDPR registry)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="business_contacts",
+        verbose_name=_("Betrieb"),
+    )
+    name = models.CharField(_("Name"), max_length=150)
+    function = models.CharField(_("Funktion"), max_length=120, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    preferred_channel = models.CharField(
+        _("bevorzugter Weg"), max_length=8, choices=ContactChannel.choices, default=ContactChannel.PHONE
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Ansprechperson")
+        verbose_name_plural = _("Ansprechpersonen")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactKind(models.TextChoices):
+    CALL = "call", _("Anruf")
+    VISIT = "visit", _("Besuch")
+    EMAIL = "email", _("E-Mail")
+    BREAKFAST = "breakfast", _("Unternehmerfrühstück besucht")
+    EVENT = "event", _("Veranstaltung / Kontaktbörse")
+    AWARD = "award", _("Auszeichnung")
+    COMPLAINT = "complaint", _("Beschwerde")
+    OTHER = "other", _("Sonstiges")
+
+
+class BusinessContactLog(models.Model):
+    """One contact with a business: what, when, who (and for which organisation)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="business_contact_log",
+        verbose_name=_("Betrieb"),
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=ContactKind.choices)
+    happened_on = models.DateField(_("am"))
+    contact = models.ForeignKey(
+        BusinessContact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="log_entries",
+        verbose_name=_("mit"),
+    )
+    note = models.TextField(_("Notiz"), blank=True, max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("für"),
+    )
+    created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kontakt mit einem Betrieb")
+        verbose_name_plural = _("Kontaktverlauf")
+        ordering = ["-happened_on", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "happened_on"])]
+        constraints = [*stored_range_constraints("businesscontactlog", dates=["happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.kind} {self.happened_on}"
+
+
+class BusinessEventRegistration(models.Model):
+    """A registration for a CMS event (stored by cms with the business as free text) linked to the
+    business record. The registration is referred to by model name, never imported."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="business_event_registrations",
+        verbose_name=_("Betrieb"),
+    )
+    registration = models.OneToOneField(
+        "cms.EventRegistration",
+        on_delete=models.CASCADE,
+        related_name="business_link",
+        verbose_name=_("Anmeldung"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("verknüpft am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Veranstaltungsanmeldung eines Betriebs")
+        verbose_name_plural = _("Veranstaltungsanmeldungen von Betrieben")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} – {self.registration_id}"

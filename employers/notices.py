@@ -37,6 +37,7 @@ ACQUISITION_CONFIRMED_STAFF = "employers.acquisition_confirmed.staff"
 
 SPEED_DATING_PROPOSED_STAFF = "employers.speed_dating_proposed.staff"
 SPEED_DATING_INVITED_CANDIDATE = "employers.speed_dating_invited.candidate"
+BUSINESS_CONTACT_DUE = "employers.business_contact_due.owner"
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -193,4 +194,15 @@ def register_kinds() -> None:
         SPEED_DATING_INVITED_CANDIDATE,
         gettext_lazy("Sie sind zu einem Speed-Dating eingeladen"),
         detail=_session,
+    )
+    r(
+        BUSINESS_CONTACT_DUE,
+        gettext_lazy("Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig"),
+        detail=_business_due,
+    )
+
+
+def _business_due(params: dict[str, Any]) -> str:
+    return _("{employer} – fällig am {day}").format(
+        employer=params.get("employer", ""), day=registry.show_date(params["day"])
     )

@@ -18,15 +18,23 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Lookup, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, CASE_STAFF_AND_COORDINATOR, PLACEMENT_FINDERS, Role
+from accounts.roles import (
+    BUSINESS_MERGERS,
+    BUSINESS_RECORD_STAFF,
+    CASE_STAFF,
+    CASE_STAFF_AND_COORDINATOR,
+    PLACEMENT_FINDERS,
+    Role,
+)
 from candidates.hooks import StatusItem
 from candidates.models import (
     Candidate,
@@ -50,6 +58,8 @@ from taxonomy.models import LABEL_FIELDS, Occupation, Skill, label_order
 from taxonomy.postcodes import distance_km, haversine_km
 
 from .models import (
+    BusinessContactLog,
+    ContactKind,
     EmployerProfile,
     Employment,
     Introduction,
@@ -58,6 +68,7 @@ from .models import (
     PlacementSkill,
     SavedSearch,
     ShortlistEntry,
+    SpeedDatingBusiness,
 )
 
 if TYPE_CHECKING:
@@ -953,3 +964,205 @@ def acquisition_from_link(*, pk: int, token: str) -> PlacementAcquisition:
     if acquisition is None:
         raise AcquisitionLinkError
     return acquisition
+
+
+# --- the shared company record (issue 15 §1) ------------------------------------------------------
+
+
+def business_record_roles(*, user: User) -> bool:
+    """Whether the user works with businesses' records at all (navigation and 403 versus 404)."""
+    return access.has_role(user=user, roles=[*BUSINESS_RECORD_STAFF, Role.CHAMBER_EDITOR])
+
+
+def businesses_for(*, user: User) -> QuerySet[Organisation]:
+    """The business records the user may open: every business of the municipalities where they
+    work with businesses (employer service, coordination, case staff), and for chamber editors
+    their chamber's member businesses. Employers and everyone else: 403. Annotated with the last
+    contact (when, what, by whom) so that a coach sees who last spoke to a business."""
+    municipalities = access.municipality_ids(user=user, roles=BUSINESS_RECORD_STAFF)
+    chambers = access.organisation_ids(user=user, roles=[Role.CHAMBER_EDITOR])
+    if not municipalities and not chambers:
+        raise PermissionDenied
+    last = BusinessContactLog.objects.filter(organisation=OuterRef("pk")).order_by(
+        "-happened_on", "-created_at", "-pk"
+    )
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.EMPLOYER)
+        .filter(Q(municipality_id__in=municipalities) | Q(business_relation__chamber_id__in=chambers))
+        .select_related(
+            "municipality", "employer_profile", "business_relation__owner", "business_relation__chamber"
+        )
+        .annotate(
+            last_contact_on=Subquery(last.values("happened_on")[:1]),
+            last_contact_kind=Subquery(last.values("kind")[:1]),
+            last_contact_by=Subquery(last.values("by__display_name")[:1]),
+            last_contact_by_email=Subquery(last.values("by__email")[:1]),
+            last_contact_office=Subquery(last.values("by_organisation__name")[:1]),
+        )
+        .annotate(
+            last_contact_label=Case(
+                *[
+                    When(last_contact_kind=code, then=Value(str(label)))
+                    for code, label in ContactKind.choices
+                ],
+                default=Value(""),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def business_get(*, user: User, pk: int) -> Organisation:
+    return access.first_or_404(businesses_for(user=user).filter(pk=pk))
+
+
+def can_steer_business(*, user: User, organisation: Organisation) -> bool:
+    """Level, flags, owner, chamber and merges: the staff of the business's municipality only
+    (a chamber editor reads and logs contacts)."""
+    return access.has_role(
+        user=user, roles=BUSINESS_RECORD_STAFF, municipality_id=organisation.municipality_id
+    )
+
+
+def can_merge_businesses(*, user: User, organisation: Organisation) -> bool:
+    return access.has_role(user=user, roles=BUSINESS_MERGERS, municipality_id=organisation.municipality_id)
+
+
+def business_record_municipality(*, user: User):
+    """Where a new record is created: the municipality of the user's first business-record role."""
+    for membership in access.memberships(user=user):
+        if (
+            membership.role in BUSINESS_RECORD_STAFF
+            and membership.organisation.kind != OrganisationKind.EMPLOYER
+        ):
+            return membership.organisation.municipality
+    return None
+
+
+@dataclass
+class BusinessRecord:
+    organisation: Organisation
+    relation: Any
+    contacts: list[Any]
+    log: list[Any]
+    placements: list[Any]
+    acquisitions: list[Any]
+    registrations: list[Any]
+    suggested_registrations: list[Any]
+    speed_datings: list[Any]
+    members: int
+
+
+def business_record(*, user: User, organisation: Organisation) -> BusinessRecord:
+    """Everything on a business's record page, in a fixed number of queries. Shows no candidate:
+    placements and events, never who applied. The contact persons' details are personal data:
+    the read is audited once a day."""
+    from .models import BusinessContact, BusinessEventRegistration, BusinessRelation, PlacementAcquisition
+
+    relation = (
+        BusinessRelation.objects.filter(organisation=organisation).select_related("owner", "chamber").first()
+    )
+    contacts = list(BusinessContact.objects.filter(organisation=organisation))
+    log = list(
+        BusinessContactLog.objects.filter(organisation=organisation).select_related(
+            "by", "by_organisation", "contact"
+        )[:100]
+    )
+    placements = list(
+        Placement.objects.filter(employer__organisation=organisation)
+        .select_related("occupation")
+        .order_by("-created_at")[:50]
+    )
+    acquisitions = list(
+        PlacementAcquisition.objects.filter(placement__employer__organisation=organisation)
+        .select_related("placement", "found_by_organisation", "created_by")
+        .order_by("-created_at")[:50]
+    )
+    registrations = list(
+        BusinessEventRegistration.objects.filter(organisation=organisation)
+        .select_related("registration__event")
+        .order_by("-registration__event__start")
+    )
+    suggested: list[Any] = []
+    if can_steer_business(user=user, organisation=organisation):
+        registration_model = apps.get_model("cms", "EventRegistration")
+        profile = getattr(organisation, "employer_profile", None)
+        emails = {e.lower() for e in [organisation.email, getattr(profile, "contact_email", "")] if e}
+        emails |= {c.email.lower() for c in contacts if c.email}
+        suggested = list(
+            registration_model.objects.filter(business_link__isnull=True)
+            .filter(Q(organisation__iexact=organisation.name) | Q(email__in=emails))
+            .select_related("event")
+            .order_by("-event__start")[:20]
+        )
+    speed_datings = list(
+        SpeedDatingBusiness.objects.filter(employer__organisation=organisation)
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
+    members = Membership.objects.filter(organisation=organisation, is_active=True).count()
+    if contacts:
+        from privacy.services import audit_record_views_once_a_day
+
+        audit_record_views_once_a_day(
+            actor=user,
+            record_type="employers.businesscontact",
+            records=[(c.pk, organisation.municipality_id) for c in contacts],
+            note="business record viewed",
+        )
+    return BusinessRecord(
+        organisation=organisation,
+        relation=relation,
+        contacts=contacts,
+        log=log,
+        placements=placements,
+        acquisitions=acquisitions,
+        registrations=registrations,
+        suggested_registrations=suggested,
+        speed_datings=speed_datings,
+        members=members,
+    )
+
+
+def business_owner_choices(*, organisation: Organisation) -> QuerySet[Any]:
+    """Who may own a business relationship: the business-record staff of its municipality."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__is_active=True,
+            memberships__role__in=BUSINESS_RECORD_STAFF,
+            memberships__organisation__municipality_id=organisation.municipality_id,
+        )
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+def chamber_choices(*, organisation: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.CHAMBER, municipality_id=organisation.municipality_id
+    ).order_by("name")
+
+
+def merge_candidates(*, user: User, organisation: Organisation) -> list[Any]:
+    """Records that may be the same business (the one duplicate check), to merge into this one."""
+    from .services import business_duplicates
+
+    profile = getattr(organisation, "employer_profile", None)
+    return business_duplicates(
+        municipality=organisation.municipality,
+        name=organisation.name,
+        street=organisation.street,
+        postcode=organisation.postcode,
+        register_number=getattr(profile, "register_number", ""),
+        exclude_pk=organisation.pk,
+    )
+
+
+def business_contacts(*, organisation: Organisation) -> QuerySet[Any]:
+    """The contact persons of a business the caller already may open (``business_get``)."""
+    from .models import BusinessContact
+
+    return BusinessContact.objects.filter(organisation=organisation)

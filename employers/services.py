@@ -6,24 +6,29 @@ organisations.access); services check what the data allows (stages, openings, co
 
 from __future__ import annotations
 
+import difflib
+import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_STAFF, PLACEMENT_FINDERS, Role
+from accounts.roles import BUSINESS_MERGERS, BUSINESS_RECORD_STAFF, CASE_STAFF, PLACEMENT_FINDERS, Role
 from candidates.audit_names import ANONYMOUS_CARD_NOTE
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.selectors import (
@@ -50,6 +55,10 @@ from taxonomy.models import OccupationSkill, Skill
 
 from . import notices
 from .models import (
+    BusinessContact,
+    BusinessContactLog,
+    BusinessEventRegistration,
+    BusinessRelation,
     ContractType,
     EmployerProfile,
     Employment,
@@ -58,12 +67,14 @@ from .models import (
     Introduction,
     IntroductionStage,
     JobInterest,
+    PartnerLevel,
     Placement,
     PlacementAcquisition,
     PlacementSkill,
     PlacementStatus,
     SavedSearch,
     ShortlistEntry,
+    SpeedDatingBusiness,
     TrainingOffered,
 )
 from .quality import minimum_wage_on
@@ -161,6 +172,22 @@ def employer_register(
             )
         if business_duplicate(municipality=municipality, name=name) is not None:
             raise duplicate_name
+        if register_number.strip() and any(
+            DuplicateReason.REGISTER in hit.reasons
+            for hit in business_duplicates(
+                municipality=municipality, name=name, register_number=register_number
+            )
+        ):
+            # The same register number is the same business under another name (issue 15 §1): a record
+            # staff created is taken over through the membership invitation, never registered twice.
+            raise ValidationError(
+                {
+                    "register_number": _(
+                        "Ein Betrieb mit dieser Register-Nummer ist in dieser Kommune schon eingetragen. "
+                        "Bitte wenden Sie sich an die Koordinierungsstelle: sie lädt Sie zu Ihrem Eintrag ein."
+                    )
+                }
+            )
         try:
             # Another way of creating organisations (the coordinator's) takes no lock: the unique
             # index still refuses the name, and the person gets the same answer.
@@ -1381,3 +1408,535 @@ def _offer_takeover(acquisition: PlacementAcquisition) -> None:
         )
     except (ValidationError, PermissionDenied, InvitationThrottled):
         return
+
+
+# --- the shared company record (issue 15 §1) ------------------------------------------------------
+
+# Legal forms and filler words that do not tell two businesses apart ("Bäckerei Yilmaz GmbH" and
+# "Bäckerei Yilmaz" are one business).
+_LEGAL_FORMS = re.compile(
+    r"\b(gmbh|mbh|ug|ag|kg|ohg|gbr|se|ev|e\s?v|ek|e\s?k|eg|inh|inhaber\w*|haftungsbeschränkt|co|und|and)\b"
+)
+SIMILAR_NAME_RATIO = 0.85
+
+
+def _normal_name(name: str) -> str:
+    text = re.sub(r"[^\w]+", " ", name.casefold().replace("&", " und "))
+    text = _LEGAL_FORMS.sub(" ", text.replace("e.k.", "ek").replace("e.v.", "ev"))
+    return " ".join(text.split())
+
+
+def _normal_street(street: str) -> str:
+    text = street.casefold().replace("straße", "str").replace("strasse", "str")
+    return re.sub(r"[^\w]+", "", text)
+
+
+def _normal_register(number: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", number.casefold())
+
+
+class DuplicateReason(models.TextChoices):
+    NAME = "name", _("ähnlicher Name")
+    ADDRESS = "address", _("gleiche Anschrift")
+    REGISTER = "register", _("gleiche Register-Nummer")
+
+
+@dataclass(frozen=True)
+class DuplicateHit:
+    organisation: Organisation
+    reasons: tuple[str, ...]
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(DuplicateReason(reason).label) for reason in self.reasons]
+
+
+def business_duplicates(
+    *,
+    municipality: Municipality,
+    name: str,
+    street: str = "",
+    postcode: str = "",
+    register_number: str = "",
+    exclude_pk: int | None = None,
+) -> list[DuplicateHit]:
+    """The one duplicate check for a business record, flagging what may be the same business: a
+    similar name (legal forms and punctuation ignored), the same street and postcode, or the same
+    trade-register number where given. ``business_duplicate`` (the same name) is its strict part,
+    which every way of creating a record refuses or reuses."""
+    wanted_name, wanted_street = _normal_name(name), _normal_street(street)
+    wanted_register = _normal_register(register_number)
+    rows = (
+        Organisation.objects.filter(municipality=municipality, kind=OrganisationKind.EMPLOYER)
+        .exclude(pk=exclude_pk)
+        .select_related("employer_profile")
+        .order_by("name", "pk")
+    )
+    hits = []
+    for organisation in rows:
+        reasons = []
+        other = _normal_name(organisation.name)
+        if (
+            other
+            and wanted_name
+            and (
+                other == wanted_name
+                or difflib.SequenceMatcher(None, other, wanted_name).ratio() >= SIMILAR_NAME_RATIO
+            )
+        ):
+            reasons.append(DuplicateReason.NAME)
+        if (
+            wanted_street
+            and postcode
+            and organisation.postcode == postcode.strip()
+            and _normal_street(organisation.street) == wanted_street
+        ):
+            reasons.append(DuplicateReason.ADDRESS)
+        profile = getattr(organisation, "employer_profile", None)
+        if (
+            wanted_register
+            and profile is not None
+            and _normal_register(profile.register_number) == wanted_register
+        ):
+            reasons.append(DuplicateReason.REGISTER)
+        if reasons:
+            hits.append(DuplicateHit(organisation=organisation, reasons=tuple(str(r) for r in reasons)))
+    return hits
+
+
+class SimilarBusinesses(Exception):
+    """Raised by ``business_create`` while the person has not confirmed that a similar record is
+    another business."""
+
+    def __init__(self, hits: list[DuplicateHit]) -> None:
+        super().__init__("similar businesses")
+        self.hits = hits
+
+
+def business_create(
+    *,
+    actor: User,
+    municipality: Municipality,
+    name: str,
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    sector: str,
+    register_number: str = "",
+    chamber: Organisation | None = None,
+    confirmed_distinct: bool = False,
+) -> Organisation:
+    """A business record created from the relationship page, waiting for verification like one
+    staff recorded with a placement. The same name is refused; a similar one is flagged and needs
+    ``confirmed_distinct``. The creator owns the relationship."""
+    if not access.has_role(user=actor, roles=BUSINESS_RECORD_STAFF, municipality_id=municipality.pk):
+        raise PermissionDenied
+    name = name.strip()
+    with transaction.atomic():
+        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        if business_duplicate(municipality=municipality, name=name) is not None:
+            raise ValidationError(
+                {"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")}
+            )
+        hits = business_duplicates(
+            municipality=municipality,
+            name=name,
+            street=street,
+            postcode=postcode,
+            register_number=register_number,
+        )
+        if hits and not confirmed_distinct:
+            raise SimilarBusinesses(hits)
+        profile, _created = business_find_or_record(
+            actor=actor,
+            municipality=municipality,
+            name=name,
+            street=street,
+            postcode=postcode,
+            city=city,
+            sector=sector,
+        )
+        if register_number:
+            EmployerProfile.objects.filter(pk=profile.pk).update(register_number=register_number.strip())
+        BusinessRelation.objects.create(organisation=profile.organisation, owner=actor, chamber=chamber)
+    return profile.organisation
+
+
+def _relation(organisation: Organisation) -> BusinessRelation:
+    relation, _created = BusinessRelation.objects.get_or_create(organisation=organisation)
+    return relation
+
+
+BUSINESS_RELATION_FIELDS = (
+    "partner_level",
+    "training_company",
+    "eq_ready",
+    "chamber",
+    "owner",
+    "next_contact_on",
+    "next_contact_note",
+)
+
+
+def business_relation_update(
+    *, organisation: Organisation, actor: User, data: dict[str, Any]
+) -> BusinessRelation:
+    """Level, flags, chamber, owner and the next contact; only the municipality's staff (views ask
+    ``selectors.can_steer_business``). A new next-contact date is reminded of anew."""
+    with transaction.atomic():
+        relation = _relation(organisation)
+        relation = BusinessRelation.objects.select_for_update().get(pk=relation.pk)
+        changed = [
+            name
+            for name in BUSINESS_RELATION_FIELDS
+            if name in data and getattr(relation, name) != data[name]
+        ]
+        for name in changed:
+            setattr(relation, name, data[name])
+        if "next_contact_on" in changed:
+            relation.reminded_for = None
+        if changed:
+            relation.save()
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.CHANGE,
+                record=organisation,
+                municipality_id=organisation.municipality_id,
+                fields=changed,
+                note="business relationship changed",
+            )
+    return relation
+
+
+def business_contact_add(*, organisation: Organisation, actor: User, data: dict[str, Any]) -> BusinessContact:
+    contact = BusinessContact.objects.create(organisation=organisation, **data)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        record=contact,
+        municipality_id=organisation.municipality_id,
+        note="business contact added",
+    )
+    return contact
+
+
+def business_contact_log(
+    *,
+    organisation: Organisation,
+    actor: User,
+    kind: str,
+    happened_on: date,
+    note: str = "",
+    contact: BusinessContact | None = None,
+    next_contact_on: date | None = None,
+    next_contact_note: str = "",
+) -> BusinessContactLog:
+    """Log a contact with the business (who and when); optionally set the next contact, which the
+    relationship's owner (else the logging person, who becomes the owner) is reminded of."""
+    if contact is not None and contact.organisation_id != organisation.pk:
+        raise ValidationError({"contact": _("Diese Ansprechperson gehört zu einem anderen Betrieb.")})
+    office = next(
+        (
+            m.organisation
+            for m in access.memberships(user=actor)
+            if m.organisation.kind != OrganisationKind.EMPLOYER
+        ),
+        None,
+    )
+    with transaction.atomic():
+        entry = BusinessContactLog.objects.create(
+            organisation=organisation,
+            kind=kind,
+            happened_on=happened_on,
+            note=note,
+            contact=contact,
+            by=actor,
+            by_organisation=office,
+        )
+        relation = BusinessRelation.objects.select_for_update().get(pk=_relation(organisation).pk)
+        if next_contact_on is not None:
+            relation.next_contact_on = next_contact_on
+            relation.next_contact_note = next_contact_note
+            relation.reminded_for = None
+            if relation.owner_id is None:
+                relation.owner = actor
+            relation.save()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            record=entry,
+            municipality_id=organisation.municipality_id,
+            note="business contact logged",
+        )
+    return entry
+
+
+def business_contact_reminders_send(*, today: date | None = None) -> int:
+    """Beat: tell each owner of a relationship whose next contact is due, exactly once per date
+    (the claim on ``reminded_for`` and the notice's dedupe key both hold it)."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = BusinessRelation.objects.filter(next_contact_on__lte=today, owner__isnull=False).filter(
+        Q(reminded_for__isnull=True) | ~Q(reminded_for=F("next_contact_on"))
+    )
+    for relation in due.select_related("organisation", "owner"):
+        with transaction.atomic():
+            claimed = (
+                BusinessRelation.objects.filter(pk=relation.pk, next_contact_on=relation.next_contact_on)
+                .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("next_contact_on")))
+                .update(reminded_for=relation.next_contact_on)
+            )
+            if not claimed:
+                continue
+            made = notify(
+                recipients=[relation.owner],
+                kind=notices.BUSINESS_CONTACT_DUE,
+                params={"employer": relation.organisation.name, "day": relation.next_contact_on.isoformat()},
+                link="employers:business_detail",
+                link_kwargs={"pk": relation.organisation_id},
+                target=relation.organisation,
+                dedupe_key=f"business-contact:{relation.pk}:{relation.next_contact_on.isoformat()}",
+            )
+            sent += len(made)
+    return sent
+
+
+def business_registration_link(
+    *, organisation: Organisation, actor: User, registration_id: int
+) -> BusinessEventRegistration:
+    """Link a CMS event registration (referred to by model name: only config imports cms) to the
+    record. A registration belongs to one business."""
+    registration_model = apps.get_model("cms", "EventRegistration")
+    registration = registration_model.objects.filter(pk=registration_id).first()
+    if registration is None:
+        raise ValidationError(_("Diese Anmeldung gibt es nicht."))
+    link, created = BusinessEventRegistration.objects.get_or_create(
+        registration_id=registration.pk, defaults={"organisation": organisation, "linked_by": actor}
+    )
+    if not created and link.organisation_id != organisation.pk:
+        raise ValidationError(_("Diese Anmeldung ist schon mit einem anderen Betrieb verknüpft."))
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            record=organisation,
+            municipality_id=organisation.municipality_id,
+            note="event registration linked to the business",
+        )
+    return link
+
+
+_LEVEL_ORDER = [PartnerLevel.FIRST_CONTACT, PartnerLevel.ACTIVE, PartnerLevel.STRATEGIC]
+
+
+def _move_references(
+    model: type[models.Model], *, drop: models.Model, keep: models.Model, skip: set[str]
+) -> None:
+    """Point every row that refers to ``drop`` (in any app, found through the model's relations, so
+    employers imports no other app) at ``keep``. One-to-one relations other than ``skip`` must not
+    exist on both sides."""
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not rel.auto_created or rel.concrete or rel.name in skip:
+            continue
+        related, field_name = rel.related_model, rel.field.name
+        if rel.many_to_many:
+            for row in related._base_manager.filter(**{field_name: drop}):
+                getattr(row, field_name).add(keep)
+                getattr(row, field_name).remove(drop)
+            continue
+        if (
+            rel.one_to_one
+            and related._base_manager.filter(**{field_name: keep}).exists()
+            and related._base_manager.filter(**{field_name: drop}).exists()
+        ):
+            raise ValidationError(
+                _("Beide Einträge haben „%(what)s“: bitte zuerst einen davon bereinigen.")
+                % {"what": related._meta.verbose_name}
+            )
+        related._base_manager.filter(**{field_name: drop}).update(**{field_name: keep})
+
+
+def business_merge(*, actor: User, keep: Organisation, drop: Organisation) -> Organisation:
+    """Merge two records of one business into ``keep`` without losing history: placements (with
+    their acquisitions), employments, speed-dating seats, memberships and invitations, contacts, the
+    contact log and event registrations move; the relationship keeps the higher partner level, the
+    flags either had and what only ``drop`` knew. In one transaction, both rows locked (in the
+    order of their ids); audited. Only the municipality's coordinators and employer service."""
+    if keep.pk == drop.pk:
+        raise ValidationError(_("Bitte zwei verschiedene Einträge wählen."))
+    if keep.municipality_id != drop.municipality_id or not access.has_role(
+        user=actor, roles=BUSINESS_MERGERS, municipality_id=keep.municipality_id
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = {
+            o.pk: o
+            for o in Organisation.objects.select_for_update()
+            .filter(pk__in=[keep.pk, drop.pk], kind=OrganisationKind.EMPLOYER)
+            .order_by("pk")
+        }
+        if len(locked) != 2:
+            raise ValidationError(_("Einer der beiden Einträge ist kein Betrieb (mehr)."))
+        keep, drop = locked[keep.pk], locked[drop.pk]
+        profiles = {
+            p.organisation_id: p
+            for p in EmployerProfile.objects.select_for_update()
+            .filter(organisation__in=[keep, drop])
+            .order_by("pk")
+        }
+        keep_profile, drop_profile = profiles.get(keep.pk), profiles.get(drop.pk)
+        if keep_profile is None and drop_profile is not None:
+            EmployerProfile.objects.filter(pk=drop_profile.pk).update(organisation=keep)
+        elif keep_profile is not None and drop_profile is not None:
+            both = SpeedDatingBusiness.objects.filter(employer=keep_profile).values("session")
+            if SpeedDatingBusiness.objects.filter(employer=drop_profile, session__in=both).exists():
+                raise ValidationError(
+                    _("Beide Einträge sitzen beim selben Speed-Dating: bitte dort zuerst einen entfernen.")
+                )
+            for name in (
+                "size",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "register_number",
+                "description",
+            ):
+                if not getattr(keep_profile, name) and getattr(drop_profile, name):
+                    setattr(keep_profile, name, getattr(drop_profile, name))
+            keep_profile.save()
+            _move_references(EmployerProfile, drop=drop_profile, keep=keep_profile, skip=set())
+        # Memberships and open invitations are unique per organisation: the kept side's win.
+        for membership in Membership.objects.filter(organisation=drop):
+            if Membership.objects.filter(
+                organisation=keep, user_id=membership.user_id, role=membership.role
+            ).exists():
+                membership.delete()
+        from organisations.models import MembershipInvitation
+
+        open_here = MembershipInvitation.objects.filter(
+            organisation=keep, status=MembershipInvitation.Status.PENDING
+        )
+        MembershipInvitation.objects.filter(
+            organisation=drop,
+            status=MembershipInvitation.Status.PENDING,
+            email__in=open_here.values("email"),
+        ).update(status=MembershipInvitation.Status.REVOKED, decided_at=timezone.now())
+        relations = {
+            r.organisation_id: r
+            for r in BusinessRelation.objects.select_for_update().filter(organisation__in=[keep, drop])
+        }
+        kept_relation, dropped_relation = relations.get(keep.pk), relations.get(drop.pk)
+        if dropped_relation is not None:
+            if kept_relation is None:
+                BusinessRelation.objects.filter(pk=dropped_relation.pk).update(organisation=keep)
+            else:
+                kept_relation.partner_level = max(
+                    kept_relation.partner_level, dropped_relation.partner_level, key=_LEVEL_ORDER.index
+                )
+                kept_relation.training_company |= dropped_relation.training_company
+                kept_relation.eq_ready |= dropped_relation.eq_ready
+                for name in ("chamber", "owner", "next_contact_on"):
+                    if getattr(kept_relation, name) is None:
+                        setattr(kept_relation, name, getattr(dropped_relation, name))
+                if not kept_relation.next_contact_note:
+                    kept_relation.next_contact_note = dropped_relation.next_contact_note
+                kept_relation.save()
+                dropped_relation.delete()
+        for name in ("street", "postcode", "city", "email", "phone"):
+            if not getattr(keep, name) and getattr(drop, name):
+                setattr(keep, name, getattr(drop, name))
+        if not keep.is_verified and drop.is_verified:
+            keep.verification_status, keep.verified_at, keep.verified_by_id = (
+                drop.verification_status,
+                drop.verified_at,
+                drop.verified_by_id,
+            )
+        keep.save()
+        _move_references(Organisation, drop=drop, keep=keep, skip={"employer_profile", "business_relation"})
+        dropped = {"pk": drop.pk, "name": drop.name}
+        EmployerProfile.objects.filter(organisation=drop).delete()
+        drop.delete()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            record=keep,
+            municipality_id=keep.municipality_id,
+            note=f"business record #{dropped['pk']} ({dropped['name']}) merged into this one"[:255],
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            record_type="organisations.organisation",
+            record_id=dropped["pk"],
+            municipality_id=keep.municipality_id,
+            note=f"merged into business record #{keep.pk}",
+        )
+    for membership in Membership.objects.filter(organisation=keep).select_related("user"):
+        access.forget(user=membership.user)
+    return keep
+
+
+def _export_business_contacts(user: Any) -> list[dict[str, Any]]:
+    """A person who is a business's contact (matched by their e-mail): the contact rows and the
+    employer profile's contact fields that name them."""
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        return []
+    rows: list[dict[str, Any]] = [
+        {
+            "employer": org,
+            "contact_name": name,
+            "contact_function": function,
+            "contact_email": mail,
+            "contact_phone": phone,
+        }
+        for org, name, function, mail, phone in BusinessContact.objects.filter(
+            email__iexact=email
+        ).values_list("organisation__name", "name", "function", "email", "phone")
+    ]
+    rows += [
+        {
+            "employer": org,
+            "contact_name": name,
+            "contact_function": "",
+            "contact_email": mail,
+            "contact_phone": phone,
+        }
+        for org, name, mail, phone in EmployerProfile.objects.filter(contact_email__iexact=email).values_list(
+            "organisation__name", "contact_name", "contact_email", "contact_phone"
+        )
+    ]
+    return rows
+
+
+def _erase_business_contacts(user: Any) -> int:
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        return 0
+    erased = BusinessContact.objects.filter(email__iexact=email).update(
+        name=gettext("(gelöscht)"), function="", email="", phone=""
+    )
+    erased += EmployerProfile.objects.filter(contact_email__iexact=email).update(
+        contact_name="", contact_email="", contact_phone=""
+    )
+    return erased
+
+
+def register_business_privacy() -> None:
+    """Business contact persons' names, e-mails and phones go with their GDPR export and erasure."""
+    from privacy.document import register_labels
+    from privacy.registry import registry
+
+    registry.register(
+        "employers.business_contacts", exporter=_export_business_contacts, eraser=_erase_business_contacts
+    )
+    register_labels(
+        labels={
+            "employers.business_contacts": _("Sie als Ansprechperson eines Betriebs"),
+            "employer": _("Betrieb"),
+            "contact_name": _("Name"),
+            "contact_function": _("Funktion"),
+            "contact_email": _("E-Mail"),
+            "contact_phone": _("Telefon"),
+        }
+    )

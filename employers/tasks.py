@@ -32,3 +32,9 @@ def send_speed_dating_invitation(participant_id: int) -> bool:
     from .speeddating import speed_dating_invitation_send
 
     return speed_dating_invitation_send(participant_id=participant_id)
+
+
+@shared_task
+def send_business_contact_reminders() -> int:
+    """Daily (beat): the owner of a business relationship hears once that the next contact is due."""
+    return services.business_contact_reminders_send()

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from candidates.models import REFERENCE_PATTERN
 
-from . import views, views_acquisitions, views_jobs, views_speeddating
+from . import views, views_acquisitions, views_businesses, views_jobs, views_speeddating
 
 
 class ReferenceConverter:
@@ -95,5 +95,22 @@ urlpatterns = [
         "my/speed-dating/<int:participant_pk>.ics",
         views_speeddating.my_speed_dating_ics,
         name="my_speed_dating_ics",
+    ),
+    # the shared company record (issue 15 §1)
+    path("businesses/", views_businesses.business_list, name="business_list"),
+    path("businesses/new/", views_businesses.business_create, name="business_create"),
+    path("businesses/<int:pk>/", views_businesses.business_detail, name="business_detail"),
+    path("businesses/<int:pk>/log/", views_businesses.business_log, name="business_log"),
+    path("businesses/<int:pk>/contacts/", views_businesses.business_contact_add, name="business_contact_add"),
+    path(
+        "businesses/<int:pk>/relation/",
+        views_businesses.business_relation_edit,
+        name="business_relation_edit",
+    ),
+    path("businesses/<int:pk>/merge/", views_businesses.business_merge, name="business_merge"),
+    path(
+        "businesses/<int:pk>/registrations/<int:registration_pk>/link/",
+        views_businesses.business_registration_link,
+        name="business_registration_link",
     ),
 ]

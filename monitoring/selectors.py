@@ -23,6 +23,7 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -212,6 +213,7 @@ FIGURE_KEYS = (
     "phase_days",
     "barriers",
     "discrimination",  # issue 15 §3
+    "business_funnel",
 )
 
 
@@ -946,6 +948,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_phase_days(b),
         figure_barriers(b),
         figure_discrimination(b),  # issue 15 §3
+        figure_business_funnel(b),
     ]
 
 
@@ -967,3 +970,110 @@ def data_basis(*, scope: Scope, filters: Filters) -> str:
     if filters.legal_circle:
         text += _(", Rechtskreis %(r)s") % {"r": LegalCircle(filters.legal_circle).label}
     return text + _(" (ohne gelöschte Personen; nur Anzahlen, keine personenbezogenen Daten).")
+
+
+# --- the business funnel (issue 15 §1) --------------------------------------------------------------
+
+BUSINESS_FUNNEL_DAYS = 182  # "still employed at 6 months", as in the retention figure
+
+
+def figure_business_funnel(b: _Base) -> Figure:
+    """Businesses on the way from a first contact to a lasting hire, by partner level and by sector
+    (one query). Each stage counts the businesses that reached it and every stage before: contacted
+    (a contact in the shared record) → registered (someone of the business has a login) → verified →
+    first placement (published) → first hire → someone still employed 6 months after the start. The
+    state today; a team lead's (or the organisation filter's) funnel counts the businesses their
+    organisation contacted, an own caseload those the person contacted or owns. Each stage's column
+    is suppressed like the comparison, per partition (levels, sectors)."""
+    from employers.models import BusinessContactLog, PartnerLevel, Placement, PlacementStatus
+    from organisations.models import OrganisationKind
+    from privacy.disclosure import suppress
+
+    six_months = b.today - datetime.timedelta(days=BUSINESS_FUNNEL_DAYS)
+    kept = Employment.objects.filter(
+        employer__organisation=OuterRef("pk"), start_date__lte=six_months
+    ).filter(
+        Q(end_reason="")
+        | Q(
+            end_date__gte=ExpressionWrapper(
+                F("start_date") + datetime.timedelta(days=BUSINESS_FUNNEL_DAYS), output_field=DateField()
+            )
+        )
+    )
+    contacts = BusinessContactLog.objects.filter(organisation=OuterRef("pk"))
+    organisation_id = b.scope.organisation_id or b.f.organisation_id
+    if organisation_id:
+        contacts = contacts.filter(by_organisation_id=organisation_id)
+    elif b.scope.kind == "own":
+        contacts = contacts.filter(by_id=b.scope.user_id)
+    businesses = Organisation.objects.filter(
+        municipality_id=b.scope.municipality_id, kind=OrganisationKind.EMPLOYER
+    ).annotate(
+        contacted=Exists(contacts),
+        registered=Exists(
+            Membership.objects.filter(organisation=OuterRef("pk"), role=Role.EMPLOYER, is_active=True)
+        ),
+        placed=Exists(
+            Placement.objects.filter(employer__organisation=OuterRef("pk")).exclude(
+                status=PlacementStatus.DRAFT
+            )
+        ),
+        hired=Exists(Employment.objects.filter(employer__organisation=OuterRef("pk"))),
+        kept=Exists(kept),
+        level=Coalesce(F("business_relation__partner_level"), Value(PartnerLevel.FIRST_CONTACT)),
+        sector=Coalesce(F("employer_profile__sector"), Value(Sector.SONSTIGES)),
+    )
+    if b.scope.kind == "own":
+        businesses = businesses.filter(Q(contacted=True) | Q(business_relation__owner_id=b.scope.user_id))
+    stages = [
+        ("contacted", Q(contacted=True)),
+        ("registered", Q(registered=True)),
+        ("verified", Q(verification_status="verified")),
+        ("placed", Q(placed=True)),
+        ("hired", Q(hired=True)),
+        ("kept", Q(kept=True)),
+    ]
+    aggregates, reached = {}, Q()
+    for name, condition in stages:
+        reached &= condition
+        aggregates[f"n_{name}"] = Count("pk", filter=reached)
+    grouped = businesses.values("level", "sector").annotate(**aggregates).order_by()
+    levels = {value: dict.fromkeys(aggregates, 0) for value in PartnerLevel.values}
+    sectors = {value: dict.fromkeys(aggregates, 0) for value in Sector.values}
+    for row in grouped:  # at most 3 levels × 10 sectors
+        for name in aggregates:
+            levels.setdefault(row["level"], dict.fromkeys(aggregates, 0))[name] += row[name]
+            sectors.setdefault(row["sector"], dict.fromkeys(aggregates, 0))[name] += row[name]
+    rows = []
+    for prefix, cells, choices in (
+        (_("Partnerstufe"), levels, PartnerLevel.choices),
+        (_("Branche"), sectors, Sector.choices),
+    ):
+        shown = {
+            name: suppress({value: cells[value][name] for value, _l in choices})[0] for name in aggregates
+        }
+        rows += [
+            [f"{prefix}: {label}", *[shown[name][value] for name in aggregates]] for value, label in choices
+        ]
+    return Figure(
+        "business_funnel",
+        _("Betriebe vom Erstkontakt bis zur dauerhaften Einstellung"),
+        _(
+            "Betriebe nach Partnerstufe und Branche: wie viele kontaktiert, bei Lotse angemeldet, geprüft "
+            "wurden, eine Stelle veröffentlicht, jemanden eingestellt und nach 6 Monaten noch beschäftigt "
+            "haben (jede Stufe setzt die vorigen voraus). Stand heute."
+        ),
+        [
+            _("Gruppe"),
+            _("kontaktiert"),
+            _("angemeldet"),
+            _("geprüft"),
+            _("erste Stelle"),
+            _("erste Einstellung"),
+            _("nach 6 Monaten beschäftigt"),
+        ],
+        rows,
+        note=_("Zellen mit weniger als 5 Betrieben sind unterdrückt (–)."),
+        link=("employers:business_list", {}, (Role.COORDINATOR, Role.EMPLOYER_SERVICE, *CASE_STAFF)),
+        period_bound=False,
+    )

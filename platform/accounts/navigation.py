@@ -44,6 +44,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
+        Destination(_("Betriebe"), "employers:business_list"),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
@@ -54,17 +55,22 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
+        Destination(_("Betriebe"), "employers:business_list"),
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
     ],
-    Role.EMPLOYER_SERVICE: [Destination(_("Gefundene Stellen"), "employers:acquisition_list")],
+    Role.EMPLOYER_SERVICE: [
+        Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
+        Destination(_("Betriebe"), "employers:business_list"),
+    ],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),
         Destination(_("Redaktion (CMS)"), "wagtailadmin_home"),
+        Destination(_("Betriebe"), "employers:business_list"),
     ],
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),
@@ -76,6 +82,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),
         Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
         Destination(_("Speed-Datings"), "employers:speed_dating_list"),
+        Destination(_("Betriebe"), "employers:business_list"),
     ],
 }
 

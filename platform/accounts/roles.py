@@ -23,6 +23,11 @@ CASE_STAFF = (Role.CASE_MANAGER, Role.JOB_COACH)
 CASE_STAFF_AND_COORDINATOR = (*CASE_STAFF, Role.COORDINATOR)
 # Roles that record placements they found with businesses (Arbeitsplatzakquisition, issue 14).
 PLACEMENT_FINDERS = (*CASE_STAFF, Role.EMPLOYER_SERVICE)
+# Roles that keep the shared company record of the municipality's businesses (issue 15 §1); chamber
+# editors see the records of their member businesses besides.
+BUSINESS_RECORD_STAFF = (Role.EMPLOYER_SERVICE, Role.COORDINATOR, *CASE_STAFF)
+# Roles that may merge two records of one business.
+BUSINESS_MERGERS = (Role.EMPLOYER_SERVICE, Role.COORDINATOR)
 # Roles that may open a candidate's page at all (volunteers get the reduced view).
 CASE_READERS = (*CASE_STAFF_AND_COORDINATOR, Role.VOLUNTEER)
 

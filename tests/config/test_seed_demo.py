@@ -476,3 +476,27 @@ def test_the_demo_shows_reported_discrimination_counted_and_referred(seeded, esc
     assert "bei der Wohnungssuche / beim Wohnen" in own
     report = reports.get(reporter=person)
     assert report.referrals.get().service.category == "anti_discrimination"
+
+
+def test_the_demo_has_business_records_with_a_contact_log_and_a_due_reminder(seeded, esco):
+    """Issue 15 §1: after `make demo` the job coach finds the businesses from /app/, sees who last
+    spoke to each, and has a reminder in the inbox for a business due today."""
+    from django.test import Client
+
+    from employers.models import BusinessContactLog, BusinessRelation
+    from notifications.models import Notification
+    from tests.fixtures.users import login_with_mfa
+
+    relations = BusinessRelation.objects.all()
+    assert relations.count() == 5
+    assert {r.partner_level for r in relations} == {"first_contact", "active", "strategic"}
+    assert relations.filter(chamber__isnull=False).count() == 5
+    assert BusinessContactLog.objects.count() >= 5
+    coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
+    assert Notification.objects.filter(recipient=coach, kind="employers.business_contact_due.owner").exists()
+    client = login_with_mfa(Client(), coach)
+    assert "/app/employers/businesses/" in client.get("/app/").content.decode()
+    page = client.get("/app/employers/businesses/").content.decode()
+    assert page.count('data-testid="business-row"') >= 5 and page.count('data-testid="last-contact"') >= 5
+    employer = get_user_model().objects.get(email=DEMO_LOGINS["employer"])
+    assert login_with_mfa(Client(), employer).get("/app/employers/businesses/").status_code == 403

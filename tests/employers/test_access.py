@@ -50,6 +50,8 @@ OWN_ONLY = {"employer_own": 200, "employer_other_org": 404, "employer_elsewhere"
 OWN_ONLY_POST = {"employer_own": 302, "employer_other_org": 404, "employer_elsewhere": 404}
 ORGANISERS = {"case_manager": 200, "coordinator": 200}
 ORGANISERS_POST = {"case_manager": 302, "coordinator": 302}
+BUSINESS_STAFF = {"case_manager": 200, "job_coach": 200, "coordinator": 200, "employer_service": 200}
+BUSINESS_STAFF_POST = dict.fromkeys(BUSINESS_STAFF, 302)
 
 MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "home": ("get", {**EMPLOYER_ONLY, "unverified_employer": 200}, 403),
@@ -140,6 +142,16 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     # The invited person's own page and calendar file.
     "my_speed_dating": ("get", {"candidate": 200}, 403),
     "my_speed_dating_ics": ("get", {"candidate": 200}, 403),
+    # The shared company record (issue 15 §1; the full matrix with chambers' members and the other
+    # municipality: tests/employers/test_business_access.py). No chamber membership here: 404.
+    "business_list": ("get", {**BUSINESS_STAFF, "chamber_editor": 200}, 403),
+    "business_create": ("get", BUSINESS_STAFF, 403),
+    "business_detail": ("get", {**BUSINESS_STAFF, "chamber_editor": 404}, 403),
+    "business_log": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
+    "business_contact_add": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
+    "business_relation_edit": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
+    "business_merge": ("get", {"coordinator": 200, "employer_service": 200, "chamber_editor": 404}, 403),
+    "business_registration_link": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
 }
 
 
@@ -260,6 +272,20 @@ def world(team, employer, cook_taxonomy, municipality):
     data["speed_dating_business_add"] = {"placement": free.pk, "tables": "2"}
     data["speed_dating_decide"] = {"decision": "invite"}
     data["speed_dating_outcome"] = {"candidate_interest": "yes", "business_interest": "no"}
+    business_pk = employer.organisation.pk
+    for name in (
+        "business_detail",
+        "business_log",
+        "business_contact_add",
+        "business_relation_edit",
+        "business_merge",
+    ):
+        args[name] = [business_pk]
+    # No such registration: the link is refused with a message (a redirect), nothing else happens.
+    args["business_registration_link"] = [business_pk, 999999]
+    data["business_log"] = {"kind": "call", "happened_on": "2026-02-01"}
+    data["business_contact_add"] = {"name": "Petra Pohl", "preferred_channel": "phone"}
+    data["business_relation_edit"] = {"partner_level": "active"}
     return users, args, data
 
 

@@ -112,6 +112,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:discrimination_list",
         "coaching:discrimination_report",
         "coaching:discrimination_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
     },
     "job_coach": {
         "accounts:home",
@@ -144,6 +148,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:discrimination_list",
         "coaching:discrimination_report",
         "coaching:discrimination_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
     },
     "volunteer": {
         "accounts:home",
@@ -179,6 +187,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "accounts:home",
         "notifications:inbox",
         "employers:verification_list",
+        # the records of the chamber's member businesses (issue 15 §1)
+        "employers:business_list",
+        "employers:business_detail",
     },
     "coordinator": {
         "accounts:home",
@@ -215,6 +226,11 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:speed_dating_list",
         "employers:speed_dating_create",
         "employers:speed_dating_detail",
+        # the shared company record (issue 15 §1)
+        "employers:business_list",
+        "employers:business_create",
+        "employers:business_detail",
+        "employers:business_merge",
     },
 }
 
@@ -262,6 +278,10 @@ POST_ONLY = {
     "coaching:risk_escalate",
     "coaching:risk_resolve",
     "employers:acquisition_resend",
+    "employers:business_contact_add",
+    "employers:business_log",
+    "employers:business_registration_link",
+    "employers:business_relation_edit",
     "employers:introduction_action",
     "employers:introduction_answer",
     "employers:job_interest",

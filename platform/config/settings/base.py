@@ -297,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "employers.tasks.escalate_overdue_introductions",
         "schedule": 60 * 60 * 24,
     },
+    "employers-business-contact-reminders": {
+        "task": "employers.tasks.send_business_contact_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "notifications-send-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -83,6 +83,14 @@ class Command(BaseCommand):
                     job_coach=platform.logins[Role.JOB_COACH],
                     employer_organisation=emp.login_employer,
                 )
+                # The shared company record: levels, contacts, a contact log, a reminder due (issue 15 §1).
+                employers.demo.seed_business_records(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    job_coach=platform.logins[Role.JOB_COACH],
+                    case_manager=platform.logins[Role.CASE_MANAGER],
+                    coordinator=platform.logins[Role.COORDINATOR],
+                )
                 # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
                 coaching.demo.seed_messages(
                     municipality=municipality,
