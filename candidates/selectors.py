@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, BigIntegerField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -58,6 +58,7 @@ from .models import (
     CaseEvaluation,
     CasePhase,
     CasePhaseChange,
+    ImmigrationQuestion,
     Consent,
     ConsentScope,
     Goal,
@@ -1322,3 +1323,73 @@ def reassign_targets(*, organisation: Organisation) -> list:
             seen.add(member.user_id)
             people.append(member.user)
     return people
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+# What the office reads of a question: never the case, never the candidate.
+OFFICE_QUESTION_FIELDS = (
+    "pk",
+    "office",
+    "municipality",
+    "asked_by",
+    "topic",
+    "person_name",
+    "person_birth_date",
+    "message",
+    "due_date",
+    "status",
+    "answer",
+    "answered_by",
+    "answered_at",
+    "created_at",
+)
+
+
+def immigration_offices(*, municipality_id: int) -> list[Organisation]:
+    """The Ausländerbehörden of a municipality (usually one), the addressees of questions."""
+    return list(
+        Organisation.objects.filter(
+            municipality_id=municipality_id, kind=OrganisationKind.IMMIGRATION_OFFICE
+        ).order_by("name", "pk")
+    )
+
+
+def may_ask_immigration_office(*, user: User, case: Case) -> bool:
+    """Case staff who may change the case ask; a coordinator who only oversees does not."""
+    return (
+        case.is_open
+        and access.has_role(user=user, roles=CASE_STAFF, municipality_id=case.municipality_id)
+        and editable_candidates(user=user).filter(pk=case.candidate_id).exists()
+    )
+
+
+def case_immigration_questions(*, case: Case) -> list[ImmigrationQuestion]:
+    """The questions of a case the reader already may see (the case page), newest first."""
+    return list(case.immigration_questions.select_related("office", "asked_by", "answered_by"))
+
+
+def office_member_ids(*, user: User) -> set[int]:
+    """The Ausländerbehörden the user works for as a member of staff with the office's role."""
+    return {
+        m.organisation_id
+        for m in access.memberships(user=user)
+        if m.role == Role.IMMIGRATION_OFFICE and m.organisation.kind == OrganisationKind.IMMIGRATION_OFFICE
+    }
+
+
+def office_questions(*, user: User) -> QuerySet[ImmigrationQuestion]:
+    """The questions addressed to the user's office(s); open ones first, by answer date. Only the
+    question's own fields: the case and the candidate are never joined."""
+    return (
+        ImmigrationQuestion.objects.filter(office_id__in=office_member_ids(user=user))
+        .only(*OFFICE_QUESTION_FIELDS)
+        .select_related("asked_by", "office")
+        .annotate(subject_id=F("case__candidate_id"))
+        .order_by("-status", "due_date", "pk")
+    )
+
+
+def office_question_get(*, user: User, pk: int) -> ImmigrationQuestion:
+    """One question addressed to the user's office, else 404."""
+    return access.first_or_404(office_questions(user=user).filter(pk=pk))
