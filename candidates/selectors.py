@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, BigIntegerField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -58,11 +58,11 @@ from .models import (
     CaseEvaluation,
     CasePhase,
     CasePhaseChange,
-    ImmigrationQuestion,
     Consent,
     ConsentScope,
     Goal,
     GoalStatus,
+    ImmigrationQuestion,
     Invitation,
     LanguageSkill,
     NeedLevel,

@@ -1364,17 +1364,16 @@ def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_office(request)
     question = selectors.office_question_get(user=request.user, pk=pk)
     form = forms.ImmigrationAnswerForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.immigration_question_answer(
-                    question=question, actor=request.user, answer=form.cleaned_data["answer"]
-                )
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Die Antwort ist gesendet."))
-                return redirect("candidates:office_question_list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.immigration_question_answer(
+                question=question, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Die Antwort ist gesendet."))
+            return redirect("candidates:office_question_list")
     services.immigration_questions_audit_view(actor=request.user, questions=[question], detail=True)
     return render(
         request,
