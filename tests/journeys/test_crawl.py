@@ -70,6 +70,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:export",
         "candidates:erase",
         "candidates:case_detail",
+        # the Clearingstelle (issue 14 §3): a question to the Ausländerbehörde from the case page
+        "candidates:immigration_question_create",
         "candidates:language_add",
         "candidates:qualification_add",
         "employers:candidate_jobs",
@@ -198,6 +200,13 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:speed_dating_list",
         "employers:speed_dating_create",
         "employers:speed_dating_detail",
+    },
+    # the Clearingstelle (issue 14 §3): only the questions addressed to the office
+    "immigration_office": {
+        "accounts:home",
+        "notifications:inbox",
+        "candidates:office_question_list",
+        "candidates:office_question_detail",
     },
 }
 
