@@ -1762,5 +1762,14 @@ def seed_immigration_questions(
         )
         if answer:
             services.immigration_question_answer(question=question, actor=office_user, answer=answer)
+        else:
+            # The offer that asked the question waits on its work permission procedure.
+            services.work_permit_procedure_save(
+                case=case,
+                actor=case_manager,
+                applied_on=today - timedelta(days=18),
+                ba_approval="zustimmung",
+                ba_requested_on=today - timedelta(days=12),
+            )
         made += 1
     return made

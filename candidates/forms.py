@@ -44,6 +44,7 @@ from .models import (
     StepAssignee,
     StepStatus,
     TaskAnswer,
+    WorkPermitProcedure,
 )
 from .selectors import consent_recipients, consent_volunteers
 from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
@@ -912,3 +913,32 @@ class ImmigrationAnswerForm(forms.Form):
         max_length=IMMIGRATION_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class WorkPermitProcedureForm(forms.ModelForm):
+    """The work permission procedure of a case (issue 14 §3)."""
+
+    class Meta:
+        model = WorkPermitProcedure
+        fields = [
+            "applied_on",
+            "ba_approval",
+            "ba_requested_on",
+            "ba_decision",
+            "ba_decided_on",
+            "decision",
+            "decided_on",
+            "valid_until",
+            "note",
+        ]
+        widgets = {
+            "applied_on": DATE_WIDGET,
+            "ba_requested_on": DATE_WIDGET,
+            "ba_decided_on": DATE_WIDGET,
+            "decided_on": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = dict.fromkeys(
+            ("applied_on", "ba_requested_on", "ba_decided_on", "decided_on", "valid_until"), dates.DateField
+        )

@@ -1298,3 +1298,82 @@ class ImmigrationQuestion(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+class BaApproval(models.TextChoices):
+    """Whether the Bundesagentur für Arbeit has to approve the employment, and how it is asked."""
+
+    NOT_NEEDED = "not_needed", _("keine Zustimmung der BA nötig")
+    ZUSTIMMUNG = "zustimmung", _("Zustimmung der BA (über die Ausländerbehörde)")
+    VORABZUSTIMMUNG = "vorabzustimmung", _("Vorabzustimmung der BA (vom Betrieb beantragt)")
+
+
+class PermitDecision(models.TextChoices):
+    PENDING = "pending", _("offen")
+    GRANTED = "granted", _("erteilt")
+    REFUSED = "refused", _("abgelehnt")
+
+
+class WorkPermitProcedure(models.Model):
+    """The application for a work permission (Beschäftigungserlaubnis) of a person whose permit needs
+    the Ausländerbehörde's approval: when it was applied for, the BA's approval and the decision.
+
+    While a person needs approval, an employment cannot start before a granted decision; the
+    employer only learns that the start depends on an outstanding decision (never why)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="work_permit_procedures", verbose_name=_("Fall")
+    )
+    applied_on = models.DateField(_("beantragt bei der Ausländerbehörde am"), null=True, blank=True)
+    ba_approval = models.CharField(
+        _("Zustimmung der BA"), max_length=16, choices=BaApproval.choices, default=BaApproval.ZUSTIMMUNG
+    )
+    ba_requested_on = models.DateField(_("BA angefragt am"), null=True, blank=True)
+    ba_decision = models.CharField(
+        _("Entscheidung der BA"),
+        max_length=16,
+        choices=PermitDecision.choices,
+        default=PermitDecision.PENDING,
+    )
+    ba_decided_on = models.DateField(_("BA entschieden am"), null=True, blank=True)
+    decision = models.CharField(
+        _("Entscheidung der Ausländerbehörde"),
+        max_length=16,
+        choices=PermitDecision.choices,
+        default=PermitDecision.PENDING,
+    )
+    decided_on = models.DateField(_("entschieden am"), null=True, blank=True)
+    valid_until = models.DateField(_("Erlaubnis gültig bis"), null=True, blank=True)
+    note = models.TextField(_("Anmerkung"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Verfahren zur Beschäftigungserlaubnis")
+        verbose_name_plural = _("Verfahren zur Beschäftigungserlaubnis")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(decision="pending") & Q(decided_on__isnull=True))
+                | (~Q(decision="pending") & Q(decided_on__isnull=False)),
+                name="work_permit_decided_on_iff_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(ba_decision="pending") | Q(ba_decided_on__isnull=False),
+                name="work_permit_ba_decided_on_dated",
+            ),
+            *stored_range_constraints(
+                "workpermitprocedure",
+                dates=["applied_on", "ba_requested_on", "ba_decided_on", "decided_on", "valid_until"],
+                datetimes=["created_at"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_decision_display()}"

@@ -66,9 +66,12 @@ from .models import (
     Invitation,
     LanguageSkill,
     NeedLevel,
+    PermitDecision,
     Step,
     StepEvent,
     StepStatus,
+    WorkPermission,
+    WorkPermitProcedure,
 )
 
 if TYPE_CHECKING:
@@ -1393,3 +1396,53 @@ def office_questions(*, user: User) -> QuerySet[ImmigrationQuestion]:
 def office_question_get(*, user: User, pk: int) -> ImmigrationQuestion:
     """One question addressed to the user's office, else 404."""
     return access.first_or_404(office_questions(user=user).filter(pk=pk))
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+def case_work_permit_procedures(*, case: Case) -> list[WorkPermitProcedure]:
+    """The procedures of a case the reader already may see (the case page), newest first."""
+    return list(case.work_permit_procedures.all())
+
+
+def work_permit_procedure_get(*, case: Case, pk: int) -> WorkPermitProcedure:
+    return access.first_or_404(case.work_permit_procedures.filter(pk=pk))
+
+
+def permit_start_rule(*, candidate: Candidate) -> tuple[bool, date | None]:
+    """(whether an employment needs a granted decision first, the day of the latest grant). Only a
+    person whose work permission needs the Ausländerbehörde's approval needs one."""
+    if candidate.work_permission != WorkPermission.NEEDS_APPROVAL:
+        return False, None
+    granted = (
+        WorkPermitProcedure.objects.filter(case__candidate_id=candidate.pk, decision=PermitDecision.GRANTED)
+        .order_by("-decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+    return True, granted
+
+
+def permit_decision_outstanding(*, candidate: Candidate) -> bool:
+    """True while an employment of the person waits on a work permission decision."""
+    required, granted_on = permit_start_rule(candidate=candidate)
+    return required and granted_on is None
+
+
+def permit_start_problem(*, candidate: Candidate, start_date: date) -> str:
+    """Why an employment cannot start on ``start_date`` (a form error in words an employer may read:
+    never the residence status), or ""."""
+    required, granted_on = permit_start_rule(candidate=candidate)
+    if not required:
+        return ""
+    if granted_on is None:
+        return gettext(
+            "Der Beginn hängt von einer noch ausstehenden Erlaubnis-Entscheidung ab. Bitte tragen Sie "
+            "die Einstellung ein, sobald sie vorliegt; die Fallverantwortlichen wissen Bescheid."
+        )
+    if start_date < granted_on:
+        return gettext("Die Beschäftigung kann frühestens am {day} beginnen.").format(
+            day=granted_on.strftime("%d.%m.%Y")
+        )
+    return ""

@@ -67,6 +67,7 @@ from .models import (
     LegalCircle,
     LifeDomain,
     NeedLevel,
+    PermitDecision,
     PermitExpiryWarning,
     PermitKind,
     ProfileSource,
@@ -77,6 +78,7 @@ from .models import (
     StepEventKind,
     StepStatus,
     TaskAnswer,
+    WorkPermitProcedure,
 )
 from .selectors import assessment_made, intake_made, responsible_case_manager
 
@@ -1122,6 +1124,10 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                     }
                     for q in case.immigration_questions.select_related("office")
                 ],
+                "work_permit_procedures": [
+                    {name: str(getattr(p, name) or "") for name in WORK_PERMIT_FIELDS}
+                    for p in case.work_permit_procedures.all()
+                ],
             }
             for case in candidate.cases.select_related("responsible_organisation")
         ],
@@ -1190,6 +1196,8 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
     count += _assessment_erase(candidate)
     # issue 14 §3: the questions to the Ausländerbehörde carry the name, the date of birth and text
     deleted, _ = ImmigrationQuestion.objects.filter(case__candidate=candidate).delete()
+    count += deleted
+    deleted, _ = WorkPermitProcedure.objects.filter(case__candidate=candidate).delete()
     count += deleted
     blank = {
         "first_name": ERASED_NAME,
@@ -2135,3 +2143,65 @@ def immigration_questions_audit_view(*, actor: User, questions, detail: bool = F
         fields=["immigration_question_list"],
         note="immigration questions",
     )
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+WORK_PERMIT_FIELDS = (
+    "applied_on",
+    "ba_approval",
+    "ba_requested_on",
+    "ba_decision",
+    "ba_decided_on",
+    "decision",
+    "decided_on",
+    "valid_until",
+    "note",
+)
+
+
+@transaction.atomic
+def work_permit_procedure_save(
+    *, case: Case, actor: User, procedure: WorkPermitProcedure | None = None, **data: Any
+) -> WorkPermitProcedure:
+    """Record or update the work permission procedure of a case; every change is audited."""
+    errors = work_permit_problems(data)
+    if errors:
+        raise ValidationError(errors)
+    return _work_permit_save(case=case, actor=actor, procedure=procedure, data=data)
+
+
+def work_permit_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a procedure's dates and decisions (field errors; the form shows them too)."""
+    errors: dict[str, list[str]] = {}
+    if data.get("decision", PermitDecision.PENDING) != PermitDecision.PENDING and not data.get("decided_on"):
+        errors["decided_on"] = [_("Bitte geben Sie an, wann entschieden wurde.")]
+    if data.get("decision") == PermitDecision.PENDING and data.get("decided_on"):
+        errors["decided_on"] = [_("Ein Entscheidungsdatum gibt es erst mit einer Entscheidung.")]
+    if data.get("ba_decision", PermitDecision.PENDING) != PermitDecision.PENDING and not data.get(
+        "ba_decided_on"
+    ):
+        errors["ba_decided_on"] = [_("Bitte geben Sie an, wann die BA entschieden hat.")]
+    applied = data.get("applied_on")
+    decided = data.get("decided_on")
+    if applied and decided and decided < applied:
+        errors["decided_on"] = [_("Die Entscheidung kann nicht vor dem Antrag liegen.")]
+    return errors
+
+
+def _work_permit_save(*, case: Case, actor: User, procedure, data) -> WorkPermitProcedure:
+    if procedure is None:
+        procedure = WorkPermitProcedure(case=case, created_by=actor)
+    for name in WORK_PERMIT_FIELDS:
+        if name in data:
+            setattr(procedure, name, data[name] if data[name] is not None else None)
+    procedure.note = (procedure.note or "").strip()
+    procedure.save()
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=case.candidate,
+        fields=["work_permit_procedure"],
+        note=f"work permit procedure {procedure.pk}",
+    )
+    return procedure

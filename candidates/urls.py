@@ -64,4 +64,7 @@ urlpatterns = [
     ),
     path("immigration-office/", views.office_question_list, name="office_question_list"),
     path("immigration-office/<int:pk>/", views.office_question_detail, name="office_question_detail"),
+    # the work permission procedure (issue 14 §3)
+    path("cases/<int:case_pk>/work-permit/new/", views.work_permit_procedure, name="work_permit_create"),
+    path("cases/<int:case_pk>/work-permit/<int:pk>/", views.work_permit_procedure, name="work_permit_edit"),
 ]

@@ -391,12 +391,23 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
+def can_edit_permit(request: HttpRequest, case) -> bool:
+    return (
+        case.is_open
+        and access.has_role(user=request.user, roles=CASE_STAFF)
+        and (selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists())
+    )
+
+
 def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
     """The case page's questions to the Ausländerbehörde (issue 14 §3), for readers of the full file."""
     if not full:
         return {}
     return {
         "immigration_questions": selectors.case_immigration_questions(case=case),
+        "work_permit_procedures": selectors.case_work_permit_procedures(case=case),
+        "permit_outstanding": selectors.permit_decision_outstanding(candidate=case.candidate),
+        "can_edit_permit": can_edit_permit(request, case),
         "may_ask_immigration_office": selectors.may_ask_immigration_office(user=request.user, case=case),
     }
 
@@ -1379,5 +1390,33 @@ def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "candidates/office_question_detail.html",
         {"question": question, "form": form, "today": timezone.localdate()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+@login_required
+def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record (or, with ``pk``, update) the work permission procedure of a case."""
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    procedure = selectors.work_permit_procedure_get(case=case, pk=pk) if pk else None
+    form = forms.WorkPermitProcedureForm(request.POST or None, instance=procedure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_permit_procedure_save(
+                case=case, actor=request.user, procedure=procedure, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Das Verfahren zur Beschäftigungserlaubnis ist gespeichert."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#erlaubnis")
+    return render(
+        request,
+        "candidates/work_permit_form.html",
+        {"case": case, "form": form, "procedure": procedure},
         status=400 if request.method == "POST" else 200,
     )

@@ -83,7 +83,7 @@ def test_an_immigration_office_user_answers_a_question_without_seeing_the_case(
     checked()
     page.get_by_label("Die Person ist einverstanden", exact=False).check()
     page.get_by_role("button", name="Frage senden").click()
-    page.wait_for_url(f"**/app/candidates/cases/{case.pk}/")
+    page.wait_for_url(f"**/app/candidates/cases/{case.pk}/#abh")
     checked()
     question = ImmigrationQuestion.objects.get()
     assert question.office == office

@@ -38,6 +38,7 @@ class World:
     appointment: object = None  # issue 22: an appointment on the case
     closed_case: object = None  # issue 14 §4: a case of the own organisation closed with an employment
     question: object = None  # issue 14 §3: a question of the case to the municipality's Ausländerbehörde
+    procedure: object = None  # issue 14 §3: the case's work permission procedure
 
     @property
     def pk(self) -> int:
@@ -135,7 +136,11 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
         place="Matrix-Ort",
     )
+    from candidates.services import work_permit_procedure_save
+
+    procedure = work_permit_procedure_save(case=case, actor=case_manager_team.own, ba_approval="zustimmung")
     return World(
+        procedure=procedure,
         question=question,
         closed_case=closed_case,
         appointment=appointment,
@@ -245,6 +250,12 @@ URLS = [
         "post",
         lambda w: reverse("candidates:office_question_detail", args=[w.question.pk]),
     ),
+    ("work_permit_create", "get", lambda w: reverse("candidates:work_permit_create", args=[w.case.pk])),
+    (
+        "work_permit_edit",
+        "get",
+        lambda w: reverse("candidates:work_permit_edit", args=[w.case.pk, w.procedure.pk]),
+    ),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -308,6 +319,8 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "office_question_list": 403,
     "office_question_detail": 403,
     "office_question_answer": 403,
+    "work_permit_create": 200,
+    "work_permit_edit": 200,
 }
 OFFICE_PAGES = ["office_question_list", "office_question_detail", "office_question_answer"]
 

@@ -467,3 +467,6 @@ def test_the_demo_ausländerbehörde_has_a_question_waiting_and_the_case_manager
     manager = login_with_mfa(Client(), get_user_model().objects.get(email=DEMO_LOGINS["case_manager"]))
     page = manager.get(reverse("candidates:case_detail", args=[answered.case_id])).content.decode()
     assert answered.answer in page
+    # The waiting question's case has a work permission procedure waiting for the decision.
+    procedure = waiting.case.work_permit_procedures.get()
+    assert procedure.decision == "pending" and procedure.applied_on is not None

@@ -72,6 +72,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:case_detail",
         # the Clearingstelle (issue 14 §3): a question to the Ausländerbehörde from the case page
         "candidates:immigration_question_create",
+        "candidates:work_permit_create",
+        "candidates:work_permit_edit",
         "candidates:language_add",
         "candidates:qualification_add",
         "employers:candidate_jobs",
