@@ -942,3 +942,12 @@ class WorkPermitProcedureForm(forms.ModelForm):
         field_classes = dict.fromkeys(
             ("applied_on", "ba_requested_on", "ba_decided_on", "decided_on", "valid_until"), dates.DateField
         )
+
+    def clean(self):
+        from .services import work_permit_problems
+
+        cleaned = super().clean()
+        for field, messages in work_permit_problems(cleaned).items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return cleaned

@@ -1415,19 +1415,26 @@ def permit_start_rule(*, candidate: Candidate) -> tuple[bool, date | None]:
     person whose work permission needs the Ausländerbehörde's approval needs one."""
     if candidate.work_permission != WorkPermission.NEEDS_APPROVAL:
         return False, None
-    granted = (
-        WorkPermitProcedure.objects.filter(case__candidate_id=candidate.pk, decision=PermitDecision.GRANTED)
-        .order_by("-decided_on")
-        .values_list("decided_on", flat=True)
-        .first()
+    procedures = list(
+        WorkPermitProcedure.objects.filter(case__candidate_id=candidate.pk).values_list(
+            "decision", "decided_on"
+        )
     )
-    return True, granted
+    if not procedures:
+        # Nothing recorded on Lotse (the permission may have been settled outside it): no rule to keep.
+        return False, None
+    granted = [day for decision, day in procedures if decision == PermitDecision.GRANTED]
+    return True, max(granted) if granted else None
 
 
 def permit_decision_outstanding(*, candidate: Candidate) -> bool:
-    """True while an employment of the person waits on a work permission decision."""
-    required, granted_on = permit_start_rule(candidate=candidate)
-    return required and granted_on is None
+    """True while the person's work needs the Ausländerbehörde's approval and no grant is recorded
+    (an offer then warns the employer and the case staff)."""
+    if candidate.work_permission != WorkPermission.NEEDS_APPROVAL:
+        return False
+    return not WorkPermitProcedure.objects.filter(
+        case__candidate_id=candidate.pk, decision=PermitDecision.GRANTED
+    ).exists()
 
 
 def permit_start_problem(*, candidate: Candidate, start_date: date) -> str:

@@ -63,6 +63,13 @@ def test_the_start_waits_for_a_granted_decision_a_clear_form_error_not_a_500(
     placement, candidate, employer, coach, signed_in
 ):
     intro = _offered(placement, candidate, employer, coach)
+    # The case staff track the procedure on Lotse: from now on the start waits for its decision.
+    procedure = candidate_services.work_permit_procedure_save(
+        case=candidate.cases.get(),
+        actor=coach,
+        applied_on=TODAY - timedelta(days=5),
+        ba_approval="zustimmung",
+    )
     client = signed_in(employer.own)
     url = reverse("employers:introduction_action", args=[intro.reference, "hire"])
     start = TODAY + timedelta(days=10)
@@ -75,9 +82,6 @@ def test_the_start_waits_for_a_granted_decision_a_clear_form_error_not_a_500(
     assert not Employment.objects.exists()
 
     case = candidate.cases.get()
-    procedure = candidate_services.work_permit_procedure_save(
-        case=case, actor=coach, applied_on=TODAY - timedelta(days=5), ba_approval="zustimmung"
-    )
     candidate_services.work_permit_procedure_save(
         case=case,
         actor=coach,
