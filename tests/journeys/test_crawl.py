@@ -73,7 +73,6 @@ ROLE_PAGES: dict[str, set[str]] = {
         # the Clearingstelle (issue 14 §3): a question to the Ausländerbehörde from the case page
         "candidates:immigration_question_create",
         "candidates:work_permit_create",
-        "candidates:work_permit_edit",
         "candidates:language_add",
         "candidates:qualification_add",
         "employers:candidate_jobs",
@@ -226,6 +225,7 @@ NOT_PAGES: dict[str, str] = {
     "employers:acquisition_confirm": "the signed link in the e-mail to a business (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
+    "candidates:work_permit_edit": "on the one demo case with a procedure; the crawl opens one case page (tests/employers/test_work_permit.py)",
     "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
