@@ -1707,3 +1707,69 @@ def _demo_closure(*, municipality: Any, case_manager: Any) -> None:
     Case.objects.filter(pk=case.pk).update(closed_at=closed)
     CasePhaseChange.objects.filter(case=case, to_phase=CasePhase.CLOSED).update(changed_at=closed)
     CasePhaseChange.objects.filter(case=case, to_phase=CasePhase.MONITORING).update(left_at=closed)
+
+
+# --- the Clearingstelle (issue 14 §3) ---
+# Two questions of the demo case manager to the Ausländerbehörde: one answered (the answer is on the
+# case page and in the case manager's inbox), one waiting for the office's demo login.
+DEMO_QUESTIONS = (
+    (
+        "work_permission",
+        "Für eine Helferstelle in der Lagerlogistik (Vollzeit, unbefristet) liegt ein Angebot vor. "
+        "Können Sie die Beschäftigungserlaubnis in Aussicht stellen, und brauchen Sie dafür noch "
+        "Unterlagen von uns?",
+        None,
+    ),
+    (
+        "duldung",
+        "Die Duldung läuft in sechs Wochen ab. Ist für die Verlängerung ein Termin nötig, oder reicht "
+        "der schriftliche Antrag?",
+        "Ein schriftlicher Antrag mit Nachweis der Ausbildungsstelle reicht. Termin nicht nötig.",
+    ),
+)
+
+
+def seed_immigration_questions(
+    *, municipality: Any, organisations: Mapping[str, Any], case_manager: Any, office_user: Any
+) -> int:
+    """The demo's questions to the Ausländerbehörde (idempotent). Returns how many were made."""
+    from . import services
+    from .models import ImmigrationQuestion
+
+    office = organisations.get("immigration_office")
+    if office is None or ImmigrationQuestion.objects.filter(municipality=municipality).exists():
+        return 0
+    open_cases = Case.objects.filter(
+        municipality=municipality, case_manager=case_manager, candidate__user__isnull=True
+    ).exclude(phase=CasePhase.CLOSED)
+    # People with a Duldung first (their questions are the ones the office gets most).
+    cases = list(
+        open_cases.filter(candidate__residence_status="duldung").order_by("pk")[: len(DEMO_QUESTIONS)]
+    )
+    cases += list(
+        open_cases.exclude(pk__in=[c.pk for c in cases]).order_by("pk")[: len(DEMO_QUESTIONS) - len(cases)]
+    )
+    made = 0
+    today = timezone.localdate()
+    for case, (topic, message, answer) in zip(cases, DEMO_QUESTIONS, strict=False):
+        question = services.immigration_question_ask(
+            case=case,
+            actor=case_manager,
+            office=office,
+            topic=topic,
+            message=message,
+            due_date=today + timedelta(days=10),
+        )
+        if answer:
+            services.immigration_question_answer(question=question, actor=office_user, answer=answer)
+        else:
+            # The offer that asked the question waits on its work permission procedure.
+            services.work_permit_procedure_save(
+                case=case,
+                actor=case_manager,
+                applied_on=today - timedelta(days=18),
+                ba_approval="zustimmung",
+                ba_requested_on=today - timedelta(days=12),
+            )
+        made += 1
+    return made

@@ -31,6 +31,7 @@ from .models import (
     FollowUpAnswer,
     Goal,
     GoalStatus,
+    ImmigrationQuestionTopic,
     Language,
     LanguageExam,
     LanguageSkill,
@@ -43,6 +44,7 @@ from .models import (
     StepAssignee,
     StepStatus,
     TaskAnswer,
+    WorkPermitProcedure,
 )
 from .selectors import consent_recipients, consent_volunteers
 from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
@@ -858,3 +860,94 @@ class ReassignForm(forms.Form):
 
     def selected_user(self):
         return self.target_rows[self.cleaned_data["to_user"]]
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+IMMIGRATION_TEXT_MAX = 3000
+
+
+class ImmigrationQuestionForm(forms.Form):
+    """What a member of staff sends to the Ausländerbehörde: only what they write here, plus the
+    person's name and date of birth (the page says so)."""
+
+    office = forms.ModelChoiceField(label=_("Ausländerbehörde"), queryset=Organisation.objects.none())
+    topic = forms.ChoiceField(label=_("Thema"), choices=ImmigrationQuestionTopic.choices)
+    message = forms.CharField(
+        label=_("Ihre Frage"),
+        max_length=IMMIGRATION_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Schreiben Sie nur, was die Behörde für die Antwort braucht. Die Fallakte sieht sie nicht."
+        ),
+    )
+    due_date = dates.DateField(
+        label=_("Antwort erbeten bis"),
+        widget=DATE_WIDGET,
+        window=dates.DateWindow(years_back=0, years_ahead=1),
+    )
+    agreed = forms.BooleanField(
+        label=_(
+            "Die Person ist einverstanden, dass diese Frage mit ihrem Namen und Geburtsdatum an die Ausländerbehörde geht."
+        ),
+        required=True,
+    )
+
+    def __init__(self, *args, offices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in offices])
+        if len(offices) == 1 and not self.is_bound:
+            self.initial.setdefault("office", offices[0].pk)
+        if not self.is_bound:
+            self.initial.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=14))
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("agreed", None)
+        return data
+
+
+class ImmigrationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Antwort der Ausländerbehörde"),
+        max_length=IMMIGRATION_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class WorkPermitProcedureForm(forms.ModelForm):
+    """The work permission procedure of a case (issue 14 §3)."""
+
+    class Meta:
+        model = WorkPermitProcedure
+        fields = [
+            "applied_on",
+            "ba_approval",
+            "ba_requested_on",
+            "ba_decision",
+            "ba_decided_on",
+            "decision",
+            "decided_on",
+            "valid_until",
+            "note",
+        ]
+        widgets = {
+            "applied_on": DATE_WIDGET,
+            "ba_requested_on": DATE_WIDGET,
+            "ba_decided_on": DATE_WIDGET,
+            "decided_on": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = dict.fromkeys(
+            ("applied_on", "ba_requested_on", "ba_decided_on", "decided_on", "valid_until"), dates.DateField
+        )
+
+    def clean(self):
+        from .services import work_permit_problems
+
+        cleaned = super().clean()
+        for field, messages in work_permit_problems(cleaned).items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return cleaned

@@ -1206,3 +1206,174 @@ class CaseEvaluation(models.Model):
     @property
     def follow_up_is_due(self) -> bool:
         return self.follow_up_open and self.follow_up_due <= timezone.localdate()
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+
+class ImmigrationQuestionTopic(models.TextChoices):
+    WORK_PERMISSION = "work_permission", _("Beschäftigungserlaubnis")
+    DULDUNG = "duldung", _("Duldung")
+    RESIDENCE = "residence", _("Aufenthalt")
+    OTHER = "other", _("Sonstiges")
+
+
+class ImmigrationQuestion(models.Model):
+    """A question of the case staff to their municipality's Ausländerbehörde about one person.
+
+    The office sees only this row: what the member of staff wrote and the minimum needed to find
+    the person in its own files (name and date of birth, copied when the question is sent, as on a
+    letter). Its selectors never join the case or the candidate, so nothing of the case file can
+    reach it. Overdue questions are reminded once (beat: candidates.tasks.remind_immigration_questions).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ANSWERED = "answered", _("beantwortet")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="immigration_questions", verbose_name=_("Fall")
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("Kommune")
+    )
+    office = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="immigration_questions",
+        verbose_name=_("Ausländerbehörde"),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gefragt von"),
+    )
+    topic = models.CharField(_("Thema"), max_length=16, choices=ImmigrationQuestionTopic.choices)
+    person_name = models.CharField(_("Name der Person"), max_length=301)
+    person_birth_date = models.DateField(_("Geburtsdatum der Person"), null=True, blank=True)
+    message = models.TextField(_("Frage"), max_length=3000)
+    due_date = models.DateField(_("Antwort erbeten bis"))
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("Antwort"), max_length=3000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("beantwortet von"),
+    )
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("erinnert am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("gestellt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Frage an die Ausländerbehörde")
+        verbose_name_plural = _("Fragen an die Ausländerbehörde")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["office", "status", "due_date"]),
+            models.Index(fields=["status", "reminded_at", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="immigration_question_answered_has_answer",
+            ),
+            *stored_range_constraints(
+                "immigrationquestion",
+                dates=["person_birth_date", "due_date"],
+                datetimes=["answered_at", "reminded_at", "created_at"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+class BaApproval(models.TextChoices):
+    """Whether the Bundesagentur für Arbeit has to approve the employment, and how it is asked."""
+
+    NOT_NEEDED = "not_needed", _("keine Zustimmung der BA nötig")
+    ZUSTIMMUNG = "zustimmung", _("Zustimmung der BA (über die Ausländerbehörde)")
+    VORABZUSTIMMUNG = "vorabzustimmung", _("Vorabzustimmung der BA (vom Betrieb beantragt)")
+
+
+class PermitDecision(models.TextChoices):
+    PENDING = "pending", _("offen")
+    GRANTED = "granted", _("erteilt")
+    REFUSED = "refused", _("abgelehnt")
+
+
+class WorkPermitProcedure(models.Model):
+    """The application for a work permission (Beschäftigungserlaubnis) of a person whose permit needs
+    the Ausländerbehörde's approval: when it was applied for, the BA's approval and the decision.
+
+    While a person needs approval, an employment cannot start before a granted decision; the
+    employer only learns that the start depends on an outstanding decision (never why)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="work_permit_procedures", verbose_name=_("Fall")
+    )
+    applied_on = models.DateField(_("beantragt bei der Ausländerbehörde am"), null=True, blank=True)
+    ba_approval = models.CharField(
+        _("Zustimmung der BA"), max_length=16, choices=BaApproval.choices, default=BaApproval.ZUSTIMMUNG
+    )
+    ba_requested_on = models.DateField(_("BA angefragt am"), null=True, blank=True)
+    ba_decision = models.CharField(
+        _("Entscheidung der BA"),
+        max_length=16,
+        choices=PermitDecision.choices,
+        default=PermitDecision.PENDING,
+    )
+    ba_decided_on = models.DateField(_("BA entschieden am"), null=True, blank=True)
+    decision = models.CharField(
+        _("Entscheidung der Ausländerbehörde"),
+        max_length=16,
+        choices=PermitDecision.choices,
+        default=PermitDecision.PENDING,
+    )
+    decided_on = models.DateField(_("entschieden am"), null=True, blank=True)
+    valid_until = models.DateField(_("Erlaubnis gültig bis"), null=True, blank=True)
+    note = models.TextField(_("Anmerkung"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Verfahren zur Beschäftigungserlaubnis")
+        verbose_name_plural = _("Verfahren zur Beschäftigungserlaubnis")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(decision="pending") & Q(decided_on__isnull=True))
+                | (~Q(decision="pending") & Q(decided_on__isnull=False)),
+                name="work_permit_decided_on_iff_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(ba_decision="pending") | Q(ba_decided_on__isnull=False),
+                name="work_permit_ba_decided_on_dated",
+            ),
+            *stored_range_constraints(
+                "workpermitprocedure",
+                dates=["applied_on", "ba_requested_on", "ba_decided_on", "decided_on", "valid_until"],
+                datetimes=["created_at"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_decision_display()}"

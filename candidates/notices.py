@@ -18,6 +18,10 @@ APPOINTMENT_STAFF = "candidates.appointment.staff"
 CLOSURE_FOLLOW_UP = "candidates.closure_follow_up.staff"
 NEW_CONTACT_CANDIDATE = "candidates.new_contact.candidate"
 CASES_ASSIGNED_STAFF = "candidates.cases_assigned.staff"
+# issue 14 §3: the Clearingstelle (questions to the Ausländerbehörde)
+IMMIGRATION_QUESTION_OFFICE = "candidates.immigration_question.office"
+IMMIGRATION_QUESTION_OVERDUE = "candidates.immigration_question_overdue.office"
+IMMIGRATION_QUESTION_ANSWERED = "candidates.immigration_question_answered.staff"
 
 
 def _expiry(params: dict[str, Any]) -> str:
@@ -59,7 +63,38 @@ def _cases_assigned(params: dict[str, Any]) -> str:
     return ngettext("{n} Fall", "{n} Fälle", n).format(n=n)
 
 
+def _question(params: dict[str, Any]) -> str:
+    from .models import ImmigrationQuestionTopic
+
+    topic = params.get("topic", "")
+    label = str(ImmigrationQuestionTopic(topic).label) if topic in ImmigrationQuestionTopic.values else ""
+    if not params.get("day"):
+        return label
+    due = _("Antwort erbeten bis {day}").format(day=registry.show_date(params["day"]))
+    return f"{label}, {due}" if label else due
+
+
 def register_kinds() -> None:
+    # Issue 14 §3: the Clearingstelle. The office hears of a new question and, once, of an overdue
+    # one; the member of staff who asked hears of the answer. Only the topic and the day travel.
+    registry.register(
+        IMMIGRATION_QUESTION_OFFICE,
+        gettext_lazy("Eine neue Frage an Ihre Ausländerbehörde wartet auf Antwort"),
+        detail=_question,
+        mail_detail=_question,
+    )
+    registry.register(
+        IMMIGRATION_QUESTION_OVERDUE,
+        gettext_lazy("Eine Frage an Ihre Ausländerbehörde ist überfällig"),
+        detail=_question,
+        mail_detail=_question,
+    )
+    registry.register(
+        IMMIGRATION_QUESTION_ANSWERED,
+        gettext_lazy("Die Ausländerbehörde hat Ihre Frage beantwortet"),
+        detail=_question,
+        mail_detail=_question,
+    )
     # Issue 14 §4: six months after a case closed with an employment, the case staff are asked
     # whether it still runs; a team lead's reassignment tells the person and the new case manager.
     registry.register(

@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -62,12 +62,16 @@ from .models import (
     ConsentScope,
     Goal,
     GoalStatus,
+    ImmigrationQuestion,
     Invitation,
     LanguageSkill,
     NeedLevel,
+    PermitDecision,
     Step,
     StepEvent,
     StepStatus,
+    WorkPermission,
+    WorkPermitProcedure,
 )
 
 if TYPE_CHECKING:
@@ -1322,3 +1326,130 @@ def reassign_targets(*, organisation: Organisation) -> list:
             seen.add(member.user_id)
             people.append(member.user)
     return people
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+# What the office reads of a question: never the case, never the candidate.
+OFFICE_QUESTION_FIELDS = (
+    "pk",
+    "office",
+    "municipality",
+    "asked_by",
+    "topic",
+    "person_name",
+    "person_birth_date",
+    "message",
+    "due_date",
+    "status",
+    "answer",
+    "answered_by",
+    "answered_at",
+    "created_at",
+)
+
+
+def immigration_offices(*, municipality_id: int) -> list[Organisation]:
+    """The Ausländerbehörden of a municipality (usually one), the addressees of questions."""
+    return list(
+        Organisation.objects.filter(
+            municipality_id=municipality_id, kind=OrganisationKind.IMMIGRATION_OFFICE
+        ).order_by("name", "pk")
+    )
+
+
+def may_ask_immigration_office(*, user: User, case: Case) -> bool:
+    """Case staff who may change the case ask; a coordinator who only oversees does not."""
+    return (
+        case.is_open
+        and access.has_role(user=user, roles=CASE_STAFF, municipality_id=case.municipality_id)
+        and editable_candidates(user=user).filter(pk=case.candidate_id).exists()
+    )
+
+
+def case_immigration_questions(*, case: Case) -> list[ImmigrationQuestion]:
+    """The questions of a case the reader already may see (the case page), newest first."""
+    return list(case.immigration_questions.select_related("office", "asked_by", "answered_by"))
+
+
+def office_member_ids(*, user: User) -> set[int]:
+    """The Ausländerbehörden the user works for as a member of staff with the office's role."""
+    return {
+        m.organisation_id
+        for m in access.memberships(user=user)
+        if m.role == Role.IMMIGRATION_OFFICE and m.organisation.kind == OrganisationKind.IMMIGRATION_OFFICE
+    }
+
+
+def office_questions(*, user: User) -> QuerySet[ImmigrationQuestion]:
+    """The questions addressed to the user's office(s); open ones first, by answer date. Only the
+    question's own fields: the case and the candidate are never joined."""
+    return (
+        ImmigrationQuestion.objects.filter(office_id__in=office_member_ids(user=user))
+        .only(*OFFICE_QUESTION_FIELDS)
+        .select_related("asked_by", "office")
+        .annotate(subject_id=F("case__candidate_id"))
+        .order_by("-status", "due_date", "pk")
+    )
+
+
+def office_question_get(*, user: User, pk: int) -> ImmigrationQuestion:
+    """One question addressed to the user's office, else 404."""
+    return access.first_or_404(office_questions(user=user).filter(pk=pk))
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+def case_work_permit_procedures(*, case: Case) -> list[WorkPermitProcedure]:
+    """The procedures of a case the reader already may see (the case page), newest first."""
+    return list(case.work_permit_procedures.all())
+
+
+def work_permit_procedure_get(*, case: Case, pk: int) -> WorkPermitProcedure:
+    return access.first_or_404(case.work_permit_procedures.filter(pk=pk))
+
+
+def permit_start_rule(*, candidate: Candidate) -> tuple[bool, date | None]:
+    """(whether an employment needs a granted decision first, the day of the latest grant). Only a
+    person whose work permission needs the Ausländerbehörde's approval needs one."""
+    if candidate.work_permission != WorkPermission.NEEDS_APPROVAL:
+        return False, None
+    procedures = list(
+        WorkPermitProcedure.objects.filter(case__candidate_id=candidate.pk).values_list(
+            "decision", "decided_on"
+        )
+    )
+    if not procedures:
+        # Nothing recorded on Lotse (the permission may have been settled outside it): no rule to keep.
+        return False, None
+    granted = [day for decision, day in procedures if decision == PermitDecision.GRANTED]
+    return True, max(granted) if granted else None
+
+
+def permit_decision_outstanding(*, candidate: Candidate) -> bool:
+    """True while the person's work needs the Ausländerbehörde's approval and no grant is recorded
+    (an offer then warns the employer and the case staff)."""
+    if candidate.work_permission != WorkPermission.NEEDS_APPROVAL:
+        return False
+    return not WorkPermitProcedure.objects.filter(
+        case__candidate_id=candidate.pk, decision=PermitDecision.GRANTED
+    ).exists()
+
+
+def permit_start_problem(*, candidate: Candidate, start_date: date) -> str:
+    """Why an employment cannot start on ``start_date`` (a form error in words an employer may read:
+    never the residence status), or ""."""
+    required, granted_on = permit_start_rule(candidate=candidate)
+    if not required:
+        return ""
+    if granted_on is None:
+        return gettext(
+            "Der Beginn hängt von einer noch ausstehenden Erlaubnis-Entscheidung ab. Bitte tragen Sie "
+            "die Einstellung ein, sobald sie vorliegt; die Fallverantwortlichen wissen Bescheid."
+        )
+    if start_date < granted_on:
+        return gettext("Die Beschäftigung kann frühestens am {day} beginnen.").format(
+            day=granted_on.strftime("%d.%m.%Y")
+        )
+    return ""

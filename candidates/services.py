@@ -60,11 +60,14 @@ from .models import (
     FollowUpAnswer,
     Goal,
     GoalStatus,
+    ImmigrationQuestion,
+    ImmigrationQuestionTopic,
     Invitation,
     LanguageSkill,
     LegalCircle,
     LifeDomain,
     NeedLevel,
+    PermitDecision,
     PermitExpiryWarning,
     PermitKind,
     ProfileSource,
@@ -75,6 +78,7 @@ from .models import (
     StepEventKind,
     StepStatus,
     TaskAnswer,
+    WorkPermitProcedure,
 )
 from .selectors import assessment_made, intake_made, responsible_case_manager
 
@@ -1104,6 +1108,26 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 ],
                 "notes": [{"at": n.created_at.isoformat(), "text": n.text} for n in case.notes.all()],
                 "assessments": _assessment_export(case),
+                # issue 14 §3: what went to the Ausländerbehörde and what it answered
+                "immigration_questions": [
+                    {
+                        "office": q.office.name,
+                        "topic": q.topic,
+                        "person_name": q.person_name,
+                        "person_birth_date": str(q.person_birth_date or ""),
+                        "message": q.message,
+                        "due_date": q.due_date.isoformat(),
+                        "status": q.status,
+                        "answer": q.answer,
+                        "asked_at": q.created_at.isoformat(),
+                        "answered_at": q.answered_at.isoformat() if q.answered_at else None,
+                    }
+                    for q in case.immigration_questions.select_related("office")
+                ],
+                "work_permit_procedures": [
+                    {name: str(getattr(p, name) or "") for name in WORK_PERMIT_FIELDS}
+                    for p in case.work_permit_procedures.all()
+                ],
             }
             for case in candidate.cases.select_related("responsible_organisation")
         ],
@@ -1170,6 +1194,11 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         .update(note="", reopen_reason="")
     )
     count += _assessment_erase(candidate)
+    # issue 14 §3: the questions to the Ausländerbehörde carry the name, the date of birth and text
+    deleted, _ = ImmigrationQuestion.objects.filter(case__candidate=candidate).delete()
+    count += deleted
+    deleted, _ = WorkPermitProcedure.objects.filter(case__candidate=candidate).delete()
+    count += deleted
     blank = {
         "first_name": ERASED_NAME,
         "last_name": ERASED_NAME,
@@ -1957,3 +1986,227 @@ def cases_reassign(*, actor: User, organisation: Organisation, cases, to_user: U
             link="candidates:case_list",
         )
     return len(moved)
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+IMMIGRATION_QUESTION_MIN_DAYS = 1
+
+
+@transaction.atomic
+def immigration_question_ask(
+    *, case: Case, actor: User, office: Organisation, topic: str, message: str, due_date: date
+) -> ImmigrationQuestion:
+    """Send a question about ``case``'s person to the municipality's Ausländerbehörde.
+
+    What travels: the topic, the words the member of staff wrote, the answer date and the person's
+    name and date of birth (the office files by them; nothing else of the case file). The office's
+    members are told; the question is due on ``due_date``."""
+    from .selectors import immigration_offices
+
+    errors: dict[str, list[str]] = {}
+    if office.pk not in {o.pk for o in immigration_offices(municipality_id=case.municipality_id)}:
+        errors["office"] = [_("Bitte wählen Sie die Ausländerbehörde Ihrer Kommune.")]
+    if topic not in ImmigrationQuestionTopic.values:
+        errors["topic"] = [_("Bitte wählen Sie ein Thema.")]
+    message = (message or "").strip()
+    if not message:
+        errors["message"] = [_("Bitte schreiben Sie Ihre Frage.")]
+    if due_date < timezone.localdate() + timedelta(days=IMMIGRATION_QUESTION_MIN_DAYS):
+        errors["due_date"] = [_("Die Antwortfrist muss mindestens einen Tag in der Zukunft liegen.")]
+    if not case.is_open:
+        errors["__all__"] = [_("Der Fall ist abgeschlossen.")]
+    if errors:
+        raise ValidationError(errors)
+    candidate = case.candidate
+    question = ImmigrationQuestion.objects.create(
+        case=case,
+        municipality_id=case.municipality_id,
+        office=office,
+        asked_by=actor,
+        topic=topic,
+        person_name=f"{candidate.first_name} {candidate.last_name}".strip(),
+        person_birth_date=candidate.birth_date,
+        message=message,
+        due_date=due_date,
+    )
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        candidate=candidate,
+        fields=["immigration_question"],
+        note=f"immigration question {question.pk} to organisation {office.pk}",
+    )
+    notify(
+        recipients=_immigration_office_members(office_id=office.pk),
+        kind=notices.IMMIGRATION_QUESTION_OFFICE,
+        params={"topic": topic, "day": due_date.isoformat()},
+        link="candidates:office_question_detail",
+        link_kwargs={"pk": question.pk},
+        target=question,
+    )
+    return question
+
+
+def _immigration_office_members(*, office_id: int) -> list[User]:
+    from accounts.roles import Role
+    from organisations.models import Membership
+
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=office_id, role=Role.IMMIGRATION_OFFICE, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("-is_lead", "pk")
+    ]
+
+
+@transaction.atomic
+def immigration_question_answer(
+    *, question: ImmigrationQuestion, actor: User, answer: str
+) -> ImmigrationQuestion:
+    """The office answers; the member of staff who asked (and the case manager) are told and find
+    the answer on the case page. An answered question stays answered (a second answer is refused)."""
+    from notifications.services import notification_mark_read_for
+
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Bitte schreiben Sie eine Antwort.")]})
+    locked = ImmigrationQuestion.objects.select_for_update().get(pk=question.pk)
+    if not locked.is_open:
+        raise ValidationError(_("Diese Frage ist bereits beantwortet."))
+    locked.answer = answer
+    locked.status = ImmigrationQuestion.Status.ANSWERED
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    case = Case.objects.select_related("case_manager").get(pk=locked.case_id)
+    notify(
+        recipients=[locked.asked_by, case.case_manager],
+        kind=notices.IMMIGRATION_QUESTION_ANSWERED,
+        params={"topic": locked.topic},
+        link="candidates:case_detail",
+        link_kwargs={"case_pk": locked.case_id},
+        target=locked,
+        dedupe_key=f"immigration-question-answered:{locked.pk}",
+    )
+    for member in _immigration_office_members(office_id=locked.office_id):
+        notification_mark_read_for(user=member, target=locked)
+    return locked
+
+
+def immigration_questions_remind(*, today: date | None = None) -> int:
+    """Daily (beat): each open question past its answer date is reminded to the office, once.
+    Returns how many questions were reminded."""
+    today = today or timezone.localdate()
+    overdue = ImmigrationQuestion.objects.filter(
+        status=ImmigrationQuestion.Status.OPEN, reminded_at__isnull=True, due_date__lt=today
+    ).only("pk", "office_id", "topic", "due_date")
+    reminded = 0
+    for question in overdue:
+        with transaction.atomic():
+            # Claimed first: a second worker (or run) finds nothing left to remind.
+            if not ImmigrationQuestion.objects.filter(pk=question.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            notify(
+                recipients=_immigration_office_members(office_id=question.office_id),
+                kind=notices.IMMIGRATION_QUESTION_OVERDUE,
+                params={"topic": question.topic, "day": question.due_date.isoformat()},
+                link="candidates:office_question_detail",
+                link_kwargs={"pk": question.pk},
+                target=question,
+                dedupe_key=f"immigration-question-overdue:{question.pk}",
+            )
+            reminded += 1
+    return reminded
+
+
+def immigration_questions_audit_view(*, actor: User, questions, detail: bool = False) -> None:
+    """The office's reads are audited against the person (their "who looked" page shows them): the
+    list once a day per person, each opened question every time."""
+    if detail:
+        for question in questions:
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.VIEW,
+                record_type="candidates.candidate",
+                record_id=question.subject_id,
+                municipality_id=question.municipality_id,
+                fields=["immigration_question"],
+                note=f"immigration question {question.pk}",
+            )
+        return
+    from privacy.services import audit_record_views_once_a_day
+
+    audit_record_views_once_a_day(
+        actor=actor,
+        record_type="candidates.candidate",
+        records=[(q.subject_id, q.municipality_id) for q in questions],
+        fields=["immigration_question_list"],
+        note="immigration questions",
+    )
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+WORK_PERMIT_FIELDS = (
+    "applied_on",
+    "ba_approval",
+    "ba_requested_on",
+    "ba_decision",
+    "ba_decided_on",
+    "decision",
+    "decided_on",
+    "valid_until",
+    "note",
+)
+
+
+@transaction.atomic
+def work_permit_procedure_save(
+    *, case: Case, actor: User, procedure: WorkPermitProcedure | None = None, **data: Any
+) -> WorkPermitProcedure:
+    """Record or update the work permission procedure of a case; every change is audited."""
+    errors = work_permit_problems(data)
+    if errors:
+        raise ValidationError(errors)
+    return _work_permit_save(case=case, actor=actor, procedure=procedure, data=data)
+
+
+def work_permit_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a procedure's dates and decisions (field errors; the form shows them too)."""
+    errors: dict[str, list[str]] = {}
+    if data.get("decision", PermitDecision.PENDING) != PermitDecision.PENDING and not data.get("decided_on"):
+        errors["decided_on"] = [_("Bitte geben Sie an, wann entschieden wurde.")]
+    if data.get("decision") == PermitDecision.PENDING and data.get("decided_on"):
+        errors["decided_on"] = [_("Ein Entscheidungsdatum gibt es erst mit einer Entscheidung.")]
+    if data.get("ba_decision", PermitDecision.PENDING) != PermitDecision.PENDING and not data.get(
+        "ba_decided_on"
+    ):
+        errors["ba_decided_on"] = [_("Bitte geben Sie an, wann die BA entschieden hat.")]
+    applied = data.get("applied_on")
+    decided = data.get("decided_on")
+    if applied and decided and decided < applied:
+        errors["decided_on"] = [_("Die Entscheidung kann nicht vor dem Antrag liegen.")]
+    return errors
+
+
+def _work_permit_save(*, case: Case, actor: User, procedure, data) -> WorkPermitProcedure:
+    if procedure is None:
+        procedure = WorkPermitProcedure(case=case, created_by=actor)
+    for name in WORK_PERMIT_FIELDS:
+        if name in data:
+            setattr(procedure, name, data[name] if data[name] is not None else None)
+    procedure.note = (procedure.note or "").strip()
+    procedure.save()
+    _audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        candidate=case.candidate,
+        fields=["work_permit_procedure"],
+        note=f"work permit procedure {procedure.pk}",
+    )
+    return procedure

@@ -43,3 +43,10 @@ def send_closure_follow_ups() -> int:
     """Daily (Celery beat): six months after a case closed with an employment, ask its case staff
     whether the employment still runs, once per closing (issue 14)."""
     return services.closure_follow_ups_remind()
+
+
+@shared_task
+def remind_immigration_questions() -> int:
+    """Daily (Celery beat): a question to the Ausländerbehörde past its answer date is reminded to
+    the office once (issue 14 §3)."""
+    return services.immigration_questions_remind()

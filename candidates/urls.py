@@ -56,4 +56,15 @@ urlpatterns = [
     path("me/plan/steps/<int:step_pk>/", views.my_step, name="my_step"),
     path("me/plan/steps/<int:step_pk>/tick/", views.my_step_tick, name="my_step_tick"),
     # --- end issue 22 ---
+    # --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---
+    path(
+        "cases/<int:case_pk>/immigration-questions/new/",
+        views.immigration_question_create,
+        name="immigration_question_create",
+    ),
+    path("immigration-office/", views.office_question_list, name="office_question_list"),
+    path("immigration-office/<int:pk>/", views.office_question_detail, name="office_question_detail"),
+    # the work permission procedure (issue 14 §3)
+    path("cases/<int:case_pk>/work-permit/new/", views.work_permit_procedure, name="work_permit_create"),
+    path("cases/<int:case_pk>/work-permit/<int:pk>/", views.work_permit_procedure, name="work_permit_edit"),
 ]

@@ -386,8 +386,30 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             **_assessment_summary(request, case, file.full),
             "appointments": selectors.case_appointments(user=request.user, case=case),
             **_closure_summary(request, case),
+            **_immigration_summary(request, case, file.full),
         },
     )
+
+
+def can_edit_permit(request: HttpRequest, case) -> bool:
+    return (
+        case.is_open
+        and access.has_role(user=request.user, roles=CASE_STAFF)
+        and (selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists())
+    )
+
+
+def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
+    """The case page's questions to the Ausländerbehörde (issue 14 §3), for readers of the full file."""
+    if not full:
+        return {}
+    return {
+        "immigration_questions": selectors.case_immigration_questions(case=case),
+        "work_permit_procedures": selectors.case_work_permit_procedures(case=case),
+        "permit_outstanding": selectors.permit_decision_outstanding(candidate=case.candidate),
+        "can_edit_permit": can_edit_permit(request, case),
+        "may_ask_immigration_office": selectors.may_ask_immigration_office(user=request.user, case=case),
+    }
 
 
 def _closure_summary(request: HttpRequest, case) -> dict:
@@ -1298,4 +1320,103 @@ def reassign(request: HttpRequest) -> HttpResponse:
         request,
         "candidates/reassign.html",
         {"organisations": organisations, "organisation": organisation, "form": form, "cases": cases},
+    )
+
+
+# --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
+
+
+@login_required
+def immigration_question_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Case staff ask their municipality's Ausländerbehörde a question about the person."""
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    if not selectors.may_ask_immigration_office(user=request.user, case=case):
+        raise PermissionDenied
+    offices = selectors.immigration_offices(municipality_id=case.municipality_id)
+    form = forms.ImmigrationQuestionForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.immigration_question_ask(case=case, actor=request.user, **form.service_data())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Die Frage ist an die Ausländerbehörde gegangen."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#abh")
+    return render(
+        request,
+        "candidates/immigration_question_form.html",
+        {"case": case, "form": form, "offices": offices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _require_office(request: HttpRequest) -> None:
+    if not selectors.office_member_ids(user=request.user):
+        raise PermissionDenied
+
+
+@login_required
+def office_question_list(request: HttpRequest) -> HttpResponse:
+    """The Ausländerbehörde's list: only the questions addressed to its office."""
+    _require_office(request)
+    questions = list(selectors.office_questions(user=request.user))
+    services.immigration_questions_audit_view(actor=request.user, questions=questions)
+    return render(
+        request,
+        "candidates/office_question_list.html",
+        {"questions": questions, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One question and the answer form; the answer goes back to the member of staff who asked."""
+    _require_office(request)
+    question = selectors.office_question_get(user=request.user, pk=pk)
+    form = forms.ImmigrationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.immigration_question_answer(
+                question=question, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Die Antwort ist gesendet."))
+            return redirect("candidates:office_question_list")
+    services.immigration_questions_audit_view(actor=request.user, questions=[question], detail=True)
+    return render(
+        request,
+        "candidates/office_question_detail.html",
+        {"question": question, "form": form, "today": timezone.localdate()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the work permission procedure (issue 14 §3) ----------------------------------------------------
+
+
+@login_required
+def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record (or, with ``pk``, update) the work permission procedure of a case."""
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    procedure = selectors.work_permit_procedure_get(case=case, pk=pk) if pk else None
+    form = forms.WorkPermitProcedureForm(request.POST or None, instance=procedure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_permit_procedure_save(
+                case=case, actor=request.user, procedure=procedure, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Das Verfahren zur Beschäftigungserlaubnis ist gespeichert."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#erlaubnis")
+    return render(
+        request,
+        "candidates/work_permit_form.html",
+        {"case": case, "form": form, "procedure": procedure},
+        status=400 if request.method == "POST" else 200,
     )

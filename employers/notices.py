@@ -19,6 +19,9 @@ INTERVIEW_CANDIDATE = "employers.interview.candidate"
 INTERVIEW_STAFF = "employers.interview.staff"
 OFFER_CANDIDATE = "employers.offer.candidate"
 OFFER_STAFF = "employers.offer.staff"
+# issue 14 §3: an offer to a person whose employment waits on a work permission decision
+PERMIT_PENDING_EMPLOYER = "employers.permit_pending.employer"
+PERMIT_PENDING_STAFF = "employers.permit_pending.staff"
 HIRED_CANDIDATE = "employers.hired.candidate"
 HIRED_STAFF = "employers.hired.staff"
 CLOSED_EMPLOYER = "employers.closed.employer"
@@ -120,6 +123,16 @@ def register_kinds() -> None:
         mail_detail=_interview_date,
     )
     r(OFFER_CANDIDATE, gettext_lazy("Ein Betrieb macht Ihnen ein Angebot"), detail=_placement)
+    r(
+        PERMIT_PENDING_EMPLOYER,
+        gettext_lazy("Der Beginn hängt von einer ausstehenden Erlaubnis-Entscheidung ab"),
+        detail=_placement,
+    )
+    r(
+        PERMIT_PENDING_STAFF,
+        gettext_lazy("Ein Angebot wartet auf die Entscheidung über die Beschäftigungserlaubnis"),
+        detail=_placement,
+    )
     r(
         OFFER_STAFF,
         gettext_lazy("Ein Betrieb macht einer Person aus Ihrer Fallverantwortung ein Angebot"),

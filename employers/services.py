@@ -840,7 +840,26 @@ def introduction_offer(*, introduction: Introduction, actor: User, note: str = "
         )
         intro = _move(intro, Stage.OFFER, actor, note=note)
         _notify_candidate_side(intro, notices.OFFER_CANDIDATE, notices.OFFER_STAFF)
+        _warn_if_permit_outstanding(intro)
         return intro
+
+
+def _warn_if_permit_outstanding(intro: Introduction) -> None:
+    """Issue 14 §3: the employer learns only that the start depends on an outstanding decision; the
+    case staff learn that the offer waits on the work permission procedure."""
+    from candidates.selectors import permit_decision_outstanding
+
+    if not permit_decision_outstanding(candidate=intro.candidate):
+        return
+    _notify_employer(intro, notices.PERMIT_PENDING_EMPLOYER)
+    notify(
+        recipients=case_managers_for(candidate=intro.candidate),
+        kind=notices.PERMIT_PENDING_STAFF,
+        params=_about(intro),
+        link="employers:staff_introductions",
+        target=intro,
+        dedupe_key=f"permit-pending:{intro.pk}",
+    )
 
 
 def introduction_close(
@@ -907,6 +926,12 @@ def introduction_hire(
     """
     if contract_type and contract_type not in ContractType.values:
         raise ValidationError({"contract_type": _("Bitte eine Vertragsart auswählen.")})
+    # Issue 14 §3: no start before a granted work permission where one is needed.
+    from candidates.selectors import permit_start_problem
+
+    problem = permit_start_problem(candidate=introduction.candidate, start_date=start_date)
+    if problem:
+        raise ValidationError({"start_date": [problem]})
     coach = _hire_coach(candidate=introduction.candidate, job_coach=job_coach)
     with transaction.atomic():
         intro = Introduction.objects.select_related("placement").get(pk=introduction.pk)

@@ -10,6 +10,7 @@ DEMO_LOGINS: dict[str, str] = {
     "employer": "arbeitgeber@demo.lotse.example",
     "chamber_editor": "ihk-redaktion@demo.lotse.example",
     "candidate": "klientin@demo.lotse.example",
+    "immigration_office": "abh@demo.lotse.example",
 }
 # The website's extra chamber logins for the CMS workflow (cms/demo.py creates them).
 DEMO_CHAMBER_EDITOR_EMAILS: dict[str, str] = {

@@ -66,6 +66,9 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Gefundene Stellen"), "employers:acquisition_list"),
         Destination(_("Betriebe"), "employers:business_list"),
     ],
+    Role.IMMIGRATION_OFFICE: [
+        Destination(_("Fragen an die Ausländerbehörde"), "candidates:office_question_list")
+    ],
     Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Koordinator*in")
     # The Jobcenter's / Agentur's employer service: finds placements with businesses (issue 14).
     EMPLOYER_SERVICE = "employer_service", _("Arbeitgeber-Service")
+    # Staff of the Ausländerbehörde: answer the questions addressed to their office, never see a
+    # case file (the Clearingstelle of issue 14 §3).
+    IMMIGRATION_OFFICE = "immigration_office", _("Ausländerbehörde")
 
 
 # The role groups the apps check against, defined once here.

@@ -114,6 +114,7 @@ _LOGIN_HOMES: dict[str, tuple[str, bool]] = {
     Role.JOB_COACH: ("welfare", False),
     Role.VOLUNTEER: ("volunteers_north", False),
     Role.CHAMBER_EDITOR: ("ihk", True),
+    Role.IMMIGRATION_OFFICE: ("immigration_office", False),
 }
 _LOGIN_NAMES: dict[str, tuple[str, str]] = {
     Role.COORDINATOR: ("Katrin", "Vogt"),
@@ -123,6 +124,7 @@ _LOGIN_NAMES: dict[str, tuple[str, str]] = {
     Role.EMPLOYER: ("Michael", "Schäfer"),
     Role.CHAMBER_EDITOR: ("Sabine", "Krüger"),
     Role.CANDIDATE: ("Olena", "Kovalenko"),
+    Role.IMMIGRATION_OFFICE: ("Frank", "Neumann"),
 }
 # More case managers without a login, so that the caseload is spread as it is in real offices.
 _COLLEAGUES: list[tuple[str, str, str, str]] = [

@@ -40,6 +40,7 @@ _ROLE_ONLY_IN = {
     Role.EMPLOYER: OrganisationKind.EMPLOYER,
     Role.CHAMBER_EDITOR: OrganisationKind.CHAMBER,
     Role.COORDINATOR: OrganisationKind.MUNICIPALITY_OFFICE,
+    Role.IMMIGRATION_OFFICE: OrganisationKind.IMMIGRATION_OFFICE,
 }
 # Roles held in one of a few kinds: the employer service works for the Jobcenter or the Agentur.
 _ROLE_ONLY_IN_ANY = {Role.EMPLOYER_SERVICE: (OrganisationKind.JOBCENTER, OrganisationKind.EMPLOYMENT_AGENCY)}

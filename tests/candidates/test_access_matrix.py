@@ -37,6 +37,8 @@ class World:
     own_step: object = None  # issue 22: a step of the person's own (she may tick it)
     appointment: object = None  # issue 22: an appointment on the case
     closed_case: object = None  # issue 14 §4: a case of the own organisation closed with an employment
+    question: object = None  # issue 14 §3: a question of the case to the municipality's Ausländerbehörde
+    procedure: object = None  # issue 14 §3: the case's work permission procedure
 
     @property
     def pk(self) -> int:
@@ -89,6 +91,19 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         responsible_organisation=org, candidate__municipality=municipality, case_manager=case_manager_team.own
     )
     case_close(case=closed_case, actor=case_manager_team.own, reason="employment")
+    # Issue 14 §3: the Ausländerbehörde the question goes to, a second one of the same municipality
+    # (not the addressee) and one elsewhere.
+    offices = team("immigration_office")
+    from candidates.services import immigration_question_ask
+
+    question = immigration_question_ask(
+        case=case,
+        actor=case_manager_team.own,
+        office=offices.organisation,
+        topic="work_permission",
+        message="Matrix-Frage",
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
     users = {
         "anonymous": None,
         "candidate_self": self_user,
@@ -107,6 +122,9 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         "coordinator_own_municipality": coordinators.own,
         "coordinator_responsible": coordinator_responsible,
         "coordinator_other_municipality": coordinators.elsewhere,
+        "immigration_office_own": offices.own,
+        "immigration_office_other_office": offices.outsider,
+        "immigration_office_other_municipality": offices.elsewhere,
     }
     from candidates.services import appointment_create
 
@@ -118,7 +136,12 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
         place="Matrix-Ort",
     )
+    from candidates.services import work_permit_procedure_save
+
+    procedure = work_permit_procedure_save(case=case, actor=case_manager_team.own, ba_approval="zustimmung")
     return World(
+        procedure=procedure,
+        question=question,
         closed_case=closed_case,
         appointment=appointment,
         case=case,
@@ -205,6 +228,34 @@ URLS = [
     ("closure_follow_up", "post", lambda w: reverse("candidates:closure_follow_up", args=[w.closed_case.pk])),
     ("case_reopen", "post", lambda w: reverse("candidates:case_reopen", args=[w.closed_case.pk])),
     ("case_close_post", "post", lambda w: reverse("candidates:case_close", args=[w.case.pk])),
+    # the Clearingstelle (issue 14 §3); the posts are empty (form errors)
+    (
+        "immigration_question_create",
+        "get",
+        lambda w: reverse("candidates:immigration_question_create", args=[w.case.pk]),
+    ),
+    (
+        "immigration_question_create_post",
+        "post",
+        lambda w: reverse("candidates:immigration_question_create", args=[w.case.pk]),
+    ),
+    ("office_question_list", "get", lambda w: reverse("candidates:office_question_list")),
+    (
+        "office_question_detail",
+        "get",
+        lambda w: reverse("candidates:office_question_detail", args=[w.question.pk]),
+    ),
+    (
+        "office_question_answer",
+        "post",
+        lambda w: reverse("candidates:office_question_detail", args=[w.question.pk]),
+    ),
+    ("work_permit_create", "get", lambda w: reverse("candidates:work_permit_create", args=[w.case.pk])),
+    (
+        "work_permit_edit",
+        "get",
+        lambda w: reverse("candidates:work_permit_edit", args=[w.case.pk, w.procedure.pk]),
+    ),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -262,7 +313,16 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "closure_follow_up": 200,
     "case_reopen": 200,
     "reassign": 403,
+    # issue 14 §3: case staff ask; only the Ausländerbehörde opens its questions
+    "immigration_question_create": 200,
+    "immigration_question_create_post": 400,
+    "office_question_list": 403,
+    "office_question_detail": 403,
+    "office_question_answer": 403,
+    "work_permit_create": 200,
+    "work_permit_edit": 200,
 }
+OFFICE_PAGES = ["office_question_list", "office_question_detail", "office_question_answer"]
 
 
 def forbidden(**overrides) -> dict[str, int]:
@@ -278,6 +338,7 @@ def outside(**overrides) -> dict[str, int]:
         closed_list=200,  # their own organisation's closed cases
         reassign=403,  # not a team lead
         **dict.fromkeys(SELF_PAGES, 403),
+        **dict.fromkeys(OFFICE_PAGES, 403),
         invitation_bad_token=404,
     )
     return {**expected, **overrides}
@@ -339,6 +400,17 @@ EXPECTED = {
     "coordinator_other_municipality": forbidden(
         case_list=200, detail=404, case_detail=404, erase=404, assessment=404
     ),
+    # Issue 14 §3: the Ausländerbehörde reaches nothing of the app but the questions to its office;
+    # another office (of the same or another municipality) does not see them.
+    "immigration_office_own": forbidden(
+        office_question_list=200, office_question_detail=200, office_question_answer=400
+    ),
+    "immigration_office_other_office": forbidden(
+        office_question_list=200, office_question_detail=404, office_question_answer=404
+    ),
+    "immigration_office_other_municipality": forbidden(
+        office_question_list=200, office_question_detail=404, office_question_answer=404
+    ),
 }
 
 # Pages that answer 200 and carry the case file (contact data, notes): by role, where the 200 is
@@ -375,6 +447,13 @@ def test_the_matrix_covers_every_url_of_the_app():
 
     covered = (
         set(NAMES)
-        - {"invitation_bad_token", "consent_revoke_confirm", "appointment_add_post", "case_close_post"}
+        - {
+            "invitation_bad_token",
+            "consent_revoke_confirm",
+            "appointment_add_post",
+            "case_close_post",
+            "immigration_question_create_post",
+            "office_question_answer",
+        }
     ) | {"invitation_accept"}
     assert {p.name for p in urlpatterns} == covered

@@ -160,6 +160,7 @@ def test_every_demo_login_authenticates_and_has_its_role(seeded, esco, role):
         Role.VOLUNTEER: OrganisationKind.VOLUNTEER_INITIATIVE,
         Role.EMPLOYER: OrganisationKind.EMPLOYER,
         Role.CHAMBER_EDITOR: OrganisationKind.CHAMBER,
+        Role.IMMIGRATION_OFFICE: OrganisationKind.IMMIGRATION_OFFICE,
     }[role]
     assert membership.organisation.kind == expected_kind
     if role == Role.EMPLOYER:
@@ -500,3 +501,29 @@ def test_the_demo_has_business_records_with_a_contact_log_and_a_due_reminder(see
     assert page.count('data-testid="business-row"') >= 5 and page.count('data-testid="last-contact"') >= 5
     employer = get_user_model().objects.get(email=DEMO_LOGINS["employer"])
     assert login_with_mfa(Client(), employer).get("/app/employers/businesses/").status_code == 403
+
+
+def test_the_demo_ausländerbehörde_has_a_question_waiting_and_the_case_manager_an_answer(seeded, esco):
+    """Issue 14 §3: after `make demo` the office's login finds a question waiting for its answer (and
+    nothing of the case), and the demo case manager finds the other one answered on the case page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from candidates.models import ImmigrationQuestion
+    from tests.fixtures.users import login_with_mfa
+
+    questions = ImmigrationQuestion.objects.filter(municipality=seeded["municipality"])
+    waiting = questions.get(status="open")
+    answered = questions.get(status="answered")
+    office = get_user_model().objects.get(email=DEMO_LOGINS["immigration_office"])
+    client = login_with_mfa(Client(), office)
+    assert "Fragen an die Ausländerbehörde" in client.get("/app/").content.decode()
+    listing = client.get(reverse("candidates:office_question_list")).content.decode()
+    assert waiting.person_name in listing and answered.person_name in listing
+    assert client.get(reverse("candidates:case_detail", args=[waiting.case_id])).status_code == 403
+    manager = login_with_mfa(Client(), get_user_model().objects.get(email=DEMO_LOGINS["case_manager"]))
+    page = manager.get(reverse("candidates:case_detail", args=[answered.case_id])).content.decode()
+    assert answered.answer in page
+    # The waiting question's case has a work permission procedure waiting for the decision.
+    procedure = waiting.case.work_permit_procedures.get()
+    assert procedure.decision == "pending" and procedure.applied_on is not None

@@ -74,6 +74,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:export",
         "candidates:erase",
         "candidates:case_detail",
+        # the Clearingstelle (issue 14 §3): a question to the Ausländerbehörde from the case page
+        "candidates:immigration_question_create",
+        "candidates:work_permit_create",
         "candidates:language_add",
         "candidates:qualification_add",
         "employers:candidate_jobs",
@@ -232,6 +235,13 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:business_detail",
         "employers:business_merge",
     },
+    # the Clearingstelle (issue 14 §3): only the questions addressed to the office
+    "immigration_office": {
+        "accounts:home",
+        "notifications:inbox",
+        "candidates:office_question_list",
+        "candidates:office_question_detail",
+    },
 }
 
 # URLs that are not pages a person finds by clicking, and why.
@@ -249,6 +259,7 @@ NOT_PAGES: dict[str, str] = {
     "coaching:discrimination_referral": "the signed link in the e-mail to a counselling service (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
+    "candidates:work_permit_edit": "on the one demo case with a procedure; the crawl opens one case page (tests/employers/test_work_permit.py)",
     "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.

@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.send_closure_follow_ups",
         "schedule": 60 * 60 * 24,
     },
+    "candidates-remind-immigration-questions": {
+        "task": "candidates.tasks.remind_immigration_questions",
+        "schedule": 60 * 60 * 24,
+    },
     "candidates-appointment-reminders": {
         "task": "candidates.tasks.send_appointment_reminders",
         "schedule": 60 * 15,

@@ -60,6 +60,13 @@ class Command(BaseCommand):
                     volunteer_user=platform.logins[Role.VOLUNTEER],
                     seed=SEED,
                 )
+                # Questions to the Ausländerbehörde: one answered, one waiting for the office (issue 14 §3).
+                candidates.demo.seed_immigration_questions(
+                    municipality=municipality,
+                    organisations=platform.organisations,
+                    case_manager=platform.logins[Role.CASE_MANAGER],
+                    office_user=platform.logins[Role.IMMIGRATION_OFFICE],
+                )
                 # The job coach's caseload: hires, follow-along plans, requests, services, a handover.
                 coach = coaching.demo.seed(
                     municipality=municipality,
