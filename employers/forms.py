@@ -416,6 +416,10 @@ class AcquisitionBusinessForm(forms.Form):
         help_text=_("An diese Adresse geht der Link, mit dem der Betrieb die Stelle bestätigt."),
     )
     contact_phone = forms.CharField(label=_("Telefon der Ansprechperson"), max_length=40, required=False)
+    # Shown only when the duplicate check found similar records (employers/services.business_duplicates).
+    confirmed_distinct = forms.BooleanField(
+        label=_("Ich habe die ähnlichen Einträge geprüft: es ist ein anderer Betrieb."), required=False
+    )
 
     def clean_postcode(self) -> str:
         return _postcode(self.cleaned_data["postcode"])

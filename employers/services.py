@@ -1188,14 +1188,21 @@ def business_find_or_record(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    confirmed_distinct: bool = False,
 ) -> tuple[EmployerProfile, bool]:
     """The business record for a placement staff found: the existing one of that name in the
-    municipality, or a new one waiting for verification like a self-registered business.
+    municipality, or a new one waiting for verification like a self-registered business. Before a
+    new one, the same check as the record page (``business_duplicates``: similar name, same address)
+    raises ``SimilarBusinesses`` until the person confirms it is another business.
     Returns the profile and whether it was created."""
     name = name.strip()
     with transaction.atomic():
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
         existing = business_duplicate(municipality=municipality, name=name)
+        if existing is None and not confirmed_distinct:
+            hits = business_duplicates(municipality=municipality, name=name, street=street, postcode=postcode)
+            if hits:
+                raise SimilarBusinesses(hits)
         if existing is not None:
             if existing.kind != OrganisationKind.EMPLOYER:
                 raise ValidationError(
@@ -1580,6 +1587,7 @@ def business_create(
             postcode=postcode,
             city=city,
             sector=sector,
+            confirmed_distinct=True,  # checked above, with the register number too
         )
         if register_number:
             EmployerProfile.objects.filter(pk=profile.pk).update(register_number=register_number.strip())

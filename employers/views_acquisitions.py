@@ -40,6 +40,7 @@ def acquisition_create(request: HttpRequest) -> HttpResponse:
     business = AcquisitionBusinessForm(data, prefix="b")
     form = AcquisitionPlacementForm(data, initial={"openings": 1})
     status = 200
+    hits: list = []
     if request.method == "POST":
         status = 400
         if business.is_valid() and form.is_valid():
@@ -50,6 +51,15 @@ def acquisition_create(request: HttpRequest) -> HttpResponse:
                     data=form.placement_data(),
                     skills=form.chosen_skills(),
                     submission_key=form.cleaned_data["submission_key"],
+                )
+            except services.SimilarBusinesses as similar:
+                hits = similar.hits
+                business.add_error(
+                    "confirmed_distinct",
+                    _(
+                        "Es gibt ähnliche Einträge. Ist es derselbe Betrieb, übernehmen Sie seinen Namen genau "
+                        "so; sonst bestätigen Sie, dass es ein anderer ist."
+                    ),
                 )
             except ValidationError as exc:
                 _to_forms(exc, business, form)
@@ -66,7 +76,7 @@ def acquisition_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "employers/acquisition_form.html",
-        {"business": business, "form": form, "office": office},
+        {"business": business, "form": form, "office": office, "hits": hits},
         status=status,
     )
 

@@ -43,7 +43,7 @@ def job_coach(office):
 def _post(cook_taxonomy, **business):
     return {
         "b-name": business.get("name", "Bäckerei Sonnenschein"),
-        "b-street": "Markt 3",
+        "b-street": business.get("street", "Markt 3"),
         "b-postcode": "44135",
         "b-city": "Dortmund",
         "b-sector": "gastronomie",
@@ -170,6 +170,33 @@ def test_an_existing_business_is_found_and_reused_and_gets_its_login_on_confirma
     assert any(m.to == ["chefin@sonnenschein.example"] and "Einladung" in m.subject for m in mail.outbox)
 
 
+def test_a_similar_business_is_shown_before_a_second_record_is_made(
+    job_coach, municipality, cook_taxonomy, signed_in, django_capture_on_commit_callbacks
+):
+    """DESIGN.md "One business record": the acquisition runs the record page's duplicate check. A
+    similar name ("GmbH" added) is shown with a link, the input comes back, nothing is recorded;
+    confirming that it is another business records it."""
+    known = OrganisationFactory(
+        municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Sonnenschein GmbH"
+    )
+    make_profile(known)
+    client = signed_in(job_coach)
+    data = _post(cook_taxonomy, name="Baeckerei Sonnenschein")
+    response = client.post(CREATE, data)
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="duplicates"' in html
+    assert reverse("employers:business_detail", args=[known.pk]) in html
+    assert 'value="Baeckerei Sonnenschein"' in html and 'value="Markt 3"' in html
+    assert not PlacementAcquisition.objects.exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.EMPLOYER).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(CREATE, {**data, "b-confirmed_distinct": "on"})
+    assert confirmed.status_code == 302
+    acquisition = PlacementAcquisition.objects.get()
+    assert acquisition.placement.employer.organisation != known
+    assert acquisition.placement.employer.organisation.name == "Baeckerei Sonnenschein"
+
+
 def test_a_business_verified_later_gets_its_login_then(
     job_coach, municipality, cook_taxonomy, signed_in, team, django_capture_on_commit_callbacks
 ):
@@ -232,7 +259,9 @@ def test_a_name_of_another_kind_of_organisation_or_a_rejected_business_is_refuse
 def two_found(job_coach, cook_taxonomy, signed_in, django_capture_on_commit_callbacks):
     client = signed_in(job_coach)
     first = _record(client, cook_taxonomy, django_capture_on_commit_callbacks)
-    second = _record(client, cook_taxonomy, django_capture_on_commit_callbacks, name="Metzgerei Wurst")
+    second = _record(
+        client, cook_taxonomy, django_capture_on_commit_callbacks, name="Metzgerei Wurst", street="Markt 9"
+    )
     return first, second
 
 
