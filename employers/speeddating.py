@@ -301,6 +301,74 @@ def own_invitation_get(*, user: User, pk: int) -> SpeedDatingCandidate:
     )
 
 
+@dataclass
+class BusinessSlot:
+    starts: datetime
+    meeting: SpeedDatingMeeting
+    card: Any  # selectors.AnonymousCandidate, or None when the person withdrew their listing consent
+
+
+@dataclass
+class BusinessSession:
+    session: SpeedDating
+    slots: list[BusinessSlot]
+
+
+def business_schedule(*, user: User) -> list[BusinessSession]:
+    """The employer's side of the speed datings their business takes part in: their tables' slots
+    with the person as an anonymised card (the same card as the anonymous browse), never a name.
+    Names and contact come through the introduction the person's case manager makes afterwards.
+    A person whose listing consent was withdrawn since shows no card (read live). The cards shown are
+    audited like the browse. Four queries for the sessions, whatever their size, plus the cards'."""
+    from .selectors import anonymous_cards, anonymous_queryset, require_employer
+
+    profile = require_employer(user=user)
+    tables = list(
+        SpeedDatingBusiness.objects.filter(
+            employer__organisation_id__in=access.employer_organisation_ids(user=user),
+            session__status=SpeedDating.Status.SCHEDULED,
+            session__starts_at__gte=timezone.now() - timedelta(days=1),
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+    )
+    meetings = list(
+        SpeedDatingMeeting.objects.filter(business__in=tables)
+        .select_related("placement", "participant")
+        .order_by("round", "table")
+    )
+    session_of = {t.pk: t.session for t in tables}
+    by_municipality: dict[int, list[int]] = defaultdict(list)
+    for m in meetings:
+        by_municipality[session_of[m.business_id].municipality_id].append(m.participant.candidate_id)
+    live: set[int] = set()
+    for municipality_id, candidate_ids in by_municipality.items():
+        live |= _listed(candidate_ids, municipality_id)
+    rows = list(anonymous_queryset(Candidate.objects.filter(pk__in=live)))
+    shown = anonymous_cards(rows, origin_postcode=profile.organisation.postcode)
+    cards = dict(zip((c.pk for c in rows), shown, strict=True))
+    audit_record_views_once_a_day(
+        actor=user,
+        record_type="candidates.candidate",
+        records=[(c.pk, c.municipality_id) for c in rows],
+        fields=["anonymous_card"],
+        note="speed dating schedule",
+    )
+    out = []
+    for table in tables:
+        slots_ = [
+            BusinessSlot(
+                starts=table.session.round_start(m.round),
+                meeting=m,
+                card=cards.get(m.participant.candidate_id),
+            )
+            for m in meetings
+            if m.business_id == table.pk
+        ]
+        out.append(BusinessSession(session=table.session, slots=slots_))
+    return out
+
+
 # --- writes -----------------------------------------------------------------------------------
 
 

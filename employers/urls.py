@@ -113,4 +113,6 @@ urlpatterns = [
         views_businesses.business_registration_link,
         name="business_registration_link",
     ),
+    # the business's side of a speed dating: its tables' slots with anonymised cards (issue 15 §2)
+    path("speed-dating/ours/", views_speeddating.business_speed_dating, name="business_speed_dating"),
 ]

@@ -200,3 +200,12 @@ def my_speed_dating_ics(request: HttpRequest, participant_pk: int) -> HttpRespon
     )
     response["Content-Disposition"] = 'attachment; filename="speed-dating.ics"'
     return response
+
+
+@login_required
+@require_GET
+def business_speed_dating(request: HttpRequest) -> HttpResponse:
+    """The employer's tables at the speed datings their business takes part in (anonymised)."""
+    return render(
+        request, "employers/business_speed_dating.html", {"sessions": sd.business_schedule(user=request.user)}
+    )

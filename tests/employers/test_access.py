@@ -152,6 +152,9 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "business_relation_edit": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
     "business_merge": ("get", {"coordinator": 200, "employer_service": 200, "chamber_editor": 404}, 403),
     "business_registration_link": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
+    # The business's side of a speed dating: every verified employer (each sees only its own tables,
+    # tests/employers/test_speed_dating.py); an unverified one and every other role: 403.
+    "business_speed_dating": ("get", EMPLOYER_ONLY, 403),
 }
 
 

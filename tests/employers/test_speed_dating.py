@@ -202,3 +202,41 @@ def test_the_persons_export_names_the_speed_dating_and_erasure_removes_it(world,
     gdpr_erase(subject_user=candidate_user, actor=candidate_user)
     assert not SpeedDatingCandidate.objects.filter(candidate=world.candidate).exists()
     assert SpeedDatingCandidate.objects.filter(candidate=world.other).exists()
+
+
+def test_each_business_sees_its_own_tables_with_anonymised_profiles_only(
+    world, coach, employer, signed_in, django_assert_max_num_queries
+):
+    """Issue 15 §2: "the employer gets anonymised profiles until the day". Each business sees the
+    slots of its own tables with the anonymised card (no name), a business elsewhere sees nothing of
+    it, and a person who withdraws their listing consent shows no card any more (read live)."""
+    from privacy.models import AuditEntry
+
+    sd.speed_dating_propose(session=world.session, actor=world.coordinator)
+    for participant in SpeedDatingCandidate.objects.all():
+        sd.speed_dating_decide(participant=participant, actor=coach, invite=True)
+    sd.speed_dating_schedule(session=world.session, actor=world.coordinator)
+    url = reverse("employers:business_speed_dating")
+    client = signed_in(employer.own)
+    assert url in client.get(reverse("employers:home")).content.decode()  # found by clicking
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    ours = SpeedDatingMeeting.objects.filter(business__employer__organisation=employer.organisation)
+    assert page.count('data-testid="business-slot"') == ours.count() == 2
+    assert page.count('data-testid="candidate-card"') == 2
+    assert world.candidate.public_ref in page and world.other.public_ref in page
+    for person in (world.candidate, world.other):
+        assert person.last_name not in page and person.first_name not in page
+    assert AuditEntry.objects.filter(
+        actor_id=employer.own.pk, record_id=str(world.candidate.pk), note="speed dating schedule"
+    ).exists()
+    # A business in another municipality takes part in nothing here.
+    elsewhere = signed_in(employer.elsewhere).get(url).content.decode()
+    assert 'data-testid="business-slot"' not in elsewhere and world.candidate.public_ref not in elsewhere
+    # Consent withdrawn: the slot stays (the table is booked), the profile goes.
+    Consent.objects.filter(candidate=world.other, scope=ConsentScope.LISTING).update(
+        revoked_at=timezone.now()
+    )
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="candidate-card"') == 1 and world.other.public_ref not in page
+    assert "nicht mehr freigegeben" in page
