@@ -1886,6 +1886,7 @@ def business_merge(*, actor: User, keep: Organisation, drop: Organisation) -> Or
             )
         keep.save()
         _move_references(Organisation, drop=drop, keep=keep, skip={"employer_profile", "business_relation"})
+        _repoint_notices(drop_pk=drop.pk, keep_pk=keep.pk)
         dropped = {"pk": drop.pk, "name": drop.name}
         EmployerProfile.objects.filter(organisation=drop).delete()
         drop.delete()
@@ -1907,6 +1908,26 @@ def business_merge(*, actor: User, keep: Organisation, drop: Organisation) -> Or
     for membership in Membership.objects.filter(organisation=keep).select_related("user"):
         access.forget(user=membership.user)
     return keep
+
+
+def _repoint_notices(*, drop_pk: int, keep_pk: int) -> int:
+    """Notices about the dropped record (a due contact, for instance) lead to the kept one, so no
+    inbox link ends in a 404 after a merge."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Notification
+
+    about = Q(target_type=ContentType.objects.get_for_model(Organisation), target_id=drop_pk) | Q(
+        url_name="employers:business_detail", url_kwargs__pk=drop_pk
+    )
+    moved = 0
+    for notice in Notification.objects.filter(about):
+        kwargs = dict(notice.url_kwargs or {})
+        if notice.url_name == "employers:business_detail" and kwargs.get("pk") == drop_pk:
+            kwargs["pk"] = keep_pk
+        target_id = keep_pk if notice.target_id == drop_pk else notice.target_id
+        moved += Notification.objects.filter(pk=notice.pk).update(target_id=target_id, url_kwargs=kwargs)
+    return moved
 
 
 def _export_business_contacts(user: Any) -> list[dict[str, Any]]:

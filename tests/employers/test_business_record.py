@@ -132,9 +132,24 @@ def test_a_merge_moves_all_history_to_the_kept_record(municipality, make_member,
     registration = make_registration(organisation_name=drop.name, email="sina@sonne.example")
     link = BusinessEventRegistration.objects.create(organisation=drop, registration=registration)
 
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    (due,) = notify(
+        recipients=[coach],
+        kind="employers.business_contact_due.owner",
+        params={"employer": drop.name, "day": "2026-03-01"},
+        link="employers:business_detail",
+        link_kwargs={"pk": drop.pk},
+        target=drop,
+    )
+
     services.business_merge(actor=coordinator, keep=keep, drop=drop)
 
     assert not Organisation.objects.filter(pk=drop.pk).exists()
+    # The coach's reminder about the dropped record now leads to the kept one (no 404 in the inbox).
+    due = Notification.objects.get(pk=due.pk)
+    assert (due.url_kwargs, due.target_id) == ({"pk": keep.pk}, keep.pk)
     assert not EmployerProfile.objects.filter(pk=drop_profile.pk).exists()
     placement.refresh_from_db()
     employment.refresh_from_db()
