@@ -16,11 +16,13 @@ from .models import (
     CasePhaseChange,
     Consent,
     Goal,
+    ImmigrationQuestion,
     LanguageSkill,
     Qualification,
     Step,
     StepAssignee,
     StepEvent,
+    WorkPermitProcedure,
 )
 
 
@@ -39,6 +41,8 @@ def register() -> None:
         Appointment,
         CaseEvaluation,
         CasePhaseChange,
+        ImmigrationQuestion,
+        WorkPermitProcedure,
     )
     labels.update(
         {
@@ -75,6 +79,10 @@ def register() -> None:
             # issue 14 §4: the phases with their dates, the evaluations a case closed with
             "phase_history": _("Verlauf der Phasen"),
             "evaluations": _("Abschlussbewertungen"),
+            # issue 14 §3: questions to the Ausländerbehörde, work permission procedures
+            "immigration_questions": _("Fragen an die Ausländerbehörde"),
+            "work_permit_procedures": _("Verfahren zur Beschäftigungserlaubnis"),
+            "asked_at": _("gestellt am"),
         }
     )
     values["by"] = {"candidate": StepAssignee.CANDIDATE.label, "staff": StepAssignee.STAFF.label}

@@ -263,3 +263,17 @@ def test_hostile_the_office_reaches_no_case_candidate_matching_or_monitoring_pag
                 reached.append((url, response.status_code))
     assert asked > 100
     assert reached == []
+
+
+def test_the_persons_export_labels_every_key_of_questions_and_procedures(world):
+    """The readable GDPR export names every key (privacy.document): a question and a work permission
+    procedure on the case, both exported with a label for each field."""
+    from candidates.models import WorkPermitProcedure
+    from privacy.document import missing_labels
+
+    _ask(world)
+    WorkPermitProcedure.objects.create(case=world.case, applied_on=TODAY, note="Antrag gestellt")
+    data = {"candidates": services.candidate_export(candidate=world.case.candidate)}
+    exported = data["candidates"]["cases"][0]
+    assert len(exported["immigration_questions"]) == 1 and len(exported["work_permit_procedures"]) == 1
+    assert missing_labels(data) == set()
