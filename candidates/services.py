@@ -1045,7 +1045,16 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
             for s in candidate.skills.select_related("skill")
         ],
         "languages": [plain(x) for x in candidate.languages.all()],
-        "qualifications": [plain(x) for x in candidate.qualifications.all()],
+        # with the recognition procedure (issue 14 §3): the reference occupation by name, not by id
+        "qualifications": [
+            {
+                **plain(x),
+                "recognition_occupation": x.recognition_occupation.label_de
+                if x.recognition_occupation
+                else "",
+            }
+            for x in candidate.qualifications.select_related("recognition_occupation")
+        ],
         "cases": [
             {
                 "organisation": case.responsible_organisation.name,

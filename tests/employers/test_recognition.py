@@ -142,10 +142,9 @@ def test_matching_explains_the_recognised_qualification_and_adds_up(
     rows = list(placement_matches(user=employer.own, placement=placement))
     row = next(r for r in rows if r.card.ref == recognised.public_ref)
     assert row.recognised
+    from employers.matching import placement_record
     from matching.index import candidate_index
     from matching.services import match_candidates
-
-    from employers.matching import placement_record
 
     ranked = match_candidates(
         placement=placement_record(placement),
@@ -160,3 +159,13 @@ def test_matching_explains_the_recognised_qualification_and_adds_up(
     page = signed_in(employer.own).get(reverse("employers:placement_matches", args=[placement.pk]))
     assert "anerkannter Abschluss" in page.content.decode()
     assert AUTHORITY not in page.content.decode()
+
+
+def test_the_procedure_is_in_the_gdpr_export_and_goes_with_the_erasure(recognised, coach, cook_taxonomy):
+    exported = candidate_services.candidate_export(candidate=recognised)["qualifications"][0]
+    assert exported["recognition_occupation"] == "Koch/Köchin"
+    assert exported["recognition_authority"] == AUTHORITY
+    assert exported["adaptation_training"] == "Hygienepraxis" and exported["adaptation_funding"] == "zuschuss"
+    assert exported["recognition_decided_on"] == (TODAY - timedelta(days=10)).isoformat()
+    candidate_services.candidate_erase(candidate=recognised, actor=coach)
+    assert not Qualification.objects.filter(candidate=recognised).exists()
