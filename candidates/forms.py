@@ -951,3 +951,51 @@ class WorkPermitProcedureForm(forms.ModelForm):
             if field not in self.errors:
                 self.add_error(field, messages)
         return cleaned
+
+
+class RecognitionProcedureForm(forms.ModelForm):
+    """The recognition procedure (Anerkennung) of a qualification, from the case page (issue 14 §3)."""
+
+    occupation_label = forms.CharField(label=_("Referenzberuf"), max_length=200, required=False)
+    occupation_uri = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
+
+    class Meta:
+        model = Qualification
+        fields = [
+            "recognition_authority",
+            "recognition_applied_on",
+            "recognition_status",
+            "recognition_decided_on",
+            "adaptation_training",
+            "adaptation_provider",
+            "adaptation_from",
+            "adaptation_until",
+            "adaptation_funding",
+        ]
+        labels = {"recognition_status": _("Stand und Entscheidung")}
+        widgets = {
+            "recognition_applied_on": DATE_WIDGET,
+            "recognition_decided_on": DATE_WIDGET,
+            "adaptation_from": DATE_WIDGET,
+            "adaptation_until": DATE_WIDGET,
+        }
+        field_classes = dict.fromkeys(
+            ("recognition_applied_on", "recognition_decided_on", "adaptation_from", "adaptation_until"),
+            dates.DateField,
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        occupation = self.instance.recognition_occupation if self.instance.pk else None
+        if occupation is not None and not self.is_bound:
+            self.fields["occupation_label"].initial = occupation.label
+            self.fields["occupation_uri"].initial = occupation.uri
+
+    def clean(self):
+        data = super().clean()
+        uri = data.get("occupation_uri") or ""
+        occupation = occupation_by_uri(uri=uri) if uri else None
+        if uri and occupation is None:
+            self.add_error("occupation_label", _("Bitte einen Beruf aus den Vorschlägen auswählen."))
+        data["recognition_occupation"] = occupation
+        return data

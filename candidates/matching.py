@@ -18,6 +18,7 @@ from matching.index import register_candidate_source
 from outbox.services import enqueue
 
 from .models import (
+    RECOGNISED,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -25,6 +26,7 @@ from .models import (
     ConsentScope,
     Language,
     LanguageSkill,
+    Qualification,
 )
 
 
@@ -33,7 +35,15 @@ def _queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
         Prefetch("occupations", queryset=CandidateOccupation.objects.select_related("occupation")),
         Prefetch("skills", queryset=CandidateSkill.objects.select_related("skill")),
         Prefetch("languages", queryset=LanguageSkill.objects.filter(language=Language.DE), to_attr="german"),
+        Prefetch("qualifications", queryset=_recognised_queryset(), to_attr="recognised_qualifications"),
     )
+
+
+def _recognised_queryset() -> QuerySet[Qualification]:
+    """Recognised (full or partial) qualifications with a reference occupation (issue 14 §3)."""
+    return Qualification.objects.filter(
+        recognition_status__in=RECOGNISED, recognition_occupation__isnull=False
+    ).select_related("recognition_occupation")
 
 
 def candidate_record(candidate: Candidate) -> CandidateRecord:
@@ -41,12 +51,20 @@ def candidate_record(candidate: Candidate) -> CandidateRecord:
     if german is None:
         german = [entry for entry in candidate.languages.all() if entry.language == Language.DE]
     spoken = german[0].spoken if german else None
+    recognised_rows = getattr(candidate, "recognised_qualifications", None)
+    if recognised_rows is None:
+        recognised_rows = list(_recognised_queryset().filter(candidate_id=candidate.pk))
+    declared = tuple(
+        OccupationYears(uri=o.occupation.uri, years=float(o.years_experience))
+        for o in candidate.occupations.all()
+    )
+    # A recognised qualification counts like a declared occupation (issue 14 §3).
+    recognised = tuple(dict.fromkeys(q.recognition_occupation.uri for q in recognised_rows))
+    known = {o.uri for o in declared}
     return CandidateRecord(
         id=str(candidate.pk),
-        occupations=tuple(
-            OccupationYears(uri=o.occupation.uri, years=float(o.years_experience))
-            for o in candidate.occupations.all()
-        ),
+        occupations=declared + tuple(OccupationYears(uri=u) for u in recognised if u not in known),
+        recognised=recognised,
         skills=tuple(s.skill.uri for s in candidate.skills.all()),
         german=spoken or None,
         postcode=candidate.postcode or None,
@@ -103,6 +121,7 @@ def _candidate_changed(sender, instance: Candidate, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=CandidateSkill, dispatch_uid="matching-skill")
 @receiver([post_save, post_delete], sender=LanguageSkill, dispatch_uid="matching-language")
 @receiver([post_save, post_delete], sender=Consent, dispatch_uid="matching-consent")
+@receiver([post_save, post_delete], sender=Qualification, dispatch_uid="matching-qualification")
 def _part_changed(sender, instance, **kwargs) -> None:
     candidate = (
         Candidate.objects.filter(pk=instance.candidate_id).values_list("municipality_id", flat=True).first()

@@ -364,6 +364,24 @@ class RecognitionStatus(models.TextChoices):
     PARTIAL = "partial", _("teilweise anerkannt")
     FULL = "full", _("voll anerkannt")
     NOT_NEEDED = "not_needed", _("keine Anerkennung nötig")
+    # issue 14 §3: the decisions of a recognition procedure beyond full and partial
+    COMPENSATION = "compensation", _("Ausgleichsmaßnahme nötig")
+    REFUSED = "refused", _("Anerkennung abgelehnt")
+
+
+# The decisions that close a recognition procedure (they carry a date), and those that count as
+# recognised on the anonymised card and in matching.
+RECOGNITION_DECISIONS = ("full", "partial", "compensation", "refused")
+RECOGNISED = ("full", "partial")
+
+
+class AdaptationFunding(models.TextChoices):
+    """Who pays the adaptation training (Anpassungsqualifizierung)."""
+
+    ANERKENNUNGSZUSCHUSS = "zuschuss", _("Anerkennungszuschuss")
+    BILDUNGSGUTSCHEIN = "gutschein", _("Bildungsgutschein")
+    EMPLOYER = "employer", _("Arbeitgeber")
+    OTHER = "other", _("andere Förderung")
 
 
 class Qualification(models.Model):
@@ -390,14 +408,67 @@ class Qualification(models.Model):
         blank=True,
         help_text=_("Zum Beispiel IHK FOSA, Handwerkskammer, Regierungspräsidium."),
     )
+    # issue 14 §3: the recognition procedure (Anerkennung) of this qualification
+    recognition_occupation = models.ForeignKey(
+        "taxonomy.Occupation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Referenzberuf"),
+        help_text=_("Der deutsche Beruf, für den die Anerkennung beantragt ist."),
+    )
+    recognition_applied_on = models.DateField(_("Anerkennung beantragt am"), null=True, blank=True)
+    recognition_decided_on = models.DateField(_("Anerkennung entschieden am"), null=True, blank=True)
+    adaptation_training = models.CharField(
+        _("Anpassungsqualifizierung"), max_length=200, blank=True, help_text=_("Was wird nachgeholt?")
+    )
+    adaptation_provider = models.CharField(
+        _("Träger der Anpassungsqualifizierung"), max_length=200, blank=True
+    )
+    adaptation_from = models.DateField(_("Anpassungsqualifizierung von"), null=True, blank=True)
+    adaptation_until = models.DateField(_("Anpassungsqualifizierung bis"), null=True, blank=True)
+    adaptation_funding = models.CharField(
+        _("Förderung der Anpassungsqualifizierung"),
+        max_length=16,
+        choices=AdaptationFunding.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("Qualifikation")
         verbose_name_plural = _("Qualifikationen")
         ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recognition_applied_on__isnull=True)
+                | Q(recognition_decided_on__isnull=True)
+                | Q(recognition_decided_on__gte=F("recognition_applied_on")),
+                name="qualification_recognition_decided_after_applied",
+            ),
+            models.CheckConstraint(
+                condition=Q(adaptation_from__isnull=True)
+                | Q(adaptation_until__isnull=True)
+                | Q(adaptation_until__gte=F("adaptation_from")),
+                name="qualification_adaptation_until_after_from",
+            ),
+            *stored_range_constraints(
+                "qualification",
+                dates=[
+                    "recognition_applied_on",
+                    "recognition_decided_on",
+                    "adaptation_from",
+                    "adaptation_until",
+                ],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.recognition_status in RECOGNISED
 
 
 class CasePhase(models.TextChoices):

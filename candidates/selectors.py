@@ -67,6 +67,7 @@ from .models import (
     LanguageSkill,
     NeedLevel,
     PermitDecision,
+    Qualification,
     Step,
     StepEvent,
     StepStatus,
@@ -1453,3 +1454,19 @@ def permit_start_problem(*, candidate: Candidate, start_date: date) -> str:
             day=granted_on.strftime("%d.%m.%Y")
         )
     return ""
+
+
+# --- the recognition procedure (issue 14 §3) --------------------------------------------------------
+
+
+def case_qualifications(*, case: Case) -> list[Qualification]:
+    """The qualifications (with their recognition procedure) of a case the reader already may see."""
+    return list(case.candidate.qualifications.select_related("recognition_occupation"))
+
+
+def case_qualification_get(*, case: Case, pk: int) -> Qualification:
+    return access.first_or_404(
+        Qualification.objects.filter(candidate_id=case.candidate_id, pk=pk).select_related(
+            "recognition_occupation", "candidate"
+        )
+    )

@@ -1045,7 +1045,16 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
             for s in candidate.skills.select_related("skill")
         ],
         "languages": [plain(x) for x in candidate.languages.all()],
-        "qualifications": [plain(x) for x in candidate.qualifications.all()],
+        # with the recognition procedure (issue 14 §3): the reference occupation by name, not by id
+        "qualifications": [
+            {
+                **plain(x),
+                "recognition_occupation": x.recognition_occupation.label_de
+                if x.recognition_occupation
+                else "",
+            }
+            for x in candidate.qualifications.select_related("recognition_occupation")
+        ],
         "cases": [
             {
                 "organisation": case.responsible_organisation.name,
@@ -2210,3 +2219,70 @@ def _work_permit_save(*, case: Case, actor: User, procedure, data) -> WorkPermit
         note=f"work permit procedure {procedure.pk}",
     )
     return procedure
+
+
+# --- the recognition procedure (issue 14 §3) --------------------------------------------------------
+
+RECOGNITION_FIELDS = (
+    "recognition_occupation",
+    "recognition_authority",
+    "recognition_applied_on",
+    "recognition_status",
+    "recognition_decided_on",
+    "adaptation_training",
+    "adaptation_provider",
+    "adaptation_from",
+    "adaptation_until",
+    "adaptation_funding",
+)
+
+
+def recognition_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a recognition procedure's dates and decision (field errors)."""
+    from .models import RECOGNITION_DECISIONS
+
+    errors: dict[str, list[str]] = {}
+    status = data.get("recognition_status")
+    decided = data.get("recognition_decided_on")
+    applied = data.get("recognition_applied_on")
+    if status in RECOGNITION_DECISIONS and not decided:
+        errors["recognition_decided_on"] = [_("Bitte geben Sie an, wann entschieden wurde.")]
+    elif status not in RECOGNITION_DECISIONS and decided:
+        errors["recognition_decided_on"] = [_("Ein Entscheidungsdatum gibt es erst mit einer Entscheidung.")]
+    if applied and decided and decided < applied:
+        errors["recognition_decided_on"] = [_("Die Entscheidung kann nicht vor dem Antrag liegen.")]
+    if status == "in_progress" and not data.get("recognition_authority"):
+        errors["recognition_authority"] = [_("Bitte angeben, bei welcher Stelle die Anerkennung läuft.")]
+    start, end = data.get("adaptation_from"), data.get("adaptation_until")
+    if start and end and end < start:
+        errors["adaptation_until"] = [_("Das Ende kann nicht vor dem Beginn liegen.")]
+    return errors
+
+
+@transaction.atomic
+def recognition_procedure_save(*, qualification: Qualification, actor: User, **data: Any) -> Qualification:
+    """Record the recognition procedure of a qualification (the same row the profile shows); the
+    change is audited and reaches the matching index through the qualification's signal."""
+    unknown = set(data) - set(RECOGNITION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown recognition fields: {sorted(unknown)}")
+    errors = recognition_problems(data)
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(qualification, name) != value:
+            setattr(qualification, name, value)
+            changed.append(name)
+    if changed:
+        qualification.save()
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=qualification.candidate,
+            fields=[f"qualifications.{name}" for name in changed],
+            note=f"recognition procedure {qualification.pk}",
+        )
+    return qualification

@@ -67,4 +67,6 @@ urlpatterns = [
     # the work permission procedure (issue 14 §3)
     path("cases/<int:case_pk>/work-permit/new/", views.work_permit_procedure, name="work_permit_create"),
     path("cases/<int:case_pk>/work-permit/<int:pk>/", views.work_permit_procedure, name="work_permit_edit"),
+    # the recognition procedure (issue 14 §3)
+    path("cases/<int:case_pk>/recognition/<int:pk>/", views.recognition_procedure, name="recognition_edit"),
 ]

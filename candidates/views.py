@@ -408,6 +408,7 @@ def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
         "work_permit_procedures": selectors.case_work_permit_procedures(case=case),
         "permit_outstanding": selectors.permit_decision_outstanding(candidate=case.candidate),
         "can_edit_permit": can_edit_permit(request, case),
+        "case_qualifications": selectors.case_qualifications(case=case),
         "may_ask_immigration_office": selectors.may_ask_immigration_office(user=request.user, case=case),
     }
 
@@ -1418,5 +1419,40 @@ def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = N
         request,
         "candidates/work_permit_form.html",
         {"case": case, "form": form, "procedure": procedure},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the recognition procedure (issue 14 §3) --------------------------------------------------------
+
+
+@login_required
+def recognition_procedure(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    """Record the recognition procedure (Anerkennung) of one of the case's qualifications."""
+    _require(request, CASE_STAFF)
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    if not case.is_open:
+        raise PermissionDenied
+    qualification = selectors.case_qualification_get(case=case, pk=pk)
+    form = forms.RecognitionProcedureForm(request.POST or None, instance=qualification)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data.get(name) for name in services.RECOGNITION_FIELDS}
+        data["recognition_authority"] = data["recognition_authority"] or ""
+        data["adaptation_training"] = data["adaptation_training"] or ""
+        data["adaptation_provider"] = data["adaptation_provider"] or ""
+        data["adaptation_funding"] = data["adaptation_funding"] or ""
+        try:
+            services.recognition_procedure_save(
+                qualification=selectors.case_qualification_get(case=case, pk=pk), actor=request.user, **data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Das Anerkennungsverfahren ist gespeichert."))
+            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#anerkennung")
+    return render(
+        request,
+        "candidates/recognition_form.html",
+        {"case": case, "form": form, "qualification": qualification},
         status=400 if request.method == "POST" else 200,
     )

@@ -632,3 +632,109 @@ def seed_business_records(
             )
     business_contact_reminders_send(today=today)
     return len(businesses)
+
+
+# --- permits and recognition as procedures (issue 14 §3) ----------------------------------------
+
+# (days since the offer, days since the work permission decision) of the demo's decided procedures:
+# six, so the dashboard's median (offer to decision) is shown and not suppressed.
+DEMO_PERMIT_DAYS = ((95, 40), (80, 52), (70, 31), (64, 20), (50, 12), (41, 6))
+# (days since the application, days since the decision, decision) of the demo's recognition decisions
+DEMO_RECOGNITION_DAYS = ((260, 120, "full"), (210, 95, "full"), (190, 60, "compensation"), (150, 45, "full"))
+
+
+def seed_procedures(*, municipality: Any, case_manager: Any) -> int:
+    """Decided work permission procedures after an offer, and recognition procedures: the case
+    manager's first qualification partly recognised with an adaptation training under way (issue 14
+    §3). Idempotent: nothing happens when the demo already has a decided procedure."""
+    from candidates import services as candidate_services
+    from candidates.models import Case, CasePhase, Qualification, WorkPermitProcedure
+
+    from .models import IntroductionStage
+
+    if WorkPermitProcedure.objects.filter(case__municipality=municipality, decided_on__isnull=False).exists():
+        return 0
+    today = timezone.localdate()
+    made = 0
+    open_cases = (
+        Case.objects.filter(municipality=municipality, candidate__user__isnull=True)
+        .exclude(phase=CasePhase.CLOSED)
+        .exclude(work_permit_procedures__isnull=False)
+        .select_related("candidate")
+    )
+    placement = (
+        Placement.objects.filter(municipality=municipality, status=PlacementStatus.OPEN)
+        .exclude(employer__organisation__memberships__user__email__endswith="@demo.lotse.example")
+        .order_by("pk")
+        .first()
+    )
+    if placement is not None:
+        cases = list(
+            open_cases.exclude(candidate__introductions__placement=placement).order_by("-pk")[
+                : len(DEMO_PERMIT_DAYS)
+            ]
+        )
+        for case, (offer_days, decided_days) in zip(cases, DEMO_PERMIT_DAYS, strict=False):
+            intro = Introduction.objects.create(
+                placement=placement, candidate=case.candidate, stage=Introduction.Stage.OFFER
+            )
+            stage = IntroductionStage.objects.create(introduction=intro, stage=Introduction.Stage.OFFER)
+            IntroductionStage.objects.filter(pk=stage.pk).update(
+                at=timezone.now() - timedelta(days=offer_days)
+            )
+            candidate_services.work_permit_procedure_save(
+                case=case,
+                actor=case_manager,
+                applied_on=today - timedelta(days=offer_days - 3),
+                ba_approval="zustimmung",
+                ba_requested_on=today - timedelta(days=offer_days - 5),
+                ba_decision="granted",
+                ba_decided_on=today - timedelta(days=decided_days + 4),
+                decision="granted",
+                decided_on=today - timedelta(days=decided_days),
+            )
+            made += 1
+    # The case manager's own case: a vocational qualification partly recognised, adaptation running.
+    qualifications = Qualification.objects.filter(
+        candidate__cases__municipality=municipality, candidate__user__isnull=True, kind="vocational"
+    ).exclude(candidate__cases__phase=CasePhase.CLOSED)
+    own = (
+        qualifications.filter(
+            candidate__cases__case_manager=case_manager, candidate__occupations__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    if own is not None:
+        occupation = own.candidate.occupations.select_related("occupation").first()
+        candidate_services.recognition_procedure_save(
+            qualification=own,
+            actor=case_manager,
+            recognition_occupation=occupation.occupation if occupation else None,
+            recognition_authority=own.recognition_authority or "IHK FOSA",
+            recognition_applied_on=today - timedelta(days=170),
+            recognition_status="partial",
+            recognition_decided_on=today - timedelta(days=70),
+            adaptation_training="Praxisphase im Betrieb und Fachkundeprüfung",
+            adaptation_provider="Bildungszentrum Handwerk",
+            adaptation_from=today - timedelta(days=30),
+            adaptation_until=today + timedelta(days=150),
+            adaptation_funding="zuschuss",
+        )
+        made += 1
+    others = qualifications.exclude(pk=getattr(own, "pk", None)).exclude(
+        candidate__cases__case_manager=case_manager
+    )
+    for q, (applied, decided, decision) in zip(
+        others.order_by("pk").distinct()[: len(DEMO_RECOGNITION_DAYS)], DEMO_RECOGNITION_DAYS, strict=False
+    ):
+        candidate_services.recognition_procedure_save(
+            qualification=q,
+            actor=case_manager,
+            recognition_authority=q.recognition_authority or "IHK FOSA",
+            recognition_applied_on=today - timedelta(days=applied),
+            recognition_status=decision,
+            recognition_decided_on=today - timedelta(days=decided),
+        )
+        made += 1
+    return made

@@ -37,6 +37,7 @@ from accounts.roles import (
 )
 from candidates.hooks import StatusItem
 from candidates.models import (
+    RECOGNISED,
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -45,6 +46,8 @@ from candidates.models import (
     Language,
     LanguageSkill,
     PermitCategory,
+    Qualification,
+    QualificationKind,
 )
 from candidates.selectors import (
     candidate_has_live_consent,
@@ -162,6 +165,9 @@ class AnonymousCandidate:
     hours_max: int | None = None
     permit: str = ""
     permit_label: str = ""
+    # issue 14 §3: recognised (full or partial) qualifications: (reference occupation, level), never
+    # the authority, its letters or the dates
+    recognised: tuple[tuple[str, str], ...] = ()
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -208,6 +214,20 @@ def anonymous_queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
                 "candidate_id", "language", "spoken", "written", "is_native"
             ).order_by("-is_native", "language"),
         ),
+        Prefetch(
+            "qualifications",
+            queryset=Qualification.objects.filter(recognition_status__in=RECOGNISED)
+            .select_related("recognition_occupation")
+            .only(
+                "candidate_id",
+                "kind",
+                "recognition_status",
+                "recognition_occupation",
+                *(f"recognition_occupation__{f}" for f in LABEL_FIELDS),
+            )
+            .order_by("pk"),
+            to_attr="recognised_qualifications",
+        ),
     )
 
 
@@ -219,6 +239,7 @@ def anonymous_cards(
     # Labels once per call: get_FOO_display() would translate every choice for every row.
     language_names = {code: str(label) for code, label in Language.choices}
     permit_words = {key: str(label) for key, label in PERMIT_WORDS.items()}
+    kinds = {code: str(label) for code, label in QualificationKind.choices}
     for c in candidates:
         languages = tuple(
             (language_names.get(entry.language, entry.language), entry.spoken or "", entry.written or "")
@@ -241,6 +262,13 @@ def anonymous_cards(
                 hours_max=c.hours_per_week_max,
                 permit=permit,
                 permit_label=permit_words[permit],
+                recognised=tuple(
+                    (
+                        q.recognition_occupation.label if q.recognition_occupation else "",
+                        kinds.get(q.kind, ""),
+                    )
+                    for q in getattr(c, "recognised_qualifications", ())
+                ),
             )
         )
     return cards
@@ -346,6 +374,7 @@ class MatchRow:
     skills_listed: int = 0
     skills_listed_fitting: int = 0
     skill_focus_percent: int = 100
+    recognised: bool = False  # issue 14 §3: "anerkannter Abschluss"
 
 
 def _skill_labels(ranked: list[Any]) -> dict[str, str]:
@@ -379,6 +408,7 @@ def _match_row(
         skills_listed=ex.skills_listed,
         skills_listed_fitting=ex.skills_listed_fitting,
         skill_focus_percent=round(ex.skill_focus * 100),
+        recognised=getattr(ex, "recognised_qualification", False),
     )
 
 

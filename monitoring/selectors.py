@@ -26,6 +26,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -214,6 +215,7 @@ FIGURE_KEYS = (
     "barriers",
     "discrimination",  # issue 15 §3
     "business_funnel",
+    "procedure_days",  # issue 14 §3
 )
 
 
@@ -949,6 +951,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_barriers(b),
         figure_discrimination(b),  # issue 15 §3
         figure_business_funnel(b),
+        figure_procedure_days(b),  # issue 14 §3
     ]
 
 
@@ -1076,4 +1079,84 @@ def figure_business_funnel(b: _Base) -> Figure:
         note=_("Zellen mit weniger als 5 Betrieben sind unterdrückt (–)."),
         link=("employers:business_list", {}, (Role.COORDINATOR, Role.EMPLOYER_SERVICE, *CASE_STAFF)),
         period_bound=False,
+    )
+
+
+# --- permits and recognition as procedures (issue 14 §3) ----------------------------------------
+
+
+def _median_and_count(queryset: QuerySet, days) -> tuple[float | None, int]:
+    """(median, count) of an integer day expression in one aggregate query (PostgreSQL's
+    percentile_cont over the rows, no rows fetched)."""
+    from django.db.models import Aggregate, FloatField
+
+    class _Median(Aggregate):
+        function = "percentile_cont"
+        template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        output_field = FloatField()
+
+    found = (
+        queryset.annotate(d=days).filter(d__isnull=False, d__gte=0).aggregate(m=_Median("d"), n=Count("pk"))
+    )
+    return found["m"], found["n"]
+
+
+def _day_difference(later, earlier) -> Func:
+    """``later - earlier`` of two dates as whole days (PostgreSQL's date minus date is an integer)."""
+    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+
+
+def figure_procedure_days(b: _Base) -> Figure:
+    """Median days from an offer to the work permission decision and from a recognition application
+    to its decision, over the procedures decided in the period (two queries, one per row). A row of
+    1–4 procedures shows no median and its count is suppressed as in the comparison."""
+    from candidates.models import RECOGNITION_DECISIONS, PermitDecision, Qualification, WorkPermitProcedure
+    from employers.models import IntroductionStage
+
+    from .comparison import THRESHOLD
+
+    first_offer = (
+        IntroductionStage.objects.filter(
+            introduction__candidate_id=OuterRef("case__candidate_id"), stage=Introduction.Stage.OFFER
+        )
+        .annotate(day=TruncDate("at"))
+        .order_by("at")
+        .values("day")[:1]
+    )
+    permits = WorkPermitProcedure.objects.filter(
+        case__in=b.cases, decided_on__gte=b.f.start, decided_on__lte=b.f.end
+    ).exclude(decision=PermitDecision.PENDING)
+    permit_days = _day_difference(F("decided_on"), Subquery(first_offer, output_field=DateField()))
+    recognitions = Qualification.objects.filter(
+        candidate_id__in=b.candidate_ids,
+        recognition_status__in=RECOGNITION_DECISIONS,
+        recognition_applied_on__isnull=False,
+        recognition_decided_on__gte=b.f.start,
+        recognition_decided_on__lte=b.f.end,
+    )
+    recognition_days = _day_difference(F("recognition_decided_on"), F("recognition_applied_on"))
+    rows = []
+    for label, (median, n) in (
+        (
+            _("Angebot bis Entscheidung über die Beschäftigungserlaubnis"),
+            _median_and_count(permits, permit_days),
+        ),
+        (_("Antrag auf Anerkennung bis Entscheidung"), _median_and_count(recognitions, recognition_days)),
+    ):
+        small = 0 < n < THRESHOLD
+        rows.append(
+            [str(label), None if small or median is None else int(median + 0.5), None if small else n]
+        )
+    return Figure(
+        "procedure_days",
+        _("Dauer der Verfahren (Median)"),
+        _(
+            "Tage vom ersten Angebot bis zur Entscheidung der Ausländerbehörde und vom Antrag auf "
+            "Anerkennung bis zur Entscheidung, über die im Zeitraum entschiedenen Verfahren."
+        ),
+        [_("Verfahren"), _("Median in Tagen"), _("entschiedene Verfahren")],
+        rows,
+        note=_(
+            "Verfahren mit weniger als 5 Fällen zeigen keinen Median; kleine Zahlen sind unterdrückt (–)."
+        ),
     )

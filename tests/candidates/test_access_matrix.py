@@ -256,6 +256,17 @@ URLS = [
         "get",
         lambda w: reverse("candidates:work_permit_edit", args=[w.case.pk, w.procedure.pk]),
     ),
+    # issue 14 §3: the recognition procedure of the person's qualification, from the case page
+    (
+        "recognition_edit",
+        "get",
+        lambda w: reverse("candidates:recognition_edit", args=[w.case.pk, w.qualification.pk]),
+    ),
+    (
+        "recognition_edit_post",
+        "post",
+        lambda w: reverse("candidates:recognition_edit", args=[w.case.pk, w.qualification.pk]),
+    ),
 ]
 NAMES = [name for name, _m, _u in URLS]
 SELF_PAGES = [
@@ -321,6 +332,8 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "office_question_answer": 403,
     "work_permit_create": 200,
     "work_permit_edit": 200,
+    "recognition_edit": 200,
+    "recognition_edit_post": 400,  # an empty post: the form again with its errors
 }
 OFFICE_PAGES = ["office_question_list", "office_question_detail", "office_question_answer"]
 
@@ -454,6 +467,7 @@ def test_the_matrix_covers_every_url_of_the_app():
             "case_close_post",
             "immigration_question_create_post",
             "office_question_answer",
+            "recognition_edit_post",
         }
     ) | {"invitation_accept"}
     assert {p.name for p in urlpatterns} == covered

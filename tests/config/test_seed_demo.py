@@ -527,3 +527,39 @@ def test_the_demo_ausländerbehörde_has_a_question_waiting_and_the_case_manager
     # The waiting question's case has a work permission procedure waiting for the decision.
     procedure = waiting.case.work_permit_procedures.get()
     assert procedure.decision == "pending" and procedure.applied_on is not None
+
+
+def test_the_demo_has_decided_procedures_and_a_partial_recognition_with_adaptation(seeded, esco):
+    """Issue 14 §3: after `make demo` the case manager finds a partly recognised qualification with its
+    adaptation training on a case page, the employer's card shows it recognised (never the authority),
+    and the dashboard shows the median days of both procedures (not suppressed)."""
+    import datetime
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from candidates.models import Qualification, WorkPermitProcedure
+    from monitoring import selectors as monitoring
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = seeded["municipality"]
+    manager_user = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    partial = Qualification.objects.get(
+        candidate__municipality=municipality, recognition_status="partial", adaptation_training__gt=""
+    )
+    assert partial.recognition_occupation is not None and partial.adaptation_funding == "zuschuss"
+    case = partial.candidate.cases.get(case_manager=manager_user)
+    page = login_with_mfa(Client(), manager_user).get(reverse("candidates:case_detail", args=[case.pk]))
+    assert partial.adaptation_training in page.content.decode()
+    assert reverse("candidates:recognition_edit", args=[case.pk, partial.pk]) in page.content.decode()
+    decided = WorkPermitProcedure.objects.filter(case__municipality=municipality, decision="granted")
+    assert decided.count() >= 5
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    today = timezone.localdate()
+    figures = monitoring.dashboard_figures(
+        scope=monitoring.scope_for(user=coordinator),
+        filters=monitoring.Filters(start=today - datetime.timedelta(days=365), end=today),
+    )
+    rows = next(f for f in figures if f.key == "procedure_days").rows
+    assert all(isinstance(row[1], int) and row[2] >= 5 for row in rows), rows

@@ -262,6 +262,7 @@ NOT_PAGES: dict[str, str] = {
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
     "candidates:work_permit_edit": "on the one demo case with a procedure; the crawl opens one case page (tests/employers/test_work_permit.py)",
+    "candidates:recognition_edit": "on a case page beside a qualification; the crawl opens one case page (tests/employers/test_recognition.py, tests/config/test_seed_demo.py)",
     "candidates:reassign": "for team leads; the demo's case manager leads no team (tests/candidates/test_closure.py)",
 }
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.

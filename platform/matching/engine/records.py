@@ -36,6 +36,9 @@ class CandidateRecord:
     hours: int | None = None
     available_from: date | None = None
     permit: str = "may_work"
+    # issue 14 §3: reference occupations of recognised qualifications (also among ``occupations``,
+    # so they count like declared ones); kept apart only for the explanation
+    recognised: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CandidateRecord:
@@ -53,6 +56,7 @@ class CandidateRecord:
                 hours=_int_or_none(data.get("hours"), "hours"),
                 available_from=_date_or_none(data.get("available_from"), "available_from"),
                 permit=_permit(data.get("permit", "may_work")),
+                recognised=tuple(str(u) for u in data.get("recognised") or ()),
             )
         except KeyError as exc:
             raise RecordError(f"missing field {exc.args[0]!r}") from exc
@@ -108,6 +112,8 @@ class Explanation:
     skills_listed: int = 0
     skills_listed_fitting: int = 0
     skill_focus: float = 1.0
+    # issue 14 §3: the occupation fit comes from a recognised qualification ("anerkannter Abschluss")
+    recognised_qualification: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +133,7 @@ class Explanation:
             "skills_listed": self.skills_listed,
             "skills_listed_fitting": self.skills_listed_fitting,
             "skill_focus": round(self.skill_focus, 4),
+            "recognised_qualification": self.recognised_qualification,
         }
 
 

@@ -986,6 +986,15 @@ class Matcher:
             skills_listed=len(profile),
             skills_listed_fitting=len(fitting),
             skill_focus=float(focus[0]),
+            recognised_qualification=bool(candidate.recognised)
+            and occupation_closeness(
+                CandidateRecord(
+                    id="", occupations=tuple(OccupationYears(uri=u) for u in candidate.recognised)
+                ),
+                placement,
+                self.taxonomy.occupation_isco,
+            )[0]
+            != "none",
         )
 
 

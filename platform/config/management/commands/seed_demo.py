@@ -98,6 +98,11 @@ class Command(BaseCommand):
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     coordinator=platform.logins[Role.COORDINATOR],
                 )
+                # Decided work permission and recognition procedures, one partial recognition with an
+                # adaptation training on the case manager's case (issue 14 §3).
+                employers.demo.seed_procedures(
+                    municipality=municipality, case_manager=platform.logins[Role.CASE_MANAGER]
+                )
                 # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
                 coaching.demo.seed_messages(
                     municipality=municipality,
