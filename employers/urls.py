@@ -114,5 +114,5 @@ urlpatterns = [
         name="business_registration_link",
     ),
     # the business's side of a speed dating: its tables' slots with anonymised cards (issue 15 §2)
-    path("speed-dating/ours/", views_speeddating.business_speed_dating, name="business_speed_dating"),
+    path("speed-dating/ours/", views_speeddating.employer_speed_dating, name="employer_speed_dating"),
 ]

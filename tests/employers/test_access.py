@@ -154,7 +154,7 @@ MATRIX: dict[str, tuple[str, dict[str, int], int]] = {
     "business_registration_link": ("post", {**BUSINESS_STAFF_POST, "chamber_editor": 404}, 403),
     # The business's side of a speed dating: every verified employer (each sees only its own tables,
     # tests/employers/test_speed_dating.py); an unverified one and every other role: 403.
-    "business_speed_dating": ("get", EMPLOYER_ONLY, 403),
+    "employer_speed_dating": ("get", EMPLOYER_ONLY, 403),
 }
 
 

@@ -216,7 +216,7 @@ def test_each_business_sees_its_own_tables_with_anonymised_profiles_only(
     for participant in SpeedDatingCandidate.objects.all():
         sd.speed_dating_decide(participant=participant, actor=coach, invite=True)
     sd.speed_dating_schedule(session=world.session, actor=world.coordinator)
-    url = reverse("employers:business_speed_dating")
+    url = reverse("employers:employer_speed_dating")
     client = signed_in(employer.own)
     assert url in client.get(reverse("employers:home")).content.decode()  # found by clicking
     with django_assert_max_num_queries(30):

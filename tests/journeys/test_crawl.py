@@ -186,7 +186,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:support_request_list",
         "coaching:support_request_detail",
         # the business's tables at a speed dating (issue 15 §2)
-        "employers:business_speed_dating",
+        "employers:employer_speed_dating",
     },
     "chamber_editor": {
         "accounts:home",
