@@ -207,5 +207,5 @@ def my_speed_dating_ics(request: HttpRequest, participant_pk: int) -> HttpRespon
 def employer_speed_dating(request: HttpRequest) -> HttpResponse:
     """The employer's tables at the speed datings their business takes part in (anonymised)."""
     return render(
-        request, "employers/employer_speed_dating.html", {"sessions": sd.business_schedule(user=request.user)}
+        request, "employers/business_speed_dating.html", {"sessions": sd.business_schedule(user=request.user)}
     )
