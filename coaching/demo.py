@@ -663,6 +663,7 @@ def seed(
             )
 
     # --- a warm handover in progress: Rechtskreiswechsel to the Jobcenter ------------------------------
+    services.handover_kinds_ensure()  # a flushed database (tests) has lost the migration's kinds
     kind = HandoverKind.objects.filter(slug="rechtskreiswechsel-asylblg-sgb2").first()
     if handover_case is not None and kind is not None:
         consent_grant(

@@ -8,6 +8,7 @@ post with the same token raises :class:`AlreadySaved` and changes nothing.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import uuid
 from collections.abc import Iterable
@@ -52,6 +53,7 @@ from .models import (
     FollowUpReminder,
     Handover,
     HandoverChecklistItem,
+    HandoverChecklistTemplate,
     HandoverKind,
     LanguageSupportNeed,
     Referral,
@@ -963,6 +965,26 @@ def referral_update(*, referral: Referral, actor: User, status: str, outcome: st
 
 
 # --- warm handover --------------------------------------------------------------------------------------
+
+
+def handover_kinds_ensure() -> int:
+    """Put back the handover kinds the migration made (with their checklists) where they are missing.
+
+    The demo needs them, and a test database flush removes them; the data stays the migration's.
+    Returns how many kinds were created."""
+    kinds = importlib.import_module("coaching.migrations.0002_handover_kinds").KINDS
+    created_count = 0
+    for slug, (name, description, items) in kinds.items():
+        kind, created = HandoverKind.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+        if created:
+            created_count += 1
+            HandoverChecklistTemplate.objects.bulk_create(
+                HandoverChecklistTemplate(kind=kind, label=label, required=required, order=order)
+                for order, (label, required) in enumerate(items)
+            )
+    return created_count
 
 
 def _staff_of(organisation_id: int) -> list:

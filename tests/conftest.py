@@ -84,7 +84,7 @@ def _live_server_quiet_before_flush(request):
 
 
 # A transactional test (browser tests, races) ends with a flush that also removes what the
-# migrations made: Wagtail's root collection, the home page, the site. Tests after it would find
+# migrations made: Wagtail's root collection, the home page, the site, the handover kinds. Tests after it would find
 # "/" a 404 depending on the order they run in. So once its fixtures are torn down (the flush
 # included), they are put back, committed, as the migrations left them.
 def _transactional(item) -> bool:
@@ -102,9 +102,11 @@ def pytest_runtest_teardown(item, nextitem):
         from pytest_django.plugin import blocking_manager_key
 
         from cms.services import home_page_ensure
+        from coaching.services import handover_kinds_ensure
 
         with item.config.stash[blocking_manager_key].unblock():
             home_page_ensure()
+            handover_kinds_ensure()
     return result
 
 
