@@ -382,6 +382,10 @@ OWN_RECOGNITION_STATUSES = [
     (RecognitionStatus.PARTIAL, _("Zum Teil anerkannt")),
     (RecognitionStatus.FULL, _("Ganz anerkannt")),
     (RecognitionStatus.NOT_NEEDED, _("Nicht nötig")),
+    # The decisions staff record in a recognition procedure (issue 14 §3): without them here, the
+    # person's next save of the form would lose the decision.
+    (RecognitionStatus.COMPENSATION, _("Ich muss noch etwas nachholen (Ausgleichsmaßnahme)")),
+    (RecognitionStatus.REFUSED, _("Abgelehnt")),
 ]
 
 

@@ -654,6 +654,20 @@ def introduction_contact(*, user: User, introduction: Introduction) -> Contact |
     return Contact(name=candidate.full_name, email=candidate.email, phone=candidate.phone)
 
 
+def introduction_permit_pending(*, user: User, introduction: Introduction, contact: Contact | None) -> bool:
+    """Issue 14 §3: whether the employer's page says the start waits on an outstanding permit decision.
+
+    Only at the offer, to this employer while the contact is shared with it (``contact`` from
+    ``introduction_contact``), and never why: the residence status stays with the case staff."""
+    from candidates.selectors import permit_decision_outstanding
+
+    if contact is None or introduction.stage != Introduction.Stage.OFFER:
+        return False
+    if introduction.placement.employer.organisation_id not in access.employer_organisation_ids(user=user):
+        return False
+    return permit_decision_outstanding(candidate=introduction.candidate)
+
+
 def introduction_card(*, user: User, introduction: Introduction) -> AnonymousCandidate | None:
     """The anonymised card on an introduction page, only while the person still shares it.
 

@@ -469,6 +469,9 @@ def _introduction_page(
             "proposal": proposal,
             "decline_form": decline_form or ProposalDeclineForm(),
             "coach_url": selectors.coach_contact_url(),
+            "permit_pending": selectors.introduction_permit_pending(
+                user=request.user, introduction=intro, contact=contact
+            ),
         },
         status=status,
     )

@@ -179,6 +179,37 @@ def test_an_unknown_skill_is_refused(me):
     assert not candidate.skills.exists()
 
 
+def test_a_recognition_decision_staff_recorded_survives_the_candidates_own_correction(me):
+    """Issue 14 §3: staff record "Ausgleichsmaßnahme nötig"; the person's form shows it in simple
+    words and correcting the year keeps it (every status of the model has a self-service label)."""
+    from candidates.forms import OWN_RECOGNITION_STATUSES
+    from candidates.models import RecognitionStatus
+
+    assert {value for value, _label in OWN_RECOGNITION_STATUSES} == set(RecognitionStatus.values)
+    candidate, client = me
+    q = Qualification.objects.create(
+        candidate=candidate, title="Pflege", kind="vocational", recognition_status="compensation"
+    )
+    url = reverse("candidates:my_qualification_edit", args=[q.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="compensation" selected>' in page
+    assert "Ich muss noch etwas nachholen" in page
+    response = client.post(
+        url,
+        {
+            "title": "Pflege",
+            "kind": "vocational",
+            "country": "Ukraine",
+            "year": "2019",
+            "recognition_status": "compensation",
+            "recognition_authority": "",
+        },
+    )
+    assert response.status_code == 302
+    q.refresh_from_db()
+    assert (q.year, q.recognition_status) == (2019, "compensation")
+
+
 def test_markup_and_an_impossible_year_in_a_qualification_are_refused_and_the_input_kept(me):
     candidate, client = me
     q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")

@@ -50,6 +50,27 @@ def test_an_offer_warns_the_employer_and_the_case_staff_without_residence_detail
     assert coach in {n.recipient for n in staff}
 
 
+def test_the_employers_introduction_page_says_the_start_waits_until_the_decision_is_granted(
+    placement, candidate, employer, coach, signed_in
+):
+    intro = _offered(placement, candidate, employer, coach)
+    client = signed_in(employer.own)
+    url = reverse("employers:introduction_detail", args=[intro.reference])
+    html = client.get(url).content.decode()
+    assert 'data-testid="permit-pending"' in html
+    assert "ausstehenden Entscheidung über die Beschäftigungserlaubnis" in html
+    assert "duldung" not in html.lower()  # the page never says why
+
+    candidate_services.work_permit_procedure_save(
+        case=candidate.cases.get(),
+        actor=coach,
+        applied_on=TODAY - timedelta(days=9),
+        decision="granted",
+        decided_on=TODAY,
+    )
+    assert 'data-testid="permit-pending"' not in client.get(url).content.decode()
+
+
 def test_no_warning_once_the_permission_is_granted(placement, candidate, employer, coach):
     case = candidate.cases.get()
     candidate_services.work_permit_procedure_save(
