@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from matching.engine.records import PlacementRecord
 from matching.registry import register_outcome_provider
@@ -82,7 +83,7 @@ def introduction_outcomes() -> list[tuple[dict[str, float], int]]:
         r.id: r
         for r in candidate_records(queryset=Candidate.objects.filter(pk__in={c for _p, c, _y in labelled}))
     }
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
     known = [
         (candidates[str(c)], placements[str(p)], label)
         for p, c, label in labelled

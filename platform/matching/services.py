@@ -97,7 +97,7 @@ def match_candidates(
 ) -> list[RankedMatch]:
     """Candidates for a placement, best first; with ``top`` exactly the first ``top`` of the whole list."""
     model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
     ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model))
     ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
@@ -105,14 +105,16 @@ def match_candidates(
 
 def eligible_candidate_ids(*, placement: PlacementRecord, candidates: Sequence[CandidateRecord]) -> list[str]:
     """The ids ``match_candidates`` without ``top`` would list, unordered (nobody scored or explained)."""
-    return Matcher(taxonomy_index(), coordinates=coordinates).eligible_ids(placement, candidates)
+    return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate()).eligible_ids(
+        placement, candidates
+    )
 
 
 def match_placements(
     *, candidate: CandidateRecord, placements: Sequence[PlacementRecord], top: int | None = None
 ) -> list[RankedMatch]:
     model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates)
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
     ranked = matcher.rank_placements(candidate, placements, top=_depth(top, model))
     ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked

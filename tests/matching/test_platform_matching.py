@@ -180,3 +180,23 @@ def test_match_with_empty_profile_and_unknown_postcode_does_not_fail(esco, cook)
     explanation = ranked[0].explanation
     assert explanation.distance_km is None and explanation.german is None
     assert explanation.essential_missing  # the placement's ESCO skills, none met
+
+
+def test_the_ranking_keeps_the_berlin_date_not_the_servers(esco, cook, freeze_now):
+    """Issue 19: just after midnight in Berlin the server's UTC date is still yesterday. A placement
+    that started already takes people from today on: someone free from the Berlin today is in time."""
+    import dataclasses
+    import datetime
+
+    from matching.engine.scoring import Matcher
+
+    with pytest.raises(TypeError):
+        Matcher(None)  # the core has no clock: every caller says which day it is
+    # 23:30 UTC on 31 December is 00:30 on 1 January in Berlin.
+    freeze_now(datetime.datetime(2029, 12, 31, 23, 30, tzinfo=datetime.UTC))
+    assert timezone.localdate() == date(2030, 1, 1)
+    person = make_candidate(MunicipalityFactory(), occupation=cook, available_from=date(2030, 1, 1))
+    placement = dataclasses.replace(cook_placement(cook, []), start=date(2029, 12, 1))
+    records = candidate_records(queryset=Candidate.objects.filter(pk=person.pk))
+    (ranked,) = services.match_candidates(placement=placement, candidates=records)
+    assert ranked.explanation.available_in_time is True

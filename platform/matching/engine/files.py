@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,13 +68,14 @@ def match_files(
     top: int,
     taxonomy: TaxonomyIndex,
     coordinates: Coordinates | None,
+    today: date,
 ) -> FileReport:
     report = FileReport()
     candidates = read_jsonl(candidates_path, CandidateRecord.from_dict, report, "candidate")
     placements = read_jsonl(placements_path, PlacementRecord.from_dict, report, "placement")
     report.candidates, report.placements = len(candidates), len(placements)
     check_vocabulary(candidates, placements, taxonomy, coordinates, report)
-    matcher = Matcher(taxonomy, coordinates=coordinates)
+    matcher = Matcher(taxonomy, coordinates=coordinates, today=today)
     # One index for every placement: each further placement costs one ranking, not a rebuild.
     index = matcher.candidate_index(candidates)
     for line in ranked_lines(matcher, index, placements, top):

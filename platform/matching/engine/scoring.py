@@ -707,11 +707,13 @@ class Matcher:
         taxonomy: TaxonomyIndex,
         *,
         coordinates: Coordinates | None = None,
-        today: date | None = None,
+        today: date,
     ) -> None:
+        # No default: the core has no clock of its own. The system date is UTC on a server, a day
+        # behind Berlin for an hour or two after midnight; the caller passes the municipality's date.
         self.taxonomy = taxonomy
         self.coordinates = coordinates
-        self.today = today or date.today()
+        self.today = today
 
     def candidate_index(self, candidates: Sequence[CandidateRecord]) -> CandidateIndex:
         return CandidateIndex(candidates, taxonomy=self.taxonomy, coordinates=self.coordinates)

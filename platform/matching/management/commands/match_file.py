@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from matching.engine.files import match_files
 from matching.engine.taxonomy import TaxonomyIndex
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 top=top,
                 taxonomy=taxonomy,
                 coordinates=coordinates,
+                today=timezone.localdate(),
             )
         finally:
             if out:
