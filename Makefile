@@ -47,8 +47,9 @@ lint: setup
 	PYTHONPATH=.:platform $(VENV)/bin/lint-imports
 
 # PYTEST_WORKERS=2 runs the suite in two processes (pytest-xdist), a test module's tests in one
-# process; the default (0) runs it in this process, as CI does until a parallel run has proven
-# itself free of shared-state flakes.
+# process; the default (0) runs it in this process (a developer's quick run). CI (.ci/run) sets 2:
+# what one test leaves behind for the next (a flushed taxonomy, the migrations' rows) is restored
+# by the fixtures in tests/conftest.py and tests/fixtures/taxonomy.py, whatever ran before.
 PYTEST_WORKERS ?= 0
 pytest: setup browser-deps
 	$(VENV)/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)

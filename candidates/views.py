@@ -125,11 +125,6 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         legal_circle = data.pop("legal_circle")
         confirmed = data.pop("confirm_duplicate")
         submission_key = data.pop("submission_key")
-        # The same form again (double click, resend): answer as the first post did.
-        already = selectors.intake_made(user=request.user, submission_key=submission_key)
-        if already is not None:
-            messages.success(request, _("Person angelegt. Ergänzen Sie jetzt das Profil."))
-            return _back(already.pk)
         duplicates = selectors.duplicate_candidates(
             user=request.user,
             municipality_id=organisation.municipality_id,
@@ -137,6 +132,13 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             last_name=data["last_name"],
             birth_date=data.get("birth_date"),
         )
+        # The same form again (double click, resend): answer as the first post did. Asked after the
+        # duplicate check on purpose: a twin post that committed in between is then found here by
+        # its key, not shown as a "similar person" (the key is on the person's row).
+        already = selectors.intake_made(user=request.user, submission_key=submission_key)
+        if already is not None:
+            messages.success(request, _("Person angelegt. Ergänzen Sie jetzt das Profil."))
+            return _back(already.pk)
         if duplicates and not confirmed:
             form.add_error(
                 None,

@@ -105,18 +105,15 @@ def _snapshot(database: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_database(django_db_setup, django_db_blocker):
+def demo_database(django_db_setup, django_db_blocker, request):
     """The demo as `make demo` seeds it, committed; removed afterwards."""
-    from taxonomy.models import Occupation
-    from taxonomy.services import taxonomy_load
-    from tests.fixtures.taxonomy import ESCO_OCCUPATIONS
+    from tests.fixtures.taxonomy import esco_ensure
 
+    esco_ensure(request, django_db_blocker)
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             yield None
             return
-        if Occupation.objects.count() < ESCO_OCCUPATIONS:
-            taxonomy_load()
         call_command("seed_demo", stdout=StringIO())
         yield connection.settings_dict["NAME"]
         clear_demo()

@@ -340,15 +340,12 @@ def _app_url_names() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, request):
     """The demo as `make demo` seeds it (committed once for the module, removed afterwards)."""
-    from taxonomy.models import Occupation
-    from taxonomy.services import taxonomy_load
-    from tests.fixtures.taxonomy import ESCO_OCCUPATIONS
+    from tests.fixtures.taxonomy import esco_ensure
 
+    esco_ensure(request, django_db_blocker)
     with django_db_blocker.unblock():
-        if Occupation.objects.count() < ESCO_OCCUPATIONS:
-            taxonomy_load()
         call_command("seed_demo")
         yield
         clear_demo()
