@@ -159,7 +159,7 @@ def round_held(
     coordination_round.last_held_on = held_on
     coordination_round.next_date = next_date
     coordination_round.save(update_fields=["last_held_on", "next_date"])
-    return round
+    return coordination_round
 
 
 def round_actions_remind(*, today=None) -> int:

@@ -64,9 +64,10 @@ def test_the_coordinator_sets_up_a_round_with_partner_organisations(world, clien
 def test_the_agenda_counts_the_barriers_flagged_since_the_last_meeting(
     world, network, client, other_municipality
 ):
-    barrier_services.round_held(
+    held = barrier_services.round_held(
         coordination_round=network, actor=world.coordinator, held_on=TODAY - datetime.timedelta(days=30)
     )
+    assert held.pk == network.pk and held.last_held_on == TODAY - datetime.timedelta(days=30)
     _barriers(world.municipality, TODAY - datetime.timedelta(days=40), integration_course_wait=9)  # before
     _barriers(
         world.municipality,
