@@ -17,3 +17,13 @@ class CoachingConfig(AppConfig):
         from .privacy import register_privacy
 
         register_privacy()
+
+        # The consent pages name the signed cooperation agreements with the organisation a person
+        # lets see their case data (issue 23), without candidates importing us.
+        from candidates.hooks import ConsentParty, register_consent_party
+
+        from .agreement_selectors import consent_labels, no_consequences, nothing_to_close
+
+        register_consent_party(
+            ConsentParty(labels=consent_labels, consequences=no_consequences, revoked=nothing_to_close)
+        )

@@ -16,8 +16,8 @@ from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from organisations import access
 
+from . import agreement_selectors, barrier_services
 from . import barrier_selectors as sel
-from . import barrier_services
 from .barrier_forms import BarrierForm, RoundActionForm, RoundForm, RoundHeldForm
 
 
@@ -76,6 +76,8 @@ def barrier_overview(request: HttpRequest) -> HttpResponse:
             "municipality": municipality,
             "table": sel.barrier_counts(municipality_id=municipality.pk, year=year, period=period),
             "notes": sel.barrier_notes(municipality_id=municipality.pk, year=year),
+            "network": agreement_selectors.network_figures(user=request.user),
+            "review_days": agreement_selectors.REVIEW_DAYS,
             "years": years,
             "year": year,
             "period": period,

@@ -37,6 +37,7 @@ from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from . import services
 from .models import (
     Barrier,
+    CooperationAgreement,
     CoordinationRound,
     Cost,
     FollowAlong,
@@ -711,6 +712,7 @@ def clear(*, municipality: Any) -> int:
         ServiceOrganisation.objects.filter(municipality=municipality),
         Barrier.objects.filter(municipality=municipality),
         CoordinationRound.objects.filter(municipality=municipality),
+        CooperationAgreement.objects.filter(municipality=municipality),
     ):
         n, _ = queryset.delete()
         deleted += n
@@ -845,6 +847,7 @@ def seed_rounds(
     since then) with an overdue and an open action, and the round with the Ausländerbehörde. Idempotent."""
     from . import barrier_services
 
+    seed_agreements(municipality=municipality, organisations=organisations, coordinator=coordinator)
     if CoordinationRound.objects.filter(municipality=municipality).exists():
         return 0
     today = timezone.localdate()
@@ -888,6 +891,43 @@ def seed_rounds(
         kind="immigration_office",
         members=[organisations[k] for k in ("immigration_office", "jobcenter", "welfare")],
         next_date=today + timedelta(days=30),
+    )
+    return 2
+
+
+def seed_agreements(*, municipality: Any, organisations: Mapping[str, Organisation], coordinator: Any) -> int:
+    """Two cooperation agreements: one signed with the Jobcenter and the welfare organisation on the
+    warm handover (its review a year away; the demo's consent for the handover names it), and one
+    with the chambers due for review in three weeks (flagged on the list, counted on the network
+    page). Idempotent."""
+    from . import agreement_services
+
+    if CooperationAgreement.objects.filter(municipality=municipality).exists():
+        return 0
+    today = timezone.localdate()
+    agreement_services.agreement_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        title="Kooperationsvereinbarung Übergang AsylbLG – SGB II",
+        purpose="Nahtlose Begleitung beim Rechtskreiswechsel: gemeinsamer Übergabetermin, Checkliste, "
+        "feste Ansprechpersonen in Jobcenter, Integrationsmanagement und Migrationsberatung.",
+        data_exchange="Falldaten werden nur mit schriftlicher Einwilligung der Person und nur für die "
+        "Übergabe ausgetauscht: Stammdaten, Aufenthaltsstatus, Sprachstand, Integrationsplan. Keine "
+        "Gesundheitsdaten. Löschung beim abgebenden Träger nach Abschluss der Übergabe.",
+        partners=[organisations[k] for k in ("jobcenter", "welfare")],
+        signed_on=today - timedelta(days=200),
+        review_on=today + timedelta(days=365),
+    )
+    agreement_services.agreement_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        title="Kooperationsvereinbarung Anerkennung und Ausbildung",
+        purpose="Gemeinsame Beratung zur Anerkennung ausländischer Abschlüsse und zur Ausbildung; "
+        "Willkommenslotsen der Kammern sprechen Betriebe an.",
+        data_exchange="Kein Austausch personenbezogener Daten; die Kammern erhalten nur anonyme Zahlen.",
+        partners=[organisations[k] for k in ("ihk", "hwk")],
+        signed_on=today - timedelta(days=700),
+        review_on=today + timedelta(days=21),
     )
     return 2
 

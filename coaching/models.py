@@ -1121,6 +1121,82 @@ class RoundAction(models.Model):
         return f"{self.round_id}: {self.deadline:%Y-%m-%d}"
 
 
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    SIGNED = "signed", _("unterzeichnet")
+    ENDED = "ended", _("beendet")
+
+
+class CooperationAgreement(models.Model):
+    """A cooperation agreement (Kooperationsvereinbarung) between the municipality and partner
+    organisations of it (issue 23): its purpose, the clause on exchanging data, when it was signed
+    and when it is to be reviewed. The status follows from the dates: a draft until it is signed,
+    ended once ``ended_on`` is set. Coordinators are reminded once of a review due within 30 days
+    (beat: coaching.tasks.remind_agreement_reviews); the consent pages name the signed agreements
+    with the organisation a person lets see their case data."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="cooperation_agreements",
+        verbose_name=_("Kommune"),
+    )
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="cooperation_agreements",
+        verbose_name=_("Partnerorganisationen"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    purpose = models.TextField(_("Zweck"), max_length=3000)
+    data_exchange = models.TextField(_("Regelung zum Datenaustausch"), max_length=5000, blank=True)
+    signed_on = models.DateField(_("unterzeichnet am"), null=True, blank=True)
+    review_on = models.DateField(_("zu überprüfen am"), null=True, blank=True, db_index=True)
+    ended_on = models.DateField(_("beendet am"), null=True, blank=True)
+    # The review date a reminder went out for: a later review date is reminded again, the same never twice.
+    review_reminded_for = models.DateField(_("Erinnerung zur Überprüfung am"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kooperationsvereinbarung")
+        verbose_name_plural = _("Kooperationsvereinbarungen")
+        ordering = ["review_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(review_on__gte=F("signed_on")),
+                name="cooperationagreement_review_not_before_signed",
+                violation_error_message=_("Die Überprüfung kann nicht vor der Unterzeichnung liegen."),
+            ),
+            *stored_range_constraints(
+                "cooperationagreement",
+                dates=["signed_on", "review_on", "ended_on", "review_reminded_for"],
+                datetimes=["created_at"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def status(self) -> str:
+        if self.ended_on:
+            return AgreementStatus.ENDED
+        return AgreementStatus.SIGNED if self.signed_on else AgreementStatus.DRAFT
+
+    def get_status_display(self) -> str:
+        return str(AgreementStatus(self.status).label)
+
+
 # --- reporting discrimination (issue 15 §3) ---------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ MESSAGE_NEW = "coaching.message_new"
 BARRIER_FLAGGED = "coaching.barrier_flagged"
 ROUND_ACTION_ASSIGNED = "coaching.round_action_assigned"
 ROUND_ACTION_OVERDUE = "coaching.round_action_overdue"
+AGREEMENT_REVIEW_DUE = "coaching.agreement_review_due"
 
 
 def _legacy(render):
@@ -121,6 +122,12 @@ def _round_action(params: dict[str, Any]) -> str:
     )
 
 
+def _agreement(params: dict[str, Any]) -> str:
+    return _("{title}, Überprüfung am {day}").format(
+        title=params.get("title", ""), day=registry.show_date(params["day"])
+    )
+
+
 def register_kinds() -> None:
     r = registry.register
     r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
@@ -159,4 +166,9 @@ def register_kinds() -> None:
         ROUND_ACTION_OVERDUE,
         gettext_lazy("Eine Maßnahme einer Koordinationsrunde ist überfällig"),
         detail=_round_action,
+    )
+    r(
+        AGREEMENT_REVIEW_DUE,
+        gettext_lazy("Eine Kooperationsvereinbarung ist zur Überprüfung fällig"),
+        detail=_agreement,
     )

@@ -31,6 +31,14 @@ def remind_overdue_round_actions() -> int:
 
 
 @shared_task
+def remind_agreement_reviews() -> int:
+    """Daily (beat): coordinators are reminded once of a cooperation agreement due for review (issue 23)."""
+    from . import agreement_services
+
+    return agreement_services.agreement_reviews_remind()
+
+
+@shared_task
 def send_notification_email(notification_id: int) -> bool:
     """Retired: notices and their mail live in notifications. Kept so that a job still waiting in
     the outbox from before the move ends quietly instead of failing on an unknown task."""

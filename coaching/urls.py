@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import barrier_views, discrimination_views, message_views, views
+from . import agreement_views, barrier_views, discrimination_views, message_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -58,6 +58,11 @@ urlpatterns = [
     ),
     path("network/rounds/<int:pk>/held/", barrier_views.round_held, name="round_held"),
     path("network/actions/<int:pk>/done/", barrier_views.round_action_done, name="round_action_done"),
+    path("network/agreements/", agreement_views.agreement_list, name="agreement_list"),
+    path("network/agreements/new/", agreement_views.agreement_create, name="agreement_create"),
+    path("network/agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement_detail"),
+    path("network/agreements/<int:pk>/edit/", agreement_views.agreement_edit, name="agreement_edit"),
+    path("network/agreements/<int:pk>/end/", agreement_views.agreement_end, name="agreement_end"),
     # --- end issue 23 ---
     # --- reporting discrimination (issue 15 §3) ---
     path("discrimination/", discrimination_views.discrimination_list, name="discrimination_list"),

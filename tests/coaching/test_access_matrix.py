@@ -223,6 +223,29 @@ MATRIX = [
         "post",
         {**_row(own=302, coordinator=302, coordinator_elsewhere=404), "coach": 404},
     ),
+    # Cooperation agreements: the coordinators of the municipality only (a coordinator elsewhere sees
+    # their own list and never learns of this one's agreements); case staff, volunteers, employers and
+    # chambers never.
+    ("agreement_list", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    ("agreement_create", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    (
+        "agreement_detail",
+        "agreement",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "agreement_edit",
+        "agreement",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "agreement_end",
+        "agreement",
+        "post",
+        _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
+    ),
     # --- reporting discrimination (issue 15 §3): candidates, case staff and volunteers report (each
     # for their own municipality); a named report's text is read by its writer (the candidate) and the
     # staff responsible for her case only; coordinators count; no employer or chamber ever gets in,
@@ -324,6 +347,16 @@ def objects(world, language_school):
         owner=world.case_manager,
         deadline=timezone.localdate(),
     )
+    from coaching import agreement_services
+
+    agreement = agreement_services.agreement_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        title="Kooperationsvereinbarung Übergang",
+        purpose="Übergaben",
+        partners=[world.office],
+        signed_on=timezone.localdate(),
+    )
     from coaching.discrimination_selectors import reporter_of
     from coaching.discrimination_services import referral_token, report_create
     from coaching.models import Service, ServiceOrganisation
@@ -349,6 +382,7 @@ def objects(world, language_school):
         "discrimination": {"pk": report.pk},
         "discrimination_link": {"token": referral_token(referral=report.referrals.get())},
         "round": {"pk": network.pk},
+        "agreement": {"pk": agreement.pk},
         "action": {"pk": action.pk},
         "file": {"pk": message.pk},
         "employment": {"pk": world.employment.pk},

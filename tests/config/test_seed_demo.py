@@ -425,6 +425,37 @@ def test_the_demo_coordinator_finds_barriers_counted_on_the_network_page(seeded,
     assert "Bündniskerngruppe Arbeitsmarktintegration" in rounds
 
 
+def test_the_demo_coordinator_finds_an_agreement_due_for_review(seeded, esco):
+    """Issue 23: after `make demo` the coordinator's cooperation agreements hold a signed one (the
+    demo's consent for the warm handover to the Jobcenter names it) and one due for review,
+    flagged on the list and counted on the network page."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from coaching.models import CooperationAgreement
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
+    agreements = CooperationAgreement.objects.filter(municipality=municipality)
+    assert {a.status for a in agreements} == {"signed"} and agreements.count() == 2
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    client = login_with_mfa(Client(), coordinator)
+    listing = client.get(reverse("coaching:agreement_list")).content.decode()
+    assert "Übergang AsylbLG – SGB II" in listing and listing.count("Überprüfung bald fällig") == 1
+    network = client.get(reverse("coaching:barrier_overview")).content.decode()
+    assert "Vereinbarungen zur Überprüfung fällig" in network
+    # The job coach's consent page for the handover's person names the signed agreement.
+    job_coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
+    from candidates.models import Consent
+
+    grant = Consent.objects.filter(
+        scope="case_data", revoked_at__isnull=True, candidate__municipality=municipality
+    ).first()
+    staff = login_with_mfa(Client(), job_coach)
+    page = staff.get(reverse("candidates:consents", args=[grant.candidate_id])).content.decode()
+    assert "geregelt in der Kooperationsvereinbarung „Kooperationsvereinbarung Übergang AsylbLG" in page
+
+
 def test_the_demo_has_a_speed_dating_planned_from_matches(seeded, esco):
     """Issue 15: after `make demo` the coordinator finds a planned speed dating presented by the
     chamber's event page, the demo candidate is invited with a calendar file, and one mutual

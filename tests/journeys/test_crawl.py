@@ -225,6 +225,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:round_create",
         "coaching:round_detail",
         "coaching:round_action_create",
+        "coaching:agreement_list",
+        "coaching:agreement_create",
+        "coaching:agreement_detail",
+        "coaching:agreement_edit",
         # reported discrimination, counted (issue 15 §3)
         "coaching:discrimination_overview",
         # speed dating (issue 15)
@@ -270,6 +274,7 @@ POST_ONLY = {
     "accounts:logout_everywhere",
     "coaching:round_held",
     "coaching:round_action_done",
+    "coaching:agreement_end",
     "candidates:appointment_cancel",
     "candidates:case_reopen",
     "candidates:closure_follow_up",

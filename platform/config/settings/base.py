@@ -297,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.remind_overdue_round_actions",
         "schedule": 60 * 60 * 24,
     },
+    "coaching-remind-agreement-reviews": {
+        "task": "coaching.tasks.remind_agreement_reviews",
+        "schedule": 60 * 60 * 24,
+    },
     "employers-escalate-introductions": {
         "task": "employers.tasks.escalate_overdue_introductions",
         "schedule": 60 * 60 * 24,
