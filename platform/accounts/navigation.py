@@ -80,6 +80,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Systemische Hürden"), "coaching:barrier_overview"),
         Destination(_("Gemeldete Diskriminierung"), "coaching:discrimination_overview"),  # issue 15 §3
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
+        Destination(_("Kooperationsvereinbarungen"), "coaching:agreement_list"),  # issue 23
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),
