@@ -27,6 +27,8 @@ BARRIER_FLAGGED = "coaching.barrier_flagged"
 ROUND_ACTION_ASSIGNED = "coaching.round_action_assigned"
 ROUND_ACTION_OVERDUE = "coaching.round_action_overdue"
 AGREEMENT_REVIEW_DUE = "coaching.agreement_review_due"
+# The service and the provider's answer: never the person (issue 17, referrals that close the loop).
+REFERRAL_ANSWERED = "coaching.referral_answered"
 
 
 def _legacy(render):
@@ -128,6 +130,14 @@ def _agreement(params: dict[str, Any]) -> str:
     )
 
 
+def _referral_answered(params: dict[str, Any]) -> str:
+    from .models import Referral
+
+    return _("{service}: {status}").format(
+        service=params.get("service", ""), status=dict(Referral.Status.choices).get(params.get("status"), "")
+    )
+
+
 def register_kinds() -> None:
     r = registry.register
     r(FOLLOW_UP_DUE, gettext_lazy("Nachbetreuung fällig"), detail=_follow_up, mail_detail=_follow_up_mail)
@@ -171,4 +181,9 @@ def register_kinds() -> None:
         AGREEMENT_REVIEW_DUE,
         gettext_lazy("Eine Kooperationsvereinbarung ist zur Überprüfung fällig"),
         detail=_agreement,
+    )
+    r(
+        REFERRAL_ANSWERED,
+        gettext_lazy("Ein Angebot hat auf Ihre Verweisung geantwortet"),
+        detail=_referral_answered,
     )

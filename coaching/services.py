@@ -41,6 +41,7 @@ from notifications.links import absolute_url
 from notifications.mail import reader_language
 from notifications.services import notification_mark_read_for, notify
 from organisations.models import Membership, Organisation
+from outbox.services import enqueue
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from taxonomy.cefr import cefr_rank
@@ -934,6 +935,10 @@ def referral_create(*, case: Case, service: Service, actor: User, note: str = ""
     try:
         with transaction.atomic():
             referral = Referral.objects.create(case=case, service=service, note=note, created_by=actor)
+            from .tasks import send_referral_link
+
+            # The provider answers through its signed link (issue 17): mailed after the commit.
+            enqueue(send_referral_link, referral.pk)
     except IntegrityError as exc:
         raise ValidationError({"service": _("An dieses Angebot ist die Person bereits verwiesen.")}) from exc
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=case.candidate, fields=["referral"])

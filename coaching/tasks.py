@@ -46,6 +46,14 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 @shared_task
+def send_referral_link(referral_id: int) -> bool:
+    """Mail the receiving provider the signed link of a referral (issue 17)."""
+    from .referral_services import referral_link_send
+
+    return referral_link_send(referral_id=referral_id)
+
+
+@shared_task
 def send_discrimination_referral(referral_id: int) -> bool:
     """Mail a counselling service the signed link of a report referred to it (issue 15 §3)."""
     from .discrimination_services import referral_link_send

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agreement_views, barrier_views, discrimination_views, message_views, views
+from . import agreement_views, barrier_views, discrimination_views, message_views, referral_views, views
 
 app_name = "coaching"
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("cases/<int:case_pk>/handovers/new/", views.handover_create, name="handover_create"),
     path("referrals/<int:pk>/status/", views.referral_update, name="referral_update"),
+    # issue 17: the receiving provider answers by its signed link (no login)
+    path("referrals/answer/<str:token>/", referral_views.referral_answer, name="referral_answer"),
     path("handovers/", views.handover_list, name="handover_list"),
     path("handovers/new/", views.handover_start, name="handover_start"),
     path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),

@@ -34,7 +34,9 @@ from .models import (
     HandoverChecklistItem,
     LanguageArea,
     LanguageMeasure,
+    Referral,
 )
+from .referral_services import referral_answer_link
 
 
 def _require(request: HttpRequest, roles) -> None:
@@ -567,6 +569,12 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     can_edit = (
         candidate_selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
     )
+    page = selectors.case_page(case=case)
+    if can_edit:
+        # The provider's signed link, for staff to pass on where the service has no e-mail (issue 17).
+        for referral in page["referrals"]:
+            if referral.status in (Referral.Status.SENT, Referral.Status.ACCEPTED):
+                referral.answer_link = referral_answer_link(referral=referral)
     return render(
         request,
         "coaching/case_detail.html",
@@ -575,7 +583,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "status_form": forms.ReferralStatusForm(),
             "employments": list(case.candidate.employments.select_related("employer__organisation")),
-            **selectors.case_page(case=case),
+            **page,
         },
     )
 

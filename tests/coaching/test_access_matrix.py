@@ -271,6 +271,8 @@ MATRIX = [
         "get",
         dict.fromkeys(ROLES, 200),
     ),
+    # The receiving provider's signed link of a referral (issue 17): likewise the link is the authority.
+    ("referral_answer", "referral_link", "get", dict.fromkeys(ROLES, 200)),
 ]
 
 
@@ -359,6 +361,7 @@ def objects(world, language_school):
     )
     from coaching.discrimination_selectors import reporter_of
     from coaching.discrimination_services import referral_token, report_create
+    from coaching.referral_services import referral_answer_token
     from coaching.models import Service, ServiceOrganisation
 
     counselling = Service.objects.create(
@@ -392,6 +395,7 @@ def objects(world, language_school):
         "assignment": {"pk": assignment.pk},
         "case": {"case_pk": world.case.pk},
         "referral": {"pk": referral.pk},
+        "referral_link": {"token": referral_answer_token(referral=referral)},
         "handover": {"pk": handover.pk},
         "item": {"pk": handover.pk, "item_pk": handover.items.first().pk},
         "service": {"pk": language_school.pk},

@@ -263,6 +263,7 @@ NOT_PAGES: dict[str, str] = {
     "employers:notifications": "replaced by the one inbox",
     "employers:acquisition_confirm": "the signed link in the e-mail to a business (no login)",
     "coaching:discrimination_referral": "the signed link in the e-mail to a counselling service (no login)",
+    "coaching:referral_answer": "the signed link in the e-mail to a referral's provider (no login)",
     "accounts:keepalive": "the page script's sign of activity while the person types (POST)",
     "coaching:message_file": "a download, not a page (tests/coaching/test_messages.py)",
     "candidates:work_permit_edit": "on the one demo case with a procedure; the crawl opens one case page (tests/employers/test_work_permit.py)",
