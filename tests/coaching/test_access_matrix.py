@@ -361,8 +361,8 @@ def objects(world, language_school):
     )
     from coaching.discrimination_selectors import reporter_of
     from coaching.discrimination_services import referral_token, report_create
-    from coaching.referral_services import referral_answer_token
     from coaching.models import Service, ServiceOrganisation
+    from coaching.referral_services import referral_answer_token
 
     counselling = Service.objects.create(
         organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="ADB"),

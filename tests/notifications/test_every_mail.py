@@ -46,6 +46,7 @@ KNOWN = {
     "platform/notifications/services.py": 2,  # a notice by itself, the daily digest
     "employers/services.py": 1,  # the confirmation link for a placement staff found (issue 14)
     "coaching/discrimination_services.py": 1,  # a counselling service's signed link (issue 15 §3)
+    "coaching/referral_services.py": 1,  # a referral's provider: its signed link (issue 17)
 }
 # A link without a host: in an href, or a bare path after a space, a quote, a bracket or a line start.
 RELATIVE = re.compile(
@@ -225,8 +226,14 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             consent=True,
         )
     assert any("beratung@adn.example" in m.to for m in mail.outbox)
+    # A referral to a service: the provider's signed link (issue 17).
+    counselling.category = "language_course"
+    counselling.save(update_fields=["category"])
+    with django_capture_on_commit_callbacks(execute=True):
+        coaching_services.referral_create(case=world.case, service=counselling, actor=world.case_manager)
+    assert sum("beratung@adn.example" in m.to for m in mail.outbox) == 2
     sent_by_project = list(mail.outbox)
-    assert len(sent_by_project) >= len(registry.kind_keys()) + 7
+    assert len(sent_by_project) >= len(registry.kind_keys()) + 8
     assert any(m.attachments for m in sent_by_project), "the event confirmation carries its .ics"
 
     # allauth's own mails, through its adapter, with the links it builds from the request.
