@@ -22,8 +22,11 @@ from matching.services import taxonomy_index
 from taxonomy.isco import skill_level
 from taxonomy.models import LABEL_FIELDS, Occupation, Skill
 
-from .matching import candidate_record, candidate_records
+from .matching import candidate_records
 from .models import Candidate
+
+# What a pathway shows of a skill: its labels (and whether the German one is English), its type.
+SKILL_FIELDS = (*LABEL_FIELDS, "uri", "skill_type", "label_de_source")
 
 _lock = threading.Lock()
 _proposer: tuple[TaxonomyIndex, engine.PathwayProposer] | None = None
@@ -76,7 +79,7 @@ def target_occupation(*, value: str | int | None) -> Occupation:
     text = str(value or "").strip()
     if not text:
         raise ValidationError(_("Bitte wählen Sie einen Zielberuf."), code="required")
-    query = Occupation.objects.select_related("isco_group").only(*LABEL_FIELDS, "uri", "isco_code")
+    query = Occupation.objects.only(*LABEL_FIELDS, "uri", "isco_code")
     found = (
         query.filter(pk=int(text)).first()
         if text.isdigit() and len(text) < 10
@@ -90,6 +93,11 @@ def target_occupation(*, value: str | int | None) -> Occupation:
     return found
 
 
+def _record(candidate: Candidate) -> CandidateRecord:
+    """The person's record as matching reads it, in a constant number of queries."""
+    return candidate_records(queryset=Candidate.objects.filter(pk=candidate.pk))[0]
+
+
 def _sorted(skills) -> list[Skill]:
     return sorted(skills, key=lambda s: (s.label.casefold(), s.uri))
 
@@ -97,7 +105,7 @@ def _sorted(skills) -> list[Skill]:
 def person_pathway(*, candidate: Candidate, target: Occupation) -> PersonPathway:
     """The target's essential skills the person lacks, and those they have (explicit / inferred,
     with the occupation each inferred one comes from). A constant number of queries."""
-    record = candidate_record(candidate)
+    record = _record(candidate)
     taxonomy = taxonomy_index()
     try:
         result = engine.pathway(
@@ -110,7 +118,7 @@ def person_pathway(*, candidate: Candidate, target: Occupation) -> PersonPathway
         raise ValidationError(
             _("Für diesen Beruf sind keine ESCO-Kompetenzen bekannt."), code="unknown"
         ) from exc
-    skills = {s.uri: s for s in Skill.objects.filter(uri__in=result.essential).only(*LABEL_FIELDS, "uri")}
+    skills = {s.uri: s for s in Skill.objects.filter(uri__in=result.essential).only(*SKILL_FIELDS)}
     via_uri = {}
     for occupation in record.occupations:
         for uri in taxonomy.occupation_essential.get(occupation.uri, ()):
@@ -159,7 +167,7 @@ def _rows(found: Sequence[Sequence[engine.Proposal]]) -> list[list[PersonProposa
 def person_proposals(*, candidate: Candidate, top: int = engine.PROPOSALS) -> list[PersonProposal]:
     """Occupations one ISCO skill level above the person's highest that share most essential skills
     with what the person has (empty without a declared occupation or at the highest level)."""
-    record = candidate_record(candidate)
+    record = _record(candidate)
     found = proposer().propose(skills=record.skills, occupations=_occupations(record), top=top)
     return _rows([found])[0]
 
