@@ -882,7 +882,9 @@ def service_skills(request: HttpRequest, pk: int) -> HttpResponse:
     """The ESCO skills an offer teaches (issue 20): case managers and coordinators of its municipality."""
     _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
     service = selectors.editable_service(user=request.user, pk=pk)
-    form = forms.ServiceSkillsForm(request.POST or None, initial={"skills": list(service.skills.all())})
+    form = forms.ServiceSkillsForm(
+        request.POST if request.method == "POST" else None, initial={"skills": list(service.skills.all())}
+    )
     if request.method == "POST" and form.is_valid():
         services.service_set_skills(service=service, actor=request.user, skills=form.cleaned_data["skills"])
         messages.success(request, _("Kompetenzen des Angebots gespeichert."))
