@@ -111,3 +111,15 @@ def test_a_declared_occupation_is_never_proposed_and_many_people_at_once_agree_w
     many = proposer.propose_many(people)
     assert many == [proposer.propose(skills=s, occupations=o) for s, o in people]
     assert [p.occupation for p in many[2]][:2] == [SPECIALIST, CLERK]
+
+
+def test_the_pathways_to_every_occupation_at_once_agree_with_one_at_a_time():
+    proposer = PathwayProposer(INDEX, skill_level)
+    skills, occupations = ["scan", "forklift", "lift"], [HELPER]
+    missing, explicit, inferred = proposer.pathways_all(skills=skills, occupations=occupations)
+    for occupation in INDEX.occupation_isco:
+        one = pathway(INDEX, target=occupation, skills=skills, occupations=occupations)
+        assert proposer.skills_of(missing, occupation) == one.missing, occupation
+        assert proposer.skills_of(explicit, occupation) == one.explicit, occupation
+        assert proposer.skills_of(inferred, occupation) == one.inferred, occupation
+    assert proposer.skills_of(missing, SPECIALIST) == {"stock", "dangerous-goods"}

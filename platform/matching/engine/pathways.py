@@ -138,6 +138,32 @@ class PathwayProposer:
             shape=(len(people), self.essential.shape[1]),
         )
 
+    def pathways_all(
+        self, *, skills: Iterable[str], occupations: Sequence[str]
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+        """The person's pathway to every occupation at once, as three 0/1 matrices shaped like
+        ``essential`` (row = occupation, column = skill): (missing, explicit, inferred). Row i holds
+        exactly what ``pathway`` gives for occupation i, without a Python loop over occupations."""
+        width = self.essential.shape[1]
+        named = np.zeros(width, dtype=np.float32)
+        named[[self.column[s] for s in skills if s in self.column]] = 1.0
+        implied = np.zeros(width, dtype=np.float32)
+        implied[self._have_columns((), occupations)] = 1.0
+        implied[named > 0] = 0.0
+        explicit = self.essential.multiply(named).tocsr()
+        inferred = self.essential.multiply(implied).tocsr()
+        missing = (self.essential - explicit - inferred).tocsr()
+        for matrix in (explicit, inferred, missing):
+            matrix.eliminate_zeros()
+        return missing, explicit, inferred
+
+    def skills_of(self, matrix: sparse.csr_matrix, occupation: str) -> frozenset[str]:
+        """The skill URIs of one occupation's row of a ``pathways_all`` matrix."""
+        if not hasattr(self, "_skill_uris"):
+            self._skill_uris = sorted(self.column, key=self.column.__getitem__)
+        i = self.row[occupation]
+        return frozenset(self._skill_uris[j] for j in matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]])
+
     def propose(
         self, *, skills: Iterable[str], occupations: Sequence[str], top: int = PROPOSALS
     ) -> list[Proposal]:
