@@ -16,6 +16,7 @@ from inputs import dates
 from organisations.forms import KernFormMixin
 from organisations.models import Organisation
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
+from taxonomy.models import LABEL_FIELDS, Skill
 
 from .models import (
     Cost,
@@ -275,6 +276,65 @@ class ServiceForm(KernFormMixin, forms.Form):
         self.style_widgets()
         for name in ("languages", "eligible_residence_statuses"):
             self.fields[name].widget.attrs["class"] = "kern-form-check__input"
+
+
+MAX_SERVICE_SKILLS = 60
+
+
+class ServiceSkillsMixin(forms.Form):
+    """The ESCO skills an offer teaches (issue 20): chosen in the skill combobox (one hidden field
+    ``skills`` per URI, chosen ones shown as check boxes to take off again). Without JavaScript the
+    search box is plain text: text left in it was never chosen and is named as an error."""
+
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Vermittelte Kompetenzen (ESCO)"),
+        queryset=Skill.objects.only(*LABEL_FIELDS, "uri", "label_de_source"),
+        to_field_name="uri",
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": _("Diese Kompetenz gibt es in ESCO nicht: %(value)s")},
+    )
+    skill_q = forms.CharField(label=_("Kompetenz suchen"), max_length=200, required=False)
+
+    def clean_skills(self):
+        skills = self.cleaned_data["skills"]
+        if len(skills) > MAX_SERVICE_SKILLS:
+            raise forms.ValidationError(
+                _("Höchstens %(limit)s Kompetenzen je Angebot."), params={"limit": MAX_SERVICE_SKILLS}
+            )
+        return skills
+
+    def clean_skill_q(self) -> str:
+        text = self.cleaned_data["skill_q"].strip()
+        if text:
+            raise forms.ValidationError(
+                _(
+                    "„%(text)s“ wurde nicht aus der Vorschlagsliste gewählt. Bitte eine Kompetenz aus der Liste wählen oder das Feld leeren."
+                ),
+                params={"text": text},
+            )
+        return text
+
+    def chosen_skills(self) -> list[Skill]:
+        """The skills to show as chosen: the submitted ones that exist, else the initial ones."""
+        if self.is_bound:
+            uris = [u[:255] for u in self.data.getlist(self.add_prefix("skills"))][:MAX_SERVICE_SKILLS]
+        else:
+            uris = [getattr(s, "uri", s) for s in self.initial.get("skills", [])]
+        found = {
+            s.uri: s for s in Skill.objects.filter(uri__in=uris).only(*LABEL_FIELDS, "uri", "label_de_source")
+        }
+        return [found[u] for u in dict.fromkeys(uris) if u in found]
+
+
+class ServiceCreateForm(ServiceSkillsMixin, ServiceForm):
+    """The coordinator's (and case manager's) service form with the skills it teaches."""
+
+
+class ServiceSkillsForm(KernFormMixin, ServiceSkillsMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
 
 class ServiceFilterForm(KernFormMixin, forms.Form):

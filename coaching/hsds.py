@@ -14,7 +14,9 @@ What stays behind: the link of a provider to an organisation on Lotse (``Service
 .organisation``) is specific to one installation and neither exported nor imported.
 
 Lotse's own fields travel as HSDS attributes with taxonomy terms: the category
-(taxonomy ``lotse-service-category``) and the eligible residence statuses (``lotse-residence-status``).
+(taxonomy ``lotse-service-category``) and the eligible residence statuses (``lotse-residence-status``);
+the ESCO skills an offer teaches (issue 20) as taxonomy ``esco-skill`` terms whose code is the skill's
+ESCO URI (an import refuses URIs the installation's ESCO does not know).
 
 The functions with a ``user`` check the role on the server (coordinators of that municipality), so
 the page, the management commands (``user=None``: the operator) and a later API share them.
@@ -39,6 +41,7 @@ from accounts.roles import Role
 from candidates.models import Language, ResidenceStatus
 from organisations import access
 from organisations.models import Municipality
+from taxonomy.models import Skill
 
 from .models import Cost, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
 
@@ -54,6 +57,7 @@ MAX_ERRORS = 20
 NAMESPACE = uuid.UUID("5b0c1c1e-5a3e-4c57-9f0a-6c6f74736531")
 TAXONOMY_CATEGORY = "lotse-service-category"
 TAXONOMY_RESIDENCE = "lotse-residence-status"
+TAXONOMY_ESCO_SKILL = "esco-skill"
 
 
 class HsdsImportError(Exception):
@@ -140,6 +144,10 @@ def _service(service: Service) -> dict:
         _attribute(service, TAXONOMY_RESIDENCE, code, str(statuses.get(code, code)))
         for code in service.eligible_residence_statuses
     ]
+    attributes += [
+        _attribute(service, TAXONOMY_ESCO_SKILL, skill.uri, skill.label_de)
+        for skill in sorted(service.skills.all(), key=lambda skill: skill.uri)
+    ]
     data: dict[str, Any] = {
         "id": sid,
         "organization_id": str(service.organisation.hsds_id),
@@ -190,7 +198,7 @@ def hsds_document(*, municipality: Municipality) -> list[dict]:
     """The municipality's whole directory (active and inactive offers) as an HSDS package."""
     providers = (
         ServiceOrganisation.objects.filter(municipality=municipality)
-        .prefetch_related("locations", "services__locations")
+        .prefetch_related("locations", "services__locations", "services__skills")
         .order_by("name", "pk")
     )
     package = []
@@ -303,6 +311,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
         return value
 
     providers = []
+    planned_skills: list[tuple[str, list[str]]] = []
     for i, org in enumerate(document):
         op = f"$[{i}]"
         unique(org["id"], f"{op}.id")
@@ -361,6 +370,8 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                             path=sp, code=code
                         )
                     )
+            skill_uris = list(dict.fromkeys(_codes(svc, TAXONOMY_ESCO_SKILL)))
+            planned_skills.append((sp, skill_uris))
             languages = [lang.get("code") or "" for lang in svc.get("languages") or []]
             for k, code in enumerate(languages):
                 if code not in Language.values:
@@ -406,8 +417,19 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     "url": text(svc, "url", sp, 200),
                     "is_active": svc.get("status") == "active",
                     "location_ids": location_ids,
+                    "skill_uris": skill_uris,
                 }
             )
+    wanted = {uri for _path, uris in planned_skills for uri in uris}
+    known = set(Skill.objects.filter(uri__in=wanted).values_list("uri", flat=True)) if wanted else set()
+    for sp, uris in planned_skills:
+        for uri in uris:
+            if uri not in known:
+                errors.append(
+                    _("{path}.attributes: unbekannte ESCO-Kompetenz „{code}“.").format(
+                        path=sp, code=uri[:200]
+                    )
+                )
     return providers, errors
 
 
@@ -450,14 +472,16 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                 for fields in data["services"]:
                     fields = dict(fields)
                     location_ids = fields.pop("location_ids")
+                    skill_uris = fields.pop("skill_uris")
                     path = fields.pop("path")
                     service, _created = Service.objects.update_or_create(
                         municipality=municipality,
                         hsds_id=fields.pop("hsds_id"),
                         defaults={"organisation": provider, **fields},
                     )
-                    _clean(service, path, exclude=["organisation", "municipality", "locations"])
+                    _clean(service, path, exclude=["organisation", "municipality", "locations", "skills"])
                     service.locations.set([locations[lid] for lid in location_ids])
+                    service.skills.set(Skill.objects.filter(uri__in=skill_uris))
                     counts["services"] += 1
     except IntegrityError as exc:
         raise HsdsImportError(

@@ -695,6 +695,13 @@ class Service(models.Model):
     is_active = models.BooleanField(_("aktiv"), default=True)
     # HSDS ``id``: stable across exports; an import keeps the document's ids (issue 17).
     hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
+    # The ESCO skills the offer teaches (issue 20): a pathway's missing skill finds its courses here.
+    skills = models.ManyToManyField(
+        "taxonomy.Skill",
+        blank=True,
+        related_name="services",
+        verbose_name=_("vermittelte Kompetenzen (ESCO)"),
+    )
 
     class Meta:
         verbose_name = _("Angebot")

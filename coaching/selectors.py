@@ -27,6 +27,7 @@ from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
 from organisations import access
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
+from taxonomy.models import LABEL_FIELDS, Skill
 
 from .models import (
     OPEN_NEED_STATUSES,
@@ -445,6 +446,28 @@ def visible_services(*, user: User) -> QuerySet[Service]:
         Service.objects.filter(municipality_id__in=municipalities)
         .select_related("organisation")
         .prefetch_related("locations")
+    )
+
+
+def editable_service(*, user: User, pk: int) -> Service:
+    """An offer whose entry the user may change (case managers and coordinators of its
+    municipality), else 404."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    return access.first_or_404(
+        Service.objects.filter(pk=pk, municipality_id__in=municipalities).select_related("organisation")
+    )
+
+
+def may_edit_service(*, user: User, service: Service) -> bool:
+    municipalities = access.municipality_ids(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    return service.municipality_id in municipalities
+
+
+def service_skills(*, service: Service) -> list[Skill]:
+    """The ESCO skills the offer teaches, by label."""
+    return sorted(
+        service.skills.only(*LABEL_FIELDS, "uri", "label_de_source"),
+        key=lambda s: (s.label.casefold(), s.uri),
     )
 
 

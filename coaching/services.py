@@ -904,12 +904,16 @@ def service_create(
     city: str = "",
     **fields: Any,
 ) -> Service:
-    """A directory entry (HSDS service) with its provider and, if given, one location."""
+    """A directory entry (HSDS service) with its provider and, if given, one location and the ESCO
+    skills it teaches."""
+    skills = fields.pop("skills", None) or []
+    fields.pop("skill_q", None)
     with transaction.atomic():
         provider, _created = ServiceOrganisation.objects.get_or_create(
             municipality_id=municipality_id, name=organisation_name.strip()
         )
         service = Service.objects.create(organisation=provider, municipality_id=municipality_id, **fields)
+        service.skills.set(skills)
         if location_name or street:
             location = ServiceLocation.objects.create(
                 organisation=provider,
@@ -919,6 +923,12 @@ def service_create(
                 city=city,
             )
             service.locations.add(location)
+    return service
+
+
+def service_set_skills(*, service: Service, actor: User, skills) -> Service:
+    """The ESCO skills the offer teaches (issue 20), replacing the ones before."""
+    service.skills.set(skills)
     return service
 
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import agreement_views, barrier_views, discrimination_views, message_views, referral_views, views
+from . import (
+    agreement_views,
+    barrier_views,
+    discrimination_views,
+    message_views,
+    pathway_views,
+    referral_views,
+    views,
+)
 
 app_name = "coaching"
 urlpatterns = [
@@ -43,6 +51,7 @@ urlpatterns = [
     path("services/hsds/export/", views.hsds_export, name="hsds_export"),
     path("services/hsds/import/", views.hsds_import, name="hsds_import"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
+    path("services/<int:pk>/skills/", views.service_skills, name="service_skills"),
     # --- messages (issue 22) ---
     path("messages/", message_views.inbox, name="messages"),
     path("messages/case/<int:case_pk>/", message_views.message_case, name="message_case"),
@@ -51,6 +60,9 @@ urlpatterns = [
     # --- end issue 22 ---
     # --- the network level (issue 23) ---
     path("cases/<int:case_pk>/barriers/new/", barrier_views.barrier_create, name="barrier_create"),
+    # issue 20: "Weg zum Zielberuf"
+    path("cases/<int:case_pk>/pathway/", pathway_views.pathway, name="pathway"),
+    path("cases/<int:case_pk>/pathway/goal/", pathway_views.pathway_goal, name="pathway_goal"),
     path("network/barriers/", barrier_views.barrier_overview, name="barrier_overview"),
     path("network/rounds/", barrier_views.round_list, name="round_list"),
     path("network/rounds/new/", barrier_views.round_create, name="round_create"),

@@ -853,7 +853,15 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, CASE_READERS)
     service = get_object_or_404(selectors.visible_services(user=request.user), pk=pk)
-    return render(request, "coaching/service_detail.html", {"service": service})
+    return render(
+        request,
+        "coaching/service_detail.html",
+        {
+            "service": service,
+            "skills": selectors.service_skills(service=service),
+            "can_edit_skills": selectors.may_edit_service(user=request.user, service=service),
+        },
+    )
 
 
 @login_required
@@ -862,7 +870,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     municipality_ids = sorted(
         access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
     )
-    form = forms.ServiceForm(request.POST or None)
+    form = forms.ServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = services.service_create(
             municipality_id=municipality_ids[0], actor=request.user, **form.cleaned_data
@@ -871,8 +879,34 @@ def service_create(request: HttpRequest) -> HttpResponse:
         return redirect("coaching:service_detail", pk=service.pk)
     return render(
         request,
-        "coaching/form.html",
+        "coaching/service_form.html",
         {"form": form, "title": _("Angebot eintragen"), "back": ("coaching:service_list", None)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def service_skills(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ESCO skills an offer teaches (issue 20): case managers and coordinators of its municipality."""
+    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
+    service = selectors.editable_service(user=request.user, pk=pk)
+    form = forms.ServiceSkillsForm(
+        request.POST if request.method == "POST" else None, initial={"skills": list(service.skills.all())}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.service_set_skills(service=service, actor=request.user, skills=form.cleaned_data["skills"])
+        messages.success(request, _("Kompetenzen des Angebots gespeichert."))
+        return redirect("coaching:service_detail", pk=service.pk)
+    return render(
+        request,
+        "coaching/service_form.html",
+        {
+            "form": form,
+            "title": _("Was das Angebot vermittelt"),
+            "subtitle": service.name,
+            "back": ("coaching:service_detail", service.pk),
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

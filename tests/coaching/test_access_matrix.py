@@ -178,6 +178,14 @@ MATRIX = [
             volunteer=200,
         ),
     ),
+    # The skills an offer teaches (issue 20): whoever may enter offers (case managers, coordinators),
+    # each in their own municipality.
+    (
+        "service_skills",
+        "service",
+        "get",
+        {**_row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404), "case_manager": 200},
+    ),
     # --- messages (issue 22): the candidate and their case staff; a volunteer only on their
     # assignment's conversation; employers, chambers and coordinators never.
     (
@@ -198,6 +206,10 @@ MATRIX = [
     # it (another organisation's or municipality's case: 404); the counts are the coordinator's, each
     # of their own municipality (a coordinator elsewhere sees their own, never this one's).
     ("barrier_create", "case", "get", STAFF_EDIT),
+    # issue 20: "Weg zum Zielberuf" on the case — the case staff who may change the plan; the goal
+    # button posts to its own URL (an empty post: a message, nothing added, back to the page).
+    ("pathway", "case", "get", STAFF_EDIT),
+    ("pathway_goal", "case", "post", STAFF_POST),
     ("barrier_overview", None, "get", _row(own=403, staff_other=403, coordinator=200)),
     # Coordination rounds: the coordinators of the municipality run them; the case staff of a member
     # organisation read them (and mark their own actions done); everybody else never learns of them.

@@ -105,6 +105,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "candidates:case_closure",
         # the network level (issue 23): flag a barrier from the case; the rounds of their organisation
         "coaching:barrier_create",
+        # the way to a target occupation (issue 20), from the case page
+        "coaching:pathway",
         "coaching:round_list",
         "coaching:round_detail",
         # speed dating (issue 15)
@@ -138,6 +140,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:handover_detail",
         "coaching:service_list",
         "coaching:service_detail",
+        # the way to a target occupation (issue 20), from the case's coaching page
+        "coaching:pathway",
         "coaching:messages",
         # appointments (issue 22): from the case page of the employment's person
         "candidates:appointment_add",
@@ -213,6 +217,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_list",
         "coaching:service_create",
         "coaching:service_detail",
+        # the ESCO skills an offer teaches (issue 20), from the offer's page
+        "coaching:service_skills",
         "coaching:hsds_export",
         "coaching:hsds_import",
         "coaching:language_needs_overview",
@@ -290,6 +296,7 @@ POST_ONLY = {
     "candidates:step_add",
     "candidates:step_status",
     "coaching:follow_along_take",
+    "coaching:pathway_goal",
     "coaching:handover_appointment",
     "coaching:handover_decide",
     "coaching:handover_item",
