@@ -389,6 +389,43 @@ def _above(level: str) -> str:
     return CEFR_ORDER[min(cefr_rank(level), len(CEFR_ORDER) - 1)]
 
 
+def _seed_training_for_a_pathway(*, municipality: Any, cases: list[Case], actor: Any) -> None:
+    """A Teilqualifizierung that teaches what the first hired person misses for the occupation their
+    pathway proposes first (issue 20): so "Weg zum Zielberuf" shows a local course after `make demo`.
+    Taken from the real ESCO relations, not invented; nothing when no occupation is proposed."""
+    from candidates.pathways import person_pathway, person_proposals
+
+    for case in cases:
+        proposals = person_proposals(candidate=case.candidate)
+        if not proposals:
+            continue
+        target = proposals[0].occupation
+        missing = person_pathway(candidate=case.candidate, target=target).missing
+        if not missing:
+            continue
+        services.service_create(
+            municipality_id=municipality.pk,
+            actor=actor,
+            organisation_name="Bildungswerk der Wirtschaft Musterland",
+            location_name="Bildungszentrum Kassel-Nord",
+            street="Wolfhager Straße 150",
+            postcode="34127",
+            city="Kassel",
+            name=f"Teilqualifizierung: {target.label_de}"[:200],
+            category=ServiceCategory.TRAINING,
+            description="Modulare Teilqualifizierung in Teilzeit, auch berufsbegleitend; mit Praxisphase im Betrieb.",
+            languages=["de"],
+            eligible_residence_statuses=[],
+            cost=Cost.REDUCED,
+            cost_details="förderfähig mit Bildungsgutschein der Agentur für Arbeit oder des Jobcenters",
+            contact_name="Frau Yilmaz",
+            email="tq@bildungswerk-musterland.example",
+            phone="0561 0001077",
+            skills=missing[:6],
+        )
+        return
+
+
 def seed(
     *,
     municipality: Any,
@@ -477,6 +514,7 @@ def seed(
     ServiceOrganisation.objects.filter(municipality=municipality, name=jobcenter.name).update(
         organisation=jobcenter
     )
+    _seed_training_for_a_pathway(municipality=municipality, cases=hired_cases, actor=job_coach)
 
     # --- language support, risks, requests -----------------------------------------------------
     emp = [e for e, _ in employments]

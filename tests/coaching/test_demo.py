@@ -110,10 +110,27 @@ def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, 
     assert open_request.assigned_to == coach and open_request.due_date <= today
 
     directory = Service.objects.filter(municipality=municipality)
-    assert directory.count() == 7  # with the anti-discrimination counselling (issue 15 §3)
+    # With the anti-discrimination counselling (issue 15 §3) and a Teilqualifizierung (issue 20).
+    assert directory.count() == 8
     for service in directory:
         assert service.locations.exists() and service.languages, service.name
     assert Referral.objects.filter(case__municipality=municipality).count() == 3
+    # The Teilqualifizierung teaches what a hired person misses for their first proposed occupation.
+    from candidates.pathways import person_pathway
+
+    training = directory.get(category="training")
+    taught = set(training.skills.values_list("pk", flat=True))
+    assert taught
+    target = training.name.removeprefix("Teilqualifizierung: ")
+    hired = [
+        e.candidate
+        for e in Employment.objects.filter(candidate__municipality=municipality).select_related("candidate")
+    ]
+    assert any(
+        taught
+        <= {s.pk for s in person_pathway(candidate=c, target=Occupation.objects.get(label_de=target)).missing}
+        for c in hired
+    )
 
     volunteer = get_user_model().objects.get(email=DEMO_LOGINS["volunteer"])
     assignment = VolunteerAssignment.objects.get(volunteer=volunteer, ended_at__isnull=True)
