@@ -357,6 +357,12 @@ def _own_open_cases(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(candidate__in=candidate).exclude(phase=CasePhase.CLOSED)
 
 
+def own_open_case(*, user: User) -> Case | None:
+    """The signed-in person's own open case (the newest), or None: what their self-service pages
+    that depend on the case (the pathway, issue 20) read, never another person's."""
+    return _own_open_cases(user=user).select_related("candidate").order_by("-pk").first()
+
+
 def own_plan(*, user: User) -> OwnPlan | None:
     """The signed-in person's plan, or None when no record is linked to the account."""
     candidate = own_candidate(user=user)

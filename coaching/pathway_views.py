@@ -88,3 +88,27 @@ def pathway_goal(request: HttpRequest, case_pk: int) -> HttpResponse:
             messages.info(request, _("Dieses Ziel steht schon im Integrationsplan."))
     url = reverse("coaching:pathway", kwargs={"case_pk": case.pk})
     return redirect(f"{url}?{urlencode({'target': target_value})}" if target_value else url)
+
+
+@login_required
+def my_pathway(request: HttpRequest) -> HttpResponse:
+    """The candidate's own pathway (issue 20), in their language: what I can do, what is missing for
+    an occupation one step up, and where I can learn it nearby. Read-only: goals are agreed with the
+    case staff."""
+    if not getattr(request.user, "is_candidate", False):
+        raise PermissionDenied
+    case = candidate_selectors.own_open_case(user=request.user)
+    context: dict = {"case": case, "view": None, "proposals": [], "error": ""}
+    status = 200
+    if case is not None:
+        context["proposals"] = sel.proposals(case=case)
+        chosen = (request.GET.get("target") or "").strip()[:255]
+        if not chosen and context["proposals"]:
+            chosen = context["proposals"][0].occupation.uri
+        if chosen:
+            try:
+                context["view"] = sel.pathway_view(case=case, target=sel.target_from(value=chosen))
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+                status = 400
+    return render(request, "coaching/my_pathway.html", context, status=status)

@@ -63,6 +63,7 @@ urlpatterns = [
     # issue 20: "Weg zum Zielberuf"
     path("cases/<int:case_pk>/pathway/", pathway_views.pathway, name="pathway"),
     path("cases/<int:case_pk>/pathway/goal/", pathway_views.pathway_goal, name="pathway_goal"),
+    path("me/pathway/", pathway_views.my_pathway, name="my_pathway"),
     path("network/barriers/", barrier_views.barrier_overview, name="barrier_overview"),
     path("network/rounds/", barrier_views.round_list, name="round_list"),
     path("network/rounds/new/", barrier_views.round_create, name="round_create"),

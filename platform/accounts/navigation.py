@@ -24,6 +24,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.CANDIDATE: [
         Destination(_("Mein Profil"), "candidates:my_profile"),
         Destination(_("Mein Plan"), "candidates:my_plan"),
+        Destination(_("Mein Weg zum Beruf"), "coaching:my_pathway"),  # issue 20
         Destination(_("Nachrichten"), "coaching:messages"),
         Destination(_("Stellen für mich"), "employers:my_jobs"),
         Destination(_("Anfragen von Betrieben"), "employers:my_introductions"),

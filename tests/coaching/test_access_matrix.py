@@ -186,6 +186,8 @@ MATRIX = [
         "get",
         {**_row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404), "case_manager": 200},
     ),
+    # The candidate's own pathway (issue 20): the candidate only; it reads their own case.
+    ("my_pathway", None, "get", {**_row(own=403, staff_other=403), "candidate": 200}),
     # --- messages (issue 22): the candidate and their case staff; a volunteer only on their
     # assignment's conversation; employers, chambers and coordinators never.
     (
