@@ -34,6 +34,7 @@ ROLE_PAGES: dict[str, set[str]] = {
     "candidate": {
         "accounts:home",
         "notifications:inbox",
+        "coaching:my_pathway",  # issue 20
         "candidates:my_profile",
         "candidates:my_profile_edit",
         "candidates:my_languages",
