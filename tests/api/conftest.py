@@ -86,7 +86,9 @@ class Coordinators:
 
 
 def make_service(municipality, name="Deutschkurs B1") -> Service:
-    provider = ServiceOrganisation.objects.create(municipality=municipality, name=f"VHS {municipality.name}")
+    provider, _created = ServiceOrganisation.objects.get_or_create(
+        municipality=municipality, name=f"VHS {municipality.name}"
+    )
     return Service.objects.create(
         organisation=provider,
         municipality=municipality,
