@@ -11,12 +11,13 @@ import uuid
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from api.viewsets import ApiViewSet
 from organisations import access
 
 from . import selectors
@@ -97,7 +98,7 @@ ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, descriptio
     list=extend_schema(summary="Angebote der Kommune (HSDS 3.0)", tags=["directory"]),
     retrieve=extend_schema(summary="Ein Angebot (HSDS 3.0)", tags=["directory"], parameters=[ID]),
 )
-class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ServiceViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = HsdsService
     lookup_value_regex = "[^/]+"
     required_scopes = {"GET": READ}

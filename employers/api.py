@@ -15,12 +15,13 @@ from typing import Any
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.rest import etag, require_if_match
+from api.viewsets import ApiViewSet
 from taxonomy.models import OccupationSkill
 
 from . import selectors, services
@@ -149,7 +150,7 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description
 )
 class PlacementViewSet(
     mixins.ListModelMixin,
-    viewsets.GenericViewSet,
+    ApiViewSet,
 ):
     serializer_class = PlacementSerializer
     filterset_class = PlacementApiFilter

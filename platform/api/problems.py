@@ -31,7 +31,7 @@ def _pointer(path: Iterable[str | int], *, in_query: bool) -> str:
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
     if in_query:
         return ".".join(parts)
-    return "#/" + "/".join(parts)
+    return "#" + "".join("/" + part for part in parts)
 
 
 def _flatten(detail: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
@@ -79,7 +79,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
 
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ParseError):
+        # A body that is no JSON at all: invalid input too, pointing at the whole document.
+        body = problem(
+            exc.status_code,
+            _("Die Eingabe ist ungültig; „errors“ sagt, was zu ändern ist."),
+            type_=INVALID_INPUT,
+            errors=[{"pointer": "#", "detail": str(exc.detail)}],
+        )
+    elif isinstance(exc, exceptions.ValidationError):
         in_query = isinstance(exc, InvalidQuery)
         errors = [
             {"pointer" if not in_query else "parameter": _pointer(path, in_query=in_query), "detail": message}

@@ -7,29 +7,50 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser as _JSONParser
 from rest_framework.request import Request
 
 from .errors import InvalidQuery, PreconditionFailed, PreconditionRequired
 
 
-class JSONParser(_JSONParser):
-    """DRF's, but JSON nested too deep ("[[[[…") is a 400 like any malformed body, not a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as exc:
-            raise ParseError("JSON parse error - nested too deep") from exc
-
-
 class Pagination(PageNumberPagination):
+    """Pages of 25 (page_size up to 100). A page_size or page that is no whole number in range is a
+    400 naming the parameter (DRF would quietly fall back to the default)."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def _number(self, request: Request, name: str, *, maximum: int | None) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        value = values[-1]
+        if len(values) > 1 or not value.isascii() or not value.isdigit() or len(value) > 9:
+            raise InvalidQuery({name: [_("Bitte eine ganze Zahl angeben.")]})
+        number = int(value)
+        if number < 1 or (maximum is not None and number > maximum):
+            raise InvalidQuery(
+                {name: [_("Bitte eine Zahl von 1 bis {maximum} angeben.").format(maximum=maximum or "…")]}
+            )
+        return number
+
+    def get_page_size(self, request: Request) -> int:
+        return self._number(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._number(request, self.page_query_param, maximum=None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -39,6 +60,13 @@ class FilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        repeated = [name for name in filterset.filters if len(request.query_params.getlist(name)) > 1]
+        if repeated:
+            raise InvalidQuery({name: [_("Bitte nur einen Wert angeben.")] for name in repeated})
+        # django-filter reads an empty value as "no filter"; here it is a mistake worth naming.
+        empty = [name for name in filterset.filters if request.query_params.get(name, None) == ""]
+        if empty:
+            raise InvalidQuery({name: [_("Bitte einen Wert angeben.")] for name in empty})
         if not filterset.is_valid():
             raise InvalidQuery({name: list(errors) for name, errors in filterset.errors.items()})
         return filterset.qs

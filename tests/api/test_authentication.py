@@ -139,7 +139,9 @@ def test_json_only(employers):
     response = employers.own.client.post(URL, "title=x", content_type="application/x-www-form-urlencoded")
     _problem(response, 415)
     response = employers.own.client.post(URL, "{not json", content_type="application/json")
-    assert "JSON" in _problem(response, 400)["detail"]
+    body = _problem(response, 400)
+    assert body["type"] == "urn:lotse:api:problem:invalid-input"
+    assert "JSON" in body["errors"][0]["detail"] and body["errors"][0]["pointer"] == "#"
 
 
 def test_revoked_tokens_stay_revoked_on_revoking_again(employers):
@@ -149,3 +151,17 @@ def test_revoked_tokens_stay_revoked_on_revoking_again(employers):
     token_revoke(token=token, actor=employers.own.user)
     token.refresh_from_db()
     assert token.revoked_at == first <= timezone.now()
+
+
+def test_unknown_and_unstorable_query_parameters_are_400_problems(employers):
+    client = employers.own.client
+    response = client.get(URL, {"stauts": "open"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"parameter": "stauts", "detail": "Diesen Parameter gibt es hier nicht."}
+    ]
+    for query in ({"page_size": "1000"}, {"page_size": "x"}, {"page": "0"}, {"status": ""}):
+        assert client.get(URL, query).status_code == 400, query
+    response = client.get(URL, {"status": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
