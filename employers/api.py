@@ -190,12 +190,10 @@ class PlacementViewSet(
         return self._change(request, pk, partial=True)
 
     def _change(self, request: Request, pk: str, *, partial: bool) -> Response:
-        placement = selectors.placement_get(user=request.user, pk=_placement_id(pk))
         with transaction.atomic():
             # Locked while the version is compared and the change is written: two clients holding
             # the same ETag cannot both win.
-            list(Placement.objects.select_for_update().filter(pk=placement.pk).values_list("pk", flat=True))
-            placement = selectors.placement_get(user=request.user, pk=placement.pk)
+            placement = selectors.placement_get_for_update(user=request.user, pk=_placement_id(pk))
             require_if_match(request, etag(PlacementSerializer(placement).data))
             serializer = PlacementSerializer(placement, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
