@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test setup lint pytest browser-deps serve clean
+.PHONY: demo test setup lint pytest browser-deps serve clean schema
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ pytest: setup browser-deps
 	$(VENV)/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 test: lint pytest
+
+# The API's OpenAPI schema, committed beside the code; tests/api/test_schema.py fails when it is stale.
+schema: setup
+	$(PY) manage.py spectacular --lang de --validate --fail-on-warn --file platform/api/openapi.yaml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .test-db*.sqlite3*

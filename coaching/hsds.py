@@ -194,6 +194,12 @@ def _service(service: Service) -> dict:
     return data
 
 
+def service_document(service: Service) -> dict:
+    """One service in HSDS 3.0 shape, as in the export (the API's directory, coaching/api.py).
+    The service needs its ``organisation`` and its ``locations`` (select and prefetch them)."""
+    return _service(service)
+
+
 def hsds_document(*, municipality: Municipality) -> list[dict]:
     """The municipality's whole directory (active and inactive offers) as an HSDS package."""
     providers = (

@@ -12,7 +12,7 @@ from inputs.dates import DateFilter
 from taxonomy.cefr import CEFR, CEFR_ORDER
 from taxonomy.postcodes import is_valid_postcode
 
-from .models import PartnerLevel, PlacementKind, Sector
+from .models import PartnerLevel, Placement, PlacementKind, PlacementStatus, Sector
 from .selectors import postcodes_within
 
 PAGE_SIZES = (10, 25, 50)
@@ -232,3 +232,14 @@ class BusinessFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(business_relation__next_contact_on__lte=self.today)
         return queryset
+
+
+class PlacementApiFilter(django_filters.FilterSet):
+    """The API's placement list (employers/api.py): by status and kind."""
+
+    status = django_filters.ChoiceFilter(choices=PlacementStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=PlacementKind.choices)
+
+    class Meta:
+        model = Placement
+        fields = ["status", "kind"]

@@ -143,6 +143,13 @@ def placement_get(*, user: User, pk: int) -> Placement:
     return placement
 
 
+def placement_get_for_update(*, user: User, pk: int) -> Placement:
+    """As :func:`placement_get`, with the row locked until the transaction ends (a change checked
+    against the version the writer read, employers/api.py)."""
+    require_employer(user=user)
+    return access.first_or_404(placements_for(user=user).select_for_update(of=("self",)).filter(pk=pk))
+
+
 def placement_skills(*, placement: Placement) -> list[PlacementSkill]:
     return list(placement.skills.select_related("skill").order_by("relation", "skill__label_de"))
 

@@ -70,7 +70,11 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
     Role.IMMIGRATION_OFFICE: [
         Destination(_("Fragen an die Ausländerbehörde"), "candidates:office_question_list")
     ],
-    Role.EMPLOYER: [Destination(_("Stellen und Vorschläge"), "employers:home")],
+    Role.EMPLOYER: [
+        Destination(_("Stellen und Vorschläge"), "employers:home"),
+        # issue 17: the business's own systems reach its placements through the API.
+        Destination(_("API-Tokens"), "api_tokens:list"),
+    ],
     Role.CHAMBER_EDITOR: [
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),
         Destination(_("Redaktion (CMS)"), "wagtailadmin_home"),
@@ -88,6 +92,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Weitergegebene Vorstellungsanfragen"), "employers:staff_introductions"),
         Destination(_("Speed-Datings"), "employers:speed_dating_list"),
         Destination(_("Betriebe"), "employers:business_list"),
+        Destination(_("API-Tokens"), "api_tokens:list"),  # issue 17: the directory through the API
     ],
 }
 

@@ -2,13 +2,17 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
+from coaching.api import ServiceViewSet
 from config import metrics, views
+from employers.api import PlacementViewSet
 
 # One way in: the packages' own password forms lead to allauth (rate limit, lockout, TOTP).
 # These routes come before the packages' own; tests/security/test_one_way_in.py walks the
@@ -22,8 +26,21 @@ _one_way_in = [
     re_path(r"^documents/authenticate_with_password/", accounts_views.no_shared_passwords),
 ]
 
+# The API (issue 17): each app owns its resources (<app>/api.py), composed here under /api/v1/.
+api_v1 = SimpleRouter()
+api_v1.register("placements", PlacementViewSet, basename="placement")
+api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
+_api = [
+    path("api/v1/", include((api_v1.urls, "api-v1"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI's start script is a file of its own (the split view), so the page needs no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
 urlpatterns = [
     *_one_way_in,
+    *_api,
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -47,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("app/", include("accounts.urls")),
     path("app/notifications/", include("notifications.urls")),
+    path("app/api/", include("api.urls")),
     path("app/organisations/", include("organisations.urls")),
     path("app/taxonomy/", include("taxonomy.urls")),
     path("app/candidates/", include("candidates.urls")),

@@ -8,6 +8,7 @@ included) that carries one, and for over-long query parameters; a cookie that ca
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 
@@ -67,6 +68,23 @@ def bad_input_page() -> HttpResponse:
     return HttpResponseBadRequest(html, content_type="text/html; charset=utf-8")
 
 
+def bad_input_problem() -> HttpResponse:
+    """The same refusal for the API (/api/): RFC 9457 problem details, as every API error is."""
+    body = json.dumps(
+        {
+            "type": "urn:lotse:api:problem:invalid-input",
+            "title": "Bad Request",
+            "status": 400,
+            "detail": _(
+                "Die Anfrage enthält Zeichen, die wir nicht speichern können, oder eine zu lange Angabe."
+            ),
+            "errors": [{"pointer": "#", "detail": _("Nullzeichen, Ersatzzeichen oder zu lange Angabe.")}],
+        },
+        ensure_ascii=False,
+    )
+    return HttpResponseBadRequest(body, content_type="application/problem+json")
+
+
 class UnstorableInputMiddleware:
     """400 for requests that carry input no page can store or query with."""
 
@@ -80,5 +98,5 @@ class UnstorableInputMiddleware:
             if UNSTORABLE.search(name) or UNSTORABLE.search(value):
                 del request.COOKIES[name]
         if unstorable_reason(request) is not None:
-            return bad_input_page()
+            return bad_input_problem() if request.path_info.startswith("/api/") else bad_input_page()
         return self.get_response(request)

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 
-from .models import Membership, OrganisationKind, VerificationStatus
+from .models import Membership, Organisation, OrganisationKind, VerificationStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -45,6 +45,18 @@ def memberships(*, user: User) -> list[Membership]:
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def act_for_organisation(*, principal: object, organisation: Organisation, roles: Iterable[str]) -> None:
+    """Give a principal that is not a person (an API client, api/authentication.py) the given roles
+    in one organisation, as if it held those memberships: every rule here, and so every selector,
+    then treats it like a member of that organisation with those roles, and nothing more (an
+    unverified employer's client, like its staff, holds no employer rights)."""
+    setattr(
+        principal,
+        _CACHE_ATTR,
+        [Membership(organisation=organisation, role=role, is_active=True) for role in sorted(set(roles))],
+    )
 
 
 def forget(*, user: User) -> None:

@@ -27,6 +27,7 @@ APP_NAMESPACES = (
     "employers",
     "coaching",
     "monitoring",
+    "api_tokens",
 )
 
 # What each demo login must find by clicking from /app/ (URL names that answered 200).
@@ -192,6 +193,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:support_request_detail",
         # the business's tables at a speed dating (issue 15 §2)
         "employers:employer_speed_dating",
+        # the business's API tokens (issue 17)
+        "api_tokens:list",
     },
     "chamber_editor": {
         "accounts:home",
@@ -247,6 +250,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "employers:business_create",
         "employers:business_detail",
         "employers:business_merge",
+        # the office's API tokens (issue 17)
+        "api_tokens:list",
     },
     # the Clearingstelle (issue 14 §3): only the questions addressed to the office
     "immigration_office": {
@@ -280,6 +285,7 @@ NOT_PAGES: dict[str, str] = {
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "api_tokens:revoke",
     "coaching:round_held",
     "coaching:round_action_done",
     "coaching:agreement_end",

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "matching",
     "outbox",
     "notifications",
+    # API tokens, authentication, problem details, throttles (the resources live in the apps' api.py).
+    # Before drf_spectacular: its Swagger UI and ReDoc templates are overridden (CSP, no web fonts).
+    "api",
     # composition root: an app only so that its management commands (seed_demo) are found
     "config",
     # apps
@@ -63,6 +66,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -380,6 +386,51 @@ LOTSE_METRICS_TOKEN = env.str_("LOTSE_METRICS_TOKEN", "")
 # Appointment SMS (issue 22): a dotted path to a class with ``send(to, text)``, this installation's
 # gateway; only municipalities that opted in (Municipality.sms_appointments) use it. Empty: none.
 LOTSE_SMS_SENDER = env.str_("LOTSE_SMS_SENDER", "")
+
+# The REST API under /api/v1/ (issue 17): clients are organisations with API tokens (platform/api);
+# JSON only; every error is RFC 9457 problem details (api/problems.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["api.rest.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.rest.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # OPTIONS answers 405 like any method an operation does not have (no metadata about fields).
+    "DEFAULT_METADATA_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per client (an organisation, all its tokens together) and per address without a token.
+LOTSE_API_RATE = env.str_("LOTSE_API_RATE", "600/min")
+LOTSE_API_ANONYMOUS_RATE = env.str_("LOTSE_API_ANONYMOUS_RATE", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lotse API",
+    "DESCRIPTION": (
+        "Die Schnittstelle von Lotse für die Systeme von Betrieben und Kommunen. Clients sind "
+        "Organisationen; sie melden sich mit einem API-Token an (Authorization: Bearer …), das "
+        "berechtigte Mitarbeitende unter /app/api/ anlegen. Fehler kommen als RFC 9457 Problem "
+        "Details (application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from our own static files, never a CDN; no validator badge (another host).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
 SENTRY_DSN = env.str_("SENTRY_DSN", "")

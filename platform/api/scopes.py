@@ -1,0 +1,42 @@
+"""The scopes an API token can carry. Each mirrors a role: a token acts in its organisation with the
+roles of its scopes (organisations.access.act_for_organisation), so the selectors decide what it
+sees exactly as they do for that organisation's staff. Whoever creates a token must hold the role of
+every scope it carries, in that organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str
+    role: str
+    label: str | Promise
+
+
+SCOPES: dict[str, Scope] = {
+    scope.name: scope
+    for scope in [
+        Scope("placements:read", Role.EMPLOYER, _("Stellen lesen")),
+        Scope("placements:write", Role.EMPLOYER, _("Stellen anlegen und ändern")),
+        Scope("directory:read", Role.COORDINATOR, _("Angebotsverzeichnis lesen (HSDS)")),
+    ]
+}
+
+
+def roles_for(scopes: Iterable[str]) -> set[str]:
+    """The roles a token with these scopes acts with (unknown scopes grant nothing)."""
+    return {SCOPES[name].role for name in scopes if name in SCOPES}
+
+
+def scopes_for_roles(roles: Iterable[str]) -> list[Scope]:
+    """The scopes someone with these roles may put on a token."""
+    held = set(roles)
+    return [scope for scope in SCOPES.values() if scope.role in held]
