@@ -26,7 +26,7 @@ cook_taxonomy = hostile.cook_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_SKIP = re.compile(r"/(export|logout|erase|figures)/?|\.(csv|json|pdf|xlsx)$|/end/$|/i18n/")
+_SKIP = re.compile(r"/(export|logout|erase|figures)/?|/api/schema/?|\.(csv|json|pdf|xlsx)$|/end/$|/i18n/")
 
 
 @pytest.fixture
