@@ -4,7 +4,6 @@ accepts, declines or completes the referral there, without an account; the case 
 from __future__ import annotations
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -73,8 +72,6 @@ def referral_answer_by_provider(*, seen: ProviderReferral, status: str, outcome:
     """The provider answers through its link: the same transitions and checks as the staff's form
     (a declined or completed referral needs its outcome), then the case staff are told."""
     referral = seen.referral
-    if status not in Referral.Status.values:
-        raise ValidationError({"status": _("Bitte eine der Antworten wählen.")})
     with transaction.atomic():
         updated = referral_update(referral=referral, actor=None, status=status, outcome=outcome)
         case = updated.case

@@ -25,8 +25,8 @@ def referral_answer(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)  # "status" / "outcome" land at their fields
         else:
             return redirect("coaching:referral_answer", token=token)
-    if request.method != "POST":
-        referral_services.referral_viewed_by_provider(seen=seen)
+    # Whatever renders the page shows the first name: a GET, and a POST answered with an error.
+    referral_services.referral_viewed_by_provider(seen=seen)
     return render(
         request,
         "coaching/referral_answer.html",

@@ -18,9 +18,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-# ReDoc (the API's reference at /api/redoc/) styles itself with <style> elements it writes at run
-# time and renders in a blob: web worker: its page gets DOCS_POLICY (still our origin only).
-_DOCS_PATHS = re.compile(r"^/api/redoc/")
 # Optional language prefix (/en/app/…): i18n_patterns puts it before every app address.
 _ADMIN_PATHS = re.compile(r"^/(cms-admin|django-admin)/")
 # The API (/api/, once it exists) authenticates in the view, not by session: listed by path.
@@ -66,26 +63,6 @@ def _admin_policy(nonce: str) -> str:
     )
 
 
-def _docs_policy(nonce: str) -> str:
-    # ReDoc: our own script file plus the page's one nonce'd start script; the styles it writes at
-    # run time; its search index in a blob: worker. Still our origin only, no eval, no plug-ins.
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            "font-src 'self' data:",
-            "connect-src 'self'",
-            "worker-src 'self' blob:",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
-
 class SecurityHeadersMiddleware:
     """CSP on every response; ``no-store, private`` where the response may carry personal data.
 
@@ -100,12 +77,7 @@ class SecurityHeadersMiddleware:
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            if _ADMIN_PATHS.match(request.path_info):
-                policy = _admin_policy
-            elif _DOCS_PATHS.match(request.path_info):
-                policy = _docs_policy
-            else:
-                policy = _policy
+            policy = _admin_policy if _ADMIN_PATHS.match(request.path_info) else _policy
             response["Content-Security-Policy"] = policy(request.csp_nonce)
         if _PERSONAL_PATHS.match(request.path_info) or _signed_in(request):
             add_never_cache_headers(response)

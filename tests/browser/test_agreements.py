@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.models import CooperationAgreement
 from organisations.models import OrganisationKind
@@ -51,7 +52,7 @@ def test_the_coordinator_records_an_agreement_and_sees_it_due_for_review(live_se
     page.get_by_label("unterzeichnet am").fill(signed.isoformat())
     page.get_by_label("zu überprüfen am").fill((signed - datetime.timedelta(days=1)).isoformat())
     page.locator("main form button[type=submit]").click()
-    assert "Die Überprüfung kann nicht vor der Unterzeichnung liegen." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Die Überprüfung kann nicht vor der Unterzeichnung liegen.")
     assert page.get_by_label("Titel").input_value() == "Übergang AsylbLG – SGB II"  # kept
     checked()
     page.get_by_label("zu überprüfen am").fill(review.isoformat())

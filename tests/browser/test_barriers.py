@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.models import Barrier
 from tests.browser.test_handover import _serious, _sign_in
@@ -50,7 +51,7 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
     # A note with her name is refused, the choice kept; without it the barrier is stored.
     page.get_by_label("Anmerkung (optional, anonym)").fill("Amina findet keinen Platz")
     page.locator("main form button[type=submit]").click()
-    assert "den Namen der Klient*in" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("den Namen der Klient*in")
     checked()
     page.get_by_label("Anmerkung (optional, anonym)").fill("Kein U3-Platz im Stadtteil")
     page.locator("main form button[type=submit]").click()  # click 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.models import DiscriminationReport, Service, ServiceOrganisation
 from tests.browser.test_handover import _serious, _sign_in
@@ -69,7 +70,7 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
     # Referred without the consent ticked: a clear error, the text kept.
     page.get_by_label("هل تريد تحويله إلى جهة استشارات مكافحة التمييز؟").select_option(label=counselling.name)
     page.locator("main form button[type=submit]").click()
-    assert "لا نحوّل البلاغ دون موافقتك" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("لا نحوّل البلاغ دون موافقتك")
     assert page.get_by_label("ماذا حدث؟").input_value() == TEXT
     checked()
     page.get_by_label("أوافق على إرسال بلاغي", exact=False).check()

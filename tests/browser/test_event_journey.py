@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from cms.models import ChamberSectionPage, EventIndexPage, EventPage, EventRegistration
 from organisations.models import OrganisationKind
@@ -59,7 +60,7 @@ def test_a_visitor_registers_gets_the_ics_and_cancels_from_the_mail(
     page.get_by_label("Anzahl Personen").fill("2")
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
-    assert page.get_by_role("status").filter(has_text="Ihre Anmeldung ist eingegangen").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Ihre Anmeldung ist eingegangen")).to_be_visible()
     assert page.get_by_text("28 von 30").is_visible()
     checked()
     assert EventRegistration.objects.filter(event=event).count() == 1
@@ -81,7 +82,7 @@ def test_a_visitor_registers_gets_the_ics_and_cancels_from_the_mail(
     assert EventRegistration.objects.filter(event=event).count() == 1
 
     page.get_by_role("button", name="Ja, abmelden").click()
-    assert page.get_by_role("status").filter(has_text="Ihr Platz ist wieder frei").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Ihr Platz ist wieder frei")).to_be_visible()
     checked()
     assert not EventRegistration.objects.filter(event=event).exists()
 

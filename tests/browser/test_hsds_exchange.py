@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from coaching import hsds
 from coaching.models import Service
@@ -56,7 +57,7 @@ def test_a_coordinator_exports_and_imports_the_directory_as_hsds(
     bad.write_text(json.dumps(broken), encoding="utf-8")
     page.get_by_label("HSDS-Datei (JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Importieren").click()
-    assert page.get_by_text("$[0].services[0].status").count() == 1
+    expect(page.get_by_text("$[0].services[0].status")).to_have_count(1)
     assert page.get_by_label("Kommune").input_value() == str(world.municipality.pk)
     assert axe() == []
     assert Service.objects.get(pk=language_school.pk).name == "Berufssprachkurs B2"

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from coaching import services
 from coaching.models import Referral
@@ -47,15 +48,15 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     assert world.case.candidate.last_name not in main.inner_text()
     page.get_by_label("Angenommen").check()
     page.get_by_role("button", name="Antwort senden").click()
-    assert page.get_by_test_id("referral-status").inner_text().startswith("angenommen")
+    expect(page.get_by_test_id("referral-status")).to_have_text(re.compile(r"^\s*angenommen"))
     page.get_by_label("abgeschlossen").check()
     page.get_by_role("button", name="Antwort senden").click()
-    assert "Bitte das Ergebnis angeben." in main.inner_text()
+    expect(main).to_contain_text("Bitte das Ergebnis angeben.")
     assert page.get_by_label("abgeschlossen").is_checked()
     checked(page)
     page.get_by_label("Ergebnis (bei Absage oder Abschluss nötig)").fill("Kurs B2 begonnen und bestanden")
     page.get_by_role("button", name="Antwort senden").click()
-    assert "Die Verweisung ist abgeschlossen" in main.inner_text()
+    expect(main).to_contain_text("Die Verweisung ist abgeschlossen")
 
     # The case manager: from /app/ through the inbox badge to the case.
     staff = browser.new_context()

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "outbox",
     "notifications",
     # API tokens, authentication, problem details, throttles (the resources live in the apps' api.py).
-    # Before drf_spectacular: its Swagger UI and ReDoc templates are overridden (CSP, no web fonts).
+    # Before drf_spectacular: its Swagger UI template is overridden (CSP, no web fonts).
     "api",
     # composition root: an app only so that its management commands (seed_demo) are found
     "config",
@@ -419,10 +419,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Swagger UI and ReDoc from our own static files, never a CDN; no validator badge (another host).
+    # Swagger UI from our own static files, never a CDN; no validator badge (another host). No ReDoc:
+    # its sidebar always loads Redocly's logo from their CDN and it needs inline styles.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
     "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
     "POSTPROCESSING_HOOKS": [
