@@ -606,7 +606,10 @@ def verification_queue(*, user: User) -> QuerySet[Organisation]:
 
 
 def verification_get(*, user: User, pk: int) -> Organisation:
+    """An employer waiting in the user's queue (404 otherwise) that the user may decide on (403)."""
     organisation = access.first_or_404(verification_queue(user=user).filter(pk=pk))
+    if not access.may_verify_employer(user=user, organisation=organisation):
+        raise PermissionDenied
     return organisation
 
 

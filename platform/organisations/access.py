@@ -146,6 +146,30 @@ def employer_organisation_ids(*, user: User) -> set[int]:
     }
 
 
+# --- object checks on organisations (formerly django-rules perms; one way to check access) ---
+
+
+def may_view_organisation(*, user: User, organisation: Organisation) -> bool:
+    """Its members, and the coordinators of its municipality."""
+    return has_role(user=user, roles=list(Role.values), organisation_id=organisation.pk) or has_role(
+        user=user, roles=[Role.COORDINATOR], municipality_id=organisation.municipality_id
+    )
+
+
+def may_manage_organisation(*, user: User, organisation: Organisation) -> bool:
+    """Change it and its memberships: its leads, and the coordinators of its municipality."""
+    return any(m.is_lead and m.organisation_id == organisation.pk for m in memberships(user=user)) or (
+        has_role(user=user, roles=[Role.COORDINATOR], municipality_id=organisation.municipality_id)
+    )
+
+
+def may_verify_employer(*, user: User, organisation: Organisation) -> bool:
+    """Chamber editors and coordinators of the employer's municipality verify employers."""
+    return has_role(
+        user=user, roles=[Role.CHAMBER_EDITOR, Role.COORDINATOR], municipality_id=organisation.municipality_id
+    )
+
+
 def requires_mfa(*, user: User) -> bool:
     """Every role that reads other people's personal data must use a second factor.
 

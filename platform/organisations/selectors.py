@@ -38,17 +38,19 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
     )
 
 
-def organisation_get(*, user: User, pk: int, perm: str = "organisations.view_organisation") -> Organisation:
-    """One organisation, if the user holds ``perm`` on it; 404 if it does not exist, else 403."""
+def organisation_get(*, user: User, pk: int, manage: bool = False) -> Organisation:
+    """One organisation the user may view (``manage``: may change it and its memberships); 404 if it
+    does not exist, else 403."""
     organisation = get_object_or_404(Organisation.objects.select_related("municipality"), pk=pk)
-    if not user.has_perm(perm, organisation):
+    allowed = access.may_manage_organisation if manage else access.may_view_organisation
+    if not allowed(user=user, organisation=organisation):
         raise PermissionDenied
     return organisation
 
 
 def membership_list(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
     """Members of an organisation, for those who manage its memberships."""
-    if not user.has_perm("organisations.manage_memberships", organisation):
+    if not access.may_manage_organisation(user=user, organisation=organisation):
         raise PermissionDenied
     return (
         Membership.objects.filter(organisation=organisation)
@@ -63,7 +65,7 @@ def invitation_list(*, user: User, organisation: Organisation) -> QuerySet[Membe
     They carry only the address the lead typed: an invited account's name appears on the member
     list once the person has accepted, never before.
     """
-    if not user.has_perm("organisations.manage_memberships", organisation):
+    if not access.may_manage_organisation(user=user, organisation=organisation):
         raise PermissionDenied
     return (
         MembershipInvitation.objects.filter(organisation=organisation)

@@ -49,9 +49,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def membership_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Members and invitations of one organisation; the form invites (it never adds)."""
-    organisation = selectors.organisation_get(
-        user=request.user, pk=pk, perm="organisations.manage_memberships"
-    )
+    organisation = selectors.organisation_get(user=request.user, pk=pk, manage=True)
     roles = services.roles_for_kind(organisation.kind)
     if not access.has_role(
         user=request.user, roles=[Role.COORDINATOR], municipality_id=organisation.municipality_id
@@ -105,9 +103,7 @@ def membership_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def membership_deactivate(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = selectors.organisation_get(
-        user=request.user, pk=pk, perm="organisations.manage_memberships"
-    )
+    organisation = selectors.organisation_get(user=request.user, pk=pk, manage=True)
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
     services.membership_deactivate(actor=request.user, membership=membership)
     messages.success(request, _("Mitgliedschaft von %(user)s beendet.") % {"user": membership.user})
@@ -117,9 +113,7 @@ def membership_deactivate(request: HttpRequest, pk: int, membership_pk: int) -> 
 @require_POST
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    organisation = selectors.organisation_get(
-        user=request.user, pk=pk, perm="organisations.manage_memberships"
-    )
+    organisation = selectors.organisation_get(user=request.user, pk=pk, manage=True)
     invitation = get_object_or_404(MembershipInvitation, pk=invitation_pk, organisation=organisation)
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("Einladung an %(email)s zurückgezogen.") % {"email": invitation.email})

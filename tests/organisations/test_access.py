@@ -1,4 +1,4 @@
-"""organisations.access: the helpers every app asks, and the django-rules perms built on them."""
+"""organisations.access: the helpers every app asks, and the object checks built on them."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -74,7 +74,7 @@ def test_memberships_are_read_once_for_many_checks(case_manager_team, django_ass
             access.municipality_ids(user=user)
             access.roles_of(user=user)
             access.requires_mfa(user=user)
-            user.has_perm("organisations.view_organisation", t.organisation)
+            access.may_view_organisation(user=user, organisation=t.organisation)
 
 
 def test_forget_drops_the_cache(case_manager_team, municipality):
@@ -102,45 +102,49 @@ def test_requires_mfa_by_role(role, expected, make_member):
     assert access.requires_mfa(user=make_member(role)) is expected
 
 
-# --- rules ----------------------------------------------------------------------------------
+# --- object checks on organisations ---------------------------------------------------------
 
 
-def test_view_organisation_perm(case_manager_team, coordinator_team):
+def test_view_organisation(case_manager_team, coordinator_team):
     t = case_manager_team
-    assert t.own.has_perm("organisations.view_organisation", t.organisation)
-    assert t.colleague.has_perm("organisations.view_organisation", t.organisation)
-    assert not t.outsider.has_perm("organisations.view_organisation", t.organisation)
-    assert not t.elsewhere.has_perm("organisations.view_organisation", t.organisation)
+    view = access.may_view_organisation
+    assert view(user=t.own, organisation=t.organisation)
+    assert view(user=t.colleague, organisation=t.organisation)
+    assert not view(user=t.outsider, organisation=t.organisation)
+    assert not view(user=t.elsewhere, organisation=t.organisation)
     # The coordinator of the municipality sees every organisation in it, not those elsewhere.
-    assert coordinator_team.own.has_perm("organisations.view_organisation", t.organisation)
-    assert not coordinator_team.own.has_perm("organisations.view_organisation", t.foreign_organisation)
+    assert view(user=coordinator_team.own, organisation=t.organisation)
+    assert not view(user=coordinator_team.own, organisation=t.foreign_organisation)
 
 
-def test_change_and_manage_perms_need_lead_or_coordinator(case_manager_team, make_member, coordinator_team):
+def test_managing_an_organisation_needs_its_lead_or_the_coordinator(
+    case_manager_team, make_member, coordinator_team
+):
     t = case_manager_team
+    manage = access.may_manage_organisation
     lead = make_member("case_manager", organisation=t.organisation, lead=True)
-    for perm in ("organisations.change_organisation", "organisations.manage_memberships"):
-        assert lead.has_perm(perm, t.organisation)
-        assert not lead.has_perm(perm, t.other_organisation)
-        assert not t.own.has_perm(perm, t.organisation)
-        assert coordinator_team.own.has_perm(perm, t.organisation)
-        assert not coordinator_team.elsewhere.has_perm(perm, t.organisation)
+    assert manage(user=lead, organisation=t.organisation)
+    assert not manage(user=lead, organisation=t.other_organisation)
+    assert not manage(user=t.own, organisation=t.organisation)
+    assert manage(user=coordinator_team.own, organisation=t.organisation)
+    assert not manage(user=coordinator_team.elsewhere, organisation=t.organisation)
 
 
-def test_municipality_perms(coordinator_team, case_manager_team):
-    m = coordinator_team.municipality
-    assert coordinator_team.own.has_perm("organisations.view_municipality", m)
-    assert coordinator_team.own.has_perm("organisations.change_municipality", m)
-    assert not coordinator_team.elsewhere.has_perm("organisations.view_municipality", m)
-    assert not case_manager_team.own.has_perm("organisations.view_municipality", m)
-
-
-def test_verify_perm_for_chamber_editors_and_coordinators(
+def test_chamber_editors_and_coordinators_verify_employers_of_their_municipality(
     unverified_employer_team, chamber_editor_team, coordinator_team, case_manager_team
 ):
     employer_org = unverified_employer_team.organisation
-    assert chamber_editor_team.own.has_perm("organisations.verify_organisation", employer_org)
-    assert coordinator_team.own.has_perm("organisations.verify_organisation", employer_org)
-    assert not chamber_editor_team.elsewhere.has_perm("organisations.verify_organisation", employer_org)
-    assert not case_manager_team.own.has_perm("organisations.verify_organisation", employer_org)
-    assert not unverified_employer_team.own.has_perm("organisations.verify_organisation", employer_org)
+    verify = access.may_verify_employer
+    assert verify(user=chamber_editor_team.own, organisation=employer_org)
+    assert verify(user=coordinator_team.own, organisation=employer_org)
+    assert not verify(user=chamber_editor_team.elsewhere, organisation=employer_org)
+    assert not verify(user=case_manager_team.own, organisation=employer_org)
+    assert not verify(user=unverified_employer_team.own, organisation=employer_org)
+
+
+def test_permissions_on_objects_are_not_a_second_way_in(case_manager_team, coordinator_team):
+    """django-rules is gone: ``has_perm`` on an object answers no for everyone, so nothing can
+    come to rely on it beside organisations.access."""
+    assert not coordinator_team.own.has_perm(
+        "organisations.view_organisation", case_manager_team.organisation
+    )
