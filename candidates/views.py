@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_READERS, CASE_STAFF, Role
 from organisations import access
+from organisations.decorators import role_required
 from organisations.models import Organisation
 
 from . import forms, hooks, selectors, services
@@ -66,9 +67,8 @@ def _back(candidate_pk: int) -> HttpResponse:
 # --- caseload and intake ---------------------------------------------------------------------
 
 
-@login_required
+@role_required([*CASE_STAFF, Role.COORDINATOR])
 def case_list(request: HttpRequest) -> HttpResponse:
-    _require(request, [*CASE_STAFF, Role.COORDINATOR])
     user = request.user
     scope = request.GET.get("scope")
     if scope not in selectors.CASELOAD_SCOPES:
@@ -111,9 +111,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.CASE_MANAGER])
 def candidate_create(request: HttpRequest) -> HttpResponse:
-    _require(request, [Role.CASE_MANAGER])
     organisations = Organisation.objects.filter(
         pk__in=access.organisation_ids(user=request.user, roles=[Role.CASE_MANAGER])
     ).order_by("name")
@@ -168,9 +167,8 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 # --- the candidate's page -----------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_READERS)
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_READERS)
     user = request.user
     if access.has_role(user=user, roles=[*CASE_STAFF, Role.COORDINATOR]):
         try:
@@ -212,9 +210,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     raise Http404
 
 
-@login_required
+@role_required(CASE_STAFF)
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     form = forms.ProfileForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
@@ -334,10 +331,9 @@ _ENTRY_MODELS = {
 }
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     if kind not in _ENTRY_MODELS:
         raise Http404
@@ -351,9 +347,8 @@ def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
 # --- case and integration plan --------------------------------------------------------------------
 
 
-@login_required
+@role_required([*CASE_STAFF, Role.COORDINATOR])
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, [*CASE_STAFF, Role.COORDINATOR])
     file = selectors.case_file(user=request.user, pk=case_pk)
     case = file.case
     can_edit = selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
@@ -518,9 +513,8 @@ def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 # --- consent (staff side) ---------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     # Another page (e.g. a handover missing its consent) may send staff here with the grant it
     # needs prefilled and the way back; only a path on this site is followed.
@@ -565,11 +559,9 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF, candidates=True)
 def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
     """GET: what revoking ends, in the reader's words; POST: revoke. For the person and for staff."""
-    if not (request.user.is_candidate or access.has_role(user=request.user, roles=CASE_STAFF)):
-        raise PermissionDenied
     consent = selectors.consent_get(user=request.user, pk=consent_pk)
     for_self = consent.candidate.user_id == request.user.pk
     back = (
@@ -599,9 +591,8 @@ def consent_revoke(request: HttpRequest, consent_pk: int) -> HttpResponse:
 # --- invitation, export, erasure (staff side) ------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     if candidate.user_id:
         messages.info(request, _("Die Person hat schon ein Konto."))
@@ -652,9 +643,8 @@ def _json_download(data, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required(CASE_STAFF)
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
     return _json_download(
         services.candidate_export_for(candidate=candidate, actor=request.user),
@@ -662,9 +652,8 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.CASE_MANAGER, Role.COORDINATOR])
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
     candidate = selectors.erasable_candidate_get(user=request.user, pk=pk)
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1053,11 +1042,10 @@ def my_step_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
 # --- life-domain assessment (issue 14) ---------------------------------------------------------
 
 
-@login_required
+@role_required([*CASE_STAFF, Role.COORDINATOR])
 def assessment_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The latest assessment and every earlier version; the Art. 9 domains only for the
     responsible organisation's case staff (filtered in the selector). Each read is audited."""
-    _require(request, [*CASE_STAFF, Role.COORDINATOR])
     case = selectors.assessment_case_get(user=request.user, pk=case_pk)
     special = selectors.may_read_special_categories(user=request.user, case=case)
     versions = selectors.assessment_history(user=request.user, case=case)
@@ -1070,10 +1058,9 @@ def assessment_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def assessment_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The one-page assessment form; saving adds a new dated version."""
-    _require(request, CASE_STAFF)
     case = selectors.assessment_case_get(user=request.user, pk=case_pk, for_edit=True)
     latest = selectors.assessment_latest(case=case)
     form = forms.AssessmentForm(request.POST or None, latest=latest)
@@ -1113,9 +1100,8 @@ def _appointment_form_page(request: HttpRequest, *, case, form, appointment=None
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def appointment_add(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     choices = selectors.appointment_staff_choices(case=case)
     initial = {"staff_attendees": [u for u in choices if u.pk == request.user.pk]}
@@ -1138,9 +1124,8 @@ def appointment_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _appointment_form_page(request, case=case, form=form)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     appointment = selectors.appointment_get(user=request.user, pk=pk)
     case = appointment.case
     choices = selectors.appointment_staff_choices(case=case)
@@ -1163,10 +1148,9 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _appointment_form_page(request, case=case, form=form, appointment=appointment)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     appointment = selectors.appointment_get(user=request.user, pk=pk)
     services.appointment_cancel(appointment=appointment, actor=request.user)
     messages.success(request, _("Termin abgesagt. Alle Teilnehmenden werden benachrichtigt."))
@@ -1187,9 +1171,8 @@ def _form_errors(form, error: ValidationError) -> None:
 # follow-up and to reopen it. Team leads hand the cases of departed colleagues on in bulk.
 
 
-@login_required
+@role_required(CASE_STAFF)
 def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     if not case.is_open:
         return redirect("candidates:case_closure", case_pk=case.pk)
@@ -1227,17 +1210,15 @@ def _closure_page(request: HttpRequest, case, *, follow_up_form=None, reopen_for
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def case_closure(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
     return _closure_page(request, case)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
     current = next((e for e in selectors.case_evaluations(case=case) if e.reopened_at is None), None)
     if current is None or current.follow_up_due is None:
@@ -1254,10 +1235,9 @@ def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _closure_page(request, case, follow_up_form=form)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def case_reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.CaseReopenForm(request.POST)
     if form.is_valid():
@@ -1271,19 +1251,17 @@ def case_reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _closure_page(request, case, reopen_form=form)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def closed_list(request: HttpRequest) -> HttpResponse:
-    _require(request, CASE_STAFF)
     page = Paginator(selectors.closed_cases(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.reason_label = ClosingReason(case.reason).label if case.reason in ClosingReason.values else ""
     return render(request, "candidates/closed_list.html", {"page": page, "today": timezone.localdate()})
 
 
-@login_required
+@role_required(CASE_STAFF)
 def reassign(request: HttpRequest) -> HttpResponse:
     """The team lead's page: open cases of colleagues who left (or of nobody), handed on in bulk."""
-    _require(request, CASE_STAFF)
     organisations = selectors.lead_organisations(user=request.user)
     if not organisations:
         raise PermissionDenied
@@ -1329,10 +1307,9 @@ def reassign(request: HttpRequest) -> HttpResponse:
 # --- the Clearingstelle: questions to the Ausländerbehörde (issue 14 §3) ---------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def immigration_question_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Case staff ask their municipality's Ausländerbehörde a question about the person."""
-    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     if not selectors.may_ask_immigration_office(user=request.user, case=case):
         raise PermissionDenied
@@ -1400,10 +1377,9 @@ def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the work permission procedure (issue 14 §3) ----------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = None) -> HttpResponse:
     """Record (or, with ``pk``, update) the work permission procedure of a case."""
-    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     procedure = selectors.work_permit_procedure_get(case=case, pk=pk) if pk else None
     form = forms.WorkPermitProcedureForm(request.POST or None, instance=procedure)
@@ -1428,10 +1404,9 @@ def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = N
 # --- the recognition procedure (issue 14 §3) --------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def recognition_procedure(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     """Record the recognition procedure (Anerkennung) of one of the case's qualifications."""
-    _require(request, CASE_STAFF)
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     if not case.is_open:
         raise PermissionDenied

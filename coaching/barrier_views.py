@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from organisations import access
+from organisations.decorators import role_required
 
 from . import agreement_selectors, barrier_services
 from . import barrier_selectors as sel
@@ -55,11 +56,9 @@ def barrier_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def barrier_overview(request: HttpRequest) -> HttpResponse:
     """The coordinator's count of barriers by category and month or quarter."""
-    if not access.has_role(user=request.user, roles=[Role.COORDINATOR]):
-        raise PermissionDenied
     municipality = sel.coordinated_municipality(user=request.user)
     years = sel.barrier_years(municipality_id=municipality.pk)
     try:
@@ -88,11 +87,6 @@ def barrier_overview(request: HttpRequest) -> HttpResponse:
 # --- coordination rounds ------------------------------------------------------------------------------
 
 
-def _require_coordinator(request: HttpRequest) -> None:
-    if not access.has_role(user=request.user, roles=[Role.COORDINATOR]):
-        raise PermissionDenied
-
-
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     if not sel.may_see_rounds(user=request.user):
@@ -107,9 +101,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def round_create(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
     municipality = sel.coordinated_municipality(user=request.user)
     form = RoundForm(request.POST or None, organisations=sel.member_choices(municipality_id=municipality.pk))
     if request.method == "POST" and form.is_valid():
@@ -151,9 +144,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def round_action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     current = sel.round_get(user=request.user, pk=pk, for_edit=True)
     form = RoundActionForm(request.POST or None, owners=sel.owner_choices(coordination_round=current))
     if request.method == "POST" and form.is_valid():
@@ -177,10 +169,9 @@ def round_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 @require_POST
 def round_held(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     current = sel.round_get(user=request.user, pk=pk, for_edit=True)
     form = RoundHeldForm(request.POST)
     if form.is_valid():

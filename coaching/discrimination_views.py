@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from organisations import access
+from organisations.decorators import role_required
 from privacy.models import AuditEntry
 from privacy.services import audit_record, audit_record_views_once_a_day
 
@@ -85,11 +85,9 @@ def discrimination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coaching/discrimination_detail.html", {"report": report})
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def discrimination_overview(request: HttpRequest) -> HttpResponse:
     """The coordinator's counts by setting and period: never a text, never a person."""
-    if not access.has_role(user=request.user, roles=[Role.COORDINATOR]):
-        raise PermissionDenied
     municipality = sel.coordinated_municipality(user=request.user)
     start, end = sel.default_period()
     error = ""

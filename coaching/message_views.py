@@ -12,20 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF, Role
-from organisations import access
+from organisations.decorators import role_required
 
 from . import message_selectors as sel
 from . import message_services, services
 from .message_forms import MessageForm
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-
-
-def _require(request: HttpRequest, roles) -> None:
-    if getattr(request.user, "is_candidate", False):
-        return
-    if not access.has_role(user=request.user, roles=roles):
-        raise PermissionDenied
 
 
 @login_required
@@ -66,16 +59,14 @@ def _conversation_page(request: HttpRequest, conversation: sel.Conversation, her
     )
 
 
-@login_required
+@role_required(CASE_STAFF, candidates=True)
 def message_case(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     conversation = sel.case_conversation(user=request.user, case_pk=case_pk)
     return _conversation_page(request, conversation, request.path)
 
 
-@login_required
+@role_required([Role.VOLUNTEER], candidates=True)
 def message_volunteer(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [Role.VOLUNTEER])
     conversation = sel.volunteer_conversation(user=request.user, assignment_pk=pk)
     return _conversation_page(request, conversation, request.path)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF
 from candidates import selectors as candidate_selectors
-from organisations import access
+from organisations.decorators import role_required
 from taxonomy.selectors import MIN_QUERY_LENGTH, search_occupations
 
 from . import pathway_selectors as sel
@@ -27,16 +27,10 @@ from . import services as coaching_services
 SEARCH_LIMIT = 10
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not access.has_role(user=request.user, roles=CASE_STAFF):
-        raise PermissionDenied
-
-
-@login_required
+@role_required(CASE_STAFF)
 def pathway(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Pick a target occupation (proposed ones, or search by label) and see what is missing, which
     local offers teach it, and what the person already has (named or inferred)."""
-    _require_staff(request)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     chosen = (request.GET.get("target") or "").strip()[:255]
     query = (request.GET.get("q") or "").strip()[:200]
@@ -66,11 +60,10 @@ def pathway(request: HttpRequest, case_pk: int) -> HttpResponse:
     return render(request, "coaching/pathway.html", context, status=status)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def pathway_goal(request: HttpRequest, case_pk: int) -> HttpResponse:
     """One part of the pathway (a group of missing skills or an offer) becomes a goal of the plan."""
-    _require_staff(request)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     target_value = (request.POST.get("target") or "").strip()[:255]
     part = (request.POST.get("part") or "").strip()[:64]

@@ -27,6 +27,7 @@ from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from employers import services as employer_services
 from organisations import access
+from organisations.decorators import role_required
 from organisations.models import Organisation
 
 from . import forms, hsds, selectors, services, throttle
@@ -66,9 +67,8 @@ def _save_form(request: HttpRequest, form, save: Callable[[dict], Any]) -> Any:
 # --- home and caseload -------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF_AND_COORDINATOR)
 def home(request: HttpRequest) -> HttpResponse:
-    _require(request, CASE_STAFF_AND_COORDINATOR)
     user = request.user
     context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
     if selectors.is_staff(user):
@@ -105,9 +105,8 @@ def employment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/employment_list.html", {"page": page})
 
 
-@login_required
+@role_required(CASE_STAFF_AND_COORDINATOR)
 def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF_AND_COORDINATOR)
     employment = selectors.employment_get(user=request.user, pk=pk)
     services.audit_view(
         actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
@@ -134,10 +133,9 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def follow_along_take(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     try:
         services.follow_along_take_over(employment=employment, actor=request.user)
@@ -181,10 +179,9 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.JOB_COACH])
 def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
     """The job coach completes the job-quality fields after the employer recorded the hire."""
-    _require(request, [Role.JOB_COACH])
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.JobQualityForm(
         request.POST or None, initial=selectors.job_quality_initial(employment=employment)
@@ -213,9 +210,8 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.FollowUpForm(request.POST or None)
     if _save_form(
@@ -229,9 +225,8 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- language needs ---------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.LanguageNeedForm(
         request.POST or None, providers=selectors.language_providers(employment=employment)
@@ -255,10 +250,9 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def language_need_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     need = selectors.language_need_get(user=request.user, pk=pk)
     form = forms.NeedStatusForm(request.POST)
     if form.is_valid():
@@ -269,9 +263,8 @@ def language_need_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:employment_detail", pk=need.employment_id)
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def language_needs_overview(request: HttpRequest) -> HttpResponse:
-    _require(request, [Role.COORDINATOR])
     groups = selectors.open_needs_grouped(user=request.user)
     labels = dict(LanguageMeasure.choices)
     areas = dict(LanguageArea.choices)
@@ -289,9 +282,8 @@ def language_needs_overview(request: HttpRequest) -> HttpResponse:
 # --- risks ------------------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.RiskForm(request.POST or None)
     if _save_form(
@@ -311,10 +303,9 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def risk_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     risk = selectors.risk_get(user=request.user, pk=pk)
     try:
         services.risk_escalate(risk=risk, actor=request.user)
@@ -325,9 +316,8 @@ def risk_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:employment_detail", pk=risk.employment_id)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     risk = selectors.risk_get(user=request.user, pk=pk)
     form = forms.RiskResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -439,9 +429,8 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([*CASE_STAFF_AND_COORDINATOR, Role.EMPLOYER])
 def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [*CASE_STAFF_AND_COORDINATOR, Role.EMPLOYER])
     support, answers = selectors.support_request_get(user=request.user, pk=pk)
     form = forms.AnswerForm(request.POST or None) if answers else None
     if request.method == "POST":
@@ -467,9 +456,8 @@ def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- volunteers --------------------------------------------------------------------------------------
 
 
-@login_required
+@role_required([Role.VOLUNTEER])
 def volunteer_home(request: HttpRequest) -> HttpResponse:
-    _require(request, [Role.VOLUNTEER])
     rows = []
     for assignment in selectors.volunteer_assignments(user=request.user):
         view = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
@@ -477,9 +465,8 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/volunteer_home.html", {"rows": rows})
 
 
-@login_required
+@role_required([Role.VOLUNTEER])
 def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, [Role.VOLUNTEER])
     assignment = selectors.volunteer_assignment_get(user=request.user, pk=pk)
     # Only the consented fields, through the candidates app's reduced view.
     person = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
@@ -561,9 +548,8 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
 # --- cases: referrals and handovers ------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF_AND_COORDINATOR)
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF_AND_COORDINATOR)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk)
     services.audit_view(actor=request.user, candidate=case.candidate, fields=["referrals", "handovers"])
     can_edit = (
@@ -588,9 +574,8 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.ReferralForm(
         request.POST or None,
@@ -624,10 +609,9 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     referral = selectors.referral_get(user=request.user, pk=pk)
     form = forms.ReferralStatusForm(request.POST)
     if form.is_valid():
@@ -647,9 +631,8 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:case_detail", case_pk=referral.case_id)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def handover_list(request: HttpRequest) -> HttpResponse:
-    _require(request, CASE_STAFF)
     return render(
         request,
         "coaching/handover_list.html",
@@ -660,10 +643,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def handover_start(request: HttpRequest) -> HttpResponse:
     """The handover list's "new" action: choose one of your open cases, then the handover form."""
-    _require(request, CASE_STAFF)
     return render(
         request, "coaching/handover_start.html", {"cases": selectors.handover_cases(user=request.user)}
     )
@@ -677,9 +659,8 @@ def _consent_link(*, case, organisation: Organisation, kind) -> str:
     return reverse("candidates:consents", args=[case.candidate_id]) + "?" + query
 
 
-@login_required
+@role_required(CASE_STAFF)
 def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.HandoverForm(
         request.POST or None,
@@ -729,9 +710,8 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
     can_decide = selectors.can_decide_handover(user=request.user, handover=handover)
@@ -748,10 +728,9 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     item = get_object_or_404(HandoverChecklistItem, pk=item_pk, handover=handover)
     try:
@@ -761,10 +740,9 @@ def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     return redirect("coaching:handover_detail", pk=pk)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     form = forms.AppointmentForm(request.POST)
     if form.is_valid():
@@ -782,9 +760,8 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:handover_detail", pk=pk)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_STAFF)
     handover = selectors.handover_get(user=request.user, pk=pk)
     if not selectors.can_decide_handover(user=request.user, handover=handover):
         raise PermissionDenied
@@ -821,9 +798,8 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- services directory -------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_READERS)
 def service_list(request: HttpRequest) -> HttpResponse:
-    _require(request, CASE_READERS)
     form = forms.ServiceFilterForm(request.GET or None)
     offer = selectors.visible_services(user=request.user).filter(is_active=True)
     if form.is_valid():
@@ -849,9 +825,8 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_READERS)
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CASE_READERS)
     service = get_object_or_404(selectors.visible_services(user=request.user), pk=pk)
     return render(
         request,
@@ -864,9 +839,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.CASE_MANAGER, Role.COORDINATOR])
 def service_create(request: HttpRequest) -> HttpResponse:
-    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
     municipality_ids = sorted(
         access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
     )
@@ -885,10 +859,9 @@ def service_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.CASE_MANAGER, Role.COORDINATOR])
 def service_skills(request: HttpRequest, pk: int) -> HttpResponse:
     """The ESCO skills an offer teaches (issue 20): case managers and coordinators of its municipality."""
-    _require(request, [Role.CASE_MANAGER, Role.COORDINATOR])
     service = selectors.editable_service(user=request.user, pk=pk)
     form = forms.ServiceSkillsForm(
         request.POST if request.method == "POST" else None, initial={"skills": list(service.skills.all())}
@@ -913,12 +886,11 @@ def service_skills(request: HttpRequest, pk: int) -> HttpResponse:
 # --- assessment proposals (issue 14) -----------------------------------------------------------
 
 
-@login_required
+@role_required(CASE_STAFF)
 def assessment_proposals(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Per open need of the latest assessment: the directory's services the person may use (refer
     with one click) and a draft goal for the plan (accept as is or edit). Only the responsible
     organisation's case staff: the needs include the special categories."""
-    _require(request, CASE_STAFF)
     case = candidate_selectors.assessment_case_get(user=request.user, pk=case_pk, for_edit=True)
     if request.method == "POST":
         _proposal_post(request, case)
@@ -978,10 +950,9 @@ def hsds_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def hsds_import(request: HttpRequest) -> HttpResponse:
     """Upload an HSDS 3.0 document into the coordinator's directory: all or nothing, errors by path."""
-    _require(request, [Role.COORDINATOR])
     form = forms.HsdsImportForm(
         request.POST or None,
         request.FILES or None,
