@@ -1,14 +1,12 @@
 """allauth login with mandatory e-mail verification and the TOTP stage."""
 
-import time
-
 import pytest
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.fixtures.users import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +71,7 @@ def test_empty_form_shows_error_not_500(client):
 
 
 def _current_code(secret: str) -> str:
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    return totp_code(secret)
 
 
 def test_user_with_totp_must_enter_the_code_before_being_signed_in(client, make_member):

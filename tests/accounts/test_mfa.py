@@ -5,17 +5,15 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import override_settings
 from django.urls import reverse
 
 from accounts.demo import DEMO_LOGIN_EMAILS, DEMO_LOGINS
 from tests.factories import UserFactory
+from tests.fixtures.users import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +150,7 @@ def test_after_totp_setup_the_recovery_codes_page_leads_on_to_where_the_person_w
     wanted = reverse("notifications:inbox")
     assert _goes_to_totp_setup(client.get(wanted))
     form = client.get(reverse("mfa_activate_totp")).context["form"]
-    code = format_hotp_value(hotp_value(form.secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    code = totp_code(form.secret)
     done = client.post(reverse("mfa_activate_totp"), {"code": code}, follow=True)
     assert done.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
     assert f'href="{wanted}" data-testid="mfa-continue"' in done.content.decode()
