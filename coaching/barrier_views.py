@@ -17,7 +17,7 @@ from candidates import selectors as candidate_selectors
 from organisations import access
 from organisations.decorators import role_required
 
-from . import agreement_selectors, barrier_services
+from . import agreement_selectors, barrier_services, minutes
 from . import barrier_selectors as sel
 from .barrier_forms import BarrierForm, RoundActionForm, RoundForm, RoundHeldForm
 
@@ -142,6 +142,26 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "held_form": RoundHeldForm(initial={"held_on": timezone.localdate()}) if may_edit else None,
         },
     )
+
+
+@login_required
+def round_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's minutes as a PDF, for whoever may open the round's page (same checks)."""
+    if not sel.may_see_rounds(user=request.user):
+        raise PermissionDenied
+    current = sel.round_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    pdf = minutes.minutes_pdf(
+        coordination_round=current,
+        members=current.members.order_by("name").values_list("name", flat=True),
+        agenda=sel.round_agenda(coordination_round=current, today=today),
+        actions=sel.round_actions(coordination_round=current),
+        today=today,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = minutes.minutes_filename(coordination_round=current, today=today)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @role_required([Role.COORDINATOR])

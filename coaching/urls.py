@@ -71,6 +71,7 @@ urlpatterns = [
     path(
         "network/rounds/<int:pk>/actions/new/", barrier_views.round_action_create, name="round_action_create"
     ),
+    path("network/rounds/<int:pk>/minutes.pdf", barrier_views.round_minutes_pdf, name="round_minutes_pdf"),
     path("network/rounds/<int:pk>/held/", barrier_views.round_held, name="round_held"),
     path("network/actions/<int:pk>/done/", barrier_views.round_action_done, name="round_action_done"),
     path("network/agreements/", agreement_views.agreement_list, name="agreement_list"),

@@ -213,6 +213,7 @@ FIGURE_KEYS = (
     "assessment_needs",
     "phase_days",
     "barriers",
+    "network",  # issue 23
     "discrimination",  # issue 15 §3
     "business_funnel",
     "procedure_days",  # issue 14 §3
@@ -925,6 +926,55 @@ def figure_discrimination(b: _Base) -> Figure:
     )
 
 
+def figure_network(b: _Base) -> Figure:
+    """The network level's actions and agreements (issue 23; two queries): the actions of the
+    municipality's rounds open and overdue today and done in the period, the agreements signed and
+    in force and those due for review (within 30 days or past, as the coordinator's reminder). Rounds
+    and agreements belong to the municipality, not to a case or an organisation: only the
+    coordinator's dashboard counts them (a team lead's or the own caseload's counts none), and the
+    organisation and legal-circle filters do not narrow them."""
+    from coaching.agreement_selectors import REVIEW_DAYS, agreements_due_for_review
+    from coaching.models import CooperationAgreement, RoundAction
+
+    if b.scope.kind != "municipality":
+        actions = dict.fromkeys(("open", "overdue", "done"), 0)
+        agreements = dict.fromkeys(("in_force", "due"), 0)
+    else:
+        actions = RoundAction.objects.filter(round__municipality_id=b.scope.municipality_id).aggregate(
+            open=Count("pk", filter=Q(done_at__isnull=True)),
+            overdue=Count("pk", filter=Q(done_at__isnull=True, deadline__lt=b.today)),
+            done=Count("pk", filter=Q(done_at__gte=b.f.start_at, done_at__lt=b.f.end_before)),
+        )
+        due = agreements_due_for_review(today=b.today).values("pk")
+        agreements = CooperationAgreement.objects.filter(municipality_id=b.scope.municipality_id).aggregate(
+            in_force=Count("pk", filter=Q(signed_on__isnull=False, ended_on__isnull=True)),
+            due=Count("pk", filter=Q(pk__in=due)),
+        )
+    rows = [
+        [_("Maßnahmen offen (heute)"), actions["open"]],
+        [_("davon überfällig"), actions["overdue"]],
+        [_("Maßnahmen im Zeitraum erledigt"), actions["done"]],
+        [_("Vereinbarungen unterzeichnet und in Kraft"), agreements["in_force"]],
+        [
+            _("Vereinbarungen zur Überprüfung fällig (in %(d)s Tagen oder überfällig)") % {"d": REVIEW_DAYS},
+            agreements["due"],
+        ],
+    ]
+    return Figure(
+        "network",
+        _("Netzwerk: Maßnahmen und Vereinbarungen"),
+        _(
+            "Beschlüsse der Koordinationsrunden und Kooperationsvereinbarungen der ganzen Kommune. "
+            "Sie gehören zur Kommune, nicht zu einer Organisation: nur das Dashboard der Koordination "
+            "zählt sie, Filter nach Organisation oder Rechtskreis ändern sie nicht."
+        ),
+        [_("Stand"), _("Anzahl")],
+        rows,
+        period_bound=False,
+        link=("coaching:round_list", {}, (Role.COORDINATOR,)),
+    )
+
+
 def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | None = None) -> list[Figure]:
     """Every figure of the dashboard, in the order shown. About 20 queries, whatever the data size."""
     b = _Base(scope, filters, today or timezone.localdate())
@@ -949,6 +999,7 @@ def dashboard_figures(*, scope: Scope, filters: Filters, today: datetime.date | 
         figure_assessment_needs(b),
         figure_phase_days(b),
         figure_barriers(b),
+        figure_network(b),  # issue 23
         figure_discrimination(b),  # issue 15 §3
         figure_business_funnel(b),
         figure_procedure_days(b),  # issue 14 §3

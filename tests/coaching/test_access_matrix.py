@@ -218,6 +218,8 @@ MATRIX = [
     ("round_list", None, "get", _row(own=200, staff_other=200, coordinator=200)),
     ("round_create", None, "get", _row(own=403, staff_other=403, coordinator=200)),
     ("round_detail", "round", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
+    # The minutes as a PDF: exactly who may open the round's page.
+    ("round_minutes_pdf", "round", "get", _row(own=200, coordinator=200, coordinator_elsewhere=404)),
     (
         "round_action_create",
         "round",

@@ -111,6 +111,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:pathway",
         "coaching:round_list",
         "coaching:round_detail",
+        "coaching:round_minutes_pdf",
         # speed dating (issue 15)
         "employers:speed_dating_list",
         "employers:speed_dating_create",
@@ -153,6 +154,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         # the rounds their organisation is a member of (issue 23)
         "coaching:round_list",
         "coaching:round_detail",
+        "coaching:round_minutes_pdf",
         # reporting discrimination (issue 15 §3): the report the coach took
         "coaching:discrimination_list",
         "coaching:discrimination_report",
@@ -234,6 +236,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:round_list",
         "coaching:round_create",
         "coaching:round_detail",
+        "coaching:round_minutes_pdf",
         "coaching:round_action_create",
         "coaching:agreement_list",
         "coaching:agreement_create",

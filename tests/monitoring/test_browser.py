@@ -32,7 +32,7 @@ def test_dashboard_draws_every_chart_and_is_accessible(live_server, page, munici
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(live_server.url + "/app/monitoring/")
-    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 22")
+    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 23")
     assert all(url.startswith(live_server.url) for url in requested)  # nothing from a CDN
     # The table behind a chart opens for those who prefer numbers.
     page.get_by_text("Tabelle anzeigen").first.click()

@@ -26,8 +26,8 @@ def test_dashboard_shows_charts_with_tables_and_no_names(monitoring_world, coord
     response = coordinator.get(reverse("monitoring:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<canvas") == 22 and html.count('<table class="kern-table monitoring-table"') == 22
-    assert html.count('aria-describedby="table-') == 22  # each chart points to its table
+    assert html.count("<canvas") == 23 and html.count('<table class="kern-table monitoring-table"') == 23
+    assert html.count('aria-describedby="table-') == 23  # each chart points to its table
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert "Geheim" not in html and "Person0" not in html  # counts only, never a name
     assert 'data-testid="computed-at"' in html
