@@ -60,7 +60,7 @@ def candidate_names(*, municipality_id: int) -> set[str]:
 def _named(text: str, names: set[str]) -> str:
     """The first word of ``text`` that is (a part of) a candidate's name, as written, or ""."""
     for match in WORD.findall(text):
-        for word in {match, *re.findall(r"\w+", match)}:
+        for word in (match, *re.findall(r"\w+", match)):
             if word.casefold() in names:
                 return word
     return ""
