@@ -34,16 +34,22 @@ DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{2}|\d{4})\b")
 CASE_WORDS = r"(?:fall|fallnummer|fall-nr|akte|aktenzeichen|az|nr|nummer|id|#)"
 
 
-def _name_parts(case: Case) -> list[str]:
-    candidate = case.candidate
+def name_parts(*names: str | None) -> set[str]:
+    """Each name whole and its parts of two letters or more ("Al-Hassan" → Al-Hassan, Al, Hassan):
+    a note naming one part of a double name still names the person. Also coaching.practice_services."""
     parts: set[str] = set()
-    for name in (candidate.first_name, candidate.last_name):
+    for name in names:
         name = (name or "").strip()
         if not name:
             continue
         parts.add(name)
         parts.update(p for p in re.split(r"[\s\-]+", name) if len(p) >= 2)
-    return sorted(parts, key=len, reverse=True)
+    return parts
+
+
+def _name_parts(case: Case) -> list[str]:
+    candidate = case.candidate
+    return sorted(name_parts(candidate.first_name, candidate.last_name), key=len, reverse=True)
 
 
 def barrier_note_problem(*, note: str, case: Case) -> str:

@@ -751,6 +751,7 @@ def clear(*, municipality: Any) -> int:
         Barrier.objects.filter(municipality=municipality),
         CoordinationRound.objects.filter(municipality=municipality),
         CooperationAgreement.objects.filter(municipality=municipality),
+        municipality.practice_templates.all(),
     ):
         n, _ = queryset.delete()
         deleted += n
@@ -968,6 +969,116 @@ def seed_agreements(*, municipality: Any, organisations: Mapping[str, Organisati
         review_on=today + timedelta(days=21),
     )
     return 2
+
+
+# --- practice shared between municipalities (issue 23 §4) ---------------------------------------
+
+# A neighbouring municipality of the demo that shares a template of its own, so that the demo
+# coordinator finds something under "Von anderen Kommunen geteilt" to import. It has no members.
+NEIGHBOUR_SLUG = "nachbarkreis-demo"
+NEIGHBOUR_NAME = "Landkreis Nachbarkreis"
+
+_PRACTICE = (
+    # (kind, title, description, items, shared)
+    (
+        "handover_checklist",
+        "Warme Übergabe beim Rechtskreiswechsel AsylbLG – SGB II",
+        "Die Checkliste des gemeinsamen Übergabetermins von Integrationsmanagement und Jobcenter; "
+        "bewährt seit der Kooperationsvereinbarung zum Übergang.",
+        (
+            "Einwilligung zur Weitergabe der Falldaten liegt vor",
+            "Bescheid über den Aufenthaltstitel liegt vor",
+            "Antrag auf Bürgergeld gestellt, Eingang bestätigt",
+            "Gemeinsamer Termin mit der künftigen Ansprechperson im Jobcenter vereinbart",
+            "Sprachstand und laufender Integrationskurs übergeben",
+            "Offene Anerkennungsverfahren benannt",
+            "Nächster Schritt im Integrationsplan mit der Person besprochen",
+        ),
+        True,
+    ),
+    (
+        "assessment_guide",
+        "Leitfaden zum Erstgespräch in den Lebensbereichen",
+        "Fragen für das erste Gespräch, nach Lebensbereichen geordnet; die Person entscheidet, "
+        "worüber sie spricht.",
+        (
+            "Wohnen: Wie sicher ist die Wohnsituation in den nächsten Monaten?",
+            "Sprache: Welche Kurse wurden besucht, mit welchem Zertifikat?",
+            "Familie: Gibt es Betreuungsbedarf für Kinder oder Angehörige?",
+            "Gesundheit: Gibt es etwas, das bei der Arbeit berücksichtigt werden soll? (freiwillig)",
+            "Beruf: Welche Abschlüsse und Erfahrungen bringt die Person mit?",
+        ),
+        False,
+    ),
+    (
+        "event_format",
+        "Speed-Dating mit Handwerksbetrieben",
+        "Ein Vormittag mit zehn Betrieben der Kreishandwerkerschaft, je zehn Minuten pro Gespräch, "
+        "Sprachmittlung an jedem Tisch.",
+        (
+            "Betriebe sechs Wochen vorher über die Kammer einladen",
+            "Passende Klient*innen über den Abgleich vorschlagen, Einwilligung einholen",
+            "Sprachmittler*innen für die häufigsten Sprachen buchen",
+            "Namensschilder nur mit Vornamen",
+            "Nachgespräch mit jedem Betrieb innerhalb einer Woche",
+        ),
+        False,
+    ),
+)
+_NEIGHBOUR_PRACTICE = (
+    "handover_checklist",
+    "Checkliste Übergang in die Ausbildung",
+    "Was vor dem Beginn einer Ausbildung geklärt sein soll, damit sie nicht im ersten Halbjahr abbricht.",
+    (
+        "Beschäftigungserlaubnis der Ausländerbehörde für die Ausbildung liegt vor",
+        "Ausbildungsduldung oder Aufenthaltserlaubnis geprüft",
+        "Berufsschulplatz und Fahrtweg geklärt",
+        "Berufsausbildungsbeihilfe beantragt",
+        "Ausbildungsbegleitende Hilfen bei der Agentur für Arbeit angefragt",
+        "Ansprechperson im Betrieb und bei der Kammer benannt",
+    ),
+)
+
+
+def seed_practice(*, municipality: Any, coordinator: Any) -> int:
+    """Three practice templates of the demo municipality (the handover checklist shared), and a
+    neighbouring municipality sharing a checklist the demo coordinator can import. Idempotent."""
+    from organisations.models import Municipality
+
+    from . import practice_services
+    from .models import PracticeTemplate
+
+    created = 0
+    neighbour, _ = Municipality.objects.get_or_create(
+        slug=NEIGHBOUR_SLUG, defaults={"name": NEIGHBOUR_NAME, "state": "Hessen", "postcode": "34497"}
+    )
+    if not PracticeTemplate.objects.filter(municipality=neighbour).exists():
+        kind, title, description, items = _NEIGHBOUR_PRACTICE
+        template = practice_services.practice_create(
+            actor=None,
+            municipality_id=neighbour.pk,
+            kind=kind,
+            title=title,
+            description=description,
+            items=items,
+        )
+        practice_services.practice_share(template=template, actor=None)
+        created += 1
+    if PracticeTemplate.objects.filter(municipality=municipality).exists():
+        return created
+    for kind, title, description, items, shared in _PRACTICE:
+        template = practice_services.practice_create(
+            actor=coordinator,
+            municipality_id=municipality.pk,
+            kind=kind,
+            title=title,
+            description=description,
+            items=items,
+        )
+        if shared:
+            practice_services.practice_share(template=template, actor=coordinator)
+        created += 1
+    return created
 
 
 # --- reporting discrimination (issue 15 §3) ---------------------------------------------------------

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -1202,6 +1203,90 @@ class CooperationAgreement(models.Model):
 
     def get_status_display(self) -> str:
         return str(AgreementStatus(self.status).label)
+
+
+# --- practice shared between municipalities (issue 23 §4) ----------------------------------------
+
+
+class PracticeKind(models.TextChoices):
+    HANDOVER_CHECKLIST = "handover_checklist", _("Übergabe-Checkliste")
+    ASSESSMENT_GUIDE = "assessment_guide", _("Leitfaden zur Einschätzung")
+    EVENT_FORMAT = "event_format", _("Veranstaltungsformat")
+    PRACTICE_NOTE = "practice_note", _("Praxisnotiz")
+
+
+class PracticeTemplate(models.Model):
+    """A piece of practice a municipality keeps (issue 23 §4): a handover checklist, an assessment
+    guide, an event format or an anonymised practice note, as a title, a short description and an
+    ordered list of items. A municipality may opt in to share it with every other municipality; a
+    coordinator there imports it with one click (a copy of their own, ``source`` pointing back and
+    the source municipality's name kept even when the original goes). Holds nothing of a person:
+    coaching.practice_services refuses names of the municipality's candidates, e-mail addresses,
+    telephone numbers and case references in every text."""
+
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="practice_templates",
+        verbose_name=_("Kommune"),
+    )
+    kind = models.CharField(_("Art"), max_length=32, choices=PracticeKind.choices)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Kurzbeschreibung"), max_length=2000, blank=True)
+    # The lines of the checklist, guide or format in their order (a list of strings).
+    items = models.JSONField(_("Punkte"), default=list, blank=True)
+    shared = models.BooleanField(_("mit anderen Kommunen geteilt"), default=False)
+    shared_at = models.DateTimeField(_("geteilt seit"), null=True, blank=True)
+    source = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        verbose_name=_("übernommen aus"),
+    )
+    # A snapshot: the copy still says where it came from after the original is deleted.
+    source_municipality_name = models.CharField(_("übernommen von"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Praxisvorlage")
+        verbose_name_plural = _("Praxisvorlagen")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"),
+                "municipality",
+                name="practicetemplate_unique_title_per_municipality",
+                violation_error_message=_("Die Kommune hat schon eine Vorlage mit diesem Titel."),
+            ),
+            models.CheckConstraint(
+                condition=Q(shared=True, shared_at__isnull=False) | Q(shared=False, shared_at__isnull=True),
+                name="practicetemplate_shared_at_iff_shared",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PracticeKind.values), name="practicetemplate_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=True) | ~Q(source_municipality_name=""),
+                name="practicetemplate_source_named",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="practicetemplate_title_not_empty"),
+            *stored_range_constraints("practicetemplate", datetimes=["created_at", "shared_at"]),
+        ]
+        indexes = [models.Index(fields=["shared", "municipality"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- reporting discrimination (issue 15 §3) ---------------------------------------------------------

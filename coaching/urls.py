@@ -6,6 +6,7 @@ from . import (
     discrimination_views,
     message_views,
     pathway_views,
+    practice_views,
     referral_views,
     views,
 )
@@ -79,6 +80,14 @@ urlpatterns = [
     path("network/agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement_detail"),
     path("network/agreements/<int:pk>/edit/", agreement_views.agreement_edit, name="agreement_edit"),
     path("network/agreements/<int:pk>/end/", agreement_views.agreement_end, name="agreement_end"),
+    # practice shared between municipalities (issue 23 §4)
+    path("network/practice/", practice_views.practice_list, name="practice_list"),
+    path("network/practice/new/", practice_views.practice_create, name="practice_create"),
+    path("network/practice/<int:pk>/", practice_views.practice_detail, name="practice_detail"),
+    path("network/practice/<int:pk>/edit/", practice_views.practice_edit, name="practice_edit"),
+    path("network/practice/<int:pk>/share/", practice_views.practice_share, name="practice_share"),
+    path("network/practice/<int:pk>/unshare/", practice_views.practice_unshare, name="practice_unshare"),
+    path("network/practice/<int:pk>/import/", practice_views.practice_import, name="practice_import"),
     # --- end issue 23 ---
     # --- reporting discrimination (issue 15 §3) ---
     path("discrimination/", discrimination_views.discrimination_list, name="discrimination_list"),

@@ -44,6 +44,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
+        # issue 23 §4: the municipality's checklists and guides, read-only for case staff
+        Destination(_("Geteilte Praxis"), "coaching:practice_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
         Destination(_("Betriebe"), "employers:business_list"),
     ],
@@ -55,6 +57,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Abgeschlossene Fälle"), "candidates:closed_list"),
         Destination(_("Fälle ausgeschiedener Kolleg*innen"), "candidates:reassign", lead_only=True),
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
+        # issue 23 §4: the municipality's checklists and guides, read-only for case staff
+        Destination(_("Geteilte Praxis"), "coaching:practice_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
         Destination(_("Betriebe"), "employers:business_list"),
     ],
@@ -86,6 +90,7 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Gemeldete Diskriminierung"), "coaching:discrimination_overview"),  # issue 15 §3
         Destination(_("Koordinationsrunden"), "coaching:round_list"),
         Destination(_("Kooperationsvereinbarungen"), "coaching:agreement_list"),  # issue 23
+        Destination(_("Geteilte Praxis"), "coaching:practice_list"),  # issue 23 §4
         Destination(_("Organisationen der Kommune"), "organisations:list"),
         Destination(_("Audit-Protokoll"), "organisations:audit_log"),
         Destination(_("Beschäftigungen und ihre Jobcoaches"), "coaching:employment_list"),

@@ -262,6 +262,54 @@ MATRIX = [
         "post",
         _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
     ),
+    # Practice shared between municipalities (issue 23 §4): the coordinators of the municipality write
+    # its templates; its case managers and job coaches (any organisation of it) read them; a
+    # coordinator elsewhere reads and imports a template only while it is shared (an unshared one is
+    # 404, and so is importing one's own); staff elsewhere never see it; nobody else gets in.
+    ("practice_list", None, "get", _row(own=200, staff_other=200, coordinator=200)),
+    ("practice_create", None, "get", _row(own=403, staff_other=403, coordinator=200)),
+    (
+        "practice_detail",
+        "practice",
+        "get",
+        _row(own=200, staff_other=200, coach_elsewhere=404, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "practice_detail",
+        "practice_shared",
+        "get",
+        _row(own=200, staff_other=200, coach_elsewhere=404, coordinator=200, coordinator_elsewhere=200),
+    ),
+    (
+        "practice_edit",
+        "practice_shared",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "practice_share",
+        "practice",
+        "post",
+        _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
+    ),
+    (
+        "practice_unshare",
+        "practice_shared",
+        "post",
+        _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
+    ),
+    (
+        "practice_import",
+        "practice_shared",
+        "post",
+        _row(own=403, staff_other=403, coordinator=404, coordinator_elsewhere=302),
+    ),
+    (
+        "practice_import",
+        "practice",
+        "post",
+        _row(own=403, staff_other=403, coordinator=404, coordinator_elsewhere=404),
+    ),
     # --- reporting discrimination (issue 15 §3): candidates, case staff and volunteers report (each
     # for their own municipality); a named report's text is read by its writer (the candidate) and the
     # staff responsible for her case only; coordinators count; no employer or chamber ever gets in,
@@ -397,7 +445,26 @@ def objects(world, language_school):
         refer_to=counselling,
         consent=True,
     )
+    from coaching import practice_services
+
+    practice = practice_services.practice_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        kind="handover_checklist",
+        title="Übergabe-Checkliste",
+        items=["Bescheid liegt vor"],
+    )
+    practice_shared = practice_services.practice_create(
+        actor=world.coordinator,
+        municipality_id=world.municipality.pk,
+        kind="event_format",
+        title="Speed-Dating Handwerk",
+        items=["Betriebe einladen"],
+    )
+    practice_services.practice_share(template=practice_shared, actor=world.coordinator)
     return {
+        "practice": {"pk": practice.pk},
+        "practice_shared": {"pk": practice_shared.pk},
         "discrimination": {"pk": report.pk},
         "discrimination_link": {"token": referral_token(referral=report.referrals.get())},
         "round": {"pk": network.pk},

@@ -596,3 +596,29 @@ def test_the_demo_has_decided_procedures_and_a_partial_recognition_with_adaptati
     )
     rows = next(f for f in figures if f.key == "procedure_days").rows
     assert all(isinstance(row[1], int) and row[2] >= 5 for row in rows), rows
+
+
+def test_the_demo_coordinator_shares_practice_and_can_import_a_neighbours_checklist(seeded, esco):
+    """Issue 23 §4: after `make demo` the coordinator's "Geteilte Praxis" holds three templates of
+    the municipality (the handover checklist shared) and, from the neighbouring municipality, a
+    shared checklist to import with one click; the job coach reads the municipality's templates."""
+    from django.test import Client
+    from django.urls import reverse
+
+    import coaching.demo
+    from coaching.models import PracticeTemplate
+    from tests.fixtures.users import login_with_mfa
+
+    municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
+    own = PracticeTemplate.objects.filter(municipality=municipality)
+    assert own.count() == 3 and own.filter(shared=True).count() == 1  # seeded once, also after --reset
+    neighbour = PracticeTemplate.objects.get(municipality__slug=coaching.demo.NEIGHBOUR_SLUG)
+    assert neighbour.shared
+    coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
+    client = login_with_mfa(Client(), coordinator)
+    listing = client.get(reverse("coaching:practice_list")).content.decode()
+    assert "Warme Übergabe beim Rechtskreiswechsel" in listing
+    assert "Von anderen Kommunen geteilt" in listing and coaching.demo.NEIGHBOUR_NAME in listing
+    job_coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
+    staff = login_with_mfa(Client(), job_coach)
+    assert "Leitfaden zum Erstgespräch" in staff.get(reverse("coaching:practice_list")).content.decode()

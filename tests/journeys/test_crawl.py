@@ -112,6 +112,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:round_list",
         "coaching:round_detail",
         "coaching:round_minutes_pdf",
+        # the municipality's practice templates, read-only (issue 23 §4)
+        "coaching:practice_list",
+        "coaching:practice_detail",
         # speed dating (issue 15)
         "employers:speed_dating_list",
         "employers:speed_dating_create",
@@ -155,6 +158,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:round_list",
         "coaching:round_detail",
         "coaching:round_minutes_pdf",
+        # the municipality's practice templates, read-only (issue 23 §4)
+        "coaching:practice_list",
+        "coaching:practice_detail",
         # reporting discrimination (issue 15 §3): the report the coach took
         "coaching:discrimination_list",
         "coaching:discrimination_report",
@@ -242,6 +248,11 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:agreement_create",
         "coaching:agreement_detail",
         "coaching:agreement_edit",
+        # practice shared between municipalities (issue 23 §4)
+        "coaching:practice_list",
+        "coaching:practice_create",
+        "coaching:practice_detail",
+        "coaching:practice_edit",
         # reported discrimination, counted (issue 15 §3)
         "coaching:discrimination_overview",
         # speed dating (issue 15)
@@ -292,6 +303,9 @@ POST_ONLY = {
     "coaching:round_held",
     "coaching:round_action_done",
     "coaching:agreement_end",
+    "coaching:practice_share",
+    "coaching:practice_unshare",
+    "coaching:practice_import",
     "candidates:appointment_cancel",
     "candidates:case_reopen",
     "candidates:closure_follow_up",

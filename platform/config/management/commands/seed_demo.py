@@ -119,6 +119,10 @@ class Command(BaseCommand):
                     coordinator=platform.logins[Role.COORDINATOR],
                     case_manager=platform.logins[Role.CASE_MANAGER],
                 )
+                # Practice templates, one shared, and a neighbour's shared checklist to import (issue 23 §4).
+                coaching.demo.seed_practice(
+                    municipality=municipality, coordinator=platform.logins[Role.COORDINATOR]
+                )
                 # Reported discrimination and the counselling service it is referred to (issue 15 §3).
                 coaching.demo.seed_discrimination(
                     municipality=municipality,
