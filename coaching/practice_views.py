@@ -7,27 +7,19 @@ municipalities share; case managers and job coaches read their own municipality'
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import CASE_STAFF_AND_COORDINATOR, Role
+from organisations.decorators import role_required
+
 from . import practice_selectors as sel
 from . import practice_services
 from .barrier_selectors import coordinated_municipality
 from .practice_forms import PracticeForm, initial_of
-
-
-def _require_reader(request: HttpRequest) -> None:
-    if not sel.may_read(user=request.user):
-        raise PermissionDenied
-
-
-def _require_coordinator(request: HttpRequest) -> None:
-    if not sel.may_manage(user=request.user):
-        raise PermissionDenied
 
 
 def _form_page(request: HttpRequest, form: PracticeForm, *, title: str, back) -> HttpResponse:
@@ -39,9 +31,8 @@ def _form_page(request: HttpRequest, form: PracticeForm, *, title: str, back) ->
     )
 
 
-@login_required
+@role_required(CASE_STAFF_AND_COORDINATOR)
 def practice_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
     return render(
         request,
         "coaching/practice_list.html",
@@ -53,9 +44,8 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def practice_create(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
     municipality = coordinated_municipality(user=request.user)
     form = PracticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -71,9 +61,8 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Vorlage anlegen"), back=("coaching:practice_list", None))
 
 
-@login_required
+@role_required(CASE_STAFF_AND_COORDINATOR)
 def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
     template = sel.template_get(user=request.user, pk=pk)
     return render(
         request,
@@ -86,9 +75,8 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     template = sel.template_get_for_edit(user=request.user, pk=pk)
     form = PracticeForm(request.POST or None, initial=initial_of(template))
     if request.method == "POST" and form.is_valid():
@@ -102,10 +90,9 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=_("Vorlage bearbeiten"), back=("coaching:practice_detail", pk))
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 @require_POST
 def practice_share(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     template = sel.template_get_for_edit(user=request.user, pk=pk)
     try:
         practice_services.practice_share(template=template, actor=request.user)
@@ -116,21 +103,19 @@ def practice_share(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("coaching:practice_detail", pk=pk)
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 @require_POST
 def practice_unshare(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     template = sel.template_get_for_edit(user=request.user, pk=pk)
     practice_services.practice_unshare(template=template, actor=request.user)
     messages.success(request, _("Die Vorlage wird nicht mehr geteilt."))
     return redirect("coaching:practice_detail", pk=pk)
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 @require_POST
 def practice_import(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the copy is made and opened for editing, so the coordinator adapts it."""
-    _require_coordinator(request)
     source = sel.template_get_for_import(user=request.user, pk=pk)
     municipality = coordinated_municipality(user=request.user)
     try:
