@@ -1,14 +1,20 @@
 """Issue 23 in Chromium: a case manager flags a systemic barrier from a case in two clicks; the
 coordinator follows "Systemische Hürden" from /app/ and finds it counted (with the four flagged
-before, the month's cell reaches five and is shown). axe-core on every page passed."""
+before, the month's cell reaches five and is shown), then opens the next coordination round from
+/app/, finds the barrier on its agenda with its count and records a decision with an owner and a
+deadline. axe-core on every page passed. (The overdue reminder through a real beat and worker:
+tests/coaching/test_round_reminder_worker.py.)"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from coaching.models import Barrier
+from coaching import barrier_services
+from coaching.models import Barrier, RoundAction
 from tests.browser.test_handover import _serious, _sign_in
 from tests.candidates.factories import CaseFactory
 from tests.fixtures.users import new_member
@@ -30,6 +36,13 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
         case_manager=manager,
     )
     today = timezone.localdate()
+    coordination_round = barrier_services.round_create(
+        actor=coordinator,
+        municipality_id=municipality.pk,
+        name="Bündniskerngruppe Kita und Arbeit",
+        kind="core_group",
+        members=[organisation],
+    )
     Barrier.objects.bulk_create(
         Barrier(
             municipality=municipality, organisation=organisation, category="no_childcare", flagged_on=today
@@ -77,5 +90,29 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
         # The note shows under its category (five flagged), never with the person's name.
         main = second.locator("main").inner_text()
         assert "Kein U3-Platz im Stadtteil" in main and "Amina" not in main
+
+        # The next round: its agenda counts the barriers flagged since it last met.
+        second.goto(f"{live_server.url}/app/")
+        second.get_by_role("link", name="Koordinationsrunden").first.click()
+        second.wait_for_url("**/app/coaching/network/rounds/")
+        checked(second)
+        second.locator("main").get_by_role("link", name="Bündniskerngruppe Kita und Arbeit").click()
+        second.wait_for_url(f"**/app/coaching/network/rounds/{coordination_round.pk}/")
+        checked(second)
+        agenda = second.get_by_test_id("agenda")
+        assert agenda.locator("tbody tr", has_text="kein Kita-Platz").locator("td").inner_text() == "5"
+        assert "Amina" not in second.locator("main").inner_text()
+        second.get_by_role("link", name="Beschluss und Maßnahme festhalten").click()
+        second.wait_for_url(f"**/app/coaching/network/rounds/{coordination_round.pk}/actions/new/")
+        checked(second)
+        second.get_by_label("Beschluss und Maßnahme").fill("Mit dem Jugendamt Randzeiten-Betreuung klären")
+        second.get_by_label("verantwortlich").select_option(label="Clara Casemanager")
+        second.get_by_label("Frist").fill((today + timedelta(days=14)).isoformat())
+        second.locator("main form button[type=submit]").click()
+        second.wait_for_url(f"**/app/coaching/network/rounds/{coordination_round.pk}/")
+        expect(second.get_by_test_id("actions")).to_contain_text("verantwortlich: Clara Casemanager")
+        checked(second)
+        action = RoundAction.objects.get(round=coordination_round)
+        assert action.owner == manager and action.deadline == today + timedelta(days=14)
     finally:
         other.close()
