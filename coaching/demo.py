@@ -299,7 +299,7 @@ def _hire(*, case: Case, placement: Placement, coach: Any, actor: Any, start: da
     return employment
 
 
-_CONTRACT_BY_KIND = {"ausbildung": "apprenticeship", "praktikum": "internship", "eq": "fixed_term"}
+_CONTRACT_BY_KIND = {"ausbildung": "apprenticeship", "praktikum": "internship", "eq": "eq"}
 
 
 def _complete_quality(*, employment: Employment, coach: Any, rng: random.Random) -> None:
@@ -310,6 +310,9 @@ def _complete_quality(*, employment: Employment, coach: Any, rng: random.Random)
     minimum, _since = minimum_wage_on(employment.start_date)
     if contract == "apprenticeship":
         wage = Decimal("7.80")
+    elif contract == "eq":
+        # An EQ pays the allowance the Bundesagentur refunds (about 300 € a month), not a wage.
+        wage = Decimal("2.10")
     else:
         wage = minimum + Decimal(rng.choice(["0.00", "0.00", "0.60", "1.40", "2.75", "4.10"]))
     person = person_skill_level(employment.candidate)
@@ -319,7 +322,7 @@ def _complete_quality(*, employment: Employment, coach: Any, rng: random.Random)
         contract_type=contract,
         hours_per_week=employment.hours_per_week
         or (10 if contract == "mini_job" else rng.choice([25, 30, 38, 40])),
-        fixed_term=contract in ("fixed_term", "internship"),
+        fixed_term=contract in ("fixed_term", "internship", "eq"),
         social_insurance=contract != "mini_job",
         hourly_wage=wage,
         job_skill_level=job_skill_level(employment) or 1,

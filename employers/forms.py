@@ -323,6 +323,7 @@ class HireForm(forms.Form):
 _CONTRACT_FOR_KIND = {
     PlacementKind.AUSBILDUNG: ContractType.APPRENTICESHIP,
     PlacementKind.PRAKTIKUM: ContractType.INTERNSHIP,
+    PlacementKind.EQ: ContractType.EQ,
 }
 
 

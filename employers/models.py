@@ -421,6 +421,9 @@ class ContractType(models.TextChoices):
     INTERNSHIP = "internship", _("Praktikumsvertrag")
     MINI_JOB = "mini_job", _("Minijob")
     TEMPORARY_AGENCY = "temporary_agency", _("Zeitarbeit")
+    # § 54a SGB III: a company-based long internship of 6–12 months funded by the Bundesagentur,
+    # a step towards an Ausbildung, not regular employment (monitoring.quality counts it apart).
+    EQ = "eq", _("Einstiegsqualifizierung (EQ)")
 
 
 class Employment(models.Model):

@@ -1064,8 +1064,9 @@ def saved_search_delete(*, search: SavedSearch, actor: User) -> None:
 
 
 # Contracts that may pay less than the statutory minimum wage (MiLoG § 22: apprentices, interns in
-# a compulsory internship); everything else below it is refused.
-MINIMUM_WAGE_EXEMPT = {ContractType.APPRENTICESHIP, ContractType.INTERNSHIP}
+# a compulsory internship, Einstiegsqualifizierung under § 54a SGB III); everything else below it
+# is refused.
+MINIMUM_WAGE_EXEMPT = {ContractType.APPRENTICESHIP, ContractType.INTERNSHIP, ContractType.EQ}
 
 
 def employment_quality_set(
@@ -1098,13 +1099,17 @@ def employment_quality_set(
         errors["social_insurance"] = _("Ein Minijob ist nicht voll sozialversicherungspflichtig.")
     if contract_type == ContractType.APPRENTICESHIP and not social_insurance:
         errors["social_insurance"] = _("Eine Ausbildung ist immer sozialversicherungspflichtig.")
+    if contract_type == ContractType.EQ and not social_insurance:
+        # EQ participants are insured like trainees (the Bundesagentur refunds a flat share).
+        errors["social_insurance"] = _("Eine Einstiegsqualifizierung ist immer sozialversicherungspflichtig.")
     if hourly_wage is None or not Decimal("0.01") <= hourly_wage <= Decimal("500"):
         errors["hourly_wage"] = _("Bitte einen Stundenlohn zwischen 0,01 € und 500 € angeben.")
     minimum, since = minimum_wage_on(employment.start_date)
     if "hourly_wage" not in errors and hourly_wage < minimum and contract_type not in MINIMUM_WAGE_EXEMPT:
         errors["hourly_wage"] = _(
             "%(wage)s € liegt unter dem gesetzlichen Mindestlohn von %(minimum)s € (gültig seit "
-            "%(since)s). Nur Ausbildung und Pflichtpraktikum dürfen darunter liegen."
+            "%(since)s). Nur Ausbildung, Einstiegsqualifizierung und Pflichtpraktikum dürfen darunter "
+            "liegen."
         ) % {
             "wage": f"{hourly_wage:.2f}".replace(".", ","),
             "minimum": f"{minimum:.2f}".replace(".", ","),

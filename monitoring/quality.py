@@ -4,6 +4,11 @@ period, for the same scope as the dashboard (selectors.scope_for).
 - Job quality: of the employments whose job coach completed the quality fields, the share subject
   to social insurance, the median hourly wage, the share at or below the statutory minimum wage
   valid at the start, the share below the person's qualification level and the fixed-term share.
+  An Einstiegsqualifizierung (EQ, § 54a SGB III) is counted as its own category, a step towards an
+  Ausbildung: it is insured like a trainee, time-limited and exempt from the minimum wage by law,
+  so counting it as an insured, fixed-term or low-wage job (or in the median wage) would blur
+  what these figures are for: how good the regular jobs are. It stays in "recorded" and "below
+  qualification", and has its own row in the summary.
 - Equity: the same counts split by gender, age band (at the start of the employment), country of
   origin group and residence status. Every count column goes through comparison.suppress (cells of
   1–4 people hidden, plus enough others that none can be recovered from the total).
@@ -58,13 +63,16 @@ def _fixed_term_q() -> Q:
 
 def _counts() -> dict:
     recorded = Q(quality__isnull=False)
+    eq = Q(contract_type=ContractType.EQ)
+    regular = recorded & ~eq
     return {
         "placements": Count("pk"),
         "recorded": Count("pk", filter=recorded),
-        "insured": Count("pk", filter=recorded & Q(quality__social_insurance=True)),
-        "minimum": Count("pk", filter=recorded & Q(quality__hourly_wage__lte=F("quality__minimum_wage"))),
+        "insured": Count("pk", filter=regular & Q(quality__social_insurance=True)),
+        "minimum": Count("pk", filter=regular & Q(quality__hourly_wage__lte=F("quality__minimum_wage"))),
         "below": Count("pk", filter=recorded & Q(quality__below_qualification=True)),
-        "fixed_term": Count("pk", filter=recorded & _fixed_term_q()),
+        "fixed_term": Count("pk", filter=regular & _fixed_term_q()),
+        "eq": Count("pk", filter=recorded & eq),
     }
 
 
@@ -82,6 +90,7 @@ class Summary:
     minimum: int
     below: int
     fixed_term: int
+    eq: int
     median_wage: Decimal | None
 
     def shares(self) -> list[tuple[str, str, str]]:
@@ -91,6 +100,11 @@ class Summary:
             (_("auf oder unter dem Mindestlohn"), str(self.minimum), _share(self.minimum, self.recorded)),
             (_("unter der Qualifikation"), str(self.below), _share(self.below, self.recorded)),
             (_("befristet"), str(self.fixed_term), _share(self.fixed_term, self.recorded)),
+            (
+                _("Einstiegsqualifizierung (Schritt zur Ausbildung)"),
+                str(self.eq),
+                _share(self.eq, self.recorded),
+            ),
         ]
 
 
@@ -113,6 +127,7 @@ def _median_wage(qs: QuerySet[Employment], n: int) -> Decimal | None:
     lo, hi = (n - 1) // 2, n // 2
     middle = list(
         qs.filter(quality__isnull=False)
+        .exclude(contract_type=ContractType.EQ)
         .order_by("quality__hourly_wage")
         .values_list("quality__hourly_wage", flat=True)[lo : hi + 1]
     )
@@ -122,7 +137,7 @@ def _median_wage(qs: QuerySet[Employment], n: int) -> Decimal | None:
 def job_quality_summary(*, scope: Scope, filters: Filters, today: datetime.date) -> Summary:
     qs = _placements(scope, filters, today)
     counts = qs.aggregate(**_counts())
-    return Summary(**counts, median_wage=_median_wage(qs, counts["recorded"]))
+    return Summary(**counts, median_wage=_median_wage(qs, counts["recorded"] - counts["eq"]))
 
 
 def _age_band() -> Case:

@@ -99,6 +99,7 @@ def test_service_saves_and_marks_below_qualification(world):
         ({"fixed_term": True}, "fixed_term"),
         ({"contract_type": "mini_job"}, "social_insurance"),
         ({"contract_type": "apprenticeship", "social_insurance": False}, "social_insurance"),
+        ({"contract_type": "eq", "social_insurance": False}, "social_insurance"),
         ({"hours_per_week": 0}, "hours_per_week"),
         ({"job_skill_level": 7}, "job_skill_level"),
         ({"commute_minutes": 500}, "commute_minutes"),
@@ -114,6 +115,26 @@ def test_service_refuses_contradictions(world, overrides, field):
 def test_below_minimum_wage_is_allowed_for_an_apprenticeship(world):
     quality = _set(world, contract_type="apprenticeship", hourly_wage=Decimal("6.50"))
     assert quality.at_or_below_minimum_wage
+
+
+def test_an_eq_pays_the_allowance_below_the_minimum_wage_a_regular_job_may_not(world):
+    quality = _set(world, contract_type="eq", hourly_wage=Decimal("2.10"))
+    assert quality.at_or_below_minimum_wage
+    with pytest.raises(ValidationError) as caught:
+        _set(world, contract_type="fixed_term", hourly_wage=Decimal("2.10"))
+    assert "Einstiegsqualifizierung" in caught.value.error_dict["hourly_wage"][0].messages[0]
+
+
+def test_the_coach_records_an_einstiegsqualifizierung_through_the_form(world):
+    client = login_with_mfa(Client(), world.coach)
+    url = reverse("coaching:employment_quality", args=[world.employment.pk])
+    assert '<option value="eq">Einstiegsqualifizierung (EQ)</option>' in client.get(url).content.decode()
+    response = client.post(url, VALID | {"contract_type": "eq", "hourly_wage": "2,10"})
+    assert response.status_code == 302
+    world.employment.refresh_from_db()
+    assert world.employment.contract_type == "eq"
+    page = client.get(reverse("coaching:employment_detail", args=[world.employment.pk])).content.decode()
+    assert "Einstiegsqualifizierung (EQ)" in page
 
 
 def test_coach_finds_the_form_on_the_employment_page_and_saves(world):

@@ -188,6 +188,8 @@ def test_the_case_manager_sees_the_pathway(client, world, person, warehouse, cou
     assert "Gefahrgutschulung" in html and "Lagerkurs Bochum" not in html and "TQ Lager" not in html
     assert "Fachkraft für Lagerlogistik" in html  # proposed, as a link
     assert f"target={ESCO.replace(':', '%3A').replace('/', '%2F')}occupation%2Fspecialist" in html
+    # {% querystring %} writes the "?" itself: a second one would make the link choose nothing.
+    assert 'href="??' not in html and 'href="?target=' in html
 
 
 def test_the_case_page_links_to_it(client, world, person):

@@ -237,3 +237,24 @@ def test_a_hire_posted_after_the_introduction_closed_says_why(
     assert response.status_code == 400
     assert "Einstellen ist erst nach der Zustimmung der Person möglich." in response.content.decode()
     assert not Employment.objects.exists()
+
+
+def test_an_eq_placement_prefills_einstiegsqualifizierung_and_the_hire_keeps_it(
+    placement, candidate, employer, coach, signed_in
+):
+    placement.kind = "eq"
+    placement.save(update_fields=["kind"])
+    intro = _accepted(placement, candidate, employer, coach)
+    client = signed_in(employer.own)
+    html = client.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
+    assert re.search(r'<option value="eq" selected>Einstiegsqualifizierung \(EQ\)</option>', html)
+    response = client.post(
+        reverse("employers:introduction_action", args=[intro.reference, "hire"]),
+        {
+            "start_date": (timezone.localdate() + timedelta(days=10)).isoformat(),
+            "contract_type": "eq",
+            "hours_per_week": "35",
+        },
+    )
+    assert response.status_code == 302
+    assert Employment.objects.get(candidate=candidate).contract_type == "eq"

@@ -93,7 +93,25 @@ def test_job_quality_summary_reconciles(monitoring_world):
     assert (summary.insured, summary.minimum, summary.below, summary.fixed_term) == (9, 4, 4, 3)
     # 13.00 13.90 13.90 13.90 14.00 [14.50] 15.00 16.00 17.00 18.00 20.00
     assert summary.median_wage == Decimal("14.50")
-    assert [share for _label, _n, share in summary.shares()] == ["82 %", "36 %", "36 %", "27 %"]
+    assert [share for _label, _n, share in summary.shares()] == ["82 %", "36 %", "36 %", "27 %", "0 %"]
+
+
+def test_an_einstiegsqualifizierung_counts_as_its_own_category(monitoring_world):
+    """An EQ (insured, time-limited, an allowance below the minimum wage by law) is a step towards
+    an Ausbildung: it has its own row and does not count as an insured, fixed-term or low-wage job."""
+    _build(monitoring_world)
+    # Rows 1 (insured, 15.00, level 2 = 2) and 2 (insured, 13.90, fixed, 1 < 4) become EQs.
+    eqs = Employment.objects.filter(candidate__first_name__in=["Q0", "Q1"])
+    eqs.update(contract_type="eq")
+    EmploymentQuality.objects.filter(employment__in=eqs).update(hourly_wage=Decimal("2.10"), fixed_term=True)
+    summary = quality.job_quality_summary(scope=_scope(monitoring_world), filters=PERIOD, today=TODAY)
+    assert (summary.placements, summary.recorded, summary.eq) == (12, 11, 2)
+    # insured 9 − 2; ≤ 13.90: rows 4,10,12; below: still rows 2,3,6,8; fixed: rows 5,9
+    assert (summary.insured, summary.minimum, summary.below, summary.fixed_term) == (7, 3, 4, 2)
+    # the nine regular wages: 13.00 13.90 13.90 14.00 [14.50] 16.00 17.00 18.00 20.00
+    assert summary.median_wage == Decimal("14.50")
+    label, count, share = summary.shares()[-1]
+    assert (label, count, share) == ("Einstiegsqualifizierung (Schritt zur Ausbildung)", "2", "18 %")
 
 
 def test_other_municipality_and_other_periods_do_not_count(monitoring_world, other_municipality):
