@@ -519,7 +519,13 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     # Another page (e.g. a handover missing its consent) may send staff here with the grant it
     # needs prefilled and the way back; only a path on this site is followed.
     back = request.GET.get("next", "")
-    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+    # A path on this site, and short: Django refuses a redirect over 2,048 characters with a 400
+    # after the consent below would already be stored.
+    if not (
+        back.startswith("/")
+        and len(back) <= 1000
+        and url_has_allowed_host_and_scheme(back, allowed_hosts=None)
+    ):
         back = ""
     form = forms.PaperConsentForm(
         request.POST or None,

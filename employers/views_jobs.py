@@ -48,7 +48,9 @@ def job_interest(request: HttpRequest, pk: int) -> HttpResponse:
         services.job_interest_register(candidate=candidate, placement=placement, actor=request.user)
         messages.success(request, _("Ihr Interesse ist gemeldet. Ihr Case Management meldet sich bei Ihnen."))
     page = request.POST.get("seite", "")
-    query = f"?seite={page}" if page.isdigit() else ""
+    # A page number, never a long one: Django refuses redirects over 2,048 characters with a 400,
+    # and the interest above is already written.
+    query = f"?seite={page}" if page.isdigit() and len(page) <= 6 else ""
     return redirect(f"{reverse('employers:my_jobs')}{query}#job-{placement.pk}")
 
 

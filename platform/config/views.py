@@ -135,7 +135,7 @@ def _language_codes() -> set[str]:
 
 def _local_path(next_url: str, request: HttpRequest) -> str:
     """Path and query of ``next_url`` if it points into this site, else the home page."""
-    if not url_has_allowed_host_and_scheme(
+    if len(next_url) > 1000 or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return "/"

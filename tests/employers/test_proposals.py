@@ -272,6 +272,19 @@ def test_stellen_fuer_mich_says_interest_and_takes_it_back(placement, candidate,
     assert "Interessiert mich" in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("page, query", [("3", "?seite=3"), ("1" * 3000, ""), ("x", "")])
+def test_interest_goes_back_to_its_page_and_a_monstrous_page_number_is_dropped_not_a_400(
+    placement, candidate, candidate_user, signed_in, page, query
+):
+    """Found by the form fuzzer: a 3,000-digit page number made Django refuse the redirect (400)
+    after the interest was stored. The interest stands and the person lands on the list."""
+    client = signed_in(candidate_user)
+    response = client.post(reverse("employers:job_interest", args=[placement.pk]), {"seite": page})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('employers:my_jobs')}{query}#job-{placement.pk}"
+    assert JobInterest.objects.filter(candidate=candidate, placement=placement).count() == 1
+
+
 def test_the_employer_reads_the_proposal_with_its_explanation_and_declines(
     placement, candidate, coach, employer, signed_in
 ):
