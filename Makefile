@@ -52,7 +52,7 @@ lint: setup
 # by the fixtures in tests/conftest.py and tests/fixtures/taxonomy.py, whatever ran before.
 PYTEST_WORKERS ?= 0
 pytest: setup browser-deps
-	$(VENV)/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder) $(PYTEST_ARGS)
 
 test: lint pytest
 

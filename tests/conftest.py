@@ -1,6 +1,7 @@
 """Shared pytest set-up. Fixture modules are owned per area and registered here."""
 
 import os
+from collections import Counter
 
 import pytest
 
@@ -180,3 +181,27 @@ def pytest_runtest_logreport(report):
 def pytest_terminal_summary(terminalreporter):
     counts = ", ".join(f"{count} on {service}" for service, count in _ran_on_real.items())
     terminalreporter.write_line(f"tests that passed against real services: {counts}")
+
+
+# Under pytest-xdist (``--dist loadfile --no-loadscope-reorder``, see the Makefile) a worker takes
+# whole modules in this order. xdist's own order (most tests first) put the form fuzzer, one test of
+# about ten minutes, last: one worker ran it alone while the other idled. Modules that run for
+# minutes go first (the fuzzer, the crawl, the several-processes test, then the browser modules),
+# the rest by number of tests, so the run ends on short modules. Order within a module is kept.
+SLOW_FIRST = (
+    "tests/security/test_fuzz_forms.py",
+    "tests/journeys/test_crawl.py",
+    "tests/employers/test_several_processes.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    sizes = Counter(item.nodeid.split("::")[0] for item in items)
+
+    def weight(item) -> tuple:
+        module = item.nodeid.split("::")[0]
+        slow = SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+        browser = not module.startswith("tests/browser/")
+        return (slow, browser, -sizes[module], module)
+
+    items.sort(key=weight)
