@@ -17,7 +17,7 @@ from taxonomy.postcodes import coordinates
 
 from .engine import rerank
 from .engine.records import CandidateRecord, PlacementRecord, RankedMatch
-from .engine.scoring import Matcher
+from .engine.scoring import CandidateIndex, Matcher, PlacementIndex
 from .engine.taxonomy import TaxonomyIndex
 from .models import IndexChange, RerankerModel
 from .registry import outcome_samples
@@ -101,6 +101,43 @@ def match_candidates(
     ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model))
     ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
+
+
+def match_candidates_many(
+    *,
+    placements: Sequence[PlacementRecord],
+    candidates: Sequence[CandidateRecord] | CandidateIndex,
+    top: int | None = None,
+) -> dict[str, list[RankedMatch]]:
+    """Each placement's candidates (placement id → ``match_candidates``' answer) for a batch: the
+    candidates' index is built once (or the given one used) and the re-ranker read once, so each
+    further placement costs one ranking, never a rebuild (issue 16, "build once, rank many")."""
+    model = active_reranker()
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    index = candidates if isinstance(candidates, CandidateIndex) else matcher.candidate_index(candidates)
+    found = {}
+    for placement in placements:
+        ranked = _apply_reranker(matcher.rank_candidates(placement, index, top=_depth(top, model)), model)
+        found[placement.id] = ranked[:top] if top else ranked
+    return found
+
+
+def match_placements_many(
+    *,
+    candidates: Sequence[CandidateRecord],
+    placements: Sequence[PlacementRecord] | PlacementIndex,
+    top: int | None = None,
+) -> dict[str, list[RankedMatch]]:
+    """Jobs for me for many people at once (candidate id → ``match_placements``' answer): one index
+    of the placements for all of them and one read of the re-ranker."""
+    model = active_reranker()
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    index = placements if isinstance(placements, PlacementIndex) else matcher.placement_index(placements)
+    found = {}
+    for candidate in candidates:
+        ranked = _apply_reranker(matcher.rank_placements(candidate, index, top=_depth(top, model)), model)
+        found[candidate.id] = ranked[:top] if top else ranked
+    return found
 
 
 def eligible_candidate_ids(*, placement: PlacementRecord, candidates: Sequence[CandidateRecord]) -> list[str]:
