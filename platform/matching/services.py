@@ -3,7 +3,6 @@ when one exists, and training from decisions. Apps pass plain records in."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
@@ -22,7 +21,7 @@ from .engine.taxonomy import TaxonomyIndex
 from .models import IndexChange, RerankerModel
 from .registry import outcome_samples
 
-RERANK_DEPTH = 200  # the learned model reorders only the base score's best pairs
+RERANK_DEPTH = rerank.RERANK_DEPTH  # the learned model reorders only the base score's best pairs
 
 _index: tuple[int, TaxonomyIndex] | None = None
 _TAXONOMY_VERSION_KEY = "matching:taxonomy-version"
@@ -69,19 +68,8 @@ def _apply_reranker(ranked: list[RankedMatch], model: RerankerModel | None) -> l
         positives=model.positives,
         auc=model.auc,
     )
-    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
-    rescored = [
-        dataclasses.replace(
-            match,
-            # Half transparent base score, half learned likelihood: the explanation still holds.
-            score=round(0.5 * match.score + 0.5 * params.probability(match.explanation.components), 4),
-            base_score=match.score,
-            model_version=model.version,
-        )
-        for match in head
-    ]
-    rescored.sort(key=lambda m: (-m.score, m.candidate_id, m.placement_id))
-    return rescored + tail
+    # Half transparent base score, half learned likelihood: the explanation still holds.
+    return rerank.apply(ranked, params, version=model.version)
 
 
 def _depth(top: int | None, model: RerankerModel | None) -> int | None:
