@@ -11,8 +11,11 @@ distractors, in the same pool:
   the three drawn from every occupation, the evaluated ones included): broad profiles,
 - everyone lives in one city (Kassel, postcodes 341xx), a few km apart at random.
 
-Modes: ``skills`` (skill-only profiles) and ``occupation`` (the occupation declared with three
-years, only 2 skills listed). The same files go through the public path (``match_files``, what
+Modes: ``skills`` (skill-only profiles), ``occupation`` (the occupation declared with three
+years, only 2 skills listed) and ``filters`` (50 % of the skills listed, German drawn from A1-B2
+against a B1 minimum, every other placement with language support: only true candidates who pass
+the filter count, and anyone in a top 10 who does not is a leak; the baselines get the same filter
+after ranking). The same files go through the public path (``match_files``, what
 ``manage.py match_file`` runs), a plain TF-IDF cosine (scikit-learn) over the listed skills, and
 PostgreSQL full-text ``ts_rank`` over the same skills (only with a PostgreSQL DATABASE_URL).
 
@@ -44,6 +47,7 @@ from matching.engine.scoring import WEIGHTS
 
 CITY = "341"  # Kassel
 TARGET_RECALL = 0.95
+GERMAN_MIX = ("A1", "A2", "B1", "B2")
 BARELY = 0.2  # a distractor occupation shares at most this share of an evaluated one's essential skills
 
 
@@ -70,7 +74,8 @@ def person(taxonomy, pid, occupations, overlap, mode, rng, all_skills, postcodes
     record = {
         "id": pid,
         "skills": sorted(set(skills + noise)),
-        "german": "B2",
+        # Hard-filter mode: A1 never meets the B1 minimum, A2 only with the employer's language support.
+        "german": rng.choice(GERMAN_MIX) if mode == "filters" else "B2",
         "postcode": rng.choice(postcodes),
         "hours": 40,
         "permit": "may_work",
@@ -114,23 +119,42 @@ def make_data(taxonomy, occupations, per_occupation, distractors, overlap, mode,
             "occupation": occupation if mode == "occupation" else None,
             "essential": sorted(taxonomy.occupation_essential[occupation]),
             "min_german": "B1",
+            "language_support": mode == "filters" and k % 2 == 0,
             "postcode": rng.choice(postcodes),
             "hours": 40,
         }
-        for occupation in occupations
+        for k, occupation in enumerate(occupations)
     ]
     return people, placements
 
 
-def score(ranked: dict[str, list[str]], per_occupation: int):
-    recalls, ndcgs = [], []
-    relevant = min(10, per_occupation)
-    ideal = sum(1 / math.log2(i + 2) for i in range(relevant))
+def qualifies(german: str, placement: dict) -> bool:
+    """The hard language filter as the engine applies it: B1 met, or A2 bridged by language support."""
+    return german in ("B1", "B2", "C1", "C2") or (german == "A2" and placement.get("language_support", False))
+
+
+def score(ranked: dict[str, list[str]], per_occupation: int, people=None, placements=None):
+    """recall@10 and nDCG@10; with ``people`` and ``placements`` only true candidates who pass the
+    hard filters count as relevant, and ranked people who do not pass are counted as leaks."""
+    recalls, ndcgs, leaks = [], [], 0
+    german = {p["id"]: p["german"] for p in people} if people else {}
+    by_id = {p["id"]: p for p in placements} if placements else {}
     for occupation, ids in ranked.items():
-        hits = [i.split("#")[0] == occupation for i in ids[:10]]
+        if people:
+            placement = by_id[occupation]
+            truth = [p for p in german if p.split("#")[0] == occupation and qualifies(german[p], placement)]
+            leaks += sum(not qualifies(german[i], placement) for i in ids[:10])
+            relevant = min(10, len(truth))
+            if not relevant:
+                continue
+            hits = [i in truth for i in ids[:10]]
+        else:
+            relevant = min(10, per_occupation)
+            hits = [i.split("#")[0] == occupation for i in ids[:10]]
+        ideal = sum(1 / math.log2(i + 2) for i in range(relevant))
         recalls.append(sum(hits) / relevant)
         ndcgs.append(sum(1 / math.log2(i + 2) for i, hit in enumerate(hits) if hit) / ideal)
-    return statistics.mean(recalls), statistics.mean(ndcgs)
+    return statistics.mean(recalls), statistics.mean(ndcgs), leaks
 
 
 def lotse(taxonomy, people, placements):
@@ -171,9 +195,14 @@ def cosine(people, placements, with_implied=None):
     queries = vectorizer.transform([p["essential"] for p in placements])
     sims = (queries @ matrix.T).toarray()
     ids = np.array([p["id"] for p in people])
-    return {
-        pl["id"]: ids[np.argsort(-sims[j], kind="stable")[:10]].tolist() for j, pl in enumerate(placements)
-    }
+    german = np.array([p["german"] for p in people])
+    ranked = {}
+    for j, pl in enumerate(placements):
+        # The baselines get the same hard filter, applied after their ranking.
+        allowed = np.array([qualifies(g, pl) for g in german])
+        order = np.argsort(-sims[j], kind="stable")
+        ranked[pl["id"]] = ids[order[allowed[order]][:10]].tolist()
+    return ranked
 
 
 def token(uri: str) -> str:
@@ -188,18 +217,19 @@ def ts_rank(people, placements):
     import psycopg
 
     with psycopg.connect(url) as conn, conn.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE eval_people (id text, doc tsvector)")
-        with cur.copy("COPY eval_people (id, doc) FROM STDIN") as copy:
+        cur.execute("CREATE TEMP TABLE eval_people (id text, doc tsvector, german text)")
+        with cur.copy("COPY eval_people (id, doc, german) FROM STDIN") as copy:
             for p in people:
-                copy.write_row((p["id"], " ".join(token(s) for s in p["skills"])))
+                copy.write_row((p["id"], " ".join(token(s) for s in p["skills"]), p["german"]))
         cur.execute("CREATE INDEX ON eval_people USING gin (doc)")
         ranked = {}
         for pl in placements:
             query = " | ".join(token(s) for s in pl["essential"])
+            allowed = [g for g in (*GERMAN_MIX, "C1", "C2") if qualifies(g, pl)]
             cur.execute(
-                "SELECT id FROM eval_people, to_tsquery('simple', %s) q WHERE doc @@ q "
+                "SELECT id FROM eval_people, to_tsquery('simple', %s) q WHERE doc @@ q AND german = ANY(%s) "
                 "ORDER BY ts_rank(doc, q) DESC, id LIMIT 10",
-                (query,),
+                (query, allowed),
             )
             ranked[pl["id"]] = [r[0] for r in cur.fetchall()]
     return ranked
@@ -210,7 +240,7 @@ def main() -> None:
     parser.add_argument("--occupations", type=int, default=60)
     parser.add_argument("--per-occupation", type=int, default=5)
     parser.add_argument("--distractors", type=int, default=2500)
-    parser.add_argument("--modes", default="skills,occupation")
+    parser.add_argument("--modes", default="skills,occupation,filters")
     parser.add_argument("--seed", type=int, default=5, help="another seed: unseen data of the same kind")
     args = parser.parse_args()
     taxonomy = esco_index()
@@ -229,7 +259,7 @@ def main() -> None:
         print("ts_rank baseline skipped: DATABASE_URL is not PostgreSQL")
     print(f"{'profiles':<34} {'Lotse r@10 (nDCG)':>18} {'cosine':>14} {'ts_rank':>14}  inexact  match_file")
     failed = []
-    levels = [("skills", o) for o in (0.7, 0.5, 0.3)] + [("occupation", None)]
+    levels = [("skills", o) for o in (0.7, 0.5, 0.3)] + [("occupation", None), ("filters", 0.5)]
     for mode, overlap in levels:
         if mode not in args.modes.split(","):
             continue
@@ -243,15 +273,28 @@ def main() -> None:
             seed=args.seed + 6,
         )
         ranked, inexact, seconds = lotse(taxonomy, people, placements)
-        recall, ndcg = score(ranked, args.per_occupation)
-        c_recall, c_ndcg = score(cosine(people, placements), args.per_occupation)
+        checked = (people, placements) if mode == "filters" else ()
+        recall, ndcg, leaks = score(ranked, args.per_occupation, *checked)
+        c_recall, c_ndcg, _ = score(cosine(people, placements), args.per_occupation, *checked)
         extra = ""
         if mode == "occupation":
-            i_recall, _ = score(cosine(people, placements, implied), args.per_occupation)
+            i_recall, _, _ = score(cosine(people, placements, implied), args.per_occupation)
             extra = f" ({i_recall:.2f} with occupation-implied skills)"
+        if mode == "filters":
+            extra = f"; {leaks} filter leaks in Lotse's top 10"
+            if leaks:
+                failed.append(f"hard filters: {leaks} people in a top 10 who do not pass the German minimum")
         ts = ts_rank(people, placements)
-        ts_text = "skipped" if ts is None else "{:.3f} ({:.2f})".format(*score(ts, args.per_occupation))
-        label = f"skills only, {overlap:.0%} listed" if mode == "skills" else "occupation declared, 2 skills"
+        ts_text = (
+            "skipped"
+            if ts is None
+            else "{:.3f} ({:.2f})".format(*score(ts, args.per_occupation, *checked)[:2])
+        )
+        label = {
+            "skills": f"skills only, {overlap or 0:.0%} listed",
+            "occupation": "occupation declared, 2 skills",
+            "filters": "hard filters (A1 vs B1; A2 + support)",
+        }[mode]
         print(
             f"{label:<34} {recall:>8.3f} ({ndcg:.2f}) {c_recall:>7.3f} ({c_ndcg:.2f}) {ts_text:>14}  "
             f"{inexact:>7}  {seconds:.1f} s ({len(people):,} people){extra}"

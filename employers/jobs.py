@@ -20,7 +20,7 @@ from organisations import access
 from organisations.models import VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
-from .matching import placement_records
+from .matching import ConstraintNotes, constraint_notes, inferred_occupations, placement_records
 from .models import Introduction, JobInterest, Placement, PlacementStatus
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ class JobRow:
     skills_listed: int = 0
     skills_listed_fitting: int = 0
     skill_focus_percent: int = 100
+    # Listed and inferred skills apart, hours, start and permit with the points they cost (issue 16).
+    notes: ConstraintNotes | None = None
 
 
 def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
@@ -91,6 +93,7 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
     skills = {
         s.uri: s for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
     }
+    occupations = inferred_occupations(ranked)
     rows = []
     for m in ranked:
         if m.placement_id not in placements:  # closed between the two reads
@@ -114,6 +117,7 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
                 skills_listed=ex.skills_listed,
                 skills_listed_fitting=ex.skills_listed_fitting,
                 skill_focus_percent=round(ex.skill_focus * 100),
+                notes=constraint_notes(ex, skills=skills, occupations=occupations),
             )
         )
     result_page.object_list = rows

@@ -2,14 +2,98 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from matching.engine.records import PlacementRecord
+from matching.engine.scoring import WEIGHTS
 from matching.registry import register_outcome_provider
-from taxonomy.models import OccupationSkill
+from taxonomy.models import LABEL_FIELDS, Occupation, OccupationSkill
 
 from .models import Placement, PlacementSkill
+
+
+@dataclass(frozen=True)
+class InferredSkills:
+    """Essential skills counted as met from one occupation, not listed by the person."""
+
+    occupation: Any  # the Occupation (its label in the reader's language), or its URI when unknown
+    years: int
+    recognised: bool  # from a recognised qualification: attested, not guessed
+    skills: list[Any]
+
+
+@dataclass(frozen=True)
+class ConstraintNotes:
+    """What an explanation says beyond the skill lists (issue 16): which essential skills were listed
+    and which inferred, and what hours, start and permit cost. ``*_points`` are the points (of 100)
+    the component takes off the score: score = the sum of the explained parts, so they add up."""
+
+    listed: list[Any]  # essential skills met because the person listed them
+    inferred: list[InferredSkills]
+    essential_total: int
+    hours: int | None
+    hours_required: int | None
+    hours_points: int
+    available_from: date | None
+    start: date | None
+    days_late: int
+    start_points: int
+    permit: str
+    permit_points: int
+
+    @property
+    def inferred_count(self) -> int:
+        return sum(len(group.skills) for group in self.inferred)
+
+
+def _points(components: dict[str, float], name: str) -> int:
+    return round(100 * WEIGHTS[name] * (1.0 - components.get(name, 1.0)))
+
+
+def inferred_occupations(ranked: Sequence[Any]) -> dict[str, Occupation]:
+    """The occupations the explanations of ``ranked`` infer skills from, in one query."""
+    uris = {uri for m in ranked for uri, _years, _rec in m.explanation.essential_inferred.values()}
+    if not uris:
+        return {}
+    return {o.uri: o for o in Occupation.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS)}
+
+
+def constraint_notes(
+    explanation: Any, *, skills: dict[str, Any], occupations: dict[str, Any]
+) -> ConstraintNotes:
+    """The notes of one explanation; ``skills`` and ``occupations`` map URIs to what the page shows
+    (labels or model instances), read once for the whole page."""
+    groups: dict[tuple[str, float, bool], list[Any]] = {}
+    for skill in explanation.essential_met:
+        source = explanation.essential_inferred.get(skill)
+        if source is not None:
+            groups.setdefault(source, []).append(skills.get(skill, skill))
+    components = explanation.components
+    return ConstraintNotes(
+        listed=[skills.get(s, s) for s in explanation.essential_listed],
+        inferred=[
+            InferredSkills(
+                occupation=occupations.get(uri, uri), years=round(years), recognised=recognised, skills=found
+            )
+            for (uri, years, recognised), found in groups.items()
+        ],
+        essential_total=len(explanation.essential_met) + len(explanation.essential_missing),
+        hours=explanation.hours,
+        hours_required=explanation.hours_required,
+        hours_points=_points(components, "hours"),
+        available_from=explanation.available_from,
+        start=explanation.start,
+        days_late=explanation.days_late,
+        start_points=_points(components, "start"),
+        permit=explanation.permit,
+        permit_points=_points(components, "permit"),
+    )
 
 
 def placement_record(placement: Placement) -> PlacementRecord:

@@ -443,24 +443,31 @@ def speed_dating_propose(*, session: SpeedDating, actor: User) -> int:
     """The matcher proposes the top matches of each placement (consenting people only); the
     responsible case managers hear it once per person and session. Returns how many are new."""
     from matching.index import candidate_index
-    from matching.services import match_candidates
+    from matching.services import match_candidates_many
 
     from .matching import placement_record
 
     if session.municipality_id not in require_organiser(user=actor):
         raise PermissionDenied
-    index = candidate_index(municipality_id=session.municipality_id)
+    businesses = list(
+        SpeedDatingBusiness.objects.filter(session=session).prefetch_related(
+            "placements__skills__skill", "placements__occupation"
+        )
+    )
+    # Every placement of the session over the municipality's one index, the re-ranker read once.
+    rankings = match_candidates_many(
+        placements=[placement_record(p) for b in businesses for p in b.placements.all()],
+        candidates=candidate_index(municipality_id=session.municipality_id),
+        top=3 * session.proposals_per_placement,
+    )
+    # Live consent of everyone proposed, in one query (not one per placement).
+    listed = _listed(
+        sorted({int(m.candidate_id) for ranked in rankings.values() for m in ranked}), session.municipality_id
+    )
     best: dict[tuple[int, int], tuple[float, int]] = {}  # (candidate, business) -> (score, placement)
-    for business in SpeedDatingBusiness.objects.filter(session=session).prefetch_related(
-        "placements__skills__skill", "placements__occupation"
-    ):
+    for business in businesses:
         for placement in business.placements.all():
-            ranked = match_candidates(
-                placement=placement_record(placement),
-                candidates=index,
-                top=3 * session.proposals_per_placement,
-            )
-            listed = _listed([int(m.candidate_id) for m in ranked], session.municipality_id)
+            ranked = rankings[str(placement.pk)]
             top = [m for m in ranked if int(m.candidate_id) in listed][: session.proposals_per_placement]
             for m in top:
                 key = (int(m.candidate_id), business.pk)

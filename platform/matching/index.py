@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -36,7 +37,17 @@ class _Entry:
     taxonomy_id: int
 
 
-_indexes: dict[int, _Entry] = {}
+# Least recently used first: a process keeps at most ``max_indexes()`` municipalities' indexes, so a
+# web worker's memory stays bounded however many municipalities it serves (issue 16).
+_indexes: OrderedDict[int, _Entry] = OrderedDict()
+DEFAULT_MAX_INDEXES = 8  # a city of 100,000 people takes about 0.2 GB (arrays and records)
+
+
+def max_indexes() -> int:
+    """``settings.MATCHING_MAX_INDEXES``: how many municipalities' indexes a process keeps."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "MATCHING_MAX_INDEXES", DEFAULT_MAX_INDEXES)))
 
 
 def register_candidate_source(source: CandidateSource) -> None:
@@ -63,7 +74,12 @@ def candidate_index(*, municipality_id: int) -> CandidateIndex:
             entry = _indexes[municipality_id] = _Entry(
                 index=index, last_change=last, taxonomy_id=id(taxonomy)
             )
+            _indexes.move_to_end(municipality_id)
+            while len(_indexes) > max_indexes():
+                evicted, _old = _indexes.popitem(last=False)
+                logger.info("Candidate index of municipality %s dropped (least recently used)", evicted)
             return entry.index
+        _indexes.move_to_end(municipality_id)
         changes = list(
             IndexChange.objects.filter(municipality_id=municipality_id, pk__gt=entry.last_change).values_list(
                 "pk", "candidate_id"
@@ -87,7 +103,8 @@ def warm_indexes() -> int:
     from organisations.models import Municipality
 
     built = 0
-    for municipality_id in Municipality.objects.order_by("pk").values_list("pk", flat=True):
+    # No more than the process keeps: warming more would only evict what it just built.
+    for municipality_id in Municipality.objects.order_by("pk").values_list("pk", flat=True)[: max_indexes()]:
         candidate_index(municipality_id=municipality_id)
         built += 1
     return built

@@ -3,7 +3,6 @@ when one exists, and training from decisions. Apps pass plain records in."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
@@ -17,12 +16,12 @@ from taxonomy.postcodes import coordinates
 
 from .engine import rerank
 from .engine.records import CandidateRecord, PlacementRecord, RankedMatch
-from .engine.scoring import Matcher
+from .engine.scoring import CandidateIndex, Matcher, PlacementIndex
 from .engine.taxonomy import TaxonomyIndex
 from .models import IndexChange, RerankerModel
 from .registry import outcome_samples
 
-RERANK_DEPTH = 200  # the learned model reorders only the base score's best pairs
+RERANK_DEPTH = rerank.RERANK_DEPTH  # the learned model reorders only the base score's best pairs
 
 _index: tuple[int, TaxonomyIndex] | None = None
 _TAXONOMY_VERSION_KEY = "matching:taxonomy-version"
@@ -69,19 +68,8 @@ def _apply_reranker(ranked: list[RankedMatch], model: RerankerModel | None) -> l
         positives=model.positives,
         auc=model.auc,
     )
-    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
-    rescored = [
-        dataclasses.replace(
-            match,
-            # Half transparent base score, half learned likelihood: the explanation still holds.
-            score=round(0.5 * match.score + 0.5 * params.probability(match.explanation.components), 4),
-            base_score=match.score,
-            model_version=model.version,
-        )
-        for match in head
-    ]
-    rescored.sort(key=lambda m: (-m.score, m.candidate_id, m.placement_id))
-    return rescored + tail
+    # Half transparent base score, half learned likelihood: the explanation still holds.
+    return rerank.apply(ranked, params, version=model.version)
 
 
 def _depth(top: int | None, model: RerankerModel | None) -> int | None:
@@ -101,6 +89,43 @@ def match_candidates(
     ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model))
     ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
+
+
+def match_candidates_many(
+    *,
+    placements: Sequence[PlacementRecord],
+    candidates: Sequence[CandidateRecord] | CandidateIndex,
+    top: int | None = None,
+) -> dict[str, list[RankedMatch]]:
+    """Each placement's candidates (placement id → ``match_candidates``' answer) for a batch: the
+    candidates' index is built once (or the given one used) and the re-ranker read once, so each
+    further placement costs one ranking, never a rebuild (issue 16, "build once, rank many")."""
+    model = active_reranker()
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    index = candidates if isinstance(candidates, CandidateIndex) else matcher.candidate_index(candidates)
+    found = {}
+    for placement in placements:
+        ranked = _apply_reranker(matcher.rank_candidates(placement, index, top=_depth(top, model)), model)
+        found[placement.id] = ranked[:top] if top else ranked
+    return found
+
+
+def match_placements_many(
+    *,
+    candidates: Sequence[CandidateRecord],
+    placements: Sequence[PlacementRecord] | PlacementIndex,
+    top: int | None = None,
+) -> dict[str, list[RankedMatch]]:
+    """Jobs for me for many people at once (candidate id → ``match_placements``' answer): one index
+    of the placements for all of them and one read of the re-ranker."""
+    model = active_reranker()
+    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    index = placements if isinstance(placements, PlacementIndex) else matcher.placement_index(placements)
+    found = {}
+    for candidate in candidates:
+        ranked = _apply_reranker(matcher.rank_placements(candidate, index, top=_depth(top, model)), model)
+        found[candidate.id] = ranked[:top] if top else ranked
+    return found
 
 
 def eligible_candidate_ids(*, placement: PlacementRecord, candidates: Sequence[CandidateRecord]) -> list[str]:

@@ -66,3 +66,20 @@ def test_warm_indexes_builds_every_municipality_so_the_first_page_builds_nothing
 def test_the_warm_up_is_a_setting(settings):
     settings.MATCHING_WARM_INDEXES = False
     assert matching_index.warm_indexes_in_background() is None
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_at_most_the_set_number_of_indexes_least_recently_used_dropped(slow_source, settings):
+    settings.MATCHING_MAX_INDEXES = 2
+    services.taxonomy_index()
+    first, second, third = (MunicipalityFactory().pk for _ in range(3))
+    matching_index.candidate_index(municipality_id=first)
+    matching_index.candidate_index(municipality_id=second)
+    matching_index.candidate_index(municipality_id=first)  # used again: now the most recent
+    matching_index.candidate_index(municipality_id=third)
+    assert list(matching_index._indexes) == [first, third]  # the least recently used one went
+    builds = len(slow_source)
+    matching_index.candidate_index(municipality_id=first)  # still kept: no build
+    assert len(slow_source) == builds
+    matching_index.candidate_index(municipality_id=second)  # dropped: built again when asked for
+    assert len(slow_source) == builds + 1 and len(matching_index._indexes) == 2

@@ -43,10 +43,14 @@ class CandidateRecord:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CandidateRecord:
         try:
-            occupations = tuple(
+            recognised = tuple(dict.fromkeys(str(u) for u in data.get("recognised") or ()))
+            declared = tuple(
                 OccupationYears(uri=str(o["uri"]), years=float(o.get("years") or 0))
                 for o in data.get("occupations") or ()
             )
+            # A recognised qualification counts like a declared occupation (as candidate_record does).
+            known = {o.uri for o in declared}
+            occupations = declared + tuple(OccupationYears(uri=u) for u in recognised if u not in known)
             return cls(
                 id=str(data["id"]),
                 occupations=occupations,
@@ -56,7 +60,7 @@ class CandidateRecord:
                 hours=_int_or_none(data.get("hours"), "hours"),
                 available_from=_date_or_none(data.get("available_from"), "available_from"),
                 permit=_permit(data.get("permit", "may_work")),
-                recognised=tuple(str(u) for u in data.get("recognised") or ()),
+                recognised=recognised,
             )
         except KeyError as exc:
             raise RecordError(f"missing field {exc.args[0]!r}") from exc
@@ -114,6 +118,21 @@ class Explanation:
     skill_focus: float = 1.0
     # issue 14 §3: the occupation fit comes from a recognised qualification ("anerkannter Abschluss")
     recognised_qualification: bool = False
+    # Essential skills counted as met without being listed: skill → (occupation they were inferred
+    # from, years in it, whether a recognised qualification is in that occupation). They count by the years (implied_skill_weight),
+    # so the explanation must say "vermutlich", never pass them off as listed.
+    essential_inferred: dict[str, tuple[str, float, bool]] = field(default_factory=dict)
+    # The constraints the hours, start and permit components score, said in numbers.
+    hours: int | None = None
+    hours_required: int | None = None
+    available_from: date | None = None
+    start: date | None = None
+    days_late: int = 0  # days between the placement's start and the person's availability
+
+    @property
+    def essential_listed(self) -> list[str]:
+        """The essential skills met because the person listed them."""
+        return [s for s in self.essential_met if s not in self.essential_inferred]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +153,15 @@ class Explanation:
             "skills_listed_fitting": self.skills_listed_fitting,
             "skill_focus": round(self.skill_focus, 4),
             "recognised_qualification": self.recognised_qualification,
+            "essential_inferred": {
+                skill: {"occupation": uri, "years": years, "recognised": recognised}
+                for skill, (uri, years, recognised) in self.essential_inferred.items()
+            },
+            "hours": self.hours,
+            "hours_required": self.hours_required,
+            "available_from": self.available_from.isoformat() if self.available_from else None,
+            "start": self.start.isoformat() if self.start else None,
+            "days_late": self.days_late,
         }
 
 

@@ -8,16 +8,19 @@ status beyond the permit category never reach the engine, so they cannot become 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .records import RankedMatch
 from .scoring import WEIGHTS
 
 FEATURES: tuple[str, ...] = tuple(WEIGHTS)
 MIN_SAMPLES = 40  # below this, or with too few of either outcome, the base score stays
 MIN_PER_CLASS = 10
+RERANK_DEPTH = 200  # the learned model reorders only the base score's best pairs
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,32 @@ class RerankerParams:
         x = np.array([components.get(name, 0.0) for name in self.features])
         z = float(np.dot(self.coefficients, x) + self.intercept)
         return float(1.0 / (1.0 + np.exp(-z)))
+
+
+BASE_SHARE = 0.5  # the re-ranked score: half transparent base score, half learned likelihood
+
+
+def rescore(base_score: float, components: dict[str, float], params: RerankerParams) -> float:
+    """The score of a pair under the re-ranker (its explanation, the base components, still holds)."""
+    return round(BASE_SHARE * base_score + (1.0 - BASE_SHARE) * params.probability(components), 4)
+
+
+def apply(
+    ranked: list[RankedMatch], params: RerankerParams, *, version: int | None = None
+) -> list[RankedMatch]:
+    """A base ranking reordered by the re-ranker: its best RERANK_DEPTH rescored, the rest kept."""
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    rescored = [
+        dataclasses.replace(
+            match,
+            score=rescore(match.score, match.explanation.components, params),
+            base_score=match.score,
+            model_version=version,
+        )
+        for match in head
+    ]
+    rescored.sort(key=lambda m: (-m.score, m.candidate_id, m.placement_id))
+    return rescored + tail
 
 
 def enough_data(labels: Sequence[int]) -> bool:

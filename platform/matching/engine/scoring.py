@@ -69,6 +69,25 @@ def implied_skill_weight(years: float) -> float:
     return min(1.0, 0.5 + 0.1 * max(years, 0.0))
 
 
+def inferred_source(
+    skill: str, occupations: Sequence[OccupationYears], taxonomy: TaxonomyIndex
+) -> OccupationYears | None:
+    """The occupation a skill the person did not list is counted from: the one giving it the largest
+    weight (essential at the occupation's strength, optional at half), as ``candidate_skill_weights``."""
+    best, found = 0.0, None
+    for occupation in occupations:
+        strength = implied_skill_weight(occupation.years)
+        if skill in taxonomy.occupation_essential.get(occupation.uri, ()):
+            weight = strength
+        elif skill in taxonomy.occupation_optional.get(occupation.uri, ()):
+            weight = strength * 0.5
+        else:
+            continue
+        if weight > best:
+            best, found = weight, occupation
+    return found
+
+
 def candidate_skill_weights(
     candidate: CandidateRecord,
     taxonomy: TaxonomyIndex,
@@ -960,6 +979,14 @@ class Matcher:
             if a and b:
                 km = float(haversine_km(a[0], a[1], b[0], b[1]))
         start = placement.start or self.today
+        available = max(candidate.available_from or self.today, self.today)
+        listed = set(candidate.skills)
+        inferred = {}
+        for skill in essential:
+            if skill in has and skill not in listed:
+                source = inferred_source(skill, candidate.occupations, self.taxonomy)
+                if source is not None:
+                    inferred[skill] = (source.uri, source.years, source.uri in candidate.recognised)
         profile = profile_skill_mass(c_weights, self.taxonomy)
         related = placement_related_skills(placement, self.taxonomy)
         fitting = [skill for skill in profile if skill in related]
@@ -988,6 +1015,13 @@ class Matcher:
             skills_listed=len(profile),
             skills_listed_fitting=len(fitting),
             skill_focus=float(focus[0]),
+            essential_inferred=inferred,
+            hours=candidate.hours,
+            hours_required=placement.hours,
+            available_from=candidate.available_from,
+            start=placement.start,
+            # As start_component counts it: both dates clamped to today, no start date meaning today.
+            days_late=max((available - max(start, self.today)).days, 0),
             recognised_qualification=bool(candidate.recognised)
             and occupation_closeness(
                 CandidateRecord(
