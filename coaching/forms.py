@@ -54,14 +54,6 @@ class _Base(KernFormMixin, forms.Form):
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "kern-form-check__input"
 
-    def apply_errors(self, error) -> None:
-        """Put a service's ValidationError on the right fields (or on the form)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
 
 class FollowUpForm(_Base):
     date = dates.DateField(label=_("Datum des Kontakts"), widget=DATE, window=dates.APPOINTMENT)
@@ -516,13 +508,6 @@ class JobQualityForm(KernFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
-
-    def apply_errors(self, error) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class HsdsImportForm(KernFormMixin, forms.Form):
