@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -650,15 +649,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.erasable_candidate_get(user=request.user, pk=pk)
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if candidate.user_id:
-                from privacy.services import gdpr_erase
-
-                # Every app's eraser, this app's included (registered in CandidatesConfig.ready()).
-                gdpr_erase(subject_user=candidate.user, actor=request.user)
-                candidate.refresh_from_db()
-            if candidate.erased_at is None:
-                services.candidate_erase(candidate=candidate, actor=request.user)
+        services.candidate_erase_with_account(candidate=candidate, actor=request.user)
         messages.success(request, _("Die personenbezogenen Daten sind gelöscht."))
         return redirect("candidates:case_list")
     return render(request, "candidates/erase_form.html", {"candidate": candidate, "form": form})
@@ -821,24 +812,20 @@ def my_occupations(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     form = forms.OwnOccupationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        occupation = form.cleaned_data["occupation"]
-        existing = candidate.occupations.filter(occupation=occupation).first()
-        if existing is not None and existing.source != ProfileSource.CANDIDATE:
-            # Staff entered it: leave their entry (and its years) as they are.
-            form.add_error("occupation_label", _("Dieser Beruf steht schon in Ihrem Profil."))
+        try:
+            services.own_occupation_add(
+                candidate=candidate,
+                actor=request.user,
+                occupation_uri=form.cleaned_data["occupation"].uri,
+                years_experience=form.cleaned_data["years_experience"],
+            )
+        except services.AlreadyInProfile as error:
+            form.add_error("occupation_label", error)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                services.occupation_add(
-                    candidate=candidate,
-                    actor=request.user,
-                    occupation_uri=occupation.uri,
-                    years_experience=form.cleaned_data["years_experience"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Gespeichert."))
-                return redirect("candidates:my_occupations")
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_occupations")
     return render(
         request,
         "candidates/my_occupations.html",
@@ -851,17 +838,17 @@ def my_skills(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     form = forms.OwnSkillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        skill = form.cleaned_data["skill"]
-        if candidate.skills.filter(skill=skill).exists():
-            form.add_error("skill_label", _("Das steht schon in Ihrem Profil."))
+        try:
+            services.own_skill_add(
+                candidate=candidate, actor=request.user, skill_uri=form.cleaned_data["skill"].uri
+            )
+        except services.AlreadyInProfile as error:
+            form.add_error("skill_label", error)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                services.skill_add(candidate=candidate, actor=request.user, skill_uri=skill.uri)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Gespeichert."))
-                return redirect("candidates:my_skills")
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_skills")
     return render(
         request,
         "candidates/my_skills.html",
