@@ -243,39 +243,32 @@ def candidate_create(
     return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
 
 
-def _apply(candidate: Candidate, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+def _profile_update(
+    *, candidate: Candidate, actor: User, data: dict[str, Any], allowed: tuple[str, ...], note: str = ""
+) -> list[str]:
+    """Set the ``allowed`` fields that ``data`` changes, validate, save and audit those alone."""
     changed = []
     for name in allowed:
         if name in data and getattr(candidate, name) != data[name]:
             setattr(candidate, name, data[name])
             changed.append(name)
+    if changed:
+        candidate.full_clean()
+        candidate.save(update_fields=[*changed, "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed, note=note)
     return changed
 
 
 def candidate_update_profile(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
     """Staff change the profile; the candidate's own words are never touched here. Returns changed fields."""
-    changed = _apply(candidate, data, STAFF_PROFILE_FIELDS)
-    if changed:
-        candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed)
-    return changed
+    return _profile_update(candidate=candidate, actor=actor, data=data, allowed=STAFF_PROFILE_FIELDS)
 
 
 def candidate_update_own(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
-    """The candidate changes their own profile (self-service fields only)."""
-    changed = _apply(candidate, data, SELF_SERVICE_FIELDS)
-    if changed:
-        candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
-        _audit(
-            actor=actor,
-            action=AuditEntry.Action.CHANGE,
-            candidate=candidate,
-            fields=changed,
-            note="self-service",
-        )
-    return changed
+    """The candidate changes their own profile (self-service fields only). Returns changed fields."""
+    return _profile_update(
+        candidate=candidate, actor=actor, data=data, allowed=SELF_SERVICE_FIELDS, note="self-service"
+    )
 
 
 def _source(candidate: Candidate, actor: Any) -> str:
