@@ -775,18 +775,14 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(CASE_READERS)
 def service_list(request: HttpRequest) -> HttpResponse:
     form = forms.ServiceFilterForm(request.GET or None)
-    offer = selectors.visible_services(user=request.user).filter(is_active=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("category"):
-            offer = offer.filter(category=data["category"])
-        chosen = list(offer)
-        if data.get("language"):
-            chosen = [s for s in chosen if data["language"] in s.languages]
-        if data.get("residence_status"):
-            chosen = [s for s in chosen if s.is_eligible(data["residence_status"])]
-    else:
-        chosen = list(offer)
+    # An invalid filter (a tampered URL) shows the whole directory with the form's errors.
+    wanted = form.cleaned_data if form.is_valid() else {}
+    chosen = selectors.directory_services(
+        user=request.user,
+        category=wanted.get("category") or "",
+        language=wanted.get("language") or "",
+        residence_status=wanted.get("residence_status") or "",
+    )
     return render(
         request,
         "coaching/service_list.html",
@@ -815,13 +811,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required([Role.CASE_MANAGER, Role.COORDINATOR])
 def service_create(request: HttpRequest) -> HttpResponse:
-    municipality_ids = sorted(
-        access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    form = forms.ServiceCreateForm(
+        request.POST or None, municipalities=selectors.service_municipalities(user=request.user)
     )
-    form = forms.ServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         service = services.service_create(
-            municipality_id=municipality_ids[0], actor=request.user, **form.cleaned_data
+            municipality_id=data.pop("municipality").pk, actor=request.user, **data
         )
         messages.success(request, _("Angebot gespeichert."))
         return redirect("coaching:service_detail", pk=service.pk)
