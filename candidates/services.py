@@ -243,39 +243,32 @@ def candidate_create(
     return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
 
 
-def _apply(candidate: Candidate, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+def _profile_update(
+    *, candidate: Candidate, actor: User, data: dict[str, Any], allowed: tuple[str, ...], note: str = ""
+) -> list[str]:
+    """Set the ``allowed`` fields that ``data`` changes, validate, save and audit those alone."""
     changed = []
     for name in allowed:
         if name in data and getattr(candidate, name) != data[name]:
             setattr(candidate, name, data[name])
             changed.append(name)
+    if changed:
+        candidate.full_clean()
+        candidate.save(update_fields=[*changed, "updated_at"])
+        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed, note=note)
     return changed
 
 
 def candidate_update_profile(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
     """Staff change the profile; the candidate's own words are never touched here. Returns changed fields."""
-    changed = _apply(candidate, data, STAFF_PROFILE_FIELDS)
-    if changed:
-        candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
-        _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed)
-    return changed
+    return _profile_update(candidate=candidate, actor=actor, data=data, allowed=STAFF_PROFILE_FIELDS)
 
 
 def candidate_update_own(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
-    """The candidate changes their own profile (self-service fields only)."""
-    changed = _apply(candidate, data, SELF_SERVICE_FIELDS)
-    if changed:
-        candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
-        _audit(
-            actor=actor,
-            action=AuditEntry.Action.CHANGE,
-            candidate=candidate,
-            fields=changed,
-            note="self-service",
-        )
-    return changed
+    """The candidate changes their own profile (self-service fields only). Returns changed fields."""
+    return _profile_update(
+        candidate=candidate, actor=actor, data=data, allowed=SELF_SERVICE_FIELDS, note="self-service"
+    )
 
 
 def _source(candidate: Candidate, actor: Any) -> str:
@@ -324,6 +317,33 @@ def skill_remove(*, entry: CandidateSkill, actor: User) -> None:
     candidate = entry.candidate
     entry.delete()
     _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=["skills"])
+
+
+class AlreadyInProfile(ValidationError):
+    """The person adds, herself, what her profile already holds."""
+
+
+def own_occupation_add(
+    *, candidate: Candidate, actor: User, occupation_uri: str, years_experience: Decimal | float = 0
+) -> CandidateOccupation:
+    """The person adds an occupation herself. A staff entry wins: an occupation staff entered stays
+    as they entered it (with its years); her own entry of it she may change."""
+    if (
+        candidate.occupations.filter(occupation__uri=occupation_uri)
+        .exclude(source=ProfileSource.CANDIDATE)
+        .exists()
+    ):
+        raise AlreadyInProfile(_("Dieser Beruf steht schon in Ihrem Profil."), code="staff_entry")
+    return occupation_add(
+        candidate=candidate, actor=actor, occupation_uri=occupation_uri, years_experience=years_experience
+    )
+
+
+def own_skill_add(*, candidate: Candidate, actor: User, skill_uri: str) -> CandidateSkill:
+    """The person adds a skill herself; one her profile already holds (whoever entered it) is refused."""
+    if candidate.skills.filter(skill__uri=skill_uri).exists():
+        raise AlreadyInProfile(_("Das steht schon in Ihrem Profil."), code="duplicate")
+    return skill_add(candidate=candidate, actor=actor, skill_uri=skill_uri)
 
 
 def language_set(*, candidate: Candidate, actor: User, language: str, **values: Any) -> LanguageSkill:
@@ -1173,6 +1193,20 @@ ERASED_NAME = "gelöscht"
 
 
 @transaction.atomic
+def candidate_erase_with_account(*, candidate: Candidate, actor: User) -> None:
+    """Erase the person on staff's request: with an account, every app's eraser runs for it (this
+    app's included, registered in CandidatesConfig.ready()); a record without one, or one those left
+    standing, is erased here. All or nothing."""
+    from privacy.services import gdpr_erase  # privacy calls back into the apps: imported late
+
+    with transaction.atomic():
+        if candidate.user_id:
+            gdpr_erase(subject_user=candidate.user, actor=actor)
+            candidate.refresh_from_db()
+        if candidate.erased_at is None:
+            candidate_erase(candidate=candidate, actor=actor)
+
+
 def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
     """Erase the person's data and keep only anonymous aggregates: the candidate row stays with the
     municipality and the cases keep phase, legal circle, organisation and dates (for counts such as

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_READERS, CASE_STAFF, Role
+from inputs.forms import errors_to_form, save_form
 from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
@@ -45,19 +45,20 @@ from .models import (
 PAGE_SIZE = 25
 
 
-def _require(request: HttpRequest, roles) -> None:
-    if not access.has_role(user=request.user, roles=roles):
+def _own(request: HttpRequest, read):
+    """What ``read`` finds of the signed-in candidate's own (her record, her plan): 403 for other
+    roles, 404 if she has none."""
+    if not request.user.is_candidate:
         raise PermissionDenied
+    found = read(user=request.user)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _require_candidate(request: HttpRequest):
     """The signed-in candidate's own record; 403 for other roles, 404 if no record is linked."""
-    if not request.user.is_candidate:
-        raise PermissionDenied
-    candidate = selectors.own_candidate(user=request.user)
-    if candidate is None:
-        raise Http404
-    return candidate
+    return _own(request, selectors.own_candidate)
 
 
 def _back(candidate_pk: int) -> HttpResponse:
@@ -224,54 +225,45 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/profile_form.html", {"form": form, "candidate": candidate})
 
 
-def _entry_post(request: HttpRequest, pk: int, form_class, add):
-    """Shared shape of the small "add to profile" forms: errors re-render the page with the input."""
-    _require(request, CASE_STAFF)
-    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            add(candidate, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Gespeichert."))
-            return _back(pk)
-    return candidate, form
+def _entry_saved(request: HttpRequest, form, add) -> bool:
+    """The small "add to profile" forms: a valid post is saved and says so; what the service
+    refuses stays on the form with the input kept."""
+    if save_form(request, form, add):
+        messages.success(request, _("Gespeichert."))
+        return True
+    return False
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.OccupationAddForm(request.POST or None)
+    if _entry_saved(
         request,
-        pk,
-        forms.OccupationAddForm,
-        lambda c, d: services.occupation_add(
-            candidate=c,
+        form,
+        lambda d: services.occupation_add(
+            candidate=candidate,
             actor=request.user,
             occupation_uri=d["occupation"].uri,
             years_experience=d["years_experience"],
         ),
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    candidate, form = result
+    ):
+        return _back(pk)
     return _detail_with(request, candidate, occupation_form=form)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.SkillAddForm(request.POST or None)
+    if _entry_saved(
         request,
-        pk,
-        forms.SkillAddForm,
-        lambda c, d: services.skill_add(candidate=c, actor=request.user, skill_uri=d["skill"].uri),
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    candidate, form = result
+        form,
+        lambda d: services.skill_add(candidate=candidate, actor=request.user, skill_uri=d["skill"].uri),
+    ):
+        return _back(pk)
     return _detail_with(request, candidate, skill_form=form)
 
 
@@ -287,17 +279,14 @@ def _detail_with(request, candidate, **form_overrides) -> HttpResponse:
     return render(request, "candidates/candidate_detail.html", context, status=200)
 
 
-@login_required
+@role_required(CASE_STAFF)
 def language_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(
-        request,
-        pk,
-        forms.LanguageForm,
-        lambda c, d: services.language_set(candidate=c, actor=request.user, **d),
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    candidate, form = result
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.LanguageForm(request.POST or None)
+    if _entry_saved(
+        request, form, lambda d: services.language_set(candidate=candidate, actor=request.user, **d)
+    ):
+        return _back(pk)
     return render(
         request,
         "candidates/entry_form.html",
@@ -305,17 +294,14 @@ def language_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
-    result = _entry_post(
-        request,
-        pk,
-        forms.QualificationForm,
-        lambda c, d: services.qualification_add(candidate=c, actor=request.user, **d),
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    candidate, form = result
+    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
+    form = forms.QualificationForm(request.POST or None)
+    if _entry_saved(
+        request, form, lambda d: services.qualification_add(candidate=candidate, actor=request.user, **d)
+    ):
+        return _back(pk)
     return render(
         request,
         "candidates/entry_form.html",
@@ -435,7 +421,7 @@ def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
 
 
 def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
-    _require(request, CASE_STAFF)
+    """The case page's small forms (the views that call it are ``role_required(CASE_STAFF)``)."""
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     form = form_class(request.POST)
     if form.is_valid():
@@ -458,7 +444,7 @@ def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpRespo
     return redirect("candidates:case_detail", case_pk=case.pk)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _case_post(
@@ -469,7 +455,7 @@ def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     def act(case, d):
@@ -479,7 +465,7 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
     return _case_post(request, case_pk, forms.GoalStatusForm, act)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     def act(case, d):
@@ -489,7 +475,7 @@ def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     return _case_post(request, case_pk, forms.StepForm, act)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpResponse:
     def act(case, d):
@@ -499,7 +485,7 @@ def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpRespons
     return _case_post(request, case_pk, forms.StepStatusForm, act)
 
 
-@login_required
+@role_required(CASE_STAFF)
 @require_POST
 def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _case_post(
@@ -663,15 +649,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.erasable_candidate_get(user=request.user, pk=pk)
     form = forms.EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if candidate.user_id:
-                from privacy.services import gdpr_erase
-
-                # Every app's eraser, this app's included (registered in CandidatesConfig.ready()).
-                gdpr_erase(subject_user=candidate.user, actor=request.user)
-                candidate.refresh_from_db()
-            if candidate.erased_at is None:
-                services.candidate_erase(candidate=candidate, actor=request.user)
+        services.candidate_erase_with_account(candidate=candidate, actor=request.user)
         messages.success(request, _("Die personenbezogenen Daten sind gelöscht."))
         return redirect("candidates:case_list")
     return render(request, "candidates/erase_form.html", {"candidate": candidate, "form": form})
@@ -834,24 +812,20 @@ def my_occupations(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     form = forms.OwnOccupationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        occupation = form.cleaned_data["occupation"]
-        existing = candidate.occupations.filter(occupation=occupation).first()
-        if existing is not None and existing.source != ProfileSource.CANDIDATE:
-            # Staff entered it: leave their entry (and its years) as they are.
-            form.add_error("occupation_label", _("Dieser Beruf steht schon in Ihrem Profil."))
+        try:
+            services.own_occupation_add(
+                candidate=candidate,
+                actor=request.user,
+                occupation_uri=form.cleaned_data["occupation"].uri,
+                years_experience=form.cleaned_data["years_experience"],
+            )
+        except services.AlreadyInProfile as error:
+            form.add_error("occupation_label", error)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                services.occupation_add(
-                    candidate=candidate,
-                    actor=request.user,
-                    occupation_uri=occupation.uri,
-                    years_experience=form.cleaned_data["years_experience"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Gespeichert."))
-                return redirect("candidates:my_occupations")
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_occupations")
     return render(
         request,
         "candidates/my_occupations.html",
@@ -864,17 +838,17 @@ def my_skills(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
     form = forms.OwnSkillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        skill = form.cleaned_data["skill"]
-        if candidate.skills.filter(skill=skill).exists():
-            form.add_error("skill_label", _("Das steht schon in Ihrem Profil."))
+        try:
+            services.own_skill_add(
+                candidate=candidate, actor=request.user, skill_uri=form.cleaned_data["skill"].uri
+            )
+        except services.AlreadyInProfile as error:
+            form.add_error("skill_label", error)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                services.skill_add(candidate=candidate, actor=request.user, skill_uri=skill.uri)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Gespeichert."))
-                return redirect("candidates:my_skills")
+            messages.success(request, _("Gespeichert."))
+            return redirect("candidates:my_skills")
     return render(
         request,
         "candidates/my_skills.html",
@@ -927,12 +901,7 @@ def my_qualification_edit(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def _own_plan(request: HttpRequest) -> selectors.OwnPlan:
-    if not request.user.is_candidate:
-        raise PermissionDenied
-    plan = selectors.own_plan(user=request.user)
-    if plan is None:
-        raise Http404
-    return plan
+    return _own(request, selectors.own_plan)
 
 
 def _own_step(request: HttpRequest, step_pk: int) -> Step:
@@ -1123,7 +1092,7 @@ def appointment_add(request: HttpRequest, case_pk: int) -> HttpResponse:
                 **form.service_data(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Termin geplant. Alle Teilnehmenden erhalten eine Einladung."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
@@ -1145,7 +1114,7 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.appointment_update(appointment=appointment, actor=request.user, **form.service_data())
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Termin geändert. Alle Teilnehmenden werden benachrichtigt."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
@@ -1161,14 +1130,6 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     services.appointment_cancel(appointment=appointment, actor=request.user)
     messages.success(request, _("Termin abgesagt. Alle Teilnehmenden werden benachrichtigt."))
     return redirect(reverse("candidates:case_detail", kwargs={"case_pk": appointment.case_id}) + "#termine")
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- closing a case with an evaluation; phase history; reassigning (issue 14 §4) ---------------
@@ -1187,7 +1148,7 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             services.case_close(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Fall abgeschlossen."))
             return redirect("candidates:case_closure", case_pk=case.pk)
@@ -1234,7 +1195,7 @@ def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             services.closure_follow_up_answer(evaluation=current, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Antwort gespeichert."))
             return redirect("candidates:case_closure", case_pk=case.pk)
@@ -1250,7 +1211,7 @@ def case_reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             services.case_reopen(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Fall wieder eröffnet."))
             return redirect("candidates:case_detail", case_pk=case.pk)
@@ -1289,7 +1250,7 @@ def reassign(request: HttpRequest) -> HttpResponse:
                 to_user=form.selected_user(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -1325,7 +1286,7 @@ def immigration_question_create(request: HttpRequest, case_pk: int) -> HttpRespo
         try:
             services.immigration_question_ask(case=case, actor=request.user, **form.service_data())
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Die Frage ist an die Ausländerbehörde gegangen."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#abh")
@@ -1367,7 +1328,7 @@ def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 question=question, actor=request.user, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Die Antwort ist gesendet."))
             return redirect("candidates:office_question_list")
@@ -1395,7 +1356,7 @@ def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = N
                 case=case, actor=request.user, procedure=procedure, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Das Verfahren zur Beschäftigungserlaubnis ist gespeichert."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#erlaubnis")
@@ -1429,7 +1390,7 @@ def recognition_procedure(request: HttpRequest, case_pk: int, pk: int) -> HttpRe
                 qualification=selectors.case_qualification_get(case=case, pk=pk), actor=request.user, **data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Das Anerkennungsverfahren ist gespeichert."))
             return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#anerkennung")

@@ -134,7 +134,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coaching/round_detail.html",
         {
             "round": current,
-            "members": current.members.order_by("name"),
+            "members": sel.round_members(coordination_round=current),
             "agenda": sel.round_agenda(coordination_round=current),
             "actions": sel.round_actions(coordination_round=current),
             "may_edit": may_edit,
@@ -153,7 +153,7 @@ def round_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     pdf = minutes.minutes_pdf(
         coordination_round=current,
-        members=current.members.order_by("name").values_list("name", flat=True),
+        members=sel.round_members(coordination_round=current).values_list("name", flat=True),
         agenda=sel.round_agenda(coordination_round=current, today=today),
         actions=sel.round_actions(coordination_round=current),
         today=today,

@@ -208,11 +208,8 @@ def referral_from_token(*, token: str) -> DiscriminationReferral:
         data = signing.loads(token, salt=REFERRAL_LINK_SALT, max_age=REFERRAL_LINK_VALID_FOR)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    referral = (
-        DiscriminationReferral.objects.filter(pk=data.get("r") if isinstance(data, dict) else None)
-        .select_related("report__business", "service__organisation")
-        .first()
+    return access.first_or_404(
+        DiscriminationReferral.objects.filter(
+            pk=data.get("r") if isinstance(data, dict) else None
+        ).select_related("report__business", "service__organisation")
     )
-    if referral is None:
-        raise Http404
-    return referral

@@ -14,7 +14,7 @@ from candidates.models import Language, ResidenceStatus
 from employers.models import ContractType, TrainingOffered
 from inputs import dates
 from organisations.forms import KernFormMixin
-from organisations.models import Organisation
+from organisations.models import Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from taxonomy.models import LABEL_FIELDS, Skill
 
@@ -53,14 +53,6 @@ class _Base(KernFormMixin, forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "kern-form-check__input"
-
-    def apply_errors(self, error) -> None:
-        """Put a service's ValidationError on the right fields (or on the form)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class FollowUpForm(_Base):
@@ -328,7 +320,28 @@ class ServiceSkillsMixin(forms.Form):
 
 
 class ServiceCreateForm(ServiceSkillsMixin, ServiceForm):
-    """The coordinator's (and case manager's) service form with the skills it teaches."""
+    """The coordinator's (and case manager's) service form with the skills it teaches. Whoever
+    works for several municipalities says whose directory the offer joins; with one, it joins that
+    one (``cleaned_data["municipality"]`` is set either way)."""
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities = list(municipalities)
+        if len(self.municipalities) > 1:
+            self.fields = {
+                "municipality": forms.ModelChoiceField(
+                    label=_("Kommune"),
+                    queryset=Municipality.objects.filter(pk__in=[m.pk for m in self.municipalities]),
+                ),
+                **self.fields,
+            }
+            self.style_widgets()
+
+    def clean(self):
+        data = super().clean()
+        if len(self.municipalities) == 1:
+            data["municipality"] = self.municipalities[0]
+        return data
 
 
 class ServiceSkillsForm(KernFormMixin, ServiceSkillsMixin):
@@ -516,13 +529,6 @@ class JobQualityForm(KernFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
-
-    def apply_errors(self, error) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class HsdsImportForm(KernFormMixin, forms.Form):

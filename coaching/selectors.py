@@ -26,7 +26,7 @@ from employers.quality import job_skill_level, person_skill_level
 from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
 from organisations import access
-from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
+from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
 from .models import (
@@ -447,6 +447,30 @@ def visible_services(*, user: User) -> QuerySet[Service]:
         .select_related("organisation")
         .prefetch_related("locations")
     )
+
+
+def service_municipalities(*, user: User) -> list[Municipality]:
+    """The municipalities whose directory the user may add an offer to (case managers and
+    coordinators), by name."""
+    ids = access.municipality_ids(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name", "pk"))
+
+
+def directory_services(
+    *, user: User, category: str = "", language: str = "", residence_status: str = ""
+) -> list[Service]:
+    """The active offers of the user's directory, narrowed by what the filter form asks. Language
+    and eligibility are JSON lists, matched here in Python: the demo's SQLite cannot query inside
+    them. An offer that names no residence status is open to everyone."""
+    offer = visible_services(user=user).filter(is_active=True)
+    if category:
+        offer = offer.filter(category=category)
+    chosen = list(offer)
+    if language:
+        chosen = [s for s in chosen if language in s.languages]
+    if residence_status:
+        chosen = [s for s in chosen if s.is_eligible(residence_status)]
+    return chosen
 
 
 def editable_service(*, user: User, pk: int) -> Service:

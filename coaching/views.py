@@ -5,7 +5,6 @@ Anonymous → login; a role that may never use a page → 403; an object outside
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR,
 from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from employers import services as employer_services
+from inputs.forms import save_form
 from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
@@ -38,31 +38,6 @@ from .models import (
     Referral,
 )
 from .referral_services import referral_answer_link
-
-
-def _require(request: HttpRequest, roles) -> None:
-    if not access.has_role(user=request.user, roles=roles):
-        raise PermissionDenied
-
-
-def _save_error(form, error: ValidationError) -> None:
-    if isinstance(error, services.AlreadySaved):
-        form.add_error(None, error)
-    else:
-        form.apply_errors(error) if hasattr(form, "apply_errors") else form.add_error(None, error)
-
-
-def _save_form(request: HttpRequest, form, save: Callable[[dict], Any]) -> Any:
-    """The one shape of every coaching form post: valid → call the service; a ValidationError from
-    the service lands on the form (the input stays). Returns the service's result, or None."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save(dict(form.cleaned_data)) or True
-    except ValidationError as error:
-        _save_error(form, error)
-        return None
-
 
 # --- home and caseload -------------------------------------------------------------------------------
 
@@ -155,7 +130,7 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
         coaches=candidate_selectors.job_coach_choices(candidate=employment.candidate),
         current=employment.job_coach,
     )
-    if _save_form(
+    if save_form(
         request,
         form,
         lambda data: services.employment_coach_set(
@@ -186,7 +161,7 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.JobQualityForm(
         request.POST or None, initial=selectors.job_quality_initial(employment=employment)
     )
-    if _save_form(
+    if save_form(
         request,
         form,
         lambda data: employer_services.employment_quality_set(
@@ -214,7 +189,7 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.FollowUpForm(request.POST or None)
-    if _save_form(
+    if save_form(
         request, form, lambda data: services.follow_up_log(employment=employment, actor=request.user, **data)
     ):
         messages.success(request, _("Kontakt gespeichert."))
@@ -231,7 +206,7 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.LanguageNeedForm(
         request.POST or None, providers=selectors.language_providers(employment=employment)
     )
-    if _save_form(
+    if save_form(
         request,
         form,
         lambda data: services.language_need_create(employment=employment, actor=request.user, **data),
@@ -286,7 +261,7 @@ def language_needs_overview(request: HttpRequest) -> HttpResponse:
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
     form = forms.RiskForm(request.POST or None)
-    if _save_form(
+    if save_form(
         request, form, lambda data: services.risk_raise(employment=employment, actor=request.user, **data)
     ):
         messages.success(request, _("Risiko gespeichert."))
@@ -343,7 +318,8 @@ def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- employer support requests ---------------------------------------------------------------------
 
 
-@login_required
+# Employer here means a verified employer: has_role never counts an unverified organisation's role.
+@role_required([*CASE_STAFF_AND_COORDINATOR, Role.EMPLOYER])
 def support_request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if access.is_verified_employer(user=user):
@@ -352,7 +328,6 @@ def support_request_list(request: HttpRequest) -> HttpResponse:
             "coaching/support_request_list.html",
             {"requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True},
         )
-    _require(request, CASE_STAFF_AND_COORDINATOR)
     return render(
         request,
         "coaching/support_request_list.html",
@@ -407,7 +382,7 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
             token=data["token"],
         )
 
-    created = _save_form(request, form, save)
+    created = save_form(request, form, save)
     if created:
         messages.success(
             request,
@@ -472,7 +447,7 @@ def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     person = candidate_selectors.volunteer_view(user=request.user, pk=assignment.candidate_id)
     services.audit_view(actor=request.user, candidate=assignment.candidate, fields=["volunteer_view"])
     form = forms.TutoringForm(request.POST or None)
-    if _save_form(
+    if save_form(
         request,
         form,
         lambda data: services.tutoring_session_log(assignment=assignment, actor=request.user, **data),
@@ -491,12 +466,11 @@ def volunteer_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CASE_STAFF)
 def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
     """Assign a volunteer, or invite the address: one answer whatever the address is (issue 21)."""
     from organisations.services import InvitationThrottled
 
-    _require(request, CASE_STAFF)
     case = candidate_selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     initiatives = selectors.volunteer_initiatives(case=case)
     form = forms.VolunteerAssignForm(request.POST or None, initiatives=initiatives)
@@ -801,18 +775,14 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(CASE_READERS)
 def service_list(request: HttpRequest) -> HttpResponse:
     form = forms.ServiceFilterForm(request.GET or None)
-    offer = selectors.visible_services(user=request.user).filter(is_active=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("category"):
-            offer = offer.filter(category=data["category"])
-        chosen = list(offer)
-        if data.get("language"):
-            chosen = [s for s in chosen if data["language"] in s.languages]
-        if data.get("residence_status"):
-            chosen = [s for s in chosen if s.is_eligible(data["residence_status"])]
-    else:
-        chosen = list(offer)
+    # An invalid filter (a tampered URL) shows the whole directory with the form's errors.
+    wanted = form.cleaned_data if form.is_valid() else {}
+    chosen = selectors.directory_services(
+        user=request.user,
+        category=wanted.get("category") or "",
+        language=wanted.get("language") or "",
+        residence_status=wanted.get("residence_status") or "",
+    )
     return render(
         request,
         "coaching/service_list.html",
@@ -841,13 +811,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required([Role.CASE_MANAGER, Role.COORDINATOR])
 def service_create(request: HttpRequest) -> HttpResponse:
-    municipality_ids = sorted(
-        access.municipality_ids(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
+    form = forms.ServiceCreateForm(
+        request.POST or None, municipalities=selectors.service_municipalities(user=request.user)
     )
-    form = forms.ServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         service = services.service_create(
-            municipality_id=municipality_ids[0], actor=request.user, **form.cleaned_data
+            municipality_id=data.pop("municipality").pk, actor=request.user, **data
         )
         messages.success(request, _("Angebot gespeichert."))
         return redirect("coaching:service_detail", pk=service.pk)

@@ -12,6 +12,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from candidates import services
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Qualification
 from privacy.models import AuditEntry
 from tests.candidates.factories import CandidateFactory
@@ -366,3 +367,39 @@ def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data,
     assert all(
         0 <= e.years_experience <= 60 for e in CandidateOccupation.objects.filter(candidate=desk.candidate)
     )
+
+
+# --- the rules behind the pages (services) -------------------------------------------------------
+
+
+def test_a_staff_entry_wins_over_the_persons_own_and_her_own_she_may_change(me, desk, welder):
+    candidate, _client = me
+    services.occupation_add(
+        candidate=candidate, actor=desk.user, occupation_uri=welder.uri, years_experience=10
+    )
+
+    with pytest.raises(services.AlreadyInProfile):
+        services.own_occupation_add(
+            candidate=candidate, actor=candidate.user, occupation_uri=welder.uri, years_experience=1
+        )
+    staff_entry = CandidateOccupation.objects.get(candidate=candidate)
+    assert (staff_entry.years_experience, staff_entry.source) == (10, "staff")
+
+    staff_entry.delete()
+    services.own_occupation_add(
+        candidate=candidate, actor=candidate.user, occupation_uri=welder.uri, years_experience=2
+    )
+    services.own_occupation_add(
+        candidate=candidate, actor=candidate.user, occupation_uri=welder.uri, years_experience=3
+    )
+    own = CandidateOccupation.objects.get(candidate=candidate)
+    assert (own.years_experience, own.source) == (3, "candidate")
+
+
+def test_a_skill_already_in_the_profile_is_refused_whoever_entered_it(me, forklift):
+    candidate, _client = me
+    services.own_skill_add(candidate=candidate, actor=candidate.user, skill_uri=forklift.uri)
+
+    with pytest.raises(services.AlreadyInProfile):
+        services.own_skill_add(candidate=candidate, actor=candidate.user, skill_uri=forklift.uri)
+    assert CandidateSkill.objects.filter(candidate=candidate).count() == 1

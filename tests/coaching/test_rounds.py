@@ -14,6 +14,7 @@ from django.utils import timezone
 from coaching import barrier_selectors, barrier_services, tasks
 from coaching.models import Barrier, CoordinationRound, RoundAction
 from notifications.models import Notification
+from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,17 @@ def test_the_agenda_counts_the_barriers_flagged_since_the_last_meeting(
     network.refresh_from_db()
     assert network.last_held_on == TODAY
     assert all(not n for _label, n in barrier_selectors.round_agenda(coordination_round=network).rows)
+
+
+def test_the_rounds_page_and_its_minutes_list_the_members_by_name(world, network):
+    # One selector for both: the page and the PDF name the same organisations in the same order.
+    welfare = OrganisationFactory(municipality=world.municipality, name="Caritas Dortmund")
+    OrganisationFactory(municipality=world.municipality, name="Arbeit und Leben")  # not a member
+    network.members.add(welfare)
+
+    members = barrier_selectors.round_members(coordination_round=network)
+
+    assert [o.name for o in members] == sorted([welfare.name, world.office.name])
 
 
 def test_a_decision_gets_an_owner_from_a_member_organisation_and_a_deadline(world, network, client):

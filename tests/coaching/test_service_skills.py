@@ -9,9 +9,12 @@ import copy
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from coaching import hsds
 from coaching.models import Service, ServiceOrganisation
+from organisations.models import OrganisationKind
 from taxonomy.models import Skill
+from tests.factories import MembershipFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +123,35 @@ def test_hsds_import_refuses_an_unknown_esco_skill(world, skills, course, other_
         "$[0].services[0].attributes: unbekannte ESCO-Kompetenz „http://esco.test/skill/nonsense“."
     ]
     assert not Service.objects.filter(municipality=other_municipality).exists()
+
+
+def test_whoever_works_for_two_municipalities_chooses_whose_directory_the_offer_joins(
+    client, world, other_municipality
+):
+    # Before, the offer went to the municipality with the lowest id, whichever the person meant.
+    MembershipFactory(
+        user=world.coordinator,
+        organisation=OrganisationFactory(
+            municipality=other_municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE
+        ),
+        role=Role.COORDINATOR,
+    )
+    login_with_mfa(client, world.coordinator)
+    assert 'name="municipality"' in client.get(reverse("coaching:service_create")).content.decode()
+
+    missing = client.post(reverse("coaching:service_create"), FORM)
+    assert missing.status_code == 400 and 'value="Gefahrgutschulung"' in missing.content.decode()
+    assert not Service.objects.exists()
+
+    response = client.post(
+        reverse("coaching:service_create"), {**FORM, "municipality": other_municipality.pk}
+    )
+    assert response.status_code == 302
+    assert Service.objects.get(name="Gefahrgutschulung").municipality == other_municipality
+
+
+def test_with_one_municipality_the_offer_joins_it_without_asking(client, world):
+    login_with_mfa(client, world.coordinator)
+    assert 'name="municipality"' not in client.get(reverse("coaching:service_create")).content.decode()
+    assert client.post(reverse("coaching:service_create"), FORM).status_code == 302
+    assert Service.objects.get(name="Gefahrgutschulung").municipality == world.municipality

@@ -1,0 +1,42 @@
+"""The one shape of a form post: a valid POST calls the service; what the service refuses (a
+``ValidationError``) lands on the form, so the page shows it with the person's input kept.
+
+Shared by every app's views (issue 19: one helper instead of a copy per app).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+_Result = TypeVar("_Result")
+
+
+def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ``ValidationError`` onto the form: on the field it names where the form has that
+    field, else on the form as a whole (never the ValueError ``add_error`` raises for an unknown
+    field, which would answer 500)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def save_form(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], _Result]
+) -> _Result | bool | None:
+    """POST and valid → ``save(cleaned_data)``; its result (``True`` if it returns nothing), or
+    ``None`` when nothing was saved: a GET, an invalid form, or a ``ValidationError`` from the
+    service, which is then on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(dict(form.cleaned_data)) or True
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return None

@@ -1,0 +1,59 @@
+"""The one form-post helper (inputs.forms): a valid POST calls the service once, a refusal lands on
+the form with the input kept, and nothing is saved on a GET or an invalid form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+
+from inputs.forms import errors_to_form, save_form
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=20)
+
+
+def _post(data: dict):
+    return RequestFactory().post("/", data)
+
+
+def test_a_valid_post_calls_the_service_once_and_returns_its_result():
+    calls = []
+    form = NameForm({"name": "Amina"})
+    result = save_form(_post({"name": "Amina"}), form, lambda d: calls.append(d) or "saved")
+    assert result == "saved" and calls == [{"name": "Amina"}]
+
+
+def test_a_service_that_returns_nothing_still_counts_as_saved():
+    assert save_form(_post({"name": "Amina"}), NameForm({"name": "Amina"}), lambda d: None) is True
+
+
+def test_nothing_is_saved_on_a_get_or_an_invalid_form():
+    def never(data):
+        raise AssertionError("the service must not run")
+
+    assert save_form(RequestFactory().get("/"), NameForm(), never) is None
+    invalid = NameForm({"name": "x" * 21})
+    assert save_form(_post({"name": "x" * 21}), invalid, never) is None
+    assert "name" in invalid.errors
+
+
+def test_a_refusal_lands_on_the_form_with_the_input_kept():
+    form = NameForm({"name": "Amina"})
+
+    def refuse(data):
+        raise ValidationError({"name": "Schon vergeben.", "elsewhere": "Nicht erlaubt."})
+
+    assert save_form(_post({"name": "Amina"}), form, refuse) is None
+    assert form.errors["name"] == ["Schon vergeben."]
+    # A field the form does not have goes to the form as a whole (add_error would raise: a 500).
+    assert form.non_field_errors() == ["Nicht erlaubt."]
+    assert form["name"].value() == "Amina"
+
+
+def test_a_plain_refusal_goes_to_the_form_as_a_whole():
+    form = NameForm({"name": "Amina"})
+    form.is_valid()
+    errors_to_form(form, ValidationError("Bitte später noch einmal."))
+    assert form.non_field_errors() == ["Bitte später noch einmal."]
