@@ -315,7 +315,7 @@ def test_closed_case_ends_the_provider_link_across_district_lines(world, languag
     language_school.served_municipalities.set([case.municipality])
     referral = services.referral_create(case=case, service=language_school, actor=case_manager)
     seen = referral_from_answer_token(token=referral_answer_token(referral=referral))
-    assert seen.referred_by == case.responsible_organisation.name
+    assert seen.referred_by == f"{case.responsible_organisation.name} (Bochum)"
     answered = referral_answer_by_provider(seen=seen, status="accepted")
     assert answered.status == "accepted"
     case.phase, case.closed_at = CasePhase.CLOSED, timezone.now()
