@@ -67,6 +67,25 @@ class HsdsAttribute(_Item):
     taxonomy_term = serializers.DictField()
 
 
+class HsdsSchedule(_Item):
+    """A weekly opening time (issue 17): iCal WEEKLY on ``byday``, local time."""
+
+    service_id = serializers.CharField()
+    freq = serializers.ChoiceField(choices=["WEEKLY"])
+    wkst = serializers.CharField()
+    byday = serializers.CharField()
+    opens_at = serializers.CharField()
+    closes_at = serializers.CharField()
+
+
+class HsdsServiceArea(_Item):
+    """A further municipality the offer serves across a district line (issue 17)."""
+
+    service_id = serializers.CharField()
+    name = serializers.CharField()
+    uri = serializers.CharField(required=False)
+
+
 class HsdsService(serializers.Serializer):
     """An HSDS 3.0 ``service`` (the schema documents the parts Lotse writes)."""
 
@@ -84,12 +103,18 @@ class HsdsService(serializers.Serializer):
     phones = HsdsPhone(many=True)
     service_at_locations = HsdsServiceAtLocation(many=True)
     attributes = HsdsAttribute(many=True)
+    schedules = HsdsSchedule(many=True)
+    service_areas = HsdsServiceArea(many=True)
 
 
 def _services(request: Request):
     access.require_role(user=request.user, roles=[Role.COORDINATOR])
     # The skills an offer teaches are part of its HSDS document (issue 20): one query, not one each.
-    return selectors.visible_services(user=request.user).prefetch_related("skills").order_by("name", "pk")
+    return (
+        selectors.visible_services(user=request.user)
+        .prefetch_related("skills", "schedules", "served_municipalities")
+        .order_by("name", "pk")
+    )
 
 
 ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Die HSDS-ID des Angebots.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -34,6 +35,7 @@ from .models import (
     Severity,
     Topic,
     VolunteerFocus,
+    Weekday,
     WithWhom,
 )
 from .services import new_token
@@ -350,6 +352,104 @@ class ServiceSkillsForm(KernFormMixin, ServiceSkillsMixin):
         self.style_widgets()
 
 
+class ServiceEditForm(ServiceForm):
+    """A coordinator edits an offer of their municipality (issue 17): the offer's own fields and the
+    further municipalities it serves. Provider and locations stay as they are (shared with other
+    offers of the provider)."""
+
+    organisation_name = None
+    location_name = None
+    street = None
+    postcode = None
+    city = None
+    served_municipalities = forms.ModelMultipleChoiceField(
+        label=_("Auch zuständig für (über die Kreisgrenze)"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Case Manager*innen dieser Kommunen finden das Angebot und können an es verweisen. "
+            "Bearbeiten kann es nur Ihre Kommune."
+        ),
+        error_messages={"invalid_choice": _("Diese Kommune gibt es nicht: %(value)s")},
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["served_municipalities"].queryset = Municipality.objects.exclude(
+            pk=service.municipality_id
+        ).order_by("name")
+        self.fields["served_municipalities"].widget.attrs["class"] = "kern-form-check__input"
+
+    @staticmethod
+    def initial_for(service: Service) -> dict:
+        fields = [
+            "name", "category", "description", "languages", "eligible_residence_statuses", "cost",
+            "cost_details", "contact_name", "email", "phone", "url",
+        ]  # fmt: skip
+        return {
+            **{f: getattr(service, f) for f in fields},
+            "served_municipalities": list(service.served_municipalities.all()),
+        }
+
+
+class ServiceHoursRowForm(KernFormMixin, forms.Form):
+    """One row of the weekly opening hours; an empty row is skipped."""
+
+    weekday = forms.TypedChoiceField(
+        label=_("Wochentag"), choices=[("", "–"), *Weekday.choices], coerce=int, required=False
+    )
+    opens = forms.TimeField(
+        label=_("öffnet um"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    closes = forms.TimeField(
+        label=_("schließt um"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def clean(self):
+        data = super().clean()
+        weekday, opens, closes = data.get("weekday"), data.get("opens"), data.get("closes")
+        if weekday in (None, "") and opens is None and closes is None:
+            return data
+        if weekday in (None, ""):
+            self.add_error("weekday", _("Bitte einen Wochentag wählen."))
+        if opens is None and "opens" not in self.errors:
+            self.add_error("opens", _("Bitte angeben, wann das Angebot öffnet."))
+        if closes is None and "closes" not in self.errors:
+            self.add_error("closes", _("Bitte angeben, wann das Angebot schließt."))
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes", _("Die Schließzeit muss nach der Öffnungszeit liegen."))
+        return data
+
+
+class BaseServiceHoursFormSet(forms.BaseFormSet):
+    def hours(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return [
+            (f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"])
+            for f in self.forms
+            if f.cleaned_data.get("weekday") not in (None, "")
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        from .directory_services import hours_overlap
+
+        clash = hours_overlap(self.hours())
+        if clash:
+            raise forms.ValidationError(clash)
+
+
+# Rows beyond the stored ones: a week with a split day fits, more come after saving.
+ServiceHoursFormSet = forms.formset_factory(
+    ServiceHoursRowForm, formset=BaseServiceHoursFormSet, extra=3, max_num=28, validate_max=True
+)
+
+
 class ServiceFilterForm(KernFormMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Art"), choices=[("", _("alle")), *ServiceCategory.choices], required=False
@@ -366,8 +466,16 @@ class ServiceFilterForm(KernFormMixin, forms.Form):
         self.style_widgets()
 
 
+class _ServiceChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # An offer from across a district line (issue 17) says where it is.
+        if getattr(obj, "foreign", False):
+            return f"{obj.name} ({obj.municipality.name})"
+        return obj.name
+
+
 class ReferralForm(KernFormMixin, forms.Form):
-    service = forms.ModelChoiceField(label=_("Angebot"), queryset=Service.objects.none())
+    service = _ServiceChoice(label=_("Angebot"), queryset=Service.objects.none())
     note = forms.CharField(
         label=_("Anlass"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -18,14 +18,21 @@ Lotse's own fields travel as HSDS attributes with taxonomy terms: the category
 the ESCO skills an offer teaches (issue 20) as taxonomy ``esco-skill`` terms whose code is the skill's
 ESCO URI (an import refuses URIs the installation's ESCO does not know).
 
+Weekly opening hours travel as HSDS ``schedules`` (``freq`` WEEKLY, ``byday``, ``opens_at`` and
+``closes_at`` in local time); an import names other schedules (monthly, without times) as errors.
+The further municipalities an offer serves across a district line travel as ``service_areas`` named
+as on Lotse (the owning municipality is implied); an import into one of them drops that one.
+
 The functions with a ``user`` check the role on the server (coordinators of that municipality), so
 the page, the management commands (``user=None``: the operator) and a later API share them.
 """
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
+import re
 import uuid
 from functools import cache
 from pathlib import Path
@@ -43,7 +50,16 @@ from organisations import access
 from organisations.models import Municipality
 from taxonomy.models import Skill
 
-from .models import Cost, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
+from .directory_services import hours_errors
+from .models import (
+    BYDAY,
+    Cost,
+    Service,
+    ServiceCategory,
+    ServiceLocation,
+    ServiceOrganisation,
+    ServiceSchedule,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,6 +150,33 @@ def _location(location: ServiceLocation, state: str) -> dict:
     return data
 
 
+def _schedule(sid: str, row: ServiceSchedule) -> dict:
+    """A weekly opening time as an HSDS 3.0 ``schedule`` (iCal WEEKLY on one day, local time)."""
+    opens, closes = f"{row.opens:%H:%M}", f"{row.closes:%H:%M}"
+    return {
+        "id": _sub(sid, f"schedule:{row.weekday}:{opens}"),
+        "service_id": sid,
+        "freq": "WEEKLY",
+        "wkst": "MO",
+        "byday": BYDAY[row.weekday],
+        "opens_at": opens,
+        "closes_at": closes,
+    }
+
+
+def _service_area(sid: str, municipality: Municipality) -> dict:
+    """A further municipality the offer serves across a district line, named as on Lotse (the
+    owning municipality itself is implied and not listed)."""
+    area: dict[str, Any] = {
+        "id": _sub(sid, f"area:{municipality.name}"),
+        "service_id": sid,
+        "name": municipality.name,
+    }
+    if municipality.ags:
+        area["uri"] = f"urn:de:ags:{municipality.ags}"
+    return area
+
+
 def _service(service: Service) -> dict:
     sid = str(service.hsds_id)
     categories = dict(ServiceCategory.choices)
@@ -181,6 +224,10 @@ def _service(service: Service) -> dict:
             for loc in sorted(service.locations.all(), key=lambda loc: str(loc.hsds_id))
         ],
         "attributes": attributes,
+        "schedules": [_schedule(sid, row) for row in service.schedules.all()],
+        "service_areas": [
+            _service_area(sid, m) for m in sorted(service.served_municipalities.all(), key=lambda m: m.name)
+        ],
     }
     # HSDS types url and email as formats: an empty value is left out rather than sent as an invalid one.
     if service.url:
@@ -204,7 +251,13 @@ def hsds_document(*, municipality: Municipality) -> list[dict]:
     """The municipality's whole directory (active and inactive offers) as an HSDS package."""
     providers = (
         ServiceOrganisation.objects.filter(municipality=municipality)
-        .prefetch_related("locations", "services__locations", "services__skills")
+        .prefetch_related(
+            "locations",
+            "services__locations",
+            "services__skills",
+            "services__schedules",
+            "services__served_municipalities",
+        )
         .order_by("name", "pk")
     )
     package = []
@@ -318,6 +371,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
 
     providers = []
     planned_skills: list[tuple[str, list[str]]] = []
+    known_municipalities = dict(Municipality.objects.values_list("name", "pk"))
     for i, org in enumerate(document):
         op = f"$[{i}]"
         unique(org["id"], f"{op}.id")
@@ -404,6 +458,8 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     )
                 else:
                     location_ids.append(link["location_id"])
+            hours = _plan_schedules(svc, sp, errors)
+            areas = _plan_areas(svc, sp, errors, known_municipalities)
             contacts = svc.get("contacts") or []
             phones = svc.get("phones") or []
             provider["services"].append(
@@ -424,6 +480,8 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     "is_active": svc.get("status") == "active",
                     "location_ids": location_ids,
                     "skill_uris": skill_uris,
+                    "hours": hours,
+                    "area_ids": areas,
                 }
             )
     wanted = {uri for _path, uris in planned_skills for uri in uris}
@@ -437,6 +495,67 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     )
                 )
     return providers, errors
+
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
+_DAYS = {code: day for day, code in BYDAY.items()}
+
+
+def _time(value: Any) -> datetime.time | None:
+    match = _TIME.match(value) if isinstance(value, str) else None
+    return datetime.time(int(match[1]), int(match[2])) if match else None
+
+
+def _plan_schedules(svc: dict, sp: str, errors: list[str]) -> list[tuple[int, datetime.time, datetime.time]]:
+    """Weekly opening hours from HSDS ``schedules``: Lotse keeps WEEKLY schedules with ``byday``,
+    ``opens_at`` and ``closes_at``; anything else is named as an error rather than dropped."""
+    hours = []
+    for k, schedule in enumerate(svc.get("schedules") or []):
+        path = f"{sp}.schedules[{k}]"
+        if (schedule.get("freq") or "WEEKLY") != "WEEKLY":
+            errors.append(
+                _("{path}.freq: nur wöchentliche Öffnungszeiten (WEEKLY) werden übernommen.").format(
+                    path=path
+                )
+            )
+            continue
+        days = [d.strip() for d in (schedule.get("byday") or "").split(",") if d.strip()]
+        opens, closes = _time(schedule.get("opens_at")), _time(schedule.get("closes_at"))
+        if not days or any(d not in _DAYS for d in days):
+            errors.append(_("{path}.byday: Wochentage wie „MO,TU“ erwartet.").format(path=path))
+        if opens is None:
+            errors.append(_("{path}.opens_at: Uhrzeit als HH:MM erwartet.").format(path=path))
+        if closes is None:
+            errors.append(_("{path}.closes_at: Uhrzeit als HH:MM erwartet.").format(path=path))
+        if opens and closes and days and all(d in _DAYS for d in days):
+            hours += [(_DAYS[d], opens, closes) for d in days]
+    problems = hours_errors(hours)
+    errors += [f"{sp}.schedules: {problem}" for problem in problems]
+    return [] if problems else hours
+
+
+def _plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) -> list[int]:
+    """The further municipalities an offer serves, from ``service_areas`` named as on Lotse."""
+    ids = []
+    for k, area in enumerate(svc.get("service_areas") or []):
+        name = area.get("name") or ""
+        if name not in known:
+            errors.append(
+                _("{path}.service_areas[{k}].name: Die Kommune „{name}“ gibt es auf Lotse nicht.").format(
+                    path=sp, k=k, name=name[:200]
+                )
+            )
+        else:
+            ids.append(known[name])
+    return ids
+
+
+def _replace_schedules(service: Service, hours: list[tuple[int, datetime.time, datetime.time]]) -> None:
+    service.schedules.all().delete()
+    ServiceSchedule.objects.bulk_create(
+        ServiceSchedule(service=service, weekday=day, opens=opens, closes=closes)
+        for day, opens, closes in hours
+    )
 
 
 def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
@@ -479,6 +598,8 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     fields = dict(fields)
                     location_ids = fields.pop("location_ids")
                     skill_uris = fields.pop("skill_uris")
+                    hours = fields.pop("hours")
+                    area_ids = set(fields.pop("area_ids")) - {municipality.pk}
                     path = fields.pop("path")
                     service, _created = Service.objects.update_or_create(
                         municipality=municipality,
@@ -488,6 +609,8 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     _clean(service, path, exclude=["organisation", "municipality", "locations", "skills"])
                     service.locations.set([locations[lid] for lid in location_ids])
                     service.skills.set(Skill.objects.filter(uri__in=skill_uris))
+                    service.served_municipalities.set(area_ids)
+                    _replace_schedules(service, hours)
                     counts["services"] += 1
     except IntegrityError as exc:
         raise HsdsImportError(

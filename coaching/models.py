@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import ResidenceStatus
@@ -663,6 +664,15 @@ class Cost(models.TextChoices):
     PAID = "paid", _("kostenpflichtig")
 
 
+class ServiceQuerySet(models.QuerySet):
+    def serving(self, municipality_ids) -> ServiceQuerySet:
+        """Offers of these municipalities and offers that serve them across a district line (issue
+        17): a subquery rather than a join, so no row comes twice and no ``distinct`` is needed."""
+        ids = list(municipality_ids)
+        served = Service.served_municipalities.through.objects.filter(municipality_id__in=ids)
+        return self.filter(Q(municipality_id__in=ids) | Q(pk__in=served.values("service_id")))
+
+
 class Service(models.Model):
     """HSDS ``service`` with languages, eligibility (by residence status), cost option and contact."""
 
@@ -703,6 +713,17 @@ class Service(models.Model):
         related_name="services",
         verbose_name=_("vermittelte Kompetenzen (ESCO)"),
     )
+    # HSDS ``service_area`` across district lines (issue 17): further municipalities whose people the
+    # offer takes; their case staff find it and refer to it. Only the owning municipality edits it.
+    served_municipalities = models.ManyToManyField(
+        "organisations.Municipality",
+        blank=True,
+        related_name="served_services",
+        verbose_name=_("auch zuständig für"),
+    )
+    deactivated_at = models.DateTimeField(_("deaktiviert am"), null=True, blank=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Angebot")
@@ -722,6 +743,53 @@ class Service(models.Model):
     def eligibility_labels(self) -> list[str]:
         labels = dict(ResidenceStatus.choices)
         return [str(labels.get(s, s)) for s in self.eligible_residence_statuses]
+
+    def serves(self, municipality_id: int) -> bool:
+        """Whether people of the municipality may use the offer (its own, or one it serves); reads
+        a prefetched ``served_municipalities`` where there is one."""
+        return municipality_id == self.municipality_id or any(
+            m.pk == municipality_id for m in self.served_municipalities.all()
+        )
+
+
+class Weekday(models.IntegerChoices):
+    # ISO 8601 numbering (Monday 1), as HSDS 3.0 ``byday`` and ``wkst`` start the week on Monday.
+    # The names are Django's own, translated in every language Lotse speaks.
+    MONDAY = 1, WEEKDAYS[0]
+    TUESDAY = 2, WEEKDAYS[1]
+    WEDNESDAY = 3, WEEKDAYS[2]
+    THURSDAY = 4, WEEKDAYS[3]
+    FRIDAY = 5, WEEKDAYS[4]
+    SATURDAY = 6, WEEKDAYS[5]
+    SUNDAY = 7, WEEKDAYS[6]
+
+
+# RFC 5545 day codes for HSDS ``byday``, by ISO weekday.
+BYDAY = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
+
+
+class ServiceSchedule(models.Model):
+    """One weekly opening time of an offer (HSDS 3.0 ``schedule`` with ``freq`` WEEKLY)."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("Angebot")
+    )
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
+    opens = models.TimeField(_("öffnet um"))
+    closes = models.TimeField(_("schließt um"))
+
+    class Meta:
+        verbose_name = _("Öffnungszeit")
+        verbose_name_plural = _("Öffnungszeiten")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="schedule_closes_after_opens"),
+            models.CheckConstraint(condition=Q(weekday__gte=1, weekday__lte=7), name="schedule_weekday_iso"),
+            models.UniqueConstraint(fields=["service", "weekday", "opens"], name="schedule_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class Referral(models.Model):

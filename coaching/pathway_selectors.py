@@ -117,11 +117,13 @@ def teaching_services(*, case: Case, skills: list[Skill]) -> list[Service]:
         return []
     ids = [s.pk for s in skills]
     offer = (
-        Service.objects.filter(municipality_id=case.municipality_id, is_active=True, skills__in=ids)
+        Service.objects.serving([case.municipality_id])
+        .filter(is_active=True, skills__in=ids)
         .distinct()
         .select_related("organisation")
         .prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.filter(pk__in=ids).only("pk"), to_attr="gap_skills")
+            Prefetch("skills", queryset=Skill.objects.filter(pk__in=ids).only("pk"), to_attr="gap_skills"),
+            "served_municipalities",
         )
         .order_by("name", "pk")
     )

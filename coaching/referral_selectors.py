@@ -45,7 +45,11 @@ def referral_from_answer_token(*, token: str) -> ProviderReferral:
     pk = data.get("r") if isinstance(data, dict) else None
     referral = (
         Referral.objects.filter(pk=pk if isinstance(pk, int) else None)
-        .select_related("case__candidate", "case__responsible_organisation", "service__organisation")
+        .select_related(
+            "case__candidate",
+            "case__responsible_organisation__municipality",
+            "service__organisation",
+        )
         .first()
     )
     if (
@@ -54,10 +58,16 @@ def referral_from_answer_token(*, token: str) -> ProviderReferral:
         or referral.case.phase == CasePhase.CLOSED
     ):
         raise Http404
+    referrer = referral.case.responsible_organisation
     return ProviderReferral(
         referral=referral,
         first_name=referral.case.candidate.first_name,
         service_name=referral.service.name,
-        referred_by=referral.case.responsible_organisation.name,
+        # Across a district line (issue 17) the provider also learns where the referral comes from.
+        referred_by=(
+            referrer.name
+            if referrer.municipality_id == referral.service.municipality_id
+            else f"{referrer.name} ({referrer.municipality.name})"
+        ),
         note=referral.note,
     )

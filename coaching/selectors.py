@@ -440,12 +440,11 @@ def referral_get(*, user: User, pk: int) -> Referral:
 
 
 def visible_services(*, user: User) -> QuerySet[Service]:
-    """The directory of the user's municipalities (staff, coordinators, volunteers)."""
+    """The directory of the user's municipalities (staff, coordinators, volunteers), with the offers
+    of other municipalities that serve theirs (issue 17)."""
     municipalities = access.municipality_ids(user=user, roles=CASE_READERS)
     return (
-        Service.objects.filter(municipality_id__in=municipalities)
-        .select_related("organisation")
-        .prefetch_related("locations")
+        Service.objects.serving(municipalities).select_related("organisation").prefetch_related("locations")
     )
 
 
@@ -462,7 +461,7 @@ def directory_services(
     """The active offers of the user's directory, narrowed by what the filter form asks. Language
     and eligibility are JSON lists, matched here in Python: the demo's SQLite cannot query inside
     them. An offer that names no residence status is open to everyone."""
-    offer = visible_services(user=user).filter(is_active=True)
+    offer = visible_services(user=user).filter(is_active=True).select_related("municipality")
     if category:
         offer = offer.filter(category=category)
     chosen = list(offer)
@@ -550,9 +549,15 @@ def employment_case_links(*, user: User, employment: Employment) -> dict:
 
 
 def referral_offer(*, case: Case) -> QuerySet[Service]:
-    """The active offers of the case's municipality (the referral form's choices)."""
-    return Service.objects.filter(municipality_id=case.municipality_id, is_active=True).select_related(
-        "organisation"
+    """The active offers open to the case's municipality, its own and its neighbours' that serve it
+    (the referral form's choices)."""
+    return (
+        Service.objects.serving([case.municipality_id])
+        .filter(is_active=True)
+        .select_related("organisation", "municipality")
+        .prefetch_related("served_municipalities")
+        # A neighbour's offer is named with its municipality in the form.
+        .annotate(foreign=~Q(municipality_id=case.municipality_id))
     )
 
 
@@ -610,10 +615,11 @@ def can_decide_handover(*, user: User, handover: Handover) -> bool:
 
 
 def service_eligible(*, service: Service, case: Case) -> bool:
-    """Whether the person of ``case`` may use ``service``: same municipality, active, and open to
-    the person's residence status (an unknown status excludes nobody). Referrals, the assessment's
-    proposals and monitoring's "needs without a service" all ask this."""
-    if service.municipality_id != case.municipality_id or not service.is_active:
+    """Whether the person of ``case`` may use ``service``: the offer's municipality or one it serves
+    (issue 17), active, and open to the person's residence status (an unknown status excludes
+    nobody). Referrals, the assessment's proposals and monitoring's "needs without a service" all
+    ask this."""
+    if not service.serves(case.municipality_id) or not service.is_active:
         return False
     return status_eligible(
         eligible_statuses=service.eligible_residence_statuses, status=case.candidate.residence_status

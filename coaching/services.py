@@ -933,7 +933,7 @@ def service_set_skills(*, service: Service, actor: User, skills) -> Service:
 
 
 def referral_create(*, case: Case, service: Service, actor: User, note: str = "") -> Referral:
-    if service.municipality_id != case.municipality_id:
+    if not service.serves(case.municipality_id):
         raise ValidationError({"service": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
     if not service.is_active:
         raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})

@@ -53,6 +53,9 @@ urlpatterns = [
     path("services/hsds/import/", views.hsds_import, name="hsds_import"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("services/<int:pk>/skills/", views.service_skills, name="service_skills"),
+    path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("services/<int:pk>/hours/", views.service_hours, name="service_hours"),
+    path("services/<int:pk>/status/", views.service_status, name="service_status"),
     # --- messages (issue 22) ---
     path("messages/", message_views.inbox, name="messages"),
     path("messages/case/<int:case_pk>/", message_views.message_case, name="message_case"),

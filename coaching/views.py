@@ -30,7 +30,7 @@ from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
 
-from . import forms, hsds, selectors, services, throttle
+from . import directory_selectors, directory_services, forms, hsds, selectors, services, throttle
 from .models import (
     HandoverChecklistItem,
     LanguageArea,
@@ -789,6 +789,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "services": chosen,
+            # The coordinator's own deactivated offers, to bring back (issue 17).
+            "inactive": list(directory_selectors.inactive_services(user=request.user)),
+            # Offers from across a district line are marked with their municipality.
+            "home_ids": access.municipality_ids(user=request.user, roles=CASE_READERS),
             "can_create": access.has_role(user=request.user, roles=[Role.CASE_MANAGER, Role.COORDINATOR]),
             "can_exchange_hsds": access.has_role(user=request.user, roles=[Role.COORDINATOR]),
         },
@@ -797,7 +801,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(CASE_READERS)
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(selectors.visible_services(user=request.user), pk=pk)
+    service = get_object_or_404(
+        selectors.visible_services(user=request.user).select_related("municipality"), pk=pk
+    )
     return render(
         request,
         "coaching/service_detail.html",
@@ -805,8 +811,85 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "service": service,
             "skills": selectors.service_skills(service=service),
             "can_edit_skills": selectors.may_edit_service(user=request.user, service=service),
+            "can_coordinate": directory_selectors.may_coordinate_service(user=request.user, service=service),
+            "schedules": list(service.schedules.all()),
+            "served": list(service.served_municipalities.order_by("name")),
         },
     )
+
+
+@role_required([Role.COORDINATOR])
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator changes an offer of their municipality (issue 17); another municipality's,
+    even one it serves, is 404."""
+    service = directory_selectors.coordinated_service(user=request.user, pk=pk)
+    form = forms.ServiceEditForm(
+        request.POST if request.method == "POST" else None,
+        service=service,
+        initial=forms.ServiceEditForm.initial_for(service),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            directory_services.service_update(service=service, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Angebot gespeichert."))
+            return redirect("coaching:service_detail", pk=service.pk)
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": _("Angebot bearbeiten"),
+            "subtitle": service.name,
+            "back": ("coaching:service_detail", service.pk),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required([Role.COORDINATOR])
+def service_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer's weekly opening hours (issue 17): rows of weekday, opens, closes."""
+    service = directory_selectors.coordinated_service(user=request.user, pk=pk)
+    initial = [{"weekday": s.weekday, "opens": s.opens, "closes": s.closes} for s in service.schedules.all()]
+    formset = forms.ServiceHoursFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="hours"
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            directory_services.service_set_hours(service=service, actor=request.user, hours=formset.hours())
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("Öffnungszeiten gespeichert."))
+            return redirect("coaching:service_detail", pk=service.pk)
+    return render(
+        request,
+        "coaching/service_hours.html",
+        {"formset": formset, "service": service},
+        status=400 if formset.is_bound else 200,
+    )
+
+
+@role_required([Role.COORDINATOR])
+@require_POST
+def service_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate an offer or bring it back (never delete: referrals point at it)."""
+    service = directory_selectors.coordinated_service(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    directory_services.service_set_active(service=service, actor=request.user, active=active)
+    if active:
+        messages.success(request, _("Das Angebot ist wieder aktiv."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Das Angebot ist deaktiviert: Es erscheint nicht mehr in der Suche; bestehende Verweisungen bleiben."
+            ),
+        )
+    return redirect("coaching:service_detail", pk=service.pk)
 
 
 @role_required([Role.CASE_MANAGER, Role.COORDINATOR])

@@ -186,6 +186,26 @@ MATRIX = [
         "get",
         {**_row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404), "case_manager": 200},
     ),
+    # Editing, opening hours and deactivating an offer (issue 17): the coordinators of its own
+    # municipality only; a coordinator elsewhere — even of a municipality it serves — gets 404.
+    (
+        "service_edit",
+        "service",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "service_hours",
+        "service",
+        "get",
+        _row(own=403, staff_other=403, coordinator=200, coordinator_elsewhere=404),
+    ),
+    (
+        "service_status",
+        "service",
+        "post",
+        _row(own=403, staff_other=403, coordinator=302, coordinator_elsewhere=404),
+    ),
     # The candidate's own pathway (issue 20): the candidate only; it reads their own case.
     ("my_pathway", None, "get", {**_row(own=403, staff_other=403), "candidate": 200}),
     # --- messages (issue 22): the candidate and their case staff; a volunteer only on their
@@ -491,6 +511,7 @@ POST_DATA = {
     "handover_item": {"done": "1"},
     "handover_appointment": {"joint_appointment_at": timezone.now().strftime("%Y-%m-%dT%H:%M")},
     "round_held": {"held_on": timezone.localdate().isoformat()},
+    "service_status": {"active": "1"},
 }
 
 
