@@ -94,7 +94,9 @@ def prepare() -> dict[str, str]:
     if not existing:
         started = time.perf_counter()
         seed(N_CANDIDATES)
-        print(f"seeded {N_CANDIDATES:,} listed candidates in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"seeded {N_CANDIDATES:,} listed candidates in {time.perf_counter() - started:.0f} s", flush=True
+        )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     municipality = Municipality.objects.get(slug="benchstadt")

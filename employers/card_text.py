@@ -2,9 +2,8 @@
 
 ``_card.html`` used to compose them with ~20 ``{% translate %}``/``{% blocktranslate %}`` tags and
 four loops per card; a page of 25 cards spent more CPU there than in all its reads. The msgids are
-the template's, unchanged (the catalogues keep working), and the escaping is the template's: the
-translation itself is trusted (as ``{% translate %}`` and ``{% blocktranslate %}`` output it), every
-value from the record is localised and escaped (as ``{{ value }}`` inside ``blocktranslate``).
+the template's, unchanged (the catalogues keep working), and values are localised as ``{{ value }}``
+renders them. Everything here is plain text: the template escapes it like any other variable.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from typing import TYPE_CHECKING
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 if TYPE_CHECKING:
@@ -30,32 +27,32 @@ SKILLS_SHOWN = 12
 class CardWords:
     """The card's fixed words in one language (translated once per process and language)."""
 
-    profile: SafeString
-    experience: SafeString
-    skills: SafeString
-    languages: SafeString
-    recognised: SafeString
-    distance: SafeString
-    available: SafeString
-    hours: SafeString
-    permit: SafeString
-    select: SafeString
+    profile: str
+    experience: str
+    skills: str
+    languages: str
+    recognised: str
+    distance: str
+    available: str
+    hours: str
+    permit: str
+    select: str
 
 
 @lru_cache(maxsize=16)
 def card_words(language: str | None) -> CardWords:
     # gettext of the active language: the cache key is that language.
     return CardWords(
-        profile=mark_safe(gettext("Profil")),
-        experience=mark_safe(gettext("Berufserfahrung:")),
-        skills=mark_safe(gettext("Kompetenzen:")),
-        languages=mark_safe(gettext("Sprachen:")),
-        recognised=mark_safe(gettext("Anerkannter Abschluss:")),
-        distance=mark_safe(gettext("Entfernung:")),
-        available=mark_safe(gettext("Verfügbar:")),
-        hours=mark_safe(gettext("Stunden pro Woche:")),
-        permit=mark_safe(gettext("Arbeitserlaubnis:")),
-        select=mark_safe(gettext("Kennenlernen anfragen")),
+        profile=gettext("Profil"),
+        experience=gettext("Berufserfahrung:"),
+        skills=gettext("Kompetenzen:"),
+        languages=gettext("Sprachen:"),
+        recognised=gettext("Anerkannter Abschluss:"),
+        distance=gettext("Entfernung:"),
+        available=gettext("Verfügbar:"),
+        hours=gettext("Stunden pro Woche:"),
+        permit=gettext("Arbeitserlaubnis:"),
+        select=gettext("Kennenlernen anfragen"),
     )
 
 
@@ -76,21 +73,21 @@ def _phrases(language: str | None) -> dict[str, str]:
 
 
 def _v(value) -> str:
-    """A value as ``{{ value }}`` renders it: localised, then escaped."""
-    return conditional_escape(localize(value))
+    """A value as ``{{ value }}`` renders it (localised; the template escapes the whole sentence)."""
+    return str(localize(value))
 
 
 @dataclass(frozen=True)
 class CardText:
     words: CardWords
-    ref: SafeString
-    occupations: SafeString
-    skills: SafeString
-    languages: SafeString
-    recognised: SafeString
-    distance: SafeString
-    available: SafeString
-    hours: SafeString
+    ref: str
+    occupations: str
+    skills: str
+    languages: str
+    recognised: str
+    distance: str
+    available: str
+    hours: str
 
 
 def card_text(card: AnonymousCandidate) -> CardText:
@@ -110,12 +107,10 @@ def card_text(card: AnonymousCandidate) -> CardText:
         for lang, spoken, written in card.languages
     )
     recognised = ", ".join(
-        f"{_v(occupation)} ({_v(level)})" if occupation else _v(level) for occupation, level in card.recognised
+        f"{_v(occupation)} ({_v(level)})" if occupation else _v(level)
+        for occupation, level in card.recognised
     )
-    if card.distance_km is not None:
-        distance = p["km"] % {"km": _v(card.distance_km)}
-    else:
-        distance = p["unknown"]
+    distance = p["unknown"] if card.distance_km is None else p["km"] % {"km": _v(card.distance_km)}
     if card.available_from:
         available = p["from"] % {"d": _v(date_filter(card.available_from, "d.m.Y"))}
     else:
@@ -126,12 +121,12 @@ def card_text(card: AnonymousCandidate) -> CardText:
         hours = p["no_entry"]
     return CardText(
         words=card_words(language),
-        ref=mark_safe(p["ref"] % {"ref": _v(card.ref)}),
-        occupations=mark_safe(occupations),
-        skills=mark_safe(skills),
-        languages=mark_safe(languages),
-        recognised=mark_safe(recognised),
-        distance=mark_safe(distance),
-        available=mark_safe(available),
-        hours=mark_safe(hours),
+        ref=p["ref"] % {"ref": _v(card.ref)},
+        occupations=occupations,
+        skills=skills,
+        languages=languages,
+        recognised=recognised,
+        distance=distance,
+        available=available,
+        hours=hours,
     )

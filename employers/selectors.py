@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -24,7 +24,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import (
@@ -186,12 +186,18 @@ class AnonymousCandidate:
             return self.occupations[0][0]
         return gettext("Profil %(ref)s") % {"ref": self.ref}
 
-    @cached_property
+    @property
     def text(self) -> CardText:
-        """The card's sentences in the active language (``_card.html`` shows them)."""
+        """The card's sentences in the active language (``_card.html`` shows them), composed once
+        per card and language."""
         from .card_text import card_text
 
-        return card_text(self)
+        language = get_language()
+        cached = self.__dict__.get("_text")
+        if cached is None or cached[0] != language:
+            cached = (language, card_text(self))
+            object.__setattr__(self, "_text", cached)  # frozen: a cache, not a field
+        return cached[1]
 
 
 def _permit(work_permission: str) -> str:
