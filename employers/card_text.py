@@ -74,7 +74,7 @@ def _phrases(language: str | None) -> dict[str, str]:
 
 def _v(value) -> str:
     """A value as ``{{ value }}`` renders it (localised; the template escapes the whole sentence)."""
-    return str(localize(value))
+    return value if type(value) is str else str(localize(value))
 
 
 @dataclass(frozen=True)

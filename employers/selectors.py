@@ -414,9 +414,10 @@ class MatchRow:
 def _skill_labels(ranked: list[Any]) -> dict[str, str]:
     """The labels (reader's language) of the skills the explanations name, in one query."""
     uris = {uri for m in ranked for uri in (*m.explanation.essential_met, *m.explanation.essential_missing)}
+    order = [LABEL_FIELDS.index(f"label_{code}") for code in label_order()]
     return {
-        s.uri: s.label
-        for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+        uri: _labels(labels, order)
+        for uri, *labels in Skill.objects.filter(uri__in=uris).values_list("uri", *LABEL_FIELDS)
     }
 
 
