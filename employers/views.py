@@ -279,12 +279,11 @@ def _browse(request: HttpRequest):
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     filterset, origin = _browse(request)
-    paginator = Paginator(selectors.anonymous_queryset(filterset.qs), filterset.page_size)
+    paginator = Paginator(selectors.anonymous_rows(filterset.qs), filterset.page_size)
     page = paginator.get_page(request.GET.get("page"))
-    cards = selectors.anonymous_cards(page.object_list, origin_postcode=origin)
-    services.anonymous_cards_shown(
-        actor=request.user, candidates=[(c.pk, c.municipality_id) for c in page.object_list]
-    )
+    rows = list(page.object_list)
+    cards = selectors.anonymous_cards(rows, origin_postcode=origin)
+    services.anonymous_cards_shown(actor=request.user, candidates=[(c.id, c.municipality_id) for c in rows])
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -318,7 +317,7 @@ def _chosen_concepts(form) -> dict:
 def browse_export(request: HttpRequest) -> HttpResponse:
     """CSV of the filtered result: the same anonymous cards, nothing more."""
     filterset, origin = _browse(request)
-    rows = selectors.anonymous_queryset(filterset.qs)[:EXPORT_LIMIT]
+    rows = selectors.anonymous_rows(filterset.qs)[:EXPORT_LIMIT]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lotse-profile.csv"'
     writer = csv.writer(response, delimiter=";")
