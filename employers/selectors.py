@@ -409,6 +409,8 @@ class MatchRow:
     skills_listed_fitting: int = 0
     skill_focus_percent: int = 100
     recognised: bool = False  # issue 14 §3: "anerkannter Abschluss"
+    # issue 16: listed and inferred skills apart; hours, start and permit with the points they cost
+    notes: Any = None
 
 
 def _skill_labels(ranked: list[Any]) -> dict[str, str]:
@@ -422,9 +424,17 @@ def _skill_labels(ranked: list[Any]) -> dict[str, str]:
 
 
 def _match_row(
-    m: Any, *, card: AnonymousCandidate, labels: dict[str, str], shortlisted: bool = False, note: str = ""
+    m: Any,
+    *,
+    card: AnonymousCandidate,
+    labels: dict[str, str],
+    shortlisted: bool = False,
+    note: str = "",
+    occupations: dict[str, Any] | None = None,
 ) -> MatchRow:
     """One ranked match as the pages show it (the match list and a proposal)."""
+    from .matching import constraint_notes
+
     ex = m.explanation
     return MatchRow(
         card=card,
@@ -444,6 +454,7 @@ def _match_row(
         skills_listed_fitting=ex.skills_listed_fitting,
         skill_focus_percent=round(ex.skill_focus * 100),
         recognised=getattr(ex, "recognised_qualification", False),
+        notes=constraint_notes(ex, skills=labels, occupations=occupations or {}),
     )
 
 
@@ -486,7 +497,7 @@ def placement_matches(
     from matching.index import candidate_index
     from matching.services import eligible_candidate_ids, match_candidates
 
-    from .matching import placement_record
+    from .matching import inferred_occupations, placement_record
 
     placement = (
         Placement.objects.select_related("occupation")
@@ -513,6 +524,7 @@ def placement_matches(
     }
     labels = _skill_labels(ranked)
     ranked = [m for m in ranked if int(m.candidate_id) in rows]  # revoked between the two reads
+    occupations = inferred_occupations(ranked)  # one query for the page, only when a skill is inferred
     listed = [rows[int(m.candidate_id)] for m in ranked]
     # Cards carry no id; they come back in the order of the rows they were built from.
     cards = dict(
@@ -532,6 +544,7 @@ def placement_matches(
             labels=labels,
             shortlisted=int(m.candidate_id) in notes,
             note=notes.get(int(m.candidate_id), ""),
+            occupations=occupations,
         )
         for m in ranked
     ]
@@ -544,7 +557,7 @@ def proposal_match(*, user: User, introduction: Introduction, card: AnonymousCan
     from candidates.matching import candidate_record
     from matching.services import match_placements
 
-    from .matching import placement_record
+    from .matching import inferred_occupations, placement_record
 
     if introduction.stage != Stage.SUGGESTED:
         return None
@@ -563,7 +576,9 @@ def proposal_match(*, user: User, introduction: Introduction, card: AnonymousCan
     ranked = match_placements(candidate=candidate_record(candidate), placements=[placement_record(placement)])
     if not ranked:
         return None
-    return _match_row(ranked[0], card=card, labels=_skill_labels(ranked[:1]))
+    return _match_row(
+        ranked[0], card=card, labels=_skill_labels(ranked[:1]), occupations=inferred_occupations(ranked[:1])
+    )
 
 
 def shortlist(*, user: User, placement: Placement) -> list[tuple[ShortlistEntry, AnonymousCandidate | None]]:
