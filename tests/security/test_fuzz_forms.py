@@ -11,7 +11,7 @@ Asserted for every example: no response ≥ 500 (the test client re-raises a vie
 a refused POST (anything but a redirect) wrote nothing (the row changes PostgreSQL counts for this
 transaction, before and after). Each example runs in a savepoint that is rolled back, so the world
 stays as seeded. The number of examples comes from ``LOTSE_FUZZ_EXAMPLES`` (300 by default, CI:
-6,000).
+10,000).
 """
 
 from __future__ import annotations

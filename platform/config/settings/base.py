@@ -438,3 +438,6 @@ sentry_init(dsn=SENTRY_DSN, environment=env.str_("SENTRY_ENVIRONMENT", "producti
 # thread as it starts (config/wsgi.py), so the first matches page after a deploy does not wait
 # seconds for it. A request arriving during the build waits for that build, never starts another.
 MATCHING_WARM_INDEXES = env.bool_("MATCHING_WARM_INDEXES", True)
+# How many municipalities' candidate indexes one process keeps (least recently used dropped):
+# bounds a web worker's memory when one server serves many municipalities.
+MATCHING_MAX_INDEXES = env.int_("MATCHING_MAX_INDEXES", 8)
