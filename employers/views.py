@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
+from inputs.forms import errors_to_form
 from organisations import access
 from taxonomy.models import Occupation
 
@@ -45,14 +46,6 @@ from .forms import (
 from .models import Introduction, PlacementStatus, SavedSearch, ShortlistEntry
 
 EXPORT_LIMIT = 500
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- dashboard and registration -----------------------------------------------------------
@@ -96,7 +89,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             services.employer_register(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Danke! Ihr Betrieb ist registriert und wird jetzt geprüft."))
             return redirect("employers:home")
@@ -158,7 +151,7 @@ def placement_create(request: HttpRequest) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Die Stelle ist gespeichert."))
             return redirect("employers:placement_detail", pk=placement.pk)
@@ -178,7 +171,7 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 skills=form.chosen_skills(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Die Stelle ist gespeichert."))
             return redirect("employers:placement_detail", pk=placement.pk)
@@ -392,7 +385,7 @@ def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Angefragt. Die Person und ihre Ansprechperson werden benachrichtigt.")
@@ -562,7 +555,7 @@ def _hire(request: HttpRequest, intro: Introduction) -> HttpResponse:
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 # The introduction moved on meanwhile (closed, already hired): the page may no longer
                 # show the form, so the reason goes where every page shows it.
@@ -641,7 +634,7 @@ def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
         try:
             services.employment_end(employment=employment, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Das Ende der Beschäftigung ist gespeichert."))
             return redirect("employers:employment_end", ref=employment.reference)
