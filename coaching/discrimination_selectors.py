@@ -110,11 +110,11 @@ def business_choices(*, municipality_id: int) -> QuerySet[Organisation]:
 
 
 def counselling_services(*, municipality_id: int) -> QuerySet[Service]:
-    """The anti-discrimination counselling services of the municipality's directory."""
+    """The anti-discrimination counselling services of the municipality's directory, a neighbour's
+    that serves it included."""
     return (
-        Service.objects.filter(
-            municipality_id=municipality_id, category=ServiceCategory.ANTI_DISCRIMINATION, is_active=True
-        )
+        Service.objects.serving([municipality_id])
+        .filter(category=ServiceCategory.ANTI_DISCRIMINATION, is_active=True)
         .select_related("organisation")
         .order_by("name", "pk")
     )

@@ -750,9 +750,10 @@ def figure_assessment_needs(b: _Base) -> Figure:
         .order_by()
     )
     directory = list(
-        Service.objects.filter(municipality_id=b.scope.municipality_id, is_active=True).values_list(
-            "category", "eligible_residence_statuses"
-        )
+        # The municipality's own offers and its neighbours' that serve it across the district line.
+        Service.objects.serving([b.scope.municipality_id])
+        .filter(is_active=True)
+        .values_list("category", "eligible_residence_statuses")
     )
     open_by_domain = dict.fromkeys(LifeDomain.values, 0)
     without = dict.fromkeys(LifeDomain.values, 0)

@@ -324,3 +324,20 @@ def test_closed_case_ends_the_provider_link_across_district_lines(world, languag
 
     with pytest.raises(Http404):
         referral_from_answer_token(token=referral_answer_token(referral=referral))
+
+
+def test_a_neighbours_counselling_service_that_serves_the_municipality_is_offered_there(
+    world, language_school, other_municipality
+):
+    """The anti-discrimination counselling a report can be passed to counts the neighbour's service
+    that serves the municipality, not only the municipality's own."""
+    from coaching.discrimination_selectors import counselling_services
+
+    language_school.category = "anti_discrimination"
+    language_school.save(update_fields=["category"])
+    assert language_school not in counselling_services(municipality_id=other_municipality.pk)
+    directory_services.service_update(
+        service=language_school, actor=world.coordinator, served_municipalities=[other_municipality]
+    )
+    assert list(counselling_services(municipality_id=other_municipality.pk)) == [language_school]
+    assert list(counselling_services(municipality_id=world.municipality.pk)) == [language_school]
