@@ -293,7 +293,10 @@ def test_the_employer_reads_the_proposal_with_its_explanation_and_declines(
     url = reverse("employers:introduction_detail", args=[intro.reference])
     page = client.get(url).content.decode()
     assert 'data-testid="proposal"' in page
-    assert "Wesentliche Kompetenzen vorhanden:" in page and "Messer handhaben" in page
+    # One skill listed, the rest of the cook's essential skills counted from the occupation and said so
+    # (issue 16): never "all present".
+    assert "wesentlichen Kompetenzen angegeben" in page and "Messer handhaben" in page
+    assert 'data-testid="inferred-skills"' in page and "Wesentliche Kompetenzen vorhanden:" not in page
     assert "Passung:" in page and "Deutsch: B1 – erfüllt (gefordert A2)." in page
     assert "Arbeitserlaubnis: darf arbeiten" in page and "Vorschlag des Case Managements" in page
     assert candidate.last_name not in page and candidate.first_name not in page
