@@ -4,6 +4,7 @@ and GET forms that pages show. What it reaches is what a person can find without
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -37,8 +38,16 @@ class Crawl:
     pages: int = 0
 
 
-def crawl(client: Client, *, start: str = START, scope: str = "/app/", limit: int = 600) -> Crawl:
-    """Breadth-first over the pages a signed-in client is shown, inside ``scope``."""
+def crawl(
+    client: Client,
+    *,
+    start: str = START,
+    scope: str = "/app/",
+    limit: int = 600,
+    on_page: Callable[[str, str], None] | None = None,
+) -> Crawl:
+    """Breadth-first over the pages a signed-in client is shown, inside ``scope``; ``on_page(path,
+    html)`` sees every HTML page that answered 200."""
     result = Crawl()
     queue: deque[str] = deque([start])
     seen: set[str] = {start}
@@ -62,8 +71,11 @@ def crawl(client: Client, *, start: str = START, scope: str = "/app/", limit: in
         result.reached.add(match.view_name)
         if "html" not in response.get("Content-Type", ""):
             continue
+        html = response.content.decode()
+        if on_page is not None:
+            on_page(path, html)
         parser = _Links()
-        parser.feed(response.content.decode())
+        parser.feed(html)
         for href in parser.hrefs:
             target = urljoin(path, href)
             parts = urlsplit(target)

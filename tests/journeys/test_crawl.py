@@ -7,11 +7,15 @@ role, or to the short list of URLs that are not pages a person opens by clicking
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 from accounts.demo import DEMO_LOGINS
 from tests.fixtures.demo import clear_demo
@@ -410,3 +414,136 @@ def test_every_app_page_is_meant_for_a_role_or_said_not_to_be_a_page():
     listed = set().union(*ROLE_PAGES.values()) | set(NOT_PAGES) | POST_ONLY
     unlisted = _app_url_names() - listed
     assert not unlisted, f"pages nobody is meant to find: {sorted(unlisted)}"
+
+
+# --- no German on a candidate's pages in their language (issue 13) -----------------------------------
+
+# Words that only German text has (checked as whole words, case-sensitive where German capitalises).
+GERMAN_WORDS = frozenset(
+    [
+        "und",
+        "oder",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "mit",
+        "für",
+        "nicht",
+        "noch",
+        "keine",
+        "kein",
+        "Sie",
+        "Ihre",
+        "Ihr",
+        "Ihnen",
+        "bitte",
+        "werden",
+        "wird",
+        "wurde",
+        "ist",
+        "sind",
+        "haben",
+        "hat",
+        "auf",
+        "zurück",
+        "speichern",
+        "Speichern",
+        "Seite",
+        "Zurück",
+        "Bitte",
+        "Abbrechen",
+        "Löschen",
+        "Bearbeiten",
+        "Weiter",
+        "Stelle",
+        "Stellen",
+        "Termin",
+        "Termine",
+        "Ziel",
+        "Ziele",
+    ]
+)
+WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+
+
+class _VisibleText(HTMLParser):
+    """Text a reader sees, with the language each piece is marked in (the nearest ``lang``)."""
+
+    # <title> names the tab; a public page that exists only in German keeps its German title there,
+    # while its body is marked lang="de" under a notice in the reader's language.
+    SILENT = {"script", "style", "template", "noscript", "title"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.pieces: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang")
+        self.stack.append((tag, lang if lang is not None else (self.stack[-1][1] if self.stack else None)))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        text = data.strip()
+        if text and self.stack and self.stack[-1][0] not in self.SILENT:
+            self.pieces.append((self.stack[-1][1] or "", text))
+
+
+def _german_pieces(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    return [
+        text
+        for lang, text in parser.pieces
+        if not lang.startswith("de") and GERMAN_WORDS & set(WORD.findall(text))
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13, open: on the demo candidate's pages German shows unmarked in the home page's "
+    "event and chamber teasers (CMS pages only in German), the plan's goal and step titles staff wrote, "
+    "the person's own notes and report, and ESCO labels without a translation in the readable export",
+)
+@pytest.mark.parametrize("code", ["uk", "ar", "fa"])
+def test_the_candidates_pages_in_their_language_hold_no_unmarked_german(demo, code):
+    """Every page the demo candidate reaches by clicking from /<code>/app/: text in German shows only
+    where it is marked lang="de" (an ESCO label or an organisation's name without a translation)."""
+    user = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
+    found: dict[str, list[str]] = {}
+
+    def look(path: str, html: str) -> None:
+        assert f'<html lang="{code}"' in html, path
+        if german := _german_pieces(html):
+            found[path] = german
+
+    with translation.override(code):
+        result = crawl(login_with_mfa(Client(), user), start=f"/{code}/app/", scope=f"/{code}/", on_page=look)
+    assert result.pages >= 10, result.reached
+    assert not found, "\n".join(f"{path}: {pieces[:5]}" for path, pieces in found.items())
