@@ -235,6 +235,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "coaching:service_detail",
         # the ESCO skills an offer teaches (issue 20), from the offer's page
         "coaching:service_skills",
+        # the coordinator keeps the directory (issue 17), from the offer's page
+        "coaching:service_edit",
+        "coaching:service_hours",
         "coaching:hsds_export",
         "coaching:hsds_import",
         "coaching:language_needs_overview",
@@ -303,6 +306,7 @@ NOT_PAGES: dict[str, str] = {
 # Actions that answer the forms of the pages above (POST only): buttons, not pages.
 POST_ONLY = {
     "accounts:logout_everywhere",
+    "coaching:service_status",
     "api_tokens:revoke",
     "coaching:round_held",
     "coaching:round_action_done",
