@@ -297,6 +297,7 @@ def test_the_check_finds_the_forms_it_must_look_at():
 SET_BY_THE_CODE = {
     "accounts.user": {"last_login", "date_joined"},
     "organisations.organisation": {"verified_at"},
+    "coaching.service": {"deactivated_at"},  # now, when its coordinator deactivates it
     "organisations.membershipinvitation": {"expires_at", "decided_at"},  # now + 14 days; when answered
     "candidates.candidate": {"erased_at"},
     "candidates.case": {"opened_at", "closed_at"},
