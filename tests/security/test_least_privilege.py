@@ -375,7 +375,9 @@ def test_a_coordinator_still_sees_figures_and_case_metadata(world):
     assert "Clara Case" in page
     case_page = client.get(reverse("candidates:case_detail", args=[world.case.pk])).content.decode()
     assert world.office.name in case_page and "Integrationsplanung" in case_page and "Clara Case" in case_page
-    assert world.case.opened_at.strftime("%d.%m.%Y") in case_page
+    assert (
+        timezone.localtime(world.case.opened_at).strftime("%d.%m.%Y") in case_page
+    )  # the page shows Berlin time
     # Another municipality's coordinator sees none of it.
     elsewhere = _signed_in(world.coordinator_elsewhere)
     assert elsewhere.get(reverse("candidates:detail", args=[world.candidate.pk])).status_code == 404
