@@ -112,20 +112,31 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
-def freeze_now(monkeypatch):
-    """Stop the app's clock: ``freeze_now(aware_datetime)`` makes ``timezone.now()`` and with it
-    ``timezone.localdate()`` (the Europe/Berlin date) return that moment. Model defaults bound to
-    ``timezone.now`` at import keep the wall clock: set such fields explicitly."""
+def freeze_now(time_machine):
+    """Stop the clock: ``freeze_now(aware_datetime)`` makes every clock the app reads
+    (``timezone.now()``, ``timezone.localdate()`` in Europe/Berlin, ``time.time()``, model defaults)
+    stand at that moment until the test ends (time-machine)."""
     import datetime
 
     from django.utils import timezone
 
     def freeze(moment: datetime.datetime) -> datetime.datetime:
         assert timezone.is_aware(moment), "freeze an aware datetime (tzinfo=datetime.UTC)"
-        monkeypatch.setattr(timezone, "now", lambda: moment)
+        time_machine.move_to(moment, tick=False)
         return moment
 
     return freeze
+
+
+@pytest.fixture
+def frozen_today(time_machine):
+    """Noon in Berlin on tests.clock.TODAY, the clock running on from there: a test that builds its
+    dates from TODAY agrees with the app's ``timezone.localdate()`` whenever the suite runs.
+    Use it with ``pytestmark = pytest.mark.usefixtures("frozen_today")``."""
+    from tests.clock import TODAY, berlin
+
+    time_machine.move_to(berlin(TODAY), tick=True)
+    return TODAY
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 from candidates import services, tasks
@@ -22,12 +21,13 @@ from organisations.models import OrganisationKind
 from organisations.services import roles_for_kind
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
-TODAY = timezone.localdate()
 CASE_SECRET = "Fallnotiz: nur für die Fallverantwortlichen"
 
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.models import ConsentScope
@@ -22,12 +21,12 @@ from coaching import agreement_selectors, agreement_services, barrier_services, 
 from coaching.models import CooperationAgreement
 from notifications.models import Notification
 from organisations.models import OrganisationKind
+from tests.clock import TODAY
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def days(n: int) -> datetime.date:

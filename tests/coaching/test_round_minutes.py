@@ -13,17 +13,16 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from candidates.models import Case
 from coaching import barrier_selectors, barrier_services
 from coaching.models import Barrier
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def days(n: int) -> datetime.date:

@@ -9,17 +9,16 @@ import datetime
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from coaching import barrier_selectors, barrier_services, tasks
 from coaching.models import Barrier, CoordinationRound, RoundAction
 from notifications.models import Notification
+from tests.clock import TODAY
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -28,12 +28,13 @@ from coaching.models import (
 from coaching.workdays import add_working_days
 from notifications.models import Notification
 from organisations.models import OrganisationKind
+from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind, make_employment
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import new_member
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()  # the app's date (Europe/Berlin), as the services count
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 # --- plan at hire ------------------------------------------------------------------------------------
@@ -366,8 +367,6 @@ def test_the_tutoring_log_counts_days_in_berlin_not_in_utc(world, freeze_now):
         actor=world.case_manager,
         focus="language",
     )
-    assignment.started_at = timezone.now()  # the model default reads the real clock
-    assignment.save()
     volunteer = world.people["volunteer"]
 
     def log(day):

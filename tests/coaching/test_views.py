@@ -8,16 +8,16 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from coaching import services
 from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.coaching.conftest import make_employment
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()  # the app's date (Europe/Berlin), as the views count
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _more_employments(world, n: int) -> None:

@@ -17,10 +17,11 @@ from candidates.matching import candidate_records
 from candidates.models import Candidate, Qualification
 from employers.selectors import placement_matches
 from matching.engine.scoring import WEIGHTS
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate, open_case
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 AUTHORITY = "Handwerkskammer Geheimstadt"
 
 

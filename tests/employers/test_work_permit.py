@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from candidates import services as candidate_services
 from candidates.models import WorkPermission, WorkPermitProcedure
@@ -17,10 +16,11 @@ from employers import notices as employer_notices
 from employers import services
 from employers.models import Employment
 from notifications.models import Notification
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate, open_case
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

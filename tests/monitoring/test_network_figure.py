@@ -14,10 +14,10 @@ from django.utils import timezone
 from coaching import agreement_services, barrier_services
 from coaching.models import RoundAction
 from monitoring import selectors
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def days(n: int) -> datetime.date:

@@ -15,10 +15,11 @@ from candidates.models import Qualification, WorkPermitProcedure
 from employers.models import Introduction, IntroductionStage
 from monitoring import selectors
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 PERMIT = "Angebot bis Entscheidung über die Beschäftigungserlaubnis"
 RECOGNITION = "Antrag auf Anerkennung bis Entscheidung"
 
