@@ -13,6 +13,7 @@ from django.urls import reverse
 from coaching import barrier_selectors, barrier_services, tasks
 from coaching.models import Barrier, CoordinationRound, RoundAction
 from notifications.models import Notification
+from tests import clock
 from tests.clock import TODAY
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa
@@ -159,3 +160,31 @@ def test_an_overdue_action_is_reminded_once_by_the_daily_task(world, network):
     reminded = Notification.objects.filter(kind="coaching.round_action_overdue")
     assert {n.recipient for n in reminded} == {world.case_manager, world.coordinator}
     assert all(n.target_id == overdue.pk for n in reminded)
+
+
+def test_just_after_midnight_in_berlin_the_round_page_goes_by_the_berlin_date(
+    world, network, client, freeze_now
+):
+    """Issue 19: 00:30 in Berlin is 23:30 UTC the day before. A run that crossed that hour between
+    import and test once failed seven tests; the page itself must show Berlin's date then, not UTC's."""
+    freeze_now(clock.berlin(TODAY, 0, 30))
+    assert datetime.datetime.now(datetime.UTC).date() == TODAY - datetime.timedelta(days=1)  # UTC: yesterday
+    for text, deadline in (("Frist gestern", TODAY - datetime.timedelta(days=1)), ("Frist heute", TODAY)):
+        barrier_services.round_action_create(
+            coordination_round=network,
+            actor=world.coordinator,
+            text=text,
+            owner=world.case_manager,
+            deadline=deadline,
+        )
+    login_with_mfa(client, world.coordinator)
+    page = client.get(reverse("coaching:round_detail", args=[network.pk])).content.decode()
+
+    # Yesterday's deadline (Berlin) has passed; today's has not.
+    yesterday = page[page.index("Frist gestern") :].split("</li>", 1)[0]
+    today = page[page.index("Frist heute") :].split("</li>", 1)[0]
+    assert "überfällig" in yesterday and "überfällig" not in today
+    # "The round met today" offers Berlin's date.
+    assert f'name="held_on" value="{TODAY.isoformat()}"' in page
+    minutes = client.get(reverse("coaching:round_minutes_pdf", args=[network.pk]))
+    assert f"-{TODAY.isoformat()}.pdf" in minutes["Content-Disposition"]

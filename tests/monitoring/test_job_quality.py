@@ -18,6 +18,7 @@ from candidates.models import Candidate, Case
 from employers.models import Employment, EmploymentQuality
 from monitoring import quality
 from monitoring.selectors import Filters, Scope
+from tests import clock
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -186,8 +187,9 @@ def test_equity_by_origin_and_residence(monitoring_world):
     assert residence.totals["recorded"] == 11
 
 
+@pytest.mark.usefixtures("frozen_today")  # the page counts this year in Berlin, not the UTC date's
 def test_page_shows_the_figures_to_the_coordinator(monitoring_world):
-    _build(monitoring_world, start=datetime.date.today().replace(month=1, day=2))
+    _build(monitoring_world, start=clock.TODAY.replace(month=1, day=2))
     client = login_with_mfa(Client(), monitoring_world["coordinator"])
     response = client.get(reverse("monitoring:quality"))
     assert response.status_code == 200
