@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from candidates.models import (  # noqa: E402
@@ -80,7 +81,7 @@ def seed(n_candidates: int, seed_value: int = 11):
     user = UserFactory(email="bench-employer@lotse.example")
     Membership.objects.create(user=user, organisation=org, role=Role.EMPLOYER, is_lead=True)
 
-    today = date.today()
+    today = timezone.localdate()  # the app's date (Europe/Berlin)
     for start in range(0, n_candidates, BATCH):
         rows = Candidate.objects.bulk_create(
             Candidate(

@@ -61,7 +61,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 # Targets beside the figures: (p95 ms at 16 users, fraction of trivial, CPU ms per request).
 ISSUE_18 = {"p95_16": 100.0, "fraction": 0.50}
@@ -194,7 +195,7 @@ def prepare() -> dict[str, tuple[str, str]]:
             ),
             batch_size=5000,
         )
-        today = date.today()
+        today = timezone.localdate()  # the app's date (Europe/Berlin)
         employments = Employment.objects.bulk_create(
             Employment(
                 candidate_id=pk,

@@ -6,7 +6,6 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.fixtures.users import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +69,7 @@ def test_empty_form_shows_error_not_500(client):
     assert response.context["form"].errors
 
 
-def _current_code(secret: str) -> str:
-    return totp_code(secret)
-
-
-def test_user_with_totp_must_enter_the_code_before_being_signed_in(client, make_member):
+def test_user_with_totp_must_enter_the_code_before_being_signed_in(client, make_member, totp_code):
     manager = make_member("case_manager")
     secret = generate_totp_secret()
     TOTP.activate(manager, secret)
@@ -85,7 +80,7 @@ def test_user_with_totp_must_enter_the_code_before_being_signed_in(client, make_
     # Password alone is not enough.
     assert reverse("account_login") in client.get(reverse("accounts:home"))["Location"]
 
-    code = _current_code(secret)
+    code = totp_code(secret)
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 200 and wrong.context["form"].errors
 

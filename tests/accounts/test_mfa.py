@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_LOGIN_EMAILS, DEMO_LOGINS
 from tests.factories import UserFactory
-from tests.fixtures.users import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +143,7 @@ def test_a_session_signed_in_without_a_password_record_sets_up_totp_without_a_se
 
 
 def test_after_totp_setup_the_recovery_codes_page_leads_on_to_where_the_person_was_going(
-    make_member, signed_in
+    make_member, signed_in, totp_code
 ):
     client = signed_in(make_member("case_manager"), mfa=False)
     wanted = reverse("notifications:inbox")

@@ -17,7 +17,7 @@ from taxonomy.models import Occupation
 from taxonomy.selectors import clear_search_index
 from tests.browser.conftest import AXE_SCRIPT
 from tests.factories import MunicipalityFactory, OrganisationFactory
-from tests.fixtures.users import login_with_mfa, new_member, totp_code
+from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def _submit(page, field: str) -> None:
 
 
 def test_a_new_business_registers_from_the_public_page_and_posts_its_first_placement(
-    live_server, page, browser, home_page
+    live_server, page, browser, home_page, totp_code
 ):
     municipality = MunicipalityFactory(name="Landkreis Testland")
     office = OrganisationFactory(

@@ -29,7 +29,7 @@ from django.urls import reverse
 from candidates.models import Consent, ConsentScope
 from tests.candidates import conftest as candidates_fixtures
 from tests.cms import conftest as cms_fixtures
-from tests.fixtures.users import activate_totp, totp_code
+from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_login_still_works_while_the_cache_is_down(dead_cache, make_member):
 
 
 def test_the_second_factor_works_and_a_code_is_still_used_once_while_the_cache_is_down(
-    dead_cache, make_member
+    dead_cache, make_member, totp_code
 ):
     from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from wagtail import views as wagtail_core_views
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
-from tests.fixtures.users import activate_totp, totp_code
+from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,7 @@ def test_a_session_without_the_second_factor_is_asked_for_it(path, make_member):
     assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
 
 
-def test_the_second_factor_then_opens_the_pages(make_member):
+def test_the_second_factor_then_opens_the_pages(make_member, totp_code):
     manager = make_member("case_manager", password=PASSWORD)
     authenticator = activate_totp(manager)
     client = Client()
@@ -179,7 +179,7 @@ def test_the_second_factor_then_opens_the_pages(make_member):
     assert client.get("/app/candidates/", **HOST).status_code == 200
 
 
-def test_setting_up_totp_counts_as_passing_it(make_member):
+def test_setting_up_totp_counts_as_passing_it(make_member, totp_code):
     # Right after activation the person has proven the code once: no second prompt.
     manager = make_member("case_manager", password=PASSWORD)
     client = Client()
