@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from monitoring import selectors
 from tests.monitoring.conftest import forget_dashboards, populate
 
 pytestmark = pytest.mark.django_db
@@ -46,5 +45,7 @@ def test_warm_page_does_not_compute_figures(monitoring_world, signed_in):
     populate(monitoring_world, 10)
     cold = _cold_page(client)
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("monitoring:dashboard"))
-    assert len(queries) < cold - len(selectors.FIGURE_KEYS)  # the figures come from the cache
+        page = client.get(reverse("monitoring:dashboard")).content.decode()
+    shown = page.count('data-figure="')
+    assert shown >= 20  # the page shows its figures ...
+    assert len(queries) < cold - shown  # ... from the cache: at least one query fewer for each
