@@ -828,14 +828,13 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
         service=service,
         initial=forms.ServiceEditForm.initial_for(service),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            directory_services.service_update(service=service, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Angebot gespeichert."))
-            return redirect("coaching:service_detail", pk=service.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: directory_services.service_update(service=service, actor=request.user, **data),
+    ):
+        messages.success(request, _("Angebot gespeichert."))
+        return redirect("coaching:service_detail", pk=service.pk)
     return render(
         request,
         "coaching/form.html",
@@ -857,14 +856,15 @@ def service_hours(request: HttpRequest, pk: int) -> HttpResponse:
     formset = forms.ServiceHoursFormSet(
         request.POST if request.method == "POST" else None, initial=initial, prefix="hours"
     )
-    if request.method == "POST" and formset.is_valid():
-        try:
-            directory_services.service_set_hours(service=service, actor=request.user, hours=formset.hours())
-        except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
-        else:
-            messages.success(request, _("Öffnungszeiten gespeichert."))
-            return redirect("coaching:service_detail", pk=service.pk)
+    if save_form(
+        request,
+        formset,
+        lambda _rows: directory_services.service_set_hours(
+            service=service, actor=request.user, hours=formset.hours()
+        ),
+    ):
+        messages.success(request, _("Öffnungszeiten gespeichert."))
+        return redirect("coaching:service_detail", pk=service.pk)
     return render(
         request,
         "coaching/service_hours.html",

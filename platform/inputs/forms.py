@@ -16,11 +16,13 @@ from django.http import HttpRequest
 _Result = TypeVar("_Result")
 
 
-def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
+def errors_to_form(form: forms.BaseForm | forms.BaseFormSet, error: ValidationError) -> None:
     """A service's ``ValidationError`` onto the form: on the field it names where the form has that
     field, else on the form as a whole (never the ValueError ``add_error`` raises for an unknown
-    field, which would answer 500)."""
-    if hasattr(error, "error_dict"):
+    field, which would answer 500). On a formset: above its rows, with its own non-form errors."""
+    if isinstance(form, forms.BaseFormSet):
+        form.non_form_errors().extend(error.messages)
+    elif hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
@@ -28,15 +30,16 @@ def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 def save_form(
-    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], _Result]
+    request: HttpRequest, form: forms.BaseForm | forms.BaseFormSet, save: Callable[[Any], _Result]
 ) -> _Result | bool | None:
     """POST and valid → ``save(cleaned_data)``; its result (``True`` if it returns nothing), or
     ``None`` when nothing was saved: a GET, an invalid form, or a ``ValidationError`` from the
-    service, which is then on the form."""
+    service, which is then on the form. A formset's ``save`` gets its list of rows' data."""
     if request.method != "POST" or not form.is_valid():
         return None
+    data = form.cleaned_data if isinstance(form, forms.BaseFormSet) else dict(form.cleaned_data)
     try:
-        return save(dict(form.cleaned_data)) or True
+        return save(data) or True
     except ValidationError as error:
         errors_to_form(form, error)
         return None

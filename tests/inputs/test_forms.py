@@ -57,3 +57,21 @@ def test_a_plain_refusal_goes_to_the_form_as_a_whole():
     form.is_valid()
     errors_to_form(form, ValidationError("Bitte später noch einmal."))
     assert form.non_field_errors() == ["Bitte später noch einmal."]
+
+
+NameFormSet = forms.formset_factory(NameForm, extra=0)
+
+
+def test_a_formset_gets_its_rows_and_a_refusal_lands_above_them():
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-name": "Amina", "form-1-name": "Oleh"}
+    rows = []
+    assert save_form(_post(data), NameFormSet(data), lambda r: rows.extend(r)) is True
+    assert rows == [{"name": "Amina"}, {"name": "Oleh"}]
+
+    def refuse(_rows):
+        raise ValidationError(["Montag: Die Zeiten überschneiden sich.", "Dienstag: zu spät."])
+
+    refused = NameFormSet(data)
+    assert save_form(_post(data), refused, refuse) is None
+    assert refused.non_form_errors() == ["Montag: Die Zeiten überschneiden sich.", "Dienstag: zu spät."]
+    assert [f["name"].value() for f in refused] == ["Amina", "Oleh"]  # the input stays
