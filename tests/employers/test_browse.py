@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from candidates.models import Consent, ConsentScope, WorkPermission
 from employers.models import SavedSearch
+from tests.clock import TODAY
 from tests.employers.conftest import (
     SECRET_BIRTH,
     SECRET_EMAIL_DOMAIN,
@@ -21,6 +22,10 @@ from tests.employers.conftest import (
 )
 
 BROWSE = "employers:browse"
+
+# The filters are built from TODAY (the parameters at import): the clock stands at noon in Berlin
+# that day (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def _leaks(text: str) -> list[str]:
@@ -60,7 +65,7 @@ def listed(municipality, cook_taxonomy):
             years=2,
             german="B1",
             postcode="80331",
-            available_from=timezone.localdate() + timedelta(days=200),
+            available_from=TODAY + timedelta(days=200),
         ),
         "unlisted": make_candidate(municipality, occupation=cook_taxonomy.cook, listed=False),
     }
@@ -135,7 +140,7 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
         ({"german": "B1"}, {"cook", "welder"}),
         ({"postcode": "44135", "radius": "30"}, {"cook", "junior"}),
         ({"kind": "job"}, {"cook", "welder"}),
-        ({"available_by": (timezone.localdate() + timedelta(days=30)).isoformat()}, {"cook", "junior"}),
+        ({"available_by": (TODAY + timedelta(days=30)).isoformat()}, {"cook", "junior"}),
     ],
 )
 def test_filters(employer, listed, signed_in, query, expected):

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from monitoring.models import MonitoringSettings
 from tests.monitoring.conftest import populate
 
-pytestmark = pytest.mark.django_db
+# The page counts from 1 January of the Berlin year: the clock stands at noon in Berlin on tests.clock.TODAY.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
