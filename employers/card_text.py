@@ -140,7 +140,9 @@ def _e(value) -> str:
     return conditional_escape(_v(value))
 
 
-def card_html(card: AnonymousCandidate, *, select: bool = False, placement=None, hide_ref: bool = False) -> SafeString:
+def card_html(
+    card: AnonymousCandidate, *, select: bool = False, placement=None, hide_ref: bool = False
+) -> SafeString:
     """What ``{% include "employers/_card.html" with card=card … %}`` renders, without the template
     (issue 21): a page of cards spent most of its rendering time in the include's ~25 nodes per card.
     Every value is escaped as the template escapes it; ``tests/employers/test_card_text.py``

@@ -17,12 +17,43 @@ from employers.filters import CandidateBrowseFilter
 from inputs.fields_html import field_html
 
 INCLUDE = engines["django"].from_string('{% include "includes/form_field.html" with field=field %}')
-BROWSE_FIELDS = ("occupation", "skills", "skills_mode", "german", "postcode", "radius", "available_by", "hours", "kind", "sort", "size")
+BROWSE_FIELDS = (
+    "occupation",
+    "skills",
+    "skills_mode",
+    "german",
+    "postcode",
+    "radius",
+    "available_by",
+    "hours",
+    "kind",
+    "sort",
+    "size",
+)
 
 QUERIES = [
     None,
-    {"german": "B1", "postcode": "44135", "radius": "20", "available_by": "2031-07-19", "hours": "20", "kind": "job", "sort": "hours", "size": "25", "skills_mode": "any"},
-    {"german": "Z9", "postcode": "<script>alert(1)</script>", "radius": "-4", "available_by": "31.02.", "hours": "x\"y", "kind": "<b>", "sort": "no", "size": "7"},
+    {
+        "german": "B1",
+        "postcode": "44135",
+        "radius": "20",
+        "available_by": "2031-07-19",
+        "hours": "20",
+        "kind": "job",
+        "sort": "hours",
+        "size": "25",
+        "skills_mode": "any",
+    },
+    {
+        "german": "Z9",
+        "postcode": "<script>alert(1)</script>",
+        "radius": "-4",
+        "available_by": "31.02.",
+        "hours": 'x"y',
+        "kind": "<b>",
+        "sort": "no",
+        "size": "7",
+    },
     {"radius": "10", "available_by": "19.07.2031", "skills": ["http://esco/a", "http://esco/b"]},
 ]
 
@@ -49,7 +80,9 @@ class Odd(forms.Form):
     secret = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-@pytest.mark.parametrize("data", [None, {"note": "", "pick": "3", "agree": "on"}, {"note": "<x>", "pick": "nope"}])
+@pytest.mark.parametrize(
+    "data", [None, {"note": "", "pick": "3", "agree": "on"}, {"note": "<x>", "pick": "nope"}]
+)
 def test_help_texts_optgroups_escaping_and_fallbacks_render_as_the_include_does(data):
     form = Odd(data)
     if data is not None:
