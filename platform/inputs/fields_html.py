@@ -40,12 +40,12 @@ def _attrs(attrs: dict) -> str:
             continue
         out.append(f" {conditional_escape(name)}")
         if value is not True:
-            out.append(f'="{conditional_escape("%s" % (value,))}"')
+            out.append(f'="{conditional_escape(str(value))}"')
     return "".join(out)
 
 
 def _input(widget: dict) -> str:
-    value = "" if widget["value"] is None else f' value="{conditional_escape("%s" % (widget["value"],))}"'
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
     return f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
@@ -59,7 +59,7 @@ def _select(widget: dict) -> str | None:
                 return None
             label = conditional_escape(localize(option["label"]))
             parts.append(
-                f'\n  <option value="{conditional_escape("%s" % (option["value"],))}"'
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
                 f"{_attrs(option['attrs'])}>{label}</option>\n"
             )
         if group_name:
@@ -92,7 +92,11 @@ def field_html(field: BoundField) -> SafeString:
     if html is None:
         return render_to_string("includes/form_field.html", {"field": field})
     errors = field.errors
-    optional = "" if field.field.required else f' <span class="kern-label__optional">– {conditional_escape(gettext("optional"))}</span>'
+    optional = (
+        ""
+        if field.field.required
+        else f' <span class="kern-label__optional">– {conditional_escape(gettext("optional"))}</span>'
+    )
     help_text = (
         f'<div class="kern-hint" id="{conditional_escape(field.auto_id)}_helptext">{field.help_text}</div>'
         if field.help_text
