@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
+from inputs.fields_html import fields_html
 from inputs.forms import errors_to_form
 from organisations import access
 from taxonomy.models import Occupation
@@ -258,6 +259,19 @@ def shortlist_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
 
 # --- browse -----------------------------------------------------------------------------------
 
+# The filter form's fields below the two ESCO comboboxes, in the page's order.
+BROWSE_FILTER_FIELDS = (
+    "skills_mode",
+    "german",
+    "postcode",
+    "radius",
+    "available_by",
+    "hours",
+    "kind",
+    "sort",
+    "size",
+)
+
 
 def _browse(request: HttpRequest):
     base = selectors.browse_base(user=request.user)
@@ -293,6 +307,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "employers/_browse_results.html", context)
     context["saved_searches"] = selectors.saved_searches(user=request.user)
+    context["filter_fields"] = fields_html(
+        filterset.form, BROWSE_FILTER_FIELDS, scope="employers:browse", between="\n  "
+    )
     context.update(_chosen_concepts(filterset.form))
     return render(request, "employers/browse.html", context)
 

@@ -13,12 +13,18 @@ template's. ``tests/inputs/test_fields_html.py`` compares both, errors and help 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from threading import Lock
+
+from django.forms import Form
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
@@ -112,3 +118,36 @@ def field_html(field: BoundField) -> SafeString:
         f"\n  {''.join(ERROR_HTML.format(conditional_escape(e)) for e in errors)}"
         "\n</div>\n\n"
     )
+
+
+_rendered: OrderedDict[Hashable, SafeString] = OrderedDict()
+_rendered_lock = Lock()
+RENDERED_KEPT = 256
+
+
+def fields_html(form: Form, names: Iterable[str], *, scope: str, between: str = "") -> SafeString:
+    """:func:`field_html` of each named field, joined by ``between``, remembered per process for the
+    same ``scope`` (one form on one page: the form class itself may be built per request, as
+    django-filter does), field names, language, date (date fields' messages name today) and
+    submitted data: a page that opens with the same filter form, or the same search again, renders
+    it once. The markup is a function of exactly these (no user, no session): a remembered copy is
+    the same bytes."""
+    names = tuple(names)
+    data = form.data
+    submitted = (
+        tuple(sorted((k, tuple(data.getlist(k))) for k in data if k in form.fields))
+        if hasattr(data, "getlist")
+        else tuple(sorted((k, str(v)) for k, v in data.items() if k in form.fields))
+    )
+    key = (scope, names, between, get_language(), timezone.localdate(), form.is_bound, submitted)
+    with _rendered_lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = mark_safe(between.join(field_html(form[name]) for name in names))  # noqa: S308 - escaped by field_html
+    with _rendered_lock:
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return html

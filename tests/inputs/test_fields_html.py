@@ -8,13 +8,17 @@ optgroup. Byte for byte: the page must not change by a character.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from unittest.mock import patch
+
 import pytest
 from django import forms
+from django.http import QueryDict
 from django.template import engines
-from django.utils import translation
+from django.utils import timezone, translation
 
 from employers.filters import CandidateBrowseFilter
-from inputs.fields_html import field_html
+from inputs.fields_html import _rendered, field_html, fields_html
 
 INCLUDE = engines["django"].from_string('{% include "includes/form_field.html" with field=field %}')
 BROWSE_FIELDS = (
@@ -89,3 +93,36 @@ def test_help_texts_optgroups_escaping_and_fallbacks_render_as_the_include_does(
         form.is_valid()
     for name in form.fields:
         assert str(field_html(form[name])) == INCLUDE.render({"field": form[name]}), name
+
+
+def _fresh(query, language):
+    with translation.override(language):
+        filterset = CandidateBrowseFilter(query, queryset=None)
+        if query is not None:
+            filterset.form.is_valid()
+        return filterset.form
+
+
+def test_a_remembered_filter_form_is_the_same_bytes_for_the_same_input_only():
+    """The browse page remembers its rendered filter fields per language, date and input: asked
+    again, the same bytes; another input, another language or another day renders anew."""
+    names = BROWSE_FIELDS[2:]
+    bad = QueryDict("german=Z9&postcode=12&radius=-4")
+    good = QueryDict("german=B1&postcode=44135&radius=20")
+
+    def render(query, language):
+        form = _fresh(query, language)
+        with translation.override(language):
+            return str(fields_html(form, names, scope="test", between="\n  ")), "\n  ".join(
+                INCLUDE.render({"field": form[n]}) for n in names
+            )
+
+    for query, language in [(bad, "de"), (good, "de"), (bad, "de"), (bad, "en"), (None, "de"), (good, "de")]:
+        remembered, rendered = render(query, language)
+        assert remembered == rendered
+    assert render(bad, "de")[0] != render(good, "de")[0] != render(good, "en")[0]
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with patch("inputs.fields_html.timezone.localdate", return_value=tomorrow):
+        form = _fresh(bad, "de")
+        fields_html(form, names, scope="test")
+    assert sum(1 for key in _rendered if key[0] == "test" and key[4] == tomorrow) == 1
