@@ -22,7 +22,19 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Lookup,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -229,35 +241,99 @@ def _labels(row: Sequence[str], order: Sequence[int]) -> str:
     return row[0] or row[1]
 
 
+_OCCUPATION, _SKILL, _RECOGNISED = 0, 1, 2
+
+
+@lru_cache(maxsize=128)
+def _labelled_relations_sql(vendor: str, n: int) -> str:
+    """The statement of :func:`_labelled_relations` for ``n`` ids, built once per size: composing
+    it through the ORM (three annotated querysets and their union) cost more CPU than the query.
+    Table and column names come from the models."""
+    q = connection.ops.quote_name
+
+    def col(model, name: str) -> str:
+        return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
+
+    def labels(model) -> str:
+        return ", ".join(col(model, f) for f in LABEL_FIELDS)
+
+    ids = ", ".join(["%s"] * n)
+    co, cs, qu = CandidateOccupation, CandidateSkill, Qualification
+    occupation, skill = Occupation._meta.db_table, Skill._meta.db_table
+    # table and column names from the models, every value a parameter
+    return (
+        f"SELECT {_OCCUPATION} AS tag, {col(co, 'candidate')}, -{col(co, 'years_experience')} AS years, "  # noqa: S608
+        f"'' AS kind, {col(co, 'occupation')}, {labels(Occupation)}, '' AS sort_label, {col(co, 'id')} AS row_id "
+        f"FROM {q(co._meta.db_table)} INNER JOIN {q(occupation)} "
+        f"ON {col(co, 'occupation')} = {col(Occupation, 'id')} WHERE {col(co, 'candidate')} IN ({ids}) "
+        f"UNION ALL SELECT {_SKILL}, {col(cs, 'candidate')}, 0, '', {col(cs, 'skill')}, {labels(Skill)}, "
+        f"{col(Skill, 'label_de')}, {col(cs, 'id')} "
+        f"FROM {q(cs._meta.db_table)} INNER JOIN {q(skill)} "
+        f"ON {col(cs, 'skill')} = {col(Skill, 'id')} WHERE {col(cs, 'candidate')} IN ({ids}) "
+        f"UNION ALL SELECT {_RECOGNISED}, {col(qu, 'candidate')}, 0, {col(qu, 'kind')}, "
+        f"{col(qu, 'recognition_occupation')}, {labels(Occupation)}, '', {col(qu, 'id')} "
+        f"FROM {q(qu._meta.db_table)} LEFT OUTER JOIN {q(occupation)} "
+        f"ON {col(qu, 'recognition_occupation')} = {col(Occupation, 'id')} "
+        f"WHERE {col(qu, 'candidate')} IN ({ids}) "
+        f"AND {col(qu, 'recognition_status')} IN ({', '.join(['%s'] * len(RECOGNISED))}) "
+        "ORDER BY 1, 3, 10, 11"
+    )
+
+
+def _labelled_relations(ids: list[int]) -> list[tuple]:
+    """A page's occupations, skills and recognised qualifications with their labels, in one query
+    (issue 21: three ORM queries before, each costing its construction and a round trip).
+
+    Rows are ``(tag, candidate_id, years, qualification kind, concept id, *LABEL_FIELDS)``, in each
+    relation's order as the cards showed it: occupations by most years, skills by German label
+    (the database's collation, as before), qualifications as entered; ties by row id.
+    ``tests/employers/test_browse.py`` compares the cards with the ORM's reading.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_labelled_relations_sql(connection.vendor, len(ids)), [*ids, *ids, *ids, *RECOGNISED])
+        rows = cursor.fetchall()
+    # years went negative for the order (most years first); the card shows them positive
+    return [(tag, cid, -years, *rest[:-2]) for tag, cid, years, *rest in rows]
+
+
+@lru_cache(maxsize=16)
+def _choice_words(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Qualification kinds, language names and permit words in the active language, translated once
+    per process and language: get_FOO_display() per row, or even a dict per page, translated every
+    one of the ~100 languages' names on every page (issue 21)."""
+    return (
+        {code: str(label) for code, label in QualificationKind.choices},
+        {code: str(label) for code, label in Language.choices},
+        {key: str(label) for key, label in PERMIT_WORDS.items()},
+    )
+
+
 def anonymous_cards(rows: Iterable[Any], *, origin_postcode: str | None) -> list[AnonymousCandidate]:
     """Turn candidate rows (from :func:`anonymous_rows` or :func:`anonymous_queryset`) into cards, in
     their order. The rows never leave here.
 
-    The occupations, skills, languages and recognised qualifications of all rows are read as plain
-    values, one query each (no model instances: ~400 of them for a page of 25 cost more CPU than the
-    rest of the page's reads).
+    The occupations, skills and recognised qualifications of all rows are read as plain values in one
+    query (:func:`_labelled_relations`), their languages in another (no model instances: ~400 of
+    them for a page of 25 cost more CPU than the rest of the page's reads).
     """
     rows = list(rows)
     if not rows:
         return []
     ids = [row.id for row in rows]
     order = [LABEL_FIELDS.index(f"label_{code}") for code in label_order()]
+    kinds, language_names, permit_words = _choice_words(get_language())
     occupations: dict[int, list[tuple[str, float]]] = {}
-    for candidate_id, years, *labels in (
-        CandidateOccupation.objects.filter(candidate_id__in=ids)
-        .order_by("-years_experience", "pk")
-        .values_list("candidate_id", "years_experience", *(f"occupation__{f}" for f in LABEL_FIELDS))
-    ):
-        occupations.setdefault(candidate_id, []).append((_labels(labels, order), float(years)))
     skills: dict[int, list[str]] = {}
-    for candidate_id, *labels in (
-        CandidateSkill.objects.filter(candidate_id__in=ids)
-        .order_by("skill__label_de", "pk")
-        .values_list("candidate_id", *(f"skill__{f}" for f in LABEL_FIELDS))
-    ):
-        skills.setdefault(candidate_id, []).append(_labels(labels, order))
-    # Labels once per call: get_FOO_display() would translate every choice for every row.
-    language_names = {code: str(label) for code, label in Language.choices}
+    recognised: dict[int, list[tuple[str, str]]] = {}
+    for tag, candidate_id, years, kind, concept_id, *labels in _labelled_relations(ids):
+        if tag == _OCCUPATION:
+            occupations.setdefault(candidate_id, []).append((_labels(labels, order), float(years)))
+        elif tag == _SKILL:
+            skills.setdefault(candidate_id, []).append(_labels(labels, order))
+        else:
+            recognised.setdefault(candidate_id, []).append(
+                (_labels(labels, order) if concept_id else "", kinds.get(kind, ""))
+            )
     languages: dict[int, list[tuple[str, str, str]]] = {}
     german: dict[int, str] = {}
     for candidate_id, code, spoken, written in (
@@ -270,22 +346,6 @@ def anonymous_cards(rows: Iterable[Any], *, origin_postcode: str | None) -> list
         )
         if code == "de":
             german.setdefault(candidate_id, spoken or "")
-    kinds = {code: str(label) for code, label in QualificationKind.choices}
-    recognised: dict[int, list[tuple[str, str]]] = {}
-    for candidate_id, kind, occupation_id, *labels in (
-        Qualification.objects.filter(candidate_id__in=ids, recognition_status__in=RECOGNISED)
-        .order_by("pk")
-        .values_list(
-            "candidate_id",
-            "kind",
-            "recognition_occupation_id",
-            *(f"recognition_occupation__{f}" for f in LABEL_FIELDS),
-        )
-    ):
-        recognised.setdefault(candidate_id, []).append(
-            (_labels(labels, order) if occupation_id else "", kinds.get(kind, ""))
-        )
-    permit_words = {key: str(label) for key, label in PERMIT_WORDS.items()}
     cards = []
     for c in rows:
         permit = _permit(c.work_permission)

@@ -22,11 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
+from inputs.fields_html import fields_html
 from inputs.forms import errors_to_form
 from organisations import access
 from taxonomy.models import Occupation
 
 from . import selectors, services
+from .card_text import card_html
 from .filters import CandidateBrowseFilter
 from .forms import (
     AnswerForm,
@@ -257,6 +259,19 @@ def shortlist_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
 
 # --- browse -----------------------------------------------------------------------------------
 
+# The filter form's fields below the two ESCO comboboxes, in the page's order.
+BROWSE_FILTER_FIELDS = (
+    "skills_mode",
+    "german",
+    "postcode",
+    "radius",
+    "available_by",
+    "hours",
+    "kind",
+    "sort",
+    "size",
+)
+
 
 def _browse(request: HttpRequest):
     base = selectors.browse_base(user=request.user)
@@ -283,6 +298,8 @@ def browse(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "cards": cards,
+        # _card.html's markup composed in Python: the include cost ~25 template nodes per card
+        "cards_html": [card_html(card, select=True) for card in cards],
         "origin": origin,
         "query": query.urlencode(),
         "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),
@@ -290,6 +307,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "employers/_browse_results.html", context)
     context["saved_searches"] = selectors.saved_searches(user=request.user)
+    context["filter_fields"] = fields_html(
+        filterset.form, BROWSE_FILTER_FIELDS, scope="employers:browse", between="\n  "
+    )
     context.update(_chosen_concepts(filterset.form))
     return render(request, "employers/browse.html", context)
 

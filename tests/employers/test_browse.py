@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Consent, ConsentScope, WorkPermission
+from candidates.models import Candidate, Consent, ConsentScope, Qualification, WorkPermission
 from employers.models import SavedSearch
+from privacy.models import AuditEntry
 from tests.clock import TODAY
 from tests.employers.conftest import (
     SECRET_BIRTH,
@@ -191,12 +194,50 @@ def test_queries_per_page_do_not_grow_with_page_size(
             municipality, occupation=cook_taxonomy.cook, years=i % 7, skills=cook_taxonomy.skills[:3]
         )
     client = signed_in(employer.own)
-    # 12 for the page, 1 for the unread count in the navigation (tests/notifications), 2 for the
-    # audit of the cards shown (which were seen today, then one insert for the others), 1 for the
-    # recognised qualifications on the cards (issue 14 §3).
-    with django_assert_max_num_queries(16):
+    # 11 for the page (occupations, skills and recognised qualifications of the cards in one query,
+    # issue 21), 1 for the unread count in the navigation (tests/notifications), 2 for the audit of
+    # the cards shown (which were seen today, then one insert for the others).
+    with django_assert_max_num_queries(14):
         response = client.get(
             reverse(BROWSE),
             {"size": size, "german": "A1", "sort": "experience", "postcode": "44135", "radius": "50"},
         )
     assert len(response.context["cards"]) == size
+
+
+def _browse_queries(client, **query) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(BROWSE), query)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), len(response.context["cards"])
+
+
+def test_queries_per_page_do_not_grow_with_the_number_of_people_listed(
+    employer, municipality, cook_taxonomy, signed_in
+):
+    """The same page costs the same queries with 6 and with 30 people listed, every card carrying
+    occupations, skills, languages and a recognised qualification (issue 21)."""
+    client = signed_in(employer.own)
+    counts = []
+    for total in (6, 30):
+        while Candidate.objects.filter(municipality=municipality).count() < total:
+            i = Candidate.objects.count()
+            candidate = make_candidate(
+                municipality,
+                occupation=cook_taxonomy.cook,
+                years=i % 7,
+                skills=cook_taxonomy.skills[: 1 + i % 3],
+            )
+            Qualification.objects.create(
+                candidate=candidate,
+                title="Aşçılık",
+                kind="vocational",
+                country="Türkei",
+                recognition_status="partial",
+                recognition_occupation=cook_taxonomy.cook,
+            )
+        # seen before today: every card is audited again (the page's largest write path)
+        AuditEntry.objects.all().delete()
+        counts.append(_browse_queries(client, size=25, german="A1", sort="experience"))
+    assert counts[0][1] == 6 and counts[1][1] == 25
+    assert counts[0][0] == counts[1][0] <= 14

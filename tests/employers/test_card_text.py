@@ -19,6 +19,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from employers.card_text import card_html
 from employers.selectors import AnonymousCandidate
 
 OLD_CARD = r"""{% load i18n %}{# One anonymised candidate: built from selectors.AnonymousCandidate only, never from a Candidate row. #}
@@ -99,3 +100,22 @@ def test_markup_in_a_label_is_escaped_once():
     assert "<script>" not in got and "&lt;script&gt;alert(1)&lt;/script&gt;" in got
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in got and "&amp;amp;" not in got
     assert re.search(r"Tandoor-Ofen bedienen, &lt;script&gt;", got)
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar", "uk"])
+@pytest.mark.parametrize(
+    "extra", [{}, {"select": True}, {"select": True, "placement": _Placement()}, {"hide_ref": True}]
+)
+def test_a_card_composed_in_python_is_the_templates_markup_byte_for_byte(language, extra):
+    """The browse page renders its cards with ``card_html`` (issue 21); other pages include the
+    template. Both must give the same bytes, escaping included."""
+    with translation.override(language):
+        for card in CARDS:
+            expected = render_to_string("employers/_card.html", {"card": card, **extra})
+            assert str(card_html(card, **extra)) == expected
+
+
+def test_markup_in_a_label_stays_escaped_in_the_python_card():
+    got = str(card_html(CARDS[2], select=True))
+    assert "<script>" not in got and "&lt;script&gt;alert(1)&lt;/script&gt;" in got
+    assert "&lt;b&gt;&amp;&lt;/b&gt; &quot;Chef&quot; &#x27;x&#x27;" in got and "&amp;amp;" not in got

@@ -1,0 +1,153 @@
+"""A form field as ``includes/form_field.html`` renders it, composed in Python (issue 21).
+
+The employer's browse page renders nine filter fields on every request. Through the include and
+Django's widget templates (one ``select_option.html`` include per option, one ``attrs.html`` per
+tag) they cost more CPU than the ten cards below them. Here the same markup is built from the
+widget's own context (``widget.get_context``: the same attributes, values, selected options and
+the project renderer's bound field, so ``dir="ltr"`` on a postcode stays) with string joins.
+
+Only what the page needs is done in Python: text-like ``<input>`` widgets and ``<select>``. Any
+other widget, a checkbox or a hidden field falls back to the template, so the output is always the
+template's. ``tests/inputs/test_fields_html.py`` compares both, errors and help texts included.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from threading import Lock
+
+from django.forms import Form
+from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "date", "email", "url", "password", "search", "tel", "time")
+)
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+ERROR_HTML = (
+    '<p class="kern-error" role="alert"><span class="kern-icon kern-icon--danger kern-icon--small" '
+    'aria-hidden="true"></span><span class="kern-body">{}</span></p>'
+)
+
+
+def _attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {conditional_escape(name)}")
+        if value is not True:
+            out.append(f'="{conditional_escape(str(value))}"')
+    return "".join(out)
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    return f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _select(widget: dict) -> str | None:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            label = conditional_escape(localize(option["label"]))
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{label}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def widget_html(field: BoundField) -> str | None:
+    """``str(field)`` (``BoundField.as_widget``) for input and select widgets; None for others."""
+    widget = field.field.widget
+    if field.field.show_hidden_initial or (
+        widget.template_name not in INPUT_TEMPLATES and widget.template_name != SELECT_TEMPLATE
+    ):
+        return None
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if widget.template_name == SELECT_TEMPLATE:
+        return _select(context)
+    return _input(context)
+
+
+def field_html(field: BoundField) -> SafeString:
+    """What ``{% include "includes/form_field.html" with field=field %}`` renders."""
+    html = None if field.is_hidden or field.widget_type == "checkbox" else widget_html(field)
+    if html is None:
+        return render_to_string("includes/form_field.html", {"field": field})
+    errors = field.errors
+    optional = (
+        ""
+        if field.field.required
+        else f' <span class="kern-label__optional">– {conditional_escape(gettext("optional"))}</span>'
+    )
+    help_text = (
+        f'<div class="kern-hint" id="{conditional_escape(field.auto_id)}_helptext">{field.help_text}</div>'
+        if field.help_text
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every value above is escaped, as the template escapes it
+        "\n"
+        f'\n<div class="kern-form-input{" kern-form-input--error" if errors else ""}">'
+        f'\n  <label class="kern-label" for="{conditional_escape(field.id_for_label)}">'
+        f"{conditional_escape(field.label)}{optional}</label>"
+        f"\n  {help_text}"
+        f"\n  {html}"
+        f"\n  {''.join(ERROR_HTML.format(conditional_escape(e)) for e in errors)}"
+        "\n</div>\n\n"
+    )
+
+
+_rendered: OrderedDict[Hashable, SafeString] = OrderedDict()
+_rendered_lock = Lock()
+RENDERED_KEPT = 256
+
+
+def fields_html(form: Form, names: Iterable[str], *, scope: str, between: str = "") -> SafeString:
+    """:func:`field_html` of each named field, joined by ``between``, remembered per process for the
+    same ``scope`` (one form on one page: the form class itself may be built per request, as
+    django-filter does), field names, language, date (date fields' messages name today) and
+    submitted data: a page that opens with the same filter form, or the same search again, renders
+    it once. The markup is a function of exactly these (no user, no session): a remembered copy is
+    the same bytes."""
+    names = tuple(names)
+    data = form.data
+    submitted = (
+        tuple(sorted((k, tuple(data.getlist(k))) for k in data if k in form.fields))
+        if hasattr(data, "getlist")
+        else tuple(sorted((k, str(v)) for k, v in data.items() if k in form.fields))
+    )
+    key = (scope, names, between, get_language(), timezone.localdate(), form.is_bound, submitted)
+    with _rendered_lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = mark_safe(between.join(field_html(form[name]) for name in names))  # noqa: S308 - escaped by field_html
+    with _rendered_lock:
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return html

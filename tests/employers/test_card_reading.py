@@ -1,0 +1,98 @@
+"""The cards' occupations, skills and recognised qualifications come from one statement (issue 21):
+the same labels in the same order as reading each relation through the ORM, in every language."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from candidates.models import (
+    RECOGNISED,
+    CandidateOccupation,
+    CandidateSkill,
+    Qualification,
+    QualificationKind,
+)
+from employers.selectors import anonymous_cards, anonymous_rows, browse_base
+from taxonomy.models import Occupation, Skill
+from tests.employers.conftest import make_candidate
+
+
+def _as_the_orm_reads_them(candidates) -> dict:
+    """The relations read one by one through the models, in the order the cards always had."""
+    kinds = dict(QualificationKind.choices)
+    return {
+        c.public_ref: (
+            tuple(
+                (o.occupation.label, float(o.years_experience))
+                for o in CandidateOccupation.objects.filter(candidate=c)
+                .select_related("occupation")
+                .order_by("-years_experience", "pk")
+            ),
+            tuple(
+                s.skill.label
+                for s in CandidateSkill.objects.filter(candidate=c)
+                .select_related("skill")
+                .order_by("skill__label_de", "pk")
+            ),
+            tuple(
+                (
+                    q.recognition_occupation.label if q.recognition_occupation else "",
+                    str(kinds.get(q.kind, "")),
+                )
+                for q in Qualification.objects.filter(candidate=c, recognition_status__in=RECOGNISED)
+                .select_related("recognition_occupation")
+                .order_by("pk")
+            ),
+        )
+        for c in candidates
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "en", "uk"])
+def test_one_statement_reads_what_the_orm_reads(employer, municipality, cook_taxonomy, language):
+    welder = cook_taxonomy.welder
+    cleaner = Occupation.objects.create(
+        uri="http://esco.test/occupation/x", label_de="Reinigungskraft", label_uk="прибиральник"
+    )
+    # labels whose order depends on case, umlauts and a label missing in the reader's language
+    extra = [
+        Skill.objects.create(uri=f"http://esco.test/skill/x{i}", label_de=label, label_en=en)
+        for i, (label, en) in enumerate(
+            [("ärztliche Hilfe", ""), ("Zange benutzen", "use pliers"), ("apfel", "apple")]
+        )
+    ]
+    people = [
+        make_candidate(
+            municipality, occupation=cook_taxonomy.cook, years=2, skills=[*cook_taxonomy.skills, *extra]
+        ),
+        make_candidate(municipality, occupation=welder, years=0.5),
+        make_candidate(municipality),
+    ]
+    CandidateOccupation.objects.create(candidate=people[0], occupation=welder, years_experience=2)
+    CandidateOccupation.objects.create(candidate=people[0], occupation=cleaner, years_experience=7.5)
+    CandidateOccupation.objects.create(candidate=people[1], occupation=cleaner, years_experience=1)
+    for person, status, occupation in [
+        (people[0], "partial", cook_taxonomy.cook),
+        (people[0], "full", None),
+        (people[0], "refused", welder),
+        (people[1], "full", cleaner),
+        (people[2], "pending", cleaner),
+    ]:
+        Qualification.objects.create(
+            candidate=person,
+            title="Abschluss",
+            kind="vocational",
+            country="Türkei",
+            recognition_status=status,
+            recognition_occupation=occupation,
+        )
+    with translation.override(language):
+        rows = anonymous_rows(browse_base(user=employer.own).filter(pk__in=[p.pk for p in people]))
+        cards = anonymous_cards(rows, origin_postcode=None)
+        expected = _as_the_orm_reads_them(people)
+    assert len(cards) == 3
+    assert {c.ref: (c.occupations, c.skills, c.recognised) for c in cards} == expected
+    first = next(c for c in cards if c.ref == people[0].public_ref)
+    assert [years for _, years in first.occupations] == [7.5, 2.0, 2.0]
+    assert len(first.skills) == 7 and len(first.recognised) == 2
