@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import numpy as np
-
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
