@@ -345,22 +345,24 @@ class ShortlistForm(forms.Form):
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
 
 
+def _radius_field() -> forms.IntegerField:
+    """A distance in whole km, as the browse page asks for it (1 to 300)."""
+    message = _("Bitte eine ganze Zahl von 1 bis 300 angeben.")
+    return forms.IntegerField(
+        label=_("Umkreis (km)"),
+        required=False,
+        min_value=1,
+        max_value=300,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
 class MatchFilterForm(forms.Form):
     """The filter of a placement's matches (issue 16): distance, German, availability. It narrows the
     ranked list; scores and explanations stay as they are. Field names and labels as on the browse
     page, so both read the same."""
 
-    radius = forms.IntegerField(
-        label=_("Umkreis (km)"),
-        required=False,
-        min_value=1,
-        max_value=300,
-        error_messages={
-            "invalid": _("Bitte eine ganze Zahl von 1 bis 300 angeben."),
-            "min_value": _("Bitte eine ganze Zahl von 1 bis 300 angeben."),
-            "max_value": _("Bitte eine ganze Zahl von 1 bis 300 angeben."),
-        },
-    )
+    radius = _radius_field()
     german = forms.ChoiceField(
         label=_("Deutsch mündlich mindestens"),
         required=False,
@@ -405,6 +407,28 @@ class MatchFilterForm(forms.Form):
             "min_german": data.get("german") or None,
             "available_by": data.get("available_by"),
         }
+
+
+class JobsFilterForm(forms.Form):
+    """The filter of "Stellen für mich" / "Passende Stellen": how far the person would travel."""
+
+    radius = _radius_field()
+
+    def __init__(self, *args, postcode: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.postcode = postcode
+
+    def clean_radius(self) -> int | None:
+        radius = self.cleaned_data.get("radius")
+        if radius is not None and coordinates(self.postcode) is None:
+            raise forms.ValidationError(
+                _("Im Profil fehlt eine bekannte Postleitzahl. Nach Entfernung lässt sich nicht filtern.")
+            )
+        return radius
+
+    def max_km(self) -> int | None:
+        """The distance asked for, if it is valid (else the error is shown and nothing narrowed)."""
+        return self.cleaned_data.get("radius") if self.is_bound and self.is_valid() else None
 
 
 class SavedSearchForm(forms.Form):

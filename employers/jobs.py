@@ -64,14 +64,26 @@ def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
     )
 
 
-def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: int = JOBS_PER_PAGE) -> Page:
+def jobs_for_candidate(
+    *,
+    candidate: Candidate,
+    page: int | str = 1,
+    per_page: int = JOBS_PER_PAGE,
+    max_km: float | None = None,
+) -> Page:
     """One page of ranked, explained open placements for a candidate the caller was allowed to load.
 
     Every open placement is ranked (plain records); placements and skill labels are read for the
     page's rows only, so the number of queries does not grow with the page or the placements.
+    ``max_km`` keeps the placements at most that far away, as the explanation measures it (a
+    placement whose distance is unknown is not within any); the scores stay as they are.
     """
     records = placement_records(queryset=open_placements(municipality_id=candidate.municipality_id))
     ranked = match_placements(candidate=candidate_record(candidate), placements=records) if records else []
+    if max_km is not None:
+        ranked = [
+            m for m in ranked if m.explanation.distance_km is not None and m.explanation.distance_km <= max_km
+        ]
     result_page = Paginator(ranked, per_page).get_page(page)
     ranked = list(result_page.object_list)
     placements = {

@@ -154,3 +154,33 @@ def test_a_filtered_page_costs_the_same_queries_however_many_people_match(
     many = _queries(client, url)
     assert client.get(url).content.decode().count('data-testid="match"') == 25
     assert many == few
+
+
+def test_jobs_for_me_filter_by_distance_for_the_person_and_their_case_manager(
+    candidate, candidate_user, coach, employer, cook_taxonomy, signed_in
+):
+    from tests.employers.conftest import make_placement, make_profile
+
+    profile = make_profile(employer.organisation)
+    near = make_placement(profile, cook_taxonomy.cook, title="Koch Dortmund", postcode="44137")
+    far = make_placement(profile, cook_taxonomy.cook, title="Koch Münster", postcode="48143")
+
+    def shown(body: str) -> set[str]:
+        return {p.title for p in (near, far) if f'id="job-{p.pk}"' in body}
+
+    for user, url in [
+        (candidate_user, reverse("employers:my_jobs")),
+        (coach, reverse("employers:candidate_jobs", args=[candidate.pk])),
+    ]:
+        client = signed_in(user)
+        assert shown(client.get(url).content.decode()) == {"Koch Dortmund", "Koch Münster"}
+        body = client.get(f"{url}?radius=20").content.decode()
+        assert shown(body) == {"Koch Dortmund"} and 'name="radius" value="20"' in body
+        body = client.get(f"{url}?radius=-3").content.decode()
+        assert "Bitte eine ganze Zahl von 1 bis 300 angeben." in body and 'value="-3"' in body
+        assert shown(body) == {"Koch Dortmund", "Koch Münster"}
+    # "Interessiert mich" brings the person back to the list as they had filtered it.
+    response = signed_in(candidate_user).post(
+        reverse("employers:job_interest", args=[near.pk]), {"seite": "1", "radius": "20"}
+    )
+    assert response.status_code == 302 and response.url.endswith(f"?radius=20&seite=1#job-{near.pk}")
