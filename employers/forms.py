@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import OneSubmissionMixin
@@ -11,7 +12,7 @@ from inputs import dates
 from organisations.models import Municipality
 from taxonomy.cefr import CEFR
 from taxonomy.models import Occupation, OccupationSkill, Skill
-from taxonomy.postcodes import is_valid_postcode
+from taxonomy.postcodes import coordinates, is_valid_postcode
 
 from .models import (
     CompanySize,
@@ -342,6 +343,92 @@ class CloseForm(forms.Form):
 class ShortlistForm(forms.Form):
     candidate = forms.CharField(max_length=11, widget=forms.HiddenInput)  # Candidate.public_ref
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+
+def _radius_field() -> forms.IntegerField:
+    """A distance in whole km, as the browse page asks for it (1 to 300)."""
+    message = _("Bitte eine ganze Zahl von 1 bis 300 angeben.")
+    return forms.IntegerField(
+        label=_("Umkreis (km)"),
+        required=False,
+        min_value=1,
+        max_value=300,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class MatchFilterForm(forms.Form):
+    """The filter of a placement's matches (issue 16): distance, German, availability. It narrows the
+    ranked list; scores and explanations stay as they are. Field names and labels as on the browse
+    page, so both read the same."""
+
+    radius = _radius_field()
+    german = forms.ChoiceField(
+        label=_("Deutsch mündlich mindestens"),
+        required=False,
+        choices=[("", _("egal")), *CEFR.choices],
+        error_messages={"invalid_choice": _("Bitte ein Niveau von A1 bis C2 auswählen.")},
+    )
+    available_by = dates.DateField(
+        label=_("verfügbar bis spätestens"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Bitte ein gültiges Datum angeben, zum Beispiel 15.01.2027.")},
+    )
+
+    def __init__(self, *args, placement: Placement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+        if placement.start_date:
+            self.fields["available_by"].help_text = _("Beginn der Stelle: %(start)s") % {
+                "start": date_format(placement.start_date, "SHORT_DATE_FORMAT")
+            }
+
+    def clean_radius(self) -> int | None:
+        radius = self.cleaned_data.get("radius")
+        if radius is not None and coordinates(self.placement.postcode) is None:
+            raise forms.ValidationError(
+                _(
+                    "Für die Postleitzahl dieser Stelle kennen wir keinen Ort. "
+                    "Nach Entfernung lässt sich nicht filtern."
+                )
+            )
+        return radius
+
+    def narrowing(self) -> dict[str, object]:
+        """What the valid fields ask for (a field with an error narrows nothing; its error is shown)."""
+        if not self.is_bound:
+            return {"max_km": None, "min_german": None, "available_by": None}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "max_km": data.get("radius"),
+            "min_german": data.get("german") or None,
+            "available_by": data.get("available_by"),
+        }
+
+
+class JobsFilterForm(forms.Form):
+    """The filter of "Stellen für mich" / "Passende Stellen": how far the person would travel."""
+
+    radius = _radius_field()
+
+    def __init__(self, *args, postcode: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.postcode = postcode
+
+    def clean_radius(self) -> int | None:
+        radius = self.cleaned_data.get("radius")
+        if radius is not None and coordinates(self.postcode) is None:
+            raise forms.ValidationError(
+                _("Im Profil fehlt eine bekannte Postleitzahl. Nach Entfernung lässt sich nicht filtern.")
+            )
+        return radius
+
+    def max_km(self) -> int | None:
+        """The distance asked for, if it is valid (else the error is shown and nothing narrowed)."""
+        return self.cleaned_data.get("radius") if self.is_bound and self.is_valid() else None
 
 
 class SavedSearchForm(forms.Form):

@@ -8,14 +8,16 @@ module through the candidates app's selectors (own_candidate, candidate_get).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from candidates.matching import candidate_record
+from candidates.matching import candidate_record, candidate_records
 from candidates.models import Candidate
-from matching.services import match_placements
+from matching.engine.records import RankedMatch
+from matching.services import match_placements, match_placements_many
 from organisations import access
 from organisations.models import VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
@@ -64,14 +66,26 @@ def open_placements(*, municipality_id: int) -> QuerySet[Placement]:
     )
 
 
-def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: int = JOBS_PER_PAGE) -> Page:
+def jobs_for_candidate(
+    *,
+    candidate: Candidate,
+    page: int | str = 1,
+    per_page: int = JOBS_PER_PAGE,
+    max_km: float | None = None,
+) -> Page:
     """One page of ranked, explained open placements for a candidate the caller was allowed to load.
 
     Every open placement is ranked (plain records); placements and skill labels are read for the
     page's rows only, so the number of queries does not grow with the page or the placements.
+    ``max_km`` keeps the placements at most that far away, as the explanation measures it (a
+    placement whose distance is unknown is not within any); the scores stay as they are.
     """
     records = placement_records(queryset=open_placements(municipality_id=candidate.municipality_id))
     ranked = match_placements(candidate=candidate_record(candidate), placements=records) if records else []
+    if max_km is not None:
+        ranked = [
+            m for m in ranked if m.explanation.distance_km is not None and m.explanation.distance_km <= max_km
+        ]
     result_page = Paginator(ranked, per_page).get_page(page)
     ranked = list(result_page.object_list)
     placements = {
@@ -122,6 +136,67 @@ def jobs_for_candidate(*, candidate: Candidate, page: int | str = 1, per_page: i
         )
     result_page.object_list = rows
     return result_page
+
+
+# "New jobs for you": a placement counts when it fits this well (0–1) and is among the person's best few.
+NEW_JOBS_MIN_SCORE = 0.6
+NEW_JOBS_TOP = 3
+
+
+def jobs_for_many(
+    *, candidates: QuerySet[Candidate], placements: QuerySet[Placement], top: int = NEW_JOBS_TOP
+) -> dict[int, list[RankedMatch]]:
+    """Jobs for me for many people at once (candidate pk → their best ``top``, as
+    ``match_placements`` ranks them one by one): one index of the placements for everyone and a
+    constant number of queries, however many people (issue 16, "build once, rank many")."""
+    records = placement_records(queryset=placements)
+    if not records:
+        return {}
+    people = candidate_records(queryset=candidates)
+    found = match_placements_many(candidates=people, placements=records, top=top)
+    return {int(pk): ranked for pk, ranked in found.items()}
+
+
+def new_jobs_notify(*, since: datetime | None = None) -> int:
+    """Daily: people with their own login hear once when placements opened since ``since`` (a day
+    by default) fit them well ("Neue Stellen, die zu Ihnen passen"), with a link to their jobs
+    page. Ranked per municipality in one batch. Returns how many people were told."""
+    from django.utils import timezone
+
+    from notifications.services import notify
+
+    from .notices import NEW_JOBS_CANDIDATE
+
+    now = timezone.now()
+    since = since or now - timedelta(days=1)
+    fresh = Placement.objects.filter(status=PlacementStatus.OPEN, created_at__gte=since)
+    told = 0
+    for municipality_id in sorted(set(fresh.values_list("municipality_id", flat=True))):
+        people = Candidate.objects.filter(
+            municipality_id=municipality_id, user__isnull=False, user__is_active=True, erased_at__isnull=True
+        )
+        found = jobs_for_many(
+            candidates=people,
+            placements=open_placements(municipality_id=municipality_id).filter(created_at__gte=since),
+        )
+        good = {pk: [m for m in ranked if m.score >= NEW_JOBS_MIN_SCORE] for pk, ranked in found.items()}
+        users = {
+            c.pk: c.user
+            for c in people.filter(pk__in=[pk for pk, fits in good.items() if fits]).select_related("user")
+        }
+        for pk, fits in good.items():
+            if not fits or pk not in users:
+                continue
+            told += bool(
+                notify(
+                    recipients=[users[pk]],
+                    kind=NEW_JOBS_CANDIDATE,
+                    params={"count": len(fits)},
+                    link="employers:my_jobs",
+                    dedupe_key=f"new-jobs:{timezone.localdate(now).isoformat()}",
+                )
+            )
+    return told
 
 
 def open_placement_get(*, candidate: Candidate, pk: int) -> Placement:

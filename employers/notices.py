@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications import registry
 
@@ -41,6 +41,7 @@ ACQUISITION_CONFIRMED_STAFF = "employers.acquisition_confirmed.staff"
 SPEED_DATING_PROPOSED_STAFF = "employers.speed_dating_proposed.staff"
 SPEED_DATING_INVITED_CANDIDATE = "employers.speed_dating_invited.candidate"
 BUSINESS_CONTACT_DUE = "employers.business_contact_due.owner"
+NEW_JOBS_CANDIDATE = "employers.new_jobs.candidate"  # issue 16: placements opened that fit the person
 
 
 def _placement(params: dict[str, Any]) -> str:
@@ -208,11 +209,21 @@ def register_kinds() -> None:
         gettext_lazy("Sie sind zu einem Speed-Dating eingeladen"),
         detail=_session,
     )
+    r(NEW_JOBS_CANDIDATE, gettext_lazy("Neue Stellen, die zu Ihnen passen"), detail=_new_jobs)
     r(
         BUSINESS_CONTACT_DUE,
         gettext_lazy("Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig"),
         detail=_business_due,
     )
+
+
+def _new_jobs(params: dict[str, Any]) -> str:
+    count = int(params.get("count") or 0)
+    return ngettext(
+        "%(count)s neue Stelle passt gut zu Ihrem Profil.",
+        "%(count)s neue Stellen passen gut zu Ihrem Profil.",
+        count,
+    ) % {"count": count}
 
 
 def _business_due(params: dict[str, Any]) -> str:

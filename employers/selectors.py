@@ -545,9 +545,19 @@ def _no_longer_listed(*, user: User, ids: Sequence[int | str]) -> set[int]:
 
 
 def placement_matches(
-    *, user: User, placement: Placement, page: int | str = 1, per_page: int = MATCHES_PER_PAGE
+    *,
+    user: User,
+    placement: Placement,
+    page: int | str = 1,
+    per_page: int = MATCHES_PER_PAGE,
+    max_km: float | None = None,
+    min_german: str | None = None,
+    available_by: date | None = None,
 ) -> Page:
     """One page of ranked, explained candidates for one placement, filtered again by live listing consent.
+
+    ``max_km``, ``min_german`` and ``available_by`` (the page's filter) narrow the ranked list over
+    the index's own arrays: no query more, and the people kept keep their scores and explanations.
 
     The index may lag behind a revocation by a task run; the consent check here does not. Only the
     page's people are ranked in order and explained (the engine's ``top``): the count of the pager
@@ -555,7 +565,7 @@ def placement_matches(
     only, so the number of queries does not grow with the page or the number of candidates.
     """
     from matching.index import candidate_index
-    from matching.services import eligible_candidate_ids, match_candidates
+    from matching.services import candidate_filter, eligible_candidate_ids, match_candidates
 
     from .matching import inferred_occupations, placement_record
 
@@ -566,7 +576,11 @@ def placement_matches(
     )
     record = placement_record(placement)
     index = candidate_index(municipality_id=placement.municipality_id)
-    eligible = eligible_candidate_ids(placement=record, candidates=index)  # ids as the index keeps them
+    where = candidate_filter(
+        placement=record, candidates=index, max_km=max_km, min_german=min_german, available_by=available_by
+    )
+    # ids as the index keeps them
+    eligible = eligible_candidate_ids(placement=record, candidates=index, where=where)
     # One query: which of them are no longer listed for this employer (the index may lag).
     gone = _no_longer_listed(user=user, ids=eligible)
     result_page = Paginator(range(len(eligible) - len(gone)), per_page).get_page(page)
@@ -575,7 +589,7 @@ def placement_matches(
     # asking for that many more gives exactly the whole ranking's first ``end`` listed people.
     ranked = [
         m
-        for m in match_candidates(placement=record, candidates=index, top=end + len(gone))
+        for m in match_candidates(placement=record, candidates=index, top=end + len(gone), where=where)
         if int(m.candidate_id) not in gone
     ][end - per_page : end]
     rows = {

@@ -38,3 +38,11 @@ def send_speed_dating_invitation(participant_id: int) -> bool:
 def send_business_contact_reminders() -> int:
     """Daily (beat): the owner of a business relationship hears once that the next contact is due."""
     return services.business_contact_reminders_send()
+
+
+@shared_task
+def notify_new_matching_jobs() -> int:
+    """Daily (beat): people with their own login hear of new placements that fit them well."""
+    from .jobs import new_jobs_notify
+
+    return new_jobs_notify()

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -36,6 +36,7 @@ from .forms import (
     EmploymentEndForm,
     HireForm,
     InterviewForm,
+    MatchFilterForm,
     OfferForm,
     PlacementForm,
     ProposalDeclineForm,
@@ -210,13 +211,25 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
+    # Bound only when a filter was sent: the page number alone is no filter (and shows no errors).
+    sent = any(request.GET.get(name) for name in MatchFilterForm.base_fields)
+    form = MatchFilterForm(request.GET if sent else None, placement=placement)
     matches = selectors.placement_matches(
-        user=request.user, placement=placement, page=request.GET.get("seite", 1)
+        user=request.user, placement=placement, page=request.GET.get("seite", 1), **form.narrowing()
     )
     services.anonymous_cards_shown(
         actor=request.user, candidates=[(pk, placement.municipality_id) for pk in matches.candidate_ids]
     )
-    return render(request, "employers/placement_matches.html", {"placement": placement, "matches": matches})
+    # The pager's links keep the filter as sent (a wrong value too: the page shows it with its error).
+    query = QueryDict(mutable=True)
+    for name in MatchFilterForm.base_fields:
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    return render(
+        request,
+        "employers/placement_matches.html",
+        {"placement": placement, "matches": matches, "form": form, "pager_query": query.urlencode()},
+    )
 
 
 @login_required

@@ -4,6 +4,8 @@ with "vorschlagen" (issue 12, journeys 3 and 4)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ from privacy.models import AuditEntry
 from privacy.services import audit_record
 
 from . import services
-from .forms import ProposeForm
+from .forms import JobsFilterForm, ProposeForm
 from .jobs import candidate_for_jobs, jobs_for_candidate, open_placement_get
 
 
@@ -27,12 +29,26 @@ from .jobs import candidate_for_jobs, jobs_for_candidate, open_placement_get
 @login_required
 def my_jobs(request: HttpRequest) -> HttpResponse:
     candidate = candidate_for_jobs(user=request.user, pk=None)
-    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1))
+    form, pager_query = _jobs_filter(request, candidate)
+    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1), max_km=form.max_km())
     return render(
         request,
         "employers/jobs_for_candidate.html",
-        {"rows": rows, "own": True, "permit_open": candidate.work_permission == WorkPermission.UNKNOWN},
+        {
+            "rows": rows,
+            "own": True,
+            "permit_open": candidate.work_permission == WorkPermission.UNKNOWN,
+            "form": form,
+            "pager_query": pager_query,
+        },
     )
+
+
+def _jobs_filter(request: HttpRequest, candidate: Candidate) -> tuple[JobsFilterForm, str]:
+    """The distance filter (bound only when sent) and the query the pager's links keep."""
+    sent = request.GET.get("radius", "")
+    form = JobsFilterForm({"radius": sent} if sent else None, postcode=candidate.postcode)
+    return form, urlencode({"radius": sent}) if sent else ""
 
 
 @require_POST
@@ -47,10 +63,15 @@ def job_interest(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.job_interest_register(candidate=candidate, placement=placement, actor=request.user)
         messages.success(request, _("Ihr Interesse ist gemeldet. Ihr Case Management meldet sich bei Ihnen."))
-    page = request.POST.get("seite", "")
-    # A page number, never a long one: Django refuses redirects over 2,048 characters with a 400,
-    # and the interest above is already written.
-    query = f"?seite={page}" if page.isdigit() and len(page) <= 6 else ""
+    page, radius = request.POST.get("seite", ""), request.POST.get("radius", "")
+    # A page number and a distance, never long ones: Django refuses redirects over 2,048 characters
+    # with a 400, and the interest above is already written.
+    kept = {
+        name: value
+        for name, value in (("radius", radius), ("seite", page))
+        if value.isdigit() and len(value) <= 6
+    }
+    query = f"?{urlencode(kept)}" if kept else ""
     return redirect(f"{reverse('employers:my_jobs')}{query}#job-{placement.pk}")
 
 
@@ -61,13 +82,16 @@ def _candidate_jobs_page(
     failed: tuple[int, ProposeForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1))
+    form, pager_query = _jobs_filter(request, candidate)
+    rows = jobs_for_candidate(candidate=candidate, page=request.GET.get("seite", 1), max_km=form.max_km())
     return render(
         request,
         "employers/jobs_for_candidate.html",
         {
             "rows": rows,
             "own": False,
+            "form": form,
+            "pager_query": pager_query,
             "candidate": candidate,
             "permit_open": candidate.work_permission == WorkPermission.UNKNOWN,
             "can_propose": in_caseload(user=request.user, candidate=candidate),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
+import numpy as np
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -81,12 +82,17 @@ def _depth(top: int | None, model: RerankerModel | None) -> int | None:
 
 
 def match_candidates(
-    *, placement: PlacementRecord, candidates: Sequence[CandidateRecord], top: int | None = None
+    *,
+    placement: PlacementRecord,
+    candidates: Sequence[CandidateRecord],
+    top: int | None = None,
+    where: np.ndarray | None = None,
 ) -> list[RankedMatch]:
-    """Candidates for a placement, best first; with ``top`` exactly the first ``top`` of the whole list."""
+    """Candidates for a placement, best first; with ``top`` exactly the first ``top`` of the whole list
+    (of the rows ``where`` keeps, when a list filter gave one: see ``candidate_filter``)."""
     model = active_reranker()
     matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
-    ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model))
+    ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model), where=where)
     ranked = _apply_reranker(ranked, model)
     return ranked[:top] if top else ranked
 
@@ -128,10 +134,28 @@ def match_placements_many(
     return found
 
 
-def eligible_candidate_ids(*, placement: PlacementRecord, candidates: Sequence[CandidateRecord]) -> list[str]:
+def eligible_candidate_ids(
+    *, placement: PlacementRecord, candidates: Sequence[CandidateRecord], where: np.ndarray | None = None
+) -> list[str]:
     """The ids ``match_candidates`` without ``top`` would list, unordered (nobody scored or explained)."""
     return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate()).eligible_ids(
-        placement, candidates
+        placement, candidates, where=where
+    )
+
+
+def candidate_filter(
+    *,
+    placement: PlacementRecord,
+    candidates: CandidateIndex,
+    max_km: float | None = None,
+    min_german: str | None = None,
+    available_by: date | None = None,
+) -> np.ndarray | None:
+    """The rows of ``candidates`` a matches page's filter keeps (None: nothing to filter), for
+    ``where`` of ``match_candidates`` and ``eligible_candidate_ids``. Read from the index's arrays:
+    no query, and nobody's score changes."""
+    return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate()).narrow(
+        placement, candidates, max_km=max_km, min_german=min_german, available_by=available_by
     )
 
 

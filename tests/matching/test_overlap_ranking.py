@@ -106,3 +106,46 @@ def test_people_sharing_nothing_still_fill_a_list_the_overlap_cannot():
     assert ranked[1].score <= NO_OVERLAP_MAX
     assert ranked == matcher._rank_all(placement, index, 2)
     assert len(matcher.rank_candidates(placement, index)) == 3  # a whole list still lists everyone
+
+
+@pytest.mark.parametrize("top", [5, 25])
+def test_a_list_filter_keeps_exactly_the_whole_rankings_people_it_fits_with_their_scores(taxonomy, top):
+    """The matches page's filter (issue 16) narrows the ranking: its first ``top`` are the whole
+    ranking's first ``top`` among the people the filter keeps, with the same scores and
+    explanations; the filter decides who is in, never how anyone scores."""
+    candidates, placements = seeded(taxonomy, 1500, 8, seed=11)
+    matcher = Matcher(taxonomy, coordinates=coordinates, today=TODAY)
+    index = matcher.candidate_index(candidates)
+    by_id = {c.id: c for c in candidates}
+    filters = [
+        {"max_km": 40},
+        {"min_german": "B1"},
+        {"available_by": TODAY + timedelta(days=30)},
+        {"max_km": 150, "min_german": "B2", "available_by": TODAY + timedelta(days=60)},
+    ]
+    narrowed_some = 0
+    for placement in placements:
+        whole = matcher.rank_candidates(placement, index)
+        for narrowing in filters:
+            where = matcher.narrow(placement, index, **narrowing)
+
+            def kept(m, narrowing=narrowing, placement=placement):
+                person, ex = by_id[m.candidate_id], m.explanation
+                ok = True
+                if "max_km" in narrowing:
+                    ok &= ex.distance_km is not None and ex.distance_km <= narrowing["max_km"]
+                if "min_german" in narrowing:
+                    ok &= (person.german or "") >= narrowing["min_german"]  # A1 < A2 < B1 ... as text
+                if "available_by" in narrowing:
+                    ok &= max(person.available_from or TODAY, TODAY) <= narrowing["available_by"]
+                return ok
+
+            expected = [m for m in whole if kept(m)]
+            narrowed_some += top < len(expected) < len(whole)
+            narrowed = matcher.rank_candidates(placement, index, top=top, where=where)
+            assert narrowed == expected[:top], (placement.id, narrowing)
+            assert sorted(matcher.eligible_ids(placement, index, where=where)) == sorted(
+                m.candidate_id for m in expected
+            )
+    assert narrowed_some >= len(placements) * 2  # the filters did remove people and leave a full page
+    assert matcher.narrow(placements[0], index) is None  # no filter given: nothing to narrow

@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "employers.tasks.send_business_contact_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    "employers-notify-new-matching-jobs": {
+        "task": "employers.tasks.notify_new_matching_jobs",
+        "schedule": crontab(hour=6, minute=0),  # before the 7:00 digest, which then carries it
+    },
     "notifications-send-digests": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0),

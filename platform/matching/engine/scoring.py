@@ -750,19 +750,57 @@ class Matcher:
         candidates: Sequence[CandidateRecord] | CandidateIndex,
         *,
         top: int | None = None,
+        where: np.ndarray | None = None,
     ) -> list[RankedMatch]:
-        """Candidates for one placement, best first (employers and coaches)."""
+        """Candidates for one placement, best first (employers and coaches).
+
+        ``where`` (one bool per index row, from ``narrow``) keeps only those rows: a filter of the
+        list, which changes nobody's score or explanation, only who is in it."""
         index = candidates if isinstance(candidates, CandidateIndex) else self.candidate_index(candidates)
         if not index.records:
             return []
         if top is not None and top > 0:
-            ranked = self._rank_overlap(placement, index, top)
+            ranked = self._rank_overlap(placement, index, top, where)
             if ranked is not None:
                 return ranked
-        return self._rank_all(placement, index, top)
+        return self._rank_all(placement, index, top, where)
+
+    def narrow(
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        *,
+        max_km: float | None = None,
+        min_german: str | None = None,
+        available_by: date | None = None,
+    ) -> np.ndarray | None:
+        """The index rows a list filter keeps (None: no filter given), over the index's own arrays.
+
+        Distance as the explanation measures it (from the placement's postcode); someone whose
+        distance is unknown is not kept by a distance filter, since nobody can say they are within
+        it. German is the person's own level (language support bridges the placement's minimum, not
+        a filter the reader chose). Available by a day: from that day at the latest, "now" for
+        people without a date.
+        """
+        if max_km is None and min_german is None and available_by is None:
+            return None
+        keep = np.ones(len(index.ids), dtype=bool)
+        if max_km is not None:
+            lat, lon = self._point(placement.postcode)
+            with np.errstate(invalid="ignore"):
+                keep &= haversine_km(index.lat, index.lon, lat, lon) <= max_km  # NaN compares False
+        if min_german is not None:
+            keep &= index.german >= cefr_rank(min_german)
+        if available_by is not None:
+            keep &= np.maximum(index.day, self.today.toordinal()) <= available_by.toordinal()
+        return keep
 
     def eligible_ids(
-        self, placement: PlacementRecord, candidates: Sequence[CandidateRecord] | CandidateIndex
+        self,
+        placement: PlacementRecord,
+        candidates: Sequence[CandidateRecord] | CandidateIndex,
+        *,
+        where: np.ndarray | None = None,
     ) -> list[str]:
         """Everyone a whole ranking (``rank_candidates`` without ``top``) lists, unordered.
 
@@ -776,11 +814,13 @@ class Matcher:
             index.german, cefr_rank(placement.min_german), placement.language_support
         )
         eligible = index.alive & qualifies & (index.permit > 0)
+        if where is not None:
+            eligible &= where
         ids = index.ids
         return [ids[i] for i in np.flatnonzero(eligible).tolist()]
 
     def _rank_overlap(
-        self, placement: PlacementRecord, index: CandidateIndex, top: int
+        self, placement: PlacementRecord, index: CandidateIndex, top: int, where: np.ndarray | None = None
     ) -> list[RankedMatch] | None:
         """The best ``top`` found by scoring only the people sharing a skill or an occupation code.
 
@@ -795,6 +835,8 @@ class Matcher:
         rows, skills, occupation = found
         components = self._components(placement, index, rows, skills=skills, occupation=occupation)
         eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+        if where is not None:
+            eligible &= where[rows]
         best = self._best(components, eligible, _Ids(index.ids, rows), top)
         if len(best) < top:
             return None
@@ -835,7 +877,11 @@ class Matcher:
         }
 
     def _rank_all(
-        self, placement: PlacementRecord, index: CandidateIndex, top: int | None
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        top: int | None,
+        where: np.ndarray | None = None,
     ) -> list[RankedMatch]:
         """Every row scored (the full scan): for a whole list, or when the overlap cannot decide."""
         today = self.today.toordinal()
@@ -856,6 +902,8 @@ class Matcher:
             "permit": index.permit,
         }
         eligible = index.alive & qualifies & (index.permit > 0)
+        if where is not None:
+            eligible &= where
         rows = self._best(components, eligible, index.ids, top)
         return [
             self._result(index.records[i], placement, {k: float(v[i]) for k, v in components.items()})
