@@ -731,6 +731,113 @@ def seed(
     return counts
 
 
+# --- earlier placements for the equity figures (issue 20) ----------------------------------------------
+
+HISTORY_PLACEMENTS = 90
+# Organisations whose earlier placements the demo shows: the Jobcenter (SGB II), the employment
+# agency (SGB III) and the municipal office (AsylbLG); not the welfare office, whose hires are the
+# demo job coach's caseload above.
+_HISTORY_ORGANISATIONS = ("jobcenter", "employment_agency", "municipal_office")
+
+
+def _history_end(start: date, today: date, rng: random.Random) -> tuple[date, str]:
+    """When and why an earlier placement ended: some in the probation period, some after a fixed
+    term, many after a year or more (taken over into another job); never today or later."""
+    room = (today - start).days - 1
+    roll = rng.random()
+    if roll < 0.25:
+        days, reason = (
+            rng.randint(20, 80),
+            rng.choice(["probation", "candidate_resigned", "employer_terminated"]),
+        )
+    elif roll < 0.55:
+        days, reason = rng.randint(120, 330), rng.choice(["completed", "mutual", "moved"])
+    else:
+        days, reason = rng.randint(380, 600), "taken_over"
+    return start + timedelta(days=max(1, min(days, room))), reason
+
+
+def seed_placement_history(
+    *,
+    municipality: Any,
+    organisations: Mapping[str, Organisation],
+    seed: int = 2026,
+    today: date | None = None,
+) -> int:
+    """Earlier placements of the other teams over the last two years, ended, with their job quality,
+    so that the equity figures (by gender, age, legal circle, retention) have cells of 5 and more.
+    Bulk-created: they are history, no follow-along plan is started for them. Idempotent."""
+    from employers.models import EmployerProfile, EmploymentQuality
+
+    today = today or timezone.localdate()
+    history = Employment.objects.filter(candidate__municipality=municipality, follow_along__isnull=True)
+    if history.exclude(end_reason="").exists():
+        return 0
+    rng = random.Random(seed + 20)
+    cases = list(
+        Case.objects.filter(
+            municipality=municipality,
+            responsible_organisation__in=[
+                organisations[k] for k in _HISTORY_ORGANISATIONS if k in organisations
+            ],
+            phase__in=[CasePhase.LINKING, CasePhase.MONITORING, CasePhase.CLOSED],
+            candidate__user__isnull=True,
+            candidate__employments__isnull=True,
+            candidate__erased_at__isnull=True,
+        )
+        .select_related("candidate")
+        .order_by("pk")
+    )
+    rng.shuffle(cases)
+    employers = list(
+        EmployerProfile.objects.filter(
+            organisation__municipality=municipality, organisation__verification_status="verified"
+        ).order_by("pk")
+    )
+    if not employers:
+        return 0
+    rows, qualities = [], []
+    for case in cases[:HISTORY_PLACEMENTS]:
+        start = today - timedelta(days=rng.randint(45, 720))
+        end, reason = _history_end(start, today, rng)
+        contract = rng.choice(
+            ["permanent", "permanent", "fixed_term", "fixed_term", "mini_job", "temporary_agency"]
+        )
+        employment = Employment(
+            candidate=case.candidate,
+            employer=rng.choice(employers),
+            start_date=start,
+            end_date=end,
+            end_reason=reason,
+            contract_type=contract,
+            hours_per_week=10 if contract == "mini_job" else rng.choice([20, 30, 38, 40]),
+        )
+        rows.append(employment)
+        person = person_skill_level(case.candidate)
+        job = rng.choice([1, 1, 1, 2, 2, 2, 2, 3])
+        minimum, _since = minimum_wage_on(start)
+        qualities.append(
+            (
+                employment,
+                {
+                    "social_insurance": contract != "mini_job",
+                    "fixed_term": contract == "fixed_term",
+                    "hourly_wage": minimum
+                    + Decimal(rng.choice(["0.00", "0.00", "0.50", "1.20", "2.40", "4.00"])),
+                    "minimum_wage": minimum,
+                    "job_skill_level": job,
+                    "person_skill_level": person,
+                    "below_qualification": person is not None and job < person,
+                },
+            )
+        )
+    Employment.objects.bulk_create(rows)
+    EmploymentQuality.objects.bulk_create(
+        [EmploymentQuality(employment=employment, **fields) for employment, fields in qualities]
+    )
+    return len(rows)
+
+
 def clear(*, municipality: Any) -> int:
     """Delete the municipality's coaching data and services directory (for --reset).
 

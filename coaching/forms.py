@@ -27,6 +27,7 @@ from .models import (
     LanguageMeasure,
     Mode,
     NeedStatus,
+    NextStep,
     Referral,
     RequestTopic,
     RiskKind,
@@ -72,11 +73,24 @@ class FollowUpForm(_Base):
         label=_("Nächster Termin"), required=False, widget=DATE, window=dates.APPOINTMENT
     )
 
-    def __init__(self, *args, **kwargs):
+    next_step = forms.ChoiceField(
+        label=_("Nächster beruflicher Schritt"),
+        help_text=_(
+            "Helfertätigkeit: Der Kontakt nach 6 und 12 Monaten fragt, ob die Person weiterkommen "
+            "möchte, etwa mit einer Teilqualifizierung oder einer Ausbildung (siehe „Weg zum Zielberuf“)."
+        ),
+        choices=NextStep.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, ask_next_step: bool = False, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        for name in ("mode", "with_whom"):
-            self.fields[name].widget.attrs["class"] = "kern-form-check__input"
+        if not ask_next_step:
+            del self.fields["next_step"]
+        for name in ("mode", "with_whom", "next_step"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "kern-form-check__input"
 
 
 class LanguageNeedForm(_Base):

@@ -175,6 +175,18 @@ class Topic(models.TextChoices):
     MONEY = "money", _("Geld")
 
 
+class NextStep(models.TextChoices):
+    """What the 6- and 12-month follow-ups of a helper job ask (issue 20: careers, not just jobs)."""
+
+    NOT_DISCUSSED = "not_discussed", _("nicht besprochen")
+    NOT_NOW = "not_now", _("besprochen: im Moment kein nächster Schritt")
+    INTERESTED = "interested", _("möchte weiterkommen: Weg zum Zielberuf planen")
+    STARTED = (
+        "started",
+        _("Schritt begonnen (Kurs, Teilqualifizierung, Anpassungsqualifizierung, Ausbildung)"),
+    )
+
+
 class FollowUp(models.Model):
     """One logged follow-up contact. ``token`` is the form's one-time token: a replayed post is refused."""
 
@@ -191,6 +203,10 @@ class FollowUp(models.Model):
     topics = models.JSONField(_("Themen"), default=list, blank=True)
     notes = models.TextField(_("Notizen"), max_length=5000, blank=True)
     next_date = models.DateField(_("nächster Termin"), null=True, blank=True)
+    # Asked only at the 6- and 12-month follow-up of a helper job; blank when not asked.
+    next_step = models.CharField(
+        _("nächster beruflicher Schritt"), max_length=16, choices=NextStep.choices, blank=True
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

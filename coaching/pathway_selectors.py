@@ -9,18 +9,26 @@ the one eligibility rule). A constant number of queries whatever the number of s
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from candidates import pathways
-from candidates.models import Case, Goal
+from candidates import selectors as candidate_selectors
+from candidates.models import Case, CasePhase, Goal
+from employers.models import Employment, EmploymentQuality
 from taxonomy.models import Occupation, Skill
 
-from .models import Service
+from .models import FollowUpDue, Service
 from .selectors import service_eligible
+from .services import FULFIL_AHEAD, PLAN
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Namespace of the goals a pathway puts in the plan: one key per case, target and part, so a second
 # click finds the goal the first one made (the plan's unique (case, submission_key)).
@@ -177,3 +185,66 @@ def proposals(*, case: Case) -> list[pathways.PersonProposal]:
 def target_from(*, value: str) -> Occupation:
     """The chosen target occupation (URI or id), or a ValidationError a person can read."""
     return pathways.target_occupation(value=value)
+
+
+# --- the next step while employed (issue 20) ------------------------------------------------------
+
+# ISCO-08 skill level 1: elementary occupations (Helfertätigkeiten).
+HELPER_SKILL_LEVEL = 1
+# The planned follow-ups that ask about the next step: those at 6 and 12 months.
+NEXT_STEP_SEQUENCES = frozenset(
+    i for i, (months, weeks, _label) in enumerate(PLAN) if months in (6, 12) and not weeks
+)
+NEXT_STEP_PROPOSALS = 3
+
+
+def is_helper_job(*, quality: EmploymentQuality | None) -> bool:
+    """A helper job: the coach recorded it at ISCO skill level 1 or below the person's qualification."""
+    return quality is not None and (
+        quality.job_skill_level <= HELPER_SKILL_LEVEL or quality.below_qualification
+    )
+
+
+@dataclass
+class NextStep:
+    case: Case
+    proposals: list[pathways.PersonProposal]
+
+
+def next_step(*, user: User, employment: Employment, quality: EmploymentQuality | None) -> NextStep | None:
+    """For a person in a helper job, the pathways that fit them (the pathway page's proposals: one
+    ISCO level up, most essential skills shared) and the open case whose pathway page ``user`` may
+    open (the same rule as ``case_get(for_edit=True)``); None otherwise."""
+    if not is_helper_job(quality=quality):
+        return None
+    case = (
+        Case.objects.filter(
+            candidate_id=employment.candidate_id,
+            candidate__in=candidate_selectors.editable_candidates(user=user),
+        )
+        .exclude(phase=CasePhase.CLOSED)
+        .select_related("candidate")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if case is None:
+        return None
+    return NextStep(
+        case=case, proposals=pathways.person_proposals(candidate=case.candidate, top=NEXT_STEP_PROPOSALS)
+    )
+
+
+def asks_next_step(*, employment: Employment, on: datetime.date) -> bool:
+    """Does a contact logged ``on`` this day fulfil the 6- or 12-month follow-up of a helper job?
+    (services.follow_up_log fulfils the earliest open planned follow-up due within FULFIL_AHEAD.)"""
+    due = (
+        FollowUpDue.objects.filter(
+            employment=employment, done_at__isnull=True, due_date__lte=on + FULFIL_AHEAD
+        )
+        .order_by("due_date", "sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    if due not in NEXT_STEP_SEQUENCES:
+        return False
+    return is_helper_job(quality=EmploymentQuality.objects.filter(employment=employment).first())

@@ -103,6 +103,7 @@ def coaching_export(*, candidate: Candidate) -> dict[str, Any]:
                         "topics": list(f.topics),
                         "notes": f.notes,
                         "next_date": _iso(f.next_date),
+                        "next_step": f.next_step,
                         "author": _name(f.author),
                     }
                     for f in FollowUp.objects.filter(employment=employment).select_related("author")
@@ -350,6 +351,7 @@ def _register_export_labels() -> None:
             "coaching_organisation": _("begleitende Organisation"),
             "planned_follow_ups": _("geplante Kontakte"),
             "follow_ups": _("Kontakte"),
+            "next_step": _("nächster beruflicher Schritt"),
             "done_at": _("erledigt am"),
             "language_needs": _("Sprachförderung"),
             "risks": _("gemeldete Risiken"),
@@ -373,9 +375,10 @@ def _register_export_labels() -> None:
     )
     # The follow-up's topics are a JSON list of codes; a request's topic shares its key with the
     # tutoring session's free-text topic, so both code lists are given here.
-    from .models import RequestTopic, Topic
+    from .models import NextStep, RequestTopic, Topic
 
     values["topics"] = {str(code): word for code, word in Topic.choices}
+    values["next_step"] = {str(code): word for code, word in NextStep.choices}
     values.setdefault("topic", {}).update({str(code): word for code, word in RequestTopic.choices})
     register_labels(labels=labels, values=values)
     post_save.connect(_on_audit_entry, sender=AuditEntry, dispatch_uid="coaching_erase_with_candidate")

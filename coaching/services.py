@@ -316,7 +316,7 @@ def follow_along_take_over(*, employment: Employment, actor: User) -> FollowAlon
 
 # --- follow-up log ---------------------------------------------------------------------------------
 
-FOLLOW_UP_FIELDS = ("date", "mode", "with_whom", "place", "topics", "notes", "next_date")
+FOLLOW_UP_FIELDS = ("date", "mode", "with_whom", "place", "topics", "notes", "next_date", "next_step")
 
 
 def follow_up_log(*, employment: Employment, actor: User, token: Any, **data: Any) -> FollowUp:

@@ -30,7 +30,16 @@ from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
 
-from . import directory_selectors, directory_services, forms, hsds, selectors, services, throttle
+from . import (
+    directory_selectors,
+    directory_services,
+    forms,
+    hsds,
+    pathway_selectors,
+    selectors,
+    services,
+    throttle,
+)
 from .models import (
     HandoverChecklistItem,
     LanguageArea,
@@ -87,10 +96,18 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
     )
     can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
+    page = selectors.employment_page(user=request.user, employment=employment)
     return render(
         request,
         "coaching/employment_detail.html",
         {
+            # Issue 20: in a helper job, the pathways that fit, linked to the pathway page.
+            "next_step": pathway_selectors.next_step(
+                user=request.user, employment=employment, quality=page["quality"]
+            ),
+            "next_step_sequences": pathway_selectors.NEXT_STEP_SEQUENCES
+            if pathway_selectors.is_helper_job(quality=page["quality"])
+            else (),
             "employment": employment,
             "can_edit": can_edit,
             "today": timezone.localdate(),
@@ -100,7 +117,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_take_over": can_edit
             and employment.job_coach_id != request.user.pk
             and access.has_role(user=request.user, roles=[Role.JOB_COACH]),
-            **selectors.employment_page(user=request.user, employment=employment),
+            **page,
             **selectors.employment_case_links(user=request.user, employment=employment),
             "status_form": forms.NeedStatusForm(),
             "resolve_form": forms.RiskResolveForm(),
@@ -188,7 +205,8 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(CASE_STAFF)
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.FollowUpForm(request.POST or None)
+    ask = pathway_selectors.asks_next_step(employment=employment, on=timezone.localdate())
+    form = forms.FollowUpForm(request.POST or None, ask_next_step=ask)
     if save_form(
         request, form, lambda data: services.follow_up_log(employment=employment, actor=request.user, **data)
     ):

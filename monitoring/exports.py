@@ -63,8 +63,18 @@ def figure_xlsx(figure: Figure, filters: Filters, basis: str) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(*, title: str, period: str, basis: str, figures: Iterable[Figure], computed_at: str) -> bytes:
-    """The yearly report for funders: title, period, data basis, then every figure as a table."""
+def report_pdf(
+    *,
+    title: str,
+    period: str,
+    basis: str,
+    figures: Iterable[Figure],
+    computed_at: str,
+    equity: Iterable[tuple[str, list[str], list[list[str]]]] = (),
+    equity_notes: Iterable[str] = (),
+) -> bytes:
+    """The yearly report for funders: title, period, data basis, every figure as a table, then the
+    equity tables (issue 20; already suppressed, as text) with their notes."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -114,5 +124,26 @@ def report_pdf(*, title: str, period: str, basis: str, figures: Iterable[Figure]
             block.append(Paragraph(escape(figure.note), styles["Italic"]))
         story.append(KeepTogether(block))
         story.append(Spacer(1, 0.4 * cm))
+    equity = list(equity)
+    if equity:
+        story.append(Paragraph(escape(_("Chancengleichheit")), styles["Heading2"]))
+        story.extend(Paragraph(escape(note), styles["BodyText"]) for note in equity_notes)
+        small = styles["BodyText"].clone("lotse-small", fontSize=7, leading=8)
+    for table_title, header, rows in equity:
+        data = [[Paragraph(escape(str(c)), small) for c in header]]
+        data += [[Paragraph(escape(str(v)), small) for v in row] for row in rows]
+        table = Table(
+            data, repeatRows=1, hAlign="LEFT", colWidths=[2.6 * cm] + [1.6 * cm] * (len(header) - 1)
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ]
+            )
+        )
+        story.append(KeepTogether([Paragraph(escape(table_title), styles["Heading3"]), table]))
+        story.append(Spacer(1, 0.3 * cm))
     doc.build(story)
     return out.getvalue()

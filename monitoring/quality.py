@@ -9,9 +9,15 @@ period, for the same scope as the dashboard (selectors.scope_for).
   so counting it as an insured, fixed-term or low-wage job (or in the median wage) would blur
   what these figures are for: how good the regular jobs are. It stays in "recorded" and "below
   qualification", and has its own row in the summary.
-- Equity: the same counts split by gender, age band (at the start of the employment), country of
-  origin group and residence status. Every count column goes through comparison.suppress (cells of
-  1–4 people hidden, plus enough others that none can be recovered from the total).
+- Equity: the same counts split by gender, age band (at the start of the employment), legal circle
+  (of the case the placement belongs to), country of origin group and residence status, with
+  retention at 3, 6 and 12 months (as the dashboard's retention figure counts it: of the
+  employments that have reached the point, those still running then). Every count column goes
+  through comparison.suppress (cells of 1–4 people hidden, plus enough others that none can be
+  recovered from the total).
+- Women with children under 6: Lotse records no children (neither a number nor ages, with or
+  without consent), so there is no such figure; the page and the report say so rather than
+  guessing from a childcare barrier or need.
 One query per table, one more for the median; nothing loops over rows in Python.
 """
 
@@ -21,15 +27,30 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.models import Gender, ResidenceStatus
+from candidates.models import Case as CaseModel
+from candidates.models import Gender, LegalCircle, ResidenceStatus
 from employers.models import ContractType, Employment
 
 from .comparison import THRESHOLD, suppress
-from .selectors import Filters, Scope, _Base
+from .selectors import RETENTION_DAYS, Filters, Scope, _Base
 
 UNKNOWN = "unknown"
 OTHER = "other"
@@ -54,7 +75,9 @@ ORIGIN_GROUPS = (
     ("eritreisch", gettext_lazy("eritreisch")),
 )
 
-COUNT_COLUMNS = ("placements", "recorded", "insured", "minimum", "below", "fixed_term")
+QUALITY_COLUMNS = ("placements", "recorded", "insured", "minimum", "below", "fixed_term")
+RETENTION_COLUMNS = tuple(f"{kind}_{m}" for m in RETENTION_DAYS for kind in ("eligible", "retained"))
+COUNT_COLUMNS = QUALITY_COLUMNS + RETENTION_COLUMNS
 
 
 def _fixed_term_q() -> Q:
@@ -74,6 +97,19 @@ def _counts() -> dict:
         "fixed_term": Count("pk", filter=regular & _fixed_term_q()),
         "eq": Count("pk", filter=recorded & eq),
     }
+
+
+def _retention_counts(today: datetime.date) -> dict:
+    """Still employed 3/6/12 months after the start, of those that have reached the point: the same
+    rule as selectors.figure_retention."""
+    out = {}
+    for months, days in RETENTION_DAYS.items():
+        reached = ExpressionWrapper(F("start_date") + datetime.timedelta(days=days), output_field=DateField())
+        eligible = Q(start_date__lte=today - datetime.timedelta(days=days))
+        kept = Q(end_reason="") | Q(end_date__gte=reached)
+        out[f"eligible_{months}"] = Count("pk", filter=eligible)
+        out[f"retained_{months}"] = Count("pk", filter=eligible & kept)
+    return out
 
 
 def _share(part: int | None, whole: int | None) -> str:
@@ -169,11 +205,33 @@ def _origin_group() -> Case:
     )
 
 
+def _legal_circle(filters: Filters, scope: Scope) -> Coalesce:
+    """The legal circle of the case the placement belongs to: the person's latest case opened by the
+    start of the employment, else their first case (a hire recorded before the case was opened)."""
+    cases = CaseModel.objects.filter(
+        candidate_id=OuterRef("candidate_id"), municipality_id=scope.municipality_id
+    )
+    if filters.legal_circle:
+        cases = cases.filter(legal_circle=filters.legal_circle)
+    before = cases.filter(opened_at__date__lte=OuterRef("start_date")).order_by("-opened_at", "-pk")
+    first = cases.order_by("opened_at", "pk")
+    return Coalesce(
+        Subquery(before.values("legal_circle")[:1]),
+        Subquery(first.values("legal_circle")[:1]),
+        Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
 def _choice_group(field: str) -> Case:
     return Case(When(**{field: ""}, then=Value(UNKNOWN)), default=F(field), output_field=CharField())
 
 
-def _dimensions() -> list[tuple[str, str, object, list[tuple[str, str]]]]:
+# The order the issue names them in: the two SGBs, then the asylum seekers' benefits.
+LEGAL_CIRCLE_ORDER = (LegalCircle.SGB2, LegalCircle.SGB3, LegalCircle.ASYLBLG, LegalCircle.NONE)
+
+
+def _dimensions(filters: Filters, scope: Scope) -> list[tuple[str, str, object, list[tuple[str, str]]]]:
     unknown = (UNKNOWN, _("keine Angabe"))
     return [
         (
@@ -193,6 +251,12 @@ def _dimensions() -> list[tuple[str, str, object, list[tuple[str, str]]]]:
             [(k, str(label)) for _y, k, label in AGE_BANDS] + [unknown],
         ),
         (
+            "legal_circle",
+            _("nach Rechtskreis"),
+            _legal_circle(filters, scope),
+            [(c.value, str(c.label)) for c in LEGAL_CIRCLE_ORDER] + [(UNKNOWN, _("kein Fall"))],
+        ),
+        (
             "origin",
             _("nach Staatsangehörigkeit"),
             _origin_group(),
@@ -210,11 +274,12 @@ def _dimensions() -> list[tuple[str, str, object, list[tuple[str, str]]]]:
 def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> list[EquityTable]:
     """One table per dimension; every count column suppressed on its own (comparison.suppress)."""
     qs = _placements(scope, filters, today)
+    counts = {**_counts(), **_retention_counts(today)}
     tables = []
-    for key, title, expression, groups in _dimensions():
+    for key, title, expression, groups in _dimensions(filters, scope):
         found = {
             row["group"]: row
-            for row in qs.annotate(group=expression).values("group").annotate(**_counts()).order_by()
+            for row in qs.annotate(group=expression).values("group").annotate(**counts).order_by()
         }
         raw = {column: {g: found.get(g, {}).get(column, 0) for g, _l in groups} for column in COUNT_COLUMNS}
         shown, totals = {}, {}
@@ -223,11 +288,37 @@ def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> li
         rows = []
         for group, label in groups:
             cells = {column: shown[column][group] for column in COUNT_COLUMNS}
-            shares = {column: _share(cells[column], cells["recorded"]) for column in COUNT_COLUMNS[2:]}
-            values = [(column, cells[column], shares.get(column, "")) for column in COUNT_COLUMNS]
+            shares = {column: _share(cells[column], cells["recorded"]) for column in QUALITY_COLUMNS[2:]}
+            for months in RETENTION_DAYS:
+                shares[f"retained_{months}"] = _share(
+                    cells[f"retained_{months}"], cells[f"eligible_{months}"]
+                )
+            values = [(column, cells[column], shares.get(column, "")) for column in QUALITY_COLUMNS]
+            values += [
+                (
+                    f"retained_{months}",
+                    cells[f"retained_{months}"],
+                    _retention_detail(cells[f"eligible_{months}"], shares[f"retained_{months}"]),
+                )
+                for months in RETENTION_DAYS
+            ]
             rows.append({"key": group, "label": label, "cells": cells, "shares": shares, "values": values})
         tables.append(EquityTable(key, title, rows, totals))
     return tables
+
+
+def _retention_detail(eligible: int | None, share: str) -> str:
+    """ "of 7, 71 %": the denominator (employments that reached the point) beside the share."""
+    if eligible is None:
+        return ""
+    return _("von %(n)s, %(share)s") % {"n": eligible, "share": share}
+
+
+def cell_text(value: int | None, detail: str) -> str:
+    """A cell as the PDF prints it: "–" when suppressed, the share (or denominator) beside the count."""
+    if value is None:
+        return "–"
+    return f"{value} ({detail})" if detail and detail != "–" else str(value)
 
 
 def column_labels() -> list[tuple[str, str]]:
@@ -238,4 +329,27 @@ def column_labels() -> list[tuple[str, str]]:
         ("minimum", _("auf oder unter dem Mindestlohn")),
         ("below", _("unter der Qualifikation")),
         ("fixed_term", _("befristet")),
+        *[(f"retained_{m}", _("nach %(m)s Monaten noch beschäftigt") % {"m": m}) for m in RETENTION_DAYS],
     ]
+
+
+def printable(tables: list[EquityTable]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Each table as (title, header, rows of text) for the funders' PDF."""
+    header = [_("Gruppe"), *[str(label) for _key, label in column_labels()]]
+    return [
+        (
+            table.title,
+            header,
+            [
+                [row["label"], *[cell_text(value, detail) for _c, value, detail in row["values"]]]
+                for row in table.rows
+            ],
+        )
+        for table in tables
+    ]
+
+
+CHILDREN_NOTE = gettext_lazy(
+    "Frauen mit Kindern unter 6 Jahren: Lotse erfasst keine Kinder (weder Anzahl noch Alter), "
+    "deshalb gibt es dazu keine Zahl."
+)

@@ -160,6 +160,11 @@ def _report(request: HttpRequest):
     return scope, form, filters, data
 
 
+def _equity(scope: Scope, filters: Filters) -> list[quality.EquityTable]:
+    """The equity tables of the report year, as of its end (or today, for the current year)."""
+    return quality.equity_tables(scope=scope, filters=filters, today=min(timezone.localdate(), filters.end))
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     scope, form, filters, data = _report(request)
@@ -173,6 +178,10 @@ def report(request: HttpRequest) -> HttpResponse:
             "basis": selectors.data_basis(scope=scope, filters=filters),
             "year": filters.start.year,
             "figures": [{"figure": f, "rows": table_rows(f)} for f in data.figures],
+            "equity": _equity(scope, filters),
+            "equity_columns": quality.column_labels(),
+            "threshold": comparison.THRESHOLD,
+            "children_note": quality.CHILDREN_NOTE,
         },
         status=400 if form.errors else 200,
     )
@@ -189,6 +198,15 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         period=f"{filters.start:%d.%m.%Y} – {filters.end:%d.%m.%Y}",
         basis=selectors.data_basis(scope=scope, filters=filters),
         figures=data.figures,
+        equity=quality.printable(_equity(scope, filters)),
+        equity_notes=[
+            _(
+                "Zellen mit weniger als %(n)s Personen sind unterdrückt (–), dazu so viele weitere "
+                "Zellen derselben Spalte, dass sich keine unterdrückte Zahl zurückrechnen lässt."
+            )
+            % {"n": comparison.THRESHOLD},
+            str(quality.CHILDREN_NOTE),
+        ],
         computed_at=formats.date_format(timezone.localtime(data.computed_at), "DATETIME_FORMAT"),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -257,6 +275,7 @@ def job_quality(request: HttpRequest) -> HttpResponse:
             "summary": quality.job_quality_summary(scope=scope, filters=filters, today=today),
             "tables": quality.equity_tables(scope=scope, filters=filters, today=today),
             "columns": quality.column_labels(),
+            "children_note": quality.CHILDREN_NOTE,
             "threshold": comparison.THRESHOLD,
             "basis": selectors.data_basis(scope=scope, filters=filters),
         },

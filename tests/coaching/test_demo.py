@@ -74,7 +74,8 @@ def _counts(municipality) -> dict[str, int]:
 
 def test_the_demo_job_coach_follows_twelve_hires_over_fourteen_months(seeded, esco):
     municipality, coach = seeded["municipality"], seeded["coach"]
-    employments = Employment.objects.filter(candidate__municipality=municipality)
+    # The hires followed along (the other teams' earlier, ended placements have no plan: issue 20).
+    employments = Employment.objects.filter(candidate__municipality=municipality, follow_along__isnull=False)
     assert employments.count() == 12
     # Every one of them was hired through the pipeline and is coached by the demo job coach.
     assert set(FollowAlong.objects.filter(municipality=municipality).values_list("coach", flat=True)) == {
@@ -124,7 +125,9 @@ def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, 
     target = training.name.removeprefix("Teilqualifizierung: ")
     hired = [
         e.candidate
-        for e in Employment.objects.filter(candidate__municipality=municipality).select_related("candidate")
+        for e in Employment.objects.filter(
+            candidate__municipality=municipality, follow_along__isnull=False
+        ).select_related("candidate")
     ]
     assert any(
         taught
@@ -163,7 +166,7 @@ def test_the_demo_job_coach_is_responsible_for_every_demo_hire_and_answers_the_r
 ):
     """Issue 12: the demo request reached the case manager and the demo job coach got 404 on it."""
     municipality, coach = seeded["municipality"], seeded["coach"]
-    employments = Employment.objects.filter(candidate__municipality=municipality)
+    employments = Employment.objects.filter(candidate__municipality=municipality, follow_along__isnull=False)
     assert set(employments.values_list("job_coach", flat=True)) == {coach.pk}
     case_manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
     assert not SupportRequest.objects.filter(assigned_to=case_manager).exists()
@@ -229,3 +232,26 @@ def test_the_demo_directory_exports_as_valid_hsds_3(seeded, esco):
         sum(len(org["services"]) for org in document)
         == Service.objects.filter(municipality=seeded["municipality"]).count()
     )
+
+
+def test_earlier_placements_give_the_equity_figures_cells_of_five_and_more(seeded, esco):
+    """Issue 20: after `make demo` the equity tables by legal circle show figures, not only dashes."""
+    import datetime
+
+    from monitoring import quality
+    from monitoring.selectors import Filters, Scope
+
+    municipality = seeded["municipality"]
+    history = Employment.objects.filter(candidate__municipality=municipality, follow_along__isnull=True)
+    assert history.count() >= 60
+    assert not history.filter(end_reason="").exists()  # ended: nobody's caseload
+    assert not history.filter(quality__isnull=True).exists()
+    today = timezone.localdate()
+    filters = Filters(start=today - datetime.timedelta(days=730), end=today)
+    tables = quality.equity_tables(scope=Scope("municipality", municipality.pk), filters=filters, today=today)
+    circle = next(t for t in tables if t.key == "legal_circle")
+    shown = {row["key"]: row["cells"] for row in circle.rows}
+    for key in ("sgb2", "sgb3", "asylblg"):
+        assert (shown[key]["placements"] or 0) >= 5, key
+    assert any((cells["retained_12"] or 0) >= 5 for cells in shown.values())
+    assert any((cells["below"] or 0) >= 5 for cells in shown.values())

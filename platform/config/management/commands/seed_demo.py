@@ -130,6 +130,11 @@ class Command(BaseCommand):
                     job_coach=platform.logins[Role.JOB_COACH],
                     seed=SEED,
                 )
+                # Earlier, ended placements of the other teams: the equity figures by gender, age
+                # and legal circle with retention have cells of 5 and more (issue 20).
+                coaching.demo.seed_placement_history(
+                    municipality=municipality, organisations=platform.organisations, seed=SEED
+                )
         except candidates.demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
