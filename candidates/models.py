@@ -153,6 +153,9 @@ class Candidate(models.Model):
         blank=True,
         help_text=_("Ergänzt die Wünsche der Person, ersetzt sie aber nicht."),
     )
+    # The language each text was typed in (the interface language then): shown with lang= as written.
+    preferences_own_words_lang = models.CharField(_("Sprache der Wünsche"), max_length=8, default="de")
+    preferences_staff_notes_lang = models.CharField(_("Sprache der Ergänzungen"), max_length=8, default="de")
 
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF
@@ -227,6 +228,7 @@ def candidate_create(
         candidate = Candidate(
             municipality=municipality, created_by=actor, intake_key=submission_key, **fields
         )
+        _written_now(candidate, [name for name, value in fields.items() if value])
         # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
         candidate.full_clean(exclude=["intake_key"])
         candidate.save()
@@ -243,6 +245,25 @@ def candidate_create(
     return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
 
 
+# Free text on the profile and the field that records the language it was typed in.
+TEXT_LANGUAGE_FIELDS = {
+    "preferences_own_words": "preferences_own_words_lang",
+    "preferences_staff_notes": "preferences_staff_notes_lang",
+}
+
+
+def _written_now(candidate: Candidate, changed: list[str]) -> list[str]:
+    """Record the interface language as the language of each changed free text (the person types
+    in the language her pages are in); returns the language fields it set."""
+    code = _lang(get_language())
+    stamped = []
+    for name in changed:
+        if name in TEXT_LANGUAGE_FIELDS:
+            setattr(candidate, TEXT_LANGUAGE_FIELDS[name], code)
+            stamped.append(TEXT_LANGUAGE_FIELDS[name])
+    return stamped
+
+
 def _profile_update(
     *, candidate: Candidate, actor: User, data: dict[str, Any], allowed: tuple[str, ...], note: str = ""
 ) -> list[str]:
@@ -254,7 +275,7 @@ def _profile_update(
             changed.append(name)
     if changed:
         candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
+        candidate.save(update_fields=[*changed, *_written_now(candidate, changed), "updated_at"])
         _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed, note=note)
     return changed
 
