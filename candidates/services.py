@@ -1078,11 +1078,16 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
     return {
         "profile": profile,
         "occupations": [
-            {"esco_uri": o.occupation.uri, "label": o.occupation.label_de, "years": str(o.years_experience)}
+            {
+                "esco_uri": o.occupation.uri,
+                "label": o.occupation.label_de,
+                "label_lang": "de",
+                "years": str(o.years_experience),
+            }
             for o in candidate.occupations.select_related("occupation")
         ],
         "skills": [
-            {"esco_uri": s.skill.uri, "label": s.skill.label_de}
+            {"esco_uri": s.skill.uri, "label": s.skill.label_de, "label_lang": "de"}
             for s in candidate.skills.select_related("skill")
         ],
         "languages": [plain(x) for x in candidate.languages.all()],
@@ -1093,6 +1098,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "recognition_occupation": x.recognition_occupation.label_de
                 if x.recognition_occupation
                 else "",
+                "recognition_occupation_lang": "de",
             }
             for x in candidate.qualifications.select_related("recognition_occupation")
         ],
@@ -1128,10 +1134,12 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "goals": [
                     {
                         "title": g.title,
+                        "title_lang": g.title_lang,
                         "status": g.status,
                         "steps": [
                             {
                                 "title": s.title,
+                                "title_lang": s.title_lang,
                                 "due_date": str(s.due_date or ""),
                                 "status": s.status,
                                 "responsible": s.responsible,
@@ -1140,6 +1148,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                                 "source": s.source,
                                 "answer": s.answer,
                                 "answer_text": s.answer_text,
+                                "answer_text_lang": s.answer_lang,
                                 "answered_at": s.answered_at.isoformat() if s.answered_at else None,
                                 "history": [
                                     {
@@ -1147,6 +1156,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                                         "by": "candidate" if e.by_candidate else "staff",
                                         "kind": e.kind,
                                         "text": e.text,
+                                        "text_lang": e.text_lang,
                                     }
                                     for e in s.events.all()
                                 ],
