@@ -1405,6 +1405,8 @@ def assessment_create(
                 need=e.get("need") or NeedLevel.NONE,
                 strengths=(e.get("strengths") or "").strip(),
                 own_words=(e.get("own_words") or "").strip(),
+                strengths_lang=_lang(get_language()),
+                own_words_lang=_lang(get_language()),
                 reassess_on=e.get("reassess_on"),
             )
             for e in entries
@@ -1436,7 +1438,9 @@ def _assessment_export(case: Case) -> list[dict[str, Any]]:
                     "domain": e.domain,
                     "need": e.need,
                     "strengths": e.strengths,
+                    "strengths_lang": e.strengths_lang,
                     "own_words": e.own_words,
+                    "own_words_lang": e.own_words_lang,
                     "reassess_on": e.reassess_on.isoformat() if e.reassess_on else None,
                 }
                 for e in a.entries.all()
@@ -1570,6 +1574,7 @@ def appointment_create(
             place=place,
             video_link=video_link,
             notes=notes,
+            notes_lang=_lang(get_language()),
             interpreter_needed=interpreter_needed,
             interpreter_language=interpreter_language if interpreter_needed else "",
             uid=uuid.uuid4(),
@@ -1605,6 +1610,8 @@ def appointment_update(*, appointment: Appointment, actor: User, **data: Any) ->
     # Those taken off the list are told it is cancelled for them.
     dropped = list(appointment.staff_attendees.exclude(pk__in=[u.pk for u in attendees]))
     moved = data["starts_at"] != appointment.starts_at
+    if "notes" in data and data["notes"] != appointment.notes:
+        appointment.notes_lang = _lang(get_language())
     for name in ("kind", "starts_at", "ends_at", "place", "video_link", "notes", "interpreter_needed"):
         if name in data:
             setattr(appointment, name, data[name])
@@ -1854,8 +1861,10 @@ def appointments_export(*, candidate: Candidate) -> list[dict[str, Any]]:
             "starts_at": a.starts_at.isoformat(),
             "ends_at": a.ends_at.isoformat(),
             "place": a.place,
+            "place_lang": "de",  # a place in Germany, shown as written (as on her plan)
             "video_link": a.video_link,
             "notes": a.notes,
+            "notes_lang": a.notes_lang,
             "interpreter_needed": a.interpreter_needed,
             "interpreter_language": a.interpreter_language,
             "status": a.status,
