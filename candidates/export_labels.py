@@ -122,4 +122,3 @@ def esco_labels_for_reader(data: Any) -> Any:
             row["label"] = concept.label
             row["label_lang"] = concept.label_language
     return data
-
