@@ -1353,6 +1353,9 @@ def seed(
                 available_from=b.today + timedelta(days=rng.choice((0, 0, 14, 30, 60, 90, -30))),
                 preferences_own_words=own_words,
                 preferences_staff_notes=rng.choice(_STAFF_NOTES) if rng.random() < 0.4 else "",
+                # the demo's texts are written in German
+                preferences_own_words_lang="de",
+                preferences_staff_notes_lang="de",
                 **residence,
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from privacy.document import model_words, register_labels
@@ -87,3 +89,36 @@ def register() -> None:
     )
     values["by"] = {"candidate": StepAssignee.CANDIDATE.label, "staff": StepAssignee.STAFF.label}
     register_labels(labels=labels, values=values, hidden={"esco_uri"})
+
+
+def esco_labels_for_reader(data: Any) -> Any:
+    """The export with each ESCO concept's ``label`` in the reader's language where ESCO has one,
+    else its fallback, and ``label_lang`` saying which (the JSON download keeps the German labels;
+    the readable page shows them as every other page does). Two queries, whatever the size."""
+    from taxonomy.models import LABEL_FIELDS, Occupation, Skill
+
+    rows: list[dict[str, Any]] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            if value.get("esco_uri") and "label" in value:
+                rows.append(value)
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(data)
+    uris = {row["esco_uri"] for row in rows}
+    concepts = {o.uri: o for o in Occupation.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS)}
+    # a skill's German label may be ESCO's English one: label_language asks where it came from
+    concepts.update(
+        (s.uri, s) for s in Skill.objects.filter(uri__in=uris).only("uri", *LABEL_FIELDS, "label_de_source")
+    )
+    for row in rows:
+        concept = concepts.get(row["esco_uri"])
+        if concept is not None:
+            row["label"] = concept.label
+            row["label_lang"] = concept.label_language
+    return data

@@ -153,6 +153,9 @@ class Candidate(models.Model):
         blank=True,
         help_text=_("Ergänzt die Wünsche der Person, ersetzt sie aber nicht."),
     )
+    # The language each text was typed in (the interface language then): shown with lang= as written.
+    preferences_own_words_lang = models.CharField(_("Sprache der Wünsche"), max_length=8, default="de")
+    preferences_staff_notes_lang = models.CharField(_("Sprache der Ergänzungen"), max_length=8, default="de")
 
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -1032,6 +1035,9 @@ class AssessmentEntry(models.Model):
     need = models.CharField(_("Bedarf"), max_length=8, choices=NeedLevel.choices, default=NeedLevel.NONE)
     strengths = models.TextField(_("Stärken"), max_length=ASSESSMENT_TEXT_MAX, blank=True)
     own_words = models.TextField(_("in eigenen Worten"), max_length=ASSESSMENT_TEXT_MAX, blank=True)
+    # The language each text was typed in (the interface language then), for lang= where it shows.
+    strengths_lang = models.CharField(_("Sprache der Stärken"), max_length=8, default="de")
+    own_words_lang = models.CharField(_("Sprache der eigenen Worte"), max_length=8, default="de")
     reassess_on = models.DateField(_("erneut einschätzen am"), null=True, blank=True)
 
     class Meta:
@@ -1098,6 +1104,8 @@ class Appointment(models.Model):
     place = models.CharField(_("Ort"), max_length=200, blank=True)
     video_link = models.URLField(_("Video-Link"), max_length=500, blank=True)
     notes = models.TextField(_("Hinweise"), max_length=1000, blank=True)
+    # The language the notes were typed in (the interface language then), for lang= where they show.
+    notes_lang = models.CharField(_("Sprache der Hinweise"), max_length=8, default="de")
     staff_attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="appointments",

@@ -414,6 +414,7 @@ class VolunteerView:
     last_name: str
     languages: tuple[LanguageSkill, ...]
     preferences_own_words: str
+    preferences_own_words_lang: str = "de"
 
     @property
     def full_name(self) -> str:
@@ -432,7 +433,7 @@ def volunteer_view(*, user: User, pk: int) -> VolunteerView:
     candidate = access.first_or_404(
         volunteer_candidates(user=user)
         .filter(pk=pk)
-        .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words")
+        .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words", "preferences_own_words_lang")
         .prefetch_related("languages")
     )
     return VolunteerView(
@@ -441,6 +442,7 @@ def volunteer_view(*, user: User, pk: int) -> VolunteerView:
         last_name=candidate.last_name,
         languages=tuple(candidate.languages.all()),
         preferences_own_words=candidate.preferences_own_words,
+        preferences_own_words_lang=candidate.preferences_own_words_lang,
     )
 
 

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF
@@ -227,6 +228,7 @@ def candidate_create(
         candidate = Candidate(
             municipality=municipality, created_by=actor, intake_key=submission_key, **fields
         )
+        _written_now(candidate, [name for name, value in fields.items() if value])
         # The key's uniqueness is left to the index: a check here could not see a simultaneous post.
         candidate.full_clean(exclude=["intake_key"])
         candidate.save()
@@ -243,6 +245,25 @@ def candidate_create(
     return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
 
 
+# Free text on the profile and the field that records the language it was typed in.
+TEXT_LANGUAGE_FIELDS = {
+    "preferences_own_words": "preferences_own_words_lang",
+    "preferences_staff_notes": "preferences_staff_notes_lang",
+}
+
+
+def _written_now(candidate: Candidate, changed: list[str]) -> list[str]:
+    """Record the interface language as the language of each changed free text (the person types
+    in the language her pages are in); returns the language fields it set."""
+    code = _lang(get_language())
+    stamped = []
+    for name in changed:
+        if name in TEXT_LANGUAGE_FIELDS:
+            setattr(candidate, TEXT_LANGUAGE_FIELDS[name], code)
+            stamped.append(TEXT_LANGUAGE_FIELDS[name])
+    return stamped
+
+
 def _profile_update(
     *, candidate: Candidate, actor: User, data: dict[str, Any], allowed: tuple[str, ...], note: str = ""
 ) -> list[str]:
@@ -254,7 +275,7 @@ def _profile_update(
             changed.append(name)
     if changed:
         candidate.full_clean()
-        candidate.save(update_fields=[*changed, "updated_at"])
+        candidate.save(update_fields=[*changed, *_written_now(candidate, changed), "updated_at"])
         _audit(actor=actor, action=AuditEntry.Action.CHANGE, candidate=candidate, fields=changed, note=note)
     return changed
 
@@ -1057,11 +1078,16 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
     return {
         "profile": profile,
         "occupations": [
-            {"esco_uri": o.occupation.uri, "label": o.occupation.label_de, "years": str(o.years_experience)}
+            {
+                "esco_uri": o.occupation.uri,
+                "label": o.occupation.label_de,
+                "label_lang": "de",
+                "years": str(o.years_experience),
+            }
             for o in candidate.occupations.select_related("occupation")
         ],
         "skills": [
-            {"esco_uri": s.skill.uri, "label": s.skill.label_de}
+            {"esco_uri": s.skill.uri, "label": s.skill.label_de, "label_lang": "de"}
             for s in candidate.skills.select_related("skill")
         ],
         "languages": [plain(x) for x in candidate.languages.all()],
@@ -1072,6 +1098,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "recognition_occupation": x.recognition_occupation.label_de
                 if x.recognition_occupation
                 else "",
+                "recognition_occupation_lang": "de",
             }
             for x in candidate.qualifications.select_related("recognition_occupation")
         ],
@@ -1107,10 +1134,12 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                 "goals": [
                     {
                         "title": g.title,
+                        "title_lang": g.title_lang,
                         "status": g.status,
                         "steps": [
                             {
                                 "title": s.title,
+                                "title_lang": s.title_lang,
                                 "due_date": str(s.due_date or ""),
                                 "status": s.status,
                                 "responsible": s.responsible,
@@ -1119,6 +1148,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                                 "source": s.source,
                                 "answer": s.answer,
                                 "answer_text": s.answer_text,
+                                "answer_text_lang": s.answer_lang,
                                 "answered_at": s.answered_at.isoformat() if s.answered_at else None,
                                 "history": [
                                     {
@@ -1126,6 +1156,7 @@ def candidate_export(*, candidate: Candidate) -> dict[str, Any]:
                                         "by": "candidate" if e.by_candidate else "staff",
                                         "kind": e.kind,
                                         "text": e.text,
+                                        "text_lang": e.text_lang,
                                     }
                                     for e in s.events.all()
                                 ],
@@ -1374,6 +1405,8 @@ def assessment_create(
                 need=e.get("need") or NeedLevel.NONE,
                 strengths=(e.get("strengths") or "").strip(),
                 own_words=(e.get("own_words") or "").strip(),
+                strengths_lang=_lang(get_language()),
+                own_words_lang=_lang(get_language()),
                 reassess_on=e.get("reassess_on"),
             )
             for e in entries
@@ -1405,7 +1438,9 @@ def _assessment_export(case: Case) -> list[dict[str, Any]]:
                     "domain": e.domain,
                     "need": e.need,
                     "strengths": e.strengths,
+                    "strengths_lang": e.strengths_lang,
                     "own_words": e.own_words,
+                    "own_words_lang": e.own_words_lang,
                     "reassess_on": e.reassess_on.isoformat() if e.reassess_on else None,
                 }
                 for e in a.entries.all()
@@ -1539,6 +1574,7 @@ def appointment_create(
             place=place,
             video_link=video_link,
             notes=notes,
+            notes_lang=_lang(get_language()),
             interpreter_needed=interpreter_needed,
             interpreter_language=interpreter_language if interpreter_needed else "",
             uid=uuid.uuid4(),
@@ -1574,6 +1610,8 @@ def appointment_update(*, appointment: Appointment, actor: User, **data: Any) ->
     # Those taken off the list are told it is cancelled for them.
     dropped = list(appointment.staff_attendees.exclude(pk__in=[u.pk for u in attendees]))
     moved = data["starts_at"] != appointment.starts_at
+    if "notes" in data and data["notes"] != appointment.notes:
+        appointment.notes_lang = _lang(get_language())
     for name in ("kind", "starts_at", "ends_at", "place", "video_link", "notes", "interpreter_needed"):
         if name in data:
             setattr(appointment, name, data[name])
@@ -1823,8 +1861,10 @@ def appointments_export(*, candidate: Candidate) -> list[dict[str, Any]]:
             "starts_at": a.starts_at.isoformat(),
             "ends_at": a.ends_at.isoformat(),
             "place": a.place,
+            "place_lang": "de",  # a place in Germany, shown as written (as on her plan)
             "video_link": a.video_link,
             "notes": a.notes,
+            "notes_lang": a.notes_lang,
             "interpreter_needed": a.interpreter_needed,
             "interpreter_language": a.interpreter_language,
             "status": a.status,

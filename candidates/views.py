@@ -794,8 +794,10 @@ def my_export_document(request: HttpRequest) -> HttpResponse:
     """The same data as the download, as a page to read and print in the person's language."""
     from privacy.document import export_document
 
+    from .export_labels import esco_labels_for_reader
+
     candidate = _require_candidate(request)
-    data = services.candidate_export_for(candidate=candidate, actor=request.user)
+    data = esco_labels_for_reader(services.candidate_export_for(candidate=candidate, actor=request.user))
     return render(request, "candidates/my_export_document.html", {"sections": export_document(data)})
 
 

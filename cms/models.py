@@ -24,7 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -84,6 +84,30 @@ class LotsePageMixin:
             ),
         )
         return {"versions": ranked}
+
+    def teaser_language(self) -> dict:
+        """What a teaser of this page shows a visitor: the version in the visitor's language where
+        one exists, else this page, with the language its text is in (for ``lang``/``dir``) and,
+        when that is not the visitor's, the name of that language for a note in the visitor's."""
+        visitor = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        shown = self
+        if self.content_locale.language_code != visitor:
+            version = (
+                Page.objects.filter(translation_key=self.translation_key, alias_of__isnull=True)
+                .filter(locale__language_code=visitor)
+                .live()
+                .public()
+                .first()
+            )
+            if version is not None:
+                shown = version.specific
+        info = get_language_info(shown.content_locale.language_code)
+        return {
+            "page": shown,
+            "code": info["code"],
+            "bidi": info["bidi"],
+            "only_in": info["name_translated"] if info["code"] != visitor else "",
+        }
 
     def open_graph(self, request) -> dict[str, str]:
         """Absolute addresses for og:url and og:image (link previews fetch them from elsewhere)."""

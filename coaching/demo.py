@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CasePhase, Consent, ConsentScope, LanguageSkill, LegalCircle
@@ -1296,29 +1296,35 @@ def seed_discrimination(
             )
     DiscriminationReport.objects.bulk_create(rows)
     candidate = Candidate.objects.filter(user=candidate_user).first()
-    if candidate is not None:
-        report_create(
-            actor=candidate_user,
-            reporter=Reporter("candidate", municipality, candidate),
-            setting="housing",
-            ground="ethnic",
-            occurred_on=today - timedelta(days=20),
-            description="Bei der Wohnungsbesichtigung sagte der Vermieter, an Ausländer vermiete er nicht.",
-            refer_to=service,
-            consent=True,
-            contact="Telefon über meine Case Managerin",
-            today=today,
-        )
-    if job_coach is not None and Membership.objects.filter(user=job_coach, is_active=True).exists():
-        org = Membership.objects.filter(user=job_coach, is_active=True).select_related("organisation").first()
-        report_create(
-            actor=job_coach,
-            reporter=Reporter("staff", org.organisation.municipality),
-            setting="business",
-            ground="religion",
-            occurred_on=today - timedelta(days=35),
-            description="Beim Probearbeiten wurde einer Klientin gesagt, mit Kopftuch könne sie nicht an die Kasse.",
-            business=businesses[0] if businesses else None,
-            today=today,
-        )
+    # The demo's reports are written in German: recorded so, whatever language the seed runs in.
+    with translation.override("de"):
+        if candidate is not None:
+            report_create(
+                actor=candidate_user,
+                reporter=Reporter("candidate", municipality, candidate),
+                setting="housing",
+                ground="ethnic",
+                occurred_on=today - timedelta(days=20),
+                description="Bei der Wohnungsbesichtigung sagte der Vermieter, an Ausländer vermiete er nicht.",
+                refer_to=service,
+                consent=True,
+                contact="Telefon über meine Case Managerin",
+                today=today,
+            )
+        if job_coach is not None and Membership.objects.filter(user=job_coach, is_active=True).exists():
+            org = (
+                Membership.objects.filter(user=job_coach, is_active=True)
+                .select_related("organisation")
+                .first()
+            )
+            report_create(
+                actor=job_coach,
+                reporter=Reporter("staff", org.organisation.municipality),
+                setting="business",
+                ground="religion",
+                occurred_on=today - timedelta(days=35),
+                description="Beim Probearbeiten wurde einer Klientin gesagt, mit Kopftuch könne sie nicht an die Kasse.",
+                business=businesses[0] if businesses else None,
+                today=today,
+            )
     return len(rows) + 2

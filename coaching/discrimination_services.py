@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -76,6 +77,8 @@ def report_create(
             ground=ground,
             occurred_on=first_of_month(occurred_on),
             description=description,
+            # what the person typed is in the language her page was in
+            description_lang=(translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
             business=business,
             reported_on=today if named else first_of_month(today),
         )

@@ -1451,6 +1451,8 @@ class DiscriminationReport(models.Model):
     )
     occurred_on = models.DateField(_("ungefähr wann (Monat)"))
     description = models.TextField(_("Was ist passiert?"), max_length=3000, blank=True)
+    # The language the description was typed in (the interface language then), for lang= on it.
+    description_lang = models.CharField(_("Sprache der Beschreibung"), max_length=8, default="de")
     business = models.ForeignKey(
         "organisations.Organisation",
         null=True,

@@ -204,6 +204,7 @@ def coaching_export(*, candidate: Candidate) -> dict[str, Any]:
                 "from": _name(m.author) if not m.from_candidate else "self",
                 "with_volunteer": _name(m.thread.assignment.volunteer) if m.thread.assignment_id else None,
                 "body": m.body,
+                "body_lang": m.body_lang,
                 "attachment": {"type": m.attachment_type, "size": m.attachment_size}
                 if m.attachment
                 else None,
@@ -416,6 +417,7 @@ def discrimination_export_for_user(user: Any) -> list[dict[str, Any]] | None:
             "incident_ground": r.ground,
             "incident_month": _iso(r.occurred_on),
             "incident_text": r.description,
+            "incident_text_lang": r.description_lang,
             "business_concerned": r.business.name if r.business else None,
             "reported_in": _iso(r.reported_on),
             "passed_on_to": [

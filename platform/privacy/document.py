@@ -4,6 +4,10 @@ The JSON keeps every key as the apps wrote it; a person reads labels. Each app r
 exporter, the labels of its keys and the words for its coded values (``register_labels``); keys it
 marks hidden are technical (ESCO URIs, notice kinds) and stay in the JSON only. A key without a
 label would show as code on an Arabic page: ``missing_labels`` lets a test fail on it.
+
+Free text is shown in the language it was written in: an exporter that knows it puts it beside
+the text as ``<key>_lang`` (``{"title": "Deutsch B1", "title_lang": "de"}``); the row then carries
+that language (for ``lang=``) and the ``_lang`` key itself is no row of its own.
 """
 
 from __future__ import annotations
@@ -31,10 +35,19 @@ def register_labels(
     _hidden.update(hidden or set())
 
 
+LANG_SUFFIX = "_lang"
+
+
+def _is_language_of(key: str, data: dict[str, Any]) -> bool:
+    """``key`` names the language of a sibling text (``title_lang`` beside ``title``)."""
+    return key.endswith(LANG_SUFFIX) and key[: -len(LANG_SUFFIX)] in data
+
+
 @dataclass
 class Section:
     title: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    # (label, value, language of the value if it is free text written in a known language, else "")
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     empty: bool = False
 
@@ -84,10 +97,13 @@ def _section(title: str, data: Any, part: str) -> Section:
     section = Section(title=title)
     if isinstance(data, dict):
         for key, value in data.items():
-            if _is_hidden(part, key):
+            if _is_hidden(part, key) or _is_language_of(key, data):
                 continue
             if _scalar(value):
-                section.rows.append((_label(key), _value(key, value)))
+                written = data.get(f"{key}{LANG_SUFFIX}")
+                shown = _value(key, value)
+                lang = str(written) if written and isinstance(value, str) and value and shown == value else ""
+                section.rows.append((_label(key), shown, lang))
             else:
                 section.children.append(_section(_label(key), value, part))
     elif isinstance(data, list):
@@ -97,11 +113,11 @@ def _section(title: str, data: Any, part: str) -> Section:
             if isinstance(item, dict):
                 section.children.append(_section(f"{title} {number}", item, part))
             else:
-                section.rows.append(("", _value("", item)))
+                section.rows.append(("", _value("", item), ""))
     elif data is None:
         section.empty = True
     else:
-        section.rows.append(("", _value("", data)))
+        section.rows.append(("", _value("", data), ""))
     return section
 
 
@@ -115,7 +131,7 @@ def missing_labels(data: Any, part: str = "") -> set[str]:
     missing: set[str] = set()
     if isinstance(data, dict):
         for key, value in data.items():
-            if _is_hidden(part, key):
+            if _is_hidden(part, key) or _is_language_of(key, data):
                 continue
             if key not in _labels:
                 missing.add(key)

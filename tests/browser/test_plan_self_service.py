@@ -53,9 +53,9 @@ def test_a_farsi_speaking_person_works_on_her_plan_and_the_case_manager_sees_it(
     page.wait_for_url("**/fa/app/candidates/me/plan/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     checked()
-    # The goal as staff wrote it, marked German and left to right inside the Farsi page.
-    heading = page.locator('span[lang="de"]', has_text="Deutsch auf Niveau B1")
-    assert heading.get_attribute("dir") == "ltr"
+    # The goal as staff wrote it, marked German and (its own direction) left to right inside the Farsi page.
+    heading = page.locator('h3 span[lang="de"]', has_text="Deutsch auf Niveau B1")
+    assert heading.get_attribute("dir") == "auto"
     assert heading.evaluate("e => getComputedStyle(e).direction") == "ltr"
     assert "وظایف من" in page.locator("main").inner_text()  # "My tasks", translated
 
@@ -101,7 +101,10 @@ def test_a_farsi_speaking_person_works_on_her_plan_and_the_case_manager_sees_it(
         body = second.locator("main")
         answer = body.locator(f'li[data-step="{task.pk}"] .lotse-step-answer')
         assert "Antwort der Person" in answer.inner_text() and ANSWER in answer.inner_text()
-        assert answer.locator('span[lang="fa"]').get_attribute("dir") == "rtl"
+        # Her Farsi answer, marked Farsi, runs right to left by its own letters inside the German page.
+        farsi = answer.locator('span[lang="fa"]')
+        assert farsi.get_attribute("dir") == "auto"
+        assert farsi.evaluate("e => getComputedStyle(e).direction") == "rtl"
         history = body.locator(f'li[data-step="{own.pk}"] details')
         history.locator("summary").click()
         assert "die Person: als erledigt markiert" in history.inner_text()

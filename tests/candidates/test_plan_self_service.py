@@ -55,9 +55,9 @@ def test_the_person_sees_her_plan_and_tasks_with_staff_words_marked_german(perso
     text = response.content.decode()
     assert response.status_code == 200
     assert 'lang="fa"' in text and 'dir="rtl"' in text
-    # Staff's free text as written, marked German and left to right inside the Farsi page.
-    assert '<span lang="de" dir="ltr">Deutsch B1</span>' in text
-    assert '<span lang="de" dir="ltr">Zertifikat mitbringen</span>' in text
+    # Staff's free text as written, marked German; its own direction (left to right) inside the Farsi page.
+    assert '<span lang="de" dir="auto">Deutsch B1</span>' in text
+    assert '<span lang="de" dir="auto">Zertifikat mitbringen</span>' in text
     # Catalogue words translated (status "offen" in Farsi), not the German.
     from django.utils import translation
 
@@ -177,7 +177,7 @@ def test_the_person_adds_her_own_step_once_in_her_language(person, desk, signed_
     assert step.assignee == "candidate" and step.source == "candidate" and step.title_lang == "fa"
     assert StepEvent.objects.filter(step=step, kind="created", by_candidate=True).count() == 1
     staff_page = signed_in(desk.user).get(url_in("de", "candidates:case_detail", desk.case.pk))
-    assert '<span lang="fa" dir="rtl">ثبت نام در کلاس زبان</span>' in staff_page.content.decode()
+    assert '<span lang="fa" dir="auto">ثبت نام در کلاس زبان</span>' in staff_page.content.decode()
 
 
 def test_the_person_comments_on_a_staff_step_and_staff_read_it(person, desk, signed_in):
@@ -389,3 +389,28 @@ def test_old_steps_that_name_the_person_in_responsible_become_hers(desk):
         "staff",
         "staff",
     ]
+
+
+def test_the_readable_export_shows_staff_words_and_esco_labels_marked_with_their_language(
+    person, desk, signed_in
+):
+    from candidates.models import CandidateOccupation, CandidateSkill
+    from taxonomy.models import Occupation, Skill
+
+    cook = Occupation.objects.create(
+        uri="http://data.europa.eu/esco/occupation/test-cook", label_de="Koch/Köchin", label_ar="طاهٍ"
+    )
+    knives = Skill.objects.create(
+        uri="http://data.europa.eu/esco/skill/test-knives", label_de="Messer schärfen"
+    )
+    CandidateOccupation.objects.create(candidate=desk.candidate, occupation=cook, years_experience=2)
+    CandidateSkill.objects.create(candidate=desk.candidate, skill=knives)
+
+    document = signed_in(person.user).get(url_in("ar", "candidates:my_export_document")).content.decode()
+
+    # ESCO's Arabic label where there is one; the German one, marked German, where there is none.
+    assert '<span lang="ar" dir="auto">طاهٍ</span>' in document
+    assert '<span lang="de" dir="auto">Messer schärfen</span>' in document
+    # The plan staff wrote in German, marked so; the language itself is no row of its own.
+    assert '<span lang="de" dir="auto">Deutsch B1</span>' in document
+    assert "title_lang" not in document

@@ -403,3 +403,40 @@ def test_a_skill_already_in_the_profile_is_refused_whoever_entered_it(me, forkli
     with pytest.raises(services.AlreadyInProfile):
         services.own_skill_add(candidate=candidate, actor=candidate.user, skill_uri=forklift.uri)
     assert CandidateSkill.objects.filter(candidate=candidate).count() == 1
+
+
+def test_her_own_words_keep_the_language_she_wrote_them_in_and_show_marked_with_it(me):
+    candidate, client = me
+
+    def path(code: str, name: str) -> str:
+        with translation.override(code):
+            return reverse(name)
+
+    client.post(
+        path("ar", "candidates:my_profile_edit"),
+        {"postcode": "44137", "preferences_own_words": "أريد العمل في مطبخ", "hours_per_week_min": "20"},
+    )
+    candidate.refresh_from_db()
+    assert candidate.preferences_own_words_lang == "ar"
+
+    # Read in Ukrainian, the Arabic text says it is Arabic and runs in its own direction.
+    html = client.get(path("uk", "candidates:my_profile")).content.decode()
+    assert '<span lang="ar" dir="auto">أريد العمل في مطبخ</span>' in html
+    # The form she types into shows it the same way, and lets Arabic run right to left.
+    form = client.get(path("uk", "candidates:my_profile_edit")).content.decode()
+    textarea = form[form.index('<textarea name="preferences_own_words"') :].split(">")[0]
+    assert 'dir="auto"' in textarea
+    assert 'lang="ar"' in textarea
+
+
+def test_a_staff_change_to_other_fields_leaves_the_language_of_her_words_alone(me):
+    candidate, _client = me
+    services.candidate_update_own(
+        candidate=candidate, actor=candidate.user, data={"preferences_own_words": "x"}
+    )
+    with translation.override("fa"):
+        services.candidate_update_profile(
+            candidate=candidate, actor=new_member("case_manager"), data={"city": "Dortmund"}
+        )
+    candidate.refresh_from_db()
+    assert candidate.preferences_own_words_lang == "de"

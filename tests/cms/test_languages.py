@@ -200,3 +200,33 @@ def test_a_page_in_the_visitors_language_has_no_notice(client, info, translate):
     translate(info, "ar")
     assert 'data-testid="language-notice"' not in client.get("/ar/informationen/", **HOST).content.decode()
     assert 'data-testid="language-notice"' not in client.get("/informationen/", **HOST).content.decode()
+
+
+def _teaser(html: str, title: str) -> str:
+    start = html.rindex("<article", 0, html.index(title))
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_teaser_of_a_german_only_page_is_marked_german_and_says_so_in_the_visitors_language(client, ihk):
+    html = client.get("/uk/", **HOST).content.decode()  # the chamber's section exists only in German
+
+    teaser = _teaser(html, "IHK Teststadt")
+    assert teaser.startswith('<article class="kern-card lotse-teaser" lang="de" dir="ltr">')
+    note = teaser[teaser.rindex("<p", 0, teaser.index('data-testid="teaser-language"')) :]
+    assert 'lang="uk" dir="ltr"' in note.split(">")[0]
+
+
+def test_a_teaser_shows_the_version_in_the_visitors_language_where_there_is_one(rf, info, translate):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    translate(info, "ar")
+    request = rf.get("/ar/", **HOST)
+
+    with translation.override("ar"):
+        teaser = render_to_string("cms/includes/teaser.html", {"item": info}, request=request)
+
+    assert 'lang="ar" dir="rtl"' in teaser[teaser.index("<article") :].split(">")[0]
+    assert CANDIDATE_INFO_TRANSLATIONS["ar"]["title"] in teaser
+    assert 'href="/ar/informationen/"' in teaser
+    assert 'data-testid="teaser-language"' not in teaser

@@ -329,3 +329,38 @@ def test_list_items_are_separated_by_the_comma_of_the_page_language(language, jo
     )
     with translation.override(language):
         assert template.render(Context({"skills": ["Kochen", "Backen"]})) == joined
+
+
+def test_typed_text_is_marked_with_the_language_it_was_written_in_and_its_own_direction():
+    template = Template("{% load lotse_bidi %}{{ text|written_in:code }}|{{ empty|written_in:'ar' }}")
+    with translation.override("ar"):
+        assert (
+            template.render(Context({"text": "<b>Deutsch B1</b>", "code": "de"}))
+            == '<span lang="de" dir="auto">&lt;b&gt;Deutsch B1&lt;/b&gt;</span>|'
+        )
+        # never recorded (rows from before the language was kept): German, the language of those
+        assert template.render(Context({"text": "Termin", "code": ""})).startswith(
+            '<span lang="de" dir="auto">'
+        )
+
+
+def test_fields_people_type_words_into_run_in_the_direction_of_what_is_typed():
+    from django import forms
+
+    from candidates.models import Candidate
+
+    class Form(forms.ModelForm):
+        class Meta:
+            model = Candidate
+            fields = ["city", "phone", "preferences_own_words"]
+
+    form = Form(
+        instance=Candidate(city="Dortmund", preferences_own_words="أريد", preferences_own_words_lang="ar")
+    )
+    html = str(form)
+    city = html[html.index('name="city"') :].split(">")[0]
+    phone = html[html.index('name="phone"') :].split(">")[0]
+    words = html[html.index('name="preferences_own_words"') :].split(">")[0]
+    assert 'dir="auto"' in city and "lang=" not in city
+    assert 'dir="ltr"' in phone and 'dir="auto"' not in phone
+    assert 'dir="auto"' in words and 'lang="ar"' in words

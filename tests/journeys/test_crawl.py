@@ -529,12 +529,6 @@ def _german_pieces(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13, open: on the demo candidate's pages German shows unmarked in the home page's "
-    "event and chamber teasers (CMS pages only in German), the plan's goal and step titles staff wrote, "
-    "the person's own notes and report, and ESCO labels without a translation in the readable export",
-)
 @pytest.mark.parametrize("code", ["uk", "ar", "fa"])
 def test_the_candidates_pages_in_their_language_hold_no_unmarked_german(demo, code):
     """Every page the demo candidate reaches by clicking from /<code>/app/: text in German shows only

@@ -9,6 +9,7 @@ keeps such a run in its own order; ``lang`` lets screen readers and hyphenation 
     {{ organisation.name|lang:"de" }}    text that stays German on a page in another language
     {{ entry.occupation|esco_label }}    an ESCO label, marked with the language it is really in
     {{ person|isolate }}                 a name of unknown direction (dir="auto" by <bdi>)
+    {{ goal.title|written_in:goal.title_lang }}  free text someone typed, in the language they wrote it in
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def lang(value: object, code: str) -> SafeString | str:
     if text_rtl == page_rtl:
         return format_html('<span lang="{}">{}</span>', code, value)
     return format_html('<span lang="{}" dir="{}">{}</span>', code, "rtl" if text_rtl else "ltr", value)
+
+
+@register.filter
+def written_in(value: object, code: str | None) -> SafeString | str:
+    """Free text a person typed (a plan's goal, a note, her own words), marked with the language it
+    was written in (the interface language at the time, stored beside it) and its own direction:
+    staff write German for an Arabic reader, she may type Arabic into a German page. Text whose
+    language was never recorded is German, the language everyone wrote in before it was."""
+    if _empty(value):
+        return ""
+    return format_html('<span lang="{}" dir="auto">{}</span>', _primary(code) or "de", value)
 
 
 def label_language(concept: object) -> str:
