@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0014_service_schedule_area_deactivation'),
+        ('coaching', '0015_follow_up_next_step'),
     ]
 
     operations = [
