@@ -45,6 +45,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "tokens": selectors.tokens_for(user=request.user),
             "organisations": organisations,
         },
+        # 201: this answer is what was made (the token, shown once), not a form sent back refused.
+        status=201 if created else 200,
     )
 
 

@@ -26,10 +26,10 @@ EXPECTED = {
     "case_manager":       (403, 403, (403, 403, 403)),
     "job_coach":          (403, 403, (403, 403, 403)),
     "volunteer":          (403, 403, (403, 403, 403)),
-    "employer":           (200, 200, (302, 404, 404)),
+    "employer":           (200, 201, (302, 404, 404)),
     "unverified_employer": (403, 403, (403, 403, 403)),
     "chamber_editor":     (403, 403, (403, 403, 403)),
-    "coordinator":        (200, 200, (302, 404, 404)),
+    "coordinator":        (200, 201, (302, 404, 404)),
     "employer_service":   (403, 403, (403, 403, 403)),
     "immigration_office": (403, 403, (403, 403, 403)),
 }
@@ -92,7 +92,7 @@ def test_create(world):
     data = {"organisation": world["own"].pk, "name": "Neu", "scopes": [SCOPE.get(role, "placements:read")]}
     expected = EXPECTED[role][1]
     _check(world["client"].post(reverse("api_tokens:list"), data), expected)
-    assert ApiToken.objects.count() == before + (1 if expected == 200 else 0)
+    assert ApiToken.objects.count() == before + (1 if expected == 201 else 0)
 
 
 @pytest.mark.parametrize("world", ROLES, indirect=True)

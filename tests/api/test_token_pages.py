@@ -26,7 +26,7 @@ def test_an_employer_creates_a_token_and_sees_it_once(employer_team, signed_in):
             "scopes": ["placements:read"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = ApiToken.objects.get()
     raw = response.context["created"]["raw"]
     assert raw in response.content.decode()
