@@ -4,6 +4,7 @@ when one exists, and training from decisions. Apps pass plain records in."""
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -24,7 +25,7 @@ from .registry import outcome_samples
 
 RERANK_DEPTH = rerank.RERANK_DEPTH  # the learned model reorders only the base score's best pairs
 
-_index: tuple[int, TaxonomyIndex] | None = None
+_index: tuple[str, TaxonomyIndex] | None = None
 _TAXONOMY_VERSION_KEY = "matching:taxonomy-version"
 _index_lock = threading.Lock()  # a warm-up thread and a request must not build it twice
 
@@ -32,7 +33,7 @@ _index_lock = threading.Lock()  # a warm-up thread and a request must not build 
 def taxonomy_index() -> TaxonomyIndex:
     """The ESCO index, built once per process and rebuilt after the taxonomy is reloaded."""
     global _index
-    version = cache.get(_TAXONOMY_VERSION_KEY, 0)
+    version = _taxonomy_version()
     if _index is not None and _index[0] == version:
         return _index[1]
     with _index_lock:
@@ -47,11 +48,20 @@ def taxonomy_index() -> TaxonomyIndex:
         return index
 
 
+def _taxonomy_version() -> str:
+    """The current taxonomy's token. A token, not a counter: after the cache is emptied (a flush,
+    a Redis restart) a counter would start again at 1 and match an index built from another
+    taxonomy; a fresh token matches none built before."""
+    version = cache.get(_TAXONOMY_VERSION_KEY)
+    if version is None:
+        cache.add(_TAXONOMY_VERSION_KEY, uuid.uuid4().hex, None)  # another process may add first
+        # Without a reachable cache, keep the index this process has (as before the cache existed).
+        version = cache.get(_TAXONOMY_VERSION_KEY) or "no-cache"
+    return str(version)
+
+
 def taxonomy_index_invalidate() -> None:
-    try:
-        cache.incr(_TAXONOMY_VERSION_KEY)
-    except ValueError:
-        cache.set(_TAXONOMY_VERSION_KEY, 1, None)
+    cache.set(_TAXONOMY_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def active_reranker() -> RerankerModel | None:

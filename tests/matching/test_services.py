@@ -94,3 +94,24 @@ def test_active_reranker_reorders_and_says_so(esco):
     learned = services.match_candidates(placement=placement, candidates=people)
     assert learned[0].candidate_id == "skilled-far"
     assert learned[0].model_version == 1 and learned[0].base_score is not None
+
+
+@pytest.mark.django_db
+def test_the_esco_index_follows_a_taxonomy_change_after_the_cache_was_emptied():
+    """A Redis flush or restart empties the cache that holds the taxonomy's version: the index a
+    process built before must not pass for the taxonomy changed after it (a counter restarting at 1
+    did, and the pathway panel of the follow-along page showed another taxonomy's proposals)."""
+    from django.core.cache import cache
+
+    from taxonomy.models import Occupation
+
+    services.taxonomy_index_invalidate()
+    before = services.taxonomy_index()
+    cache.clear()
+    Occupation.objects.create(uri="http://esco.test/occupation/after-flush", label_de="Neu", isco_code="9333")
+    services.taxonomy_index_invalidate()
+    after = services.taxonomy_index()
+    assert "http://esco.test/occupation/after-flush" not in before.occupation_isco
+    assert after.occupation_isco["http://esco.test/occupation/after-flush"] == "9333"
+    # Unchanged taxonomy, cache intact: the same index, not a rebuild per request.
+    assert services.taxonomy_index() is after
