@@ -32,9 +32,11 @@ def test_the_idle_warning_appears_and_staying_signed_in_keeps_the_session(live_s
     assert axe() == []
 
     before = time.time()
-    page.get_by_role("button", name="Angemeldet bleiben").click()
+    # The warning hides at once; the server notes the activity when the request has answered.
+    with page.expect_response(lambda response: "/sitzung/aktiv/" in response.url) as answer:
+        page.get_by_role("button", name="Angemeldet bleiben").click()
+    assert answer.value.status == 204
     warning.wait_for(state="hidden")
-    page.wait_for_timeout(500)
     data = Session.objects.get(session_key=key).get_decoded()
     assert data[LAST_SEEN_SESSION_KEY] >= before - 1
     page.goto(f"{live_server.url}/app/")
