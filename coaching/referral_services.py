@@ -20,6 +20,7 @@ from .discrimination_services import referral_recipient
 from .models import Referral
 from .referral_selectors import REFERRAL_ANSWER_SALT, REFERRAL_ANSWER_VALID_FOR, ProviderReferral
 from .services import referral_update
+from .webhooks import referral_answered
 
 
 def referral_answer_token(*, referral: Referral) -> str:
@@ -84,6 +85,7 @@ def referral_answer_by_provider(*, seen: ProviderReferral, status: str, outcome:
             target=updated,
             dedupe_key=f"referral-answered:{updated.pk}:{updated.status}",
         )
+        referral_answered(referral=updated)  # webhooks (issue 17): coaching/webhooks.py
     return updated
 
 

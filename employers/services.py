@@ -78,6 +78,7 @@ from .models import (
     TrainingOffered,
 )
 from .quality import minimum_wage_on
+from .webhooks import introduction_stage_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -352,11 +353,13 @@ def suggested_skills(*, occupation) -> list[tuple[Skill, str]]:
 def _move(
     intro: Introduction, stage: str, actor: User | None, *, reason: str = "", note: str = ""
 ) -> Introduction:
+    previous = intro.stage
     intro.stage = stage
     intro.close_reason = reason if stage == Stage.CLOSED else ""
     intro.save(update_fields=["stage", "close_reason", "updated_at", "interview_at", "interview_place"])
     by = actor if getattr(actor, "is_authenticated", False) else None
-    IntroductionStage.objects.create(introduction=intro, stage=stage, by=by, note=note[:500])
+    step = IntroductionStage.objects.create(introduction=intro, stage=stage, by=by, note=note[:500])
+    introduction_stage_changed(step=step, previous=previous)
     return intro
 
 
@@ -425,9 +428,10 @@ def introduction_select(
             intro = Introduction.objects.create(
                 placement=placement, candidate=candidate, stage=Stage.SELECTED, created_by=actor
             )
-            IntroductionStage.objects.create(
+            step = IntroductionStage.objects.create(
                 introduction=intro, stage=Stage.SELECTED, by=actor, note=note[:500]
             )
+            introduction_stage_changed(step=step, previous=None)
             _notify_candidate_side(intro, notices.SELECTED_CANDIDATE, notices.SELECTED_STAFF)
     except IntegrityError as exc:
         # The same selection sent twice (double click, resend): answer with the one the first made.
@@ -593,7 +597,8 @@ def introduction_propose(
                 source=source,
                 created_by=actor,
             )
-            IntroductionStage.objects.create(introduction=intro, stage=Stage.SUGGESTED, by=actor)
+            step = IntroductionStage.objects.create(introduction=intro, stage=Stage.SUGGESTED, by=actor)
+            introduction_stage_changed(step=step, previous=None)
             consent_grant(
                 candidate=candidate,
                 scope=ConsentScope.CONTACT,

@@ -64,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("app/", include("accounts.urls")),
     path("app/notifications/", include("notifications.urls")),
     path("app/api/", include("api.urls")),
+    path("app/api/webhooks/", include("webhooks.urls")),
     path("app/organisations/", include("organisations.urls")),
     path("app/taxonomy/", include("taxonomy.urls")),
     path("app/candidates/", include("candidates.urls")),

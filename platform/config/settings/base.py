@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     # API tokens, authentication, problem details, throttles (the resources live in the apps' api.py).
     # Before drf_spectacular: its Swagger UI template is overridden (CSP, no web fonts).
     "api",
+    # Webhooks: subscriptions per organisation, signed deliveries retried by Celery (issue 17).
+    "webhooks",
     # composition root: an app only so that its management commands (seed_demo) are found
     "config",
     # apps
@@ -445,3 +447,10 @@ MATCHING_WARM_INDEXES = env.bool_("MATCHING_WARM_INDEXES", True)
 # How many municipalities' candidate indexes one process keeps (least recently used dropped):
 # bounds a web worker's memory when one server serves many municipalities.
 MATCHING_MAX_INDEXES = env.int_("MATCHING_MAX_INDEXES", 8)
+
+# Webhooks (issue 17, platform/webhooks): receivers are public HTTPS addresses; plain HTTP to
+# loopback only where this allows it (tests, a developer's machine), never private networks.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool_("LOTSE_WEBHOOKS_ALLOW_LOOPBACK", False)
+# A failed delivery is tried again after 30 s, 60 s, 120 s, … (at most an hour apart), up to this many attempts.
+WEBHOOKS_RETRY_BASE_SECONDS = env.int_("LOTSE_WEBHOOKS_RETRY_BASE_SECONDS", 30)
+WEBHOOKS_MAX_ATTEMPTS = env.int_("LOTSE_WEBHOOKS_MAX_ATTEMPTS", 8)

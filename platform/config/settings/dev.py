@@ -14,3 +14,5 @@ from .base import *  # noqa: E402,F403
 DEBUG = env.bool_("DJANGO_DEBUG", True)  # noqa: F405
 # Only the demo logins skip the MFA requirement, so that `make demo` stays easy to try.
 LOTSE_MFA_EXEMPT_EMAILS = frozenset(DEMO_LOGIN_EMAILS)
+# A developer's own webhook receiver on this machine (plain HTTP to loopback only).
+WEBHOOKS_ALLOW_LOOPBACK = env.bool_("LOTSE_WEBHOOKS_ALLOW_LOOPBACK", True)  # noqa: F405

@@ -9,6 +9,9 @@ os.environ.setdefault("LOTSE_HTTP_PROTOCOL", "http")
 
 from .base import *  # noqa: E402,F403
 
+# The tests' webhook receivers listen on 127.0.0.1 (tests/webhooks/).
+WEBHOOKS_ALLOW_LOOPBACK = env.bool_("LOTSE_WEBHOOKS_ALLOW_LOOPBACK", True)  # noqa: F405
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
