@@ -18,7 +18,8 @@ def introduction_stage_changed(*, step: IntroductionStage, previous: str | None)
         event=INTRODUCTION_STAGE_CHANGED,
         organisations=[intro.placement.employer.organisation_id],
         payload={
-            "introduction": {"id": intro.pk, "reference": intro.reference},
+            # The random reference the employer's pages use, not the counting id (tests/security/test_disclosure.py).
+            "introduction": {"reference": intro.reference},
             "placement": {"id": intro.placement_id},
             "stage": step.stage,
             "previous_stage": previous,

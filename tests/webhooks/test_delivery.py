@@ -61,7 +61,7 @@ def test_a_stage_change_reaches_the_employers_receiver_signed_and_without_person
     assert got.path == "/lotse-hook" and got.headers["Lotse-Event"] == INTRODUCTION_STAGE_CHANGED
     assert got.headers["Lotse-Delivery"] == event["id"]
     assert event["event"] == INTRODUCTION_STAGE_CHANGED
-    assert event["data"]["introduction"] == {"id": intro.pk, "reference": intro.reference}
+    assert event["data"]["introduction"] == {"reference": intro.reference}
     assert event["data"]["placement"] == {"id": placement.pk}
     assert event["data"]["stage"] == "selected" and event["data"]["previous_stage"] is None
     text = got.body.decode()
