@@ -68,6 +68,13 @@ def parse(url: str) -> Target:
     if parts.username or parts.password:
         raise ValidationError(_("Zugangsdaten gehören nicht in die Adresse; Lotse signiert jede Zustellung."))
     literal = _literal(host)
+    if literal is None:
+        try:
+            host.encode("idna")  # what the resolver would be asked; refuses what it cannot be
+        except UnicodeError as exc:
+            raise ValidationError(
+                _("Bitte eine vollständige Adresse angeben, etwa https://beispiel.de/lotse.")
+            ) from exc
     loopback = host == "localhost" or host.endswith(".localhost") or bool(literal and literal.is_loopback)
     if loopback and not _loopback_allowed():
         raise ValidationError(_("Adressen im eigenen oder in einem internen Netz sind nicht erlaubt."))
@@ -93,7 +100,10 @@ def resolve(target: Target) -> list[IP]:
     elif target.host == "localhost" or target.host.endswith(".localhost"):
         found = [ipaddress.ip_address("127.0.0.1")]
     else:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+        try:
+            infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+        except UnicodeError as exc:
+            raise OSError(f"{target.host!r} cannot be resolved") from exc
         found = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
     if not found:
         raise OSError(f"{target.host} has no address")

@@ -68,3 +68,11 @@ def test_a_name_with_one_private_address_among_public_ones_is_refused(monkeypatc
 def test_a_name_that_resolves_to_public_addresses_is_allowed(monkeypatch):
     monkeypatch.setattr("socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.215.14", 443))])
     assert addresses.check("https://hooks.example.org/x").host == "hooks.example.org"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://" + "a" * 64 + ".example.org/", "https://exa\udcffmple.org/", "https://a..b.org/"]
+)
+def test_a_name_no_resolver_could_be_asked_is_a_clear_error(url):
+    with pytest.raises(ValidationError):
+        addresses.check(url)
