@@ -217,3 +217,21 @@ def test_a_referral_answered_through_the_link_reaches_the_case_organisation_only
     assert event["data"]["status"] == "accepted"
     assert world.case.candidate.first_name not in office.got[0].body.decode()
     assert Introduction.objects.count() == 0  # nothing else moved
+
+
+def test_a_case_managers_proposal_reaches_the_employer_it_is_proposed_to(
+    placement, candidate, employer, coach, make_receiver, django_capture_on_commit_callbacks
+):
+    own, other = make_receiver(200), make_receiver(200)
+    _subscribe(employer.organisation, employer.own, own.url)
+    _subscribe(employer.other_organisation, employer.outsider, other.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        intro = employer_services.introduction_propose(
+            placement=placement, candidate=candidate, actor=coach, agreed=True
+        )
+    assert own.wait_for(1)
+    event = json.loads(own.got[0].body)
+    assert event["data"]["stage"] == "suggested" and event["data"]["introduction"] == {
+        "reference": intro.reference
+    }
+    assert other.got == []
