@@ -34,7 +34,7 @@ from tests.config.celery_helpers import _stop, database_url_for_current_test_db
 from tests.config.servers import RunningServer, free_port, running_gunicorn
 from tests.employers.test_several_processes import _cookie, _get, _match, _submit
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _wait(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
