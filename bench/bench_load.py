@@ -13,7 +13,11 @@ both see the same load from the rest of the machine:
 Settings by environment: BENCH_CANDIDATES (default 10,000 listed candidates), BENCH_DURATION
 (seconds per page and concurrency, default 10), BENCH_USERS (default "16,64"), BENCH_PAGES (a
 comma-separated subset of the page names below), BENCH_WORKERS (gunicorn workers, default 2),
-REDIS_URL (a Redis database for this run; cache and broker take it and the next one).
+REDIS_URL (a Redis database for this run; cache and broker take it and the next one),
+BENCH_MUNICIPALITIES (default 1: everyone in Benchstadt). With more, the candidates are spread evenly
+over that many municipalities (each with an office of its own holding its cases) and the pages are
+measured in Benchstadt: a tenth of national scale is BENCH_CANDIDATES=150000 BENCH_MUNICIPALITIES=40
+(3,750 people per municipality, 150,000 rows in the tables every query reads).
 
 What it does:
 
@@ -73,6 +77,7 @@ if shutil.which("wrk") is None:
     sys.exit("wrk is missing: apt-get install wrk (Debian/Ubuntu) or build it from github.com/wg/wrk")
 
 N_CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "10000"))
+N_MUNICIPALITIES = max(1, int(os.environ.get("BENCH_MUNICIPALITIES", "1")))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 USERS = [int(u) for u in os.environ.get("BENCH_USERS", "16,64").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
@@ -133,17 +138,21 @@ def prepare() -> dict[str, tuple[str, str]]:
     from tests.fixtures.users import login_with_mfa
 
     call_command("migrate", verbosity=0)
-    existing = Candidate.objects.filter(municipality__slug="benchstadt").count()
-    if existing and existing != N_CANDIDATES:
+    existing = Candidate.objects.filter(municipality__slug__startswith="benchstadt").count()
+    spread = Municipality.objects.filter(slug__startswith="benchstadt").count()
+    if existing and (existing, spread) != (N_CANDIDATES, N_MUNICIPALITIES):
         sys.exit(
-            f"The database holds {existing:,} candidates, not {N_CANDIDATES:,}: "
-            "give each size its own database (dropdb/createdb)."
+            f"The database holds {existing:,} candidates in {spread} municipalities, not "
+            f"{N_CANDIDATES:,} in {N_MUNICIPALITIES}: give each size its own database (dropdb/createdb)."
         )
     if not existing:
         started = time.perf_counter()
         seed(N_CANDIDATES)
+        spread_over_municipalities(N_MUNICIPALITIES)
         print(
-            f"seeded {N_CANDIDATES:,} listed candidates in {time.perf_counter() - started:.0f} s", flush=True
+            f"seeded {N_CANDIDATES:,} listed candidates in {N_MUNICIPALITIES} municipalities "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
         )
     municipality = Municipality.objects.get(slug="benchstadt")
     employer = EmployerProfile.objects.get(organisation__name="Bench GmbH")
@@ -182,16 +191,27 @@ def prepare() -> dict[str, tuple[str, str]]:
         ids = list(
             Candidate.objects.filter(municipality=municipality).order_by("pk").values_list("pk", flat=True)
         )
+        # Every candidate has a case in an office of their own municipality (Benchstadt's with the
+        # measured case manager; each other municipality's office with a manager of its own).
+        offices = {municipality.pk: (office, manager)}
+        for other in Municipality.objects.filter(slug__startswith="benchstadt-"):
+            other_office = Organisation.objects.create(
+                municipality=other, kind=OrganisationKind.MUNICIPALITY_OFFICE, name=f"Sozialamt {other.name}"
+            )
+            other_manager = UserFactory(email=f"bench-cm-{other.slug}@lotse.example")
+            Membership.objects.create(user=other_manager, organisation=other_office, role=Role.CASE_MANAGER)
+            offices[other.pk] = (other_office, other_manager)
+        everyone = Candidate.objects.filter(municipality__in=offices).order_by("pk")
         Case.objects.bulk_create(
             (
                 Case(
                     candidate_id=pk,
-                    municipality=municipality,
-                    responsible_organisation=office,
-                    case_manager=manager,
+                    municipality_id=municipality_id,
+                    responsible_organisation=offices[municipality_id][0],
+                    case_manager=offices[municipality_id][1],
                     phase=["intake", "assessment", "planning", "linking"][i % 4],
                 )
-                for i, pk in enumerate(ids)
+                for i, (pk, municipality_id) in enumerate(everyone.values_list("pk", "municipality_id"))
             ),
             batch_size=5000,
         )
@@ -231,7 +251,9 @@ def prepare() -> dict[str, tuple[str, str]]:
     }
     case = Case.objects.filter(municipality=municipality).order_by("pk").first()
     print(
-        f"database: PostgreSQL {connection.settings_dict['NAME']}, {N_CANDIDATES:,} listed candidates, "
+        f"database: PostgreSQL {connection.settings_dict['NAME']}, {N_CANDIDATES:,} listed candidates "
+        f"in {N_MUNICIPALITIES} municipalities, {Case.objects.count():,} cases in all, "
+        f"Benchstadt (measured): {Candidate.objects.filter(municipality=municipality).count():,} candidates, "
         f"{Case.objects.filter(municipality=municipality).count():,} cases, "
         f"{FollowAlong.objects.filter(municipality=municipality).count()} followed employments",
         flush=True,
@@ -245,6 +267,27 @@ def prepare() -> dict[str, tuple[str, str]]:
         "caseload": (reverse("coaching:home"), cookies["job_coach"]),
         "dashboard": (reverse("monitoring:dashboard"), cookies["coordinator"]),
     }
+
+
+def spread_over_municipalities(count: int) -> None:
+    """Move the seeded candidates round-robin into ``count`` municipalities (Benchstadt keeps every
+    ``count``-th): one UPDATE, so the 150,000-row seed stays a bulk insert plus one statement."""
+    from organisations.models import Municipality
+
+    if count <= 1:
+        return
+    others = Municipality.objects.bulk_create(
+        Municipality(name=f"Benchstadt {n}", slug=f"benchstadt-{n}", postcode="44135")
+        for n in range(2, count + 1)
+    )
+    home = Municipality.objects.get(slug="benchstadt")
+    ids = [home.pk, *(m.pk for m in others)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE candidates_candidate SET municipality_id = (%s::bigint[])[(id %% %s) + 1] "
+            "WHERE municipality_id = %s",
+            [ids, count, home.pk],
+        )
 
 
 # --- server -------------------------------------------------------------------------------------

@@ -7,8 +7,10 @@ date and the residence status itself never do.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -28,6 +30,8 @@ from .models import (
     LanguageSkill,
     Qualification,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _queryset(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
@@ -104,7 +108,22 @@ def _changed(candidate_id: int | None, municipality_id: int | None) -> None:
         return
     from matching.tasks import index_candidates_changed
 
+    # Durable: the outbox job commits with the write, whatever happens to this process after it.
     enqueue(index_candidates_changed, municipality_id, [candidate_id])
+    # At once: the change log row right after the commit, so every web process applies the change
+    # on its next request instead of after broker and worker (seconds, or a broker outage). Not in
+    # the request's transaction: a row committed long after its id was drawn could be passed over
+    # by a process that had already read a higher one. The task's row later is a harmless repeat.
+    transaction.on_commit(lambda: _record_now(municipality_id, candidate_id))
+
+
+def _record_now(municipality_id: int, candidate_id: int) -> None:
+    from matching.services import index_record_changes
+
+    try:
+        index_record_changes(municipality_id=municipality_id, candidate_ids=[candidate_id])
+    except DatabaseError:  # the response is not failed for it: the outbox job records it later
+        logger.warning("Index change of candidate %s left to the outbox job", candidate_id, exc_info=True)
 
 
 def index_refresh(*, candidate: Candidate) -> None:

@@ -14,6 +14,9 @@ from coaching.api import ServiceViewSet
 from config import metrics, views
 from employers.api import PlacementViewSet
 
+# The database out of reach answers 503 with a page that says so, not the 500 page (config/views.py).
+handler500 = "config.views.server_error"
+
 # One way in: the packages' own password forms lead to allauth (rate limit, lockout, TOTP).
 # These routes come before the packages' own; tests/security/test_one_way_in.py walks the
 # resolver for any login or password view that is still reachable.

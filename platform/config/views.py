@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import (
     HttpRequest,
@@ -21,6 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -108,6 +110,32 @@ def health_ready(request: HttpRequest) -> JsonResponse:
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# While the database is away, pages say so and when to come back (Retry-After, seconds).
+DATABASE_RETRY_AFTER = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the database out of reach (stopped, restarting, cut off) is an outage, not a bug
+    in the page: 503 with a page that says so, or JSON under /api/. Anything else is Django's 500.
+
+    Django calls this while the exception is being handled, so ``sys.exc_info()`` holds it, also
+    when a middleware raised it (the session loaded or saved without a database).
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": "Service temporarily unavailable, please retry later."}, status=503
+        )
+    else:
+        # Plain and read from disk, as 500.html: no context processor may ask the database.
+        response = defaults.server_error(request, template_name="503.html")
+        response.status_code = 503
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
 
 
 @require_GET

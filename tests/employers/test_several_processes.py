@@ -1,6 +1,9 @@
 """Several processes, one truth (issue 18): two gunicorn instances, two Celery workers and beat
 on one PostgreSQL and one Redis, as docker-compose scales them out.
 
+- A profile change made through instance A (the person adds a skill, then lowers their German
+  level) shows in the matches instance B serves on its very next request: the new skill in the
+  score, the German level in the explanation and in B's German filter.
 - A consent revocation made through instance A: the person is gone from the matches that
   instance B serves on its very next request (B's in-memory candidate index was built before).
 - The daily follow-up reminder, sent by beat every second and by hand at once to both workers:
@@ -14,6 +17,7 @@ import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -45,28 +49,56 @@ def _get(server: RunningServer, path: str, cookie: str) -> str:
     return body.decode()
 
 
-def _revoke_through(server: RunningServer, consent: Consent, cookie: str) -> None:
-    """The person's own revocation as the browser does it: the page, then its form with CSRF token."""
-    path = f"/app/candidates/consents/{consent.pk}/revoke/"
-    status, headers, body = server.request("GET", path, headers={"Cookie": cookie})
+def _submit(server: RunningServer, path: str, cookie: str, fields: dict[str, str] | None = None) -> None:
+    """A form sent as the browser does it: the page, then its form with the CSRF token; the
+    answer is the redirect that follows a saved form."""
+    status, _headers, body = server.request("GET", path, headers={"Cookie": cookie})
     assert status == 200, (status, server.log()[-3000:])
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", "")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
-    status, headers, _body = server.request(
+    # The form's (masked) token serves as the cookie too: Django unmasks either. The page's own
+    # Set-Cookie may be hidden behind another one (the request helper keeps one header per name).
+    csrf_cookie = token
+    status, _headers, body = server.request(
         "POST",
         path,
-        body=f"csrfmiddlewaretoken={token}".encode(),
+        body=urlencode({"csrfmiddlewaretoken": token, **(fields or {})}).encode(),
         headers={
             "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}",
             "Content-Type": "application/x-www-form-urlencoded",
         },
     )
-    assert status == 302, (status, server.log()[-3000:])
+    assert status == 302, (status, body.decode()[-3000:], server.log()[-3000:])
+
+
+def _revoke_through(server: RunningServer, consent: Consent, cookie: str) -> None:
+    """The person's own revocation, on its page."""
+    _submit(server, f"/app/candidates/consents/{consent.pk}/revoke/", cookie)
+
+
+def _match(page: str, ref: str) -> str:
+    """The one match section of the page that shows the person ``ref``."""
+    [section] = [part for part in page.split('data-testid="match"')[1:] if ref in part]
+    return section
+
+
+def _score(page: str, ref: str) -> int:
+    return int(re.search(r"Passung: (\d+) von 100", _match(page, ref)).group(1))
 
 
 def _runs(celery) -> int:
     log = celery.log("worker")
     return sum(1 for line in log.splitlines() if f"Task {REMINDERS}[" in line and " succeeded in " in line)
+
+
+def _index_runs(*workers) -> int:
+    """Runs of the index update task on the given workers (skill, German, revocation: one each)."""
+    task = "Task matching.tasks.index_candidates_changed["
+    return sum(
+        1
+        for w in workers
+        for line in w.log("worker").splitlines()
+        if task in line and " succeeded in " in line
+    )
 
 
 def _mails(directory: Path) -> list[str]:
@@ -82,6 +114,7 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
     candidate_user,
     world,
     signed_in,
+    cook_taxonomy,
 ):
     require_redis(request)
     started = time.monotonic()
@@ -107,18 +140,42 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
         running_worker(queues=[queue, f"{queue}-a"], beat=True, **shared) as first,
         running_worker(queues=[queue, f"{queue}-b"], **shared) as second,
     ):
-        # --- consent: revoked through A, gone from B's next answer ----------------------------
         print(f"\nall processes up after {time.monotonic() - started:.1f} s")
-        assert candidate.public_ref in _get(b, matches, employer_cookie)  # B has built its index
-        assert candidate.public_ref in _get(a, matches, employer_cookie)
+        ref = candidate.public_ref
+        # --- profile: changed through A, in B's next answer -----------------------------------
         seen = IndexChange.objects.filter(candidate_id=candidate.pk).count()
+        before = _get(b, matches, employer_cookie)  # B has built its index
+        assert "Deutsch: B1 – erfüllt (gefordert A2)." in _match(before, ref)
+        assert ref in _get(b, f"{matches}?german=B1", employer_cookie)
+        assert ref in _get(a, matches, employer_cookie)
+        menu = cook_taxonomy.skills[2]  # the placement's optional skill, not yet in the profile
+        _submit(
+            a,
+            "/app/candidates/me/skills/",
+            candidate_cookie,
+            {"skill_label": menu.label_de, "skill_uri": menu.uri},
+        )
+        after_skill = _get(b, matches, employer_cookie)
+        assert _score(after_skill, ref) > _score(before, ref), _match(after_skill, ref)
+        german = {"language": "de", "spoken": "A2", "written": "A2", "exam": "none"}
+        _submit(a, "/app/candidates/me/languages/", candidate_cookie, german)
+        after_german = _get(b, matches, employer_cookie)
+        assert "Deutsch: A2 – erfüllt (gefordert A2)." in _match(after_german, ref)
+        assert ref not in _get(b, f"{matches}?german=B1", employer_cookie)
+        print(f"profile part done after {time.monotonic() - started:.1f} s")
+
+        # --- consent: revoked through A, gone from B's next answer ----------------------------
+        assert ref in _get(b, matches, employer_cookie)
+        assert ref in _get(a, matches, employer_cookie)
         _revoke_through(a, listing, candidate_cookie)
-        assert candidate.public_ref not in _get(b, matches, employer_cookie)
-        assert candidate.public_ref not in _get(a, matches, employer_cookie)
-        # ... and a worker took the index update A sent (the change log every process reads).
-        assert first.wait_for(
-            lambda: IndexChange.objects.filter(candidate_id=candidate.pk).count() > seen, timeout=30
-        ), first.logs() + second.logs()
+        assert ref not in _get(b, matches, employer_cookie)
+        assert ref not in _get(a, matches, employer_cookie)
+        # ... and a worker took the index update A sent too (the durable copy of the change log
+        # row A wrote at once): one run of the task per change made through A.
+        assert first.wait_for(lambda: _index_runs(first, second) >= 3, timeout=30), (
+            first.logs() + second.logs()
+        )
+        assert IndexChange.objects.filter(candidate_id=candidate.pk).count() - seen >= 6
 
         print(f"consent part done after {time.monotonic() - started:.1f} s")
         # --- reminders: beat every second, plus two each sent to both workers at once -----------

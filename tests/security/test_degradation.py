@@ -24,6 +24,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.db import OperationalError, connection
 from django.test import Client
+from django.urls import path as url_path
 from django.urls import reverse
 
 from candidates.models import Consent, ConsentScope
@@ -302,11 +303,12 @@ def test_a_revocation_is_saved_and_says_so_while_the_broker_is_down(desk, signed
     assert consent.revoked_at is not None and consent.revoked_by == desk.user
     [job] = _jobs("matching.tasks.index_candidates_changed")
     assert job.args == [desk.candidate.municipality_id, [desk.candidate.pk]]
-    assert not IndexChange.objects.exists()
+    # Every process's index learns of it at once: the change log does not wait for the broker.
+    assert IndexChange.objects.filter(candidate_id=desk.candidate.pk).count() == 1
 
     # Later, with the broker back (tasks in-process here), the drain sends what waited.
     _drain()
-    assert IndexChange.objects.filter(candidate_id=desk.candidate.pk).exists()
+    assert IndexChange.objects.filter(candidate_id=desk.candidate.pk).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -512,3 +514,52 @@ def test_a_task_that_fails_by_itself_waits_longer_and_never_blocks_the_others(
     assert _jobs(prune_index_changes.name) == []
     [failed] = _jobs(train_reranker.name)
     assert failed.attempts == 2
+
+
+# --- pages without the database ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/ihk/termine/fruehstueck/"])
+def test_a_page_without_the_database_answers_a_plain_503_page(path, database_down):
+    response = Client(raise_request_exception=False).get(path, **HOST)
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Lotse ist gerade nicht erreichbar" in page
+    assert "Ein Fehler ist aufgetreten" not in page and "Traceback" not in page
+
+
+def test_a_signed_in_page_without_the_database_answers_503(home, make_member, signed_in, monkeypatch):
+    client = signed_in(make_member("case_manager"))
+    client.raise_request_exception = False
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    response = client.get("/app/candidates/", **HOST)
+    assert response.status_code == 503
+    assert "Lotse ist gerade nicht erreichbar" in response.content.decode()
+
+
+def test_the_api_without_the_database_answers_json_503(database_down):
+    response = Client(raise_request_exception=False).get("/api/v1/placements/", **HOST)
+    assert response.status_code == 503
+    assert _json(response) == {"detail": "Service temporarily unavailable, please retry later."}
+
+
+def _a_bug(request):
+    raise ValueError("a bug, not an outage")
+
+
+# A URLconf of this module's own for the test below, with the project's error handler.
+urlpatterns = [url_path("bug/", _a_bug)]
+handler500 = "config.views.server_error"
+
+
+def test_any_other_error_is_still_the_500_page(settings):
+    settings.ROOT_URLCONF = __name__
+    response = Client(raise_request_exception=False).get("/bug/", **HOST)
+    assert response.status_code == 500
+    assert "Ein Fehler ist aufgetreten" in response.content.decode()
+    assert "Retry-After" not in response
