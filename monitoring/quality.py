@@ -24,6 +24,7 @@ One query per table, one more for the median; nothing loops over rows in Python.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -271,12 +272,21 @@ def _dimensions(filters: Filters, scope: Scope) -> list[tuple[str, str, object, 
     ]
 
 
-def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> list[EquityTable]:
-    """One table per dimension; every count column suppressed on its own (comparison.suppress)."""
+# The dashboard shows the three splits the issue names; the quality page and the report show all.
+DASHBOARD_DIMENSIONS = ("gender", "age", "legal_circle")
+
+
+def equity_tables(
+    *, scope: Scope, filters: Filters, today: datetime.date, dimensions: Sequence[str] | None = None
+) -> list[EquityTable]:
+    """One table per dimension (all, or those named in ``dimensions``); every count column
+    suppressed on its own (comparison.suppress). One query per table."""
     qs = _placements(scope, filters, today)
     counts = {**_counts(), **_retention_counts(today)}
     tables = []
     for key, title, expression, groups in _dimensions(filters, scope):
+        if dimensions is not None and key not in dimensions:
+            continue
         found = {
             row["group"]: row
             for row in qs.annotate(group=expression).values("group").annotate(**counts).order_by()
