@@ -38,6 +38,7 @@ from .models import (
     CandidateSkill,
     Case,
     CasePhase,
+    ChildrenUnder6,
     Consent,
     ConsentScope,
     ConsentSource,
@@ -1468,6 +1469,26 @@ def seed(
                     source=ConsentSource.SELF_SERVICE,
                 )
             )
+
+    # Issue 20: some women aged 20 to 45 answered "children under 6" and agreed to it being kept, so
+    # that the equity tables show the row. A random stream of its own: the rest of the demo stays
+    # exactly as it was.
+    kids = random.Random(seed + 20)
+    answered = []
+    for candidate, plan in zip(candidates, plans, strict=True):
+        if candidate.gender != Gender.FEMALE or not 20 <= plan["age"] <= 45 or kids.random() >= 0.6:
+            continue
+        candidate.children_under_6 = ChildrenUnder6.YES if kids.random() < 0.5 else ChildrenUnder6.NO
+        answered.append(candidate)
+        consent_rows.append(
+            Consent(
+                candidate=candidate,
+                scope=ConsentScope.FAMILY_FIGURES,
+                granted_at=timezone.now() - timedelta(days=kids.randint(5, 300)),
+                source=ConsentSource.SELF_SERVICE,
+            )
+        )
+    Candidate.objects.bulk_update(answered, ["children_under_6"], batch_size=500)
 
     CandidateOccupation.objects.bulk_create(occupation_rows, batch_size=1000)
     CandidateSkill.objects.bulk_create(skill_rows, batch_size=1000)

@@ -26,6 +26,7 @@ from .models import (
     AppointmentKind,
     Candidate,
     CasePhase,
+    ChildrenUnder6,
     ClosingReason,
     ConsentScope,
     FollowUpAnswer,
@@ -144,16 +145,39 @@ class _ProfileChecks(forms.ModelForm):
         return data
 
 
+CHILDREN_CHOICES = [("", _("keine Angabe")), *ChildrenUnder6.choices]
+
+
+def _children_field(*, label, help_text, initial: str) -> forms.ChoiceField:
+    """ "Children under 6" (issue 20): not a model field of these forms, so that nothing stores it
+    but services.children_under_6_set, which checks the consent."""
+    return forms.ChoiceField(
+        label=label, help_text=help_text, choices=CHILDREN_CHOICES, required=False, initial=initial
+    )
+
+
 class ProfileForm(_DateFieldsMixin, _ProfileChecks):
-    """Staff edit the profile. The candidate's own words are shown beside, never edited here."""
+    """Staff edit the profile. The candidate's own words are shown beside, never edited here.
+
+    "Children under 6" is on it only while the person's consent ``family_figures`` is live
+    (``children_consent``): staff record that consent from a signed form, never give it here."""
 
     class Meta(_ProfileChecks.Meta):
         model = Candidate
         fields = list(STAFF_PROFILE_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, children_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_widgets()
+        if children_consent:
+            self.fields["children_under_6"] = _children_field(
+                label=_("Kinder unter 6 Jahren"),
+                help_text=_(
+                    "Mit Einwilligung der Person erfasst. Zählt nur anonym in der Statistik "
+                    "„Frauen mit Kindern unter 6 Jahren“."
+                ),
+                initial=self.instance.children_under_6,
+            )
 
 
 class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
@@ -177,9 +201,39 @@ class OwnProfileForm(_DateFieldsMixin, _ProfileChecks):
         }
         help_texts = {"preferences_own_words": _("Schreiben Sie in Ihrer Sprache oder auf Deutsch.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, children_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_widgets()
+        # Issue 20: a voluntary answer, kept only with the person's own consent, asked right here.
+        self.children_consent = children_consent
+        self.fields["children_under_6"] = _children_field(
+            label=_("Haben Sie Kinder unter 6 Jahren?"),
+            help_text=_(
+                "Freiwillig. Die Kommune zählt damit ohne Namen, ob Frauen mit kleinen Kindern genauso "
+                "gut Arbeit finden. Ihr*e Case Manager*in sieht die Angabe in Ihrem Profil."
+            ),
+            initial=self.instance.children_under_6,
+        )
+        if not children_consent:
+            self.fields["children_consent"] = forms.BooleanField(
+                label=_("Ich bin einverstanden, dass Lotse diese Angabe speichert."),
+                help_text=_(
+                    "Sie können das jederzeit unter „Wer darf meine Daten sehen?“ widerrufen. Dann wird "
+                    "die Angabe gelöscht."
+                ),
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("children_under_6") and not self.children_consent and not data.get("children_consent"):
+            self.add_error(
+                "children_consent",
+                _(
+                    "Bitte stimmen Sie zu, damit wir die Angabe speichern dürfen – oder wählen Sie „keine Angabe“."
+                ),
+            )
+        return data
 
 
 class IntakeForm(OneSubmissionMixin, _DateFieldsMixin, _ProfileChecks):

@@ -64,6 +64,15 @@ class PermitCategory(models.TextChoices):
     UNKNOWN = "unknown", _("Arbeitserlaubnis noch offen")
 
 
+class ChildrenUnder6(models.TextChoices):
+    """Whether the person has children under 6 (issue 20): kept only with the consent scope
+    ``family_figures`` and only to count "women with children under 6" in the equity figures.
+    Blank is "not stated"."""
+
+    YES = "yes", _("ja")
+    NO = "no", _("nein")
+
+
 class ProfileSource(models.TextChoices):
     CANDIDATE = "candidate", _("von der Person selbst angegeben")
     STAFF = "staff", _("von einer Fachkraft erfasst")
@@ -141,6 +150,13 @@ class Candidate(models.Model):
         _("Arbeitserlaubnis"), max_length=16, choices=WorkPermission.choices, default=WorkPermission.UNKNOWN
     )
     work_permission_expires = models.DateField(_("Arbeitserlaubnis gültig bis"), null=True, blank=True)
+
+    # Family facts are special: stored only while the person's consent ``family_figures`` is live
+    # (services.children_under_6_set checks it; revoking or erasing clears it), never shown to
+    # coordinators, counted only in the suppressed equity figures.
+    children_under_6 = models.CharField(
+        _("Kinder unter 6 Jahren"), max_length=3, choices=ChildrenUnder6.choices, blank=True
+    )
 
     # The candidate's own words are kept as written; staff add their notes beside them.
     preferences_own_words = models.TextField(
@@ -577,6 +593,9 @@ class ConsentScope(models.TextChoices):
     CONTACT = "contact", _("Kontaktdaten für einen Arbeitgeber")
     CASE_DATA = "case_data", _("Falldaten für eine Organisation")
     VOLUNTEER = "volunteer", _("Zugang für eine*n zugeordnete*n Ehrenamtliche*n")
+    # Issue 20: the one fact "children under 6", kept for the municipality's anonymous equity
+    # figures; no recipient sees it as a person's data.
+    FAMILY_FIGURES = "family_figures", _("Angabe zu Kindern unter 6 Jahren für die anonyme Statistik")
 
 
 class ConsentSource(models.TextChoices):
@@ -591,7 +610,11 @@ LIVE_CONSENT_KEY: dict[str, tuple[str, ...]] = {
     "contact": ("recipient_organisation", "reference"),
     "case_data": ("recipient_organisation",),
     "volunteer": ("recipient_user",),
+    "family_figures": (),
 }
+# Scopes with no recipient: the listing (every verified employer of the region) and the family
+# fact for the figures (nobody receives it).
+NO_RECIPIENT_SCOPES = ("listing", "family_figures")
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -667,7 +690,7 @@ class Consent(models.Model):
             *stored_range_constraints("consent", datetimes=["granted_at"]),
             # Every scope but the listing names its recipient.
             models.CheckConstraint(
-                condition=Q(scope="listing")
+                condition=Q(scope__in=NO_RECIPIENT_SCOPES)
                 | (Q(scope__in=["contact", "case_data"]) & Q(recipient_organisation__isnull=False))
                 | (Q(scope="volunteer") & Q(recipient_user__isnull=False)),
                 name="consent_scope_has_recipient",

@@ -746,10 +746,20 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
     return case
 
 
+def family_consent_live(*, candidate: Candidate) -> bool:
+    """Whether the person's consent to keep the children fact (``family_figures``, issue 20) is live."""
+    return _live_consents(ConsentScope.FAMILY_FIGURES).filter(candidate=candidate).exists()
+
+
 # What a person may give again themself after revoking it: the listing, a volunteer (while that
 # person is still a volunteer of the municipality) and case data for an organisation that takes case
 # files. Not contact details: they were given for one introduction, which the revocation closed.
-GRANT_AGAIN_SCOPES = (ConsentScope.LISTING, ConsentScope.VOLUNTEER, ConsentScope.CASE_DATA)
+GRANT_AGAIN_SCOPES = (
+    ConsentScope.LISTING,
+    ConsentScope.VOLUNTEER,
+    ConsentScope.CASE_DATA,
+    ConsentScope.FAMILY_FIGURES,
+)
 
 
 def _consent_key(consent: Consent) -> tuple:
@@ -865,6 +875,9 @@ def revocation_consequences(*, user: User, consent: Consent) -> list[str]:
             ConsentScope.CONTACT: gettext("Der Betrieb %(organisation)s sieht Ihre Kontaktdaten nicht mehr."),
             ConsentScope.CASE_DATA: gettext("%(organisation)s sieht Ihre Falldaten nicht mehr."),
             ConsentScope.VOLUNTEER: gettext("%(person)s sieht Ihr Profil nicht mehr."),
+            ConsentScope.FAMILY_FIGURES: gettext(
+                "Ihre Angabe zu Kindern unter 6 Jahren wird gelöscht und zählt in keiner Statistik mehr."
+            ),
         }
     else:
         texts = {
@@ -876,6 +889,10 @@ def revocation_consequences(*, user: User, consent: Consent) -> list[str]:
             ),
             ConsentScope.CASE_DATA: gettext("%(organisation)s sieht die Falldaten von %(name)s nicht mehr."),
             ConsentScope.VOLUNTEER: gettext("%(person)s sieht das Profil von %(name)s nicht mehr."),
+            ConsentScope.FAMILY_FIGURES: gettext(
+                "Die Angabe von %(name)s zu Kindern unter 6 Jahren wird gelöscht und zählt in keiner "
+                "Statistik mehr."
+            ),
         }
     first = texts.get(consent.scope)
     found = [first % values] if first else []

@@ -42,6 +42,7 @@ from . import matching as candidate_matching
 from .models import (
     FOLLOW_UP_AFTER_DAYS,
     LIVE_CONSENT_KEY,
+    NO_RECIPIENT_SCOPES,
     Appointment,
     AppointmentStatus,
     Assessment,
@@ -54,6 +55,7 @@ from .models import (
     CaseNote,
     CasePhase,
     CasePhaseChange,
+    ChildrenUnder6,
     ClosingReason,
     Consent,
     ConsentScope,
@@ -81,7 +83,7 @@ from .models import (
     TaskAnswer,
     WorkPermitProcedure,
 )
-from .selectors import assessment_made, intake_made, responsible_case_manager
+from .selectors import assessment_made, family_consent_live, intake_made, responsible_case_manager
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -280,16 +282,44 @@ def _profile_update(
     return changed
 
 
-def candidate_update_profile(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
-    """Staff change the profile; the candidate's own words are never touched here. Returns changed fields."""
-    return _profile_update(candidate=candidate, actor=actor, data=data, allowed=STAFF_PROFILE_FIELDS)
+@transaction.atomic
+def candidate_update_profile(
+    *, candidate: Candidate, actor: User, data: dict[str, Any], children_under_6: str | None = None
+) -> list[str]:
+    """Staff change the profile; the candidate's own words are never touched here. Returns changed fields.
+
+    ``children_under_6`` (issue 20), when given, is stored through children_under_6_set: without
+    the person's live consent a stated answer is refused (ValidationError) and nothing is saved."""
+    changed = _profile_update(candidate=candidate, actor=actor, data=data, allowed=STAFF_PROFILE_FIELDS)
+    if children_under_6 is not None and children_under_6_set(
+        candidate=candidate, actor=actor, value=children_under_6
+    ):
+        changed.append("children_under_6")
+    return changed
 
 
-def candidate_update_own(*, candidate: Candidate, actor: User, data: dict[str, Any]) -> list[str]:
-    """The candidate changes their own profile (self-service fields only). Returns changed fields."""
-    return _profile_update(
+@transaction.atomic
+def candidate_update_own(
+    *,
+    candidate: Candidate,
+    actor: User,
+    data: dict[str, Any],
+    children_under_6: str | None = None,
+    children_consent: bool = False,
+) -> list[str]:
+    """The candidate changes their own profile (self-service fields only). Returns changed fields.
+
+    With ``children_consent`` ticked and an answer given, the consent ``family_figures`` is granted
+    (self-service, dated now) before the answer is stored, in the same transaction."""
+    changed = _profile_update(
         candidate=candidate, actor=actor, data=data, allowed=SELF_SERVICE_FIELDS, note="self-service"
     )
+    if children_under_6 is not None:
+        if children_under_6 and children_consent:
+            consent_grant(candidate=candidate, scope=ConsentScope.FAMILY_FIGURES, actor=actor)
+        if children_under_6_set(candidate=candidate, actor=actor, value=children_under_6):
+            changed.append("children_under_6")
+    return changed
 
 
 def _source(candidate: Candidate, actor: Any) -> str:
@@ -784,7 +814,7 @@ def consent_grant(
     if scope == ConsentScope.VOLUNTEER and recipient_user is None:
         raise ValidationError(_("Bitte die*den Ehrenamtliche*n angeben."))
     # Each scope has exactly one kind of recipient; anything else would make a second key.
-    if scope == ConsentScope.LISTING:
+    if scope in NO_RECIPIENT_SCOPES:
         recipient_organisation = recipient_user = None
     elif scope == ConsentScope.VOLUNTEER:
         recipient_organisation = None
@@ -869,9 +899,61 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
         )
         # The UPDATE sends no post_save: the matching index hears of it here (listing ends).
         candidate_matching.index_refresh(candidate=consent.candidate)
+        if consent.scope == ConsentScope.FAMILY_FIGURES:
+            # The fact was kept for this consent alone: it goes with it, not just out of the count.
+            _children_clear(candidate=consent.candidate, actor=actor, note="consent revoked")
         # What the grant carried ends too (an introduction closes, its employer hears of it).
         hooks.consent_revoked(consent, actor)
     return consent
+
+
+# --- children under 6, with consent (issue 20) ----------------------------------------------------
+
+
+def children_under_6_set(*, candidate: Candidate, actor: Any, value: str) -> bool:
+    """Store "children under 6" (``yes``, ``no``, blank: not stated). A stated answer needs the
+    person's live consent ``family_figures``: without it nothing is stored (a clear error). Returns
+    whether the value changed; the change is audited under its own field name."""
+    if value not in ("", *ChildrenUnder6.values):
+        raise ValidationError({"children_under_6": _("Bitte ja, nein oder keine Angabe wählen.")})
+    if value and not family_consent_live(candidate=candidate):
+        raise ValidationError(
+            {
+                "children_under_6": _(
+                    "Diese Angabe wird nur mit Einwilligung der Person gespeichert. Bitte zuerst die "
+                    "Einwilligung erfassen."
+                )
+            }
+        )
+    changed = (
+        Candidate.objects.filter(pk=candidate.pk)
+        .exclude(children_under_6=value)
+        .update(children_under_6=value)
+    )
+    candidate.children_under_6 = value
+    if changed:
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=candidate,
+            fields=["children_under_6"],
+            note="self-service"
+            if candidate.user_id and candidate.user_id == getattr(actor, "pk", None)
+            else "",
+        )
+    return bool(changed)
+
+
+def _children_clear(*, candidate: Candidate, actor: Any, note: str) -> None:
+    if Candidate.objects.filter(pk=candidate.pk).exclude(children_under_6="").update(children_under_6=""):
+        _audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            candidate=candidate,
+            fields=["children_under_6"],
+            note=note,
+        )
+    candidate.children_under_6 = ""
 
 
 # --- self-service invitation ---------------------------------------------------------------------
@@ -1293,6 +1375,7 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         "work_permission_expires": None,
         "preferences_own_words": "",
         "preferences_staff_notes": "",
+        "children_under_6": "",
         "user": None,
         "created_by": None,
         "erased_at": timezone.now(),

@@ -214,15 +214,29 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(CASE_STAFF)
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.ProfileForm(request.POST or None, instance=candidate)
+    children_consent = selectors.family_consent_live(candidate=candidate)
+    form = forms.ProfileForm(request.POST or None, instance=candidate, children_consent=children_consent)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.STAFF_PROFILE_FIELDS}
         # Fresh instance: the form has already set the attributes on ``candidate``.
         fresh = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-        services.candidate_update_profile(candidate=fresh, actor=request.user, data=data)
-        messages.success(request, _("Profil gespeichert."))
-        return _back(pk)
-    return render(request, "candidates/profile_form.html", {"form": form, "candidate": candidate})
+        try:
+            services.candidate_update_profile(
+                candidate=fresh,
+                actor=request.user,
+                data=data,
+                children_under_6=form.cleaned_data.get("children_under_6"),
+            )
+        except ValidationError as error:  # the consent was revoked since the form was shown
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Profil gespeichert."))
+            return _back(pk)
+    return render(
+        request,
+        "candidates/profile_form.html",
+        {"form": form, "candidate": candidate, "children_consent": children_consent},
+    )
 
 
 def _entry_saved(request: HttpRequest, form, add) -> bool:
@@ -708,11 +722,19 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_profile_edit(request: HttpRequest) -> HttpResponse:
     candidate = _require_candidate(request)
-    form = forms.OwnProfileForm(request.POST or None, instance=candidate)
+    form = forms.OwnProfileForm(
+        request.POST or None,
+        instance=candidate,
+        children_consent=selectors.family_consent_live(candidate=candidate),
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.SELF_SERVICE_FIELDS}
         services.candidate_update_own(
-            candidate=selectors.own_candidate(user=request.user), actor=request.user, data=data
+            candidate=selectors.own_candidate(user=request.user),
+            actor=request.user,
+            data=data,
+            children_under_6=form.cleaned_data["children_under_6"],
+            children_consent=form.cleaned_data.get("children_consent", False),
         )
         messages.success(request, _("Gespeichert."))
         return redirect("candidates:my_profile")

@@ -15,15 +15,18 @@ period, for the same scope as the dashboard (selectors.scope_for).
   employments that have reached the point, those still running then). Every count column goes
   through comparison.suppress (cells of 1–4 people hidden, plus enough others that none can be
   recovered from the total).
-- Women with children under 6: Lotse records no children (neither a number nor ages, with or
-  without consent), so there is no such figure; the page and the report say so rather than
-  guessing from a childcare barrier or need.
-One query per table, one more for the median; nothing loops over rows in Python.
+- Women with children under 6: a row under "women" in the gender table, counting only the women
+  who answered "yes" while their consent ``family_figures`` is live (candidates.services
+  .children_under_6_set). It is a lower bound, and the page says so. Each of its cells is hidden
+  under 5, and also when the women of the same column without that answer would be 1–4 (the
+  difference of two visible cells).
+One query per table, one for the children row, one more for the median; nothing loops over rows.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +35,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -46,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates.models import Case as CaseModel
-from candidates.models import Gender, LegalCircle, ResidenceStatus
+from candidates.models import ChildrenUnder6, Consent, ConsentScope, Gender, LegalCircle, ResidenceStatus
 from employers.models import ContractType, Employment
 
 from .comparison import THRESHOLD, suppress
@@ -271,12 +275,21 @@ def _dimensions(filters: Filters, scope: Scope) -> list[tuple[str, str, object, 
     ]
 
 
-def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> list[EquityTable]:
-    """One table per dimension; every count column suppressed on its own (comparison.suppress)."""
+# The dashboard shows the three splits the issue names; the quality page and the report show all.
+DASHBOARD_DIMENSIONS = ("gender", "age", "legal_circle")
+
+
+def equity_tables(
+    *, scope: Scope, filters: Filters, today: datetime.date, dimensions: Sequence[str] | None = None
+) -> list[EquityTable]:
+    """One table per dimension (all, or those named in ``dimensions``); every count column
+    suppressed on its own (comparison.suppress). One query per table."""
     qs = _placements(scope, filters, today)
     counts = {**_counts(), **_retention_counts(today)}
     tables = []
     for key, title, expression, groups in _dimensions(filters, scope):
+        if dimensions is not None and key not in dimensions:
+            continue
         found = {
             row["group"]: row
             for row in qs.annotate(group=expression).values("group").annotate(**counts).order_by()
@@ -288,23 +301,53 @@ def equity_tables(*, scope: Scope, filters: Filters, today: datetime.date) -> li
         rows = []
         for group, label in groups:
             cells = {column: shown[column][group] for column in COUNT_COLUMNS}
-            shares = {column: _share(cells[column], cells["recorded"]) for column in QUALITY_COLUMNS[2:]}
-            for months in RETENTION_DAYS:
-                shares[f"retained_{months}"] = _share(
-                    cells[f"retained_{months}"], cells[f"eligible_{months}"]
-                )
-            values = [(column, cells[column], shares.get(column, "")) for column in QUALITY_COLUMNS]
-            values += [
-                (
-                    f"retained_{months}",
-                    cells[f"retained_{months}"],
-                    _retention_detail(cells[f"eligible_{months}"], shares[f"retained_{months}"]),
-                )
-                for months in RETENTION_DAYS
-            ]
-            rows.append({"key": group, "label": label, "cells": cells, "shares": shares, "values": values})
+            rows.append(_row(group, label, cells))
+        if key == "gender":
+            rows.insert(
+                [r["key"] for r in rows].index(Gender.FEMALE.value) + 1,
+                _children_row(qs, counts, next(r for r in rows if r["key"] == Gender.FEMALE.value)),
+            )
         tables.append(EquityTable(key, title, rows, totals))
     return tables
+
+
+CHILDREN_ROW = "female_children_u6"
+
+
+def _row(group: str, label: str, cells: dict) -> dict:
+    shares = {column: _share(cells[column], cells["recorded"]) for column in QUALITY_COLUMNS[2:]}
+    for months in RETENTION_DAYS:
+        shares[f"retained_{months}"] = _share(cells[f"retained_{months}"], cells[f"eligible_{months}"])
+    values = [(column, cells[column], shares.get(column, "")) for column in QUALITY_COLUMNS]
+    values += [
+        (
+            f"retained_{months}",
+            cells[f"retained_{months}"],
+            _retention_detail(cells[f"eligible_{months}"], shares[f"retained_{months}"]),
+        )
+        for months in RETENTION_DAYS
+    ]
+    return {"key": group, "label": label, "cells": cells, "shares": shares, "values": values}
+
+
+def _children_row(qs: QuerySet[Employment], counts: dict, women: dict) -> dict:
+    """Women who said "yes" to children under 6 with a live consent to keep it: one query. A cell is
+    shown when it is 0 or at least THRESHOLD, its women's cell is shown, and the women without that
+    answer are 0 or at least THRESHOLD too (else subtracting would reveal them)."""
+    consented = Consent.objects.live().filter(
+        candidate_id=OuterRef("candidate_id"), scope=ConsentScope.FAMILY_FIGURES
+    )
+    raw = qs.filter(
+        Exists(consented),
+        candidate__gender=Gender.FEMALE,
+        candidate__children_under_6=ChildrenUnder6.YES,
+    ).aggregate(**counts)
+    cells = {}
+    for column in COUNT_COLUMNS:
+        value, whole = raw[column], women["cells"][column]
+        hidden = 0 < value < THRESHOLD or whole is None or (value and 0 < whole - value < THRESHOLD)
+        cells[column] = None if hidden else value
+    return _row(CHILDREN_ROW, _("davon mit Kindern unter 6 Jahren (mit Einwilligung)"), cells)
 
 
 def _retention_detail(eligible: int | None, share: str) -> str:
@@ -350,6 +393,7 @@ def printable(tables: list[EquityTable]) -> list[tuple[str, list[str], list[list
 
 
 CHILDREN_NOTE = gettext_lazy(
-    "Frauen mit Kindern unter 6 Jahren: Lotse erfasst keine Kinder (weder Anzahl noch Alter), "
-    "deshalb gibt es dazu keine Zahl."
+    "Frauen mit Kindern unter 6 Jahren: gezählt werden nur Frauen, die das selbst angegeben und dem "
+    "Speichern eigens zugestimmt haben; die Zahl ist deshalb eine Untergrenze. Lotse erfasst sonst "
+    "keine Kinder (weder Anzahl noch Alter)."
 )

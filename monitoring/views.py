@@ -98,6 +98,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         computed_at=data.computed_at,
         from_cache=data.from_cache,
         all_empty=all(f.is_empty for f in figures if f.period_bound),
+        equity=data.equity,
+        equity_columns=quality.column_labels(),
+        threshold=comparison.THRESHOLD,
+        children_note=quality.CHILDREN_NOTE,
         figures=[
             {
                 "figure": f,

@@ -622,3 +622,17 @@ def test_the_demo_coordinator_shares_practice_and_can_import_a_neighbours_checkl
     job_coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
     staff = login_with_mfa(Client(), job_coach)
     assert "Leitfaden zum Erstgespräch" in staff.get(reverse("coaching:practice_list")).content.decode()
+
+
+def test_some_women_said_whether_they_have_children_under_6_with_consent(seeded, esco):
+    """Issue 20: the equity tables' row of women with children under 6 has data in the demo, and
+    every answer stands on a live consent of its own."""
+    answered = Candidate.objects.filter(municipality=seeded["municipality"]).exclude(children_under_6="")
+    assert (
+        answered.filter(children_under_6="yes").exists() and answered.filter(children_under_6="no").exists()
+    )
+    assert not answered.exclude(gender="female").exists()
+    without_consent = answered.exclude(
+        pk__in=Consent.objects.live().filter(scope=ConsentScope.FAMILY_FIGURES).values("candidate_id")
+    )
+    assert not without_consent.exists()

@@ -27,7 +27,9 @@ def test_dashboard_shows_charts_with_tables_and_no_names(monitoring_world, coord
     response = coordinator.get(reverse("monitoring:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<canvas") == 23 and html.count('<table class="kern-table monitoring-table"') == 23
+    # a table under each chart, and the three equity tables below the charts (issue 20)
+    assert html.count("<canvas") == 23 and html.count('<table class="kern-table monitoring-table"') == 23 + 3
+    assert html.count('data-testid="equity-') == 3 + 1  # the tables and the note on children
     assert html.count('aria-describedby="table-') == 23  # each chart points to its table
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert "Geheim" not in html and "Person0" not in html  # counts only, never a name
