@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -173,12 +172,12 @@ def _prefetched(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 
 def candidate_get(*, user: User, pk: int, for_edit: bool = False) -> Candidate:
-    """One candidate with the whole profile, or Http404 if outside the user's scope."""
+    """One candidate with the whole profile, or NotFound if outside the user's scope."""
     base = editable_candidates(user=user) if for_edit else visible_candidates(user=user)
     candidate = _prefetched(base.filter(pk=pk)).first()
     if candidate is None:
         _refuse_overseen(user=user, candidate_pk=pk)
-        raise Http404
+        raise access.NotFound
     return candidate
 
 
@@ -232,8 +231,8 @@ def _case_metadata(case: Case) -> CaseMetadata:
 
 
 def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
-    """The metadata view of one person of a coordinated municipality, else Http404."""
-    candidate = access.first_or_404(
+    """The metadata view of one person of a coordinated municipality, else NotFound."""
+    candidate = access.first_visible(
         overseen_candidates(user=user)
         .filter(pk=pk)
         .select_related("municipality")
@@ -266,9 +265,9 @@ class CaseFile:
 
 def case_file(*, user: User, pk: int) -> CaseFile:
     """One case for the case page: full for case staff and responsible coordinators, metadata (and
-    plan figures) for the coordinators of its municipality, else Http404."""
+    plan figures) for the coordinators of its municipality, else NotFound."""
     full = visible_candidates(user=user)
-    case = access.first_or_404(
+    case = access.first_visible(
         Case.objects.filter(
             Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk
         ).select_related("candidate", "responsible_organisation", "case_manager")
@@ -302,7 +301,7 @@ def erasable_candidate_get(*, user: User, pk: int) -> Candidate:
         else Q(pk__in=[])
     )
     may |= Q(pk__in=overseen_candidates(user=user).values("pk"))
-    candidate = access.first_or_404(Candidate.objects.filter(may, pk=pk, erased_at__isnull=True))
+    candidate = access.first_visible(Candidate.objects.filter(may, pk=pk, erased_at__isnull=True))
     return candidate
 
 
@@ -381,9 +380,9 @@ def own_plan(*, user: User) -> OwnPlan | None:
 
 
 def own_goal_get(*, user: User, pk: int) -> Goal:
-    """An open goal of the person's own open case (she adds steps to it), else Http404 (another's
+    """An open goal of the person's own open case (she adds steps to it), else NotFound (another's
     goal, or one reached or dropped, is simply not there to add to)."""
-    return access.first_or_404(
+    return access.first_visible(
         Goal.objects.filter(
             case__in=_own_open_cases(user=user), pk=pk, status=GoalStatus.OPEN
         ).select_related("case__candidate")
@@ -391,8 +390,8 @@ def own_goal_get(*, user: User, pk: int) -> Goal:
 
 
 def own_step_get(*, user: User, pk: int) -> Step:
-    """A step of the person's own open case with its history, else Http404."""
-    return access.first_or_404(
+    """A step of the person's own open case with its history, else NotFound."""
+    return access.first_visible(
         Step.objects.filter(goal__case__in=_own_open_cases(user=user), pk=pk)
         .select_related("goal__case__candidate")
         .prefetch_related(_EVENTS)
@@ -430,7 +429,7 @@ def volunteer_candidates(*, user: User) -> QuerySet[Candidate]:
 
 
 def volunteer_view(*, user: User, pk: int) -> VolunteerView:
-    candidate = access.first_or_404(
+    candidate = access.first_visible(
         volunteer_candidates(user=user)
         .filter(pk=pk)
         .only(*VOLUNTEER_FIELDS[:2], "preferences_own_words", "preferences_own_words_lang")
@@ -730,7 +729,7 @@ def permit_open_count(*, cases: QuerySet[Case]) -> int:
 
 
 def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
-    """A case of a candidate the user may see (or change), else Http404."""
+    """A case of a candidate the user may see (or change), else NotFound."""
     candidates = editable_candidates(user=user) if for_edit else visible_candidates(user=user)
     case = (
         Case.objects.filter(pk=pk, candidate__in=candidates)
@@ -742,7 +741,7 @@ def case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
             "candidate_id"
         )
         _refuse_overseen(user=user, candidate_pk=overseen[0]["candidate_id"] if overseen else 0)
-        raise Http404
+        raise access.NotFound
     return case
 
 
@@ -799,13 +798,13 @@ def grant_again_ids(*, candidate: Candidate, consents: Sequence[Consent]) -> set
 
 
 def consent_to_grant_again(*, user: User, pk: int) -> Consent:
-    """A revoked grant of the signed-in person that they may give again, else Http404."""
+    """A revoked grant of the signed-in person that they may give again, else NotFound."""
     candidate = own_candidate(user=user)
     if candidate is None:
-        raise Http404
+        raise access.NotFound
     consents = list(candidate.consents.select_related("recipient_organisation", "recipient_user"))
     if int(pk) not in grant_again_ids(candidate=candidate, consents=consents):
-        raise Http404
+        raise access.NotFound
     return next(c for c in consents if c.pk == int(pk))
 
 
@@ -815,7 +814,7 @@ def consent_get(*, user: User, pk: int) -> Consent:
     q = Q(candidate__in=candidates)
     if getattr(user, "is_candidate", False):
         q |= Q(candidate__user=user)
-    consent = access.first_or_404(
+    consent = access.first_visible(
         Consent.objects.filter(q, pk=pk, candidate__erased_at__isnull=True).select_related("candidate")
     )
     return consent
@@ -1133,7 +1132,7 @@ def assessment_case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
     responsible organisation's case staff: the form holds the special categories), else 404/403."""
     case = case_get(user=user, pk=pk, for_edit=for_edit)
     if for_edit and not may_read_special_categories(user=user, case=case):
-        raise Http404
+        raise access.NotFound
     return case
 
 
@@ -1209,8 +1208,8 @@ def case_appointments(*, user: User, case: Case) -> tuple[Appointment, ...]:
 
 def appointment_get(*, user: User, pk: int) -> Appointment:
     """An appointment on a case the user may change (case staff of the case's organisation or with
-    the case handed over), else Http404."""
-    return access.first_or_404(
+    the case handed over), else NotFound."""
+    return access.first_visible(
         Appointment.objects.filter(pk=pk, case__candidate__in=editable_candidates(user=user))
         .select_related("case__candidate", "case__responsible_organisation", "case__case_manager")
         .prefetch_related("staff_attendees")
@@ -1261,7 +1260,7 @@ def closed_case_get(*, user: User, pk: int, for_edit: bool = False) -> Case:
         municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
         if municipalities:
             q |= Q(municipality_id__in=municipalities)
-    return access.first_or_404(
+    return access.first_visible(
         Case.objects.filter(
             q, pk=pk, phase=CasePhase.CLOSED, candidate__erased_at__isnull=True
         ).select_related("candidate", "responsible_organisation", "case_manager")
@@ -1421,7 +1420,7 @@ def office_questions(*, user: User) -> QuerySet[ImmigrationQuestion]:
 
 def office_question_get(*, user: User, pk: int) -> ImmigrationQuestion:
     """One question addressed to the user's office, else 404."""
-    return access.first_or_404(office_questions(user=user).filter(pk=pk))
+    return access.first_visible(office_questions(user=user).filter(pk=pk))
 
 
 # --- the work permission procedure (issue 14 §3) ----------------------------------------------------
@@ -1433,7 +1432,7 @@ def case_work_permit_procedures(*, case: Case) -> list[WorkPermitProcedure]:
 
 
 def work_permit_procedure_get(*, case: Case, pk: int) -> WorkPermitProcedure:
-    return access.first_or_404(case.work_permit_procedures.filter(pk=pk))
+    return access.first_visible(case.work_permit_procedures.filter(pk=pk))
 
 
 def permit_start_rule(*, candidate: Candidate) -> tuple[bool, date | None]:
@@ -1490,7 +1489,7 @@ def case_qualifications(*, case: Case) -> list[Qualification]:
 
 
 def case_qualification_get(*, case: Case, pk: int) -> Qualification:
-    return access.first_or_404(
+    return access.first_visible(
         Qualification.objects.filter(candidate_id=case.candidate_id, pk=pk).select_related(
             "recognition_occupation", "candidate"
         )

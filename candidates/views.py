@@ -174,7 +174,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access.has_role(user=user, roles=[*CASE_STAFF, Role.COORDINATOR]):
         try:
             candidate = selectors.candidate_get(user=user, pk=pk)
-        except Http404:
+        except access.NotFound:
             candidate = None
         except PermissionDenied:
             # A coordinator who is not responsible for the case: its metadata, nothing of the file.

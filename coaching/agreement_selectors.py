@@ -55,8 +55,8 @@ def visible_agreements(*, user: User) -> QuerySet[CooperationAgreement]:
 
 
 def agreement_get(*, user: User, pk: int) -> CooperationAgreement:
-    """An agreement of a municipality the user coordinates, else Http404."""
-    return access.first_or_404(visible_agreements(user=user).filter(pk=pk))
+    """An agreement of a municipality the user coordinates, else NotFound."""
+    return access.first_visible(visible_agreements(user=user).filter(pk=pk))
 
 
 def review_flag(*, agreement: CooperationAgreement, today: datetime.date, days: int = FLAG_DAYS) -> str:

@@ -145,13 +145,13 @@ def visible_rounds(*, user: User) -> QuerySet[CoordinationRound]:
 
 
 def round_get(*, user: User, pk: int, for_edit: bool = False) -> CoordinationRound:
-    """A round the user may see (coordinators of its municipality may change it), else Http404."""
+    """A round the user may see (coordinators of its municipality may change it), else NotFound."""
     if for_edit:
         coordinated = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
         rounds = CoordinationRound.objects.filter(municipality_id__in=coordinated)
     else:
         rounds = visible_rounds(user=user)
-    return access.first_or_404(rounds.filter(pk=pk))
+    return access.first_visible(rounds.filter(pk=pk))
 
 
 def round_members(*, coordination_round: CoordinationRound) -> QuerySet[Organisation]:
@@ -211,6 +211,6 @@ def round_actions(*, coordination_round: CoordinationRound) -> QuerySet[RoundAct
 def action_get(*, user: User, pk: int) -> RoundAction:
     """An action the user may mark done: their own, or any of a round they coordinate; else 404."""
     coordinated = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
-    return access.first_or_404(
+    return access.first_visible(
         RoundAction.objects.filter(pk=pk).filter(Q(owner=user) | Q(round__municipality_id__in=coordinated))
     )

@@ -19,7 +19,7 @@ def coordinated_service(*, user: User, pk: int) -> Service:
     """An offer the user coordinates — its own municipality's, not one it merely serves — else 404
     (the view's role check has answered 403 to every other role before)."""
     municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
-    return access.first_or_404(
+    return access.first_visible(
         Service.objects.filter(pk=pk, municipality_id__in=municipalities).select_related("organisation")
     )
 

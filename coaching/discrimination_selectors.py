@@ -23,7 +23,6 @@ from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,7 +99,7 @@ def readable_reports(*, user: User) -> QuerySet[DiscriminationReport]:
 
 
 def report_get(*, user: User, pk: int) -> DiscriminationReport:
-    return access.first_or_404(readable_reports(user=user).filter(pk=pk))
+    return access.first_visible(readable_reports(user=user).filter(pk=pk))
 
 
 def business_choices(*, municipality_id: int) -> QuerySet[Organisation]:
@@ -203,12 +202,12 @@ def report_counts(*, municipality_id: int, start: datetime.date, end: datetime.d
 
 def referral_from_token(*, token: str) -> DiscriminationReferral:
     """The referral a counselling service's signed link names (no login: the link is the authority),
-    else Http404. Only what the person consented to share is reachable from it."""
+    else NotFound. Only what the person consented to share is reachable from it."""
     try:
         data = signing.loads(token, salt=REFERRAL_LINK_SALT, max_age=REFERRAL_LINK_VALID_FOR)
     except signing.BadSignature as exc:
-        raise Http404 from exc
-    return access.first_or_404(
+        raise access.NotFound from exc
+    return access.first_visible(
         DiscriminationReferral.objects.filter(
             pk=data.get("r") if isinstance(data, dict) else None
         ).select_related("report__business", "service__organisation")

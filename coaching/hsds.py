@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -302,7 +301,7 @@ def coordinator_municipality(*, user: User, municipality_id: int | None = None) 
         raise PermissionDenied
     chosen = municipality_id if municipality_id is not None else min(ids)
     if chosen not in ids:
-        raise Http404
+        raise access.NotFound
     return Municipality.objects.get(pk=chosen)
 
 

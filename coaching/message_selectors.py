@@ -1,7 +1,7 @@
 """Reads of the case messages (issue 22). Every function takes the requesting user and decides on
 the server which side of a conversation they are on, from live data: the candidate's own open case,
 the case staff of the responsible (or consented) organisation and the employment's job coach, or
-the volunteer of a live assignment under a live consent. Anyone else gets nothing (Http404).
+the volunteer of a live assignment under a live consent. Anyone else gets nothing (NotFound).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from accounts.roles import CASE_STAFF, Role
 from candidates import selectors as candidate_selectors
@@ -102,11 +101,11 @@ def _thread(case: Case, assignment: VolunteerAssignment | None) -> MessageThread
 
 
 def case_conversation(*, user: User, case_pk: int) -> Conversation:
-    """The staff conversation of a case, for its candidate or its case staff; else Http404."""
+    """The staff conversation of a case, for its candidate or its case staff; else NotFound."""
     own = own_cases(user=user).filter(pk=case_pk).select_related("candidate").first()
     if own is not None:
         return Conversation(CANDIDATE, own, None, _thread(own, None))
-    case = access.first_or_404(staff_cases(user=user).filter(pk=case_pk).select_related("candidate"))
+    case = access.first_visible(staff_cases(user=user).filter(pk=case_pk).select_related("candidate"))
     return Conversation(STAFF, case, None, _thread(case, None))
 
 
@@ -120,17 +119,17 @@ def _assignment_case(assignment: VolunteerAssignment) -> Case | None:
 
 
 def volunteer_conversation(*, user: User, assignment_pk: int) -> Conversation:
-    """The conversation of a live assignment, for its candidate or its volunteer; else Http404."""
+    """The conversation of a live assignment, for its candidate or its volunteer; else NotFound."""
     assignment = own_assignments(user=user).filter(pk=assignment_pk).select_related("volunteer").first()
     side = CANDIDATE
     if assignment is None:
-        assignment = access.first_or_404(
+        assignment = access.first_visible(
             volunteer_assignments(user=user).filter(pk=assignment_pk).select_related("candidate")
         )
         side = VOLUNTEER
     case = _assignment_case(assignment)
     if case is None:
-        raise Http404
+        raise access.NotFound
     return Conversation(side, case, assignment, _thread(case, assignment))
 
 
@@ -216,8 +215,8 @@ def inbox(*, user: User) -> list[InboxRow]:
 
 
 def message_file_get(*, user: User, pk: int) -> Message:
-    """A message with an attachment in a conversation the user is on; else Http404."""
-    message = access.first_or_404(
+    """A message with an attachment in a conversation the user is on; else NotFound."""
+    message = access.first_visible(
         Message.objects.filter(pk=pk, erased_at__isnull=True)
         .exclude(attachment="")
         .select_related("thread__case", "thread__assignment")

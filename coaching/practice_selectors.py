@@ -60,26 +60,26 @@ def shared_by_others(*, user: User) -> QuerySet[PracticeTemplate]:
 
 def template_get(*, user: User, pk: int) -> PracticeTemplate:
     """A template the user may read (own municipality, or shared by another one to a coordinator),
-    else Http404."""
+    else NotFound."""
     readable = Q(municipality_id__in=_own_municipality_ids(user=user))
     if may_manage(user=user):
         readable |= Q(shared=True)
-    return access.first_or_404(
+    return access.first_visible(
         PracticeTemplate.objects.filter(readable, pk=pk).select_related("municipality", "source")
     )
 
 
 def template_get_for_edit(*, user: User, pk: int) -> PracticeTemplate:
-    """A template of a municipality the user coordinates, else Http404."""
+    """A template of a municipality the user coordinates, else NotFound."""
     coordinated = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
-    return access.first_or_404(
+    return access.first_visible(
         PracticeTemplate.objects.filter(pk=pk, municipality_id__in=coordinated).select_related("municipality")
     )
 
 
 def template_get_for_import(*, user: User, pk: int) -> PracticeTemplate:
-    """A template another municipality shares, else Http404 (one's own is edited, not imported)."""
-    return access.first_or_404(shared_by_others(user=user).filter(pk=pk))
+    """A template another municipality shares, else NotFound (one's own is edited, not imported)."""
+    return access.first_visible(shared_by_others(user=user).filter(pk=pk))
 
 
 def may_edit(*, user: User, template: PracticeTemplate) -> bool:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet
 from django.db.models import DateField as DateOutput
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,7 +102,7 @@ def coach_assignable_employment_get(*, user: User, pk: int) -> Employment:
     """An employment whose job coach the user may change (coach_assignable_employments): a case
     manager working on the case, or a coordinator of the person's municipality. Other roles → 403;
     out of scope → 404."""
-    employment = access.first_or_404(
+    employment = access.first_visible(
         coach_assignable_employments(user=user)
         .filter(pk=pk)
         .select_related("candidate", "job_coach", "employer__organisation")
@@ -129,7 +128,7 @@ def coach_overview(*, user: User) -> QuerySet[Employment]:
 def may_change_coach(*, user: User, employment: Employment) -> bool:
     try:
         coach_assignable_employment_get(user=user, pk=employment.pk)
-    except (PermissionDenied, Http404):
+    except (PermissionDenied, access.NotFound):
         return False
     return True
 
@@ -162,7 +161,7 @@ def employment_get(*, user: User, pk: int, for_edit: bool = False) -> Employment
             pk=pk, candidate__in=candidate_selectors.overseen_candidates(user=user)
         ).exists():
             raise PermissionDenied
-        raise Http404
+        raise access.NotFound
     return employment
 
 
@@ -320,7 +319,7 @@ def coordinator_figures(*, user: User, today: date | None = None) -> dict:
 
 
 def language_need_get(*, user: User, pk: int) -> LanguageSupportNeed:
-    need = access.first_or_404(
+    need = access.first_visible(
         LanguageSupportNeed.objects.filter(
             pk=pk, employment__in=editable_employments(user=user)
         ).select_related("employment__candidate")
@@ -347,7 +346,7 @@ def open_needs_grouped(*, user: User) -> list[dict]:
 
 
 def risk_get(*, user: User, pk: int) -> RiskFlag:
-    risk = access.first_or_404(
+    risk = access.first_visible(
         RiskFlag.objects.filter(pk=pk, employment__in=editable_employments(user=user)).select_related(
             "employment__candidate"
         )
@@ -385,7 +384,7 @@ def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
     request = staff_requests(user=user).filter(pk=pk).first()
     if request is not None:
         return request, True
-    request = access.first_or_404(employer_requests(user=user).filter(pk=pk))
+    request = access.first_visible(employer_requests(user=user).filter(pk=pk))
     return request, False
 
 
@@ -409,7 +408,7 @@ def volunteer_assignments(*, user: User) -> QuerySet[VolunteerAssignment]:
 
 
 def volunteer_assignment_get(*, user: User, pk: int) -> VolunteerAssignment:
-    assignment = access.first_or_404(volunteer_assignments(user=user).filter(pk=pk))
+    assignment = access.first_visible(volunteer_assignments(user=user).filter(pk=pk))
     return assignment
 
 
@@ -431,7 +430,7 @@ def case_page(*, case: Case) -> dict:
 
 
 def referral_get(*, user: User, pk: int) -> Referral:
-    referral = access.first_or_404(
+    referral = access.first_visible(
         Referral.objects.filter(
             pk=pk, case__candidate__in=candidate_selectors.editable_candidates(user=user)
         ).select_related("case__candidate", "service")
@@ -476,7 +475,7 @@ def editable_service(*, user: User, pk: int) -> Service:
     """An offer whose entry the user may change (case managers and coordinators of its
     municipality), else 404."""
     municipalities = access.municipality_ids(user=user, roles=[Role.CASE_MANAGER, Role.COORDINATOR])
-    return access.first_or_404(
+    return access.first_visible(
         Service.objects.filter(pk=pk, municipality_id__in=municipalities).select_related("organisation")
     )
 
@@ -603,7 +602,7 @@ def handovers_for(*, user: User) -> QuerySet[Handover]:
 
 
 def handover_get(*, user: User, pk: int) -> Handover:
-    handover = access.first_or_404(handovers_for(user=user).filter(pk=pk))
+    handover = access.first_visible(handovers_for(user=user).filter(pk=pk))
     return handover
 
 

@@ -203,7 +203,7 @@ def open_placement_get(*, candidate: Candidate, pk: int) -> Placement:
     """One of the placements the person's jobs pages list (open, a place free, verified, their
     municipality), else 404."""
 
-    placement = access.first_or_404(
+    placement = access.first_visible(
         open_placements(municipality_id=candidate.municipality_id)
         .select_related("employer__organisation")
         .filter(pk=pk)

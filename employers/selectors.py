@@ -153,7 +153,7 @@ def placements_for(*, user: User) -> QuerySet[Placement]:
 def placement_get(*, user: User, pk: int) -> Placement:
     """One of the user's placements; someone else's is a 404, as if it did not exist."""
     require_employer(user=user)
-    placement = access.first_or_404(placements_for(user=user).filter(pk=pk))
+    placement = access.first_visible(placements_for(user=user).filter(pk=pk))
     return placement
 
 
@@ -161,7 +161,7 @@ def placement_get_for_update(*, user: User, pk: int) -> Placement:
     """As :func:`placement_get`, with the row locked until the transaction ends (a change checked
     against the version the writer read, employers/api.py)."""
     require_employer(user=user)
-    return access.first_or_404(placements_for(user=user).select_for_update(of=("self",)).filter(pk=pk))
+    return access.first_visible(placements_for(user=user).select_for_update(of=("self",)).filter(pk=pk))
 
 
 def placement_skills(*, placement: Placement) -> list[PlacementSkill]:
@@ -405,7 +405,7 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
 
 def listed_candidate_get(*, user: User, ref: str) -> Candidate:
     """A listed candidate by public reference (anonymous columns only), or 404. An id is no reference."""
-    candidate = access.first_or_404(
+    candidate = access.first_visible(
         anonymous_queryset(browse_base(user=user).filter(public_ref=str(ref)[:11]))
     )
     return candidate
@@ -722,7 +722,7 @@ def verification_queue(*, user: User) -> QuerySet[Organisation]:
 
 def verification_get(*, user: User, pk: int) -> Organisation:
     """An employer waiting in the user's queue (404 otherwise) that the user may decide on (403)."""
-    organisation = access.first_or_404(verification_queue(user=user).filter(pk=pk))
+    organisation = access.first_visible(verification_queue(user=user).filter(pk=pk))
     if not access.may_verify_employer(user=user, organisation=organisation):
         raise PermissionDenied
     return organisation
@@ -746,7 +746,7 @@ def employer_introductions(*, user: User) -> QuerySet[Introduction]:
 def employer_introduction_get(*, user: User, ref: str) -> Introduction:
     """One of the employer's introductions by its reference (an id finds nothing), else 404."""
     require_employer(user=user)
-    intro = access.first_or_404(employer_introductions(user=user).filter(reference=str(ref)[:11]))
+    intro = access.first_visible(employer_introductions(user=user).filter(reference=str(ref)[:11]))
     return intro
 
 
@@ -892,7 +892,7 @@ def answerable_introduction_get(*, user: User, ref: str) -> Introduction:
         queryset = staff_introductions(user=user)
     else:
         raise PermissionDenied
-    intro = access.first_or_404(queryset.filter(reference=str(ref)[:11]))
+    intro = access.first_visible(queryset.filter(reference=str(ref)[:11]))
     return intro
 
 
@@ -911,7 +911,7 @@ def endable_employment_get(*, user: User, ref: str) -> Employment:
     reach = Q(employer__organisation_id__in=employer_orgs)
     if case_staff:
         reach |= Q(candidate__in=editable_candidates(user=user))
-    employment = access.first_or_404(
+    employment = access.first_visible(
         Employment.objects.filter(reach, reference=str(ref)[:11]).select_related(
             "employer__organisation", "placement", "candidate"
         )
@@ -1098,7 +1098,7 @@ def acquisitions_for(*, user: User) -> QuerySet[PlacementAcquisition]:
 
 def acquisition_get(*, user: User, pk: int) -> PlacementAcquisition:
     """One of them, else 404 (403 for roles that never find placements)."""
-    return access.first_or_404(acquisitions_for(user=user).filter(pk=pk))
+    return access.first_visible(acquisitions_for(user=user).filter(pk=pk))
 
 
 class AcquisitionLinkError(Exception):
@@ -1182,7 +1182,7 @@ def businesses_for(*, user: User) -> QuerySet[Organisation]:
 
 
 def business_get(*, user: User, pk: int) -> Organisation:
-    return access.first_or_404(businesses_for(user=user).filter(pk=pk))
+    return access.first_visible(businesses_for(user=user).filter(pk=pk))
 
 
 def can_steer_business(*, user: User, organisation: Organisation) -> bool:

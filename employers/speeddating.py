@@ -82,17 +82,17 @@ def speed_datings(*, user: User) -> QuerySet[SpeedDating]:
 
 def speed_dating_get(*, user: User, pk: int) -> SpeedDating:
     """One session of the user's municipalities; another municipality's is a 404."""
-    return access.first_or_404(speed_datings(user=user).filter(pk=pk))
+    return access.first_visible(speed_datings(user=user).filter(pk=pk))
 
 
 def participant_get(*, session: SpeedDating, pk: int) -> SpeedDatingCandidate:
-    return access.first_or_404(
+    return access.first_visible(
         SpeedDatingCandidate.objects.filter(session=session, pk=pk).select_related("candidate")
     )
 
 
 def meeting_get(*, session: SpeedDating, pk: int) -> SpeedDatingMeeting:
-    return access.first_or_404(
+    return access.first_visible(
         SpeedDatingMeeting.objects.filter(session=session, pk=pk).select_related(
             "participant__candidate", "placement__employer__organisation", "business"
         )
@@ -294,7 +294,7 @@ def own_invitations(*, user: User) -> list[OwnInvitation]:
 def own_invitation_get(*, user: User, pk: int) -> SpeedDatingCandidate:
     if not getattr(user, "is_candidate", False):
         raise PermissionDenied
-    return access.first_or_404(
+    return access.first_visible(
         SpeedDatingCandidate.objects.filter(
             pk=pk, candidate__user=user, candidate__erased_at__isnull=True, status=Status.INVITED
         ).select_related("session", "candidate")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 
 import numpy as np
 from django.core.cache import cache
@@ -91,6 +92,28 @@ def _depth(top: int | None, model: RerankerModel | None) -> int | None:
     return max(top, RERANK_DEPTH) if model is not None else top
 
 
+def _matcher() -> Matcher:
+    """A matcher over the current ESCO index, dated by the app's (Berlin) today."""
+    return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+
+
+def _best(
+    rank: Callable[..., list[RankedMatch]], *, model: RerankerModel | None, top: int | None
+) -> list[RankedMatch]:
+    """What ``rank`` gives as deep as the re-ranker needs, re-ranked, cut to ``top``: the one ranking
+    step of every match_* below."""
+    ranked = _apply_reranker(rank(top=_depth(top, model)), model)
+    return ranked[:top] if top else ranked
+
+
+def _each(
+    rank: Callable[..., list[RankedMatch]], records: Sequence, index: object, *, top: int | None
+) -> dict[str, list[RankedMatch]]:
+    """``_best`` for each record (by its id) against one index, with one read of the re-ranker."""
+    model = active_reranker()
+    return {record.id: _best(partial(rank, record, index), model=model, top=top) for record in records}
+
+
 def match_candidates(
     *,
     placement: PlacementRecord,
@@ -101,10 +124,8 @@ def match_candidates(
     """Candidates for a placement, best first; with ``top`` exactly the first ``top`` of the whole list
     (of the rows ``where`` keeps, when a list filter gave one: see ``candidate_filter``)."""
     model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
-    ranked = matcher.rank_candidates(placement, candidates, top=_depth(top, model), where=where)
-    ranked = _apply_reranker(ranked, model)
-    return ranked[:top] if top else ranked
+    matcher = _matcher()
+    return _best(partial(matcher.rank_candidates, placement, candidates, where=where), model=model, top=top)
 
 
 def match_candidates_many(
@@ -116,14 +137,9 @@ def match_candidates_many(
     """Each placement's candidates (placement id → ``match_candidates``' answer) for a batch: the
     candidates' index is built once (or the given one used) and the re-ranker read once, so each
     further placement costs one ranking, never a rebuild (issue 16, "build once, rank many")."""
-    model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    matcher = _matcher()
     index = candidates if isinstance(candidates, CandidateIndex) else matcher.candidate_index(candidates)
-    found = {}
-    for placement in placements:
-        ranked = _apply_reranker(matcher.rank_candidates(placement, index, top=_depth(top, model)), model)
-        found[placement.id] = ranked[:top] if top else ranked
-    return found
+    return _each(matcher.rank_candidates, placements, index, top=top)
 
 
 def match_placements_many(
@@ -134,23 +150,16 @@ def match_placements_many(
 ) -> dict[str, list[RankedMatch]]:
     """Jobs for me for many people at once (candidate id → ``match_placements``' answer): one index
     of the placements for all of them and one read of the re-ranker."""
-    model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
+    matcher = _matcher()
     index = placements if isinstance(placements, PlacementIndex) else matcher.placement_index(placements)
-    found = {}
-    for candidate in candidates:
-        ranked = _apply_reranker(matcher.rank_placements(candidate, index, top=_depth(top, model)), model)
-        found[candidate.id] = ranked[:top] if top else ranked
-    return found
+    return _each(matcher.rank_placements, candidates, index, top=top)
 
 
 def eligible_candidate_ids(
     *, placement: PlacementRecord, candidates: Sequence[CandidateRecord], where: np.ndarray | None = None
 ) -> list[str]:
     """The ids ``match_candidates`` without ``top`` would list, unordered (nobody scored or explained)."""
-    return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate()).eligible_ids(
-        placement, candidates, where=where
-    )
+    return _matcher().eligible_ids(placement, candidates, where=where)
 
 
 def candidate_filter(
@@ -164,7 +173,7 @@ def candidate_filter(
     """The rows of ``candidates`` a matches page's filter keeps (None: nothing to filter), for
     ``where`` of ``match_candidates`` and ``eligible_candidate_ids``. Read from the index's arrays:
     no query, and nobody's score changes."""
-    return Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate()).narrow(
+    return _matcher().narrow(
         placement, candidates, max_km=max_km, min_german=min_german, available_by=available_by
     )
 
@@ -173,10 +182,8 @@ def match_placements(
     *, candidate: CandidateRecord, placements: Sequence[PlacementRecord], top: int | None = None
 ) -> list[RankedMatch]:
     model = active_reranker()
-    matcher = Matcher(taxonomy_index(), coordinates=coordinates, today=timezone.localdate())
-    ranked = matcher.rank_placements(candidate, placements, top=_depth(top, model))
-    ranked = _apply_reranker(ranked, model)
-    return ranked[:top] if top else ranked
+    matcher = _matcher()
+    return _best(partial(matcher.rank_placements, candidate, placements), model=model, top=top)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 
@@ -24,14 +23,23 @@ _CACHE_ATTR = "_lotse_memberships"
 _Row = TypeVar("_Row")
 
 
-def first_or_404(queryset: QuerySet[_Row]) -> _Row:
-    """The first row of a queryset already narrowed to what the user may see, else 404: a row that
-    does not exist and one the user may not see look the same (like ``.first()``, never
-    MultipleObjectsReturned, unlike ``get_object_or_404``)."""
+class NotFound(Exception):
+    """The row does not exist or the user may not see it: the two look the same, so nothing leaks.
+    Selectors raise it; config/domain_errors.py answers it with a 404."""
+
+
+def first_visible(queryset: QuerySet[_Row]) -> _Row:
+    """The first row of a queryset already narrowed to what the user may see, else NotFound (like
+    ``.first()``, never MultipleObjectsReturned, unlike ``get_object_or_404``)."""
     found = queryset.first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
+
+
+# The old name, for callers in code other branches are changing now (coaching/api.py,
+# api/selectors.py); it raises NotFound too, which is answered with the same 404.
+first_or_404 = first_visible
 
 
 def memberships(*, user: User) -> list[Membership]:

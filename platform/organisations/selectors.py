@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -41,7 +40,7 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
 def organisation_get(*, user: User, pk: int, manage: bool = False) -> Organisation:
     """One organisation the user may view (``manage``: may change it and its memberships); 404 if it
     does not exist, else 403."""
-    organisation = get_object_or_404(Organisation.objects.select_related("municipality"), pk=pk)
+    organisation = access.first_visible(Organisation.objects.select_related("municipality").filter(pk=pk))
     allowed = access.may_manage_organisation if manage else access.may_view_organisation
     if not allowed(user=user, organisation=organisation):
         raise PermissionDenied

@@ -4,12 +4,12 @@ operation, ETag and If-Match, invalid input as problem details."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from employers.models import Placement, PlacementSkill, PlacementStatus
+from tests.clock import TODAY
 from tests.employers.conftest import make_placement, make_profile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 URL = "/api/v1/placements/"
 INVALID = "urn:lotse:api:problem:invalid-input"
@@ -125,7 +125,7 @@ def test_create_makes_a_placement_of_the_own_business(employers, cook_taxonomy):
 
 def test_create_refuses_what_the_form_refuses(employers, cook_taxonomy):
     client = employers.own.client
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
     errors = _errors(
         client.post(
             URL,

@@ -18,9 +18,10 @@ from candidates.models import Appointment, AppointmentStatus
 from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.fixtures.users import new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SENT_SMS: list[tuple[str, str]] = []
 
@@ -43,7 +44,7 @@ def setup(desk):
 
 
 def _form(**over):
-    day = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    day = (TODAY + datetime.timedelta(days=3)).isoformat()
     data = {
         "kind": "interview",
         "day": day,

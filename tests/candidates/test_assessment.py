@@ -18,10 +18,11 @@ from candidates.models import Assessment, AssessmentEntry, ConsentScope, LifeDom
 from candidates.services import consent_grant
 from privacy.models import AuditEntry
 from tests.candidates.test_access_matrix import world  # noqa: F401  (the matrix's world, reused)
+from tests.clock import TODAY
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SPECIAL = "Art9-Geheimnis: Albträume seit der Flucht"
 ORDINARY = "Deutsch-Stärke: spricht gern"
@@ -64,7 +65,7 @@ def test_a_double_submit_saves_one_version(desk):
 
 def test_a_reassessment_date_before_the_assessment_is_refused(desk):
     rows = entries()
-    rows[0]["reassess_on"] = timezone.localdate() - datetime.timedelta(days=1)
+    rows[0]["reassess_on"] = TODAY - datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
         services.assessment_create(case=desk.case, actor=desk.user, entries=rows)
 
@@ -72,7 +73,7 @@ def test_a_reassessment_date_before_the_assessment_is_refused(desk):
 def test_the_form_saves_and_bad_input_comes_back_with_an_error(desk):
     client = login_with_mfa(Client(), desk.user)
     url = reverse("candidates:assessment_edit", args=[desk.case.pk])
-    data = {"assessed_on": timezone.localdate().isoformat()}
+    data = {"assessed_on": TODAY.isoformat()}
     for domain in LifeDomain.values:
         data[f"{domain}-need"] = "none"
     data["housing-need"] = "urgent"
@@ -82,7 +83,7 @@ def test_the_form_saves_and_bad_input_comes_back_with_an_error(desk):
     assert response.status_code == 200
     assert "Wir sind sechs in einem Zimmer." in response.content.decode()
     assert not Assessment.objects.exists()
-    data["housing-reassess_on"] = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    data["housing-reassess_on"] = (TODAY + datetime.timedelta(days=90)).isoformat()
     data["german-need"] = "sometimes"  # not a choice
     assert client.post(url, data).status_code == 200
     data["german-need"] = "some"

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from candidates import services, tasks
 from candidates.models import CaseEvaluation, CasePhase, CasePhaseChange, GoalStatus
@@ -18,9 +17,10 @@ from notifications.models import Notification
 from organisations.models import Membership
 from privacy.models import AuditEntry
 from tests.candidates.factories import CandidateFactory, GoalFactory
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_a_case_closes_only_with_an_evaluation(case, case_manager_team):
     assert case.phase == CasePhase.CLOSED and case.closed_at is not None
     evaluation = CaseEvaluation.objects.get(case=case)
     assert list(evaluation.goals_reached.all()) == [reached]
-    assert evaluation.follow_up_due == timezone.localdate() + datetime.timedelta(days=182)
+    assert evaluation.follow_up_due == TODAY + datetime.timedelta(days=182)
     reached.refresh_from_db(), open_goal.refresh_from_db()
     assert reached.status == GoalStatus.ACHIEVED and open_goal.status == GoalStatus.OPEN
     # The closing page shows the evaluation and the dated phases.
@@ -115,7 +115,7 @@ def test_six_months_after_an_employment_the_case_staff_are_asked_once(case, case
     assert notice.url_name == "candidates:case_closure"
     # The case manager answers from the closing page (the closed case is no longer in the caseload).
     client = _client(case_manager_team.own)
-    CaseEvaluation.objects.filter(pk=evaluation.pk).update(follow_up_due=timezone.localdate())
+    CaseEvaluation.objects.filter(pk=evaluation.pk).update(follow_up_due=TODAY)
     closed_list = client.get(reverse("candidates:closed_list")).content.decode()
     assert reverse("candidates:case_closure", args=[case.pk]) in closed_list and "fällig" in closed_list
     url = reverse("candidates:closure_follow_up", args=[case.pk])
@@ -129,7 +129,7 @@ def test_six_months_after_an_employment_the_case_staff_are_asked_once(case, case
 
 def test_the_task_asks_a_colleague_when_the_case_manager_left(case, case_manager_team):
     evaluation = services.case_close(case=case, actor=case_manager_team.own, reason="employment")
-    CaseEvaluation.objects.filter(pk=evaluation.pk).update(follow_up_due=timezone.localdate())
+    CaseEvaluation.objects.filter(pk=evaluation.pk).update(follow_up_due=TODAY)
     Membership.objects.filter(user=case_manager_team.own).update(is_active=False)
     assert tasks.send_closure_follow_ups.delay().get() == 1
     assert Notification.objects.get(kind="candidates.closure_follow_up.staff").recipient == (

@@ -19,9 +19,10 @@ from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.candidates.test_privacy_and_expiry import _all_candidate_data_as_text
+from tests.clock import TODAY
 from tests.fixtures.users import new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def url_in(language: str, name: str, *args) -> str:
@@ -199,7 +200,7 @@ def test_the_person_comments_on_a_staff_step_and_staff_read_it(person, desk, sig
 
 def test_staff_create_a_task_for_the_person_on_the_case_page(desk, signed_in, person):
     client = signed_in(desk.user)
-    due = timezone.localdate() + datetime.timedelta(days=14)
+    due = TODAY + datetime.timedelta(days=14)
     response = client.post(
         reverse("candidates:step_add", args=[desk.case.pk, person.goal.pk]),
         {"title": "Meldebescheinigung mitbringen", "due_date": due.isoformat(), "assignee": "candidate"},

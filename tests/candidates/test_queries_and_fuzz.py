@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from candidates.models import Language, LanguageExam, LegalCircle
 from inputs.middleware import UNSTORABLE
+from taxonomy.cefr import CEFR
 from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
 
@@ -144,6 +146,36 @@ def _posts(fields):
     return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
 
 
+def _plausible(good: dict[str, list[str]]):
+    """Any of the fields, each a plausible value or anything at all: so that accepted posts happen
+    often enough for their stored values to be checked, not only refused ones."""
+    return st.fixed_dictionaries(
+        {}, optional={k: st.one_of(st.sampled_from(v), values) for k, v in good.items()}
+    )
+
+
+_LEVELS = ["", *CEFR.values]
+LANGUAGE_VALUES = {
+    "language": Language.values[:6],
+    "spoken": _LEVELS,
+    "written": _LEVELS,
+    "is_native": ["on", ""],
+    "exam": LanguageExam.values,
+    "exam_level": _LEVELS,
+    "exam_date": ["", "2020-05-01", " 2024-12-31 "],
+}
+OCCUPATION_VALUES = {"years_experience": ["0", "3", " 12.5 ", "60"]}
+INTAKE_VALUES = {
+    "first_name": ["Amal", " Amal ", "Zoë", "Nguyễn Thị"],
+    "last_name": ["Haddad", "Al-Hassan", "O'Neill"],
+    "birth_date": ["", "1990-02-03"],
+    "postcode": ["", "44135"],
+    "email": ["", "amal@example.org"],
+    "legal_circle": LegalCircle.values,
+    "confirm_duplicate": ["on"],
+}
+
+
 FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -157,21 +189,72 @@ def test_the_staff_profile_form_never_fails(desk, data):
     assert_nothing_invalid_stored(response, desk.candidate, before)
 
 
+def _entries(model, candidate) -> list[dict]:
+    return list(model.objects.filter(candidate=candidate).order_by("pk").values())
+
+
+def assert_stored_as_accepted(row, form, data: dict) -> None:
+    """Every posted field of an accepted form is stored as the form read it: nothing cut off or lost
+    on the way to the database (the form's reading is the normalised input: stripped text, parsed
+    dates and numbers, choices as given)."""
+    assert form.is_valid(), form.errors
+    for name in data:
+        if name in form.Meta.fields:
+            assert getattr(row, name) == form.cleaned_data[name], name
+
+
+def _outcome(response) -> None:
+    # Shown by --hypothesis-show-statistics: how many posts were accepted, how many refused.
+    event("accepted" if response.status_code == 302 else "refused")
+
+
+def _on_top(base: dict, data: dict, use_base: bool) -> dict:
+    """The fuzzed fields over a valid post (so accepted posts happen too), or on their own."""
+    return {**base, **data} if use_base else data
+
+
 @FUZZ
-@given(data=_posts(LANGUAGE_FIELDS))
-def test_the_language_form_never_fails(desk, data):
+@given(data=_posts(LANGUAGE_FIELDS) | _plausible(LANGUAGE_VALUES), use_base=st.booleans())
+def test_the_language_form_never_fails(desk, data, use_base):
+    from candidates.forms import LanguageForm
+    from candidates.models import LanguageSkill
+
+    data = _on_top({"language": "de", "exam": "none"}, data, use_base)
     client = login_with_mfa(Client(), desk.user)
+    before = _entries(LanguageSkill, desk.candidate)
     response = client.post(reverse("candidates:language_add", args=[desk.candidate.pk]), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
+    _outcome(response)
+    if response.status_code != 302:
+        assert _entries(LanguageSkill, desk.candidate) == before
+        return
+    form = LanguageForm(data)
+    stored = LanguageSkill.objects.get(candidate=desk.candidate, language=data["language"])
+    assert_stored_as_accepted(stored, form, data)
 
 
 @FUZZ
-@given(data=_posts(OCCUPATION_FIELDS))
-def test_the_occupation_form_never_fails(desk, data):
+@given(data=_posts(OCCUPATION_FIELDS) | _plausible(OCCUPATION_VALUES), real_uri=st.booleans())
+def test_the_occupation_form_never_fails(desk, welder, data, real_uri):
+    from candidates.forms import OccupationAddForm
+    from candidates.models import CandidateOccupation
+
+    if real_uri:
+        data = {**data, "occupation_uri": welder.uri}  # reach the service with arbitrary years
     client = login_with_mfa(Client(), desk.user)
+    before = _entries(CandidateOccupation, desk.candidate)
     response = client.post(reverse("candidates:occupation_add", args=[desk.candidate.pk]), data)
-    # no real ESCO URI can be guessed: always a form error
-    assert response.status_code == 200 or refused_as_unstorable(response, data)
+    assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
+    _outcome(response)
+    # No real ESCO URI can be guessed: without the welder's every post is refused.
+    assert real_uri or response.status_code != 302
+    if response.status_code != 302:
+        assert _entries(CandidateOccupation, desk.candidate) == before
+        return
+    form = OccupationAddForm(data)
+    assert form.is_valid(), form.errors
+    stored = CandidateOccupation.objects.get(candidate=desk.candidate, occupation=welder)
+    assert stored.years_experience == form.cleaned_data["years_experience"]
 
 
 @FUZZ
@@ -187,22 +270,40 @@ def test_the_self_service_form_never_fails(desk, candidate_team, data):
     assert_nothing_invalid_stored(response, desk.candidate, before)
 
 
+INTAKE_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "postcode",
+    "responsible_organisation",
+    "legal_circle",
+    "confirm_duplicate",
+    "email",
+]
+
+
 @FUZZ
-@given(
-    data=_posts(
-        [
-            "first_name",
-            "last_name",
-            "birth_date",
-            "postcode",
-            "responsible_organisation",
-            "legal_circle",
-            "confirm_duplicate",
-            "email",
-        ]
-    )
-)
-def test_the_intake_form_never_fails(desk, data):
+@given(data=_posts(INTAKE_FIELDS) | _plausible(INTAKE_VALUES), use_base=st.booleans())
+def test_the_intake_form_never_fails(desk, data, use_base):
+    from candidates.forms import IntakeForm
+    from candidates.models import Candidate, Case
+    from organisations.models import Organisation
+
+    organisation = desk.case.responsible_organisation
+    base = {"first_name": "Amal", "last_name": "Haddad", "responsible_organisation": str(organisation.pk)}
+    data = _on_top({**base, "legal_circle": "sgb2", "confirm_duplicate": "on"}, data, use_base)
     client = login_with_mfa(Client(), desk.user)
+    people, cases = set(Candidate.objects.values_list("pk", flat=True)), Case.objects.count()
     response = client.post(reverse("candidates:create"), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
+    _outcome(response)
+    made = Candidate.objects.exclude(pk__in=people)
+    if response.status_code != 302:
+        assert not made.exists() and Case.objects.count() == cases
+        return
+    person = made.get()
+    form = IntakeForm(data, organisations=Organisation.objects.filter(pk=organisation.pk))
+    assert_stored_as_accepted(person, form, data)
+    case = person.cases.get()
+    assert case.responsible_organisation == form.cleaned_data["responsible_organisation"]
+    assert case.legal_circle == form.cleaned_data["legal_circle"]

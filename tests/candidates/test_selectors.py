@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.http import Http404
 
 from accounts.roles import Role
 from candidates import selectors, services
 from candidates.models import ConsentScope
+from organisations import access
 from organisations.models import OrganisationKind
 from tests.candidates.factories import CandidateFactory, CaseFactory, ConsentFactory, LanguageSkillFactory
 from tests.factories import OrganisationFactory
@@ -59,7 +59,7 @@ def test_a_handover_consent_opens_the_case_data_and_its_revocation_closes_it_at_
     assert selectors.candidate_get(user=receiver, pk=case.candidate.pk) == case.candidate
 
     services.consent_revoke(consent=consent, actor=case_manager_team.own)
-    with pytest.raises(Http404):
+    with pytest.raises(access.NotFound):
         selectors.candidate_get(user=receiver, pk=case.candidate.pk)
 
 
@@ -91,11 +91,11 @@ def test_volunteers_see_only_assigned_candidates_and_only_the_consented_fields(v
     assert not hasattr(view, "email") and not hasattr(view, "birth_date")
     # Volunteers never get the full record, and a colleague without the consent gets nothing.
     assert not selectors.visible_candidates(user=volunteer_team.own).exists()
-    with pytest.raises(Http404):
+    with pytest.raises(access.NotFound):
         selectors.volunteer_view(user=volunteer_team.colleague, pk=candidate.pk)
 
     services.consent_revoke(consent=consent, actor=volunteer_team.own)
-    with pytest.raises(Http404):
+    with pytest.raises(access.NotFound):
         selectors.volunteer_view(user=volunteer_team.own, pk=candidate.pk)
 
 

@@ -6,16 +6,16 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from cms import figures
 from employers.models import PlacementStatus
 from organisations.models import OrganisationKind, VerificationStatus
+from tests.clock import TODAY
 from tests.cms.conftest import HOST
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_hires_this_year_count_employments_started_this_year(platform_rows):
         employment = apps.get_model("employers", "Employment")
     except LookupError:
         pytest.skip("employers.Employment does not exist yet")
-    today = timezone.localdate()
+    today = TODAY
     employment.objects.create(
         candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today
     )

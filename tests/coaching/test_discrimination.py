@@ -12,16 +12,16 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from coaching.discrimination_selectors import first_of_month, report_counts, reporter_of
 from coaching.discrimination_services import referral_token, report_create
 from coaching.models import DiscriminationReport, Service, ServiceOrganisation
 from privacy.models import AuditEntry
 from privacy.registry import registry
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 TEXT = "Der Chef sagte, Leute wie mich stelle er nicht ein."
 
@@ -41,7 +41,7 @@ def counselling(world) -> Service:
 def _form(**extra) -> dict:
     return {
         "setting": "business",
-        "occurred_on": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
+        "occurred_on": (TODAY - datetime.timedelta(days=10)).isoformat(),
         "description": TEXT,
         "ground": "ethnic",
         **extra,
@@ -50,7 +50,7 @@ def _form(**extra) -> dict:
 
 def _report(world, *, who="candidate", **kwargs) -> DiscriminationReport:
     user = world.people[who]
-    data = {"setting": "business", "occurred_on": timezone.localdate(), "description": TEXT, **kwargs}
+    data = {"setting": "business", "occurred_on": TODAY, "description": TEXT, **kwargs}
     return report_create(actor=user, reporter=reporter_of(user=user), **data)
 
 
@@ -88,7 +88,7 @@ def test_an_anonymous_report_links_to_nobody_and_nobody_reads_it(world, client):
     assert response.status_code == 302
     report = DiscriminationReport.objects.get()
     assert report.anonymous and report.reporter_id is None and report.candidate_id is None
-    assert report.reported_on == first_of_month(timezone.localdate())
+    assert report.reported_on == first_of_month(TODAY)
     # No audit entry names the writer of an anonymous report.
     assert not AuditEntry.objects.filter(record_type="coaching.discriminationreport").exists()
     assert (
@@ -113,8 +113,8 @@ def test_the_database_refuses_an_anonymous_report_with_a_link_to_a_person(world)
             reporter=world.people["candidate"],
             anonymous=True,
             setting="office",
-            occurred_on=timezone.localdate().replace(day=1),
-            reported_on=timezone.localdate(),
+            occurred_on=TODAY.replace(day=1),
+            reported_on=TODAY,
         )
 
 
@@ -290,7 +290,7 @@ def test_a_period_over_a_year_is_counted_by_quarter(world):
 
 
 def test_the_coordinator_sees_counts_never_texts(world, client):
-    today = timezone.localdate()
+    today = TODAY
     _bulk(world, "business", today, 6)
     _report(world, setting="business")
     login_with_mfa(client, world.coordinator)

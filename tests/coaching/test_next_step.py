@@ -15,11 +15,12 @@ from django.utils import timezone
 from coaching import pathway_selectors, services
 from coaching.models import FollowUp, FollowUpDue, RiskFlag
 from employers.models import Employment, EmploymentQuality
+from tests.clock import TODAY
 from tests.coaching.conftest import make_employment
 from tests.coaching.test_pathways import person, warehouse  # noqa: F401 (fixtures)
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _quality(employment, *, job_level: int, below: bool = False) -> EmploymentQuality:
@@ -75,7 +76,7 @@ def test_a_job_at_the_persons_level_and_a_reader_without_the_file_see_no_panel(w
 
 def _at_month(world, months: int):
     """An employment started ``months`` ago whose earlier planned follow-ups are done."""
-    today = timezone.localdate()
+    today = TODAY
     Employment.objects.filter(candidate=world.candidate).delete()
     employment = make_employment(world.case, world.employer_org, start=today - relativedelta(months=months))
     services.follow_along_start(employment_id=employment.pk)
@@ -100,7 +101,7 @@ def test_the_six_month_follow_up_of_a_helper_job_asks_about_the_next_step(world,
     assert "Nächster beruflicher Schritt" in _form(world, employment).content.decode()
     data = {
         "token": services.new_token(),
-        "date": timezone.localdate().isoformat(),
+        "date": TODAY.isoformat(),
         "mode": "phone",
         "with_whom": "candidate",
         "notes": "Läuft gut, möchte mehr Verantwortung.",
@@ -123,7 +124,7 @@ def test_the_six_month_follow_up_of_a_helper_job_asks_about_the_next_step(world,
 def test_the_twelve_month_follow_up_asks_too_the_three_month_one_does_not(world, person):  # noqa: F811
     employment = _at_month(world, 12)
     _quality(employment, job_level=1)
-    assert pathway_selectors.asks_next_step(employment=employment, on=timezone.localdate())
+    assert pathway_selectors.asks_next_step(employment=employment, on=TODAY)
     assert "Nächster beruflicher Schritt" in _form(world, employment).content.decode()
     early = _at_month(world, 3)
     _quality(early, job_level=1)
@@ -133,7 +134,5 @@ def test_the_twelve_month_follow_up_asks_too_the_three_month_one_does_not(world,
 def test_a_skilled_job_is_not_asked(world, person):  # noqa: F811
     employment = _at_month(world, 6)
     _quality(employment, job_level=2)
-    assert not pathway_selectors.asks_next_step(employment=employment, on=timezone.localdate())
-    assert not pathway_selectors.asks_next_step(
-        employment=employment, on=timezone.localdate() - datetime.timedelta(days=60)
-    )
+    assert not pathway_selectors.asks_next_step(employment=employment, on=TODAY)
+    assert not pathway_selectors.asks_next_step(employment=employment, on=TODAY - datetime.timedelta(days=60))

@@ -18,10 +18,11 @@ from organisations.models import OrganisationKind
 from privacy.registry import registry
 from privacy.services import gdpr_erase, gdpr_export
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SECRETS = [
     "Spricht über die Trennung von der Familie",
@@ -43,7 +44,7 @@ def _filled(world, language_school) -> dict[str, str]:
     name = f"{candidate.first_name} {candidate.last_name}"
     text = iter(f"{name}: {s}" for s in SECRETS)
     employment = world.employment
-    today = timezone.localdate()
+    today = TODAY
     services.follow_up_log(
         employment=employment,
         actor=world.coach,
@@ -205,7 +206,6 @@ def test_the_readable_export_names_every_key_and_reads_in_the_persons_language(w
     import uuid
 
     from django.urls import reverse
-    from django.utils import timezone
 
     from candidates.models import Appointment, Assessment, AssessmentEntry
     from privacy.document import missing_labels

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from employers import services
@@ -27,9 +26,12 @@ from employers.models import (
 from notifications.models import Notification
 from organisations.models import Membership, Organisation, OrganisationKind
 from privacy.models import AuditEntry
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate, make_placement
 from tests.employers.test_business_access import make_registration
 from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def business(
@@ -203,12 +205,12 @@ def test_logging_a_call_with_a_reminder_and_the_reminder_comes_exactly_once(
     coach = make_member(Role.JOB_COACH)
     org = business(municipality, "Spedition Kurz", street="Hafenstraße 3")
     client = signed_in(coach)
-    due = timezone.localdate() + timedelta(days=3)
+    due = TODAY + timedelta(days=3)
     response = client.post(
         reverse("employers:business_log", args=[org.pk]),
         {
             "kind": "call",
-            "happened_on": timezone.localdate().isoformat(),
+            "happened_on": TODAY.isoformat(),
             "note": "Sucht Fahrer*innen",
             "next_contact_on": due.isoformat(),
             "next_contact_note": "Nachfassen",
@@ -263,7 +265,7 @@ def test_the_list_shows_who_last_spoke_to_a_business_and_filters(municipality, m
         organisation=hot, kind="visit", happened_on=date(2026, 3, 2), by=service
     )
     BusinessRelation.objects.create(
-        organisation=hot, partner_level="strategic", owner=service, next_contact_on=timezone.localdate()
+        organisation=hot, partner_level="strategic", owner=service, next_contact_on=TODAY
     )
     client = signed_in(coach)
     url = reverse("employers:business_list")

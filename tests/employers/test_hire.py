@@ -15,18 +15,18 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from employers import notices as employer_notices
 from employers import services
 from employers.models import Employment, Introduction
 from notifications.models import Notification
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.users import new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 Stage = Introduction.Stage
 
@@ -50,7 +50,7 @@ def _accepted(placement, candidate, employer, coach):
 
 
 def _hire(intro, employer, **kwargs):
-    kwargs.setdefault("start_date", timezone.localdate() + timedelta(days=14))
+    kwargs.setdefault("start_date", TODAY + timedelta(days=14))
     return services.introduction_hire(introduction=intro, actor=employer.own, **kwargs)
 
 
@@ -60,7 +60,7 @@ def _hire(intro, employer, **kwargs):
 def test_the_hire_forms_date_is_an_iso_date_a_date_input_accepts(
     placement, candidate, employer, coach, signed_in
 ):
-    start = timezone.localdate() + timedelta(days=45)
+    start = TODAY + timedelta(days=45)
     placement.start_date = start
     placement.save(update_fields=["start_date"])
     intro = _accepted(placement, candidate, employer, coach)
@@ -126,7 +126,7 @@ def test_the_employer_hires_through_the_page_with_contract_hours_and_the_teams_c
     client = signed_in(employer.own)
     html = client.get(reverse("employers:introduction_detail", args=[intro.reference])).content.decode()
     assert re.search(rf'<option value="{team_coach.pk}" selected>', html)  # the team's coach preselected
-    start = timezone.localdate() + timedelta(days=10)
+    start = TODAY + timedelta(days=10)
     response = client.post(
         reverse("employers:introduction_action", args=[intro.reference, "hire"]),
         {
@@ -229,7 +229,7 @@ def test_a_hire_posted_after_the_introduction_closed_says_why(
     response = signed_in(employer.own).post(
         reverse("employers:introduction_action", args=[intro.reference, "hire"]),
         {
-            "start_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "start_date": (TODAY + timedelta(days=7)).isoformat(),
             "contract_type": "permanent",
             "hours_per_week": "20",
         },
@@ -251,7 +251,7 @@ def test_an_eq_placement_prefills_einstiegsqualifizierung_and_the_hire_keeps_it(
     response = client.post(
         reverse("employers:introduction_action", args=[intro.reference, "hire"]),
         {
-            "start_date": (timezone.localdate() + timedelta(days=10)).isoformat(),
+            "start_date": (TODAY + timedelta(days=10)).isoformat(),
             "contract_type": "eq",
             "hours_per_week": "35",
         },

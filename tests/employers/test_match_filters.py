@@ -10,18 +10,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from employers import selectors
 from employers.models import Placement
 from matching.index import forget_indexes
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 @pytest.fixture
 def people(placement, municipality, cook_taxonomy):
     """Four cooks for a placement in Dortmund (44135) that starts in 30 days and asks for A2."""
-    today = timezone.localdate()
+    today = TODAY
     Placement.objects.filter(pk=placement.pk).update(start_date=today + timedelta(days=30))
     placement.refresh_from_db()
     cook, skills = cook_taxonomy.cook, cook_taxonomy.skills[:2]

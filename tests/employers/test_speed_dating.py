@@ -19,6 +19,7 @@ from employers import notices
 from employers import speeddating as sd
 from employers.models import Introduction, SpeedDatingCandidate, SpeedDatingMeeting
 from notifications.models import Notification
+from organisations import access
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import OrganisationFactory
 
@@ -181,9 +182,7 @@ def test_another_municipalitys_organisers_do_not_reach_the_session(world, make_m
     outsider = make_member(
         Role.COORDINATOR, organisation=OrganisationFactory(municipality=other_municipality)
     )
-    from django.http import Http404
-
-    with pytest.raises(Http404):
+    with pytest.raises(access.NotFound):
         sd.speed_dating_get(user=outsider, pk=world.session.pk)
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from candidates.models import Candidate, Case, LanguageSkill
 from employers.models import Employment
 from monitoring import selectors
+from tests.clock import TODAY
 from tests.monitoring.conftest import populate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _fig(figures, key):
@@ -86,7 +87,7 @@ def test_time_to_first_contact_median_and_distribution(monitoring_world):
 def test_retention_counts_only_employments_that_reached_the_mark(monitoring_world):
     populate(monitoring_world, 0)
     world = monitoring_world
-    today = timezone.localdate()
+    today = TODAY
     for i, (started_days_ago, ended_after) in enumerate([(200, None), (200, 30), (120, None), (30, None)]):
         candidate = Candidate.objects.create(
             municipality=world.municipality, first_name="A", last_name=str(i)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from monitoring.models import MonitoringSettings
+from tests.clock import TODAY
 from tests.monitoring.conftest import populate
 
 # The page counts from 1 January of the Berlin year: the clock stands at noon in Berlin on tests.clock.TODAY.
@@ -100,7 +101,7 @@ def test_export_a_figure_to_xlsx_with_period_and_data_basis(monitoring_world, co
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Vermittlungen nach Art"
-    assert values[1][0] == "Zeitraum" and values[1][1].startswith(f"01.01.{timezone.localdate().year}")
+    assert values[1][0] == "Zeitraum" and values[1][1].startswith(f"01.01.{TODAY.year}")
     assert values[2][0] == "Datengrundlage" and "Dortmund" in values[2][1]
     header = next(i for i, r in enumerate(values) if r[0] == "Art")
     kinds = {r[0]: r[1] for r in values[header + 1 : header + 5]}
@@ -130,7 +131,7 @@ def _pdf_text(content: bytes) -> str:
 
 def test_funders_report_as_page_and_pdf_states_period_and_basis(monitoring_world, coordinator):
     populate(monitoring_world, 8)
-    year = timezone.localdate().year
+    year = TODAY.year
     page = coordinator.get(reverse("monitoring:report"), {"year": year})
     html = page.content.decode()
     assert page.status_code == 200

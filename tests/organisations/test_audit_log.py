@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from privacy.models import AuditEntry
 from tests.candidates.factories import CandidateFactory
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_coordinator_finds_a_person_by_reference(client_c, people):
 
 
 def test_the_period_narrows_the_log(client_c, people):
-    today = timezone.localdate()
+    today = TODAY
     recent = _get(client_c, since=(today - datetime.timedelta(days=7)).isoformat()).content.decode()
     assert "fallmanagerin@jobcenter.example" in recent and "jobcoach@awo.example" not in recent
     older = _get(client_c, until=(today - datetime.timedelta(days=30)).isoformat()).content.decode()

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A selector's NotFound (a row missing or out of the user's sight) becomes the 404 page.
+    "config.domain_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -402,7 +404,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["api.rest.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.rest.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # api.problems' handler, after a selector's NotFound is made its 404.
+    "EXCEPTION_HANDLER": "config.domain_errors.api_exception_handler",
     # OPTIONS answers 405 like any method an operation does not have (no metadata about fields).
     "DEFAULT_METADATA_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
