@@ -39,6 +39,7 @@ from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from . import hooks, notices
 from . import matching as candidate_matching
+from .listing import listing_changed, listing_changed_for
 from .models import (
     FOLLOW_UP_AFTER_DAYS,
     LIVE_CONSENT_KEY,
@@ -869,6 +870,8 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
         )
         # The UPDATE sends no post_save: the matching index hears of it here (listing ends).
         candidate_matching.index_refresh(candidate=consent.candidate)
+        if consent.scope == ConsentScope.LISTING:  # the browse page's count, in this transaction
+            listing_changed_for(candidate_id=consent.candidate_id)
         # What the grant carried ends too (an introduction closes, its employer hears of it).
         hooks.consent_revoked(consent, actor)
     return consent
@@ -1298,6 +1301,7 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         "erased_at": timezone.now(),
     }
     Candidate.objects.filter(pk=candidate.pk).update(**blank)
+    listing_changed(municipality_ids=[candidate.municipality_id])  # no longer listed
     for name, value in blank.items():
         setattr(candidate, name, value)
     _audit(actor=actor, action=AuditEntry.Action.ERASE, candidate=candidate, note="GDPR erasure")

@@ -65,6 +65,7 @@ from candidates.selectors import (
     candidate_has_live_consent,
     editable_candidates,
     listed_candidates_for_employer,
+    listed_count_for_employer,
     visible_candidates,
 )
 from organisations import access
@@ -401,6 +402,11 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
     if not access.is_verified_employer(user=user):
         raise PermissionDenied
     return listed_candidates_for_employer(user=user)
+
+
+def browse_count(*, user: User) -> int:
+    """How many people the unfiltered browse page lists (kept per listing change, see there)."""
+    return listed_count_for_employer(user=user)
 
 
 def listed_candidate_get(*, user: User, ref: str) -> Candidate:
