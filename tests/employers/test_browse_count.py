@@ -78,3 +78,51 @@ def test_a_filtered_page_counts_live(employer, three, signed_in):
     Consent.objects.filter(candidate=three[0], scope=ConsentScope.LISTING).delete()
     response = client.get(reverse(BROWSE), {"german": "A1"})
     assert response.context["page"].paginator.count == 2
+
+
+def test_a_revocation_leaves_the_matches_page_at_once_while_the_index_lags(
+    placement, employer, municipality, cook_taxonomy, signed_in
+):
+    """The matches page keeps who among the index's people is no longer listed under the listing
+    tokens; a revocation (its index refresh not run yet) shows on the next page all the same."""
+    from matching.index import forget_indexes
+
+    people = [
+        make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2])
+        for _ in range(4)
+    ]
+    forget_indexes()
+    client = signed_in(employer.own)
+    url = reverse("employers:placement_matches", args=[placement.pk])
+
+    def shown() -> tuple[int, set[str]]:
+        matches = client.get(url).context["matches"]
+        return matches.paginator.count, {row.card.ref for row in matches.object_list}
+
+    assert shown() == (4, {p.public_ref for p in people})
+    assert shown()[0] == 4  # now from the per-process answer
+    consent = Consent.objects.live().get(candidate=people[1], scope=ConsentScope.LISTING)
+    candidate_services.consent_revoke(consent=consent, actor=employer.own)
+    assert shown() == (3, {people[0].public_ref, people[2].public_ref, people[3].public_ref})
+
+
+def test_a_revocation_past_the_token_never_shows_the_person(
+    placement, employer, municipality, cook_taxonomy, signed_in
+):
+    """A raw UPDATE gives no new token; the rows are read live, and the page asks again when one
+    of its people turned out unlisted, so it stays full and without them."""
+    from django.utils import timezone
+
+    from matching.index import forget_indexes
+
+    people = [
+        make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2])
+        for _ in range(3)
+    ]
+    forget_indexes()
+    client = signed_in(employer.own)
+    url = reverse("employers:placement_matches", args=[placement.pk])
+    client.get(url)
+    Consent.objects.filter(candidate=people[0], scope=ConsentScope.LISTING).update(revoked_at=timezone.now())
+    matches = client.get(url).context["matches"]
+    assert {row.card.ref for row in matches.object_list} == {people[1].public_ref, people[2].public_ref}
