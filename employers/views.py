@@ -228,7 +228,14 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "employers/placement_matches.html",
-        {"placement": placement, "matches": matches, "form": form, "pager_query": query.urlencode()},
+        {
+            "placement": placement,
+            "matches": matches,
+            # _card.html's markup composed in Python, as on the browse page (issue 21)
+            "match_cards": [(m, card_html(m.card, select=True, placement=placement)) for m in matches],
+            "form": form,
+            "pager_query": query.urlencode(),
+        },
     )
 
 
