@@ -10,8 +10,9 @@ class CandidatesConfig(AppConfig):
         from .notices import register_kinds
 
         register_kinds()
-        # Registers the matching source and the signal handlers that keep indexes fresh.
-        from . import matching  # noqa: F401
+        # Registers the matching source and the signal handlers that keep indexes fresh, and
+        # those that give the browse page's cached count a new token on every listing change.
+        from . import listing, matching  # noqa: F401
 
         # GDPR export and erasure of candidate data through the privacy registry.
         from .services import register_privacy

@@ -32,6 +32,7 @@ from organisations.demo import REGION_PLACES
 from taxonomy.cefr import CEFR_ORDER
 from taxonomy.models import Occupation, OccupationSkill
 
+from .listing import listing_changed
 from .models import (
     Candidate,
     CandidateOccupation,
@@ -1496,6 +1497,8 @@ def seed(
     Qualification.objects.bulk_create(qualification_rows, batch_size=1000)
     Case.objects.bulk_create(case_rows, batch_size=1000)
     Consent.objects.bulk_create(consent_rows, batch_size=1000)
+    # bulk_create sends no signal: the browse page's cached count hears of the new listings here.
+    listing_changed(municipality_ids=[municipality.pk])
 
     demo_candidate = _link_candidate_login(municipality=municipality, user=candidate_user)
     _demo_closure(

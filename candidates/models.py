@@ -193,7 +193,17 @@ class Candidate(models.Model):
         verbose_name = _("Klient*in")
         verbose_name_plural = _("Klient*innen")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["municipality", "last_name"])]
+        indexes = [
+            models.Index(fields=["municipality", "last_name"]),
+            # The employer's browse page, newest first (issue 21): walked in order, each row's live
+            # listing consent probed in its partial unique index, so a page stops after its rows
+            # instead of sorting every listed person of the municipality.
+            models.Index(
+                fields=["municipality", "-updated_at", "id"],
+                condition=Q(erased_at__isnull=True),
+                name="candidate_listed_recent",
+            ),
+        ]
         constraints = [
             *stored_range_constraints(
                 "candidate",
@@ -212,6 +222,16 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the listing count depends on, as loaded: a save that changes it tells
+        # candidates.listing (both municipalities of a move) without asking the database.
+        loaded = dict(zip(field_names, values, strict=False))
+        if "municipality_id" in loaded and "erased_at" in loaded:  # not when read with .only()
+            instance._listing_loaded = (loaded["municipality_id"], loaded["erased_at"])
+        return instance
 
     @property
     def full_name(self) -> str:
@@ -615,6 +635,27 @@ LIVE_CONSENT_KEY: dict[str, tuple[str, ...]] = {
 # Scopes with no recipient: the listing (every verified employer of the region) and the family
 # fact for the figures (nobody receives it).
 NO_RECIPIENT_SCOPES = ("listing", "family_figures")
+
+
+class ListingVersion(models.Model):
+    """A token per municipality that changes, in the changing transaction, whenever who is listed
+    there may change (a listing consent given or revoked, an erasure, a move, a deletion).
+
+    The employer's browse page caches its count under the tokens it reads: a request that sees
+    the new token (the change committed) never gets a count computed before the change.
+    """
+
+    municipality = models.OneToOneField(
+        "organisations.Municipality", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("Stand der Liste")
+        verbose_name_plural = _("Stände der Liste")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.token}"
 
 
 class ConsentQuerySet(models.QuerySet):

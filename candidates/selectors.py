@@ -19,6 +19,10 @@ revocation takes effect on the very next request):
 
 Erased candidates (GDPR erasure) are invisible to everyone.
 
+The one cached figure, the number of listed people on the employer's browse page
+(:func:`listed_count_for_employer`), is keyed by tokens that every listing change replaces in its
+own transaction; the people themselves are always read with the live check.
+
 Views answer 403 when the user's *role* may never use a view and 404 when an object exists but is
 outside the user's scope, so that nobody learns whether a person is on the platform.
 """
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -64,6 +69,7 @@ from .models import (
     ImmigrationQuestion,
     Invitation,
     LanguageSkill,
+    ListingVersion,
     NeedLevel,
     PermitDecision,
     Qualification,
@@ -464,6 +470,64 @@ def listed_candidates_for_employer(*, user: User) -> QuerySet[Candidate]:
     # doubled the browse page's count and page queries; the erased check below covers it.
     listed = Consent.objects.live().filter(scope=ConsentScope.LISTING).values("candidate_id")
     return Candidate.objects.filter(municipality_id__in=municipalities, pk__in=listed, erased_at__isnull=True)
+
+
+def _employer_municipalities(*, user: User) -> list[int]:
+    org_ids = access.employer_organisation_ids(user=user)
+    return sorted(
+        {
+            m.organisation.municipality_id
+            for m in access.memberships(user=user)
+            if m.organisation_id in org_ids
+        }
+    )
+
+
+def listing_tokens(*, user: User) -> tuple[tuple[int, str], ...] | None:
+    """The listing tokens of the municipalities this employer sees (one query), or None while one
+    has none yet. Whatever is derived from who is listed for this user may be kept under them:
+    every change of who is listed there replaces a token in its own transaction (candidates.listing)."""
+    municipalities = _employer_municipalities(user=user)
+    if not municipalities:
+        return ()
+    tokens = dict(
+        ListingVersion.objects.filter(municipality_id__in=municipalities).values_list(
+            "municipality_id", "token"
+        )
+    )
+    if len(tokens) < len(municipalities):
+        # No token yet (nothing changed since the municipality was made): make one, so the next
+        # request can keep its figures; a change that commits meanwhile replaces it.
+        ListingVersion.objects.bulk_create(
+            [
+                ListingVersion(municipality_id=m, token=uuid.uuid4())
+                for m in municipalities
+                if m not in tokens
+            ],
+            ignore_conflicts=True,
+        )
+        return None
+    return tuple((m, tokens[m].hex) for m in municipalities)
+
+
+def listed_count_for_employer(*, user: User) -> int:
+    """How many people ``listed_candidates_for_employer`` holds, cached under the listing tokens.
+
+    Counting every listed person cost the browse page as much database time as its rows. The
+    count is kept in the cache under the municipalities' ``ListingVersion`` tokens, read here in
+    one query; every change of who is listed writes a new token in its own transaction
+    (candidates.listing), so a request that can see the change misses the cache and counts again.
+    """
+    tokens = listing_tokens(user=user)
+    if tokens == ():
+        return 0
+    key = "listed-count:" + ",".join(f"{m}:{t}" for m, t in tokens) if tokens else None
+    count = cache.get(key) if key else None
+    if count is None:
+        count = listed_candidates_for_employer(user=user).count()
+        if key:
+            cache.set(key, count, 24 * 3600)
+    return count
 
 
 def intake_made(*, user: User, submission_key: uuid.UUID | None) -> Candidate | None:

@@ -39,6 +39,7 @@ from taxonomy.selectors import occupation_by_uri, skills_by_uris
 
 from . import hooks, notices
 from . import matching as candidate_matching
+from .listing import listing_changed, listing_changed_for
 from .models import (
     FOLLOW_UP_AFTER_DAYS,
     LIVE_CONSENT_KEY,
@@ -902,6 +903,8 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
         if consent.scope == ConsentScope.FAMILY_FIGURES:
             # The fact was kept for this consent alone: it goes with it, not just out of the count.
             _children_clear(candidate=consent.candidate, actor=actor, note="consent revoked")
+        if consent.scope == ConsentScope.LISTING:  # the browse page's count, in this transaction
+            listing_changed_for(candidate_id=consent.candidate_id)
         # What the grant carried ends too (an introduction closes, its employer hears of it).
         hooks.consent_revoked(consent, actor)
     return consent
@@ -1381,6 +1384,7 @@ def candidate_erase(*, candidate: Candidate, actor: Any) -> int:
         "erased_at": timezone.now(),
     }
     Candidate.objects.filter(pk=candidate.pk).update(**blank)
+    listing_changed(municipality_ids=[candidate.municipality_id])  # no longer listed
     for name, value in blank.items():
         setattr(candidate, name, value)
     _audit(actor=actor, action=AuditEntry.Action.ERASE, candidate=candidate, note="GDPR erasure")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF, Role
 from candidates import selectors as candidate_selectors
+from candidates.listing import listing_changed
 from candidates.models import Candidate, Case, CasePhase, ConsentScope
 from candidates.selectors import (
     RECEIVING_KINDS,
@@ -1127,6 +1128,8 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
             if new_municipality != case.municipality_id:
                 # A move: the person and their case now belong to the new municipality.
                 Candidate.objects.filter(pk=case.candidate_id).update(municipality_id=new_municipality)
+                # Listed in the new municipality, no longer in the old one: both counts change.
+                listing_changed(municipality_ids=[case.municipality_id, new_municipality])
                 case.municipality_id = new_municipality
                 fields.append("municipality")
             case.save(update_fields=fields)

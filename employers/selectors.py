@@ -12,6 +12,7 @@ names nobody outside the employer's own organisation (:func:`introduction_histor
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,6 +66,8 @@ from candidates.selectors import (
     candidate_has_live_consent,
     editable_candidates,
     listed_candidates_for_employer,
+    listed_count_for_employer,
+    listing_tokens,
     visible_candidates,
 )
 from organisations import access
@@ -403,6 +406,11 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
     return listed_candidates_for_employer(user=user)
 
 
+def browse_count(*, user: User) -> int:
+    """How many people the unfiltered browse page lists (kept per listing change, see there)."""
+    return listed_count_for_employer(user=user)
+
+
 def listed_candidate_get(*, user: User, ref: str) -> Candidate:
     """A listed candidate by public reference (anonymous columns only), or 404. An id is no reference."""
     candidate = access.first_visible(
@@ -533,15 +541,35 @@ class _AnyOf(Lookup):
         )
 
 
-def _no_longer_listed(*, user: User, ids: Sequence[int | str]) -> set[int]:
+def _no_longer_listed(*, user: User, ids: Sequence[int | str], fresh: bool = False) -> set[int]:
     """Which of ``ids`` this employer may no longer see (listing consent revoked or expired, erased,
     moved), in one query. The index holds listed people only, so this is normally empty and the
     answer stays small; on PostgreSQL the ids travel as one text parameter (ten thousand
     placeholders cost more to build and parse than the query itself)."""
+    base = browse_base(user=user)
+    # The same eligible ids under the same listing tokens give the same answer: kept per process.
+    # A token changes in the transaction of every change of who is listed, so a request that can
+    # see a revocation reads the new token and asks the database again (one query either way,
+    # but a primary-key read instead of a probe of every id).
+    tokens = listing_tokens(user=user)
+    key = (tokens, tuple(ids)) if tokens else None
+    known = _GONE.get(key) if key is not None and not fresh else None
+    if known is not None:
+        return set(known)
     among = Candidate.objects.filter(
         _AnyOf(F("pk"), ids) if connection.vendor == "postgresql" else Q(pk__in=ids)
     )
-    return set(among.exclude(pk__in=browse_base(user=user).values("pk")).values_list("pk", flat=True))
+    gone = set(among.exclude(pk__in=base.values("pk")).values_list("pk", flat=True))
+    if key is not None:
+        _GONE[key] = frozenset(gone)
+        while len(_GONE) > _GONE_SIZE:
+            _GONE.popitem(last=False)
+    return gone
+
+
+# (listing tokens, eligible ids) -> who among them is no longer listed; the oldest dropped first.
+_GONE: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+_GONE_SIZE = 32
 
 
 def placement_matches(
@@ -581,21 +609,29 @@ def placement_matches(
     )
     # ids as the index keeps them
     eligible = eligible_candidate_ids(placement=record, candidates=index, where=where)
-    # One query: which of them are no longer listed for this employer (the index may lag).
-    gone = _no_longer_listed(user=user, ids=eligible)
-    result_page = Paginator(range(len(eligible) - len(gone)), per_page).get_page(page)
-    end = result_page.number * per_page
-    # People the index still holds but who are no longer listed can take places in the ranking:
-    # asking for that many more gives exactly the whole ranking's first ``end`` listed people.
-    ranked = [
-        m
-        for m in match_candidates(placement=record, candidates=index, top=end + len(gone), where=where)
-        if int(m.candidate_id) not in gone
-    ][end - per_page : end]
-    rows = {
-        c.id: c
-        for c in anonymous_rows(browse_base(user=user).filter(pk__in=[int(m.candidate_id) for m in ranked]))
-    }
+    for fresh in (False, True):
+        # One query: which of them are no longer listed for this employer (the index may lag).
+        gone = _no_longer_listed(user=user, ids=eligible, fresh=fresh)
+        result_page = Paginator(range(len(eligible) - len(gone)), per_page).get_page(page)
+        end = result_page.number * per_page
+        # People the index still holds but who are no longer listed can take places in the ranking:
+        # asking for that many more gives exactly the whole ranking's first ``end`` listed people.
+        ranked = [
+            m
+            for m in match_candidates(placement=record, candidates=index, top=end + len(gone), where=where)
+            if int(m.candidate_id) not in gone
+        ][end - per_page : end]
+        # The rows are read live: nobody unlisted is ever shown, whatever ``gone`` said.
+        rows = {
+            c.id: c
+            for c in anonymous_rows(
+                browse_base(user=user).filter(pk__in=[int(m.candidate_id) for m in ranked])
+            )
+        }
+        if len(rows) == len(ranked):
+            break
+        # Someone on the page is no longer listed though ``gone`` did not say so: a change that
+        # bypassed the listing token (a raw UPDATE), or one between the two reads. Ask again.
     labels = _skill_labels(ranked)
     ranked = [m for m in ranked if int(m.candidate_id) in rows]  # revoked between the two reads
     occupations = inferred_occupations(ranked)  # one query for the page, only when a skill is inferred

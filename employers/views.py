@@ -228,7 +228,14 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "employers/placement_matches.html",
-        {"placement": placement, "matches": matches, "form": form, "pager_query": query.urlencode()},
+        {
+            "placement": placement,
+            "matches": matches,
+            # _card.html's markup composed in Python, as on the browse page (issue 21)
+            "match_cards": [(m, card_html(m.card, select=True, placement=placement)) for m in matches],
+            "form": form,
+            "pager_query": query.urlencode(),
+        },
     )
 
 
@@ -296,11 +303,25 @@ def _browse(request: HttpRequest):
     return filterset, origin
 
 
+def _unfiltered(filterset) -> bool:
+    """Whether the page lists everyone listed (only order, size or page chosen)."""
+    if not filterset.is_bound:
+        return True
+    if not filterset.form.is_valid():
+        return False
+    return not any(
+        value for name, value in filterset.form.cleaned_data.items() if name not in ("sort", "size")
+    )
+
+
 @login_required
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     filterset, origin = _browse(request)
     paginator = Paginator(selectors.anonymous_rows(filterset.qs), filterset.page_size)
+    if _unfiltered(filterset):
+        # Everyone listed: the count kept per listing change, not a count over all of them.
+        paginator.count = selectors.browse_count(user=request.user)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     cards = selectors.anonymous_cards(rows, origin_postcode=origin)
