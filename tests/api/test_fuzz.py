@@ -80,9 +80,10 @@ def test_api(case, tokens, one_connection):
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
     REQUESTS[f"{case.method.upper()} {case.operation.path}"] += 1
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {token}"}, excluded_checks=[positive_data_acceptance]
-    )
+    # A negative case may leave the credential out on purpose (the security schemes make it a
+    # required header): then it goes without, and must be refused (401), not let in by us.
+    headers = {} if schema.is_security_param_negated(case) else {"Authorization": f"Bearer {token}"}
+    case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
 def test_the_fuzz_reached_its_size():
@@ -90,6 +91,10 @@ def test_the_fuzz_reached_its_size():
     called, and ≥ 10,000 requests in all."""
     if not CI_SIZE:
         pytest.skip(f"{EXAMPLES} examples × {len(OPERATIONS)} operations is below CI's size")
-    print(f"API fuzz: {sum(REQUESTS.values())} requests: {dict(sorted(REQUESTS.items()))}")
-    assert set(REQUESTS) == OPERATIONS
-    assert sum(REQUESTS.values()) >= TARGET
+    # Schemathesis also tries methods the schema does not name (405): not counted toward the target.
+    documented = {operation: count for operation, count in REQUESTS.items() if operation in OPERATIONS}
+    print(
+        f"API fuzz: {sum(documented.values())} requests to documented operations: {dict(sorted(documented.items()))}"
+    )
+    assert set(documented) == OPERATIONS
+    assert sum(documented.values()) >= TARGET
