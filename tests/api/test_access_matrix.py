@@ -8,7 +8,7 @@ Expected: 200 ok, 302 done, 403 forbidden, 404 someone else's token (as if it di
 import pytest
 from django.urls import reverse
 
-from api.models import ApiToken
+from api.models import ApiToken, OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke, token_create, token_revoke
 from coaching.models import ServiceOrganisation
 from organisations.models import OrganisationKind
@@ -108,6 +108,34 @@ def test_revoke(world, target):
     _check(world["client"].post(reverse("api_tokens:revoke", args=[token.pk])), expected)
     token.refresh_from_db()
     assert (token.revoked_at is not None) is (expected == 302)
+
+
+@pytest.mark.parametrize("world", ROLES, indirect=True)
+def test_create_oauth_client(world):
+    """The OAuth2 clients on the same page: the same people, the same answers as for tokens."""
+    role = world["role"]
+    before = OAuthClient.objects.count()
+    data = {
+        "client-organisation": world["own"].pk,
+        "client-name": "ERP",
+        "client-scopes": [SCOPE.get(role, "placements:read")],
+    }
+    expected = EXPECTED[role][1]
+    _check(world["client"].post(reverse("api_tokens:client_create"), data), expected)
+    assert OAuthClient.objects.count() == before + (1 if expected == 201 else 0)
+
+
+@pytest.mark.parametrize("world", ROLES, indirect=True)
+@pytest.mark.parametrize("target", TARGETS)
+def test_revoke_oauth_client(world, target):
+    org = world["tokens"][target].organisation
+    client = OAuthClient.objects.create(
+        organisation=org, client_id=f"c{org.pk}", name="c", scopes=["placements:read"]
+    )
+    expected = EXPECTED[world["role"]][2][TARGETS.index(target)]
+    _check(world["client"].post(reverse("api_tokens:client_revoke", args=[client.pk])), expected)
+    client.refresh_from_db()
+    assert (client.revoked_at is not None) is (expected == 302)
 
 
 @pytest.mark.parametrize("world", ["employer", "coordinator"], indirect=True)
