@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from api.rest import ETAG_HEADER, etag
 from api.viewsets import ApiViewSet
 from organisations import access
 
@@ -122,7 +123,9 @@ ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, descriptio
 
 @extend_schema_view(
     list=extend_schema(summary="Angebote der Kommune (HSDS 3.0)", tags=["directory"]),
-    retrieve=extend_schema(summary="Ein Angebot (HSDS 3.0)", tags=["directory"], parameters=[ID]),
+    retrieve=extend_schema(
+        summary="Ein Angebot (HSDS 3.0)", tags=["directory"], parameters=[ID, ETAG_HEADER]
+    ),
 )
 class ServiceViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = HsdsService
@@ -145,4 +148,5 @@ class ServiceViewSet(mixins.ListModelMixin, ApiViewSet):
         except ValueError as exc:
             raise NotFound() from exc
         service = access.first_or_404(_services(request).filter(hsds_id=hsds_id))
-        return Response(service_document(service))
+        document = service_document(service)
+        return Response(document, headers={"ETag": etag(document)})

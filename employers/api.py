@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.rest import etag, require_if_match
+from api.rest import ETAG_HEADER, IF_MATCH, etag, require_if_match
 from api.viewsets import ApiViewSet
 from taxonomy.models import OccupationSkill
 
@@ -119,16 +119,6 @@ def _with_etag(data: dict[str, Any], code: int = status.HTTP_200_OK) -> Response
     return Response(data, status=code, headers={"ETag": etag(data)})
 
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="Der ETag der zuletzt gelesenen Fassung (aus GET).",
-)
-ETAG_HEADER = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True, description="Version des Objekts."
-)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Die Nummer der Stelle.")
 
 
@@ -139,6 +129,7 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description
         summary="Stelle anlegen",
         tags=["placements"],
         description="Die wesentlichen ESCO-Kompetenzen des Berufs werden übernommen, wie im Formular.",
+        parameters=[ETAG_HEADER],
         responses={201: OpenApiResponse(PlacementSerializer)},
     ),
     update=extend_schema(

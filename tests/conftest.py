@@ -201,6 +201,7 @@ def pytest_terminal_summary(terminalreporter):
 # the rest by number of tests, so the run ends on short modules. Order within a module is kept.
 SLOW_FIRST = (
     "tests/security/test_fuzz_forms.py",
+    "tests/api/test_fuzz.py",  # ≥ 10,000 API requests on CI (LOTSE_API_FUZZ_EXAMPLES)
     "tests/journeys/test_crawl.py",
     "tests/employers/test_several_processes.py",
 )

@@ -1,8 +1,10 @@
-"""Who is asking: an organisation's client, known by its API token (``Authorization: Bearer …``).
+"""Who is asking: an organisation's client, known by its API token or by an OAuth2 access token
+(both ``Authorization: Bearer …``; API tokens start with ``lotse_``).
 
-The principal is an :class:`ApiClient`, not a person: it acts in the token's organisation with the
-roles the token's scopes mirror (organisations.access.act_for_organisation), so the same selectors
-and access rules as on the pages decide what it sees. A missing, unknown or revoked token is a 401.
+The principal is an :class:`ApiClient`, not a person: it acts in the credential's organisation with
+the roles its scopes mirror (organisations.access.act_for_organisation), so the same selectors and
+access rules as on the pages decide what it sees, whichever way it signed in. A missing, unknown,
+expired or revoked token is a 401.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from rest_framework.request import Request
 
 from organisations import access
 
-from .models import ApiToken
+from .models import ApiToken, OAuthClient
 from .scopes import roles_for
-from .services import token_hash, token_touch
+from .services import TOKEN_PREFIX, client_touch, token_hash, token_touch
 
 KEYWORD = b"bearer"
 # Longer than any token we issue: a longer one is refused before it is hashed or looked up.
@@ -26,7 +28,7 @@ MAX_TOKEN_LENGTH = 100
 
 
 class ApiClient:
-    """An organisation acting through one of its API tokens."""
+    """An organisation acting through one of its API tokens or OAuth2 clients (the credential)."""
 
     is_authenticated = True
     is_anonymous = False
@@ -37,17 +39,18 @@ class ApiClient:
     pk = None
     id = None
 
-    def __init__(self, token: ApiToken) -> None:
+    def __init__(self, token: ApiToken | OAuthClient, scopes: Any = None) -> None:
         self.token = token
         self.organisation = token.organisation
-        self.scopes = frozenset(token.scopes)
+        # An access token may carry fewer scopes than its client; never more.
+        self.scopes = frozenset(token.scopes if scopes is None else set(scopes) & set(token.scopes))
         access.act_for_organisation(
-            principal=self, organisation=token.organisation, roles=roles_for(token.scopes)
+            principal=self, organisation=token.organisation, roles=roles_for(self.scopes)
         )
 
     @property
     def actor(self) -> Any:
-        """The person who answers for what the client writes: the token's creator."""
+        """The person who answers for what the client writes: whoever made the token or client."""
         return self.token.created_by
 
     def has_scope(self, scope: str) -> bool:
@@ -57,17 +60,26 @@ class ApiClient:
         return f"API: {self.organisation.name} ({self.token.name})"
 
 
+def _bearer(request: Request) -> str | None:
+    """The bearer token of the request; None when there is no bearer header at all."""
+    parts = get_authorization_header(request).split()
+    if not parts or parts[0].lower() != KEYWORD:
+        return None  # not ours: unauthenticated, a 401 wherever a token is needed
+    if len(parts) != 2 or len(parts[1]) > MAX_TOKEN_LENGTH:
+        raise AuthenticationFailed(_("Der Authorization-Header muss „Bearer <Token>“ lauten."))
+    try:
+        return parts[1].decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token.")) from exc
+
+
 class TokenAuthentication(BaseAuthentication):
+    """API tokens (``lotse_…``); any other bearer token is left to :class:`OAuth2Authentication`."""
+
     def authenticate(self, request: Request) -> tuple[ApiClient, ApiToken] | None:
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != KEYWORD:
-            return None  # not ours: unauthenticated, a 401 wherever a token is needed
-        if len(parts) != 2 or len(parts[1]) > MAX_TOKEN_LENGTH:
-            raise AuthenticationFailed(_("Der Authorization-Header muss „Bearer <Token>“ lauten."))
-        try:
-            raw = parts[1].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token.")) from exc
+        raw = _bearer(request)
+        if raw is None or not raw.startswith(TOKEN_PREFIX):
+            return None
         token = (
             ApiToken.objects.select_related("organisation__municipality", "created_by")
             .filter(token_hash=token_hash(raw), revoked_at__isnull=True)
@@ -77,6 +89,35 @@ class TokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token."))
         token_touch(token=token)
         return ApiClient(token), token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class OAuth2Authentication(BaseAuthentication):
+    """OAuth2 access tokens from /api/oauth/token/ (client credentials). The token is looked up by
+    its SHA-256 (django-oauth-toolkit stores no more, OAUTH2_PROVIDER in settings); its client
+    must still exist and not be revoked. Any bearer token that is neither kind is a 401."""
+
+    def authenticate(self, request: Request) -> tuple[ApiClient, Any] | None:
+        from oauth2_provider.models import AccessToken  # the app registry is ready by now
+
+        raw = _bearer(request)
+        if raw is None:
+            return None
+        access_token = (
+            AccessToken.objects.select_related(
+                "application__lotse_client__organisation__municipality",
+                "application__lotse_client__created_by",
+            )
+            .filter(token_checksum=token_hash(raw), application__isnull=False)
+            .first()
+        )
+        client = getattr(access_token.application, "lotse_client", None) if access_token else None
+        if access_token is None or access_token.is_expired() or client is None or not client.is_active:
+            raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token."))
+        client_touch(client=client)
+        return ApiClient(client, scopes=access_token.scope.split()), access_token
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

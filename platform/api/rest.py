@@ -9,6 +9,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
@@ -73,7 +75,9 @@ class FilterBackend(DjangoFilterBackend):
 
 
 def etag(data: Any) -> str:
-    """A strong ETag of a representation: any change of what the client sees changes it."""
+    """A strong ETag of a representation: any change of what the client sees changes it. A
+    writable resource's representation carries its ``updated_at``, so each update changes the tag,
+    even one that writes the same values again."""
     encoded = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
     return '"' + hashlib.sha256(encoded).hexdigest()[:32] + '"'
 
@@ -88,3 +92,23 @@ def require_if_match(request: Request, current: str) -> None:
     if "*" in tags or current in tags:
         return
     raise PreconditionFailed()
+
+
+# The headers of conditional writes, for the schema (RFC 9110 §8.8.3, §13.1.1).
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "Der ETag der zuletzt gelesenen Fassung (aus GET), oder *. Fehlt er: 428; passt er nicht "
+        "mehr, weil inzwischen jemand anderes geändert hat: 412 — neu lesen und erneut versuchen."
+    ),
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description="Starker ETag der Fassung; ändert sich mit jeder Änderung (für If-Match).",
+)

@@ -1,4 +1,5 @@
-"""The OpenAPI schema's shared parts: the token scheme and the problem-details responses.
+"""The OpenAPI schema's shared parts: the two security schemes (API token, OAuth2 client
+credentials) and the problem-details responses.
 
 drf-spectacular builds the schema from the views; this hook adds to every operation the error
 responses the API can give (all ``application/problem+json``), so that a client — and the
@@ -12,6 +13,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from .problems import CONTENT_TYPE, INVALID_INPUT
+from .scopes import SCOPES
 
 PROBLEM = {
     "type": "object",
@@ -104,3 +106,29 @@ class TokenScheme(OpenApiAuthenticationExtension):
 def only_the_api(endpoints: list[tuple], **kwargs: Any) -> list[tuple]:
     """Our /api/v1/ only: Wagtail's admin API is no part of Lotse's schema."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v")]
+
+
+class OAuth2Scheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.OAuth2Authentication"
+    name = "oauth2"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "oauth2",
+            "description": (
+                "OAuth2 Client Credentials: ein OAuth2-Client der Organisation (angelegt unter "
+                "/app/api/) holt sich ein Access-Token; es gilt eine Stunde."
+            ),
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/api/oauth/token/",
+                    "scopes": {name: str(scope.label) for name, scope in SCOPES.items()},
+                }
+            },
+        }
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
+        """The scope this operation needs (the view's required_scopes)."""
+        method = auto_schema.method.upper()
+        needed = getattr(auto_schema.view, "required_scopes", {}).get(method)
+        return {self.name: [needed] if needed else []}

@@ -1,4 +1,4 @@
-"""Reads of the API package: whose tokens a person may see and manage."""
+"""Reads of the API package: whose tokens and OAuth2 clients a person may see and manage."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from organisations import access
 from organisations.models import Organisation
 
-from .models import ApiToken
+from .models import ApiToken, OAuthClient
 from .scopes import SCOPES, Scope, scopes_for_roles
 
 if TYPE_CHECKING:
@@ -65,3 +65,19 @@ def token_get(*, user: User, pk: int) -> ApiToken:
     """A token the user manages; anyone else's is a 404, as if it did not exist."""
     require_token_organisations(user=user)
     return access.first_or_404(tokens_for(user=user).filter(pk=pk))
+
+
+def oauth_clients_for(*, user: User) -> QuerySet[OAuthClient]:
+    """The OAuth2 clients of the organisations whose tokens the user manages (the same people)."""
+    ids = [entry.organisation.pk for entry in token_organisations(user=user)]
+    return (
+        OAuthClient.objects.filter(organisation_id__in=ids)
+        .select_related("organisation", "created_by", "revoked_by")
+        .order_by("organisation__name", "-created_at")
+    )
+
+
+def oauth_client_get(*, user: User, pk: int) -> OAuthClient:
+    """A client the user manages; anyone else's is a 404, as if it did not exist."""
+    require_token_organisations(user=user)
+    return access.first_or_404(oauth_clients_for(user=user).filter(pk=pk))

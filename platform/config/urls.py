@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
+from api.views import OAuthTokenView
 from coaching.api import ServiceViewSet
 from config import metrics, views
 from employers.api import PlacementViewSet
@@ -35,6 +36,8 @@ api_v1.register("placements", PlacementViewSet, basename="placement")
 api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
+    # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).
+    path("api/oauth/token/", OAuthTokenView.as_view(), name="api-oauth-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's start script is a file of its own (the split view), so the page needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

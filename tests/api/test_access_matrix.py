@@ -1,4 +1,5 @@
-"""Every role × the API token pages × own / other organisation / other municipality.
+"""Every role × the API token pages × own / other organisation / other municipality; and every API
+operation × client × own / other organisation / other municipality (below).
 
 Expected: 200 ok, 302 done, 403 forbidden, 404 someone else's token (as if it did not exist),
 "login" = anonymous is sent to the login page. Everyone signed in has passed TOTP.
@@ -7,8 +8,12 @@ Expected: 200 ok, 302 done, 403 forbidden, 404 someone else's token (as if it di
 import pytest
 from django.urls import reverse
 
-from api.models import ApiToken
+from api.models import ApiToken, OAuthClient
+from api.services import oauth_client_create, oauth_client_revoke, token_create, token_revoke
+from coaching.models import ServiceOrganisation
 from organisations.models import OrganisationKind
+from tests.api.conftest import client_for, make_service
+from tests.api.test_oauth import access_token
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +110,207 @@ def test_revoke(world, target):
     assert (token.revoked_at is not None) is (expected == 302)
 
 
+@pytest.mark.parametrize("world", ROLES, indirect=True)
+def test_create_oauth_client(world):
+    """The OAuth2 clients on the same page: the same people, the same answers as for tokens."""
+    role = world["role"]
+    before = OAuthClient.objects.count()
+    data = {
+        "client-organisation": world["own"].pk,
+        "client-name": "ERP",
+        "client-scopes": [SCOPE.get(role, "placements:read")],
+    }
+    expected = EXPECTED[role][1]
+    _check(world["client"].post(reverse("api_tokens:client_create"), data), expected)
+    assert OAuthClient.objects.count() == before + (1 if expected == 201 else 0)
+
+
+@pytest.mark.parametrize("world", ROLES, indirect=True)
+@pytest.mark.parametrize("target", TARGETS)
+def test_revoke_oauth_client(world, target):
+    org = world["tokens"][target].organisation
+    client = OAuthClient.objects.create(
+        organisation=org, client_id=f"c{org.pk}", name="c", scopes=["placements:read"]
+    )
+    expected = EXPECTED[world["role"]][2][TARGETS.index(target)]
+    _check(world["client"].post(reverse("api_tokens:client_revoke", args=[client.pk])), expected)
+    client.refresh_from_db()
+    assert (client.revoked_at is not None) is (expected == 302)
+
+
 @pytest.mark.parametrize("world", ["employer", "coordinator"], indirect=True)
 def test_revoking_by_get_is_refused(world):
     token = world["tokens"]["own"]
     assert world["client"].get(reverse("api_tokens:revoke", args=[token.pk])).status_code == 405
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+# --- the API itself: every operation × client × own / other organisation / other municipality ---
+#
+# A client is an organisation acting through a credential: an API token or an OAuth2 access token
+# (both mirror roles through their scopes; api/scopes.py). Targets: the own organisation's object,
+# another organisation's in the same municipality, one in another municipality. A list names which
+# targets it shows. Expected: 401 without a valid credential (none, revoked), 403 without the scope
+# (checked before any object is looked up), 404 for someone else's object, as if it did not exist.
+
+
+API_TARGETS = ("own", "other_org", "other_municipality")
+OPERATIONS = {
+    # operation: (method, path, kind) — kind: "list" (a set of visible targets) or an object's
+    "placements:list": ("get", "/api/v1/placements/", "list"),
+    "placements:create": ("post", "/api/v1/placements/", "create"),
+    "placements:retrieve": ("get", "/api/v1/placements/{id}/", "object"),
+    "placements:update": ("put", "/api/v1/placements/{id}/", "object"),
+    "placements:partial_update": ("patch", "/api/v1/placements/{id}/", "object"),
+    "directory:list": ("get", "/api/v1/directory/services/", "list"),
+    "directory:retrieve": ("get", "/api/v1/directory/services/{id}/", "object"),
+}
+OWN = {"own"}
+SAME_MUNICIPALITY = {"own", "other_org"}
+# client: operation → status (or, for a list, the targets it shows; for objects a triple by target)
+# fmt: off
+_PLACEMENT_READER = {
+    "placements:list": OWN, "placements:create": 403, "placements:retrieve": (200, 404, 404),
+    "placements:update": 403, "placements:partial_update": 403,
+    "directory:list": 403, "directory:retrieve": 403,
+}
+_PLACEMENT_WRITER = {
+    "placements:list": OWN, "placements:create": 201, "placements:retrieve": (200, 404, 404),
+    "placements:update": (200, 404, 404), "placements:partial_update": (200, 404, 404),
+    "directory:list": 403, "directory:retrieve": 403,
+}
+# The directory is the municipality's: every provider's offers in it, none of another municipality.
+_DIRECTORY_READER = {
+    "placements:list": 403, "placements:create": 403, "placements:retrieve": 403,
+    "placements:update": 403, "placements:partial_update": 403,
+    "directory:list": SAME_MUNICIPALITY, "directory:retrieve": (200, 200, 404),
+}
+API_EXPECTED = {
+    "anonymous": dict.fromkeys(OPERATIONS, 401),
+    "revoked_token": dict.fromkeys(OPERATIONS, 401),
+    "revoked_oauth_client": dict.fromkeys(OPERATIONS, 401),
+    "employer_token_read": _PLACEMENT_READER,
+    "employer_token_write": _PLACEMENT_WRITER,
+    "employer_oauth_read": _PLACEMENT_READER,
+    "employer_oauth_write": _PLACEMENT_WRITER,
+    "coordinator_token": _DIRECTORY_READER,
+    "coordinator_oauth": _DIRECTORY_READER,
+}
+# fmt: on
+
+
+def _credential(name, employers, coordinators) -> str | None:
+    """The bearer for this client, made the way its organisation's staff would."""
+    side = coordinators.own if name.startswith("coordinator") else employers.own
+    scopes = ["placements:read"] if name.endswith("_read") else None
+    if name.startswith("coordinator"):
+        scopes = ["directory:read"]
+    scopes = scopes or ["placements:read", "placements:write"]
+    if name == "anonymous":
+        return None
+    if "token" in name:
+        token, raw = token_create(organisation=side.organisation, actor=side.user, name="m", scopes=scopes)
+        if name == "revoked_token":
+            token_revoke(token=token, actor=side.user)
+        return raw
+    client, secret = oauth_client_create(
+        organisation=side.organisation, actor=side.user, name="m", scopes=scopes
+    )
+    bearer = access_token(client.client_id, secret)
+    if name == "revoked_oauth_client":
+        oauth_client_revoke(client=client, actor=side.user)
+    return bearer
+
+
+@pytest.fixture
+def api_world(employers, coordinators, placements, cook_taxonomy):
+    own_municipality = coordinators.own.organisation.municipality
+    services = {
+        "own": make_service(own_municipality, "Deutschkurs B1"),
+        "other_org": make_service(own_municipality, "Bewerbungstraining"),
+        "other_municipality": make_service(coordinators.foreign.organisation.municipality, "Deutschkurs"),
+    }
+    # Another provider of the same municipality offers the second course.
+    other_provider = ServiceOrganisation.objects.create(municipality=own_municipality, name="Jobcafé")
+    services["other_org"].organisation = other_provider
+    services["other_org"].save(update_fields=["organisation"])
+    return {
+        "placements": dict(
+            zip(API_TARGETS, (placements["own"], placements["other"], placements["foreign"]), strict=True)
+        ),
+        "services": services,
+        "cook": cook_taxonomy,
+    }
+
+
+def _placement_body(cook):
+    return {
+        "title": "Beikoch (m/w/d)",
+        "kind": "job",
+        "occupation": cook.cook.uri,
+        "postcode": "44135",
+        "city": "Dortmund",
+        "hours_per_week": 30,
+        "openings": 2,
+        "status": "open",
+    }
+
+
+def _call(client, operation, world, target=None):
+    method, path, _kind = OPERATIONS[operation]
+    objects = world["services" if operation.startswith("directory") else "placements"]
+    if target is not None:
+        obj = objects[target]
+        path = path.format(id=obj.hsds_id if operation.startswith("directory") else obj.pk)
+    body = _placement_body(world["cook"]) if method in ("post", "put") else {"title": "Sous-Chef (m/w/d)"}
+    if method == "get":
+        return client.get(path)
+    return getattr(client, method)(path, body, format="json", HTTP_IF_MATCH="*")
+
+
+@pytest.mark.parametrize("principal", list(API_EXPECTED))
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_api_operation(principal, operation, api_world, employers, coordinators):
+    client = client_for(_credential(principal, employers, coordinators))
+    expected = API_EXPECTED[principal][operation]
+    kind = OPERATIONS[operation][2]
+    if kind == "object":
+        codes = expected if isinstance(expected, tuple) else (expected,) * 3
+        for target, code in zip(API_TARGETS, codes, strict=True):
+            response = _call(client, operation, api_world, target)
+            assert response.status_code == code, (target, response.content)
+            if code >= 400:
+                assert response["Content-Type"] == "application/problem+json"
+        return
+    response = _call(client, operation, api_world)
+    if isinstance(expected, set):
+        assert response.status_code == 200
+        objects = api_world["services" if operation.startswith("directory") else "placements"]
+        key = "id"
+        shown = {str(item[key]) for item in response.json()["results"]}
+        ids = {
+            target: str(obj.hsds_id if operation.startswith("directory") else obj.pk)
+            for target, obj in objects.items()
+        }
+        assert {target for target, ident in ids.items() if ident in shown} == expected
+    else:
+        assert response.status_code == expected, response.content
+        if expected >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_matrix_covers_every_api_operation():
+    """A new API operation must join the matrix above (and so be checked for leaks)."""
+    import yaml
+
+    from tests.api.test_schema import SCHEMA
+
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    in_schema = {
+        (method, path)
+        for path, methods in schema["paths"].items()
+        for method in methods
+        if method != "parameters"
+    }
+    assert in_schema == {(method, path) for method, path, _kind in OPERATIONS.values()}

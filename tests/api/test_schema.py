@@ -41,10 +41,19 @@ def test_every_operation_needs_a_token_and_documents_its_problems():
         "scheme": "bearer",
         "description": schema["components"]["securitySchemes"]["token"]["description"],
     }
+    oauth2 = schema["components"]["securitySchemes"]["oauth2"]
+    assert oauth2["type"] == "oauth2"
+    assert oauth2["flows"]["clientCredentials"]["tokenUrl"] == "/api/oauth/token/"
+    assert {"placements:read", "placements:write", "directory:read"} <= oauth2["flows"]["clientCredentials"][
+        "scopes"
+    ].keys()
     for path, operations in schema["paths"].items():
         assert path.startswith("/api/v1/")
         for method, operation in operations.items():
-            assert operation["security"] == [{"token": []}], (path, method)
+            # Either an API token or an OAuth2 access token carrying the operation's scope.
+            assert operation["security"][0] == {"token": []}, (path, method)
+            assert len(operation["security"]) == 2
+            assert len(operation["security"][1]["oauth2"]) == 1, (path, method)
             for code in ("401", "403", "429"):
                 assert "application/problem+json" in operation["responses"][code]["content"]
             if method in ("put", "patch"):

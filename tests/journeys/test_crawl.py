@@ -308,6 +308,8 @@ POST_ONLY = {
     "accounts:logout_everywhere",
     "coaching:service_status",
     "api_tokens:revoke",
+    "api_tokens:client_create",
+    "api_tokens:client_revoke",
     "coaching:round_held",
     "coaching:round_action_done",
     "coaching:agreement_end",

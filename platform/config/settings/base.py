@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # OAuth2 client credentials for the API (issue 17): only its token endpoint is mounted.
+    "oauth2_provider",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -396,7 +398,11 @@ LOTSE_SMS_SENDER = env.str_("LOTSE_SMS_SENDER", "")
 # The REST API under /api/v1/ (issue 17): clients are organisations with API tokens (platform/api);
 # JSON only; every error is RFC 9457 problem details (api/problems.py).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    # An API token (lotse_…) or an OAuth2 access token: both become the same ApiClient.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.OAuth2Authentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle", "api.throttling.AnonymousRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -413,12 +419,24 @@ REST_FRAMEWORK = {
 # Requests per client (an organisation, all its tokens together) and per address without a token.
 LOTSE_API_RATE = env.str_("LOTSE_API_RATE", "600/min")
 LOTSE_API_ANONYMOUS_RATE = env.str_("LOTSE_API_ANONYMOUS_RATE", "120/min")
+# OAuth2 (django-oauth-toolkit): organisations' clients get access tokens with the client
+# credentials grant at /api/oauth/token/; the scopes a client may ask for are those its
+# organisation gave it on /app/api/ (api.oauth.ClientScopes). Access tokens are stored as a hash
+# only (RFC 9700) and live an hour.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Named so that api.OAuthClient's link to the Application (a swappable model) resolves.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lotse API",
     "DESCRIPTION": (
         "Die Schnittstelle von Lotse für die Systeme von Betrieben und Kommunen. Clients sind "
         "Organisationen; sie melden sich mit einem API-Token an (Authorization: Bearer …), das "
-        "berechtigte Mitarbeitende unter /app/api/ anlegen. Fehler kommen als RFC 9457 Problem "
+        "berechtigte Mitarbeitende unter /app/api/ anlegen, oder mit einem OAuth2-Access-Token "
+        "(Client Credentials, /api/oauth/token/) eines dort angelegten OAuth2-Clients. Fehler kommen als RFC 9457 Problem "
         "Details (application/problem+json)."
     ),
     "VERSION": "1.0.0",
