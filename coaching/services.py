@@ -66,7 +66,7 @@ from .models import (
     TutoringSession,
     VolunteerAssignment,
 )
-from .selectors import service_eligible
+from .selectors import service_covers, service_eligible
 from .workdays import add_working_days
 
 if TYPE_CHECKING:
@@ -932,9 +932,22 @@ def service_set_skills(*, service: Service, actor: User, skills) -> Service:
     return service
 
 
+def referral_area_error(*, service: Service, case: Case) -> str:
+    """Why an offer's service area does not take the person, in words the case manager can act on."""
+    postcode = case.candidate.postcode
+    if not postcode:
+        return _(
+            "Das Einzugsgebiet dieses Angebots umfasst die Kommune der Person nicht, und für die Person "
+            "ist keine Postleitzahl eingetragen."
+        )
+    return _(
+        "Das Einzugsgebiet dieses Angebots umfasst die Postleitzahl der Person ({postcode}) nicht."
+    ).format(postcode=postcode)
+
+
 def referral_create(*, case: Case, service: Service, actor: User, note: str = "") -> Referral:
-    if not service.serves(case.municipality_id):
-        raise ValidationError({"service": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
+    if not service_covers(service=service, case=case):
+        raise ValidationError({"service": referral_area_error(service=service, case=case)})
     if not service.is_active:
         raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})
     # The one eligibility rule (coaching.selectors), as the assessment's proposals apply it.
