@@ -62,6 +62,7 @@ from .models import (
     Service,
     ServiceLocation,
     ServiceOrganisation,
+    ServiceRequiredDocument,
     SupportRequest,
     TutoringSession,
     VolunteerAssignment,
@@ -908,12 +909,16 @@ def service_create(
     skills it teaches."""
     skills = fields.pop("skills", None) or []
     fields.pop("skill_q", None)
+    documents = list(dict.fromkeys(fields.pop("required_documents", None) or []))
     with transaction.atomic():
         provider, _created = ServiceOrganisation.objects.get_or_create(
             municipality_id=municipality_id, name=organisation_name.strip()
         )
         service = Service.objects.create(organisation=provider, municipality_id=municipality_id, **fields)
         service.skills.set(skills)
+        ServiceRequiredDocument.objects.bulk_create(
+            ServiceRequiredDocument(service=service, document=d, order=i) for i, d in enumerate(documents)
+        )
         if location_name or street:
             location = ServiceLocation.objects.create(
                 organisation=provider,
