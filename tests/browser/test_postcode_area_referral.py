@@ -68,7 +68,9 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
         checked(bochum)
         area.fill("44135")
         bochum.get_by_role("button", name="Speichern").click()
-        expect(bochum.get_by_test_id("service-area")).to_contain_text("Postleitzahlen im Einzugsgebiet: 44135")
+        expect(bochum.get_by_test_id("service-area")).to_contain_text(
+            "Postleitzahlen im Einzugsgebiet: 44135"
+        )
         expect(bochum.get_by_test_id("service-documents")).to_contain_text("Sprachzertifikat B1")
 
         # Dortmund's case manager refers the person who lives at 44135.
