@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
-from candidates.models import AssessmentEntry, Case, CasePhase, Goal, LifeDomain
+from candidates.models import AssessmentEntry, Candidate, Case, CasePhase, Goal, LifeDomain
 from employers.models import Employment, EmploymentQuality
 from employers.quality import job_skill_level, person_skill_level
 from notifications.models import Notification
@@ -38,6 +38,7 @@ from .models import (
     Referral,
     RiskFlag,
     Service,
+    ServiceAreaPostcode,
     ServiceCategory,
     SupportRequest,
     TutoringSession,
@@ -441,10 +442,21 @@ def referral_get(*, user: User, pk: int) -> Referral:
 
 def visible_services(*, user: User) -> QuerySet[Service]:
     """The directory of the user's municipalities (staff, coordinators, volunteers), with the offers
-    of other municipalities that serve theirs (issue 17)."""
+    of other municipalities that serve theirs or postcodes of theirs (issue 17)."""
     municipalities = access.municipality_ids(user=user, roles=CASE_READERS)
+    # Also the offers whose area names a postcode where people of these municipalities live: the
+    # referral form and the pathway offer them, so their pages must open too. Only the offers are
+    # told, never who lives there.
+    lived_in = (
+        Candidate.objects.filter(municipality_id__in=municipalities).exclude(postcode="").values("postcode")
+    )
+    by_postcode = ServiceAreaPostcode.objects.filter(postcode__in=lived_in).values("service_id")
     return (
-        Service.objects.serving(municipalities).select_related("organisation").prefetch_related("locations")
+        Service.objects.filter(
+            Q(pk__in=Service.objects.serving(municipalities).values("pk")) | Q(pk__in=by_postcode)
+        )
+        .select_related("organisation")
+        .prefetch_related("locations")
     )
 
 

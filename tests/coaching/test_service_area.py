@@ -63,12 +63,19 @@ def test_the_referral_form_lists_a_neighbours_offer_only_where_its_area_covers_t
     bochum_person,
 ):
     case_manager, case = bochum_person
+    detail = reverse("coaching:service_detail", args=[language_school.pk])
+    login_with_mfa(client, case_manager)
     assert language_school not in selectors.referral_offer(case=case)
+    assert client.get(detail).status_code == 404
     _cover(language_school, COVERED, "44789")
     assert list(selectors.referral_offer(case=case)) == [language_school]
     assert selectors.service_eligible(service=language_school, case=case)
-    form = login_with_mfa(client, case_manager).get(reverse("coaching:referral_create", args=[case.pk]))
+    form = client.get(reverse("coaching:referral_create", args=[case.pk]))
     assert "Berufssprachkurs B2 (Dortmund)" in form.content.decode()
+    # Bochum's directory shows the course (a person of Bochum lives in its area), marked as Dortmund's.
+    listing = client.get(reverse("coaching:service_list")).content.decode()
+    assert "Berufssprachkurs B2" in listing and "aus Dortmund" in listing
+    assert client.get(detail).status_code == 200
 
     response = client.post(
         reverse("coaching:referral_create", args=[case.pk]),
