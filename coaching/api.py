@@ -80,11 +80,20 @@ class HsdsSchedule(_Item):
 
 
 class HsdsServiceArea(_Item):
-    """A further municipality the offer serves across a district line (issue 17)."""
+    """A further municipality the offer serves across a district line, or one postcode of its area
+    (``uri`` ``urn:de:plz:…``; issue 17)."""
 
     service_id = serializers.CharField()
     name = serializers.CharField()
     uri = serializers.CharField(required=False)
+
+
+class HsdsRequiredDocument(_Item):
+    """A document the person brings to use the offer (issue 17)."""
+
+    service_id = serializers.CharField()
+    document = serializers.CharField()
+    uri = serializers.URLField(required=False)
 
 
 class HsdsService(serializers.Serializer):
@@ -106,6 +115,8 @@ class HsdsService(serializers.Serializer):
     attributes = HsdsAttribute(many=True)
     schedules = HsdsSchedule(many=True)
     service_areas = HsdsServiceArea(many=True)
+    required_documents = HsdsRequiredDocument(many=True)
+    wait_time = serializers.CharField(required=False)
 
 
 def _services(request: Request):
@@ -113,7 +124,9 @@ def _services(request: Request):
     # The skills an offer teaches are part of its HSDS document (issue 20): one query, not one each.
     return (
         selectors.visible_services(user=request.user)
-        .prefetch_related("skills", "schedules", "served_municipalities")
+        .prefetch_related(
+            "skills", "schedules", "served_municipalities", "area_postcodes", "required_documents"
+        )
         .order_by("name", "pk")
     )
 

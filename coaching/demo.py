@@ -133,6 +133,8 @@ _SERVICES: tuple[dict[str, Any], ...] = (
         "email": "berufssprache@vhs-musterland.example",
         "phone": "0561 0001001",
         "url": "https://vhs-musterland.example/berufssprachkurse",
+        "wait_time": "Kursbeginn alle 6 Wochen; Einstufungstest innerhalb von 2 Wochen",
+        "required_documents": ["Berechtigungsschein des BAMF oder des Jobcenters", "Aufenthaltstitel"],
     },
     {
         "organisation_name": "IQ Netzwerk Hessen",
@@ -151,6 +153,8 @@ _SERVICES: tuple[dict[str, Any], ...] = (
         "email": "anerkennung@iq-nordhessen.example",
         "phone": "0561 0001002",
         "url": "https://iq-nordhessen.example",
+        "wait_time": "etwa 3 Wochen bis zum Erstgespräch",
+        "required_documents": ["Zeugnisse und Abschlüsse (Kopie)", "Lebenslauf"],
     },
     {
         "organisation_name": "Psychosoziales Zentrum für Geflüchtete Nordhessen",
@@ -168,6 +172,7 @@ _SERVICES: tuple[dict[str, Any], ...] = (
         "email": "beratung@psz-nordhessen.example",
         "phone": "0561 0001003",
         "url": "https://psz-nordhessen.example",
+        "wait_time": "Erstgespräch in 4–8 Wochen, in Krisen sofort",
     },
     {
         "organisation_name": "Kita-Servicestelle Landkreis Musterland",
@@ -1189,6 +1194,57 @@ def seed_practice(*, municipality: Any, coordinator: Any) -> int:
             practice_services.practice_share(template=template, actor=coordinator)
         created += 1
     return created
+
+
+# --- a neighbour's offer across the district line (issue 17) ----------------------------------------
+
+# The neighbouring district's course takes people from three of the demo's postcodes: the demo's
+# case manager finds it in the referral form of a person living there, and nowhere else.
+NEIGHBOUR_AREA_POSTCODES = ("34225", "34246", "34253")
+_NEIGHBOUR_SERVICE = {
+    "organisation_name": "Bildungswerk Nachbarkreis",
+    "location_name": "Bildungswerk Korbach",
+    "street": "Bahnhofstraße 8",
+    "postcode": "34497",
+    "city": "Korbach",
+    "name": "Fachsprachkurs Pflege B2",
+    "category": ServiceCategory.LANGUAGE_COURSE,
+    "description": "Deutsch für Pflegeberufe mit Praxistagen in Pflegeeinrichtungen; der Kurs nimmt auch "
+    "Teilnehmende aus den angrenzenden Orten des Landkreises Musterland auf.",
+    "languages": ["de"],
+    "eligible_residence_statuses": [],
+    "cost": Cost.REDUCED,
+    "cost_details": "kostenfrei mit Bildungsgutschein",
+    "contact_name": "Frau Schäfer",
+    "email": "pflege-b2@bildungswerk-nachbarkreis.example",
+    "phone": "05631 0002001",
+    "wait_time": "nächster Kursbeginn in etwa 5 Wochen",
+    "required_documents": ["Aufenthaltstitel", "Sprachzertifikat B1", "Bildungsgutschein"],
+}
+
+
+def seed_neighbour_service(*, municipality: Any) -> int:
+    """The neighbouring district's language course whose service area names postcodes of the demo
+    municipality (issue 17). Idempotent; returns how many offers it created."""
+    from organisations.models import Municipality
+
+    from . import directory_services
+
+    neighbour, _ = Municipality.objects.get_or_create(
+        slug=NEIGHBOUR_SLUG, defaults={"name": NEIGHBOUR_NAME, "state": "Hessen", "postcode": "34497"}
+    )
+    if Service.objects.filter(municipality=neighbour, name=_NEIGHBOUR_SERVICE["name"]).exists():
+        return 0
+    service = services.service_create(municipality_id=neighbour.pk, actor=None, **_NEIGHBOUR_SERVICE)
+    directory_services.service_update(
+        service=service, actor=None, area_postcodes=list(NEIGHBOUR_AREA_POSTCODES)
+    )
+    directory_services.service_set_hours(
+        service=service,
+        actor=None,
+        hours=[(2, time(8, 30), time(13)), (4, time(8, 30), time(13))],
+    )
+    return 1
 
 
 # --- reporting discrimination (issue 15 §3) ---------------------------------------------------------

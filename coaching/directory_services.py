@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 
-from .models import Service, ServiceSchedule, Weekday
+from .models import Service, ServiceAreaPostcode, ServiceRequiredDocument, ServiceSchedule, Weekday
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,6 +37,7 @@ EDITABLE_FIELDS = (
     "email",
     "phone",
     "url",
+    "wait_time",
 )
 
 Hours = list[tuple[int, datetime.time, datetime.time]]
@@ -53,8 +54,17 @@ def _audit(*, actor: User | None, service: Service, fields: list[str], note: str
     )
 
 
-def service_update(*, service: Service, actor: User, served_municipalities=(), **fields: Any) -> Service:
-    """Change the offer's own fields and the municipalities it serves; audits the changed names."""
+def service_update(
+    *,
+    service: Service,
+    actor: User,
+    served_municipalities=(),
+    area_postcodes: list[str] | None = None,
+    required_documents: list[str] | None = None,
+    **fields: Any,
+) -> Service:
+    """Change the offer's own fields, the municipalities it serves, the postcodes of its service
+    area and its required documents (``None``: left as they are); audits the changed names."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -75,9 +85,46 @@ def service_update(*, service: Service, actor: User, served_municipalities=(), *
         if wanted != before:
             locked.served_municipalities.set(wanted)
             changed.append("served_municipalities")
+        if area_postcodes is not None and _set_area_postcodes(locked, area_postcodes):
+            changed.append("area_postcodes")
+        if required_documents is not None and _set_required_documents(locked, required_documents):
+            changed.append("required_documents")
         if changed:
             _audit(actor=actor, service=locked, fields=changed)
     return locked
+
+
+def _set_area_postcodes(service: Service, postcodes: list[str]) -> bool:
+    """Make the area's postcodes exactly ``postcodes``; True if anything changed. Runs under the
+    offer's row lock, and the unique constraint holds even without it."""
+    wanted = set(postcodes)
+    before = set(service.area_postcodes.values_list("postcode", flat=True))
+    if wanted == before:
+        return False
+    service.area_postcodes.exclude(postcode__in=wanted).delete()
+    ServiceAreaPostcode.objects.bulk_create(
+        [ServiceAreaPostcode(service=service, postcode=p) for p in sorted(wanted - before)],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def _set_required_documents(service: Service, documents: list[str]) -> bool:
+    """Make the required documents exactly ``documents`` in this order; a document kept keeps its
+    row (and so its HSDS id and link). True if anything changed."""
+    documents = list(dict.fromkeys(d.strip() for d in documents if d.strip()))
+    rows = {row.document: row for row in service.required_documents.all()}
+    if list(rows) == documents and all(rows[d].order == i for i, d in enumerate(documents)):
+        return False
+    service.required_documents.exclude(document__in=documents).delete()
+    for i, document in enumerate(documents):
+        row = rows.get(document)
+        if row is None:
+            ServiceRequiredDocument.objects.create(service=service, document=document, order=i)
+        elif row.order != i:
+            row.order = i
+            row.save(update_fields=["order"])
+    return True
 
 
 def service_set_active(*, service: Service, actor: User, active: bool) -> Service:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -18,6 +19,7 @@ from organisations.forms import KernFormMixin
 from organisations.models import Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from taxonomy.models import LABEL_FIELDS, Skill
+from taxonomy.postcodes import is_valid_postcode
 
 from .models import (
     Cost,
@@ -278,6 +280,12 @@ class ServiceForm(KernFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-Mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
     url = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
+    wait_time = forms.CharField(
+        label=_("Wartezeit"),
+        max_length=200,
+        required=False,
+        help_text=_("Zum Beispiel „etwa 4 Wochen bis zum Erstgespräch“."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -366,6 +374,11 @@ class ServiceSkillsForm(KernFormMixin, ServiceSkillsMixin):
         self.style_widgets()
 
 
+# Bounds of a service area by postcode and of the documents list: a district has ~50 postcodes.
+MAX_AREA_POSTCODES = 200
+MAX_REQUIRED_DOCUMENTS = 20
+
+
 class ServiceEditForm(ServiceForm):
     """A coordinator edits an offer of their municipality (issue 17): the offer's own fields and the
     further municipalities it serves. Provider and locations stay as they are (shared with other
@@ -388,6 +401,24 @@ class ServiceEditForm(ServiceForm):
         error_messages={"invalid_choice": _("Diese Kommune gibt es nicht: %(value)s")},
     )
 
+    area_postcodes = forms.CharField(
+        label=_("Einzugsgebiet: einzelne Postleitzahlen"),
+        required=False,
+        max_length=MAX_AREA_POSTCODES * 7,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Fünfstellige Postleitzahlen, durch Komma oder Leerzeichen getrennt, auch aus anderen "
+            "Kommunen: Wer dort wohnt, kann an das Angebot verwiesen werden."
+        ),
+    )
+    required_documents = forms.CharField(
+        label=_("Benötigte Unterlagen"),
+        required=False,
+        max_length=MAX_REQUIRED_DOCUMENTS * 201,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eine Unterlage je Zeile, zum Beispiel „Aufenthaltstitel“."),
+    )
+
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["served_municipalities"].queryset = Municipality.objects.exclude(
@@ -395,15 +426,44 @@ class ServiceEditForm(ServiceForm):
         ).order_by("name")
         self.fields["served_municipalities"].widget.attrs["class"] = "kern-form-check__input"
 
+    def clean_area_postcodes(self) -> list[str]:
+        text = self.cleaned_data["area_postcodes"]
+        postcodes = list(dict.fromkeys(p for p in re.split(r"[\s,;]+", text) if p))
+        wrong = [p for p in postcodes if not (len(p) == 5 and p.isdigit() and is_valid_postcode(p))]
+        if wrong:
+            raise forms.ValidationError(
+                _("Diese Postleitzahlen gibt es nicht: %(wrong)s"),
+                params={"wrong": ", ".join(w[:20] for w in wrong[:10])},
+            )
+        if len(postcodes) > MAX_AREA_POSTCODES:
+            raise forms.ValidationError(
+                _("Höchstens %(limit)s Postleitzahlen; für ganze Kommunen bitte die Kommune ankreuzen."),
+                params={"limit": MAX_AREA_POSTCODES},
+            )
+        return postcodes
+
+    def clean_required_documents(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["required_documents"].splitlines()]
+        documents = list(dict.fromkeys(line for line in lines if line))
+        if len(documents) > MAX_REQUIRED_DOCUMENTS:
+            raise forms.ValidationError(
+                _("Höchstens %(limit)s Unterlagen."), params={"limit": MAX_REQUIRED_DOCUMENTS}
+            )
+        if any(len(d) > 200 for d in documents):
+            raise forms.ValidationError(_("Jede Unterlage in höchstens 200 Zeichen, bitte."))
+        return documents
+
     @staticmethod
     def initial_for(service: Service) -> dict:
         fields = [
             "name", "category", "description", "languages", "eligible_residence_statuses", "cost",
-            "cost_details", "contact_name", "email", "phone", "url",
+            "cost_details", "contact_name", "email", "phone", "url", "wait_time",
         ]  # fmt: skip
         return {
             **{f: getattr(service, f) for f in fields},
             "served_municipalities": list(service.served_municipalities.all()),
+            "area_postcodes": ", ".join(service.area_postcode_list()),
+            "required_documents": "\n".join(service.required_document_list()),
         }
 
 
@@ -489,7 +549,20 @@ class _ServiceChoice(forms.ModelChoiceField):
 
 
 class ReferralForm(KernFormMixin, forms.Form):
-    service = _ServiceChoice(label=_("Angebot"), queryset=Service.objects.none())
+    service = _ServiceChoice(
+        label=_("Angebot"),
+        queryset=Service.objects.none(),
+        help_text=_(
+            "Aufgeführt sind die aktiven Angebote, deren Einzugsgebiet die Kommune oder die "
+            "Postleitzahl der Person umfasst – auch aus Nachbarkommunen."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "An dieses Angebot kann die Person nicht verwiesen werden: Es ist nicht aktiv, oder sein "
+                "Einzugsgebiet umfasst weder ihre Kommune noch ihre Postleitzahl."
+            )
+        },
+    )
     note = forms.CharField(
         label=_("Anlass"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -21,7 +21,10 @@ ESCO URI (an import refuses URIs the installation's ESCO does not know).
 Weekly opening hours travel as HSDS ``schedules`` (``freq`` WEEKLY, ``byday``, ``opens_at`` and
 ``closes_at`` in local time); an import names other schedules (monthly, without times) as errors.
 The further municipalities an offer serves across a district line travel as ``service_areas`` named
-as on Lotse (the owning municipality is implied); an import into one of them drops that one.
+as on Lotse (the owning municipality is implied); an import into one of them drops that one. Single
+postcodes of the service area travel as ``service_areas`` too, each named by its postcode with the
+``uri`` ``urn:de:plz:<postcode>``. Required documents are HSDS ``required_documents`` (with their
+stored ids), the waiting time HSDS's ``wait_time`` text.
 
 The functions with a ``user`` check the role on the server (coordinators of that municipality), so
 the page, the management commands (``user=None``: the operator) and a later API share them.
@@ -54,9 +57,11 @@ from .models import (
     BYDAY,
     Cost,
     Service,
+    ServiceAreaPostcode,
     ServiceCategory,
     ServiceLocation,
     ServiceOrganisation,
+    ServiceRequiredDocument,
     ServiceSchedule,
 )
 
@@ -73,6 +78,8 @@ NAMESPACE = uuid.UUID("5b0c1c1e-5a3e-4c57-9f0a-6c6f74736531")
 TAXONOMY_CATEGORY = "lotse-service-category"
 TAXONOMY_RESIDENCE = "lotse-residence-status"
 TAXONOMY_ESCO_SKILL = "esco-skill"
+# A service area that is one postcode (issue 17) says so by its uri.
+POSTCODE_URN = "urn:de:plz:"
 
 
 class HsdsImportError(Exception):
@@ -176,6 +183,23 @@ def _service_area(sid: str, municipality: Municipality) -> dict:
     return area
 
 
+def _postcode_area(sid: str, postcode: str) -> dict:
+    """One postcode of the offer's service area, possibly in another municipality."""
+    return {
+        "id": _sub(sid, f"area:plz:{postcode}"),
+        "service_id": sid,
+        "name": postcode,
+        "uri": f"{POSTCODE_URN}{postcode}",
+    }
+
+
+def _required_document(sid: str, document: ServiceRequiredDocument) -> dict:
+    data = {"id": str(document.hsds_id), "service_id": sid, "document": document.document}
+    if document.uri:
+        data["uri"] = document.uri
+    return data
+
+
 def _service(service: Service) -> dict:
     sid = str(service.hsds_id)
     categories = dict(ServiceCategory.choices)
@@ -226,8 +250,12 @@ def _service(service: Service) -> dict:
         "schedules": [_schedule(sid, row) for row in service.schedules.all()],
         "service_areas": [
             _service_area(sid, m) for m in sorted(service.served_municipalities.all(), key=lambda m: m.name)
-        ],
+        ]
+        + [_postcode_area(sid, p) for p in service.area_postcode_list()],
+        "required_documents": [_required_document(sid, d) for d in service.required_documents.all()],
     }
+    if service.wait_time:
+        data["wait_time"] = service.wait_time
     # HSDS types url and email as formats: an empty value is left out rather than sent as an invalid one.
     if service.url:
         data["url"] = service.url
@@ -256,6 +284,8 @@ def hsds_document(*, municipality: Municipality) -> list[dict]:
             "services__skills",
             "services__schedules",
             "services__served_municipalities",
+            "services__area_postcodes",
+            "services__required_documents",
         )
         .order_by("name", "pk")
     )
@@ -458,7 +488,8 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                 else:
                     location_ids.append(link["location_id"])
             hours = _plan_schedules(svc, sp, errors)
-            areas = _plan_areas(svc, sp, errors, known_municipalities)
+            areas, postcodes = _plan_areas(svc, sp, errors, known_municipalities)
+            documents = _plan_documents(svc, sp, errors)
             contacts = svc.get("contacts") or []
             phones = svc.get("phones") or []
             provider["services"].append(
@@ -476,11 +507,14 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     "email": text(svc, "email", sp, 254),
                     "phone": text(phones[0], "number", f"{sp}.phones[0]", 40) if phones else "",
                     "url": text(svc, "url", sp, 200),
+                    "wait_time": text(svc, "wait_time", sp, 200),
                     "is_active": svc.get("status") == "active",
                     "location_ids": location_ids,
                     "skill_uris": skill_uris,
                     "hours": hours,
                     "area_ids": areas,
+                    "area_postcodes": postcodes,
+                    "documents": documents,
                 }
             )
     wanted = {uri for _path, uris in planned_skills for uri in uris}
@@ -533,12 +567,25 @@ def _plan_schedules(svc: dict, sp: str, errors: list[str]) -> list[tuple[int, da
     return [] if problems else hours
 
 
-def _plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) -> list[int]:
-    """The further municipalities an offer serves, from ``service_areas`` named as on Lotse."""
-    ids = []
+def _plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) -> tuple[list[int], list[str]]:
+    """The further municipalities an offer serves, from ``service_areas`` named as on Lotse, and
+    the single postcodes of its area (``uri`` ``urn:de:plz:…``)."""
+    ids: list[int] = []
+    postcodes: list[str] = []
     for k, area in enumerate(svc.get("service_areas") or []):
         name = area.get("name") or ""
-        if name not in known:
+        uri = area.get("uri") or ""
+        if uri.startswith(POSTCODE_URN):
+            postcode = uri.removeprefix(POSTCODE_URN)
+            if not (len(postcode) == 5 and postcode.isdigit()):
+                errors.append(
+                    _("{path}.service_areas[{k}].uri: fünfstellige Postleitzahl erwartet.").format(
+                        path=sp, k=k
+                    )
+                )
+            elif postcode not in postcodes:
+                postcodes.append(postcode)
+        elif name not in known:
             errors.append(
                 _("{path}.service_areas[{k}].name: Die Kommune „{name}“ gibt es auf Lotse nicht.").format(
                     path=sp, k=k, name=name[:200]
@@ -546,7 +593,48 @@ def _plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) ->
             )
         else:
             ids.append(known[name])
-    return ids
+    return ids, postcodes
+
+
+def _plan_documents(svc: dict, sp: str, errors: list[str]) -> list[dict]:
+    """Required documents: named, unique per offer, with a valid id and an optional link."""
+    documents: list[dict] = []
+    names: set[str] = set()
+    for k, doc in enumerate(svc.get("required_documents") or []):
+        path = f"{sp}.required_documents[{k}]"
+        name = (doc.get("document") or "").strip()
+        uri = doc.get("uri") or ""
+        try:
+            hsds_id = uuid.UUID(str(doc.get("id")))
+        except ValueError:
+            errors.append(_("{path}.id: UUID erwartet.").format(path=path))
+            continue
+        if not name:
+            errors.append(_("{path}.document: Die Unterlage hat keinen Namen.").format(path=path))
+        elif len(name) > 200 or len(uri) > 200:
+            errors.append(_("{path}: höchstens 200 Zeichen.").format(path=path))
+        elif name in names:
+            errors.append(
+                _("{path}.document: „{name}“ steht schon in der Liste.").format(path=path, name=name)
+            )
+        else:
+            names.add(name)
+            documents.append({"hsds_id": hsds_id, "document": name, "uri": uri, "order": len(documents)})
+    return documents
+
+
+def _replace_area_and_documents(
+    service: Service, path: str, postcodes: list[str], documents: list[dict]
+) -> None:
+    service.area_postcodes.all().delete()
+    ServiceAreaPostcode.objects.bulk_create(
+        ServiceAreaPostcode(service=service, postcode=p) for p in postcodes
+    )
+    service.required_documents.all().delete()
+    rows = [ServiceRequiredDocument(service=service, **d) for d in documents]
+    for row, data in zip(rows, documents, strict=True):
+        _clean(row, f"{path}.required_documents[{data['order']}]", exclude=["service"])
+    ServiceRequiredDocument.objects.bulk_create(rows)
 
 
 def _replace_schedules(service: Service, hours: list[tuple[int, datetime.time, datetime.time]]) -> None:
@@ -599,6 +687,8 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     skill_uris = fields.pop("skill_uris")
                     hours = fields.pop("hours")
                     area_ids = set(fields.pop("area_ids")) - {municipality.pk}
+                    area_postcodes = fields.pop("area_postcodes")
+                    documents = fields.pop("documents")
                     path = fields.pop("path")
                     service, _created = Service.objects.update_or_create(
                         municipality=municipality,
@@ -610,6 +700,7 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     service.skills.set(Skill.objects.filter(uri__in=skill_uris))
                     service.served_municipalities.set(area_ids)
                     _replace_schedules(service, hours)
+                    _replace_area_and_documents(service, path, area_postcodes, documents)
                     counts["services"] += 1
     except IntegrityError as exc:
         raise HsdsImportError(

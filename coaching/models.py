@@ -688,6 +688,16 @@ class ServiceQuerySet(models.QuerySet):
         served = Service.served_municipalities.through.objects.filter(municipality_id__in=ids)
         return self.filter(Q(municipality_id__in=ids) | Q(pk__in=served.values("service_id")))
 
+    def covering(self, *, municipality_id: int, postcode: str) -> ServiceQuerySet:
+        """Offers whose service area takes a person of this municipality living at this postcode:
+        the municipality's own, those serving it as a whole, and those whose area names the postcode
+        (issue 17: a rural district uses its neighbour's offers)."""
+        by_postcode = ServiceAreaPostcode.objects.filter(postcode=postcode) if postcode else None
+        wanted = self.serving([municipality_id]).values("pk")
+        if by_postcode is None:
+            return self.filter(pk__in=wanted)
+        return self.filter(Q(pk__in=wanted) | Q(pk__in=by_postcode.values("service_id")))
+
 
 class Service(models.Model):
     """HSDS ``service`` with languages, eligibility (by residence status), cost option and contact."""
@@ -738,6 +748,13 @@ class Service(models.Model):
         verbose_name=_("auch zuständig für"),
     )
     deactivated_at = models.DateTimeField(_("deaktiviert am"), null=True, blank=True)
+    # HSDS ``wait_time`` (free text, as HSDS has it): what a person referred today should expect.
+    wait_time = models.CharField(
+        _("Wartezeit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Zum Beispiel „etwa 4 Wochen bis zum Erstgespräch“."),
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -766,6 +783,21 @@ class Service(models.Model):
         return municipality_id == self.municipality_id or any(
             m.pk == municipality_id for m in self.served_municipalities.all()
         )
+
+    def covers(self, *, municipality_id: int, postcode: str) -> bool:
+        """Whether the service area takes a person of this municipality at this postcode: the whole
+        municipality is served, or the area names the postcode. An offer with no area beyond its own
+        municipality keeps the rule before postcodes (its municipality's people only). Reads
+        prefetched ``served_municipalities`` and ``area_postcodes`` where there are."""
+        if self.serves(municipality_id):
+            return True
+        return bool(postcode) and any(a.postcode == postcode for a in self.area_postcodes.all())
+
+    def area_postcode_list(self) -> list[str]:
+        return sorted(a.postcode for a in self.area_postcodes.all())
+
+    def required_document_list(self) -> list[str]:
+        return [d.document for d in self.required_documents.all()]
 
 
 class Weekday(models.IntegerChoices):
@@ -806,6 +838,56 @@ class ServiceSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ServiceAreaPostcode(models.Model):
+    """One postcode of an offer's service area (HSDS 3.0 ``service_area``), which may lie in
+    another municipality than the offer's: its people may be referred to the offer (issue 17)."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="area_postcodes", verbose_name=_("Angebot")
+    )
+    postcode = models.CharField(_("Postleitzahl"), max_length=5)
+
+    class Meta:
+        verbose_name = _("Postleitzahl im Einzugsgebiet")
+        verbose_name_plural = _("Postleitzahlen im Einzugsgebiet")
+        ordering = ["postcode"]
+        constraints = [
+            # Two coordinators saving at once cannot list a postcode twice.
+            models.UniqueConstraint(fields=["service", "postcode"], name="service_area_unique_postcode"),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^[0-9]{5}$"), name="service_area_postcode_5_digits"
+            ),
+        ]
+        indexes = [models.Index(fields=["postcode"])]
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class ServiceRequiredDocument(models.Model):
+    """A document a person brings to use the offer (HSDS 3.0 ``required_document``)."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="required_documents", verbose_name=_("Angebot")
+    )
+    document = models.CharField(_("Unterlage"), max_length=200)
+    uri = models.URLField(_("Link zur Unterlage"), blank=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # HSDS ``id``: stable across exports; an import keeps the document's ids.
+    hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("benötigte Unterlage")
+        verbose_name_plural = _("benötigte Unterlagen")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "document"], name="service_document_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document
 
 
 class Referral(models.Model):

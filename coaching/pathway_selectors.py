@@ -125,13 +125,14 @@ def teaching_services(*, case: Case, skills: list[Skill]) -> list[Service]:
         return []
     ids = [s.pk for s in skills]
     offer = (
-        Service.objects.serving([case.municipality_id])
+        Service.objects.covering(municipality_id=case.municipality_id, postcode=case.candidate.postcode)
         .filter(is_active=True, skills__in=ids)
         .distinct()
         .select_related("organisation")
         .prefetch_related(
             Prefetch("skills", queryset=Skill.objects.filter(pk__in=ids).only("pk"), to_attr="gap_skills"),
             "served_municipalities",
+            "area_postcodes",
         )
         .order_by("name", "pk")
     )

@@ -27,6 +27,10 @@ class ProviderReferral:
     service_name: str
     referred_by: str
     note: str
+    # What the directory tells the person about the offer (issue 17), so the provider sees what
+    # the person was told to expect and to bring.
+    wait_time: str = ""
+    required_documents: tuple[str, ...] = ()
 
     @property
     def answers(self) -> list[tuple[str, str]]:
@@ -70,4 +74,6 @@ def referral_from_answer_token(*, token: str) -> ProviderReferral:
             else f"{referrer.name} ({referrer.municipality.name})"
         ),
         note=referral.note,
+        wait_time=referral.service.wait_time,
+        required_documents=tuple(referral.service.required_document_list()),
     )

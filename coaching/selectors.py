@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR, Role
 from candidates import selectors as candidate_selectors
-from candidates.models import AssessmentEntry, Case, CasePhase, Goal, LifeDomain
+from candidates.models import AssessmentEntry, Candidate, Case, CasePhase, Goal, LifeDomain
 from employers.models import Employment, EmploymentQuality
 from employers.quality import job_skill_level, person_skill_level
 from notifications.models import Notification
@@ -37,6 +37,7 @@ from .models import (
     Referral,
     RiskFlag,
     Service,
+    ServiceAreaPostcode,
     ServiceCategory,
     SupportRequest,
     TutoringSession,
@@ -440,10 +441,21 @@ def referral_get(*, user: User, pk: int) -> Referral:
 
 def visible_services(*, user: User) -> QuerySet[Service]:
     """The directory of the user's municipalities (staff, coordinators, volunteers), with the offers
-    of other municipalities that serve theirs (issue 17)."""
+    of other municipalities that serve theirs or postcodes of theirs (issue 17)."""
     municipalities = access.municipality_ids(user=user, roles=CASE_READERS)
+    # Also the offers whose area names a postcode where people of these municipalities live: the
+    # referral form and the pathway offer them, so their pages must open too. Only the offers are
+    # told, never who lives there.
+    lived_in = (
+        Candidate.objects.filter(municipality_id__in=municipalities).exclude(postcode="").values("postcode")
+    )
+    by_postcode = ServiceAreaPostcode.objects.filter(postcode__in=lived_in).values("service_id")
     return (
-        Service.objects.serving(municipalities).select_related("organisation").prefetch_related("locations")
+        Service.objects.filter(
+            Q(pk__in=Service.objects.serving(municipalities).values("pk")) | Q(pk__in=by_postcode)
+        )
+        .select_related("organisation")
+        .prefetch_related("locations")
     )
 
 
@@ -548,13 +560,14 @@ def employment_case_links(*, user: User, employment: Employment) -> dict:
 
 
 def referral_offer(*, case: Case) -> QuerySet[Service]:
-    """The active offers open to the case's municipality, its own and its neighbours' that serve it
-    (the referral form's choices)."""
+    """The active offers whose service area covers the person: the case's municipality's own, its
+    neighbours' that serve it as a whole, and any whose area names the person's postcode (the
+    referral form's choices)."""
     return (
-        Service.objects.serving([case.municipality_id])
+        Service.objects.covering(municipality_id=case.municipality_id, postcode=case.candidate.postcode)
         .filter(is_active=True)
         .select_related("organisation", "municipality")
-        .prefetch_related("served_municipalities")
+        .prefetch_related("served_municipalities", "area_postcodes")
         # A neighbour's offer is named with its municipality in the form.
         .annotate(foreign=~Q(municipality_id=case.municipality_id))
     )
@@ -614,15 +627,21 @@ def can_decide_handover(*, user: User, handover: Handover) -> bool:
 
 
 def service_eligible(*, service: Service, case: Case) -> bool:
-    """Whether the person of ``case`` may use ``service``: the offer's municipality or one it serves
-    (issue 17), active, and open to the person's residence status (an unknown status excludes
+    """Whether the person of ``case`` may use ``service``: its service area covers the person (the
+    offer's municipality, one it serves, or the person's postcode; issue 17), active, and open to the person's residence status (an unknown status excludes
     nobody). Referrals, the assessment's proposals and monitoring's "needs without a service" all
     ask this."""
-    if not service.serves(case.municipality_id) or not service.is_active:
+    if not service_covers(service=service, case=case) or not service.is_active:
         return False
     return status_eligible(
         eligible_statuses=service.eligible_residence_statuses, status=case.candidate.residence_status
     )
+
+
+def service_covers(*, service: Service, case: Case) -> bool:
+    """The service-area part of the rule (issue 17): the offer's area takes the person's
+    municipality as a whole or names the person's postcode."""
+    return service.covers(municipality_id=case.municipality_id, postcode=case.candidate.postcode)
 
 
 def status_eligible(*, eligible_statuses: list[str], status: str) -> bool:

@@ -63,11 +63,12 @@ from .models import (
     Service,
     ServiceLocation,
     ServiceOrganisation,
+    ServiceRequiredDocument,
     SupportRequest,
     TutoringSession,
     VolunteerAssignment,
 )
-from .selectors import service_eligible
+from .selectors import service_covers, service_eligible
 from .workdays import add_working_days
 
 if TYPE_CHECKING:
@@ -909,12 +910,16 @@ def service_create(
     skills it teaches."""
     skills = fields.pop("skills", None) or []
     fields.pop("skill_q", None)
+    documents = list(dict.fromkeys(fields.pop("required_documents", None) or []))
     with transaction.atomic():
         provider, _created = ServiceOrganisation.objects.get_or_create(
             municipality_id=municipality_id, name=organisation_name.strip()
         )
         service = Service.objects.create(organisation=provider, municipality_id=municipality_id, **fields)
         service.skills.set(skills)
+        ServiceRequiredDocument.objects.bulk_create(
+            ServiceRequiredDocument(service=service, document=d, order=i) for i, d in enumerate(documents)
+        )
         if location_name or street:
             location = ServiceLocation.objects.create(
                 organisation=provider,
@@ -933,9 +938,22 @@ def service_set_skills(*, service: Service, actor: User, skills) -> Service:
     return service
 
 
+def referral_area_error(*, service: Service, case: Case) -> str:
+    """Why an offer's service area does not take the person, in words the case manager can act on."""
+    postcode = case.candidate.postcode
+    if not postcode:
+        return _(
+            "Das Einzugsgebiet dieses Angebots umfasst die Kommune der Person nicht, und für die Person "
+            "ist keine Postleitzahl eingetragen."
+        )
+    return _(
+        "Das Einzugsgebiet dieses Angebots umfasst die Postleitzahl der Person ({postcode}) nicht."
+    ).format(postcode=postcode)
+
+
 def referral_create(*, case: Case, service: Service, actor: User, note: str = "") -> Referral:
-    if not service.serves(case.municipality_id):
-        raise ValidationError({"service": _("Dieses Angebot gibt es in der Kommune der Person nicht.")})
+    if not service_covers(service=service, case=case):
+        raise ValidationError({"service": referral_area_error(service=service, case=case)})
     if not service.is_active:
         raise ValidationError({"service": _("Dieses Angebot ist nicht mehr aktiv.")})
     # The one eligibility rule (coaching.selectors), as the assessment's proposals apply it.

@@ -832,6 +832,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_coordinate": directory_selectors.may_coordinate_service(user=request.user, service=service),
             "schedules": list(service.schedules.all()),
             "served": list(service.served_municipalities.order_by("name")),
+            "area_postcodes": service.area_postcode_list(),
+            "documents": list(service.required_documents.all()),
         },
     )
 

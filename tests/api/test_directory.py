@@ -55,6 +55,7 @@ def test_directory_is_flat_in_the_number_of_services(coordinators, django_assert
         make_service(coordinators.own.organisation.municipality, f"Kurs {n}")
     client = coordinators.own.client
     client.get(URL)
-    # Two more than before issue 17's opening hours and service areas: one prefetch each, whatever the count.
-    with django_assert_max_num_queries(10):
+    # Four more than before issue 17's opening hours, service areas (municipalities and postcodes) and
+    # required documents: one prefetch each, whatever the count.
+    with django_assert_max_num_queries(12):
         assert len(client.get(URL).json()["results"]) == 15

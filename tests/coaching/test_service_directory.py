@@ -278,7 +278,7 @@ def test_an_offer_not_serving_a_municipality_stays_out_of_reach_there(
         reverse("coaching:referral_create", args=[case.pk]), {"service": language_school.pk}
     )
     assert response.status_code == 200 and not Referral.objects.filter(case=case).exists()
-    with pytest.raises(Exception, match="Kommune der Person"):
+    with pytest.raises(Exception, match="Einzugsgebiet dieses Angebots"):
         services.referral_create(case=case, service=language_school, actor=case_manager)
 
 

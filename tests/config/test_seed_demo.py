@@ -636,3 +636,30 @@ def test_some_women_said_whether_they_have_children_under_6_with_consent(seeded,
         pk__in=Consent.objects.live().filter(scope=ConsentScope.FAMILY_FIGURES).values("candidate_id")
     )
     assert not without_consent.exists()
+
+
+def test_the_demo_case_manager_can_refer_to_the_neighbours_course_by_postcode(seeded, esco):
+    """Issue 17: after `make demo` the neighbouring district's nursing course takes three demo
+    postcodes; the demo case manager's referral form offers it for a person living at one of them
+    (marked with its district) and not for a person living elsewhere."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from candidates.models import CasePhase
+    from coaching.demo import NEIGHBOUR_AREA_POSTCODES, NEIGHBOUR_NAME
+    from coaching.models import Service
+    from tests.fixtures.users import login_with_mfa
+
+    course = Service.objects.get(name="Fachsprachkurs Pflege B2")
+    assert course.municipality.name == NEIGHBOUR_NAME
+    assert course.area_postcode_list() == sorted(NEIGHBOUR_AREA_POSTCODES)
+    assert course.wait_time and course.required_document_list()
+    case_manager = get_user_model().objects.get(email=DEMO_LOGINS["case_manager"])
+    open_cases = Case.objects.filter(case_manager=case_manager).exclude(phase=CasePhase.CLOSED)
+    inside = open_cases.filter(candidate__postcode__in=NEIGHBOUR_AREA_POSTCODES).first()
+    outside = open_cases.exclude(candidate__postcode__in=NEIGHBOUR_AREA_POSTCODES).first()
+    assert inside is not None and outside is not None
+    client = login_with_mfa(Client(), case_manager)
+    label = f"Fachsprachkurs Pflege B2 ({NEIGHBOUR_NAME})"
+    assert label in client.get(reverse("coaching:referral_create", args=[inside.pk])).content.decode()
+    assert label not in client.get(reverse("coaching:referral_create", args=[outside.pk])).content.decode()

@@ -123,6 +123,8 @@ class Command(BaseCommand):
                 coaching.demo.seed_practice(
                     municipality=municipality, coordinator=platform.logins[Role.COORDINATOR]
                 )
+                # The neighbouring district's course whose service area takes some demo postcodes (issue 17).
+                coaching.demo.seed_neighbour_service(municipality=municipality)
                 # Reported discrimination and the counselling service it is referred to (issue 15 §3).
                 coaching.demo.seed_discrimination(
                     municipality=municipality,
