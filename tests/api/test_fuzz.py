@@ -12,6 +12,7 @@ operation early when it has tried everything, so the figure is checked, not assu
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -65,17 +66,7 @@ def tokens(employers, coordinators, cook_taxonomy, settings):
     return {"placements": employers.own.raw, "directory": coordinators.own.raw}
 
 
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
-def test_api(case, tokens, one_connection):
+def _call(case, tokens) -> None:
     token = tokens["directory" if "/directory/" in case.path else "placements"]
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
@@ -84,6 +75,34 @@ def test_api(case, tokens, one_connection):
     # required header): then it goes without, and must be refused (401), not let in by us.
     headers = {} if schema.is_security_param_negated(case) else {"Authorization": f"Bearer {token}"}
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+
+
+def _operation_test(method: str, path: str):
+    """One named test per operation. `schema.parametrize()` on one function gives every operation
+    the same node id, and pytest-xdist keeps one item per node id: on CI's two workers only one
+    operation ran (the size check below caught it)."""
+
+    @schema.include(method=method, path=path).parametrize()
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
+    def test(case, tokens, one_connection):
+        _call(case, tokens)
+
+    return test
+
+
+for _label in sorted(OPERATIONS):
+    _method, _path = _label.split(" ", 1)
+    _name = "test_api_" + re.sub(r"[^a-z0-9]+", "_", f"{_method} {_path}".lower()).strip("_")
+    globals()[_name] = _operation_test(_method, _path)
+    globals()[_name].__name__ = _name
 
 
 def test_the_fuzz_reached_its_size():
