@@ -275,7 +275,12 @@ REF = OpenApiParameter(
             "Zustimmung widerruft, fehlt ab der nächsten Anfrage. Jede Anzeige wird protokolliert."
         ),
     ),
-    retrieve=extend_schema(summary="Ein anonymisiertes Profil", tags=["candidates"], parameters=[REF]),
+    retrieve=extend_schema(
+        summary="Ein anonymisiertes Profil",
+        tags=["candidates"],
+        description="Nach der öffentlichen Referenz der Karte; 404, sobald die Person nicht mehr gelistet ist.",
+        parameters=[REF],
+    ),
 )
 class CandidateViewSet(ApiViewSet):
     serializer_class = CandidateCardSerializer
@@ -427,7 +432,10 @@ INTRO_REF = OpenApiParameter(
 
 @extend_schema_view(
     retrieve=extend_schema(
-        summary="Eine Vorstellung und ihr Stand", tags=["introductions"], parameters=[INTRO_REF, ETAG_HEADER]
+        summary="Eine Vorstellung und ihr Stand",
+        tags=["introductions"],
+        description="Nur zu den eigenen Stellen; die Karte der Person nur, solange sie sie teilt.",
+        parameters=[INTRO_REF, ETAG_HEADER],
     ),
     partial_update=extend_schema(
         summary="Den Stand einer Vorstellung ändern",
@@ -469,7 +477,12 @@ class IntroductionViewSet(ApiViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Vorstellungen zu einer Stelle", tags=["introductions"], parameters=[ID]),
+    list=extend_schema(
+        summary="Vorstellungen zu einer Stelle",
+        tags=["introductions"],
+        description="Nur zu den eigenen Stellen (sonst 404), die jüngsten zuerst.",
+        parameters=[ID],
+    ),
 )
 class PlacementIntroductionViewSet(mixins.ListModelMixin, ApiViewSet):
     """``/placements/{id}/introductions/``: only for the employer's own placements (404 otherwise)."""
