@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from api.services import token_create
 from candidates.models import Consent, ConsentScope
-from candidates.services import consent_revoke
+from candidates.services import consent_grant, consent_revoke
 from employers.models import Introduction, IntroductionStage
+from employers.services import contact_reference
 from privacy.models import AuditEntry
 from tests.api.conftest import client_for
 from tests.employers.conftest import SECRET_FIRST, SECRET_LAST, make_candidate
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,13 @@ def test_introductions_only_for_own_placements(clients, employers, placements, i
 
 
 def test_the_stage_moves_through_the_pages_service_with_if_match(clients, intro, employers):
+    WebhookSubscription.objects.create(
+        organisation=employers.own.organisation,
+        url="https://erp.example/hooks",
+        secret="whsec_test",
+        secret_prefix="whsec_te",
+        events=["introduction.stage_changed"],
+    )
     url = f"/api/v1/introductions/{intro.reference}/"
     own = clients["own"]
     current = own.get(url)
@@ -137,6 +146,10 @@ def test_the_stage_moves_through_the_pages_service_with_if_match(clients, intro,
     assert response["ETag"] != current["ETag"]
     step = IntroductionStage.objects.filter(introduction=intro).latest("pk")
     assert (step.stage, step.note, step.by_id) == ("offer", "30 Std.", employers.own.user.pk)
+    # The page's service told the business's system, as when the button is pressed.
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.payload["data"]["stage"] == "offer"
+    assert delivery.payload["data"]["introduction"] == {"reference": intro.reference}
     # The same ETag again is stale now; another business cannot move it at all.
     assert own.patch(url, body, format="json", HTTP_IF_MATCH=current["ETag"]).status_code == 412
     assert clients["other"].patch(url, body, format="json", HTTP_IF_MATCH="*").status_code == 404
@@ -181,3 +194,32 @@ def test_query_counts_do_not_grow_with_the_page_size(
     assert len(own.get("/api/v1/candidates/").json()["results"]) == 9
     many = (_queries(own, "/api/v1/candidates/"), _queries(own, intros_url))
     assert many == few
+
+
+def test_the_persons_grant_for_the_introduction_keeps_the_card_there_only(
+    clients, employers, placements, candidate, candidate_user, intro
+):
+    """As on the page: unlisted, the card stays on the introduction the person agreed to, for
+    that business only; not in the browse list, and not on another introduction."""
+    consent_revoke(
+        consent=Consent.objects.get(candidate=candidate, scope=ConsentScope.LISTING), actor=candidate_user
+    )
+    consent_grant(
+        candidate=candidate,
+        scope=ConsentScope.CONTACT,
+        actor=candidate_user,
+        recipient_organisation=employers.own.organisation,
+        reference=contact_reference(intro),
+    )
+    other = Introduction.objects.create(
+        placement=placements["other"], candidate=candidate, stage=Stage.SELECTED
+    )
+    own = clients["own"]
+    assert (
+        own.get(f"/api/v1/introductions/{intro.reference}/").json()["candidate"]["ref"]
+        == candidate.public_ref
+    )
+    listed = own.get(f"/api/v1/placements/{intro.placement_id}/introductions/").json()["results"]
+    assert [row["candidate"]["ref"] for row in listed] == [candidate.public_ref]
+    assert _refs(own.get("/api/v1/candidates/")) == set()
+    assert clients["other"].get(f"/api/v1/introductions/{other.reference}/").json()["candidate"] is None
