@@ -39,7 +39,7 @@ _one_way_in = [
 api_v1 = SimpleRouter()
 api_v1.register("placements", PlacementViewSet, basename="placement")
 api_v1.register(
-    r"placements/(?P<id>[^/.]+)/introductions",
+    r"placements/(?P<id>[^/]+)/introductions",
     PlacementIntroductionViewSet,
     basename="placement-introduction",
 )
