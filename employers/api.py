@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -22,12 +23,13 @@ from rest_framework.response import Response
 
 from api.rest import ETAG_HEADER, IF_MATCH, etag, require_if_match
 from api.viewsets import ApiViewSet
+from candidates.models import Candidate
 from taxonomy.models import OccupationSkill
 
 from . import selectors, services
 from .filters import PlacementApiFilter
-from .forms import PlacementForm
-from .models import Placement
+from .forms import CloseForm, InterviewForm, OfferForm, PlacementForm, ProposalDeclineForm
+from .models import Introduction, Placement
 
 READ = "placements:read"
 WRITE = "placements:write"
@@ -193,3 +195,310 @@ class PlacementViewSet(
             )
         placement = selectors.placement_get(user=request.user, pk=placement.pk)
         return _with_etag(PlacementSerializer(placement).data)
+
+
+# --- introductions and anonymised cards (issue 17) ----------------------------------------------
+
+INTRODUCTIONS_READ = "introductions:read"
+INTRODUCTIONS_WRITE = "introductions:write"
+CANDIDATES_READ = "candidates:read"
+
+
+class OccupationSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    years = serializers.FloatField(help_text="Jahre Berufserfahrung.")
+
+
+class LanguageSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    spoken = serializers.CharField(help_text="GER-Stufe mündlich, leer wenn unbekannt.")
+    written = serializers.CharField(help_text="GER-Stufe schriftlich, leer wenn unbekannt.")
+
+
+class RecognisedSerializer(serializers.Serializer):
+    occupation = serializers.CharField(help_text="Referenzberuf, leer wenn keiner genannt ist.")
+    level = serializers.CharField(help_text="Art der Anerkennung.")
+
+
+class CandidateCardSerializer(serializers.Serializer):
+    """The anonymised card the browse page shows: no name, contact, birth date or internal id."""
+
+    ref = serializers.CharField(help_text="Öffentliche Referenz des Profils (nie die interne Nummer).")
+    title = serializers.CharField()
+    occupations = OccupationSerializer(many=True)
+    skills = serializers.ListField(child=serializers.CharField())
+    languages = LanguageSerializer(many=True)
+    german_spoken = serializers.CharField(help_text="GER-Stufe Deutsch mündlich, leer wenn unbekannt.")
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="Entfernung von der Adresse des Betriebs."
+    )
+    available_from = serializers.DateField(allow_null=True)
+    hours_min = serializers.IntegerField(allow_null=True)
+    hours_max = serializers.IntegerField(allow_null=True)
+    permit = serializers.CharField(help_text="Arbeitserlaubnis (Kategorie, ohne Aufenthaltsstatus).")
+    permit_label = serializers.CharField()
+    recognised = RecognisedSerializer(many=True)
+
+
+def _card_data(card: selectors.AnonymousCandidate) -> dict[str, Any]:
+    return {
+        "ref": card.ref,
+        "title": str(card.title),
+        "occupations": [{"label": label, "years": years} for label, years in card.occupations],
+        "skills": list(card.skills),
+        "languages": [
+            {"language": language, "spoken": spoken, "written": written}
+            for language, spoken, written in card.languages
+        ],
+        "german_spoken": card.german_spoken,
+        "distance_km": card.distance_km,
+        "available_from": card.available_from.isoformat() if card.available_from else None,
+        "hours_min": card.hours_min,
+        "hours_max": card.hours_max,
+        "permit": card.permit,
+        "permit_label": card.permit_label,
+        "recognised": [{"occupation": occupation, "level": level} for occupation, level in card.recognised],
+    }
+
+
+REF = OpenApiParameter(
+    "ref", OpenApiTypes.STR, OpenApiParameter.PATH, description="Die öffentliche Referenz des Profils."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Anonymisierte Profile",
+        tags=["candidates"],
+        description=(
+            "Wer der Auflistung zugestimmt hat, wie auf der Seite „Profile durchsuchen“; wer die "
+            "Zustimmung widerruft, fehlt ab der nächsten Anfrage. Jede Anzeige wird protokolliert."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Ein anonymisiertes Profil",
+        tags=["candidates"],
+        description="Nach der öffentlichen Referenz der Karte; 404, sobald die Person nicht mehr gelistet ist.",
+        parameters=[REF],
+    ),
+)
+class CandidateViewSet(ApiViewSet):
+    serializer_class = CandidateCardSerializer
+    lookup_field = "ref"
+    lookup_value_regex = "[^/]+"
+    required_scopes = {"GET": CANDIDATES_READ}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Candidate.objects.none()
+        # The browse page's selector and its first order; the consent is read live on each request.
+        return selectors.anonymous_rows(
+            selectors.browse_base(user=self.request.user).order_by("-updated_at", "pk")
+        )
+
+    def _shown(self, request: Request, rows: list[Any]) -> list[dict[str, Any]]:
+        cards = selectors.anonymous_cards(rows, origin_postcode=selectors.default_origin(user=request.user))
+        # Into each person's audit trail as the browse page does, in the name of whoever made the credential.
+        services.anonymous_cards_shown(
+            actor=request.user.actor, candidates=[(row.id, row.municipality_id) for row in rows]
+        )
+        return [_card_data(card) for card in cards]
+
+    def list(self, request: Request) -> Response:
+        rows = list(self.paginate_queryset(self.get_queryset()))
+        return self.get_paginated_response(self._shown(request, rows))
+
+    def retrieve(self, request: Request, ref: str) -> Response:
+        candidate = selectors.listed_candidate_get(user=request.user, ref=ref)
+        return Response(self._shown(request, [candidate])[0])
+
+
+class IntroductionSerializer(serializers.Serializer):
+    """An introduction as the employer sees it; the person only as their anonymised card, and
+    that only while they share it (listed, or their grant for this introduction), as on the page."""
+
+    ref = serializers.CharField(help_text="Öffentliche Referenz der Vorstellung.")
+    placement = serializers.IntegerField(help_text="Die Nummer der Stelle.")
+    stage = serializers.ChoiceField(choices=Introduction.Stage.choices)
+    source = serializers.ChoiceField(choices=Introduction.Source.choices)
+    close_reason = serializers.CharField(
+        help_text="Grund des Abschlusses (dieselben Werte wie reason beim Ändern); leer, solange sie offen ist."
+    )
+    interview_at = serializers.DateTimeField(allow_null=True)
+    interview_place = serializers.CharField()
+    candidate = CandidateCardSerializer(
+        allow_null=True, help_text="Fehlt (null), sobald die Person es nicht mehr teilt."
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+# The stages an employer moves an introduction to, each by the service its page button calls.
+_MOVES = [
+    Introduction.Stage.ACCEPTED,
+    Introduction.Stage.INTERVIEW,
+    Introduction.Stage.OFFER,
+    Introduction.Stage.CLOSED,
+]
+
+
+class IntroductionStageChangeSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=[(stage.value, stage.label) for stage in _MOVES],
+        help_text=(
+            "accepted: einen Vorschlag annehmen; interview: Gesprächstermin (mit interview_at und "
+            "interview_place); offer: Angebot; closed: abschließen bzw. einen Vorschlag ablehnen (mit reason)."
+        ),
+    )
+    interview_at = serializers.DateTimeField(required=False)
+    interview_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = serializers.ChoiceField(choices=Introduction.CloseReason.choices, required=False)
+
+
+def _introduction_rows(request: Request, intros: list[Introduction], *, audit: bool) -> list[dict[str, Any]]:
+    cards = selectors.introduction_cards(user=request.user, introductions=intros)
+    if audit and cards:
+        services.anonymous_cards_shown(
+            actor=request.user.actor,
+            candidates=[(intro.candidate_id, cards[intro.pk][1]) for intro in intros if intro.pk in cards],
+        )
+    return [
+        {
+            "ref": intro.reference,
+            "placement": intro.placement_id,
+            "stage": intro.stage,
+            "source": intro.source,
+            "close_reason": intro.close_reason,
+            "interview_at": intro.interview_at,
+            "interview_place": intro.interview_place,
+            "candidate": _card_data(cards[intro.pk][0]) if intro.pk in cards else None,
+            "created_at": intro.created_at,
+            "updated_at": intro.updated_at,
+        }
+        for intro in intros
+    ]
+
+
+def _introduction_data(request: Request, intro: Introduction, *, audit: bool = True) -> dict[str, Any]:
+    return IntroductionSerializer(_introduction_rows(request, [intro], audit=audit)[0]).data
+
+
+def _form_valid(form) -> dict[str, Any]:
+    """The page's form decides; its errors come back under the API's field names."""
+    if not form.is_valid():
+        raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    return form.cleaned_data
+
+
+def _stage_move(intro: Introduction, *, actor: Any, data: dict[str, Any]) -> None:
+    """The same services, and the same forms, as the buttons on the introduction page."""
+    stage = data["stage"]
+    note = data.get("note", "")
+    if stage == Introduction.Stage.ACCEPTED:
+        services.introduction_proposal_accept(introduction=intro, actor=actor)
+    elif stage == Introduction.Stage.INTERVIEW:
+        at = data.get("interview_at")
+        form = InterviewForm(
+            {
+                "interview_at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M") if at else "",
+                "interview_place": data.get("interview_place", ""),
+            }
+        )
+        cleaned = _form_valid(form)
+        services.introduction_schedule_interview(
+            introduction=intro, actor=actor, at=cleaned["interview_at"], place=cleaned["interview_place"]
+        )
+    elif stage == Introduction.Stage.OFFER:
+        services.introduction_offer(
+            introduction=intro, actor=actor, note=_form_valid(OfferForm({"note": note}))["note"]
+        )
+    elif intro.stage == Introduction.Stage.SUGGESTED:
+        cleaned = _form_valid(ProposalDeclineForm({"reason": data.get("reason", ""), "note": note}))
+        services.introduction_proposal_decline(
+            introduction=intro, actor=actor, reason=cleaned["reason"], note=cleaned["note"]
+        )
+    else:
+        cleaned = _form_valid(CloseForm({"reason": data.get("reason", ""), "note": note}))
+        services.introduction_close(
+            introduction=intro, actor=actor, reason=cleaned["reason"], note=cleaned["note"]
+        )
+
+
+INTRO_REF = OpenApiParameter(
+    "ref", OpenApiTypes.STR, OpenApiParameter.PATH, description="Die öffentliche Referenz der Vorstellung."
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Eine Vorstellung und ihr Stand",
+        tags=["introductions"],
+        description="Nur zu den eigenen Stellen; die Karte der Person nur, solange sie sie teilt.",
+        parameters=[INTRO_REF, ETAG_HEADER],
+    ),
+    partial_update=extend_schema(
+        summary="Den Stand einer Vorstellung ändern",
+        tags=["introductions"],
+        description=(
+            "Wie die Schaltflächen der Seite: dieselben Prüfungen, dieselben Benachrichtigungen und "
+            "der Webhook introduction.stage_changed."
+        ),
+        parameters=[INTRO_REF, IF_MATCH, ETAG_HEADER],
+        request=IntroductionStageChangeSerializer,
+        responses={200: OpenApiResponse(IntroductionSerializer)},
+    ),
+)
+class IntroductionViewSet(ApiViewSet):
+    serializer_class = IntroductionSerializer
+    lookup_field = "ref"
+    lookup_value_regex = "[^/]+"
+    required_scopes = {"GET": INTRODUCTIONS_READ, "PATCH": INTRODUCTIONS_WRITE}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Introduction.objects.none()
+        return selectors.employer_introductions(user=self.request.user)
+
+    def retrieve(self, request: Request, ref: str) -> Response:
+        intro = selectors.employer_introduction_get(user=request.user, ref=ref)
+        return _with_etag(_introduction_data(request, intro))
+
+    def partial_update(self, request: Request, ref: str) -> Response:
+        serializer = IntroductionStageChangeSerializer(data=request.data)
+        with transaction.atomic():
+            # Locked while the version is compared and the stage moved (as for placements).
+            intro = selectors.employer_introduction_get_for_update(user=request.user, ref=ref)
+            require_if_match(request, etag(_introduction_data(request, intro, audit=False)))
+            serializer.is_valid(raise_exception=True)
+            _stage_move(intro, actor=request.user.actor, data=serializer.validated_data)
+        intro = selectors.employer_introduction_get(user=request.user, ref=ref)
+        return _with_etag(_introduction_data(request, intro))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Vorstellungen zu einer Stelle",
+        tags=["introductions"],
+        description="Nur zu den eigenen Stellen (sonst 404), die jüngsten zuerst.",
+        parameters=[ID],
+    ),
+)
+class PlacementIntroductionViewSet(mixins.ListModelMixin, ApiViewSet):
+    """``/placements/{id}/introductions/``: only for the employer's own placements (404 otherwise)."""
+
+    serializer_class = IntroductionSerializer
+    required_scopes = {"GET": INTRODUCTIONS_READ}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Introduction.objects.none()
+        return selectors.placement_introductions(
+            user=self.request.user, placement_pk=_placement_id(self.kwargs["id"])
+        )
+
+    def list(self, request: Request, id: str) -> Response:  # noqa: A002 (the path's name)
+        intros = list(self.paginate_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            IntroductionSerializer(_introduction_rows(request, intros, audit=True), many=True).data
+        )

@@ -786,6 +786,15 @@ def employer_introduction_get(*, user: User, ref: str) -> Introduction:
     return intro
 
 
+def employer_introduction_get_for_update(*, user: User, ref: str) -> Introduction:
+    """:func:`employer_introduction_get`, the row locked until the transaction ends (the API's
+    If-Match: the version is compared and the change written under the lock)."""
+    require_employer(user=user)
+    return access.first_visible(
+        employer_introductions(user=user).filter(reference=str(ref)[:11]).select_for_update(of=("self",))
+    )
+
+
 @dataclass(frozen=True)
 class Contact:
     name: str
@@ -856,6 +865,61 @@ def introduction_card(*, user: User, introduction: Introduction) -> AnonymousCan
     if row is None:
         return None
     return anonymous_cards([row], origin_postcode=introduction.placement.postcode)[0]
+
+
+def placement_introductions(*, user: User, placement_pk: int) -> QuerySet[Introduction]:
+    """The introductions of one of the employer's own placements (404 for anyone else's placement)."""
+    placement = placement_get(user=user, pk=placement_pk)
+    return employer_introductions(user=user).filter(placement=placement).order_by("-updated_at", "-pk")
+
+
+def introduction_cards(
+    *, user: User, introductions: Sequence[Introduction]
+) -> dict[int, tuple[AnonymousCandidate, int | None]]:
+    """:func:`introduction_card` for many introductions at once (the API's lists): introduction id →
+    (card, the person's municipality for the audit entry), only for those whose person still shares
+    the card with this employer. The same rule as the page's, in a fixed number of queries."""
+    from .services import contact_reference
+
+    own = access.employer_organisation_ids(user=user)
+    intros = [i for i in introductions if i.placement.employer.organisation_id in own]
+    if not intros:
+        return {}
+    references = {contact_reference(i): i for i in intros}
+    # A grant counts only for its very introduction and the business it was given to.
+    granted = {
+        (candidate_id, organisation_id, reference)
+        for candidate_id, organisation_id, reference in Consent.objects.live()
+        .filter(scope=ConsentScope.CONTACT, reference__in=list(references))
+        .values_list("candidate_id", "recipient_organisation_id", "reference")
+    }
+    candidate_ids = {i.candidate_id for i in intros}
+    listed = set(browse_base(user=user).filter(pk__in=candidate_ids).values_list("pk", flat=True))
+    shared = {
+        i.pk: i.candidate_id
+        for reference, i in references.items()
+        if i.candidate_id in listed
+        or (i.candidate_id, i.placement.employer.organisation_id, reference) in granted
+    }
+    if not shared:
+        return {}
+    rows = {
+        row.id: row
+        for row in anonymous_rows(
+            Candidate.objects.filter(pk__in=set(shared.values()), erased_at__isnull=True)
+        )
+    }
+    cards: dict[int, tuple[AnonymousCandidate, int | None]] = {}
+    by_origin: dict[str, list[Introduction]] = {}
+    for intro in intros:
+        if intro.pk in shared and intro.candidate_id in rows:
+            by_origin.setdefault(intro.placement.postcode, []).append(intro)
+    # Distances from each placement's postcode: one pass per placement address (one, under a placement).
+    for origin, group in by_origin.items():
+        made = anonymous_cards([rows[i.candidate_id] for i in group], origin_postcode=origin)
+        for intro, card in zip(group, made, strict=True):
+            cards[intro.pk] = (card, rows[intro.candidate_id].municipality_id)
+    return cards
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ SCOPES: dict[str, Scope] = {
     for scope in [
         Scope("placements:read", Role.EMPLOYER, _("Stellen lesen")),
         Scope("placements:write", Role.EMPLOYER, _("Stellen anlegen und ändern")),
+        Scope("introductions:read", Role.EMPLOYER, _("Vorstellungen und ihren Stand lesen")),
+        Scope("introductions:write", Role.EMPLOYER, _("Den Stand von Vorstellungen ändern")),
+        Scope("candidates:read", Role.EMPLOYER, _("Anonymisierte Profile lesen")),
         Scope("directory:read", Role.COORDINATOR, _("Angebotsverzeichnis lesen (HSDS)")),
     ]
 }

@@ -13,7 +13,12 @@ from accounts import views as accounts_views
 from api.views import OAuthTokenView
 from coaching.api import ServiceViewSet
 from config import metrics, views
-from employers.api import PlacementViewSet
+from employers.api import (
+    CandidateViewSet,
+    IntroductionViewSet,
+    PlacementIntroductionViewSet,
+    PlacementViewSet,
+)
 
 # The database out of reach answers 503 with a page that says so, not the 500 page (config/views.py).
 handler500 = "config.views.server_error"
@@ -33,6 +38,13 @@ _one_way_in = [
 # The API (issue 17): each app owns its resources (<app>/api.py), composed here under /api/v1/.
 api_v1 = SimpleRouter()
 api_v1.register("placements", PlacementViewSet, basename="placement")
+api_v1.register(
+    r"placements/(?P<id>[^/]+)/introductions",
+    PlacementIntroductionViewSet,
+    basename="placement-introduction",
+)
+api_v1.register("introductions", IntroductionViewSet, basename="introduction")
+api_v1.register("candidates", CandidateViewSet, basename="candidate")
 api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),

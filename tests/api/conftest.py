@@ -11,7 +11,14 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import token_create
 from coaching.models import Service, ServiceOrganisation
-from tests.employers.conftest import cook_taxonomy, make_placement, make_profile  # noqa: F401
+from tests.employers.conftest import (  # noqa: F401 (fixtures)
+    candidate,
+    candidate_user,
+    coach,
+    cook_taxonomy,
+    make_placement,
+    make_profile,
+)
 from tests.fixtures.caching import clear_own_cache
 
 PLACEMENT_SCOPES = ["placements:read", "placements:write"]

@@ -11,9 +11,11 @@ from django.urls import reverse
 from api.models import ApiToken, OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke, token_create, token_revoke
 from coaching.models import ServiceOrganisation
+from employers.models import Introduction
 from organisations.models import OrganisationKind
 from tests.api.conftest import client_for, make_service
 from tests.api.test_oauth import access_token
+from tests.employers.conftest import make_candidate
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,27 +167,46 @@ OPERATIONS = {
     "placements:partial_update": ("patch", "/api/v1/placements/{id}/", "object"),
     "directory:list": ("get", "/api/v1/directory/services/", "list"),
     "directory:retrieve": ("get", "/api/v1/directory/services/{id}/", "object"),
+    # the introductions of a placement: the target is the placement
+    "introductions:list": ("get", "/api/v1/placements/{id}/introductions/", "object"),
+    "introductions:retrieve": ("get", "/api/v1/introductions/{ref}/", "object"),
+    "introductions:partial_update": ("patch", "/api/v1/introductions/{ref}/", "object"),
+    # anonymised cards: the targets are listed people (of the municipality twice, and one elsewhere)
+    "candidates:list": ("get", "/api/v1/candidates/", "list"),
+    "candidates:retrieve": ("get", "/api/v1/candidates/{ref}/", "object"),
 }
+_PEOPLE = {"introductions:list", "introductions:retrieve", "introductions:partial_update"}
+_CARDS = {"candidates:list", "candidates:retrieve"}
 OWN = {"own"}
 SAME_MUNICIPALITY = {"own", "other_org"}
 # client: operation → status (or, for a list, the targets it shows; for objects a triple by target)
 # fmt: off
+_NO_PEOPLE = dict.fromkeys(_PEOPLE | _CARDS, 403)
 _PLACEMENT_READER = {
     "placements:list": OWN, "placements:create": 403, "placements:retrieve": (200, 404, 404),
     "placements:update": 403, "placements:partial_update": 403,
-    "directory:list": 403, "directory:retrieve": 403,
+    "directory:list": 403, "directory:retrieve": 403, **_NO_PEOPLE,
 }
 _PLACEMENT_WRITER = {
     "placements:list": OWN, "placements:create": 201, "placements:retrieve": (200, 404, 404),
     "placements:update": (200, 404, 404), "placements:partial_update": (200, 404, 404),
-    "directory:list": 403, "directory:retrieve": 403,
+    "directory:list": 403, "directory:retrieve": 403, **_NO_PEOPLE,
 }
 # The directory is the municipality's: every provider's offers in it, none of another municipality.
 _DIRECTORY_READER = {
     "placements:list": 403, "placements:create": 403, "placements:retrieve": 403,
     "placements:update": 403, "placements:partial_update": 403,
-    "directory:list": SAME_MUNICIPALITY, "directory:retrieve": (200, 200, 404),
+    "directory:list": SAME_MUNICIPALITY, "directory:retrieve": (200, 200, 404), **_NO_PEOPLE,
 }
+# Introductions only of the own placements; the cards of everyone listed in the municipality
+# (listing is consent to every verified business there), none of another municipality.
+_PEOPLE_READER = {
+    **dict.fromkeys([op for op in OPERATIONS if op.startswith(("placements", "directory"))], 403),
+    "introductions:list": (200, 404, 404), "introductions:retrieve": (200, 404, 404),
+    "introductions:partial_update": 403,
+    "candidates:list": SAME_MUNICIPALITY, "candidates:retrieve": (200, 200, 404),
+}
+_PEOPLE_WRITER = {**_PEOPLE_READER, "introductions:partial_update": (200, 404, 404)}
 API_EXPECTED = {
     "anonymous": dict.fromkeys(OPERATIONS, 401),
     "revoked_token": dict.fromkeys(OPERATIONS, 401),
@@ -194,6 +215,9 @@ API_EXPECTED = {
     "employer_token_write": _PLACEMENT_WRITER,
     "employer_oauth_read": _PLACEMENT_READER,
     "employer_oauth_write": _PLACEMENT_WRITER,
+    "employer_token_people_read": _PEOPLE_READER,
+    "employer_token_people_write": _PEOPLE_WRITER,
+    "employer_oauth_people_write": _PEOPLE_WRITER,
     "coordinator_token": _DIRECTORY_READER,
     "coordinator_oauth": _DIRECTORY_READER,
 }
@@ -206,6 +230,10 @@ def _credential(name, employers, coordinators) -> str | None:
     scopes = ["placements:read"] if name.endswith("_read") else None
     if name.startswith("coordinator"):
         scopes = ["directory:read"]
+    elif "_people_" in name:
+        scopes = ["introductions:read", "candidates:read"]
+        if name.endswith("_write"):
+            scopes.append("introductions:write")
     scopes = scopes or ["placements:read", "placements:write"]
     if name == "anonymous":
         return None
@@ -235,13 +263,45 @@ def api_world(employers, coordinators, placements, cook_taxonomy):
     other_provider = ServiceOrganisation.objects.create(municipality=own_municipality, name="Jobcafé")
     services["other_org"].organisation = other_provider
     services["other_org"].save(update_fields=["organisation"])
+    placement_of = dict(
+        zip(API_TARGETS, (placements["own"], placements["other"], placements["foreign"]), strict=True)
+    )
+    # A listed person per target, each introduced to that target's placement (after the person's yes).
+    people = {
+        target: make_candidate(placement.municipality, occupation=cook_taxonomy.cook)
+        for target, placement in placement_of.items()
+    }
+    introductions = {
+        target: Introduction.objects.create(
+            placement=placement, candidate=people[target], stage=Introduction.Stage.CONTACT_REVEALED
+        )
+        for target, placement in placement_of.items()
+    }
     return {
-        "placements": dict(
-            zip(API_TARGETS, (placements["own"], placements["other"], placements["foreign"]), strict=True)
-        ),
+        "placements": placement_of,
         "services": services,
+        "introductions": introductions,
+        "candidates": people,
         "cook": cook_taxonomy,
     }
+
+
+def _ident(operation, obj) -> str:
+    """How the operation names its target: an HSDS id, a public reference, or a number."""
+    if operation.startswith("directory"):
+        return str(obj.hsds_id)
+    if operation.startswith("candidates"):
+        return obj.public_ref
+    if operation.startswith("introductions") and operation != "introductions:list":
+        return obj.reference
+    return str(obj.pk)
+
+
+def _objects(world, operation):
+    prefix = operation.split(":")[0]
+    if operation == "introductions:list":
+        return world["placements"]
+    return world[{"directory": "services"}.get(prefix, prefix)]
 
 
 def _placement_body(cook):
@@ -259,11 +319,12 @@ def _placement_body(cook):
 
 def _call(client, operation, world, target=None):
     method, path, _kind = OPERATIONS[operation]
-    objects = world["services" if operation.startswith("directory") else "placements"]
     if target is not None:
-        obj = objects[target]
-        path = path.format(id=obj.hsds_id if operation.startswith("directory") else obj.pk)
+        ident = _ident(operation, _objects(world, operation)[target])
+        path = path.format(id=ident, ref=ident)
     body = _placement_body(world["cook"]) if method in ("post", "put") else {"title": "Sous-Chef (m/w/d)"}
+    if operation.startswith("introductions"):
+        body = {"stage": "offer"}
     if method == "get":
         return client.get(path)
     return getattr(client, method)(path, body, format="json", HTTP_IF_MATCH="*")
@@ -286,13 +347,9 @@ def test_api_operation(principal, operation, api_world, employers, coordinators)
     response = _call(client, operation, api_world)
     if isinstance(expected, set):
         assert response.status_code == 200
-        objects = api_world["services" if operation.startswith("directory") else "placements"]
-        key = "id"
+        key = "ref" if operation.startswith("candidates") else "id"
         shown = {str(item[key]) for item in response.json()["results"]}
-        ids = {
-            target: str(obj.hsds_id if operation.startswith("directory") else obj.pk)
-            for target, obj in objects.items()
-        }
+        ids = {target: _ident(operation, obj) for target, obj in _objects(api_world, operation).items()}
         assert {target for target, ident in ids.items() if ident in shown} == expected
     else:
         assert response.status_code == expected, response.content

@@ -24,8 +24,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from api.scopes import SCOPES
+from api.services import token_create
+from employers.models import Introduction
 from tests.api.conftest import make_service
-from tests.employers.conftest import make_placement, make_profile
+from tests.employers.conftest import make_candidate, make_placement, make_profile
 
 EXAMPLES = int(os.environ.get("LOTSE_API_FUZZ_EXAMPLES", "200"))
 SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
@@ -43,6 +46,8 @@ TARGET = 10_000
 CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
+# Every scope of the employer's side: each employer operation is reached with the right one.
+EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory")]
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +66,23 @@ def one_connection():
 @pytest.fixture
 def tokens(employers, coordinators, cook_taxonomy, settings):
     settings.LOTSE_API_RATE = "1000000/min"
-    make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
+    placement = make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
     make_service(coordinators.own.organisation.municipality)
-    return {"placements": employers.own.raw, "directory": coordinators.own.raw}
+    # A listed person introduced to the placement: the lists of cards and introductions are not empty.
+    person = make_candidate(
+        placement.municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2]
+    )
+    Introduction.objects.create(
+        placement=placement, candidate=person, stage=Introduction.Stage.CONTACT_REVEALED
+    )
+    _token, employer = token_create(
+        organisation=employers.own.organisation, actor=employers.own.user, name="Fuzz", scopes=EMPLOYER_SCOPES
+    )
+    return {"employer": employer, "directory": coordinators.own.raw}
 
 
 def _call(case, tokens) -> None:
-    token = tokens["directory" if "/directory/" in case.path else "placements"]
+    token = tokens["directory" if "/directory/" in case.path else "employer"]
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
     REQUESTS[f"{case.method.upper()} {case.operation.path}"] += 1
