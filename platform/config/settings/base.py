@@ -427,6 +427,16 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Only client credentials are used; the OAuth 2.0 Security BCP's safe behaviour everywhere else
+    # too (check --deploy warns on each of the toolkit's old defaults).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # Named so that api.OAuthClient's link to the Application (a swappable model) resolves.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
