@@ -66,6 +66,9 @@ def test_the_full_flow_from_the_page_to_the_api(employers, placements, signed_in
     # Shown once: the list names the client, never the secret; only a hash is stored.
     listing = page.get(reverse("api_tokens:list")).content.decode()
     assert client_id in listing and secret not in listing
+    # The clients section stands once, in the page's body (it once stood in <title> as well).
+    assert listing.count('id="oauth"') == 1
+    assert "<h2" not in listing.split("<title>", 1)[1].split("</title>", 1)[0]
     assert Application.objects.get(client_id=client_id).client_secret != secret
 
     token_response = fetch_token(client_id, secret)
