@@ -151,6 +151,18 @@ def webhooks_emit(
     return deliveries
 
 
+def webhook_deliveries_prune(*, now: datetime) -> int:
+    """Drops finished deliveries (delivered or given up) older than the retention; a delivery still
+    being tried stays, however old, so no event is lost to the pruning. Returns how many went."""
+    days = max(1, int(getattr(settings, "WEBHOOKS_LOG_RETENTION_DAYS", 90)))
+    cutoff = now - timedelta(days=days)
+    finished = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(
+        delivered_at__isnull=True, gave_up_at__isnull=True
+    )
+    deleted, _ = finished.delete()
+    return deleted
+
+
 def max_attempts() -> int:
     return max(1, int(getattr(settings, "WEBHOOKS_MAX_ATTEMPTS", 8)))
 

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
 
@@ -14,3 +15,9 @@ def deliver(self, delivery_id: int) -> None:
             raise self.retry(countdown=retry_in, max_retries=services.max_attempts())
         # Run in-process (the embedded default, tests): no worker can keep a countdown, and an eager
         # Retry would surface as an error; the next attempt follows at once.
+
+
+@shared_task(name="webhooks.tasks.prune_deliveries")
+def prune_deliveries() -> int:
+    """Daily: the delivery log keeps finished deliveries WEBHOOKS_LOG_RETENTION_DAYS days."""
+    return services.webhook_deliveries_prune(now=timezone.now())

@@ -279,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.train_reranker",
         "schedule": 60 * 60 * 24 * 7,
     },
+    "webhooks-prune-deliveries": {
+        "task": "webhooks.tasks.prune_deliveries",
+        "schedule": 60 * 60 * 24,
+    },
     "matching-prune-index-changes": {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 60 * 60 * 24,
@@ -485,3 +489,6 @@ WEBHOOKS_ALLOW_LOOPBACK = env.bool_("LOTSE_WEBHOOKS_ALLOW_LOOPBACK", False)
 # A failed delivery is tried again after 30 s, 60 s, 120 s, … (at most an hour apart), up to this many attempts.
 WEBHOOKS_RETRY_BASE_SECONDS = env.int_("LOTSE_WEBHOOKS_RETRY_BASE_SECONDS", 30)
 WEBHOOKS_MAX_ATTEMPTS = env.int_("LOTSE_WEBHOOKS_MAX_ATTEMPTS", 8)
+# The delivery log keeps finished deliveries (delivered or given up) this many days; those still
+# being tried stay whatever their age. Pruned daily (webhooks.tasks.prune_deliveries).
+WEBHOOKS_LOG_RETENTION_DAYS = env.int_("LOTSE_WEBHOOKS_LOG_RETENTION_DAYS", 90)
