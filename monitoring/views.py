@@ -93,16 +93,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = cache.dashboard(scope=scope, filters=filters)
     figures = data.figures
     links = _links(figures, request.user)
-    context.update(
-        filters=filters,
-        computed_at=data.computed_at,
-        from_cache=data.from_cache,
-        all_empty=all(f.is_empty for f in figures if f.period_bound),
-        equity=data.equity,
-        equity_columns=quality.column_labels(),
-        threshold=comparison.THRESHOLD,
-        children_note=quality.CHILDREN_NOTE,
-        figures=[
+
+    def items() -> list[dict]:
+        # Called by the template only when the cached fragment is missing (a callable in the context
+        # is called when it is read): a warm page builds no chart or table data.
+        return [
             {
                 "figure": f,
                 "chart": _chart(f),
@@ -112,7 +107,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "rows": table_rows(f, (links.get(f.key) or {}).get("rows")),
             }
             for f in figures
-        ],
+        ]
+
+    context.update(
+        fragment_key=cache.fragment_key(data=data, links=links, query=context["query"]),
+        filters=filters,
+        computed_at=data.computed_at,
+        from_cache=data.from_cache,
+        all_empty=all(f.is_empty for f in figures if f.period_bound),
+        equity=data.equity,
+        equity_columns=quality.column_labels(),
+        threshold=comparison.THRESHOLD,
+        children_note=quality.CHILDREN_NOTE,
+        figures=items,
     )
     return render(request, "monitoring/dashboard.html", context)
 
