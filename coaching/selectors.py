@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models import DateField as DateOutput
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from taxonomy.models import LABEL_FIELDS, Skill
 from .models import (
     OPEN_NEED_STATUSES,
     FollowAlong,
+    FollowUp,
     FollowUpDue,
     Handover,
     LanguageSupportNeed,
@@ -191,6 +193,18 @@ def employment_page(*, user: User, employment: Employment) -> dict:
 # --- caseload -----------------------------------------------------------------------------------------
 
 
+def _per_employment(rows: QuerySet, aggregate) -> Subquery:
+    """One figure per employment as a correlated subquery: aggregating over several joined
+    one-to-many relations at once would multiply the rows (dues × follow-ups × risks × requests)."""
+    return Subquery(
+        rows.filter(employment=OuterRef("employment"))
+        .order_by()
+        .values("employment")
+        .annotate(v=aggregate)
+        .values("v")[:1]
+    )
+
+
 def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowAlong]:
     """The coach's running employments, overdue first, with counts from annotations (one query)."""
     today = today or timezone.localdate()
@@ -202,28 +216,30 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
             employment__end_reason="",
             employment__candidate__erased_at__isnull=True,
         )
-        .select_related(
-            "employment__candidate", "employment__employer__organisation", "employment__placement"
+        .select_related("employment__candidate", "employment__employer__organisation")
+        # What the caseload table shows: a coach may follow a hundred and more.
+        .only(
+            "employment__candidate__first_name",
+            "employment__candidate__last_name",
+            "employment__employer__organisation__name",
         )
         .annotate(
             has_overdue=Exists(open_dues.filter(due_date__lt=today)),
-            next_due=Min(
-                "employment__follow_up_dues__due_date",
-                filter=Q(employment__follow_up_dues__done_at__isnull=True),
+            next_due=_per_employment(FollowUpDue.objects.filter(done_at__isnull=True), Min("due_date")),
+            last_contact=_per_employment(FollowUp.objects.all(), Max("date")),
+            open_risks=Coalesce(
+                _per_employment(RiskFlag.objects.filter(resolved_at__isnull=True), Count("pk")), 0
             ),
-            last_contact=Max("employment__follow_ups__date"),
-            open_risks=Count(
-                "employment__risk_flags",
-                filter=Q(employment__risk_flags__resolved_at__isnull=True),
-                distinct=True,
-            ),
-            open_requests=Count(
-                "employment__support_requests",
-                filter=~Q(employment__support_requests__status=SupportRequest.Status.ANSWERED),
-                distinct=True,
+            open_requests=Coalesce(
+                _per_employment(
+                    SupportRequest.objects.exclude(status=SupportRequest.Status.ANSWERED), Count("pk")
+                ),
+                0,
             ),
         )
-        .order_by("-has_overdue", "next_due", "employment__candidate__last_name", "pk")
+        .order_by(
+            "-has_overdue", F("next_due").asc(nulls_last=True), "employment__candidate__last_name", "pk"
+        )
     )
 
 

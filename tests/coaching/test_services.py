@@ -22,6 +22,7 @@ from coaching.models import (
     Handover,
     LanguageSupportNeed,
     Referral,
+    RiskFlag,
     SupportRequest,
     VolunteerAssignment,
 )
@@ -119,6 +120,39 @@ def test_the_next_date_the_coach_agrees_is_the_next_due_date(world):
         employment=world.employment, done_at__isnull=True, due_date__lt=agreed
     ).exists()
     assert FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).count() == 3
+
+
+def test_the_caseload_row_counts_each_thing_once_however_many_there_are(world):
+    """Several follow-ups, risks and requests of one employment: the row's figures are the latest
+    contact, the earliest open due date and the open counts, not products of each other."""
+    _log(world, date=TODAY - datetime.timedelta(days=3))
+    _log(world, date=TODAY - datetime.timedelta(days=1))
+    for resolved in (None, None, timezone.now()):
+        RiskFlag.objects.create(
+            employment=world.employment,
+            kind="dropout",
+            raised_by=world.coach,
+            resolved_at=resolved,
+            resolution_note="geklärt" if resolved else "",
+        )
+    for status in ("open", "escalated", "answered"):
+        SupportRequest.objects.create(
+            employer_organisation=world.employment.employer.organisation,
+            employment=world.employment,
+            municipality=world.municipality,
+            topic="language",
+            message="Frage",
+            due_date=TODAY,
+            status=status,
+            answer="Erledigt" if status == "answered" else "",
+            answered_at=timezone.now() if status == "answered" else None,
+        )
+    row = services_selectors().coach_caseload(user=world.coach).get(employment=world.employment)
+    open_dues = FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True)
+    assert row.last_contact == TODAY - datetime.timedelta(days=1)
+    assert row.next_due == min(due.due_date for due in open_dues)
+    assert (row.open_risks, row.open_requests) == (2, 2)
+    assert row.employment.candidate.full_name == world.employment.candidate.full_name
 
 
 def test_an_agreed_date_after_a_reminder_was_sent_is_reminded_again(world):
