@@ -35,13 +35,13 @@ EXPECTED = {
     "volunteer":          (403, 403, (403, 403, 403)),
     "employer":           (200, 201, (302, 404, 404)),
     "unverified_employer": (403, 403, (403, 403, 403)),
-    "chamber_editor":     (403, 403, (403, 403, 403)),
+    "chamber_editor":     (200, 201, (302, 404, 404)),  # events:read (the chamber's registrations)
     "coordinator":        (200, 201, (302, 404, 404)),
     "employer_service":   (403, 403, (403, 403, 403)),
     "immigration_office": (403, 403, (403, 403, 403)),
 }
 # fmt: on
-SCOPE = {"employer": "placements:read", "coordinator": "directory:read"}
+SCOPE = {"employer": "placements:read", "coordinator": "directory:read", "chamber_editor": "events:read"}
 
 
 @pytest.fixture
