@@ -609,6 +609,16 @@ class EventRegistration(models.Model):
     consent_at = models.DateTimeField(_("Einwilligung am"))
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
     organiser_notified_at = models.DateTimeField(_("Veranstalter*innen informiert am"), null=True, blank=True)
+    # The organisation that registered itself (through the API, issue 17); empty for the website's
+    # form, where a visitor names their business as free text above.
+    registered_by = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("angemeldet von (Organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -617,6 +627,10 @@ class EventRegistration(models.Model):
         constraints = [
             # The e-mail is stored lower-cased, so this also catches "Anna@…" after "anna@…".
             models.UniqueConstraint(fields=["event", "email"], name="event_registration_unique_email"),
+            # One registration per event and organisation (the API's registrations; NULLs are distinct).
+            models.UniqueConstraint(
+                fields=["event", "registered_by"], name="event_registration_unique_organisation"
+            ),
             models.CheckConstraint(condition=models.Q(people__gte=1), name="event_registration_people_ge_1"),
         ]
 

@@ -100,6 +100,10 @@ def _duplicate_message() -> str:
     )
 
 
+def _organisation_duplicate_message() -> str:
+    return _("Ihre Organisation ist für diese Veranstaltung bereits angemeldet.")
+
+
 @transaction.atomic
 def event_registration_create(
     *,
@@ -109,12 +113,14 @@ def event_registration_create(
     organisation: str = "",
     people: int = 1,
     consent: bool,
+    registered_by=None,
     now=None,
 ) -> EventRegistration:
     """Store a registration if the event still takes it; tell the organiser once it is committed.
 
     The event row is locked (PostgreSQL) so that two registrations for the last seats cannot
-    both pass the capacity check.
+    both pass the capacity check. ``registered_by`` is the organisation that registers itself
+    (the API): one registration per event and organisation (a constraint besides this check).
     """
     if not consent:
         raise RegistrationRefused(
@@ -130,6 +136,11 @@ def event_registration_create(
             _("Die Anmeldung ist geschlossen (Anmeldeschluss: %(closes)s).") % {"closes": closes}
         )
     email = email.strip().lower()
+    if (
+        registered_by is not None
+        and EventRegistration.objects.filter(event=locked, registered_by=registered_by).exists()
+    ):
+        raise RegistrationRefused(_organisation_duplicate_message())
     if EventRegistration.objects.filter(event=locked, email=email).exists():
         raise RegistrationRefused(_duplicate_message(), "email")
     if locked.capacity is not None:
@@ -151,8 +162,11 @@ def event_registration_create(
                 organisation=organisation.strip(),
                 people=people,
                 consent_at=now,
+                registered_by=registered_by,
             )
-    except IntegrityError as exc:  # the same e-mail raced in from a second request
+    except IntegrityError as exc:  # the same e-mail (or organisation) raced in from a second request
+        if registered_by is not None and "organisation" in str(exc):
+            raise RegistrationRefused(_organisation_duplicate_message()) from exc
         raise RegistrationRefused(_duplicate_message(), "email") from exc
 
     from . import tasks  # tasks imports this module

@@ -27,7 +27,7 @@ from candidates.models import Candidate
 from taxonomy.models import OccupationSkill
 
 from . import selectors, services
-from .filters import PlacementApiFilter
+from .filters import CandidateApiFilter, PlacementApiFilter
 from .forms import CloseForm, InterviewForm, OfferForm, PlacementForm, ProposalDeclineForm
 from .models import Introduction, Placement
 
@@ -272,7 +272,9 @@ REF = OpenApiParameter(
         tags=["candidates"],
         description=(
             "Wer der Auflistung zugestimmt hat, wie auf der Seite „Profile durchsuchen“; wer die "
-            "Zustimmung widerruft, fehlt ab der nächsten Anfrage. Jede Anzeige wird protokolliert."
+            "Zustimmung widerruft, fehlt ab der nächsten Anfrage. Jede Anzeige wird protokolliert. "
+            "Die Filter sind die der Seite (dieselben Personen bei denselben Angaben); ein ungültiger "
+            "Wert ist ein 400, das den Parameter nennt."
         ),
     ),
     retrieve=extend_schema(
@@ -284,6 +286,8 @@ REF = OpenApiParameter(
 )
 class CandidateViewSet(ApiViewSet):
     serializer_class = CandidateCardSerializer
+    # The browse page's filters (employers/filters.py), so that page and API find the same people.
+    filterset_class = CandidateApiFilter
     lookup_field = "ref"
     lookup_value_regex = "[^/]+"
     required_scopes = {"GET": CANDIDATES_READ}
@@ -292,12 +296,11 @@ class CandidateViewSet(ApiViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Candidate.objects.none()
         # The browse page's selector and its first order; the consent is read live on each request.
-        return selectors.anonymous_rows(
-            selectors.browse_base(user=self.request.user).order_by("-updated_at", "pk")
-        )
+        return selectors.browse_base(user=self.request.user).order_by("-updated_at", "pk")
 
-    def _shown(self, request: Request, rows: list[Any]) -> list[dict[str, Any]]:
-        cards = selectors.anonymous_cards(rows, origin_postcode=selectors.default_origin(user=request.user))
+    def _shown(self, request: Request, rows: list[Any], origin: str | None = None) -> list[dict[str, Any]]:
+        origin = origin or selectors.default_origin(user=request.user)
+        cards = selectors.anonymous_cards(rows, origin_postcode=origin)
         # Into each person's audit trail as the browse page does, in the name of whoever made the credential.
         services.anonymous_cards_shown(
             actor=request.user.actor, candidates=[(row.id, row.municipality_id) for row in rows]
@@ -305,8 +308,12 @@ class CandidateViewSet(ApiViewSet):
         return [_card_data(card) for card in cards]
 
     def list(self, request: Request) -> Response:
-        rows = list(self.paginate_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._shown(request, rows))
+        rows = list(
+            self.paginate_queryset(selectors.anonymous_rows(self.filter_queryset(self.get_queryset())))
+        )
+        # Distances from the postcode searched around, as on the page (else the business's address).
+        origin = request.query_params.get("postcode") if request.query_params.get("radius") else None
+        return self.get_paginated_response(self._shown(request, rows, origin))
 
     def retrieve(self, request: Request, ref: str) -> Response:
         candidate = selectors.listed_candidate_get(user=request.user, ref=ref)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, CandidateOccupation, CandidateSkill, LanguageSkill
+from candidates.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    LanguageSkill,
+    PermitCategory,
+    WorkPermission,
+)
 from inputs.dates import DateFilter
 from taxonomy.cefr import CEFR, CEFR_ORDER
 from taxonomy.postcodes import is_valid_postcode
@@ -107,8 +116,10 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         return queryset
 
     def filter_occupation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The ESCO URI (the page's hidden field) or the ESCO code (an employer's own system).
+        field = "occupation__uri" if "://" in value else "occupation__esco_code"
         return queryset.filter(
-            Exists(CandidateOccupation.objects.filter(candidate=OuterRef("pk"), occupation__uri=value))
+            Exists(CandidateOccupation.objects.filter(candidate=OuterRef("pk"), **{field: value}))
         )
 
     def filter_skills(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
@@ -175,6 +186,93 @@ class CandidateBrowseFilter(django_filters.FilterSet):
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("size"):
             return int(self.form.cleaned_data["size"])
         return PAGE_SIZES[0]
+
+
+# --- the anonymised cards in the API (issue 17) ----------------------------------------------------
+
+# What an employer's filter on the permit means in the people's work permission (as on the card).
+_PERMITS = {
+    PermitCategory.MAY_WORK: [WorkPermission.UNRESTRICTED],
+    PermitCategory.NEEDS_APPROVAL: [WorkPermission.NEEDS_APPROVAL],
+    PermitCategory.NONE: [WorkPermission.NONE],
+    PermitCategory.UNKNOWN: [WorkPermission.UNKNOWN],
+}
+
+
+class _ApiForm(BrowseForm):
+    def clean(self):
+        data = super().clean()
+        occupation = data.get("occupation")
+        if occupation and not (
+            occupation.startswith(("http://", "https://")) or _ESCO_CODE.match(occupation)
+        ):
+            self.add_error("occupation", _("Bitte eine ESCO-URI oder einen ESCO-Code angeben."))
+        skill = data.get("skill")
+        if skill and not skill.startswith(("http://", "https://")):
+            self.add_error("skill", _("Bitte eine ESCO-URI angeben."))
+        area = data.get("postcode_area")
+        if area and not (area.isascii() and area.isdigit()):
+            self.add_error("postcode_area", _("Bitte die ersten 1 bis 5 Ziffern einer Postleitzahl angeben."))
+        return data
+
+
+_ESCO_CODE = re.compile(r"^[0-9]{4}(\.[0-9]+)*$")
+
+
+class CandidateApiFilter(CandidateBrowseFilter):
+    """The filters of the API's anonymised cards (employers/api.py): the browse page's own filters
+    (the same methods, so page and API agree), plus those an employer's system asks for besides."""
+
+    occupation = django_filters.CharFilter(
+        method="filter_occupation", max_length=255, help_text="ESCO-URI oder ESCO-Code des Berufs."
+    )
+    skill = django_filters.CharFilter(
+        method="filter_skill", max_length=255, help_text="ESCO-URI einer Kompetenz, die die Person hat."
+    )
+    german = django_filters.ChoiceFilter(
+        choices=CEFR.choices, method="filter_german", help_text="Deutsch mündlich mindestens (GER)."
+    )
+    postcode = django_filters.CharFilter(
+        method="noop", min_length=5, max_length=5, help_text="Mit radius: Umkreis um diese Postleitzahl."
+    )
+    radius = django_filters.NumberFilter(
+        method="noop", min_value=1, max_value=300, help_text="Umkreis in km um postcode."
+    )
+    postcode_area = django_filters.CharFilter(
+        method="filter_postcode_area",
+        min_length=1,
+        max_length=5,
+        help_text="Postleitzahlgebiet: die ersten Ziffern der Postleitzahl (z. B. 441).",
+    )
+    available_by = DateFilter(
+        method="filter_available", help_text="Verfügbar spätestens an diesem Tag (oder ohne Angabe)."
+    )
+    permit = django_filters.ChoiceFilter(
+        choices=PermitCategory.choices,
+        method="filter_permit",
+        help_text="Arbeitserlaubnis (Kategorie der Karte).",
+    )
+    # The page's presentation and its other filters are not part of the API.
+    skills = skills_mode = hours = kind = sort = size = None
+
+    class Meta:
+        model = Candidate
+        fields: list[str] = []
+        form = _ApiForm
+
+    def filter_skill(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return self.filter_skills(queryset, name, [value])
+
+    def filter_postcode_area(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(postcode__startswith=value)
+
+    def filter_permit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(work_permission__in=_PERMITS[value])
+
+    @property
+    def qs(self) -> QuerySet:
+        # The API's order stays the one it had before filters: the most recently updated first.
+        return super().qs.order_by("-updated_at", "pk")
 
 
 # --- the shared company record (issue 15 §1) ------------------------------------------------------

@@ -83,6 +83,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Arbeitgeber prüfen"), "employers:verification_list"),
         Destination(_("Redaktion (CMS)"), "wagtailadmin_home"),
         Destination(_("Betriebe"), "employers:business_list"),
+        # issue 17: the chamber's own systems read its events' registrations through the API.
+        Destination(_("API-Tokens"), "api_tokens:list"),
     ],
     Role.COORDINATOR: [
         Destination(_("Kennzahlen"), "monitoring:dashboard"),

@@ -12,7 +12,8 @@ from .authentication import ApiClient
 
 
 class HasScope(BasePermission):
-    """The view names the scope each method needs: ``required_scopes = {"GET": "placements:read"}``.
+    """The view names the scope each method needs: ``required_scopes = {"GET": "placements:read"}``
+    (or a tuple of scopes, any of which will do).
 
     No token: 401. A token without the scope: 403. A method the view has no handler for passes here
     and meets the view's 405; one it handles but names no scope for is refused."""
@@ -26,4 +27,7 @@ class HasScope(BasePermission):
         if needed is None:
             # OPTIONS answers 405 too (no metadata class: settings.REST_FRAMEWORK).
             return request.method == "OPTIONS" or request.method not in view.allowed_methods
+        if isinstance(needed, tuple):
+            # Any of these (public data that several clients may read, e.g. the events).
+            return any(client.has_scope(scope) for scope in needed)
         return client.has_scope(needed)

@@ -127,8 +127,10 @@ class OAuth2Scheme(OpenApiAuthenticationExtension):
             },
         }
 
-    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
-        """The scope this operation needs (the view's required_scopes)."""
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]] | list[dict[str, list[str]]]:
+        """The scope this operation needs (the view's required_scopes); a tuple is alternatives."""
         method = auto_schema.method.upper()
         needed = getattr(auto_schema.view, "required_scopes", {}).get(method)
+        if isinstance(needed, tuple):
+            return [{self.name: [scope]} for scope in needed]
         return {self.name: [needed] if needed else []}

@@ -30,6 +30,13 @@ SCOPES: dict[str, Scope] = {
         Scope("introductions:write", Role.EMPLOYER, _("Den Stand von Vorstellungen ändern")),
         Scope("candidates:read", Role.EMPLOYER, _("Anonymisierte Profile lesen")),
         Scope("directory:read", Role.COORDINATOR, _("Angebotsverzeichnis lesen (HSDS)")),
+        # --- events (issue 17, cms/api.py): a chamber reads its events' registrations; a business
+        # registers itself. Either may list the upcoming events (public data).
+        Scope(
+            "events:read", Role.CHAMBER_EDITOR, _("Veranstaltungen und die Anmeldungen zu den eigenen lesen")
+        ),
+        Scope("events:write", Role.EMPLOYER, _("Den eigenen Betrieb zu Veranstaltungen anmelden")),
+        # --- end of events
     ]
 }
 

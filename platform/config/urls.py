@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
 from api.views import OAuthTokenView
+from cms.api import EventRegistrationViewSet, EventViewSet
 from coaching.api import ServiceViewSet
 from config import metrics, views
 from employers.api import (
@@ -46,6 +47,12 @@ api_v1.register(
 api_v1.register("introductions", IntroductionViewSet, basename="introduction")
 api_v1.register("candidates", CandidateViewSet, basename="candidate")
 api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
+# Events and their registrations (cms/api.py).
+api_v1.register("events", EventViewSet, basename="event")
+api_v1.register(
+    r"events/(?P<id>[^/]+)/registrations", EventRegistrationViewSet, basename="event-registration"
+)
+# (end of events)
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
     # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).

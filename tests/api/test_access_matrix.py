@@ -35,13 +35,13 @@ EXPECTED = {
     "volunteer":          (403, 403, (403, 403, 403)),
     "employer":           (200, 201, (302, 404, 404)),
     "unverified_employer": (403, 403, (403, 403, 403)),
-    "chamber_editor":     (403, 403, (403, 403, 403)),
+    "chamber_editor":     (200, 201, (302, 404, 404)),  # events:read (the chamber's registrations)
     "coordinator":        (200, 201, (302, 404, 404)),
     "employer_service":   (403, 403, (403, 403, 403)),
     "immigration_office": (403, 403, (403, 403, 403)),
 }
 # fmt: on
-SCOPE = {"employer": "placements:read", "coordinator": "directory:read"}
+SCOPE = {"employer": "placements:read", "coordinator": "directory:read", "chamber_editor": "events:read"}
 
 
 @pytest.fixture
@@ -370,4 +370,98 @@ def test_the_matrix_covers_every_api_operation():
         for method in methods
         if method != "parameters"
     }
-    assert in_schema == {(method, path) for method, path, _kind in OPERATIONS.values()}
+    assert in_schema == {
+        (method, path) for method, path, _kind in (*OPERATIONS.values(), *EVENT_OPERATIONS.values())
+    }
+
+
+# --- events and their registrations (cms/api.py) ------------------------------------------------
+#
+# Targets: the event of the own chamber (for a business: a chamber of its municipality), of another
+# chamber of the municipality, of a chamber in another municipality. Each has one registration,
+# whose name must never appear in an answer to anyone but the owning chamber.
+
+EVENT_OPERATIONS = {
+    "events:list": ("get", "/api/v1/events/", "list"),
+    "events:registrations": ("get", "/api/v1/events/{id}/registrations/", "object"),
+    "events:register": ("post", "/api/v1/events/{id}/registrations/", "object"),
+}
+# fmt: off
+_NO_EVENTS = dict.fromkeys(EVENT_OPERATIONS, 403)
+_EVENTS_CHAMBER = {
+    "events:list": SAME_MUNICIPALITY, "events:registrations": (200, 404, 404), "events:register": 403,
+}
+_EVENTS_BUSINESS = {
+    "events:list": SAME_MUNICIPALITY, "events:registrations": 403, "events:register": (201, 201, 404),
+}
+EVENT_EXPECTED = {
+    **{
+        principal: dict.fromkeys(EVENT_OPERATIONS, 401) if 401 in expected.values() else _NO_EVENTS
+        for principal, expected in API_EXPECTED.items()
+    },
+    "chamber_token": _EVENTS_CHAMBER,
+    "chamber_oauth": _EVENTS_CHAMBER,
+    "employer_token_events": _EVENTS_BUSINESS,
+    "employer_oauth_events": _EVENTS_BUSINESS,
+}
+# fmt: on
+
+
+def _event_credential(name, employers, coordinators, events) -> str | None:
+    if name not in ("chamber_token", "chamber_oauth", "employer_token_events", "employer_oauth_events"):
+        return _credential(name, employers, coordinators)
+    chamber = name.startswith("chamber")
+    organisation = events["own"].organisation if chamber else employers.own.organisation
+    actor = events["own"].editor if chamber else employers.own.user
+    scopes = ["events:read"] if chamber else ["events:write"]
+    if "token" in name:
+        return token_create(organisation=organisation, actor=actor, name="m", scopes=scopes)[1]
+    client, secret = oauth_client_create(organisation=organisation, actor=actor, name="m", scopes=scopes)
+    return access_token(client.client_id, secret)
+
+
+@pytest.fixture
+def events_world(employers, coordinators, municipality, other_municipality):
+    from cms.services import event_registration_create
+    from tests.api.events_world import make_events_world
+
+    world = make_events_world(municipality, other_municipality)
+    for target, side in world.items():
+        event_registration_create(
+            event=side.event, name=f"Geheim {target}", email=f"{target}@gast.example", consent=True
+        )
+    return world
+
+
+@pytest.mark.parametrize("principal", list(EVENT_EXPECTED))
+@pytest.mark.parametrize("operation", list(EVENT_OPERATIONS))
+def test_api_event_operation(principal, operation, events_world, employers, coordinators):
+    from tests.api.events_world import registration_body
+
+    client = client_for(_event_credential(principal, employers, coordinators, events_world))
+    expected = EVENT_EXPECTED[principal][operation]
+    method, path, kind = EVENT_OPERATIONS[operation]
+    if kind == "list":
+        response = client.get(path)
+        if isinstance(expected, set):
+            assert response.status_code == 200
+            shown = {row["id"] for row in response.json()["results"]}
+            ids = {target: side.event.pk for target, side in events_world.items()}
+            assert {target for target, pk in ids.items() if pk in shown} == expected
+        else:
+            assert response.status_code == expected
+            assert response["Content-Type"] == "application/problem+json"
+        return
+    codes = expected if isinstance(expected, tuple) else (expected,) * 3
+    for target, code in zip(API_TARGETS, codes, strict=True):
+        url = path.format(id=events_world[target].event.pk)
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = client.post(url, registration_body(), format="json")
+        assert response.status_code == code, (target, response.content)
+        if code >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+        # Nobody but the owning chamber reads a registration.
+        leaked = {t for t in API_TARGETS if f"Geheim {t}" in response.content.decode()}
+        assert leaked == ({target} if code == 200 else set())

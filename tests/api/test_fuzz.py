@@ -26,8 +26,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.scopes import SCOPES
 from api.services import token_create
+from cms.services import event_registration_create
 from employers.models import Introduction
 from tests.api.conftest import make_service
+from tests.api.events_world import chamber_token, make_events_world
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 
 EXAMPLES = int(os.environ.get("LOTSE_API_FUZZ_EXAMPLES", "200"))
@@ -47,7 +49,8 @@ CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
 # Every scope of the employer's side: each employer operation is reached with the right one.
-EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory")]
+# (events:read is a chamber's: its own token below.)
+EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory") and name != "events:read"]
 
 pytestmark = pytest.mark.django_db
 
@@ -78,11 +81,29 @@ def tokens(employers, coordinators, cook_taxonomy, settings):
     _token, employer = token_create(
         organisation=employers.own.organisation, actor=employers.own.user, name="Fuzz", scopes=EMPLOYER_SCOPES
     )
-    return {"employer": employer, "directory": coordinators.own.raw}
+    # --- events (cms/api.py): upcoming events of the municipality's chambers, each with a
+    # registration, and the own chamber's token that reads them.
+    events = make_events_world(
+        employers.own.organisation.municipality, employers.foreign.organisation.municipality
+    )
+    for side in events.values():
+        event_registration_create(event=side.event, name="Gast", email="gast@example.org", consent=True)
+    chamber = chamber_token(events["own"])
+    # --- end of events
+    return {"employer": employer, "directory": coordinators.own.raw, "chamber": chamber}
+
+
+def _token_for(case, tokens) -> str:
+    if "/directory/" in case.path:
+        return tokens["directory"]
+    # A chamber reads its events' registrations; a business lists events and registers itself.
+    if case.operation.path == "/api/v1/events/{id}/registrations/" and case.method.upper() == "GET":
+        return tokens["chamber"]
+    return tokens["employer"]
 
 
 def _call(case, tokens) -> None:
-    token = tokens["directory" if "/directory/" in case.path else "employer"]
+    token = _token_for(case, tokens)
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
     REQUESTS[f"{case.method.upper()} {case.operation.path}"] += 1

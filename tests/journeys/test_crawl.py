@@ -215,6 +215,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         # the records of the chamber's member businesses (issue 15 §1)
         "employers:business_list",
         "employers:business_detail",
+        # the chamber's API tokens: its events' registrations (issue 17)
+        "api_tokens:list",
     },
     "coordinator": {
         "accounts:home",
