@@ -9,18 +9,22 @@ renders them. Everything here is plain text: the template escapes it like any ot
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
+
+from candidates.models import REFERENCE_PATTERN
 
 if TYPE_CHECKING:
     from .selectors import AnonymousCandidate, MatchRow
@@ -99,6 +103,31 @@ class CardText:
     hours: str
 
 
+def _day(value) -> str:
+    """``value|date:"d.m.Y"`` of a date, without parsing the format each time."""
+    if type(value) is date:
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+    return _v(date_filter(value, "d.m.Y"))
+
+
+# (script prefix, language) -> the select link's address around the reference
+_SELECT_HREF: dict[tuple[str, str | None], tuple[str, str]] = {}
+_REFERENCE = re.compile(REFERENCE_PATTERN)
+
+
+def _select_href(ref: str) -> str:
+    """``{% url 'employers:select_candidate' ref %}``, escaped, reversed once per script prefix and
+    language (the address differs only in the reference, which the converter passes unchanged)."""
+    key = (get_script_prefix(), get_language())
+    parts = _SELECT_HREF.get(key)
+    if parts is None or not _REFERENCE.fullmatch(ref):
+        href = conditional_escape(reverse("employers:select_candidate", args=[ref]))
+        if _REFERENCE.fullmatch(ref) and href.count(ref) == 1:
+            _SELECT_HREF[key] = tuple(href.split(ref))
+        return href
+    return f"{parts[0]}{ref}{parts[1]}"
+
+
 def card_text(card: AnonymousCandidate) -> CardText:
     language = get_language()
     p = _phrases(language)
@@ -120,10 +149,7 @@ def card_text(card: AnonymousCandidate) -> CardText:
         for occupation, level in card.recognised
     )
     distance = p["unknown"] if card.distance_km is None else p["km"] % {"km": _v(card.distance_km)}
-    if card.available_from:
-        available = p["from"] % {"d": _v(date_filter(card.available_from, "d.m.Y"))}
-    else:
-        available = p["now"]
+    available = p["from"] % {"d": _day(card.available_from)} if card.available_from else p["now"]
     if card.hours_min or card.hours_max:
         hours = f"{_v(card.hours_min or '–')}–{_v(card.hours_max or '–')}"
     else:
@@ -185,7 +211,7 @@ def card_html(
     )
     link = ""
     if select:
-        href = conditional_escape(reverse("employers:select_candidate", args=[card.ref]))
+        href = _select_href(card.ref)
         if placement:
             href += f"?placement={_e(placement.pk)}"
         link = (

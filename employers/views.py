@@ -237,6 +237,14 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
                 (m, card_html(m.card, select=True, placement=placement), explanation_html(m)) for m in matches
             ],
             "form": form,
+            # The three fields' markup composed in Python and remembered (as on the browse page); the
+            # start date (help text) and postcode (radius error) are the placement's part in it.
+            "filter_fields": fields_html(
+                form,
+                ("radius", "german", "available_by"),
+                scope=f"employers:placement_matches:{placement.start_date}:{placement.postcode}",
+                between="\n  ",
+            ),
             "pager_query": query.urlencode(),
         },
     )
