@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from employers.card_text import explanation_html
 from employers.matching import ConstraintNotes, InferredSkills
@@ -130,3 +131,53 @@ def test_the_explanation_says_what_the_employer_needs_to_know():
     assert "Aus anerkanntem Abschluss als Koch/Köchin: Anrichten" in got
     assert "Deutsch: A2, gefordert B1. Ihre Sprachförderung kann die Lücke schließen." in got
     assert "(−4 Punkte)" in got and "(−1 Punkt)" in got and "(−7 Punkte)" in got
+
+
+OLD_LOOP = r"""{% load i18n %}{% translate "Notiz" as note_label %}{% translate "Notiz speichern" as save_note %}{% translate "Auf die Merkliste" as shortlist_add %}{% for m, card, explanation in match_cards %}
+<section class="lotse-match" data-testid="match">
+  {{ card }}
+  <p class="kern-body"><strong>{% blocktranslate with s=m.score %}Passung: {{ s }} von 100{% endblocktranslate %}</strong></p>
+  {{ explanation }}
+  <form method="post" action="{{ shortlist_url }}" class="lotse-inline-form">{% csrf_token %}
+    <input type="hidden" name="candidate" value="{{ m.card.ref }}"><input type="hidden" name="next" value="{{ request.get_full_path }}">
+    <label class="kern-label" for="note-{{ m.card.ref }}">{{ note_label }}</label>
+    <input class="kern-form-input__input" id="note-{{ m.card.ref }}" name="note" maxlength="500" value="{{ m.note }}">
+    <button class="kern-btn kern-btn--secondary kern-btn--small"><span class="kern-label">{% if m.shortlisted %}{{ save_note }}{% else %}{{ shortlist_add }}{% endif %}</span></button>
+  </form>
+</section>
+{% endfor %}"""
+NEW_LOOP = (
+    r"""{% load i18n employer_matches %}{% translate "Notiz" as note_label %}"""
+    r"""{% translate "Notiz speichern" as save_note %}{% translate "Auf die Merkliste" as shortlist_add %}"""
+    r"""{% match_sections match_cards %}"""
+)
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar"])
+def test_the_match_sections_tag_is_the_old_loops_markup_byte_for_byte(language, rf):
+    """placement_matches.html's loop over the matches became one tag (issue 21): the same bytes,
+    the page's own CSRF token in every shortlist form, a note with markup escaped once."""
+    from django.middleware.csrf import get_token
+    from django.template import engines
+
+    request = rf.get("/app/employers/placements/7/matches/?seite=2&german=B1&x=<b>")
+    rows = [
+        replace(ROWS[0], note='Rückruf "bald" <b>&</b>', shortlisted=True),
+        replace(ROWS[2], card=AnonymousCandidate(ref="AB12C-D34EF")),
+    ]
+    # Both composed in Python and safe, as the view passes them (card_html, explanation_html)
+    cards = [(mark_safe("<article>card</article>"), mark_safe("<ul>explanation</ul>")) for _ in rows]
+    match_cards = [(row, *card) for row, card in zip(rows, cards, strict=True)]
+    engine = engines["django"]
+    with translation.override(language):
+        # The page's token given, not the processor's (each rendering would mask the secret anew)
+        context = {
+            "match_cards": match_cards,
+            "shortlist_url": "/app/employers/placements/7/shortlist/",
+            "csrf_token": get_token(request),
+        }
+        old = engine.from_string(OLD_LOOP).render(context, request)
+        new = engine.from_string(NEW_LOOP).render(context, request)
+    assert new == old
+    assert new.count('name="csrfmiddlewaretoken"') == 2
+    assert "Rückruf &quot;bald&quot; &lt;b&gt;&amp;&lt;/b&gt;" in new
