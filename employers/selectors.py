@@ -35,6 +35,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext
@@ -546,7 +547,6 @@ def _no_longer_listed(*, user: User, ids: Sequence[int | str], fresh: bool = Fal
     moved), in one query. The index holds listed people only, so this is normally empty and the
     answer stays small; on PostgreSQL the ids travel as one text parameter (ten thousand
     placeholders cost more to build and parse than the query itself)."""
-    base = browse_base(user=user)
     # The same eligible ids under the same listing tokens give the same answer: kept per process.
     # A token changes in the transaction of every change of who is listed, so a request that can
     # see a revocation reads the new token and asks the database again (one query either way,
@@ -556,6 +556,7 @@ def _no_longer_listed(*, user: User, ids: Sequence[int | str], fresh: bool = Fal
     known = _GONE.get(key) if key is not None and not fresh else None
     if known is not None:
         return set(known)
+    base = browse_base(user=user)  # only when asking (the caller reads its rows through it anyway)
     among = Candidate.objects.filter(
         _AnyOf(F("pk"), ids) if connection.vendor == "postgresql" else Q(pk__in=ids)
     )
@@ -597,11 +598,12 @@ def placement_matches(
 
     from .matching import inferred_occupations, placement_record
 
-    placement = (
-        Placement.objects.select_related("occupation")
-        .prefetch_related(Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill")))
-        .get(pk=placement.pk)
-    )
+    # The caller's placement (placement_get read it with its occupation a moment ago): only its
+    # skills are read here, not the row again (issue 21: one query and a model instance less).
+    if "skills" not in getattr(placement, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [placement], Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill"))
+        )
     record = placement_record(placement)
     index = candidate_index(municipality_id=placement.municipality_id)
     where = candidate_filter(

@@ -28,7 +28,7 @@ from organisations import access
 from taxonomy.models import Occupation
 
 from . import selectors, services
-from .card_text import card_html
+from .card_text import card_html, explanation_html
 from .filters import CandidateBrowseFilter
 from .forms import (
     AnswerForm,
@@ -232,8 +232,19 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
             "placement": placement,
             "matches": matches,
             # _card.html's markup composed in Python, as on the browse page (issue 21)
-            "match_cards": [(m, card_html(m.card, select=True, placement=placement)) for m in matches],
+            # and _explanation.html's likewise (card_text.explanation_html, byte-tested against it)
+            "match_cards": [
+                (m, card_html(m.card, select=True, placement=placement), explanation_html(m)) for m in matches
+            ],
             "form": form,
+            # The three fields' markup composed in Python and remembered (as on the browse page); the
+            # start date (help text) and postcode (radius error) are the placement's part in it.
+            "filter_fields": fields_html(
+                form,
+                ("radius", "german", "available_by"),
+                scope=f"employers:placement_matches:{placement.start_date}:{placement.postcode}",
+                between="\n  ",
+            ),
             "pager_query": query.urlencode(),
         },
     )

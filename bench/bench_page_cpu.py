@@ -1,0 +1,194 @@
+"""Benchmark (issue 21): CPU ms per request of the browse and matches pages beside two trivial pages.
+
+    createdb -h 127.0.0.1 -U postgres lotse_bench_cards
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lotse_bench_cards \\
+    REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/bench_page_cpu.py
+
+    # before and after in one run (the old code in another folder, e.g. main):
+    git archive main | tar -x -C /tmp/lotse_before
+    BENCH_BASELINE=/tmp/lotse_before DATABASE_URL=… .venv/bin/python bench/bench_page_cpu.py
+
+    .venv/bin/python bench/bench_page_cpu.py --profile matches   # cProfile (CPU) of one page, this checkout
+
+The method of ``bench_cards.py`` (whose seed, production settings and signed-in employer session it
+reuses): every page through Django's test client **in-process**, DEBUG off, cached templates,
+PostgreSQL, Redis cache, database sessions, the whole middleware chain, timed with
+``time.process_time`` — the CPU a request costs, which the crowd on a shared 2-core box inflates far
+less than latency or throughput. Each code version runs in its own short-lived process, the versions
+alternate BENCH_ROUNDS times (default 4) with BENCH_REQUESTS requests per page and round (default 50,
+the pages interleaved) after warm-up, so both see the same load. Prints the median and quartiles.
+
+Pages:
+
+- ``trivial``: ``robots.txt`` with the employer's session — the whole middleware chain, no template
+  (the "trivial view" of issue 21 and of bench_load.py).
+- ``layout``: a signed-in page that renders only the base layout (``base.html`` with an empty
+  content block), mounted by the worker at ``/bench-layout/``: what every page pays for navigation,
+  the unread count, the language list and the context processors.
+- ``browse``: the employer's browse page as it opens (10 cards).
+- ``matches``: page 1 of a placement's matches (25 cards with their explanations).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
+
+from bench_cards import N_CANDIDATES, WARMUP, _client, _django, prepare  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+PAGES = ("trivial", "layout", "browse", "matches")
+
+
+def run_worker(root: Path, pages: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", str(root)],
+        input=json.dumps(pages),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+        cwd=root,  # Celery's Django fix-up puts the working directory first on sys.path
+        check=False,
+    )
+    if out.returncode:
+        sys.exit(f"worker for {root} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _pages() -> dict[str, str]:
+    found = prepare()
+    return {"cookie": found["cookie"], "trivial": found["trivial"], "layout": "/bench-layout/"} | {
+        name: found[name] for name in ("browse", "matches")
+    }
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Give it a PostgreSQL database of its own: DATABASE_URL=postgres://…/lotse_bench_cards")
+    _django(HERE)
+    pages = _pages()
+    if "--profile" in sys.argv:
+        _mount_layout()
+        profile(pages, sys.argv[sys.argv.index("--profile") + 1])
+        return
+    baseline = os.environ.get("BENCH_BASELINE")
+    versions = {"before": Path(baseline).resolve()} if baseline else {}
+    versions["after" if baseline else "this"] = HERE
+    samples: dict[str, dict[str, list[float]]] = {v: {p: [] for p in PAGES} for v in versions}
+    queries: dict[str, dict[str, int]] = {}
+    sizes: dict[str, dict[str, int]] = {}
+    load = []
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for r in range(ROUNDS):
+        for name, root in versions.items():
+            load.append(os.getloadavg()[0])
+            result = run_worker(root, pages)
+            for page, values in result["cpu_ms"].items():
+                samples[name][page].extend(values)
+            queries[name], sizes[name] = result["queries"], result["bytes"]
+        print(f"round {r + 1}/{ROUNDS} done", file=sys.stderr, flush=True)
+    print(
+        f"{started}, {os.uname().machine}, {os.cpu_count()} cores; {N_CANDIDATES:,} listed candidates; "
+        f"{ROUNDS} rounds × {REQUESTS} requests per page and version; load average "
+        f"{min(load):.1f}–{max(load):.1f}\nCPU ms per request (time.process_time, test client included): "
+        "median [quartiles]"
+    )
+    names = list(versions)
+    print("page".ljust(10) + "".join(f"{n:>24}" for n in names) + "   queries     KB")
+    for page in PAGES:
+        cells = []
+        for n in names:
+            q = statistics.quantiles(samples[n][page], n=4)
+            cells.append(f"{statistics.median(samples[n][page]):6.1f} [{q[0]:5.1f}–{q[2]:5.1f}]".rjust(24))
+        qs = " → ".join(str(queries[n][page]) for n in names)
+        kb = " → ".join(f"{sizes[n][page] / 1024:.0f}" for n in names)
+        print(page.ljust(10) + "".join(cells) + f"   {qs:>7}   {kb}")
+
+
+# --- worker: one code version, in its own process ----------------------------------------------------
+
+
+def _mount_layout() -> None:
+    """/bench-layout/: a signed-in page that renders only base.html (the cost every page shares)."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, path
+
+    import config.urls
+
+    template = engines["django"].from_string(
+        '{% extends "base.html" %}{% block title %}Bench{% endblock %}{% block content %}<p>x</p>{% endblock %}'
+    )
+
+    @login_required
+    def layout(request):
+        return HttpResponse(template.render({}, request))
+
+    config.urls.urlpatterns.insert(0, path("bench-layout/", layout))
+    clear_url_caches()
+
+
+def worker(root: Path) -> None:
+    pages = json.loads(sys.stdin.read())
+    _django(root)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import employers
+
+    print(f"worker: {employers.__file__}", file=sys.stderr)
+    _mount_layout()
+    client = _client(pages)
+    queries, sizes = {}, {}
+    for name in PAGES:
+        for _ in range(WARMUP):
+            response = client.get(pages[name])
+            if response.status_code != 200:
+                sys.exit(f"{name}: {pages[name]} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(pages[name])
+        queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
+    cpu: dict[str, list[float]] = {name: [] for name in PAGES}
+    for _ in range(REQUESTS):
+        for name in PAGES:
+            t0 = time.process_time()
+            response = client.get(pages[name])
+            cpu[name].append((time.process_time() - t0) * 1000)
+            assert response.status_code == 200
+    print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
+
+
+def profile(pages: dict[str, str], name: str) -> None:
+    import cProfile
+    import pstats
+
+    client = _client(pages)
+    for _ in range(WARMUP):
+        client.get(pages[name])
+    profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
+    profiler.enable()
+    for _ in range(REQUESTS):
+        client.get(pages[name])
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    if os.environ.get("BENCH_PROFILE_OUT"):
+        stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(30)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        worker(Path(sys.argv[2]).resolve())
+    else:
+        main()
