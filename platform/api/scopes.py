@@ -30,6 +30,14 @@ SCOPES: dict[str, Scope] = {
         Scope("introductions:write", Role.EMPLOYER, _("Den Stand von Vorstellungen ändern")),
         Scope("candidates:read", Role.EMPLOYER, _("Anonymisierte Profile lesen")),
         Scope("directory:read", Role.COORDINATOR, _("Angebotsverzeichnis lesen (HSDS)")),
+        # --- api17a: the case organisation's full profiles, the coaching organisation's employments
+        Scope("cases:read", Role.CASE_MANAGER, _("Vollständige Profile der eigenen Fälle lesen")),
+        Scope(
+            "employments:read",
+            Role.JOB_COACH,
+            _("Begleitete Beschäftigungen und ihre Nachbetreuung lesen"),
+        ),
+        # --- end api17a
     ]
 }
 

@@ -11,7 +11,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
 from api.views import OAuthTokenView
+from candidates.api import CaseProfileViewSet  # api17a
 from coaching.api import ServiceViewSet
+from coaching.api_followalong import EmploymentViewSet  # api17a
 from config import metrics, views
 from employers.api import (
     CandidateViewSet,
@@ -46,6 +48,10 @@ api_v1.register(
 api_v1.register("introductions", IntroductionViewSet, basename="introduction")
 api_v1.register("candidates", CandidateViewSet, basename="candidate")
 api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
+# api17a: full profiles for the case organisation, employments for the coaching organisation.
+api_v1.register("cases", CaseProfileViewSet, basename="case")
+api_v1.register("employments", EmploymentViewSet, basename="employment")
+# end api17a
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
     # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).

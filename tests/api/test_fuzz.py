@@ -24,9 +24,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from accounts.roles import Role
 from api.scopes import SCOPES
 from api.services import token_create
 from employers.models import Introduction
+from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import make_service
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 
@@ -47,7 +49,8 @@ CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
 # Every scope of the employer's side: each employer operation is reached with the right one.
-EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory")]
+# (By role: the case and coaching organisations' scopes are no employer's to grant; api17a.)
+EMPLOYER_SCOPES = [name for name, scope in SCOPES.items() if scope.role == Role.EMPLOYER]
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +67,7 @@ def one_connection():
 
 
 @pytest.fixture
-def tokens(employers, coordinators, cook_taxonomy, settings):
+def tokens(employers, coordinators, cook_taxonomy, settings, casework):
     settings.LOTSE_API_RATE = "1000000/min"
     placement = make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
     make_service(coordinators.own.organisation.municipality)
@@ -78,11 +81,20 @@ def tokens(employers, coordinators, cook_taxonomy, settings):
     _token, employer = token_create(
         organisation=employers.own.organisation, actor=employers.own.user, name="Fuzz", scopes=EMPLOYER_SCOPES
     )
-    return {"employer": employer, "directory": coordinators.own.raw}
+    return {
+        "employer": employer,
+        "directory": coordinators.own.raw,
+        # api17a: the own office's clients; casework gives each a person and an employment to list.
+        "cases": casework["own"].cases_raw,
+        "employments": casework["own"].employments_raw,
+    }
 
 
 def _call(case, tokens) -> None:
-    token = tokens["directory" if "/directory/" in case.path else "employer"]
+    token = tokens["employer"]
+    for part in ("directory", "cases", "employments"):  # api17a: cases, employments
+        if f"/api/v1/{part}/" in case.path:
+            token = tokens[part]
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
     REQUESTS[f"{case.method.upper()} {case.operation.path}"] += 1
