@@ -305,3 +305,36 @@ def test_a_live_consent_is_read_not_cached(casework):
         revoked_at=timezone.now()
     )
     assert other.candidate.public_ref not in _refs(client.get("/api/v1/cases/"))
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_page_costs_the_same_queries_however_many_people_it_shows(casework):
+    """Profiles and employments are read with their relations joined in: a page of four costs what
+    a page of one does (the audit entries are written in one query too)."""
+    from employers.models import Employment
+    from tests.candidates.factories import CaseFactory
+
+    own = casework["own"]
+    cases, employments = client_for(own.cases_raw), client_for(own.employments_raw)
+    # A first request marks each token as used (once a while): not part of what a page costs.
+    cases.get("/api/v1/cases/"), employments.get("/api/v1/employments/")
+    one = (_queries(cases, "/api/v1/cases/"), _queries(employments, "/api/v1/employments/"))
+    start = timezone.localdate() - datetime.timedelta(days=10)
+    for _ in range(3):
+        case = CaseFactory(
+            responsible_organisation=own.organisation, candidate__municipality=own.organisation.municipality
+        )
+        Employment.objects.create(
+            candidate=case.candidate, employer=own.employment.employer, start_date=start, job_coach=own.coach
+        )
+    assert len(_refs(cases.get("/api/v1/cases/"))) == 4
+    four = (_queries(cases, "/api/v1/cases/"), _queries(employments, "/api/v1/employments/"))
+    assert four == one
