@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CasePhase, LegalCircle, WorkPermission
+from inputs.dates import DateFilter
+
+from .models import Candidate, Case, CasePhase, LegalCircle, WorkPermission
 
 
 class CaseloadFilter(django_filters.FilterSet):
@@ -36,3 +38,42 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def filter_permit_open(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         return queryset.filter(candidate__work_permission=WorkPermission.UNKNOWN) if value else queryset
+
+
+# --- the API's full profiles (issue 17, api17a) -------------------------------------------------
+
+
+class CaseProfileApiFilter(django_filters.FilterSet):
+    """The API's list of full profiles (candidates/api.py): by the phase and legal circle of a case
+    of the person, the work permission, and what changed since a day."""
+
+    phase = django_filters.ChoiceFilter(
+        choices=CasePhase.choices, method="filter_phase", help_text=_("Phase eines Falls der Person.")
+    )
+    legal_circle = django_filters.ChoiceFilter(
+        choices=LegalCircle.choices, method="filter_legal_circle", help_text=_("Rechtskreis eines Falls.")
+    )
+    work_permission = django_filters.ChoiceFilter(choices=WorkPermission.choices)
+    updated_since = DateFilter(
+        method="filter_updated_since",
+        help_text=_("Nur, wessen Profil oder Fall an oder nach diesem Tag geändert wurde (JJJJ-MM-TT)."),
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["phase", "legal_circle", "work_permission", "updated_since"]
+
+    def _with_case(self, queryset: QuerySet[Candidate], **lookups) -> QuerySet[Candidate]:
+        return queryset.filter(Exists(Case.objects.filter(candidate_id=OuterRef("pk"), **lookups)))
+
+    def filter_phase(self, queryset: QuerySet[Candidate], name: str, value: str) -> QuerySet[Candidate]:
+        return self._with_case(queryset, phase=value)
+
+    def filter_legal_circle(
+        self, queryset: QuerySet[Candidate], name: str, value: str
+    ) -> QuerySet[Candidate]:
+        return self._with_case(queryset, legal_circle=value)
+
+    def filter_updated_since(self, queryset: QuerySet[Candidate], name: str, value) -> QuerySet[Candidate]:
+        changed_case = Case.objects.filter(candidate_id=OuterRef("pk"), updated_at__date__gte=value)
+        return queryset.filter(Q(updated_at__date__gte=value) | Q(Exists(changed_case)))

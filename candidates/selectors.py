@@ -1558,3 +1558,40 @@ def case_qualification_get(*, case: Case, pk: int) -> Qualification:
             "recognition_occupation", "candidate"
         )
     )
+
+
+# --- full profiles through the API (issue 17, api17a) -------------------------------------------
+
+
+def case_profiles(*, user: User) -> QuerySet[Candidate]:
+    """The people whose full record a case organisation's client reads (candidates/api.py): exactly
+    :func:`visible_candidates` — the open cases its organisation holds and the people who handed
+    their case data to it (a live ``case_data`` consent, read on every request) — with what the
+    profile shows joined in. Only case managers (403 for every other role)."""
+    access.require_role(user=user, roles=[Role.CASE_MANAGER])
+    return visible_candidates(user=user).prefetch_related(
+        Prefetch("occupations", queryset=CandidateOccupation.objects.select_related("occupation")),
+        Prefetch(
+            "skills", queryset=CandidateSkill.objects.select_related("skill").order_by("skill__label_de")
+        ),
+        Prefetch("languages", queryset=LanguageSkill.objects.order_by("-is_native", "language")),
+        Prefetch("qualifications", queryset=Qualification.objects.select_related("recognition_occupation")),
+        Prefetch(
+            "cases",
+            queryset=Case.objects.select_related("responsible_organisation", "case_manager").order_by(
+                "-opened_at", "-pk"
+            ),
+        ),
+    )
+
+
+def case_profile_get(*, user: User, ref: str) -> Candidate:
+    """One person of :func:`case_profiles` by public reference, else NotFound (an id is no reference)."""
+    return access.first_visible(case_profiles(user=user).filter(public_ref=str(ref)[:11]))
+
+
+def current_case(candidate: Candidate) -> Case | None:
+    """The person's open case (the latest opened), else their latest case, from the prefetched cases."""
+    cases = list(candidate.cases.all())
+    open_cases = [case for case in cases if case.phase != CasePhase.CLOSED]
+    return (open_cases or cases or [None])[0]

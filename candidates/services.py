@@ -2447,3 +2447,30 @@ def recognition_procedure_save(*, qualification: Qualification, actor: User, **d
             note=f"recognition procedure {qualification.pk}",
         )
     return qualification
+
+
+# --- reads through the API (issue 17, api17a) ----------------------------------------------------
+
+
+def candidates_shown(*, actor: Any, candidates: list[Candidate], fields: list[str], note: str) -> int:
+    """An API client read these people's data: one VIEW entry each, every time, as the pages write
+    one per view (candidates.views.candidate_detail, coaching.views.employment_detail), in one query
+    however long the page. ``actor`` answers for the client (whoever made the credential); ``note``
+    names the credential."""
+    if not candidates:
+        return 0
+    authenticated = getattr(actor, "is_authenticated", False)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor_id=actor.pk if authenticated else None,
+            actor_label=str(actor.email if authenticated else "system")[:255],
+            action=AuditEntry.Action.VIEW,
+            record_type=Candidate._meta.label_lower,
+            record_id=str(candidate.pk),
+            municipality_id=candidate.municipality_id,
+            fields=sorted(fields),
+            note=note[:255],
+        )
+        for candidate in candidates
+    )
+    return len(candidates)

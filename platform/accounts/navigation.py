@@ -48,6 +48,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Geteilte Praxis"), "coaching:practice_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
         Destination(_("Betriebe"), "employers:business_list"),
+        # issue 17 (api17a): the office's own systems read its cases / employments through the API.
+        Destination(_("API-Tokens"), "api_tokens:list"),
     ],
     Role.JOB_COACH: [
         Destination(_("Begleitung nach der Vermittlung"), "coaching:home"),
@@ -61,6 +63,8 @@ ROLE_DESTINATIONS: dict[str, list[Destination]] = {
         Destination(_("Geteilte Praxis"), "coaching:practice_list"),
         Destination(_("Diskriminierung melden"), "coaching:discrimination_list"),  # issue 15 §3
         Destination(_("Betriebe"), "employers:business_list"),
+        # issue 17 (api17a): the office's own systems read its cases / employments through the API.
+        Destination(_("API-Tokens"), "api_tokens:list"),
     ],
     Role.VOLUNTEER: [
         Destination(_("Meine Begleitungen"), "coaching:volunteer_home"),

@@ -37,6 +37,14 @@ SCOPES: dict[str, Scope] = {
         ),
         Scope("events:write", Role.EMPLOYER, _("Den eigenen Betrieb zu Veranstaltungen anmelden")),
         # --- end of events
+        # --- api17a: the case organisation's full profiles, the coaching organisation's employments
+        Scope("cases:read", Role.CASE_MANAGER, _("Vollständige Profile der eigenen Fälle lesen")),
+        Scope(
+            "employments:read",
+            Role.JOB_COACH,
+            _("Begleitete Beschäftigungen und ihre Nachbetreuung lesen"),
+        ),
+        # --- end api17a
     ]
 }
 

@@ -12,7 +12,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from api.views import OAuthTokenView
 from cms.api import EventRegistrationViewSet, EventViewSet
+from candidates.api import CaseProfileViewSet  # api17a
 from coaching.api import ServiceViewSet
+from coaching.api_followalong import EmploymentViewSet  # api17a
 from config import metrics, views
 from employers.api import (
     CandidateViewSet,
@@ -53,6 +55,10 @@ api_v1.register(
     r"events/(?P<id>[^/]+)/registrations", EventRegistrationViewSet, basename="event-registration"
 )
 # (end of events)
+# api17a: full profiles for the case organisation, employments for the coaching organisation.
+api_v1.register("cases", CaseProfileViewSet, basename="case")
+api_v1.register("employments", EmploymentViewSet, basename="employment")
+# end api17a
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
     # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).

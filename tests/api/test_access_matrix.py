@@ -13,6 +13,7 @@ from api.services import oauth_client_create, oauth_client_revoke, token_create,
 from coaching.models import ServiceOrganisation
 from employers.models import Introduction
 from organisations.models import OrganisationKind
+from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import client_for, make_service
 from tests.api.test_oauth import access_token
 from tests.employers.conftest import make_candidate
@@ -30,8 +31,8 @@ TARGETS = ["own", "other_org", "other_municipality"]
 EXPECTED = {
     "anonymous":          ("login", "login", ("login", "login", "login")),
     "candidate":          (403, 403, (403, 403, 403)),
-    "case_manager":       (403, 403, (403, 403, 403)),
-    "job_coach":          (403, 403, (403, 403, 403)),
+    "case_manager":       (200, 201, (302, 404, 404)),  # api17a: cases:read
+    "job_coach":          (200, 201, (302, 404, 404)),  # api17a: employments:read
     "volunteer":          (403, 403, (403, 403, 403)),
     "employer":           (200, 201, (302, 404, 404)),
     "unverified_employer": (403, 403, (403, 403, 403)),
@@ -41,7 +42,13 @@ EXPECTED = {
     "immigration_office": (403, 403, (403, 403, 403)),
 }
 # fmt: on
-SCOPE = {"employer": "placements:read", "coordinator": "directory:read", "chamber_editor": "events:read"}
+SCOPE = {
+    "employer": "placements:read",
+    "coordinator": "directory:read",
+    "chamber_editor": "events:read",
+    "case_manager": "cases:read",  # api17a
+    "job_coach": "employments:read",  # api17a
+}
 
 
 @pytest.fixture
@@ -223,6 +230,56 @@ API_EXPECTED = {
 }
 # fmt: on
 
+# --- api17a: full profiles for the case organisation, employments for the coaching organisation ---
+# Targets: a person with an open case at the own office, at another office of the municipality and
+# at one in another municipality, and each person's employment (tests/api/casework.py).
+CASEWORK_OPERATIONS = {
+    "cases:list": ("get", "/api/v1/cases/", "list"),
+    "cases:retrieve": ("get", "/api/v1/cases/{ref}/", "object"),
+    "employments:list": ("get", "/api/v1/employments/", "list"),
+    "employments:retrieve": ("get", "/api/v1/employments/{ref}/", "object"),
+}
+OPERATIONS.update(CASEWORK_OPERATIONS)
+
+
+class _Refused(dict):
+    """A client's expectations where every operation not named is refused for want of its scope."""
+
+    def __missing__(self, operation: str) -> int:
+        return 403
+
+
+for _expected in API_EXPECTED.values():
+    # The clients above hold no scope of these: 403, or 401 for those without a valid credential.
+    _refused = 401 if all(value == 401 for value in _expected.values()) else 403
+    for _operation in CASEWORK_OPERATIONS:
+        _expected.setdefault(_operation, _refused)
+_CASE_READER = _Refused({"cases:list": OWN, "cases:retrieve": (200, 404, 404)})
+_COACHING_READER = _Refused({"employments:list": OWN, "employments:retrieve": (200, 404, 404)})
+CASEWORK_CLIENTS = {
+    "case_token": _CASE_READER,
+    "case_oauth": _CASE_READER,
+    "coaching_token": _COACHING_READER,
+    "coaching_oauth": _COACHING_READER,
+}
+API_EXPECTED.update(CASEWORK_CLIENTS)
+
+
+def _casework_credential(name, casework) -> str:
+    """The own office's cases:read or employments:read client, as a token or an OAuth2 client."""
+    own = casework["own"]
+    if name.startswith("case_"):
+        actor, scopes = own.case_manager, ["cases:read"]
+    else:
+        actor, scopes = own.coach, ["employments:read"]
+    if name.endswith("_token"):
+        return token_create(organisation=own.organisation, actor=actor, name="m", scopes=scopes)[1]
+    client, secret = oauth_client_create(organisation=own.organisation, actor=actor, name="m", scopes=scopes)
+    return access_token(client.client_id, secret)
+
+
+# --- end api17a
+
 
 def _credential(name, employers, coordinators) -> str | None:
     """The bearer for this client, made the way its organisation's staff would."""
@@ -252,7 +309,7 @@ def _credential(name, employers, coordinators) -> str | None:
 
 
 @pytest.fixture
-def api_world(employers, coordinators, placements, cook_taxonomy):
+def api_world(employers, coordinators, placements, cook_taxonomy, casework):
     own_municipality = coordinators.own.organisation.municipality
     services = {
         "own": make_service(own_municipality, "Deutschkurs B1"),
@@ -283,6 +340,10 @@ def api_world(employers, coordinators, placements, cook_taxonomy):
         "introductions": introductions,
         "candidates": people,
         "cook": cook_taxonomy,
+        # api17a
+        "casework": casework,
+        "cases": {target: office.candidate for target, office in casework.items()},
+        "employments": {target: office.employment for target, office in casework.items()},
     }
 
 
@@ -290,8 +351,10 @@ def _ident(operation, obj) -> str:
     """How the operation names its target: an HSDS id, a public reference, or a number."""
     if operation.startswith("directory"):
         return str(obj.hsds_id)
-    if operation.startswith("candidates"):
+    if operation.startswith(("candidates", "cases")):
         return obj.public_ref
+    if operation.startswith("employments"):  # api17a
+        return obj.reference
     if operation.startswith("introductions") and operation != "introductions:list":
         return obj.reference
     return str(obj.pk)
@@ -333,7 +396,10 @@ def _call(client, operation, world, target=None):
 @pytest.mark.parametrize("principal", list(API_EXPECTED))
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_api_operation(principal, operation, api_world, employers, coordinators):
-    client = client_for(_credential(principal, employers, coordinators))
+    if principal in CASEWORK_CLIENTS:  # api17a
+        client = client_for(_casework_credential(principal, api_world["casework"]))
+    else:
+        client = client_for(_credential(principal, employers, coordinators))
     expected = API_EXPECTED[principal][operation]
     kind = OPERATIONS[operation][2]
     if kind == "object":
@@ -347,7 +413,7 @@ def test_api_operation(principal, operation, api_world, employers, coordinators)
     response = _call(client, operation, api_world)
     if isinstance(expected, set):
         assert response.status_code == 200
-        key = "ref" if operation.startswith("candidates") else "id"
+        key = "ref" if operation.startswith(("candidates", "cases", "employments")) else "id"
         shown = {str(item[key]) for item in response.json()["results"]}
         ids = {target: _ident(operation, obj) for target, obj in _objects(api_world, operation).items()}
         assert {target for target, ident in ids.items() if ident in shown} == expected

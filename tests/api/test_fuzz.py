@@ -24,10 +24,12 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from accounts.roles import Role
 from api.scopes import SCOPES
 from api.services import token_create
 from cms.services import event_registration_create
 from employers.models import Introduction
+from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import make_service
 from tests.api.events_world import chamber_token, make_events_world
 from tests.employers.conftest import make_candidate, make_placement, make_profile
@@ -49,8 +51,8 @@ CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
 # Every scope of the employer's side: each employer operation is reached with the right one.
-# (events:read is a chamber's: its own token below.)
-EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory") and name != "events:read"]
+# (By role: the case and coaching organisations' scopes are no employer's to grant; api17a.)
+EMPLOYER_SCOPES = [name for name, scope in SCOPES.items() if scope.role == Role.EMPLOYER]
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +69,7 @@ def one_connection():
 
 
 @pytest.fixture
-def tokens(employers, coordinators, cook_taxonomy, settings):
+def tokens(employers, coordinators, cook_taxonomy, settings, casework):
     settings.LOTSE_API_RATE = "1000000/min"
     placement = make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
     make_service(coordinators.own.organisation.municipality)
@@ -90,12 +92,20 @@ def tokens(employers, coordinators, cook_taxonomy, settings):
         event_registration_create(event=side.event, name="Gast", email="gast@example.org", consent=True)
     chamber = chamber_token(events["own"])
     # --- end of events
-    return {"employer": employer, "directory": coordinators.own.raw, "chamber": chamber}
+    return {
+        "employer": employer,
+        "directory": coordinators.own.raw,
+        "chamber": chamber,
+        # api17a: the own office's clients; casework gives each a person and an employment to list.
+        "cases": casework["own"].cases_raw,
+        "employments": casework["own"].employments_raw,
+    }
 
 
 def _token_for(case, tokens) -> str:
-    if "/directory/" in case.path:
-        return tokens["directory"]
+    for part in ("directory", "cases", "employments"):
+        if f"/api/v1/{part}/" in case.path:
+            return tokens[part]
     # A chamber reads its events' registrations; a business lists events and registers itself.
     if case.operation.path == "/api/v1/events/{id}/registrations/" and case.method.upper() == "GET":
         return tokens["chamber"]

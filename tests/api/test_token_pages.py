@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 URL = "/app/api/"
 
 
-def test_the_page_is_linked_from_the_start_page(employer_team, coordinator_team, signed_in):
-    for user in (employer_team.own, coordinator_team.own):
+def test_the_page_is_linked_from_the_start_page(
+    employer_team, coordinator_team, case_manager_team, job_coach_team, signed_in
+):
+    # Case managers and job coaches too (api17a): their offices read cases and employments.
+    for user in (employer_team.own, coordinator_team.own, case_manager_team.own, job_coach_team.own):
         assert reverse("api_tokens:list") in signed_in(user).get(reverse("accounts:home")).content.decode()
 
 

@@ -468,7 +468,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # api17a: a qualification's kind beside a placement's (both fields are named "kind").
+        "KindEnum": "employers.models.PlacementKind",
+        "QualificationKindEnum": "candidates.models.QualificationKind",
+    },
 }
 
 # Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
