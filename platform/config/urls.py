@@ -11,8 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
 from api.views import OAuthTokenView
-from cms.api import EventRegistrationViewSet, EventViewSet
 from candidates.api import CaseProfileViewSet  # api17a
+from cms.api import EventRegistrationViewSet, EventViewSet
 from coaching.api import ServiceViewSet
 from coaching.api_followalong import EmploymentViewSet  # api17a
 from config import metrics, views
