@@ -33,6 +33,7 @@ from .models import (
     FollowAlong,
     FollowUpDue,
     Handover,
+    HandoverChecklistItem,
     LanguageSupportNeed,
     Referral,
     RiskFlag,
@@ -617,6 +618,16 @@ def handovers_for(*, user: User) -> QuerySet[Handover]:
 def handover_get(*, user: User, pk: int) -> Handover:
     handover = access.first_visible(handovers_for(user=user).filter(pk=pk))
     return handover
+
+
+def handover_item_get(*, handover: Handover, pk: int) -> HandoverChecklistItem:
+    """An item of the handover's checklist (the handover already one the user may see), else NotFound."""
+    return access.first_visible(HandoverChecklistItem.objects.filter(pk=pk, handover=handover))
+
+
+def support_request_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The businesses an employer's staff member may ask the coach for help for."""
+    return Organisation.objects.filter(pk__in=access.employer_organisation_ids(user=user))
 
 
 def can_decide_handover(*, user: User, handover: Handover) -> bool:

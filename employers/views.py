@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -46,7 +46,7 @@ from .forms import (
     ShortlistForm,
     VerificationForm,
 )
-from .models import Introduction, PlacementStatus, SavedSearch, ShortlistEntry
+from .models import Introduction, PlacementStatus
 
 EXPORT_LIMIT = 500
 
@@ -271,7 +271,7 @@ def _safe_next(request: HttpRequest) -> bool:
 @require_POST
 def shortlist_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    entry = get_object_or_404(ShortlistEntry, pk=entry_pk, placement=placement)
+    entry = selectors.shortlist_entry_get(placement=placement, pk=entry_pk)
     services.shortlist_remove(entry=entry, actor=request.user)
     messages.success(request, _("Von der Merkliste entfernt."))
     return redirect("employers:placement_detail", pk=placement.pk)
@@ -415,7 +415,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.require_employer(user=request.user)
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    search = selectors.saved_search_get(user=request.user, pk=pk)
     services.saved_search_delete(search=search, actor=request.user)
     messages.success(request, _("Gespeicherte Suche gelöscht."))
     return redirect("employers:browse")
@@ -425,7 +425,7 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
     """Choose a listed candidate (by public reference) for one of the employer's open placements."""
     candidate_row = selectors.listed_candidate_get(user=request.user, ref=ref)
-    placements = list(selectors.placements_for(user=request.user).filter(status=PlacementStatus.OPEN))
+    placements = selectors.open_placements_for(user=request.user)
     form = SelectForm(
         request.POST or None, placements=placements, initial={"placement": request.GET.get("placement")}
     )
