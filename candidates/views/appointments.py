@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF
-from inputs.forms import errors_to_form
+from inputs.forms import save_form
 from organisations.decorators import role_required
 
 from .. import forms, selectors, services
@@ -36,19 +35,18 @@ def appointment_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = forms.AppointmentForm(
         request.POST if request.method == "POST" else None, staff_choices=choices, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_create(
-                case=case,
-                actor=request.user,
-                submission_key=form.cleaned_data.get("submission_key"),
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Termin geplant. Alle Teilnehmenden erhalten eine Einladung."))
-            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
+    if save_form(
+        request,
+        form,
+        lambda data: services.appointment_create(
+            case=case,
+            actor=request.user,
+            submission_key=data.get("submission_key"),
+            **form.service_data(),
+        ),
+    ):
+        messages.success(request, _("Termin geplant. Alle Teilnehmenden erhalten eine Einladung."))
+        return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
     return _appointment_form_page(request, case=case, form=form)
 
 
@@ -62,14 +60,15 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         staff_choices=choices,
         initial=forms.AppointmentForm.initial_for(appointment),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_update(appointment=appointment, actor=request.user, **form.service_data())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Termin geändert. Alle Teilnehmenden werden benachrichtigt."))
-            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
+    if save_form(
+        request,
+        form,
+        lambda _data: services.appointment_update(
+            appointment=appointment, actor=request.user, **form.service_data()
+        ),
+    ):
+        messages.success(request, _("Termin geändert. Alle Teilnehmenden werden benachrichtigt."))
+        return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#termine")
     # The form shows the appointment (place, notes): a read of case data like the case page.
     services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["appointments"])
     return _appointment_form_page(request, case=case, form=form, appointment=appointment)

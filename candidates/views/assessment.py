@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF, Role
-from inputs.forms import errors_to_form
+from inputs.forms import save_form
 from organisations.decorators import role_required
 
 from .. import forms, selectors, services
@@ -37,20 +36,19 @@ def assessment_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = selectors.assessment_case_get(user=request.user, pk=case_pk, for_edit=True)
     latest = selectors.assessment_latest(case=case)
     form = forms.AssessmentForm(request.POST or None, latest=latest)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_create(
-                case=case,
-                actor=request.user,
-                entries=form.entries(),
-                assessed_on=form.cleaned_data["assessed_on"],
-                submission_key=form.cleaned_data["submission_key"],
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Einschätzung gespeichert."))
-            return redirect("coaching:assessment_proposals", case_pk=case.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.assessment_create(
+            case=case,
+            actor=request.user,
+            entries=form.entries(),
+            assessed_on=data["assessed_on"],
+            submission_key=data["submission_key"],
+        ),
+    ):
+        messages.success(request, _("Einschätzung gespeichert."))
+        return redirect("coaching:assessment_proposals", case_pk=case.pk)
     if latest is not None and request.method == "GET":
         services.assessment_audit_view(case=case, actor=request.user, special=True)
     return render(request, "candidates/assessment_form.html", {"case": case, "form": form, "latest": latest})

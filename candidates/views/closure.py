@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF
-from inputs.forms import errors_to_form
+from inputs.forms import save_form
 from organisations.decorators import role_required
 
 from .. import forms, selectors, services
@@ -26,14 +25,9 @@ def case_close(request: HttpRequest, case_pk: int) -> HttpResponse:
     if not case.is_open:
         return redirect("candidates:case_closure", case_pk=case.pk)
     form = forms.CaseCloseForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Fall abgeschlossen."))
-            return redirect("candidates:case_closure", case_pk=case.pk)
+    if save_form(request, form, lambda data: services.case_close(case=case, actor=request.user, **data)):
+        messages.success(request, _("Fall abgeschlossen."))
+        return redirect("candidates:case_closure", case_pk=case.pk)
     if request.method == "GET":
         services.candidate_audit_view(candidate=case.candidate, actor=request.user, fields=["case"])
     return render(request, "candidates/case_close.html", {"case": case, "form": form})
@@ -73,14 +67,13 @@ def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
     if current is None or current.follow_up_due is None:
         raise Http404
     form = forms.FollowUpAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.closure_follow_up_answer(evaluation=current, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Antwort gespeichert."))
-            return redirect("candidates:case_closure", case_pk=case.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.closure_follow_up_answer(evaluation=current, actor=request.user, **data),
+    ):
+        messages.success(request, _("Antwort gespeichert."))
+        return redirect("candidates:case_closure", case_pk=case.pk)
     return _closure_page(request, case, follow_up_form=form)
 
 
@@ -89,12 +82,7 @@ def closure_follow_up(request: HttpRequest, case_pk: int) -> HttpResponse:
 def case_reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = selectors.closed_case_get(user=request.user, pk=case_pk, for_edit=True)
     form = forms.CaseReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_reopen(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Fall wieder eröffnet."))
-            return redirect("candidates:case_detail", case_pk=case.pk)
+    if save_form(request, form, lambda data: services.case_reopen(case=case, actor=request.user, **data)):
+        messages.success(request, _("Fall wieder eröffnet."))
+        return redirect("candidates:case_detail", case_pk=case.pk)
     return _closure_page(request, case, reopen_form=form)

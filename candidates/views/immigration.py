@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import CASE_STAFF
-from inputs.forms import errors_to_form
+from inputs.forms import errors_to_form, save_form
 from organisations.decorators import role_required
 
 from .. import forms, selectors, services
@@ -26,14 +26,13 @@ def immigration_question_create(request: HttpRequest, case_pk: int) -> HttpRespo
         raise PermissionDenied
     offices = selectors.immigration_offices(municipality_id=case.municipality_id)
     form = forms.ImmigrationQuestionForm(request.POST or None, offices=offices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.immigration_question_ask(case=case, actor=request.user, **form.service_data())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Die Frage ist an die Ausländerbehörde gegangen."))
-            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#abh")
+    if save_form(
+        request,
+        form,
+        lambda _data: services.immigration_question_ask(case=case, actor=request.user, **form.service_data()),
+    ):
+        messages.success(request, _("Die Frage ist an die Ausländerbehörde gegangen."))
+        return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#abh")
     return render(
         request,
         "candidates/immigration_question_form.html",
@@ -66,16 +65,15 @@ def office_question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_office(request)
     question = selectors.office_question_get(user=request.user, pk=pk)
     form = forms.ImmigrationAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.immigration_question_answer(
-                question=question, actor=request.user, answer=form.cleaned_data["answer"]
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Die Antwort ist gesendet."))
-            return redirect("candidates:office_question_list")
+    if save_form(
+        request,
+        form,
+        lambda data: services.immigration_question_answer(
+            question=question, actor=request.user, answer=data["answer"]
+        ),
+    ):
+        messages.success(request, _("Die Antwort ist gesendet."))
+        return redirect("candidates:office_question_list")
     services.immigration_questions_audit_view(actor=request.user, questions=[question], detail=True)
     return render(
         request,
@@ -91,16 +89,15 @@ def work_permit_procedure(request: HttpRequest, case_pk: int, pk: int | None = N
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
     procedure = selectors.work_permit_procedure_get(case=case, pk=pk) if pk else None
     form = forms.WorkPermitProcedureForm(request.POST or None, instance=procedure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_permit_procedure_save(
-                case=case, actor=request.user, procedure=procedure, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Das Verfahren zur Beschäftigungserlaubnis ist gespeichert."))
-            return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#erlaubnis")
+    if save_form(
+        request,
+        form,
+        lambda data: services.work_permit_procedure_save(
+            case=case, actor=request.user, procedure=procedure, **data
+        ),
+    ):
+        messages.success(request, _("Das Verfahren zur Beschäftigungserlaubnis ist gespeichert."))
+        return redirect(reverse("candidates:case_detail", kwargs={"case_pk": case.pk}) + "#erlaubnis")
     return render(
         request,
         "candidates/work_permit_form.html",
