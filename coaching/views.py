@@ -59,17 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
             caseload=list(selectors.coach_caseload(user=user)),
             due=list(selectors.due_follow_ups(user=user)[:20]),
             unassigned=list(selectors.unassigned_employments(user=user)[:20]),
-            requests=list(
-                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
-            ),
-            handovers=list(selectors.handovers_for(user=user).filter(status="proposed")[:20]),
+            requests=selectors.open_requests(user=user),
+            handovers=selectors.proposed_handovers(user=user),
         )
     if selectors.is_coordinator(user):
         context["figures"] = selectors.coordinator_figures(user=user)
         if "requests" not in context:
-            context["requests"] = list(
-                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
-            )
+            context["requests"] = selectors.open_requests(user=user)
     return render(request, "coaching/home.html", context)
 
 
@@ -94,7 +90,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.audit_view(
         actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
     )
-    can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
+    can_edit = selectors.may_edit_employment(user=request.user, pk=pk)
     page = selectors.employment_page(user=request.user, employment=employment)
     return render(
         request,
@@ -553,7 +549,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "case": case,
             "can_edit": can_edit,
             "status_form": forms.ReferralStatusForm(),
-            "employments": list(case.candidate.employments.select_related("employer__organisation")),
+            "employments": selectors.candidate_employments(candidate=case.candidate),
             **page,
         },
     )
