@@ -72,6 +72,7 @@ from .models import (
     ListingVersion,
     NeedLevel,
     PermitDecision,
+    ProfileSource,
     Qualification,
     Step,
     StepEvent,
@@ -1259,6 +1260,13 @@ def appointment_staff_choices(*, case: Case) -> list:
     return [u for u in users if u.is_active and not (u.pk in seen or seen.add(u.pk))]
 
 
+def appointment_edit_choices(*, appointment: Appointment) -> list:
+    """Who may attend an appointment being changed: :func:`appointment_staff_choices` and whoever
+    already attends (a colleague who has left stays on it until removed)."""
+    choices = appointment_staff_choices(case=appointment.case)
+    return choices + [u for u in appointment.staff_attendees.all() if u not in choices]
+
+
 def case_appointments(*, user: User, case: Case) -> tuple[Appointment, ...]:
     """The appointments of a case for its page: only for those who read the full file."""
     if not may_read_file(user=user, candidate=case.candidate):
@@ -1381,10 +1389,11 @@ def lead_organisations(*, user: User) -> list[Organisation]:
     return sorted(found.values(), key=lambda o: (o.name, o.pk))
 
 
-def orphaned_cases(*, user: User) -> QuerySet[Case]:
-    """Open cases of the organisations the user leads whose case manager is no longer an active
-    member of that organisation's case staff (deactivated membership or account), or who have none."""
-    org_ids = [o.pk for o in lead_organisations(user=user)]
+def orphaned_cases(*, user: User, organisation: Organisation | None = None) -> QuerySet[Case]:
+    """Open cases of the organisations the user leads (or of the one of them given) whose case
+    manager is no longer an active member of that organisation's case staff (deactivated membership
+    or account), or who have none."""
+    org_ids = [o.pk for o in lead_organisations(user=user) if organisation is None or o.pk == organisation.pk]
     active = Membership.objects.filter(
         user_id=OuterRef("case_manager_id"),
         organisation_id=OuterRef("responsible_organisation_id"),
@@ -1595,3 +1604,65 @@ def current_case(candidate: Candidate) -> Case | None:
     cases = list(candidate.cases.all())
     open_cases = [case for case in cases if case.phase != CasePhase.CLOSED]
     return (open_cases or cases or [None])[0]
+
+
+# --- what the views read beside the person's record (issue 19: no query in a view) ----------------
+
+
+def intake_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The organisations the user may take a person in for (as their case manager), by name."""
+    return Organisation.objects.filter(
+        pk__in=access.organisation_ids(user=user, roles=[Role.CASE_MANAGER])
+    ).order_by("name")
+
+
+def may_edit_candidate(*, user: User, pk: int) -> bool:
+    """Whether the user may change the person's record and case (see :func:`editable_candidates`)."""
+    return editable_candidates(user=user).filter(pk=pk).exists()
+
+
+def case_goal_get(*, case: Case, pk: int) -> Goal:
+    """A goal of the case's plan, else NotFound."""
+    return access.first_visible(Goal.objects.filter(pk=pk, case=case))
+
+
+def case_step_get(*, case: Case, pk: int) -> Step:
+    """A step of one of the case's goals, else NotFound."""
+    return access.first_visible(Step.objects.filter(pk=pk, goal__case=case))
+
+
+# The entries of a skill profile by the name the URLs use, with the order their pages list them in.
+_PROFILE_ENTRIES = {
+    "occupations": (CandidateOccupation, ("occupation",), ()),
+    "skills": (CandidateSkill, ("skill",), ("skill__label_de",)),
+    "languages": (LanguageSkill, (), ()),
+    "qualifications": (Qualification, (), ()),
+}
+
+
+def profile_entries(*, candidate: Candidate, kind: str) -> QuerySet:
+    """The person's entries of one kind ("occupations", "skills", "languages", "qualifications")."""
+    model, related, order = _PROFILE_ENTRIES[kind]
+    entries = model.objects.filter(candidate=candidate).select_related(*related)
+    return entries.order_by(*order) if order else entries
+
+
+def profile_entry_get(*, candidate: Candidate, kind: str, pk: int, own: bool = False):
+    """One entry of the person's profile; with ``own``, only one the person entered herself
+    (source "candidate"). Another person's entry, or an unknown kind, is NotFound."""
+    if kind not in _PROFILE_ENTRIES:
+        raise access.NotFound
+    entries = profile_entries(candidate=candidate, kind=kind).filter(pk=pk)
+    if own:
+        entries = entries.filter(source=ProfileSource.CANDIDATE)
+    return access.first_visible(entries)
+
+
+def candidate_consents(*, candidate: Candidate) -> QuerySet[Consent]:
+    """Every consent of the person, live and revoked, with who receives and who recorded it."""
+    return candidate.consents.select_related("recipient_organisation", "recipient_user", "recorded_by")
+
+
+def current_evaluation(*, case: Case) -> CaseEvaluation | None:
+    """The evaluation the case was closed with (None while it is open or after a reopening)."""
+    return next((e for e in case_evaluations(case=case) if e.reopened_at is None), None)

@@ -84,7 +84,13 @@ from .models import (
     TaskAnswer,
     WorkPermitProcedure,
 )
-from .selectors import assessment_made, family_consent_live, intake_made, responsible_case_manager
+from .selectors import (
+    assessment_made,
+    duplicate_candidates,
+    family_consent_live,
+    intake_made,
+    responsible_case_manager,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -246,6 +252,63 @@ def candidate_create(
         return candidate
 
     return _created_once(lambda: intake_made(user=actor, submission_key=submission_key), create)
+
+
+class IntakeRefused(ValidationError):
+    """The intake made nobody: people like this one exist (``duplicates``, only those the user may
+    see) and the user has not yet confirmed that this is someone else, or the new record was
+    refused; the form shows ``duplicates`` beside the message."""
+
+    def __init__(self, message: Any, *, duplicates: list[Candidate]) -> None:
+        super().__init__(message)
+        self.duplicates = duplicates
+
+
+def candidate_intake(
+    *,
+    actor: User,
+    responsible_organisation: Organisation,
+    legal_circle: str,
+    submission_key: uuid.UUID | None,
+    confirm_duplicate: bool = False,
+    **fields: Any,
+) -> Candidate:
+    """The intake form's person in the organisation's municipality, made once: the same form again
+    (a double click, a resend) returns the person the first post made; a person like someone the
+    user may already see is made only when ``confirm_duplicate`` says it is someone else.
+
+    Raises IntakeRefused (a ValidationError) with the similar people when nobody was made."""
+    duplicates = duplicate_candidates(
+        user=actor,
+        municipality_id=responsible_organisation.municipality_id,
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        birth_date=fields.get("birth_date"),
+    )
+    # Asked after the duplicate check on purpose: a twin post that committed in between is then
+    # found here by its key, not shown as a "similar person" (the key is on the person's row).
+    already = intake_made(user=actor, submission_key=submission_key)
+    if already is not None:
+        return already
+    if duplicates and not confirm_duplicate:
+        raise IntakeRefused(
+            _(
+                "Es gibt schon ähnliche Personen. Bitte prüfen Sie die Liste; wenn es eine "
+                "andere Person ist, bestätigen Sie „Trotzdem anlegen“."
+            ),
+            duplicates=duplicates,
+        )
+    try:
+        return candidate_create(
+            actor=actor,
+            municipality=responsible_organisation.municipality,
+            responsible_organisation=responsible_organisation,
+            legal_circle=legal_circle,
+            submission_key=submission_key,
+            **fields,
+        )
+    except ValidationError as error:
+        raise IntakeRefused(error, duplicates=duplicates) from error
 
 
 # Free text on the profile and the field that records the language it was typed in.

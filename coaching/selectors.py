@@ -35,6 +35,7 @@ from .models import (
     FollowUp,
     FollowUpDue,
     Handover,
+    HandoverChecklistItem,
     LanguageSupportNeed,
     Referral,
     RiskFlag,
@@ -633,6 +634,36 @@ def handovers_for(*, user: User) -> QuerySet[Handover]:
 def handover_get(*, user: User, pk: int) -> Handover:
     handover = access.first_visible(handovers_for(user=user).filter(pk=pk))
     return handover
+
+
+def handover_item_get(*, handover: Handover, pk: int) -> HandoverChecklistItem:
+    """An item of the handover's checklist (the handover already one the user may see), else NotFound."""
+    return access.first_visible(HandoverChecklistItem.objects.filter(pk=pk, handover=handover))
+
+
+def open_requests(*, user: User, limit: int = 20) -> list[SupportRequest]:
+    """The home page's employer requests still to answer, the most urgent first."""
+    return list(staff_requests(user=user).exclude(status="answered").order_by("due_date")[:limit])
+
+
+def proposed_handovers(*, user: User, limit: int = 20) -> list[Handover]:
+    """The home page's handovers waiting for a decision."""
+    return list(handovers_for(user=user).filter(status="proposed")[:limit])
+
+
+def may_edit_employment(*, user: User, pk: int) -> bool:
+    """Whether the user may log follow-ups and change the employment (see editable_employments)."""
+    return editable_employments(user=user).filter(pk=pk).exists()
+
+
+def candidate_employments(*, candidate: Candidate) -> list[Employment]:
+    """The person's employments with their businesses, for a case page the user may already see."""
+    return list(candidate.employments.select_related("employer__organisation"))
+
+
+def support_request_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The businesses an employer's staff member may ask the coach for help for."""
+    return Organisation.objects.filter(pk__in=access.employer_organisation_ids(user=user))
 
 
 def can_decide_handover(*, user: User, handover: Handover) -> bool:

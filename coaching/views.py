@@ -25,7 +25,7 @@ from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR,
 from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from employers import services as employer_services
-from inputs.forms import save_form
+from inputs.forms import errors_to_form, save_form
 from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
@@ -41,7 +41,6 @@ from . import (
     throttle,
 )
 from .models import (
-    HandoverChecklistItem,
     LanguageArea,
     LanguageMeasure,
     Referral,
@@ -60,17 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
             caseload=list(selectors.coach_caseload(user=user)),
             due=list(selectors.due_follow_ups(user=user)[:20]),
             unassigned=list(selectors.unassigned_employments(user=user)[:20]),
-            requests=list(
-                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
-            ),
-            handovers=list(selectors.handovers_for(user=user).filter(status="proposed")[:20]),
+            requests=selectors.open_requests(user=user),
+            handovers=selectors.proposed_handovers(user=user),
         )
     if selectors.is_coordinator(user):
         context["figures"] = selectors.coordinator_figures(user=user)
         if "requests" not in context:
-            context["requests"] = list(
-                selectors.staff_requests(user=user).exclude(status="answered").order_by("due_date")[:20]
-            )
+            context["requests"] = selectors.open_requests(user=user)
     return render(request, "coaching/home.html", context)
 
 
@@ -95,7 +90,7 @@ def employment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.audit_view(
         actor=request.user, candidate=employment.candidate, fields=["employment", "follow_ups"]
     )
-    can_edit = selectors.editable_employments(user=request.user).filter(pk=pk).exists()
+    can_edit = selectors.may_edit_employment(user=request.user, pk=pk)
     page = selectors.employment_page(user=request.user, employment=employment)
     return render(
         request,
@@ -362,17 +357,13 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not access.is_verified_employer(user=user):
         raise PermissionDenied
-    organisations = list(Organisation.objects.filter(pk__in=access.employer_organisation_ids(user=user)))
+    organisations = selectors.support_request_organisations(user=user)
     if not organisations:
         raise PermissionDenied
     employments = selectors.employer_employments(user=user)
     form = forms.SupportRequestForm(
-        request.POST or None,
-        organisations=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
-        employments=employments,
+        request.POST or None, organisations=organisations, employments=employments
     )
-    if len(organisations) == 1:
-        form.fields["organisation"].queryset = Organisation.objects.filter(pk=organisations[0].pk)
     if request.method == "GET" and request.GET.get("employment"):
         # Linked from a hire ("Unterstützung anfragen"): the employment by its public reference.
         chosen = employments.filter(reference=request.GET["employment"]).first()
@@ -544,9 +535,7 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = candidate_selectors.case_get(user=request.user, pk=case_pk)
     services.audit_view(actor=request.user, candidate=case.candidate, fields=["referrals", "handovers"])
-    can_edit = (
-        candidate_selectors.editable_candidates(user=request.user).filter(pk=case.candidate_id).exists()
-    )
+    can_edit = candidate_selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
     page = selectors.case_page(case=case)
     if can_edit:
         # The provider's signed link, for staff to pass on where the service has no e-mail (issue 17).
@@ -560,7 +549,7 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "case": case,
             "can_edit": can_edit,
             "status_form": forms.ReferralStatusForm(),
-            "employments": list(case.candidate.employments.select_related("employer__organisation")),
+            "employments": selectors.candidate_employments(candidate=case.candidate),
             **page,
         },
     )
@@ -724,7 +713,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     handover = selectors.handover_get(user=request.user, pk=pk)
-    item = get_object_or_404(HandoverChecklistItem, pk=item_pk, handover=handover)
+    item = selectors.handover_item_get(handover=handover, pk=item_pk)
     try:
         services.handover_item_set(item=item, actor=request.user, done=request.POST.get("done") == "1")
     except ValidationError as error:
@@ -767,11 +756,7 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errs in error.error_dict.items():
-                    form.add_error(name, errs)
-            else:
-                form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Entscheidung gespeichert. Beide Seiten sind benachrichtigt."))
             return redirect("coaching:handover_detail", pk=pk)

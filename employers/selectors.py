@@ -85,6 +85,7 @@ from .models import (
     Placement,
     PlacementAcquisition,
     PlacementSkill,
+    PlacementStatus,
     SavedSearch,
     ShortlistEntry,
     SpeedDatingBusiness,
@@ -430,6 +431,21 @@ def default_origin(*, user: User) -> str | None:
 
 def saved_searches(*, user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user)
+
+
+def saved_search_get(*, user: User, pk: int) -> SavedSearch:
+    """One of the user's own saved searches, else NotFound."""
+    return access.first_visible(saved_searches(user=user).filter(pk=pk))
+
+
+def shortlist_entry_get(*, placement: Placement, pk: int) -> ShortlistEntry:
+    """An entry of the placement's shortlist (the placement already one the user may see), else NotFound."""
+    return access.first_visible(ShortlistEntry.objects.filter(pk=pk, placement=placement))
+
+
+def open_placements_for(*, user: User) -> list[Placement]:
+    """The employer's open placements, the ones a candidate can be chosen for."""
+    return list(placements_for(user=user).filter(status=PlacementStatus.OPEN))
 
 
 def concept_labels(uris: Iterable[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from inputs.fields_html import fields_html
-from inputs.forms import errors_to_form
+from inputs.forms import errors_to_form, save_form
 from organisations import access
 from taxonomy.models import Occupation
 
@@ -46,7 +46,7 @@ from .forms import (
     ShortlistForm,
     VerificationForm,
 )
-from .models import Introduction, PlacementStatus, SavedSearch, ShortlistEntry
+from .models import Introduction, PlacementStatus
 
 EXPORT_LIMIT = 500
 
@@ -88,14 +88,9 @@ def register(request: HttpRequest) -> HttpResponse:
     if roles:
         raise PermissionDenied  # staff register businesses with their own, separate login
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employer_register(user=user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Danke! Ihr Betrieb ist registriert und wird jetzt geprüft."))
-            return redirect("employers:home")
+    if save_form(request, form, lambda data: services.employer_register(user=user, **data)):
+        messages.success(request, _("Danke! Ihr Betrieb ist registriert und wird jetzt geprüft."))
+        return redirect("employers:home")
     return render(request, "employers/register.html", {"form": form})
 
 
@@ -144,20 +139,20 @@ def placement_create(request: HttpRequest) -> HttpResponse:
             "city": profile.organisation.city,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement = services.placement_create(
-                employer=profile,
-                actor=request.user,
-                data=form.placement_data(),
-                skills=form.chosen_skills(),
-                submission_key=form.cleaned_data["submission_key"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Die Stelle ist gespeichert."))
-            return redirect("employers:placement_detail", pk=placement.pk)
+    placement = save_form(
+        request,
+        form,
+        lambda data: services.placement_create(
+            employer=profile,
+            actor=request.user,
+            data=form.placement_data(),
+            skills=form.chosen_skills(),
+            submission_key=data["submission_key"],
+        ),
+    )
+    if placement:
+        messages.success(request, _("Die Stelle ist gespeichert."))
+        return redirect("employers:placement_detail", pk=placement.pk)
     return _placement_form_page(request, form)
 
 
@@ -165,19 +160,18 @@ def placement_create(request: HttpRequest) -> HttpResponse:
 def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
     form = PlacementForm(request.POST or None, instance=placement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.placement_update(
-                placement=placement,
-                actor=request.user,
-                data=form.placement_data(),
-                skills=form.chosen_skills(),
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Die Stelle ist gespeichert."))
-            return redirect("employers:placement_detail", pk=placement.pk)
+    if save_form(
+        request,
+        form,
+        lambda _data: services.placement_update(
+            placement=placement,
+            actor=request.user,
+            data=form.placement_data(),
+            skills=form.chosen_skills(),
+        ),
+    ):
+        messages.success(request, _("Die Stelle ist gespeichert."))
+        return redirect("employers:placement_detail", pk=placement.pk)
     return _placement_form_page(request, form, placement)
 
 
@@ -282,7 +276,7 @@ def _safe_next(request: HttpRequest) -> bool:
 @require_POST
 def shortlist_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
-    entry = get_object_or_404(ShortlistEntry, pk=entry_pk, placement=placement)
+    entry = selectors.shortlist_entry_get(placement=placement, pk=entry_pk)
     services.shortlist_remove(entry=entry, actor=request.user)
     messages.success(request, _("Von der Merkliste entfernt."))
     return redirect("employers:placement_detail", pk=placement.pk)
@@ -426,7 +420,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.require_employer(user=request.user)
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    search = selectors.saved_search_get(user=request.user, pk=pk)
     services.saved_search_delete(search=search, actor=request.user)
     messages.success(request, _("Gespeicherte Suche gelöscht."))
     return redirect("employers:browse")
@@ -436,7 +430,7 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def select_candidate(request: HttpRequest, ref: str) -> HttpResponse:
     """Choose a listed candidate (by public reference) for one of the employer's open placements."""
     candidate_row = selectors.listed_candidate_get(user=request.user, ref=ref)
-    placements = list(selectors.placements_for(user=request.user).filter(status=PlacementStatus.OPEN))
+    placements = selectors.open_placements_for(user=request.user)
     form = SelectForm(
         request.POST or None, placements=placements, initial={"placement": request.GET.get("placement")}
     )
@@ -695,14 +689,11 @@ def employment_end(request: HttpRequest, ref: str) -> HttpResponse:
     """End a running employment: the employer's staff or the case staff of the candidate."""
     employment = selectors.endable_employment_get(user=request.user, ref=ref)
     form = EmploymentEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employment_end(employment=employment, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Das Ende der Beschäftigung ist gespeichert."))
-            return redirect("employers:employment_end", ref=employment.reference)
+    if save_form(
+        request, form, lambda data: services.employment_end(employment=employment, actor=request.user, **data)
+    ):
+        messages.success(request, _("Das Ende der Beschäftigung ist gespeichert."))
+        return redirect("employers:employment_end", ref=employment.reference)
     return render(request, "employers/employment_end.html", {"employment": employment, "form": form})
 
 

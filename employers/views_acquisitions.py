@@ -11,18 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inputs.forms import errors_to_forms
+
 from . import selectors, services
 from .forms import AcquisitionBusinessForm, AcquisitionPlacementForm
 from .models import PlacementStatus
-
-
-def _to_forms(exc: ValidationError, *forms) -> None:
-    if not hasattr(exc, "error_dict"):
-        forms[-1].add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        target = next((f for f in forms if field in f.fields), forms[-1])
-        target.add_error(field if field in target.fields else None, errors)
 
 
 @login_required
@@ -62,7 +55,7 @@ def acquisition_create(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as exc:
-                _to_forms(exc, business, form)
+                errors_to_forms(exc, business, form)
             else:
                 messages.success(
                     request,

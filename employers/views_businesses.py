@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inputs.forms import errors_to_form
+
 from . import selectors, services
 from .filters import BusinessFilter
 from .forms import (
@@ -25,14 +27,6 @@ from .forms import (
 from .models import PartnerLevel
 
 PAGE_SIZE = 50
-
-
-def _errors_to(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -87,7 +81,7 @@ def business_create(request: HttpRequest) -> HttpResponse:
                     _("Es gibt ähnliche Einträge. Bitte prüfen Sie sie, bevor Sie einen neuen anlegen."),
                 )
             except ValidationError as exc:
-                _errors_to(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Der Betrieb ist angelegt."))
                 return redirect("employers:business_detail", pk=organisation.pk)
@@ -153,7 +147,7 @@ def business_log(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.business_contact_log(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Der Kontakt ist eingetragen."))
             return redirect("employers:business_detail", pk=organisation.pk)
@@ -210,7 +204,7 @@ def business_merge(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.business_merge(actor=request.user, keep=organisation, drop=form.cleaned_data["drop"])
             except ValidationError as exc:
-                _errors_to(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Die beiden Einträge sind zusammengeführt."))
                 return redirect("employers:business_detail", pk=organisation.pk)

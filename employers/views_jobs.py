@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from candidates.models import Candidate, WorkPermission
 from candidates.selectors import in_caseload
+from inputs.forms import errors_to_form
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 
@@ -136,11 +137,7 @@ def propose(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
                 paper_form_reference=form.cleaned_data["paper_form_reference"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Vorgeschlagen. Der Betrieb sieht den Vorschlag mit seiner Erklärung.")

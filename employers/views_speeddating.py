@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from inputs.forms import errors_to_form
+
 from . import speeddating as sd
 from .forms import SpeedDatingBusinessForm, SpeedDatingForm, SpeedDatingOutcomeForm
 
@@ -42,11 +44,7 @@ def speed_dating_create(request: HttpRequest) -> HttpResponse:
         try:
             session = sd.speed_dating_create(actor=request.user, municipality_id=municipality.pk, **data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Das Speed-Dating ist angelegt. Fügen Sie jetzt Betriebe und Stellen hinzu.")

@@ -92,6 +92,14 @@ def widget_html(field: BoundField) -> str | None:
     return _input(context)
 
 
+def _errors_html(field: BoundField) -> str:
+    """The field's errors in the element its widget's aria-describedby names ({auto_id}_error)."""
+    if not field.errors:
+        return ""
+    target = f' id="{conditional_escape(field.auto_id)}_error"' if field.auto_id else ""
+    return f"<div{target}>{''.join(ERROR_HTML.format(conditional_escape(e)) for e in field.errors)}</div>"
+
+
 def field_html(field: BoundField) -> SafeString:
     """What ``{% include "includes/form_field.html" with field=field %}`` renders."""
     html = None if field.is_hidden or field.widget_type == "checkbox" else widget_html(field)
@@ -115,7 +123,7 @@ def field_html(field: BoundField) -> SafeString:
         f"{conditional_escape(field.label)}{optional}</label>"
         f"\n  {help_text}"
         f"\n  {html}"
-        f"\n  {''.join(ERROR_HTML.format(conditional_escape(e)) for e in errors)}"
+        f"\n  {_errors_html(field)}"
         "\n</div>\n\n"
     )
 

@@ -22,11 +22,24 @@ def errors_to_form(form: forms.BaseForm | forms.BaseFormSet, error: ValidationEr
     field, which would answer 500). On a formset: above its rows, with its own non-form errors."""
     if isinstance(form, forms.BaseFormSet):
         form.non_form_errors().extend(error.messages)
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
     else:
-        form.add_error(None, error)
+        errors_to_forms(error, form)
+
+
+def errors_to_forms(error: ValidationError, *forms_: forms.BaseForm) -> None:
+    """The same for one post that fills several forms on one page (say, a business and its
+    placement): a field's errors on the first form that has that field, everything else on the
+    last form as a whole."""
+    last = forms_[-1]
+    if not hasattr(error, "error_dict"):
+        last.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = next((f for f in forms_ if name in f.fields), None)
+        if target is None:
+            last.add_error(None, errors)
+        else:
+            target.add_error(name, errors)
 
 
 def save_form(

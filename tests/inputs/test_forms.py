@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from inputs.forms import errors_to_form, save_form
+from inputs.forms import errors_to_form, errors_to_forms, save_form
 
 
 class NameForm(forms.Form):
@@ -57,6 +57,29 @@ def test_a_plain_refusal_goes_to_the_form_as_a_whole():
     form.is_valid()
     errors_to_form(form, ValidationError("Bitte später noch einmal."))
     assert form.non_field_errors() == ["Bitte später noch einmal."]
+
+
+class CityForm(forms.Form):
+    city = forms.CharField(max_length=20)
+
+
+def test_one_refusal_over_two_forms_lands_on_the_form_with_the_field():
+    """A page that posts two forms at once (a business and its placement): each field's error
+    stands at its field, whichever form has it; the rest above the last form."""
+    first, last = NameForm({"name": "Amina"}), CityForm({"city": "Dortmund"})
+    first.is_valid(), last.is_valid()
+    errors_to_forms(
+        ValidationError({"name": "Schon vergeben.", "city": "Nicht hier.", "elsewhere": "Nicht erlaubt."}),
+        first,
+        last,
+    )
+    assert first.errors == {"name": ["Schon vergeben."]}
+    assert last.errors["city"] == ["Nicht hier."]
+    assert last.non_field_errors() == ["Nicht erlaubt."]
+    errors_to_forms(ValidationError("Bitte später noch einmal."), first, last)
+    assert last.non_field_errors() == ["Nicht erlaubt.", "Bitte später noch einmal."]
+    assert first.non_field_errors() == []
+    assert first["name"].value() == "Amina" and last["city"].value() == "Dortmund"
 
 
 NameFormSet = forms.formset_factory(NameForm, extra=0)

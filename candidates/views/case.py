@@ -1,0 +1,179 @@
+"""The case page and its integration plan (goals, steps, notes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import CASE_STAFF, Role
+from organisations import access
+from organisations.decorators import role_required
+
+from .. import forms, selectors, services
+
+
+@role_required([*CASE_STAFF, Role.COORDINATOR])
+def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    file = selectors.case_file(user=request.user, pk=case_pk)
+    case = file.case
+    can_edit = selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
+    form = forms.CaseForm(request.POST or None, case=case)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            services.case_update(case=case, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Fall gespeichert."))
+            return redirect("candidates:case_detail", case_pk=case.pk)
+    services.candidate_audit_view(
+        candidate=case.candidate,
+        actor=request.user,
+        fields=["case", "appointments"] if file.full else ["case_metadata"],
+    )
+    return render(
+        request,
+        "candidates/case_detail.html",
+        {
+            "case": case,
+            "file": file,
+            "form": form,
+            "can_edit": can_edit,
+            "goals": file.goals,
+            "notes": file.notes,
+            "goal_form": forms.GoalForm(),
+            "step_form": forms.StepForm(),
+            "note_form": forms.NoteForm(),
+            "goal_statuses": forms.GoalStatus.choices,
+            "step_statuses": forms.StepStatus.choices,
+            **_assessment_summary(request, case, file.full),
+            "appointments": selectors.case_appointments(user=request.user, case=case),
+            **_closure_summary(request, case),
+            **_immigration_summary(request, case, file.full),
+        },
+    )
+
+
+def can_edit_permit(request: HttpRequest, case) -> bool:
+    return (
+        case.is_open
+        and access.has_role(user=request.user, roles=CASE_STAFF)
+        and selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
+    )
+
+
+def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
+    """The case page's questions to the Ausländerbehörde (issue 14 §3), for readers of the full file."""
+    if not full:
+        return {}
+    return {
+        "immigration_questions": selectors.case_immigration_questions(case=case),
+        "work_permit_procedures": selectors.case_work_permit_procedures(case=case),
+        "permit_outstanding": selectors.permit_decision_outstanding(candidate=case.candidate),
+        "can_edit_permit": can_edit_permit(request, case),
+        "case_qualifications": selectors.case_qualifications(case=case),
+        "may_ask_immigration_office": selectors.may_ask_immigration_office(user=request.user, case=case),
+    }
+
+
+def _closure_summary(request: HttpRequest, case) -> dict:
+    """The case page's phase history and, for a closed case, its closing reason (issue 14 §4)."""
+    summary = {"history": selectors.phase_history(case=case)}
+    if not case.is_open:
+        summary["evaluation"] = selectors.current_evaluation(case=case)
+        summary["may_see_closure"] = access.has_role(
+            user=request.user, roles=CASE_STAFF, organisation_id=case.responsible_organisation_id
+        )
+    return summary
+
+
+def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
+    """The case page's assessment line: date and number of open needs (as this reader may see them)."""
+    if not full:
+        return {}
+    assessment = selectors.assessment_latest(case=case)
+    return {
+        "assessment": assessment,
+        "assessment_open": len(selectors.open_needs(user=request.user, case=case)) if assessment else 0,
+        "may_assess": selectors.may_read_special_categories(user=request.user, case=case),
+    }
+
+
+def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
+    """The case page's small forms (the views that call it are ``role_required(CASE_STAFF)``)."""
+    case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(case, form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Gespeichert."))
+    else:
+        messages.error(
+            request,
+            _("Bitte prüfen Sie Ihre Eingaben: ")
+            + "; ".join(
+                f"{form.fields[name].label or name}: {' '.join(errs)}"
+                for name, errs in form.errors.items()
+                if name in form.fields
+            ),
+        )
+    return redirect("candidates:case_detail", case_pk=case.pk)
+
+
+@role_required(CASE_STAFF)
+@require_POST
+def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        case_pk,
+        forms.GoalForm,
+        lambda case, d: services.goal_add(case=case, actor=request.user, title_lang=get_language(), **d),
+    )
+
+
+@role_required(CASE_STAFF)
+@require_POST
+def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    def act(case, d):
+        goal = selectors.case_goal_get(case=case, pk=goal_pk)
+        services.goal_set_status(goal=goal, actor=request.user, status=d["status"])
+
+    return _case_post(request, case_pk, forms.GoalStatusForm, act)
+
+
+@role_required(CASE_STAFF)
+@require_POST
+def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    def act(case, d):
+        goal = selectors.case_goal_get(case=case, pk=goal_pk)
+        services.step_add(goal=goal, actor=request.user, title_lang=get_language(), **d)
+
+    return _case_post(request, case_pk, forms.StepForm, act)
+
+
+@role_required(CASE_STAFF)
+@require_POST
+def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpResponse:
+    def act(case, d):
+        step = selectors.case_step_get(case=case, pk=step_pk)
+        services.step_set_status(step=step, actor=request.user, status=d["status"])
+
+    return _case_post(request, case_pk, forms.StepStatusForm, act)
+
+
+@role_required(CASE_STAFF)
+@require_POST
+def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        case_pk,
+        forms.NoteForm,
+        lambda case, d: services.note_add(case=case, actor=request.user, **d),
+    )
