@@ -11,7 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
 from api.views import OAuthTokenView
-from coaching.api import ServiceViewSet
+from coaching.api import DirectoryExchangeViewSet, OrganizationViewSet, ServiceViewSet
+from coaching.api_referrals import ReferralViewSet
 from config import metrics, views
 from employers.api import (
     CandidateViewSet,
@@ -46,6 +47,11 @@ api_v1.register(
 api_v1.register("introductions", IntroductionViewSet, basename="introduction")
 api_v1.register("candidates", CandidateViewSet, basename="candidate")
 api_v1.register("directory/services", ServiceViewSet, basename="directory-service")
+# --- directory writes, HSDS exchange and referrals (issue 17, api17b) ---
+api_v1.register("directory/organizations", OrganizationViewSet, basename="directory-organization")
+api_v1.register("directory", DirectoryExchangeViewSet, basename="directory")
+api_v1.register("referrals", ReferralViewSet, basename="referral")
+# --- end api17b ---
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
     # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).

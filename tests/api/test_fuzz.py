@@ -24,6 +24,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from accounts.roles import Role
 from api.scopes import SCOPES
 from api.services import token_create
 from employers.models import Introduction
@@ -46,8 +47,9 @@ TARGET = 10_000
 CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
-# Every scope of the employer's side: each employer operation is reached with the right one.
-EMPLOYER_SCOPES = [name for name in SCOPES if not name.startswith("directory")]
+# Every scope of the employer's side: each employer operation is reached with the right one. (By
+# role: the scopes of other sides — directory, referrals — an employer's staff cannot grant.)
+EMPLOYER_SCOPES = [name for name, scope in SCOPES.items() if scope.role == Role.EMPLOYER]
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +66,7 @@ def one_connection():
 
 
 @pytest.fixture
-def tokens(employers, coordinators, cook_taxonomy, settings):
+def tokens(employers, coordinators, cook_taxonomy, settings, referrals):
     settings.LOTSE_API_RATE = "1000000/min"
     placement = make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
     make_service(coordinators.own.organisation.municipality)
@@ -78,11 +80,19 @@ def tokens(employers, coordinators, cook_taxonomy, settings):
     _token, employer = token_create(
         organisation=employers.own.organisation, actor=employers.own.user, name="Fuzz", scopes=EMPLOYER_SCOPES
     )
-    return {"employer": employer, "directory": coordinators.own.raw}
+    # api17b: the directory token (coordinators.own) reads and writes the directory; a provider
+    # among the fixture's organisations has a referral, so the referrals' list is not empty.
+    return {"employer": employer, "directory": coordinators.own.raw, "referrals": referrals.provider.raw}
 
 
 def _call(case, tokens) -> None:
-    token = tokens["directory" if "/directory/" in case.path else "employer"]
+    token = tokens[
+        "directory"
+        if "/directory/" in case.path
+        else "referrals"
+        if "/referrals/" in case.path
+        else "employer"
+    ]
     # A request the schema allows may still be refused by the rules it cannot express (a postcode
     # that does not exist, a start date in the past): 400 with problem details, checked as such.
     REQUESTS[f"{case.method.upper()} {case.operation.path}"] += 1

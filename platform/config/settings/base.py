@@ -464,7 +464,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # --- directory writes and referrals (issue 17, api17b) ---
+        "HsdsServiceStatusEnum": "coaching.api.HSDS_STATUSES",
+        "ReferralStatusEnum": "coaching.models.Referral.Status",
+        "ReferralAnswerStatusEnum": "coaching.api_referrals.ANSWER_STATUSES",
+        # --- end api17b ---
+    },
 }
 
 # Optional error reporting (config/sentry.py): on when set and sentry-sdk is installed.
