@@ -267,10 +267,11 @@ def provider_set_active(*, provider: ServiceOrganisation, actor: User, active: b
     """Deactivate (or bring back) every offer of the provider; returns how many changed. A provider
     has no status of its own in HSDS: it is inactive when none of its offers is active."""
     changed = 0
-    for service in provider.services.order_by("pk"):
-        if service.is_active != active:
-            service_set_active(service=service, actor=actor, active=active)
-            changed += 1
-    if changed:
-        ServiceOrganisation.objects.filter(pk=provider.pk).update(updated_at=timezone.now())
+    with transaction.atomic():  # all of its offers or none
+        for service in provider.services.order_by("pk"):
+            if service.is_active != active:
+                service_set_active(service=service, actor=actor, active=active)
+                changed += 1
+        if changed:
+            ServiceOrganisation.objects.filter(pk=provider.pk).update(updated_at=timezone.now())
     return changed
