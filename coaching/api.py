@@ -221,26 +221,36 @@ def _form_errors(form: Any) -> dict:
     return errors
 
 
+class StrictCharField(serializers.CharField):
+    """A string, never a number or a boolean made into one: the schema says string, so ``0`` is
+    invalid input (DRF's CharField would quietly store "0")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class _CodeIn(serializers.Serializer):
-    code = serializers.CharField(max_length=16)
+    code = StrictCharField(max_length=16)
 
 
 class _CostIn(serializers.Serializer):
-    option = serializers.CharField(max_length=16)
-    amount_description = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    option = StrictCharField(max_length=16)
+    amount_description = StrictCharField(max_length=300, allow_blank=True, required=False)
 
 
 class _ContactIn(serializers.Serializer):
-    name = serializers.CharField(max_length=150, allow_blank=True)
+    name = StrictCharField(max_length=150, allow_blank=True)
 
 
 class _PhoneIn(serializers.Serializer):
-    number = serializers.CharField(max_length=40, allow_blank=True)
+    number = StrictCharField(max_length=40, allow_blank=True)
 
 
 class _TermIn(serializers.Serializer):
-    taxonomy = serializers.CharField(max_length=100)
-    code = serializers.CharField(max_length=255)
+    taxonomy = StrictCharField(max_length=100)
+    code = StrictCharField(max_length=255)
 
 
 class _AttributeIn(serializers.Serializer):
@@ -249,18 +259,18 @@ class _AttributeIn(serializers.Serializer):
 
 class _ScheduleIn(serializers.Serializer):
     freq = serializers.ChoiceField(choices=["WEEKLY"])
-    byday = serializers.CharField(max_length=40)
-    opens_at = serializers.CharField(max_length=8)
-    closes_at = serializers.CharField(max_length=8)
+    byday = StrictCharField(max_length=40)
+    opens_at = StrictCharField(max_length=8)
+    closes_at = StrictCharField(max_length=8)
 
 
 class _AreaIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    uri = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, allow_blank=True, required=False)
+    uri = StrictCharField(max_length=200, required=False)
 
 
 class _DocumentIn(serializers.Serializer):
-    document = serializers.CharField(max_length=200)
+    document = StrictCharField(max_length=200)
 
 
 class HsdsServiceWrite(serializers.Serializer):
@@ -273,14 +283,14 @@ class HsdsServiceWrite(serializers.Serializer):
     organization_id = serializers.UUIDField(
         required=False, help_text="Der Träger (HSDS-ID); beim Anlegen nötig, danach unveränderlich."
     )
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=3000, allow_blank=True, required=False)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=3000, allow_blank=True, required=False)
     status = serializers.ChoiceField(
         choices=HSDS_STATUSES, required=False, help_text="inactive deaktiviert das Angebot."
     )
-    url = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    email = serializers.CharField(max_length=254, allow_blank=True, required=False)
-    wait_time = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    url = StrictCharField(max_length=200, allow_blank=True, required=False)
+    email = StrictCharField(max_length=254, allow_blank=True, required=False)
+    wait_time = StrictCharField(max_length=200, allow_blank=True, required=False)
     languages = _CodeIn(many=True, required=False, max_length=30)
     cost_options = _CostIn(many=True, required=False, max_length=1)
     contacts = _ContactIn(many=True, required=False, max_length=1)
@@ -497,10 +507,10 @@ class HsdsOrganization(serializers.Serializer):
 
 
 class HsdsOrganizationWrite(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=3000, allow_blank=True, required=False)
-    website = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    email = serializers.CharField(max_length=254, allow_blank=True, required=False)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=3000, allow_blank=True, required=False)
+    website = StrictCharField(max_length=200, allow_blank=True, required=False)
+    email = StrictCharField(max_length=254, allow_blank=True, required=False)
     phones = _PhoneIn(many=True, required=False, max_length=1)
 
 

@@ -27,6 +27,7 @@ from api.rest import ETAG_HEADER, IF_MATCH, etag, require_if_match
 from api.viewsets import ApiViewSet
 
 from . import referral_selectors, referral_services
+from .api import StrictCharField
 from .forms import ReferralStatusForm
 from .models import Referral
 
@@ -73,7 +74,7 @@ class ReferralAnswerSerializer(serializers.Serializer):
         choices=ANSWER_STATUSES,
         help_text="accepted: aufgenommen; declined: abgelehnt; completed: abgeschlossen (Übergänge wie im Link).",
     )
-    outcome = serializers.CharField(
+    outcome = StrictCharField(
         max_length=1000, required=False, allow_blank=True, help_text="Nötig bei declined und completed."
     )
 
