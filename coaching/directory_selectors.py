@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from accounts.roles import Role
 from organisations import access
 
-from .models import Service
+from .models import Service, ServiceOrganisation
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,3 +37,30 @@ def inactive_services(*, user: User) -> QuerySet[Service]:
         .select_related("organisation")
         .order_by("name", "pk")
     )
+
+
+# --- the API's directory writes (issue 17): by HSDS id, the coordinated municipality's only ------
+
+
+def coordinated_providers(*, user: User) -> QuerySet[ServiceOrganisation]:
+    """The providers (HSDS organizations) of the user's coordinated municipalities, by name."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    return ServiceOrganisation.objects.filter(municipality_id__in=municipalities).order_by("name", "pk")
+
+
+def coordinated_provider_get(
+    *, user: User, hsds_id: uuid.UUID, for_update: bool = False
+) -> ServiceOrganisation:
+    """A provider the user coordinates, by its HSDS id, else NotFound (locked for a write)."""
+    rows = coordinated_providers(user=user).filter(hsds_id=hsds_id)
+    return access.first_visible(rows.select_for_update() if for_update else rows)
+
+
+def coordinated_service_get(*, user: User, hsds_id: uuid.UUID, for_update: bool = False) -> Service:
+    """An offer the user coordinates (its own municipality's, not one it merely serves), by its HSDS
+    id, else NotFound. Locked for a write: the version is compared and the change written under it."""
+    municipalities = access.municipality_ids(user=user, roles=[Role.COORDINATOR])
+    rows = Service.objects.filter(municipality_id__in=municipalities, hsds_id=hsds_id).order_by("pk")
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    return access.first_visible(rows.select_related("organisation"))

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 
-from .models import Service, ServiceAreaPostcode, ServiceRequiredDocument, ServiceSchedule, Weekday
+from .models import (
+    Service,
+    ServiceAreaPostcode,
+    ServiceOrganisation,
+    ServiceRequiredDocument,
+    ServiceSchedule,
+    Weekday,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,6 +51,9 @@ Hours = list[tuple[int, datetime.time, datetime.time]]
 
 
 def _audit(*, actor: User | None, service: Service, fields: list[str], note: str = "") -> None:
+    # Every change moves the offer's version (the API's ETag), also one of its own rows only.
+    service.updated_at = timezone.now()
+    Service.objects.filter(pk=service.pk).update(updated_at=service.updated_at)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.CHANGE,
@@ -127,6 +137,11 @@ def _set_required_documents(service: Service, documents: list[str]) -> bool:
     return True
 
 
+def service_created(*, service: Service, actor: User) -> None:
+    """An offer entered through the API (issue 17): audited like every later change."""
+    _audit(actor=actor, service=service, fields=list(EDITABLE_FIELDS), note="created")
+
+
 def service_set_active(*, service: Service, actor: User, active: bool) -> Service:
     """Deactivate (or bring back) an offer. Its referrals stay as they are."""
     with transaction.atomic():
@@ -185,3 +200,78 @@ def service_set_hours(*, service: Service, actor: User | None, hours: Hours) -> 
         )
         _audit(actor=actor, service=locked, fields=["schedules"])
     return rows
+
+
+# --- providers (HSDS organizations; issue 17, the API's directory writes) ------------------------
+
+PROVIDER_FIELDS = ("name", "description", "email", "phone", "website")
+
+
+def _provider_audit(
+    *, actor: User | None, provider: ServiceOrganisation, fields: list[str], note: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        record=provider,
+        municipality_id=provider.municipality_id,
+        fields=fields,
+        note=note,
+    )
+
+
+def _provider_clean(provider: ServiceOrganisation) -> None:
+    provider.full_clean(exclude=["municipality", "organisation"], validate_constraints=False)
+    others = ServiceOrganisation.objects.filter(
+        municipality_id=provider.municipality_id, name__iexact=provider.name.strip()
+    ).exclude(pk=provider.pk)
+    if others.exists():
+        raise ValidationError({"name": _("Einen Träger mit diesem Namen gibt es in der Kommune schon.")})
+
+
+def provider_create(*, municipality_id: int, actor: User, **fields: Any) -> ServiceOrganisation:
+    """A provider of the municipality's directory, without offers yet (they follow)."""
+    unknown = set(fields) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    fields["name"] = (fields.get("name") or "").strip()
+    provider = ServiceOrganisation(municipality_id=municipality_id, **fields)
+    _provider_clean(provider)
+    with transaction.atomic():
+        provider.save()
+        _provider_audit(actor=actor, provider=provider, fields=sorted(fields), note="created")
+    return provider
+
+
+def provider_update(*, provider: ServiceOrganisation, actor: User, **fields: Any) -> ServiceOrganisation:
+    """Change the provider's own fields (its link to an organisation on Lotse stays); audited."""
+    unknown = set(fields) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    with transaction.atomic():
+        locked = ServiceOrganisation.objects.select_for_update().get(pk=provider.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, fields[name])
+        _provider_clean(locked)
+        locked.save(update_fields=[*changed, "updated_at"])
+        _provider_audit(actor=actor, provider=locked, fields=changed)
+    return locked
+
+
+def provider_set_active(*, provider: ServiceOrganisation, actor: User, active: bool) -> int:
+    """Deactivate (or bring back) every offer of the provider; returns how many changed. A provider
+    has no status of its own in HSDS: it is inactive when none of its offers is active."""
+    changed = 0
+    with transaction.atomic():  # all of its offers or none
+        for service in provider.services.order_by("pk"):
+            if service.is_active != active:
+                service_set_active(service=service, actor=actor, active=active)
+                changed += 1
+        if changed:
+            ServiceOrganisation.objects.filter(pk=provider.pk).update(updated_at=timezone.now())
+    return changed

@@ -291,30 +291,37 @@ def hsds_document(*, municipality: Municipality) -> list[dict]:
     )
     package = []
     for provider in providers:
-        oid = str(provider.hsds_id)
-        org: dict[str, Any] = {
-            "id": oid,
-            "name": provider.name,
-            "description": provider.description,
-            "phones": (
-                [{"id": _sub(oid, "phone"), "organization_id": oid, "number": provider.phone}]
-                if provider.phone
-                else []
-            ),
-            "locations": [
-                _location(loc, municipality.state)
-                for loc in sorted(provider.locations.all(), key=lambda loc: (loc.name, str(loc.hsds_id)))
-            ],
-            "services": [
-                _service(s) for s in sorted(provider.services.all(), key=lambda s: (s.name, str(s.hsds_id)))
-            ],
-        }
-        if provider.website:
-            org["website"] = provider.website
-        if provider.email:
-            org["email"] = provider.email
+        org = organization_document(provider)
+        org["locations"] = [
+            _location(loc, municipality.state)
+            for loc in sorted(provider.locations.all(), key=lambda loc: (loc.name, str(loc.hsds_id)))
+        ]
+        org["services"] = [
+            _service(s) for s in sorted(provider.services.all(), key=lambda s: (s.name, str(s.hsds_id)))
+        ]
         package.append(org)
     return package
+
+
+def organization_document(provider: ServiceOrganisation) -> dict:
+    """One provider as an HSDS 3.0 ``organization`` without its locations and services (the
+    API's organizations, coaching/api.py; the export adds both)."""
+    oid = str(provider.hsds_id)
+    org: dict[str, Any] = {
+        "id": oid,
+        "name": provider.name,
+        "description": provider.description,
+        "phones": (
+            [{"id": _sub(oid, "phone"), "organization_id": oid, "number": provider.phone}]
+            if provider.phone
+            else []
+        ),
+    }
+    if provider.website:
+        org["website"] = provider.website
+    if provider.email:
+        org["email"] = provider.email
+    return org
 
 
 def coordinator_municipalities(*, user: User):
@@ -351,14 +358,19 @@ def _path(parts: Any) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
+def refuse_if_too_large(size: int) -> None:
+    """HsdsImportError for a document over the limit (the API asks before it reads the body)."""
+    if size > MAX_BYTES:
+        raise HsdsImportError(
+            [_("$: Die Datei ist zu groß (höchstens {limit} MB).").format(limit=MAX_BYTES // (1024 * 1024))]
+        )
+
+
 def parse(raw: bytes | str) -> Any:
     """JSON from an upload or a file, with the size checked before parsing."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    if len(raw) > MAX_BYTES:
-        raise HsdsImportError(
-            [_("$: Die Datei ist zu groß (höchstens {limit} MB).").format(limit=MAX_BYTES // (1024 * 1024))]
-        )
+    refuse_if_too_large(len(raw))
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
@@ -645,6 +657,20 @@ def _replace_schedules(service: Service, hours: list[tuple[int, datetime.time, d
     )
 
 
+def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """``update_or_create`` that leaves an unchanged row alone, so that re-importing the same
+    document keeps each row's ``updated_at`` (the API's ETag) as it was."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save()
+    return row
+
+
 def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
     """Create or update (by HSDS id) the providers, locations and services of ``document`` in the
     municipality, all or nothing. Rows not in the document stay. Raises HsdsImportError."""
@@ -658,10 +684,10 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
     try:
         with transaction.atomic():
             for data in providers:
-                provider, _created = ServiceOrganisation.objects.update_or_create(
-                    municipality=municipality,
-                    hsds_id=data["hsds_id"],
-                    defaults={k: data[k] for k in ("name", "description", "email", "website", "phone")},
+                provider = _upsert(
+                    ServiceOrganisation,
+                    {"municipality": municipality, "hsds_id": data["hsds_id"]},
+                    {k: data[k] for k in ("name", "description", "email", "website", "phone")},
                 )
                 _clean(provider, data["path"], exclude=["municipality", "organisation"])
                 counts["organisations"] += 1
@@ -690,10 +716,10 @@ def hsds_import(*, municipality: Municipality, document: Any) -> dict[str, int]:
                     area_postcodes = fields.pop("area_postcodes")
                     documents = fields.pop("documents")
                     path = fields.pop("path")
-                    service, _created = Service.objects.update_or_create(
-                        municipality=municipality,
-                        hsds_id=fields.pop("hsds_id"),
-                        defaults={"organisation": provider, **fields},
+                    service = _upsert(
+                        Service,
+                        {"municipality": municipality, "hsds_id": fields.pop("hsds_id")},
+                        {"organisation": provider, **fields},
                     )
                     _clean(service, path, exclude=["organisation", "municipality", "locations", "skills"])
                     service.locations.set([locations[lid] for lid in location_ids])

@@ -619,6 +619,8 @@ class ServiceOrganisation(models.Model):
     website = models.URLField(_("Website"), blank=True)
     # HSDS ``id``: stable across exports; an import keeps the document's ids (issue 17).
     hsds_id = models.UUIDField(_("HSDS-ID"), default=uuid.uuid4, editable=False)
+    # The API's ETag (issue 17): each write moves it, so a client's If-Match names one version.
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     class Meta:
         verbose_name = _("Träger")
@@ -755,6 +757,9 @@ class Service(models.Model):
         blank=True,
         help_text=_("Zum Beispiel „etwa 4 Wochen bis zum Erstgespräch“."),
     )
+    # The API's ETag (issue 17): the directory services move it on every change, also of the
+    # offer's hours, areas and documents (rows of their own).
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     objects = ServiceQuerySet.as_manager()
 

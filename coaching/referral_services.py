@@ -3,6 +3,8 @@ accepts, declines or completes the referral there, without an account; the case 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from notifications.links import absolute_url
 from notifications.services import notify
 from privacy.models import AuditEntry
-from privacy.services import audit_record
+from privacy.services import audit_record, audit_record_views_once_a_day
 
 from . import notices
 from .discrimination_services import referral_recipient
@@ -21,6 +23,9 @@ from .models import Referral
 from .referral_selectors import REFERRAL_ANSWER_SALT, REFERRAL_ANSWER_VALID_FOR, ProviderReferral
 from .services import referral_update
 from .webhooks import referral_answered
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def referral_answer_token(*, referral: Referral) -> str:
@@ -69,12 +74,15 @@ def referral_link_send(*, referral_id: int) -> bool:
     return True
 
 
-def referral_answer_by_provider(*, seen: ProviderReferral, status: str, outcome: str = "") -> Referral:
-    """The provider answers through its link: the same transitions and checks as the staff's form
-    (a declined or completed referral needs its outcome), then the case staff are told."""
+def referral_answer_by_provider(
+    *, seen: ProviderReferral, status: str, outcome: str = "", actor: User | None = None
+) -> Referral:
+    """The provider answers through its link (``actor`` None) or its API client (``actor``: whoever
+    made the credential): the same transitions and checks as the staff's form (a declined or
+    completed referral needs its outcome), then the case staff are told."""
     referral = seen.referral
     with transaction.atomic():
-        updated = referral_update(referral=referral, actor=None, status=status, outcome=outcome)
+        updated = referral_update(referral=referral, actor=actor, status=status, outcome=outcome)
         case = updated.case
         notify(
             recipients={case.case_manager, updated.created_by},
@@ -99,4 +107,16 @@ def referral_viewed_by_provider(*, seen: ProviderReferral) -> None:
         municipality_id=candidate.municipality_id,
         fields=["referral"],
         note=f"provider link: {seen.service_name}",
+    )
+
+
+def referrals_shown(*, actor: User | None, referrals: list[Referral], note: str) -> int:
+    """An API client read these referrals (and so the person's name): into each person's audit
+    trail, once a day per actor and person, as a list page does."""
+    return audit_record_views_once_a_day(
+        actor=actor,
+        record_type="candidates.candidate",
+        records=[(r.case.candidate_id, r.case.candidate.municipality_id) for r in referrals],
+        fields=["referral"],
+        note=note,
     )

@@ -935,6 +935,8 @@ def service_create(
 def service_set_skills(*, service: Service, actor: User, skills) -> Service:
     """The ESCO skills the offer teaches (issue 20), replacing the ones before."""
     service.skills.set(skills)
+    # They are part of its HSDS document: its version (the API's ETag) moves.
+    Service.objects.filter(pk=service.pk).update(updated_at=timezone.now())
     return service
 
 

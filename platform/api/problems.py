@@ -21,6 +21,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from organisations.access import NotFound
+
 from .errors import InvalidQuery, PreconditionFailed, PreconditionRequired  # noqa: F401
 
 CONTENT_TYPE = "application/problem+json"
@@ -62,7 +64,7 @@ def problem(status_code: int, detail: str, *, type_: str = "about:blank", **extr
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, Http404):
+    if isinstance(exc, (Http404, NotFound)):  # a selector's NotFound (organisations/access.py) too
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

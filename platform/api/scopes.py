@@ -45,6 +45,15 @@ SCOPES: dict[str, Scope] = {
             _("Begleitete Beschäftigungen und ihre Nachbetreuung lesen"),
         ),
         # --- end api17a
+        # --- directory writes and referrals (issue 17, api17b) ---
+        Scope(
+            "directory:write", Role.COORDINATOR, _("Angebotsverzeichnis pflegen, ein- und auslesen (HSDS)")
+        ),
+        # Both sides of a referral: the case's organisation (its case managers) and the receiving
+        # provider's organisation, which sees only what its link shows.
+        Scope("referrals:read", Role.CASE_MANAGER, _("Verweisungen lesen")),
+        Scope("referrals:write", Role.CASE_MANAGER, _("Verweisungen als Anbieter beantworten")),
+        # --- end api17b ---
     ]
 }
 

@@ -13,8 +13,9 @@ from accounts import views as accounts_views
 from api.views import OAuthTokenView
 from candidates.api import CaseProfileViewSet  # api17a
 from cms.api import EventRegistrationViewSet, EventViewSet
-from coaching.api import ServiceViewSet
+from coaching.api import DirectoryExchangeViewSet, OrganizationViewSet, ServiceViewSet
 from coaching.api_followalong import EmploymentViewSet  # api17a
+from coaching.api_referrals import ReferralViewSet
 from config import metrics, views
 from employers.api import (
     CandidateViewSet,
@@ -59,6 +60,11 @@ api_v1.register(
 api_v1.register("cases", CaseProfileViewSet, basename="case")
 api_v1.register("employments", EmploymentViewSet, basename="employment")
 # end api17a
+# --- directory writes, HSDS exchange and referrals (issue 17, api17b) ---
+api_v1.register("directory/organizations", OrganizationViewSet, basename="directory-organization")
+api_v1.register("directory", DirectoryExchangeViewSet, basename="directory")
+api_v1.register("referrals", ReferralViewSet, basename="referral")
+# --- end api17b ---
 _api = [
     path("api/v1/", include((api_v1.urls, "api-v1"))),
     # OAuth2 client credentials (django-oauth-toolkit's token endpoint only: no authorisation pages).

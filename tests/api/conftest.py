@@ -8,9 +8,12 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.roles import Role
 from api.models import ApiToken
 from api.services import token_create
-from coaching.models import Service, ServiceOrganisation
+from coaching.models import Referral, Service, ServiceOrganisation
+from organisations.models import OrganisationKind
+from tests.candidates.factories import CaseFactory
 from tests.employers.conftest import (  # noqa: F401 (fixtures)
     candidate,
     candidate_user,
@@ -19,9 +22,14 @@ from tests.employers.conftest import (  # noqa: F401 (fixtures)
     make_placement,
     make_profile,
 )
+from tests.factories import OrganisationFactory
 from tests.fixtures.caching import clear_own_cache
+from tests.fixtures.users import new_member
 
 PLACEMENT_SCOPES = ["placements:read", "placements:write"]
+# The coordinators' clients read and write the directory (issue 17).
+DIRECTORY_SCOPES = ["directory:read", "directory:write"]
+REFERRAL_SCOPES = ["referrals:read", "referrals:write"]
 
 
 @pytest.fixture(autouse=True)
@@ -110,6 +118,58 @@ def make_service(municipality, name="Deutschkurs B1") -> Service:
 def coordinators(coordinator_team) -> Coordinators:
     t = coordinator_team
     return Coordinators(
-        own=_side(t.own, t.organisation, ["directory:read"]),
-        foreign=_side(t.elsewhere, t.foreign_organisation, ["directory:read"]),
+        own=_side(t.own, t.organisation, DIRECTORY_SCOPES),
+        foreign=_side(t.elsewhere, t.foreign_organisation, DIRECTORY_SCOPES),
     )
+
+
+# --- referrals (issue 17, api17b) -----------------------------------------------------------------
+
+
+@dataclass
+class Referrals:
+    """Both sides of three referrals: ``own`` is the referrer's case referred to the provider's
+    offer; ``other_org`` another office's case to another provider of the municipality;
+    ``other_municipality`` a case and an offer of another municipality."""
+
+    referrer: Side  # the office responsible for the own case
+    provider: Side  # the organisation behind the own offer
+    referrals: dict
+
+
+@pytest.fixture
+def referrals(municipality, other_municipality) -> Referrals:
+    made: dict = {}
+    sides: dict = {}
+    for target, place in (
+        ("own", municipality),
+        ("other_org", municipality),
+        ("other_municipality", other_municipality),
+    ):
+        office = OrganisationFactory(municipality=place, kind=OrganisationKind.MUNICIPALITY_OFFICE)
+        case_manager = new_member(Role.CASE_MANAGER, organisation=office)
+        provider_org = OrganisationFactory(municipality=place, kind=OrganisationKind.WELFARE)
+        provider_staff = new_member(Role.CASE_MANAGER, organisation=provider_org)
+        provider, _created = ServiceOrganisation.objects.get_or_create(
+            municipality=place, name=f"Beratung {target}", defaults={"organisation": provider_org}
+        )
+        service = Service.objects.create(
+            organisation=provider,
+            municipality=place,
+            name=f"Anerkennungsberatung {target}",
+            category="recognition",
+        )
+        case = CaseFactory(
+            responsible_organisation=office,
+            candidate__municipality=place,
+            candidate__first_name="Amina",
+            candidate__last_name=f"Nachname-{target}",
+            case_manager=case_manager,
+        )
+        made[target] = Referral.objects.create(
+            case=case, service=service, note="Sucht Anerkennung als Pflegefachkraft.", created_by=case_manager
+        )
+        if target == "own":
+            sides["referrer"] = _side(case_manager, office, REFERRAL_SCOPES)
+            sides["provider"] = _side(provider_staff, provider_org, REFERRAL_SCOPES)
+    return Referrals(referrals=made, **sides)

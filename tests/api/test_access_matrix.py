@@ -281,6 +281,122 @@ def _casework_credential(name, casework) -> str:
 # --- end api17a
 
 
+# --- directory writes, HSDS exchange and referrals (issue 17, api17b) -------------------------------
+#
+# Directory writes: a coordinator's client with directory:write changes every provider's offers of
+# its municipality (the directory is the municipality's), nothing of another. Referrals: targets are
+# three referrals — the own office's case to the own provider's offer, another office's case to
+# another provider, and both in another municipality; the office client sees its own as the
+# referring side, the provider client its own as the provider, and only the provider answers.
+OPERATIONS_17B = {
+    "directory:create": ("post", "/api/v1/directory/services/", "create"),
+    "directory:update": ("put", "/api/v1/directory/services/{id}/", "object"),
+    "directory:partial_update": ("patch", "/api/v1/directory/services/{id}/", "object"),
+    "directory_organizations:list": ("get", "/api/v1/directory/organizations/", "list"),
+    "directory_organizations:create": ("post", "/api/v1/directory/organizations/", "create"),
+    "directory_organizations:retrieve": ("get", "/api/v1/directory/organizations/{id}/", "object"),
+    "directory_organizations:partial_update": ("patch", "/api/v1/directory/organizations/{id}/", "object"),
+    "directory_organizations:deactivate": (
+        "post",
+        "/api/v1/directory/organizations/{id}/deactivate/",
+        "object",
+    ),
+    "directory:export": ("get", "/api/v1/directory/export/", "create"),
+    "directory:import": ("post", "/api/v1/directory/import/", "create"),
+    "referrals:list": ("get", "/api/v1/referrals/", "list"),
+    "referrals:retrieve": ("get", "/api/v1/referrals/{id}/", "object"),
+    "referrals:partial_update": ("patch", "/api/v1/referrals/{id}/", "object"),
+}
+OPERATIONS.update(OPERATIONS_17B)
+_UNAUTHENTICATED = {"anonymous", "revoked_token", "revoked_oauth_client"}
+for _principal, _expected in API_EXPECTED.items():
+    for _operation in OPERATIONS_17B:
+        _expected.setdefault(_operation, 401 if _principal in _UNAUTHENTICATED else 403)
+# The directory reader reads providers and the export too; it writes nothing.
+_DIRECTORY_READER.update(
+    {
+        "directory_organizations:list": SAME_MUNICIPALITY,
+        "directory_organizations:retrieve": (200, 200, 404),
+        "directory:export": 200,
+    }
+)
+# fmt: off
+_DIRECTORY_WRITER = {
+    **_DIRECTORY_READER,
+    "directory:create": 201, "directory:update": (200, 200, 404), "directory:partial_update": (200, 200, 404),
+    "directory_organizations:create": 201, "directory_organizations:partial_update": (200, 200, 404),
+    "directory_organizations:deactivate": (200, 200, 404), "directory:import": 200,
+}
+_NOT_REFERRALS = dict.fromkeys([op for op in OPERATIONS if not op.startswith("referrals")], 403)
+_REFERRER_READ = {
+    **_NOT_REFERRALS, "referrals:list": OWN, "referrals:retrieve": (200, 404, 404), "referrals:partial_update": 403,
+}
+# The office reads its referral but does not answer for the provider (403); others' are 404.
+_REFERRER_WRITE = {**_REFERRER_READ, "referrals:partial_update": (403, 404, 404)}
+_PROVIDER_READ = _REFERRER_READ
+_PROVIDER_WRITE = {**_REFERRER_READ, "referrals:partial_update": (200, 404, 404)}
+API_EXPECTED.update({
+    "coordinator_write_token": _DIRECTORY_WRITER,
+    "coordinator_write_oauth": _DIRECTORY_WRITER,
+    "referrer_token_read": _REFERRER_READ,
+    "referrer_token_write": _REFERRER_WRITE,
+    "referrer_oauth_write": _REFERRER_WRITE,
+    "provider_token_read": _PROVIDER_READ,
+    "provider_token_write": _PROVIDER_WRITE,
+    "provider_oauth_write": _PROVIDER_WRITE,
+})
+# fmt: on
+PRINCIPALS_17B = {
+    name for name in API_EXPECTED if name.startswith(("coordinator_write", "referrer_", "provider_"))
+}
+
+
+def _credential_17b(name, coordinators, referrals) -> str:
+    """The bearer of a directory writer, a referring office or a receiving provider."""
+    if name.startswith("coordinator_write"):
+        side, scopes = coordinators.own, ["directory:read", "directory:write"]
+    else:
+        side = referrals.referrer if name.startswith("referrer") else referrals.provider
+        scopes = ["referrals:read"] + (["referrals:write"] if name.endswith("_write") else [])
+    if "_token" in name:
+        return token_create(organisation=side.organisation, actor=side.user, name="m", scopes=scopes)[1]
+    client, secret = oauth_client_create(
+        organisation=side.organisation, actor=side.user, name="m", scopes=scopes
+    )
+    return access_token(client.client_id, secret)
+
+
+def _body_17b(operation, world):
+    """The request body of the operations above (None: the operation sends none of its own)."""
+    if operation in ("directory:create", "directory:update", "directory:partial_update"):
+        body = {
+            "name": "Sprachcafé",
+            "attributes": [
+                {"taxonomy_term": {"taxonomy": "lotse-service-category", "code": "language_course"}}
+            ],
+        }
+        if operation == "directory:create":
+            body["organization_id"] = str(world["services"]["own"].organisation.hsds_id)
+        return body
+    if operation == "directory_organizations:create":
+        return {"name": "Neuer Träger", "description": "Beratung"}
+    if operation.startswith("directory_organizations"):
+        return {"description": "Beratung"}
+    if operation == "directory:import":
+        return []
+    if operation == "referrals:partial_update":
+        return {"status": "accepted"}
+    return None
+
+
+def test_the_export_shows_the_own_municipality_only(api_world, coordinators):
+    """The export's leak check: every provider and offer of the own municipality, none of another."""
+    document = coordinators.own.client.get("/api/v1/directory/export/").json()
+    shown = {service["id"] for org in document for service in org["services"]}
+    ids = {target: str(service.hsds_id) for target, service in api_world["services"].items()}
+    assert {target for target, ident in ids.items() if ident in shown} == SAME_MUNICIPALITY
+
+
 def _credential(name, employers, coordinators) -> str | None:
     """The bearer for this client, made the way its organisation's staff would."""
     side = coordinators.own if name.startswith("coordinator") else employers.own
@@ -309,7 +425,7 @@ def _credential(name, employers, coordinators) -> str | None:
 
 
 @pytest.fixture
-def api_world(employers, coordinators, placements, cook_taxonomy, casework):
+def api_world(employers, coordinators, placements, cook_taxonomy, casework, referrals):
     own_municipality = coordinators.own.organisation.municipality
     services = {
         "own": make_service(own_municipality, "Deutschkurs B1"),
@@ -344,6 +460,10 @@ def api_world(employers, coordinators, placements, cook_taxonomy, casework):
         "casework": casework,
         "cases": {target: office.candidate for target, office in casework.items()},
         "employments": {target: office.employment for target, office in casework.items()},
+        # api17b: the providers of the three offers, and the three referrals.
+        "directory_organizations": {target: service.organisation for target, service in services.items()},
+        "referrals": referrals.referrals,
+        "referral_sides": referrals,
     }
 
 
@@ -388,6 +508,8 @@ def _call(client, operation, world, target=None):
     body = _placement_body(world["cook"]) if method in ("post", "put") else {"title": "Sous-Chef (m/w/d)"}
     if operation.startswith("introductions"):
         body = {"stage": "offer"}
+    if operation in OPERATIONS_17B:
+        body = _body_17b(operation, world)
     if method == "get":
         return client.get(path)
     return getattr(client, method)(path, body, format="json", HTTP_IF_MATCH="*")
@@ -398,6 +520,8 @@ def _call(client, operation, world, target=None):
 def test_api_operation(principal, operation, api_world, employers, coordinators):
     if principal in CASEWORK_CLIENTS:  # api17a
         client = client_for(_casework_credential(principal, api_world["casework"]))
+    elif principal in PRINCIPALS_17B:
+        client = client_for(_credential_17b(principal, coordinators, api_world["referral_sides"]))
     else:
         client = client_for(_credential(principal, employers, coordinators))
     expected = API_EXPECTED[principal][operation]

@@ -50,8 +50,8 @@ TARGET = 10_000
 CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
 # Requests made, per operation ("GET /api/v1/placements/{id}/"), in this process.
 REQUESTS: Counter[str] = Counter()
-# Every scope of the employer's side: each employer operation is reached with the right one.
-# (By role: the case and coaching organisations' scopes are no employer's to grant; api17a.)
+# Every scope of the employer's side: each employer operation is reached with the right one. (By
+# role: the scopes of other sides — directory, referrals — an employer's staff cannot grant.)
 EMPLOYER_SCOPES = [name for name, scope in SCOPES.items() if scope.role == Role.EMPLOYER]
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def one_connection():
 
 
 @pytest.fixture
-def tokens(employers, coordinators, cook_taxonomy, settings, casework):
+def tokens(employers, coordinators, cook_taxonomy, settings, casework, referrals):
     settings.LOTSE_API_RATE = "1000000/min"
     placement = make_placement(make_profile(employers.own.organisation), cook_taxonomy.cook)
     make_service(coordinators.own.organisation.municipality)
@@ -99,11 +99,14 @@ def tokens(employers, coordinators, cook_taxonomy, settings, casework):
         # api17a: the own office's clients; casework gives each a person and an employment to list.
         "cases": casework["own"].cases_raw,
         "employments": casework["own"].employments_raw,
+        # api17b: a provider among the fixture's organisations has a referral, so the referrals'
+        # list is not empty.
+        "referrals": referrals.provider.raw,
     }
 
 
 def _token_for(case, tokens) -> str:
-    for part in ("directory", "cases", "employments"):
+    for part in ("directory", "cases", "employments", "referrals"):
         if f"/api/v1/{part}/" in case.path:
             return tokens[part]
     # A chamber reads its events' registrations; a business lists events and registers itself.

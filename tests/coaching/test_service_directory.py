@@ -320,9 +320,9 @@ def test_closed_case_ends_the_provider_link_across_district_lines(world, languag
     assert answered.status == "accepted"
     case.phase, case.closed_at = CasePhase.CLOSED, timezone.now()
     case.save()
-    from django.http import Http404
+    from organisations.access import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         referral_from_answer_token(token=referral_answer_token(referral=referral))
 
 

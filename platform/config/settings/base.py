@@ -472,6 +472,11 @@ SPECTACULAR_SETTINGS = {
         # api17a: a qualification's kind beside a placement's (both fields are named "kind").
         "KindEnum": "employers.models.PlacementKind",
         "QualificationKindEnum": "candidates.models.QualificationKind",
+        # --- directory writes and referrals (issue 17, api17b) ---
+        "HsdsServiceStatusEnum": "coaching.api.HSDS_STATUSES",
+        "ReferralStatusEnum": "coaching.models.Referral.Status",
+        "ReferralAnswerStatusEnum": "coaching.api_referrals.ANSWER_STATUSES",
+        # --- end api17b ---
     },
 }
 
