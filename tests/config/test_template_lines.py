@@ -1,6 +1,8 @@
-"""Issue 19: template lines a reviewer can read. Long lines were broken where white space does not
-render (between attributes, between block elements, at a space beside a tag) and long
+"""Issue 19: template lines a reviewer can read. Long lines were broken only where the page stays
+the same: at a space beside a tag (the space becomes a line break) and in long
 ``{% blocktranslate %}`` texts made ``trimmed`` (the same msgid, the lines joined by one space).
+Not inside a tag, at the edge of an element or between cells: tests match ``>7<``,
+``</th><td>`` and runs of attributes in the HTML.
 What is left is mostly one long ``{% translate "…" %}`` string or a chain of template tags that
 cannot be broken without changing the page; their number may only go down."""
 
@@ -10,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 200
-# Lines longer than LIMIT still left (issue 19 broke up 266 of 389). Lower it when you break more.
-LEFT = 123
+# Lines longer than LIMIT still left (issue 19 broke up 115 of 389). Lower it when you break more.
+LEFT = 274
 # No line at all beyond this (the longest had 1,268 characters).
 HARD_LIMIT = 600
 
