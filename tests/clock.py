@@ -21,3 +21,15 @@ TODAY = datetime.date(2026, 11, 26)
 def berlin(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:
     """That wall-clock time in Berlin on ``day``, as an aware datetime."""
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=BERLIN)
+
+
+def live_today() -> datetime.date:
+    """ "Today" for a test whose clock cannot be stopped because another program reads the real one:
+    a Celery worker or gunicorn started as a subprocess (time-machine stops only this process's
+    clock), or Chromium against the live server (its session cookie, set at a frozen moment days
+    ago, would already have expired). It is the server's own notion, the local date in
+    Europe/Berlin (``timezone.localdate()``); call it once per test and build every date from it.
+    Everywhere else, freeze the clock (``frozen_today``, ``freeze_now``)."""
+    from django.utils import timezone
+
+    return timezone.localdate()

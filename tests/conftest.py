@@ -139,6 +139,20 @@ def frozen_today(time_machine):
     return TODAY
 
 
+@pytest.fixture(scope="module")
+def frozen_today_module():
+    """``frozen_today`` for a whole module, its module-scoped fixtures included (a demo seeded once
+    for the module must be seeded on the day its tests check): noon in Berlin on tests.clock.TODAY,
+    the clock running on. Use it with ``pytestmark = pytest.mark.usefixtures("frozen_today_module")``
+    and request it from the module-scoped fixture too, so that it is set up first."""
+    import time_machine
+
+    from tests.clock import TODAY, berlin
+
+    with time_machine.travel(berlin(TODAY), tick=True):
+        yield TODAY
+
+
 @pytest.fixture
 def site_home(db):
     """The website's home page, whatever ran before (a flush or the demo's clean-up may have taken it)."""
@@ -198,7 +212,13 @@ def pytest_terminal_summary(terminalreporter):
 # whole modules in this order. xdist's own order (most tests first) put the form fuzzer, one test of
 # about ten minutes, last: one worker ran it alone while the other idled. Modules that run for
 # minutes go first (the fuzzer, the crawl, the several-processes test, then the browser modules),
-# the rest by number of tests, so the run ends on short modules. Order within a module is kept.
+# the rest by number of tests, so the run ends on short modules.
+#
+# pytest-randomly (on in CI, .ci/run) has shuffled the modules and the tests in each before this
+# hook runs; the sort is stable, so a module's tests keep their shuffled order and modules of one
+# size theirs. Only a test marked ``last_in_module`` goes to the end of its module: a check over
+# what the module's other tests did (tests/api/test_fuzz.py counts their requests). Under xdist's
+# loadfile a module runs whole in one worker, in this order.
 SLOW_FIRST = (
     "tests/security/test_fuzz_forms.py",
     "tests/api/test_fuzz.py",  # ≥ 10,000 API requests on CI (LOTSE_API_FUZZ_EXAMPLES)
@@ -209,11 +229,15 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(config, items):
     sizes = Counter(item.nodeid.split("::")[0] for item in items)
+    shuffled: dict[str, int] = {}  # a module's place in the order pytest-randomly left
+    for item in items:
+        shuffled.setdefault(item.nodeid.split("::")[0], len(shuffled))
 
     def weight(item) -> tuple:
         module = item.nodeid.split("::")[0]
         slow = SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
         browser = not module.startswith("tests/browser/")
-        return (slow, browser, -sizes[module], module)
+        last = item.get_closest_marker("last_in_module") is not None
+        return (slow, browser, -sizes[module], shuffled[module], last)
 
     items.sort(key=weight)

@@ -4,9 +4,10 @@ operation, with a valid token of the right client. No response may be a 5xx or b
 
 How many examples each operation gets comes from LOTSE_API_FUZZ_EXAMPLES (200 by default; CI sets
 it so that examples × operations ≥ 10,000, .ci/run). The requests run in-process through Django's
-WSGI handler, on the test database. Each request is counted; at CI's size the last test asserts
-that every operation was called and that ≥ 10,000 requests were made (Hypothesis may stop an
-operation early when it has tried everything, so the figure is checked, not assumed).
+WSGI handler, on the test database. Each request is counted; at CI's size the module's last test
+(marked ``last_in_module``, so even in a random order) asserts that every operation was called and
+that ≥ 10,000 requests were made (Hypothesis may stop an operation early when it has tried
+everything, so the figure is checked, not assumed).
 """
 
 from __future__ import annotations
@@ -154,9 +155,10 @@ for _label in sorted(OPERATIONS):
     globals()[_name].__name__ = _name
 
 
+@pytest.mark.last_in_module
 def test_the_fuzz_reached_its_size():
-    """Runs after test_api (pytest keeps a module's order). At CI's size: every operation was
-    called, and ≥ 10,000 requests in all."""
+    """Runs after the operations' tests, whatever the random order (the mark, tests/conftest.py):
+    at CI's size every operation was called, and ≥ 10,000 requests in all."""
     if not CI_SIZE:
         pytest.skip(f"{EXAMPLES} examples × {len(OPERATIONS)} operations is below CI's size")
     # Schemathesis also tries methods the schema does not name (405): not counted toward the target.

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from coaching.models import CooperationAgreement
 from organisations.models import OrganisationKind
 from tests.browser.test_handover import _serious, _sign_in
+from tests.clock import live_today
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import new_member
 
@@ -24,7 +24,7 @@ def test_the_coordinator_records_an_agreement_and_sees_it_due_for_review(live_se
     coordinator = new_member("coordinator")
     municipality = coordinator.memberships.get().organisation.municipality
     OrganisationFactory(municipality=municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Kassel")
-    today = timezone.localdate()
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
     signed = today - datetime.timedelta(days=300)
     review = today + datetime.timedelta(days=21)
 

@@ -9,10 +9,10 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from candidates.models import Appointment
 from tests.browser.test_handover import _serious, _sign_in
+from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     page.get_by_role("link", name="Termin planen").click()
     page.wait_for_url(f"**/app/candidates/cases/{world.case.pk}/appointments/add/")
     checked()
-    day = timezone.localdate() + datetime.timedelta(days=4)
+    day = live_today() + datetime.timedelta(days=4)
     page.get_by_label("Art des Termins").select_option("interview")
     page.get_by_label("Datum", exact=True).fill(day.isoformat())
     page.get_by_label("von").fill("10:00")

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from coaching import barrier_services
 from coaching.models import Barrier, RoundAction
 from tests.browser.test_handover import _serious, _sign_in
 from tests.candidates.factories import CaseFactory
+from tests.clock import live_today
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
         candidate__first_name="Amina",
         case_manager=manager,
     )
-    today = timezone.localdate()
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
     coordination_round = barrier_services.round_create(
         actor=coordinator,
         municipality_id=municipality.pk,

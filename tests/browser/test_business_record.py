@@ -9,7 +9,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from accounts.roles import Role
 from employers.models import BusinessContact, BusinessContactLog, BusinessRelation, EmployerProfile
@@ -17,6 +16,7 @@ from employers.services import business_contact_reminders_send
 from organisations.models import OrganisationKind
 from tests.browser.test_proposals import _inbox_item, _signed_in_page
 from tests.browser.test_staff_placement import axe_on  # noqa: F401  (fixture)
+from tests.clock import live_today
 from tests.factories import OrganisationFactory, UserFactory
 from tests.fixtures.users import new_member
 
@@ -58,7 +58,8 @@ def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, 
     assert axe_on(page) == []
     assert "Aylin Service" in page.get_by_test_id("last-contact").inner_text()
 
-    due = timezone.localdate() + timedelta(days=7)
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
+    due = today + timedelta(days=7)
     form = page.locator("form[action$='/log/']")
     form.get_by_label("Art des Kontakts").select_option("call")
     form.get_by_label(re.compile(r"^mit\b")).select_option(label="Deniz Kaya")
@@ -73,7 +74,7 @@ def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, 
     assert "Anruf" in first and "Deniz Kaya" in first
     assert "Stellen aufnehmen" in page.get_by_test_id("next-contact").inner_text()
     entry = BusinessContactLog.objects.get(kind="call")
-    assert entry.by == story.coach and entry.happened_on == timezone.localdate()
+    assert entry.by == story.coach and entry.happened_on == today
     relation = BusinessRelation.objects.get(organisation=story.business)
     assert relation.owner == story.coach and relation.next_contact_on == due
 

@@ -7,12 +7,12 @@ axe-core on every page passed."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from coaching.models import DiscriminationReport, Service, ServiceOrganisation
 from tests.browser.test_handover import _serious, _sign_in
 from tests.candidates.factories import CandidateFactory
+from tests.clock import live_today
 from tests.factories import MunicipalityFactory
 from tests.fixtures.users import new_member
 
@@ -35,7 +35,8 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
         category="anti_discrimination",
         email="beratung@adn.example",
     )
-    month = timezone.localdate().replace(day=1)
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
+    month = today.replace(day=1)
     DiscriminationReport.objects.bulk_create(
         DiscriminationReport(
             municipality=municipality,
@@ -63,7 +64,7 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
     page.wait_for_url("**/ar/app/coaching/discrimination/new/")
     checked()
     page.get_by_label("أين حدث ذلك؟").select_option(label="لدى شركة / صاحب عمل")
-    page.get_by_label("متى تقريبًا؟").fill(timezone.localdate().isoformat())
+    page.get_by_label("متى تقريبًا؟").fill(today.isoformat())
     page.get_by_label("ماذا حدث؟").fill(TEXT)
     page.get_by_label("لماذا تعتقد أنك تعرضت للتمييز؟").select_option(label="الأصل / العنصرية")
     page.get_by_label("أريد أن أبقى مجهول الهوية.").check()

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from employers.models import EmployerProfile, Employment, Introduction, Placement
 from taxonomy.models import Occupation
 from tests.candidates.factories import CaseFactory
+from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.fixtures.users import login_with_mfa
 
@@ -21,9 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_employer_hires_with_a_working_date_field(live_server, page, home_page, world, axe):  # noqa: F811
-    Employment.objects.filter(pk=world.employment.pk).update(
-        end_reason="other", end_date=timezone.localdate()
-    )
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
+    Employment.objects.filter(pk=world.employment.pk).update(end_reason="other", end_date=today)
     case = CaseFactory(
         responsible_organisation=world.office,
         candidate__municipality=world.municipality,
@@ -32,7 +31,7 @@ def test_the_employer_hires_with_a_working_date_field(live_server, page, home_pa
     profile, _created = EmployerProfile.objects.get_or_create(
         organisation=world.employer_org, defaults={"sector": "handwerk"}
     )
-    start = timezone.localdate() + timedelta(days=30)
+    start = today + timedelta(days=30)
     placement = Placement.objects.create(
         employer=profile,
         municipality=world.municipality,

@@ -31,6 +31,7 @@ from notifications.models import Notification
 from organisations.models import OrganisationKind, VerificationStatus
 from tests.browser.conftest import AXE_SCRIPT
 from tests.candidates.factories import CaseFactory
+from tests.clock import live_today
 from tests.employers.conftest import cook_taxonomy, make_candidate, make_placement, make_profile  # noqa: F401
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
@@ -115,7 +116,7 @@ def town(municipality, cook_taxonomy):  # noqa: F811
             make_profile(organisation),
             cook_taxonomy.cook,
             title=f"Koch (m/w/d) – {name}",
-            start_date=timezone.localdate() + datetime.timedelta(days=30),
+            start_date=live_today() + datetime.timedelta(days=30),
         )
         return person, placement
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from candidates.models import Step, StepEvent
 from tests.browser.test_handover import _serious, _sign_in
 from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
+from tests.clock import live_today
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_farsi_speaking_person_works_on_her_plan_and_the_case_manager_sees_it(
         goal=goal,
         title="Zum B1-Kurs anmelden",
         assignee="candidate",
-        due_date=timezone.localdate() + datetime.timedelta(days=5),
+        due_date=live_today() + datetime.timedelta(days=5),
     )
     StepFactory(goal=goal, title="Kursplatz anfragen", assignee="staff")
 

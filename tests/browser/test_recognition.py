@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from candidates import services
 from candidates.models import Qualification
 from tests.browser.conftest import AXE_SCRIPT
 from tests.candidates.factories import CandidateFactory
+from tests.clock import live_today
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_a_case_manager_records_a_partial_recognition_with_adaptation_training(l
         violations = _serious(page)
         assert violations == [], (page.url, violations)
 
-    today = timezone.localdate()
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
     page.goto(f"{live_server.url}/app/")
     page.locator('a[href="/app/candidates/"]').first.click()
     page.wait_for_url("**/app/candidates/")

@@ -19,9 +19,10 @@ from django.utils import timezone
 from candidates.models import CandidateOccupation, CaseNote, Consent, ConsentScope, Qualification
 from taxonomy.models import Occupation
 from tests.candidates.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @dataclass
@@ -102,7 +103,7 @@ def world(team, case_manager_team, municipality, other_municipality) -> World:
         office=offices.organisation,
         topic="work_permission",
         message="Matrix-Frage",
-        due_date=timezone.localdate() + datetime.timedelta(days=7),
+        due_date=TODAY + datetime.timedelta(days=7),
     )
     users = {
         "anonymous": None,

@@ -16,8 +16,9 @@ from candidates import services
 from candidates.models import Candidate, Consent, ConsentScope, ConsentSource
 from privacy.models import AuditEntry
 from privacy.registry import registry
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 PROFILE = {"first_name": "Olena", "last_name": "Koval", "work_permission": "unrestricted", "gender": "female"}
 
@@ -35,7 +36,7 @@ def _paper_consent(desk, client) -> None:
         reverse("candidates:consents", args=[desk.candidate.pk]),
         {
             "scope": ConsentScope.FAMILY_FIGURES,
-            "granted_on": (datetime.date.today() - datetime.timedelta(days=1)).isoformat(),
+            "granted_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
             "paper_form_reference": "Ordner K, Blatt 3",
         },
     )

@@ -9,7 +9,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from candidates import services, tasks
 from candidates.models import Candidate, Case, Consent, ConsentScope, PermitExpiryWarning
@@ -17,10 +16,9 @@ from notifications.models import Notification
 from privacy.models import AuditEntry
 from privacy.registry import registry
 from tests.candidates.factories import GoalFactory, LanguageSkillFactory, StepFactory
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2025, 3, 3)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _all_candidate_data_as_text() -> str:
@@ -156,7 +154,7 @@ def test_the_daily_beat_task_runs_the_watch(desk, django_capture_on_commit_callb
     schedule = settings.CELERY_BEAT_SCHEDULE["candidates-warn-expiring-permits"]
     assert schedule["task"] == "candidates.tasks.warn_expiring_permits"
     assert schedule["schedule"] == 60 * 60 * 24
-    _expiring(desk, residence_expires=timezone.localdate() + datetime.timedelta(days=30))
+    _expiring(desk, residence_expires=TODAY + datetime.timedelta(days=30))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.warn_expiring_permits.delay().get() == 1
         assert tasks.warn_expiring_permits.delay().get() == 0

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +14,10 @@ from candidates.models import Language, LanguageExam, LegalCircle
 from inputs.middleware import UNSTORABLE
 from taxonomy.cefr import CEFR
 from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
+from tests.clock import TODAY
 from tests.fixtures.users import login_with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _fill(team, n: int) -> None:
@@ -27,7 +27,7 @@ def _fill(team, n: int) -> None:
             candidate__municipality=team.municipality,
             case_manager=team.own,
         )
-        due = timezone.localdate() + datetime.timedelta(days=(i % 5) - 2)
+        due = TODAY + datetime.timedelta(days=(i % 5) - 2)
         StepFactory(goal=GoalFactory(case=case), due_date=due)
 
 

@@ -8,13 +8,13 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Consent, ConsentScope, Step
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory, GoalFactory
+from tests.clock import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 INTAKE = {
     "first_name": "Amina",
@@ -213,7 +213,7 @@ def test_the_caseload_lists_overdue_steps_first_and_filters(desk, signed_in, cas
     Step.objects.create(
         goal=GoalFactory(case=late),
         title="Anmeldung Sprachkurs",
-        due_date=timezone.localdate() - datetime.timedelta(days=3),
+        due_date=TODAY - datetime.timedelta(days=3),
     )
     client = signed_in(desk.user)
     body = client.get(reverse("candidates:case_list")).content.decode()

@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from candidates.models import ConsentScope
@@ -18,11 +17,12 @@ from candidates.services import consent_grant
 from coaching import services
 from organisations.models import OrganisationKind
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY, berlin
 from tests.coaching.conftest import handover_kind
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 ROLES = [
     "anonymous",
@@ -431,7 +431,7 @@ def objects(world, language_school):
         actor=world.coordinator,
         text="Kita-Plätze mit dem Jugendamt klären",
         owner=world.case_manager,
-        deadline=timezone.localdate(),
+        deadline=TODAY,
     )
     from coaching import agreement_services
 
@@ -441,7 +441,7 @@ def objects(world, language_school):
         title="Kooperationsvereinbarung Übergang",
         purpose="Übergaben",
         partners=[world.office],
-        signed_on=timezone.localdate(),
+        signed_on=TODAY,
     )
     from coaching.discrimination_selectors import reporter_of
     from coaching.discrimination_services import referral_token, report_create
@@ -459,7 +459,7 @@ def objects(world, language_school):
         actor=world.people["candidate"],
         reporter=reporter_of(user=world.people["candidate"]),
         setting="business",
-        occurred_on=timezone.localdate(),
+        occurred_on=TODAY,
         description="Beim Vorstellungsgespräch abgewiesen",
         business=world.employer_org,
         refer_to=counselling,
@@ -509,8 +509,9 @@ POST_DATA = {
     "language_need_status": {"status": "planned"},
     "referral_update": {"status": "accepted", "outcome": ""},
     "handover_item": {"done": "1"},
-    "handover_appointment": {"joint_appointment_at": timezone.now().strftime("%Y-%m-%dT%H:%M")},
-    "round_held": {"held_on": timezone.localdate().isoformat()},
+    # The morning of the frozen day (frozen_today: noon): an appointment that has taken place.
+    "handover_appointment": {"joint_appointment_at": berlin(TODAY, 9).strftime("%Y-%m-%dT%H:%M")},
+    "round_held": {"held_on": TODAY.isoformat()},
     "service_status": {"active": "1"},
 }
 

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.demo import DEMO_LOGINS
@@ -32,12 +31,16 @@ from employers.models import Employment, Introduction
 from organisations.demo import MUNICIPALITY_SLUG
 from organisations.models import Municipality, OrganisationKind
 from taxonomy.models import Occupation
+from tests.clock import TODAY
 from tests.fixtures.demo import clear_demo
 from tests.fixtures.taxonomy import esco_ensure
 
+# The demo is seeded, and its dates checked, on one frozen day (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("frozen_today_module")
+
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, request):
+def seeded(frozen_today_module, django_db_setup, django_db_blocker, request):
     """The whole `seed_demo`, committed as `make demo` does, removed afterwards."""
     esco_ensure(request, django_db_blocker)  # a flush in this worker may have emptied it
     with django_db_blocker.unblock():
@@ -82,7 +85,7 @@ def test_the_demo_job_coach_follows_twelve_hires_over_fourteen_months(seeded, es
         coach.pk
     }
     assert not employments.exclude(introduction__stage=Introduction.Stage.HIRED).exists()
-    today = timezone.localdate()
+    today = TODAY
     starts = sorted(employments.values_list("start_date", flat=True))
     assert today - starts[0] > timedelta(days=365) and starts[0] >= today - timedelta(days=14 * 31)
     assert today - starts[-1] < timedelta(days=30)
@@ -96,7 +99,7 @@ def test_the_demo_job_coach_follows_twelve_hires_over_fourteen_months(seeded, es
 
 def test_needs_risks_requests_services_referrals_volunteer_and_handover(seeded, esco):
     municipality, coach = seeded["municipality"], seeded["coach"]
-    today = timezone.localdate()
+    today = TODAY
     needs = LanguageSupportNeed.objects.filter(municipality=municipality)
     assert needs.count() == 3 and len(set(needs.values_list("measure", flat=True))) == 3
 
@@ -191,7 +194,7 @@ def test_running_seed_demo_again_adds_nothing(seeded, esco):
 
 def test_the_demo_job_coachs_caseload_page_shows_due_and_overdue_follow_ups(seeded, esco, signed_in):
     coach = seeded["coach"]
-    today = timezone.localdate()
+    today = TODAY
     client = signed_in(coach)
     response = client.get(reverse("coaching:home"))
     assert response.status_code == 200
@@ -246,7 +249,7 @@ def test_earlier_placements_give_the_equity_figures_cells_of_five_and_more(seede
     assert history.count() >= 60
     assert not history.filter(end_reason="").exists()  # ended: nobody's caseload
     assert not history.filter(quality__isnull=True).exists()
-    today = timezone.localdate()
+    today = TODAY
     filters = Filters(start=today - datetime.timedelta(days=730), end=today)
     tables = quality.equity_tables(scope=Scope("municipality", municipality.pk), filters=filters, today=today)
     circle = next(t for t in tables if t.key == "legal_circle")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coaching.models import FollowUpDue, FollowUpReminder
 from notifications.models import Notification
+from tests.clock import live_today
 from tests.config.celery_helpers import require_redis, running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,8 @@ def _finished(celery, n: int) -> bool:
 
 def test_task_run_twice_sends_one_email_per_due_follow_up(world, tmp_path, request):
     require_redis(request)
-    dues = set(FollowUpDue.objects.filter(due_date__lte=timezone.localdate()).values_list("pk", flat=True))
+    today = live_today()  # a real Celery worker reads the real clock (tests/clock.py)
+    dues = set(FollowUpDue.objects.filter(due_date__lte=today).values_list("pk", flat=True))
     assert len(dues) == 2
     with running_worker(**_env(tmp_path)) as celery:
         celery.send_task(TASK)

@@ -9,11 +9,11 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from coaching import barrier_services
 from notifications.models import Notification
+from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world
 from tests.config.celery_helpers import require_redis, running_worker
 
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_beat_and_a_real_worker_remind_the_owner_of_an_overdue_action_once(request, world):  # noqa: F811
     require_redis(request)
     assert settings.CELERY_BEAT_SCHEDULE["coaching-remind-overdue-round-actions"]["task"] == TASK
-    today = timezone.localdate()
+    today = live_today()  # a real Celery worker reads the real clock (tests/clock.py)
     coordination_round = barrier_services.round_create(
         actor=world.coordinator,
         municipality_id=world.municipality.pk,

@@ -31,12 +31,16 @@ from organisations.demo import MUNICIPALITY_SLUG, REGION_PLACES
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from taxonomy.models import Occupation, OccupationSkill
+from tests.clock import TODAY
 from tests.fixtures.demo import DEMO_DOMAIN, clear_demo
 from tests.fixtures.taxonomy import esco_ensure
 
+# The demo is seeded, and its dates checked, on one frozen day (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("frozen_today_module")
+
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, request):
+def seeded(frozen_today_module, django_db_setup, django_db_blocker, request):
     """Seed once for the module (committed, like `make demo` does) and remove it afterwards."""
     esco_ensure(request, django_db_blocker)  # a flush in this worker may have emptied it
     with django_db_blocker.unblock():
@@ -486,7 +490,6 @@ def test_the_demo_shows_reported_discrimination_counted_and_referred(seeded, esc
     the counselling service with her consent."""
     from django.test import Client
     from django.urls import reverse
-    from django.utils import timezone
 
     from coaching.models import DiscriminationReport, Service
     from tests.fixtures.users import login_with_mfa
@@ -503,7 +506,7 @@ def test_the_demo_shows_reported_discrimination_counted_and_referred(seeded, esc
         .content.decode()
     )
     assert "Meldungen nach Ort und Monat" in html and "Wohnungsbesichtigung" not in html
-    this_month = reports.filter(reported_on__gte=timezone.localdate().replace(day=1), setting="business")
+    this_month = reports.filter(reported_on__gte=TODAY.replace(day=1), setting="business")
     assert this_month.count() >= 5
     person = get_user_model().objects.get(email=DEMO_LOGINS["candidate"])
     own = login_with_mfa(Client(), person).get(reverse("coaching:discrimination_list")).content.decode()
@@ -570,7 +573,6 @@ def test_the_demo_has_decided_procedures_and_a_partial_recognition_with_adaptati
 
     from django.test import Client
     from django.urls import reverse
-    from django.utils import timezone
 
     from candidates.models import Qualification, WorkPermitProcedure
     from monitoring import selectors as monitoring
@@ -589,7 +591,7 @@ def test_the_demo_has_decided_procedures_and_a_partial_recognition_with_adaptati
     decided = WorkPermitProcedure.objects.filter(case__municipality=municipality, decision="granted")
     assert decided.count() >= 5
     coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
-    today = timezone.localdate()
+    today = TODAY
     figures = monitoring.dashboard_figures(
         scope=monitoring.scope_for(user=coordinator),
         filters=monitoring.Filters(start=today - datetime.timedelta(days=365), end=today),

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from employers.models import Introduction, Placement
 from organisations.models import Organisation
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate
 from tests.factories import UserFactory
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def test_employer_journey_from_registration_to_accepted_introduction(
@@ -51,7 +55,7 @@ def test_employer_journey_from_registration_to_accepted_introduction(
             "hours_per_week": "40",
             "openings": "1",
             "status": "open",
-            "start_date": (timezone.localdate() + timedelta(days=10)).isoformat(),
+            "start_date": (TODAY + timedelta(days=10)).isoformat(),
         },
     )
     placement = Placement.objects.get(employer__organisation=org)

@@ -13,8 +13,12 @@ from employers import selectors, services
 from employers.models import EmployerProfile, Placement, PlacementSkill, ShortlistEntry
 from organisations.models import Membership, Organisation, VerificationStatus
 from privacy.models import AuditEntry
+from tests.clock import TODAY
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 from tests.factories import UserFactory
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def _registration(municipality, **overrides):
@@ -113,7 +117,7 @@ def _placement_post(cook_taxonomy, **overrides):
         "postcode": "44137",
         "city": "Dortmund",
         "hours_per_week": "39",
-        "start_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "start_date": (TODAY + timedelta(days=30)).isoformat(),
         "openings": "2",
         "status": "open",
         "description": "",
@@ -232,7 +236,6 @@ def test_without_the_coaching_app_there_is_no_coach_link():
 def test_matches_are_explained_in_words_and_respect_revoked_consent(
     employer, placement, municipality, cook_taxonomy, signed_in
 ):
-    from django.utils import timezone
 
     from candidates.models import Consent
 

@@ -21,13 +21,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from candidates.models import Consent, ConsentScope
 from coaching.models import FollowUpDue
 from matching.models import IndexChange
 from notifications.models import Notification
+from tests.clock import live_today
 from tests.coaching import conftest as coaching_fixtures
 from tests.config.celery_helpers import require_redis, running_worker
 from tests.config.servers import RunningServer, running_gunicorns
@@ -126,7 +126,8 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
     }
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
-    dues = list(FollowUpDue.objects.filter(due_date__lte=timezone.localdate()).values_list("pk", flat=True))
+    today = live_today()  # real processes read the real clock (tests/clock.py)
+    dues = list(FollowUpDue.objects.filter(due_date__lte=today).values_list("pk", flat=True))
     assert len(dues) == 2  # the coaching world: one due today or earlier per plan, later ones not yet
     listing = Consent.objects.get(candidate=candidate, scope=ConsentScope.LISTING)
     employer_cookie = _cookie(signed_in(employer.own))

@@ -15,10 +15,14 @@ import pytest
 from django import forms
 from django.http import QueryDict
 from django.template import engines
-from django.utils import timezone, translation
+from django.utils import translation
 
 from employers.filters import CandidateBrowseFilter
 from inputs.fields_html import _rendered, field_html, fields_html
+from tests.clock import TODAY
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 INCLUDE = engines["django"].from_string('{% include "includes/form_field.html" with field=field %}')
 BROWSE_FIELDS = (
@@ -121,7 +125,7 @@ def test_a_remembered_filter_form_is_the_same_bytes_for_the_same_input_only():
         remembered, rendered = render(query, language)
         assert remembered == rendered
     assert render(bad, "de")[0] != render(good, "de")[0] != render(good, "en")[0]
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = TODAY + timedelta(days=1)
     with patch("inputs.fields_html.timezone.localdate", return_value=tomorrow):
         form = _fresh(bad, "de")
         fields_html(form, names, scope="test")

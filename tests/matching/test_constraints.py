@@ -12,12 +12,12 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from employers.matching import constraint_notes
 from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
 from matching.engine.scoring import WEIGHTS, Matcher
 from matching.engine.taxonomy import TaxonomyIndex
+from tests.clock import TODAY
 from tests.employers.conftest import (  # noqa: F401
     candidate,
     candidate_user,
@@ -27,6 +27,9 @@ from tests.employers.conftest import (  # noqa: F401
     make_placement,
     make_profile,
 )
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 COOK = [f"s/cook{i}" for i in range(6)]
 TODAY = date(2026, 11, 26)
@@ -149,7 +152,7 @@ def test_the_persons_jobs_page_says_what_was_listed_and_what_is_inferred(
     Candidate.objects.filter(pk=candidate.pk).update(
         hours_per_week_max=20,
         postcode="44135",
-        available_from=timezone.localdate() + timedelta(days=60),
+        available_from=TODAY + timedelta(days=60),
         work_permission="needs_approval",
     )
     skills = cook_taxonomy.skills
@@ -157,7 +160,7 @@ def test_the_persons_jobs_page_says_what_was_listed_and_what_is_inferred(
         make_profile(employer.organisation),
         cook_taxonomy.cook,
         skills=[(skills[0], "essential"), (skills[1], "essential")],
-        start_date=timezone.localdate() + timedelta(days=14),
+        start_date=TODAY + timedelta(days=14),
     )
     html = signed_in(candidate.user).get(reverse("employers:my_jobs")).content.decode()
     assert "1 von 2 wichtigen Fähigkeiten haben Sie angegeben, 1 weitere zählt aus Ihrem Beruf." in html

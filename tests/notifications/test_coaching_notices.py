@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from django.utils import timezone
+import pytest
 
 from coaching import services
 from notifications.models import Notification
+from tests.clock import TODAY
 from tests.coaching.conftest import world  # noqa: F401
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def test_the_reminder_is_one_inbox_item_and_the_logged_follow_up_reads_it(world):  # noqa: F811
@@ -23,7 +27,7 @@ def test_the_reminder_is_one_inbox_item_and_the_logged_follow_up_reads_it(world)
     services.follow_up_log(
         employment=world.employment,
         actor=world.coach,
-        date=timezone.localdate(),
+        date=TODAY,
         mode="phone",
         with_whom="both",
         place="",

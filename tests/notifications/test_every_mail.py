@@ -30,9 +30,13 @@ from notifications import registry
 from notifications import services as notification_services
 from notifications.links import absolute_url, base_url
 from organisations import services as organisation_services
+from tests.clock import TODAY
 from tests.cms.conftest import _fresh_figures_cache, home, ihk, make_event  # noqa: F401
 from tests.coaching.conftest import world  # noqa: F401
 from tests.fixtures.users import new_member
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_mail"}
@@ -144,7 +148,7 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         )
         # The permit-expiry warning to the case manager.
         Candidate.objects.filter(pk=world.case.candidate_id).update(
-            work_permission_expires=timezone.localdate() + datetime.timedelta(days=30)
+            work_permission_expires=TODAY + datetime.timedelta(days=30)
         )
         assert candidate_services.permit_expiry_warn() == 1
         # A registration for an event: the visitor gets a confirmation, the organiser is told.
@@ -220,7 +224,7 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             actor=world.coach,
             reporter=Reporter("staff", world.municipality),
             setting="office",
-            occurred_on=timezone.localdate(),
+            occurred_on=TODAY,
             description="Am Schalter abgewiesen",
             refer_to=counselling,
             consent=True,

@@ -11,7 +11,6 @@ import pytest
 from allauth.account.internal.flows.login import get_authentication_records
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -19,13 +18,14 @@ from django.urls import reverse
 from candidates import services
 from candidates.models import Candidate, Invitation
 from tests.candidates.factories import CaseFactory
+from tests.fixtures.caching import clear_own_cache
 
 PASSWORD = {"password1": "Sonnenblume-2024", "password2": "Sonnenblume-2024"}
 
 
 @pytest.fixture
 def case(case_manager_team):
-    cache.clear()  # the throttle counts in the shared cache
+    clear_own_cache()  # the throttle counts in the shared cache (this run's entries only)
     return CaseFactory(
         responsible_organisation=case_manager_team.organisation,
         candidate__municipality=case_manager_team.municipality,

@@ -38,6 +38,7 @@ from employers.models import Introduction, IntroductionStage, Placement
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.employers.conftest import (  # noqa: F401 - cook_taxonomy is a fixture used below
     cook_taxonomy,
     make_candidate,
@@ -46,6 +47,9 @@ from tests.employers.conftest import (  # noqa: F401 - cook_taxonomy is a fixtur
 )
 from tests.factories import UserFactory
 from tests.fixtures.users import login_with_mfa
+
+# "Today" is tests.clock.TODAY, in the test and in the app alike.
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 ROUNDS = 10
 POSTGRES_ONLY = pytest.mark.skipif(
@@ -128,7 +132,7 @@ def _paper_grants_by_staff(case_manager_team) -> None:
     form = {
         "scope": "case_data",
         "recipient_organisation": receiving.pk,
-        "granted_on": timezone.localdate().isoformat(),
+        "granted_on": TODAY.isoformat(),
         "paper_form_reference": "Ordner 3, Blatt 7",
     }
     tabs = _clients(manager)
@@ -341,7 +345,7 @@ def _placement_form(taxonomy, key: str, title: str) -> dict:
         "postcode": "44137",
         "city": "Dortmund",
         "hours_per_week": "39",
-        "start_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "start_date": (TODAY + timedelta(days=30)).isoformat(),
         "openings": "2",
         "status": "open",
         "description": "",

@@ -28,11 +28,12 @@ from accounts.roles import Role
 from employers import services as employer_services
 from employers.models import Introduction
 from notifications.models import Notification
+from tests.clock import TODAY
 from tests.employers import conftest as employers_fixtures
 from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 PASSWORD = "pw"
@@ -100,9 +101,7 @@ def world(municipality, make_member, cook_taxonomy):
         placement=placement, candidate=hired_candidate, actor=employer
     )
     employer_services.introduction_answer(introduction=hired, actor=coach, accept=True)
-    employer_services.introduction_hire(
-        introduction=hired, actor=employer, start_date=timezone.localdate() + timedelta(7)
-    )
+    employer_services.introduction_hire(introduction=hired, actor=employer, start_date=TODAY + timedelta(7))
     people = {
         "candidate": candidate_user,
         "case_manager": coach,

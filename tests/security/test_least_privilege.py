@@ -38,11 +38,12 @@ from coaching.models import (
 )
 from organisations.models import OrganisationKind
 from tests.candidates.factories import CaseFactory
+from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind, make_employment
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 # Every text below lives only in a case file (notes, special categories, contact data). None of
 # them may reach a coordinator who is not responsible for the case.
@@ -133,14 +134,12 @@ def world(municipality, other_municipality):
     )
     w.note = CaseNote.objects.create(case=w.case, author=w.case_manager, text=CASE_NOTE)
     w.goal = Goal.objects.create(case=w.case, title=SECRETS["goal"])
-    w.step = Step.objects.create(goal=w.goal, title=SECRETS["step"], due_date=timezone.localdate())
+    w.step = Step.objects.create(goal=w.goal, title=SECRETS["step"], due_date=TODAY)
 
     employer_org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Werft Nord"
     )
-    w.employment = make_employment(
-        w.case, employer_org, start=timezone.localdate() - datetime.timedelta(days=60)
-    )
+    w.employment = make_employment(w.case, employer_org, start=TODAY - datetime.timedelta(days=60))
     from coaching import services as coaching_services
 
     w.plan = coaching_services.follow_along_start(employment_id=w.employment.pk)
@@ -148,7 +147,7 @@ def world(municipality, other_municipality):
     w.plan.save(update_fields=["coach"])
     w.follow_up = FollowUp.objects.create(
         employment=w.employment,
-        date=timezone.localdate(),
+        date=TODAY,
         mode="workplace",
         with_whom="candidate",
         topics=["health"],
@@ -198,7 +197,7 @@ def world(municipality, other_municipality):
     w.assignment = VolunteerAssignment.objects.create(candidate=w.candidate, volunteer=w.volunteer)
     w.tutoring = TutoringSession.objects.create(
         assignment=w.assignment,
-        date=timezone.localdate(),
+        date=TODAY,
         minutes=60,
         topic="Bewerbung",
         notes=SECRETS["tutoring"],
@@ -441,7 +440,7 @@ def test_paper_consent_form_offers_only_organisations_that_can_receive(world):
             {
                 "scope": scope,
                 "recipient_organisation": forged.pk,
-                "granted_on": timezone.localdate().isoformat(),
+                "granted_on": TODAY.isoformat(),
                 "paper_form_reference": "A1",
             },
         )
