@@ -2,8 +2,9 @@
 operation, with a valid token of the right client. No response may be a 5xx or break the schema
 (status, content type, body, headers); a request the schema forbids must be refused.
 
-How many examples each operation gets comes from LOTSE_API_FUZZ_EXAMPLES (200 by default; CI sets
-it so that examples × operations ≥ 10,000, .ci/run). The requests run in-process through Django's
+How many examples each operation gets comes from LOTSE_API_FUZZ_EXAMPLES (200 by default), or, where
+LOTSE_API_FUZZ_REQUESTS is set (CI, .ci/run), from that total divided over the operations, so that
+adding an operation does not grow CI's run. The requests run in-process through Django's
 WSGI handler, on the test database. Each request is counted; at CI's size the module's last test
 (marked ``last_in_module``, so even in a random order) asserts that every operation was called and
 that ≥ 10,000 requests were made (Hypothesis may stop an operation early when it has tried
@@ -12,6 +13,7 @@ everything, so the figure is checked, not assumed).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections import Counter
@@ -35,7 +37,6 @@ from tests.api.conftest import make_service
 from tests.api.events_world import chamber_token, make_events_world
 from tests.employers.conftest import make_candidate, make_placement, make_profile
 
-EXAMPLES = int(os.environ.get("LOTSE_API_FUZZ_EXAMPLES", "200"))
 SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
 
 schema = schemathesis.openapi.from_path(SCHEMA)
@@ -46,6 +47,12 @@ OPERATIONS = {
     for method in methods
     if method in ("get", "put", "post", "patch", "delete")
 }
+_TOTAL = os.environ.get("LOTSE_API_FUZZ_REQUESTS")
+EXAMPLES = (
+    math.ceil(int(_TOTAL) / len(OPERATIONS))
+    if _TOTAL
+    else int(os.environ.get("LOTSE_API_FUZZ_EXAMPLES", "200"))
+)
 # The issue's figure: at least this many generated requests over every operation (issue 17).
 TARGET = 10_000
 CI_SIZE = EXAMPLES * len(OPERATIONS) >= TARGET
