@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.demo import DEMO_LOGINS
 from candidates.models import Consent, ConsentScope
 from coaching.models import (
     FollowAlong,
@@ -28,8 +27,9 @@ from coaching.models import (
     TutoringSession,
     VolunteerAssignment,
 )
+from demo.accounts import DEMO_LOGINS
+from demo.organisations import MUNICIPALITY_SLUG
 from employers.models import Employment, Introduction
-from organisations.demo import MUNICIPALITY_SLUG
 from organisations.models import Municipality, OrganisationKind
 from taxonomy.models import Occupation
 from tests.fixtures.demo import clear_demo
