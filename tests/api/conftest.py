@@ -10,15 +10,8 @@ from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import token_create
-from coaching.models import Service, ServiceOrganisation
-from tests.employers.conftest import (  # noqa: F401 (fixtures)
-    candidate,
-    candidate_user,
-    coach,
-    cook_taxonomy,
-    make_placement,
-    make_profile,
-)
+from tests.employers.conftest import candidate, candidate_user, coach  # noqa: F401  (fixtures)
+from tests.factories import make_placement, make_profile, make_service  # noqa: F401  (make_service re-exported for test_access_matrix.py, test_fuzz.py)
 from tests.fixtures.caching import clear_own_cache
 
 PLACEMENT_SCOPES = ["placements:read", "placements:write"]
@@ -90,20 +83,6 @@ def placements(employers, cook_taxonomy):  # noqa: F811
 class Coordinators:
     own: Side
     foreign: Side
-
-
-def make_service(municipality, name="Deutschkurs B1") -> Service:
-    provider, _created = ServiceOrganisation.objects.get_or_create(
-        municipality=municipality, name=f"VHS {municipality.name}"
-    )
-    return Service.objects.create(
-        organisation=provider,
-        municipality=municipality,
-        name=name,
-        category="language_course",
-        languages=["de", "ar"],
-        url="https://vhs.example/kurs",
-    )
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from employers.models import EmployerProfile, Employment, Introduction, Placement
 from taxonomy.models import Occupation
-from tests.candidates.factories import CaseFactory
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

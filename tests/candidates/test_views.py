@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Consent, ConsentScope, Step
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory, GoalFactory
+from tests.factories import CaseFactory, GoalFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from candidates.models import ConsentScope
 from candidates.services import consent_grant
 from coaching import services
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CaseFactory
 from tests.coaching.conftest import handover_kind
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

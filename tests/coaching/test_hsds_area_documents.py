@@ -14,9 +14,8 @@ import demo.coaching
 from coaching import directory_services, hsds, selectors
 from coaching.models import Service
 from organisations.models import Municipality
-from tests.candidates.factories import CaseFactory
 from tests.coaching.test_hsds import demo_directory  # noqa: F401
-from tests.factories import MunicipalityFactory, OrganisationFactory
+from tests.factories import CaseFactory, MunicipalityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

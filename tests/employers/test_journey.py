@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from employers.models import Introduction, Placement
 from organisations.models import Organisation
-from tests.employers.conftest import make_candidate
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate
 
 
 def test_employer_journey_from_registration_to_accepted_introduction(

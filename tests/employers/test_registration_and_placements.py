@@ -13,8 +13,7 @@ from employers import selectors, services
 from employers.models import EmployerProfile, Placement, PlacementSkill, ShortlistEntry
 from organisations.models import Membership, Organisation, VerificationStatus
 from privacy.models import AuditEntry
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile
 
 
 def _registration(municipality, **overrides):

@@ -18,15 +18,8 @@ from employers.matching import constraint_notes
 from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
 from matching.engine.scoring import WEIGHTS, Matcher
 from matching.engine.taxonomy import TaxonomyIndex
-from tests.employers.conftest import (  # noqa: F401
-    candidate,
-    candidate_user,
-    coach,
-    cook_taxonomy,
-    employer,
-    make_placement,
-    make_profile,
-)
+from tests.employers.conftest import candidate, candidate_user, coach, employer  # noqa: F401  (fixtures)
+from tests.factories import make_placement, make_profile
 
 COOK = [f"s/cook{i}" for i in range(6)]
 TODAY = date(2026, 11, 26)
