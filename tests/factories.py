@@ -1,4 +1,10 @@
-"""factory_boy factories for the shared platform: users, municipalities, organisations, memberships.
+"""factory_boy factories: the one place where tests build their rows.
+
+The shared platform (users, municipalities, organisations, memberships), the ESCO taxonomy,
+candidates with their profiles, cases and consents, employers with placements, introductions and
+employments, and the services directory. ``make_candidate`` builds a whole listed person (the
+one helper for that; ``CandidateFactory`` alone is a bare row), ``make_profile``,
+``make_placement`` and ``open_case`` the employer side and the case around a person.
 
 Every user can log in with the password ``pw`` and has a verified, primary allauth e-mail
 address, so the real login form works for them without the verification step.
@@ -6,14 +12,51 @@ address, so the real login form works for them without the verification step.
 
 from __future__ import annotations
 
+import itertools
+from datetime import date, timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.roles import Role
+from candidates.models import (
+    Candidate,
+    CandidateOccupation,
+    CandidateSkill,
+    Case,
+    Consent,
+    ConsentScope,
+    Gender,
+    Goal,
+    LanguageSkill,
+    Qualification,
+    Step,
+    WorkPermission,
+)
+from coaching.models import Service, ServiceOrganisation
+from employers.models import (
+    EmployerProfile,
+    Employment,
+    Introduction,
+    Placement,
+    PlacementSkill,
+    PlacementStatus,
+    Sector,
+)
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
+from taxonomy.models import Occupation, Skill
 
 PASSWORD = "pw"
+
+# Identifying details every person built by ``make_candidate`` carries, so tests can look for leaks.
+SECRET_FIRST = "Zainab"
+SECRET_LAST = "Qasemi"
+SECRET_NATIONALITY = "afghanisch"
+SECRET_BIRTH = date(1993, 4, 27)
+SECRET_STREET = "Geheimweg 17"
+SECRET_EMAIL_DOMAIN = "private-mail.example"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +122,293 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.CASE_MANAGER
     is_lead = False
     is_active = True
+
+
+# --- taxonomy -------------------------------------------------------------------------------
+
+
+class OccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occupation
+
+    uri = factory.Sequence(lambda n: f"http://esco.test/occupation/{n}")
+    label_de = factory.Sequence(lambda n: f"Beruf {n}")
+    isco_code = "9999"
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    uri = factory.Sequence(lambda n: f"http://esco.test/skill/{n}")
+    label_de = factory.Sequence(lambda n: f"Kompetenz {n}")
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    """A bare candidate row: no profile, no consent, the work permission not yet known;
+    ``make_candidate`` builds a listed person with a profile."""
+
+    class Meta:
+        model = Candidate
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    first_name = factory.Sequence(lambda n: f"Amina{n:04d}")
+    last_name = factory.Sequence(lambda n: f"Haddad{n:04d}")
+    birth_date = date(1990, 5, 17)
+    email = factory.Sequence(lambda n: f"amina{n:04d}@mail.example")
+    phone = factory.Sequence(lambda n: f"+49 231 55{n:04d}")
+    postcode = "44135"
+    city = "Dortmund"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """An open case; the responsible organisation lies in the candidate's municipality."""
+
+    class Meta:
+        model = Case
+
+    candidate = factory.SubFactory(CandidateFactory)
+    municipality = factory.SelfAttribute("candidate.municipality")
+    responsible_organisation = factory.SubFactory(
+        OrganisationFactory,
+        municipality=factory.SelfAttribute("..candidate.municipality"),
+        kind=OrganisationKind.MUNICIPALITY_OFFICE,
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A live grant to the anonymous listing unless told otherwise."""
+
+    class Meta:
+        model = Consent
+
+    candidate = factory.SubFactory(CandidateFactory)
+    scope = ConsentScope.LISTING
+
+
+class LanguageSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageSkill
+
+    candidate = factory.SubFactory(CandidateFactory)
+    language = "de"
+    spoken = "B1"
+    written = "A2"
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"Ziel {n}")
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Schritt {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class CandidateOccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CandidateOccupation
+
+    candidate = factory.SubFactory(CandidateFactory)
+    occupation = factory.SubFactory(OccupationFactory)
+    years_experience = 3
+
+
+class CandidateSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CandidateSkill
+
+    candidate = factory.SubFactory(CandidateFactory)
+    skill = factory.SubFactory(SkillFactory)
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    candidate = factory.SubFactory(CandidateFactory)
+    title = "Abschluss"
+    kind = "vocational"
+    country = "Türkei"
+
+
+def make_candidate(
+    municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, user=None, **fields
+) -> Candidate:
+    """A person with identifying details (the SECRET_* values, numbered), an occupation with
+    ``years`` of experience, ``skills``, German at ``german`` (none when falsy), Arabic as native
+    language and, when ``listed``, a live consent to the anonymous listing. ``fields`` override
+    the candidate's own columns."""
+    n = next(_candidate_numbers)
+    defaults = dict(
+        first_name=f"{SECRET_FIRST}{n}",
+        last_name=f"{SECRET_LAST}{n}",
+        nationality=SECRET_NATIONALITY,
+        birth_date=SECRET_BIRTH,
+        gender=Gender.FEMALE,
+        street=SECRET_STREET,
+        postcode="44135",
+        city="Dortmund",
+        email=f"zq{n}@{SECRET_EMAIL_DOMAIN}",
+        phone=f"+49 170 99{n:05d}",
+        hours_per_week_min=20,
+        hours_per_week_max=40,
+        work_permission=WorkPermission.UNRESTRICTED,
+        available_from=timezone.localdate() + timedelta(days=14),
+    )
+    defaults.update(fields)
+    candidate = CandidateFactory(municipality=municipality, user=user, **defaults)
+    if occupation is not None:
+        CandidateOccupationFactory(candidate=candidate, occupation=occupation, years_experience=years)
+    for skill in skills:
+        CandidateSkillFactory(candidate=candidate, skill=skill)
+    if german:
+        LanguageSkillFactory(candidate=candidate, language="de", spoken=german, written=german)
+    LanguageSkillFactory(candidate=candidate, language="ar", spoken="C2", written="C1", is_native=True)
+    if listed:
+        ConsentFactory(candidate=candidate, scope=ConsentScope.LISTING)
+    return candidate
+
+
+_candidate_numbers = itertools.count(1)
+
+
+def open_case(candidate, coach) -> Case:
+    """An open case of ``candidate`` with ``coach`` as case manager, at the coach's organisation."""
+    membership = coach.memberships.first()
+    return CaseFactory(
+        candidate=candidate,
+        municipality=candidate.municipality,
+        responsible_organisation=membership.organisation,
+        case_manager=coach,
+    )
+
+
+# --- employers ------------------------------------------------------------------------------
+
+
+class EmployerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmployerProfile
+        django_get_or_create = ("organisation",)
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    sector = Sector.GASTRONOMIE
+    contact_name = "Frau Chefin"
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """An open full-time cook's placement asking for German A2 spoken."""
+
+    class Meta:
+        model = Placement
+
+    employer = factory.SubFactory(EmployerProfileFactory)
+    municipality = factory.SelfAttribute("employer.organisation.municipality")
+    title = "Koch (m/w/d)"
+    occupation = factory.SubFactory(OccupationFactory)
+    postcode = "44135"
+    openings = 1
+    status = PlacementStatus.OPEN
+    min_german_spoken = "A2"
+    hours_per_week = 40
+
+
+class PlacementSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementSkill
+
+    placement = factory.SubFactory(PlacementFactory)
+    skill = factory.SubFactory(SkillFactory)
+    relation = "essential"
+
+
+class IntroductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Introduction
+
+    placement = factory.SubFactory(PlacementFactory)
+    candidate = factory.SubFactory(
+        CandidateFactory, municipality=factory.SelfAttribute("..placement.municipality")
+    )
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    """An employment without a placement (as a hire recorded by the coach is); pass ``placement``."""
+
+    class Meta:
+        model = Employment
+
+    candidate = factory.SubFactory(CandidateFactory)
+    employer = factory.SubFactory(EmployerProfileFactory)
+    placement = None
+    start_date = date(2026, 1, 1)
+
+
+def make_employment(case: Case, employer_org: Organisation, *, start: date, **kwargs) -> Employment:
+    """The case's person employed by ``employer_org`` (a craft business unless it has a profile)."""
+    profile = EmployerProfileFactory(organisation=employer_org, sector=Sector.HANDWERK)
+    return EmploymentFactory(candidate=case.candidate, employer=profile, start_date=start, **kwargs)
+
+
+def make_profile(organisation) -> EmployerProfile:
+    """The organisation's employer profile, created once."""
+    return EmployerProfileFactory(organisation=organisation)
+
+
+def make_placement(
+    profile: EmployerProfile, occupation, *, skills=(), openings=1, status=PlacementStatus.OPEN, **fields
+) -> Placement:
+    """A placement of ``profile`` for ``occupation``; ``skills`` are (skill, relation) pairs."""
+    placement = PlacementFactory(
+        employer=profile, occupation=occupation, openings=openings, status=status, **fields
+    )
+    for skill, relation in skills:
+        PlacementSkillFactory(placement=placement, skill=skill, relation=relation)
+    return placement
+
+
+# --- the services directory -----------------------------------------------------------------
+
+
+class ServiceOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceOrganisation
+        django_get_or_create = ("municipality", "name")
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Träger {n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A language course in the provider's municipality."""
+
+    class Meta:
+        model = Service
+
+    organisation = factory.SubFactory(ServiceOrganisationFactory)
+    municipality = factory.SelfAttribute("organisation.municipality")
+    name = factory.Sequence(lambda n: f"Angebot {n}")
+    category = "language_course"
+
+
+def make_service(municipality, name="Deutschkurs B1") -> Service:
+    """A language course in German and Arabic, offered by the municipality's adult education centre."""
+    return ServiceFactory(
+        organisation=ServiceOrganisationFactory(municipality=municipality, name=f"VHS {municipality.name}"),
+        municipality=municipality,
+        name=name,
+        languages=["de", "ar"],
+        url="https://vhs.example/kurs",
+    )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LotseConfig(AppConfig):
-    """The composition root as an app, so that its management commands (seed_demo) are found."""
+    """The composition root as an app, so that its templates, template tags and static files are found."""
 
     name = "config"
     label = "config"

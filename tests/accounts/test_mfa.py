@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.demo import DEMO_LOGIN_EMAILS, DEMO_LOGINS
+from demo.accounts import DEMO_LOGIN_EMAILS, DEMO_LOGINS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

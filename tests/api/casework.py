@@ -28,8 +28,7 @@ from coaching import services as coaching_services
 from coaching.models import Mode, WithWhom
 from employers.models import EmployerProfile, Employment
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CaseFactory
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory
 from tests.fixtures.users import new_member
 
 TARGETS = ("own", "other_org", "other_municipality")

@@ -13,16 +13,14 @@ from api.models import ApiToken
 from api.services import token_create
 from coaching.models import Referral, Service, ServiceOrganisation
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CaseFactory
-from tests.employers.conftest import (  # noqa: F401 (fixtures)
-    candidate,
-    candidate_user,
-    coach,
-    cook_taxonomy,
+from tests.employers.conftest import candidate, candidate_user, coach  # noqa: F401  (fixtures)
+from tests.factories import (  # noqa: F401  (make_service re-exported for test_access_matrix.py, test_fuzz.py)
+    CaseFactory,
+    OrganisationFactory,
     make_placement,
     make_profile,
+    make_service,
 )
-from tests.factories import OrganisationFactory
 from tests.fixtures.caching import clear_own_cache
 from tests.fixtures.users import new_member
 
@@ -98,20 +96,6 @@ def placements(employers, cook_taxonomy):  # noqa: F811
 class Coordinators:
     own: Side
     foreign: Side
-
-
-def make_service(municipality, name="Deutschkurs B1") -> Service:
-    provider, _created = ServiceOrganisation.objects.get_or_create(
-        municipality=municipality, name=f"VHS {municipality.name}"
-    )
-    return Service.objects.create(
-        organisation=provider,
-        municipality=municipality,
-        name=name,
-        category="language_course",
-        languages=["de", "ar"],
-        url="https://vhs.example/kurs",
-    )
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_use_is_noted(employers):
 
 
 def test_a_token_without_the_scope_is_403(employer_team, cook_taxonomy):
-    from tests.employers.conftest import make_profile
+    from tests.factories import make_profile
 
     make_profile(employer_team.organisation)
     _token, raw = token_create(

@@ -16,7 +16,7 @@ from api.services import token_create
 from candidates.models import WorkPermission
 from tests.api.conftest import client_for
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate
+from tests.factories import make_candidate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

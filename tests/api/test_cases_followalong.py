@@ -320,7 +320,7 @@ def test_a_page_costs_the_same_queries_however_many_people_it_shows(casework):
     """Profiles and employments are read with their relations joined in: a page of four costs what
     a page of one does (the audit entries are written in one query too)."""
     from employers.models import Employment
-    from tests.candidates.factories import CaseFactory
+    from tests.factories import CaseFactory
 
     own = casework["own"]
     cases, employments = client_for(own.cases_raw), client_for(own.employments_raw)

@@ -3,7 +3,7 @@
 import pytest
 
 from coaching.hsds import hsds_document
-from tests.api.conftest import make_service
+from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db
 

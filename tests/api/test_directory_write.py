@@ -11,8 +11,8 @@ import pytest
 
 from accounts.roles import Role
 from coaching import hsds, services
-from coaching.demo import _SERVICES
 from coaching.models import Service, ServiceOrganisation
+from demo.coaching import _SERVICES
 from privacy.models import AuditEntry
 from tests.api.conftest import make_service
 from tests.fixtures.users import new_member

@@ -15,7 +15,7 @@ from employers.models import Introduction, IntroductionStage
 from employers.services import contact_reference
 from privacy.models import AuditEntry
 from tests.api.conftest import client_for
-from tests.employers.conftest import SECRET_FIRST, SECRET_LAST, make_candidate
+from tests.factories import SECRET_FIRST, SECRET_LAST, make_candidate
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from oauth2_provider.models import AccessToken, Application
 
 from api.models import OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke
-from tests.api.conftest import PLACEMENT_SCOPES, client_for, make_service
+from tests.api.conftest import PLACEMENT_SCOPES, client_for
+from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db
 

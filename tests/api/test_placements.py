@@ -7,7 +7,7 @@ import pytest
 
 from employers.models import Placement, PlacementSkill, PlacementStatus
 from tests.clock import TODAY
-from tests.employers.conftest import make_placement, make_profile
+from tests.factories import make_placement, make_profile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

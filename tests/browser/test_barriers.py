@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from coaching import barrier_services
 from coaching.models import Barrier, RoundAction
 from tests.browser.test_handover import _serious, _sign_in
-from tests.candidates.factories import CaseFactory
 from tests.clock import live_today
+from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cms.demo import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from cms.models import (
     CandidateInfoPage,
     ChamberSectionPage,
@@ -18,6 +17,7 @@ from cms.models import (
     SuccessStoryIndexPage,
     SuccessStoryPage,
 )
+from demo.cms import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from organisations.models import OrganisationKind
 from tests.browser.test_smoke import _describe
 from tests.factories import OrganisationFactory

@@ -21,8 +21,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from candidates.models import CandidateOccupation, CandidateSkill
-from tests.candidates.factories import CandidateFactory
-from tests.employers.conftest import make_candidate, make_profile, open_case
+from tests.factories import CandidateFactory, make_candidate, make_profile, open_case
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

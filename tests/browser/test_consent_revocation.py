@@ -10,8 +10,7 @@ from django.test import Client
 
 from candidates.models import Consent, ConsentScope
 from employers.models import Introduction
-from tests.candidates.factories import CandidateFactory
-from tests.employers.conftest import make_placement, make_profile
+from tests.factories import CandidateFactory, make_placement, make_profile
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -22,7 +22,6 @@ from tests.security import test_headers_and_state as hostile
 
 # The same small world as the hostile tests: a candidate, an employer, an introduction, a hire.
 world = hostile.world
-cook_taxonomy = hostile.cook_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

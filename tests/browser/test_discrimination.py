@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 
 from coaching.models import DiscriminationReport, Service, ServiceOrganisation
 from tests.browser.test_handover import _serious, _sign_in
-from tests.candidates.factories import CandidateFactory
 from tests.clock import live_today
-from tests.factories import MunicipalityFactory
+from tests.factories import CandidateFactory, MunicipalityFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

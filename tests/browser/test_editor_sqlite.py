@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.demo import DEMO_LOGINS
+from demo.accounts import DEMO_LOGINS
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ from django.test import Client
 
 from employers.models import EmployerProfile, Employment, Introduction, Placement
 from taxonomy.models import Occupation
-from tests.candidates.factories import CaseFactory
 from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

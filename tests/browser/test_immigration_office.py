@@ -13,8 +13,7 @@ from candidates import services
 from candidates.models import CaseNote, ImmigrationQuestion
 from organisations.models import OrganisationKind
 from tests.browser.conftest import AXE_SCRIPT
-from tests.candidates.factories import CandidateFactory
-from tests.factories import OrganisationFactory
+from tests.factories import CandidateFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -30,10 +30,8 @@ from employers.models import Employment, Introduction
 from notifications.models import Notification
 from organisations.models import OrganisationKind, VerificationStatus
 from tests.browser.conftest import AXE_SCRIPT
-from tests.candidates.factories import CaseFactory
 from tests.clock import live_today
-from tests.employers.conftest import cook_taxonomy, make_candidate, make_placement, make_profile  # noqa: F401
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory, make_candidate, make_placement, make_profile
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from playwright.sync_api import expect
 
 from candidates.models import CandidateOccupation, ConsentScope
-from tests.candidates.factories import CandidateFactory, ConsentFactory
+from tests.factories import CandidateFactory, ConsentFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

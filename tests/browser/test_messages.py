@@ -9,7 +9,7 @@ import pytest
 from coaching import message_selectors, message_services
 from coaching.models import Message
 from tests.browser.test_handover import _serious, _sign_in
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

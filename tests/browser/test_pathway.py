@@ -17,7 +17,7 @@ from candidates.models import CandidateOccupation, Goal
 from coaching import pathway_selectors
 from coaching.models import Service, ServiceOrganisation
 from tests.browser.test_handover import _serious, _sign_in
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

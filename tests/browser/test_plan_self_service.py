@@ -11,8 +11,8 @@ import pytest
 
 from candidates.models import Step, StepEvent
 from tests.browser.test_handover import _serious, _sign_in
-from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.clock import live_today
+from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

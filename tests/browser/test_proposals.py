@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 
 from employers.models import Introduction, JobInterest
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
+from tests.factories import make_candidate, make_placement, make_profile, open_case
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,8 +13,8 @@ from django.test import Client
 from candidates import services
 from candidates.models import Qualification
 from tests.browser.conftest import AXE_SCRIPT
-from tests.candidates.factories import CandidateFactory
 from tests.clock import live_today
+from tests.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,13 +12,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.candidates.factories import CandidateFactory
+from tests.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
 from tests.security import test_headers_and_state as hostile
 
 # A candidate with a case, a matching job and an accepted introduction (as in test_csp).
 world = hostile.world
-cook_taxonomy = hostile.cook_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from employers.models import Introduction, SpeedDatingCandidate, SpeedDatingMeeting
 from tests.browser.test_proposals import _inbox_item, _signed_in_page
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
+from tests.factories import make_candidate, make_placement, make_profile, open_case
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,8 +14,7 @@ from accounts.roles import Role
 from employers.models import Introduction, Placement, PlacementStatus
 from organisations.models import MembershipInvitation, OrganisationKind
 from tests.browser.test_proposals import _inbox_item, _propose_from_jobs_page, _signed_in_page
-from tests.employers.conftest import make_candidate, make_profile, open_case
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, make_candidate, make_profile, open_case
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ import pytest
 
 from candidates.models import Candidate, Case
 from taxonomy.models import Occupation, Skill
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 
 
 @dataclass

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from candidates.models import CandidateOccupation, CaseNote, Consent, ConsentScope, Qualification
 from taxonomy.models import Occupation
-from tests.candidates.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -15,8 +15,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from candidates import services
 from candidates.models import Appointment
-from tests.candidates.factories import CaseFactory
 from tests.config.celery_helpers import require_redis, running_worker
+from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

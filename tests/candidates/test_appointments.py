@@ -17,8 +17,8 @@ from candidates import services
 from candidates.models import Appointment, AppointmentStatus
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 ISSUE_21 = pytest.mark.xfail(

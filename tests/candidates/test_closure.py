@@ -16,8 +16,8 @@ from candidates.models import CaseEvaluation, CasePhase, CasePhaseChange, GoalSt
 from notifications.models import Notification
 from organisations.models import Membership
 from privacy.models import AuditEntry
-from tests.candidates.factories import CandidateFactory, GoalFactory
 from tests.clock import TODAY
+from tests.factories import CandidateFactory, GoalFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

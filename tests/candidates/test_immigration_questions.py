@@ -20,9 +20,8 @@ from notifications.models import Notification
 from organisations.models import OrganisationKind
 from organisations.services import roles_for_kind
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).

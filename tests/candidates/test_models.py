@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from candidates.models import (
-    Candidate,
     Case,
     CasePhase,
     Consent,
@@ -18,14 +17,9 @@ from candidates.models import (
     WorkPermission,
 )
 from organisations.models import OrganisationKind
-from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import CandidateFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def make_candidate(**kwargs) -> Candidate:
-    kwargs.setdefault("municipality", MunicipalityFactory())
-    return Candidate.objects.create(first_name="Amina", last_name="Haddad", **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -38,15 +32,15 @@ def make_candidate(**kwargs) -> Candidate:
     ],
 )
 def test_permit_category_tells_employers_and_matching_whether_the_person_may_work(permission, category):
-    assert make_candidate(work_permission=permission).permit_category == category
+    assert CandidateFactory(work_permission=permission).permit_category == category
 
 
 def test_a_new_candidate_has_a_permit_not_yet_known_not_one_that_bars_them():
-    assert make_candidate().permit_category == "unknown"
+    assert CandidateFactory().permit_category == "unknown"
 
 
 def test_live_consents_exclude_revoked_ones_at_once():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     employer = OrganisationFactory(municipality=candidate.municipality, kind=OrganisationKind.EMPLOYER)
     listing = Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
     contact = Consent.objects.create(
@@ -63,13 +57,13 @@ def test_live_consents_exclude_revoked_ones_at_once():
 
 
 def test_a_contact_consent_must_name_the_receiving_organisation():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Consent.objects.create(candidate=candidate, scope=ConsentScope.CONTACT)
 
 
 def test_a_volunteer_consent_must_name_the_volunteer():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Consent.objects.create(candidate=candidate, scope=ConsentScope.VOLUNTEER)
     Consent.objects.create(candidate=candidate, scope=ConsentScope.VOLUNTEER, recipient_user=UserFactory())
@@ -77,7 +71,7 @@ def test_a_volunteer_consent_must_name_the_volunteer():
 
 
 def test_a_consent_cannot_be_revoked_before_it_was_granted():
-    consent = Consent.objects.create(candidate=make_candidate(), scope=ConsentScope.LISTING)
+    consent = Consent.objects.create(candidate=CandidateFactory(), scope=ConsentScope.LISTING)
     consent.revoked_at = consent.granted_at - timedelta(days=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         consent.save()
@@ -85,7 +79,7 @@ def test_a_consent_cannot_be_revoked_before_it_was_granted():
 
 def test_a_paper_form_consent_names_who_recorded_it():
     consent = Consent(
-        candidate=make_candidate(), scope=ConsentScope.LISTING, source=ConsentSource.STAFF_PAPER_FORM
+        candidate=CandidateFactory(), scope=ConsentScope.LISTING, source=ConsentSource.STAFF_PAPER_FORM
     )
     with pytest.raises(ValidationError) as excinfo:
         consent.full_clean()
@@ -93,7 +87,7 @@ def test_a_paper_form_consent_names_who_recorded_it():
 
 
 def test_a_case_belongs_to_the_candidates_municipality():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     other = MunicipalityFactory()
     case = Case(
         candidate=candidate,
@@ -106,7 +100,7 @@ def test_a_case_belongs_to_the_candidates_municipality():
 
 
 def test_a_case_is_closed_with_a_date_and_open_without_one():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     office = OrganisationFactory(municipality=candidate.municipality, kind=OrganisationKind.JOBCENTER)
     case = Case.objects.create(
         candidate=candidate, municipality=candidate.municipality, responsible_organisation=office
@@ -121,7 +115,7 @@ def test_a_case_is_closed_with_a_date_and_open_without_one():
 
 
 def test_each_language_appears_once_per_candidate():
-    candidate = make_candidate()
+    candidate = CandidateFactory()
     LanguageSkill.objects.create(candidate=candidate, language="de", spoken="B1", written="A2")
     with pytest.raises(IntegrityError), transaction.atomic():
         LanguageSkill.objects.create(candidate=candidate, language="de", spoken="A2")
@@ -129,4 +123,4 @@ def test_each_language_appears_once_per_candidate():
 
 def test_minimum_hours_cannot_exceed_maximum_hours():
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_candidate(hours_per_week_min=30, hours_per_week_max=20)
+        CandidateFactory(hours_per_week_min=30, hours_per_week_max=20)

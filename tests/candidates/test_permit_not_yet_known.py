@@ -13,7 +13,7 @@ from django.urls import reverse
 from candidates import selectors, services
 from candidates.models import Candidate, WorkPermission
 from privacy.models import AuditEntry
-from tests.candidates.factories import CandidateFactory, CaseFactory
+from tests.factories import CandidateFactory, CaseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from candidates import services
 from candidates.models import Step, StepEvent, StepStatus
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.candidates.test_privacy_and_expiry import _all_candidate_data_as_text
 from tests.clock import TODAY
+from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

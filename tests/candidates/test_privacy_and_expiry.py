@@ -15,8 +15,8 @@ from candidates.models import Candidate, Case, Consent, ConsentScope, PermitExpi
 from notifications.models import Notification
 from privacy.models import AuditEntry
 from privacy.registry import registry
-from tests.candidates.factories import GoalFactory, LanguageSkillFactory, StepFactory
 from tests.clock import TODAY
+from tests.factories import GoalFactory, LanguageSkillFactory, StepFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

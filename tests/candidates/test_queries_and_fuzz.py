@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from candidates.models import Language, LanguageExam, LegalCircle
 from inputs.middleware import UNSTORABLE
 from taxonomy.cefr import CEFR
-from tests.candidates.factories import CaseFactory, GoalFactory, StepFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

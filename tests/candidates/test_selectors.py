@@ -9,8 +9,13 @@ from candidates import selectors, services
 from candidates.models import ConsentScope
 from organisations import access
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CandidateFactory, CaseFactory, ConsentFactory, LanguageSkillFactory
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    CandidateFactory,
+    CaseFactory,
+    ConsentFactory,
+    LanguageSkillFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

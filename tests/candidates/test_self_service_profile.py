@@ -16,7 +16,6 @@ from candidates import services
 from candidates.forms import OwnOccupationForm
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Qualification
 from privacy.models import AuditEntry
-from tests.candidates.factories import CandidateFactory
 from tests.candidates.test_queries_and_fuzz import (
     FUZZ,
     OCCUPATION_VALUES,
@@ -25,6 +24,7 @@ from tests.candidates.test_queries_and_fuzz import (
     _posts,
     refused_as_unstorable,
 )
+from tests.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Consent, ConsentScope, Step
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory, GoalFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory, GoalFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

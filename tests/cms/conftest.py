@@ -12,7 +12,6 @@ from accounts.roles import Role
 from cms.models import ChamberSectionPage, EventIndexPage, EventPage, HomePage, SuccessStoryIndexPage
 from cms.services import chamber_section_setup, home_page_ensure
 from organisations.models import OrganisationKind
-from tests.employers.conftest import cook_taxonomy  # noqa: F401  (a small ESCO corner for the figures)
 from tests.factories import OrganisationFactory
 from tests.fixtures.caching import clear_own_cache
 

@@ -7,8 +7,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-import cms.demo
-import organisations.demo
 from cms.models import (
     CandidateInfoPage,
     ChamberSectionPage,
@@ -17,6 +15,8 @@ from cms.models import (
     SuccessStoryIndexPage,
     SuccessStoryPage,
 )
+from demo import cms as demo_cms
+from demo import organisations as demo_organisations
 from tests.cms.conftest import HOST
 from tests.cms.test_chamber_workflow import _add_url, _assert_denied, _story_form
 
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(django_capture_on_commit_callbacks):
-    platform = organisations.demo.seed()
+    platform = demo_organisations.seed()
     with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes on commit
-        site = cms.demo.seed(municipality=platform.municipality)
+        site = demo_cms.seed(municipality=platform.municipality)
     return site
 
 
@@ -49,11 +49,11 @@ def test_demo_has_sections_guides_stories_events_and_translations(demo, client):
             translation_key=info.translation_key, locale__language_code=code
         )
         assert translation.live and translation.alias_of_id is None
-        assert translation.title == cms.demo.CANDIDATE_INFO_TRANSLATIONS[code]["title"]
+        assert translation.title == demo_cms.CANDIDATE_INFO_TRANSLATIONS[code]["title"]
 
     arabic = client.get(f"/ar/{info.slug}/", **HOST).content.decode()
     assert '<html lang="ar" dir="rtl"' in arabic
-    assert cms.demo.CANDIDATE_INFO_TRANSLATIONS["ar"]["p2"] in arabic
+    assert demo_cms.CANDIDATE_INFO_TRANSLATIONS["ar"]["p2"] in arabic
     # Other language trees mirror the German one, so the chamber pages do not vanish under /ar/.
     assert client.get("/ar/ihk/", **HOST).status_code == 200
     for url in (
@@ -71,7 +71,7 @@ def test_demo_has_sections_guides_stories_events_and_translations(demo, client):
 def test_demo_is_idempotent(demo, django_capture_on_commit_callbacks):
     pages_before = SuccessStoryPage.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        again = cms.demo.seed(municipality=demo.sections["ihk"].organisation.municipality)
+        again = demo_cms.seed(municipality=demo.sections["ihk"].organisation.municipality)
     assert again.created == 0
     assert SuccessStoryPage.objects.count() == pages_before
 
@@ -103,19 +103,19 @@ def test_done_when_ihk_editor_submits_lead_publishes_and_hwk_stays_closed(demo, 
 def test_the_home_page_speaks_every_language_of_the_site(demo, client):
     """Issue 13: /ar/ shows Arabic body text right to left, not the German page."""
     for code in ("ar", "uk", "fa", "en"):
-        texts = cms.demo.HOME_TRANSLATIONS[code]
+        texts = demo_cms.HOME_TRANSLATIONS[code]
         html = client.get(f"/{code}/", **HOST).content.decode()
         assert f'<html lang="{code}" dir="{"rtl" if code in ("ar", "fa") else "ltr"}"' in html
         for key in ("title", "lead", "h1", "p1", "h2", "p2", "employer_cta_text", "candidate_cta_text"):
             assert texts[key] in html, (code, key)
-        assert cms.demo.HOME_DE["p1"] not in html
+        assert demo_cms.HOME_DE["p1"] not in html
     german = client.get("/", **HOST).content.decode()
-    assert cms.demo.HOME_DE["p1"] in german and cms.demo.HOME_TRANSLATIONS["ar"]["p1"] not in german
+    assert demo_cms.HOME_DE["p1"] in german and demo_cms.HOME_TRANSLATIONS["ar"]["p1"] not in german
 
 
 def test_seeding_twice_keeps_the_home_translations(demo, client, django_capture_on_commit_callbacks):
     from organisations.models import Municipality
 
     with django_capture_on_commit_callbacks(execute=True):
-        cms.demo.seed(municipality=Municipality.objects.first())
-    assert cms.demo.HOME_TRANSLATIONS["uk"]["p2"] in client.get("/uk/", **HOST).content.decode()
+        demo_cms.seed(municipality=Municipality.objects.first())
+    assert demo_cms.HOME_TRANSLATIONS["uk"]["p2"] in client.get("/uk/", **HOST).content.decode()

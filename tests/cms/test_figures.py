@@ -12,8 +12,7 @@ from employers.models import PlacementStatus
 from organisations.models import OrganisationKind, VerificationStatus
 from tests.clock import TODAY
 from tests.cms.conftest import HOST
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_candidate, make_placement, make_profile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

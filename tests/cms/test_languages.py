@@ -8,8 +8,8 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
-from cms.demo import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from cms.models import CandidateInfoPage, StandardPage
+from demo.cms import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from tests.cms.conftest import HOST
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,9 @@ from candidates.models import Case, ConsentScope
 from candidates.services import consent_grant
 from coaching import services
 from coaching.models import HandoverKind, Service, ServiceOrganisation
-from employers.models import EmployerProfile, Employment
+from employers.models import Employment
 from organisations.models import Organisation, OrganisationKind
-from tests.candidates.factories import CaseFactory
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory, make_employment
 from tests.fixtures.users import new_member
 
 
@@ -39,13 +38,6 @@ class World:
     @property
     def candidate(self):
         return self.case.candidate
-
-
-def make_employment(case: Case, employer_org: Organisation, *, start: datetime.date, **kwargs) -> Employment:
-    profile, _ = EmployerProfile.objects.get_or_create(
-        organisation=employer_org, defaults={"sector": "handwerk"}
-    )
-    return Employment.objects.create(candidate=case.candidate, employer=profile, start_date=start, **kwargs)
 
 
 def handover_kind() -> HandoverKind:

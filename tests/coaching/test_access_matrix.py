@@ -16,10 +16,9 @@ from candidates.models import ConsentScope
 from candidates.services import consent_grant
 from coaching import services
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY, berlin
 from tests.coaching.conftest import handover_kind
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

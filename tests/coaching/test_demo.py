@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.demo import DEMO_LOGINS
 from candidates.models import Consent, ConsentScope
 from coaching.models import (
     FollowAlong,
@@ -27,8 +26,9 @@ from coaching.models import (
     TutoringSession,
     VolunteerAssignment,
 )
+from demo.accounts import DEMO_LOGINS
+from demo.organisations import MUNICIPALITY_SLUG
 from employers.models import Employment, Introduction
-from organisations.demo import MUNICIPALITY_SLUG
 from organisations.models import Municipality, OrganisationKind
 from taxonomy.models import Occupation
 from tests.clock import TODAY

@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.candidates.factories import CaseFactory
-from tests.coaching.conftest import make_employment
+from tests.factories import CaseFactory, make_employment
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db

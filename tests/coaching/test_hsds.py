@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 
 from accounts.roles import Role
 from coaching import hsds, services
-from coaching.demo import _SERVICES
 from coaching.models import Service, ServiceLocation, ServiceOrganisation
+from demo.coaching import _SERVICES
 from tests.fixtures.users import new_member
 
 

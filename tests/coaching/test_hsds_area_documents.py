@@ -10,12 +10,12 @@ import json
 
 import pytest
 
-from coaching import demo, directory_services, hsds, selectors
+import demo.coaching
+from coaching import directory_services, hsds, selectors
 from coaching.models import Service
 from organisations.models import Municipality
-from tests.candidates.factories import CaseFactory
 from tests.coaching.test_hsds import demo_directory  # noqa: F401
-from tests.factories import MunicipalityFactory, OrganisationFactory
+from tests.factories import CaseFactory, MunicipalityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,11 @@ def test_the_demo_directory_re_imports_into_an_empty_municipality_unchanged(dire
 
 
 def test_the_neighbours_offer_takes_demo_postcodes_and_round_trips(municipality):
-    assert demo.seed_neighbour_service(municipality=municipality) == 1
-    assert demo.seed_neighbour_service(municipality=municipality) == 0  # idempotent
-    neighbour = Municipality.objects.get(slug=demo.NEIGHBOUR_SLUG)
+    assert demo.coaching.seed_neighbour_service(municipality=municipality) == 1
+    assert demo.coaching.seed_neighbour_service(municipality=municipality) == 0  # idempotent
+    neighbour = Municipality.objects.get(slug=demo.coaching.NEIGHBOUR_SLUG)
     offer = Service.objects.get(municipality=neighbour)
-    assert offer.area_postcode_list() == sorted(demo.NEIGHBOUR_AREA_POSTCODES)
+    assert offer.area_postcode_list() == sorted(demo.coaching.NEIGHBOUR_AREA_POSTCODES)
 
     # A person of the demo municipality living in Baunatal finds it; one living elsewhere does not.
     office = OrganisationFactory(municipality=municipality)

@@ -17,7 +17,7 @@ from coaching import message_selectors, message_services, services
 from coaching.models import Message
 from coaching.privacy import coaching_erase, coaching_export
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

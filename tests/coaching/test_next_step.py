@@ -16,8 +16,8 @@ from coaching import pathway_selectors, services
 from coaching.models import FollowUp, FollowUpDue, RiskFlag
 from employers.models import Employment, EmploymentQuality
 from tests.clock import TODAY
-from tests.coaching.conftest import make_employment
 from tests.coaching.test_pathways import person, warehouse  # noqa: F401 (fixtures)
+from tests.factories import make_employment
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

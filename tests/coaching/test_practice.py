@@ -16,7 +16,7 @@ from accounts.navigation import destinations
 from accounts.roles import Role
 from coaching import practice_selectors, practice_services
 from coaching.models import PracticeTemplate
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,9 @@ from coaching.models import Referral, SupportRequest
 from organisations.models import OrganisationKind
 from privacy.registry import registry
 from privacy.services import gdpr_erase, gdpr_export
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

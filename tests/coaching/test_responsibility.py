@@ -24,9 +24,7 @@ from coaching.workdays import add_working_days
 from employers.models import Employment
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
-from tests.coaching.conftest import make_employment
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory, make_employment
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db

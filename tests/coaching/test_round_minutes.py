@@ -17,8 +17,8 @@ from django.urls import reverse
 from candidates.models import Case
 from coaching import barrier_selectors, barrier_services
 from coaching.models import Barrier
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).

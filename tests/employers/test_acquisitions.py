@@ -21,8 +21,14 @@ from employers.models import EmployerProfile, Introduction, Placement, Placement
 from notifications.models import Notification
 from organisations.models import MembershipInvitation, Organisation, OrganisationKind, VerificationStatus
 from privacy.models import AuditEntry
-from tests.employers.conftest import make_candidate, make_profile, open_case
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_candidate,
+    make_profile,
+    open_case,
+)
 
 CREATE = reverse("employers:acquisition_create")
 LIST = reverse("employers:acquisition_list")

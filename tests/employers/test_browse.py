@@ -14,7 +14,7 @@ from candidates.models import Candidate, Consent, ConsentScope, Qualification, W
 from employers.models import SavedSearch
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.employers.conftest import (
+from tests.factories import (
     SECRET_BIRTH,
     SECRET_EMAIL_DOMAIN,
     SECRET_FIRST,
@@ -115,7 +115,7 @@ def test_select_and_introduction_pages_stay_anonymous_before_acceptance(
     employer, listed, signed_in, cook_taxonomy
 ):
     from employers import services
-    from tests.employers.conftest import make_placement, make_profile
+    from tests.factories import make_placement, make_profile
 
     client = signed_in(employer.own)
     page = client.get(reverse("employers:select_candidate", args=[listed["cook"].public_ref]))

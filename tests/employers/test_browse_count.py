@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from candidates import services as candidate_services
 from candidates.models import Consent, ConsentScope, ListingVersion
-from tests.employers.conftest import make_candidate
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, make_candidate
 
 BROWSE = "employers:browse"
 

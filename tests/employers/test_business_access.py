@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import BusinessContact, BusinessContactLog, BusinessEventRegistration, BusinessRelation
-from tests.employers.conftest import make_profile
+from tests.factories import make_profile
 
 STAFF = ["case_manager", "job_coach", "coordinator", "employer_service"]
 OTHERS = ["volunteer", "candidate", "employer", "unverified_employer"]
@@ -188,7 +188,7 @@ def test_a_chamber_reaches_no_candidate(crm_world, signed_in, cook_taxonomy, mun
     """The record names no candidate, and the chamber editor's role opens no candidate page."""
     from candidates.models import Case
     from employers.models import Employment
-    from tests.employers.conftest import SECRET_FIRST, make_candidate, make_placement
+    from tests.factories import SECRET_FIRST, make_candidate, make_placement
 
     teams, business, contact, registration = crm_world
     profile = make_profile(business)

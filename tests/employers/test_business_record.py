@@ -27,9 +27,8 @@ from notifications.models import Notification
 from organisations.models import Membership, Organisation, OrganisationKind
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate, make_placement
 from tests.employers.test_business_access import make_registration
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, make_candidate, make_placement
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

@@ -19,8 +19,7 @@ from employers.selectors import candidate_status_text
 from notifications import services as notification_services
 from notifications.links import base_url
 from notifications.models import Notification
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 Stage = Introduction.Stage
 Reason = Introduction.CloseReason

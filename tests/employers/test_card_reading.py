@@ -15,7 +15,7 @@ from candidates.models import (
 )
 from employers.selectors import anonymous_cards, anonymous_rows, browse_base
 from taxonomy.models import Occupation, Skill
-from tests.employers.conftest import make_candidate
+from tests.factories import make_candidate
 
 
 def _as_the_orm_reads_them(candidates) -> dict:

@@ -15,7 +15,7 @@ from django.db import connection, connections
 
 from employers import services
 from employers.models import Employment, Introduction, Placement, PlacementStatus
-from tests.employers.conftest import make_candidate, make_placement, make_profile
+from tests.factories import make_candidate, make_placement, make_profile
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -11,8 +11,7 @@ from django.urls import reverse
 from employers import services
 from employers.models import Employment, EmploymentEndReason, Introduction
 from privacy.models import AuditEntry
-from tests.employers.conftest import make_candidate, make_profile, open_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_profile, open_case
 
 START = date(2025, 3, 1)
 
@@ -110,7 +109,7 @@ def test_an_unknown_reason_is_refused(employment, employer):
 
 
 def test_after_the_end_the_person_can_be_hired_again(employment, employer, candidate, cook_taxonomy):
-    from tests.employers.conftest import make_placement
+    from tests.factories import make_placement
 
     services.employment_end(
         employment=employment,

@@ -12,8 +12,7 @@ from django.utils import translation
 from candidates.models import CandidateOccupation, CandidateSkill
 from taxonomy.models import Occupation, Skill, label_order
 from taxonomy.selectors import search_occupations
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 WELDER_AR = "عامل لحام / عاملة لحام"
 WELDER_UK = "зварник/зварниця"

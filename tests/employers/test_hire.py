@@ -22,8 +22,14 @@ from employers import services
 from employers.models import Employment, Introduction
 from notifications.models import Notification
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+    open_case,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -10,8 +10,7 @@ from django.urls import reverse
 from employers.models import Introduction, Placement
 from organisations.models import Organisation
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.
 pytestmark = pytest.mark.usefixtures("frozen_today")

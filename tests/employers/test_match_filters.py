@@ -15,7 +15,7 @@ from employers import selectors
 from employers.models import Placement
 from matching.index import forget_indexes
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate
+from tests.factories import make_candidate
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -161,7 +161,7 @@ def test_a_filtered_page_costs_the_same_queries_however_many_people_match(
 def test_jobs_for_me_filter_by_distance_for_the_person_and_their_case_manager(
     candidate, candidate_user, coach, employer, cook_taxonomy, signed_in
 ):
-    from tests.employers.conftest import make_placement, make_profile
+    from tests.factories import make_placement, make_profile
 
     profile = make_profile(employer.organisation)
     near = make_placement(profile, cook_taxonomy.cook, title="Koch Dortmund", postcode="44137")

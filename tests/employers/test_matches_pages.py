@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from employers.models import Placement
-from tests.employers.conftest import make_candidate, make_placement, make_profile
+from tests.factories import make_candidate, make_placement, make_profile
 
 DESCRIPTION = "Wir backen jeden Morgen ab 4 Uhr.\nEin freundliches Team wartet auf Sie."
 

@@ -16,8 +16,7 @@ from employers.notices import NEW_JOBS_CANDIDATE
 from matching.engine import scoring
 from matching.services import match_placements
 from notifications.models import Notification
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile
 
 
 def test_jobs_for_many_builds_one_index_and_ranks_as_one_by_one(

@@ -9,8 +9,7 @@ from django.urls import reverse
 from candidates import services as candidate_services
 from candidates.models import CandidateOccupation, CandidateSkill, Consent, ConsentScope, LanguageSkill
 from employers import selectors
-
-from .conftest import make_candidate
+from tests.factories import make_candidate
 
 pytestmark = pytest.mark.django_db
 

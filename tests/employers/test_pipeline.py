@@ -17,7 +17,7 @@ from employers.models import Employment, Introduction, PlacementStatus
 from employers.selectors import introduction_contact
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.employers.conftest import make_candidate, make_placement, make_profile
+from tests.factories import make_candidate, make_placement, make_profile
 
 Stage = Introduction.Stage
 

@@ -16,8 +16,14 @@ from employers import notices, services
 from employers.models import Introduction, JobInterest, PlacementStatus
 from employers.selectors import introduction_card, introduction_contact
 from notifications.models import Notification
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+    open_case,
+)
 
 Stage = Introduction.Stage
 Source = Introduction.Source

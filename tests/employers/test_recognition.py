@@ -18,7 +18,7 @@ from candidates.models import Candidate, Qualification
 from employers.selectors import placement_matches
 from matching.engine.scoring import WEIGHTS
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate, open_case
+from tests.factories import make_candidate, open_case
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -14,8 +14,7 @@ from employers.models import EmployerProfile, Placement, PlacementSkill, Shortli
 from organisations.models import Membership, Organisation, VerificationStatus
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.
 pytestmark = pytest.mark.usefixtures("frozen_today")

@@ -20,8 +20,7 @@ from employers import speeddating as sd
 from employers.models import Introduction, SpeedDatingCandidate, SpeedDatingMeeting
 from notifications.models import Notification
 from organisations import access
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_candidate, make_placement, make_profile, open_case
 
 
 @pytest.fixture

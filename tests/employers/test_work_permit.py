@@ -17,7 +17,7 @@ from employers import services
 from employers.models import Employment
 from notifications.models import Notification
 from tests.clock import TODAY
-from tests.employers.conftest import make_candidate, open_case
+from tests.factories import make_candidate, open_case
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
-from accounts.demo import DEMO_LOGINS
+from demo.accounts import DEMO_LOGINS
 from tests.fixtures.demo import clear_demo
 from tests.fixtures.users import login_with_mfa
 

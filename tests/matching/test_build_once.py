@@ -12,7 +12,7 @@ from django.core.management import call_command
 from matching import services
 from matching.engine import scoring
 from matching.engine.taxonomy import TaxonomyIndex
-from tests.employers.conftest import candidate, candidate_user, coach, cook_taxonomy, employer  # noqa: F401
+from tests.employers.conftest import candidate, candidate_user, coach, employer  # noqa: F401  (fixtures)
 from tests.employers.test_speed_dating import coordinator, world  # noqa: F401
 from tests.matching.test_match_file import DATA_DIR, write_jsonl
 from tests.matching.test_overlap_ranking import seeded

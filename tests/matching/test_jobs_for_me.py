@@ -6,8 +6,7 @@ from django.urls import reverse
 from candidates.models import Case
 from employers.models import EmployerProfile, Placement, PlacementSkill
 from organisations.models import OrganisationKind, VerificationStatus
-from tests.factories import OrganisationFactory, UserFactory
-from tests.matching.test_platform_matching import make_candidate
+from tests.factories import OrganisationFactory, UserFactory, make_candidate
 
 
 @pytest.fixture
@@ -18,7 +17,9 @@ def setting(esco, municipality, case_manager_team):
     welder = Occupation.objects.filter(isco_code="7212").order_by("uri").first()
     skills = list(cook.skills.order_by("pk")[:5])
     user = UserFactory(candidate=True)
-    person = make_candidate(municipality, occupation=cook, skills=skills, user=user, last_name="Kochova")
+    person = make_candidate(
+        municipality, postcode="34117", occupation=cook, skills=skills, user=user, last_name="Kochova"
+    )
     Case.objects.create(
         candidate=person,
         municipality=municipality,

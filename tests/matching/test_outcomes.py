@@ -6,8 +6,7 @@ from employers.matching import introduction_outcomes
 from employers.models import EmployerProfile, Introduction, IntroductionStage, Placement, PlacementSkill
 from matching import services
 from organisations.models import OrganisationKind
-from tests.factories import MunicipalityFactory, OrganisationFactory
-from tests.matching.test_platform_matching import make_candidate
+from tests.factories import MunicipalityFactory, OrganisationFactory, make_candidate
 
 
 @pytest.fixture
@@ -46,11 +45,13 @@ def introduce(placement, candidate, stages, *, reason=""):
 def test_outcomes_label_interviews_and_hires_positive_and_unsuitable_negative(kitchen):
     placement, cook, skills = kitchen
     municipality = placement.municipality
-    hired = make_candidate(municipality, occupation=cook, skills=skills, last_name="Hired")
-    interviewed = make_candidate(municipality, occupation=cook, skills=skills[:4], last_name="Interviewed")
-    unsuitable = make_candidate(municipality, skills=skills[:1], last_name="Unsuitable")
-    elsewhere = make_candidate(municipality, skills=skills[:2], last_name="Elsewhere")
-    running = make_candidate(municipality, skills=skills[:2], last_name="Running")
+    hired = make_candidate(municipality, postcode="34117", occupation=cook, skills=skills, last_name="Hired")
+    interviewed = make_candidate(
+        municipality, postcode="34117", occupation=cook, skills=skills[:4], last_name="Interviewed"
+    )
+    unsuitable = make_candidate(municipality, postcode="34117", skills=skills[:1], last_name="Unsuitable")
+    elsewhere = make_candidate(municipality, postcode="34117", skills=skills[:2], last_name="Elsewhere")
+    running = make_candidate(municipality, postcode="34117", skills=skills[:2], last_name="Running")
     introduce(placement, hired, ["accepted", "interview", "offer", "hired"])
     introduce(placement, interviewed, ["accepted", "interview", "closed"], reason="offer_declined")
     introduce(placement, unsuitable, ["closed"], reason="not_suitable")
@@ -68,7 +69,9 @@ def test_outcomes_label_interviews_and_hires_positive_and_unsuitable_negative(ki
 def test_training_waits_for_enough_real_decisions(kitchen):
     placement, cook, skills = kitchen
     for i in range(5):
-        person = make_candidate(placement.municipality, skills=skills[: 1 + i % 5], last_name=f"P{i}")
+        person = make_candidate(
+            placement.municipality, postcode="34117", skills=skills[: 1 + i % 5], last_name=f"P{i}"
+        )
         introduce(
             placement,
             person,

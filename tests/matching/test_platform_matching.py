@@ -20,9 +20,10 @@ from candidates.models import (
 from matching import services
 from matching.engine.records import PlacementRecord
 from matching.index import candidate_index, forget_indexes
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, make_candidate
 
 COOK_ISCO = "5120"
+KASSEL = "34117"  # where the cook's placement is; make_candidate's people live in Dortmund
 
 
 @pytest.fixture
@@ -39,34 +40,13 @@ def _fresh_indexes():
     forget_indexes()
 
 
-def make_candidate(municipality, *, occupation=None, years=3, skills=(), german="B1", listed=True, **fields):
-    defaults = dict(
-        first_name="Amal",
-        last_name="Haddad",
-        postcode="34117",
-        hours_per_week_max=40,
-        work_permission=WorkPermission.UNRESTRICTED,
-        available_from=date(2026, 12, 1),
-    )
-    defaults.update(fields)
-    candidate = Candidate.objects.create(municipality=municipality, **defaults)
-    if occupation is not None:
-        CandidateOccupation.objects.create(candidate=candidate, occupation=occupation, years_experience=years)
-    for skill in skills:
-        CandidateSkill.objects.create(candidate=candidate, skill=skill)
-    LanguageSkill.objects.create(candidate=candidate, language="de", spoken=german, written=german)
-    if listed:
-        Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
-    return candidate
-
-
 def cook_placement(cook, skills):
     return PlacementRecord(
         id="kitchen",
         occupation=cook.uri,
         essential=tuple(s.uri for s in skills),
         min_german="A2",
-        postcode="34117",
+        postcode=KASSEL,
         hours=40,
         start=date(2027, 1, 4),
     )
@@ -76,12 +56,12 @@ def test_records_cost_the_same_queries_for_few_and_many(esco, cook, django_asser
     municipality = MunicipalityFactory()
     skills = list(cook.skills.all()[:3])
     for i in range(3):
-        make_candidate(municipality, occupation=cook, skills=skills, last_name=f"A{i}")
+        make_candidate(municipality, postcode=KASSEL, occupation=cook, skills=skills, last_name=f"A{i}")
     # candidates, occupations, skills, German, recognised qualifications (issue 14 §3)
     with django_assert_num_queries(5):
         few = candidate_records(queryset=Candidate.objects.filter(municipality=municipality))
     for i in range(12):
-        make_candidate(municipality, occupation=cook, skills=skills, last_name=f"B{i}")
+        make_candidate(municipality, postcode=KASSEL, occupation=cook, skills=skills, last_name=f"B{i}")
     with django_assert_num_queries(5):
         many = candidate_records(queryset=Candidate.objects.filter(municipality=municipality))
     assert (len(few), len(many)) == (3, 15)
@@ -94,6 +74,7 @@ def test_swapping_protected_attributes_leaves_ranks_unchanged(esco, cook):
     skills = list(cook.skills.order_by("pk")[:6])
     a = make_candidate(
         municipality,
+        postcode=KASSEL,
         occupation=cook,
         skills=skills[:4],
         years=2,
@@ -138,8 +119,10 @@ def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on
     skills = list(cook.skills.order_by("pk")[:4])
     placement = cook_placement(cook, skills)
     with django_capture_on_commit_callbacks(execute=True):
-        strong = make_candidate(municipality, occupation=cook, skills=skills[:2], last_name="Strong")
-        weak = make_candidate(municipality, skills=skills[:1], last_name="Weak")
+        strong = make_candidate(
+            municipality, postcode=KASSEL, occupation=cook, skills=skills[:2], last_name="Strong"
+        )
+        weak = make_candidate(municipality, postcode=KASSEL, skills=skills[:1], last_name="Weak")
         unlisted = make_candidate(
             municipality, occupation=cook, skills=skills, listed=False, last_name="Hidden"
         )
@@ -195,7 +178,9 @@ def test_the_ranking_keeps_the_berlin_date_not_the_servers(esco, cook, freeze_no
     # 23:30 UTC on 31 December is 00:30 on 1 January in Berlin.
     freeze_now(datetime.datetime(2029, 12, 31, 23, 30, tzinfo=datetime.UTC))
     assert timezone.localdate() == date(2030, 1, 1)
-    person = make_candidate(MunicipalityFactory(), occupation=cook, available_from=date(2030, 1, 1))
+    person = make_candidate(
+        MunicipalityFactory(), postcode=KASSEL, occupation=cook, available_from=date(2030, 1, 1)
+    )
     placement = dataclasses.replace(cook_placement(cook, []), start=date(2029, 12, 1))
     records = candidate_records(queryset=Candidate.objects.filter(pk=person.pk))
     (ranked,) = services.match_candidates(placement=placement, candidates=records)

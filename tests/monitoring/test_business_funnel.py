@@ -12,8 +12,7 @@ from accounts.roles import Role
 from employers.models import BusinessContactLog, BusinessRelation, EmployerProfile, Employment
 from monitoring import selectors
 from organisations.models import Membership, OrganisationKind, VerificationStatus
-from tests.employers.conftest import cook_taxonomy, make_candidate, make_placement  # noqa: F401  (fixture)
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, make_candidate, make_placement
 
 TODAY = datetime.date(2026, 11, 30)
 N = None  # a suppressed cell

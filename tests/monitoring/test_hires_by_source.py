@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from employers.models import Employment, Introduction
 from monitoring import selectors
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db

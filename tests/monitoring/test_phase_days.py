@@ -13,7 +13,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import CasePhase, CasePhaseChange
 from monitoring import selectors
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db

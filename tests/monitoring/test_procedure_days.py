@@ -14,8 +14,8 @@ from django.utils import timezone
 from candidates.models import Qualification, WorkPermitProcedure
 from employers.models import Introduction, IntroductionStage
 from monitoring import selectors
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
+from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).

@@ -12,17 +12,8 @@ from employers import services
 from notifications import registry
 from notifications.models import Notification
 from notifications.selectors import inbox
-from tests.employers.conftest import (  # noqa: F401
-    coach,
-    cook_taxonomy,
-    employer,
-    make_candidate,
-    make_placement,
-    make_profile,
-    open_case,
-    placement,
-)
-from tests.factories import UserFactory
+from tests.employers.conftest import coach, employer, placement  # noqa: F401  (fixtures)
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.models import AuditEntry
-from tests.candidates.factories import CandidateFactory
 from tests.clock import TODAY
+from tests.factories import CandidateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

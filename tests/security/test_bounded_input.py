@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import Introduction, Placement
-from tests.employers.conftest import cook_taxonomy, make_candidate, make_placement, make_profile  # noqa: F401
+from tests.factories import make_candidate, make_placement, make_profile
 
 pytestmark = pytest.mark.django_db
 

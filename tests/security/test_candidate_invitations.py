@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from candidates import services
 from candidates.models import Candidate, Invitation
-from tests.candidates.factories import CaseFactory
+from tests.factories import CaseFactory
 from tests.fixtures.caching import clear_own_cache
 
 PASSWORD = {"password1": "Sonnenblume-2024", "password2": "Sonnenblume-2024"}

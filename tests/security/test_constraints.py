@@ -37,15 +37,8 @@ from employers import services as employer_services
 from employers.models import Introduction, IntroductionStage, Placement
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
-from tests.employers.conftest import (  # noqa: F401 - cook_taxonomy is a fixture used below
-    cook_taxonomy,
-    make_candidate,
-    make_placement,
-    make_profile,
-)
-from tests.factories import UserFactory
+from tests.factories import CaseFactory, UserFactory, make_candidate, make_placement, make_profile
 from tests.fixtures.users import login_with_mfa
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.

@@ -25,14 +25,12 @@ from employers.models import Introduction, ShortlistEntry
 from notifications.models import Notification
 from taxonomy.models import Skill
 from tests.employers import conftest as employers_fixtures
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 pytestmark = pytest.mark.django_db
 
 # The employers app's fixtures, used here by name.
 employer = employers_fixtures.employer
-cook_taxonomy = employers_fixtures.cook_taxonomy
 coach = employers_fixtures.coach
 placement = employers_fixtures.placement
 

@@ -35,7 +35,7 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from accounts.demo import DEMO_LOGINS
+from demo.accounts import DEMO_LOGINS
 from tests.fixtures.users import login_with_mfa
 
 EXAMPLES = int(os.environ.get("LOTSE_FUZZ_EXAMPLES", "300"))

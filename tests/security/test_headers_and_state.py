@@ -29,9 +29,7 @@ from employers import services as employer_services
 from employers.models import Introduction
 from notifications.models import Notification
 from tests.clock import TODAY
-from tests.employers import conftest as employers_fixtures
-from tests.employers.conftest import make_candidate, make_placement, make_profile, open_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -42,7 +40,6 @@ ROOT = Path(settings.BASE_DIR)
 # e-mails per run, so that no run (or other module) counts against another.
 _RUN = secrets.token_hex(4)
 _NET = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}"
-cook_taxonomy = employers_fixtures.cook_taxonomy  # the small ESCO corner of the employers tests
 
 
 # --- helpers -----------------------------------------------------------------------------------

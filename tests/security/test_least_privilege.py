@@ -37,10 +37,9 @@ from coaching.models import (
     VolunteerAssignment,
 )
 from organisations.models import OrganisationKind
-from tests.candidates.factories import CaseFactory
 from tests.clock import TODAY
-from tests.coaching.conftest import handover_kind, make_employment
-from tests.factories import OrganisationFactory
+from tests.coaching.conftest import handover_kind
+from tests.factories import CaseFactory, OrganisationFactory, make_employment
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

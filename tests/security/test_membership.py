@@ -397,7 +397,7 @@ def test_invitations_are_throttled_per_organisation(
 
 
 def _candidate_case(case_manager_team):
-    from tests.candidates.factories import CaseFactory
+    from tests.factories import CaseFactory
 
     return CaseFactory(
         responsible_organisation=case_manager_team.organisation,

@@ -18,7 +18,7 @@ from coaching.referral_services import referral_answer_token
 from coaching.services import referral_create
 from employers import services as employer_services
 from employers.models import Introduction
-from tests.employers.conftest import SECRET_FIRST, SECRET_LAST
+from tests.factories import SECRET_FIRST, SECRET_LAST
 from tests.fixtures.users import new_member
 from webhooks.events import INTRODUCTION_STAGE_CHANGED, REFERRAL_ANSWERED
 from webhooks.models import WebhookDelivery, WebhookSubscription

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "api",
     # Webhooks: subscriptions per organisation, signed deliveries retried by Celery (issue 17).
     "webhooks",
-    # composition root: an app only so that its management commands (seed_demo) are found
+    # composition root: an app for its templates, template tags and static files
     "config",
     # apps
     "candidates",
@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "coaching",
     "cms",
     "monitoring",
+    # demo and seed data (manage.py seed_demo): imports the apps, no app imports it
+    "demo",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console
 os.environ.setdefault("LOTSE_HTTP_PROTOCOL", "http")
 os.environ.setdefault("LOTSE_LOG_FORMAT", "text")  # readable in a developer's console
 
-from accounts.demo import DEMO_LOGIN_EMAILS  # noqa: E402
+from demo.accounts import DEMO_LOGIN_EMAILS  # noqa: E402
 
 from .base import *  # noqa: E402,F403
 

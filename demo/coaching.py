@@ -28,14 +28,8 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from candidates.models import Candidate, Case, CasePhase, Consent, ConsentScope, LanguageSkill, LegalCircle
 from candidates.services import consent_grant
-from employers import services as employer_services
-from employers.models import Employment, Introduction, IntroductionStage, Placement, PlacementStatus
-from employers.quality import job_skill_level, minimum_wage_on, person_skill_level
-from organisations.models import Membership, Organisation
-from taxonomy.cefr import CEFR_ORDER, cefr_rank
-
-from . import services
-from .models import (
+from coaching import services
+from coaching.models import (
     Barrier,
     CooperationAgreement,
     CoordinationRound,
@@ -65,7 +59,12 @@ from .models import (
     VolunteerFocus,
     WithWhom,
 )
-from .workdays import add_working_days
+from coaching.workdays import add_working_days
+from employers import services as employer_services
+from employers.models import Employment, Introduction, IntroductionStage, Placement, PlacementStatus
+from employers.quality import job_skill_level, minimum_wage_on, person_skill_level
+from organisations.models import Membership, Organisation
+from taxonomy.cefr import CEFR_ORDER, cefr_rank
 
 # How the twelve employments sit in their plans today: (start, leave the latest past follow-up open).
 # "due" ones have a planned follow-up within the next seven days, "overdue" ones missed the last one.
@@ -447,7 +446,7 @@ def seed(
 ) -> DemoCoaching:
     """Build the coaching demo around ``job_coach`` unless the municipality already has employments.
 
-    ``organisations`` needs the keys welfare and jobcenter (organisations.demo); ``employer_user``
+    ``organisations`` needs the keys welfare and jobcenter (demo.organisations); ``employer_user``
     leads ``employer_organisation``, the demo employer.
     """
     today = today or timezone.localdate()
@@ -846,10 +845,10 @@ def seed_placement_history(
 def clear(*, municipality: Any) -> int:
     """Delete the municipality's coaching data and services directory (for --reset).
 
-    Call before candidates.demo.clear: referrals keep their services (PROTECT), and the directory
+    Call before demo.candidates.clear: referrals keep their services (PROTECT), and the directory
     and employer requests would otherwise outlive the people they were about.
     """
-    from .models import DiscriminationReport
+    from coaching.models import DiscriminationReport
 
     deleted = 0
     for queryset in (
@@ -879,11 +878,10 @@ def clear(*, municipality: Any) -> int:
 def seed_messages(*, municipality: Any, case_manager: Any, candidate_user: Any) -> int:
     """A short conversation between the demo candidate and the demo case manager: her answer (in
     Farsi, her language) waits unread in the case manager's messages and inbox. Idempotent."""
+    from coaching import message_selectors
+    from coaching.models import Message, MessageThread
+    from coaching.notices import MESSAGE_NEW
     from notifications.services import notify
-
-    from . import message_selectors
-    from .models import Message, MessageThread
-    from .notices import MESSAGE_NEW
 
     case = (
         message_selectors.own_cases(user=candidate_user)
@@ -999,7 +997,7 @@ def seed_rounds(
 ) -> int:
     """Two coordination rounds: the core group (met six weeks ago, so its agenda counts the barriers
     since then) with an overdue and an open action, and the round with the Ausländerbehörde. Idempotent."""
-    from . import barrier_services
+    from coaching import barrier_services
 
     seed_agreements(municipality=municipality, organisations=organisations, coordinator=coordinator)
     if CoordinationRound.objects.filter(municipality=municipality).exists():
@@ -1054,7 +1052,7 @@ def seed_agreements(*, municipality: Any, organisations: Mapping[str, Organisati
     warm handover (its review a year away; the demo's consent for the handover names it), and one
     with the chambers due for review in three weeks (flagged on the list, counted on the network
     page). Idempotent."""
-    from . import agreement_services
+    from coaching import agreement_services
 
     if CooperationAgreement.objects.filter(municipality=municipality).exists():
         return 0
@@ -1158,10 +1156,9 @@ _NEIGHBOUR_PRACTICE = (
 def seed_practice(*, municipality: Any, coordinator: Any) -> int:
     """Three practice templates of the demo municipality (the handover checklist shared), and a
     neighbouring municipality sharing a checklist the demo coordinator can import. Idempotent."""
+    from coaching import practice_services
+    from coaching.models import PracticeTemplate
     from organisations.models import Municipality
-
-    from . import practice_services
-    from .models import PracticeTemplate
 
     created = 0
     neighbour, _ = Municipality.objects.get_or_create(
@@ -1226,9 +1223,8 @@ _NEIGHBOUR_SERVICE = {
 def seed_neighbour_service(*, municipality: Any) -> int:
     """The neighbouring district's language course whose service area names postcodes of the demo
     municipality (issue 17). Idempotent; returns how many offers it created."""
+    from coaching import directory_services
     from organisations.models import Municipality
-
-    from . import directory_services
 
     neighbour, _ = Municipality.objects.get_or_create(
         slug=NEIGHBOUR_SLUG, defaults={"name": NEIGHBOUR_NAME, "state": "Hessen", "postcode": "34497"}
@@ -1293,9 +1289,15 @@ def seed_discrimination(
     the last fourteen months (this month's reports at businesses reach the suppression threshold), a
     named report by the demo candidate referred to the counselling service with her consent, and one
     taken by the job coach. Idempotent."""
-    from .discrimination_selectors import Reporter, first_of_month
-    from .discrimination_services import report_create
-    from .models import DiscriminationReport, Service, ServiceCategory, ServiceLocation, ServiceOrganisation
+    from coaching.discrimination_selectors import Reporter, first_of_month
+    from coaching.discrimination_services import report_create
+    from coaching.models import (
+        DiscriminationReport,
+        Service,
+        ServiceCategory,
+        ServiceLocation,
+        ServiceOrganisation,
+    )
 
     provider, _created = ServiceOrganisation.objects.get_or_create(
         municipality=municipality,

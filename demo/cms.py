@@ -1,7 +1,7 @@
 """Demo content for the website: home page, IHK and HWK sections with guides, success stories,
 upcoming events, and candidate information in Arabic, Ukrainian, Farsi and English.
 
-Called by `manage.py seed_demo` (config). Idempotent: pages are looked up by slug under their
+Called by `manage.py seed_demo` (demo.management). Idempotent: pages are looked up by slug under their
 parent and left as editors changed them; only events that have already taken place move to a
 date ahead again, so the demo always has two upcoming events. Demo only.
 """
@@ -26,12 +26,9 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
-from accounts.demo import DEMO_CHAMBER_EDITOR_EMAILS, DEMO_PASSWORD
 from accounts.roles import Role
-from organisations.models import Membership, Municipality, Organisation, OrganisationKind
-
-from . import services
-from .models import (
+from cms import services
+from cms.models import (
     CandidateInfoPage,
     ChamberSectionPage,
     EmployerGuidePage,
@@ -45,6 +42,8 @@ from .models import (
     SuccessStoryIndexPage,
     SuccessStoryPage,
 )
+from demo.accounts import DEMO_CHAMBER_EDITOR_EMAILS, DEMO_PASSWORD
+from organisations.models import Membership, Municipality, Organisation, OrganisationKind
 
 # Extra chamber logins (the lead IHK editor is the platform's demo login ihk-redaktion@…).
 EDITOR_LOGINS: list[tuple[str, str, str, str, bool]] = [

@@ -28,12 +28,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from faker import Faker
 
-from organisations.demo import REGION_PLACES
-from taxonomy.cefr import CEFR_ORDER
-from taxonomy.models import Occupation, OccupationSkill
-
-from .listing import listing_changed
-from .models import (
+from candidates.listing import listing_changed
+from candidates.models import (
     Candidate,
     CandidateOccupation,
     CandidateSkill,
@@ -54,6 +50,9 @@ from .models import (
     ResidenceStatus,
     WorkPermission,
 )
+from demo.organisations import REGION_PLACES
+from taxonomy.cefr import CEFR_ORDER
+from taxonomy.models import Occupation, OccupationSkill
 
 
 class DemoDataError(RuntimeError):
@@ -1561,7 +1560,7 @@ DEMO_PLAN = (
 
 def _demo_plan(*, candidate: Candidate) -> None:
     """Give the demo login's open case a plan, once (a case that has goals keeps them)."""
-    from . import services
+    from candidates import services
 
     case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
     if case is None or case.goals.exists():
@@ -1594,8 +1593,8 @@ def _demo_appointment(*, candidate: Candidate) -> None:
     attending: "Mein Plan" and the case page show it (once: a case with appointments keeps them)."""
     from datetime import datetime, time
 
-    from . import services
-    from .selectors import appointment_staff_choices
+    from candidates import services
+    from candidates.selectors import appointment_staff_choices
 
     case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
     if case is None or case.appointments.exists() or case.case_manager is None:
@@ -1652,7 +1651,7 @@ DEMO_ASSESSMENT = {
 
 def _demo_assessment(*, candidate: Candidate) -> None:
     """Two versions of the demo login's assessment, once (a case that has one keeps it)."""
-    from . import services
+    from candidates import services
 
     case = candidate.cases.exclude(phase=CasePhase.CLOSED).order_by("-opened_at").first()
     if case is None or case.assessments.exists():
@@ -1691,8 +1690,8 @@ DEMO_CLOSURE_PHASES = (
 
 
 def _demo_closure(*, municipality: Any, case_manager: Any) -> None:
-    from . import services
-    from .models import CaseEvaluation, CasePhaseChange
+    from candidates import services
+    from candidates.models import CaseEvaluation, CasePhaseChange
 
     if case_manager is None or CaseEvaluation.objects.filter(case__municipality=municipality).exists():
         return
@@ -1760,8 +1759,8 @@ def seed_immigration_questions(
     *, municipality: Any, organisations: Mapping[str, Any], case_manager: Any, office_user: Any
 ) -> int:
     """The demo's questions to the Ausländerbehörde (idempotent). Returns how many were made."""
-    from . import services
-    from .models import ImmigrationQuestion
+    from candidates import services
+    from candidates.models import ImmigrationQuestion
 
     office = organisations.get("immigration_office")
     if office is None or ImmigrationQuestion.objects.filter(municipality=municipality).exists():

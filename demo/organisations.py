@@ -1,6 +1,6 @@
 """Demo data for the shared platform: one municipality, its partner organisations, the demo logins.
 
-Called by `manage.py seed_demo` (config), before the apps seed their own demo data. Idempotent:
+Called by `manage.py seed_demo` (demo.management), before the other demo modules seed the apps. Idempotent:
 everything is looked up by its natural key (municipality slug, organisation name, e-mail).
 Demo only: never run this on a real system.
 """
@@ -13,10 +13,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.roles import Role
-
-from .models import Membership, Municipality, Organisation, OrganisationKind
+from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD
+from organisations.models import Membership, Municipality, Organisation, OrganisationKind
 
 MUNICIPALITY_SLUG = "musterland"
 MUNICIPALITY_NAME = "Landkreis Musterland"
@@ -106,8 +105,8 @@ _PARTNERS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
-# Where each demo login works. The employer login joins a verified employer (employers.demo);
-# the candidate login is linked to a candidate (candidates.demo).
+# Where each demo login works. The employer login joins a verified employer (demo.employers);
+# the candidate login is linked to a candidate (demo.candidates).
 _LOGIN_HOMES: dict[str, tuple[str, bool]] = {
     Role.COORDINATOR: ("municipal_office", True),
     Role.CASE_MANAGER: ("jobcenter", False),
@@ -140,7 +139,7 @@ _COLLEAGUES: list[tuple[str, str, str, str]] = [
 class DemoPlatform:
     municipality: Municipality
     organisations: dict[str, Organisation]
-    logins: dict[str, object]  # role -> user, one per role in accounts.demo.DEMO_LOGINS
+    logins: dict[str, object]  # role -> user, one per role in demo.accounts.DEMO_LOGINS
     # Case managers per organisation key; the demo case manager comes first at the Jobcenter.
     case_managers: dict[str, list[object]] = field(default_factory=dict)
 

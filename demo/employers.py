@@ -20,12 +20,9 @@ from django.utils.text import slugify
 from faker import Faker
 
 from accounts.roles import Role
-from candidates.demo import CORE_SKILLS, DemoOccupation, load_occupations, skill_relations
-from organisations.demo import REGION_PLACES
-from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
-from taxonomy.models import OccupationSkill, Skill
-
-from .models import (
+from demo.candidates import CORE_SKILLS, DemoOccupation, load_occupations, skill_relations
+from demo.organisations import REGION_PLACES
+from employers.models import (
     CompanySize,
     EmployerProfile,
     Introduction,
@@ -36,6 +33,8 @@ from .models import (
     PlacementStatus,
     Sector,
 )
+from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
+from taxonomy.models import OccupationSkill, Skill
 
 # (sector, occupation family, name pattern, how many): 40 employers in all.
 _EMPLOYER_PLAN: tuple[tuple[str, str, str, int], ...] = (
@@ -345,7 +344,7 @@ def _join(user: Any, *, municipality: Any) -> Organisation | None:
 
 def clear(*, municipality: Any) -> int:
     """Delete the municipality's placements, employer profiles and employer organisations (for --reset)."""
-    from .models import SpeedDating
+    from employers.models import SpeedDating
 
     SpeedDating.objects.filter(municipality=municipality).delete()
     deleted, _ = Placement.objects.filter(municipality=municipality).delete()
@@ -360,9 +359,8 @@ def seed_proposals(
     person's agreement recorded) and one "interessiert mich" of the demo candidate, through the
     services, so that the demo logins find them with their notices. Idempotent: (proposals, interests) made."""
     from candidates.models import Candidate, Case, CasePhase, ConsentScope
-
-    from . import services
-    from .jobs import open_placements
+    from employers import services
+    from employers.jobs import open_placements
 
     placements = list(open_placements(municipality_id=municipality.pk).order_by("pk"))
     own = [
@@ -416,8 +414,8 @@ def seed_acquisitions(*, municipality: Any, job_coach: Any, employer_organisatio
     confirmed by its link (open, with the coach's notice), one of a business still waiting for the
     chamber whose confirmation is outstanding. Uses two of the seeded placements, so the demo's
     counts stay as they are. Idempotent: returns how many were made."""
-    from . import services
-    from .models import PlacementAcquisition
+    from employers import services
+    from employers.models import PlacementAcquisition
 
     if PlacementAcquisition.objects.filter(placement__municipality=municipality).exists():
         return 0
@@ -474,10 +472,9 @@ def seed_speed_dating(*, municipality: Any, coordinator: Any, candidate_user: An
 
     from candidates.models import Candidate
     from candidates.selectors import case_managers_for, in_caseload
-
-    from . import speeddating as sd
-    from .jobs import open_placements
-    from .models import SpeedDating, SpeedDatingBusiness, SpeedDatingCandidate, SpeedDatingFit
+    from employers import speeddating as sd
+    from employers.jobs import open_placements
+    from employers.models import SpeedDating, SpeedDatingBusiness, SpeedDatingCandidate, SpeedDatingFit
 
     if SpeedDating.objects.filter(municipality=municipality).exists():
         return 0
@@ -540,8 +537,8 @@ def seed_business_records(
     chamber, contact persons and a contact log by coordination, case management and the job coach;
     one of the job coach's businesses is due for its next contact today (reminded in the inbox).
     Idempotent: the number of records made."""
-    from .models import BusinessContact, BusinessContactLog, BusinessRelation, PartnerLevel
-    from .services import business_contact_reminders_send
+    from employers.models import BusinessContact, BusinessContactLog, BusinessRelation, PartnerLevel
+    from employers.services import business_contact_reminders_send
 
     verified = (
         Organisation.objects.filter(
@@ -649,8 +646,7 @@ def seed_procedures(*, municipality: Any, case_manager: Any) -> int:
     §3). Idempotent: nothing happens when the demo already has a decided procedure."""
     from candidates import services as candidate_services
     from candidates.models import Case, CasePhase, Qualification, WorkPermitProcedure
-
-    from .models import IntroductionStage
+    from employers.models import IntroductionStage
 
     if WorkPermitProcedure.objects.filter(case__municipality=municipality, decided_on__isnull=False).exists():
         return 0

@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: the demo municipality, partners, employers, candidates, placements and logins.
 
-Thin on purpose: each package seeds its own data (organisations.demo, employers.demo,
-candidates.demo); this command only passes the pieces between them. Idempotent: a second run
+Thin on purpose: each module of the demo package seeds one app's data (demo.organisations,
+demo.employers, demo.candidates, ...); this command only passes the pieces between them. Idempotent: a second run
 refreshes the demo logins and leaves the existing demo data as it is; ``--reset`` rebuilds it.
 Needs the ESCO taxonomy (`manage.py load_taxonomy`). Demo only: never run it on a real system.
 """
@@ -13,13 +13,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-import candidates.demo
-import coaching.demo
-import employers.demo
-import organisations.demo
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+import demo.candidates
+import demo.cms
+import demo.coaching
+import demo.employers
+import demo.organisations
 from accounts.roles import Role
 from candidates.models import Candidate, Consent, ConsentScope
+from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD
 from employers.models import EmployerProfile, Placement, PlacementStatus
 from organisations.models import Organisation
 
@@ -40,19 +41,19 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                platform = organisations.demo.seed()
+                platform = demo.organisations.seed()
                 municipality = platform.municipality
                 if reset:
-                    coaching.demo.clear(municipality=municipality)
-                    candidates.demo.clear(municipality=municipality)
-                    employers.demo.clear(municipality=municipality)
-                emp = employers.demo.seed(
+                    demo.coaching.clear(municipality=municipality)
+                    demo.candidates.clear(municipality=municipality)
+                    demo.employers.clear(municipality=municipality)
+                emp = demo.employers.seed(
                     municipality=municipality,
                     employer_login=platform.logins[Role.EMPLOYER],
                     verified_by=platform.logins[Role.CHAMBER_EDITOR],
                     seed=SEED,
                 )
-                cand = candidates.demo.seed(
+                cand = demo.candidates.seed(
                     municipality=municipality,
                     organisations=platform.organisations,
                     case_managers=platform.case_managers,
@@ -61,14 +62,14 @@ class Command(BaseCommand):
                     seed=SEED,
                 )
                 # Questions to the Ausländerbehörde: one answered, one waiting for the office (issue 14 §3).
-                candidates.demo.seed_immigration_questions(
+                demo.candidates.seed_immigration_questions(
                     municipality=municipality,
                     organisations=platform.organisations,
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     office_user=platform.logins[Role.IMMIGRATION_OFFICE],
                 )
                 # The job coach's caseload: hires, follow-along plans, requests, services, a handover.
-                coach = coaching.demo.seed(
+                coach = demo.coaching.seed(
                     municipality=municipality,
                     organisations=platform.organisations,
                     job_coach=platform.logins[Role.JOB_COACH],
@@ -78,20 +79,20 @@ class Command(BaseCommand):
                     seed=SEED,
                 )
                 # A proposal waiting for the employer and an "interessiert mich" waiting for the case manager.
-                employers.demo.seed_proposals(
+                demo.employers.seed_proposals(
                     municipality=municipality,
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     candidate_user=platform.logins[Role.CANDIDATE],
                     employer_organisation=emp.login_employer,
                 )
                 # Placements the job coach found with businesses: one confirmed, one waiting (issue 14).
-                employers.demo.seed_acquisitions(
+                demo.employers.seed_acquisitions(
                     municipality=municipality,
                     job_coach=platform.logins[Role.JOB_COACH],
                     employer_organisation=emp.login_employer,
                 )
                 # The shared company record: levels, contacts, a contact log, a reminder due (issue 15 §1).
-                employers.demo.seed_business_records(
+                demo.employers.seed_business_records(
                     municipality=municipality,
                     organisations=platform.organisations,
                     job_coach=platform.logins[Role.JOB_COACH],
@@ -100,33 +101,33 @@ class Command(BaseCommand):
                 )
                 # Decided work permission and recognition procedures, one partial recognition with an
                 # adaptation training on the case manager's case (issue 14 §3).
-                employers.demo.seed_procedures(
+                demo.employers.seed_procedures(
                     municipality=municipality, case_manager=platform.logins[Role.CASE_MANAGER]
                 )
                 # A conversation: the case manager asked, the candidate answered in Farsi (issue 22).
-                coaching.demo.seed_messages(
+                demo.coaching.seed_messages(
                     municipality=municipality,
                     case_manager=platform.logins[Role.CASE_MANAGER],
                     candidate_user=platform.logins[Role.CANDIDATE],
                 )
                 # Systemic barriers flagged from cases, for the network page and the dashboard (issue 23).
-                coaching.demo.seed_barriers(
+                demo.coaching.seed_barriers(
                     municipality=municipality, organisations=platform.organisations, seed=SEED
                 )
-                coaching.demo.seed_rounds(
+                demo.coaching.seed_rounds(
                     municipality=municipality,
                     organisations=platform.organisations,
                     coordinator=platform.logins[Role.COORDINATOR],
                     case_manager=platform.logins[Role.CASE_MANAGER],
                 )
                 # Practice templates, one shared, and a neighbour's shared checklist to import (issue 23 §4).
-                coaching.demo.seed_practice(
+                demo.coaching.seed_practice(
                     municipality=municipality, coordinator=platform.logins[Role.COORDINATOR]
                 )
                 # The neighbouring district's course whose service area takes some demo postcodes (issue 17).
-                coaching.demo.seed_neighbour_service(municipality=municipality)
+                demo.coaching.seed_neighbour_service(municipality=municipality)
                 # Reported discrimination and the counselling service it is referred to (issue 15 §3).
-                coaching.demo.seed_discrimination(
+                demo.coaching.seed_discrimination(
                     municipality=municipality,
                     candidate_user=platform.logins[Role.CANDIDATE],
                     job_coach=platform.logins[Role.JOB_COACH],
@@ -134,10 +135,10 @@ class Command(BaseCommand):
                 )
                 # Earlier, ended placements of the other teams: the equity figures by gender, age
                 # and legal circle with retention have cells of 5 and more (issue 20).
-                coaching.demo.seed_placement_history(
+                demo.coaching.seed_placement_history(
                     municipality=municipality, organisations=platform.organisations, seed=SEED
                 )
-        except candidates.demo.DemoDataError as exc:
+        except demo.candidates.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
 
@@ -177,12 +178,10 @@ class Command(BaseCommand):
             out(f"  (Arbeitgeber-Login leitet: {emp.login_employer.name})")
 
         # The website (cms owns it): chamber sections, guides, stories, events, translated pages.
-        import cms.demo
-
-        site = cms.demo.seed(municipality=municipality)
+        site = demo.cms.seed(municipality=municipality)
         # A speed dating scheduled from matches, presented by the speed-dating event page (issue 15).
         with transaction.atomic():
-            employers.demo.seed_speed_dating(
+            demo.employers.seed_speed_dating(
                 municipality=municipality,
                 coordinator=platform.logins[Role.COORDINATOR],
                 candidate_user=platform.logins[Role.CANDIDATE],
@@ -190,5 +189,5 @@ class Command(BaseCommand):
         out(
             f"Website: {site.created} Seiten neu angelegt, Verwaltung unter /cms-admin/. Weitere Kammer-Logins:"
         )
-        for _key, email, _first, _last, lead in cms.demo.EDITOR_LOGINS:
+        for _key, email, _first, _last, lead in demo.cms.EDITOR_LOGINS:
             out(f"  {'Leitung' if lead else 'Redaktion':<22} {email}")

@@ -12,7 +12,7 @@ DEMO_LOGINS: dict[str, str] = {
     "candidate": "klientin@demo.lotse.example",
     "immigration_office": "abh@demo.lotse.example",
 }
-# The website's extra chamber logins for the CMS workflow (cms/demo.py creates them).
+# The website's extra chamber logins for the CMS workflow (demo/cms.py creates them).
 DEMO_CHAMBER_EDITOR_EMAILS: dict[str, str] = {
     "ihk_editor": "ihk-redakteurin@demo.lotse.example",
     "hwk_lead": "hwk-redaktion@demo.lotse.example",
