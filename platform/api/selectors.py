@@ -28,19 +28,11 @@ def token_organisations(*, user: User) -> list[TokenOrganisation]:
     """The organisations whose API tokens the user manages, each with the scopes the user may grant:
     those whose role the user holds there (employers for their verified business, coordinators for
     their municipality's office)."""
-    roles = {scope.role for scope in SCOPES.values()}
-    found: dict[int, tuple[Organisation, set[str]]] = {}
-    for membership in access.memberships(user=user):
-        if membership.role not in roles:
-            continue
-        if not access.has_role(
-            user=user, roles=[membership.role], organisation_id=membership.organisation_id
-        ):
-            continue  # an unverified employer
-        found.setdefault(membership.organisation_id, (membership.organisation, set()))[1].add(membership.role)
     return [
         TokenOrganisation(organisation=org, scopes=scopes_for_roles(held))
-        for org, held in sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].pk))
+        for org, held in access.organisations_with_roles(
+            user=user, roles={scope.role for scope in SCOPES.values()}
+        )
     ]
 
 

@@ -55,6 +55,20 @@ def memberships(*, user: User) -> list[Membership]:
     return cached
 
 
+def organisations_with_roles(*, user: User, roles: set[str]) -> list[tuple[Organisation, set[str]]]:
+    """Each organisation where the user holds one of ``roles`` and may act in it (an unverified
+    employer may not), with the roles held there, by name: whose API tokens and webhooks a person
+    manages."""
+    found: dict[int, tuple[Organisation, set[str]]] = {}
+    for membership in memberships(user=user):
+        if membership.role not in roles:
+            continue
+        if not has_role(user=user, roles=[membership.role], organisation_id=membership.organisation_id):
+            continue
+        found.setdefault(membership.organisation_id, (membership.organisation, set()))[1].add(membership.role)
+    return sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].pk))
+
+
 def act_for_organisation(*, principal: object, organisation: Organisation, roles: Iterable[str]) -> None:
     """Give a principal that is not a person (an API client, api/authentication.py) the given roles
     in one organisation, as if it held those memberships: every rule here, and so every selector,

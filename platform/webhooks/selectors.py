@@ -28,19 +28,11 @@ def webhook_organisations(*, user: User) -> list[WebhookOrganisation]:
     """The organisations whose webhooks the user manages, each with the events the user may
     subscribe it to: those whose role the user holds there (as for API tokens: employers for their
     verified business, coordinators for their municipality's office)."""
-    roles = {event.role for event in EVENTS.values()}
-    found: dict[int, tuple[Organisation, set[str]]] = {}
-    for membership in access.memberships(user=user):
-        if membership.role not in roles:
-            continue
-        if not access.has_role(
-            user=user, roles=[membership.role], organisation_id=membership.organisation_id
-        ):
-            continue  # an unverified employer
-        found.setdefault(membership.organisation_id, (membership.organisation, set()))[1].add(membership.role)
     return [
         WebhookOrganisation(organisation=org, events=events_for_roles(held))
-        for org, held in sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].pk))
+        for org, held in access.organisations_with_roles(
+            user=user, roles={event.role for event in EVENTS.values()}
+        )
     ]
 
 
