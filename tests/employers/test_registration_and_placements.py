@@ -240,6 +240,7 @@ def test_matches_are_explained_in_words_and_respect_revoked_consent(
 
     skills = cook_taxonomy.skills
     Placement.objects.filter(pk=placement.pk).update(offers_language_support=True)
+    placement.refresh_from_db()  # the selector ranks the placement it is given, as the page reads it
     good = make_candidate(municipality, occupation=cook_taxonomy.welder, skills=skills[:1], german="A1")
     gone = make_candidate(municipality, occupation=cook_taxonomy.cook, skills=skills[:2])
     selectors.placement_matches(user=employer.own, placement=placement)  # builds the index with both
