@@ -96,7 +96,16 @@ def test_active_reranker_reorders_and_says_so(esco):
     assert learned[0].model_version == 1 and learned[0].base_score is not None
 
 
+@pytest.fixture
+def forget_the_index_after():
+    """The test's occupation is rolled back with its transaction, but the process's index and the
+    cached version outlive it: the next test (in any order) must build from the database again."""
+    yield
+    services.taxonomy_index_invalidate()
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("forget_the_index_after")
 def test_the_esco_index_follows_a_taxonomy_change_after_the_cache_was_emptied():
     """A Redis flush or restart empties the cache that holds the taxonomy's version: the index a
     process built before must not pass for the taxonomy changed after it (a counter restarting at 1
