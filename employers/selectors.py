@@ -610,7 +610,7 @@ def placement_matches(
     only, so the number of queries does not grow with the page or the number of candidates.
     """
     from matching.index import candidate_index
-    from matching.services import candidate_filter, eligible_candidate_ids, match_candidates
+    from matching.services import active_reranker, candidate_ranking
 
     from .matching import inferred_occupations, placement_record
 
@@ -622,11 +622,18 @@ def placement_matches(
         )
     record = placement_record(placement)
     index = candidate_index(municipality_id=placement.municipality_id)
-    where = candidate_filter(
-        placement=record, candidates=index, max_km=max_km, min_german=min_german, available_by=available_by
+    model = active_reranker()
+    # Who is eligible and the ranking, remembered per process for this placement, index state and
+    # filter (issue 21): only the consent checks below and the page's rows are read per request.
+    ranking = candidate_ranking(
+        placement=record,
+        candidates=index,
+        model=model,
+        max_km=max_km,
+        min_german=min_german,
+        available_by=available_by,
     )
-    # ids as the index keeps them
-    eligible = eligible_candidate_ids(placement=record, candidates=index, where=where)
+    eligible = ranking.eligible  # ids as the index keeps them
     for fresh in (False, True):
         # One query: which of them are no longer listed for this employer (the index may lag).
         gone = _no_longer_listed(user=user, ids=eligible, fresh=fresh)
@@ -634,11 +641,9 @@ def placement_matches(
         end = result_page.number * per_page
         # People the index still holds but who are no longer listed can take places in the ranking:
         # asking for that many more gives exactly the whole ranking's first ``end`` listed people.
-        ranked = [
-            m
-            for m in match_candidates(placement=record, candidates=index, top=end + len(gone), where=where)
-            if int(m.candidate_id) not in gone
-        ][end - per_page : end]
+        ranked = [m for m in ranking.top(end + len(gone), model=model) if int(m.candidate_id) not in gone][
+            end - per_page : end
+        ]
         # The rows are read live: nobody unlisted is ever shown, whatever ``gone`` said.
         rows = {
             c.id: c

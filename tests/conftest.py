@@ -43,6 +43,18 @@ class _ServerRequests:
 
 
 @pytest.fixture(autouse=True)
+def _forget_process_memos():
+    """Per-process memos of committed state (issue 21: audited card views, rankings) would outlive
+    a test whose transaction is rolled back (when on_commit callbacks were run inside it)."""
+    yield
+    from matching.services import candidate_rankings_forget
+    from privacy.services import audit_views_forget
+
+    audit_views_forget()
+    candidate_rankings_forget()
+
+
+@pytest.fixture(autouse=True)
 def _celery_join_allowed():
     """Celery runs an eager task inside ``denied_join_result()``, which saves and restores a
     process-wide flag without a lock. Two threads running eager tasks at once (the live server's

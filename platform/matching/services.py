@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import threading
 import uuid
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import partial
 
 import numpy as np
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,20 +52,45 @@ def taxonomy_index() -> TaxonomyIndex:
         return index
 
 
+# The token as read in the request this thread is serving: a matches page asks for the ESCO index
+# four times (index, filter, eligible ids, ranking), one cache round trip is enough (issue 21).
+# Outside a request (tasks, commands, the warm-up thread) it is read every time, as before.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="matching-taxonomy-version-start")
+request_finished.connect(_request_finished, dispatch_uid="matching-taxonomy-version-end")
+
+
 def _taxonomy_version() -> str:
     """The current taxonomy's token. A token, not a counter: after the cache is emptied (a flush,
     a Redis restart) a counter would start again at 1 and match an index built from another
     taxonomy; a fresh token matches none built before."""
+    known = getattr(_request, "version", None)
+    if known is not None:
+        return known
     version = cache.get(_TAXONOMY_VERSION_KEY)
     if version is None:
         cache.add(_TAXONOMY_VERSION_KEY, uuid.uuid4().hex, None)  # another process may add first
         # Without a reachable cache, keep the index this process has (as before the cache existed).
         version = cache.get(_TAXONOMY_VERSION_KEY) or "no-cache"
-    return str(version)
+    version = str(version)
+    if getattr(_request, "active", False):
+        _request.version = version
+    return version
 
 
 def taxonomy_index_invalidate() -> None:
     cache.set(_TAXONOMY_VERSION_KEY, uuid.uuid4().hex, None)
+    _request.version = None  # a reload within a request is seen by its next read
 
 
 def active_reranker() -> RerankerModel | None:
@@ -126,6 +154,97 @@ def match_candidates(
     model = active_reranker()
     matcher = _matcher()
     return _best(partial(matcher.rank_candidates, placement, candidates, where=where), model=model, top=top)
+
+
+class CandidateRanking:
+    """One placement's ranking over one index state under one list filter: who is eligible, and
+    the best ``depth`` of them ranked and explained (``match_candidates`` with ``top``), computed
+    once and deepened when a later page needs more. Read-only for callers."""
+
+    def __init__(self, *, placement: PlacementRecord, candidates: CandidateIndex, where: np.ndarray | None):
+        self._placement, self._where = placement, where
+        self._index = weakref.ref(candidates)  # a dropped index must not stay in memory for this
+        # A tuple: the callers' per-process answers keyed on these ids find the same object again.
+        self.eligible: tuple[str, ...] = tuple(
+            eligible_candidate_ids(placement=placement, candidates=candidates, where=where)
+        )
+        self._ranked: list[RankedMatch] = []
+        self._depth = 0
+        self._lock = threading.Lock()
+
+    def top(self, n: int, *, model: RerankerModel | None) -> list[RankedMatch]:
+        """The first ``n`` of the whole ranking (exactly ``match_candidates(top=n)``)."""
+        with self._lock:
+            if n > self._depth:
+                index = self._index()
+                if index is None:  # cannot happen while the caller holds the index; be safe anyway
+                    raise LookupError("candidate index gone")
+                matcher = _matcher()
+                rank = partial(matcher.rank_candidates, self._placement, index, where=self._where)
+                # The first four pages at once: paging on through the same list costs no ranking.
+                depth = max(n, 100)
+                self._ranked, self._depth = _best(rank, model=model, top=depth), depth
+            return self._ranked[:n]
+
+
+# (placement record, index, index state, filter, day, taxonomy, re-ranker) -> its ranking; the
+# oldest dropped first. The index is named by identity and state: its rows are never reordered,
+# an update marks a row dead and appends one (CandidateIndex), so (rows, alive rows) differs after
+# every change this process applied to it.
+_RANKINGS: OrderedDict[tuple, CandidateRanking] = OrderedDict()
+_RANKINGS_SIZE = 64
+_rankings_lock = threading.Lock()
+
+
+def candidate_ranking(
+    *,
+    placement: PlacementRecord,
+    candidates: CandidateIndex,
+    model: RerankerModel | None,
+    max_km: float | None = None,
+    min_german: str | None = None,
+    available_by: date | None = None,
+) -> CandidateRanking:
+    """The placement's ranking over ``candidates`` under a list filter, remembered per process
+    (issue 21: a matches page shows 25 people; ranking and explaining is not redone for each
+    request while nothing it depends on changed). Callers still check live consent for the rows
+    they show: the index may lag behind a revocation, and so does this."""
+    key = (
+        placement,
+        id(candidates),
+        len(candidates.ids),
+        len(candidates),
+        max_km,
+        min_german,
+        available_by,
+        timezone.localdate(),
+        id(candidates.taxonomy),
+        None if model is None else (model.pk, model.version),
+    )
+    with _rankings_lock:
+        known = _RANKINGS.get(key)
+        if known is not None and known._index() is candidates:
+            _RANKINGS.move_to_end(key)
+            return known
+    where = candidate_filter(
+        placement=placement,
+        candidates=candidates,
+        max_km=max_km,
+        min_german=min_german,
+        available_by=available_by,
+    )
+    ranking = CandidateRanking(placement=placement, candidates=candidates, where=where)
+    with _rankings_lock:
+        _RANKINGS[key] = ranking
+        while len(_RANKINGS) > _RANKINGS_SIZE:
+            _RANKINGS.popitem(last=False)
+    return ranking
+
+
+def candidate_rankings_forget() -> None:
+    """Drop every remembered ranking of this process (tests)."""
+    with _rankings_lock:
+        _RANKINGS.clear()
 
 
 def match_candidates_many(

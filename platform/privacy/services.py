@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -59,6 +62,13 @@ def audit_record_views_once_a_day(
     if not wanted:
         return 0
     since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    day = (actor.pk, record_type, note[:255], since.date())
+    with _recorded_lock:
+        known = _RECORDED_TODAY.get(day)
+        if known is not None:
+            _RECORDED_TODAY.move_to_end(day)
+    if known is not None and known.issuperset(wanted):
+        return 0  # all of them written today, by this process, in transactions that committed
     seen = set(
         AuditEntry.objects.filter(
             actor_id=actor.pk,
@@ -84,7 +94,34 @@ def audit_record_views_once_a_day(
         if record_id not in seen
     ]
     AuditEntry.objects.bulk_create(new)
+    # Remembered only once the entries (and the ones read) are committed: a rolled-back request
+    # leaves nothing behind it, so the next one reads and writes again.
+    transaction.on_commit(partial(_remember_recorded, day, frozenset(wanted)))
     return len(new)
+
+
+# (actor, record type, note, day) -> record ids whose VIEW entry of that day is committed: a page
+# shown again (the browse and matches pages, issue 21) skips the "already recorded today?" query.
+# Per process; another process asks the database. The least recently written actor goes first.
+_RECORDED_TODAY: OrderedDict[tuple, set[str]] = OrderedDict()
+_RECORDED_TODAY_SIZE = 512
+
+
+_recorded_lock = threading.Lock()
+
+
+def _remember_recorded(day: tuple, ids: frozenset[str]) -> None:
+    with _recorded_lock:
+        # A new set, never the one a request may be reading outside the lock.
+        _RECORDED_TODAY[day] = (_RECORDED_TODAY.pop(day, None) or set()) | ids
+        while len(_RECORDED_TODAY) > _RECORDED_TODAY_SIZE:
+            _RECORDED_TODAY.popitem(last=False)
+
+
+def audit_views_forget() -> None:
+    """Forget which views this process saw recorded (tests; after entries of today were deleted)."""
+    with _recorded_lock:
+        _RECORDED_TODAY.clear()
 
 
 def audit_apply_retention(*, now=None) -> int:
@@ -92,6 +129,8 @@ def audit_apply_retention(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.LOTSE_AUDIT_RETENTION_DAYS)
     deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
+    if deleted:
+        audit_views_forget()  # a retention shorter than a day may have taken today's
     return deleted
 
 

@@ -58,3 +58,37 @@ def test_the_browse_page_does_not_grow_in_queries_with_the_audit(
     business.get(reverse("employers:browse"))  # warm caches (taxonomy labels, sessions)
     with django_assert_max_num_queries(25):
         business.get(reverse("employers:browse"))
+
+
+def test_views_recorded_today_are_remembered_only_once_committed(
+    employer, candidate, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Issue 21: a page shown again skips the "already recorded today?" query for people whose
+    entry of today this process committed; a rolled-back write is not remembered, a new person
+    is written as before."""
+    from candidates.models import Candidate
+    from privacy.services import audit_record_views_once_a_day
+    from tests.factories import make_candidate
+
+    def shown(*people: Candidate) -> int:
+        return audit_record_views_once_a_day(
+            actor=employer.own,
+            record_type="candidates.candidate",
+            records=[(p.pk, p.municipality_id) for p in people],
+            fields=["anonymous_card"],
+            note="card",
+        )
+
+    assert shown(candidate) == 1  # not committed (the test's transaction): not remembered
+    with django_assert_num_queries(1):
+        assert shown(candidate) == 0  # asked the database
+    with django_capture_on_commit_callbacks(execute=True):
+        assert shown(candidate) == 0
+    with django_assert_num_queries(0):
+        assert shown(candidate) == 0  # remembered
+    other = make_candidate(candidate.municipality)
+    with django_assert_num_queries(2), django_capture_on_commit_callbacks(execute=True):
+        assert shown(candidate, other) == 1
+    with django_assert_num_queries(0):
+        assert shown(other, candidate) == 0
+    assert AuditEntry.objects.filter(actor_id=employer.own.pk, note="card").count() == 2

@@ -137,3 +137,74 @@ def test_a_page_shows_exactly_the_whole_rankings_listed_people_even_when_the_ind
         assert positions == [refs[pk] for pk in expected], number
         assert f"Seite {number} von {pages}" in body
         assert not any(f'value="{refs[pk]}"' in body for pk in revoked)
+
+
+def test_the_ranking_is_remembered_until_the_index_or_the_placement_changes(
+    placement, employer, municipality, cook_taxonomy, signed_in, monkeypatch
+):
+    """Issue 21: the page ranks once per placement, index state and filter in a process, not on
+    every request; a change of the index or of the placement ranks again (and shows it)."""
+    from candidates.models import Candidate
+    from employers.models import PlacementSkill
+    from matching.engine.scoring import Matcher
+    from matching.index import forget_indexes
+
+    rankings = []
+    original = Matcher.rank_candidates
+
+    def counting(self, *args, **kwargs):
+        rankings.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Matcher, "rank_candidates", counting)
+    for _ in range(3):
+        make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2])
+    forget_indexes()
+    client = signed_in(employer.own)
+    url = reverse("employers:placement_matches", args=[placement.pk])
+    first = client.get(url).content.decode()
+    assert client.get(url).content.decode().count('data-testid="match"') == 3
+    client.get(f"{url}?seite=1")
+    assert len(rankings) == 1 and first.count('data-testid="match"') == 3
+
+    newcomer = make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2])
+    forget_indexes()  # the refresh task runs on commit, which this test's transaction never reaches
+    body = client.get(url).content.decode()
+    assert len(rankings) == 2 and body.count('data-testid="match"') == 4
+    assert Candidate.objects.get(pk=newcomer.pk).public_ref in body
+
+    PlacementSkill.objects.filter(placement=placement).first().delete()
+    client.get(url)
+    assert len(rankings) == 3
+
+
+def test_a_request_reads_the_taxonomy_token_once(placement, employer, candidate, signed_in, monkeypatch):
+    """Issue 21: the matches page asks for the ESCO index four times; the token comes from the cache
+    once per request, and a reload between requests is seen by the next one."""
+    from matching import services
+
+    reads = []
+    real = services.cache
+
+    class Counting:
+        def get(self, key, *args, **kwargs):
+            if key == services._TAXONOMY_VERSION_KEY:
+                reads.append(key)
+            return real.get(key, *args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(services, "cache", Counting())
+    client = signed_in(employer.own)
+    url = reverse("employers:placement_matches", args=[placement.pk])
+    client.get(url)
+    reads.clear()
+    assert client.get(url).status_code == 200
+    assert len(reads) == 1
+    before = services.taxonomy_index()
+    services.taxonomy_index_invalidate()
+    assert services.taxonomy_index() is not before  # outside a request: read every time
+    reads.clear()
+    assert client.get(url).status_code == 200
+    assert len(reads) == 1
