@@ -17,7 +17,7 @@ from candidates import services
 from candidates.models import Step, StepEvent, StepStatus
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.candidates.test_privacy_and_expiry import _all_candidate_data_as_text
+from tests.candidates.helpers import all_candidate_data_as_text
 from tests.clock import TODAY
 from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import new_member
@@ -336,12 +336,12 @@ def test_export_has_her_answers_and_comments_and_erasure_removes_them(person, de
     document = signed_in(person.user).get(reverse("candidates:my_export_document")).content.decode()
     assert "Kommentar von Quraishi" in document
 
-    assert "Quraishi" in _all_candidate_data_as_text()
+    assert "Quraishi" in all_candidate_data_as_text()
     response = signed_in(desk.user).post(
         reverse("candidates:erase", args=[desk.candidate.pk]), {"confirm": "on"}
     )
     assert response.status_code == 302
-    assert "Quraishi" not in _all_candidate_data_as_text()
+    assert "Quraishi" not in all_candidate_data_as_text()
     assert not StepEvent.objects.exists()
 
 

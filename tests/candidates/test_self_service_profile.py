@@ -16,12 +16,12 @@ from candidates import services
 from candidates.forms import OwnOccupationForm
 from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Qualification
 from privacy.models import AuditEntry
-from tests.candidates.test_queries_and_fuzz import (
+from tests.candidates.helpers import (
     FUZZ,
     OCCUPATION_VALUES,
-    _entries,
-    _plausible,
-    _posts,
+    entries,
+    plausible,
+    posts,
     refused_as_unstorable,
 )
 from tests.factories import CandidateFactory
@@ -352,7 +352,7 @@ def test_the_errors_are_translated_too(me):
 
 
 @FUZZ
-@given(data=_posts(["title", "kind", "country", "year", "recognition_status", "recognition_authority"]))
+@given(data=posts(["title", "kind", "country", "year", "recognition_status", "recognition_authority"]))
 def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
     q, _created = Qualification.objects.get_or_create(
@@ -365,7 +365,7 @@ def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
 
 @FUZZ
 @given(
-    data=_posts(["occupation_label", "occupation_uri", "years_experience"]) | _plausible(OCCUPATION_VALUES),
+    data=posts(["occupation_label", "occupation_uri", "years_experience"]) | plausible(OCCUPATION_VALUES),
     real_uri=st.booleans(),
 )
 def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data, real_uri):
@@ -373,12 +373,12 @@ def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data,
     if real_uri:
         data = {**data, "occupation_uri": welder.uri}  # reach the service with arbitrary years
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
-    before = _entries(CandidateOccupation, desk.candidate)
+    before = entries(CandidateOccupation, desk.candidate)
     response = client.post(reverse("candidates:my_occupations"), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
     assert real_uri or response.status_code != 302  # no real ESCO URI can be guessed
     if response.status_code != 302:
-        assert _entries(CandidateOccupation, desk.candidate) == before  # refused: nothing stored
+        assert entries(CandidateOccupation, desk.candidate) == before  # refused: nothing stored
         return
     # Accepted: her years stored as the form read them, nothing rounded or cut off on the way.
     form = OwnOccupationForm(data)
