@@ -11,23 +11,30 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import (
-    CandidateOccupation,
-    CaseNote,
-    Consent,
     ConsentScope,
-    Qualification,
 )
 from taxonomy.models import Occupation, Skill
 from tests.candidates.helpers import FILE_MARKER, World
 from tests.clock import TODAY
-from tests.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
+from tests.factories import (
+    CandidateOccupationFactory,
+    CaseFactory,
+    CaseNoteFactory,
+    ConsentFactory,
+    GoalFactory,
+    LanguageSkillFactory,
+    OccupationFactory,
+    QualificationFactory,
+    SkillFactory,
+    StepFactory,
+)
 from tests.fixtures.users import new_member
 
 
 @pytest.fixture
 def welder(db) -> Occupation:
     """A small stand-in ESCO occupation (tests needing the real taxonomy use ``esco``)."""
-    return Occupation.objects.create(
+    return OccupationFactory(
         uri="http://data.europa.eu/esco/occupation/test-welder",
         label_de="Schweißer/Schweißerin",
         label_en="welder",
@@ -37,7 +44,7 @@ def welder(db) -> Occupation:
 
 @pytest.fixture
 def forklift(db) -> Skill:
-    return Skill.objects.create(
+    return SkillFactory(
         uri="http://data.europa.eu/esco/skill/test-forklift",
         label_de="Gabelstapler fahren",
         label_en="operate forklift",
@@ -56,14 +63,15 @@ def matrix_world(team, case_manager_team, municipality, other_municipality) -> W
     step = StepFactory(goal=goal)
     own_step = StepFactory(goal=goal, assignee="candidate")
     language = LanguageSkillFactory(candidate=case.candidate)
-    consent = Consent.objects.create(candidate=case.candidate, scope=ConsentScope.LISTING)
-    qualification = Qualification.objects.create(candidate=case.candidate, title="Abitur", kind="school")
+    consent = ConsentFactory(candidate=case.candidate, scope=ConsentScope.LISTING)
+    qualification = QualificationFactory(candidate=case.candidate, title="Abitur", kind="school", country="")
     # An occupation the person entered themself (self-service may remove only such entries).
-    own_occupation = CandidateOccupation.objects.create(
+    own_occupation = CandidateOccupationFactory(
         candidate=case.candidate,
         source="candidate",
-        occupation=Occupation.objects.create(
-            uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin"
+        years_experience=0,
+        occupation=OccupationFactory(
+            uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin", isco_code=""
         ),
     )
     self_user = new_member("candidate")
@@ -79,12 +87,12 @@ def matrix_world(team, case_manager_team, municipality, other_municipality) -> W
         new_member("volunteer", municipality=municipality),
         new_member("volunteer", municipality=municipality),
     )
-    Consent.objects.create(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
+    ConsentFactory(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
     coordinators = team("coordinator")
     # A coordinator who is also the assigned case manager of a second case of the same person.
     coordinator_responsible = new_member("coordinator", municipality=municipality)
     CaseFactory(responsible_organisation=org, candidate=case.candidate, case_manager=coordinator_responsible)
-    CaseNote.objects.create(case=case, author=case_manager_team.own, text=FILE_MARKER)
+    CaseNoteFactory(case=case, author=case_manager_team.own, text=FILE_MARKER)
     # Issue 14 §4: another person's case of the own organisation, closed with an employment.
     from candidates.services import case_close
 

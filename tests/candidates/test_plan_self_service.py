@@ -19,7 +19,15 @@ from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.candidates.helpers import all_candidate_data_as_text
 from tests.clock import TODAY
-from tests.factories import CaseFactory, GoalFactory, StepFactory
+from tests.factories import (
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    CaseFactory,
+    GoalFactory,
+    OccupationFactory,
+    SkillFactory,
+    StepFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -395,17 +403,15 @@ def test_old_steps_that_name_the_person_in_responsible_become_hers(desk):
 def test_the_readable_export_shows_staff_words_and_esco_labels_marked_with_their_language(
     person, desk, signed_in
 ):
-    from candidates.models import CandidateOccupation, CandidateSkill
-    from taxonomy.models import Occupation, Skill
-
-    cook = Occupation.objects.create(
-        uri="http://data.europa.eu/esco/occupation/test-cook", label_de="Koch/Köchin", label_ar="طاهٍ"
+    cook = OccupationFactory(
+        uri="http://data.europa.eu/esco/occupation/test-cook",
+        label_de="Koch/Köchin",
+        label_ar="طاهٍ",
+        isco_code="",
     )
-    knives = Skill.objects.create(
-        uri="http://data.europa.eu/esco/skill/test-knives", label_de="Messer schärfen"
-    )
-    CandidateOccupation.objects.create(candidate=desk.candidate, occupation=cook, years_experience=2)
-    CandidateSkill.objects.create(candidate=desk.candidate, skill=knives)
+    knives = SkillFactory(uri="http://data.europa.eu/esco/skill/test-knives", label_de="Messer schärfen")
+    CandidateOccupationFactory(candidate=desk.candidate, occupation=cook, years_experience=2)
+    CandidateSkillFactory(candidate=desk.candidate, skill=knives)
 
     document = signed_in(person.user).get(url_in("ar", "candidates:my_export_document")).content.decode()
 

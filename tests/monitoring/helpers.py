@@ -8,10 +8,18 @@ from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from candidates.models import Candidate, Case
-from employers.models import Employment, EmploymentQuality
+from candidates.models import Candidate
 from monitoring import quality
 from monitoring.selectors import Filters, Scope
+from tests.factories import CandidateFactory, CaseFactory, EmploymentFactory, EmploymentQualityFactory
+
+
+def bare_candidate(**fields) -> Candidate:
+    """A candidate row with only the given fields, as ``Candidate.objects.create`` makes it: no birth
+    date, e-mail, phone or place (the factory's defaults would put everyone into one age group)."""
+    blank = {"birth_date": None, "email": "", "phone": "", "postcode": "", "city": ""}
+    return CandidateFactory(**{**blank, **fields})
+
 
 # --- the equity tables: sixteen employments of three legal circles --------------------------------
 
@@ -47,7 +55,7 @@ def _aware(day: str) -> datetime.datetime:
 def build_equity(world, municipality=None) -> None:
     municipality = municipality or world.municipality
     for name, gender, circle, start, end, below in FIXTURE:
-        candidate = Candidate.objects.create(
+        candidate = bare_candidate(
             municipality=municipality, first_name=name, last_name="Person", gender=gender
         )
         common = {
@@ -58,27 +66,26 @@ def build_equity(world, municipality=None) -> None:
         }
         if name == "A4":
             # A change of legal circle before the hire: the placement counts where the case was then.
-            Case.objects.create(
+            CaseFactory(
                 **common,
                 legal_circle="asylblg",
                 phase="closed",
                 opened_at=_aware("2024-06-01"),
                 closed_at=_aware("2025-08-31"),
             )
-            Case.objects.create(
-                **common, legal_circle="sgb2", phase="monitoring", opened_at=_aware("2025-09-01")
-            )
+            CaseFactory(**common, legal_circle="sgb2", phase="monitoring", opened_at=_aware("2025-09-01"))
         else:
-            Case.objects.create(**common, legal_circle=circle, phase="monitoring")
-        employment = Employment.objects.create(
+            CaseFactory(**common, legal_circle=circle, phase="monitoring")
+        employment = EmploymentFactory(
             candidate=candidate,
+            placement=None,
             employer=world.employer_profile,
             start_date=D(start),
             end_date=D(end) if end else None,
             end_reason="candidate_resigned" if end else "",
             contract_type="permanent",
         )
-        EmploymentQuality.objects.create(
+        EmploymentQualityFactory(
             employment=employment,
             social_insurance=True,
             hourly_wage=Decimal("15.00"),

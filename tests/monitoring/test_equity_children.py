@@ -14,6 +14,7 @@ from django.utils import timezone
 from candidates import services
 from candidates.models import Candidate, Consent
 from monitoring import quality
+from tests.factories import ConsentFactory
 from tests.monitoring.conftest import forget_dashboards
 from tests.monitoring.helpers import (
     DASHBOARD_NOW,
@@ -32,7 +33,7 @@ def _answer(names: list[str], value: str = "yes", consent: str = "live") -> None
         Candidate.objects.filter(pk=candidate.pk).update(children_under_6=value)
         if consent == "none":
             continue
-        Consent.objects.create(
+        ConsentFactory(
             candidate=candidate,
             scope="family_figures",
             granted_at=timezone.now() - datetime.timedelta(days=30),
