@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = [
     "tests.fixtures.taxonomy",
+    "tests.fixtures.candidates",
     "tests.fixtures.users",
 ]
 

@@ -412,3 +412,216 @@ def make_service(municipality, name="Deutschkurs B1") -> Service:
         languages=["de", "ar"],
         url="https://vhs.example/kurs",
     )
+
+
+# --- factories added by t19c ---
+
+# Imported here so that the shared import block above stays as it is (other blocks append too).
+from decimal import Decimal  # noqa: E402
+
+from django.contrib.admin.models import CHANGE, LogEntry  # noqa: E402
+from django_celery_beat.models import IntervalSchedule, PeriodicTask  # noqa: E402
+
+from candidates.models import CaseNote, CasePhaseChange, WorkPermitProcedure  # noqa: E402
+from coaching.models import (  # noqa: E402
+    FollowUpDue,
+    Handover,
+    HandoverKind,
+    LanguageSupportNeed,
+    Referral,
+    SupportRequest,
+)
+from employers.models import (  # noqa: E402
+    BusinessContactLog,
+    BusinessRelation,
+    EmploymentQuality,
+    IntroductionStage,
+)
+from monitoring.models import MonitoringSettings  # noqa: E402
+from privacy.models import AuditEntry  # noqa: E402
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    text = factory.Sequence(lambda n: f"Notiz {n}")
+
+
+class WorkPermitProcedureFactory(factory.django.DjangoModelFactory):
+    """A work permission procedure with nothing entered yet; pass the dates the test needs."""
+
+    class Meta:
+        model = WorkPermitProcedure
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class IntervalScheduleFactory(factory.django.DjangoModelFactory):
+    """Every second (the beat tests' schedule), shared: django-celery-beat keeps one row per interval."""
+
+    class Meta:
+        model = IntervalSchedule
+        django_get_or_create = ("every", "period")
+
+    every = 1
+    period = IntervalSchedule.SECONDS
+
+
+class PeriodicTaskFactory(factory.django.DjangoModelFactory):
+    """A beat entry; pass ``task`` and ``queue`` (a worker consumes only its own queue)."""
+
+    class Meta:
+        model = PeriodicTask
+
+    name = factory.Sequence(lambda n: f"test task {n}")
+    interval = factory.SubFactory(IntervalScheduleFactory)
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    """A line of the audit log about a candidate, written by nobody in particular."""
+
+    class Meta:
+        model = AuditEntry
+
+    action = AuditEntry.Action.VIEW
+    record_type = "candidates.candidate"
+    record_id = factory.Sequence(str)
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """A line of the Django admin's change log; pass ``user_id``, ``content_type`` and ``object_id``."""
+
+    class Meta:
+        model = LogEntry
+
+    object_repr = "x"
+    action_flag = CHANGE
+    change_message = ""
+
+
+class CasePhaseChangeFactory(factory.django.DjangoModelFactory):
+    """A case's move into a phase; pass ``changed_at`` when the day matters."""
+
+    class Meta:
+        model = CasePhaseChange
+
+    case = factory.SubFactory(CaseFactory)
+    to_phase = factory.SelfAttribute("case.phase")
+
+
+class IntroductionStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntroductionStage
+
+    introduction = factory.SubFactory(IntroductionFactory)
+    stage = factory.SelfAttribute("introduction.stage")
+
+
+class EmploymentQualityFactory(factory.django.DjangoModelFactory):
+    """A job paying above the minimum wage, subject to social insurance, at the person's level."""
+
+    class Meta:
+        model = EmploymentQuality
+
+    employment = factory.SubFactory(EmploymentFactory)
+    social_insurance = True
+    hourly_wage = factory.LazyFunction(lambda: Decimal("15.00"))
+    minimum_wage = factory.LazyFunction(lambda: Decimal("12.82"))
+    job_skill_level = 2
+    person_skill_level = 2
+
+
+class BusinessRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessRelation
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class BusinessContactLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessContactLog
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    kind = "call"
+    happened_on = date(2026, 3, 1)
+
+
+class HandoverKindFactory(factory.django.DjangoModelFactory):
+    """One row per slug (a second factory call with the same slug returns the first row)."""
+
+    class Meta:
+        model = HandoverKind
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"uebergabe-{n}")
+    name = factory.Sequence(lambda n: f"Übergabe {n}")
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """A case handed from its responsible organisation to a Jobcenter of its municipality."""
+
+    class Meta:
+        model = Handover
+
+    case = factory.SubFactory(CaseFactory)
+    kind = factory.SubFactory(HandoverKindFactory)
+    from_organisation = factory.SelfAttribute("case.responsible_organisation")
+    to_organisation = factory.SubFactory(
+        OrganisationFactory,
+        municipality=factory.SelfAttribute("..case.municipality"),
+        kind=OrganisationKind.JOBCENTER,
+    )
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    case = factory.SubFactory(CaseFactory)
+    service = factory.SubFactory(ServiceFactory)
+
+
+class FollowUpDueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpDue
+
+    employment = factory.SubFactory(EmploymentFactory)
+    sequence = 1
+    label = "nach 1 Woche"
+    due_date = factory.LazyAttribute(lambda o: o.employment.start_date + timedelta(days=7))
+
+
+class LanguageSupportNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageSupportNeed
+
+    employment = factory.SubFactory(EmploymentFactory)
+    municipality = factory.SelfAttribute("employment.candidate.municipality")
+    area = "workplace"
+    current_level = "A2"
+    target_level = "B1"
+    measure = "berufssprachkurs"
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    """An employer's open question about an employment, due tomorrow."""
+
+    class Meta:
+        model = SupportRequest
+
+    employment = factory.SubFactory(EmploymentFactory)
+    employer_organisation = factory.SelfAttribute("employment.employer.organisation")
+    municipality = factory.SelfAttribute("employment.candidate.municipality")
+    topic = "language"
+    message = "Frage"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=1))
+
+
+class MonitoringSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringSettings
+
+    municipality = factory.SubFactory(MunicipalityFactory)

@@ -8,153 +8,14 @@ the same role one and two steps further away.
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from candidates.models import CandidateOccupation, CaseNote, Consent, ConsentScope, Qualification
-from taxonomy.models import Occupation
-from tests.clock import TODAY
-from tests.factories import CaseFactory, GoalFactory, LanguageSkillFactory, StepFactory
-from tests.fixtures.users import login_with_mfa, new_member
+from tests.candidates.helpers import FILE_MARKER
+from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
-
-
-@dataclass
-class World:
-    case: object
-    goal: object
-    step: object
-    language: object
-    consent: object
-    qualification: object
-    own_occupation: object
-    users: dict
-    own_step: object = None  # issue 22: a step of the person's own (she may tick it)
-    appointment: object = None  # issue 22: an appointment on the case
-    closed_case: object = None  # issue 14 §4: a case of the own organisation closed with an employment
-    question: object = None  # issue 14 §3: a question of the case to the municipality's Ausländerbehörde
-    procedure: object = None  # issue 14 §3: the case's work permission procedure
-
-    @property
-    def pk(self) -> int:
-        return self.case.candidate_id
-
-
-@pytest.fixture
-def world(team, case_manager_team, municipality, other_municipality) -> World:
-    org = case_manager_team.organisation
-    case = CaseFactory(
-        responsible_organisation=org, candidate__municipality=municipality, case_manager=case_manager_team.own
-    )
-    goal = GoalFactory(case=case)
-    step = StepFactory(goal=goal)
-    own_step = StepFactory(goal=goal, assignee="candidate")
-    language = LanguageSkillFactory(candidate=case.candidate)
-    consent = Consent.objects.create(candidate=case.candidate, scope=ConsentScope.LISTING)
-    qualification = Qualification.objects.create(candidate=case.candidate, title="Abitur", kind="school")
-    # An occupation the person entered themself (self-service may remove only such entries).
-    own_occupation = CandidateOccupation.objects.create(
-        candidate=case.candidate,
-        source="candidate",
-        occupation=Occupation.objects.create(
-            uri="http://data.europa.eu/esco/occupation/matrix", label_de="Koch/Köchin"
-        ),
-    )
-    self_user = new_member("candidate")
-    case.candidate.user = self_user
-    case.candidate.save()
-    other_candidate_user = new_member("candidate")
-    CaseFactory(
-        responsible_organisation=case_manager_team.other_organisation,
-        candidate__municipality=municipality,
-        candidate__user=other_candidate_user,
-    )
-    volunteer, unassigned = (
-        new_member("volunteer", municipality=municipality),
-        new_member("volunteer", municipality=municipality),
-    )
-    Consent.objects.create(candidate=case.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
-    coordinators = team("coordinator")
-    # A coordinator who is also the assigned case manager of a second case of the same person.
-    coordinator_responsible = new_member("coordinator", municipality=municipality)
-    CaseFactory(responsible_organisation=org, candidate=case.candidate, case_manager=coordinator_responsible)
-    CaseNote.objects.create(case=case, author=case_manager_team.own, text=FILE_MARKER)
-    # Issue 14 §4: another person's case of the own organisation, closed with an employment.
-    from candidates.services import case_close
-
-    closed_case = CaseFactory(
-        responsible_organisation=org, candidate__municipality=municipality, case_manager=case_manager_team.own
-    )
-    case_close(case=closed_case, actor=case_manager_team.own, reason="employment")
-    # Issue 14 §3: the Ausländerbehörde the question goes to, a second one of the same municipality
-    # (not the addressee) and one elsewhere.
-    offices = team("immigration_office")
-    from candidates.services import immigration_question_ask
-
-    question = immigration_question_ask(
-        case=case,
-        actor=case_manager_team.own,
-        office=offices.organisation,
-        topic="work_permission",
-        message="Matrix-Frage",
-        due_date=TODAY + datetime.timedelta(days=7),
-    )
-    users = {
-        "anonymous": None,
-        "candidate_self": self_user,
-        "candidate_other": other_candidate_user,
-        "case_manager_own": case_manager_team.own,
-        "case_manager_colleague": case_manager_team.colleague,
-        "case_manager_lead": new_member("case_manager", organisation=org, lead=True),
-        "case_manager_other_org": case_manager_team.outsider,
-        "case_manager_other_municipality": case_manager_team.elsewhere,
-        "job_coach_own_org": new_member("job_coach", organisation=org),
-        "volunteer_assigned": volunteer,
-        "volunteer_unassigned": unassigned,
-        "employer": team("employer").own,
-        "unverified_employer": team("unverified_employer").own,
-        "chamber_editor": team("chamber_editor").own,
-        "coordinator_own_municipality": coordinators.own,
-        "coordinator_responsible": coordinator_responsible,
-        "coordinator_other_municipality": coordinators.elsewhere,
-        "immigration_office_own": offices.own,
-        "immigration_office_other_office": offices.outsider,
-        "immigration_office_other_municipality": offices.elsewhere,
-    }
-    from candidates.services import appointment_create
-
-    appointment = appointment_create(
-        case=case,
-        actor=case_manager_team.own,
-        kind="follow_up",
-        starts_at=timezone.now() + datetime.timedelta(days=3),
-        ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
-        place="Matrix-Ort",
-    )
-    from candidates.services import work_permit_procedure_save
-
-    procedure = work_permit_procedure_save(case=case, actor=case_manager_team.own, ba_approval="zustimmung")
-    return World(
-        procedure=procedure,
-        question=question,
-        closed_case=closed_case,
-        appointment=appointment,
-        case=case,
-        goal=goal,
-        step=step,
-        language=language,
-        consent=consent,
-        qualification=qualification,
-        own_occupation=own_occupation,
-        users=users,
-        own_step=own_step,
-    )
 
 
 # (name, method, url builder). POSTs that change something come last.
@@ -429,7 +290,6 @@ EXPECTED = {
 
 # Pages that answer 200 and carry the case file (contact data, notes): by role, where the 200 is
 # only metadata the file must be absent. Only the roles whose answer depends on responsibility.
-FILE_MARKER = "Matrix-Notiz: nur für Zuständige"
 FILE_SHOWN = {
     "case_manager_own": {"detail", "case_detail"},
     "coordinator_own_municipality": set(),
@@ -438,18 +298,20 @@ FILE_SHOWN = {
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_access_matrix(world, role):
-    user = world.users[role]
+def test_access_matrix(matrix_world, role):
+    user = matrix_world.users[role]
     client = Client() if user is None else login_with_mfa(Client(), user)
     got = {}
     shown = set()
     for name, method, url in URLS:
-        response = getattr(client, method)(url(world))
+        response = getattr(client, method)(url(matrix_world))
         got[name] = response.status_code
         if user is None and response.status_code == 302:
             assert "/accounts/login/" in response["Location"], name
         text = response.content.decode("utf-8", errors="replace")
-        if name in ("detail", "case_detail") and (FILE_MARKER in text or world.case.candidate.email in text):
+        if name in ("detail", "case_detail") and (
+            FILE_MARKER in text or matrix_world.case.candidate.email in text
+        ):
             shown.add(name)
     assert got == EXPECTED[role]
     if role in FILE_SHOWN:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from candidates import services
 from candidates.models import Appointment
 from tests.config.celery_helpers import require_redis, running_worker
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, IntervalScheduleFactory, PeriodicTaskFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -53,8 +53,8 @@ def test_beat_and_worker_send_each_reminder_once(tmp_path, request, municipality
         interpreter_language="fa",
     )
     queue = f"lotse-test-beat-{uuid.uuid4().hex[:12]}"
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
+    every_second = IntervalScheduleFactory(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTaskFactory(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
     env = {
         "DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
         "LOTSE_TEST_MAIL_DIR": str(tmp_path),

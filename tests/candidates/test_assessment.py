@@ -17,7 +17,6 @@ from candidates import selectors, services
 from candidates.models import Assessment, AssessmentEntry, ConsentScope, LifeDomain
 from candidates.services import consent_grant
 from privacy.models import AuditEntry
-from tests.candidates.test_access_matrix import world  # noqa: F401  (the matrix's world, reused)
 from tests.clock import TODAY
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
@@ -121,16 +120,22 @@ READS_SPECIAL = {"case_manager_own", "case_manager_colleague", "job_coach_own_or
         "coordinator_other_municipality",
     ],
 )
-def test_special_categories_reach_only_the_responsible_case_staff(world, role):  # noqa: F811
-    assess(world.case, world.users["case_manager_own"], health="urgent", family="some", german="some")
-    user = world.users[role]
+def test_special_categories_reach_only_the_responsible_case_staff(matrix_world, role):
+    assess(
+        matrix_world.case,
+        matrix_world.users["case_manager_own"],
+        health="urgent",
+        family="some",
+        german="some",
+    )
+    user = matrix_world.users[role]
     client = Client() if user is None else login_with_mfa(Client(), user)
     pages = [
-        reverse("candidates:assessment", args=[world.case.pk]),
-        reverse("candidates:assessment_edit", args=[world.case.pk]),
-        reverse("candidates:case_detail", args=[world.case.pk]),
-        reverse("coaching:assessment_proposals", args=[world.case.pk]),
-        reverse("candidates:detail", args=[world.pk]),
+        reverse("candidates:assessment", args=[matrix_world.case.pk]),
+        reverse("candidates:assessment_edit", args=[matrix_world.case.pk]),
+        reverse("candidates:case_detail", args=[matrix_world.case.pk]),
+        reverse("coaching:assessment_proposals", args=[matrix_world.case.pk]),
+        reverse("candidates:detail", args=[matrix_world.pk]),
         reverse("monitoring:dashboard"),
     ]
     seen = "".join(client.get(url).content.decode("utf-8", errors="replace") for url in pages)
@@ -141,27 +146,34 @@ def test_special_categories_reach_only_the_responsible_case_staff(world, role): 
         assert "Gesundheit, Trauma und Familie sehen nur" in seen
 
 
-def test_a_handover_recipient_reads_the_file_but_not_the_special_categories(world):  # noqa: F811
-    owner = world.users["case_manager_own"]
-    assess(world.case, owner, health="urgent")
-    receiving = OrganisationFactory(municipality=world.case.municipality, kind="jobcenter")
+def test_a_handover_recipient_reads_the_file_but_not_the_special_categories(matrix_world):
+    owner = matrix_world.users["case_manager_own"]
+    assess(matrix_world.case, owner, health="urgent")
+    receiving = OrganisationFactory(municipality=matrix_world.case.municipality, kind="jobcenter")
     reader = new_member("case_manager", organisation=receiving)
     consent_grant(
-        candidate=world.case.candidate,
+        candidate=matrix_world.case.candidate,
         scope=ConsentScope.CASE_DATA,
         actor=owner,
         recipient_organisation=receiving,
     )
-    assert selectors.may_read_file(user=reader, candidate=world.case.candidate)
-    assert not selectors.may_read_special_categories(user=reader, case=world.case)
-    [version] = selectors.assessment_history(user=reader, case=world.case)
+    assert selectors.may_read_file(user=reader, candidate=matrix_world.case.candidate)
+    assert not selectors.may_read_special_categories(user=reader, case=matrix_world.case)
+    [version] = selectors.assessment_history(user=reader, case=matrix_world.case)
     assert version.withheld == 2
     assert {e.domain for e in version.entries}.isdisjoint({"health", "family"})
     client = login_with_mfa(Client(), reader)
-    assert SPECIAL not in client.get(reverse("candidates:assessment", args=[world.case.pk])).content.decode()
-    assert client.get(reverse("candidates:assessment_edit", args=[world.case.pk])).status_code == 404
-    assert client.get(reverse("coaching:assessment_proposals", args=[world.case.pk])).status_code == 404
-    assert client.post(reverse("candidates:assessment_edit", args=[world.case.pk]), {}).status_code == 404
+    assert (
+        SPECIAL
+        not in client.get(reverse("candidates:assessment", args=[matrix_world.case.pk])).content.decode()
+    )
+    assert client.get(reverse("candidates:assessment_edit", args=[matrix_world.case.pk])).status_code == 404
+    assert (
+        client.get(reverse("coaching:assessment_proposals", args=[matrix_world.case.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("candidates:assessment_edit", args=[matrix_world.case.pk]), {}).status_code == 404
+    )
 
 
 def test_a_closed_case_shows_nobody_the_special_categories(desk):
@@ -171,11 +183,11 @@ def test_a_closed_case_shows_nobody_the_special_categories(desk):
     assert not selectors.may_read_special_categories(user=desk.user, case=desk.case)
 
 
-def test_every_read_is_audited_and_says_when_it_was_special(world):  # noqa: F811
-    assess(world.case, world.users["case_manager_own"], health="urgent")
-    url = reverse("candidates:assessment", args=[world.case.pk])
+def test_every_read_is_audited_and_says_when_it_was_special(matrix_world):
+    assess(matrix_world.case, matrix_world.users["case_manager_own"], health="urgent")
+    url = reverse("candidates:assessment", args=[matrix_world.case.pk])
     for role in ("case_manager_colleague", "coordinator_responsible"):
-        user = world.users[role]
+        user = matrix_world.users[role]
         AuditEntry.objects.all().delete()
         login_with_mfa(Client(), user).get(url)
         reads = AuditEntry.objects.filter(actor_id=user.pk, action=AuditEntry.Action.VIEW)

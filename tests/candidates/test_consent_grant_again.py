@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from candidates.models import Candidate, Consent, ConsentScope, ConsentSource
 from organisations.models import Membership, OrganisationKind
-from tests.factories import OrganisationFactory
+from tests.factories import CandidateFactory, ConsentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def me(desk, candidate_team, signed_in):
 
 def revoked(candidate, **fields) -> Consent:
     now = timezone.now()
-    return Consent.objects.create(
+    return ConsentFactory(
         candidate=candidate, granted_at=now - timedelta(days=30), revoked_at=now - timedelta(days=1), **fields
     )
 
@@ -75,7 +75,7 @@ def test_what_cannot_be_given_again_has_no_button_and_a_tampered_post_changes_no
         me.candidate, scope=ConsentScope.CONTACT, recipient_organisation=employer, reference="introduction:1"
     )
     someone_else = revoked(
-        Candidate.objects.create(municipality=me.candidate.municipality, first_name="A", last_name="B"),
+        CandidateFactory(municipality=me.candidate.municipality, first_name="A", last_name="B"),
         scope=ConsentScope.LISTING,
     )
     page = me.client.get(url()).content.decode()

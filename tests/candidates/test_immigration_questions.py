@@ -15,13 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 from candidates import services, tasks
-from candidates.models import CaseNote, ImmigrationQuestion
+from candidates.models import ImmigrationQuestion
 from notifications.models import Notification
 from organisations.models import OrganisationKind
 from organisations.services import roles_for_kind
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.factories import CaseFactory, OrganisationFactory
+from tests.factories import CaseFactory, CaseNoteFactory, OrganisationFactory, WorkPermitProcedureFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
@@ -41,7 +41,7 @@ def world(municipality, other_municipality, case_manager_team):
         candidate__municipality=municipality,
         case_manager=case_manager_team.own,
     )
-    CaseNote.objects.create(case=case, author=case_manager_team.own, text=CASE_SECRET)
+    CaseNoteFactory(case=case, author=case_manager_team.own, text=CASE_SECRET)
 
     class W:
         pass
@@ -267,11 +267,10 @@ def test_hostile_the_office_reaches_no_case_candidate_matching_or_monitoring_pag
 def test_the_persons_export_labels_every_key_of_questions_and_procedures(world):
     """The readable GDPR export names every key (privacy.document): a question and a work permission
     procedure on the case, both exported with a label for each field."""
-    from candidates.models import WorkPermitProcedure
     from privacy.document import missing_labels
 
     _ask(world)
-    WorkPermitProcedure.objects.create(case=world.case, applied_on=TODAY, note="Antrag gestellt")
+    WorkPermitProcedureFactory(case=world.case, applied_on=TODAY, note="Antrag gestellt")
     data = {"candidates": services.candidate_export(candidate=world.case.candidate)}
     exported = data["candidates"]["cases"][0]
     assert len(exported["immigration_questions"]) == 1 and len(exported["work_permit_procedures"]) == 1

@@ -17,7 +17,15 @@ from candidates.models import (
     WorkPermission,
 )
 from organisations.models import OrganisationKind
-from tests.factories import CandidateFactory, MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CandidateFactory,
+    CaseFactory,
+    ConsentFactory,
+    LanguageSkillFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +50,8 @@ def test_a_new_candidate_has_a_permit_not_yet_known_not_one_that_bars_them():
 def test_live_consents_exclude_revoked_ones_at_once():
     candidate = CandidateFactory()
     employer = OrganisationFactory(municipality=candidate.municipality, kind=OrganisationKind.EMPLOYER)
-    listing = Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
-    contact = Consent.objects.create(
-        candidate=candidate, scope=ConsentScope.CONTACT, recipient_organisation=employer
-    )
+    listing = ConsentFactory(candidate=candidate, scope=ConsentScope.LISTING)
+    contact = ConsentFactory(candidate=candidate, scope=ConsentScope.CONTACT, recipient_organisation=employer)
     assert set(Consent.objects.live()) == {listing, contact}
 
     contact.revoked_at = timezone.now()
@@ -59,11 +65,13 @@ def test_live_consents_exclude_revoked_ones_at_once():
 def test_a_contact_consent_must_name_the_receiving_organisation():
     candidate = CandidateFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
+        # The insert itself is what is checked (a database constraint): no factory.
         Consent.objects.create(candidate=candidate, scope=ConsentScope.CONTACT)
 
 
 def test_a_volunteer_consent_must_name_the_volunteer():
     candidate = CandidateFactory()
+    # The inserts themselves are what is checked (a database constraint, both ways): no factory.
     with pytest.raises(IntegrityError), transaction.atomic():
         Consent.objects.create(candidate=candidate, scope=ConsentScope.VOLUNTEER)
     Consent.objects.create(candidate=candidate, scope=ConsentScope.VOLUNTEER, recipient_user=UserFactory())
@@ -71,7 +79,7 @@ def test_a_volunteer_consent_must_name_the_volunteer():
 
 
 def test_a_consent_cannot_be_revoked_before_it_was_granted():
-    consent = Consent.objects.create(candidate=CandidateFactory(), scope=ConsentScope.LISTING)
+    consent = ConsentFactory(candidate=CandidateFactory(), scope=ConsentScope.LISTING)
     consent.revoked_at = consent.granted_at - timedelta(days=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         consent.save()
@@ -102,7 +110,7 @@ def test_a_case_belongs_to_the_candidates_municipality():
 def test_a_case_is_closed_with_a_date_and_open_without_one():
     candidate = CandidateFactory()
     office = OrganisationFactory(municipality=candidate.municipality, kind=OrganisationKind.JOBCENTER)
-    case = Case.objects.create(
+    case = CaseFactory(
         candidate=candidate, municipality=candidate.municipality, responsible_organisation=office
     )
     assert case.is_open
@@ -116,8 +124,9 @@ def test_a_case_is_closed_with_a_date_and_open_without_one():
 
 def test_each_language_appears_once_per_candidate():
     candidate = CandidateFactory()
-    LanguageSkill.objects.create(candidate=candidate, language="de", spoken="B1", written="A2")
+    LanguageSkillFactory(candidate=candidate, language="de", spoken="B1", written="A2")
     with pytest.raises(IntegrityError), transaction.atomic():
+        # The insert itself is what is checked (a unique constraint): no factory.
         LanguageSkill.objects.create(candidate=candidate, language="de", spoken="A2")
 
 

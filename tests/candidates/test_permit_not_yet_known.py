@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from candidates import selectors, services
 from candidates.models import Candidate, WorkPermission
-from privacy.models import AuditEntry
-from tests.factories import CandidateFactory, CaseFactory
+from tests.factories import AuditEntryFactory, CandidateFactory, CaseFactory, LogEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def test_the_caseload_counts_the_cases_whose_permit_is_still_open(desk, signed_i
 
 
 def test_the_migration_opens_only_the_permits_nobody_chose(desk):
-    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.admin.models import CHANGE
     from django.contrib.contenttypes.models import ContentType
 
     migration = importlib.import_module("candidates.migrations.0009_work_permission_not_yet_known")
@@ -70,14 +69,14 @@ def test_the_migration_opens_only_the_permits_nobody_chose(desk):
         work_permission="none"
     )
     # A person chose "keine Beschäftigung erlaubt" on the profile form (the audit names the field) ...
-    AuditEntry.objects.create(
+    AuditEntryFactory(
         action="change",
         record_type="candidates.candidate",
         record_id=str(chosen.pk),
         fields=["work_permission"],
     )
     # ... or in the Django admin (its log names the field by its label).
-    LogEntry.objects.create(
+    LogEntryFactory(
         user_id=desk.user.pk,
         content_type=ContentType.objects.get_for_model(Candidate),
         object_id=str(chosen_in_admin.pk),

@@ -17,9 +17,17 @@ from candidates import services
 from candidates.models import Step, StepEvent, StepStatus
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.candidates.test_privacy_and_expiry import _all_candidate_data_as_text
+from tests.candidates.helpers import all_candidate_data_as_text
 from tests.clock import TODAY
-from tests.factories import CaseFactory, GoalFactory, StepFactory
+from tests.factories import (
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    CaseFactory,
+    GoalFactory,
+    OccupationFactory,
+    SkillFactory,
+    StepFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -336,12 +344,12 @@ def test_export_has_her_answers_and_comments_and_erasure_removes_them(person, de
     document = signed_in(person.user).get(reverse("candidates:my_export_document")).content.decode()
     assert "Kommentar von Quraishi" in document
 
-    assert "Quraishi" in _all_candidate_data_as_text()
+    assert "Quraishi" in all_candidate_data_as_text()
     response = signed_in(desk.user).post(
         reverse("candidates:erase", args=[desk.candidate.pk]), {"confirm": "on"}
     )
     assert response.status_code == 302
-    assert "Quraishi" not in _all_candidate_data_as_text()
+    assert "Quraishi" not in all_candidate_data_as_text()
     assert not StepEvent.objects.exists()
 
 
@@ -395,17 +403,15 @@ def test_old_steps_that_name_the_person_in_responsible_become_hers(desk):
 def test_the_readable_export_shows_staff_words_and_esco_labels_marked_with_their_language(
     person, desk, signed_in
 ):
-    from candidates.models import CandidateOccupation, CandidateSkill
-    from taxonomy.models import Occupation, Skill
-
-    cook = Occupation.objects.create(
-        uri="http://data.europa.eu/esco/occupation/test-cook", label_de="Koch/Köchin", label_ar="طاهٍ"
+    cook = OccupationFactory(
+        uri="http://data.europa.eu/esco/occupation/test-cook",
+        label_de="Koch/Köchin",
+        label_ar="طاهٍ",
+        isco_code="",
     )
-    knives = Skill.objects.create(
-        uri="http://data.europa.eu/esco/skill/test-knives", label_de="Messer schärfen"
-    )
-    CandidateOccupation.objects.create(candidate=desk.candidate, occupation=cook, years_experience=2)
-    CandidateSkill.objects.create(candidate=desk.candidate, skill=knives)
+    knives = SkillFactory(uri="http://data.europa.eu/esco/skill/test-knives", label_de="Messer schärfen")
+    CandidateOccupationFactory(candidate=desk.candidate, occupation=cook, years_experience=2)
+    CandidateSkillFactory(candidate=desk.candidate, skill=knives)
 
     document = signed_in(person.user).get(url_in("ar", "candidates:my_export_document")).content.decode()
 

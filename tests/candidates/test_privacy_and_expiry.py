@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -15,19 +14,11 @@ from candidates.models import Candidate, Case, Consent, ConsentScope, PermitExpi
 from notifications.models import Notification
 from privacy.models import AuditEntry
 from privacy.registry import registry
+from tests.candidates.helpers import all_candidate_data_as_text
 from tests.clock import TODAY
 from tests.factories import GoalFactory, LanguageSkillFactory, StepFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
-
-
-def _all_candidate_data_as_text() -> str:
-    """Every value of every row of every candidates table, plus the audit log, as one string."""
-    chunks = []
-    for model in [*apps.get_app_config("candidates").get_models(), AuditEntry]:
-        for row in model.objects.values():
-            chunks.extend(str(value) for value in row.values())
-    return "\n".join(chunks)
 
 
 def test_erasure_removes_every_personal_detail_and_keeps_anonymous_case_counts(desk, signed_in, make_member):
@@ -54,13 +45,13 @@ def test_erasure_removes_every_personal_detail_and_keeps_anonymous_case_counts(d
         paper_form_reference="Ordner Quraishi",
     )
     signed_in(desk.user).get(reverse("candidates:detail", args=[candidate.pk]))
-    before = _all_candidate_data_as_text()
+    before = all_candidate_data_as_text()
     assert "Quraishi" in before  # the check below can fail
 
     response = signed_in(desk.user).post(reverse("candidates:erase", args=[candidate.pk]), {"confirm": "on"})
     assert response.status_code == 302
 
-    after = _all_candidate_data_as_text()
+    after = all_candidate_data_as_text()
     for personal in (
         "Zainab",
         "Quraishi",

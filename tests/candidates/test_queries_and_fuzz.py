@@ -7,12 +7,19 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from candidates.models import Language, LanguageExam, LegalCircle
-from inputs.middleware import UNSTORABLE
 from taxonomy.cefr import CEFR
+from tests.candidates.helpers import (
+    FUZZ,
+    OCCUPATION_VALUES,
+    entries,
+    plausible,
+    posts,
+    refused_as_unstorable,
+)
 from tests.clock import TODAY
 from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
@@ -94,38 +101,6 @@ PROFILE_FIELDS = [
 LANGUAGE_FIELDS = ["language", "spoken", "written", "is_native", "exam", "exam_level", "exam_date"]
 OCCUPATION_FIELDS = ["occupation_label", "occupation_uri", "years_experience"]
 
-values = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet="0123456789-.:/", max_size=12),
-    st.sampled_from(
-        [
-            "",
-            "A1",
-            "C2",
-            "D9",
-            "2001-01-01",
-            "2099-12-31",
-            "9999-99-99",
-            "-1",
-            "1e9",
-            "NaN",
-            "unrestricted",
-            "duldung",
-            "<script>x</script>",
-            "0" * 5000,
-            "\x00",
-            "de",
-            "telc",
-        ]
-    ),
-    st.integers(min_value=-(10**12), max_value=10**12).map(str),
-)
-
-
-def refused_as_unstorable(response, data) -> bool:
-    """A NUL byte or lone surrogate is refused by the input middleware with a 400 before any form."""
-    return response.status_code == 400 and any(UNSTORABLE.search(f"{k}{v}") for k, v in data.items())
-
 
 def _row(candidate) -> dict:
     from candidates.models import Candidate
@@ -142,18 +117,6 @@ def assert_nothing_invalid_stored(response, candidate, before: dict) -> None:
     candidate.full_clean()
 
 
-def _posts(fields):
-    return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
-
-
-def _plausible(good: dict[str, list[str]]):
-    """Any of the fields, each a plausible value or anything at all: so that accepted posts happen
-    often enough for their stored values to be checked, not only refused ones."""
-    return st.fixed_dictionaries(
-        {}, optional={k: st.one_of(st.sampled_from(v), values) for k, v in good.items()}
-    )
-
-
 _LEVELS = ["", *CEFR.values]
 LANGUAGE_VALUES = {
     "language": Language.values[:6],
@@ -164,7 +127,6 @@ LANGUAGE_VALUES = {
     "exam_level": _LEVELS,
     "exam_date": ["", "2020-05-01", " 2024-12-31 "],
 }
-OCCUPATION_VALUES = {"years_experience": ["0", "3", " 12.5 ", "60"]}
 INTAKE_VALUES = {
     "first_name": ["Amal", " Amal ", "Zoë", "Nguyễn Thị"],
     "last_name": ["Haddad", "Al-Hassan", "O'Neill"],
@@ -176,21 +138,14 @@ INTAKE_VALUES = {
 }
 
 
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
 @FUZZ
-@given(data=_posts(PROFILE_FIELDS))
+@given(data=posts(PROFILE_FIELDS))
 def test_the_staff_profile_form_never_fails(desk, data):
     client = login_with_mfa(Client(), desk.user)
     before = _row(desk.candidate)
     response = client.post(reverse("candidates:edit", args=[desk.candidate.pk]), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
     assert_nothing_invalid_stored(response, desk.candidate, before)
-
-
-def _entries(model, candidate) -> list[dict]:
-    return list(model.objects.filter(candidate=candidate).order_by("pk").values())
 
 
 def assert_stored_as_accepted(row, form, data: dict) -> None:
@@ -214,19 +169,19 @@ def _on_top(base: dict, data: dict, use_base: bool) -> dict:
 
 
 @FUZZ
-@given(data=_posts(LANGUAGE_FIELDS) | _plausible(LANGUAGE_VALUES), use_base=st.booleans())
+@given(data=posts(LANGUAGE_FIELDS) | plausible(LANGUAGE_VALUES), use_base=st.booleans())
 def test_the_language_form_never_fails(desk, data, use_base):
     from candidates.forms import LanguageForm
     from candidates.models import LanguageSkill
 
     data = _on_top({"language": "de", "exam": "none"}, data, use_base)
     client = login_with_mfa(Client(), desk.user)
-    before = _entries(LanguageSkill, desk.candidate)
+    before = entries(LanguageSkill, desk.candidate)
     response = client.post(reverse("candidates:language_add", args=[desk.candidate.pk]), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
     _outcome(response)
     if response.status_code != 302:
-        assert _entries(LanguageSkill, desk.candidate) == before
+        assert entries(LanguageSkill, desk.candidate) == before
         return
     form = LanguageForm(data)
     stored = LanguageSkill.objects.get(candidate=desk.candidate, language=data["language"])
@@ -234,7 +189,7 @@ def test_the_language_form_never_fails(desk, data, use_base):
 
 
 @FUZZ
-@given(data=_posts(OCCUPATION_FIELDS) | _plausible(OCCUPATION_VALUES), real_uri=st.booleans())
+@given(data=posts(OCCUPATION_FIELDS) | plausible(OCCUPATION_VALUES), real_uri=st.booleans())
 def test_the_occupation_form_never_fails(desk, welder, data, real_uri):
     from candidates.forms import OccupationAddForm
     from candidates.models import CandidateOccupation
@@ -242,14 +197,14 @@ def test_the_occupation_form_never_fails(desk, welder, data, real_uri):
     if real_uri:
         data = {**data, "occupation_uri": welder.uri}  # reach the service with arbitrary years
     client = login_with_mfa(Client(), desk.user)
-    before = _entries(CandidateOccupation, desk.candidate)
+    before = entries(CandidateOccupation, desk.candidate)
     response = client.post(reverse("candidates:occupation_add", args=[desk.candidate.pk]), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
     _outcome(response)
     # No real ESCO URI can be guessed: without the welder's every post is refused.
     assert real_uri or response.status_code != 302
     if response.status_code != 302:
-        assert _entries(CandidateOccupation, desk.candidate) == before
+        assert entries(CandidateOccupation, desk.candidate) == before
         return
     form = OccupationAddForm(data)
     assert form.is_valid(), form.errors
@@ -258,7 +213,7 @@ def test_the_occupation_form_never_fails(desk, welder, data, real_uri):
 
 
 @FUZZ
-@given(data=_posts([f for f in PROFILE_FIELDS if f not in ("first_name", "last_name")]))
+@given(data=posts([f for f in PROFILE_FIELDS if f not in ("first_name", "last_name")]))
 def test_the_self_service_form_never_fails(desk, candidate_team, data):
     from candidates.models import Candidate
 
@@ -283,7 +238,7 @@ INTAKE_FIELDS = [
 
 
 @FUZZ
-@given(data=_posts(INTAKE_FIELDS) | _plausible(INTAKE_VALUES), use_base=st.booleans())
+@given(data=posts(INTAKE_FIELDS) | plausible(INTAKE_VALUES), use_base=st.booleans())
 def test_the_intake_form_never_fails(desk, data, use_base):
     from candidates.forms import IntakeForm
     from candidates.models import Candidate, Case

@@ -14,17 +14,22 @@ from hypothesis import strategies as st
 
 from candidates import services
 from candidates.forms import OwnOccupationForm
-from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Qualification
+from candidates.models import Candidate, CandidateOccupation, CandidateSkill
 from privacy.models import AuditEntry
-from tests.candidates.test_queries_and_fuzz import (
+from tests.candidates.helpers import (
     FUZZ,
     OCCUPATION_VALUES,
-    _entries,
-    _plausible,
-    _posts,
+    entries,
+    plausible,
+    posts,
     refused_as_unstorable,
 )
-from tests.factories import CandidateFactory
+from tests.factories import (
+    CandidateFactory,
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    QualificationFactory,
+)
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +77,9 @@ def test_the_candidate_adds_an_occupation_with_years_marked_as_their_own(me, wel
 
 def test_the_candidate_removes_their_own_occupation_and_it_is_audited(me, welder):
     candidate, client = me
-    entry = CandidateOccupation.objects.create(candidate=candidate, occupation=welder, source="candidate")
+    entry = CandidateOccupationFactory(
+        candidate=candidate, occupation=welder, source="candidate", years_experience=0
+    )
     response = client.post(reverse("candidates:my_entry_remove", args=["occupations", entry.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("candidates:my_occupations")
     assert not CandidateOccupation.objects.filter(pk=entry.pk).exists()
@@ -94,7 +101,7 @@ def test_the_candidate_adds_and_removes_a_skill(me, forklift):
 
 def test_the_candidate_corrects_a_qualification(me):
     candidate, client = me
-    q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school", country="Syrien")
+    q = QualificationFactory(candidate=candidate, title="Abitur", kind="school", country="Syrien")
     response = client.post(
         reverse("candidates:my_qualification_edit", args=[q.pk]),
         {
@@ -196,8 +203,8 @@ def test_a_recognition_decision_staff_recorded_survives_the_candidates_own_corre
 
     assert {value for value, _label in OWN_RECOGNITION_STATUSES} == set(RecognitionStatus.values)
     candidate, client = me
-    q = Qualification.objects.create(
-        candidate=candidate, title="Pflege", kind="vocational", recognition_status="compensation"
+    q = QualificationFactory(
+        candidate=candidate, title="Pflege", kind="vocational", country="", recognition_status="compensation"
     )
     url = reverse("candidates:my_qualification_edit", args=[q.pk])
     page = client.get(url).content.decode()
@@ -221,7 +228,7 @@ def test_a_recognition_decision_staff_recorded_survives_the_candidates_own_corre
 
 def test_markup_and_an_impossible_year_in_a_qualification_are_refused_and_the_input_kept(me):
     candidate, client = me
-    q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
+    q = QualificationFactory(candidate=candidate, title="Abitur", kind="school", country="")
     response = client.post(
         reverse("candidates:my_qualification_edit", args=[q.pk]),
         {
@@ -246,7 +253,7 @@ def test_markup_and_an_impossible_year_in_a_qualification_are_refused_and_the_in
 
 def test_a_tampered_choice_in_a_qualification_is_refused(me):
     candidate, client = me
-    q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
+    q = QualificationFactory(candidate=candidate, title="Abitur", kind="school", country="")
     response = client.post(
         reverse("candidates:my_qualification_edit", args=[q.pk]),
         {"title": "Abitur", "kind": "doctorate", "recognition_status": "bribed"},
@@ -261,9 +268,11 @@ def test_a_tampered_choice_in_a_qualification_is_refused(me):
 
 def test_another_candidates_entries_are_not_found(me, stranger, welder, forklift):
     _candidate, client = me
-    occupation = CandidateOccupation.objects.create(candidate=stranger, occupation=welder, source="candidate")
-    skill = CandidateSkill.objects.create(candidate=stranger, skill=forklift, source="candidate")
-    q = Qualification.objects.create(candidate=stranger, title="Diplom", kind="university")
+    occupation = CandidateOccupationFactory(
+        candidate=stranger, occupation=welder, source="candidate", years_experience=0
+    )
+    skill = CandidateSkillFactory(candidate=stranger, skill=forklift, source="candidate")
+    q = QualificationFactory(candidate=stranger, title="Diplom", kind="university", country="")
     assert (
         client.post(reverse("candidates:my_entry_remove", args=["occupations", occupation.pk])).status_code
         == 404
@@ -292,7 +301,9 @@ def test_staff_cannot_use_the_self_service_pages(desk, signed_in):
 
 def test_removing_needs_a_post(me, welder):
     candidate, client = me
-    entry = CandidateOccupation.objects.create(candidate=candidate, occupation=welder, source="candidate")
+    entry = CandidateOccupationFactory(
+        candidate=candidate, occupation=welder, source="candidate", years_experience=0
+    )
     assert (
         client.get(reverse("candidates:my_entry_remove", args=["occupations", entry.pk])).status_code == 405
     )
@@ -305,7 +316,7 @@ def test_removing_needs_a_post(me, welder):
 @pytest.mark.parametrize("language", ["ar", "fa"])
 def test_the_new_pages_are_right_to_left_with_translated_labels(me, language):
     candidate, client = me
-    q = Qualification.objects.create(candidate=candidate, title="Abitur", kind="school")
+    q = QualificationFactory(candidate=candidate, title="Abitur", kind="school", country="")
     with translation.override(language):
         urls = [
             reverse("candidates:my_occupations"),
@@ -352,11 +363,12 @@ def test_the_errors_are_translated_too(me):
 
 
 @FUZZ
-@given(data=_posts(["title", "kind", "country", "year", "recognition_status", "recognition_authority"]))
+@given(data=posts(["title", "kind", "country", "year", "recognition_status", "recognition_authority"]))
 def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
     Candidate.objects.filter(pk=desk.candidate.pk).update(user=candidate_team.own)
-    q, _created = Qualification.objects.get_or_create(
-        candidate=desk.candidate, defaults={"title": "Abitur", "kind": "school"}
+    # Hypothesis runs every example in one test's transaction: the first one builds the qualification.
+    q = desk.candidate.qualifications.first() or QualificationFactory(
+        candidate=desk.candidate, title="Abitur", kind="school", country=""
     )
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
     response = client.post(reverse("candidates:my_qualification_edit", args=[q.pk]), data)
@@ -365,7 +377,7 @@ def test_the_own_qualification_form_never_fails(desk, candidate_team, data):
 
 @FUZZ
 @given(
-    data=_posts(["occupation_label", "occupation_uri", "years_experience"]) | _plausible(OCCUPATION_VALUES),
+    data=posts(["occupation_label", "occupation_uri", "years_experience"]) | plausible(OCCUPATION_VALUES),
     real_uri=st.booleans(),
 )
 def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data, real_uri):
@@ -373,12 +385,12 @@ def test_the_own_occupation_form_never_fails(desk, candidate_team, welder, data,
     if real_uri:
         data = {**data, "occupation_uri": welder.uri}  # reach the service with arbitrary years
     client = login_with_mfa(Client(), candidate_team.own, mfa=False)
-    before = _entries(CandidateOccupation, desk.candidate)
+    before = entries(CandidateOccupation, desk.candidate)
     response = client.post(reverse("candidates:my_occupations"), data)
     assert response.status_code in (200, 302) or refused_as_unstorable(response, data)
     assert real_uri or response.status_code != 302  # no real ESCO URI can be guessed
     if response.status_code != 302:
-        assert _entries(CandidateOccupation, desk.candidate) == before  # refused: nothing stored
+        assert entries(CandidateOccupation, desk.candidate) == before  # refused: nothing stored
         return
     # Accepted: her years stored as the form read them, nothing rounded or cut off on the way.
     form = OwnOccupationForm(data)

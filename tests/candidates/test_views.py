@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Consent, ConsentScope, Step
+from candidates.models import Candidate, CandidateOccupation, CandidateSkill, Consent, ConsentScope
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.factories import CaseFactory, GoalFactory
+from tests.factories import CaseFactory, ConsentFactory, GoalFactory, StepFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -210,7 +210,7 @@ def test_the_caseload_lists_overdue_steps_first_and_filters(desk, signed_in, cas
         phase="planning",
         candidate__last_name="Zeller",
     )
-    Step.objects.create(
+    StepFactory(
         goal=GoalFactory(case=late),
         title="Anmeldung Sprachkurs",
         due_date=TODAY - datetime.timedelta(days=3),
@@ -282,7 +282,7 @@ def test_staff_record_a_paper_grant_and_a_revocation(desk, signed_in, make_membe
 
 def test_volunteers_see_only_the_consented_fields(desk, signed_in, make_member):
     volunteer = make_member("volunteer", municipality=desk.candidate.municipality)
-    Consent.objects.create(candidate=desk.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
+    ConsentFactory(candidate=desk.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=volunteer)
     body = signed_in(volunteer).get(reverse("candidates:detail", args=[desk.candidate.pk])).content.decode()
     assert desk.candidate.first_name in body
     assert desk.candidate.email not in body and desk.candidate.phone not in body

@@ -16,23 +16,35 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from candidates.models import Candidate, Case, LanguageSkill
+from candidates.models import Case, LanguageSkill
 from coaching.models import (
     FollowAlong,
     FollowUpDue,
-    Handover,
     HandoverKind,
-    LanguageSupportNeed,
-    Referral,
     Service,
-    ServiceOrganisation,
-    SupportRequest,
 )
-from employers.models import EmployerProfile, Employment, Introduction, Placement
+from employers.models import EmployerProfile, Introduction, Placement
 from organisations.models import Municipality, Organisation, OrganisationKind
-from taxonomy.models import Occupation
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    CaseFactory,
+    EmployerProfileFactory,
+    EmploymentFactory,
+    FollowUpDueFactory,
+    HandoverFactory,
+    HandoverKindFactory,
+    IntroductionFactory,
+    LanguageSkillFactory,
+    LanguageSupportNeedFactory,
+    OccupationFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    ReferralFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    SupportRequestFactory,
+)
 from tests.fixtures.users import new_member
+from tests.monitoring.helpers import bare_candidate
 
 PHASES = ["intake", "assessment", "planning", "linking", "monitoring", "closed"]
 CIRCLES = ["asylblg", "sgb2", "sgb3", "none"]
@@ -66,28 +78,28 @@ def _world(municipality, other_municipality) -> MonitoringWorld:
     employer_org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Bäckerei Korn"
     )
-    profile = EmployerProfile.objects.create(organisation=employer_org, sector="handwerk")
-    occupation = Occupation.objects.create(
+    profile = EmployerProfileFactory(organisation=employer_org, sector="handwerk", contact_name="")
+    occupation = OccupationFactory(
         uri=f"http://esco.test/occupation/{uuid.uuid4()}",
         label_de="Bäcker/in",
         label_en="baker",
         isco_code="7512",
     )
-    placement = Placement.objects.create(
+    placement = PlacementFactory(
         employer=profile,
         municipality=municipality,
         title="Bäcker*in",
         occupation=occupation,
         postcode="44135",
         status="open",
+        min_german_spoken=None,
+        hours_per_week=None,
     )
-    provider = ServiceOrganisation.objects.create(municipality=municipality, name="VHS Dortmund")
-    service = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=municipality, name="VHS Dortmund")
+    service = ServiceFactory(
         organisation=provider, municipality=municipality, name="Berufssprachkurs", category="language_course"
     )
-    kind, _ = HandoverKind.objects.get_or_create(
-        slug="monitoring-test", defaults={"name": "Rechtskreiswechsel"}
-    )
+    kind = HandoverKindFactory(slug="monitoring-test", name="Rechtskreiswechsel")
     other_office = OrganisationFactory(
         municipality=other_municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE
     )
@@ -149,14 +161,14 @@ def populate(
     coach = coach if coach is not None else world["job_coach"]
     cases = []
     for i in range(n):
-        candidate = Candidate.objects.create(
-            municipality=municipality, first_name=f"Geheim{i}", last_name=f"Person{i}"
+        candidate = bare_candidate(municipality=municipality, first_name=f"Geheim{i}", last_name=f"Person{i}")
+        LanguageSkillFactory(
+            candidate=candidate, language="de", spoken=["A1", "A2", "B1"][i % 3], written=None
         )
-        LanguageSkill.objects.create(candidate=candidate, language="de", spoken=["A1", "A2", "B1"][i % 3])
         days_ago = 5 + (i * 7) % 300
         opened = now - datetime.timedelta(days=days_ago)
         phase = PHASES[i % len(PHASES)]
-        case = Case.objects.create(
+        case = CaseFactory(
             candidate=candidate,
             municipality=municipality,
             responsible_organisation=organisation,
@@ -172,7 +184,7 @@ def populate(
             LanguageSkill.objects.filter(candidate=candidate).update(spoken="B2")
         if i % 3 == 2:
             continue  # no employer contact yet
-        intro = Introduction.objects.create(placement=world.placement, candidate=candidate, stage="hired")
+        intro = IntroductionFactory(placement=world.placement, candidate=candidate, stage="hired")
         Introduction.objects.filter(pk=intro.pk).update(
             created_at=opened + datetime.timedelta(days=3 + i % 40)
         )
@@ -180,9 +192,10 @@ def populate(
         if start > today:
             continue
         ended = i % 5 == 4
-        employment = Employment.objects.create(
+        employment = EmploymentFactory(
             candidate=candidate,
             employer=world.employer_profile,
+            placement=None,
             kind=KINDS[i % 4],
             start_date=start,
             end_date=start + datetime.timedelta(days=20)
@@ -190,19 +203,20 @@ def populate(
             else None,
             end_reason="candidate_resigned" if ended and start + datetime.timedelta(days=20) <= today else "",
         )
-        # Outside a test transaction the hire signal already made a plan: replace it by a known one.
+        # Outside a test transaction the hire signal already made a plan: replace it by a known one
+        # (an update of the app's own row where there is one, so no factory).
         FollowAlong.objects.update_or_create(
             employment=employment,
             defaults={"coach": coach, "organisation": organisation, "municipality": municipality},
         )
         FollowUpDue.objects.filter(employment=employment).delete()
-        FollowUpDue.objects.create(
+        FollowUpDueFactory(
             employment=employment,
             sequence=1,
             label="nach 1 Woche",
             due_date=start + datetime.timedelta(days=7),
         )
-        LanguageSupportNeed.objects.create(
+        LanguageSupportNeedFactory(
             employment=employment,
             municipality=municipality,
             area="workplace",
@@ -210,7 +224,7 @@ def populate(
             target_level="B1",
             measure="berufssprachkurs",
         )
-        SupportRequest.objects.create(
+        SupportRequestFactory(
             employer_organisation=world.employer_profile.organisation,
             employment=employment,
             municipality=municipality,
@@ -222,11 +236,9 @@ def populate(
         )
     for i, case in enumerate(cases):
         if i % 4 == 0:
-            Referral.objects.create(
-                case=case, service=world.service, status=["sent", "accepted", "completed"][i % 3]
-            )
+            ReferralFactory(case=case, service=world.service, status=["sent", "accepted", "completed"][i % 3])
         if i % 4 == 1 and case.responsible_organisation_id != world.jobcenter.pk:
-            Handover.objects.create(
+            HandoverFactory(
                 case=case,
                 kind=world.handover_kind,
                 from_organisation=case.responsible_organisation,

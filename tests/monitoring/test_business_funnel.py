@@ -9,10 +9,20 @@ import datetime
 import pytest
 
 from accounts.roles import Role
-from employers.models import BusinessContactLog, BusinessRelation, EmployerProfile, Employment
+from employers.models import BusinessContactLog
 from monitoring import selectors
-from organisations.models import Membership, OrganisationKind, VerificationStatus
-from tests.factories import OrganisationFactory, UserFactory, make_candidate, make_placement
+from organisations.models import OrganisationKind, VerificationStatus
+from tests.factories import (
+    BusinessContactLogFactory,
+    BusinessRelationFactory,
+    EmployerProfileFactory,
+    EmploymentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+)
 
 TODAY = datetime.date(2026, 11, 30)
 N = None  # a suppressed cell
@@ -38,19 +48,17 @@ def _business(
         street=f"Weg {sector} {n}",
         verification_status=VerificationStatus.VERIFIED if verified else VerificationStatus.PENDING,
     )
-    profile = EmployerProfile.objects.create(organisation=org, sector=sector)
+    profile = EmployerProfileFactory(organisation=org, sector=sector, contact_name="")
     if level:
-        BusinessRelation.objects.create(organisation=org, partner_level=level)
+        BusinessRelationFactory(organisation=org, partner_level=level)
     if contacted:
-        BusinessContactLog.objects.create(
-            organisation=org, kind="call", happened_on=datetime.date(2026, 3, 1)
-        )
+        BusinessContactLogFactory(organisation=org, kind="call", happened_on=datetime.date(2026, 3, 1))
     if registered:
-        Membership.objects.create(user=UserFactory(), organisation=org, role=Role.EMPLOYER)
+        MembershipFactory(user=UserFactory(), organisation=org, role=Role.EMPLOYER)
     if placement or hire_days_ago is not None:
         job = make_placement(profile, occupation, status="open")
         if hire_days_ago is not None:
-            Employment.objects.create(
+            EmploymentFactory(
                 candidate=make_candidate(municipality, occupation=occupation),
                 employer=profile,
                 placement=job,

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from monitoring import comparison, selectors
 from monitoring.models import MonitoringSettings
-from tests.factories import OrganisationFactory
+from tests.factories import MonitoringSettingsFactory, OrganisationFactory
 from tests.monitoring.conftest import populate
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def peers(monitoring_world, other_municipality):
         coach=monitoring_world["coordinator_elsewhere"],
     )
     for m in (monitoring_world.municipality, other_municipality):
-        MonitoringSettings.objects.create(municipality=m, comparison_opt_in=True)
+        MonitoringSettingsFactory(municipality=m, comparison_opt_in=True)
     return other_municipality
 
 

@@ -10,7 +10,6 @@ at 50 and over.
 from __future__ import annotations
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -19,52 +18,9 @@ from django.urls import reverse
 
 from candidates.models import Candidate
 from tests.monitoring.conftest import forget_dashboards
-from tests.monitoring.test_equity import _build
+from tests.monitoring.helpers import DASHBOARD_NOW, DASHBOARD_PERIOD, build_equity, dashboard_tables
 
 pytestmark = pytest.mark.django_db
-
-PERIOD = {"start": "2025-01-01", "end": "2026-06-30"}
-NOW = datetime.datetime(2026, 7, 1, 8, 0, tzinfo=datetime.UTC)
-
-
-class _Tables(HTMLParser):
-    """The equity tables of a page as {table: {group: {column: text}}}."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, dict[str, dict[str, str]]] = {}
-        self._table = self._group = self._column = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and (a.get("data-testid") or "").startswith("equity-"):
-            self._table = a["data-testid"].removeprefix("equity-")
-            self.tables[self._table] = {}
-        elif tag == "tr" and self._table and "data-group" in a:
-            self._group = a["data-group"]
-            self.tables[self._table][self._group] = {}
-        elif tag == "td" and self._group and "data-column" in a:
-            self._column = a["data-column"]
-            self.tables[self._table][self._group][self._column] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "td":
-            self._column = None
-        elif tag == "tr":
-            self._group = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data):
-        if self._column:
-            row = self.tables[self._table][self._group]
-            row[self._column] = (row[self._column] + data).strip()
-
-
-def _tables(html: str) -> dict:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
 
 
 def _with_birth_dates() -> None:
@@ -75,14 +31,14 @@ def _with_birth_dates() -> None:
 
 @pytest.fixture
 def dashboard(monitoring_world, signed_in, freeze_now):
-    freeze_now(NOW)
-    _build(monitoring_world)
+    freeze_now(DASHBOARD_NOW)
+    build_equity(monitoring_world)
     _with_birth_dates()
     forget_dashboards()
     client = signed_in(monitoring_world["coordinator"])
 
     def get() -> str:
-        response = client.get(reverse("monitoring:dashboard"), PERIOD)
+        response = client.get(reverse("monitoring:dashboard"), DASHBOARD_PERIOD)
         assert response.status_code == 200
         return response.content.decode()
 
@@ -91,7 +47,7 @@ def dashboard(monitoring_world, signed_in, freeze_now):
 
 def test_the_dashboard_splits_placements_quality_and_retention_three_ways(dashboard):
     html = dashboard()
-    tables = _tables(html)
+    tables = dashboard_tables(html)
     # The three splits the issue names; origin and residence stay on the quality page.
     assert set(tables) == {"gender", "age", "legal_circle"}
     circle = tables["legal_circle"]
@@ -129,19 +85,21 @@ def test_the_equity_tables_come_from_the_cache_with_the_figures(dashboard):
     cold = dashboard()
     with CaptureQueriesContext(connection) as queries:
         warm = dashboard()
-    assert _tables(warm) == _tables(cold)
+    assert dashboard_tables(warm) == dashboard_tables(cold)
     # a warm page reads no employment at all: the tables were cached with the figures
     assert not [q for q in queries if "employers_employment" in q["sql"]]
 
 
 def test_a_case_managers_dashboard_counts_only_their_own_cases(monitoring_world, signed_in, freeze_now):
-    freeze_now(NOW)
-    _build(monitoring_world)
+    freeze_now(DASHBOARD_NOW)
+    build_equity(monitoring_world)
     forget_dashboards()
     # The fixture's cases belong to the office's case manager; the team lead of the Jobcenter
     # has none of them.
-    html = signed_in(monitoring_world["lead_other_org"]).get(reverse("monitoring:dashboard"), PERIOD)
-    tables = _tables(html.content.decode())
+    html = signed_in(monitoring_world["lead_other_org"]).get(
+        reverse("monitoring:dashboard"), DASHBOARD_PERIOD
+    )
+    tables = dashboard_tables(html.content.decode())
     assert {row["placements"] for row in tables["legal_circle"].values()} == {"0"}
-    mine = signed_in(monitoring_world["case_manager"]).get(reverse("monitoring:dashboard"), PERIOD)
-    assert _tables(mine.content.decode())["legal_circle"]["sgb2"]["placements"] == "6"
+    mine = signed_in(monitoring_world["case_manager"]).get(reverse("monitoring:dashboard"), DASHBOARD_PERIOD)
+    assert dashboard_tables(mine.content.decode())["legal_circle"]["sgb2"]["placements"] == "6"

@@ -7,101 +7,18 @@ by 31 December 2025, 12 months by 1 July 2025; it counts as retained if it was s
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from candidates.models import Candidate, Case
-from employers.models import Employment, EmploymentQuality
 from monitoring import quality
-from monitoring.selectors import Filters, Scope
+from monitoring.selectors import Scope
 from tests.fixtures.users import login_with_mfa
+from tests.monitoring.helpers import EQUITY_PERIOD, EQUITY_TODAY, build_equity, equity_table, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-PERIOD = Filters(start=datetime.date(2025, 1, 1), end=datetime.date(2026, 6, 30))
-TODAY = datetime.date(2026, 7, 1)
-D = datetime.date.fromisoformat
-
-# name, gender, legal circle, start, end (None: running), below qualification
-FIXTURE = [
-    ("A1", "female", "sgb2", "2025-03-01", None, True),  # retained 3, 6, 12
-    ("A2", "female", "sgb2", "2025-03-01", "2025-05-01", True),  # reached 3/6/12, kept none
-    ("A3", "female", "sgb2", "2025-06-01", "2025-12-15", True),  # kept 3 and 6, not 12
-    ("A4", "male", "sgb2", "2025-10-01", None, True),  # reached 3 and 6 (AsylbLG before, see below)
-    ("A5", "male", "sgb2", "2026-02-01", None, True),  # reached 3
-    ("A6", "female", "sgb2", "2026-05-01", None, False),  # reached none
-    ("B1", "male", "sgb3", "2025-02-01", None, False),  # retained 3, 6, 12
-    ("B2", "male", "sgb3", "2025-04-01", "2025-06-01", False),  # reached 3/6/12, kept none
-    ("B3", "female", "sgb3", "2025-09-01", None, False),  # reached 3 and 6
-    ("B4", "male", "sgb3", "2026-01-10", None, False),  # reached 3
-    ("B5", "female", "sgb3", "2026-06-01", None, False),  # reached none
-    ("C1", "female", "asylblg", "2025-05-01", None, True),  # retained 3, 6, 12
-    ("C2", "male", "asylblg", "2025-08-01", "2025-09-01", True),  # reached 3 and 6, kept none
-    ("C3", "male", "asylblg", "2025-11-01", None, True),  # reached 3 and 6
-    ("C4", "female", "asylblg", "2026-03-01", None, True),  # reached 3
-    ("C5", "female", "asylblg", "2026-04-15", None, True),  # reached none
-]
-
-
-def _aware(day: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(D(day), datetime.time(9)))
-
-
-def _build(world, municipality=None) -> None:
-    municipality = municipality or world.municipality
-    for name, gender, circle, start, end, below in FIXTURE:
-        candidate = Candidate.objects.create(
-            municipality=municipality, first_name=name, last_name="Person", gender=gender
-        )
-        common = {
-            "candidate": candidate,
-            "municipality": municipality,
-            "responsible_organisation": world.office,
-            "case_manager": world["case_manager"],
-        }
-        if name == "A4":
-            # A change of legal circle before the hire: the placement counts where the case was then.
-            Case.objects.create(
-                **common,
-                legal_circle="asylblg",
-                phase="closed",
-                opened_at=_aware("2024-06-01"),
-                closed_at=_aware("2025-08-31"),
-            )
-            Case.objects.create(
-                **common, legal_circle="sgb2", phase="monitoring", opened_at=_aware("2025-09-01")
-            )
-        else:
-            Case.objects.create(**common, legal_circle=circle, phase="monitoring")
-        employment = Employment.objects.create(
-            candidate=candidate,
-            employer=world.employer_profile,
-            start_date=D(start),
-            end_date=D(end) if end else None,
-            end_reason="candidate_resigned" if end else "",
-            contract_type="permanent",
-        )
-        EmploymentQuality.objects.create(
-            employment=employment,
-            social_insurance=True,
-            hourly_wage=Decimal("15.00"),
-            minimum_wage=Decimal("12.82"),
-            job_skill_level=1 if below else 2,
-            person_skill_level=3 if below else 2,
-            below_qualification=below,
-        )
-
-
-def _table(world, key: str, today=TODAY):
-    scope = Scope("municipality", world.municipality.pk)
-    return next(t for t in quality.equity_tables(scope=scope, filters=PERIOD, today=today) if t.key == key)
 
 
 def _column(table, column: str) -> dict:
@@ -110,8 +27,8 @@ def _column(table, column: str) -> dict:
 
 
 def test_placements_quality_and_below_qualification_by_legal_circle(monitoring_world):
-    _build(monitoring_world)
-    table = _table(monitoring_world, "legal_circle")
+    build_equity(monitoring_world)
+    table = equity_table(monitoring_world, "legal_circle")
     # A1–A6 (A4 after its change from AsylbLG), B1–B5, C1–C5
     assert _column(table, "placements") == {"sgb2": 6, "sgb3": 5, "asylblg": 5, "none": 0, "unknown": 0}
     assert _column(table, "recorded") == {"sgb2": 6, "sgb3": 5, "asylblg": 5, "none": 0, "unknown": 0}
@@ -123,8 +40,8 @@ def test_placements_quality_and_below_qualification_by_legal_circle(monitoring_w
 
 
 def test_retention_by_gender_reconciles_and_hides_small_cells(monitoring_world):
-    _build(monitoring_world)
-    table = _table(monitoring_world, "gender")
+    build_equity(monitoring_world)
+    table = equity_table(monitoring_world, "gender")
     # women: A1 A2 A3 A6 B3 B5 C1 C4 C5; men: A4 A5 B1 B2 B4 C2 C3
     assert _column(table, "placements") == {"female": 9, "male": 7, "diverse": 0, "unspecified": 0}
     # reached 3 months: women A1 A2 A3 B3 C1 C4 (A2 gone), men A4 A5 B1 B2 B4 C2 C3 (B2, C2 gone)
@@ -143,8 +60,8 @@ def test_retention_by_gender_reconciles_and_hides_small_cells(monitoring_world):
 
 
 def test_retention_by_legal_circle_hides_cells_that_could_be_worked_out(monitoring_world):
-    _build(monitoring_world)
-    table = _table(monitoring_world, "legal_circle")
+    build_equity(monitoring_world)
+    table = equity_table(monitoring_world, "legal_circle")
     # reached 3 months: SGB II A1–A5 = 5, SGB III B1–B4 = 4, AsylbLG C1–C4 = 4. Hiding the two
     # fours alone would give them away (4 + 4 = 8, each at most 4), so a zero cell goes too.
     assert _column(table, "eligible_3") == {
@@ -163,11 +80,11 @@ def test_retention_by_legal_circle_hides_cells_that_could_be_worked_out(monitori
 
 
 def test_other_municipalities_do_not_count_and_one_query_per_table(monitoring_world, other_municipality):
-    _build(monitoring_world)
-    _build(monitoring_world, municipality=other_municipality)
+    build_equity(monitoring_world)
+    build_equity(monitoring_world, municipality=other_municipality)
     scope = Scope("municipality", monitoring_world.municipality.pk)
     with CaptureQueriesContext(connection) as queries:
-        tables = quality.equity_tables(scope=scope, filters=PERIOD, today=TODAY)
+        tables = quality.equity_tables(scope=scope, filters=EQUITY_PERIOD, today=EQUITY_TODAY)
     # one per table and one for the row of women with children under 6
     assert len(tables) == 5 and len(queries) == 6
     circle = next(t for t in tables if t.key == "legal_circle")
@@ -175,7 +92,7 @@ def test_other_municipalities_do_not_count_and_one_query_per_table(monitoring_wo
 
 
 def test_page_and_report_show_the_tables_and_say_how_children_are_counted(monitoring_world):
-    _build(monitoring_world)
+    build_equity(monitoring_world)
     client = login_with_mfa(Client(), monitoring_world["coordinator"])
     page = client.get(reverse("monitoring:quality"), {"start": "2025-01-01", "end": "2026-06-30"})
     html = page.content.decode()
@@ -188,7 +105,6 @@ def test_page_and_report_show_the_tables_and_say_how_children_are_counted(monito
     assert 'data-testid="report-equity"' in report.content.decode()
     assert 'data-testid="equity-legal_circle"' in report.content.decode()
     pdf = client.get(reverse("monitoring:report_pdf"), {"year": 2025})
-    from tests.monitoring.test_views import _pdf_text
 
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert "Rechtskreis" in text and "Chancengleichheit" in text and "Kinder" in text

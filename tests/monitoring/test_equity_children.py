@@ -14,10 +14,16 @@ from django.utils import timezone
 from candidates import services
 from candidates.models import Candidate, Consent
 from monitoring import quality
+from tests.factories import ConsentFactory
 from tests.monitoring.conftest import forget_dashboards
-from tests.monitoring.test_dashboard_equity import NOW, PERIOD, _tables
-from tests.monitoring.test_equity import _build, _table
-from tests.monitoring.test_views import _pdf_text
+from tests.monitoring.helpers import (
+    DASHBOARD_NOW,
+    DASHBOARD_PERIOD,
+    build_equity,
+    dashboard_tables,
+    equity_table,
+    pdf_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +33,7 @@ def _answer(names: list[str], value: str = "yes", consent: str = "live") -> None
         Candidate.objects.filter(pk=candidate.pk).update(children_under_6=value)
         if consent == "none":
             continue
-        Consent.objects.create(
+        ConsentFactory(
             candidate=candidate,
             scope="family_figures",
             granted_at=timezone.now() - datetime.timedelta(days=30),
@@ -36,14 +42,14 @@ def _answer(names: list[str], value: str = "yes", consent: str = "live") -> None
 
 
 def _children(world) -> dict:
-    table = _table(world, "gender")
+    table = equity_table(world, "gender")
     keys = [row["key"] for row in table.rows]
     assert keys.index(quality.CHILDREN_ROW) == keys.index("female") + 1  # right under the women
     return next(row for row in table.rows if row["key"] == quality.CHILDREN_ROW)["cells"]
 
 
 def test_only_women_who_said_yes_with_a_live_consent_count(monitoring_world, monkeypatch):
-    _build(monitoring_world)
+    build_equity(monitoring_world)
     _answer(["A1", "A2", "A3", "A6", "B3"])  # counted: five women, yes, consent live
     _answer(["C1"], consent="none")  # a yes without consent (left behind somehow): not counted
     _answer(["C4"], consent="revoked")  # consent revoked: not counted
@@ -58,7 +64,7 @@ def test_only_women_who_said_yes_with_a_live_consent_count(monitoring_world, mon
 
 
 def test_the_row_is_hidden_under_5_and_when_the_other_women_would_be_few(monitoring_world):
-    _build(monitoring_world)
+    build_equity(monitoring_world)
     _answer(["A1", "A2", "A3", "A6", "B3"])
     cells = _children(monitoring_world)
     # 5 of 9 women: 5 is enough, but the 4 others would follow by subtraction
@@ -68,7 +74,7 @@ def test_the_row_is_hidden_under_5_and_when_the_other_women_would_be_few(monitor
 
 
 def test_all_women_answered_shows_the_row_with_its_shares(monitoring_world):
-    _build(monitoring_world)
+    build_equity(monitoring_world)
     _answer(["A1", "A2", "A3", "A6", "B3", "B5", "C1", "C4", "C5"])
     cells = _children(monitoring_world)
     assert cells["placements"] == 9
@@ -81,21 +87,21 @@ def test_all_women_answered_shows_the_row_with_its_shares(monitoring_world):
 
 
 def test_the_dashboard_and_the_pdf_show_the_row(monitoring_world, signed_in, freeze_now):
-    freeze_now(NOW)
-    _build(monitoring_world)
+    freeze_now(DASHBOARD_NOW)
+    build_equity(monitoring_world)
     _answer(["A1", "A2", "A3", "A6", "B3", "B5", "C1", "C4", "C5"])
     forget_dashboards()
     client = signed_in(monitoring_world["coordinator"])
-    html = client.get(reverse("monitoring:dashboard"), PERIOD).content.decode()
-    row = _tables(html)["gender"][quality.CHILDREN_ROW]
+    html = client.get(reverse("monitoring:dashboard"), DASHBOARD_PERIOD).content.decode()
+    row = dashboard_tables(html)["gender"][quality.CHILDREN_ROW]
     assert row["placements"] == "9" and row["insured"] == "9 (100 %)" and row["below"] == "–"
     assert "dem Speichern eigens zugestimmt" in html
     pdf = client.get(reverse("monitoring:report_pdf"), {"year": 2025})
-    assert "Kindern unter 6" in _pdf_text(pdf.content)
+    assert "Kindern unter 6" in pdf_text(pdf.content)
 
 
 def test_a_revoked_consent_takes_the_woman_out_at_once(monitoring_world, desk_free_actor):
-    _build(monitoring_world)
+    build_equity(monitoring_world)
     _answer(["A1", "A2", "A3", "A6", "B3", "B5", "C1", "C4", "C5"])
     consent = Consent.objects.get(candidate__first_name="C5")
     services.consent_revoke(consent=consent, actor=desk_free_actor)

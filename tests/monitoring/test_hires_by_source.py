@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from employers.models import Employment, Introduction
 from monitoring import selectors
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, EmploymentFactory, IntroductionFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +25,10 @@ def _hire(world, source: str | None, start: datetime.date) -> None:
     )
     intro = None
     if source is not None:
-        intro = Introduction.objects.create(
+        intro = IntroductionFactory(
             placement=world.placement, candidate=case.candidate, stage="hired", source=source
         )
-    Employment.objects.create(
+    EmploymentFactory(
         candidate=case.candidate,
         employer=world.employer_profile,
         placement=world.placement,

@@ -14,12 +14,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from candidates.models import Candidate, Case
 from employers.models import Employment, EmploymentQuality
 from monitoring import quality
 from monitoring.selectors import Filters, Scope
 from tests import clock
+from tests.factories import CaseFactory, EmploymentFactory, EmploymentQualityFactory
 from tests.fixtures.users import login_with_mfa
+from tests.monitoring.helpers import bare_candidate
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ FIXTURE = [
 def _build(world, municipality=None, organisation=None, start=START) -> None:
     municipality = municipality or world.municipality
     for i, (gender, born, nationality, residence, q) in enumerate(FIXTURE):
-        candidate = Candidate.objects.create(
+        candidate = bare_candidate(
             municipality=municipality,
             first_name=f"Q{i}",
             last_name="Person",
@@ -56,7 +57,7 @@ def _build(world, municipality=None, organisation=None, start=START) -> None:
             nationality=nationality,
             residence_status=residence,
         )
-        Case.objects.create(
+        CaseFactory(
             candidate=candidate,
             municipality=municipality,
             responsible_organisation=organisation or world.office,
@@ -64,13 +65,17 @@ def _build(world, municipality=None, organisation=None, start=START) -> None:
             phase="monitoring",
             legal_circle="sgb2",
         )
-        employment = Employment.objects.create(
-            candidate=candidate, employer=world.employer_profile, start_date=start, contract_type="permanent"
+        employment = EmploymentFactory(
+            candidate=candidate,
+            employer=world.employer_profile,
+            placement=None,
+            start_date=start,
+            contract_type="permanent",
         )
         if q is None:
             continue
         insured, wage, fixed_term, job_level, person_level = q
-        EmploymentQuality.objects.create(
+        EmploymentQualityFactory(
             employment=employment,
             social_insurance=insured,
             hourly_wage=Decimal(wage),

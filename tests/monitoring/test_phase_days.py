@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from candidates.models import CasePhase, CasePhaseChange
+from candidates.models import CasePhase
 from monitoring import selectors
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, CasePhaseChangeFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _case_with_stays(world, *days_per_phase):
         case_manager=world["case_manager"],
     )
     start = timezone.now() - datetime.timedelta(days=sum(days_per_phase), hours=1)
-    CasePhaseChange.objects.create(case=case, to_phase=case.phase, changed_at=start)
+    CasePhaseChangeFactory(case=case, to_phase=case.phase, changed_at=start)
     phases = [CasePhase.ASSESSMENT, CasePhase.PLANNING, CasePhase.LINKING, CasePhase.MONITORING]
     for days, phase in zip(days_per_phase, phases, strict=False):
         start += datetime.timedelta(days=days)

@@ -11,11 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Qualification, WorkPermitProcedure
-from employers.models import Introduction, IntroductionStage
+from employers.models import IntroductionStage
 from monitoring import selectors
 from tests.clock import TODAY
-from tests.factories import CaseFactory
+from tests.factories import (
+    CaseFactory,
+    IntroductionFactory,
+    IntroductionStageFactory,
+    QualificationFactory,
+    WorkPermitProcedureFactory,
+)
 from tests.fixtures.users import login_with_mfa
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
@@ -41,22 +46,23 @@ def _case(world):
 def _permit(world, placement, offer_days_ago: int, decided_days_ago: int):
     """A case whose person got an offer ``offer_days_ago`` and a decision ``decided_days_ago``."""
     case = _case(world)
-    intro = Introduction.objects.create(placement=placement, candidate=case.candidate, stage="offer")
-    stage = IntroductionStage.objects.create(introduction=intro, stage="offer")
+    intro = IntroductionFactory(placement=placement, candidate=case.candidate, stage="offer")
+    stage = IntroductionStageFactory(introduction=intro, stage="offer")
     IntroductionStage.objects.filter(pk=stage.pk).update(
         at=timezone.now() - datetime.timedelta(days=offer_days_ago)
     )
-    WorkPermitProcedure.objects.create(
+    WorkPermitProcedureFactory(
         case=case, decision="granted", decided_on=TODAY - datetime.timedelta(days=decided_days_ago)
     )
 
 
 def _recognition(world, applied_days_ago: int, decided_days_ago: int, status="partial"):
     case = _case(world)
-    Qualification.objects.create(
+    QualificationFactory(
         candidate=case.candidate,
         title="Abschluss",
         kind="vocational",
+        country="",
         recognition_status=status,
         recognition_applied_on=TODAY - datetime.timedelta(days=applied_days_ago),
         recognition_decided_on=TODAY - datetime.timedelta(days=decided_days_ago),
@@ -71,10 +77,11 @@ def test_median_days_of_both_procedures(monitoring_world):
     for applied, decided, status in ((100, 0, "full"), (90, 0, "partial"), (30, 0, "refused")):
         _recognition(monitoring_world, applied, decided, status)
     # a procedure still running counts nowhere
-    Qualification.objects.create(
+    QualificationFactory(
         candidate=_case(monitoring_world).candidate,
         title="läuft",
         kind="university",
+        country="",
         recognition_status="in_progress",
         recognition_applied_on=TODAY,
     )

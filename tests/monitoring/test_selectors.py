@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from candidates.models import Candidate, Case, LanguageSkill
 from employers.models import Employment
 from monitoring import selectors
 from tests.clock import TODAY
+from tests.factories import CaseFactory, EmploymentFactory, LanguageSkillFactory
 from tests.monitoring.conftest import populate
+from tests.monitoring.helpers import bare_candidate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -89,20 +90,19 @@ def test_retention_counts_only_employments_that_reached_the_mark(monitoring_worl
     world = monitoring_world
     today = TODAY
     for i, (started_days_ago, ended_after) in enumerate([(200, None), (200, 30), (120, None), (30, None)]):
-        candidate = Candidate.objects.create(
-            municipality=world.municipality, first_name="A", last_name=str(i)
-        )
+        candidate = bare_candidate(municipality=world.municipality, first_name="A", last_name=str(i))
 
-        Case.objects.create(
+        CaseFactory(
             candidate=candidate,
             municipality=world.municipality,
             responsible_organisation=world.office,
             opened_at=timezone.now() - datetime.timedelta(days=300),
         )
         start = today - datetime.timedelta(days=started_days_ago)
-        Employment.objects.create(
+        EmploymentFactory(
             candidate=candidate,
             employer=world.employer_profile,
+            placement=None,
             start_date=start,
             end_date=start + datetime.timedelta(days=ended_after) if ended_after else None,
             end_reason="employer_terminated" if ended_after else "",
@@ -117,16 +117,14 @@ def test_retention_counts_only_employments_that_reached_the_mark(monitoring_worl
 
 def test_language_level_at_intake_is_the_first_recorded(monitoring_world):
     populate(monitoring_world, 0)
-    candidate = Candidate.objects.create(
-        municipality=monitoring_world.municipality, first_name="A", last_name="B"
-    )
+    candidate = bare_candidate(municipality=monitoring_world.municipality, first_name="A", last_name="B")
 
-    Case.objects.create(
+    CaseFactory(
         candidate=candidate,
         municipality=monitoring_world.municipality,
         responsible_organisation=monitoring_world.office,
     )
-    skill = LanguageSkill.objects.create(candidate=candidate, language="de", spoken="A1")
+    skill = LanguageSkillFactory(candidate=candidate, language="de", spoken="A1", written=None)
     skill.spoken = "B1"
     skill.save()
     rows = {r[0]: r[1:] for r in _fig(_figures(monitoring_world["coordinator"]), "language_levels").rows}

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from monitoring.models import MonitoringSettings
 from tests.clock import TODAY
 from tests.monitoring.conftest import populate
+from tests.monitoring.helpers import pdf_text
 
 # The page counts from 1 January of the Berlin year: the clock stands at noon in Berlin on tests.clock.TODAY.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -111,24 +112,6 @@ def test_export_a_figure_to_xlsx_with_period_and_data_basis(monitoring_world, co
     assert coordinator.get(reverse("monitoring:export", args=("phases", "docx"))).status_code == 404
 
 
-def _pdf_text(content: bytes) -> str:
-    """The text drawing operators of every page stream (reportlab: ASCII85, then Flate) — enough to find words."""
-    import base64
-    import re
-    import zlib
-
-    text = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = stream.strip()
-        try:
-            if data.endswith(b"~>"):
-                data = base64.a85decode(data[:-2].replace(b"\n", b"").replace(b"\r", b""))
-            text.append(zlib.decompress(data).decode("latin-1"))
-        except (ValueError, zlib.error):
-            continue
-    return "".join(text)
-
-
 def test_funders_report_as_page_and_pdf_states_period_and_basis(monitoring_world, coordinator):
     populate(monitoring_world, 8)
     year = TODAY.year
@@ -140,7 +123,7 @@ def test_funders_report_as_page_and_pdf_states_period_and_basis(monitoring_world
     pdf = coordinator.get(reverse("monitoring:report_pdf"), {"year": year})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 2000
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert "Datengrundlage" in text and f"31.12.{year}" in text and "Dortmund" in text
     # A year that is no year: a message, not a 500.
     bad = coordinator.get(reverse("monitoring:report"), {"year": "zwanzig"})

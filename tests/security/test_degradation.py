@@ -28,8 +28,8 @@ from django.urls import path as url_path
 from django.urls import reverse
 
 from candidates.models import Consent, ConsentScope
-from tests.candidates import conftest as candidates_fixtures
 from tests.cms import conftest as cms_fixtures
+from tests.fixtures import candidates as candidates_fixtures
 from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
