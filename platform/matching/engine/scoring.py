@@ -361,9 +361,11 @@ class _Pool:
     def code(self, values: np.ndarray) -> np.ndarray:
         """The numbers of ``values`` (float32) in ``table``, new values numbered."""
         distinct, inverse = np.unique(values, return_inverse=True)
+        known = len(self.number)
         for value in distinct.tolist():
             self.number.setdefault(value, len(self.number))
-        self.table = np.array(list(self.number), dtype=np.float32)
+        if len(self.number) > known:
+            self.table = np.array(list(self.number), dtype=np.float32)
         return np.array([self.number[v] for v in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
 
     def extend(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -534,7 +536,9 @@ class CandidateIndex:
             self._code_pool.extend([self._code_columns(key) for key in keys.new])
             keys.new.clear()
         pool = self._implied_pool
-        one = pool.code(np.ones(1, dtype=np.float32))[0]  # a listed skill's weight, numbered
+        one = pool.number.get(1.0)  # a listed skill's weight, numbered
+        if one is None:
+            one = pool.code(np.ones(1, dtype=np.float32))[0]
         table = pool.table if len(pool.table) <= 256 else None
         imp_counts, imp_cols, imp_vals = pool.gather(key_of)
         code_counts, code_cols, code_vals = self._code_pool.gather(key_of)
