@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 from scipy import sparse
@@ -232,29 +235,29 @@ class Vocabulary:
 def _coords(
     postcodes: Sequence[str | None], coordinates: Coordinates | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    lat = np.full(len(postcodes), np.nan)
-    lon = np.full(len(postcodes), np.nan)
+    n = len(postcodes)
     if coordinates is None:
-        return lat, lon
-    seen: dict[str, tuple[float, float] | None] = {}
-    for i, postcode in enumerate(postcodes):
-        if not postcode:
-            continue
-        if postcode not in seen:
-            seen[postcode] = coordinates(postcode)
-        point = seen[postcode]
-        if point is not None:
-            lat[i], lon[i] = point
-    return lat, lon
+        return np.full(n, np.nan), np.full(n, np.nan)
+    # Each postcode looked up once, then every row read by a C-level map (no loop a person).
+    lat_of: dict[str | None, float] = {}
+    lon_of: dict[str | None, float] = {}
+    for postcode in dict.fromkeys(postcodes):
+        point = coordinates(postcode) if postcode else None
+        lat_of[postcode], lon_of[postcode] = point if point is not None else (np.nan, np.nan)
+    return (
+        np.fromiter(map(lat_of.__getitem__, postcodes), dtype=float, count=n),
+        np.fromiter(map(lon_of.__getitem__, postcodes), dtype=float, count=n),
+    )
 
 
 def _optional_floats(values: Sequence[int | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    return np.array(values, dtype=float)  # None becomes NaN
 
 
 def _days(values: Sequence[date | None]) -> np.ndarray:
-    # 0 means "now"; compared after clamping to today at query time.
-    return np.array([v.toordinal() if v else 0 for v in values], dtype=np.int64)
+    # 0 means "now"; compared after clamping to today at query time. Each distinct date converted once.
+    ordinal = {v: v.toordinal() if v else 0 for v in dict.fromkeys(values)}
+    return np.fromiter(map(ordinal.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) -> sparse.csr_matrix:
@@ -277,23 +280,6 @@ def _weights_matrix(rows: Sequence[dict[str, float]], vocabulary: Vocabulary) ->
     )
 
 
-def _gather(key_of: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]):
-    """(rows, columns, values) of every row's part, chosen by ``key_of`` from ``parts``: the entries
-    of all keys laid end to end, then each row's slice gathered by index arithmetic."""
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    lengths = np.array([len(c) for c, _v in parts], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    pool_cols = np.concatenate([c for c, _v in parts])
-    pool_vals = np.concatenate([v for _c, v in parts])
-    per_row = lengths[key_of]
-    rows = np.repeat(np.arange(len(key_of), dtype=np.int64), per_row)
-    first = np.cumsum(per_row) - per_row
-    index = np.arange(len(rows), dtype=np.int64) - np.repeat(first - starts[key_of], per_row)
-    return rows, pool_cols[index], pool_vals[index]
-
-
 def _first_per_cell(cells: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Indices keeping one entry per cell (the lowest ``rank``), ordered by cell (row-major)."""
     order = np.lexsort((rank, cells))
@@ -312,17 +298,140 @@ def _duplicates(cells: np.ndarray) -> np.ndarray:
     return order[repeated]
 
 
-def _csr(rows, cols, vals, n: int, width: int, *, ordered: bool = True) -> sparse.csr_matrix:
-    """A CSR matrix from entries (sorted by row unless ``ordered`` is False), 32-bit indices while they fit."""
-    if not ordered:
-        order = np.argsort(rows, kind="stable")
-        rows, cols, vals = rows[order], cols[order], vals[order]
-    index_type = np.int32 if len(cols) < 2**31 - 1 else np.int64
-    indptr = np.zeros(n + 1, dtype=index_type)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return sparse.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), cols.astype(index_type), indptr), shape=(n, max(width, 1))
-    )
+_GERMAN_RANK = {level: rank for rank, level in enumerate(CEFR_LEVELS, start=1)}  # as cefr_rank
+
+
+def _radix_key(values: np.ndarray, bound: int) -> np.ndarray:
+    """16-bit keys while every value is below ``bound`` ≤ 2**16: NumPy's stable argsort of them is a
+    radix sort (linear), far quicker than sorting 64-bit cells."""
+    return values.astype(np.uint16) if bound <= 2**16 else values.astype(np.int64, copy=False)
+
+
+@dataclass
+class _Piece:
+    """One chunk's entries of a sparse matrix in CSC order (by column, then row), rows local."""
+
+    n: int
+    counts: np.ndarray  # entries a column, for the columns known when the chunk was built
+    rows: np.ndarray
+    values: np.ndarray  # float32, or one byte an entry: its value's number in ``table``
+    table: np.ndarray | None = None
+
+    def data(self) -> np.ndarray:
+        return self.values if self.table is None else self.table[self.values]
+
+
+def _piece(
+    rows, cols, vals, n: int, width: int, *, table: np.ndarray | None = None, last_per_cell: bool = False
+) -> _Piece:
+    """Entries (``rows`` ascending) ordered as CSC holds them: by column, rows ascending within it,
+    the given order among entries of one cell. ``last_per_cell`` keeps only each cell's last entry."""
+    col_key = _radix_key(cols, width)
+    order = np.argsort(col_key, kind="stable")
+    col_key, row_key = col_key[order], _radix_key(rows, n)[order]
+    if last_per_cell and len(order):
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = (col_key[1:] != col_key[:-1]) | (row_key[1:] != row_key[:-1])
+        order, col_key, row_key = order[last], col_key[last], row_key[last]
+    counts = np.bincount(col_key, minlength=width).astype(np.int64)
+    values = np.asarray(vals, dtype=np.float32 if table is None else np.uint8)[order]
+    return _Piece(n=n, counts=counts, rows=row_key, values=values, table=table)
+
+
+def _piece_matrix(piece: _Piece) -> sparse.csc_matrix:
+    indptr = np.zeros(len(piece.counts) + 1, dtype=np.int64)
+    np.cumsum(piece.counts, out=indptr[1:])
+    return sparse.csc_matrix((piece.data(), piece.rows, indptr), shape=(piece.n, max(len(piece.counts), 1)))
+
+
+class _Pool:
+    """Every key's entries laid end to end, extended as new keys are met, gathered row by row."""
+
+    def __init__(self) -> None:
+        self.cols = np.zeros(0, dtype=np.int64)
+        self.vals = np.zeros(0, dtype=np.float32)
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.int64)
+        # Each value's number in ``table`` (the few distinct weights): pieces then keep one byte an
+        # entry instead of four while they wait to be written into the matrix.
+        self.codes = np.zeros(0, dtype=np.int64)
+        self.number: dict[float, int] = {}
+        self.table = np.zeros(0, dtype=np.float32)
+
+    def code(self, values: np.ndarray) -> np.ndarray:
+        """The numbers of ``values`` (float32) in ``table``, new values numbered."""
+        distinct, inverse = np.unique(values, return_inverse=True)
+        known = len(self.number)
+        for value in distinct.tolist():
+            self.number.setdefault(value, len(self.number))
+        if len(self.number) > known:
+            self.table = np.array(list(self.number), dtype=np.float32)
+        return np.array([self.number[v] for v in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+
+    def extend(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        if not parts:
+            return
+        lengths = np.array([len(c) for c, _v in parts], dtype=np.int64)
+        self.starts = np.concatenate([self.starts, len(self.cols) + np.cumsum(lengths) - lengths])
+        self.lengths = np.concatenate([self.lengths, lengths])
+        self.cols = np.concatenate([self.cols, *(c for c, _v in parts)])
+        self.vals = np.concatenate([self.vals, *(v for _c, v in parts)]).astype(np.float32, copy=False)
+        self.codes = np.concatenate([self.codes, self.code(self.vals[len(self.codes) :])])
+
+    def gather(self, key_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(entries a row, columns, values) of rows with keys ``key_of``, row after row; the values as
+        numbers in ``table`` while there are at most 256 distinct ones."""
+        per_row = self.lengths[key_of]
+        first = np.cumsum(per_row) - per_row
+        index = np.arange(int(per_row.sum()), dtype=np.int64) - np.repeat(
+            first - self.starts[key_of], per_row
+        )
+        coded = len(self.table) <= 256
+        return per_row, self.cols[index], (self.codes if coded else self.vals)[index]
+
+
+class _Numbers(dict):
+    """Key → number, numbering a missing key on lookup and noting it in ``new`` (order met)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list = []
+
+    def __missing__(self, key):
+        number = self[key] = len(self)
+        self.new.append(key)
+        return number
+
+
+def _csc(pieces: list[_Piece], width: int) -> sparse.csc_matrix:
+    """The CSC matrix of row chunks stacked in order, each chunk's entries written straight to their
+    place (no CSR, no stacked copy, no conversion). Takes the pieces (the list is emptied as they are
+    written, so each is freed once placed)."""
+    width = max(width, 1)
+    counts = np.zeros(width, dtype=np.int64)
+    for piece in pieces:
+        counts[: len(piece.counts)] += piece.counts
+    nnz, n = int(counts.sum()), sum(piece.n for piece in pieces)
+    index_type = np.int32 if max(nnz, n) < 2**31 - 1 else np.int64
+    indptr = np.zeros(width + 1, dtype=index_type)
+    np.cumsum(counts, out=indptr[1:])
+    indices = np.empty(nnz, dtype=index_type)
+    data = np.empty(nnz, dtype=np.float32)
+    free = indptr[:-1].astype(np.int64)  # the next place to write in each column
+    offset = 0
+    pieces.reverse()
+    while pieces:
+        piece = pieces.pop()
+        k = len(piece.counts)
+        start = np.cumsum(piece.counts) - piece.counts  # each column's first entry in the piece
+        where = np.arange(len(piece.rows), dtype=np.int64) + np.repeat(free[:k] - start, piece.counts)
+        indices[where] = piece.rows
+        indices[where] += offset
+        data[where] = piece.data()
+        free[:k] += piece.counts
+        offset += piece.n
+        del piece, where
+    return sparse.csc_matrix((data, indices, indptr), shape=(n, width))
 
 
 def _vector(weights: dict[str, float], vocabulary: Vocabulary, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -362,72 +471,138 @@ class CandidateIndex:
         self._occupations: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._occupation_codes: dict[str, np.ndarray] = {}
         self._idf_by_column = np.zeros(0)
-        self.alive = np.zeros(0, dtype=bool)
+        # Each distinct set of occupations and years numbered once; its implied skills and codes pooled.
+        self._keys = _Numbers()
+        self._implied_pool, self._code_pool = _Pool(), _Pool()
         candidates = list(candidates)
-        # Built in chunks and merged once: keeps the peak memory of a large build low.
-        for start in range(0, max(len(candidates), 1), self.CHUNK):
-            self.append(candidates[start : start + self.CHUNK], merge=False)
-        self._merge()
+        n = len(candidates)
+        # Built in chunks straight into the final arrays: the dense columns preallocated, each chunk's
+        # sparse entries kept compact in CSC order and written once into the final CSC matrices (no
+        # per-chunk matrices stacked and converted: that merge was the build's peak memory).
+        for key in self._DENSE:
+            setattr(self, key, np.empty(n))  # float, as the columns always were
+        self.alive = np.ones(n, dtype=bool)
+        skills, codes = [], []
+        for start in range(0, n, self.CHUNK):
+            chunk = candidates[start : start + self.CHUNK]
+            self.alive[self._add_rows(chunk)] = False
+            dense, skill_piece, code_piece = self._chunk(chunk)
+            for key, values in dense.items():
+                getattr(self, key)[start : start + len(chunk)] = values
+            skills.append(skill_piece)
+            codes.append(code_piece)
+            del chunk, dense, skill_piece, code_piece
+        self._parts = [
+            {
+                "skills": _csc(skills, len(self.skill_vocabulary)),
+                "codes": _csc(codes, len(self.code_vocabulary)),
+            }
+        ]
 
     def __len__(self) -> int:
         return int(self.alive.sum())
 
-    def _build_part(self, candidates: Sequence[CandidateRecord]) -> dict[str, object]:
-        """The part's arrays, built with NumPy: the per-occupation part once per distinct set of
-        occupations and years, then every person's entries gathered and merged as arrays (no
-        per-person dictionaries). The same matrices as ``candidate_skill_weights`` row by row."""
+    def _add_rows(self, candidates: list[CandidateRecord]) -> list[int]:
+        """Record the rows of ``candidates`` (appended in order); returns the rows they replace."""
+        ids = list(map(attrgetter("id"), candidates))
+        base = len(self.records)
+        self.records.extend(candidates)
+        self.ids.extend(ids)
+        if self.row_of.keys().isdisjoint(ids) and len(set(ids)) == len(ids):
+            self.row_of.update(zip(ids, range(base, base + len(ids)), strict=True))  # no dict work a person
+            return []
+        replaced = []
+        for row, candidate_id in enumerate(ids, start=base):
+            old = self.row_of.get(candidate_id)
+            if old is not None:
+                replaced.append(old)
+            self.row_of[candidate_id] = row
+        return replaced
+
+    def _chunk(self, candidates: list[CandidateRecord]) -> tuple[dict[str, np.ndarray], _Piece, _Piece]:
+        """One chunk's dense columns and its skill and code entries (CSC order), built
+        with NumPy: the per-occupation part once per distinct set of occupations and years, then every
+        person's entries gathered as arrays (no per-person dictionaries). Rows hold what
+        ``candidate_skill_weights`` gives row by row. Columns are numbered in the order the old build
+        met them (occupations, then listed skills, chunk by chunk), so the matrices are the same."""
         n = len(candidates)
         columns, column = self.skill_vocabulary.columns, self.skill_vocabulary.column
-        # 1. Each person's set of occupations as a key; its implied skills and codes once per key.
-        keys: dict[tuple[OccupationYears, ...], int] = {}
-        key_of = np.empty(n, dtype=np.int64)
-        implied_parts, code_parts = [], []
-        for i, c in enumerate(candidates):
-            key = keys.get(c.occupations)
-            if key is None:
-                key = keys[c.occupations] = len(keys)
-                implied_parts.append(self._implied_columns(c.occupations))
-                code_parts.append(self._code_columns(c.occupations))
-            key_of[i] = key
-        imp_rows, imp_cols, imp_vals = _gather(key_of, implied_parts)
-        code_rows, code_cols, code_vals = _gather(key_of, code_parts)
-        # 2. The listed skills, flat: one dictionary lookup an entry.
-        flat = [skill for c in candidates for skill in c.skills]
-        counts = np.fromiter((len(c.skills) for c in candidates), dtype=np.int64, count=n)
-        lst_rows = np.repeat(np.arange(n, dtype=np.int64), counts)
-        lst_cols = np.fromiter(
-            (columns[k] if k in columns else column(k) for k in flat), dtype=np.int64, count=len(flat)
+        # 1. Each person's set of occupations as a key (one hash a person); the implied skills and codes
+        # of keys not met before computed once and pooled.
+        keys = self._keys
+        key_of = np.fromiter(map(keys.__getitem__, map(attrgetter("occupations"), candidates)), np.int64, n)
+        if keys.new:
+            self._implied_pool.extend([self._implied_columns(key) for key in keys.new])
+            self._code_pool.extend([self._code_columns(key) for key in keys.new])
+            keys.new.clear()
+        pool = self._implied_pool
+        one = pool.number.get(1.0)  # a listed skill's weight, numbered
+        if one is None:
+            one = pool.code(np.ones(1, dtype=np.float32))[0]
+        table = pool.table if len(pool.table) <= 256 else None
+        imp_counts, imp_cols, imp_vals = pool.gather(key_of)
+        code_counts, code_cols, code_vals = self._code_pool.gather(key_of)
+        del key_of
+        # 2. The listed skills, flat, one C-level lookup each; skills not known yet numbered in the
+        # order met (as the old build did) before the lookup is repeated.
+        listed = list(map(attrgetter("skills"), candidates))
+        lst_counts = np.fromiter(map(len, listed), dtype=np.int64, count=n)
+        flat = list(chain.from_iterable(listed))
+        del listed
+        try:
+            lst_cols = np.fromiter(map(columns.__getitem__, flat), dtype=np.int64, count=len(flat))
+        except KeyError:
+            for key in dict.fromkeys(flat):
+                if key not in columns:
+                    column(key)
+            lst_cols = np.fromiter(map(columns.__getitem__, flat), dtype=np.int64, count=len(flat))
+        del flat
+        # 3. Each row's implied entries, then its listed ones, laid out row after row by index
+        # arithmetic (no sort); each cell (row, column) keeps its last entry, so a listed skill counts
+        # fully, above what an occupation implies.
+        per_row = imp_counts + lst_counts
+        row_start = np.cumsum(per_row) - per_row
+        imp_at = np.arange(len(imp_cols), dtype=np.int64) + np.repeat(
+            row_start - (np.cumsum(imp_counts) - imp_counts), imp_counts
         )
+        lst_at = np.arange(len(lst_cols), dtype=np.int64) + np.repeat(
+            row_start + imp_counts - (np.cumsum(lst_counts) - lst_counts), lst_counts
+        )
+        cols = np.empty(len(imp_at) + len(lst_at), dtype=np.int64)
+        if table is None:
+            vals = np.ones(len(cols), dtype=np.float32)
+        else:
+            vals = np.full(len(cols), one, dtype=np.uint8)
+        cols[imp_at], cols[lst_at], vals[imp_at] = imp_cols, lst_cols, imp_vals
+        del imp_at, lst_at, imp_cols, imp_vals, lst_cols, row_start
         width = max(len(self.skill_vocabulary), 1)
-        # 3. One sort of every entry by cell (row, column), an implied entry before the listed ones:
-        # a listed skill counts fully, above what an occupation implies (each cell's last entry).
-        imp_n = len(imp_rows)
-        rows = np.concatenate([imp_rows, lst_rows])
-        cols = np.concatenate([imp_cols, lst_cols])
-        vals = np.concatenate([imp_vals, np.ones(len(flat), dtype=np.float32)])
-        source = np.concatenate([np.zeros(imp_n, dtype=np.int8), np.ones(len(flat), dtype=np.int8)])
-        cells = rows * width + cols
-        order = np.lexsort((source, cells))
-        ordered = cells[order]
-        starts = np.ones(len(order), dtype=bool)
-        starts[1:] = ordered[1:] != ordered[:-1]
-        last = np.ones(len(order), dtype=bool)
-        last[:-1] = starts[1:]
-        keep = order[last]
-        skills = _csr(rows[keep], cols[keep], vals[keep], n, width)
-        profile_mass = skills @ self._column_idf(skills.shape[1])
-        lat, lon = _coords([c.postcode for c in candidates], self.coordinates)
-        return {
-            "skills": skills,
-            "codes": _csr(code_rows, code_cols, code_vals, n, max(len(self.code_vocabulary), 1)),
-            "profile_mass": profile_mass,
-            "german": np.array([cefr_rank(c.german) for c in candidates], dtype=np.int64),
+        skills = _piece(
+            np.repeat(np.arange(n), per_row), cols, vals, n, width, table=table, last_per_cell=True
+        )
+        del cols, vals, per_row
+        code_rows = np.repeat(np.arange(n), code_counts)
+        table = self._code_pool.table if len(self._code_pool.table) <= 256 else None
+        codes = _piece(code_rows, code_cols, code_vals, n, max(len(self.code_vocabulary), 1), table=table)
+        lat, lon = _coords(list(map(attrgetter("postcode"), candidates)), self.coordinates)
+        dense = {
+            # Per chunk, as the old build did: the same sums in the same order (columns ascending).
+            "profile_mass": _piece_matrix(skills) @ self._column_idf(width),
+            "german": np.fromiter(
+                map(_GERMAN_RANK.get, map(attrgetter("german"), candidates), repeat(0)),
+                dtype=np.int64,
+                count=n,
+            ),
             "lat": lat,
             "lon": lon,
-            "hours": _optional_floats([c.hours for c in candidates]),
-            "day": _days([c.available_from for c in candidates]),
-            "permit": np.array([PERMIT_SCORE.get(c.permit, 0.0) for c in candidates]),
+            "hours": _optional_floats(list(map(attrgetter("hours"), candidates))),
+            "day": _days(list(map(attrgetter("available_from"), candidates))),
+            "permit": np.fromiter(
+                map(PERMIT_SCORE.get, map(attrgetter("permit"), candidates), repeat(0.0)),
+                dtype=float,
+                count=n,
+            ),
         }
+        return dense, skills, codes
 
     def _column_idf(self, width: int) -> np.ndarray:
         """Each skill column's rarity (0 for skills no occupation asks for), extended as columns grow."""
@@ -507,20 +682,18 @@ class CandidateIndex:
     def append(self, candidates: Sequence[CandidateRecord], *, merge: bool = True) -> None:
         """Add or replace candidates (a replaced row is marked dead, the new one appended)."""
         candidates = list(candidates)
-        if not candidates and self._parts:
+        if not candidates:
             return
-        replaced = []
-        for c in candidates:
-            old = self.row_of.get(c.id)
-            if old is not None:
-                replaced.append(old)
-            self.row_of[c.id] = len(self.records)
-            self.records.append(c)
-            self.ids.append(c.id)
-        part = self._build_part(candidates)
-        self._parts.append({key: part.pop(key).tocsc() for key in self._SPARSE})
+        replaced = self._add_rows(candidates)
+        dense, skill_piece, code_piece = self._chunk(candidates)
+        self._parts.append(
+            {
+                "skills": _csc([skill_piece], len(self.skill_vocabulary)),
+                "codes": _csc([code_piece], len(self.code_vocabulary)),
+            }
+        )
         for key in self._DENSE:
-            setattr(self, key, np.concatenate([getattr(self, key, np.zeros(0)), part[key]]))
+            setattr(self, key, np.concatenate([getattr(self, key), dense[key]]))
         self.alive = np.concatenate([self.alive, np.ones(len(candidates), dtype=bool)])
         self.alive[replaced] = False
         if merge and len(self._parts) > self.MAX_BLOCKS:
