@@ -39,7 +39,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -268,34 +280,57 @@ class CaseFile:
     notes: tuple
     open_steps: int
     overdue_steps: int
+    # Whether the user may change the person's record and case (see :func:`editable_candidates`).
+    editable: bool = False
+
+
+def _exists_in(candidates: QuerySet[Candidate]) -> Exists | Value:
+    """Whether the case's person is among ``candidates``, as an annotation on a Case query."""
+    if candidates.query.is_empty():
+        return Value(False)
+    return Exists(candidates.filter(pk=OuterRef("candidate_id")))
 
 
 def case_file(*, user: User, pk: int) -> CaseFile:
     """One case for the case page: full for case staff and responsible coordinators, metadata (and
-    plan figures) for the coordinators of its municipality, else NotFound."""
+    plan figures) for the coordinators of its municipality, else NotFound.
+
+    Whether the user reads the file and may change it come with the case (annotations): the page
+    asks both several times, and each check is the whole visibility rule again."""
     full = visible_candidates(user=user)
     case = access.first_visible(
-        Case.objects.filter(
-            Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk
-        ).select_related("candidate", "responsible_organisation", "case_manager")
+        Case.objects.filter(Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk)
+        .select_related("candidate", "responsible_organisation", "case_manager")
+        .annotate(readable=_exists_in(full), editable=_exists_in(editable_candidates(user=user)))
     )
-    readable = full.filter(pk=case.candidate_id).exists()
+    readable = case.readable
     today = timezone.localdate()
-    steps = Step.objects.filter(goal__case=case, status=StepStatus.OPEN)
-    return CaseFile(
-        case=case,
-        metadata=_case_metadata(case),
-        full=readable,
-        goals=tuple(
+    goals: tuple[Goal, ...] = ()
+    if readable:
+        goals = tuple(
             Goal.objects.filter(case=case).prefetch_related(
                 Prefetch("steps", queryset=Step.objects.prefetch_related(_EVENTS))
             )
         )
-        if readable
-        else (),
+        # The plan is here already: count its open steps from it.
+        open_steps = [step for goal in goals for step in goal.steps.all() if step.status == StepStatus.OPEN]
+        counts = {
+            "open": len(open_steps),
+            "overdue": sum(1 for step in open_steps if step.due_date and step.due_date < today),
+        }
+    else:
+        counts = Step.objects.filter(goal__case=case, status=StepStatus.OPEN).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))
+        )
+    return CaseFile(
+        case=case,
+        metadata=_case_metadata(case),
+        full=readable,
+        goals=goals,
         notes=tuple(case.notes.select_related("author")) if readable else (),
-        open_steps=steps.count(),
-        overdue_steps=steps.filter(due_date__lt=today).count(),
+        open_steps=counts["open"],
+        overdue_steps=counts["overdue"],
+        editable=case.editable,
     )
 
 
@@ -1235,9 +1270,10 @@ def assessment_made(*, case: Case, submission_key: uuid.UUID | None) -> Assessme
     return Assessment.objects.filter(case=case, submission_key=submission_key).first()
 
 
-def open_needs(*, user: User, case: Case) -> list[AssessmentEntry]:
-    """The open needs (some or urgent) of the latest version, urgent first, as this user may see them."""
-    latest = assessment_latest(case=case)
+def open_needs(*, user: User, case: Case, latest: Assessment | None = None) -> list[AssessmentEntry]:
+    """The open needs (some or urgent) of the latest version, urgent first, as this user may see them
+    (``latest``: :func:`assessment_latest` if the caller has it)."""
+    latest = latest or assessment_latest(case=case)
     if latest is None:
         return []
     special = may_read_special_categories(user=user, case=case)
@@ -1267,9 +1303,12 @@ def appointment_edit_choices(*, appointment: Appointment) -> list:
     return choices + [u for u in appointment.staff_attendees.all() if u not in choices]
 
 
-def case_appointments(*, user: User, case: Case) -> tuple[Appointment, ...]:
-    """The appointments of a case for its page: only for those who read the full file."""
-    if not may_read_file(user=user, candidate=case.candidate):
+def case_appointments(*, user: User, case: Case, readable: bool | None = None) -> tuple[Appointment, ...]:
+    """The appointments of a case for its page: only for those who read the full file (``readable``:
+    the caller's answer if it has one, e.g. :attr:`CaseFile.full`)."""
+    if readable is None:
+        readable = may_read_file(user=user, candidate=case.candidate)
+    if not readable:
         return ()
     return tuple(
         Appointment.objects.filter(case=case)
@@ -1456,12 +1495,13 @@ def immigration_offices(*, municipality_id: int) -> list[Organisation]:
     )
 
 
-def may_ask_immigration_office(*, user: User, case: Case) -> bool:
-    """Case staff who may change the case ask; a coordinator who only oversees does not."""
+def may_ask_immigration_office(*, user: User, case: Case, editable: bool | None = None) -> bool:
+    """Case staff who may change the case ask; a coordinator who only oversees does not
+    (``editable``: the caller's :func:`may_edit_candidate` answer if it has one)."""
     return (
         case.is_open
         and access.has_role(user=user, roles=CASE_STAFF, municipality_id=case.municipality_id)
-        and editable_candidates(user=user).filter(pk=case.candidate_id).exists()
+        and (editable if editable is not None else may_edit_candidate(user=user, pk=case.candidate_id))
     )
 
 

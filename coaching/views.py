@@ -5,6 +5,8 @@ Anonymous → login; a role that may never use a page → 403; an object outside
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,13 +52,26 @@ from .referral_services import referral_answer_link
 # --- home and caseload -------------------------------------------------------------------------------
 
 
+# The caseload table (150 lines for a busy coach, most of the page's CPU) is cached as rendered HTML
+# under a hash of everything it is drawn from: its rows, the language, the URLs and the template.
+# Any change to a line gives a new key, so a stale table is never served.
+_HOME_HASH = hashlib.sha256((Path(__file__).parent / "templates/coaching/home.html").read_bytes()).hexdigest()
+
+
+def _caseload_key(rows: list[selectors.CaseloadRow]) -> str:
+    url = reverse("coaching:employment_detail", args=[0])
+    return hashlib.sha256(repr((rows, get_language(), url, _HOME_HASH)).encode()).hexdigest()
+
+
 @role_required(CASE_STAFF_AND_COORDINATOR)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
     if selectors.is_staff(user):
+        caseload = selectors.caseload_rows(user=user)
         context.update(
-            caseload=list(selectors.coach_caseload(user=user)),
+            caseload=caseload,
+            caseload_key=_caseload_key(caseload),
             due=list(selectors.due_follow_ups(user=user)[:20]),
             unassigned=list(selectors.unassigned_employments(user=user)[:20]),
             requests=selectors.open_requests(user=user),

@@ -21,7 +21,7 @@ from .. import forms, selectors, services
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     file = selectors.case_file(user=request.user, pk=case_pk)
     case = file.case
-    can_edit = selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
+    can_edit = file.editable
     form = forms.CaseForm(request.POST or None, case=case)
     if request.method == "POST":
         if not can_edit:
@@ -51,22 +51,26 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
             "goal_statuses": forms.GoalStatus.choices,
             "step_statuses": forms.StepStatus.choices,
             **_assessment_summary(request, case, file.full),
-            "appointments": selectors.case_appointments(user=request.user, case=case),
+            "appointments": selectors.case_appointments(user=request.user, case=case, readable=file.full),
             **_closure_summary(request, case),
-            **_immigration_summary(request, case, file.full),
+            **_immigration_summary(request, case, file.full, editable=can_edit),
         },
     )
 
 
-def can_edit_permit(request: HttpRequest, case) -> bool:
+def can_edit_permit(request: HttpRequest, case, editable: bool | None = None) -> bool:
     return (
         case.is_open
         and access.has_role(user=request.user, roles=CASE_STAFF)
-        and selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
+        and (
+            editable
+            if editable is not None
+            else selectors.may_edit_candidate(user=request.user, pk=case.candidate_id)
+        )
     )
 
 
-def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
+def _immigration_summary(request: HttpRequest, case, full: bool, editable: bool) -> dict:
     """The case page's questions to the Ausländerbehörde (issue 14 §3), for readers of the full file."""
     if not full:
         return {}
@@ -74,9 +78,11 @@ def _immigration_summary(request: HttpRequest, case, full: bool) -> dict:
         "immigration_questions": selectors.case_immigration_questions(case=case),
         "work_permit_procedures": selectors.case_work_permit_procedures(case=case),
         "permit_outstanding": selectors.permit_decision_outstanding(candidate=case.candidate),
-        "can_edit_permit": can_edit_permit(request, case),
+        "can_edit_permit": can_edit_permit(request, case, editable),
         "case_qualifications": selectors.case_qualifications(case=case),
-        "may_ask_immigration_office": selectors.may_ask_immigration_office(user=request.user, case=case),
+        "may_ask_immigration_office": selectors.may_ask_immigration_office(
+            user=request.user, case=case, editable=editable
+        ),
     }
 
 
@@ -98,7 +104,9 @@ def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
     assessment = selectors.assessment_latest(case=case)
     return {
         "assessment": assessment,
-        "assessment_open": len(selectors.open_needs(user=request.user, case=case)) if assessment else 0,
+        "assessment_open": len(selectors.open_needs(user=request.user, case=case, latest=assessment))
+        if assessment
+        else 0,
         "may_assess": selectors.may_read_special_categories(user=request.user, case=case),
     }
 

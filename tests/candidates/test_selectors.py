@@ -181,3 +181,26 @@ def test_a_paper_grant_records_who_entered_it_when_and_which_form(case_manager_t
         recipient_user=volunteer,
     )
     assert again == consent
+
+
+def test_the_case_file_counts_open_and_overdue_steps_and_says_who_may_change_it(case_manager_team):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import GoalFactory, StepFactory
+
+    case = CaseFactory(
+        responsible_organisation=case_manager_team.organisation,
+        candidate__municipality=case_manager_team.municipality,
+    )
+    goal = GoalFactory(case=case)
+    today = timezone.localdate()
+    StepFactory(goal=goal, due_date=today - datetime.timedelta(days=1))  # open, overdue
+    StepFactory(goal=goal, due_date=None)  # open, no date
+    StepFactory(goal=GoalFactory(case=case), due_date=today - datetime.timedelta(days=3), status="done")
+
+    file = selectors.case_file(user=case_manager_team.own, pk=case.pk)
+    assert (file.full, file.editable) == (True, True)
+    assert (file.open_steps, file.overdue_steps) == (2, 1)
+    assert file.editable == selectors.may_edit_candidate(user=case_manager_team.own, pk=case.candidate_id)

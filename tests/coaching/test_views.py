@@ -352,3 +352,38 @@ def test_the_employment_page_explains_the_follow_along_schedule(world, signed_in
     )
     assert "danach alle drei Monate" in page
     assert "Ein vereinbarter nächster Termin wird der nächste fällige Kontakt" in page
+
+
+def test_the_cached_caseload_table_shows_every_change_to_a_line(world, signed_in):
+    """The table is cached as rendered HTML under a hash of its lines (coaching/views.py): a risk
+    raised or resolved changes the line, so the next page shows it, never the cached table."""
+    from coaching import selectors
+    from coaching.models import RiskFlag
+
+    client = signed_in(world.coach)
+    url = reverse("coaching:home")
+    (line,) = [r for r in selectors.caseload_rows(user=world.coach) if r.employment_id == world.employment.pk]
+    full = selectors.coach_caseload(user=world.coach).get(employment=world.employment)
+    assert (line.full_name, line.employer) == (
+        full.employment.candidate.full_name,
+        str(full.employment.employer),
+    )
+    assert (line.next_due, line.last_contact, line.has_overdue) == (
+        full.next_due,
+        full.last_contact,
+        full.has_overdue,
+    )
+
+    def risks_cell() -> str:
+        """The line's "offene Risiken" cell (the fifth of six)."""
+        table = client.get(url).content.decode().split('id="h-caseload"')[1]
+        start = table.index(f'href="{reverse("coaching:employment_detail", args=[world.employment.pk])}"')
+        return table[start:].split("</tr>")[0].split("<td>")[-2].split("</td>")[0]
+
+    before = risks_cell()
+    assert risks_cell() == before  # the cached table, the same
+    flag = RiskFlag.objects.create(employment=world.employment, kind="dropout", raised_by=world.coach)
+    assert int(risks_cell()) == int(before) + 1
+    flag.resolved_at, flag.resolution_note = flag.raised_at, "geklärt"
+    flag.save()
+    assert risks_cell() == before

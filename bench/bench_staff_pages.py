@@ -1,0 +1,115 @@
+"""CPU ms per request of the staff pages of bench_load.py (the case page, the coaching caseload, the
+monitoring dashboard) beside its trivial view, in-process, before and after in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lotse_bench_load REDIS_URL=redis://127.0.0.1:6379/14 \\
+    BENCH_BASELINE=/tmp/lotse_before .venv/bin/python bench/bench_staff_pages.py
+
+bench_load.py's seed, sessions and production settings (its ``prepare``), the method of
+bench_page_cpu.py: each code version in its own short-lived process through Django's test client
+(the whole middleware chain, DEBUG off, PostgreSQL, Redis cache), timed with ``time.process_time``,
+the versions alternating BENCH_ROUNDS times (default 4) with BENCH_REQUESTS requests per page and
+round (default 30, the pages interleaved) after warm-up. On a crowded machine the CPU a request
+costs moves far less than the latency and throughput wrk measures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+PAGES = ("trivial", "case", "caseload", "dashboard")
+
+
+def worker(root: Path) -> None:
+    sys.argv = sys.argv[:1]
+    sys.path.insert(0, str(root / "bench"))
+    import bench_load  # the production settings, django.setup(), of this code version
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    pages = bench_load.prepare()
+    clients = {}
+    for name in PAGES:
+        client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+        client.cookies["sessionid"] = pages[name][1]
+        clients[name] = client
+    queries, sizes = {}, {}
+    for name in PAGES:
+        for _ in range(3):
+            response = clients[name].get(pages[name][0])
+            if response.status_code != 200:
+                sys.exit(f"{name}: {pages[name][0]} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[name].get(pages[name][0])
+        queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
+    cpu: dict[str, list[float]] = {name: [] for name in PAGES}
+    for _ in range(REQUESTS):
+        for name in PAGES:
+            t0 = time.process_time()
+            clients[name].get(pages[name][0])
+            cpu[name].append((time.process_time() - t0) * 1000)
+    print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
+
+
+def run_worker(root: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", str(root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+        cwd=root,
+        check=False,
+    )
+    if out.returncode:
+        sys.exit(f"worker for {root} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    baseline = os.environ.get("BENCH_BASELINE")
+    versions = {"before": Path(baseline).resolve()} if baseline else {}
+    versions["after" if baseline else "this"] = HERE
+    samples = {v: {p: [] for p in PAGES} for v in versions}
+    queries: dict[str, dict[str, int]] = {}
+    sizes: dict[str, dict[str, int]] = {}
+    load = []
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for r in range(ROUNDS):
+        for name, root in versions.items():
+            load.append(os.getloadavg()[0])
+            result = run_worker(root)
+            for page, values in result["cpu_ms"].items():
+                samples[name][page].extend(values)
+            queries[name], sizes[name] = result["queries"], result["bytes"]
+        print(f"round {r + 1}/{ROUNDS} done", file=sys.stderr, flush=True)
+    print(
+        f"{started}, {os.uname().machine}, {os.cpu_count()} cores; {ROUNDS} rounds × {REQUESTS} requests "
+        f"per page and version; load average {min(load):.1f}–{max(load):.1f}\n"
+        "CPU ms per request (time.process_time, test client included): median [quartiles]"
+    )
+    names = list(versions)
+    print("page".ljust(10) + "".join(f"{n:>24}" for n in names) + "   queries     KB")
+    for page in PAGES:
+        cells = []
+        for n in names:
+            q = statistics.quantiles(samples[n][page], n=4)
+            cells.append(f"{statistics.median(samples[n][page]):6.1f} [{q[0]:5.1f}–{q[2]:5.1f}]".rjust(24))
+        qs = " → ".join(str(queries[n][page]) for n in names)
+        kb = " → ".join(f"{sizes[n][page] / 1024:.0f}" for n in names)
+        print(page.ljust(10) + "".join(cells) + f"   {qs:>7}   {kb}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        worker(Path(sys.argv[2]).resolve())
+    else:
+        main()
