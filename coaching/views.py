@@ -53,6 +53,7 @@ from .referral_services import referral_answer_link
 
 
 # The caseload table (150 lines for a busy coach, most of the page's CPU) is cached as rendered HTML
+# in the worker's own memory (the "process" cache: personal names never go to Redis)
 # under a hash of everything it is drawn from: its rows, the language, the URLs and the template.
 # Any change to a line gives a new key, so a stale table is never served.
 _HOME_HASH = hashlib.sha256((Path(__file__).parent / "templates/coaching/home.html").read_bytes()).hexdigest()

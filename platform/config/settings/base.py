@@ -350,6 +350,15 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 _redis_cache = env.str_("REDIS_CACHE_URL", "")
 if _redis_cache:
     CACHES["default"] = redis_cache_settings(_redis_cache)
+# Rendered fragments that hold personal data (a coach's caseload table) stay in the worker's own
+# memory, never in the shared Redis: gone with the process, and at most a few minutes old.
+PROCESS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "lotse-process",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+CACHES["process"] = PROCESS_CACHE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long a signed-in session lives (accounts.middleware.SessionLifetimeMiddleware): staff end
 # after 30 minutes idle, candidates after 2 hours, everyone 12 hours after the login.

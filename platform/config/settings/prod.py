@@ -7,7 +7,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, redis_cache_settings
+from .base import PROCESS_CACHE, SECRET_KEY, env, redis_cache_settings
 
 # Django's own deploy check (security.W009) asks for at least 50 characters and 5 distinct
 # ones; refuse to start at all rather than serve sessions signed with a guessable key.
@@ -32,7 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list_("DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 # Fail-safe: a dead Redis costs a page one short timeout, never an error (config.cache).
-CACHES = {"default": redis_cache_settings(env.url("REDIS_CACHE_URL"))}
+CACHES = {"default": redis_cache_settings(env.url("REDIS_CACHE_URL")), "process": PROCESS_CACHE}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
