@@ -497,6 +497,11 @@ def _introduction_page(
     card = None
     if contact is None and not reveal:
         card = selectors.introduction_card(user=request.user, introduction=intro)
+        if card is not None:
+            # The card on this page is a read of the person's data like the list's: into their trail.
+            services.anonymous_cards_shown(
+                actor=request.user, candidates=[(intro.candidate_id, intro.candidate.municipality_id)]
+            )
     proposal = None
     if card is not None and intro.stage == Introduction.Stage.SUGGESTED:
         proposal = selectors.proposal_match(user=request.user, introduction=intro, card=card)

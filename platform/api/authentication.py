@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from organisations import access
 
 from .models import ApiToken, OAuthClient
-from .scopes import roles_for
+from .scopes import SCOPES, roles_for
 from .services import TOKEN_PREFIX, client_touch, token_hash, token_touch
 
 KEYWORD = b"bearer"
@@ -42,8 +42,12 @@ class ApiClient:
     def __init__(self, token: ApiToken | OAuthClient, scopes: Any = None) -> None:
         self.token = token
         self.organisation = token.organisation
-        # An access token may carry fewer scopes than its client; never more.
-        self.scopes = frozenset(token.scopes if scopes is None else set(scopes) & set(token.scopes))
+        # An access token may carry fewer scopes than its client; never more. And a credential
+        # never gives more than its maker still holds: a scope whose role they lost in this
+        # organisation (they left, or changed team) stops working with the next request.
+        granted = set(token.scopes if scopes is None else set(scopes) & set(token.scopes))
+        held = _roles_held(token)
+        self.scopes = frozenset(name for name in granted if name in SCOPES and SCOPES[name].role in held)
         access.act_for_organisation(
             principal=self, organisation=token.organisation, roles=roles_for(self.scopes)
         )
@@ -58,6 +62,24 @@ class ApiClient:
 
     def __str__(self) -> str:
         return f"API: {self.organisation.name} ({self.token.name})"
+
+
+def _roles_held(token: ApiToken | OAuthClient) -> set[str]:
+    """The roles the credential's maker holds today in its organisation."""
+    maker = token.created_by
+    return {m.role for m in access.memberships(user=maker) if m.organisation_id == token.organisation_id}
+
+
+def _require_maker(token: ApiToken | OAuthClient) -> None:
+    """Every read through a credential is audited in its maker's name: without a maker who still
+    has an active account (deleted, deactivated), nobody answers for it, so it is refused."""
+    maker = token.created_by
+    if maker is None or not maker.is_active:
+        raise AuthenticationFailed(
+            _(
+                "Die Person, die dieses Token angelegt hat, hat kein aktives Konto mehr. Bitte ein neues anlegen."
+            )
+        )
 
 
 def _bearer(request: Request) -> str | None:
@@ -87,6 +109,7 @@ class TokenAuthentication(BaseAuthentication):
         )
         if token is None:
             raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token."))
+        _require_maker(token)
         token_touch(token=token)
         return ApiClient(token), token
 
@@ -116,6 +139,7 @@ class OAuth2Authentication(BaseAuthentication):
         client = getattr(access_token.application, "lotse_client", None) if access_token else None
         if access_token is None or access_token.is_expired() or client is None or not client.is_active:
             raise AuthenticationFailed(_("Unbekanntes oder widerrufenes Token."))
+        _require_maker(client)
         client_touch(client=client)
         return ApiClient(client, scopes=access_token.scope.split()), access_token
 

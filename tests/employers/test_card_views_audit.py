@@ -92,3 +92,22 @@ def test_views_recorded_today_are_remembered_only_once_committed(
     with django_assert_num_queries(0):
         assert shown(other, candidate) == 0
     assert AuditEntry.objects.filter(actor_id=employer.own.pk, note="card").count() == 2
+
+
+def test_the_card_on_an_introduction_page_reaches_the_persons_trail(
+    employer, placement, candidate, candidate_user, signed_in
+):
+    from employers import services
+
+    intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
+    business = signed_in(employer.own)
+    page = business.get(reverse("employers:introduction_detail", args=[intro.reference]))
+    assert page.status_code == 200
+    assert 'data-testid="candidate-card"' in page.content.decode()
+    business.get(reverse("employers:introduction_detail", args=[intro.reference]))
+    entries = AuditEntry.objects.filter(
+        record_type="candidates.candidate", record_id=str(candidate.pk), actor_id=employer.own.pk
+    )
+    # Opened twice today: one entry, the card's.
+    assert [e.fields for e in entries] == [["anonymous_card"]]
+    assert "ein Betrieb" in _trail(signed_in(candidate_user, mfa=False))
