@@ -8,14 +8,14 @@ organisation (the "IHK"); the team's other organisation is the "HWK" of the same
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from employers.models import BusinessContact, BusinessContactLog, BusinessEventRegistration, BusinessRelation
+from tests.employers.events import make_registration
 from tests.factories import make_profile
 
 STAFF = ["case_manager", "job_coach", "coordinator", "employer_service"]
@@ -44,28 +44,6 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, int, int]]]] = {
     ),
     "business_registration_link": ("post", {**dict.fromkeys(STAFF, S302), "chamber_editor": (403, 404, 404)}),
 }
-
-
-def make_registration(*, organisation_name: str, email: str):
-    from cms.models import EventIndexPage, EventPage, EventRegistration
-    from cms.services import home_page_ensure
-
-    home = home_page_ensure()
-    index = EventIndexPage.objects.first() or home.add_child(
-        instance=EventIndexPage(title="Veranstaltungen", slug="termine-crm")
-    )
-    event = index.add_child(
-        instance=EventPage(
-            title="Unternehmerfrühstück",
-            slug=f"fruehstueck-{EventPage.objects.count()}",
-            start=timezone.now() + timedelta(days=10),
-            place="Rathaus",
-            organiser_email="team@kommune.example",
-        )
-    )
-    return EventRegistration.objects.create(
-        event=event, name="Jana Jung", email=email, organisation=organisation_name, consent_at=timezone.now()
-    )
 
 
 @pytest.fixture

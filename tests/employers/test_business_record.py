@@ -27,7 +27,7 @@ from notifications.models import Notification
 from organisations.models import Membership, Organisation, OrganisationKind
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.employers.test_business_access import make_registration
+from tests.employers.events import make_registration
 from tests.factories import OrganisationFactory, UserFactory, make_candidate, make_placement
 
 pytestmark = pytest.mark.usefixtures("frozen_today")

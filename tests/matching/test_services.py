@@ -1,7 +1,5 @@
 """Matching inside the platform: ESCO index from the database, learning from decisions."""
 
-import random
-
 import pytest
 
 from matching import services
@@ -9,18 +7,9 @@ from matching.engine import rerank
 from matching.engine.records import CandidateRecord, PlacementRecord
 from matching.models import RerankerModel
 from matching.registry import outcome_samples, register_outcome_provider
+from tests.matching.synthetic import synthetic_decisions
 
 PROTECTED = {"nationality", "gender", "age", "birth_date", "religion", "residence_status", "name"}
-
-
-def synthetic_decisions(n=120, seed=3):
-    """Employers here select people with matching skills and decline the others."""
-    rng = random.Random(seed)
-    samples = []
-    for _ in range(n):
-        components = {name: rng.random() for name in rerank.FEATURES}
-        samples.append((components, int(components["skills"] > 0.5)))
-    return samples
 
 
 def test_features_are_only_score_components_never_protected_attributes():
