@@ -412,3 +412,173 @@ def make_service(municipality, name="Deutschkurs B1") -> Service:
         languages=["de", "ar"],
         url="https://vhs.example/kurs",
     )
+
+
+# --- factories added by t19b ---
+# Rows the employers, matching and config tests build. Only the required columns have defaults;
+# the tests pass every value they rely on.
+
+from django_celery_beat.models import IntervalSchedule, PeriodicTask  # noqa: E402
+
+from employers.models import (  # noqa: E402
+    BusinessContact,
+    BusinessContactLog,
+    BusinessEventRegistration,
+    BusinessRelation,
+    IntroductionStage,
+    PlacementAcquisition,
+    SavedSearch,
+    ShortlistEntry,
+    SpeedDating,
+    SpeedDatingBusiness,
+    SpeedDatingCandidate,
+    SpeedDatingMeeting,
+)
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """An allauth e-mail address of a user built without ``UserFactory``'s own."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory, verified_email=False)
+    email = factory.SelfAttribute("user.email")
+    verified = True
+    primary = True
+
+
+class ShortlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShortlistEntry
+
+    placement = factory.SubFactory(PlacementFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+    added_by = factory.SubFactory(UserFactory)
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Suche {n}")
+
+
+class PlacementAcquisitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementAcquisition
+
+    placement = factory.SubFactory(PlacementFactory)
+    found_by_organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    sent_to = "chefin@betrieb.example"
+
+
+class IntroductionStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntroductionStage
+
+    introduction = factory.SubFactory(IntroductionFactory)
+    stage = Introduction.Stage.SUGGESTED
+
+
+class SpeedDatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDating
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = "Speed-Dating"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    place = "Rathaus"
+
+
+class SpeedDatingBusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingBusiness
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    employer = factory.SubFactory(EmployerProfileFactory)
+
+
+class SpeedDatingCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingCandidate
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+
+
+class SpeedDatingMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingMeeting
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    round = 1
+    table = 1
+    business = factory.SubFactory(SpeedDatingBusinessFactory, session=factory.SelfAttribute("..session"))
+    participant = factory.SubFactory(SpeedDatingCandidateFactory, session=factory.SelfAttribute("..session"))
+    placement = factory.SubFactory(PlacementFactory)
+    score = 0.5
+
+
+class BusinessRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessRelation
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class BusinessContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessContact
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    name = factory.Sequence(lambda n: f"Kontakt {n}")
+
+
+class BusinessContactLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessContactLog
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    kind = "call"
+    happened_on = date(2026, 1, 5)
+
+
+class BusinessEventRegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration linked to a business; build the registration with ``make_registration``."""
+
+    class Meta:
+        model = BusinessEventRegistration
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration for an event page (build the page with Wagtail's ``add_child``)."""
+
+    class Meta:
+        model = "cms.EventRegistration"
+
+    name = "Jana Jung"
+    email = factory.Sequence(lambda n: f"gast{n}@betrieb.example")
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class IntervalScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntervalSchedule
+        django_get_or_create = ("every", "period")
+
+    every = 1
+    period = IntervalSchedule.SECONDS
+
+
+class PeriodicTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodicTask
+
+    name = factory.Sequence(lambda n: f"test task {n}")
+    task = "coaching.tasks.send_follow_up_reminders"
+    interval = factory.SubFactory(IntervalScheduleFactory)
