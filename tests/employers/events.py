@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.factories import EventRegistrationFactory
+
 
 def make_registration(*, organisation_name: str, email: str):
-    from cms.models import EventIndexPage, EventPage, EventRegistration
+    from cms.models import EventIndexPage, EventPage
     from cms.services import home_page_ensure
 
     home = home_page_ensure()
@@ -24,6 +26,6 @@ def make_registration(*, organisation_name: str, email: str):
             organiser_email="team@kommune.example",
         )
     )
-    return EventRegistration.objects.create(
+    return EventRegistrationFactory(
         event=event, name="Jana Jung", email=email, organisation=organisation_name, consent_at=timezone.now()
     )

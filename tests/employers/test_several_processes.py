@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from candidates.models import Consent, ConsentScope
 from coaching.models import FollowUpDue
@@ -30,6 +30,7 @@ from tests.coaching import conftest as coaching_fixtures
 from tests.config.celery_helpers import require_redis, running_worker
 from tests.config.servers import RunningServer, running_gunicorns
 from tests.employers.server_pages import get_page, match_section, session_cookie, submit_form
+from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
 
 # The coaching package's fixture: a coach with two follow-ups due.
 world = coaching_fixtures.world
@@ -86,8 +87,8 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
         "DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
         "LOTSE_TEST_MAIL_DIR": str(tmp_path),
     }
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
+    every_second = IntervalScheduleFactory(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTaskFactory(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
     today = live_today()  # real processes read the real clock (tests/clock.py)
     dues = list(FollowUpDue.objects.filter(due_date__lte=today).values_list("pk", flat=True))
     assert len(dues) == 2  # the coaching world: one due today or earlier per plan, later ones not yet
