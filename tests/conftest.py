@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.taxonomy",
     "tests.fixtures.candidates",
     "tests.fixtures.users",
+    "tests.fixtures.speed_dating",
 ]
 
 

@@ -625,3 +625,126 @@ class MonitoringSettingsFactory(factory.django.DjangoModelFactory):
         model = MonitoringSettings
 
     municipality = factory.SubFactory(MunicipalityFactory)
+
+
+# --- factories added by t19b ---
+# Rows the employers, matching and config tests build. Only the required columns have defaults;
+# the tests pass every value they rely on.
+
+from employers.models import (  # noqa: E402
+    BusinessContact,
+    BusinessEventRegistration,
+    PlacementAcquisition,
+    SavedSearch,
+    ShortlistEntry,
+    SpeedDating,
+    SpeedDatingBusiness,
+    SpeedDatingCandidate,
+    SpeedDatingMeeting,
+)
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """An allauth e-mail address of a user built without ``UserFactory``'s own."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory, verified_email=False)
+    email = factory.SelfAttribute("user.email")
+    verified = True
+    primary = True
+
+
+class ShortlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShortlistEntry
+
+    placement = factory.SubFactory(PlacementFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+    added_by = factory.SubFactory(UserFactory)
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Suche {n}")
+
+
+class PlacementAcquisitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementAcquisition
+
+    placement = factory.SubFactory(PlacementFactory)
+    found_by_organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    sent_to = "chefin@betrieb.example"
+
+
+class SpeedDatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDating
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = "Speed-Dating"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    place = "Rathaus"
+
+
+class SpeedDatingBusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingBusiness
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    employer = factory.SubFactory(EmployerProfileFactory)
+
+
+class SpeedDatingCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingCandidate
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+
+
+class SpeedDatingMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeedDatingMeeting
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    round = 1
+    table = 1
+    business = factory.SubFactory(SpeedDatingBusinessFactory, session=factory.SelfAttribute("..session"))
+    participant = factory.SubFactory(SpeedDatingCandidateFactory, session=factory.SelfAttribute("..session"))
+    placement = factory.SubFactory(PlacementFactory)
+    score = 0.5
+
+
+class BusinessContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessContact
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    name = factory.Sequence(lambda n: f"Kontakt {n}")
+
+
+class BusinessEventRegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration linked to a business; build the registration with ``make_registration``."""
+
+    class Meta:
+        model = BusinessEventRegistration
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration for an event page (build the page with Wagtail's ``add_child``)."""
+
+    class Meta:
+        model = "cms.EventRegistration"
+
+    name = "Jana Jung"
+    email = factory.Sequence(lambda n: f"gast{n}@betrieb.example")
+    consent_at = factory.LazyFunction(timezone.now)

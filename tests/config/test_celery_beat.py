@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from privacy.models import AuditEntry
 from privacy.services import audit_record
 from tests.config.celery_helpers import require_redis, running_worker
+from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
 
 TASK = "privacy.tasks.apply_audit_retention"
 
@@ -38,8 +39,8 @@ def test_beat_and_worker_apply_audit_retention_on_schedule(request):
     assert settings.LOTSE_AUDIT_RETENTION_DAYS < 3 * 365
 
     queue = f"lotse-test-beat-{uuid.uuid4().hex[:12]}"  # the worker consumes only this run's queue
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
+    every_second = IntervalScheduleFactory(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTaskFactory(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
 
     with running_worker(queues=[queue], beat=True) as celery:
         gone = celery.wait_for(lambda: not AuditEntry.objects.filter(pk=old.pk).exists(), timeout=45)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.config.celery_helpers import _stop, require_redis, running_worker, subprocess_env
-from tests.config.test_docker_compose import SERVICES
+from tests.config.compose import SERVICES
 
 
 def _probe(service: str, node: str) -> subprocess.CompletedProcess:

@@ -14,10 +14,8 @@ import yaml
 
 from config import env
 from tests.config.celery_helpers import ROOT
+from tests.config.compose import COMPOSE, COMPOSE_TEXT, SERVICES
 
-COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
-COMPOSE = yaml.safe_load(COMPOSE_TEXT)
-SERVICES = COMPOSE["services"]
 DJANGO_SERVICES = ("web", "worker", "beat")
 
 

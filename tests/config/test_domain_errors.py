@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from config.domain_errors import DomainErrorMiddleware, api_exception_handler
 from organisations import access
+from tests.factories import UserFactory
 
 
 def test_a_page_raising_not_found_gets_djangos_404():
@@ -29,8 +30,8 @@ def test_the_api_answers_not_found_as_a_404_problem():
 
 
 def test_first_visible_is_the_first_row_or_not_found(django_user_model):
-    first = django_user_model.objects.create_user(email="a@example.org", password="x" * 16)
-    django_user_model.objects.create_user(email="b@example.org", password="x" * 16)
+    first = UserFactory(email="a@example.org", display_name="")
+    UserFactory(email="b@example.org", display_name="")
     assert access.first_visible(django_user_model.objects.order_by("pk")) == first
     with pytest.raises(access.NotFound):
         access.first_visible(django_user_model.objects.filter(pk=-1))

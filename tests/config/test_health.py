@@ -20,8 +20,8 @@ from django.test import Client
 
 from config import views
 from tests.config.celery_helpers import require_redis
+from tests.config.compose import SERVICES
 from tests.config.servers import running_gunicorn
-from tests.config.test_docker_compose import SERVICES
 
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1

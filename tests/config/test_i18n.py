@@ -1,11 +1,12 @@
 """Languages and the shared base template: German first, English, right-to-left for Arabic and Farsi."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +76,9 @@ def test_base_shows_esco_attribution_and_legal_links(client):
     assert ">Impressum<" in html and ">Datenschutz<" in html
 
 
-def test_signed_in_user_sees_my_area_and_a_logout_form(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        email="klientin@lotse.example", password="pw", is_candidate=True
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+def test_signed_in_user_sees_my_area_and_a_logout_form(client):
+    # Password "pw" and a verified, primary e-mail address, as the factory builds every user.
+    user = UserFactory(email="klientin@lotse.example", display_name="", is_candidate=True)
     client.force_login(user)
 
     html = client.get("/", **HOST).content.decode()

@@ -18,9 +18,17 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 
-from candidates.models import Candidate, CandidateOccupation, CandidateSkill, ConsentScope
+from candidates.models import Candidate, ConsentScope
 from taxonomy.models import Occupation, Skill
-from tests.factories import CandidateFactory, ConsentFactory, OrganisationFactory
+from tests.factories import (
+    CandidateFactory,
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    ConsentFactory,
+    OccupationFactory,
+    OrganisationFactory,
+    SkillFactory,
+)
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
@@ -176,16 +184,14 @@ def amina():
         available_from=datetime.date(2027, 1, 4),
         work_permission_expires=datetime.date(2028, 6, 30),
     )
-    occupation = Occupation.objects.create(
+    occupation = OccupationFactory(
         uri="http://data.europa.eu/esco/occupation/test-rtl",
         label_de="Altenpfleger/Altenpflegerin",
         isco_code="5322",
     )
-    skill = Skill.objects.create(
-        uri="http://data.europa.eu/esco/skill/test-rtl", label_de="Gabelstapler fahren"
-    )
-    CandidateOccupation.objects.create(candidate=candidate, occupation=occupation)
-    CandidateSkill.objects.create(candidate=candidate, skill=skill)
+    skill = SkillFactory(uri="http://data.europa.eu/esco/skill/test-rtl", label_de="Gabelstapler fahren")
+    CandidateOccupationFactory(candidate=candidate, occupation=occupation, years_experience=0)
+    CandidateSkillFactory(candidate=candidate, skill=skill)
     ConsentFactory(
         candidate=candidate,
         scope=ConsentScope.CASE_DATA,

@@ -13,20 +13,25 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from employers.models import (
-    Employment,
-    Introduction,
-    PlacementAcquisition,
-    SavedSearch,
-    ShortlistEntry,
-    SpeedDating,
-    SpeedDatingBusiness,
-    SpeedDatingCandidate,
-    SpeedDatingMeeting,
-)
+from employers.models import Employment, Introduction, SpeedDatingCandidate
 from employers.services import acquisition_token
 from organisations.models import OrganisationKind
-from tests.factories import OrganisationFactory, make_candidate, make_placement, make_profile
+from tests.factories import (
+    CaseFactory,
+    EmploymentFactory,
+    IntroductionFactory,
+    OrganisationFactory,
+    PlacementAcquisitionFactory,
+    SavedSearchFactory,
+    ShortlistEntryFactory,
+    SpeedDatingBusinessFactory,
+    SpeedDatingCandidateFactory,
+    SpeedDatingFactory,
+    SpeedDatingMeetingFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+)
 
 ROLES = [
     "anonymous",
@@ -176,18 +181,16 @@ def world(team, employer, cook_taxonomy, municipality):
     profile = make_profile(employer.organisation)
     placement = make_placement(profile, cook_taxonomy.cook)
     candidate = make_candidate(municipality, occupation=cook_taxonomy.cook, user=teams["candidate"].own)
-    from candidates.models import Case
-
     case_manager = teams["case_manager"]
-    Case.objects.create(
+    CaseFactory(
         candidate=candidate,
         municipality=municipality,
         responsible_organisation=case_manager.organisation,
         case_manager=case_manager.own,
     )
-    intro = Introduction.objects.create(placement=placement, candidate=candidate, created_by=employer.own)
-    entry = ShortlistEntry.objects.create(placement=placement, candidate=candidate, added_by=employer.own)
-    search = SavedSearch.objects.create(user=employer.own, name="Köche", query="german=B1")
+    intro = IntroductionFactory(placement=placement, candidate=candidate, created_by=employer.own)
+    entry = ShortlistEntryFactory(placement=placement, candidate=candidate, added_by=employer.own)
+    search = SavedSearchFactory(user=employer.own, name="Köche", query="german=B1")
     pending = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER, unverified=True)
     users = {
         "anonymous": None,
@@ -219,7 +222,7 @@ def world(team, employer, cook_taxonomy, municipality):
     }
     # The offer needs an accepted introduction; accept it without the pipeline (the matrix tests access).
     Introduction.objects.filter(pk=intro.pk).update(stage=Introduction.Stage.ACCEPTED)
-    answer_intro = Introduction.objects.create(
+    answer_intro = IntroductionFactory(
         placement=make_placement(profile, cook_taxonomy.cook, title="Zweite Stelle"),
         candidate=candidate,
     )
@@ -228,10 +231,10 @@ def world(team, employer, cook_taxonomy, municipality):
     args["job_interest"] = [free.pk]
     args["propose"] = [candidate.pk, free.pk]
     data["propose"] = {"agreed": "on"}
-    employment = Employment.objects.create(
+    employment = EmploymentFactory(
         candidate=candidate, employer=profile, placement=placement, start_date=date(2025, 3, 1)
     )
-    found = PlacementAcquisition.objects.create(
+    found = PlacementAcquisitionFactory(
         placement=make_placement(profile, cook_taxonomy.cook, title="Gefunden", status="draft"),
         found_by_organisation=case_manager.organisation,
         created_by=case_manager.own,
@@ -241,18 +244,18 @@ def world(team, employer, cook_taxonomy, municipality):
     args["acquisition_confirm"] = [found.placement_id, acquisition_token(acquisition=found)]
     args["employment_end"] = [employment.reference]
     data["employment_end"] = {"end_date": "2025-06-30", "end_reason": "mutual"}
-    session = SpeedDating.objects.create(
+    session = SpeedDatingFactory(
         municipality=municipality,
         title="Speed-Dating",
         starts_at=timezone.now() + timedelta(days=7),
         place="Rathaus",
     )
-    business = SpeedDatingBusiness.objects.create(session=session, employer=profile)
+    business = SpeedDatingBusinessFactory(session=session, employer=profile)
     business.placements.add(placement)
-    participant = SpeedDatingCandidate.objects.create(
+    participant = SpeedDatingCandidateFactory(
         session=session, candidate=candidate, status=SpeedDatingCandidate.Status.INVITED
     )
-    meeting = SpeedDatingMeeting.objects.create(
+    meeting = SpeedDatingMeetingFactory(
         session=session,
         round=1,
         table=1,

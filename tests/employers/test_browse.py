@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Candidate, Consent, ConsentScope, Qualification, WorkPermission
+from candidates.models import Candidate, Consent, ConsentScope, WorkPermission
 from employers.models import SavedSearch
 from privacy.models import AuditEntry
 from tests.clock import TODAY
@@ -21,6 +21,7 @@ from tests.factories import (
     SECRET_LAST,
     SECRET_NATIONALITY,
     SECRET_STREET,
+    QualificationFactory,
     make_candidate,
 )
 
@@ -228,7 +229,7 @@ def test_queries_per_page_do_not_grow_with_the_number_of_people_listed(
                 years=i % 7,
                 skills=cook_taxonomy.skills[: 1 + i % 3],
             )
-            Qualification.objects.create(
+            QualificationFactory(
                 candidate=candidate,
                 title="Aşçılık",
                 kind="vocational",

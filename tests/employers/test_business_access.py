@@ -8,15 +8,20 @@ organisation (the "IHK"); the team's other organisation is the "HWK" of the same
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from employers.models import BusinessContact, BusinessContactLog, BusinessEventRegistration, BusinessRelation
-from tests.factories import make_profile
+from tests.employers.events import make_registration
+from tests.factories import (
+    BusinessContactFactory,
+    BusinessContactLogFactory,
+    BusinessRelationFactory,
+    make_profile,
+)
 
 STAFF = ["case_manager", "job_coach", "coordinator", "employer_service"]
 OTHERS = ["volunteer", "candidate", "employer", "unverified_employer"]
@@ -46,28 +51,6 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, int, int]]]] = {
 }
 
 
-def make_registration(*, organisation_name: str, email: str):
-    from cms.models import EventIndexPage, EventPage, EventRegistration
-    from cms.services import home_page_ensure
-
-    home = home_page_ensure()
-    index = EventIndexPage.objects.first() or home.add_child(
-        instance=EventIndexPage(title="Veranstaltungen", slug="termine-crm")
-    )
-    event = index.add_child(
-        instance=EventPage(
-            title="Unternehmerfrühstück",
-            slug=f"fruehstueck-{EventPage.objects.count()}",
-            start=timezone.now() + timedelta(days=10),
-            place="Rathaus",
-            organiser_email="team@kommune.example",
-        )
-    )
-    return EventRegistration.objects.create(
-        event=event, name="Jana Jung", email=email, organisation=organisation_name, consent_at=timezone.now()
-    )
-
-
 @pytest.fixture
 def crm_world(team, employer, municipality):
     teams = {
@@ -77,17 +60,13 @@ def crm_world(team, employer, municipality):
     teams["employer"] = employer
     chamber = teams["chamber_editor"]
     business = employer.organisation
-    BusinessRelation.objects.create(organisation=business, chamber=chamber.organisation)
-    contact = BusinessContact.objects.create(
-        organisation=business, name="Petra Pohl", email="pohl@betrieb.example"
-    )
-    BusinessContactLog.objects.create(
+    BusinessRelationFactory(organisation=business, chamber=chamber.organisation)
+    contact = BusinessContactFactory(organisation=business, name="Petra Pohl", email="pohl@betrieb.example")
+    BusinessContactLogFactory(
         organisation=business, kind="call", happened_on=date(2026, 1, 5), by=teams["coordinator"].own
     )
     # The business elsewhere belongs to the chamber of the other municipality.
-    BusinessRelation.objects.create(
-        organisation=employer.foreign_organisation, chamber=chamber.foreign_organisation
-    )
+    BusinessRelationFactory(organisation=employer.foreign_organisation, chamber=chamber.foreign_organisation)
     registration = make_registration(organisation_name=business.name, email="pohl@betrieb.example")
     return teams, business, contact, registration
 
@@ -186,24 +165,20 @@ def test_an_ihk_editor_does_not_reach_an_hwk_member(crm_world, signed_in):
 
 def test_a_chamber_reaches_no_candidate(crm_world, signed_in, cook_taxonomy, municipality):
     """The record names no candidate, and the chamber editor's role opens no candidate page."""
-    from candidates.models import Case
-    from employers.models import Employment
-    from tests.factories import SECRET_FIRST, make_candidate, make_placement
+    from tests.factories import SECRET_FIRST, CaseFactory, EmploymentFactory, make_candidate, make_placement
 
     teams, business, contact, registration = crm_world
     profile = make_profile(business)
     placement = make_placement(profile, cook_taxonomy.cook)
     person = make_candidate(municipality, occupation=cook_taxonomy.cook)
     case_manager = teams["case_manager"]
-    Case.objects.create(
+    CaseFactory(
         candidate=person,
         municipality=municipality,
         responsible_organisation=case_manager.organisation,
         case_manager=case_manager.own,
     )
-    Employment.objects.create(
-        candidate=person, employer=profile, placement=placement, start_date=date(2026, 1, 1)
-    )
+    EmploymentFactory(candidate=person, employer=profile, placement=placement, start_date=date(2026, 1, 1))
     client = signed_in(teams["chamber_editor"].own)
     page = client.get(reverse("employers:business_detail", args=[business.pk]))
     assert page.status_code == 200

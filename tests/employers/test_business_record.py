@@ -20,15 +20,26 @@ from employers.models import (
     BusinessEventRegistration,
     BusinessRelation,
     EmployerProfile,
-    Employment,
-    PlacementAcquisition,
 )
 from notifications.models import Notification
 from organisations.models import Membership, Organisation, OrganisationKind
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.employers.test_business_access import make_registration
-from tests.factories import OrganisationFactory, UserFactory, make_candidate, make_placement
+from tests.employers.events import make_registration
+from tests.factories import (
+    BusinessContactFactory,
+    BusinessContactLogFactory,
+    BusinessEventRegistrationFactory,
+    BusinessRelationFactory,
+    EmployerProfileFactory,
+    EmploymentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PlacementAcquisitionFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+)
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -39,7 +50,7 @@ def business(
     org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name=name, street=street, postcode=postcode
     )
-    EmployerProfile.objects.create(organisation=org, sector=sector, register_number=register_number)
+    EmployerProfileFactory(organisation=org, sector=sector, register_number=register_number, contact_name="")
     return org
 
 
@@ -110,28 +121,24 @@ def test_a_merge_moves_all_history_to_the_kept_record(municipality, make_member,
     drop = business(municipality, "Pflegedienst Sonne GmbH", street="Sonnenweg 1", register_number="HRB 9")
     keep_profile, drop_profile = keep.employer_profile, drop.employer_profile
     placement = make_placement(drop_profile, cook_taxonomy.cook)
-    found = PlacementAcquisition.objects.create(
+    found = PlacementAcquisitionFactory(
         placement=make_placement(drop_profile, cook_taxonomy.cook, status="draft", title="Gefunden"),
         found_by_organisation=coach.memberships.first().organisation,
         created_by=coach,
         sent_to="chefin@sonne.example",
     )
     person = make_candidate(municipality, occupation=cook_taxonomy.cook)
-    employment = Employment.objects.create(
+    employment = EmploymentFactory(
         candidate=person, employer=drop_profile, placement=placement, start_date=date(2026, 1, 1)
     )
     boss = UserFactory()
-    Membership.objects.create(user=boss, organisation=drop, role=Role.EMPLOYER, is_lead=True)
-    BusinessRelation.objects.create(organisation=keep, partner_level="first_contact")
-    BusinessRelation.objects.create(
-        organisation=drop, partner_level="strategic", training_company=True, owner=coach
-    )
-    contact = BusinessContact.objects.create(organisation=drop, name="Sina Sonne")
-    entry = BusinessContactLog.objects.create(
-        organisation=drop, kind="visit", happened_on=date(2026, 2, 2), by=coach
-    )
+    MembershipFactory(user=boss, organisation=drop, role=Role.EMPLOYER, is_lead=True)
+    BusinessRelationFactory(organisation=keep, partner_level="first_contact")
+    BusinessRelationFactory(organisation=drop, partner_level="strategic", training_company=True, owner=coach)
+    contact = BusinessContactFactory(organisation=drop, name="Sina Sonne")
+    entry = BusinessContactLogFactory(organisation=drop, kind="visit", happened_on=date(2026, 2, 2), by=coach)
     registration = make_registration(organisation_name=drop.name, email="sina@sonne.example")
-    link = BusinessEventRegistration.objects.create(organisation=drop, registration=registration)
+    link = BusinessEventRegistrationFactory(organisation=drop, registration=registration)
 
     from notifications.models import Notification
     from notifications.services import notify
@@ -259,13 +266,9 @@ def test_the_list_shows_who_last_spoke_to_a_business_and_filters(municipality, m
     service = make_member(Role.EMPLOYER_SERVICE, display_name="Aylin Service")
     hot = business(municipality, "Hotel Linde", street="Lindenweg 1", sector="gastronomie")
     cold = business(municipality, "Tischlerei Holz", street="Holzweg 2", sector="handwerk")
-    BusinessContactLog.objects.create(organisation=hot, kind="call", happened_on=date(2026, 1, 10), by=coach)
-    BusinessContactLog.objects.create(
-        organisation=hot, kind="visit", happened_on=date(2026, 3, 2), by=service
-    )
-    BusinessRelation.objects.create(
-        organisation=hot, partner_level="strategic", owner=service, next_contact_on=TODAY
-    )
+    BusinessContactLogFactory(organisation=hot, kind="call", happened_on=date(2026, 1, 10), by=coach)
+    BusinessContactLogFactory(organisation=hot, kind="visit", happened_on=date(2026, 3, 2), by=service)
+    BusinessRelationFactory(organisation=hot, partner_level="strategic", owner=service, next_contact_on=TODAY)
     client = signed_in(coach)
     url = reverse("employers:business_list")
     page = client.get(url).content.decode()
@@ -296,10 +299,8 @@ def test_the_list_costs_the_same_queries_for_many_businesses(municipality, make_
     def make(n):
         for i in range(n):
             org = business(municipality, f"Betrieb {n}-{i}", street=f"Weg {n}-{i}")
-            BusinessRelation.objects.create(organisation=org, owner=coach, next_contact_on=date(2026, 5, 1))
-            BusinessContactLog.objects.create(
-                organisation=org, kind="call", happened_on=date(2026, 1, 1), by=coach
-            )
+            BusinessRelationFactory(organisation=org, owner=coach, next_contact_on=date(2026, 5, 1))
+            BusinessContactLogFactory(organisation=org, kind="call", happened_on=date(2026, 1, 1), by=coach)
 
     make(2)
     client.get(url)
@@ -340,9 +341,7 @@ def test_business_contact_persons_are_in_the_gdpr_export_and_erasure(municipalit
     EmployerProfile.objects.filter(organisation=org).update(
         contact_name="Karla Korn", contact_email="Karla@Korn.example", contact_phone="0231 1"
     )
-    BusinessContact.objects.create(
-        organisation=org, name="Karla Korn", email="karla@korn.example", phone="0231 2"
-    )
+    BusinessContactFactory(organisation=org, name="Karla Korn", email="karla@korn.example", phone="0231 2")
     person = UserFactory(email="karla@korn.example")
     exported = registry.export(person)["employers.business_contacts"]
     assert {row["contact_phone"] for row in exported} == {"0231 1", "0231 2"}

@@ -19,7 +19,14 @@ from employers.selectors import candidate_status_text
 from notifications import services as notification_services
 from notifications.links import base_url
 from notifications.models import Notification
-from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
+from tests.factories import (
+    IntroductionFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+    open_case,
+)
 
 Stage = Introduction.Stage
 Reason = Introduction.CloseReason
@@ -95,7 +102,7 @@ def world(municipality, cook_taxonomy, employer, coach):
         actor=employer.own,
     )
     services.introduction_close(introduction=rejected, actor=employer.own, reason=Reason.NOT_SUITABLE)
-    suggested = Introduction.objects.create(
+    suggested = IntroductionFactory(
         placement=make_placement(profile, cook_taxonomy.cook, title="Geheimvorschlag"),
         candidate=candidate,
         stage=Stage.SUGGESTED,

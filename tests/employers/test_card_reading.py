@@ -14,8 +14,13 @@ from candidates.models import (
     QualificationKind,
 )
 from employers.selectors import anonymous_cards, anonymous_rows, browse_base
-from taxonomy.models import Occupation, Skill
-from tests.factories import make_candidate
+from tests.factories import (
+    CandidateOccupationFactory,
+    OccupationFactory,
+    QualificationFactory,
+    SkillFactory,
+    make_candidate,
+)
 
 
 def _as_the_orm_reads_them(candidates) -> dict:
@@ -52,12 +57,12 @@ def _as_the_orm_reads_them(candidates) -> dict:
 @pytest.mark.parametrize("language", ["de", "en", "uk"])
 def test_one_statement_reads_what_the_orm_reads(employer, municipality, cook_taxonomy, language):
     welder = cook_taxonomy.welder
-    cleaner = Occupation.objects.create(
-        uri="http://esco.test/occupation/x", label_de="Reinigungskraft", label_uk="прибиральник"
+    cleaner = OccupationFactory(
+        uri="http://esco.test/occupation/x", label_de="Reinigungskraft", label_uk="прибиральник", isco_code=""
     )
     # labels whose order depends on case, umlauts and a label missing in the reader's language
     extra = [
-        Skill.objects.create(uri=f"http://esco.test/skill/x{i}", label_de=label, label_en=en)
+        SkillFactory(uri=f"http://esco.test/skill/x{i}", label_de=label, label_en=en)
         for i, (label, en) in enumerate(
             [("ärztliche Hilfe", ""), ("Zange benutzen", "use pliers"), ("apfel", "apple")]
         )
@@ -69,9 +74,9 @@ def test_one_statement_reads_what_the_orm_reads(employer, municipality, cook_tax
         make_candidate(municipality, occupation=welder, years=0.5),
         make_candidate(municipality),
     ]
-    CandidateOccupation.objects.create(candidate=people[0], occupation=welder, years_experience=2)
-    CandidateOccupation.objects.create(candidate=people[0], occupation=cleaner, years_experience=7.5)
-    CandidateOccupation.objects.create(candidate=people[1], occupation=cleaner, years_experience=1)
+    CandidateOccupationFactory(candidate=people[0], occupation=welder, years_experience=2)
+    CandidateOccupationFactory(candidate=people[0], occupation=cleaner, years_experience=7.5)
+    CandidateOccupationFactory(candidate=people[1], occupation=cleaner, years_experience=1)
     for person, status, occupation in [
         (people[0], "partial", cook_taxonomy.cook),
         (people[0], "full", None),
@@ -79,7 +84,7 @@ def test_one_statement_reads_what_the_orm_reads(employer, municipality, cook_tax
         (people[1], "full", cleaner),
         (people[2], "pending", cleaner),
     ]:
-        Qualification.objects.create(
+        QualificationFactory(
             candidate=person,
             title="Abschluss",
             kind="vocational",

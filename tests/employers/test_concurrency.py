@@ -15,7 +15,7 @@ from django.db import connection, connections
 
 from employers import services
 from employers.models import Employment, Introduction, Placement, PlacementStatus
-from tests.factories import make_candidate, make_placement, make_profile
+from tests.factories import IntroductionFactory, make_candidate, make_placement, make_profile
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -49,7 +49,7 @@ def _race(calls) -> list[object]:
 
 
 def _accepted(placement, candidate, actor):
-    return Introduction.objects.create(
+    return IntroductionFactory(
         placement=placement, candidate=candidate, created_by=actor, stage=Introduction.Stage.OFFER
     )
 

@@ -11,6 +11,7 @@ from employers import services
 from employers.models import Employment, Introduction
 from employers.selectors import introduction_contact
 from notifications.models import Notification
+from tests.factories import ConsentFactory
 
 Stage = Introduction.Stage
 
@@ -137,7 +138,7 @@ def test_the_confirmation_speaks_the_readers_language(
 
 
 def test_a_staff_typed_reference_is_kept(candidate, coach, signed_in, employer):
-    Consent.objects.create(
+    ConsentFactory(
         candidate=candidate,
         scope=ConsentScope.CASE_DATA,
         recipient_organisation=employer.organisation,

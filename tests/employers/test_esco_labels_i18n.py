@@ -9,10 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from candidates.models import CandidateOccupation, CandidateSkill
 from taxonomy.models import Occupation, Skill, label_order
 from taxonomy.selectors import search_occupations
-from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
+from tests.factories import (
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+    open_case,
+)
 
 WELDER_AR = "عامل لحام / عاملة لحام"
 WELDER_UK = "зварник/зварниця"
@@ -128,11 +135,15 @@ def test_queries_do_not_grow_with_labels(welder_world, signed_in, name):
     with CaptureQueriesContext(connection) as few:
         _get(client, "ar", name)
     more = Skill.objects.exclude(label_ar="").order_by("uri")[1:6]
+    held = set(welder_world.candidate.skills.values_list("skill_id", flat=True))
     for skill in more:
-        CandidateSkill.objects.get_or_create(candidate=welder_world.candidate, skill=skill)
+        if skill.pk not in held:
+            CandidateSkillFactory(candidate=welder_world.candidate, skill=skill)
     cook = Occupation.objects.exclude(pk=welder_world.welder.pk).order_by("uri")[:3]
     for occupation in cook:
-        CandidateOccupation.objects.create(candidate=welder_world.candidate, occupation=occupation)
+        CandidateOccupationFactory(
+            candidate=welder_world.candidate, occupation=occupation, years_experience=0
+        )
     with CaptureQueriesContext(connection) as many:
         _get(client, "ar", name)
     assert len(many) == len(few)

@@ -32,7 +32,7 @@ from candidates.models import CandidateSkill, LanguageSkill
 from outbox.models import OutboxJob
 from tests.config.celery_helpers import _stop, database_url_for_current_test_db
 from tests.config.servers import RunningServer, free_port, running_gunicorn
-from tests.employers.test_several_processes import _cookie, _get, _match, _submit
+from tests.employers.server_pages import get_page, match_section, session_cookie, submit_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,8 +231,8 @@ def test_an_operator_stops_cache_broker_and_database_and_starts_them_again(
     cache, broker, proxy = dependencies
     started = time.monotonic()
     ref = candidate.public_ref
-    employer_cookie = _cookie(signed_in(employer.own))
-    candidate_cookie = _cookie(signed_in(candidate_user))
+    employer_cookie = session_cookie(signed_in(employer.own))
+    candidate_cookie = session_cookie(signed_in(candidate_user))
     matches = f"/app/employers/placements/{placement.pk}/matches/"
     database_url = database_url_for_current_test_db().replace(
         f":{settings.DATABASES['default'].get('PORT') or 5432}/", f":{proxy.port}/"
@@ -247,16 +247,16 @@ def test_an_operator_stops_cache_broker_and_database_and_starts_them_again(
         LOTSE_TEST_CELERY_QUEUE=f"lotse-test-outages-{uuid.uuid4().hex[:10]}",
     ) as web:
         _wait_ready(web, (200, {"status": "ok"}))
-        assert ref in _get(web, matches, employer_cookie)
+        assert ref in get_page(web, matches, employer_cookie)
 
         # --- the cache's Redis stops: readiness names it, every page still answers -------------
         cache.stop()
         _wait_ready(web, (503, {"status": "unavailable", "failed": ["cache"]}))
-        assert ref in _get(web, matches, employer_cookie)
+        assert ref in get_page(web, matches, employer_cookie)
         assert web.get("/")[0] == 200
         knife_and_more = cook_taxonomy.skills[3]
         fields = {"skill_label": knife_and_more.label_de, "skill_uri": knife_and_more.uri}
-        _submit(web, "/app/candidates/me/skills/", candidate_cookie, fields)  # a write meanwhile
+        submit_form(web, "/app/candidates/me/skills/", candidate_cookie, fields)  # a write meanwhile
         cache.start()
         _wait_ready(web, (200, {"status": "ok"}))
         print(f"\ncache outage done after {time.monotonic() - started:.1f} s")
@@ -265,9 +265,11 @@ def test_an_operator_stops_cache_broker_and_database_and_starts_them_again(
         broker.stop()
         _wait_ready(web, (503, {"status": "unavailable", "failed": ["broker"]}))
         german = {"language": "de", "spoken": "A2", "written": "A2", "exam": "none"}
-        _submit(web, "/app/candidates/me/languages/", candidate_cookie, german)
+        submit_form(web, "/app/candidates/me/languages/", candidate_cookie, german)
         # Saved, and the matches show it at once (the index change log needs no broker) ...
-        assert "Deutsch: A2 – erfüllt (gefordert A2)." in _match(_get(web, matches, employer_cookie), ref)
+        assert "Deutsch: A2 – erfüllt (gefordert A2)." in match_section(
+            get_page(web, matches, employer_cookie), ref
+        )
         # ... while the index job waits in the outbox for the broker.
         waiting = OutboxJob.objects.filter(task="matching.tasks.index_candidates_changed")
         assert waiting.exists() and all("Error" in job.last_error for job in waiting)
@@ -305,9 +307,11 @@ def test_an_operator_stops_cache_broker_and_database_and_starts_them_again(
         print(f"database outage done after {time.monotonic() - started:.1f} s")
 
         # --- everything is back, and nothing written is lost ---------------------------------
-        page = _get(web, matches, employer_cookie)  # the same session: it lives in the database
-        assert "Deutsch: A2 – erfüllt (gefordert A2)." in _match(page, ref)
-        assert _get(web, "/app/candidates/me/skills/", candidate_cookie).count(knife_and_more.label_de) >= 1
+        page = get_page(web, matches, employer_cookie)  # the same session: it lives in the database
+        assert "Deutsch: A2 – erfüllt (gefordert A2)." in match_section(page, ref)
+        assert (
+            get_page(web, "/app/candidates/me/skills/", candidate_cookie).count(knife_and_more.label_de) >= 1
+        )
     assert CandidateSkill.objects.filter(candidate=candidate, skill=knife_and_more).exists()
     assert LanguageSkill.objects.get(candidate=candidate, language="de").spoken == "A2"
     print(f"operator outages: {time.monotonic() - started:.1f} s")

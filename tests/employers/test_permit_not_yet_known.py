@@ -7,9 +7,15 @@ import pytest
 from django.urls import reverse
 
 from candidates import services as candidate_services
-from candidates.models import CandidateOccupation, CandidateSkill, Consent, ConsentScope, LanguageSkill
+from candidates.models import ConsentScope
 from employers import selectors
-from tests.factories import make_candidate
+from tests.factories import (
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    ConsentFactory,
+    LanguageSkillFactory,
+    make_candidate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +31,11 @@ def fresh_intake(coach, cook_taxonomy):
         last_name="Aufgenommen",
         postcode="44135",
     )
-    CandidateOccupation.objects.create(candidate=person, occupation=cook_taxonomy.cook, years_experience=3)
+    CandidateOccupationFactory(candidate=person, occupation=cook_taxonomy.cook, years_experience=3)
     for skill in cook_taxonomy.skills[:2]:
-        CandidateSkill.objects.create(candidate=person, skill=skill)
-    LanguageSkill.objects.create(candidate=person, language="de", spoken="B1", written="B1")
-    Consent.objects.create(candidate=person, scope=ConsentScope.LISTING)
+        CandidateSkillFactory(candidate=person, skill=skill)
+    LanguageSkillFactory(candidate=person, language="de", spoken="B1", written="B1")
+    ConsentFactory(candidate=person, scope=ConsentScope.LISTING)
     return person
 
 

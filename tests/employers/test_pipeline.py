@@ -17,7 +17,7 @@ from employers.models import Employment, Introduction, PlacementStatus
 from employers.selectors import introduction_contact
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.factories import make_candidate, make_placement, make_profile
+from tests.factories import IntroductionFactory, make_candidate, make_placement, make_profile
 
 Stage = Introduction.Stage
 
@@ -168,7 +168,7 @@ def test_a_closed_introduction_keeps_its_reason_and_reads_kindly(placement, cand
 
 
 def test_candidate_never_sees_the_internal_suggested_stage(placement, candidate, employer):
-    Introduction.objects.create(placement=placement, candidate=candidate, stage=Stage.SUGGESTED)
+    IntroductionFactory(placement=placement, candidate=candidate, stage=Stage.SUGGESTED)
     assert status_items(candidate) == []
 
 

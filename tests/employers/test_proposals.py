@@ -17,6 +17,7 @@ from employers.models import Introduction, JobInterest, PlacementStatus
 from employers.selectors import introduction_card, introduction_contact
 from notifications.models import Notification
 from tests.factories import (
+    ConsentFactory,
     MembershipFactory,
     UserFactory,
     make_candidate,
@@ -57,7 +58,7 @@ def _kinds(user) -> list[str]:
 
 
 def test_an_employer_selection_keeps_the_employer_search_source(placement, candidate, employer):
-    make_candidate_listed = Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
+    make_candidate_listed = ConsentFactory(candidate=candidate, scope=ConsentScope.LISTING)
     assert make_candidate_listed.is_live
     intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
     assert intro.source == Source.EMPLOYER_SEARCH

@@ -18,7 +18,7 @@ from candidates.models import Candidate, Qualification
 from employers.selectors import placement_matches
 from matching.engine.scoring import WEIGHTS
 from tests.clock import TODAY
-from tests.factories import make_candidate, open_case
+from tests.factories import QualificationFactory, make_candidate, open_case
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -30,7 +30,7 @@ def recognised(municipality, cook_taxonomy, coach):
     """A listed person with no declared occupation and a partially recognised cook's qualification."""
     c = make_candidate(municipality, occupation=None, skills=cook_taxonomy.skills[:2], german="B2")
     open_case(c, coach)
-    q = Qualification.objects.create(candidate=c, title="Aşçılık", kind="vocational", country="Türkei")
+    q = QualificationFactory(candidate=c, title="Aşçılık", kind="vocational", country="Türkei")
     candidate_services.recognition_procedure_save(
         qualification=q,
         actor=coach,

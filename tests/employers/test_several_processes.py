@@ -17,11 +17,9 @@ import re
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from candidates.models import Consent, ConsentScope
 from coaching.models import FollowUpDue
@@ -31,6 +29,8 @@ from tests.clock import live_today
 from tests.coaching import conftest as coaching_fixtures
 from tests.config.celery_helpers import require_redis, running_worker
 from tests.config.servers import RunningServer, running_gunicorns
+from tests.employers.server_pages import get_page, match_section, session_cookie, submit_form
+from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
 
 # The coaching package's fixture: a coach with two follow-ups due.
 world = coaching_fixtures.world
@@ -39,50 +39,13 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 REMINDERS = "coaching.tasks.send_follow_up_reminders"
 
 
-def _cookie(client) -> str:
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-def _get(server: RunningServer, path: str, cookie: str) -> str:
-    status, headers, body = server.request("GET", path, headers={"Cookie": cookie})
-    assert status == 200, (status, headers.get("location"), server.log()[-3000:])
-    return body.decode()
-
-
-def _submit(server: RunningServer, path: str, cookie: str, fields: dict[str, str] | None = None) -> None:
-    """A form sent as the browser does it: the page, then its form with the CSRF token; the
-    answer is the redirect that follows a saved form."""
-    status, _headers, body = server.request("GET", path, headers={"Cookie": cookie})
-    assert status == 200, (status, server.log()[-3000:])
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
-    # The form's (masked) token serves as the cookie too: Django unmasks either. The page's own
-    # Set-Cookie may be hidden behind another one (the request helper keeps one header per name).
-    csrf_cookie = token
-    status, _headers, body = server.request(
-        "POST",
-        path,
-        body=urlencode({"csrfmiddlewaretoken": token, **(fields or {})}).encode(),
-        headers={
-            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    assert status == 302, (status, body.decode()[-3000:], server.log()[-3000:])
-
-
 def _revoke_through(server: RunningServer, consent: Consent, cookie: str) -> None:
     """The person's own revocation, on its page."""
-    _submit(server, f"/app/candidates/consents/{consent.pk}/revoke/", cookie)
-
-
-def _match(page: str, ref: str) -> str:
-    """The one match section of the page that shows the person ``ref``."""
-    [section] = [part for part in page.split('data-testid="match"')[1:] if ref in part]
-    return section
+    submit_form(server, f"/app/candidates/consents/{consent.pk}/revoke/", cookie)
 
 
 def _score(page: str, ref: str) -> int:
-    return int(re.search(r"Passung: (\d+) von 100", _match(page, ref)).group(1))
+    return int(re.search(r"Passung: (\d+) von 100", match_section(page, ref)).group(1))
 
 
 def _runs(celery) -> int:
@@ -124,14 +87,14 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
         "DJANGO_EMAIL_BACKEND": "tests.coaching.mail_backend.DirectoryBackend",
         "LOTSE_TEST_MAIL_DIR": str(tmp_path),
     }
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
+    every_second = IntervalScheduleFactory(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTaskFactory(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
     today = live_today()  # real processes read the real clock (tests/clock.py)
     dues = list(FollowUpDue.objects.filter(due_date__lte=today).values_list("pk", flat=True))
     assert len(dues) == 2  # the coaching world: one due today or earlier per plan, later ones not yet
     listing = Consent.objects.get(candidate=candidate, scope=ConsentScope.LISTING)
-    employer_cookie = _cookie(signed_in(employer.own))
-    candidate_cookie = _cookie(signed_in(candidate_user))
+    employer_cookie = session_cookie(signed_in(employer.own))
+    candidate_cookie = session_cookie(signed_in(candidate_user))
     matches = f"/app/employers/placements/{placement.pk}/matches/"
 
     with (
@@ -145,32 +108,32 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
         ref = candidate.public_ref
         # --- profile: changed through A, in B's next answer -----------------------------------
         seen = IndexChange.objects.filter(candidate_id=candidate.pk).count()
-        before = _get(b, matches, employer_cookie)  # B has built its index
-        assert "Deutsch: B1 – erfüllt (gefordert A2)." in _match(before, ref)
-        assert ref in _get(b, f"{matches}?german=B1", employer_cookie)
-        assert ref in _get(a, matches, employer_cookie)
+        before = get_page(b, matches, employer_cookie)  # B has built its index
+        assert "Deutsch: B1 – erfüllt (gefordert A2)." in match_section(before, ref)
+        assert ref in get_page(b, f"{matches}?german=B1", employer_cookie)
+        assert ref in get_page(a, matches, employer_cookie)
         menu = cook_taxonomy.skills[2]  # the placement's optional skill, not yet in the profile
-        _submit(
+        submit_form(
             a,
             "/app/candidates/me/skills/",
             candidate_cookie,
             {"skill_label": menu.label_de, "skill_uri": menu.uri},
         )
-        after_skill = _get(b, matches, employer_cookie)
-        assert _score(after_skill, ref) > _score(before, ref), _match(after_skill, ref)
+        after_skill = get_page(b, matches, employer_cookie)
+        assert _score(after_skill, ref) > _score(before, ref), match_section(after_skill, ref)
         german = {"language": "de", "spoken": "A2", "written": "A2", "exam": "none"}
-        _submit(a, "/app/candidates/me/languages/", candidate_cookie, german)
-        after_german = _get(b, matches, employer_cookie)
-        assert "Deutsch: A2 – erfüllt (gefordert A2)." in _match(after_german, ref)
-        assert ref not in _get(b, f"{matches}?german=B1", employer_cookie)
+        submit_form(a, "/app/candidates/me/languages/", candidate_cookie, german)
+        after_german = get_page(b, matches, employer_cookie)
+        assert "Deutsch: A2 – erfüllt (gefordert A2)." in match_section(after_german, ref)
+        assert ref not in get_page(b, f"{matches}?german=B1", employer_cookie)
         print(f"profile part done after {time.monotonic() - started:.1f} s")
 
         # --- consent: revoked through A, gone from B's next answer ----------------------------
-        assert ref in _get(b, matches, employer_cookie)
-        assert ref in _get(a, matches, employer_cookie)
+        assert ref in get_page(b, matches, employer_cookie)
+        assert ref in get_page(a, matches, employer_cookie)
         _revoke_through(a, listing, candidate_cookie)
-        assert ref not in _get(b, matches, employer_cookie)
-        assert ref not in _get(a, matches, employer_cookie)
+        assert ref not in get_page(b, matches, employer_cookie)
+        assert ref not in get_page(a, matches, employer_cookie)
         # ... and a worker took the index update A sent too (the durable copy of the change log
         # row A wrote at once): one run of the task per change made through A.
         assert first.wait_for(lambda: _index_runs(first, second) >= 3, timeout=30), (

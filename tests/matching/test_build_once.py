@@ -12,10 +12,9 @@ from django.core.management import call_command
 from matching import services
 from matching.engine import scoring
 from matching.engine.taxonomy import TaxonomyIndex
+from taxonomy.services import DATA_DIR
 from tests.employers.conftest import candidate, candidate_user, coach, employer  # noqa: F401  (fixtures)
-from tests.employers.test_speed_dating import coordinator, world  # noqa: F401
-from tests.matching.test_match_file import DATA_DIR, write_jsonl
-from tests.matching.test_overlap_ranking import seeded
+from tests.matching.synthetic import seeded, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -103,12 +102,12 @@ def test_training_pairs_are_scored_over_one_index(taxonomy, builds):
     assert scored and builds["candidates"] == 1
 
 
-def test_speed_dating_proposals_rank_every_placement_over_one_index(world, builds, coordinator):  # noqa: F811
+def test_speed_dating_proposals_rank_every_placement_over_one_index(speed_dating_world, builds, coordinator):
     from employers import speeddating
     from employers.models import SpeedDatingFit
 
-    assert speeddating.speed_dating_propose(session=world.session, actor=coordinator) == 2
+    assert speeddating.speed_dating_propose(session=speed_dating_world.session, actor=coordinator) == 2
     assert builds["candidates"] == 1  # the municipality's index, for both businesses' placements
-    assert SpeedDatingFit.objects.filter(participant__session=world.session).count() == 4
-    speeddating.speed_dating_propose(session=world.session, actor=coordinator)
+    assert SpeedDatingFit.objects.filter(participant__session=speed_dating_world.session).count() == 4
+    speeddating.speed_dating_propose(session=speed_dating_world.session, actor=coordinator)
     assert builds["candidates"] == 1  # and kept for the next batch

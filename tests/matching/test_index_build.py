@@ -13,8 +13,8 @@ from matching.engine.scoring import (
     profile_skill_mass,
 )
 from matching.engine.taxonomy import TaxonomyIndex
-from tests.matching.test_match_file import DATA_DIR
-from tests.matching.test_overlap_ranking import seeded
+from taxonomy.services import DATA_DIR
+from tests.matching.synthetic import seeded
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from candidates.models import Case
-from employers.models import EmployerProfile, Placement, PlacementSkill
 from organisations.models import OrganisationKind, VerificationStatus
-from tests.factories import OrganisationFactory, UserFactory, make_candidate
+from tests.factories import (
+    CaseFactory,
+    EmployerProfileFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    PlacementSkillFactory,
+    UserFactory,
+    make_candidate,
+)
 
 
 @pytest.fixture
@@ -20,7 +26,7 @@ def setting(esco, municipality, case_manager_team):
     person = make_candidate(
         municipality, postcode="34117", occupation=cook, skills=skills, user=user, last_name="Kochova"
     )
-    Case.objects.create(
+    CaseFactory(
         candidate=person,
         municipality=municipality,
         responsible_organisation=case_manager_team.organisation,
@@ -33,10 +39,10 @@ def setting(esco, municipality, case_manager_team):
             kind=OrganisationKind.EMPLOYER,
             **({} if verified else {"verification_status": VerificationStatus.PENDING}),
         )
-        return EmployerProfile.objects.create(organisation=org, sector="gastronomie")
+        return EmployerProfileFactory(organisation=org, sector="gastronomie", contact_name="")
 
     def placement(title, occupation, employer_profile, status="open", skills=(), **fields):
-        p = Placement.objects.create(
+        p = PlacementFactory(
             employer=employer_profile,
             municipality=municipality,
             title=title,
@@ -48,7 +54,7 @@ def setting(esco, municipality, case_manager_team):
             **fields,
         )
         for skill in skills:
-            PlacementSkill.objects.create(placement=p, skill=skill, relation="essential")
+            PlacementSkillFactory(placement=p, skill=skill, relation="essential")
         return p
 
     good = employer()
@@ -96,17 +102,18 @@ def test_queries_do_not_grow_with_the_number_of_placements(setting, signed_in, d
     assert before.status_code == 200
     kitchen = placements["kitchen"]
     for i in range(15):
-        copy = Placement.objects.create(
+        copy = PlacementFactory(
             employer=kitchen.employer,
             municipality=kitchen.municipality,
             title=f"Küche {i}",
             occupation=kitchen.occupation,
             postcode="34117",
             status="open",
+            hours_per_week=None,
+            min_german_spoken=None,
         )
-        PlacementSkill.objects.bulk_create(
-            [PlacementSkill(placement=copy, skill=s.skill, relation=s.relation) for s in kitchen.skills.all()]
-        )
+        for s in kitchen.skills.all():
+            PlacementSkillFactory(placement=copy, skill=s.skill, relation=s.relation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         after = client.get(reverse("employers:my_jobs"))
     assert after.status_code == 200

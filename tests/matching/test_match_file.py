@@ -5,21 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from matching.engine.taxonomy import TaxonomyIndex
-from taxonomy.services import DATA_DIR
+from tests.matching.synthetic import write_jsonl
 
 COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
-
-
-@pytest.fixture(scope="module")
-def esco_files():
-    return TaxonomyIndex.from_esco_csv(DATA_DIR)
-
-
-def write_jsonl(path, rows):
-    path.write_text(
-        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8"
-    )
 
 
 def test_real_esco_files_give_a_full_index(esco_files):

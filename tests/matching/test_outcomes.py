@@ -3,10 +3,19 @@
 import pytest
 
 from employers.matching import introduction_outcomes
-from employers.models import EmployerProfile, Introduction, IntroductionStage, Placement, PlacementSkill
+from employers.models import Introduction
 from matching import services
 from organisations.models import OrganisationKind
-from tests.factories import MunicipalityFactory, OrganisationFactory, make_candidate
+from tests.factories import (
+    EmployerProfileFactory,
+    IntroductionFactory,
+    IntroductionStageFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    PlacementSkillFactory,
+    make_candidate,
+)
 
 
 @pytest.fixture
@@ -15,11 +24,12 @@ def kitchen(esco):
 
     cook = Occupation.objects.filter(isco_code="5120").order_by("uri").first()
     municipality = MunicipalityFactory()
-    employer = EmployerProfile.objects.create(
+    employer = EmployerProfileFactory(
         organisation=OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER),
         sector="gastronomie",
+        contact_name="",
     )
-    placement = Placement.objects.create(
+    placement = PlacementFactory(
         employer=employer,
         municipality=municipality,
         title="Koch/Köchin",
@@ -27,17 +37,18 @@ def kitchen(esco):
         postcode="34117",
         hours_per_week=40,
         status="open",
+        min_german_spoken=None,
     )
     skills = list(cook.skills.order_by("pk")[:6])
     for skill in skills:
-        PlacementSkill.objects.create(placement=placement, skill=skill, relation="essential")
+        PlacementSkillFactory(placement=placement, skill=skill, relation="essential")
     return placement, cook, skills
 
 
 def introduce(placement, candidate, stages, *, reason=""):
-    intro = Introduction.objects.create(placement=placement, candidate=candidate, stage="selected")
+    intro = IntroductionFactory(placement=placement, candidate=candidate, stage="selected")
     for stage in stages:
-        IntroductionStage.objects.create(introduction=intro, stage=stage)
+        IntroductionStageFactory(introduction=intro, stage=stage)
     Introduction.objects.filter(pk=intro.pk).update(stage=stages[-1], close_reason=reason)
     return intro
 

@@ -1,69 +1,21 @@
 """Ranking through the inverted index (only people sharing a skill or occupation code are
 scored) gives exactly the full scan's list: same people, order, scores and explanations."""
 
-import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
+from matching.engine.records import CandidateRecord, PlacementRecord
 from matching.engine.scoring import NO_OVERLAP_MAX, Matcher
 from matching.engine.taxonomy import TaxonomyIndex
 from taxonomy.postcodes import coordinates
-from tests.matching.test_match_file import DATA_DIR
-
-TODAY = date(2026, 11, 26)
+from taxonomy.services import DATA_DIR
+from tests.matching.synthetic import TODAY, seeded
 
 
 @pytest.fixture(scope="module")
 def taxonomy():
     return TaxonomyIndex.from_esco_csv(DATA_DIR)
-
-
-def seeded(taxonomy, n_candidates, n_placements, seed=7):
-    rng = random.Random(seed)
-    occupations = sorted(o for o, s in taxonomy.occupation_essential.items() if len(s) >= 5)[:40]
-    skills = sorted(taxonomy.skill_idf)
-    postcodes = ["34117", "34119", "35037", "36037", "37073", "99999", None]
-    candidates = []
-    for i in range(n_candidates):
-        occupation = rng.choice(occupations)
-        own = sorted(taxonomy.occupation_essential[occupation])
-        held = rng.sample(own, k=max(1, int(len(own) * rng.uniform(0.1, 0.9)))) + rng.sample(skills, k=2)
-        candidates.append(
-            CandidateRecord(
-                id=f"c{i:04d}",
-                # Some share nothing: no occupation and skills nobody asks for.
-                occupations=() if i % 5 == 0 else (OccupationYears(occupation, rng.randint(0, 10)),),
-                skills=tuple(rng.sample(skills, k=2)) if i % 5 == 0 else tuple(held),
-                german=rng.choice(["A1", "A2", "B1", "B2", "C1", None]),
-                postcode=rng.choice(postcodes),
-                hours=rng.choice([20, 30, 40, None]),
-                available_from=rng.choice([None, TODAY + timedelta(days=rng.randint(-30, 120))]),
-                permit=rng.choice(["may_work", "needs_approval", "none", "unknown"]),
-            )
-        )
-    placements = []
-    for j in range(n_placements):
-        occupation = rng.choice(occupations)
-        own = sorted(taxonomy.occupation_essential[occupation])
-        listed = j % 3 != 0  # every third asks for its occupation's ESCO skills
-        placements.append(
-            PlacementRecord(
-                id=f"p{j}",
-                occupation=occupation,
-                essential=tuple(own[:8]) if listed else (),
-                optional=tuple(sorted(taxonomy.occupation_optional.get(occupation, ()))[:3])
-                if listed
-                else (),
-                min_german=rng.choice(["A2", "B1", None]),
-                language_support=rng.random() < 0.4,
-                postcode=rng.choice(postcodes),
-                hours=rng.choice([20, 40, None]),
-                start=rng.choice([None, TODAY + timedelta(days=30)]),
-            )
-        )
-    return candidates, placements
 
 
 @pytest.mark.parametrize("top", [1, 10, 50])

@@ -8,8 +8,6 @@ from django.utils import timezone
 from candidates.matching import candidate_records
 from candidates.models import (
     Candidate,
-    CandidateOccupation,
-    CandidateSkill,
     Consent,
     ConsentScope,
     Gender,
@@ -20,7 +18,14 @@ from candidates.models import (
 from matching import services
 from matching.engine.records import PlacementRecord
 from matching.index import candidate_index, forget_indexes
-from tests.factories import MunicipalityFactory, make_candidate
+from tests.factories import (
+    CandidateFactory,
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    ConsentFactory,
+    MunicipalityFactory,
+    make_candidate,
+)
 
 COOK_ISCO = "5120"
 KASSEL = "34117"  # where the cook's placement is; make_candidate's people live in Dortmund
@@ -135,8 +140,8 @@ def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         for skill in skills[1:]:
-            CandidateSkill.objects.create(candidate=weak, skill=skill)
-        CandidateOccupation.objects.create(candidate=weak, occupation=cook, years_experience=9)
+            CandidateSkillFactory(candidate=weak, skill=skill)
+        CandidateOccupationFactory(candidate=weak, occupation=cook, years_experience=9)
         LanguageSkill.objects.filter(candidate=weak).update(spoken="C1")  # update() sends no signal…
         weak.save()  # …so the profile save announces the change (services always save)
     assert ranked_ids()[0] == str(weak.pk)
@@ -144,18 +149,23 @@ def test_index_follows_profile_and_consent_changes(esco, cook, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         Consent.objects.filter(candidate=strong).update(revoked_at=timezone.now())
         strong.save()
-        Consent.objects.create(candidate=unlisted, scope=ConsentScope.LISTING)
+        ConsentFactory(candidate=unlisted, scope=ConsentScope.LISTING)
     assert set(ranked_ids()) == {str(weak.pk), str(unlisted.pk)}
 
 
 def test_match_with_empty_profile_and_unknown_postcode_does_not_fail(esco, cook):
     municipality = MunicipalityFactory()
-    empty = Candidate.objects.create(
+    empty = CandidateFactory(
         municipality=municipality,
         first_name="X",
         last_name="Y",
         postcode="00000",
         work_permission=WorkPermission.UNRESTRICTED,
+        # The model's blanks, not the factory's details: the profile is empty.
+        birth_date=None,
+        email="",
+        phone="",
+        city="",
     )
     records = candidate_records(queryset=Candidate.objects.filter(pk=empty.pk))
     ranked = services.match_candidates(placement=cook_placement(cook, []), candidates=records)

@@ -1,7 +1,5 @@
 """Matching inside the platform: ESCO index from the database, learning from decisions."""
 
-import random
-
 import pytest
 
 from matching import services
@@ -9,18 +7,10 @@ from matching.engine import rerank
 from matching.engine.records import CandidateRecord, PlacementRecord
 from matching.models import RerankerModel
 from matching.registry import outcome_samples, register_outcome_provider
+from tests.factories import OccupationFactory
+from tests.matching.synthetic import synthetic_decisions
 
 PROTECTED = {"nationality", "gender", "age", "birth_date", "religion", "residence_status", "name"}
-
-
-def synthetic_decisions(n=120, seed=3):
-    """Employers here select people with matching skills and decline the others."""
-    rng = random.Random(seed)
-    samples = []
-    for _ in range(n):
-        components = {name: rng.random() for name in rerank.FEATURES}
-        samples.append((components, int(components["skills"] > 0.5)))
-    return samples
 
 
 def test_features_are_only_score_components_never_protected_attributes():
@@ -110,14 +100,13 @@ def test_the_esco_index_follows_a_taxonomy_change_after_the_cache_was_emptied():
     """A Redis flush or restart empties the cache that holds the taxonomy's version: the index a
     process built before must not pass for the taxonomy changed after it (a counter restarting at 1
     did, and the pathway panel of the follow-along page showed another taxonomy's proposals)."""
-    from taxonomy.models import Occupation
     from tests.fixtures.caching import clear_own_cache
 
     services.taxonomy_index_invalidate()
     before = services.taxonomy_index()
     # This run's entries only: cache.clear() would flush the Redis database other runs share.
     clear_own_cache()
-    Occupation.objects.create(uri="http://esco.test/occupation/after-flush", label_de="Neu", isco_code="9333")
+    OccupationFactory(uri="http://esco.test/occupation/after-flush", label_de="Neu", isco_code="9333")
     services.taxonomy_index_invalidate()
     after = services.taxonomy_index()
     assert "http://esco.test/occupation/after-flush" not in before.occupation_isco

@@ -10,14 +10,13 @@ from matching import services
 from matching.engine.scoring import Matcher
 from matching.models import RerankerModel
 from taxonomy.postcodes import coordinates
-from tests.matching.test_overlap_ranking import TODAY, seeded, taxonomy  # noqa: F401  (fixture)
-from tests.matching.test_services import synthetic_decisions
+from tests.matching.synthetic import TODAY, seeded, synthetic_decisions
 
 
 @pytest.mark.parametrize("top", [1, 25, 60, 700, 5000])
-def test_the_first_n_equal_the_first_n_of_the_whole_ranking(taxonomy, top):  # noqa: F811
-    candidates, placements = seeded(taxonomy, 1500, 9, seed=top)
-    matcher = Matcher(taxonomy, coordinates=coordinates, today=TODAY)
+def test_the_first_n_equal_the_first_n_of_the_whole_ranking(esco_files, top):
+    candidates, placements = seeded(esco_files, 1500, 9, seed=top)
+    matcher = Matcher(esco_files, coordinates=coordinates, today=TODAY)
     index = matcher.candidate_index(candidates)
     index.remove(["c0004", "c0011"])  # revoked: dead rows must not come back in either path
     rng = random.Random(top)
@@ -30,9 +29,9 @@ def test_the_first_n_equal_the_first_n_of_the_whole_ranking(taxonomy, top):  # n
         assert [m.explanation.as_dict() for m in first] == [m.explanation.as_dict() for m in whole[:top]]
 
 
-def test_eligible_ids_are_exactly_the_people_a_whole_ranking_lists(taxonomy):  # noqa: F811
-    candidates, placements = seeded(taxonomy, 1500, 12, seed=5)
-    matcher = Matcher(taxonomy, coordinates=coordinates, today=TODAY)
+def test_eligible_ids_are_exactly_the_people_a_whole_ranking_lists(esco_files):
+    candidates, placements = seeded(esco_files, 1500, 12, seed=5)
+    matcher = Matcher(esco_files, coordinates=coordinates, today=TODAY)
     index = matcher.candidate_index(candidates)
     index.remove(["c0002", "c0009"])
     sizes = set()
@@ -49,14 +48,14 @@ def test_eligible_ids_are_exactly_the_people_a_whole_ranking_lists(taxonomy):  #
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("trained", [False, True])
-def test_services_top_n_equals_the_whole_list_with_and_without_a_reranker(taxonomy, trained):  # noqa: F811
+def test_services_top_n_equals_the_whole_list_with_and_without_a_reranker(esco_files, trained):
     """With a learned model the first RERANK_DEPTH are reordered: asking for 25 still gives the
     whole reordered list's first 25; without one only 25 are scored and explained."""
-    candidates, placements = seeded(taxonomy, 1200, 4, seed=11)
+    candidates, placements = seeded(esco_files, 1200, 4, seed=11)
     if trained:
         services.reranker_train(samples=synthetic_decisions())
         assert RerankerModel.objects.filter(is_active=True).exists()
-    services._index = (0, taxonomy)  # the files' index, as the database would give it
+    services._index = (0, esco_files)  # the files' index, as the database would give it
     try:
         for placement in placements:
             whole = services.match_candidates(placement=placement, candidates=candidates)

@@ -243,7 +243,7 @@ def test_a_hung_redis_costs_a_page_milliseconds_not_seconds(settings, silent_red
 
 
 def test_sessions_live_in_the_database_and_production_uses_the_fail_safe_cache():
-    from tests.config.test_env import manage
+    from tests.config.production import manage
 
     assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     answer = manage(
