@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = [
     "tests.fixtures.taxonomy",
     "tests.fixtures.users",
+    "tests.fixtures.coaching",
 ]
 
 

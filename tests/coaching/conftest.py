@@ -16,7 +16,7 @@ from accounts.roles import Role
 from candidates.models import Case, ConsentScope
 from candidates.services import consent_grant
 from coaching import services
-from coaching.models import HandoverKind, Service, ServiceOrganisation
+from coaching.models import HandoverKind, Service, ServiceLocation, ServiceOrganisation
 from employers.models import Employment
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import CaseFactory, OrganisationFactory, make_employment
@@ -117,3 +117,19 @@ def language_school(world) -> Service:
         languages=["de", "ar"],
         eligible_residence_statuses=["aufenthaltserlaubnis", "niederlassungserlaubnis"],
     )
+
+
+@pytest.fixture
+def demo_directory(municipality):
+    """The demo's directory, created the way seed_demo creates it."""
+    from demo.coaching import _SERVICES
+
+    actor = new_member(Role.COORDINATOR, municipality=municipality)
+    for entry in _SERVICES:
+        services.service_create(municipality_id=municipality.pk, actor=actor, **dict(entry))
+    # One inactive offer and one accessible location, so both travel too.
+    first = Service.objects.filter(municipality=municipality).order_by("pk").first()
+    first.is_active = False
+    first.save()
+    ServiceLocation.objects.filter(organisation__municipality=municipality).update(accessible=True)
+    return municipality

@@ -407,7 +407,7 @@ def objects(world, language_school):
     CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
     world.people["coordinator_responsible"] = responsible
     from coaching import message_selectors, message_services
-    from tests.coaching.test_messages import png_upload
+    from tests.coaching.helpers import png_upload
 
     message = message_services.message_send(
         conversation=message_selectors.case_conversation(user=world.case_manager, case_pk=world.case.pk),
