@@ -412,3 +412,179 @@ def make_service(municipality, name="Deutschkurs B1") -> Service:
         languages=["de", "ar"],
         url="https://vhs.example/kurs",
     )
+
+
+# --- factories added by t19a ---
+# Rows the coaching, CMS, webhook, notification, organisation, account, privacy and taxonomy tests
+# build. Defaults are only the links a row cannot live without; tests pass every value they rely on.
+
+
+class OccupationSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taxonomy.OccupationSkill"
+
+    occupation = factory.SubFactory(OccupationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    relation = "essential"
+
+
+class EmploymentQualityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.EmploymentQuality"
+
+    employment = factory.SubFactory(EmploymentFactory)
+
+
+class SpeedDatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.SpeedDating"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Speed-Dating {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=5))
+
+
+class SpeedDatingCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.SpeedDatingCandidate"
+
+    session = factory.SubFactory(SpeedDatingFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Assessment"
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class AssessmentEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.AssessmentEntry"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    domain = "german"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Appointment"
+
+    case = factory.SubFactory(CaseFactory)
+    municipality = factory.SelfAttribute("case.municipality")
+    organisation = factory.SelfAttribute("case.responsible_organisation")
+
+
+class RiskFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.RiskFlag"
+
+    kind = "dropout"
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.SupportRequest"
+
+
+class FollowUpReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.FollowUpReminder"
+
+
+class HandoverKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.HandoverKind"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"uebergabe-{n}")
+    name = factory.Sequence(lambda n: f"Übergabe {n}")
+
+
+class HandoverChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.HandoverChecklistTemplate"
+
+    kind = factory.SubFactory(HandoverKindFactory)
+    label = factory.Sequence(lambda n: f"Punkt {n}")
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.Barrier"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class DiscriminationReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.DiscriminationReport"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.EventRegistration"
+
+    name = "Gast"
+    email = factory.Sequence(lambda n: f"gast{n}@example.org")
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class WagtailImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Bild {n}")
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookSubscription"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookDelivery"
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event = "introduction.stage_changed"
+    url = factory.SelfAttribute("subscription.url")
+
+
+class MembershipInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.MembershipInvitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"eingeladen{n}@example.org")
+    role = Role.CASE_MANAGER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.AuditEntry"
+
+    action = "view"
+
+
+class IntervalScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "django_celery_beat.IntervalSchedule"
+        django_get_or_create = ("every", "period")
+
+    every = 1
+    period = "seconds"
+
+
+class PeriodicTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "django_celery_beat.PeriodicTask"
+
+    name = factory.Sequence(lambda n: f"task {n}")
+    interval = factory.SubFactory(IntervalScheduleFactory)

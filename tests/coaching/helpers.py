@@ -6,10 +6,15 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coaching.models import Service, ServiceOrganisation
 from employers.models import EmploymentQuality
 from privacy.models import AuditEntry
-from taxonomy.models import Occupation, Skill
+from tests.factories import (
+    EmploymentQualityFactory,
+    OccupationFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    SkillFactory,
+)
 
 ESCO = "http://esco.test/"
 
@@ -31,17 +36,17 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def occupation(key, label, isco):
-    return Occupation.objects.create(uri=f"{ESCO}occupation/{key}", label_de=label, isco_code=isco)
+    return OccupationFactory(uri=f"{ESCO}occupation/{key}", label_de=label, isco_code=isco)
 
 
 def skill(key, label, kind="skill/competence"):
-    return Skill.objects.create(uri=f"{ESCO}skill/{key}", label_de=label, skill_type=kind)
+    return SkillFactory(uri=f"{ESCO}skill/{key}", label_de=label, skill_type=kind)
 
 
 def service(municipality, name, skills, *, active=True, statuses=()):
     """A training of the municipality's 'Bildungswerk' teaching ``skills``."""
-    provider, _ = ServiceOrganisation.objects.get_or_create(municipality=municipality, name="Bildungswerk")
-    service = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=municipality, name="Bildungswerk")  # get or create
+    service = ServiceFactory(
         organisation=provider,
         municipality=municipality,
         name=name,
@@ -55,7 +60,7 @@ def service(municipality, name, skills, *, active=True, statuses=()):
 
 def quality(employment, *, job_level: int, below: bool = False) -> EmploymentQuality:
     """The quality record of ``employment`` at ISCO skill level ``job_level``, above the minimum wage."""
-    return EmploymentQuality.objects.create(
+    return EmploymentQualityFactory(
         employment=employment,
         social_insurance=True,
         hourly_wage=Decimal("14.00"),

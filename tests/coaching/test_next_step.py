@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import pathway_selectors, services
-from coaching.models import FollowUp, FollowUpDue, RiskFlag
+from coaching.models import FollowUp, FollowUpDue
 from employers.models import Employment, EmploymentQuality
 from tests.clock import TODAY
 from tests.coaching.helpers import quality
-from tests.factories import make_employment
+from tests.factories import RiskFlagFactory, make_employment
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -51,7 +51,7 @@ def test_a_job_at_the_persons_level_and_a_reader_without_the_file_see_no_panel(w
     EmploymentQuality.objects.filter(pk=record.pk).update(person_skill_level=4, below_qualification=True)
     assert 'data-testid="next-step"' in _page(world.coach, world.employment)
     # A coordinator who is not responsible reads only the risks escalated to them, not the file.
-    RiskFlag.objects.create(
+    RiskFlagFactory(
         employment=world.employment,
         kind="dropout",
         raised_by=world.coach,

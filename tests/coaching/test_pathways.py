@@ -14,11 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates import pathways
-from candidates.models import CandidateSkill, Goal
+from candidates.models import Goal
 from coaching import pathway_selectors
-from taxonomy.models import OccupationSkill
 from tests.coaching.helpers import ESCO, service, skill
-from tests.factories import MunicipalityFactory
+from tests.factories import (
+    CandidateSkillFactory,
+    MunicipalityFactory,
+    OccupationSkillFactory,
+    QualificationFactory,
+)
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +58,13 @@ def test_missing_skills_are_the_set_difference_and_held_ones_are_marked(person, 
 
 
 def test_a_recognised_qualification_counts_like_a_declared_occupation(person, warehouse):
-    from candidates.models import Qualification
-
-    Qualification.objects.create(
+    QualificationFactory(
         candidate=person,
         title="Berufskraftfahrer",
         kind="vocational",
         recognition_status="full",
         recognition_occupation=warehouse.occ["driver"],
+        country="",
     )
     result = pathways.person_pathway(candidate=person, target=warehouse.occ["specialist"])
     assert _uris(result.missing) == {"stock", "danger"}
@@ -199,9 +202,9 @@ def test_the_page_queries_stay_flat_in_skills_and_offers(client, world, person, 
     specialist = warehouse.occ["specialist"]
     for n in range(12):
         extra = skill(f"extra{n}", f"Zusatz {n}", "knowledge" if n % 2 else "skill/competence")
-        OccupationSkill.objects.create(occupation=specialist, skill=extra, relation="essential")
-        CandidateSkill.objects.create(candidate=person, skill=skill(f"own{n}", f"Eigen {n}"))
-        OccupationSkill.objects.create(
+        OccupationSkillFactory(occupation=specialist, skill=extra, relation="essential")
+        CandidateSkillFactory(candidate=person, skill=skill(f"own{n}", f"Eigen {n}"))
+        OccupationSkillFactory(
             occupation=warehouse.occ["helper"],
             skill=skill(f"inf{n}", f"Abgeleitet {n}"),
             relation="essential",

@@ -130,6 +130,7 @@ def test_a_postcode_is_in_an_area_once_even_when_two_saves_overlap(
     # A second save of an overlapping list (as from another tab) adds only what is new.
     _cover(language_school, COVERED, "44789", "44791")
     assert language_school.area_postcode_list() == [COVERED, "44789", "44791"]
+    # Direct creates: the database constraints themselves are what this checks.
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceAreaPostcode.objects.create(service=language_school, postcode=COVERED)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -12,12 +12,11 @@ from django.utils import timezone, translation
 
 from candidates.models import CasePhase
 from coaching import directory_services, selectors, services
-from coaching.models import Referral, Service, ServiceSchedule
+from coaching.models import Referral, ServiceSchedule
 from coaching.pathway_selectors import teaching_services
 from privacy.models import AuditEntry
-from taxonomy.models import Skill
 from tests.coaching.helpers import EDIT, audits
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, ServiceFactory, ServiceOrganisationFactory, SkillFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +92,7 @@ def eligible_case(world):
 def test_a_deactivated_offer_leaves_search_referral_form_and_pathways_but_stays_on_its_referrals(
     client, world, language_school, eligible_case
 ):
-    skill = Skill.objects.create(uri="http://esco.test/skill/german", label_de="Deutsch B2")
+    skill = SkillFactory(uri="http://esco.test/skill/german", label_de="Deutsch B2")
     language_school.skills.set([skill])
     referral = services.referral_create(case=eligible_case, service=language_school, actor=world.case_manager)
     assert teaching_services(case=eligible_case, skills=[skill]) == [language_school]
@@ -186,6 +185,7 @@ def test_bad_hours_are_named_and_kept(client, world, language_school, rows, mess
 def test_the_database_refuses_hours_that_close_before_they_open(language_school):
     from django.db import IntegrityError
 
+    # A direct create: the database constraint itself is what this test checks.
     with pytest.raises(IntegrityError):
         ServiceSchedule.objects.create(
             service=language_school, weekday=1, opens=datetime.time(12), closes=datetime.time(9)
@@ -258,11 +258,10 @@ def test_the_own_municipality_is_never_listed_as_served(world, language_school, 
 def test_the_directory_lists_offers_without_a_query_per_offer(
     client, world, language_school, other_municipality, django_assert_max_num_queries
 ):
-    from coaching.models import ServiceOrganisation
 
-    provider = ServiceOrganisation.objects.create(municipality=other_municipality, name="Caritas Bochum")
+    provider = ServiceOrganisationFactory(municipality=other_municipality, name="Caritas Bochum")
     for i in range(12):
-        Service.objects.create(
+        ServiceFactory(
             organisation=provider, municipality=other_municipality, name=f"Beratung {i}", category="housing"
         ).served_municipalities.set([world.municipality])
     login_with_mfa(client, world.case_manager)
