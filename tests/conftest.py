@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.candidates",
     "tests.fixtures.users",
     "tests.fixtures.speed_dating",
+    "tests.fixtures.coaching",
 ]
 
 

@@ -748,3 +748,108 @@ class EventRegistrationFactory(factory.django.DjangoModelFactory):
     name = "Jana Jung"
     email = factory.Sequence(lambda n: f"gast{n}@betrieb.example")
     consent_at = factory.LazyFunction(timezone.now)
+
+
+# --- factories added by t19a ---
+# Rows the coaching, CMS, webhook, notification, organisation, account, privacy and taxonomy tests
+# build. Defaults are only the links a row cannot live without; tests pass every value they rely on.
+
+
+class OccupationSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taxonomy.OccupationSkill"
+
+    occupation = factory.SubFactory(OccupationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    relation = "essential"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Assessment"
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class AssessmentEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.AssessmentEntry"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    domain = "german"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Appointment"
+
+    case = factory.SubFactory(CaseFactory)
+    municipality = factory.SelfAttribute("case.municipality")
+    organisation = factory.SelfAttribute("case.responsible_organisation")
+
+
+class RiskFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.RiskFlag"
+
+    kind = "dropout"
+
+
+class FollowUpReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.FollowUpReminder"
+
+
+class HandoverChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.HandoverChecklistTemplate"
+
+    kind = factory.SubFactory(HandoverKindFactory)
+    label = factory.Sequence(lambda n: f"Punkt {n}")
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.Barrier"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class DiscriminationReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.DiscriminationReport"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class WagtailImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Bild {n}")
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookSubscription"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookDelivery"
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event = "introduction.stage_changed"
+    url = factory.SelfAttribute("subscription.url")
+
+
+class MembershipInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.MembershipInvitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"eingeladen{n}@example.org")
+    role = Role.CASE_MANAGER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))

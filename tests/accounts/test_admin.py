@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from privacy.models import AuditEntry
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import AuditEntryFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_organisation_page_has_membership_inline(admin_client_mfa):
 
 
 def test_audit_log_is_read_only(admin_client_mfa):
-    entry = AuditEntry.objects.create(action="view", record_type="candidates.case", record_id="1")
+    entry = AuditEntryFactory(action="view", record_type="candidates.case", record_id="1")
     assert (
         admin_client_mfa.get(reverse("admin:privacy_auditentry_change", args=[entry.pk])).status_code == 200
     )

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from coaching.models import Referral
 from tests.browser.test_handover import _serious, _sign_in
 from tests.coaching.conftest import language_school, world  # noqa: F401
-from tests.coaching.test_service_directory import neighbour  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,8 @@ from candidates.models import Goal
 from employers.models import Employment
 from tests.browser.test_handover import _serious, _sign_in
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
-from tests.coaching.test_next_step import _quality
-from tests.coaching.test_pathways import _service, person, warehouse  # noqa: F401 (fixtures)
+from tests.coaching.helpers import quality as _quality
+from tests.coaching.helpers import service as _service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cms.models import EventRegistration
 from tests.cms.conftest import HOST
+from tests.factories import EventRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_the_cancellation_link_works_for_whoever_holds_it_and_for_nobody_without
     """The signed token is the only key: any role (or none) may open and use it; without it, 404."""
     from cms.services import registration_cancel_token
 
-    registration = EventRegistration.objects.create(
+    registration = EventRegistrationFactory(
         event=world.event, name="Gast", email=f"gast{next(_seq)}@example.org", consent_at=timezone.now()
     )
     client = _client(world, who, signed_in)

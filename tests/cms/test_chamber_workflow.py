@@ -8,53 +8,22 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page, WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.models import WorkflowState
 
 from accounts.roles import Role
 from cms.models import ChamberGroups, SuccessStoryPage
 from cms.services import chamber_editor_sync
 from organisations.models import Membership
 from tests.cms.conftest import HOST
+from tests.cms.helpers import add_url, assert_denied, story_form
 
 pytestmark = pytest.mark.django_db
-
-
-def _story_form(**overrides) -> dict:
-    data = {
-        "title": "Vom Praktikum in die Ausbildung",
-        "slug": "praktikum-ausbildung",
-        "company_name": "Bäckerei Sommer",
-        "sector": "Lebensmittelhandwerk",
-        "placement_kind": "ausbildung",
-        "image": "",
-        "intro": "Eine Bäckerei bildet einen jungen Mann aus Syrien aus.",
-        "quote": "Er war vom ersten Tag an pünktlich um vier in der Backstube.",
-        "quote_author": "Maria Sommer, Inhaberin",
-        "body": streamfield([("paragraph", rich_text("<p>Der Jobcoach hat den Kontakt hergestellt.</p>"))]),
-        "comments": inline_formset([]),
-        "seo_title": "",
-        "search_description": "",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
-
-
-def _assert_denied(response) -> None:
-    """Wagtail answers a page it will not let you edit by sending you back to the dashboard with
-    "Sorry, you do not have permission to access this area" (a 302, not a 403)."""
-    assert response.status_code == 302
-    assert response["Location"] == reverse("wagtailadmin_home")
-
-
-def _add_url(parent: Page) -> str:
-    return reverse("wagtailadmin_pages:add", args=("cms", "successstorypage", parent.pk))
 
 
 def test_editor_creates_and_submits_a_story_that_the_lead_approves_and_publishes(ihk, hwk, signed_in, client):
     editor = signed_in(ihk.editor)
 
-    response = editor.post(_add_url(ihk.stories), _story_form(**{"action-submit": "Zur Freigabe"}), **HOST)
+    response = editor.post(add_url(ihk.stories), story_form(**{"action-submit": "Zur Freigabe"}), **HOST)
 
     assert response.status_code == 302
     story = SuccessStoryPage.objects.get(slug="praktikum-ausbildung")
@@ -71,7 +40,7 @@ def test_editor_creates_and_submits_a_story_that_the_lead_approves_and_publishes
     task_state = story.current_workflow_task_state
     approve = reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk))
 
-    _assert_denied(signed_in(hwk.lead).post(approve, {"comment": ""}, **HOST))
+    assert_denied(signed_in(hwk.lead).post(approve, {"comment": ""}, **HOST))
     story.refresh_from_db()
     assert not story.live
     response = lead.post(approve, {"comment": "Schöne Geschichte."}, **HOST)
@@ -89,7 +58,7 @@ def test_editor_creates_and_submits_a_story_that_the_lead_approves_and_publishes
 def test_editor_cannot_publish_directly(ihk, signed_in):
     editor = signed_in(ihk.editor)
 
-    editor.post(_add_url(ihk.stories), _story_form(**{"action-publish": "Veröffentlichen"}), **HOST)
+    editor.post(add_url(ihk.stories), story_form(**{"action-publish": "Veröffentlichen"}), **HOST)
 
     story = SuccessStoryPage.objects.get(slug="praktikum-ausbildung")
     assert not story.live
@@ -101,7 +70,7 @@ def test_editor_cannot_publish_directly(ihk, signed_in):
 def test_lead_may_publish_directly(ihk, signed_in):
     lead = signed_in(ihk.lead)
 
-    lead.post(_add_url(ihk.stories), _story_form(**{"action-publish": "Veröffentlichen"}), **HOST)
+    lead.post(add_url(ihk.stories), story_form(**{"action-publish": "Veröffentlichen"}), **HOST)
 
     assert SuccessStoryPage.objects.get(slug="praktikum-ausbildung").live
 
@@ -111,8 +80,8 @@ def test_editor_cannot_edit_or_add_to_the_other_chambers_section(ihk, hwk, signe
 
     assert editor.get(reverse("wagtailadmin_pages:edit", args=(ihk.section.pk,)), **HOST).status_code == 200
     for page in (hwk.section, hwk.stories, ihk.section.get_parent()):  # the home page is nobody's section
-        _assert_denied(editor.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)), **HOST))
-    _assert_denied(editor.post(_add_url(hwk.stories), _story_form(**{"action-submit": "x"}), **HOST))
+        assert_denied(editor.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)), **HOST))
+    assert_denied(editor.post(add_url(hwk.stories), story_form(**{"action-submit": "x"}), **HOST))
     assert not SuccessStoryPage.objects.exists()
     hwk.section.refresh_from_db()
     assert hwk.section.title == "Handwerkskammer Teststadt"

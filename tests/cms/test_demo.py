@@ -18,7 +18,7 @@ from cms.models import (
 from demo import cms as demo_cms
 from demo import organisations as demo_organisations
 from tests.cms.conftest import HOST
-from tests.cms.test_chamber_workflow import _add_url, _assert_denied, _story_form
+from tests.cms.helpers import add_url, assert_denied, story_form
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_done_when_ihk_editor_submits_lead_publishes_and_hwk_stays_closed(demo, 
     lead = signed_in(_user("ihk-redaktion@demo.lotse.example"))  # the platform's demo chamber login
     stories = SuccessStoryIndexPage.objects.child_of(demo.sections["ihk"]).get()
 
-    editor.post(_add_url(stories), _story_form(**{"action-submit": "Zur Freigabe"}), **HOST)
+    editor.post(add_url(stories), story_form(**{"action-submit": "Zur Freigabe"}), **HOST)
     # The demo mirrors new pages into the other language trees (as aliases): take the German one.
     story = SuccessStoryPage.objects.get(slug="praktikum-ausbildung", locale__language_code="de")
     assert not story.live
@@ -96,8 +96,8 @@ def test_done_when_ihk_editor_submits_lead_publishes_and_hwk_stays_closed(demo, 
     assert client.get("/ihk/erfolgsgeschichten/praktikum-ausbildung/", **HOST).status_code == 200
 
     hwk = demo.sections["hwk"]
-    _assert_denied(editor.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
-    _assert_denied(lead.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
+    assert_denied(editor.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
+    assert_denied(lead.get(reverse("wagtailadmin_pages:edit", args=(hwk.pk,)), **HOST))
 
 
 def test_the_home_page_speaks_every_language_of_the_site(demo, client):

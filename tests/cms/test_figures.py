@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.apps import apps
 
 from cms import figures
 from employers.models import PlacementStatus
 from organisations.models import OrganisationKind, VerificationStatus
 from tests.clock import TODAY
 from tests.cms.conftest import HOST
-from tests.factories import OrganisationFactory, make_candidate, make_placement, make_profile
+from tests.factories import (
+    EmploymentFactory,
+    OrganisationFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -45,18 +50,10 @@ def test_figures_count_open_placements_and_verified_employers(platform_rows):
 
 
 def test_hires_this_year_count_employments_started_this_year(platform_rows):
-    try:
-        employment = apps.get_model("employers", "Employment")
-    except LookupError:
-        pytest.skip("employers.Employment does not exist yet")
     today = TODAY
-    employment.objects.create(
-        candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today
-    )
+    EmploymentFactory(candidate=platform_rows.candidate, employer=platform_rows.profile, start_date=today)
     other = make_candidate(platform_rows.candidate.municipality)
-    employment.objects.create(
-        candidate=other, employer=platform_rows.profile, start_date=date(today.year - 1, 6, 1)
-    )
+    EmploymentFactory(candidate=other, employer=platform_rows.profile, start_date=date(today.year - 1, 6, 1))
     assert figures.compute().hires_this_year == 1
 
 

@@ -1,11 +1,11 @@
 """The site root is Lotse's German home page, made by cms' data migration."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage
 from cms.services import HOME_TITLE, home_page_ensure
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,8 @@ def test_german_content_keeps_its_language_and_direction_inside_the_arabic_inter
 
 
 def test_editors_can_open_and_save_the_home_page_in_the_wagtail_admin(signed_in, django_user_model):
-    admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
-    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    # A superuser as createsuperuser makes one (no display name), with a verified primary address.
+    admin = UserFactory(email="redaktion@lotse.example", display_name="", is_staff=True, is_superuser=True)
     client = signed_in(admin)
     home = HomePage.objects.get(locale__language_code="de")
 

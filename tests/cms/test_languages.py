@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
@@ -11,6 +10,7 @@ from wagtail_localize.models import Translation
 from cms.models import CandidateInfoPage, StandardPage
 from demo.cms import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from tests.cms.conftest import HOST
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_editors_see_the_translation_status(info, signed_in, django_user_model, 
     )
     total, done = translation.get_progress()
     assert total == done > 0
-    admin = django_user_model.objects.create_superuser(email="redaktion@lotse.example", password="pw")
-    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    # A superuser as createsuperuser makes one (no display name), with a verified primary address.
+    admin = UserFactory(email="redaktion@lotse.example", display_name="", is_staff=True, is_superuser=True)
 
     response = signed_in(admin).get(reverse("wagtailadmin_pages:edit", args=(translated.pk,)), **HOST)
 

@@ -22,6 +22,7 @@ from cms.models import (
     SuccessStoryPage,
 )
 from tests.cms.conftest import HOST
+from tests.factories import WagtailImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def _media_in_tmp(settings, tmp_path):
 def _image(title: str = "Backstube") -> Image:
     buffer = io.BytesIO()
     PILImage.new("RGB", (1600, 900), (200, 120, 40)).save(buffer, format="PNG")
-    return Image.objects.create(
+    return WagtailImageFactory(
         title=title, description="Ein Bäcker formt Brötchen.", file=ImageFile(buffer, name="backstube.png")
     )
 

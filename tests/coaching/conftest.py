@@ -16,10 +16,18 @@ from accounts.roles import Role
 from candidates.models import Case, ConsentScope
 from candidates.services import consent_grant
 from coaching import services
-from coaching.models import HandoverKind, Service, ServiceOrganisation
+from coaching.models import HandoverKind, Service, ServiceLocation
 from employers.models import Employment
 from organisations.models import Organisation, OrganisationKind
-from tests.factories import CaseFactory, OrganisationFactory, make_employment
+from tests.factories import (
+    CaseFactory,
+    HandoverChecklistTemplateFactory,
+    HandoverKindFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    make_employment,
+)
 from tests.fixtures.users import new_member
 
 
@@ -41,12 +49,11 @@ class World:
 
 
 def handover_kind() -> HandoverKind:
-    kind, created = HandoverKind.objects.get_or_create(
-        slug="test-rechtskreiswechsel", defaults={"name": "Rechtskreiswechsel AsylbLG → SGB II"}
-    )
-    if created:
-        kind.checklist.create(label="Bescheid liegt vor", required=True, order=0)
-        kind.checklist.create(label="Termin vereinbart", required=False, order=1)
+    kind = HandoverKind.objects.filter(slug="test-rechtskreiswechsel").first()
+    if kind is None:
+        kind = HandoverKindFactory(slug="test-rechtskreiswechsel", name="Rechtskreiswechsel AsylbLG → SGB II")
+        HandoverChecklistTemplateFactory(kind=kind, label="Bescheid liegt vor", required=True, order=0)
+        HandoverChecklistTemplateFactory(kind=kind, label="Termin vereinbart", required=False, order=1)
     return kind
 
 
@@ -108,8 +115,8 @@ def world(municipality, other_municipality) -> World:
 
 @pytest.fixture
 def language_school(world) -> Service:
-    provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="VHS Dortmund")
-    return Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=world.municipality, name="VHS Dortmund")
+    return ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Berufssprachkurs B2",
@@ -117,3 +124,19 @@ def language_school(world) -> Service:
         languages=["de", "ar"],
         eligible_residence_statuses=["aufenthaltserlaubnis", "niederlassungserlaubnis"],
     )
+
+
+@pytest.fixture
+def demo_directory(municipality):
+    """The demo's directory, created the way seed_demo creates it."""
+    from demo.coaching import _SERVICES
+
+    actor = new_member(Role.COORDINATOR, municipality=municipality)
+    for entry in _SERVICES:
+        services.service_create(municipality_id=municipality.pk, actor=actor, **dict(entry))
+    # One inactive offer and one accessible location, so both travel too.
+    first = Service.objects.filter(municipality=municipality).order_by("pk").first()
+    first.is_active = False
+    first.save()
+    ServiceLocation.objects.filter(organisation__municipality=municipality).update(accessible=True)
+    return municipality

@@ -18,7 +18,7 @@ from coaching import services
 from organisations.models import OrganisationKind
 from tests.clock import TODAY, berlin
 from tests.coaching.conftest import handover_kind
-from tests.factories import CaseFactory, OrganisationFactory
+from tests.factories import CaseFactory, OrganisationFactory, ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -407,7 +407,7 @@ def objects(world, language_school):
     CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
     world.people["coordinator_responsible"] = responsible
     from coaching import message_selectors, message_services
-    from tests.coaching.test_messages import png_upload
+    from tests.coaching.helpers import png_upload
 
     message = message_services.message_send(
         conversation=message_selectors.case_conversation(user=world.case_manager, case_pk=world.case.pk),
@@ -444,11 +444,10 @@ def objects(world, language_school):
     )
     from coaching.discrimination_selectors import reporter_of
     from coaching.discrimination_services import referral_token, report_create
-    from coaching.models import Service, ServiceOrganisation
     from coaching.referral_services import referral_answer_token
 
-    counselling = Service.objects.create(
-        organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="ADB"),
+    counselling = ServiceFactory(
+        organisation=ServiceOrganisationFactory(municipality=world.municipality, name="ADB"),
         municipality=world.municipality,
         name="Antidiskriminierungsberatung",
         category="anti_discrimination",

@@ -123,6 +123,7 @@ def test_the_services_refuse_what_the_form_refuses_and_the_database_holds_the_da
         _agreement(world, partners=[OrganisationFactory(kind=OrganisationKind.JOBCENTER)])
     assert not CooperationAgreement.objects.exists()
 
+    # A direct create: the database constraint itself is what this is checking.
     with pytest.raises(IntegrityError), transaction.atomic():
         CooperationAgreement.objects.create(
             municipality=world.municipality, title="t", purpose="p", signed_on=days(0), review_on=days(-1)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from candidates import services as candidate_services
 from candidates.models import Goal, LifeDomain
 from coaching import selectors
-from coaching.models import Referral, Service, ServiceOrganisation
+from coaching.models import Referral, Service
+from tests.factories import ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,8 @@ def assess(world, **needs):
 
 @pytest.fixture
 def open_course(world) -> Service:
-    provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="Kursträger")
-    return Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=world.municipality, name="Kursträger")
+    return ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Integrationskurs",

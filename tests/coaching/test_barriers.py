@@ -17,6 +17,7 @@ from django.utils.html import escape
 from coaching import barrier_selectors
 from coaching.models import Barrier
 from notifications.models import Notification
+from tests.factories import BarrierFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -108,11 +109,11 @@ def test_flagging_needs_a_category(named, client):
 
 
 def _barriers(municipality, day: datetime.date, **counts):
-    Barrier.objects.bulk_create(
-        Barrier(municipality=municipality, category=category, flagged_on=day, note=f"{category} {i}")
-        for category, n in counts.items()
-        for i in range(n)
-    )
+    for category, n in counts.items():
+        for i in range(n):
+            BarrierFactory(
+                municipality=municipality, category=category, flagged_on=day, note=f"{category} {i}"
+            )
 
 
 def test_the_coordinator_sees_counts_by_category_and_period_with_small_cells_suppressed(

@@ -15,10 +15,11 @@ from django.urls import reverse
 
 from coaching.discrimination_selectors import first_of_month, report_counts, reporter_of
 from coaching.discrimination_services import referral_token, report_create
-from coaching.models import DiscriminationReport, Service, ServiceOrganisation
+from coaching.models import DiscriminationReport, Service
 from privacy.models import AuditEntry
 from privacy.registry import registry
 from tests.clock import TODAY
+from tests.factories import DiscriminationReportFactory, ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -28,8 +29,8 @@ TEXT = "Der Chef sagte, Leute wie mich stelle er nicht ein."
 
 @pytest.fixture
 def counselling(world) -> Service:
-    provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="ADN Dortmund")
-    return Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=world.municipality, name="ADN Dortmund")
+    return ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Antidiskriminierungsberatung",
@@ -106,6 +107,7 @@ def test_an_anonymous_report_links_to_nobody_and_nobody_reads_it(world, client):
 
 
 def test_the_database_refuses_an_anonymous_report_with_a_link_to_a_person(world):
+    # A direct create: the database constraint itself is what this test checks.
     with pytest.raises(IntegrityError), transaction.atomic():
         DiscriminationReport.objects.create(
             municipality=world.municipality,
@@ -250,17 +252,15 @@ def test_only_anti_discrimination_services_of_the_municipality_are_offered(
 
 
 def _bulk(world, setting: str, day: datetime.date, n: int) -> None:
-    DiscriminationReport.objects.bulk_create(
-        DiscriminationReport(
-            municipality=world.municipality,
-            reporter_kind="candidate",
-            anonymous=True,
-            setting=setting,
-            occurred_on=day.replace(day=1),
-            reported_on=day.replace(day=1),
-            description=TEXT,
-        )
-        for _i in range(n)
+    DiscriminationReportFactory.create_batch(
+        n,
+        municipality=world.municipality,
+        reporter_kind="candidate",
+        anonymous=True,
+        setting=setting,
+        occurred_on=day.replace(day=1),
+        reported_on=day.replace(day=1),
+        description=TEXT,
     )
 
 

@@ -11,11 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.roles import Role
-from coaching import hsds, services
+from coaching import hsds
 from coaching.models import Service, ServiceLocation, ServiceOrganisation
 from demo.coaching import _SERVICES
-from tests.fixtures.users import new_member
 
 
 def _snapshot(municipality) -> list[tuple]:
@@ -42,20 +40,6 @@ def _snapshot(municipality) -> list[tuple]:
         .order_by("pk")
     )
     return [orgs, locs, svcs, links]
-
-
-@pytest.fixture
-def demo_directory(municipality):
-    """The demo's directory, created the way seed_demo creates it."""
-    actor = new_member(Role.COORDINATOR, municipality=municipality)
-    for entry in _SERVICES:
-        services.service_create(municipality_id=municipality.pk, actor=actor, **dict(entry))
-    # One inactive offer and one accessible location, so both travel too.
-    first = Service.objects.filter(municipality=municipality).order_by("pk").first()
-    first.is_active = False
-    first.save()
-    ServiceLocation.objects.filter(organisation__municipality=municipality).update(accessible=True)
-    return municipality
 
 
 def test_the_schema_ships_with_the_project():

@@ -14,7 +14,6 @@ import demo.coaching
 from coaching import directory_services, hsds, selectors
 from coaching.models import Service
 from organisations.models import Municipality
-from tests.coaching.test_hsds import demo_directory  # noqa: F401
 from tests.factories import CaseFactory, MunicipalityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def _services(document) -> list[dict]:
 
 
 @pytest.fixture
-def directory(demo_directory):  # noqa: F811
+def directory(demo_directory):
     """The demo directory; its language course also takes two postcodes of a neighbouring town."""
     course = Service.objects.get(municipality=demo_directory, name="Berufssprachkurs B1/B2 (DeuFöV)")
     directory_services.service_update(service=course, actor=None, area_postcodes=["34497", "34454"])

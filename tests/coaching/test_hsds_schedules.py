@@ -11,8 +11,8 @@ import json
 import pytest
 
 from coaching import directory_services, hsds
-from coaching.models import Service, ServiceOrganisation
-from tests.factories import MunicipalityFactory
+from coaching.models import Service
+from tests.factories import MunicipalityFactory, ServiceFactory, ServiceOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 def directory(world, other_municipality):
     """Dortmund's evening course: open Monday twice and Thursday, serving Hagen too."""
     hagen = MunicipalityFactory(name="Hagen", slug="hagen", ags="05914000")
-    provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="VHS Dortmund")
-    service = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=world.municipality, name="VHS Dortmund")
+    service = ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Abendkurs B1",

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from candidates.models import Qualification
 from employers.models import EmploymentQuality
 from employers.quality import minimum_wage_on, person_skill_level
 from employers.services import employment_quality_set
 from privacy.models import AuditEntry
 from taxonomy.isco import skill_level
+from tests.factories import QualificationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def test_minimum_wage_by_date():
 
 def test_person_level_is_the_highest_declared_qualification(world):
     assert person_skill_level(world.candidate) is None
-    Qualification.objects.create(candidate=world.candidate, title="Abitur", kind="school")
-    Qualification.objects.create(candidate=world.candidate, title="Elektriker", kind="vocational")
+    QualificationFactory(candidate=world.candidate, title="Abitur", kind="school", country="")
+    QualificationFactory(candidate=world.candidate, title="Elektriker", kind="vocational", country="")
     assert person_skill_level(world.candidate) == 2
 
 

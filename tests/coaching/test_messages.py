@@ -17,18 +17,14 @@ from coaching import message_selectors, message_services, services
 from coaching.models import Message
 from coaching.privacy import coaching_erase, coaching_export
 from privacy.models import AuditEntry
+from tests.coaching.helpers import PNG, png_upload
 from tests.factories import CaseFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 SECRET = "Mein Aufenthaltstitel läuft am 3. März ab"
-
-
-def png_upload(name: str = "zeugnis.png", content: bytes = PNG) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="image/png")
 
 
 def _send(world, author, body=SECRET, attachment=None, kind=""):

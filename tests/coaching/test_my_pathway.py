@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from candidates import pathways
-from candidates.models import CandidateOccupation
-from coaching.models import Service, ServiceOrganisation
 from taxonomy.models import Occupation
+from tests.factories import CandidateOccupationFactory, ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def worker(world, esco):
     candidate = world.candidate
     warehouse = Occupation.objects.get(label_de="Lagerarbeiter/Lagerarbeiterin")
-    CandidateOccupation.objects.create(candidate=candidate, occupation=warehouse, years_experience=3)
+    CandidateOccupationFactory(candidate=candidate, occupation=warehouse, years_experience=3)
     return candidate
 
 
@@ -29,8 +28,8 @@ def test_a_ukrainian_speaking_worker_reads_their_pathway_and_where_to_learn(worl
     (first, *_rest) = pathways.person_proposals(candidate=worker)
     missing = pathways.person_pathway(candidate=worker, target=first.occupation).missing
     assert missing, "the real ESCO relations leave something to learn one step up"
-    course = Service.objects.create(
-        organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="Bildungswerk"),
+    course = ServiceFactory(
+        organisation=ServiceOrganisationFactory(municipality=world.municipality, name="Bildungswerk"),
         municipality=world.municipality,
         name="Teilqualifizierung Lager",
         category="training",

@@ -4,7 +4,6 @@ on the follow-along page, and the 6- and 12-month follow-ups ask about them."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -13,26 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import pathway_selectors, services
-from coaching.models import FollowUp, FollowUpDue, RiskFlag
+from coaching.models import FollowUp, FollowUpDue
 from employers.models import Employment, EmploymentQuality
 from tests.clock import TODAY
-from tests.coaching.test_pathways import person, warehouse  # noqa: F401 (fixtures)
-from tests.factories import make_employment
+from tests.coaching.helpers import quality
+from tests.factories import RiskFlagFactory, make_employment
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
-
-
-def _quality(employment, *, job_level: int, below: bool = False) -> EmploymentQuality:
-    return EmploymentQuality.objects.create(
-        employment=employment,
-        social_insurance=True,
-        hourly_wage=Decimal("14.00"),
-        minimum_wage=Decimal("13.90"),
-        job_skill_level=job_level,
-        person_skill_level=3 if below else None,
-        below_qualification=below,
-    )
 
 
 def _page(user, employment) -> str:
@@ -42,8 +29,8 @@ def _page(user, employment) -> str:
     return response.content.decode()
 
 
-def test_a_helper_job_shows_the_coach_the_pathways_that_fit(world, person):  # noqa: F811
-    _quality(world.employment, job_level=1)
+def test_a_helper_job_shows_the_coach_the_pathways_that_fit(world, person):
+    quality(world.employment, job_level=1)
     html = _page(world.coach, world.employment)
     assert 'data-testid="next-step"' in html
     pathway_url = reverse("coaching:pathway", args=[world.case.pk])
@@ -57,14 +44,14 @@ def test_a_helper_job_shows_the_coach_the_pathways_that_fit(world, person):  # n
     assert target.status_code == 200 and "Gefahrgutvorschriften" in target.content.decode()
 
 
-def test_a_job_at_the_persons_level_and_a_reader_without_the_file_see_no_panel(world, person):  # noqa: F811
-    quality = _quality(world.employment, job_level=2)
+def test_a_job_at_the_persons_level_and_a_reader_without_the_file_see_no_panel(world, person):
+    record = quality(world.employment, job_level=2)
     assert 'data-testid="next-step"' not in _page(world.coach, world.employment)
     # Below the person's qualification counts as a helper job too.
-    EmploymentQuality.objects.filter(pk=quality.pk).update(person_skill_level=4, below_qualification=True)
+    EmploymentQuality.objects.filter(pk=record.pk).update(person_skill_level=4, below_qualification=True)
     assert 'data-testid="next-step"' in _page(world.coach, world.employment)
     # A coordinator who is not responsible reads only the risks escalated to them, not the file.
-    RiskFlag.objects.create(
+    RiskFlagFactory(
         employment=world.employment,
         kind="dropout",
         raised_by=world.coach,
@@ -95,9 +82,9 @@ def _form(world, employment, data=None):
     return client.get(url) if data is None else client.post(url, data)
 
 
-def test_the_six_month_follow_up_of_a_helper_job_asks_about_the_next_step(world, person):  # noqa: F811
+def test_the_six_month_follow_up_of_a_helper_job_asks_about_the_next_step(world, person):
     employment = _at_month(world, 6)
-    _quality(employment, job_level=1)
+    quality(employment, job_level=1)
     assert "Nächster beruflicher Schritt" in _form(world, employment).content.decode()
     data = {
         "token": services.new_token(),
@@ -121,18 +108,18 @@ def test_the_six_month_follow_up_of_a_helper_job_asks_about_the_next_step(world,
     assert "fragt nach dem nächsten Schritt" in html  # the 12-month one, still planned
 
 
-def test_the_twelve_month_follow_up_asks_too_the_three_month_one_does_not(world, person):  # noqa: F811
+def test_the_twelve_month_follow_up_asks_too_the_three_month_one_does_not(world, person):
     employment = _at_month(world, 12)
-    _quality(employment, job_level=1)
+    quality(employment, job_level=1)
     assert pathway_selectors.asks_next_step(employment=employment, on=TODAY)
     assert "Nächster beruflicher Schritt" in _form(world, employment).content.decode()
     early = _at_month(world, 3)
-    _quality(early, job_level=1)
+    quality(early, job_level=1)
     assert "Nächster beruflicher Schritt" not in _form(world, early).content.decode()
 
 
-def test_a_skilled_job_is_not_asked(world, person):  # noqa: F811
+def test_a_skilled_job_is_not_asked(world, person):
     employment = _at_month(world, 6)
-    _quality(employment, job_level=2)
+    quality(employment, job_level=2)
     assert not pathway_selectors.asks_next_step(employment=employment, on=TODAY)
     assert not pathway_selectors.asks_next_step(employment=employment, on=TODAY - datetime.timedelta(days=60))

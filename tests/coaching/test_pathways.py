@@ -3,7 +3,8 @@ missing essential skills (exactly the set difference), what the person has (name
 declared occupation), the local offers that teach a gap, goals from one click (never twice), bad
 input answered with a message, and a page whose queries do not grow with skills or offers.
 
-Every figure is written by hand from the fixture below."""
+Every figure is written by hand from the ``warehouse`` and ``person`` fixtures
+(tests/fixtures/coaching.py) and the courses below."""
 
 from __future__ import annotations
 
@@ -13,104 +14,32 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates import pathways
-from candidates.models import CandidateOccupation, CandidateSkill, Goal
+from candidates.models import Goal
 from coaching import pathway_selectors
-from coaching.models import Service, ServiceOrganisation
-from taxonomy.models import Occupation, OccupationSkill, Skill
-from tests.factories import MunicipalityFactory
+from tests.coaching.helpers import ESCO, service, skill
+from tests.factories import (
+    CandidateSkillFactory,
+    MunicipalityFactory,
+    OccupationSkillFactory,
+    QualificationFactory,
+)
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
-
-ESCO = "http://esco.test/"
-
-
-def _occupation(key, label, isco):
-    return Occupation.objects.create(uri=f"{ESCO}occupation/{key}", label_de=label, isco_code=isco)
-
-
-def _skill(key, label, kind="skill/competence"):
-    return Skill.objects.create(uri=f"{ESCO}skill/{key}", label_de=label, skill_type=kind)
-
-
-@pytest.fixture
-def warehouse(db):
-    """Lagerhelfer*in (level 1) → Fachkraft Lagerlogistik (level 2), with two more level-2 jobs."""
-    from matching.index import forget_indexes
-    from matching.services import taxonomy_index_invalidate
-
-    occ = {
-        "helper": _occupation("helper", "Lagerhelfer/Lagerhelferin", "9333"),
-        "specialist": _occupation("specialist", "Fachkraft für Lagerlogistik", "4321"),
-        "driver": _occupation("driver", "Staplerfahrer/Staplerfahrerin", "8344"),
-        "clerk": _occupation("clerk", "Bürokraft", "4110"),
-    }
-    sk = {
-        "lift": _skill("lift", "Lasten heben"),
-        "pack": _skill("pack", "Waren verpacken"),
-        "scan": _skill("scan", "Barcodes scannen"),
-        "stock": _skill("stock", "Lagerwirtschaft", "knowledge"),
-        "danger": _skill("danger", "Gefahrgutvorschriften", "knowledge"),
-        "forklift": _skill("forklift", "Gabelstapler fahren"),
-        "office": _skill("office", "Büroarbeit erledigen"),
-    }
-    relations = {
-        "helper": ["lift", "pack"],
-        "specialist": ["pack", "lift", "scan", "stock", "danger", "forklift"],
-        "driver": ["lift", "forklift"],
-        "clerk": ["office", "scan"],
-    }
-    for o, skills in relations.items():
-        for s in skills:
-            OccupationSkill.objects.create(occupation=occ[o], skill=sk[s], relation="essential")
-    OccupationSkill.objects.create(occupation=occ["helper"], skill=sk["scan"], relation="optional")
-    taxonomy_index_invalidate()
-    forget_indexes()
-    yield type("Warehouse", (), {"occ": occ, "sk": sk})
-    taxonomy_index_invalidate()
-    forget_indexes()
-
-
-def _service(municipality, name, skills, *, active=True, statuses=()):
-    provider, _ = ServiceOrganisation.objects.get_or_create(municipality=municipality, name="Bildungswerk")
-    service = Service.objects.create(
-        organisation=provider,
-        municipality=municipality,
-        name=name,
-        category="training",
-        is_active=active,
-        eligible_residence_statuses=list(statuses),
-    )
-    service.skills.set(skills)
-    return service
-
-
-@pytest.fixture
-def person(world, warehouse):
-    """A helper in the warehouse who named 'scan' and 'lift' herself."""
-    candidate = world.candidate
-    candidate.residence_status = "aufenthaltsgestattung"
-    candidate.save()
-    CandidateOccupation.objects.create(
-        candidate=candidate, occupation=warehouse.occ["helper"], years_experience=2
-    )
-    for key in ("scan", "lift"):
-        CandidateSkill.objects.create(candidate=candidate, skill=warehouse.sk[key])
-    return candidate
 
 
 @pytest.fixture
 def courses(world, warehouse, other_municipality):
     sk = warehouse.sk
     return {
-        "danger": _service(world.municipality, "Gefahrgutschulung", [sk["danger"]]),
-        "forklift": _service(world.municipality, "Staplerschein", [sk["forklift"], sk["office"]]),
+        "danger": service(world.municipality, "Gefahrgutschulung", [sk["danger"]]),
+        "forklift": service(world.municipality, "Staplerschein", [sk["forklift"], sk["office"]]),
         # not for the person: inactive, closed to her residence status, another municipality
-        "inactive": _service(world.municipality, "Alter Lagerkurs", [sk["stock"]], active=False),
-        "closed": _service(
+        "inactive": service(world.municipality, "Alter Lagerkurs", [sk["stock"]], active=False),
+        "closed": service(
             world.municipality, "TQ Lager", [sk["stock"]], statuses=["niederlassungserlaubnis"]
         ),
-        "elsewhere": _service(other_municipality, "Lagerkurs Bochum", [sk["stock"]]),
+        "elsewhere": service(other_municipality, "Lagerkurs Bochum", [sk["stock"]]),
     }
 
 
@@ -129,14 +58,13 @@ def test_missing_skills_are_the_set_difference_and_held_ones_are_marked(person, 
 
 
 def test_a_recognised_qualification_counts_like_a_declared_occupation(person, warehouse):
-    from candidates.models import Qualification
-
-    Qualification.objects.create(
+    QualificationFactory(
         candidate=person,
         title="Berufskraftfahrer",
         kind="vocational",
         recognition_status="full",
         recognition_occupation=warehouse.occ["driver"],
+        country="",
     )
     result = pathways.person_pathway(candidate=person, target=warehouse.occ["specialist"])
     assert _uris(result.missing) == {"stock", "danger"}
@@ -273,15 +201,15 @@ def test_the_page_queries_stay_flat_in_skills_and_offers(client, world, person, 
     few = _count(client, world, warehouse)
     specialist = warehouse.occ["specialist"]
     for n in range(12):
-        skill = _skill(f"extra{n}", f"Zusatz {n}", "knowledge" if n % 2 else "skill/competence")
-        OccupationSkill.objects.create(occupation=specialist, skill=skill, relation="essential")
-        CandidateSkill.objects.create(candidate=person, skill=_skill(f"own{n}", f"Eigen {n}"))
-        OccupationSkill.objects.create(
+        extra = skill(f"extra{n}", f"Zusatz {n}", "knowledge" if n % 2 else "skill/competence")
+        OccupationSkillFactory(occupation=specialist, skill=extra, relation="essential")
+        CandidateSkillFactory(candidate=person, skill=skill(f"own{n}", f"Eigen {n}"))
+        OccupationSkillFactory(
             occupation=warehouse.occ["helper"],
-            skill=_skill(f"inf{n}", f"Abgeleitet {n}"),
+            skill=skill(f"inf{n}", f"Abgeleitet {n}"),
             relation="essential",
         )
-        _service(world.municipality, f"Kurs {n}", [skill, warehouse.sk["stock"]])
+        service(world.municipality, f"Kurs {n}", [extra, warehouse.sk["stock"]])
     from matching.services import taxonomy_index_invalidate
 
     taxonomy_index_invalidate()

@@ -154,6 +154,7 @@ def test_a_title_taken_in_the_municipality_is_a_form_error(world):
 
 
 def _raw(world, **kwargs):
+    # A direct create: these tests check the database constraints on the row itself.
     defaults = {"municipality": world.municipality, "kind": "practice_note", "title": "Notiz"}
     return PracticeTemplate.objects.create(**{**defaults, **kwargs})
 

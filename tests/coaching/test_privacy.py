@@ -19,7 +19,13 @@ from privacy.registry import registry
 from privacy.services import gdpr_erase, gdpr_export
 from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind
-from tests.factories import CaseFactory, OrganisationFactory
+from tests.factories import (
+    AppointmentFactory,
+    AssessmentEntryFactory,
+    AssessmentFactory,
+    CaseFactory,
+    OrganisationFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -206,15 +212,15 @@ def test_the_readable_export_names_every_key_and_reads_in_the_persons_language(w
 
     from django.urls import reverse
 
-    from candidates.models import Appointment, Assessment, AssessmentEntry
+    from candidates.models import Appointment
     from privacy.document import missing_labels
     from privacy.models import AuditEntry
 
     # The parts other issues added (assessments, appointments) are in the export with every key.
-    assessment = Assessment.objects.create(case=world.case, created_by=world.case_manager)
-    AssessmentEntry.objects.create(assessment=assessment, domain="german", need="urgent", strengths="Geduld")
+    assessment = AssessmentFactory(case=world.case, created_by=world.case_manager)
+    AssessmentEntryFactory(assessment=assessment, domain="german", need="urgent", strengths="Geduld")
     start = timezone.now() + datetime.timedelta(days=3)
-    Appointment.objects.create(
+    AppointmentFactory(
         case=world.case,
         municipality=world.case.municipality,
         organisation=world.case.responsible_organisation,

@@ -24,7 +24,15 @@ from coaching.workdays import add_working_days
 from employers.models import Employment
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.factories import CaseFactory, OrganisationFactory, make_employment
+from tests.factories import (
+    CaseFactory,
+    EmployerProfileFactory,
+    IntroductionFactory,
+    OccupationFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    make_employment,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db
@@ -248,29 +256,28 @@ def test_a_new_hire_appears_in_the_responsible_coachs_follow_along_list(
 ):
     """Found: new hires never appeared in any job coach's list (the case manager had been made coach)."""
     from employers import services as employer_services
-    from employers.models import EmployerProfile, Introduction, Placement
-    from taxonomy.models import Occupation
 
     case = CaseFactory(
         responsible_organisation=world.office,
         candidate__municipality=world.municipality,
         case_manager=world.case_manager,
     )
-    profile, _created = EmployerProfile.objects.get_or_create(
-        organisation=world.employer_org, defaults={"sector": "handwerk"}
+    profile = EmployerProfileFactory(organisation=world.employer_org, sector="handwerk")  # get or create
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin", isco_code=""
     )
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin"
-    )
-    placement = Placement.objects.create(
+    placement = PlacementFactory(
         employer=profile,
         municipality=world.municipality,
         title="Bäcker*in",
         occupation=occupation,
         postcode="44135",
         status="open",
+        openings=1,
+        min_german_spoken=None,
+        hours_per_week=None,
     )
-    intro = Introduction.objects.create(placement=placement, candidate=case.candidate, stage="accepted")
+    intro = IntroductionFactory(placement=placement, candidate=case.candidate, stage="accepted")
     with django_capture_on_commit_callbacks(execute=True):
         employment = employer_services.introduction_hire(
             introduction=intro,

@@ -16,9 +16,8 @@ from django.urls import reverse
 
 from candidates.models import Case
 from coaching import barrier_selectors, barrier_services
-from coaching.models import Barrier
 from tests.clock import TODAY
-from tests.factories import CaseFactory
+from tests.factories import BarrierFactory, CaseFactory
 from tests.fixtures.users import login_with_mfa
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
@@ -69,11 +68,8 @@ def network(world):
 
 
 def _barriers(municipality, day, **counts):
-    Barrier.objects.bulk_create(
-        Barrier(municipality=municipality, category=c, flagged_on=day)
-        for c, n in counts.items()
-        for _i in range(n)
-    )
+    for c, n in counts.items():
+        BarrierFactory.create_batch(n, municipality=municipality, category=c, flagged_on=day)
 
 
 def _minutes(client, network) -> tuple:

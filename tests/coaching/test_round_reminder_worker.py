@@ -9,13 +9,14 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from coaching import barrier_services
 from notifications.models import Notification
 from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world
 from tests.config.celery_helpers import require_redis, running_worker
+from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
 
 TASK = "coaching.tasks.remind_overdue_round_actions"
 
@@ -49,8 +50,8 @@ def test_beat_and_a_real_worker_remind_the_owner_of_an_overdue_action_once(reque
     )
 
     queue = f"lotse-test-rounds-{uuid.uuid4().hex[:12]}"
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
+    every_second = IntervalScheduleFactory(every=1, period=IntervalSchedule.SECONDS)  # get or create
+    PeriodicTaskFactory(name=f"test {queue}", task=TASK, interval=every_second, queue=queue)
 
     reminded = Notification.objects.filter(kind="coaching.round_action_overdue")
     with running_worker(queues=[queue], beat=True) as celery:

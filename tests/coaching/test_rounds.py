@@ -11,11 +11,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from coaching import barrier_selectors, barrier_services, tasks
-from coaching.models import Barrier, CoordinationRound, RoundAction
+from coaching.models import CoordinationRound, RoundAction
 from notifications.models import Notification
 from tests import clock
 from tests.clock import TODAY
-from tests.factories import OrganisationFactory
+from tests.factories import BarrierFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
@@ -34,11 +34,10 @@ def network(world):
 
 
 def _barriers(municipality, day, **counts):
-    Barrier.objects.bulk_create(
-        Barrier(municipality=municipality, category=c, flagged_on=day, note="Kurs voll")
-        for c, n in counts.items()
-        for _i in range(n)
-    )
+    for c, n in counts.items():
+        BarrierFactory.create_batch(
+            n, municipality=municipality, category=c, flagged_on=day, note="Kurs voll"
+        )
 
 
 def test_the_coordinator_sets_up_a_round_with_partner_organisations(world, client):

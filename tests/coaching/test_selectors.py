@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coaching import selectors
-from coaching.models import Service, ServiceOrganisation
+from tests.factories import ServiceFactory, ServiceOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,22 +15,22 @@ def directory(world, language_school, other_municipality):
     """The language school (de/ar, two statuses) plus an offer open to everyone, an inactive one
     and one of another municipality."""
     provider = language_school.organisation
-    open_to_all = Service.objects.create(
+    open_to_all = ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Migrationsberatung",
         category="migration_counselling",
         languages=["de", "uk"],
     )
-    Service.objects.create(
+    ServiceFactory(
         organisation=provider,
         municipality=world.municipality,
         name="Alt",
         category="housing",
         is_active=False,
     )
-    elsewhere = ServiceOrganisation.objects.create(municipality=other_municipality, name="VHS Bochum")
-    Service.objects.create(
+    elsewhere = ServiceOrganisationFactory(municipality=other_municipality, name="VHS Bochum")
+    ServiceFactory(
         organisation=elsewhere,
         municipality=other_municipality,
         name="Kurs Bochum",

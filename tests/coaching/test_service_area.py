@@ -14,8 +14,7 @@ from coaching import directory_services, selectors, services
 from coaching.models import Referral, ServiceAreaPostcode, ServiceRequiredDocument
 from coaching.referral_selectors import referral_from_answer_token
 from coaching.referral_services import referral_answer_token
-from tests.coaching.conftest import language_school, world  # noqa: F401
-from tests.coaching.test_service_directory import EDIT, _audits, neighbour  # noqa: F401
+from tests.coaching.helpers import EDIT, audits
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ COVERED, NOT_COVERED = "44787", "44866"
 
 
 @pytest.fixture
-def bochum_person(neighbour):  # noqa: F811
+def bochum_person(neighbour):
     """Bochum's case manager and a case whose person lives at a postcode the Dortmund course takes."""
     case_manager, case = neighbour
     case.candidate.postcode = COVERED
@@ -38,8 +37,8 @@ def _cover(service, *postcodes, actor=None):
 
 
 def test_the_area_covers_the_own_municipality_a_served_one_and_named_postcodes(
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
     other_municipality,
 ):
     dortmund = world.municipality.pk
@@ -58,8 +57,8 @@ def test_the_area_covers_the_own_municipality_a_served_one_and_named_postcodes(
 
 def test_the_referral_form_lists_a_neighbours_offer_only_where_its_area_covers_the_person(
     client,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
     bochum_person,
 ):
     case_manager, case = bochum_person
@@ -87,8 +86,8 @@ def test_the_referral_form_lists_a_neighbours_offer_only_where_its_area_covers_t
 
 def test_a_person_outside_the_area_is_refused_with_a_clear_error_and_the_note_kept(
     client,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
     bochum_person,
 ):
     case_manager, case = bochum_person
@@ -111,8 +110,8 @@ def test_a_person_outside_the_area_is_refused_with_a_clear_error_and_the_note_ke
 
 
 def test_a_person_without_a_postcode_is_told_why(
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
     bochum_person,
 ):
     case_manager, case = bochum_person
@@ -124,13 +123,14 @@ def test_a_person_without_a_postcode_is_told_why(
 
 
 def test_a_postcode_is_in_an_area_once_even_when_two_saves_overlap(
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
 ):
     _cover(language_school, COVERED, "44789")
     # A second save of an overlapping list (as from another tab) adds only what is new.
     _cover(language_school, COVERED, "44789", "44791")
     assert language_school.area_postcode_list() == [COVERED, "44789", "44791"]
+    # Direct creates: the database constraints themselves are what this checks.
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceAreaPostcode.objects.create(service=language_school, postcode=COVERED)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -142,8 +142,8 @@ def test_a_postcode_is_in_an_area_once_even_when_two_saves_overlap(
 
 def test_a_coordinator_sets_area_documents_and_waiting_time_and_the_directory_shows_them(
     client,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
 ):
     login_with_mfa(client, world.coordinator)
     response = client.post(
@@ -163,7 +163,7 @@ def test_a_coordinator_sets_area_documents_and_waiting_time_and_the_directory_sh
         "Aufenthaltstitel",
         "Berechtigungsschein des Jobcenters",
     ]
-    assert {"area_postcodes", "required_documents", "wait_time"} <= set(_audits(language_school).get().fields)
+    assert {"area_postcodes", "required_documents", "wait_time"} <= set(audits(language_school).get().fields)
     detail = client.get(reverse("coaching:service_detail", args=[language_school.pk])).content.decode()
     assert "etwa 4 Wochen" in detail and f"{COVERED}, 44789" in detail
     assert "Berechtigungsschein des Jobcenters" in detail
@@ -174,8 +174,8 @@ def test_a_coordinator_sets_area_documents_and_waiting_time_and_the_directory_sh
 
 def test_wrong_postcodes_are_named_and_every_input_kept(
     client,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
 ):
     login_with_mfa(client, world.coordinator)
     response = client.post(
@@ -197,8 +197,8 @@ def test_wrong_postcodes_are_named_and_every_input_kept(
 
 
 def test_the_provider_sees_the_waiting_time_and_documents_on_its_link(
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    world,
+    language_school,
     client,
 ):
     directory_services.service_update(

@@ -10,36 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.roles import Role
 from candidates.models import CasePhase
 from coaching import directory_services, selectors, services
-from coaching.models import Referral, Service, ServiceSchedule
+from coaching.models import Referral, ServiceSchedule
 from coaching.pathway_selectors import teaching_services
-from organisations.models import OrganisationKind
 from privacy.models import AuditEntry
-from taxonomy.models import Skill
-from tests.factories import CaseFactory, MunicipalityFactory, OrganisationFactory
-from tests.fixtures.users import login_with_mfa, new_member
+from tests.coaching.helpers import EDIT, audits
+from tests.factories import MunicipalityFactory, ServiceFactory, ServiceOrganisationFactory, SkillFactory
+from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
-
-EDIT = {
-    "name": "Berufssprachkurs B2 (Abendkurs)",
-    "category": "language_course",
-    "description": "Dienstags und donnerstags",
-    "languages": ["de", "ar"],
-    "cost": "reduced",
-    "cost_details": "mit Berechtigungsschein kostenlos",
-    "contact_name": "Frau Yilmaz",
-    "email": "kurse@vhs.example",
-    "phone": "0231 5020",
-    "url": "https://vhs.example/b2",
-}
-
-
-def _audits(service, **filters):
-    return AuditEntry.objects.filter(record_type="coaching.service", record_id=str(service.pk), **filters)
-
 
 # --- 1. edit and deactivate ----------------------------------------------------------------------
 
@@ -58,7 +38,7 @@ def test_a_coordinator_edits_an_offer_of_their_municipality_and_the_change_is_au
     assert language_school.cost == "reduced" and language_school.url == "https://vhs.example/b2"
     # Left empty in the form: everybody may use it now.
     assert language_school.eligible_residence_statuses == []
-    entry = _audits(language_school, action=AuditEntry.Action.CHANGE).get()
+    entry = audits(language_school, action=AuditEntry.Action.CHANGE).get()
     assert entry.actor_id == world.coordinator.pk
     assert {"name", "cost", "url", "eligible_residence_statuses"} <= set(entry.fields)
     assert entry.municipality_id == world.municipality.pk
@@ -76,7 +56,7 @@ def test_the_edit_form_names_bad_input_and_keeps_it(client, world, language_scho
     assert page.count('class="kern-error"') >= 2
     language_school.refresh_from_db()
     assert language_school.name == "Berufssprachkurs B2"
-    assert not _audits(language_school).exists()
+    assert not audits(language_school).exists()
 
 
 def test_saving_an_unchanged_form_writes_no_audit_entry(world, language_school):
@@ -85,7 +65,7 @@ def test_saving_an_unchanged_form_writes_no_audit_entry(world, language_school):
         actor=world.coordinator,
         **{f: getattr(language_school, f) for f in directory_services.EDITABLE_FIELDS},
     )
-    assert not _audits(language_school).exists()
+    assert not audits(language_school).exists()
 
 
 @pytest.mark.parametrize(
@@ -112,7 +92,7 @@ def eligible_case(world):
 def test_a_deactivated_offer_leaves_search_referral_form_and_pathways_but_stays_on_its_referrals(
     client, world, language_school, eligible_case
 ):
-    skill = Skill.objects.create(uri="http://esco.test/skill/german", label_de="Deutsch B2")
+    skill = SkillFactory(uri="http://esco.test/skill/german", label_de="Deutsch B2")
     language_school.skills.set([skill])
     referral = services.referral_create(case=eligible_case, service=language_school, actor=world.case_manager)
     assert teaching_services(case=eligible_case, skills=[skill]) == [language_school]
@@ -122,7 +102,7 @@ def test_a_deactivated_offer_leaves_search_referral_form_and_pathways_but_stays_
     assert response.status_code == 302
     language_school.refresh_from_db()
     assert not language_school.is_active and language_school.deactivated_at is not None
-    assert _audits(language_school, note="deactivated").count() == 1
+    assert audits(language_school, note="deactivated").count() == 1
     # Still there for the coordinator to bring back, no longer in the search.
     listing = client.get(reverse("coaching:service_list")).content.decode()
     assert 'data-testid="inactive-services"' in listing
@@ -167,7 +147,7 @@ def test_a_coordinator_sets_weekly_hours_and_readers_see_them_in_their_language(
     response = client.post(url, _hours_post([("1", "09:00", "12:00"), ("1", "13:00", "16:00"), ("", "", "")]))
     assert response.status_code == 302
     assert [str(s) for s in language_school.schedules.all()] == ["Montag 09:00–12:00", "Montag 13:00–16:00"]
-    assert _audits(language_school, fields=["schedules"]).count() == 1
+    assert audits(language_school, fields=["schedules"]).count() == 1
     # The form shows the stored rows again, plus empty ones.
     assert 'value="13:00"' in client.get(url).content.decode()
 
@@ -205,6 +185,7 @@ def test_bad_hours_are_named_and_kept(client, world, language_school, rows, mess
 def test_the_database_refuses_hours_that_close_before_they_open(language_school):
     from django.db import IntegrityError
 
+    # A direct create: the database constraint itself is what this test checks.
     with pytest.raises(IntegrityError):
         ServiceSchedule.objects.create(
             service=language_school, weekday=1, opens=datetime.time(12), closes=datetime.time(9)
@@ -212,20 +193,6 @@ def test_the_database_refuses_hours_that_close_before_they_open(language_school)
 
 
 # --- 3. service areas across district lines ----------------------------------------------------
-
-
-@pytest.fixture
-def neighbour(world, other_municipality):
-    """Bochum's case manager with an open case; the Dortmund offer serves Bochum."""
-    office = OrganisationFactory(municipality=other_municipality, kind=OrganisationKind.MUNICIPALITY_OFFICE)
-    case_manager = new_member(Role.CASE_MANAGER, organisation=office)
-    case = CaseFactory(
-        responsible_organisation=office,
-        candidate__municipality=other_municipality,
-        candidate__residence_status="aufenthaltserlaubnis",
-        case_manager=case_manager,
-    )
-    return case_manager, case
 
 
 def test_a_coordinator_lets_an_offer_serve_a_neighbouring_municipality(
@@ -241,7 +208,7 @@ def test_a_coordinator_lets_an_offer_serve_a_neighbouring_municipality(
     )
     assert response.status_code == 302
     assert list(language_school.served_municipalities.all()) == [other_municipality]
-    assert "served_municipalities" in _audits(language_school).get().fields
+    assert "served_municipalities" in audits(language_school).get().fields
     assert elsewhere not in language_school.served_municipalities.all()
 
     bochum = login_with_mfa(type(client)(), case_manager)
@@ -291,11 +258,10 @@ def test_the_own_municipality_is_never_listed_as_served(world, language_school, 
 def test_the_directory_lists_offers_without_a_query_per_offer(
     client, world, language_school, other_municipality, django_assert_max_num_queries
 ):
-    from coaching.models import ServiceOrganisation
 
-    provider = ServiceOrganisation.objects.create(municipality=other_municipality, name="Caritas Bochum")
+    provider = ServiceOrganisationFactory(municipality=other_municipality, name="Caritas Bochum")
     for i in range(12):
-        Service.objects.create(
+        ServiceFactory(
             organisation=provider, municipality=other_municipality, name=f"Beratung {i}", category="housing"
         ).served_municipalities.set([world.municipality])
     login_with_mfa(client, world.case_manager)

@@ -11,10 +11,15 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from coaching import hsds
-from coaching.models import Service, ServiceOrganisation
+from coaching.models import Service
 from organisations.models import OrganisationKind
-from taxonomy.models import Skill
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    SkillFactory,
+)
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +28,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def skills(db):
     return [
-        Skill.objects.create(uri="http://esco.test/skill/forklift", label_de="Gabelstapler fahren"),
-        Skill.objects.create(uri="http://esco.test/skill/danger", label_de="Gefahrgutvorschriften"),
+        SkillFactory(uri="http://esco.test/skill/forklift", label_de="Gabelstapler fahren"),
+        SkillFactory(uri="http://esco.test/skill/danger", label_de="Gefahrgutvorschriften"),
     ]
 
 
 @pytest.fixture
 def course(world, skills):
-    provider = ServiceOrganisation.objects.create(municipality=world.municipality, name="Bildungswerk")
-    service = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=world.municipality, name="Bildungswerk")
+    service = ServiceFactory(
         organisation=provider, municipality=world.municipality, name="Staplerschein", category="training"
     )
     service.skills.set(skills[:1])

@@ -22,7 +22,6 @@ from coaching.models import (
     Handover,
     LanguageSupportNeed,
     Referral,
-    RiskFlag,
     SupportRequest,
     VolunteerAssignment,
 )
@@ -31,7 +30,13 @@ from notifications.models import Notification
 from organisations.models import OrganisationKind
 from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind
-from tests.factories import OrganisationFactory, make_employment
+from tests.factories import (
+    FollowUpReminderFactory,
+    OrganisationFactory,
+    RiskFlagFactory,
+    SupportRequestFactory,
+    make_employment,
+)
 from tests.fixtures.users import new_member
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
@@ -128,7 +133,7 @@ def test_the_caseload_row_counts_each_thing_once_however_many_there_are(world):
     _log(world, date=TODAY - datetime.timedelta(days=3))
     _log(world, date=TODAY - datetime.timedelta(days=1))
     for resolved in (None, None, timezone.now()):
-        RiskFlag.objects.create(
+        RiskFlagFactory(
             employment=world.employment,
             kind="dropout",
             raised_by=world.coach,
@@ -136,7 +141,7 @@ def test_the_caseload_row_counts_each_thing_once_however_many_there_are(world):
             resolution_note="geklärt" if resolved else "",
         )
     for status in ("open", "escalated", "answered"):
-        SupportRequest.objects.create(
+        SupportRequestFactory(
             employer_organisation=world.employment.employer.organisation,
             employment=world.employment,
             municipality=world.municipality,
@@ -212,7 +217,7 @@ def test_reminders_go_out_once_per_due_follow_up(world):
 
 def test_a_claim_left_by_a_dead_run_is_sent_later_but_a_fresh_one_is_not_stolen(world):
     due = FollowUpDue.objects.filter(employment=world.employment).order_by("due_date").first()
-    FollowUpReminder.objects.create(due=due)  # claimed, then the worker died before sending
+    FollowUpReminderFactory(due=due)  # claimed, then the worker died before sending
     services.reminders_send()
     assert len(mail.outbox) == 1  # only the other due entry: the claim is still fresh
     later = timezone.now() + services.REMINDER_STALE_AFTER + datetime.timedelta(minutes=1)

@@ -33,6 +33,13 @@ from organisations import services as organisation_services
 from tests.clock import TODAY
 from tests.cms.conftest import _fresh_figures_cache, home, ihk, make_event  # noqa: F401
 from tests.coaching.conftest import world  # noqa: F401
+from tests.factories import (
+    OccupationFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    SpeedDatingCandidateFactory,
+    SpeedDatingFactory,
+)
 from tests.fixtures.users import new_member
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.
@@ -167,10 +174,9 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         )
         # The confirmation link to a business for a placement the case manager found (issue 14).
         from employers import services as employer_services
-        from taxonomy.models import Occupation
 
-        occupation = Occupation.objects.create(
-            uri="http://esco.test/occupation/mail-cook", label_de="Koch/Köchin"
+        occupation = OccupationFactory(
+            uri="http://esco.test/occupation/mail-cook", label_de="Koch/Köchin", isco_code=""
         )
         employer_services.placement_acquire(
             actor=world.case_manager,
@@ -193,27 +199,26 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
     # The follow-up reminder (the world's employment began 40 days ago: two are due).
     assert coaching_services.reminders_send() == 2
     # The speed-dating invitation (issue 15), with its .ics, to the person's own login.
-    from employers.models import SpeedDating, SpeedDatingCandidate
+    from employers.models import SpeedDatingCandidate
     from employers.speeddating import speed_dating_invitation_send
 
     Candidate.objects.filter(pk=world.case.candidate_id).update(user=new_member(Role.CANDIDATE))
-    session = SpeedDating.objects.create(
+    session = SpeedDatingFactory(
         municipality_id=world.case.municipality_id,
         title="Azubi-Speed-Dating",
         starts_at=timezone.now() + datetime.timedelta(days=5),
         place="Rathaus",
     )
-    participant = SpeedDatingCandidate.objects.create(
+    participant = SpeedDatingCandidateFactory(
         session=session, candidate_id=world.case.candidate_id, status=SpeedDatingCandidate.Status.INVITED
     )
     assert speed_dating_invitation_send(participant_id=participant.pk)
     # A report of discrimination referred to a counselling service: its signed link (issue 15 §3).
     from coaching.discrimination_selectors import Reporter
     from coaching.discrimination_services import report_create
-    from coaching.models import Service, ServiceOrganisation
 
-    counselling = Service.objects.create(
-        organisation=ServiceOrganisation.objects.create(municipality=world.municipality, name="ADN"),
+    counselling = ServiceFactory(
+        organisation=ServiceOrganisationFactory(municipality=world.municipality, name="ADN"),
         municipality=world.municipality,
         name="Antidiskriminierungsberatung",
         category="anti_discrimination",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from organisations.models import MembershipInvitation
 from organisations.services import membership_invite
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, MembershipInvitationFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_send_invitation(world, target):
 def test_revoke_invitation(world, target):
     org = world[target]
     # Written directly: an unverified organisation cannot invite, but may hold an old row.
-    invitation = MembershipInvitation.objects.create(
+    invitation = MembershipInvitationFactory(
         organisation=org,
         email="offen@example.org",
         role=_role_for(org),

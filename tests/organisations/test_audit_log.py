@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.factories import CandidateFactory
+from tests.factories import AuditEntryFactory, CandidateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -22,7 +22,7 @@ def client_c(make_member, signed_in):
 
 
 def _entry(candidate, *, actor="cm@jobcenter.example", days_ago=0, action="view"):
-    entry = AuditEntry.objects.create(
+    entry = AuditEntryFactory(
         action=action,
         record_type="candidates.candidate",
         record_id=str(candidate.pk),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from organisations.models import Membership, MembershipInvitation, Organisation
 from privacy.models import AuditEntry
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import AuditEntryFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -275,14 +275,14 @@ def test_unknown_organisation_is_404(client_c):
 
 
 def test_audit_log_shows_own_municipality_only(client_c, municipality, other_municipality):
-    AuditEntry.objects.create(
+    AuditEntryFactory(
         action="view",
         record_type="candidates.case",
         record_id="7",
         municipality_id=municipality.pk,
         actor_label="hier@stadt.example",
     )
-    AuditEntry.objects.create(
+    AuditEntryFactory(
         action="view",
         record_type="candidates.case",
         record_id="8",

@@ -9,6 +9,7 @@ from privacy import selectors, services
 from privacy.models import AuditEntry
 from privacy.registry import PrivacyRegistry, registry
 from privacy.tasks import apply_audit_retention
+from tests.factories import AuditEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_global_registry_is_a_privacy_registry():
 
 
 def _entry_at(when, **kw):
-    entry = AuditEntry.objects.create(action="view", record_type="t.t", record_id="1", **kw)
+    entry = AuditEntryFactory(action="view", record_type="t.t", record_id="1", **kw)
     AuditEntry.objects.filter(pk=entry.pk).update(at=when)  # ``at`` is auto_now_add
     return entry
 

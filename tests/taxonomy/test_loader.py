@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from taxonomy.models import EN_FALLBACK, IscoGroup, Occupation, OccupationSkill, Skill
 from taxonomy.services import taxonomy_load
+from tests.factories import OccupationSkillFactory
 
 RELATION_ROWS = 123_855
 # 4 occupations in the v1.1.1 relations file are not in the v1.2.0 occupation list.
@@ -70,7 +71,7 @@ def test_reload_repairs_changed_labels_and_relations(esco):
     flipped = "optional" if relations[1].relation == "essential" else "essential"
     OccupationSkill.objects.filter(pk=relations[1].pk).update(relation=flipped)
     stray_skill = Skill.objects.exclude(occupation_relations__occupation=welder).first()
-    OccupationSkill.objects.create(occupation=welder, skill=stray_skill, relation="optional")
+    OccupationSkillFactory(occupation=welder, skill=stray_skill, relation="optional")
 
     report = taxonomy_load()
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import OrganisationKind
-from tests.factories import OrganisationFactory
-from webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.factories import OrganisationFactory, WebhookDeliveryFactory, WebhookSubscriptionFactory
+from webhooks.models import WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +52,14 @@ def world(request, make_member, municipality, other_municipality, signed_in, cli
     kind = own.kind
 
     def subscription(org):
-        sub = WebhookSubscription.objects.create(
+        sub = WebhookSubscriptionFactory(
             organisation=org,
             url=LOGGED_URL.format(org.pk),
             secret=f"whsec_{org.pk}",
             secret_prefix="whsec_x",
             events=["introduction.stage_changed"],
         )
-        WebhookDelivery.objects.create(
+        WebhookDeliveryFactory(
             subscription=sub, event="introduction.stage_changed", url=sub.url, payload={}, attempts=1
         )
         return sub

@@ -18,7 +18,7 @@ from coaching.referral_services import referral_answer_token
 from coaching.services import referral_create
 from employers import services as employer_services
 from employers.models import Introduction
-from tests.factories import SECRET_FIRST, SECRET_LAST
+from tests.factories import SECRET_FIRST, SECRET_LAST, WebhookDeliveryFactory
 from tests.fixtures.users import new_member
 from webhooks.events import INTRODUCTION_STAGE_CHANGED, REFERRAL_ANSWERED
 from webhooks.models import WebhookDelivery, WebhookSubscription
@@ -135,7 +135,7 @@ def test_back_off_doubles_and_the_attempts_are_bounded(employer, make_receiver, 
     settings.WEBHOOKS_RETRY_BASE_SECONDS = 30
     failing = make_receiver(503)
     subscription, _ = _subscribe(employer.organisation, employer.own, failing.url)
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event=INTRODUCTION_STAGE_CHANGED, url=failing.url, payload={"x": 1}
     )
     waits = []
@@ -156,7 +156,7 @@ def test_a_receiver_that_does_not_answer_is_logged_with_the_error(employer, make
     subscription, _ = _subscribe(employer.organisation, employer.own, receiver.url)
     closed = "http://127.0.0.1:9/nobody-listens"  # the discard port: refused on a test machine
     WebhookSubscription.objects.filter(pk=subscription.pk).update(url=closed)
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event=INTRODUCTION_STAGE_CHANGED, url=closed, payload={}
     )
     assert webhook_deliver(delivery_id=row.pk) == 30
@@ -170,7 +170,7 @@ def test_an_address_that_turned_private_is_not_called(employer, receiver, monkey
     """Checked again before each delivery: a name that now resolves to the internal network is refused."""
     subscription, _ = _subscribe(employer.organisation, employer.own, receiver.url)
     internal = "https://hooks.example.org/x"
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event=INTRODUCTION_STAGE_CHANGED, url=internal, payload={}
     )
     monkeypatch.setattr("socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.1.2.3", 443))])

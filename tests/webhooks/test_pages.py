@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.factories import WebhookDeliveryFactory
+from webhooks.models import WebhookSubscription
 from webhooks.services import subscription_create
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_deactivating_stops_and_the_log_shows_what_waited_as_given_up(employer_t
         url="http://127.0.0.1:8765/hook",
         events=["introduction.stage_changed"],
     )
-    waiting = WebhookDelivery.objects.create(
+    waiting = WebhookDeliveryFactory(
         subscription=subscription, event="introduction.stage_changed", url=subscription.url, attempts=2
     )
     client = signed_in(employer_team.colleague)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import WebhookDeliveryFactory
 from webhooks.events import INTRODUCTION_STAGE_CHANGED
 from webhooks.models import WebhookDelivery
 from webhooks.services import subscription_create, webhook_deliveries_prune
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(subscription, *, age_days: int, **state) -> WebhookDelivery:
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event=INTRODUCTION_STAGE_CHANGED, url=subscription.url, payload={}, **state
     )
     # created_at is auto_now_add: set the age afterwards.

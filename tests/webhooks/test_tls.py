@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from webhooks.models import WebhookDelivery
+from tests.factories import WebhookDeliveryFactory
 from webhooks.services import subscription_create, webhook_deliver
 from webhooks.signing import verify
 
@@ -81,7 +81,7 @@ def _delivery(employer_team, url):
         url=url,
         events=["introduction.stage_changed"],
     )
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event="introduction.stage_changed", url=url, payload={"id": "e"}
     )
     return row, secret

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.config.celery_helpers import require_redis, running_worker
+from tests.factories import WebhookDeliveryFactory
 from webhooks.models import WebhookDelivery
 from webhooks.services import subscription_create
 from webhooks.signing import verify
@@ -28,7 +29,7 @@ def test_a_real_worker_retries_a_500_after_its_countdown_and_logs_two_attempts(
         events=["introduction.stage_changed"],
     )
     payload = {"id": "e1", "event": "introduction.stage_changed", "data": {"introduction": {"id": 7}}}
-    row = WebhookDelivery.objects.create(
+    row = WebhookDeliveryFactory(
         subscription=subscription, event="introduction.stage_changed", url=flaky.url, payload=payload
     )
     # The retry's countdown is 2 s here (30 s in production), so the test sees it kept.

@@ -1,0 +1,80 @@
+"""Plain helpers shared by the coaching tests (and the browser tests of the same features)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from employers.models import EmploymentQuality
+from privacy.models import AuditEntry
+from tests.factories import (
+    EmploymentQualityFactory,
+    OccupationFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    SkillFactory,
+)
+
+ESCO = "http://esco.test/"
+
+# A valid edit of a service in the directory (every field the coordinator's form has).
+EDIT = {
+    "name": "Berufssprachkurs B2 (Abendkurs)",
+    "category": "language_course",
+    "description": "Dienstags und donnerstags",
+    "languages": ["de", "ar"],
+    "cost": "reduced",
+    "cost_details": "mit Berechtigungsschein kostenlos",
+    "contact_name": "Frau Yilmaz",
+    "email": "kurse@vhs.example",
+    "phone": "0231 5020",
+    "url": "https://vhs.example/b2",
+}
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def occupation(key, label, isco):
+    return OccupationFactory(uri=f"{ESCO}occupation/{key}", label_de=label, isco_code=isco)
+
+
+def skill(key, label, kind="skill/competence"):
+    return SkillFactory(uri=f"{ESCO}skill/{key}", label_de=label, skill_type=kind)
+
+
+def service(municipality, name, skills, *, active=True, statuses=()):
+    """A training of the municipality's 'Bildungswerk' teaching ``skills``."""
+    provider = ServiceOrganisationFactory(municipality=municipality, name="Bildungswerk")  # get or create
+    service = ServiceFactory(
+        organisation=provider,
+        municipality=municipality,
+        name=name,
+        category="training",
+        is_active=active,
+        eligible_residence_statuses=list(statuses),
+    )
+    service.skills.set(skills)
+    return service
+
+
+def quality(employment, *, job_level: int, below: bool = False) -> EmploymentQuality:
+    """The quality record of ``employment`` at ISCO skill level ``job_level``, above the minimum wage."""
+    return EmploymentQualityFactory(
+        employment=employment,
+        social_insurance=True,
+        hourly_wage=Decimal("14.00"),
+        minimum_wage=Decimal("13.90"),
+        job_skill_level=job_level,
+        person_skill_level=3 if below else None,
+        below_qualification=below,
+    )
+
+
+def audits(service, **filters):
+    """The audit entries written about ``service``."""
+    return AuditEntry.objects.filter(record_type="coaching.service", record_id=str(service.pk), **filters)
+
+
+def png_upload(name: str = "zeugnis.png", content: bytes = PNG) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/png")
