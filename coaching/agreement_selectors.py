@@ -89,6 +89,12 @@ def agreement_rows(*, user: User, today: datetime.date | None = None) -> list[Ag
     ]
 
 
+def agreement_partners(*, agreement: CooperationAgreement) -> QuerySet[Organisation]:
+    """The agreement's partner organisations, by name (its page; the agreement already one the
+    user may see)."""
+    return agreement.partners.order_by("name")
+
+
 def partner_choices(*, municipality_id: int) -> QuerySet[Organisation]:
     """Who may be a party: the organisations of the municipality, businesses excepted (case data
     never goes to an employer, so no agreement on exchanging it either)."""

@@ -79,7 +79,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coaching/agreement_detail.html",
         {
             "agreement": agreement,
-            "partners": agreement.partners.order_by("name"),
+            "partners": sel.agreement_partners(agreement=agreement),
             "flag": sel.review_flag(agreement=agreement, today=timezone.localdate()),
         },
     )

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -339,13 +339,13 @@ def support_request_list(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "coaching/support_request_list.html",
-            {"requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True},
+            {"requests": selectors.employer_request_list(user=user), "employer": True},
         )
     return render(
         request,
         "coaching/support_request_list.html",
         {
-            "requests": selectors.staff_requests(user=user).order_by("status", "due_date"),
+            "requests": selectors.staff_request_list(user=user),
             "employer": False,
             "today": timezone.localdate(),
         },
@@ -366,7 +366,7 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "GET" and request.GET.get("employment"):
         # Linked from a hire ("Unterstützung anfragen"): the employment by its public reference.
-        chosen = employments.filter(reference=request.GET["employment"]).first()
+        chosen = selectors.employer_employment_by_reference(user=user, reference=request.GET["employment"])
         if chosen is not None:
             form.initial["employment"] = chosen.pk
     throttled = False
@@ -619,7 +619,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
         "coaching/handover_list.html",
         {
             "handovers": selectors.handovers_for(user=request.user),
-            "may_start": selectors.handover_cases(user=request.user).exists(),
+            "may_start": selectors.may_start_handover(user=request.user),
         },
     )
 
@@ -804,9 +804,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(CASE_READERS)
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(
-        selectors.visible_services(user=request.user).select_related("municipality"), pk=pk
-    )
+    service = selectors.service_get(user=request.user, pk=pk)
     return render(
         request,
         "coaching/service_detail.html",
@@ -816,7 +814,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit_skills": selectors.may_edit_service(user=request.user, service=service),
             "can_coordinate": directory_selectors.may_coordinate_service(user=request.user, service=service),
             "schedules": list(service.schedules.all()),
-            "served": list(service.served_municipalities.order_by("name")),
+            "served": selectors.served_municipalities(service=service),
             "area_postcodes": service.area_postcode_list(),
             "documents": list(service.required_documents.all()),
         },

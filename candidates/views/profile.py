@@ -30,7 +30,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # A coordinator who is not responsible for the case: its metadata, nothing of the file.
             overview = selectors.candidate_overview(user=user, pk=pk)
             services.candidate_audit_view(
-                candidate=selectors.overseen_candidates(user=user).get(pk=pk),
+                candidate=selectors.overseen_candidate_get(user=user, pk=pk),
                 actor=user,
                 fields=["case_metadata"],
             )
@@ -52,7 +52,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access.has_role(user=user, roles=[Role.VOLUNTEER]):
         view = selectors.volunteer_view(user=user, pk=pk)
         services.candidate_audit_view(
-            candidate=selectors.volunteer_candidates(user=user).get(pk=pk),
+            candidate=selectors.volunteer_candidate_get(user=user, pk=pk),
             actor=user,
             fields=list(selectors.VOLUNTEER_FIELDS),
             note="volunteer",
