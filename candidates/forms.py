@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF
 from inputs import dates
 from organisations.models import Membership, Organisation
 from taxonomy.postcodes import is_valid_postcode
@@ -512,7 +512,7 @@ class CaseForm(forms.Form):
             del self.fields["phase"]
         member_ids = Membership.objects.filter(
             organisation_id=case.responsible_organisation_id,
-            role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
+            role__in=CASE_STAFF,
             is_active=True,
         ).values("user_id")
         self.fields["case_manager"].queryset = (

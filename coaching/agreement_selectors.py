@@ -31,10 +31,6 @@ DUE = "due"
 OVERDUE = "overdue"
 
 
-def may_manage(*, user: User) -> bool:
-    return access.has_role(user=user, roles=[Role.COORDINATOR])
-
-
 def agreements_due_for_review(*, today: datetime.date, days: int = REVIEW_DAYS) -> QuerySet:
     """Agreements not ended whose review date is within ``days`` days or already past."""
     return CooperationAgreement.objects.filter(
