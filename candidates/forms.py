@@ -48,7 +48,7 @@ from .models import (
     WorkPermitProcedure,
 )
 from .selectors import consent_recipients, consent_volunteers
-from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
+from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS, WORK_PERMIT_FIELDS
 
 TEXT_MAX = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -978,17 +978,7 @@ class WorkPermitProcedureForm(forms.ModelForm):
 
     class Meta:
         model = WorkPermitProcedure
-        fields = [
-            "applied_on",
-            "ba_approval",
-            "ba_requested_on",
-            "ba_decision",
-            "ba_decided_on",
-            "decision",
-            "decided_on",
-            "valid_until",
-            "note",
-        ]
+        fields = list(WORK_PERMIT_FIELDS)  # what the service writes
         widgets = {
             "applied_on": DATE_WIDGET,
             "ba_requested_on": DATE_WIDGET,

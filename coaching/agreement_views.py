@@ -18,21 +18,19 @@ from . import agreement_selectors as sel
 from . import agreement_services
 from .agreement_forms import AgreementForm, initial_of
 from .barrier_selectors import coordinated_municipality
+from .pages import form_page
 
 
 def _form_page(request: HttpRequest, form: AgreementForm, *, title: str, back) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": title,
-            "subtitle": _(
-                "Eine Kooperationsvereinbarung zwischen der Kommune und ihren Partnerorganisationen: "
-                "Zweck, Datenaustausch, Unterzeichnung und Überprüfung."
-            ),
-            "back": back,
-        },
+        form,
+        title=title,
+        back=back,
+        subtitle=_(
+            "Eine Kooperationsvereinbarung zwischen der Kommune und ihren Partnerorganisationen: "
+            "Zweck, Datenaustausch, Unterzeichnung und Überprüfung."
+        ),
         status=400 if request.method == "POST" else 200,
     )
 

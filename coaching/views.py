@@ -45,9 +45,17 @@ from .models import (
     LanguageMeasure,
     Referral,
 )
+from .pages import form_page
 from .referral_services import referral_answer_link
 
 # --- home and caseload -------------------------------------------------------------------------------
+
+
+def _employment_line(employment) -> str:
+    """The line under the title of an employment's forms."""
+    return _("Beschäftigung bei {employer} seit {start}").format(
+        employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
+    )
 
 
 @role_required(CASE_STAFF_AND_COORDINATOR)
@@ -151,17 +159,12 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Zuständiger Jobcoach: {who}.").format(who=employment.job_coach))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Jobcoach ändern"),
-            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
-                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
-            ),
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Jobcoach ändern"),
+        back=("coaching:employment_detail", pk),
+        subtitle=_employment_line(employment),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -182,17 +185,12 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Beschäftigungsqualität gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Beschäftigungsqualität"),
-            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
-                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
-            ),
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Beschäftigungsqualität"),
+        back=("coaching:employment_detail", pk),
+        subtitle=_employment_line(employment),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -226,15 +224,12 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Sprachförderbedarf gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Sprachförderbedarf erfassen"),
-            "subtitle": employment.candidate.full_name,
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Sprachförderbedarf erfassen"),
+        back=("coaching:employment_detail", pk),
+        subtitle=employment.candidate.full_name,
     )
 
 
@@ -279,15 +274,12 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Risiko gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Risiko melden"),
-            "subtitle": employment.candidate.full_name,
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Risiko melden"),
+        back=("coaching:employment_detail", pk),
+        subtitle=employment.candidate.full_name,
     )
 
 
@@ -316,15 +308,12 @@ def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Risiko als gelöst vermerkt."))
             return redirect("coaching:employment_detail", pk=risk.employment_id)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Risiko lösen"),
-            "subtitle": str(risk),
-            "back": ("coaching:employment_detail", risk.employment_id),
-        },
+        form,
+        title=_("Risiko lösen"),
+        back=("coaching:employment_detail", risk.employment_id),
+        subtitle=str(risk),
     )
 
 
@@ -400,15 +389,12 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("coaching:support_request_detail", pk=created.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Frage an das Jobcoaching"),
-            "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
-            "back": ("coaching:support_request_list", None),
-        },
+        form,
+        title=_("Frage an das Jobcoaching"),
+        back=("coaching:support_request_list", None),
+        subtitle=_("Wir antworten innerhalb von zwei Werktagen."),
         status=429 if throttled else 200,
     )
 
@@ -516,15 +502,12 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
                 ),
             )
             return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Ehrenamtliche*n zuordnen oder einladen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("Ehrenamtliche*n zuordnen oder einladen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -578,15 +561,12 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Verweisung gespeichert."))
             return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("An ein Angebot verweisen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("An ein Angebot verweisen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -679,15 +659,12 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                 request, _("Übergabe angefragt. Die aufnehmende Organisation ist benachrichtigt.")
             )
             return redirect("coaching:handover_detail", pk=handover.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Warme Übergabe anfragen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("Warme Übergabe anfragen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -760,15 +737,12 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Entscheidung gespeichert. Beide Seiten sind benachrichtigt."))
             return redirect("coaching:handover_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Übergabe entscheiden"),
-            "subtitle": str(handover),
-            "back": ("coaching:handover_detail", pk),
-        },
+        form,
+        title=_("Übergabe entscheiden"),
+        back=("coaching:handover_detail", pk),
+        subtitle=str(handover),
     )
 
 
@@ -838,15 +812,12 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Angebot gespeichert."))
         return redirect("coaching:service_detail", pk=service.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Angebot bearbeiten"),
-            "subtitle": service.name,
-            "back": ("coaching:service_detail", service.pk),
-        },
+        form,
+        title=_("Angebot bearbeiten"),
+        back=("coaching:service_detail", service.pk),
+        subtitle=service.name,
         status=400 if form.is_bound else 200,
     )
 
