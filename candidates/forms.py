@@ -48,7 +48,7 @@ from .models import (
     WorkPermitProcedure,
 )
 from .selectors import consent_recipients, consent_volunteers
-from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS, WORK_PERMIT_FIELDS
+from .services import RECOGNITION_FIELDS, SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS, WORK_PERMIT_FIELDS
 
 TEXT_MAX = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -1009,17 +1009,8 @@ class RecognitionProcedureForm(forms.ModelForm):
 
     class Meta:
         model = Qualification
-        fields = [
-            "recognition_authority",
-            "recognition_applied_on",
-            "recognition_status",
-            "recognition_decided_on",
-            "adaptation_training",
-            "adaptation_provider",
-            "adaptation_from",
-            "adaptation_until",
-            "adaptation_funding",
-        ]
+        # What the service writes, but the occupation: the form takes it by its URI above.
+        fields = [name for name in RECOGNITION_FIELDS if name != "recognition_occupation"]
         labels = {"recognition_status": _("Stand und Entscheidung")}
         widgets = {
             "recognition_applied_on": DATE_WIDGET,
