@@ -195,17 +195,12 @@ def _client(pages: dict[str, str]):
     return client
 
 
-def worker(root: Path) -> None:
-    pages = json.loads(sys.stdin.read())
-    _django(root)
+def measure(client, pages: dict[str, str], names: list[str] | tuple[str, ...], requests: int) -> dict:
+    """Queries and bytes of each page once, then CPU ms of ``requests`` rounds over the pages
+    (interleaved, after warm-up): the worker's answer, shared with bench_page_cpu.py."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import employers
-
-    print(f"worker: {employers.__file__}", file=sys.stderr)
-    client = _client(pages)
-    names = [p for p in pages if p != "cookie"]
     queries, sizes = {}, {}
     for name in names:
         for _ in range(WARMUP):
@@ -216,16 +211,26 @@ def worker(root: Path) -> None:
             response = client.get(pages[name])
         queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
     cpu: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(REQUESTS):
+    for _ in range(requests):
         for name in names:
             t0 = time.process_time()
             response = client.get(pages[name])
             cpu[name].append((time.process_time() - t0) * 1000)
             assert response.status_code == 200
-    print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
+    return {"cpu_ms": cpu, "queries": queries, "bytes": sizes}
 
 
-def profile(pages: dict[str, str], name: str) -> None:
+def worker(root: Path) -> None:
+    pages = json.loads(sys.stdin.read())
+    _django(root)
+    import employers
+
+    print(f"worker: {employers.__file__}", file=sys.stderr)
+    names = [p for p in pages if p != "cookie"]
+    print(json.dumps(measure(_client(pages), pages, names, REQUESTS)))
+
+
+def profile(pages: dict[str, str], name: str, requests: int = 20) -> None:
     import cProfile
     import pstats
 
@@ -234,7 +239,7 @@ def profile(pages: dict[str, str], name: str) -> None:
         client.get(pages[name])
     profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
     profiler.enable()
-    for _ in range(20):
+    for _ in range(requests):
         client.get(pages[name])
     profiler.disable()
     stats = pstats.Stats(profiler)

@@ -42,7 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE / "bench"))
 
-from bench_cards import N_CANDIDATES, WARMUP, _client, _django, prepare  # noqa: E402
+from bench_cards import N_CANDIDATES, _client, _django, measure, prepare, profile  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
@@ -78,7 +78,7 @@ def main() -> None:
     pages = _pages()
     if "--profile" in sys.argv:
         _mount_layout()
-        profile(pages, sys.argv[sys.argv.index("--profile") + 1])
+        profile(pages, sys.argv[sys.argv.index("--profile") + 1], REQUESTS)
         return
     baseline = os.environ.get("BENCH_BASELINE")
     versions = {"before": Path(baseline).resolve()} if baseline else {}
@@ -141,50 +141,11 @@ def _mount_layout() -> None:
 def worker(root: Path) -> None:
     pages = json.loads(sys.stdin.read())
     _django(root)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     import employers
 
     print(f"worker: {employers.__file__}", file=sys.stderr)
     _mount_layout()
-    client = _client(pages)
-    queries, sizes = {}, {}
-    for name in PAGES:
-        for _ in range(WARMUP):
-            response = client.get(pages[name])
-            if response.status_code != 200:
-                sys.exit(f"{name}: {pages[name]} answered {response.status_code}")
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(pages[name])
-        queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
-    cpu: dict[str, list[float]] = {name: [] for name in PAGES}
-    for _ in range(REQUESTS):
-        for name in PAGES:
-            t0 = time.process_time()
-            response = client.get(pages[name])
-            cpu[name].append((time.process_time() - t0) * 1000)
-            assert response.status_code == 200
-    print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
-
-
-def profile(pages: dict[str, str], name: str) -> None:
-    import cProfile
-    import pstats
-
-    client = _client(pages)
-    for _ in range(WARMUP):
-        client.get(pages[name])
-    profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
-    profiler.enable()
-    for _ in range(REQUESTS):
-        client.get(pages[name])
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    if os.environ.get("BENCH_PROFILE_OUT"):
-        stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(30)
+    print(json.dumps(measure(_client(pages), pages, PAGES, REQUESTS)))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import CASE_STAFF
 from inputs import dates
 from organisations.models import Membership, Organisation
 from taxonomy.postcodes import is_valid_postcode
@@ -48,7 +48,7 @@ from .models import (
     WorkPermitProcedure,
 )
 from .selectors import consent_recipients, consent_volunteers
-from .services import SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS
+from .services import RECOGNITION_FIELDS, SELF_SERVICE_FIELDS, STAFF_PROFILE_FIELDS, WORK_PERMIT_FIELDS
 
 TEXT_MAX = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -512,7 +512,7 @@ class CaseForm(forms.Form):
             del self.fields["phase"]
         member_ids = Membership.objects.filter(
             organisation_id=case.responsible_organisation_id,
-            role__in=[Role.CASE_MANAGER, Role.JOB_COACH],
+            role__in=CASE_STAFF,
             is_active=True,
         ).values("user_id")
         self.fields["case_manager"].queryset = (
@@ -978,17 +978,7 @@ class WorkPermitProcedureForm(forms.ModelForm):
 
     class Meta:
         model = WorkPermitProcedure
-        fields = [
-            "applied_on",
-            "ba_approval",
-            "ba_requested_on",
-            "ba_decision",
-            "ba_decided_on",
-            "decision",
-            "decided_on",
-            "valid_until",
-            "note",
-        ]
+        fields = list(WORK_PERMIT_FIELDS)  # what the service writes
         widgets = {
             "applied_on": DATE_WIDGET,
             "ba_requested_on": DATE_WIDGET,
@@ -1019,17 +1009,8 @@ class RecognitionProcedureForm(forms.ModelForm):
 
     class Meta:
         model = Qualification
-        fields = [
-            "recognition_authority",
-            "recognition_applied_on",
-            "recognition_status",
-            "recognition_decided_on",
-            "adaptation_training",
-            "adaptation_provider",
-            "adaptation_from",
-            "adaptation_until",
-            "adaptation_funding",
-        ]
+        # What the service writes, but the occupation: the form takes it by its URI above.
+        fields = [name for name in RECOGNITION_FIELDS if name != "recognition_occupation"]
         labels = {"recognition_status": _("Stand und Entscheidung")}
         widgets = {
             "recognition_applied_on": DATE_WIDGET,

@@ -249,6 +249,11 @@ def _case_metadata(case: Case) -> CaseMetadata:
     )
 
 
+def overseen_candidate_get(*, user: User, pk: int) -> Candidate:
+    """One person of a coordinated municipality (the row the overview's audit entry names), else NotFound."""
+    return access.first_visible(overseen_candidates(user=user).filter(pk=pk))
+
+
 def candidate_overview(*, user: User, pk: int) -> CandidateOverview:
     """The metadata view of one person of a coordinated municipality, else NotFound."""
     candidate = access.first_visible(
@@ -468,6 +473,11 @@ def volunteer_candidates(*, user: User) -> QuerySet[Candidate]:
         return Candidate.objects.none()
     consents = _live_consents(ConsentScope.VOLUNTEER).filter(recipient_user=user)
     return Candidate.objects.filter(pk__in=consents.values("candidate_id"), erased_at__isnull=True)
+
+
+def volunteer_candidate_get(*, user: User, pk: int) -> Candidate:
+    """One person who named this volunteer (the row the volunteer page's audit entry names), else NotFound."""
+    return access.first_visible(volunteer_candidates(user=user).filter(pk=pk))
 
 
 def volunteer_view(*, user: User, pk: int) -> VolunteerView:

@@ -31,10 +31,6 @@ DUE = "due"
 OVERDUE = "overdue"
 
 
-def may_manage(*, user: User) -> bool:
-    return access.has_role(user=user, roles=[Role.COORDINATOR])
-
-
 def agreements_due_for_review(*, today: datetime.date, days: int = REVIEW_DAYS) -> QuerySet:
     """Agreements not ended whose review date is within ``days`` days or already past."""
     return CooperationAgreement.objects.filter(
@@ -87,6 +83,12 @@ def agreement_rows(*, user: User, today: datetime.date | None = None) -> list[Ag
         AgreementRow(agreement=a, flag=review_flag(agreement=a, today=today))
         for a in visible_agreements(user=user)
     ]
+
+
+def agreement_partners(*, agreement: CooperationAgreement) -> QuerySet[Organisation]:
+    """The agreement's partner organisations, by name (its page; the agreement already one the
+    user may see)."""
+    return agreement.partners.order_by("name")
 
 
 def partner_choices(*, municipality_id: int) -> QuerySet[Organisation]:

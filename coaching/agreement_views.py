@@ -4,45 +4,39 @@ selector scopes to their municipalities (else 404), the service writes, the page
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Role
+from organisations.decorators import role_required
+
 from . import agreement_selectors as sel
 from . import agreement_services
 from .agreement_forms import AgreementForm, initial_of
 from .barrier_selectors import coordinated_municipality
-
-
-def _require_coordinator(request: HttpRequest) -> None:
-    if not sel.may_manage(user=request.user):
-        raise PermissionDenied
+from .pages import form_page
 
 
 def _form_page(request: HttpRequest, form: AgreementForm, *, title: str, back) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": title,
-            "subtitle": _(
-                "Eine Kooperationsvereinbarung zwischen der Kommune und ihren Partnerorganisationen: "
-                "Zweck, Datenaustausch, Unterzeichnung und Überprüfung."
-            ),
-            "back": back,
-        },
+        form,
+        title=title,
+        back=back,
+        subtitle=_(
+            "Eine Kooperationsvereinbarung zwischen der Kommune und ihren Partnerorganisationen: "
+            "Zweck, Datenaustausch, Unterzeichnung und Überprüfung."
+        ),
         status=400 if request.method == "POST" else 200,
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
     return render(
         request,
         "coaching/agreement_list.html",
@@ -50,9 +44,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
     municipality = coordinated_municipality(user=request.user)
     form = AgreementForm(request.POST or None, partners=sel.partner_choices(municipality_id=municipality.pk))
     if request.method == "POST" and form.is_valid():
@@ -70,24 +63,22 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     agreement = sel.agreement_get(user=request.user, pk=pk)
     return render(
         request,
         "coaching/agreement_detail.html",
         {
             "agreement": agreement,
-            "partners": agreement.partners.order_by("name"),
+            "partners": sel.agreement_partners(agreement=agreement),
             "flag": sel.review_flag(agreement=agreement, today=timezone.localdate()),
         },
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     agreement = sel.agreement_get(user=request.user, pk=pk)
     form = AgreementForm(
         request.POST or None,
@@ -108,10 +99,9 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required([Role.COORDINATOR])
 @require_POST
 def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_coordinator(request)
     agreement = sel.agreement_get(user=request.user, pk=pk)
     agreement_services.agreement_end(agreement=agreement, actor=request.user)
     messages.success(request, _("Die Kooperationsvereinbarung ist beendet."))

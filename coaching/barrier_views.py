@@ -20,6 +20,7 @@ from organisations.decorators import role_required
 from . import agreement_selectors, barrier_services, minutes
 from . import barrier_selectors as sel
 from .barrier_forms import BarrierForm, RoundActionForm, RoundForm, RoundHeldForm
+from .pages import form_page
 
 
 @login_required
@@ -40,18 +41,15 @@ def barrier_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                 _("Danke. Die Hürde ist ohne Bezug zur Person gemeldet und zählt für die Koordination."),
             )
             return redirect("candidates:case_detail", case_pk=case_pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Hürde melden"),
-            "subtitle": _(
-                "Systemische Hürden, die viele Fälle treffen, sammelt die Koordination für die "
-                "Netzwerkrunden. Gespeichert werden nur Kommune, Organisation, Art und Tag."
-            ),
-            "back": ("candidates:case_detail", case_pk),
-        },
+        form,
+        title=_("Hürde melden"),
+        back=("candidates:case_detail", case_pk),
+        subtitle=_(
+            "Systemische Hürden, die viele Fälle treffen, sammelt die Koordination für die "
+            "Netzwerkrunden. Gespeichert werden nur Kommune, Organisation, Art und Tag."
+        ),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -115,10 +113,11 @@ def round_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Die Runde ist angelegt."))
             return redirect("coaching:round_detail", pk=new.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {"form": form, "title": _("Koordinationsrunde anlegen"), "back": ("coaching:round_list", None)},
+        form,
+        title=_("Koordinationsrunde anlegen"),
+        back=("coaching:round_list", None),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -176,15 +175,12 @@ def round_action_create(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Die Maßnahme ist gespeichert; die verantwortliche Person ist informiert.")
         )
         return redirect("coaching:round_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Beschluss und Maßnahme festhalten"),
-            "subtitle": current.name,
-            "back": ("coaching:round_detail", pk),
-        },
+        form,
+        title=_("Beschluss und Maßnahme festhalten"),
+        back=("coaching:round_detail", pk),
+        subtitle=current.name,
         status=400 if request.method == "POST" else 200,
     )
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,8 @@ from organisations import access
 from organisations.models import Municipality, Organisation, OrganisationKind
 from privacy.disclosure import THRESHOLD, suppress
 
+# The coordinator's municipality and a column of counts: as for the barriers.
+from .barrier_selectors import PeriodColumn, coordinated_municipality  # noqa: F401 (the views read it here)
 from .models import (
     DiscriminationReferral,
     DiscriminationReport,
@@ -117,20 +118,6 @@ def counselling_services(*, municipality_id: int) -> QuerySet[Service]:
         .select_related("organisation")
         .order_by("name", "pk")
     )
-
-
-def coordinated_municipality(*, user: User) -> Municipality:
-    ids = sorted(access.municipality_ids(user=user, roles=[Role.COORDINATOR]))
-    if not ids:
-        raise PermissionDenied
-    return Municipality.objects.get(pk=ids[0])
-
-
-@dataclass
-class PeriodColumn:
-    label: str
-    cells: dict[str, int | None]
-    total: int | None
 
 
 @dataclass

@@ -432,6 +432,16 @@ def staff_requests(*, user: User) -> QuerySet[SupportRequest]:
     )
 
 
+def employer_request_list(*, user: User) -> QuerySet[SupportRequest]:
+    """The employer's own requests, the newest first (their list page)."""
+    return employer_requests(user=user).order_by("-created_at")
+
+
+def staff_request_list(*, user: User) -> QuerySet[SupportRequest]:
+    """The requests staff answer, by status and then the nearest due date (their list page)."""
+    return staff_requests(user=user).order_by("status", "due_date")
+
+
 def support_request_get(*, user: User, pk: int) -> tuple[SupportRequest, bool]:
     """The request and whether the user answers it (staff) or asked it (employer)."""
     request = staff_requests(user=user).filter(pk=pk).first()
@@ -446,6 +456,12 @@ def employer_employments(*, user: User) -> QuerySet[Employment]:
     return Employment.objects.filter(
         employer__organisation_id__in=access.employer_organisation_ids(user=user), end_reason=""
     ).select_related("candidate", "placement", "employer__organisation")
+
+
+def employer_employment_by_reference(*, user: User, reference: str) -> Employment | None:
+    """One of the employer's running employments by its public reference (a hire's link to the
+    request form), else None."""
+    return employer_employments(user=user).filter(reference=reference).first()
 
 
 # --- volunteers ----------------------------------------------------------------------------------
@@ -509,6 +525,16 @@ def visible_services(*, user: User) -> QuerySet[Service]:
         .select_related("organisation")
         .prefetch_related("locations")
     )
+
+
+def service_get(*, user: User, pk: int) -> Service:
+    """One offer of the user's directory with its municipality, else NotFound."""
+    return access.first_visible(visible_services(user=user).select_related("municipality").filter(pk=pk))
+
+
+def served_municipalities(*, service: Service) -> list[Municipality]:
+    """The municipalities the offer serves, by name."""
+    return list(service.served_municipalities.order_by("name"))
 
 
 def service_municipalities(*, user: User) -> list[Municipality]:
@@ -591,6 +617,11 @@ def handover_cases(*, user: User) -> QuerySet[Case]:
         .exclude(phase=CasePhase.CLOSED)
         .exclude(handovers__status=Handover.Status.PROPOSED)
     )
+
+
+def may_start_handover(*, user: User) -> bool:
+    """Whether the user has a case to hand over (the handover list's "new" action)."""
+    return handover_cases(user=user).exists()
 
 
 def employment_case_links(*, user: User, employment: Employment) -> dict:

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -47,6 +47,7 @@ from .models import (
     LanguageMeasure,
     Referral,
 )
+from .pages import form_page
 from .referral_services import referral_answer_link
 
 # --- home and caseload -------------------------------------------------------------------------------
@@ -62,6 +63,13 @@ _HOME_HASH = hashlib.sha256((Path(__file__).parent / "templates/coaching/home.ht
 def _caseload_key(rows: list[selectors.CaseloadRow]) -> str:
     url = reverse("coaching:employment_detail", args=[0])
     return hashlib.sha256(repr((rows, get_language(), url, _HOME_HASH)).encode()).hexdigest()
+
+
+def _employment_line(employment) -> str:
+    """The line under the title of an employment's forms."""
+    return _("Beschäftigung bei {employer} seit {start}").format(
+        employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
+    )
 
 
 @role_required(CASE_STAFF_AND_COORDINATOR)
@@ -167,17 +175,12 @@ def employment_coach(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Zuständiger Jobcoach: {who}.").format(who=employment.job_coach))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Jobcoach ändern"),
-            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
-                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
-            ),
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Jobcoach ändern"),
+        back=("coaching:employment_detail", pk),
+        subtitle=_employment_line(employment),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -198,17 +201,12 @@ def employment_quality(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Beschäftigungsqualität gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Beschäftigungsqualität"),
-            "subtitle": _("Beschäftigung bei {employer} seit {start}").format(
-                employer=employment.employer, start=employment.start_date.strftime("%d.%m.%Y")
-            ),
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Beschäftigungsqualität"),
+        back=("coaching:employment_detail", pk),
+        subtitle=_employment_line(employment),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -242,15 +240,12 @@ def language_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Sprachförderbedarf gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Sprachförderbedarf erfassen"),
-            "subtitle": employment.candidate.full_name,
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Sprachförderbedarf erfassen"),
+        back=("coaching:employment_detail", pk),
+        subtitle=employment.candidate.full_name,
     )
 
 
@@ -295,15 +290,12 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Risiko gespeichert."))
         return redirect("coaching:employment_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Risiko melden"),
-            "subtitle": employment.candidate.full_name,
-            "back": ("coaching:employment_detail", pk),
-        },
+        form,
+        title=_("Risiko melden"),
+        back=("coaching:employment_detail", pk),
+        subtitle=employment.candidate.full_name,
     )
 
 
@@ -332,15 +324,12 @@ def risk_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Risiko als gelöst vermerkt."))
             return redirect("coaching:employment_detail", pk=risk.employment_id)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Risiko lösen"),
-            "subtitle": str(risk),
-            "back": ("coaching:employment_detail", risk.employment_id),
-        },
+        form,
+        title=_("Risiko lösen"),
+        back=("coaching:employment_detail", risk.employment_id),
+        subtitle=str(risk),
     )
 
 
@@ -355,13 +344,13 @@ def support_request_list(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "coaching/support_request_list.html",
-            {"requests": selectors.employer_requests(user=user).order_by("-created_at"), "employer": True},
+            {"requests": selectors.employer_request_list(user=user), "employer": True},
         )
     return render(
         request,
         "coaching/support_request_list.html",
         {
-            "requests": selectors.staff_requests(user=user).order_by("status", "due_date"),
+            "requests": selectors.staff_request_list(user=user),
             "employer": False,
             "today": timezone.localdate(),
         },
@@ -382,7 +371,7 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "GET" and request.GET.get("employment"):
         # Linked from a hire ("Unterstützung anfragen"): the employment by its public reference.
-        chosen = employments.filter(reference=request.GET["employment"]).first()
+        chosen = selectors.employer_employment_by_reference(user=user, reference=request.GET["employment"])
         if chosen is not None:
             form.initial["employment"] = chosen.pk
     throttled = False
@@ -416,15 +405,12 @@ def support_request_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("coaching:support_request_detail", pk=created.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Frage an das Jobcoaching"),
-            "subtitle": _("Wir antworten innerhalb von zwei Werktagen."),
-            "back": ("coaching:support_request_list", None),
-        },
+        form,
+        title=_("Frage an das Jobcoaching"),
+        back=("coaching:support_request_list", None),
+        subtitle=_("Wir antworten innerhalb von zwei Werktagen."),
         status=429 if throttled else 200,
     )
 
@@ -532,15 +518,12 @@ def volunteer_assign(request: HttpRequest, case_pk: int) -> HttpResponse:
                 ),
             )
             return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Ehrenamtliche*n zuordnen oder einladen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("Ehrenamtliche*n zuordnen oder einladen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -594,15 +577,12 @@ def referral_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Verweisung gespeichert."))
             return redirect("coaching:case_detail", case_pk=case_pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("An ein Angebot verweisen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("An ein Angebot verweisen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -635,7 +615,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
         "coaching/handover_list.html",
         {
             "handovers": selectors.handovers_for(user=request.user),
-            "may_start": selectors.handover_cases(user=request.user).exists(),
+            "may_start": selectors.may_start_handover(user=request.user),
         },
     )
 
@@ -695,15 +675,12 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                 request, _("Übergabe angefragt. Die aufnehmende Organisation ist benachrichtigt.")
             )
             return redirect("coaching:handover_detail", pk=handover.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Warme Übergabe anfragen"),
-            "subtitle": case.candidate.full_name,
-            "back": ("coaching:case_detail", case_pk),
-        },
+        form,
+        title=_("Warme Übergabe anfragen"),
+        back=("coaching:case_detail", case_pk),
+        subtitle=case.candidate.full_name,
     )
 
 
@@ -776,15 +753,12 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Entscheidung gespeichert. Beide Seiten sind benachrichtigt."))
             return redirect("coaching:handover_detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Übergabe entscheiden"),
-            "subtitle": str(handover),
-            "back": ("coaching:handover_detail", pk),
-        },
+        form,
+        title=_("Übergabe entscheiden"),
+        back=("coaching:handover_detail", pk),
+        subtitle=str(handover),
     )
 
 
@@ -820,9 +794,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(CASE_READERS)
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(
-        selectors.visible_services(user=request.user).select_related("municipality"), pk=pk
-    )
+    service = selectors.service_get(user=request.user, pk=pk)
     return render(
         request,
         "coaching/service_detail.html",
@@ -832,7 +804,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit_skills": selectors.may_edit_service(user=request.user, service=service),
             "can_coordinate": directory_selectors.may_coordinate_service(user=request.user, service=service),
             "schedules": list(service.schedules.all()),
-            "served": list(service.served_municipalities.order_by("name")),
+            "served": selectors.served_municipalities(service=service),
             "area_postcodes": service.area_postcode_list(),
             "documents": list(service.required_documents.all()),
         },
@@ -856,15 +828,12 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Angebot gespeichert."))
         return redirect("coaching:service_detail", pk=service.pk)
-    return render(
+    return form_page(
         request,
-        "coaching/form.html",
-        {
-            "form": form,
-            "title": _("Angebot bearbeiten"),
-            "subtitle": service.name,
-            "back": ("coaching:service_detail", service.pk),
-        },
+        form,
+        title=_("Angebot bearbeiten"),
+        back=("coaching:service_detail", service.pk),
+        subtitle=service.name,
         status=400 if form.is_bound else 200,
     )
 

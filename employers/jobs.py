@@ -215,7 +215,7 @@ def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:
     """The candidate whose jobs are asked for: oneself, or one the staff user may see (else 404/403)."""
     from django.core.exceptions import PermissionDenied
 
-    from accounts.roles import Role
+    from accounts.roles import CASE_STAFF_AND_COORDINATOR, Role
     from candidates.selectors import candidate_get, own_candidate
     from organisations.access import roles_of
 
@@ -225,6 +225,6 @@ def candidate_for_jobs(*, user: User, pk: int | None) -> Candidate:
             raise PermissionDenied
         return candidate
     # Roles that never read candidate profiles get a 403; the rest a 404 outside their scope.
-    if not roles_of(user=user) & {Role.CANDIDATE, Role.CASE_MANAGER, Role.JOB_COACH, Role.COORDINATOR}:
+    if not roles_of(user=user) & {Role.CANDIDATE, *CASE_STAFF_AND_COORDINATOR}:
         raise PermissionDenied
     return candidate_get(user=user, pk=pk)

@@ -802,6 +802,11 @@ def employer_introductions(*, user: User) -> QuerySet[Introduction]:
     )
 
 
+def employer_open_introductions(*, user: User, limit: int = 20) -> QuerySet[Introduction]:
+    """The employer's introductions still under way, the latest first (their home page)."""
+    return employer_introductions(user=user).exclude(stage__in=Introduction.TERMINAL)[:limit]
+
+
 def employer_introduction_get(*, user: User, ref: str) -> Introduction:
     """One of the employer's introductions by its reference (an id finds nothing), else 404."""
     require_employer(user=user)
@@ -894,6 +899,12 @@ def placement_introductions(*, user: User, placement_pk: int) -> QuerySet[Introd
     """The introductions of one of the employer's own placements (404 for anyone else's placement)."""
     placement = placement_get(user=user, pk=placement_pk)
     return employer_introductions(user=user).filter(placement=placement).order_by("-updated_at", "-pk")
+
+
+def introductions_of(*, placement: Placement) -> QuerySet[Introduction]:
+    """The placement's introductions, the latest first (its page; the placement already one the
+    user may see)."""
+    return placement.introductions.order_by("-updated_at")
 
 
 def introduction_cards(
@@ -1264,6 +1275,16 @@ def acquisition_from_link(*, pk: int, token: str) -> PlacementAcquisition:
 def business_record_roles(*, user: User) -> bool:
     """Whether the user works with businesses' records at all (navigation and 403 versus 404)."""
     return access.has_role(user=user, roles=[*BUSINESS_RECORD_STAFF, Role.CHAMBER_EDITOR])
+
+
+def mergeable_businesses(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
+    """The other business records of the same municipality the user may merge into this one (the
+    merge form's choices)."""
+    return (
+        businesses_for(user=user)
+        .filter(municipality_id=organisation.municipality_id)
+        .exclude(pk=organisation.pk)
+    )
 
 
 def businesses_for(*, user: User) -> QuerySet[Organisation]:

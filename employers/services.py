@@ -103,6 +103,32 @@ def contact_reference(introduction: Introduction) -> str:
 # --- registration and verification --------------------------------------------------------
 
 
+_DUPLICATE_NAME = _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")
+
+
+def _pending_employer_create(
+    *, municipality: Municipality, name: str, street: str, postcode: str, city: str, email: str, phone: str
+) -> Organisation:
+    """A new business waiting for verification (self-registered or recorded by staff). Another way of
+    creating organisations (the coordinator's) takes no lock: the unique index still refuses the
+    name, and the person gets the same answer as from the duplicate check."""
+    try:
+        with transaction.atomic():  # a savepoint: only this insert is undone
+            return Organisation.objects.create(
+                municipality=municipality,
+                kind=OrganisationKind.EMPLOYER,
+                name=name,
+                street=street,
+                postcode=postcode,
+                city=city,
+                email=email,
+                phone=phone,
+                verification_status=VerificationStatus.PENDING,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"name": _DUPLICATE_NAME}) from exc
+
+
 def employer_register(
     *,
     user: User,
@@ -128,9 +154,7 @@ def employer_register(
     if getattr(user, "is_candidate", False):
         raise PermissionDenied
     name = name.strip()
-    duplicate_name = ValidationError(
-        {"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")}
-    )
+    duplicate_name = ValidationError({"name": _DUPLICATE_NAME})
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
@@ -189,23 +213,15 @@ def employer_register(
                     )
                 }
             )
-        try:
-            # Another way of creating organisations (the coordinator's) takes no lock: the unique
-            # index still refuses the name, and the person gets the same answer.
-            with transaction.atomic():
-                organisation = Organisation.objects.create(
-                    municipality=municipality,
-                    kind=OrganisationKind.EMPLOYER,
-                    name=name,
-                    street=street,
-                    postcode=postcode,
-                    city=city,
-                    email=contact_email,
-                    phone=contact_phone,
-                    verification_status=VerificationStatus.PENDING,
-                )
-        except IntegrityError as exc:
-            raise duplicate_name from exc
+        organisation = _pending_employer_create(
+            municipality=municipality,
+            name=name,
+            street=street,
+            postcode=postcode,
+            city=city,
+            email=contact_email,
+            phone=contact_phone,
+        )
         profile = EmployerProfile.objects.create(
             organisation=organisation,
             sector=sector,
@@ -1236,23 +1252,15 @@ def business_find_or_record(
                 },
             )
             return profile, False
-        try:
-            with transaction.atomic():
-                organisation = Organisation.objects.create(
-                    municipality=municipality,
-                    kind=OrganisationKind.EMPLOYER,
-                    name=name,
-                    street=street,
-                    postcode=postcode,
-                    city=city,
-                    email=contact_email,
-                    phone=contact_phone,
-                    verification_status=VerificationStatus.PENDING,
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                {"name": _("Ein Betrieb mit diesem Namen ist in dieser Kommune schon registriert.")}
-            ) from exc
+        organisation = _pending_employer_create(
+            municipality=municipality,
+            name=name,
+            street=street,
+            postcode=postcode,
+            city=city,
+            email=contact_email,
+            phone=contact_phone,
+        )
         profile = EmployerProfile.objects.create(
             organisation=organisation,
             sector=sector,

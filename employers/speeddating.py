@@ -80,6 +80,11 @@ def speed_datings(*, user: User) -> QuerySet[SpeedDating]:
     )
 
 
+def speed_dating_list(*, user: User) -> QuerySet[SpeedDating]:
+    """The sessions of the user's municipalities, the latest first."""
+    return speed_datings(user=user).order_by("-starts_at")
+
+
 def speed_dating_get(*, user: User, pk: int) -> SpeedDating:
     """One session of the user's municipalities; another municipality's is a 404."""
     return access.first_visible(speed_datings(user=user).filter(pk=pk))

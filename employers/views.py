@@ -25,7 +25,7 @@ from candidates import selectors as candidate_selectors
 from inputs.fields_html import fields_html
 from inputs.forms import errors_to_form, save_form
 from organisations import access
-from taxonomy.models import Occupation
+from taxonomy import selectors as taxonomy_selectors
 
 from . import selectors, services
 from .card_text import card_html, explanation_html
@@ -70,9 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "placements": placements,
             "totals": selectors.pipeline_counts(placements),
             "coach_url": selectors.coach_contact_url(),
-            "introductions": selectors.employer_introductions(user=request.user).exclude(
-                stage__in=Introduction.TERMINAL
-            )[:20],
+            "introductions": selectors.employer_open_introductions(user=request.user),
         },
     )
 
@@ -182,7 +180,7 @@ def placement_skill_suggestions(request: HttpRequest) -> HttpResponse:
     employers and for case staff who record a placement they found)."""
     if services.acquiring_office(user=request.user) is None:
         selectors.require_employer(user=request.user)
-    occupation = Occupation.objects.filter(uri=request.GET.get("occupation_uri", "")[:255]).first()
+    occupation = taxonomy_selectors.occupation_by_uri(uri=request.GET.get("occupation_uri", "")[:255])
     form = PlacementForm(initial={"occupation_uri": occupation.uri} if occupation else {})
     return render(request, "employers/_skill_suggestions.html", {"form": form, "occupation": occupation})
 
@@ -197,7 +195,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placement": placement,
             "skills": selectors.placement_skills(placement=placement),
             "shortlist": selectors.shortlist(user=request.user, placement=placement),
-            "introductions": placement.introductions.order_by("-updated_at"),
+            "introductions": selectors.introductions_of(placement=placement),
         },
     )
 

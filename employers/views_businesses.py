@@ -191,11 +191,7 @@ def business_merge(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.business_get(user=request.user, pk=pk)
     if not selectors.can_merge_businesses(user=request.user, organisation=organisation):
         raise PermissionDenied
-    others = (
-        selectors.businesses_for(user=request.user)
-        .filter(municipality_id=organisation.municipality_id)
-        .exclude(pk=organisation.pk)
-    )
+    others = selectors.mergeable_businesses(user=request.user, organisation=organisation)
     form = BusinessMergeForm(request.POST or None, others=others)
     status = 200
     if request.method == "POST":

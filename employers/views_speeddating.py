@@ -30,7 +30,7 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def speed_dating_list(request: HttpRequest) -> HttpResponse:
-    sessions = sd.speed_datings(user=request.user).order_by("-starts_at")
+    sessions = sd.speed_dating_list(user=request.user)
     return render(request, "employers/speed_dating_list.html", {"sessions": sessions})
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import forms, hooks, selectors, services
+from ..models import Candidate
 from ._common import json_download, require_candidate
 
 
@@ -150,60 +154,65 @@ _OWN_REMOVERS = {
 }
 
 
-@login_required
-def my_occupations(request: HttpRequest) -> HttpResponse:
+def _own_entry_page(
+    request: HttpRequest,
+    *,
+    kind: str,
+    form_class: type[django_forms.Form],
+    label_field: str,
+    add: Callable[[Candidate, dict], object],
+) -> HttpResponse:
+    """The page of the person's own occupations or skills: their list, and a form that adds one
+    (an entry already there is told at the search field)."""
     candidate = require_candidate(request)
-    form = forms.OwnOccupationForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.own_occupation_add(
-                candidate=candidate,
-                actor=request.user,
-                occupation_uri=form.cleaned_data["occupation"].uri,
-                years_experience=form.cleaned_data["years_experience"],
-            )
+            add(candidate, form.cleaned_data)
         except services.AlreadyInProfile as error:
-            form.add_error("occupation_label", error)
+            form.add_error(label_field, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Gespeichert."))
-            return redirect("candidates:my_occupations")
+            return redirect(f"candidates:my_{kind}")
     return render(
         request,
-        "candidates/my_occupations.html",
+        f"candidates/my_{kind}.html",
         {
             "candidate": candidate,
-            "entries": selectors.profile_entries(candidate=candidate, kind="occupations"),
+            "entries": selectors.profile_entries(candidate=candidate, kind=kind),
             "form": form,
         },
     )
 
 
 @login_required
-def my_skills(request: HttpRequest) -> HttpResponse:
-    candidate = require_candidate(request)
-    form = forms.OwnSkillForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.own_skill_add(
-                candidate=candidate, actor=request.user, skill_uri=form.cleaned_data["skill"].uri
-            )
-        except services.AlreadyInProfile as error:
-            form.add_error("skill_label", error)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Gespeichert."))
-            return redirect("candidates:my_skills")
-    return render(
+def my_occupations(request: HttpRequest) -> HttpResponse:
+    return _own_entry_page(
         request,
-        "candidates/my_skills.html",
-        {
-            "candidate": candidate,
-            "entries": selectors.profile_entries(candidate=candidate, kind="skills"),
-            "form": form,
-        },
+        kind="occupations",
+        form_class=forms.OwnOccupationForm,
+        label_field="occupation_label",
+        add=lambda candidate, data: services.own_occupation_add(
+            candidate=candidate,
+            actor=request.user,
+            occupation_uri=data["occupation"].uri,
+            years_experience=data["years_experience"],
+        ),
+    )
+
+
+@login_required
+def my_skills(request: HttpRequest) -> HttpResponse:
+    return _own_entry_page(
+        request,
+        kind="skills",
+        form_class=forms.OwnSkillForm,
+        label_field="skill_label",
+        add=lambda candidate, data: services.own_skill_add(
+            candidate=candidate, actor=request.user, skill_uri=data["skill"].uri
+        ),
     )
 
 

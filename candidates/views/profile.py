@@ -30,7 +30,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # A coordinator who is not responsible for the case: its metadata, nothing of the file.
             overview = selectors.candidate_overview(user=user, pk=pk)
             services.candidate_audit_view(
-                candidate=selectors.overseen_candidates(user=user).get(pk=pk),
+                candidate=selectors.overseen_candidate_get(user=user, pk=pk),
                 actor=user,
                 fields=["case_metadata"],
             )
@@ -52,7 +52,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access.has_role(user=user, roles=[Role.VOLUNTEER]):
         view = selectors.volunteer_view(user=user, pk=pk)
         services.candidate_audit_view(
-            candidate=selectors.volunteer_candidates(user=user).get(pk=pk),
+            candidate=selectors.volunteer_candidate_get(user=user, pk=pk),
             actor=user,
             fields=list(selectors.VOLUNTEER_FIELDS),
             note="volunteer",
@@ -143,33 +143,31 @@ def _detail_with(request, candidate, **form_overrides) -> HttpResponse:
     return render(request, "candidates/candidate_detail.html", context, status=200)
 
 
-@role_required(CASE_STAFF)
-def language_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _entry_add(request: HttpRequest, pk: int, form_class, add, title: str) -> HttpResponse:
+    """Staff add one entry (a language, a qualification) to a person's profile: ``add(candidate,
+    actor, data)`` is the service call."""
     candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.LanguageForm(request.POST or None)
-    if _entry_saved(
-        request, form, lambda d: services.language_set(candidate=candidate, actor=request.user, **d)
-    ):
+    form = form_class(request.POST or None)
+    if _entry_saved(request, form, lambda d: add(candidate=candidate, actor=request.user, **d)):
         return back_to_detail(pk)
     return render(
-        request,
-        "candidates/entry_form.html",
-        {"candidate": candidate, "form": form, "title": _("Sprache hinzufügen")},
+        request, "candidates/entry_form.html", {"candidate": candidate, "form": form, "title": title}
     )
 
 
 @role_required(CASE_STAFF)
+def language_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entry_add(request, pk, forms.LanguageForm, services.language_set, _("Sprache hinzufügen"))
+
+
+@role_required(CASE_STAFF)
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = selectors.candidate_get(user=request.user, pk=pk, for_edit=True)
-    form = forms.QualificationForm(request.POST or None)
-    if _entry_saved(
-        request, form, lambda d: services.qualification_add(candidate=candidate, actor=request.user, **d)
-    ):
-        return back_to_detail(pk)
-    return render(
+    return _entry_add(
         request,
-        "candidates/entry_form.html",
-        {"candidate": candidate, "form": form, "title": _("Abschluss oder Qualifikation hinzufügen")},
+        pk,
+        forms.QualificationForm,
+        services.qualification_add,
+        _("Abschluss oder Qualifikation hinzufügen"),
     )
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
+from accounts.selectors import has_totp
 from accounts.signals import (
     IDLE_SECONDS_SESSION_KEY,
     LAST_SEEN_SESSION_KEY,
@@ -78,7 +78,7 @@ class RequireMFAMiddleware:
             return None
         if not requires_mfa(user=user):
             return None
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if not has_totp(user=user):
             return "mfa_activate_totp"
         if not session_passed_mfa(request):
             return "mfa_reauthenticate"

@@ -2,7 +2,6 @@ import time
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import record_authentication
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +17,7 @@ from organisations.access import memberships, roles_of
 from organisations.selectors import coordination_offices, invitations_for
 
 from .navigation import destinations
+from .selectors import has_totp, totp_authenticator
 from .services import user_logout_everywhere
 from .signals import LAST_SEEN_SESSION_KEY
 
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": own_memberships,
             "roles": roles,
             "destinations": destinations(roles, {m.role for m in own_memberships if m.is_lead}),
-            "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+            "has_totp": has_totp(user=user),
             "invitations": invitations_for(user=user),
             # Somebody new: whom to ask, and the one thing they can start on their own.
             "offices": coordination_offices(user=user) if without_role else [],
@@ -116,7 +116,7 @@ class ActivateTOTPView(AllauthActivateTOTPView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        totp = Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP)
+        totp = totp_authenticator(user=self.request.user)
         record_authentication(
             self.request, self.request.user, "mfa", type=totp.type, id=totp.pk, reauthenticated=True
         )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oauth2_provider.views import TokenView
 
+from inputs.forms import errors_to_form
+
 from . import selectors, services
 from .forms import TokenForm
 from .throttling import AnonymousRateThrottle
@@ -41,12 +43,6 @@ def _page(
     )
 
 
-def _add_errors(form: TokenForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.require_token_organisations(user=request.user)
@@ -62,7 +58,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 scopes=form.cleaned_data["scopes"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             # Shown in this answer only (never stored, never in a message or the session).
             created = {"token": token, "raw": raw}
@@ -86,7 +82,7 @@ def oauth_client_create(request: HttpRequest) -> HttpResponse:
                 scopes=form.cleaned_data["scopes"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             # The secret is shown in this answer only: django-oauth-toolkit keeps a hash.
             created = {"client": client, "secret": secret}

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from organisations import access
+
 from .models import Notification
 
 if TYPE_CHECKING:
@@ -17,9 +19,9 @@ def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
 
 
-def notification_get(*, user: User, pk: int) -> Notification | None:
-    """One of the user's own notices; None for someone else's (the view answers 404)."""
-    return Notification.objects.filter(recipient_id=user.pk, pk=pk).first()
+def notification_get(*, user: User, pk: int) -> Notification:
+    """One of the user's own notices; someone else's is NotFound, like one that does not exist."""
+    return access.first_visible(Notification.objects.filter(recipient_id=user.pk, pk=pk))
 
 
 def unread_count(*, user: User) -> int:

@@ -30,8 +30,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get(user=request.user, pk=pk)
-    if notification is None:
-        raise Http404
     services.notification_mark_read(user=request.user, pk=notification.pk)
     return redirect(notification.path())
 

@@ -58,6 +58,20 @@ def membership_list(*, user: User, organisation: Organisation) -> QuerySet[Membe
     )
 
 
+def membership_get(*, user: User, organisation: Organisation, pk: int) -> Membership:
+    """One membership of the organisation, for those who manage its memberships; else NotFound."""
+    if not access.may_manage_organisation(user=user, organisation=organisation):
+        raise PermissionDenied
+    return access.first_visible(Membership.objects.filter(organisation=organisation, pk=pk))
+
+
+def invitation_get(*, user: User, organisation: Organisation, pk: int) -> MembershipInvitation:
+    """One invitation of the organisation, for those who manage its memberships; else NotFound."""
+    if not access.may_manage_organisation(user=user, organisation=organisation):
+        raise PermissionDenied
+    return access.first_visible(MembershipInvitation.objects.filter(organisation=organisation, pk=pk))
+
+
 def invitation_list(*, user: User, organisation: Organisation) -> QuerySet[MembershipInvitation]:
     """Invitations not (yet) accepted, for those who manage the organisation's memberships.
 

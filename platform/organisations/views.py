@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from privacy import selectors as privacy_selectors
 
 from . import access, selectors, services
 from .forms import AuditFilterForm, MembershipInviteForm, OrganisationForm
-from .models import INVITATION_SESSION_KEY, Membership, MembershipInvitation
+from .models import INVITATION_SESSION_KEY
 
 
 @login_required
@@ -104,7 +104,7 @@ def membership_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def membership_deactivate(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, pk=pk, manage=True)
-    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    membership = selectors.membership_get(user=request.user, organisation=organisation, pk=membership_pk)
     services.membership_deactivate(actor=request.user, membership=membership)
     messages.success(request, _("Mitgliedschaft von %(user)s beendet.") % {"user": membership.user})
     return redirect("organisations:members", pk=organisation.pk)
@@ -114,7 +114,7 @@ def membership_deactivate(request: HttpRequest, pk: int, membership_pk: int) -> 
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, pk=pk, manage=True)
-    invitation = get_object_or_404(MembershipInvitation, pk=invitation_pk, organisation=organisation)
+    invitation = selectors.invitation_get(user=request.user, organisation=organisation, pk=invitation_pk)
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("Einladung an %(email)s zurückgezogen.") % {"email": invitation.email})
     return redirect("organisations:members", pk=organisation.pk)

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inputs.forms import errors_to_form
+
 from . import selectors, services
 from .forms import SubscriptionForm
 
@@ -33,9 +35,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
                 events=form.cleaned_data["events"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             # Shown in this answer only (never in a message or the session).
             created = {"subscription": subscription, "secret": secret}
