@@ -15,7 +15,7 @@ from employers.models import Introduction
 from organisations.models import OrganisationKind
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import client_for, make_service
-from tests.api.test_oauth import access_token
+from tests.api.helpers import SCHEMA, access_token
 from tests.employers.conftest import make_candidate
 from tests.factories import OrganisationFactory
 
@@ -550,8 +550,6 @@ def test_api_operation(principal, operation, api_world, employers, coordinators)
 def test_the_matrix_covers_every_api_operation():
     """A new API operation must join the matrix above (and so be checked for leaks)."""
     import yaml
-
-    from tests.api.test_schema import SCHEMA
 
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     in_schema = {

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from coaching import barrier_services
 from coaching.models import Barrier, RoundAction
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
 from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
@@ -51,10 +51,10 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
     )
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, manager)
+    sign_in(page.context, live_server, manager)
     page.goto(f"{live_server.url}/app/candidates/cases/{case.pk}/")
     checked()
     page.locator("main").get_by_role("link", name="Hürde melden").click()  # click 1
@@ -74,7 +74,7 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
 
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, coordinator)
+        sign_in(other, live_server, coordinator)
         second = other.new_page()
         second.goto(f"{live_server.url}/app/")
         checked(second)

@@ -14,8 +14,7 @@ from accounts.roles import Role
 from employers.models import BusinessContact, BusinessContactLog, BusinessRelation, EmployerProfile
 from employers.services import business_contact_reminders_send
 from organisations.models import OrganisationKind
-from tests.browser.test_proposals import _inbox_item, _signed_in_page
-from tests.browser.test_staff_placement import axe_on  # noqa: F401  (fixture)
+from tests.browser.helpers import inbox_item, signed_in_page
 from tests.clock import live_today
 from tests.factories import OrganisationFactory, UserFactory
 from tests.fixtures.users import new_member
@@ -46,7 +45,7 @@ def story(home_page):
 
 
 def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, browser, story, axe_on):  # noqa: F811
-    page = _signed_in_page(browser, live_server, story.coach)
+    page = signed_in_page(browser, live_server, story.coach)
     assert axe_on(page) == []
     page.get_by_role("link", name="Betriebe", exact=True).first.click()
     page.wait_for_url("**/app/employers/businesses/")
@@ -82,6 +81,6 @@ def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, 
     assert business_contact_reminders_send(today=due) == 1
     assert business_contact_reminders_send(today=due) == 0
     page.reload()
-    _inbox_item(page, axe_on, "Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig")
+    inbox_item(page, axe_on, "Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig")
     page.wait_for_url(re.compile(rf".*/app/employers/businesses/{story.business.pk}/$"))
     assert axe_on(page) == []

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coaching.models import DiscriminationReport, Service, ServiceOrganisation
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
 from tests.factories import CandidateFactory, MunicipalityFactory
 from tests.fixtures.users import new_member
@@ -50,10 +50,10 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
 
     def checked(p=page) -> None:
         assert p.locator("html").get_attribute("dir") == ("rtl" if "/ar/" in p.url else "ltr"), p.url
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, person)
+    sign_in(page.context, live_server, person)
     page.goto(f"{live_server.url}/ar/app/")
     checked()
     page.locator("main").get_by_role("link", name="الإبلاغ عن تمييز").click()
@@ -85,7 +85,7 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
 
     other = browser.new_context()
     coordination = other.new_page()
-    _sign_in(other, live_server, coordinator)
+    sign_in(other, live_server, coordinator)
     coordination.goto(f"{live_server.url}/app/")
     coordination.locator("main").get_by_role("link", name="Gemeldete Diskriminierung").click()
     coordination.wait_for_url("**/app/coaching/network/discrimination/")

@@ -16,7 +16,7 @@ from candidates import pathways
 from candidates.models import CandidateOccupation, Goal
 from coaching import pathway_selectors
 from coaching.models import Service, ServiceOrganisation
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
@@ -83,10 +83,10 @@ def test_a_case_manager_turns_a_pathway_into_a_goal_and_the_person_reads_it_in_a
     case, course = story.case, story.course
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, story.manager)
+    sign_in(page.context, live_server, story.manager)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Meine Fälle").first.click()
@@ -144,7 +144,7 @@ def test_a_case_manager_turns_a_pathway_into_a_goal_and_the_person_reads_it_in_a
     # The person, in Arabic, from her start page.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, story.person)
+        sign_in(other, live_server, story.person)
         mine = other.new_page()
         mine.goto(f"{live_server.url}/ar/app/")
         checked(mine)

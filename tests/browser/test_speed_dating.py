@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from employers.models import Introduction, SpeedDatingCandidate, SpeedDatingMeeting
-from tests.browser.test_proposals import _inbox_item, _signed_in_page
+from tests.browser.helpers import inbox_item, signed_in_page
 from tests.factories import make_candidate, make_placement, make_profile, open_case
 from tests.fixtures.users import new_member
 
@@ -21,20 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BUSINESS = "Gasthaus Zur Linde"
 TITLE = "Koch*Köchin (m/w/d)"
-
-
-@pytest.fixture
-def axe_on():
-    from tests.browser.conftest import AXE_SCRIPT
-
-    script = AXE_SCRIPT.read_text()
-
-    def run(page) -> list[dict]:
-        page.evaluate(script)
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-    return run
 
 
 @pytest.fixture
@@ -73,7 +59,7 @@ def story(home_page):
 def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes_an_introduction(
     live_server, browser, story, axe_on
 ):
-    page = _signed_in_page(browser, live_server, story.coordinator)
+    page = signed_in_page(browser, live_server, story.coordinator)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.wait_for_url("**/app/employers/speed-dating/")
     assert axe_on(page) == []
@@ -101,8 +87,8 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     assert axe_on(page) == []
     page.context.close()
 
-    page = _signed_in_page(browser, live_server, story.case_manager)
-    _inbox_item(page, axe_on, "ist für ein Speed-Dating vorgeschlagen")
+    page = signed_in_page(browser, live_server, story.case_manager)
+    inbox_item(page, axe_on, "ist für ein Speed-Dating vorgeschlagen")
     page.wait_for_url(re.compile(r".*/app/employers/speed-dating/\d+/.*"))
     row = page.get_by_test_id("participant").first
     assert story.candidate.last_name in row.inner_text()
@@ -113,7 +99,7 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     page.context.close()
     assert SpeedDatingCandidate.objects.get().status == SpeedDatingCandidate.Status.INVITED
 
-    page = _signed_in_page(browser, live_server, story.coordinator)
+    page = signed_in_page(browser, live_server, story.coordinator)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.get_by_role("link", name="Azubi-Speed-Dating Gastro").click()
     page.get_by_role("button", name="Runden planen").click()
@@ -131,7 +117,7 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     assert axe_on(page) == []
     page.context.close()
 
-    page = _signed_in_page(browser, live_server, story.case_manager)
+    page = signed_in_page(browser, live_server, story.case_manager)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.get_by_role("link", name="Azubi-Speed-Dating Gastro").click()
     page.get_by_test_id("meeting").first.get_by_role("button", name="Vorstellung anlegen").click()

@@ -682,7 +682,7 @@ def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admi
     from django.test import Client
 
     from tests.fixtures.users import activate_totp
-    from tests.security.test_one_way_in import HOST, _force_password_only_session
+    from tests.security.helpers import HOST, force_password_only_session
 
     editors, _ = Group.objects.get_or_create(name="Editors")
     editors.permissions.add(
@@ -694,7 +694,7 @@ def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admi
         user.groups.add(editors)
         assert not user.is_staff and not Membership.objects.filter(user=user).exists()
         client = Client()
-        _force_password_only_session(client, user)
+        force_password_only_session(client, user)
 
         for path in ("/cms-admin/", "/cms-admin/pages/"):
             response = client.get(path, **HOST)
