@@ -412,3 +412,218 @@ def make_service(municipality, name="Deutschkurs B1") -> Service:
         languages=["de", "ar"],
         url="https://vhs.example/kurs",
     )
+
+
+# --- factories added by t19d ---
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.CaseNote"
+
+    case = factory.SubFactory(CaseFactory)
+    text = factory.Sequence(lambda n: f"Notiz {n}")
+
+
+class DiscriminationReportFactory(factory.django.DjangoModelFactory):
+    """An anonymous report by a candidate; pass the dates and the setting the test relies on."""
+
+    class Meta:
+        model = "coaching.DiscriminationReport"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    reporter_kind = "candidate"
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.Barrier"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    municipality = factory.SelfAttribute("organisation.municipality")
+    category = "no_childcare"
+
+
+class BusinessRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.BusinessRelation"
+        django_get_or_create = ("organisation",)
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+
+
+class BusinessContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.BusinessContact"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    name = factory.Sequence(lambda n: f"Kontakt {n}")
+
+
+class BusinessContactLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.BusinessContactLog"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    kind = "visit"
+    happened_on = date(2026, 1, 1)
+
+
+class OccupationSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taxonomy.OccupationSkill"
+
+    occupation = factory.SubFactory(OccupationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    relation = "essential"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row with a made-up hash (no usable secret): for pages that list or revoke tokens."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    prefix = "lotse_x"
+    token_hash = factory.Sequence(lambda n: f"{n:064d}")
+
+
+class OAuthClientFactory(factory.django.DjangoModelFactory):
+    """An OAuth client row without its oauth2_provider application (``oauth_client_create`` makes both)."""
+
+    class Meta:
+        model = "api.OAuthClient"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    client_id = factory.Sequence(lambda n: f"client{n}")
+    name = factory.Sequence(lambda n: f"Client {n}")
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookSubscription"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    url = factory.Sequence(lambda n: f"https://hooks.example/{n}")
+    secret = "whsec_test"
+    secret_prefix = "whsec_te"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.Referral"
+
+    case = factory.SubFactory(CaseFactory)
+    service = factory.SubFactory(ServiceFactory)
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    """Pass ``event``: a CMS event page has no factory here."""
+
+    class Meta:
+        model = "cms.EventRegistration"
+
+    name = factory.Sequence(lambda n: f"Gast {n}")
+    email = factory.Sequence(lambda n: f"gast{n}@mail.example")
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """Pass ``kind`` (a HandoverKind the test set up) and both organisations."""
+
+    class Meta:
+        model = "coaching.Handover"
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.FollowUp"
+
+    employment = factory.SubFactory(EmploymentFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    mode = "workplace"
+    with_whom = "candidate"
+
+
+class RiskFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.RiskFlag"
+
+    employment = factory.SubFactory(EmploymentFactory)
+    kind = "health"
+
+
+class LanguageSupportNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.LanguageSupportNeed"
+
+    employment = factory.SubFactory(EmploymentFactory)
+    municipality = factory.SelfAttribute("employment.candidate.municipality")
+    area = "workplace"
+    current_level = "A2"
+    target_level = "B1"
+    measure = "berufssprachkurs"
+
+
+class VolunteerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.VolunteerAssignment"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    volunteer = factory.SubFactory(UserFactory)
+
+
+class TutoringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.TutoringSession"
+
+    assignment = factory.SubFactory(VolunteerAssignmentFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    minutes = 60
+    topic = "Bewerbung"
+
+
+class ShortlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.ShortlistEntry"
+
+    placement = factory.SubFactory(PlacementFactory)
+    candidate = factory.SubFactory(
+        CandidateFactory, municipality=factory.SelfAttribute("..placement.municipality")
+    )
+
+
+class MembershipInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, valid for a day."""
+
+    class Meta:
+        model = "organisations.MembershipInvitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"eingeladen{n}@mail.example")
+    role = Role.CASE_MANAGER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A person's invitation to their own login (pass ``created_by``)."""
+
+    class Meta:
+        model = "candidates.Invitation"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    email = factory.Sequence(lambda n: f"einladung{n}@mail.example")
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A Django group by name, fetched when it exists (Wagtail's migrations make "Editors")."""
+
+    class Meta:
+        model = "auth.Group"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Gruppe {n}")

@@ -16,7 +16,7 @@ from coaching import barrier_services
 from coaching.models import Barrier, RoundAction
 from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
-from tests.factories import CaseFactory
+from tests.factories import BarrierFactory, CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,11 +43,8 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
         kind="core_group",
         members=[organisation],
     )
-    Barrier.objects.bulk_create(
-        Barrier(
-            municipality=municipality, organisation=organisation, category="no_childcare", flagged_on=today
-        )
-        for _i in range(4)
+    BarrierFactory.create_batch(
+        4, municipality=municipality, organisation=organisation, category="no_childcare", flagged_on=today
     )
 
     def checked(p=page) -> None:

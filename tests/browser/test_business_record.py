@@ -11,12 +11,19 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.roles import Role
-from employers.models import BusinessContact, BusinessContactLog, BusinessRelation, EmployerProfile
+from employers.models import BusinessContactLog, BusinessRelation
 from employers.services import business_contact_reminders_send
 from organisations.models import OrganisationKind
 from tests.browser.helpers import inbox_item, signed_in_page
 from tests.clock import live_today
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import (
+    BusinessContactFactory,
+    BusinessContactLogFactory,
+    BusinessRelationFactory,
+    EmployerProfileFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,10 +41,10 @@ def story(home_page):
     business = OrganisationFactory(
         municipality=office.municipality, kind=OrganisationKind.EMPLOYER, name=BUSINESS
     )
-    EmployerProfile.objects.create(organisation=business, sector="logistik")
-    BusinessRelation.objects.create(organisation=business, partner_level="active")
-    contact = BusinessContact.objects.create(organisation=business, name="Deniz Kaya", phone="0231 4711")
-    BusinessContactLog.objects.create(
+    EmployerProfileFactory(organisation=business, sector="logistik", contact_name="")
+    BusinessRelationFactory(organisation=business, partner_level="active")
+    contact = BusinessContactFactory(organisation=business, name="Deniz Kaya", phone="0231 4711")
+    BusinessContactLogFactory(
         organisation=business, kind="visit", happened_on=date(2026, 10, 2), by=colleague, contact=contact
     )
     UserFactory()  # somebody else in the system, never shown

@@ -13,11 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from candidates import pathways
-from candidates.models import CandidateOccupation, Goal
+from candidates.models import Goal
 from coaching import pathway_selectors
-from coaching.models import Service, ServiceOrganisation
 from tests.browser.helpers import serious, sign_in
-from tests.factories import CaseFactory
+from tests.factories import (
+    CandidateOccupationFactory,
+    CaseFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +47,7 @@ def story(esco, home_page):
         case_manager=manager,
     )
     # A warehouse worker (ISCO 9333, skill level 1) by her own account.
-    CandidateOccupation.objects.create(
+    CandidateOccupationFactory(
         candidate=case.candidate,
         occupation=esco.occupation("Lagerarbeiter/Lagerarbeiterin"),
         years_experience=3,
@@ -52,8 +56,8 @@ def story(esco, home_page):
     forget_indexes()
     target = pathways.person_proposals(candidate=case.candidate)[0].occupation
     missing = pathway_selectors.pathway_view(case=case, target=target).groups[0].skills[0].skill
-    provider = ServiceOrganisation.objects.create(municipality=organisation.municipality, name=PROVIDER)
-    course = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=organisation.municipality, name=PROVIDER)
+    course = ServiceFactory(
         organisation=provider,
         municipality=organisation.municipality,
         name=COURSE,

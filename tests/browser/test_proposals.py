@@ -12,7 +12,7 @@ import pytest
 
 from employers.models import Introduction, JobInterest
 from tests.browser.helpers import inbox_item, propose_from_jobs_page, signed_in_page
-from tests.factories import make_candidate, make_placement, make_profile, open_case
+from tests.factories import OccupationFactory, make_candidate, make_placement, make_profile, open_case
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,14 +25,13 @@ TITLE = "Koch*Köchin (m/w/d)"
 def story(home_page):
     from matching.index import forget_indexes
     from matching.services import taxonomy_index_invalidate
-    from taxonomy.models import Occupation
 
     employer = new_member("employer")
     organisation = employer.memberships.get().organisation
     organisation.name = BUSINESS
     organisation.save(update_fields=["name"])
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code=""
     )
     placement = make_placement(
         make_profile(organisation),

@@ -1,10 +1,9 @@
 """Smoke test in a real browser: the home page, the login, the start page, accessibility, RTL."""
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
 from tests.browser.helpers import describe
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,11 +12,8 @@ PASSWORD = "ein-langes-Passwort-42"
 
 @pytest.fixture
 def candidate(transactional_db):
-    user = get_user_model().objects.create_user(
-        email="amal@lotse.example", password=PASSWORD, is_candidate=True, display_name="Amal"
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    # UserFactory gives the verified, primary e-mail address the login needs.
+    return UserFactory(email="amal@lotse.example", password=PASSWORD, is_candidate=True, display_name="Amal")
 
 
 def test_login_then_home_page_has_no_serious_accessibility_violations(

@@ -14,7 +14,14 @@ from accounts.roles import Role
 from employers.models import Introduction, Placement, PlacementStatus
 from organisations.models import MembershipInvitation, OrganisationKind
 from tests.browser.helpers import inbox_item, propose_from_jobs_page, signed_in_page
-from tests.factories import MembershipFactory, OrganisationFactory, make_candidate, make_profile, open_case
+from tests.factories import (
+    MembershipFactory,
+    OccupationFactory,
+    OrganisationFactory,
+    make_candidate,
+    make_profile,
+    open_case,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +35,6 @@ CONTACT = "wirtin@zurlinde.example"
 def story(home_page):
     from matching.index import forget_indexes
     from matching.services import taxonomy_index_invalidate
-    from taxonomy.models import Occupation
     from taxonomy.selectors import clear_search_index
 
     coach = new_member("case_manager")
@@ -39,8 +45,8 @@ def story(home_page):
         municipality=office.municipality, kind=OrganisationKind.EMPLOYER, name=BUSINESS
     )
     make_profile(business)
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code=""
     )
     candidate = make_candidate(office.municipality, occupation=occupation, listed=False)
     open_case(candidate, coach)
