@@ -27,9 +27,10 @@ from django.test import Client
 from django.urls import path as url_path
 from django.urls import reverse
 
-from candidates.models import Consent, ConsentScope
+from candidates.models import ConsentScope
 from tests.candidates import conftest as candidates_fixtures
 from tests.cms import conftest as cms_fixtures
+from tests.factories import ConsentFactory
 from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -289,7 +290,7 @@ def _drain() -> int:
 def test_a_revocation_is_saved_and_says_so_while_the_broker_is_down(desk, signed_in):
     from matching.models import IndexChange
 
-    consent = Consent.objects.create(candidate=desk.candidate, scope=ConsentScope.LISTING)
+    consent = ConsentFactory(candidate=desk.candidate, scope=ConsentScope.LISTING)
     IndexChange.objects.all().delete()
     client = signed_in(desk.user)
     client.raise_request_exception = False
