@@ -534,8 +534,11 @@ class EmploymentQualityFactory(factory.django.DjangoModelFactory):
 
 
 class BusinessRelationFactory(factory.django.DjangoModelFactory):
+    """One relation per business (a second call for the same business returns the first row)."""
+
     class Meta:
         model = BusinessRelation
+        django_get_or_create = ("organisation",)
 
     organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
 
@@ -853,3 +856,77 @@ class MembershipInvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"eingeladen{n}@example.org")
     role = Role.CASE_MANAGER
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+# --- factories added by t19d ---
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row with a made-up hash (no usable secret): for pages that list or revoke tokens."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    prefix = "lotse_x"
+    token_hash = factory.Sequence(lambda n: f"{n:064d}")
+
+
+class OAuthClientFactory(factory.django.DjangoModelFactory):
+    """An OAuth client row without its oauth2_provider application (``oauth_client_create`` makes both)."""
+
+    class Meta:
+        model = "api.OAuthClient"
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.EMPLOYER)
+    client_id = factory.Sequence(lambda n: f"client{n}")
+    name = factory.Sequence(lambda n: f"Client {n}")
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.FollowUp"
+
+    employment = factory.SubFactory(EmploymentFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    mode = "workplace"
+    with_whom = "candidate"
+
+
+class VolunteerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.VolunteerAssignment"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    volunteer = factory.SubFactory(UserFactory)
+
+
+class TutoringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.TutoringSession"
+
+    assignment = factory.SubFactory(VolunteerAssignmentFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    minutes = 60
+    topic = "Bewerbung"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A person's invitation to their own login (pass ``created_by``)."""
+
+    class Meta:
+        model = "candidates.Invitation"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    email = factory.Sequence(lambda n: f"einladung{n}@mail.example")
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A Django group by name, fetched when it exists (Wagtail's migrations make "Editors")."""
+
+    class Meta:
+        model = "auth.Group"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Gruppe {n}")

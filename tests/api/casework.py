@@ -18,17 +18,22 @@ from django.utils import timezone
 from accounts.roles import Role
 from api.services import token_create
 from candidates.models import (
-    CandidateOccupation,
-    CandidateSkill,
-    LanguageSkill,
-    Qualification,
     WorkPermission,
 )
 from coaching import services as coaching_services
 from coaching.models import Mode, WithWhom
-from employers.models import EmployerProfile, Employment
+from employers.models import Employment
 from organisations.models import OrganisationKind
-from tests.factories import CaseFactory, OrganisationFactory
+from tests.factories import (
+    CandidateOccupationFactory,
+    CandidateSkillFactory,
+    CaseFactory,
+    EmployerProfileFactory,
+    EmploymentFactory,
+    LanguageSkillFactory,
+    OrganisationFactory,
+    QualificationFactory,
+)
 from tests.fixtures.users import new_member
 
 TARGETS = ("own", "other_org", "other_municipality")
@@ -63,18 +68,16 @@ def _office(municipality, name: str, cook) -> Office:
     )
     person = case.candidate
     if cook is not None:
-        CandidateOccupation.objects.create(candidate=person, occupation=cook.cook, years_experience=3)
+        CandidateOccupationFactory(candidate=person, occupation=cook.cook, years_experience=3)
         for skill in cook.skills[:2]:
-            CandidateSkill.objects.create(candidate=person, skill=skill)
-    LanguageSkill.objects.create(candidate=person, language="de", spoken="B1", written="A2")
-    LanguageSkill.objects.create(candidate=person, language="ar", spoken="C2", written="C2", is_native=True)
-    Qualification.objects.create(candidate=person, title="Koch", kind="vocational", country="Syrien")
+            CandidateSkillFactory(candidate=person, skill=skill)
+    LanguageSkillFactory(candidate=person, language="de", spoken="B1", written="A2")
+    LanguageSkillFactory(candidate=person, language="ar", spoken="C2", written="C2", is_native=True)
+    QualificationFactory(candidate=person, title="Koch", kind="vocational", country="Syrien")
     employer = OrganisationFactory(municipality=municipality, kind=OrganisationKind.EMPLOYER)
-    profile, _created = EmployerProfile.objects.get_or_create(
-        organisation=employer, defaults={"sector": "handwerk"}
-    )
+    profile = EmployerProfileFactory(organisation=employer, sector="handwerk", contact_name="")
     start = timezone.localdate() - datetime.timedelta(days=40)
-    employment = Employment.objects.create(
+    employment = EmploymentFactory(
         candidate=person, employer=profile, start_date=start, job_coach=coach, hours_per_week=30
     )
     coaching_services.follow_along_start(employment_id=employment.pk)

@@ -11,12 +11,14 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from api.models import ApiToken
 from api.services import token_create
-from coaching.models import Referral, Service, ServiceOrganisation
 from organisations.models import OrganisationKind
 from tests.employers.conftest import candidate, candidate_user, coach  # noqa: F401  (fixtures)
 from tests.factories import (  # noqa: F401  (make_service re-exported for test_access_matrix.py, test_fuzz.py)
     CaseFactory,
     OrganisationFactory,
+    ReferralFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
     make_placement,
     make_profile,
     make_service,
@@ -134,10 +136,11 @@ def referrals(municipality, other_municipality) -> Referrals:
         case_manager = new_member(Role.CASE_MANAGER, organisation=office)
         provider_org = OrganisationFactory(municipality=place, kind=OrganisationKind.WELFARE)
         provider_staff = new_member(Role.CASE_MANAGER, organisation=provider_org)
-        provider, _created = ServiceOrganisation.objects.get_or_create(
-            municipality=place, name=f"Beratung {target}", defaults={"organisation": provider_org}
+        # Get-or-create by municipality and name, as before (the factory's django_get_or_create).
+        provider = ServiceOrganisationFactory(
+            municipality=place, name=f"Beratung {target}", organisation=provider_org
         )
-        service = Service.objects.create(
+        service = ServiceFactory(
             organisation=provider,
             municipality=place,
             name=f"Anerkennungsberatung {target}",
@@ -150,7 +153,7 @@ def referrals(municipality, other_municipality) -> Referrals:
             candidate__last_name=f"Nachname-{target}",
             case_manager=case_manager,
         )
-        made[target] = Referral.objects.create(
+        made[target] = ReferralFactory(
             case=case, service=service, note="Sucht Anerkennung als Pflegefachkraft.", created_by=case_manager
         )
         if target == "own":

@@ -10,14 +10,19 @@ from django.urls import reverse
 
 from api.models import ApiToken, OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke, token_create, token_revoke
-from coaching.models import ServiceOrganisation
 from employers.models import Introduction
 from organisations.models import OrganisationKind
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import client_for, make_service
-from tests.api.test_oauth import access_token
+from tests.api.helpers import SCHEMA, access_token
 from tests.employers.conftest import make_candidate
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    ApiTokenFactory,
+    IntroductionFactory,
+    OAuthClientFactory,
+    OrganisationFactory,
+    ServiceOrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +70,7 @@ def world(request, make_member, municipality, other_municipality, signed_in, cli
     kind = own.kind
 
     def token(org):
-        return ApiToken.objects.create(
+        return ApiTokenFactory(
             organisation=org,
             name="t",
             prefix="lotse_x",
@@ -138,7 +143,7 @@ def test_create_oauth_client(world):
 @pytest.mark.parametrize("target", TARGETS)
 def test_revoke_oauth_client(world, target):
     org = world["tokens"][target].organisation
-    client = OAuthClient.objects.create(
+    client = OAuthClientFactory(
         organisation=org, client_id=f"c{org.pk}", name="c", scopes=["placements:read"]
     )
     expected = EXPECTED[world["role"]][2][TARGETS.index(target)]
@@ -433,7 +438,7 @@ def api_world(employers, coordinators, placements, cook_taxonomy, casework, refe
         "other_municipality": make_service(coordinators.foreign.organisation.municipality, "Deutschkurs"),
     }
     # Another provider of the same municipality offers the second course.
-    other_provider = ServiceOrganisation.objects.create(municipality=own_municipality, name="Jobcafé")
+    other_provider = ServiceOrganisationFactory(municipality=own_municipality, name="Jobcafé")
     services["other_org"].organisation = other_provider
     services["other_org"].save(update_fields=["organisation"])
     placement_of = dict(
@@ -445,7 +450,7 @@ def api_world(employers, coordinators, placements, cook_taxonomy, casework, refe
         for target, placement in placement_of.items()
     }
     introductions = {
-        target: Introduction.objects.create(
+        target: IntroductionFactory(
             placement=placement, candidate=people[target], stage=Introduction.Stage.CONTACT_REVEALED
         )
         for target, placement in placement_of.items()
@@ -550,8 +555,6 @@ def test_api_operation(principal, operation, api_world, employers, coordinators)
 def test_the_matrix_covers_every_api_operation():
     """A new API operation must join the matrix above (and so be checked for leaks)."""
     import yaml
-
-    from tests.api.test_schema import SCHEMA
 
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     in_schema = {

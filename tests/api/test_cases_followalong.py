@@ -19,7 +19,7 @@ from organisations.models import OrganisationKind
 from privacy.models import AuditEntry
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture)
 from tests.api.conftest import client_for
-from tests.factories import OrganisationFactory
+from tests.factories import EmploymentFactory, OrganisationFactory
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db
@@ -319,7 +319,6 @@ def _queries(client, url) -> int:
 def test_a_page_costs_the_same_queries_however_many_people_it_shows(casework):
     """Profiles and employments are read with their relations joined in: a page of four costs what
     a page of one does (the audit entries are written in one query too)."""
-    from employers.models import Employment
     from tests.factories import CaseFactory
 
     own = casework["own"]
@@ -332,7 +331,7 @@ def test_a_page_costs_the_same_queries_however_many_people_it_shows(casework):
         case = CaseFactory(
             responsible_organisation=own.organisation, candidate__municipality=own.organisation.municipality
         )
-        Employment.objects.create(
+        EmploymentFactory(
             candidate=case.candidate, employer=own.employment.employer, start_date=start, job_coach=own.coach
         )
     assert len(_refs(cases.get("/api/v1/cases/"))) == 4

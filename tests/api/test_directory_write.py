@@ -15,6 +15,7 @@ from coaching.models import Service, ServiceOrganisation
 from demo.coaching import _SERVICES
 from privacy.models import AuditEntry
 from tests.api.conftest import make_service
+from tests.factories import ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _term(taxonomy: str, code: str) -> dict:
 
 @pytest.fixture
 def provider(coordinators):
-    return ServiceOrganisation.objects.create(
+    return ServiceOrganisationFactory(
         municipality=coordinators.own.organisation.municipality, name="Caritas Dortmund"
     )
 
@@ -107,7 +108,7 @@ def test_what_the_page_refuses_is_a_problem_naming_the_hsds_field(coordinators, 
 
 
 def test_an_offer_joins_only_a_provider_of_the_own_municipality(coordinators):
-    foreign = ServiceOrganisation.objects.create(
+    foreign = ServiceOrganisationFactory(
         municipality=coordinators.foreign.organisation.municipality, name="AWO Bochum"
     )
     response = coordinators.own.client.post(SERVICES, _offer(foreign), format="json")
@@ -215,16 +216,14 @@ def test_an_invalid_organization_names_the_field(coordinators, provider, body, p
 
 def test_deactivating_an_organization_deactivates_its_offers(coordinators, provider):
     for name in ("A", "B"):
-        Service.objects.create(
-            organisation=provider, municipality=provider.municipality, name=name, category="other"
-        )
+        ServiceFactory(organisation=provider, municipality=provider.municipality, name=name, category="other")
     response = coordinators.own.client.post(f"{ORGANIZATIONS}{provider.hsds_id}/deactivate/")
     assert response.status_code == 200
     assert not Service.objects.filter(organisation=provider, is_active=True).exists()
 
 
 def test_another_municipalitys_organization_is_404(coordinators):
-    theirs = ServiceOrganisation.objects.create(
+    theirs = ServiceOrganisationFactory(
         municipality=coordinators.foreign.organisation.municipality, name="AWO Bochum"
     )
     client = coordinators.own.client

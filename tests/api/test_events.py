@@ -19,6 +19,7 @@ from employers.models import BusinessEventRegistration
 from privacy.models import AuditEntry
 from tests.api.conftest import client_for
 from tests.api.events_world import chamber_token, make_event, make_events_world, registration_body
+from tests.factories import EventRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -263,10 +264,11 @@ def test_the_database_refuses_a_second_registration_of_one_organisation(world, e
 
     event = world["own"].event
     org = employers.own.organisation
-    EventRegistration.objects.create(
+    EventRegistrationFactory(
         event=event, name="A", email="a@x.example", consent_at=timezone.now(), registered_by=org
     )
     with pytest.raises(IntegrityError):
+        # The create itself is what is checked (the database's unique constraint): no factory.
         EventRegistration.objects.create(
             event=event, name="B", email="b@x.example", consent_at=timezone.now(), registered_by=org
         )

@@ -36,6 +36,7 @@ from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
 from tests.api.conftest import make_service
 from tests.api.events_world import chamber_token, make_events_world
 from tests.employers.conftest import make_candidate, make_placement, make_profile
+from tests.factories import IntroductionFactory
 
 SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
 
@@ -85,9 +86,7 @@ def tokens(employers, coordinators, cook_taxonomy, settings, casework, referrals
     person = make_candidate(
         placement.municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2]
     )
-    Introduction.objects.create(
-        placement=placement, candidate=person, stage=Introduction.Stage.CONTACT_REVEALED
-    )
+    IntroductionFactory(placement=placement, candidate=person, stage=Introduction.Stage.CONTACT_REVEALED)
     _token, employer = token_create(
         organisation=employers.own.organisation, actor=employers.own.user, name="Fuzz", scopes=EMPLOYER_SCOPES
     )

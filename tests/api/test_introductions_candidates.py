@@ -15,8 +15,14 @@ from employers.models import Introduction, IntroductionStage
 from employers.services import contact_reference
 from privacy.models import AuditEntry
 from tests.api.conftest import client_for
-from tests.factories import SECRET_FIRST, SECRET_LAST, make_candidate
-from webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.factories import (
+    SECRET_FIRST,
+    SECRET_LAST,
+    IntroductionFactory,
+    WebhookSubscriptionFactory,
+    make_candidate,
+)
+from webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +42,7 @@ def clients(employers):
 
 @pytest.fixture
 def intro(placements, candidate):
-    return Introduction.objects.create(
-        placement=placements["own"], candidate=candidate, stage=Stage.CONTACT_REVEALED
-    )
+    return IntroductionFactory(placement=placements["own"], candidate=candidate, stage=Stage.CONTACT_REVEALED)
 
 
 def _refs(response):
@@ -127,7 +131,7 @@ def test_introductions_only_for_own_placements(clients, employers, placements, i
 
 
 def test_the_stage_moves_through_the_pages_service_with_if_match(clients, intro, employers):
-    WebhookSubscription.objects.create(
+    WebhookSubscriptionFactory(
         organisation=employers.own.organisation,
         url="https://erp.example/hooks",
         secret="whsec_test",
@@ -186,11 +190,11 @@ def test_query_counts_do_not_grow_with_the_page_size(
 ):
     own = clients["own"]
     intros_url = f"/api/v1/placements/{placements['own'].pk}/introductions/"
-    Introduction.objects.create(placement=placements["own"], candidate=candidate, stage=Stage.SELECTED)
+    IntroductionFactory(placement=placements["own"], candidate=candidate, stage=Stage.SELECTED)
     few = (_queries(own, "/api/v1/candidates/"), _queries(own, intros_url))
     for _ in range(8):
         person = make_candidate(municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2])
-        Introduction.objects.create(placement=placements["own"], candidate=person, stage=Stage.SELECTED)
+        IntroductionFactory(placement=placements["own"], candidate=person, stage=Stage.SELECTED)
     assert len(own.get("/api/v1/candidates/").json()["results"]) == 9
     many = (_queries(own, "/api/v1/candidates/"), _queries(own, intros_url))
     assert many == few
@@ -211,9 +215,7 @@ def test_the_persons_grant_for_the_introduction_keeps_the_card_there_only(
         recipient_organisation=employers.own.organisation,
         reference=contact_reference(intro),
     )
-    other = Introduction.objects.create(
-        placement=placements["other"], candidate=candidate, stage=Stage.SELECTED
-    )
+    other = IntroductionFactory(placement=placements["other"], candidate=candidate, stage=Stage.SELECTED)
     own = clients["own"]
     assert (
         own.get(f"/api/v1/introductions/{intro.reference}/").json()["candidate"]["ref"]

@@ -5,8 +5,6 @@ selectors as an API token. Revoking the client stops it on the next request."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -16,32 +14,13 @@ from oauth2_provider.models import AccessToken, Application
 from api.models import OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke
 from tests.api.conftest import PLACEMENT_SCOPES, client_for
+from tests.api.helpers import TOKEN_URL, access_token, basic_auth, fetch_token
 from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_URL = "/api/oauth/token/"
 PLACEMENTS = "/api/v1/placements/"
 SERVICES = "/api/v1/directory/services/"
-
-
-def _basic(client_id: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-
-
-def fetch_token(client_id: str, secret: str, scope: str | None = None):
-    data = {"grant_type": "client_credentials"}
-    if scope is not None:
-        data["scope"] = scope
-    return Client().post(TOKEN_URL, data, HTTP_AUTHORIZATION=_basic(client_id, secret))
-
-
-def access_token(client_id: str, secret: str, scope: str | None = None) -> str:
-    response = fetch_token(client_id, secret, scope)
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
-    return body["access_token"]
 
 
 def _client(side, scopes=PLACEMENT_SCOPES):
@@ -115,7 +94,7 @@ def test_only_the_client_credentials_grant(employers):
     response = Client().post(
         TOKEN_URL,
         {"grant_type": "password", "username": "x", "password": "y"},
-        HTTP_AUTHORIZATION=_basic(client.client_id, secret),
+        HTTP_AUTHORIZATION=basic_auth(client.client_id, secret),
     )
     assert response.status_code in (400, 401)
     assert not AccessToken.objects.exists()

@@ -18,6 +18,7 @@ from coaching.models import Referral
 from notifications.models import Notification
 from privacy.models import AuditEntry
 from tests.api.conftest import client_for
+from tests.factories import ReferralFactory, WebhookSubscriptionFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ URL = "/api/v1/referrals/"
 
 
 def _subscribe(organisation) -> WebhookSubscription:
-    return WebhookSubscription.objects.create(
+    return WebhookSubscriptionFactory(
         organisation=organisation,
         url=f"https://hooks.example/{organisation.pk}",
         secret="whsec_test",
@@ -145,7 +146,7 @@ def test_a_referral_across_the_district_line_reaches_the_neighbours_provider(ref
     own = referrals.referrals["own"]
     neighbour_service = referrals.referrals["other_municipality"].service
     neighbour_service.served_municipalities.set([own.case.candidate.municipality])
-    crossing = Referral.objects.create(case=own.case, service=neighbour_service, note="Über die Kreisgrenze.")
+    crossing = ReferralFactory(case=own.case, service=neighbour_service, note="Über die Kreisgrenze.")
     neighbour = neighbour_service.organisation.organisation
     staff = neighbour.memberships.get().user
     _token, raw = token_create(

@@ -1,12 +1,10 @@
 """The OpenAPI schema: valid without a warning, committed, and served as committed."""
 
-from pathlib import Path
-
 import pytest
 import yaml
 from django.core.management import call_command
 
-SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
+from tests.api.helpers import SCHEMA
 
 
 @pytest.fixture

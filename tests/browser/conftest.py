@@ -52,3 +52,16 @@ def axe(page):
         return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
     return run
+
+
+@pytest.fixture
+def axe_on():
+    """axe-core on any page (``axe`` knows only the ``page`` fixture's): the serious violations."""
+    script = AXE_SCRIPT.read_text()
+
+    def run(page) -> list[dict]:
+        page.evaluate(script)
+        results = page.evaluate("async () => await axe.run(document)")
+        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+    return run

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from coaching.models import CooperationAgreement
 from organisations.models import OrganisationKind
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import new_member
@@ -29,10 +29,10 @@ def test_the_coordinator_records_an_agreement_and_sees_it_due_for_review(live_se
     review = today + datetime.timedelta(days=21)
 
     def checked() -> None:
-        violations = _serious(page)
+        violations = serious(page)
         assert violations == [], (page.url, violations)
 
-    _sign_in(page.context, live_server, coordinator)
+    sign_in(page.context, live_server, coordinator)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Systemische Hürden").first.click()

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from candidates.models import Appointment
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401
 
@@ -32,11 +32,11 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     mail.outbox.clear()
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # The job coach: /app/ → follow-along → the employment → the case → "Termin planen".
-    _sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Begleitung nach der Vermittlung").first.click()
@@ -79,7 +79,7 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     # The person: /fa/app/ → "برنامهٔ من" (My plan) → her next appointment.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, person)
+        sign_in(other, live_server, person)
         second = other.new_page()
         second.goto(f"{live_server.url}/fa/app/")
         checked(second)

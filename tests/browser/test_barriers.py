@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from coaching import barrier_services
 from coaching.models import Barrier, RoundAction
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
-from tests.factories import CaseFactory
+from tests.factories import BarrierFactory, CaseFactory
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,18 +43,15 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
         kind="core_group",
         members=[organisation],
     )
-    Barrier.objects.bulk_create(
-        Barrier(
-            municipality=municipality, organisation=organisation, category="no_childcare", flagged_on=today
-        )
-        for _i in range(4)
+    BarrierFactory.create_batch(
+        4, municipality=municipality, organisation=organisation, category="no_childcare", flagged_on=today
     )
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, manager)
+    sign_in(page.context, live_server, manager)
     page.goto(f"{live_server.url}/app/candidates/cases/{case.pk}/")
     checked()
     page.locator("main").get_by_role("link", name="Hürde melden").click()  # click 1
@@ -74,7 +71,7 @@ def test_a_case_manager_flags_a_barrier_and_the_coordinator_finds_it_counted(
 
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, coordinator)
+        sign_in(other, live_server, coordinator)
         second = other.new_page()
         second.goto(f"{live_server.url}/app/")
         checked(second)

@@ -11,13 +11,19 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.roles import Role
-from employers.models import BusinessContact, BusinessContactLog, BusinessRelation, EmployerProfile
+from employers.models import BusinessContactLog, BusinessRelation
 from employers.services import business_contact_reminders_send
 from organisations.models import OrganisationKind
-from tests.browser.test_proposals import _inbox_item, _signed_in_page
-from tests.browser.test_staff_placement import axe_on  # noqa: F401  (fixture)
+from tests.browser.helpers import inbox_item, signed_in_page
 from tests.clock import live_today
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import (
+    BusinessContactFactory,
+    BusinessContactLogFactory,
+    BusinessRelationFactory,
+    EmployerProfileFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,10 +41,10 @@ def story(home_page):
     business = OrganisationFactory(
         municipality=office.municipality, kind=OrganisationKind.EMPLOYER, name=BUSINESS
     )
-    EmployerProfile.objects.create(organisation=business, sector="logistik")
-    BusinessRelation.objects.create(organisation=business, partner_level="active")
-    contact = BusinessContact.objects.create(organisation=business, name="Deniz Kaya", phone="0231 4711")
-    BusinessContactLog.objects.create(
+    EmployerProfileFactory(organisation=business, sector="logistik", contact_name="")
+    BusinessRelationFactory(organisation=business, partner_level="active")
+    contact = BusinessContactFactory(organisation=business, name="Deniz Kaya", phone="0231 4711")
+    BusinessContactLogFactory(
         organisation=business, kind="visit", happened_on=date(2026, 10, 2), by=colleague, contact=contact
     )
     UserFactory()  # somebody else in the system, never shown
@@ -46,7 +52,7 @@ def story(home_page):
 
 
 def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, browser, story, axe_on):  # noqa: F811
-    page = _signed_in_page(browser, live_server, story.coach)
+    page = signed_in_page(browser, live_server, story.coach)
     assert axe_on(page) == []
     page.get_by_role("link", name="Betriebe", exact=True).first.click()
     page.wait_for_url("**/app/employers/businesses/")
@@ -82,6 +88,6 @@ def test_a_coach_sees_the_last_contact_logs_a_call_and_is_reminded(live_server, 
     assert business_contact_reminders_send(today=due) == 1
     assert business_contact_reminders_send(today=due) == 0
     page.reload()
-    _inbox_item(page, axe_on, "Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig")
+    inbox_item(page, axe_on, "Ein Kontakt mit einem Betrieb, für den Sie zuständig sind, ist fällig")
     page.wait_for_url(re.compile(rf".*/app/employers/businesses/{story.business.pk}/$"))
     assert axe_on(page) == []

@@ -19,7 +19,7 @@ from cms.models import (
 )
 from demo.cms import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
 from organisations.models import OrganisationKind
-from tests.browser.test_smoke import _describe
+from tests.browser.helpers import describe
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,7 +129,7 @@ def test_success_story_has_no_serious_accessibility_violations(live_server, page
     assert page.get_by_role("heading", level=1).inner_text() == "Tischlerlehre mit Sprachpatin"
 
     violations = axe()
-    assert not violations, "success story:\n" + _describe(violations)
+    assert not violations, "success story:\n" + describe(violations)
 
 
 def test_a_german_only_page_in_farsi_says_so_and_leads_to_the_languages_it_exists_in(

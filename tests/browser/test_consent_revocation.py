@@ -8,9 +8,16 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from candidates.models import Consent, ConsentScope
+from candidates.models import ConsentScope
 from employers.models import Introduction
-from tests.factories import CandidateFactory, make_placement, make_profile
+from tests.factories import (
+    CandidateFactory,
+    ConsentFactory,
+    IntroductionFactory,
+    OccupationFactory,
+    make_placement,
+    make_profile,
+)
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,22 +25,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def story(live_server, page, home_page):
-    from taxonomy.models import Occupation
 
     employer = new_member("employer")
     organisation = employer.memberships.get().organisation
     organisation.name = "Bäckerei Morgenrot"
     organisation.save(update_fields=["name"])
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin", isco_code=""
     )
     placement = make_placement(make_profile(organisation), occupation, title="Bäcker*in (m/w/d)")
     user = new_member("candidate")
     candidate = CandidateFactory(user=user, municipality=organisation.municipality)
-    intro = Introduction.objects.create(
-        placement=placement, candidate=candidate, stage=Introduction.Stage.ACCEPTED
-    )
-    consent = Consent.objects.create(
+    intro = IntroductionFactory(placement=placement, candidate=candidate, stage=Introduction.Stage.ACCEPTED)
+    consent = ConsentFactory(
         candidate=candidate,
         scope=ConsentScope.CONTACT,
         recipient_organisation=organisation,

@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from coaching.models import Referral
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.coaching.conftest import language_school, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_a_referral_crosses_a_district_line_and_the_provider_answers_by_its_link
     neighbour,  # noqa: F811
 ):
     def checked(p) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     bochum_case_manager, case = neighbour
@@ -41,7 +41,7 @@ def test_a_referral_crosses_a_district_line_and_the_provider_answers_by_its_link
     def signed_in(user):
         context = browser.new_context()
         contexts.append(context)
-        _sign_in(context, live_server, user)
+        sign_in(context, live_server, user)
         return context.new_page()
 
     try:

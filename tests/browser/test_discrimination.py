@@ -9,10 +9,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from coaching.models import DiscriminationReport, Service, ServiceOrganisation
-from tests.browser.test_handover import _serious, _sign_in
+from coaching.models import DiscriminationReport
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
-from tests.factories import CandidateFactory, MunicipalityFactory
+from tests.factories import (
+    CandidateFactory,
+    DiscriminationReportFactory,
+    MunicipalityFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +33,8 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
     person = new_member("candidate")
     CandidateFactory(user=person, municipality=municipality)
     coordinator = new_member("coordinator", municipality=municipality)
-    counselling = Service.objects.create(
-        organisation=ServiceOrganisation.objects.create(municipality=municipality, name="ADN"),
+    counselling = ServiceFactory(
+        organisation=ServiceOrganisationFactory(municipality=municipality, name="ADN"),
         municipality=municipality,
         name="Antidiskriminierungsberatung",
         category="anti_discrimination",
@@ -36,24 +42,22 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
     )
     today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
     month = today.replace(day=1)
-    DiscriminationReport.objects.bulk_create(
-        DiscriminationReport(
-            municipality=municipality,
-            reporter_kind="candidate",
-            anonymous=True,
-            setting="business",
-            occurred_on=month,
-            reported_on=month,
-        )
-        for _i in range(4)
+    DiscriminationReportFactory.create_batch(
+        4,
+        municipality=municipality,
+        reporter_kind="candidate",
+        anonymous=True,
+        setting="business",
+        occurred_on=month,
+        reported_on=month,
     )
 
     def checked(p=page) -> None:
         assert p.locator("html").get_attribute("dir") == ("rtl" if "/ar/" in p.url else "ltr"), p.url
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, person)
+    sign_in(page.context, live_server, person)
     page.goto(f"{live_server.url}/ar/app/")
     checked()
     page.locator("main").get_by_role("link", name="الإبلاغ عن تمييز").click()
@@ -85,7 +89,7 @@ def test_a_candidate_reports_in_arabic_and_the_coordinator_finds_it_counted(
 
     other = browser.new_context()
     coordination = other.new_page()
-    _sign_in(other, live_server, coordinator)
+    sign_in(other, live_server, coordinator)
     coordination.goto(f"{live_server.url}/app/")
     coordination.locator("main").get_by_role("link", name="Gemeldete Diskriminierung").click()
     coordination.wait_for_url("**/app/coaching/network/discrimination/")

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EDITOR = DEMO_LOGINS["chamber_editor"]  # exempt from TOTP under dev settings only
 PASSWORD = "Redaktion-im-Browser-2026"
 
+# A script for `manage.py shell` in a separate process against its own SQLite database (not the
+# test database): it creates the editor as an operator would, so no factory here.
 CREATE_EDITOR = f"""
 from allauth.account.models import EmailAddress
 from accounts.models import User

@@ -6,39 +6,17 @@ manager through the inbox badge, who accepts it. axe-core on every page passed."
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.roles import Role
 from candidates.models import ConsentScope
 from coaching.models import Handover
 from organisations.models import OrganisationKind
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import serious, sign_in
 from tests.coaching.conftest import handover_kind, world  # noqa: F401 - the coaching world
 from tests.factories import OrganisationFactory
-from tests.fixtures.users import login_with_mfa, new_member
+from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _serious(p) -> list[dict]:
-    """axe-core on the current page of any browser context (the fixture knows only ``page``)."""
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def _sign_in(context, live_server, user) -> None:
-    client = login_with_mfa(Client(), user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
@@ -57,11 +35,11 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
     person = world.case.candidate
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # The job coach: /app/ → coaching → the employment → "Warme Übergabe anfragen".
-    _sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.locator('a[href="/app/coaching/"]').first.click()
@@ -111,7 +89,7 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
     # The receiving side: a second person in a second browser context, found through the badge.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, receiver)
+        sign_in(other, live_server, receiver)
         second = other.new_page()
         second.goto(f"{live_server.url}/app/")
         checked(second)

@@ -10,11 +10,16 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from employers.models import EmployerProfile, Employment, Introduction, Placement
-from taxonomy.models import Occupation
+from employers.models import Employment
 from tests.clock import live_today
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
-from tests.factories import CaseFactory
+from tests.factories import (
+    CaseFactory,
+    EmployerProfileFactory,
+    IntroductionFactory,
+    OccupationFactory,
+    PlacementFactory,
+)
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,25 +33,23 @@ def test_the_employer_hires_with_a_working_date_field(live_server, page, home_pa
         candidate__municipality=world.municipality,
         case_manager=world.case_manager,
     )
-    profile, _created = EmployerProfile.objects.get_or_create(
-        organisation=world.employer_org, defaults={"sector": "handwerk"}
-    )
+    # Get-or-create, as before: the world's employer may have its profile already.
+    profile = EmployerProfileFactory(organisation=world.employer_org, sector="handwerk", contact_name="")
     start = today + timedelta(days=30)
-    placement = Placement.objects.create(
+    placement = PlacementFactory(
         employer=profile,
         municipality=world.municipality,
         title="Bäcker*in",
-        occupation=Occupation.objects.create(
-            uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin"
+        occupation=OccupationFactory(
+            uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin", isco_code=""
         ),
         postcode="44135",
         status="open",
         start_date=start,
         hours_per_week=38,
+        min_german_spoken=None,
     )
-    intro = Introduction.objects.create(
-        placement=placement, candidate=case.candidate, stage="contact_revealed"
-    )
+    intro = IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")
 
     client = login_with_mfa(Client(), world.people["employer"])
     page.context.add_cookies(

@@ -10,10 +10,10 @@ from django.test import Client
 
 from accounts.roles import Role
 from candidates import services
-from candidates.models import CaseNote, ImmigrationQuestion
+from candidates.models import ImmigrationQuestion
 from organisations.models import OrganisationKind
 from tests.browser.conftest import AXE_SCRIPT
-from tests.factories import CandidateFactory, OrganisationFactory
+from tests.factories import CandidateFactory, CaseNoteFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_an_immigration_office_user_answers_a_question_without_seeing_the_case(
     case = services.case_open(
         candidate=person, actor=case_manager, responsible_organisation=organisation, case_manager=case_manager
     )
-    CaseNote.objects.create(case=case, author=case_manager, text=SECRET)
+    CaseNoteFactory(case=case, author=case_manager, text=SECRET)
 
     def checked(p=page) -> None:
         violations = _serious(p)

@@ -6,15 +6,13 @@ to the main content; axe-core finds nothing serious or critical on those pages."
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import ngettext
 from playwright.sync_api import expect
 
 from candidates.models import CandidateOccupation, ConsentScope
-from tests.factories import CandidateFactory, ConsentFactory
+from tests.factories import CandidateFactory, ConsentFactory, UserFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,10 +59,14 @@ def _href_ends(path: str):
 
 @pytest.fixture
 def candidate(transactional_db):
-    user = get_user_model().objects.create_user(
-        email="amal@lotse.example", password=PASSWORD, is_candidate=True, preferred_language="ar"
+    # UserFactory gives the verified, primary e-mail address the login needs.
+    user = UserFactory(
+        email="amal@lotse.example",
+        password=PASSWORD,
+        is_candidate=True,
+        preferred_language="ar",
+        display_name="",
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     person = CandidateFactory(user=user, phone="+49 (0)231 5578 9", postcode="44135", city="Dortmund")
     ConsentFactory(candidate=person, scope=ConsentScope.LISTING)
     return user

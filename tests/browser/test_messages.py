@@ -8,7 +8,7 @@ import pytest
 
 from coaching import message_selectors, message_services
 from coaching.models import Message
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.factories import CaseFactory
 from tests.fixtures.users import new_member
 
@@ -36,11 +36,11 @@ def test_a_farsi_speaking_person_answers_and_the_case_manager_finds_it(live_serv
     )
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # She starts at /fa/app/ and follows "پیام‌ها" (Messages), then her adviser's conversation.
-    _sign_in(page.context, live_server, person)
+    sign_in(page.context, live_server, person)
     page.goto(f"{live_server.url}/fa/app/")
     checked()
     page.get_by_role("link", name="پیام‌ها").first.click()
@@ -63,7 +63,7 @@ def test_a_farsi_speaking_person_answers_and_the_case_manager_finds_it(live_serv
     # The case manager: /app/ → the inbox badge → the notice → the conversation.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, manager)
+        sign_in(other, live_server, manager)
         second = other.new_page()
         second.goto(f"{live_server.url}/app/")
         checked(second)
@@ -109,8 +109,8 @@ def test_a_conversation_fits_a_phone(live_server, page, home_page, language):
         attachment=None,
     )
     page.set_viewport_size({"width": 375, "height": 812})
-    _sign_in(page.context, live_server, person)
+    sign_in(page.context, live_server, person)
     page.goto(f"{live_server.url}/{language}/app/coaching/messages/case/{case.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    violations = _serious(page)
+    violations = serious(page)
     assert violations == [], violations

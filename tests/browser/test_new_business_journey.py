@@ -13,10 +13,9 @@ from django.test import Client
 
 from employers.models import Placement
 from organisations.models import Organisation, OrganisationKind, VerificationStatus
-from taxonomy.models import Occupation
 from taxonomy.selectors import clear_search_index
 from tests.browser.conftest import AXE_SCRIPT
-from tests.factories import MunicipalityFactory, OrganisationFactory
+from tests.factories import MunicipalityFactory, OccupationFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +54,7 @@ def test_a_new_business_registers_from_the_public_page_and_posts_its_first_place
     municipality.coordination_office = office
     municipality.save()
     editor = new_member("chamber_editor", municipality=municipality)
-    Occupation.objects.create(
+    OccupationFactory(
         uri="http://esco.test/occupation/baker",
         label_de="Bäcker/Bäckerin",
         label_en="baker",

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from candidates.models import Goal
 from employers.models import Employment
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.coaching.helpers import quality as _quality
 from tests.coaching.helpers import service as _service
@@ -35,10 +35,10 @@ def test_a_job_coach_turns_a_proposed_next_step_into_a_goal(
     course = _service(world.municipality, COURSE, [warehouse.sk["danger"]])
 
     def checked() -> None:
-        violations = _serious(page)
+        violations = serious(page)
         assert violations == [], (page.url, violations)
 
-    _sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Begleitung nach der Vermittlung").first.click()

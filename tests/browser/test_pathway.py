@@ -13,11 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from candidates import pathways
-from candidates.models import CandidateOccupation, Goal
+from candidates.models import Goal
 from coaching import pathway_selectors
-from coaching.models import Service, ServiceOrganisation
-from tests.browser.test_handover import _serious, _sign_in
-from tests.factories import CaseFactory
+from tests.browser.helpers import serious, sign_in
+from tests.factories import (
+    CandidateOccupationFactory,
+    CaseFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +47,7 @@ def story(esco, home_page):
         case_manager=manager,
     )
     # A warehouse worker (ISCO 9333, skill level 1) by her own account.
-    CandidateOccupation.objects.create(
+    CandidateOccupationFactory(
         candidate=case.candidate,
         occupation=esco.occupation("Lagerarbeiter/Lagerarbeiterin"),
         years_experience=3,
@@ -52,8 +56,8 @@ def story(esco, home_page):
     forget_indexes()
     target = pathways.person_proposals(candidate=case.candidate)[0].occupation
     missing = pathway_selectors.pathway_view(case=case, target=target).groups[0].skills[0].skill
-    provider = ServiceOrganisation.objects.create(municipality=organisation.municipality, name=PROVIDER)
-    course = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=organisation.municipality, name=PROVIDER)
+    course = ServiceFactory(
         organisation=provider,
         municipality=organisation.municipality,
         name=COURSE,
@@ -83,10 +87,10 @@ def test_a_case_manager_turns_a_pathway_into_a_goal_and_the_person_reads_it_in_a
     case, course = story.case, story.course
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    _sign_in(page.context, live_server, story.manager)
+    sign_in(page.context, live_server, story.manager)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Meine Fälle").first.click()
@@ -144,7 +148,7 @@ def test_a_case_manager_turns_a_pathway_into_a_goal_and_the_person_reads_it_in_a
     # The person, in Arabic, from her start page.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, story.person)
+        sign_in(other, live_server, story.person)
         mine = other.new_page()
         mine.goto(f"{live_server.url}/ar/app/")
         checked(mine)

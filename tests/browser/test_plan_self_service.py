@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from candidates.models import Step, StepEvent
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
 from tests.factories import CaseFactory, GoalFactory, StepFactory
 from tests.fixtures.users import new_member
@@ -42,11 +42,11 @@ def test_a_farsi_speaking_person_works_on_her_plan_and_the_case_manager_sees_it(
     StepFactory(goal=goal, title="Kursplatz anfragen", assignee="staff")
 
     def checked(p=page) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # She starts at /fa/app/ and follows "برنامهٔ من" (My plan).
-    _sign_in(page.context, live_server, person)
+    sign_in(page.context, live_server, person)
     page.goto(f"{live_server.url}/fa/app/")
     checked()
     page.get_by_role("link", name="برنامهٔ من").first.click()
@@ -85,7 +85,7 @@ def test_a_farsi_speaking_person_works_on_her_plan_and_the_case_manager_sees_it(
     # The case manager: /app/ → the inbox badge → the notice → the case page.
     other = browser.new_context()
     try:
-        _sign_in(other, live_server, manager)
+        sign_in(other, live_server, manager)
         second = other.new_page()
         second.goto(f"{live_server.url}/app/")
         checked(second)

@@ -14,9 +14,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from coaching.models import Referral, Service, ServiceOrganisation
-from tests.browser.test_handover import _serious, _sign_in
+from coaching.models import Referral
+from tests.browser.helpers import serious, sign_in
 from tests.coaching.conftest import world  # noqa: F401
+from tests.factories import ServiceFactory, ServiceOrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +31,14 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
     other_municipality,
 ):
     def checked(p) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     case = world.case
     case.candidate.postcode = "44135"
     case.candidate.save(update_fields=["postcode"])
-    provider = ServiceOrganisation.objects.create(municipality=other_municipality, name="Bildungswerk Bochum")
-    course = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=other_municipality, name="Bildungswerk Bochum")
+    course = ServiceFactory(
         organisation=provider,
         municipality=other_municipality,
         name="Pflegekurs B2",
@@ -49,7 +50,7 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
     def signed_in(user):
         context = browser.new_context()
         contexts.append(context)
-        _sign_in(context, live_server, user)
+        sign_in(context, live_server, user)
         return context.new_page()
 
     try:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coaching.models import PracticeTemplate
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.factories import MunicipalityFactory
 from tests.fixtures.users import new_member
 
@@ -29,11 +29,11 @@ def test_a_shared_checklist_is_imported_by_another_municipality_and_adapted(
     coordinator_b = new_member("coordinator", municipality=waldeck)
 
     def checked(p) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # --- A writes the checklist and shares it
-    _sign_in(page.context, live_server, coordinator_a)
+    sign_in(page.context, live_server, coordinator_a)
     page.goto(f"{live_server.url}/app/")
     page.get_by_role("link", name="Geteilte Praxis").first.click()
     page.wait_for_url("**/app/coaching/network/practice/")
@@ -63,7 +63,7 @@ def test_a_shared_checklist_is_imported_by_another_municipality_and_adapted(
     # --- B finds it from /app/, imports it with one click and adapts an item
     other = browser.new_context(base_url=live_server.url)
     page_b = other.new_page()
-    _sign_in(other, live_server, coordinator_b)
+    sign_in(other, live_server, coordinator_b)
     page_b.goto(f"{live_server.url}/app/")
     page_b.get_by_role("link", name="Geteilte Praxis").first.click()
     page_b.wait_for_url("**/app/coaching/network/practice/")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from employers.models import Introduction, JobInterest
-from tests.factories import make_candidate, make_placement, make_profile, open_case
-from tests.fixtures.users import login_with_mfa, new_member
+from tests.browser.helpers import inbox_item, propose_from_jobs_page, signed_in_page
+from tests.factories import OccupationFactory, make_candidate, make_placement, make_profile, open_case
+from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +25,13 @@ TITLE = "Koch*Köchin (m/w/d)"
 def story(home_page):
     from matching.index import forget_indexes
     from matching.services import taxonomy_index_invalidate
-    from taxonomy.models import Occupation
 
     employer = new_member("employer")
     organisation = employer.memberships.get().organisation
     organisation.name = BUSINESS
     organisation.save(update_fields=["name"])
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code=""
     )
     placement = make_placement(
         make_profile(organisation),
@@ -60,72 +58,10 @@ def story(home_page):
     )
 
 
-def _signed_in_page(browser, live_server, user):
-    """A browser of its own for the user, signed in, on its start page (the only page.goto)."""
-    client = login_with_mfa(Client(), user)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.goto(f"{live_server.url}/app/")
-    return page
-
-
-def _inbox_item(page, axe, title: str) -> None:
-    """From the unread badge in the navigation to the notice, opened by its button."""
-    badge = page.get_by_test_id("unread-count")
-    assert badge.is_visible()
-    page.get_by_test_id("inbox-link").click()
-    page.wait_for_url("**/app/notifications/")
-    assert axe(page) == []
-    page.locator("[data-testid=notifications] li", has_text=title).get_by_role(
-        "button", name="öffnen"
-    ).click()
-
-
-def _propose_from_jobs_page(page, axe, story) -> None:
-    job = page.locator("[data-testid=job]", has_text=TITLE)
-    assert "Mittagsküche" in job.inner_text()
-    # Without the agreement the page says what is missing, and nothing is proposed.
-    job.get_by_role("button", name="Diesem Betrieb vorschlagen").click()
-    page.wait_for_load_state()
-    job = page.locator("[data-testid=job]", has_text=TITLE)
-    assert "Bitte bestätigen Sie, dass die Person einverstanden ist." in job.inner_text()
-    assert axe(page) == []
-    assert not Introduction.objects.exists()
-    job.get_by_label(re.compile("Die Person ist einverstanden")).check()
-    job.get_by_label("Formular-Referenz").fill("Ordner 2/41")
-    job.get_by_role("button", name="Diesem Betrieb vorschlagen").click()
-    page.wait_for_url(re.compile(rf".*/app/employers/candidates/{story.candidate.pk}/jobs/#job-\d+$"))
-    assert "Läuft schon" in page.locator("[data-testid=job]", has_text=TITLE).inner_text()
-    assert axe(page) == []
-
-
-@pytest.fixture
-def axe_on():
-    from tests.browser.conftest import AXE_SCRIPT
-
-    script = AXE_SCRIPT.read_text()
-
-    def run(page) -> list[dict]:
-        page.evaluate(script)
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-    return run
-
-
 def _employer_accepts(browser, live_server, axe, story) -> None:
-    page = _signed_in_page(browser, live_server, story.employer)
+    page = signed_in_page(browser, live_server, story.employer)
     assert axe(page) == []
-    _inbox_item(page, axe, "Das Case Management schlägt Ihnen eine Person für eine Stelle vor")
+    inbox_item(page, axe, "Das Case Management schlägt Ihnen eine Person für eine Stelle vor")
     page.wait_for_url(re.compile(r".*/app/employers/introductions/[0-9A-Z-]+/$"))
     proposal = page.get_by_test_id("proposal").inner_text()
     assert "Passung:" in proposal and "Arbeitserlaubnis:" in proposal
@@ -143,7 +79,7 @@ def _employer_accepts(browser, live_server, axe, story) -> None:
 
 
 def test_journey_3_the_case_manager_proposes_and_the_employer_accepts(live_server, browser, story, axe_on):
-    page = _signed_in_page(browser, live_server, story.case_manager)
+    page = signed_in_page(browser, live_server, story.case_manager)
     assert axe_on(page) == []
     page.get_by_role("link", name="Meine Fälle").first.click()
     page.wait_for_url("**/app/candidates/")
@@ -154,7 +90,7 @@ def test_journey_3_the_case_manager_proposes_and_the_employer_accepts(live_serve
     page.get_by_role("link", name="Passende Stellen").click()
     page.wait_for_url(f"**/app/employers/candidates/{story.candidate.pk}/jobs/")
     assert axe_on(page) == []
-    _propose_from_jobs_page(page, axe_on, story)
+    propose_from_jobs_page(page, axe_on, story)
     page.context.close()
     intro = Introduction.objects.get()
     assert (intro.stage, intro.source) == (Introduction.Stage.SUGGESTED, Introduction.Source.STAFF_PROPOSAL)
@@ -167,7 +103,7 @@ def test_journey_3_the_case_manager_proposes_and_the_employer_accepts(live_serve
 def test_journey_4_the_candidate_is_interested_and_the_case_manager_proposes(
     live_server, browser, story, axe_on
 ):
-    page = _signed_in_page(browser, live_server, story.person)
+    page = signed_in_page(browser, live_server, story.person)
     assert axe_on(page) == []
     page.get_by_role("link", name="Stellen für mich").first.click()
     page.wait_for_url("**/app/employers/jobs/")
@@ -179,13 +115,13 @@ def test_journey_4_the_candidate_is_interested_and_the_case_manager_proposes(
     page.context.close()
     assert JobInterest.objects.filter(candidate=story.candidate).exists()
 
-    page = _signed_in_page(browser, live_server, story.case_manager)
+    page = signed_in_page(browser, live_server, story.case_manager)
     assert axe_on(page) == []
-    _inbox_item(page, axe_on, "Eine Person aus Ihrer Fallverantwortung interessiert sich für eine Stelle")
+    inbox_item(page, axe_on, "Eine Person aus Ihrer Fallverantwortung interessiert sich für eine Stelle")
     page.wait_for_url(f"**/app/employers/candidates/{story.candidate.pk}/jobs/")
     assert "Die Person hat Interesse an dieser Stelle gemeldet." in page.locator("main").inner_text()
     assert axe_on(page) == []
-    _propose_from_jobs_page(page, axe_on, story)
+    propose_from_jobs_page(page, axe_on, story)
     page.context.close()
     intro = Introduction.objects.get()
     assert intro.source == Introduction.Source.CANDIDATE_INTEREST

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.test import Client
 
 from candidates import services
-from candidates.models import Qualification
 from tests.browser.conftest import AXE_SCRIPT
 from tests.clock import live_today
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, QualificationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +32,7 @@ def test_a_case_manager_records_a_partial_recognition_with_adaptation_training(l
     case = services.case_open(
         candidate=person, actor=case_manager, responsible_organisation=organisation, case_manager=case_manager
     )
-    qualification = Qualification.objects.create(
+    qualification = QualificationFactory(
         candidate=person, title="Молодша медична сестра", kind="vocational", country="Ukraine"
     )
     client = login_with_mfa(Client(), case_manager)

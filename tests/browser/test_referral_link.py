@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from coaching import services
 from coaching.models import Referral
-from tests.browser.test_handover import _serious, _sign_in
+from tests.browser.helpers import serious, sign_in
 from tests.coaching.conftest import language_school, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     language_school,  # noqa: F811
 ):
     def checked(p) -> None:
-        violations = _serious(p)
+        violations = serious(p)
         assert violations == [], (p.url, violations)
 
     language_school.email = "kurse@vhs.example"
@@ -61,7 +61,7 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     # The case manager: from /app/ through the inbox badge to the case.
     staff = browser.new_context()
     try:
-        _sign_in(staff, live_server, world.case_manager)
+        sign_in(staff, live_server, world.case_manager)
         second = staff.new_page()
         second.goto(f"{live_server.url}/app/")
         second.get_by_test_id("inbox-link").click()

@@ -1,29 +1,19 @@
 """Smoke test in a real browser: the home page, the login, the start page, accessibility, RTL."""
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
+
+from tests.browser.helpers import describe
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "ein-langes-Passwort-42"
 
 
-def _describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        targets = [", ".join(node["target"]) for node in v["nodes"]]
-        lines.append(f"{v['impact']}: {v['id']} – {v['help']} at {targets}")
-    return "\n".join(lines)
-
-
 @pytest.fixture
 def candidate(transactional_db):
-    user = get_user_model().objects.create_user(
-        email="amal@lotse.example", password=PASSWORD, is_candidate=True, display_name="Amal"
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    # UserFactory gives the verified, primary e-mail address the login needs.
+    return UserFactory(email="amal@lotse.example", password=PASSWORD, is_candidate=True, display_name="Amal")
 
 
 def test_login_then_home_page_has_no_serious_accessibility_violations(
@@ -34,13 +24,13 @@ def test_login_then_home_page_has_no_serious_accessibility_violations(
     assert page.locator("html").get_attribute("dir") == "ltr"
 
     violations = axe()
-    assert not violations, "home page (signed out):\n" + _describe(violations)
+    assert not violations, "home page (signed out):\n" + describe(violations)
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Anmelden").click()
     page.get_by_label("E-Mail-Adresse").fill(candidate.email)
     page.get_by_label("Passwort").fill(PASSWORD)
     violations = axe()
-    assert not violations, "login page:\n" + _describe(violations)
+    assert not violations, "login page:\n" + describe(violations)
     page.locator("main").get_by_role("button", name="Anmeldung").click()
 
     page.wait_for_url(live_server.url + "/app/")
@@ -52,7 +42,7 @@ def test_login_then_home_page_has_no_serious_accessibility_violations(
     assert page.get_by_role("button", name="Abmelden").is_visible()
 
     violations = axe()
-    assert not violations, "home page (signed in):\n" + _describe(violations)
+    assert not violations, "home page (signed in):\n" + describe(violations)
 
 
 def test_language_switcher_and_arabic_right_to_left(live_server, page, home_page, axe):
@@ -70,4 +60,4 @@ def test_language_switcher_and_arabic_right_to_left(live_server, page, home_page
     assert brand["x"] > language["x"]
 
     violations = axe()
-    assert not violations, "home page (Arabic):\n" + _describe(violations)
+    assert not violations, "home page (Arabic):\n" + describe(violations)

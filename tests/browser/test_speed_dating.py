@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 
 from employers.models import Introduction, SpeedDatingCandidate, SpeedDatingMeeting
-from tests.browser.test_proposals import _inbox_item, _signed_in_page
-from tests.factories import make_candidate, make_placement, make_profile, open_case
+from tests.browser.helpers import inbox_item, signed_in_page
+from tests.factories import OccupationFactory, make_candidate, make_placement, make_profile, open_case
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,31 +24,16 @@ TITLE = "Koch*Köchin (m/w/d)"
 
 
 @pytest.fixture
-def axe_on():
-    from tests.browser.conftest import AXE_SCRIPT
-
-    script = AXE_SCRIPT.read_text()
-
-    def run(page) -> list[dict]:
-        page.evaluate(script)
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-    return run
-
-
-@pytest.fixture
 def story(home_page):
     from matching.index import forget_indexes
     from matching.services import taxonomy_index_invalidate
-    from taxonomy.models import Occupation
 
     employer = new_member("employer")
     organisation = employer.memberships.get().organisation
     organisation.name = BUSINESS
     organisation.save(update_fields=["name"])
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code=""
     )
     placement = make_placement(make_profile(organisation), occupation, title=TITLE)
     municipality = organisation.municipality
@@ -73,7 +58,7 @@ def story(home_page):
 def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes_an_introduction(
     live_server, browser, story, axe_on
 ):
-    page = _signed_in_page(browser, live_server, story.coordinator)
+    page = signed_in_page(browser, live_server, story.coordinator)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.wait_for_url("**/app/employers/speed-dating/")
     assert axe_on(page) == []
@@ -101,8 +86,8 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     assert axe_on(page) == []
     page.context.close()
 
-    page = _signed_in_page(browser, live_server, story.case_manager)
-    _inbox_item(page, axe_on, "ist für ein Speed-Dating vorgeschlagen")
+    page = signed_in_page(browser, live_server, story.case_manager)
+    inbox_item(page, axe_on, "ist für ein Speed-Dating vorgeschlagen")
     page.wait_for_url(re.compile(r".*/app/employers/speed-dating/\d+/.*"))
     row = page.get_by_test_id("participant").first
     assert story.candidate.last_name in row.inner_text()
@@ -113,7 +98,7 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     page.context.close()
     assert SpeedDatingCandidate.objects.get().status == SpeedDatingCandidate.Status.INVITED
 
-    page = _signed_in_page(browser, live_server, story.coordinator)
+    page = signed_in_page(browser, live_server, story.coordinator)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.get_by_role("link", name="Azubi-Speed-Dating Gastro").click()
     page.get_by_role("button", name="Runden planen").click()
@@ -131,7 +116,7 @@ def test_a_coordinator_builds_a_speed_dating_from_matches_and_an_outcome_becomes
     assert axe_on(page) == []
     page.context.close()
 
-    page = _signed_in_page(browser, live_server, story.case_manager)
+    page = signed_in_page(browser, live_server, story.case_manager)
     page.get_by_role("link", name="Speed-Datings").first.click()
     page.get_by_role("link", name="Azubi-Speed-Dating Gastro").click()
     page.get_by_test_id("meeting").first.get_by_role("button", name="Vorstellung anlegen").click()

@@ -13,8 +13,15 @@ from django.core import mail
 from accounts.roles import Role
 from employers.models import Introduction, Placement, PlacementStatus
 from organisations.models import MembershipInvitation, OrganisationKind
-from tests.browser.test_proposals import _inbox_item, _propose_from_jobs_page, _signed_in_page
-from tests.factories import MembershipFactory, OrganisationFactory, make_candidate, make_profile, open_case
+from tests.browser.helpers import inbox_item, propose_from_jobs_page, signed_in_page
+from tests.factories import (
+    MembershipFactory,
+    OccupationFactory,
+    OrganisationFactory,
+    make_candidate,
+    make_profile,
+    open_case,
+)
 from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +35,6 @@ CONTACT = "wirtin@zurlinde.example"
 def story(home_page):
     from matching.index import forget_indexes
     from matching.services import taxonomy_index_invalidate
-    from taxonomy.models import Occupation
     from taxonomy.selectors import clear_search_index
 
     coach = new_member("case_manager")
@@ -39,8 +45,8 @@ def story(home_page):
         municipality=office.municipality, kind=OrganisationKind.EMPLOYER, name=BUSINESS
     )
     make_profile(business)
-    occupation = Occupation.objects.create(
-        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook"
+    occupation = OccupationFactory(
+        uri="http://esco.test/occupation/cook", label_de="Koch/Köchin", label_en="cook", isco_code=""
     )
     candidate = make_candidate(office.municipality, occupation=occupation, listed=False)
     open_case(candidate, coach)
@@ -50,25 +56,11 @@ def story(home_page):
     return type("Story", (), {"coach": coach, "business": business, "candidate": candidate})
 
 
-@pytest.fixture
-def axe_on():
-    from tests.browser.conftest import AXE_SCRIPT
-
-    script = AXE_SCRIPT.read_text()
-
-    def run(page) -> list[dict]:
-        page.evaluate(script)
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-    return run
-
-
 def test_a_job_coach_finds_a_placement_the_business_confirms_by_link_and_proposes_a_person(
     live_server, browser, story, axe_on
 ):
     # The coach: /app/ → "Gefundene Stellen" → the form.
-    page = _signed_in_page(browser, live_server, story.coach)
+    page = signed_in_page(browser, live_server, story.coach)
     assert axe_on(page) == []
     page.get_by_role("link", name="Gefundene Stellen").first.click()
     page.wait_for_url("**/app/employers/found/")
@@ -114,13 +106,13 @@ def test_a_job_coach_finds_a_placement_the_business_confirms_by_link_and_propose
     assert MembershipInvitation.objects.get(organisation=story.business).email == CONTACT
 
     # The coach: the inbox badge → the notice → the list; then the person's "Passende Stellen".
-    page = _signed_in_page(browser, live_server, story.coach)
-    _inbox_item(page, axe_on, "Ein Betrieb hat die Stelle bestätigt, die Sie angelegt haben")
+    page = signed_in_page(browser, live_server, story.coach)
+    inbox_item(page, axe_on, "Ein Betrieb hat die Stelle bestätigt, die Sie angelegt haben")
     page.wait_for_url("**/app/employers/found/")
     assert "vom Betrieb bestätigt am" in page.get_by_test_id("acquisitions").inner_text()
     assert axe_on(page) == []
     page.context.close()
-    page = _signed_in_page(browser, live_server, story.coach)
+    page = signed_in_page(browser, live_server, story.coach)
     page.get_by_role("link", name="Meine Fälle").first.click()
     page.wait_for_url("**/app/candidates/")
     page.locator("tr", has_text=story.candidate.last_name).locator("a[href*='/cases/']").click()
@@ -128,7 +120,7 @@ def test_a_job_coach_finds_a_placement_the_business_confirms_by_link_and_propose
     page.get_by_role("link", name="Passende Stellen").click()
     page.wait_for_url(f"**/app/employers/candidates/{story.candidate.pk}/jobs/")
     assert axe_on(page) == []
-    _propose_from_jobs_page(page, axe_on, story)
+    propose_from_jobs_page(page, axe_on, story)
     page.context.close()
     intro = Introduction.objects.get()
     assert (intro.stage, intro.source, intro.placement) == (

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import Introduction, Placement
-from tests.factories import make_candidate, make_placement, make_profile
+from tests.factories import IntroductionFactory, make_candidate, make_placement, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,7 @@ def accepted(employer_team, candidate_team, cook_taxonomy, municipality):  # noq
     profile = make_profile(employer_team.organisation)
     placement = make_placement(profile, cook_taxonomy.cook)
     candidate = make_candidate(municipality, occupation=cook_taxonomy.cook, user=candidate_team.own)
-    intro = Introduction.objects.create(
-        placement=placement, candidate=candidate, created_by=employer_team.own
-    )
+    intro = IntroductionFactory(placement=placement, candidate=candidate, created_by=employer_team.own)
     Introduction.objects.filter(pk=intro.pk).update(stage=Introduction.Stage.ACCEPTED)
     intro.refresh_from_db()
     return intro

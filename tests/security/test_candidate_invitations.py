@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from candidates import services
 from candidates.models import Candidate, Invitation
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, InvitationFactory, LanguageSkillFactory
 from tests.fixtures.caching import clear_own_cache
 
 PASSWORD = {"password1": "Sonnenblume-2024", "password2": "Sonnenblume-2024"}
@@ -82,10 +82,8 @@ def test_a_new_invitation_voids_the_link_sent_to_a_mistyped_address(
 
 def test_an_older_open_invitation_without_void_mark_is_refused(case, case_manager_team):
     # Rows from before the void mark existed: the newest open invitation alone counts.
-    first = Invitation.objects.create(
-        candidate=case.candidate, email="a@x.example", created_by=case_manager_team.own
-    )
-    second = Invitation.objects.create(
+    first = InvitationFactory(candidate=case.candidate, email="a@x.example", created_by=case_manager_team.own)
+    second = InvitationFactory(
         candidate=case.candidate, email="b@x.example", created_by=case_manager_team.own
     )
     assert services.invitation_from_token(token=services.invitation_token(invitation=first)) is None
@@ -93,9 +91,7 @@ def test_an_older_open_invitation_without_void_mark_is_refused(case, case_manage
 
 
 def test_a_voided_invitation_is_not_mailed(case, case_manager_team):
-    first = Invitation.objects.create(
-        candidate=case.candidate, email="a@x.example", created_by=case_manager_team.own
-    )
+    first = InvitationFactory(candidate=case.candidate, email="a@x.example", created_by=case_manager_team.own)
     services.invitation_send(candidate=case.candidate, actor=case_manager_team.own, email="b@x.example")
     first.refresh_from_db()
     assert first.voided_at is not None
@@ -257,12 +253,11 @@ def test_the_invitation_is_written_in_the_chosen_language_with_german_below(
 def test_the_form_proposes_the_last_invitations_language_else_the_first_language(
     case, case_manager_team, signed_in, django_capture_on_commit_callbacks
 ):
-    from candidates.models import LanguageSkill
 
     staff = signed_in(case_manager_team.own)
     url = reverse("candidates:invite", args=[case.candidate.pk])
     assert '<option value="de" selected>' in staff.get(url).content.decode()
-    LanguageSkill.objects.create(candidate=case.candidate, language="ar", is_native=True)
+    LanguageSkillFactory(candidate=case.candidate, language="ar", is_native=True, spoken=None, written=None)
     assert '<option value="ar" selected>' in staff.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(url, {"email": "a@mail.example", "language": "fa"})

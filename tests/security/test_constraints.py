@@ -38,7 +38,14 @@ from employers.models import Introduction, IntroductionStage, Placement
 from organisations.models import Membership, Organisation
 from privacy.models import AuditEntry
 from tests.clock import TODAY
-from tests.factories import CaseFactory, UserFactory, make_candidate, make_placement, make_profile
+from tests.factories import (
+    CaseFactory,
+    ConsentFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+)
 from tests.fixtures.users import login_with_mfa
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.
@@ -172,8 +179,9 @@ def test_the_database_refuses_a_second_live_consent_for_the_same_recipient(munic
     from django.db import IntegrityError, transaction
 
     candidate = CaseFactory(candidate__municipality=municipality).candidate
-    Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING)
+    ConsentFactory(candidate=candidate, scope=ConsentScope.LISTING)
     with pytest.raises(IntegrityError), transaction.atomic():
+        # The create itself is what is checked (the database's constraint): no factory.
         Consent.objects.create(candidate=candidate, scope=ConsentScope.LISTING, reference="anders")
     assert Consent.objects.filter(candidate=candidate).count() == 1
 
@@ -195,7 +203,7 @@ def test_the_migration_collapses_existing_duplicates_keeping_the_earliest_and_au
     now = timezone.now()
 
     def grant(scope, days_ago, **fields):
-        return Consent.objects.create(
+        return ConsentFactory(
             candidate=candidate, scope=scope, granted_at=now - timedelta(days=days_ago), **fields
         )
 

@@ -27,15 +27,14 @@ from django.test import Client
 from django.urls import path as url_path
 from django.urls import reverse
 
-from candidates.models import Consent, ConsentScope
+from candidates.models import ConsentScope
 from tests.cms import conftest as cms_fixtures
-from tests.fixtures import candidates as candidates_fixtures
+from tests.factories import ConsentFactory
 from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
 
 # Fixtures of other test packages used here: a case manager with a case, a chamber's event page.
-desk = candidates_fixtures.desk
 ihk = cms_fixtures.ihk
 make_event = cms_fixtures.make_event
 
@@ -289,7 +288,7 @@ def _drain() -> int:
 def test_a_revocation_is_saved_and_says_so_while_the_broker_is_down(desk, signed_in):
     from matching.models import IndexChange
 
-    consent = Consent.objects.create(candidate=desk.candidate, scope=ConsentScope.LISTING)
+    consent = ConsentFactory(candidate=desk.candidate, scope=ConsentScope.LISTING)
     IndexChange.objects.all().delete()
     client = signed_in(desk.user)
     client.raise_request_exception = False

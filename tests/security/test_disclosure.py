@@ -20,12 +20,21 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from candidates.models import Candidate, CandidateSkill, Consent, ConsentScope
+from candidates.models import Candidate, Consent, ConsentScope
 from employers.models import Introduction, ShortlistEntry
 from notifications.models import Notification
-from taxonomy.models import Skill
 from tests.employers import conftest as employers_fixtures
-from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
+from tests.factories import (
+    CandidateSkillFactory,
+    IntroductionFactory,
+    ShortlistEntryFactory,
+    SkillFactory,
+    UserFactory,
+    make_candidate,
+    make_placement,
+    make_profile,
+    open_case,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +117,8 @@ def story(municipality, employer, cook_taxonomy, coach, signed_in, django_captur
     # The login carries the full name and the private address: the worst case for the history.
     candidate.user = UserFactory(is_candidate=True, display_name=candidate.full_name, email=candidate.email)
     candidate.save(update_fields=["user"])
-    tandoor = Skill.objects.create(uri="http://esco.test/skill/tandoor", label_de="Tandoor-Ofen bedienen")
-    CandidateSkill.objects.create(candidate=candidate, skill=tandoor)
+    tandoor = SkillFactory(uri="http://esco.test/skill/tandoor", label_de="Tandoor-Ofen bedienen")
+    CandidateSkillFactory(candidate=candidate, skill=tandoor)
     s.case = open_case(candidate, coach)
     s.candidate, s.coach = candidate, coach
     s.secrets = [
@@ -141,7 +150,7 @@ def story(municipality, employer, cook_taxonomy, coach, signed_in, django_captur
             ).status_code
             == 302
         )
-    ShortlistEntry.objects.create(placement=s.second, candidate=candidate, added_by=employer.own)
+    ShortlistEntryFactory(placement=s.second, candidate=candidate, added_by=employer.own)
     # The employer reveals the contact after the yes (a POST; opening the page changes nothing), so
     # the name is on the employer's pages while the grant lives — and must go with it.
     assert (
@@ -258,7 +267,7 @@ def test_references_are_random_tokens_not_ids(municipality, employer, cook_taxon
     profile = make_profile(employer.organisation)
     placement = make_placement(profile, cook_taxonomy.cook)
     candidates = [make_candidate(municipality, occupation=cook_taxonomy.cook) for _ in range(12)]
-    intros = [Introduction.objects.create(placement=placement, candidate=c) for c in candidates]
+    intros = [IntroductionFactory(placement=placement, candidate=c) for c in candidates]
     for objects in (candidates, intros):
         refs = [_ref(o) for o in objects]
         assert len(set(refs)) == len(refs)

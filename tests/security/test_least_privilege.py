@@ -24,22 +24,34 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from candidates.models import Candidate, Case, CaseNote, Consent, ConsentScope, Goal, Step
+from candidates.models import Candidate, Case, Consent, ConsentScope
 from coaching.models import (
-    FollowUp,
     Handover,
     LanguageSupportNeed,
     Referral,
-    RiskFlag,
-    Service,
-    ServiceOrganisation,
-    TutoringSession,
     VolunteerAssignment,
 )
 from organisations.models import OrganisationKind
 from tests.clock import TODAY
 from tests.coaching.conftest import handover_kind
-from tests.factories import CaseFactory, OrganisationFactory, make_employment
+from tests.factories import (
+    CaseFactory,
+    CaseNoteFactory,
+    ConsentFactory,
+    FollowUpFactory,
+    GoalFactory,
+    HandoverFactory,
+    LanguageSupportNeedFactory,
+    OrganisationFactory,
+    ReferralFactory,
+    RiskFlagFactory,
+    ServiceFactory,
+    ServiceOrganisationFactory,
+    StepFactory,
+    TutoringSessionFactory,
+    VolunteerAssignmentFactory,
+    make_employment,
+)
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -131,9 +143,9 @@ def world(municipality, other_municipality):
     w.managed_case = CaseFactory(
         responsible_organisation=w.office, candidate=w.candidate, case_manager=w.coordinator_case_manager
     )
-    w.note = CaseNote.objects.create(case=w.case, author=w.case_manager, text=CASE_NOTE)
-    w.goal = Goal.objects.create(case=w.case, title=SECRETS["goal"])
-    w.step = Step.objects.create(goal=w.goal, title=SECRETS["step"], due_date=TODAY)
+    w.note = CaseNoteFactory(case=w.case, author=w.case_manager, text=CASE_NOTE)
+    w.goal = GoalFactory(case=w.case, title=SECRETS["goal"])
+    w.step = StepFactory(goal=w.goal, title=SECRETS["step"], due_date=TODAY)
 
     employer_org = OrganisationFactory(
         municipality=municipality, kind=OrganisationKind.EMPLOYER, name="Werft Nord"
@@ -144,7 +156,7 @@ def world(municipality, other_municipality):
     w.plan = coaching_services.follow_along_start(employment_id=w.employment.pk)
     w.plan.coach = w.coordinator_coach
     w.plan.save(update_fields=["coach"])
-    w.follow_up = FollowUp.objects.create(
+    w.follow_up = FollowUpFactory(
         employment=w.employment,
         date=TODAY,
         mode="workplace",
@@ -154,10 +166,10 @@ def world(municipality, other_municipality):
         place=SECRETS["follow_up_place"],
         author=w.coach,
     )
-    w.risk = RiskFlag.objects.create(
+    w.risk = RiskFlagFactory(
         employment=w.employment, kind="health", severity="high", note=SECRETS["risk"], raised_by=w.coach
     )
-    w.need = LanguageSupportNeed.objects.create(
+    w.need = LanguageSupportNeedFactory(
         employment=w.employment,
         municipality=municipality,
         area="workplace",
@@ -167,24 +179,22 @@ def world(municipality, other_municipality):
         note=SECRETS["need"],
         created_by=w.coach,
     )
-    provider = ServiceOrganisation.objects.create(municipality=municipality, name="Psychosoziales Zentrum")
-    w.service = Service.objects.create(
+    provider = ServiceOrganisationFactory(municipality=municipality, name="Psychosoziales Zentrum")
+    w.service = ServiceFactory(
         organisation=provider, municipality=municipality, name="Beratung", category="psychosocial"
     )
-    foreign_provider = ServiceOrganisation.objects.create(municipality=other_municipality, name="VHS Bochum")
-    w.foreign_service = Service.objects.create(
+    foreign_provider = ServiceOrganisationFactory(municipality=other_municipality, name="VHS Bochum")
+    w.foreign_service = ServiceFactory(
         organisation=foreign_provider,
         municipality=other_municipality,
         name="Sprachkurs Bochum FREMD",
         category="language_course",
     )
-    w.referral = Referral.objects.create(
+    w.referral = ReferralFactory(
         case=w.case, service=w.service, note=SECRETS["referral"], created_by=w.case_manager
     )
-    Consent.objects.create(
-        candidate=w.candidate, scope=ConsentScope.CASE_DATA, recipient_organisation=w.jobcenter
-    )
-    w.handover = Handover.objects.create(
+    ConsentFactory(candidate=w.candidate, scope=ConsentScope.CASE_DATA, recipient_organisation=w.jobcenter)
+    w.handover = HandoverFactory(
         case=w.case,
         kind=handover_kind(),
         from_organisation=w.office,
@@ -192,9 +202,9 @@ def world(municipality, other_municipality):
         note=SECRETS["handover"],
         proposed_by=w.case_manager,
     )
-    Consent.objects.create(candidate=w.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=w.volunteer)
-    w.assignment = VolunteerAssignment.objects.create(candidate=w.candidate, volunteer=w.volunteer)
-    w.tutoring = TutoringSession.objects.create(
+    ConsentFactory(candidate=w.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=w.volunteer)
+    w.assignment = VolunteerAssignmentFactory(candidate=w.candidate, volunteer=w.volunteer)
+    w.tutoring = TutoringSessionFactory(
         assignment=w.assignment,
         date=TODAY,
         minutes=60,
@@ -403,7 +413,7 @@ def test_handover_form_lists_only_receiving_organisations_it_may_name(world):
     # consent to it the service refuses it with a form error that leads to the consent page.
     assert str(world.immigration.pk) not in offered
     # Even a (mistaken) consent to the Ausländerbehörde does not make it a receiving office.
-    Consent.objects.create(
+    ConsentFactory(
         candidate=world.candidate, scope=ConsentScope.CASE_DATA, recipient_organisation=world.immigration
     )
     before = Handover.objects.count()
@@ -513,7 +523,7 @@ def test_intake_refuses_an_organisation_the_case_manager_does_not_belong_to(worl
 def test_volunteer_assignment_stays_in_the_municipality_and_reveals_no_account(world):
     client = _signed_in(world.case_manager)
     url = reverse("coaching:volunteer_assign", args=[world.case.pk])
-    Consent.objects.create(
+    ConsentFactory(
         candidate=world.candidate, scope=ConsentScope.VOLUNTEER, recipient_user=world.foreign_volunteer
     )
     initiative = world.volunteer.memberships.first().organisation

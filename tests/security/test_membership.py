@@ -19,7 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Membership, Organisation
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    MembershipInvitationFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -260,6 +266,7 @@ def test_one_open_invitation_per_organisation_and_address(
         _invite(client, employer_org, "neu@mail.example", capture=django_capture_on_commit_callbacks)
     assert MembershipInvitation.objects.filter(organisation=employer_org, status="pending").count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
+        # The create itself is what is checked (one open invitation per address): no factory.
         MembershipInvitation.objects.create(
             organisation=employer_org,
             email="neu@mail.example",
@@ -512,9 +519,8 @@ def _tabs(user, n):
 
 
 def _open_invitation(organisation, email, role):
-    from organisations.models import MembershipInvitation
 
-    invitation = MembershipInvitation.objects.create(
+    invitation = MembershipInvitationFactory(
         organisation=organisation,
         email=email,
         role=role,
@@ -636,12 +642,11 @@ def test_nobody_invites_their_own_address(role, make_member, signed_in, django_c
 
 
 def test_the_account_that_sent_an_invitation_cannot_accept_it(make_member, signed_in):
-    from organisations.models import MembershipInvitation
 
     lead = make_member("case_manager", lead=True)
     office = lead.memberships.get().organisation
     # An invitation that reached the inviter's own address anyway (the address changed since).
-    invitation = MembershipInvitation.objects.create(
+    invitation = MembershipInvitationFactory(
         organisation=office,
         email=lead.email,
         role="coordinator",
@@ -678,13 +683,13 @@ def test_a_new_organisation_submitted_from_three_tabs_is_made_once_and_never_a_5
 
 
 def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admin():
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Permission
     from django.test import Client
 
     from tests.fixtures.users import activate_totp
-    from tests.security.test_one_way_in import HOST, _force_password_only_session
+    from tests.security.helpers import HOST, force_password_only_session
 
-    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors = GroupFactory(name="Editors")  # get-or-create: Wagtail's migrations made it
     editors.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
@@ -694,7 +699,7 @@ def test_a_wagtail_group_member_without_a_membership_needs_totp_for_the_cms_admi
         user.groups.add(editors)
         assert not user.is_staff and not Membership.objects.filter(user=user).exists()
         client = Client()
-        _force_password_only_session(client, user)
+        force_password_only_session(client, user)
 
         for path in ("/cms-admin/", "/cms-admin/pages/"):
             response = client.get(path, **HOST)

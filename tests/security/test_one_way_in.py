@@ -8,14 +8,8 @@ exists; chamber editors need TOTP like every staff role.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.account.internal.userkit import user_id_to_str
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -26,11 +20,11 @@ from wagtail import views as wagtail_core_views
 
 from accounts.roles import ROLES_REQUIRING_MFA, Role
 from tests.fixtures.users import activate_totp
+from tests.security.helpers import HOST, force_password_only_session
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw"
-HOST = {"HTTP_HOST": "127.0.0.1:8000"}
 # Django's own authentication views, and the ones packages build on them (Wagtail's admin login,
 # its password reset, its front-end login): none of them knows allauth's rate limit or the TOTP stage.
 _AUTH_VIEW_CLASSES = (
@@ -140,23 +134,12 @@ def test_wagtail_redirects_to_the_one_login(make_member):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def _force_password_only_session(client: Client, user) -> None:
-    """A session that passed the password but not the second factor (the old Wagtail login's)."""
-    client.force_login(user)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
-    session.save()
-
-
 @pytest.mark.parametrize("path", ["/app/", "/app/candidates/", "/cms-admin/", "/django-admin/"])
 def test_a_session_without_the_second_factor_is_asked_for_it(path, make_member):
     manager = make_member("case_manager", password=PASSWORD, is_staff=True)
     activate_totp(manager)
     client = Client()
-    _force_password_only_session(client, manager)
+    force_password_only_session(client, manager)
 
     response = client.get(path, **HOST)
 
@@ -168,7 +151,7 @@ def test_the_second_factor_then_opens_the_pages(make_member, totp_code):
     manager = make_member("case_manager", password=PASSWORD)
     authenticator = activate_totp(manager)
     client = Client()
-    _force_password_only_session(client, manager)
+    force_password_only_session(client, manager)
 
     secret = get_mfa_adapter().decrypt(authenticator.data["secret"])
 
@@ -183,7 +166,7 @@ def test_setting_up_totp_counts_as_passing_it(make_member, totp_code):
     # Right after activation the person has proven the code once: no second prompt.
     manager = make_member("case_manager", password=PASSWORD)
     client = Client()
-    _force_password_only_session(client, manager)
+    force_password_only_session(client, manager)
     page = client.get("/accounts/2fa/totp/activate/", **HOST)
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -198,7 +181,7 @@ def test_setting_up_totp_counts_as_passing_it(make_member, totp_code):
 def test_chamber_editors_need_totp(make_member):
     editor = make_member("chamber_editor", password=PASSWORD)
     client = Client()
-    _force_password_only_session(client, editor)
+    force_password_only_session(client, editor)
 
     for path in ("/app/", "/cms-admin/"):
         response = client.get(path, **HOST)

@@ -1,0 +1,91 @@
+"""Plain helpers shared by the browser tests: signing in a browser context, axe-core on any page."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.test import Client
+
+from employers.models import Introduction
+from tests.browser.conftest import AXE_SCRIPT
+from tests.fixtures.users import login_with_mfa
+
+# The job the proposal journeys propose a person for (tests/browser/test_proposals.py's story).
+TITLE = "Koch*Köchin (m/w/d)"
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [", ".join(node["target"]) for node in v["nodes"]]
+        lines.append(f"{v['impact']}: {v['id']} – {v['help']} at {targets}")
+    return "\n".join(lines)
+
+
+def serious(p) -> list[dict]:
+    """axe-core on the current page of any browser context (the fixture knows only ``page``)."""
+    p.evaluate(AXE_SCRIPT.read_text())
+    results = p.evaluate("async () => await axe.run(document)")
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sign_in(context, live_server, user) -> None:
+    client = login_with_mfa(Client(), user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def signed_in_page(browser, live_server, user):
+    """A browser of its own for the user, signed in, on its start page (the only page.goto)."""
+    client = login_with_mfa(Client(), user)
+    context = browser.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/app/")
+    return page
+
+
+def inbox_item(page, axe, title: str) -> None:
+    """From the unread badge in the navigation to the notice, opened by its button."""
+    badge = page.get_by_test_id("unread-count")
+    assert badge.is_visible()
+    page.get_by_test_id("inbox-link").click()
+    page.wait_for_url("**/app/notifications/")
+    assert axe(page) == []
+    page.locator("[data-testid=notifications] li", has_text=title).get_by_role(
+        "button", name="öffnen"
+    ).click()
+
+
+def propose_from_jobs_page(page, axe, story) -> None:
+    job = page.locator("[data-testid=job]", has_text=TITLE)
+    assert "Mittagsküche" in job.inner_text()
+    # Without the agreement the page says what is missing, and nothing is proposed.
+    job.get_by_role("button", name="Diesem Betrieb vorschlagen").click()
+    page.wait_for_load_state()
+    job = page.locator("[data-testid=job]", has_text=TITLE)
+    assert "Bitte bestätigen Sie, dass die Person einverstanden ist." in job.inner_text()
+    assert axe(page) == []
+    assert not Introduction.objects.exists()
+    job.get_by_label(re.compile("Die Person ist einverstanden")).check()
+    job.get_by_label("Formular-Referenz").fill("Ordner 2/41")
+    job.get_by_role("button", name="Diesem Betrieb vorschlagen").click()
+    page.wait_for_url(re.compile(rf".*/app/employers/candidates/{story.candidate.pk}/jobs/#job-\d+$"))
+    assert "Läuft schon" in page.locator("[data-testid=job]", has_text=TITLE).inner_text()
+    assert axe(page) == []
