@@ -11,8 +11,8 @@ from matching.engine.records import CandidateRecord, OccupationYears
 from matching.engine.scoring import CandidateIndex, Matcher, candidate_skill_weights
 from matching.engine.taxonomy import TaxonomyIndex
 from taxonomy.postcodes import coordinates
-from tests.matching.test_match_file import DATA_DIR
-from tests.matching.test_overlap_ranking import seeded
+from taxonomy.services import DATA_DIR
+from tests.matching.synthetic import seeded
 
 TODAY = date(2026, 11, 26)
 
