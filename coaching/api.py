@@ -27,22 +27,21 @@ from accounts.roles import Role
 from api.rest import ETAG_HEADER, IF_MATCH, etag, require_if_match
 from api.viewsets import ApiViewSet
 from organisations import access
-from organisations.models import Municipality
 
-from . import directory_selectors, directory_services, hsds, selectors
+from . import directory_selectors, directory_services, hsds
 from . import services as coaching_services
 from .forms import ServiceEditForm, ServiceSkillsForm
 from .hsds import (
     TAXONOMY_CATEGORY,
     TAXONOMY_ESCO_SKILL,
     TAXONOMY_RESIDENCE,
-    _codes,
-    _plan_areas,
-    _plan_schedules,
+    codes,
     coordinator_municipality,
     directory_export,
     directory_import,
     organization_document,
+    plan_areas,
+    plan_schedules,
     service_document,
 )
 from .models import Service, ServiceOrganisation
@@ -141,18 +140,6 @@ class HsdsService(serializers.Serializer):
     service_areas = HsdsServiceArea(many=True)
     required_documents = HsdsRequiredDocument(many=True)
     wait_time = serializers.CharField(required=False)
-
-
-def _services(request: Request):
-    access.require_role(user=request.user, roles=[Role.COORDINATOR])
-    # The skills an offer teaches are part of its HSDS document (issue 20): one query, not one each.
-    return (
-        selectors.visible_services(user=request.user)
-        .prefetch_related(
-            "skills", "schedules", "served_municipalities", "area_postcodes", "required_documents"
-        )
-        .order_by("name", "pk")
-    )
 
 
 ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Die HSDS-ID des Angebots.")
@@ -305,9 +292,9 @@ def _service_form_input(svc: dict, *, service: Service) -> tuple[dict, list, lis
     """Turn a validated HSDS service into what the coordinator's forms take, and check it there.
     Returns (fields for service_update, weekly hours, skills) or raises a 400 naming the HSDS fields."""
     errors: list[str] = []
-    hours = _plan_schedules(svc, "$", errors)
-    area_ids, postcodes = _plan_areas(svc, "$", errors, dict(Municipality.objects.values_list("name", "pk")))
-    categories = _codes(svc, TAXONOMY_CATEGORY)
+    hours = plan_schedules(svc, "$", errors)
+    area_ids, postcodes = plan_areas(svc, "$", errors, directory_selectors.municipality_ids_by_name())
+    categories = codes(svc, TAXONOMY_CATEGORY)
     cost = (svc.get("cost_options") or [{}])[0]
     contacts, phones = svc.get("contacts") or [], svc.get("phones") or []
     data = MultiValueDict(
@@ -316,7 +303,7 @@ def _service_form_input(svc: dict, *, service: Service) -> tuple[dict, list, lis
             "category": [categories[0] if categories else ""],
             "description": [svc.get("description", "")],
             "languages": [lang["code"] for lang in svc.get("languages") or []],
-            "eligible_residence_statuses": _codes(svc, TAXONOMY_RESIDENCE),
+            "eligible_residence_statuses": codes(svc, TAXONOMY_RESIDENCE),
             "cost": [cost.get("option") or "free"],
             "cost_details": [cost.get("amount_description", "")],
             "contact_name": [contacts[0]["name"] if contacts else ""],
@@ -330,7 +317,7 @@ def _service_form_input(svc: dict, *, service: Service) -> tuple[dict, list, lis
         }
     )
     form = ServiceEditForm(data, service=service)
-    skills_form = ServiceSkillsForm(MultiValueDict({"skills": _codes(svc, TAXONOMY_ESCO_SKILL)}))
+    skills_form = ServiceSkillsForm(MultiValueDict({"skills": codes(svc, TAXONOMY_ESCO_SKILL)}))
     problems = _hsds_errors(errors)
     if not form.is_valid():
         for key, value in _form_errors(form).items():
@@ -359,7 +346,9 @@ def _service_etag(service: Service, document: dict) -> str:
 
 
 def _service_response(request: Request, hsds_id: uuid.UUID, code: int = status.HTTP_200_OK) -> Response:
-    service = access.first_visible(_services(request).filter(hsds_id=hsds_id))
+    service = access.first_visible(
+        directory_selectors.hsds_services(user=request.user).filter(hsds_id=hsds_id)
+    )
     document = service_document(service)
     return Response(document, status=code, headers={"ETag": _service_etag(service, document)})
 
@@ -475,7 +464,7 @@ class ServiceViewSet(_ServiceWrites, mixins.ListModelMixin, ApiViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Service.objects.none()
-        return _services(self.request)
+        return directory_selectors.hsds_services(user=self.request.user)
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

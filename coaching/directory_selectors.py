@@ -9,8 +9,10 @@ from django.db.models import QuerySet
 
 from accounts.roles import Role
 from organisations import access
+from organisations.models import Municipality
 
 from .models import Service, ServiceOrganisation
+from .selectors import visible_services
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -64,3 +66,21 @@ def coordinated_service_get(*, user: User, hsds_id: uuid.UUID, for_update: bool 
     if for_update:
         rows = rows.select_for_update(of=("self",))
     return access.first_visible(rows.select_related("organisation"))
+
+
+def municipality_ids_by_name() -> dict[str, int]:
+    """Every municipality's id by its name: how an HSDS document names a service area."""
+    return dict(Municipality.objects.values_list("name", "pk"))
+
+
+def hsds_services(*, user: User) -> QuerySet[Service]:
+    """The services a coordinator's API client reads and writes, with everything their HSDS
+    document holds prefetched (one query per relation, not one per service), in a stable order."""
+    access.require_role(user=user, roles=[Role.COORDINATOR])
+    return (
+        visible_services(user=user)
+        .prefetch_related(
+            "skills", "schedules", "served_municipalities", "area_postcodes", "required_documents"
+        )
+        .order_by("name", "pk")
+    )

@@ -52,6 +52,7 @@ from organisations import access
 from organisations.models import Municipality
 from taxonomy.models import Skill
 
+from . import directory_selectors
 from .directory_services import hours_errors
 from .models import (
     BYDAY,
@@ -383,7 +384,7 @@ def validate(document: Any) -> list[str]:
     return [f"{_path(e.absolute_path)}: {e.message[:300]}" for e in errors[:MAX_ERRORS]]
 
 
-def _codes(service: dict, taxonomy: str) -> list[str]:
+def codes(service: dict, taxonomy: str) -> list[str]:
     return [
         str(a.get("taxonomy_term", {}).get("code") or a.get("value") or "")
         for a in service.get("attributes", [])
@@ -412,7 +413,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
 
     providers = []
     planned_skills: list[tuple[str, list[str]]] = []
-    known_municipalities = dict(Municipality.objects.values_list("name", "pk"))
+    known_municipalities = directory_selectors.municipality_ids_by_name()
     for i, org in enumerate(document):
         op = f"$[{i}]"
         unique(org["id"], f"{op}.id")
@@ -456,14 +457,14 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                         path=sp, id=org["id"]
                     )
                 )
-            categories = _codes(svc, TAXONOMY_CATEGORY) or [ServiceCategory.OTHER.value]
+            categories = codes(svc, TAXONOMY_CATEGORY) or [ServiceCategory.OTHER.value]
             if categories[0] not in ServiceCategory.values:
                 errors.append(
                     _("{path}.attributes: unbekannte Art des Angebots „{code}“.").format(
                         path=sp, code=categories[0]
                     )
                 )
-            statuses = _codes(svc, TAXONOMY_RESIDENCE)
+            statuses = codes(svc, TAXONOMY_RESIDENCE)
             for code in statuses:
                 if code not in ResidenceStatus.values:
                     errors.append(
@@ -471,7 +472,7 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                             path=sp, code=code
                         )
                     )
-            skill_uris = list(dict.fromkeys(_codes(svc, TAXONOMY_ESCO_SKILL)))
+            skill_uris = list(dict.fromkeys(codes(svc, TAXONOMY_ESCO_SKILL)))
             planned_skills.append((sp, skill_uris))
             languages = [lang.get("code") or "" for lang in svc.get("languages") or []]
             for k, code in enumerate(languages):
@@ -499,8 +500,8 @@ def _plan(document: list[dict]) -> tuple[list[dict], list[str]]:
                     )
                 else:
                     location_ids.append(link["location_id"])
-            hours = _plan_schedules(svc, sp, errors)
-            areas, postcodes = _plan_areas(svc, sp, errors, known_municipalities)
+            hours = plan_schedules(svc, sp, errors)
+            areas, postcodes = plan_areas(svc, sp, errors, known_municipalities)
             documents = _plan_documents(svc, sp, errors)
             contacts = svc.get("contacts") or []
             phones = svc.get("phones") or []
@@ -551,7 +552,7 @@ def _time(value: Any) -> datetime.time | None:
     return datetime.time(int(match[1]), int(match[2])) if match else None
 
 
-def _plan_schedules(svc: dict, sp: str, errors: list[str]) -> list[tuple[int, datetime.time, datetime.time]]:
+def plan_schedules(svc: dict, sp: str, errors: list[str]) -> list[tuple[int, datetime.time, datetime.time]]:
     """Weekly opening hours from HSDS ``schedules``: Lotse keeps WEEKLY schedules with ``byday``,
     ``opens_at`` and ``closes_at``; anything else is named as an error rather than dropped."""
     hours = []
@@ -579,7 +580,7 @@ def _plan_schedules(svc: dict, sp: str, errors: list[str]) -> list[tuple[int, da
     return [] if problems else hours
 
 
-def _plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) -> tuple[list[int], list[str]]:
+def plan_areas(svc: dict, sp: str, errors: list[str], known: dict[str, int]) -> tuple[list[int], list[str]]:
     """The further municipalities an offer serves, from ``service_areas`` named as on Lotse, and
     the single postcodes of its area (``uri`` ``urn:de:plz:…``)."""
     ids: list[int] = []
