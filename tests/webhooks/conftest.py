@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.coaching.conftest import language_school, world  # noqa: F401
 from tests.employers.conftest import candidate, candidate_user, coach, employer, placement  # noqa: F401  (fixtures)
 
 
