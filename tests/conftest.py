@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.users",
     "tests.fixtures.speed_dating",
     "tests.fixtures.coaching",
+    "tests.fixtures.employers",
 ]
 
 
