@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.speed_dating",
     "tests.fixtures.coaching",
     "tests.fixtures.employers",
+    "tests.fixtures.cms",
 ]
 
 

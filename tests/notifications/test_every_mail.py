@@ -31,7 +31,6 @@ from notifications import services as notification_services
 from notifications.links import absolute_url, base_url
 from organisations import services as organisation_services
 from tests.clock import TODAY
-from tests.cms.conftest import _fresh_figures_cache, home, ihk, make_event  # noqa: F401
 from tests.factories import (
     OccupationFactory,
     ServiceFactory,
@@ -41,8 +40,8 @@ from tests.factories import (
 )
 from tests.fixtures.users import new_member
 
-# "Today" is tests.clock.TODAY, in the test and in the app alike.
-pytestmark = pytest.mark.usefixtures("frozen_today")
+# "Today" is tests.clock.TODAY, in the test and in the app alike; the live figures count afresh.
+pytestmark = pytest.mark.usefixtures("frozen_today", "fresh_figures_cache")
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_mail"}
@@ -129,7 +128,7 @@ def _assert_absolute(messages) -> None:
 @pytest.mark.django_db(transaction=False)
 def test_no_mail_the_project_sends_carries_a_relative_link(
     coaching_world,
-    make_event,  # noqa: F811
+    make_event,
     django_capture_on_commit_callbacks,
 ):
     mail.outbox = []
