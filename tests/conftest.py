@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.coaching",
     "tests.fixtures.employers",
     "tests.fixtures.cms",
+    "tests.fixtures.browser",
 ]
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from candidates.models import AssessmentEntry, Goal
 from coaching.models import Referral
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
