@@ -14,6 +14,9 @@ pytest_plugins = [
     "tests.fixtures.users",
     "tests.fixtures.speed_dating",
     "tests.fixtures.coaching",
+    "tests.fixtures.employers",
+    "tests.fixtures.cms",
+    "tests.fixtures.browser",
 ]
 
 

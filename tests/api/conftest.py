@@ -12,8 +12,8 @@ from accounts.roles import Role
 from api.models import ApiToken
 from api.services import token_create
 from organisations.models import OrganisationKind
-from tests.employers.conftest import candidate, candidate_user, coach  # noqa: F401  (fixtures)
-from tests.factories import (  # noqa: F401  (make_service re-exported for test_access_matrix.py, test_fuzz.py)
+from tests.api.helpers import DIRECTORY_SCOPES, PLACEMENT_SCOPES, REFERRAL_SCOPES, client_for
+from tests.factories import (
     CaseFactory,
     OrganisationFactory,
     ReferralFactory,
@@ -21,15 +21,9 @@ from tests.factories import (  # noqa: F401  (make_service re-exported for test_
     ServiceOrganisationFactory,
     make_placement,
     make_profile,
-    make_service,
 )
 from tests.fixtures.caching import clear_own_cache
 from tests.fixtures.users import new_member
-
-PLACEMENT_SCOPES = ["placements:read", "placements:write"]
-# The coordinators' clients read and write the directory (issue 17).
-DIRECTORY_SCOPES = ["directory:read", "directory:write"]
-REFERRAL_SCOPES = ["referrals:read", "referrals:write"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,13 +32,6 @@ def _fresh_throttles():
     clear_own_cache()
     yield
     clear_own_cache()
-
-
-def client_for(raw: str | None) -> APIClient:
-    client = APIClient()
-    if raw is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 @dataclass
@@ -74,7 +61,7 @@ class Employers:
 
 
 @pytest.fixture
-def employers(employer_team, cook_taxonomy) -> Employers:  # noqa: F811
+def employers(employer_team, cook_taxonomy) -> Employers:
     t = employer_team
     for org in (t.organisation, t.other_organisation, t.foreign_organisation):
         make_profile(org)
@@ -86,7 +73,7 @@ def employers(employer_team, cook_taxonomy) -> Employers:  # noqa: F811
 
 
 @pytest.fixture
-def placements(employers, cook_taxonomy):  # noqa: F811
+def placements(employers, cook_taxonomy):
     """One placement of each business (own, other, foreign)."""
     return {
         side: make_placement(make_profile(getattr(employers, side).organisation), cook_taxonomy.cook)

@@ -6,9 +6,21 @@ import base64
 from pathlib import Path
 
 from django.test import Client
+from rest_framework.test import APIClient
 
 SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
 TOKEN_URL = "/api/oauth/token/"
+PLACEMENT_SCOPES = ["placements:read", "placements:write"]
+# The coordinators' clients read and write the directory (issue 17).
+DIRECTORY_SCOPES = ["directory:read", "directory:write"]
+REFERRAL_SCOPES = ["referrals:read", "referrals:write"]
+
+
+def client_for(raw: str | None) -> APIClient:
+    client = APIClient()
+    if raw is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
 
 
 def basic_auth(client_id: str, secret: str) -> str:

@@ -13,15 +13,15 @@ from api.services import oauth_client_create, oauth_client_revoke, token_create,
 from employers.models import Introduction
 from organisations.models import OrganisationKind
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
-from tests.api.conftest import client_for, make_service
-from tests.api.helpers import SCHEMA, access_token
-from tests.employers.conftest import make_candidate
+from tests.api.helpers import SCHEMA, access_token, client_for
 from tests.factories import (
     ApiTokenFactory,
     IntroductionFactory,
     OAuthClientFactory,
     OrganisationFactory,
     ServiceOrganisationFactory,
+    make_candidate,
+    make_service,
 )
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import token_create, token_hash, token_revoke
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

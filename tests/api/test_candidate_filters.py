@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from api.services import token_create
 from candidates.models import WorkPermission
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 from tests.clock import TODAY
 from tests.factories import make_candidate
 

@@ -18,7 +18,7 @@ from coaching.services import employment_coach_set
 from organisations.models import OrganisationKind
 from privacy.models import AuditEntry
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture)
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 from tests.factories import EmploymentFactory, OrganisationFactory
 from tests.fixtures.users import new_member
 

@@ -15,7 +15,7 @@ from django.db import connection
 
 from employers import services
 from employers.models import Placement
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

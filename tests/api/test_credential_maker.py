@@ -11,7 +11,7 @@ from django.test import Client
 
 from api.services import oauth_client_create
 from organisations.models import Membership
-from tests.api.conftest import PLACEMENT_SCOPES, client_for
+from tests.api.helpers import PLACEMENT_SCOPES, client_for
 
 pytestmark = pytest.mark.django_db
 

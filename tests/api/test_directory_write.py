@@ -14,8 +14,7 @@ from coaching import hsds, services
 from coaching.models import Service, ServiceOrganisation
 from demo.coaching import _SERVICES
 from privacy.models import AuditEntry
-from tests.api.conftest import make_service
-from tests.factories import ServiceFactory, ServiceOrganisationFactory
+from tests.factories import ServiceFactory, ServiceOrganisationFactory, make_service
 from tests.fixtures.users import new_member
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +158,7 @@ def test_another_municipalitys_offer_is_404_and_unchanged(coordinators):
 
 def test_a_read_only_client_cannot_write(coordinators, provider):
     from api.services import token_create
-    from tests.api.conftest import client_for
+    from tests.api.helpers import client_for
 
     _token, raw = token_create(
         organisation=coordinators.own.organisation,

@@ -17,8 +17,8 @@ from cms.models import EventRegistration
 from cms.services import event_registration_create
 from employers.models import BusinessEventRegistration
 from privacy.models import AuditEntry
-from tests.api.conftest import client_for
 from tests.api.events_world import chamber_token, make_event, make_events_world, registration_body
+from tests.api.helpers import client_for
 from tests.factories import EventRegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -33,10 +33,8 @@ from api.services import token_create
 from cms.services import event_registration_create
 from employers.models import Introduction
 from tests.api.casework import casework_fixture  # noqa: F401 (fixture; api17a)
-from tests.api.conftest import make_service
 from tests.api.events_world import chamber_token, make_events_world
-from tests.employers.conftest import make_candidate, make_placement, make_profile
-from tests.factories import IntroductionFactory
+from tests.factories import IntroductionFactory, make_candidate, make_placement, make_profile, make_service
 
 SCHEMA = Path(__file__).resolve().parents[2] / "platform" / "api" / "openapi.yaml"
 

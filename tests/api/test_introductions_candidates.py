@@ -14,7 +14,7 @@ from candidates.services import consent_grant, consent_revoke
 from employers.models import Introduction, IntroductionStage
 from employers.services import contact_reference
 from privacy.models import AuditEntry
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 from tests.factories import (
     SECRET_FIRST,
     SECRET_LAST,

@@ -13,8 +13,7 @@ from oauth2_provider.models import AccessToken, Application
 
 from api.models import OAuthClient
 from api.services import oauth_client_create, oauth_client_revoke
-from tests.api.conftest import PLACEMENT_SCOPES, client_for
-from tests.api.helpers import TOKEN_URL, access_token, basic_auth, fetch_token
+from tests.api.helpers import PLACEMENT_SCOPES, TOKEN_URL, access_token, basic_auth, client_for, fetch_token
 from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db

@@ -253,7 +253,7 @@ def test_someone_elses_placement_cannot_be_changed(employers, placements, cook_t
 
 def test_a_read_only_token_cannot_change(employers, placements):
     from api.services import token_create
-    from tests.api.conftest import client_for
+    from tests.api.helpers import client_for
 
     _token, raw = token_create(
         organisation=employers.own.organisation,

@@ -17,7 +17,7 @@ from coaching import notices, referral_services
 from coaching.models import Referral
 from notifications.models import Notification
 from privacy.models import AuditEntry
-from tests.api.conftest import client_for
+from tests.api.helpers import client_for
 from tests.factories import ReferralFactory, WebhookSubscriptionFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

@@ -1,11 +1,9 @@
-"""Playwright drives Debian's Chromium (apt package ``chromium``), never a downloaded browser."""
-
-from pathlib import Path
+"""Fixtures for the browser tests. Playwright drives Debian's Chromium (apt package ``chromium``),
+never a downloaded browser: tests/fixtures/browser.py says so for every directory."""
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from tests.browser.helpers import AXE_SCRIPT, CHROMIUM
 
 
 def pytest_collection_modifyitems(config, items):
@@ -15,22 +13,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {
-        "executable_path": str(CHROMIUM),
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-sync",
-        ],
-    }
 
 
 @pytest.fixture

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 
 from employers.models import Introduction
-from tests.browser.conftest import AXE_SCRIPT
 from tests.fixtures.users import login_with_mfa
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 # The job the proposal journeys propose a person for (tests/browser/test_proposals.py's story).
 TITLE = "Koch*Köchin (m/w/d)"

@@ -13,7 +13,6 @@ from django.core import mail
 from candidates.models import Appointment
 from tests.browser.helpers import serious, sign_in
 from tests.clock import live_today
-from tests.coaching.conftest import world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +23,9 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     live_server,
     page,
     browser,
-    world,  # noqa: F811
+    coaching_world,
 ):
-    person = world.people["candidate"]
+    person = coaching_world.people["candidate"]
     person.preferred_language = "fa"
     person.save(update_fields=["preferred_language"])
     mail.outbox.clear()
@@ -36,20 +35,20 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
         assert violations == [], (p.url, violations)
 
     # The job coach: /app/ → follow-along → the employment → the case → "Termin planen".
-    sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Begleitung nach der Vermittlung").first.click()
     page.wait_for_url("**/app/coaching/**")
     checked()
-    page.locator(f'a[href$="/employments/{world.employment.pk}/"]').first.click()
-    page.wait_for_url(f"**/employments/{world.employment.pk}/")
+    page.locator(f'a[href$="/employments/{coaching_world.employment.pk}/"]').first.click()
+    page.wait_for_url(f"**/employments/{coaching_world.employment.pk}/")
     checked()
     page.get_by_test_id("employment-case").get_by_role("link").first.click()
-    page.wait_for_url(f"**/cases/{world.case.pk}/")
+    page.wait_for_url(f"**/cases/{coaching_world.case.pk}/")
     checked()
     page.get_by_role("link", name="Termin planen").click()
-    page.wait_for_url(f"**/app/candidates/cases/{world.case.pk}/appointments/add/")
+    page.wait_for_url(f"**/app/candidates/cases/{coaching_world.case.pk}/appointments/add/")
     checked()
     day = live_today() + datetime.timedelta(days=4)
     page.get_by_label("Art des Termins").select_option("interview")
@@ -60,7 +59,7 @@ def test_a_job_coach_plans_an_interview_and_the_farsi_speaking_person_sees_it(
     page.get_by_label("Dolmetschung nötig").check()
     page.get_by_label("Sprache der Dolmetschung").select_option("fa")
     page.get_by_role("button", name="Termin planen und einladen").click()
-    page.wait_for_url(f"**/app/candidates/cases/{world.case.pk}/#termine")
+    page.wait_for_url(f"**/app/candidates/cases/{coaching_world.case.pk}/#termine")
     checked()
     appointment = Appointment.objects.get()
     assert appointment.interpreter_language == "fa" and appointment.kind == "interview"

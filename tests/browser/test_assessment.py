@@ -10,8 +10,7 @@ from django.test import Client
 
 from candidates.models import AssessmentEntry, Goal
 from coaching.models import Referral
-from tests.browser.conftest import AXE_SCRIPT
-from tests.coaching.conftest import language_school, world  # noqa: F401 - the coaching world
+from tests.browser.helpers import AXE_SCRIPT
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,10 +26,10 @@ def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(
     live_server,
     page,
     home_page,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    coaching_world,
+    language_school,
 ):
-    person = world.candidate
+    person = coaching_world.candidate
     person.residence_status = "aufenthaltserlaubnis"
     person.save()
 
@@ -38,7 +37,7 @@ def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(
         violations = _serious(page)
         assert violations == [], (page.url, violations)
 
-    client = login_with_mfa(Client(), world.case_manager)
+    client = login_with_mfa(Client(), coaching_world.case_manager)
     page.context.add_cookies(
         [
             {
@@ -52,11 +51,11 @@ def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(
     checked()
     page.locator('a[href="/app/candidates/"]').first.click()
     page.wait_for_url("**/app/candidates/")
-    page.locator(f'a[href="/app/candidates/cases/{world.case.pk}/"]').first.click()
-    page.wait_for_url(f"**/app/candidates/cases/{world.case.pk}/")
+    page.locator(f'a[href="/app/candidates/cases/{coaching_world.case.pk}/"]').first.click()
+    page.wait_for_url(f"**/app/candidates/cases/{coaching_world.case.pk}/")
     checked()
     page.get_by_role("link", name="Einschätzung beginnen").click()
-    page.wait_for_url(f"**/cases/{world.case.pk}/assessment/new/")
+    page.wait_for_url(f"**/cases/{coaching_world.case.pk}/assessment/new/")
     checked()
 
     german = page.locator('fieldset[data-domain="german"]')
@@ -65,7 +64,7 @@ def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(
     german.get_by_label("in eigenen Worten").fill("Ich möchte schnell B1 schaffen.")
     page.locator('fieldset[data-domain="housing"]').get_by_label("Bedarf", exact=True).check()
     page.get_by_role("button", name="Einschätzung speichern").click()
-    page.wait_for_url(f"**/coaching/cases/{world.case.pk}/assessment/proposals/")
+    page.wait_for_url(f"**/coaching/cases/{coaching_world.case.pk}/assessment/proposals/")
     checked()
     assert AssessmentEntry.objects.get(domain="german").need == "urgent"
 
@@ -78,14 +77,14 @@ def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(
     section.get_by_role("button", name="Ziel übernehmen").click()
     page.wait_for_load_state()
     checked()
-    assert list(Goal.objects.filter(case=world.case).values_list("title", flat=True)) == [
+    assert list(Goal.objects.filter(case=coaching_world.case).values_list("title", flat=True)) == [
         "Berufssprachkurs B2 beginnen"
     ]
 
     page.get_by_role("link", name="zum Fall").click()
-    page.wait_for_url(f"**/app/candidates/cases/{world.case.pk}/")
+    page.wait_for_url(f"**/app/candidates/cases/{coaching_world.case.pk}/")
     assert "Berufssprachkurs B2 beginnen" in page.content()
     page.get_by_role("link", name="Einschätzung und Verlauf").click()
-    page.wait_for_url(f"**/cases/{world.case.pk}/assessment/")
+    page.wait_for_url(f"**/cases/{coaching_world.case.pk}/assessment/")
     checked()
     assert "Ich möchte schnell B1 schaffen." in page.content()

@@ -10,7 +10,7 @@ from django.test import Client
 
 from candidates import services
 from candidates.models import CaseEvaluation, CasePhase
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.test import Client
 
 from coaching.models import FollowUp
-from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,8 +23,8 @@ def browser_context_args(browser_context_args):
     }
 
 
-def test_coach_logs_a_follow_up_on_a_phone(live_server, page, home_page, world, axe):  # noqa: F811
-    client = login_with_mfa(Client(), world.coach)
+def test_coach_logs_a_follow_up_on_a_phone(live_server, page, home_page, coaching_world, axe):
+    client = login_with_mfa(Client(), coaching_world.coach)
     page.context.add_cookies(
         [
             {
@@ -35,7 +34,7 @@ def test_coach_logs_a_follow_up_on_a_phone(live_server, page, home_page, world, 
             }
         ]
     )
-    page.goto(f"{live_server.url}/app/coaching/employments/{world.employment.pk}/follow-ups/new/")
+    page.goto(f"{live_server.url}/app/coaching/employments/{coaching_world.employment.pk}/follow-ups/new/")
     assert page.get_by_role("heading", level=1).inner_text() == "Kontakt erfassen"
     # Nothing scrolls sideways on a 375px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -52,7 +51,7 @@ def test_coach_logs_a_follow_up_on_a_phone(live_server, page, home_page, world, 
     page.get_by_label("Sprache am Arbeitsplatz").check()
     page.get_by_label("Notizen").fill("Einarbeitung läuft, Schichtplan besprochen.")
     save.click()
-    page.wait_for_url(f"{live_server.url}/app/coaching/employments/{world.employment.pk}/")
+    page.wait_for_url(f"{live_server.url}/app/coaching/employments/{coaching_world.employment.pk}/")
     assert page.get_by_text("Kontakt gespeichert.").is_visible()
     entry = FollowUp.objects.get()
     assert (entry.mode, entry.with_whom, entry.topics) == ("phone", "both", ["workplace_language"])

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from coaching.models import Referral
 from tests.browser.helpers import serious, sign_in
-from tests.coaching.conftest import language_school, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +24,9 @@ def test_a_referral_crosses_a_district_line_and_the_provider_answers_by_its_link
     page,
     browser,
     home_page,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
-    neighbour,  # noqa: F811
+    coaching_world,
+    language_school,
+    neighbour,
 ):
     def checked(p) -> None:
         violations = serious(p)
@@ -46,7 +45,7 @@ def test_a_referral_crosses_a_district_line_and_the_provider_answers_by_its_link
 
     try:
         # Dortmund's coordinator: the course also serves Bochum, open Mondays 9–12.
-        dortmund = signed_in(world.coordinator)
+        dortmund = signed_in(coaching_world.coordinator)
         dortmund.goto(f"{live_server.url}/app/coaching/services/{language_school.pk}/")
         dortmund.get_by_role("link", name="Angebot bearbeiten").click()
         expect(dortmund.get_by_role("heading", name="Angebot bearbeiten")).to_be_visible()
@@ -104,7 +103,7 @@ def test_a_referral_crosses_a_district_line_and_the_provider_answers_by_its_link
         expect(bochum.locator("main li", has_text="Berufssprachkurs B2")).to_contain_text("angenommen")
 
         # Bochum's coordinator sees the course but may not change it.
-        coordinator = signed_in(world.people["coordinator_elsewhere"])
+        coordinator = signed_in(coaching_world.people["coordinator_elsewhere"])
         coordinator.goto(f"{live_server.url}/app/coaching/services/{language_school.pk}/")
         expect(coordinator.get_by_test_id("service-area")).to_contain_text("Dortmund")
         expect(coordinator.get_by_role("link", name="Angebot bearbeiten")).to_have_count(0)

@@ -12,7 +12,7 @@ from candidates.models import ConsentScope
 from coaching.models import Handover
 from organisations.models import OrganisationKind
 from tests.browser.helpers import serious, sign_in
-from tests.coaching.conftest import handover_kind, world  # noqa: F401 - the coaching world
+from tests.coaching.helpers import handover_kind
 from tests.factories import OrganisationFactory
 from tests.fixtures.users import new_member
 
@@ -24,7 +24,7 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
     page,
     browser,
     home_page,
-    world,  # noqa: F811
+    coaching_world,
     other_municipality,
 ):
     kind = handover_kind()
@@ -32,24 +32,24 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
         municipality=other_municipality, kind=OrganisationKind.JOBCENTER, name="Jobcenter Bochum"
     )
     receiver = new_member(Role.CASE_MANAGER, organisation=bochum, display_name="Rita Receiver")
-    person = world.case.candidate
+    person = coaching_world.case.candidate
 
     def checked(p=page) -> None:
         violations = serious(p)
         assert violations == [], (p.url, violations)
 
     # The job coach: /app/ → coaching → the employment → "Warme Übergabe anfragen".
-    sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.locator('a[href="/app/coaching/"]').first.click()
     page.wait_for_url("**/app/coaching/")
     checked()
-    page.locator(f'a[href="/app/coaching/employments/{world.employment.pk}/"]').first.click()
-    page.wait_for_url(f"**/app/coaching/employments/{world.employment.pk}/")
+    page.locator(f'a[href="/app/coaching/employments/{coaching_world.employment.pk}/"]').first.click()
+    page.wait_for_url(f"**/app/coaching/employments/{coaching_world.employment.pk}/")
     checked()
     page.get_by_role("link", name="Warme Übergabe anfragen").click()
-    page.wait_for_url(f"**/app/coaching/cases/{world.case.pk}/handovers/new/")
+    page.wait_for_url(f"**/app/coaching/cases/{coaching_world.case.pk}/handovers/new/")
     checked()
 
     page.get_by_label("Art der Übergabe").select_option(str(kind.pk))
@@ -76,7 +76,7 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
     checked()
 
     page.get_by_role("link", name="Zurück zum angefangenen Formular").click()
-    page.wait_for_url(f"**/app/coaching/cases/{world.case.pk}/handovers/new/?**")
+    page.wait_for_url(f"**/app/coaching/cases/{coaching_world.case.pk}/handovers/new/?**")
     assert page.get_by_label("Aufnehmende Organisation").input_value() == str(bochum.pk)
     assert page.get_by_label("Art der Übergabe").input_value() == str(kind.pk)
     checked()
@@ -116,7 +116,7 @@ def test_a_job_coach_hands_a_case_over_to_another_municipality_by_clicking(
         other.close()
 
     handover.refresh_from_db()
-    world.case.refresh_from_db()
+    coaching_world.case.refresh_from_db()
     assert handover.status == Handover.Status.ACCEPTED
-    assert world.case.responsible_organisation == bochum
-    assert world.case.case_manager == receiver
+    assert coaching_world.case.responsible_organisation == bochum
+    assert coaching_world.case.case_manager == receiver

@@ -12,7 +12,6 @@ from django.test import Client
 
 from employers.models import Employment
 from tests.clock import live_today
-from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.factories import (
     CaseFactory,
     EmployerProfileFactory,
@@ -25,20 +24,22 @@ from tests.fixtures.users import login_with_mfa
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_employer_hires_with_a_working_date_field(live_server, page, home_page, world, axe):  # noqa: F811
+def test_the_employer_hires_with_a_working_date_field(live_server, page, home_page, coaching_world, axe):
     today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
-    Employment.objects.filter(pk=world.employment.pk).update(end_reason="other", end_date=today)
+    Employment.objects.filter(pk=coaching_world.employment.pk).update(end_reason="other", end_date=today)
     case = CaseFactory(
-        responsible_organisation=world.office,
-        candidate__municipality=world.municipality,
-        case_manager=world.case_manager,
+        responsible_organisation=coaching_world.office,
+        candidate__municipality=coaching_world.municipality,
+        case_manager=coaching_world.case_manager,
     )
-    # Get-or-create, as before: the world's employer may have its profile already.
-    profile = EmployerProfileFactory(organisation=world.employer_org, sector="handwerk", contact_name="")
+    # Get-or-create, as before: the coaching_world's employer may have its profile already.
+    profile = EmployerProfileFactory(
+        organisation=coaching_world.employer_org, sector="handwerk", contact_name=""
+    )
     start = today + timedelta(days=30)
     placement = PlacementFactory(
         employer=profile,
-        municipality=world.municipality,
+        municipality=coaching_world.municipality,
         title="Bäcker*in",
         occupation=OccupationFactory(
             uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin", isco_code=""
@@ -51,7 +52,7 @@ def test_the_employer_hires_with_a_working_date_field(live_server, page, home_pa
     )
     intro = IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")
 
-    client = login_with_mfa(Client(), world.people["employer"])
+    client = login_with_mfa(Client(), coaching_world.people["employer"])
     page.context.add_cookies(
         [
             {
@@ -78,4 +79,4 @@ def test_the_employer_hires_with_a_working_date_field(live_server, page, home_pa
         "fixed_term",
         38,
     )
-    assert employment.job_coach == world.coach
+    assert employment.job_coach == coaching_world.coach

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 
 from coaching import hsds
 from coaching.models import Service
-from tests.coaching.conftest import language_school, world  # noqa: F401 - the coaching world
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +26,11 @@ def test_a_coordinator_exports_and_imports_the_directory_as_hsds(
     page,
     axe,
     home_page,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    coaching_world,
+    language_school,
     tmp_path,
 ):
-    client = login_with_mfa(Client(), world.coordinator)
+    client = login_with_mfa(Client(), coaching_world.coordinator)
     page.context.add_cookies(
         [
             {
@@ -58,7 +57,7 @@ def test_a_coordinator_exports_and_imports_the_directory_as_hsds(
     page.get_by_label("HSDS-Datei (JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Importieren").click()
     expect(page.get_by_text("$[0].services[0].status")).to_have_count(1)
-    assert page.get_by_label("Kommune").input_value() == str(world.municipality.pk)
+    assert page.get_by_label("Kommune").input_value() == str(coaching_world.municipality.pk)
     assert axe() == []
     assert Service.objects.get(pk=language_school.pk).name == "Berufssprachkurs B2"
 

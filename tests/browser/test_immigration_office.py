@@ -12,7 +12,7 @@ from accounts.roles import Role
 from candidates import services
 from candidates.models import ImmigrationQuestion
 from organisations.models import OrganisationKind
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.factories import CandidateFactory, CaseNoteFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 

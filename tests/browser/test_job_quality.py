@@ -10,7 +10,6 @@ from django.conf import settings
 from django.test import Client
 
 from employers.models import Employment, EmploymentQuality
-from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,14 +29,14 @@ def _log_in(page, live_server, user) -> None:
     )
 
 
-def test_coach_records_job_quality_and_monitoring_shows_it(live_server, page, home_page, world, axe):  # noqa: F811
-    Employment.objects.filter(pk=world.employment.pk).update(
-        job_coach=world.coach, contract_type="permanent", hours_per_week=38
+def test_coach_records_job_quality_and_monitoring_shows_it(live_server, page, home_page, coaching_world, axe):
+    Employment.objects.filter(pk=coaching_world.employment.pk).update(
+        job_coach=coaching_world.coach, contract_type="permanent", hours_per_week=38
     )
-    _log_in(page, live_server, world.coach)
+    _log_in(page, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     page.get_by_role("link", name="Begleitung nach der Vermittlung").first.click()
-    page.get_by_role("link", name=world.candidate.full_name).first.click()
+    page.get_by_role("link", name=coaching_world.candidate.full_name).first.click()
     page.get_by_role("link", name="Beschäftigungsqualität erfassen").click()
     assert not axe(), axe()
 
@@ -53,18 +52,18 @@ def test_coach_records_job_quality_and_monitoring_shows_it(live_server, page, ho
 
     page.get_by_label("Stundenlohn brutto (€)").fill("13,90")
     page.get_by_role("button", name="Speichern").click()
-    page.wait_for_url(f"{live_server.url}/app/coaching/employments/{world.employment.pk}/")
+    page.wait_for_url(f"{live_server.url}/app/coaching/employments/{coaching_world.employment.pk}/")
     quality = page.get_by_test_id("job-quality")
     assert "unter der Qualifikation" in quality.inner_text()
     assert not axe(), axe()
-    saved = EmploymentQuality.objects.get(employment=world.employment)
+    saved = EmploymentQuality.objects.get(employment=coaching_world.employment)
     assert (saved.hourly_wage, saved.below_qualification, saved.social_insurance) == (
         Decimal("13.90"),
         True,
         True,
     )
 
-    _log_in(page, live_server, world.coordinator)
+    _log_in(page, live_server, coaching_world.coordinator)
     page.goto(f"{live_server.url}/app/")
     page.get_by_role("link", name="Kennzahlen").first.click()
     page.get_by_role("link", name="Beschäftigungsqualität und Chancengleichheit").click()

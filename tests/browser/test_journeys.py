@@ -29,7 +29,7 @@ from employers import services as employer_services
 from employers.models import Employment, Introduction
 from notifications.models import Notification
 from organisations.models import OrganisationKind, VerificationStatus
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.clock import live_today
 from tests.factories import CaseFactory, OrganisationFactory, make_candidate, make_placement, make_profile
 from tests.fixtures.users import login_with_mfa, new_member

@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.coaching.conftest import world  # noqa: F401 - every role with something on its pages
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ HEADER_MAX = HEIGHT // 5  # 162 px: a fifth of the screen
 PAGES_PER_ROLE = 12
 _SKIP = re.compile(r"/(export|logout|erase|figures)/?|\.(csv|json|pdf|xlsx)$|/end/$|/i18n/")
 
-# World attribute per role of tests/coaching/conftest.py's world.
+# World attribute per role of tests/fixtures/coaching.py's coaching_world.
 ROLES = {
     "candidate": "candidate",
     "case_manager": "case_manager",
@@ -106,9 +105,9 @@ def _pages(page, live_server, *, limit: int) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_page_fits_a_phone(role, live_server, page, home_page, world):  # noqa: F811
+def test_every_page_fits_a_phone(role, live_server, page, home_page, coaching_world):
     """The header takes at most a fifth of the screen; nothing scrolls sideways."""
-    _sign_in(page, live_server, world.people[ROLES[role]])
+    _sign_in(page, live_server, coaching_world.people[ROLES[role]])
     measured = _pages(page, live_server, limit=PAGES_PER_ROLE)
     assert len(measured) >= 2, measured
 
@@ -122,8 +121,8 @@ def test_every_page_fits_a_phone(role, live_server, page, home_page, world):  # 
     assert not loose, f"tables outside a scroll box: {loose}"
 
 
-def test_the_caseload_table_scrolls_in_its_own_box(live_server, page, home_page, world, axe):  # noqa: F811
-    _sign_in(page, live_server, world.coach)
+def test_the_caseload_table_scrolls_in_its_own_box(live_server, page, home_page, coaching_world, axe):
+    _sign_in(page, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/coaching/")
     box = page.locator('.lotse-table-scroll[role="region"][aria-labelledby="h-caseload"]')
     table = box.locator("table")
@@ -142,8 +141,10 @@ def test_the_caseload_table_scrolls_in_its_own_box(live_server, page, home_page,
     assert not violations, violations
 
 
-def test_the_menu_button_opens_and_closes_the_navigation_by_keyboard(live_server, page, home_page, world):  # noqa: F811
-    _sign_in(page, live_server, world.coach)
+def test_the_menu_button_opens_and_closes_the_navigation_by_keyboard(
+    live_server, page, home_page, coaching_world
+):
+    _sign_in(page, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     toggle = page.locator("[data-lotse-menu-toggle]")
     my_area = page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mein Bereich")
@@ -178,9 +179,9 @@ def test_the_menu_button_opens_and_closes_the_navigation_by_keyboard(live_server
     page.wait_for_url(f"{live_server.url}/app/")
 
 
-def test_on_a_wide_screen_there_is_no_menu_button(live_server, page, home_page, world):  # noqa: F811
+def test_on_a_wide_screen_there_is_no_menu_button(live_server, page, home_page, coaching_world):
     page.set_viewport_size({"width": 1366, "height": 900})
-    _sign_in(page, live_server, world.coach)
+    _sign_in(page, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     assert not page.locator("[data-lotse-menu-toggle]").is_visible()
     nav = page.get_by_role("navigation", name="Hauptnavigation")

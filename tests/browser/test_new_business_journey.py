@@ -14,7 +14,7 @@ from django.test import Client
 from employers.models import Placement
 from organisations.models import Organisation, OrganisationKind, VerificationStatus
 from taxonomy.selectors import clear_search_index
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.factories import MunicipalityFactory, OccupationFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 

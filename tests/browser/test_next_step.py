@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from candidates.models import Goal
 from employers.models import Employment
 from tests.browser.helpers import serious, sign_in
-from tests.coaching.conftest import world  # noqa: F401 - the coaching world, reused here
 from tests.coaching.helpers import quality as _quality
 from tests.coaching.helpers import service as _service
 
@@ -26,24 +25,24 @@ def test_a_job_coach_turns_a_proposed_next_step_into_a_goal(
     live_server,
     page,
     home_page,
-    world,  # noqa: F811
-    warehouse,  # noqa: F811
-    person,  # noqa: F811
+    coaching_world,
+    warehouse,
+    person,
 ):
-    Employment.objects.filter(pk=world.employment.pk).update(job_coach=world.coach)
-    _quality(world.employment, job_level=1)  # a helper job (ISCO skill level 1)
-    course = _service(world.municipality, COURSE, [warehouse.sk["danger"]])
+    Employment.objects.filter(pk=coaching_world.employment.pk).update(job_coach=coaching_world.coach)
+    _quality(coaching_world.employment, job_level=1)  # a helper job (ISCO skill level 1)
+    course = _service(coaching_world.municipality, COURSE, [warehouse.sk["danger"]])
 
     def checked() -> None:
         violations = serious(page)
         assert violations == [], (page.url, violations)
 
-    sign_in(page.context, live_server, world.coach)
+    sign_in(page.context, live_server, coaching_world.coach)
     page.goto(f"{live_server.url}/app/")
     checked()
     page.get_by_role("link", name="Begleitung nach der Vermittlung").first.click()
-    page.locator("main").get_by_role("link", name=world.candidate.full_name).first.click()
-    page.wait_for_url(f"**/app/coaching/employments/{world.employment.pk}/")
+    page.locator("main").get_by_role("link", name=coaching_world.candidate.full_name).first.click()
+    page.wait_for_url(f"**/app/coaching/employments/{coaching_world.employment.pk}/")
     checked()
 
     # The panel: occupations one level up, the one sharing most essential skills first.
@@ -55,7 +54,7 @@ def test_a_job_coach_turns_a_proposed_next_step_into_a_goal(
     expect(panel).to_contain_text("Kontakte nach 6 und 12 Monaten")
 
     proposals.first.click()
-    expect(page).to_have_url(re.compile(rf"/app/coaching/cases/{world.case.pk}/pathway/\?target="))
+    expect(page).to_have_url(re.compile(rf"/app/coaching/cases/{coaching_world.case.pk}/pathway/\?target="))
     pathway = page.get_by_test_id("pathway")
     expect(pathway).to_be_visible()
     checked()
@@ -69,5 +68,5 @@ def test_a_job_coach_turns_a_proposed_next_step_into_a_goal(
         page.get_by_test_id("pathway-offers").locator(f'li[data-service="{course.pk}"] [data-in-plan]')
     ).to_be_visible()
     checked()
-    goal = Goal.objects.get(case=world.case)
+    goal = Goal.objects.get(case=coaching_world.case)
     assert COURSE in goal.title or COURSE in " ".join(goal.steps.values_list("title", flat=True))

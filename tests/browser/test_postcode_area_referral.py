@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 
 from coaching.models import Referral
 from tests.browser.helpers import serious, sign_in
-from tests.coaching.conftest import world  # noqa: F401
 from tests.factories import ServiceFactory, ServiceOrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,14 +26,14 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
     page,
     browser,
     home_page,
-    world,  # noqa: F811
+    coaching_world,
     other_municipality,
 ):
     def checked(p) -> None:
         violations = serious(p)
         assert violations == [], (p.url, violations)
 
-    case = world.case
+    case = coaching_world.case
     case.candidate.postcode = "44135"
     case.candidate.save(update_fields=["postcode"])
     provider = ServiceOrganisationFactory(municipality=other_municipality, name="Bildungswerk Bochum")
@@ -55,7 +54,7 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
 
     try:
         # Bochum's coordinator: the course also takes Dortmund's 44135.
-        bochum = signed_in(world.people["coordinator_elsewhere"])
+        bochum = signed_in(coaching_world.people["coordinator_elsewhere"])
         bochum.goto(f"{live_server.url}/app/coaching/services/{course.pk}/")
         bochum.get_by_role("link", name="Angebot bearbeiten").click()
         area = bochum.get_by_label("Einzugsgebiet: einzelne Postleitzahlen")
@@ -75,7 +74,7 @@ def test_a_neighbours_offer_takes_a_postcode_and_the_provider_answers_by_its_lin
         expect(bochum.get_by_test_id("service-documents")).to_contain_text("Sprachzertifikat B1")
 
         # Dortmund's case manager refers the person who lives at 44135.
-        dortmund = signed_in(world.case_manager)
+        dortmund = signed_in(coaching_world.case_manager)
         dortmund.goto(f"{live_server.url}/app/coaching/cases/{case.pk}/referrals/new/")
         dortmund.get_by_label("Angebot").select_option(label="Pflegekurs B2 (Bochum)")
         dortmund.get_by_label("Anlass").fill("Möchte in die Pflege")

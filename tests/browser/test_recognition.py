@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from candidates import services
-from tests.browser.conftest import AXE_SCRIPT
+from tests.browser.helpers import AXE_SCRIPT
 from tests.clock import live_today
 from tests.factories import CandidateFactory, QualificationFactory
 from tests.fixtures.users import login_with_mfa, new_member

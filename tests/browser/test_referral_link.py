@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from coaching import services
 from coaching.models import Referral
 from tests.browser.helpers import serious, sign_in
-from tests.coaching.conftest import language_school, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +24,8 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     page,
     browser,
     home_page,
-    world,  # noqa: F811
-    language_school,  # noqa: F811
+    coaching_world,
+    language_school,
 ):
     def checked(p) -> None:
         violations = serious(p)
@@ -35,7 +34,10 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     language_school.email = "kurse@vhs.example"
     language_school.save(update_fields=["email"])
     services.referral_create(
-        case=world.case, service=language_school, actor=world.case_manager, note="Kurs am Abend gesucht"
+        case=coaching_world.case,
+        service=language_school,
+        actor=coaching_world.case_manager,
+        note="Kurs am Abend gesucht",
     )
     (sent,) = [m for m in mail.outbox if "kurse@vhs.example" in m.to]
     (url,) = re.findall(r"https?://\S+/referrals/answer/\S+/", sent.body)
@@ -44,8 +46,8 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     page.goto(live_server.url + urlsplit(url).path)
     checked(page)
     main = page.locator("main")
-    assert world.case.candidate.first_name in main.inner_text()
-    assert world.case.candidate.last_name not in main.inner_text()
+    assert coaching_world.case.candidate.first_name in main.inner_text()
+    assert coaching_world.case.candidate.last_name not in main.inner_text()
     page.get_by_label("Angenommen").check()
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.get_by_test_id("referral-status")).to_have_text(re.compile(r"^\s*angenommen"))
@@ -61,7 +63,7 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
     # The case manager: from /app/ through the inbox badge to the case.
     staff = browser.new_context()
     try:
-        sign_in(staff, live_server, world.case_manager)
+        sign_in(staff, live_server, coaching_world.case_manager)
         second = staff.new_page()
         second.goto(f"{live_server.url}/app/")
         second.get_by_test_id("inbox-link").click()
@@ -69,7 +71,7 @@ def test_the_provider_answers_by_its_link_and_the_case_manager_finds_it_from_app
         checked(second)
         item = second.get_by_test_id("notifications").locator("li", has_text="Berufssprachkurs B2").first
         item.get_by_role("button", name="öffnen").click()
-        second.wait_for_url(f"**/app/coaching/cases/{world.case.pk}/")
+        second.wait_for_url(f"**/app/coaching/cases/{coaching_world.case.pk}/")
         checked(second)
         assert "Kurs B2 begonnen und bestanden" in second.locator("main").inner_text()
     finally:

@@ -6,6 +6,9 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+# The host the website answers to in the tests.
+HOST = {"HTTP_HOST": "127.0.0.1:8000"}
+
 
 def story_form(**overrides) -> dict:
     """The Wagtail add form of a success story, with ``overrides`` of single fields."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.models import EventRegistration
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 from tests.factories import EventRegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,7 @@ from accounts.roles import Role
 from cms.models import ChamberGroups, SuccessStoryPage
 from cms.services import chamber_editor_sync
 from organisations.models import Membership
-from tests.cms.conftest import HOST
-from tests.cms.helpers import add_url, assert_denied, story_form
+from tests.cms.helpers import HOST, add_url, assert_denied, story_form
 
 pytestmark = pytest.mark.django_db
 

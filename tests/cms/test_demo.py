@@ -17,8 +17,7 @@ from cms.models import (
 )
 from demo import cms as demo_cms
 from demo import organisations as demo_organisations
-from tests.cms.conftest import HOST
-from tests.cms.helpers import add_url, assert_denied, story_form
+from tests.cms.helpers import HOST, add_url, assert_denied, story_form
 
 pytestmark = pytest.mark.django_db
 

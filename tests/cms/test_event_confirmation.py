@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from cms.models import EventRegistration
 from cms.services import CANCEL_SALT, registration_cancel_token
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cms.models import EventRegistration
 from cms.services import RegistrationRefused, event_registration_create
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from cms import figures
 from employers.models import PlacementStatus
 from organisations.models import OrganisationKind, VerificationStatus
 from tests.clock import TODAY
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 from tests.factories import (
     EmploymentFactory,
     OrganisationFactory,

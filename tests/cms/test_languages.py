@@ -9,7 +9,7 @@ from wagtail_localize.models import Translation
 
 from cms.models import CandidateInfoPage, StandardPage
 from demo.cms import CANDIDATE_INFO_DE, CANDIDATE_INFO_TRANSLATIONS, translate_page
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

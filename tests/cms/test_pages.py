@@ -21,7 +21,7 @@ from cms.models import (
     StandardPage,
     SuccessStoryPage,
 )
-from tests.cms.conftest import HOST
+from tests.cms.helpers import HOST
 from tests.factories import WagtailImageFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coaching.models import HandoverKind
 from employers.models import EmploymentQuality
 from privacy.models import AuditEntry
 from tests.factories import (
     EmploymentQualityFactory,
+    HandoverChecklistTemplateFactory,
+    HandoverKindFactory,
     OccupationFactory,
     ServiceFactory,
     ServiceOrganisationFactory,
@@ -78,3 +81,12 @@ def audits(service, **filters):
 
 def png_upload(name: str = "zeugnis.png", content: bytes = PNG) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def handover_kind() -> HandoverKind:
+    kind = HandoverKind.objects.filter(slug="test-rechtskreiswechsel").first()
+    if kind is None:
+        kind = HandoverKindFactory(slug="test-rechtskreiswechsel", name="Rechtskreiswechsel AsylbLG → SGB II")
+        HandoverChecklistTemplateFactory(kind=kind, label="Bescheid liegt vor", required=True, order=0)
+        HandoverChecklistTemplateFactory(kind=kind, label="Termin vereinbart", required=False, order=1)
+    return kind

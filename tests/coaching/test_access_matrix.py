@@ -17,7 +17,7 @@ from candidates.services import consent_grant
 from coaching import services
 from organisations.models import OrganisationKind
 from tests.clock import TODAY, berlin
-from tests.coaching.conftest import handover_kind
+from tests.coaching.helpers import handover_kind
 from tests.factories import CaseFactory, OrganisationFactory, ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 

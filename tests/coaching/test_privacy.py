@@ -18,7 +18,7 @@ from organisations.models import OrganisationKind
 from privacy.registry import registry
 from privacy.services import gdpr_erase, gdpr_export
 from tests.clock import TODAY
-from tests.coaching.conftest import handover_kind
+from tests.coaching.helpers import handover_kind
 from tests.factories import (
     AppointmentFactory,
     AssessmentEntryFactory,

@@ -338,7 +338,7 @@ def test_a_coach_taking_an_employment_over_is_not_told_what_they_did(world):
 
 def test_a_handover_accepted_by_a_job_coach_gives_the_case_the_receiving_lead_case_manager(world):
     from candidates.services import consent_grant
-    from tests.coaching.conftest import handover_kind
+    from tests.coaching.helpers import handover_kind
 
     receiving = OrganisationFactory(municipality=world.municipality, kind="jobcenter")
     new_member(Role.CASE_MANAGER, organisation=receiving)

@@ -14,7 +14,6 @@ from django_celery_beat.models import IntervalSchedule
 from coaching import barrier_services
 from notifications.models import Notification
 from tests.clock import live_today
-from tests.coaching.conftest import world  # noqa: F401 - the coaching world
 from tests.config.celery_helpers import require_redis, running_worker
 from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
 
@@ -23,7 +22,7 @@ TASK = "coaching.tasks.remind_overdue_round_actions"
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_beat_and_a_real_worker_remind_the_owner_of_an_overdue_action_once(request, world):  # noqa: F811
+def test_beat_and_a_real_worker_remind_the_owner_of_an_overdue_action_once(request, world):
     require_redis(request)
     assert settings.CELERY_BEAT_SCHEDULE["coaching-remind-overdue-round-actions"]["task"] == TASK
     today = live_today()  # a real Celery worker reads the real clock (tests/clock.py)

@@ -29,7 +29,7 @@ from coaching.workdays import add_working_days
 from notifications.models import Notification
 from organisations.models import OrganisationKind
 from tests.clock import TODAY
-from tests.coaching.conftest import handover_kind
+from tests.coaching.helpers import handover_kind
 from tests.factories import (
     FollowUpReminderFactory,
     OrganisationFactory,

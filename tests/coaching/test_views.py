@@ -220,7 +220,7 @@ def test_volunteer_sees_only_consented_fields(world, signed_in):
 
 def test_handover_to_the_same_organisation_is_a_form_error(world, signed_in):
     client = signed_in(world.case_manager)
-    from tests.coaching.conftest import handover_kind
+    from tests.coaching.helpers import handover_kind
 
     response = client.post(
         reverse("coaching:handover_create", args=[world.case.pk]),
@@ -277,7 +277,7 @@ def test_the_form_lists_other_municipalities_offices_but_no_people(world, signed
 def test_a_missing_consent_is_a_form_error_that_links_to_the_consent_page(
     world, signed_in, other_municipality
 ):
-    from tests.coaching.conftest import handover_kind
+    from tests.coaching.helpers import handover_kind
 
     elsewhere = _jobcenter_elsewhere(other_municipality)
     kind = handover_kind()
@@ -311,7 +311,7 @@ def test_the_receiving_offices_staff_get_the_proposal_in_their_inbox(world, sign
     from candidates.models import ConsentScope
     from candidates.services import consent_grant
     from notifications.models import Notification
-    from tests.coaching.conftest import handover_kind
+    from tests.coaching.helpers import handover_kind
     from tests.fixtures.users import new_member
 
     elsewhere = _jobcenter_elsewhere(other_municipality)

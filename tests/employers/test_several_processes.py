@@ -26,14 +26,10 @@ from coaching.models import FollowUpDue
 from matching.models import IndexChange
 from notifications.models import Notification
 from tests.clock import live_today
-from tests.coaching import conftest as coaching_fixtures
 from tests.config.celery_helpers import require_redis, running_worker
 from tests.config.servers import RunningServer, running_gunicorns
 from tests.employers.server_pages import get_page, match_section, session_cookie, submit_form
 from tests.factories import IntervalScheduleFactory, PeriodicTaskFactory
-
-# The coaching package's fixture: a coach with two follow-ups due.
-world = coaching_fixtures.world
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 REMINDERS = "coaching.tasks.send_follow_up_reminders"
@@ -75,7 +71,7 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
     placement,
     candidate,
     candidate_user,
-    world,
+    coaching_world,
     signed_in,
     cook_taxonomy,
 ):
@@ -91,7 +87,9 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
     PeriodicTaskFactory(name=f"test {queue}", task=REMINDERS, interval=every_second, queue=queue)
     today = live_today()  # real processes read the real clock (tests/clock.py)
     dues = list(FollowUpDue.objects.filter(due_date__lte=today).values_list("pk", flat=True))
-    assert len(dues) == 2  # the coaching world: one due today or earlier per plan, later ones not yet
+    assert (
+        len(dues) == 2
+    )  # the coaching coaching_world: one due today or earlier per plan, later ones not yet
     listing = Consent.objects.get(candidate=candidate, scope=ConsentScope.LISTING)
     employer_cookie = session_cookie(signed_in(employer.own))
     candidate_cookie = session_cookie(signed_in(candidate_user))

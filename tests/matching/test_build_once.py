@@ -13,7 +13,6 @@ from matching import services
 from matching.engine import scoring
 from matching.engine.taxonomy import TaxonomyIndex
 from taxonomy.services import DATA_DIR
-from tests.employers.conftest import candidate, candidate_user, coach, employer  # noqa: F401  (fixtures)
 from tests.matching.synthetic import seeded, write_jsonl
 
 

@@ -18,7 +18,6 @@ from matching.engine.records import CandidateRecord, OccupationYears, PlacementR
 from matching.engine.scoring import WEIGHTS, Matcher
 from matching.engine.taxonomy import TaxonomyIndex
 from tests.clock import TODAY
-from tests.employers.conftest import candidate, candidate_user, coach, employer  # noqa: F401  (fixtures)
 from tests.factories import make_placement, make_profile
 
 # "Today" is tests.clock.TODAY, in the test and in the app alike.

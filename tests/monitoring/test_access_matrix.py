@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.fixtures.users import login_with_mfa
-from tests.monitoring.conftest import populate
+from tests.monitoring.world import populate
 
 pytestmark = pytest.mark.django_db
 

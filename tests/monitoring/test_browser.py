@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.conftest import CHROMIUM, browser_type_launch_args  # noqa: F401  (Debian's Chromium)
+from tests.browser.helpers import AXE_SCRIPT, CHROMIUM
 from tests.fixtures.users import login_with_mfa
-from tests.monitoring.conftest import _world, populate
+from tests.monitoring.world import build_world, populate
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,11 +16,9 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium package is missing"),
 ]
 
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
 
 def test_dashboard_draws_every_chart_and_is_accessible(live_server, page, municipality, other_municipality):
-    world = _world(municipality, other_municipality)
+    world = build_world(municipality, other_municipality)
     populate(world, 12)
     client = login_with_mfa(Client(), world["coordinator"])
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

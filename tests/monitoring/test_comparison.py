@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from monitoring import comparison, selectors
 from monitoring.models import MonitoringSettings
 from tests.factories import MonitoringSettingsFactory, OrganisationFactory
-from tests.monitoring.conftest import populate
+from tests.monitoring.world import populate
 
 pytestmark = pytest.mark.django_db
 

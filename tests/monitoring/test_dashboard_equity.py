@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates.models import Candidate
-from tests.monitoring.conftest import forget_dashboards
 from tests.monitoring.helpers import DASHBOARD_NOW, DASHBOARD_PERIOD, build_equity, dashboard_tables
+from tests.monitoring.world import forget_dashboards
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from candidates import services
 from candidates.models import Candidate, Consent
 from monitoring import quality
 from tests.factories import ConsentFactory
-from tests.monitoring.conftest import forget_dashboards
 from tests.monitoring.helpers import (
     DASHBOARD_NOW,
     DASHBOARD_PERIOD,
@@ -24,6 +23,7 @@ from tests.monitoring.helpers import (
     equity_table,
     pdf_text,
 )
+from tests.monitoring.world import forget_dashboards
 
 pytestmark = pytest.mark.django_db
 

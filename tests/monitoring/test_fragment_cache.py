@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from monitoring import views
-from tests.monitoring.conftest import populate
+from tests.monitoring.world import populate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.monitoring.conftest import forget_dashboards, populate
+from tests.monitoring.world import forget_dashboards, populate
 
 pytestmark = pytest.mark.django_db
 

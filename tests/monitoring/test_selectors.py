@@ -12,8 +12,8 @@ from employers.models import Employment
 from monitoring import selectors
 from tests.clock import TODAY
 from tests.factories import CaseFactory, EmploymentFactory, LanguageSkillFactory
-from tests.monitoring.conftest import populate
 from tests.monitoring.helpers import bare_candidate
+from tests.monitoring.world import populate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

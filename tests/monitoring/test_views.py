@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from monitoring.models import MonitoringSettings
 from tests.clock import TODAY
-from tests.monitoring.conftest import populate
 from tests.monitoring.helpers import pdf_text
+from tests.monitoring.world import populate
 
 # The page counts from 1 January of the Berlin year: the clock stands at noon in Berlin on tests.clock.TODAY.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]

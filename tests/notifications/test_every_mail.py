@@ -31,8 +31,6 @@ from notifications import services as notification_services
 from notifications.links import absolute_url, base_url
 from organisations import services as organisation_services
 from tests.clock import TODAY
-from tests.cms.conftest import _fresh_figures_cache, home, ihk, make_event  # noqa: F401
-from tests.coaching.conftest import world  # noqa: F401
 from tests.factories import (
     OccupationFactory,
     ServiceFactory,
@@ -42,8 +40,8 @@ from tests.factories import (
 )
 from tests.fixtures.users import new_member
 
-# "Today" is tests.clock.TODAY, in the test and in the app alike.
-pytestmark = pytest.mark.usefixtures("frozen_today")
+# "Today" is tests.clock.TODAY, in the test and in the app alike; the live figures count afresh.
+pytestmark = pytest.mark.usefixtures("frozen_today", "fresh_figures_cache")
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIL_CALLS = {"send_mail", "EmailMessage", "EmailMultiAlternatives", "send_mass_mail"}
@@ -129,12 +127,12 @@ def _assert_absolute(messages) -> None:
 
 @pytest.mark.django_db(transaction=False)
 def test_no_mail_the_project_sends_carries_a_relative_link(
-    world,  # noqa: F811
-    make_event,  # noqa: F811
+    coaching_world,
+    make_event,
     django_capture_on_commit_callbacks,
 ):
     mail.outbox = []
-    reader_uk = world.coach
+    reader_uk = coaching_world.coach
     reader_uk.preferred_language = "uk"
     reader_uk.save(update_fields=["preferred_language"])
     notification_services.email_preference_set(user=reader_uk, choice="digest")
@@ -143,18 +141,26 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         # Every kind of notice: by itself (German reader) and in the digest (Ukrainian reader).
         for key in registry.kind_keys():
             notification_services.notify(
-                recipients=[world.case_manager, reader_uk], kind=key, params=SAMPLE, link="coaching:home"
+                recipients=[coaching_world.case_manager, reader_uk],
+                kind=key,
+                params=SAMPLE,
+                link="coaching:home",
             )
         # The self-service invitation and the membership invitation.
         candidate_services.invitation_send(
-            candidate=world.case.candidate, actor=world.case_manager, email="neu@lotse.example"
+            candidate=coaching_world.case.candidate,
+            actor=coaching_world.case_manager,
+            email="neu@lotse.example",
         )
-        lead = new_member(Role.CASE_MANAGER, organisation=world.office, lead=True)
+        lead = new_member(Role.CASE_MANAGER, organisation=coaching_world.office, lead=True)
         organisation_services.membership_invite(
-            actor=lead, organisation=world.office, email="kollegin@lotse.example", role=Role.JOB_COACH
+            actor=lead,
+            organisation=coaching_world.office,
+            email="kollegin@lotse.example",
+            role=Role.JOB_COACH,
         )
         # The permit-expiry warning to the case manager.
-        Candidate.objects.filter(pk=world.case.candidate_id).update(
+        Candidate.objects.filter(pk=coaching_world.case.candidate_id).update(
             work_permission_expires=TODAY + datetime.timedelta(days=30)
         )
         assert candidate_services.permit_expiry_warn() == 1
@@ -164,13 +170,13 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         )
         # An appointment (issue 22): the invitation with its .ics, then its change and cancellation.
         appointment = candidate_services.appointment_create(
-            case=world.case,
-            actor=world.case_manager,
+            case=coaching_world.case,
+            actor=coaching_world.case_manager,
             kind="interview",
             starts_at=timezone.now() + datetime.timedelta(hours=20),
             ends_at=timezone.now() + datetime.timedelta(hours=21),
             place="Rathaus, Zimmer 3",
-            staff_attendees=[world.case_manager],
+            staff_attendees=[coaching_world.case_manager],
         )
         # The confirmation link to a business for a placement the case manager found (issue 14).
         from employers import services as employer_services
@@ -179,9 +185,9 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
             uri="http://esco.test/occupation/mail-cook", label_de="Koch/Köchin", isco_code=""
         )
         employer_services.placement_acquire(
-            actor=world.case_manager,
+            actor=coaching_world.case_manager,
             business={
-                "name": world.employer_org.name,
+                "name": coaching_world.employer_org.name,
                 "sector": "handwerk",
                 "contact_email": "chefin@betrieb.example",
             },
@@ -194,23 +200,25 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         )
     assert candidate_services.appointment_reminders_send() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        candidate_services.appointment_cancel(appointment=appointment, actor=world.case_manager)
+        candidate_services.appointment_cancel(appointment=appointment, actor=coaching_world.case_manager)
     assert notification_services.digests_send() == 1
-    # The follow-up reminder (the world's employment began 40 days ago: two are due).
+    # The follow-up reminder (the coaching_world's employment began 40 days ago: two are due).
     assert coaching_services.reminders_send() == 2
     # The speed-dating invitation (issue 15), with its .ics, to the person's own login.
     from employers.models import SpeedDatingCandidate
     from employers.speeddating import speed_dating_invitation_send
 
-    Candidate.objects.filter(pk=world.case.candidate_id).update(user=new_member(Role.CANDIDATE))
+    Candidate.objects.filter(pk=coaching_world.case.candidate_id).update(user=new_member(Role.CANDIDATE))
     session = SpeedDatingFactory(
-        municipality_id=world.case.municipality_id,
+        municipality_id=coaching_world.case.municipality_id,
         title="Azubi-Speed-Dating",
         starts_at=timezone.now() + datetime.timedelta(days=5),
         place="Rathaus",
     )
     participant = SpeedDatingCandidateFactory(
-        session=session, candidate_id=world.case.candidate_id, status=SpeedDatingCandidate.Status.INVITED
+        session=session,
+        candidate_id=coaching_world.case.candidate_id,
+        status=SpeedDatingCandidate.Status.INVITED,
     )
     assert speed_dating_invitation_send(participant_id=participant.pk)
     # A report of discrimination referred to a counselling service: its signed link (issue 15 §3).
@@ -218,16 +226,16 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
     from coaching.discrimination_services import report_create
 
     counselling = ServiceFactory(
-        organisation=ServiceOrganisationFactory(municipality=world.municipality, name="ADN"),
-        municipality=world.municipality,
+        organisation=ServiceOrganisationFactory(municipality=coaching_world.municipality, name="ADN"),
+        municipality=coaching_world.municipality,
         name="Antidiskriminierungsberatung",
         category="anti_discrimination",
         email="beratung@adn.example",
     )
     with django_capture_on_commit_callbacks(execute=True):
         report_create(
-            actor=world.coach,
-            reporter=Reporter("staff", world.municipality),
+            actor=coaching_world.coach,
+            reporter=Reporter("staff", coaching_world.municipality),
             setting="office",
             occurred_on=TODAY,
             description="Am Schalter abgewiesen",
@@ -239,7 +247,9 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
     counselling.category = "language_course"
     counselling.save(update_fields=["category"])
     with django_capture_on_commit_callbacks(execute=True):
-        coaching_services.referral_create(case=world.case, service=counselling, actor=world.case_manager)
+        coaching_services.referral_create(
+            case=coaching_world.case, service=counselling, actor=coaching_world.case_manager
+        )
     assert sum("beratung@adn.example" in m.to for m in mail.outbox) == 2
     sent_by_project = list(mail.outbox)
     assert len(sent_by_project) >= len(registry.kind_keys()) + 8
@@ -247,11 +257,11 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
 
     # allauth's own mails, through its adapter, with the links it builds from the request.
     request = RequestFactory().get("/", HTTP_HOST=Site.objects.get_current().domain)
-    request.user = world.case_manager
+    request.user = coaching_world.case_manager
     context = {
         "request": request,
-        "user": world.case_manager,
-        "email": world.case_manager.email,
+        "user": coaching_world.case_manager,
+        "email": coaching_world.case_manager.email,
         "current_site": Site.objects.get_current(),
         "activate_url": absolute_url(reverse("account_confirm_email", args=["KEY"])),
         "password_reset_url": absolute_url(reverse("account_reset_password_from_key", args=["uid", "key"])),
@@ -259,12 +269,12 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
         "key": "KEY",
         "code": "ABC123",
         "from_email": "alt@lotse.example",
-        "to_email": world.case_manager.email,
+        "to_email": coaching_world.case_manager.email,
         "deleted_email": "alt@lotse.example",
     }
     adapter = get_adapter(request)
     allauth_mails = [
-        adapter.render_mail(prefix, world.case_manager.email, context) for prefix in ALLAUTH_PREFIXES
+        adapter.render_mail(prefix, coaching_world.case_manager.email, context) for prefix in ALLAUTH_PREFIXES
     ]
     assert any("Lotse" in m.body for m in allauth_mails)
 
@@ -275,9 +285,9 @@ def test_no_mail_the_project_sends_carries_a_relative_link(
     assert settings.WAGTAILADMIN_BASE_URL.rstrip("/") == base_url()
 
 
-def test_the_password_reset_mail_greets_from_lotse_with_an_absolute_link(client, world):  # noqa: F811
+def test_the_password_reset_mail_greets_from_lotse_with_an_absolute_link(client, coaching_world):
     mail.outbox = []
-    response = client.post(reverse("account_reset_password"), {"email": world.case_manager.email})
+    response = client.post(reverse("account_reset_password"), {"email": coaching_world.case_manager.email})
     assert response.status_code == 302
     [message] = mail.outbox
     assert "example.com" not in message.subject + message.body

@@ -12,7 +12,6 @@ from employers import services
 from notifications import registry
 from notifications.models import Notification
 from notifications.selectors import inbox
-from tests.employers.conftest import coach, employer, placement  # noqa: F401  (fixtures)
 from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
 
 
@@ -22,7 +21,7 @@ def candidate_user(db):
 
 
 @pytest.fixture
-def candidate(municipality, cook_taxonomy, candidate_user, coach):  # noqa: F811
+def candidate(municipality, cook_taxonomy, candidate_user, coach):
     c = make_candidate(
         municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
     )
@@ -35,10 +34,10 @@ def _kinds(user) -> list[str]:
 
 
 def test_selection_addresses_the_candidate_and_the_case_manager_differently(
-    placement,  # noqa: F811
+    placement,
     candidate,
-    employer,  # noqa: F811
-    coach,  # noqa: F811
+    employer,
+    coach,
     candidate_user,
 ):
     services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
@@ -57,10 +56,10 @@ def test_selection_addresses_the_candidate_and_the_case_manager_differently(
 
 
 def test_the_answer_tells_the_employer_and_marks_the_answerers_notice_read(
-    placement,  # noqa: F811
+    placement,
     candidate,
-    employer,  # noqa: F811
-    coach,  # noqa: F811
+    employer,
+    coach,
     candidate_user,
 ):
     intro = services.introduction_select(placement=placement, candidate=candidate, actor=employer.own)
@@ -75,10 +74,10 @@ def test_the_answer_tells_the_employer_and_marks_the_answerers_notice_read(
 
 
 def test_interview_offer_and_hire_notify_the_candidate_and_the_case_manager(
-    placement,  # noqa: F811
+    placement,
     candidate,
-    employer,  # noqa: F811
-    coach,  # noqa: F811
+    employer,
+    coach,
     candidate_user,
 ):
     other_placement = make_placement(

@@ -28,15 +28,10 @@ from django.urls import path as url_path
 from django.urls import reverse
 
 from candidates.models import ConsentScope
-from tests.cms import conftest as cms_fixtures
 from tests.factories import ConsentFactory
 from tests.fixtures.users import activate_totp
 
 pytestmark = pytest.mark.django_db
-
-# Fixtures of other test packages used here: a case manager with a case, a chamber's event page.
-ihk = cms_fixtures.ihk
-make_event = cms_fixtures.make_event
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = {"HTTP_HOST": "127.0.0.1:8000"}

@@ -23,7 +23,6 @@ from django.utils import timezone
 from candidates.models import Candidate, Consent, ConsentScope
 from employers.models import Introduction, ShortlistEntry
 from notifications.models import Notification
-from tests.employers import conftest as employers_fixtures
 from tests.factories import (
     CandidateSkillFactory,
     IntroductionFactory,
@@ -37,11 +36,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-# The employers app's fixtures, used here by name.
-employer = employers_fixtures.employer
-coach = employers_fixtures.coach
-placement = employers_fixtures.placement
 
 Stage = Introduction.Stage
 

@@ -33,7 +33,7 @@ from coaching.models import (
 )
 from organisations.models import OrganisationKind
 from tests.clock import TODAY
-from tests.coaching.conftest import handover_kind
+from tests.coaching.helpers import handover_kind
 from tests.factories import (
     CaseFactory,
     CaseNoteFactory,

@@ -11,9 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.coaching.conftest import language_school, world  # noqa: F401
-from tests.employers.conftest import candidate, candidate_user, coach, employer, placement  # noqa: F401  (fixtures)
-
 
 @dataclass
 class Received:
@@ -45,7 +42,7 @@ def _start(answers: list[int]) -> tuple[ThreadingHTTPServer, Receiver]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with lock:
                 index = len(receiver.got)

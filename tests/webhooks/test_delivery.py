@@ -193,16 +193,18 @@ def test_a_deactivated_subscription_gets_nothing_more(
 
 
 def test_a_referral_answered_through_the_link_reaches_the_case_organisation_only(
-    world, language_school, make_receiver, django_capture_on_commit_callbacks, client
+    coaching_world, language_school, make_receiver, django_capture_on_commit_callbacks, client
 ):
-    office_coordinator = new_member(Role.COORDINATOR, organisation=world.office)
+    office_coordinator = new_member(Role.COORDINATOR, organisation=coaching_world.office)
     office, other = make_receiver(200), make_receiver(200)
-    _subscribe(world.office, office_coordinator, office.url, REFERRAL_ANSWERED)
+    _subscribe(coaching_world.office, office_coordinator, office.url, REFERRAL_ANSWERED)
     # The municipality's other coordinator (another organisation) subscribes too: not entitled.
-    other_org = world.coordinator.memberships.get().organisation
-    assert other_org != world.office
-    _subscribe(other_org, world.coordinator, other.url, REFERRAL_ANSWERED)
-    referral = referral_create(case=world.case, service=language_school, actor=world.case_manager, note="x")
+    other_org = coaching_world.coordinator.memberships.get().organisation
+    assert other_org != coaching_world.office
+    _subscribe(other_org, coaching_world.coordinator, other.url, REFERRAL_ANSWERED)
+    referral = referral_create(
+        case=coaching_world.case, service=language_school, actor=coaching_world.case_manager, note="x"
+    )
     link = reverse("coaching:referral_answer", kwargs={"token": referral_answer_token(referral=referral)})
     with django_capture_on_commit_callbacks(execute=True):
         # The provider answers through its signed link, without an account.
@@ -215,7 +217,7 @@ def test_a_referral_answered_through_the_link_reaches_the_case_organisation_only
     assert event["data"]["referral"] == {"id": referral.pk}
     assert event["data"]["service"] == {"id": language_school.pk}
     assert event["data"]["status"] == "accepted"
-    assert world.case.candidate.first_name not in office.got[0].body.decode()
+    assert coaching_world.case.candidate.first_name not in office.got[0].body.decode()
     assert Introduction.objects.count() == 0  # nothing else moved
 
 
