@@ -80,31 +80,47 @@ def main() -> None:
         _mount_layout()
         profile(pages, sys.argv[sys.argv.index("--profile") + 1], REQUESTS)
         return
-    baseline = os.environ.get("BENCH_BASELINE")
-    versions = {"before": Path(baseline).resolve()} if baseline else {}
-    versions["after" if baseline else "this"] = HERE
-    samples: dict[str, dict[str, list[float]]] = {v: {p: [] for p in PAGES} for v in versions}
-    queries: dict[str, dict[str, int]] = {}
-    sizes: dict[str, dict[str, int]] = {}
-    load = []
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    for r in range(ROUNDS):
-        for name, root in versions.items():
-            load.append(os.getloadavg()[0])
-            result = run_worker(root, pages)
-            for page, values in result["cpu_ms"].items():
-                samples[name][page].extend(values)
-            queries[name], sizes[name] = result["queries"], result["bytes"]
-        print(f"round {r + 1}/{ROUNDS} done", file=sys.stderr, flush=True)
+    samples, queries, sizes, load, started = alternate(lambda root: run_worker(root, pages), PAGES, ROUNDS)
     print(
         f"{started}, {os.uname().machine}, {os.cpu_count()} cores; {N_CANDIDATES:,} listed candidates; "
         f"{ROUNDS} rounds × {REQUESTS} requests per page and version; load average "
         f"{min(load):.1f}–{max(load):.1f}\nCPU ms per request (time.process_time, test client included): "
         "median [quartiles]"
     )
-    names = list(versions)
+    print_table(samples, queries, sizes, PAGES)
+
+
+def alternate(run, pages: tuple[str, ...], rounds: int) -> tuple[dict, dict, dict, list[float], str]:
+    """Run this checkout (and BENCH_BASELINE's, first in every round) ``rounds`` times, alternating.
+
+    ``run(root)`` measures one code version in its own process and returns its worker's JSON. Returns
+    the CPU samples and the queries and bytes per version and page, the load averages seen and when
+    the run started (shared with bench_staff_pages.py).
+    """
+    baseline = os.environ.get("BENCH_BASELINE")
+    versions = {"before": Path(baseline).resolve()} if baseline else {}
+    versions["after" if baseline else "this"] = HERE
+    samples: dict[str, dict[str, list[float]]] = {v: {p: [] for p in pages} for v in versions}
+    queries: dict[str, dict[str, int]] = {}
+    sizes: dict[str, dict[str, int]] = {}
+    load = []
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for r in range(rounds):
+        for name, root in versions.items():
+            load.append(os.getloadavg()[0])
+            result = run(root)
+            for page, values in result["cpu_ms"].items():
+                samples[name][page].extend(values)
+            queries[name], sizes[name] = result["queries"], result["bytes"]
+        print(f"round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+    return samples, queries, sizes, load, started
+
+
+def print_table(samples: dict, queries: dict, sizes: dict, pages: tuple[str, ...]) -> None:
+    """One line per page: median [quartiles] CPU ms per version, the queries and the page's size."""
+    names = list(samples)
     print("page".ljust(10) + "".join(f"{n:>24}" for n in names) + "   queries     KB")
-    for page in PAGES:
+    for page in pages:
         cells = []
         for n in names:
             q = statistics.quantiles(samples[n][page], n=4)

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
+
+from bench_page_cpu import alternate, print_table  # noqa: E402
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 PAGES = ("trivial", "case", "caseload", "dashboard")
@@ -75,37 +78,13 @@ def run_worker(root: Path) -> dict:
 
 
 def main() -> None:
-    baseline = os.environ.get("BENCH_BASELINE")
-    versions = {"before": Path(baseline).resolve()} if baseline else {}
-    versions["after" if baseline else "this"] = HERE
-    samples = {v: {p: [] for p in PAGES} for v in versions}
-    queries: dict[str, dict[str, int]] = {}
-    sizes: dict[str, dict[str, int]] = {}
-    load = []
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    for r in range(ROUNDS):
-        for name, root in versions.items():
-            load.append(os.getloadavg()[0])
-            result = run_worker(root)
-            for page, values in result["cpu_ms"].items():
-                samples[name][page].extend(values)
-            queries[name], sizes[name] = result["queries"], result["bytes"]
-        print(f"round {r + 1}/{ROUNDS} done", file=sys.stderr, flush=True)
+    samples, queries, sizes, load, started = alternate(run_worker, PAGES, ROUNDS)
     print(
         f"{started}, {os.uname().machine}, {os.cpu_count()} cores; {ROUNDS} rounds × {REQUESTS} requests "
         f"per page and version; load average {min(load):.1f}–{max(load):.1f}\n"
         "CPU ms per request (time.process_time, test client included): median [quartiles]"
     )
-    names = list(versions)
-    print("page".ljust(10) + "".join(f"{n:>24}" for n in names) + "   queries     KB")
-    for page in PAGES:
-        cells = []
-        for n in names:
-            q = statistics.quantiles(samples[n][page], n=4)
-            cells.append(f"{statistics.median(samples[n][page]):6.1f} [{q[0]:5.1f}–{q[2]:5.1f}]".rjust(24))
-        qs = " → ".join(str(queries[n][page]) for n in names)
-        kb = " → ".join(f"{sizes[n][page] / 1024:.0f}" for n in names)
-        print(page.ljust(10) + "".join(cells) + f"   {qs:>7}   {kb}")
+    print_table(samples, queries, sizes, PAGES)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from django.urls import reverse
 from coaching import services
 from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
 from tests.clock import TODAY
-from tests.factories import CaseFactory, OrganisationFactory, make_employment
+from tests.factories import CaseFactory, OrganisationFactory, RiskFlagFactory, make_employment
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -358,7 +358,6 @@ def test_the_cached_caseload_table_shows_every_change_to_a_line(world, signed_in
     """The table is cached as rendered HTML under a hash of its lines (coaching/views.py): a risk
     raised or resolved changes the line, so the next page shows it, never the cached table."""
     from coaching import selectors
-    from coaching.models import RiskFlag
 
     client = signed_in(world.coach)
     url = reverse("coaching:home")
@@ -382,7 +381,7 @@ def test_the_cached_caseload_table_shows_every_change_to_a_line(world, signed_in
 
     before = risks_cell()
     assert risks_cell() == before  # the cached table, the same
-    flag = RiskFlag.objects.create(employment=world.employment, kind="dropout", raised_by=world.coach)
+    flag = RiskFlagFactory(employment=world.employment, kind="dropout", raised_by=world.coach)
     assert int(risks_cell()) == int(before) + 1
     flag.resolved_at, flag.resolution_note = flag.raised_at, "geklärt"
     flag.save()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -12,21 +11,7 @@ from employers import services
 from notifications import registry
 from notifications.models import Notification
 from notifications.selectors import inbox
-from tests.factories import UserFactory, make_candidate, make_placement, make_profile, open_case
-
-
-@pytest.fixture
-def candidate_user(db):
-    return UserFactory(is_candidate=True)
-
-
-@pytest.fixture
-def candidate(municipality, cook_taxonomy, candidate_user, coach):
-    c = make_candidate(
-        municipality, occupation=cook_taxonomy.cook, skills=cook_taxonomy.skills[:2], user=candidate_user
-    )
-    open_case(c, coach)
-    return c
+from tests.factories import make_placement, make_profile
 
 
 def _kinds(user) -> list[str]:
