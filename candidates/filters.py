@@ -7,11 +7,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inputs.dates import DateFilter
+from inputs.filtersets import SharedFilterSet
 
 from .models import Candidate, Case, CasePhase, LegalCircle, WorkPermission
 
 
-class CaseloadFilter(django_filters.FilterSet):
+class CaseloadFilter(SharedFilterSet):
     # Searched in the view (candidates.selectors.caseload_search), which audits every search.
     q = django_filters.CharFilter(
         label=_("Suche: Name, Referenz oder Geburtsdatum"),

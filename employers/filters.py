@@ -18,6 +18,7 @@ from candidates.models import (
     WorkPermission,
 )
 from inputs.dates import DateFilter
+from inputs.filtersets import SharedFilterSet
 from taxonomy.cefr import CEFR, CEFR_ORDER
 from taxonomy.postcodes import is_valid_postcode
 
@@ -59,7 +60,7 @@ class BrowseForm(forms.Form):
         return data
 
 
-class CandidateBrowseFilter(django_filters.FilterSet):
+class CandidateBrowseFilter(SharedFilterSet):
     occupation = django_filters.CharFilter(
         label=_("Beruf (ESCO)"), method="filter_occupation", widget=forms.HiddenInput
     )
@@ -278,7 +279,7 @@ class CandidateApiFilter(CandidateBrowseFilter):
 # --- the shared company record (issue 15 §1) ------------------------------------------------------
 
 
-class BusinessFilter(django_filters.FilterSet):
+class BusinessFilter(SharedFilterSet):
     """The list of business records: partner level, sector, owner, next contact due."""
 
     q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=100)
