@@ -9,6 +9,8 @@ DEBUG off, PostgreSQL), waits for its first answer to a trivial view (/health/li
 requests the placement's matches page once, as a signed-in employer:
 
 - warm-up on (MATCHING_WARM_INDEXES=1), page requested right after the first answer;
+- warm-up on, page requested as soon as ``/health/ready/`` answers 200 (a deploy's readiness check:
+  503 while the worker builds its indexes; "up after" is then the time to ready);
 - warm-up on, page requested once the worker had ``--settle`` seconds (a deploy's health check);
 - warm-up off (the old behaviour: the page builds the index).
 """
@@ -20,6 +22,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -100,7 +103,7 @@ def get(path: str, cookie: str | None = None) -> tuple[int, float]:
         return response.status, time.perf_counter() - started
 
 
-def run(case: str, *, warm: bool, settle: float, cookie: str, url: str) -> None:
+def run(case: str, *, warm: bool, settle: float, cookie: str, url: str, ready: bool = False) -> None:
     env = {
         **os.environ,
         "MATCHING_WARM_INDEXES": "1" if warm else "0",
@@ -135,6 +138,14 @@ def run(case: str, *, warm: bool, settle: float, cookie: str, url: str) -> None:
             except OSError:
                 time.sleep(0.02)
         up = time.perf_counter() - started
+        if ready:  # as a deploy does: people are sent to the worker once readiness says so
+            while True:
+                try:
+                    get("/health/ready/")
+                    break
+                except urllib.error.HTTPError:  # 503 while the worker builds its indexes
+                    time.sleep(0.05)
+            up = time.perf_counter() - started
         time.sleep(settle)
         status, first = get(url, cookie)
         _status, second = get(url, cookie)
@@ -155,6 +166,9 @@ def main() -> None:
     args = parser.parse_args()
     cookie, url = prepare(args.candidates)
     run("warm-up on, page right after the first answer", warm=True, settle=0, cookie=cookie, url=url)
+    run(
+        "warm-up on, page once /health/ready/ is 200", warm=True, settle=0, cookie=cookie, url=url, ready=True
+    )
     run(f"warm-up on, page after {args.settle:.0f} s", warm=True, settle=args.settle, cookie=cookie, url=url)
     run("warm-up off (old: the page builds the index)", warm=False, settle=0, cookie=cookie, url=url)
 

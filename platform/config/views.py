@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_set_preferred_language
+from matching import index as matching_index
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,9 @@ def health_ready(request: HttpRequest) -> JsonResponse:
             failed.append(name)
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
+    if matching_index.warming():
+        # Up, but this worker still builds its candidate indexes: the first matches page would wait.
+        return JsonResponse({"status": "starting", "warming": ["matching"]}, status=503)
     return JsonResponse({"status": "ok"})
 
 

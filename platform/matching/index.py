@@ -110,6 +110,16 @@ def warm_indexes() -> int:
     return built
 
 
+# Set while this process builds its indexes at start: readiness (/health/ready/) answers 503 until
+# then, so a deploy sends people to a worker only once their first matches page is quick.
+_warming = threading.Event()
+
+
+def warming() -> bool:
+    """Whether this process is still building its candidate indexes at start."""
+    return _warming.is_set()
+
+
 def warm_indexes_in_background() -> threading.Thread | None:
     """Start ``warm_indexes`` in a daemon thread if ``settings.MATCHING_WARM_INDEXES`` is on.
 
@@ -128,8 +138,10 @@ def warm_indexes_in_background() -> threading.Thread | None:
         except Exception:  # a failed warm-up only means the first request builds it
             logger.exception("Warming the candidate indexes failed")
         finally:
+            _warming.clear()
             connection.close()  # this thread's own connection: not left open for the worker's life
 
+    _warming.set()
     thread = threading.Thread(target=run, name="matching-warm-indexes", daemon=True)
     thread.start()
     return thread

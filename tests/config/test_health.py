@@ -82,3 +82,41 @@ def test_compose_health_check_passes_against_a_ready_server_and_fails_without_br
         assert (status, json.loads(body)) == (503, {"status": "unavailable", "failed": ["broker"]})
         # Liveness asks nothing: the process is up, so nothing restarts it during the outage.
         assert web.get("/health/live/") == (200, b'{"status": "ok"}')
+
+
+@pytest.mark.django_db
+def test_readiness_waits_for_this_workers_candidate_indexes(monkeypatch, settings):
+    """A deploy sends people to a worker once it is ready: while the worker still builds its
+    candidate indexes at start, its first matches page would wait for the build (issue 21)."""
+    import threading
+
+    from matching import index
+
+    settings.MATCHING_WARM_INDEXES = True
+    release = threading.Event()
+    monkeypatch.setattr(index, "warm_indexes", lambda: release.wait(30))
+    client = Client(raise_request_exception=False)
+    thread = index.warm_indexes_in_background()
+    try:
+        response = client.get("/health/ready/", **HOST)
+        assert response.status_code == 503
+        assert json.loads(response.content) == {"status": "starting", "warming": ["matching"]}
+        assert client.get("/health/live/", **HOST).status_code == 200  # alive all the while
+    finally:
+        release.set()
+        thread.join(30)
+    assert client.get("/health/ready/", **HOST).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_failed_warm_up_does_not_keep_the_worker_out_of_service(monkeypatch, settings):
+    """The first matches page then builds the index itself: slower, but served."""
+    from matching import index
+
+    def broken() -> int:
+        raise RuntimeError("the database went away during the build")
+
+    settings.MATCHING_WARM_INDEXES = True
+    monkeypatch.setattr(index, "warm_indexes", broken)
+    index.warm_indexes_in_background().join(30)
+    assert Client(raise_request_exception=False).get("/health/ready/", **HOST).status_code == 200
