@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import django_filters
+from django import forms
 from django.http import QueryDict
 from django_filters.filters import QuerySetRequestMixin
 
@@ -45,5 +46,25 @@ class SharedFilterSet(django_filters.FilterSet):
             return super().get_form_class()
         cls = type(self)
         if "_shared_form_class" not in cls.__dict__:
-            cls._shared_form_class = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = _ChoicesShared(form_class.base_fields)
+            cls._shared_form_class = form_class
         return cls._shared_form_class
+
+
+class _ChoicesShared(dict):
+    """A form's base fields whose per-form copies share their (never changed) lists of choices.
+
+    Django's ``ChoiceField`` deep-copies its choices into every form, the largest part of making the
+    filter form. Every other part is copied as Django copies it (widget, attributes, error messages,
+    validators); a field class with a copy of its own (a ``ModelChoiceField`` copies its queryset) is
+    left to it.
+    """
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {
+            name: forms.Field.__deepcopy__(field, memo)
+            if type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__
+            else copy.deepcopy(field, memo)
+            for name, field in self.items()
+        }

@@ -97,3 +97,36 @@ def test_a_filter_whose_choices_depend_on_the_request_is_not_shared(rf):
     two = _PerRequest(None, queryset=Candidate.objects.all(), request=second)
     assert list(one.form.fields["organisation"].queryset) == [ours]
     assert [o.name for o in two.form.fields["organisation"].queryset] == ["Andere"]
+
+
+def test_choices_given_to_one_form_stay_with_it():
+    """Forms share the class's choices; a view that gives its form other choices gives them to it alone."""
+    first = CandidateBrowseFilter(None, queryset=Candidate.objects.all())
+    first.form.fields["sort"].choices = [("recent", "nur diese")]
+    second = CandidateBrowseFilter(None, queryset=Candidate.objects.all())
+    assert [value for value, _label in second.form.fields["sort"].choices] == [
+        "experience",
+        "available",
+        "hours",
+        "recent",
+    ]
+    assert 'value="experience"' in str(second.form["sort"]) and 'value="experience"' not in str(
+        first.form["sort"]
+    )
+
+
+class _StaticModelChoice(SharedFilterSet):
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = Candidate
+        fields: list[str] = []
+
+
+def test_a_model_choice_reads_its_choices_afresh_for_every_form():
+    OrganisationFactory(name="Erste")
+    first = _StaticModelChoice(None, queryset=Candidate.objects.all())
+    assert [o.name for o in first.form.fields["organisation"].queryset] == ["Erste"]
+    OrganisationFactory(name="Zweite")
+    second = _StaticModelChoice(None, queryset=Candidate.objects.all())
+    assert sorted(o.name for o in second.form.fields["organisation"].queryset) == ["Erste", "Zweite"]

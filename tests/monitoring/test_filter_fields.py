@@ -1,0 +1,35 @@
+"""The dashboard's filter fields, composed in Python (inputs.fields_html), are the include's bytes."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import QueryDict
+from django.template import engines
+from django.utils import translation
+
+from inputs.fields_html import field_html
+from monitoring.forms import DashboardFilterForm
+from organisations.models import Organisation
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+INCLUDE = engines["django"].from_string('{% include "includes/form_field.html" with field=field %}')
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar"])
+@pytest.mark.parametrize(
+    "query",
+    [None, "start=2026-01-01&end=2026-06-30&legal_circle=sgb2", "start=31.02.2026&end=gestern&organisation=x"],
+)
+def test_every_filter_field_is_what_the_include_renders(language, query):
+    OrganisationFactory(name="Jobcenter <Nord> & Co")
+    OrganisationFactory(name="Integrationskurs Süd")
+    with translation.override(language):
+        form = DashboardFilterForm(
+            QueryDict(query) if query else None, organisations=Organisation.objects.order_by("name")
+        )
+        form.is_valid()
+        assert [field.name for field in form] == ["start", "end", "organisation", "legal_circle"]
+        for field in form:
+            assert field_html(field) == INCLUDE.render({"field": field}), field.name
