@@ -20,7 +20,11 @@ INCLUDE = engines["django"].from_string('{% include "includes/form_field.html" w
 @pytest.mark.parametrize("language", ["de", "en", "ar"])
 @pytest.mark.parametrize(
     "query",
-    [None, "start=2026-01-01&end=2026-06-30&legal_circle=sgb2", "start=31.02.2026&end=gestern&organisation=x"],
+    [
+        None,
+        "start=2026-01-01&end=2026-06-30&legal_circle=sgb2",
+        "start=31.02.2026&end=gestern&organisation=x",
+    ],
 )
 def test_every_filter_field_is_what_the_include_renders(language, query):
     OrganisationFactory(name="Jobcenter <Nord> & Co")
