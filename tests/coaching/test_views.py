@@ -12,7 +12,14 @@ from django.urls import reverse
 from coaching import services
 from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
 from tests.clock import TODAY
-from tests.factories import CaseFactory, OrganisationFactory, RiskFlagFactory, make_employment
+from tests.factories import (
+    CaseFactory,
+    HandoverFactory,
+    OrganisationFactory,
+    RiskFlagFactory,
+    SupportRequestFactory,
+    make_employment,
+)
 
 # Dates are built from TODAY: the clock stands at noon in Berlin that day (tests/clock.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -386,3 +393,51 @@ def test_the_cached_caseload_table_shows_every_change_to_a_line(world, signed_in
     flag.resolved_at, flag.resolution_note = flag.raised_at, "geklärt"
     flag.save()
     assert risks_cell() == before
+
+
+def test_the_home_page_lists_open_handovers_and_requests_with_what_a_coach_needs(world, signed_in):
+    """Each line names the person or the business, where it goes and when it is due (the home page
+    reads only these columns: coaching.selectors.open_requests, proposed_handovers)."""
+    jobcenter = OrganisationFactory(
+        municipality=world.case.municipality, kind="jobcenter", name="Jobcenter Dortmund-Mitte"
+    )
+    handover = HandoverFactory(case=world.case, to_organisation=jobcenter, status="proposed")
+    request = SupportRequestFactory(employment=world.employment, assigned_to=world.coach, topic="language")
+    page = signed_in(world.coach).get(reverse("coaching:home")).content.decode()
+    handovers = page.split('id="h-handovers"')[1].split("</section>")[0]
+    assert reverse("coaching:handover_detail", args=[handover.pk]) in handovers
+    assert (
+        f"{world.case.candidate.full_name}</a>: Integrationsmanagement Dortmund → Jobcenter Dortmund-Mitte"
+        in handovers
+    )
+    requests = page.split('id="h-requests"')[1].split("</section>")[0]
+    assert reverse("coaching:support_request_detail", args=[request.pk]) in requests
+    assert f"Bäckerei Korn: {request.get_topic_display()}</a>" in requests
+    assert request.due_date.strftime("%d.%m.%Y") in requests and request.get_status_display() in requests
+
+
+def test_more_open_handovers_and_requests_cost_no_more_queries(world, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world.coach)
+
+    def queries() -> int:
+        client.get(reverse("coaching:home"))  # the cached caseload table is the same both times
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("coaching:home")).status_code == 200
+        return len(ctx.captured_queries)
+
+    def more() -> None:
+        case = CaseFactory(
+            responsible_organisation=world.case.responsible_organisation,
+            candidate__municipality=world.case.municipality,
+        )
+        HandoverFactory(case=case, status="proposed")
+        SupportRequestFactory(employment=world.employment, assigned_to=world.coach)
+
+    more()
+    one = queries()
+    more()
+    more()
+    assert queries() == one
