@@ -156,9 +156,15 @@ def placements_for(*, user: User) -> QuerySet[Placement]:
 
 
 def placement_get(*, user: User, pk: int) -> Placement:
-    """One of the user's placements; someone else's is a 404, as if it did not exist."""
-    require_employer(user=user)
-    placement = access.first_visible(placements_for(user=user).filter(pk=pk))
+    """One of the user's placements; someone else's is a 404, as if it did not exist; a user who is
+    no verified employer gets a 403.
+
+    A placement found is one of a verified employer profile of the user's (placements_for), so the
+    profile is looked up only when none is: one query on every matches and placement page."""
+    placement = placements_for(user=user).filter(pk=pk).first()
+    if placement is None:
+        require_employer(user=user)
+        raise access.NotFound
     return placement
 
 
