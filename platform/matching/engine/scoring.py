@@ -1088,8 +1088,11 @@ class Matcher:
         kth = best[top - 1]
         if round(sum(WEIGHTS[name] * float(v[kth]) for name, v in components.items()), 6) <= NO_OVERLAP_MAX:
             return None
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
         return [
-            self._result(index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()})
+            self._result(
+                index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()}, implied
+            )
             for i in best
         ]
 
@@ -1259,14 +1262,18 @@ class Matcher:
         return order[:top] if top is not None else order
 
     def _result(
-        self, candidate: CandidateRecord, placement: PlacementRecord, parts: dict[str, float]
+        self,
+        candidate: CandidateRecord,
+        placement: PlacementRecord,
+        parts: dict[str, float],
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
     ) -> RankedMatch:
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         return RankedMatch(
             candidate_id=candidate.id,
             placement_id=placement.id,
             score=round(float(score), 4),
-            explanation=self.explain(candidate, placement, components=parts),
+            explanation=self.explain(candidate, placement, components=parts, implied=implied),
         )
 
     def score_pair(self, candidate: CandidateRecord, placement: PlacementRecord) -> RankedMatch | None:
@@ -1304,9 +1311,16 @@ class Matcher:
         return results
 
     def explain(
-        self, candidate: CandidateRecord, placement: PlacementRecord, *, components: dict[str, float]
+        self,
+        candidate: CandidateRecord,
+        placement: PlacementRecord,
+        *,
+        components: dict[str, float],
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
     ) -> Explanation:
-        c_weights = candidate_skill_weights(candidate, self.taxonomy)
+        """``implied``: a cache of occupations' implied skills (``candidate_skill_weights``), shared by
+        the explanations of one list, whose people often hold the same occupations."""
+        c_weights = candidate_skill_weights(candidate, self.taxonomy, implied)
         essential = placement.essential
         optional = placement.optional
         if not essential and not optional and placement.occupation:
