@@ -816,9 +816,8 @@ class CandidateIndex:
     def shared(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
         ascending; their skill fit before breadth, i.e. ``skill_scores`` without the ``focus``
-        factor; their occupation scores), read from the CSC columns of its skills and codes only and
-        counted over those rows alone. None when the placement asks for no skill (everyone then
-        scores 0.5)."""
+        factor; their occupation scores), read from the CSC columns of its skills and codes only.
+        None when the placement asks for no skill (everyone then scores 0.5)."""
         weights = placement_skill_weights(placement, self.taxonomy)
         total = sum(weights.values())
         if total <= 0:
