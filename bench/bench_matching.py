@@ -302,7 +302,8 @@ def main() -> None:
     print(
         f"old full scan of every row, same index and placements: median {statistics.median(full_ms):.1f} ms, "
         f"p95 {full_ms[int(len(full_ms) * 0.95) - 1]:.1f} ms; inverted index decided {fast} of "
-        f"{len(placements)} rankings alone, scoring a median {shared:,.0f} of {len(candidates):,} people"
+        f"{len(placements)} rankings alone, from a median {shared:,.0f} of {len(candidates):,} people sharing a "
+        "skill or occupation code (of whom only those who could reach the list are scored in full)"
     )
 
     # Floor: nothing but the sparse product of the skill matrix with one placement vector.

@@ -60,6 +60,10 @@ PERMIT_SCORE = {"may_work": 1.0, "needs_approval": 0.7, "unknown": 0.5}
 FOCUS_FLOOR = 0.1
 # The most a person sharing no skill and no occupation code with a placement can score.
 NO_OVERLAP_MAX = round(sum(WEIGHTS.values()) - WEIGHTS["skills"] - WEIGHTS["occupation"], 6)
+# Scores are rounded to 6 decimals: a person whose bound lies this far below a score cannot reach or tie it.
+BOUND_MARGIN = 1e-6
+# A ranking for the top N first scores the PILOT_TIMES × N people who could score most, for a floor.
+PILOT_TIMES = 4
 
 
 def cefr_rank(level: str | None) -> int:
@@ -754,11 +758,7 @@ class CandidateIndex:
     def focus(self, placement: PlacementRecord) -> np.ndarray:
         """Every row's breadth factor for a placement (``focus_factor``), from the CSC columns of the
         placement's related skills in the skill matrix; one formula for both ranking paths."""
-        related = sorted(
-            column
-            for skill in placement_related_skills(placement, self.taxonomy)
-            if (column := self.skill_vocabulary.columns.get(skill)) is not None
-        )
+        related = self._related_columns(placement)
         n = len(self.records)
         mass = np.zeros(n)
         idf = self._column_idf(len(self.skill_vocabulary))
@@ -774,37 +774,101 @@ class CandidateIndex:
                 mass += np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=n)
         return focus_factor(mass, self.profile_mass)
 
-    def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def _related_columns(self, placement: PlacementRecord) -> list[int]:
+        """The skill columns of a placement's related skills, ascending (the order masses are added)."""
+        return sorted(
+            column
+            for skill in placement_related_skills(placement, self.taxonomy)
+            if (column := self.skill_vocabulary.columns.get(skill)) is not None
+        )
+
+    def focus_of(self, placement: PlacementRecord, rows: np.ndarray) -> np.ndarray:
+        """``focus(placement)[rows]`` for ascending ``rows``, without touching any other row: each
+        related column's entries of those rows found by binary search in its ascending row numbers,
+        the masses added in the same column order as ``focus`` adds them (so the same sums)."""
+        related = self._related_columns(placement)
+        idf = self._column_idf(len(self.skill_vocabulary))
+        mass = np.zeros(len(rows))
+        for offset, block in self._blocks("skills"):
+            lo, hi = np.searchsorted(rows, (offset, offset + block.shape[0])).tolist()
+            if lo == hi:
+                continue
+            local, part = rows[lo:hi] - offset, mass[lo:hi]  # ``part`` is a view: adds land in ``mass``
+            indptr, indices, data = block.indptr, block.indices, block.data
+            for column in related:
+                if column >= block.shape[1]:
+                    break
+                start, end = int(indptr[column]), int(indptr[column + 1])
+                if start == end:
+                    continue
+                held = indices[start:end]
+                # Search the shorter list in the longer one. A cell holds one entry, so no place repeats.
+                if len(held) <= len(local):
+                    at = np.minimum(np.searchsorted(local, held), len(local) - 1)
+                    hit = local[at] == held
+                    part[at[hit]] += data[start:end][hit].astype(float) * idf[column]
+                else:
+                    at = np.minimum(np.searchsorted(held, local), len(held) - 1)
+                    hit = held[at] == local
+                    part[hit] += data[start + at[hit]].astype(float) * idf[column]
+        return focus_factor(mass, self.profile_mass[rows])
+
+    def shared(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The inverted index at work: (rows sharing a skill or an occupation code with the placement,
-        their skill scores, their occupation scores), read from the CSC columns of its skills and
-        codes only. None when the placement asks for no skill (everyone then scores 0.5)."""
+        ascending; their skill fit before breadth, i.e. ``skill_scores`` without the ``focus``
+        factor; their occupation scores), read from the CSC columns of its skills and codes only.
+        None when the placement asks for no skill (everyone then scores 0.5)."""
         weights = placement_skill_weights(placement, self.taxonomy)
         total = sum(weights.values())
         if total <= 0:
             return None
-        skill_rows, skill_values = [], []
+        n = len(self.records)
+        spans = []  # (offset, block, columns, their values, where their entries start and end in ``every``)
+        size = 0
         for offset, block in self._blocks("skills"):
             columns, values = _vector(weights, self.skill_vocabulary, block.shape[1])
-            for column, value in zip(columns.tolist(), values.tolist(), strict=True):
-                start, end = block.indptr[column], block.indptr[column + 1]
-                skill_rows.append(offset + block.indices[start:end])
-                # The same products, added in the same column order, as the full scan's matrix product.
-                skill_values.append(block.data[start:end].astype(float) * value)
-        code_hits = list(self._code_rows(placement))
-        n = len(self.records)
+            lengths = block.indptr[columns + 1] - block.indptr[columns]
+            ends = (size + np.cumsum(lengths)).tolist()
+            spans.append((offset, block, columns.tolist(), values.tolist(), size, ends))
+            size = ends[-1] if ends else size
+        # Every entry of the placement's skill columns (row, product), written once into place.
+        every = np.empty(size, dtype=np.int32 if n < 2**31 else np.int64)
+        products = np.empty(size)
+        for offset, block, columns, values, at, ends in spans:
+            for column, value, end in zip(columns, values, ends, strict=True):
+                start, stop = block.indptr[column], block.indptr[column + 1]
+                np.add(block.indices[start:stop], offset, out=every[at:end])
+                # The same products (in float64), added in the same column order, as the full scan's
+                # matrix product.
+                np.multiply(block.data[start:stop], value, out=products[at:end], dtype=np.float64)
+                at = end
         shared = np.zeros(n, dtype=bool)
-        skills = np.zeros(n)
-        if skill_rows:
-            every = np.concatenate(skill_rows)
-            shared[every] = True
-            # Added row by row in column order, as the full scan's matrix product adds them.
-            skills = np.bincount(every, weights=np.concatenate(skill_values), minlength=n)
-        occupation = np.zeros(n)
+        shared[every] = True
+        # Each row's closest occupation level as the number of its score in ``scores`` (0: none),
+        # written from the lowest score up, so a closer level overwrites a farther one (the maximum).
+        code_hits = sorted(self._code_rows(placement), key=lambda hit: hit[1])
+        scores = sorted({value for _found, value in code_hits})
+        level = np.zeros(n, dtype=np.uint8)
         for found, value in code_hits:
             shared[found] = True
-            occupation[found] = np.maximum(occupation[found], value)
+            level[found] = scores.index(value) + 1
         rows = np.flatnonzero(shared)
-        return rows, skills[rows] / total * self.focus(placement)[rows], occupation[rows]
+        del shared
+        # Added row by row in column order, as the full scan's matrix product adds them. (One array
+        # as long as the index: measured quicker than counting each entry's place among ``rows``.)
+        fit = np.bincount(every, weights=products, minlength=n)[rows] if size else np.zeros(len(rows))
+        occupation = np.array([0.0, *scores])[level[rows]]
+        return rows, fit / total, occupation
+
+    def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(rows sharing a skill or an occupation code with the placement, their skill scores, their
+        occupation scores): ``shared`` with each row's breadth factor applied. None when the placement
+        asks for no skill."""
+        found = self.shared(placement)
+        if found is None:
+            return None
+        rows, fit, occupation = found
+        return rows, fit * self.focus_of(placement, rows), occupation
 
     def _code_rows(self, placement: PlacementRecord):
         """(rows, value) for each occupation code level the placement has: the rows holding
@@ -1001,25 +1065,78 @@ class Matcher:
         for everything else). When the ``top``-th best of the overlapping people scores more than
         that, nobody else can enter or tie the list, so it is exactly the full scan's; otherwise
         None, and the caller scans everyone.
+
+        Of the overlapping people, only those who could reach the list are scored in full: a
+        person's score is at most their skill fit before breadth (which only lowers it), their
+        occupation score and full marks on the rest (``most``). Whoever's ``most`` lies below a
+        score ``top`` people already reach (``_floor``) can neither enter nor tie the list.
         """
-        found = index.overlap(placement)
+        found = index.shared(placement)
         if found is None:
             return None
-        rows, skills, occupation = found
-        components = self._components(placement, index, rows, skills=skills, occupation=occupation)
-        eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
-        if where is not None:
-            eligible &= where[rows]
+        rows, fit, occupation = found
+        most = WEIGHTS["skills"] * fit + WEIGHTS["occupation"] * occupation + NO_OVERLAP_MAX
+        floor = self._floor(placement, index, (rows, fit, occupation), most, top, where)
+        if floor is not None:
+            keep = np.flatnonzero(most >= floor - BOUND_MARGIN)
+            rows, fit, occupation = rows[keep], fit[keep], occupation[keep]
+        components, eligible = self._scored(placement, index, rows, fit, occupation, where)
         best = self._best(components, eligible, _Ids(index.ids, rows), top)
         if len(best) < top:
             return None
         kth = best[top - 1]
         if round(sum(WEIGHTS[name] * float(v[kth]) for name, v in components.items()), 6) <= NO_OVERLAP_MAX:
             return None
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
         return [
-            self._result(index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()})
+            self._result(
+                index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()}, implied
+            )
             for i in best
         ]
+
+    def _floor(
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        shared: tuple[np.ndarray, np.ndarray, np.ndarray],
+        most: np.ndarray,
+        top: int,
+        where: np.ndarray | None,
+    ) -> float | None:
+        """A (rounded) score at least ``top`` eligible people reach: the ``top``-th best of the few
+        people who could score most (more of them while too few pass the hard filters and
+        ``where``). None when that would take scoring a large part of ``shared`` anyway."""
+        rows, fit, occupation = shared
+        size = PILOT_TIMES * top
+        while size * 4 <= len(rows):
+            pick = np.sort(np.argpartition(most, len(rows) - size)[len(rows) - size :])
+            components, eligible = self._scored(
+                placement, index, rows[pick], fit[pick], occupation[pick], where
+            )
+            totals = self._totals(components, eligible)[eligible]
+            if len(totals) >= top:
+                return float(np.partition(totals, len(totals) - top)[len(totals) - top])
+            size *= 8
+        return None
+
+    def _scored(
+        self,
+        placement: PlacementRecord,
+        index: CandidateIndex,
+        rows: np.ndarray,
+        fit: np.ndarray,
+        occupation: np.ndarray,
+        where: np.ndarray | None,
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The components of some shared rows (``fit`` and ``occupation`` from ``shared``) and which
+        of them pass the hard filters and ``where``."""
+        skills = fit * index.focus_of(placement, rows)
+        components = self._components(placement, index, rows, skills=skills, occupation=occupation)
+        eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+        if where is not None:
+            eligible &= where[rows]
+        return components, eligible
 
     def _components(
         self,
@@ -1123,12 +1240,18 @@ class Matcher:
         ]
 
     @staticmethod
+    def _totals(components: dict[str, np.ndarray], eligible: np.ndarray) -> np.ndarray:
+        """Each row's score, rounded to 6 decimals (ties within that are ordered by id); -inf for rows
+        a hard filter removes."""
+        n = len(eligible)
+        total = sum(WEIGHTS[name] * np.broadcast_to(values, (n,)) for name, values in components.items())
+        return np.round(np.where(eligible, total, -np.inf), 6)
+
+    @staticmethod
     def _best(
         components: dict[str, np.ndarray], eligible: np.ndarray, ids: list[str], top: int | None
     ) -> list[int]:
-        n = len(ids)
-        total = sum(WEIGHTS[name] * np.broadcast_to(values, (n,)) for name, values in components.items())
-        total = np.round(np.where(eligible, total, -np.inf), 6)
+        total = Matcher._totals(components, eligible)
         candidates = np.flatnonzero(eligible)
         if top is not None and top < len(candidates):
             # Take everything tied with the top-th score too, then order exactly.
@@ -1138,14 +1261,18 @@ class Matcher:
         return order[:top] if top is not None else order
 
     def _result(
-        self, candidate: CandidateRecord, placement: PlacementRecord, parts: dict[str, float]
+        self,
+        candidate: CandidateRecord,
+        placement: PlacementRecord,
+        parts: dict[str, float],
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
     ) -> RankedMatch:
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         return RankedMatch(
             candidate_id=candidate.id,
             placement_id=placement.id,
             score=round(float(score), 4),
-            explanation=self.explain(candidate, placement, components=parts),
+            explanation=self.explain(candidate, placement, components=parts, implied=implied),
         )
 
     def score_pair(self, candidate: CandidateRecord, placement: PlacementRecord) -> RankedMatch | None:
@@ -1183,9 +1310,16 @@ class Matcher:
         return results
 
     def explain(
-        self, candidate: CandidateRecord, placement: PlacementRecord, *, components: dict[str, float]
+        self,
+        candidate: CandidateRecord,
+        placement: PlacementRecord,
+        *,
+        components: dict[str, float],
+        implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
     ) -> Explanation:
-        c_weights = candidate_skill_weights(candidate, self.taxonomy)
+        """``implied``: a cache of occupations' implied skills (``candidate_skill_weights``), shared by
+        the explanations of one list, whose people often hold the same occupations."""
+        c_weights = candidate_skill_weights(candidate, self.taxonomy, implied)
         essential = placement.essential
         optional = placement.optional
         if not essential and not optional and placement.occupation:
