@@ -35,7 +35,11 @@ CELERY_TASK_DEFAULT_QUEUE = env.str_("LOTSE_TEST_CELERY_QUEUE", "celery")  # noq
 # CI shares one Redis cache (REDIS_CACHE_URL) between runs: namespace it per run, and let what a
 # run leaves behind expire, so no run ever reads another's entries.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{_RUN}"  # noqa: F405
+    # Each xdist worker has a database of its own whose ids start at 1 like its sibling's: the
+    # worker's name keeps one worker's "seen today" marks out of the other's (LOTSE_TEST_RUN is
+    # shared by the workers of one run).
+    _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+    CACHES["default"]["KEY_PREFIX"] = f"lotse-test-{_RUN}-{_WORKER}"  # noqa: F405
     CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
 # Message attachments of a run go to a folder of its own (issue 22).
 MESSAGE_ATTACHMENT_ROOT = os.path.join(tempfile.gettempdir(), f"lotse-test-messages-{_RUN}")
