@@ -222,3 +222,64 @@ def test_url_requires_a_scheme(environ):
     environ(LOTSE_X="127.0.0.1:6379")
     with pytest.raises(ImproperlyConfigured, match="LOTSE_X"):
         env.url("LOTSE_X")
+
+
+# --- prepared statements (issues 18 and 21) ----------------------------------------------------
+
+
+def _postgres() -> dict:
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": "lotse"}
+
+
+def test_postgres_binds_on_the_server_and_prepares_from_the_second_run(monkeypatch):
+    from config.settings.base import prepared_statements
+
+    monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    assert prepared_statements(_postgres())["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "0")
+    assert prepared_statements(_postgres())["OPTIONS"]["prepare_threshold"] == 0
+
+
+@pytest.mark.parametrize("raw", ["off", "OFF", "none"])
+def test_prepared_statements_can_be_switched_off_for_a_pooler(monkeypatch, raw):
+    from config.settings.base import prepared_statements
+
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", raw)
+    assert "OPTIONS" not in prepared_statements(_postgres())
+
+
+def test_a_bad_prepare_threshold_names_the_variable(monkeypatch):
+    from config.settings.base import prepared_statements
+
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "twice")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARE_THRESHOLD"):
+        prepared_statements(_postgres())
+
+
+def test_sqlite_keeps_its_own_options(monkeypatch):
+    from config.settings.base import prepared_statements
+
+    monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    config = {"ENGINE": "django.db.backends.sqlite3", "NAME": "x.sqlite3"}
+    assert prepared_statements(config) == {"ENGINE": "django.db.backends.sqlite3", "NAME": "x.sqlite3"}
+
+
+@pytest.mark.django_db
+def test_a_query_a_connection_runs_again_is_planned_once(django_db_setup):
+    """On PostgreSQL: the second run of a query uses a statement prepared on the server, so
+    PostgreSQL does not parse and plan it again (what the case page and caseload spent most on)."""
+    from django.db import connection
+
+    from accounts.models import User
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(3):
+        list(User.objects.filter(email="nobody@example.org"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user"' in sql and "$1" in sql for sql in prepared), prepared

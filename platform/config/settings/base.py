@@ -16,7 +16,35 @@ DEBUG = env.bool_("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env.list_("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list_("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-DATABASES = {"default": env.db("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+def prepared_statements(config: dict) -> dict:
+    """PostgreSQL plans a statement once per connection and reuses the plan (issues 18 and 21).
+
+    Django binds parameters on the client by default, so PostgreSQL parses and plans every query
+    anew: on the case page and the caseload, whose queries join six tables, planning cost more
+    than running them. With server-side binding psycopg prepares a statement the
+    DATABASE_PREPARE_THRESHOLD-th time a connection runs it (default 2). A pooler in transaction
+    mode that cannot keep prepared statements (PgBouncer before 1.21) needs
+    DATABASE_PREPARE_THRESHOLD=off.
+    """
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    threshold = env.str_("DATABASE_PREPARE_THRESHOLD", "2").strip().lower()
+    if threshold in ("off", "none", ""):
+        return config
+    if not threshold.isdigit():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"The environment variable DATABASE_PREPARE_THRESHOLD must be a whole number or off, not {threshold!r}."
+        )
+    config.setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": int(threshold)}
+    )
+    return config
+
+
+DATABASES = {"default": prepared_statements(env.db("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
