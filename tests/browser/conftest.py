@@ -3,7 +3,7 @@ never a downloaded browser: tests/fixtures/browser.py says so for every director
 
 import pytest
 
-from tests.browser.helpers import AXE_SCRIPT, CHROMIUM
+from tests.browser.helpers import CHROMIUM, serious
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,10 +28,7 @@ def axe(page):
     """Run axe-core on the current page; return the violations a person would be hurt by."""
 
     def run() -> list[dict]:
-        # Evaluated through DevTools, not added as an inline <script>: the page's CSP forbids those.
-        page.evaluate(AXE_SCRIPT.read_text())
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        return serious(page)
 
     return run
 
@@ -39,11 +36,4 @@ def axe(page):
 @pytest.fixture
 def axe_on():
     """axe-core on any page (``axe`` knows only the ``page`` fixture's): the serious violations."""
-    script = AXE_SCRIPT.read_text()
-
-    def run(page) -> list[dict]:
-        page.evaluate(script)
-        results = page.evaluate("async () => await axe.run(document)")
-        return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
-    return run
+    return serious

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from employers.models import Introduction
 from tests.fixtures.users import login_with_mfa
@@ -26,11 +27,36 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# What Chromium says when a script meets a page that is being replaced by the next one.
+_NAVIGATING = re.compile(
+    r"documentElement|Execution context was destroyed|Cannot find context|axe is not defined"
+)
+
+
+def axe_results(p) -> dict:
+    """axe-core's results on the page shown now, in any browser context.
+
+    A click that follows a link returns before the next document exists: a script evaluated in that
+    moment finds no document, or its context is destroyed under it. Wait for the page to load and
+    run again, rather than fail a test on the timing of the machine."""
+    # Through DevTools, not an inline <script>: the page's CSP forbids those (and must keep doing so).
+    script = AXE_SCRIPT.read_text()
+    attempts = 4
+    for attempt in range(attempts):
+        p.wait_for_load_state("load")
+        try:
+            p.evaluate(script)
+            return p.evaluate("async () => await axe.run(document)")
+        except PlaywrightError as error:
+            if attempt == attempts - 1 or not _NAVIGATING.search(str(error)):
+                raise
+            p.wait_for_timeout(150)
+    raise AssertionError("unreachable")
+
+
 def serious(p) -> list[dict]:
     """axe-core on the current page of any browser context (the fixture knows only ``page``)."""
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [v for v in axe_results(p)["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def sign_in(context, live_server, user) -> None:

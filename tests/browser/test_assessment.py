@@ -10,16 +10,14 @@ from django.test import Client
 
 from candidates.models import AssessmentEntry, Goal
 from coaching.models import Referral
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import serious
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _serious(p) -> list[dict]:
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return serious(p)
 
 
 def test_a_case_manager_assesses_and_accepts_a_service_and_a_goal(

@@ -10,7 +10,7 @@ from django.test import Client
 
 from candidates import services
 from candidates.models import CaseEvaluation, CasePhase
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import serious
 from tests.factories import CandidateFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
@@ -18,9 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _serious(p) -> list[dict]:
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return serious(p)
 
 
 def test_a_case_manager_closes_a_case_with_an_evaluation(live_server, page, home_page):

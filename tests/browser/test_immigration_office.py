@@ -12,7 +12,7 @@ from accounts.roles import Role
 from candidates import services
 from candidates.models import ImmigrationQuestion
 from organisations.models import OrganisationKind
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import serious
 from tests.factories import CandidateFactory, CaseNoteFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
@@ -22,9 +22,7 @@ SECRET = "Fallnotiz: Therapie montags, nur für die Fallverantwortlichen"
 
 
 def _serious(p) -> list[dict]:
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return serious(p)
 
 
 def _sign_in(context, live_server, user) -> None:

@@ -29,7 +29,7 @@ from employers import services as employer_services
 from employers.models import Employment, Introduction
 from notifications.models import Notification
 from organisations.models import OrganisationKind, VerificationStatus
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import axe_results
 from tests.clock import live_today
 from tests.factories import CaseFactory, OrganisationFactory, make_candidate, make_placement, make_profile
 from tests.fixtures.users import login_with_mfa, new_member
@@ -58,8 +58,7 @@ class Person:
 
     def checked(self) -> None:
         """axe-core on the page shown now: nothing serious or critical."""
-        self.page.evaluate(AXE_SCRIPT.read_text())
-        results = self.page.evaluate("async () => await axe.run(document)")
+        results = axe_results(self.page)
         serious = [
             f"{v['impact']}: {v['id']} at {[n['target'] for n in v['nodes']]}"
             for v in results["violations"]

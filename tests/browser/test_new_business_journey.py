@@ -14,7 +14,7 @@ from django.test import Client
 from employers.models import Placement
 from organisations.models import Organisation, OrganisationKind, VerificationStatus
 from taxonomy.selectors import clear_search_index
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import serious
 from tests.factories import MunicipalityFactory, OccupationFactory, OrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
@@ -26,9 +26,7 @@ BUSINESS = "Bäckerei Morgenrot"
 
 
 def _axe(page) -> list[dict]:
-    page.evaluate(AXE_SCRIPT.read_text())
-    results = page.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return serious(page)
 
 
 def _path_of_link(pattern: str, message) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from candidates import services
-from tests.browser.helpers import AXE_SCRIPT
+from tests.browser.helpers import serious
 from tests.clock import live_today
 from tests.factories import CandidateFactory, QualificationFactory
 from tests.fixtures.users import login_with_mfa, new_member
@@ -20,9 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _serious(p) -> list[dict]:
-    p.evaluate(AXE_SCRIPT.read_text())
-    results = p.evaluate("async () => await axe.run(document)")
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return serious(p)
 
 
 def test_a_case_manager_records_a_partial_recognition_with_adaptation_training(live_server, page, home_page):

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.helpers import AXE_SCRIPT, CHROMIUM
+from tests.browser.helpers import CHROMIUM, axe_results
 from tests.fixtures.users import login_with_mfa
 from tests.monitoring.world import build_world, populate
 
@@ -33,8 +33,6 @@ def test_dashboard_draws_every_chart_and_is_accessible(live_server, page, munici
     # The table behind a chart opens for those who prefer numbers.
     page.get_by_text("Tabelle anzeigen").first.click()
     assert page.locator("#table-phases").is_visible()
-    # Through DevTools, not an inline <script>: the page's CSP forbids those (and must keep doing so).
-    page.evaluate(AXE_SCRIPT.read_text())
-    results = page.evaluate("async () => await axe.run(document)")
+    results = axe_results(page)
     serious = [(v["id"], v["help"]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, serious
