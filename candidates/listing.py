@@ -4,7 +4,8 @@ The employer's browse page caches the number of listed people per municipality u
 of ``ListingVersion`` (``selectors.listed_count_for_employer``). Every write that can change who
 is listed calls ``listing_changed`` (or reaches it through the signals below) before its
 transaction commits, so the first request that can see the change also sees a new token and
-counts again. The page's rows never come from a cache: they are read with the live consent check.
+counts again. A page of cards kept in a worker's memory (employers.browse_results) is kept under
+these tokens too, and shown only after a live consent check of the people on it.
 """
 
 from __future__ import annotations

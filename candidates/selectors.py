@@ -532,42 +532,72 @@ def _employer_municipalities(*, user: User) -> list[int]:
 def listing_tokens(*, user: User) -> tuple[tuple[int, str], ...] | None:
     """The listing tokens of the municipalities this employer sees (one query), or None while one
     has none yet. Whatever is derived from who is listed for this user may be kept under them:
-    every change of who is listed there replaces a token in its own transaction (candidates.listing)."""
+    every change of who is listed replaces a token in its own transaction (candidates.listing)."""
+    state = _listing_rows(user=user, with_changes=False)
+    return None if state is None else tuple((m, token) for m, token, _ in state)
+
+
+def listing_state(*, user: User) -> tuple[tuple[int, str, int], ...] | None:
+    """Per municipality this employer sees: its listing token and the id of its last
+    ``matching.IndexChange`` (0 for none), in one query; None while a token is missing.
+
+    Who is listed changes the token (in the change's own transaction); what a card shows writes a
+    new change row (right after the commit of every such change, candidates.matching). Whatever is
+    derived from the cards of this employer's municipalities may be kept under this state.
+    """
+    return _listing_rows(user=user, with_changes=True)
+
+
+def _listing_rows(*, user: User, with_changes: bool) -> tuple[tuple[int, str, int], ...] | None:
     municipalities = _employer_municipalities(user=user)
     if not municipalities:
         return ()
-    tokens = dict(
-        ListingVersion.objects.filter(municipality_id__in=municipalities).values_list(
-            "municipality_id", "token"
-        )
-    )
-    if len(tokens) < len(municipalities):
+    rows = ListingVersion.objects.filter(municipality_id__in=municipalities)
+    if with_changes:
+        from matching.models import IndexChange
+
+        last = IndexChange.objects.filter(municipality_id=OuterRef("municipality_id")).order_by("-pk")
+        rows = rows.annotate(last_change=Coalesce(Subquery(last.values("pk")[:1]), 0))
+    else:
+        rows = rows.annotate(last_change=Value(0, output_field=BigIntegerField()))
+    found = {
+        m: (token, last) for m, token, last in rows.values_list("municipality_id", "token", "last_change")
+    }
+    if len(found) < len(municipalities):
         # No token yet (nothing changed since the municipality was made): make one, so the next
         # request can keep its figures; a change that commits meanwhile replaces it.
         ListingVersion.objects.bulk_create(
-            [
-                ListingVersion(municipality_id=m, token=uuid.uuid4())
-                for m in municipalities
-                if m not in tokens
-            ],
+            [ListingVersion(municipality_id=m, token=uuid.uuid4()) for m in municipalities if m not in found],
             ignore_conflicts=True,
         )
         return None
-    return tuple((m, tokens[m].hex) for m in municipalities)
+    return tuple((m, found[m][0].hex, found[m][1]) for m in municipalities)
 
 
-def listed_count_for_employer(*, user: User) -> int:
+def still_listed_for_employer(*, user: User, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` this employer may still browse (live consent, not erased, same place), in
+    one query: a page kept under an old state is shown only if everyone on it is still listed."""
+    if not ids:
+        return set()
+    return set(
+        listed_candidates_for_employer(user=user).filter(pk__in=list(ids)).values_list("pk", flat=True)
+    )
+
+
+def listed_count_for_employer(*, user: User, tokens: Sequence[tuple[Any, ...]] | None = None) -> int:
     """How many people ``listed_candidates_for_employer`` holds, cached under the listing tokens.
 
     Counting every listed person cost the browse page as much database time as its rows. The
     count is kept in the cache under the municipalities' ``ListingVersion`` tokens, read here in
     one query; every change of who is listed writes a new token in its own transaction
     (candidates.listing), so a request that can see the change misses the cache and counts again.
+    ``tokens``: the caller's ``listing_state`` read a moment ago (saves that query).
     """
-    tokens = listing_tokens(user=user)
+    if tokens is None:
+        tokens = listing_tokens(user=user)
     if tokens == ():
         return 0
-    key = "listed-count:" + ",".join(f"{m}:{t}" for m, t in tokens) if tokens else None
+    key = "listed-count:" + ",".join(f"{t[0]}:{t[1]}" for t in tokens) if tokens else None
     count = cache.get(key) if key else None
     if count is None:
         count = listed_candidates_for_employer(user=user).count()

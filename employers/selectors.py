@@ -68,7 +68,9 @@ from candidates.selectors import (
     editable_candidates,
     listed_candidates_for_employer,
     listed_count_for_employer,
+    listing_state,
     listing_tokens,
+    still_listed_for_employer,
     visible_candidates,
 )
 from organisations import access
@@ -414,9 +416,19 @@ def browse_base(*, user: User) -> QuerySet[Candidate]:
     return listed_candidates_for_employer(user=user)
 
 
-def browse_count(*, user: User) -> int:
+def browse_count(*, user: User, tokens: Sequence[tuple[Any, ...]] | None = None) -> int:
     """How many people the unfiltered browse page lists (kept per listing change, see there)."""
-    return listed_count_for_employer(user=user)
+    return listed_count_for_employer(user=user, tokens=tokens)
+
+
+def browse_state(*, user: User) -> tuple[tuple[int, str, int], ...] | None:
+    """What a kept page of this employer's browse list is valid for (``listing_state``)."""
+    return listing_state(user=user)
+
+
+def browse_still_listed(*, user: User, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` this employer may still browse, checked live in one query."""
+    return still_listed_for_employer(user=user, ids=ids)
 
 
 def listed_candidate_get(*, user: User, ref: str) -> Candidate:

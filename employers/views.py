@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from organisations import access
 from taxonomy import selectors as taxonomy_selectors
 
 from . import selectors, services
+from .browse_results import browse_results
 from .card_text import card_html, explanation_html
 from .filters import CandidateBrowseFilter
 from .forms import (
@@ -306,37 +306,22 @@ def _browse(request: HttpRequest):
     return filterset, origin
 
 
-def _unfiltered(filterset) -> bool:
-    """Whether the page lists everyone listed (only order, size or page chosen)."""
-    if not filterset.is_bound:
-        return True
-    if not filterset.form.is_valid():
-        return False
-    return not any(
-        value for name, value in filterset.form.cleaned_data.items() if name not in ("sort", "size")
-    )
-
-
 @login_required
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     filterset, origin = _browse(request)
-    paginator = Paginator(selectors.anonymous_rows(filterset.qs), filterset.page_size)
-    if _unfiltered(filterset):
-        # Everyone listed: the count kept per listing change, not a count over all of them.
-        paginator.count = selectors.browse_count(user=request.user)
-    page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    cards = selectors.anonymous_cards(rows, origin_postcode=origin)
-    services.anonymous_cards_shown(actor=request.user, candidates=[(c.id, c.municipality_id) for c in rows])
+    results = browse_results(
+        user=request.user, filterset=filterset, origin=origin, page=request.GET.get("page")
+    )
+    # Audited on every request, a kept page included.
+    services.anonymous_cards_shown(actor=request.user, candidates=results.shown)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": page,
-        "cards": cards,
-        # _card.html's markup composed in Python: the include cost ~25 template nodes per card
-        "cards_html": [card_html(card, select=True) for card in cards],
+        "page": results.page,
+        "cards": results.cards,
+        "cards_html": results.cards_html,
         "origin": origin,
         "query": query.urlencode(),
         "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),

@@ -58,6 +58,9 @@ def _forget_process_memos():
 
     audit_views_forget()
     candidate_rankings_forget()
+    from django.core.cache import caches
+
+    caches["process"].clear()  # kept pages and fragments (employers.browse_results, the caseload)
 
 
 @pytest.fixture(autouse=True)

@@ -197,8 +197,9 @@ def test_queries_per_page_do_not_grow_with_page_size(
     client = signed_in(employer.own)
     # 11 for the page (occupations, skills and recognised qualifications of the cards in one query,
     # issue 21), 1 for the unread count in the navigation (tests/notifications), 2 for the audit of
-    # the cards shown (which were seen today, then one insert for the others).
-    with django_assert_max_num_queries(14):
+    # the cards shown (which were seen today, then one insert for the others), 1 for the state the
+    # page is kept under (employers.browse_results: a page seen again costs fewer).
+    with django_assert_max_num_queries(15):
         response = client.get(
             reverse(BROWSE),
             {"size": size, "german": "A1", "sort": "experience", "postcode": "44135", "radius": "50"},
@@ -241,4 +242,4 @@ def test_queries_per_page_do_not_grow_with_the_number_of_people_listed(
         AuditEntry.objects.all().delete()
         counts.append(_browse_queries(client, size=25, german="A1", sort="experience"))
     assert counts[0][1] == 6 and counts[1][1] == 25
-    assert counts[0][0] == counts[1][0] <= 14
+    assert counts[0][0] == counts[1][0] <= 15  # the page read anew (new people, new state): see above
