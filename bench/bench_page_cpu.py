@@ -29,7 +29,10 @@ Pages:
   worker kept the page's cards (employers.browse_results) and checks their listing live.
 - ``browse_cold``: the same page read anew, as after a change to who is listed or to a card: the
   worker's kept pages are dropped before each request (outside the time measured).
-- ``matches``: page 1 of a placement's matches (25 cards with their explanations).
+- ``matches``: page 1 of a placement's matches (25 cards with their explanations), as most
+  requests find it: the worker kept the page (employers.selectors.placement_matches).
+- ``matches_cold``: the same page read anew (the kept pages dropped before each request; the
+  ranking itself stays remembered, as it does until the index changes).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from bench_cards import N_CANDIDATES, _client, _django, measure, prepare, profil
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
-PAGES = ("trivial", "layout", "browse", "browse_cold", "matches")
+PAGES = ("trivial", "layout", "browse", "browse_cold", "matches", "matches_cold")
 
 
 def run_worker(root: Path, pages: dict[str, str]) -> dict:
@@ -72,7 +75,7 @@ def _pages() -> dict[str, str]:
     return (
         {"cookie": found["cookie"], "trivial": found["trivial"], "layout": "/bench-layout/"}
         | {name: found[name] for name in ("browse", "matches")}
-        | {"browse_cold": found["browse"]}
+        | {"browse_cold": found["browse"], "matches_cold": found["matches"]}
     )
 
 

@@ -12,9 +12,12 @@ names nobody outside the employer's own organisation (:func:`introduction_histor
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -514,6 +517,8 @@ class MatchRow:
     recognised: bool = False  # issue 14 §3: "anerkannter Abschluss"
     # issue 16: listed and inferred skills apart; hours, start and permit with the points they cost
     notes: Any = None
+    # The row's markup (card, explanation), filled in by the view once: a kept page's rows share it.
+    html: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _skill_labels(ranked: list[Any]) -> dict[str, str]:
@@ -652,6 +657,10 @@ def placement_matches(
         available_by=available_by,
     )
     eligible = ranking.eligible  # ids as the index keeps them
+    kept_key = (id(ranking), placement.pk, str(page), per_page, get_language())
+    kept = _kept_page(ranking, kept_key, user=user, placement=placement, eligible=eligible)
+    if kept is not None:
+        return kept
     for fresh in (False, True):
         # One query: which of them are no longer listed for this employer (the index may lag).
         gone = _no_longer_listed(user=user, ids=eligible, fresh=fresh)
@@ -699,7 +708,86 @@ def placement_matches(
         )
         for m in ranked
     ]
+    _keep_page(ranking, kept_key, result_page, gone=gone)
     return result_page
+
+
+# --- a matches page kept in the worker's memory (issue 21) ------------------------------------
+#
+# A page of explained matches is kept per ranking (placement, index state, filter, re-ranker and
+# day: matching.services.candidate_ranking), page, size and language, for at most KEPT_SECONDS. A
+# change to a card writes an index change, which the index applies before the ranking is asked
+# for, so the ranking and with it the key are new. Before a kept page is shown, the people no
+# longer listed (one query under the listing tokens) must be the same as when it was kept and
+# everyone on it must still be listed (one query on its ids); the shortlist is read anew.
+
+KEPT_SECONDS = 300
+_KEPT_SIZE = 64
+
+
+@dataclass
+class _KeptPage:
+    ranking: Any  # a weak reference: a ranking the process dropped takes its pages with it
+    gone: frozenset[int]
+    count: int
+    number: int
+    per_page: int
+    candidate_ids: list[int]
+    rows: list[MatchRow]
+    at: float
+
+
+_KEPT: OrderedDict[tuple, _KeptPage] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _keep_page(ranking: Any, key: tuple, page: Page, *, gone: set[int]) -> None:
+    entry = _KeptPage(
+        ranking=weakref.ref(ranking),
+        gone=frozenset(gone),
+        count=page.paginator.count,
+        number=page.number,
+        per_page=page.paginator.per_page,
+        candidate_ids=list(page.candidate_ids),
+        rows=list(page.object_list),
+        at=time.monotonic(),
+    )
+    with _kept_lock:
+        _KEPT[key] = entry
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > _KEPT_SIZE:
+            _KEPT.popitem(last=False)
+
+
+def _kept_page(ranking: Any, key: tuple, *, user: User, placement: Placement, eligible) -> Page | None:
+    with _kept_lock:
+        entry = _KEPT.get(key)
+    if entry is None or entry.ranking() is not ranking or time.monotonic() - entry.at > KEPT_SECONDS:
+        return None
+    if _no_longer_listed(user=user, ids=eligible) != entry.gone:
+        return None  # who is listed changed: the pages shift
+    ids = entry.candidate_ids
+    if still_listed_for_employer(user=user, ids=ids) != set(ids):
+        return None  # someone on it left without a listing change (a bare UPDATE): read anew
+    notes = dict(
+        ShortlistEntry.objects.filter(placement=placement, candidate_id__in=ids).values_list(
+            "candidate_id", "note"
+        )
+    )
+    paginator = Paginator(range(entry.count), entry.per_page)
+    page = Page([], entry.number, paginator)
+    page.candidate_ids = list(ids)
+    page.object_list = [
+        replace(row, shortlisted=cid in notes, note=notes.get(cid, ""))
+        for cid, row in zip(ids, entry.rows, strict=True)
+    ]
+    return page
+
+
+def kept_pages_forget() -> None:
+    """Drop every kept matches page of this process (tests)."""
+    with _kept_lock:
+        _KEPT.clear()
 
 
 def proposal_match(*, user: User, introduction: Introduction, card: AnonymousCandidate) -> MatchRow | None:

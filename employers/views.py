@@ -200,6 +200,15 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _match_html(m, placement) -> tuple:
+    """A match with its card's and explanation's markup, composed once per kept row (the rows of a
+    page the worker keeps share it; selectors.placement_matches keeps them per language)."""
+    if "card" not in m.html:
+        m.html["card"] = card_html(m.card, select=True, placement=placement)
+        m.html["explanation"] = explanation_html(m)
+    return m, m.html["card"], m.html["explanation"]
+
+
 @login_required
 def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
@@ -225,9 +234,7 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
             "matches": matches,
             # _card.html's markup composed in Python, as on the browse page (issue 21)
             # and _explanation.html's likewise (card_text.explanation_html, byte-tested against it)
-            "match_cards": [
-                (m, card_html(m.card, select=True, placement=placement), explanation_html(m)) for m in matches
-            ],
+            "match_cards": [_match_html(m, placement) for m in matches],
             "form": form,
             # The three fields' markup composed in Python and remembered (as on the browse page); the
             # start date (help text) and postcode (radius error) are the placement's part in it.
