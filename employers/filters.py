@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import django_filters
 from django import forms
@@ -113,6 +114,13 @@ class CandidateBrowseFilter(SharedFilterSet):
         fields: list[str] = []
         form = BrowseForm
 
+    def __init__(self, data=None, queryset=None, *, listed: Callable[[], QuerySet] | None = None, **kwargs):
+        # ``listed``: the people this user may browse, built only when rows are read (a page the
+        # worker kept reads none, and building it cost a tenth of such a page). Until then, and
+        # without either argument, the base is no one: never every candidate.
+        self._listed = listed
+        super().__init__(data, Candidate.objects.none() if queryset is None else queryset, **kwargs)
+
     def noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset
 
@@ -158,6 +166,8 @@ class CandidateBrowseFilter(SharedFilterSet):
 
     @property
     def qs(self) -> QuerySet:
+        if getattr(self, "_listed", None) is not None:
+            self.queryset, self._listed = self._listed(), None
         queryset = super().qs
         if not self.is_bound or not self.form.is_valid():
             return queryset.order_by("-updated_at", "pk")

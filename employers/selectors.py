@@ -412,10 +412,15 @@ def postcodes_within(postcode: str, km: int) -> frozenset[str]:
     return frozenset(found)
 
 
-def browse_base(*, user: User) -> QuerySet[Candidate]:
-    """Listed candidates a verified employer may browse; 403 for everyone else."""
+def browse_allowed(*, user: User) -> None:
+    """403 for everyone but verified employers."""
     if not access.is_verified_employer(user=user):
         raise PermissionDenied
+
+
+def browse_base(*, user: User) -> QuerySet[Candidate]:
+    """Listed candidates a verified employer may browse; 403 for everyone else."""
+    browse_allowed(user=user)
     return listed_candidates_for_employer(user=user)
 
 

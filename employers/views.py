@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import csv
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -304,8 +305,10 @@ BROWSE_FILTER_FIELDS = (
 
 
 def _browse(request: HttpRequest):
-    base = selectors.browse_base(user=request.user)
-    filterset = CandidateBrowseFilter(request.GET or None, queryset=base)
+    selectors.browse_allowed(user=request.user)  # 403 for all but verified employers, rows or not
+    filterset = CandidateBrowseFilter(
+        request.GET or None, listed=partial(selectors.browse_base, user=request.user)
+    )
     valid = filterset.is_bound and filterset.form.is_valid()
     origin = (filterset.form.cleaned_data.get("postcode") if valid else None) or selectors.default_origin(
         user=request.user

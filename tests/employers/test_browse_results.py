@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -132,3 +133,10 @@ def test_an_employer_elsewhere_never_gets_this_municipalitys_page(
     elsewhere, _ = _get(signed_in(employer.elsewhere))
     assert _refs(elsewhere) == [theirs.public_ref]
     assert elsewhere.context["page"].paginator.count == 1
+
+
+def test_the_filter_without_the_users_listing_lists_no_one(people):
+    from employers.filters import CandidateBrowseFilter
+
+    assert list(CandidateBrowseFilter(None).qs) == []
+    assert list(CandidateBrowseFilter(QueryDict("sort=recent")).qs) == []
