@@ -77,10 +77,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
     if selectors.is_staff(user):
-        caseload = selectors.caseload_rows(user=user)
+        page = selectors.caseload_page(user=user, page=request.GET.get("seite"))
         context.update(
-            caseload=caseload,
-            caseload_key=_caseload_key(caseload),
+            caseload=page.object_list,
+            caseload_page=page,
+            caseload_key=_caseload_key(page.object_list),
             due=list(selectors.due_follow_ups(user=user)[:20]),
             unassigned=list(selectors.unassigned_employments(user=user)[:20]),
             requests=selectors.open_requests(user=user),

@@ -4,6 +4,7 @@ replayed posts, the employer's request round trip, the coordinator's figures and
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -55,6 +56,22 @@ def test_caseload_shows_due_follow_ups_and_costs_the_same_queries_for_more_cases
         response = client.get(reverse("coaching:home"))
     assert response.content.decode().count("Betrieb ") >= 8
     print(f"caseload queries: {len(few.captured_queries)} with 1 case, {len(many.captured_queries)} with 9")
+
+
+def test_the_caseload_comes_25_a_page_overdue_first_with_every_employment_counted(world, signed_in):
+    _more_employments(world, 26)  # 27 in all, started 1 to 26 months ago
+    client = signed_in(world.coach)
+    first = client.get(reverse("coaching:home")).content.decode().split('id="h-caseload"')[1]
+    assert "Meine Begleitungen (27)" in first and "Seite 1 von 2" in first
+    second = client.get(reverse("coaching:home") + "?seite=2").content.decode().split('id="h-caseload"')[1]
+    assert "Seite 2 von 2" in second
+    tables = [page.split("<tbody>")[1].split("</tbody>")[0] for page in (first, second)]
+    lines = [line for table in tables for line in table.split("</tr>")[:-1]]
+    assert [table.count("<tr>") for table in tables] == [25, 2]
+    shown = [re.search(r"/employments/(\d+)/", line).group(1) for line in lines]
+    assert len(set(shown)) == 27  # every employment on one of the pages, none twice
+    overdue = ["(überfällig)" in line for line in lines]
+    assert any(overdue) and overdue == sorted(overdue, reverse=True)  # overdue first, across pages
 
 
 def test_coordinator_sees_cases_per_coach_and_retention_with_constant_queries(
