@@ -37,14 +37,18 @@ def _compiled(build: Callable[..., QuerySet], vendor: str, shape: tuple[int, ...
     sql, params = build(*stand_ins).query.sql_with_params()
     where = {value: (k, i) for k, values in enumerate(stand_ins) for i, value in enumerate(values)}
     slots: list[tuple[int | None, Any]] = []
+    used = set()
     for param in params:
-        if type(param) is int and param in where:
-            slots.append(where.pop(param))
+        if type(param) is int and param in where:  # every place a value goes, however often
+            slots.append(where[param])
+            used.add(param)
+        elif type(param) is int and param <= _BASE + _BLOCK:
+            raise ValueError(f"a stand-in the query changed ({param}): it would be frozen into the SQL")
         elif isinstance(param, (str, int)) and not _DATED.match(str(param)):
             slots.append((None, param))  # a scope (a str enum), a flag, a number
         else:  # a date, a time, a list: it would be frozen at its first value
             raise TypeError(f"cannot keep {type(param).__name__} {param!r} in a compiled query")
-    if where:
+    if used != set(where):
         raise ValueError("the query did not use every value it was given")
     return sql, tuple(slots)
 
@@ -53,10 +57,16 @@ def run(build: Callable[..., QuerySet], *values: Sequence[int]) -> list[tuple]:
     """The rows of ``build(*values)``, the SQL compiled once per number of values in each argument.
 
     ``build`` must be a module-level function (it is part of the cache key) that only passes the
-    lists it gets on to ``__in`` lookups. An empty argument runs nothing: the answer is no rows.
+    lists it gets on to ``__in`` lookups of integer columns, in filters every row must pass (never
+    an ``exclude`` or an ``OR``): an empty argument then means no rows, and runs nothing.
     """
+    # Ids as the database compares them: an index's string id or a numpy integer as a plain int,
+    # never None (an ``__in`` drops it; here it would stand for nothing).
+    values = tuple([int(v) for v in vs] for vs in values)
     if any(len(v) == 0 for v in values):
         return []
+    if any(len(v) >= _BLOCK for v in values):
+        raise ValueError(f"at most {_BLOCK - 1} values per argument")
     sql, slots = _compiled(build, connection.vendor, tuple(len(v) for v in values))
     params = [values[k][i] if k is not None else i for k, i in slots]
     with connection.cursor() as cursor:

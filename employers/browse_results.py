@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -60,7 +60,8 @@ def _key(*, state: tuple, filterset: CandidateBrowseFilter, origin: str | None, 
     query = (
         sorted((k, tuple(v)) for k, v in filterset.data.lists() if k != "page") if filterset.is_bound else ()
     )
-    raw = repr((state, query, page, filterset.page_size, origin, get_language(), date.today().isoformat()))
+    day = timezone.localdate().isoformat()
+    raw = repr((state, query, page, filterset.page_size, origin, get_language(), day))
     return "browse-page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -597,7 +597,8 @@ def _no_longer_listed(*, user: User, ids: Sequence[int | str], fresh: bool = Fal
     # but a primary-key read instead of a probe of every id).
     tokens = listing_tokens(user=user)
     key = (tokens, tuple(ids)) if tokens else None
-    known = _GONE.get(key) if key is not None and not fresh else None
+    with _gone_lock:
+        known = _GONE.get(key) if key is not None and not fresh else None
     if known is not None:
         return set(known)
     base = browse_base(user=user)  # only when asking (the caller reads its rows through it anyway)
@@ -606,15 +607,17 @@ def _no_longer_listed(*, user: User, ids: Sequence[int | str], fresh: bool = Fal
     )
     gone = set(among.exclude(pk__in=base.values("pk")).values_list("pk", flat=True))
     if key is not None:
-        _GONE[key] = frozenset(gone)
-        while len(_GONE) > _GONE_SIZE:
-            _GONE.popitem(last=False)
+        with _gone_lock:
+            _GONE[key] = frozenset(gone)
+            while len(_GONE) > _GONE_SIZE:
+                _GONE.popitem(last=False)
     return gone
 
 
 # (listing tokens, eligible ids) -> who among them is no longer listed; the oldest dropped first.
 _GONE: OrderedDict[tuple, frozenset[int]] = OrderedDict()
 _GONE_SIZE = 32
+_gone_lock = threading.Lock()
 
 
 def placement_matches(
@@ -767,7 +770,14 @@ def _keep_page(ranking: Any, key: tuple, page: Page, *, gone: set[int]) -> None:
 def _kept_page(ranking: Any, key: tuple, *, user: User, placement: Placement, eligible) -> Page | None:
     with _kept_lock:
         entry = _KEPT.get(key)
-    if entry is None or entry.ranking() is not ranking or time.monotonic() - entry.at > KEPT_SECONDS:
+        if entry is not None and (
+            entry.ranking() is not ranking or time.monotonic() - entry.at > KEPT_SECONDS
+        ):
+            del _KEPT[key]  # another ranking's or too old: gone for good
+            entry = None
+        if entry is not None:
+            _KEPT.move_to_end(key)  # the least recently used go first
+    if entry is None:
         return None
     if _no_longer_listed(user=user, ids=eligible) != entry.gone:
         return None  # who is listed changed: the pages shift

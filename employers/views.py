@@ -204,10 +204,12 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _match_html(m, placement) -> tuple:
     """A match with its card's and explanation's markup, composed once per kept row (the rows of a
     page the worker keeps share it; selectors.placement_matches keeps them per language)."""
-    if "card" not in m.html:
-        m.html["card"] = card_html(m.card, select=True, placement=placement)
-        m.html["explanation"] = explanation_html(m)
-    return m, m.html["card"], m.html["explanation"]
+    composed = m.html.get("composed")
+    if composed is None:  # both at once: a thread never finds one without the other
+        composed = m.html.setdefault(
+            "composed", (card_html(m.card, select=True, placement=placement), explanation_html(m))
+        )
+    return m, *composed
 
 
 @login_required

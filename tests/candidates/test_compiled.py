@@ -99,3 +99,20 @@ def test_a_value_that_would_go_stale_is_refused(db):
         compiled.run(_by_date, [1, 2])
     with pytest.raises(ValueError):
         compiled.run(_dropping, [1, 2])
+
+
+def _twice(ids):
+    inner = Candidate.objects.filter(pk__in=ids).values("pk")
+    return Candidate.objects.filter(pk__in=ids).filter(pk__in=inner).values_list("pk")
+
+
+def test_a_value_used_twice_goes_everywhere_it_is_used(mixed):
+    some = [c.pk for c in mixed["listed"][:2]]
+    assert {pk for (pk,) in compiled.run(_twice, some)} == set(some)
+    # Other values of the same shape: nothing of the first call stayed in the SQL.
+    other = [mixed["twice"].pk, mixed["others"][0].pk]
+    assert {pk for (pk,) in compiled.run(_twice, other)} == set(other)
+    # Ids as an index keeps them (strings) are compared as numbers; None is no id.
+    assert {pk for (pk,) in compiled.run(_twice, [str(p) for p in other])} == set(other)
+    with pytest.raises(TypeError):
+        compiled.run(_twice, [other[0], None])
