@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from matching.engine.records import CandidateRecord, OccupationYears, PlacementRecord
-from matching.engine.scoring import Matcher
+from matching.engine.scoring import Matcher, _highest
 from taxonomy.postcodes import coordinates
 from tests.matching.synthetic import TODAY, seeded
 
@@ -146,3 +146,18 @@ def test_a_placement_whose_skills_nobody_holds_ranks_by_occupation_code(esco_fil
         assert len(index.overlap(nothing)[0]) == 0
         assert matcher._rank_overlap(nothing, index, 10) is None
         same_as_full_scan(matcher, nothing, index, 10)
+
+
+@pytest.mark.parametrize("n", [50, 5_000, 400_000])
+def test_the_pilot_is_the_highest_bounds_whether_a_sample_finds_them_or_not(n):
+    """``_highest`` cuts a sample first at a million people; it must still give the highest."""
+    rng = np.random.default_rng(n)
+    spread = rng.random(n)
+    # The highest all at positions a strided sample skips: the sample's cut keeps too few of them.
+    hidden = np.zeros(n)
+    hidden[1::7][:40] = 1 + rng.random(min(40, len(hidden[1::7])))
+    for values in (spread, hidden):
+        size = min(40, n // 2)
+        picked = _highest(values, size)
+        assert list(picked) == sorted(picked) and len(set(picked.tolist())) == size
+        assert sorted(values[picked]) == sorted(np.sort(values)[-size:])

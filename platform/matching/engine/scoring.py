@@ -842,8 +842,13 @@ class CandidateIndex:
                 # matrix product.
                 np.multiply(block.data[start:stop], value, out=products[at:end], dtype=np.float64)
                 at = end
-        shared = np.zeros(n, dtype=bool)
-        shared[every] = True
+        # Added row by row in column order, as the full scan's matrix product adds them. (One array
+        # as long as the index: measured quicker than counting each entry's place among ``rows``.)
+        # Every product is positive (weights are), so the rows sharing a skill are those above 0:
+        # no second pass over the entries to mark them.
+        fit = np.bincount(every, weights=products, minlength=n) if size else np.zeros(n)
+        del every, products
+        shared = fit > 0
         # Each row's closest occupation level as the number of its score in ``scores`` (0: none),
         # written from the lowest score up, so a closer level overwrites a farther one (the maximum).
         code_hits = sorted(self._code_rows(placement), key=lambda hit: hit[1])
@@ -854,11 +859,8 @@ class CandidateIndex:
             level[found] = scores.index(value) + 1
         rows = np.flatnonzero(shared)
         del shared
-        # Added row by row in column order, as the full scan's matrix product adds them. (One array
-        # as long as the index: measured quicker than counting each entry's place among ``rows``.)
-        fit = np.bincount(every, weights=products, minlength=n)[rows] if size else np.zeros(len(rows))
         occupation = np.array([0.0, *scores])[level[rows]]
-        return rows, fit / total, occupation
+        return rows, fit[rows] / total, occupation
 
     def overlap(self, placement: PlacementRecord) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(rows sharing a skill or an occupation code with the placement, their skill scores, their
@@ -890,6 +892,25 @@ class CandidateIndex:
         for rows, value in self._code_rows(placement):
             result[rows] = np.maximum(result[rows], value)
         return result
+
+
+def _highest(values: np.ndarray, size: int) -> np.ndarray:
+    """The positions of ``size`` highest values (which of several tied at the cut: any), ascending.
+
+    A partition of every value costs milliseconds at a million people; a sample's cut first leaves a
+    few times ``size`` values to partition (all of the highest are at or above it), and when it
+    leaves too few, every value is partitioned."""
+    n = len(values)
+    step = n // (64 * size)
+    if step >= 4:
+        sample = values[::step]
+        above = max(1, 4 * size // step)
+        cut = np.partition(sample, len(sample) - above)[len(sample) - above]
+        candidates = np.flatnonzero(values >= cut)
+        if len(candidates) >= size:
+            chosen = np.argpartition(values[candidates], len(candidates) - size)[len(candidates) - size :]
+            return np.sort(candidates[chosen])
+    return np.sort(np.argpartition(values, n - size)[n - size :])
 
 
 class _Ids:
@@ -1069,28 +1090,45 @@ class Matcher:
         Of the overlapping people, only those who could reach the list are scored in full: a
         person's score is at most their skill fit before breadth (which only lowers it), their
         occupation score and full marks on the rest (``most``). Whoever's ``most`` lies below a
-        score ``top`` people already reach (``_floor``) can neither enter nor tie the list.
+        score ``top`` people already reach (``_floor``) can neither enter nor tie the list; of the
+        others, the hard filters and the cheap components leave fewer still (``_scored``).
         """
         found = index.shared(placement)
         if found is None:
             return None
         rows, fit, occupation = found
         most = WEIGHTS["skills"] * fit + WEIGHTS["occupation"] * occupation + NO_OVERLAP_MAX
-        floor = self._floor(placement, index, (rows, fit, occupation), most, top, where)
-        if floor is not None:
-            keep = np.flatnonzero(most >= floor - BOUND_MARGIN)
-            rows, fit, occupation = rows[keep], fit[keep], occupation[keep]
-        components, eligible = self._scored(placement, index, rows, fit, occupation, where)
-        best = self._best(components, eligible, _Ids(index.ids, rows), top)
+        pilot = self._floor(placement, index, (rows, fit, occupation), most, top, where)
+        if pilot is None:
+            rows, components = self._scored(placement, index, rows, fit, occupation, where)
+        else:
+            # The pilot's people are scored already; of the rest, only who could reach its floor.
+            floor, picked, pilot_rows, pilot_components = pilot
+            could = most >= floor - BOUND_MARGIN
+            could[picked] = False
+            keep = np.flatnonzero(could)
+            rows, components = self._scored(
+                placement, index, rows[keep], fit[keep], occupation[keep], where, floor
+            )
+            rows = np.concatenate([pilot_rows, rows])
+            components = {
+                name: np.concatenate([pilot_components[name], values]) for name, values in components.items()
+            }
+        best = self._best(components, np.ones(len(rows), dtype=bool), _Ids(index.ids, rows), top)
         if len(best) < top:
             return None
         kth = best[top - 1]
         if round(sum(WEIGHTS[name] * float(v[kth]) for name, v in components.items()), 6) <= NO_OVERLAP_MAX:
             return None
         implied: dict[tuple[OccupationYears, ...], dict[str, float]] = {}
+        related = placement_related_skills(placement, self.taxonomy)
         return [
             self._result(
-                index.records[rows[i]], placement, {k: float(v[i]) for k, v in components.items()}, implied
+                index.records[rows[i]],
+                placement,
+                {k: float(v[i]) for k, v in components.items()},
+                implied,
+                related,
             )
             for i in best
         ]
@@ -1103,20 +1141,27 @@ class Matcher:
         most: np.ndarray,
         top: int,
         where: np.ndarray | None,
-    ) -> float | None:
-        """A (rounded) score at least ``top`` eligible people reach: the ``top``-th best of the few
-        people who could score most (more of them while too few pass the hard filters and
-        ``where``). None when that would take scoring a large part of ``shared`` anyway."""
+    ) -> tuple[float, np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+        """(a rounded score at least ``top`` eligible people reach, the positions in ``shared`` of the
+        people scored for it, the rows and components of those of them who are eligible, as
+        ``_scored`` gives them): the ``top``-th best of the few people who could score most (more of
+        them while too few pass the hard filters and ``where``). None when that would take scoring a
+        large part of ``shared`` anyway."""
         rows, fit, occupation = shared
         size = PILOT_TIMES * top
         while size * 4 <= len(rows):
-            pick = np.sort(np.argpartition(most, len(rows) - size)[len(rows) - size :])
-            components, eligible = self._scored(
+            pick = _highest(most, size)
+            scored, components = self._scored(
                 placement, index, rows[pick], fit[pick], occupation[pick], where
             )
-            totals = self._totals(components, eligible)[eligible]
+            totals = self._totals(components, np.ones(len(scored), dtype=bool))
             if len(totals) >= top:
-                return float(np.partition(totals, len(totals) - top)[len(totals) - top])
+                return (
+                    float(np.partition(totals, len(totals) - top)[len(totals) - top]),
+                    pick,
+                    scored,
+                    components,
+                )
             size *= 8
         return None
 
@@ -1128,15 +1173,24 @@ class Matcher:
         fit: np.ndarray,
         occupation: np.ndarray,
         where: np.ndarray | None,
-    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """The components of some shared rows (``fit`` and ``occupation`` from ``shared``) and which
-        of them pass the hard filters and ``where``."""
-        skills = fit * index.focus_of(placement, rows)
-        components = self._components(placement, index, rows, skills=skills, occupation=occupation)
-        eligible = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
+        floor: float | None = None,
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """(the rows of some shared ones that pass the hard filters and ``where``, their components),
+        ``fit`` and ``occupation`` from ``shared``. With a ``floor``, also only those whose score with
+        their breadth at its best (1, it only lowers the fit) reaches it: every other component is
+        cheap, the breadth factor is not, so it is computed last and for these rows only."""
+        components = self._components(placement, index, rows, skills=fit, occupation=occupation)
+        keep = index.alive[rows] & components.pop("_qualifies") & (index.permit[rows] > 0)
         if where is not None:
-            eligible &= where[rows]
-        return components, eligible
+            keep &= where[rows]
+        if floor is not None:
+            most = sum(WEIGHTS[name] * values for name, values in components.items())
+            keep &= most >= floor - BOUND_MARGIN
+        keep = np.flatnonzero(keep)
+        rows = rows[keep]
+        components = {name: values[keep] for name, values in components.items()}
+        components["skills"] = components["skills"] * index.focus_of(placement, rows)
+        return rows, components
 
     def _components(
         self,
@@ -1266,13 +1320,16 @@ class Matcher:
         placement: PlacementRecord,
         parts: dict[str, float],
         implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
+        related: set[str] | None = None,
     ) -> RankedMatch:
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         return RankedMatch(
             candidate_id=candidate.id,
             placement_id=placement.id,
             score=round(float(score), 4),
-            explanation=self.explain(candidate, placement, components=parts, implied=implied),
+            explanation=self.explain(
+                candidate, placement, components=parts, implied=implied, related=related
+            ),
         )
 
     def score_pair(self, candidate: CandidateRecord, placement: PlacementRecord) -> RankedMatch | None:
@@ -1316,9 +1373,11 @@ class Matcher:
         *,
         components: dict[str, float],
         implied: dict[tuple[OccupationYears, ...], dict[str, float]] | None = None,
+        related: set[str] | None = None,
     ) -> Explanation:
         """``implied``: a cache of occupations' implied skills (``candidate_skill_weights``), shared by
-        the explanations of one list, whose people often hold the same occupations."""
+        the explanations of one list, whose people often hold the same occupations; ``related``: the
+        placement's ``placement_related_skills``, the same for the whole list."""
         c_weights = candidate_skill_weights(candidate, self.taxonomy, implied)
         essential = placement.essential
         optional = placement.optional
@@ -1343,11 +1402,13 @@ class Matcher:
                 if source is not None:
                     inferred[skill] = (source.uri, source.years, source.uri in candidate.recognised)
         profile = profile_skill_mass(c_weights, self.taxonomy)
-        related = placement_related_skills(placement, self.taxonomy)
+        if related is None:
+            related = placement_related_skills(placement, self.taxonomy)
         fitting = [skill for skill in profile if skill in related]
-        focus = focus_factor(
-            np.array([sum(profile[skill] for skill in fitting)]), np.array([sum(profile.values())])
-        )
+        # ``focus_factor`` for one person, in plain floats (the same operations, without arrays).
+        listed_mass = sum(profile.values())
+        share = sum(profile[skill] for skill in fitting) / listed_mass if listed_mass > 0 else 1.0
+        focus = FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * min(share, 1.0)
         return Explanation(
             essential_met=[s for s in essential if s in has],
             essential_missing=[s for s in essential if s not in has],
@@ -1369,7 +1430,7 @@ class Matcher:
             components=components,
             skills_listed=len(profile),
             skills_listed_fitting=len(fitting),
-            skill_focus=float(focus[0]),
+            skill_focus=focus,
             essential_inferred=inferred,
             hours=candidate.hours,
             hours_required=placement.hours,
