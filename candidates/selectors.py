@@ -552,7 +552,8 @@ def listing_tokens(*, user: User) -> tuple[tuple[int, str], ...] | None:
     """The listing tokens of the municipalities this employer sees (one query), or None while one
     has none yet. Whatever is derived from who is listed for this user may be kept under them:
     every change of who is listed replaces a token in its own transaction (candidates.listing)."""
-    state = _listing_rows(user=user, with_changes=False)
+    # The state's query without its last column would be a second compiled shape for no gain.
+    state = listing_state(user=user)
     return None if state is None else tuple((m, token) for m, token, _ in state)
 
 
@@ -564,19 +565,11 @@ def listing_state(*, user: User) -> tuple[tuple[int, str, int], ...] | None:
     new change row (right after the commit of every such change, candidates.matching). Whatever is
     derived from the cards of this employer's municipalities may be kept under this state.
     """
-    return _listing_rows(user=user, with_changes=True)
-
-
-def _listing_rows(*, user: User, with_changes: bool) -> tuple[tuple[int, str, int], ...] | None:
     municipalities = _employer_municipalities(user=user)
     if not municipalities:
         return ()
-    if with_changes:  # SQL compiled once (the ORM's building cost more than the query)
-        rows = compiled.run(_listing_state_rows, municipalities)
-    else:
-        rows = ListingVersion.objects.filter(municipality_id__in=municipalities).values_list(
-            "municipality_id", "token", Value(0, output_field=BigIntegerField())
-        )
+    # SQL compiled once (the ORM's building cost more than the query).
+    rows = compiled.run(_listing_state_rows, municipalities)
     # A raw row's token is a UUID (PostgreSQL) or its hex (SQLite): one form for the keys.
     found = {m: (uuid.UUID(str(token)).hex, last) for m, token, last in rows}
     if len(found) < len(municipalities):

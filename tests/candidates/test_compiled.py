@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from candidates import compiled
-from candidates.models import Candidate, Consent, ConsentScope
+from candidates.models import Candidate, Consent, ConsentScope, ListingVersion
 from candidates.selectors import (
     listed_candidates_for_employer,
     listing_state,
@@ -77,6 +77,12 @@ def test_listing_state_follows_tokens_and_changes(employer, mixed, django_captur
     state = listing_state(user=user)
     assert state is not None
     assert [(m, token) for m, token, _ in state] == list(listing_tokens(user=user))
+    assert [(m, token) for m, token, _ in state] == [
+        (v.municipality_id, v.token.hex)
+        for v in ListingVersion.objects.filter(municipality_id__in=[m for m, _, _ in state]).order_by(
+            "municipality_id"
+        )
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         mixed["listed"][0].save()  # a change to a card: a change row right after the commit
     ((municipality, token, last),) = listing_state(user=user)
