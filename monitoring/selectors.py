@@ -14,11 +14,13 @@ Scope (who sees what):
 from __future__ import annotations
 
 import datetime
+import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
     Count,
     DateField,
@@ -1139,7 +1141,8 @@ def figure_business_funnel(b: _Base) -> Figure:
 
 def _median_and_count(queryset: QuerySet, days) -> tuple[float | None, int]:
     """(median, count) of an integer day expression in one aggregate query (PostgreSQL's
-    percentile_cont over the rows, no rows fetched)."""
+    percentile_cont over the rows, no rows fetched). SQLite (the embedded demo) has no
+    percentile_cont: there the days are fetched and their median taken here."""
     from django.db.models import Aggregate, FloatField
 
     class _Median(Aggregate):
@@ -1147,15 +1150,35 @@ def _median_and_count(queryset: QuerySet, days) -> tuple[float | None, int]:
         template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
         output_field = FloatField()
 
-    found = (
-        queryset.annotate(d=days).filter(d__isnull=False, d__gte=0).aggregate(m=_Median("d"), n=Count("pk"))
-    )
+    rows = queryset.annotate(d=days).filter(d__isnull=False, d__gte=0)
+    if connections[queryset.db].vendor != "postgresql":
+        values = list(rows.values_list("d", flat=True))
+        return (float(statistics.median(values)) if values else None), len(values)
+    found = rows.aggregate(m=_Median("d"), n=Count("pk"))
     return found["m"], found["n"]
 
 
+class _DayDifference(Func):
+    """``later - earlier`` of two dates as whole days: PostgreSQL's date minus date is an integer;
+    SQLite would subtract the dates' text as numbers (their years), so there through julianday."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
 def _day_difference(later, earlier) -> Func:
-    """``later - earlier`` of two dates as whole days (PostgreSQL's date minus date is an integer)."""
-    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+    """``later - earlier`` of two dates as whole days."""
+    return _DayDifference(later, earlier)
 
 
 def figure_procedure_days(b: _Base) -> Figure:

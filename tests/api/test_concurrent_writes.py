@@ -20,8 +20,9 @@ from tests.api.helpers import client_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Skipped on SQLite (a developer's quick run); under CI=true a skip fails (tests/conftest.py).
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once need PostgreSQL")
 def test_two_writers_with_the_same_etag_exactly_one_wins(employers, placements, monkeypatch):
-    assert connection.vendor == "postgresql"
     placement = placements["own"]
     url = f"/api/v1/placements/{placement.pk}/"
     tag = employers.own.client.get(url)["ETag"]

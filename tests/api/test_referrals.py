@@ -62,7 +62,11 @@ def test_every_read_is_in_the_persons_audit_trail(referrals, side):
     client = getattr(referrals, side)
     client.client.get(URL)
     candidate = referrals.referrals["own"].case.candidate
-    entry = AuditEntry.objects.get(action="view", record_id=str(candidate.pk), fields__contains=["referral"])
+    (entry,) = [
+        e
+        for e in AuditEntry.objects.filter(action="view", record_id=str(candidate.pk))
+        if "referral" in e.fields
+    ]
     assert entry.actor_id == client.user.pk
     assert client.organisation.name in entry.note
 
@@ -179,11 +183,12 @@ def test_a_service_of_no_organisation_on_lotse_has_no_provider_side(referrals):
 # --- two answers at once (PostgreSQL, two connections) ----------------------------------------------
 
 
+# Skipped on SQLite (a developer's quick run); under CI=true a skip fails (tests/conftest.py).
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two answers at once need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_answers_at_once_one_wins_and_the_webhook_fires_once(referrals, monkeypatch):
     """Like tests/api/test_concurrent_writes.py: the first answer is slowed down inside its write, so
     the second certainly arrives while the first holds the version it compared."""
-    assert connection.vendor == "postgresql"
     own = referrals.referrals["own"]
     _subscribe(referrals.referrer.organisation)
     sent: list = []

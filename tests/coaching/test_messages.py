@@ -183,7 +183,7 @@ def test_attachment_is_served_only_as_a_download_under_a_generated_name(world, c
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
     assert response.content == PNG
-    assert AuditEntry.objects.filter(fields__contains=["messages.attachment"]).exists()
+    assert any("messages.attachment" in e.fields for e in AuditEntry.objects.all())
 
 
 @pytest.mark.parametrize(
@@ -254,9 +254,9 @@ def test_every_read_is_audited(world, client):
     _send(world, world.case_manager)
     login_with_mfa(client, world.case_manager)
     client.get(_url(world))
-    assert AuditEntry.objects.filter(
-        actor_id=world.case_manager.pk, record_id=str(world.candidate.pk), fields__contains=["messages"]
-    ).exists()
+    # Fields compared here: SQLite (a developer's quick run) has no JSON ``contains``.
+    entries = AuditEntry.objects.filter(actor_id=world.case_manager.pk, record_id=str(world.candidate.pk))
+    assert any("messages" in e.fields for e in entries)
 
 
 def test_export_holds_the_messages(world):
