@@ -195,23 +195,25 @@ def _client(pages: dict[str, str]):
     return client
 
 
+def forget(name: str) -> None:
+    """A "_cold" page is the same page read anew: the worker's kept pages of that kind are dropped
+    first (employers.browse_results, selectors.placement_matches), outside the time measured. Only
+    that kind: the other page keeps its own."""
+    from django.core.cache import caches
+
+    if name == "browse_cold":
+        caches["process"].clear()
+    elif name == "matches_cold":
+        from employers import selectors
+
+        getattr(selectors, "kept_pages_forget", lambda: None)()  # kept matches pages (absent before)
+
+
 def measure(client, pages: dict[str, str], names: list[str] | tuple[str, ...], requests: int) -> dict:
     """Queries and bytes of each page once, then CPU ms of ``requests`` rounds over the pages
     (interleaved, after warm-up): the worker's answer, shared with bench_page_cpu.py."""
-    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    def forget(name: str) -> None:
-        # A "_cold" page is the same page read anew: the worker's kept pages of that kind are
-        # dropped first (employers.browse_results, selectors.placement_matches), outside the time
-        # measured. Only that kind: the other page keeps its own.
-        if name == "browse_cold":
-            caches["process"].clear()
-        elif name == "matches_cold":
-            from employers import selectors
-
-            getattr(selectors, "kept_pages_forget", lambda: None)()  # kept matches pages (absent before)
 
     queries, sizes = {}, {}
     for name in names:
@@ -253,10 +255,11 @@ def profile(pages: dict[str, str], name: str, requests: int = 20) -> None:
     for _ in range(WARMUP):
         client.get(pages[name])
     profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
-    profiler.enable()
     for _ in range(requests):
+        forget(name)
+        profiler.enable()
         client.get(pages[name])
-    profiler.disable()
+        profiler.disable()
     stats = pstats.Stats(profiler)
     if os.environ.get("BENCH_PROFILE_OUT"):
         stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])

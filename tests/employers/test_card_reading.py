@@ -1,5 +1,6 @@
-"""The cards' occupations, skills and recognised qualifications come from one statement (issue 21):
-the same labels in the same order as reading each relation through the ORM, in every language."""
+"""The cards' occupations, skills and recognised qualifications come from one statement, their
+languages from another (issue 21): the same labels in the same order as reading each relation
+through the ORM, in every language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from candidates.models import (
     RECOGNISED,
     CandidateOccupation,
     CandidateSkill,
+    Language,
+    LanguageSkill,
     Qualification,
     QualificationKind,
 )
@@ -25,7 +28,7 @@ from tests.factories import (
 
 def _as_the_orm_reads_them(candidates) -> dict:
     """The relations read one by one through the models, in the order the cards always had."""
-    kinds = dict(QualificationKind.choices)
+    kinds, names = dict(QualificationKind.choices), dict(Language.choices)
     return {
         c.public_ref: (
             tuple(
@@ -48,6 +51,10 @@ def _as_the_orm_reads_them(candidates) -> dict:
                 for q in Qualification.objects.filter(candidate=c, recognition_status__in=RECOGNISED)
                 .select_related("recognition_occupation")
                 .order_by("pk")
+            ),
+            tuple(
+                (str(names.get(s.language, s.language)), s.spoken or "", s.written or "")
+                for s in LanguageSkill.objects.filter(candidate=c).order_by("-is_native", "language", "pk")
             ),
         )
         for c in candidates
@@ -92,12 +99,27 @@ def test_one_statement_reads_what_the_orm_reads(employer, municipality, cook_tax
             recognition_status=status,
             recognition_occupation=occupation,
         )
+    # native first, then by code, as entered for equal codes; levels missing
+    for person, code, native, spoken, written in [
+        (people[0], "uk", False, "B2", "B1"),
+        (people[0], "ar", True, "C2", None),
+        (people[0], "de", False, "A2", "A1"),
+        (people[0], "en", False, None, None),
+        (people[1], "fa", True, "C2", "C1"),
+        (people[1], "de", False, "B1", "B1"),
+    ]:
+        LanguageSkill.objects.update_or_create(  # make_candidate may have given German already
+            candidate=person,
+            language=code,
+            defaults={"is_native": native, "spoken": spoken, "written": written},
+        )
     with translation.override(language):
         rows = anonymous_rows(browse_base(user=employer.own).filter(pk__in=[p.pk for p in people]))
         cards = anonymous_cards(rows, origin_postcode=None)
         expected = _as_the_orm_reads_them(people)
     assert len(cards) == 3
-    assert {c.ref: (c.occupations, c.skills, c.recognised) for c in cards} == expected
+    assert {c.ref: (c.occupations, c.skills, c.recognised, c.languages) for c in cards} == expected
+    assert [c.german_spoken for c in cards if c.ref == people[0].public_ref] == ["A2"]
     first = next(c for c in cards if c.ref == people[0].public_ref)
     assert [years for _, years in first.occupations] == [7.5, 2.0, 2.0]
     assert len(first.skills) == 7 and len(first.recognised) == 2
