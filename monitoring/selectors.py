@@ -1152,7 +1152,7 @@ def _median_and_count(queryset: QuerySet, days) -> tuple[float | None, int]:
 
     rows = queryset.annotate(d=days).filter(d__isnull=False, d__gte=0)
     if connections[queryset.db].vendor != "postgresql":
-        values = list(rows.values_list("d", flat=True))
+        values = [d for _pk, d in rows.values_list("pk", "d")]  # with the key: repeated days all count
         return (float(statistics.median(values)) if values else None), len(values)
     found = rows.aggregate(m=_Median("d"), n=Count("pk"))
     return found["m"], found["n"]
