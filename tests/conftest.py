@@ -58,9 +58,11 @@ def _forget_process_memos():
 
     audit_views_forget()
     candidate_rankings_forget()
+    from employers.browse_results import statements_forget
     from employers.selectors import kept_pages_forget
 
     kept_pages_forget()
+    statements_forget()
     from django.core.cache import caches
 
     caches["process"].clear()  # kept pages and fragments (employers.browse_results, the caseload)
