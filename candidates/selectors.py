@@ -57,7 +57,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.roles import CASE_STAFF, Role
-from organisations import access
+from organisations import access, kept
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 
 from . import compiled, hooks
@@ -104,13 +104,21 @@ def _live_consents(scope: str) -> QuerySet[Consent]:
     return Consent.objects.live().filter(scope=scope, candidate__erased_at__isnull=True)
 
 
-def _staff_q(*, user: User) -> Q | None:
-    """Candidates a case manager / job coach reaches through their organisations."""
+def _staff_q(*, user: User, for_one: bool = False) -> Q | None:
+    """Candidates a case manager / job coach reaches through their organisations.
+
+    ``for_one``: the same rule for checking one person (or a few), each through the index on the
+    person (EXISTS). The default form reads the organisations' whole scope once (a hashed IN), which
+    lists and counts need, but which for one person costs a scan of all their cases."""
     org_ids = access.organisation_ids(user=user, roles=CASE_STAFF)
     if not org_ids:
         return None
     open_cases = Case.objects.filter(responsible_organisation_id__in=org_ids).exclude(phase=CasePhase.CLOSED)
     handed_over = _live_consents(ConsentScope.CASE_DATA).filter(recipient_organisation_id__in=org_ids)
+    if for_one:
+        return Q(Exists(open_cases.filter(candidate_id=OuterRef("pk")))) | Q(
+            Exists(handed_over.filter(candidate_id=OuterRef("pk")))
+        )
     return Q(pk__in=open_cases.values("candidate_id")) | Q(pk__in=handed_over.values("candidate_id"))
 
 
@@ -132,16 +140,17 @@ def _responsible_coordinator_q(*, user: User) -> Q | None:
     )
 
 
-def visible_candidates(*, user: User) -> QuerySet[Candidate]:
+def visible_candidates(*, user: User, for_one: bool = False) -> QuerySet[Candidate]:
     """Candidates whose full record (notes, special categories, contact) the user may read.
 
     Not volunteers (see volunteer_candidates), and not coordinators as such: they read the full
     record only where they are responsible for the case (see overseen_candidates for the rest).
+    ``for_one``: the form for checking one person (see :func:`_staff_q`).
     """
     if not getattr(user, "is_authenticated", False):
         return Candidate.objects.none()
     q = Q(pk__in=[])
-    staff = _staff_q(user=user)
+    staff = _staff_q(user=user, for_one=for_one)
     if staff is not None:
         q |= staff
     responsible = _responsible_coordinator_q(user=user)
@@ -162,12 +171,13 @@ def overseen_candidates(*, user: User) -> QuerySet[Candidate]:
 
 def may_read_file(*, user: User, candidate: Candidate) -> bool:
     """Whether the user reads this person's full record (and not only the case metadata)."""
-    return visible_candidates(user=user).filter(pk=candidate.pk).exists()
+    return visible_candidates(user=user, for_one=True).filter(pk=candidate.pk).exists()
 
 
-def editable_candidates(*, user: User) -> QuerySet[Candidate]:
-    """Candidates whose profile and case the user may change: case staff only (coordinators read)."""
-    staff = _staff_q(user=user)
+def editable_candidates(*, user: User, for_one: bool = False) -> QuerySet[Candidate]:
+    """Candidates whose profile and case the user may change: case staff only (coordinators read).
+    ``for_one``: the form for checking one person (see :func:`_staff_q`)."""
+    staff = _staff_q(user=user, for_one=for_one)
     if staff is None:
         return Candidate.objects.none()
     return Candidate.objects.filter(staff, erased_at__isnull=True)
@@ -192,7 +202,11 @@ def _prefetched(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 def candidate_get(*, user: User, pk: int, for_edit: bool = False) -> Candidate:
     """One candidate with the whole profile, or NotFound if outside the user's scope."""
-    base = editable_candidates(user=user) if for_edit else visible_candidates(user=user)
+    base = (
+        editable_candidates(user=user, for_one=True)
+        if for_edit
+        else visible_candidates(user=user, for_one=True)
+    )
     candidate = _prefetched(base.filter(pk=pk)).first()
     if candidate is None:
         _refuse_overseen(user=user, candidate_pk=pk)
@@ -302,12 +316,24 @@ def case_file(*, user: User, pk: int) -> CaseFile:
 
     Whether the user reads the file and may change it come with the case (annotations): the page
     asks both several times, and each check is the whole visibility rule again."""
-    full = visible_candidates(user=user)
-    case = access.first_visible(
-        Case.objects.filter(Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk)
-        .select_related("candidate", "responsible_organisation", "case_manager")
-        .annotate(readable=_exists_in(full), editable=_exists_in(editable_candidates(user=user)))
-    )
+
+    def build(pk: int) -> QuerySet[Case]:
+        full = visible_candidates(user=user, for_one=True)
+        editable = editable_candidates(user=user, for_one=True)
+        return (
+            Case.objects.filter(
+                Q(candidate__in=full) | Q(candidate__in=overseen_candidates(user=user)), pk=pk
+            )
+            .select_related("candidate", "responsible_organisation", "case_manager")
+            .annotate(readable=_exists_in(full), editable=_exists_in(editable))[:1]
+        )
+
+    # Its statement compiled once per worker for this user (organisations.kept): building and
+    # compiling the visibility rule three times over cost more than PostgreSQL's answer.
+    found = kept.kept_list(name="candidates.case_file", user=user, build=build, values=(pk,))
+    if not found:
+        raise access.NotFound
+    case = found[0]
     readable = case.readable
     today = timezone.localdate()
     goals: tuple[Goal, ...] = ()
@@ -1712,7 +1738,7 @@ def intake_organisations(*, user: User) -> QuerySet[Organisation]:
 
 def may_edit_candidate(*, user: User, pk: int) -> bool:
     """Whether the user may change the person's record and case (see :func:`editable_candidates`)."""
-    return editable_candidates(user=user).filter(pk=pk).exists()
+    return editable_candidates(user=user, for_one=True).filter(pk=pk).exists()
 
 
 def case_goal_get(*, case: Case, pk: int) -> Goal:

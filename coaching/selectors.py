@@ -26,7 +26,7 @@ from employers.models import Employment, EmploymentQuality
 from employers.quality import job_skill_level, person_skill_level
 from notifications.models import Notification
 from notifications.selectors import unread as unread_notifications
-from organisations import access
+from organisations import access, kept
 from organisations.models import Membership, Municipality, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Skill
 
@@ -288,13 +288,52 @@ def caseload_rows(*, user: User, today: date | None = None) -> list[CaseloadRow]
     return [_caseload_row(values) for values in _caseload_values(user=user, today=today)]
 
 
+class _KeptCaseload:
+    """The caseload's rows for the paginator: its count and each page read by a statement kept per
+    worker for the same coach, memberships and day (organisations.kept), run anew on every call."""
+
+    def __init__(self, *, user: User, today: date | None) -> None:
+        self.user, self.today = user, today
+
+    def _rows(self, *, name: str, build, extra: tuple = ()) -> list:
+        return kept.kept_list(name=name, user=self.user, build=build, extra=(self.today, *extra))
+
+    def count(self) -> int:
+        # One group (every row is this coach's): no row, no group.
+        counted = self._rows(
+            name="coaching.caseload_count",
+            build=lambda: (
+                coach_caseload(user=self.user, today=self.today)
+                .order_by()
+                .values("coach_id")
+                .annotate(n=Count("pk"))
+                .values_list("n")
+            ),
+        )
+        return counted[0][0] if counted else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[CaseloadRow]:
+        # A full page's bounds, not the paginator's (it stops the last page at the count, which a
+        # change moves): one statement per page whatever the count.
+        start = bounds.start or 0
+        rows = self._rows(
+            name="coaching.caseload_page",
+            build=lambda: _caseload_values(user=self.user, today=self.today)[
+                start : start + CASELOAD_PER_PAGE
+            ],
+            extra=(start,),
+        )
+        return [_caseload_row(values) for values in rows[: (bounds.stop or len(rows)) - start]]
+
+
 def caseload_page(*, user: User, page: int | str | None = 1, today: date | None = None) -> Page:
     """One page of :func:`caseload_rows` (overdue first), its paginator counting every employment
     the coach follows. A coach may follow 150: the table shows 25 at a time, and the database
     works out the last contact, risks and requests of those 25 only (they come after the sort)."""
-    current = Paginator(_caseload_values(user=user, today=today), CASELOAD_PER_PAGE).get_page(page)
-    current.object_list = [_caseload_row(values) for values in current.object_list]
-    return current
+    return Paginator(_KeptCaseload(user=user, today=today), CASELOAD_PER_PAGE).get_page(page)
 
 
 def unassigned_employments(*, user: User) -> QuerySet[Employment]:
@@ -321,6 +360,26 @@ def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowU
         )
         .select_related("employment__candidate", "employment__employer__organisation")
         .order_by("due_date")
+    )
+
+
+HOME_LIST_LENGTH = 20
+
+
+def home_due_follow_ups(*, user: User) -> list[FollowUpDue]:
+    """The home page's follow-ups due within a week (:func:`due_follow_ups`, the first 20), by a
+    statement kept per worker (organisations.kept)."""
+    return kept.kept_list(
+        name="coaching.home_due", user=user, build=lambda: due_follow_ups(user=user)[:HOME_LIST_LENGTH]
+    )
+
+
+def home_unassigned_employments(*, user: User) -> list[Employment]:
+    """The home page's employments without a coach (:func:`unassigned_employments`, the first 20)."""
+    return kept.kept_list(
+        name="coaching.home_unassigned",
+        user=user,
+        build=lambda: unassigned_employments(user=user)[:HOME_LIST_LENGTH],
     )
 
 
@@ -730,27 +789,35 @@ def open_requests(*, user: User, limit: int = 20) -> list[SupportRequest]:
 
     Only the columns the home page shows: selecting every column of three joined tables cost more
     to compose than the query took to run."""
-    requests = staff_requests(user=user).exclude(status="answered").order_by("due_date")
-    return list(
-        requests.select_related(None)
-        .select_related("employer_organisation")
-        .only("topic", "due_date", "status", "employer_organisation__name")[:limit]
-    )
+
+    def build() -> QuerySet[SupportRequest]:
+        requests = staff_requests(user=user).exclude(status="answered").order_by("due_date")
+        return (
+            requests.select_related(None)
+            .select_related("employer_organisation")
+            .only("topic", "due_date", "status", "employer_organisation__name")[:limit]
+        )
+
+    return kept.kept_list(name="coaching.open_requests", user=user, build=build, extra=limit)
 
 
 def proposed_handovers(*, user: User, limit: int = 20) -> list[Handover]:
     """The home page's handovers waiting for a decision (the columns it shows, as above)."""
-    handovers = handovers_for(user=user).filter(status="proposed")
-    return list(
-        handovers.select_related(None)
-        .select_related("case__candidate", "from_organisation", "to_organisation")
-        .only(
-            "case__candidate__first_name",
-            "case__candidate__last_name",
-            "from_organisation__name",
-            "to_organisation__name",
-        )[:limit]
-    )
+
+    def build() -> QuerySet[Handover]:
+        handovers = handovers_for(user=user).filter(status="proposed")
+        return (
+            handovers.select_related(None)
+            .select_related("case__candidate", "from_organisation", "to_organisation")
+            .only(
+                "case__candidate__first_name",
+                "case__candidate__last_name",
+                "from_organisation__name",
+                "to_organisation__name",
+            )[:limit]
+        )
+
+    return kept.kept_list(name="coaching.proposed_handovers", user=user, build=build, extra=limit)
 
 
 def may_edit_employment(*, user: User, pk: int) -> bool:

@@ -82,8 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
             caseload=page.object_list,
             caseload_page=page,
             caseload_key=_caseload_key(page.object_list),
-            due=list(selectors.due_follow_ups(user=user)[:20]),
-            unassigned=list(selectors.unassigned_employments(user=user)[:20]),
+            due=selectors.home_due_follow_ups(user=user),
+            unassigned=selectors.home_unassigned_employments(user=user),
             requests=selectors.open_requests(user=user),
             handovers=selectors.proposed_handovers(user=user),
         )

@@ -63,6 +63,9 @@ def _forget_process_memos():
 
     kept_pages_forget()
     statements_forget()
+    from organisations.kept import forget as kept_statements_forget
+
+    kept_statements_forget()
     from django.core.cache import caches
 
     caches["process"].clear()  # kept pages and fragments (employers.browse_results, the caseload)

@@ -204,3 +204,55 @@ def test_the_case_file_counts_open_and_overdue_steps_and_says_who_may_change_it(
     assert (file.full, file.editable) == (True, True)
     assert (file.open_steps, file.overdue_steps) == (2, 1)
     assert file.editable == selectors.may_edit_candidate(user=case_manager_team.own, pk=case.candidate_id)
+
+
+def test_the_form_for_one_person_lets_through_exactly_whom_the_list_form_does(case_manager_team):
+    """``for_one`` writes the rule as EXISTS (an index lookup per person) instead of a hashed IN:
+    the same people for every user, through an open case, a closed one, a live and a revoked
+    handover."""
+    team = case_manager_team
+    own = CaseFactory(responsible_organisation=team.organisation, candidate__municipality=team.municipality)
+    other = CaseFactory(
+        responsible_organisation=team.other_organisation, candidate__municipality=team.municipality
+    )
+    closed = CaseFactory(
+        responsible_organisation=team.organisation, candidate__municipality=team.municipality
+    )
+    services.case_close(case=closed, actor=team.own, reason="moved_away")
+    handed = CaseFactory(
+        responsible_organisation=team.organisation, candidate__municipality=team.municipality
+    )
+    services.consent_grant(
+        candidate=handed.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=team.own,
+        recipient_organisation=team.other_organisation,
+        paper_form_reference="Akte 8/24",
+    )
+    revoked = CaseFactory(
+        responsible_organisation=team.organisation, candidate__municipality=team.municipality
+    )
+    services.consent_revoke(
+        consent=services.consent_grant(
+            candidate=revoked.candidate,
+            scope=ConsentScope.CASE_DATA,
+            actor=team.own,
+            recipient_organisation=team.other_organisation,
+            paper_form_reference="Akte 9/24",
+        ),
+        actor=team.own,
+    )
+    everyone = [own, other, closed, handed, revoked]
+    for user in (team.own, team.colleague, team.outsider, team.elsewhere):
+        for rule in (selectors.visible_candidates, selectors.editable_candidates):
+            as_list = set(rule(user=user).values_list("pk", flat=True))
+            assert set(rule(user=user, for_one=True).values_list("pk", flat=True)) == as_list
+            for case in everyone:
+                assert rule(user=user, for_one=True).filter(pk=case.candidate_id).exists() == (
+                    case.candidate_id in as_list
+                )
+    # What the rule must give here, so that both forms agreeing is not both being empty.
+    assert set(selectors.visible_candidates(user=team.outsider).values_list("pk", flat=True)) == {
+        other.candidate_id,
+        handed.candidate_id,
+    }

@@ -1,0 +1,203 @@
+"""A scoped read's statement, kept per worker for the same user, memberships and day (issue 18).
+
+The staff pages (the coaching home page, the case page) read a handful of short lists, each scoped
+by the selectors' permission querysets (the user's organisations, municipalities, live consent).
+Building those querysets and compiling them to SQL cost several times what PostgreSQL then spent
+answering them: 4–7 ms of CPU per list for lists of no or few rows.
+
+``kept_list(name=..., user=..., build=...)`` has the ORM build and compile ``build()`` once per
+worker for the same user, their active memberships, the day and ``extra``, keeps the statement and
+the compiler that read it, and afterwards runs that statement anew on every call: the rows are
+always live (a revoked consent, a closed case, an ended employment show at once). The rows are made
+by the ORM's own iterable (model instances with what was selected alongside, or values), so a page
+sees exactly what ``list(build())`` would give.
+
+A page about one object (the case page) passes its id as ``values``: the statement is compiled once
+with stand-ins in their place (as candidates/compiled.py does) and run with each id, so one
+statement serves every case the user opens.
+
+What may go into a kept statement: the user's id and flags, their memberships (organisations,
+roles, municipalities, verification) and the day, which are all part of the key. ``build`` must not
+read anything else: a builder that runs a query while building (a list evaluated in Python) is
+never kept, and a statement holding a moment (a datetime) is refused, since either would be frozen
+at its first value. ``build`` must not read the cache either (that cannot be watched here).
+PostgreSQL only; SQLite reads through the ORM as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable
+from django.utils import timezone
+
+from . import access
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Statements kept per worker, the oldest dropped first: a case worker's home page needs five.
+_SIZE = 512
+_KEPT: OrderedDict[tuple, _Kept] = OrderedDict()
+_lock = threading.Lock()
+# The iterables whose rows come from the compiler's columns alone (no extra queries).
+_ITERABLES = (ModelIterable, ValuesListIterable)
+
+
+# Stand-ins for the values a statement is run with (an id): far below every id, never a real value.
+_STAND_IN = -(10**15)
+
+
+@dataclass
+class _Kept:
+    """A compiled query, its statement and where in its parameters each value goes."""
+
+    queryset: QuerySet
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, int], ...]  # (position in params, which value)
+    current: tuple = ()
+
+    def read(self, values: tuple[int, ...]) -> list:
+        params = list(self.params)
+        for position, k in self.slots:
+            params[position] = values[k]
+        self.current = tuple(params)  # what the compiler hands out for this read (one thread)
+        return list(_fresh(self.queryset))
+
+
+def _membership_key(user: User) -> tuple:
+    """Everything of the user's memberships that the access rules read (organisations/access.py)."""
+    return tuple(
+        sorted(
+            (
+                m.pk,
+                m.role,
+                m.organisation_id,
+                m.organisation.municipality_id,
+                m.organisation.kind,
+                m.organisation.verification_status,
+            )
+            for m in access.memberships(user=user)
+        )
+    )
+
+
+class _Watch:
+    """Counts the statements run on a connection while building (none may run)."""
+
+    def __init__(self) -> None:
+        self.ran = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.ran += 1
+        return execute(sql, params, many, context)
+
+
+def _fresh(kept: QuerySet) -> QuerySet:
+    """A new queryset on the kept query (``QuerySet._clone`` without copying the query): its own
+    result cache, the kept compiler."""
+    fresh = kept.__class__(model=kept.model, query=kept.query, using=kept._db, hints=kept._hints)
+    fresh._prefetch_related_lookups = kept._prefetch_related_lookups
+    fresh._known_related_objects = kept._known_related_objects
+    fresh._iterable_class = kept._iterable_class
+    fresh._fields = kept._fields
+    return fresh
+
+
+def _keep(queryset: QuerySet, *, values: int) -> _Kept | None:
+    """Compile ``queryset`` (built with ``values`` stand-ins) once and make its query hand out that
+    compiler with that statement from now on; None when the statement cannot be kept."""
+    if queryset._iterable_class not in _ITERABLES or queryset._prefetch_related_lookups:
+        return None
+    if queryset._known_related_objects:
+        return None
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    if not sql or any(isinstance(p, datetime) for p in params):
+        return None
+    slots = tuple(
+        (position, _STAND_IN - p)
+        for position, p in enumerate(params)
+        if type(p) is int and _STAND_IN - values < p <= _STAND_IN
+    )
+    if {k for _, k in slots} != set(range(values)):
+        return None  # a value the query changed or dropped: it would be frozen into the SQL
+    kept = _Kept(queryset=queryset, sql=sql, params=tuple(params), slots=slots)
+
+    def as_sql(*args: Any, **kwargs: Any) -> tuple[str, tuple]:
+        return kept.sql, kept.current
+
+    # The compiler keeps what compiling worked out (the columns, the related rows' layout) for the
+    # iterable; only the statement is handed out again instead of being written anew.
+    compiler.as_sql = as_sql
+    queryset.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+    queryset.query._kept_connection = compiler.connection
+    return kept
+
+
+def kept_list(
+    *,
+    name: str,
+    user: User,
+    build: Callable[..., QuerySet],
+    values: tuple[int, ...] = (),
+    extra: Hashable = (),
+) -> list:
+    """``list(build(*values))``, its statement compiled once per worker for the same ``name``,
+    user, memberships, day and ``extra``, and run with the ``values`` (ids) given now: ``build``
+    passes them on to the query only as they are, for lookups of integer columns. See the module's
+    docstring for what else ``build`` may read."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql" or not getattr(user, "is_authenticated", False):
+        return list(build(*values))
+    values = tuple(int(v) for v in values)
+    memberships = _membership_key(user)  # (read before building: the watch must see no query)
+    key = (
+        name,
+        len(values),
+        user.pk,
+        user.is_candidate,
+        user.is_active,
+        memberships,
+        timezone.localdate(),
+        extra,
+    )
+    with _lock:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+    # A compiler holds the connection of the thread that compiled it: another thread compiles anew.
+    if kept is not None and kept.queryset.query._kept_connection is connection:
+        return kept.read(values)
+    watch = _Watch()
+    try:
+        with connection.execute_wrapper(watch):
+            queryset = build(*(_STAND_IN - k for k in range(len(values))))
+            kept = _keep(queryset, values=len(values)) if queryset.db == "default" else None
+    except Exception:  # noqa: BLE001 (a builder that looked a stand-in up: the ORM answers)
+        kept = None
+    if kept is None or watch.ran:  # not kept, or built with a query's answer in it
+        return list(build(*values))
+    with _lock:
+        _KEPT[key] = kept
+        while len(_KEPT) > _SIZE:
+            _KEPT.popitem(last=False)
+    return kept.read(values)
+
+
+def forget() -> None:
+    """Drop every kept statement (tests, benchmarks)."""
+    with _lock:
+        _KEPT.clear()
