@@ -267,6 +267,45 @@ def test_sqlite_keeps_its_own_options(monkeypatch):
     assert prepared_statements(config) == {"ENGINE": "django.db.backends.sqlite3", "NAME": "x.sqlite3"}
 
 
+def test_postgres_plans_with_the_random_page_cost_of_memory_and_ssd(monkeypatch):
+    from config.settings.base import planner_costs
+
+    monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
+    assert planner_costs(_postgres())["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "2")
+    config = _postgres() | {"OPTIONS": {"options": "-c work_mem=8MB"}}
+    assert planner_costs(config)["OPTIONS"] == {"options": "-c work_mem=8MB -c random_page_cost=2.0"}
+    for off in ("off", "none"):
+        monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", off)
+        assert "OPTIONS" not in planner_costs(_postgres())
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "x.sqlite3"}
+    assert planner_costs(dict(sqlite)) == sqlite
+
+
+@pytest.mark.parametrize("raw", ["cheap", "0", "-1"])
+def test_a_bad_random_page_cost_names_the_variable(monkeypatch, raw):
+    from config.settings.base import planner_costs
+
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", raw)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_RANDOM_PAGE_COST"):
+        planner_costs(_postgres())
+
+
+@pytest.mark.django_db
+def test_the_connection_plans_with_the_configured_random_page_cost():
+    """What the settings ask for reaches the server (the caseload's plans depend on it)."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        (value,) = cursor.fetchone()
+    assert "random_page_cost=" in settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert float(value) == float(settings.DATABASES["default"]["OPTIONS"]["options"].rsplit("=", 1)[1])
+
+
 @pytest.mark.django_db
 def test_a_query_a_connection_runs_again_is_planned_once(django_db_setup):
     """On PostgreSQL: the second run of a query uses a statement prepared on the server, so

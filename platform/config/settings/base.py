@@ -44,7 +44,39 @@ def prepared_statements(config: dict) -> dict:
     return config
 
 
-DATABASES = {"default": prepared_statements(env.db("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+def planner_costs(config: dict) -> dict:
+    """The random page cost PostgreSQL plans with, per connection (issue 18): 1.1, as for data that
+    sits in memory or on SSD, not the server's default of 4 (spinning disks).
+
+    At 4 PostgreSQL read all 10,000 people of a municipality to join the 150 a job coach follows,
+    where 150 index lookups cost a tenth: the caseload's three queries took 8.6 ms, at 1.1 2.8 ms.
+    DATABASE_RANDOM_PAGE_COST sets another value; ``off`` leaves the server's own.
+    """
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    cost = env.str_("DATABASE_RANDOM_PAGE_COST", "1.1").strip().lower()
+    if cost in ("off", "none", ""):
+        return config
+    try:
+        value = float(cost)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"The environment variable DATABASE_RANDOM_PAGE_COST must be a positive number or off, not {cost!r}."
+        )
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c random_page_cost={value}".strip()
+    return config
+
+
+DATABASES = {
+    "default": planner_costs(
+        prepared_statements(env.db("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+    )
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

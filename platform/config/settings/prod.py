@@ -7,7 +7,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PROCESS_CACHE, SECRET_KEY, env, prepared_statements, redis_cache_settings
+from .base import PROCESS_CACHE, SECRET_KEY, env, planner_costs, prepared_statements, redis_cache_settings
 
 # Django's own deploy check (security.W009) asks for at least 50 characters and 5 distinct
 # ones; refuse to start at all rather than serve sessions signed with a guessable key.
@@ -21,7 +21,7 @@ DEBUG = env.bool_("DJANGO_DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("The environment variable DJANGO_DEBUG must be false in production.")
 
-DATABASES = {"default": prepared_statements(env.db("DATABASE_URL"))}
+DATABASES = {"default": planner_costs(prepared_statements(env.db("DATABASE_URL")))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int_("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
