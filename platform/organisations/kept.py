@@ -17,10 +17,11 @@ with stand-ins in their place (as candidates/compiled.py does) and run with each
 statement serves every case the user opens.
 
 What may go into a kept statement: the user's id and flags, their memberships (organisations,
-roles, municipalities, verification) and the day, which are all part of the key. ``build`` must not
-read anything else: a builder that runs a query while building (a list evaluated in Python) is
-never kept, and a statement holding a moment (a datetime) is refused, since either would be frozen
-at its first value. ``build`` must not read the cache either (that cannot be watched here).
+roles, municipalities, verification), the day and the language, which are all part of the key.
+``build`` must not read anything else: a builder that runs a query while building (a list
+evaluated in Python) is never kept, and a statement holding a moment (a datetime) is refused, since
+either would be frozen at its first value. ``build`` must not read the cache either (that cannot be
+watched here).
 PostgreSQL only; SQLite reads through the ORM as before.
 """
 
@@ -38,14 +39,16 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import access
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Statements kept per worker, the oldest dropped first: a case worker's home page needs five.
-_SIZE = 512
+# Statements kept per worker, the oldest dropped first: a staff user's pages need about seven, of
+# some 90 KB each (the query and its compiler), so at most about 23 MB per worker.
+_SIZE = 256
 _KEPT: OrderedDict[tuple, _Kept] = OrderedDict()
 _lock = threading.Lock()
 # The iterables whose rows come from the compiler's columns alone (no extra queries).
@@ -164,6 +167,7 @@ def kept_list(
         return list(build(*values))
     values = tuple(int(v) for v in values)
     memberships = _membership_key(user)  # (read before building: the watch must see no query)
+    # (the language too: a builder that orders by a label in the user's language would freeze it)
     key = (
         name,
         len(values),
@@ -172,6 +176,7 @@ def kept_list(
         user.is_active,
         memberships,
         timezone.localdate(),
+        get_language(),
         extra,
     )
     with _lock:

@@ -186,3 +186,19 @@ def test_the_case_page_is_read_through_one_statement_for_every_case(coaching_wor
     # The coordinator: metadata only, through their own statement.
     file = candidate_selectors.case_file(user=_fresh(world.coordinator), pk=second.pk)
     assert file.case.pk == second.pk and not file.full and not file.editable
+
+
+def test_each_language_reads_through_its_own_statement(coaching_world):
+    """A builder may order by a label in the user's language: the language is part of the key."""
+    from django.utils import translation
+
+    from taxonomy.models import Skill
+
+    def by_label():
+        return Skill.objects.order_by(f"label_{translation.get_language()}").values_list("pk")
+
+    for language in ("de", "en", "de"):
+        with translation.override(language):
+            kept.kept_list(name="t", user=_fresh(coaching_world.coach), build=by_label)
+            assert f'"label_{language}"' in kept._KEPT[next(reversed(kept._KEPT))].sql
+    assert len(kept._KEPT) == 2
