@@ -326,7 +326,8 @@ class _KeptCaseload:
             ],
             extra=(start,),
         )
-        return [_caseload_row(values) for values in rows[: (bounds.stop or len(rows)) - start]]
+        stop = len(rows) if bounds.stop is None else bounds.stop - start
+        return [_caseload_row(values) for values in rows[:stop]]
 
 
 def caseload_page(*, user: User, page: int | str | None = 1, today: date | None = None) -> Page:

@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable
 from django.utils import timezone
@@ -46,11 +46,22 @@ from . import access
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Statements kept per worker, the oldest dropped first: a staff user's pages need about seven, of
-# some 90 KB each (the query and its compiler), so at most about 23 MB per worker.
+# Statements kept per thread (a sync worker has one), the oldest dropped first: a staff user's
+# pages need about seven, of some 90 KB each (the query and its compiler), so at most about 23 MB.
 _SIZE = 256
-_KEPT: OrderedDict[tuple, _Kept] = OrderedDict()
-_lock = threading.Lock()
+
+
+class _Store(threading.local):
+    """A thread's statements: a compiler holds its thread's connection, and a thread that ends
+    (a test server's, an ASGI pool's) takes its statements and that connection with it."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[tuple, _Kept | None] = OrderedDict()
+        self.generation = _generation
+
+
+_generation = 0
+_store = _Store()
 # The iterables whose rows come from the compiler's columns alone (no extra queries).
 _ITERABLES = (ModelIterable, ValuesListIterable)
 
@@ -77,6 +88,15 @@ class _Kept:
         return list(_fresh(self.queryset))
 
 
+def _kept_here() -> OrderedDict[tuple, _Kept | None]:
+    """This thread's statements (None: a key whose statement cannot be kept), dropped after
+    :func:`forget`."""
+    if _store.generation != _generation:
+        _store.kept.clear()
+        _store.generation = _generation
+    return _store.kept
+
+
 def _membership_key(user: User) -> tuple:
     """Everything of the user's memberships that the access rules read (organisations/access.py)."""
     return tuple(
@@ -84,6 +104,7 @@ def _membership_key(user: User) -> tuple:
             (
                 m.pk,
                 m.role,
+                m.is_lead,
                 m.organisation_id,
                 m.organisation.municipality_id,
                 m.organisation.kind,
@@ -179,30 +200,39 @@ def kept_list(
         get_language(),
         extra,
     )
-    with _lock:
-        kept = _KEPT.get(key)
-        if kept is not None:
-            _KEPT.move_to_end(key)
-    # A compiler holds the connection of the thread that compiled it: another thread compiles anew.
-    if kept is not None and kept.queryset.query._kept_connection is connection:
-        return kept.read(values)
+    store = _kept_here()
+    if key in store:
+        kept = store[key]
+        store.move_to_end(key)
+        if kept is None:  # its statement cannot be kept: the ORM builds and reads it
+            return list(build(*values))
+        # (a connection this thread replaced since: compiled anew)
+        if kept.queryset.query._kept_connection is connection:
+            return kept.read(values)
     watch = _Watch()
     try:
-        with connection.execute_wrapper(watch):
+        # In a savepoint: a builder's query that fails leaves the request's transaction usable.
+        with transaction.atomic(using="default"), connection.execute_wrapper(watch):
             queryset = build(*(_STAND_IN - k for k in range(len(values))))
             kept = _keep(queryset, values=len(values)) if queryset.db == "default" else None
     except Exception:  # noqa: BLE001 (a builder that looked a stand-in up: the ORM answers)
         kept = None
     if kept is None or watch.ran:  # not kept, or built with a query's answer in it
+        store[key] = None
+        _trim(store)
         return list(build(*values))
-    with _lock:
-        _KEPT[key] = kept
-        while len(_KEPT) > _SIZE:
-            _KEPT.popitem(last=False)
+    store[key] = kept
+    _trim(store)
     return kept.read(values)
 
 
+def _trim(store: OrderedDict) -> None:
+    while len(store) > _SIZE:
+        store.popitem(last=False)
+
+
 def forget() -> None:
-    """Drop every kept statement (tests, benchmarks)."""
-    with _lock:
-        _KEPT.clear()
+    """Drop every kept statement, in every thread (tests, benchmarks)."""
+    global _generation
+    _generation += 1
+    _kept_here()

@@ -271,6 +271,7 @@ def test_postgres_plans_with_the_random_page_cost_of_memory_and_ssd(monkeypatch)
     from config.settings.base import planner_costs
 
     monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
+    monkeypatch.delenv("PGOPTIONS", raising=False)
     assert planner_costs(_postgres())["OPTIONS"] == {"options": "-c random_page_cost=1.1"}
     monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "2")
     config = _postgres() | {"OPTIONS": {"options": "-c work_mem=8MB"}}
@@ -282,7 +283,17 @@ def test_postgres_plans_with_the_random_page_cost_of_memory_and_ssd(monkeypatch)
     assert planner_costs(dict(sqlite)) == sqlite
 
 
-@pytest.mark.parametrize("raw", ["cheap", "0", "-1"])
+def test_the_page_cost_keeps_what_pgoptions_sets(monkeypatch):
+    from config.settings.base import planner_costs
+
+    monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=5000")
+    assert planner_costs(_postgres())["OPTIONS"]["options"] == (
+        "-c statement_timeout=5000 -c random_page_cost=1.1"
+    )
+
+
+@pytest.mark.parametrize("raw", ["cheap", "0", "-1", "nan", "inf"])
 def test_a_bad_random_page_cost_names_the_variable(monkeypatch, raw):
     from config.settings.base import planner_costs
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +52,9 @@ def planner_costs(config: dict) -> dict:
 
     At 4 PostgreSQL read all 10,000 people of a municipality to join the 150 a job coach follows,
     where 150 index lookups cost a tenth: the caseload's three queries took 8.6 ms, at 1.1 2.8 ms.
-    DATABASE_RANDOM_PAGE_COST sets another value; ``off`` leaves the server's own.
+    DATABASE_RANDOM_PAGE_COST sets another value; ``off`` leaves the server's own, which a pooler
+    that refuses the startup parameter ``options`` needs (PgBouncer): set it on the server then
+    (``ALTER ROLE lotse SET random_page_cost = 1.1``).
     """
     if config["ENGINE"] != "django.db.backends.postgresql":
         return config
@@ -61,14 +65,16 @@ def planner_costs(config: dict) -> dict:
         value = float(cost)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(
             f"The environment variable DATABASE_RANDOM_PAGE_COST must be a positive number or off, not {cost!r}."
         )
     options = config.setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c random_page_cost={value}".strip()
+    # libpq's options parameter replaces PGOPTIONS: what the environment sets there is kept.
+    before = options.get("options") or env.str_("PGOPTIONS", "")
+    options["options"] = f"{before} -c random_page_cost={value}".strip()
     return config
 
 
