@@ -178,14 +178,22 @@ _HSDS_PATH = re.compile(r"\[(\d+)\]|\.([^.\[]+)")
 
 
 def _nest(errors: dict, path: tuple[str | int, ...], message: str) -> None:
-    """Put ``message`` at ``path`` of a nested error dict (problems.py makes the pointer)."""
-    if not path:
-        errors.setdefault("non_field_errors", []).append(message)
-        return
+    """Put ``message`` at ``path`` of a nested error dict (problems.py makes the pointer).
+
+    A place may have messages about itself and about its parts (``$[0]`` lacks an id, and
+    ``$[0].locations`` is not a list): its own then go under ``non_field_errors``, which
+    problems.py points at the place itself, as DRF nests an object's errors."""
     node = errors
     for part in path[:-1]:
-        node = node.setdefault(part, {})
-    node.setdefault(path[-1], []).append(message)
+        child = node.get(part)
+        if isinstance(child, list):
+            child = node[part] = {"non_field_errors": child}
+        node = node.setdefault(part, {}) if child is None else child
+    last = path[-1] if path else "non_field_errors"
+    if isinstance(node.get(last), dict):
+        node[last].setdefault("non_field_errors", []).append(message)
+    else:
+        node.setdefault(last, []).append(message)
 
 
 def _hsds_errors(lines: list[str]) -> dict:

@@ -295,6 +295,22 @@ def test_a_bad_document_is_a_problem_with_the_paths_and_changes_nothing(coordina
     assert not Service.objects.filter(municipality=coordinators.foreign.organisation.municipality).exists()
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        [{"locations": {"x": []}}],  # the object first (no id), then its part (not a list)
+        [{"id": "a", "name": "b", "description": "c", "locations": {"x": []}, "services": [{}]}],
+    ],
+)
+def test_errors_about_a_place_and_about_its_parts_are_both_named(coordinators, document):
+    """Found by the API fuzz: a message about ``$[0]`` and one about ``$[0].locations`` answered 500."""
+    response = coordinators.own.client.post("/api/v1/directory/import/", document, format="json")
+    assert response.status_code == 400
+    pointers = [e["pointer"] for e in response.json()["errors"]]
+    assert "#/0/locations" in pointers
+    assert "#/0" in pointers or "#/0/services/0" in pointers
+
+
 def test_a_document_over_the_limit_is_refused_before_it_is_read(coordinators):
     body = b"[" + b" " * hsds.MAX_BYTES + b"]"
     response = coordinators.own.client.post(
