@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
+from datetime import datetime, time
 from threading import Lock
 
 from django.forms import Form
@@ -30,8 +31,13 @@ INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in ("input", "text", "number", "date", "email", "url", "password", "search", "tel", "time")
 )
+# Every widget template of Django that is only ``{% include "django/forms/widgets/input.html" %}``.
+ANY_INPUT_TEMPLATES = INPUT_TEMPLATES | frozenset(
+    f"django/forms/widgets/{name}.html" for name in ("checkbox", "color", "datetime", "file", "hidden")
+)
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 ERROR_HTML = (
     '<p class="kern-error" role="alert"><span class="kern-icon kern-icon--danger kern-icon--small" '
     'aria-hidden="true"></span><span class="kern-body">{}</span></p>'
@@ -63,6 +69,8 @@ def _select(widget: dict) -> str | None:
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
+            if isinstance(option["label"], datetime | time):
+                return None  # the template would show it in local time
             label = conditional_escape(localize(option["label"]))
             parts.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
@@ -74,11 +82,36 @@ def _select(widget: dict) -> str | None:
     return "".join(parts)
 
 
+def _textarea(widget: dict) -> str | None:
+    value = widget["value"]
+    if value is not None and not isinstance(value, str):
+        return None  # the template would localize it: leave that to the template
+    shown = conditional_escape(value) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
+    )
+
+
+def widget_markup(template_name: str, widget: dict) -> str | None:
+    """What Django's widget template ``template_name`` renders for the widget context ``widget``
+    (``Widget.get_context(...)["widget"]``), stripped as the form renderer strips it, for inputs,
+    selects and text areas; None for any other template (the template renders it)."""
+    if template_name in ANY_INPUT_TEMPLATES:
+        return _input(widget)
+    if template_name == SELECT_TEMPLATE:
+        return _select(widget)
+    if template_name == TEXTAREA_TEMPLATE:
+        return _textarea(widget)
+    return None
+
+
 def widget_html(field: BoundField) -> str | None:
-    """``str(field)`` (``BoundField.as_widget``) for input and select widgets; None for others."""
+    """``str(field)`` (``BoundField.as_widget``) for input, select and text area widgets; None for
+    others."""
     widget = field.field.widget
     if field.field.show_hidden_initial or (
-        widget.template_name not in INPUT_TEMPLATES and widget.template_name != SELECT_TEMPLATE
+        widget.template_name not in INPUT_TEMPLATES
+        and widget.template_name not in (SELECT_TEMPLATE, TEXTAREA_TEMPLATE)
     ):
         return None
     if field.field.localize:
@@ -87,9 +120,7 @@ def widget_html(field: BoundField) -> str | None:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    if widget.template_name == SELECT_TEMPLATE:
-        return _select(context)
-    return _input(context)
+    return widget_markup(widget.template_name, context)
 
 
 def _errors_html(field: BoundField) -> str:
@@ -102,7 +133,9 @@ def _errors_html(field: BoundField) -> str:
 
 def field_html(field: BoundField) -> SafeString:
     """What ``{% include "includes/form_field.html" with field=field %}`` renders."""
-    html = None if field.is_hidden or field.widget_type == "checkbox" else widget_html(field)
+    if field.is_hidden and not field.field.show_hidden_initial:
+        return mark_safe(f"\n{field}\n")  # noqa: S308 - the widget's markup, escaped where it is built
+    html = None if field.widget_type == "checkbox" else widget_html(field)
     if html is None:
         return render_to_string("includes/form_field.html", {"field": field})
     errors = field.errors

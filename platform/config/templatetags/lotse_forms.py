@@ -1,0 +1,21 @@
+"""``{% form_fields form %}``: every field of a form as ``includes/form_field.html`` renders it,
+composed in Python (``inputs.fields_html.field_html``; widgets it does not know fall back to the
+include). The one form block of every app (``includes/form_block.html``) uses it: an include per
+field cost more CPU than the rest of a form page (issue 18)."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import Form
+from django.utils.safestring import SafeString, mark_safe
+
+from inputs.fields_html import field_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def form_fields(form: Form | None) -> SafeString:
+    if form is None or form == "":  # no form in the context: nothing, as the loop rendered
+        return mark_safe("")
+    return mark_safe("".join(field_html(field) for field in form))  # noqa: S308 - escaped by field_html
