@@ -1340,8 +1340,23 @@ def assessment_history(*, user: User, case: Case) -> list[AssessmentVersion]:
     return versions
 
 
+def _own(rows: list, **owner) -> list:
+    """``rows`` with their owner (the case, the person) set, as a related manager would."""
+    for row in rows:
+        for field, value in owner.items():
+            setattr(row, field, value)
+    return rows
+
+
 def assessment_latest(*, case: Case) -> Assessment | None:
-    return Assessment.objects.filter(case=case).prefetch_related("entries").first()
+    # (the case's own rows, read after the case was: kept.kept_rows, one statement per worker)
+    rows = kept.kept_rows(
+        name="candidates.assessment_latest",
+        build=lambda case_id: Assessment.objects.filter(case_id=case_id).order_by("-created_at", "-pk")[:1],
+        values=(case.pk,),
+        prefetch=("entries",),
+    )
+    return _own(rows, case=case)[0] if rows else None
 
 
 def assessment_made(*, case: Case, submission_key: uuid.UUID | None) -> Assessment | None:
@@ -1390,11 +1405,13 @@ def case_appointments(*, user: User, case: Case, readable: bool | None = None) -
         readable = may_read_file(user=user, candidate=case.candidate)
     if not readable:
         return ()
-    return tuple(
-        Appointment.objects.filter(case=case)
-        .prefetch_related("staff_attendees")
-        .order_by("-starts_at", "-pk")
+    rows = kept.kept_rows(
+        name="candidates.case_appointments",
+        build=lambda case_id: Appointment.objects.filter(case_id=case_id).order_by("-starts_at", "-pk"),
+        values=(case.pk,),
+        prefetch=("staff_attendees",),
     )
+    return tuple(_own(rows, case=case))
 
 
 def appointment_get(*, user: User, pk: int) -> Appointment:
@@ -1428,7 +1445,12 @@ NEXT_APPOINTMENT_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CHANGE
 
 def phase_history(*, case: Case) -> list[CasePhaseChange]:
     """The case's phase stays, oldest first, with who changed it."""
-    return list(CasePhaseChange.objects.filter(case=case).select_related("changed_by"))
+    rows = kept.kept_rows(
+        name="candidates.phase_history",
+        build=lambda case_id: CasePhaseChange.objects.filter(case_id=case_id).select_related("changed_by"),
+        values=(case.pk,),
+    )
+    return _own(rows, case=case)
 
 
 def case_evaluations(*, case: Case) -> list[CaseEvaluation]:
@@ -1587,7 +1609,14 @@ def may_ask_immigration_office(*, user: User, case: Case, editable: bool | None 
 
 def case_immigration_questions(*, case: Case) -> list[ImmigrationQuestion]:
     """The questions of a case the reader already may see (the case page), newest first."""
-    return list(case.immigration_questions.select_related("office", "asked_by", "answered_by"))
+    rows = kept.kept_rows(
+        name="candidates.case_immigration_questions",
+        build=lambda case_id: ImmigrationQuestion.objects.filter(case_id=case_id).select_related(
+            "office", "asked_by", "answered_by"
+        ),
+        values=(case.pk,),
+    )
+    return _own(rows, case=case)
 
 
 def office_member_ids(*, user: User) -> set[int]:
@@ -1621,7 +1650,12 @@ def office_question_get(*, user: User, pk: int) -> ImmigrationQuestion:
 
 def case_work_permit_procedures(*, case: Case) -> list[WorkPermitProcedure]:
     """The procedures of a case the reader already may see (the case page), newest first."""
-    return list(case.work_permit_procedures.all())
+    rows = kept.kept_rows(
+        name="candidates.case_work_permit_procedures",
+        build=lambda case_id: WorkPermitProcedure.objects.filter(case_id=case_id),
+        values=(case.pk,),
+    )
+    return _own(rows, case=case)
 
 
 def work_permit_procedure_get(*, case: Case, pk: int) -> WorkPermitProcedure:
@@ -1678,7 +1712,14 @@ def permit_start_problem(*, candidate: Candidate, start_date: date) -> str:
 
 def case_qualifications(*, case: Case) -> list[Qualification]:
     """The qualifications (with their recognition procedure) of a case the reader already may see."""
-    return list(case.candidate.qualifications.select_related("recognition_occupation"))
+    rows = kept.kept_rows(
+        name="candidates.case_qualifications",
+        build=lambda candidate_id: Qualification.objects.filter(candidate_id=candidate_id).select_related(
+            "recognition_occupation"
+        ),
+        values=(case.candidate_id,),
+    )
+    return _own(rows, candidate=case.candidate)
 
 
 def case_qualification_get(*, case: Case, pk: int) -> Qualification:

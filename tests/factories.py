@@ -13,6 +13,7 @@ address, so the real login form works for them without the verification step.
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import date, timedelta
 
 import factory
@@ -789,6 +790,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     municipality = factory.SelfAttribute("case.municipality")
     organisation = factory.SelfAttribute("case.responsible_organisation")
+    uid = factory.LazyFunction(uuid.uuid4)
 
 
 class RiskFlagFactory(factory.django.DjangoModelFactory):

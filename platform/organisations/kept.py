@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, ValuesListIterable
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -200,6 +200,36 @@ def kept_list(
         get_language(),
         extra,
     )
+    return _read(key, build, values)
+
+
+def kept_rows(
+    *,
+    name: str,
+    build: Callable[..., QuerySet],
+    values: tuple[int, ...],
+    prefetch: tuple[str, ...] = (),
+) -> list:
+    """``list(build(*values))`` for a read that depends on nothing but the ids ``values``: one
+    object's own rows (a case's phase changes, appointments, questions), read after the caller
+    established that the user may see that object. Its statement is compiled once per worker for
+    the same ``name``, day and language and run with the ids given now; ``prefetch`` lookups are
+    then read for the rows as ``prefetch_related`` would. ``build`` must read nothing but its
+    arguments (not the user: a scoped read is :func:`kept_list`)."""
+    connection = connections["default"]
+    values = tuple(int(v) for v in values)
+    if connection.vendor != "postgresql":
+        rows = list(build(*values))
+    else:
+        rows = _read(("rows", name, len(values), timezone.localdate(), get_language()), build, values)
+    if prefetch and rows:
+        prefetch_related_objects(rows, *prefetch)
+    return rows
+
+
+def _read(key: tuple, build: Callable[..., QuerySet], values: tuple[int, ...]) -> list:
+    """The kept statement under ``key`` run with ``values``; built, compiled and kept on first use."""
+    connection = connections["default"]
     store = _kept_here()
     if key in store:
         kept = store[key]

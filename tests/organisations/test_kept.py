@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -223,3 +224,81 @@ def test_a_builder_whose_query_fails_on_the_stand_in_leaves_the_transaction_usab
     assert [c.pk for c in found] == [world.case.candidate_id]
     assert Candidate.objects.filter(pk=world.case.candidate_id).exists()  # the transaction still works
     assert _statements() == []
+
+
+def test_a_cases_own_rows_are_read_through_one_statement_each_for_every_case(coaching_world):
+    """The case page's own rows (kept.kept_rows): each case gets its own rows, exactly the related
+    managers' reading, with prefetches; one statement per read for every case and user; a row
+    added shows at once."""
+    from candidates import selectors as candidate_selectors
+    from tests.factories import (
+        AppointmentFactory,
+        AssessmentEntryFactory,
+        AssessmentFactory,
+        CaseFactory,
+        CasePhaseChangeFactory,
+        QualificationFactory,
+        WorkPermitProcedureFactory,
+    )
+
+    world = coaching_world
+    second = CaseFactory(responsible_organisation=world.office, candidate__municipality=world.municipality)
+    now = timezone.now()
+    for case, n in ((world.case, 2), (second, 1)):
+        for i in range(n):
+            AppointmentFactory(
+                case=case,
+                starts_at=now + datetime.timedelta(days=i),
+                ends_at=now + datetime.timedelta(days=i, hours=1),
+            )
+            if i == 0:  # (one current phase per case)
+                CasePhaseChangeFactory(case=case)
+            WorkPermitProcedureFactory(case=case)
+            QualificationFactory(candidate=case.candidate)
+            AssessmentEntryFactory(assessment=AssessmentFactory(case=case))
+
+    def reading(case):
+        return (
+            [
+                a.pk
+                for a in candidate_selectors.case_appointments(
+                    user=world.case_manager, case=case, readable=True
+                )
+            ],
+            [c.pk for c in candidate_selectors.phase_history(case=case)],
+            [p.pk for p in candidate_selectors.case_work_permit_procedures(case=case)],
+            [q.pk for q in candidate_selectors.case_qualifications(case=case)],
+            [q.pk for q in candidate_selectors.case_immigration_questions(case=case)],
+            candidate_selectors.assessment_latest(case=case).pk,
+        )
+
+    def orm(case):
+        return (
+            [a.pk for a in case.appointments.order_by("-starts_at", "-pk")],
+            [c.pk for c in case.phase_changes.all()],
+            [p.pk for p in case.work_permit_procedures.all()],
+            [q.pk for q in case.candidate.qualifications.all()],
+            [q.pk for q in case.immigration_questions.all()],
+            case.assessments.order_by("-created_at", "-pk").first().pk,
+        )
+
+    for case in (world.case, second, world.case):
+        got, want = reading(case), orm(case)
+        assert got == want
+        assert len(got[0]) == (2 if case == world.case else 1)
+    assert len(_statements()) == 6  # one per read, for both cases
+
+    # Prefetched and owned as the managers would give them: no query for either.
+    latest = candidate_selectors.assessment_latest(case=second)
+    appointment = candidate_selectors.case_appointments(user=world.case_manager, case=second, readable=True)[
+        0
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(latest.entries.all()) == 1 and latest.case is second
+        assert list(appointment.staff_attendees.all()) == [] and appointment.case is second
+    assert len(ctx.captured_queries) == 0
+
+    # Live: a row added now is read at once through the kept statement.
+    added = WorkPermitProcedureFactory(case=second)
+    assert added.pk in [p.pk for p in candidate_selectors.case_work_permit_procedures(case=second)]
+    assert len(_statements()) == 6
