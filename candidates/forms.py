@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_STAFF
 from inputs import dates
+from organisations import kept
 from organisations.models import Membership, Organisation
 from taxonomy.postcodes import is_valid_postcode
 from taxonomy.selectors import occupation_by_uri, skills_by_uris
@@ -510,14 +511,27 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not case.is_open:
             del self.fields["phase"]
-        member_ids = Membership.objects.filter(
-            organisation_id=case.responsible_organisation_id,
-            role__in=CASE_STAFF,
-            is_active=True,
-        ).values("user_id")
-        self.fields["case_manager"].queryset = (
-            get_user_model().objects.filter(pk__in=member_ids).order_by("email")
-        )
+        field = self.fields["case_manager"]
+        field.queryset = _case_staff(case.responsible_organisation_id)
+        if not self.is_bound:
+            # The choices a page shows, read through a kept statement (issue 18); the queryset
+            # above still validates what is sent.
+            staff = kept.kept_rows(
+                name="candidates.case_manager_choices",
+                build=_case_staff,
+                values=(case.responsible_organisation_id,),
+            )
+            choices = field.iterator(field)
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.widget.choices = [*empty, *(choices.choice(user) for user in staff)]
+
+
+def _case_staff(organisation_id: int):
+    """The active case staff of an organisation, by e-mail: whom a case may be given to."""
+    member_ids = Membership.objects.filter(
+        organisation_id=organisation_id, role__in=CASE_STAFF, is_active=True
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=member_ids).order_by("email")
 
 
 class GoalForm(OneSubmissionMixin, forms.Form):

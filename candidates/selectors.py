@@ -72,6 +72,7 @@ from .models import (
     CandidateSkill,
     Case,
     CaseEvaluation,
+    CaseNote,
     CasePhase,
     CasePhaseChange,
     Consent,
@@ -339,8 +340,14 @@ def case_file(*, user: User, pk: int) -> CaseFile:
     goals: tuple[Goal, ...] = ()
     if readable:
         goals = tuple(
-            Goal.objects.filter(case=case).prefetch_related(
-                Prefetch("steps", queryset=Step.objects.prefetch_related(_EVENTS))
+            _own(
+                kept.kept_rows(
+                    name="candidates.case_goals",
+                    build=lambda case_id: Goal.objects.filter(case_id=case_id),
+                    values=(case.pk,),
+                    prefetch=(Prefetch("steps", queryset=Step.objects.prefetch_related(_EVENTS)),),
+                ),
+                case=case,
             )
         )
         # The plan is here already: count its open steps from it.
@@ -358,11 +365,20 @@ def case_file(*, user: User, pk: int) -> CaseFile:
         metadata=_case_metadata(case),
         full=readable,
         goals=goals,
-        notes=tuple(case.notes.select_related("author")) if readable else (),
+        notes=tuple(_case_notes(case)) if readable else (),
         open_steps=counts["open"],
         overdue_steps=counts["overdue"],
         editable=case.editable,
     )
+
+
+def _case_notes(case: Case) -> list[CaseNote]:
+    rows = kept.kept_rows(
+        name="candidates.case_notes",
+        build=lambda case_id: CaseNote.objects.filter(case_id=case_id).select_related("author"),
+        values=(case.pk,),
+    )
+    return _own(rows, case=case)
 
 
 def erasable_candidate_get(*, user: User, pk: int) -> Candidate:

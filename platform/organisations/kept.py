@@ -35,8 +35,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db import connections
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, ValuesListIterable
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -116,14 +116,41 @@ def _membership_key(user: User) -> tuple:
 
 
 class _Watch:
-    """Counts the statements run on a connection while building (none may run)."""
+    """Counts the statements run on a connection while building (none may run). Each one runs in
+    a savepoint: a builder's query that fails (on a stand-in) leaves the request's transaction
+    usable. A savepoint only then: a builder that reads nothing, the rule, costs no statement."""
 
-    def __init__(self) -> None:
+    def __init__(self, connection) -> None:
         self.ran = 0
+        self.connection = connection
+        self.inside = False  # (the savepoint's own statements pass through here too)
 
     def __call__(self, execute, sql, params, many, context):
+        if self.inside:
+            return execute(sql, params, many, context)
         self.ran += 1
-        return execute(sql, params, many, context)
+        if not self.connection.in_atomic_block:
+            return execute(sql, params, many, context)
+        self.inside = True
+        try:
+            savepoint = self.connection.savepoint()
+        finally:
+            self.inside = False
+        try:
+            result = execute(sql, params, many, context)
+        except Exception:
+            self.inside = True
+            try:
+                self.connection.savepoint_rollback(savepoint)
+            finally:
+                self.inside = False
+            raise
+        self.inside = True
+        try:
+            self.connection.savepoint_commit(savepoint)
+        finally:
+            self.inside = False
+        return result
 
 
 def _fresh(kept: QuerySet) -> QuerySet:
@@ -208,7 +235,7 @@ def kept_rows(
     name: str,
     build: Callable[..., QuerySet],
     values: tuple[int, ...],
-    prefetch: tuple[str, ...] = (),
+    prefetch: tuple[str | Prefetch, ...] = (),
 ) -> list:
     """``list(build(*values))`` for a read that depends on nothing but the ids ``values``: one
     object's own rows (a case's phase changes, appointments, questions), read after the caller
@@ -239,10 +266,9 @@ def _read(key: tuple, build: Callable[..., QuerySet], values: tuple[int, ...]) -
         # (a connection this thread replaced since: compiled anew)
         if kept.queryset.query._kept_connection is connection:
             return kept.read(values)
-    watch = _Watch()
+    watch = _Watch(connection)
     try:
-        # In a savepoint: a builder's query that fails leaves the request's transaction usable.
-        with transaction.atomic(using="default"), connection.execute_wrapper(watch):
+        with connection.execute_wrapper(watch):
             queryset = build(*(_STAND_IN - k for k in range(len(values))))
             kept = _keep(queryset, values=len(values)) if queryset.db == "default" else None
     except Exception:  # noqa: BLE001 (a builder that looked a stand-in up: the ORM answers)

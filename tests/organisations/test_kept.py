@@ -188,7 +188,10 @@ def test_the_case_page_is_read_through_one_statement_for_every_case(coaching_wor
         assert file.case.candidate.full_name == case.candidate.full_name
     with pytest.raises(NotFound):
         candidate_selectors.case_file(user=_fresh(world.case_manager), pk=elsewhere.pk)
-    assert len(_statements()) == 1
+    # One statement for the case file itself (beside its goals' and notes', kept_rows).
+    assert (
+        sum(1 for key, entry in kept._kept_here().items() if entry and key[0] == "candidates.case_file") == 1
+    )
     # The coordinator: metadata only, through their own statement.
     file = candidate_selectors.case_file(user=_fresh(world.coordinator), pk=second.pk)
     assert file.case.pk == second.pk and not file.full and not file.editable
@@ -302,3 +305,89 @@ def test_a_cases_own_rows_are_read_through_one_statement_each_for_every_case(coa
     added = WorkPermitProcedureFactory(case=second)
     assert added.pk in [p.pk for p in candidate_selectors.case_work_permit_procedures(case=second)]
     assert len(_statements()) == 6
+
+
+def test_the_unread_badge_is_each_persons_own_count_through_one_statement(coaching_world):
+    """The navigation's unread count (on every page) reads through one kept statement for every
+    person: each their own count, a notice read or arrived shows at once."""
+    from notifications.models import Notification
+    from notifications.selectors import unread_count
+
+    world = coaching_world
+    coach, manager = world.coach, world.case_manager
+    base = {
+        u.pk: Notification.objects.filter(recipient=u, read_at__isnull=True).count() for u in (coach, manager)
+    }
+    made = [Notification.objects.create(recipient=coach, kind="test") for _ in range(3)]
+    Notification.objects.create(recipient=manager, kind="test")
+    assert unread_count(user=coach) == base[coach.pk] + 3
+    assert unread_count(user=manager) == base[manager.pk] + 1
+    Notification.objects.filter(pk=made[0].pk).update(read_at=timezone.now())
+    assert unread_count(user=coach) == base[coach.pk] + 2
+    Notification.objects.filter(recipient__in=[coach, manager]).update(read_at=timezone.now())
+    assert unread_count(user=coach) == 0 == unread_count(user=manager)
+    assert len(_statements()) == 1
+
+
+def test_the_case_forms_case_manager_choices_are_the_organisations_case_staff_live(coaching_world):
+    """The case form's choice of case manager, read through a kept statement: the same markup as
+    the queryset's own choices, a colleague who joins appears at once, and what is sent is still
+    checked against the organisation's staff."""
+    from candidates.forms import CaseForm, _case_staff
+    from tests.fixtures.users import new_member
+
+    world = coaching_world
+    case = world.case
+
+    def rendered(form):
+        return str(form["case_manager"])
+
+    def by_queryset():
+        form = CaseForm(case=case)
+        field = form.fields["case_manager"]
+        field.widget.choices = field.choices  # the ModelChoiceIterator, as before
+        return rendered(form)
+
+    assert rendered(CaseForm(case=case)) == by_queryset()
+    assert f'value="{world.case_manager.pk}" selected' in rendered(CaseForm(case=case))
+    joined = new_member("case_manager", organisation=world.office)
+    html = rendered(CaseForm(case=case))
+    assert f'value="{joined.pk}"' in html and html == by_queryset()
+    assert len(_statements()) == 1
+    assert joined in _case_staff(world.office.pk)
+    outsider = new_member("case_manager", municipality=world.municipality)
+    form = CaseForm(
+        {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": outsider.pk}, case=case
+    )
+    assert not form.is_valid() and "case_manager" in form.errors
+
+
+def test_the_case_files_plan_and_notes_are_each_cases_own_with_steps_and_authors(coaching_world):
+    """The case file's goals (with their steps and the steps' history) and notes (with their
+    author) read through kept statements: each case's own, in the managers' order, nothing read
+    again when the page shows steps, history or authors; a note written shows at once."""
+    from candidates import selectors as candidate_selectors
+    from tests.factories import CaseFactory, CaseNoteFactory, GoalFactory, StepFactory
+
+    world = coaching_world
+    second = CaseFactory(responsible_organisation=world.office, candidate__municipality=world.municipality)
+    for case, n in ((world.case, 2), (second, 1)):
+        for _ in range(n):
+            StepFactory(goal=GoalFactory(case=case))
+            CaseNoteFactory(case=case, author=world.case_manager)
+    for case in (world.case, second, world.case):
+        file = candidate_selectors.case_file(user=_fresh(world.case_manager), pk=case.pk)
+        assert [g.pk for g in file.goals] == [g.pk for g in case.goals.all()]
+        assert [n.pk for n in file.notes] == [n.pk for n in case.notes.all()]
+        assert len(file.goals) == (2 if case == world.case else 1) and file.open_steps == len(file.goals)
+        with CaptureQueriesContext(connection) as ctx:
+            for goal in file.goals:
+                assert goal.case is file.case
+                for step in goal.steps.all():
+                    list(step.events.all())
+            assert {str(n.author) for n in file.notes} == {str(world.case_manager)}
+        assert len(ctx.captured_queries) == 0
+    assert len(_statements()) == 3  # the case file, its goals, its notes
+    written = CaseNoteFactory(case=second, author=world.coach)
+    file = candidate_selectors.case_file(user=_fresh(world.case_manager), pk=second.pk)
+    assert written.pk in [n.pk for n in file.notes]
