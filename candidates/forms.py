@@ -514,16 +514,20 @@ class CaseForm(forms.Form):
         field = self.fields["case_manager"]
         field.queryset = _case_staff(case.responsible_organisation_id)
         if not self.is_bound:
-            # The choices a page shows, read through a kept statement (issue 18); the queryset
-            # above still validates what is sent.
-            staff = kept.kept_rows(
-                name="candidates.case_manager_choices",
-                build=_case_staff,
-                values=(case.responsible_organisation_id,),
-            )
-            choices = field.iterator(field)
-            empty = [] if field.empty_label is None else [("", field.empty_label)]
-            field.widget.choices = [*empty, *(choices.choice(user) for user in staff)]
+            # The choices a page shows, read through a kept statement (issue 18) when the form is
+            # drawn (a reader who may not change the case never draws it); the queryset above
+            # still validates what is sent.
+            organisation_id = case.responsible_organisation_id
+
+            def choices() -> list:
+                staff = kept.kept_rows(
+                    name="candidates.case_manager_choices", build=_case_staff, values=(organisation_id,)
+                )
+                iterator = field.iterator(field)
+                empty = [] if field.empty_label is None else [("", field.empty_label)]
+                return [*empty, *(iterator.choice(user) for user in staff)]
+
+            field.widget.choices = choices
 
 
 def _case_staff(organisation_id: int):

@@ -44,13 +44,19 @@ ERROR_HTML = (
 )
 
 
+def _text(value) -> str:
+    """``{{ value }}``: localized, made a string, then escaped (an object with ``__html__`` that is
+    not a string is escaped too, as the template does)."""
+    return conditional_escape(str(localize(value)))
+
+
 def _attrs(attrs: dict) -> str:
     """``django/forms/widgets/attrs.html``."""
     out = []
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}")
+        out.append(f" {_text(name)}")
         if value is not True:
             out.append(f'="{conditional_escape(str(value))}"')
     return "".join(out)
@@ -58,20 +64,22 @@ def _attrs(attrs: dict) -> str:
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
-    return f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    return f'<input type="{_text(widget.get("type", ""))}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            if isinstance(group_name, datetime | time):
+                return None  # the template would show it in local time
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
             if isinstance(option["label"], datetime | time):
                 return None  # the template would show it in local time
-            label = conditional_escape(localize(option["label"]))
+            label = _text(option["label"])
             parts.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
                 f"{_attrs(option['attrs'])}>{label}</option>\n"
@@ -87,9 +95,7 @@ def _textarea(widget: dict) -> str | None:
     if value is not None and not isinstance(value, str):
         return None  # the template would localize it: leave that to the template
     shown = conditional_escape(value) if value else ""
-    return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
-    )
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{shown}</textarea>'
 
 
 def widget_markup(template_name: str, widget: dict) -> str | None:

@@ -115,6 +115,10 @@ def _membership_key(user: User) -> tuple:
     )
 
 
+# What Django's savepoints send (DatabaseOperations.savepoint_*_sql).
+_SAVEPOINT_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+
+
 class _Watch:
     """Counts the statements run on a connection while building (none may run). Each one runs in
     a savepoint: a builder's query that fails (on a stand-in) leaves the request's transaction
@@ -126,10 +130,12 @@ class _Watch:
         self.inside = False  # (the savepoint's own statements pass through here too)
 
     def __call__(self, execute, sql, params, many, context):
-        if self.inside:
+        if self.inside or sql.startswith(_SAVEPOINT_STATEMENTS):
+            # Ours, or an atomic block's the builder opened: wrapping those in a savepoint of ours
+            # would release theirs with ours (PostgreSQL releases the later ones too).
             return execute(sql, params, many, context)
         self.ran += 1
-        if not self.connection.in_atomic_block:
+        if self.connection.get_autocommit():  # no transaction a failed statement could break
             return execute(sql, params, many, context)
         self.inside = True
         try:

@@ -37,6 +37,9 @@ FORM_MODULES = (
     "organisations.forms",
     "webhooks.forms",
     "employers.filters",
+    "allauth.account.forms",
+    "allauth.mfa.base.forms",
+    "allauth.mfa.totp.forms",
 )
 BLOCK = engines["django"].from_string('{% include "includes/form_block.html" %}')
 # What includes/form_block.html was before {% form_fields %}: one include per field.
@@ -157,10 +160,22 @@ ATTRS = st.dictionaries(
     st.one_of(st.booleans(), TEXT, st.integers(0, 500), st.just(gettext_lazy("optional"))),
     max_size=4,
 )
-CHOICES = st.lists(
-    st.tuples(st.one_of(TEXT, st.integers(0, 99)), st.one_of(TEXT, st.just(gettext_lazy("Suche")))),
-    max_size=6,
-)
+
+
+class Marked:
+    """A label that is not a string but has ``__html__``: the template makes it a string first,
+    so its ``__str__`` is what shows, escaped."""
+
+    def __html__(self) -> str:
+        return "<b>trusted?</b>"
+
+    def __str__(self) -> str:
+        return "<i>typed</i> & more"
+
+
+LABEL = st.one_of(TEXT, st.just(gettext_lazy("Suche")), st.builds(Marked), st.integers(-5000, 5000))
+CHOICES = st.lists(st.tuples(st.one_of(TEXT, st.integers(0, 99)), LABEL), max_size=6)
+GROUP = st.one_of(TEXT.filter(bool), st.dates(date(2000, 1, 1), date(2030, 1, 1)), st.builds(Marked))
 WIDGETS = st.one_of(
     st.builds(forms.TextInput),
     st.builds(forms.EmailInput),
@@ -173,7 +188,7 @@ WIDGETS = st.one_of(
     st.builds(forms.Select, choices=CHOICES),
     st.builds(
         forms.Select,
-        choices=st.lists(st.tuples(TEXT.filter(bool), CHOICES), min_size=1, max_size=3),  # optgroups
+        choices=st.lists(st.tuples(GROUP, CHOICES), min_size=1, max_size=3),  # optgroups
     ),
     st.builds(forms.SelectMultiple, choices=CHOICES),
 )

@@ -391,3 +391,30 @@ def test_the_case_files_plan_and_notes_are_each_cases_own_with_steps_and_authors
     written = CaseNoteFactory(case=second, author=world.coach)
     file = candidate_selectors.case_file(user=_fresh(world.case_manager), pk=second.pk)
     assert written.pk in [n.pk for n in file.notes]
+
+
+def test_a_builder_that_opens_an_atomic_block_leaves_the_transaction_usable(coaching_world):
+    """A builder whose query runs inside its own atomic block (a get_or_create, a nested read):
+    the watch's savepoint must not release the block's own, or the request's transaction breaks."""
+    from django.db import transaction
+
+    world = coaching_world
+
+    def build(pk):
+        with transaction.atomic():
+            Candidate.objects.filter(pk=world.case.candidate_id).exists()
+        return Candidate.objects.filter(pk=pk)
+
+    def failing(pk):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT %s::integer", [pk])  # out of range for the stand-in only
+        return Candidate.objects.filter(pk=pk)
+
+    for builder in (build, failing):
+        found = kept.kept_list(
+            name=builder.__name__, user=_fresh(world.coach), build=builder, values=(world.case.candidate_id,)
+        )
+        assert [c.pk for c in found] == [world.case.candidate_id]
+        assert not connection.needs_rollback
+        assert Candidate.objects.filter(pk=world.case.candidate_id).exists()  # the transaction still works
+    assert _statements() == []  # both read the database while building: neither is kept
