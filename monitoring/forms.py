@@ -60,11 +60,19 @@ class DashboardFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, organisations, **kwargs) -> None:
+    def __init__(self, *args, organisations, shown: list | None = None, **kwargs) -> None:
+        """``organisations`` validates the choice sent; ``shown`` (the same organisations, read:
+        ``selectors.filter_organisation_rows``) are the choices drawn, read once for both."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if not organisations.exists():
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        shown = list(organisations) if shown is None else shown
+        if not shown:
             del self.fields["organisation"]
+            return
+        iterator = field.iterator(field)
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        field.widget.choices = [*empty, *(iterator.choice(organisation) for organisation in shown)]
 
     def clean(self):
         data = super().clean()

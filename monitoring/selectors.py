@@ -70,6 +70,7 @@ from coaching.models import (
 )
 from employers.models import Employment, EmploymentEndReason, Introduction, PlacementKind, Sector
 from organisations import access
+from organisations.kept import kept_rows
 from organisations.models import Membership, Municipality, Organisation
 from taxonomy.cefr import CEFR_ORDER
 
@@ -128,10 +129,24 @@ def filter_organisations(*, scope: Scope) -> QuerySet[Organisation]:
     """Organisations a coordinator may filter by: their municipality's, except employers."""
     if scope.kind != "municipality":
         return Organisation.objects.none()
+    return _municipal_organisations(scope.municipality_id)
+
+
+def filter_organisation_rows(*, scope: Scope) -> list[Organisation]:
+    """:func:`filter_organisations` read, for the filter's choices on every dashboard request:
+    through a kept statement (organisations.kept), run with the municipality's id."""
+    if scope.kind != "municipality":
+        return []
+    return kept_rows(
+        name="monitoring.filter_organisations",
+        build=_municipal_organisations,
+        values=(scope.municipality_id,),
+    )
+
+
+def _municipal_organisations(municipality_id: int) -> QuerySet[Organisation]:
     return (
-        Organisation.objects.filter(municipality_id=scope.municipality_id)
-        .exclude(kind="employer")
-        .order_by("name")
+        Organisation.objects.filter(municipality_id=municipality_id).exclude(kind="employer").order_by("name")
     )
 
 

@@ -32,7 +32,11 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _filter_form(request: HttpRequest, scope: Scope) -> DashboardFilterForm:
-    return DashboardFilterForm(request.GET or None, organisations=selectors.filter_organisations(scope=scope))
+    return DashboardFilterForm(
+        request.GET or None,
+        organisations=selectors.filter_organisations(scope=scope),
+        shown=selectors.filter_organisation_rows(scope=scope),
+    )
 
 
 def _links(figures: list[Figure], user) -> dict[str, dict]:

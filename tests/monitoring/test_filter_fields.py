@@ -37,3 +37,28 @@ def test_every_filter_field_is_what_the_include_renders(language, query):
         assert [field.name for field in form] == ["start", "end", "organisation", "legal_circle"]
         for field in form:
             assert field_html(field) == INCLUDE.render({"field": field}), field.name
+
+
+@pytest.mark.django_db
+def test_the_organisation_choices_drawn_are_the_ones_checked_and_read_once(django_assert_num_queries):
+    """The filter's organisations, read once (``shown``) for the choices drawn, are the same as the
+    queryset that checks what is sent; without any, the field is gone; a choice from elsewhere is
+    refused."""
+    mine = [
+        OrganisationFactory(name="Jobcenter <Nord> & Co"),
+        OrganisationFactory(name="Integrationskurs Süd"),
+    ]
+    elsewhere = OrganisationFactory(name="Anderswo")
+    organisations = Organisation.objects.filter(pk__in=[o.pk for o in mine]).order_by("name")
+    shown = list(organisations)
+    with django_assert_num_queries(0):
+        drawn = str(DashboardFilterForm(None, organisations=organisations, shown=shown)["organisation"])
+    assert drawn == str(DashboardFilterForm(None, organisations=organisations)["organisation"])
+    assert "Jobcenter &lt;Nord&gt; &amp; Co" in drawn and "Anderswo" not in drawn
+    refused = DashboardFilterForm(
+        QueryDict(f"organisation={elsewhere.pk}"), organisations=organisations, shown=shown
+    )
+    assert not refused.is_valid() and "organisation" in refused.errors
+    assert (
+        "organisation" not in DashboardFilterForm(None, organisations=organisations.none(), shown=[]).fields
+    )
