@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import uuid
 from decimal import Decimal
@@ -519,6 +520,7 @@ class CaseForm(forms.Form):
             # still validates what is sent.
             organisation_id = case.responsible_organisation_id
 
+            @functools.cache  # (Select asks for the first choice before it draws them all)
             def choices() -> list:
                 staff = kept.kept_rows(
                     name="candidates.case_manager_choices", build=_case_staff, values=(organisation_id,)

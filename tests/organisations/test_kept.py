@@ -355,6 +355,9 @@ def test_the_case_forms_case_manager_choices_are_the_organisations_case_staff_li
     assert f'value="{joined.pk}"' in html and html == by_queryset()
     assert len(_statements()) == 1
     assert joined in _case_staff(world.office.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        rendered(CaseForm(case=case))
+    assert len(ctx.captured_queries) == 1  # read once, though Select asks for its first choice too
     outsider = new_member("case_manager", municipality=world.municipality)
     form = CaseForm(
         {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": outsider.pk}, case=case
