@@ -76,7 +76,7 @@ from candidates.selectors import (
     still_listed_for_employer,
     visible_candidates,
 )
-from organisations import access
+from organisations import access, kept
 from organisations.models import Membership, Organisation, OrganisationKind, VerificationStatus
 from taxonomy.models import LABEL_FIELDS, Occupation, Skill, label_order
 from taxonomy.postcodes import distance_km, haversine_km
@@ -475,6 +475,16 @@ def default_origin(*, user: User) -> str | None:
 
 def saved_searches(*, user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user)
+
+
+def saved_search_rows(*, user: User) -> list[SavedSearch]:
+    """The user's saved searches, read for the browse page (every request) through a kept
+    statement run with the user's id (organisations.kept)."""
+    return kept.kept_rows(
+        name="employers.saved_searches",
+        build=lambda user_id: SavedSearch.objects.filter(user_id=user_id),
+        values=(user.pk,),
+    )
 
 
 def saved_search_get(*, user: User, pk: int) -> SavedSearch:

@@ -340,7 +340,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "employers/_browse_results.html", context)
-    context["saved_searches"] = selectors.saved_searches(user=request.user)
+    context["saved_searches"] = selectors.saved_search_rows(user=request.user)
     context["filter_fields"] = fields_html(
         filterset.form, BROWSE_FILTER_FIELDS, scope="employers:browse", between="\n  "
     )

@@ -41,4 +41,11 @@ def unread_count(*, user: User) -> int:
 
 
 def unread(*, user: User, limit: int = 10) -> list[Notification]:
-    return list(inbox(user=user).filter(read_at__isnull=True)[:limit])
+    # (the coaching home page on every request: one kept statement per limit, run with the user's id)
+    return kept.kept_rows(
+        name=f"notifications.unread.{int(limit)}",
+        build=lambda user_id: Notification.objects.filter(
+            recipient_id=user_id, read_at__isnull=True
+        ).order_by("-created_at", "-pk")[: int(limit)],
+        values=(user.pk,),
+    )

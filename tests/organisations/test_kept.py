@@ -421,3 +421,27 @@ def test_a_builder_that_opens_an_atomic_block_leaves_the_transaction_usable(coac
         assert not connection.needs_rollback
         assert Candidate.objects.filter(pk=world.case.candidate_id).exists()  # the transaction still works
     assert _statements() == []  # both read the database while building: neither is kept
+
+
+def test_the_unread_list_and_saved_searches_are_each_persons_own_and_live(coaching_world):
+    """The coaching home page's unread notices and the browse page's saved searches: one kept
+    statement each for every person, each their own rows in the inbox's order, a change at once."""
+    from employers.models import SavedSearch
+    from employers.selectors import saved_search_rows, saved_searches
+    from notifications.models import Notification
+    from notifications.selectors import inbox, unread
+
+    world = coaching_world
+    Notification.objects.update(read_at=timezone.now())  # (the world's own notices: none unread)
+    for n, user in enumerate((world.coach, world.case_manager, world.coach)):
+        Notification.objects.create(recipient=user, kind="test")
+        SavedSearch.objects.create(user=user, name=f"Suche {n}", query="german=B1")
+        assert [n.pk for n in unread(user=user)] == [
+            n.pk for n in inbox(user=user).filter(read_at__isnull=True)[:10]
+        ]
+        assert [s.pk for s in saved_search_rows(user=user)] == [s.pk for s in saved_searches(user=user)]
+    assert len(unread(user=world.coach)) == 2 and len(saved_search_rows(user=world.coach)) == 2
+    Notification.objects.filter(recipient=world.coach).update(read_at=timezone.now())
+    assert unread(user=world.coach) == []
+    assert len(unread(user=world.coach, limit=1)) == 0
+    assert len(_statements()) == 3  # the unread list (per limit) and the saved searches
