@@ -66,7 +66,10 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = organisations
-        shown = list(organisations) if shown is None else shown
+        if shown is None:  # a form that is not drawn (export, compare): whether there are any
+            if not organisations.exists():
+                del self.fields["organisation"]
+            return
         if not shown:
             del self.fields["organisation"]
             return

@@ -62,3 +62,25 @@ def test_the_organisation_choices_drawn_are_the_ones_checked_and_read_once(djang
     assert (
         "organisation" not in DashboardFilterForm(None, organisations=organisations.none(), shown=[]).fields
     )
+
+
+def test_the_organisations_drawn_are_the_ones_the_scope_may_filter_by():
+    """``filter_organisation_rows`` (the choices drawn) lists exactly ``filter_organisations`` (what
+    is checked): a coordinator's municipality's organisations but its employers; nothing for a
+    team lead's or one's own scope."""
+    from monitoring.selectors import Scope, filter_organisation_rows, filter_organisations
+    from organisations.models import OrganisationKind
+
+    office = OrganisationFactory(name="Sozialamt", kind=OrganisationKind.MUNICIPALITY_OFFICE)
+    municipality = office.municipality
+    OrganisationFactory(name="Bäckerei", kind=OrganisationKind.EMPLOYER, municipality=municipality)
+    OrganisationFactory(name="Jobcoaching", kind=OrganisationKind.WELFARE, municipality=municipality)
+    OrganisationFactory(name="Anderswo", kind=OrganisationKind.WELFARE)
+    scope = Scope("municipality", municipality.pk)
+    assert [o.name for o in filter_organisation_rows(scope=scope)] == ["Jobcoaching", "Sozialamt"]
+    assert filter_organisation_rows(scope=scope) == list(filter_organisations(scope=scope))
+    for other in (
+        Scope("organisation", municipality.pk, organisation_id=office.pk),
+        Scope("own", municipality.pk, user_id=1),
+    ):
+        assert filter_organisation_rows(scope=other) == [] == list(filter_organisations(scope=other))
