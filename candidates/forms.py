@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_STAFF
 from inputs import dates
+from inputs.forms import model_choices
 from organisations import kept
 from organisations.models import Membership, Organisation
 from taxonomy.postcodes import is_valid_postcode
@@ -525,9 +526,7 @@ class CaseForm(forms.Form):
                 staff = kept.kept_rows(
                     name="candidates.case_manager_choices", build=_case_staff, values=(organisation_id,)
                 )
-                iterator = field.iterator(field)
-                empty = [] if field.empty_label is None else [("", field.empty_label)]
-                return [*empty, *(iterator.choice(user) for user in staff)]
+                return model_choices(field, staff)
 
             field.widget.choices = choices
 

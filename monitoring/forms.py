@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import LegalCircle
 from inputs import dates
+from inputs.forms import model_choices
 
 from .models import MonitoringSettings
 from .selectors import Filters, default_filters
@@ -73,9 +74,7 @@ class DashboardFilterForm(forms.Form):
         if not shown:
             del self.fields["organisation"]
             return
-        iterator = field.iterator(field)
-        empty = [] if field.empty_label is None else [("", field.empty_label)]
-        field.widget.choices = [*empty, *(iterator.choice(organisation) for organisation in shown)]
+        field.widget.choices = model_choices(field, shown)
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,7 @@ Shared by every app's views (issue 19: one helper instead of a copy per app).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django import forms
@@ -56,3 +56,12 @@ def save_form(
     except ValidationError as error:
         errors_to_form(form, error)
         return None
+
+
+def model_choices(field: forms.ModelChoiceField, rows: Iterable[Any]) -> list:
+    """What ``field`` draws (its empty label, then each row as its iterator shows it) for rows
+    already read: a page reads its choices once (a kept statement) while the field's queryset still
+    checks what is sent."""
+    iterator = field.iterator(field)
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    return [*empty, *(iterator.choice(row) for row in rows)]

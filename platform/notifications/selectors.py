@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 def inbox(*, user: User) -> QuerySet[Notification]:
     """The user's notices, newest first."""
-    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
+    return _inbox(user.pk)
+
+
+def _inbox(user_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
 
 
 def notification_get(*, user: User, pk: int) -> Notification:
@@ -44,8 +48,6 @@ def unread(*, user: User, limit: int = 10) -> list[Notification]:
     # (the coaching home page on every request: one kept statement per limit, run with the user's id)
     return kept.kept_rows(
         name=f"notifications.unread.{int(limit)}",
-        build=lambda user_id: Notification.objects.filter(
-            recipient_id=user_id, read_at__isnull=True
-        ).order_by("-created_at", "-pk")[: int(limit)],
+        build=lambda user_id: _inbox(user_id).filter(read_at__isnull=True)[: int(limit)],
         values=(user.pk,),
     )

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -137,26 +138,26 @@ class _Watch:
         self.ran += 1
         if self.connection.get_autocommit():  # no transaction a failed statement could break
             return execute(sql, params, many, context)
-        self.inside = True
-        try:
+        with self._own_statement():
             savepoint = self.connection.savepoint()
-        finally:
-            self.inside = False
         try:
             result = execute(sql, params, many, context)
         except Exception:
-            self.inside = True
-            try:
+            with self._own_statement():
                 self.connection.savepoint_rollback(savepoint)
-            finally:
-                self.inside = False
             raise
+        with self._own_statement():
+            self.connection.savepoint_commit(savepoint)
+        return result
+
+    @contextmanager
+    def _own_statement(self) -> Iterator[None]:
+        """The savepoint's own statements pass through the watch unwatched."""
         self.inside = True
         try:
-            self.connection.savepoint_commit(savepoint)
+            yield
         finally:
             self.inside = False
-        return result
 
 
 def _fresh(kept: QuerySet) -> QuerySet:
