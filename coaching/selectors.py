@@ -207,10 +207,10 @@ def _per_employment(rows: QuerySet, aggregate) -> Subquery:
     )
 
 
-def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowAlong]:
-    """The coach's running employments, overdue first, with counts from annotations (one query)."""
-    today = today or timezone.localdate()
-    open_dues = FollowUpDue.objects.filter(employment=OuterRef("employment"), done_at__isnull=True)
+def _caseload(*, user: User) -> QuerySet[FollowAlong]:
+    """The coach's running employments with their figures, overdue first: an employment is overdue
+    exactly when its next open follow-up (``next_due``) lies before today, so ordering by that date
+    (nulls last) puts the overdue ones first without asking for them again."""
     return (
         FollowAlong.objects.filter(
             coach=user,
@@ -226,7 +226,6 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
             "employment__employer__organisation__name",
         )
         .annotate(
-            has_overdue=Exists(open_dues.filter(due_date__lt=today)),
             next_due=_per_employment(FollowUpDue.objects.filter(done_at__isnull=True), Min("due_date")),
             last_contact=_per_employment(FollowUp.objects.all(), Max("date")),
             open_risks=Coalesce(
@@ -239,10 +238,15 @@ def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowA
                 0,
             ),
         )
-        .order_by(
-            "-has_overdue", F("next_due").asc(nulls_last=True), "employment__candidate__last_name", "pk"
-        )
+        .order_by(F("next_due").asc(nulls_last=True), "employment__candidate__last_name", "pk")
     )
+
+
+def coach_caseload(*, user: User, today: date | None = None) -> QuerySet[FollowAlong]:
+    """The coach's running employments, overdue first, with counts from annotations (one query)."""
+    today = today or timezone.localdate()
+    open_dues = FollowUpDue.objects.filter(employment=OuterRef("employment"), done_at__isnull=True)
+    return _caseload(user=user).annotate(has_overdue=Exists(open_dues.filter(due_date__lt=today)))
 
 
 @dataclass(frozen=True)
@@ -263,13 +267,13 @@ class CaseloadRow:
 CASELOAD_PER_PAGE = 25
 
 
-def _caseload_values(*, user: User, today: date | None) -> QuerySet:
-    return coach_caseload(user=user, today=today).values_list(
+def _caseload_values(*, user: User) -> QuerySet:
+    # Not the day: whether a row is overdue follows from its next date (see _caseload).
+    return _caseload(user=user).values_list(
         "employment_id",
         "employment__candidate__first_name",
         "employment__candidate__last_name",
         "employment__employer__organisation__name",
-        "has_overdue",
         "next_due",
         "last_contact",
         "open_risks",
@@ -277,15 +281,17 @@ def _caseload_values(*, user: User, today: date | None) -> QuerySet:
     )
 
 
-def _caseload_row(values: tuple) -> CaseloadRow:
-    pk, first, last, employer, overdue, due, contact, risks, requests = values
+def _caseload_row(values: tuple, *, today: date) -> CaseloadRow:
+    pk, first, last, employer, due, contact, risks, requests = values
     # The name as Candidate.full_name, the business as str(EmployerProfile): its organisation's name.
+    overdue = due is not None and due < today
     return CaseloadRow(pk, f"{first} {last}".strip(), employer, overdue, due, contact, risks, requests)
 
 
 def caseload_rows(*, user: User, today: date | None = None) -> list[CaseloadRow]:
     """:func:`coach_caseload` (same rows, same order) as the table's values."""
-    return [_caseload_row(values) for values in _caseload_values(user=user, today=today)]
+    today = today or timezone.localdate()
+    return [_caseload_row(values, today=today) for values in _caseload_values(user=user)]
 
 
 class _KeptCaseload:
@@ -293,17 +299,17 @@ class _KeptCaseload:
     worker for the same coach, memberships and day (organisations.kept), run anew on every call."""
 
     def __init__(self, *, user: User, today: date | None) -> None:
-        self.user, self.today = user, today
+        self.user, self.today = user, today or timezone.localdate()
 
     def _rows(self, *, name: str, build, extra: tuple = ()) -> list:
-        return kept.kept_list(name=name, user=self.user, build=build, extra=(self.today, *extra))
+        return kept.kept_list(name=name, user=self.user, build=build, extra=extra)
 
     def count(self) -> int:
         # One group (every row is this coach's): no row, no group.
         counted = self._rows(
             name="coaching.caseload_count",
             build=lambda: (
-                coach_caseload(user=self.user, today=self.today)
+                _caseload(user=self.user)
                 .order_by()
                 .values("coach_id")
                 .annotate(n=Count("pk"))
@@ -321,13 +327,11 @@ class _KeptCaseload:
         start = bounds.start or 0
         rows = self._rows(
             name="coaching.caseload_page",
-            build=lambda: _caseload_values(user=self.user, today=self.today)[
-                start : start + CASELOAD_PER_PAGE
-            ],
+            build=lambda: _caseload_values(user=self.user)[start : start + CASELOAD_PER_PAGE],
             extra=(start,),
         )
         stop = len(rows) if bounds.stop is None else bounds.stop - start
-        return [_caseload_row(values) for values in rows[:stop]]
+        return [_caseload_row(values, today=self.today) for values in rows[:stop]]
 
 
 def caseload_page(*, user: User, page: int | str | None = 1, today: date | None = None) -> Page:
@@ -367,12 +371,38 @@ def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowU
 HOME_LIST_LENGTH = 20
 
 
-def home_due_follow_ups(*, user: User) -> list[FollowUpDue]:
+@dataclass(frozen=True)
+class DueRow:
+    """One line of the home page's follow-ups due: only what it shows, as plain values (every column
+    of four joined tables, made into five model instances a line, cost more than the query)."""
+
+    employment_id: int
+    due_date: date
+    label: str
+    full_name: str
+    employer: str
+
+
+def home_due_follow_ups(*, user: User) -> list[DueRow]:
     """The home page's follow-ups due within a week (:func:`due_follow_ups`, the first 20), by a
     statement kept per worker (organisations.kept)."""
-    return kept.kept_list(
-        name="coaching.home_due", user=user, build=lambda: due_follow_ups(user=user)[:HOME_LIST_LENGTH]
+    rows = kept.kept_list(
+        name="coaching.home_due",
+        user=user,
+        build=lambda: due_follow_ups(user=user).values_list(
+            "employment_id",
+            "due_date",
+            "label",
+            "employment__candidate__first_name",
+            "employment__candidate__last_name",
+            "employment__employer__organisation__name",
+        )[:HOME_LIST_LENGTH],
     )
+    # The name as Candidate.full_name, the business as str(EmployerProfile): its organisation's name.
+    return [
+        DueRow(pk, due, label, f"{first} {last}".strip(), employer)
+        for pk, due, label, first, last, employer in rows
+    ]
 
 
 def home_unassigned_employments(*, user: User) -> list[Employment]:
@@ -380,7 +410,12 @@ def home_unassigned_employments(*, user: User) -> list[Employment]:
     return kept.kept_list(
         name="coaching.home_unassigned",
         user=user,
-        build=lambda: unassigned_employments(user=user)[:HOME_LIST_LENGTH],
+        build=lambda: unassigned_employments(user=user).only(
+            "start_date",
+            "candidate__first_name",
+            "candidate__last_name",
+            "employer__organisation__name",
+        )[:HOME_LIST_LENGTH],
     )
 
 

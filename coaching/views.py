@@ -60,9 +60,10 @@ from .referral_services import referral_answer_link
 _HOME_HASH = hashlib.sha256((Path(__file__).parent / "templates/coaching/home.html").read_bytes()).hexdigest()
 
 
-def _caseload_key(rows: list[selectors.CaseloadRow]) -> str:
-    url = reverse("coaching:employment_detail", args=[0])
-    return hashlib.sha256(repr((rows, get_language(), url, _HOME_HASH)).encode()).hexdigest()
+def _fragment_key(rows: list, *drawn_with: Any) -> str:
+    """The key of a home page fragment kept per worker: a hash of exactly what it is drawn from (the
+    rows read live on this request, what else it shows, the language, the template)."""
+    return hashlib.sha256(repr((rows, drawn_with, get_language(), _HOME_HASH)).encode()).hexdigest()
 
 
 def _employment_line(employment) -> str:
@@ -75,14 +76,17 @@ def _employment_line(employment) -> str:
 @role_required(CASE_STAFF_AND_COORDINATOR)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"notifications": selectors.notifications(user=user), "today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"notifications": selectors.notifications(user=user), "today": today}
     if selectors.is_staff(user):
-        page = selectors.caseload_page(user=user, page=request.GET.get("seite"))
+        page = selectors.caseload_page(user=user, page=request.GET.get("seite"), today=today)
+        due = selectors.home_due_follow_ups(user=user)
         context.update(
             caseload=page.object_list,
             caseload_page=page,
-            caseload_key=_caseload_key(page.object_list),
-            due=selectors.home_due_follow_ups(user=user),
+            caseload_key=_fragment_key(page.object_list, reverse("coaching:employment_detail", args=[0])),
+            due=due,
+            due_key=_fragment_key(due, today, reverse("coaching:follow_up_create", args=[0])),
             unassigned=selectors.home_unassigned_employments(user=user),
             requests=selectors.open_requests(user=user),
             handovers=selectors.proposed_handovers(user=user),

@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching import services
-from coaching.models import FollowUp, LanguageSupportNeed, SupportRequest
+from coaching.models import FollowUp, FollowUpDue, LanguageSupportNeed, SupportRequest
 from tests.clock import TODAY
 from tests.factories import (
     CaseFactory,
@@ -458,3 +459,74 @@ def test_more_open_handovers_and_requests_cost_no_more_queries(world, signed_in)
     more()
     more()
     assert queries() == one
+
+
+def test_overdue_lines_are_exactly_those_whose_next_date_has_passed(world, signed_in):
+    """The caseload reads no "overdue" of its own: a line is overdue when its next open follow-up
+    lies before today, and ordering by that date puts those lines first. Checked against the
+    question asked directly (any open follow-up before today) for lines overdue, due later, and
+    with nothing open."""
+    from coaching import selectors
+
+    _more_employments(world, 6)
+    employments = [row.employment_id for row in selectors.caseload_rows(user=world.coach)]
+    FollowUpDue.objects.filter(employment_id=employments[1]).update(
+        done_at=datetime.datetime.now(datetime.UTC)
+    )
+    FollowUpDue.objects.filter(employment_id=employments[2], due_date__lt=TODAY).update(
+        done_at=datetime.datetime.now(datetime.UTC)
+    )
+    rows = selectors.caseload_rows(user=world.coach)
+    asked = {
+        e: FollowUpDue.objects.filter(employment_id=e, done_at__isnull=True, due_date__lt=TODAY).exists()
+        for e in employments
+    }
+    assert {row.employment_id: row.has_overdue for row in rows} == asked
+    assert any(asked.values()) and not all(asked.values())
+    expected = sorted(
+        rows,
+        key=lambda r: (not asked[r.employment_id], r.next_due or datetime.date.max, r.full_name.split()[-1]),
+    )
+    assert [r.employment_id for r in rows][: sum(asked.values())] == [
+        r.employment_id for r in expected if asked[r.employment_id]
+    ]
+    assert [r.has_overdue for r in rows] == sorted((r.has_overdue for r in rows), reverse=True)
+    assert next(r for r in rows if r.employment_id == employments[1]).next_due is None
+    assert [r.employment_id for r in selectors.coach_caseload(user=world.coach)] == [
+        r.employment_id for r in rows
+    ]
+    page = signed_in(world.coach).get(reverse("coaching:home")).content.decode().split('id="h-caseload"')[1]
+    assert page.count("(überfällig)") == sum(asked.values())
+
+
+def test_the_cached_due_list_shows_every_change_to_a_line(world, signed_in, monkeypatch):
+    """The follow-ups due are cached as rendered HTML under a hash of their lines and the day
+    (coaching/views.py): a label changed, a date moved into the past or a follow-up done shows on
+    the next page, never the cached list."""
+    client = signed_in(world.coach)
+    url = reverse("coaching:home")
+
+    def due_list() -> str:
+        return client.get(url).content.decode().split('id="h-due"')[1].split("</section>")[0]
+
+    first = due_list()
+    assert world.candidate.full_name in first
+    assert due_list() == first  # drawn from the cache, the same
+    due = (
+        FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True)
+        .order_by("due_date")
+        .first()
+    )
+    FollowUpDue.objects.filter(pk=due.pk).update(label="Gespräch mit der Anleiterin")
+    assert "Gespräch mit der Anleiterin" in due_list()
+    FollowUpDue.objects.filter(employment=world.employment, done_at__isnull=True).update(
+        due_date=TODAY + datetime.timedelta(days=2)
+    )
+    assert "coaching-overdue" not in due_list()
+    later = TODAY + datetime.timedelta(days=3)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    assert 'class="coaching-overdue"' in due_list()  # the same line, a day later overdue
+    FollowUpDue.objects.filter(employment=world.employment).update(
+        done_at=datetime.datetime.now(datetime.UTC)
+    )
+    assert world.candidate.full_name not in due_list()

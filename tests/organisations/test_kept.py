@@ -55,8 +55,14 @@ def test_the_home_pages_lists_are_what_the_orm_reads(coaching_world):
     for _ in range(2):
         due = selectors.home_due_follow_ups(user=_fresh(coach))
         assert due  # the plan started 40 days ago: its first dates are due
-        assert [(d.pk, d.due_date, d.employment.candidate.full_name) for d in due] == [
-            (d.pk, d.due_date, d.employment.candidate.full_name)
+        assert [(d.employment_id, d.due_date, d.label, d.full_name, d.employer) for d in due] == [
+            (
+                d.employment_id,
+                d.due_date,
+                d.label,
+                d.employment.candidate.full_name,
+                str(d.employment.employer),
+            )
             for d in selectors.due_follow_ups(user=coach)[:20]
         ]
         page = selectors.caseload_page(user=_fresh(coach))
@@ -146,7 +152,9 @@ def test_the_next_day_writes_the_statement_anew(coaching_world, monkeypatch):
     assert selectors.home_due_follow_ups(user=_fresh(world.coach)) == []
     tomorrow = today + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
-    assert [d.pk for d in selectors.home_due_follow_ups(user=_fresh(world.coach))] == [due.pk]
+    assert [
+        (d.employment_id, d.due_date) for d in selectors.home_due_follow_ups(user=_fresh(world.coach))
+    ] == [(due.employment_id, due.due_date)]
 
 
 def test_another_threads_compiler_is_not_used(coaching_world):
