@@ -14,6 +14,7 @@ from coaching import selectors
 from employers.models import Employment
 from organisations import kept
 from organisations.models import Membership, Organisation
+from tests.factories import CandidateFactory
 
 # Skipped on SQLite (a developer's quick run); under CI=true a skip fails (tests/conftest.py).
 pytestmark = [
@@ -453,3 +454,54 @@ def test_the_unread_list_and_saved_searches_are_each_persons_own_and_live(coachi
     assert unread(user=world.coach) == []
     assert len(unread(user=world.coach, limit=1)) == 0
     assert len(_statements()) == 3  # the unread list (per limit) and the saved searches
+
+
+HOSTILE_NAMES = ["O'Brien", "100 % sicher", "%s", "%%s", "a\\'; DROP TABLE x; --", "Ünal–Öz", "$1", ""]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_constants_written_into_a_kept_statement_match_what_the_orm_binds(coaching_world, name):
+    """A kept statement's constants are written in as literals and only its values stay parameters
+    (kept._constants_written_in): quotes, percent signs, placeholders and backslashes in a constant
+    find exactly the rows the ORM finds with them bound, through the kept statement and after it."""
+    world = coaching_world
+    candidate = world.candidate
+    Candidate.objects.filter(pk=candidate.pk).update(last_name=name, city="Dort%mund")
+
+    def build(pk):
+        return Candidate.objects.filter(
+            pk=pk,
+            last_name__in=[name, "niemand"],
+            city__contains="t%m",
+            birth_date__lt=datetime.date(2100, 1, 1),
+            erased_at__isnull=True,
+        ).values_list("pk", "last_name")
+
+    for _ in range(3):  # built and kept, then read through the kept statement (prepared by then)
+        assert kept.kept_rows(name="hostile", build=build, values=(candidate.pk,)) == list(
+            build(candidate.pk)
+        )
+        assert kept.kept_rows(name="hostile", build=build, values=(candidate.pk,)) == [(candidate.pk, name)]
+    (statement,) = _statements()
+    assert statement.slots == ((0, 0),) and len(statement.params) == 1  # the id alone is a parameter
+    other = CandidateFactory(municipality=candidate.municipality, last_name=name, city="Dort%mund")
+    assert kept.kept_rows(name="hostile", build=build, values=(other.pk,)) == [(other.pk, name)]
+    Candidate.objects.filter(pk=candidate.pk).update(last_name=name + "x")
+    assert kept.kept_rows(name="hostile", build=build, values=(candidate.pk,)) == []
+
+
+def test_a_users_kept_statement_has_no_parameters_left_and_stays_live(coaching_world):
+    """A scoped list without values (the coaching home page's) is run without parameters, so
+    PostgreSQL plans it once per connection; its rows still change with every write."""
+    world = coaching_world
+    user = world.case_manager
+    Employment.objects.filter(pk=world.employment.pk).update(job_coach=None)
+    for _ in range(3):
+        assert [e.pk for e in selectors.home_unassigned_employments(user=_fresh(user))] == [
+            world.employment.pk
+        ]
+    (statement,) = _statements()
+    assert statement.params == ()
+    assert str(world.office.pk) in statement.sql
+    Employment.objects.filter(pk=world.employment.pk).update(end_reason="quit")
+    assert selectors.home_unassigned_employments(user=_fresh(user)) == []
