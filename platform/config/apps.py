@@ -8,3 +8,8 @@ class LotseConfig(AppConfig):
     name = "config"
     label = "config"
     verbose_name = _("Lotse-Konfiguration")
+
+    def ready(self) -> None:
+        from .i18n import remember_translations
+
+        remember_translations()
