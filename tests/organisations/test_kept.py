@@ -505,3 +505,19 @@ def test_a_users_kept_statement_has_no_parameters_left_and_stays_live(coaching_w
     assert str(world.office.pk) in statement.sql
     Employment.objects.filter(pk=world.employment.pk).update(end_reason="quit")
     assert selectors.home_unassigned_employments(user=_fresh(user)) == []
+
+
+def test_a_kept_statement_without_parameters_keeps_its_percent_signs(coaching_world):
+    """With no value left as a parameter, a percent sign written in still means itself."""
+    world = coaching_world
+    Candidate.objects.filter(pk=world.candidate.pk).update(last_name="100 % sicher")
+
+    def build():
+        return Candidate.objects.filter(
+            last_name__contains="0 % s", municipality=world.municipality
+        ).values_list("last_name")
+
+    for _ in range(3):
+        assert kept.kept_list(name="percent", user=_fresh(world.coach), build=build) == [("100 % sicher",)]
+    (statement,) = _statements()
+    assert statement.params == () and "%%" in statement.sql
