@@ -204,8 +204,10 @@ def _constants_written_in(connection, sql: str, params: tuple, slots: tuple) -> 
             continue
         if position >= len(params):
             return sql, params, slots  # not a statement Django compiled: as it is
-        if position in slot_at:
-            left_slots.append((len(left), slot_at[position]))
+        if position in slot_at or isinstance(params[position], float):
+            # (a float written in would be read as numeric, not as the float8 it was bound as)
+            if position in slot_at:
+                left_slots.append((len(left), slot_at[position]))
             left.append(params[position])
             out.append("%s")
         else:  # (a percent sign in a literal is written as "%%" like any other)
