@@ -48,21 +48,11 @@ def memberships(*, user: User) -> list[Membership]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from . import kept  # (kept reads the memberships through here)
-
-        # Read on every request (the second-factor check asks first): its statement is compiled
-        # once per worker and run with the person's id, read anew each time (organisations.kept).
-        cached = kept.kept_rows(
-            name="organisations.memberships", build=_active_memberships, values=(user.pk,)
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("organisation__municipality")
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
-
-
-def _active_memberships(user_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=user_id, is_active=True).select_related(
-        "organisation__municipality"
-    )
 
 
 def organisations_with_roles(*, user: User, roles: set[str]) -> list[tuple[Organisation, set[str]]]:

@@ -30,18 +30,9 @@ def _nothing_kept():
     kept.forget()
 
 
-# Read on every request (the memberships, the second factor): kept whatever a test reads.
-_EVERY_REQUEST = {"organisations.memberships", "accounts.has_totp"}
-
-
 def _statements() -> list:
-    """This thread's kept statements (not the keys remembered as not keepable, nor the ones every
-    request reads)."""
-    return [
-        entry
-        for key, entry in kept._kept_here().items()
-        if entry is not None and not (key[0] == "rows" and key[1] in _EVERY_REQUEST)
-    ]
+    """This thread's kept statements (not the keys remembered as not keepable)."""
+    return [entry for entry in kept._kept_here().values() if entry is not None]
 
 
 def _fresh(user: User) -> User:
@@ -530,36 +521,6 @@ def test_a_kept_statement_without_parameters_keeps_its_percent_signs(coaching_wo
         assert kept.kept_list(name="percent", user=_fresh(world.coach), build=build) == [("100 % sicher",)]
     (statement,) = _statements()
     assert statement.params == () and "%%" in statement.sql
-
-
-def test_every_requests_memberships_and_second_factor_are_read_live_through_one_statement_each(
-    coaching_world,
-):
-    """The memberships and whether a TOTP authenticator exists are asked on every request: each is
-    read by one statement for everyone, run with the person's id, and shows a change at once."""
-    from allauth.mfa.models import Authenticator
-
-    from accounts.selectors import has_totp
-    from organisations import access
-
-    world = coaching_world
-    coach, manager = world.coach, world.case_manager
-    for _ in range(2):
-        assert [m.pk for m in access.memberships(user=_fresh(coach))] == list(
-            Membership.objects.filter(user=coach, is_active=True).values_list("pk", flat=True)
-        )
-        assert {m.organisation_id for m in access.memberships(user=_fresh(manager))} == {world.office.pk}
-    Membership.objects.filter(user=coach).update(is_active=False)
-    assert access.memberships(user=_fresh(coach)) == []
-    assert access.memberships(user=_fresh(manager))  # someone else's unchanged
-    Authenticator.objects.filter(user=manager).delete()
-    assert has_totp(user=manager) is False
-    Authenticator.objects.create(user=manager, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    assert has_totp(user=manager) is True
-    assert has_totp(user=coach) is Authenticator.objects.filter(user=coach, type="totp").exists()
-    names = {key[1] for key in kept._kept_here() if key[0] == "rows"}
-    assert {"organisations.memberships", "accounts.has_totp"} <= names
-    assert len([k for k in kept._kept_here() if k[0] == "rows" and k[1] == "organisations.memberships"]) == 1
 
 
 def test_a_float_stays_a_parameter_and_comes_back_a_float(coaching_world):
