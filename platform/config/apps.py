@@ -10,6 +10,11 @@ class LotseConfig(AppConfig):
     verbose_name = _("Lotse-Konfiguration")
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import process_cache_defined
         from .i18n import remember_translations
+
+        checks.register(process_cache_defined)
 
         remember_translations()

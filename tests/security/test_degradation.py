@@ -51,7 +51,8 @@ def _cache_settings(location: str) -> dict:
 def _point_cache_at(settings, location: str) -> None:
     # pytest-django's settings fixture sends setting_changed, which resets Django's cache handler;
     # check that it did, so that the test cannot pass against a live cache by mistake.
-    settings.CACHES = {"default": _cache_settings(location)}
+    # The worker's own cache (rendered fragments of staff pages) is memory, not Redis: it stays.
+    settings.CACHES = {"default": _cache_settings(location), "process": django_settings.PROCESS_CACHE}
     assert caches["default"]._servers == [location]
 
 
@@ -180,12 +181,19 @@ def test_password_reset_sends_its_mail_while_the_cache_is_down(dead_cache, make_
 
 
 def test_signed_in_pages_that_use_the_cache_answer_while_it_is_down(
-    dead_cache, home, coordinator_team, signed_in
+    dead_cache, home, coordinator_team, coaching_world, signed_in
 ):
     client = signed_in(coordinator_team.own)
     client.raise_request_exception = False
     assert client.get(reverse("monitoring:dashboard"), **HOST).status_code == 200
     assert client.get("/", **HOST).status_code == 200
+    # The coaching home page draws its caseload and due list from fragments kept in the worker.
+    coach = signed_in(coaching_world.coach)
+    coach.raise_request_exception = False
+    for _ in range(2):  # drawn, then served from the worker's fragment
+        page = coach.get(reverse("coaching:home"), **HOST)
+        assert page.status_code == 200
+        assert coaching_world.candidate.last_name in page.content.decode()
 
 
 def test_every_cache_call_on_a_dead_redis_acts_like_an_empty_cache(dead_cache):
