@@ -360,6 +360,8 @@ def due_follow_ups(*, user: User, today: date | None = None) -> QuerySet[FollowU
         FollowUpDue.objects.filter(
             employment__follow_along__coach=user,
             employment__end_reason="",
+            # an erased person leaves the caseload (followalong_selectors) and this list alike
+            employment__candidate__erased_at__isnull=True,
             done_at__isnull=True,
             due_date__lte=today + timedelta(days=7),
         )

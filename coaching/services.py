@@ -409,6 +409,7 @@ def _due_for_reminder(today: date):
             due_date__lte=today,
             reminder__isnull=True,
             employment__end_reason="",
+            employment__candidate__erased_at__isnull=True,  # nobody to follow up any more
         )
         .filter(Q(employment__end_date__isnull=True) | Q(employment__end_date__gte=F("due_date")))
         .select_related("employment__candidate", "employment__job_coach", "employment__follow_along__coach")

@@ -247,3 +247,15 @@ def test_the_readable_export_names_every_key_and_reads_in_the_persons_language(w
     arabic = client.get("/ar" + reverse("candidates:my_export_document")).content.decode()
     assert 'dir="rtl"' in arabic
     assert "Begleitung nach der Arbeitsaufnahme" not in arabic and "Einwilligungen" not in arabic
+
+
+def test_an_erased_persons_follow_ups_leave_the_coachs_due_list(coaching_world):
+    """The caseload drops an erased person; the follow-ups due on the home page do too."""
+    from coaching.selectors import due_follow_ups, home_due_follow_ups
+
+    world = coaching_world
+    assert due_follow_ups(user=world.coach).exists()
+    assert home_due_follow_ups(user=world.coach)
+    candidate_erase(candidate=world.candidate, actor=world.case_manager)
+    assert not due_follow_ups(user=world.coach).exists()
+    assert home_due_follow_ups(user=world.coach) == []

@@ -234,6 +234,14 @@ def test_no_reminder_for_an_ended_employment(world):
     assert services.reminders_send() == 0
 
 
+def test_no_reminder_about_an_erased_person(world):
+    from candidates.services import candidate_erase
+
+    candidate_erase(candidate=world.employment.candidate, actor=world.case_manager)
+    assert services.reminders_send() == 0
+    assert not mail.outbox
+
+
 # --- employer support requests -------------------------------------------------------------------------
 
 
