@@ -86,8 +86,10 @@ class OneSubmissionMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Several of these forms share a page (case notes, goals, steps): one id each.
-        widget = forms.HiddenInput(attrs={"id": f"id_submission_key_{type(self).__name__.lower()}"})
+        # Several of these forms share a page (case notes, goals, steps): one id each, under the
+        # form's own ``auto_id`` where it has one (the case page gives each goal's step form its own).
+        pattern = self.auto_id if isinstance(self.auto_id, str) and "%s" in self.auto_id else "id_%s"
+        widget = forms.HiddenInput(attrs={"id": pattern % f"submission_key_{type(self).__name__.lower()}"})
         self.fields["submission_key"] = SubmissionKeyField(widget=widget)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF, Role
+from inputs.fields_html import COPY, form_html
 from organisations import access
 from organisations.decorators import role_required
 
@@ -21,33 +22,58 @@ from .. import forms, selectors, services
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     file = selectors.case_file(user=request.user, pk=case_pk)
     case = file.case
-    can_edit = file.editable
     form = forms.CaseForm(request.POST or None, case=case)
     if request.method == "POST":
-        if not can_edit:
+        if not file.editable:
             raise PermissionDenied
         if form.is_valid():
             services.case_update(case=case, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Fall gespeichert."))
             return redirect("candidates:case_detail", case_pk=case.pk)
+    return _case_page(request, file, form=form)
+
+
+# The plan's forms on the case page, each with ids of its own: the goal's and the step's title
+# field would otherwise both be ``id_title``, and every goal's step form would repeat them, so a
+# label (and a screen reader) found the first such field on the page, not its own.
+PLAN_FORM_IDS = {"goal_form": "id_goal_%s", "step_form": f"id_step{COPY}_%s", "note_form": "id_note_%s"}
+
+
+def _plan_form(slot: str, form_class, data=None, *, goal_pk: int | None = None):
+    ids = PLAN_FORM_IDS[slot]
+    return form_class(data, auto_id=ids if goal_pk is None else ids.replace(COPY, str(goal_pk)))
+
+
+def _case_page(request: HttpRequest, file, *, form=None, posted: dict | None = None) -> HttpResponse:
+    """The case page. ``posted`` holds a plan form sent with errors (``{"note_form": form}``, with
+    ``step_goal`` for a step): it is drawn in its place with the person's input and what is wrong."""
+    case = file.case
+    can_edit = file.editable
     services.candidate_audit_view(
         candidate=case.candidate,
         actor=request.user,
         fields=["case", "appointments"] if file.full else ["case_metadata"],
     )
+    plan_forms = {}
+    if can_edit:  # a reader who may not change the case is shown no form
+        plan_forms = {
+            "goal_form": _plan_form("goal_form", forms.GoalForm),
+            "note_form": _plan_form("note_form", forms.NoteForm),
+            # drawn once (when there is a goal) and given each goal's ids in the template (form_copy)
+            "step_fields": form_html(_plan_form("step_form", forms.StepForm)) if file.goals else "",
+            **(posted or {}),
+        }
     return render(
         request,
         "candidates/case_detail.html",
         {
             "case": case,
             "file": file,
-            "form": form,
+            "form": form or forms.CaseForm(case=case),
             "can_edit": can_edit,
             "goals": file.goals,
             "notes": file.notes,
-            "goal_form": forms.GoalForm(),
-            "step_form": forms.StepForm(),
-            "note_form": forms.NoteForm(),
+            **plan_forms,
             "goal_statuses": forms.GoalStatus.choices,
             "step_statuses": forms.StepStatus.choices,
             **_assessment_summary(request, case, file.full),
@@ -111,18 +137,36 @@ def _assessment_summary(request: HttpRequest, case, full: bool) -> dict:
     }
 
 
-def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpResponse:
-    """The case page's small forms (the views that call it are ``role_required(CASE_STAFF)``)."""
+def _case_post(
+    request: HttpRequest,
+    case_pk: int,
+    form_class,
+    act,
+    *,
+    slot: str | None = None,
+    goal_pk: int | None = None,
+) -> HttpResponse:
+    """The case page's small forms (the views that call it are ``role_required(CASE_STAFF)``). A plan
+    form (``slot``: a goal, a step, a note) sent with errors comes back on the case page with the
+    person's input; the status forms (a choice, nothing typed) go back with a message."""
     case = selectors.case_get(user=request.user, pk=case_pk, for_edit=True)
-    form = form_class(request.POST)
+    form = (
+        form_class(request.POST)
+        if slot is None
+        else _plan_form(slot, form_class, request.POST, goal_pk=goal_pk)
+    )
     if form.is_valid():
         try:
             act(case, form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if slot is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("candidates:case_detail", case_pk=case.pk)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Gespeichert."))
-    else:
+            return redirect("candidates:case_detail", case_pk=case.pk)
+    elif slot is None:
         messages.error(
             request,
             _("Bitte prüfen Sie Ihre Eingaben: ")
@@ -132,7 +176,9 @@ def _case_post(request: HttpRequest, case_pk: int, form_class, act) -> HttpRespo
                 if name in form.fields
             ),
         )
-    return redirect("candidates:case_detail", case_pk=case.pk)
+        return redirect("candidates:case_detail", case_pk=case.pk)
+    file = selectors.case_file(user=request.user, pk=case.pk)
+    return _case_page(request, file, posted={slot: form, "step_goal": goal_pk})
 
 
 @role_required(CASE_STAFF)
@@ -143,6 +189,7 @@ def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
         case_pk,
         forms.GoalForm,
         lambda case, d: services.goal_add(case=case, actor=request.user, title_lang=get_language(), **d),
+        slot="goal_form",
     )
 
 
@@ -163,7 +210,7 @@ def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
         goal = selectors.case_goal_get(case=case, pk=goal_pk)
         services.step_add(goal=goal, actor=request.user, title_lang=get_language(), **d)
 
-    return _case_post(request, case_pk, forms.StepForm, act)
+    return _case_post(request, case_pk, forms.StepForm, act, slot="step_form", goal_pk=goal_pk)
 
 
 @role_required(CASE_STAFF)
@@ -184,4 +231,5 @@ def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
         case_pk,
         forms.NoteForm,
         lambda case, d: services.note_add(case=case, actor=request.user, **d),
+        slot="note_form",
     )

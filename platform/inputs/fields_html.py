@@ -198,3 +198,19 @@ def fields_html(form: Form, names: Iterable[str], *, scope: str, between: str = 
         while len(_rendered) > RENDERED_KEPT:
             _rendered.popitem(last=False)
     return html
+
+
+def form_html(form: Form) -> SafeString:
+    """Every field of ``form`` (``{% form_fields form %}``)."""
+    return mark_safe("".join(field_html(field) for field in form))  # noqa: S308 - escaped by field_html
+
+
+# Where a form's ``auto_id`` holds this, ``copy_html`` puts the copy's own key.
+COPY = "{copy}"
+
+
+def copy_html(fields: str, copy: int | str) -> SafeString:
+    """An unbound form's fields drawn once (``form_html``, with ``COPY`` in its ``auto_id``) for one of
+    its copies on a page, such as the step form under each goal: every copy gets ids of its own, so
+    each label finds its own field, and the fields are drawn once, not once per copy."""
+    return mark_safe(str(fields).replace(COPY, conditional_escape(str(copy))))  # noqa: S308 - drawn escaped

@@ -393,3 +393,73 @@ def test_the_candidate_downloads_all_their_data_as_json(desk, signed_in, candida
     assert data["candidates"]["profile"]["last_name"] == desk.candidate.last_name
     assert data["candidates"]["cases"][0]["phase"] == "intake"
     assert AuditEntry.objects.filter(action="export", record_id=str(desk.candidate.pk)).exists()
+
+
+def _ids(body: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', body)
+
+
+def test_every_field_of_the_case_page_has_an_id_of_its_own_and_each_label_finds_it(desk, signed_in):
+    """The goal's and the step's title, and every goal's step form, were all ``id_title``: a label
+    (and a screen reader) found the first such field on the page, not its own."""
+    goals = [GoalFactory(case=desk.case, title=f"Ziel {n}") for n in range(3)]
+    body = signed_in(desk.user).get(reverse("candidates:case_detail", args=[desk.case.pk])).content.decode()
+    ids = _ids(body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    labelled = re.findall(r'<label[^>]*\sfor="([^"]+)"', body)
+    assert labelled and set(labelled) <= set(ids)
+    for goal in goals:  # each goal's step form is its own, and posts to its own goal
+        assert f'for="id_step{goal.pk}_title"' in body
+        assert reverse("candidates:step_add", args=[desk.case.pk, goal.pk]) in body
+    assert 'for="id_goal_title"' in body and 'for="id_note_text"' in body
+    assert "{copy}" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "url_args", "data", "field"),
+    [
+        ("note_add", [], {"text": "x" * 5001}, "note_text"),
+        ("goal_add", [], {"title": "Ein Ziel, viel zu lang " * 12}, "goal_title"),
+        (
+            "step_add",
+            ["goal"],
+            {"title": "", "responsible": "Frau Öztürk", "due_date": "2030-02-01"},
+            "step{goal}_title",
+        ),
+    ],
+)
+def test_a_plan_form_sent_with_errors_comes_back_with_the_input_and_saves_nothing(
+    desk, signed_in, name, url_args, data, field
+):
+    other = GoalFactory(case=desk.case, title="Anderes Ziel")
+    goal = GoalFactory(case=desk.case, title="Deutschkurs B1")
+    args = [desk.case.pk, *(goal.pk for _ in url_args)]
+    counts = (desk.case.notes.count(), desk.case.goals.count(), goal.steps.count())
+    response = signed_in(desk.user).post(reverse(f"candidates:{name}", args=args), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (desk.case.notes.count(), desk.case.goals.count(), goal.steps.count()) == counts
+    field_id = "id_" + field.replace("{goal}", str(goal.pk))
+    # the error is beside the field, and every value typed is back in its field
+    assert re.search(rf'aria-describedby="[^"]*{field_id}_error', body) or f'id="{field_id}_error' in body
+    for value in data.values():
+        assert value in body
+    # only the goal the step was meant for shows it; the other goal's step form is empty
+    assert f'id="id_step{other.pk}_title"' in body
+    ids = _ids(body)
+    assert len(ids) == len(set(ids))
+
+
+def test_a_plan_form_sent_again_after_its_errors_saves_once(desk, signed_in):
+    client = signed_in(desk.user)
+    url = reverse("candidates:note_add", args=[desk.case.pk])
+    key_of = re.compile(r'value="([^"]+)" id="id_note_submission_key_noteform"')
+    key = key_of.search(client.get(reverse("candidates:case_detail", args=[desk.case.pk])).content.decode())[
+        1
+    ]
+    body = client.post(url, {"text": "", "submission_key": key}).content.decode()
+    assert key_of.search(body)[1] == key  # the form comes back as it was sent, its key included
+    data = {"text": "Rückruf vereinbart", "submission_key": key}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # sent twice (a double click): one note
+    assert desk.case.notes.filter(text="Rückruf vereinbart").count() == 1

@@ -9,7 +9,7 @@ from django import template
 from django.forms import Form
 from django.utils.safestring import SafeString, mark_safe
 
-from inputs.fields_html import field_html
+from inputs.fields_html import copy_html, form_html
 
 register = template.Library()
 
@@ -18,4 +18,10 @@ register = template.Library()
 def form_fields(form: Form | None) -> SafeString:
     if form is None or form == "":  # no form in the context: nothing, as the loop rendered
         return mark_safe("")
-    return mark_safe("".join(field_html(field) for field in form))  # noqa: S308 - escaped by field_html
+    return form_html(form)
+
+
+@register.simple_tag
+def form_copy(fields: str, copy: int | str) -> SafeString:
+    """``{% form_copy step_fields goal.pk %}``: see ``inputs.fields_html.copy_html``."""
+    return copy_html(fields, copy)
