@@ -126,8 +126,14 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not sel.may_see_rounds(user=request.user):
         raise PermissionDenied
-    current = sel.round_get(user=request.user, pk=pk)
+    return _round_page(request, sel.round_get(user=request.user, pk=pk))
+
+
+def _round_page(request: HttpRequest, current, *, held_form=None) -> HttpResponse:
+    """The round; ``held_form`` is its date sent with errors, drawn as typed with what is wrong."""
     may_edit = sel.may_edit_round(user=request.user, coordination_round=current)
+    if may_edit and held_form is None:
+        held_form = RoundHeldForm(initial={"held_on": timezone.localdate()})
     return render(
         request,
         "coaching/round_detail.html",
@@ -138,7 +144,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": sel.round_actions(coordination_round=current),
             "may_edit": may_edit,
             "today": timezone.localdate(),
-            "held_form": RoundHeldForm(initial={"held_on": timezone.localdate()}) if may_edit else None,
+            "held_form": held_form if may_edit else None,
         },
     )
 
@@ -190,11 +196,10 @@ def round_action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def round_held(request: HttpRequest, pk: int) -> HttpResponse:
     current = sel.round_get(user=request.user, pk=pk, for_edit=True)
     form = RoundHeldForm(request.POST)
-    if form.is_valid():
-        barrier_services.round_held(coordination_round=current, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Gespeichert: die nächste Tagesordnung zählt die Hürden ab jetzt."))
-    else:
-        messages.error(request, _("Bitte ein gültiges Datum angeben."))
+    if not form.is_valid():  # the page again, with the date as typed and its error beside it
+        return _round_page(request, current, held_form=form)
+    barrier_services.round_held(coordination_round=current, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Gespeichert: die nächste Tagesordnung zählt die Hürden ab jetzt."))
     return redirect("coaching:round_detail", pk=pk)
 
 

@@ -691,7 +691,12 @@ def handover_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @role_required(CASE_STAFF)
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    handover = selectors.handover_get(user=request.user, pk=pk)
+    return _handover_page(request, selectors.handover_get(user=request.user, pk=pk))
+
+
+def _handover_page(request: HttpRequest, handover, *, appointment_form=None) -> HttpResponse:
+    """The handover; ``appointment_form`` is the joint appointment sent with errors, drawn with
+    what was typed and what is wrong with it."""
     services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
     can_decide = selectors.can_decide_handover(user=request.user, handover=handover)
     return render(
@@ -702,7 +707,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": list(handover.items.all()),
             "can_decide": can_decide,
             "decision_form": forms.HandoverDecisionForm(),
-            "appointment_form": forms.AppointmentForm(),
+            "appointment_form": appointment_form or forms.AppointmentForm(),
         },
     )
 
@@ -730,13 +735,12 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
                 handover=handover, actor=request.user, at=form.cleaned_data["joint_appointment_at"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Gemeinsamer Termin eingetragen: die Übergabe ist warm."))
             return redirect("coaching:handover_detail", pk=pk)
-    else:
-        messages.error(request, _("Bitte Datum und Uhrzeit des Termins angeben."))
-    return redirect("coaching:handover_detail", pk=pk)
+    # the page again, with the date as typed and what is wrong with it beside the field
+    return _handover_page(request, handover, appointment_form=form)
 
 
 @role_required(CASE_STAFF)

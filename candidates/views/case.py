@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF, Role
 from inputs.fields_html import COPY, form_html
+from inputs.forms import errors_to_form
 from organisations import access
 from organisations.decorators import role_required
 
@@ -162,7 +163,7 @@ def _case_post(
             if slot is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("candidates:case_detail", case_pk=case.pk)
-            form.add_error(None, error.messages)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Gespeichert."))
             return redirect("candidates:case_detail", case_pk=case.pk)

@@ -86,6 +86,15 @@ def test_the_agenda_counts_the_barriers_flagged_since_the_last_meeting(
     assert "<td>6</td>" in html and "<td>11</td>" in html and "<td>9</td>" not in html
     assert "Kurs voll" not in html  # counts only, no notes on the agenda
 
+    # A date that is none comes back as typed, with its error beside the field; nothing is saved.
+    held_before = network.last_held_on
+    response = client.post(reverse("coaching:round_held", args=[network.pk]), {"held_on": "31.02.2026"})
+    assert response.status_code == 200
+    assert 'value="31.02.2026"' in response.content.decode()
+    assert 'id="id_held_on_error"' in response.content.decode()
+    network.refresh_from_db()
+    assert network.last_held_on == held_before != TODAY
+
     # The round meets today: the next agenda starts empty.
     client.post(reverse("coaching:round_held", args=[network.pk]), {"held_on": TODAY.isoformat()})
     network.refresh_from_db()

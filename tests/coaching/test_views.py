@@ -530,3 +530,39 @@ def test_the_cached_due_list_shows_every_change_to_a_line(world, signed_in, monk
         done_at=datetime.datetime.now(datetime.UTC)
     )
     assert world.candidate.full_name not in due_list()
+
+
+def test_a_joint_appointment_with_a_wrong_date_comes_back_with_it_and_its_error(world, signed_in):
+    """The date as typed and what is wrong with it, on the handover page (it went back to the page
+    with a general message, and the date was gone)."""
+    from candidates.models import ConsentScope
+    from candidates.services import consent_grant
+    from organisations.models import OrganisationKind
+    from tests.coaching.helpers import handover_kind
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=org,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+    )
+    client = signed_in(world.case_manager)
+    url = reverse("coaching:handover_appointment", args=[handover.pk])
+    response = client.post(url, {"joint_appointment_at": "1999-03-04T10:30"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="1999-03-04T10:30"' in page
+    assert 'id="id_joint_appointment_at_error"' in page
+    handover.refresh_from_db()
+    assert handover.joint_appointment_at is None
+    # corrected, it is saved and the page says so
+    when = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
+    response = client.post(url, {"joint_appointment_at": when.strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    assert "Gemeinsamer Termin eingetragen" in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.joint_appointment_at == when
