@@ -129,7 +129,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, sel.round_get(user=request.user, pk=pk))
 
 
-def _round_page(request: HttpRequest, current, *, held_form=None) -> HttpResponse:
+def _round_page(request: HttpRequest, current, *, held_form=None, status: int = 200) -> HttpResponse:
     """The round; ``held_form`` is its date sent with errors, drawn as typed with what is wrong."""
     may_edit = sel.may_edit_round(user=request.user, coordination_round=current)
     if may_edit and held_form is None:
@@ -146,6 +146,7 @@ def _round_page(request: HttpRequest, current, *, held_form=None) -> HttpRespons
             "today": timezone.localdate(),
             "held_form": held_form if may_edit else None,
         },
+        status=status,
     )
 
 
@@ -197,7 +198,7 @@ def round_held(request: HttpRequest, pk: int) -> HttpResponse:
     current = sel.round_get(user=request.user, pk=pk, for_edit=True)
     form = RoundHeldForm(request.POST)
     if not form.is_valid():  # the page again, with the date as typed and its error beside it
-        return _round_page(request, current, held_form=form)
+        return _round_page(request, current, held_form=form, status=400)
     barrier_services.round_held(coordination_round=current, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Gespeichert: die nächste Tagesordnung zählt die Hürden ab jetzt."))
     return redirect("coaching:round_detail", pk=pk)

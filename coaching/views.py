@@ -694,7 +694,9 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _handover_page(request, selectors.handover_get(user=request.user, pk=pk))
 
 
-def _handover_page(request: HttpRequest, handover, *, appointment_form=None) -> HttpResponse:
+def _handover_page(
+    request: HttpRequest, handover, *, appointment_form=None, status: int = 200
+) -> HttpResponse:
     """The handover; ``appointment_form`` is the joint appointment sent with errors, drawn with
     what was typed and what is wrong with it."""
     services.audit_view(actor=request.user, candidate=handover.case.candidate, fields=["handover"])
@@ -709,6 +711,7 @@ def _handover_page(request: HttpRequest, handover, *, appointment_form=None) -> 
             "decision_form": forms.HandoverDecisionForm(),
             "appointment_form": appointment_form or forms.AppointmentForm(),
         },
+        status=status,
     )
 
 
@@ -740,7 +743,7 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Gemeinsamer Termin eingetragen: die Übergabe ist warm."))
             return redirect("coaching:handover_detail", pk=pk)
     # the page again, with the date as typed and what is wrong with it beside the field
-    return _handover_page(request, handover, appointment_form=form)
+    return _handover_page(request, handover, appointment_form=form, status=400)
 
 
 @role_required(CASE_STAFF)

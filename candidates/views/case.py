@@ -45,7 +45,9 @@ def _plan_form(slot: str, form_class, data=None, *, goal_pk: int | None = None):
     return form_class(data, auto_id=ids if goal_pk is None else ids.replace(COPY, str(goal_pk)))
 
 
-def _case_page(request: HttpRequest, file, *, form=None, posted: dict | None = None) -> HttpResponse:
+def _case_page(
+    request: HttpRequest, file, *, form=None, posted: dict | None = None, status: int = 200
+) -> HttpResponse:
     """The case page. ``posted`` holds a plan form sent with errors (``{"note_form": form}``, with
     ``step_goal`` for a step): it is drawn in its place with the person's input and what is wrong."""
     case = file.case
@@ -82,6 +84,7 @@ def _case_page(request: HttpRequest, file, *, form=None, posted: dict | None = N
             **_closure_summary(request, case),
             **_immigration_summary(request, case, file.full, editable=can_edit),
         },
+        status=status,
     )
 
 
@@ -178,8 +181,10 @@ def _case_post(
             ),
         )
         return redirect("candidates:case_detail", case_pk=case.pk)
+    # at the top of the page too: the form may sit several goals down
+    messages.error(request, _("Bitte prüfen Sie Ihre Eingaben."))
     file = selectors.case_file(user=request.user, pk=case.pk)
-    return _case_page(request, file, posted={slot: form, "step_goal": goal_pk})
+    return _case_page(request, file, posted={slot: form, "step_goal": goal_pk}, status=400)
 
 
 @role_required(CASE_STAFF)
@@ -207,6 +212,10 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
 @role_required(CASE_STAFF)
 @require_POST
 def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    # a goal of another case (or gone) is a 404 before the form is read: its errors would have no
+    # goal on the page to be shown under
+    selectors.case_goal_get(case=selectors.case_get(user=request.user, pk=case_pk, for_edit=True), pk=goal_pk)
+
     def act(case, d):
         goal = selectors.case_goal_get(case=case, pk=goal_pk)
         services.step_add(goal=goal, actor=request.user, title_lang=get_language(), **d)

@@ -10,9 +10,21 @@ from django.core.checks import Error
 
 def process_cache_defined(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """The staff pages keep rendered fragments with personal data in the worker's own memory
-    (``{% cache ... using="process" %}``); without that cache they could not be drawn at all."""
-    if "process" in settings.CACHES:
-        return []
+    (``{% cache ... using="process" %}``): without that cache they could not be drawn at all, and
+    in a shared cache those names would leave the worker."""
+    process = settings.CACHES.get("process")
+    if process is not None:
+        if process.get("BACKEND") == "django.core.cache.backends.locmem.LocMemCache":
+            return []
+        return [
+            Error(
+                'The "process" cache is not in the worker\'s memory.',
+                hint="It holds rendered lists with names of people (a coach's caseload): they must "
+                'never reach a shared cache. Use CACHES["process"] = PROCESS_CACHE '
+                "(config.settings.base, LocMemCache).",
+                id="lotse.E002",
+            )
+        ]
     return [
         Error(
             'CACHES has no "process" cache.',

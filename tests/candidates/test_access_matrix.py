@@ -164,14 +164,14 @@ STAFF_FULL = {  # a case manager of the responsible organisation
     "assessment": 200,
     "assessment_edit": 200,
     # invalid (empty) posts re-render the page with errors: the plan forms the case page with the
-    # form's input; the status forms (nothing typed) go back to the case page with a message
+    # form's input (400); the status forms (nothing typed) go back to the case page with a message
     "occupation_add": 200,
     "skill_add": 200,
-    "goal_add": 200,
+    "goal_add": 400,
     "goal_status": 302,
-    "step_add": 200,
+    "step_add": 400,
     "step_status": 302,
-    "note_add": 200,
+    "note_add": 400,
     "entry_remove": 302,
     "consent_revoke": 302,
     "consent_revoke_confirm": 200,

@@ -436,8 +436,11 @@ def test_a_plan_form_sent_with_errors_comes_back_with_the_input_and_saves_nothin
     args = [desk.case.pk, *(goal.pk for _ in url_args)]
     counts = (desk.case.notes.count(), desk.case.goals.count(), goal.steps.count())
     response = signed_in(desk.user).post(reverse(f"candidates:{name}", args=args), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
+    assert "Bitte prüfen Sie Ihre Eingaben." in body
+    # the case form still saves the case, from this page too (not the plan form's address)
+    assert f'action="{reverse("candidates:case_detail", args=[desk.case.pk])}"' in body
     assert (desk.case.notes.count(), desk.case.goals.count(), goal.steps.count()) == counts
     field_id = "id_" + field.replace("{goal}", str(goal.pk))
     # the error is beside the field, and every value typed is back in its field
@@ -463,3 +466,12 @@ def test_a_plan_form_sent_again_after_its_errors_saves_once(desk, signed_in):
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # sent twice (a double click): one note
     assert desk.case.notes.filter(text="Rückruf vereinbart").count() == 1
+
+
+def test_a_step_for_a_goal_of_another_case_is_not_found(desk, signed_in):
+    stranger = GoalFactory(case=CaseFactory(responsible_organisation=desk.case.responsible_organisation))
+    client = signed_in(desk.user)
+    url = reverse("candidates:step_add", args=[desk.case.pk, stranger.pk])
+    assert client.post(url, {"title": ""}).status_code == 404
+    assert client.post(url, {"title": "eingeschmuggelt"}).status_code == 404
+    assert not stranger.steps.exists()

@@ -7,6 +7,8 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
 
 def test_settings_without_the_worker_cache_are_named_at_start(settings):
     assert not [m for m in checks.run_checks() if m.id == "lotse.E001"]
@@ -27,3 +29,9 @@ def test_manage_check_refuses_settings_without_the_worker_cache(settings):
     settings.CACHES = {"default": settings.CACHES["default"]}
     with pytest.raises(SystemCheckError, match="lotse.E001"):
         call_command("check")
+
+
+def test_a_worker_cache_that_is_not_in_memory_is_refused(settings):
+    settings.CACHES = {**settings.CACHES, "process": settings.CACHES["default"] | {"BACKEND": REDIS}}
+    errors = [m for m in checks.run_checks() if m.id.startswith("lotse.")]
+    assert [e.id for e in errors] == ["lotse.E002"]
