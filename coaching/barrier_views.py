@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
+from inputs.forms import post_or_back_to
 from organisations import access
 from organisations.decorators import role_required
 
@@ -193,7 +194,7 @@ def round_action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required([Role.COORDINATOR])
-@require_POST
+@post_or_back_to("coaching:round_detail", "pk")
 def round_held(request: HttpRequest, pk: int) -> HttpResponse:
     current = sel.round_get(user=request.user, pk=pk, for_edit=True)
     form = RoundHeldForm(request.POST)

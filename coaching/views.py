@@ -27,7 +27,7 @@ from accounts.roles import CASE_READERS, CASE_STAFF, CASE_STAFF_AND_COORDINATOR,
 from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from employers import services as employer_services
-from inputs.forms import errors_to_form, save_form
+from inputs.forms import errors_to_form, post_or_back_to, save_form
 from organisations import access
 from organisations.decorators import role_required
 from organisations.models import Organisation
@@ -728,7 +728,7 @@ def handover_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @role_required(CASE_STAFF)
-@require_POST
+@post_or_back_to("coaching:handover_detail", "pk")
 def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     handover = selectors.handover_get(user=request.user, pk=pk)
     form = forms.AppointmentForm(request.POST)

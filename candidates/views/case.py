@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import CASE_STAFF, Role
 from inputs.fields_html import COPY, form_html
-from inputs.forms import errors_to_form
+from inputs.forms import errors_to_form, post_or_back_to
 from organisations import access
 from organisations.decorators import role_required
 
@@ -188,7 +188,7 @@ def _case_post(
 
 
 @role_required(CASE_STAFF)
-@require_POST
+@post_or_back_to("candidates:case_detail", "case_pk")
 def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _case_post(
         request,
@@ -210,7 +210,7 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
 
 
 @role_required(CASE_STAFF)
-@require_POST
+@post_or_back_to("candidates:case_detail", "case_pk")
 def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     # a goal of another case (or gone) is a 404 before the form is read: its errors would have no
     # goal on the page to be shown under
@@ -234,7 +234,7 @@ def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpRespons
 
 
 @role_required(CASE_STAFF)
-@require_POST
+@post_or_back_to("candidates:case_detail", "case_pk")
 def note_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _case_post(
         request,

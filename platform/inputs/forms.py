@@ -7,11 +7,13 @@ Shared by every app's views (issue 19: one helper instead of a copy per app).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 _Result = TypeVar("_Result")
 
@@ -65,3 +67,22 @@ def model_choices(field: forms.ModelChoiceField, rows: Iterable[Any]) -> list:
     iterator = field.iterator(field)
     empty = [] if field.empty_label is None else [("", field.empty_label)]
     return [*empty, *(iterator.choice(row) for row in rows)]
+
+
+def post_or_back_to(url_name: str, *kwarg_names: str) -> Callable:
+    """For a form view that answers its errors with the page the form sits on, drawn at the form's
+    own address: a GET there (the language switch, a bookmark) goes back to that page, where a bare
+    ``require_POST`` would answer 405. ``kwarg_names`` are the URL's arguments the page takes."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return redirect(url_name, **{name: kwargs[name] for name in kwarg_names})
+            return HttpResponseNotAllowed(["GET", "POST"])
+
+        return wrapped
+
+    return decorate

@@ -475,3 +475,19 @@ def test_a_step_for_a_goal_of_another_case_is_not_found(desk, signed_in):
     assert client.post(url, {"title": ""}).status_code == 404
     assert client.post(url, {"title": "eingeschmuggelt"}).status_code == 404
     assert not stranger.steps.exists()
+
+
+def test_opening_a_plan_forms_address_leads_to_the_case_page(desk, signed_in):
+    """The page comes back at the form's address after its errors; switching the language there
+    (a GET of that address) leads to the case page, not to "method not allowed"."""
+    client = signed_in(desk.user)
+    goal = GoalFactory(case=desk.case)
+    page = reverse("candidates:case_detail", args=[desk.case.pk])
+    for url in (
+        reverse("candidates:goal_add", args=[desk.case.pk]),
+        reverse("candidates:step_add", args=[desk.case.pk, goal.pk]),
+        reverse("candidates:note_add", args=[desk.case.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == page
+        assert client.put(url).status_code == 405
