@@ -214,10 +214,11 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
 def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
     # a goal of another case (or gone) is a 404 before the form is read: its errors would have no
     # goal on the page to be shown under
-    selectors.case_goal_get(case=selectors.case_get(user=request.user, pk=case_pk, for_edit=True), pk=goal_pk)
+    goal = selectors.case_goal_get(
+        case=selectors.case_get(user=request.user, pk=case_pk, for_edit=True), pk=goal_pk
+    )
 
     def act(case, d):
-        goal = selectors.case_goal_get(case=case, pk=goal_pk)
         services.step_add(goal=goal, actor=request.user, title_lang=get_language(), **d)
 
     return _case_post(request, case_pk, forms.StepForm, act, slot="step_form", goal_pk=goal_pk)

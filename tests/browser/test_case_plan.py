@@ -5,13 +5,11 @@ label on the page leads to its own field. axe-core on the page."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from candidates import services
-from tests.browser.helpers import serious
+from tests.browser.helpers import serious, sign_in
 from tests.factories import CandidateFactory
-from tests.fixtures.users import login_with_mfa, new_member
+from tests.fixtures.users import new_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,16 +23,7 @@ def test_a_step_sent_without_its_title_comes_back_under_its_goal(live_server, pa
     )
     services.goal_add(case=case, actor=case_manager, title="Deutschkurs B1")
     second = services.goal_add(case=case, actor=case_manager, title="Führerschein")
-    client = login_with_mfa(Client(), case_manager)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page.context, live_server, case_manager)
     page.goto(f"{live_server.url}/app/")
     page.locator('a[href="/app/candidates/"]').first.click()
     page.wait_for_url("**/app/candidates/")
