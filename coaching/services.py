@@ -402,19 +402,22 @@ def _agree_next_date(*, employment: Employment, entry: FollowUp, actor: User, ne
 # --- reminders (exactly one e-mail per due follow-up) ---------------------------------------------
 
 
-def _due_for_reminder(today: date):
+def _still_due(today: date):
+    """Due entries a coach is to be reminded of today, claimed or not."""
     return (
         FollowUpDue.objects.filter(
             done_at__isnull=True,
             due_date__lte=today,
-            reminder__isnull=True,
             employment__end_reason="",
             employment__candidate__erased_at__isnull=True,  # nobody to follow up any more
         )
         .filter(Q(employment__end_date__isnull=True) | Q(employment__end_date__gte=F("due_date")))
         .select_related("employment__candidate", "employment__job_coach", "employment__follow_along__coach")
-        .order_by("due_date", "pk")
     )
+
+
+def _due_for_reminder(today: date):
+    return _still_due(today).filter(reminder__isnull=True).order_by("due_date", "pk")
 
 
 def _reminder_recipient(due: FollowUpDue) -> User | None:
@@ -452,13 +455,19 @@ def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpRemind
     return taken
 
 
-def _send_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
-    due = FollowUpDue.objects.select_related(
-        "employment__candidate",
-        "employment__job_coach",
-        "employment__follow_along__coach",
-        "employment__employer__organisation",
-    ).get(pk=reminder.due_id)
+def _send_reminder(reminder: FollowUpReminder, today: date) -> bool:
+    # Read again: a claim taken over from a dead run may be hours old, and since then the follow-up
+    # may have been logged, the employment ended or the person erased.
+    due = (
+        _still_due(today)
+        .select_related("employment__employer__organisation")
+        .filter(pk=reminder.due_id)
+        .first()
+    )
+    if due is None:
+        # Nothing to remind of any more: the claim goes, so a date agreed later is claimed afresh.
+        FollowUpReminder.objects.filter(pk=reminder.pk, state=FollowUpReminder.State.SENDING).delete()
+        return False
     recipient = _reminder_recipient(due)
     if recipient is None or not recipient.email:
         FollowUpReminder.objects.filter(pk=reminder.pk).update(state=FollowUpReminder.State.NO_RECIPIENT)
@@ -525,12 +534,12 @@ def reminders_send(
     now = now or timezone.now()
     sent = 0
     for reminder in _reclaim_stale(now, stale_after):
-        sent += _send_reminder(reminder, now)
+        sent += _send_reminder(reminder, today)
     for due in _due_for_reminder(today):
         reminder = _claim(due)
         if reminder is None:
             continue
-        sent += _send_reminder(reminder, now)
+        sent += _send_reminder(reminder, today)
     return sent
 
 
@@ -1105,14 +1114,21 @@ def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -
 
 def handover_record_appointment(*, handover: Handover, actor: User, at: datetime) -> Handover:
     """The joint appointment (old and new side with the person): this makes the handover warm."""
+    if handover.status != Handover.Status.PROPOSED:
+        # Warm or cold is judged when the receiving side decides; afterwards the record stays as it was.
+        raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
     if at > timezone.now():
         raise ValidationError(
             {"joint_appointment_at": _("Bitte erst eintragen, wenn der Termin stattgefunden hat.")}
         )
     if at < handover.created_at - timedelta(days=60):
         raise ValidationError({"joint_appointment_at": _("Dieser Termin liegt zu lange vor der Übergabe.")})
+    # Conditional UPDATE: a decision taken meanwhile in another request is not rewritten.
+    if not Handover.objects.filter(pk=handover.pk, status=Handover.Status.PROPOSED).update(
+        joint_appointment_at=at
+    ):
+        raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
     handover.joint_appointment_at = at
-    handover.save(update_fields=["joint_appointment_at"])
     return handover
 
 

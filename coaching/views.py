@@ -738,6 +738,10 @@ def handover_appointment(request: HttpRequest, pk: int) -> HttpResponse:
                 handover=handover, actor=request.user, at=form.cleaned_data["joint_appointment_at"]
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "decided":
+                # Decided in the meantime: the page no longer offers the form, so the notice says why.
+                messages.error(request, " ".join(error.messages))
+                return redirect("coaching:handover_detail", pk=pk)
             errors_to_form(form, error)
         else:
             messages.success(request, _("Gemeinsamer Termin eingetragen: die Übergabe ist warm."))

@@ -227,6 +227,32 @@ def test_a_claim_left_by_a_dead_run_is_sent_later_but_a_fresh_one_is_not_stolen(
     assert FollowUpReminder.objects.get(due=due).state == "sent"
 
 
+@pytest.mark.parametrize("meanwhile", ["logged", "erased", "ended"])
+def test_a_claim_taken_over_from_a_dead_run_is_not_sent_when_nothing_is_due_any_more(world, meanwhile):
+    """The claim is hours old when it is taken over: what happened since then counts."""
+    from candidates.services import candidate_erase
+
+    due = FollowUpDue.objects.filter(employment=world.employment).order_by("due_date").first()
+    FollowUpReminderFactory(due=due)  # claimed, then the worker died before sending
+    services.reminders_send()
+    mail.outbox.clear()  # the other due entry's reminder
+    if meanwhile == "logged":
+        FollowUpDue.objects.filter(pk=due.pk).update(done_at=timezone.now())
+    elif meanwhile == "erased":
+        candidate_erase(candidate=world.employment.candidate, actor=world.case_manager)
+    else:
+        world.employment.end_reason = "probation"
+        world.employment.end_date = due.due_date - datetime.timedelta(days=1)
+        world.employment.save()
+    later = timezone.now() + services.REMINDER_STALE_AFTER + datetime.timedelta(minutes=1)
+    assert services.reminders_send(now=later) == 0
+    assert not mail.outbox
+    assert not Notification.objects.filter(
+        recipient=world.coach, kind="coaching.follow_up_due", target_id=due.pk
+    ).exists()
+    assert not FollowUpReminder.objects.filter(due_id=due.pk).exists()  # no claim left "sending"
+
+
 def test_no_reminder_for_an_ended_employment(world):
     world.employment.end_reason = "probation"
     world.employment.end_date = TODAY

@@ -566,3 +566,35 @@ def test_a_joint_appointment_with_a_wrong_date_comes_back_with_it_and_its_error(
     assert "Gemeinsamer Termin eingetragen" in response.content.decode()
     handover.refresh_from_db()
     assert handover.joint_appointment_at == when
+
+
+def test_a_joint_appointment_for_a_decided_handover_is_refused_and_the_page_says_why(world, signed_in):
+    """A form left open while the other side decided: the decision's record is not rewritten."""
+    from candidates.models import ConsentScope
+    from candidates.services import consent_grant
+    from organisations.models import OrganisationKind
+    from tests.coaching.helpers import handover_kind
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=org,
+    )
+    handover = services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+    )
+    services.handover_decide(handover=handover, actor=world.case_manager, accept=False, reason="kein Platz")
+    client = signed_in(world.case_manager)
+    when = timezone.localtime() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("coaching:handover_appointment", args=[handover.pk]),
+        {"joint_appointment_at": when.strftime("%Y-%m-%dT%H:%M")},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("coaching:handover_detail", args=[handover.pk])
+    assert "Diese Übergabe ist schon entschieden." in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.status == "rejected" and handover.joint_appointment_at is None
