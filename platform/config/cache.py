@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -60,9 +60,29 @@ def _guarded(name: str):
     return method
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client with one ``redis.Redis`` per connection pool, made once.
+
+    Django makes a new ``redis.Redis`` for every cache operation, and each new one fills its table
+    of some 170 reply handlers: more CPU than the GET itself (0.33 ms a 19 KB get, half of it that
+    table). A ``redis.Redis`` is safe to share: it takes a connection from its pool per command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._location = server if isinstance(server, str) else ",".join(server)
         standin_params = {
             key: params[key] for key in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION") if key in params
