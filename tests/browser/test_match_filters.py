@@ -1,0 +1,96 @@
+"""The matches page's filter in Chromium (issue 16), reached by clicking from the employer's start
+page: the German level chosen in the list, a radius and a date typed into the browser's own inputs
+narrow the profiles; a wrong radius is said beside its field and kept as typed while the German
+level still narrows; "Alle passenden Profile zeigen" brings everyone back. axe-core on each state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from employers.models import Placement
+from matching.index import forget_indexes
+from tests.browser.helpers import signed_in_page
+from tests.clock import live_today
+from tests.factories import make_candidate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(placement, municipality, cook_taxonomy):
+    """Four cooks for the placement in Dortmund (44135), which starts in 30 days."""
+    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
+    Placement.objects.filter(pk=placement.pk).update(start_date=today + timedelta(days=30), status="open")
+    cook, skills = cook_taxonomy.cook, cook_taxonomy.skills[:2]
+    made = {
+        "near": make_candidate(
+            municipality, occupation=cook, skills=skills, german="B2", available_from=None
+        ),
+        "muenster": make_candidate(
+            municipality, occupation=cook, skills=skills, german="B2", postcode="48143", available_from=None
+        ),
+        "a2": make_candidate(municipality, occupation=cook, skills=skills, german="A2", available_from=None),
+        "late": make_candidate(
+            municipality,
+            occupation=cook,
+            skills=skills,
+            german="C1",
+            available_from=today + timedelta(days=90),
+        ),
+    }
+    forget_indexes()
+    return made
+
+
+def _shown(page, people: dict) -> set[str]:
+    refs = set(
+        page.locator('form input[name="candidate"]').evaluate_all("inputs => inputs.map(i => i.value)")
+    )
+    return {name for name, candidate in people.items() if candidate.public_ref in refs}
+
+
+def test_the_employer_narrows_the_matches_and_gets_everyone_back(
+    live_server, browser, employer, placement, people, axe_on
+):
+    page = signed_in_page(browser, live_server, employer.own)
+    page.get_by_role("link", name="Stellen und Vorschläge").click()
+    page.get_by_role("link", name=placement.title).first.click()
+    page.get_by_role("link", name="Passende Profile").click()
+    page.get_by_test_id("match-filter").wait_for()
+    assert _shown(page, people) == {"near", "muenster", "a2", "late"}
+    assert not axe_on(page)
+
+    # The German level from the list, the radius typed: Münster (about 60 km) and A2 drop out.
+    page.get_by_label("Deutsch mündlich mindestens").select_option("B1")
+    page.get_by_label("Umkreis (km)").fill("20")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**german=B1**")
+    assert _shown(page, people) == {"near", "late"}
+    assert page.get_by_test_id("filtered-count").inner_text().startswith("2 passende Profile")
+    # The form shows what was asked for.
+    assert page.get_by_label("Deutsch mündlich mindestens").input_value() == "B1"
+    assert page.get_by_label("Umkreis (km)").input_value() == "20"
+
+    # The browser's date input: available by the start of the placement leaves out "late".
+    start = live_today() + timedelta(days=30)
+    page.get_by_label("verfügbar bis spätestens").fill(start.isoformat())
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**available_by=**")
+    assert _shown(page, people) == {"near"}
+    assert page.get_by_label("verfügbar bis spätestens").input_value() == start.isoformat()
+
+    # A radius out of range: said beside the field, kept as typed; the German level still narrows.
+    page.get_by_label("verfügbar bis spätestens").fill("")
+    page.get_by_label("Umkreis (km)").fill("500")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**radius=500**")
+    assert page.get_by_text("Bitte eine ganze Zahl von 1 bis 300 angeben.").is_visible()
+    assert page.get_by_label("Umkreis (km)").input_value() == "500"
+    assert _shown(page, people) == {"near", "muenster", "late"}
+    assert not axe_on(page)
+
+    page.get_by_role("link", name="Alle passenden Profile zeigen").click()
+    page.wait_for_url(lambda url: "?" not in url)
+    assert _shown(page, people) == {"near", "muenster", "a2", "late"}
