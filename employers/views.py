@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role
 from candidates import selectors as candidate_selectors
 from inputs.fields_html import fields_html
-from inputs.forms import errors_to_form, save_form
+from inputs.forms import errors_to_form, post_or_back_to, save_form
 from organisations import access
 from taxonomy import selectors as taxonomy_selectors
 
@@ -477,6 +477,8 @@ def _introduction_page(
     *,
     hire_form: HireForm | None = None,
     interview_form: InterviewForm | None = None,
+    offer_form: OfferForm | None = None,
+    close_form: CloseForm | None = None,
     decline_form: ProposalDeclineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -510,11 +512,11 @@ def _introduction_page(
             "reveal": reveal,
             "history": selectors.introduction_history(user=request.user, introduction=intro),
             "interview_form": interview_form or InterviewForm(),
-            "offer_form": OfferForm(),
+            "offer_form": offer_form or OfferForm(),
             "hire_form": hire_form
             if hire_form is not None
             else (_hire_form(intro) if intro.contact_visible and intro.is_open else None),
-            "close_form": CloseForm(),
+            "close_form": close_form or CloseForm(),
             "proposal": proposal,
             "decline_form": decline_form or ProposalDeclineForm(),
             "coach_url": selectors.coach_contact_url(),
@@ -530,7 +532,7 @@ _ACTIONS = {"interview": InterviewForm, "offer": OfferForm, "close": CloseForm}
 
 
 @login_required
-@require_POST
+@post_or_back_to("employers:introduction_detail", "ref")
 def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     intro = selectors.employer_introduction_get(user=request.user, ref=ref)
     if action == "reveal":
@@ -546,33 +548,33 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
     if form_class is None:
         raise Http404
     form = form_class(request.POST)
-    if action == "interview" and not form.is_valid():
-        # Date and place stay as typed, each error at its field.
-        return _introduction_page(request, intro, interview_form=form, status=400)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Bitte die Angaben prüfen: %(errors)s")
-            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
-        )
-        return redirect("employers:introduction_detail", ref=intro.reference)
-    data = form.cleaned_data
-    try:
-        if action == "interview":
-            services.introduction_schedule_interview(
-                introduction=intro, actor=request.user, at=data["interview_at"], place=data["interview_place"]
-            )
-        elif action == "offer":
-            services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
-        else:
-            services.introduction_close(
-                introduction=intro, actor=request.user, reason=data["reason"], note=data["note"]
-            )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _("Bitte prüfen Sie Ihre Eingaben."))
     else:
-        messages.success(request, _("Gespeichert."))
-    return redirect("employers:introduction_detail", ref=intro.reference)
+        data = form.cleaned_data
+        try:
+            if action == "interview":
+                services.introduction_schedule_interview(
+                    introduction=intro,
+                    actor=request.user,
+                    at=data["interview_at"],
+                    place=data["interview_place"],
+                )
+            elif action == "offer":
+                services.introduction_offer(introduction=intro, actor=request.user, note=data["note"])
+            else:
+                services.introduction_close(
+                    introduction=intro, actor=request.user, reason=data["reason"], note=data["note"]
+                )
+        except ValidationError as exc:
+            # Said at the top (the form may be gone from the page: the stage moved on meanwhile).
+            messages.error(request, " ".join(exc.messages))
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Gespeichert."))
+            return redirect("employers:introduction_detail", ref=intro.reference)
+    # The page again with what was typed (a note of up to 500 characters), each error at its field.
+    return _introduction_page(request, intro, status=400, **{f"{action}_form": form})
 
 
 def _proposal_answer(request: HttpRequest, intro: Introduction, *, accept: bool) -> HttpResponse:

@@ -204,6 +204,49 @@ def test_candidate_accepts_in_self_service_through_the_page(
     assert intro.stage == Stage.CONTACT_REVEALED
 
 
+@pytest.mark.parametrize(
+    ("action", "sent", "kept"),
+    [
+        ("offer", {"note": "Angebot: 14,50 € " * 40}, "Angebot: 14,50 €"),  # over 500 characters
+        (
+            "close",
+            {"reason": "gibt-es-nicht", "note": "Wir haben uns anders entschieden."},
+            "anders entschieden",
+        ),
+    ],
+)
+def test_an_offer_or_closing_sent_with_errors_comes_back_as_typed(
+    placement, candidate, employer, candidate_user, signed_in, action, sent, kept
+):
+    """The note was lost: the page came back with a general message only."""
+    intro = _accepted(placement, candidate, employer, candidate_user)
+    client = signed_in(employer.own)
+    response = client.post(reverse("employers:introduction_action", args=[intro.reference, action]), sent)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Bitte prüfen Sie Ihre Eingaben." in page and kept in page
+    assert 'class="kern-error' in page  # the error beside its field
+    intro.refresh_from_db()
+    assert intro.stage == Stage.ACCEPTED
+    # The page is drawn at the form's address: the language switch (a GET there) leads back to it.
+    back = client.get(reverse("employers:introduction_action", args=[intro.reference, action]))
+    assert back.status_code == 302
+    assert back.url == reverse("employers:introduction_detail", args=[intro.reference])
+
+
+def test_a_closing_after_the_introduction_ended_says_so(
+    placement, candidate, employer, candidate_user, signed_in
+):
+    intro = _accepted(placement, candidate, employer, candidate_user)
+    # Closed in another tab meanwhile.
+    services.introduction_close(introduction=intro, actor=employer.own, reason="not_suitable")
+    response = signed_in(employer.own).post(
+        reverse("employers:introduction_action", args=[intro.reference, "close"]), {"reason": "not_suitable"}
+    )
+    assert response.status_code == 400
+    assert "Diese Vorstellung ist schon abgeschlossen." in response.content.decode()
+
+
 def test_employer_steps_through_the_pages_to_hire(placement, candidate, employer, candidate_user, signed_in):
     intro = _accepted(placement, candidate, employer, candidate_user)
     client = signed_in(employer.own)
