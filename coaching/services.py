@@ -451,6 +451,7 @@ def _reclaim_stale(now: datetime, stale_after: timedelta) -> list[FollowUpRemind
             pk=reminder.pk, state=FollowUpReminder.State.SENDING, claimed_at=reminder.claimed_at
         ).update(claimed_at=now, attempts=reminder.attempts + 1)
         if won:
+            reminder.claimed_at = now  # ours now: what follows writes only while it stays so
             taken.append(reminder)
     return taken
 
@@ -464,13 +465,18 @@ def _send_reminder(reminder: FollowUpReminder, today: date) -> bool:
         .filter(pk=reminder.due_id)
         .first()
     )
+    # Every write below is conditional on the claim still being this run's (``claimed_at``): a run
+    # slowed past REMINDER_STALE_AFTER may have had it taken over by another.
+    ours = FollowUpReminder.objects.filter(
+        pk=reminder.pk, state=FollowUpReminder.State.SENDING, claimed_at=reminder.claimed_at
+    )
     if due is None:
         # Nothing to remind of any more: the claim goes, so a date agreed later is claimed afresh.
-        FollowUpReminder.objects.filter(pk=reminder.pk, state=FollowUpReminder.State.SENDING).delete()
+        ours.delete()
         return False
     recipient = _reminder_recipient(due)
     if recipient is None or not recipient.email:
-        FollowUpReminder.objects.filter(pk=reminder.pk).update(state=FollowUpReminder.State.NO_RECIPIENT)
+        ours.update(state=FollowUpReminder.State.NO_RECIPIENT)
         logger.warning("no coach to remind of planned follow-up %s", due.pk)
         return False
     # In the app: at most one notice per person and due entry (the inbox's dedupe key). The
@@ -509,6 +515,8 @@ def _send_reminder(reminder: FollowUpReminder, today: date) -> bool:
         headers={"Message-ID": f"<followup-due-{due.pk}@lotse.reminder>"},
     )
     message.send()
+    # Marked sent whoever holds the claim now: the mail has left (its Message-ID lets a mail program
+    # drop the second copy should the run that took it over send it too).
     FollowUpReminder.objects.filter(pk=reminder.pk).update(
         state=FollowUpReminder.State.SENT, sent_at=timezone.now(), recipient=recipient
     )
@@ -1104,11 +1112,17 @@ def handover_propose(
 
 
 def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -> HandoverChecklistItem:
-    if item.handover.status != Handover.Status.PROPOSED:
-        raise ValidationError(_("Diese Übergabe ist schon entschieden."))
-    item.done_at = timezone.now() if done else None
-    item.done_by = actor if done else None
-    item.save(update_fields=["done_at", "done_by"])
+    with transaction.atomic():
+        # The handover's row lock, as handover_decide takes it: a tick is never changed while the
+        # decision counts the open required items, nor after it.
+        status = (
+            Handover.objects.select_for_update().values_list("status", flat=True).get(pk=item.handover_id)
+        )
+        if status != Handover.Status.PROPOSED:
+            raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+        item.done_at = timezone.now() if done else None
+        item.done_by = actor if done else None
+        item.save(update_fields=["done_at", "done_by"])
     return item
 
 

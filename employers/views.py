@@ -567,9 +567,11 @@ def introduction_action(request: HttpRequest, ref: str, action: str) -> HttpResp
                     introduction=intro, actor=request.user, reason=data["reason"], note=data["note"]
                 )
         except ValidationError as exc:
-            # Said at the top (the form may be gone from the page: the stage moved on meanwhile).
+            # Said at the top (the form may be gone from the page: the stage moved on meanwhile),
+            # and the page drawn from the introduction as it is now, not as it was read.
             messages.error(request, " ".join(exc.messages))
             errors_to_form(form, exc)
+            intro.refresh_from_db()
         else:
             messages.success(request, _("Gespeichert."))
             return redirect("employers:introduction_detail", ref=intro.reference)

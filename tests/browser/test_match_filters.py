@@ -77,7 +77,7 @@ def test_the_employer_narrows_the_matches_and_gets_everyone_back(
     start = live_today() + timedelta(days=30)
     page.get_by_label("verfügbar bis spätestens").fill(start.isoformat())
     page.get_by_role("button", name="Filtern").click()
-    page.wait_for_url("**available_by=**")
+    page.wait_for_url(f"**available_by={start.isoformat()}**")
     assert _shown(page, people) == {"near"}
     assert page.get_by_label("verfügbar bis spätestens").input_value() == start.isoformat()
 

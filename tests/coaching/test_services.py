@@ -253,6 +253,21 @@ def test_a_claim_taken_over_from_a_dead_run_is_not_sent_when_nothing_is_due_any_
     assert not FollowUpReminder.objects.filter(due_id=due.pk).exists()  # no claim left "sending"
 
 
+def test_a_run_whose_claim_was_taken_over_leaves_it_to_the_run_that_took_it(world):
+    """A run slowed past REMINDER_STALE_AFTER: another run took its claim over; the slow one neither
+    deletes nor marks it (it finds the follow-up logged meanwhile)."""
+    due = FollowUpDue.objects.filter(employment=world.employment).order_by("due_date").first()
+    slow = FollowUpReminderFactory(due=due)  # the slow run's claim, as it holds it in memory
+    later = timezone.now() + services.REMINDER_STALE_AFTER + datetime.timedelta(minutes=1)
+    taken = services._reclaim_stale(later, services.REMINDER_STALE_AFTER)  # another run takes it
+    assert [r.pk for r in taken] == [slow.pk] and taken[0].claimed_at == later
+    FollowUpDue.objects.filter(pk=due.pk).update(done_at=timezone.now())
+    assert services._send_reminder(slow, TODAY) is False
+    assert FollowUpReminder.objects.get(pk=slow.pk).claimed_at == later  # still the other run's
+    assert services._send_reminder(taken[0], TODAY) is False
+    assert not FollowUpReminder.objects.filter(pk=slow.pk).exists()  # its owner let it go
+
+
 def test_no_reminder_for_an_ended_employment(world):
     world.employment.end_reason = "probation"
     world.employment.end_date = TODAY
@@ -525,6 +540,11 @@ def test_warm_handover_moves_ownership_only_on_acceptance(world, jobcenter):
     services.handover_decide(handover=handover, actor=receiver, accept=True)
     with pytest.raises(ValidationError):
         services.handover_decide(handover=handover, actor=receiver, accept=False, reason="doch nicht")
+    ticked = handover.items.filter(required=True).first()  # the object as read before the decision
+    with pytest.raises(ValidationError) as refused:
+        services.handover_item_set(item=ticked, actor=world.case_manager, done=False)
+    assert refused.value.code == "decided"
+    assert handover.items.get(pk=ticked.pk).done_at is not None
     handover.refresh_from_db()
     world.case.refresh_from_db()
     assert handover.status == "accepted" and handover.is_warm

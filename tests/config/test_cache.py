@@ -23,7 +23,7 @@ def redis_cache(request, settings):
     cache = caches["default"]
     assert cache._servers == [TEST_REDIS_URL]  # the real Redis, not a cache left from before
     yield cache
-    cache.delete_many([f"figure-{n}" for n in range(50)])
+    cache.delete_many([*(f"figure-{n}" for n in range(50)), "figure-counter"])
 
 
 def test_values_come_back_and_one_client_serves_every_operation(redis_cache, monkeypatch):
