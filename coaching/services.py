@@ -1111,6 +1111,12 @@ def handover_propose(
     return handover
 
 
+def _already_decided() -> ValidationError:
+    """A handover's record is closed once the receiving side decided (code "decided": the views say
+    it at the top, where the form it came from is no longer shown)."""
+    return ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+
+
 def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -> HandoverChecklistItem:
     with transaction.atomic():
         # The handover's row lock, as handover_decide takes it: a tick is never changed while the
@@ -1119,7 +1125,7 @@ def handover_item_set(*, item: HandoverChecklistItem, actor: User, done: bool) -
             Handover.objects.select_for_update().values_list("status", flat=True).get(pk=item.handover_id)
         )
         if status != Handover.Status.PROPOSED:
-            raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+            raise _already_decided()
         item.done_at = timezone.now() if done else None
         item.done_by = actor if done else None
         item.save(update_fields=["done_at", "done_by"])
@@ -1130,7 +1136,7 @@ def handover_record_appointment(*, handover: Handover, actor: User, at: datetime
     """The joint appointment (old and new side with the person): this makes the handover warm."""
     if handover.status != Handover.Status.PROPOSED:
         # Warm or cold is judged when the receiving side decides; afterwards the record stays as it was.
-        raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+        raise _already_decided()
     if at > timezone.now():
         raise ValidationError(
             {"joint_appointment_at": _("Bitte erst eintragen, wenn der Termin stattgefunden hat.")}
@@ -1141,7 +1147,7 @@ def handover_record_appointment(*, handover: Handover, actor: User, at: datetime
     if not Handover.objects.filter(pk=handover.pk, status=Handover.Status.PROPOSED).update(
         joint_appointment_at=at
     ):
-        raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+        raise _already_decided()
     handover.joint_appointment_at = at
     return handover
 
@@ -1154,7 +1160,7 @@ def handover_decide(*, handover: Handover, actor: User, accept: bool, reason: st
     with transaction.atomic():
         locked = Handover.objects.select_for_update().select_related("case__candidate").get(pk=handover.pk)
         if locked.status != Handover.Status.PROPOSED:
-            raise ValidationError(_("Diese Übergabe ist schon entschieden."), code="decided")
+            raise _already_decided()
         case = locked.case
         if accept:
             missing = locked.items.filter(required=True, done_at__isnull=True).count()

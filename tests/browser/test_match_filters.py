@@ -9,11 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from employers.models import Placement
-from matching.index import forget_indexes
 from tests.browser.helpers import signed_in_page
 from tests.clock import live_today
-from tests.factories import make_candidate
+from tests.fixtures.employers import four_cooks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,27 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def people(placement, municipality, cook_taxonomy):
     """Four cooks for the placement in Dortmund (44135), which starts in 30 days."""
-    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
-    Placement.objects.filter(pk=placement.pk).update(start_date=today + timedelta(days=30), status="open")
-    cook, skills = cook_taxonomy.cook, cook_taxonomy.skills[:2]
-    made = {
-        "near": make_candidate(
-            municipality, occupation=cook, skills=skills, german="B2", available_from=None
-        ),
-        "muenster": make_candidate(
-            municipality, occupation=cook, skills=skills, german="B2", postcode="48143", available_from=None
-        ),
-        "a2": make_candidate(municipality, occupation=cook, skills=skills, german="A2", available_from=None),
-        "late": make_candidate(
-            municipality,
-            occupation=cook,
-            skills=skills,
-            german="C1",
-            available_from=today + timedelta(days=90),
-        ),
-    }
-    forget_indexes()
-    return made
+    # Chromium against the live server: the clock runs (tests/clock.py)
+    return four_cooks(placement, municipality, cook_taxonomy, today=live_today())
 
 
 def _shown(page, people: dict) -> set[str]:

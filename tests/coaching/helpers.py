@@ -90,3 +90,24 @@ def handover_kind() -> HandoverKind:
         HandoverChecklistTemplateFactory(kind=kind, label="Bescheid liegt vor", required=True, order=0)
         HandoverChecklistTemplateFactory(kind=kind, label="Termin vereinbart", required=False, order=1)
     return kind
+
+
+def handover_to_jobcenter(world):
+    """A handover of ``world``'s case proposed to a new Jobcenter of the municipality, with the
+    person's consent to pass the case data there."""
+    from candidates.models import ConsentScope
+    from candidates.services import consent_grant
+    from coaching import services
+    from organisations.models import OrganisationKind
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
+    consent_grant(
+        candidate=world.candidate,
+        scope=ConsentScope.CASE_DATA,
+        actor=world.case_manager,
+        recipient_organisation=org,
+    )
+    return services.handover_propose(
+        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
+    )

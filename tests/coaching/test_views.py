@@ -535,22 +535,9 @@ def test_the_cached_due_list_shows_every_change_to_a_line(world, signed_in, monk
 def test_a_joint_appointment_with_a_wrong_date_comes_back_with_it_and_its_error(world, signed_in):
     """The date as typed and what is wrong with it, on the handover page (it went back to the page
     with a general message, and the date was gone)."""
-    from candidates.models import ConsentScope
-    from candidates.services import consent_grant
-    from organisations.models import OrganisationKind
-    from tests.coaching.helpers import handover_kind
-    from tests.factories import OrganisationFactory
+    from tests.coaching.helpers import handover_to_jobcenter
 
-    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
-    consent_grant(
-        candidate=world.candidate,
-        scope=ConsentScope.CASE_DATA,
-        actor=world.case_manager,
-        recipient_organisation=org,
-    )
-    handover = services.handover_propose(
-        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
-    )
+    handover = handover_to_jobcenter(world)
     client = signed_in(world.case_manager)
     url = reverse("coaching:handover_appointment", args=[handover.pk])
     response = client.post(url, {"joint_appointment_at": "1999-03-04T10:30"})
@@ -570,22 +557,9 @@ def test_a_joint_appointment_with_a_wrong_date_comes_back_with_it_and_its_error(
 
 def test_a_joint_appointment_for_a_decided_handover_is_refused_and_the_page_says_why(world, signed_in):
     """A form left open while the other side decided: the decision's record is not rewritten."""
-    from candidates.models import ConsentScope
-    from candidates.services import consent_grant
-    from organisations.models import OrganisationKind
-    from tests.coaching.helpers import handover_kind
-    from tests.factories import OrganisationFactory
+    from tests.coaching.helpers import handover_to_jobcenter
 
-    org = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
-    consent_grant(
-        candidate=world.candidate,
-        scope=ConsentScope.CASE_DATA,
-        actor=world.case_manager,
-        recipient_organisation=org,
-    )
-    handover = services.handover_propose(
-        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=org
-    )
+    handover = handover_to_jobcenter(world)
     services.handover_decide(handover=handover, actor=world.case_manager, accept=False, reason="kein Platz")
     client = signed_in(world.case_manager)
     when = timezone.localtime() - datetime.timedelta(days=1)

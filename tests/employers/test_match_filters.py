@@ -4,18 +4,16 @@ paging, and costs no query more however many people match."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from employers import selectors
-from employers.models import Placement
 from matching.index import forget_indexes
 from tests.clock import TODAY
 from tests.factories import make_candidate
+from tests.fixtures.employers import four_cooks
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -23,28 +21,7 @@ pytestmark = pytest.mark.usefixtures("frozen_today")
 @pytest.fixture
 def people(placement, municipality, cook_taxonomy):
     """Four cooks for a placement in Dortmund (44135) that starts in 30 days and asks for A2."""
-    today = TODAY
-    Placement.objects.filter(pk=placement.pk).update(start_date=today + timedelta(days=30))
-    placement.refresh_from_db()
-    cook, skills = cook_taxonomy.cook, cook_taxonomy.skills[:2]
-    made = {
-        "near": make_candidate(
-            municipality, occupation=cook, skills=skills, german="B2", available_from=None
-        ),
-        "muenster": make_candidate(
-            municipality, occupation=cook, skills=skills, german="B2", postcode="48143", available_from=None
-        ),
-        "a2": make_candidate(municipality, occupation=cook, skills=skills, german="A2", available_from=None),
-        "late": make_candidate(
-            municipality,
-            occupation=cook,
-            skills=skills,
-            german="C1",
-            available_from=today + timedelta(days=90),
-        ),
-    }
-    forget_indexes()
-    return made
+    return four_cooks(placement, municipality, cook_taxonomy, today=TODAY)
 
 
 def _shown(body: str, people: dict) -> set[str]:
