@@ -10,6 +10,8 @@ bench_page_cpu.py: each code version in its own short-lived process through Djan
 the versions alternating BENCH_ROUNDS times (default 4) with BENCH_REQUESTS requests per page and
 round (default 30, the pages interleaved) after warm-up. On a crowded machine the CPU a request
 costs moves far less than the latency and throughput wrk measures.
+
+    .venv/bin/python bench/bench_staff_pages.py --profile case   # cProfile (CPU) of one page, this checkout
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from bench_page_cpu import alternate, print_table  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
-PAGES = ("trivial", "case", "caseload", "dashboard")
+# (any of bench_load.py's pages: BENCH_PAGES=trivial,matches)
+PAGES = tuple(os.environ.get("BENCH_PAGES", "trivial,case,caseload,dashboard").split(","))
 
 
 def worker(root: Path) -> None:
@@ -63,6 +66,30 @@ def worker(root: Path) -> None:
     print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
 
 
+def profile(name: str) -> None:
+    import cProfile
+    import pstats
+
+    import bench_load
+    from django.test import Client
+
+    path, cookie = bench_load.prepare()[name]
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = cookie
+    for _ in range(5):
+        client.get(path)
+    profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
+    for _ in range(REQUESTS):
+        profiler.enable()
+        client.get(path)
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    if os.environ.get("BENCH_PROFILE_OUT"):
+        stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
+    stats.sort_stats("cumulative").print_stats(70)
+    stats.sort_stats("tottime").print_stats(30)
+
+
 def run_worker(root: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--worker", str(root)],
@@ -90,5 +117,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--worker":
         worker(Path(sys.argv[2]).resolve())
+    elif "--profile" in sys.argv:
+        sys.argv, name = sys.argv[:1], sys.argv[sys.argv.index("--profile") + 1]
+        profile(name)
     else:
         main()

@@ -38,7 +38,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext
@@ -165,8 +164,16 @@ def placement_get(*, user: User, pk: int) -> Placement:
     no verified employer gets a 403.
 
     A placement found is one of a verified employer profile of the user's (placements_for), so the
-    profile is looked up only when none is: one query on every matches and placement page."""
-    placement = placements_for(user=user).filter(pk=pk).first()
+    profile is looked up only when none is: one query on every matches and placement page, its
+    statement compiled once per worker for this user (organisations.kept): building and compiling
+    the scoped query cost several times what PostgreSQL spent answering it."""
+    found = kept.kept_list(
+        name="employers.placement_get",
+        user=user,
+        build=lambda pk: placements_for(user=user).filter(pk=pk).order_by("pk")[:1],
+        values=(pk,),
+    )
+    placement = found[0] if found else None
     if placement is None:
         require_employer(user=user)
         raise access.NotFound
@@ -648,6 +655,26 @@ _GONE_SIZE = 32
 _gone_lock = threading.Lock()
 
 
+def _prefetch_skills(placement: Placement) -> None:
+    """``prefetch_related("skills__skill")`` for one placement, its statement compiled once per
+    worker (organisations.kept): the matches page's ORM building cost more than the read."""
+    rows = kept.kept_rows(
+        name="employers.placement_skills",
+        build=lambda placement_id: PlacementSkill.objects.filter(placement_id=placement_id).select_related(
+            "skill"
+        ),
+        values=(placement.pk,),
+    )
+    skills = placement.skills.all()
+    skills._result_cache, skills._prefetch_done = rows, True
+    for row in rows:
+        row.placement = placement  # (as the prefetch would: no query for the way back)
+    placement._prefetched_objects_cache = {
+        **getattr(placement, "_prefetched_objects_cache", {}),
+        "skills": skills,
+    }
+
+
 def placement_matches(
     *,
     user: User,
@@ -676,9 +703,7 @@ def placement_matches(
     # The caller's placement (placement_get read it with its occupation a moment ago): only its
     # skills are read here, not the row again (issue 21: one query and a model instance less).
     if "skills" not in getattr(placement, "_prefetched_objects_cache", {}):
-        prefetch_related_objects(
-            [placement], Prefetch("skills", queryset=PlacementSkill.objects.select_related("skill"))
-        )
+        _prefetch_skills(placement)
     record = placement_record(placement)
     index = candidate_index(municipality_id=placement.municipality_id)
     model = active_reranker()
@@ -812,9 +837,14 @@ def _kept_page(ranking: Any, key: tuple, *, user: User, placement: Placement, el
     ids = entry.candidate_ids
     if still_listed_for_employer(user=user, ids=ids) != set(ids):
         return None  # someone on it left without a listing change (a bare UPDATE): read anew
+    # (statement compiled once per worker and page length: organisations.kept)
     notes = dict(
-        ShortlistEntry.objects.filter(placement=placement, candidate_id__in=ids).values_list(
-            "candidate_id", "note"
+        kept.kept_rows(
+            name="employers.shortlist_notes",
+            build=lambda placement_id, *ids: ShortlistEntry.objects.filter(
+                placement_id=placement_id, candidate_id__in=ids
+            ).values_list("candidate_id", "note"),
+            values=(placement.pk, *ids),
         )
     )
     paginator = Paginator(range(entry.count), entry.per_page)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from organisations import kept
 from taxonomy.postcodes import coordinates
 
 from .engine.records import CandidateRecord
@@ -80,10 +81,13 @@ def candidate_index(*, municipality_id: int) -> CandidateIndex:
                 logger.info("Candidate index of municipality %s dropped (least recently used)", evicted)
             return entry.index
         _indexes.move_to_end(municipality_id)
-        changes = list(
-            IndexChange.objects.filter(municipality_id=municipality_id, pk__gt=entry.last_change).values_list(
-                "pk", "candidate_id"
-            )
+        # (statement compiled once per worker: organisations.kept; every matches page asks)
+        changes = kept.kept_rows(
+            name="matching.index_changes",
+            build=lambda municipality_id, last: IndexChange.objects.filter(
+                municipality_id=municipality_id, pk__gt=last
+            ).values_list("pk", "candidate_id"),
+            values=(municipality_id, entry.last_change),
         )
         if changes:
             ids = {candidate_id for _pk, candidate_id in changes}

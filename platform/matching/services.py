@@ -17,6 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
+from organisations import kept
 from taxonomy.models import Occupation, OccupationSkill, Skill
 from taxonomy.postcodes import coordinates
 
@@ -94,7 +95,13 @@ def taxonomy_index_invalidate() -> None:
 
 
 def active_reranker() -> RerankerModel | None:
-    return RerankerModel.objects.filter(is_active=True).order_by("-version").first()
+    # Its statement compiled once per worker (organisations.kept): every matches page asks.
+    rows = kept.kept_rows(
+        name="matching.active_reranker",
+        build=lambda: RerankerModel.objects.filter(is_active=True).order_by("-version", "-pk")[:1],
+        values=(),
+    )
+    return rows[0] if rows else None
 
 
 def _apply_reranker(ranked: list[RankedMatch], model: RerankerModel | None) -> list[RankedMatch]:

@@ -354,6 +354,7 @@ def test_the_case_forms_case_manager_choices_are_the_organisations_case_staff_li
     def by_queryset():
         form = CaseForm(case=case)
         field = form.fields["case_manager"]
+        field.queryset = _case_staff(case.responsible_organisation_id)  # (a drawn form builds none)
         field.widget.choices = field.choices  # the ModelChoiceIterator, as before
         return rendered(form)
 
@@ -372,6 +373,8 @@ def test_the_case_forms_case_manager_choices_are_the_organisations_case_staff_li
         {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": outsider.pk}, case=case
     )
     assert not form.is_valid() and "case_manager" in form.errors
+    form = CaseForm({"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": joined.pk}, case=case)
+    assert form.is_valid() and form.cleaned_data["case_manager"] == joined
 
 
 def test_the_case_files_plan_and_notes_are_each_cases_own_with_steps_and_authors(coaching_world):
