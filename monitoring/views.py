@@ -6,6 +6,7 @@ Anonymous → login; a role without figures (employer, volunteer, chamber editor
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,13 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inputs.fields_html import field_html
+from inputs.fields_html import fields_html
 from organisations import access
 
 from . import cache, comparison, exports, quality, selectors, services
@@ -39,6 +40,25 @@ def _filter_form(request: HttpRequest, scope: Scope) -> DashboardFilterForm:
     )
 
 
+def _filter_scope(form: DashboardFilterForm) -> str:
+    """What the filter's markup depends on besides the input, language and day: the organisations
+    it offers (a municipality's, as read now)."""
+    field = form.fields.get("organisation")
+    choices = () if field is None else tuple((str(v), str(label)) for v, label in field.widget.choices)
+    return f"monitoring:dashboard:{choices!r}"
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(url_name: str, urlconf: str | None, prefix: str, language: str | None) -> str | None:
+    """``reverse(url_name)``, None where it does not resolve; worked out once per process for the
+    same URLconf, prefix and language (the address carries it: /en/app/…); every dashboard asks
+    for some twenty."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _links(figures: list[Figure], user) -> dict[str, dict]:
     """For each figure the list behind it, if this user may open that list and its URL resolves."""
     out = {}
@@ -48,9 +68,8 @@ def _links(figures: list[Figure], user) -> dict[str, dict]:
         url_name, params, roles = figure.link
         if not access.has_role(user=user, roles=roles):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = _reversed(url_name, get_urlconf(), get_script_prefix(), get_language())
+        if url is None:
             continue
         entry = {"url": url + (f"?{urlencode(params)}" if params else "")}
         if figure.key == "phases":
@@ -89,9 +108,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, scope)
     context = {
         "form": form,
-        # The form's fields as includes/form_field.html renders them, composed in Python: the
-        # includes and the organisation list's option templates cost a quarter of the page.
-        "filter_fields": mark_safe("\n      ".join(field_html(field) for field in form)),  # noqa: S308 - escaped there
+        # The form's fields as includes/form_field.html renders them, composed in Python (the
+        # includes and the organisation list's option templates cost a quarter of the page) and
+        # remembered per process for the same choices, input, language and day.
+        "filter_fields": fields_html(form, form.fields, scope=_filter_scope(form), between="\n      "),
         "scope": scope,
         "query": request.GET.urlencode(),
         "is_coordinator": scope.kind == "municipality",
