@@ -588,6 +588,7 @@ def _proposal_answer(request: HttpRequest, intro: Introduction, *, accept: bool)
         else:
             form = ProposalDeclineForm(request.POST)
             if not form.is_valid():
+                messages.error(request, _("Bitte prüfen Sie Ihre Eingaben."))
                 return _introduction_page(request, intro, decline_form=form, status=400)
             services.introduction_proposal_decline(
                 introduction=intro,
@@ -627,6 +628,8 @@ def _hire(request: HttpRequest, intro: Introduction) -> HttpResponse:
         else:
             messages.success(request, _("Gespeichert."))
             return redirect("employers:introduction_detail", ref=intro.reference)
+    if form.errors:  # (said at the top as the page's other forms do; each error beside its field)
+        messages.error(request, _("Bitte prüfen Sie Ihre Eingaben."))
     return _introduction_page(request, intro, hire_form=form, status=400)
 
 
