@@ -538,8 +538,8 @@ def reminders_send(
     and before step 3 (one UPDATE): then it goes out twice, with the same Message-ID — we prefer
     that (at least once) to losing a reminder (at most once).
     """
-    today = today or timezone.localdate()
     now = now or timezone.now()
+    today = today or timezone.localdate(now)  # (a caller's moment names its day too)
     sent = 0
     for reminder in _reclaim_stale(now, stale_after):
         sent += _send_reminder(reminder, today)

@@ -215,6 +215,18 @@ def test_reminders_go_out_once_per_due_follow_up(world):
     assert set(FollowUpReminder.objects.values_list("state", flat=True)) == {"sent"}
 
 
+def test_a_run_at_a_given_moment_reminds_what_is_due_by_that_moments_day(world):
+    """``now`` alone names the day too (it was the clock's day: a run for a later moment reminded
+    only what was due today)."""
+    later = timezone.now() + datetime.timedelta(days=60)
+    due_by_then = FollowUpDue.objects.filter(
+        employment=world.employment, due_date__lte=timezone.localdate(later)
+    ).count()
+    assert due_by_then > FollowUpDue.objects.filter(employment=world.employment, due_date__lte=TODAY).count()
+    assert services.reminders_send(now=later) == due_by_then
+    assert len(mail.outbox) == due_by_then
+
+
 def test_a_claim_left_by_a_dead_run_is_sent_later_but_a_fresh_one_is_not_stolen(world):
     due = FollowUpDue.objects.filter(employment=world.employment).order_by("due_date").first()
     FollowUpReminderFactory(due=due)  # claimed, then the worker died before sending
