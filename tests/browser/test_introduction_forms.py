@@ -30,7 +30,9 @@ def introduction(coaching_world):
         candidate__municipality=coaching_world.municipality,
         case_manager=coaching_world.case_manager,
     )
-    profile = EmployerProfileFactory(organisation=coaching_world.employer_org, sector="handel", contact_name="")
+    profile = EmployerProfileFactory(
+        organisation=coaching_world.employer_org, sector="handel", contact_name=""
+    )
     placement = PlacementFactory(
         employer=profile,
         municipality=coaching_world.municipality,

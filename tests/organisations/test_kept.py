@@ -373,7 +373,9 @@ def test_the_case_forms_case_manager_choices_are_the_organisations_case_staff_li
         {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": outsider.pk}, case=case
     )
     assert not form.is_valid() and "case_manager" in form.errors
-    form = CaseForm({"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": joined.pk}, case=case)
+    form = CaseForm(
+        {"phase": case.phase, "legal_circle": case.legal_circle, "case_manager": joined.pk}, case=case
+    )
     assert form.is_valid() and form.cleaned_data["case_manager"] == joined
 
 
