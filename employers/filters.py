@@ -79,7 +79,17 @@ class CandidateBrowseFilter(SharedFilterSet):
         empty_label=_("egal"),
     )
     postcode = django_filters.CharFilter(label=_("Entfernung von PLZ"), method="noop", max_length=5)
-    radius = django_filters.NumberFilter(label=_("Umkreis (km)"), method="noop", min_value=1, max_value=300)
+    radius = django_filters.NumberFilter(
+        label=_("Umkreis (km)"),
+        method="noop",
+        min_value=1,
+        max_value=300,
+        # (the matches filter's words for the same field)
+        error_messages={
+            key: _("Bitte eine ganze Zahl von 1 bis 300 angeben.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
     available_by = DateFilter(
         label=_("verfügbar bis spätestens"),
         method="filter_available",

@@ -306,6 +306,23 @@ BROWSE_FILTER_FIELDS = (
 )
 
 
+# Where a browse filter error links to: the field's input (the two ESCO comboboxes have ids of
+# their own).
+_BROWSE_ERROR_TARGETS = {"occupation": "occupation-search", "skills": "skill-search"}
+
+
+def _filter_errors(form) -> list[tuple[str, str, str]]:
+    """(label, id of the input, message) for each error of a sent browse filter, the form's own
+    errors first (no input to go to): what the page says at the top of the form."""
+    if not form.is_bound or form.is_valid():
+        return []
+    errors = [("", "", message) for message in form.non_field_errors()]
+    for field in form:
+        target = _BROWSE_ERROR_TARGETS.get(field.name, field.auto_id)
+        errors += [(str(field.label), target, message) for message in field.errors]
+    return errors
+
+
 def _browse(request: HttpRequest):
     selectors.browse_allowed(user=request.user)  # 403 for all but verified employers, rows or not
     filterset = CandidateBrowseFilter(
@@ -338,8 +355,9 @@ def browse(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),
     }
+    context["filter_errors"] = _filter_errors(filterset.form)
     if request.htmx:
-        return render(request, "employers/_browse_results.html", context)
+        return render(request, "employers/_browse_answer.html", context)
     context["saved_searches"] = selectors.saved_search_rows(user=request.user)
     context["filter_fields"] = fields_html(
         filterset.form, BROWSE_FILTER_FIELDS, scope="employers:browse", between="\n  "

@@ -73,3 +73,38 @@ def test_the_employer_narrows_the_matches_and_gets_everyone_back(
     page.get_by_role("link", name="Alle passenden Profile zeigen").click()
     page.wait_for_url(lambda url: "?" not in url)
     assert _shown(page, people) == {"near", "muenster", "a2", "late"}
+
+
+def test_the_browse_filter_says_a_wrong_radius_at_the_top_and_forgets_it_when_corrected(
+    live_server, browser, employer, placement, people, axe_on
+):
+    """The browse filter answers through htmx with the results only: a radius out of range (the
+    browser's own check stopped it before, in the browser's language) is said at the top of the
+    form, linked to its field, while the field keeps what was typed (it is not redrawn under the
+    person's hands); a corrected radius empties the notice and narrows."""
+    page = signed_in_page(browser, live_server, employer.own)
+    page.get_by_role("link", name="Stellen und Vorschläge").click()
+    page.get_by_role("link", name="Anonyme Profile ansehen").click()
+    page.wait_for_url("**/app/employers/candidates/")
+    page.get_by_label("Entfernung von PLZ").fill("44135")
+    page.get_by_label("Umkreis (km)").fill("500")
+    page.get_by_role("button", name="Suchen").click()
+    errors = page.get_by_test_id("filter-errors")
+    errors.wait_for()
+    assert "Umkreis (km): Bitte eine ganze Zahl von 1 bis 300 angeben." in errors.inner_text()
+    assert page.get_by_label("Umkreis (km)").input_value() == "500"
+    assert not axe_on(page)
+    assert errors.get_by_role("link", name="Umkreis (km)").get_attribute("href") == "#id_radius"
+
+    page.get_by_label("Umkreis (km)").fill("20")
+    page.get_by_role("button", name="Suchen").click()
+    errors.wait_for(state="detached")
+    page.wait_for_url("**radius=20**")
+    assert _shown_cards(page, people) == {"near", "a2", "late"}
+    assert not axe_on(page)
+
+
+def _shown_cards(page, people: dict) -> set[str]:
+    """Who the browse page's cards show (each card names its reference number)."""
+    text = page.locator("#browse-results").inner_text()
+    return {name for name, candidate in people.items() if candidate.public_ref in text}

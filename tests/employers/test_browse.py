@@ -170,6 +170,27 @@ def test_htmx_requests_get_only_the_results(employer, listed, signed_in):
     assert "<html" not in html and 'data-testid="candidate-card"' in html
 
 
+def test_a_filter_with_errors_is_said_out_of_band_in_the_htmx_answer(employer, listed, signed_in):
+    """The htmx answer redraws the results only: what is wrong with the filter comes along out of
+    band, at the top of the form, each error with the field it belongs to; a corrected filter
+    empties that region again."""
+    client = signed_in(employer.own)
+    response = client.get(
+        reverse(BROWSE),
+        {"postcode": "44135", "radius": "500"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    region = html[html.index('<div id="browse-filter-errors" hx-swap-oob="true">') :]
+    assert 'href="#id_radius">Umkreis (km)</a>:' in region and 'role="alert"' in region
+    response = client.get(reverse(BROWSE), {"postcode": "44135", "radius": "30"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert '<div id="browse-filter-errors" hx-swap-oob="true">' in html
+    assert 'role="alert"' not in html and 'data-testid="candidate-card"' in html
+
+
 def test_saved_search_round_trip(employer, listed, signed_in):
     client = signed_in(employer.own)
     client.post(reverse("employers:saved_search_create"), {"name": "Köche", "query": "german=B1&sort=hours"})
