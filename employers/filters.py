@@ -50,6 +50,13 @@ class SkillUrisFilter(django_filters.Filter):
     field_class = SkillUrisField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals: a radius of 2.5 passed the browse filter while
+    the matches filter refused it)."""
+
+    field_class = forms.IntegerField
+
+
 class BrowseForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -79,7 +86,7 @@ class CandidateBrowseFilter(SharedFilterSet):
         empty_label=_("egal"),
     )
     postcode = django_filters.CharFilter(label=_("Entfernung von PLZ"), method="noop", max_length=5)
-    radius = django_filters.NumberFilter(
+    radius = IntegerFilter(
         label=_("Umkreis (km)"),
         method="noop",
         min_value=1,

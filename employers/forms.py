@@ -243,6 +243,11 @@ class InterviewForm(forms.Form):
 class OfferForm(forms.Form):
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Ids of its own: the closing form's note sits on the same page (one label, one field).
+        kwargs.setdefault("auto_id", "id_offer_%s")
+        super().__init__(*args, **kwargs)
+
 
 class HireForm(forms.Form):
     """The employer records the hire: start date, contract type, hours, and (preset to the team's)
@@ -338,6 +343,10 @@ class CloseForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Notiz"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_close_%s")  # (as OfferForm: both notes on one page)
+        super().__init__(*args, **kwargs)
 
 
 class ShortlistForm(forms.Form):

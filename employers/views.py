@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -323,6 +324,21 @@ def _filter_errors(form) -> list[tuple[str, str, str]]:
     return errors
 
 
+def _errors_shown(request: HttpRequest) -> list[tuple[str, str, str]] | None:
+    """The browse filter's errors on the page an htmx request comes from, as its address says
+    (HX-Current-URL: hx-push-url keeps it at the last filter); None when it does not say."""
+    url = request.htmx.current_url
+    if not url:
+        return None
+    data = QueryDict(urlsplit(url).query)
+    if not data:
+        return []
+    # (checking the filter reads no rows: ``listed`` is built only when rows are read)
+    return _filter_errors(
+        CandidateBrowseFilter(data, listed=partial(selectors.browse_base, user=request.user)).form
+    )
+
+
 def _browse(request: HttpRequest):
     selectors.browse_allowed(user=request.user)  # 403 for all but verified employers, rows or not
     filterset = CandidateBrowseFilter(
@@ -356,7 +372,11 @@ def browse(request: HttpRequest) -> HttpResponse:
         "saved_form": SavedSearchForm(initial={"query": query.urlencode()}),
     }
     context["filter_errors"] = _filter_errors(filterset.form)
-    if request.htmx:
+    # (htmx asks for the whole page again when its history has none: going back after a while)
+    if request.htmx and not request.htmx.history_restore_request:
+        # The list of what is wrong comes along only when it changed: inserted again unchanged, its
+        # alert would be read out again on every change of any field.
+        context["errors_changed"] = context["filter_errors"] != _errors_shown(request)
         return render(request, "employers/_browse_answer.html", context)
     context["saved_searches"] = selectors.saved_search_rows(user=request.user)
     context["filter_fields"] = fields_html(

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -57,6 +59,12 @@ def _reversed(url_name: str, urlconf: str | None, prefix: str, language: str | N
         return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+@receiver(setting_changed)
+def _forget_reversed(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # (tests that swap the URLconf: Django's own caches go too)
+        _reversed.cache_clear()
 
 
 def _links(figures: list[Figure], user) -> dict[str, dict]:

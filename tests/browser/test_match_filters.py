@@ -95,11 +95,28 @@ def test_the_browse_filter_says_a_wrong_radius_at_the_top_and_forgets_it_when_co
     assert page.get_by_label("Umkreis (km)").input_value() == "500"
     assert not axe_on(page)
     assert errors.get_by_role("link", name="Umkreis (km)").get_attribute("href") == "#id_radius"
+    radius = page.locator("#id_radius")
+    page.wait_for_function(
+        "() => document.getElementById('id_radius').getAttribute('aria-invalid') === 'true'"
+    )
+    assert "id_radius_summary" in radius.get_attribute("aria-describedby")
 
+    # Loaded anew at that address (a reload, a bookmark): the error is drawn beside the field too.
+    page.reload()
+    assert (
+        page.locator("#id_radius_error").inner_text().strip()
+        == "Bitte eine ganze Zahl von 1 bis 300 angeben."
+    )
+    assert not axe_on(page)
+
+    # Corrected through htmx: the list goes, and so do the field's own error and marks.
     page.get_by_label("Umkreis (km)").fill("20")
     page.get_by_role("button", name="Suchen").click()
     errors.wait_for(state="detached")
     page.wait_for_url("**radius=20**")
+    page.locator("#id_radius_error").wait_for(state="detached")
+    assert radius.get_attribute("aria-invalid") is None
+    assert "_error" not in (radius.get_attribute("aria-describedby") or "")
     assert _shown_cards(page, people) == {"near", "a2", "late"}
     assert not axe_on(page)
 

@@ -185,10 +185,29 @@ def test_a_filter_with_errors_is_said_out_of_band_in_the_htmx_answer(employer, l
     assert response.status_code == 200 and "<html" not in html
     region = html[html.index('<div id="browse-filter-errors" hx-swap-oob="true">') :]
     assert 'href="#id_radius">Umkreis (km)</a>:' in region and 'role="alert"' in region
-    response = client.get(reverse(BROWSE), {"postcode": "44135", "radius": "30"}, HTTP_HX_REQUEST="true")
+    wrong = "http://testserver/app/employers/candidates/?postcode=44135&radius=500"
+    # Asked again from the page that shows that error (any field changed): the list is left alone,
+    # not inserted again to be read out again.
+    response = client.get(
+        reverse(BROWSE),
+        {"postcode": "44135", "radius": "500", "german": "B1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=wrong,
+    )
+    assert "browse-filter-errors" not in response.content.decode()
+    # Corrected: the list comes along, empty.
+    response = client.get(
+        reverse(BROWSE),
+        {"postcode": "44135", "radius": "30"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=wrong,
+    )
     html = response.content.decode()
     assert '<div id="browse-filter-errors" hx-swap-oob="true">' in html
     assert 'role="alert"' not in html and 'data-testid="candidate-card"' in html
+    # A radius of 2.5 is no whole number here either (the matches filter's rule).
+    response = client.get(reverse(BROWSE), {"postcode": "44135", "radius": "2.5"}, HTTP_HX_REQUEST="true")
+    assert "Bitte eine ganze Zahl von 1 bis 300 angeben." in response.content.decode()
 
 
 def test_saved_search_round_trip(employer, listed, signed_in):
