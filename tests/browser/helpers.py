@@ -118,3 +118,33 @@ def propose_from_jobs_page(page, axe, story) -> None:
     page.wait_for_url(re.compile(rf".*/app/employers/candidates/{story.candidate.pk}/jobs/#job-\d+$"))
     assert "Läuft schon" in page.locator("[data-testid=job]", has_text=TITLE).inner_text()
     assert axe(page) == []
+
+
+def introduction_with_contact(world, *, today, sector: str, **placement_fields) -> Introduction:
+    """A new person of ``world``'s office introduced to an open placement of its employer, starting
+    30 days after ``today``, at the stage where the employer has the contact and may hire (the
+    world's running employment ended, so the person is free to be hired)."""
+    from datetime import timedelta
+
+    from employers.models import Employment
+    from tests.factories import CaseFactory, EmployerProfileFactory, IntroductionFactory, PlacementFactory
+
+    Employment.objects.filter(pk=world.employment.pk).update(end_reason="other", end_date=today)
+    case = CaseFactory(
+        responsible_organisation=world.office,
+        candidate__municipality=world.municipality,
+        case_manager=world.case_manager,
+    )
+    # Get-or-create: the world's employer may have its profile already.
+    profile = EmployerProfileFactory(organisation=world.employer_org, sector=sector, contact_name="")
+    placement = PlacementFactory(
+        employer=profile,
+        municipality=world.municipality,
+        postcode="44135",
+        status="open",
+        start_date=today + timedelta(days=30),
+        hours_per_week=38,
+        min_german_spoken=None,
+        **placement_fields,
+    )
+    return IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")

@@ -11,14 +11,9 @@ from django.conf import settings
 from django.test import Client
 
 from employers.models import Employment
+from tests.browser.helpers import introduction_with_contact
 from tests.clock import live_today
-from tests.factories import (
-    CaseFactory,
-    EmployerProfileFactory,
-    IntroductionFactory,
-    OccupationFactory,
-    PlacementFactory,
-)
+from tests.factories import OccupationFactory
 from tests.fixtures.users import login_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,31 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_employer_hires_with_a_working_date_field(live_server, page, home_page, coaching_world, axe):
     today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
-    Employment.objects.filter(pk=coaching_world.employment.pk).update(end_reason="other", end_date=today)
-    case = CaseFactory(
-        responsible_organisation=coaching_world.office,
-        candidate__municipality=coaching_world.municipality,
-        case_manager=coaching_world.case_manager,
-    )
-    # Get-or-create, as before: the coaching_world's employer may have its profile already.
-    profile = EmployerProfileFactory(
-        organisation=coaching_world.employer_org, sector="handwerk", contact_name=""
-    )
     start = today + timedelta(days=30)
-    placement = PlacementFactory(
-        employer=profile,
-        municipality=coaching_world.municipality,
+    intro = introduction_with_contact(
+        coaching_world,
+        today=today,
+        sector="handwerk",
         title="Bäcker*in",
         occupation=OccupationFactory(
             uri="http://esco.test/occupation/baker", label_de="Bäcker/Bäckerin", isco_code=""
         ),
-        postcode="44135",
-        status="open",
-        start_date=start,
-        hours_per_week=38,
-        min_german_spoken=None,
     )
-    intro = IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")
 
     client = login_with_mfa(Client(), coaching_world.people["employer"])
     page.context.add_cookies(
@@ -73,7 +53,7 @@ def test_the_employer_hires_with_a_working_date_field(live_server, page, home_pa
     page.get_by_label("Vertragsart").select_option("fixed_term")
     page.get_by_role("button", name="Eingestellt").click()
     page.wait_for_url(f"{live_server.url}/app/employers/introductions/{intro.reference}/")
-    employment = Employment.objects.get(candidate=case.candidate)
+    employment = Employment.objects.get(candidate=intro.candidate)
     assert (employment.start_date, employment.contract_type, employment.hours_per_week) == (
         start,
         "fixed_term",

@@ -5,16 +5,13 @@ the server). axe-core on each state."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.utils import translation
 
 from employers.forms import HireForm, InterviewForm
 from employers.models import Employment, Introduction
-from tests.browser.helpers import signed_in_page
+from tests.browser.helpers import introduction_with_contact, signed_in_page
 from tests.clock import live_today
-from tests.factories import CaseFactory, EmployerProfileFactory, IntroductionFactory, PlacementFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,27 +20,8 @@ TITLE = "Fachkraft Lagerlogistik (m/w/d)"
 
 @pytest.fixture
 def introduction(coaching_world):
-    today = live_today()  # Chromium against the live server: the clock runs (tests/clock.py)
-    Employment.objects.filter(pk=coaching_world.employment.pk).update(end_reason="other", end_date=today)
-    case = CaseFactory(
-        responsible_organisation=coaching_world.office,
-        candidate__municipality=coaching_world.municipality,
-        case_manager=coaching_world.case_manager,
-    )
-    profile = EmployerProfileFactory(
-        organisation=coaching_world.employer_org, sector="handel", contact_name=""
-    )
-    placement = PlacementFactory(
-        employer=profile,
-        municipality=coaching_world.municipality,
-        title=TITLE,
-        postcode="44135",
-        status="open",
-        start_date=today + timedelta(days=30),
-        hours_per_week=38,
-        min_german_spoken=None,
-    )
-    return IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")
+    # Chromium against the live server: the clock runs (tests/clock.py)
+    return introduction_with_contact(coaching_world, today=live_today(), sector="handel", title=TITLE)
 
 
 def _error_of(page, field_id: str) -> str:

@@ -12,13 +12,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from candidates.models import ConsentScope
-from candidates.services import consent_grant
 from coaching import services
-from organisations.models import OrganisationKind
 from tests.clock import TODAY, berlin
-from tests.coaching.helpers import handover_kind
-from tests.factories import CaseFactory, OrganisationFactory, ServiceFactory, ServiceOrganisationFactory
+from tests.coaching.helpers import handover_to_jobcenter
+from tests.factories import CaseFactory, ServiceFactory, ServiceOrganisationFactory
 from tests.fixtures.users import login_with_mfa, new_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -392,16 +389,7 @@ def objects(world, language_school):
         token=uuid.uuid4(),
     )
     referral = services.referral_create(case=world.case, service=language_school, actor=world.case_manager)
-    receiving = OrganisationFactory(municipality=world.municipality, kind=OrganisationKind.JOBCENTER)
-    consent_grant(
-        candidate=world.candidate,
-        scope=ConsentScope.CASE_DATA,
-        actor=world.case_manager,
-        recipient_organisation=receiving,
-    )
-    handover = services.handover_propose(
-        case=world.case, actor=world.case_manager, kind=handover_kind(), to_organisation=receiving
-    )
+    handover = handover_to_jobcenter(world)
     # A coordinator who is also the assigned case manager of (another) case of the same person.
     responsible = new_member(Role.COORDINATOR, municipality=world.municipality)
     CaseFactory(responsible_organisation=world.office, candidate=world.candidate, case_manager=responsible)
