@@ -46,6 +46,9 @@ server it measures. wrk is a Debian package (``apt-get install wrk``); its own C
 and checks their listing live. ``browse_new`` asks for the same cards under a URL nobody asked for
 before (the path's ``{n}`` is a counter the Lua script fills in), so every request reads and renders
 the page anew, as the first request after a change to who is listed or to a card does.
+``case`` and ``case_new`` are the same pair for the case page: ``case`` a case manager returning to an
+unchanged case (served from its last drawing once its reads are confirmed unchanged,
+organisations.kept_page), ``case_new`` a first visit or the visit after a change (drawn anew).
 
 The trivial view (the ceiling) is ``robots.txt`` requested with the employer's session: a view that
 does nothing, behind the whole middleware chain every signed-in page pays (session, user, the
@@ -276,6 +279,9 @@ def prepare() -> dict[str, tuple[str, str]]:
         "browse_new": (reverse("employers:browse") + "?sort=recent&v={n}", cookies["employer"]),
         "matches": (reverse("employers:placement_matches", args=[placement.pk]), cookies["employer"]),
         "case": (reverse("candidates:case_detail", args=[case.pk]), cookies["case_manager"]),
+        # The same case page under an address not asked for before: drawn anew every time, as the
+        # first visit and the visit after any change to what it shows (organisations.kept_page).
+        "case_new": (reverse("candidates:case_detail", args=[case.pk]) + "?v={n}", cookies["case_manager"]),
         "caseload": (reverse("coaching:home"), cookies["job_coach"]),
         "dashboard": (reverse("monitoring:dashboard"), cookies["coordinator"]),
     }

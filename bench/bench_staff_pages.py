@@ -31,7 +31,7 @@ from bench_page_cpu import alternate, print_table  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 # (any of bench_load.py's pages: BENCH_PAGES=trivial,matches)
-PAGES = tuple(os.environ.get("BENCH_PAGES", "trivial,case,caseload,dashboard").split(","))
+PAGES = tuple(os.environ.get("BENCH_PAGES", "trivial,case,case_new,caseload,dashboard").split(","))
 
 
 def worker(root: Path) -> None:
@@ -43,6 +43,10 @@ def worker(root: Path) -> None:
     from django.test.utils import CaptureQueriesContext
 
     pages = bench_load.prepare()
+    for name in PAGES:  # an older checkout without a "_new" page: its page under a new address
+        if name.endswith("_new") and name not in pages:
+            path, cookie = pages[name.removesuffix("_new")]
+            pages[name] = (f"{path}{'&' if '?' in path else '?'}v={{n}}", cookie)
     clients = {}
     for name in PAGES:
         client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
@@ -51,17 +55,18 @@ def worker(root: Path) -> None:
     queries, sizes = {}, {}
     for name in PAGES:
         for _ in range(3):
-            response = clients[name].get(pages[name][0])
+            response = clients[name].get(pages[name][0].replace("{n}", "0"))
             if response.status_code != 200:
                 sys.exit(f"{name}: {pages[name][0]} answered {response.status_code}")
         with CaptureQueriesContext(connection) as ctx:
-            response = clients[name].get(pages[name][0])
+            response = clients[name].get(pages[name][0].replace("{n}", "0"))
         queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
     cpu: dict[str, list[float]] = {name: [] for name in PAGES}
-    for _ in range(REQUESTS):
+    for n in range(REQUESTS):
         for name in PAGES:
+            path = pages[name][0].replace("{n}", str(n + 1))  # (a page under a new address each time)
             t0 = time.process_time()
-            clients[name].get(pages[name][0])
+            clients[name].get(path)
             cpu[name].append((time.process_time() - t0) * 1000)
     print(json.dumps({"cpu_ms": cpu, "queries": queries, "bytes": sizes}))
 

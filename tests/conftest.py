@@ -64,8 +64,10 @@ def _forget_process_memos():
     kept_pages_forget()
     statements_forget()
     from organisations.kept import forget as kept_statements_forget
+    from organisations.kept_page import forget_pages
 
     kept_statements_forget()
+    forget_pages()
     from django.core.cache import caches
 
     caches["process"].clear()  # kept pages and fragments (employers.browse_results, the caseload)

@@ -15,22 +15,32 @@ from inputs.fields_html import COPY, form_html
 from inputs.forms import errors_to_form, post_or_back_to
 from organisations import access
 from organisations.decorators import role_required
+from organisations.kept_page import Keep, kept_page
 
 from .. import forms, selectors, services
 
 
 @role_required([*CASE_STAFF, Role.COORDINATOR])
 def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # Drawn again only when something it shows changed (organisations.kept_page). The access
+        # check is one of the drawing's reads: a case no longer readable is drawn, and refused, anew.
+        return kept_page(
+            request,
+            name="candidates.case_detail",
+            draw=lambda keep: _case_page(
+                request, selectors.case_file(user=request.user, pk=case_pk), keep=keep
+            ),
+        )
     file = selectors.case_file(user=request.user, pk=case_pk)
     case = file.case
-    form = forms.CaseForm(request.POST or None, case=case)
-    if request.method == "POST":
-        if not file.editable:
-            raise PermissionDenied
-        if form.is_valid():
-            services.case_update(case=case, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Fall gespeichert."))
-            return redirect("candidates:case_detail", case_pk=case.pk)
+    if not file.editable:
+        raise PermissionDenied
+    form = forms.CaseForm(request.POST, case=case)
+    if form.is_valid():
+        services.case_update(case=case, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Fall gespeichert."))
+        return redirect("candidates:case_detail", case_pk=case.pk)
     return _case_page(request, file, form=form)
 
 
@@ -46,15 +56,22 @@ def _plan_form(slot: str, form_class, data=None, *, goal_pk: int | None = None):
 
 
 def _case_page(
-    request: HttpRequest, file, *, form=None, posted: dict | None = None, status: int = 200
+    request: HttpRequest,
+    file,
+    *,
+    form=None,
+    posted: dict | None = None,
+    status: int = 200,
+    keep: Keep | None = None,
 ) -> HttpResponse:
     """The case page. ``posted`` holds a plan form sent with errors (``{"note_form": form}``, with
-    ``step_goal`` for a step): it is drawn in its place with the person's input and what is wrong."""
+    ``step_goal`` for a step): it is drawn in its place with the person's input and what is wrong.
+    ``keep``: the page may be kept (organisations.kept_page); its read is audited on every serve."""
     case = file.case
     can_edit = file.editable
-    services.candidate_audit_view(
+    (keep or Keep(request)).every_time(
+        services.candidate_audit_view,
         candidate=case.candidate,
-        actor=request.user,
         fields=["case", "appointments"] if file.full else ["case_metadata"],
     )
     plan_forms = {}

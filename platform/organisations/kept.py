@@ -99,7 +99,7 @@ def _kept_here() -> OrderedDict[tuple, _Kept | None]:
     return _store.kept
 
 
-def _membership_key(user: User) -> tuple:
+def membership_key(user: User) -> tuple:
     """Everything of the user's memberships that the access rules read (organisations/access.py)."""
     return tuple(
         sorted(
@@ -282,7 +282,7 @@ def kept_list(
     if connection.vendor != "postgresql" or not getattr(user, "is_authenticated", False):
         return list(build(*values))
     values = tuple(int(v) for v in values)
-    memberships = _membership_key(user)  # (read before building: the watch must see no query)
+    memberships = membership_key(user)  # (read before building: the watch must see no query)
     # (the language too: a builder that orders by a label in the user's language would freeze it)
     key = (
         name,

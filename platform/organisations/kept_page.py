@@ -1,0 +1,293 @@
+"""A signed-in page served again from its last drawing while nothing it read has changed (issue 18).
+
+A case manager goes from the case page to the profile, the coaching page or the assessment and back;
+each return draws the same case page anew: the ORM builds a dozen reads into model instances and the
+template engine renders them, some 6 ms of CPU for a page PostgreSQL answers in one. ``kept_page``
+draws a page once and keeps it per process with the statements its reads ran and a digest of the
+rows they returned. The next request by the same user for the same address runs those statements
+again (one round trip, no ORM, no template) and serves the kept page only if every row is the same:
+a changed, added or removed row (a note, a revoked consent, a lost membership, another
+organisation's decision) is a different digest, and the page is drawn anew.
+
+What the digest cannot see is part of the key instead: the address with its query, the language,
+the day, the user's own row and memberships (which the middleware read before the view), the
+session (bar the time it was last seen) and the htmx headers. A page is kept only if its drawing
+read nothing but such statements:
+- every statement it ran was a plain SELECT on a client-side cursor, with no moment (a datetime) in
+  its parameters, which would be frozen at its first value; no write, no lock, no session change,
+  no cookie, no flashed message;
+- what must happen on every request (the audit entry of a read of personal data) is registered with
+  ``Keep.every_time``: it runs now and again on each serve of the kept page, and its statements are
+  not part of the page.
+The request's own tokens are put in on each serve: the CSRF token, the CSP nonce and a fresh
+one-time key for each create form (two tabs must never share one, or the second form's post would
+count as a repeat of the first). A kept page is dropped after ``MAX_AGE`` seconds all the same.
+
+PostgreSQL only (the check needs psycopg's pipeline); elsewhere the page is always drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as time_of_day
+from typing import Any
+
+import psycopg
+from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.db import connections
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .kept import membership_key
+
+# Pages kept per process, the least recently served dropped first (a staff page is 10–60 KB).
+KEPT = 256
+# Seconds a kept page may be served, however unchanged its rows: what a page shows beyond its rows
+# and key (a time of day) is at most this old.
+MAX_AGE = 300.0
+# Session entries that change without changing any page (accounts.middleware notes the activity).
+SESSION_VOLATILE = frozenset({"lotse_last_seen"})
+
+# Marks for the request's tokens in a kept page: NUL never occurs in a page drawn from PostgreSQL
+# text (which cannot hold it) or from the templates.
+_CSRF = "\x00csrf\x00"
+_NONCE = "\x00nonce\x00"
+_KEY = "\x00key{}\x00"
+_KEY_MARK = re.compile("\x00key(\\d+)\x00")
+# A CSRF token as the templates write it (a form field's value, htmx's header): quoted.
+_CSRF_TOKEN = re.compile(r"""(["'])([A-Za-z0-9]{64})(["'])""")
+_SUBMISSION_KEY = re.compile(r'(name="submission_key" value=")([0-9a-f-]{36})(")')
+_SAVEPOINTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+# Django's row locks (select_for_update): FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE.
+_LOCKS = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE")
+_MOMENTS = (datetime, time_of_day)
+
+
+@dataclass
+class _Page:
+    statements: list[tuple[str, Any]]
+    digest: bytes
+    content: str  # with the marks for the request's tokens
+    keys: int  # one-time keys in it
+    status: int
+    headers: list[tuple[str, str]]
+    every_time: list[tuple[Callable[..., Any], dict[str, Any]]]
+    at: float
+
+
+_pages: OrderedDict[tuple, _Page] = OrderedDict()
+_lock = threading.Lock()
+
+
+def forget_pages(**_kwargs: Any) -> None:
+    """Drop every kept page of this process (tests; a changed setting)."""
+    with _lock:
+        _pages.clear()
+
+
+setting_changed.connect(forget_pages, dispatch_uid="organisations-kept-pages")
+
+
+class Keep:
+    """Handed to a page's drawing: what must happen on every request, also when the page is kept."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.registered: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+        self.inside = False
+
+    def every_time(self, act: Callable[..., Any], /, **kwargs: Any) -> None:
+        """Run ``act(actor=<the request's user>, **kwargs)`` now and on each serve of the kept page.
+        ``kwargs`` are kept with the page: the rows they name are ones the page read."""
+        self.inside = True
+        try:
+            act(actor=self.request.user, **kwargs)
+        finally:
+            self.inside = False
+        self.registered.append((act, kwargs))
+
+
+class _Capture:
+    """Records every SELECT a drawing runs with a digest of its rows; notes why a page cannot be kept."""
+
+    def __init__(self, keep: Keep) -> None:
+        self.keep = keep
+        self.statements: list[tuple[str, Any]] = []
+        self.digest = hashlib.blake2b(digest_size=32)
+        self.refused = ""
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.keep.inside or sql.startswith(_SAVEPOINTS):
+            return execute(sql, params, many, context)
+        cursor = context["cursor"].cursor
+        refused = _refusal(sql, params, many, cursor)
+        result = execute(sql, params, many, context)
+        if refused or self.refused:
+            self.refused = self.refused or refused
+            return result
+        rows = cursor.fetchall()
+        if rows:
+            cursor.scroll(0, mode="absolute")  # the ORM reads the same rows from the start
+        text = repr(rows)
+        if "<memory at" in text:  # a bytea column's repr differs every time
+            self.refused = "binary column"
+            return result
+        self.statements.append((sql, params))
+        self.digest.update(text.encode())
+        return result
+
+
+def _refusal(sql: str, params: Any, many: bool, cursor: Any) -> str:
+    """Why a statement keeps its page from being kept ("" if it does not)."""
+    if many:
+        return "executemany"
+    if not sql.startswith("SELECT ") or any(lock in sql for lock in _LOCKS):
+        return "a write or a lock"
+    if getattr(cursor, "name", None):  # a server-side cursor cannot be read twice
+        return "server-side cursor"
+    if params and any(isinstance(p, _MOMENTS) for p in params):
+        return "a moment in a statement"
+    return ""
+
+
+def _digest(statements: list[tuple[str, Any]]) -> bytes:
+    """The digest of the rows the statements return now: one round trip (psycopg's pipeline)."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    raw = connection.connection
+    cursors = []
+    with raw.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext():
+        for sql, params in statements:
+            cursor = raw.cursor()
+            cursor.execute(sql, params)
+            cursors.append(cursor)
+    digest = hashlib.blake2b(digest_size=32)
+    for cursor in cursors:
+        digest.update(repr(cursor.fetchall()).encode())
+        cursor.close()
+    return digest.digest()
+
+
+def _key(request: HttpRequest, name: str) -> tuple:
+    user = request.user
+    own = tuple(
+        getattr(user, f.attname)
+        for f in user._meta.concrete_fields
+        if f.attname not in ("password", "last_login")
+    )
+    session = tuple(sorted((k, repr(v)) for k, v in request.session.items() if k not in SESSION_VOLATILE))
+    htmx = tuple(sorted((k, v) for k, v in request.META.items() if k.startswith("HTTP_HX_")))
+    return (
+        name,
+        request.get_full_path(),
+        get_language(),
+        timezone.localdate(),
+        repr(own),
+        membership_key(user),
+        session,
+        htmx,
+    )
+
+
+def _tokens_out(request: HttpRequest, content: str) -> tuple[str, int] | None:
+    """The page with marks for the request's tokens and the number of one-time keys; None if a
+    token could not be told apart."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret:
+        content = _CSRF_TOKEN.sub(
+            lambda m: f"{m[1]}{_CSRF}{m[3]}" if _unmask_cipher_token(m[2]) == secret else m[0], content
+        )
+    nonce = getattr(request, "csp_nonce", "")
+    if nonce:
+        content = content.replace(nonce, _NONCE)
+    keys: dict[str, int] = {}
+
+    def key_mark(match: re.Match) -> str:
+        index = keys.setdefault(match.group(2), len(keys))
+        return f"{match.group(1)}{_KEY.format(index)}{match.group(3)}"
+
+    content = _SUBMISSION_KEY.sub(key_mark, content)
+    if content.count('name="submission_key"') != sum(1 for _ in _KEY_MARK.finditer(content)):
+        return None  # a one-time key drawn some other way: it would be served twice
+    return content, len(keys)
+
+
+def _tokens_in(request: HttpRequest, page: _Page) -> str:
+    content = page.content.replace(_CSRF, get_token(request))
+    content = content.replace(_NONCE, getattr(request, "csp_nonce", ""))
+    if page.keys:
+        fresh = [str(uuid.uuid4()) for _ in range(page.keys)]
+        content = _KEY_MARK.sub(lambda m: fresh[int(m.group(1))], content)
+    return content
+
+
+def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpResponse]) -> HttpResponse:
+    """The page ``draw(keep)`` draws for this request: kept from the last drawing for the same user,
+    address and key while every row it read is unchanged, else drawn (and kept if it may be)."""
+    connection = connections["default"]
+    if (
+        request.method != "GET"
+        or connection.vendor != "postgresql"
+        or len(connections.settings) > 1  # a read through another alias would not be watched
+        or not request.user.is_authenticated
+        or len(get_messages(request))  # a flashed message is shown once, by a drawing
+    ):
+        return draw(Keep(request))
+    key = _key(request, name)
+    with _lock:
+        page = _pages.get(key)
+        if page is not None:
+            _pages.move_to_end(key)
+    if page is not None and time.monotonic() - page.at < MAX_AGE and _digest(page.statements) == page.digest:
+        for act, kwargs in page.every_time:
+            act(actor=request.user, **kwargs)
+        response = HttpResponse(_tokens_in(request, page), status=page.status)
+        for header, value in page.headers:
+            response[header] = value
+        return response
+    keep = Keep(request)
+    capture = _Capture(keep)
+    modified = request.session.modified
+    with connection.execute_wrapper(capture):
+        response = draw(keep)
+    if (
+        capture.refused
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.session.modified != modified
+        or not response.get("Content-Type", "").startswith("text/html")
+    ):
+        with _lock:
+            _pages.pop(key, None)
+        return response
+    marked = _tokens_out(request, response.content.decode(response.charset))
+    if marked is None:
+        return response
+    page = _Page(
+        statements=capture.statements,
+        digest=capture.digest.digest(),
+        content=marked[0],
+        keys=marked[1],
+        status=response.status_code,
+        headers=list(response.items()),
+        every_time=keep.registered,
+        at=time.monotonic(),
+    )
+    with _lock:
+        _pages[key] = page
+        while len(_pages) > KEPT:
+            _pages.popitem(last=False)
+    return response

@@ -1,0 +1,301 @@
+"""A page served again from its last drawing while nothing it read changed (organisations/kept_page.py),
+tried on the case page: the same page with this request's tokens, its read audited every time, and
+drawn anew the moment anything it shows changes, by any write (an UPDATE that sends no signal
+included), or the reader may no longer see it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.session import SessionStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Candidate, Case, CaseNote, Goal
+from candidates.views import case as case_views
+from organisations import kept_page
+from organisations.models import Membership
+from privacy.models import AuditEntry
+from tests.factories import CaseNoteFactory, GoalFactory, StepFactory
+from tests.fixtures.users import login_with_mfa
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="pages kept on PostgreSQL"),
+]
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+KEYS = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    kept_page.forget_pages()
+    yield
+    kept_page.forget_pages()
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """How often the case page was drawn (not served kept)."""
+    counted = []
+    draw = case_views._case_page
+
+    def counting(*args, **kwargs):
+        counted.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(case_views, "_case_page", counting)
+    return counted
+
+
+def _url(case) -> str:
+    return reverse("candidates:case_detail", args=[case.pk])
+
+
+def _tokens_out(body: str) -> str:
+    """The page without its CSRF tokens (in forms and htmx's header) and one-time keys."""
+    return KEYS.sub("KEY", re.sub(r'(?<=")[A-Za-z0-9]{64}(?=")', "CSRF", body))
+
+
+def test_a_case_page_asked_again_unchanged_is_kept_with_this_requests_tokens(coaching_world, draws):
+    world = coaching_world
+    GoalFactory(case=world.case, title="Deutschkurs B1")
+    client = login_with_mfa(Client(enforce_csrf_checks=True), world.case_manager)
+    first = client.get(_url(world.case))
+    second = client.get(_url(world.case))
+    assert first.status_code == second.status_code == 200
+    assert len(draws) == 1
+    one, two = first.content.decode(), second.content.decode()
+    assert "Deutschkurs B1" in two and _tokens_out(one) == _tokens_out(two)
+    # Each serve gets one-time keys of its own: two tabs never share one.
+    assert KEYS.findall(one) and not set(KEYS.findall(one)) & set(KEYS.findall(two))
+    # The kept page's forms work: its CSRF token and key are this request's.
+    note = re.search(r'name="submission_key" value="([^"]+)" id="id_note_submission_key_noteform"', two)[1]
+    answer = client.post(
+        reverse("candidates:note_add", args=[world.case.pk]),
+        {"text": "Aus dem zweiten Tab", "submission_key": note, "csrfmiddlewaretoken": CSRF.findall(two)[0]},
+    )
+    assert answer.status_code == 302
+    assert CaseNote.objects.filter(case=world.case, text="Aus dem zweiten Tab").exists()
+
+
+def test_every_serve_of_a_kept_page_is_audited(coaching_world, draws):
+    world = coaching_world
+    client = login_with_mfa(Client(), world.case_manager)
+    views = AuditEntry.objects.filter(
+        actor_id=world.case_manager.pk,
+        action=AuditEntry.Action.VIEW,
+        record_type="candidates.candidate",
+        record_id=str(world.case.candidate_id),
+    )
+    for _ in range(3):
+        assert client.get(_url(world.case)).status_code == 200
+    assert len(draws) == 1
+    assert views.count() == 3
+    assert list(views.values_list("fields", flat=True)) == [["appointments", "case"]] * 3
+
+
+def test_two_tabs_of_a_kept_page_add_two_goals(coaching_world, draws):
+    world = coaching_world
+    client = login_with_mfa(Client(), world.case_manager)
+    client.get(_url(world.case))
+    tabs = [client.get(_url(world.case)).content.decode() for _ in range(2)]  # both served kept
+    assert len(draws) == 1
+    key_of = re.compile(r'name="submission_key" value="([^"]+)" id="id_goal_submission_key_goalform"')
+    for title, tab in zip(("Praktikum", "Führerschein"), tabs, strict=True):
+        data = {"title": title, "submission_key": key_of.search(tab)[1]}
+        assert client.post(reverse("candidates:goal_add", args=[world.case.pk]), data).status_code == 302
+    assert set(Goal.objects.filter(case=world.case).values_list("title", flat=True)) == {
+        "Praktikum",
+        "Führerschein",
+    }
+
+
+def test_what_a_colleague_wrote_shows_at_once(coaching_world, draws):
+    world = coaching_world
+    client = login_with_mfa(Client(), world.case_manager)
+    assert "Termin beim Jobcenter" not in client.get(_url(world.case)).content.decode()
+    CaseNoteFactory(case=world.case, author=world.coach, text="Termin beim Jobcenter")
+    assert "Termin beim Jobcenter" in client.get(_url(world.case)).content.decode()
+    assert len(draws) == 2
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda w: Candidate.objects.filter(pk=w.case.candidate_id).update(first_name="Samira"), id="name"
+        ),
+        pytest.param(lambda w: StepFactory(goal=GoalFactory(case=w.case), title="Lebenslauf"), id="step"),
+        pytest.param(lambda w: Goal.objects.filter(case=w.case).delete(), id="goals removed"),
+    ],
+)
+def test_a_write_that_sends_no_signal_is_seen_too(coaching_world, draws, write):
+    world = coaching_world
+    GoalFactory(case=world.case, title="Sprachkurs")
+    client = login_with_mfa(Client(), world.case_manager)
+    before = client.get(_url(world.case)).content.decode()
+    write(world)
+    after = client.get(_url(world.case)).content.decode()
+    assert len(draws) == 2 and after != before
+    case = Case.objects.select_related("candidate").get(pk=world.case.pk)
+    assert case.candidate.full_name in after
+    assert ("Sprachkurs" in after) == Goal.objects.filter(case=case, title="Sprachkurs").exists()
+
+
+@pytest.mark.parametrize(
+    "take_away",
+    [
+        pytest.param(
+            lambda w: Membership.objects.filter(user=w.case_manager).update(is_active=False),
+            id="membership ended",
+        ),
+        pytest.param(
+            lambda w: Case.objects.filter(pk=w.case.pk).update(
+                responsible_organisation=w.people["coach_other_org"].memberships.get().organisation
+            ),
+            id="case handed to another organisation",
+        ),
+    ],
+)
+def test_a_case_no_longer_readable_is_refused_not_served_kept(coaching_world, take_away):
+    world = coaching_world
+    client = login_with_mfa(Client(), world.case_manager)
+    assert client.get(_url(world.case)).status_code == 200
+    take_away(world)
+    answer = client.get(_url(world.case))
+    assert answer.status_code in (403, 404)
+    assert world.case.candidate.last_name not in answer.content.decode()
+
+
+def test_the_next_day_draws_the_page_anew(coaching_world, draws, monkeypatch):
+    world = coaching_world
+    today = timezone.localdate()
+    StepFactory(goal=GoalFactory(case=world.case), title="Anmeldung", due_date=today)
+    client = login_with_mfa(Client(), world.case_manager)
+    assert "überfällig" not in client.get(_url(world.case)).content.decode()
+    assert "überfällig" not in client.get(_url(world.case)).content.decode()
+    assert len(draws) == 1
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert "überfällig" in client.get(_url(world.case)).content.decode()
+    assert len(draws) == 2
+
+
+def test_a_flashed_message_is_shown_by_a_drawing(coaching_world, draws):
+    world = coaching_world
+    client = login_with_mfa(Client(), world.case_manager)
+    client.get(_url(world.case))
+    request = HttpRequest()
+    request.session = client.session
+    storage = SessionStorage(request)
+    storage.add(messages.SUCCESS, "Übergabe angenommen.")
+    storage.update(HttpResponse())
+    request.session.save()
+    assert "Übergabe angenommen." in client.get(_url(world.case)).content.decode()
+    assert "Übergabe angenommen." not in client.get(_url(world.case)).content.decode()
+    assert len(draws) == 2  # the message's drawing; the page after it is the kept one
+
+
+def test_another_user_never_gets_a_page_kept_for_someone_else(coaching_world, draws):
+    world = coaching_world
+    login_with_mfa(Client(), world.case_manager).get(_url(world.case))
+    body = login_with_mfa(Client(), world.coordinator).get(_url(world.case)).content.decode()
+    assert len(draws) == 2
+    assert "Fall speichern" not in body  # the coordinator reads metadata only, with no form
+
+
+# --- what keeps a drawing from being kept -----------------------------------------------------------
+
+
+def _request(user) -> HttpRequest:
+    request = RequestFactory().get("/app/somewhere/")
+    request.user = user
+    request.session = SessionStore()
+    request._messages = SessionStorage(request)
+    return request
+
+
+def _served(user, draw, times: int = 2) -> int:
+    """How often ``draw`` ran for ``times`` requests of the same page."""
+    ran = []
+
+    def counting(keep):
+        ran.append(1)
+        return draw(keep)
+
+    for _ in range(times):
+        kept_page.kept_page(_request(user), name="test.page", draw=counting)
+    return len(ran)
+
+
+def _listing(queryset) -> HttpResponse:
+    return HttpResponse(f"<p>{list(queryset.values_list('pk', flat=True))}</p>")
+
+
+def test_a_plain_read_is_kept(coaching_world):
+    assert (
+        _served(coaching_world.case_manager, lambda keep: _listing(Candidate.objects.filter(pk__gt=0))) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(
+            lambda keep: _listing(Candidate.objects.filter(created_at__lt=timezone.now())), id="a moment"
+        ),
+        pytest.param(
+            lambda keep: _listing(Candidate.objects.select_for_update().filter(pk__gt=0)), id="a lock"
+        ),
+        pytest.param(
+            lambda keep: (Case.objects.filter(pk=0).update(phase="intake"), HttpResponse("x"))[1],
+            id="a write",
+        ),
+        pytest.param(lambda keep: HttpResponse("x", status=404), id="not found"),
+        pytest.param(lambda keep: HttpResponse('{"a": 1}', content_type="application/json"), id="not a page"),
+    ],
+)
+def test_a_drawing_that_depends_on_more_than_its_rows_is_drawn_every_time(coaching_world, draw):
+    assert _served(coaching_world.case_manager, draw) == 2
+
+
+def test_a_kept_page_is_dropped_after_its_time(coaching_world, monkeypatch):
+    user = coaching_world.case_manager
+    draw = lambda keep: _listing(Candidate.objects.filter(pk__gt=0))  # noqa: E731
+    assert _served(user, draw) == 1
+    monkeypatch.setattr(kept_page, "MAX_AGE", 0.0)
+    assert _served(user, draw, times=1) == 1
+
+
+def test_the_case_pages_drawing_reads_nothing_from_a_cache(coaching_world, monkeypatch):
+    """What a kept page shows must come from its rows and its key: a value read from a cache could
+    change while every row stayed the same, and the kept page would not see it."""
+    from django.core.cache import caches
+
+    draw = case_views._case_page
+    read = []
+
+    def drawing(*args, **kwargs):
+        backends = [caches[alias] for alias in caches.settings]
+        with pytest.MonkeyPatch.context() as patch:
+            for backend in backends:
+                for method in ("get", "get_many", "has_key", "get_or_set", "incr"):
+                    patch.setattr(backend, method, lambda *a, _m=method, **k: read.append(_m))
+            return draw(*args, **kwargs)
+
+    monkeypatch.setattr(case_views, "_case_page", drawing)
+    GoalFactory(case=coaching_world.case, title="Bewerbungstraining")
+    body = (
+        login_with_mfa(Client(), coaching_world.case_manager).get(_url(coaching_world.case)).content.decode()
+    )
+    assert "Bewerbungstraining" in body
+    assert read == []
