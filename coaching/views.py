@@ -30,6 +30,7 @@ from employers import services as employer_services
 from inputs.forms import errors_to_form, post_or_back_to, save_form
 from organisations import access
 from organisations.decorators import role_required
+from organisations.kept_page import kept_page
 from organisations.models import Organisation
 
 from . import (
@@ -75,6 +76,12 @@ def _employment_line(employment) -> str:
 
 @role_required(CASE_STAFF_AND_COORDINATOR)
 def home(request: HttpRequest) -> HttpResponse:
+    # Drawn again only when something it shows changed (organisations.kept_page): a coach comes
+    # back to it between every employment, follow-up and request.
+    return kept_page(request, name="coaching.home", draw=lambda keep: _home(request))
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {"notifications": selectors.notifications(user=user), "today": today}

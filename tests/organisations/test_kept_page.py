@@ -299,3 +299,28 @@ def test_the_case_pages_drawing_reads_nothing_from_a_cache(coaching_world, monke
     )
     assert "Bewerbungstraining" in body
     assert read == []
+
+
+# --- the coach's home page (coaching:home) -----------------------------------------------------------
+
+
+def test_the_coachs_home_page_is_kept_and_shows_a_changed_caseload_at_once(coaching_world, monkeypatch):
+    from coaching import views as coaching_views
+
+    world = coaching_world
+    drawn = []
+    home = coaching_views._home
+    monkeypatch.setattr(coaching_views, "_home", lambda request: (drawn.append(1), home(request))[1])
+    client = login_with_mfa(Client(), world.coach)
+    url = reverse("coaching:home")
+    first = client.get(url).content.decode()
+    assert world.case.candidate.last_name in first
+    assert _tokens_out(client.get(url).content.decode()) == _tokens_out(first)
+    assert len(drawn) == 1
+    # A name changed by an UPDATE (no signal): the caseload's row and its fragment are drawn anew.
+    Candidate.objects.filter(pk=world.case.candidate_id).update(last_name="Haddad-Neu")
+    assert "Haddad-Neu" in client.get(url).content.decode()
+    # The employment ended: it leaves the caseload at once.
+    world.employment.__class__.objects.filter(pk=world.employment.pk).update(end_reason="other")
+    assert "Haddad-Neu" not in client.get(url).content.decode()
+    assert len(drawn) == 3
