@@ -48,7 +48,8 @@ before (the path's ``{n}`` is a counter the Lua script fills in), so every reque
 the page anew, as the first request after a change to who is listed or to a card does.
 ``case`` and ``case_new`` are the same pair for the case page: ``case`` a case manager returning to an
 unchanged case (served from its last drawing once its reads are confirmed unchanged,
-organisations.kept_page), ``case_new`` a first visit or the visit after a change (drawn anew).
+organisations.kept_page), ``case_new`` a first visit or the visit after a change (drawn anew);
+``caseload`` and ``caseload_new`` likewise for the coach's home page.
 
 The trivial view (the ceiling) is ``robots.txt`` requested with the employer's session: a view that
 does nothing, behind the whole middleware chain every signed-in page pays (session, user, the
@@ -283,6 +284,7 @@ def prepare() -> dict[str, tuple[str, str]]:
         # first visit and the visit after any change to what it shows (organisations.kept_page).
         "case_new": (reverse("candidates:case_detail", args=[case.pk]) + "?v={n}", cookies["case_manager"]),
         "caseload": (reverse("coaching:home"), cookies["job_coach"]),
+        "caseload_new": (reverse("coaching:home") + "?v={n}", cookies["job_coach"]),
         "dashboard": (reverse("monitoring:dashboard"), cookies["coordinator"]),
     }
 

@@ -4,6 +4,9 @@ on one PostgreSQL and one Redis, as docker-compose scales them out.
 - A profile change made through instance A (the person adds a skill, then lowers their German
   level) shows in the matches instance B serves on its very next request: the new skill in the
   score, the German level in the explanation and in B's German filter.
+- The case page, kept by each instance for a returning case manager (organisations.kept_page): a
+  note written through A, from A's kept page with its token and one-time key, shows in B's next
+  answer and in A's.
 - A consent revocation made through instance A: the person is gone from the matches that
   instance B serves on its very next request (B's in-memory candidate index was built before).
 - The daily follow-up reminder, sent by beat every second and by hand at once to both workers:
@@ -17,8 +20,11 @@ import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule
 
 from candidates.models import Consent, ConsentScope
@@ -38,6 +44,26 @@ REMINDERS = "coaching.tasks.send_follow_up_reminders"
 def _revoke_through(server: RunningServer, consent: Consent, cookie: str) -> None:
     """The person's own revocation, on its page."""
     submit_form(server, f"/app/candidates/consents/{consent.pk}/revoke/", cookie)
+
+
+def _note_through(server: RunningServer, page: str, case_pk: int, cookie: str) -> None:
+    """A note sent from the case page as a browser sends it, with that page's token and one-time key."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    key = re.search(
+        r'name="submission_key" value="([^"]+)" id="id_note_submission_key_noteform"', page
+    ).group(1)
+    status, _headers, body = server.request(
+        "POST",
+        reverse("candidates:note_add", args=[case_pk]),
+        body=urlencode(
+            {"csrfmiddlewaretoken": token, "text": "Rückruf am Montag", "submission_key": key}
+        ).encode(),
+        headers={
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert status == 302, (status, body.decode()[-3000:], server.log()[-3000:])
 
 
 def _score(page: str, ref: str) -> int:
@@ -125,6 +151,15 @@ def test_two_servers_two_workers_and_beat_share_one_truth(
         assert "Deutsch: A2 – erfüllt (gefordert A2)." in match_section(after_german, ref)
         assert ref not in get_page(b, f"{matches}?german=B1", employer_cookie)
         print(f"profile part done after {time.monotonic() - started:.1f} s")
+
+        # --- the case page: kept in each instance, a note written through A in B's next answer ---
+        case_page = reverse("candidates:case_detail", args=[coaching_world.case.pk])
+        manager_cookie = session_cookie(signed_in(coaching_world.case_manager))
+        for server in (b, b, a, a):  # drawn, then kept (organisations.kept_page), in each instance
+            assert "Rückruf am Montag" not in get_page(server, case_page, manager_cookie)
+        _note_through(a, get_page(a, case_page, manager_cookie), coaching_world.case.pk, manager_cookie)
+        assert "Rückruf am Montag" in get_page(b, case_page, manager_cookie)
+        assert "Rückruf am Montag" in get_page(a, case_page, manager_cookie)
 
         # --- consent: revoked through A, gone from B's next answer ----------------------------
         assert ref in get_page(b, matches, employer_cookie)
