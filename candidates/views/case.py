@@ -18,6 +18,7 @@ from organisations.decorators import role_required
 from organisations.kept_page import Keep, kept_page
 
 from .. import forms, selectors, services
+from ..models import Candidate
 
 
 @role_required([*CASE_STAFF, Role.COORDINATOR])
@@ -71,7 +72,8 @@ def _case_page(
     can_edit = file.editable
     (keep or Keep(request)).every_time(
         services.candidate_audit_view,
-        candidate=case.candidate,
+        # Only what the entry names: a kept page holds these, not the person's data, in memory.
+        candidate=Candidate(pk=case.candidate_id, municipality_id=case.candidate.municipality_id),
         fields=["case", "appointments"] if file.full else ["case_metadata"],
     )
     plan_forms = {}

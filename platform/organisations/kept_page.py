@@ -180,14 +180,26 @@ def _digest(statements: list[tuple[str, Any]]) -> bytes:
     return digest.digest()
 
 
-def _key(request: HttpRequest, name: str) -> tuple:
+def _unchanged(page: _Page) -> bool:
+    """Whether every row the page was drawn from is still the same, read with Django's database
+    errors: a lost database is the outage page (503), as on any drawing. (The page was taken out of
+    the store before: a statement that no longer runs, after a migration under a running worker,
+    fails this request alone, and the next draws the page anew.)"""
+    with connections["default"].wrap_database_errors:
+        return _digest(page.statements) == page.digest
+
+
+def _session(request: HttpRequest) -> tuple:
+    return tuple(sorted((k, repr(v)) for k, v in request.session.items() if k not in SESSION_VOLATILE))
+
+
+def _key(request: HttpRequest, name: str, session: tuple) -> tuple:
     user = request.user
     own = tuple(
         getattr(user, f.attname)
         for f in user._meta.concrete_fields
         if f.attname not in ("password", "last_login")
     )
-    session = tuple(sorted((k, repr(v)) for k, v in request.session.items() if k not in SESSION_VOLATILE))
     htmx = tuple(sorted((k, v) for k, v in request.META.items() if k.startswith("HTTP_HX_")))
     return (
         name,
@@ -245,21 +257,22 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
         or len(get_messages(request))  # a flashed message is shown once, by a drawing
     ):
         return draw(Keep(request))
-    key = _key(request, name)
+    session = _session(request)
+    key = _key(request, name, session)
+    now = time.monotonic()
     with _lock:
-        page = _pages.get(key)
-        if page is not None:
-            _pages.move_to_end(key)
-    if page is not None and time.monotonic() - page.at < MAX_AGE and _digest(page.statements) == page.digest:
+        page = _pages.pop(key, None)  # back in only if served or drawn again: nothing stale stays
+    if page is not None and now - page.at < MAX_AGE and _unchanged(page):
         for act, kwargs in page.every_time:
             act(actor=request.user, **kwargs)
+        with _lock:
+            _pages[key] = page
         response = HttpResponse(_tokens_in(request, page), status=page.status)
         for header, value in page.headers:
             response[header] = value
         return response
     keep = Keep(request)
     capture = _Capture(keep)
-    modified = request.session.modified
     with connection.execute_wrapper(capture):
         response = draw(keep)
     if (
@@ -267,11 +280,10 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
         or response.status_code != 200
         or response.streaming
         or response.cookies
-        or request.session.modified != modified
+        or _session(request) != session  # the drawing wrote the session: a serve would not
+        or getattr(get_messages(request), "added_new", False)  # a message shown once, not kept
         or not response.get("Content-Type", "").startswith("text/html")
     ):
-        with _lock:
-            _pages.pop(key, None)
         return response
     marked = _tokens_out(request, response.content.decode(response.charset))
     if marked is None:
@@ -284,9 +296,12 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
         status=response.status_code,
         headers=list(response.items()),
         every_time=keep.registered,
-        at=time.monotonic(),
+        at=now,
     )
     with _lock:
+        # Pages past their time leave memory when the next is kept (with the people they show).
+        for old_key in [k for k, kept in _pages.items() if now - kept.at >= MAX_AGE]:
+            del _pages[old_key]
         _pages[key] = page
         while len(_pages) > KEPT:
             _pages.popitem(last=False)
