@@ -3,8 +3,9 @@
 A case manager goes from the case page to the profile, the coaching page or the assessment and back;
 each return draws the same case page anew: the ORM builds a dozen reads into model instances and the
 template engine renders them, some 6 ms of CPU for a page PostgreSQL answers in one. ``kept_page``
-draws a page once and keeps it per process with the statements its reads ran and a digest of the
-rows they returned. The next request by the same user for the same address runs those statements
+keeps a page asked for again (from its second drawing on: a first visit pays nothing for it, and a
+page nobody returns to never sits in memory) per process, with the statements its reads ran and a
+digest of the rows they returned. The next request by the same user for the same address runs them
 again (one round trip, no ORM, no template) and serves the kept page only if every row is the same:
 a changed, added or removed row (a note, a revoked consent, a lost membership, another
 organisation's decision) is a different digest, and the page is drawn anew.
@@ -18,7 +19,10 @@ read nothing but such statements:
   no cookie, no flashed message;
 - what must happen on every request (the audit entry of a read of personal data) is registered with
   ``Keep.every_time``: it runs now and again on each serve of the kept page, and its statements are
-  not part of the page.
+  not part of the page;
+- it reads no cache, bar a fragment kept under a key made of the very rows it draws (the coach's
+  home page): a cached value could change while every row stays the same. Each page's tests check
+  its drawing for that.
 The request's own tokens are put in on each serve: the CSRF token, the CSP nonce and a fresh
 one-time key for each create form (two tabs must never share one, or the second form's post would
 count as a repeat of the first). A kept page is dropped after ``MAX_AGE`` seconds all the same.
@@ -54,6 +58,8 @@ from .kept import membership_key
 
 # Pages kept per process, the least recently served dropped first (a staff page is 10–60 KB).
 KEPT = 256
+# Addresses remembered as asked for (32 bytes each).
+ASKED = 4096
 # Seconds a kept page may be served, however unchanged its rows: what a page shows beyond its rows
 # and key (a time of day) is at most this old.
 MAX_AGE = 300.0
@@ -87,7 +93,10 @@ class _Page:
     at: float
 
 
-_pages: OrderedDict[tuple, _Page] = OrderedDict()
+_pages: OrderedDict[bytes, _Page] = OrderedDict()
+# The keys asked for before (their digests): a page is kept from its second drawing on, so a first
+# visit pays nothing for keeping and a page nobody returns to never sits in memory.
+_asked: OrderedDict[bytes, None] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -95,6 +104,7 @@ def forget_pages(**_kwargs: Any) -> None:
     """Drop every kept page of this process (tests; a changed setting)."""
     with _lock:
         _pages.clear()
+        _asked.clear()
 
 
 setting_changed.connect(forget_pages, dispatch_uid="organisations-kept-pages")
@@ -258,10 +268,18 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
     ):
         return draw(Keep(request))
     session = _session(request)
-    key = _key(request, name, session)
+    # The key's digest: the dictionaries hold no session or user data of their own.
+    key = hashlib.blake2b(repr(_key(request, name, session)).encode(), digest_size=32).digest()
     now = time.monotonic()
     with _lock:
         page = _pages.pop(key, None)  # back in only if served or drawn again: nothing stale stays
+        asked_before = page is not None or key in _asked
+        _asked[key] = None
+        _asked.move_to_end(key)
+        while len(_asked) > ASKED:
+            _asked.popitem(last=False)
+    if not asked_before:  # a first visit is only drawn: a page asked for once is never kept
+        return draw(Keep(request))
     if page is not None and now - page.at < MAX_AGE and _unchanged(page):
         for act, kwargs in page.every_time:
             act(actor=request.user, **kwargs)
