@@ -58,8 +58,8 @@ def worker(root: Path) -> None:
             response = clients[name].get(pages[name][0].replace("{n}", "0"))
             if response.status_code != 200:
                 sys.exit(f"{name}: {pages[name][0]} answered {response.status_code}")
-        with CaptureQueriesContext(connection) as ctx:
-            response = clients[name].get(pages[name][0].replace("{n}", "0"))
+        with CaptureQueriesContext(connection) as ctx:  # (a "_new" page under an address of its own)
+            response = clients[name].get(pages[name][0].replace("{n}", "queries"))
         queries[name], sizes[name] = len(ctx.captured_queries), len(response.content)
     cpu: dict[str, list[float]] = {name: [] for name in PAGES}
     for n in range(REQUESTS):
