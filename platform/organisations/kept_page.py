@@ -167,7 +167,8 @@ def _refusal(sql: str, params: Any, many: bool, cursor: Any) -> str:
         return "a write or a lock"
     if getattr(cursor, "name", None):  # a server-side cursor cannot be read twice
         return "server-side cursor"
-    if params and any(isinstance(p, _MOMENTS) for p in params):
+    values = params.values() if isinstance(params, dict) else params  # (named parameters of raw SQL)
+    if values and any(isinstance(p, _MOMENTS) for p in values):
         return "a moment in a statement"
     return ""
 

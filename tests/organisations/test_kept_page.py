@@ -244,6 +244,13 @@ def _served(user, draw, times: int = 2) -> int:
 ASKED_THRICE = 3
 
 
+def _raw_moment() -> HttpResponse:
+    with connection.cursor() as cursor:
+        sql = "SELECT COUNT(*) FROM candidates_candidate WHERE created_at < %(now)s"
+        cursor.execute(sql, {"now": timezone.now()})
+        return HttpResponse(f"<p>{cursor.fetchone()[0]}</p>")
+
+
 def _listing(queryset) -> HttpResponse:
     return HttpResponse(f"<p>{list(queryset.values_list('pk', flat=True))}</p>")
 
@@ -262,6 +269,7 @@ def test_a_plain_read_is_kept(coaching_world):
         pytest.param(
             lambda keep: _listing(Candidate.objects.select_for_update().filter(pk__gt=0)), id="a lock"
         ),
+        pytest.param(lambda keep: _raw_moment(), id="a moment among raw SQL's named parameters"),
         pytest.param(
             lambda keep: (Case.objects.filter(pk=0).update(phase="intake"), HttpResponse("x"))[1],
             id="a write",
