@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import threading
 import time
@@ -56,13 +57,17 @@ from django.utils.translation import get_language
 
 from .kept import membership_key
 
-# Pages kept per process, the least recently served dropped first (a staff page is 10–60 KB).
+# Pages kept per process, the least recently served dropped first, each at most MAX_BYTES in UTF-8
+# (the case page is about 11 KB, the home page 18 KB): with their statements ≤ ~40 MiB at most.
 KEPT = 256
+MAX_BYTES = 128 * 1024
 # Addresses remembered as asked for (32 bytes each).
 ASKED = 4096
 # Seconds a kept page may be served, however unchanged its rows: what a page shows beyond its rows
 # and key (a time of day) is at most this old.
 MAX_AGE = 300.0
+# How often a worker drops its pages past MAX_AGE, served or not (an idle worker too).
+SWEEP_SECONDS = 30.0
 # Session entries that change without changing any page (accounts.middleware notes the activity).
 SESSION_VOLATILE = frozenset({"lotse_last_seen"})
 
@@ -72,6 +77,7 @@ _CSRF = "\x00csrf\x00"
 _NONCE = "\x00nonce\x00"
 _KEY = "\x00key{}\x00"
 _KEY_MARK = re.compile("\x00key(\\d+)\x00")
+_KEY_MARK_BYTES = re.compile(b"\x00key(\\d+)\x00")
 # A CSRF token as the templates write it (a form field's value, htmx's header): quoted.
 _CSRF_TOKEN = re.compile(r"""(["'])([A-Za-z0-9]{64})(["'])""")
 _SUBMISSION_KEY = re.compile(r'(name="submission_key" value=")([0-9a-f-]{36})(")')
@@ -85,7 +91,7 @@ _MOMENTS = (datetime, time_of_day)
 class _Page:
     statements: list[tuple[str, Any]]
     digest: bytes
-    content: str  # with the marks for the request's tokens
+    content: bytes  # UTF-8, with the marks for the request's tokens
     keys: int  # one-time keys in it
     status: int
     headers: list[tuple[str, str]]
@@ -98,6 +104,7 @@ _pages: OrderedDict[bytes, _Page] = OrderedDict()
 # visit pays nothing for keeping and a page nobody returns to never sits in memory.
 _asked: OrderedDict[bytes, None] = OrderedDict()
 _lock = threading.Lock()
+_sweeper_pid: int | None = None
 
 
 def forget_pages(**_kwargs: Any) -> None:
@@ -108,6 +115,28 @@ def forget_pages(**_kwargs: Any) -> None:
 
 
 setting_changed.connect(forget_pages, dispatch_uid="organisations-kept-pages")
+
+
+def _sweep(now: float) -> None:
+    """Drop the pages past their time (under ``_lock``)."""
+    for old in [key for key, page in _pages.items() if now - page.at >= MAX_AGE]:
+        del _pages[old]
+
+
+def _sweep_while_running() -> None:
+    while True:
+        time.sleep(SWEEP_SECONDS)
+        with _lock:
+            _sweep(time.monotonic())
+
+
+def _ensure_sweeper() -> None:
+    """One sweeping thread per worker process (a thread does not survive gunicorn's fork): a page
+    leaves memory at most SWEEP_SECONDS after its time, though no request comes to that worker."""
+    global _sweeper_pid
+    if _sweeper_pid != os.getpid():
+        _sweeper_pid = os.getpid()
+        threading.Thread(target=_sweep_while_running, name="kept-pages-sweeper", daemon=True).start()
 
 
 class Keep:
@@ -247,12 +276,12 @@ def _tokens_out(request: HttpRequest, content: str) -> tuple[str, int] | None:
     return content, len(keys)
 
 
-def _tokens_in(request: HttpRequest, page: _Page) -> str:
-    content = page.content.replace(_CSRF, get_token(request))
-    content = content.replace(_NONCE, getattr(request, "csp_nonce", ""))
+def _tokens_in(request: HttpRequest, page: _Page) -> bytes:
+    content = page.content.replace(_CSRF.encode(), get_token(request).encode())
+    content = content.replace(_NONCE.encode(), getattr(request, "csp_nonce", "").encode())
     if page.keys:
-        fresh = [str(uuid.uuid4()) for _ in range(page.keys)]
-        content = _KEY_MARK.sub(lambda m: fresh[int(m.group(1))], content)
+        fresh = [str(uuid.uuid4()).encode() for _ in range(page.keys)]
+        content = _KEY_MARK_BYTES.sub(lambda m: fresh[int(m.group(1))], content)
     return content
 
 
@@ -305,22 +334,21 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
     ):
         return response
     marked = _tokens_out(request, response.content.decode(response.charset))
-    if marked is None:
+    if marked is None or len(response.content) > MAX_BYTES:
         return response
     page = _Page(
         statements=capture.statements,
         digest=capture.digest.digest(),
-        content=marked[0],
+        content=marked[0].encode(),
         keys=marked[1],
         status=response.status_code,
         headers=list(response.items()),
         every_time=keep.registered,
         at=now,
     )
+    _ensure_sweeper()
     with _lock:
-        # Pages past their time leave memory when the next is kept (with the people they show).
-        for old_key in [k for k, kept in _pages.items() if now - kept.at >= MAX_AGE]:
-            del _pages[old_key]
+        _sweep(now)  # pages past their time leave memory (with the people they show)
         _pages[key] = page
         while len(_pages) > KEPT:
             _pages.popitem(last=False)

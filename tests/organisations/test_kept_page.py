@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 
 import pytest
 from django.contrib import messages
@@ -58,6 +59,16 @@ def draws(monkeypatch):
 
 def _url(case) -> str:
     return reverse("candidates:case_detail", args=[case.pk])
+
+
+def kept(client: Client, url: str) -> str:
+    """The page asked for as a returning visitor does (a first visit, then the drawing kept); checks
+    that it is kept now, so the next request for it is served only after its rows are checked."""
+    before = len(kept_page._pages)
+    client.get(url)
+    body = client.get(url).content.decode()
+    assert len(kept_page._pages) == before + 1, "the page was not kept"
+    return body
 
 
 def _tokens_out(body: str) -> str:
@@ -124,10 +135,10 @@ def test_two_tabs_of_a_kept_page_add_two_goals(coaching_world, draws):
 def test_what_a_colleague_wrote_shows_at_once(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    assert "Termin beim Jobcenter" not in client.get(_url(world.case)).content.decode()
+    assert "Termin beim Jobcenter" not in kept(client, _url(world.case))
     CaseNoteFactory(case=world.case, author=world.coach, text="Termin beim Jobcenter")
     assert "Termin beim Jobcenter" in client.get(_url(world.case)).content.decode()
-    assert len(draws) == 2
+    assert len(draws) == 3
 
 
 @pytest.mark.parametrize(
@@ -144,10 +155,10 @@ def test_a_write_that_sends_no_signal_is_seen_too(coaching_world, draws, write):
     world = coaching_world
     GoalFactory(case=world.case, title="Sprachkurs")
     client = login_with_mfa(Client(), world.case_manager)
-    before = client.get(_url(world.case)).content.decode()
+    before = kept(client, _url(world.case))
     write(world)
     after = client.get(_url(world.case)).content.decode()
-    assert len(draws) == 2 and after != before
+    assert len(draws) == 3 and after != before
     case = Case.objects.select_related("candidate").get(pk=world.case.pk)
     assert case.candidate.full_name in after
     assert ("Sprachkurs" in after) == Goal.objects.filter(case=case, title="Sprachkurs").exists()
@@ -171,7 +182,7 @@ def test_a_write_that_sends_no_signal_is_seen_too(coaching_world, draws, write):
 def test_a_case_no_longer_readable_is_refused_not_served_kept(coaching_world, take_away):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    assert client.get(_url(world.case)).status_code == 200
+    kept(client, _url(world.case))
     take_away(world)
     answer = client.get(_url(world.case))
     assert answer.status_code in (403, 404)
@@ -210,10 +221,11 @@ def test_a_flashed_message_is_shown_by_a_drawing(coaching_world, draws):
 
 def test_another_user_never_gets_a_page_kept_for_someone_else(coaching_world, draws):
     world = coaching_world
-    login_with_mfa(Client(), world.case_manager).get(_url(world.case))
-    body = login_with_mfa(Client(), world.coordinator).get(_url(world.case)).content.decode()
-    assert len(draws) == 2
-    assert "Fall speichern" not in body  # the coordinator reads metadata only, with no form
+    assert "Fall speichern" in kept(login_with_mfa(Client(), world.case_manager), _url(world.case))
+    coordinator = login_with_mfa(Client(), world.coordinator)
+    bodies = [coordinator.get(_url(world.case)).content.decode() for _ in range(3)]
+    assert len(draws) == 4  # the coordinator's first visit and drawing kept; then served kept
+    assert not any("Fall speichern" in body for body in bodies)  # metadata only, with no form
 
 
 # --- what keeps a drawing from being kept -----------------------------------------------------------
@@ -339,3 +351,41 @@ def test_the_coachs_home_page_is_kept_and_shows_a_changed_caseload_at_once(coach
     world.employment.__class__.objects.filter(pk=world.employment.pk).update(end_reason="other")
     assert "Haddad-Neu" not in client.get(url).content.decode()
     assert len(drawn) == 4
+
+
+def test_the_home_pages_drawing_reads_no_cache_but_its_own_fragments(coaching_world, monkeypatch):
+    """The home page's two fragments (coaching/templates/coaching/home.html) are kept in the process
+    cache under a key made of the very rows the drawing read; nothing else may come from a cache."""
+    from django.core.cache import caches
+
+    from coaching import views as coaching_views
+
+    home = coaching_views._home
+    read = []
+
+    def drawing(request):
+        with pytest.MonkeyPatch.context() as patch:
+            for alias in caches.settings:
+                if alias == "process":
+                    continue
+                for method in ("get", "get_many", "has_key", "get_or_set", "incr"):
+                    patch.setattr(caches[alias], method, lambda *a, _m=method, **k: read.append(_m))
+            return home(request)
+
+    monkeypatch.setattr(coaching_views, "_home", drawing)
+    for user in (coaching_world.coach, coaching_world.coordinator):
+        body = kept(login_with_mfa(Client(), user), reverse("coaching:home"))
+        assert coaching_world.case.candidate.last_name in body or user == coaching_world.coordinator
+    assert read == []
+
+
+def test_an_idle_worker_drops_its_pages_past_their_time(coaching_world, monkeypatch):
+    """A page leaves memory after MAX_AGE even if no request comes to its worker again."""
+    monkeypatch.setattr(kept_page, "SWEEP_SECONDS", 0.05)
+    monkeypatch.setattr(kept_page, "_sweeper_pid", None)  # a sweeper of its own, at this pace
+    kept(login_with_mfa(Client(), coaching_world.case_manager), _url(coaching_world.case))
+    monkeypatch.setattr(kept_page, "MAX_AGE", 0.0)
+    deadline = time.monotonic() + 5
+    while kept_page._pages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not kept_page._pages
