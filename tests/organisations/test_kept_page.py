@@ -26,6 +26,7 @@ from organisations.models import Membership
 from privacy.models import AuditEntry
 from tests.factories import CaseNoteFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
+from tests.organisations.helpers import kept
 
 pytestmark = [
     pytest.mark.django_db,
@@ -59,16 +60,6 @@ def draws(monkeypatch):
 
 def _url(case) -> str:
     return reverse("candidates:case_detail", args=[case.pk])
-
-
-def kept(client: Client, url: str) -> str:
-    """The page asked for as a returning visitor does (a first visit, then the drawing kept); checks
-    that it is kept now, so the next request for it is served only after its rows are checked."""
-    before = len(kept_page._pages)
-    client.get(url)
-    body = client.get(url).content.decode()
-    assert len(kept_page._pages) == before + 1, "the page was not kept"
-    return body
 
 
 def _tokens_out(body: str) -> str:

@@ -30,7 +30,7 @@ from organisations.models import Membership
 from privacy.models import AuditEntry
 from tests.factories import CaseNoteFactory, GoalFactory
 from tests.fixtures.users import login_with_mfa, new_member
-from tests.organisations.test_kept_page import kept
+from tests.organisations.helpers import kept
 
 pytestmark = [pytest.mark.skipif(connection.vendor != "postgresql", reason="pages kept on PostgreSQL")]
 

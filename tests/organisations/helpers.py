@@ -1,0 +1,17 @@
+"""Helpers of the organisations tests."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from organisations import kept_page
+
+
+def kept(client: Client, url: str) -> str:
+    """The page asked for as a returning visitor does (a first visit, then the drawing kept); checks
+    that it is kept now, so the next request for it is served only after its rows are checked."""
+    before = len(kept_page._pages)
+    client.get(url)
+    body = client.get(url).content.decode()
+    assert len(kept_page._pages) == before + 1, "the page was not kept"
+    return body
