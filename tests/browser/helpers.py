@@ -9,8 +9,11 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
+from candidates import services as candidate_services
+from candidates.models import Case
 from employers.models import Introduction
-from tests.fixtures.users import login_with_mfa
+from tests.factories import CandidateFactory
+from tests.fixtures.users import login_with_mfa, new_member
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -148,3 +151,24 @@ def introduction_with_contact(world, *, today, sector: str, **placement_fields) 
         **placement_fields,
     )
     return IntroductionFactory(placement=placement, candidate=case.candidate, stage="contact_revealed")
+
+
+def case_of_amal(*goals: str) -> tuple[Case, list]:
+    """A case manager's case of Amal Saleh with these goals (and the goals)."""
+    case_manager = new_member("case_manager")
+    organisation = case_manager.memberships.get().organisation
+    person = CandidateFactory(municipality=organisation.municipality, first_name="Amal", last_name="Saleh")
+    case = candidate_services.case_open(
+        candidate=person, actor=case_manager, responsible_organisation=organisation, case_manager=case_manager
+    )
+    return case, [candidate_services.goal_add(case=case, actor=case_manager, title=title) for title in goals]
+
+
+def to_the_case_from_app(page, live_server, case: Case) -> None:
+    """Signed in as the case's case manager, from /app/ to the caseload and on to the case page."""
+    sign_in(page.context, live_server, case.case_manager)
+    page.goto(f"{live_server.url}/app/")
+    page.locator('a[href="/app/candidates/"]').first.click()
+    page.wait_for_url("**/app/candidates/")
+    page.locator(f'a[href="/app/candidates/cases/{case.pk}/"]').first.click()
+    page.wait_for_url(f"**/app/candidates/cases/{case.pk}/")

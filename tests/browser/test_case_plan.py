@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from candidates import services
-from tests.browser.helpers import serious, sign_in
-from tests.factories import CandidateFactory
-from tests.fixtures.users import new_member
+from tests.browser.helpers import case_of_amal, serious, to_the_case_from_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_step_sent_without_its_title_comes_back_under_its_goal(live_server, page, home_page):
-    case_manager = new_member("case_manager")
-    organisation = case_manager.memberships.get().organisation
-    person = CandidateFactory(municipality=organisation.municipality, first_name="Amal", last_name="Saleh")
-    case = services.case_open(
-        candidate=person, actor=case_manager, responsible_organisation=organisation, case_manager=case_manager
-    )
-    services.goal_add(case=case, actor=case_manager, title="Deutschkurs B1")
-    second = services.goal_add(case=case, actor=case_manager, title="Führerschein")
-    sign_in(page.context, live_server, case_manager)
-    page.goto(f"{live_server.url}/app/")
-    page.locator('a[href="/app/candidates/"]').first.click()
-    page.wait_for_url("**/app/candidates/")
-    page.locator(f'a[href="/app/candidates/cases/{case.pk}/"]').first.click()
-    page.wait_for_url(f"**/app/candidates/cases/{case.pk}/")
+    case, (_first, second) = case_of_amal("Deutschkurs B1", "Führerschein")
+    to_the_case_from_app(page, live_server, case)
 
     goal = page.locator("section.lotse-goal").filter(has_text="Führerschein")
     # a label leads to the field of its own goal, not to the first goal's (or the new goal's) title

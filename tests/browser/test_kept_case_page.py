@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from candidates import services
 from candidates.views import case as case_views
-from tests.browser.helpers import serious, sign_in
-from tests.factories import CandidateFactory
-from tests.fixtures.users import new_member
+from tests.browser.helpers import case_of_amal, serious, to_the_case_from_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +18,9 @@ def test_a_case_page_served_kept_takes_a_note_and_shows_it(live_server, page, ho
     drawn = []
     draw = case_views._case_page
     monkeypatch.setattr(case_views, "_case_page", lambda *a, **k: (drawn.append(1), draw(*a, **k))[1])
-    case_manager = new_member("case_manager")
-    organisation = case_manager.memberships.get().organisation
-    person = CandidateFactory(municipality=organisation.municipality, first_name="Amal", last_name="Saleh")
-    case = services.case_open(
-        candidate=person, actor=case_manager, responsible_organisation=organisation, case_manager=case_manager
-    )
-    services.goal_add(case=case, actor=case_manager, title="Deutschkurs B1")
-    sign_in(page.context, live_server, case_manager)
-    page.goto(f"{live_server.url}/app/")
-    page.locator('a[href="/app/candidates/"]').first.click()
-    page.wait_for_url("**/app/candidates/")
-    page.locator(f'a[href="/app/candidates/cases/{case.pk}/"]').first.click()
-    page.wait_for_url(f"**/app/candidates/cases/{case.pk}/")
+    case, _goals = case_of_amal("Deutschkurs B1")
+    person = case.candidate
+    to_the_case_from_app(page, live_server, case)
     for _ in range(2):  # to the profile and back: drawn and kept, then served kept
         page.get_by_role("link", name="zum Profil").click()
         page.wait_for_url(f"**/app/candidates/{person.pk}/")

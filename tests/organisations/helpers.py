@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from organisations import kept_page
 
@@ -15,3 +17,9 @@ def kept(client: Client, url: str) -> str:
     body = client.get(url).content.decode()
     assert len(kept_page._pages) == before + 1, "the page was not kept"
     return body
+
+
+def case_url(case, language: str = "de") -> str:
+    """The case page's address in ``language``."""
+    with translation.override(language):
+        return reverse("candidates:case_detail", args=[case.pk])

@@ -26,7 +26,7 @@ from organisations.models import Membership
 from privacy.models import AuditEntry
 from tests.factories import CaseNoteFactory, GoalFactory, StepFactory
 from tests.fixtures.users import login_with_mfa
-from tests.organisations.helpers import kept
+from tests.organisations.helpers import case_url, kept
 
 pytestmark = [
     pytest.mark.django_db,
@@ -35,31 +35,6 @@ pytestmark = [
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 KEYS = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    kept_page.forget_pages()
-    yield
-    kept_page.forget_pages()
-
-
-@pytest.fixture
-def draws(monkeypatch):
-    """How often the case page was drawn (not served kept)."""
-    counted = []
-    draw = case_views._case_page
-
-    def counting(*args, **kwargs):
-        counted.append(1)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(case_views, "_case_page", counting)
-    return counted
-
-
-def _url(case) -> str:
-    return reverse("candidates:case_detail", args=[case.pk])
 
 
 def _tokens_out(body: str) -> str:
@@ -71,9 +46,9 @@ def test_a_case_page_asked_again_unchanged_is_kept_with_this_requests_tokens(coa
     world = coaching_world
     GoalFactory(case=world.case, title="Deutschkurs B1")
     client = login_with_mfa(Client(enforce_csrf_checks=True), world.case_manager)
-    client.get(_url(world.case))  # a first visit is only drawn
-    first = client.get(_url(world.case))  # asked again: drawn and kept
-    second = client.get(_url(world.case))
+    client.get(case_url(world.case))  # a first visit is only drawn
+    first = client.get(case_url(world.case))  # asked again: drawn and kept
+    second = client.get(case_url(world.case))
     assert first.status_code == second.status_code == 200
     assert len(draws) == 2
     one, two = first.content.decode(), second.content.decode()
@@ -100,7 +75,7 @@ def test_every_serve_of_a_kept_page_is_audited(coaching_world, draws):
         record_id=str(world.case.candidate_id),
     )
     for _ in range(4):
-        assert client.get(_url(world.case)).status_code == 200
+        assert client.get(case_url(world.case)).status_code == 200
     assert len(draws) == 2  # the first visit, the drawing kept; then twice served kept
     assert views.count() == 4
     assert list(views.values_list("fields", flat=True)) == [["appointments", "case"]] * 4
@@ -109,9 +84,9 @@ def test_every_serve_of_a_kept_page_is_audited(coaching_world, draws):
 def test_two_tabs_of_a_kept_page_add_two_goals(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    client.get(_url(world.case))
-    client.get(_url(world.case))
-    tabs = [client.get(_url(world.case)).content.decode() for _ in range(2)]  # both served kept
+    client.get(case_url(world.case))
+    client.get(case_url(world.case))
+    tabs = [client.get(case_url(world.case)).content.decode() for _ in range(2)]  # both served kept
     assert len(draws) == 2
     key_of = re.compile(r'name="submission_key" value="([^"]+)" id="id_goal_submission_key_goalform"')
     for title, tab in zip(("Praktikum", "Führerschein"), tabs, strict=True):
@@ -126,9 +101,9 @@ def test_two_tabs_of_a_kept_page_add_two_goals(coaching_world, draws):
 def test_what_a_colleague_wrote_shows_at_once(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    assert "Termin beim Jobcenter" not in kept(client, _url(world.case))
+    assert "Termin beim Jobcenter" not in kept(client, case_url(world.case))
     CaseNoteFactory(case=world.case, author=world.coach, text="Termin beim Jobcenter")
-    assert "Termin beim Jobcenter" in client.get(_url(world.case)).content.decode()
+    assert "Termin beim Jobcenter" in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 3
 
 
@@ -146,9 +121,9 @@ def test_a_write_that_sends_no_signal_is_seen_too(coaching_world, draws, write):
     world = coaching_world
     GoalFactory(case=world.case, title="Sprachkurs")
     client = login_with_mfa(Client(), world.case_manager)
-    before = kept(client, _url(world.case))
+    before = kept(client, case_url(world.case))
     write(world)
-    after = client.get(_url(world.case)).content.decode()
+    after = client.get(case_url(world.case)).content.decode()
     assert len(draws) == 3 and after != before
     case = Case.objects.select_related("candidate").get(pk=world.case.pk)
     assert case.candidate.full_name in after
@@ -173,9 +148,9 @@ def test_a_write_that_sends_no_signal_is_seen_too(coaching_world, draws, write):
 def test_a_case_no_longer_readable_is_refused_not_served_kept(coaching_world, take_away):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    kept(client, _url(world.case))
+    kept(client, case_url(world.case))
     take_away(world)
-    answer = client.get(_url(world.case))
+    answer = client.get(case_url(world.case))
     assert answer.status_code in (403, 404)
     assert world.case.candidate.last_name not in answer.content.decode()
 
@@ -186,35 +161,35 @@ def test_the_next_day_draws_the_page_anew(coaching_world, draws, monkeypatch):
     StepFactory(goal=GoalFactory(case=world.case), title="Anmeldung", due_date=today)
     client = login_with_mfa(Client(), world.case_manager)
     for _ in range(3):
-        assert "überfällig" not in client.get(_url(world.case)).content.decode()
+        assert "überfällig" not in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 2
     tomorrow = today + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
-    assert "überfällig" in client.get(_url(world.case)).content.decode()
+    assert "überfällig" in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 3
 
 
 def test_a_flashed_message_is_shown_by_a_drawing(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    client.get(_url(world.case))
+    client.get(case_url(world.case))
     request = HttpRequest()
     request.session = client.session
     storage = SessionStorage(request)
     storage.add(messages.SUCCESS, "Übergabe angenommen.")
     storage.update(HttpResponse())
     request.session.save()
-    assert "Übergabe angenommen." in client.get(_url(world.case)).content.decode()
+    assert "Übergabe angenommen." in client.get(case_url(world.case)).content.decode()
     for _ in range(2):  # drawn and kept, then served kept: the message was shown once
-        assert "Übergabe angenommen." not in client.get(_url(world.case)).content.decode()
+        assert "Übergabe angenommen." not in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 3
 
 
 def test_another_user_never_gets_a_page_kept_for_someone_else(coaching_world, draws):
     world = coaching_world
-    assert "Fall speichern" in kept(login_with_mfa(Client(), world.case_manager), _url(world.case))
+    assert "Fall speichern" in kept(login_with_mfa(Client(), world.case_manager), case_url(world.case))
     coordinator = login_with_mfa(Client(), world.coordinator)
-    bodies = [coordinator.get(_url(world.case)).content.decode() for _ in range(3)]
+    bodies = [coordinator.get(case_url(world.case)).content.decode() for _ in range(3)]
     assert len(draws) == 4  # the coordinator's first visit and drawing kept; then served kept
     assert not any("Fall speichern" in body for body in bodies)  # metadata only, with no form
 
@@ -312,7 +287,9 @@ def test_the_case_pages_drawing_reads_nothing_from_a_cache(coaching_world, monke
     monkeypatch.setattr(case_views, "_case_page", drawing)
     GoalFactory(case=coaching_world.case, title="Bewerbungstraining")
     body = (
-        login_with_mfa(Client(), coaching_world.case_manager).get(_url(coaching_world.case)).content.decode()
+        login_with_mfa(Client(), coaching_world.case_manager)
+        .get(case_url(coaching_world.case))
+        .content.decode()
     )
     assert "Bewerbungstraining" in body
     assert read == []
@@ -374,7 +351,7 @@ def test_an_idle_worker_drops_its_pages_past_their_time(coaching_world, monkeypa
     """A page leaves memory after MAX_AGE even if no request comes to its worker again."""
     monkeypatch.setattr(kept_page, "SWEEP_SECONDS", 0.05)
     monkeypatch.setattr(kept_page, "_sweeper_pid", None)  # a sweeper of its own, at this pace
-    kept(login_with_mfa(Client(), coaching_world.case_manager), _url(coaching_world.case))
+    kept(login_with_mfa(Client(), coaching_world.case_manager), case_url(coaching_world.case))
     monkeypatch.setattr(kept_page, "MAX_AGE", 0.0)
     deadline = time.monotonic() + 5
     while kept_page._pages and time.monotonic() < deadline:

@@ -17,8 +17,7 @@ from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, RequestFactory
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from candidates import services as candidate_services
@@ -30,36 +29,11 @@ from organisations.models import Membership
 from privacy.models import AuditEntry
 from tests.factories import CaseNoteFactory, GoalFactory
 from tests.fixtures.users import login_with_mfa, new_member
-from tests.organisations.helpers import kept
+from tests.organisations.helpers import case_url, kept
 
 pytestmark = [pytest.mark.skipif(connection.vendor != "postgresql", reason="pages kept on PostgreSQL")]
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    kept_page.forget_pages()
-    yield
-    kept_page.forget_pages()
-
-
-@pytest.fixture
-def draws(monkeypatch):
-    counted = []
-    draw = case_views._case_page
-
-    def counting(*args, **kwargs):
-        counted.append(1)
-        return draw(*args, **kwargs)
-
-    monkeypatch.setattr(case_views, "_case_page", counting)
-    return counted
-
-
-def _url(case, language: str = "de") -> str:
-    with translation.override(language):
-        return reverse("candidates:case_detail", args=[case.pk])
 
 
 def _cut_off_database() -> None:
@@ -81,7 +55,7 @@ def test_database_gone_while_drawing_is_the_outage_page(coaching_world, monkeypa
     """Control: the same outage during a drawing is answered 503 + Retry-After (config.views.server_error)."""
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    assert client.get(_url(world.case)).status_code == 200
+    assert client.get(case_url(world.case)).status_code == 200
     kept_page.forget_pages()
     draw = case_views._case_page
 
@@ -91,7 +65,7 @@ def test_database_gone_while_drawing_is_the_outage_page(coaching_world, monkeypa
 
     monkeypatch.setattr(case_views, "_case_page", cut_then_draw)
     client.raise_request_exception = False
-    answer = client.get(_url(world.case))
+    answer = client.get(case_url(world.case))
     assert answer.status_code == 503 and answer["Retry-After"]
 
 
@@ -102,7 +76,7 @@ def test_database_gone_while_checking_a_kept_page_is_the_outage_page_too(coachin
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
     for _ in range(2):  # a first visit, then the drawing kept
-        assert client.get(_url(world.case)).status_code == 200
+        assert client.get(case_url(world.case)).status_code == 200
     digest = kept_page._digest
 
     def cut_then_check(statements):
@@ -111,7 +85,7 @@ def test_database_gone_while_checking_a_kept_page_is_the_outage_page_too(coachin
 
     monkeypatch.setattr(kept_page, "_digest", cut_then_check)
     client.raise_request_exception = False
-    answer = client.get(_url(world.case))
+    answer = client.get(case_url(world.case))
     assert answer.status_code == 503, answer.status_code
 
 
@@ -126,10 +100,10 @@ def test_an_erased_persons_kept_page_does_not_stay_in_memory(coaching_world):
     CaseNoteFactory(case=world.case, author=world.case_manager, text="Psychotherapie wegen Trauma")
     client = login_with_mfa(Client(), world.case_manager)
     for _ in range(2):  # a first visit, then the drawing kept
-        assert "Psychotherapie wegen Trauma" in client.get(_url(world.case)).content.decode()
+        assert "Psychotherapie wegen Trauma" in client.get(case_url(world.case)).content.decode()
     assert any(b"Psychotherapie wegen Trauma" in page.content for page in kept_page._pages.values())
     candidate_services.candidate_erase(candidate=world.case.candidate, actor=world.case_manager)
-    assert client.get(_url(world.case)).status_code == 404  # not served: safe
+    assert client.get(case_url(world.case)).status_code == 404  # not served: safe
     held = [key for key, page in kept_page._pages.items() if b"Psychotherapie wegen Trauma" in page.content]
     assert held == []
 
@@ -198,14 +172,14 @@ def test_a_message_flashed_by_the_drawing_is_not_served_again(coaching_world):
 def test_language_switch_draws_anew(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    client.get(_url(world.case))
-    client.get(_url(world.case))
-    english = _url(world.case, "en")
-    assert english != _url(world.case)
+    client.get(case_url(world.case))
+    client.get(case_url(world.case))
+    english = case_url(world.case, "en")
+    assert english != case_url(world.case)
     body = client.get(english).content.decode()
     assert len(draws) == 3 and '<html lang="en"' in body
     # and back: the German page is the German one
-    assert '<html lang="de"' in client.get(_url(world.case)).content.decode()
+    assert '<html lang="de"' in client.get(case_url(world.case)).content.decode()
 
 
 @pytest.mark.django_db
@@ -213,13 +187,13 @@ def test_a_colleagues_membership_ended_leaves_the_choices(coaching_world, draws)
     world = coaching_world
     colleague = new_member(Role.CASE_MANAGER, organisation=world.office, display_name="Kai Kollege")
     client = login_with_mfa(Client(), world.case_manager)
-    assert "Kai Kollege" in kept(client, _url(world.case))
+    assert "Kai Kollege" in kept(client, case_url(world.case))
     Membership.objects.filter(user=colleague).update(is_active=False)
-    assert "Kai Kollege" not in client.get(_url(world.case)).content.decode()
+    assert "Kai Kollege" not in client.get(case_url(world.case)).content.decode()
     Membership.objects.filter(user=colleague).update(is_active=True)
-    assert "Kai Kollege" in client.get(_url(world.case)).content.decode()
+    assert "Kai Kollege" in client.get(case_url(world.case)).content.decode()
     Membership.objects.filter(user=colleague).update(role=Role.COORDINATOR)
-    assert "Kai Kollege" not in client.get(_url(world.case)).content.decode()
+    assert "Kai Kollege" not in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 5  # the first visit, then a drawing for each change
 
 
@@ -234,23 +208,23 @@ def test_a_revoked_handover_consent_is_refused_at_once(coaching_world):
         recipient_organisation=other.memberships.get().organisation,
     )
     client = login_with_mfa(Client(), other)
-    kept(client, _url(world.case))
+    kept(client, case_url(world.case))
     candidate_services.consent_revoke(consent=consent, actor=world.case_manager)
-    assert client.get(_url(world.case)).status_code == 404
+    assert client.get(case_url(world.case)).status_code == 404
 
 
 @pytest.mark.django_db
 def test_case_closed_or_reassigned_draws_anew(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    kept(client, _url(world.case))
+    kept(client, case_url(world.case))
     Case.objects.filter(pk=world.case.pk).update(case_manager=world.coach)
-    client.get(_url(world.case))
+    client.get(case_url(world.case))
     assert len(draws) == 3  # reassigned: drawn anew
-    client.get(_url(world.case))  # and kept again
+    client.get(case_url(world.case))  # and kept again
     assert len(draws) == 3
     Case.objects.filter(pk=world.case.pk).update(phase="closed", closed_at=timezone.now())
-    assert client.get(_url(world.case)).status_code == 404  # closed: no longer the case staff's
+    assert client.get(case_url(world.case)).status_code == 404  # closed: no longer the case staff's
     assert len(draws) == 3  # (refused by the case file's read, before the page is drawn)
 
 
@@ -258,9 +232,9 @@ def test_case_closed_or_reassigned_draws_anew(coaching_world, draws):
 def test_a_new_notification_shows_in_the_badge(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
-    assert 'data-testid="unread-count"' not in kept(client, _url(world.case))
+    assert 'data-testid="unread-count"' not in kept(client, case_url(world.case))
     Notification.objects.create(recipient=world.case_manager, kind="x")
-    assert 'data-testid="unread-count"' in client.get(_url(world.case)).content.decode()
+    assert 'data-testid="unread-count"' in client.get(case_url(world.case)).content.decode()
     assert len(draws) == 3
 
 
@@ -270,7 +244,7 @@ def test_two_sessions_of_one_user_get_their_own_csrf_tokens(coaching_world, draw
     one = login_with_mfa(Client(enforce_csrf_checks=True), world.case_manager)
     two = login_with_mfa(Client(enforce_csrf_checks=True), world.case_manager)
     for client in (one, two) * 3:  # the third round is served kept, each session its own page
-        body = client.get(_url(world.case)).content.decode()
+        body = client.get(case_url(world.case)).content.decode()
         secret = (
             _unmask_cipher_token(client.cookies["csrftoken"].value)
             if len(client.cookies["csrftoken"].value) == 64
@@ -288,8 +262,10 @@ def test_an_htmx_request_is_kept_apart_and_does_not_fail(coaching_world, draws):
     world = coaching_world
     client = login_with_mfa(Client(), world.case_manager)
     views = AuditEntry.objects.filter(actor_id=world.case_manager.pk, action=AuditEntry.Action.VIEW)
-    plain = client.get(_url(world.case))
-    hx = [client.get(_url(world.case), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="/x/") for _ in range(3)]
+    plain = client.get(case_url(world.case))
+    hx = [
+        client.get(case_url(world.case), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="/x/") for _ in range(3)
+    ]
     assert all(answer.status_code == 200 for answer in (plain, *hx))
     assert len(draws) == 3 and views.count() == 4  # the plain page; the htmx one first, then kept
 
@@ -311,7 +287,7 @@ def test_the_coordinators_and_a_closed_cases_drawing_read_no_cache(coaching_worl
             return draw(*args, **kwargs)
 
     monkeypatch.setattr(case_views, "_case_page", drawing)
-    assert login_with_mfa(Client(), world.coordinator).get(_url(world.case)).status_code == 200
+    assert login_with_mfa(Client(), world.coordinator).get(case_url(world.case)).status_code == 200
     candidate_services.case_close(case=world.case, actor=world.case_manager, reason="employment")
-    assert login_with_mfa(Client(), world.coordinator).get(_url(world.case)).status_code == 200
+    assert login_with_mfa(Client(), world.coordinator).get(case_url(world.case)).status_code == 200
     assert read == []
