@@ -17,17 +17,27 @@ read nothing but such statements:
 - every statement it ran was a plain SELECT on a client-side cursor, with no moment (a datetime) in
   its parameters, which would be frozen at its first value; no write, no lock, no session change,
   no cookie, no flashed message;
+- checking it is cheap: at most MAX_ROWS rows in all, no statement with thousands of parameters,
+  and nothing built from many rows for the process's own memory (a drawing that built the ESCO or
+  a candidate index says so with ``not_kept``; the next drawing, which finds it built, is kept);
 - what must happen on every request (the audit entry of a read of personal data) is registered with
   ``Keep.every_time``: it runs now and again on each serve of the kept page, and its statements are
   not part of the page;
 - it reads no cache, bar a fragment kept under a key made of the very rows it draws (the coach's
-  home page): a cached value could change while every row stays the same. Each page's tests check
-  its drawing for that.
+  home page), unless what it read is watched: a cached value could change while every row stays
+  the same. ``Keep.watch`` names such an input (the token of the dashboard's cached computation,
+  the version of the ESCO taxonomy the matches were ranked with) with the value the page was drawn
+  from; the page is served only while it reads the same. Each page's tests check its drawing for
+  that.
 The request's own tokens are put in on each serve: the CSRF token, the CSP nonce and a fresh
 one-time key for each create form (two tabs must never share one, or the second form's post would
 count as a repeat of the first). A kept page is dropped after ``MAX_AGE`` seconds all the same.
 
 PostgreSQL only (the check needs psycopg's pipeline); elsewhere the page is always drawn.
+
+Kept: the case page, the coach's home page, the monitoring dashboard (watching its computation's
+token) and a placement's matches (watching the taxonomy's version; the candidate index's changes
+are rows of its change log, which the drawing reads).
 """
 
 from __future__ import annotations
@@ -57,10 +67,12 @@ from django.utils.translation import get_language
 
 from .kept import membership_key
 
-# Pages kept per process, the least recently served dropped first, each at most MAX_BYTES in UTF-8
-# (the case page is about 11 KB, the home page 18 KB): with their statements ≤ ~40 MiB at most.
+# Pages kept per process, the least recently served dropped first: at most KEPT pages and BUDGET
+# bytes of them in UTF-8, each at most MAX_BYTES (the case page is about 11 KB, the home page 18 KB,
+# the dashboard 110 KB).
 KEPT = 256
-MAX_BYTES = 128 * 1024
+MAX_BYTES = 256 * 1024
+BUDGET = 24 * 1024 * 1024
 # Addresses remembered as asked for (32 bytes each).
 ASKED = 4096
 # Seconds a kept page may be served, however unchanged its rows: what a page shows beyond its rows
@@ -68,6 +80,12 @@ ASKED = 4096
 MAX_AGE = 300.0
 # How often a worker drops its pages past MAX_AGE, served or not (an idle worker too).
 SWEEP_SECONDS = 30.0
+# A drawing is kept only if checking it is cheap: at most MAX_ROWS rows read in all, and no
+# statement with more than MAX_PARAMETER parameters or one longer than that (thousands of ids): a
+# drawing that probed every listed person is not kept; the next one, which finds the answer in the
+# process's memory, is.
+MAX_ROWS = 1000
+MAX_PARAMETER = 4096
 # Session entries that change without changing any page (accounts.middleware notes the activity).
 SESSION_VOLATILE = frozenset({"lotse_last_seen"})
 
@@ -96,6 +114,7 @@ class _Page:
     status: int
     headers: list[tuple[str, str]]
     every_time: list[tuple[Callable[..., Any], dict[str, Any]]]
+    watched: list[tuple[Callable[[], Any], Any]]
     at: float
 
 
@@ -105,22 +124,45 @@ _pages: OrderedDict[bytes, _Page] = OrderedDict()
 _asked: OrderedDict[bytes, None] = OrderedDict()
 _lock = threading.Lock()
 _sweeper_pid: int | None = None
+_bytes = 0  # the kept pages' content (under _lock)
+_drawing = threading.local()  # the capture of the drawing this thread runs, if any
 
 
 def forget_pages(**_kwargs: Any) -> None:
     """Drop every kept page of this process (tests; a changed setting)."""
+    global _bytes
     with _lock:
         _pages.clear()
         _asked.clear()
+        _bytes = 0
 
 
 setting_changed.connect(forget_pages, dispatch_uid="organisations-kept-pages")
 
 
+def _put(key: bytes, page: _Page) -> None:
+    """Keep ``page`` as the most recently served (under ``_lock``)."""
+    global _bytes
+    _take(key)  # (a page another thread drew for the same key meanwhile)
+    _pages[key] = page
+    _bytes += len(page.content)
+    while len(_pages) > KEPT or _bytes > BUDGET:
+        _bytes -= len(_pages.popitem(last=False)[1].content)
+
+
+def _take(key: bytes) -> _Page | None:
+    """Take the page out of the store (under ``_lock``)."""
+    global _bytes
+    page = _pages.pop(key, None)
+    if page is not None:
+        _bytes -= len(page.content)
+    return page
+
+
 def _sweep(now: float) -> None:
     """Drop the pages past their time (under ``_lock``)."""
     for old in [key for key, page in _pages.items() if now - page.at >= MAX_AGE]:
-        del _pages[old]
+        _take(old)
 
 
 def _sweep_while_running() -> None:
@@ -145,6 +187,7 @@ class Keep:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         self.registered: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+        self.watched: list[tuple[Callable[[], Any], Any]] = []
         self.inside = False
 
     def every_time(self, act: Callable[..., Any], /, **kwargs: Any) -> None:
@@ -157,6 +200,12 @@ class Keep:
             self.inside = False
         self.registered.append((act, kwargs))
 
+    def watch(self, read: Callable[[], Any], seen: Any) -> None:
+        """Serve the kept page only while ``read()`` equals ``seen``, the value the page was drawn
+        from: an input its rows do not show (a cached computation's token, a version). ``read`` is
+        kept with the page; it should be one cheap look (it runs before every serve)."""
+        self.watched.append((read, seen))
+
 
 class _Capture:
     """Records every SELECT a drawing runs with a digest of its rows; notes why a page cannot be kept."""
@@ -165,6 +214,7 @@ class _Capture:
         self.keep = keep
         self.statements: list[tuple[str, Any]] = []
         self.digest = hashlib.blake2b(digest_size=32)
+        self.rows = 0
         self.refused = ""
 
     def __call__(self, execute, sql, params, many, context):
@@ -179,6 +229,10 @@ class _Capture:
         rows = cursor.fetchall()
         if rows:
             cursor.scroll(0, mode="absolute")  # the ORM reads the same rows from the start
+        self.rows += len(rows)
+        if self.rows > MAX_ROWS:
+            self.refused = "too many rows to check"
+            return result
         text = repr(rows)
         if "<memory at" in text:  # a bytea column's repr differs every time
             self.refused = "binary column"
@@ -186,6 +240,14 @@ class _Capture:
         self.statements.append((sql, params))
         self.digest.update(text.encode())
         return result
+
+
+def not_kept(reason: str) -> None:
+    """Keep the page being drawn in this thread (if any) from being kept: it did more than read
+    rows, e.g. built a structure of the process's own (the ESCO or a candidate index) from many."""
+    capture = getattr(_drawing, "capture", None)
+    if capture is not None and not capture.refused:
+        capture.refused = reason
 
 
 def _refusal(sql: str, params: Any, many: bool, cursor: Any) -> str:
@@ -199,6 +261,11 @@ def _refusal(sql: str, params: Any, many: bool, cursor: Any) -> str:
     values = params.values() if isinstance(params, dict) else params  # (named parameters of raw SQL)
     if values and any(isinstance(p, _MOMENTS) for p in values):
         return "a moment in a statement"
+    if values and (
+        len(values) > MAX_PARAMETER
+        or any(len(p) > MAX_PARAMETER for p in values if isinstance(p, str | bytes | list | tuple))
+    ):
+        return "a long parameter"
     return ""
 
 
@@ -224,9 +291,16 @@ def _unchanged(page: _Page) -> bool:
     """Whether every row the page was drawn from is still the same, read with Django's database
     errors: a lost database is the outage page (503), as on any drawing. (The page was taken out of
     the store before: a statement that no longer runs, after a migration under a running worker,
-    fails this request alone, and the next draws the page anew.)"""
+    fails this request alone, and the next draws the page anew.) Then whether every watched input
+    reads as it did; one that cannot be read now (the cache down) draws the page, which decides
+    how it degrades."""
     with connections["default"].wrap_database_errors:
-        return _digest(page.statements) == page.digest
+        if _digest(page.statements) != page.digest:
+            return False
+    try:
+        return all(read() == seen for read, seen in page.watched)
+    except Exception:  # noqa: BLE001 (any failure to read it: not the same)
+        return False
 
 
 def _session(request: HttpRequest) -> tuple:
@@ -302,7 +376,7 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
     key = hashlib.blake2b(repr(_key(request, name, session)).encode(), digest_size=32).digest()
     now = time.monotonic()
     with _lock:
-        page = _pages.pop(key, None)  # back in only if served or drawn again: nothing stale stays
+        page = _take(key)  # back in only if served or drawn again: nothing stale stays
         asked_before = page is not None or key in _asked
         _asked[key] = None
         _asked.move_to_end(key)
@@ -314,15 +388,19 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
         for act, kwargs in page.every_time:
             act(actor=request.user, **kwargs)
         with _lock:
-            _pages[key] = page
+            _put(key, page)
         response = HttpResponse(_tokens_in(request, page), status=page.status)
         for header, value in page.headers:
             response[header] = value
         return response
     keep = Keep(request)
     capture = _Capture(keep)
-    with connection.execute_wrapper(capture):
-        response = draw(keep)
+    _drawing.capture = capture
+    try:
+        with connection.execute_wrapper(capture):
+            response = draw(keep)
+    finally:
+        _drawing.capture = None
     if (
         capture.refused
         or response.status_code != 200
@@ -344,12 +422,11 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
         status=response.status_code,
         headers=list(response.items()),
         every_time=keep.registered,
+        watched=keep.watched,
         at=now,
     )
     _ensure_sweeper()
     with _lock:
         _sweep(now)  # pages past their time leave memory (with the people they show)
-        _pages[key] = page
-        while len(_pages) > KEPT:
-            _pages.popitem(last=False)
+        _put(key, page)
     return response

@@ -23,3 +23,16 @@ def case_url(case, language: str = "de") -> str:
     """The case page's address in ``language``."""
     with translation.override(language):
         return reverse("candidates:case_detail", args=[case.pk])
+
+
+def drawings(monkeypatch, module, name: str) -> list[int]:
+    """A list that grows by one each time ``module.name`` (a page's drawing) runs."""
+    counted: list[int] = []
+    draw = getattr(module, name)
+
+    def counting(*args, **kwargs):
+        counted.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return counted

@@ -252,6 +252,17 @@ def test_a_plain_read_is_kept(coaching_world):
             lambda keep: (Case.objects.filter(pk=0).update(phase="intake"), HttpResponse("x"))[1],
             id="a write",
         ),
+        pytest.param(
+            lambda keep: _listing(Candidate.objects.filter(pk__in=range(1, 5000))),
+            id="thousands of parameters",
+        ),
+        pytest.param(
+            lambda keep: _listing(Candidate.objects.filter(last_name__in=["x" * 5000])), id="a long parameter"
+        ),
+        pytest.param(
+            lambda keep: (kept_page.not_kept("built an index"), _listing(Candidate.objects.all()))[1],
+            id="built something of the process's own",
+        ),
         pytest.param(lambda keep: HttpResponse("x", status=404), id="not found"),
         pytest.param(lambda keep: HttpResponse('{"a": 1}', content_type="application/json"), id="not a page"),
     ],
@@ -260,12 +271,61 @@ def test_a_drawing_that_depends_on_more_than_its_rows_is_drawn_every_time(coachi
     assert _served(coaching_world.case_manager, draw, times=ASKED_THRICE) == 3
 
 
+def test_a_drawing_that_read_too_many_rows_to_check_is_drawn_every_time(coaching_world, monkeypatch):
+    draw = lambda keep: _listing(Candidate.objects.filter(pk__gt=0))  # noqa: E731
+    monkeypatch.setattr(kept_page, "MAX_ROWS", Candidate.objects.count() - 1)
+    assert _served(coaching_world.case_manager, draw, times=ASKED_THRICE) == 3
+    monkeypatch.setattr(kept_page, "MAX_ROWS", Candidate.objects.count())
+    assert _served(coaching_world.case_manager, draw, times=1) == 1  # drawn and kept this time
+    assert _served(coaching_world.case_manager, draw, times=1) == 0
+
+
 def test_a_kept_page_is_dropped_after_its_time(coaching_world, monkeypatch):
     user = coaching_world.case_manager
     draw = lambda keep: _listing(Candidate.objects.filter(pk__gt=0))  # noqa: E731
     assert _served(user, draw, times=ASKED_THRICE) == 2
     monkeypatch.setattr(kept_page, "MAX_AGE", 0.0)
     assert _served(user, draw, times=1) == 1
+
+
+def test_a_watched_input_serves_the_kept_page_only_while_it_reads_the_same(coaching_world):
+    """An input the rows do not show (a cached computation's token) is watched: the kept page is
+    served while it reads as it did for the drawing, drawn anew when it changed or cannot be read."""
+    user = coaching_world.case_manager
+    now = {"token": "a"}
+
+    def read() -> str:
+        if now["token"] is None:
+            raise ConnectionError("the cache is down")
+        return now["token"]
+
+    def draw(keep):
+        keep.watch(read, now["token"])
+        return _listing(Candidate.objects.filter(pk__gt=0))
+
+    assert _served(user, draw, times=ASKED_THRICE) == 2
+    now["token"] = "b"  # a new computation: drawn anew, then kept under it
+    assert _served(user, draw, times=2) == 1
+    now["token"] = None  # cannot be read: drawn each time (the drawing decides how it degrades)
+    assert _served(user, draw, times=2) == 2
+
+
+def test_the_kept_pages_of_a_worker_stay_within_their_budget(coaching_world, monkeypatch):
+    """However many pages are asked for again, a worker keeps at most BUDGET bytes of them (the
+    least recently served go first), and a page over MAX_BYTES is never kept."""
+    monkeypatch.setattr(kept_page, "BUDGET", 3000)
+    user = coaching_world.case_manager
+    for n in range(6):
+        page = lambda keep, n=n: HttpResponse(f"<p>{n}</p>" + "x" * 1000)  # noqa: E731
+        for _ in range(2):
+            kept_page.kept_page(_request(user), name=f"test.page{n}", draw=page)
+    assert len(kept_page._pages) == 2
+    assert kept_page._bytes == sum(len(p.content) for p in kept_page._pages.values()) <= 3000
+    monkeypatch.setattr(kept_page, "MAX_BYTES", 500)
+    big = lambda keep: HttpResponse("<p>big</p>" + "x" * 1000)  # noqa: E731
+    assert _served(user, big, times=ASKED_THRICE) == 3
+    kept_page.forget_pages()
+    assert kept_page._bytes == 0
 
 
 def test_the_case_pages_drawing_reads_nothing_from_a_cache(coaching_world, monkeypatch):
