@@ -1,6 +1,9 @@
 """Cached dashboard figures (and the equity tables shown below them) with the time they were computed.
 
-The key holds the scope, the filters and the language (labels are translated when computed).
+The key holds the scope, the filters and the language (labels are translated when computed). Under
+it sits the token of the current computation, and the figures under the token: a look at the token
+(``current_token``, a few bytes) tells whether a page drawn from a computation still shows the
+current one (a dashboard kept for a returning visit: organisations.kept_page).
 The Celery task (monitoring.tasks.refresh_dashboards) recomputes every municipality's default
 view ahead of time, so the coordinator's first look of the day is warm.
 """
@@ -22,7 +25,9 @@ from . import quality, selectors
 from .selectors import Figure, Filters, Scope
 
 TIMEOUT = 60 * 60  # an hour; the task refreshes every 15 minutes
-VERSION = "3"  # bump when the shape of Figure or of what is cached changes (2: the equity tables, 3: token)
+# Bump when the shape of Figure or of what is cached changes (2: the equity tables, 3: token, 4: the
+# figures under their token).
+VERSION = "4"
 
 
 @dataclass
@@ -42,20 +47,36 @@ def key_for(scope: Scope, filters: Filters, language: str | None = None) -> str:
     return f"monitoring:v{VERSION}:{scope.key}:{filters.key}:{language}"
 
 
+def _figures_key(key: str, token: str) -> str:
+    return f"{key}:{token}"
+
+
+def current_token(*, scope: Scope, filters: Filters) -> str | None:
+    """The token of the computation the dashboard shows now for this scope, filters and language."""
+    return cache.get(key_for(scope, filters))
+
+
 def dashboard(*, scope: Scope, filters: Filters, refresh: bool = False) -> Dashboard:
     key = key_for(scope, filters)
-    if not refresh:
-        cached = cache.get(key)
+    previous = cache.get(key)
+    if not refresh and previous is not None:
+        cached = cache.get(_figures_key(key, previous))
         if cached is not None:
-            figures, computed_at, equity, token = cached
-            return Dashboard(figures, computed_at, from_cache=True, equity=equity, token=token)
+            figures, computed_at, equity = cached
+            return Dashboard(figures, computed_at, from_cache=True, equity=equity, token=previous)
     figures = selectors.dashboard_figures(scope=scope, filters=filters)
     equity = quality.equity_tables(
         scope=scope, filters=filters, today=timezone.localdate(), dimensions=quality.DASHBOARD_DIMENSIONS
     )
     computed_at = timezone.now()
     token = uuid.uuid4().hex
-    cache.set(key, (figures, computed_at, equity, token), TIMEOUT)
+    # The figures first, then the token that names them: a reader finds the old token with its
+    # figures, or the new one with its own. The old figures go (a reader that had just read the
+    # old token computes them again).
+    cache.set(_figures_key(key, token), (figures, computed_at, equity), TIMEOUT)
+    cache.set(key, token, TIMEOUT)
+    if previous is not None:
+        cache.delete(_figures_key(key, previous))
     return Dashboard(figures, computed_at, equity=equity, token=token)
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from inputs.fields_html import fields_html
 from organisations import access
+from organisations.kept_page import Keep, kept_page
 
 from . import cache, comparison, exports, quality, selectors, services
 from .forms import DashboardFilterForm, ReportForm, SettingsForm
@@ -112,6 +113,12 @@ def _chart(figure: Figure) -> dict:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Drawn again only when a row it read or the cached computation it shows changed
+    # (organisations.kept_page): a coordinator comes back to it from every list it links to.
+    return kept_page(request, name="monitoring.dashboard", draw=lambda keep: _dashboard(request, keep))
+
+
+def _dashboard(request: HttpRequest, keep: Keep) -> HttpResponse:
     scope = _scope(request)
     form = _filter_form(request, scope)
     context = {
@@ -128,6 +135,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/dashboard.html", {**context, "invalid": True}, status=400)
     filters = form.filters()
     data = cache.dashboard(scope=scope, filters=filters)
+    # The figures come from the cache, which the rows' digest cannot see: kept while still current.
+    keep.watch(functools.partial(cache.current_token, scope=scope, filters=filters), data.token)
     figures = data.figures
     links = _links(figures, request.user)
 
