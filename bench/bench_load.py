@@ -49,7 +49,10 @@ the page anew, as the first request after a change to who is listed or to a card
 ``case`` and ``case_new`` are the same pair for the case page: ``case`` a case manager returning to an
 unchanged case (served from its last drawing once its reads are confirmed unchanged,
 organisations.kept_page), ``case_new`` a first visit or the visit after a change (drawn anew);
-``caseload`` and ``caseload_new`` likewise for the coach's home page.
+``caseload`` and ``caseload_new`` likewise for the coach's home page, ``matches`` and
+``matches_new`` for an employer's matches (``matches_new`` with the ranking and the page's rows
+already in the worker's memory: a page drawn anew, not ranked anew). The dashboard is served kept
+while its cached computation is current; drawn, it costs what it did before pages were kept.
 
 The trivial view (the ceiling) is ``robots.txt`` requested with the employer's session: a view that
 does nothing, behind the whole middleware chain every signed-in page pays (session, user, the
@@ -279,6 +282,10 @@ def prepare() -> dict[str, tuple[str, str]]:
         # one asked for before: every request reads and renders its page anew, as after a change.
         "browse_new": (reverse("employers:browse") + "?sort=recent&v={n}", cookies["employer"]),
         "matches": (reverse("employers:placement_matches", args=[placement.pk]), cookies["employer"]),
+        "matches_new": (
+            reverse("employers:placement_matches", args=[placement.pk]) + "?v={n}",
+            cookies["employer"],
+        ),
         "case": (reverse("candidates:case_detail", args=[case.pk]), cookies["case_manager"]),
         # The same case page under an address not asked for before: drawn anew every time, as the
         # first visit and the visit after any change to what it shows (organisations.kept_page).

@@ -606,6 +606,14 @@ def _match_row(
     )
 
 
+def matches_taxonomy_version() -> str:
+    """What a matches page shows besides the rows it reads: its ranking, made with this version of
+    the ESCO taxonomy (the candidate index's own changes are rows, ``matching.index``)."""
+    from matching.services import taxonomy_version
+
+    return taxonomy_version()
+
+
 class _AnyOf(Lookup):
     """``column = ANY(...)`` with the ids as one text parameter (PostgreSQL): psycopg turns a list
     of ten thousand numbers into an array literal slowly; one joined string costs nothing."""

@@ -26,6 +26,7 @@ from candidates import selectors as candidate_selectors
 from inputs.fields_html import fields_html
 from inputs.forms import errors_to_form, post_or_back_to, save_form
 from organisations import access
+from organisations.kept_page import Keep, kept_page
 from taxonomy import selectors as taxonomy_selectors
 
 from . import selectors, services
@@ -215,6 +216,15 @@ def _match_html(m, placement) -> tuple:
 
 @login_required
 def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    # Drawn again only when a row it read (a listing, the shortlist, the candidate index's change
+    # log) or the taxonomy it was ranked with changed (organisations.kept_page): an employer goes
+    # from the matches to a card, a proposal or the shortlist and back.
+    return kept_page(
+        request, name="employers.placement_matches", draw=lambda keep: _placement_matches(request, pk, keep)
+    )
+
+
+def _placement_matches(request: HttpRequest, pk: int, keep: Keep) -> HttpResponse:
     placement = selectors.placement_get(user=request.user, pk=pk)
     # Bound only when a filter was sent: the page number alone is no filter (and shows no errors).
     sent = any(request.GET.get(name) for name in MatchFilterForm.base_fields)
@@ -222,8 +232,10 @@ def placement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     matches = selectors.placement_matches(
         user=request.user, placement=placement, page=request.GET.get("seite", 1), **form.narrowing()
     )
-    services.anonymous_cards_shown(
-        actor=request.user, candidates=[(pk, placement.municipality_id) for pk in matches.candidate_ids]
+    keep.watch(selectors.matches_taxonomy_version, selectors.matches_taxonomy_version())
+    keep.every_time(
+        services.anonymous_cards_shown,
+        candidates=[(pk, placement.municipality_id) for pk in matches.candidate_ids],
     )
     # The pager's links keep the filter as sent (a wrong value too: the page shows it with its error).
     query = QueryDict(mutable=True)

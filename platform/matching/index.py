@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from organisations import kept
+from organisations.kept_page import not_kept
 from taxonomy.postcodes import coordinates
 
 from .engine.records import CandidateRecord
@@ -70,6 +71,7 @@ def candidate_index(*, municipality_id: int) -> CandidateIndex:
     with _lock:
         entry = _indexes.get(municipality_id)
         if entry is None or entry.taxonomy_id != id(taxonomy):
+            not_kept("built a candidate index")  # (its reads are no page's rows to check)
             last = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
             index = CandidateIndex(_records(municipality_id), taxonomy=taxonomy, coordinates=coordinates)
             entry = _indexes[municipality_id] = _Entry(

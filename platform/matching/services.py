@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations import kept
+from organisations.kept_page import not_kept
 from taxonomy.models import Occupation, OccupationSkill, Skill
 from taxonomy.postcodes import coordinates
 
@@ -38,12 +39,13 @@ _index_lock = threading.Lock()  # a warm-up thread and a request must not build 
 def taxonomy_index() -> TaxonomyIndex:
     """The ESCO index, built once per process and rebuilt after the taxonomy is reloaded."""
     global _index
-    version = _taxonomy_version()
+    version = taxonomy_version()
     if _index is not None and _index[0] == version:
         return _index[1]
     with _index_lock:
         if _index is not None and _index[0] == version:
             return _index[1]
+        not_kept("built the ESCO index")  # (its reads are no page's rows to check)
         index = TaxonomyIndex.build(
             occupations=Occupation.objects.values_list("uri", "isco_code"),
             relations=OccupationSkill.objects.values_list("occupation__uri", "relation", "skill__uri"),
@@ -71,7 +73,7 @@ request_started.connect(_request_started, dispatch_uid="matching-taxonomy-versio
 request_finished.connect(_request_finished, dispatch_uid="matching-taxonomy-version-end")
 
 
-def _taxonomy_version() -> str:
+def taxonomy_version() -> str:
     """The current taxonomy's token. A token, not a counter: after the cache is emptied (a flush,
     a Redis restart) a counter would start again at 1 and match an index built from another
     taxonomy; a fresh token matches none built before."""

@@ -3,7 +3,6 @@ cheaper when seen again, the shortlist and the listing always live, never older 
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,14 +14,6 @@ from employers import selectors
 from employers.services import shortlist_add
 from privacy.models import AuditEntry
 from tests.factories import LanguageSkillFactory, make_candidate
-
-
-@pytest.fixture
-def cooks(municipality, cook_taxonomy):
-    return [
-        make_candidate(municipality, occupation=cook_taxonomy.cook, years=i, skills=cook_taxonomy.skills[:2])
-        for i in range(4)
-    ]
 
 
 def _get(client, placement, language: str = "de"):
