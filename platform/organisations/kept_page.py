@@ -43,6 +43,7 @@ are rows of its change log, which the drawing reads).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -278,13 +279,28 @@ def _digest(statements: list[tuple[str, Any]]) -> bytes:
     with raw.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext():
         for sql, params in statements:
             cursor = raw.cursor()
-            cursor.execute(sql, params)
+            _execute(connection, cursor, sql, params)
             cursors.append(cursor)
     digest = hashlib.blake2b(digest_size=32)
     for cursor in cursors:
         digest.update(repr(cursor.fetchall()).encode())
         cursor.close()
     return digest.digest()
+
+
+def _execute(connection: Any, cursor: Any, sql: str, params: Any) -> None:
+    """``cursor.execute`` as a statement of Django's own cursors: through the connection's execute
+    wrappers (the metrics count a kept serve's queries) and into its queries log when one is kept
+    (CaptureQueriesContext, DEBUG)."""
+
+    def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> None:
+        cursor.execute(sql, params)
+
+    for wrapper in reversed(connection.execute_wrappers):
+        execute = functools.partial(wrapper, execute)
+    execute(sql, params, False, {"connection": connection, "cursor": cursor})
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": "0.000", "kept_page_check": True})
 
 
 def _unchanged(page: _Page) -> bool:

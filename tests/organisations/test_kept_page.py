@@ -288,6 +288,27 @@ def test_a_kept_page_is_dropped_after_its_time(coaching_world, monkeypatch):
     assert _served(user, draw, times=1) == 1
 
 
+def test_a_kept_serves_statements_are_counted_as_the_requests_queries(coaching_world, draws, settings):
+    """The check's statements run on psycopg directly; the metrics (through the execute wrappers)
+    and CaptureQueriesContext (the queries log) count them as the request's queries all the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    from config import metrics
+
+    settings.LOTSE_METRICS_TOKEN = "t"
+    client = login_with_mfa(Client(), coaching_world.case_manager)
+    kept(client, case_url(coaching_world.case))
+    view = "candidates:case_detail"
+    observed = metrics.QUERIES.labels(view)
+    before = observed._sum.get()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(case_url(coaching_world.case)).status_code == 200
+    assert len(draws) == 2  # served kept
+    checked = [q for q in queries.captured_queries if q.get("kept_page_check")]
+    assert len(checked) >= 5 and all(q["sql"].startswith("SELECT ") for q in checked)
+    assert observed._sum.get() - before == len(queries.captured_queries)
+
+
 def test_a_watched_input_serves_the_kept_page_only_while_it_reads_the_same(coaching_world):
     """An input the rows do not show (a cached computation's token) is watched: the kept page is
     served while it reads as it did for the drawing, drawn anew when it changed or cannot be read."""
