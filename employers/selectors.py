@@ -766,6 +766,7 @@ def placement_matches(
     )
     # Which people the page shows (for the audit of card views; the rows themselves carry no id).
     result_page.candidate_ids = [c.id for c in listed]
+    result_page.kept_since = None  # (read now, not from the worker's kept matches)
     result_page.object_list = [
         _match_row(
             m,
@@ -858,11 +859,19 @@ def _kept_page(ranking: Any, key: tuple, *, user: User, placement: Placement, el
     paginator = Paginator(range(entry.count), entry.per_page)
     page = Page([], entry.number, paginator)
     page.candidate_ids = list(ids)
+    page.kept_since = entry.at  # its cards were read then (matches_kept_in_time)
     page.object_list = [
         replace(row, shortlisted=cid in notes, note=notes.get(cid, ""))
         for cid, row in zip(ids, entry.rows, strict=True)
     ]
     return page
+
+
+def matches_kept_in_time(*, since: float) -> bool:
+    """Whether cards kept in the worker's memory since ``since`` (time.monotonic()) may still be
+    shown: a page drawn from them and kept for a returning visit (organisations.kept_page) must not
+    stretch their time (a card field changed by a bare UPDATE shows no later than KEPT_SECONDS)."""
+    return time.monotonic() - since <= KEPT_SECONDS
 
 
 def kept_pages_forget() -> None:

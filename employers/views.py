@@ -233,6 +233,8 @@ def _placement_matches(request: HttpRequest, pk: int, keep: Keep) -> HttpRespons
         user=request.user, placement=placement, page=request.GET.get("seite", 1), **form.narrowing()
     )
     keep.watch(selectors.matches_taxonomy_version, selectors.matches_taxonomy_version())
+    if matches.kept_since is not None:  # cards from the worker's kept matches: no later than their time
+        keep.watch(partial(selectors.matches_kept_in_time, since=matches.kept_since), True)
     keep.every_time(
         services.anonymous_cards_shown,
         candidates=[(pk, placement.municipality_id) for pk in matches.candidate_ids],

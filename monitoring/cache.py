@@ -1,8 +1,9 @@
 """Cached dashboard figures (and the equity tables shown below them) with the time they were computed.
 
-The key holds the scope, the filters and the language (labels are translated when computed). Under
+The key holds the scope, the filters, the language (labels are translated when computed) and the
+municipality's targets (a saved target shows at once in every language and filter). Under
 it sits the token of the current computation, and the figures under the token: a look at the token
-(``current_token``, a few bytes) tells whether a page drawn from a computation still shows the
+(``token_at``, a few bytes) tells whether a page drawn from a computation still shows the
 current one (a dashboard kept for a returning visit: organisations.kept_page).
 The Celery task (monitoring.tasks.refresh_dashboards) recomputes every municipality's default
 view ahead of time, so the coordinator's first look of the day is warm.
@@ -40,20 +41,24 @@ class Dashboard:
     equity: list[quality.EquityTable] = field(default_factory=list)
     # New with every computation: the rendered figures are cached under it (fragment_key).
     token: str = ""
+    # The key the token was read under (``token_at``: whether it is still the current one).
+    key: str = ""
 
 
 def key_for(scope: Scope, filters: Filters, language: str | None = None) -> str:
     language = language or translation.get_language() or "de"
-    return f"monitoring:v{VERSION}:{scope.key}:{filters.key}:{language}"
+    targets = selectors.settings_for(municipality_id=scope.municipality_id)
+    settings = f"{targets.target_cases_per_case_manager}-{targets.target_cases_per_coach}"
+    return f"monitoring:v{VERSION}:{scope.key}:{filters.key}:{language}:{settings}"
 
 
 def _figures_key(key: str, token: str) -> str:
     return f"{key}:{token}"
 
 
-def current_token(*, scope: Scope, filters: Filters) -> str | None:
-    """The token of the computation the dashboard shows now for this scope, filters and language."""
-    return cache.get(key_for(scope, filters))
+def token_at(key: str) -> str | None:
+    """The token of the current computation under ``key`` (a ``Dashboard.key``)."""
+    return cache.get(key)
 
 
 def dashboard(*, scope: Scope, filters: Filters, refresh: bool = False) -> Dashboard:
@@ -63,7 +68,7 @@ def dashboard(*, scope: Scope, filters: Filters, refresh: bool = False) -> Dashb
         cached = cache.get(_figures_key(key, previous))
         if cached is not None:
             figures, computed_at, equity = cached
-            return Dashboard(figures, computed_at, from_cache=True, equity=equity, token=previous)
+            return Dashboard(figures, computed_at, from_cache=True, equity=equity, token=previous, key=key)
     figures = selectors.dashboard_figures(scope=scope, filters=filters)
     equity = quality.equity_tables(
         scope=scope, filters=filters, today=timezone.localdate(), dimensions=quality.DASHBOARD_DIMENSIONS
@@ -77,7 +82,7 @@ def dashboard(*, scope: Scope, filters: Filters, refresh: bool = False) -> Dashb
     cache.set(key, token, TIMEOUT)
     if previous is not None:
         cache.delete(_figures_key(key, previous))
-    return Dashboard(figures, computed_at, equity=equity, token=token)
+    return Dashboard(figures, computed_at, equity=equity, token=token, key=key)
 
 
 # The rendered figures and equity tables (most of the dashboard's CPU: ~100 KB of HTML) are cached

@@ -136,7 +136,7 @@ def _dashboard(request: HttpRequest, keep: Keep) -> HttpResponse:
     filters = form.filters()
     data = cache.dashboard(scope=scope, filters=filters)
     # The figures come from the cache, which the rows' digest cannot see: kept while still current.
-    keep.watch(functools.partial(cache.current_token, scope=scope, filters=filters), data.token)
+    keep.watch(functools.partial(cache.token_at, data.key), data.token)
     figures = data.figures
     links = _links(figures, request.user)
 

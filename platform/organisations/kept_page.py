@@ -69,7 +69,7 @@ from django.utils.translation import get_language
 from .kept import membership_key
 
 # Pages kept per process, the least recently served dropped first: at most KEPT pages and BUDGET
-# bytes of them in UTF-8, each at most MAX_BYTES (the case page is about 11 KB, the home page 18 KB,
+# bytes of them (UTF-8, with their statements), each page at most MAX_BYTES (the case page is about 11 KB, the home page 18 KB,
 # the dashboard 110 KB).
 KEPT = 256
 MAX_BYTES = 256 * 1024
@@ -118,6 +118,11 @@ class _Page:
     watched: list[tuple[Callable[[], Any], Any]]
     at: float
 
+    @functools.cached_property
+    def size(self) -> int:
+        """Bytes it holds, near enough: its content and its statements with their parameters."""
+        return len(self.content) + sum(len(sql) + len(repr(params)) for sql, params in self.statements)
+
 
 _pages: OrderedDict[bytes, _Page] = OrderedDict()
 # The keys asked for before (their digests): a page is kept from its second drawing on, so a first
@@ -146,9 +151,9 @@ def _put(key: bytes, page: _Page) -> None:
     global _bytes
     _take(key)  # (a page another thread drew for the same key meanwhile)
     _pages[key] = page
-    _bytes += len(page.content)
+    _bytes += page.size
     while len(_pages) > KEPT or _bytes > BUDGET:
-        _bytes -= len(_pages.popitem(last=False)[1].content)
+        _bytes -= _pages.popitem(last=False)[1].size
 
 
 def _take(key: bytes) -> _Page | None:
@@ -156,7 +161,7 @@ def _take(key: bytes) -> _Page | None:
     global _bytes
     page = _pages.pop(key, None)
     if page is not None:
-        _bytes -= len(page.content)
+        _bytes -= page.size
     return page
 
 
@@ -221,7 +226,7 @@ class _Capture:
     def __call__(self, execute, sql, params, many, context):
         if self.keep.inside or sql.startswith(_SAVEPOINTS):
             return execute(sql, params, many, context)
-        cursor = context["cursor"].cursor
+        cursor = getattr(context["cursor"], "cursor", context["cursor"])  # (psycopg's own in a check)
         refused = _refusal(sql, params, many, cursor)
         result = execute(sql, params, many, context)
         if refused or self.refused:

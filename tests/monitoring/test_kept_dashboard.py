@@ -14,7 +14,7 @@ from django.urls import reverse
 from monitoring import cache as monitoring_cache
 from monitoring import services, views
 from tests.monitoring.test_fragment_cache import _phase_total
-from tests.monitoring.world import forget_dashboards, populate
+from tests.monitoring.world import populate
 from tests.organisations.helpers import drawings, kept
 
 pytestmark = [
@@ -51,7 +51,9 @@ def test_a_new_computation_shows_at_once_on_a_kept_dashboard(monitoring_world, s
     assert len(draws) == 3
 
     populate(monitoring_world, 2)
-    forget_dashboards()  # the computation is gone from the cache (evicted, Redis emptied)
+    scope = views.selectors.scope_for(user=monitoring_world["coordinator"])
+    # The computation is gone from the cache (evicted, Redis emptied).
+    caches["default"].delete(monitoring_cache.key_for(scope, views.selectors.default_filters()))
     assert _phase_total(coordinator.get(URL).content.decode()) == _phase_total(first) + 5
     assert len(draws) == 4
 

@@ -341,7 +341,7 @@ def test_the_kept_pages_of_a_worker_stay_within_their_budget(coaching_world, mon
         for _ in range(2):
             kept_page.kept_page(_request(user), name=f"test.page{n}", draw=page)
     assert len(kept_page._pages) == 2
-    assert kept_page._bytes == sum(len(p.content) for p in kept_page._pages.values()) <= 3000
+    assert kept_page._bytes == sum(p.size for p in kept_page._pages.values()) <= 3000
     monkeypatch.setattr(kept_page, "MAX_BYTES", 500)
     big = lambda keep: HttpResponse("<p>big</p>" + "x" * 1000)  # noqa: E731
     assert _served(user, big, times=ASKED_THRICE) == 3
