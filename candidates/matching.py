@@ -78,9 +78,25 @@ def candidate_record(candidate: Candidate) -> CandidateRecord:
     )
 
 
+# Candidates read per round when building records: each prefetch sends their ids as parameters,
+# and PostgreSQL takes at most 65,535 in a statement (a city's index of 100,000 failed to build).
+RECORDS_CHUNK = 5000
+
+
 def candidate_records(*, queryset: QuerySet[Candidate]) -> list[CandidateRecord]:
-    """Records for many candidates in a constant number of queries (one per relation)."""
-    return [candidate_record(c) for c in _queryset(queryset)]
+    """Records for many candidates in a constant number of queries (one per relation) for every
+    RECORDS_CHUNK of them, read in the order of their ids."""
+    if queryset.query.is_sliced:  # (a slice is bounded already, and cannot be filtered further)
+        return [candidate_record(c) for c in _queryset(queryset)]
+    records: list[CandidateRecord] = []
+    ordered = queryset.order_by("pk")
+    after = 0
+    while True:
+        chunk = list(_queryset(ordered.filter(pk__gt=after))[:RECORDS_CHUNK])
+        records.extend(candidate_record(c) for c in chunk)
+        if len(chunk) < RECORDS_CHUNK:
+            return records
+        after = chunk[-1].pk
 
 
 def listable_records(
