@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -50,6 +51,8 @@ class BrowseResults:
     shown: list[tuple[int, int]]  # (candidate id, municipality id) of the cards, for the audit
     cards: list[Any]
     cards_html: list[SafeString]
+    # When the cards were read, if they come from the worker's memory (time.monotonic()), else None.
+    kept_since: float | None = None
 
 
 @dataclass
@@ -60,6 +63,13 @@ class _Kept:
     shown: list[tuple[int, int]]
     cards: list[Any]
     cards_html: list[str]
+    at: float  # time.monotonic() when read
+
+
+def kept_in_time(*, since: float) -> bool:
+    """Whether cards kept in the worker's memory since ``since`` may still be shown: a page drawn
+    from them and kept for a returning visit (organisations.kept_page) must not stretch their time."""
+    return time.monotonic() - since <= KEEP_SECONDS
 
 
 def _key(*, state: tuple, filterset: CandidateBrowseFilter, origin: str | None, page: str | None) -> str:
@@ -206,6 +216,7 @@ def _results(kept: _Kept) -> BrowseResults:
         shown=kept.shown,
         cards=kept.cards,
         cards_html=[SafeString(html) for html in kept.cards_html],
+        kept_since=kept.at,
     )
 
 
@@ -220,7 +231,7 @@ def browse_results(
     store = caches["process"]
     if key is not None:
         kept = store.get(key)
-        if kept is not None:
+        if kept is not None and kept_in_time(since=kept.at):
             ids = [candidate_id for candidate_id, _ in kept.shown]
             if selectors.browse_still_listed(user=user, ids=ids) == set(ids):
                 return _results(kept)
@@ -245,6 +256,7 @@ def browse_results(
                 shown=shown,
                 cards=cards,
                 cards_html=[str(html) for html in cards_html],
+                at=time.monotonic(),
             ),
             KEEP_SECONDS,
         )

@@ -30,7 +30,7 @@ from organisations.kept_page import Keep, kept_page
 from taxonomy import selectors as taxonomy_selectors
 
 from . import selectors, services
-from .browse_results import browse_results
+from .browse_results import browse_results, kept_in_time
 from .card_text import card_html, explanation_html
 from .filters import CandidateBrowseFilter
 from .forms import (
@@ -368,12 +368,20 @@ def _browse(request: HttpRequest):
 @login_required
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
+    # Drawn again only when a row it read (who is listed, the index's change log, the saved
+    # searches) changed or its cards' time is up (organisations.kept_page).
+    return kept_page(request, name="employers.browse", draw=lambda keep: _browse_page(request, keep))
+
+
+def _browse_page(request: HttpRequest, keep: Keep) -> HttpResponse:
     filterset, origin = _browse(request)
     results = browse_results(
         user=request.user, filterset=filterset, origin=origin, page=request.GET.get("page")
     )
     # Audited on every request, a kept page included.
-    services.anonymous_cards_shown(actor=request.user, candidates=results.shown)
+    keep.every_time(services.anonymous_cards_shown, candidates=results.shown)
+    if results.kept_since is not None:  # cards from the worker's memory: no later than their time
+        keep.watch(partial(kept_in_time, since=results.kept_since), True)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -36,8 +36,9 @@ count as a repeat of the first). A kept page is dropped after ``MAX_AGE`` second
 PostgreSQL only (the check needs psycopg's pipeline); elsewhere the page is always drawn.
 
 Kept: the case page, the coach's home page, the monitoring dashboard (watching its computation's
-token) and a placement's matches (watching the taxonomy's version; the candidate index's changes
-are rows of its change log, which the drawing reads).
+token), a placement's matches (watching the taxonomy's version; the candidate index's changes are
+rows of its change log, which the drawing reads) and the employer's browse list; the last two
+watch the time of the cards they drew from the worker's memory, when they did.
 """
 
 from __future__ import annotations
