@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate, Consent, ConsentScope
 from candidates.services import consent_revoke
-from employers import browse_results, services, views
+from employers import browse_results, views
 from organisations import kept_page
 from tests.factories import make_candidate
 from tests.fixtures.users import login_with_mfa
@@ -45,21 +45,14 @@ def test_the_url_is_the_browse_pages():
 
 
 def test_a_browse_page_asked_again_is_kept_audited_on_every_serve_and_its_forms_work(
-    employer, cooks, draws, monkeypatch
+    employer, cooks, draws, cards_audited
 ):
-    audited = []
-    shown = services.anonymous_cards_shown
-    monkeypatch.setattr(
-        services,
-        "anonymous_cards_shown",
-        lambda **kwargs: (audited.append(kwargs["candidates"]), shown(**kwargs)),
-    )
     client = login_with_mfa(Client(enforce_csrf_checks=True), employer.own)
     first = kept(client, URL)
     again = client.get(URL).content.decode()
     assert len(draws) == 2 and _cards(first) == _cards(again) == 4
     people = sorted((c.pk, c.municipality_id) for c in cooks)
-    assert len(audited) == 3 and all(sorted(a) == people for a in audited)
+    assert len(cards_audited) == 3 and all(sorted(a) == people for a in cards_audited)
     token = again.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     answer = client.post(
         reverse("employers:saved_search_create"),
