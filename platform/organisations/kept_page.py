@@ -70,8 +70,8 @@ from django.utils.translation import get_language
 from .kept import membership_key
 
 # Pages kept per process, the least recently served dropped first: at most KEPT pages and BUDGET
-# bytes of them (UTF-8, with their statements), each page at most MAX_BYTES (the case page is about 11 KB, the home page 18 KB,
-# the dashboard 110 KB).
+# bytes of them (UTF-8, with their statements), each page at most MAX_BYTES (the case page is
+# about 11 KB, the home page 18 KB, the dashboard 110 KB).
 KEPT = 256
 MAX_BYTES = 256 * 1024
 BUDGET = 24 * 1024 * 1024
@@ -131,7 +131,7 @@ _pages: OrderedDict[bytes, _Page] = OrderedDict()
 _asked: OrderedDict[bytes, None] = OrderedDict()
 _lock = threading.Lock()
 _sweeper_pid: int | None = None
-_bytes = 0  # the kept pages' content (under _lock)
+_bytes = 0  # the kept pages' sizes (_Page.size: content and statements), under _lock
 _drawing = threading.local()  # the capture of the drawing this thread runs, if any
 
 
