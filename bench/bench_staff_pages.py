@@ -81,12 +81,13 @@ def profile(name: str) -> None:
     path, cookie = bench_load.prepare()[name]
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = cookie
-    for _ in range(5):
-        client.get(path)
+    for n in range(5):
+        client.get(path.replace("{n}", f"w{n}"))
     profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
-    for _ in range(REQUESTS):
+    for n in range(REQUESTS):  # a "_new" page under a new address each time, as in bench_load.py
+        url = path.replace("{n}", str(n))
         profiler.enable()
-        client.get(path)
+        client.get(url)
         profiler.disable()
     stats = pstats.Stats(profiler)
     if os.environ.get("BENCH_PROFILE_OUT"):

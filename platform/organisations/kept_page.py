@@ -22,7 +22,8 @@ read nothing but such statements:
   a candidate index says so with ``not_kept``; the next drawing, which finds it built, is kept);
 - what must happen on every request (the audit entry of a read of personal data) is registered with
   ``Keep.every_time``: it runs now and again on each serve of the kept page, and its statements are
-  not part of the page;
+  not part of the page. Such an act records the read and nothing else: a serve whose transaction
+  wrote nothing before it commits without waiting for the disk (``_commit_without_flush``);
 - it reads no cache, bar a fragment kept under a key made of the very rows it draws (the coach's
   home page), unless what it read is watched: a cached value could change while every row stays
   the same. ``Keep.watch`` names such an input (the token of the dashboard's cached computation,
@@ -325,6 +326,27 @@ def _unchanged(page: _Page) -> bool:
         return False
 
 
+# Only while the transaction has written nothing yet: then what it commits is the serve's audit
+# entries alone. (A write before, or a transaction that is not there, leaves the setting as it is.)
+_NO_FLUSH = (
+    "SELECT set_config('synchronous_commit', 'off', true) WHERE pg_current_xact_id_if_assigned() IS NULL"
+)
+
+
+def _commit_without_flush(connection: Any) -> None:
+    """Let the request's transaction commit a kept serve's audit entries without waiting for the
+    WAL to reach the disk (``SET LOCAL synchronous_commit = off``). Waiting for that flush was most
+    of what a kept case page cost under load (bench/README.md, 4 December 2026, twelfth session).
+    What it risks: a crash of the database server itself (not of Lotse) within some 0.6 s of such a
+    commit loses these view entries as if the transaction had been rolled back; the database stays
+    consistent, and every other write (the data, consents, changes and their entries) still waits
+    for the disk (docs/operations.md)."""
+    if not connection.in_atomic_block:  # (each statement commits on its own, as always)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_NO_FLUSH)
+
+
 def _session(request: HttpRequest) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in request.session.items() if k not in SESSION_VOLATILE))
 
@@ -407,6 +429,8 @@ def kept_page(request: HttpRequest, *, name: str, draw: Callable[[Keep], HttpRes
     if not asked_before:  # a first visit is only drawn: a page asked for once is never kept
         return draw(Keep(request))
     if page is not None and now - page.at < MAX_AGE and _unchanged(page):
+        if page.every_time:
+            _commit_without_flush(connection)
         for act, kwargs in page.every_time:
             act(actor=request.user, **kwargs)
         with _lock:
