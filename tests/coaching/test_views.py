@@ -77,6 +77,25 @@ def test_the_caseload_comes_25_a_page_overdue_first_with_every_employment_counte
     assert any(overdue) and overdue == sorted(overdue, reverse=True)  # overdue first, across pages
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown", "lines"),
+    [
+        ("9", "Seite 2 von 2", 2),
+        ("abc", "Seite 1 von 2", 25),
+        ("0", "Seite 2 von 2", 2),
+        ("", "Seite 1 von 2", 25),
+    ],
+)
+def test_a_caseload_page_out_of_range_or_not_a_number_shows_a_page_of_it(
+    world, signed_in, asked, shown, lines
+):
+    _more_employments(world, 26)  # 27 in all
+    client = signed_in(world.coach)
+    page = client.get(reverse("coaching:home"), {"seite": asked}).content.decode().split('id="h-caseload"')[1]
+    assert "Meine Begleitungen (27)" in page and shown in page
+    assert page.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == lines
+
+
 def test_coordinator_sees_cases_per_coach_and_retention_with_constant_queries(
     world, signed_in, django_assert_max_num_queries
 ):
