@@ -43,9 +43,10 @@ Why wrk: a load generator in Python would take a good part of this 2-core machin
 server it measures. wrk is a Debian package (``apt-get install wrk``); its own CPU time is printed.
 
 ``browse`` is the page as most requests find it: the worker kept its cards (employers.browse_results)
-and the page drawn from them (organisations.kept_page), and checks their listing live. ``browse_new`` asks for the same cards under a URL nobody asked for
-before (the path's ``{n}`` is a counter the Lua script fills in), so every request reads and renders
-the page anew, as the first request after a change to who is listed or to a card does.
+and the page drawn from them (organisations.kept_page), and checks their listing live.
+``browse_new`` asks for the same cards under a URL nobody asked for before (the path's ``{n}`` is a
+counter the Lua script fills in), so every request reads and renders the page anew, as the first
+request after a change to who is listed or to a card does.
 ``case`` and ``case_new`` are the same pair for the case page: ``case`` a case manager returning to an
 unchanged case (served from its last drawing once its reads are confirmed unchanged,
 organisations.kept_page), ``case_new`` a first visit or the visit after a change (drawn anew);
