@@ -226,7 +226,13 @@ def _caseload(*, user: User) -> QuerySet[FollowAlong]:
             "employment__employer__organisation__name",
         )
         .annotate(
-            next_due=_per_employment(FollowUpDue.objects.filter(done_at__isnull=True), Min("due_date")),
+            # The first open date, not MIN(): one entry of the open ones' index (by employment and
+            # date), where an aggregate reads them all (it is worked out for every line to sort).
+            next_due=Subquery(
+                FollowUpDue.objects.filter(employment=OuterRef("employment"), done_at__isnull=True)
+                .order_by("due_date")
+                .values("due_date")[:1]
+            ),
             last_contact=_per_employment(FollowUp.objects.all(), Max("date")),
             open_risks=Coalesce(
                 _per_employment(RiskFlag.objects.filter(resolved_at__isnull=True), Count("pk")), 0

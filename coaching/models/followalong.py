@@ -102,7 +102,20 @@ class FollowUpDue(models.Model):
         verbose_name = _("geplante Nachbetreuung")
         verbose_name_plural = _("geplante Nachbetreuungen")
         ordering = ["due_date", "sequence"]
-        indexes = [models.Index(fields=["done_at", "due_date"])]
+        indexes = [
+            models.Index(fields=["done_at", "due_date"]),
+            # The open ones only (a few per employment, the rest are done): an employment's next
+            # date is the first entry of the first, the week's due ones of a coach a walk along
+            # the second (the caseload and the coach's home page, issue 18).
+            models.Index(
+                fields=["employment", "due_date"],
+                condition=models.Q(done_at__isnull=True),
+                name="followup_due_open_employment",
+            ),
+            models.Index(
+                fields=["due_date"], condition=models.Q(done_at__isnull=True), name="followup_due_open_date"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["employment", "sequence"], name="followup_due_unique_sequence"),
         ]

@@ -7,6 +7,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employers', '0009_notifications_to_inbox'),
+        # The other 0009 changes a field of the model deleted here: without this, the order of the
+        # two depended on how the graph was walked, and a new migration elsewhere could put the
+        # deletion first (KeyError: ('employers', 'notification') on migrate).
+        ('employers', '0009_employment_contract_hours_job_coach'),
     ]
 
     operations = [
