@@ -12,7 +12,10 @@ both see the same load from the rest of the machine:
 
 Settings by environment: BENCH_CANDIDATES (default 10,000 listed candidates), BENCH_DURATION
 (seconds per page and concurrency, default 10), BENCH_USERS (default "16,64"), BENCH_PAGES (a
-comma-separated subset of the page names below), BENCH_WORKERS (gunicorn workers, default 2),
+comma-separated subset of the page names below), BENCH_ROUNDS (default 1: with more, the pages are
+measured that many times over at each concurrency, each round against its own trivial reading,
+and the median round is reported with the range of the shares), BENCH_WORKERS (gunicorn workers,
+default 2),
 BENCH_PORT (default 8799; the baseline takes the next), BENCH_BOOT_TIMEOUT (seconds gunicorn may take
 to answer first, default 180: on a crowded box its workers boot slowly),
 REDIS_URL (a Redis database for this run; cache and broker take it and the next one),
@@ -74,6 +77,7 @@ import os
 import resource
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,6 +99,10 @@ N_CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "10000"))
 N_MUNICIPALITIES = max(1, int(os.environ.get("BENCH_MUNICIPALITIES", "1")))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 USERS = [int(u) for u in os.environ.get("BENCH_USERS", "16,64").split(",")]
+# Rounds of the whole sequence at each concurrency: the trivial view's throughput moves by a
+# tenth and more between runs of unchanged code on this machine, so each round compares its pages
+# with its own trivial reading and the report gives the median round (and the range).
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "1")))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
 # Seconds gunicorn may take to answer its first request: on a crowded box its workers boot slowly.
@@ -518,25 +526,57 @@ def measure(name: str, path: str, cookie: str, users: int, server: tuple[int, in
     }
 
 
+def rounds_merged(rows: list[dict]) -> list[dict]:
+    """One row per page and concurrency: each round's share of the trivial view taken against that
+    round's own trivial reading, then the median round's figures (errors summed over the rounds,
+    the shares' range kept)."""
+    for r in rows:
+        label = r["page"].partition(" ")[2]
+        trivial = next(
+            (
+                t["rps"]
+                for t in rows
+                if t["users"] == r["users"]
+                and t.get("round") == r.get("round")
+                and t["page"] == ("trivial" + (f" {label}" if label else ""))
+            ),
+            None,
+        )
+        r["fraction"] = r["rps"] / trivial if trivial else float("nan")
+    merged: dict[tuple[int, str], list[dict]] = {}
+    for r in rows:
+        merged.setdefault((r["users"], r["page"]), []).append(r)
+    out = []
+    for (users, page), group in merged.items():
+        row = {"page": page, "users": users, "requests": sum(g["requests"] for g in group)}
+        for field in ("p50", "p95", "p99", "rps", "cpu_ms", "db_ms", "wrk_ms", "kb", "fraction"):
+            row[field] = statistics.median(g[field] for g in group)
+        row["errors"] = sum(g["errors"] for g in group)
+        row["fractions"] = (min(g["fraction"] for g in group), max(g["fraction"] for g in group))
+        out.append(row)
+    return out
+
+
 def report(rows: list[dict]) -> None:
     print()
+    if ROUNDS > 1:
+        print(
+            f"the median of {ROUNDS} rounds (each page against its round's trivial view; the range in brackets)"
+        )
     header = (
         f"{'page':<20}{'users':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'errors':>7}"
         f"{'CPU ms/req':>11}{'DB ms/req':>10}{'KB':>6}{'of trivial':>11}  targets"
     )
     print(header)
     print("-" * len(header))
+    merged = rounds_merged(rows)
     for users in USERS:
-        trivial = {
-            r["page"].removeprefix("trivial"): r["rps"]
-            for r in rows
-            if r["users"] == users and r["page"].startswith("trivial")
-        }
-        for r in (r for r in rows if r["users"] == users):
-            base, _, label = r["page"].partition(" ")
-            label = f" {label}" if label else ""
-            fraction = r["rps"] / trivial[label] if trivial.get(label) else float("nan")
+        for r in (r for r in merged if r["users"] == users):
+            base = r["page"].partition(" ")[0]
+            fraction = r["fraction"]
             targets = []
+            if ROUNDS > 1:
+                targets.append(f"[{r['fractions'][0]:.2f}–{r['fractions'][1]:.2f}]")
             if base not in ("trivial", "probe"):
                 if users == 16:
                     targets.append(f"p95≤{ISSUE_18['p95_16']:.0f} {'ok' if r['p95'] <= 100 else 'MISSED'}")
@@ -591,16 +631,19 @@ def main() -> None:
         )
         rows = []
         for users in USERS:
-            for name, (path, cookie) in pages.items():
-                for label, (port, server) in reversed(servers.items()):
-                    lua = numbered.name if "{n}" in path else script.name
-                    row = measure(name + label, path, cookie, users, (port, server.pid), lua)
-                    rows.append(row)
-                    print(
-                        f"  {row['page']:<18} {users:>3} users: {row['rps']:7.1f} req/s, p95 {row['p95']:7.1f} ms, "
-                        f"{row['cpu_ms']:5.1f} ms CPU/req, {row['errors']} errors",
-                        flush=True,
-                    )
+            for round_ in range(ROUNDS):
+                for name, (path, cookie) in pages.items():
+                    for label, (port, server) in reversed(servers.items()):
+                        lua = numbered.name if "{n}" in path else script.name
+                        row = measure(name + label, path, cookie, users, (port, server.pid), lua)
+                        row["round"] = round_
+                        rows.append(row)
+                        print(
+                            f"  {row['page']:<18} {users:>3} users: {row['rps']:7.1f} req/s, "
+                            f"p95 {row['p95']:7.1f} ms, {row['cpu_ms']:5.1f} ms CPU/req, {row['errors']} errors"
+                            + (f" (round {round_ + 1})" if ROUNDS > 1 else ""),
+                            flush=True,
+                        )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         report(rows)
     finally:
