@@ -640,8 +640,8 @@ def main() -> None:
                         rows.append(row)
                         print(
                             f"  {row['page']:<18} {users:>3} users: {row['rps']:7.1f} req/s, "
-                            f"p95 {row['p95']:7.1f} ms, {row['cpu_ms']:5.1f} ms CPU/req, {row['errors']} errors"
-                            + (f" (round {round_ + 1})" if ROUNDS > 1 else ""),
+                            f"p95 {row['p95']:7.1f} ms, {row['cpu_ms']:5.1f} ms CPU/req ({row['db_ms']:.1f} DB), "
+                            f"{row['errors']} errors" + (f" (round {round_ + 1})" if ROUNDS > 1 else ""),
                             flush=True,
                         )
         print(f"load average after: {os.getloadavg()[0]:.2f}")

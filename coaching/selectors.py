@@ -13,7 +13,19 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models import DateField as DateOutput
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -273,18 +285,21 @@ class CaseloadRow:
 CASELOAD_PER_PAGE = 25
 
 
+# Not the day: whether a row is overdue follows from its next date (see _caseload).
+_CASELOAD_COLUMNS = (
+    "employment_id",
+    "employment__candidate__first_name",
+    "employment__candidate__last_name",
+    "employment__employer__organisation__name",
+    "next_due",
+    "last_contact",
+    "open_risks",
+    "open_requests",
+)
+
+
 def _caseload_values(*, user: User) -> QuerySet:
-    # Not the day: whether a row is overdue follows from its next date (see _caseload).
-    return _caseload(user=user).values_list(
-        "employment_id",
-        "employment__candidate__first_name",
-        "employment__candidate__last_name",
-        "employment__employer__organisation__name",
-        "next_due",
-        "last_contact",
-        "open_risks",
-        "open_requests",
-    )
+    return _caseload(user=user).values_list(*_CASELOAD_COLUMNS)
 
 
 def _caseload_row(values: tuple, *, today: date) -> CaseloadRow:
@@ -301,19 +316,46 @@ def caseload_rows(*, user: User, today: date | None = None) -> list[CaseloadRow]
 
 
 class _KeptCaseload:
-    """The caseload's rows for the paginator: its count and each page read by a statement kept per
-    worker for the same coach, memberships and day (organisations.kept), run anew on every call."""
+    """The caseload's rows for the paginator, each page read by a statement kept per worker for the
+    same coach, memberships and day (organisations.kept), run anew on every call. The page's
+    statement counts every line too (``COUNT(*) OVER ()``: the database has them all in hand to
+    sort), so the page asked for costs one statement, not a count and a page: on a kept page's
+    every serve 0.3 ms of the database's CPU less (bench/README.md, 5 December 2026)."""
 
-    def __init__(self, *, user: User, today: date | None) -> None:
+    def __init__(self, *, user: User, today: date | None, asked: int | str | None) -> None:
         self.user, self.today = user, today or timezone.localdate()
+        # The page the paginator will most likely want (it validates the number against the count
+        # first): the one asked for if it is a number from 1, else the first.
+        try:
+            number = int(asked) if asked not in (None, "") else 1
+        except (TypeError, ValueError):
+            number = 1
+        self.expected_start = (number - 1) * CASELOAD_PER_PAGE if number >= 1 else 0
+        self.read: dict[int, list] = {}
 
-    def _rows(self, *, name: str, build, extra: tuple = ()) -> list:
-        return kept.kept_list(name=name, user=self.user, build=build, extra=extra)
+    def _page(self, start: int) -> list:
+        if start not in self.read:
+            self.read[start] = kept.kept_list(
+                name="coaching.caseload_page",
+                user=self.user,
+                build=lambda: (
+                    _caseload(user=self.user)
+                    .annotate(total=Window(Count("pk")))
+                    .values_list(*_CASELOAD_COLUMNS, "total")[start : start + CASELOAD_PER_PAGE]
+                ),
+                extra=(start,),
+            )
+        return self.read[start]
 
     def count(self) -> int:
-        # One group (every row is this coach's): no row, no group.
-        counted = self._rows(
+        rows = self._page(self.expected_start)
+        if rows:
+            return rows[0][-1]
+        # A page past the end (or none at all): counted on its own. One group (every row is this
+        # coach's): no row, no group.
+        counted = kept.kept_list(
             name="coaching.caseload_count",
+            user=self.user,
             build=lambda: (
                 _caseload(user=self.user)
                 .order_by()
@@ -331,20 +373,17 @@ class _KeptCaseload:
         # A full page's bounds, not the paginator's (it stops the last page at the count, which a
         # change moves): one statement per page whatever the count.
         start = bounds.start or 0
-        rows = self._rows(
-            name="coaching.caseload_page",
-            build=lambda: _caseload_values(user=self.user)[start : start + CASELOAD_PER_PAGE],
-            extra=(start,),
-        )
+        rows = self._page(start)
         stop = len(rows) if bounds.stop is None else bounds.stop - start
-        return [_caseload_row(values, today=self.today) for values in rows[:stop]]
+        return [_caseload_row(values[:-1], today=self.today) for values in rows[:stop]]
 
 
 def caseload_page(*, user: User, page: int | str | None = 1, today: date | None = None) -> Page:
     """One page of :func:`caseload_rows` (overdue first), its paginator counting every employment
     the coach follows. A coach may follow 150: the table shows 25 at a time, and the database
     works out the last contact, risks and requests of those 25 only (they come after the sort)."""
-    return Paginator(_KeptCaseload(user=user, today=today), CASELOAD_PER_PAGE).get_page(page)
+    caseload = _KeptCaseload(user=user, today=today, asked=page)
+    return Paginator(caseload, CASELOAD_PER_PAGE).get_page(page)
 
 
 def unassigned_employments(*, user: User) -> QuerySet[Employment]:

@@ -96,6 +96,26 @@ def test_a_caseload_page_out_of_range_or_not_a_number_shows_a_page_of_it(
     assert page.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == lines
 
 
+@pytest.mark.parametrize(("asked", "statements"), [("1", 1), ("2", 1), ("9", 3), ("abc", 1)])
+def test_the_caseload_page_asked_for_is_counted_by_the_statement_that_reads_it(
+    world, asked, statements, django_assert_num_queries
+):
+    """Every kept serve of the coach's home page runs its statements again: a page in range is one
+    statement (its lines and the count of all), a page past the end is counted on its own and the
+    last page read."""
+    from coaching import selectors
+
+    _more_employments(world, 26)  # 27 in all
+    coach = type(world.coach).objects.get(pk=world.coach.pk)
+    selectors.caseload_page(user=coach, page=asked)  # compiled once per worker (organisations.kept)
+    with django_assert_num_queries(statements) as ran:
+        page = selectors.caseload_page(user=coach, page=asked)
+    assert page.paginator.count == 27
+    assert len(page.object_list) == (2 if page.number == 2 else 25)
+    caseload = [q["sql"] for q in ran.captured_queries if "coaching_followalong" in q["sql"]]
+    assert len(caseload) == statements and "OVER ()" in caseload[-1]
+
+
 def test_coordinator_sees_cases_per_coach_and_retention_with_constant_queries(
     world, signed_in, django_assert_max_num_queries
 ):
